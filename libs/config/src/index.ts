@@ -1,0 +1,2 @@
+export { ConfigError, loadConfig, resolveVariables } from './config.js';
+export { ServiceConfig } from './service-config.js';
