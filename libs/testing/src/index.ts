@@ -1,0 +1,1 @@
+export { createTestEnvironment, serverUrls, type TestEnvironment } from './test-environment.js';

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** Where the suites find their servers: the ones named in the environment, else this machine's defaults. */
+export function serverUrls(): { postgres: string; redis: string; nats: string } {
+  return {
+    postgres: process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    redis: process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    nats: process.env.TEST_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+  };
+}
+
+export interface TestEnvironment {
+  /** A database of this suite alone, dropped by dispose(). */
+  databaseUrl: string;
+  databaseName: string;
+  redisUrl: string;
+  natsUrl: string;
+  /** Prefix of every NATS subject and stream of this suite, e.g. "t_ab12cd.". */
+  natsNamespace: string;
+  /** The variables a service booted by this suite reads. */
+  env: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/**
+ * Gives a suite its own database and its own NATS namespace on the shared servers,
+ * so suites can run in parallel without seeing each other's rows, subjects or streams.
+ */
+export async function createTestEnvironment(suite: string): Promise<TestEnvironment> {
+  const servers = serverUrls();
+  const token = randomBytes(4).toString('hex');
+  const slug = suite.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const databaseName = `kinship_test_${slug}_${token}`;
+  const admin = new pg.Client({ connectionString: servers.postgres });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${databaseName}"`);
+  } finally {
+    await admin.end();
+  }
+  const databaseUrl = withDatabase(servers.postgres, databaseName);
+  const natsNamespace = `t_${token}.`;
+  return {
+    databaseUrl,
+    databaseName,
+    redisUrl: servers.redis,
+    natsUrl: servers.nats,
+    natsNamespace,
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: servers.redis,
+      NATS_URL: servers.nats,
+      NATS_NAMESPACE: natsNamespace,
+    },
+    async dispose() {
+      const client = new pg.Client({ connectionString: servers.postgres });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
