@@ -1,0 +1,5 @@
+export { INTERNAL_ERROR, RpcError, type ErrorDetail, type RpcErrorPayload } from './rpc-error.js';
+export type { RpcRequest } from './rpc-request.js';
+export { NamespacedClientNats, NamespacedServerNats } from './namespaced-nats.js';
+export { RpcContextInterceptor, RpcErrorFilter } from './rpc-server.js';
+export { ServiceClient } from './service-client.js';

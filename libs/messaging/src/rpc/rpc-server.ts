@@ -1,0 +1,68 @@
+import { Catch, type CallHandler, type ExecutionContext, type NestInterceptor, type RpcExceptionFilter } from '@nestjs/common';
+import type { ArgumentsHost } from '@nestjs/common';
+import { context as otelContext, propagation } from '@opentelemetry/api';
+import { runWithRequestContext, type Logger, type RequestContext, type ServiceMetrics } from '@kinship/observability';
+import { Observable, throwError } from 'rxjs';
+import { INTERNAL_ERROR, RpcError, type RpcErrorPayload } from './rpc-error.js';
+import type { RpcRequest } from './rpc-request.js';
+
+function isRpcRequest(value: unknown): value is RpcRequest {
+  return typeof value === 'object' && value !== null && 'context' in value && typeof (value as RpcRequest).context === 'object';
+}
+
+function toPayload(error: unknown, logger: Logger): RpcErrorPayload {
+  if (error instanceof RpcError) return error.toPayload();
+  logger.error({ err: error }, 'unhandled error while answering a request');
+  return INTERNAL_ERROR;
+}
+
+/** Turns whatever a handler throws into the error payload the gateway understands; hides the rest. */
+@Catch()
+export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> {
+    if (host.getType() !== 'rpc') throw exception;
+    return throwError(() => toPayload(exception, this.logger));
+  }
+}
+
+/**
+ * Runs each request handler inside the caller's context: request id for the logs, the
+ * caller's trace as the parent span, and the duration and outcome in the metrics.
+ */
+export class RpcContextInterceptor implements NestInterceptor {
+  constructor(
+    private readonly metrics: ServiceMetrics,
+    private readonly namespace: string,
+  ) {}
+
+  intercept(execution: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (execution.getType() !== 'rpc') return next.handle();
+    const subject = execution.switchToRpc().getContext<{ getSubject(): string }>().getSubject();
+    // The label leaves the deployment namespace out, so dashboards read the same everywhere.
+    const pattern = subject.startsWith(this.namespace) ? subject.slice(this.namespace.length) : subject;
+    const payload: unknown = execution.switchToRpc().getData();
+    const context: RequestContext | undefined = isRpcRequest(payload) ? payload.context : undefined;
+    const parent = context?.traceparent
+      ? propagation.extract(otelContext.active(), { traceparent: context.traceparent })
+      : otelContext.active();
+    const stopTimer = this.metrics.rpcDuration.startTimer({ pattern });
+    return new Observable((subscriber) => {
+      const run = () =>
+        next.handle().subscribe({
+          next: (value) => subscriber.next(value),
+          error: (error: unknown) => {
+            stopTimer({ outcome: error instanceof RpcError ? error.code : 'internal_error' });
+            subscriber.error(error);
+          },
+          complete: () => {
+            stopTimer({ outcome: 'ok' });
+            subscriber.complete();
+          },
+        });
+      const subscription = otelContext.with(parent, () => (context ? runWithRequestContext(context, run) : run()));
+      return () => subscription.unsubscribe();
+    });
+  }
+}

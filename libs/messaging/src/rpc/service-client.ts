@@ -1,0 +1,51 @@
+import type { ClientProxy } from '@nestjs/microservices';
+import { context as otelContext, propagation } from '@opentelemetry/api';
+import type { RequestContext, ServiceMetrics } from '@kinship/observability';
+import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { RpcError } from './rpc-error.js';
+import type { RpcRequest } from './rpc-request.js';
+
+/**
+ * Sends requests to other services over NATS and turns every way they can fail into an
+ * RpcError: the service's own error as it sent it, 503 when nobody listens, 504 past the timeout.
+ */
+export class ServiceClient {
+  constructor(
+    private readonly proxy: ClientProxy,
+    private readonly timeoutMs: number,
+    private readonly metrics?: ServiceMetrics,
+  ) {}
+
+  async send<Result, Data = unknown>(pattern: string, data: Data, context: RequestContext, timeoutMs = this.timeoutMs): Promise<Result> {
+    const carrier: Record<string, string> = {};
+    propagation.inject(otelContext.active(), carrier);
+    const request: RpcRequest<Data> = { context: { ...context, traceparent: carrier.traceparent ?? context.traceparent }, data };
+    const stopTimer = this.metrics?.rpcClientDuration.startTimer({ pattern });
+    try {
+      const result = await firstValueFrom(this.proxy.send<Result>(pattern, request).pipe(timeout(timeoutMs)));
+      stopTimer?.({ outcome: 'ok' });
+      return result;
+    } catch (error) {
+      const failure = toRpcError(error, pattern, timeoutMs);
+      stopTimer?.({ outcome: failure.code });
+      throw failure;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.proxy.close();
+  }
+}
+
+function serviceOf(pattern: string): string {
+  return pattern.split('.')[0] ?? pattern;
+}
+
+function toRpcError(error: unknown, pattern: string, timeoutMs: number): RpcError {
+  if (RpcError.isPayload(error)) return RpcError.fromPayload(error);
+  if (error instanceof TimeoutError) {
+    return RpcError.timeout(`The ${serviceOf(pattern)} service did not answer within ${timeoutMs} ms.`);
+  }
+  // No subscriber on the subject (NATS "no responders"), or no connection to NATS at all.
+  return RpcError.unavailable(`The ${serviceOf(pattern)} service is not available.`);
+}

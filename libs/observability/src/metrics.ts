@@ -1,0 +1,62 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * One registry per running service (not prom-client's global one), so several services
+ * booted in one process, as the tests do, keep their figures apart.
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  readonly rpcDuration: Histogram<'pattern' | 'outcome'>;
+  readonly rpcClientDuration: Histogram<'pattern' | 'outcome'>;
+  readonly outboxBacklog: Gauge<'service'>;
+  readonly consumerLag: Gauge<'service' | 'consumer'>;
+  readonly deadLetters: Counter<'service' | 'consumer'>;
+
+  constructor(readonly service: string) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry });
+    const registers = [this.registry];
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Duration of HTTP requests served, by route template and status code.',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.rpcDuration = new Histogram({
+      name: 'rpc_request_duration_seconds',
+      help: 'Duration of NATS requests this service answered, by pattern and outcome (ok or the error code).',
+      labelNames: ['pattern', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.rpcClientDuration = new Histogram({
+      name: 'rpc_client_duration_seconds',
+      help: 'Duration of NATS requests this service sent, by pattern and outcome.',
+      labelNames: ['pattern', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.outboxBacklog = new Gauge({
+      name: 'kinship_outbox_backlog',
+      help: 'Domain events committed to the outbox and not yet published to JetStream.',
+      labelNames: ['service'],
+      registers,
+    });
+    this.consumerLag = new Gauge({
+      name: 'kinship_consumer_lag',
+      help: 'Events waiting on the stream for a durable consumer of this service.',
+      labelNames: ['service', 'consumer'],
+      registers,
+    });
+    this.deadLetters = new Counter({
+      name: 'kinship_dead_letters_total',
+      help: 'Events given up on after the last retry and sent to the dead-letter subject.',
+      labelNames: ['service', 'consumer'],
+      registers,
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** Who asks and on whose behalf; the gateway builds it and passes it with every request. */
+export interface RequestContext {
+  workspaceId: string | null;
+  userId: string | null;
+  role: string | null;
+  scopes: string[];
+  requestId: string;
+  traceparent?: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export function runWithRequestContext<T>(context: RequestContext, work: () => T): T {
+  return storage.run(context, work);
+}
+
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestEnvironment, serverUrls, type TestEnvironment } from '@kinship/testing';
+import { DataSource } from 'typeorm';
+import { postgresOptions, rowLevelSecuritySql, withWorkspace } from '../src/index.js';
+
+const WORKSPACE_A = '0193a1f0-0000-7000-8000-00000000000a';
+const WORKSPACE_B = '0193a1f0-0000-7000-8000-00000000000b';
+
+describe('row-level security per workspace', () => {
+  let environment: TestEnvironment;
+  let owner: DataSource;
+  let dataSource: DataSource;
+  let role: string;
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment('tenancy');
+    // The service's role: not a superuser and not the owner, as in production (superusers bypass RLS).
+    role = `${environment.databaseName}_app`;
+    owner = new DataSource(postgresOptions({ url: environment.databaseUrl, schema: 'demo' }));
+    await owner.initialize();
+    await owner.query(`CREATE ROLE "${role}" LOGIN`);
+    await owner.query('CREATE SCHEMA demo');
+    await owner.query('CREATE TABLE demo.notes (id serial PRIMARY KEY, workspace_id uuid NOT NULL, body text NOT NULL)');
+    for (const statement of rowLevelSecuritySql('demo', 'notes')) await owner.query(statement);
+    await owner.query(`GRANT USAGE ON SCHEMA demo TO "${role}"`);
+    await owner.query(`GRANT SELECT, INSERT ON demo.notes TO "${role}"`);
+    await owner.query(`GRANT USAGE ON SEQUENCE demo.notes_id_seq TO "${role}"`);
+    const url = new URL(environment.databaseUrl);
+    url.username = role;
+    dataSource = new DataSource(postgresOptions({ url: url.toString(), schema: 'demo', poolSize: 1 }));
+    await dataSource.initialize();
+    await withWorkspace(dataSource, WORKSPACE_A, (m) => m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'a1'), ($1, 'a2')`, [WORKSPACE_A]));
+    await withWorkspace(dataSource, WORKSPACE_B, (m) => m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'b1')`, [WORKSPACE_B]));
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await owner.query(`DROP OWNED BY "${role}"`);
+    await owner.destroy();
+    await environment.dispose();
+    const cleanup = new DataSource(postgresOptions({ url: serverUrls().postgres, schema: 'public' }));
+    await cleanup.initialize();
+    await cleanup.query(`DROP ROLE IF EXISTS "${role}"`);
+    await cleanup.destroy();
+  });
+
+  it('shows a transaction only the rows of its workspace, even with no filter in the query', async () => {
+    const rows = await withWorkspace(dataSource, WORKSPACE_B, (m) => m.query('SELECT body FROM demo.notes ORDER BY body'));
+    expect(rows).toEqual([{ body: 'b1' }]);
+  });
+
+  it('refuses to write a row into another workspace', async () => {
+    const attempt = withWorkspace(dataSource, WORKSPACE_A, (m) =>
+      m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'sneaky')`, [WORKSPACE_B]),
+    );
+    await expect(attempt).rejects.toThrow(/row-level security/);
+    const count = await withWorkspace(dataSource, WORKSPACE_B, (m) => m.query('SELECT count(*)::int AS n FROM demo.notes'));
+    expect(count).toEqual([{ n: 1 }]);
+  });
+
+  it('shows nothing outside a workspace transaction, and the setting does not leak to the next use of the connection', async () => {
+    await withWorkspace(dataSource, WORKSPACE_A, (m) => m.query('SELECT 1'));
+    expect(await dataSource.query('SELECT count(*)::int AS n FROM demo.notes')).toEqual([{ n: 0 }]);
+  });
+});
