@@ -1,0 +1,49 @@
+/**
+ * Every domain event type, with the service that publishes it and the name of its payload
+ * interface (exported under `<Service>Events` from this package). Producers and consumers
+ * name event types through `EventType` rather than bare strings, so a typo fails to compile.
+ *
+ * The subject of a type is `events.<service>.<type>`. The proto comments
+ * (`// type: ..., subject: ...`) are the source of truth; event-types.spec.ts holds this map to them.
+ */
+export const EVENT_TYPES = {
+  'workspace.created': { service: 'auth', payload: 'WorkspaceCreated' },
+  'user.invited': { service: 'auth', payload: 'UserInvited' },
+  'user.password_reset_requested': { service: 'auth', payload: 'UserPasswordResetRequested' },
+  'user.email_verification_requested': { service: 'auth', payload: 'UserEmailVerificationRequested' },
+  'user.registered': { service: 'auth', payload: 'UserRegistered' },
+  'user.deactivated': { service: 'auth', payload: 'UserDeactivated' },
+  'user.role_changed': { service: 'auth', payload: 'UserRoleChanged' },
+
+  'contact.created': { service: 'crm', payload: 'ContactCreated' },
+  'contact.updated': { service: 'crm', payload: 'ContactUpdated' },
+  'contact.deleted': { service: 'crm', payload: 'ContactDeleted' },
+  'contact.restored': { service: 'crm', payload: 'ContactRestored' },
+  'contact.merged': { service: 'crm', payload: 'ContactMerged' },
+  'company.created': { service: 'crm', payload: 'CompanyCreated' },
+  'company.updated': { service: 'crm', payload: 'CompanyUpdated' },
+  'company.deleted': { service: 'crm', payload: 'CompanyDeleted' },
+  'deal.created': { service: 'crm', payload: 'DealCreated' },
+  'deal.updated': { service: 'crm', payload: 'DealUpdated' },
+  'deal.stage_changed': { service: 'crm', payload: 'DealStageChanged' },
+  'deal.won': { service: 'crm', payload: 'DealWon' },
+  'deal.lost': { service: 'crm', payload: 'DealLost' },
+  'deal.deleted': { service: 'crm', payload: 'DealDeleted' },
+  'deal.restored': { service: 'crm', payload: 'DealRestored' },
+  'task.created': { service: 'crm', payload: 'TaskCreated' },
+  'task.assigned': { service: 'crm', payload: 'TaskAssigned' },
+  'task.completed': { service: 'crm', payload: 'TaskCompleted' },
+  'note.created': { service: 'crm', payload: 'NoteCreated' },
+
+  'invoice.finalized': { service: 'billing', payload: 'InvoiceFinalized' },
+  'invoice.sent': { service: 'billing', payload: 'InvoiceSent' },
+  'invoice.paid': { service: 'billing', payload: 'InvoicePaid' },
+  'payment.received': { service: 'billing', payload: 'PaymentReceived' },
+
+  'contact.unsubscribed': { service: 'notifications', payload: 'ContactUnsubscribed' },
+  'email.sent': { service: 'notifications', payload: 'EmailSent' },
+
+  'projection.rebuilt': { service: 'reporting', payload: 'ProjectionRebuilt' },
+} as const satisfies Record<string, { service: 'auth' | 'crm' | 'billing' | 'notifications' | 'reporting'; payload: string }>;
+
+export type EventType = keyof typeof EVENT_TYPES;

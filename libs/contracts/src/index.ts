@@ -1,0 +1,11 @@
+// Contracts between the services, generated from proto/ (scripts/proto.sh) plus the event type map.
+// Event payloads are grouped per publishing service: names such as ContactCreated belong to one
+// service, and a namespace keeps a later clash between services impossible.
+export type * from './generated/kinship/common/v1/event.js';
+export type * from './generated/kinship/common/v1/rpc.js';
+export type * as AuthEvents from './generated/kinship/auth/v1/events.js';
+export type * as CrmEvents from './generated/kinship/crm/v1/events.js';
+export type * as BillingEvents from './generated/kinship/billing/v1/events.js';
+export type * as NotificationsEvents from './generated/kinship/notifications/v1/events.js';
+export type * as ReportingEvents from './generated/kinship/reporting/v1/events.js';
+export { EVENT_TYPES, type EventType } from './event-types.js';
