@@ -12,12 +12,22 @@ const swc = [
   },
 ];
 
+// Node 20 loads an ES module through require(), Jest's CommonJS loader does not (before Node 24.9),
+// so the few pure-ESM packages that CommonJS dependencies require are compiled to CommonJS for Jest.
+const REQUIRED_ESM_PACKAGES = ['content-disposition'];
+const swcToCommonJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023' }, module: { type: 'commonjs' } }];
+
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: {
+    '^.+\\.ts$': swc,
+    [`/node_modules/(${REQUIRED_ESM_PACKAGES.join('|')})/.+\\.js$`]: swcToCommonJs,
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${REQUIRED_ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper: {
     '^@kinship/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@kinship/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

@@ -60,6 +60,9 @@ export async function createTestEnvironment(suite: string): Promise<TestEnvironm
       REDIS_URL: servers.redis,
       NATS_URL: servers.nats,
       NATS_NAMESPACE: natsNamespace,
+      // Port 0: each process listens on a free port, so suites never collide.
+      HTTP_PORT: '0',
+      GATEWAY_PORT: '0',
     },
     async dispose() {
       const client = new pg.Client({ connectionString: servers.postgres });

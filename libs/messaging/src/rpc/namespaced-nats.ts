@@ -3,6 +3,7 @@ import { ClientNats, ServerNats, type NatsOptions, type WritePacket } from '@nes
 type NatsConnection = Parameters<ServerNats['bindEvents']>[0];
 type Subscription = ReturnType<NatsConnection['subscribe']>;
 type RequestArguments = Parameters<ServerNats['handleRequest']>;
+type Options = NonNullable<NatsOptions['options']>;
 
 /**
  * Nest's NATS server, with two changes: every subject is prefixed with the deployment's
@@ -11,22 +12,23 @@ type RequestArguments = Parameters<ServerNats['handleRequest']>;
  */
 export class NamespacedServerNats extends ServerNats {
   private readonly namespacedSubscriptions: Subscription[] = [];
+  private readonly queue: string | undefined;
   private requestsInFlight = 0;
   private idle: (() => void) | undefined;
 
   constructor(
-    options: NatsOptions['options'],
+    options: Options,
     private readonly namespace: string,
     private readonly drainTimeoutMs: number,
   ) {
     super({ ...options, gracefulShutdown: false });
+    this.queue = options.queue;
   }
 
   override bindEvents(client: NatsConnection): void {
-    const queue = this.getOptionsProp(this.options, 'queue');
     for (const [channel, handler] of this.messageHandlers) {
       const subscription = client.subscribe(this.namespace + channel, {
-        queue: (handler.extras?.queue as string | undefined) ?? queue,
+        queue: (handler.extras?.queue as string | undefined) ?? this.queue,
         callback: this.getMessageHandler(channel).bind(this),
       });
       this.namespacedSubscriptions.push(subscription);
@@ -77,7 +79,7 @@ export class NamespacedServerNats extends ServerNats {
 /** Nest's NATS client, sending to the same namespaced subjects the servers listen on. */
 export class NamespacedClientNats extends ClientNats {
   constructor(
-    options: NatsOptions['options'],
+    options: Options,
     private readonly namespace: string,
   ) {
     super(options);

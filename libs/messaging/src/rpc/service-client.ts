@@ -1,4 +1,4 @@
-import type { ClientProxy } from '@nestjs/microservices';
+import type { ClientNats } from '@nestjs/microservices';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import type { RequestContext, ServiceMetrics } from '@kinship/observability';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
@@ -11,7 +11,7 @@ import type { RpcRequest } from './rpc-request.js';
  */
 export class ServiceClient {
   constructor(
-    private readonly proxy: ClientProxy,
+    private readonly proxy: ClientNats,
     private readonly timeoutMs: number,
     private readonly metrics?: ServiceMetrics,
   ) {}

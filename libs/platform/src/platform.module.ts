@@ -1,0 +1,100 @@
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { ServiceConfig } from '@kinship/config';
+import { NamespacedClientNats, ServiceClient } from '@kinship/messaging';
+import { ServiceMetrics, type Logger } from '@kinship/observability';
+import { postgresOptions, type ServiceDatabaseOptions } from '@kinship/persistence';
+import { Redis } from 'ioredis';
+import { HealthController } from './health/health.controller.js';
+import { ReadinessService } from './health/readiness.service.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { createSystemController } from './system/system.controller.js';
+import { LOGGER, NATS_CONNECTION, REDIS, SERVICE_INFO, USES_DATABASE, type ServiceInfo } from './tokens.js';
+
+export interface PlatformOptions {
+  info: ServiceInfo;
+  config: ServiceConfig;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** Omitted by the gateway, which owns no tables. */
+  database?: Omit<ServiceDatabaseOptions, 'url'>;
+  /** Whether to answer `<service>.system.*` over NATS (every service but the gateway). */
+  answersRequests: boolean;
+}
+
+/** Closes the connections this module opened, after Nest has stopped taking requests. */
+@Injectable()
+class ConnectionCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly client: ServiceClient,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+    await this.nats.drain().catch(() => undefined);
+    this.redis.disconnect();
+  }
+}
+
+/**
+ * What every Kinship process has: its configuration, logger and metrics, connections to NATS
+ * (for events) and Redis, its own PostgreSQL schema, /health and /metrics.
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const { config, info } = options;
+    const providers: Provider[] = [
+      { provide: SERVICE_INFO, useValue: info },
+      { provide: ServiceConfig, useValue: config },
+      { provide: config.constructor, useValue: config },
+      { provide: LOGGER, useValue: options.logger },
+      { provide: ServiceMetrics, useValue: options.metrics },
+      { provide: USES_DATABASE, useValue: options.database !== undefined },
+      {
+        provide: NATS_CONNECTION,
+        useFactory: () => connect({ servers: config.NATS_URL.split(','), name: `${info.name}-${info.instance}` }),
+      },
+      {
+        provide: REDIS,
+        useFactory: async () => {
+          const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, connectionName: `kinship-${info.name}` });
+          await redis.connect();
+          return redis;
+        },
+      },
+      {
+        provide: ServiceClient,
+        useFactory: () => {
+          const proxy = new NamespacedClientNats({ servers: config.NATS_URL.split(','), name: `${info.name}-client` }, config.NATS_NAMESPACE);
+          return new ServiceClient(proxy, config.RPC_TIMEOUT_MS, options.metrics);
+        },
+      },
+      ConnectionCloser,
+      ReadinessService,
+    ];
+    const imports: DynamicModule[] = [TerminusModule.forRoot({ errorLogStyle: 'json' })];
+    if (options.database) {
+      imports.push(
+        TypeOrmModule.forRoot({
+          ...postgresOptions({ ...options.database, url: config.DATABASE_URL, applicationName: `kinship-${info.name}` }),
+          autoLoadEntities: true,
+        }),
+      );
+    }
+    const controllers = [HealthController, MetricsController];
+    if (options.answersRequests) controllers.push(createSystemController(info.name));
+    return {
+      module: PlatformModule,
+      global: true,
+      imports,
+      controllers,
+      providers,
+      exports: [SERVICE_INFO, ServiceConfig, config.constructor, LOGGER, ServiceMetrics, NATS_CONNECTION, REDIS, ServiceClient, ReadinessService],
+    };
+  }
+}

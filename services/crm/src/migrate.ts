@@ -1,0 +1,4 @@
+import { runMigrationsAndExit } from '@kinship/platform';
+import { crmService } from './crm.service.js';
+
+await runMigrationsAndExit(crmService);

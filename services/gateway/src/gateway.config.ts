@@ -1,0 +1,25 @@
+import { ServiceConfig } from '@kinship/config';
+import { IsInt, Matches, Max, Min } from 'class-validator';
+
+export class GatewayConfig extends ServiceConfig {
+  /** The public API; named apart from the services' HTTP_PORT because it is the one users type. */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  GATEWAY_PORT: number = 3000;
+
+  /** Browser origins allowed to call the API, comma-separated; empty allows none. */
+  @Matches(/^(https?:\/\/[^\s,]+)?(,https?:\/\/[^\s,]+)*$/, { message: 'must be comma-separated http(s):// origins' })
+  CORS_ORIGINS: string = 'http://localhost:5173';
+
+  @IsInt()
+  @Min(1024)
+  @Max(104857600)
+  BODY_LIMIT_BYTES: number = 1048576;
+
+  /** How long GET /health waits for each service's readiness. */
+  @IsInt()
+  @Min(100)
+  @Max(30000)
+  HEALTH_TIMEOUT_MS: number = 2000;
+}

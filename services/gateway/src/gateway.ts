@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Module, RequestMethod, type DynamicModule, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import { loadConfig } from '@kinship/config';
+import { createLogger, NestPinoLogger, ServiceMetrics, type Logger } from '@kinship/observability';
+import { PlatformModule, serviceInfo, type RunningService } from '@kinship/platform';
+import type { FastifyInstance } from 'fastify';
+import { GatewayConfig } from './gateway.config.js';
+import { HttpErrorFilter } from './http/http-error.filter.js';
+import { createValidationPipe } from './http/validation.js';
+import { SystemHealthController } from './system/system-health.controller.js';
+
+export const API_PREFIX = 'api/v1';
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface GatewayOptions {
+  /** Feature modules or controllers beyond the system ones. */
+  features?: Array<Type | DynamicModule>;
+}
+
+/** A caller's X-Request-Id is kept when it is sane, so one id follows a request across systems. */
+function requestIdOf(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+function registerHttpHooks(fastify: FastifyInstance, metrics: ServiceMetrics, logger: Logger): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('X-Request-Id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    logger.info(
+      { requestId: request.id, method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+  });
+}
+
+function documentApi(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Kinship API')
+      .setDescription('The public API of Kinship, the open-source CRM. Errors share one envelope; see docs/api.md.')
+      .setVersion('1')
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/** Starts the public HTTP API on GATEWAY_PORT. */
+export async function startGateway(env: NodeJS.ProcessEnv = process.env, options: GatewayOptions = {}): Promise<RunningService<GatewayConfig>> {
+  const config = loadConfig('gateway', GatewayConfig, env);
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  const metrics = new ServiceMetrics('gateway');
+  const info = serviceInfo('gateway', config);
+
+  @Module({
+    imports: [PlatformModule.forRoot({ info, config, logger, metrics, answersRequests: false }), ...(options.features ?? [])],
+    controllers: [SystemHealthController],
+  })
+  class GatewayModule {}
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: (request: IncomingMessage) => requestIdOf(request.headers['x-request-id']),
+    trustProxy: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, {
+    logger: new NestPinoLogger(logger),
+    abortOnError: false,
+  });
+  registerHttpHooks(app.getHttpAdapter().getInstance(), metrics, logger);
+  await app.register(fastifyHelmet, {
+    // The API answers JSON; only the documentation page needs scripts and styles from itself.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
+  });
+  const allowedOrigins = config.CORS_ORIGINS.split(',').filter(Boolean);
+  await app.register(fastifyCors, {
+    origin: allowedOrigins,
+    credentials: true,
+    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+  });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalFilters(new HttpErrorFilter(logger));
+  app.useGlobalPipes(createValidationPipe());
+  documentApi(app);
+  await app.listen({ port: config.GATEWAY_PORT, host: '0.0.0.0' });
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+  logger.info({ url }, 'gateway started');
+  return {
+    app,
+    config,
+    logger,
+    url,
+    close: async () => {
+      await app.close();
+      logger.info('gateway stopped');
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { INTERNAL_ERROR, RpcError } from '@kinship/messaging';
+import type { Logger } from '@kinship/observability';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { codeForStatus, envelope, type ErrorEnvelope } from './error-envelope.js';
+
+interface FastifyError {
+  code: string;
+  statusCode?: number;
+  message: string;
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && typeof (error as Partial<FastifyError>).code === 'string' && typeof (error as Partial<FastifyError>).statusCode === 'number';
+}
+
+/** Messages of Fastify's own request errors, said in our words. */
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The Content-Type of the request is not supported; send application/json.',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is larger than this API accepts.',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request says it carries JSON but its body is empty.',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length of the request does not match its body.',
+};
+
+/**
+ * Every error the gateway answers, whatever threw it, leaves as the one envelope with the
+ * request id. Faults are logged with their stack and reach the client as a bare 500.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const body = this.toEnvelope(exception, String(request.id));
+    if (body.error.status === 429 && !reply.hasHeader('retry-after')) reply.header('Retry-After', '60');
+    void reply.status(body.error.status).send(body);
+  }
+
+  private toEnvelope(exception: unknown, requestId: string): ErrorEnvelope {
+    if (exception instanceof RpcError) {
+      if (exception.status >= 500) this.logger.warn({ code: exception.code, message: exception.message }, 'upstream failure');
+      return envelope(exception.status, exception.code, exception.message, requestId, exception.details);
+    }
+    // Nest hands Fastify's own request errors (bad JSON, too large, wrong media type) over as their cause.
+    const fastifyError = isFastifyError(exception) ? exception : exception instanceof HttpException && isFastifyError(exception.cause) ? exception.cause : undefined;
+    if (fastifyError && fastifyError.statusCode! < 500) {
+      if (fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+        return envelope(400, 'malformed_json', 'The request body is not valid JSON.', requestId);
+      }
+      const status = fastifyError.statusCode!;
+      return envelope(status, codeForStatus(status), FASTIFY_MESSAGES[fastifyError.code] ?? fastifyError.message, requestId);
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null && 'code' in response) {
+        const typed = response as { code: string; message: string; details?: ErrorEnvelope['error']['details'] };
+        return envelope(status, typed.code, typed.message, requestId, typed.details ?? []);
+      }
+      return envelope(status, codeForStatus(status), status === 404 ? 'No such route.' : exception.message, requestId);
+    }
+    this.logger.error({ err: exception, requestId }, 'unhandled error');
+    return envelope(INTERNAL_ERROR.status, INTERNAL_ERROR.code, INTERNAL_ERROR.message, requestId);
+  }
+}

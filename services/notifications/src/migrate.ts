@@ -1,0 +1,4 @@
+import { runMigrationsAndExit } from '@kinship/platform';
+import { notificationsService } from './notifications.service.js';
+
+await runMigrationsAndExit(notificationsService);
