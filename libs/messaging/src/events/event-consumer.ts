@@ -1,0 +1,232 @@
+import { assertIdentifier } from '@kinship/persistence';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type ConsumerConfig,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { headers as natsHeaders, nanos, type MsgHdrs } from '@nats-io/transport-node';
+import { context } from '@opentelemetry/api';
+import type { DataSource, EntityManager } from 'typeorm';
+import { validate as isUuid } from 'uuid';
+import { assertNamespace, type DomainEvent } from './event-envelope.js';
+import { assertConsumerName, deadLetterSubject, eventStreamName } from './stream.js';
+import { silentLogger, type EventsLogger, type EventsMetrics } from './telemetry.js';
+import { traceContextOf } from './trace-context.js';
+
+/** Runs inside the transaction that records the event in the inbox; its writes commit with that record or not at all. */
+export type EventHandler = (event: DomainEvent, manager: EntityManager) => Promise<void>;
+
+export interface EventConsumerOptions {
+  dataSource: DataSource;
+  /** The consuming service's schema, holding its inbox table. */
+  schema: string;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  namespace: string;
+  /** Durable consumer name, e.g. 'notifications-auth-events'; also names the dead-letter subject. */
+  durableName: string;
+  /** Subjects without the namespace, e.g. ['events.auth.>']. */
+  filterSubjects: string[];
+  handler: EventHandler;
+  /** Deliveries before an event that keeps failing is dead-lettered. Default 5. */
+  maxDeliver?: number;
+  /** Delay before redelivery after the 1st, 2nd, … failure; the last one repeats. Default [1000, 5000, 30000]. */
+  backoffMs?: number[];
+  /** How long a delivery may go unacknowledged before JetStream redelivers it. Default 30000. */
+  ackWaitMs?: number;
+  logger?: EventsLogger;
+  metrics?: Pick<EventsMetrics, 'deadLetters' | 'consumerLag'>;
+}
+
+/** Messages pulled ahead of the one being handled; stop() handles these before it returns. */
+const PULL_BATCH = 10;
+
+export const DEAD_LETTER_HEADERS = {
+  error: 'Kinship-Error',
+  consumer: 'Kinship-Consumer',
+  deliveryCount: 'Kinship-Delivery-Count',
+  originalSubject: 'Kinship-Original-Subject',
+} as const;
+
+/**
+ * A durable JetStream consumer with an idempotent inbox: each event is recorded in
+ * `<schema>.inbox` in the same transaction as the handler's effect, so a redelivered event is
+ * acknowledged without a second effect. A failing event is redelivered after a back-off, and
+ * after maxDeliver deliveries it is published to `${namespace}deadletter.<durableName>` and
+ * terminated.
+ */
+export class EventConsumer {
+  private readonly inboxTable: string;
+  private readonly stream: string;
+  private readonly deadLetterSubject: string;
+  private readonly maxDeliver: number;
+  private readonly backoffMs: number[];
+  private readonly ackWaitMs: number;
+  private readonly logger: EventsLogger;
+  private messages: ConsumerMessages | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: EventConsumerOptions) {
+    this.inboxTable = `"${assertIdentifier(options.schema)}".inbox`;
+    this.stream = eventStreamName(options.namespace);
+    this.deadLetterSubject = deadLetterSubject(options.namespace, assertConsumerName(options.durableName));
+    this.maxDeliver = options.maxDeliver ?? 5;
+    this.backoffMs = options.backoffMs ?? [1_000, 5_000, 30_000];
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.logger = options.logger ?? silentLogger;
+    if (!Number.isInteger(this.maxDeliver) || this.maxDeliver < 1) throw new Error('maxDeliver must be a positive integer');
+    if (options.filterSubjects.length === 0) throw new Error('filterSubjects must name at least one subject');
+  }
+
+  /** Declares the durable consumer (adding it, or updating its settings) and starts handling events. */
+  async start(): Promise<void> {
+    if (this.loop) return;
+    await this.declareConsumer();
+    const consumer = await this.options.js.consumers.get(this.stream, this.options.durableName);
+    this.messages = await consumer.consume({ max_messages: PULL_BATCH });
+    this.loop = this.handleAll(this.messages);
+  }
+
+  /** Stops pulling, handles (and acks, naks or dead-letters) the messages already received, then returns. */
+  async stop(): Promise<void> {
+    await this.messages?.close();
+    await this.loop;
+    this.messages = undefined;
+    this.loop = undefined;
+  }
+
+  /** Events on the stream matching the filter and not yet delivered to this consumer. */
+  async lag(): Promise<number> {
+    const info = await this.options.jsm.consumers.info(this.stream, this.options.durableName);
+    return info.num_pending;
+  }
+
+  private async declareConsumer(): Promise<void> {
+    const { jsm, durableName, namespace } = this.options;
+    const subjects = this.options.filterSubjects.map((subject) => assertNamespace(namespace) + subject);
+    const config: Partial<ConsumerConfig> = {
+      durable_name: durableName,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(this.ackWaitMs),
+      // The limit of deliveries is kept here rather than in JetStream: at JetStream's limit it simply
+      // stops delivering, so an event whose last delivery died with its consumer would be neither
+      // handled nor dead-lettered. Back-offs go with each nak instead of a JetStream back-off list,
+      // which needs a finite max_deliver and would replace ack_wait with its first entry.
+      max_deliver: -1,
+      // A single filter works on every server; a list of them needs NATS 2.10 or later.
+      ...(subjects.length === 1 ? { filter_subject: subjects[0] } : { filter_subjects: subjects }),
+    };
+    try {
+      await jsm.consumers.update(this.stream, durableName, config);
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound)) throw error;
+      await jsm.consumers.add(this.stream, config);
+    }
+  }
+
+  private async handleAll(messages: ConsumerMessages): Promise<void> {
+    try {
+      for await (const message of messages) await this.handle(message);
+    } catch (error) {
+      this.logger.error({ err: error, consumer: this.options.durableName }, 'event consumer stopped receiving messages');
+    }
+  }
+
+  /** Never throws: every outcome ends in an ack, a nak or a term. */
+  private async handle(message: JsMsg): Promise<void> {
+    const deliveryCount = message.info.deliveryCount;
+    this.options.metrics?.consumerLag?.set(message.info.pending);
+    let event: DomainEvent;
+    try {
+      event = parseEvent(message.data);
+    } catch (error) {
+      // No delivery will ever parse it, so it goes straight to the dead letters.
+      await this.deadLetter(message, error);
+      return;
+    }
+    const log = { consumer: this.options.durableName, eventId: event.id, type: event.type, deliveryCount };
+    try {
+      const handled = await this.options.dataSource.transaction(async (manager) => {
+        if (!(await this.recordInInbox(manager, event.id))) return false;
+        if (deliveryCount > this.maxDeliver) {
+          throw new Error(`no outcome after ${this.maxDeliver} deliveries: the consumer stopped or timed out while handling it`);
+        }
+        await context.with(traceContextOf(message.headers), () => this.options.handler(event, manager));
+        return true;
+      });
+      message.ack();
+      if (!handled) this.logger.info(log, 'event already handled; acknowledged again');
+    } catch (error) {
+      if (deliveryCount >= this.maxDeliver) {
+        await this.deadLetter(message, error);
+        return;
+      }
+      const retryInMs = this.backoffFor(deliveryCount);
+      this.logger.warn({ ...log, err: error, retryInMs }, 'event handler failed; the event will be redelivered');
+      message.nak(retryInMs);
+    }
+  }
+
+  /** True if the event is new to this consumer; false if the inbox already holds it. */
+  private async recordInInbox(manager: EntityManager, eventId: string): Promise<boolean> {
+    const inserted = await manager.query<unknown[]>(
+      `INSERT INTO ${this.inboxTable} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
+      [this.options.durableName, eventId],
+    );
+    return inserted.length === 1;
+  }
+
+  private async deadLetter(message: JsMsg, error: unknown): Promise<void> {
+    const { durableName, js } = this.options;
+    const deliveryCount = message.info.deliveryCount;
+    const reason = error instanceof Error ? error.message : String(error);
+    const headers = copyHeaders(message.headers);
+    // Header values cannot span lines.
+    headers.set(DEAD_LETTER_HEADERS.error, reason.replace(/[\r\n]+/g, ' ').slice(0, 1_000));
+    headers.set(DEAD_LETTER_HEADERS.consumer, durableName);
+    headers.set(DEAD_LETTER_HEADERS.deliveryCount, String(deliveryCount));
+    headers.set(DEAD_LETTER_HEADERS.originalSubject, message.subject);
+    const log = { consumer: durableName, subject: message.subject, streamSequence: message.info.streamSequence, deliveryCount };
+    try {
+      // One dead letter per consumer and stream message, even if this publish is retried.
+      await js.publish(this.deadLetterSubject, message.data, { msgID: `${durableName}:${message.info.streamSequence}`, headers });
+    } catch (publishError) {
+      this.logger.error({ ...log, err: publishError }, 'could not publish a dead letter; the event will be redelivered');
+      message.nak(this.backoffFor(deliveryCount));
+      return;
+    }
+    message.term();
+    this.options.metrics?.deadLetters?.inc();
+    this.logger.error({ ...log, err: error, deadLetterSubject: this.deadLetterSubject }, 'event dead-lettered');
+  }
+
+  private backoffFor(deliveryCount: number): number {
+    if (this.backoffMs.length === 0) return 0;
+    return this.backoffMs[Math.min(deliveryCount, this.backoffMs.length) - 1];
+  }
+}
+
+function parseEvent(data: Uint8Array): DomainEvent {
+  const value: unknown = JSON.parse(new TextDecoder().decode(data));
+  const candidate = value as Partial<DomainEvent> | null;
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.id !== 'string' || !isUuid(candidate.id) || typeof candidate.type !== 'string') {
+    throw new Error('message is not a domain event envelope (needs a UUID id and a type)');
+  }
+  return candidate as DomainEvent;
+}
+
+function copyHeaders(source: MsgHdrs | undefined): MsgHdrs {
+  const copy = natsHeaders();
+  if (!source) return copy;
+  for (const [name, values] of source) {
+    for (const value of values) copy.append(name, value);
+  }
+  return copy;
+}

@@ -1,0 +1,281 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { context, createTraceState, propagation, ROOT_CONTEXT, trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import type { EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  DEAD_LETTER_HEADERS,
+  deadLetterStreamName,
+  deadLetterSubject,
+  EventConsumer,
+  eventStreamName,
+  OutboxRelay,
+  OutboxWriter,
+  subjectFor,
+  type DomainEvent,
+  type EventConsumerOptions,
+  type EventHandler,
+} from '../../src/events/index.js';
+import { delay, resetTestBed, SCHEMA, setUpTestBed, tearDownTestBed, waitFor, type EventsTestBed } from './support.js';
+
+function envelope(type: string): DomainEvent<{ note: string }> {
+  return {
+    id: uuidv7(),
+    type,
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    workspaceId: uuidv7(),
+    actorId: uuidv7(),
+    aggregateId: uuidv7(),
+    data: { note: type },
+  };
+}
+
+describe('EventConsumer', () => {
+  let bed: EventsTestBed;
+  const consumers: EventConsumer[] = [];
+
+  /** Each test consumes the events of its own service, through its own durable consumer. */
+  function consumer(service: string, handler: EventHandler, options: Partial<EventConsumerOptions> = {}): EventConsumer {
+    const created = new EventConsumer({
+      dataSource: bed.dataSource,
+      schema: SCHEMA,
+      js: bed.js,
+      jsm: bed.jsm,
+      namespace: bed.namespace,
+      durableName: `test-${service}`,
+      filterSubjects: [`events.${service}.>`],
+      handler,
+      maxDeliver: 5,
+      backoffMs: [50, 100],
+      ackWaitMs: 2_000,
+      ...options,
+    });
+    consumers.push(created);
+    return created;
+  }
+
+  async function publish(service: string, event: DomainEvent, msgID = event.id): Promise<void> {
+    await bed.js.publish(subjectFor(bed.namespace, service, event.type), JSON.stringify(event), { msgID });
+  }
+
+  /** The handler's effect: one row per call that committed. */
+  async function recordEffect(manager: EntityManager, event: DomainEvent): Promise<void> {
+    await manager.query(`INSERT INTO ${SCHEMA}.effects (event_id) VALUES ($1)`, [event.id]);
+  }
+
+  async function effectCount(eventId: string): Promise<number> {
+    const [{ count }] = await bed.dataSource.query(`SELECT count(*)::int AS count FROM ${SCHEMA}.effects WHERE event_id = $1`, [eventId]);
+    return count;
+  }
+
+  async function settled(durableName: string): Promise<boolean> {
+    const info = await bed.jsm.consumers.info(eventStreamName(bed.namespace), durableName);
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  }
+
+  beforeAll(async () => {
+    bed = await setUpTestBed('event consumer');
+    await bed.dataSource.query(`CREATE TABLE ${SCHEMA}.effects (event_id uuid NOT NULL)`);
+  });
+
+  beforeEach(async () => {
+    await resetTestBed(bed);
+    await bed.dataSource.query(`TRUNCATE ${SCHEMA}.effects`);
+  });
+
+  afterEach(async () => {
+    await Promise.all(consumers.splice(0).map((running) => running.stop()));
+  });
+
+  afterAll(async () => {
+    await tearDownTestBed(bed);
+  });
+
+  it('has exactly one effect when the handler fails twice and then succeeds', async () => {
+    const event = envelope('contact.created');
+    let calls = 0;
+    const running = consumer('retry', async (received, manager) => {
+      calls += 1;
+      await recordEffect(manager, received); // rolled back with the failures below
+      if (calls <= 2) throw new Error(`failure ${calls}`);
+    });
+    await running.start();
+    await publish('retry', event);
+
+    await waitFor('the third delivery to succeed', () => calls === 3);
+    await waitFor('the consumer to acknowledge it', () => settled('test-retry'));
+    expect(calls).toBe(3);
+    expect(await effectCount(event.id)).toBe(1);
+    const inbox = await bed.dataSource.query(`SELECT consumer FROM ${SCHEMA}.inbox WHERE event_id = $1`, [event.id]);
+    expect(inbox).toEqual([{ consumer: 'test-retry' }]);
+  });
+
+  it('has one effect when the same event is delivered twice', async () => {
+    const event = envelope('contact.updated');
+    let calls = 0;
+    const running = consumer('redelivery', async (received, manager) => {
+      calls += 1;
+      await recordEffect(manager, received);
+    });
+    await running.start();
+    // Distinct message ids get past JetStream's de-duplication: the stream holds the event twice.
+    await publish('redelivery', event, `${event.id}:first`);
+    await publish('redelivery', event, `${event.id}:second`);
+
+    await waitFor('both copies to be acknowledged', async () => {
+      const info = await bed.jsm.consumers.info(eventStreamName(bed.namespace), 'test-redelivery');
+      return info.delivered.consumer_seq === 2 && info.num_pending === 0 && info.num_ack_pending === 0;
+    });
+    expect(calls).toBe(1);
+    expect(await effectCount(event.id)).toBe(1);
+  });
+
+  it('dead-letters a poison event after maxDeliver tries and does not retry it afterwards', async () => {
+    const event = envelope('contact.deleted');
+    let calls = 0;
+    let deadLetters = 0;
+    const running = consumer(
+      'poison',
+      async (received, manager) => {
+        calls += 1;
+        await recordEffect(manager, received);
+        throw new Error('this event always fails\nsecond line');
+      },
+      { maxDeliver: 3, ackWaitMs: 500, metrics: { deadLetters: { inc: () => (deadLetters += 1) } } },
+    );
+    await running.start();
+    await publish('poison', event);
+
+    const deadLetterStream = deadLetterStreamName(bed.namespace);
+    const subject = deadLetterSubject(bed.namespace, 'test-poison');
+    await waitFor('the dead letter', async () => (await bed.jsm.streams.getMessage(deadLetterStream, { last_by_subj: subject })) !== null);
+    const deadLetter = await bed.jsm.streams.getMessage(deadLetterStream, { last_by_subj: subject });
+    expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.deliveryCount)).toBe('3');
+    expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.error)).toBe('this event always fails second line');
+    expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.consumer)).toBe('test-poison');
+    expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.originalSubject)).toBe(subjectFor(bed.namespace, 'poison', event.type));
+    expect(deadLetter?.json<DomainEvent>()).toEqual(event);
+    expect(calls).toBe(3);
+
+    // Longer than the back-off and the ack wait: a retry would have happened by now.
+    await delay(1_000);
+    expect(calls).toBe(3);
+    expect(deadLetters).toBe(1);
+    expect(await settled('test-poison')).toBe(true);
+    expect(await effectCount(event.id)).toBe(0);
+    const { state } = await bed.jsm.streams.info(deadLetterStream);
+    expect(state.messages).toBe(1);
+  });
+
+  it('dead-letters a message that is not an event envelope at once, without calling the handler', async () => {
+    let calls = 0;
+    const running = consumer('garbage', async () => {
+      calls += 1;
+    });
+    await running.start();
+    await bed.js.publish(`${bed.namespace}events.garbage.contact.created`, 'not json');
+
+    const subject = deadLetterSubject(bed.namespace, 'test-garbage');
+    await waitFor('the dead letter', async () => (await bed.jsm.streams.getMessage(deadLetterStreamName(bed.namespace), { last_by_subj: subject })) !== null);
+    const deadLetter = await bed.jsm.streams.getMessage(deadLetterStreamName(bed.namespace), { last_by_subj: subject });
+    expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.deliveryCount)).toBe('1');
+    expect(deadLetter?.string()).toBe('not json');
+    expect(calls).toBe(0);
+  });
+
+  it('reports its lag, and finishes the event in hand before stop() returns', async () => {
+    const lags: number[] = [];
+    let calls = 0;
+    const handler: EventHandler = async (received, manager) => {
+      calls += 1;
+      await delay(300);
+      await recordEffect(manager, received);
+    };
+    const lagOptions: Partial<EventConsumerOptions> = { ackWaitMs: 10_000, metrics: { consumerLag: { set: (value) => lags.push(value) } } };
+    const first = consumer('lag', handler, lagOptions);
+    await first.start();
+    await first.stop();
+
+    const events = [envelope('deal.won'), envelope('deal.won'), envelope('deal.won')];
+    for (const event of events) await publish('lag', event);
+    expect(await first.lag()).toBe(3);
+
+    const second = consumer('lag', handler, lagOptions);
+    await second.start();
+    await waitFor('the first event to be in hand', () => calls === 1);
+    await second.stop();
+    // Whatever was started or already received was finished and acknowledged; nothing is left to
+    // redeliver. Acks are sent without waiting for the server, hence a moment's wait, well short of ackWait.
+    await waitFor('the acks to reach JetStream', async () => {
+      const info = await bed.jsm.consumers.info(eventStreamName(bed.namespace), 'test-lag');
+      return info.num_ack_pending === 0;
+    }, 1_000);
+    const effects = await Promise.all(events.map((event) => effectCount(event.id)));
+    expect(effects.reduce((sum, count) => sum + count, 0)).toBe(calls);
+
+    const third = consumer('lag', handler, lagOptions);
+    await third.start();
+    await waitFor('the rest to be handled', () => settled('test-lag'));
+    expect(await third.lag()).toBe(0);
+    expect(await Promise.all(events.map((event) => effectCount(event.id)))).toEqual([1, 1, 1]);
+    expect(lags[0]).toBe(2); // delivered first, with two more waiting behind it
+  });
+
+  describe('trace context', () => {
+    beforeAll(() => {
+      // What the OpenTelemetry SDK registers in a service.
+      context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    });
+
+    afterAll(() => {
+      context.disable();
+      propagation.disable();
+    });
+
+    it('carries the writer’s trace context through the outbox and NATS headers into the handler', async () => {
+      const writerSpan: SpanContext = {
+        traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+        spanId: '00f067aa0ba902b7',
+        traceFlags: TraceFlags.SAMPLED,
+        traceState: createTraceState('kinship=test'),
+      };
+      const writer = new OutboxWriter({ schema: SCHEMA, service: 'traced', namespace: bed.namespace });
+      const written = await context.with(trace.setSpanContext(ROOT_CONTEXT, writerSpan), () =>
+        bed.dataSource.transaction((manager) =>
+          writer.add(manager, { type: 'task.completed', workspaceId: null, actorId: null, aggregateId: uuidv7(), data: {} }),
+        ),
+      );
+      const [row] = await bed.dataSource.query(`SELECT headers FROM ${SCHEMA}.outbox WHERE id = $1`, [written.id]);
+      expect(row.headers).toEqual({ traceparent: `00-${writerSpan.traceId}-${writerSpan.spanId}-01`, tracestate: 'kinship=test' });
+      await new OutboxRelay({ dataSource: bed.dataSource, schema: SCHEMA, js: bed.js }).publishBatch();
+
+      let seenInHandler: SpanContext | undefined;
+      const running = consumer('traced', async () => {
+        seenInHandler = trace.getSpanContext(context.active());
+      });
+      await running.start();
+      await waitFor('the event to be handled', () => seenInHandler !== undefined);
+
+      expect(seenInHandler).toMatchObject({ traceId: writerSpan.traceId, spanId: writerSpan.spanId, isRemote: true });
+      expect(seenInHandler?.traceState?.serialize()).toBe('kinship=test');
+    });
+
+    it('runs a handler without trace headers in a fresh context', async () => {
+      let seenInHandler: SpanContext | undefined | null = null;
+      const running = consumer('untraced', async () => {
+        seenInHandler = trace.getSpanContext(context.active());
+      });
+      await running.start();
+      const event = envelope('note.added');
+      const headers = natsHeaders();
+      headers.set('unrelated', 'value');
+      await bed.js.publish(subjectFor(bed.namespace, 'untraced', event.type), JSON.stringify(event), { msgID: event.id, headers });
+      await waitFor('the event to be handled', () => seenInHandler !== null);
+      expect(seenInHandler).toBeUndefined();
+    });
+  });
+});
