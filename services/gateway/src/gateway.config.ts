@@ -1,5 +1,5 @@
 import { ServiceConfig } from '@kinship/config';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 export class GatewayConfig extends ServiceConfig {
   /** The public API; named apart from the services' HTTP_PORT because it is the one users type. */
@@ -22,4 +22,10 @@ export class GatewayConfig extends ServiceConfig {
   @Min(100)
   @Max(30000)
   HEALTH_TIMEOUT_MS: number = 2000;
+
+  /** Signs and verifies access tokens; development runs get a random one per start, production must set it. */
+  @ValidateIf((config: GatewayConfig) => config.NODE_ENV === 'production' || config.JWT_SECRET !== undefined)
+  @IsString({ message: 'must be set in production' })
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  JWT_SECRET: string | undefined = undefined;
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ServiceConfig } from '@kinship/config';
 import type { RunningService } from '@kinship/platform';
@@ -146,6 +147,24 @@ describe('gateway', () => {
     expect(body.status).toBe('ok');
     expect(Object.keys(body.services).sort()).toEqual(['auth', 'billing', 'crm', 'notifications', 'reporting']);
     expect(Object.values(body.services).every((service) => service.status === 'up')).toBe(true);
+  });
+
+  it('serves on every service a /metrics page that promtool accepts, with the request metrics in it', async () => {
+    await post('/probe/echo', JSON.stringify({ name: 'Ada' }));
+    for (const service of [gateway, crm, ...others]) {
+      const response = await fetch(`${service.url}/metrics`);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      expect(check.error).toBeUndefined();
+      expect({ url: service.url, status: check.status, problems: check.stderr + check.stdout }).toEqual({ url: service.url, status: 0, problems: '' });
+    }
+    const gatewayMetrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(gatewayMetrics).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/probe\/:outcome"[^}]*status_code="201"/);
+    expect(gatewayMetrics).toMatch(/rpc_client_duration_seconds_count\{[^}]*pattern="crm.probe.echo"[^}]*outcome="ok"/);
+    const crmMetrics = await (await fetch(`${crm.url}/metrics`)).text();
+    expect(crmMetrics).toMatch(/rpc_request_duration_seconds_count\{[^}]*pattern="crm.probe.echo"[^}]*outcome="ok"/);
+    expect(crmMetrics).toMatch(/rpc_request_duration_seconds_count\{[^}]*pattern="crm.probe.conflict"[^}]*outcome="conflict"/);
   });
 
   it('after a service stops: 503 within the timeout, and GET /health shows it down but still answers', async () => {

@@ -1,0 +1,50 @@
+# Kinship: `make up` runs the whole system, `make test` runs every test. See README.md.
+SHELL := /bin/bash
+SERVICES := auth crm billing notifications reporting
+# .env is optional; when present its variables reach every command below.
+ifneq (,$(wildcard .env))
+include .env
+export
+endif
+
+.PHONY: up install build migrate test test-unit lint proto proto-check bench clean
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json
+
+build: install
+	npm run build
+
+migrate: build
+	node scripts/ensure-database.mjs
+	@for service in $(SERVICES); do node --enable-source-maps services/$$service/dist/migrate.js || exit 1; done
+
+# Every service in this terminal with prefixed logs; Ctrl-C stops them all, draining in-flight work.
+up: migrate
+	npx concurrently --names gateway,$(shell echo $(SERVICES) | tr ' ' ',') \
+	  --prefix-colors cyan,green,yellow,magenta,blue,red --kill-others-on-fail --kill-signal SIGTERM \
+	  $(foreach service,gateway $(SERVICES),"node --enable-source-maps services/$(service)/dist/main.js")
+
+lint: install
+	npx eslint . --max-warnings=0
+
+proto:
+	bash scripts/proto.sh
+
+proto-check: install
+	bash scripts/proto.sh --check
+
+test: build lint proto-check
+	npm test
+
+test-unit: install
+	npm test -- --selectProjects unit
+
+bench: build
+	bash bench/run.sh
+
+clean:
+	rm -rf node_modules libs/*/dist services/*/dist bench/dist

@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+
+const SERVICES = ['gateway', 'auth', 'crm', 'billing', 'notifications', 'reporting'];
+
+/** Runs a built service entry point the way production does, and collects how it ended. */
+function run(service: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const entry = `services/${service}/dist/main.js`;
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" (make test does) first`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20000);
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('a process with bad configuration', () => {
+  it.concurrent.each(SERVICES)('%s exits non-zero and names the invalid variable', async (service) => {
+    const variable = `${service.toUpperCase()}_NATS_URL`;
+    const { code, output } = await run(service, { [variable]: 'http://not-nats:80' });
+    expect(code).not.toBe(0);
+    expect(output).toContain(`${variable}: must be one or more comma-separated nats:// URLs`);
+  });
+
+  it('names a variable that production requires and that is missing', async () => {
+    const { code, output } = await run('gateway', { NODE_ENV: 'production' });
+    expect(code).not.toBe(0);
+    expect(output).toContain('GATEWAY_JWT_SECRET (or JWT_SECRET): must be set in production');
+  });
+});
