@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Module, Optional, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -7,6 +7,7 @@ import { NamespacedClientNats, ServiceClient } from '@kinship/messaging';
 import { ServiceMetrics, type Logger } from '@kinship/observability';
 import { postgresOptions, type ServiceDatabaseOptions } from '@kinship/persistence';
 import { Redis } from 'ioredis';
+import { DomainEvents } from './events/domain-events.service.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessService } from './health/readiness.service.js';
 import { MetricsController } from './metrics/metrics.controller.js';
@@ -24,16 +25,21 @@ export interface PlatformOptions {
   answersRequests: boolean;
 }
 
-/** Closes the connections this module opened, after Nest has stopped taking requests. */
+/**
+ * Runs after Nest has stopped taking requests: stops event work first, since it needs NATS,
+ * then closes the connections this module opened.
+ */
 @Injectable()
 class ConnectionCloser implements OnApplicationShutdown {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly client: ServiceClient,
+    @Optional() private readonly events?: DomainEvents,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.events?.stop();
     await this.client.close();
     await this.nats.drain().catch(() => undefined);
     this.redis.disconnect();
@@ -85,6 +91,7 @@ export class PlatformModule {
           autoLoadEntities: true,
         }),
       );
+      providers.push(DomainEvents);
     }
     const controllers = [HealthController, MetricsController];
     if (options.answersRequests) controllers.push(createSystemController(info.name));
@@ -94,7 +101,7 @@ export class PlatformModule {
       imports,
       controllers,
       providers,
-      exports: [SERVICE_INFO, ServiceConfig, config.constructor, LOGGER, ServiceMetrics, NATS_CONNECTION, REDIS, ServiceClient, ReadinessService],
+      exports: [SERVICE_INFO, ServiceConfig, config.constructor, LOGGER, ServiceMetrics, NATS_CONNECTION, REDIS, ServiceClient, ReadinessService, ...(options.database ? [DomainEvents] : [])],
     };
   }
 }

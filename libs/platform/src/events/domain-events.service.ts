@@ -1,0 +1,109 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { EventConsumer, ensureEventStream, OutboxRelay, OutboxWriter, type DomainEvent, type EventHandler, type NewDomainEvent } from '@kinship/messaging';
+import { ServiceMetrics, type Logger } from '@kinship/observability';
+import { WORKSPACE_SETTING } from '@kinship/persistence';
+import type { DataSource, EntityManager } from 'typeorm';
+import { LOGGER, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '../tokens.js';
+
+export type Emit = <T>(event: NewDomainEvent<T>) => Promise<DomainEvent<T>>;
+
+export interface Subscription {
+  /** Durable consumer name, unique per consuming service and purpose, e.g. 'crm-workspace-setup'. */
+  durableName: string;
+  /** Subjects without the namespace, e.g. ['events.auth.workspace.created']. */
+  filterSubjects: string[];
+  handler: EventHandler;
+  maxDeliver?: number;
+  backoffMs?: number[];
+}
+
+/**
+ * A service's side of domain events: state changes and the events they cause commit in one
+ * transaction (the outbox); a relay publishes them; subscriptions consume other services'
+ * events with an inbox, so each has one effect.
+ */
+@Injectable()
+export class DomainEvents implements OnApplicationBootstrap {
+  private readonly writer: OutboxWriter;
+  private readonly relay: OutboxRelay;
+  private readonly consumers: EventConsumer[] = [];
+  private readonly subscriptions: Subscription[] = [];
+  private started = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
+    @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: ServiceMetrics,
+  ) {
+    const schema = this.schema();
+    this.writer = new OutboxWriter({ schema, service: info.name, namespace: info.namespace });
+    this.relay = new OutboxRelay({
+      dataSource,
+      schema,
+      js: jetstream(nats),
+      logger,
+      metrics: { outboxBacklog: metrics.outboxBacklog.labels({ service: info.name }) },
+    });
+  }
+
+  /**
+   * Runs work in one transaction, confined to a workspace by row-level security when one is
+   * given; what it emits is published after the commit, and never if it rolls back.
+   */
+  async transaction<T>(workspaceId: string | null, work: (manager: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
+    const result = await this.dataSource.transaction(async (manager) => {
+      if (workspaceId) await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, workspaceId]);
+      const emit: Emit = (event) => this.writer.add(manager, event);
+      return work(manager, emit);
+    });
+    this.relay.notify();
+    return result;
+  }
+
+  /** Declares a durable consumer; call it from a feature's constructor or onModuleInit. */
+  subscribe(subscription: Subscription): void {
+    if (this.started) throw new Error(`subscribe "${subscription.durableName}" before the application starts`);
+    this.subscriptions.push(subscription);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const jsm = await jetstreamManager(this.nats);
+    await ensureEventStream(jsm, this.info.namespace);
+    this.relay.start();
+    for (const subscription of this.subscriptions) {
+      const consumer = new EventConsumer({
+        dataSource: this.dataSource,
+        schema: this.schema(),
+        js: jetstream(this.nats),
+        jsm,
+        namespace: this.info.namespace,
+        ...subscription,
+        logger: this.logger,
+        metrics: {
+          deadLetters: this.metrics.deadLetters.labels({ service: this.info.name, consumer: subscription.durableName }),
+          consumerLag: this.metrics.consumerLag.labels({ service: this.info.name, consumer: subscription.durableName }),
+        },
+      });
+      await consumer.start();
+      this.consumers.push(consumer);
+    }
+    this.started = true;
+  }
+
+  /** Stops consuming, then publishes what is already committed; called before NATS closes. */
+  async stop(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await this.relay.stop();
+  }
+
+  private schema(): string {
+    const { schema } = this.dataSource.options as { schema?: string };
+    if (!schema) throw new Error('the service DataSource has no schema');
+    return schema;
+  }
+}
