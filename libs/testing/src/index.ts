@@ -1,2 +1,3 @@
 export { startTestService } from './services.js';
-export { createTestEnvironment, serverUrls, type TestEnvironment } from './test-environment.js';
+export { createTestEnvironment, type TestEnvironment } from './test-environment.js';
+export { serverUrls } from './test-servers.js';

@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { serverUrls } from './test-servers.js';
 
-/** Where the suites find their servers: the ones named in the environment, else this machine's defaults. */
-export function serverUrls(): { postgres: string; redis: string; nats: string } {
-  return {
-    postgres: process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    redis: process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    nats: process.env.TEST_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-  };
-}
 
 export interface TestEnvironment {
   /** A database of this suite alone, dropped by dispose(). */
