@@ -43,5 +43,6 @@ export default {
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
     },
   ],
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   testTimeout: 60000,
 };
