@@ -9,8 +9,10 @@ endif
 
 .PHONY: up install build migrate test test-unit lint proto proto-check bench clean
 
+# Not `npm ci`: the registry this project installs from lacks some other platforms' optional
+# binaries, so the lockfile cannot list them and `npm ci` would call it out of sync.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@touch $@
 
 install: node_modules/.package-lock.json

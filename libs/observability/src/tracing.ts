@@ -16,6 +16,10 @@ export async function startTracing(service: string, env: NodeJS.ProcessEnv = pro
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const sdk = new NodeSDK({
     resource: resources.resourceFromAttributes({ 'service.name': `kinship-${service}`, 'service.version': env.SERVICE_VERSION ?? '0.1.0' }),
+    // Traces only: without these the SDK sets up OTLP metric and log exporters of its own, and
+    // stalls shutdown trying to reach a collector. Metrics are prom-client's, logs pino's.
+    metricReaders: [],
+    logRecordProcessors: [],
     spanProcessors: endpoint ? [new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }))] : [],
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => /^\/(metrics|health)/.test(request.url ?? '') }),
