@@ -1,0 +1,44 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+
+/** Bench output goes to stdout, one line per call, so it reads the same in a terminal and in CI logs. */
+export function print(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Sort once, then read several percentiles; nearest-rank on the sorted samples. */
+export function percentiles(samples: number[]): { p50: number; p99: number; max: number } {
+  if (samples.length === 0) return { p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
+  const sorted = Float64Array.from(samples).sort();
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return { p50: at(50), p99: at(99), max: sorted[sorted.length - 1] };
+}
+
+/** A positive number from the environment, else the default; a malformed value is an error, not a silent default. */
+export function numberFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0)) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+export function fixed(value: number, digits = 1): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+/** Kept in bench/results/ (git-ignored) so run.sh can print one summary of every bench. */
+export async function saveResult(name: string, result: object): Promise<void> {
+  const directory = new URL('../results/', import.meta.url);
+  await mkdir(directory, { recursive: true });
+  await writeFile(new URL(`${name}.json`, directory), `${JSON.stringify(result, null, 2)}\n`);
+}
+
+/** Polls until the condition holds; false if the deadline passed first. */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  return true;
+}

@@ -1,0 +1,63 @@
+/** Prints one short summary of the results the benches left in bench/results/; run by run.sh after them. */
+import { readFile } from 'node:fs/promises';
+import { fixed, print } from './lib.js';
+
+interface RpcResult {
+  gateway: { requestsPerSecond: number; p50Ms: number; p99Ms: number };
+  plain: { requestsPerSecond: number; p50Ms: number; p99Ms: number };
+  ratios: { throughput: number; p50: number; p99: number };
+  failures: number;
+}
+
+interface PipelineStage {
+  eventsPerSecond: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+}
+
+interface OutboxResult {
+  steadyRate: number;
+  steady: PipelineStage & { writtenPerSecond: number };
+  full: PipelineStage;
+  raw: PipelineStage;
+  ratio: number;
+}
+
+/** undefined when the bench did not leave a result (run.sh deletes old ones first, so a failed bench has none). */
+async function load<T>(name: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(new URL(`../results/${name}.json`, import.meta.url), 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+const rpc = await load<RpcResult>('rpc-roundtrip');
+const outbox = await load<OutboxResult>('outbox-pipeline');
+
+print();
+print('== bench summary ==');
+if (rpc) {
+  print(
+    `rpc round trip   gateway ${fixed(rpc.gateway.requestsPerSecond, 0)} req/s (p50 ${fixed(rpc.gateway.p50Ms)} / p99 ${fixed(rpc.gateway.p99Ms)} ms)` +
+      `   plain Fastify ${fixed(rpc.plain.requestsPerSecond, 0)} req/s (p50 ${fixed(rpc.plain.p50Ms)} / p99 ${fixed(rpc.plain.p99Ms)} ms)`,
+  );
+  print(
+    `                 gateway ÷ plain: throughput ${fixed(rpc.ratios.throughput, 3)}, p50 ×${fixed(rpc.ratios.p50, 2)}, p99 ×${fixed(rpc.ratios.p99, 2)}` +
+      (rpc.failures > 0 ? `   FAILED: ${rpc.failures} errors/non-2xx` : ''),
+  );
+} else {
+  print('rpc round trip   no result (the bench failed, see its output above)');
+}
+if (outbox) {
+  print(
+    `outbox pipeline  steady ${outbox.steadyRate}/s: consumed ${fixed(outbox.steady.eventsPerSecond, 0)}/s, lag p50 ${fixed(outbox.steady.lagP50Ms)} / p99 ${fixed(outbox.steady.lagP99Ms)} ms`,
+  );
+  print(
+    `                 full speed ${fixed(outbox.full.eventsPerSecond, 0)} events/s (lag p99 ${fixed(outbox.full.lagP99Ms)} ms)` +
+      `   raw JetStream ${fixed(outbox.raw.eventsPerSecond, 0)} msgs/s   outbox ÷ raw: ${fixed(outbox.ratio, 3)}`,
+  );
+} else {
+  print('outbox pipeline  no result (the bench failed, see its output above)');
+}

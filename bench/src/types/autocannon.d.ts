@@ -1,0 +1,45 @@
+// autocannon ships no type declarations and @types/autocannon is not installed:
+// this declares only the part of its programmatic API the benches use.
+declare module 'autocannon' {
+  export interface Options {
+    url: string;
+    method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    headers?: Record<string, string>;
+    body?: string;
+    connections?: number;
+    /** Seconds. */
+    duration?: number;
+    /** Worker threads firing the requests; 0 (default) fires them from the calling thread. */
+    workers?: number;
+  }
+
+  export interface Histogram {
+    average: number;
+    mean: number;
+    stddev: number;
+    min: number;
+    max: number;
+    p50: number;
+    p90: number;
+    p99: number;
+    total: number;
+  }
+
+  export interface Result {
+    duration: number;
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+    resets: number;
+    mismatches: number;
+    '2xx': number;
+    statusCodeStats: Record<string, { count: number }>;
+    /** Milliseconds. */
+    latency: Histogram;
+    /** Per-second samples; average is requests per second. */
+    requests: Histogram;
+  }
+
+  function autocannon(options: Options): Promise<Result>;
+  export default autocannon;
+}
