@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { deadLetterStreamName, eventStreamName } from '@kinship/messaging';
 import pg from 'pg';
 import { serverUrls } from './test-servers.js';
 
@@ -20,6 +23,19 @@ function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+/** Removes the suite's event and dead-letter streams, which services create as they start. */
+async function deleteStreams(natsUrl: string, namespace: string): Promise<void> {
+  const nats = await connect({ servers: natsUrl });
+  try {
+    const streams = await jetstreamManager(nats);
+    for (const name of [eventStreamName(namespace), deadLetterStreamName(namespace)]) {
+      await streams.streams.delete(name).catch(() => false);
+    }
+  } finally {
+    await nats.close();
+  }
 }
 
 /**
@@ -58,6 +74,7 @@ export async function createTestEnvironment(suite: string): Promise<TestEnvironm
       GATEWAY_PORT: '0',
     },
     async dispose() {
+      await deleteStreams(servers.nats, natsNamespace);
       const client = new pg.Client({ connectionString: servers.postgres });
       await client.connect();
       try {
