@@ -21,7 +21,7 @@ export class ServiceConfig {
   NATS_URL: string = 'nats://127.0.0.1:4222';
 
   /** Prefix of every subject and stream, so that several environments can share one NATS server. */
-  @Matches(/^([a-z0-9_-]+\.)?$/i, { message: 'must be empty or a name followed by a dot, e.g. "staging."' })
+  @Matches(/^([a-z0-9_-]+\.)*$/i, { message: 'must be empty or names each followed by a dot, e.g. "staging."' })
   NATS_NAMESPACE: string = '';
 
   @IsInt()

@@ -14,6 +14,7 @@ export class ServiceMetrics {
   readonly outboxBacklog: Gauge<'service'>;
   readonly consumerLag: Gauge<'service' | 'consumer'>;
   readonly deadLetters: Counter<'service' | 'consumer'>;
+  private readonly refreshers: Array<() => Promise<void>> = [];
 
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
@@ -62,5 +63,16 @@ export class ServiceMetrics {
       labelNames: ['service', 'consumer'],
       registers,
     });
+  }
+
+  /** Registers work that brings gauges up to date; it runs on every scrape, so a stalled loop cannot freeze them. */
+  refreshOnScrape(refresh: () => Promise<void>): void {
+    this.refreshers.push(refresh);
+  }
+
+  /** The Prometheus text of this service, gauges refreshed first; a refresh that fails leaves its gauge as it was. */
+  async scrape(): Promise<string> {
+    await Promise.allSettled(this.refreshers.map((refresh) => refresh()));
+    return this.registry.metrics();
   }
 }

@@ -18,6 +18,16 @@ export interface ServiceDatabaseOptions {
   migrations?: MixedList<Function | string>;
   poolSize?: number;
   applicationName?: string;
+  /**
+   * Role every connection switches to on opening: it owns nothing, so row-level security
+   * binds it. Left out for the connection that runs migrations, which owns the tables.
+   */
+  runtimeRole?: string;
+}
+
+/** The role a service's requests run as: a member of nothing, owner of nothing, DML on its schema only. */
+export function runtimeRoleFor(schema: string): string {
+  return `kinship_${assertIdentifier(schema)}_app`;
 }
 
 export function postgresOptions(options: ServiceDatabaseOptions): DataSourceOptions {
@@ -33,15 +43,28 @@ export function postgresOptions(options: ServiceDatabaseOptions): DataSourceOpti
     migrationsRun: false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName,
+    ...(options.runtimeRole ? { extra: { options: `-c role=${assertIdentifier(options.runtimeRole)}` } } : {}),
   };
 }
 
 /**
  * Brings a service's schema up to date. The schema is created first because TypeORM keeps its
- * migrations table inside it.
+ * migrations table inside it; the runtime role and its default privileges come before the
+ * migrations, so every table they create is usable by the service and nothing else, and a
+ * migration can still take a privilege away (as the append-only audit log does).
  */
 export async function runMigrations(dataSource: DataSource, schema: string): Promise<string[]> {
-  await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${assertIdentifier(schema)}"`);
+  const qualified = `"${assertIdentifier(schema)}"`;
+  const role = runtimeRoleFor(schema);
+  await dataSource.query(`CREATE SCHEMA IF NOT EXISTS ${qualified}`);
+  // Roles belong to the whole server: suites migrating in parallel may race to create it.
+  await dataSource.query(`DO $$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN CREATE ROLE ${role} NOLOGIN; END IF;
+  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+  END $$`);
+  await dataSource.query(`GRANT USAGE ON SCHEMA ${qualified} TO ${role}`);
+  await dataSource.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${qualified} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`);
+  await dataSource.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${qualified} GRANT USAGE, SELECT ON SEQUENCES TO ${role}`);
   const applied = await dataSource.runMigrations({ transaction: 'each' });
   return applied.map((migration) => migration.name);
 }

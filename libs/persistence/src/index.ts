@@ -1,2 +1,2 @@
-export { assertIdentifier, postgresOptions, runMigrations, type ServiceDatabaseOptions } from './data-source.js';
+export { assertIdentifier, postgresOptions, runMigrations, runtimeRoleFor, type ServiceDatabaseOptions } from './data-source.js';
 export { rowLevelSecuritySql, withWorkspace, WORKSPACE_SETTING } from './tenancy.js';

@@ -5,7 +5,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ServiceConfig } from '@kinship/config';
 import { NamespacedClientNats, ServiceClient } from '@kinship/messaging';
 import { ServiceMetrics, type Logger } from '@kinship/observability';
-import { postgresOptions, type ServiceDatabaseOptions } from '@kinship/persistence';
+import { postgresOptions, runtimeRoleFor, type ServiceDatabaseOptions } from '@kinship/persistence';
 import { Redis } from 'ioredis';
 import { DomainEvents } from './events/domain-events.service.js';
 import { HealthController } from './health/health.controller.js';
@@ -87,7 +87,12 @@ export class PlatformModule {
     if (options.database) {
       imports.push(
         TypeOrmModule.forRoot({
-          ...postgresOptions({ ...options.database, url: config.DATABASE_URL, applicationName: `kinship-${info.name}` }),
+          ...postgresOptions({
+            ...options.database,
+            url: config.DATABASE_URL,
+            applicationName: `kinship-${info.name}`,
+            runtimeRole: runtimeRoleFor(options.database.schema),
+          }),
           autoLoadEntities: true,
         }),
       );

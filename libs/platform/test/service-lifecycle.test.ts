@@ -5,7 +5,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { NamespacedClientNats, ServiceClient, type RpcRequest } from '@kinship/messaging';
 import { ServiceConfig } from '@kinship/config';
 import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
-import { DataSource } from 'typeorm';
+import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { DomainEvents, messagingTablesMigration, type RunningService, type ServiceDefinition } from '../src/index.js';
 
 const context = { workspaceId: null, userId: null, role: null, scopes: [], requestId: 'lifecycle-test' };
@@ -46,16 +46,36 @@ class Projection {
   }
 }
 
+/** A migration of the test's own, run like a service's: DDL belongs to migrations, not to the running service's role. */
+function tableMigration(name: string, ddl: string): new () => MigrationInterface {
+  return class implements MigrationInterface {
+    name = name;
+    async up(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(ddl);
+    }
+    async down(): Promise<void> {}
+  };
+}
+
 const producer: ServiceDefinition = {
   name: 'crm',
   configSchema: ServiceConfig,
-  database: { schema: 'crm', migrations: [messagingTablesMigration('crm')] },
+  database: {
+    schema: 'crm',
+    migrations: [messagingTablesMigration('crm'), tableMigration('Things1763683200001', 'CREATE TABLE crm.things (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text)')],
+  },
   features: () => [{ module: class ProducerModule {}, controllers: [Producer] }],
 };
 const consumer: ServiceDefinition = {
   name: 'reporting',
   configSchema: ServiceConfig,
-  database: { schema: 'reporting', migrations: [messagingTablesMigration('reporting')] },
+  database: {
+    schema: 'reporting',
+    migrations: [
+      messagingTablesMigration('reporting'),
+      tableMigration('Copies1763683200001', 'CREATE TABLE reporting.copies (thing_id uuid PRIMARY KEY, name text)'),
+    ],
+  },
   features: () => [{ module: class ProjectionModule {}, providers: [Projection] }],
 };
 
@@ -71,9 +91,7 @@ describe('a service’s events and shutdown', () => {
   beforeAll(async () => {
     environment = await createTestEnvironment('lifecycle');
     crm = await startTestService(producer, environment);
-    await crm.app.get(DataSource).query('CREATE TABLE crm.things (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text)');
     reporting = await startTestService(consumer, environment);
-    await reporting.app.get(DataSource).query('CREATE TABLE reporting.copies (thing_id uuid PRIMARY KEY, name text)');
     client = new ServiceClient(new NamespacedClientNats({ servers: environment.natsUrl }, environment.natsNamespace), 5000);
   });
 
@@ -91,6 +109,11 @@ describe('a service’s events and shutdown', () => {
     for (let attempt = 0; attempt < 50 && (await copies()).length < 2; attempt++) await sleep(100);
     await sleep(300);
     expect((await copies()).map((row) => row.name)).toEqual(['kept', 'kept too']);
+
+    const producerMetrics = await (await fetch(`${crm.url}/metrics`)).text();
+    expect(producerMetrics).toMatch(/^kinship_outbox_backlog\{service="crm"\} 0$/m);
+    const consumerMetrics = await (await fetch(`${reporting.url}/metrics`)).text();
+    expect(consumerMetrics).toMatch(/^kinship_consumer_lag\{service="reporting",consumer="reporting-lifecycle-test"\} 0$/m);
   });
 
   it('answers the requests in flight before it stops', async () => {

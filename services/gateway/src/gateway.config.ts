@@ -17,6 +17,14 @@ export class GatewayConfig extends ServiceConfig {
   @Max(104857600)
   BODY_LIMIT_BYTES: number = 1048576;
 
+  /**
+   * Which proxies in front of the gateway to believe about the client's address
+   * (X-Forwarded-For), as proxy-addr names or CIDRs; the default covers a local proxy and a
+   * Kubernetes ingress on a private network.
+   */
+  @Matches(/^[\w.:/-]+(,[\w.:/-]+)*$/, { message: 'must be comma-separated addresses, CIDRs or loopback/linklocal/uniquelocal' })
+  TRUST_PROXY: string = 'loopback,linklocal,uniquelocal';
+
   /** How long GET /health waits for each service's readiness. */
   @IsInt()
   @Min(100)

@@ -12,7 +12,8 @@ import { PlatformModule, serviceInfo, type RunningService } from '@kinship/platf
 import type { FastifyInstance } from 'fastify';
 import { GatewayConfig } from './gateway.config.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
-import { createValidationPipe } from './http/validation.js';
+import { RequestContextInterceptor } from './http/request-context.interceptor.js';
+import { RequestValidationPipe } from './http/validation.js';
 import { SystemHealthController } from './system/system-health.controller.js';
 
 export const API_PREFIX = 'api/v1';
@@ -73,7 +74,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: (request: IncomingMessage) => requestIdOf(request.headers['x-request-id']),
-    trustProxy: true,
+    trustProxy: config.TRUST_PROXY.split(','),
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, {
     logger: new NestPinoLogger(logger),
@@ -99,7 +100,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
     ],
   });
   app.useGlobalFilters(new HttpErrorFilter(logger));
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new RequestContextInterceptor());
+  app.useGlobalPipes(new RequestValidationPipe());
   documentApi(app);
   await app.listen({ port: config.GATEWAY_PORT, host: '0.0.0.0' });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');

@@ -89,6 +89,15 @@ describe('gateway', () => {
     expect([...new Set(error.details.map((detail) => detail.field))].sort()).toEqual(['admin', 'count', 'name']);
   });
 
+  it('answers malformed or unknown query parameters with a 400 naming them', async () => {
+    expect(await (await fetch(`${api}/probe/list?limit=20`)).json()).toEqual({ limit: 20 });
+    const response = await fetch(`${api}/probe/list?limit=lots&sort=name`);
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; details: Array<{ field: string }> } };
+    expect(error.code).toBe('invalid_parameter');
+    expect([...new Set(error.details.map((detail) => detail.field))].sort()).toEqual(['limit', 'sort']);
+  });
+
   it('carries an error thrown in a service to the client as the envelope with its status and details', async () => {
     const response = await post('/probe/conflict', JSON.stringify({ name: 'Ada' }));
     expect(response.status).toBe(409);

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Body, Controller, Module, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Module, Param, Post, Query } from '@nestjs/common';
+import { Type } from 'class-transformer';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { RpcError, ServiceClient, type RpcRequest } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { Caller } from '../src/http/caller-context.js';
@@ -18,10 +19,25 @@ export class ProbeBody {
   count?: number;
 }
 
+/** Query parameters the gateway validates, as a list endpoint's are. */
+export class ProbeQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
 /** A gateway route that forwards to `crm.probe.<outcome>`, like every real route forwards to its service. */
 @Controller('probe')
 export class ProbeGatewayController {
   constructor(private readonly services: ServiceClient) {}
+
+  @Get('list')
+  list(@Query() query: ProbeQuery): ProbeQuery {
+    return query;
+  }
 
   @Post(':outcome')
   forward(@Param('outcome') outcome: string, @Body() body: ProbeBody, @Caller() caller: RequestContext): Promise<unknown> {

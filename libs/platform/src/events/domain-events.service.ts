@@ -2,19 +2,26 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { InjectDataSource } from '@nestjs/typeorm';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventType } from '@kinship/contracts';
 import { EventConsumer, ensureEventStream, OutboxRelay, OutboxWriter, type DomainEvent, type EventHandler, type NewDomainEvent } from '@kinship/messaging';
 import { ServiceMetrics, type Logger } from '@kinship/observability';
 import { WORKSPACE_SETTING } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { LOGGER, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '../tokens.js';
 
-export type Emit = <T>(event: NewDomainEvent<T>) => Promise<DomainEvent<T>>;
+/** Emits an event of a type the contracts know (libs/contracts EVENT_TYPES). */
+export type Emit = <T>(event: NewDomainEvent<T> & { type: EventType }) => Promise<DomainEvent<T>>;
+
+/** Published events are kept this long for inspection before the hourly purge removes them. */
+const PUBLISHED_RETENTION_HOURS = 72;
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface Subscription {
   /** Durable consumer name, unique per consuming service and purpose, e.g. 'crm-workspace-setup'. */
   durableName: string;
   /** Subjects without the namespace, e.g. ['events.auth.workspace.created']. */
   filterSubjects: string[];
+  /** Runs in the consumer's transaction, confined by row-level security to the event's workspace. */
   handler: EventHandler;
   maxDeliver?: number;
   backoffMs?: number[];
@@ -32,6 +39,7 @@ export class DomainEvents implements OnApplicationBootstrap {
   private readonly consumers: EventConsumer[] = [];
   private readonly subscriptions: Subscription[] = [];
   private started = false;
+  private purgeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -83,6 +91,10 @@ export class DomainEvents implements OnApplicationBootstrap {
         jsm,
         namespace: this.info.namespace,
         ...subscription,
+        handler: async (event, manager) => {
+          if (event.workspaceId) await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, event.workspaceId]);
+          await subscription.handler(event, manager);
+        },
         logger: this.logger,
         metrics: {
           deadLetters: this.metrics.deadLetters.labels({ service: this.info.name, consumer: subscription.durableName }),
@@ -92,11 +104,30 @@ export class DomainEvents implements OnApplicationBootstrap {
       await consumer.start();
       this.consumers.push(consumer);
     }
+    this.metrics.refreshOnScrape(() => this.refreshGauges());
+    this.purgeTimer = setInterval(() => void this.purgePublished(), PURGE_INTERVAL_MS).unref();
     this.started = true;
+  }
+
+  private async refreshGauges(): Promise<void> {
+    this.metrics.outboxBacklog.set({ service: this.info.name }, await this.relay.backlog());
+    for (const [index, consumer] of this.consumers.entries()) {
+      this.metrics.consumerLag.set({ service: this.info.name, consumer: this.subscriptions[index]!.durableName }, await consumer.lag());
+    }
+  }
+
+  private async purgePublished(): Promise<void> {
+    try {
+      const purged = await this.relay.purgePublished(PUBLISHED_RETENTION_HOURS);
+      if (purged > 0) this.logger.info({ purged }, 'purged published outbox rows');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not purge published outbox rows');
+    }
   }
 
   /** Stops consuming, then publishes what is already committed; called before NATS closes. */
   async stop(): Promise<void> {
+    clearInterval(this.purgeTimer);
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     await this.relay.stop();
   }

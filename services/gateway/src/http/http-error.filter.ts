@@ -41,7 +41,7 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   private toEnvelope(exception: unknown, requestId: string): ErrorEnvelope {
     if (exception instanceof RpcError) {
-      if (exception.status >= 500) this.logger.warn({ code: exception.code, message: exception.message }, 'upstream failure');
+      if (exception.status >= 500) this.logger.warn({ requestId, code: exception.code, message: exception.message }, 'upstream failure');
       return envelope(exception.status, exception.code, exception.message, requestId, exception.details);
     }
     // Nest hands Fastify's own request errors (bad JSON, too large, wrong media type) over as their cause.
@@ -53,14 +53,16 @@ export class HttpErrorFilter implements ExceptionFilter {
       const status = fastifyError.statusCode!;
       return envelope(status, codeForStatus(status), FASTIFY_MESSAGES[fastifyError.code] ?? fastifyError.message, requestId);
     }
-    if (exception instanceof HttpException) {
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
       const response = exception.getResponse();
       if (typeof response === 'object' && response !== null && 'code' in response) {
         const typed = response as { code: string; message: string; details?: ErrorEnvelope['error']['details'] };
         return envelope(status, typed.code, typed.message, requestId, typed.details ?? []);
       }
-      return envelope(status, codeForStatus(status), status === 404 ? 'No such route.' : exception.message, requestId);
+      // Nest's own answer to an unknown route reads "Cannot GET /x".
+      const message = status === 404 && /^Cannot [A-Z]+ /.test(exception.message) ? 'No such route.' : exception.message;
+      return envelope(status, codeForStatus(status), message, requestId);
     }
     this.logger.error({ err: exception, requestId }, 'unhandled error');
     return envelope(INTERNAL_ERROR.status, INTERNAL_ERROR.code, INTERNAL_ERROR.message, requestId);

@@ -1,4 +1,4 @@
-import { HttpException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { HttpException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import type { ErrorDetail } from '@kinship/messaging';
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
@@ -11,15 +11,28 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
 
 /**
  * Validates every body, query and path against its DTO: unknown fields are refused, not
- * silently dropped, and each failure names its field in a 422.
+ * silently dropped, and each failure names its field. A body that does not validate is a 422;
+ * malformed query or path parameters are a 400 (API.md "Conventions").
  */
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    stopAtFirstError: false,
-    exceptionFactory: (errors) =>
-      new HttpException({ code: 'validation_failed', message: 'The request is not valid.', details: flatten(errors) }, 422),
-  });
+export class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+      exceptionFactory: (errors) =>
+        new HttpException({ code: 'validation_failed', message: 'The request is not valid.', details: flatten(errors) }, 422),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (metadata.type === 'body' || !(error instanceof HttpException)) throw error;
+      const { details } = error.getResponse() as { details: ErrorDetail[] };
+      throw new HttpException({ code: 'invalid_parameter', message: `The ${metadata.type} parameters are not valid.`, details }, 400);
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { Caller } from '../http/caller-context.js';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RpcError, ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
@@ -28,8 +29,7 @@ export class SystemHealthController {
 
   @Get()
   @ApiOkResponse({ description: 'Each service with status up or down; overall ok or degraded.' })
-  async health(): Promise<SystemHealth> {
-    const context: RequestContext = { workspaceId: null, userId: null, role: null, scopes: [], requestId: 'health' };
+  async health(@Caller() context: RequestContext): Promise<SystemHealth> {
     const entries = await Promise.all(
       BACKEND_SERVICES.map(async (service): Promise<[string, ServiceHealth]> => {
         try {

@@ -36,7 +36,7 @@ export interface RpcError {
   details: RpcErrorDetail[];
 }
 
-/** Every service answers <service>.ping, for health checks and smoke tests. */
+/** Every service answers <service>.system.ping, for health checks and smoke tests. */
 export interface PingRequest {
 }
 
