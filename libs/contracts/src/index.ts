@@ -4,8 +4,21 @@
 export type * from './generated/kinship/common/v1/event.js';
 export type * from './generated/kinship/common/v1/rpc.js';
 export type * as AuthEvents from './generated/kinship/auth/v1/events.js';
+export type * as AuthRpc from './generated/kinship/auth/v1/rpc.js';
 export type * as CrmEvents from './generated/kinship/crm/v1/events.js';
 export type * as BillingEvents from './generated/kinship/billing/v1/events.js';
 export type * as NotificationsEvents from './generated/kinship/notifications/v1/events.js';
 export type * as ReportingEvents from './generated/kinship/reporting/v1/events.js';
 export { EVENT_TYPES, type EventType } from './event-types.js';
+export {
+  API_KEY_SCOPES,
+  isPermission,
+  isRole,
+  onlyOwnRecords,
+  PERMISSIONS,
+  ROLE_RANK,
+  ROLES,
+  roleHolds,
+  type Permission,
+  type Role,
+} from './access.js';

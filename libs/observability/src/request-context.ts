@@ -8,6 +8,9 @@ export interface RequestContext {
   scopes: string[];
   requestId: string;
   traceparent?: string;
+  /** The client's address and User-Agent as the gateway saw them, for the audit log and throttling. */
+  ip?: string;
+  userAgent?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

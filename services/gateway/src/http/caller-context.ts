@@ -10,6 +10,8 @@ export function callerContext(request: FastifyRequest & { caller?: Omit<RequestC
     role: request.caller?.role ?? null,
     scopes: request.caller?.scopes ?? [],
     requestId: String(request.id),
+    ip: request.ip,
+    userAgent: request.headers['user-agent'],
   };
 }
 

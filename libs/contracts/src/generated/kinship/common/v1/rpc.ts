@@ -17,6 +17,12 @@ export interface RequestContext {
   requestId: string;
   /** W3C trace context of the calling span. */
   traceparent: string;
+  /**
+   * The client's address as the gateway saw it (proxies it trusts taken into account), and its
+   * User-Agent: for the audit log and sign-in throttling.
+   */
+  ip?: string | null | undefined;
+  userAgent?: string | null | undefined;
 }
 
 export interface RpcErrorDetail {

@@ -1,0 +1,83 @@
+// The permission matrix: what each role may do, and what an API key may be granted. The gateway
+// enforces it on every route (deny by default); docs/permissions.md is rendered from it; the
+// services enforce the ownership rules it states. Change it here and nowhere else.
+
+export const ROLES = ['owner', 'admin', 'manager', 'member', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** How much a role outranks another: one may invite, promote or manage only at or below one's own rank. */
+export const ROLE_RANK: Record<Role, number> = { owner: 5, admin: 4, manager: 3, member: 2, viewer: 1 };
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+interface PermissionRule {
+  /** What the permission allows, for the docs. */
+  description: string;
+  /** Roles that hold it. */
+  roles: readonly Role[];
+  /** Roles that hold it only for records they own; the owning service enforces this. */
+  ownRecordsOnly?: readonly Role[];
+  /** Whether an API key may be granted it as a scope. */
+  apiKeyScope: boolean;
+}
+
+const EVERYONE = ROLES;
+const STAFF = ['owner', 'admin', 'manager', 'member'] as const;
+const MANAGERS = ['owner', 'admin', 'manager'] as const;
+const ADMINS = ['owner', 'admin'] as const;
+
+function crudRules(resource: string, label: string): Record<string, PermissionRule> {
+  return {
+    [`${resource}:read`]: { description: `Read ${label}`, roles: EVERYONE, apiKeyScope: true },
+    [`${resource}:write`]: {
+      description: `Create, update, delete and restore ${label}`,
+      roles: STAFF,
+      ownRecordsOnly: ['member'],
+      apiKeyScope: true,
+    },
+  };
+}
+
+export const PERMISSIONS = {
+  'profile:read': { description: 'Read one’s own profile and settings', roles: EVERYONE, apiKeyScope: false },
+  'profile:write': { description: 'Change one’s own profile, password and settings', roles: EVERYONE, apiKeyScope: false },
+  'users:read': { description: 'List the workspace’s members', roles: EVERYONE, apiKeyScope: true },
+  'users:manage': { description: 'Change members’ roles and deactivate members', roles: ADMINS, apiKeyScope: false },
+  'invitations:manage': { description: 'Invite people, list and revoke invitations', roles: ADMINS, apiKeyScope: false },
+  'api-keys:manage': { description: 'Create, list and revoke API keys', roles: ADMINS, apiKeyScope: false },
+  'audit-logs:read': { description: 'Read the audit log', roles: ADMINS, apiKeyScope: false },
+  ...crudRules('contacts', 'contacts'),
+  ...crudRules('companies', 'companies'),
+  ...crudRules('deals', 'deals'),
+  ...crudRules('tasks', 'tasks'),
+  ...crudRules('notes', 'notes'),
+  'pipelines:read': { description: 'Read pipelines and stages', roles: EVERYONE, apiKeyScope: true },
+  'pipelines:write': { description: 'Create and change pipelines and stages', roles: MANAGERS, apiKeyScope: true },
+  'segments:read': { description: 'Read segments and their members', roles: EVERYONE, apiKeyScope: true },
+  'segments:write': { description: 'Create and change segments', roles: MANAGERS, apiKeyScope: true },
+  'custom-fields:read': { description: 'Read custom field definitions', roles: EVERYONE, apiKeyScope: true },
+  'custom-fields:write': { description: 'Define custom fields', roles: ADMINS, apiKeyScope: true },
+  'imports:write': { description: 'Import records and resolve import conflicts', roles: MANAGERS, apiKeyScope: true },
+  'exports:write': { description: 'Export records', roles: MANAGERS, apiKeyScope: true },
+} satisfies Record<string, PermissionRule>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const API_KEY_SCOPES = (Object.keys(PERMISSIONS) as Permission[]).filter((permission) => PERMISSIONS[permission].apiKeyScope);
+
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === 'string' && Object.hasOwn(PERMISSIONS, value);
+}
+
+/** Whether a user of this role holds the permission (perhaps only for their own records). */
+export function roleHolds(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission].roles as readonly Role[]).includes(role);
+}
+
+/** Whether the role holds the permission only for records it owns. */
+export function onlyOwnRecords(role: Role, permission: Permission): boolean {
+  const rule: PermissionRule = PERMISSIONS[permission];
+  return rule.ownRecordsOnly?.includes(role) ?? false;
+}
