@@ -1,5 +1,64 @@
 import { ServiceConfig } from '@kinship/config';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 export class AuthConfig extends ServiceConfig {
   override HTTP_PORT: number = 3101;
+
+  /**
+   * Signs access tokens (HS256); the gateway verifies them with the same secret. Required in
+   * production; elsewhere an unset secret means DEVELOPMENT_JWT_SECRET (sessions/access-tokens.ts).
+   */
+  @ValidateIf((config: AuthConfig) => config.NODE_ENV === 'production' || config.JWT_SECRET !== undefined)
+  @IsString({ message: 'must be set in production' })
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  JWT_SECRET: string | undefined = undefined;
+
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  ACCESS_TOKEN_TTL_SECONDS: number = 900;
+
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  REFRESH_TOKEN_TTL_DAYS: number = 30;
+
+  /** `open`: anyone may register a workspace; `invite`: accounts are created only by invitations. */
+  @IsIn(['open', 'invite'])
+  REGISTRATION_MODE: string = 'open';
+
+  /** Sign-in with Google is offered when this is set. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  OIDC_GOOGLE_CLIENT_ID: string | undefined = undefined;
+
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s):// URL' })
+  OIDC_GOOGLE_ISSUER: string = 'https://accounts.google.com';
+
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s):// URL' })
+  OIDC_GOOGLE_JWKS_URL: string = 'https://www.googleapis.com/oauth2/v3/certs';
+
+  /** Consecutive failed sign-ins of one account before it is refused for a while (1 s, doubling). */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  LOGIN_MAX_FAILURES: number = 5;
+
+  /** The longest an account is refused after repeated failures. */
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  LOGIN_MAX_BACKOFF_SECONDS: number = 900;
+
+  /** Failed sign-ins from one client address within LOGIN_IP_WINDOW_SECONDS before it is refused. */
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  LOGIN_IP_MAX_FAILURES: number = 50;
+
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  LOGIN_IP_WINDOW_SECONDS: number = 900;
 }

@@ -1,11 +1,35 @@
 import type { ServiceDefinition } from '@kinship/platform';
 import { messagingTablesMigration } from '@kinship/platform';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthConfig } from './auth.config.js';
+import { EmailVerificationModule } from './email-verification/email-verification.module.js';
+import { InvitationsModule } from './invitations/invitations.module.js';
+import { AuthTables1764547200000 } from './migrations/1764547200000-auth-tables.js';
+import { OAuthModule } from './oauth/oauth.module.js';
+import { PasswordsModule } from './passwords/passwords.module.js';
+import { RegistrationModule } from './registration/registration.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { UsersModule } from './users/users.module.js';
 
-/** The auth service: workspaces, users, roles, tokens, invitations, API keys and the audit log. */
-export const authService: ServiceDefinition<AuthConfig> = {
+/**
+ * The auth service: workspaces, users, roles, tokens, invitations, API keys and the audit log.
+ * `satisfies` rather than a type annotation keeps `features` free of the config parameter, so the
+ * definition also fits where any service's is expected.
+ */
+export const authService = {
   name: 'auth',
   configSchema: AuthConfig,
-  database: { schema: 'auth', migrations: [messagingTablesMigration('auth')] },
-  features: () => [],
-};
+  database: { schema: 'auth', migrations: [messagingTablesMigration('auth'), AuthTables1764547200000] },
+  features: () => [
+    RegistrationModule,
+    SessionsModule,
+    PasswordsModule,
+    EmailVerificationModule,
+    InvitationsModule,
+    OAuthModule,
+    UsersModule,
+    ApiKeysModule,
+    AuditModule,
+  ],
+} satisfies ServiceDefinition<AuthConfig>;

@@ -1,0 +1,3 @@
+import { PageDto } from '../../common/pagination.js';
+
+export class ListApiKeysDto extends PageDto {}

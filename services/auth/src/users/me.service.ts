@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { AuthRpc } from '@kinship/contracts';
+import { RpcError } from '@kinship/messaging';
+import type { RequestContext } from '@kinship/observability';
+import { withWorkspace } from '@kinship/persistence';
+import { DomainEvents } from '@kinship/platform';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { UserCaller } from '../common/caller.js';
+import { EmailVerificationService } from '../email-verification/email-verification.service.js';
+import { PasswordHasher } from '../passwords/password-hasher.js';
+import { PasswordPolicy } from '../passwords/password-policy.js';
+import { SessionTokens } from '../sessions/session-tokens.service.js';
+import { loadActor } from './actor.js';
+import type { SettingsDto } from './dto/settings.dto.js';
+import type { UpdateMeDto } from './dto/update-me.dto.js';
+import { toSettings, toUser, type UserRecord } from './user.record.js';
+import { UsersRepository, type ProfileChanges } from './users.repository.js';
+
+/** The signed-in user's own profile, password and settings. */
+@Injectable()
+export class MeService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: DomainEvents,
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly sessionTokens: SessionTokens,
+    private readonly emailVerification: EmailVerificationService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(caller: UserCaller): Promise<AuthRpc.User> {
+    return toUser(await this.read(caller));
+  }
+
+  async getSettings(caller: UserCaller): Promise<AuthRpc.Settings> {
+    return toSettings(await this.read(caller));
+  }
+
+  async putSettings(caller: UserCaller, settings: SettingsDto): Promise<AuthRpc.Settings> {
+    const updated = await this.events.transaction(caller.workspaceId, async (manager) => {
+      await loadActor(this.users, manager, caller);
+      const locale = Intl.getCanonicalLocales(settings.locale)[0]!;
+      return this.users.setSettings(manager, caller.workspaceId, caller.userId, { locale, timezone: settings.timezone, notifications: settings.notifications });
+    });
+    return toSettings(updated);
+  }
+
+  /**
+   * A new password needs the current one and ends every session, this one included. A new
+   * email is unverified until a link sent to it is followed.
+   */
+  async update(caller: UserCaller, input: UpdateMeDto, context: RequestContext): Promise<AuthRpc.User> {
+    const { workspaceId, userId } = caller;
+    return this.events.transaction(workspaceId, async (manager, emit) => {
+      const user = await this.users.findForUpdate(manager, workspaceId, userId);
+      if (!user || user.status !== 'active') throw RpcError.forbidden('Your account is not active in this workspace.');
+      const changes: ProfileChanges = {};
+      if (input.name !== undefined && input.name !== null) changes.name = input.name.trim();
+      if (input.avatarUrl !== undefined) changes.avatarUrl = input.avatarUrl;
+      const email = input.email?.toLowerCase();
+      if (email !== undefined && email !== user.email) changes.email = email;
+      const updated = await this.users.updateProfile(manager, workspaceId, userId, changes);
+      if (changes.email !== undefined) await this.emailVerification.request(manager, emit, updated, userId);
+      if (input.password !== undefined && input.password !== null) {
+        await this.changePassword(manager, user, input.password, input.currentPassword ?? null, { email: updated.email, name: updated.name });
+        await this.audit.record(manager, { workspaceId, actorId: userId, action: 'user.password_changed', target: { type: 'user', id: userId }, metadata: { method: 'profile' }, context });
+      }
+      return toUser(updated);
+    });
+  }
+
+  private async changePassword(manager: EntityManager, user: UserRecord, password: string, currentPassword: string | null, owner: { email: string; name: string }): Promise<void> {
+    if (currentPassword === null) throw RpcError.validation([{ field: 'currentPassword', issue: 'is required to set a new password' }]);
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) throw RpcError.validation([{ field: 'currentPassword', issue: 'is not your current password' }]);
+    this.policy.assertAcceptable(password, owner);
+    await this.users.setPasswordHash(manager, user.workspaceId, user.id, await this.hasher.hash(password));
+    await this.sessionTokens.revokeAllOfUser(manager, user.workspaceId, user.id);
+  }
+
+  private async read(caller: UserCaller): Promise<UserRecord> {
+    return withWorkspace(this.dataSource, caller.workspaceId, (manager) => loadActor(this.users, manager, caller));
+  }
+}

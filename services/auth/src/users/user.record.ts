@@ -1,0 +1,45 @@
+import type { AuthRpc, Role } from '@kinship/contracts';
+
+export type UserStatus = 'active' | 'deactivated';
+
+/** Per notification type, per channel. */
+export type NotificationPreferences = Record<string, AuthRpc.ChannelPreferences>;
+
+/** A row of auth.users as the repository returns it. */
+export interface UserRecord {
+  id: string;
+  workspaceId: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: UserStatus;
+  /** null for an account that signs in only through an identity provider. */
+  passwordHash: string | null;
+  avatarUrl: string | null;
+  emailVerifiedAt: Date | null;
+  locale: string;
+  timezone: string;
+  notificationPreferences: NotificationPreferences;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What a user looks like on the wire: never the password hash. */
+export function toUser(record: UserRecord): AuthRpc.User {
+  return {
+    id: record.id,
+    workspaceId: record.workspaceId,
+    email: record.email,
+    name: record.name,
+    role: record.role,
+    status: record.status,
+    avatarUrl: record.avatarUrl,
+    emailVerifiedAt: record.emailVerifiedAt?.toISOString() ?? null,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+  };
+}
+
+export function toSettings(record: UserRecord): AuthRpc.Settings {
+  return { locale: record.locale, timezone: record.timezone, notifications: record.notificationPreferences };
+}

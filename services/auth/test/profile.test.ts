@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { AuthEvents, AuthRpc } from '@kinship/contracts';
+import { call, expectError, login, OTHER_PASSWORD, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
+
+describe('auth passwords and profile: reset, change, email change, settings', () => {
+  let bed: AuthTestBed;
+
+  beforeAll(async () => {
+    bed = await startAuth('auth-profile');
+  });
+
+  afterAll(async () => {
+    await bed?.close();
+  });
+
+  const resetToken = async (userId: string) => (await waitForEvent<AuthEvents.UserPasswordResetRequested>(bed, 'user.password_reset_requested', (data) => data.userId === userId)).data;
+
+  it('resets a forgotten password with a one-time token, ending every session', async () => {
+    const registered = await register(bed, 'forgot');
+    const { user } = registered;
+    await expect(call(bed, 'auth.passwords.forgot', { email: user!.email.toUpperCase() })).resolves.toEqual({});
+    const requested = await resetToken(user!.id);
+    expect(requested.email).toBe(user!.email);
+    expect(requested.token).toMatch(/^kpr_/);
+    expect(Date.parse(requested.expiresAt) - Date.now()).toBeGreaterThan(59 * 60_000);
+
+    // A password the policy refuses leaves the token usable.
+    await expectError(call(bed, 'auth.passwords.reset', { token: requested.token, password: 'short' }), { status: 422, field: 'password' });
+    await expect(call(bed, 'auth.passwords.reset', { token: requested.token, password: OTHER_PASSWORD })).resolves.toEqual({});
+    await expectError(call(bed, 'auth.passwords.reset', { token: requested.token, password: OTHER_PASSWORD }), { status: 400, code: 'invalid_token' });
+
+    await expectError(call(bed, 'auth.sessions.refresh', { refreshToken: registered.refreshToken }), { status: 401 });
+    expect(Number(await bed.redis.get(`kinship:auth:user-tokens-valid-after:${user!.id}`))).toBeGreaterThan(Date.now() / 1000 - 10);
+    await expectError(login(bed, user!.email, PASSWORD), { status: 401, code: 'invalid_credentials' });
+    await expect(login(bed, user!.email, OTHER_PASSWORD)).resolves.toBeDefined();
+  });
+
+  it('answers forgot the same for an unknown email, and refuses an expired token', async () => {
+    await expect(call(bed, 'auth.passwords.forgot', { email: uniqueEmail('nobody') })).resolves.toEqual({});
+    const { user } = await register(bed, 'expired');
+    await call(bed, 'auth.passwords.forgot', { email: user!.email });
+    const { token } = await resetToken(user!.id);
+    await bed.owner.query(`UPDATE auth.one_time_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user!.id]);
+    await expectError(call(bed, 'auth.passwords.reset', { token, password: OTHER_PASSWORD }), { status: 400, code: 'invalid_token' });
+    await expectError(call(bed, 'auth.passwords.reset', { token: token.replace(/^kpr_/, 'kev_'), password: OTHER_PASSWORD }), { status: 400, code: 'invalid_token' });
+  });
+
+  it('changes the password only with the current one, and ends every session', async () => {
+    const registered = await register(bed, 'change');
+    const context = userContext(registered.user);
+    await expectError(call(bed, 'auth.me.update', { password: OTHER_PASSWORD }, context), { status: 422, field: 'currentPassword' });
+    await expectError(call(bed, 'auth.me.update', { password: OTHER_PASSWORD, currentPassword: 'wrong-password-entirely' }, context), { status: 422, field: 'currentPassword' });
+    await expectError(call(bed, 'auth.me.update', { password: registered.user!.email, currentPassword: PASSWORD }, context), { status: 422, field: 'password' });
+    await call(bed, 'auth.me.update', { password: OTHER_PASSWORD, currentPassword: PASSWORD }, context);
+    await expectError(call(bed, 'auth.sessions.refresh', { refreshToken: registered.refreshToken }), { status: 401 });
+    await expect(login(bed, registered.user!.email, OTHER_PASSWORD)).resolves.toBeDefined();
+  });
+
+  it('changes the name, the avatar and the email; a new email is unverified and gets a verification link', async () => {
+    const registered = await register(bed, 'email');
+    const context = userContext(registered.user);
+    const first = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(bed, 'user.email_verification_requested', (data) => data.userId === registered.user!.id);
+    await call(bed, 'auth.email.verify', { token: first.data.token });
+
+    const newEmail = uniqueEmail('moved');
+    const updated = await call<AuthRpc.User>(bed, 'auth.me.update', { name: 'New Name', email: newEmail.toUpperCase(), avatarUrl: 'https://cdn.example.com/a.png' }, context);
+    expect(updated).toMatchObject({ name: 'New Name', email: newEmail, avatarUrl: 'https://cdn.example.com/a.png', emailVerifiedAt: null });
+    const second = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(bed, 'user.email_verification_requested', (data) => data.email === newEmail);
+    await call(bed, 'auth.email.verify', { token: second.data.token });
+    await expect(call(bed, 'auth.me.get', {}, context)).resolves.toMatchObject({ email: newEmail, emailVerifiedAt: expect.any(String) });
+
+    const cleared = await call<AuthRpc.User>(bed, 'auth.me.update', { avatarUrl: null }, context);
+    expect(cleared.avatarUrl).toBeNull();
+    const other = await register(bed, 'other');
+    await expectError(call(bed, 'auth.me.update', { email: other.user!.email }, context), { status: 409, field: 'email' });
+    await expectError(call(bed, 'auth.me.update', { avatarUrl: 'javascript:alert(1)' }, context), { status: 422, field: 'avatarUrl' });
+    await expectError(call(bed, 'auth.me.update', { nickname: 'x' }, context), { status: 422, field: 'nickname' });
+  });
+
+  it('reads and replaces settings, validating locale, time zone and notification preferences', async () => {
+    const registered = await register(bed, 'settings');
+    const context = userContext(registered.user);
+    await expect(call(bed, 'auth.me.settings.get', {}, context)).resolves.toEqual({ locale: 'en', timezone: 'UTC', notifications: {} });
+    const settings = { locale: 'pt-br', timezone: 'Europe/Paris', notifications: { task_assigned: { email: true, inApp: false }, deal_won: { sms: true } } };
+    await expect(call(bed, 'auth.me.settings.put', settings, context)).resolves.toEqual({ ...settings, locale: 'pt-BR' });
+    await expect(call(bed, 'auth.me.settings.get', {}, context)).resolves.toEqual({ ...settings, locale: 'pt-BR' });
+
+    const invalid: Array<[Record<string, unknown>, string]> = [
+      [{ ...settings, locale: 'not a locale!' }, 'locale'],
+      [{ ...settings, timezone: 'Mars/Olympus_Mons' }, 'timezone'],
+      [{ ...settings, notifications: { task_assigned: { email: 'yes' } } }, 'notifications'],
+      [{ ...settings, notifications: { task_assigned: { pigeon: true } } }, 'notifications'],
+      [{ locale: 'en', timezone: 'UTC' }, 'notifications'],
+    ];
+    for (const [data, field] of invalid) await expectError(call(bed, 'auth.me.settings.put', data, context), { status: 422, field });
+  });
+
+  it('keeps an API key out of what only a person may do', async () => {
+    const registered = await register(bed, 'apikey-me');
+    const keyContext = { ...userContext(registered.user), userId: null, role: null, scopes: ['users:read'] };
+    await expectError(call(bed, 'auth.me.get', {}, keyContext), { status: 403 });
+  });
+});
