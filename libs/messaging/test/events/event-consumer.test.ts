@@ -18,7 +18,8 @@ import {
   type EventConsumerOptions,
   type EventHandler,
 } from '../../src/events/index.js';
-import { delay, resetTestBed, SCHEMA, setUpTestBed, tearDownTestBed, waitFor, type EventsTestBed } from './support.js';
+import { WORKSPACE_SETTING } from '@kinship/persistence';
+import { deferred, delay, resetTestBed, SCHEMA, setUpTestBed, tearDownTestBed, waitFor, type EventsTestBed } from './support.js';
 
 function envelope(type: string): DomainEvent<{ note: string }> {
   return {
@@ -76,14 +77,60 @@ describe('EventConsumer', () => {
     return info.num_pending === 0 && info.num_ack_pending === 0;
   }
 
+  async function deadLetterOf(durableName: string) {
+    return bed.jsm.streams.getMessage(deadLetterStreamName(bed.namespace), { last_by_subj: deadLetterSubject(bed.namespace, durableName) });
+  }
+
+  /** The top-level transaction a handler runs in. */
+  async function transactionId(manager: EntityManager): Promise<string> {
+    const [{ id }] = await manager.query(`SELECT txid_current()::text AS id`);
+    return id;
+  }
+
+  /**
+   * Makes the events one batch: the consumer is held in the handler of an opening event while
+   * they are published, and let go once JetStream has delivered them all, so they wait together.
+   */
+  function batchOpener(service: string) {
+    const event = envelope('batch.opened');
+    const released = deferred();
+    let inHand = false;
+    return {
+      event,
+      /** The handler, holding the consumer in the opening event until `publishAsOneBatch` lets it go. */
+      holding(handler: EventHandler): EventHandler {
+        return async (received, manager) => {
+          if (received.id === event.id) {
+            inHand = true;
+            await released.promise;
+          }
+          await handler(received, manager);
+        };
+      },
+      async publishAsOneBatch(events: DomainEvent[]): Promise<void> {
+        await publish(service, event);
+        await waitFor('the opening event to be in hand', () => inHand);
+        for (const next of events) await publish(service, next);
+        await waitFor('JetStream to deliver them', async () => {
+          const info = await bed.jsm.consumers.info(eventStreamName(bed.namespace), `test-${service}`);
+          return info.num_pending === 0 && info.num_ack_pending === events.length + 1;
+        });
+        await delay(100); // for the last of them to cross from nats-server to the client
+        released.resolve();
+      },
+    };
+  }
+
   beforeAll(async () => {
     bed = await setUpTestBed('event consumer');
     await bed.dataSource.query(`CREATE TABLE ${SCHEMA}.effects (event_id uuid NOT NULL)`);
+    // A constraint checked only at the commit: a handler can break it without any statement failing.
+    await bed.dataSource.query(`CREATE TABLE ${SCHEMA}.checked_at_commit (id int, UNIQUE (id) DEFERRABLE INITIALLY DEFERRED)`);
   });
 
   beforeEach(async () => {
     await resetTestBed(bed);
-    await bed.dataSource.query(`TRUNCATE ${SCHEMA}.effects`);
+    await bed.dataSource.query(`TRUNCATE ${SCHEMA}.effects, ${SCHEMA}.checked_at_commit`);
   });
 
   afterEach(async () => {
@@ -222,6 +269,93 @@ describe('EventConsumer', () => {
     expect(await third.lag()).toBe(0);
     expect(await Promise.all(events.map((event) => effectCount(event.id)))).toEqual([1, 1, 1]);
     expect(lags[0]).toBe(2); // delivered first, with two more waiting behind it
+  });
+
+  it('handles the events received together in one transaction: a poison one among them is dead-lettered, the others have one effect each, in order', async () => {
+    const opener = batchOpener('batch');
+    const events = [envelope('contact.created'), envelope('contact.poisoned'), envelope('contact.updated'), envelope('contact.deleted')];
+    const poison = events[1];
+    const calls: { eventId: string; transaction: string }[] = [];
+    const running = consumer(
+      'batch',
+      opener.holding(async (received, manager) => {
+        calls.push({ eventId: received.id, transaction: await transactionId(manager) });
+        await recordEffect(manager, received); // for the poison event, rolled back to its savepoint
+        if (received.id === poison.id) throw new Error('this event always fails');
+      }),
+      { maxDeliver: 3 },
+    );
+    await running.start();
+    await opener.publishAsOneBatch(events);
+
+    await waitFor('the dead letter', async () => (await deadLetterOf('test-batch')) !== null);
+    await waitFor('the consumer to settle', () => settled('test-batch'));
+    // Stream order, and the four after the opener in one transaction.
+    expect(calls.slice(0, 5).map((call) => call.eventId)).toEqual([opener.event, ...events].map((event) => event.id));
+    expect(new Set(calls.slice(1, 5).map((call) => call.transaction)).size).toBe(1);
+    // Then only the poison event's redeliveries, up to maxDeliver.
+    expect(calls.slice(5).map((call) => call.eventId)).toEqual([poison.id, poison.id]);
+    expect(await Promise.all([opener.event, ...events].map((event) => effectCount(event.id)))).toEqual([1, 1, 0, 1, 1]);
+    const inbox = await bed.dataSource.query(`SELECT event_id FROM ${SCHEMA}.inbox WHERE consumer = 'test-batch'`);
+    expect(inbox.map((row: { event_id: string }) => row.event_id).sort()).toEqual([opener.event, events[0], events[2], events[3]].map((event) => event.id).sort());
+    const deadLetter = await deadLetterOf('test-batch');
+    expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.deliveryCount)).toBe('3');
+    expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.error)).toBe('this event always fails');
+    expect(deadLetter?.json<DomainEvent>()).toEqual(poison);
+  });
+
+  it('handles each event of a batch in a transaction of its own when the batch fails at its commit', async () => {
+    const opener = batchOpener('commit');
+    const events = [envelope('contact.created'), envelope('contact.conflicted'), envelope('contact.updated')];
+    const breaksAtCommit = events[1];
+    const warnings: string[] = [];
+    const calls: string[] = [];
+    const running = consumer(
+      'commit',
+      opener.holding(async (received, manager) => {
+        calls.push(received.id);
+        await recordEffect(manager, received);
+        if (received.id === breaksAtCommit.id) await manager.query(`INSERT INTO ${SCHEMA}.checked_at_commit (id) VALUES (1), (1)`);
+      }),
+      { maxDeliver: 2, logger: { info() {}, warn: (_fields, message) => warnings.push(message), error() {} } },
+    );
+    await running.start();
+    await opener.publishAsOneBatch(events);
+
+    await waitFor('the dead letter', async () => (await deadLetterOf('test-commit')) !== null);
+    await waitFor('the consumer to settle', () => settled('test-commit'));
+    expect(warnings).toContain('event batch transaction failed; handling its events one transaction each');
+    // The batch, then each of its events again in a transaction of its own, then the failing one's redelivery.
+    const ids = events.map((event) => event.id);
+    expect(calls).toEqual([opener.event.id, ...ids, ...ids, breaksAtCommit.id]);
+    expect(await Promise.all(events.map((event) => effectCount(event.id)))).toEqual([1, 0, 1]);
+    const deadLetter = await deadLetterOf('test-commit');
+    expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.deliveryCount)).toBe('2');
+    expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.error)).toMatch(/duplicate key/);
+  });
+
+  it('starts each event of a batch without the workspace an earlier event set for row-level security', async () => {
+    const opener = batchOpener('workspace');
+    const confined = envelope('contact.created');
+    const unconfined = { ...envelope('contact.created'), workspaceId: null };
+    const seen: { eventId: string; workspace: string | null; transaction: string }[] = [];
+    const running = consumer(
+      'workspace',
+      opener.holding(async (received, manager) => {
+        const [{ workspace }] = await manager.query(`SELECT current_setting($1, true) AS workspace`, [WORKSPACE_SETTING]);
+        seen.push({ eventId: received.id, workspace, transaction: await transactionId(manager) });
+        // What the platform's handlers do.
+        if (received.workspaceId) await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, received.workspaceId]);
+      }),
+    );
+    await running.start();
+    await opener.publishAsOneBatch([confined, unconfined]);
+
+    await waitFor('the consumer to settle', () => settled('test-workspace'));
+    const [, first, second] = seen;
+    expect(second.transaction).toBe(first.transaction);
+    expect([first.eventId, second.eventId]).toEqual([confined.id, unconfined.id]);
+    expect(second.workspace).toBe('');
   });
 
   describe('trace context', () => {

@@ -72,3 +72,15 @@ export async function storedMessages(jsm: JetStreamManager, stream: string): Pro
   }
   return messages;
 }
+
+export interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+/** A promise settled from outside, e.g. to hold a handler until the test lets it go. */
+export function deferred(): Deferred {
+  let resolve = (): void => {};
+  const promise = new Promise<void>((settle) => (resolve = settle));
+  return { promise, resolve };
+}
