@@ -28,16 +28,16 @@ const STAFF = ['owner', 'admin', 'manager', 'member'] as const;
 const MANAGERS = ['owner', 'admin', 'manager'] as const;
 const ADMINS = ['owner', 'admin'] as const;
 
-function crudRules(resource: string, label: string): Record<string, PermissionRule> {
-  return {
-    [`${resource}:read`]: { description: `Read ${label}`, roles: EVERYONE, apiKeyScope: true },
-    [`${resource}:write`]: {
-      description: `Create, update, delete and restore ${label}`,
-      roles: STAFF,
-      ownRecordsOnly: ['member'],
-      apiKeyScope: true,
-    },
+function crudRules<R extends string>(resource: R, label: string): Record<`${R}:read` | `${R}:write`, PermissionRule> {
+  const read: PermissionRule = { description: `Read ${label}`, roles: EVERYONE, apiKeyScope: true };
+  const write: PermissionRule = {
+    description: `Create, update, delete and restore ${label}`,
+    roles: STAFF,
+    ownRecordsOnly: ['member'],
+    apiKeyScope: true,
   };
+  // Computed keys widen to string; the names are exactly these two.
+  return { [`${resource}:read`]: read, [`${resource}:write`]: write } as Record<`${R}:read` | `${R}:write`, PermissionRule>;
 }
 
 export const PERMISSIONS = {

@@ -31,7 +31,10 @@ export class GatewayConfig extends ServiceConfig {
   @Max(30000)
   HEALTH_TIMEOUT_MS: number = 2000;
 
-  /** Signs and verifies access tokens; development runs get a random one per start, production must set it. */
+  /**
+   * Verifies access tokens (HS256, the same secret the auth service signs with). Production
+   * must set it; elsewhere, unset means the fixed development secret (access/jwt-secret.ts).
+   */
   @ValidateIf((config: GatewayConfig) => config.NODE_ENV === 'production' || config.JWT_SECRET !== undefined)
   @IsString({ message: 'must be set in production' })
   @MinLength(32, { message: 'must be at least 32 characters' })

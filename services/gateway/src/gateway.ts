@@ -10,19 +10,25 @@ import { loadConfig } from '@kinship/config';
 import { createLogger, NestPinoLogger, ServiceMetrics, type Logger } from '@kinship/observability';
 import { PlatformModule, serviceInfo, type RunningService } from '@kinship/platform';
 import type { FastifyInstance } from 'fastify';
+import { AccessModule } from './access/access.module.js';
+import { markControllerPublic } from './access/route-access.js';
+import { AUTH_ROUTE_CONTROLLERS } from './auth-routes/auth-routes.js';
 import { GatewayConfig } from './gateway.config.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { RequestContextInterceptor } from './http/request-context.interceptor.js';
+import { API_PREFIX, OPERATIONS_PATHS } from './http/paths.js';
 import { RequestValidationPipe } from './http/validation.js';
 import { SystemHealthController } from './system/system-health.controller.js';
 
-export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface GatewayOptions {
   /** Feature modules or controllers beyond the system ones. */
   features?: Array<Type | DynamicModule>;
 }
+
+/** The controllers of the gateway's own routes; the platform adds /health/live, /health/ready and /metrics. */
+export const GATEWAY_CONTROLLERS = [SystemHealthController, ...AUTH_ROUTE_CONTROLLERS];
 
 /** A caller's X-Request-Id is kept when it is sane, so one id follows a request across systems. */
 function requestIdOf(header: string | string[] | undefined): string {
@@ -65,9 +71,13 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
   const metrics = new ServiceMetrics('gateway');
   const info = serviceInfo('gateway', config);
 
+  const platform = PlatformModule.forRoot({ info, config, logger, metrics, answersRequests: false });
+  // Probes and Prometheus call the platform's operations endpoints without credentials.
+  for (const controller of platform.controllers ?? []) markControllerPublic(controller);
+
   @Module({
-    imports: [PlatformModule.forRoot({ info, config, logger, metrics, answersRequests: false }), ...(options.features ?? [])],
-    controllers: [SystemHealthController],
+    imports: [platform, AccessModule, ...(options.features ?? [])],
+    controllers: GATEWAY_CONTROLLERS,
   })
   class GatewayModule {}
 
@@ -89,16 +99,9 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
   await app.register(fastifyCors, {
     origin: allowedOrigins,
     credentials: true,
-    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
   });
-  app.setGlobalPrefix(API_PREFIX, {
-    exclude: [
-      { path: 'health', method: RequestMethod.GET },
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
-    ],
-  });
+  app.setGlobalPrefix(API_PREFIX, { exclude: OPERATIONS_PATHS.map((path) => ({ path, method: RequestMethod.GET })) });
   app.useGlobalFilters(new HttpErrorFilter(logger));
   app.useGlobalInterceptors(new RequestContextInterceptor());
   app.useGlobalPipes(new RequestValidationPipe());

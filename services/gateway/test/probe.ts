@@ -5,6 +5,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { RpcError, ServiceClient, type RpcRequest } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
+import { Public } from '../src/access/route-access.js';
 import { Caller } from '../src/http/caller-context.js';
 
 /** A body the gateway validates before forwarding it. */
@@ -35,11 +36,13 @@ export class ProbeGatewayController {
   constructor(private readonly services: ServiceClient) {}
 
   @Get('list')
+  @Public()
   list(@Query() query: ProbeQuery): ProbeQuery {
     return query;
   }
 
   @Post(':outcome')
+  @Public()
   forward(@Param('outcome') outcome: string, @Body() body: ProbeBody, @Caller() caller: RequestContext): Promise<unknown> {
     return this.services.send(`crm.probe.${outcome}`, body, caller);
   }

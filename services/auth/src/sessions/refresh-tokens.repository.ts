@@ -48,7 +48,12 @@ export class RefreshTokensRepository {
     await manager.query('UPDATE auth.refresh_tokens SET revoked_at = now() WHERE workspace_id = $1 AND family_id = $2 AND revoked_at IS NULL', [workspaceId, familyId]);
   }
 
-  async revokeAllOfUser(manager: EntityManager, workspaceId: string, userId: string): Promise<void> {
-    await manager.query('UPDATE auth.refresh_tokens SET revoked_at = now() WHERE workspace_id = $1 AND user_id = $2 AND revoked_at IS NULL', [workspaceId, userId]);
+  /** Revokes every live token of the user; returns the families (sessions) that were live. */
+  async revokeAllOfUser(manager: EntityManager, workspaceId: string, userId: string): Promise<string[]> {
+    const [rows] = (await manager.query(
+      'UPDATE auth.refresh_tokens SET revoked_at = now() WHERE workspace_id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING family_id',
+      [workspaceId, userId],
+    )) as [Array<{ family_id: string }>, number];
+    return [...new Set(rows.map((row) => row.family_id))];
   }
 }

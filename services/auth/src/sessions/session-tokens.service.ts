@@ -53,9 +53,14 @@ export class SessionTokens {
 
   /** Deactivation, a new password or a new role: every session of the user ends. */
   async revokeAllOfUser(manager: EntityManager, workspaceId: string, userId: string): Promise<void> {
-    await this.refreshTokens.revokeAllOfUser(manager, workspaceId, userId);
-    const now = String(Math.floor(Date.now() / 1000));
-    await this.redis.set(userTokensValidAfterKey(userId), now, 'EX', this.config.ACCESS_TOKEN_TTL_SECONDS);
+    const families = await this.refreshTokens.revokeAllOfUser(manager, workspaceId, userId);
+    // Each live session is named revoked, so its access tokens stop at once; valid-after (whole
+    // seconds) also catches a token issued for a session this transaction does not see yet.
+    const ttl = this.config.ACCESS_TOKEN_TTL_SECONDS;
+    const pipeline = this.redis.multi();
+    for (const familyId of families) pipeline.set(revokedSessionKey(familyId), '1', 'EX', ttl);
+    pipeline.set(userTokensValidAfterKey(userId), String(Math.floor(Date.now() / 1000)), 'EX', ttl);
+    await pipeline.exec();
   }
 
   private async issue(manager: EntityManager, user: UserRecord, familyId: string): Promise<AuthRpc.Session> {

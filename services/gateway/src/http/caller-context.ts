@@ -1,9 +1,11 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { RequestContext } from '@kinship/observability';
 import type { FastifyRequest } from 'fastify';
+// Declares `request.caller` on Fastify's request.
+import type {} from '../access/authenticated-caller.js';
 
-/** Who is calling, as the services are told: anonymous until authentication sets `request.caller`. */
-export function callerContext(request: FastifyRequest & { caller?: Omit<RequestContext, 'requestId'> }): RequestContext {
+/** Who is calling, as the services are told: anonymous on public routes, else the caller authentication accepted. */
+export function callerContext(request: FastifyRequest): RequestContext {
   return {
     workspaceId: request.caller?.workspaceId ?? null,
     userId: request.caller?.userId ?? null,

@@ -1,5 +1,5 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { INTERNAL_ERROR, RpcError } from '@kinship/messaging';
+import { INTERNAL_ERROR, RpcError, type ErrorDetail } from '@kinship/messaging';
 import type { Logger } from '@kinship/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { codeForStatus, envelope, type ErrorEnvelope } from './error-envelope.js';
@@ -22,6 +22,12 @@ const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length of the request does not match its body.',
 };
 
+/** A 429 says when to retry in a detail `{issue: 'retry_after', retryAfterSeconds}` (the auth service's throttling); else a minute. */
+function retryAfterSeconds(details: ErrorDetail[]): number {
+  const seconds = details.find((detail) => detail.issue === 'retry_after')?.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isInteger(seconds) && seconds > 0 ? seconds : 60;
+}
+
 /**
  * Every error the gateway answers, whatever threw it, leaves as the one envelope with the
  * request id. Faults are logged with their stack and reach the client as a bare 500.
@@ -35,7 +41,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = this.toEnvelope(exception, String(request.id));
-    if (body.error.status === 429 && !reply.hasHeader('retry-after')) reply.header('Retry-After', '60');
+    if (body.error.status === 401 && !reply.hasHeader('www-authenticate')) void reply.header('WWW-Authenticate', 'Bearer realm="kinship"');
+    if (body.error.status === 429 && !reply.hasHeader('retry-after')) void reply.header('Retry-After', String(retryAfterSeconds(body.error.details)));
     void reply.status(body.error.status).send(body);
   }
 

@@ -1,9 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { Caller } from '../http/caller-context.js';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RpcError, ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
+import { Public } from '../access/route-access.js';
 import { GatewayConfig } from '../gateway.config.js';
+import { Caller } from '../http/caller-context.js';
 
 export const BACKEND_SERVICES = ['auth', 'crm', 'billing', 'notifications', 'reporting'] as const;
 
@@ -28,6 +29,7 @@ export class SystemHealthController {
   ) {}
 
   @Get()
+  @Public()
   @ApiOkResponse({ description: 'Each service with status up or down; overall ok or degraded.' })
   async health(@Caller() context: RequestContext): Promise<SystemHealth> {
     const entries = await Promise.all(

@@ -1,0 +1,63 @@
+import { HttpException, Injectable, type ExecutionContext } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { PERMISSIONS, roleHolds, type Permission } from '@kinship/contracts';
+import type { FastifyRequest } from 'fastify';
+import { ACCESS_TOKEN_STRATEGY } from './access-token.strategy.js';
+import { API_KEY_STRATEGY } from './api-key.strategy.js';
+import type { AuthenticatedCaller } from './authenticated-caller.js';
+import { routeAccessOf } from './route-access.js';
+
+function unauthorized(message: string): HttpException {
+  return new HttpException({ code: 'unauthorized', message, details: [] }, 401);
+}
+
+function forbidden(message: string, permission?: Permission): HttpException {
+  const details = permission ? [{ issue: 'missing_permission', permission }] : [];
+  return new HttpException({ code: 'forbidden', message, details }, 403);
+}
+
+function holds(caller: AuthenticatedCaller, permission: Permission): boolean {
+  if (caller.kind === 'user') return roleHolds(caller.role, permission);
+  // A key only ever acts with scopes a key may be granted, whatever it claims.
+  return PERMISSIONS[permission].apiKeyScope && caller.scopes.includes(permission);
+}
+
+/**
+ * Deny by default, on every route: a public route passes; any other needs an authenticated
+ * caller (access token or API key, set as `request.caller`) holding the route's permission. A
+ * route that declares neither is refused to everyone.
+ */
+@Injectable()
+export class AccessGuard extends AuthGuard([ACCESS_TOKEN_STRATEGY, API_KEY_STRATEGY]) {
+  override async canActivate(execution: ExecutionContext): Promise<boolean> {
+    const access = routeAccessOf(execution.getHandler(), execution.getClass());
+    if (access?.kind === 'public') return true;
+    if (access === undefined) throw forbidden('This route declares no permission, so nobody may call it.');
+
+    const request = execution.switchToHttp().getRequest<FastifyRequest>();
+    const hasToken = request.headers.authorization !== undefined;
+    const hasKey = request.headers['x-api-key'] !== undefined;
+    if (!hasToken && !hasKey) throw unauthorized('Authentication required: send Authorization: Bearer <access token> or X-Api-Key: <key>.');
+    if (hasToken && hasKey) throw unauthorized('Send either an access token or an API key, not both.');
+    await super.canActivate(execution);
+
+    const caller = request.caller!;
+    if (holds(caller, access.permission)) return true;
+    if (caller.kind === 'user') throw forbidden(`Your role (${caller.role}) does not have the permission ${access.permission}.`, access.permission);
+    if (!PERMISSIONS[access.permission].apiKeyScope) throw forbidden(`Only a signed-in user can do this; ${access.permission} cannot be granted to an API key.`, access.permission);
+    throw forbidden(`This API key does not have the scope ${access.permission}.`, access.permission);
+  }
+
+  override getAuthenticateOptions(): { property: string; session: boolean } {
+    return { property: 'caller', session: false };
+  }
+
+  override handleRequest<Caller = AuthenticatedCaller>(error: unknown, caller: Caller | false, _info: unknown, execution: ExecutionContext): Caller {
+    if (error) throw error;
+    if (caller) return caller;
+    const request = execution.switchToHttp().getRequest<FastifyRequest>();
+    throw request.headers.authorization !== undefined
+      ? unauthorized('The access token is not valid: malformed, expired, wrongly signed or revoked.')
+      : unauthorized('The API key is not valid.');
+  }
+}

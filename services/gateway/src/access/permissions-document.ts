@@ -1,0 +1,81 @@
+import { onlyOwnRecords, PERMISSIONS, roleHolds, ROLES, type Permission } from '@kinship/contracts';
+import { GATEWAY_CONTROLLERS } from '../gateway.js';
+import { REFUSED_KEY_TTL_SECONDS, VERIFIED_KEY_TTL_SECONDS } from './api-key-verifier.js';
+import { routesOf, type Route } from './route-table.js';
+
+/** Served by the platform's own controllers (@kinship/platform), which the gateway marks public. */
+const PLATFORM_ROUTES: Route[] = ['/health/live', '/health/ready', '/metrics'].map((path) => ({ method: 'GET', path, access: { kind: 'public' } }));
+
+/** Every route the gateway serves in production (the route-walking test holds it to the running gateway). */
+export function documentedRoutes(): Route[] {
+  return [...routesOf(GATEWAY_CONTROLLERS), ...PLATFORM_ROUTES].sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+}
+
+function cell(permission: Permission, role: (typeof ROLES)[number]): string {
+  if (!roleHolds(role, permission)) return '—';
+  return onlyOwnRecords(role, permission) ? 'own' : '✓';
+}
+
+function permissionRows(): string[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).map((permission) => {
+    const rule = PERMISSIONS[permission];
+    const roles = ROLES.map((role) => cell(permission, role));
+    return `| \`${permission}\` | ${rule.description} | ${roles.join(' | ')} | ${rule.apiKeyScope ? '✓' : '—'} |`;
+  });
+}
+
+function routeRows(): string[] {
+  return documentedRoutes().map(({ method, path, access }) => {
+    const needs = access === undefined ? '**none declared: refused to everyone**' : access.kind === 'public' ? 'public' : `\`${access.permission}\``;
+    return `| ${method} | \`${path}\` | ${needs} |`;
+  });
+}
+
+/** docs/permissions.md, from the permission matrix (libs/contracts/src/access.ts) and the gateway's routes. */
+export function renderPermissionsDocument(): string {
+  return [
+    '# Permissions',
+    '',
+    '<!-- Rendered by scripts/render-permissions.mjs from libs/contracts/src/access.ts and the gateway’s routes. Do not edit by hand:',
+    '     change the matrix or the routes, then run `npm run build && node scripts/render-permissions.mjs`. A test fails while this file is stale. -->',
+    '',
+    'Who may call what. The gateway enforces this on every request, deny by default; the services',
+    'enforce the ownership rules ("own" below).',
+    '',
+    '## How a request is checked',
+    '',
+    '1. Every route declares exactly one of `@Public()` or `@RequirePermission(<permission>)`',
+    '   (`services/gateway/src/access/route-access.ts`). A route that declares neither answers 403',
+    '   to everyone, and the route-walking test (`services/gateway/test/permissions.test.ts`) fails.',
+    '2. Any other route needs credentials: `Authorization: Bearer <access token>` or',
+    '   `X-Api-Key: <key>`, not both. Missing, malformed, forged, expired, wrongly signed, `alg: none`',
+    '   or revoked → **401** `unauthorized` with `WWW-Authenticate: Bearer realm="kinship"`.',
+    '3. A user passes when their role holds the permission (table below); an API key passes when',
+    '   its scopes include the permission and the permission may be granted to a key. Otherwise',
+    '   **403** `forbidden`, with `details: [{"issue": "missing_permission", "permission": "…"}]`.',
+    '4. The service receives the caller (workspace, user, role, scopes, IP, user agent) with the',
+    '   request. "own": the role holds the permission only for records it owns; the owning service',
+    '   refuses the others.',
+    '',
+    'Access tokens are HS256 JWTs (issuer `kinship`, audience `kinship-api`, `typ: access`). A',
+    'logout, a deactivation or a password change takes effect on the next request: the gateway checks',
+    'the auth service’s revocation records in Redis every time. A revoked API key keeps working for',
+    `at most ${VERIFIED_KEY_TTL_SECONDS} seconds, the time the gateway caches a verified key; a refused key is remembered for`,
+    `${REFUSED_KEY_TTL_SECONDS} seconds.`,
+    '',
+    '## Permissions by role',
+    '',
+    `| permission | allows | ${ROLES.join(' | ')} | API key scope |`,
+    `|---|---|${ROLES.map(() => ':-:').join('|')}|:-:|`,
+    ...permissionRows(),
+    '',
+    '✓ holds it · own: only for records the user owns · — does not hold it.',
+    '',
+    '## Routes',
+    '',
+    '| method | path | needs |',
+    '|---|---|---|',
+    ...routeRows(),
+    '',
+  ].join('\n');
+}

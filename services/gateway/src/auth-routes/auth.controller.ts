@@ -1,0 +1,93 @@
+import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { AuthRpc } from '@kinship/contracts';
+import { ServiceClient } from '@kinship/messaging';
+import type { RequestContext } from '@kinship/observability';
+import { Public } from '../access/route-access.js';
+import { Caller } from '../http/caller-context.js';
+import { ErrorResponse } from '../http/error-response.dto.js';
+import {
+  ForgotPasswordBody,
+  LoginBody,
+  OAuthBody,
+  OAuthParams,
+  RefreshTokenBody,
+  RegisterBody,
+  RegisterResponse,
+  ResetPasswordBody,
+  SessionResponse,
+  VerifyEmailBody,
+} from './auth.dto.js';
+
+/** Sign-up, sign-in and the session lifecycle: public, forwarded to the auth service. */
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly services: ServiceClient) {}
+
+  @Post('register')
+  @Public()
+  @ApiCreatedResponse({ type: RegisterResponse, description: 'A new workspace with the caller as its owner, signed in. Off when REGISTRATION_MODE=invite.' })
+  register(@Body() body: RegisterBody, @Caller() caller: RequestContext): Promise<AuthRpc.RegisterReply> {
+    return this.services.send<AuthRpc.RegisterReply, AuthRpc.RegisterRequest>('auth.registration.register', body, caller);
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SessionResponse })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Wrong email or password (the same answer for both).' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'Too many failed sign-ins; see Retry-After.' })
+  login(@Body() body: LoginBody, @Caller() caller: RequestContext): Promise<AuthRpc.Session> {
+    return this.services.send<AuthRpc.Session, AuthRpc.LoginRequest>('auth.sessions.login', body, caller);
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SessionResponse, description: 'A new access token and a new refresh token; the one sent is used up.' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Unknown, expired or reused refresh token (reuse ends the whole session).' })
+  refresh(@Body() body: RefreshTokenBody, @Caller() caller: RequestContext): Promise<AuthRpc.Session> {
+    return this.services.send<AuthRpc.Session, AuthRpc.RefreshRequest>('auth.sessions.refresh', body, caller);
+  }
+
+  @Post('logout')
+  @Public()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'The session is over; its access tokens stop working too.' })
+  async logout(@Body() body: RefreshTokenBody, @Caller() caller: RequestContext): Promise<void> {
+    await this.services.send<unknown, AuthRpc.LogoutRequest>('auth.sessions.logout', body, caller);
+  }
+
+  @Post('password/forgot')
+  @Public()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ description: 'Always, whether or not the email is known; a one-time reset link is emailed if it is.' })
+  async forgotPassword(@Body() body: ForgotPasswordBody, @Caller() caller: RequestContext): Promise<void> {
+    await this.services.send<unknown, AuthRpc.ForgotPasswordRequest>('auth.passwords.forgot', body, caller);
+  }
+
+  @Post('password/reset')
+  @Public()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'The password is changed and every session of the user ended.' })
+  async resetPassword(@Body() body: ResetPasswordBody, @Caller() caller: RequestContext): Promise<void> {
+    await this.services.send<unknown, AuthRpc.ResetPasswordRequest>('auth.passwords.reset', body, caller);
+  }
+
+  @Post('email/verify')
+  @Public()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'The email address is marked verified.' })
+  async verifyEmail(@Body() body: VerifyEmailBody, @Caller() caller: RequestContext): Promise<void> {
+    await this.services.send<unknown, AuthRpc.VerifyEmailRequest>('auth.email.verify', body, caller);
+  }
+
+  @Post('oauth/:provider')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SessionResponse, description: 'Signed in with the provider’s ID token; linked to an existing account by verified email.' })
+  oauthSignIn(@Param() params: OAuthParams, @Body() body: OAuthBody, @Caller() caller: RequestContext): Promise<AuthRpc.Session> {
+    return this.services.send<AuthRpc.Session, AuthRpc.OAuthSignInRequest>('auth.oauth.sign-in', { provider: params.provider, idToken: body.idToken }, caller);
+  }
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthRpc } from '@kinship/contracts';
+import { ServiceClient } from '@kinship/messaging';
+import type { RequestContext } from '@kinship/observability';
+import { RequirePermission } from '../access/route-access.js';
+import { Caller } from '../http/caller-context.js';
+import { SettingsBody, UpdateMeBody } from './me.dto.js';
+import { UserResponse } from './users.dto.js';
+
+/** The caller's own profile and preferences; the auth service knows whose from the request context. */
+@ApiTags('me')
+@Controller('me')
+export class MeController {
+  constructor(private readonly services: ServiceClient) {}
+
+  @Get()
+  @RequirePermission('profile:read')
+  @ApiOkResponse({ type: UserResponse })
+  get(@Caller() caller: RequestContext): Promise<AuthRpc.User> {
+    return this.services.send<AuthRpc.User>('auth.me.get', {}, caller);
+  }
+
+  @Patch()
+  @RequirePermission('profile:write')
+  @ApiOkResponse({ type: UserResponse })
+  update(@Body() body: UpdateMeBody, @Caller() caller: RequestContext): Promise<AuthRpc.User> {
+    return this.services.send<AuthRpc.User, AuthRpc.UpdateMeRequest>('auth.me.update', body, caller);
+  }
+
+  @Get('settings')
+  @RequirePermission('profile:read')
+  @ApiOkResponse({ type: SettingsBody })
+  getSettings(@Caller() caller: RequestContext): Promise<AuthRpc.Settings> {
+    return this.services.send<AuthRpc.Settings>('auth.me.settings.get', {}, caller);
+  }
+
+  @Put('settings')
+  @RequirePermission('profile:write')
+  @ApiOkResponse({ type: SettingsBody })
+  putSettings(@Body() body: SettingsBody, @Caller() caller: RequestContext): Promise<AuthRpc.Settings> {
+    return this.services.send<AuthRpc.Settings, AuthRpc.Settings>('auth.me.settings.put', body, caller);
+  }
+}
