@@ -66,5 +66,15 @@ export async function runMigrations(dataSource: DataSource, schema: string): Pro
   await dataSource.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${qualified} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`);
   await dataSource.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${qualified} GRANT USAGE, SELECT ON SEQUENCES TO ${role}`);
   const applied = await dataSource.runMigrations({ transaction: 'each' });
+  // Tables the role cannot even read were created before it existed (by an earlier release):
+  // they get the grants the default privileges now give every new table.
+  await dataSource.query(`DO $$ DECLARE item record; BEGIN
+    FOR item IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = '${schema}' AND c.relkind IN ('r', 'p') AND NOT has_table_privilege('${role}', c.oid, 'SELECT')
+    LOOP
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO ${role}', '${schema}', item.relname);
+    END LOOP;
+  END $$`);
+  await dataSource.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${qualified} TO ${role}`);
   return applied.map((migration) => migration.name);
 }
