@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AuthRpc } from '@kinship/contracts';
+import type { AuthEvents, AuthRpc } from '@kinship/contracts';
 import type { RequestContext } from '@kinship/observability';
 import { createHash } from 'node:crypto';
-import { call, expectError, register, startAuth, userContext, type AuthTestBed } from './support.js';
+import { call, expectError, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
 
 describe('auth API keys', () => {
   let bed: AuthTestBed;
@@ -62,6 +62,16 @@ describe('auth API keys', () => {
     expect(listed.data.find((item) => item.id === apiKey!.id)?.revokedAt).toEqual(expect.any(String));
     await expectError(verify('kak_unknown'), { status: 401, code: 'invalid_api_key' });
     await expectError(verify(key.slice(0, -3) + 'abc'), { status: 401, code: 'invalid_api_key' });
+  });
+
+  it('stops a key working when the member who created it is deactivated', async () => {
+    const invitation = await call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email: uniqueEmail('key-admin'), role: 'admin' }, owner);
+    const { data } = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (event) => event.invitationId === invitation.id);
+    const admin = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: data.token, name: 'Key Admin', password: PASSWORD });
+    const { key } = await create(userContext(admin.user));
+    await expect(verify(key)).resolves.toMatchObject({ scopes: ['contacts:read', 'deals:write'] });
+    await call(bed, 'auth.users.deactivate', { id: admin.user!.id }, owner);
+    await expectError(verify(key), { status: 401, code: 'invalid_api_key' });
   });
 
   it('accepts only scopes an API key may hold', async () => {

@@ -24,6 +24,12 @@ describe('auth OpenID Connect sign-in', () => {
 
   it('links a verified email to the existing account, then signs in by the linked identity', async () => {
     const registered = await register(bed, 'linked');
+    const verification = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(
+      bed,
+      'user.email_verification_requested',
+      (data) => data.userId === registered.user!.id,
+    );
+    await call(bed, 'auth.email.verify', { token: verification.data.token });
     const sub = subject();
     const session = await signIn(await issuer.idToken({ sub, email: registered.user!.email.toUpperCase(), name: 'Linked Person' }));
     expect(session.user).toMatchObject({ id: registered.user!.id, workspaceId: registered.workspace!.id });
@@ -34,6 +40,13 @@ describe('auth OpenID Connect sign-in', () => {
     expect(again.user!.id).toBe(registered.user!.id);
     const audit = await call<AuthRpc.AuditLogPage>(bed, 'auth.audit-logs.list', {}, userContext(registered.user));
     expect(audit.data.map((entry) => entry.action)).toEqual(expect.arrayContaining(['user.identity_linked', 'user.signed_in']));
+  });
+
+  it('does not hand an account whose email was never verified to whoever signs in with that email', async () => {
+    const registered = await register(bed, 'unverified');
+    await expectError(signIn(await issuer.idToken({ sub: subject(), email: registered.user!.email })), { status: 409, code: 'email_not_verified' });
+    const identities = (await bed.owner.query('SELECT count(*)::int AS n FROM auth.oauth_identities WHERE user_id = $1', [registered.user!.id])) as Array<{ n: number }>;
+    expect(identities).toEqual([{ n: 0 }]);
   });
 
   it('creates a workspace named after a new person, with them as its owner', async () => {

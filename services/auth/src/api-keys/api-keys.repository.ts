@@ -56,8 +56,14 @@ export class ApiKeysRepository {
     return rows[0] ?? null;
   }
 
-  async findByHash(manager: EntityManager, workspaceId: string, keyHash: string): Promise<ApiKeyRow | null> {
-    const rows: ApiKeyRow[] = await manager.query(`SELECT ${COLUMNS} FROM auth.api_keys WHERE workspace_id = $1 AND key_hash = $2`, [workspaceId, keyHash]);
+  /** The key with this hash, provided the member who created it is still active: a key acts on their authority. */
+  async findUsableByHash(manager: EntityManager, workspaceId: string, keyHash: string): Promise<ApiKeyRow | null> {
+    const rows: ApiKeyRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM auth.api_keys k
+       WHERE workspace_id = $1 AND key_hash = $2
+         AND EXISTS (SELECT 1 FROM auth.users u WHERE u.workspace_id = k.workspace_id AND u.id = k.created_by AND u.status = 'active')`,
+      [workspaceId, keyHash],
+    );
     return rows[0] ?? null;
   }
 

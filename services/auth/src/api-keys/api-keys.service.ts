@@ -86,7 +86,7 @@ export class ApiKeysService {
     if (!presented) throw invalidApiKeyError();
     const { workspaceId } = presented;
     const row = await withWorkspace(this.dataSource, workspaceId, async (manager) => {
-      const found = await this.apiKeys.findByHash(manager, workspaceId, presented.hash);
+      const found = await this.apiKeys.findUsableByHash(manager, workspaceId, presented.hash);
       if (!found || found.revokedAt) return null;
       if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) await this.apiKeys.touch(manager, workspaceId, found.id);
       return found;
