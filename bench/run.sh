@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the services and the benches, runs each bench in its own process, prints a summary.
-# Exits non-zero if a bench failed to measure (errors, timeouts, lost events), never because a figure is low.
+# Exits non-zero if a bench failed to measure (errors, timeouts, non-2xx answers, lost events), never because a figure is low.
 # Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_EVENTS (default 20000), BENCH_RATE (default 1000).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -9,10 +9,10 @@ npm run build --silent || exit 1
 npx tsc -b bench/tsconfig.json || exit 1
 
 # A result left by an earlier run must not pass for this run's.
-rm -f bench/results/rpc-roundtrip.json bench/results/outbox-pipeline.json
+rm -f bench/results/rpc-roundtrip.json bench/results/outbox-pipeline.json bench/results/auth.json
 
 failed=()
-for bench in rpc-roundtrip outbox-pipeline; do
+for bench in rpc-roundtrip outbox-pipeline auth; do
   printf '\n== %s ==\n' "$bench"
   node bench/dist/"$bench".js || failed+=("$bench")
 done

@@ -3,6 +3,7 @@
  * request id, helmet, CORS, metrics) → NATS request/reply → crm handler → back; against a plain
  * Fastify server that parses the same JSON body and answers the same object.
  */
+import { Public } from '../../services/gateway/dist/access/route-access.js';
 import { availableParallelism } from 'node:os';
 import { Body, Controller, HttpCode, Module, Post, Req } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
@@ -35,6 +36,8 @@ class EchoBody {
   count!: number;
 }
 
+// The baseline path: no authentication, as the plain Fastify handler has none.
+@Public()
 @Controller('bench')
 class BenchGatewayController {
   constructor(private readonly services: ServiceClient) {}

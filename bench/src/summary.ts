@@ -24,6 +24,32 @@ interface OutboxResult {
   ratio: number;
 }
 
+interface Rates {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+interface Versus {
+  throughput: number;
+  p50: number;
+  p99: number;
+}
+
+interface AuthResult {
+  probeRate: number;
+  logins: Rates;
+  meAlone: Rates;
+  meDuringLogins: Rates;
+  public: Rates;
+  bearer: Rates;
+  apiKey: Rates;
+  eventLoopDelay: { aloneP99Ms: number; duringLoginsP99Ms: number };
+  ratios: { meDuringLoginsVsAlone: Versus; bearerVsPublic: Versus; apiKeyVsPublic: Versus };
+  apiKeyVerifications: number;
+  failures: number;
+}
+
 /** undefined when the bench did not leave a result (run.sh deletes old ones first, so a failed bench has none). */
 async function load<T>(name: string): Promise<T | undefined> {
   try {
@@ -35,6 +61,7 @@ async function load<T>(name: string): Promise<T | undefined> {
 
 const rpc = await load<RpcResult>('rpc-roundtrip');
 const outbox = await load<OutboxResult>('outbox-pipeline');
+const auth = await load<AuthResult>('auth');
 
 print();
 print('== bench summary ==');
@@ -60,4 +87,19 @@ if (outbox) {
   );
 } else {
   print('outbox pipeline  no result (the bench failed, see its output above)');
+}
+if (auth) {
+  print(
+    `auth             logins ${fixed(auth.logins.requestsPerSecond, 0)}/s (p99 ${fixed(auth.logins.p99Ms)} ms)` +
+      `   GET /me at ${auth.probeRate} req/s: p99 ${fixed(auth.meAlone.p99Ms)} ms alone, ${fixed(auth.meDuringLogins.p99Ms)} ms during logins (×${fixed(auth.ratios.meDuringLoginsVsAlone.p99, 2)})` +
+      `, event-loop delay p99 ${fixed(auth.eventLoopDelay.aloneP99Ms)} → ${fixed(auth.eventLoopDelay.duringLoginsP99Ms)} ms`,
+  );
+  print(
+    `                 public ${fixed(auth.public.requestsPerSecond, 0)} req/s (p99 ${fixed(auth.public.p99Ms)} ms)` +
+      `   access token ÷ public: throughput ${fixed(auth.ratios.bearerVsPublic.throughput, 3)}, p99 ×${fixed(auth.ratios.bearerVsPublic.p99, 2)}` +
+      `   API key ÷ public: throughput ${fixed(auth.ratios.apiKeyVsPublic.throughput, 3)}, p99 ×${fixed(auth.ratios.apiKeyVsPublic.p99, 2)} (${auth.apiKeyVerifications} verifications)` +
+      (auth.failures > 0 ? `   FAILED: ${auth.failures} errors/non-2xx` : ''),
+  );
+} else {
+  print('auth             no result (the bench failed, see its output above)');
 }
