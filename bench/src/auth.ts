@@ -9,7 +9,6 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import autocannon, { type Result } from 'autocannon';
 import { IsInt, IsString, MaxLength, Min } from 'class-validator';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ServiceClient, type RpcRequest } from '@kinship/messaging';
@@ -21,7 +20,7 @@ import { crmService } from '../../services/crm/dist/crm.service.js';
 import { Public, RequirePermission } from '../../services/gateway/dist/access/route-access.js';
 import { startGateway } from '../../services/gateway/dist/gateway.js';
 import { Caller } from '../../services/gateway/dist/http/caller-context.js';
-import { fixed, numberFromEnv, print, saveResult } from './lib.js';
+import { fixed, load, measured, numberFromEnv, print, saveResult, type Load, type Measured } from './lib.js';
 
 // autocannon's rate limit; bench/src/types/autocannon.d.ts declares only what the other benches use.
 declare module 'autocannon' {
@@ -94,58 +93,6 @@ class BenchHandlers {
 
 @Module({ controllers: [BenchHandlers] })
 class BenchHandlersModule {}
-
-interface Load {
-  path: string;
-  method: 'GET' | 'POST';
-  headers: Record<string, string>;
-  body?: string;
-  connections: number;
-  rate?: number;
-}
-
-/** In one autocannon worker thread, not on the event loop of the servers it measures; it shares the cores with them. */
-function load(url: string, spec: Load, duration: number): Promise<Result> {
-  return autocannon({
-    url: url + spec.path,
-    method: spec.method,
-    headers: spec.headers,
-    body: spec.body,
-    connections: spec.connections,
-    overallRate: spec.rate,
-    duration,
-    workers: 1,
-  });
-}
-
-interface Measured {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  /** Answers by status code, so a failed run says what it got. */
-  statusCodes: Record<string, number>;
-}
-
-function measured(result: Result, warmups: Result[] = []): Measured {
-  const all = [result, ...warmups];
-  const statusCodes: Record<string, number> = {};
-  for (const run of all) for (const [code, { count }] of Object.entries(run.statusCodeStats)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
-  return {
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result['2xx'] + result.non2xx,
-    // Failures during a warm-up count too: a path that fails at all has not been measured.
-    errors: all.reduce((sum, run) => sum + run.errors, 0),
-    timeouts: all.reduce((sum, run) => sum + run.timeouts, 0),
-    non2xx: all.reduce((sum, run) => sum + run.non2xx, 0),
-    statusCodes,
-  };
-}
 
 const failuresOf = (m: Measured) => m.errors + m.timeouts + m.non2xx;
 

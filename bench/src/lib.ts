@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import autocannon, { type Result } from 'autocannon';
 
 /** Bench output goes to stdout, one line per call, so it reads the same in a terminal and in CI logs. */
 export function print(line = ''): void {
@@ -41,4 +42,56 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>, tim
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
   return true;
+}
+
+export interface Load {
+  path: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  connections: number;
+  rate?: number;
+}
+
+/** In one autocannon worker thread, not on the event loop of the servers it measures; it shares the cores with them. */
+export function load(url: string, spec: Load, duration: number): Promise<Result> {
+  return autocannon({
+    url: url + spec.path,
+    method: spec.method,
+    headers: spec.headers,
+    body: spec.body,
+    connections: spec.connections,
+    overallRate: spec.rate,
+    duration,
+    workers: 1,
+  });
+}
+
+export interface Measured {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  /** Answers by status code, so a failed run says what it got. */
+  statusCodes: Record<string, number>;
+}
+
+export function measured(result: Result, warmups: Result[] = []): Measured {
+  const all = [result, ...warmups];
+  const statusCodes: Record<string, number> = {};
+  for (const run of all) for (const [code, { count }] of Object.entries(run.statusCodeStats)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result['2xx'] + result.non2xx,
+    // Failures during a warm-up count too: a path that fails at all has not been measured.
+    errors: all.reduce((sum, run) => sum + run.errors, 0),
+    timeouts: all.reduce((sum, run) => sum + run.timeouts, 0),
+    non2xx: all.reduce((sum, run) => sum + run.non2xx, 0),
+    statusCodes,
+  };
 }

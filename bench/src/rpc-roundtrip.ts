@@ -3,21 +3,18 @@
  * request id, helmet, CORS, metrics) → NATS request/reply → crm handler → back; against a plain
  * Fastify server that parses the same JSON body and answers the same object.
  */
-import { Public } from '../../services/gateway/dist/access/route-access.js';
 import { availableParallelism } from 'node:os';
 import { Body, Controller, HttpCode, Module, Post, Req } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import autocannon, { type Result } from 'autocannon';
 import { IsInt, IsString, MaxLength, Min } from 'class-validator';
 import Fastify, { type FastifyRequest } from 'fastify';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
-import { deadLetterStreamName, eventStreamName, ServiceClient, type RpcRequest } from '@kinship/messaging';
+import { ServiceClient, type RpcRequest } from '@kinship/messaging';
 import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
 import { crmService } from '../../services/crm/dist/crm.service.js';
+import { Public } from '../../services/gateway/dist/access/route-access.js';
 import { startGateway } from '../../services/gateway/dist/gateway.js';
-import { fixed, numberFromEnv, print, saveResult } from './lib.js';
+import { fixed, load, measured, numberFromEnv, print, saveResult, type Load, type Measured } from './lib.js';
 
 const CONNECTIONS = 64;
 const DURATION_S = numberFromEnv('BENCH_DURATION', 10);
@@ -69,46 +66,13 @@ async function startPlainFastify(): Promise<{ url: string; close(): Promise<void
   return { url: address, close: () => server.close() };
 }
 
-/**
- * The load runs in one autocannon worker thread, not on the event loop of the servers it
- * measures; it still competes with them (and with nats-server) for the machine's cores.
- */
-function load(url: string, duration: number): Promise<Result> {
-  return autocannon({
-    url: url + PATH,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: BODY,
-    connections: CONNECTIONS,
-    duration,
-    workers: 1,
-  });
-}
-
-interface Measured {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
+/** The same request as the plain baseline, in one autocannon worker thread beside the servers. */
+const echoLoad: Load = { path: PATH, method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY, connections: CONNECTIONS };
 
 async function measure(label: string, url: string): Promise<Measured> {
   print(`${label}: warming up ${WARMUP_S} s, then measuring ${DURATION_S} s at ${CONNECTIONS} connections…`);
-  const warmup = await load(url, WARMUP_S);
-  const result = await load(url, DURATION_S);
-  return {
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result['2xx'] + result.non2xx,
-    // Failures during the warm-up count too: a path that fails at all has not been measured.
-    errors: warmup.errors + result.errors,
-    timeouts: warmup.timeouts + result.timeouts,
-    non2xx: warmup.non2xx + result.non2xx,
-  };
+  const warmup = await load(url, echoLoad, WARMUP_S);
+  return measured(await load(url, echoLoad, DURATION_S), [warmup]);
 }
 
 async function main(): Promise<number> {
@@ -162,23 +126,7 @@ async function main(): Promise<number> {
     await plain?.close();
     await gateway?.close();
     await crm?.close();
-    if (environment) {
-      await deleteEventStreams(environment);
-      await environment.dispose();
-    }
-  }
-}
-
-/** The crm service declares its namespace's event streams on start; dispose() drops only the database. */
-async function deleteEventStreams(environment: TestEnvironment): Promise<void> {
-  const nc = await connect({ servers: environment.natsUrl });
-  try {
-    const jsm = await jetstreamManager(nc);
-    for (const stream of [eventStreamName(environment.natsNamespace), deadLetterStreamName(environment.natsNamespace)]) {
-      await jsm.streams.delete(stream).catch(() => false);
-    }
-  } finally {
-    await nc.close();
+    await environment?.dispose();
   }
 }
 
