@@ -3,3 +3,5 @@ export type { RpcRequest } from './rpc-request.js';
 export { NamespacedClientNats, NamespacedServerNats } from './namespaced-nats.js';
 export { RpcContextInterceptor, RpcErrorFilter } from './rpc-server.js';
 export { ServiceClient } from './service-client.js';
+export { callerWorkspace, userCaller, type UserCaller } from './caller.js';
+export { validateData, ValidRequest } from './validation.js';

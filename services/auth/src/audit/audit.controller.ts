@@ -2,8 +2,8 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { AuthRpc } from '@kinship/contracts';
 import type { RpcRequest } from '@kinship/messaging';
-import { userCaller } from '../common/caller.js';
-import { ValidRequest } from '../common/validation.js';
+import { userCaller } from '@kinship/messaging';
+import { ValidRequest } from '@kinship/messaging';
 import { AuditService } from './audit.service.js';
 import { ListAuditLogsDto } from './dto/list-audit-logs.dto.js';
 

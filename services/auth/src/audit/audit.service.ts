@@ -4,7 +4,7 @@ import type { AuthRpc } from '@kinship/contracts';
 import type { RequestContext } from '@kinship/observability';
 import { withWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
-import { newId } from '../common/ids.js';
+import { newId } from '@kinship/persistence';
 import { pagePosition, toPage } from '../common/pagination.js';
 import { AuditRepository, type AuditLogRow } from './audit.repository.js';
 import type { ListAuditLogsDto } from './dto/list-audit-logs.dto.js';

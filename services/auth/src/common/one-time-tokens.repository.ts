@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { updateReturning } from './database.js';
+import { updateReturning } from '@kinship/persistence';
 
 export type OneTimeTokenPurpose = 'password_reset' | 'email_verification';
 

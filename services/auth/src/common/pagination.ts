@@ -1,6 +1,6 @@
 import { RpcError } from '@kinship/messaging';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { isUuid } from './ids.js';
+import { isUuid } from '@kinship/persistence';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { RpcRequest } from '@kinship/messaging';
-import { ValidRequest } from '../common/validation.js';
+import { ValidRequest } from '@kinship/messaging';
 import { VerifyEmailDto } from './dto/verify-email.dto.js';
 import { EmailVerificationService } from './email-verification.service.js';
 

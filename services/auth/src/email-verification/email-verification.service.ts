@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthEvents } from '@kinship/contracts';
 import { DomainEvents, type Emit } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { newId } from '../common/ids.js';
+import { newId } from '@kinship/persistence';
 import { OneTimeTokensRepository } from '../common/one-time-tokens.repository.js';
 import { invalidTokenError, issueToken, readToken } from '../common/opaque-tokens.js';
 import type { UserRecord } from '../users/user.record.js';

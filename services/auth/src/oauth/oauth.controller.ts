@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { AuthRpc } from '@kinship/contracts';
 import type { RpcRequest } from '@kinship/messaging';
-import { ValidRequest } from '../common/validation.js';
+import { ValidRequest } from '@kinship/messaging';
 import { OAuthSignInDto } from './dto/oauth-sign-in.dto.js';
 import { OAuthService } from './oauth.service.js';
 

@@ -7,7 +7,7 @@ import { DomainEvents } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuthConfig } from '../auth.config.js';
 import { AuditService } from '../audit/audit.service.js';
-import { newId } from '../common/ids.js';
+import { newId } from '@kinship/persistence';
 import { registrationClosedError, RegistrationService } from '../registration/registration.service.js';
 import { invalidCredentialsError } from '../sessions/sessions.service.js';
 import { SessionTokens } from '../sessions/session-tokens.service.js';

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { RpcRequest } from '@kinship/messaging';
-import { ValidRequest } from '../common/validation.js';
+import { ValidRequest } from '@kinship/messaging';
 import { ForgotPasswordDto } from './dto/forgot-password.dto.js';
 import { ResetPasswordDto } from './dto/reset-password.dto.js';
 import { PasswordsService } from './passwords.service.js';

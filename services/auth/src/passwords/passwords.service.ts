@@ -5,7 +5,7 @@ import type { RequestContext } from '@kinship/observability';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { newId } from '../common/ids.js';
+import { newId } from '@kinship/persistence';
 import { OneTimeTokensRepository } from '../common/one-time-tokens.repository.js';
 import { invalidTokenError, issueToken, readToken } from '../common/opaque-tokens.js';
 import { SessionTokens } from '../sessions/session-tokens.service.js';

@@ -6,7 +6,7 @@ import { DomainEvents, type Emit } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { AuthConfig } from '../auth.config.js';
 import { AuditService } from '../audit/audit.service.js';
-import { newId } from '../common/ids.js';
+import { newId } from '@kinship/persistence';
 import { EmailVerificationService } from '../email-verification/email-verification.service.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { PasswordPolicy } from '../passwords/password-policy.js';

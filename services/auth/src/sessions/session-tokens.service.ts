@@ -4,7 +4,7 @@ import { REDIS } from '@kinship/platform';
 import type { Redis } from 'ioredis';
 import type { EntityManager } from 'typeorm';
 import { AuthConfig } from '../auth.config.js';
-import { newId } from '../common/ids.js';
+import { newId } from '@kinship/persistence';
 import { issueToken } from '../common/opaque-tokens.js';
 import { toUser, type UserRecord } from '../users/user.record.js';
 import { AccessTokens } from './access-tokens.js';

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { AuthRpc } from '@kinship/contracts';
 import type { RpcRequest } from '@kinship/messaging';
-import { ValidRequest } from '../common/validation.js';
+import { ValidRequest } from '@kinship/messaging';
 import { LoginDto } from './dto/login.dto.js';
 import { RefreshTokenDto } from './dto/refresh-token.dto.js';
 import { SessionsService } from './sessions.service.js';

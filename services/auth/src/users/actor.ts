@@ -1,7 +1,7 @@
 import { roleHolds, type Permission } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
-import type { UserCaller } from '../common/caller.js';
+import type { UserCaller } from '@kinship/messaging';
 import type { UserRecord } from './user.record.js';
 import type { UsersRepository } from './users.repository.js';
 

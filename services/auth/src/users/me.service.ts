@@ -7,7 +7,7 @@ import { withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import type { UserCaller } from '../common/caller.js';
+import type { UserCaller } from '@kinship/messaging';
 import { EmailVerificationService } from '../email-verification/email-verification.service.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { PasswordPolicy } from '../passwords/password-policy.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Role } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
-import { updateReturning, violatesUnique } from '../common/database.js';
+import { updateReturning, violatesUnique } from '@kinship/persistence';
 import type { PagePosition } from '../common/pagination.js';
 import type { NotificationPreferences, UserRecord, UserStatus } from './user.record.js';
 

@@ -1,6 +1,6 @@
-import { RpcError } from '@kinship/messaging';
+import { RpcError } from './rpc-error.js';
 import type { RequestContext } from '@kinship/observability';
-import { isUuid } from './ids.js';
+import { isUuid } from '@kinship/persistence';
 
 /** A request made by a signed-in user (not an API key) in their workspace. */
 export interface UserCaller {

@@ -1,5 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
-import { RpcError, type ErrorDetail, type RpcRequest } from '@kinship/messaging';
+import { RpcError, type ErrorDetail } from './rpc-error.js';
+import type { RpcRequest } from './rpc-request.js';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 
