@@ -40,6 +40,12 @@ export interface EventConsumerOptions {
   /** Subjects without the namespace, e.g. ['events.auth.>']. */
   filterSubjects: string[];
   handler: EventHandler;
+  /**
+   * Where a consumer created for the first time starts: 'all' replays the stream (a read model
+   * building itself from history), 'new' takes only later events (whoever sends mail must not
+   * resend last month's). An existing durable consumer always resumes where it stopped. Default 'all'.
+   */
+  startFrom?: 'all' | 'new';
   /** Deliveries before an event that keeps failing is dead-lettered. Default 5. */
   maxDeliver?: number;
   /** Delay before redelivery after the 1st, 2nd, … failure; the last one repeats. Default [1000, 5000, 30000]. */
@@ -138,7 +144,7 @@ export class EventConsumer {
     const config: Partial<ConsumerConfig> = {
       durable_name: durableName,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+      deliver_policy: this.options.startFrom === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
       ack_wait: nanos(this.ackWaitMs),
       // The limit of deliveries is kept here rather than in JetStream: at JetStream's limit it simply
       // stops delivering, so an event whose last delivery died with its consumer would be neither

@@ -23,6 +23,8 @@ export interface Subscription {
   filterSubjects: string[];
   /** Runs in the consumer's transaction, confined by row-level security to the event's workspace. */
   handler: EventHandler;
+  /** 'new' to skip the events published before the consumer first existed; default 'all'. */
+  startFrom?: 'all' | 'new';
   maxDeliver?: number;
   backoffMs?: number[];
 }
