@@ -14,6 +14,8 @@ export class ServiceMetrics {
   readonly outboxBacklog: Gauge<'service'>;
   readonly consumerLag: Gauge<'service' | 'consumer'>;
   readonly deadLetters: Counter<'service' | 'consumer'>;
+  readonly queueJobs: Gauge<'queue' | 'state'>;
+  readonly queueJobFailures: Counter<'queue'>;
   private readonly refreshers: Array<() => Promise<void>> = [];
 
   constructor(readonly service: string) {
@@ -61,6 +63,18 @@ export class ServiceMetrics {
       name: 'kinship_dead_letters_total',
       help: 'Events given up on after the last retry and sent to the dead-letter subject.',
       labelNames: ['service', 'consumer'],
+      registers,
+    });
+    this.queueJobs = new Gauge({
+      name: 'kinship_queue_jobs',
+      help: 'Jobs in a Bull queue by state (waiting, active, delayed, failed).',
+      labelNames: ['queue', 'state'],
+      registers,
+    });
+    this.queueJobFailures = new Counter({
+      name: 'kinship_queue_job_failures_total',
+      help: 'Job attempts that failed (each retry counts), by queue.',
+      labelNames: ['queue'],
       registers,
     });
   }

@@ -5,3 +5,4 @@ export { runUntilSignalled } from './run.js';
 export { LOGGER, NATS_CONNECTION, REDIS, SERVICE_INFO, type ServiceInfo, type ServiceName } from './tokens.js';
 export { messagingTablesMigration, runMigrationsAndExit } from './migrations.js';
 export { DomainEvents, type Emit, type Subscription } from './events/domain-events.service.js';
+export { QueuesModule } from './queues/queues.module.js';
