@@ -61,6 +61,12 @@ export const PERMISSIONS = {
   'custom-fields:write': { description: 'Define custom fields', roles: ADMINS, apiKeyScope: true },
   'imports:write': { description: 'Import records and resolve import conflicts', roles: MANAGERS, apiKeyScope: true },
   'exports:write': { description: 'Export records', roles: MANAGERS, apiKeyScope: true },
+  'notifications:read': { description: 'Read and mark read one’s own in-app notifications', roles: EVERYONE, apiKeyScope: false },
+  'email-templates:manage': { description: 'Override and preview the workspace’s email templates', roles: ADMINS, apiKeyScope: false },
+  'messages:manage': { description: 'See failed emails and SMS and send them again', roles: ADMINS, apiKeyScope: false },
+  'campaigns:read': { description: 'Read campaigns and their delivery counts', roles: EVERYONE, apiKeyScope: true },
+  'campaigns:write': { description: 'Create, schedule, send and cancel campaigns', roles: MANAGERS, apiKeyScope: true },
+  'webhooks:manage': { description: 'Manage outbound webhook endpoints and read their deliveries', roles: ADMINS, apiKeyScope: false },
 } satisfies Record<string, PermissionRule>;
 
 export type Permission = keyof typeof PERMISSIONS;
