@@ -1,11 +1,13 @@
 import type { ServiceDefinition } from '@kinship/platform';
 import { messagingTablesMigration } from '@kinship/platform';
 import { CrmConfig } from './crm.config.js';
+import { CustomFieldsModule } from './custom-fields/custom-fields.module.js';
+import { CrmTables1764633600000 } from './migrations/1764633600000-crm-tables.js';
 
 /** The crm service: contacts, companies, pipelines, deals, tasks, notes, segments, imports and exports. */
-export const crmService: ServiceDefinition<CrmConfig> = {
+export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
-  database: { schema: 'crm', migrations: [messagingTablesMigration('crm')] },
-  features: () => [],
-};
+  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000] },
+  features: () => [CustomFieldsModule],
+} satisfies ServiceDefinition<CrmConfig>;

@@ -1,0 +1,43 @@
+import { isPermission, isRole, onlyOwnRecords, roleHolds, type Permission, type Role } from '@kinship/contracts';
+import { callerWorkspace, RpcError } from '@kinship/messaging';
+import type { RequestContext } from '@kinship/observability';
+import { isUuid } from '@kinship/persistence';
+
+/** Who acts on crm records: a user with a role, or an API key (no user, scopes only). */
+export interface CrmCaller {
+  workspaceId: string;
+  userId: string | null;
+  role: Role | null;
+  scopes: Permission[];
+}
+
+export function crmCaller(context: RequestContext): CrmCaller {
+  const workspaceId = callerWorkspace(context);
+  const userId = isUuid(context.userId) ? context.userId : null;
+  const role = userId && isRole(context.role) ? context.role : null;
+  return { workspaceId, userId, role, scopes: context.scopes.filter(isPermission) };
+}
+
+function forbidden(permission: Permission): RpcError {
+  return RpcError.forbidden(`This needs the permission ${permission}.`);
+}
+
+/**
+ * The gateway checks the permission matrix on every route; the service checks again because it
+ * must not rely on its caller for its own rules (an internal caller could skip the gateway).
+ */
+export function assertHolds(caller: CrmCaller, permission: Permission): void {
+  const holds = caller.role ? roleHolds(caller.role, permission) : caller.scopes.includes(permission);
+  if (!holds) throw forbidden(permission);
+}
+
+/**
+ * A write to a record owned by `ownerId`: members may write only records they own (the matrix's
+ * ownRecordsOnly). Checked against the record as stored and, on a change of owner, as it would be.
+ */
+export function assertMayWrite(caller: CrmCaller, permission: Permission, ownerId: string | null): void {
+  assertHolds(caller, permission);
+  if (caller.role && onlyOwnRecords(caller.role, permission) && ownerId !== caller.userId) {
+    throw RpcError.forbidden('Members may change only the records they own.');
+  }
+}

@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import { RpcError } from '@kinship/messaging';
+import type { EntityManager } from 'typeorm';
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 500;
+
+/** How a field of a list is compared, filtered and cast. */
+export type FieldKind = 'text' | 'uuid' | 'enum' | 'boolean' | 'date' | 'timestamp' | 'integer' | 'tags';
+
+export interface ListField {
+  /** SQL expression over the table alias `r`; for a sortable field it must never be null. */
+  sql: string;
+  kind: FieldKind;
+  /** Only fields with an index that serves (workspace_id, field, id) may be sorted on. */
+  sortable?: boolean;
+}
+
+/**
+ * What a list endpoint may filter and sort on. Filters (the `filter` of a request, the query
+ * parameters of the list endpoint, a dynamic segment's stored filter, an export's filter) use
+ * the API names of these fields:
+ * - `field: value | value[]` equality or one of (text, uuid, enum, boolean);
+ * - `fieldFrom` / `fieldTo` inclusive bounds (date, timestamp, integer);
+ * - `tags: [..]` has every tag;
+ * - `customFields: {key: value}` custom field equality;
+ * - `deleted: true` lists the soft-deleted records instead of the live ones.
+ */
+export interface ListDefinition {
+  /** Qualified table, e.g. crm.contacts. */
+  table: string;
+  fields: Record<string, ListField>;
+  /** e.g. '-createdAt'. */
+  defaultSort: string;
+  /** The generated columns `?q=` searches (see the migrations); omitted when the list has no search. */
+  search?: { vector: string; text: string };
+}
+
+export type ListFilter = Record<string, unknown>;
+
+export interface ListRequest {
+  filter: ListFilter;
+  q?: string | null;
+  sort?: string | null;
+  limit?: number | null;
+  cursor?: string | null;
+}
+
+/** A WHERE clause under construction: conditions over alias `r` and their parameters. */
+export class SqlConditions {
+  readonly conditions: string[] = [];
+  constructor(readonly parameters: unknown[] = []) {}
+
+  /** Adds a parameter and returns its placeholder. */
+  param(value: unknown): string {
+    this.parameters.push(value);
+    return `$${this.parameters.length}`;
+  }
+
+  add(condition: string): void {
+    this.conditions.push(condition);
+  }
+
+  where(): string {
+    return this.conditions.length ? this.conditions.join(' AND ') : 'true';
+  }
+}
+
+const CASTS: Record<FieldKind, string> = {
+  text: 'text',
+  uuid: 'uuid',
+  enum: 'text',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: 'timestamptz',
+  integer: 'bigint',
+  tags: 'text[]',
+};
+
+const RANGE_KINDS: ReadonlySet<FieldKind> = new Set(['date', 'timestamp', 'integer']);
+
+function invalidParameter(field: string, issue: string, message: string): RpcError {
+  return new RpcError(400, 'invalid_parameter', message, [{ field, issue }]);
+}
+
+/**
+ * Adds the conditions of a filter. Keys are expected to have been validated by the request's DTO;
+ * a key this list does not know is a programming error, not bad input.
+ */
+export function addFilterConditions(definition: ListDefinition, filter: ListFilter, where: SqlConditions): void {
+  where.add(filter.deleted === true ? 'r.deleted_at IS NOT NULL' : 'r.deleted_at IS NULL');
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === undefined || value === null || key === 'deleted') continue;
+    if (key === 'customFields') {
+      where.add(`r.custom_fields @> ${where.param(JSON.stringify(value))}::jsonb`);
+      continue;
+    }
+    const range = /^(.+)(From|To)$/.exec(key);
+    const field = definition.fields[key] ?? (range ? definition.fields[range[1]!] : undefined);
+    if (!field) throw new Error(`${definition.table} has no filter ${key}`);
+    if (field === definition.fields[key]) {
+      if (field.kind === 'tags') where.add(`r.tags @> ${where.param(value)}::text[]`);
+      else if (Array.isArray(value)) where.add(`${field.sql} = ANY(${where.param(value)}::${CASTS[field.kind]}[])`);
+      else where.add(`${field.sql} = ${where.param(value)}::${CASTS[field.kind]}`);
+    } else if (range && RANGE_KINDS.has(field.kind)) {
+      where.add(`${field.sql} ${range[2] === 'From' ? '>=' : '<='} ${where.param(value)}::${CASTS[field.kind]}`);
+    } else {
+      throw new Error(`${definition.table} has no filter ${key}`);
+    }
+  }
+}
+
+const SEARCH_TOKEN = /[^\p{L}\p{N}@._+-]+/gu;
+
+/**
+ * `?q=`: every word is a prefix of a word of the record (full-text index, `ada lov` finds Ada
+ * Lovelace), or the whole query appears inside the record's text (trigram index: part of an
+ * email domain, of a phone number typed with spaces). Under three characters only the prefix
+ * search runs, since a trigram index cannot serve a shorter pattern.
+ */
+export function addSearchCondition(definition: ListDefinition, q: string, where: SqlConditions): void {
+  if (!definition.search) return;
+  const words = q.toLowerCase().split(SEARCH_TOKEN).filter(Boolean).slice(0, 8);
+  const text = q.trim().toLowerCase();
+  const digits = text.replace(/[\s().+-]/g, '');
+  const alternatives: string[] = [];
+  if (words.length) {
+    const query = words.map((word) => `'${word}':*`).join(' & ');
+    alternatives.push(`${definition.search.vector} @@ to_tsquery('simple', ${where.param(query)})`);
+  }
+  if (text.length >= 3) alternatives.push(`${definition.search.text} LIKE ${where.param(`%${escapeLike(text)}%`)}`);
+  if (/^\d{3,}$/.test(digits) && digits !== text) alternatives.push(`${definition.search.text} LIKE ${where.param(`%${digits}%`)}`);
+  where.add(alternatives.length ? `(${alternatives.join(' OR ')})` : 'false');
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+interface Sort {
+  name: string;
+  field: ListField;
+  descending: boolean;
+}
+
+function parseSort(definition: ListDefinition, sort: string | null | undefined): Sort {
+  const requested = sort ?? definition.defaultSort;
+  const descending = requested.startsWith('-');
+  const name = descending ? requested.slice(1) : requested;
+  const field = definition.fields[name];
+  if (!field?.sortable) {
+    const names = Object.entries(definition.fields)
+      .filter(([, candidate]) => candidate.sortable)
+      .map(([candidate]) => candidate);
+    throw invalidParameter('sort', `must be one of ${names.join(', ')}, optionally prefixed with -`, `Cannot sort by "${requested}".`);
+  }
+  return { name, field, descending };
+}
+
+interface CursorPayload {
+  /** The sort key of the last row, as PostgreSQL printed it (no precision lost). */
+  k: string;
+  /** The id of the last row. */
+  i: string;
+  /** Fingerprint of the sort, filter and search the cursor was made for. */
+  f: string;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(`kinship-crm-cursor:${text}`).digest('base64url').slice(0, 16);
+}
+
+/**
+ * Cursors are not secrets (they only say where a page starts, inside the caller's own rows), but
+ * they are checked: one that was altered, or made for another filter or sort, is a 400.
+ */
+function encodeCursor(payload: CursorPayload): string {
+  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return `${body}.${digest(body)}`;
+}
+
+function decodeCursor(cursor: string, fingerprint: string): CursorPayload {
+  const invalid = invalidParameter('cursor', 'is not a cursor of this list', 'The cursor is not valid for this list; start again from the first page.');
+  const [body, mac, extra] = cursor.split('.');
+  if (!body || !mac || extra !== undefined || digest(body) !== mac) throw invalid;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  const { k, i, f } = (payload ?? {}) as Partial<CursorPayload>;
+  if (typeof k !== 'string' || typeof i !== 'string' || f !== fingerprint) throw invalid;
+  return { k, i, f };
+}
+
+export interface Page<Row> {
+  rows: Row[];
+  nextCursor: string | null;
+}
+
+/**
+ * One page of a list: live (or deleted) rows of the caller's workspace matching the filter and
+ * search, in the requested order, after the cursor. Keyset pagination on (sort key, id), so a
+ * page deep in a million rows costs what the first one does.
+ * `columns` is the SELECT list over alias `r`; `where` may carry conditions of the caller's own.
+ */
+export async function listPage<Row extends { id: string }>(
+  manager: EntityManager,
+  workspaceId: string,
+  definition: ListDefinition,
+  request: ListRequest,
+  columns: string,
+  where: SqlConditions = new SqlConditions(),
+): Promise<Page<Row>> {
+  const sort = parseSort(definition, request.sort);
+  const limit = request.limit ?? DEFAULT_PAGE_SIZE;
+  const fingerprint = digest(JSON.stringify([sort.name, sort.descending, request.filter, request.q ?? null]));
+  // Row-level security confines the rows too; naming the workspace lets the planner use the
+  // (workspace_id, …) indexes.
+  where.add(`r.workspace_id = ${where.param(workspaceId)}::uuid`);
+  addFilterConditions(definition, request.filter, where);
+  if (request.q) addSearchCondition(definition, request.q, where);
+  if (request.cursor) {
+    const cursor = decodeCursor(request.cursor, fingerprint);
+    const cast = CASTS[sort.field.kind];
+    where.add(`(${sort.field.sql}, r.id) ${sort.descending ? '<' : '>'} (${where.param(cursor.k)}::${cast}, ${where.param(cursor.i)}::uuid)`);
+  }
+  const direction = sort.descending ? 'DESC' : 'ASC';
+  const rows: Array<Row & { sortKey: string }> = await manager.query(
+    `SELECT ${columns}, (${sort.field.sql})::text AS "sortKey" FROM ${definition.table} r
+     WHERE ${where.where()}
+     ORDER BY ${sort.field.sql} ${direction}, r.id ${direction}
+     LIMIT ${where.param(limit + 1)}`,
+    where.parameters,
+  );
+  const pageRows = rows.slice(0, limit);
+  const last = pageRows.at(-1);
+  const nextCursor = rows.length > limit && last ? encodeCursor({ k: last.sortKey, i: last.id, f: fingerprint }) : null;
+  return { rows: pageRows.map(({ sortKey: _sortKey, ...row }) => row as unknown as Row), nextCursor };
+}
+
+/** How many live rows match a filter (segment counts, audience sizes). */
+export async function countMatching(manager: EntityManager, workspaceId: string, definition: ListDefinition, filter: ListFilter, q?: string | null): Promise<number> {
+  const where = new SqlConditions();
+  where.add(`r.workspace_id = ${where.param(workspaceId)}::uuid`);
+  addFilterConditions(definition, filter, where);
+  if (q) addSearchCondition(definition, q, where);
+  const rows: Array<{ count: string }> = await manager.query(`SELECT count(*) AS count FROM ${definition.table} r WHERE ${where.where()}`, where.parameters);
+  return Number(rows[0]!.count);
+}

@@ -1,0 +1,49 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQuery } from '../auth-routes/fields.js';
+
+/**
+ * `?limit=&cursor=&sort=&q=&deleted=` of every crm list. The crm service checks `sort` against
+ * the list's sortable fields and the cursor against the list (400 invalid_parameter naming it).
+ */
+export class CrmListQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'A field name, or -field for descending order.', example: '-createdAt', maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  sort?: string;
+
+  @ApiPropertyOptional({ description: 'Free-text search; every word matches as a prefix.', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'true lists the deleted records (restorable) instead of the live ones.' })
+  @IsOptional()
+  @QueryBoolean()
+  deleted?: boolean;
+}
+
+/** `?flag=true|false` → boolean; anything else stays a string and fails validation (400). */
+export function QueryBoolean(): PropertyDecorator {
+  const transform = Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
+  return (target: object, key: string | symbol) => {
+    transform(target, key);
+    IsBoolean({ message: `${String(key)} must be true or false` })(target, key);
+  };
+}
+
+/** `?stage=lead,customer` (or a repeated parameter) → ['lead', 'customer']. */
+export function QueryList(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => {
+    const values = Array.isArray(value) ? value : [value];
+    return values.flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()).filter(Boolean) : [item]));
+  });
+}
+
+/** `?amountFrom=100` → 100. */
+export function QueryNumber(): PropertyDecorator {
+  return Type(() => Number);
+}
