@@ -23,6 +23,7 @@ export const EVENT_TYPES = {
   'company.created': { service: 'crm', payload: 'CompanyCreated' },
   'company.updated': { service: 'crm', payload: 'CompanyUpdated' },
   'company.deleted': { service: 'crm', payload: 'CompanyDeleted' },
+  'company.restored': { service: 'crm', payload: 'CompanyRestored' },
   'deal.created': { service: 'crm', payload: 'DealCreated' },
   'deal.updated': { service: 'crm', payload: 'DealUpdated' },
   'deal.stage_changed': { service: 'crm', payload: 'DealStageChanged' },

@@ -105,9 +105,17 @@ export interface CompanyUpdated {
   changedFields: string[];
 }
 
-/** type: company.deleted, subject: events.crm.company.deleted */
+/**
+ * type: company.deleted, subject: events.crm.company.deleted
+ * Soft delete: company.restored may bring it back. Its contacts keep their company_id.
+ */
 export interface CompanyDeleted {
   companyId: string;
+}
+
+/** type: company.restored, subject: events.crm.company.restored */
+export interface CompanyRestored {
+  company: Company | null;
 }
 
 export interface Deal {
