@@ -34,7 +34,13 @@ export const EVENT_TYPES = {
   'task.created': { service: 'crm', payload: 'TaskCreated' },
   'task.assigned': { service: 'crm', payload: 'TaskAssigned' },
   'task.completed': { service: 'crm', payload: 'TaskCompleted' },
+  'task.updated': { service: 'crm', payload: 'TaskUpdated' },
+  'task.deleted': { service: 'crm', payload: 'TaskDeleted' },
+  'task.restored': { service: 'crm', payload: 'TaskRestored' },
   'note.created': { service: 'crm', payload: 'NoteCreated' },
+  'note.updated': { service: 'crm', payload: 'NoteUpdated' },
+  'note.deleted': { service: 'crm', payload: 'NoteDeleted' },
+  'note.restored': { service: 'crm', payload: 'NoteRestored' },
 
   'invoice.finalized': { service: 'billing', payload: 'InvoiceFinalized' },
   'invoice.sent': { service: 'billing', payload: 'InvoiceSent' },

@@ -218,7 +218,18 @@ export interface Task {
   status: string;
   /** User id of the assignee. */
   assigneeId?: string | null | undefined;
-  related?: RelatedRecord | null | undefined;
+  related?:
+    | RelatedRecord
+    | null
+    | undefined;
+  /** Set while the status is done. */
+  completedAt?:
+    | string
+    | null
+    | undefined;
+  /** User id of the creator; absent when an API key created it. */
+  createdBy?: string | null | undefined;
+  createdAt: string;
 }
 
 /** type: task.created, subject: events.crm.task.created */
@@ -242,10 +253,58 @@ export interface TaskCompleted {
 }
 
 /**
+ * type: task.updated, subject: events.crm.task.updated
+ * Any change but an assignment to someone (task.assigned) or a completion (task.completed),
+ * which come after it when the same change also did those.
+ */
+export interface TaskUpdated {
+  task:
+    | Task
+    | null;
+  /** Names of the fields that changed, as in Task (camelCase, e.g. "dueAt"). */
+  changedFields: string[];
+}
+
+/**
+ * type: task.deleted, subject: events.crm.task.deleted
+ * Soft delete: task.restored may bring it back.
+ */
+export interface TaskDeleted {
+  taskId: string;
+}
+
+/** type: task.restored, subject: events.crm.task.restored */
+export interface TaskRestored {
+  task: Task | null;
+}
+
+/**
  * type: note.created, subject: events.crm.note.created
  * The author is the envelope's actor. The body stays in crm.
  */
 export interface NoteCreated {
+  noteId: string;
+  related: RelatedRecord | null;
+}
+
+/**
+ * type: note.updated, subject: events.crm.note.updated
+ * The body changed, or the record it is about. The author is the note's, not the envelope's actor.
+ */
+export interface NoteUpdated {
+  noteId: string;
+  related: RelatedRecord | null;
+  changedFields: string[];
+}
+
+/** type: note.deleted, subject: events.crm.note.deleted */
+export interface NoteDeleted {
+  noteId: string;
+  related: RelatedRecord | null;
+}
+
+/** type: note.restored, subject: events.crm.note.restored */
+export interface NoteRestored {
   noteId: string;
   related: RelatedRecord | null;
 }
