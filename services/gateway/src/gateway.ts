@@ -8,18 +8,21 @@ import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import { loadConfig } from '@kinship/config';
 import { createLogger, NestPinoLogger, ServiceMetrics, type Logger } from '@kinship/observability';
-import { PlatformModule, serviceInfo, type RunningService } from '@kinship/platform';
+import { PlatformModule, REDIS, serviceInfo, type RunningService } from '@kinship/platform';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import { AccessModule } from './access/access.module.js';
 import { markControllerPublic } from './access/route-access.js';
 import { AUTH_ROUTE_CONTROLLERS } from './auth-routes/auth-routes.js';
 import { CRM_ROUTE_CONTROLLERS } from './crm-routes/crm-routes.js';
 import { GatewayConfig } from './gateway.config.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
+import { IdempotencyInterceptor, registerIdempotencyHook } from './http/idempotency.js';
 import { RequestContextInterceptor } from './http/request-context.interceptor.js';
 import { API_PREFIX, OPERATIONS_PATHS } from './http/paths.js';
 import { RequestValidationPipe } from './http/validation.js';
 import { SystemHealthController } from './system/system-health.controller.js';
+import { WEBHOOK_ROUTE_CONTROLLERS } from './webhook-routes/webhook-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -29,7 +32,7 @@ export interface GatewayOptions {
 }
 
 /** The controllers of the gateway's own routes; the platform adds /health/live, /health/ready and /metrics. */
-export const GATEWAY_CONTROLLERS = [SystemHealthController, ...AUTH_ROUTE_CONTROLLERS, ...CRM_ROUTE_CONTROLLERS];
+export const GATEWAY_CONTROLLERS = [SystemHealthController, ...AUTH_ROUTE_CONTROLLERS, ...CRM_ROUTE_CONTROLLERS, ...WEBHOOK_ROUTE_CONTROLLERS];
 
 /** A caller's X-Request-Id is kept when it is sane, so one id follows a request across systems. */
 function requestIdOf(header: string | string[] | undefined): string {
@@ -100,11 +103,13 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
   await app.register(fastifyCors, {
     origin: allowedOrigins,
     credentials: true,
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate', 'Idempotent-Replayed'],
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: OPERATIONS_PATHS.map((path) => ({ path, method: RequestMethod.GET })) });
   app.useGlobalFilters(new HttpErrorFilter(logger));
-  app.useGlobalInterceptors(new RequestContextInterceptor());
+  const redis = app.get<Redis>(REDIS);
+  registerIdempotencyHook(app.getHttpAdapter().getInstance(), redis);
+  app.useGlobalInterceptors(new RequestContextInterceptor(), new IdempotencyInterceptor(redis, config.NATS_NAMESPACE));
   app.useGlobalPipes(new RequestValidationPipe());
   documentApi(app);
   await app.listen({ port: config.GATEWAY_PORT, host: '0.0.0.0' });
