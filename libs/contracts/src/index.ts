@@ -8,6 +8,7 @@ export type * as AuthRpc from './generated/kinship/auth/v1/rpc.js';
 export type * as CrmEvents from './generated/kinship/crm/v1/events.js';
 export type * as BillingEvents from './generated/kinship/billing/v1/events.js';
 export type * as NotificationsEvents from './generated/kinship/notifications/v1/events.js';
+export type * as NotificationsRpc from './generated/kinship/notifications/v1/rpc.js';
 export type * as ReportingEvents from './generated/kinship/reporting/v1/events.js';
 export { EVENT_TYPES, type EventType } from './event-types.js';
 export {

@@ -6,6 +6,7 @@ import { callerWorkspace, userCaller } from '@kinship/messaging';
 import { IdDto } from '../common/id.dto.js';
 import { ValidRequest } from '@kinship/messaging';
 import { ListUsersDto } from './dto/list-users.dto.js';
+import { RecipientDto } from './dto/recipient.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
 import { MembersService } from './members.service.js';
 
@@ -21,6 +22,12 @@ export class MembersController {
   @MessagePattern('auth.users.get')
   get(@Payload(new ValidRequest(IdDto)) request: RpcRequest<IdDto>): Promise<AuthRpc.User> {
     return this.members.get(callerWorkspace(request.context), request.data.id);
+  }
+
+  /** Internal, for notifications: whom to write to and what they want to receive. */
+  @MessagePattern('auth.users.recipient')
+  recipient(@Payload(new ValidRequest(RecipientDto)) request: RpcRequest<RecipientDto>): Promise<AuthRpc.Recipient> {
+    return this.members.recipient(callerWorkspace(request.context), request.data.userId);
   }
 
   @MessagePattern('auth.users.update')

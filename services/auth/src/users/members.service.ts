@@ -52,6 +52,27 @@ export class MembersService {
     return toUser(user);
   }
 
+  /** Who a notification goes to; a deactivated user is returned too (active: false), so the sender can say why it sent nothing. */
+  async recipient(workspaceId: string, userId: string): Promise<AuthRpc.Recipient> {
+    if (!isUuid(userId)) throw userNotFound();
+    const found = await withWorkspace(this.dataSource, workspaceId, async (manager) => {
+      const user = await this.users.find(manager, workspaceId, userId);
+      return user ? { user, workspaceName: await this.workspaces.name(manager, workspaceId) } : null;
+    });
+    if (!found) throw userNotFound();
+    const { user, workspaceName } = found;
+    return {
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      locale: user.locale,
+      timezone: user.timezone,
+      active: user.status === 'active',
+      notifications: user.notificationPreferences,
+      workspaceName: workspaceName ?? '',
+    };
+  }
+
   /**
    * One may assign only roles at or below one's own, may not change someone who outranks
    * one, and may not leave the workspace without an active owner. The member's sessions end,

@@ -14,6 +14,11 @@ export class WorkspacesRepository {
     return { id: row.id, name: row.name, createdAt: row.createdAt.toISOString() };
   }
 
+  async name(manager: EntityManager, workspaceId: string): Promise<string | null> {
+    const rows: Array<{ name: string }> = await manager.query('SELECT name FROM auth.workspaces WHERE id = $1', [workspaceId]);
+    return rows[0]?.name ?? null;
+  }
+
   /**
    * Serialises changes to the workspace's membership (roles, deactivations) until the
    * transaction ends, so that two of them cannot both leave it without an owner.

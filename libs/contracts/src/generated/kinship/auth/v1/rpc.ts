@@ -185,6 +185,34 @@ export interface UpdateUserRequest {
   role: string;
 }
 
+/**
+ * --- auth.users.recipient (internal, from notifications) ---
+ * Who a notification goes to, in the context's workspace: the address, the name and language to
+ * write in, whether the account is active, and its notification preferences. 404 for an unknown id.
+ */
+export interface RecipientRequest {
+  userId: string;
+}
+
+export interface Recipient {
+  userId: string;
+  email: string;
+  name: string;
+  /** BCP 47, e.g. en or pt-BR. */
+  locale: string;
+  /** false once the user is deactivated: nothing is sent to them. */
+  active: boolean;
+  notifications: { [key: string]: ChannelPreferences };
+  workspaceName: string;
+  /** IANA, e.g. Europe/Paris: times in what is sent to them are in it. */
+  timezone: string;
+}
+
+export interface Recipient_NotificationsEntry {
+  key: string;
+  value: ChannelPreferences | null;
+}
+
 /** --- auth.audit-logs.list --- */
 export interface AuditLog {
   id: string;

@@ -1,0 +1,45 @@
+import { RpcError } from '@kinship/messaging';
+import { isUuid } from '@kinship/persistence';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 500;
+
+/** `limit` and `cursor` of every list request. */
+export class PageDto {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number | null;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string | null;
+}
+
+/** Where a page starts: after the row with this id, newest first. */
+export interface PagePosition {
+  limit: number;
+  beforeId: string | null;
+}
+
+/** Lists are newest first by id (UUIDv7); the cursor is the base64url of the last id returned. */
+export function pagePosition(page: PageDto): PagePosition {
+  const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+  if (page.cursor === undefined || page.cursor === null) return { limit, beforeId: null };
+  const beforeId = Buffer.from(page.cursor, 'base64url').toString('utf8');
+  if (!isUuid(beforeId) || Buffer.from(beforeId).toString('base64url') !== page.cursor) {
+    throw new RpcError(400, 'invalid_cursor', 'The cursor is not valid; start again from the first page.', [{ field: 'cursor', issue: 'is not a cursor of this list' }]);
+  }
+  return { limit, beforeId };
+}
+
+/** Turns up to limit + 1 rows into a page: the extra row only tells that there is a next page. */
+export function toPage<Row extends { id: string }, Item>(rows: Row[], position: PagePosition, toItem: (row: Row) => Item): { data: Item[]; nextCursor: string | null } {
+  const pageRows = rows.slice(0, position.limit);
+  const last = pageRows.at(-1);
+  const nextCursor = rows.length > position.limit && last ? Buffer.from(last.id).toString('base64url') : null;
+  return { data: pageRows.map(toItem), nextCursor };
+}

@@ -1,0 +1,45 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { NotificationsConfig } from '../notifications.config.js';
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Bounds on one send, so a stuck server fails the attempt (and the job retries) instead of hanging it. */
+const CONNECTION_TIMEOUT_MS = 10_000;
+const SOCKET_TIMEOUT_MS = 30_000;
+
+/**
+ * Email over SMTP_URL through a pool of connections. The pool never resends a message on its
+ * own (maxRequeues 0): whether to try again is the job's decision, made against the messages table.
+ */
+@Injectable()
+export class EmailSender implements OnModuleDestroy {
+  private readonly transporter: Transporter;
+
+  constructor(private readonly config: NotificationsConfig) {
+    this.transporter = nodemailer.createTransport({
+      url: config.SMTP_URL,
+      pool: true,
+      maxConnections: 5,
+      maxRequeues: 0,
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      greetingTimeout: CONNECTION_TIMEOUT_MS,
+      socketTimeout: SOCKET_TIMEOUT_MS,
+    });
+  }
+
+  /** Resolves with the Message-ID once the server accepted the message; rejects on any refusal. */
+  async send(email: OutgoingEmail): Promise<string> {
+    const info = await this.transporter.sendMail({ from: this.config.MAIL_FROM, to: email.to, subject: email.subject, html: email.html, text: email.text });
+    return info.messageId;
+  }
+
+  onModuleDestroy(): void {
+    this.transporter.close();
+  }
+}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import type { EntityManager } from 'typeorm';
+import { NotificationsConfig } from '../notifications.config.js';
+import { OUTBOUND_MESSAGES_QUEUE } from '../queues.js';
+import { MessagesRepository, type NewMessage } from './messages.repository.js';
+
+/** What a send job carries: which message to send; everything else is in its row. */
+export interface SendMessageJob {
+  workspaceId: string;
+  messageId: string;
+}
+
+/**
+ * Queues emails and SMS: the message row (the idempotency record) is written in the caller's
+ * transaction, then a job is added. The job may run before that transaction commits; it then
+ * finds no row and is retried (send-message.processor.ts).
+ */
+@Injectable()
+export class OutboundMessages {
+  constructor(
+    @InjectQueue(OUTBOUND_MESSAGES_QUEUE) private readonly queue: Queue<SendMessageJob>,
+    private readonly messages: MessagesRepository,
+    private readonly config: NotificationsConfig,
+  ) {}
+
+  /** false when its dedupe key was queued before: nothing is added. */
+  async queueMessage(manager: EntityManager, message: NewMessage): Promise<boolean> {
+    if (!(await this.messages.insert(manager, message))) return false;
+    await this.addJob({ workspaceId: message.workspaceId, messageId: message.id });
+    return true;
+  }
+
+  /** A job for an existing message; also how an admin's retry starts a new round of attempts. */
+  async addJob(job: SendMessageJob): Promise<void> {
+    await this.queue.add(job, {
+      attempts: this.config.SEND_ATTEMPTS,
+      backoff: { type: 'exponential', delay: this.config.SEND_BACKOFF_MS },
+      // The messages table is the record of every send; Redis keeps only recent failures, for operators.
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import { Inject } from '@nestjs/common';
+import { Process, Processor } from '@nestjs/bull';
+import type { NotificationsEvents } from '@kinship/contracts';
+import type { Logger } from '@kinship/observability';
+import { DomainEvents, LOGGER } from '@kinship/platform';
+import type { Job } from 'bull';
+import { OUTBOUND_MESSAGES_QUEUE } from '../queues.js';
+import { holdsOneTimeLink } from '../templates/default-template.js';
+import { EmailSender } from './email-sender.js';
+import type { MessageRecord } from './message.record.js';
+import { MessagesRepository } from './messages.repository.js';
+import type { SendMessageJob } from './outbound-messages.service.js';
+import { SmsSender } from './sms/sms-sender.js';
+
+type Outcome = { kind: 'missing' } | { kind: 'settled' } | { kind: 'sent' } | { kind: 'failed'; error: unknown };
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Sends one message per job, at most once per message: the job locks the message's row, sends
+ * only if it is still queued, and marks it sent in the same transaction. A second job for the same
+ * message waits on the lock and then finds it sent. A failed try is recorded and rethrown, so Bull
+ * retries with exponential back-off; the last failed try marks the message failed.
+ *
+ * The one gap (docs/notifications.md): the server accepted the message and the process died
+ * before the commit. The row is still queued, so the retried job sends it a second time.
+ */
+@Processor(OUTBOUND_MESSAGES_QUEUE)
+export class SendMessageProcessor {
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly messages: MessagesRepository,
+    private readonly email: EmailSender,
+    private readonly sms: SmsSender,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @Process({ concurrency: 5 })
+  async send(job: Job<SendMessageJob>): Promise<void> {
+    const { workspaceId, messageId } = job.data;
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const outcome = await this.events.transaction<Outcome>(workspaceId, async (manager, emit) => {
+      const message = await this.messages.findForUpdate(manager, workspaceId, messageId);
+      if (!message) return { kind: 'missing' };
+      if (message.status !== 'queued') return { kind: 'settled' };
+      let providerMessageId: string;
+      try {
+        providerMessageId = await this.deliver(message);
+      } catch (error) {
+        await this.messages.markAttemptFailed(manager, workspaceId, messageId, describe(error), lastAttempt);
+        return { kind: 'failed', error };
+      }
+      await this.messages.markSent(manager, workspaceId, messageId, providerMessageId, holdsOneTimeLink(message.templateKey));
+      if (message.channel === 'email' && message.recipientContactId) {
+        await emit<NotificationsEvents.EmailSent>({
+          type: 'email.sent',
+          workspaceId,
+          actorId: null,
+          aggregateId: message.id,
+          data: { messageId: message.id, contactId: message.recipientContactId, campaignId: message.campaignId, templateKey: message.templateKey },
+        });
+      }
+      return { kind: 'sent' };
+    });
+    switch (outcome.kind) {
+      case 'missing':
+        // Queued in a transaction that has not committed yet, or never did.
+        if (!lastAttempt) throw new Error(`message ${messageId} is not (yet) in the database`);
+        this.logger.warn({ messageId, workspaceId }, 'send job for a message that does not exist; dropped');
+        return;
+      case 'failed':
+        this.logger.warn({ messageId, workspaceId, attempt: job.attemptsMade + 1, lastAttempt, err: outcome.error }, lastAttempt ? 'message failed for good' : 'message not sent; will retry');
+        throw outcome.error;
+      case 'sent':
+        this.logger.info({ messageId, workspaceId }, 'message sent');
+        return;
+      case 'settled':
+        return;
+    }
+  }
+
+  private deliver(message: MessageRecord): Promise<string> {
+    if (message.channel === 'sms') return this.sms.send(message.address, message.text ?? '');
+    return this.email.send({ to: message.address, subject: message.subject ?? '', html: message.html ?? '', text: message.text ?? '' });
+  }
+}

@@ -1,0 +1,27 @@
+/** The keys of the emails the system sends; a workspace may override each, and no other. */
+export const TEMPLATE_KEYS = ['invitation', 'password_reset', 'email_verification', 'task_assigned', 'deal_won', 'invoice_sent', 'payment_received'] as const;
+
+export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
+
+export function isTemplateKey(value: unknown): value is TemplateKey {
+  return typeof value === 'string' && (TEMPLATE_KEYS as readonly string[]).includes(value);
+}
+
+/** A template as shipped: Handlebars subject (plain text) and body (HTML), and what it is given. */
+export interface DefaultTemplate {
+  key: TemplateKey;
+  name: string;
+  description: string;
+  subject: string;
+  body: string;
+  /** One example of every placeholder the template is given: the variables list, and the preview's data. */
+  sampleData: Record<string, string>;
+}
+
+/** Whether messages of this template carry a one-time sign-in link (their content is dropped once sent). */
+export function holdsOneTimeLink(templateKey: string): boolean {
+  return SECURITY_TEMPLATE_KEYS.has(templateKey);
+}
+
+/** Sent whatever the recipient's preferences say: they carry sign-in links the user asked for. */
+export const SECURITY_TEMPLATE_KEYS: ReadonlySet<string> = new Set<TemplateKey>(['invitation', 'password_reset', 'email_verification']);

@@ -1,0 +1,19 @@
+import type { DefaultTemplate, TemplateKey } from '../default-template.js';
+import { dealWon } from './deal-won.js';
+import { emailVerification } from './email-verification.js';
+import { invitation } from './invitation.js';
+import { invoiceSent } from './invoice-sent.js';
+import { passwordReset } from './password-reset.js';
+import { paymentReceived } from './payment-received.js';
+import { taskAssigned } from './task-assigned.js';
+
+/** The templates every workspace starts with, in the order they are listed. */
+export const DEFAULT_TEMPLATES: Record<TemplateKey, DefaultTemplate> = {
+  invitation,
+  password_reset: passwordReset,
+  email_verification: emailVerification,
+  task_assigned: taskAssigned,
+  deal_won: dealWon,
+  invoice_sent: invoiceSent,
+  payment_received: paymentReceived,
+};

@@ -1,0 +1,17 @@
+import type { DefaultTemplate } from '../default-template.js';
+
+export const passwordReset: DefaultTemplate = {
+  key: 'password_reset',
+  name: 'Password reset',
+  description: 'Sent when someone asks to reset the password of an account, with the one-time reset link.',
+  subject: 'Reset your Kinship password',
+  body: `<p>Hello {{name}},</p>
+<p>Someone asked to reset the password of your Kinship account. If it was you, choose a new password:</p>
+<p><a href="{{resetUrl}}">Reset my password</a></p>
+<p>The link works once and expires on {{expiresAt}}. If you did not ask for this, ignore this email: your password stays as it is.</p>`,
+  sampleData: {
+    name: 'Ada Lovelace',
+    resetUrl: 'http://localhost:3000/reset-password?token=example',
+    expiresAt: '21 November 2026, 11:00 UTC',
+  },
+};

@@ -1,0 +1,111 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { AuthEvents } from '@kinship/contracts';
+import type { DomainEvent } from '@kinship/messaging';
+import type { Logger } from '@kinship/observability';
+import { DomainEvents, LOGGER } from '@kinship/platform';
+import type { EntityManager } from 'typeorm';
+import { formatDateTime } from './message-formats.js';
+import { Notifier } from './notifier.service.js';
+import { RecipientDirectory } from './recipient-directory.js';
+
+/**
+ * The security emails of auth's events: invitation, password reset and email verification, each
+ * with its one-time link. They go out whatever the preferences say; not to a deactivated user.
+ */
+@Injectable()
+export class AuthEventsConsumer implements OnModuleInit {
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly directory: RecipientDirectory,
+    private readonly notifier: Notifier,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe({
+      durableName: 'notifications-invitation-emails',
+      filterSubjects: ['events.auth.user.invited'],
+      startFrom: 'new',
+      handler: (event, manager) => this.userInvited(event as DomainEvent<AuthEvents.UserInvited>, manager),
+    });
+    this.events.subscribe({
+      durableName: 'notifications-password-reset-emails',
+      filterSubjects: ['events.auth.user.password_reset_requested'],
+      startFrom: 'new',
+      handler: (event, manager) => this.passwordResetRequested(event as DomainEvent<AuthEvents.UserPasswordResetRequested>, manager),
+    });
+    this.events.subscribe({
+      durableName: 'notifications-verification-emails',
+      filterSubjects: ['events.auth.user.email_verification_requested'],
+      startFrom: 'new',
+      handler: (event, manager) => this.emailVerificationRequested(event as DomainEvent<AuthEvents.UserEmailVerificationRequested>, manager),
+    });
+  }
+
+  /** The invitee has no account yet: the email goes to the invited address, in English and UTC. */
+  private async userInvited(event: DomainEvent<AuthEvents.UserInvited>, manager: EntityManager): Promise<void> {
+    const workspaceId = event.workspaceId!;
+    const { data } = event;
+    const inviter = await this.directory.find(workspaceId, data.invitedBy, event.id);
+    await this.notifier.email(manager, {
+      workspaceId,
+      dedupeKey: `${event.id}:email`,
+      templateKey: 'invitation',
+      to: data.email,
+      recipientUserId: null,
+      data: {
+        inviterName: inviter?.name ?? 'A colleague',
+        workspaceName: inviter?.workspaceName ?? 'their workspace',
+        role: data.role,
+        acceptUrl: this.notifier.link('/invitations/accept', { token: data.token }),
+        expiresAt: formatDateTime(data.expiresAt, 'en', 'UTC'),
+      },
+    });
+  }
+
+  private async passwordResetRequested(event: DomainEvent<AuthEvents.UserPasswordResetRequested>, manager: EntityManager): Promise<void> {
+    const workspaceId = event.workspaceId!;
+    const { data } = event;
+    const user = await this.directory.find(workspaceId, data.userId, event.id);
+    if (!user?.active) {
+      this.logger.info({ eventId: event.id, userId: data.userId }, 'no password reset email: the user is missing or deactivated');
+      return;
+    }
+    await this.notifier.email(manager, {
+      workspaceId,
+      dedupeKey: `${event.id}:email`,
+      templateKey: 'password_reset',
+      to: data.email,
+      recipientUserId: user.userId,
+      data: {
+        name: user.name,
+        resetUrl: this.notifier.link('/reset-password', { token: data.token }),
+        expiresAt: formatDateTime(data.expiresAt, user.locale, user.timezone),
+      },
+    });
+  }
+
+  /** To the address being verified (the event's), which may not be the account's current one yet. */
+  private async emailVerificationRequested(event: DomainEvent<AuthEvents.UserEmailVerificationRequested>, manager: EntityManager): Promise<void> {
+    const workspaceId = event.workspaceId!;
+    const { data } = event;
+    const user = await this.directory.find(workspaceId, data.userId, event.id);
+    if (!user?.active) {
+      this.logger.info({ eventId: event.id, userId: data.userId }, 'no verification email: the user is missing or deactivated');
+      return;
+    }
+    await this.notifier.email(manager, {
+      workspaceId,
+      dedupeKey: `${event.id}:email`,
+      templateKey: 'email_verification',
+      to: data.email,
+      recipientUserId: user.userId,
+      data: {
+        name: user.name,
+        email: data.email,
+        verifyUrl: this.notifier.link('/verify-email', { token: data.token }),
+        expiresAt: formatDateTime(data.expiresAt, user.locale, user.timezone),
+      },
+    });
+  }
+}

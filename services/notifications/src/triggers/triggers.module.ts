@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { DeliveryModule } from '../delivery/delivery.module.js';
+import { InAppNotificationsModule } from '../in-app/in-app-notifications.module.js';
+import { TemplatesModule } from '../templates/templates.module.js';
+import { AuthEventsConsumer } from './auth-events.consumer.js';
+import { CrmEventsConsumer } from './crm-events.consumer.js';
+import { Notifier } from './notifier.service.js';
+import { RecipientDirectory } from './recipient-directory.js';
+
+/**
+ * The events that make someone be told something. billing's invoice.sent and payment.received
+ * are not consumed yet: their payloads name the customer (a crm contact or company) but carry no
+ * address to write to (docs/notifications.md).
+ */
+@Module({
+  imports: [DeliveryModule, TemplatesModule, InAppNotificationsModule],
+  providers: [AuthEventsConsumer, CrmEventsConsumer, Notifier, RecipientDirectory],
+  exports: [Notifier],
+})
+export class TriggersModule {}
