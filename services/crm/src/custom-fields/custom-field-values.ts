@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
 
-export type CustomFieldEntity = 'contact' | 'company' | 'deal';
-export type CustomFieldType = 'text' | 'number' | 'date' | 'boolean' | 'select';
+export const CUSTOM_FIELD_ENTITIES = ['contact', 'company', 'deal'] as const;
+export const CUSTOM_FIELD_TYPES = ['text', 'number', 'date', 'boolean', 'select'] as const;
+export type CustomFieldEntity = (typeof CUSTOM_FIELD_ENTITIES)[number];
+export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
 export type CustomFieldValues = Record<string, string | number | boolean>;
 
 interface Definition {
@@ -44,7 +46,8 @@ function problemWith(definition: Definition, value: unknown): string | null {
 export class CustomFieldValidator {
   /**
    * The values to store after a write: `current` with `changes` applied, where null removes a
-   * value. Only the changed keys are checked, so removing a definition does not block edits.
+   * value. Only the changed keys are checked, so removing a definition does not block edits, and
+   * null may clear the value of a deleted definition (what it leaves behind in records).
    */
   async apply(manager: EntityManager, workspaceId: string, entity: CustomFieldEntity, current: CustomFieldValues, changes: Record<string, unknown>): Promise<CustomFieldValues> {
     const keys = Object.keys(changes);
@@ -59,10 +62,10 @@ export class CustomFieldValidator {
     const result: CustomFieldValues = { ...current };
     for (const [key, value] of Object.entries(changes)) {
       const definition = byKey.get(key);
-      if (!definition) {
-        problems.push({ field: `customFields.${key}`, issue: `is not a custom field of ${entity} records` });
-      } else if (value === null) {
+      if (value === null) {
         delete result[key];
+      } else if (!definition) {
+        problems.push({ field: `customFields.${key}`, issue: `is not a custom field of ${entity} records` });
       } else {
         const problem = problemWith(definition, value);
         if (problem) problems.push({ field: `customFields.${key}`, issue: problem });

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { expectError, startCrmStack, type Caller, type CrmStack } from './support.js';
+
+describe('custom field definitions', () => {
+  let stack: CrmStack;
+  let owner: Caller;
+
+  beforeAll(async () => {
+    stack = await startCrmStack('crm-custom-fields');
+    owner = await stack.signUp('fields');
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('creates, reads, lists, updates, deletes and restores a definition', async () => {
+    const created = await owner.post('/custom-fields', { entity: 'contact', key: 'shoe_size', label: 'Shoe size', type: 'number' });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      entity: 'contact',
+      key: 'shoe_size',
+      label: 'Shoe size',
+      type: 'number',
+      options: [],
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      deletedAt: null,
+    });
+    const id = created.body.id as string;
+
+    expect((await owner.get(`/custom-fields/${id}`)).body).toEqual(created.body);
+
+    const renamed = await owner.patch(`/custom-fields/${id}`, { label: 'Shoe size (EU)' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ id, label: 'Shoe size (EU)', key: 'shoe_size', type: 'number' });
+
+    expect((await owner.delete(`/custom-fields/${id}`)).status).toBe(204);
+    expect((await owner.get(`/custom-fields/${id}`)).body.deletedAt).toEqual(expect.any(String));
+    expectError(await owner.patch(`/custom-fields/${id}`, { label: 'Nope' }), 404);
+    expect((await owner.get('/custom-fields?entity=contact')).body.data.map((field: { id: string }) => field.id)).not.toContain(id);
+    expect((await owner.get('/custom-fields?deleted=true')).body.data.map((field: { id: string }) => field.id)).toContain(id);
+
+    const restored = await owner.post(`/custom-fields/${id}/restore`);
+    expect(restored.status).toBe(200);
+    expect(restored.body).toMatchObject({ id, deletedAt: null, label: 'Shoe size (EU)' });
+  });
+
+  it('lists definitions filtered by entity and type, sorted and paged', async () => {
+    const workspace = await stack.signUp('fields-list');
+    for (const [entity, key, type] of [
+      ['company', 'employees', 'number'],
+      ['company', 'founded', 'date'],
+      ['deal', 'channel', 'text'],
+      ['company', 'audited', 'boolean'],
+    ] as const) {
+      expect((await workspace.post('/custom-fields', { entity, key, label: key, type })).status).toBe(201);
+    }
+    const companies = await workspace.get('/custom-fields?entity=company&sort=key');
+    expect(companies.body.data.map((field: { key: string }) => field.key)).toEqual(['audited', 'employees', 'founded']);
+    expect((await workspace.get('/custom-fields?type=date')).body.data.map((field: { key: string }) => field.key)).toEqual(['founded']);
+    expect((await workspace.get('/custom-fields?q=emplo')).body.data.map((field: { key: string }) => field.key)).toEqual(['employees']);
+
+    const first = await workspace.get('/custom-fields?entity=company&sort=-key&limit=2');
+    expect(first.body.data.map((field: { key: string }) => field.key)).toEqual(['founded', 'employees']);
+    const second = await workspace.get(`/custom-fields?entity=company&sort=-key&limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body).toEqual({ data: [expect.objectContaining({ key: 'audited' })], nextCursor: null });
+
+    expectError(await workspace.get('/custom-fields?sort=type'), 400, 'sort');
+    expectError(await workspace.get('/custom-fields?entity=invoice'), 400, 'entity');
+  });
+
+  it('refuses a second live definition with the same key of the same entity, naming the holder, and allows it on another entity', async () => {
+    const first = await owner.post('/custom-fields', { entity: 'deal', key: 'region', label: 'Region', type: 'text' });
+    expect(first.status).toBe(201);
+    const again = await owner.post('/custom-fields', { entity: 'deal', key: 'region', label: 'Region again', type: 'text' });
+    expectError(again, 409, 'key');
+    expect(again.body.error.details[0].existingId).toBe(first.body.id);
+    expect((await owner.post('/custom-fields', { entity: 'company', key: 'region', label: 'Region', type: 'text' })).status).toBe(201);
+  });
+
+  it('lets only one of two concurrent creates of a key win', async () => {
+    const body = { entity: 'contact', key: 'racing_key', label: 'Racing', type: 'text' };
+    const responses = await Promise.all([owner.post('/custom-fields', body), owner.post('/custom-fields', body)]);
+    expect(responses.map((response) => response.status).sort()).toEqual([201, 409]);
+    const loser = responses.find((response) => response.status === 409)!;
+    const winner = responses.find((response) => response.status === 201)!;
+    expect(loser.body.error.details[0].existingId).toBe(winner.body.id);
+  });
+
+  it('lets a deleted definition free its key, and refuses to restore it while another holds the key', async () => {
+    const old = await owner.post('/custom-fields', { entity: 'contact', key: 'reused', label: 'Old', type: 'text' });
+    await owner.delete(`/custom-fields/${old.body.id}`);
+    const replacement = await owner.post('/custom-fields', { entity: 'contact', key: 'reused', label: 'New', type: 'boolean' });
+    expect(replacement.status).toBe(201);
+    const restore = await owner.post(`/custom-fields/${old.body.id}/restore`);
+    expectError(restore, 409, 'key');
+    expect(restore.body.error.details[0].existingId).toBe(replacement.body.id);
+    expect((await owner.get(`/custom-fields/${old.body.id}`)).body.deletedAt).toEqual(expect.any(String));
+  });
+
+  it('requires distinct options for select fields and refuses them for other types', async () => {
+    expectError(await owner.post('/custom-fields', { entity: 'contact', key: 'tier', label: 'Tier', type: 'select' }), 422, 'options');
+    expectError(await owner.post('/custom-fields', { entity: 'contact', key: 'tier', label: 'Tier', type: 'select', options: [] }), 422, 'options');
+    expectError(await owner.post('/custom-fields', { entity: 'contact', key: 'tier', label: 'Tier', type: 'select', options: ['a', 'a'] }), 422, 'options');
+    expectError(await owner.post('/custom-fields', { entity: 'contact', key: 'tier', label: 'Tier', type: 'text', options: ['a'] }), 422, 'options');
+    expect((await owner.get('/custom-fields?q=tier')).body.data).toEqual([]);
+
+    const select = await owner.post('/custom-fields', { entity: 'contact', key: 'tier', label: 'Tier', type: 'select', options: ['gold', 'silver'] });
+    expect(select.status).toBe(201);
+    expect(select.body.options).toEqual(['gold', 'silver']);
+    const changed = await owner.patch(`/custom-fields/${select.body.id}`, { options: ['gold', 'platinum'] });
+    expect(changed.body.options).toEqual(['gold', 'platinum']);
+    expectError(await owner.patch(`/custom-fields/${select.body.id}`, { options: [] }), 422, 'options');
+
+    const text = await owner.post('/custom-fields', { entity: 'contact', key: 'nickname', label: 'Nickname', type: 'text' });
+    expectError(await owner.patch(`/custom-fields/${text.body.id}`, { options: ['x'] }), 422, 'options');
+  });
+
+  it('refuses bad keys, entities, types and labels, naming the field', async () => {
+    expectError(await owner.post('/custom-fields', { entity: 'contact', key: 'Shoe Size', label: 'x', type: 'text' }), 422, 'key');
+    expectError(await owner.post('/custom-fields', { entity: 'contact', key: '1size', label: 'x', type: 'text' }), 422, 'key');
+    expectError(await owner.post('/custom-fields', { entity: 'contact', key: `a${'b'.repeat(63)}`, label: 'x', type: 'text' }), 422, 'key');
+    expectError(await owner.post('/custom-fields', { entity: 'invoice', key: 'size', label: 'x', type: 'text' }), 422, 'entity');
+    expectError(await owner.post('/custom-fields', { entity: 'contact', key: 'size', label: 'x', type: 'money' }), 422, 'type');
+    expectError(await owner.post('/custom-fields', { entity: 'contact', key: 'size', label: '', type: 'text' }), 422, 'label');
+    const field = await owner.post('/custom-fields', { entity: 'contact', key: 'immutable', label: 'x', type: 'text' });
+    expectError(await owner.patch(`/custom-fields/${field.body.id}`, { type: 'number' }), 422, 'type');
+    expectError(await owner.patch(`/custom-fields/${field.body.id}`, { label: null }), 422, 'label');
+  });
+
+  it('answers 404 for an unknown id, a non-UUID id and another workspace’s definition', async () => {
+    const other = await stack.signUp('fields-other');
+    const theirs = await other.post('/custom-fields', { entity: 'contact', key: 'secret', label: 'Secret', type: 'text' });
+    for (const id of [randomUUID(), 'not-a-uuid', theirs.body.id]) {
+      expectError(await owner.get(`/custom-fields/${id}`), 404);
+      expectError(await owner.patch(`/custom-fields/${id}`, { label: 'Mine' }), 404);
+      expectError(await owner.delete(`/custom-fields/${id}`), 404);
+      expectError(await owner.post(`/custom-fields/${id}/restore`), 404);
+    }
+    expect((await other.get(`/custom-fields/${theirs.body.id}`)).body.label).toBe('Secret');
+  });
+
+  it('lets everyone read definitions but only admins define them', async () => {
+    const field = await owner.post('/custom-fields', { entity: 'company', key: 'rating', label: 'Rating', type: 'number' });
+    for (const role of ['manager', 'member', 'viewer'] as const) {
+      const caller = await stack.as(owner, role);
+      expect((await caller.get(`/custom-fields/${field.body.id}`)).status).toBe(200);
+      expectError(await caller.post('/custom-fields', { entity: 'company', key: `by_${role}`, label: 'x', type: 'text' }), 403);
+      expectError(await caller.patch(`/custom-fields/${field.body.id}`, { label: 'Changed' }), 403);
+      expectError(await caller.delete(`/custom-fields/${field.body.id}`), 403);
+    }
+    const admin = await stack.as(owner, 'admin');
+    expect((await admin.patch(`/custom-fields/${field.body.id}`, { label: 'Score' })).body.label).toBe('Score');
+  });
+});
