@@ -1,4 +1,8 @@
 import type { Type } from '@nestjs/common';
+import { ContactsController } from './contacts.controller.js';
+import { CrmSettingsController } from './crm-settings.controller.js';
+import { CompaniesController } from './companies.controller.js';
+import { CustomFieldsController } from './custom-fields.controller.js';
 
 /** The routes of API.md "CRM", each forwarding to the crm service. */
-export const CRM_ROUTE_CONTROLLERS: Type[] = [];
+export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, ContactsController, CrmSettingsController];
