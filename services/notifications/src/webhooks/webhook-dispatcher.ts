@@ -1,0 +1,70 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from '@kinship/observability';
+import { LOGGER } from '@kinship/platform';
+import type { Queue } from 'bull';
+import type { DataSource } from 'typeorm';
+import { NotificationsConfig } from '../notifications.config.js';
+import { WEBHOOK_DELIVERIES_QUEUE } from '../queues.js';
+import { WebhookDeliveriesRepository, type LeasedDelivery } from './webhook-deliveries.repository.js';
+import { WebhookSchedule } from './webhook-schedule.js';
+
+/** Deliveries leased and queued per round; a full round is followed by another at once. */
+const LEASE_BATCH = 100;
+
+/**
+ * The database is the schedule: a delivery is due when its next_attempt_at has passed. Every
+ * WEBHOOKS_POLL_INTERVAL_MS this leases the due deliveries (moving next_attempt_at past the
+ * lease) and queues one Bull job per attempt, with jobId `<delivery>:<attempt>` so that queuing
+ * it twice is one job. Nothing is lost on a crash: a delivery leased and never sent (process
+ * died, Redis lost the job) is due again when its lease ends, and is leased again.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(WEBHOOK_DELIVERIES_QUEUE) private readonly queue: Queue<LeasedDelivery>,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly schedule: WebhookSchedule,
+    private readonly config: NotificationsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.next(0);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.round;
+  }
+
+  private next(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.round = this.dispatch().then(
+        (full) => this.next(full ? 0 : this.config.WEBHOOKS_POLL_INTERVAL_MS),
+        (error: unknown) => {
+          this.logger.warn({ err: error }, 'could not queue due webhook deliveries; trying again');
+          this.next(this.config.WEBHOOKS_POLL_INTERVAL_MS);
+        },
+      );
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** Returns whether the round was full, i.e. more may be due. */
+  private async dispatch(): Promise<boolean> {
+    const leased = await this.deliveries.leaseDue(this.dataSource.manager, LEASE_BATCH, this.schedule.leaseMs);
+    for (const delivery of leased) {
+      await this.queue.add(delivery, { jobId: `${delivery.deliveryId}:${delivery.attempt}`, removeOnComplete: true, removeOnFail: true });
+    }
+    return leased.length === LEASE_BATCH;
+  }
+}
