@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '@kinship/platform';
 import { messagingTablesMigration } from '@kinship/platform';
+import { CompaniesModule } from './companies/companies.module.js';
 import { CrmConfig } from './crm.config.js';
 import { CustomFieldsModule } from './custom-fields/custom-fields.module.js';
 import { CrmTables1764633600000 } from './migrations/1764633600000-crm-tables.js';
@@ -9,5 +10,5 @@ export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
   database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000] },
-  features: () => [CustomFieldsModule],
+  features: () => [CustomFieldsModule, CompaniesModule],
 } satisfies ServiceDefinition<CrmConfig>;

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { CustomFieldsModule } from '../custom-fields/custom-fields.module.js';
+import { CompaniesController } from './companies.controller.js';
+import { CompaniesRepository } from './companies.repository.js';
+import { CompaniesService } from './companies.service.js';
+
+/** crm.companies.create, .get, .list, .update, .delete and .restore. CompaniesRepository is exported for imports (#5). */
+@Module({
+  imports: [CustomFieldsModule],
+  controllers: [CompaniesController],
+  providers: [CompaniesService, CompaniesRepository],
+  exports: [CompaniesRepository],
+})
+export class CompaniesModule {}

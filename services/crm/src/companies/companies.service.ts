@@ -1,0 +1,247 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { CrmEvents } from '@kinship/contracts';
+import { RpcError, type ErrorDetail } from '@kinship/messaging';
+import { isUuid, newId, violatesUnique, withWorkspace } from '@kinship/persistence';
+import { DomainEvents } from '@kinship/platform';
+import type { DataSource, EntityManager } from 'typeorm';
+import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
+import { listPage } from '../common/list-query.js';
+import { toListRequest } from '../common/list.dto.js';
+import { normaliseDomain, normalisePhone } from '../common/normalise.js';
+import { defaultPhoneRegion } from '../common/workspace-settings.js';
+import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
+import type { CompanyAddressDto, CreateCompanyDto, ListCompaniesDto, UpdateCompanyDto } from './companies.dto.js';
+import {
+  CompaniesRepository,
+  COMPANY_COLUMNS,
+  COMPANY_LIST,
+  toCompany,
+  toCompanyEvent,
+  type Company,
+  type CompanyAddress,
+  type CompanyFields,
+  type CompanyRow,
+} from './companies.repository.js';
+
+const READ = 'companies:read';
+const WRITE = 'companies:write';
+
+/** GET /companies/:id also says how many live contacts and deals the company has. */
+export interface CompanyWithCounts extends Company {
+  contactCount: number;
+  dealCount: number;
+}
+
+export interface CompanyPage {
+  data: Company[];
+  nextCursor: string | null;
+}
+
+function companyNotFound(): RpcError {
+  return RpcError.notFound('Company');
+}
+
+/** Trimmed, without blanks and repeats, in the order given. */
+function normaliseTags(tags: string[]): string[] {
+  return [...new Set(tags.map((tag) => tag.trim()).filter(Boolean))];
+}
+
+/** Trimmed text, or null when nothing is left. */
+function optionalText(value: string | null | undefined): string | null {
+  const text = value?.trim();
+  return text ? text : null;
+}
+
+/** The address as stored: trimmed parts, country upper case, null when every part is empty. */
+function normaliseAddress(address: CompanyAddressDto): CompanyAddress | null {
+  const parts: CompanyAddress = {
+    line1: optionalText(address.line1),
+    line2: optionalText(address.line2),
+    city: optionalText(address.city),
+    region: optionalText(address.region),
+    postalCode: optionalText(address.postalCode),
+    country: optionalText(address.country)?.toUpperCase() ?? null,
+  };
+  return Object.values(parts).some((part) => part !== null) ? parts : null;
+}
+
+const COMPARED_FIELDS = ['name', 'domain', 'industry', 'size', 'phone', 'address', 'ownerId', 'tags', 'customFields'] as const satisfies ReadonlyArray<keyof CompanyFields>;
+
+function changedFields(before: CompanyFields, after: CompanyFields): string[] {
+  return COMPARED_FIELDS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
+}
+
+/**
+ * Companies: a domain is normalised ("https://www.Acme.com/about" → "acme.com") and unique among
+ * the workspace's live companies (companies_domain_key decides, so concurrent writes cannot both
+ * win); phones are stored in E.164, read in the workspace's default region. Deleting is soft:
+ * contacts keep their company_id, so a restore brings the company back with its contacts.
+ */
+@Injectable()
+export class CompaniesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: DomainEvents,
+    private readonly companies: CompaniesRepository,
+    private readonly customFields: CustomFieldValidator,
+  ) {}
+
+  async create(caller: CrmCaller, input: CreateCompanyDto): Promise<Company> {
+    const { workspaceId } = caller;
+    const ownerId = input.ownerId !== undefined ? input.ownerId : caller.userId;
+    assertMayWrite(caller, WRITE, ownerId);
+    const domain = input.domain ? this.domainOf(input.domain) : null;
+    return this.domainConflicts(workspaceId, domain, () =>
+      this.events.transaction(workspaceId, async (manager, emit) => {
+        const fields: CompanyFields = {
+          name: input.name.trim(),
+          domain,
+          industry: optionalText(input.industry),
+          size: input.size ?? null,
+          phone: input.phone ? await this.phoneOf(manager, workspaceId, input.phone) : null,
+          address: input.address ? normaliseAddress(input.address) : null,
+          ownerId,
+          tags: normaliseTags(input.tags ?? []),
+          customFields: await this.customFields.apply(manager, workspaceId, 'company', {}, input.customFields ?? {}),
+        };
+        const row = await this.companies.insert(manager, { id: newId(), workspaceId, createdBy: caller.userId, ...fields });
+        await emit<CrmEvents.CompanyCreated>({ type: 'company.created', workspaceId, actorId: caller.userId, aggregateId: row.id, data: { company: toCompanyEvent(row) } });
+        return toCompany(row);
+      }),
+    );
+  }
+
+  /** Live or deleted (deletedAt set), so a UI can show the trash. */
+  async get(caller: CrmCaller, id: string): Promise<CompanyWithCounts> {
+    assertHolds(caller, READ);
+    if (!isUuid(id)) throw companyNotFound();
+    const { workspaceId } = caller;
+    return withWorkspace(this.dataSource, workspaceId, async (manager) => {
+      const row = await this.companies.find(manager, workspaceId, id);
+      if (!row) throw companyNotFound();
+      return { ...toCompany(row), ...(await this.companies.countRelated(manager, workspaceId, id)) };
+    });
+  }
+
+  async list(caller: CrmCaller, input: ListCompaniesDto): Promise<CompanyPage> {
+    assertHolds(caller, READ);
+    const { workspaceId } = caller;
+    const request = toListRequest(input);
+    if (typeof request.filter.domain === 'string') request.filter.domain = normaliseDomain(request.filter.domain) ?? request.filter.domain.trim().toLowerCase();
+    const page = await withWorkspace(this.dataSource, workspaceId, (manager) => listPage<CompanyRow>(manager, workspaceId, COMPANY_LIST, request, COMPANY_COLUMNS));
+    return { data: page.rows.map(toCompany), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Absent fields stay, null clears; the address and the tags are replaced as a whole, custom
+   * fields key by key. A rename also renames the company in its contacts' company_name (the copy
+   * contact search matches on) in the same transaction. A write that changes nothing emits nothing.
+   */
+  async update(caller: CrmCaller, input: UpdateCompanyDto): Promise<Company> {
+    const { id, ...changes } = input;
+    assertHolds(caller, WRITE);
+    if (!isUuid(id)) throw companyNotFound();
+    const { workspaceId } = caller;
+    const domain = changes.domain ? this.domainOf(changes.domain) : null;
+    return this.domainConflicts(workspaceId, domain, () =>
+      this.events.transaction(workspaceId, async (manager, emit) => {
+        const row = await this.companies.findLive(manager, workspaceId, id, { forUpdate: true });
+        if (!row) throw companyNotFound();
+        assertMayWrite(caller, WRITE, row.ownerId);
+        if (changes.ownerId !== undefined && changes.ownerId !== row.ownerId) assertMayWrite(caller, WRITE, changes.ownerId);
+        const next: CompanyFields = {
+          name: changes.name !== undefined ? changes.name.trim() : row.name,
+          domain: changes.domain === undefined ? row.domain : domain,
+          industry: changes.industry === undefined ? row.industry : optionalText(changes.industry),
+          size: changes.size === undefined ? row.size : changes.size,
+          phone: changes.phone === undefined ? row.phone : changes.phone ? await this.phoneOf(manager, workspaceId, changes.phone) : null,
+          address: changes.address === undefined ? row.address : changes.address ? normaliseAddress(changes.address) : null,
+          ownerId: changes.ownerId === undefined ? row.ownerId : changes.ownerId,
+          tags: changes.tags === undefined ? row.tags : normaliseTags(changes.tags ?? []),
+          customFields: changes.customFields ? await this.customFields.apply(manager, workspaceId, 'company', row.customFields, changes.customFields) : row.customFields,
+        };
+        const changed = changedFields(row, next);
+        if (changed.length === 0) return toCompany(row);
+        const updated = await this.companies.update(manager, workspaceId, id, next);
+        if (changed.includes('name')) await this.companies.renameInContacts(manager, workspaceId, id, updated.name);
+        await emit<CrmEvents.CompanyUpdated>({
+          type: 'company.updated',
+          workspaceId,
+          actorId: caller.userId,
+          aggregateId: id,
+          data: { company: toCompanyEvent(updated), changedFields: changed },
+        });
+        return toCompany(updated);
+      }),
+    );
+  }
+
+  /** Soft delete: the company leaves lists and frees its domain; its contacts keep pointing at it. */
+  async delete(caller: CrmCaller, id: string): Promise<Record<string, never>> {
+    assertHolds(caller, WRITE);
+    if (!isUuid(id)) throw companyNotFound();
+    const { workspaceId } = caller;
+    await this.events.transaction(workspaceId, async (manager, emit) => {
+      const row = await this.companies.findLive(manager, workspaceId, id, { forUpdate: true });
+      if (!row) throw companyNotFound();
+      assertMayWrite(caller, WRITE, row.ownerId);
+      await this.companies.setDeleted(manager, workspaceId, id, true);
+      await emit<CrmEvents.CompanyDeleted>({ type: 'company.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { companyId: id } });
+    });
+    return {};
+  }
+
+  /** Brings a deleted company back; a live one is returned unchanged. 409 when a live company has taken its domain meanwhile. */
+  async restore(caller: CrmCaller, id: string): Promise<Company> {
+    assertHolds(caller, WRITE);
+    if (!isUuid(id)) throw companyNotFound();
+    const { workspaceId } = caller;
+    let domain: string | null = null;
+    return this.domainConflicts(
+      workspaceId,
+      () => domain,
+      () =>
+        this.events.transaction(workspaceId, async (manager, emit) => {
+          const row = await this.companies.find(manager, workspaceId, id, { forUpdate: true });
+          if (!row) throw companyNotFound();
+          assertMayWrite(caller, WRITE, row.ownerId);
+          if (!row.deletedAt) return toCompany(row);
+          domain = row.domain;
+          const restored = await this.companies.setDeleted(manager, workspaceId, id, false);
+          await emit<CrmEvents.CompanyRestored>({ type: 'company.restored', workspaceId, actorId: caller.userId, aggregateId: id, data: { company: toCompanyEvent(restored) } });
+          return toCompany(restored);
+        }),
+    );
+  }
+
+  private domainOf(input: string): string {
+    const domain = normaliseDomain(input);
+    if (!domain) throw RpcError.validation([{ field: 'domain', issue: 'must be a domain name or a web address, e.g. acme.com' }]);
+    return domain;
+  }
+
+  private async phoneOf(manager: EntityManager, workspaceId: string, input: string): Promise<string> {
+    const region = await defaultPhoneRegion(manager, workspaceId);
+    const phone = normalisePhone(input, region);
+    if (!phone) throw RpcError.validation([{ field: 'phone', issue: `must be a phone number (with a country code, or of the workspace's region ${region})` }]);
+    return phone;
+  }
+
+  /**
+   * Runs a write; when companies_domain_key refuses it (the transaction has rolled back), answers
+   * 409 naming the live company that holds the domain. The index, not a prior check, decides, so
+   * two concurrent writes of one domain cannot both succeed.
+   */
+  private async domainConflicts<T>(workspaceId: string, domain: string | null | (() => string | null), write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      const contested = typeof domain === 'function' ? domain() : domain;
+      if (!contested || !violatesUnique(error, 'companies_domain_key')) throw error;
+      const holder = await withWorkspace(this.dataSource, workspaceId, (manager) => this.companies.findLiveByDomain(manager, workspaceId, contested));
+      const detail: ErrorDetail = { field: 'domain', issue: 'is already used by another company', ...(holder ? { existingId: holder.id } : {}) };
+      throw RpcError.conflict('A company with this domain already exists.', [detail]);
+    }
+  }
+}
