@@ -20,6 +20,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'PUT /api/v1/me/settings': { locale: 'en-GB', timezone: 'Europe/London', notifications: { task_assigned: { email: true } } },
   'PATCH /api/v1/users/:id': { role: 'viewer' },
   'POST /api/v1/api-keys': { name: 'Sync', scopes: ['contacts:read'] },
+  'POST /api/v1/companies': { name: 'Acme' },
 };
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
