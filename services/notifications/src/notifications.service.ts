@@ -1,11 +1,19 @@
 import type { ServiceDefinition } from '@kinship/platform';
-import { messagingTablesMigration } from '@kinship/platform';
+import { messagingTablesMigration, QueuesModule } from '@kinship/platform';
+import { DeliveryModule } from './delivery/delivery.module.js';
+import { InAppNotificationsModule } from './in-app/in-app-notifications.module.js';
+import { NotificationsTables1764720000000 } from './migrations/1764720000000-notifications-tables.js';
 import { NotificationsConfig } from './notifications.config.js';
+import { NOTIFICATIONS_QUEUES } from './queues.js';
+import { TemplatesModule } from './templates/templates.module.js';
+import { TriggersModule } from './triggers/triggers.module.js';
+import { WebhookTables1764806400000 } from './webhooks/1764806400000-webhook-tables.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /** The notifications service: email, SMS, templates, preferences, in-app notifications, campaigns and partner webhooks. */
 export const notificationsService: ServiceDefinition<NotificationsConfig> = {
   name: 'notifications',
   configSchema: NotificationsConfig,
-  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications')] },
-  features: () => [],
+  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000] },
+  features: () => [QueuesModule.register(NOTIFICATIONS_QUEUES), DeliveryModule, TemplatesModule, InAppNotificationsModule, TriggersModule, WebhooksModule],
 };
