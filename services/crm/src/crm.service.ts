@@ -4,11 +4,13 @@ import { CompaniesModule } from './companies/companies.module.js';
 import { CrmConfig } from './crm.config.js';
 import { CustomFieldsModule } from './custom-fields/custom-fields.module.js';
 import { CrmTables1764633600000 } from './migrations/1764633600000-crm-tables.js';
+import { DealsListIndexes1764634300000 } from './migrations/1764634300000-deals-list-indexes.js';
+import { PipelinesModule } from './pipelines/pipelines.module.js';
 
 /** The crm service: contacts, companies, pipelines, deals, tasks, notes, segments, imports and exports. */
 export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
-  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000] },
-  features: () => [CustomFieldsModule, CompaniesModule],
+  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, DealsListIndexes1764634300000] },
+  features: () => [CustomFieldsModule, CompaniesModule, PipelinesModule],
 } satisfies ServiceDefinition<CrmConfig>;

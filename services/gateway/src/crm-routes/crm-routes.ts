@@ -3,6 +3,7 @@ import { ContactsController } from './contacts.controller.js';
 import { CrmSettingsController } from './crm-settings.controller.js';
 import { CompaniesController } from './companies.controller.js';
 import { CustomFieldsController } from './custom-fields.controller.js';
+import { PipelinesController } from './pipelines.controller.js';
 
 /** The routes of API.md "CRM", each forwarding to the crm service. */
-export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, ContactsController, CrmSettingsController];
+export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, ContactsController, CrmSettingsController, PipelinesController];

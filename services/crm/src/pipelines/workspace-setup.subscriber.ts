@@ -1,0 +1,35 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { AuthEvents } from '@kinship/contracts';
+import type { DomainEvent } from '@kinship/messaging';
+import { DomainEvents } from '@kinship/platform';
+import type { EntityManager } from 'typeorm';
+import { PipelinesService } from './pipelines.service.js';
+
+export const WORKSPACE_SETUP_CONSUMER = 'crm-workspace-setup';
+
+/**
+ * Gives each workspace its crm settings and the default pipeline when auth reports it created.
+ * Starts from the stream's first event, so workspaces created before crm was deployed get theirs too.
+ */
+@Injectable()
+export class WorkspaceSetupSubscriber implements OnModuleInit {
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly pipelines: PipelinesService,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe({
+      durableName: WORKSPACE_SETUP_CONSUMER,
+      filterSubjects: ['events.auth.workspace.created'],
+      startFrom: 'all',
+      handler: (event, manager) => this.setUp(event as DomainEvent<AuthEvents.WorkspaceCreated>, manager),
+    });
+  }
+
+  private async setUp(event: DomainEvent<AuthEvents.WorkspaceCreated>, manager: EntityManager): Promise<void> {
+    const workspaceId = event.data.workspaceId;
+    await manager.query('INSERT INTO crm.workspace_settings (workspace_id) VALUES ($1) ON CONFLICT (workspace_id) DO NOTHING', [workspaceId]);
+    await this.pipelines.createDefault(manager, workspaceId);
+  }
+}
