@@ -12,18 +12,7 @@ import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
 import { DataSource } from 'typeorm';
 import type { NotificationsConfig } from '../src/notifications.config.js';
-import { messagingTablesMigration, QueuesModule, type ServiceDefinition } from '@kinship/platform';
-import { NotificationsConfig as Config } from '../src/notifications.config.js';
-import { WEBHOOK_DELIVERIES_QUEUE } from '../src/queues.js';
-import { WebhookTables1764806400000 } from '../src/webhooks/1764806400000-webhook-tables.js';
-import { WebhooksModule } from '../src/webhooks/webhooks.module.js';
-
-const notificationsService: ServiceDefinition<Config> = {
-  name: 'notifications',
-  configSchema: Config,
-  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), WebhookTables1764806400000] },
-  features: () => [QueuesModule.register([WEBHOOK_DELIVERIES_QUEUE]), WebhooksModule],
-};
+import { notificationsService } from '../src/notifications.service.js';
 
 /** A request the partner's server received. */
 export interface ReceivedWebhook {
