@@ -59,6 +59,7 @@ export const PERMISSIONS = {
   'segments:write': { description: 'Create and change segments', roles: MANAGERS, apiKeyScope: true },
   'custom-fields:read': { description: 'Read custom field definitions', roles: EVERYONE, apiKeyScope: true },
   'custom-fields:write': { description: 'Define custom fields', roles: ADMINS, apiKeyScope: true },
+  'crm-settings:manage': { description: 'Change the workspace’s crm settings (default phone region)', roles: ADMINS, apiKeyScope: false },
   'imports:write': { description: 'Import records and resolve import conflicts', roles: MANAGERS, apiKeyScope: true },
   'exports:write': { description: 'Export records', roles: MANAGERS, apiKeyScope: true },
   'notifications:read': { description: 'Read and mark read one’s own in-app notifications', roles: EVERYONE, apiKeyScope: false },

@@ -1,16 +1,18 @@
 import type { ServiceDefinition } from '@kinship/platform';
 import { messagingTablesMigration } from '@kinship/platform';
 import { CompaniesModule } from './companies/companies.module.js';
+import { ContactsModule } from './contacts/contacts.module.js';
 import { CrmConfig } from './crm.config.js';
 import { CustomFieldsModule } from './custom-fields/custom-fields.module.js';
 import { CrmTables1764633600000 } from './migrations/1764633600000-crm-tables.js';
 import { DealsListIndexes1764634300000 } from './migrations/1764634300000-deals-list-indexes.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
+import { CrmSettingsModule } from './settings/crm-settings.module.js';
 
 /** The crm service: contacts, companies, pipelines, deals, tasks, notes, segments, imports and exports. */
 export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
   database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, DealsListIndexes1764634300000] },
-  features: () => [CustomFieldsModule, CompaniesModule, PipelinesModule],
+  features: () => [CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule],
 } satisfies ServiceDefinition<CrmConfig>;

@@ -21,10 +21,12 @@ const VALID_BODIES: Record<string, unknown> = {
   'PATCH /api/v1/users/:id': { role: 'viewer' },
   'POST /api/v1/api-keys': { name: 'Sync', scopes: ['contacts:read'] },
   'POST /api/v1/companies': { name: 'Acme' },
+  'PUT /api/v1/crm-settings': { defaultPhoneRegion: 'GB' },
   'POST /api/v1/pipelines': { name: 'Renewals', stages: [{ name: 'Open', probability: 50, kind: 'open' }, { name: 'Won', probability: 100, kind: 'won' }, { name: 'Lost', probability: 0, kind: 'lost' }] },
   'POST /api/v1/deals': { name: 'Acme', amount: 1000, currency: 'EUR' },
   'POST /api/v1/deals/:id/stage': { stageId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/v1/contacts/:id/convert': { dealName: 'Acme', amount: 1000, currency: 'EUR' },
+  'POST /api/v1/webhook-endpoints': { url: 'https://partner.example.com/hooks', events: ['deal.won'] },
 };
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
