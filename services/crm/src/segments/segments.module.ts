@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { CustomFieldsModule } from '../custom-fields/custom-fields.module.js';
+import { AudienceService } from './audience.service.js';
+import { SegmentsController } from './segments.controller.js';
+import { SegmentsRepository } from './segments.repository.js';
+import { SegmentsService } from './segments.service.js';
+
+/** crm.segments.* (static and dynamic segments, counts, members) and crm.audience.resolve for campaigns. */
+@Module({
+  imports: [CustomFieldsModule],
+  controllers: [SegmentsController],
+  providers: [SegmentsService, SegmentsRepository, AudienceService],
+})
+export class SegmentsModule {}
