@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CustomFieldsModule } from '../custom-fields/custom-fields.module.js';
+import { ContactOptOutsSubscriber } from './contact-opt-outs.subscriber.js';
+import { ContactsController } from './contacts.controller.js';
+import { ContactsRepository } from './contacts.repository.js';
+import { ContactsService } from './contacts.service.js';
+
+/** crm.contacts.create, .get, .list, .update, .delete and .restore; opt-outs from notifications. */
+@Module({
+  imports: [CustomFieldsModule],
+  controllers: [ContactsController],
+  providers: [ContactsService, ContactsRepository, ContactOptOutsSubscriber],
+  exports: [ContactsService, ContactsRepository],
+})
+export class ContactsModule {}
