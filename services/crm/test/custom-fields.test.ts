@@ -131,6 +131,58 @@ describe('custom field definitions', () => {
     expectError(await owner.patch(`/custom-fields/${field.body.id}`, { label: null }), 422, 'label');
   });
 
+  it('checks contact custom field values by type on every write, naming customFields.<key>', async () => {
+    const workspace = await stack.signUp('fields-values');
+    for (const [key, type, options] of [
+      ['score', 'number', undefined],
+      ['renewal', 'date', undefined],
+      ['churned', 'boolean', undefined],
+      ['plan', 'select', ['free', 'pro']],
+      ['notes', 'text', undefined],
+    ] as const) {
+      expect((await workspace.post('/custom-fields', { entity: 'contact', key, label: key, type, ...(options ? { options } : {}) })).status).toBe(201);
+    }
+    const good = { score: 42, renewal: '2027-02-28', churned: false, plan: 'pro', notes: 'likes tea' };
+    const created = await workspace.post('/contacts', { firstName: 'Typed', customFields: good });
+    expect(created.status).toBe(201);
+    expect(created.body.customFields).toEqual(good);
+
+    for (const [key, value] of [
+      ['score', '42'],
+      ['renewal', '2027-02-30'],
+      ['churned', 'no'],
+      ['plan', 'enterprise'],
+      ['notes', 7],
+      ['unknown_key', 'x'],
+    ] as const) {
+      expectError(await workspace.post('/contacts', { firstName: 'Bad', customFields: { [key]: value } }), 422, `customFields.${key}`);
+      expectError(await workspace.patch(`/contacts/${created.body.id}`, { customFields: { [key]: value } }), 422, `customFields.${key}`);
+    }
+    expect((await workspace.get(`/contacts/${created.body.id}`)).body.customFields).toEqual(good);
+    expect((await workspace.get('/contacts?q=Bad')).body.data).toEqual([]);
+  });
+
+  it('keeps stored values when an option is removed or the definition deleted, and lets null clear them', async () => {
+    const workspace = await stack.signUp('fields-leftovers');
+    const plan = (await workspace.post('/custom-fields', { entity: 'contact', key: 'plan', label: 'Plan', type: 'select', options: ['free', 'legacy'] })).body;
+    const region = (await workspace.post('/custom-fields', { entity: 'contact', key: 'region', label: 'Region', type: 'text' })).body;
+    const contact = (await workspace.post('/contacts', { firstName: 'Old', customFields: { plan: 'legacy', region: 'EMEA' } })).body;
+
+    await workspace.patch(`/custom-fields/${plan.id}`, { options: ['free', 'pro'] });
+    await workspace.delete(`/custom-fields/${region.id}`);
+    expect((await workspace.get(`/contacts/${contact.id}`)).body.customFields).toEqual({ plan: 'legacy', region: 'EMEA' });
+
+    const renamed = await workspace.patch(`/contacts/${contact.id}`, { firstName: 'Still old' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.customFields).toEqual({ plan: 'legacy', region: 'EMEA' });
+    expectError(await workspace.patch(`/contacts/${contact.id}`, { customFields: { plan: 'legacy' } }), 422, 'customFields.plan');
+    expectError(await workspace.patch(`/contacts/${contact.id}`, { customFields: { region: 'APAC' } }), 422, 'customFields.region');
+
+    const cleared = await workspace.patch(`/contacts/${contact.id}`, { customFields: { plan: 'pro', region: null } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.customFields).toEqual({ plan: 'pro' });
+  });
+
   it('answers 404 for an unknown id, a non-UUID id and another workspace’s definition', async () => {
     const other = await stack.signUp('fields-other');
     const theirs = await other.post('/custom-fields', { entity: 'contact', key: 'secret', label: 'Secret', type: 'text' });
