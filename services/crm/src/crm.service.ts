@@ -4,6 +4,7 @@ import { CompaniesModule } from './companies/companies.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { CrmConfig } from './crm.config.js';
 import { CustomFieldsModule } from './custom-fields/custom-fields.module.js';
+import { DealsModule } from './deals/deals.module.js';
 import { CrmTables1764633600000 } from './migrations/1764633600000-crm-tables.js';
 import { DealsListIndexes1764634300000 } from './migrations/1764634300000-deals-list-indexes.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
@@ -14,5 +15,5 @@ export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
   database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, DealsListIndexes1764634300000] },
-  features: () => [CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule],
+  features: () => [CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule],
 } satisfies ServiceDefinition<CrmConfig>;

@@ -3,7 +3,9 @@ import { ContactsController } from './contacts.controller.js';
 import { CrmSettingsController } from './crm-settings.controller.js';
 import { CompaniesController } from './companies.controller.js';
 import { CustomFieldsController } from './custom-fields.controller.js';
+import { DealsController } from './deals.controller.js';
+import { LeadConversionController } from './lead-conversion.controller.js';
 import { PipelinesController } from './pipelines.controller.js';
 
 /** The routes of API.md "CRM", each forwarding to the crm service. */
-export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, ContactsController, CrmSettingsController, PipelinesController];
+export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, ContactsController, CrmSettingsController, PipelinesController, DealsController, LeadConversionController];

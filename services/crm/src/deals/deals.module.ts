@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ContactsModule } from '../contacts/contacts.module.js';
+import { CustomFieldsModule } from '../custom-fields/custom-fields.module.js';
+import { PipelinesModule } from '../pipelines/pipelines.module.js';
+import { DealsController } from './deals.controller.js';
+import { DealsRepository } from './deals.repository.js';
+import { DealsService } from './deals.service.js';
+import { LeadConversionService } from './lead-conversion.service.js';
+
+/** crm.deals.* (create, get, list, update, move-stage, stage-changes, delete, restore) and crm.contacts.convert. */
+@Module({
+  imports: [CustomFieldsModule, PipelinesModule, ContactsModule],
+  controllers: [DealsController],
+  providers: [DealsService, DealsRepository, LeadConversionService],
+  exports: [DealsService, DealsRepository],
+})
+export class DealsModule {}

@@ -1,0 +1,323 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { eventually, expectError, outboxEvents, startCrmStack, type Caller, type CrmStack } from './support.js';
+
+interface Stage {
+  id: string;
+  name: string;
+  kind: string;
+}
+
+interface Pipeline {
+  id: string;
+  stages: Stage[];
+}
+
+/** The default pipeline of a workspace, once crm has set it up from workspace.created. */
+async function defaultPipeline(caller: Caller): Promise<Pipeline> {
+  return eventually(async () => {
+    const response = await caller.get('/pipelines');
+    return (response.body.data as Pipeline[] | undefined)?.find((pipeline) => (pipeline as Pipeline & { isDefault: boolean }).isDefault);
+  });
+}
+
+function stageNamed(pipeline: Pipeline, name: string): Stage {
+  return pipeline.stages.find((stage) => stage.name === name)!;
+}
+
+describe('deals', () => {
+  let stack: CrmStack;
+  let owner: Caller;
+  let pipeline: Pipeline;
+
+  beforeAll(async () => {
+    stack = await startCrmStack('crm-deals');
+    owner = await stack.signUp('deals');
+    pipeline = await defaultPipeline(owner);
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('creates a deal in the default pipeline’s first open stage, owned by the caller, and emits deal.created', async () => {
+    const company = await owner.post('/companies', { name: 'Acme' });
+    const contact = await owner.post('/contacts', { firstName: 'Ada', email: `ada-${randomUUID()}@example.com` });
+    const created = await owner.post('/deals', {
+      name: 'Acme — 50 seats',
+      amount: 1_250_000,
+      currency: 'EUR',
+      companyId: company.body.id,
+      contactIds: [contact.body.id],
+      expectedCloseDate: '2026-12-31',
+      description: 'Annual plan',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      name: 'Acme — 50 seats',
+      amount: 1_250_000,
+      currency: 'EUR',
+      pipelineId: pipeline.id,
+      stageId: stageNamed(pipeline, 'Prospecting').id,
+      status: 'open',
+      companyId: company.body.id,
+      contactIds: [contact.body.id],
+      ownerId: owner.userId,
+      expectedCloseDate: '2026-12-31',
+      description: 'Annual plan',
+      lostReason: null,
+      closedAt: null,
+      customFields: {},
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      deletedAt: null,
+    });
+    expect((await owner.get(`/deals/${created.body.id}`)).body).toEqual(created.body);
+    const [event] = await outboxEvents(stack, 'deal.created', created.body.id);
+    expect(event!.actorId).toBe(owner.userId);
+    expect(event!.data.deal).toMatchObject({ id: created.body.id, amount: 1_250_000, currency: 'EUR', pipelineId: pipeline.id, contactIds: [contact.body.id], companyId: company.body.id });
+  });
+
+  it('updates fields (null clears), emits deal.updated with the changed fields, deletes and restores', async () => {
+    const created = await owner.post('/deals', { name: 'Globex', amount: 500, currency: 'USD', expectedCloseDate: '2026-06-30' });
+    const id = created.body.id as string;
+    const updated = await owner.patch(`/deals/${id}`, { amount: 900, expectedCloseDate: null, name: 'Globex renewal' });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ amount: 900, expectedCloseDate: null, name: 'Globex renewal', stageId: created.body.stageId });
+    const [event] = await outboxEvents(stack, 'deal.updated', id);
+    expect(event!.data.changedFields.sort()).toEqual(['amount', 'expectedCloseDate', 'name']);
+    expect(event!.data.deal).toMatchObject({ amount: 900, name: 'Globex renewal' });
+
+    expectError(await owner.patch(`/deals/${id}`, { stageId: stageNamed(pipeline, 'Won').id }), 422, 'stageId');
+
+    expect((await owner.delete(`/deals/${id}`)).status).toBe(204);
+    expect((await owner.get(`/deals/${id}`)).body.deletedAt).toEqual(expect.any(String));
+    expectError(await owner.patch(`/deals/${id}`, { amount: 1 }), 404);
+    expect((await owner.get('/deals?limit=500')).body.data.map((deal: { id: string }) => deal.id)).not.toContain(id);
+    expect((await owner.get('/deals?deleted=true')).body.data.map((deal: { id: string }) => deal.id)).toContain(id);
+    expect((await outboxEvents(stack, 'deal.deleted', id))[0]!.data).toEqual({ dealId: id });
+
+    const restored = await owner.post(`/deals/${id}/restore`);
+    expect(restored.status).toBe(200);
+    expect(restored.body).toMatchObject({ id, deletedAt: null, amount: 900 });
+    expect((await outboxEvents(stack, 'deal.restored', id))[0]!.data.deal).toMatchObject({ id, amount: 900 });
+  });
+
+  it('refuses bad input naming the field, and stores nothing', async () => {
+    const other = await stack.signUp('deals-bad-input');
+    const otherPipeline = await defaultPipeline(other);
+    const before = (await owner.get('/deals?limit=500')).body.data.length;
+    expectError(await owner.post('/deals', { name: 'Minus', amount: -1, currency: 'EUR' }), 422, 'amount');
+    expectError(await owner.post('/deals', { name: 'Fraction', amount: 1.5, currency: 'EUR' }), 422, 'amount');
+    expectError(await owner.post('/deals', { name: 'Fake money', amount: 1, currency: 'XYZ' }), 422, 'currency');
+    expectError(await owner.post('/deals', { name: 'Lower', amount: 1, currency: 'eur' }), 422, 'currency');
+    expectError(await owner.post('/deals', { name: 'Foreign stage', amount: 1, currency: 'EUR', stageId: otherPipeline.stages[0]!.id }), 422, 'stageId');
+    expectError(await owner.post('/deals', { name: 'Foreign pipeline', amount: 1, currency: 'EUR', pipelineId: otherPipeline.id }), 422, 'pipelineId');
+    expectError(await owner.post('/deals', { name: 'Ghost company', amount: 1, currency: 'EUR', companyId: randomUUID() }), 422, 'companyId');
+    expectError(await owner.post('/deals', { name: 'Ghost contact', amount: 1, currency: 'EUR', contactIds: [randomUUID()] }), 422, 'contactIds');
+    expectError(await owner.post('/deals', { name: 'Bad date', amount: 1, currency: 'EUR', expectedCloseDate: '2026-02-30' }), 422, 'expectedCloseDate');
+    expectError(await owner.post('/deals', { name: 'Lost at once', amount: 1, currency: 'EUR', stageId: stageNamed(pipeline, 'Lost').id }), 422, 'lostReason');
+    expectError(await owner.post('/deals', { name: 'Custom', amount: 1, currency: 'EUR', customFields: { nope: 1 } }), 422, 'customFields.nope');
+    expect((await owner.get('/deals?limit=500')).body.data.length).toBe(before);
+  });
+
+  it('moves a deal: won sets closedAt and emits deal.stage_changed then deal.won; the history is kept', async () => {
+    const created = await owner.post('/deals', { name: 'Initech', amount: 7_000, currency: 'GBP' });
+    const id = created.body.id as string;
+    const proposal = stageNamed(pipeline, 'Proposal');
+    const won = stageNamed(pipeline, 'Won');
+
+    const moved = await owner.post(`/deals/${id}/stage`, { stageId: proposal.id });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ stageId: proposal.id, status: 'open', closedAt: null });
+
+    const closed = await owner.post(`/deals/${id}/stage`, { stageId: won.id });
+    expect(closed.body).toMatchObject({ stageId: won.id, status: 'won', closedAt: expect.any(String), lostReason: null });
+
+    const stageChanged = await outboxEvents(stack, 'deal.stage_changed', id);
+    expect(stageChanged.map((event) => [event.data.fromStageId, event.data.deal.stageId])).toEqual([
+      [created.body.stageId, proposal.id],
+      [proposal.id, won.id],
+    ]);
+    const wonEvents = await outboxEvents(stack, 'deal.won', id);
+    expect(wonEvents).toHaveLength(1);
+    expect(wonEvents[0]!.data.deal).toMatchObject({ id, stageId: won.id, amount: 7_000, currency: 'GBP', closedAt: closed.body.closedAt });
+    const order: Array<{ type: string }> = await stack.owner.query(`SELECT type FROM crm.outbox WHERE payload->>'aggregateId' = $1 ORDER BY position`, [id]);
+    expect(order.map((row) => row.type)).toEqual(['deal.created', 'deal.stage_changed', 'deal.stage_changed', 'deal.won']);
+
+    const history = await owner.get(`/deals/${id}/stage-changes`);
+    expect(history.body.data.map((change: { fromStageId: string | null; toStageId: string; changedBy: string }) => [change.fromStageId, change.toStageId, change.changedBy])).toEqual([
+      [proposal.id, won.id, owner.userId],
+      [created.body.stageId, proposal.id, owner.userId],
+      [null, created.body.stageId, owner.userId],
+    ]);
+
+    const reopened = await owner.post(`/deals/${id}/stage`, { stageId: proposal.id });
+    expect(reopened.body).toMatchObject({ status: 'open', closedAt: null, lostReason: null });
+  });
+
+  it('needs a reason to lose a deal, and refuses a stage of another pipeline', async () => {
+    const created = await owner.post('/deals', { name: 'Umbrella', amount: 100, currency: 'EUR' });
+    const id = created.body.id as string;
+    const lost = stageNamed(pipeline, 'Lost');
+    expectError(await owner.post(`/deals/${id}/stage`, { stageId: lost.id }), 422, 'lostReason');
+
+    const elsewhere = await owner.post('/pipelines', {
+      name: `Elsewhere ${randomUUID()}`,
+      stages: [
+        { name: 'Open', probability: 50, kind: 'open' },
+        { name: 'Won', probability: 100, kind: 'won' },
+        { name: 'Lost', probability: 0, kind: 'lost' },
+      ],
+    });
+    expectError(await owner.post(`/deals/${id}/stage`, { stageId: elsewhere.body.stages[0].id }), 422, 'stageId');
+    expect((await owner.get(`/deals/${id}`)).body.stageId).toBe(created.body.stageId);
+
+    const across = await owner.post(`/deals/${id}/stage`, { stageId: elsewhere.body.stages[0].id, pipelineId: elsewhere.body.id });
+    expect(across.body).toMatchObject({ pipelineId: elsewhere.body.id, stageId: elsewhere.body.stages[0].id });
+
+    const lostDeal = await owner.post(`/deals/${id}/stage`, { stageId: elsewhere.body.stages[2].id, lostReason: 'Went with a competitor' });
+    expect(lostDeal.body).toMatchObject({ status: 'lost', lostReason: 'Went with a competitor', closedAt: expect.any(String) });
+    expect((await outboxEvents(stack, 'deal.lost', id))[0]!.data.deal).toMatchObject({ lostReason: 'Went with a competitor' });
+    expect((await stack.owner.query('SELECT lost_reason FROM crm.deal_stage_changes WHERE deal_id = $1 ORDER BY changed_at DESC LIMIT 1', [id]))[0].lost_reason).toBe(
+      'Went with a competitor',
+    );
+  });
+
+  it('filters by status, amount range and contact; sorts; pages with a checked cursor', async () => {
+    const workspace = await stack.signUp('deals-list');
+    const board = await defaultPipeline(workspace);
+    const contact = await workspace.post('/contacts', { firstName: 'Grace', email: `grace-${randomUUID()}@example.com` });
+    const amounts = [300, 100, 500, 200, 400];
+    const ids: string[] = [];
+    for (const [index, amount] of amounts.entries()) {
+      const created = await workspace.post('/deals', { name: `Deal ${index}`, amount, currency: 'EUR', contactIds: index % 2 === 0 ? [contact.body.id] : [] });
+      ids.push(created.body.id);
+    }
+    await workspace.post(`/deals/${ids[0]}/stage`, { stageId: stageNamed(board, 'Won').id });
+    await workspace.post(`/deals/${ids[1]}/stage`, { stageId: stageNamed(board, 'Lost').id, lostReason: 'Budget' });
+
+    const won = await workspace.get('/deals?status=won');
+    expect(won.body.data.map((deal: { id: string }) => deal.id)).toEqual([ids[0]]);
+    const closed = await workspace.get('/deals?status=won,lost&sort=amount');
+    expect(closed.body.data.map((deal: { amount: number }) => deal.amount)).toEqual([100, 300]);
+    const range = await workspace.get('/deals?amountFrom=200&amountTo=400&sort=-amount');
+    expect(range.body.data.map((deal: { amount: number }) => deal.amount)).toEqual([400, 300, 200]);
+    const withContact = await workspace.get(`/deals?contactId=${contact.body.id}&sort=amount`);
+    expect(withContact.body.data.map((deal: { amount: number }) => deal.amount)).toEqual([300, 400, 500]);
+    const search = await workspace.get('/deals?q=deal');
+    expect(search.body.data).toHaveLength(5);
+
+    const first = await workspace.get('/deals?sort=amount&limit=2');
+    expect(first.body.data.map((deal: { amount: number }) => deal.amount)).toEqual([100, 200]);
+    const second = await workspace.get(`/deals?sort=amount&limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.data.map((deal: { amount: number }) => deal.amount)).toEqual([300, 400]);
+    const third = await workspace.get(`/deals?sort=amount&limit=2&cursor=${second.body.nextCursor}`);
+    expect(third.body).toMatchObject({ nextCursor: null });
+    expect(third.body.data.map((deal: { amount: number }) => deal.amount)).toEqual([500]);
+
+    const tampered = `${first.body.nextCursor.slice(0, -2)}xx`;
+    expectError(await workspace.get(`/deals?sort=amount&limit=2&cursor=${tampered}`), 400, 'cursor');
+    expectError(await workspace.get(`/deals?sort=-amount&limit=2&cursor=${first.body.nextCursor}`), 400, 'cursor');
+    expectError(await workspace.get('/deals?sort=probability'), 400, 'sort');
+    expectError(await workspace.get('/deals?limit=501'), 400, 'limit');
+    expectError(await workspace.get('/deals?status=maybe'), 400, 'status');
+
+    const byClose = await workspace.get('/deals?sort=expectedCloseDate');
+    expect(byClose.status).toBe(200);
+    expect((await workspace.get('/deals?sort=name&limit=1')).body.data[0].name).toBe('Deal 0');
+  });
+
+  it('lets a member write and move only their own deals; a viewer only reads', async () => {
+    const member = await stack.as(owner, 'member');
+    const viewer = await stack.as(owner, 'viewer');
+    const ownersDeal = await owner.post('/deals', { name: 'Owner’s', amount: 1, currency: 'EUR' });
+    const membersDeal = await member.post('/deals', { name: 'Member’s', amount: 1, currency: 'EUR' });
+    expect(membersDeal.status).toBe(201);
+    expect(membersDeal.body.ownerId).toBe(member.userId);
+
+    expectError(await member.post('/deals', { name: 'For someone else', amount: 1, currency: 'EUR', ownerId: owner.userId }), 403);
+    expectError(await member.patch(`/deals/${ownersDeal.body.id}`, { amount: 2 }), 403);
+    expectError(await member.post(`/deals/${ownersDeal.body.id}/stage`, { stageId: stageNamed(pipeline, 'Won').id }), 403);
+    expectError(await member.delete(`/deals/${ownersDeal.body.id}`), 403);
+    expectError(await member.patch(`/deals/${membersDeal.body.id}`, { ownerId: owner.userId }), 403);
+    expect((await member.patch(`/deals/${membersDeal.body.id}`, { amount: 3 })).status).toBe(200);
+    expect((await member.post(`/deals/${membersDeal.body.id}/stage`, { stageId: stageNamed(pipeline, 'Won').id })).body.status).toBe('won');
+    expect((await member.get(`/deals/${ownersDeal.body.id}`)).status).toBe(200);
+    expect((await owner.get(`/deals/${ownersDeal.body.id}`)).body.amount).toBe(1);
+
+    expect((await viewer.get(`/deals/${ownersDeal.body.id}`)).status).toBe(200);
+    expectError(await viewer.post('/deals', { name: 'Viewer’s', amount: 1, currency: 'EUR' }), 403);
+    expectError(await viewer.post(`/deals/${ownersDeal.body.id}/stage`, { stageId: stageNamed(pipeline, 'Won').id }), 403);
+  });
+
+  it('answers 404 for another workspace’s deal and for ids that are not ids', async () => {
+    const other = await stack.signUp('deals-other');
+    await defaultPipeline(other);
+    const theirs = await other.post('/deals', { name: 'Theirs', amount: 1, currency: 'EUR' });
+    expect(theirs.status).toBe(201);
+    expectError(await owner.get(`/deals/${theirs.body.id}`), 404);
+    expectError(await owner.patch(`/deals/${theirs.body.id}`, { amount: 2 }), 404);
+    expectError(await owner.post(`/deals/${theirs.body.id}/stage`, { stageId: stageNamed(pipeline, 'Won').id }), 404);
+    expectError(await owner.delete(`/deals/${theirs.body.id}`), 404);
+    expectError(await owner.post(`/deals/${theirs.body.id}/restore`), 404);
+    expectError(await owner.get(`/deals/${theirs.body.id}/stage-changes`), 404);
+    expectError(await owner.get('/deals/not-an-id'), 404);
+    expect((await other.get(`/deals/${theirs.body.id}`)).body.amount).toBe(1);
+  });
+
+  describe('lead conversion', () => {
+    it('creates the deal and moves the contact to opportunity in one transaction', async () => {
+      const company = await owner.post('/companies', { name: `Stark ${randomUUID()}` });
+      const contact = await owner.post('/contacts', { firstName: 'Pepper', email: `pepper-${randomUUID()}@example.com`, companyId: company.body.id, lifecycleStage: 'lead' });
+      expect(contact.status).toBe(201);
+      const converted = await owner.post(`/contacts/${contact.body.id}/convert`, { dealName: 'Stark — pilot', amount: 25_000, currency: 'USD' });
+      expect(converted.status).toBe(201);
+      expect(converted.body.deal).toMatchObject({
+        name: 'Stark — pilot',
+        amount: 25_000,
+        currency: 'USD',
+        pipelineId: pipeline.id,
+        stageId: stageNamed(pipeline, 'Prospecting').id,
+        companyId: company.body.id,
+        contactIds: [contact.body.id],
+        ownerId: contact.body.ownerId,
+      });
+      expect(converted.body.contact).toMatchObject({ id: contact.body.id, lifecycleStage: 'opportunity' });
+      expect((await owner.get(`/contacts/${contact.body.id}`)).body.lifecycleStage).toBe('opportunity');
+      const [updated] = await outboxEvents(stack, 'contact.updated', contact.body.id);
+      expect(updated!.data).toMatchObject({ changedFields: ['lifecycleStage'], contact: { id: contact.body.id, lifecycleStage: 'opportunity' } });
+      expect(await outboxEvents(stack, 'deal.created', converted.body.deal.id)).toHaveLength(1);
+    });
+
+    it('leaves a customer a customer', async () => {
+      const contact = await owner.post('/contacts', { firstName: 'Happy', email: `happy-${randomUUID()}@example.com`, lifecycleStage: 'customer' });
+      const converted = await owner.post(`/contacts/${contact.body.id}/convert`, { dealName: 'Upsell', amount: 1_000, currency: 'EUR' });
+      expect(converted.status).toBe(201);
+      expect(converted.body.contact.lifecycleStage).toBe('customer');
+      expect(await outboxEvents(stack, 'contact.updated', contact.body.id)).toHaveLength(0);
+    });
+
+    it('changes nothing when the conversion fails', async () => {
+      const contact = await owner.post('/contacts', { firstName: 'Bruce', email: `bruce-${randomUUID()}@example.com`, lifecycleStage: 'lead' });
+      const dealsBefore = await owner.get(`/deals?contactId=${contact.body.id}`);
+      expectError(await owner.post(`/contacts/${contact.body.id}/convert`, { dealName: 'Bad money', amount: 1, currency: 'XYZ' }), 422, 'currency');
+      const otherPipeline = await defaultPipeline(await stack.signUp('conversion-other'));
+      expectError(await owner.post(`/contacts/${contact.body.id}/convert`, { dealName: 'Foreign', amount: 1, currency: 'EUR', pipelineId: otherPipeline.id }), 422, 'pipelineId');
+      expect((await owner.get(`/contacts/${contact.body.id}`)).body.lifecycleStage).toBe('lead');
+      expect((await owner.get(`/deals?contactId=${contact.body.id}`)).body.data).toEqual(dealsBefore.body.data);
+      expect(await outboxEvents(stack, 'contact.updated', contact.body.id)).toHaveLength(0);
+      expectError(await owner.post(`/contacts/${randomUUID()}/convert`, { dealName: 'Nobody', amount: 1, currency: 'EUR' }), 404);
+    });
+
+    it('lets a member convert only their own contacts; a viewer none', async () => {
+      const member = await stack.as(owner, 'member');
+      const viewer = await stack.as(owner, 'viewer');
+      const ownersContact = await owner.post('/contacts', { firstName: 'Tony', email: `tony-${randomUUID()}@example.com` });
+      expectError(await member.post(`/contacts/${ownersContact.body.id}/convert`, { dealName: 'Not mine', amount: 1, currency: 'EUR' }), 403);
+      expectError(await viewer.post(`/contacts/${ownersContact.body.id}/convert`, { dealName: 'Not mine', amount: 1, currency: 'EUR' }), 403);
+      expect((await owner.get(`/contacts/${ownersContact.body.id}`)).body.lifecycleStage).toBe(ownersContact.body.lifecycleStage);
+    });
+  });
+});
