@@ -5,16 +5,19 @@ import type { RequestContext } from '@kinship/observability';
 import type { RunningService } from '@kinship/platform';
 import { startTestService } from '@kinship/testing';
 import { authService } from '../../auth/src/auth.service.js';
+import { startGateway } from '../../gateway/src/gateway.js';
 import type { WebhookDelivery } from '../src/webhooks/webhook-deliveries.repository.js';
 import type { WebhookEndpoint } from '../src/webhooks/webhook-endpoints.repository.js';
 import type { Page, WebhookEndpointWithSecret } from '../src/webhooks/webhook-endpoints.service.js';
 import { anEvent, eventually, expectError, publishEvent, startWebhooksBed, userContext, verifySignature, waitForEvent, type WebhooksTestBed } from './webhooks-support.js';
 
 const PASSWORD = 'plum-ferry-quartz-lantern-7';
+const JWT_SECRET = 'webhooks-test-secret-of-at-least-32-characters';
 
 describe('outbound webhooks: events from a real producer reach partners, signed, retried, logged', () => {
   let bed: WebhooksTestBed;
   let auth: RunningService;
+  let gateway: RunningService;
   let owner: AuthRpc.RegisterReply;
   let asOwner: RequestContext;
   let label = 0;
@@ -45,7 +48,8 @@ describe('outbound webhooks: events from a real producer reach partners, signed,
       WEBHOOKS_POLL_INTERVAL_MS: '100',
       WEBHOOKS_TIMEOUT_MS: '2000',
     });
-    auth = await startTestService(authService, bed.environment);
+    auth = await startTestService(authService, bed.environment, { JWT_SECRET });
+    gateway = await startGateway({ ...bed.environment.env, JWT_SECRET });
     owner = await bed.client.send<AuthRpc.RegisterReply>(
       'auth.registration.register',
       { email: `owner-${Date.now()}@example.com`, password: PASSWORD, name: 'Ada Owner', workspaceName: 'Webhook Works' },
@@ -55,6 +59,7 @@ describe('outbound webhooks: events from a real producer reach partners, signed,
   });
 
   afterAll(async () => {
+    await gateway?.close();
     await auth?.close();
     await bed?.close();
   });
@@ -258,5 +263,38 @@ describe('outbound webhooks: events from a real producer reach partners, signed,
     await expect(send('delete', { id: first.id })).resolves.toEqual({});
     await expectError(send('get', { id: first.id }), { status: 404 });
     await expectError(send('delete', { id: first.id }), { status: 404 });
+  });
+
+  it('serves the endpoints over HTTP: 201 with the secret once, 422 naming the field, 204 on delete', async () => {
+    const api = (path: string, init: { method?: string; body?: unknown } = {}) =>
+      fetch(`${gateway.url}/api/v1${path}`, {
+        method: init.method ?? 'GET',
+        headers: { authorization: `Bearer ${owner.accessToken}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+    const created = await api('/webhook-endpoints', { method: 'POST', body: { url: bed.partner.url('/http'), events: ['deal.won'], description: 'Warehouse sync' } });
+    expect(created.status).toBe(201);
+    const endpoint = (await created.json()) as WebhookEndpointWithSecret;
+    expect(endpoint).toMatchObject({ url: bed.partner.url('/http'), description: 'Warehouse sync', active: true });
+    expect(endpoint.secret).toMatch(/^whsec_/);
+
+    const fetched = await api(`/webhook-endpoints/${endpoint.id}`);
+    expect(fetched.status).toBe(200);
+    expect(await fetched.json()).not.toHaveProperty('secret');
+    const log = await api(`/webhook-endpoints/${endpoint.id}/deliveries?status=failed`);
+    expect(await log.json()).toEqual({ data: [], nextCursor: null });
+
+    const invalid = await api('/webhook-endpoints', { method: 'POST', body: { url: 'not a url', events: ['deal.won'] } });
+    expect(invalid.status).toBe(422);
+    const envelope = (await invalid.json()) as { error: { code: string; details: Array<{ field: string }> } };
+    expect(envelope.error.code).toBe('validation_failed');
+    expect(envelope.error.details.map((detail) => detail.field)).toContain('url');
+    const unknownType = await api(`/webhook-endpoints/${endpoint.id}`, { method: 'PATCH', body: { events: ['deal.exploded'] } });
+    expect(unknownType.status).toBe(422);
+
+    const disabled = await api(`/webhook-endpoints/${endpoint.id}`, { method: 'PATCH', body: { active: false } });
+    expect(await disabled.json()).toMatchObject({ active: false, disabledReason: 'disabled through the API' });
+    expect((await api(`/webhook-endpoints/${endpoint.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(`/webhook-endpoints/${endpoint.id}`)).status).toBe(404);
   });
 });

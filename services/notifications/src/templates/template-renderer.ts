@@ -23,7 +23,7 @@ const COMPILE_OPTIONS = { knownHelpersOnly: true } as const;
 const SUBJECT_MAX = 300;
 
 /** Finds what a workspace's template may not use: unescaped output, and partials (none exist). */
-class UnsafeConstructFinder extends handlebars.Visitor {
+class UnsafeConstructFinder extends Handlebars.Visitor {
   issues: string[] = [];
 
   override MustacheStatement(mustache: hbs.AST.MustacheStatement): void {

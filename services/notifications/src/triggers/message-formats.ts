@@ -1,10 +1,12 @@
+const DATE_TIME: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
+
 /** Dates and amounts as the recipient reads them; an unusable locale or zone falls back to English and UTC. */
 export function formatDateTime(iso: string, locale: string, timeZone: string): string {
   const date = new Date(iso);
   try {
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone, timeZoneName: 'short' }).format(date);
+    return new Intl.DateTimeFormat(locale, { ...DATE_TIME, timeZone }).format(date);
   } catch {
-    return new Intl.DateTimeFormat('en', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC', timeZoneName: 'short' }).format(date);
+    return new Intl.DateTimeFormat('en', { ...DATE_TIME, timeZone: 'UTC' }).format(date);
   }
 }
 
