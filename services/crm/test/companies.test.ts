@@ -50,7 +50,7 @@ describe('companies', () => {
         size: '51-200',
         phone: '+44 20 7946 0958',
         address: { line1: '1 High Street', city: 'London', postalCode: 'EC1A 1AA', country: 'gb' },
-        tags: ['customer', ' vip ', 'customer'],
+        tags: ['customer', ' vip ', 'Customer'],
       });
       expect(response.status).toBe(201);
       expect(response.body).toMatchObject({
@@ -108,6 +108,7 @@ describe('companies', () => {
       ['an unknown address field', { name: 'Bad Address', address: { street: 'Main' } }, 'address.street'],
       ['a phone that is not one', { name: 'Bad Phone', phone: '12' }, 'phone'],
       ['an owner that is not a user id', { name: 'Bad Owner', ownerId: 'bob' }, 'ownerId'],
+      ['more than 50 tags', { name: 'Tagged', tags: Array.from({ length: 51 }, (_, index) => `t${index}`) }, 'tags'],
       ['an unknown field', { name: 'Unknown', revenue: 10 }, 'revenue'],
     ];
 

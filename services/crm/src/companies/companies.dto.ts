@@ -19,8 +19,9 @@ import { COMPANY_SIZES, type CompanyAddress, type CompanySize } from './companie
 
 const NAME_MAX = 200;
 const TEXT_MAX = 200;
-const TAG_MAX = 100;
-const TAGS_MAX = 100;
+// As for contacts: at most 50 tags of at most 64 characters.
+const TAG_MAX = 64;
+const TAGS_MAX = 50;
 const NOT_BLANK = /\S/;
 
 /** Present, and not null: absent leaves the value unchanged; null is not a value of a required field. */
@@ -68,18 +69,18 @@ class CompanyFieldsDto {
   @IsUUID('all')
   ownerId?: string | null;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(TAGS_MAX)
   @IsString({ each: true })
   @MaxLength(TAG_MAX, { each: true })
   @Matches(NOT_BLANK, { each: true, message: 'each tag must not be blank' })
-  tags?: string[] | null;
+  tags?: string[];
 
   /** Values by custom field key; null removes a value. Checked against the definitions by type. */
-  @IsOptional()
+  @Omittable()
   @IsObject()
-  customFields?: Record<string, unknown> | null;
+  customFields?: Record<string, unknown>;
 }
 
 export class CreateCompanyDto extends CompanyFieldsDto {

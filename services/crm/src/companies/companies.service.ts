@@ -42,9 +42,17 @@ function companyNotFound(): RpcError {
   return RpcError.notFound('Company');
 }
 
-/** Trimmed, without blanks and repeats, in the order given. */
+/** Trimmed, without blanks and repeats (ignoring case, the first spelling kept), in the order given. */
 function normaliseTags(tags: string[]): string[] {
-  return [...new Set(tags.map((tag) => tag.trim()).filter(Boolean))];
+  const seen = new Set<string>();
+  return tags
+    .map((tag) => tag.trim())
+    .filter((tag) => {
+      const key = tag.toLowerCase();
+      if (!tag || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
 }
 
 /** Trimmed text, or null when nothing is left. */
@@ -158,7 +166,7 @@ export class CompaniesService {
           phone: changes.phone === undefined ? row.phone : changes.phone ? await this.phoneOf(manager, workspaceId, changes.phone) : null,
           address: changes.address === undefined ? row.address : changes.address ? normaliseAddress(changes.address) : null,
           ownerId: changes.ownerId === undefined ? row.ownerId : changes.ownerId,
-          tags: changes.tags === undefined ? row.tags : normaliseTags(changes.tags ?? []),
+          tags: changes.tags === undefined ? row.tags : normaliseTags(changes.tags),
           customFields: changes.customFields ? await this.customFields.apply(manager, workspaceId, 'company', row.customFields, changes.customFields) : row.customFields,
         };
         const changed = changedFields(row, next);

@@ -21,8 +21,9 @@ import { CrmListQuery, QueryList } from './list-query.js';
 export const COMPANY_SIZES = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5001-10000', '10001+'] as const;
 const NAME_MAX = 200;
 const TEXT_MAX = 200;
-const TAG_MAX = 100;
-const TAGS_MAX = 100;
+// As for contacts: at most 50 tags of at most 64 characters.
+const TAG_MAX = 64;
+const TAGS_MAX = 50;
 const NOT_BLANK = /\S/;
 
 /** `/:id` of a company: any string, since an id that is not a UUID names no company and gets the same 404 as an unknown one. */
@@ -92,24 +93,23 @@ class CompanyFieldsBody {
   @IsUUID('all')
   ownerId?: string | null;
 
-  @ApiPropertyOptional({ type: [String], maxItems: TAGS_MAX, description: 'Replaced as a whole on PATCH; trimmed, repeats dropped.' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: [String], maxItems: TAGS_MAX, description: 'Replaced as a whole on PATCH; trimmed, repeats (ignoring case) dropped.' })
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(TAGS_MAX)
   @IsString({ each: true })
   @MaxLength(TAG_MAX, { each: true })
   @Matches(NOT_BLANK, { each: true, message: 'each tag must not be blank' })
-  tags?: string[] | null;
+  tags?: string[];
 
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    nullable: true,
     description: 'Values by custom field key (entity company), checked by type; on PATCH merged key by key, null removes a value.',
   })
-  @IsOptional()
+  @Omittable()
   @IsObject()
-  customFields?: Record<string, unknown> | null;
+  customFields?: Record<string, unknown>;
 }
 
 export class CreateCompanyBody extends CompanyFieldsBody {

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TimelineEventsSubscriber } from './timeline-events.subscriber.js';
+import { TimelineController } from './timeline.controller.js';
+import { TimelineRepository } from './timeline.repository.js';
+import { TimelineService } from './timeline.service.js';
+
+/** crm.timeline.list, and the consumers keeping other services' emails and invoices for it. */
+@Module({
+  controllers: [TimelineController],
+  providers: [TimelineService, TimelineRepository, TimelineEventsSubscriber],
+})
+export class TimelineModule {}

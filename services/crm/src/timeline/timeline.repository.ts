@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { relatedTable, type RelatedRecord, type RelatedType } from '../common/related-records.js';
+
+/** One happening on a record's timeline. */
+export interface TimelineEntry {
+  /** The id of the row it comes from (note, task, stage change, timeline entry); with `kind` it is unique. */
+  id: string;
+  /** note, task_created, task_completed, deal_stage_changed, or a stored kind (email_sent, invoice_sent, invoice_paid, payment_received, contact_merged, …). */
+  kind: string;
+  occurredAt: string;
+  actorId: string | null;
+  /** The record the entry is about: the timeline's own record, or a deal of it for stage changes. */
+  subject: RelatedRecord;
+  data: Record<string, unknown>;
+}
+
+interface EntryRow {
+  id: string;
+  kind: string;
+  occurredAt: Date;
+  /** occurred_at as PostgreSQL prints it, for the cursor (no precision lost). */
+  occurredAtKey: string;
+  actorId: string | null;
+  subjectType: RelatedType;
+  subjectId: string;
+  data: Record<string, unknown>;
+}
+
+/** Where a page starts: after the entry with this (occurredAt, id, kind), newest first. */
+export interface TimelinePosition {
+  occurredAt: string;
+  id: string;
+  kind: string;
+}
+
+/** Deals whose stage changes show on a record's timeline: the deal itself, a contact's deals, a company's deals. */
+const DEALS_OF: Record<RelatedType, string> = {
+  deal: `SELECT $3::uuid`,
+  contact: `SELECT dc.deal_id FROM crm.deal_contacts dc WHERE dc.workspace_id = $1 AND dc.contact_id = $3`,
+  company: `SELECT d.id FROM crm.deals d WHERE d.workspace_id = $1 AND d.company_id = $3`,
+};
+
+/** A row of a source, written so each has the same columns. */
+const ENTRY = (id: string, kind: string, occurredAt: string, actor: string, subjectType: string, subjectId: string, data: string) =>
+  `${id} AS id, ${kind}::text AS kind, ${occurredAt} AS occurred_at, ${actor} AS actor_id, ${subjectType}::text AS subject_type, ${subjectId} AS subject_id, ${data} AS data`;
+
+const TASK_DATA = `jsonb_build_object('taskId', t.id, 'title', t.title, 'status', t.status, 'priority', t.priority, 'dueAt', t.due_at, 'assigneeId', t.assignee_id)`;
+
+@Injectable()
+export class TimelineRepository {
+  /** Whether the record exists in the workspace (live or deleted: a deleted record's page still shows its history). */
+  async subjectExists(manager: EntityManager, workspaceId: string, subject: RelatedRecord): Promise<boolean> {
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM ${relatedTable(subject.type)} WHERE workspace_id = $1 AND id = $2`, [workspaceId, subject.id]);
+    return rows.length > 0;
+  }
+
+  /**
+   * One page of a record's timeline, newest first: its notes, its tasks (created, and completed
+   * when they were), the stage changes of its deals and what timeline_entries holds for it
+   * (emails sent, invoices, merges). Each source reads only the rows after the cursor, newest
+   * first, through its index, and at most `limit` of them; the union is cut to `limit`.
+   */
+  async page(manager: EntityManager, workspaceId: string, subject: RelatedRecord, after: TimelinePosition | null, limit: number): Promise<Array<{ entry: TimelineEntry; position: TimelinePosition }>> {
+    const parameters: unknown[] = [workspaceId, subject.type, subject.id, limit];
+    let before = () => 'true';
+    if (after) {
+      parameters.push(after.occurredAt, after.id, after.kind);
+      before = () => `(occurred_at, id, kind) < ($5::timestamptz, $6::uuid, $7::text)`;
+    }
+    const source = (select: string, from: string) => `(SELECT * FROM (SELECT ${select} FROM ${from}) s WHERE ${before()} ORDER BY occurred_at DESC, id DESC, kind DESC LIMIT $4)`;
+    const sources = [
+      source(
+        ENTRY('n.id', `'note'`, 'n.created_at', 'n.author_id', 'n.related_type', 'n.related_id', `jsonb_build_object('noteId', n.id, 'body', n.body)`),
+        `crm.notes n WHERE n.workspace_id = $1 AND n.related_type = $2 AND n.related_id = $3 AND n.deleted_at IS NULL`,
+      ),
+      source(
+        ENTRY('t.id', `'task_created'`, 't.created_at', 't.created_by', 't.related_type', 't.related_id', TASK_DATA),
+        `crm.tasks t WHERE t.workspace_id = $1 AND t.related_type = $2 AND t.related_id = $3 AND t.deleted_at IS NULL`,
+      ),
+      source(
+        ENTRY('t.id', `'task_completed'`, 't.completed_at', 'NULL::uuid', 't.related_type', 't.related_id', TASK_DATA),
+        `crm.tasks t WHERE t.workspace_id = $1 AND t.related_type = $2 AND t.related_id = $3 AND t.deleted_at IS NULL AND t.completed_at IS NOT NULL`,
+      ),
+      source(
+        ENTRY(
+          'c.id',
+          `'deal_stage_changed'`,
+          'c.changed_at',
+          'c.changed_by',
+          `'deal'`,
+          'c.deal_id',
+          `jsonb_build_object('dealId', d.id, 'dealName', d.name, 'fromStageId', c.from_stage_id, 'fromStageName', fs.name,
+             'toStageId', c.to_stage_id, 'toStageName', ts.name, 'toStageKind', ts.kind, 'lostReason', c.lost_reason)`,
+        ),
+        `crm.deal_stage_changes c
+         JOIN crm.deals d ON d.workspace_id = c.workspace_id AND d.id = c.deal_id
+         LEFT JOIN crm.pipeline_stages fs ON fs.workspace_id = c.workspace_id AND fs.id = c.from_stage_id
+         LEFT JOIN crm.pipeline_stages ts ON ts.workspace_id = c.workspace_id AND ts.id = c.to_stage_id
+         WHERE c.workspace_id = $1 AND c.deal_id IN (${DEALS_OF[subject.type]}) AND (d.deleted_at IS NULL OR d.id = $3)`,
+      ),
+      source(
+        ENTRY('e.id', 'e.kind', 'e.occurred_at', 'e.actor_id', 'e.subject_type', 'e.subject_id', 'e.data'),
+        `crm.timeline_entries e WHERE e.workspace_id = $1 AND e.subject_type = $2 AND e.subject_id = $3`,
+      ),
+    ];
+    const rows: EntryRow[] = await manager.query(
+      `SELECT id, kind, occurred_at AS "occurredAt", occurred_at::text AS "occurredAtKey", actor_id AS "actorId",
+         subject_type AS "subjectType", subject_id AS "subjectId", data
+       FROM (${sources.join(' UNION ALL ')}) entries
+       ORDER BY occurred_at DESC, id DESC, kind DESC
+       LIMIT $4`,
+      parameters,
+    );
+    return rows.map((row) => ({
+      entry: {
+        id: row.id,
+        kind: row.kind,
+        occurredAt: row.occurredAt.toISOString(),
+        actorId: row.actorId,
+        subject: { type: row.subjectType, id: row.subjectId },
+        data: row.data,
+      },
+      position: { occurredAt: row.occurredAtKey, id: row.id, kind: row.kind },
+    }));
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Permission } from '@kinship/contracts';
+import { RpcError } from '@kinship/messaging';
+import { isUuid, withWorkspace } from '@kinship/persistence';
+import type { DataSource } from 'typeorm';
+import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
+import { DEFAULT_PAGE_SIZE } from '../common/list-query.js';
+import type { RelatedRecord, RelatedType } from '../common/related-records.js';
+import type { TimelineRequestDto } from './dto/timeline-request.dto.js';
+import { decodeTimelineCursor, encodeTimelineCursor } from './timeline-cursor.js';
+import { TimelineRepository, type TimelineEntry } from './timeline.repository.js';
+
+export interface TimelinePage {
+  data: TimelineEntry[];
+  nextCursor: string | null;
+}
+
+const READ_PERMISSION: Record<RelatedType, Permission> = { contact: 'contacts:read', company: 'companies:read', deal: 'deals:read' };
+const RESOURCE: Record<RelatedType, string> = { contact: 'Contact', company: 'Company', deal: 'Deal' };
+
+/** The timelines of contacts, companies and deals: who may read the record may read its timeline. */
+@Injectable()
+export class TimelineService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly timeline: TimelineRepository,
+  ) {}
+
+  async page(caller: CrmCaller, input: TimelineRequestDto): Promise<TimelinePage> {
+    assertHolds(caller, READ_PERMISSION[input.subjectType]);
+    const notFound = RpcError.notFound(RESOURCE[input.subjectType]);
+    if (!isUuid(input.id)) throw notFound;
+    const subject: RelatedRecord = { type: input.subjectType, id: input.id };
+    const after = input.cursor ? decodeTimelineCursor(subject, input.cursor) : null;
+    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      if (!(await this.timeline.subjectExists(manager, caller.workspaceId, subject))) throw notFound;
+      return this.timeline.page(manager, caller.workspaceId, subject, after, limit + 1);
+    });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      data: page.map((row) => row.entry),
+      nextCursor: rows.length > limit && last ? encodeTimelineCursor(subject, last.position) : null,
+    };
+  }
+}
