@@ -6,14 +6,18 @@ import { CrmConfig } from './crm.config.js';
 import { CustomFieldsModule } from './custom-fields/custom-fields.module.js';
 import { DealsModule } from './deals/deals.module.js';
 import { CrmTables1764633600000 } from './migrations/1764633600000-crm-tables.js';
+import { TasksNotesLists1764634200000 } from './migrations/1764634200000-tasks-notes-lists.js';
 import { DealsListIndexes1764634300000 } from './migrations/1764634300000-deals-list-indexes.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { CrmSettingsModule } from './settings/crm-settings.module.js';
+import { NotesModule } from './notes/notes.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
+import { TimelineModule } from './timeline/timeline.module.js';
 
 /** The crm service: contacts, companies, pipelines, deals, tasks, notes, segments, imports and exports. */
 export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
-  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, DealsListIndexes1764634300000] },
-  features: () => [CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule],
+  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000] },
+  features: () => [CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule],
 } satisfies ServiceDefinition<CrmConfig>;

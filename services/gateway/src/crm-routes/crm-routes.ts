@@ -5,7 +5,10 @@ import { CompaniesController } from './companies.controller.js';
 import { CustomFieldsController } from './custom-fields.controller.js';
 import { DealsController } from './deals.controller.js';
 import { LeadConversionController } from './lead-conversion.controller.js';
+import { NotesController } from './notes.controller.js';
 import { PipelinesController } from './pipelines.controller.js';
+import { TasksController } from './tasks.controller.js';
+import { TimelineController } from './timeline.controller.js';
 
 /** The routes of API.md "CRM", each forwarding to the crm service. */
-export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, ContactsController, CrmSettingsController, PipelinesController, DealsController, LeadConversionController];
+export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, ContactsController, CrmSettingsController, PipelinesController, DealsController, LeadConversionController, TasksController, NotesController, TimelineController];
