@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { listPage, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
 import type { RelatedRecord, RelatedType } from '../common/related-records.js';
@@ -69,6 +70,8 @@ export const TASK_LIST: ListDefinition = {
     relatedType: { sql: 'r.related_type', kind: 'enum' },
     relatedId: { sql: 'r.related_id', kind: 'uuid' },
     dueAt: { sql: `coalesce(r.due_at, 'infinity'::timestamptz)`, kind: 'timestamp', sortable: true },
+    // The range filters dueAtFrom/dueAtTo, renamed by the service: an undated task is due at no time.
+    due: { sql: 'r.due_at', kind: 'timestamp' },
     createdAt: { sql: 'r.created_at', kind: 'timestamp', sortable: true },
     updatedAt: { sql: 'r.updated_at', kind: 'timestamp', sortable: true },
     overdue: { sql: `(coalesce(r.due_at < now(), false) AND r.status IN ('open', 'in_progress'))`, kind: 'boolean' },
@@ -123,7 +126,7 @@ export class TasksRepository {
   }
 
   async update(manager: EntityManager, workspaceId: string, id: string, values: TaskValues): Promise<Task> {
-    const rows: TaskRow[] = await manager.query(
+    const rows = await updateReturning<TaskRow>(manager, 
       `UPDATE crm.tasks r SET title = $3, description = $4, due_at = $5, priority = $6, status = $7, assignee_id = $8,
          related_type = $9, related_id = $10, completed_at = $11, updated_at = now()
        WHERE r.workspace_id = $1 AND r.id = $2
@@ -134,7 +137,7 @@ export class TasksRepository {
   }
 
   async setDeleted(manager: EntityManager, workspaceId: string, id: string, deleted: boolean): Promise<Task> {
-    const rows: TaskRow[] = await manager.query(
+    const rows = await updateReturning<TaskRow>(manager, 
       `UPDATE crm.tasks r SET deleted_at = ${deleted ? 'now()' : 'NULL'}, updated_at = now()
        WHERE r.workspace_id = $1 AND r.id = $2
        RETURNING ${COLUMNS}`,

@@ -101,6 +101,8 @@ export class TasksService {
       if (!caller.userId) throw new RpcError(400, 'invalid_parameter', 'An API key has no user: name the assignee.', [{ field: 'assigneeId', issue: 'me needs a signed-in user' }]);
       request.filter.assigneeId = caller.userId;
     }
+    const { dueAtFrom, dueAtTo, ...filter } = request.filter;
+    request.filter = { ...filter, ...(dueAtFrom ? { dueFrom: dueAtFrom } : {}), ...(dueAtTo ? { dueTo: dueAtTo } : {}) };
     if (Array.isArray(request.filter.priority)) {
       request.filter.priority = (input.priority ?? []).map((priority) => PRIORITY_RANK[priority]);
     }
