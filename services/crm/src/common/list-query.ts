@@ -103,7 +103,12 @@ export function addFilterConditions(definition: ListDefinition, filter: ListFilt
       else if (Array.isArray(value)) where.add(`${field.sql} = ANY(${where.param(value)}::${CASTS[field.kind]}[])`);
       else where.add(`${field.sql} = ${where.param(value)}::${CASTS[field.kind]}`);
     } else if (range && RANGE_KINDS.has(field.kind)) {
-      where.add(`${field.sql} ${range[2] === 'From' ? '>=' : '<='} ${where.param(value)}::${CASTS[field.kind]}`);
+      const bound = `${where.param(value)}::${CASTS[field.kind]}`;
+      if (range[2] === 'From') where.add(`${field.sql} >= ${bound}`);
+      // Timestamps go out in milliseconds but are kept in microseconds: an upper bound copied
+      // from a record's own timestamp must still include that record.
+      else if (field.kind === 'timestamp') where.add(`${field.sql} < ${bound} + interval '1 millisecond'`);
+      else where.add(`${field.sql} <= ${bound}`);
     } else {
       throw new Error(`${definition.table} has no filter ${key}`);
     }
