@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { CrmEvents } from '@kinship/contracts';
+import { RpcError } from '@kinship/messaging';
+import { isUuid, newId, withWorkspace } from '@kinship/persistence';
+import { DomainEvents } from '@kinship/platform';
+import type { DataSource } from 'typeorm';
+import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
+import { ContactsRepository, toContactEvent, toContactRecord, type ContactRecord, type ContactRow, type ContactValues } from '../contacts/contacts.repository.js';
+import { DUPLICATE_PAGE_DEFAULT, DUPLICATE_REASONS, type DuplicateReason, type ListDuplicatesDto } from './dto/list-duplicates.dto.js';
+import type { MergeContactsDto } from './dto/merge-contacts.dto.js';
+import { DuplicatesRepository } from './duplicates.repository.js';
+
+export interface DuplicateGroup {
+  reason: DuplicateReason;
+  /** How many live contacts share the key; `contacts` lists the oldest 50. */
+  count: number;
+  contacts: ContactRecord[];
+}
+
+export interface DuplicatePage {
+  data: DuplicateGroup[];
+  nextCursor: string | null;
+}
+
+interface Cursor {
+  /** The reason and key of the last group of the page. */
+  r: DuplicateReason;
+  k: string[];
+  /** The reason filter the cursor was made for. */
+  f: string;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(`kinship-crm-duplicates:${text}`).digest('base64url').slice(0, 16);
+}
+
+function encodeCursor(cursor: Cursor): string {
+  const body = Buffer.from(JSON.stringify(cursor)).toString('base64url');
+  return `${body}.${digest(body)}`;
+}
+
+function decodeCursor(text: string, filter: string): Cursor {
+  const invalid = new RpcError(400, 'invalid_parameter', 'The cursor is not valid for this list; start again from the first page.', [
+    { field: 'cursor', issue: 'is not a cursor of this list' },
+  ]);
+  const [body, mac, extra] = text.split('.');
+  if (!body || !mac || extra !== undefined || digest(body) !== mac) throw invalid;
+  try {
+    const cursor = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Cursor;
+    if (cursor.f !== filter || !DUPLICATE_REASONS.includes(cursor.r) || !Array.isArray(cursor.k)) throw invalid;
+    return cursor;
+  } catch {
+    throw invalid;
+  }
+}
+
+/** Fields a merge fills on the survivor from the merged contact when the survivor's own is empty. */
+const FILLABLE_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'jobTitle', 'companyId', 'ownerId', 'leadSource', 'customerSince'] as const;
+
+/** Tags of both, the survivor's first, without case-insensitive repeats. */
+function unionTags(survivor: string[], merged: string[]): string[] {
+  const seen = new Set(survivor.map((tag) => tag.toLowerCase()));
+  return [...survivor, ...merged.filter((tag) => !seen.has(tag.toLowerCase()) && seen.add(tag.toLowerCase()))];
+}
+
+/**
+ * What the survivor takes from the merged contact: its empty fields filled, tags unioned, custom
+ * fields it lacks, and an opt-out of either (consent withdrawn once stays withdrawn). Names of the
+ * fields that changed, as on the wire.
+ */
+function mergedValues(survivor: ContactRow, merged: ContactRow): { changes: Partial<ContactValues>; fieldsTaken: string[] } {
+  const changes: Partial<ContactValues> = {};
+  const fieldsTaken: string[] = [];
+  for (const field of FILLABLE_FIELDS) {
+    if ((survivor[field] === null || survivor[field] === '') && merged[field] !== null && merged[field] !== '') {
+      (changes as Record<string, unknown>)[field] = merged[field];
+      fieldsTaken.push(field);
+    }
+  }
+  if (changes.companyId) changes.companyName = merged.companyName;
+  const tags = unionTags(survivor.tags, merged.tags);
+  if (tags.length !== survivor.tags.length) {
+    changes.tags = tags;
+    fieldsTaken.push('tags');
+  }
+  const takenKeys = Object.keys(merged.customFields).filter((key) => !(key in survivor.customFields));
+  if (takenKeys.length) {
+    changes.customFields = { ...merged.customFields, ...survivor.customFields };
+    fieldsTaken.push(...takenKeys.map((key) => `customFields.${key}`));
+  }
+  for (const field of ['emailOptOut', 'smsOptOut'] as const) {
+    if (merged[field] && !survivor[field]) {
+      changes[field] = true;
+      fieldsTaken.push(field);
+    }
+  }
+  return { changes, fieldsTaken };
+}
+
+/** GET /contacts/duplicates and POST /contacts/:id/merge. */
+@Injectable()
+export class DuplicatesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: DomainEvents,
+    private readonly duplicates: DuplicatesRepository,
+    private readonly contacts: ContactsRepository,
+  ) {}
+
+  /** Groups by email, then phone, then name and company; a contact may be in several groups. */
+  async list(caller: CrmCaller, query: ListDuplicatesDto): Promise<DuplicatePage> {
+    assertHolds(caller, 'contacts:read');
+    const { workspaceId } = caller;
+    const reasons = query.reason ? [query.reason] : [...DUPLICATE_REASONS];
+    const filter = query.reason ?? 'all';
+    const cursor = query.cursor ? decodeCursor(query.cursor, filter) : null;
+    const first = cursor ? reasons.indexOf(cursor.r) : 0;
+    const limit = query.limit ?? DUPLICATE_PAGE_DEFAULT;
+    return withWorkspace(this.dataSource, workspaceId, async (manager) => {
+      const found: Array<{ reason: DuplicateReason; key: string[]; count: number; contactIds: string[] }> = [];
+      for (let index = first; index < reasons.length && found.length <= limit; index += 1) {
+        const reason = reasons[index]!;
+        const after = cursor && index === first ? cursor.k : null;
+        const groups = await this.duplicates.groups(manager, workspaceId, reason, after, limit + 1 - found.length);
+        found.push(...groups.map((group) => ({ reason, ...group })));
+      }
+      const page = found.slice(0, limit);
+      const rows = await this.duplicates.contacts(manager, workspaceId, page.flatMap((group) => group.contactIds));
+      const byId = new Map(rows.map((row) => [row.id, toContactRecord(row)]));
+      const last = page.at(-1);
+      return {
+        data: page.map((group) => ({ reason: group.reason, count: group.count, contacts: group.contactIds.map((id) => byId.get(id)!) })),
+        nextCursor: found.length > limit && last ? encodeCursor({ r: last.reason, k: last.key, f: filter }) : null,
+      };
+    });
+  }
+
+  /**
+   * Merges `otherId` into `id` in one transaction; members must own both. The merged contact is
+   * soft-deleted with merged_into_id (no contact.deleted of its own) before the survivor takes its
+   * email or phone, which the partial unique indexes would refuse while both are live.
+   */
+  async merge(caller: CrmCaller, input: MergeContactsDto): Promise<ContactRecord> {
+    assertHolds(caller, 'contacts:write');
+    const { workspaceId } = caller;
+    if (!isUuid(input.id)) throw RpcError.notFound('Contact');
+    if (input.id === input.otherId) throw RpcError.validation([{ field: 'otherId', issue: 'must be another contact than the one merged into' }]);
+    if (!isUuid(input.otherId)) throw RpcError.notFound('Contact');
+    return this.events.transaction(workspaceId, async (manager, emit) => {
+      const locked = await this.duplicates.lockPair(manager, workspaceId, [input.id, input.otherId]);
+      const survivor = locked.find((row) => row.id === input.id);
+      const merged = locked.find((row) => row.id === input.otherId);
+      if (!survivor || survivor.deletedAt || !merged) throw RpcError.notFound('Contact');
+      if (merged.deletedAt) throw RpcError.validation([{ field: 'otherId', issue: 'is a deleted contact' }]);
+      assertMayWrite(caller, 'contacts:write', survivor.ownerId);
+      assertMayWrite(caller, 'contacts:write', merged.ownerId);
+
+      const { changes, fieldsTaken } = mergedValues(survivor, merged);
+      await this.duplicates.markMerged(manager, workspaceId, merged.id, survivor.id);
+      const row = await this.contacts.update(manager, workspaceId, survivor.id, changes);
+      await this.duplicates.moveRelations(manager, workspaceId, merged.id, survivor.id);
+      await this.duplicates.recordMerge(manager, {
+        id: newId(),
+        workspaceId,
+        survivorId: survivor.id,
+        actorId: caller.userId,
+        data: { mergedContactId: merged.id, fieldsTaken },
+      });
+      await emit<CrmEvents.ContactMerged>({
+        type: 'contact.merged',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: survivor.id,
+        data: { contact: toContactEvent(row), mergedContactId: merged.id },
+      });
+      return toContactRecord(row);
+    });
+  }
+}
