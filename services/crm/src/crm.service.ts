@@ -3,12 +3,15 @@ import { messagingTablesMigration } from '@kinship/platform';
 import { CompaniesModule } from './companies/companies.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { CrmConfig } from './crm.config.js';
+import { DuplicatesModule } from './duplicates/duplicates.module.js';
 import { CustomFieldsModule } from './custom-fields/custom-fields.module.js';
 import { DealsModule } from './deals/deals.module.js';
 import { CrmTables1764633600000 } from './migrations/1764633600000-crm-tables.js';
 import { TasksNotesLists1764634200000 } from './migrations/1764634200000-tasks-notes-lists.js';
 import { DealsListIndexes1764634300000 } from './migrations/1764634300000-deals-list-indexes.js';
+import { ContactDuplicates1764634600000 } from './migrations/1764634600000-contact-duplicates.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
+import { SegmentsModule } from './segments/segments.module.js';
 import { CrmSettingsModule } from './settings/crm-settings.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
@@ -18,6 +21,6 @@ import { TimelineModule } from './timeline/timeline.module.js';
 export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
-  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000] },
-  features: () => [CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule],
+  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000] },
+  features: () => [CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule],
 } satisfies ServiceDefinition<CrmConfig>;

@@ -3,6 +3,8 @@ import { ContactsController } from './contacts.controller.js';
 import { CrmSettingsController } from './crm-settings.controller.js';
 import { CompaniesController } from './companies.controller.js';
 import { CustomFieldsController } from './custom-fields.controller.js';
+import { ContactDuplicatesController } from './duplicates.controller.js';
+import { SegmentsController } from './segments.controller.js';
 import { DealsController } from './deals.controller.js';
 import { LeadConversionController } from './lead-conversion.controller.js';
 import { NotesController } from './notes.controller.js';
@@ -11,4 +13,4 @@ import { TasksController } from './tasks.controller.js';
 import { TimelineController } from './timeline.controller.js';
 
 /** The routes of API.md "CRM", each forwarding to the crm service. */
-export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, ContactsController, CrmSettingsController, PipelinesController, DealsController, LeadConversionController, TasksController, NotesController, TimelineController];
+export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, SegmentsController, ContactDuplicatesController, ContactsController, CrmSettingsController, PipelinesController, DealsController, LeadConversionController, TasksController, NotesController, TimelineController];
