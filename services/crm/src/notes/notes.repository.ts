@@ -71,7 +71,7 @@ export class NotesRepository {
   }
 
   async update(manager: EntityManager, workspaceId: string, id: string, body: string, related: RelatedRecord): Promise<Note> {
-    const rows = await updateReturning<NoteRow>(manager, 
+    const rows = await updateReturning<NoteRow>(manager,
       `UPDATE crm.notes r SET body = $3, related_type = $4, related_id = $5, updated_at = now() WHERE r.workspace_id = $1 AND r.id = $2 RETURNING ${COLUMNS}`,
       [workspaceId, id, body, related.type, related.id],
     );
@@ -79,7 +79,7 @@ export class NotesRepository {
   }
 
   async setDeleted(manager: EntityManager, workspaceId: string, id: string, deleted: boolean): Promise<Note> {
-    const rows = await updateReturning<NoteRow>(manager, 
+    const rows = await updateReturning<NoteRow>(manager,
       `UPDATE crm.notes r SET deleted_at = ${deleted ? 'now()' : 'NULL'}, updated_at = now() WHERE r.workspace_id = $1 AND r.id = $2 RETURNING ${COLUMNS}`,
       [workspaceId, id],
     );
