@@ -122,6 +122,16 @@ describe('deals', () => {
     expect((await owner.get('/deals?limit=500')).body.data.length).toBe(before);
   });
 
+  it('stores deal custom fields checked by type', async () => {
+    expect((await owner.post('/custom-fields', { entity: 'deal', key: 'seats', label: 'Seats', type: 'number' })).status).toBe(201);
+    const created = await owner.post('/deals', { name: 'Seats', amount: 1, currency: 'EUR', customFields: { seats: 50 } });
+    expect(created.body.customFields).toEqual({ seats: 50 });
+    expectError(await owner.patch(`/deals/${created.body.id}`, { customFields: { seats: 'many' } }), 422, 'customFields.seats');
+    const cleared = await owner.patch(`/deals/${created.body.id}`, { customFields: { seats: null } });
+    expect(cleared.body.customFields).toEqual({});
+    expect((await outboxEvents(stack, 'deal.updated', created.body.id))[0]!.data.changedFields).toEqual(['customFields']);
+  });
+
   it('moves a deal: won sets closedAt and emits deal.stage_changed then deal.won; the history is kept', async () => {
     const created = await owner.post('/deals', { name: 'Initech', amount: 7_000, currency: 'GBP' });
     const id = created.body.id as string;
