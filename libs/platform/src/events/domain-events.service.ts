@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventType } from '@kinship/contracts';
-import { EventConsumer, ensureEventStream, OutboxRelay, OutboxWriter, type DomainEvent, type EventHandler, type NewDomainEvent } from '@kinship/messaging';
+import { EventConsumer, ensureEventStream, OutboxRelay, OutboxWriter, type DomainEvent, type NewDomainEvent } from '@kinship/messaging';
 import { ServiceMetrics, type Logger } from '@kinship/observability';
 import { WORKSPACE_SETTING } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -16,13 +16,19 @@ export type Emit = <T>(event: NewDomainEvent<T> & { type: EventType }) => Promis
 const PUBLISHED_RETENTION_HOURS = 72;
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
+/**
+ * Handles one consumed event in the consumer's transaction; what it emits commits with its effect
+ * and the inbox record (the relay publishes it on its next poll).
+ */
+export type SubscriptionHandler = (event: DomainEvent, manager: EntityManager, emit: Emit) => Promise<void>;
+
 export interface Subscription {
   /** Durable consumer name, unique per consuming service and purpose, e.g. 'crm-workspace-setup'. */
   durableName: string;
   /** Subjects without the namespace, e.g. ['events.auth.workspace.created']. */
   filterSubjects: string[];
   /** Runs in the consumer's transaction, confined by row-level security to the event's workspace. */
-  handler: EventHandler;
+  handler: SubscriptionHandler;
   /** 'new' to skip the events published before the consumer first existed; default 'all'. */
   startFrom?: 'all' | 'new';
   maxDeliver?: number;
@@ -95,7 +101,7 @@ export class DomainEvents implements OnApplicationBootstrap {
         ...subscription,
         handler: async (event, manager) => {
           if (event.workspaceId) await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, event.workspaceId]);
-          await subscription.handler(event, manager);
+          await subscription.handler(event, manager, (newEvent) => this.writer.add(manager, newEvent));
         },
         logger: this.logger,
         metrics: {
