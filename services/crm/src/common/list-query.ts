@@ -220,7 +220,8 @@ export async function listPage<Row extends { id: string }>(
 ): Promise<Page<Row>> {
   const sort = parseSort(definition, request.sort);
   const limit = request.limit ?? DEFAULT_PAGE_SIZE;
-  const fingerprint = digest(JSON.stringify([sort.name, sort.descending, request.filter, request.q ?? null]));
+  // The caller's own conditions (e.g. deals of one contact) are part of what a cursor was made for.
+  const fingerprint = digest(JSON.stringify([sort.name, sort.descending, request.filter, request.q ?? null, where.conditions, where.parameters]));
   // Row-level security confines the rows too; naming the workspace lets the planner use the
   // (workspace_id, …) indexes.
   where.add(`r.workspace_id = ${where.param(workspaceId)}::uuid`);
