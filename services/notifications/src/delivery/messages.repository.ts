@@ -36,7 +36,10 @@ export interface MessageFilter {
 /** notifications.messages, the idempotency record of every send. */
 @Injectable()
 export class MessagesRepository {
-  /** false when a message of this dedupe key exists already. */
+  /**
+   * false when a message of this dedupe key exists already. The new row's lock (lockMessage) is
+   * held until the caller's transaction ends, so a job that starts before the commit waits for it.
+   */
   async insert(manager: EntityManager, message: NewMessage): Promise<boolean> {
     const rows: Array<{ id: string }> = await manager.query(
       `INSERT INTO notifications.messages
@@ -58,7 +61,18 @@ export class MessagesRepository {
         message.text,
       ],
     );
-    return rows.length > 0;
+    if (rows.length === 0) return false;
+    await this.lockMessage(manager, message.id);
+    return true;
+  }
+
+  /**
+   * A transaction-scoped lock on a message id, rows or no rows: taken by the transaction that
+   * writes the message and by every job that sends it, so a job never looks before the writer
+   * has committed or rolled back, and two jobs of one message never send at once.
+   */
+  async lockMessage(manager: EntityManager, id: string): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`notifications.messages:${id}`]);
   }
 
   async find(manager: EntityManager, workspaceId: string, id: string): Promise<MessageRecord | null> {
@@ -66,7 +80,6 @@ export class MessagesRepository {
     return rows[0] ?? null;
   }
 
-  /** The message, locked until the transaction ends: a second job for it waits here, then finds it sent. */
   async findForUpdate(manager: EntityManager, workspaceId: string, id: string): Promise<MessageRecord | null> {
     const rows: MessageRecord[] = await manager.query(`SELECT ${COLUMNS} FROM notifications.messages WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, id]);
     return rows[0] ?? null;

@@ -14,8 +14,8 @@ export interface SendMessageJob {
 
 /**
  * Queues emails and SMS: the message row (the idempotency record) is written in the caller's
- * transaction, then a job is added. The job may run before that transaction commits; it then
- * finds no row and is retried (send-message.processor.ts).
+ * transaction, then a job is added. A job that starts before that transaction ends waits for it
+ * (MessagesRepository.lockMessage), and finds the row, or no row if it rolled back.
  */
 @Injectable()
 export class OutboundMessages {

@@ -19,9 +19,10 @@ function describe(error: unknown): string {
 }
 
 /**
- * Sends one message per job, at most once per message: the job locks the message's row, sends
- * only if it is still queued, and marks it sent in the same transaction. A second job for the same
- * message waits on the lock and then finds it sent. A failed try is recorded and rethrown, so Bull
+ * Sends one message per job, at most once per message: the job locks the message (waiting, if
+ * need be, for the transaction that queued it to commit), sends only if it is still queued, and
+ * marks it sent in the same transaction. A second job for the same message waits on the lock and
+ * then finds it sent. A failed try is recorded and rethrown, so Bull
  * retries with exponential back-off; the last failed try marks the message failed.
  *
  * The one gap (docs/notifications.md): the server accepted the message and the process died
@@ -42,6 +43,7 @@ export class SendMessageProcessor {
     const { workspaceId, messageId } = job.data;
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const outcome = await this.events.transaction<Outcome>(workspaceId, async (manager, emit) => {
+      await this.messages.lockMessage(manager, messageId);
       const message = await this.messages.findForUpdate(manager, workspaceId, messageId);
       if (!message) return { kind: 'missing' };
       if (message.status !== 'queued') return { kind: 'settled' };
@@ -66,9 +68,8 @@ export class SendMessageProcessor {
     });
     switch (outcome.kind) {
       case 'missing':
-        // Queued in a transaction that has not committed yet, or never did.
-        if (!lastAttempt) throw new Error(`message ${messageId} is not (yet) in the database`);
-        this.logger.warn({ messageId, workspaceId }, 'send job for a message that does not exist; dropped');
+        // The lock waited for the transaction that queued it: that transaction rolled back.
+        this.logger.warn({ messageId, workspaceId }, 'send job for a message that was never committed; dropped');
         return;
       case 'failed':
         this.logger.warn({ messageId, workspaceId, attempt: job.attemptsMade + 1, lastAttempt, err: outcome.error }, lastAttempt ? 'message failed for good' : 'message not sent; will retry');

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { getQueueToken } from '@nestjs/bull';
+import type { NotificationsRpc } from '@kinship/contracts';
+import type { RequestContext } from '@kinship/observability';
+import { newId } from '@kinship/persistence';
+import { DomainEvents } from '@kinship/platform';
+import type { Queue } from 'bull';
+import { OutboundMessages, type SendMessageJob } from '../src/delivery/outbound-messages.service.js';
+import { OUTBOUND_MESSAGES_QUEUE } from '../src/queues.js';
+import { addMember, call, eventually, expectError, registerOwner, SEND_ATTEMPTS, startNotifications, uniqueEmail, waitForMail, type NotificationsTestBed } from './support.js';
+
+describe('sending: retries, duplicates and failed messages', () => {
+  let bed: NotificationsTestBed;
+  let workspaceId: string;
+  let admin: RequestContext;
+  let queue: Queue<SendMessageJob>;
+
+  function messagesOf(query: object = {}, context = admin): Promise<NotificationsRpc.MessagePage> {
+    return call<NotificationsRpc.MessagePage>(bed, 'notifications.messages.list', query, context);
+  }
+
+  async function messageTo(address: string): Promise<NotificationsRpc.Message | undefined> {
+    return (await messagesOf()).data.find((message) => message.address === address);
+  }
+
+  /** Until no send job is waiting, running or waiting for a retry. */
+  async function queueIdle(): Promise<void> {
+    await eventually(() => queue.getJobCounts(), (counts) => counts.active + counts.waiting + counts.delayed === 0);
+  }
+
+  /** Queues an email the way a trigger does, in a transaction of the service. */
+  async function queueEmail(to: string): Promise<string> {
+    const id = newId();
+    await bed.notifications.app.get(DomainEvents).transaction(workspaceId, (manager) =>
+      bed.notifications.app.get(OutboundMessages).queueMessage(manager, {
+        id,
+        workspaceId,
+        dedupeKey: `test:${id}`,
+        channel: 'email',
+        templateKey: 'task_assigned',
+        address: to,
+        subject: 'Hello',
+        html: '<p>Hello</p>',
+        text: 'Hello',
+      }),
+    );
+    return id;
+  }
+
+  beforeAll(async () => {
+    bed = await startNotifications('notifications-delivery');
+    const owner = await registerOwner(bed, 'delivery');
+    workspaceId = owner.user.workspaceId;
+    admin = owner.context;
+    queue = bed.notifications.app.get<Queue<SendMessageJob>>(getQueueToken(OUTBOUND_MESSAGES_QUEUE), { strict: false });
+  });
+
+  afterAll(async () => {
+    await bed?.close();
+  });
+
+  it('sends once a message whose first attempt the SMTP server refused', async () => {
+    const to = uniqueEmail('busy');
+    bed.mailbox.refuseNext(1);
+    await queueEmail(to);
+    await bed.mailbox.waitForMessages(1, { to });
+    const message = await eventually(() => messageTo(to), (found) => found?.status === 'sent');
+    expect(message).toMatchObject({ attempts: 2, lastError: expect.stringContaining('451'), providerMessageId: expect.any(String) });
+    await queueIdle();
+    expect(bed.mailbox.messages().filter((mail) => mail.to.includes(to))).toHaveLength(1);
+  });
+
+  it('sends once a message whose job was added twice', async () => {
+    const to = uniqueEmail('twice');
+    const messageId = await queueEmail(to);
+    await bed.notifications.app.get(OutboundMessages).addJob({ workspaceId, messageId });
+    await bed.notifications.app.get(OutboundMessages).addJob({ workspaceId, messageId });
+    await eventually(() => messageTo(to), (found) => found?.status === 'sent');
+    await queueIdle();
+    expect(bed.mailbox.messages().filter((mail) => mail.to.includes(to))).toHaveLength(1);
+    expect(await messageTo(to)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it(`marks a message failed after ${SEND_ATTEMPTS} refused attempts; an admin sees it and sends it again`, async () => {
+    const to = uniqueEmail('full');
+    bed.mailbox.refuseRecipient(to);
+    const messageId = await queueEmail(to);
+    const failed = await eventually(() => messagesOf({ status: 'failed' }), (page) => page.data.some((message) => message.id === messageId));
+    expect(failed.data.find((message) => message.id === messageId)).toMatchObject({
+      status: 'failed',
+      attempts: SEND_ATTEMPTS,
+      lastError: expect.stringContaining('Mailbox unavailable'),
+      failedAt: expect.any(String),
+      address: to,
+      subject: 'Hello',
+    });
+    expect(bed.mailbox.messages().filter((mail) => mail.to.includes(to))).toEqual([]);
+
+    bed.mailbox.refuseRecipient(to, false);
+    const retried = await call<NotificationsRpc.Message>(bed, 'notifications.messages.retry', { id: messageId }, admin);
+    expect(retried).toMatchObject({ id: messageId, status: 'queued', failedAt: null });
+    const mail = await waitForMail(bed, to, 'Hello');
+    expect(mail.text).toContain('Hello');
+    expect(await eventually(() => messageTo(to), (found) => found?.status === 'sent')).toMatchObject({ attempts: SEND_ATTEMPTS + 1 });
+  });
+
+  it('refuses to retry a message that is not failed (409) or does not exist (404)', async () => {
+    const to = uniqueEmail('fine');
+    const messageId = await queueEmail(to);
+    await eventually(() => messageTo(to), (found) => found?.status === 'sent');
+    await expectError(call(bed, 'notifications.messages.retry', { id: messageId }, admin), { status: 409, field: 'id' });
+    await expectError(call(bed, 'notifications.messages.retry', { id: newId() }, admin), { status: 404 });
+    await expectError(call(bed, 'notifications.messages.list', { status: 'lost' }, admin), { status: 422, field: 'status' });
+    await queueIdle();
+    expect(bed.mailbox.messages().filter((mail) => mail.to.includes(to))).toHaveLength(1);
+  });
+
+  it('shows failed messages to admins only', async () => {
+    const member = await addMember(bed, admin, 'nosy');
+    await expectError(messagesOf({ status: 'failed' }, member.context), { status: 403 });
+    await expectError(call(bed, 'notifications.messages.retry', { id: newId() }, member.context), { status: 403 });
+  });
+
+  it('keeps no one-time link in the record of a sent security email', async () => {
+    const email = uniqueEmail('secret');
+    await call(bed, 'auth.invitations.create', { email, role: 'member' }, admin);
+    await bed.mailbox.waitForMessages(1, { to: email });
+    const message = await eventually(() => messageTo(email), (found) => found?.status === 'sent');
+    const rows: Array<{ html: string | null; text: string | null }> = await bed.notifications.app
+      .get(DomainEvents)
+      .transaction(workspaceId, (manager) => manager.query('SELECT html, text FROM notifications.messages WHERE id = $1', [message!.id]));
+    expect(rows).toEqual([{ html: null, text: null }]);
+  });
+});
