@@ -87,4 +87,65 @@ export class NotificationsConfig extends ServiceConfig {
   @Min(50)
   @Max(60000)
   WEBHOOKS_POLL_INTERVAL_MS: number = 1000;
+
+  /**
+   * Signs unsubscribe links (HMAC-SHA256). Required in production; elsewhere an unset secret means
+   * DEVELOPMENT_UNSUBSCRIBE_SECRET (campaigns/unsubscribe-tokens.ts). Changing it breaks the links already sent.
+   */
+  @ValidateIf((config: NotificationsConfig) => config.NODE_ENV === 'production' || config.UNSUBSCRIBE_SECRET !== undefined)
+  @IsString({ message: 'must be set in production' })
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  UNSUBSCRIBE_SECRET: string | undefined = undefined;
+
+  /** Campaign emails per second across every worker (a Redis token bucket per SMTP server). */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  CAMPAIGN_EMAILS_PER_SECOND: number = 2000;
+
+  /** Campaign SMS per second across every worker (a Redis token bucket per SMS provider). */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  CAMPAIGN_SMS_PER_SECOND: number = 10;
+
+  /** SMTP connections campaigns keep open, each sending one message at a time. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  CAMPAIGN_SMTP_CONNECTIONS: number = 16;
+
+  /** Recipients one worker claims and sends at a time; each is marked sent as soon as the server accepts it. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  CAMPAIGN_BATCH_SIZE: number = 100;
+
+  /** Workers sending one campaign side by side (per process). */
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  CAMPAIGN_LANES: number = 4;
+
+  /**
+   * How long claimed recipients stay with their worker. A worker that died leaves them 'sending';
+   * once the lease ends another worker sends them (see docs/campaigns.md on duplicates). Must
+   * exceed the time one batch can take.
+   */
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  CAMPAIGN_CLAIM_LEASE_MS: number = 120_000;
+
+  /** Tries of one campaign message against temporary failures before its recipient is marked failed. */
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  CAMPAIGN_SEND_ATTEMPTS: number = 3;
+
+  /** How often due scheduled campaigns are started and interrupted sends resumed. */
+  @IsInt()
+  @Min(50)
+  @Max(60000)
+  CAMPAIGN_POLL_INTERVAL_MS: number = 1000;
 }

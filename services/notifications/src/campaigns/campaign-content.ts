@@ -1,0 +1,54 @@
+import Handlebars from 'handlebars';
+import { htmlToText } from '../templates/template-renderer.js';
+import type { CampaignChannel } from './campaign.record.js';
+
+/** The contact fields a campaign's subject and body may use, as {{firstName}} or {{customFields.plan}}. */
+export const MERGE_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'jobTitle', 'companyName', 'lifecycleStage', 'customFields', 'unsubscribeUrl'] as const;
+
+const SUBJECT_MAX = 300;
+
+/** A Handlebars environment of campaigns alone; only the built-in helpers, as in the core's templates. */
+const handlebars = Handlebars.create();
+const COMPILE_OPTIONS = { knownHelpersOnly: true } as const;
+
+/** Added to an email body that does not place {{unsubscribeUrl}} itself: every campaign email carries the link. */
+const EMAIL_FOOTER = `<p style="margin-top:32px;font-size:12px;color:#6b7280">You receive this email because you are in our contacts. <a href="{{unsubscribeUrl}}">Unsubscribe</a></p>`;
+const SMS_FOOTER = `\nOpt out: {{unsubscribeUrl}}`;
+
+export interface RenderedCampaignMessage {
+  subject: string;
+  /** HTML for email; for SMS, the text. */
+  html: string;
+  text: string;
+}
+
+function placesUnsubscribeLink(source: string): boolean {
+  return /\{\{\s*unsubscribeUrl\s*\}\}/.test(source);
+}
+
+/**
+ * A campaign's subject and body compiled once and filled in per recipient. The body's
+ * placeholders are HTML-escaped (email) and the subject is kept to one line; SMS text is not
+ * escaped (it is not HTML).
+ */
+export class CampaignContent {
+  private readonly subject: HandlebarsTemplateDelegate;
+  private readonly body: HandlebarsTemplateDelegate;
+
+  constructor(
+    readonly channel: CampaignChannel,
+    source: { subject: string | null; body: string },
+  ) {
+    this.subject = handlebars.compile(source.subject ?? '', { ...COMPILE_OPTIONS, noEscape: true });
+    const footer = placesUnsubscribeLink(source.body) ? '' : channel === 'email' ? EMAIL_FOOTER : SMS_FOOTER;
+    this.body = handlebars.compile(source.body + footer, { ...COMPILE_OPTIONS, noEscape: channel === 'sms' });
+  }
+
+  render(fields: Record<string, unknown>, unsubscribeUrl: string): RenderedCampaignMessage {
+    const data = { ...fields, unsubscribeUrl };
+    const subject = this.subject(data).replace(/\s+/g, ' ').trim().slice(0, SUBJECT_MAX);
+    const body = this.body(data);
+    if (this.channel === 'sms') return { subject, html: body, text: body.trim() };
+    return { subject, html: body, text: htmlToText(body) };
+  }
+}
