@@ -50,6 +50,17 @@ interface AuthResult {
   failures: number;
 }
 
+interface CrmResult {
+  sizes: { contacts: number };
+  searchHttp: Rates & { p95Ms: number };
+  searchSql: Rates & { p95Ms: number };
+  getById: Rates;
+  create: Rates;
+  ratios: { throughput: number; p50: number; p95: number };
+  plans: Array<{ seqScans: string[] }>;
+  failures: number;
+}
+
 /** undefined when the bench did not leave a result (run.sh deletes old ones first, so a failed bench has none). */
 async function load<T>(name: string): Promise<T | undefined> {
   try {
@@ -62,6 +73,7 @@ async function load<T>(name: string): Promise<T | undefined> {
 const rpc = await load<RpcResult>('rpc-roundtrip');
 const outbox = await load<OutboxResult>('outbox-pipeline');
 const auth = await load<AuthResult>('auth');
+const crm = await load<CrmResult>('crm');
 
 print();
 print('== bench summary ==');
@@ -102,4 +114,19 @@ if (auth) {
   );
 } else {
   print('auth             no result (the bench failed, see its output above)');
+}
+if (crm) {
+  const scanned = crm.plans.filter((plan) => plan.seqScans.some((table) => ['contacts', 'companies', 'deals'].includes(table))).length;
+  print(
+    `crm              ${crm.sizes.contacts} contacts: search through the gateway ${fixed(crm.searchHttp.requestsPerSecond, 0)} req/s (p50 ${fixed(crm.searchHttp.p50Ms)} / p95 ${fixed(crm.searchHttp.p95Ms)} ms)` +
+      `   same SQL through pg ${fixed(crm.searchSql.requestsPerSecond, 0)} req/s (p50 ${fixed(crm.searchSql.p50Ms)} / p95 ${fixed(crm.searchSql.p95Ms)} ms)`,
+  );
+  print(
+    `                 gateway ÷ pg: throughput ${fixed(crm.ratios.throughput, 3)}, p50 ×${fixed(crm.ratios.p50, 2)}, p95 ×${fixed(crm.ratios.p95, 2)}` +
+      `   GET /contacts/:id ${fixed(crm.getById.requestsPerSecond, 0)} req/s   POST /contacts ${fixed(crm.create.requestsPerSecond, 0)} req/s` +
+      `   plans with a sequential scan: ${scanned} of ${crm.plans.length}` +
+      (crm.failures > 0 ? `   FAILED: ${crm.failures} errors/non-2xx` : ''),
+  );
+} else {
+  print('crm              no result (the bench failed, see its output above)');
 }

@@ -1,0 +1,446 @@
+/**
+ * The crm at a million contacts: what a contact search costs through the whole stack (gateway →
+ * NATS → crm → PostgreSQL) beside the same SQL sent straight through pg; reads and creates of one
+ * contact; and the plan of every list query the API serves at that size, which must use indexes.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { deadLetterStreamName, eventStreamName } from '@kinship/messaging';
+import { runtimeRoleFor, WORKSPACE_SETTING } from '@kinship/persistence';
+import { startService, type RunningService } from '@kinship/platform';
+import autocannon, { type Result } from 'autocannon';
+import { SignJWT } from 'jose';
+import pg from 'pg';
+import { crmService } from '../../services/crm/dist/crm.service.js';
+import { startGateway } from '../../services/gateway/dist/gateway.js';
+import { fixed, numberFromEnv, print, saveResult } from './lib.js';
+import { ensureSeededCrm, migrationEnv, type SeededCrm } from './seed-crm.js';
+import type { SqlLoadResult, SqlLoadSpec, SqlQuery } from './sql-load-worker.js';
+
+declare module 'autocannon' {
+  interface Options {
+    /** Sent in turn by each connection. */
+    requests?: Array<{ method?: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string }>;
+    /** Replaces `[<id>]` in each request's body with a new unique id. */
+    idReplacement?: boolean;
+  }
+  interface Histogram {
+    p95?: number;
+  }
+}
+
+const DURATION_S = numberFromEnv('BENCH_DURATION', 10);
+const WARMUP_S = numberFromEnv('BENCH_WARMUP', 3);
+const CONNECTIONS = 32;
+const JWT_SECRET = randomBytes(32).toString('hex');
+/** Prefixes the search load turns through: a common first name, a rare surname, an email domain. */
+const SEARCH_PREFIXES = [
+  { q: 'mar', what: 'common first-name prefix (Maria, Mark, Martin, Marco, Marta, Mary, Marie…)' },
+  { q: 'ziel', what: 'rare surname prefix (Zielinski)' },
+  { q: 'outlook', what: 'email domain (outlook.com)' },
+];
+const PERFORMANCE_DOC = new URL('../../docs/performance.md', import.meta.url);
+const GENERATED_START = '<!-- crm bench results: written by bench/src/crm.ts, do not edit by hand -->';
+const GENERATED_END = '<!-- end of crm bench results -->';
+const TABLES_THAT_MUST_NOT_BE_SCANNED = /Seq Scan on (contacts|companies|deals)\b/;
+
+// autocannon reports latency percentiles from p2.5 to p99.999 but not p95: its summary reads the
+// list of percentiles from this module, so adding 95 to the list makes it report p95 too.
+const percentileList = (createRequire(createRequire(import.meta.url).resolve('autocannon'))('hdr-histogram-percentiles-obj') as { percentiles: number[] }).percentiles;
+if (!percentileList.includes(95)) percentileList.splice(percentileList.indexOf(97.5), 0, 95);
+
+interface Figures {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  requests: number;
+  failures: number;
+  statusCodes: Record<string, number>;
+}
+
+function httpFigures(result: Result, warmup: Result): Figures {
+  const statusCodes: Record<string, number> = {};
+  for (const run of [warmup, result]) for (const [code, { count }] of Object.entries(run.statusCodeStats)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  const p95 = result.latency.p95;
+  if (typeof p95 !== 'number') throw new Error('autocannon did not report p95; the percentile list it reads has changed');
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p95Ms: p95,
+    p99Ms: result.latency.p99,
+    requests: result['2xx'] + result.non2xx,
+    failures: [warmup, result].reduce((sum, run) => sum + run.errors + run.timeouts + run.non2xx, 0),
+    statusCodes,
+  };
+}
+
+function nearestRank(sorted: Float64Array, p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : Number.NaN;
+}
+
+function sqlFigures(result: SqlLoadResult): Figures {
+  const sorted = Float64Array.from(result.latenciesMs).sort();
+  return {
+    requestsPerSecond: sorted.length / result.elapsedS,
+    p50Ms: nearestRank(sorted, 50),
+    p95Ms: nearestRank(sorted, 95),
+    p99Ms: nearestRank(sorted, 99),
+    requests: sorted.length,
+    failures: result.errors,
+    statusCodes: {},
+  };
+}
+
+type HttpRequest = { method: 'GET' | 'POST'; path: string; body?: string };
+
+/** Warm-up, then the measured run, each in one autocannon worker thread. */
+async function httpLoad(url: string, headers: Record<string, string>, requests: HttpRequest[], options: { idReplacement?: boolean } = {}): Promise<Figures> {
+  const run = (duration: number) =>
+    autocannon({ url, headers, requests: requests.map((request) => ({ ...request })), connections: CONNECTIONS, duration, workers: 1, ...options });
+  const warmup = await run(WARMUP_S);
+  return httpFigures(await run(DURATION_S), warmup);
+}
+
+function sqlLoad(spec: SqlLoadSpec): Promise<SqlLoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./sql-load-worker.js', import.meta.url), { workerData: spec });
+    worker.once('message', (result: SqlLoadResult) => resolve(result));
+    worker.once('error', reject);
+  });
+}
+
+/**
+ * The SQL the crm service sends for one API request, caught on its way into pg: the service runs
+ * in this process, so wrapping pg's Client.query sees the exact text and parameters.
+ */
+class SqlCapture {
+  private capturing = false;
+  private captured: SqlQuery[] = [];
+
+  constructor() {
+    const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+    const record = (args: unknown[]) => {
+      if (this.capturing && typeof args[0] === 'string') this.captured.push({ text: args[0], values: Array.isArray(args[1]) ? [...(args[1] as unknown[])] : [] });
+    };
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      record(args);
+      return original.apply(this, args);
+    } as typeof pg.Client.prototype.query;
+  }
+
+  /** Runs the request and returns the one list query it sent (a SELECT … FROM <table> r … LIMIT). */
+  async listQueryOf<T>(table: string, request: () => Promise<T>): Promise<{ query: SqlQuery; answer: T }> {
+    this.captured = [];
+    this.capturing = true;
+    let answer: T;
+    try {
+      answer = await request();
+    } finally {
+      this.capturing = false;
+    }
+    const lists = this.captured.filter((query) => query.text.includes(`FROM ${table} r`) && /\bLIMIT \$\d+\s*$/.test(query.text));
+    if (lists.length !== 1) throw new Error(`expected one list query on ${table}, caught ${lists.length}: ${this.captured.map((query) => query.text.slice(0, 80)).join(' | ')}`);
+    return { query: lists[0]!, answer };
+  }
+}
+
+async function api<T>(url: string, token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+interface ListCase {
+  label: string;
+  table: string;
+  path: string;
+  /** Turns the first page's query into a deep page's (see the deep cursor case). */
+  deepen?: (query: SqlQuery, nextCursor: string) => Promise<SqlQuery>;
+}
+
+interface Plan {
+  label: string;
+  path: string;
+  rows: number;
+  executionMs: number;
+  indexes: string[];
+  seqScans: string[];
+  text: string;
+}
+
+async function explain(owner: pg.Pool, seeded: SeededCrm, query: SqlQuery): Promise<string> {
+  const client = await owner.connect();
+  try {
+    await client.query('START TRANSACTION');
+    await client.query(`SET LOCAL role ${runtimeRoleFor('crm')}`);
+    await client.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, seeded.bigWorkspaceId]);
+    const explainText = `EXPLAIN (ANALYZE, BUFFERS) ${query.text}`;
+    // Once to warm the cache as the load would, once to report.
+    await client.query(explainText, query.values);
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(explainText, query.values);
+    return rows.map((row) => row['QUERY PLAN']).join('\n');
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+  }
+}
+
+function planOf(listCase: ListCase, text: string, rows: number): Plan {
+  return {
+    label: listCase.label,
+    path: listCase.path,
+    rows,
+    executionMs: Number(/Execution Time: ([\d.]+) ms/.exec(text)?.[1] ?? Number.NaN),
+    indexes: [...new Set([...text.matchAll(/Index (?:Only )?Scan(?: Backward)? using (\w+)|Bitmap Index Scan on (\w+)/g)].map((match) => match[1] ?? match[2]!))],
+    seqScans: [...new Set([...text.matchAll(/Seq Scan on (\w+)/g)].map((match) => match[1]!))],
+    text,
+  };
+}
+
+async function deleteStreams(natsUrl: string, namespace: string): Promise<void> {
+  const nats = await connect({ servers: natsUrl });
+  try {
+    const streams = await jetstreamManager(nats);
+    for (const name of [eventStreamName(namespace), deadLetterStreamName(namespace)]) await streams.streams.delete(name).catch(() => false);
+  } finally {
+    await nats.close();
+  }
+}
+
+function markdownReport(seeded: SeededCrm, figures: Record<string, Figures>, ratios: Record<string, number>, plans: Plan[], load: { before: number; after: number }): string {
+  const row = (label: string, x: Figures) => `| ${label} | ${fixed(x.requestsPerSecond, 0)} | ${fixed(x.p50Ms)} | ${fixed(x.p95Ms)} | ${fixed(x.p99Ms)} |`;
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const lines = [
+    GENERATED_START,
+    '',
+    `Run of ${new Date().toISOString().slice(0, 10)} on ${availableParallelism()} cores (${cpu}), PostgreSQL, nats-server, the services and the load generators on the same machine;`,
+    `${CONNECTIONS} connections, ${DURATION_S} s measured after ${WARMUP_S} s of warm-up per row. Seed: ${seeded.sizes.contacts.toLocaleString('en')} contacts,`,
+    `${seeded.sizes.companies.toLocaleString('en')} companies, ${seeded.sizes.deals.toLocaleString('en')} deals in the measured workspace, beside ${seeded.sizes.smallWorkspaces} workspaces of`,
+    `${seeded.sizes.smallContacts.toLocaleString('en')} contacts; seeded in ${fixed(seeded.seedSeconds.total ?? Number.NaN, 0)} s (${Object.entries(seeded.seedSeconds)
+      .filter(([part]) => part !== 'total')
+      .map(([part, took]) => `${part} ${fixed(took)} s`)
+      .join(', ')}).`,
+    `Load average (1 min) ${fixed(load.before, 2)} before the loads and ${fixed(load.after, 2)} after them.`,
+    '',
+    '| path | req/s | p50 ms | p95 ms | p99 ms |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    row('`GET /contacts?q=…&lifecycleStage=lead&limit=100` through the gateway', figures.searchHttp!),
+    row('the same SQL straight through pg', figures.searchSql!),
+    row('`GET /contacts/:id`', figures.getById!),
+    row('`POST /contacts`', figures.create!),
+    '',
+    `Gateway ÷ pg for the search: throughput ${fixed(ratios.throughput!, 3)}, p50 ×${fixed(ratios.p50!, 2)}, p95 ×${fixed(ratios.p95!, 2)}.`,
+    '',
+    '### Plans',
+    '',
+    'Each list query the API serves, as the crm service sent it (caught in pg), explained with `EXPLAIN (ANALYZE, BUFFERS)` as the',
+    "service's role with the workspace set, after one unreported run to warm the cache.",
+    '',
+    '| list | rows | execution ms | indexes |',
+    '| --- | ---: | ---: | --- |',
+    ...plans.map((plan) => `| ${plan.label} | ${plan.rows} | ${fixed(plan.executionMs, 2)} | ${plan.indexes.map((name) => `\`${name}\``).join(', ')} |`),
+    '',
+    ...plans.flatMap((plan) => [`#### ${plan.label}`, '', `\`${plan.path}\``, '', '```text', plan.text, '```', '']),
+    GENERATED_END,
+  ];
+  return lines.join('\n');
+}
+
+async function writeReport(report: string): Promise<void> {
+  const current = await readFile(PERFORMANCE_DOC, 'utf8').catch(() => '');
+  const start = current.indexOf(GENERATED_START);
+  const end = current.indexOf(GENERATED_END);
+  const next = start >= 0 && end > start ? current.slice(0, start) + report + current.slice(end + GENERATED_END.length) : `${current.trimEnd()}\n\n${report}\n`;
+  await writeFile(PERFORMANCE_DOC, next);
+}
+
+async function main(): Promise<number> {
+  const seeded = await ensureSeededCrm();
+  if (!seeded.seededNow) {
+    print(`Seeded database reused (${JSON.stringify(seeded.sizes)}); it was seeded in ${fixed(seeded.seedSeconds.total ?? Number.NaN)} s.`);
+  }
+  const env = migrationEnv(seeded.databaseUrl);
+  const capture = new SqlCapture();
+  const owner = new pg.Pool({ connectionString: seeded.databaseUrl, max: 2 });
+  const benchUserId = randomUUID();
+  let crm: RunningService | undefined;
+  let gateway: RunningService | undefined;
+  try {
+    crm = await startService(crmService, env);
+    gateway = await startGateway({ ...env, JWT_SECRET });
+    const url = `${gateway.url}/api/v1`;
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ sub: benchUserId, wid: seeded.bigWorkspaceId, role: 'owner', sid: randomUUID(), typ: 'access' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer('kinship')
+      .setAudience('kinship-api')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    const bearer = { authorization: `Bearer ${token}` };
+
+    const ws = seeded.bigWorkspaceId;
+    const [{ company_id: busyCompany }] = (
+      await owner.query<{ company_id: string }>(
+        `SELECT company_id FROM crm.contacts WHERE workspace_id = $1 AND company_id IS NOT NULL AND deleted_at IS NULL GROUP BY company_id ORDER BY count(*) DESC LIMIT 1`,
+        [ws],
+      )
+    ).rows as [{ company_id: string }];
+    const [{ id: proposalStage }] = (
+      await owner.query<{ id: string }>(`SELECT s.id FROM crm.pipeline_stages s WHERE s.workspace_id = $1 AND s.name = 'Proposal'`, [ws])
+    ).rows as [{ id: string }];
+    const contactIds = (
+      await owner.query<{ id: string }>(`SELECT id FROM crm.contacts TABLESAMPLE SYSTEM (1) WHERE workspace_id = $1 AND deleted_at IS NULL LIMIT 1000`, [ws])
+    ).rows.map((row) => row.id);
+    // A cursor half-way down the default list: the key of the row there, as the service would have put it in the cursor.
+    const [deepRow] = (
+      await owner.query<{ key: string; id: string }>(
+        `SELECT created_at::text AS key, id FROM crm.contacts WHERE workspace_id = $1 AND deleted_at IS NULL ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1`,
+        [ws, Math.floor(seeded.sizes.contacts / 2)],
+      )
+    ).rows as [{ key: string; id: string }];
+    const deepCursor = async (query: SqlQuery, nextCursor: string): Promise<SqlQuery> => {
+      const { k, i } = JSON.parse(Buffer.from(nextCursor.split('.')[0]!, 'base64url').toString('utf8')) as { k: string; i: string };
+      const values = query.values.map((value) => (value === k ? deepRow.key : value === i ? deepRow.id : value));
+      if (values.filter((value, index) => value !== query.values[index]).length !== 2) throw new Error('the cursor page query does not carry the cursor as two parameters');
+      return { text: query.text, values };
+    };
+
+    const cases: ListCase[] = [
+      { label: 'contacts, default list (newest first)', table: 'crm.contacts', path: '/contacts' },
+      { label: 'contacts, lifecycleStage=lead', table: 'crm.contacts', path: '/contacts?lifecycleStage=lead' },
+      ...SEARCH_PREFIXES.map(({ q, what }) => ({ label: `contacts, q=${q} — ${what}`, table: 'crm.contacts', path: `/contacts?q=${q}` })),
+      ...SEARCH_PREFIXES.map(({ q }) => ({ label: `contacts, q=${q} + lifecycleStage=lead (the measured search)`, table: 'crm.contacts', path: `/contacts?q=${q}&lifecycleStage=lead&limit=100` })),
+      { label: 'contacts, sort=lastName', table: 'crm.contacts', path: '/contacts?sort=lastName' },
+      { label: `contacts, cursor page ${Math.floor(seeded.sizes.contacts / 2).toLocaleString('en')} rows down`, table: 'crm.contacts', path: '/contacts?cursor=…', deepen: deepCursor },
+      { label: 'contacts, tags=vip', table: 'crm.contacts', path: '/contacts?tags=vip' },
+      { label: 'contacts, companyId of the company with most contacts', table: 'crm.contacts', path: `/contacts?companyId=${busyCompany}` },
+      { label: 'companies, default list', table: 'crm.companies', path: '/companies' },
+      { label: 'companies, q=north', table: 'crm.companies', path: '/companies?q=north' },
+      { label: 'deals, default list', table: 'crm.deals', path: '/deals' },
+      { label: 'deals, stageId=Proposal', table: 'crm.deals', path: `/deals?stageId=${proposalStage}` },
+    ];
+
+    print(`Plans of ${cases.length} list queries (EXPLAIN ANALYZE, BUFFERS)…`);
+    const plans: Plan[] = [];
+    const searchQueries: SqlQuery[] = [];
+    for (const listCase of cases) {
+      let query: SqlQuery;
+      let rows: number;
+      if (listCase.deepen) {
+        const first = await api<{ nextCursor: string | null }>(url, token, 'GET', '/contacts');
+        if (!first.nextCursor) throw new Error('GET /contacts gave no next cursor');
+        const second = await capture.listQueryOf(listCase.table, () => api<{ data: unknown[] }>(url, token, 'GET', `/contacts?cursor=${encodeURIComponent(first.nextCursor!)}`));
+        query = await listCase.deepen(second.query, first.nextCursor);
+        rows = second.answer.data.length;
+      } else {
+        const caught = await capture.listQueryOf(listCase.table, () => api<{ data: unknown[] }>(url, token, 'GET', listCase.path));
+        query = caught.query;
+        rows = caught.answer.data.length;
+        if (listCase.path.includes('&lifecycleStage=lead&limit=100')) searchQueries.push(query);
+      }
+      const plan = planOf(listCase, await explain(owner, seeded, query), rows);
+      plans.push(plan);
+      print(`\n-- ${plan.label}: ${listCase.path} → ${rows} rows, ${fixed(plan.executionMs, 2)} ms, indexes ${plan.indexes.join(', ') || 'none'}`);
+      print(plan.text);
+    }
+
+    const loadBefore = loadavg()[0]!;
+    const paths = SEARCH_PREFIXES.map(({ q }) => ({ method: 'GET' as const, path: `/api/v1/contacts?q=${q}&lifecycleStage=lead&limit=100` }));
+    print(`\nGET /contacts?q={${SEARCH_PREFIXES.map(({ q }) => q).join(',')}}&lifecycleStage=lead&limit=100 through the gateway, ${CONNECTIONS} connections, ${WARMUP_S} + ${DURATION_S} s…`);
+    const searchHttp = await httpLoad(gateway.url, bearer, paths);
+    print(`The same SQL through pg, ${CONNECTIONS} clients, ${WARMUP_S} + ${DURATION_S} s…`);
+    const searchSql = sqlFigures(
+      await sqlLoad({
+        databaseUrl: seeded.databaseUrl,
+        role: runtimeRoleFor('crm'),
+        workspaceSetting: WORKSPACE_SETTING,
+        workspaceId: ws,
+        queries: searchQueries,
+        connections: CONNECTIONS,
+        warmupS: WARMUP_S,
+        durationS: DURATION_S,
+      }),
+    );
+    print(`GET /contacts/:id over ${contactIds.length} contacts…`);
+    const getById = await httpLoad(
+      gateway.url,
+      bearer,
+      contactIds.map((id) => ({ method: 'GET', path: `/api/v1/contacts/${id}` })),
+    );
+    print('POST /contacts with a new email each…');
+    const create = await httpLoad(
+      gateway.url,
+      { ...bearer, 'content-type': 'application/json' },
+      [{ method: 'POST', path: '/api/v1/contacts', body: JSON.stringify({ firstName: 'Bench', lastName: 'Writer', email: 'bench-[<id>]@example.com', lifecycleStage: 'lead', tags: ['bench'] }) }],
+      { idReplacement: true },
+    );
+
+    const loadAverage = { before: loadBefore, after: loadavg()[0]! };
+    const figures = { searchHttp, searchSql, getById, create };
+    const ratios = {
+      throughput: searchHttp.requestsPerSecond / searchSql.requestsPerSecond,
+      p50: searchHttp.p50Ms / searchSql.p50Ms,
+      p95: searchHttp.p95Ms / searchSql.p95Ms,
+    };
+    const row = (label: string, x: Figures) =>
+      `  ${label.padEnd(44)} ${fixed(x.requestsPerSecond, 0).padStart(7)} req/s   p50 ${fixed(x.p50Ms).padStart(6)} ms   p95 ${fixed(x.p95Ms).padStart(6)} ms   p99 ${fixed(x.p99Ms).padStart(6)} ms   failures ${x.failures}`;
+    print();
+    print(`crm at ${seeded.sizes.contacts} contacts — ${CONNECTIONS} connections, ${DURATION_S} s each after ${WARMUP_S} s warm-up`);
+    print(row('GET /contacts?q=…&lifecycleStage=lead (gateway)', searchHttp));
+    print(row('same SQL straight through pg', searchSql));
+    print(`  gateway ÷ pg: throughput ${fixed(ratios.throughput, 3)}   p50 ×${fixed(ratios.p50, 2)}   p95 ×${fixed(ratios.p95, 2)}`);
+    print(row('GET /contacts/:id', getById));
+    print(row('POST /contacts', create));
+    print(
+      `  load average (1 min) ${fixed(loadAverage.before, 2)} before the loads, ${fixed(loadAverage.after, 2)} after, on ${availableParallelism()} cores:` +
+        ' above the core count, something else was using the machine and the figures are low.',
+    );
+
+    const scanned = plans.filter((plan) => TABLES_THAT_MUST_NOT_BE_SCANNED.test(plan.text));
+    const failures = Object.values(figures).reduce((sum, x) => sum + x.failures, 0);
+    await saveResult('crm', { sizes: seeded.sizes, seedSeconds: seeded.seedSeconds, connections: CONNECTIONS, durationS: DURATION_S, loadAverage, ...figures, ratios, plans, failures });
+    await writeReport(markdownReport(seeded, figures, ratios, plans, loadAverage));
+    print(`\nFigures and plans written to docs/performance.md.`);
+    let code = 0;
+    if (failures > 0) {
+      for (const [label, x] of Object.entries(figures)) if (x.failures > 0) print(`  ${label}: ${x.failures} failures, answers by status ${JSON.stringify(x.statusCodes)}`);
+      print(`FAILED: ${failures} errors, timeouts or non-2xx answers.`);
+      code = 1;
+    }
+    if (scanned.length > 0) {
+      print(`FAILED: a sequential scan of contacts, companies or deals in: ${scanned.map((plan) => plan.label).join('; ')}`);
+      code = 1;
+    }
+    return code;
+  } finally {
+    await gateway?.close();
+    await crm?.close();
+    // What the bench wrote goes, so the seeded database stays as seeded for the next run.
+    await owner.query(`DELETE FROM crm.contacts WHERE workspace_id = $1 AND created_by = $2`, [seeded.bigWorkspaceId, benchUserId]);
+    await owner.query(`TRUNCATE crm.outbox, crm.inbox`);
+    await owner.end();
+    await deleteStreams(env.NATS_URL!, env.NATS_NAMESPACE!);
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`crm failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,79 @@
+/**
+ * The crm bench's baseline, in a worker thread as autocannon's load is: `connections` pg clients,
+ * each running the captured list query in a loop, the way the crm service runs it (a transaction
+ * as the service's role, with the workspace set for row-level security), first for `warmupS`
+ * unmeasured seconds, then for `durationS` measured ones.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import pg from 'pg';
+
+export interface SqlQuery {
+  text: string;
+  values: unknown[];
+}
+
+export interface SqlLoadSpec {
+  databaseUrl: string;
+  /** The role the service's connections switch to (runtimeRoleFor('crm')). */
+  role: string;
+  workspaceSetting: string;
+  workspaceId: string;
+  /** Sent in turn by each client, as autocannon sends its request list. */
+  queries: SqlQuery[];
+  connections: number;
+  warmupS: number;
+  durationS: number;
+}
+
+export interface SqlLoadResult {
+  /** Milliseconds of each transaction finished in the measured window. */
+  latenciesMs: number[];
+  elapsedS: number;
+  errors: number;
+  firstError: string | null;
+}
+
+async function run(spec: SqlLoadSpec): Promise<SqlLoadResult> {
+  const clients = Array.from({ length: spec.connections }, () => new pg.Client({ connectionString: spec.databaseUrl, options: `-c role=${spec.role}` }));
+  await Promise.all(clients.map((client) => client.connect()));
+  const latenciesMs: number[] = [];
+  let errors = 0;
+  let firstError: string | null = null;
+  const started = performance.now();
+  const measureFrom = started + spec.warmupS * 1000;
+  const stopAt = measureFrom + spec.durationS * 1000;
+  try {
+    await Promise.all(
+      clients.map(async (client, index) => {
+        for (let turn = index; performance.now() < stopAt; turn++) {
+          const query = spec.queries[turn % spec.queries.length]!;
+          const sent = performance.now();
+          try {
+            await client.query('START TRANSACTION');
+            await client.query('SELECT set_config($1, $2, true)', [spec.workspaceSetting, spec.workspaceId]);
+            await client.query(query.text, query.values);
+            await client.query('COMMIT');
+          } catch (error) {
+            errors++;
+            firstError ??= error instanceof Error ? error.message : String(error);
+            await client.query('ROLLBACK').catch(() => undefined);
+            continue;
+          }
+          const done = performance.now();
+          if (sent >= measureFrom && done <= stopAt) latenciesMs.push(done - sent);
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(clients.map((client) => client.end()));
+  }
+  return { latenciesMs, elapsedS: spec.durationS, errors, firstError };
+}
+
+if (parentPort) {
+  const port = parentPort;
+  run(workerData as SqlLoadSpec).then(
+    (result) => port.postMessage(result),
+    (error: unknown) => port.postMessage({ latenciesMs: [], elapsedS: 0, errors: 1, firstError: error instanceof Error ? error.message : String(error) }),
+  );
+}
