@@ -25,10 +25,12 @@ migrate: build
 	@for service in $(SERVICES); do node --enable-source-maps services/$$service/dist/migrate.js || exit 1; done
 
 # Every service in this terminal with prefixed logs; Ctrl-C stops them all, draining in-flight work.
+# The mail sink receives what the system emails (SMTP 1025); read it at http://127.0.0.1:1080.
 up: migrate
-	npx concurrently --names gateway,$(shell echo $(SERVICES) | tr ' ' ',') \
-	  --prefix-colors cyan,green,yellow,magenta,blue,red --kill-others-on-fail --kill-signal SIGTERM \
-	  $(foreach service,gateway $(SERVICES),"node --enable-source-maps services/$(service)/dist/main.js")
+	npx concurrently --names gateway,$(shell echo $(SERVICES) | tr ' ' ','),mail-sink \
+	  --prefix-colors cyan,green,yellow,magenta,blue,red,gray --kill-others-on-fail --kill-signal SIGTERM \
+	  $(foreach service,gateway $(SERVICES),"node --enable-source-maps services/$(service)/dist/main.js") \
+	  "node scripts/mail-sink.mjs"
 
 lint: install
 	npx eslint . --max-warnings=0
