@@ -1,7 +1,8 @@
-import { Controller, Get, Header, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
 import { ErrorResponse } from '../http/error-response.dto.js';
@@ -27,13 +28,13 @@ export class UnsubscribeController {
 
   @Get(':token')
   @Public()
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'A page saying the contact is unsubscribed.' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'The token is not one Kinship signed.' })
-  async page(@Param() params: UnsubscribeParams, @Caller() caller: RequestContext): Promise<string> {
+  async page(@Param() params: UnsubscribeParams, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     await this.services.send('notifications.unsubscribe.confirm', { token: params.token }, caller);
+    // Set only on success: an error goes out as the JSON envelope.
+    void reply.header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-store');
     return UNSUBSCRIBED_PAGE;
   }
 
