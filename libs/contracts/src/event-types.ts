@@ -41,6 +41,11 @@ export const EVENT_TYPES = {
   'note.updated': { service: 'crm', payload: 'NoteUpdated' },
   'note.deleted': { service: 'crm', payload: 'NoteDeleted' },
   'note.restored': { service: 'crm', payload: 'NoteRestored' },
+  'contacts.imported': { service: 'crm', payload: 'ContactsImported' },
+  'companies.imported': { service: 'crm', payload: 'CompaniesImported' },
+  'import.completed': { service: 'crm', payload: 'ImportCompleted' },
+  'contacts.import_undone': { service: 'crm', payload: 'ContactsImportUndone' },
+  'companies.import_undone': { service: 'crm', payload: 'CompaniesImportUndone' },
 
   'invoice.finalized': { service: 'billing', payload: 'InvoiceFinalized' },
   'invoice.sent': { service: 'billing', payload: 'InvoiceSent' },

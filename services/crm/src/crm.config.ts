@@ -1,5 +1,22 @@
 import { ServiceConfig } from '@kinship/config';
+import { IsInt, Max, Min } from 'class-validator';
 
 export class CrmConfig extends ServiceConfig {
   override HTTP_PORT: number = 3102;
+
+  /** Rows an import merges and commits per transaction (one SELECT, INSERT and UPDATE each). */
+  @IsInt()
+  @Min(100)
+  @Max(20_000)
+  IMPORT_BATCH_SIZE: number = 2_000;
+
+  /** How long a worker's lock on an import job lasts without renewal; a killed worker's job is taken over after it. */
+  @IsInt()
+  @Min(1_000)
+  IMPORT_JOB_LOCK_MS: number = 30_000;
+
+  /** How often workers look for jobs whose worker died (Bull's stalled-job check). */
+  @IsInt()
+  @Min(1_000)
+  IMPORT_STALLED_CHECK_MS: number = 30_000;
 }

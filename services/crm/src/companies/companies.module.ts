@@ -4,11 +4,11 @@ import { CompaniesController } from './companies.controller.js';
 import { CompaniesRepository } from './companies.repository.js';
 import { CompaniesService } from './companies.service.js';
 
-/** crm.companies.create, .get, .list, .update, .delete and .restore. CompaniesRepository is exported for imports (#5). */
+/** crm.companies.create, .get, .list, .update, .delete and .restore. CompaniesRepository and CompaniesService are exported for imports (#5). */
 @Module({
   imports: [CustomFieldsModule],
   controllers: [CompaniesController],
   providers: [CompaniesService, CompaniesRepository],
-  exports: [CompaniesRepository],
+  exports: [CompaniesRepository, CompaniesService],
 })
 export class CompaniesModule {}

@@ -308,3 +308,62 @@ export interface NoteRestored {
   noteId: string;
   related: RelatedRecord | null;
 }
+
+/**
+ * type: contacts.imported, subject: events.crm.contacts.imported
+ * Imports announce records in chunks instead of one event per row: the contacts a batch of an
+ * import created or changed, at most 500 per event, each whole as in contact.created (a
+ * consumer upserts them). A batch larger than 500 records gives several parts.
+ */
+export interface ContactsImported {
+  importId: string;
+  /** The import's batch (1, 2, …) and the part of it (1, 2, …): together unique per import. */
+  batch: number;
+  part: number;
+  contacts: Contact[];
+}
+
+/**
+ * type: companies.imported, subject: events.crm.companies.imported
+ * As contacts.imported, for companies an import created or changed (a companies import, or
+ * companies a contacts import created for the company names of its rows).
+ */
+export interface CompaniesImported {
+  importId: string;
+  batch: number;
+  part: number;
+  companies: Company[];
+}
+
+/**
+ * type: import.completed, subject: events.crm.import.completed
+ * An import read its whole file; the counts are its final ones (every batch has been announced).
+ */
+export interface ImportCompleted {
+  importId: string;
+  /** contacts or companies. */
+  entity: string;
+  created: number;
+  updated: number;
+  conflicts: number;
+  failed: number;
+}
+
+/**
+ * type: contacts.import_undone, subject: events.crm.contacts.import_undone
+ * An undo, in chunks of at most 500 ids or records: contacts the import created are
+ * soft-deleted (deleted_ids), contacts it changed are back to their earlier values (restored,
+ * whole as in contact.updated).
+ */
+export interface ContactsImportUndone {
+  importId: string;
+  deletedIds: string[];
+  restored: Contact[];
+}
+
+/** type: companies.import_undone, subject: events.crm.companies.import_undone */
+export interface CompaniesImportUndone {
+  importId: string;
+  deletedIds: string[];
+  restored: Company[];
+}

@@ -1,0 +1,122 @@
+export const IMPORT_ENTITIES = ['contacts', 'companies'] as const;
+export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
+
+/**
+ * The fields a column can fill, per entity. `fullName` is split into first and last name
+ * ("Person - Name" of Pipedrive); `address.*` are the parts of a company's address.
+ */
+export const IMPORT_FIELDS: Record<ImportEntity, readonly string[]> = {
+  contacts: ['firstName', 'lastName', 'fullName', 'email', 'phone', 'jobTitle', 'companyName', 'lifecycleStage', 'leadSource', 'customerSince', 'tags'],
+  companies: ['name', 'domain', 'industry', 'size', 'phone', 'address.line1', 'address.line2', 'address.city', 'address.region', 'address.postalCode', 'address.country', 'tags'],
+};
+
+export const CUSTOM_FIELD_PREFIX = 'customFields.';
+
+/** What a column fills: a field, a custom field (`customFields.<key>`), or nothing (null: skipped). */
+export type ColumnTarget = string | null;
+
+/**
+ * Export headers of HubSpot, Salesforce and Pipedrive (and the obvious plain names), compared
+ * after lower-casing and dropping everything but letters and digits ("Person - Email" → "personemail").
+ */
+const ALIASES: Record<ImportEntity, Record<string, string[]>> = {
+  contacts: {
+    firstName: ['firstname', 'givenname', 'personfirstname'],
+    lastName: ['lastname', 'surname', 'familyname', 'personlastname'],
+    fullName: ['name', 'fullname', 'contactname', 'personname'],
+    email: ['email', 'emailaddress', 'workemail', 'personemail', 'personemailwork', 'personemailhome', 'personemailother'],
+    phone: ['phone', 'phonenumber', 'mobilephone', 'mobilephonenumber', 'mobile', 'workphone', 'personphone', 'personphonework', 'personphonemobile', 'personphonehome', 'personphoneother'],
+    jobTitle: ['jobtitle', 'title', 'personjobtitle'],
+    companyName: ['company', 'companyname', 'accountname', 'account', 'organization', 'organizationname', 'personorganization'],
+    lifecycleStage: ['lifecyclestage', 'lifecycle'],
+    leadSource: ['leadsource', 'source', 'originalsource', 'personsource'],
+    customerSince: ['customersince', 'becameacustomerdate'],
+    tags: ['tags', 'labels', 'personlabel', 'personlabels'],
+  },
+  companies: {
+    name: ['name', 'companyname', 'accountname', 'account', 'organization', 'organizationname'],
+    domain: ['domain', 'domainname', 'companydomainname', 'website', 'websiteurl', 'organizationwebsite'],
+    industry: ['industry', 'organizationindustry'],
+    size: ['size', 'companysize', 'organizationsize'],
+    phone: ['phone', 'phonenumber', 'organizationphone'],
+    'address.line1': ['address', 'streetaddress', 'street', 'billingstreet', 'organizationaddress', 'organizationaddressstreetaddress'],
+    'address.line2': ['streetaddress2', 'address2'],
+    'address.city': ['city', 'billingcity', 'organizationaddresscity'],
+    'address.region': ['state', 'region', 'stateregion', 'billingstate', 'billingstateprovince', 'organizationaddressstate'],
+    'address.postalCode': ['postalcode', 'zip', 'zipcode', 'billingpostalcode', 'organizationaddresspostalcode'],
+    'address.country': ['country', 'countryregion', 'billingcountry', 'organizationaddresscountry'],
+    tags: ['tags', 'labels', 'organizationlabels'],
+  },
+};
+
+/** "Person - Email" and "person_email" alike become "personemail". */
+export function headerKey(header: string): string {
+  return header.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+const ALIAS_INDEX: Record<ImportEntity, Map<string, string>> = {
+  contacts: new Map(Object.entries(ALIASES.contacts).flatMap(([field, aliases]) => aliases.map((alias): [string, string] => [alias, field]))),
+  companies: new Map(Object.entries(ALIASES.companies).flatMap(([field, aliases]) => aliases.map((alias): [string, string] => [alias, field]))),
+};
+
+/** Whether a mapping target names a field of the entity or a custom field key (the definition is checked when the import runs). */
+export function isMappingTarget(entity: ImportEntity, target: unknown): target is ColumnTarget {
+  if (target === null) return true;
+  if (typeof target !== 'string') return false;
+  if (target.startsWith(CUSTOM_FIELD_PREFIX)) return /^[a-z][a-z0-9_]{0,62}$/.test(target.slice(CUSTOM_FIELD_PREFIX.length));
+  return IMPORT_FIELDS[entity].includes(target);
+}
+
+export interface CustomFieldDefinition {
+  key: string;
+  label: string;
+  type: 'text' | 'number' | 'date' | 'boolean' | 'select';
+  options: string[];
+}
+
+export interface ResolvedMapping {
+  /** Per column of the file, in order, what it fills (null: nothing). */
+  targets: ColumnTarget[];
+  /** Column name → target, as GET /imports/:id shows it. */
+  byColumn: Record<string, ColumnTarget>;
+  /** Columns that fill nothing and were not skipped on purpose. */
+  unmapped: string[];
+}
+
+/**
+ * What each column fills: the explicit mapping first (a column name as in the header, or its
+ * case- and space-insensitive form), then the known export headers, then a custom field whose key
+ * or label matches the header; the rest are reported as unmapped. A field is filled by the
+ * first column that claims it; later ones are reported.
+ */
+export function resolveMapping(entity: ImportEntity, columns: string[], explicit: Record<string, ColumnTarget>, definitions: CustomFieldDefinition[]): ResolvedMapping {
+  const explicitByKey = new Map(Object.entries(explicit).map(([column, target]): [string, ColumnTarget] => [headerKey(column), target]));
+  const customByKey = new Map<string, string>();
+  for (const definition of definitions) {
+    customByKey.set(headerKey(definition.key), definition.key);
+    customByKey.set(headerKey(definition.label), definition.key);
+  }
+  const claimed = new Set<string>();
+  const targets: ColumnTarget[] = [];
+  const byColumn: Record<string, ColumnTarget> = {};
+  const unmapped: string[] = [];
+  for (const column of columns) {
+    const key = headerKey(column);
+    let target: ColumnTarget | undefined;
+    let skippedOnPurpose = false;
+    if (Object.hasOwn(explicit, column) || explicitByKey.has(key)) {
+      target = Object.hasOwn(explicit, column) ? explicit[column]! : explicitByKey.get(key)!;
+      skippedOnPurpose = target === null;
+    } else {
+      const field = ALIAS_INDEX[entity].get(key);
+      const custom = customByKey.get(key);
+      target = field ?? (custom ? `${CUSTOM_FIELD_PREFIX}${custom}` : null);
+    }
+    if (target !== null && claimed.has(target)) target = null;
+    if (target !== null) claimed.add(target);
+    else if (!skippedOnPurpose && column !== '') unmapped.push(column);
+    targets.push(target);
+    byColumn[column] = target;
+  }
+  return { targets, byColumn, unmapped };
+}

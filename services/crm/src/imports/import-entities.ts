@@ -1,0 +1,209 @@
+import type { CrmEvents } from '@kinship/contracts';
+import type { EntityManager } from 'typeorm';
+import { COMPANY_COLUMNS, toCompanyEvent, type CompanyRow } from '../companies/companies.repository.js';
+import { CONTACT_COLUMNS, toContactEvent, type ContactRow } from '../contacts/contacts.repository.js';
+import type { ImportEntity } from './column-mapping.js';
+import type { RecordValues } from './record-merge.js';
+
+export type RecordType = 'contact' | 'company';
+
+/** A column an import writes: API field name, column, and its type in jsonb_to_recordset. */
+interface ColumnSpec {
+  field: string;
+  column: string;
+  type: 'text' | 'uuid' | 'date' | 'text[]' | 'jsonb';
+}
+
+/** A field a record is matched on, in order of precedence; unique ones are guarded by a partial unique index. */
+interface Identity {
+  field: string;
+  unique: boolean;
+  /** The comparable form of a value (emails and company names ignore case). */
+  key(value: unknown): string | null;
+  /** The SQL comparing the column over alias r with an array parameter of keys. */
+  condition(parameter: string): string;
+}
+
+export interface StoredRecord {
+  id: string;
+  values: RecordValues;
+}
+
+/** How imports read, write and announce one kind of record, set-based: one statement per batch. */
+export interface ImportedEntity<Row extends { id: string } = { id: string }> {
+  entity: ImportEntity;
+  recordType: RecordType;
+  table: string;
+  /** The SELECT list over alias r, in the shape of Row. */
+  selectColumns: string;
+  columns: ColumnSpec[];
+  identities: Identity[];
+  /** The values of a record a file creates, before its first row is merged in. */
+  blank(ownerId: string | null): RecordValues;
+  valuesOf(row: Row): RecordValues;
+  /** The event type of a chunk of imported records and how a record appears in it. */
+  importedEvent: 'contacts.imported' | 'companies.imported';
+  undoneEvent: 'contacts.import_undone' | 'companies.import_undone';
+  toEvent(row: Row): CrmEvents.Contact | CrmEvents.Company;
+}
+
+function lowerText(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value.toLowerCase() : null;
+}
+
+function plainText(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+export const IMPORTED_CONTACTS: ImportedEntity<ContactRow> = {
+  entity: 'contacts',
+  recordType: 'contact',
+  table: 'crm.contacts',
+  selectColumns: CONTACT_COLUMNS,
+  columns: [
+    { field: 'firstName', column: 'first_name', type: 'text' },
+    { field: 'lastName', column: 'last_name', type: 'text' },
+    { field: 'email', column: 'email', type: 'text' },
+    { field: 'phone', column: 'phone', type: 'text' },
+    { field: 'jobTitle', column: 'job_title', type: 'text' },
+    { field: 'companyId', column: 'company_id', type: 'uuid' },
+    { field: 'companyName', column: 'company_name', type: 'text' },
+    { field: 'ownerId', column: 'owner_id', type: 'uuid' },
+    { field: 'lifecycleStage', column: 'lifecycle_stage', type: 'text' },
+    { field: 'leadSource', column: 'lead_source', type: 'text' },
+    { field: 'customerSince', column: 'customer_since', type: 'date' },
+    { field: 'tags', column: 'tags', type: 'text[]' },
+    { field: 'customFields', column: 'custom_fields', type: 'jsonb' },
+  ],
+  identities: [
+    { field: 'email', unique: true, key: lowerText, condition: (parameter) => `lower(r.email) = ANY(${parameter}::text[])` },
+    { field: 'phone', unique: true, key: plainText, condition: (parameter) => `r.phone = ANY(${parameter}::text[])` },
+  ],
+  blank: (ownerId) => ({
+    firstName: null,
+    lastName: null,
+    email: null,
+    phone: null,
+    jobTitle: null,
+    companyId: null,
+    companyName: null,
+    ownerId,
+    lifecycleStage: null,
+    leadSource: null,
+    customerSince: null,
+    tags: [],
+    customFields: {},
+  }),
+  valuesOf: (row) => ({ ...row }),
+  importedEvent: 'contacts.imported',
+  undoneEvent: 'contacts.import_undone',
+  toEvent: toContactEvent,
+};
+
+export const IMPORTED_COMPANIES: ImportedEntity<CompanyRow> = {
+  entity: 'companies',
+  recordType: 'company',
+  table: 'crm.companies',
+  selectColumns: COMPANY_COLUMNS,
+  columns: [
+    { field: 'name', column: 'name', type: 'text' },
+    { field: 'domain', column: 'domain', type: 'text' },
+    { field: 'industry', column: 'industry', type: 'text' },
+    { field: 'size', column: 'size', type: 'text' },
+    { field: 'phone', column: 'phone', type: 'text' },
+    { field: 'address', column: 'address', type: 'jsonb' },
+    { field: 'ownerId', column: 'owner_id', type: 'uuid' },
+    { field: 'tags', column: 'tags', type: 'text[]' },
+    { field: 'customFields', column: 'custom_fields', type: 'jsonb' },
+  ],
+  identities: [
+    { field: 'domain', unique: true, key: plainText, condition: (parameter) => `r.domain = ANY(${parameter}::text[])` },
+    { field: 'name', unique: false, key: lowerText, condition: (parameter) => `lower(r.name) = ANY(${parameter}::text[])` },
+  ],
+  blank: (ownerId) => ({ name: null, domain: null, industry: null, size: null, phone: null, address: null, ownerId, tags: [], customFields: {} }),
+  valuesOf: (row) => ({ ...row }),
+  importedEvent: 'companies.imported',
+  undoneEvent: 'companies.import_undone',
+  toEvent: toCompanyEvent,
+};
+
+export const IMPORTED_ENTITIES: Record<ImportEntity, ImportedEntity<any>> = { contacts: IMPORTED_CONTACTS, companies: IMPORTED_COMPANIES };
+export const IMPORTED_BY_RECORD_TYPE: Record<RecordType, ImportedEntity<any>> = { contact: IMPORTED_CONTACTS, company: IMPORTED_COMPANIES };
+
+function recordsetDefinition(columns: ColumnSpec[], extra: string[] = []): string {
+  return ['id uuid', ...extra, ...columns.map((spec) => `"${spec.field}" ${spec.type}`)].join(', ');
+}
+
+/**
+ * Set-based writes of imported records: each statement takes the whole batch as one jsonb array
+ * (jsonb_to_recordset), so a batch of thousands of rows is one round trip per statement.
+ */
+export class EntityWriter {
+  constructor(private readonly spec: ImportedEntity<any>) {}
+
+  /** Live records holding any of the keys, oldest first, locked until the batch commits. */
+  async findMatches(manager: EntityManager, workspaceId: string, keys: string[][]): Promise<StoredRecord[]> {
+    const conditions = this.spec.identities.map((identity, index) => identity.condition(`$${index + 2}`));
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT ${this.spec.selectColumns} FROM ${this.spec.table} r
+       WHERE r.workspace_id = $1 AND r.deleted_at IS NULL AND (${conditions.join(' OR ')})
+       ORDER BY r.created_at, r.id FOR UPDATE`,
+      [workspaceId, ...keys],
+    );
+    return rows.map((row) => ({ id: row.id, values: this.spec.valuesOf(row) }));
+  }
+
+  async insert(manager: EntityManager, workspaceId: string, createdBy: string | null, records: Array<{ id: string; values: RecordValues }>): Promise<any[]> {
+    if (records.length === 0) return [];
+    const { columns } = this.spec;
+    return manager.query(
+      `INSERT INTO ${this.spec.table} AS r (id, workspace_id, created_by, ${columns.map((spec) => spec.column).join(', ')})
+       SELECT u.id, $1, $2, ${columns.map((spec) => `u."${spec.field}"`).join(', ')}
+       FROM jsonb_to_recordset($3::jsonb) AS u(${recordsetDefinition(columns)})
+       RETURNING ${this.spec.selectColumns}`,
+      [workspaceId, createdBy, JSON.stringify(records.map((record) => ({ id: record.id, ...record.values })))],
+    );
+  }
+
+  async update(manager: EntityManager, workspaceId: string, records: Array<{ id: string; values: RecordValues }>): Promise<any[]> {
+    if (records.length === 0) return [];
+    const { columns } = this.spec;
+    return manager.query(
+      `UPDATE ${this.spec.table} r SET ${columns.map((spec) => `${spec.column} = u."${spec.field}"`).join(', ')}, updated_at = now()
+       FROM jsonb_to_recordset($2::jsonb) AS u(${recordsetDefinition(columns)})
+       WHERE r.workspace_id = $1 AND r.id = u.id AND r.deleted_at IS NULL
+       RETURNING ${this.spec.selectColumns}`,
+      [workspaceId, JSON.stringify(records.map((record) => ({ id: record.id, ...record.values })))],
+    );
+  }
+
+  /** Writes back the fields named in each record's `previous`, leaving the others as they are now. */
+  async restore(manager: EntityManager, workspaceId: string, records: Array<{ id: string; previous: RecordValues }>): Promise<any[]> {
+    if (records.length === 0) return [];
+    const assignments = this.spec.columns.map(({ field, column, type }) => {
+      const value =
+        type === 'text[]'
+          ? `ARRAY(SELECT jsonb_array_elements_text(u.previous->'${field}'))`
+          : type === 'jsonb'
+            ? `NULLIF(u.previous->'${field}', 'null'::jsonb)`
+            : `(u.previous->>'${field}')::${type}`;
+      return `${column} = CASE WHEN u.previous ? '${field}' THEN ${type === 'jsonb' && field === 'customFields' ? `coalesce(${value}, '{}')` : value} ELSE r.${column} END`;
+    });
+    return manager.query(
+      `UPDATE ${this.spec.table} r SET ${assignments.join(', ')}, updated_at = now()
+       FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, previous jsonb)
+       WHERE r.workspace_id = $1 AND r.id = u.id
+       RETURNING ${this.spec.selectColumns}`,
+      [workspaceId, JSON.stringify(records)],
+    );
+  }
+
+  async softDelete(manager: EntityManager, workspaceId: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows: Array<{ id: string }> = await manager.query(
+      `UPDATE ${this.spec.table} SET deleted_at = now(), updated_at = now() WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL RETURNING id`,
+      [workspaceId, ids],
+    );
+    return rows.map((row) => row.id);
+  }
+}

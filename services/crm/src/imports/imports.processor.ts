@@ -1,0 +1,150 @@
+import { Inject } from '@nestjs/common';
+import { InjectQueue, Process, Processor } from '@nestjs/bull';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { CrmEvents } from '@kinship/contracts';
+import type { Logger } from '@kinship/observability';
+import { withWorkspace } from '@kinship/persistence';
+import { DomainEvents, FileStore, LOGGER } from '@kinship/platform';
+import type { AdvancedSettings, Job, Queue } from 'bull';
+import type { DataSource } from 'typeorm';
+import { CrmConfig } from '../crm.config.js';
+import { defaultPhoneRegion } from '../common/workspace-settings.js';
+import { resolveMapping, type CustomFieldDefinition } from './column-mapping.js';
+import { importBatch, type BatchRow } from './import-batch.js';
+import { IMPORTED_ENTITIES } from './import-entities.js';
+import { openImportFile, type ImportRow as FileRow } from './import-file.js';
+import { RowReader } from './import-values.js';
+import { ImportsRepository, type ImportErrorRow, type ImportRow } from './imports.repository.js';
+
+export const IMPORTS_QUEUE = 'imports';
+
+export interface ImportJob {
+  importId: string;
+  workspaceId: string;
+}
+
+/** Why a batch was not committed: the import was cancelled, or another worker has taken the job over. */
+class ImportStopped extends Error {}
+
+/**
+ * Runs an import: streams the file from the FileStore, reads rows, and commits them in batches.
+ * Each batch's records, errors, conflicts and the import's new position commit in one
+ * transaction, so a job re-run after its worker died (Bull's stalled-job check) skips exactly
+ * the rows already committed: none is lost, none doubled.
+ */
+@Processor(IMPORTS_QUEUE)
+export class ImportsProcessor {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(IMPORTS_QUEUE) queue: Queue,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly events: DomainEvents,
+    private readonly files: FileStore,
+    private readonly imports: ImportsRepository,
+    private readonly config: CrmConfig,
+  ) {
+    // QueuesModule registers queues with Bull's defaults; Bull reads these when the worker starts.
+    // A stalled import is resumed from its committed position, so it may stall many times.
+    Object.assign((queue as Queue & { settings: AdvancedSettings }).settings, {
+      lockDuration: config.IMPORT_JOB_LOCK_MS,
+      lockRenewTime: config.IMPORT_JOB_LOCK_MS / 2,
+      stalledInterval: config.IMPORT_STALLED_CHECK_MS,
+      maxStalledCount: 100,
+    });
+  }
+
+  @Process({ concurrency: 1 })
+  async run(job: Job<ImportJob>): Promise<void> {
+    const { importId, workspaceId } = job.data;
+    try {
+      await this.runImport(workspaceId, importId);
+    } catch (error) {
+      if (error instanceof ImportStopped) return;
+      this.logger.error({ err: error, importId }, 'import failed');
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await this.fail(workspaceId, importId, 'The import stopped on an unexpected error; what was committed stays.');
+      throw error;
+    }
+  }
+
+  private async runImport(workspaceId: string, importId: string): Promise<void> {
+    const current = await withWorkspace(this.dataSource, workspaceId, (manager) => this.imports.find(manager, workspaceId, importId));
+    if (!current || (current.status !== 'queued' && current.status !== 'processing')) return;
+    const stored = await this.files.get(current.fileKey);
+    if (!stored) {
+      await this.fail(workspaceId, importId, 'The uploaded file is no longer stored.');
+      return;
+    }
+    const file = await openImportFile(stored.content);
+    if (file.columns.length === 0) {
+      await this.fail(workspaceId, importId, 'The file is empty: it has no header row.');
+      return;
+    }
+    const spec = IMPORTED_ENTITIES[current.entity];
+    const { definitions, region } = await withWorkspace(this.dataSource, workspaceId, async (manager) => ({
+      definitions: (await manager.query(
+        `SELECT key, label, type, options FROM crm.custom_field_definitions WHERE workspace_id = $1 AND entity = $2 AND deleted_at IS NULL ORDER BY created_at`,
+        [workspaceId, spec.recordType],
+      )) as CustomFieldDefinition[],
+      region: await defaultPhoneRegion(manager, workspaceId),
+    }));
+    const mapping = resolveMapping(current.entity, file.columns, current.requestedMapping, definitions);
+    await withWorkspace(this.dataSource, workspaceId, (manager) => this.imports.start(manager, importId, { columns: file.columns, ...mapping }));
+    const reader = new RowReader(current.entity, mapping.targets, definitions, region);
+
+    let consumed = 0;
+    let position = current.position;
+    let batchNumber = current.batches;
+    let rows: BatchRow[] = [];
+    let errors: ImportErrorRow[] = [];
+    const commit = async () => {
+      const end = consumed;
+      batchNumber += 1;
+      await this.commitBatch(current, { start: position, end, batch: batchNumber, rows, errors });
+      position = end;
+      rows = [];
+      errors = [];
+    };
+    for await (const row of file.rows as AsyncIterable<FileRow>) {
+      consumed += 1;
+      // Rows up to the committed position were merged before a restart.
+      if (consumed <= current.position) continue;
+      const outcome = reader.read(row.values);
+      if ('values' in outcome) rows.push({ line: row.line, values: outcome.values });
+      else errors.push({ line: row.line, message: outcome.problem, values: row.values });
+      if (rows.length + errors.length >= this.config.IMPORT_BATCH_SIZE) await commit();
+    }
+    if (rows.length + errors.length > 0) await commit();
+    await this.events.transaction(workspaceId, async (manager, emit) => {
+      const locked = await this.imports.find(manager, workspaceId, importId, { forUpdate: true });
+      if (!locked || locked.status !== 'processing' || locked.position !== position) return;
+      const finished = await this.imports.finish(manager, importId, 'completed');
+      await emit<CrmEvents.ImportCompleted>({
+        type: 'import.completed',
+        workspaceId,
+        actorId: finished.requestedBy,
+        aggregateId: importId,
+        data: { importId, entity: finished.entity, created: finished.created, updated: finished.updated, conflicts: finished.conflicts, failed: finished.failed },
+      });
+    });
+  }
+
+  private async commitBatch(current: ImportRow, batch: { start: number; end: number; batch: number; rows: BatchRow[]; errors: ImportErrorRow[] }): Promise<void> {
+    const { workspaceId, id: importId } = current;
+    const spec = IMPORTED_ENTITIES[current.entity];
+    await this.events.transaction(workspaceId, async (manager, emit) => {
+      const locked = await this.imports.find(manager, workspaceId, importId, { forUpdate: true });
+      if (!locked || locked.status !== 'processing') throw new ImportStopped('the import is no longer running');
+      if (locked.position !== batch.start) throw new ImportStopped('another worker has taken the import over');
+      const outcome = await importBatch(manager, emit, spec, { workspaceId, importId, requestedBy: current.requestedBy, batch: batch.batch, rules: { overwrite: current.mode === 'overwrite', lifecycleBackward: current.lifecycleBackward } }, batch.rows);
+      await this.imports.insertErrors(manager, workspaceId, importId, batch.errors);
+      await this.imports.addProgress(manager, importId, { position: batch.end, ...outcome, failed: batch.errors.length });
+    });
+  }
+
+  private async fail(workspaceId: string, importId: string, reason: string): Promise<void> {
+    await this.events.transaction(workspaceId, async (manager) => {
+      const locked = await this.imports.find(manager, workspaceId, importId, { forUpdate: true });
+      if (locked && (locked.status === 'queued' || locked.status === 'processing')) await this.imports.finish(manager, importId, 'failed', reason);
+    });
+  }
+}

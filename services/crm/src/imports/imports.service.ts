@@ -1,0 +1,348 @@
+import { Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { RpcError, validateData } from '@kinship/messaging';
+import { isUuid, newId, withWorkspace } from '@kinship/persistence';
+import { DomainEvents, FileStore, type Emit } from '@kinship/platform';
+import type { Queue } from 'bull';
+import type { DataSource, EntityManager } from 'typeorm';
+import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
+import { UpdateCompanyDto } from '../companies/companies.dto.js';
+import { CompaniesService } from '../companies/companies.service.js';
+import { ContactsService } from '../contacts/contacts.service.js';
+import { UpdateContactDto } from '../contacts/dto/update-contact.dto.js';
+import { isMappingTarget } from './column-mapping.js';
+import { RECORDS_PER_EVENT } from './import-batch.js';
+import { EntityWriter, IMPORTED_BY_RECORD_TYPE, type RecordType } from './import-entities.js';
+import { IMPORTS_QUEUE, type ImportJob } from './imports.processor.js';
+import { ERRORS_SHOWN, ImportsRepository, type ConflictRow, type ImportErrorRow, type ImportRow } from './imports.repository.js';
+import type { CreateImportDto, ListConflictsDto, ListImportErrorsDto, ResolveConflictDto, ResolveConflictsDto } from './dto/imports.dto.js';
+
+const PERMISSION = 'imports:write';
+const UNDO_WINDOW_MS = 24 * 60 * 60 * 1000;
+const UNDO_PAGE = 1000;
+const JOB_ATTEMPTS = 3;
+
+/** GET /imports/:id */
+export interface ImportView {
+  id: string;
+  entity: string;
+  mode: string;
+  status: string;
+  fileName: string;
+  mapping: Record<string, string | null> | null;
+  unmappedColumns: string[];
+  total: number | null;
+  processed: number;
+  created: number;
+  updated: number;
+  conflicts: number;
+  failed: number;
+  rowsPerSecond: number | null;
+  errors: Array<{ row: number; message: string }>;
+  failureReason: string | null;
+  requestedBy: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  cancelledAt: string | null;
+  undoneAt: string | null;
+}
+
+export interface ConflictView {
+  id: string;
+  importId: string;
+  recordType: RecordType;
+  recordId: string;
+  row: number;
+  field: string;
+  existingValue: unknown;
+  incomingValue: unknown;
+  status: string;
+  resolution: string | null;
+  resolvedValue: unknown;
+  resolvedAt: string | null;
+}
+
+function importNotFound(): RpcError {
+  return RpcError.notFound('Import');
+}
+
+function toConflictView(row: ConflictRow): ConflictView {
+  return {
+    id: row.id,
+    importId: row.importId,
+    recordType: row.recordType,
+    recordId: row.recordId,
+    row: row.line,
+    field: row.field,
+    existingValue: row.existingValue,
+    incomingValue: row.incomingValue,
+    status: row.status,
+    resolution: row.resolution,
+    resolvedValue: row.resolvedValue,
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Imports of contacts and companies from CSV or XLSX: the use cases around the Bull job that
+ * does the work (ImportsProcessor) — starting, watching, cancelling, undoing, and the review
+ * queue of conflicts an import left.
+ */
+@Injectable()
+export class ImportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(IMPORTS_QUEUE) private readonly queue: Queue<ImportJob>,
+    private readonly events: DomainEvents,
+    private readonly files: FileStore,
+    private readonly imports: ImportsRepository,
+    private readonly contacts: ContactsService,
+    private readonly companies: CompaniesService,
+  ) {}
+
+  /** Records the import (queued) and queues its job; the uploaded file is deleted when the request is refused. */
+  async create(caller: CrmCaller, input: CreateImportDto): Promise<{ id: string }> {
+    try {
+      assertHolds(caller, PERMISSION);
+      const mapping = input.mapping ?? {};
+      const problems = Object.entries(mapping)
+        .filter(([, target]) => !isMappingTarget(input.entity, target))
+        .map(([column]) => ({ field: `mapping.${column}`, issue: `must be a field of ${input.entity}, customFields.<key> or null` }));
+      if (problems.length) throw RpcError.validation(problems);
+      const id = newId();
+      await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
+        this.imports.insert(manager, {
+          id,
+          workspaceId: caller.workspaceId,
+          entity: input.entity,
+          mode: input.mode ?? 'merge',
+          lifecycleBackward: input.lifecycleBackward ?? false,
+          fileKey: input.fileKey,
+          fileName: input.fileName,
+          requestedMapping: mapping,
+          requestedBy: caller.userId,
+        }),
+      );
+      await this.queue.add({ importId: id, workspaceId: caller.workspaceId }, { jobId: id, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true });
+      return { id };
+    } catch (error) {
+      await this.files.delete(input.fileKey).catch(() => false);
+      throw error;
+    }
+  }
+
+  async get(caller: CrmCaller, id: string): Promise<ImportView> {
+    assertHolds(caller, PERMISSION);
+    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      const row = await this.findImport(manager, caller.workspaceId, id);
+      const errors = await this.imports.errors(manager, row.id, 0, ERRORS_SHOWN);
+      return this.view(row, errors);
+    });
+  }
+
+  /** A page of bad rows in line order, with their original cells (the gateway streams the error CSV from these pages). */
+  async errors(caller: CrmCaller, input: ListImportErrorsDto): Promise<{ columns: string[]; errors: ImportErrorRow[] }> {
+    assertHolds(caller, PERMISSION);
+    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      const row = await this.findImport(manager, caller.workspaceId, input.id);
+      return { columns: row.columns ?? [], errors: await this.imports.errors(manager, row.id, input.afterLine ?? 0, input.limit ?? 1000) };
+    });
+  }
+
+  /** Stops the job at its next batch boundary; what is committed stays (undo removes it). */
+  async cancel(caller: CrmCaller, id: string): Promise<ImportView> {
+    assertHolds(caller, PERMISSION);
+    await this.events.transaction(caller.workspaceId, async (manager) => {
+      const row = await this.findImport(manager, caller.workspaceId, id, true);
+      if (row.status !== 'queued' && row.status !== 'processing') throw RpcError.conflict(`The import is ${row.status}; only a queued or running import can be cancelled.`, [{ field: 'status', issue: `is ${row.status}` }]);
+      await this.imports.setStatus(manager, row.id, 'cancelled');
+    });
+    return this.get(caller, id);
+  }
+
+  /**
+   * Within 24 hours of the start: records the import created are soft-deleted, records it
+   * changed get back the values of the fields it changed, open conflicts are closed. Once only.
+   */
+  async undo(caller: CrmCaller, id: string): Promise<ImportView> {
+    assertHolds(caller, PERMISSION);
+    const { workspaceId } = caller;
+    await this.events.transaction(workspaceId, async (manager, emit) => {
+      const row = await this.findImport(manager, workspaceId, id, true);
+      if (row.status === 'undone') throw RpcError.conflict('The import has already been undone.', [{ field: 'status', issue: 'is undone' }]);
+      if (row.status === 'queued' || row.status === 'processing') {
+        throw RpcError.conflict('The import is still running; cancel it first.', [{ field: 'status', issue: `is ${row.status}` }]);
+      }
+      if (Date.now() - row.createdAt.getTime() > UNDO_WINDOW_MS) throw RpcError.conflict('An import can be undone within 24 hours only.', [{ field: 'createdAt', issue: 'is more than 24 hours ago' }]);
+      // Contacts first: companies created for them are deleted after the contacts pointing at them.
+      for (const recordType of ['contact', 'company'] as const) await this.undoRecords(manager, emit, row, recordType);
+      await this.imports.closeOpenConflicts(manager, row.id);
+      await this.imports.setStatus(manager, row.id, 'undone');
+    });
+    return this.get(caller, id);
+  }
+
+  async conflicts(caller: CrmCaller, input: ListConflictsDto): Promise<{ data: ConflictView[]; nextCursor: string | null }> {
+    assertHolds(caller, PERMISSION);
+    const limit = input.limit ?? 100;
+    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      const row = await this.findImport(manager, caller.workspaceId, input.id);
+      const rows = await this.imports.conflicts(manager, row.id, { status: input.status, afterId: input.cursor, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      return { data: page.map(toConflictView), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+    });
+  }
+
+  /**
+   * keep_existing closes the conflict; take_incoming writes the file's value, merge the values
+   * given in `fields`, both through the record's normal update (its validation, its events, its
+   * 409 when a unique value is now held by another record).
+   */
+  async resolve(caller: CrmCaller, input: ResolveConflictDto): Promise<ConflictView> {
+    assertHolds(caller, PERMISSION);
+    const conflict = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      const row = await this.findImport(manager, caller.workspaceId, input.id);
+      const found = isUuid(input.conflictId) ? await this.imports.findConflict(manager, row.id, input.conflictId) : null;
+      if (!found) throw RpcError.notFound('Conflict');
+      return found;
+    });
+    if (conflict.status === 'resolved') throw RpcError.conflict('The conflict is already resolved.', [{ field: 'conflictId', issue: 'is resolved' }]);
+    let value: unknown = null;
+    if (input.action !== 'keep_existing') {
+      const fields = input.action === 'take_incoming' ? { [conflict.field]: conflict.incomingValue } : input.fields ?? {};
+      if (input.action === 'merge' && !Object.hasOwn(fields, conflict.field)) {
+        throw RpcError.validation([{ field: `fields.${conflict.field}`, issue: 'must hold the value to keep for the conflicting field' }]);
+      }
+      await this.applyFields(caller, conflict, fields);
+      value = fields[conflict.field];
+    }
+    await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.imports.resolveConflicts(manager, [conflict.id], input.action, caller.userId, new Map([[conflict.id, value]])));
+    const resolved = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.imports.findConflict(manager, conflict.importId, conflict.id));
+    return toConflictView(resolved!);
+  }
+
+  /** Resolves many open conflicts with one action; take_incoming stops at the first refused value (what was applied stays resolved). */
+  async resolveMany(caller: CrmCaller, input: ResolveConflictsDto): Promise<{ resolved: number }> {
+    assertHolds(caller, PERMISSION);
+    if (input.all !== true && !input.conflictIds?.length) throw RpcError.validation([{ field: 'conflictIds', issue: 'must list conflicts, or all must be true' }]);
+    const conflicts = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      const row = await this.findImport(manager, caller.workspaceId, input.id);
+      return this.imports.findConflicts(manager, row.id, input.all === true ? 'all' : input.conflictIds!);
+    });
+    if (input.action === 'keep_existing') {
+      await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.imports.resolveConflicts(manager, conflicts.map((conflict) => conflict.id), 'keep_existing', caller.userId));
+      return { resolved: conflicts.length };
+    }
+    let resolved = 0;
+    for (const conflict of conflicts) {
+      await this.applyFields(caller, conflict, { [conflict.field]: conflict.incomingValue });
+      await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
+        this.imports.resolveConflicts(manager, [conflict.id], 'take_incoming', caller.userId, new Map([[conflict.id, conflict.incomingValue]])),
+      );
+      resolved++;
+    }
+    return { resolved };
+  }
+
+  /** Writes field values (names as conflicts use them: `email`, `customFields.tier`, `address.city`) through the record's own update. */
+  private async applyFields(caller: CrmCaller, conflict: ConflictRow, fields: Record<string, unknown>): Promise<void> {
+    const changes: Record<string, unknown> = {};
+    const nested: Record<string, Record<string, unknown>> = {};
+    for (const [field, value] of Object.entries(fields)) {
+      const dot = field.indexOf('.');
+      if (dot === -1) changes[field] = value;
+      else (nested[field.slice(0, dot)] ??= {})[field.slice(dot + 1)] = value;
+    }
+    if (conflict.recordType === 'contact') {
+      if (nested.customFields) changes.customFields = nested.customFields;
+      if ('companyName' in changes) {
+        const name = changes.companyName;
+        delete changes.companyName;
+        changes.companyId = typeof name === 'string' && name.trim() ? await this.companyNamed(caller, name.trim()) : null;
+      }
+      const dto = await validateData(UpdateContactDto, { ...changes, id: conflict.recordId });
+      await this.contacts.update(caller, dto);
+    } else {
+      if (nested.customFields) changes.customFields = nested.customFields;
+      if (nested.address) {
+        const current = await this.companies.get(caller, conflict.recordId);
+        changes.address = { ...current.address, ...nested.address };
+      }
+      const dto = await validateData(UpdateCompanyDto, { ...changes, id: conflict.recordId });
+      await this.companies.update(caller, dto);
+    }
+  }
+
+  /** The live company of that name (any case, the oldest), created when there is none. */
+  private async companyNamed(caller: CrmCaller, name: string): Promise<string> {
+    const found: Array<{ id: string }> = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
+      manager.query(`SELECT id FROM crm.companies WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(name) = lower($2) ORDER BY created_at, id LIMIT 1`, [caller.workspaceId, name]),
+    );
+    return found[0]?.id ?? (await this.companies.create(caller, { name })).id;
+  }
+
+  private async undoRecords(manager: EntityManager, emit: Emit, row: ImportRow, recordType: RecordType): Promise<void> {
+    const spec = IMPORTED_BY_RECORD_TYPE[recordType];
+    const writer = new EntityWriter(spec);
+    const base = { workspaceId: row.workspaceId, actorId: row.requestedBy, aggregateId: row.id };
+    for (let after: string | null = null; ; ) {
+      const page = await this.imports.importedRecords(manager, row.id, recordType, 'created', after, UNDO_PAGE);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.id;
+      const deleted = await writer.softDelete(manager, row.workspaceId, page.map((record) => record.id));
+      for (let index = 0; index < deleted.length; index += RECORDS_PER_EVENT) {
+        await emit({ ...base, type: spec.undoneEvent, data: { importId: row.id, deletedIds: deleted.slice(index, index + RECORDS_PER_EVENT), restored: [] } });
+      }
+    }
+    for (let after: string | null = null; ; ) {
+      const page = await this.imports.importedRecords(manager, row.id, recordType, 'updated', after, UNDO_PAGE);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.id;
+      const restored = await writer.restore(manager, row.workspaceId, page.map((record) => ({ id: record.id, previous: record.previous ?? {} })));
+      for (let index = 0; index < restored.length; index += RECORDS_PER_EVENT) {
+        await emit({
+          ...base,
+          type: spec.undoneEvent,
+          data: { importId: row.id, deletedIds: [], restored: restored.slice(index, index + RECORDS_PER_EVENT).map((record) => spec.toEvent(record)) },
+        });
+      }
+    }
+  }
+
+  private async findImport(manager: EntityManager, workspaceId: string, id: string, forUpdate = false): Promise<ImportRow> {
+    const row = isUuid(id) ? await this.imports.find(manager, workspaceId, id, { forUpdate }) : null;
+    if (!row) throw importNotFound();
+    return row;
+  }
+
+  private view(row: ImportRow, errors: ImportErrorRow[]): ImportView {
+    const end = row.finishedAt ?? (row.status === 'processing' ? new Date() : null);
+    const seconds = row.startedAt && end ? (end.getTime() - row.startedAt.getTime()) / 1000 : 0;
+    return {
+      id: row.id,
+      entity: row.entity,
+      mode: row.mode,
+      status: row.status,
+      fileName: row.fileName,
+      mapping: row.mapping,
+      unmappedColumns: row.unmappedColumns,
+      total: row.total,
+      processed: row.position,
+      created: row.created,
+      updated: row.updated,
+      conflicts: row.conflicts,
+      failed: row.failed,
+      rowsPerSecond: seconds > 0 ? Math.round(row.position / seconds) : null,
+      errors: errors.map((error) => ({ row: error.line, message: error.message })),
+      failureReason: row.failureReason,
+      requestedBy: row.requestedBy,
+      createdAt: row.createdAt.toISOString(),
+      startedAt: row.startedAt?.toISOString() ?? null,
+      finishedAt: row.finishedAt?.toISOString() ?? null,
+      cancelledAt: row.cancelledAt?.toISOString() ?? null,
+      undoneAt: row.undoneAt?.toISOString() ?? null,
+    };
+  }
+}

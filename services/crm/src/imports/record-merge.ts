@@ -1,0 +1,108 @@
+import { LIFECYCLE_STAGES, type LifecycleStage } from '../contacts/contacts.repository.js';
+import { MAX_TAGS } from '../contacts/dto/contact-fields.js';
+import type { IncomingValues } from './import-values.js';
+
+/** A record's stored values by API field name (contact or company). */
+export type RecordValues = Record<string, unknown>;
+
+export interface MergeRules {
+  /** mode=overwrite: a different non-empty value replaces the stored one instead of becoming a conflict. */
+  overwrite: boolean;
+  /** The lifecycle stage may move backward (by default it only moves forward). */
+  lifecycleBackward: boolean;
+}
+
+export interface PendingConflict {
+  line: number;
+  field: string;
+  existing: unknown;
+  incoming: unknown;
+}
+
+/** A record a batch creates or changes, with what the file's rows did to it. */
+export interface MergeTarget {
+  id: string;
+  isNew: boolean;
+  /** The record as stored before the batch (null for a new one): the source of undo's previous values. */
+  original: RecordValues | null;
+  values: RecordValues;
+  changed: Set<string>;
+  conflicts: PendingConflict[];
+}
+
+/** Fields compared without regard to case: "Ada@Example.com" is the same email as "ada@example.com". */
+const CASE_INSENSITIVE = new Set(['email', 'companyName', 'name']);
+/** Fields holding a map merged key by key; a conflict names `<field>.<key>`. */
+const OBJECT_FIELDS = new Set(['customFields', 'address']);
+
+function isEmpty(value: unknown): boolean {
+  return value === null || value === undefined || value === '';
+}
+
+function same(field: string, a: unknown, b: unknown): boolean {
+  if (CASE_INSENSITIVE.has(field) && typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
+  return a === b;
+}
+
+/** Whether the stage may replace the current one: forward only, "other" never replaces, an unset or "other" stage takes any. */
+export function lifecycleMoves(current: LifecycleStage | null | undefined, incoming: LifecycleStage, backward: boolean): boolean {
+  if (incoming === current || incoming === 'other') return false;
+  if (!current || current === 'other' || backward) return true;
+  return LIFECYCLE_STAGES.indexOf(incoming) > LIFECYCLE_STAGES.indexOf(current);
+}
+
+/**
+ * Merges what one row says into a record: empty fields are filled; a different non-empty value
+ * becomes a conflict (or replaces it with `overwrite`); tags are unioned; the lifecycle stage
+ * moves forward only. `mayClaim` guards unique values (email, phone, domain): a value another
+ * record holds is never written, it becomes a conflict for review.
+ */
+export function mergeInto(target: MergeTarget, incoming: IncomingValues, line: number, rules: MergeRules, mayClaim: (field: string, value: unknown) => boolean): void {
+  const { values } = target;
+  const set = (field: string, value: unknown) => {
+    values[field] = value;
+    target.changed.add(field);
+  };
+  for (const [field, value] of Object.entries(incoming)) {
+    if (value === undefined) continue;
+    if (field === 'tags') {
+      const current = (values.tags as string[] | undefined) ?? [];
+      const known = new Set(current.map((tag) => tag.toLowerCase()));
+      const added = (value as string[]).filter((tag) => {
+        const key = tag.toLowerCase();
+        if (known.has(key)) return false;
+        known.add(key);
+        return true;
+      });
+      if (added.length) set('tags', [...current, ...added].slice(0, MAX_TAGS));
+    } else if (OBJECT_FIELDS.has(field)) {
+      const current = (values[field] as Record<string, unknown> | null | undefined) ?? {};
+      let next: Record<string, unknown> | null = null;
+      for (const [key, part] of Object.entries(value as Record<string, unknown>)) {
+        const existing = current[key];
+        if (isEmpty(existing) || (rules.overwrite && existing !== part)) next = { ...(next ?? current), [key]: part };
+        else if (existing !== part) target.conflicts.push({ line, field: `${field}.${key}`, existing, incoming: part });
+      }
+      if (next) set(field, next);
+    } else if (field === 'lifecycleStage') {
+      if (lifecycleMoves(values.lifecycleStage as LifecycleStage | null, value as LifecycleStage, rules.lifecycleBackward)) set(field, value);
+    } else {
+      const existing = values[field];
+      if (same(field, existing, value)) continue;
+      if (!isEmpty(existing) && !rules.overwrite) {
+        target.conflicts.push({ line, field, existing, incoming: value });
+      } else if (!mayClaim(field, value)) {
+        target.conflicts.push({ line, field, existing: existing ?? null, incoming: value });
+      } else {
+        set(field, value);
+      }
+    }
+  }
+}
+
+/** The stored values of the fields a merge changed, as undo restores them. */
+export function previousValues(target: MergeTarget): RecordValues {
+  const previous: RecordValues = {};
+  for (const field of target.changed) previous[field] = target.original?.[field] ?? null;
+  return previous;
+}
