@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { loadConfig } from '@kinship/config';
+import { IsInt, Max, Min } from 'class-validator';
+import { NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '../tokens.js';
+import { FileStore } from './file-store.js';
+
+/** FILES_TTL_DAYS (or <SERVICE>_FILES_TTL_DAYS): how long uploads and exports are kept. */
+export class FilesConfig {
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  FILES_TTL_DAYS: number = 7;
+}
+
+/**
+ * Provides the FileStore to the features of a service that read or write shared files.
+ * Global, so importing it once in a service (or in each feature that needs it) is enough.
+ */
+@Module({})
+export class FilesModule {
+  static register(): DynamicModule {
+    return {
+      module: FilesModule,
+      global: true,
+      providers: [
+        {
+          provide: FileStore,
+          inject: [NATS_CONNECTION, SERVICE_INFO],
+          useFactory: (nats: NatsConnection, info: ServiceInfo) =>
+            FileStore.open(nats, { namespace: info.namespace, ttlDays: loadConfig(info.name, FilesConfig).FILES_TTL_DAYS }),
+        },
+      ],
+      exports: [FileStore],
+    };
+  }
+}
