@@ -13,7 +13,8 @@ function run(service: string, env: Record<string, string>): Promise<{ code: numb
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20000);
+    // Loading a service takes seconds on a busy 2-core machine; a hung one is killed well before the test times out.
+    const killer = setTimeout(() => child.kill('SIGKILL'), 45000);
     child.on('exit', (code) => {
       clearTimeout(killer);
       resolve({ code, output });
