@@ -17,6 +17,11 @@ export class GatewayConfig extends ServiceConfig {
   @Max(104857600)
   BODY_LIMIT_BYTES: number = 1048576;
 
+  /** The largest file POST /imports accepts (streamed to the FileStore, never held in memory); 1 GiB by default. */
+  @IsInt()
+  @Min(1024)
+  IMPORT_MAX_BYTES: number = 1073741824;
+
   /**
    * Which proxies in front of the gateway to believe about the client's address
    * (X-Forwarded-For), as proxy-addr names or CIDRs; the default covers a local proxy and a

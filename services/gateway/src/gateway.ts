@@ -6,9 +6,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import { loadConfig } from '@kinship/config';
 import { createLogger, NestPinoLogger, ServiceMetrics, type Logger } from '@kinship/observability';
-import { PlatformModule, REDIS, serviceInfo, type RunningService } from '@kinship/platform';
+import { FilesModule, PlatformModule, REDIS, serviceInfo, type RunningService } from '@kinship/platform';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AccessModule } from './access/access.module.js';
@@ -82,7 +83,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
   for (const controller of platform.controllers ?? []) markControllerPublic(controller);
 
   @Module({
-    imports: [platform, AccessModule, ...(options.features ?? [])],
+    imports: [platform, AccessModule, FilesModule.register(), ...(options.features ?? [])],
     controllers: GATEWAY_CONTROLLERS,
   })
   class GatewayModule {}
@@ -101,6 +102,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
     // The API answers JSON; only the documentation page needs scripts and styles from itself.
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
   });
+  // Only POST /imports reads multipart bodies, streaming the file part into the FileStore.
+  await app.register(fastifyMultipart, { limits: { fileSize: config.IMPORT_MAX_BYTES, files: 1, fields: 10, fieldSize: 100_000 } });
   const allowedOrigins = config.CORS_ORIGINS.split(',').filter(Boolean);
   await app.register(fastifyCors, {
     origin: allowedOrigins,

@@ -3,9 +3,11 @@ import { ContactsController } from './contacts.controller.js';
 import { CrmSettingsController } from './crm-settings.controller.js';
 import { CompaniesController } from './companies.controller.js';
 import { CustomFieldsController } from './custom-fields.controller.js';
+import { ExportsController } from './exports.controller.js';
 import { ContactDuplicatesController } from './duplicates.controller.js';
 import { SegmentsController } from './segments.controller.js';
 import { DealsController } from './deals.controller.js';
+import { ImportsController } from './imports.controller.js';
 import { LeadConversionController } from './lead-conversion.controller.js';
 import { NotesController } from './notes.controller.js';
 import { PipelinesController } from './pipelines.controller.js';
@@ -13,4 +15,4 @@ import { TasksController } from './tasks.controller.js';
 import { TimelineController } from './timeline.controller.js';
 
 /** The routes of API.md "CRM", each forwarding to the crm service. */
-export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, SegmentsController, ContactDuplicatesController, ContactsController, CrmSettingsController, PipelinesController, DealsController, LeadConversionController, TasksController, NotesController, TimelineController];
+export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, SegmentsController, ContactDuplicatesController, ContactsController, CrmSettingsController, PipelinesController, DealsController, LeadConversionController, TasksController, NotesController, TimelineController, ImportsController];
