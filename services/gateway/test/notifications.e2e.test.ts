@@ -62,7 +62,7 @@ describe('notifications through the gateway (end to end)', () => {
       workspaceId: owner.workspace!.id,
       actorId: owner.user!.id,
       aggregateId: taskId,
-      data: { task: { id: taskId, title, priority: 'normal', status: 'open', assigneeId } },
+      data: { task: { id: taskId, title, priority: 'normal', status: 'open', assigneeId, createdBy: owner.user!.id, createdAt: new Date().toISOString() } },
     };
     await jetstream(nats).publish(subjectFor(environment.natsNamespace, 'crm', 'task.assigned'), JSON.stringify(event), { msgID: event.id });
   }

@@ -113,7 +113,7 @@ export function taskAssigned(workspaceId: string, assigneeId: string, task: Part
     workspaceId,
     actorId: newId(),
     aggregateId: id,
-    data: { task: { id, title: 'Call Charles', priority: 'high', status: 'open', assigneeId, dueAt: '2026-11-24T09:00:00.000Z', ...task } } as CrmEvents.TaskAssigned,
+    data: { task: { id, title: 'Call Charles', priority: 'high', status: 'open', assigneeId, dueAt: '2026-11-24T09:00:00.000Z', createdAt: new Date().toISOString(), ...task } } satisfies CrmEvents.TaskAssigned,
   };
 }
 
