@@ -29,7 +29,7 @@ describe('sending: retries, duplicates and failed messages', () => {
   }
 
   /** Queues an email the way a trigger does, in a transaction of the service. */
-  async function queueEmail(to: string): Promise<string> {
+  async function queueEmail(to: string, recipientContactId: string | null = null): Promise<string> {
     const id = newId();
     await bed.notifications.app.get(DomainEvents).transaction(workspaceId, (manager) =>
       bed.notifications.app.get(OutboundMessages).queueMessage(manager, {
@@ -38,6 +38,7 @@ describe('sending: retries, duplicates and failed messages', () => {
         dedupeKey: `test:${id}`,
         channel: 'email',
         templateKey: 'task_assigned',
+        recipientContactId,
         address: to,
         subject: 'Hello',
         html: '<p>Hello</p>',
@@ -119,6 +120,18 @@ describe('sending: retries, duplicates and failed messages', () => {
     const member = await addMember(bed, admin, 'nosy');
     await expectError(messagesOf({ status: 'failed' }, member.context), { status: 403 });
     await expectError(call(bed, 'notifications.messages.retry', { id: newId() }, member.context), { status: 403 });
+  });
+
+  it('tells crm when an email to a contact was sent (email.sent), and only then', async () => {
+    const contactId = newId();
+    const messageId = await queueEmail(uniqueEmail('contact'), contactId);
+    await queueEmail(uniqueEmail('user'));
+    await eventually(() => messagesOf({ status: 'queued' }), (page) => page.data.length === 0);
+    const events: Array<{ type: string; payload: { aggregateId: string; data: unknown } }> = await bed.notifications.app
+      .get(DomainEvents)
+      .transaction(null, (manager) => manager.query(`SELECT type, payload FROM notifications.outbox WHERE type = 'email.sent'`));
+    expect(events.map((event) => event.payload.data)).toEqual([{ messageId, contactId, campaignId: null, templateKey: 'task_assigned' }]);
+    expect(events[0]!.payload.aggregateId).toBe(messageId);
   });
 
   it('keeps no one-time link in the record of a sent security email', async () => {
