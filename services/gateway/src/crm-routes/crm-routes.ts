@@ -15,4 +15,4 @@ import { TasksController } from './tasks.controller.js';
 import { TimelineController } from './timeline.controller.js';
 
 /** The routes of API.md "CRM", each forwarding to the crm service. */
-export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, SegmentsController, ContactDuplicatesController, ContactsController, CrmSettingsController, PipelinesController, DealsController, LeadConversionController, TasksController, NotesController, TimelineController, ImportsController];
+export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, SegmentsController, ContactDuplicatesController, ContactsController, CrmSettingsController, PipelinesController, DealsController, LeadConversionController, TasksController, NotesController, TimelineController, ImportsController, ExportsController];

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { RpcError } from '@kinship/messaging';
+import { isUuid, newId, withWorkspace } from '@kinship/persistence';
+import type { Queue } from 'bull';
+import type { DataSource } from 'typeorm';
+import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
+import { listPage } from '../common/list-query.js';
+import { toListRequest } from '../common/list.dto.js';
+import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
+import type { CreateExportDto } from './dto/create-export.dto.js';
+import type { ListExportsDto } from './dto/list-exports.dto.js';
+import { EXPORTED_ENTITIES } from './export-entities.js';
+import { checkExportFilter } from './export-filter.js';
+import { EXPORTS_QUEUE, type ExportJob } from './exports.processor.js';
+import { EXPORT_COLUMNS, EXPORT_LIST, ExportsRepository, toExport, type Export, type ExportRow } from './exports.repository.js';
+
+const PERMISSION = 'exports:write';
+/** A job whose worker died is taken over by another and starts the file again. */
+const JOB_ATTEMPTS = 3;
+
+function exportNotFound(): RpcError {
+  return RpcError.notFound('Export');
+}
+
+/**
+ * Exports (API.md "POST /exports"): the request is checked and recorded here, the file is written
+ * by ExportsProcessor. Reading records is open to every role, so an export is not limited to the
+ * caller's own records: it holds what GET /<entity> with the same filter lists.
+ */
+@Injectable()
+export class ExportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(EXPORTS_QUEUE) private readonly queue: Queue<ExportJob>,
+    private readonly customFields: CustomFieldValidator,
+    private readonly exports: ExportsRepository,
+  ) {}
+
+  async create(caller: CrmCaller, input: CreateExportDto): Promise<Export> {
+    assertHolds(caller, PERMISSION);
+    const { workspaceId } = caller;
+    const row = await withWorkspace(this.dataSource, workspaceId, async (manager) => {
+      const filter = await checkExportFilter(manager, this.customFields, workspaceId, EXPORTED_ENTITIES[input.entity], input.filter);
+      return this.exports.insert(manager, { id: newId(), workspaceId, entity: input.entity, filter, format: input.format, requestedBy: caller.userId });
+    });
+    await this.queue.add({ exportId: row.id, workspaceId }, { jobId: row.id, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true });
+    return toExport(row);
+  }
+
+  async get(caller: CrmCaller, id: string): Promise<Export & { fileKey: string | null }> {
+    assertHolds(caller, PERMISSION);
+    if (!isUuid(id)) throw exportNotFound();
+    const row = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.exports.find(manager, caller.workspaceId, id));
+    if (!row) throw exportNotFound();
+    // The gateway streams the file by its key; the key is not part of the public record.
+    return { ...toExport(row), fileKey: row.status === 'completed' ? row.fileKey : null };
+  }
+
+  async list(caller: CrmCaller, input: ListExportsDto): Promise<{ data: Export[]; nextCursor: string | null }> {
+    assertHolds(caller, PERMISSION);
+    const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
+      listPage<ExportRow>(manager, caller.workspaceId, EXPORT_LIST, toListRequest(input), EXPORT_COLUMNS),
+    );
+    return { data: page.rows.map(toExport), nextCursor: page.nextCursor };
+  }
+}

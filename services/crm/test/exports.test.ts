@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { eventually, expectError, startCrmStack, type Caller, type CrmStack } from './support.js';
+
+type Row = Record<string, string>;
+
+describe('exports', () => {
+  let stack: CrmStack;
+  let owner: Caller;
+
+  /** GET /exports/:id as a browser would ask for it (Accept: any), the file's bytes and headers. */
+  async function download(caller: Caller, id: string, accept = '*/*'): Promise<{ status: number; type: string | null; disposition: string | null; bytes: Buffer }> {
+    const response = await fetch(`${stack.api}/exports/${id}`, { headers: { authorization: `Bearer ${caller.token}`, accept } });
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      disposition: response.headers.get('content-disposition'),
+      bytes: Buffer.from(await response.arrayBuffer()),
+    };
+  }
+
+  async function statusOf(caller: Caller, id: string): Promise<any> {
+    const response = await download(caller, id, 'application/json');
+    return JSON.parse(response.bytes.toString());
+  }
+
+  async function exportAndWait(caller: Caller, request: Record<string, unknown>): Promise<{ id: string; totalRows: number; status: string; fileName: string }> {
+    const created = await caller.post('/exports', request);
+    expect(created.status).toBe(202);
+    return eventually(async () => {
+      const current = await statusOf(caller, created.body.id);
+      return current.status === 'completed' || current.status === 'failed' ? current : undefined;
+    }, 30_000);
+  }
+
+  async function allListed(caller: Caller, query: string): Promise<any[]> {
+    const records: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await caller.get(`/contacts?${query}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(page.status).toBe(200);
+      records.push(...page.body.data);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    return records;
+  }
+
+  beforeAll(async () => {
+    stack = await startCrmStack('exports');
+    owner = await stack.signUp('exports');
+    expect((await owner.post('/custom-fields', { entity: 'contact', key: 'tier', label: 'Tier', type: 'text' })).status).toBe(201);
+    expect((await owner.post('/custom-fields', { entity: 'contact', key: 'seats', label: 'Seats', type: 'number' })).status).toBe(201);
+    const people = [
+      { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', tags: ['vip', 'math'], customFields: { tier: 'gold', seats: 12 }, lifecycleStage: 'customer' },
+      { firstName: 'Grace', lastName: 'Hopper, "Amazing"', email: 'grace@example.com', tags: ['vip'], customFields: { tier: 'silver' }, lifecycleStage: 'customer' },
+      { firstName: 'Katherine', lastName: 'Johnson\nNASA', email: 'katherine@example.com', tags: ['vip'], lifecycleStage: 'lead' },
+      { firstName: 'Alan', lastName: 'Turing', email: 'alan@example.com', tags: ['math'], lifecycleStage: 'customer' },
+    ];
+    for (const person of people) expect((await owner.post('/contacts', person)).status).toBe(201);
+    // 2,500 more for paging, written set-based behind the API.
+    await stack.owner.query(
+      `INSERT INTO crm.contacts (id, workspace_id, first_name, last_name, email, lead_source, tags, custom_fields, created_at)
+       SELECT gen_random_uuid(), $1, 'Bulk', 'Person ' || n, 'bulk' || n || '@example.com', 'bulk', ARRAY['bulk'],
+              jsonb_build_object('seats', n), now() - n * interval '1 second'
+       FROM generate_series(1, 2500) AS n`,
+      [owner.workspaceId],
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('writes a CSV of exactly what the same filter lists, custom fields as cf: columns and tags joined with ;', async () => {
+    const done = await exportAndWait(owner, { entity: 'contacts', filter: { tags: ['vip'], lifecycleStage: ['customer', 'lead'] }, format: 'csv' });
+    expect(done).toMatchObject({ status: 'completed', totalRows: 3 });
+
+    const file = await download(owner, done.id);
+    expect(file.status).toBe(200);
+    expect(file.type).toContain('text/csv');
+    expect(file.disposition).toBe(`attachment; filename="${done.fileName}"`);
+    const rows: Row[] = parse(file.bytes, { columns: true });
+    const listed = await allListed(owner, 'tags=vip&lifecycleStage=customer,lead');
+    expect(rows.map((row) => row.id)).toEqual(listed.map((contact) => contact.id));
+    expect(rows.map((row) => ({ firstName: row.firstName, lastName: row.lastName, email: row.email, tags: row.tags, tier: row['cf:tier'], seats: row['cf:seats'] }))).toEqual(
+      listed.map((contact) => ({
+        firstName: contact.firstName,
+        lastName: contact.lastName,
+        email: contact.email,
+        tags: contact.tags.join(';'),
+        tier: contact.customFields.tier ?? '',
+        seats: contact.customFields.seats === undefined ? '' : String(contact.customFields.seats),
+      })),
+    );
+    const ada = rows.find((row) => row.email === 'ada@example.com')!;
+    expect(ada).toMatchObject({ tags: 'vip;math', 'cf:tier': 'gold', 'cf:seats': '12', lifecycleStage: 'customer', emailOptOut: 'false' });
+    // Quotes, commas and newlines survive the round trip.
+    expect(rows.map((row) => row.lastName)).toEqual(expect.arrayContaining(['Hopper, "Amazing"', 'Johnson\nNASA']));
+  });
+
+  it('searches as ?q= does', async () => {
+    const done = await exportAndWait(owner, { entity: 'contacts', filter: { q: 'lovel' }, format: 'csv' });
+    const rows: Row[] = parse((await download(owner, done.id)).bytes, { columns: true });
+    expect(rows.map((row) => row.email)).toEqual(['ada@example.com']);
+  });
+
+  it('writes an XLSX that exceljs reads back with the same rows', async () => {
+    const csv = await exportAndWait(owner, { entity: 'contacts', filter: { tags: ['vip'] }, format: 'csv' });
+    const xlsx = await exportAndWait(owner, { entity: 'contacts', filter: { tags: ['vip'] }, format: 'xlsx' });
+    const file = await download(owner, xlsx.id);
+    expect(file.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(file.disposition).toMatch(/filename="contacts-.*\.xlsx"/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file.bytes as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    const values: string[][] = [];
+    sheet.eachRow((row) => values.push((row.values as unknown[]).slice(1).map((value) => (value === null || value === undefined ? '' : String(value)))));
+    const [headers, ...rows] = values;
+    const csvRows: Row[] = parse((await download(owner, csv.id)).bytes, { columns: true });
+    expect(headers).toEqual(Object.keys(csvRows[0]!));
+    const asCsv = rows.map((row) => Object.fromEntries(headers!.map((header, index) => [header, row[index] ?? ''])));
+    expect(asCsv).toEqual(csvRows);
+  });
+
+  it('exports 2,500 rows across several pages, each once, in the order of the list', async () => {
+    const done = await exportAndWait(owner, { entity: 'contacts', filter: { leadSource: ['bulk'] }, format: 'csv' });
+    expect(done.totalRows).toBe(2500);
+    const rows: Row[] = parse((await download(owner, done.id)).bytes, { columns: true });
+    expect(rows).toHaveLength(2500);
+    expect(new Set(rows.map((row) => row.id)).size).toBe(2500);
+    expect(rows[0]).toMatchObject({ lastName: 'Person 1', 'cf:seats': '1', tags: 'bulk' });
+    expect(rows.at(-1)).toMatchObject({ lastName: 'Person 2500' });
+  });
+
+  it('exports companies and deals with the same rules', async () => {
+    expect((await owner.post('/companies', { name: 'Acme', domain: 'acme.example', tags: ['key'], address: { city: 'Paris', country: 'FR' } })).status).toBe(201);
+    const companies = await exportAndWait(owner, { entity: 'companies', filter: { tags: ['key'] }, format: 'csv' });
+    const companyRows: Row[] = parse((await download(owner, companies.id)).bytes, { columns: true });
+    expect(companyRows).toEqual([expect.objectContaining({ name: 'Acme', domain: 'acme.example', tags: 'key', 'address.city': 'Paris', 'address.country': 'FR' })]);
+
+    expect((await owner.post('/deals', { name: 'Big one', amount: 120000, currency: 'EUR' })).status).toBe(201);
+    const deals = await exportAndWait(owner, { entity: 'deals', filter: { amountFrom: 100000 }, format: 'csv' });
+    const dealRows: Row[] = parse((await download(owner, deals.id)).bytes, { columns: true });
+    expect(dealRows).toEqual([expect.objectContaining({ name: 'Big one', amount: '120000', currency: 'EUR', status: 'open' })]);
+  });
+
+  it('refuses a filter GET /contacts would refuse, naming filter.<key>, and records nothing', async () => {
+    const before = await owner.get('/exports?limit=500');
+    expectError(await owner.post('/exports', { entity: 'contacts', filter: { lifecycleStage: ['astronaut'] }, format: 'csv' }), 422, 'filter.lifecycleStage');
+    expectError(await owner.post('/exports', { entity: 'contacts', filter: { customFields: { nope: 'x' } }, format: 'csv' }), 422, 'filter.customFields.nope');
+    expectError(await owner.post('/exports', { entity: 'contacts', filter: { shoeSize: 42 }, format: 'csv' }), 422, 'filter.shoeSize');
+    expectError(await owner.post('/exports', { entity: 'contacts', filter: { cursor: 'abc' }, format: 'csv' }), 422, 'filter.cursor');
+    expectError(await owner.post('/exports', { entity: 'companies', filter: { size: ['huge'] }, format: 'csv' }), 422, 'filter.size');
+    expectError(await owner.post('/exports', { entity: 'planets', format: 'csv' }), 422, 'entity');
+    expectError(await owner.post('/exports', { entity: 'contacts', format: 'pdf' }), 422, 'format');
+    const after = await owner.get('/exports?limit=500');
+    expect(after.body.data.length).toBe(before.body.data.length);
+  });
+
+  it('is for managers: a member or a viewer gets 403, an API key needs exports:write', async () => {
+    for (const role of ['member', 'viewer'] as const) {
+      const caller = await stack.as(owner, role);
+      expectError(await caller.post('/exports', { entity: 'contacts', format: 'csv' }), 403);
+      expectError(await caller.get('/exports'), 403);
+    }
+    const manager = await stack.as(owner, 'manager');
+    expect((await manager.post('/exports', { entity: 'contacts', format: 'csv' })).status).toBe(202);
+    const reader = await stack.apiKey(owner, ['contacts:read']);
+    expectError(await reader.post('/exports', { entity: 'contacts', format: 'csv' }), 403);
+  });
+
+  it("answers 404 for another workspace's export, an unknown id and a malformed one", async () => {
+    const mine = await exportAndWait(owner, { entity: 'contacts', filter: { tags: ['math'] }, format: 'csv' });
+    const stranger = await stack.signUp('stranger');
+    expectError(await stranger.get(`/exports/${mine.id}`), 404);
+    expect((await download(stranger, mine.id)).status).toBe(404);
+    expectError(await owner.get('/exports/0193a3c4-0000-7000-8000-000000000000'), 404);
+    expectError(await owner.get('/exports/not-an-id'), 404);
+    expect((await stranger.get('/exports')).body.data).toEqual([]);
+  });
+
+  it('answers the status, not a file, until the export is completed; Accept: application/json always gets the status', async () => {
+    const queue = stack.crm.app.get<Queue>(getQueueToken('exports'), { strict: false });
+    await queue.pause(true);
+    let id: string;
+    try {
+      const created = await owner.post('/exports', { entity: 'contacts', filter: { tags: ['math'] }, format: 'csv' });
+      id = created.body.id;
+      const early = await download(owner, id);
+      expect(early.status).toBe(200);
+      expect(early.type).toContain('application/json');
+      expect(JSON.parse(early.bytes.toString())).toMatchObject({ id, status: 'queued', totalRows: 0, size: null });
+    } finally {
+      await queue.resume(true);
+    }
+    const done = await exportAndWait(owner, { entity: 'contacts', filter: { tags: ['math'] }, format: 'csv' });
+    const status = await download(owner, done.id, 'application/json');
+    expect(JSON.parse(status.bytes.toString())).toMatchObject({ id: done.id, status: 'completed', totalRows: 2 });
+    const listed = await owner.get('/exports?status=completed&entity=contacts&limit=2');
+    expect(listed.status).toBe(200);
+    expect(listed.body.data).toHaveLength(2);
+    expect(listed.body.data[0].id).toBe(done.id);
+    expect(listed.body.nextCursor).toEqual(expect.any(String));
+    await eventually(async () => (await statusOf(owner, id)).status === 'completed');
+  });
+});
