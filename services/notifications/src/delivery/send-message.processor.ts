@@ -14,7 +14,7 @@ import { SmsSender } from './sms/sms-sender.js';
 
 type Outcome = { kind: 'missing' } | { kind: 'settled' } | { kind: 'sent' } | { kind: 'failed'; error: unknown };
 
-function describe(error: unknown): string {
+function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -22,8 +22,8 @@ function describe(error: unknown): string {
  * Sends one message per job, at most once per message: the job locks the message (waiting, if
  * need be, for the transaction that queued it to commit), sends only if it is still queued, and
  * marks it sent in the same transaction. A second job for the same message waits on the lock and
- * then finds it sent. A failed try is recorded and rethrown, so Bull
- * retries with exponential back-off; the last failed try marks the message failed.
+ * then finds it sent. A failed try is recorded and rethrown, so Bull retries with exponential
+ * back-off; the last failed try marks the message failed.
  *
  * The one gap (docs/notifications.md): the server accepted the message and the process died
  * before the commit. The row is still queued, so the retried job sends it a second time.
@@ -51,7 +51,7 @@ export class SendMessageProcessor {
       try {
         providerMessageId = await this.deliver(message);
       } catch (error) {
-        await this.messages.markAttemptFailed(manager, workspaceId, messageId, describe(error), lastAttempt);
+        await this.messages.markAttemptFailed(manager, workspaceId, messageId, errorText(error), lastAttempt);
         return { kind: 'failed', error };
       }
       await this.messages.markSent(manager, workspaceId, messageId, providerMessageId, holdsOneTimeLink(message.templateKey));
