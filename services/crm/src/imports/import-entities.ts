@@ -1,4 +1,5 @@
 import type { CrmEvents } from '@kinship/contracts';
+import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { COMPANY_COLUMNS, toCompanyEvent, type CompanyRow } from '../companies/companies.repository.js';
 import { CONTACT_COLUMNS, toContactEvent, type ContactRow } from '../contacts/contacts.repository.js';
@@ -168,7 +169,8 @@ export class EntityWriter {
   async update(manager: EntityManager, workspaceId: string, records: Array<{ id: string; values: RecordValues }>): Promise<any[]> {
     if (records.length === 0) return [];
     const { columns } = this.spec;
-    return manager.query(
+    return updateReturning(
+      manager,
       `UPDATE ${this.spec.table} r SET ${columns.map((spec) => `${spec.column} = u."${spec.field}"`).join(', ')}, updated_at = now()
        FROM jsonb_to_recordset($2::jsonb) AS u(${recordsetDefinition(columns)})
        WHERE r.workspace_id = $1 AND r.id = u.id AND r.deleted_at IS NULL
@@ -189,7 +191,8 @@ export class EntityWriter {
             : `(u.previous->>'${field}')::${type}`;
       return `${column} = CASE WHEN u.previous ? '${field}' THEN ${type === 'jsonb' && field === 'customFields' ? `coalesce(${value}, '{}')` : value} ELSE r.${column} END`;
     });
-    return manager.query(
+    return updateReturning(
+      manager,
       `UPDATE ${this.spec.table} r SET ${assignments.join(', ')}, updated_at = now()
        FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, previous jsonb)
        WHERE r.workspace_id = $1 AND r.id = u.id
@@ -200,7 +203,8 @@ export class EntityWriter {
 
   async softDelete(manager: EntityManager, workspaceId: string, ids: string[]): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows: Array<{ id: string }> = await manager.query(
+    const rows = await updateReturning<{ id: string }>(
+      manager,
       `UPDATE ${this.spec.table} SET deleted_at = now(), updated_at = now() WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL RETURNING id`,
       [workspaceId, ids],
     );

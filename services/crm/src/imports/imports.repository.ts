@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import type { ColumnTarget, ImportEntity } from './column-mapping.js';
 import type { RecordType } from './import-entities.js';
@@ -124,12 +125,13 @@ export class ImportsRepository {
   }
 
   async finish(manager: EntityManager, id: string, status: 'completed' | 'failed', failureReason: string | null = null): Promise<ImportRow> {
-    const rows: [ImportRow[], number] = await manager.query(
+    const rows = await updateReturning<ImportRow>(
+      manager,
       `UPDATE crm.imports SET status = $2, finished_at = now(), failure_reason = $3, total = CASE WHEN $2 = 'completed' THEN position ELSE total END
        WHERE id = $1 RETURNING ${IMPORT_COLUMNS}`,
       [id, status, failureReason],
     );
-    return rows[0][0]!;
+    return rows[0]!;
   }
 
   async setStatus(manager: EntityManager, id: string, status: 'cancelled' | 'undone'): Promise<void> {
