@@ -37,6 +37,18 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/webhook-endpoints': { url: 'https://partner.example.com/hooks', events: ['deal.won'] },
   'POST /api/v1/exports': { entity: 'contacts', format: 'csv' },
   'POST /api/v1/email-templates': { key: 'task_assigned', subject: 'New task: {{taskTitle}}', body: '<p>{{taskTitle}}</p>' },
+  'POST /api/v1/imports/:id/conflicts/:conflictId/resolve': { action: 'keep_existing' },
+  'POST /api/v1/imports/:id/conflicts/resolve': { action: 'keep_existing', all: true },
+};
+
+/** Routes that read multipart forms: the walk uploads a small file, so an allowed request reaches the (absent) crm service. */
+const MULTIPART_FORMS: Record<string, () => FormData> = {
+  'POST /api/v1/imports': () => {
+    const form = new FormData();
+    form.append('entity', 'contacts');
+    form.append('file', new Blob(['Email\nada@example.com\n']), 'contacts.csv');
+    return form;
+  },
 };
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -69,6 +81,8 @@ const key = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.
 
 function call(gateway: RunningService, route: Route, headers: Record<string, string>): Promise<Response> {
   const path = route.path.replace(/:provider\b/, 'google').replace(/:[A-Za-z]+/g, () => randomUUID());
+  const form = MULTIPART_FORMS[key(route)];
+  if (form) return fetch(`${gateway.url}${path}`, { method: route.method, headers, body: form() });
   const hasBody = BODY_METHODS.has(route.method);
   return fetch(`${gateway.url}${path}`, {
     method: route.method,
