@@ -20,7 +20,7 @@ import { crmService } from '../../services/crm/dist/crm.service.js';
 import { startGateway } from '../../services/gateway/dist/gateway.js';
 import { fixed, numberFromEnv, print, saveResult } from './lib.js';
 import { ensureSeededCrm, migrationEnv, type SeededCrm } from './seed-crm.js';
-import type { SqlLoadResult, SqlLoadSpec, SqlQuery } from './sql-load-worker.js';
+import { processCpuMs, type SqlLoadResult, type SqlLoadSpec, type SqlQuery } from './sql-load-worker.js';
 
 declare module 'autocannon' {
   interface Options {
@@ -56,6 +56,9 @@ if (!percentileList.includes(95)) percentileList.splice(percentileList.indexOf(9
 
 interface Figures {
   requestsPerSecond: number;
+  /** CPU time per request of this process (gateway, crm service, load generator) and of the PostgreSQL backends of the bench's database. */
+  nodeCpuMsPerRequest?: number;
+  postgresCpuMsPerRequest?: number;
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
@@ -84,9 +87,11 @@ function nearestRank(sorted: Float64Array, p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : Number.NaN;
 }
 
-function sqlFigures(result: SqlLoadResult): Figures {
+function sqlFigures(result: SqlLoadResult & { nodeCpuMsPerRequest: number; postgresCpuMsPerRequest: number }): Figures {
   const sorted = Float64Array.from(result.latenciesMs).sort();
   return {
+    nodeCpuMsPerRequest: result.nodeCpuMsPerRequest,
+    postgresCpuMsPerRequest: result.postgresCpuMsPerRequest,
     requestsPerSecond: sorted.length / result.elapsedS,
     p50Ms: nearestRank(sorted, 50),
     p95Ms: nearestRank(sorted, 95),
@@ -99,20 +104,63 @@ function sqlFigures(result: SqlLoadResult): Figures {
 
 type HttpRequest = { method: 'GET' | 'POST'; path: string; body?: string };
 
+async function backendsCpuMs(owner: pg.Pool, database: string): Promise<Map<number, number>> {
+  const { rows } = await owner.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database]);
+  const times = new Map<number, number>();
+  for (const { pid } of rows) {
+    const time = await processCpuMs(pid);
+    if (time !== undefined) times.set(pid, time);
+  }
+  return times;
+}
+
+/**
+ * CPU spent during `work` by this process and by the PostgreSQL backends serving the bench's
+ * database (read from /proc, so only where PostgreSQL runs on this machine; NaN elsewhere). A
+ * backend that started during the work counts whole; one that ended during it is missed.
+ */
+async function cpuDuring<T>(owner: pg.Pool, database: string, work: () => Promise<T>): Promise<{ value: T; nodeMs: number; postgresMs: number }> {
+  const before = await backendsCpuMs(owner, database);
+  const nodeBefore = process.cpuUsage();
+  const value = await work();
+  const node = process.cpuUsage(nodeBefore);
+  const after = await backendsCpuMs(owner, database);
+  let postgresMs = 0;
+  for (const [pid, total] of after) postgresMs += total - (before.get(pid) ?? 0);
+  return { value, nodeMs: (node.user + node.system) / 1000, postgresMs: after.size ? postgresMs : Number.NaN };
+}
+
+interface Measuring {
+  owner: pg.Pool;
+  database: string;
+}
+
 /** Warm-up, then the measured run, each in one autocannon worker thread. */
-async function httpLoad(url: string, headers: Record<string, string>, requests: HttpRequest[], options: { idReplacement?: boolean } = {}): Promise<Figures> {
+async function httpLoad(
+  measuring: Measuring,
+  url: string,
+  headers: Record<string, string>,
+  requests: HttpRequest[],
+  options: { idReplacement?: boolean } = {},
+): Promise<Figures> {
   const run = (duration: number) =>
     autocannon({ url, headers, requests: requests.map((request) => ({ ...request })), connections: CONNECTIONS, duration, workers: 1, ...options });
   const warmup = await run(WARMUP_S);
-  return httpFigures(await run(DURATION_S), warmup);
+  const measured = await cpuDuring(measuring.owner, measuring.database, () => run(DURATION_S));
+  const figures = httpFigures(measured.value, warmup);
+  return { ...figures, nodeCpuMsPerRequest: measured.nodeMs / figures.requests, postgresCpuMsPerRequest: measured.postgresMs / figures.requests };
 }
 
-function sqlLoad(spec: SqlLoadSpec): Promise<SqlLoadResult> {
-  return new Promise((resolve, reject) => {
+/** The worker warms up and measures in one go: CPU is taken over both, per transaction of both. */
+async function sqlLoad(spec: SqlLoadSpec): Promise<SqlLoadResult & { nodeCpuMsPerRequest: number; postgresCpuMsPerRequest: number }> {
+  const nodeBefore = process.cpuUsage();
+  const result = await new Promise<SqlLoadResult>((resolve, reject) => {
     const worker = new Worker(new URL('./sql-load-worker.js', import.meta.url), { workerData: spec });
-    worker.once('message', (result: SqlLoadResult) => resolve(result));
+    worker.once('message', (message: SqlLoadResult) => resolve(message));
     worker.once('error', reject);
   });
+  const node = process.cpuUsage(nodeBefore);
+  return { ...result, nodeCpuMsPerRequest: (node.user + node.system) / 1000 / result.transactions, postgresCpuMsPerRequest: result.postgresCpuMs / result.transactions };
 }
 
 /**
@@ -219,7 +267,8 @@ async function deleteStreams(natsUrl: string, namespace: string): Promise<void> 
 }
 
 function markdownReport(seeded: SeededCrm, figures: Record<string, Figures>, ratios: Record<string, number>, plans: Plan[], load: { before: number; after: number }): string {
-  const row = (label: string, x: Figures) => `| ${label} | ${fixed(x.requestsPerSecond, 0)} | ${fixed(x.p50Ms)} | ${fixed(x.p95Ms)} | ${fixed(x.p99Ms)} |`;
+  const row = (label: string, x: Figures) =>
+    `| ${label} | ${fixed(x.requestsPerSecond, 0)} | ${fixed(x.p50Ms)} | ${fixed(x.p95Ms)} | ${fixed(x.p99Ms)} | ${fixed(x.nodeCpuMsPerRequest ?? Number.NaN, 2)} | ${fixed(x.postgresCpuMsPerRequest ?? Number.NaN, 2)} |`;
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
     GENERATED_START,
@@ -233,8 +282,8 @@ function markdownReport(seeded: SeededCrm, figures: Record<string, Figures>, rat
       .join(', ')}).`,
     `Load average (1 min) ${fixed(load.before, 2)} before the loads and ${fixed(load.after, 2)} after them.`,
     '',
-    '| path | req/s | p50 ms | p95 ms | p99 ms |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| path | req/s | p50 ms | p95 ms | p99 ms | Node CPU ms/request | PostgreSQL CPU ms/request |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     row('`GET /contacts?q=…&lifecycleStage=lead&limit=100` through the gateway', figures.searchHttp!),
     row('the same SQL straight through pg', figures.searchSql!),
     row('`GET /contacts/:id`', figures.getById!),
@@ -330,6 +379,7 @@ async function main(): Promise<number> {
       { label: 'companies, q=north', table: 'crm.companies', path: '/companies?q=north' },
       { label: 'deals, default list', table: 'crm.deals', path: '/deals' },
       { label: 'deals, stageId=Proposal', table: 'crm.deals', path: `/deals?stageId=${proposalStage}` },
+      { label: 'deals, q=north', table: 'crm.deals', path: '/deals?q=north' },
     ];
 
     print(`Plans of ${cases.length} list queries (EXPLAIN ANALYZE, BUFFERS)…`);
@@ -359,7 +409,8 @@ async function main(): Promise<number> {
     const loadBefore = loadavg()[0]!;
     const paths = SEARCH_PREFIXES.map(({ q }) => ({ method: 'GET' as const, path: `/api/v1/contacts?q=${q}&lifecycleStage=lead&limit=100` }));
     print(`\nGET /contacts?q={${SEARCH_PREFIXES.map(({ q }) => q).join(',')}}&lifecycleStage=lead&limit=100 through the gateway, ${CONNECTIONS} connections, ${WARMUP_S} + ${DURATION_S} s…`);
-    const searchHttp = await httpLoad(gateway.url, bearer, paths);
+    const measuring: Measuring = { owner, database: new URL(seeded.databaseUrl).pathname.slice(1) };
+    const searchHttp = await httpLoad(measuring, gateway.url, bearer, paths);
     print(`The same SQL through pg, ${CONNECTIONS} clients, ${WARMUP_S} + ${DURATION_S} s…`);
     const searchSql = sqlFigures(
       await sqlLoad({
@@ -375,12 +426,14 @@ async function main(): Promise<number> {
     );
     print(`GET /contacts/:id over ${contactIds.length} contacts…`);
     const getById = await httpLoad(
+      measuring,
       gateway.url,
       bearer,
       contactIds.map((id) => ({ method: 'GET', path: `/api/v1/contacts/${id}` })),
     );
     print('POST /contacts with a new email each…');
     const create = await httpLoad(
+      measuring,
       gateway.url,
       { ...bearer, 'content-type': 'application/json' },
       [{ method: 'POST', path: '/api/v1/contacts', body: JSON.stringify({ firstName: 'Bench', lastName: 'Writer', email: 'bench-[<id>]@example.com', lifecycleStage: 'lead', tags: ['bench'] }) }],
@@ -395,7 +448,8 @@ async function main(): Promise<number> {
       p95: searchHttp.p95Ms / searchSql.p95Ms,
     };
     const row = (label: string, x: Figures) =>
-      `  ${label.padEnd(44)} ${fixed(x.requestsPerSecond, 0).padStart(7)} req/s   p50 ${fixed(x.p50Ms).padStart(6)} ms   p95 ${fixed(x.p95Ms).padStart(6)} ms   p99 ${fixed(x.p99Ms).padStart(6)} ms   failures ${x.failures}`;
+      `  ${label.padEnd(44)} ${fixed(x.requestsPerSecond, 0).padStart(7)} req/s   p50 ${fixed(x.p50Ms).padStart(6)} ms   p95 ${fixed(x.p95Ms).padStart(6)} ms   p99 ${fixed(x.p99Ms).padStart(6)} ms` +
+      `   CPU/request: node ${fixed(x.nodeCpuMsPerRequest ?? Number.NaN, 2)} ms, postgres ${fixed(x.postgresCpuMsPerRequest ?? Number.NaN, 2)} ms   failures ${x.failures}`;
     print();
     print(`crm at ${seeded.sizes.contacts} contacts — ${CONNECTIONS} connections, ${DURATION_S} s each after ${WARMUP_S} s warm-up`);
     print(row('GET /contacts?q=…&lifecycleStage=lead (gateway)', searchHttp));

@@ -4,6 +4,7 @@
  * as the service's role, with the workspace set for row-level security), first for `warmupS`
  * unmeasured seconds, then for `durationS` measured ones.
  */
+import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 
@@ -29,8 +30,29 @@ export interface SqlLoadResult {
   /** Milliseconds of each transaction finished in the measured window. */
   latenciesMs: number[];
   elapsedS: number;
+  /** Transactions finished in the warm-up and the measured window, for CPU per transaction. */
+  transactions: number;
+  /** CPU time of the clients' PostgreSQL backends over the warm-up and the measured window; NaN where /proc does not show them. */
+  postgresCpuMs: number;
   errors: number;
   firstError: string | null;
+}
+
+/** USER_HZ: /proc reports CPU times in hundredths of a second on every Linux. */
+const CLOCK_TICKS_PER_MS = 100 / 1000;
+
+/** CPU milliseconds (user + system) a process of this machine has used; undefined when /proc does not show it. */
+export async function processCpuMs(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (!stat) return undefined;
+  // After the command name (which may hold spaces and parentheses): utime and stime are the 12th and 13th fields.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_MS;
+}
+
+async function backendsCpuMs(clients: pg.Client[]): Promise<number> {
+  const times = await Promise.all(clients.map((client) => processCpuMs((client as pg.Client & { processID: number }).processID)));
+  return times.reduce<number>((sum, time) => sum + (time ?? Number.NaN), 0);
 }
 
 async function run(spec: SqlLoadSpec): Promise<SqlLoadResult> {
@@ -38,7 +60,9 @@ async function run(spec: SqlLoadSpec): Promise<SqlLoadResult> {
   await Promise.all(clients.map((client) => client.connect()));
   const latenciesMs: number[] = [];
   let errors = 0;
+  let transactions = 0;
   let firstError: string | null = null;
+  const cpuBefore = await backendsCpuMs(clients);
   const started = performance.now();
   const measureFrom = started + spec.warmupS * 1000;
   const stopAt = measureFrom + spec.durationS * 1000;
@@ -59,21 +83,23 @@ async function run(spec: SqlLoadSpec): Promise<SqlLoadResult> {
             await client.query('ROLLBACK').catch(() => undefined);
             continue;
           }
+          transactions++;
           const done = performance.now();
           if (sent >= measureFrom && done <= stopAt) latenciesMs.push(done - sent);
         }
       }),
     );
+    const postgresCpuMs = (await backendsCpuMs(clients)) - cpuBefore;
+    return { latenciesMs, elapsedS: spec.durationS, transactions, postgresCpuMs, errors, firstError };
   } finally {
     await Promise.all(clients.map((client) => client.end()));
   }
-  return { latenciesMs, elapsedS: spec.durationS, errors, firstError };
 }
 
 if (parentPort) {
   const port = parentPort;
   run(workerData as SqlLoadSpec).then(
     (result) => port.postMessage(result),
-    (error: unknown) => port.postMessage({ latenciesMs: [], elapsedS: 0, errors: 1, firstError: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) => port.postMessage({ latenciesMs: [], elapsedS: 0, transactions: 0, postgresCpuMs: Number.NaN, errors: 1, firstError: error instanceof Error ? error.message : String(error) }),
   );
 }

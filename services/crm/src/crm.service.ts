@@ -14,6 +14,7 @@ import { DealsListIndexes1764634300000 } from './migrations/1764634300000-deals-
 import { ContactDuplicates1764634600000 } from './migrations/1764634600000-contact-duplicates.js';
 import { Imports1764635000000 } from './migrations/1764635000000-imports.js';
 import { Exports1764635100000 } from './migrations/1764635100000-exports.js';
+import { SearchOperatorsLeakproof1764635200000 } from './migrations/1764635200000-search-operators-leakproof.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
 import { CrmSettingsModule } from './settings/crm-settings.module.js';
@@ -25,6 +26,6 @@ import { TimelineModule } from './timeline/timeline.module.js';
 export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
-  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000, Imports1764635000000, Exports1764635100000] },
+  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000, Imports1764635000000, Exports1764635100000, SearchOperatorsLeakproof1764635200000] },
   features: () => [CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule, QueuesModule.register(['imports', 'exports']), ImportsModule, ExportsModule],
 } satisfies ServiceDefinition<CrmConfig>;
