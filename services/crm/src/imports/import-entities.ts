@@ -77,8 +77,8 @@ export const IMPORTED_CONTACTS: ImportedEntity<ContactRow> = {
     { field: 'customFields', column: 'custom_fields', type: 'jsonb' },
   ],
   identities: [
-    { field: 'email', unique: true, key: lowerText, condition: (parameter) => `lower(r.email) = ANY(${parameter}::text[])` },
-    { field: 'phone', unique: true, key: plainText, condition: (parameter) => `r.phone = ANY(${parameter}::text[])` },
+    { field: 'email', unique: true, key: lowerText, condition: (parameter) => `r.email IS NOT NULL AND lower(r.email) = ANY(${parameter}::text[])` },
+    { field: 'phone', unique: true, key: plainText, condition: (parameter) => `r.phone IS NOT NULL AND r.phone = ANY(${parameter}::text[])` },
   ],
   blank: (ownerId) => ({
     firstName: null,
@@ -118,7 +118,7 @@ export const IMPORTED_COMPANIES: ImportedEntity<CompanyRow> = {
     { field: 'customFields', column: 'custom_fields', type: 'jsonb' },
   ],
   identities: [
-    { field: 'domain', unique: true, key: plainText, condition: (parameter) => `r.domain = ANY(${parameter}::text[])` },
+    { field: 'domain', unique: true, key: plainText, condition: (parameter) => `r.domain IS NOT NULL AND r.domain = ANY(${parameter}::text[])` },
     { field: 'name', unique: false, key: lowerText, condition: (parameter) => `lower(r.name) = ANY(${parameter}::text[])` },
   ],
   blank: (ownerId) => ({ name: null, domain: null, industry: null, size: null, phone: null, address: null, ownerId, tags: [], customFields: {} }),
@@ -128,8 +128,8 @@ export const IMPORTED_COMPANIES: ImportedEntity<CompanyRow> = {
   toEvent: toCompanyEvent,
 };
 
-export const IMPORTED_ENTITIES: Record<ImportEntity, ImportedEntity<any>> = { contacts: IMPORTED_CONTACTS, companies: IMPORTED_COMPANIES };
-export const IMPORTED_BY_RECORD_TYPE: Record<RecordType, ImportedEntity<any>> = { contact: IMPORTED_CONTACTS, company: IMPORTED_COMPANIES };
+export const IMPORTED_ENTITIES: Record<ImportEntity, ImportedEntity> = { contacts: IMPORTED_CONTACTS, companies: IMPORTED_COMPANIES };
+export const IMPORTED_BY_RECORD_TYPE: Record<RecordType, ImportedEntity> = { contact: IMPORTED_CONTACTS, company: IMPORTED_COMPANIES };
 
 function recordsetDefinition(columns: ColumnSpec[], extra: string[] = []): string {
   return ['id uuid', ...extra, ...columns.map((spec) => `"${spec.field}" ${spec.type}`)].join(', ');
@@ -140,21 +140,24 @@ function recordsetDefinition(columns: ColumnSpec[], extra: string[] = []): strin
  * (jsonb_to_recordset), so a batch of thousands of rows is one round trip per statement.
  */
 export class EntityWriter {
-  constructor(private readonly spec: ImportedEntity<any>) {}
+  constructor(private readonly spec: ImportedEntity) {}
 
   /** Live records holding any of the keys, oldest first, locked until the batch commits. */
   async findMatches(manager: EntityManager, workspaceId: string, keys: string[][]): Promise<StoredRecord[]> {
-    const conditions = this.spec.identities.map((identity, index) => identity.condition(`$${index + 2}`));
+    // One index lookup per identity (an OR of them would scan the table), then the rows locked.
+    const lookups = this.spec.identities.map(
+      (identity, index) => `SELECT r.id FROM ${this.spec.table} r WHERE r.workspace_id = $1 AND r.deleted_at IS NULL AND ${identity.condition(`$${index + 2}`)}`,
+    );
     const rows: Array<{ id: string }> = await manager.query(
       `SELECT ${this.spec.selectColumns} FROM ${this.spec.table} r
-       WHERE r.workspace_id = $1 AND r.deleted_at IS NULL AND (${conditions.join(' OR ')})
+       WHERE r.workspace_id = $1 AND r.id IN (${lookups.join(' UNION ')})
        ORDER BY r.created_at, r.id FOR UPDATE`,
       [workspaceId, ...keys],
     );
     return rows.map((row) => ({ id: row.id, values: this.spec.valuesOf(row) }));
   }
 
-  async insert(manager: EntityManager, workspaceId: string, createdBy: string | null, records: Array<{ id: string; values: RecordValues }>): Promise<any[]> {
+  async insert(manager: EntityManager, workspaceId: string, createdBy: string | null, records: Array<{ id: string; values: RecordValues }>): Promise<Array<{ id: string }>> {
     if (records.length === 0) return [];
     const { columns } = this.spec;
     return manager.query(
@@ -166,7 +169,7 @@ export class EntityWriter {
     );
   }
 
-  async update(manager: EntityManager, workspaceId: string, records: Array<{ id: string; values: RecordValues }>): Promise<any[]> {
+  async update(manager: EntityManager, workspaceId: string, records: Array<{ id: string; values: RecordValues }>): Promise<Array<{ id: string }>> {
     if (records.length === 0) return [];
     const { columns } = this.spec;
     return updateReturning(
@@ -180,7 +183,7 @@ export class EntityWriter {
   }
 
   /** Writes back the fields named in each record's `previous`, leaving the others as they are now. */
-  async restore(manager: EntityManager, workspaceId: string, records: Array<{ id: string; previous: RecordValues }>): Promise<any[]> {
+  async restore(manager: EntityManager, workspaceId: string, records: Array<{ id: string; previous: RecordValues }>): Promise<Array<{ id: string }>> {
     if (records.length === 0) return [];
     const assignments = this.spec.columns.map(({ field, column, type }) => {
       const value =

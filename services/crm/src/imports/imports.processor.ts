@@ -96,13 +96,18 @@ export class ImportsProcessor {
     let batchNumber = current.batches;
     let rows: BatchRow[] = [];
     let errors: ImportErrorRow[] = [];
+    // One batch commits while the next is read: parsing (Node) and merging (PostgreSQL) overlap.
+    // Batches still commit one after another, so each sees what the previous one wrote.
+    let committing: Promise<void> = Promise.resolve();
     const commit = async () => {
-      const end = consumed;
-      batchNumber += 1;
-      await this.commitBatch(current, { start: position, end, batch: batchNumber, rows, errors });
-      position = end;
+      await committing;
+      const batch = { start: position, end: consumed, batch: (batchNumber += 1), rows, errors };
+      position = consumed;
       rows = [];
       errors = [];
+      committing = this.commitBatch(current, batch);
+      // Rejections are awaited at the next boundary; until then this keeps them from going unhandled.
+      committing.catch(() => undefined);
     };
     for await (const row of file.rows as AsyncIterable<FileRow>) {
       consumed += 1;
@@ -114,6 +119,7 @@ export class ImportsProcessor {
       if (rows.length + errors.length >= this.config.IMPORT_BATCH_SIZE) await commit();
     }
     if (rows.length + errors.length > 0) await commit();
+    await committing;
     await this.events.transaction(workspaceId, async (manager, emit) => {
       const locked = await this.imports.find(manager, workspaceId, importId, { forUpdate: true });
       if (!locked || locked.status !== 'processing' || locked.position !== position) return;
