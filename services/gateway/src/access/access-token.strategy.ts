@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { isRole, type Role } from '@kinship/contracts';
@@ -53,7 +54,10 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: secret,
+      // A KeyObject, not the string: given a string or Buffer, jsonwebtoken first tries to read it
+      // as a public key on every verification (~3.5 ms of CPU here, against 0.06 ms). It accepts a
+      // KeyObject; passport-jwt's types only lag behind.
+      secretOrKey: createSecretKey(Buffer.from(secret)) as unknown as Buffer,
       algorithms: ['HS256'],
       issuer: 'kinship',
       audience: 'kinship-api',
