@@ -128,14 +128,14 @@ export class NotificationsConfig extends ServiceConfig {
   CAMPAIGN_LANES: number = 4;
 
   /**
-   * How long claimed recipients stay with their worker. A worker that died leaves them 'sending';
-   * once the lease ends another worker sends them (see docs/campaigns.md on duplicates). Must
-   * exceed the time one batch can take.
+   * How long claimed recipients stay with their worker; a live worker renews the lease every third
+   * of it. A worker that died leaves them 'sending', and once the lease ends another worker sends
+   * them (docs/campaigns.md, on duplicates).
    */
   @IsInt()
   @Min(1000)
   @Max(3_600_000)
-  CAMPAIGN_CLAIM_LEASE_MS: number = 120_000;
+  CAMPAIGN_CLAIM_LEASE_MS: number = 30_000;
 
   /** Tries of one campaign message against temporary failures before its recipient is marked failed. */
   @IsInt()

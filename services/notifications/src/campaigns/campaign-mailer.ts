@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { NotificationsConfig } from '../notifications.config.js';
 
@@ -21,7 +21,7 @@ const SOCKET_TIMEOUT_MS = 30_000;
  * unsubscribe headers and the time it left, for measuring delivery.
  */
 @Injectable()
-export class CampaignMailer implements OnModuleDestroy {
+export class CampaignMailer implements OnApplicationShutdown {
   private readonly transporter: Transporter;
   /** The throttle's key: one bucket per SMTP server. */
   readonly provider: string;
@@ -58,7 +58,8 @@ export class CampaignMailer implements OnModuleDestroy {
     return info.messageId;
   }
 
-  onModuleDestroy(): void {
+  /** After the queues closed (onModuleDestroy), so the batches in hand finish on open connections. */
+  onApplicationShutdown(): void {
     this.transporter.close();
   }
 }

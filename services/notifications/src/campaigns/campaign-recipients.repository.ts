@@ -90,6 +90,15 @@ export class CampaignRecipientsRepository {
     );
   }
 
+  /** Extends the lease of recipients a live worker is still sending, so no other worker takes them over. */
+  async renewClaims(manager: EntityManager, workspaceId: string, ids: string[], leaseMs: number): Promise<void> {
+    await manager.query(
+      `UPDATE notifications.campaign_recipients SET claimed_until = now() + make_interval(secs => $3::double precision / 1000)
+       WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND status = 'sending'`,
+      [workspaceId, ids, leaseMs],
+    );
+  }
+
   async markSent(manager: EntityManager, workspaceId: string, sent: SentRecipient[]): Promise<void> {
     if (sent.length === 0) return;
     await manager.query(

@@ -185,8 +185,28 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
   private async sendBatch(campaign: CampaignRecord, content: CampaignContent, claimed: ClaimedRecipient[]): Promise<void> {
     const { workspaceId, id: campaignId } = campaign;
     const log = new SentLog((sent) => withWorkspace(this.dataSource, workspaceId, (manager) => this.recipients.markSent(manager, workspaceId, sent)));
-    const [provider, rate] = campaign.channel === 'email' ? [this.mailer.provider, this.config.CAMPAIGN_EMAILS_PER_SECOND] : [`sms:${this.config.SMS_PROVIDER}`, this.config.CAMPAIGN_SMS_PER_SECOND];
     const sends: Array<Promise<void>> = [];
+    // The lease must outlast the batch while this worker lives: renewed at a third of its length.
+    const leaseMs = this.config.CAMPAIGN_CLAIM_LEASE_MS;
+    const ids = claimed.map((recipient) => recipient.id);
+    const renewal = setInterval(() => {
+      withWorkspace(this.dataSource, workspaceId, (manager) => this.recipients.renewClaims(manager, workspaceId, ids, leaseMs)).catch((error: unknown) =>
+        this.logger.warn({ campaignId, err: error }, 'could not renew the claim on campaign recipients'),
+      );
+    }, leaseMs / 3);
+    try {
+      await this.sendClaimed(campaign, content, claimed, log, sends);
+    } finally {
+      // Whatever stopped the loop, what has left is recorded before the claim may lapse.
+      await Promise.allSettled(sends);
+      await log.close();
+      clearInterval(renewal);
+    }
+  }
+
+  private async sendClaimed(campaign: CampaignRecord, content: CampaignContent, claimed: ClaimedRecipient[], log: SentLog, sends: Array<Promise<void>>): Promise<void> {
+    const { workspaceId, id: campaignId } = campaign;
+    const [provider, rate] = campaign.channel === 'email' ? [this.mailer.provider, this.config.CAMPAIGN_EMAILS_PER_SECOND] : [`sms:${this.config.SMS_PROVIDER}`, this.config.CAMPAIGN_SMS_PER_SECOND];
     for (let start = 0; start < claimed.length; start += THROTTLE_GROUP) {
       const group = claimed.slice(start, start + THROTTLE_GROUP);
       await this.throttle.take(provider, rate, group.length);
@@ -199,8 +219,6 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
         );
       }
     }
-    await Promise.all(sends);
-    await log.close();
   }
 
   private deliver(campaign: CampaignRecord, content: CampaignContent, recipient: ClaimedRecipient): Promise<string> {
