@@ -100,6 +100,8 @@ export function addFilterConditions(definition: ListDefinition, filter: ListFilt
     if (!field) throw new Error(`${definition.table} has no filter ${key}`);
     if (field === definition.fields[key]) {
       if (field.kind === 'tags') where.add(`r.tags @> ${where.param(value)}::text[]`);
+      // One value is an equality: PostgreSQL can then read a (workspace, field, sort) index in order.
+      else if (Array.isArray(value) && value.length === 1) where.add(`${field.sql} = ${where.param(value[0])}::${CASTS[field.kind]}`);
       else if (Array.isArray(value)) where.add(`${field.sql} = ANY(${where.param(value)}::${CASTS[field.kind]}[])`);
       else where.add(`${field.sql} = ${where.param(value)}::${CASTS[field.kind]}`);
     } else if (range && RANGE_KINDS.has(field.kind)) {
