@@ -35,6 +35,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/deals/:id/stage': { stageId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/v1/contacts/:id/convert': { dealName: 'Acme', amount: 1000, currency: 'EUR' },
   'POST /api/v1/webhook-endpoints': { url: 'https://partner.example.com/hooks', events: ['deal.won'] },
+  'POST /api/v1/campaigns': { name: 'Newsletter', channel: 'email', subject: 'News', body: '<p>News</p>', audience: { segmentId: '00000000-0000-4000-8000-000000000000' } },
   'POST /api/v1/exports': { entity: 'contacts', format: 'csv' },
   'POST /api/v1/email-templates': { key: 'task_assigned', subject: 'New task: {{taskTitle}}', body: '<p>{{taskTitle}}</p>' },
   'POST /api/v1/imports/:id/conflicts/:conflictId/resolve': { action: 'keep_existing' },
