@@ -8,7 +8,7 @@ export class CrmConfig extends ServiceConfig {
   @IsInt()
   @Min(100)
   @Max(20_000)
-  IMPORT_BATCH_SIZE: number = 2_000;
+  IMPORT_BATCH_SIZE: number = 5_000;
 
   /** How long a worker's lock on an import job lasts without renewal; a killed worker's job is taken over after it. */
   @IsInt()

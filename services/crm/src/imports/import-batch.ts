@@ -118,17 +118,20 @@ export async function importBatch(manager: EntityManager, emit: Emit, spec: Impo
  * Returns how many records this import changed for the first time.
  */
 async function recordImported(manager: EntityManager, context: BatchContext, recordType: string, created: MergeTarget[], changed: MergeTarget[]): Promise<number> {
-  const entries = [
-    ...created.map((target) => ({ id: target.id, action: 'created', previous: null })),
-    ...changed.map((target) => ({ id: target.id, action: 'updated', previous: previousValues(target) })),
-  ];
-  if (entries.length === 0) return 0;
+  if (created.length) {
+    // New ids: nothing to merge with, so a plain insert of the ids.
+    await manager.query(
+      `INSERT INTO crm.import_records (workspace_id, import_id, record_type, record_id, action) SELECT $1, $2, $3, unnest($4::uuid[]), 'created'`,
+      [context.workspaceId, context.importId, recordType, created.map((target) => target.id)],
+    );
+  }
+  if (changed.length === 0) return 0;
   const rows: Array<{ action: string; inserted: boolean }> = await manager.query(
     `INSERT INTO crm.import_records AS i (workspace_id, import_id, record_type, record_id, action, previous)
-     SELECT $1, $2, $3, u.id, u.action, u.previous FROM jsonb_to_recordset($4::jsonb) AS u(id uuid, action text, previous jsonb)
+     SELECT $1, $2, $3, u.id, 'updated', u.previous FROM jsonb_to_recordset($4::jsonb) AS u(id uuid, previous jsonb)
      ON CONFLICT (import_id, record_type, record_id) DO UPDATE SET previous = EXCLUDED.previous || i.previous
      RETURNING i.action, (i.xmax = 0) AS inserted`,
-    [context.workspaceId, context.importId, recordType, JSON.stringify(entries)],
+    [context.workspaceId, context.importId, recordType, JSON.stringify(changed.map((target) => ({ id: target.id, previous: previousValues(target) })))],
   );
   return rows.filter((row) => row.inserted && row.action === 'updated').length;
 }
