@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { RpcError, ServiceClient, type ErrorDetail } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
@@ -83,6 +83,7 @@ export class ImportsController {
     }
     const fileKey = `imports/${randomUUID()}`;
     let fileName: string | null = null;
+    let stored = false;
     const fields: Record<string, string> = {};
     try {
       for await (const part of request.parts()) {
@@ -91,6 +92,7 @@ export class ImportsController {
         } else if (part.fieldname !== 'file' || fileName !== null) {
           part.file.resume();
         } else {
+          stored = true;
           await this.files.put(fileKey, part.file, { fileName: part.filename, contentType: part.mimetype });
           fileName = part.filename || 'upload';
           if (part.file.truncated) throw new RpcError(413, 'payload_too_large', 'The file is larger than imports accept.', [{ field: 'file', issue: 'is too large' }]);
@@ -100,7 +102,7 @@ export class ImportsController {
       if (problems.length) throw RpcError.validation(problems);
       return await this.services.send<ImportCreatedResponse>('crm.imports.create', { fileKey, fileName, ...data }, caller);
     } catch (error) {
-      if (fileName !== null) await this.files.delete(fileKey).catch(() => false);
+      if (stored) await this.files.delete(fileKey).catch(() => false);
       const tooLarge = (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' || (error as { code?: string }).code === 'FST_PARTS_LIMIT';
       if (tooLarge) throw new RpcError(413, 'payload_too_large', 'The upload is larger than imports accept.', [{ field: 'file', issue: 'is too large' }]);
       throw error;
@@ -117,7 +119,6 @@ export class ImportsController {
   /** Every bad row: its original cells, its line number and the reason, streamed page by page from crm. */
   @Get(':id/errors.csv')
   @RequirePermission('imports:write')
-  @Header('content-type', 'text/csv; charset=utf-8')
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'The header of the file plus "line" and "error" columns; one line per bad row.' })
   async errors(@Param() params: ImportIdParams, @Caller() caller: RequestContext, @Res() reply: FastifyReply): Promise<void> {
@@ -131,7 +132,10 @@ export class ImportsController {
         page = await fetchPage(page.errors[page.errors.length - 1]!.line);
       }
     }
-    void reply.header('content-disposition', `attachment; filename="import-${params.id}-errors.csv"`).send(Readable.from(lines()));
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="import-${params.id}-errors.csv"`)
+      .send(Readable.from(lines()));
   }
 
   @Post(':id/cancel')
