@@ -23,6 +23,8 @@ import { crmService } from '../../services/crm/dist/crm.service.js';
 import { fixed, numberFromEnv, percentiles, print, saveResult, waitUntil } from './lib.js';
 
 const RECIPIENTS = Math.floor(numberFromEnv('BENCH_CAMPAIGN_RECIPIENTS', 100_000));
+/** Notifications processes sending side by side, as replicas would: they share the claims and the throttle. */
+const WORKERS = Math.floor(numberFromEnv('BENCH_CAMPAIGN_WORKERS', 1));
 const BASELINE_MESSAGES = Math.min(RECIPIENTS, 20_000);
 /** The campaign's SMTP pool and the baseline's: the same number of connections. */
 const CONNECTIONS = 16;
@@ -95,7 +97,7 @@ async function baseline(sinkUrl: string, arrivals: Arrival[]): Promise<{ emailsP
 async function main(): Promise<void> {
   const environment = await createTestEnvironment('bench-campaign');
   const sink = await startSink();
-  let worker: ChildProcess | null = null;
+  let workers: ChildProcess[] = [];
   let failed = false;
   const client = new ServiceClient(new NamespacedClientNats({ servers: environment.natsUrl }, environment.natsNamespace), 30_000);
   const owner = new DataSource(postgresOptions({ url: environment.databaseUrl, schema: 'crm', poolSize: 2 }));
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
     const crm = await startService(crmService, environment.env);
     const [migrated] = (await once(run('migrate.js', env), 'exit')) as [number];
     if (migrated !== 0) throw new Error('notifications migrations failed');
-    worker = run('main.js', env);
+    workers = Array.from({ length: WORKERS }, () => run('main.js', env));
 
     await owner.initialize();
     const workspaceId = newId();
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
     );
     if (!ready) throw new Error('the notifications service did not start');
 
-    print(`campaign of ${RECIPIENTS} recipients, SMTP pool of ${CONNECTIONS} connections`);
+    print(`campaign of ${RECIPIENTS} recipients, ${WORKERS} notifications process(es), SMTP pool of ${CONNECTIONS} connections each`);
     const campaign = await client.send<{ id: string }>(
       'notifications.campaigns.create',
       {
@@ -155,10 +157,11 @@ async function main(): Promise<void> {
     const sending = RECIPIENTS / ((last - first) / 1000);
     if (arrivals.some((arrival) => arrival.sentAt === null)) throw new Error('some campaign emails arrived without their send time');
     const latency = percentiles(arrivals.map((arrival) => arrival.at - arrival.sentAt!));
-    const workerCpuMs = cpuMsOf(worker.pid!);
+    const workerCpuMs = workers.reduce((sum, worker) => sum + cpuMsOf(worker.pid!), 0);
     const benchCpu = process.cpuUsage();
     const status = await client.send<{ status: string; counts: Record<string, number> }>('notifications.campaigns.get', { id: campaign.id }, context);
-    await waitUntil(async () => (await client.send<{ status: string }>('notifications.campaigns.get', { id: campaign.id }, context)).status === 'sent', 30_000, 200);
+    const ended = await waitUntil(async () => (await client.send<{ status: string }>('notifications.campaigns.get', { id: campaign.id }, context)).status === 'sent', 30_000, 200);
+    if (!ended) throw new Error('the campaign did not end sent');
     if (sink.arrivals.length !== RECIPIENTS) throw new Error(`${sink.arrivals.length} emails arrived for ${RECIPIENTS} recipients`);
     print(`  first email after ${fixed((first - sentAt) / 1000, 2)} s; all ${RECIPIENTS} after ${fixed((last - sentAt) / 1000, 1)} s`);
     print(`  ${fixed(overall, 0)} emails/s from POST send to the last arrival; ${fixed(sending, 0)} emails/s from first to last arrival`);
@@ -166,9 +169,8 @@ async function main(): Promise<void> {
     print(`  counts at the end: ${JSON.stringify(status.counts)}`);
     print(`  CPU per email: notifications ${fixed(workerCpuMs / RECIPIENTS, 3)} ms; this process (crm, sink, setup) ${fixed((benchCpu.user + benchCpu.system) / 1000 / RECIPIENTS, 3)} ms`);
 
-    await worker.kill('SIGTERM');
-    await once(worker, 'exit');
-    worker = null;
+    await Promise.all(workers.map((worker) => (worker.kill('SIGTERM'), once(worker, 'exit'))));
+    workers = [];
     await crm.close();
     sink.arrivals.length = 0;
     const raw = await baseline(sink.url, sink.arrivals);
@@ -178,6 +180,7 @@ async function main(): Promise<void> {
     print(`ratio campaign ÷ baseline: ${fixed(ratio, 2)} (target: at least 1,000 emails/s: ${overall >= 1000 ? 'met' : 'NOT met'})`);
     await saveResult('campaign', {
       recipients: RECIPIENTS,
+      workers: WORKERS,
       emailsPerSecond: overall,
       sendingEmailsPerSecond: sending,
       firstEmailAfterMs: first - sentAt,
@@ -190,10 +193,7 @@ async function main(): Promise<void> {
     failed = true;
     print(`campaign bench failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
-    if (worker) {
-      worker.kill('SIGKILL');
-      await once(worker, 'exit');
-    }
+    await Promise.all(workers.map((worker) => (worker.kill('SIGKILL'), once(worker, 'exit'))));
     await client.close();
     if (owner.isInitialized) await owner.destroy();
     await sink.close();
