@@ -10,8 +10,10 @@ import { serverUrls } from '@kinship/testing';
 import { FileStore, filesBucketName } from '@kinship/platform';
 
 const MEGABYTE = 1024 * 1024;
+/** Larger than the memory growth allowed below, so a store that buffered the file would fail. */
+const LARGE_MEGABYTES = 32;
 
-/** 50 MB made on demand, 1 MB at a time, so the test itself holds no copy of the file. */
+/** A file made on demand, 1 MB at a time, so the test itself holds no copy of it. */
 function generated(megabytes: number, seed: Buffer): Readable {
   let produced = 0;
   return new Readable({
@@ -86,21 +88,21 @@ describe('FileStore over the NATS object store', () => {
     expect(filesBucketName('')).toBe('kinship-files');
   });
 
-  it('stores a 50 MB stream and reads it back identical, holding neither copy in memory', async () => {
+  it('stores a 32 MB stream and reads it back identical, holding neither copy in memory', async () => {
     const seed = randomBytes(8);
-    const expected = await digestOf(generated(50, seed));
+    const expected = await digestOf(generated(LARGE_MEGABYTES, seed));
 
     let stored: Awaited<ReturnType<FileStore['put']>> | undefined;
     const writeGrowth = await peakGrowth(async () => {
-      stored = await files.put('imports/large.csv', generated(50, seed), { fileName: 'large.csv' });
+      stored = await files.put('imports/large.csv', generated(LARGE_MEGABYTES, seed), { fileName: 'large.csv' });
     });
-    expect(stored).toMatchObject({ key: 'imports/large.csv', size: 50 * MEGABYTE, metadata: { fileName: 'large.csv' } });
+    expect(stored).toMatchObject({ key: 'imports/large.csv', size: LARGE_MEGABYTES * MEGABYTE, metadata: { fileName: 'large.csv' } });
 
     let read: { digest: string; size: number } | undefined;
     // A slow reader: the store must wait for it rather than queue the rest of the file.
     const readGrowth = await peakGrowth(async () => {
       const found = await files.get('imports/large.csv');
-      expect(found?.file.size).toBe(50 * MEGABYTE);
+      expect(found?.file.size).toBe(LARGE_MEGABYTES * MEGABYTE);
       read = await digestOf(found!.content, 1);
     });
     expect(read).toEqual(expected);

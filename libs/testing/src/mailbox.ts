@@ -42,6 +42,8 @@ function temporaryFailure(message: string): Error {
   return Object.assign(new Error(message), { responseCode: 451 });
 }
 
+const CONNECTION_LOST: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
 /**
  * A real SMTP server that keeps what it receives in memory: the mail sink of `make up`
  * (scripts/mail-sink.mjs) and the inbox of tests. Plain SMTP without TLS; any credentials pass.
@@ -92,6 +94,11 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.server.address() as AddressInfo;
+  // A sender that dies mid-conversation (a test kills it on purpose) resets its connection, which
+  // smtp-server reports as a server error; the mailbox itself is fine, so only other errors surface.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (!CONNECTION_LOST.has(error.code ?? '')) throw error;
+  });
 
   const matching = (to?: string) => (to ? received.filter((mail) => mail.to.includes(to.toLowerCase())) : [...received]);
 
