@@ -121,6 +121,15 @@ describe('campaigns', () => {
     expect(sentRow).toMatchObject({ address: ada, attempts: 1, providerMessageId: parsed.messageId, sentAt: expect.any(String) });
     const skipped = await owner.get(`/campaigns/${id}/recipients?status=skipped_opted_out`);
     expect(skipped.body.data).toEqual([expect.objectContaining({ address: optedOut, sentAt: null })]);
+
+    // email.sent puts the email on the contact's timeline in crm; the skipped contacts get none.
+    const entry = await eventually(async () => {
+      const timeline = await owner.get(`/contacts/${ids[0]}/timeline`);
+      return timeline.body.data.find((candidate: { kind: string }) => candidate.kind === 'email_sent');
+    });
+    expect(entry.data).toMatchObject({ campaignId: id });
+    const optedOutTimeline = await owner.get(`/contacts/${ids[1]}/timeline`);
+    expect(optedOutTimeline.body.data.filter((candidate: { kind: string }) => candidate.kind === 'email_sent')).toEqual([]);
   });
 
   it('sends to a dynamic filter and to a list of contact ids', async () => {

@@ -99,13 +99,16 @@ export class CampaignRecipientsRepository {
     );
   }
 
-  async markSent(manager: EntityManager, workspaceId: string, sent: SentRecipient[]): Promise<void> {
-    if (sent.length === 0) return;
-    await manager.query(
+  /** Marks recipients sent; returns those this call moved from sending (a lapsed claim may have moved on). */
+  async markSent(manager: EntityManager, workspaceId: string, sent: SentRecipient[]): Promise<Array<{ id: string; contactId: string }>> {
+    if (sent.length === 0) return [];
+    return updateReturning<{ id: string; contactId: string }>(
+      manager,
       `UPDATE notifications.campaign_recipients r SET status = 'sent', provider_message_id = s.message_id, sent_at = now(), updated_at = now(),
          claimed_until = NULL, error = NULL
        FROM unnest($2::uuid[], $3::text[]) AS s(id, message_id)
-       WHERE r.workspace_id = $1 AND r.id = s.id AND r.status = 'sending'`,
+       WHERE r.workspace_id = $1 AND r.id = s.id AND r.status = 'sending'
+       RETURNING r.id, r.contact_id AS "contactId"`,
       [workspaceId, sent.map((recipient) => recipient.id), sent.map((recipient) => recipient.providerMessageId)],
     );
   }

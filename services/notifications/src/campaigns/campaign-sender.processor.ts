@@ -2,10 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, type OnModuleDestroy } from '@nestjs/common';
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { NotificationsEvents } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
 import type { Logger } from '@kinship/observability';
 import { newId, withWorkspace } from '@kinship/persistence';
-import { LOGGER } from '@kinship/platform';
+import { DomainEvents, LOGGER } from '@kinship/platform';
 import type { Job, Queue } from 'bull';
 import type { DataSource } from 'typeorm';
 import { SmsSender } from '../delivery/sms/sms-sender.js';
@@ -91,6 +92,7 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: DomainEvents,
     @InjectQueue(CAMPAIGNS_QUEUE) private readonly queue: Queue,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly config: NotificationsConfig,
@@ -182,9 +184,27 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
     }
   }
 
+  /** Sent recipients, with an email.sent per email so each lands on its contact's timeline in crm. */
+  private async recordSent(campaign: CampaignRecord, sent: SentRecipient[]): Promise<void> {
+    const { workspaceId, id: campaignId } = campaign;
+    await this.events.transaction(workspaceId, async (manager, emit) => {
+      const marked = await this.recipients.markSent(manager, workspaceId, sent);
+      if (campaign.channel !== 'email') return;
+      for (const recipient of marked) {
+        await emit<NotificationsEvents.EmailSent>({
+          type: 'email.sent',
+          workspaceId,
+          actorId: null,
+          aggregateId: recipient.id,
+          data: { messageId: recipient.id, contactId: recipient.contactId, campaignId, templateKey: campaign.templateId ?? 'campaign' },
+        });
+      }
+    });
+  }
+
   private async sendBatch(campaign: CampaignRecord, content: CampaignContent, claimed: ClaimedRecipient[]): Promise<void> {
     const { workspaceId, id: campaignId } = campaign;
-    const log = new SentLog((sent) => withWorkspace(this.dataSource, workspaceId, (manager) => this.recipients.markSent(manager, workspaceId, sent)));
+    const log = new SentLog((sent) => this.recordSent(campaign, sent));
     const sends: Array<Promise<void>> = [];
     // The lease must outlast the batch while this worker lives: renewed at a third of its length.
     const leaseMs = this.config.CAMPAIGN_CLAIM_LEASE_MS;
