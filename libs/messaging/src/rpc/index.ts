@@ -5,3 +5,4 @@ export { RpcContextInterceptor, RpcErrorFilter } from './rpc-server.js';
 export { ServiceClient } from './service-client.js';
 export { callerWorkspace, userCaller, type UserCaller } from './caller.js';
 export { validateData, ValidRequest } from './validation.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageDto, pagePosition, toPage, type PagePosition } from './pagination.js';

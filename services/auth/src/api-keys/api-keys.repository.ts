@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthRpc } from '@kinship/contracts';
 import type { EntityManager } from 'typeorm';
-import type { PagePosition } from '../common/pagination.js';
+import type { PagePosition } from '@kinship/messaging';
 
 const COLUMNS = `id, name, prefix, scopes, created_by AS "createdBy", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt", created_at AS "createdAt"`;
 

@@ -10,7 +10,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { UserCaller } from '@kinship/messaging';
 import { isUuid, newId } from '@kinship/persistence';
 import { issueToken, readToken } from '../common/opaque-tokens.js';
-import { pagePosition, toPage, type PageDto } from '../common/pagination.js';
+import { pagePosition, toPage, type PageDto } from '@kinship/messaging';
 import { loadActorWith } from '../users/actor.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { ApiKeysRepository, toApiKey } from './api-keys.repository.js';

@@ -5,7 +5,7 @@ import type { RequestContext } from '@kinship/observability';
 import { withWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { newId } from '@kinship/persistence';
-import { pagePosition, toPage } from '../common/pagination.js';
+import { pagePosition, toPage } from '@kinship/messaging';
 import { AuditRepository, type AuditLogRow } from './audit.repository.js';
 import type { ListAuditLogsDto } from './dto/list-audit-logs.dto.js';
 

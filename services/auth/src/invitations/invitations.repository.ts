@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthRpc, Role } from '@kinship/contracts';
 import type { EntityManager } from 'typeorm';
 import { updateReturning } from '@kinship/persistence';
-import type { PagePosition } from '../common/pagination.js';
+import type { PagePosition } from '@kinship/messaging';
 
 const COLUMNS = `id, email, role, invited_by AS "invitedBy", expires_at AS "expiresAt", accepted_at AS "acceptedAt",
   revoked_at AS "revokedAt", created_at AS "createdAt"`;

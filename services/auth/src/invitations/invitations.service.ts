@@ -11,7 +11,7 @@ import type { UserCaller } from '@kinship/messaging';
 import { violatesUnique } from '@kinship/persistence';
 import { isUuid, newId } from '@kinship/persistence';
 import { invalidTokenError, issueToken, readToken } from '../common/opaque-tokens.js';
-import { pagePosition, toPage, type PageDto } from '../common/pagination.js';
+import { pagePosition, toPage, type PageDto } from '@kinship/messaging';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { PasswordPolicy } from '../passwords/password-policy.js';
 import { SessionTokens } from '../sessions/session-tokens.service.js';

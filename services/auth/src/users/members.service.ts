@@ -9,7 +9,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { UserCaller } from '@kinship/messaging';
 import { isUuid } from '@kinship/persistence';
-import { pagePosition, toPage } from '../common/pagination.js';
+import { pagePosition, toPage } from '@kinship/messaging';
 import { SessionTokens } from '../sessions/session-tokens.service.js';
 import { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
 import { loadActorWith } from './actor.js';

@@ -3,7 +3,7 @@ import type { Role } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
 import { updateReturning, violatesUnique } from '@kinship/persistence';
-import type { PagePosition } from '../common/pagination.js';
+import type { PagePosition } from '@kinship/messaging';
 import type { NotificationPreferences, UserRecord, UserStatus } from './user.record.js';
 
 const COLUMNS = `id, workspace_id AS "workspaceId", email, name, role, status, password_hash AS "passwordHash",

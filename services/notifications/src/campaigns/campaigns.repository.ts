@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
-import type { PagePosition } from '../common/pagination.js';
+import type { PagePosition } from '@kinship/messaging';
 import type { CampaignAudience, CampaignChannel, CampaignRecord, CampaignStatus } from './campaign.record.js';
 
 const COLUMNS = `id, workspace_id AS "workspaceId", name, channel, subject, body, template_id AS "templateId", audience, status,
@@ -88,7 +88,7 @@ export class CampaignsRepository {
       `SELECT ${COLUMNS} FROM notifications.campaigns
        WHERE workspace_id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR status = $2::text) AND ($3::uuid IS NULL OR id < $3::uuid)
        ORDER BY id DESC LIMIT $4`,
-      [workspaceId, status, position.beforeId, position.limit + 1],
+      [workspaceId, status, position.afterId, position.limit + 1],
     );
   }
 

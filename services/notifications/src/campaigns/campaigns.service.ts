@@ -5,7 +5,7 @@ import { RpcError, type ErrorDetail, type UserCaller } from '@kinship/messaging'
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource } from 'typeorm';
-import { pagePosition, toPage } from '../common/pagination.js';
+import { pagePosition, toPage } from '@kinship/messaging';
 import { templateProblem } from '../templates/template-renderer.js';
 import { CampaignAudienceSource } from './campaign-audience.js';
 import { CampaignJobs } from './campaign-jobs.js';
@@ -198,7 +198,7 @@ export class CampaignsService {
     const position = pagePosition(query);
     await this.findOrThrow(workspaceId, query.id);
     const rows = await withWorkspace(this.dataSource, workspaceId, (manager) =>
-      this.recipients.list(manager, workspaceId, query.id, query.status ?? null, { limit: position.limit, afterId: position.beforeId }),
+      this.recipients.list(manager, workspaceId, query.id, query.status ?? null, { limit: position.limit, afterId: position.afterId }),
     );
     return toPage(rows, position, toRecipient);
   }

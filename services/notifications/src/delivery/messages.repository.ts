@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
-import type { PagePosition } from '../common/pagination.js';
+import type { PagePosition } from '@kinship/messaging';
 import type { Channel, MessageRecord, MessageStatus } from './message.record.js';
 
 const COLUMNS = `id, workspace_id AS "workspaceId", channel, template_key AS "templateKey", recipient_user_id AS "recipientUserId",
@@ -123,7 +123,7 @@ export class MessagesRepository {
        WHERE workspace_id = $1 AND ($2::text IS NULL OR status = $2::text) AND ($3::text IS NULL OR channel = $3::text)
          AND ($4::uuid IS NULL OR id < $4::uuid)
        ORDER BY id DESC LIMIT $5`,
-      [workspaceId, filter.status, filter.channel, position.beforeId, position.limit + 1],
+      [workspaceId, filter.status, filter.channel, position.afterId, position.limit + 1],
     );
   }
 }

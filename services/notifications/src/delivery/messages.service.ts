@@ -4,7 +4,7 @@ import type { NotificationsRpc } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
 import { isUuid, withWorkspace } from '@kinship/persistence';
 import type { DataSource } from 'typeorm';
-import { pagePosition, toPage } from '../common/pagination.js';
+import { pagePosition, toPage } from '@kinship/messaging';
 import type { ListMessagesDto } from './dto/messages.dto.js';
 import { toMessage } from './message.record.js';
 import { MessagesRepository } from './messages.repository.js';

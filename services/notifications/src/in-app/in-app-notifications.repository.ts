@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { NotificationsRpc } from '@kinship/contracts';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
-import type { PagePosition } from '../common/pagination.js';
+import type { PagePosition } from '@kinship/messaging';
 
 export interface InAppNotificationRow {
   id: string;
@@ -46,7 +46,7 @@ export class InAppNotificationsRepository {
       `SELECT ${COLUMNS} FROM notifications.in_app_notifications
        WHERE workspace_id = $1 AND user_id = $2 AND (NOT $3::boolean OR read_at IS NULL) AND ($4::uuid IS NULL OR id < $4::uuid)
        ORDER BY id DESC LIMIT $5`,
-      [workspaceId, userId, unreadOnly, position.beforeId, position.limit + 1],
+      [workspaceId, userId, unreadOnly, position.afterId, position.limit + 1],
     );
   }
 

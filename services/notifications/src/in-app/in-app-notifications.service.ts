@@ -4,7 +4,7 @@ import type { NotificationsRpc } from '@kinship/contracts';
 import { RpcError, type UserCaller } from '@kinship/messaging';
 import { isUuid, withWorkspace } from '@kinship/persistence';
 import type { DataSource } from 'typeorm';
-import { pagePosition, toPage } from '../common/pagination.js';
+import { pagePosition, toPage } from '@kinship/messaging';
 import type { ListNotificationsDto } from './dto/in-app.dto.js';
 import { InAppNotificationsRepository, toInAppNotification } from './in-app-notifications.repository.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { newId, updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
-import type { PagePosition } from '../common/pagination.js';
+import type { PagePosition } from '@kinship/messaging';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -186,7 +186,7 @@ export class WebhookDeliveriesRepository {
       `SELECT ${COLUMNS} FROM notifications.webhook_deliveries
        WHERE workspace_id = $1 AND endpoint_id = $2 AND ($3::text IS NULL OR status = $3) AND ($4::uuid IS NULL OR id < $4::uuid)
        ORDER BY id DESC LIMIT $5`,
-      [workspaceId, endpointId, status, position.beforeId, position.limit + 1],
+      [workspaceId, endpointId, status, position.afterId, position.limit + 1],
     );
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { ALL_EVENTS } from './webhook-event-types.js';
-import type { PagePosition } from '../common/pagination.js';
+import type { PagePosition } from '@kinship/messaging';
 
 const COLUMNS = `id, url, description, events, active, disabled_reason AS "disabledReason", disabled_at AS "disabledAt",
   consecutive_failures AS "consecutiveFailures", created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt"`;
@@ -92,7 +92,7 @@ export class WebhookEndpointsRepository {
       `SELECT ${COLUMNS} FROM notifications.webhook_endpoints
        WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id < $2::uuid)
        ORDER BY id DESC LIMIT $3`,
-      [workspaceId, position.beforeId, position.limit + 1],
+      [workspaceId, position.afterId, position.limit + 1],
     );
   }
 

@@ -8,7 +8,7 @@ import type { CreateWebhookEndpointDto, ListWebhookDeliveriesDto, UpdateWebhookE
 import { RefusedAddress, resolveDeliveryAddress } from './public-address.js';
 import { toWebhookDelivery, WebhookDeliveriesRepository, type WebhookAttemptRow, type WebhookDelivery } from './webhook-deliveries.repository.js';
 import { toWebhookEndpoint, WebhookEndpointsRepository, type WebhookEndpoint } from './webhook-endpoints.repository.js';
-import { pagePosition, toPage, type PageDto } from '../common/pagination.js';
+import { pagePosition, toPage, type PageDto } from '@kinship/messaging';
 import { newSigningSecret, WebhookSecrets } from './webhook-secrets.js';
 
 export interface Page<Item> {

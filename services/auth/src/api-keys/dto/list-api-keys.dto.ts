@@ -1,3 +1,3 @@
-import { PageDto } from '../../common/pagination.js';
+import { PageDto } from '@kinship/messaging';
 
 export class ListApiKeysDto extends PageDto {}

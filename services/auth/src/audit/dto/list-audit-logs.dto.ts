@@ -1,6 +1,6 @@
 import type { AuthRpc } from '@kinship/contracts';
 import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PageDto } from '../../common/pagination.js';
+import { PageDto } from '@kinship/messaging';
 
 export class ListAuditLogsDto extends PageDto implements AuthRpc.ListAuditLogsRequest {
   /** Entries the user made, or that were done to them. */

@@ -1,4 +1,4 @@
 import type { AuthRpc } from '@kinship/contracts';
-import { PageDto } from '../../common/pagination.js';
+import { PageDto } from '@kinship/messaging';
 
 export class ListInvitationsDto extends PageDto implements AuthRpc.ListInvitationsRequest {}

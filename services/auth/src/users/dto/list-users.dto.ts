@@ -1,6 +1,6 @@
 import { ROLES, type AuthRpc } from '@kinship/contracts';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageDto } from '../../common/pagination.js';
+import { PageDto } from '@kinship/messaging';
 
 export class ListUsersDto extends PageDto implements AuthRpc.ListUsersRequest {
   @IsOptional()

@@ -1,5 +1,5 @@
 import { IsIn, IsISO8601, IsObject, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { PageDto } from '../../common/pagination.js';
+import { PageDto } from '@kinship/messaging';
 import type { CampaignChannel, CampaignStatus, RecipientStatus } from '../campaign.record.js';
 
 export const CAMPAIGN_CHANNELS: CampaignChannel[] = ['email', 'sms'];

@@ -1,6 +1,6 @@
 import type { NotificationsRpc } from '@kinship/contracts';
 import { IsIn, IsOptional, IsString } from 'class-validator';
-import { PageDto } from '../../common/pagination.js';
+import { PageDto } from '@kinship/messaging';
 import type { Channel, MessageStatus } from '../message.record.js';
 
 export const MESSAGE_STATUSES: MessageStatus[] = ['queued', 'sent', 'failed'];

@@ -1,6 +1,6 @@
 import type { NotificationsRpc } from '@kinship/contracts';
 import { IsBoolean, IsOptional, IsString } from 'class-validator';
-import { PageDto } from '../../common/pagination.js';
+import { PageDto } from '@kinship/messaging';
 
 export class ListNotificationsDto extends PageDto implements NotificationsRpc.ListNotificationsRequest {
   @IsOptional()

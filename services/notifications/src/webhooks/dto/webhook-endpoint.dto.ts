@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUrl, MaxLength, ValidateIf } from 'class-validator';
 import { SUBSCRIBABLE_EVENTS } from '../webhook-event-types.js';
-import { PageDto } from '../../common/pagination.js';
+import { PageDto } from '@kinship/messaging';
 
 const URL_MAX = 2048;
 const DESCRIPTION_MAX = 500;

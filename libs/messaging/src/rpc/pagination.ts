@@ -1,4 +1,4 @@
-import { RpcError } from '@kinship/messaging';
+import { RpcError } from './rpc-error.js';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { isUuid } from '@kinship/persistence';
 
