@@ -159,13 +159,9 @@ async function linkCompanies(manager: EntityManager, emit: Emit, context: BatchC
   const linking = targets.filter((target) => target.changed.has('companyName') && target.values.companyName);
   if (linking.length === 0) return;
   const names = [...new Set(linking.map((target) => (target.values.companyName as string).toLowerCase()))];
-  // One index probe per name (LATERAL), the oldest company of each name kept: a plan that does
-  // not depend on statistics, which lag behind a table an import is growing (see
-  // EntityWriter.findMatches).
   const found: Array<{ id: string; name: string }> = await manager.query(
-    `SELECT DISTINCT ON (k.name) c.id, c.name FROM unnest($2::text[]) AS k(name)
-     CROSS JOIN LATERAL (SELECT id, name, created_at FROM crm.companies WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(name) = k.name) c
-     ORDER BY k.name, c.created_at, c.id`,
+    `SELECT DISTINCT ON (lower(name)) id, name FROM crm.companies
+     WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(name) = ANY($2::text[]) ORDER BY lower(name), created_at, id`,
     [context.workspaceId, names],
   );
   const byName = new Map(found.map((company) => [company.name.toLowerCase(), company]));

@@ -144,11 +144,12 @@ export class EntityWriter {
 
   /** Live records holding any of the keys, oldest first, locked until the batch commits. */
   async findMatches(manager: EntityManager, workspaceId: string, keys: string[][]): Promise<StoredRecord[]> {
-    // One index probe per key (LATERAL), then the rows locked, fetched by primary key. Written so
-    // that no plan depends on statistics: during an import the table grows faster than autovacuum
-    // analyses it, and with `= ANY(keys)` and `id IN (subquery)` the planner, believing the
-    // workspace small, walked all of its contacts for every batch (seen at 30k rows; quadratic
-    // over a million-row file).
+    // The keys' matches (a lookup per key where the planner agrees), then the rows locked, fetched
+    // by primary key through ARRAY(...): as `id IN (subquery)` the planner hashed the ids and
+    // scanned all of the workspace's contacts for every batch (222 ms at 100k contacts, 83 ms this
+    // way). Still weak: with statistics older than the import (autovacuum off), the lookups may be
+    // planned as one scan of the workspace per batch (530 ms at 555k contacts, against 22 ms for
+    // forced per-key probes, which in turn went wrong on small tables: docs/performance.md).
     const lookups = this.spec.identities.map(
       (identity, index) =>
         `SELECT m.id FROM unnest($${index + 2}::text[]) AS k(key)
