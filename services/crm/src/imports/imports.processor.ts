@@ -138,11 +138,6 @@ export class ImportsProcessor {
     const { workspaceId, id: importId } = current;
     const spec = IMPORTED_ENTITIES[current.entity];
     await this.events.transaction(workspaceId, async (manager, emit) => {
-      // The import's position commits with the batch, so a batch lost to a server crash before its
-      // WAL reached disk is lost together with its position, and the resumed job merges it again:
-      // the commit need not wait for the flush (asynchronous commit; no row lost or doubled). It
-      // applies to this transaction only; every other keeps the server's setting.
-      await manager.query('SET LOCAL synchronous_commit = off');
       const locked = await this.imports.find(manager, workspaceId, importId, { forUpdate: true });
       if (!locked || locked.status !== 'processing') throw new ImportStopped('the import is no longer running');
       if (locked.position !== batch.start) throw new ImportStopped('another worker has taken the import over');
