@@ -1,4 +1,4 @@
-export { startMailbox, type Mailbox, type MailboxOptions, type ReceivedMail } from './mailbox.js';
+export { ignoreDroppedConnections, startMailbox, type Mailbox, type MailboxOptions, type ReceivedMail } from './mailbox.js';
 export { startTestService } from './services.js';
 export { createTestEnvironment, type TestEnvironment } from './test-environment.js';
 export { serverUrls } from './test-servers.js';

@@ -45,6 +45,16 @@ function temporaryFailure(message: string): Error {
 const CONNECTION_LOST: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
 /**
+ * A sender that dies mid-conversation (a test kills it on purpose) resets its connection, which
+ * smtp-server reports as a server error; the server itself is fine, so only other errors surface.
+ */
+export function ignoreDroppedConnections(server: SMTPServer): void {
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (!CONNECTION_LOST.has(error.code ?? '')) throw error;
+  });
+}
+
+/**
  * A real SMTP server that keeps what it receives in memory: the mail sink of `make up`
  * (scripts/mail-sink.mjs) and the inbox of tests. Plain SMTP without TLS; any credentials pass.
  */
@@ -94,11 +104,7 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.server.address() as AddressInfo;
-  // A sender that dies mid-conversation (a test kills it on purpose) resets its connection, which
-  // smtp-server reports as a server error; the mailbox itself is fine, so only other errors surface.
-  server.on('error', (error: NodeJS.ErrnoException) => {
-    if (!CONNECTION_LOST.has(error.code ?? '')) throw error;
-  });
+  ignoreDroppedConnections(server);
 
   const matching = (to?: string) => (to ? received.filter((mail) => mail.to.includes(to.toLowerCase())) : [...received]);
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { RunningService } from '@kinship/platform';
-import { startTestService } from '@kinship/testing';
+import { ignoreDroppedConnections, startTestService } from '@kinship/testing';
 import { startCrmStack, type Caller, type CrmStack } from '../../crm/test/support.js';
 import type { NotificationsConfig } from '../src/notifications.config.js';
 import { notificationsService } from '../src/notifications.service.js';
@@ -49,6 +49,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.server.address() as AddressInfo;
+  ignoreDroppedConnections(server);
   return {
     smtpUrl: `smtp://127.0.0.1:${port}`,
     mails,
