@@ -182,8 +182,11 @@ class SqlCapture {
     } as typeof pg.Client.prototype.query;
   }
 
-  /** Runs the request and returns the one list query it sent (a SELECT … FROM <table> r … LIMIT). */
-  async listQueryOf<T>(table: string, request: () => Promise<T>): Promise<{ query: SqlQuery; answer: T }> {
+  /**
+   * Runs the request and returns the list queries it sent (SELECT … FROM <table> r … LIMIT): one, or
+   * two for a search whose first, ordered read did not fill the page (listPage in the crm).
+   */
+  async listQueriesOf<T>(table: string, request: () => Promise<T>): Promise<{ queries: SqlQuery[]; answer: T }> {
     this.captured = [];
     this.capturing = true;
     let answer: T;
@@ -193,8 +196,8 @@ class SqlCapture {
       this.capturing = false;
     }
     const lists = this.captured.filter((query) => query.text.includes(`FROM ${table} r`) && /\bLIMIT \$\d+\s*$/.test(query.text));
-    if (lists.length !== 1) throw new Error(`expected one list query on ${table}, caught ${lists.length}: ${this.captured.map((query) => query.text.slice(0, 80)).join(' | ')}`);
-    return { query: lists[0]!, answer };
+    if (lists.length === 0) throw new Error(`caught no list query on ${table}: ${this.captured.map((query) => query.text.slice(0, 80)).join(' | ')}`);
+    return { queries: lists, answer };
   }
 }
 
@@ -227,17 +230,22 @@ interface Plan {
   text: string;
 }
 
-async function explain(owner: pg.Pool, seeded: SeededCrm, query: SqlQuery): Promise<string> {
+/** EXPLAIN (ANALYZE, BUFFERS) of each query a request sent, in one transaction as the service's role. */
+async function explain(owner: pg.Pool, seeded: SeededCrm, queries: SqlQuery[]): Promise<string> {
   const client = await owner.connect();
   try {
     await client.query('START TRANSACTION');
     await client.query(`SET LOCAL role ${runtimeRoleFor('crm')}`);
     await client.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, seeded.bigWorkspaceId]);
-    const explainText = `EXPLAIN (ANALYZE, BUFFERS) ${query.text}`;
-    // Once to warm the cache as the load would, once to report.
-    await client.query(explainText, query.values);
-    const { rows } = await client.query<{ 'QUERY PLAN': string }>(explainText, query.values);
-    return rows.map((row) => row['QUERY PLAN']).join('\n');
+    const texts: string[] = [];
+    for (const query of queries) {
+      const explainText = `EXPLAIN (ANALYZE, BUFFERS) ${query.text}`;
+      // Once to warm the cache as the load would, once to report.
+      await client.query(explainText, query.values);
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(explainText, query.values);
+      texts.push(rows.map((row) => row['QUERY PLAN']).join('\n'));
+    }
+    return texts.join('\n-- then\n');
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
     client.release();
@@ -249,7 +257,7 @@ function planOf(listCase: ListCase, text: string, rows: number): Plan {
     label: listCase.label,
     path: listCase.path,
     rows,
-    executionMs: Number(/Execution Time: ([\d.]+) ms/.exec(text)?.[1] ?? Number.NaN),
+    executionMs: [...text.matchAll(/Execution Time: ([\d.]+) ms/g)].reduce((sum, match) => sum + Number(match[1]), 0),
     indexes: [...new Set([...text.matchAll(/Index (?:Only )?Scan(?: Backward)? using (\w+)|Bitmap Index Scan on (\w+)/g)].map((match) => match[1] ?? match[2]!))],
     seqScans: [...new Set([...text.matchAll(/Seq Scan on (\w+)/g)].map((match) => match[1]!))],
     text,
@@ -396,23 +404,23 @@ async function main(): Promise<number> {
 
     print(`Plans of ${cases.length} list queries (EXPLAIN ANALYZE, BUFFERS)…`);
     const plans: Plan[] = [];
-    const searchQueries: SqlQuery[] = [];
+    const searchQueries: SqlQuery[][] = [];
     for (const listCase of cases) {
-      let query: SqlQuery;
+      let queries: SqlQuery[];
       let rows: number;
       if (listCase.deepen) {
         const first = await api<{ nextCursor: string | null }>(url, token, 'GET', '/contacts');
         if (!first.nextCursor) throw new Error('GET /contacts gave no next cursor');
-        const second = await capture.listQueryOf(listCase.table, () => api<{ data: unknown[] }>(url, token, 'GET', `/contacts?cursor=${encodeURIComponent(first.nextCursor!)}`));
-        query = await listCase.deepen(second.query, first.nextCursor);
+        const second = await capture.listQueriesOf(listCase.table, () => api<{ data: unknown[] }>(url, token, 'GET', `/contacts?cursor=${encodeURIComponent(first.nextCursor!)}`));
+        queries = [await listCase.deepen(second.queries[0]!, first.nextCursor)];
         rows = second.answer.data.length;
       } else {
-        const caught = await capture.listQueryOf(listCase.table, () => api<{ data: unknown[] }>(url, token, 'GET', listCase.path));
-        query = caught.query;
+        const caught = await capture.listQueriesOf(listCase.table, () => api<{ data: unknown[] }>(url, token, 'GET', listCase.path));
+        queries = caught.queries;
         rows = caught.answer.data.length;
-        if (listCase.path.includes('&lifecycleStage=lead&limit=100')) searchQueries.push(query);
+        if (listCase.path.includes('&lifecycleStage=lead&limit=100')) searchQueries.push(queries);
       }
-      const plan = planOf(listCase, await explain(owner, seeded, query), rows);
+      const plan = planOf(listCase, await explain(owner, seeded, queries), rows);
       plans.push(plan);
       print(`\n-- ${plan.label}: ${listCase.path} → ${rows} rows, ${fixed(plan.executionMs, 2)} ms, indexes ${plan.indexes.join(', ') || 'none'}`);
       print(plan.text);

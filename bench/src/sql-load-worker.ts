@@ -19,8 +19,8 @@ export interface SqlLoadSpec {
   role: string;
   workspaceSetting: string;
   workspaceId: string;
-  /** Sent in turn by each client, as autocannon sends its request list. */
-  queries: SqlQuery[];
+  /** Sent in turn by each client, as autocannon sends its request list: the queries of one request, in one transaction. */
+  queries: SqlQuery[][];
   connections: number;
   warmupS: number;
   durationS: number;
@@ -70,12 +70,12 @@ async function run(spec: SqlLoadSpec): Promise<SqlLoadResult> {
     await Promise.all(
       clients.map(async (client, index) => {
         for (let turn = index; performance.now() < stopAt; turn++) {
-          const query = spec.queries[turn % spec.queries.length]!;
+          const queries = spec.queries[turn % spec.queries.length]!;
           const sent = performance.now();
           try {
             await client.query('START TRANSACTION');
             await client.query('SELECT set_config($1, $2, true)', [spec.workspaceSetting, spec.workspaceId]);
-            await client.query(query.text, query.values);
+            for (const query of queries) await client.query(query.text, query.values);
             await client.query('COMMIT');
           } catch (error) {
             errors++;

@@ -64,7 +64,17 @@ export class SqlConditions {
   where(): string {
     return this.conditions.length ? this.conditions.join(' AND ') : 'true';
   }
+
+  /** The conditions so far; later additions to either leave the other alone. */
+  copy(): SqlConditions {
+    const copy = new SqlConditions([...this.parameters]);
+    copy.conditions.push(...this.conditions);
+    return copy;
+  }
 }
+
+/** Rows a search reads in the list's order before it turns to the search indexes (listPage). */
+const ORDERED_WALK = 5000;
 
 const CASTS: Record<FieldKind, string> = {
   text: 'text',
@@ -126,7 +136,13 @@ const SEARCH_TOKEN = /[^\p{L}\p{N}@._+-]+/gu;
  * search runs, since a trigram index cannot serve a shorter pattern.
  */
 export function addSearchCondition(definition: ListDefinition, q: string, where: SqlConditions): void {
-  if (!definition.search) return;
+  const condition = searchCondition(definition, q, where);
+  if (condition) where.add(condition);
+}
+
+/** The condition of addSearchCondition, its parameters added to `where` but the condition not. */
+function searchCondition(definition: ListDefinition, q: string, where: SqlConditions): string | null {
+  if (!definition.search) return null;
   const words = q.toLowerCase().split(SEARCH_TOKEN).filter(Boolean).slice(0, 8);
   const text = q.trim().toLowerCase();
   const digits = text.replace(/[\s().+-]/g, '');
@@ -137,7 +153,7 @@ export function addSearchCondition(definition: ListDefinition, q: string, where:
   }
   if (text.length >= 3) alternatives.push(`${definition.search.text} LIKE ${where.param(`%${escapeLike(text)}%`)}`);
   if (/^\d{3,}$/.test(digits) && digits !== text) alternatives.push(`${definition.search.text} LIKE ${where.param(`%${digits}%`)}`);
-  where.add(alternatives.length ? `(${alternatives.join(' OR ')})` : 'false');
+  return alternatives.length ? `(${alternatives.join(' OR ')})` : 'false';
 }
 
 function escapeLike(text: string): string {
@@ -228,20 +244,40 @@ export async function listPage<Row extends { id: string }>(
   // (workspace_id, …) indexes.
   where.add(`r.workspace_id = ${where.param(workspaceId)}::uuid`);
   addFilterConditions(definition, request.filter, where);
-  if (request.q) addSearchCondition(definition, request.q, where);
+  const search = request.q ? searchCondition(definition, request.q, where) : null;
   if (request.cursor) {
     const cursor = decodeCursor(request.cursor, fingerprint);
     const cast = CASTS[sort.field.kind];
     where.add(`(${sort.field.sql}, r.id) ${sort.descending ? '<' : '>'} (${where.param(cursor.k)}::${cast}, ${where.param(cursor.i)}::uuid)`);
   }
   const direction = sort.descending ? 'DESC' : 'ASC';
-  const rows: Array<Row & { sortKey: string }> = await manager.query(
-    `SELECT ${columns}, (${sort.field.sql})::text AS "sortKey" FROM ${definition.table} r
-     WHERE ${where.where()}
-     ORDER BY ${sort.field.sql} ${direction}, r.id ${direction}
-     LIMIT ${where.param(limit + 1)}`,
-    where.parameters,
-  );
+  const order = `${sort.field.sql} ${direction}, r.id ${direction}`;
+  const select = `SELECT ${columns}, (${sort.field.sql})::text AS "sortKey"`;
+  type PageRow = Row & { sortKey: string };
+  let rows: PageRow[];
+  if (!search) {
+    rows = await manager.query(`${select} FROM ${definition.table} r WHERE ${where.where()} ORDER BY ${order} LIMIT ${where.param(limit + 1)}`, where.parameters);
+  } else {
+    // PostgreSQL misjudges how many rows a prefix matches, so the plan is chosen here. First the
+    // newest (or first in the sort's order) rows are read in order, a bounded number of them: a
+    // common term fills the page from those, exactly. A page that is not full means the term is
+    // rare there: its matches are then read through the search indexes and ordered.
+    const walk = where.copy();
+    rows = await manager.query(
+      `${select} FROM (SELECT r.* FROM ${definition.table} r WHERE ${walk.where()} ORDER BY ${order} LIMIT ${walk.param(ORDERED_WALK)}) r
+       WHERE ${search} ORDER BY ${order} LIMIT ${walk.param(limit + 1)}`,
+      walk.parameters,
+    );
+    if (rows.length <= limit) {
+      const matching = where.copy();
+      matching.add(search);
+      rows = await manager.query(
+        `WITH matches AS MATERIALIZED (SELECT r.* FROM ${definition.table} r WHERE ${matching.where()})
+         ${select} FROM matches r ORDER BY ${order} LIMIT ${matching.param(limit + 1)}`,
+        matching.parameters,
+      );
+    }
+  }
   const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
   const nextCursor = rows.length > limit && last ? encodeCursor({ k: last.sortKey, i: last.id, f: fingerprint }) : null;
