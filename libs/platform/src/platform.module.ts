@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, Optional, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Module, Optional, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -26,11 +26,12 @@ export interface PlatformOptions {
 }
 
 /**
- * Runs after Nest has stopped taking requests: stops event work first, since it needs NATS,
- * then closes the connections this module opened.
+ * Stops event work before the application's shutdown hooks run (TypeORM closes the database in
+ * its own, and a consumer still handling a backlog would fail on a closed pool), then, after Nest
+ * has stopped taking requests, closes the connections this module opened.
  */
 @Injectable()
-class ConnectionCloser implements OnApplicationShutdown {
+class ConnectionCloser implements BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
     @Inject(REDIS) private readonly redis: Redis,
@@ -38,8 +39,11 @@ class ConnectionCloser implements OnApplicationShutdown {
     @Optional() private readonly events?: DomainEvents,
   ) {}
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.events?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.client.close();
     await this.nats.drain().catch(() => undefined);
     this.redis.disconnect();
