@@ -4,6 +4,7 @@ import type { Logger } from '@kinship/observability';
 import { LOGGER } from '@kinship/platform';
 import type { DataSource } from 'typeorm';
 import { NotificationsConfig } from '../notifications.config.js';
+import { PollingLoop } from '../common/polling-loop.js';
 import { CampaignJobs } from './campaign-jobs.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 
@@ -15,46 +16,34 @@ import { CampaignsRepository } from './campaigns.repository.js';
  */
 @Injectable()
 export class CampaignRunner implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> = Promise.resolve();
-  private stopped = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(LOGGER) logger: Logger,
     private readonly campaigns: CampaignsRepository,
     private readonly jobs: CampaignJobs,
-    private readonly config: NotificationsConfig,
-  ) {}
+    config: NotificationsConfig,
+  ) {
+    this.loop = new PollingLoop({
+      round: () => this.run(),
+      intervalMs: config.CAMPAIGN_POLL_INTERVAL_MS,
+      onError: (error) => logger.warn({ err: error }, 'could not start or resume campaigns; trying again'),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.next(0);
+    this.loop.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
-  }
-
-  private next(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.run().then(
-        () => this.next(this.config.CAMPAIGN_POLL_INTERVAL_MS),
-        (error: unknown) => {
-          this.logger.warn({ err: error }, 'could not start or resume campaigns; trying again');
-          this.next(this.config.CAMPAIGN_POLL_INTERVAL_MS);
-        },
-      );
-    }, delayMs);
-    this.timer.unref();
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async run(): Promise<void> {
     const runnable = await this.campaigns.runnable(this.dataSource.manager);
     for (const campaign of runnable) {
-      if (this.stopped) return;
+      if (this.loop.isStopped) return;
       await this.jobs.ensureRunning({ workspaceId: campaign.workspaceId, campaignId: campaign.campaignId }, campaign.audienceResolved);
     }
   }

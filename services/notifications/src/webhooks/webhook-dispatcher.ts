@@ -6,6 +6,7 @@ import { LOGGER } from '@kinship/platform';
 import type { Queue } from 'bull';
 import type { DataSource } from 'typeorm';
 import { NotificationsConfig } from '../notifications.config.js';
+import { PollingLoop } from '../common/polling-loop.js';
 import { WEBHOOK_DELIVERIES_QUEUE } from '../queues.js';
 import { WebhookDeliveriesRepository, type LeasedDelivery } from './webhook-deliveries.repository.js';
 import { WebhookSchedule } from './webhook-schedule.js';
@@ -22,41 +23,29 @@ const LEASE_BATCH = 100;
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> = Promise.resolve();
-  private stopped = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(WEBHOOK_DELIVERIES_QUEUE) private readonly queue: Queue<LeasedDelivery>,
-    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(LOGGER) logger: Logger,
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly schedule: WebhookSchedule,
-    private readonly config: NotificationsConfig,
-  ) {}
+    config: NotificationsConfig,
+  ) {
+    this.loop = new PollingLoop({
+      round: () => this.dispatch(),
+      intervalMs: config.WEBHOOKS_POLL_INTERVAL_MS,
+      onError: (error) => logger.warn({ err: error }, 'could not queue due webhook deliveries; trying again'),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.next(0);
+    this.loop.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
-  }
-
-  private next(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.dispatch().then(
-        (full) => this.next(full ? 0 : this.config.WEBHOOKS_POLL_INTERVAL_MS),
-        (error: unknown) => {
-          this.logger.warn({ err: error }, 'could not queue due webhook deliveries; trying again');
-          this.next(this.config.WEBHOOKS_POLL_INTERVAL_MS);
-        },
-      );
-    }, delayMs);
-    this.timer.unref();
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Returns whether the round was full, i.e. more may be due. */
