@@ -51,7 +51,8 @@ export class UnsubscribeTokens {
   verify(token: string): UnsubscribeClaim | null {
     if (!/^[A-Za-z0-9_-]+$/.test(token)) return null;
     const bytes = Buffer.from(token, 'base64url');
-    if (bytes.length !== PAYLOAD_BYTES + MAC_BYTES) return null;
+    // The last of 87 characters carries 2 unused bits: only the one spelling of the bytes is a token.
+    if (bytes.length !== PAYLOAD_BYTES + MAC_BYTES || bytes.toString('base64url') !== token) return null;
     const payload = bytes.subarray(0, PAYLOAD_BYTES);
     if (!timingSafeEqual(bytes.subarray(PAYLOAD_BYTES), this.mac(payload))) return null;
     const channel = CHANNELS[payload[0]!];
