@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { Omittable } from '../auth-routes/fields.js';
-import { CrmListQuery, QueryBoolean, QueryList } from './list-query.js';
+import { CrmListQuery, QueryBoolean, QueryList, UuidListQuery } from './list-query.js';
 
 export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'marketing_qualified', 'sales_qualified', 'opportunity', 'customer', 'evangelist', 'other'] as const;
 const NAME_MAX = 200;
@@ -153,20 +153,10 @@ export class ListContactsQuery extends CrmListQuery {
   @IsIn(LIFECYCLE_STAGES, { each: true })
   lifecycleStage?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Owner user ids, one of.' })
-  @IsOptional()
-  @QueryList()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsUUID('all', { each: true })
+  @UuidListQuery('Owner user ids, one of.')
   ownerId?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Company ids, one of.' })
-  @IsOptional()
-  @QueryList()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsUUID('all', { each: true })
+  @UuidListQuery('Company ids, one of.')
   companyId?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Lead sources, one of.' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { CrmListQuery, QueryList, QueryNumber } from './list-query.js';
+import { CrmListQuery, QueryList, QueryNumber, UuidListQuery } from './list-query.js';
 
 const NAME_MAX = 200;
 const REASON_MAX = 2000;
@@ -159,36 +159,16 @@ export class ConvertContactBody {
 }
 
 export class ListDealsQuery extends CrmListQuery {
-  @ApiPropertyOptional({ type: [String], description: 'Pipeline ids, one of.' })
-  @IsOptional()
-  @QueryList()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsUUID('all', { each: true })
+  @UuidListQuery('Pipeline ids, one of.')
   pipelineId?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Stage ids, one of.' })
-  @IsOptional()
-  @QueryList()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsUUID('all', { each: true })
+  @UuidListQuery('Stage ids, one of.')
   stageId?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Owner user ids, one of.' })
-  @IsOptional()
-  @QueryList()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsUUID('all', { each: true })
+  @UuidListQuery('Owner user ids, one of.')
   ownerId?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Company ids, one of.' })
-  @IsOptional()
-  @QueryList()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsUUID('all', { each: true })
+  @UuidListQuery('Company ids, one of.')
   companyId?: string[];
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Deals this contact takes part in.' })

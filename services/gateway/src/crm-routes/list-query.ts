@@ -1,6 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../auth-routes/fields.js';
 
 /**
@@ -28,11 +29,10 @@ export class CrmListQuery extends PageQuery {
 
 /** `?flag=true|false` → boolean; anything else stays a string and fails validation (400). */
 export function QueryBoolean(): PropertyDecorator {
-  const transform = Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
-  return (target: object, key: string | symbol) => {
-    transform(target, key);
-    IsBoolean({ message: `${String(key)} must be true or false` })(target, key);
-  };
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)),
+    IsBoolean({ message: '$property must be true or false' }),
+  );
 }
 
 /** `?stage=lead,customer` (or a repeated parameter) → ['lead', 'customer']. */
@@ -46,4 +46,16 @@ export function QueryList(): PropertyDecorator {
 /** `?amountFrom=100` → 100. */
 export function QueryNumber(): PropertyDecorator {
   return Type(() => Number);
+}
+
+/** `?ownerId=a,b`: up to 100 ids, any of them matches. */
+export function UuidListQuery(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: [String], description }),
+    IsOptional(),
+    QueryList(),
+    IsArray(),
+    ArrayMaxSize(100),
+    IsUUID('all', { each: true }),
+  );
 }
