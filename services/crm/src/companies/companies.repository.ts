@@ -35,22 +35,12 @@ export interface CompanyRow {
   deletedAt: Date | null;
 }
 
-/** A company on the wire (API.md field names). */
-export interface Company {
-  id: string;
-  name: string;
-  domain: string | null;
-  industry: string | null;
-  size: CompanySize | null;
-  phone: string | null;
-  address: CompanyAddress | null;
-  ownerId: string | null;
-  tags: string[];
-  customFields: CustomFieldValues;
+/** A company on the wire (API.md field names): the row with ISO 8601 times, without its creator. */
+export type Company = Omit<CompanyRow, 'createdBy' | 'createdAt' | 'updatedAt' | 'deletedAt'> & {
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
-}
+};
 
 /** The fields a create or an update writes; the repository stores them as given. */
 export type CompanyFields = Pick<CompanyRow, 'name' | 'domain' | 'industry' | 'size' | 'phone' | 'address' | 'ownerId' | 'tags' | 'customFields'>;

@@ -40,29 +40,12 @@ export interface ContactRow {
   deletedAt: Date | null;
 }
 
-/** A contact on the wire (API.md field names). */
-export interface ContactRecord {
-  id: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  jobTitle: string | null;
-  companyId: string | null;
-  /** Read only: the name of the company, for display. */
-  companyName: string | null;
-  ownerId: string | null;
-  lifecycleStage: LifecycleStage;
-  leadSource: string | null;
-  customerSince: string | null;
-  tags: string[];
-  customFields: CustomFieldValues;
-  emailOptOut: boolean;
-  smsOptOut: boolean;
+/** A contact on the wire (API.md field names): the row with ISO 8601 times, without its creator. */
+export type ContactRecord = Omit<ContactRow, 'createdBy' | 'createdAt' | 'updatedAt' | 'deletedAt'> & {
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
-}
+};
 
 export function toContactRecord(row: ContactRow): ContactRecord {
   return {
