@@ -1,4 +1,4 @@
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MAX_PAGE_SIZE, type ListFilter, type ListRequest } from './list-query.js';
 
 /**
@@ -30,6 +30,17 @@ export class ListDto {
   @IsOptional()
   @IsBoolean()
   deleted?: boolean | null;
+}
+
+/** A list whose records can be filtered by when they were created (`createdAtFrom`, `createdAtTo`). */
+export class CreatedRangeListDto extends ListDto {
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  createdAtFrom?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  createdAtTo?: string;
 }
 
 /** Splits a validated list request into its filter and its paging, dropping absent filters. */

@@ -1,12 +1,12 @@
 import { IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, ArrayMaxSize, MaxLength } from 'class-validator';
-import { ListDto } from '../../common/list.dto.js';
+import { CreatedRangeListDto } from '../../common/list.dto.js';
 import { LIFECYCLE_STAGES, type LifecycleStage } from '../contacts.repository.js';
 import { IsDate, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './contact-fields.js';
 
 const MAX_CHOICES = 100;
 
 /** GET /contacts: the filters of CONTACT_LIST; arrays mean "one of" (tags: has all). */
-export class ListContactsDto extends ListDto {
+export class ListContactsDto extends CreatedRangeListDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(LIFECYCLE_STAGES.length)
@@ -46,14 +46,6 @@ export class ListContactsDto extends ListDto {
   @IsOptional()
   @IsBoolean()
   smsOptOut?: boolean;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  createdAtFrom?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  createdAtTo?: string;
 
   @IsOptional()
   @IsISO8601({ strict: true })

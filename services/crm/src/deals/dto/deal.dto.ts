@@ -3,7 +3,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNotEmpty,
   IsObject,
   IsOptional,
@@ -14,7 +13,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { ListDto } from '../../common/list.dto.js';
+import { CreatedRangeListDto } from '../../common/list.dto.js';
 import { IsCalendarDate, IsCurrency } from './deal-fields.js';
 
 export const MAX_CONTACTS_PER_DEAL = 100;
@@ -171,7 +170,7 @@ export class DealIdDto {
   id!: string;
 }
 
-export class ListDealsDto extends ListDto {
+export class ListDealsDto extends CreatedRangeListDto {
   @IsOptional()
   @IsArray()
   @IsUUID('all', { each: true })
@@ -219,14 +218,6 @@ export class ListDealsDto extends ListDto {
   @IsOptional()
   @IsCalendarDate()
   expectedCloseDateTo?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  createdAtFrom?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  createdAtTo?: string;
 }
 
 /** Lead conversion: POST /contacts/:id/convert. */

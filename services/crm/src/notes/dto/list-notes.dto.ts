@@ -1,8 +1,8 @@
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
-import { ListDto } from '../../common/list.dto.js';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { CreatedRangeListDto } from '../../common/list.dto.js';
 import { RELATED_TYPES, type RelatedType } from '../../common/related-records.js';
 
-export class ListNotesDto extends ListDto {
+export class ListNotesDto extends CreatedRangeListDto {
   @IsOptional()
   @IsIn(RELATED_TYPES)
   relatedType?: RelatedType;
@@ -14,12 +14,4 @@ export class ListNotesDto extends ListDto {
   @IsOptional()
   @IsUUID('all')
   authorId?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  createdAtFrom?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  createdAtTo?: string;
 }

@@ -1,9 +1,9 @@
 import { IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID, ValidateIf } from 'class-validator';
-import { ListDto } from '../../common/list.dto.js';
+import { CreatedRangeListDto } from '../../common/list.dto.js';
 import { RELATED_TYPES, type RelatedType } from '../../common/related-records.js';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from './task-fields.js';
 
-export class ListTasksDto extends ListDto {
+export class ListTasksDto extends CreatedRangeListDto {
   @IsOptional()
   @IsArray()
   @IsIn(TASK_STATUSES, { each: true })
@@ -35,14 +35,6 @@ export class ListTasksDto extends ListDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   dueAtTo?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  createdAtFrom?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  createdAtTo?: string;
 
   /** true: due before now and still open or in progress; false: the others. */
   @IsOptional()
