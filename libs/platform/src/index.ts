@@ -5,6 +5,6 @@ export { runUntilSignalled } from './run.js';
 export { LOGGER, NATS_CONNECTION, REDIS, SERVICE_INFO, type ServiceInfo, type ServiceName } from './tokens.js';
 export { messagingTablesMigration, runMigrationsAndExit } from './migrations.js';
 export { DomainEvents, type Emit, type Subscription, type SubscriptionHandler } from './events/domain-events.service.js';
-export { QueuesModule } from './queues/queues.module.js';
+export { QueuesModule, type QueueDefinition } from './queues/queues.module.js';
 export { FileStore, filesBucketName, type FileContent, type FileStoreOptions, type StoredFile } from './files/file-store.js';
 export { FilesConfig, FilesModule } from './files/files.module.js';

@@ -7,7 +7,9 @@ import { DuplicatesModule } from './duplicates/duplicates.module.js';
 import { CustomFieldsModule } from './custom-fields/custom-fields.module.js';
 import { DealsModule } from './deals/deals.module.js';
 import { ExportsModule } from './exports/exports.module.js';
+import { EXPORTS_QUEUE } from './exports/exports.processor.js';
 import { ImportsModule } from './imports/imports.module.js';
+import { importsQueue } from './imports/imports.processor.js';
 import { CrmTables1764633600000 } from './migrations/1764633600000-crm-tables.js';
 import { TasksNotesLists1764634200000 } from './migrations/1764634200000-tasks-notes-lists.js';
 import { DealsListIndexes1764634300000 } from './migrations/1764634300000-deals-list-indexes.js';
@@ -27,5 +29,5 @@ export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
   database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000, Imports1764635000000, Exports1764635100000, SearchOperatorsLeakproof1764635200000] },
-  features: () => [CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule, QueuesModule.register(['imports', 'exports']), ImportsModule, ExportsModule],
+  features: (config) => [CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule, QueuesModule.register([importsQueue(config), EXPORTS_QUEUE]), ImportsModule, ExportsModule],
 } satisfies ServiceDefinition<CrmConfig>;

@@ -3,10 +3,13 @@ import { ModuleRef } from '@nestjs/core';
 import { BullModule, getQueueToken } from '@nestjs/bull';
 import { ServiceConfig } from '@kinship/config';
 import { ServiceMetrics } from '@kinship/observability';
-import type { Queue } from 'bull';
+import type { AdvancedSettings, Queue } from 'bull';
 import { SERVICE_INFO, type ServiceInfo } from '../tokens.js';
 
 const QUEUE_NAMES = Symbol('QUEUE_NAMES');
+
+/** A queue by its name, with Bull's defaults, or with settings of its own (e.g. a shorter job lock). */
+export type QueueDefinition = string | { name: string; settings: AdvancedSettings };
 const GAUGED_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
 /** Puts each queue's depth and failures on the service's /metrics. */
@@ -38,7 +41,8 @@ class QueueMetrics implements OnModuleInit {
  */
 @Module({})
 export class QueuesModule {
-  static register(names: string[]): DynamicModule {
+  static register(queues: QueueDefinition[]): DynamicModule {
+    const definitions = queues.map((queue) => (typeof queue === 'string' ? { name: queue } : queue));
     return {
       module: QueuesModule,
       global: true,
@@ -47,9 +51,9 @@ export class QueuesModule {
           inject: [ServiceConfig, SERVICE_INFO],
           useFactory: (config: ServiceConfig, info: ServiceInfo) => ({ redis: config.REDIS_URL, prefix: `${info.namespace}bull` }),
         }),
-        BullModule.registerQueue(...names.map((name) => ({ name }))),
+        BullModule.registerQueue(...definitions),
       ],
-      providers: [{ provide: QUEUE_NAMES, useValue: names }, QueueMetrics],
+      providers: [{ provide: QUEUE_NAMES, useValue: definitions.map((queue) => queue.name) }, QueueMetrics],
       exports: [BullModule],
     };
   }

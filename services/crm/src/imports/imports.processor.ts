@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
-import { InjectQueue, Process, Processor } from '@nestjs/bull';
+import { Process, Processor } from '@nestjs/bull';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CrmEvents } from '@kinship/contracts';
 import type { Logger } from '@kinship/observability';
 import { withWorkspace } from '@kinship/persistence';
-import { DomainEvents, FileStore, LOGGER } from '@kinship/platform';
-import type { AdvancedSettings, Job, Queue } from 'bull';
+import { DomainEvents, FileStore, LOGGER, type QueueDefinition } from '@kinship/platform';
+import type { Job } from 'bull';
 import type { DataSource } from 'typeorm';
 import { CrmConfig } from '../crm.config.js';
 import { defaultPhoneRegion } from '../common/workspace-settings.js';
@@ -17,6 +17,14 @@ import { RowReader } from './import-values.js';
 import { ImportsRepository, type ImportErrorRow, type ImportRow } from './imports.repository.js';
 
 export const IMPORTS_QUEUE = 'imports';
+
+/** The imports queue: a stalled import is resumed from its committed position, so it may stall many times. */
+export function importsQueue(config: CrmConfig): QueueDefinition {
+  return {
+    name: IMPORTS_QUEUE,
+    settings: { lockDuration: config.IMPORT_JOB_LOCK_MS, lockRenewTime: config.IMPORT_JOB_LOCK_MS / 2, stalledInterval: config.IMPORT_STALLED_CHECK_MS, maxStalledCount: 100 },
+  };
+}
 
 export interface ImportJob {
   importId: string;
@@ -36,22 +44,12 @@ class ImportStopped extends Error {}
 export class ImportsProcessor {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectQueue(IMPORTS_QUEUE) queue: Queue,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly events: DomainEvents,
     private readonly files: FileStore,
     private readonly imports: ImportsRepository,
     private readonly config: CrmConfig,
-  ) {
-    // QueuesModule registers queues with Bull's defaults; Bull reads these when the worker starts.
-    // A stalled import is resumed from its committed position, so it may stall many times.
-    Object.assign((queue as Queue & { settings: AdvancedSettings }).settings, {
-      lockDuration: config.IMPORT_JOB_LOCK_MS,
-      lockRenewTime: config.IMPORT_JOB_LOCK_MS / 2,
-      stalledInterval: config.IMPORT_STALLED_CHECK_MS,
-      maxStalledCount: 100,
-    });
-  }
+  ) {}
 
   @Process({ concurrency: 1 })
   async run(job: Job<ImportJob>): Promise<void> {

@@ -24,6 +24,6 @@ const smsSender: Provider = {
 @Module({
   controllers: [MessagesController],
   providers: [MessagesRepository, OutboundMessages, SendMessageProcessor, MessagesService, EmailSender, TwilioSmsSender, LoggingSmsSender, smsSender],
-  exports: [OutboundMessages, MessagesRepository],
+  exports: [OutboundMessages, MessagesRepository, SmsSender],
 })
 export class DeliveryModule {}
