@@ -12,6 +12,8 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   html: string;
+  /** Every header by its lower-case name, value unfolded (e.g. `list-unsubscribe` → `<https://…>`). */
+  headers: Record<string, string>;
   messageId: string | null;
   receivedAt: string;
 }
@@ -90,6 +92,7 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
             html: typeof parsed.html === 'string' ? parsed.html : '',
+            headers: Object.fromEntries(parsed.headerLines.map(({ key, line }) => [key, line.slice(line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim()])),
             messageId: parsed.messageId ?? null,
             receivedAt: new Date().toISOString(),
           });

@@ -31,7 +31,7 @@ describe('email templates', () => {
     const list = await call<NotificationsRpc.EmailTemplateList>(bed, 'notifications.email-templates.list', {}, admin);
     expect(list.data.map((template) => template.id)).toEqual(['invitation', 'password_reset', 'email_verification', 'task_assigned', 'deal_won', 'invoice_sent', 'payment_received']);
     expect(list.data.every((template) => template.isDefault && template.updatedAt === null)).toBe(true);
-    expect(list.data.find((template) => template.key === 'invitation')!.variables).toEqual(['inviterName', 'workspaceName', 'role', 'acceptUrl', 'expiresAt']);
+    expect(list.data.find((template) => template.key === 'invitation')!.variables).toEqual(['inviterName', 'workspaceName', 'role', 'expiresAt']);
   });
 
   it('sends a workspace’s override, escaping what the data holds', async () => {

@@ -8,7 +8,10 @@ const SUBJECT_MAX = 300;
 const BODY_MAX = 100_000;
 const TEMPLATE_KEYS = ['invitation', 'password_reset', 'email_verification', 'task_assigned', 'deal_won', 'invoice_sent', 'payment_received'];
 const SUBJECT_DESCRIPTION = 'Handlebars, plain text: `{{placeholder}}` is replaced by its value.';
-const BODY_DESCRIPTION = 'Handlebars, HTML: `{{placeholder}}` is replaced by its value, HTML-escaped. Unescaped output (`{{{…}}}`) and partials are refused.';
+const BODY_DESCRIPTION =
+  'Handlebars, HTML: `{{placeholder}}` is replaced by its value, HTML-escaped. Unescaped output (`{{{…}}}`) and partials are refused. ' +
+  'Security templates (invitation, password_reset, email_verification) are not given their one-time link (acceptUrl, resetUrl, verifyUrl; 422 if used): ' +
+  'Kinship appends it below the body in a fixed block, and drops style, script, form, frame and similar elements from the body.';
 
 /** `/:id` of a template: its key, e.g. task_assigned. */
 export class TemplateIdParams {

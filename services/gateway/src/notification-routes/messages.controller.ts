@@ -24,7 +24,7 @@ export class MessagesController {
   @Post(':id/retry')
   @RequirePermission('messages:manage')
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: MessageResponse, description: 'Queued again for a new round of attempts; 409 unless it failed.' })
+  @ApiOkResponse({ type: MessageResponse, description: 'Queued again for a new round of attempts; 409 unless it failed, and for a security email (its one-time link is not kept: the user asks for a new one).' })
   retry(@Param() params: IdParams, @Caller() caller: RequestContext): Promise<NotificationsRpc.Message> {
     return this.services.send<NotificationsRpc.Message, NotificationsRpc.MessageIdRequest>('notifications.messages.retry', { id: params.id }, caller);
   }

@@ -13,7 +13,8 @@ export class MessageResponse implements NotificationsRpc.Message {
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) recipientUserId?: string | null;
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) recipientContactId?: string | null;
   @ApiProperty({ description: 'The email address or E.164 phone number.' }) address!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) subject?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null for security emails (invitation, password_reset, email_verification): their content is never kept.' })
+  subject?: string | null;
   @ApiProperty({ enum: STATUSES }) status!: string;
   @ApiProperty({ description: 'Tries so far.' }) attempts!: number;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'What the server or provider answered to the last failed try.' }) lastError?: string | null;

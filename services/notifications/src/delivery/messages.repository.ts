@@ -12,7 +12,14 @@ const COLUMNS = `id, workspace_id AS "workspaceId", channel, template_key AS "te
 /** A provider's error can be long (a whole SMTP transcript); the record keeps its start. */
 const ERROR_MAX = 1000;
 
-export interface NewMessage {
+/** What is sent: subject (email only), HTML (email only) and the text part or SMS text. */
+export interface MessageContent {
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+}
+
+export interface NewMessage extends MessageContent {
   id: string;
   workspaceId: string;
   /** What caused it, unique per workspace: the same cause never queues a second message. */
@@ -23,9 +30,6 @@ export interface NewMessage {
   recipientContactId?: string | null;
   campaignId?: string | null;
   address: string;
-  subject: string | null;
-  html: string | null;
-  text: string;
 }
 
 export interface MessageFilter {
@@ -85,11 +89,15 @@ export class MessagesRepository {
     return rows[0] ?? null;
   }
 
-  /** Content holding a one-time link is dropped once sent: the record need not keep a key to someone's account. */
+  /**
+   * Content holding a one-time link is dropped once sent: the record need not keep a key to
+   * someone's account. (Security emails are now queued without content, in the row; this clears
+   * those an earlier version queued with it.)
+   */
   async markSent(manager: EntityManager, workspaceId: string, id: string, providerMessageId: string, dropContent: boolean): Promise<void> {
     await manager.query(
       `UPDATE notifications.messages SET status = 'sent', attempts = attempts + 1, provider_message_id = $3, sent_at = now(), updated_at = now(),
-         html = CASE WHEN $4::boolean THEN NULL ELSE html END, text = CASE WHEN $4::boolean THEN NULL ELSE text END
+         subject = CASE WHEN $4::boolean THEN NULL ELSE subject END, html = CASE WHEN $4::boolean THEN NULL ELSE html END, text = CASE WHEN $4::boolean THEN NULL ELSE text END
        WHERE workspace_id = $1 AND id = $2`,
       [workspaceId, id, providerMessageId, dropContent],
     );

@@ -6,6 +6,7 @@ import { isUuid, withWorkspace } from '@kinship/persistence';
 import type { DataSource } from 'typeorm';
 import { pagePosition, toPage } from '@kinship/messaging';
 import type { ListMessagesDto } from './dto/messages.dto.js';
+import { holdsOneTimeLink } from '../templates/default-template.js';
 import { toMessage } from './message.record.js';
 import { MessagesRepository } from './messages.repository.js';
 import { OutboundMessages } from './outbound-messages.service.js';
@@ -36,6 +37,11 @@ export class MessagesService {
     const requeued = await withWorkspace(this.dataSource, workspaceId, async (manager) => {
       const message = await this.messages.find(manager, workspaceId, id);
       if (!message) throw messageNotFound();
+      if (holdsOneTimeLink(message.templateKey)) {
+        throw RpcError.conflict('A security email cannot be sent again: its one-time link is not kept. The user asks for a new one (or the invitation is sent again).', [
+          { field: 'id', issue: `is a ${message.templateKey} email` },
+        ]);
+      }
       const updated = await this.messages.requeueFailed(manager, workspaceId, id);
       if (!updated) throw RpcError.conflict(`Only a failed message can be sent again; this one is ${message.status}.`, [{ field: 'id', issue: `is ${message.status}` }]);
       return updated;

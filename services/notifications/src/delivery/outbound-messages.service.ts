@@ -4,12 +4,18 @@ import type { Queue } from 'bull';
 import type { EntityManager } from 'typeorm';
 import { NotificationsConfig } from '../notifications.config.js';
 import { OUTBOUND_MESSAGES_QUEUE } from '../queues.js';
-import { MessagesRepository, type NewMessage } from './messages.repository.js';
+import { holdsOneTimeLink } from '../templates/default-template.js';
+import { MessagesRepository, type MessageContent, type NewMessage } from './messages.repository.js';
 
-/** What a send job carries: which message to send; everything else is in its row. */
+/**
+ * What a send job carries: which message to send; everything else is in its row, except the
+ * content of a security email (its one-time link), which only the job holds: the database never
+ * does, and Redis only until the job completes or fails for good.
+ */
 export interface SendMessageJob {
   workspaceId: string;
   messageId: string;
+  content?: MessageContent;
 }
 
 /**
@@ -27,8 +33,11 @@ export class OutboundMessages {
 
   /** false when its dedupe key was queued before: nothing is added. */
   async queueMessage(manager: EntityManager, message: NewMessage): Promise<boolean> {
-    if (!(await this.messages.insert(manager, message))) return false;
-    await this.addJob({ workspaceId: message.workspaceId, messageId: message.id });
+    const secret = holdsOneTimeLink(message.templateKey);
+    const stored = secret ? { ...message, subject: null, html: null, text: null } : message;
+    if (!(await this.messages.insert(manager, stored))) return false;
+    const content = { subject: message.subject, html: message.html, text: message.text };
+    await this.addJob({ workspaceId: message.workspaceId, messageId: message.id, ...(secret ? { content } : {}) });
     return true;
   }
 
@@ -37,9 +46,10 @@ export class OutboundMessages {
     await this.queue.add(job, {
       attempts: this.config.SEND_ATTEMPTS,
       backoff: { type: 'exponential', delay: this.config.SEND_BACKOFF_MS },
-      // The messages table is the record of every send; Redis keeps only recent failures, for operators.
+      // The messages table is the record of every send; Redis keeps only recent failures, for
+      // operators, and never the content of a security email past its last try.
       removeOnComplete: true,
-      removeOnFail: 1000,
+      removeOnFail: job.content ? true : 1000,
     });
   }
 }

@@ -8,7 +8,7 @@ import { OUTBOUND_MESSAGES_QUEUE } from '../queues.js';
 import { holdsOneTimeLink } from '../templates/default-template.js';
 import { EmailSender } from './email-sender.js';
 import type { MessageRecord } from './message.record.js';
-import { MessagesRepository } from './messages.repository.js';
+import { MessagesRepository, type MessageContent } from './messages.repository.js';
 import type { SendMessageJob } from './outbound-messages.service.js';
 import { SmsSender } from './sms/sms-sender.js';
 
@@ -49,7 +49,7 @@ export class SendMessageProcessor {
       if (message.status !== 'queued') return { kind: 'settled' };
       let providerMessageId: string;
       try {
-        providerMessageId = await this.deliver(message);
+        providerMessageId = await this.deliver(message, job.data.content ?? message);
       } catch (error) {
         await this.messages.markAttemptFailed(manager, workspaceId, messageId, errorText(error), lastAttempt);
         return { kind: 'failed', error };
@@ -82,8 +82,9 @@ export class SendMessageProcessor {
     }
   }
 
-  private deliver(message: MessageRecord): Promise<string> {
-    if (message.channel === 'sms') return this.sms.send(message.address, message.text ?? '');
-    return this.email.send({ to: message.address, subject: message.subject ?? '', html: message.html ?? '', text: message.text ?? '' });
+  /** The content comes from the job for a security email (never stored), from the row otherwise. */
+  private deliver(message: MessageRecord, content: MessageContent): Promise<string> {
+    if (message.channel === 'sms') return this.sms.send(message.address, content.text ?? '');
+    return this.email.send({ to: message.address, subject: content.subject ?? '', html: content.html ?? '', text: content.text ?? '' });
   }
 }

@@ -28,15 +28,15 @@ function toEmailTemplate(template: DefaultTemplate, override: TemplateOverride |
     subject: override?.subject ?? template.subject,
     body: override?.body ?? template.body,
     isDefault: override === null,
-    variables: Object.keys(template.sampleData),
+    variables: Object.keys(template.sampleData).filter((variable) => variable !== template.action?.variable),
     updatedAt: override?.updatedAt.toISOString() ?? null,
   };
 }
 
-/** 422 naming every field whose template would not render, before anything is stored. */
-function assertRenderable(source: Partial<TemplateSource>): void {
+/** 422 naming every field whose template would not render, or would place a security email's link, before anything is stored. */
+function assertRenderable(key: TemplateKey, source: Partial<TemplateSource>): void {
   const problems = (['subject', 'body'] as const)
-    .map((field) => (source[field] === undefined ? null : templateProblem(field, source[field])))
+    .map((field) => (source[field] === undefined ? null : templateProblem(field, source[field], DEFAULT_TEMPLATES[key].action)))
     .filter((problem): problem is ErrorDetail => problem !== null);
   if (problems.length > 0) throw RpcError.validation(problems);
 }
@@ -64,7 +64,7 @@ export class TemplatesService {
   async create(workspaceId: string, input: CreateTemplateDto): Promise<NotificationsRpc.EmailTemplate> {
     if (!isTemplateKey(input.key)) throw RpcError.validation([{ field: 'key', issue: `must be one of ${TEMPLATE_KEYS.join(', ')}` }]);
     const key = input.key;
-    assertRenderable(input);
+    assertRenderable(key, input);
     const created = await withWorkspace(this.dataSource, workspaceId, (manager) =>
       this.templates.insert(manager, { id: newId(), workspaceId, key, subject: input.subject, body: input.body }),
     );
@@ -75,7 +75,7 @@ export class TemplatesService {
   /** Changes what is given on top of the template as the workspace sends it now (its override, or the default). */
   async update(workspaceId: string, input: UpdateTemplateDto): Promise<NotificationsRpc.EmailTemplate> {
     const key = keyOf(input.id);
-    assertRenderable(input);
+    assertRenderable(key, input);
     const updated = await withWorkspace(this.dataSource, workspaceId, async (manager) => {
       const current = await this.source(manager, workspaceId, key);
       return this.templates.upsert(manager, { id: newId(), workspaceId, key, subject: input.subject ?? current.subject, body: input.body ?? current.body });
@@ -92,15 +92,15 @@ export class TemplatesService {
 
   async preview(workspaceId: string, input: PreviewTemplateDto): Promise<NotificationsRpc.RenderedEmail> {
     const key = keyOf(input.id);
-    assertRenderable(input);
+    assertRenderable(key, input);
     const saved = await withWorkspace(this.dataSource, workspaceId, (manager) => this.source(manager, workspaceId, key));
     const source = { subject: input.subject ?? saved.subject, body: input.body ?? saved.body };
-    return renderEmail(source, { ...DEFAULT_TEMPLATES[key].sampleData, ...input.data });
+    return renderEmail(source, { ...DEFAULT_TEMPLATES[key].sampleData, ...input.data }, DEFAULT_TEMPLATES[key].action);
   }
 
   /** Renders the workspace's current template of a key; for sending. */
   async render(manager: EntityManager, workspaceId: string, key: TemplateKey, data: Record<string, unknown>): Promise<RenderedEmail> {
-    return renderEmail(await this.source(manager, workspaceId, key), data);
+    return renderEmail(await this.source(manager, workspaceId, key), data, DEFAULT_TEMPLATES[key].action);
   }
 
   private async source(manager: EntityManager, workspaceId: string, key: TemplateKey): Promise<TemplateSource> {

@@ -6,9 +6,9 @@ export const emailVerification: DefaultTemplate = {
   description: 'Sent to a new or changed address, with the one-time link that proves it belongs to the user.',
   subject: 'Confirm your email address',
   body: `<p>Hello {{name}},</p>
-<p>Please confirm that {{email}} is your email address:</p>
-<p><a href="{{verifyUrl}}">Confirm my address</a></p>
+<p>Please confirm that {{email}} is your email address with the link below.</p>
 <p>The link expires on {{expiresAt}}. If you did not sign up for Kinship, ignore this email.</p>`,
+  action: { variable: 'verifyUrl', label: 'Confirm my address' },
   sampleData: {
     name: 'Ada Lovelace',
     email: 'ada@example.com',
