@@ -166,3 +166,82 @@ describe('finding 2: an admin cannot read a security email’s one-time link (em
     expect((await call('POST', '/auth/login', { body: { email: ownerEmail, password: NEW_PASSWORD } })).status).toBe(200);
   });
 });
+
+describe('finding 8: a GET of the unsubscribe link changes nothing; the confirmation page’s POST (RFC 8058 one-click) opts out', () => {
+  it('keeps the contact subscribed through GETs, opts out on the one-click POST, and refuses forged tokens', async () => {
+    const registered = await call('POST', '/auth/register', { body: { email: uniqueEmail('sender'), password: PASSWORD, name: 'Sender', workspaceName: 'Newsletters' } });
+    const token = (registered.body as AuthRpc.RegisterReply).accessToken;
+    const address = uniqueEmail('reader');
+    const contact = await call('POST', '/contacts', { token, body: { firstName: 'Reader', email: address } });
+    expect(contact.status).toBe(201);
+    const contactId = (contact.body as { id: string }).id;
+
+    const sendCampaign = async (name: string): Promise<string> => {
+      const created = await call('POST', '/campaigns', { token, body: { name, channel: 'email', subject: 'News', body: '<p>News for {{firstName}}</p>', audience: { contactIds: [contactId] } } });
+      expect(created.status).toBe(201);
+      const id = (created.body as { id: string }).id;
+      expect((await call('POST', `/campaigns/${id}/send`, { token })).status).toBe(200);
+      return eventually(async () => ((await call('GET', `/campaigns/${id}`, { token })).body.status === 'sent' ? id : undefined));
+    };
+    const campaignId = await sendCampaign('First');
+    const [mail] = await mailbox.waitForMessages(1, { to: address });
+    const link = /^<(https?:\/\/[^>]+\/api\/v1\/u\/[A-Za-z0-9_-]+)>$/.exec(mail!.headers['list-unsubscribe'] ?? '')?.[1];
+    if (!link) throw new Error(`no List-Unsubscribe link in ${JSON.stringify(mail!.headers)}`);
+    expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    expect(mail!.html).toContain(`href="${link}"`);
+
+    // A link scanner, then the person, open the link: a confirmation page each time, and nothing changes.
+    const pages = [await fetch(link), await fetch(link)];
+    expect((await call('GET', `/campaigns/${campaignId}`, { token })).body.counts.unsubscribed).toBe(0);
+    expect((await call('GET', `/campaigns/${campaignId}/recipients?status=unsubscribed`, { token })).body.data).toEqual([]);
+    expect((await call('GET', `/contacts/${contactId}`, { token })).body.emailOptOut).toBe(false);
+    for (const page of pages) {
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+      const html = await page.text();
+      expect(html).toContain('<form method="post">');
+      expect(html).toContain('<input type="hidden" name="List-Unsubscribe" value="One-Click">');
+      expect(html).not.toMatch(/(?:src|href)="https?:/);
+    }
+
+    // A forged or altered token: 404, nothing changes, whichever method.
+    const forged = link.replace(/.$/, (last) => (last === 'A' ? 'B' : 'A'));
+    expect((await fetch(forged)).status).toBe(404);
+    const forgedPost = await fetch(forged, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(forgedPost.status).toBe(404);
+    expect((await forgedPost.json()).error).toMatchObject({ status: 404 });
+    expect((await call('GET', `/campaigns/${campaignId}`, { token })).body.counts.unsubscribed).toBe(0);
+
+    // A POST that is not RFC 8058's one-click: 422 naming the field, nothing changes.
+    for (const body of [undefined, 'List-Unsubscribe=Yes']) {
+      const refused = await fetch(link, { method: 'POST', headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}, body });
+      expect(refused.status).toBe(422);
+      expect((await refused.json()).error.details).toEqual([expect.objectContaining({ field: 'List-Unsubscribe' })]);
+    }
+    expect((await call('GET', `/campaigns/${campaignId}`, { token })).body.counts.unsubscribed).toBe(0);
+
+    // The one-click POST (what mail clients send) opts out.
+    const oneClick = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(oneClick.status).toBe(200);
+    expect(await oneClick.json()).toEqual({ channel: 'email', alreadyUnsubscribed: false });
+    expect((await call('GET', `/campaigns/${campaignId}`, { token })).body.counts.unsubscribed).toBe(1);
+    await eventually(async () => (await call('GET', `/contacts/${contactId}`, { token })).body.emailOptOut === true);
+
+    // The page's button, from a browser: an HTML answer, as restricted as the page; the link stays used.
+    const fromBrowser = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(fromBrowser.status).toBe(200);
+    expect(fromBrowser.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await fromBrowser.text()).toContain('You are unsubscribed');
+    expect(await (await fetch(link)).text()).not.toContain('<form');
+
+    // The next campaign skips the contact.
+    const next = await sendCampaign('Second');
+    expect((await call('GET', `/campaigns/${next}`, { token })).body.counts).toMatchObject({ sent: 0, skippedOptedOut: 1 });
+    expect(mailbox.messages().filter((message) => message.to.includes(address))).toHaveLength(1);
+  });
+});

@@ -158,7 +158,7 @@ describe('campaigns', () => {
     expect(done.counts).toMatchObject({ total: 3, sent: 1, skippedNoAddress: 1, skippedOptedOut: 1 });
   });
 
-  it('opts a contact out through the unsubscribe link: crm sets the opt-out, the campaign counts it, a second use changes nothing', async () => {
+  it('opts a contact out through the unsubscribe link’s confirmation: crm sets the opt-out, the campaign counts it, a second use changes nothing', async () => {
     const address = email('leaver');
     const [contactId] = await insertContacts(bed.stack, owner.workspaceId, [{ firstName: 'Leaver', email: address }]);
     const id = await createAndSend(owner, { name: 'Leave', channel: 'email', subject: 'Bye', body: '<p>Go: <a href="{{unsubscribeUrl}}">here</a></p>', audience: { contactIds: [contactId] } });
@@ -170,7 +170,10 @@ describe('campaigns', () => {
     const page = await fetch(link);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
-    expect(await page.text()).toContain('You are unsubscribed');
+    expect(await page.text()).toContain('<form method="post">');
+    const confirmed = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: 'List-Unsubscribe=One-Click' });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('You are unsubscribed');
     const contact = await eventually(async () => {
       const response = await owner.get(`/contacts/${contactId}`);
       return response.body.emailOptOut === true ? response.body : undefined;

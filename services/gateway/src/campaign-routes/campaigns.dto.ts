@@ -198,6 +198,13 @@ export class UnsubscribeParams {
   token!: string;
 }
 
+/** RFC 8058 one-click: mail clients (and the confirmation page's form) post exactly `List-Unsubscribe=One-Click`. */
+export class OneClickUnsubscribeBody {
+  @ApiProperty({ name: 'List-Unsubscribe', enum: ['One-Click'], description: 'Sent as application/x-www-form-urlencoded: List-Unsubscribe=One-Click.' })
+  @IsIn(['One-Click'])
+  'List-Unsubscribe'!: string;
+}
+
 export class UnsubscribeResponse {
   @ApiProperty({ enum: CHANNELS }) channel!: string;
   @ApiProperty({ description: 'true when the link had been used before: nothing changed.' }) alreadyUnsubscribed!: boolean;

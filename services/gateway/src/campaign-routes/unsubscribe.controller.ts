@@ -1,25 +1,68 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
 import { ErrorResponse } from '../http/error-response.dto.js';
-import { UnsubscribeParams, UnsubscribeResponse } from './campaigns.dto.js';
+import { OneClickUnsubscribeBody, UnsubscribeParams, UnsubscribeResponse } from './campaigns.dto.js';
 
-const UNSUBSCRIBED_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Unsubscribed</title></head>
+/** What notifications answers about a link: the channel it opts out of, and whether it had been used. */
+interface UnsubscribeOutcome {
+  channel: string;
+  alreadyUnsubscribed: boolean;
+}
+
+/**
+ * The pages load and run nothing: inline styles only, no script, no image, no frame, and the
+ * form may post only back here. No referrer, since the URL holds the token.
+ */
+const PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+};
+
+const CHANNEL_WORDS: Record<string, string> = { email: 'emails', sms: 'text messages' };
+
+function escapeHtml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+function page(title: string, content: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#111827">
-<h1 style="font-size:1.5rem">You are unsubscribed</h1>
-<p>You will not receive these messages any more.</p>
+<h1 style="font-size:1.5rem">${escapeHtml(title)}</h1>
+${content}
 </body></html>
 `;
+}
+
+/** The form has no action: it posts to the page's own URL, so the token is not written into the page. */
+function confirmationPage(outcome: UnsubscribeOutcome): string {
+  const messages = escapeHtml(CHANNEL_WORDS[outcome.channel] ?? 'messages');
+  if (outcome.alreadyUnsubscribed) return page('You are unsubscribed', `<p>You already asked not to receive these ${messages}.</p>`);
+  return page(
+    'Unsubscribe?',
+    `<p>Confirm, and you will not receive these ${messages} any more.</p>
+<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit" style="font-size:1rem;padding:.5rem 1rem">Unsubscribe</button></form>`,
+  );
+}
+
+function unsubscribedPage(outcome: UnsubscribeOutcome): string {
+  return page('You are unsubscribed', `<p>You will not receive these ${escapeHtml(CHANNEL_WORDS[outcome.channel] ?? 'messages')} any more.</p>`);
+}
 
 /**
  * The unsubscribe link of every campaign email (public: the signed token is the authority).
- * GET is the link a person clicks; POST is RFC 8058 one-click, which mail clients call with the
- * body `List-Unsubscribe=One-Click`. Both opt the contact out; using the link again changes nothing.
+ * GET, which link scanners and mail previews fetch on their own, only shows a confirmation page;
+ * POST opts the contact out: the page's button, and RFC 8058 one-click, which mail clients call
+ * with the body `List-Unsubscribe=One-Click`. Using the link again changes nothing. A token
+ * Kinship did not sign is a 404 in the error envelope, whichever the method.
  */
 @ApiTags('campaigns')
 @Controller('u')
@@ -29,21 +72,33 @@ export class UnsubscribeController {
   @Get(':token')
   @Public()
   @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'A page saying the contact is unsubscribed.' })
+  @ApiOkResponse({ description: 'A page asking to confirm, whose button posts the one-click form; nothing changes.' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'The token is not one Kinship signed.' })
   async page(@Param() params: UnsubscribeParams, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    await this.services.send('notifications.unsubscribe.confirm', { token: params.token }, caller);
+    const outcome = await this.services.send<UnsubscribeOutcome>('notifications.unsubscribe.status', { token: params.token }, caller);
     // Set only on success: an error goes out as the JSON envelope.
-    void reply.header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-store');
-    return UNSUBSCRIBED_PAGE;
+    void reply.headers(PAGE_HEADERS);
+    return confirmationPage(outcome);
   }
 
   @Post(':token')
   @Public()
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: UnsubscribeResponse })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiProduces('application/json', 'text/html')
+  @ApiOkResponse({ type: UnsubscribeResponse, description: 'Opted out; a page instead of JSON when the caller accepts text/html (the confirmation page’s form).' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'The token is not one Kinship signed.' })
-  oneClick(@Param() params: UnsubscribeParams, @Caller() caller: RequestContext): Promise<UnsubscribeResponse> {
-    return this.services.send('notifications.unsubscribe.confirm', { token: params.token }, caller);
+  @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'The body is not `List-Unsubscribe=One-Click`.' })
+  async oneClick(
+    @Param() params: UnsubscribeParams,
+    @Body() _body: OneClickUnsubscribeBody,
+    @Headers('accept') accept: string | undefined,
+    @Caller() caller: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UnsubscribeResponse | string> {
+    const outcome = await this.services.send<UnsubscribeOutcome>('notifications.unsubscribe.confirm', { token: params.token }, caller);
+    if (!accept?.includes('text/html')) return outcome;
+    void reply.headers(PAGE_HEADERS);
+    return unsubscribedPage(outcome);
   }
 }

@@ -171,14 +171,20 @@ export class CampaignRecipientsRepository {
     );
   }
 
-  /** Records the first unsubscribe of this contact from this campaign; a second one changes nothing. */
-  async unsubscribe(manager: EntityManager, workspaceId: string, campaignId: string, contactId: string): Promise<'recorded' | 'already' | 'unknown'> {
+  /** Whether this contact used this campaign's unsubscribe link; 'unknown' when the campaign has no such recipient. */
+  async unsubscribeState(manager: EntityManager, workspaceId: string, campaignId: string, contactId: string, lock = false): Promise<'subscribed' | 'already' | 'unknown'> {
     const rows: Array<{ unsubscribedAt: Date | null }> = await manager.query(
-      `SELECT unsubscribed_at AS "unsubscribedAt" FROM notifications.campaign_recipients WHERE workspace_id = $1 AND campaign_id = $2 AND contact_id = $3 FOR UPDATE`,
+      `SELECT unsubscribed_at AS "unsubscribedAt" FROM notifications.campaign_recipients WHERE workspace_id = $1 AND campaign_id = $2 AND contact_id = $3${lock ? ' FOR UPDATE' : ''}`,
       [workspaceId, campaignId, contactId],
     );
     if (rows.length === 0) return 'unknown';
-    if (rows[0]!.unsubscribedAt) return 'already';
+    return rows[0]!.unsubscribedAt ? 'already' : 'subscribed';
+  }
+
+  /** Records the first unsubscribe of this contact from this campaign; a second one changes nothing. */
+  async unsubscribe(manager: EntityManager, workspaceId: string, campaignId: string, contactId: string): Promise<'recorded' | 'already' | 'unknown'> {
+    const state = await this.unsubscribeState(manager, workspaceId, campaignId, contactId, true);
+    if (state !== 'subscribed') return state;
     await manager.query(
       `UPDATE notifications.campaign_recipients SET unsubscribed_at = now(), updated_at = now() WHERE workspace_id = $1 AND campaign_id = $2 AND contact_id = $3`,
       [workspaceId, campaignId, contactId],

@@ -3,7 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ValidRequest, type RpcRequest } from '@kinship/messaging';
 import { callerWith } from '../common/access.js';
 import type { Campaign, CampaignPage, CampaignRecipientPage } from './campaign.record.js';
-import { CampaignsService } from './campaigns.service.js';
+import { CampaignsService, type UnsubscribeOutcome } from './campaigns.service.js';
 import { CampaignIdDto, CreateCampaignDto, ListCampaignsDto, ListRecipientsDto, UnsubscribeDto, UpdateCampaignDto } from './dto/campaign.dto.js';
 
 const READ = 'campaigns:read';
@@ -54,9 +54,15 @@ export class CampaignsController {
     return this.campaigns.recipientsOf(callerWith(request.context, READ).workspaceId, request.data);
   }
 
-  /** Public: the signed token is the authority (the gateway's GET and POST /u/:token). */
+  /** Public: the signed token is the authority. The gateway's GET /u/:token (the confirmation page); changes nothing. */
+  @MessagePattern('notifications.unsubscribe.status')
+  unsubscribeStatus(@Payload(new ValidRequest(UnsubscribeDto)) request: RpcRequest<UnsubscribeDto>): Promise<UnsubscribeOutcome> {
+    return this.campaigns.unsubscribeStatus(request.data.token);
+  }
+
+  /** Public: the signed token is the authority. The gateway's POST /u/:token (the page's button, RFC 8058 one-click). */
   @MessagePattern('notifications.unsubscribe.confirm')
-  unsubscribe(@Payload(new ValidRequest(UnsubscribeDto)) request: RpcRequest<UnsubscribeDto>): Promise<{ channel: string; alreadyUnsubscribed: boolean }> {
+  unsubscribe(@Payload(new ValidRequest(UnsubscribeDto)) request: RpcRequest<UnsubscribeDto>): Promise<UnsubscribeOutcome> {
     return this.campaigns.unsubscribe(request.data.token);
   }
 }

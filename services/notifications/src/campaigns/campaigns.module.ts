@@ -15,7 +15,7 @@ import { CampaignsService } from './campaigns.service.js';
 import { UnsubscribeTokens } from './unsubscribe-tokens.js';
 
 /**
- * Campaigns: notifications.campaigns.* and notifications.unsubscribe.confirm over NATS; the
+ * Campaigns: notifications.campaigns.* and notifications.unsubscribe.{status,confirm} over NATS; the
  * runner and the campaigns queue's worker that send them (the queue is in NOTIFICATIONS_QUEUES).
  */
 @Module({

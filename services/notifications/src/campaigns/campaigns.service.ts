@@ -24,11 +24,22 @@ import {
 } from './campaign.record.js';
 import { CampaignsRepository, type CampaignChanges } from './campaigns.repository.js';
 import type { CreateCampaignDto, ListCampaignsDto, ListRecipientsDto, UpdateCampaignDto } from './dto/campaign.dto.js';
-import { UnsubscribeTokens } from './unsubscribe-tokens.js';
+import { UnsubscribeTokens, type UnsubscribeClaim } from './unsubscribe-tokens.js';
 
 /** What crm.audience.resolve takes at most in contactIds. */
 const CONTACT_IDS_MAX = 10_000;
 const AUDIENCE_KEYS = ['segmentId', 'filter', 'contactIds'] as const;
+
+/** What an unsubscribe link does or did: the channel it opts out of, and whether it had been used. */
+export interface UnsubscribeOutcome {
+  channel: CampaignChannel;
+  alreadyUnsubscribed: boolean;
+}
+
+/** A token Kinship did not sign, or one naming no recipient: the same 404 either way. */
+function invalidUnsubscribeLink(issue: string): RpcError {
+  return new RpcError(404, 'not_found', 'This unsubscribe link is not valid.', [{ field: 'token', issue }]);
+}
 
 function campaignNotFound(): RpcError {
   return RpcError.notFound('Campaign');
@@ -204,13 +215,26 @@ export class CampaignsService {
   }
 
   /**
-   * An unsubscribe link used: recorded on the campaign's recipient, and contact.unsubscribed
-   * emitted in the same transaction (crm sets the contact's opt-out). Queued messages of that
-   * channel to the contact in other campaigns are skipped at once. A second use changes nothing.
+   * What the unsubscribe page shows before the person confirms: changes nothing, so a link
+   * scanner that fetches the link (GET) does not opt anyone out. 404 as unsubscribe.
    */
-  async unsubscribe(token: string): Promise<{ channel: CampaignChannel; alreadyUnsubscribed: boolean }> {
-    const claim = this.tokens.verify(token);
-    if (!claim) throw new RpcError(404, 'not_found', 'This unsubscribe link is not valid.', [{ field: 'token', issue: 'is not a valid unsubscribe token' }]);
+  async unsubscribeStatus(token: string): Promise<UnsubscribeOutcome> {
+    const claim = this.claimOf(token);
+    const state = await withWorkspace(this.dataSource, claim.workspaceId, (manager) =>
+      this.recipients.unsubscribeState(manager, claim.workspaceId, claim.campaignId, claim.contactId),
+    );
+    if (state === 'unknown') throw invalidUnsubscribeLink('names no recipient');
+    return { channel: claim.channel, alreadyUnsubscribed: state === 'already' };
+  }
+
+  /**
+   * An unsubscribe link confirmed (the page's button or RFC 8058 one-click POST): recorded on the
+   * campaign's recipient, and contact.unsubscribed emitted in the same transaction (crm sets the
+   * contact's opt-out). Queued messages of that channel to the contact in other campaigns are
+   * skipped at once. A second use changes nothing.
+   */
+  async unsubscribe(token: string): Promise<UnsubscribeOutcome> {
+    const claim = this.claimOf(token);
     const outcome = await this.events.transaction(claim.workspaceId, async (manager, emit) => {
       const result = await this.recipients.unsubscribe(manager, claim.workspaceId, claim.campaignId, claim.contactId);
       if (result !== 'recorded') return result;
@@ -224,8 +248,14 @@ export class CampaignsService {
       });
       return result;
     });
-    if (outcome === 'unknown') throw new RpcError(404, 'not_found', 'This unsubscribe link is not valid.', [{ field: 'token', issue: 'names no recipient' }]);
+    if (outcome === 'unknown') throw invalidUnsubscribeLink('names no recipient');
     return { channel: claim.channel, alreadyUnsubscribed: outcome === 'already' };
+  }
+
+  private claimOf(token: string): UnsubscribeClaim {
+    const claim = this.tokens.verify(token);
+    if (!claim) throw invalidUnsubscribeLink('is not a valid unsubscribe token');
+    return claim;
   }
 
   private async findOrThrow(workspaceId: string, id: string): Promise<CampaignRecord> {
