@@ -29,7 +29,7 @@ describe('sending: retries, duplicates and failed messages', () => {
   }
 
   /** Queues an email the way a trigger does, in a transaction of the service. */
-  async function queueEmail(to: string, recipientContactId: string | null = null): Promise<string> {
+  async function queueEmail(to: string, recipientContactId: string | null = null, templateKey = 'task_assigned'): Promise<string> {
     const id = newId();
     await bed.notifications.app.get(DomainEvents).transaction(workspaceId, (manager) =>
       bed.notifications.app.get(OutboundMessages).queueMessage(manager, {
@@ -37,7 +37,7 @@ describe('sending: retries, duplicates and failed messages', () => {
         workspaceId,
         dedupeKey: `test:${id}`,
         channel: 'email',
-        templateKey: 'task_assigned',
+        templateKey,
         recipientContactId,
         address: to,
         subject: 'Hello',
@@ -143,5 +143,24 @@ describe('sending: retries, duplicates and failed messages', () => {
       .get(DomainEvents)
       .transaction(workspaceId, (manager) => manager.query('SELECT html, text FROM notifications.messages WHERE id = $1', [message!.id]));
     expect(rows).toEqual([{ html: null, text: null }]);
+  });
+
+  it('sends a security email from its job alone, and keeps it nowhere once it failed for good: no row content, no failed job, no admin retry', async () => {
+    const to = uniqueEmail('reset');
+    bed.mailbox.refuseRecipient(to);
+    const messageId = await queueEmail(to, null, 'password_reset');
+    const rows = () =>
+      bed.notifications.app.get(DomainEvents).transaction(workspaceId, (manager) => manager.query('SELECT subject, html, text FROM notifications.messages WHERE id = $1', [messageId]));
+    expect(await rows()).toEqual([{ subject: null, html: null, text: null }]);
+    const failed = await eventually(() => messagesOf({ status: 'failed' }), (page) => page.data.some((message) => message.id === messageId));
+    expect(failed.data.find((message) => message.id === messageId)).toMatchObject({ attempts: SEND_ATTEMPTS, subject: null, address: to });
+    expect(await rows()).toEqual([{ subject: null, html: null, text: null }]);
+    expect((await queue.getFailed()).filter((job) => job.data.messageId === messageId)).toEqual([]);
+    await expectError(call(bed, 'notifications.messages.retry', { id: messageId }, admin), { status: 409, field: 'id' });
+    bed.mailbox.refuseRecipient(to, false);
+
+    const sent = uniqueEmail('reset-sent');
+    await queueEmail(sent, null, 'password_reset');
+    expect((await waitForMail(bed, sent, 'Hello')).html).toBe('<p>Hello</p>');
   });
 });
