@@ -20,5 +20,5 @@ const DROPPED_ELEMENTS: ReadonlySet<string> = new Set([
 export function containedHtml(html: string): string {
   const document = parseDocument(html);
   for (const element of DomUtils.findAll((node) => DROPPED_ELEMENTS.has(node.name.toLowerCase()), document.children)) DomUtils.removeElement(element);
-  return DomUtils.getOuterHTML(document);
+  return DomUtils.getOuterHTML(document, { encodeEntities: 'utf8' });
 }

@@ -51,6 +51,7 @@ describe('template rendering', () => {
       expect(rendered.html.match(/kpr_secret/g)).toHaveLength(1);
       expect(rendered.html).toMatch(/<p>Ada <\/p>\n<p[^>]*><a href="https:\/\/app\.example\/reset-password\?token=kpr_secret"[^>]*>Reset my password<\/a><\/p>$/);
       expect(rendered.text).toContain(`Reset my password [${resetUrl}]`);
+      expect(renderEmail({ subject: 'Reset', body: '<p>Café {{name}}</p>' }, { name: 'A & <B>', resetUrl }, action).html).toMatch(/^<p>Café A &amp; &lt;B&gt;<\/p>\n/);
     });
 
     it('closes what the workspace’s body leaves open and drops styles, so the block cannot be swallowed or probed', () => {
