@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, startMailbox, startTestService, type Mailbox, type TestEnvironment } from '@kinship/testing';
@@ -97,11 +98,18 @@ describe('finding 1: unsubscribe links signed with the old public default secret
     const forged = unsubscribeToken(OLD_DEFAULT_UNSUBSCRIBE_SECRET, { workspaceId: owner.workspaceId, contactId, campaignId: campaign.body.id });
     const refused = await call('POST', `/u/${forged}`);
     expect(refused).toMatchObject({ status: 404, body: { error: { status: 404, code: 'not_found' } } });
-    const contact = await call('GET', `/contacts/${contactId}`, { token: owner.accessToken });
-    expect(contact.body).toMatchObject({ emailOptOut: false });
+    const unsubscribed = () => call('GET', `/campaigns/${campaign.body.id}/recipients?status=unsubscribed`, { token: owner.accessToken });
+    expect((await unsubscribed()).body.data).toEqual([]);
 
     expect(mailedToken).not.toBe(forged);
-    expect(await call('POST', `/u/${mailedToken}`)).toMatchObject({ status: 200, body: { alreadyUnsubscribed: false } });
+    // RFC 8058 one-click: the link really mailed opts the contact out (crm learns it from contact.unsubscribed).
+    expect((await call('POST', `/u/${mailedToken}`)).status).toBe(200);
+    expect((await unsubscribed()).body.data).toHaveLength(1);
+    let optedOut = false;
+    for (const deadline = Date.now() + 15_000; !optedOut && Date.now() < deadline; await sleep(100)) {
+      optedOut = (await call('GET', `/contacts/${contactId}`, { token: owner.accessToken })).body.emailOptOut === true;
+    }
+    expect(optedOut).toBe(true);
   });
 });
 
