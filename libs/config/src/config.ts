@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { refuseKnownDevelopmentValues } from './development-values.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -47,7 +48,8 @@ function describe(errors: ValidationError[], sources: Record<string, string>): s
 
 /**
  * Reads a service's configuration from the environment into a class-validator schema.
- * Defaults are the schema's property initialisers; unset variables keep them.
+ * Defaults are the schema's property initialisers; unset variables keep them. A schema with
+ * KINSHIP_DEV_INSECURE (every ServiceConfig) also refuses known development values.
  */
 export function loadConfig<T extends object>(
   service: string,
@@ -61,5 +63,6 @@ export function loadConfig<T extends object>(
   if (errors.length > 0) {
     throw new ConfigError(describe(errors, sources));
   }
+  if ('KINSHIP_DEV_INSECURE' in config) refuseKnownDevelopmentValues(config as { KINSHIP_DEV_INSECURE: string }, sources);
   return Object.freeze(config);
 }

@@ -45,4 +45,11 @@ export class ServiceConfig {
 
   @IsString()
   SERVICE_VERSION: string = '0.1.0';
+
+  /**
+   * `true` lets the service start with a secret Kinship once published as a default
+   * (libs/config/src/development-values.ts), with a loud warning: a developer machine only.
+   */
+  @IsIn(['true', 'false'])
+  KINSHIP_DEV_INSECURE: string = 'false';
 }

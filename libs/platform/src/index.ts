@@ -8,3 +8,4 @@ export { DomainEvents, type Emit, type Subscription, type SubscriptionHandler } 
 export { QueuesModule, type QueueDefinition } from './queues/queues.module.js';
 export { FileStore, filesBucketName, type FileContent, type FileStoreOptions, type StoredFile } from './files/file-store.js';
 export { FilesConfig, FilesModule } from './files/files.module.js';
+export { InstallationSecrets, installationSecretsMigration } from './secrets/installation-secrets.js';

@@ -1,16 +1,18 @@
 import { Inject, Injectable, Module, Optional, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { ServiceConfig } from '@kinship/config';
+import { ServiceConfig, variablesWithDevelopmentValues } from '@kinship/config';
 import { NamespacedClientNats, ServiceClient } from '@kinship/messaging';
 import { ServiceMetrics, type Logger } from '@kinship/observability';
 import { postgresOptions, runtimeRoleFor, type ServiceDatabaseOptions } from '@kinship/persistence';
 import { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
 import { DomainEvents } from './events/domain-events.service.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessService } from './health/readiness.service.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { InstallationSecrets } from './secrets/installation-secrets.js';
 import { createSystemController } from './system/system.controller.js';
 import { LOGGER, NATS_CONNECTION, REDIS, SERVICE_INFO, USES_DATABASE, type ServiceInfo } from './tokens.js';
 
@@ -58,6 +60,14 @@ class ConnectionCloser implements BeforeApplicationShutdown, OnApplicationShutdo
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const { config, info } = options;
+    // loadConfig refused these unless KINSHIP_DEV_INSECURE=true; say so at every start.
+    const published = variablesWithDevelopmentValues(config);
+    if (published.length > 0) {
+      options.logger.warn(
+        { variables: published },
+        `INSECURE: ${published.join(', ')} ${published.length === 1 ? 'is' : 'are'} set to a development value published in Kinship's source (KINSHIP_DEV_INSECURE=true); anyone can forge what ${published.length === 1 ? 'it signs' : 'they sign'}. Never expose this installation.`,
+      );
+    }
     const providers: Provider[] = [
       { provide: SERVICE_INFO, useValue: info },
       { provide: ServiceConfig, useValue: config },
@@ -100,7 +110,8 @@ export class PlatformModule {
           autoLoadEntities: true,
         }),
       );
-      providers.push(DomainEvents);
+      const { schema } = options.database;
+      providers.push(DomainEvents, { provide: InstallationSecrets, useFactory: (dataSource: DataSource) => new InstallationSecrets(dataSource, schema), inject: [getDataSourceToken()] });
     }
     const controllers = [HealthController, MetricsController];
     if (options.answersRequests) controllers.push(createSystemController(info.name));
@@ -110,7 +121,7 @@ export class PlatformModule {
       imports,
       controllers,
       providers,
-      exports: [SERVICE_INFO, ServiceConfig, config.constructor, LOGGER, ServiceMetrics, NATS_CONNECTION, REDIS, ServiceClient, ReadinessService, ...(options.database ? [DomainEvents] : [])],
+      exports: [SERVICE_INFO, ServiceConfig, config.constructor, LOGGER, ServiceMetrics, NATS_CONNECTION, REDIS, ServiceClient, ReadinessService, ...(options.database ? [DomainEvents, InstallationSecrets] : [])],
     };
   }
 }

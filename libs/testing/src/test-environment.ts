@@ -73,6 +73,7 @@ export async function createTestEnvironment(suite: string): Promise<TestEnvironm
       // Port 0: each process listens on a free port, so suites never collide.
       HTTP_PORT: '0',
       GATEWAY_PORT: '0',
+      WEBHOOKS_SECRET_KEY: randomBytes(32).toString('base64url'),
     },
     async dispose() {
       await deleteStreams(servers.nats, natsNamespace);

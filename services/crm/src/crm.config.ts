@@ -1,8 +1,17 @@
 import { ServiceConfig } from '@kinship/config';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 
 export class CrmConfig extends ServiceConfig {
   override HTTP_PORT: number = 3102;
+
+  /**
+   * Signs list cursors (HMAC-SHA256). Unset, the installation's own key is used, generated at its
+   * first start and kept in crm.installation_secrets. Changing it invalidates the cursors handed out.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  CURSOR_SECRET: string | undefined = undefined;
 
   /** Rows an import merges and commits per transaction (one SELECT, INSERT and UPDATE each). */
   @IsInt()

@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '@kinship/platform';
-import { messagingTablesMigration, QueuesModule } from '@kinship/platform';
+import { installationSecretsMigration, messagingTablesMigration, QueuesModule } from '@kinship/platform';
+import { CursorsModule } from './common/cursors.js';
 import { CompaniesModule } from './companies/companies.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { CrmConfig } from './crm.config.js';
@@ -28,6 +29,6 @@ import { TimelineModule } from './timeline/timeline.module.js';
 export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
-  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000, Imports1764635000000, Exports1764635100000, SearchOperatorsLeakproof1764635200000] },
-  features: (config) => [CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule, QueuesModule.register([importsQueue(config), EXPORTS_QUEUE]), ImportsModule, ExportsModule],
+  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000, Imports1764635000000, Exports1764635100000, SearchOperatorsLeakproof1764635200000, installationSecretsMigration('crm')] },
+  features: (config) => [CursorsModule, CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule, QueuesModule.register([importsQueue(config), EXPORTS_QUEUE]), ImportsModule, ExportsModule],
 } satisfies ServiceDefinition<CrmConfig>;

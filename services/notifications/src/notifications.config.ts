@@ -1,5 +1,5 @@
 import { ServiceConfig } from '@kinship/config';
-import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 export class NotificationsConfig extends ServiceConfig {
   override HTTP_PORT: number = 3104;
@@ -58,11 +58,11 @@ export class NotificationsConfig extends ServiceConfig {
   WEBHOOKS_ALLOW_PRIVATE: string = 'false';
 
   /**
-   * Encrypts webhook signing secrets at rest (AES-256-GCM, key = SHA-256 of this value). Required in
-   * production; elsewhere an unset key means DEVELOPMENT_WEBHOOKS_SECRET_KEY (webhooks/webhook-secrets.ts).
+   * Encrypts webhook signing secrets at rest (AES-256-GCM, key = SHA-256 of this value). Required
+   * everywhere: it protects data kept in the service's own database, so it cannot be kept there
+   * (`make up` generates one for a developer machine). Changing it makes stored secrets unreadable.
    */
-  @ValidateIf((config: NotificationsConfig) => config.NODE_ENV === 'production' || config.WEBHOOKS_SECRET_KEY !== undefined)
-  @IsString({ message: 'must be set in production' })
+  @IsString({ message: 'must be set: it encrypts webhook secrets at rest (e.g. openssl rand -base64 48)' })
   @MinLength(32, { message: 'must be at least 32 characters' })
   WEBHOOKS_SECRET_KEY: string | undefined = undefined;
 
@@ -89,11 +89,11 @@ export class NotificationsConfig extends ServiceConfig {
   WEBHOOKS_POLL_INTERVAL_MS: number = 1000;
 
   /**
-   * Signs unsubscribe links (HMAC-SHA256). Required in production; elsewhere an unset secret means
-   * DEVELOPMENT_UNSUBSCRIBE_SECRET (campaigns/unsubscribe-tokens.ts). Changing it breaks the links already sent.
+   * Signs unsubscribe links (HMAC-SHA256). Unset, the installation's own key is used, generated at
+   * its first start and kept in notifications.installation_secrets. Changing it breaks the links already sent.
    */
-  @ValidateIf((config: NotificationsConfig) => config.NODE_ENV === 'production' || config.UNSUBSCRIBE_SECRET !== undefined)
-  @IsString({ message: 'must be set in production' })
+  @IsOptional()
+  @IsString()
   @MinLength(32, { message: 'must be at least 32 characters' })
   UNSUBSCRIBE_SECRET: string | undefined = undefined;
 

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@kinship/platform';
-import { messagingTablesMigration, QueuesModule } from '@kinship/platform';
+import { installationSecretsMigration, messagingTablesMigration, QueuesModule } from '@kinship/platform';
 import { CampaignTables1764892800000 } from './campaigns/1764892800000-campaign-tables.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { SecurityMessageContent1764979200000 } from './delivery/1764979200000-security-message-content.js';
@@ -17,6 +17,6 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 export const notificationsService: ServiceDefinition<NotificationsConfig> = {
   name: 'notifications',
   configSchema: NotificationsConfig,
-  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000, CampaignTables1764892800000, SecurityMessageContent1764979200000] },
+  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000, CampaignTables1764892800000, SecurityMessageContent1764979200000, installationSecretsMigration('notifications')] },
   features: () => [QueuesModule.register(NOTIFICATIONS_QUEUES), DeliveryModule, TemplatesModule, InAppNotificationsModule, TriggersModule, WebhooksModule, CampaignsModule],
 };

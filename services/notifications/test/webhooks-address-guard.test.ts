@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newId } from '@kinship/persistence';
-import { NotificationsConfig } from '../src/notifications.config.js';
 import type { WebhookDelivery } from '../src/webhooks/webhook-deliveries.repository.js';
 import type { Page } from '../src/webhooks/webhook-endpoints.service.js';
 import { WebhookSecrets } from '../src/webhooks/webhook-secrets.js';
@@ -45,7 +44,7 @@ describe('outbound webhooks refuse private addresses unless WEBHOOKS_ALLOW_PRIVA
   it('checks the address again at delivery time, and sends nothing to a host that now resolves inside', async () => {
     // As if the name had resolved to a public address when the endpoint was made, and no longer does.
     const endpointId = newId();
-    const secrets = new WebhookSecrets(new NotificationsConfig());
+    const secrets = new WebhookSecrets(bed.notifications.config);
     await bed.owner.query(
       `INSERT INTO notifications.webhook_endpoints (id, workspace_id, url, events, secret_sealed, created_by) VALUES ($1, $2, $3, $4, $5, $6)`,
       [endpointId, workspaceId, bed.partner.url('/inside'), ['deal.won'], secrets.seal('whsec_test'), asAdmin.userId],

@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
 import { RpcError } from '@kinship/messaging';
+import { isUuid } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
+import { isPostgresTimestamp, type CursorCodec } from './cursors.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
@@ -180,42 +181,27 @@ function parseSort(definition: ListDefinition, sort: string | null | undefined):
   return { name, field, descending };
 }
 
-interface CursorPayload {
+interface ListCursor {
   /** The sort key of the last row, as PostgreSQL printed it (no precision lost). */
   k: string;
   /** The id of the last row. */
   i: string;
-  /** Fingerprint of the sort, filter and search the cursor was made for. */
-  f: string;
 }
 
-function digest(text: string): string {
-  return createHash('sha256').update(`kinship-crm-cursor:${text}`).digest('base64url').slice(0, 16);
-}
+const BIGINT_MIN = -(2n ** 63n);
+const BIGINT_MAX = 2n ** 63n - 1n;
 
-/**
- * Cursors are not secrets (they only say where a page starts, inside the caller's own rows), but
- * they are checked: one that was altered, or made for another filter or sort, is a 400.
- */
-function encodeCursor(payload: CursorPayload): string {
-  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return `${body}.${digest(body)}`;
-}
-
-function decodeCursor(cursor: string, fingerprint: string): CursorPayload {
-  const invalid = invalidParameter('cursor', 'is not a cursor of this list', 'The cursor is not valid for this list; start again from the first page.');
-  const [body, mac, extra] = cursor.split('.');
-  if (!body || !mac || extra !== undefined || digest(body) !== mac) throw invalid;
-  let payload: unknown;
-  try {
-    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid;
-  }
-  const { k, i, f } = (payload ?? {}) as Partial<CursorPayload>;
-  if (typeof k !== 'string' || typeof i !== 'string' || f !== fingerprint) throw invalid;
-  return { k, i, f };
-}
+/** Whether a sort key read back from a cursor is one PostgreSQL can cast to the field's type. */
+export const SORT_KEY_SHAPES: Record<FieldKind, (key: string) => boolean> = {
+  text: () => true,
+  enum: () => true,
+  uuid: isUuid,
+  boolean: (key) => key === 'true' || key === 'false',
+  date: (key) => /^\d{4}-\d{2}-\d{2}$/.test(key),
+  timestamp: isPostgresTimestamp,
+  integer: (key) => /^-?\d{1,19}$/.test(key) && BigInt(key) >= BIGINT_MIN && BigInt(key) <= BIGINT_MAX,
+  tags: () => false,
+};
 
 export interface Page<Row> {
   rows: Row[];
@@ -229,6 +215,7 @@ export interface Page<Row> {
  * `columns` is the SELECT list over alias `r`; `where` may carry conditions of the caller's own.
  */
 export async function listPage<Row extends { id: string }>(
+  cursors: CursorCodec,
   manager: EntityManager,
   workspaceId: string,
   definition: ListDefinition,
@@ -239,14 +226,14 @@ export async function listPage<Row extends { id: string }>(
   const sort = parseSort(definition, request.sort);
   const limit = request.limit ?? DEFAULT_PAGE_SIZE;
   // The caller's own conditions (e.g. deals of one contact) are part of what a cursor was made for.
-  const fingerprint = digest(JSON.stringify([sort.name, sort.descending, request.filter, request.q ?? null, where.conditions, where.parameters]));
+  const list = JSON.stringify([definition.table, workspaceId, sort.name, sort.descending, request.filter, request.q ?? null, where.conditions, where.parameters]);
   // Row-level security confines the rows too; naming the workspace lets the planner use the
   // (workspace_id, …) indexes.
   where.add(`r.workspace_id = ${where.param(workspaceId)}::uuid`);
   addFilterConditions(definition, request.filter, where);
   const search = request.q ? searchCondition(definition, request.q, where) : null;
   if (request.cursor) {
-    const cursor = decodeCursor(request.cursor, fingerprint);
+    const cursor = cursors.decode<ListCursor>(list, request.cursor, ({ k, i }) => typeof k === 'string' && SORT_KEY_SHAPES[sort.field.kind](k) && isUuid(i));
     const cast = CASTS[sort.field.kind];
     where.add(`(${sort.field.sql}, r.id) ${sort.descending ? '<' : '>'} (${where.param(cursor.k)}::${cast}, ${where.param(cursor.i)}::uuid)`);
   }
@@ -280,7 +267,7 @@ export async function listPage<Row extends { id: string }>(
   }
   const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
-  const nextCursor = rows.length > limit && last ? encodeCursor({ k: last.sortKey, i: last.id, f: fingerprint }) : null;
+  const nextCursor = rows.length > limit && last ? cursors.encode(list, { k: last.sortKey, i: last.id } satisfies ListCursor) : null;
   return { rows: pageRows.map(({ sortKey: _sortKey, ...row }) => row as unknown as Row), nextCursor };
 }
 

@@ -6,6 +6,7 @@ import { isUuid, newId, violatesUnique, withWorkspace } from '@kinship/persisten
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
+import { CursorCodec } from '../common/cursors.js';
 import { listPage } from '../common/list-query.js';
 import { toListRequest } from '../common/list.dto.js';
 import { normaliseDomain, normalisePhone } from '../common/normalise.js';
@@ -93,6 +94,7 @@ export class CompaniesService {
     private readonly events: DomainEvents,
     private readonly companies: CompaniesRepository,
     private readonly customFields: CustomFieldValidator,
+    private readonly cursors: CursorCodec,
   ) {}
 
   async create(caller: CrmCaller, input: CreateCompanyDto): Promise<Company> {
@@ -137,7 +139,7 @@ export class CompaniesService {
     const { workspaceId } = caller;
     const request = toListRequest(input);
     if (typeof request.filter.domain === 'string') request.filter.domain = normaliseDomain(request.filter.domain) ?? request.filter.domain.trim().toLowerCase();
-    const page = await withWorkspace(this.dataSource, workspaceId, (manager) => listPage<CompanyRow>(manager, workspaceId, COMPANY_LIST, request, COMPANY_COLUMNS));
+    const page = await withWorkspace(this.dataSource, workspaceId, (manager) => listPage<CompanyRow>(this.cursors, manager, workspaceId, COMPANY_LIST, request, COMPANY_COLUMNS));
     return { data: page.rows.map(toCompany), nextCursor: page.nextCursor };
   }
 

@@ -6,6 +6,7 @@ import { isUuid, newId, violatesUnique, withWorkspace } from '@kinship/persisten
 import { DomainEvents, type Emit } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
+import { CursorCodec } from '../common/cursors.js';
 import { listPage } from '../common/list-query.js';
 import { toListRequest } from '../common/list.dto.js';
 import { normaliseEmail, normalisePhone } from '../common/normalise.js';
@@ -97,6 +98,7 @@ export class ContactsService {
     private readonly events: DomainEvents,
     private readonly contacts: ContactsRepository,
     private readonly customFields: CustomFieldValidator,
+    private readonly cursors: CursorCodec,
   ) {}
 
   async create(caller: CrmCaller, input: CreateContactDto): Promise<ContactRecord> {
@@ -139,7 +141,7 @@ export class ContactsService {
   async list(caller: CrmCaller, input: ListContactsDto): Promise<ContactPage> {
     assertHolds(caller, 'contacts:read');
     const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
-      listPage<ContactRow>(manager, caller.workspaceId, CONTACT_LIST, toListRequest(input), CONTACT_COLUMNS),
+      listPage<ContactRow>(this.cursors, manager, caller.workspaceId, CONTACT_LIST, toListRequest(input), CONTACT_COLUMNS),
     );
     return { data: page.rows.map(toContactRecord), nextCursor: page.nextCursor };
   }

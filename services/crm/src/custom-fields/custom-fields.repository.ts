@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
+import { CursorCodec } from '../common/cursors.js';
 import { listPage, SqlConditions, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
 import type { CustomFieldEntity, CustomFieldType } from './custom-field-values.js';
 
@@ -72,6 +73,8 @@ export interface NewCustomField {
 /** crm.custom_field_definitions: at most one live definition per (workspace, entity, key). */
 @Injectable()
 export class CustomFieldsRepository {
+  constructor(private readonly cursors: CursorCodec) {}
+
   async insert(manager: EntityManager, field: NewCustomField): Promise<CustomField> {
     const rows: CustomFieldRow[] = await manager.query(
       `INSERT INTO crm.custom_field_definitions AS r (id, workspace_id, entity, key, label, type, options)
@@ -101,7 +104,7 @@ export class CustomFieldsRepository {
   async list(manager: EntityManager, workspaceId: string, request: ListRequest): Promise<Page<CustomField>> {
     const where = new SqlConditions();
     if (request.q) where.add(`(r.key ILIKE ${where.param(`%${escapeLike(request.q)}%`)} OR r.label ILIKE $${where.parameters.length})`);
-    const page = await listPage<CustomFieldRow>(manager, workspaceId, CUSTOM_FIELD_LIST, request, COLUMNS, where);
+    const page = await listPage<CustomFieldRow>(this.cursors, manager, workspaceId, CUSTOM_FIELD_LIST, request, COLUMNS, where);
     return { rows: page.rows.map(toCustomField), nextCursor: page.nextCursor };
   }
 

@@ -6,6 +6,7 @@ import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents, type Emit } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
+import { CursorCodec } from '../common/cursors.js';
 import { listPage, SqlConditions } from '../common/list-query.js';
 import { toListRequest } from '../common/list.dto.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
@@ -118,6 +119,7 @@ export class DealsService {
     private readonly deals: DealsRepository,
     private readonly pipelines: PipelinesRepository,
     private readonly customFields: CustomFieldValidator,
+    private readonly cursors: CursorCodec,
   ) {}
 
   async create(caller: CrmCaller, input: CreateDealDto): Promise<Deal> {
@@ -179,7 +181,7 @@ export class DealsService {
     if (typeof contactId === 'string') {
       where.add(`EXISTS (SELECT 1 FROM crm.deal_contacts dc WHERE dc.workspace_id = r.workspace_id AND dc.deal_id = r.id AND dc.contact_id = ${where.param(contactId)}::uuid)`);
     }
-    const page = await withWorkspace(this.dataSource, workspaceId, (manager) => listPage<DealRow>(manager, workspaceId, DEALS_LIST, request, DEAL_COLUMNS, where));
+    const page = await withWorkspace(this.dataSource, workspaceId, (manager) => listPage<DealRow>(this.cursors, manager, workspaceId, DEALS_LIST, request, DEAL_COLUMNS, where));
     return { data: page.rows.map(toDeal), nextCursor: page.nextCursor };
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { CONTACT_COLUMNS, type ContactRow } from '../contacts/contacts.repository.js';
 import type { DuplicateReason } from './dto/list-duplicates.dto.js';
@@ -28,6 +29,12 @@ const KEYS: Record<DuplicateReason, { parts: KeyPart[]; present: string }> = {
     present: 'company_id IS NOT NULL AND first_name IS NOT NULL AND last_name IS NOT NULL',
   },
 };
+
+/** Whether `key` is a key of the reason's groups: one text per part, the uuid parts uuids. */
+export function isKeyOf(reason: DuplicateReason, key: unknown): key is string[] {
+  const { parts } = KEYS[reason];
+  return Array.isArray(key) && key.length === parts.length && parts.every((part, index) => (part.cast === 'uuid' ? isUuid(key[index]) : typeof key[index] === 'string'));
+}
 
 export interface DuplicateGroupRow {
   /** The shared key, part by part as text: where the next page starts. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CrmEvents } from '@kinship/contracts';
@@ -7,10 +6,11 @@ import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource } from 'typeorm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
+import { CursorCodec } from '../common/cursors.js';
 import { ContactsRepository, toContactEvent, toContactRecord, type ContactRecord, type ContactRow, type ContactValues } from '../contacts/contacts.repository.js';
 import { DUPLICATE_PAGE_DEFAULT, DUPLICATE_REASONS, type DuplicateReason, type ListDuplicatesDto } from './dto/list-duplicates.dto.js';
 import type { MergeContactsDto } from './dto/merge-contacts.dto.js';
-import { DuplicatesRepository } from './duplicates.repository.js';
+import { DuplicatesRepository, isKeyOf } from './duplicates.repository.js';
 
 export interface DuplicateGroup {
   reason: DuplicateReason;
@@ -24,36 +24,14 @@ export interface DuplicatePage {
   nextCursor: string | null;
 }
 
-interface Cursor {
-  /** The reason and key of the last group of the page. */
+/** Where a page of groups starts: the reason and key of the last group of the page before. */
+interface DuplicatesCursor {
   r: DuplicateReason;
   k: string[];
-  /** The reason filter the cursor was made for. */
-  f: string;
 }
 
-function digest(text: string): string {
-  return createHash('sha256').update(`kinship-crm-duplicates:${text}`).digest('base64url').slice(0, 16);
-}
-
-function encodeCursor(cursor: Cursor): string {
-  const body = Buffer.from(JSON.stringify(cursor)).toString('base64url');
-  return `${body}.${digest(body)}`;
-}
-
-function decodeCursor(text: string, filter: string): Cursor {
-  const invalid = new RpcError(400, 'invalid_parameter', 'The cursor is not valid for this list; start again from the first page.', [
-    { field: 'cursor', issue: 'is not a cursor of this list' },
-  ]);
-  const [body, mac, extra] = text.split('.');
-  if (!body || !mac || extra !== undefined || digest(body) !== mac) throw invalid;
-  try {
-    const cursor = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Cursor;
-    if (cursor.f !== filter || !DUPLICATE_REASONS.includes(cursor.r) || !Array.isArray(cursor.k)) throw invalid;
-    return cursor;
-  } catch {
-    throw invalid;
-  }
+function isDuplicatesCursor(reasons: DuplicateReason[]) {
+  return ({ r, k }: Record<string, unknown>): boolean => reasons.includes(r as DuplicateReason) && isKeyOf(r as DuplicateReason, k);
 }
 
 /** Fields a merge fills on the survivor from the merged contact when the survivor's own is empty. */
@@ -107,6 +85,7 @@ export class DuplicatesService {
     private readonly events: DomainEvents,
     private readonly duplicates: DuplicatesRepository,
     private readonly contacts: ContactsRepository,
+    private readonly cursors: CursorCodec,
   ) {}
 
   /** Groups by email, then phone, then name and company; a contact may be in several groups. */
@@ -114,8 +93,8 @@ export class DuplicatesService {
     assertHolds(caller, 'contacts:read');
     const { workspaceId } = caller;
     const reasons = query.reason ? [query.reason] : [...DUPLICATE_REASONS];
-    const filter = query.reason ?? 'all';
-    const cursor = query.cursor ? decodeCursor(query.cursor, filter) : null;
+    const list = `duplicates:${workspaceId}:${query.reason ?? 'all'}`;
+    const cursor = query.cursor ? this.cursors.decode<DuplicatesCursor>(list, query.cursor, isDuplicatesCursor(reasons)) : null;
     const first = cursor ? reasons.indexOf(cursor.r) : 0;
     const limit = query.limit ?? DUPLICATE_PAGE_DEFAULT;
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
@@ -132,7 +111,7 @@ export class DuplicatesService {
       const last = page.at(-1);
       return {
         data: page.map((group) => ({ reason: group.reason, count: group.count, contacts: group.contactIds.map((id) => byId.get(id)!) })),
-        nextCursor: found.length > limit && last ? encodeCursor({ r: last.reason, k: last.key, f: filter }) : null,
+        nextCursor: found.length > limit && last ? this.cursors.encode(list, { r: last.reason, k: last.key } satisfies DuplicatesCursor) : null,
       };
     });
   }

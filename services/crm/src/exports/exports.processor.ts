@@ -7,6 +7,7 @@ import { withWorkspace } from '@kinship/persistence';
 import { FileStore, FilesConfig, LOGGER } from '@kinship/platform';
 import type { Job } from 'bull';
 import type { DataSource } from 'typeorm';
+import { CursorCodec } from '../common/cursors.js';
 import { listPage, SqlConditions } from '../common/list-query.js';
 import { EXPORTED_ENTITIES, type Cell, type ExportColumn } from './export-entities.js';
 import { CONTENT_TYPES, openExportFile, XLSX_MAX_ROWS } from './export-file.js';
@@ -39,6 +40,7 @@ export class ExportsProcessor {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly files: FileStore,
     private readonly exports: ExportsRepository,
+    private readonly cursors: CursorCodec,
   ) {}
 
   @Process({ concurrency: 1 })
@@ -83,7 +85,7 @@ export class ExportsProcessor {
         const page = await withWorkspace(this.dataSource, workspaceId, (manager) => {
           const where = new SqlConditions();
           const conditions = entity.extraConditions ? entity.extraConditions(filter, where) : filter;
-          return listPage<{ id: string }>(manager, workspaceId, entity.list, { filter: conditions, q, cursor, limit: PAGE_SIZE }, entity.columns, where);
+          return listPage<{ id: string }>(this.cursors, manager, workspaceId, entity.list, { filter: conditions, q, cursor, limit: PAGE_SIZE }, entity.columns, where);
         });
         totalRows += page.rows.length;
         if (exported.format === 'xlsx' && totalRows > XLSX_MAX_ROWS) {

@@ -6,6 +6,7 @@ import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import type { Queue } from 'bull';
 import type { DataSource } from 'typeorm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
+import { CursorCodec } from '../common/cursors.js';
 import { listPage } from '../common/list-query.js';
 import { toListRequest } from '../common/list.dto.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
@@ -36,6 +37,7 @@ export class ExportsService {
     @InjectQueue(EXPORTS_QUEUE) private readonly queue: Queue<ExportJob>,
     private readonly customFields: CustomFieldValidator,
     private readonly exports: ExportsRepository,
+    private readonly cursors: CursorCodec,
   ) {}
 
   async create(caller: CrmCaller, input: CreateExportDto): Promise<Export> {
@@ -61,7 +63,7 @@ export class ExportsService {
   async list(caller: CrmCaller, input: ListExportsDto): Promise<{ data: Export[]; nextCursor: string | null }> {
     assertHolds(caller, PERMISSION);
     const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
-      listPage<ExportRow>(manager, caller.workspaceId, EXPORT_LIST, toListRequest(input), EXPORT_COLUMNS),
+      listPage<ExportRow>(this.cursors, manager, caller.workspaceId, EXPORT_LIST, toListRequest(input), EXPORT_COLUMNS),
     );
     return { data: page.rows.map(toExport), nextCursor: page.nextCursor };
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
+import { CursorCodec } from '../common/cursors.js';
 import { listPage, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
 import type { RelatedRecord, RelatedType } from '../common/related-records.js';
 
@@ -56,6 +57,8 @@ export function toNote(row: NoteRow): Note {
 
 @Injectable()
 export class NotesRepository {
+  constructor(private readonly cursors: CursorCodec) {}
+
   async insert(manager: EntityManager, workspaceId: string, id: string, body: string, related: RelatedRecord, authorId: string | null): Promise<Note> {
     const rows: NoteRow[] = await manager.query(
       `INSERT INTO crm.notes AS r (id, workspace_id, body, related_type, related_id, author_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
@@ -87,7 +90,7 @@ export class NotesRepository {
   }
 
   async list(manager: EntityManager, workspaceId: string, request: ListRequest): Promise<Page<Note>> {
-    const page = await listPage<NoteRow>(manager, workspaceId, NOTE_LIST, request, COLUMNS);
+    const page = await listPage<NoteRow>(this.cursors, manager, workspaceId, NOTE_LIST, request, COLUMNS);
     return { rows: page.rows.map(toNote), nextCursor: page.nextCursor };
   }
 }

@@ -5,6 +5,7 @@ import { isUuid, newId, violatesUnique, withWorkspace } from '@kinship/persisten
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
+import { CursorCodec } from '../common/cursors.js';
 import { listPage } from '../common/list-query.js';
 import { toListRequest } from '../common/list.dto.js';
 import type { CreatePipelineDto, ListPipelinesDto, StageDto, StageKind, UpdatePipelineDto } from './dto/pipeline.dto.js';
@@ -85,6 +86,7 @@ export class PipelinesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
     private readonly pipelines: PipelinesRepository,
+    private readonly cursors: CursorCodec,
   ) {}
 
   async create(caller: CrmCaller, input: CreatePipelineDto): Promise<Pipeline> {
@@ -121,7 +123,7 @@ export class PipelinesService {
     assertHolds(caller, 'pipelines:read');
     const { workspaceId } = caller;
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
-      const page = await listPage<PipelineRow>(manager, workspaceId, PIPELINES_LIST, toListRequest(query), PIPELINE_COLUMNS);
+      const page = await listPage<PipelineRow>(this.cursors, manager, workspaceId, PIPELINES_LIST, toListRequest(query), PIPELINE_COLUMNS);
       const stages = await this.pipelines.stagesOf(manager, workspaceId, page.rows.map((row) => row.id));
       return { data: page.rows.map((row) => toPipeline(row, stages.filter((stage) => stage.pipelineId === row.id))), nextCursor: page.nextCursor };
     });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
+import { CursorCodec } from '../common/cursors.js';
 import { listPage, SqlConditions, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
 import type { ContactFilter } from './contact-filter.js';
 import type { SegmentKind } from './dto/create-segment.dto.js';
@@ -66,6 +67,8 @@ export function staticMemberCondition(where: SqlConditions, segmentId: string): 
 /** crm.segments and crm.segment_contacts (the members of static segments). */
 @Injectable()
 export class SegmentsRepository {
+  constructor(private readonly cursors: CursorCodec) {}
+
   async insert(
     manager: EntityManager,
     segment: { id: string; workspaceId: string; name: string; kind: SegmentKind; filter: ContactFilter | null; createdBy: string | null },
@@ -89,7 +92,7 @@ export class SegmentsRepository {
   async list(manager: EntityManager, workspaceId: string, request: ListRequest): Promise<Page<Segment>> {
     const where = new SqlConditions();
     if (request.q) where.add(`r.name ILIKE ${where.param(`%${request.q.replace(/[\\%_]/g, (character) => `\\${character}`)}%`)}`);
-    const page = await listPage<SegmentRow>(manager, workspaceId, SEGMENT_LIST, request, COLUMNS, where);
+    const page = await listPage<SegmentRow>(this.cursors, manager, workspaceId, SEGMENT_LIST, request, COLUMNS, where);
     return { rows: page.rows.map(toSegment), nextCursor: page.nextCursor };
   }
 

@@ -5,6 +5,7 @@ import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
+import { CursorCodec } from '../common/cursors.js';
 import { countMatching, listPage, SqlConditions, type ListRequest } from '../common/list-query.js';
 import { toListRequest } from '../common/list.dto.js';
 import { CONTACT_COLUMNS, CONTACT_LIST, toContactRecord, type ContactRecord, type ContactRow } from '../contacts/contacts.repository.js';
@@ -44,6 +45,7 @@ export class SegmentsService {
     private readonly events: DomainEvents,
     private readonly segments: SegmentsRepository,
     private readonly customFields: CustomFieldValidator,
+    private readonly cursors: CursorCodec,
   ) {}
 
   async create(caller: CrmCaller, input: CreateSegmentDto): Promise<Segment> {
@@ -146,7 +148,7 @@ export class SegmentsService {
       } else {
         request = { ...splitSearch(segment.filter!), ...paging };
       }
-      const page = await listPage<ContactRow>(manager, workspaceId, CONTACT_LIST, request, CONTACT_COLUMNS, where);
+      const page = await listPage<ContactRow>(this.cursors, manager, workspaceId, CONTACT_LIST, request, CONTACT_COLUMNS, where);
       return { data: page.rows.map(toContactRecord), nextCursor: page.nextCursor };
     });
   }

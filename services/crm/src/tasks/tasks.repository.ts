@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
+import { CursorCodec } from '../common/cursors.js';
 import { listPage, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
 import type { RelatedRecord, RelatedType } from '../common/related-records.js';
 import { taskPriorityRankSql } from '../migrations/1764634200000-tasks-notes-lists.js';
@@ -106,6 +107,8 @@ export function toTask(row: TaskRow): Task {
 
 @Injectable()
 export class TasksRepository {
+  constructor(private readonly cursors: CursorCodec) {}
+
   async insert(manager: EntityManager, workspaceId: string, id: string, values: TaskValues, createdBy: string | null): Promise<Task> {
     const rows: TaskRow[] = await manager.query(
       `INSERT INTO crm.tasks AS r (id, workspace_id, title, description, due_at, priority, status, assignee_id, related_type, related_id, completed_at, created_by)
@@ -147,7 +150,7 @@ export class TasksRepository {
   }
 
   async list(manager: EntityManager, workspaceId: string, request: ListRequest): Promise<Page<Task>> {
-    const page = await listPage<TaskRow>(manager, workspaceId, TASK_LIST, request, COLUMNS);
+    const page = await listPage<TaskRow>(this.cursors, manager, workspaceId, TASK_LIST, request, COLUMNS);
     return { rows: page.rows.map(toTask), nextCursor: page.nextCursor };
   }
 

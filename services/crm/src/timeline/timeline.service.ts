@@ -5,11 +5,11 @@ import { RpcError } from '@kinship/messaging';
 import { isUuid, withWorkspace } from '@kinship/persistence';
 import type { DataSource } from 'typeorm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
+import { CursorCodec, isPostgresTimestamp } from '../common/cursors.js';
 import { DEFAULT_PAGE_SIZE } from '../common/list-query.js';
 import type { RelatedRecord, RelatedType } from '../common/related-records.js';
 import type { TimelineRequestDto } from './dto/timeline-request.dto.js';
-import { decodeTimelineCursor, encodeTimelineCursor } from './timeline-cursor.js';
-import { TimelineRepository, type TimelineEntry } from './timeline.repository.js';
+import { TimelineRepository, type TimelineEntry, type TimelinePosition } from './timeline.repository.js';
 
 export interface TimelinePage {
   data: TimelineEntry[];
@@ -19,12 +19,24 @@ export interface TimelinePage {
 const READ_PERMISSION: Record<RelatedType, Permission> = { contact: 'contacts:read', company: 'companies:read', deal: 'deals:read' };
 const RESOURCE: Record<RelatedType, string> = { contact: 'Contact', company: 'Company', deal: 'Deal' };
 
+/** Where a timeline page starts: the position of the last entry of the page before. */
+interface TimelineCursor {
+  t: string;
+  i: string;
+  k: string;
+}
+
+function isTimelineCursor({ t, i, k }: Record<string, unknown>): boolean {
+  return isPostgresTimestamp(t) && isUuid(i) && typeof k === 'string' && k.length <= 100;
+}
+
 /** The timelines of contacts, companies and deals: who may read the record may read its timeline. */
 @Injectable()
 export class TimelineService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly timeline: TimelineRepository,
+    private readonly cursors: CursorCodec,
   ) {}
 
   async page(caller: CrmCaller, input: TimelineRequestDto): Promise<TimelinePage> {
@@ -32,7 +44,10 @@ export class TimelineService {
     const notFound = RpcError.notFound(RESOURCE[input.subjectType]);
     if (!isUuid(input.id)) throw notFound;
     const subject: RelatedRecord = { type: input.subjectType, id: input.id };
-    const after = input.cursor ? decodeTimelineCursor(subject, input.cursor) : null;
+    // A cursor pages through the timeline of the one record it was made for.
+    const list = `timeline:${caller.workspaceId}:${subject.type}:${subject.id}`;
+    const cursor = input.cursor ? this.cursors.decode<TimelineCursor>(list, input.cursor, isTimelineCursor) : null;
+    const after: TimelinePosition | null = cursor && { occurredAt: cursor.t, id: cursor.i, kind: cursor.k };
     const limit = input.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
       if (!(await this.timeline.subjectExists(manager, caller.workspaceId, subject))) throw notFound;
@@ -42,7 +57,8 @@ export class TimelineService {
     const last = page.at(-1);
     return {
       data: page.map((row) => row.entry),
-      nextCursor: rows.length > limit && last ? encodeTimelineCursor(subject, last.position) : null,
+      nextCursor: rows.length > limit && last ? this.cursors.encode(list, { t: last.position.occurredAt, i: last.position.id, k: last.position.kind } satisfies TimelineCursor) : null,
     };
   }
+
 }

@@ -6,7 +6,7 @@ import { PageQuery } from '../auth-routes/fields.js';
 
 /**
  * `?limit=&cursor=&sort=&q=&deleted=` of every crm list. The crm service checks `sort` against
- * the list's sortable fields and the cursor against the list (400 invalid_parameter naming it).
+ * the list's sortable fields (400 invalid_parameter naming it) and the cursor against the list (400 invalid_cursor).
  */
 export class CrmListQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'A field name, or -field for descending order.', example: '-createdAt', maxLength: 64 })

@@ -32,7 +32,7 @@ import { UnsubscribeTokens } from './unsubscribe-tokens.js';
     CampaignSenderProcessor,
     CampaignMailer,
     CampaignThrottle,
-    UnsubscribeTokens,
+    UnsubscribeTokens.provider,
   ],
 })
 export class CampaignsModule {}

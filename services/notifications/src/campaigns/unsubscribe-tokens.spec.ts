@@ -1,12 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { newId } from '@kinship/persistence';
-import type { NotificationsConfig } from '../notifications.config.js';
 import { UnsubscribeTokens } from './unsubscribe-tokens.js';
 
 const claim = { workspaceId: newId(), contactId: newId(), campaignId: newId(), channel: 'sms' as const };
 
 function tokens(secret = 'a-secret-of-at-least-thirty-two-characters'): UnsubscribeTokens {
-  return new UnsubscribeTokens({ UNSUBSCRIBE_SECRET: secret } as NotificationsConfig);
+  return new UnsubscribeTokens(secret);
 }
 
 describe('unsubscribe tokens', () => {

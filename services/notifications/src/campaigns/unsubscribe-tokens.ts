@@ -1,10 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
+import { InstallationSecrets } from '@kinship/platform';
 import { NotificationsConfig } from '../notifications.config.js';
 import type { CampaignChannel } from './campaign.record.js';
-
-/** Signs unsubscribe links where UNSUBSCRIBE_SECRET is unset, which the config allows outside production only. */
-export const DEVELOPMENT_UNSUBSCRIBE_SECRET = 'kinship-development-unsubscribe-secret-not-for-production';
 
 /** Whom an unsubscribe link opts out, of which channel, from which campaign's message. */
 export interface UnsubscribeClaim {
@@ -34,13 +32,15 @@ function uuidOf(bytes: Buffer): string {
  * bytes) followed by its MAC, 87 characters. They do not expire: a link in an old email must keep
  * working (RFC 8058 expects it to), and using it twice changes nothing.
  */
-@Injectable()
 export class UnsubscribeTokens {
-  private readonly secret: string;
+  constructor(private readonly secret: string) {}
 
-  constructor(config: NotificationsConfig) {
-    this.secret = config.UNSUBSCRIBE_SECRET ?? DEVELOPMENT_UNSUBSCRIBE_SECRET;
-  }
+  /** Keyed by UNSUBSCRIBE_SECRET when set, else by the installation's own generated key. */
+  static readonly provider: Provider = {
+    provide: UnsubscribeTokens,
+    useFactory: async (config: NotificationsConfig, secrets: InstallationSecrets) => new UnsubscribeTokens(await secrets.obtain('UNSUBSCRIBE_SECRET', config.UNSUBSCRIBE_SECRET)),
+    inject: [NotificationsConfig, InstallationSecrets],
+  };
 
   sign(claim: UnsubscribeClaim): string {
     const payload = Buffer.concat([Buffer.from([CHANNELS.indexOf(claim.channel)]), uuidBytes(claim.workspaceId), uuidBytes(claim.contactId), uuidBytes(claim.campaignId)]);

@@ -28,6 +28,9 @@ describe('webhook secrets', () => {
     expect(secrets.seal('whsec_abc')).not.toBe(sealed);
     expect(secrets.open(sealed)).toBe('whsec_abc');
     expect(() => secretsWithKey('another-key-of-at-least-thirty-two-chars').open(sealed)).toThrow();
-    expect(() => secretsWithKey(undefined).open(sealed)).toThrow();
+  });
+
+  it('cannot be made without a key: there is no default one', () => {
+    expect(() => secretsWithKey(undefined)).toThrow(/WEBHOOKS_SECRET_KEY/);
   });
 });

@@ -2,9 +2,6 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes }
 import { Injectable } from '@nestjs/common';
 import { NotificationsConfig } from '../notifications.config.js';
 
-/** The key outside production when WEBHOOKS_SECRET_KEY is unset; never use it for real partners. */
-export const DEVELOPMENT_WEBHOOKS_SECRET_KEY = 'kinship-development-webhooks-key-do-not-use-in-production';
-
 const SEALED_VERSION = 'v1';
 
 /** A new signing secret: `whsec_` and 32 random bytes, base64url. */
@@ -31,9 +28,9 @@ export class WebhookSecrets {
   private readonly key: Buffer;
 
   constructor(config: NotificationsConfig) {
-    this.key = createHash('sha256')
-      .update(config.WEBHOOKS_SECRET_KEY ?? DEVELOPMENT_WEBHOOKS_SECRET_KEY)
-      .digest();
+    // loadConfig refuses to start without it; a configuration built by hand must carry it too.
+    if (!config.WEBHOOKS_SECRET_KEY) throw new Error('WEBHOOKS_SECRET_KEY is not set');
+    this.key = createHash('sha256').update(config.WEBHOOKS_SECRET_KEY).digest();
   }
 
   seal(secret: string): string {
