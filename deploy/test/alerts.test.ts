@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { ALERT_RULES, metricNames, monitoringQueries } from './monitoring.js';
-import { runTool } from './tools.js';
+import { parse } from 'yaml';
+import { ALERT_RULES, DASHBOARDS, metricNames, monitoringQueries } from './monitoring.js';
+import { ROOT, runTool } from './tools.js';
+
+const readYaml = (path: string) => parse(readFileSync(`${ROOT}${path}`, 'utf8'));
 
 describe('the Prometheus alert rules and the Grafana dashboard', () => {
   it('pass promtool check rules and check config', () => {
@@ -32,5 +36,16 @@ describe('the Prometheus alert rules and the Grafana dashboard', () => {
   it('read PromQL with a parser that refuses what is not PromQL', () => {
     expect(metricNames({ source: 'sample', expr: 'sum by (service) (rate(http_requests_total{a="b"}[$__rate_interval])) / up' })).toEqual(['http_requests_total']);
     expect(() => metricNames({ source: 'sample', expr: 'sum(rate(http_requests_total[5m])' })).toThrow(/not PromQL/);
+  });
+
+  it('is provisioned by docker compose: the dashboards folder where the provider reads, the compose Prometheus as data source', () => {
+    const grafana = readYaml('docker-compose.yml').services.grafana;
+    const provider = readYaml('deploy/grafana/provisioning/dashboards/kinship.yml').providers[0];
+    expect(grafana.volumes).toEqual(
+      expect.arrayContaining(['./deploy/grafana/provisioning:/etc/grafana/provisioning:ro', `./${DASHBOARDS}:${provider.options.path}:ro`]),
+    );
+    const [datasource] = readYaml('deploy/grafana/provisioning/datasources/prometheus.yml').datasources;
+    expect(datasource).toMatchObject({ type: 'prometheus', url: 'http://prometheus:9090', isDefault: true });
+    expect(readYaml('docker-compose.yml').services.prometheus).toBeDefined();
   });
 });
