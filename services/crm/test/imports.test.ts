@@ -299,3 +299,25 @@ describe('requests', () => {
     expect((await manager.get(`/imports/${result.id}`)).status).toBe(200);
   });
 });
+
+describe('metrics', () => {
+  /** The value of kinship_import_rows_total for one entity and outcome on crm's /metrics, 0 when absent. */
+  async function importedRows(outcome: string): Promise<number> {
+    const page = await (await fetch(`${stack.crm.url}/metrics`)).text();
+    const sample = page.split('\n').find((line) => line.startsWith('kinship_import_rows_total{') && line.includes('entity="contacts"') && line.includes(`outcome="${outcome}"`));
+    return sample ? Number(sample.split(' ').at(-1)) : 0;
+  }
+
+  it('counts the rows of committed batches on /metrics by entity and outcome', async () => {
+    const owner = await stack.signUp();
+    await imported(owner, ['Email,First Name', 'first@example.com,First'].join('\n'));
+    const before = { created: await importedRows('created'), updated: await importedRows('updated'), failed: await importedRows('failed') };
+    const csv = ['Email,First Name,Last Name', 'new-1@example.com,New,', 'new-2@example.com,New,', 'first@example.com,,Filled', 'broken,Bad,'].join('\n');
+    expect(await imported(owner, csv)).toMatchObject({ status: 'completed', created: 2, updated: 1, failed: 1 });
+    expect({ created: await importedRows('created'), updated: await importedRows('updated'), failed: await importedRows('failed') }).toEqual({
+      created: before.created + 2,
+      updated: before.updated + 1,
+      failed: before.failed + 1,
+    });
+  });
+});

@@ -9,6 +9,7 @@ import { crmService } from '../../crm/src/crm.service.js';
 import { notificationsService } from '../../notifications/src/notifications.service.js';
 import { reportingService } from '../../reporting/src/reporting.service.js';
 import { startGateway } from '../src/gateway.js';
+import { exposedNames, metricNames, monitoringQueries } from '../../../deploy/test/monitoring.js';
 import { ProbeGatewayController, ProbeHandlersModule } from './probe.js';
 
 const RPC_TIMEOUT_MS = 1000;
@@ -26,7 +27,8 @@ describe('gateway', () => {
   beforeAll(async () => {
     environment = await createTestEnvironment('gateway');
     const overrides = { RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS), BODY_LIMIT_BYTES: '4096', CORS_ORIGINS: 'https://app.example.com' };
-    crm = await startTestService({ ...crmService, features: () => [ProbeHandlersModule] }, environment, overrides);
+    // crm's own features too: their metrics (imports, queues) are on the page the dashboard test reads.
+    crm = await startTestService({ ...crmService, features: (config) => [...crmService.features(config), ProbeHandlersModule] }, environment, overrides);
     for (const definition of [authService, billingService, notificationsService, reportingService]) {
       others.push(await startTestService<ServiceConfig>(definition, environment));
     }
@@ -174,6 +176,19 @@ describe('gateway', () => {
     const crmMetrics = await (await fetch(`${crm.url}/metrics`)).text();
     expect(crmMetrics).toMatch(/rpc_request_duration_seconds_count\{[^}]*pattern="crm.probe.echo"[^}]*outcome="ok"/);
     expect(crmMetrics).toMatch(/rpc_request_duration_seconds_count\{[^}]*pattern="crm.probe.conflict"[^}]*outcome="conflict"/);
+  });
+
+  it('exposes every metric that the Grafana dashboard and the alert rules query', async () => {
+    const exposed = new Set<string>();
+    for (const service of [gateway, crm, ...others]) {
+      for (const name of exposedNames(await (await fetch(`${service.url}/metrics`)).text())) exposed.add(name);
+    }
+    const missing = monitoringQueries().flatMap((query) =>
+      metricNames(query)
+        .filter((name) => !exposed.has(name))
+        .map((name) => `${name} (${query.source})`),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('after a service stops: 503 within the timeout, and GET /health shows it down but still answers', async () => {

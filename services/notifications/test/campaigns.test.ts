@@ -271,4 +271,27 @@ describe('campaigns', () => {
     expect((await owner.delete(`/campaigns/${created.body.id}`)).status).toBe(204);
     expectError(await owner.get(`/campaigns/${created.body.id}`), 404);
   });
+
+  it('counts campaign messages on /metrics by channel and outcome', async () => {
+    const outcomes = async () => {
+      const page = await (await fetch(`${bed.notifications.url}/metrics`)).text();
+      const count = (outcome: string) => {
+        const sample = page.split('\n').find((line) => line.startsWith('kinship_campaign_messages_total{') && line.includes('channel="email"') && line.includes(`outcome="${outcome}"`));
+        return sample ? Number(sample.split(' ').at(-1)) : 0;
+      };
+      return { queued: count('queued'), sent: count('sent'), skippedOptedOut: count('skipped_opted_out'), skippedNoAddress: count('skipped_no_address') };
+    };
+    const ids = await insertContacts(bed.stack, owner.workspaceId, [
+      { firstName: 'One', email: email('m1') },
+      { firstName: 'Two', email: email('m2') },
+      { firstName: 'Gone', email: email('m3'), emailOptOut: true },
+      { firstName: 'Nomail', phone: '+14155550103' },
+    ]);
+    const before = await outcomes();
+    const id = await createAndSend(owner, { name: 'Counted', channel: 'email', subject: 'Hi', body: '<p>z</p>', audience: { contactIds: ids } });
+    expect((await sentCampaign(id)).counts).toMatchObject({ total: 4, sent: 2, skippedOptedOut: 1, skippedNoAddress: 1 });
+    const expected = { queued: before.queued + 2, sent: before.sent + 2, skippedOptedOut: before.skippedOptedOut + 1, skippedNoAddress: before.skippedNoAddress + 1 };
+    await eventually(async () => JSON.stringify(await outcomes()) === JSON.stringify(expected));
+    expect(await outcomes()).toEqual(expected);
+  });
 });

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { FilesModule } from '@kinship/platform';
 import { CompaniesModule } from '../companies/companies.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
+import { ImportMetrics } from './import-metrics.js';
 import { ImportsController } from './imports.controller.js';
 import { ImportsProcessor } from './imports.processor.js';
 import { ImportsRepository } from './imports.repository.js';
@@ -11,6 +12,6 @@ import { ImportsService } from './imports.service.js';
 @Module({
   imports: [FilesModule.register(), ContactsModule, CompaniesModule],
   controllers: [ImportsController],
-  providers: [ImportsService, ImportsRepository, ImportsProcessor],
+  providers: [ImportsService, ImportsRepository, ImportsProcessor, ImportMetrics],
 })
 export class ImportsModule {}

@@ -13,6 +13,7 @@ import { resolveMapping, type CustomFieldDefinition } from './column-mapping.js'
 import { importBatch, type BatchRow } from './import-batch.js';
 import { IMPORTED_ENTITIES } from './import-entities.js';
 import { openImportFile, type ImportRow as FileRow } from './import-file.js';
+import { ImportMetrics } from './import-metrics.js';
 import { RowReader } from './import-values.js';
 import { ImportsRepository, type ImportErrorRow, type ImportRow } from './imports.repository.js';
 
@@ -49,6 +50,7 @@ export class ImportsProcessor {
     private readonly files: FileStore,
     private readonly imports: ImportsRepository,
     private readonly config: CrmConfig,
+    private readonly metrics: ImportMetrics,
   ) {}
 
   @Process({ concurrency: 1 })
@@ -135,14 +137,16 @@ export class ImportsProcessor {
   private async commitBatch(current: ImportRow, batch: { start: number; end: number; batch: number; rows: BatchRow[]; errors: ImportErrorRow[] }): Promise<void> {
     const { workspaceId, id: importId } = current;
     const spec = IMPORTED_ENTITIES[current.entity];
-    await this.events.transaction(workspaceId, async (manager, emit) => {
+    const outcome = await this.events.transaction(workspaceId, async (manager, emit) => {
       const locked = await this.imports.find(manager, workspaceId, importId, { forUpdate: true });
       if (!locked || locked.status !== 'processing') throw new ImportStopped('the import is no longer running');
       if (locked.position !== batch.start) throw new ImportStopped('another worker has taken the import over');
-      const outcome = await importBatch(manager, emit, spec, { workspaceId, importId, requestedBy: current.requestedBy, batch: batch.batch, rules: { overwrite: current.mode === 'overwrite', lifecycleBackward: current.lifecycleBackward } }, batch.rows);
+      const merged = await importBatch(manager, emit, spec, { workspaceId, importId, requestedBy: current.requestedBy, batch: batch.batch, rules: { overwrite: current.mode === 'overwrite', lifecycleBackward: current.lifecycleBackward } }, batch.rows);
       await this.imports.insertErrors(manager, workspaceId, importId, batch.errors);
-      await this.imports.addProgress(manager, importId, { position: batch.end, ...outcome, failed: batch.errors.length });
+      await this.imports.addProgress(manager, importId, { position: batch.end, ...merged, failed: batch.errors.length });
+      return merged;
     });
+    this.metrics.recordBatch(current.entity, outcome, batch.errors.length);
   }
 
   private async fail(workspaceId: string, importId: string, reason: string): Promise<void> {

@@ -16,6 +16,7 @@ import { CampaignAudienceSource, type AudienceMember } from './campaign-audience
 import { CampaignContent } from './campaign-content.js';
 import { CampaignJobs, RESOLVE_AUDIENCE_JOB, SEND_LANE_JOB, type CampaignJob, type SendLaneJob } from './campaign-jobs.js';
 import { CampaignMailer } from './campaign-mailer.js';
+import { CampaignMetrics } from './campaign-metrics.js';
 import { CampaignRecipientsRepository, type ClaimedRecipient, type NewRecipient, type SentRecipient } from './campaign-recipients.repository.js';
 import { CampaignSources } from './campaign-sources.js';
 import { CampaignThrottle } from './campaign-throttle.js';
@@ -105,6 +106,7 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
     private readonly sms: SmsSender,
     private readonly throttle: CampaignThrottle,
     private readonly tokens: UnsubscribeTokens,
+    private readonly metrics: CampaignMetrics,
   ) {}
 
   onModuleDestroy(): void {
@@ -136,16 +138,17 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
       }
       const resolved = page.nextCursor === null;
       const lastId = page.data.at(-1)?.id ?? null;
+      const rows = page.data.map((member) => recipientOf(member, campaign.channel, newId()));
       const written = await withWorkspace(this.dataSource, workspaceId, async (manager) => {
         // FOR SHARE: a cancel waits until this page is written, then cancels it with the rest.
         const current = await this.campaigns.findForShare(manager, workspaceId, campaignId);
         if (current?.status !== 'sending') return false;
-        const rows = page.data.map((member) => recipientOf(member, campaign.channel, newId()));
         await this.recipients.insertMany(manager, workspaceId, campaignId, rows);
         await this.campaigns.saveAudienceProgress(manager, workspaceId, campaignId, lastId, resolved);
         return true;
       });
       if (!written) return;
+      for (const row of rows) this.metrics.record(campaign.channel, row.status);
       await this.jobs.ensureLanes({ workspaceId, campaignId });
       if (resolved) break;
       cursor = lastId;
@@ -187,9 +190,9 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
   /** Sent recipients, with an email.sent per email so each lands on its contact's timeline in crm. */
   private async recordSent(campaign: CampaignRecord, sent: SentRecipient[]): Promise<void> {
     const { workspaceId, id: campaignId } = campaign;
-    await this.events.transaction(workspaceId, async (manager, emit) => {
+    const marked = await this.events.transaction(workspaceId, async (manager, emit) => {
       const marked = await this.recipients.markSent(manager, workspaceId, sent);
-      if (campaign.channel !== 'email') return;
+      if (campaign.channel !== 'email') return marked;
       for (const recipient of marked) {
         await emit<NotificationsEvents.EmailSent>({
           type: 'email.sent',
@@ -199,7 +202,9 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
           data: { messageId: recipient.id, contactId: recipient.contactId, campaignId, templateKey: campaign.templateId ?? 'campaign' },
         });
       }
+      return marked;
     });
+    this.metrics.record(campaign.channel, 'sent', marked.length);
   }
 
   private async sendBatch(campaign: CampaignRecord, content: CampaignContent, claimed: ClaimedRecipient[]): Promise<void> {
@@ -225,7 +230,6 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
   }
 
   private async sendClaimed(campaign: CampaignRecord, content: CampaignContent, claimed: ClaimedRecipient[], log: SentLog, sends: Array<Promise<void>>): Promise<void> {
-    const { workspaceId, id: campaignId } = campaign;
     const [provider, rate] = campaign.channel === 'email' ? [this.mailer.provider, this.config.CAMPAIGN_EMAILS_PER_SECOND] : [`sms:${this.config.SMS_PROVIDER}`, this.config.CAMPAIGN_SMS_PER_SECOND];
     for (let start = 0; start < claimed.length; start += THROTTLE_GROUP) {
       const group = claimed.slice(start, start + THROTTLE_GROUP);
@@ -234,7 +238,7 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
         sends.push(
           this.deliver(campaign, content, recipient).then(
             (providerMessageId) => log.add({ id: recipient.id, providerMessageId }),
-            (error: unknown) => this.recordFailure(workspaceId, campaignId, recipient, error),
+            (error: unknown) => this.recordFailure(campaign, recipient, error),
           ),
         );
       }
@@ -249,10 +253,12 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
     return this.mailer.send({ to: recipient.address, subject: message.subject, html: message.html, text: message.text, unsubscribeUrl, campaignId: campaign.id });
   }
 
-  private async recordFailure(workspaceId: string, campaignId: string, recipient: ClaimedRecipient, error: unknown): Promise<void> {
+  private async recordFailure(campaign: CampaignRecord, recipient: ClaimedRecipient, error: unknown): Promise<void> {
+    const { workspaceId, id: campaignId } = campaign;
     const lastAttempt = isPermanent(error) || recipient.attempts >= this.config.CAMPAIGN_SEND_ATTEMPTS;
     const retryAfterMs = lastAttempt ? null : this.config.SEND_BACKOFF_MS * 2 ** (recipient.attempts - 1);
     await withWorkspace(this.dataSource, workspaceId, (manager) => this.recipients.markNotSent(manager, workspaceId, recipient.id, describe(error), retryAfterMs));
+    this.metrics.record(campaign.channel, lastAttempt ? 'failed' : 'retrying');
     this.logger.warn({ campaignId, workspaceId, recipientId: recipient.id, attempt: recipient.attempts, lastAttempt, err: error }, lastAttempt ? 'campaign message failed' : 'campaign message not sent; will retry');
   }
 

@@ -4,6 +4,7 @@ import { TemplatesModule } from '../templates/templates.module.js';
 import { CampaignAudienceSource } from './campaign-audience.js';
 import { CampaignJobs } from './campaign-jobs.js';
 import { CampaignMailer } from './campaign-mailer.js';
+import { CampaignMetrics } from './campaign-metrics.js';
 import { CampaignRecipientsRepository } from './campaign-recipients.repository.js';
 import { CampaignRunner } from './campaign-runner.js';
 import { CampaignSenderProcessor } from './campaign-sender.processor.js';
@@ -31,6 +32,7 @@ import { UnsubscribeTokens } from './unsubscribe-tokens.js';
     CampaignRunner,
     CampaignSenderProcessor,
     CampaignMailer,
+    CampaignMetrics,
     CampaignThrottle,
     UnsubscribeTokens.provider,
   ],
