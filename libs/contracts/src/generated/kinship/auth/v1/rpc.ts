@@ -287,5 +287,11 @@ export interface VerifyApiKeyRequest {
 export interface VerifiedApiKey {
   keyId: string;
   workspaceId: string;
+  /** The key's scopes that its creator's current role also holds (for every record, not only their own). */
   scopes: string[];
+  /**
+   * User id of the member who created the key: the key acts on their authority, so the gateway
+   * forgets a cached verification once that member's role or status changes.
+   */
+  createdBy: string;
 }
