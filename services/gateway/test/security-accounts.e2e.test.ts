@@ -99,6 +99,62 @@ describe('security: accounts (issue 10)', () => {
     await stopStack(stack);
   });
 
+  describe('finding 7: forgot-password and current-password checks are throttled per account and per address', () => {
+    /** Sends the request `times` times in a row; the statuses, and the Retry-After of each 429. */
+    async function repeat(times: number, send: () => Promise<Response>): Promise<Array<{ status: number; retryAfter: string | null; code?: string }>> {
+      const answers: Array<{ status: number; retryAfter: string | null; code?: string }> = [];
+      for (let i = 0; i < times; i += 1) {
+        const response = await send();
+        const body = (await response.json().catch(() => undefined)) as ErrorBody | undefined;
+        answers.push({ status: response.status, retryAfter: response.headers.get('retry-after'), code: body?.error?.code });
+      }
+      return answers;
+    }
+
+    it('sends at most 3 reset emails for 12 requests in a row and answers 429 with Retry-After beyond', async () => {
+      const user = await register('forgetful');
+      const email = user.user!.email;
+      const known = await repeat(12, () => request('POST', '/auth/password/forgot', { body: { email }, ip: '198.51.100.7' }));
+      const unknown = await repeat(12, () => request('POST', '/auth/password/forgot', { body: { email: uniqueEmail('nobody') }, ip: '198.51.100.8' }));
+
+      expect(known.slice(0, 3).map((answer) => answer.status)).toEqual([202, 202, 202]);
+      for (const answer of known.slice(3)) expect(answer).toEqual({ status: 429, retryAfter: expect.stringMatching(/^[1-9]\d*$/), code: 'too_many_attempts' });
+      // Distinct unknown addresses, one by one, are not refused per account: what a new address gets.
+      expect(unknown.map((answer) => answer.status)).toEqual(Array(12).fill(202));
+
+      await stack.mailbox.waitForMessages(3, { to: email, timeoutMs: 20_000 });
+      // Time for any further email to arrive, were one sent.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(stack.mailbox.messages().filter((message) => message.to.includes(email))).toHaveLength(3 + 1 /* the verification email of registration */);
+    });
+
+    it('answers an unknown address exactly as a known one when it is asked for too often', async () => {
+      const unknown = uniqueEmail('ghost');
+      const answers = await repeat(5, () => request('POST', '/auth/password/forgot', { body: { email: unknown }, ip: '198.51.100.9' }));
+      expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 429, 429]);
+      expect(answers[3]!.retryAfter).toMatch(/^[1-9]\d*$/);
+    });
+
+    it('refuses one client address after too many forgot-password requests, whatever the addresses', async () => {
+      const answers = await repeat(31, () => request('POST', '/auth/password/forgot', { body: { email: uniqueEmail('spray') }, ip: '198.51.100.10' }));
+      expect(answers.slice(0, 30).every((answer) => answer.status === 202)).toBe(true);
+      expect(answers[30]).toEqual({ status: 429, retryAfter: expect.stringMatching(/^[1-9]\d*$/), code: 'too_many_attempts' });
+    });
+
+    it('throttles wrong current passwords on PATCH /me (password and email) like sign-in failures, with Retry-After', async () => {
+      const user = await register('guessed');
+      const wrong = { password: 'quartz-lantern-orbit-harbor-9', currentPassword: 'not-the-password-at-all' };
+      const answers = await repeat(12, () => request('PATCH', '/me', { token: user.accessToken, body: wrong, ip: '198.51.100.11' }));
+      expect(answers.slice(0, 5).map((answer) => answer.status)).toEqual([422, 422, 422, 422, 422]);
+      const refused = answers.filter((answer) => answer.status === 429);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const answer of refused) expect(answer).toEqual({ status: 429, retryAfter: expect.stringMatching(/^[1-9]\d*$/), code: 'too_many_attempts' });
+      // The same account is throttled on sign-in too: the guesses count together.
+      const signIn = await request('POST', '/auth/login', { body: { email: user.user!.email, password: PASSWORD }, ip: '198.51.100.12' });
+      expect(signIn.status).toBe(429);
+    });
+  });
+
   describe('finding 6: an API key acts with no more than its creator’s current role', () => {
     let owner: AuthRpc.RegisterReply;
     let admin: AuthRpc.Session;

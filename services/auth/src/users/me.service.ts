@@ -11,6 +11,7 @@ import type { UserCaller } from '@kinship/messaging';
 import { EmailVerificationService } from '../email-verification/email-verification.service.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { PasswordPolicy } from '../passwords/password-policy.js';
+import { LoginThrottle } from '../sessions/login-throttle.js';
 import { SessionTokens } from '../sessions/session-tokens.service.js';
 import { loadActor } from './actor.js';
 import type { SettingsDto } from './dto/settings.dto.js';
@@ -30,6 +31,7 @@ export class MeService {
     private readonly sessionTokens: SessionTokens,
     private readonly emailVerification: EmailVerificationService,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async get(caller: UserCaller): Promise<AuthRpc.User> {
@@ -66,16 +68,29 @@ export class MeService {
       const updated = await this.users.updateProfile(manager, workspaceId, userId, changes);
       if (changes.email !== undefined) await this.emailVerification.request(manager, emit, updated, userId);
       if (input.password !== undefined && input.password !== null) {
-        await this.changePassword(manager, user, input.password, input.currentPassword ?? null, { email: updated.email, name: updated.name });
+        await this.assertCurrentPassword(user, input.currentPassword ?? null, 'to set a new password', context);
+        await this.changePassword(manager, user, input.password, { email: updated.email, name: updated.name });
         await this.audit.record(manager, { workspaceId, actorId: userId, action: 'user.password_changed', target: { type: 'user', id: userId }, metadata: { method: 'profile' }, context });
       }
       return toUser(updated);
     });
   }
 
-  private async changePassword(manager: EntityManager, user: UserRecord, password: string, currentPassword: string | null, owner: { email: string; name: string }): Promise<void> {
-    if (currentPassword === null) throw RpcError.validation([{ field: 'currentPassword', issue: 'is required to set a new password' }]);
-    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) throw RpcError.validation([{ field: 'currentPassword', issue: 'is not your current password' }]);
+  /**
+   * The current password, checked like a sign-in and throttled with sign-ins (per account and
+   * client address), so a stolen access token buys no extra guesses at the password.
+   */
+  private async assertCurrentPassword(user: UserRecord, currentPassword: string | null, purpose: string, context: RequestContext): Promise<void> {
+    if (currentPassword === null) throw RpcError.validation([{ field: 'currentPassword', issue: `is required ${purpose}` }]);
+    await this.throttle.check(user.email, context.ip);
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      await this.throttle.recordFailure(user.email, context.ip);
+      throw RpcError.validation([{ field: 'currentPassword', issue: 'is not your current password' }]);
+    }
+    await this.throttle.recordSuccess(user.email);
+  }
+
+  private async changePassword(manager: EntityManager, user: UserRecord, password: string, owner: { email: string; name: string }): Promise<void> {
     this.policy.assertAcceptable(password, owner);
     await this.users.setPasswordHash(manager, user.workspaceId, user.id, await this.hasher.hash(password));
     await this.sessionTokens.revokeAllOfUser(manager, user.workspaceId, user.id);
