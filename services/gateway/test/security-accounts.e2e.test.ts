@@ -99,6 +99,59 @@ describe('security: accounts (issue 10)', () => {
     await stopStack(stack);
   });
 
+  describe('finding 3: an email change needs the current password and applies only once the new address is verified', () => {
+    it('refuses an email change without the current password or with a wrong one (422 naming currentPassword), changing nothing', async () => {
+      const user = await register('unguarded');
+      const target = uniqueEmail('attacker');
+      for (const body of [{ email: target }, { email: target, currentPassword: 'not-the-password-at-all' }]) {
+        const refused = await expectStatus<ErrorBody>(request('PATCH', '/me', { token: user.accessToken, body }), 422);
+        expect(refused.error.details).toEqual([expect.objectContaining({ field: 'currentPassword' })]);
+      }
+      const me = await expectStatus<AuthRpc.User>(request('GET', '/me', { token: user.accessToken }), 200);
+      expect(me).toMatchObject({ email: user.user!.email, pendingEmail: null });
+    });
+
+    it('keeps signing in with the old address until the new one is verified, tells the old address, and a second request replaces the first', async () => {
+      const user = await register('mover');
+      const oldEmail = user.user!.email;
+      const first = uniqueEmail('first-new');
+      const second = uniqueEmail('second-new');
+
+      const pending = await expectStatus<AuthRpc.User>(request('PATCH', '/me', { token: user.accessToken, body: { email: first, currentPassword: PASSWORD } }), 200);
+      expect(pending).toMatchObject({ email: oldEmail, pendingEmail: first });
+      const firstToken = await linkToken(first, '/verify-email');
+      // The old address is told, with the new one named (registration sent it a verification email first).
+      const [notice] = await stack.mailbox.waitForMessages(2, { to: oldEmail, timeoutMs: 20_000 }).then((messages) => messages.slice(1));
+      expect(notice!.text).toContain(first);
+      expect(notice!.text).not.toMatch(/token=/);
+
+      // Not yet the account's address: no sign-in, no reset link with it.
+      await expectStatus(request('POST', '/auth/login', { body: { email: first, password: PASSWORD } }), 401);
+      await expectStatus(request('POST', '/auth/login', { body: { email: oldEmail, password: PASSWORD } }), 200);
+
+      await expectStatus(request('PATCH', '/me', { token: user.accessToken, body: { email: second, currentPassword: PASSWORD } }), 200);
+      const secondToken = await linkToken(second, '/verify-email');
+      await expectStatus(request('POST', '/auth/email/verify', { body: { token: firstToken } }), 400);
+
+      await expectStatus(request('POST', '/auth/email/verify', { body: { token: secondToken } }), 204);
+      const me = await expectStatus<AuthRpc.User>(request('GET', '/me', { token: user.accessToken }), 200);
+      expect(me).toMatchObject({ email: second, pendingEmail: null, emailVerifiedAt: expect.any(String) });
+      await expectStatus(request('POST', '/auth/login', { body: { email: second, password: PASSWORD } }), 200);
+      await expectStatus(request('POST', '/auth/login', { body: { email: oldEmail, password: PASSWORD } }), 401);
+      await expectStatus(request('POST', '/auth/email/verify', { body: { token: secondToken } }), 400);
+    });
+
+    it('answers an address of another workspace’s account as a free one, and never moves it', async () => {
+      const other = await register('holder');
+      const user = await register('prober');
+      const taken = await expectStatus<AuthRpc.User>(request('PATCH', '/me', { token: user.accessToken, body: { email: other.user!.email, currentPassword: PASSWORD } }), 200);
+      const free = await expectStatus<AuthRpc.User>(request('PATCH', '/me', { token: user.accessToken, body: { email: uniqueEmail('free'), currentPassword: PASSWORD } }), 200);
+      expect(Object.keys(taken).sort()).toEqual(Object.keys(free).sort());
+      expect(taken).toMatchObject({ email: user.user!.email, pendingEmail: other.user!.email });
+      await expectStatus(request('POST', '/auth/login', { body: { email: other.user!.email, password: PASSWORD } }), 200);
+    });
+  });
+
   describe('finding 7: forgot-password and current-password checks are throttled per account and per address', () => {
     /** Sends the request `times` times in a row; the statuses, and the Retry-After of each 429. */
     async function repeat(times: number, send: () => Promise<Response>): Promise<Array<{ status: number; retryAfter: string | null; code?: string }>> {
@@ -143,8 +196,13 @@ describe('security: accounts (issue 10)', () => {
 
     it('throttles wrong current passwords on PATCH /me (password and email) like sign-in failures, with Retry-After', async () => {
       const user = await register('guessed');
-      const wrong = { password: 'quartz-lantern-orbit-harbor-9', currentPassword: 'not-the-password-at-all' };
-      const answers = await repeat(12, () => request('PATCH', '/me', { token: user.accessToken, body: wrong, ip: '198.51.100.11' }));
+      // Alternately a new password and a new email, each with a wrong current password.
+      const wrong = [
+        { password: 'quartz-lantern-orbit-harbor-9', currentPassword: 'not-the-password-at-all' },
+        { email: uniqueEmail('elsewhere'), currentPassword: 'not-the-password-at-all' },
+      ];
+      let attempt = 0;
+      const answers = await repeat(12, () => request('PATCH', '/me', { token: user.accessToken, body: wrong[attempt++ % 2], ip: '198.51.100.11' }));
       expect(answers.slice(0, 5).map((answer) => answer.status)).toEqual([422, 422, 422, 422, 422]);
       const refused = answers.filter((answer) => answer.status === 429);
       expect(refused.length).toBeGreaterThan(0);

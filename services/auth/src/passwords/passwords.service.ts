@@ -68,7 +68,7 @@ export class PasswordsService {
     if (!presented) throw invalidTokenError();
     const { workspaceId } = presented;
     await this.events.transaction(workspaceId, async (manager) => {
-      const consumed = await this.tokens.consume(manager, workspaceId, 'password_reset', presented.hash);
+      const consumed = await this.tokens.consume(manager, workspaceId, ['password_reset'], presented.hash);
       const user = consumed && (await this.users.findForUpdate(manager, workspaceId, consumed.userId));
       // A link sent to an address the account no longer has must not take it over.
       if (!user || user.status !== 'active' || user.email !== consumed.email) throw invalidTokenError();

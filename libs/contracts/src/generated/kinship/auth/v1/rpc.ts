@@ -19,6 +19,11 @@ export interface User {
   emailVerifiedAt?: string | null | undefined;
   createdAt: string;
   updatedAt: string;
+  /**
+   * An address the user asked to move to (PATCH /me): the account keeps `email` until a link
+   * sent to this one is followed.
+   */
+  pendingEmail?: string | null | undefined;
 }
 
 export interface Workspace {
