@@ -73,4 +73,10 @@ export class AuthConfig extends ServiceConfig {
   @Min(1)
   @Max(100000)
   PASSWORD_FORGOT_IP_MAX: number = 30;
+
+  /** Sign-ups answered 409 (address taken) per client address and hour before all its sign-ups are refused (429). */
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  REGISTRATION_IP_MAX_CONFLICTS: number = 10;
 }

@@ -254,4 +254,41 @@ describe('security: accounts (issue 10)', () => {
       await expectStatus(request('GET', '/contacts', { apiKey: key }), 401);
     });
   });
+
+  describe('finding 10: an existing email does not reveal another workspace’s account', () => {
+    it('invites the address of another workspace’s account like a new one; only the address’s owner learns, on accepting', async () => {
+      const elsewhere = await register('elsewhere');
+      const inviter = await register('inviter');
+      const fresh = await expectStatus<AuthRpc.Invitation>(request('POST', '/invitations', { token: inviter.accessToken, body: { email: uniqueEmail('fresh'), role: 'member' } }), 201);
+      const taken = await expectStatus<AuthRpc.Invitation>(request('POST', '/invitations', { token: inviter.accessToken, body: { email: elsewhere.user!.email, role: 'member' } }), 201);
+      expect(Object.keys(taken).sort()).toEqual(Object.keys(fresh).sort());
+      expect(taken).toMatchObject({ email: elsewhere.user!.email, status: 'pending' });
+
+      const token = await linkToken(elsewhere.user!.email, '/invitations/accept', 2);
+      const refused = await expectStatus<ErrorBody>(request('POST', '/invitations/accept', { body: { token, name: 'Elsewhere', password: PASSWORD } }), 409);
+      expect(refused.error.details).toEqual([expect.objectContaining({ field: 'email' })]);
+      await expectStatus(request('POST', '/auth/login', { body: { email: elsewhere.user!.email, password: PASSWORD } }), 200);
+    });
+
+    it('still names a member of the inviter’s own workspace (409 with existingId), whom the inviter can list anyway', async () => {
+      const owner = await register('own-members');
+      const member = await addMember(owner, 'member');
+      const conflict = await expectStatus<ErrorBody>(request('POST', '/invitations', { token: owner.accessToken, body: { email: member.user!.email, role: 'viewer' } }), 409);
+      expect(conflict.error.details).toEqual([expect.objectContaining({ field: 'email', existingId: member.user!.id })]);
+    });
+
+    it('lets one client address learn that addresses are taken only a few times an hour at sign-up', async () => {
+      const holders = await Promise.all([1, 2, 3].map(() => register('holder')));
+      const ip = '203.0.113.40';
+      const signUp = (email: string) => request('POST', '/auth/register', { body: { email, password: PASSWORD, name: 'Prober', workspaceName: 'Probe' }, ip });
+      const answers: number[] = [];
+      for (let i = 0; i < 12; i += 1) answers.push((await signUp(holders[i % 3]!.user!.email)).status);
+      expect(answers.slice(0, 10)).toEqual(Array(10).fill(409));
+      expect(answers.slice(10)).toEqual([429, 429]);
+      // Refused whatever the address from then on, so a 429 tells nothing either.
+      const next = await signUp(uniqueEmail('new-person'));
+      expect(next.status).toBe(429);
+      expect(next.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    });
+  });
 });
