@@ -84,6 +84,17 @@ describe('auth passwords and profile: reset, change, email change, settings', ()
     await expectError(call(bed, 'auth.me.update', { nickname: 'x' }, context), { status: 422, field: 'nickname' });
   });
 
+  it('refuses an email change link (409) when another account took the address after it was sent', async () => {
+    const registered = await register(bed, 'race');
+    const context = userContext(registered.user);
+    const wanted = uniqueEmail('wanted');
+    await call(bed, 'auth.me.update', { email: wanted, currentPassword: PASSWORD }, context);
+    const link = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(bed, 'user.email_verification_requested', (data) => data.email === wanted);
+    await register(bed, 'race-winner', { email: wanted });
+    await expectError(call(bed, 'auth.email.verify', { token: link.data.token }), { status: 409, field: 'email' });
+    await expect(call(bed, 'auth.me.get', {}, context)).resolves.toMatchObject({ email: registered.user!.email, pendingEmail: wanted });
+  });
+
   it('reads and replaces settings, validating locale, time zone and notification preferences', async () => {
     const registered = await register(bed, 'settings');
     const context = userContext(registered.user);
