@@ -74,12 +74,12 @@ describe('security: accounts (issue 10)', () => {
     return expectStatus<AuthRpc.RegisterReply>(request('POST', '/auth/register', { body: { email, password: PASSWORD, name: label, workspaceName: `${label} workspace` } }), 201);
   }
 
-  /** The token of the first link to `path` in the newest email to `to`. */
+  /** The token of the link to `path` in the newest of the first `count` emails to `to` that holds one. */
   async function linkToken(to: string, path: string, count = 1): Promise<string> {
     const messages = await stack.mailbox.waitForMessages(count, { to, timeoutMs: 20_000 });
     const pattern = new RegExp(`${path.replace(/\//g, '\\/')}\\?token=([^\\s\\]"<]+)`);
-    const match = pattern.exec(messages[messages.length - 1]!.text);
-    expect(match).not.toBeNull();
+    const match = messages.map((message) => pattern.exec(message.text)).findLast((found) => found !== null);
+    expect(match).toBeDefined();
     return decodeURIComponent(match![1]!);
   }
 
@@ -121,8 +121,8 @@ describe('security: accounts (issue 10)', () => {
       expect(pending).toMatchObject({ email: oldEmail, pendingEmail: first });
       const firstToken = await linkToken(first, '/verify-email');
       // The old address is told, with the new one named (registration sent it a verification email first).
-      const [notice] = await stack.mailbox.waitForMessages(2, { to: oldEmail, timeoutMs: 20_000 }).then((messages) => messages.slice(1));
-      expect(notice!.text).toContain(first);
+      const notice = (await stack.mailbox.waitForMessages(2, { to: oldEmail, timeoutMs: 20_000 })).find((message) => message.text.includes(first));
+      expect(notice).toBeDefined();
       expect(notice!.text).not.toMatch(/token=/);
 
       // Not yet the account's address: no sign-in, no reset link with it.
