@@ -207,9 +207,18 @@ describe('security: accounts (issue 10)', () => {
       const refused = answers.filter((answer) => answer.status === 429);
       expect(refused.length).toBeGreaterThan(0);
       for (const answer of refused) expect(answer).toEqual({ status: 429, retryAfter: expect.stringMatching(/^[1-9]\d*$/), code: 'too_many_attempts' });
-      // The same account is throttled on sign-in too: the guesses count together.
-      const signIn = await request('POST', '/auth/login', { body: { email: user.user!.email, password: PASSWORD }, ip: '198.51.100.12' });
-      expect(signIn.status).toBe(429);
+    });
+
+    it('counts wrong current passwords together with failed sign-ins, so a stolen token buys no extra guesses', async () => {
+      const user = await register('counted');
+      const wrong = { email: uniqueEmail('elsewhere'), currentPassword: 'not-the-password-at-all' };
+      const answers = await repeat(4, () => request('PATCH', '/me', { token: user.accessToken, body: wrong, ip: '198.51.100.12' }));
+      expect(answers.map((answer) => answer.status)).toEqual([422, 422, 422, 422]);
+      await expectStatus(request('POST', '/auth/login', { body: { email: user.user!.email, password: 'not-the-password-at-all' }, ip: '198.51.100.13' }), 401);
+      // The fifth failure in a row blocks the account, whichever way the next guess comes.
+      const blocked = await request('PATCH', '/me', { token: user.accessToken, body: { email: uniqueEmail('elsewhere'), currentPassword: PASSWORD }, ip: '198.51.100.12' });
+      expect(blocked.status).toBe(429);
+      expect(blocked.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     });
   });
 
