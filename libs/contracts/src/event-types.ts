@@ -11,6 +11,7 @@ export const EVENT_TYPES = {
   'user.invited': { service: 'auth', payload: 'UserInvited' },
   'user.password_reset_requested': { service: 'auth', payload: 'UserPasswordResetRequested' },
   'user.email_verification_requested': { service: 'auth', payload: 'UserEmailVerificationRequested' },
+  'user.email_change_requested': { service: 'auth', payload: 'UserEmailChangeRequested' },
   'user.registered': { service: 'auth', payload: 'UserRegistered' },
   'user.deactivated': { service: 'auth', payload: 'UserDeactivated' },
   'user.role_changed': { service: 'auth', payload: 'UserRoleChanged' },

@@ -5,6 +5,7 @@ import { EmailVerificationService } from './email-verification/email-verificatio
 import { PasswordHasher } from './passwords/password-hasher.js';
 import { PasswordPolicy } from './passwords/password-policy.js';
 import { AccessTokens } from './sessions/access-tokens.js';
+import { LoginThrottle, ThrottleCounters } from './sessions/login-throttle.js';
 import { RefreshTokensRepository } from './sessions/refresh-tokens.repository.js';
 import { SessionTokens } from './sessions/session-tokens.service.js';
 import { UsersRepository } from './users/users.repository.js';
@@ -12,7 +13,7 @@ import { WorkspacesRepository } from './workspaces/workspaces.repository.js';
 
 /**
  * The building blocks several features share: users and workspaces, password hashing and
- * policy, session issue and revocation, one-time tokens, email verification and the audit log.
+ * policy, session issue and revocation, password-guessing throttles, one-time tokens, email verification and the audit log.
  * Each lives in its feature's folder; this module makes one instance of each for all features.
  */
 @Module({
@@ -27,6 +28,8 @@ import { WorkspacesRepository } from './workspaces/workspaces.repository.js';
     SessionTokens,
     OneTimeTokensRepository,
     EmailVerificationService,
+    ThrottleCounters,
+    LoginThrottle,
   ],
   exports: [
     AuditModule,
@@ -38,6 +41,8 @@ import { WorkspacesRepository } from './workspaces/workspaces.repository.js';
     RefreshTokensRepository,
     OneTimeTokensRepository,
     EmailVerificationService,
+    ThrottleCounters,
+    LoginThrottle,
   ],
 })
 export class AccountsModule {}

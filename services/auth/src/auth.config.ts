@@ -61,4 +61,22 @@ export class AuthConfig extends ServiceConfig {
   @Min(1)
   @Max(86400)
   LOGIN_IP_WINDOW_SECONDS: number = 900;
+
+  /** "Forgot password" requests (and so reset emails) per address and hour; more are refused (429). */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  PASSWORD_FORGOT_ACCOUNT_MAX: number = 3;
+
+  /** "Forgot password" requests per client address and hour, whatever the addresses asked for. */
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  PASSWORD_FORGOT_IP_MAX: number = 30;
+
+  /** Sign-ups answered 409 (address taken) per client address and hour before all its sign-ups are refused (429). */
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  REGISTRATION_IP_MAX_CONFLICTS: number = 10;
 }

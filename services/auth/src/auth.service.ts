@@ -6,6 +6,7 @@ import { AuthConfig } from './auth.config.js';
 import { EmailVerificationModule } from './email-verification/email-verification.module.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
 import { AuthTables1764547200000 } from './migrations/1764547200000-auth-tables.js';
+import { PendingEmail1764979200000 } from './migrations/1764979200000-pending-email.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { PasswordsModule } from './passwords/passwords.module.js';
 import { RegistrationModule } from './registration/registration.module.js';
@@ -20,7 +21,7 @@ import { UsersModule } from './users/users.module.js';
 export const authService = {
   name: 'auth',
   configSchema: AuthConfig,
-  database: { schema: 'auth', migrations: [messagingTablesMigration('auth'), AuthTables1764547200000] },
+  database: { schema: 'auth', migrations: [messagingTablesMigration('auth'), AuthTables1764547200000, PendingEmail1764979200000] },
   features: () => [
     RegistrationModule,
     SessionsModule,

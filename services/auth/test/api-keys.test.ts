@@ -35,7 +35,7 @@ describe('auth API keys', () => {
     const listed = await call<AuthRpc.ApiKeyPage>(bed, 'auth.api-keys.list', {}, owner);
     expect(JSON.stringify(listed)).not.toContain(created.key);
 
-    await expect(verify(created.key)).resolves.toEqual({ keyId: created.apiKey!.id, workspaceId: owner.workspaceId, scopes: ['contacts:read', 'deals:write'] });
+    await expect(verify(created.key)).resolves.toEqual({ keyId: created.apiKey!.id, workspaceId: owner.workspaceId, scopes: ['contacts:read', 'deals:write'], createdBy: owner.userId });
   });
 
   it('records the last use, at most once a minute', async () => {

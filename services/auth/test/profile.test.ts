@@ -56,25 +56,43 @@ describe('auth passwords and profile: reset, change, email change, settings', ()
     await expect(login(bed, registered.user!.email, OTHER_PASSWORD)).resolves.toBeDefined();
   });
 
-  it('changes the name, the avatar and the email; a new email is unverified and gets a verification link', async () => {
+  it('changes the name and the avatar at once, and the email only once the new address is verified', async () => {
     const registered = await register(bed, 'email');
+    const oldEmail = registered.user!.email;
     const context = userContext(registered.user);
     const first = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(bed, 'user.email_verification_requested', (data) => data.userId === registered.user!.id);
     await call(bed, 'auth.email.verify', { token: first.data.token });
 
     const newEmail = uniqueEmail('moved');
-    const updated = await call<AuthRpc.User>(bed, 'auth.me.update', { name: 'New Name', email: newEmail.toUpperCase(), avatarUrl: 'https://cdn.example.com/a.png' }, context);
-    expect(updated).toMatchObject({ name: 'New Name', email: newEmail, avatarUrl: 'https://cdn.example.com/a.png', emailVerifiedAt: null });
+    await expectError(call(bed, 'auth.me.update', { email: newEmail }, context), { status: 422, field: 'currentPassword' });
+    const updated = await call<AuthRpc.User>(bed, 'auth.me.update', { name: 'New Name', email: newEmail.toUpperCase(), currentPassword: PASSWORD, avatarUrl: 'https://cdn.example.com/a.png' }, context);
+    expect(updated).toMatchObject({ name: 'New Name', email: oldEmail, pendingEmail: newEmail, avatarUrl: 'https://cdn.example.com/a.png', emailVerifiedAt: expect.any(String) });
+    const notice = await waitForEvent<AuthEvents.UserEmailChangeRequested>(bed, 'user.email_change_requested', (data) => data.userId === registered.user!.id);
+    expect(notice.data).toEqual({ userId: registered.user!.id, email: oldEmail, newEmail });
     const second = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(bed, 'user.email_verification_requested', (data) => data.email === newEmail);
     await call(bed, 'auth.email.verify', { token: second.data.token });
-    await expect(call(bed, 'auth.me.get', {}, context)).resolves.toMatchObject({ email: newEmail, emailVerifiedAt: expect.any(String) });
+    await expect(call(bed, 'auth.me.get', {}, context)).resolves.toMatchObject({ email: newEmail, pendingEmail: null, emailVerifiedAt: expect.any(String) });
+    await expect(call(bed, 'auth.users.get', { id: registered.user!.id }, context)).resolves.not.toHaveProperty('pendingEmail');
 
     const cleared = await call<AuthRpc.User>(bed, 'auth.me.update', { avatarUrl: null }, context);
     expect(cleared.avatarUrl).toBeNull();
+    // Another account's address: the same answer as a free one, and it stays the other account's.
     const other = await register(bed, 'other');
-    await expectError(call(bed, 'auth.me.update', { email: other.user!.email }, context), { status: 409, field: 'email' });
+    await expect(call(bed, 'auth.me.update', { email: other.user!.email, currentPassword: PASSWORD }, context)).resolves.toMatchObject({ email: newEmail, pendingEmail: other.user!.email });
+    await expect(login(bed, other.user!.email, PASSWORD)).resolves.toBeDefined();
     await expectError(call(bed, 'auth.me.update', { avatarUrl: 'javascript:alert(1)' }, context), { status: 422, field: 'avatarUrl' });
     await expectError(call(bed, 'auth.me.update', { nickname: 'x' }, context), { status: 422, field: 'nickname' });
+  });
+
+  it('refuses an email change link (409) when another account took the address after it was sent', async () => {
+    const registered = await register(bed, 'race');
+    const context = userContext(registered.user);
+    const wanted = uniqueEmail('wanted');
+    await call(bed, 'auth.me.update', { email: wanted, currentPassword: PASSWORD }, context);
+    const link = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(bed, 'user.email_verification_requested', (data) => data.email === wanted);
+    await register(bed, 'race-winner', { email: wanted });
+    await expectError(call(bed, 'auth.email.verify', { token: link.data.token }), { status: 409, field: 'email' });
+    await expect(call(bed, 'auth.me.get', {}, context)).resolves.toMatchObject({ email: registered.user!.email, pendingEmail: wanted });
   });
 
   it('reads and replaces settings, validating locale, time zone and notification preferences', async () => {

@@ -57,7 +57,7 @@ describe('authentication', () => {
         if (key.startsWith('unavailable-')) throw RpcError.unavailable('The auth service is not available.');
         const scopes = apiKeys.get(key);
         if (!scopes) throw new RpcError(401, 'unauthorized', 'The API key is not valid.');
-        return { keyId: `id-of-${key}`, workspaceId: '6f1c1b5e-2d7a-4c1e-9a0b-3f2e1d0c9b8a', scopes };
+        return { keyId: `id-of-${key}`, workspaceId: '6f1c1b5e-2d7a-4c1e-9a0b-3f2e1d0c9b8a', scopes, createdBy: '0b9e5c2a-7d4f-4e1b-8a6c-2f3d4e5a6b7c' };
       },
       'auth.sessions.login': ({ data }: RpcRequest) => {
         const { email } = data as { email: string };

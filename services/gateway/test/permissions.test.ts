@@ -114,7 +114,7 @@ describe('access control, route by route', () => {
       'auth.api-keys.verify': ({ data }: RpcRequest) => {
         const scopes = apiKeys.get((data as { key: string }).key);
         if (!scopes) throw new RpcError(401, 'unauthorized', 'The API key is not valid.');
-        return { keyId: randomUUID(), workspaceId: randomUUID(), scopes };
+        return { keyId: randomUUID(), workspaceId: randomUUID(), scopes, createdBy: randomUUID() };
       },
     });
     gateway = await startGateway({ ...environment.env, JWT_SECRET, RPC_TIMEOUT_MS: '2000' });

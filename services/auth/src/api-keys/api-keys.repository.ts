@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthRpc } from '@kinship/contracts';
+import type { AuthRpc, Role } from '@kinship/contracts';
 import type { EntityManager } from 'typeorm';
 import type { PagePosition } from '@kinship/messaging';
 
@@ -56,12 +56,15 @@ export class ApiKeysRepository {
     return rows[0] ?? null;
   }
 
-  /** The key with this hash, provided the member who created it is still active: a key acts on their authority. */
-  async findUsableByHash(manager: EntityManager, workspaceId: string, keyHash: string): Promise<ApiKeyRow | null> {
-    const rows: ApiKeyRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM auth.api_keys k
-       WHERE workspace_id = $1 AND key_hash = $2
-         AND EXISTS (SELECT 1 FROM auth.users u WHERE u.workspace_id = k.workspace_id AND u.id = k.created_by AND u.status = 'active')`,
+  /**
+   * The key with this hash and its creator's current role, provided the creator is still active:
+   * a key acts on their authority.
+   */
+  async findUsableByHash(manager: EntityManager, workspaceId: string, keyHash: string): Promise<(ApiKeyRow & { creatorRole: Role }) | null> {
+    const rows: Array<ApiKeyRow & { creatorRole: Role }> = await manager.query(
+      `SELECT ${COLUMNS}, creator.role AS "creatorRole" FROM auth.api_keys k,
+         LATERAL (SELECT u.role FROM auth.users u WHERE u.workspace_id = k.workspace_id AND u.id = k.created_by AND u.status = 'active') creator
+       WHERE k.workspace_id = $1 AND k.key_hash = $2`,
       [workspaceId, keyHash],
     );
     return rows[0] ?? null;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { AuthRpc } from '@kinship/contracts';
+import { isPermission, onlyOwnRecords, roleHolds, type AuthRpc, type Permission, type Role } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { withWorkspace } from '@kinship/persistence';
@@ -27,6 +27,14 @@ function apiKeyNotFound(): RpcError {
 
 function invalidApiKeyError(): RpcError {
   return new RpcError(401, 'invalid_api_key', 'The API key is invalid or has been revoked.');
+}
+
+/**
+ * What a key may do now: its scopes that its creator's current role holds for every record. A
+ * key acts as no user, so a permission the role holds only for its own records is not passed on.
+ */
+function effectiveScopes(scopes: string[], creatorRole: Role): Permission[] {
+  return scopes.filter(isPermission).filter((scope) => roleHolds(creatorRole, scope) && !onlyOwnRecords(creatorRole, scope));
 }
 
 /** Keys for partners' programs: shown once, stored as SHA-256, limited to scopes, revocable. */
@@ -92,6 +100,6 @@ export class ApiKeysService {
       return found;
     });
     if (!row) throw invalidApiKeyError();
-    return { keyId: row.id, workspaceId, scopes: row.scopes };
+    return { keyId: row.id, workspaceId, scopes: effectiveScopes(row.scopes, row.creatorRole), createdBy: row.createdBy };
   }
 }

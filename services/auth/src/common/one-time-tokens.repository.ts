@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { updateReturning } from '@kinship/persistence';
 
-export type OneTimeTokenPurpose = 'password_reset' | 'email_verification';
+export type OneTimeTokenPurpose = 'password_reset' | 'email_verification' | 'email_change';
 
 export interface NewOneTimeToken {
   id: string;
@@ -18,9 +18,10 @@ export interface NewOneTimeToken {
 export interface ConsumedToken {
   userId: string;
   email: string;
+  purpose: OneTimeTokenPurpose;
 }
 
-/** auth.one_time_tokens: password reset and email verification tokens, stored as SHA-256. */
+/** auth.one_time_tokens: password reset, email verification and email change tokens, stored as SHA-256. */
 @Injectable()
 export class OneTimeTokensRepository {
   async insert(manager: EntityManager, token: NewOneTimeToken): Promise<void> {
@@ -31,14 +32,14 @@ export class OneTimeTokensRepository {
     );
   }
 
-  /** Marks the token used if it is unused and unexpired, and says whose it was; null otherwise. */
-  async consume(manager: EntityManager, workspaceId: string, purpose: OneTimeTokenPurpose, tokenHash: string): Promise<ConsumedToken | null> {
+  /** Marks the token used if it is unused, unexpired and of one of the purposes, and says whose it was; null otherwise. */
+  async consume(manager: EntityManager, workspaceId: string, purposes: OneTimeTokenPurpose[], tokenHash: string): Promise<ConsumedToken | null> {
     const rows = await updateReturning<ConsumedToken>(
       manager,
       `UPDATE auth.one_time_tokens SET used_at = now()
-       WHERE workspace_id = $1 AND purpose = $2 AND token_hash = $3 AND used_at IS NULL AND expires_at > now()
-       RETURNING user_id AS "userId", email`,
-      [workspaceId, purpose, tokenHash],
+       WHERE workspace_id = $1 AND purpose = ANY($2::text[]) AND token_hash = $3 AND used_at IS NULL AND expires_at > now()
+       RETURNING user_id AS "userId", email, purpose`,
+      [workspaceId, purposes, tokenHash],
     );
     return rows[0] ?? null;
   }

@@ -10,7 +10,7 @@ import { UsersRepository } from '../users/users.repository.js';
 
 const VERIFICATION_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** Proves that a user receives mail at their address: a one-time token, sent by notifications. */
+/** Proves that a user receives mail at an address (their own, or one they move to): a one-time token, sent by notifications. */
 @Injectable()
 export class EmailVerificationService {
   constructor(
@@ -21,36 +21,57 @@ export class EmailVerificationService {
 
   /** Issues a token for the user's current address, in the caller's transaction, and asks for it to be mailed. */
   async request(manager: EntityManager, emit: Emit, user: UserRecord, actorId: string | null): Promise<void> {
-    const issued = issueToken('kev', user.workspaceId);
-    const expiresAt = new Date(Date.now() + VERIFICATION_TTL_MS);
-    await this.tokens.insert(manager, {
-      id: newId(),
-      workspaceId: user.workspaceId,
-      userId: user.id,
-      purpose: 'email_verification',
-      email: user.email,
-      tokenHash: issued.hash,
-      expiresAt,
-    });
-    await emit<AuthEvents.UserEmailVerificationRequested>({
-      type: 'user.email_verification_requested',
-      workspaceId: user.workspaceId,
-      actorId,
-      aggregateId: user.id,
-      data: { userId: user.id, email: user.email, token: issued.token, expiresAt: expiresAt.toISOString() },
-    });
+    await this.issue(manager, emit, user, 'email_verification', user.email, actorId);
   }
 
-  /** Marks the address verified; the token works once, and only while it is still the user's address. */
+  /**
+   * The user asked to move to another address: it becomes pending, a link to make it the
+   * account's is sent to it (replacing any earlier request), and the current address is told. An
+   * address another account has gets no link, but the same answer, so that the change tells the
+   * user nothing about other workspaces; a link followed after someone else took the address is a 409.
+   */
+  async requestChange(manager: EntityManager, emit: Emit, user: UserRecord, newEmail: string): Promise<UserRecord> {
+    await this.tokens.voidOutstanding(manager, user.workspaceId, user.id, 'email_change');
+    const pending = await this.users.setPendingEmail(manager, user.workspaceId, user.id, newEmail);
+    if (!(await this.users.locate(manager, newEmail))) await this.issue(manager, emit, user, 'email_change', newEmail, user.id);
+    await emit<AuthEvents.UserEmailChangeRequested>({
+      type: 'user.email_change_requested',
+      workspaceId: user.workspaceId,
+      actorId: user.id,
+      aggregateId: user.id,
+      data: { userId: user.id, email: user.email, newEmail },
+    });
+    return pending;
+  }
+
+  /**
+   * Follows a link: marks the current address verified, or makes the pending address the
+   * account's. The token works once, and only while its address is still the one it was for.
+   */
   async verify(token: string): Promise<Record<string, never>> {
     const presented = readToken('kev', token);
     if (!presented) throw invalidTokenError();
     const { workspaceId } = presented;
     const verified = await this.events.transaction(workspaceId, async (manager) => {
-      const consumed = await this.tokens.consume(manager, workspaceId, 'email_verification', presented.hash);
-      return consumed !== null && (await this.users.markEmailVerified(manager, workspaceId, consumed.userId, consumed.email));
+      const consumed = await this.tokens.consume(manager, workspaceId, ['email_verification', 'email_change'], presented.hash);
+      if (consumed === null) return false;
+      if (consumed.purpose === 'email_verification') return this.users.markEmailVerified(manager, workspaceId, consumed.userId, consumed.email);
+      return this.users.applyPendingEmail(manager, workspaceId, consumed.userId, consumed.email);
     });
     if (!verified) throw invalidTokenError();
     return {};
+  }
+
+  private async issue(manager: EntityManager, emit: Emit, user: UserRecord, purpose: 'email_verification' | 'email_change', email: string, actorId: string | null): Promise<void> {
+    const issued = issueToken('kev', user.workspaceId);
+    const expiresAt = new Date(Date.now() + VERIFICATION_TTL_MS);
+    await this.tokens.insert(manager, { id: newId(), workspaceId: user.workspaceId, userId: user.id, purpose, email, tokenHash: issued.hash, expiresAt });
+    await emit<AuthEvents.UserEmailVerificationRequested>({
+      type: 'user.email_verification_requested',
+      workspaceId: user.workspaceId,
+      actorId,
+      aggregateId: user.id,
+      data: { userId: user.id, email, token: issued.token, expiresAt: expiresAt.toISOString() },
+    });
   }
 }

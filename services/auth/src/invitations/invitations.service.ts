@@ -51,11 +51,12 @@ export class InvitationsService {
     return this.events.transaction(workspaceId, async (manager, emit) => {
       const actor = await loadActorWith(this.users, manager, caller, 'invitations:manage');
       if (ROLE_RANK[input.role] > ROLE_RANK[actor.role]) throw RpcError.forbidden('You can only invite to roles at or below your own.');
-      // A person has one account, in one workspace; the id is named only when it is this workspace's.
+      // A person has one account, in one workspace. A member of this workspace is named (the
+      // inviter can list them anyway); an account elsewhere is invited like a new address, so the
+      // answer tells nothing about other workspaces, and accepting is refused to the address's owner.
       const existing = await this.users.locate(manager, email);
-      if (existing) {
-        const detail = { field: 'email', issue: 'already has an account', ...(existing.workspaceId === workspaceId ? { existingId: existing.userId } : {}) };
-        throw RpcError.conflict('This email already has an account.', [detail]);
+      if (existing?.workspaceId === workspaceId) {
+        throw RpcError.conflict('This email already has an account in this workspace.', [{ field: 'email', issue: 'already has an account', existingId: existing.userId }]);
       }
       const replacedInvitationIds = await this.invitations.revokeOpen(manager, workspaceId, email);
       const issued = issueToken('kiv', workspaceId);
@@ -108,7 +109,9 @@ export class InvitationsService {
 
   /**
    * Creates the account in the inviting workspace with the invited role, its email verified (the
-   * link reached it), and signs it in. A password the policy refuses leaves the invitation open.
+   * link reached it), and signs it in. A password the policy refuses leaves the invitation open;
+   * an address that has an account (here or in another workspace) is a 409, told only to whoever
+   * holds the link, that is, the address's owner.
    */
   async accept(input: AcceptInvitationDto, context: RequestContext): Promise<AuthRpc.Session> {
     const presented = readToken('kiv', input.token);

@@ -12,7 +12,7 @@ export class PasswordsController {
 
   @MessagePattern('auth.passwords.forgot')
   forgot(@Payload(new ValidRequest(ForgotPasswordDto)) request: RpcRequest<ForgotPasswordDto>): Promise<Record<string, never>> {
-    return this.passwords.forgot(request.data.email);
+    return this.passwords.forgot(request.data.email, request.context);
   }
 
   @MessagePattern('auth.passwords.reset')

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts.module.js';
+import { ForgotPasswordThrottle } from './forgot-password-throttle.js';
 import { PasswordsController } from './passwords.controller.js';
 import { PasswordsService } from './passwords.service.js';
 
@@ -7,6 +8,6 @@ import { PasswordsService } from './passwords.service.js';
 @Module({
   imports: [AccountsModule],
   controllers: [PasswordsController],
-  providers: [PasswordsService],
+  providers: [PasswordsService, ForgotPasswordThrottle],
 })
 export class PasswordsModule {}

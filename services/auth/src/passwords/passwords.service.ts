@@ -11,6 +11,7 @@ import { invalidTokenError, issueToken, readToken } from '../common/opaque-token
 import { SessionTokens } from '../sessions/session-tokens.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { ResetPasswordDto } from './dto/reset-password.dto.js';
+import { ForgotPasswordThrottle } from './forgot-password-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
 
@@ -28,11 +29,16 @@ export class PasswordsService {
     private readonly hasher: PasswordHasher,
     private readonly sessionTokens: SessionTokens,
     private readonly audit: AuditService,
+    private readonly throttle: ForgotPasswordThrottle,
   ) {}
 
-  /** Asks for a reset link when the account exists and is active; answers the same either way. */
-  async forgot(rawEmail: string): Promise<Record<string, never>> {
+  /**
+   * Asks for a reset link when the account exists and is active; answers the same either way,
+   * and refuses (429) the same either way when the address or the client asked too often.
+   */
+  async forgot(rawEmail: string, context: RequestContext): Promise<Record<string, never>> {
     const email = rawEmail.toLowerCase();
+    await this.throttle.admit(email, context.ip);
     const location = await this.users.locate(this.dataSource.manager, email);
     if (!location) return {};
     const { workspaceId, userId } = location;
@@ -62,7 +68,7 @@ export class PasswordsService {
     if (!presented) throw invalidTokenError();
     const { workspaceId } = presented;
     await this.events.transaction(workspaceId, async (manager) => {
-      const consumed = await this.tokens.consume(manager, workspaceId, 'password_reset', presented.hash);
+      const consumed = await this.tokens.consume(manager, workspaceId, ['password_reset'], presented.hash);
       const user = consumed && (await this.users.findForUpdate(manager, workspaceId, consumed.userId));
       // A link sent to an address the account no longer has must not take it over.
       if (!user || user.status !== 'active' || user.email !== consumed.email) throw invalidTokenError();

@@ -15,6 +15,7 @@ import type { UserRecord } from '../users/user.record.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
 import type { RegisterDto } from './dto/register.dto.js';
+import { SignUpProbeThrottle } from './sign-up-probe-throttle.js';
 
 /** The first owner of a new workspace; no password hash for an account of an identity provider. */
 export interface NewOwner {
@@ -41,23 +42,30 @@ export class RegistrationService {
     private readonly emailVerification: EmailVerificationService,
     private readonly sessionTokens: SessionTokens,
     private readonly audit: AuditService,
+    private readonly probeThrottle: SignUpProbeThrottle,
   ) {}
 
   async register(input: RegisterDto, context: RequestContext): Promise<AuthRpc.RegisterReply> {
     if (this.config.REGISTRATION_MODE === 'invite') throw registrationClosedError();
+    await this.probeThrottle.check(context.ip);
     const email = input.email.toLowerCase();
     const name = input.name.trim();
     this.policy.assertAcceptable(input.password, { email, name });
     // Hashed before the transaction, so no connection waits on argon2.
     const passwordHash = await this.hasher.hash(input.password);
     const workspaceId = newId();
-    return this.events.transaction(workspaceId, async (manager, emit) => {
-      const owner = { email, name, passwordHash, emailVerifiedAt: null };
-      const { workspace, user } = await this.createWorkspace(manager, emit, { id: workspaceId, name: input.workspaceName.trim() }, owner, context);
-      await this.emailVerification.request(manager, emit, user, user.id);
-      const session = await this.sessionTokens.start(manager, user);
-      return { user: session.user, workspace, accessToken: session.accessToken, refreshToken: session.refreshToken, expiresIn: session.expiresIn };
-    });
+    return this.events
+      .transaction(workspaceId, async (manager, emit) => {
+        const owner = { email, name, passwordHash, emailVerifiedAt: null };
+        const { workspace, user } = await this.createWorkspace(manager, emit, { id: workspaceId, name: input.workspaceName.trim() }, owner, context);
+        await this.emailVerification.request(manager, emit, user, user.id);
+        const session = await this.sessionTokens.start(manager, user);
+        return { user: session.user, workspace, accessToken: session.accessToken, refreshToken: session.refreshToken, expiresIn: session.expiresIn };
+      })
+      .catch(async (error: unknown) => {
+        if (error instanceof RpcError && error.status === 409) await this.probeThrottle.recordConflict(context.ip);
+        throw error;
+      });
   }
 
   /**

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts.module.js';
-import { LoginThrottle } from './login-throttle.js';
 import { SessionsController } from './sessions.controller.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -8,6 +7,6 @@ import { SessionsService } from './sessions.service.js';
 @Module({
   imports: [AccountsModule],
   controllers: [SessionsController],
-  providers: [SessionsService, LoginThrottle],
+  providers: [SessionsService],
 })
 export class SessionsModule {}

@@ -11,11 +11,12 @@ import type { UserCaller } from '@kinship/messaging';
 import { EmailVerificationService } from '../email-verification/email-verification.service.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { PasswordPolicy } from '../passwords/password-policy.js';
+import { LoginThrottle } from '../sessions/login-throttle.js';
 import { SessionTokens } from '../sessions/session-tokens.service.js';
 import { loadActor } from './actor.js';
 import type { SettingsDto } from './dto/settings.dto.js';
 import type { UpdateMeDto } from './dto/update-me.dto.js';
-import { toSettings, toUser, type UserRecord } from './user.record.js';
+import { toOwnUser, toSettings, type UserRecord } from './user.record.js';
 import { UsersRepository, type ProfileChanges } from './users.repository.js';
 
 /** The signed-in user's own profile, password and settings. */
@@ -30,10 +31,11 @@ export class MeService {
     private readonly sessionTokens: SessionTokens,
     private readonly emailVerification: EmailVerificationService,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async get(caller: UserCaller): Promise<AuthRpc.User> {
-    return toUser(await this.read(caller));
+    return toOwnUser(await this.read(caller));
   }
 
   async getSettings(caller: UserCaller): Promise<AuthRpc.Settings> {
@@ -50,8 +52,9 @@ export class MeService {
   }
 
   /**
-   * A new password needs the current one and ends every session, this one included. A new
-   * email is unverified until a link sent to it is followed.
+   * A new password or a new email needs the current password. A new password ends every session,
+   * this one included. A new email only becomes pending: the account keeps its address until a
+   * link sent to the new one is followed (EmailVerificationService.requestChange).
    */
   async update(caller: UserCaller, input: UpdateMeDto, context: RequestContext): Promise<AuthRpc.User> {
     const { workspaceId, userId } = caller;
@@ -61,21 +64,37 @@ export class MeService {
       const changes: ProfileChanges = {};
       if (input.name !== undefined && input.name !== null) changes.name = input.name.trim();
       if (input.avatarUrl !== undefined) changes.avatarUrl = input.avatarUrl;
-      const email = input.email?.toLowerCase();
-      if (email !== undefined && email !== user.email) changes.email = email;
-      const updated = await this.users.updateProfile(manager, workspaceId, userId, changes);
-      if (changes.email !== undefined) await this.emailVerification.request(manager, emit, updated, userId);
-      if (input.password !== undefined && input.password !== null) {
-        await this.changePassword(manager, user, input.password, input.currentPassword ?? null, { email: updated.email, name: updated.name });
+      const newEmail = input.email?.toLowerCase();
+      const changesEmail = newEmail !== undefined && newEmail !== user.email;
+      const newPassword = input.password ?? null;
+      if (changesEmail || newPassword !== null) {
+        await this.assertCurrentPassword(user, input.currentPassword ?? null, newPassword !== null ? 'to set a new password' : 'to change your email', context);
+      }
+      let updated = await this.users.updateProfile(manager, workspaceId, userId, changes);
+      if (changesEmail) updated = await this.emailVerification.requestChange(manager, emit, updated, newEmail);
+      if (newPassword !== null) {
+        await this.changePassword(manager, user, newPassword, { email: updated.email, name: updated.name });
         await this.audit.record(manager, { workspaceId, actorId: userId, action: 'user.password_changed', target: { type: 'user', id: userId }, metadata: { method: 'profile' }, context });
       }
-      return toUser(updated);
+      return toOwnUser(updated);
     });
   }
 
-  private async changePassword(manager: EntityManager, user: UserRecord, password: string, currentPassword: string | null, owner: { email: string; name: string }): Promise<void> {
-    if (currentPassword === null) throw RpcError.validation([{ field: 'currentPassword', issue: 'is required to set a new password' }]);
-    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) throw RpcError.validation([{ field: 'currentPassword', issue: 'is not your current password' }]);
+  /**
+   * The current password, checked like a sign-in and throttled with sign-ins (per account and
+   * client address), so a stolen access token buys no extra guesses at the password.
+   */
+  private async assertCurrentPassword(user: UserRecord, currentPassword: string | null, purpose: string, context: RequestContext): Promise<void> {
+    if (currentPassword === null) throw RpcError.validation([{ field: 'currentPassword', issue: `is required ${purpose}` }]);
+    await this.throttle.check(user.email, context.ip);
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      await this.throttle.recordFailure(user.email, context.ip);
+      throw RpcError.validation([{ field: 'currentPassword', issue: 'is not your current password' }]);
+    }
+    await this.throttle.recordSuccess(user.email);
+  }
+
+  private async changePassword(manager: EntityManager, user: UserRecord, password: string, owner: { email: string; name: string }): Promise<void> {
     this.policy.assertAcceptable(password, owner);
     await this.users.setPasswordHash(manager, user.workspaceId, user.id, await this.hasher.hash(password));
     await this.sessionTokens.revokeAllOfUser(manager, user.workspaceId, user.id);

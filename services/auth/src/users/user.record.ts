@@ -17,6 +17,8 @@ export interface UserRecord {
   passwordHash: string | null;
   avatarUrl: string | null;
   emailVerifiedAt: Date | null;
+  /** An address the user asked to move to, not yet proven; the account keeps `email` until then. */
+  pendingEmail: string | null;
   locale: string;
   timezone: string;
   notificationPreferences: NotificationPreferences;
@@ -38,6 +40,11 @@ export function toUser(record: UserRecord): AuthRpc.User {
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   };
+}
+
+/** The user as they see themselves: with the address they asked to move to, which others do not see. */
+export function toOwnUser(record: UserRecord): AuthRpc.User {
+  return { ...toUser(record), pendingEmail: record.pendingEmail };
 }
 
 export function toSettings(record: UserRecord): AuthRpc.Settings {

@@ -7,7 +7,7 @@ import type { PagePosition } from '@kinship/messaging';
 import type { NotificationPreferences, UserRecord, UserStatus } from './user.record.js';
 
 const COLUMNS = `id, workspace_id AS "workspaceId", email, name, role, status, password_hash AS "passwordHash",
-  avatar_url AS "avatarUrl", email_verified_at AS "emailVerifiedAt", locale, timezone,
+  avatar_url AS "avatarUrl", email_verified_at AS "emailVerifiedAt", pending_email AS "pendingEmail", locale, timezone,
   notification_preferences AS "notificationPreferences", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export interface NewUser {
@@ -22,8 +22,6 @@ export interface NewUser {
 
 export interface ProfileChanges {
   name?: string;
-  /** A new address is unverified until its owner proves it. */
-  email?: string;
   avatarUrl?: string | null;
 }
 
@@ -101,30 +99,42 @@ export class UsersRepository {
     );
   }
 
-  /** Throws 409 on a taken email. */
   async updateProfile(manager: EntityManager, workspaceId: string, id: string, changes: ProfileChanges): Promise<UserRecord> {
     const rows = await updateReturning<UserRecord>(
       manager,
       `UPDATE auth.users SET
          name = CASE WHEN $3::boolean THEN $4::text ELSE name END,
-         email = CASE WHEN $5::boolean THEN $6::text ELSE email END,
-         email_verified_at = CASE WHEN $5::boolean AND $6::text <> email THEN NULL ELSE email_verified_at END,
-         avatar_url = CASE WHEN $7::boolean THEN $8::text ELSE avatar_url END,
+         avatar_url = CASE WHEN $5::boolean THEN $6::text ELSE avatar_url END,
          updated_at = now()
        WHERE workspace_id = $1 AND id = $2
        RETURNING ${COLUMNS}`,
-      [
-        workspaceId,
-        id,
-        changes.name !== undefined,
-        changes.name ?? null,
-        changes.email !== undefined,
-        changes.email ?? null,
-        changes.avatarUrl !== undefined,
-        changes.avatarUrl ?? null,
-      ],
-    ).catch(rethrowEmailTaken);
+      [workspaceId, id, changes.name !== undefined, changes.name ?? null, changes.avatarUrl !== undefined, changes.avatarUrl ?? null],
+    );
     return rows[0]!;
+  }
+
+  /** The address the user asked to move to, until it is proven (or null: none). */
+  async setPendingEmail(manager: EntityManager, workspaceId: string, id: string, pendingEmail: string | null): Promise<UserRecord> {
+    const rows = await updateReturning<UserRecord>(
+      manager,
+      `UPDATE auth.users SET pending_email = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+      [workspaceId, id, pendingEmail],
+    );
+    return rows[0]!;
+  }
+
+  /**
+   * Makes the pending address the account's, verified, if it still is the pending one; false
+   * otherwise. Throws 409 when another account took the address meanwhile.
+   */
+  async applyPendingEmail(manager: EntityManager, workspaceId: string, id: string, email: string): Promise<boolean> {
+    const rows = await updateReturning<{ id: string }>(
+      manager,
+      `UPDATE auth.users SET email = pending_email, pending_email = NULL, email_verified_at = now(), updated_at = now()
+       WHERE workspace_id = $1 AND id = $2 AND status = 'active' AND pending_email = $3 RETURNING id`,
+      [workspaceId, id, email],
+    ).catch(rethrowEmailTaken);
+    return rows.length > 0;
   }
 
   async setPasswordHash(manager: EntityManager, workspaceId: string, id: string, passwordHash: string): Promise<void> {

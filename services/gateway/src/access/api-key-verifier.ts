@@ -5,11 +5,13 @@ import { RpcError, ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { REDIS } from '@kinship/platform';
 import type { Redis } from 'ioredis';
+import { tokensValidAfterKey } from './access-token.strategy.js';
 import type { ApiKeyCaller } from './authenticated-caller.js';
 
 /**
  * How long a verified key is believed without asking the auth service again: a revoked key
- * keeps working on the gateway for at most this long (docs/permissions.md).
+ * keeps working on the gateway for at most this long (docs/permissions.md). A change of its
+ * creator's role or status is seen at once (below).
  */
 export const VERIFIED_KEY_TTL_SECONDS = 30;
 /** How long a refused key is refused without asking again: short, so a fault never locks a partner out for long. */
@@ -21,9 +23,27 @@ const KEY_FORMAT = /^[\x21-\x7e]{16,256}$/;
 /** The auth service's answers that mean "no such key" (unknown, revoked, malformed). */
 const REFUSAL_STATUSES = new Set([400, 401, 403, 404, 422]);
 
+/** A verification as cached: the caller, whose authority the key acts on, and when auth was asked. */
+interface CachedVerification {
+  caller: ApiKeyCaller;
+  createdBy: string;
+  verifiedAtMs: number;
+}
+
 /**
- * Asks the auth service who an X-Api-Key acts as (`auth.api-keys.verify`), and caches the answer
- * in Redis under a hash of the key, so a busy partner does not cost one request per call.
+ * Whether the creator's sessions were ended (a role change, a deactivation, a new password) since
+ * the verification was asked for. The mark is in whole seconds, rounded down, so a verification
+ * asked within the same second counts as older: one extra request to auth, never a stale role.
+ */
+function outdatedBy(validAfterSeconds: string | null, verifiedAtMs: number): boolean {
+  return validAfterSeconds !== null && verifiedAtMs < (Number(validAfterSeconds) + 1) * 1000;
+}
+
+/**
+ * Asks the auth service who an X-Api-Key acts as (`auth.api-keys.verify`: its scopes cut down to
+ * its creator's current role), and caches the answer in Redis under a hash of the key, so a busy
+ * partner does not cost one request per call. A cached answer is dropped once the auth service
+ * marks the creator's sessions ended, which it does on every role change and deactivation.
  */
 @Injectable()
 export class ApiKeyVerifier {
@@ -39,8 +59,14 @@ export class ApiKeyVerifier {
     // The cache only saves work: when Redis fails, the auth service is asked.
     const cached = await this.redis.get(cacheKey).catch(() => null);
     if (cached === REFUSED) return null;
-    if (cached !== null) return JSON.parse(cached) as ApiKeyCaller;
+    if (cached !== null) {
+      const { caller, createdBy, verifiedAtMs } = JSON.parse(cached) as CachedVerification;
+      // When Redis cannot say whether the creator changed, the auth service is asked.
+      const current = await this.redis.get(tokensValidAfterKey(createdBy)).then((validAfter) => !outdatedBy(validAfter, verifiedAtMs), () => false);
+      if (current) return caller;
+    }
 
+    const verifiedAtMs = Date.now();
     let verified: AuthRpc.VerifiedApiKey;
     try {
       verified = await this.services.send<AuthRpc.VerifiedApiKey>('auth.api-keys.verify', { key } satisfies AuthRpc.VerifyApiKeyRequest, context);
@@ -57,7 +83,8 @@ export class ApiKeyVerifier {
       role: null,
       scopes: verified.scopes.filter(isPermission),
     };
-    await this.redis.set(cacheKey, JSON.stringify(caller), 'EX', VERIFIED_KEY_TTL_SECONDS).catch(() => undefined);
+    const entry: CachedVerification = { caller, createdBy: verified.createdBy, verifiedAtMs };
+    await this.redis.set(cacheKey, JSON.stringify(entry), 'EX', VERIFIED_KEY_TTL_SECONDS).catch(() => undefined);
     return caller;
   }
 }

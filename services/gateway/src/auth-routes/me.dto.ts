@@ -11,7 +11,7 @@ export class UpdateMeBody implements AuthRpc.UpdateMeRequest {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ format: 'email', maxLength: 254, description: 'A new address must be verified again.' })
+  @ApiPropertyOptional({ format: 'email', maxLength: 254, description: 'A new address; needs currentPassword. It becomes pendingEmail, and the account’s email only once a link sent to it is followed; the current address is told.' })
   @Omittable()
   @IsEmail()
   @MaxLength(254)
@@ -24,7 +24,7 @@ export class UpdateMeBody implements AuthRpc.UpdateMeRequest {
   @MaxLength(1024)
   password?: string;
 
-  @ApiPropertyOptional({ format: 'password', maxLength: 1024 })
+  @ApiPropertyOptional({ format: 'password', maxLength: 1024, description: 'Needed to change password or email; wrong ones are throttled with failed sign-ins (429).' })
   @Omittable()
   @IsString()
   @MaxLength(1024)

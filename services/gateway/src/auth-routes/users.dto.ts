@@ -14,6 +14,8 @@ export class UserResponse implements AuthRpc.User {
   @ApiProperty({ enum: USER_STATUSES }) status!: string;
   @ApiPropertyOptional({ type: String, format: 'uri', nullable: true }) avatarUrl?: string | null;
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) emailVerifiedAt?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'email', nullable: true, description: 'Only in GET and PATCH /me: an address the user asked to move to; `email` stays the account’s until a link sent to this one is followed.' })
+  pendingEmail?: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

@@ -6,7 +6,7 @@ import { Omittable } from '../auth-routes/fields.js';
 // Shape rules only; the notifications service owns the rest (known keys, Handlebars syntax).
 const SUBJECT_MAX = 300;
 const BODY_MAX = 100_000;
-const TEMPLATE_KEYS = ['invitation', 'password_reset', 'email_verification', 'task_assigned', 'deal_won', 'invoice_sent', 'payment_received'];
+const TEMPLATE_KEYS = ['invitation', 'password_reset', 'email_verification', 'email_change_requested', 'task_assigned', 'deal_won', 'invoice_sent', 'payment_received'];
 const SUBJECT_DESCRIPTION = 'Handlebars, plain text: `{{placeholder}}` is replaced by its value.';
 const BODY_DESCRIPTION =
   'Handlebars, HTML: `{{placeholder}}` is replaced by its value, HTML-escaped. Unescaped output (`{{{…}}}`) and partials are refused. ' +

@@ -10,7 +10,8 @@ import { RecipientDirectory } from './recipient-directory.js';
 
 /**
  * The security emails of auth's events: invitation, password reset and email verification, each
- * with its one-time link. They go out whatever the preferences say; not to a deactivated user.
+ * with its one-time link, and the notice of a requested email change to the current address.
+ * They go out whatever the preferences say; not to a deactivated user.
  */
 @Injectable()
 export class AuthEventsConsumer implements OnModuleInit {
@@ -39,6 +40,12 @@ export class AuthEventsConsumer implements OnModuleInit {
       filterSubjects: ['events.auth.user.email_verification_requested'],
       startFrom: 'new',
       handler: (event, manager) => this.emailVerificationRequested(event as DomainEvent<AuthEvents.UserEmailVerificationRequested>, manager),
+    });
+    this.events.subscribe({
+      durableName: 'notifications-email-change-notices',
+      filterSubjects: ['events.auth.user.email_change_requested'],
+      startFrom: 'new',
+      handler: (event, manager) => this.emailChangeRequested(event as DomainEvent<AuthEvents.UserEmailChangeRequested>, manager),
     });
   }
 
@@ -106,6 +113,25 @@ export class AuthEventsConsumer implements OnModuleInit {
         verifyUrl: this.notifier.link('/verify-email', { token: data.token }),
         expiresAt: formatDateTime(data.expiresAt, user.locale, user.timezone),
       },
+    });
+  }
+
+  /** To the account's current address, which is told of the request; the new one gets the verification email. */
+  private async emailChangeRequested(event: DomainEvent<AuthEvents.UserEmailChangeRequested>, manager: EntityManager): Promise<void> {
+    const workspaceId = event.workspaceId!;
+    const { data } = event;
+    const user = await this.directory.find(workspaceId, data.userId, event.id);
+    if (!user?.active) {
+      this.logger.info({ eventId: event.id, userId: data.userId }, 'no email change notice: the user is missing or deactivated');
+      return;
+    }
+    await this.notifier.email(manager, {
+      workspaceId,
+      dedupeKey: `${event.id}:email`,
+      templateKey: 'email_change_requested',
+      to: data.email,
+      recipientUserId: user.userId,
+      data: { name: user.name, email: data.email, newEmail: data.newEmail },
     });
   }
 }

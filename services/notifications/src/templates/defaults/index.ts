@@ -1,5 +1,6 @@
 import type { DefaultTemplate, TemplateKey } from '../default-template.js';
 import { dealWon } from './deal-won.js';
+import { emailChangeRequested } from './email-change-requested.js';
 import { emailVerification } from './email-verification.js';
 import { invitation } from './invitation.js';
 import { invoiceSent } from './invoice-sent.js';
@@ -12,6 +13,7 @@ export const DEFAULT_TEMPLATES: Record<TemplateKey, DefaultTemplate> = {
   invitation,
   password_reset: passwordReset,
   email_verification: emailVerification,
+  email_change_requested: emailChangeRequested,
   task_assigned: taskAssigned,
   deal_won: dealWon,
   invoice_sent: invoiceSent,

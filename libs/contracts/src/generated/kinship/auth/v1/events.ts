@@ -51,6 +51,18 @@ export interface UserEmailVerificationRequested {
 }
 
 /**
+ * type: user.email_change_requested, subject: events.auth.user.email_change_requested
+ * The user asked to move their account to new_email (PATCH /me, with the current password): the
+ * change waits until new_email is verified. Notifications tells the current address. No token.
+ */
+export interface UserEmailChangeRequested {
+  userId: string;
+  /** The account's address, which keeps signing in until the change is verified. */
+  email: string;
+  newEmail: string;
+}
+
+/**
  * type: user.registered, subject: events.auth.user.registered
  * A user joined the workspace of the envelope, by sign-up or by accepting an invitation.
  * Other services keep a local copy of users (names and emails for mail and reports) from it.

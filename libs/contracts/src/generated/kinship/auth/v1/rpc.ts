@@ -19,6 +19,11 @@ export interface User {
   emailVerifiedAt?: string | null | undefined;
   createdAt: string;
   updatedAt: string;
+  /**
+   * An address the user asked to move to (PATCH /me): the account keeps `email` until a link
+   * sent to this one is followed.
+   */
+  pendingEmail?: string | null | undefined;
 }
 
 export interface Workspace {
@@ -287,5 +292,11 @@ export interface VerifyApiKeyRequest {
 export interface VerifiedApiKey {
   keyId: string;
   workspaceId: string;
+  /** The key's scopes that its creator's current role also holds (for every record, not only their own). */
   scopes: string[];
+  /**
+   * User id of the member who created the key: the key acts on their authority, so the gateway
+   * forgets a cached verification once that member's role or status changes.
+   */
+  createdBy: string;
 }
