@@ -73,6 +73,8 @@ export async function createTestEnvironment(suite: string): Promise<TestEnvironm
       // Port 0: each process listens on a free port, so suites never collide.
       HTTP_PORT: '0',
       GATEWAY_PORT: '0',
+      // Each suite's own, so no suite depends on a key anyone else has.
+      AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     },
     async dispose() {
       await deleteStreams(servers.nats, natsNamespace);

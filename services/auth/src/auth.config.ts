@@ -1,17 +1,45 @@
 import { ServiceConfig } from '@kinship/config';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, type ValidationArguments } from 'class-validator';
+
+/**
+ * Key-encryption keys anyone can read in the source or docs: the development value
+ * docs/operations.md offers for a throwaway machine, and 32 zero bytes.
+ */
+export const PUBLISHED_KEY_ENCRYPTION_KEYS = [Buffer.from('kinship-development-only-key-32b').toString('base64'), Buffer.alloc(32).toString('base64')];
+
+/** Refuses a published value unless KINSHIP_DEV_INSECURE=true. */
+function IsNotPublishedValue(published: string[]): PropertyDecorator {
+  return ValidateBy({
+    name: 'isNotPublishedValue',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => (args?.object as AuthConfig).KINSHIP_DEV_INSECURE === 'true' || !published.includes(String(value)),
+      defaultMessage: () => 'is a published development value that anyone can use: generate one (`openssl rand -base64 32`), or set KINSHIP_DEV_INSECURE=true on a throwaway machine',
+    },
+  });
+}
 
 export class AuthConfig extends ServiceConfig {
   override HTTP_PORT: number = 3101;
 
   /**
-   * Signs access tokens (HS256); the gateway verifies them with the same secret. Required in
-   * production; elsewhere an unset secret means DEVELOPMENT_JWT_SECRET (sessions/access-tokens.ts).
+   * Encrypts the private keys that sign access tokens where auth stores them (AES-256-GCM):
+   * 32 random bytes in base64, `openssl rand -base64 32`. Required: `make up` generates one into
+   * .kinship/secrets.env. Set as AUTH_KEY_ENCRYPTION_KEY.
    */
-  @ValidateIf((config: AuthConfig) => config.NODE_ENV === 'production' || config.JWT_SECRET !== undefined)
-  @IsString({ message: 'must be set in production' })
-  @MinLength(32, { message: 'must be at least 32 characters' })
-  JWT_SECRET: string | undefined = undefined;
+  @IsString({ message: 'must be set: 32 random bytes in base64, e.g. `openssl rand -base64 32` (make up generates one into .kinship/secrets.env)' })
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes in base64, e.g. `openssl rand -base64 32`' })
+  @IsNotPublishedValue(PUBLISHED_KEY_ENCRYPTION_KEYS)
+  KEY_ENCRYPTION_KEY: string | undefined = undefined;
+
+  /** `true` lets values published in the source or docs through, on a throwaway machine only. */
+  @IsIn(['true', 'false'])
+  KINSHIP_DEV_INSECURE: string = 'false';
+
+  /** New access tokens are signed with a new key once the current one is this old; 0: only `rotate-signing-key` rotates. */
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  SIGNING_KEY_ROTATION_DAYS: number = 90;
 
   @IsInt()
   @Min(60)
