@@ -6,8 +6,11 @@ ifneq (,$(wildcard .env))
 include .env
 export
 endif
+# This clone's own random secrets (scripts/dev-secrets.mjs writes them once, git ignores the file);
+# node reads them, and a variable already set (above, or in the environment) wins.
+NODE := node --env-file=.kinship/secrets.env
 
-.PHONY: up install build migrate test test-tools test-unit lint proto proto-check bench clean
+.PHONY: up install build secrets migrate test test-tools test-unit lint proto proto-check bench clean
 
 # Not `npm ci`: the registry this project installs from lacks some other platforms' optional
 # binaries, so the lockfile cannot list them and `npm ci` would call it out of sync.
@@ -20,16 +23,19 @@ install: node_modules/.package-lock.json
 build: install
 	npm run build
 
-migrate: build
+secrets:
+	node scripts/dev-secrets.mjs
+
+migrate: build secrets
 	node scripts/ensure-database.mjs
-	@for service in $(SERVICES); do node --enable-source-maps services/$$service/dist/migrate.js || exit 1; done
+	@for service in $(SERVICES); do $(NODE) --enable-source-maps services/$$service/dist/migrate.js || exit 1; done
 
 # Every service in this terminal with prefixed logs; Ctrl-C stops them all, draining in-flight work.
 # The mail sink receives what the system emails (SMTP 1025); read it at http://127.0.0.1:1080.
 up: migrate
 	npx concurrently --names gateway,$(shell echo $(SERVICES) | tr ' ' ','),mail-sink \
 	  --prefix-colors cyan,green,yellow,magenta,blue,red,gray --kill-others-on-fail --kill-signal SIGTERM \
-	  $(foreach service,gateway $(SERVICES),"node --enable-source-maps services/$(service)/dist/main.js") \
+	  $(foreach service,gateway $(SERVICES),"$(NODE) --enable-source-maps services/$(service)/dist/main.js") \
 	  "node scripts/mail-sink.mjs"
 
 lint: install

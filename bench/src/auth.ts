@@ -39,7 +39,6 @@ const PROBE_RATE = 100;
 /** Logins start this long before the probe and end this long after it, so the probe sees only full-speed logins. */
 const LOGIN_MARGIN_S = 0.5;
 const ECHO_CONNECTIONS = 64;
-const JWT_SECRET = randomBytes(32).toString('hex');
 const ME_PATH = '/api/v1/me';
 const LOGIN_PATH = '/api/v1/auth/login';
 const PUBLIC_PATH = '/api/v1/bench/echo-public';
@@ -142,10 +141,10 @@ async function main(): Promise<number> {
   let verifications: { nats: NatsConnection; count(): number } | undefined;
   try {
     environment = await createTestEnvironment('bench auth');
-    auth = await startTestService(authService, environment, { JWT_SECRET });
+    auth = await startTestService(authService, environment);
     crm = await startTestService({ ...crmService, features: () => [BenchHandlersModule] }, environment);
     gateway = await startGateway(
-      { ...environment.env, JWT_SECRET },
+      environment.env,
       { features: [{ module: class BenchGatewayModule {}, controllers: [BenchGatewayController] }] },
     );
     const url = gateway.url;

@@ -3,13 +3,13 @@
  * NATS → crm → PostgreSQL) beside the same SQL sent straight through pg; reads and creates of one
  * contact; and the plan of every list query the API serves at that size, which must use indexes.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { deadLetterStreamName, eventStreamName } from '@kinship/messaging';
 import { runtimeRoleFor, WORKSPACE_SETTING } from '@kinship/persistence';
 import { startService, type RunningService } from '@kinship/platform';
@@ -37,7 +37,6 @@ declare module 'autocannon' {
 const DURATION_S = numberFromEnv('BENCH_DURATION', 10);
 const WARMUP_S = numberFromEnv('BENCH_WARMUP', 3);
 const CONNECTIONS = 32;
-const JWT_SECRET = randomBytes(32).toString('hex');
 /** Prefixes the search load turns through: a common first name, a rare surname, an email domain. */
 const SEARCH_PREFIXES = [
   { q: 'mar', what: 'common first-name prefix (Maria, Mark, Martin, Marco, Marta, Mary, Marie…)' },
@@ -334,6 +333,27 @@ async function writeReport(report: string): Promise<void> {
   await writeFile(PERFORMANCE_DOC, next);
 }
 
+/**
+ * Plays the auth service's part the gateway needs (this bench runs no auth): publishes the public
+ * half of a key the bench signs its access token with, on auth.signing-keys.jwks.
+ */
+async function publishSigningKey(env: Record<string, string>): Promise<{ sign(claims: Record<string, unknown>): Promise<string>; nats: NatsConnection }> {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const kid = 'bench';
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'EdDSA', use: 'sig' };
+  const nats = await connect({ servers: env.NATS_URL! });
+  nats.subscribe(`${env.NATS_NAMESPACE!}auth.signing-keys.jwks`, {
+    callback: (_error, message: Msg) => {
+      message.respond(JSON.stringify({ id: message.json<{ id: string }>().id, response: { keys: [jwk] }, isDisposed: true }));
+    },
+  });
+  await nats.flush();
+  const now = Math.floor(Date.now() / 1000);
+  const sign = (claims: Record<string, unknown>) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid }).setIssuer('kinship').setAudience('kinship-api').setIssuedAt(now).setExpirationTime(now + 3600).sign(privateKey);
+  return { sign, nats };
+}
+
 async function main(): Promise<number> {
   const seeded = await ensureSeededCrm();
   if (!seeded.seededNow) {
@@ -345,18 +365,12 @@ async function main(): Promise<number> {
   const benchUserId = randomUUID();
   let crm: RunningService | undefined;
   let gateway: RunningService | undefined;
+  const signingKey = await publishSigningKey(env);
   try {
     crm = await startService(crmService, env);
-    gateway = await startGateway({ ...env, JWT_SECRET });
+    gateway = await startGateway(env);
     const url = `${gateway.url}/api/v1`;
-    const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ sub: benchUserId, wid: seeded.bigWorkspaceId, role: 'owner', sid: randomUUID(), typ: 'access' })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer('kinship')
-      .setAudience('kinship-api')
-      .setIssuedAt(now)
-      .setExpirationTime(now + 3600)
-      .sign(new TextEncoder().encode(JWT_SECRET));
+    const token = await signingKey.sign({ sub: benchUserId, wid: seeded.bigWorkspaceId, role: 'owner', sid: randomUUID(), typ: 'access' });
     const bearer = { authorization: `Bearer ${token}` };
 
     const ws = seeded.bigWorkspaceId;
@@ -501,6 +515,7 @@ async function main(): Promise<number> {
   } finally {
     await gateway?.close();
     await crm?.close();
+    await signingKey.nats.close();
     // What the bench wrote goes, so the seeded database stays as seeded for the next run.
     await owner.query(`DELETE FROM crm.contacts WHERE workspace_id = $1 AND created_by = $2`, [seeded.bigWorkspaceId, benchUserId]);
     await owner.query(`TRUNCATE crm.outbox, crm.inbox`);

@@ -19,7 +19,6 @@ import { startGateway } from '../../services/gateway/dist/gateway.js';
 import { fixed, numberFromEnv, print, saveResult, waitUntil } from './lib.js';
 
 const ROWS = numberFromEnv('BENCH_IMPORT_ROWS', 1_000_000);
-const JWT_SECRET = randomBytes(32).toString('hex');
 const HEADERS = ['First Name', 'Last Name', 'Email', 'Phone Number', 'Company Name', 'Lifecycle Stage', 'Lead Status', 'Contact owner'];
 const STAGES = ['Lead', 'Subscriber', 'Marketing Qualified Lead', 'Customer'];
 
@@ -104,7 +103,7 @@ async function copyBaseline(databaseUrl: string, path: string): Promise<number> 
 
 async function main(): Promise<void> {
   const environment = await createTestEnvironment('bench-imports');
-  const env = { ...environment.env, JWT_SECRET };
+  const env = environment.env;
   const path = join(tmpdir(), `kinship-bench-import-${randomBytes(4).toString('hex')}.csv`);
   let auth: RunningService | undefined;
   let gateway: RunningService | undefined;
@@ -117,7 +116,7 @@ async function main(): Promise<void> {
 
     const copySeconds = await copyBaseline(environment.databaseUrl, path);
 
-    auth = await startTestService(authService, environment, { JWT_SECRET });
+    auth = await startTestService(authService, environment);
     await migrateService(crmService, env);
     crm = await startCrmWorker(env);
     gateway = await startGateway(env);

@@ -30,8 +30,8 @@ describe('loadConfig', () => {
   it('names a required variable that is missing under both of its names', () => {
     class NeedsSecret extends ServiceConfig {
       @IsString()
-      JWT_SECRET: string | undefined = undefined;
+      KEY_ENCRYPTION_KEY: string | undefined = undefined;
     }
-    expect(() => loadConfig('auth', NeedsSecret, {})).toThrow(/AUTH_JWT_SECRET \(or JWT_SECRET\)/);
+    expect(() => loadConfig('auth', NeedsSecret, {})).toThrow(/AUTH_KEY_ENCRYPTION_KEY \(or KEY_ENCRYPTION_KEY\)/);
   });
 });

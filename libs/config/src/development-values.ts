@@ -10,6 +10,9 @@ export const knownDevelopmentValues: readonly string[] = [
   'development-only-jwt-secret-published-in-docker-compose-yml',
   'kinship-development-unsubscribe-secret-not-for-production',
   'kinship-development-webhooks-key-do-not-use-in-production',
+  // AUTH_KEY_ENCRYPTION_KEY values anyone can read: the throwaway one docs/operations.md offers, and 32 zero bytes.
+  Buffer.from('kinship-development-only-key-32b').toString('base64'),
+  Buffer.alloc(32).toString('base64'),
 ];
 
 /** The variables of a loaded configuration whose value is a known development value. */

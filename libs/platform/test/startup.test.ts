@@ -30,9 +30,9 @@ describe('a process with bad configuration', () => {
     expect(output).toContain(`${variable}: must be one or more comma-separated nats:// URLs`);
   });
 
-  it('names a variable that production requires and that is missing', async () => {
-    const { code, output } = await run('gateway', { NODE_ENV: 'production' });
+  it('names a required variable that is missing', async () => {
+    const { code, output } = await run('auth', { NODE_ENV: 'production' });
     expect(code).not.toBe(0);
-    expect(output).toContain('GATEWAY_JWT_SECRET (or JWT_SECRET): must be set in production');
+    expect(output).toContain('AUTH_KEY_ENCRYPTION_KEY (or KEY_ENCRYPTION_KEY): must be set');
   });
 });

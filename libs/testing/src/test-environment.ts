@@ -74,6 +74,8 @@ export async function createTestEnvironment(suite: string): Promise<TestEnvironm
       HTTP_PORT: '0',
       GATEWAY_PORT: '0',
       WEBHOOKS_SECRET_KEY: randomBytes(32).toString('base64url'),
+      // Each suite's own, so no suite depends on a key anyone else has.
+      AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     },
     async dispose() {
       await deleteStreams(servers.nats, natsNamespace);

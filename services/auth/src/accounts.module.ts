@@ -8,16 +8,17 @@ import { AccessTokens } from './sessions/access-tokens.js';
 import { LoginThrottle, ThrottleCounters } from './sessions/login-throttle.js';
 import { RefreshTokensRepository } from './sessions/refresh-tokens.repository.js';
 import { SessionTokens } from './sessions/session-tokens.service.js';
+import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { UsersRepository } from './users/users.repository.js';
 import { WorkspacesRepository } from './workspaces/workspaces.repository.js';
 
 /**
  * The building blocks several features share: users and workspaces, password hashing and
- * policy, session issue and revocation, password-guessing throttles, one-time tokens, email verification and the audit log.
+ * policy, session issue (signed with the signing keys) and revocation, password-guessing throttles, one-time tokens, email verification and the audit log.
  * Each lives in its feature's folder; this module makes one instance of each for all features.
  */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, SigningKeysModule],
   providers: [
     UsersRepository,
     WorkspacesRepository,

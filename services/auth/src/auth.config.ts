@@ -1,17 +1,23 @@
 import { ServiceConfig } from '@kinship/config';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class AuthConfig extends ServiceConfig {
   override HTTP_PORT: number = 3101;
 
   /**
-   * Signs access tokens (HS256); the gateway verifies them with the same secret. Required in
-   * production; elsewhere an unset secret means DEVELOPMENT_JWT_SECRET (sessions/access-tokens.ts).
+   * Encrypts the private keys that sign access tokens where auth stores them (AES-256-GCM):
+   * 32 random bytes in base64, `openssl rand -base64 32`. Required: `make up` generates one into
+   * .kinship/secrets.env. Set as AUTH_KEY_ENCRYPTION_KEY.
    */
-  @ValidateIf((config: AuthConfig) => config.NODE_ENV === 'production' || config.JWT_SECRET !== undefined)
-  @IsString({ message: 'must be set in production' })
-  @MinLength(32, { message: 'must be at least 32 characters' })
-  JWT_SECRET: string | undefined = undefined;
+  @IsString({ message: 'must be set: 32 random bytes in base64, e.g. `openssl rand -base64 32` (make up generates one into .kinship/secrets.env)' })
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes in base64, e.g. `openssl rand -base64 32`' })
+  KEY_ENCRYPTION_KEY: string | undefined = undefined;
+
+  /** New access tokens are signed with a new key once the current one is this old; 0: only `rotate-signing-key` rotates. */
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  SIGNING_KEY_ROTATION_DAYS: number = 90;
 
   @IsInt()
   @Min(60)

@@ -7,10 +7,12 @@ import { EmailVerificationModule } from './email-verification/email-verification
 import { InvitationsModule } from './invitations/invitations.module.js';
 import { AuthTables1764547200000 } from './migrations/1764547200000-auth-tables.js';
 import { PendingEmail1764979200000 } from './migrations/1764979200000-pending-email.js';
+import { SigningKeys1796342401000 } from './migrations/1796342401000-signing-keys.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { PasswordsModule } from './passwords/passwords.module.js';
 import { RegistrationModule } from './registration/registration.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
+import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /**
@@ -21,10 +23,11 @@ import { UsersModule } from './users/users.module.js';
 export const authService = {
   name: 'auth',
   configSchema: AuthConfig,
-  database: { schema: 'auth', migrations: [messagingTablesMigration('auth'), AuthTables1764547200000, PendingEmail1764979200000] },
+  database: { schema: 'auth', migrations: [messagingTablesMigration('auth'), AuthTables1764547200000, PendingEmail1764979200000, SigningKeys1796342401000] },
   features: () => [
     RegistrationModule,
     SessionsModule,
+    SigningKeysModule,
     PasswordsModule,
     EmailVerificationModule,
     InvitationsModule,

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AuthRpc } from '@kinship/contracts';
-import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { DEVELOPMENT_JWT_SECRET } from '../src/sessions/access-tokens.js';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { call, expectError, login, OTHER_PASSWORD, PASSWORD, publicContext, register, startAuth, uniqueEmail, uniqueIp, type AuthTestBed } from './support.js';
 
 describe('auth sessions: sign-in, rotation, reuse detection, logout, throttling', () => {
@@ -27,8 +26,9 @@ describe('auth sessions: sign-in, rotation, reuse detection, logout, throttling'
     const session = await login(bed, email);
     expect(session.expiresIn).toBe(900);
     expect(session.refreshToken).toMatch(/^krt_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{43}$/);
-    const { payload } = await jwtVerify(session.accessToken, new TextEncoder().encode(DEVELOPMENT_JWT_SECRET), { issuer: 'kinship', audience: 'kinship-api' });
-    expect(decodeProtectedHeader(session.accessToken).alg).toBe('HS256');
+    const publicKeys = await call<AuthRpc.PublicSigningKeySet>(bed, 'auth.signing-keys.jwks', {});
+    const { payload } = await jwtVerify(session.accessToken, createLocalJWKSet(publicKeys), { issuer: 'kinship', audience: 'kinship-api', algorithms: ['EdDSA'] });
+    expect(decodeProtectedHeader(session.accessToken)).toEqual({ alg: 'EdDSA', typ: 'JWT', kid: publicKeys.keys[0]!.kid });
     expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'role', 'sid', 'sub', 'typ', 'wid']);
     expect(payload).toMatchObject({ sub: registered.user!.id, wid: registered.workspace!.id, role: 'owner', typ: 'access' });
     expect(payload.exp! - payload.iat!).toBe(900);

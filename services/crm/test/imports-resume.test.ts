@@ -10,7 +10,6 @@ import { startGateway } from '../../gateway/src/gateway.js';
 import { crmService } from '../src/crm.service.js';
 import { eventually, PASSWORD } from './support.js';
 
-const JWT_SECRET = 'imports-resume-secret-of-at-least-32-characters';
 const CRM_MAIN = resolve(process.cwd(), 'services/crm/dist/main.js');
 const ROWS = 20_000;
 
@@ -94,8 +93,8 @@ async function contentOf(workspaceId: string, importId: string) {
 beforeAll(async () => {
   environment = await createTestEnvironment('imports-resume');
   await migrateService(crmService, environment.env);
-  auth = await startTestService(authService, environment, { JWT_SECRET });
-  gateway = await startGateway({ ...environment.env, JWT_SECRET });
+  auth = await startTestService(authService, environment);
+  gateway = await startGateway(environment.env);
   owner = new DataSource(postgresOptions({ url: environment.databaseUrl, schema: 'crm', poolSize: 2 }));
   await owner.initialize();
 }, 60_000);

@@ -7,11 +7,10 @@ import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
 import { DataSource } from 'typeorm';
 import { authService } from '../../auth/src/auth.service.js';
-import { signAccessToken } from '../../gateway/test/support.js';
+import { authSigningKey, signAccessToken } from '../../gateway/test/support.js';
 import { startGateway } from '../../gateway/src/gateway.js';
 import { crmService } from '../src/crm.service.js';
 
-const JWT_SECRET = 'crm-suites-secret-shared-by-gateway-and-auth';
 export const PASSWORD = 'amber-cobalt-violin-meadow-4';
 
 export interface ApiResponse<Body = any> {
@@ -45,7 +44,7 @@ export interface CrmStack {
   owner: DataSource;
   /** Registers a new workspace; its owner is the caller. */
   signUp(label?: string): Promise<Caller>;
-  /** A caller of another role in the same workspace (a token as the auth service would sign it). */
+  /** A caller of another role in the same workspace (a token signed with the auth service's own key). */
   as(workspace: Caller, role: Role, userId?: string): Promise<Caller>;
   /** An API-key caller with the given scopes, created by the workspace's owner. */
   apiKey(owner: Caller, scopes: string[]): Promise<Caller>;
@@ -76,9 +75,10 @@ function caller(api: string, identity: { workspaceId: string; userId: string; ro
 
 export async function startCrmStack(suite: string, crmOverrides: Record<string, string> = {}): Promise<CrmStack> {
   const environment = await createTestEnvironment(suite);
-  const auth = await startTestService(authService, environment, { JWT_SECRET });
+  const auth = await startTestService(authService, environment);
+  const signingKey = await authSigningKey(environment);
   const crm = await startTestService(crmService, environment, crmOverrides);
-  const gateway = await startGateway({ ...environment.env, JWT_SECRET });
+  const gateway = await startGateway(environment.env);
   const api = `${gateway.url}/api/v1`;
   const owner = new DataSource(postgresOptions({ url: environment.databaseUrl, schema: 'crm', poolSize: 2 }));
   await owner.initialize();
@@ -97,7 +97,7 @@ export async function startCrmStack(suite: string, crmOverrides: Record<string, 
       return caller(api, { workspaceId: workspace.id, userId: user.id, role: 'owner' }, { token: accessToken });
     },
     async as(workspace, role, userId = randomUUID()) {
-      const token = await signAccessToken(JWT_SECRET, { sub: userId, wid: workspace.workspaceId, role, sid: randomUUID(), typ: 'access' });
+      const token = await signAccessToken(signingKey, { sub: userId, wid: workspace.workspaceId, role, sid: randomUUID(), typ: 'access' });
       return caller(api, { workspaceId: workspace.workspaceId, userId, role }, { token });
     },
     async apiKey(ownerCaller, scopes) {

@@ -1,5 +1,5 @@
 import { ServiceConfig } from '@kinship/config';
-import { IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 
 export class GatewayConfig extends ServiceConfig {
   /** The public API; named apart from the services' HTTP_PORT because it is the one users type. */
@@ -35,13 +35,4 @@ export class GatewayConfig extends ServiceConfig {
   @Min(100)
   @Max(30000)
   HEALTH_TIMEOUT_MS: number = 2000;
-
-  /**
-   * Verifies access tokens (HS256, the same secret the auth service signs with). Production
-   * must set it; elsewhere, unset means the fixed development secret (access/jwt-secret.ts).
-   */
-  @ValidateIf((config: GatewayConfig) => config.NODE_ENV === 'production' || config.JWT_SECRET !== undefined)
-  @IsString({ message: 'must be set in production' })
-  @MinLength(32, { message: 'must be at least 32 characters' })
-  JWT_SECRET: string | undefined = undefined;
 }

@@ -13,6 +13,7 @@ import { FilesModule, PlatformModule, REDIS, serviceInfo, type RunningService } 
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AccessModule } from './access/access.module.js';
+import { JwksController } from './access/jwks.controller.js';
 import { markControllerPublic } from './access/route-access.js';
 import { AUTH_ROUTE_CONTROLLERS } from './auth-routes/auth-routes.js';
 import { CAMPAIGN_ROUTE_CONTROLLERS } from './campaign-routes/campaign-routes.js';
@@ -22,7 +23,7 @@ import { GatewayConfig } from './gateway.config.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { IdempotencyInterceptor, registerIdempotencyHook } from './http/idempotency.js';
 import { RequestContextInterceptor } from './http/request-context.interceptor.js';
-import { API_PREFIX, OPERATIONS_PATHS } from './http/paths.js';
+import { API_PREFIX, ROOT_PATHS } from './http/paths.js';
 import { RequestValidationPipe } from './http/validation.js';
 import { SystemHealthController } from './system/system-health.controller.js';
 import { WEBHOOK_ROUTE_CONTROLLERS } from './webhook-routes/webhook-routes.js';
@@ -35,7 +36,7 @@ export interface GatewayOptions {
 }
 
 /** The controllers of the gateway's own routes; the platform adds /health/live, /health/ready and /metrics. */
-export const GATEWAY_CONTROLLERS = [SystemHealthController, ...AUTH_ROUTE_CONTROLLERS, ...CRM_ROUTE_CONTROLLERS, ...NOTIFICATION_ROUTE_CONTROLLERS, ...WEBHOOK_ROUTE_CONTROLLERS, ...CAMPAIGN_ROUTE_CONTROLLERS];
+export const GATEWAY_CONTROLLERS = [SystemHealthController, JwksController, ...AUTH_ROUTE_CONTROLLERS, ...CRM_ROUTE_CONTROLLERS, ...NOTIFICATION_ROUTE_CONTROLLERS, ...WEBHOOK_ROUTE_CONTROLLERS, ...CAMPAIGN_ROUTE_CONTROLLERS];
 
 /** A caller's X-Request-Id is kept when it is sane, so one id follows a request across systems. */
 function requestIdOf(header: string | string[] | undefined): string {
@@ -110,7 +111,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
     credentials: true,
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate', 'Idempotent-Replayed'],
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: OPERATIONS_PATHS.map((path) => ({ path, method: RequestMethod.GET })) });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_PATHS.map((path) => ({ path, method: RequestMethod.GET })) });
   app.useGlobalFilters(new HttpErrorFilter(logger));
   const redis = app.get<Redis>(REDIS);
   registerIdempotencyHook(app.getHttpAdapter().getInstance(), redis);

@@ -10,9 +10,8 @@ import { createTestEnvironment, startTestService, type TestEnvironment } from '@
 import { decodeJwt, UnsecuredJWT } from 'jose';
 import { authService } from '../../auth/src/auth.service.js';
 import { startGateway } from '../src/gateway.js';
-import { signAccessToken } from './support.js';
+import { authSigningKey, signAccessToken, testSigningKey } from './support.js';
 
-const JWT_SECRET = 'e2e-secret-shared-by-gateway-and-auth-service';
 const PASSWORD = 'amber-cobalt-violin-meadow-4';
 const LOGIN_MAX_FAILURES = 3;
 
@@ -79,8 +78,8 @@ describe('auth and users through the gateway (end to end)', () => {
 
   beforeAll(async () => {
     environment = await createTestEnvironment('gateway-auth-e2e');
-    auth = await startTestService(authService, environment, { JWT_SECRET, LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) });
-    gateway = await startGateway({ ...environment.env, JWT_SECRET });
+    auth = await startTestService(authService, environment, { LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) });
+    gateway = await startGateway(environment.env);
     api = `${gateway.url}/api/v1`;
     nats = await connect({ servers: environment.natsUrl });
     streams = await jetstreamManager(nats);
@@ -125,9 +124,9 @@ describe('auth and users through the gateway (end to end)', () => {
     const now = Math.floor(Date.now() / 1000);
     const tokens = {
       forged: `${header}.${asOwnerOfAnother}.${signature}`,
-      expired: await signAccessToken(JWT_SECRET, claims, { issuedAt: now - 3600, expiresAt: now - 60 }),
+      expired: await signAccessToken(await authSigningKey(environment), claims, { issuedAt: now - 3600, expiresAt: now - 60 }),
       'alg none': new UnsecuredJWT(claims).encode(),
-      'another key': await signAccessToken('a-different-secret-of-at-least-32-chars', claims),
+      'another key': await signAccessToken(await testSigningKey(), claims),
     };
     for (const [kind, token] of Object.entries(tokens)) {
       const response = await request('GET', '/me', { token });

@@ -6,9 +6,8 @@ import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, type TestEnvironment } from '@kinship/testing';
 import { Redis } from 'ioredis';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { DEVELOPMENT_JWT_SECRET } from '../src/access/jwt-secret.js';
 import { startGateway } from '../src/gateway.js';
-import { accessClaims, authStandIn, signAccessToken, type StandIn } from './support.js';
+import { accessClaims, authStandIn, signAccessToken, testSigningKey, type StandIn } from './support.js';
 
 /** A route someone forgot to declare access for. */
 @Controller('undeclared')
@@ -31,6 +30,8 @@ describe('authentication', () => {
   let standIn: StandIn;
   let redis: Redis;
   let api: string;
+  /** The key the stand-in auth service signs with and publishes. */
+  let key: Awaited<ReturnType<typeof testSigningKey>>;
   /** API keys the stand-in auth service knows; a key "unavailable-…" makes it answer 503. */
   const apiKeys = new Map<string, string[]>();
 
@@ -48,7 +49,9 @@ describe('authentication', () => {
 
   beforeAll(async () => {
     environment = await createTestEnvironment('gateway-authentication');
+    key = await testSigningKey();
     standIn = await authStandIn(environment, {
+      'auth.signing-keys.jwks': () => ({ keys: [key.publicJwk] }),
       // Answers with the context it received, so the tests see what a service is told.
       'auth.me.get': (request: RpcRequest) => request.context,
       'auth.users.list': (request: RpcRequest) => ({ data: [], nextCursor: null, context: request.context }),
@@ -65,7 +68,6 @@ describe('authentication', () => {
         throw new RpcError(429, 'rate_limited', 'Too many failed sign-ins. Try again later.', details);
       },
     });
-    // No JWT_SECRET: outside production the gateway verifies with the development secret.
     gateway = await startGateway(environment.env, { features: [{ module: class UndeclaredModule {}, controllers: [UndeclaredController] }] });
     api = `${gateway.url}/api/v1`;
     redis = new Redis(environment.redisUrl);
@@ -81,7 +83,7 @@ describe('authentication', () => {
   describe('with an access token', () => {
     it('accepts a valid token and tells the service who calls, from where, with what', async () => {
       const claims = accessClaims('member');
-      const token = await signAccessToken(DEVELOPMENT_JWT_SECRET, claims);
+      const token = await signAccessToken(key, claims);
       const response = await getMe({ ...bearer(token), 'user-agent': 'kinship-test/1', 'x-request-id': 'auth-test-1' });
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({
@@ -97,29 +99,30 @@ describe('authentication', () => {
 
     it('refuses a missing, malformed, forged, expired or wrongly signed token with 401', async () => {
       const claims = accessClaims('owner');
-      const valid = await signAccessToken(DEVELOPMENT_JWT_SECRET, claims);
+      const valid = await signAccessToken(key, claims);
       const [header, payload, signature] = valid.split('.');
       const promoted = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), wid: randomUUID() })).toString('base64url');
       const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      const secret = new TextEncoder().encode(DEVELOPMENT_JWT_SECRET);
+      const publicKeyAsSecret = new TextEncoder().encode(JSON.stringify(key.publicJwk));
       const signed = (alg: string, audience = 'kinship-api', issuer = 'kinship') =>
-        new SignJWT(claims).setProtectedHeader({ alg }).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('15m');
+        new SignJWT(claims).setProtectedHeader({ alg, kid: key.kid }).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('15m');
 
       const refused: Record<string, Record<string, string>> = {
         'no credentials': {},
         'not a bearer token': { authorization: `Basic ${Buffer.from('ada:secret').toString('base64')}` },
         'not a JWT': bearer('not-a-token'),
         'payload changed after signing': bearer(`${header}.${promoted}.${signature}`),
-        'signed with another secret': bearer(await signAccessToken('another-secret-of-at-least-32-characters!', claims)),
-        expired: bearer(await signAccessToken(DEVELOPMENT_JWT_SECRET, claims, { issuedAt: now() - 1000, expiresAt: now() - 100 })),
+        'signed with another key under the published kid': bearer(await signAccessToken({ kid: key.kid, privateKey: (await testSigningKey()).privateKey }, claims)),
+        'signed with a key that is not published': bearer(await signAccessToken(await testSigningKey(), claims)),
+        expired: bearer(await signAccessToken(key, claims, { issuedAt: now() - 1000, expiresAt: now() - 100 })),
         'alg none': bearer(new UnsecuredJWT(claims).setIssuer('kinship').setAudience('kinship-api').setIssuedAt().setExpirationTime('15m').encode()),
-        'RS256 instead of HS256': bearer(await signed('RS256').sign(privateKey)),
-        'HS512 instead of HS256': bearer(await signed('HS512').sign(secret)),
-        'another audience': bearer(await signed('HS256', 'kinship-admin').sign(secret)),
-        'another issuer': bearer(await signed('HS256', 'kinship-api', 'someone-else').sign(secret)),
-        'a refresh token': bearer(await signAccessToken(DEVELOPMENT_JWT_SECRET, { ...claims, typ: 'refresh' })),
-        'an unknown role': bearer(await signAccessToken(DEVELOPMENT_JWT_SECRET, { ...claims, role: 'superuser' })),
-        'no expiry': bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('kinship').setAudience('kinship-api').setIssuedAt().sign(secret)),
+        'RS256 instead of EdDSA': bearer(await signed('RS256').sign(privateKey)),
+        'HS256 with the public key as secret': bearer(await signed('HS256').sign(publicKeyAsSecret)),
+        'another audience': bearer(await signed('EdDSA', 'kinship-admin').sign(key.privateKey)),
+        'another issuer': bearer(await signed('EdDSA', 'kinship-api', 'someone-else').sign(key.privateKey)),
+        'a refresh token': bearer(await signAccessToken(key, { ...claims, typ: 'refresh' })),
+        'an unknown role': bearer(await signAccessToken(key, { ...claims, role: 'superuser' })),
+        'no expiry': bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: key.kid }).setIssuer('kinship').setAudience('kinship-api').setIssuedAt().sign(key.privateKey)),
         'token and API key together': { ...bearer(valid), 'x-api-key': 'kinship_key_0123456789abcdef' },
       };
       for (const [reason, headers] of Object.entries(refused)) {
@@ -131,7 +134,7 @@ describe('authentication', () => {
 
     it('refuses the token of a session the auth service revoked', async () => {
       const claims = accessClaims('admin');
-      const token = await signAccessToken(DEVELOPMENT_JWT_SECRET, claims);
+      const token = await signAccessToken(key, claims);
       expect((await getMe(bearer(token))).status).toBe(200);
       await redis.set(`kinship:auth:revoked-session:${claims.sid}`, '1', 'EX', 60);
       await expectUnauthorized(await getMe(bearer(token)));
@@ -139,8 +142,8 @@ describe('authentication', () => {
 
     it('refuses tokens issued before the user’s sessions were ended, and accepts later ones', async () => {
       const claims = accessClaims('viewer');
-      const before = await signAccessToken(DEVELOPMENT_JWT_SECRET, claims, { issuedAt: now() - 60 });
-      const after = await signAccessToken(DEVELOPMENT_JWT_SECRET, claims, { issuedAt: now() });
+      const before = await signAccessToken(key, claims, { issuedAt: now() - 60 });
+      const after = await signAccessToken(key, claims, { issuedAt: now() });
       await redis.set(`kinship:auth:user-tokens-valid-after:${claims.sub}`, String(now() - 30), 'EX', 60);
       await expectUnauthorized(await getMe(bearer(before)));
       expect((await getMe(bearer(after))).status).toBe(200);
@@ -190,7 +193,7 @@ describe('authentication', () => {
   });
 
   it('refuses a route that declares no access to everyone, even an owner', async () => {
-    const token = await signAccessToken(DEVELOPMENT_JWT_SECRET, accessClaims('owner'));
+    const token = await signAccessToken(key, accessClaims('owner'));
     for (const headers of [{}, bearer(token)]) {
       const response = await fetch(`${api}/undeclared`, { headers });
       expect(response.status).toBe(403);

@@ -5,8 +5,6 @@ import { createTestEnvironment, startTestService, type TestEnvironment } from '@
 import { authService } from '../../auth/src/auth.service.js';
 import { startGateway } from '../src/gateway.js';
 
-const JWT_SECRET = 'idempotency-test-secret-shared-with-auth';
-
 describe('Idempotency-Key on POST', () => {
   let environment: TestEnvironment;
   let auth: RunningService;
@@ -35,8 +33,8 @@ describe('Idempotency-Key on POST', () => {
 
   beforeAll(async () => {
     environment = await createTestEnvironment('gateway-idempotency');
-    auth = await startTestService(authService, environment, { JWT_SECRET });
-    gateway = await startGateway({ ...environment.env, JWT_SECRET });
+    auth = await startTestService(authService, environment);
+    gateway = await startGateway(environment.env);
     token = await signUp();
   });
 

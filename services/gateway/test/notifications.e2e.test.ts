@@ -12,7 +12,6 @@ import { authService } from '../../auth/src/auth.service.js';
 import { notificationsService } from '../../notifications/src/notifications.service.js';
 import { startGateway } from '../src/gateway.js';
 
-const JWT_SECRET = 'e2e-secret-shared-by-gateway-and-auth-service';
 const PASSWORD = 'amber-cobalt-violin-meadow-4';
 const PUBLIC_URL = 'https://app.kinship.test';
 
@@ -75,8 +74,8 @@ describe('notifications through the gateway (end to end)', () => {
     environment = await createTestEnvironment('gateway-notifications-e2e');
     mailbox = await startMailbox();
     notifications = await startTestService(notificationsService, environment, { SMTP_URL: mailbox.smtpUrl, PUBLIC_URL });
-    auth = await startTestService(authService, environment, { JWT_SECRET });
-    gateway = await startGateway({ ...environment.env, JWT_SECRET });
+    auth = await startTestService(authService, environment);
+    gateway = await startGateway(environment.env);
     api = `${gateway.url}/api/v1`;
     nats = await connect({ servers: environment.natsUrl });
 

@@ -9,9 +9,7 @@ import { createTestEnvironment, type TestEnvironment } from '@kinship/testing';
 import { documentedRoutes } from '../src/access/permissions-document.js';
 import { routesOf, type Route } from '../src/access/route-table.js';
 import { startGateway } from '../src/gateway.js';
-import { accessClaims, authStandIn, signAccessToken, type StandIn } from './support.js';
-
-const JWT_SECRET = 'permissions-test-secret-of-at-least-32-characters';
+import { accessClaims, authStandIn, signAccessToken, testSigningKey, type StandIn } from './support.js';
 
 /** Bodies that pass validation, so an allowed request reaches the (absent) auth service; other routes get `{}`. */
 const VALID_BODIES: Record<string, unknown> = {
@@ -96,6 +94,7 @@ describe('access control, route by route', () => {
   let environment: TestEnvironment;
   let gateway: RunningService;
   let standIn: StandIn;
+  let signingKey: Awaited<ReturnType<typeof testSigningKey>>;
   let routes: Route[];
   let guarded: Array<Route & { access: { kind: 'permission'; permission: Permission } }>;
   /** API keys the stand-in auth service knows, with their scopes. */
@@ -109,15 +108,17 @@ describe('access control, route by route', () => {
 
   beforeAll(async () => {
     environment = await createTestEnvironment('gateway-permissions');
-    // Only API-key verification is answered: every request the guard lets through finds no auth service (503).
+    signingKey = await testSigningKey();
+    // Only the signing keys and API-key verification are answered: every request the guard lets through finds no auth service (503).
     standIn = await authStandIn(environment, {
+      'auth.signing-keys.jwks': () => ({ keys: [signingKey.publicJwk] }),
       'auth.api-keys.verify': ({ data }: RpcRequest) => {
         const scopes = apiKeys.get((data as { key: string }).key);
         if (!scopes) throw new RpcError(401, 'unauthorized', 'The API key is not valid.');
         return { keyId: randomUUID(), workspaceId: randomUUID(), scopes, createdBy: randomUUID() };
       },
     });
-    gateway = await startGateway({ ...environment.env, JWT_SECRET, RPC_TIMEOUT_MS: '2000' });
+    gateway = await startGateway({ ...environment.env, RPC_TIMEOUT_MS: '2000' });
     routes = nestRoutes(gateway);
     guarded = routes.filter((route): route is (typeof guarded)[number] => route.access?.kind === 'permission');
   });
@@ -182,7 +183,7 @@ describe('access control, route by route', () => {
 
   it('lets each role through exactly where the matrix grants it, and refuses it with 403 naming the permission elsewhere', async () => {
     for (const role of ROLES) {
-      const token = await signAccessToken(JWT_SECRET, accessClaims(role));
+      const token = await signAccessToken(signingKey, accessClaims(role));
       for (const route of guarded) {
         const { permission } = route.access;
         const response = await call(gateway, route, { authorization: `Bearer ${token}` });

@@ -1,25 +1,59 @@
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { connect, type Msg } from '@nats-io/transport-node';
-import type { Role } from '@kinship/contracts';
+import type { AuthRpc, Role } from '@kinship/contracts';
 import { RpcError, type RpcRequest } from '@kinship/messaging';
 import type { TestEnvironment } from '@kinship/testing';
-import { SignJWT, type JWTPayload } from 'jose';
+import { calculateJwkThumbprint, SignJWT, type JWTPayload } from 'jose';
+import pg from 'pg';
+import { openPrivateKey } from '../../auth/src/signing-keys/key-encryption.js';
 
 /** Claims of an access token as the auth service issues it, for a fresh user of the role. */
 export function accessClaims(role: Role, overrides: JWTPayload = {}): JWTPayload {
   return { sub: randomUUID(), wid: randomUUID(), role, sid: randomUUID(), typ: 'access', ...overrides };
 }
 
-/** An access token signed as the auth service signs them (HS256, issuer kinship, audience kinship-api, 15 min). */
-export function signAccessToken(secret: string, claims: JWTPayload, options: { expiresAt?: number; issuedAt?: number } = {}): Promise<string> {
+/** A key that signs access tokens: its kid and private key. */
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+}
+
+/** A signing key made as the auth service makes them (Ed25519, kid = thumbprint), with the JWK an auth stand-in publishes. */
+export async function testSigningKey(): Promise<SigningKey & { publicJwk: AuthRpc.PublicSigningKey }> {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const { kty, crv, x } = publicKey.export({ format: 'jwk' });
+  const kid = await calculateJwkThumbprint({ kty, crv, x });
+  return { kid, privateKey, publicJwk: { kty: kty!, crv: crv!, x: x!, kid, alg: 'EdDSA', use: 'sig' } };
+}
+
+/**
+ * The running auth service's current signing key, read from its table as the superuser and
+ * opened with the suite's key-encryption key: for tokens a real auth could have issued (an
+ * expired one, one for a user of any role).
+ */
+export async function authSigningKey(environment: TestEnvironment): Promise<SigningKey> {
+  const client = new pg.Client({ connectionString: environment.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ kid: string; sealed: Buffer }>('SELECT kid, private_key_encrypted AS sealed FROM auth.signing_keys WHERE retired_at IS NULL');
+    const { kid, sealed } = rows[0]!;
+    const der = openPrivateKey(Buffer.from(environment.env.AUTH_KEY_ENCRYPTION_KEY!, 'base64'), kid, sealed);
+    return { kid, privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }) };
+  } finally {
+    await client.end();
+  }
+}
+
+/** An access token signed as the auth service signs them (EdDSA with a kid, issuer kinship, audience kinship-api, 15 min). */
+export function signAccessToken(key: SigningKey, claims: JWTPayload, options: { expiresAt?: number; issuedAt?: number } = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: key.kid })
     .setIssuer('kinship')
     .setAudience('kinship-api')
     .setIssuedAt(options.issuedAt ?? now)
     .setExpirationTime(options.expiresAt ?? now + 900)
-    .sign(new TextEncoder().encode(secret));
+    .sign(key.privateKey);
 }
 
 export type StandInHandler = (request: RpcRequest) => unknown;

@@ -12,7 +12,6 @@ import type { Page, WebhookEndpointWithSecret } from '../src/webhooks/webhook-en
 import { anEvent, eventually, expectError, publishEvent, startWebhooksBed, userContext, verifySignature, waitForEvent, type WebhooksTestBed } from './webhooks-support.js';
 
 const PASSWORD = 'plum-ferry-quartz-lantern-7';
-const JWT_SECRET = 'webhooks-test-secret-of-at-least-32-characters';
 
 describe('outbound webhooks: events from a real producer reach partners, signed, retried, logged', () => {
   let bed: WebhooksTestBed;
@@ -48,8 +47,8 @@ describe('outbound webhooks: events from a real producer reach partners, signed,
       WEBHOOKS_POLL_INTERVAL_MS: '100',
       WEBHOOKS_TIMEOUT_MS: '2000',
     });
-    auth = await startTestService(authService, bed.environment, { JWT_SECRET });
-    gateway = await startGateway({ ...bed.environment.env, JWT_SECRET });
+    auth = await startTestService(authService, bed.environment);
+    gateway = await startGateway(bed.environment.env);
     owner = await bed.client.send<AuthRpc.RegisterReply>(
       'auth.registration.register',
       { email: `owner-${Date.now()}@example.com`, password: PASSWORD, name: 'Ada Owner', workspaceName: 'Webhook Works' },

@@ -163,6 +163,10 @@ in secretEnv (or DATABASE_URL) is taken from the Secret only.
 {{- range $key, $ref := $svc.secretEnv }}
 {{- $_ := set $secret $key $ref }}
 {{- end }}
+{{- if eq $name "auth" }}
+{{- $kek := $global.authKeyEncryptionKey }}
+{{- $_ := set $secret "AUTH_KEY_ENCRYPTION_KEY" (dict "key" $kek.key "secretName" (include "kinship.authKeyEncryptionSecretName" $root)) }}
+{{- end }}
 {{- $databaseUrlKey := $svc.databaseUrlKey }}
 {{- if and .migration $svc.migrationDatabaseUrlKey }}
 {{- $databaseUrlKey = $svc.migrationDatabaseUrlKey }}
@@ -195,6 +199,11 @@ in secretEnv (or DATABASE_URL) is taken from the Secret only.
       optional: true
       {{- end }}
 {{- end }}
+{{- end }}
+
+{{/* The Secret that holds AUTH_KEY_ENCRYPTION_KEY: the operator's, or the one the chart generates. */}}
+{{- define "kinship.authKeyEncryptionSecretName" -}}
+{{- .Values.global.authKeyEncryptionKey.existingSecret | default (printf "%s-auth-key-encryption" (include "kinship.fullname" .)) }}
 {{- end }}
 
 {{/* One migration container. Takes (dict "root" $ "name" "<service>"). */}}

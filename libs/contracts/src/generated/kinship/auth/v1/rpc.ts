@@ -300,3 +300,27 @@ export interface VerifiedApiKey {
    */
   createdBy: string;
 }
+
+/**
+ * Internal, from the gateway (auth.signing-keys.jwks, empty data): the public keys that verify
+ * access tokens, as an RFC 7517 JWK Set. The current key and every retired key whose tokens may
+ * not have expired yet.
+ */
+export interface PublicSigningKey {
+  /** OKP */
+  kty: string;
+  /** Ed25519 */
+  crv: string;
+  /** The public key, base64url. */
+  x: string;
+  /** The key's RFC 7638 thumbprint; the `kid` header of the tokens it signs. */
+  kid: string;
+  /** EdDSA */
+  alg: string;
+  /** sig */
+  use: string;
+}
+
+export interface PublicSigningKeySet {
+  keys: PublicSigningKey[];
+}
