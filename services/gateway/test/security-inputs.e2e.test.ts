@@ -229,3 +229,59 @@ describe('finding 5: timelines show only the entries the caller may read', () =>
     expect(kinds).toEqual(new Set(['note', 'task_created', 'deal_stage_changed']));
   });
 });
+
+describe('finding 9: NUL characters, deep nesting and out-of-range numbers are 4xx, not 500', () => {
+  let owner: Caller;
+
+  function nested(depth: number): string {
+    return '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  }
+
+  beforeAll(async () => {
+    owner = await signUp('inputs');
+  });
+
+  it('refuses a NUL character in a body string, naming the field, and stores nothing', async () => {
+    const before = (await owner.request('GET', '/contacts?limit=500')).body.data.length;
+    expectError(await owner.request('POST', '/contacts', { firstName: 'a\u0000b' }), 422, 'firstName');
+    expectError(await owner.request('POST', '/contacts', { firstName: 'ok', tags: ['fine', 'x\u0000'] }), 422, 'tags.1');
+    expectError(await owner.request('POST', '/companies', { name: 'Acme', address: { city: 'Pa\u0000ris' } }), 422, 'address.city');
+    expectError(await owner.request('POST', '/contacts', { firstName: 'ok', customFields: { 'ke\u0000y': 'v' } }), 422, 'customFields');
+    expect((await owner.request('GET', '/contacts?limit=500')).body.data.length).toBe(before);
+  });
+
+  it('refuses a NUL character in a query value with 400 naming the parameter', async () => {
+    const reply = await owner.request('GET', '/contacts?q=%00');
+    expectError(reply, 400, 'q');
+    expect(reply.body.error.code).toBe('invalid_parameter');
+    expectError(await owner.request('GET', '/companies?industry=a%00b'), 400);
+    expectError(await owner.request('GET', '/notes?q=x%00'), 400, 'q');
+  });
+
+  it('refuses JSON nested 10,000 levels deep with 400, wherever it sits', async () => {
+    const deep = nested(10_000);
+    for (const [path, body] of [
+      ['/contacts', `{"firstName":"Deep","customFields":${deep}}`],
+      ['/segments', `{"name":"deep","kind":"dynamic","filter":${deep}}`],
+      ['/exports', `{"entity":"contacts","format":"csv","filter":${deep}}`],
+      ['/contacts', '['.repeat(10_000) + ']'.repeat(10_000)],
+    ] as const) {
+      const reply = await owner.request('POST', path, body);
+      expectError(reply, 400);
+      expect(reply.body.error.code).toBe('malformed_json');
+    }
+    // Sensible nesting still reaches the service, which judges the content (an unknown custom field).
+    expectError(await owner.request('POST', '/contacts', `{"firstName":"Shallow","customFields":${nested(5)}}`), 422, 'customFields.a');
+  });
+
+  it('refuses integers beyond Number.MAX_SAFE_INTEGER in a query (400) or a body (422), naming them', async () => {
+    const query = await owner.request('GET', '/deals?amountFrom=99999999999999999999999');
+    expectError(query, 400, 'amountFrom');
+    expect(query.body.error.code).toBe('invalid_parameter');
+    expectError(await owner.request('GET', '/deals?amountTo=9007199254740992'), 400, 'amountTo');
+    expect((await owner.request('GET', '/deals?amountFrom=9007199254740991')).status).toBe(200);
+    expect((await owner.request('POST', '/custom-fields', { entity: 'deal', key: 'seats', label: 'Seats', type: 'number' })).status).toBe(201);
+    expectError(await owner.request('POST', '/deals', '{"name":"Huge","amount":1,"currency":"EUR","customFields":{"seats":99999999999999999999999}}'), 422, 'customFields.seats');
+    expectError(await owner.request('POST', '/deals', '{"name":"Huge","amount":99999999999999999999999,"currency":"EUR"}'), 422, 'amount');
+  });
+});

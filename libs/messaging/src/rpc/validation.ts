@@ -12,13 +12,41 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   });
 }
 
+/** How deep objects and arrays of a request may nest; no field needs more (the gateway's JSON parser allows the same). */
+export const MAX_INPUT_DEPTH = 32;
+
+/**
+ * What no field of any request may hold, whatever its DTO says: a NUL character in a string or a
+ * key (PostgreSQL text cannot store one), a number beyond ±Number.MAX_SAFE_INTEGER or not finite
+ * (no field needs one; integers beyond it are not exact, and bigint columns overflow), or nesting
+ * deeper than MAX_INPUT_DEPTH. Each problem names its field (`tags.1`, `address.city`).
+ */
+export function inputProblems(value: unknown, field = '', depth = 0): ErrorDetail[] {
+  const at = field || 'body';
+  if (typeof value === 'string') return value.includes('\u0000') ? [{ field: at, issue: 'must not contain a NUL character' }] : [];
+  if (typeof value === 'number') {
+    return Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER
+      ? []
+      : [{ field: at, issue: `must be a number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}` }];
+  }
+  if (typeof value !== 'object' || value === null) return [];
+  if (depth >= MAX_INPUT_DEPTH) return [{ field: at, issue: `nests deeper than ${MAX_INPUT_DEPTH} levels` }];
+  return Object.entries(value).flatMap(([key, item]) => {
+    if (key.includes('\u0000')) return [{ field: at, issue: 'has a key with a NUL character' }];
+    return inputProblems(item, field ? `${field}.${key}` : key, depth + 1);
+  });
+}
+
 /**
  * Checks the data of a request against its DTO class, as the gateway does with a body: unknown
- * fields are refused, wrong types are not converted, and every failure names its field (422).
+ * fields are refused, wrong types are not converted, what no field may hold (inputProblems) is
+ * refused first, and every failure names its field (422).
  * The service checks again because it must not rely on its caller for its own rules.
  */
 export async function validateData<T extends object>(dto: ClassConstructor<T>, data: unknown): Promise<T> {
   const plain = typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {};
+  const problems = inputProblems(plain);
+  if (problems.length > 0) throw RpcError.validation(problems);
   const instance = plainToInstance(dto, plain);
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) throw RpcError.validation(flatten(errors));
