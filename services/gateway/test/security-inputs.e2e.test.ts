@@ -285,3 +285,53 @@ describe('finding 9: NUL characters, deep nesting and out-of-range numbers are 4
     expectError(await owner.request('POST', '/deals', '{"name":"Huge","amount":99999999999999999999999,"currency":"EUR"}'), 422, 'amount');
   });
 });
+
+describe('finding 10: owner and assignee ids must be active users of the workspace', () => {
+  let owner: Caller;
+  let member: Caller;
+  let stranger: Caller;
+
+  beforeAll(async () => {
+    owner = await signUp('owners');
+    member = await addMember(owner, 'member');
+    stranger = await signUp('stranger');
+  });
+
+  it("refuses another workspace's user as owner of a contact, company or deal (422 ownerId), on create and update", async () => {
+    for (const [path, body] of [
+      ['/contacts', { firstName: 'Owned' }],
+      ['/companies', { name: `Owned ${randomBytes(3).toString('hex')}` }],
+      ['/deals', { name: 'Owned', amount: 100, currency: 'EUR' }],
+    ] as const) {
+      expectError(await owner.request('POST', path, { ...body, ownerId: stranger.userId }), 422, 'ownerId');
+      const created = await owner.request('POST', path, { ...body, ownerId: member.userId });
+      expect(created.status).toBe(201);
+      expect(created.body.ownerId).toBe(member.userId);
+      expectError(await owner.request('PATCH', `${path}/${created.body.id}`, { ownerId: stranger.userId }), 422, 'ownerId');
+      expectError(await owner.request('PATCH', `${path}/${created.body.id}`, { ownerId: '0193a3c4-0000-7000-8000-000000000000' }), 422, 'ownerId');
+      expect((await owner.request('GET', `${path}/${created.body.id}`)).body.ownerId).toBe(member.userId);
+    }
+  });
+
+  it("refuses another workspace's user as assignee of a task, on create, update and assign", async () => {
+    expectError(await owner.request('POST', '/tasks', { title: 'Call back', assigneeId: stranger.userId }), 422, 'assigneeId');
+    const task = await owner.request('POST', '/tasks', { title: 'Call back', assigneeId: member.userId });
+    expect(task.status).toBe(201);
+    expectError(await owner.request('PATCH', `/tasks/${task.body.id}`, { assigneeId: stranger.userId }), 422, 'assigneeId');
+    expectError(await owner.request('POST', `/tasks/${task.body.id}/assign`, { assigneeId: stranger.userId }), 422, 'assigneeId');
+    expect((await owner.request('GET', `/tasks/${task.body.id}`)).body.assigneeId).toBe(member.userId);
+    expect((await owner.request('POST', `/tasks/${task.body.id}/assign`, { assigneeId: null })).status).toBe(200);
+  });
+
+  it('refuses a deactivated member, while records they already own stay editable', async () => {
+    const colleague = await addMember(owner, 'manager');
+    const contact = await owner.request('POST', '/contacts', { firstName: 'Kept', ownerId: colleague.userId });
+    expect(contact.status).toBe(201);
+    expect((await owner.request('DELETE', `/users/${colleague.userId}`)).status).toBe(204);
+    expectError(await owner.request('POST', '/contacts', { firstName: 'Orphan', ownerId: colleague.userId }), 422, 'ownerId');
+    expectError(await owner.request('POST', '/tasks', { title: 'For nobody', assigneeId: colleague.userId }), 422, 'assigneeId');
+    const renamed = await owner.request('PATCH', `/contacts/${contact.body.id}`, { firstName: 'Still kept' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.ownerId).toBe(colleague.userId);
+  });
+});

@@ -8,6 +8,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
 import { listPage, SqlConditions } from '../common/list-query.js';
 import { toListRequest } from '../common/list.dto.js';
+import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import { PipelinesRepository, type StageRow } from '../pipelines/pipelines.repository.js';
 import type { CreateDealDto, ListDealsDto, MoveDealDto, UpdateDealDto } from './dto/deal.dto.js';
@@ -118,9 +119,11 @@ export class DealsService {
     private readonly deals: DealsRepository,
     private readonly pipelines: PipelinesRepository,
     private readonly customFields: CustomFieldValidator,
+    private readonly users: WorkspaceUsers,
   ) {}
 
   async create(caller: CrmCaller, input: CreateDealDto): Promise<Deal> {
+    await this.users.assertActive(caller, [{ field: 'ownerId', userId: input.ownerId }]);
     return this.events.transaction(caller.workspaceId, async (manager, emit) => toDeal(await this.createInTransaction(manager, emit, caller, input)));
   }
 
@@ -186,6 +189,7 @@ export class DealsService {
   /** Any field but the stage: absent unchanged, null cleared. */
   async update(caller: CrmCaller, input: UpdateDealDto): Promise<Deal> {
     if (!isUuid(input.id)) throw dealNotFound();
+    await this.users.assertActive(caller, [{ field: 'ownerId', userId: input.ownerId }]);
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager, emit) => {
       const current = await this.liveForWrite(manager, caller, input.id);
