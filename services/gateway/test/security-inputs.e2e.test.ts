@@ -274,6 +274,22 @@ describe('finding 9: NUL characters, deep nesting and out-of-range numbers are 4
     expectError(await owner.request('POST', '/contacts', `{"firstName":"Shallow","customFields":${nested(5)}}`), 422, 'customFields.a');
   });
 
+  it('refuses the same in the form fields of a multipart import, which bypass the JSON parser', async () => {
+    async function upload(mapping: string): Promise<Reply> {
+      const form = new FormData();
+      form.append('entity', 'contacts');
+      form.append('mapping', mapping);
+      form.append('file', new Blob(['Email\nada@example.com\n']), 'contacts.csv');
+      const response = await fetch(`${api}/imports`, { method: 'POST', headers: owner.credentials, body: form });
+      return { status: response.status, body: await response.json(), headers: response.headers };
+    }
+    const deep = await upload(`{"Email":${nested(10_000)}}`);
+    expectError(deep, 422);
+    expect(deep.body.error.details).toEqual([{ field: expect.stringMatching(/^mapping\.Email\./), issue: 'nests deeper than 32 levels' }]);
+    expectError(await upload('{"Em\\u0000ail":"email"}'), 422, 'mapping');
+    expectError(await upload('{"Email":"em\\u0000ail"}'), 422, 'mapping.Email');
+  });
+
   it('refuses integers beyond Number.MAX_SAFE_INTEGER in a query (400) or a body (422), naming them', async () => {
     const query = await owner.request('GET', '/deals?amountFrom=99999999999999999999999');
     expectError(query, 400, 'amountFrom');
