@@ -15,26 +15,47 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
 /** How deep objects and arrays of a request may nest; no field needs more (the gateway's JSON parser allows the same). */
 export const MAX_INPUT_DEPTH = 32;
 
+const NUMBER_RANGE = `must be a number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`;
+
+/** A field named by the keys on the way to it; joined only when a problem is found. */
+function field(path: string[]): string {
+  return path.join('.') || 'body';
+}
+
+/** Walks a value once, depth first. */
+function collectProblems(value: unknown, path: string[], depth: number, problems: ErrorDetail[]): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) problems.push({ field: field(path), issue: 'must not contain a NUL character' });
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) problems.push({ field: field(path), issue: NUMBER_RANGE });
+  } else if (typeof value === 'object' && value !== null) {
+    if (depth >= MAX_INPUT_DEPTH) {
+      problems.push({ field: field(path), issue: `nests deeper than ${MAX_INPUT_DEPTH} levels` });
+      return;
+    }
+    for (const key of Object.keys(value)) {
+      if (key.includes('\u0000')) {
+        problems.push({ field: field(path), issue: 'has a key with a NUL character' });
+        continue;
+      }
+      path.push(key);
+      collectProblems((value as Record<string, unknown>)[key], path, depth + 1, problems);
+      path.pop();
+    }
+  }
+}
+
 /**
  * What no field of any request may hold, whatever its DTO says: a NUL character in a string or a
  * key (PostgreSQL text cannot store one), a number beyond ±Number.MAX_SAFE_INTEGER or not finite
  * (no field needs one; integers beyond it are not exact, and bigint columns overflow), or nesting
- * deeper than MAX_INPUT_DEPTH. Each problem names its field (`tags.1`, `address.city`).
+ * deeper than MAX_INPUT_DEPTH. Each problem names its field (`tags.1`, `address.city`), under
+ * `field` when given (`mapping.Email`).
  */
-export function inputProblems(value: unknown, field = '', depth = 0): ErrorDetail[] {
-  const at = field || 'body';
-  if (typeof value === 'string') return value.includes('\u0000') ? [{ field: at, issue: 'must not contain a NUL character' }] : [];
-  if (typeof value === 'number') {
-    return Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER
-      ? []
-      : [{ field: at, issue: `must be a number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}` }];
-  }
-  if (typeof value !== 'object' || value === null) return [];
-  if (depth >= MAX_INPUT_DEPTH) return [{ field: at, issue: `nests deeper than ${MAX_INPUT_DEPTH} levels` }];
-  return Object.entries(value).flatMap(([key, item]) => {
-    if (key.includes('\u0000')) return [{ field: at, issue: 'has a key with a NUL character' }];
-    return inputProblems(item, field ? `${field}.${key}` : key, depth + 1);
-  });
+export function inputProblems(value: unknown, field?: string): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  collectProblems(value, field ? [field] : [], 0, problems);
+  return problems;
 }
 
 /**

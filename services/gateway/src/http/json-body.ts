@@ -5,8 +5,10 @@ import type { RawServerDefault } from 'fastify';
 /** The code of the parse error HttpErrorFilter answers as a 400 malformed_json. */
 export const JSON_TOO_DEEP = 'KINSHIP_JSON_TOO_DEEP';
 
-const OPENING = new Set([0x7b, 0x5b]); // { [
-const CLOSING = new Set([0x7d, 0x5d]); // } ]
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
@@ -26,10 +28,10 @@ export function nestsDeeperThan(json: Buffer, limit: number): boolean {
       else if (byte === QUOTE) inString = false;
     } else if (byte === QUOTE) {
       inString = true;
-    } else if (OPENING.has(byte)) {
+    } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
       depth += 1;
       if (depth > limit) return true;
-    } else if (CLOSING.has(byte)) {
+    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
       depth -= 1;
     }
   }
