@@ -101,7 +101,7 @@ export class CompaniesService {
     const { workspaceId } = caller;
     const ownerId = input.ownerId !== undefined ? input.ownerId : caller.userId;
     assertMayWrite(caller, WRITE, ownerId);
-    await this.users.assertActive(caller, [{ field: 'ownerId', userId: input.ownerId }]);
+    await this.users.assertActive(caller, 'ownerId', input.ownerId);
     const domain = input.domain ? this.domainOf(input.domain) : null;
     return this.domainConflicts(workspaceId, domain, () =>
       this.events.transaction(workspaceId, async (manager, emit) => {
@@ -153,7 +153,7 @@ export class CompaniesService {
     const { id, ...changes } = input;
     assertHolds(caller, WRITE);
     if (!isUuid(id)) throw companyNotFound();
-    await this.users.assertActive(caller, [{ field: 'ownerId', userId: changes.ownerId }]);
+    await this.users.assertActive(caller, 'ownerId', changes.ownerId);
     const { workspaceId } = caller;
     const domain = changes.domain ? this.domainOf(changes.domain) : null;
     return this.domainConflicts(workspaceId, domain, () =>

@@ -105,7 +105,7 @@ export class ContactsService {
     const { workspaceId } = caller;
     const ownerId = input.ownerId === undefined ? caller.userId : input.ownerId;
     assertMayWrite(caller, 'contacts:write', ownerId);
-    await this.users.assertActive(caller, [{ field: 'ownerId', userId: input.ownerId }]);
+    await this.users.assertActive(caller, 'ownerId', input.ownerId);
     const blank: ContactValues = {
       firstName: null,
       lastName: null,
@@ -151,7 +151,7 @@ export class ContactsService {
   async update(caller: CrmCaller, input: UpdateContactDto): Promise<ContactRecord> {
     assertHolds(caller, 'contacts:write');
     if (!isUuid(input.id)) throw contactNotFound();
-    await this.users.assertActive(caller, [{ field: 'ownerId', userId: input.ownerId }]);
+    await this.users.assertActive(caller, 'ownerId', input.ownerId);
     const { workspaceId } = caller;
     const { id, ...changes } = input;
     return this.writing(workspaceId, () => changes, async (manager, emit) => {

@@ -123,7 +123,7 @@ export class DealsService {
   ) {}
 
   async create(caller: CrmCaller, input: CreateDealDto): Promise<Deal> {
-    await this.users.assertActive(caller, [{ field: 'ownerId', userId: input.ownerId }]);
+    await this.users.assertActive(caller, 'ownerId', input.ownerId);
     return this.events.transaction(caller.workspaceId, async (manager, emit) => toDeal(await this.createInTransaction(manager, emit, caller, input)));
   }
 
@@ -189,7 +189,7 @@ export class DealsService {
   /** Any field but the stage: absent unchanged, null cleared. */
   async update(caller: CrmCaller, input: UpdateDealDto): Promise<Deal> {
     if (!isUuid(input.id)) throw dealNotFound();
-    await this.users.assertActive(caller, [{ field: 'ownerId', userId: input.ownerId }]);
+    await this.users.assertActive(caller, 'ownerId', input.ownerId);
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager, emit) => {
       const current = await this.liveForWrite(manager, caller, input.id);

@@ -67,7 +67,7 @@ export class TasksService {
 
   async create(caller: CrmCaller, input: CreateTaskDto): Promise<Task> {
     assertHolds(caller, 'tasks:write');
-    await this.users.assertActive(caller, [{ field: 'assigneeId', userId: input.assigneeId }]);
+    await this.users.assertActive(caller, 'assigneeId', input.assigneeId);
     const { workspaceId } = caller;
     const status = input.status ?? 'open';
     const values: TaskValues = {
@@ -114,7 +114,7 @@ export class TasksService {
   }
 
   async update(caller: CrmCaller, input: UpdateTaskDto): Promise<Task> {
-    await this.users.assertActive(caller, [{ field: 'assigneeId', userId: input.assigneeId }]);
+    await this.users.assertActive(caller, 'assigneeId', input.assigneeId);
     return this.change(caller, input.id, async (manager, before) => {
       const status = input.status ?? before.status;
       const related = input.related === undefined ? before.related : input.related && { type: input.related.type, id: input.related.id };
@@ -133,7 +133,7 @@ export class TasksService {
   }
 
   async assign(caller: CrmCaller, id: string, assigneeId: string | null): Promise<Task> {
-    await this.users.assertActive(caller, [{ field: 'assigneeId', userId: assigneeId }]);
+    await this.users.assertActive(caller, 'assigneeId', assigneeId);
     return this.change(caller, id, async (_manager, before) => ({ ...before, assigneeId }));
   }
 
