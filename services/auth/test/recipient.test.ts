@@ -1,14 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AuthEvents, AuthRpc } from '@kinship/contracts';
-import type { RequestContext } from '@kinship/observability';
 import { newId } from '@kinship/persistence';
-import { call, expectError, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
-
-/** What notifications sends: the event's workspace, no user. */
-function systemContext(workspaceId: string): RequestContext {
-  return { workspaceId, userId: null, role: null, scopes: [], requestId: `test-${randomBytes(4).toString('hex')}` };
-}
+import { call, expectError, PASSWORD, register, startAuth, systemContext, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
 
 describe('auth.users.recipient (for notifications)', () => {
   let bed: AuthTestBed;

@@ -73,6 +73,11 @@ export function publicContext(ip = uniqueIp()): RequestContext {
   return { workspaceId: null, userId: null, role: null, scopes: [], requestId: `test-${randomBytes(4).toString('hex')}`, ip, userAgent: 'auth-tests/1.0' };
 }
 
+/** What another service sends on its own account (notifications, crm): the workspace, no user. */
+export function systemContext(workspaceId: string): RequestContext {
+  return { ...publicContext(), workspaceId };
+}
+
 /** What the gateway sends for a request signed in as this user. */
 export function userContext(user: AuthRpc.User | null): RequestContext {
   if (!user) throw new Error('no user in the reply');

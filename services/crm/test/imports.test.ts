@@ -210,21 +210,32 @@ describe('conflict queue', () => {
 describe('bad rows', () => {
   it('reports bad rows with their line numbers and reasons, and serves them as an error CSV', async () => {
     const owner = await stack.signUp();
-    const csv = ['Email,First Name,Phone Number', 'ok@example.com,Ok,', 'broken,Bad,', ',NoIdentity,', `long@example.com,${'x'.repeat(201)},`, 'phone@example.com,P,12'].join('\n');
+    const csv = [
+      'Email,First Name,Phone Number',
+      'ok@example.com,Ok,',
+      'broken,Bad,',
+      ',NoIdentity,',
+      `long@example.com,${'x'.repeat(201)},`,
+      'phone@example.com,P,12',
+      'nul@example.com,Nu\u0000ll,',
+    ].join('\n');
     const result = await imported(owner, csv);
-    expect(result).toMatchObject({ status: 'completed', created: 1, failed: 4, total: 5, processed: 5 });
+    expect(result).toMatchObject({ status: 'completed', created: 1, failed: 5, total: 6, processed: 6 });
     expect(result.errors).toEqual([
       { row: 3, message: expect.stringContaining('email') },
       { row: 4, message: expect.stringContaining('needs an email or a phone') },
       { row: 5, message: expect.stringContaining('firstName') },
       { row: 6, message: expect.stringContaining('phone') },
+      // PostgreSQL text cannot hold NUL: the row is refused like any bad cell, not the whole import.
+      { row: 7, message: 'firstName: contains a NUL character' },
     ]);
     const response = await fetch(`${stack.api}/imports/${result.id}/errors.csv`, { headers: { authorization: `Bearer ${owner.token}` } });
     expect(response.headers.get('content-type')).toContain('text/csv');
     const lines = (await response.text()).trim().split('\n');
     expect(lines[0]).toBe('Email,First Name,Phone Number,line,error');
     expect(lines[1]).toMatch(/^broken,Bad,,3,/);
-    expect(lines).toHaveLength(5);
+    expect(lines[5]).toMatch(/^nul@example\.com,Nu\uFFFDll,,7,/);
+    expect(lines).toHaveLength(6);
   });
 });
 

@@ -1,13 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from '@jest/globals';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Role } from '@kinship/contracts';
 import { postgresOptions } from '@kinship/persistence';
 import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
 import { DataSource } from 'typeorm';
 import { authService } from '../../auth/src/auth.service.js';
-import { authSigningKey, signAccessToken } from '../../gateway/test/support.js';
+import { authSigningKey, invitationToken, signAccessToken } from '../../gateway/test/support.js';
 import { startGateway } from '../../gateway/src/gateway.js';
 import { crmService } from '../src/crm.service.js';
 
@@ -46,6 +48,8 @@ export interface CrmStack {
   signUp(label?: string): Promise<Caller>;
   /** A caller of another role in the same workspace (a token signed with the auth service's own key). */
   as(workspace: Caller, role: Role, userId?: string): Promise<Caller>;
+  /** A real user of the owner's workspace, invited with the role and signed in: one who may own or be assigned records. */
+  member(owner: Caller, role: Role): Promise<Caller>;
   /** An API-key caller with the given scopes, created by the workspace's owner. */
   apiKey(owner: Caller, scopes: string[]): Promise<Caller>;
   close(): Promise<void>;
@@ -82,6 +86,9 @@ export async function startCrmStack(suite: string, crmOverrides: Record<string, 
   const api = `${gateway.url}/api/v1`;
   const owner = new DataSource(postgresOptions({ url: environment.databaseUrl, schema: 'crm', poolSize: 2 }));
   await owner.initialize();
+  // Opened by the first member(): it reads invitation tokens from the suite's event stream.
+  let nats: NatsConnection | undefined;
+  let streams: JetStreamManager | undefined;
   return {
     environment,
     auth,
@@ -100,6 +107,17 @@ export async function startCrmStack(suite: string, crmOverrides: Record<string, 
       const token = await signAccessToken(signingKey, { sub: userId, wid: workspace.workspaceId, role, sid: randomUUID(), typ: 'access' });
       return caller(api, { workspaceId: workspace.workspaceId, userId, role }, { token });
     },
+    async member(ownerCaller, role) {
+      const invitation = await ownerCaller.post('/invitations', { email: `${role}-${randomBytes(4).toString('hex')}@example.com`, role });
+      expect(invitation.status).toBe(201);
+      nats ??= await connect({ servers: environment.natsUrl });
+      streams ??= await jetstreamManager(nats);
+      const token = await invitationToken(environment, streams, (invitation.body as { id: string }).id);
+      const accepted = await call(api, 'POST', '/invitations/accept', {}, { token, name: `A ${role}`, password: PASSWORD });
+      expect(accepted.status).toBe(201);
+      const { user, accessToken } = accepted.body as { user: { id: string }; accessToken: string };
+      return caller(api, { workspaceId: ownerCaller.workspaceId, userId: user.id, role }, { token: accessToken });
+    },
     async apiKey(ownerCaller, scopes) {
       const response = await ownerCaller.post('/api-keys', { name: `key ${randomBytes(3).toString('hex')}`, scopes });
       expect(response.status).toBe(201);
@@ -109,6 +127,7 @@ export async function startCrmStack(suite: string, crmOverrides: Record<string, 
       await gateway.close();
       await crm.close();
       await auth.close();
+      await nats?.close();
       await owner.destroy();
       await environment.dispose();
     },

@@ -96,7 +96,7 @@ describe('tasks', () => {
 
   describe('assignment and completion', () => {
     it('emits task.assigned after task.created when created with an assignee', async () => {
-      const assignee = randomUUID();
+      const assignee = (await stack.member(owner, 'member')).userId;
       const task = await createTask(owner, { title: 'Prepare the demo', assigneeId: assignee });
       const events: Array<{ type: string; data: any }> = await stack.owner.query(
         `SELECT type, payload->'data' AS data FROM crm.outbox WHERE payload->>'aggregateId' = $1 ORDER BY position`,
@@ -107,8 +107,8 @@ describe('tasks', () => {
     });
 
     it('assigns with POST /tasks/:id/assign, naming the previous assignee; the same assignee again changes nothing; null unassigns', async () => {
-      const first = randomUUID();
-      const second = randomUUID();
+      const first = (await stack.member(owner, 'member')).userId;
+      const second = (await stack.member(owner, 'member')).userId;
       const task = await createTask(owner, { title: 'Review the contract', assigneeId: first });
       const response = await owner.post(`/tasks/${task.id}/assign`, { assigneeId: second });
       expect(response.status).toBe(200);
@@ -207,7 +207,7 @@ describe('tasks', () => {
 
     beforeAll(async () => {
       workspace = await stack.signUp('tasks-lists');
-      assignee = randomUUID();
+      assignee = (await stack.member(workspace, 'member')).userId;
       relatedContact = await insertContact(stack, workspace.workspaceId);
       const hour = 3_600_000;
       const tasks: Record<string, Record<string, unknown>> = {
@@ -270,14 +270,14 @@ describe('tasks', () => {
 
   describe('roles and ownership', () => {
     it('lets a member change tasks assigned to them or created by them, and no others', async () => {
-      const member = await stack.as(owner, 'member');
+      const member = await stack.member(owner, 'member');
       const assignedToMember = await createTask(owner, { title: 'For the member', assigneeId: member.userId });
       const ownersTask = await createTask(owner, { title: 'Owner’s own' });
-      const membersTask = await createTask(member, { title: 'Member wrote this', assigneeId: randomUUID() });
+      const membersTask = await createTask(member, { title: 'Member wrote this', assigneeId: owner.userId });
       expect(membersTask.createdBy).toBe(member.userId);
 
       expect((await member.patch(`/tasks/${assignedToMember.id}`, { status: 'done' })).status).toBe(200);
-      expect((await member.post(`/tasks/${membersTask.id}/assign`, { assigneeId: randomUUID() })).status).toBe(200);
+      expect((await member.post(`/tasks/${membersTask.id}/assign`, { assigneeId: member.userId })).status).toBe(200);
       expect((await member.delete(`/tasks/${membersTask.id}`)).status).toBe(204);
       expect((await member.post(`/tasks/${membersTask.id}/restore`)).status).toBe(200);
 

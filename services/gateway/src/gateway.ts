@@ -22,6 +22,7 @@ import { NOTIFICATION_ROUTE_CONTROLLERS } from './notification-routes/notificati
 import { GatewayConfig } from './gateway.config.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { IdempotencyInterceptor, registerIdempotencyHook } from './http/idempotency.js';
+import { useJsonBodyParser } from './http/json-body.js';
 import { RequestContextInterceptor } from './http/request-context.interceptor.js';
 import { API_PREFIX, ROOT_PATHS } from './http/paths.js';
 import { RequestValidationPipe } from './http/validation.js';
@@ -99,6 +100,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
     abortOnError: false,
   });
   registerHttpHooks(app.getHttpAdapter().getInstance(), metrics, logger);
+  useJsonBodyParser(app, config.BODY_LIMIT_BYTES);
   await app.register(fastifyHelmet, {
     // The API answers JSON; only the documentation page needs scripts and styles from itself.
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },

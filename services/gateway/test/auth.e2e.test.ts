@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { AuthEvents, AuthRpc, Role } from '@kinship/contracts';
-import { eventStreamName, type DomainEvent } from '@kinship/messaging';
+import type { AuthRpc, Role } from '@kinship/contracts';
 import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
 import { decodeJwt, UnsecuredJWT } from 'jose';
 import { authService } from '../../auth/src/auth.service.js';
 import { startGateway } from '../src/gateway.js';
-import { authSigningKey, signAccessToken, testSigningKey } from './support.js';
+import { authSigningKey, invitationToken, signAccessToken, testSigningKey } from './support.js';
 
 const PASSWORD = 'amber-cobalt-violin-meadow-4';
 const LOGIN_MAX_FAILURES = 3;
@@ -53,26 +51,10 @@ describe('auth and users through the gateway (end to end)', () => {
     return { ...reply, email };
   }
 
-  /** The one-time token the invitation email would carry, from the user.invited event. */
-  async function invitationToken(invitationId: string): Promise<string> {
-    const stream = eventStreamName(environment.natsNamespace);
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const { state } = await streams.streams.info(stream);
-      for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq += 1) {
-        const message = await streams.streams.getMessage(stream, { seq }).catch(() => null);
-        const event = message?.json<DomainEvent<AuthEvents.UserInvited>>();
-        if (event?.type === 'user.invited' && event.data.invitationId === invitationId) return event.data.token;
-      }
-      if (Date.now() > deadline) throw new Error(`no user.invited event for ${invitationId}`);
-      await sleep(50);
-    }
-  }
-
   /** Invites someone with the role into the owner's workspace and accepts for them: their session. */
   async function addMember(ownerToken: string, role: Role): Promise<AuthRpc.Session> {
     const invitation = await expectStatus<AuthRpc.Invitation>(request('POST', '/invitations', { token: ownerToken, body: { email: uniqueEmail(role), role } }), 201);
-    const token = await invitationToken(invitation.id);
+    const token = await invitationToken(environment, streams, invitation.id);
     return expectStatus<AuthRpc.Session>(request('POST', '/invitations/accept', { body: { token, name: `A ${role}`, password: PASSWORD } }), 201);
   }
 

@@ -1,7 +1,9 @@
 import { createPrivateKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JetStreamManager } from '@nats-io/jetstream';
 import { connect, type Msg } from '@nats-io/transport-node';
-import type { AuthRpc, Role } from '@kinship/contracts';
-import { RpcError, type RpcRequest } from '@kinship/messaging';
+import type { AuthEvents, AuthRpc, Role } from '@kinship/contracts';
+import { eventStreamName, RpcError, type DomainEvent, type RpcRequest } from '@kinship/messaging';
 import type { TestEnvironment } from '@kinship/testing';
 import { calculateJwkThumbprint, SignJWT, type JWTPayload } from 'jose';
 import pg from 'pg';
@@ -89,4 +91,20 @@ export async function authStandIn(environment: TestEnvironment, handlers: Record
   }
   await nats.flush();
   return { received, close: () => nats.close() };
+}
+
+/** The one-time token an invitation email carries, read from the user.invited event on the suite's stream. */
+export async function invitationToken(environment: TestEnvironment, streams: JetStreamManager, invitationId: string): Promise<string> {
+  const stream = eventStreamName(environment.natsNamespace);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { state } = await streams.streams.info(stream);
+    for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq += 1) {
+      const message = await streams.streams.getMessage(stream, { seq }).catch(() => null);
+      const event = message?.json<DomainEvent<AuthEvents.UserInvited>>();
+      if (event?.type === 'user.invited' && event.data.invitationId === invitationId) return event.data.token;
+    }
+    if (Date.now() > deadline) throw new Error(`no user.invited event for ${invitationId}`);
+    await sleep(50);
+  }
 }

@@ -4,5 +4,5 @@ export { NamespacedClientNats, NamespacedServerNats } from './namespaced-nats.js
 export { RpcContextInterceptor, RpcErrorFilter } from './rpc-server.js';
 export { ServiceClient } from './service-client.js';
 export { callerWorkspace, userCaller, type UserCaller } from './caller.js';
-export { validateData, ValidRequest } from './validation.js';
+export { inputProblems, MAX_INPUT_DEPTH, validateData, ValidRequest } from './validation.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageDto, pagePosition, toPage, type PagePosition } from './pagination.js';

@@ -4,6 +4,7 @@ import type { AuthRpc } from '@kinship/contracts';
 import type { RpcRequest } from '@kinship/messaging';
 import { callerWorkspace, userCaller } from '@kinship/messaging';
 import { IdDto } from '../common/id.dto.js';
+import { ActiveUsersDto } from './dto/active-users.dto.js';
 import { ValidRequest } from '@kinship/messaging';
 import { ListUsersDto } from './dto/list-users.dto.js';
 import { RecipientDto } from './dto/recipient.dto.js';
@@ -28,6 +29,12 @@ export class MembersController {
   @MessagePattern('auth.users.recipient')
   recipient(@Payload(new ValidRequest(RecipientDto)) request: RpcRequest<RecipientDto>): Promise<AuthRpc.Recipient> {
     return this.members.recipient(callerWorkspace(request.context), request.data.userId);
+  }
+
+  /** Internal, for crm: which ids may own or be assigned records. */
+  @MessagePattern('auth.users.active')
+  active(@Payload(new ValidRequest(ActiveUsersDto)) request: RpcRequest<ActiveUsersDto>): Promise<AuthRpc.ActiveUsersReply> {
+    return this.members.active(callerWorkspace(request.context), request.data.userIds);
   }
 
   @MessagePattern('auth.users.update')

@@ -52,6 +52,13 @@ export class MembersService {
     return toUser(user);
   }
 
+  /** Which of the ids are active users of the workspace (crm's owner and assignee checks); what is not a UUID is none. */
+  async active(workspaceId: string, userIds: string[]): Promise<AuthRpc.ActiveUsersReply> {
+    const ids = [...new Set(userIds.filter(isUuid))];
+    if (ids.length === 0) return { userIds: [] };
+    return { userIds: await withWorkspace(this.dataSource, workspaceId, (manager) => this.users.activeIds(manager, workspaceId, ids)) };
+  }
+
   /** Who a notification goes to; a deactivated user is returned too (active: false), so the sender can say why it sent nothing. */
   async recipient(workspaceId: string, userId: string): Promise<AuthRpc.Recipient> {
     if (!isUuid(userId)) throw userNotFound();

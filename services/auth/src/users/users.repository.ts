@@ -179,6 +179,12 @@ export class UsersRepository {
     return rows[0]!;
   }
 
+  /** Which of `ids` are active users of the workspace. */
+  async activeIds(manager: EntityManager, workspaceId: string, ids: string[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await manager.query(`SELECT id FROM auth.users WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND status = 'active'`, [workspaceId, ids]);
+    return rows.map((row) => row.id);
+  }
+
   async countActiveOwners(manager: EntityManager, workspaceId: string): Promise<number> {
     const rows: Array<{ count: number }> = await manager.query(
       `SELECT count(*)::int AS count FROM auth.users WHERE workspace_id = $1 AND role = 'owner' AND status = 'active'`,

@@ -22,13 +22,17 @@ function forbidden(permission: Permission): RpcError {
   return RpcError.forbidden(`This needs the permission ${permission}.`);
 }
 
+/** Whether the caller holds the permission: a user by their role, an API key by its scopes. */
+export function holds(caller: CrmCaller, permission: Permission): boolean {
+  return caller.role ? roleHolds(caller.role, permission) : caller.scopes.includes(permission);
+}
+
 /**
  * The gateway checks the permission matrix on every route; the service checks again because it
  * must not rely on its caller for its own rules (an internal caller could skip the gateway).
  */
 export function assertHolds(caller: CrmCaller, permission: Permission): void {
-  const holds = caller.role ? roleHolds(caller.role, permission) : caller.scopes.includes(permission);
-  if (!holds) throw forbidden(permission);
+  if (!holds(caller, permission)) throw forbidden(permission);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldsModule } from '../custom-fields/custom-fields.module.js';
 import { CompaniesController } from './companies.controller.js';
 import { CompaniesRepository } from './companies.repository.js';
@@ -8,7 +9,7 @@ import { CompaniesService } from './companies.service.js';
 @Module({
   imports: [CustomFieldsModule],
   controllers: [CompaniesController],
-  providers: [CompaniesService, CompaniesRepository],
+  providers: [CompaniesService, CompaniesRepository, WorkspaceUsers],
   exports: [CompaniesRepository, CompaniesService],
 })
 export class CompaniesModule {}

@@ -11,6 +11,7 @@ import { listPage } from '../common/list-query.js';
 import { toListRequest } from '../common/list.dto.js';
 import { normaliseDomain, normalisePhone } from '../common/normalise.js';
 import { defaultPhoneRegion } from '../common/workspace-settings.js';
+import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import type { CompanyAddressDto, CreateCompanyDto, ListCompaniesDto, UpdateCompanyDto } from './companies.dto.js';
 import {
@@ -95,12 +96,14 @@ export class CompaniesService {
     private readonly companies: CompaniesRepository,
     private readonly customFields: CustomFieldValidator,
     private readonly cursors: CursorCodec,
+    private readonly users: WorkspaceUsers,
   ) {}
 
   async create(caller: CrmCaller, input: CreateCompanyDto): Promise<Company> {
     const { workspaceId } = caller;
     const ownerId = input.ownerId !== undefined ? input.ownerId : caller.userId;
     assertMayWrite(caller, WRITE, ownerId);
+    await this.users.assertActive(caller, 'ownerId', input.ownerId);
     const domain = input.domain ? this.domainOf(input.domain) : null;
     return this.domainConflicts(workspaceId, domain, () =>
       this.events.transaction(workspaceId, async (manager, emit) => {
@@ -152,6 +155,7 @@ export class CompaniesService {
     const { id, ...changes } = input;
     assertHolds(caller, WRITE);
     if (!isUuid(id)) throw companyNotFound();
+    await this.users.assertActive(caller, 'ownerId', changes.ownerId);
     const { workspaceId } = caller;
     const domain = changes.domain ? this.domainOf(changes.domain) : null;
     return this.domainConflicts(workspaceId, domain, () =>

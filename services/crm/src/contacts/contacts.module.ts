@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldsModule } from '../custom-fields/custom-fields.module.js';
 import { ContactOptOutsSubscriber } from './contact-opt-outs.subscriber.js';
 import { ContactsController } from './contacts.controller.js';
@@ -9,7 +10,7 @@ import { ContactsService } from './contacts.service.js';
 @Module({
   imports: [CustomFieldsModule],
   controllers: [ContactsController],
-  providers: [ContactsService, ContactsRepository, ContactOptOutsSubscriber],
+  providers: [ContactsService, ContactsRepository, ContactOptOutsSubscriber, WorkspaceUsers],
   exports: [ContactsService, ContactsRepository],
 })
 export class ContactsModule {}

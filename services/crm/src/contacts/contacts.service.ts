@@ -11,6 +11,7 @@ import { listPage } from '../common/list-query.js';
 import { toListRequest } from '../common/list.dto.js';
 import { normaliseEmail, normalisePhone } from '../common/normalise.js';
 import { defaultPhoneRegion } from '../common/workspace-settings.js';
+import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import {
   CONTACT_COLUMNS,
@@ -99,12 +100,14 @@ export class ContactsService {
     private readonly contacts: ContactsRepository,
     private readonly customFields: CustomFieldValidator,
     private readonly cursors: CursorCodec,
+    private readonly users: WorkspaceUsers,
   ) {}
 
   async create(caller: CrmCaller, input: CreateContactDto): Promise<ContactRecord> {
     const { workspaceId } = caller;
     const ownerId = input.ownerId === undefined ? caller.userId : input.ownerId;
     assertMayWrite(caller, 'contacts:write', ownerId);
+    await this.users.assertActive(caller, 'ownerId', input.ownerId);
     const blank: ContactValues = {
       firstName: null,
       lastName: null,
@@ -150,6 +153,7 @@ export class ContactsService {
   async update(caller: CrmCaller, input: UpdateContactDto): Promise<ContactRecord> {
     assertHolds(caller, 'contacts:write');
     if (!isUuid(input.id)) throw contactNotFound();
+    await this.users.assertActive(caller, 'ownerId', input.ownerId);
     const { workspaceId } = caller;
     const { id, ...changes } = input;
     return this.writing(workspaceId, () => changes, async (manager, emit) => {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WorkspaceUsers } from '../common/workspace-users.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
 import { CustomFieldsModule } from '../custom-fields/custom-fields.module.js';
 import { PipelinesModule } from '../pipelines/pipelines.module.js';
@@ -11,7 +12,7 @@ import { LeadConversionService } from './lead-conversion.service.js';
 @Module({
   imports: [CustomFieldsModule, PipelinesModule, ContactsModule],
   controllers: [DealsController],
-  providers: [DealsService, DealsRepository, LeadConversionService],
+  providers: [DealsService, DealsRepository, LeadConversionService, WorkspaceUsers],
   exports: [DealsService, DealsRepository],
 })
 export class DealsModule {}

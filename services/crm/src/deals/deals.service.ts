@@ -9,6 +9,7 @@ import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-calle
 import { CursorCodec } from '../common/cursors.js';
 import { listPage, SqlConditions } from '../common/list-query.js';
 import { toListRequest } from '../common/list.dto.js';
+import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import { PipelinesRepository, type StageRow } from '../pipelines/pipelines.repository.js';
 import type { CreateDealDto, ListDealsDto, MoveDealDto, UpdateDealDto } from './dto/deal.dto.js';
@@ -120,9 +121,11 @@ export class DealsService {
     private readonly pipelines: PipelinesRepository,
     private readonly customFields: CustomFieldValidator,
     private readonly cursors: CursorCodec,
+    private readonly users: WorkspaceUsers,
   ) {}
 
   async create(caller: CrmCaller, input: CreateDealDto): Promise<Deal> {
+    await this.users.assertActive(caller, 'ownerId', input.ownerId);
     return this.events.transaction(caller.workspaceId, async (manager, emit) => toDeal(await this.createInTransaction(manager, emit, caller, input)));
   }
 
@@ -188,6 +191,7 @@ export class DealsService {
   /** Any field but the stage: absent unchanged, null cleared. */
   async update(caller: CrmCaller, input: UpdateDealDto): Promise<Deal> {
     if (!isUuid(input.id)) throw dealNotFound();
+    await this.users.assertActive(caller, 'ownerId', input.ownerId);
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager, emit) => {
       const current = await this.liveForWrite(manager, caller, input.id);

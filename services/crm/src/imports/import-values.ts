@@ -52,7 +52,9 @@ function customValue(definition: CustomFieldDefinition, text: string): string | 
       return text.length <= MAX_CUSTOM_TEXT ? text : { problem: `is longer than ${MAX_CUSTOM_TEXT} characters` };
     case 'number': {
       const number = Number(text.replace(/,/g, ''));
-      return Number.isFinite(number) ? number : { problem: 'is not a number' };
+      // The API's bound for every number (inputProblems in @kinship/messaging).
+      if (!Number.isFinite(number)) return { problem: 'is not a number' };
+      return Math.abs(number) <= Number.MAX_SAFE_INTEGER ? number : { problem: `is not a number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}` };
     }
     case 'date':
       return toDate(text) ?? { problem: 'is not a date (YYYY-MM-DD)' };
@@ -90,7 +92,9 @@ export class RowReader {
       const target = this.targets[index];
       const text = cells[index]?.trim();
       if (!target || !text) continue;
-      if (target === 'fullName') fullName = text;
+      // PostgreSQL text cannot hold one; the row is refused like any bad cell, not the whole import.
+      if (text.includes('\u0000')) problems.push(`${target}: contains a NUL character`);
+      else if (target === 'fullName') fullName = text;
       else if (target.startsWith(CUSTOM_FIELD_PREFIX)) this.readCustom(target.slice(CUSTOM_FIELD_PREFIX.length), text, values, problems);
       else if (target.startsWith('address.')) this.readAddress(target.slice('address.'.length) as keyof CompanyAddress, text, values, problems);
       else this.readField(target, text, values, problems);

@@ -139,12 +139,14 @@ export class ImportsRepository {
     await manager.query(`UPDATE crm.imports SET status = $2, ${column} = now(), finished_at = coalesce(finished_at, now()) WHERE id = $1`, [id, status]);
   }
 
+  /** A bad row's cells as the file had them, but a NUL (which PostgreSQL text cannot hold) as U+FFFD, so the error CSV shows where it was. */
   async insertErrors(manager: EntityManager, workspaceId: string, importId: string, errors: ImportErrorRow[]): Promise<void> {
     if (errors.length === 0) return;
+    const storable = errors.map((error) => ({ ...error, values: error.values.map((cell) => cell.replaceAll('\u0000', '\uFFFD')) }));
     await manager.query(
       `INSERT INTO crm.import_errors (workspace_id, import_id, line, message, "values")
        SELECT $1, $2, u.line, u.message, u."values" FROM jsonb_to_recordset($3::jsonb) AS u(line integer, message text, "values" text[])`,
-      [workspaceId, importId, JSON.stringify(errors)],
+      [workspaceId, importId, JSON.stringify(storable)],
     );
   }
 

@@ -8,6 +8,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { toListRequest } from '../common/list.dto.js';
 import { assertRelatedExists, type RelatedRecord } from '../common/related-records.js';
+import { WorkspaceUsers } from '../common/workspace-users.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksDto } from './dto/list-tasks.dto.js';
 import type { UpdateTaskDto } from './dto/update-task.dto.js';
@@ -61,10 +62,12 @@ export class TasksService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
     private readonly tasks: TasksRepository,
+    private readonly users: WorkspaceUsers,
   ) {}
 
   async create(caller: CrmCaller, input: CreateTaskDto): Promise<Task> {
     assertHolds(caller, 'tasks:write');
+    await this.users.assertActive(caller, 'assigneeId', input.assigneeId);
     const { workspaceId } = caller;
     const status = input.status ?? 'open';
     const values: TaskValues = {
@@ -111,6 +114,7 @@ export class TasksService {
   }
 
   async update(caller: CrmCaller, input: UpdateTaskDto): Promise<Task> {
+    await this.users.assertActive(caller, 'assigneeId', input.assigneeId);
     return this.change(caller, input.id, async (manager, before) => {
       const status = input.status ?? before.status;
       const related = input.related === undefined ? before.related : input.related && { type: input.related.type, id: input.related.id };
@@ -129,6 +133,7 @@ export class TasksService {
   }
 
   async assign(caller: CrmCaller, id: string, assigneeId: string | null): Promise<Task> {
+    await this.users.assertActive(caller, 'assigneeId', assigneeId);
     return this.change(caller, id, async (_manager, before) => ({ ...before, assigneeId }));
   }
 

@@ -34,6 +34,10 @@ export interface TimelinePosition {
   kind: string;
 }
 
+/** Records of other kinds whose entries a timeline shows (beside crm.timeline_entries, always read): notes, tasks, deals' stage changes. */
+export const TIMELINE_SOURCES = ['notes', 'tasks', 'stageChanges'] as const;
+export type TimelineSource = (typeof TIMELINE_SOURCES)[number];
+
 /** Deals whose stage changes show on a record's timeline: the deal itself, a contact's deals, a company's deals. */
 const DEALS_OF: Record<RelatedType, string> = {
   deal: `SELECT $3::uuid`,
@@ -59,9 +63,17 @@ export class TimelineRepository {
    * One page of a record's timeline, newest first: its notes, its tasks (created, and completed
    * when they were), the stage changes of its deals and what timeline_entries holds for it
    * (emails sent, invoices, merges). Each source reads only the rows after the cursor, newest
-   * first, through its index, and at most `limit` of them; the union is cut to `limit`.
+   * first, through its index, and at most `limit` of them; the union is cut to `limit`. Of notes,
+   * tasks and stage changes, only the `sources` given are read (those the caller may see).
    */
-  async page(manager: EntityManager, workspaceId: string, subject: RelatedRecord, after: TimelinePosition | null, limit: number): Promise<Array<{ entry: TimelineEntry; position: TimelinePosition }>> {
+  async page(
+    manager: EntityManager,
+    workspaceId: string,
+    subject: RelatedRecord,
+    sources: readonly TimelineSource[],
+    after: TimelinePosition | null,
+    limit: number,
+  ): Promise<Array<{ entry: TimelineEntry; position: TimelinePosition }>> {
     const parameters: unknown[] = [workspaceId, subject.type, subject.id, limit];
     let before = () => 'true';
     if (after) {
@@ -69,45 +81,51 @@ export class TimelineRepository {
       before = () => `(occurred_at, id, kind) < ($5::timestamptz, $6::uuid, $7::text)`;
     }
     const source = (select: string, from: string) => `(SELECT * FROM (SELECT ${select} FROM ${from}) s WHERE ${before()} ORDER BY occurred_at DESC, id DESC, kind DESC LIMIT $4)`;
-    const sources = [
-      source(
-        ENTRY('n.id', `'note'`, 'n.created_at', 'n.author_id', 'n.related_type', 'n.related_id', `jsonb_build_object('noteId', n.id, 'body', n.body)`),
-        `crm.notes n WHERE n.workspace_id = $1 AND n.related_type = $2 AND n.related_id = $3 AND n.deleted_at IS NULL`,
-      ),
-      source(
-        ENTRY('t.id', `'task_created'`, 't.created_at', 't.created_by', 't.related_type', 't.related_id', TASK_DATA),
-        `crm.tasks t WHERE t.workspace_id = $1 AND t.related_type = $2 AND t.related_id = $3 AND t.deleted_at IS NULL`,
-      ),
-      source(
-        ENTRY('t.id', `'task_completed'`, 't.completed_at', 'NULL::uuid', 't.related_type', 't.related_id', TASK_DATA),
-        `crm.tasks t WHERE t.workspace_id = $1 AND t.related_type = $2 AND t.related_id = $3 AND t.deleted_at IS NULL AND t.completed_at IS NOT NULL`,
-      ),
-      source(
-        ENTRY(
-          'c.id',
-          `'deal_stage_changed'`,
-          'c.changed_at',
-          'c.changed_by',
-          `'deal'`,
-          'c.deal_id',
-          `jsonb_build_object('dealId', d.id, 'dealName', d.name, 'fromStageId', c.from_stage_id, 'fromStageName', fs.name,
-             'toStageId', c.to_stage_id, 'toStageName', ts.name, 'toStageKind', ts.kind, 'lostReason', c.lost_reason)`,
+    const selects: Record<TimelineSource, string[]> = {
+      notes: [
+        source(
+          ENTRY('n.id', `'note'`, 'n.created_at', 'n.author_id', 'n.related_type', 'n.related_id', `jsonb_build_object('noteId', n.id, 'body', n.body)`),
+          `crm.notes n WHERE n.workspace_id = $1 AND n.related_type = $2 AND n.related_id = $3 AND n.deleted_at IS NULL`,
         ),
-        `crm.deal_stage_changes c
-         JOIN crm.deals d ON d.workspace_id = c.workspace_id AND d.id = c.deal_id
-         LEFT JOIN crm.pipeline_stages fs ON fs.workspace_id = c.workspace_id AND fs.id = c.from_stage_id
-         LEFT JOIN crm.pipeline_stages ts ON ts.workspace_id = c.workspace_id AND ts.id = c.to_stage_id
-         WHERE c.workspace_id = $1 AND c.deal_id IN (${DEALS_OF[subject.type]}) AND (d.deleted_at IS NULL OR d.id = $3)`,
-      ),
-      source(
-        ENTRY('e.id', 'e.kind', 'e.occurred_at', 'e.actor_id', 'e.subject_type', 'e.subject_id', 'e.data'),
-        `crm.timeline_entries e WHERE e.workspace_id = $1 AND e.subject_type = $2 AND e.subject_id = $3`,
-      ),
-    ];
+      ],
+      tasks: [
+        source(
+          ENTRY('t.id', `'task_created'`, 't.created_at', 't.created_by', 't.related_type', 't.related_id', TASK_DATA),
+          `crm.tasks t WHERE t.workspace_id = $1 AND t.related_type = $2 AND t.related_id = $3 AND t.deleted_at IS NULL`,
+        ),
+        source(
+          ENTRY('t.id', `'task_completed'`, 't.completed_at', 'NULL::uuid', 't.related_type', 't.related_id', TASK_DATA),
+          `crm.tasks t WHERE t.workspace_id = $1 AND t.related_type = $2 AND t.related_id = $3 AND t.deleted_at IS NULL AND t.completed_at IS NOT NULL`,
+        ),
+      ],
+      stageChanges: [
+        source(
+          ENTRY(
+            'c.id',
+            `'deal_stage_changed'`,
+            'c.changed_at',
+            'c.changed_by',
+            `'deal'`,
+            'c.deal_id',
+            `jsonb_build_object('dealId', d.id, 'dealName', d.name, 'fromStageId', c.from_stage_id, 'fromStageName', fs.name,
+               'toStageId', c.to_stage_id, 'toStageName', ts.name, 'toStageKind', ts.kind, 'lostReason', c.lost_reason)`,
+          ),
+          `crm.deal_stage_changes c
+           JOIN crm.deals d ON d.workspace_id = c.workspace_id AND d.id = c.deal_id
+           LEFT JOIN crm.pipeline_stages fs ON fs.workspace_id = c.workspace_id AND fs.id = c.from_stage_id
+           LEFT JOIN crm.pipeline_stages ts ON ts.workspace_id = c.workspace_id AND ts.id = c.to_stage_id
+           WHERE c.workspace_id = $1 AND c.deal_id IN (${DEALS_OF[subject.type]}) AND (d.deleted_at IS NULL OR d.id = $3)`,
+        ),
+      ],
+    };
+    const stored = source(
+      ENTRY('e.id', 'e.kind', 'e.occurred_at', 'e.actor_id', 'e.subject_type', 'e.subject_id', 'e.data'),
+      `crm.timeline_entries e WHERE e.workspace_id = $1 AND e.subject_type = $2 AND e.subject_id = $3`,
+    );
     const rows: EntryRow[] = await manager.query(
       `SELECT id, kind, occurred_at AS "occurredAt", occurred_at::text AS "occurredAtKey", actor_id AS "actorId",
          subject_type AS "subjectType", subject_id AS "subjectId", data
-       FROM (${sources.join(' UNION ALL ')}) entries
+       FROM (${[...sources.flatMap((name) => selects[name]), stored].join(' UNION ALL ')}) entries
        ORDER BY occurred_at DESC, id DESC, kind DESC
        LIMIT $4`,
       parameters,

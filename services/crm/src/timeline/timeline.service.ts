@@ -4,12 +4,12 @@ import type { Permission } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
 import { isUuid, withWorkspace } from '@kinship/persistence';
 import type { DataSource } from 'typeorm';
-import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
+import { assertHolds, holds, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec, isPostgresTimestamp } from '../common/cursors.js';
 import { DEFAULT_PAGE_SIZE } from '../common/list-query.js';
 import type { RelatedRecord, RelatedType } from '../common/related-records.js';
 import type { TimelineRequestDto } from './dto/timeline-request.dto.js';
-import { TimelineRepository, type TimelineEntry, type TimelinePosition } from './timeline.repository.js';
+import { TimelineRepository, TIMELINE_SOURCES, type TimelineEntry, type TimelinePosition, type TimelineSource } from './timeline.repository.js';
 
 export interface TimelinePage {
   data: TimelineEntry[];
@@ -30,7 +30,19 @@ function isTimelineCursor({ t, i, k }: Record<string, unknown>): boolean {
   return isPostgresTimestamp(t) && isUuid(i) && typeof k === 'string' && k.length <= 100;
 }
 
-/** The timelines of contacts, companies and deals: who may read the record may read its timeline. */
+/**
+ * What reading each source's entries takes beyond the record's own read permission: a note's body,
+ * a task's title and a deal's name are no more readable through a timeline than through their own
+ * routes. Stored entries (emails sent to the record, its invoices and payments, merges) tell about
+ * the record itself and need only its read permission.
+ */
+const SOURCE_PERMISSION: Record<TimelineSource, Permission> = { notes: 'notes:read', tasks: 'tasks:read', stageChanges: 'deals:read' };
+
+/**
+ * The timelines of contacts, companies and deals: who may read the record may read its timeline,
+ * and of it the entries of the kinds they may read. Those they may not are left out by the query
+ * itself, so pages stay full and the cursor works as before.
+ */
 @Injectable()
 export class TimelineService {
   constructor(
@@ -51,7 +63,7 @@ export class TimelineService {
     const limit = input.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
       if (!(await this.timeline.subjectExists(manager, caller.workspaceId, subject))) throw notFound;
-      return this.timeline.page(manager, caller.workspaceId, subject, after, limit + 1);
+      return this.timeline.page(manager, caller.workspaceId, subject, this.readableSources(caller), after, limit + 1);
     });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
@@ -61,4 +73,7 @@ export class TimelineService {
     };
   }
 
+  private readableSources(caller: CrmCaller): TimelineSource[] {
+    return TIMELINE_SOURCES.filter((source) => holds(caller, SOURCE_PERMISSION[source]));
+  }
 }

@@ -88,7 +88,7 @@ class CompanyFieldsBody {
   @Type(() => CompanyAddressBody)
   address?: CompanyAddressBody | null;
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'User id; defaults to the caller. Members may only own records themselves.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'User id; defaults to the caller. Members may only own records themselves. Must be an active user of the workspace (else 422).' })
   @IsOptional()
   @IsUUID('all')
   ownerId?: string | null;

@@ -67,7 +67,7 @@ export class ContactBody {
   @IsUUID('all')
   companyId?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', description: 'Defaults to the creator; members may only own their contacts themselves.' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', description: 'Defaults to the creator; members may only own their contacts themselves. Must be an active user of the workspace (else 422).' })
   @IsOptional()
   @IsUUID('all')
   ownerId?: string | null;

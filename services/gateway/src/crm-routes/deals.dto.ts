@@ -35,7 +35,7 @@ class DealFieldsBody {
   @IsUUID('all', { each: true })
   contactIds?: string[];
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Default: the caller. Members may own only their own deals.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Default: the caller. Members may own only their own deals. Must be an active user of the workspace (else 422).' })
   @Nullable()
   @IsUUID('all')
   ownerId?: string | null;

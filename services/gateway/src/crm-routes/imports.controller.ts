@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { RpcError, ServiceClient, type ErrorDetail } from '@kinship/messaging';
+import { inputProblems, RpcError, ServiceClient, type ErrorDetail } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { FileStore } from '@kinship/platform';
 import { stringify } from 'csv-stringify/sync';
@@ -36,6 +36,7 @@ interface ErrorPage {
 function readForm(fields: Record<string, string>, fileName: string | null): { data: Record<string, unknown>; problems: ErrorDetail[] } {
   const problems: ErrorDetail[] = [];
   if (fileName === null) problems.push({ field: 'file', issue: 'is missing: send the file as the multipart part "file"' });
+  else if (fileName.includes('\u0000')) problems.push({ field: 'file', issue: 'has a name with a NUL character' });
   if (!IMPORT_ENTITIES.includes(fields.entity as (typeof IMPORT_ENTITIES)[number])) problems.push({ field: 'entity', issue: `must be one of ${IMPORT_ENTITIES.join(', ')}` });
   if (fields.mode !== undefined && !IMPORT_MODES.includes(fields.mode as (typeof IMPORT_MODES)[number])) problems.push({ field: 'mode', issue: `must be one of ${IMPORT_MODES.join(', ')}` });
   if (fields.lifecycleBackward !== undefined && !['true', 'false'].includes(fields.lifecycleBackward)) problems.push({ field: 'lifecycleBackward', issue: 'must be true or false' });
@@ -47,6 +48,8 @@ function readForm(fields: Record<string, string>, fileName: string | null): { da
       mapping = undefined;
     }
     if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) problems.push({ field: 'mapping', issue: 'must be a JSON object of column name → field name or null' });
+    // What the pipe checks in JSON bodies (NUL characters, nesting, number range).
+    else problems.push(...inputProblems(mapping, 'mapping'));
   }
   return {
     problems,

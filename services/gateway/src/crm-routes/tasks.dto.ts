@@ -41,7 +41,7 @@ export class CreateTaskBody {
   @ApiPropertyOptional({ enum: TASK_PRIORITIES, default: 'normal' }) @IsOptional() @IsIn(TASK_PRIORITIES) priority?: string;
   @ApiPropertyOptional({ enum: TASK_STATUSES, default: 'open' }) @IsOptional() @IsIn(TASK_STATUSES) status?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'A user id of the workspace (the crm service does not check it against the members).' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'An active user of the workspace (else 422).' })
   @IsOptional()
   @IsUUID('all')
   assigneeId?: string | null;
@@ -65,7 +65,7 @@ export class UpdateTaskBody {
 
   @ApiPropertyOptional({ enum: TASK_PRIORITIES }) @Omittable() @IsIn(TASK_PRIORITIES) priority?: string;
   @ApiPropertyOptional({ enum: TASK_STATUSES, description: 'done sets completedAt; leaving done clears it.' }) @Omittable() @IsIn(TASK_STATUSES) status?: string;
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) @IsOptional() @IsUUID('all') assigneeId?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'An active user of the workspace (else 422).' }) @IsOptional() @IsUUID('all') assigneeId?: string | null;
 
   @ApiPropertyOptional({ type: RelatedRecordBody, nullable: true })
   @IsOptional()
@@ -75,7 +75,7 @@ export class UpdateTaskBody {
 }
 
 export class AssignTaskBody {
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The new assignee (a user id); null unassigns.' })
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The new assignee, an active user of the workspace (else 422); null unassigns.' })
   @IsDefined()
   @ValidateIf((_object: object, value: unknown) => value !== null)
   @IsUUID('all')

@@ -7,7 +7,9 @@ import { Caller } from '../http/caller-context.js';
 import { RecordIdParams } from './tasks.dto.js';
 import { TimelinePageResponse, TimelineQuery } from './timeline.dto.js';
 
-const DESCRIPTION = 'Newest first: notes, tasks (created, completed), deal stage changes, emails sent, invoices and payments, merges. 404 for an unknown id.';
+const DESCRIPTION =
+  'Newest first: notes, tasks (created, completed), deal stage changes, emails sent, invoices and payments, merges. ' +
+  'Notes need notes:read, tasks tasks:read, stage changes deals:read; the caller sees only the kinds it may read. 404 for an unknown id.';
 
 /** The timelines of contacts, companies and deals; each needs the read permission of its record. */
 @ApiTags('timeline')

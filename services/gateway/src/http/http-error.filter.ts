@@ -3,6 +3,7 @@ import { INTERNAL_ERROR, RpcError, type ErrorDetail } from '@kinship/messaging';
 import type { Logger } from '@kinship/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { codeForStatus, envelope, type ErrorEnvelope } from './error-envelope.js';
+import { JSON_TOO_DEEP } from './json-body.js';
 
 interface FastifyError {
   code: string;
@@ -57,6 +58,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       if (fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
         return envelope(400, 'malformed_json', 'The request body is not valid JSON.', requestId);
       }
+      if (fastifyError.code === JSON_TOO_DEEP) return envelope(400, 'malformed_json', fastifyError.message, requestId);
       const status = fastifyError.statusCode!;
       return envelope(status, codeForStatus(status), FASTIFY_MESSAGES[fastifyError.code] ?? fastifyError.message, requestId);
     }

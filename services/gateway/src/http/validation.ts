@@ -1,5 +1,5 @@
 import { HttpException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import type { ErrorDetail } from '@kinship/messaging';
+import { inputProblems, type ErrorDetail } from '@kinship/messaging';
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
@@ -11,8 +11,10 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
 
 /**
  * Validates every body, query and path against its DTO: unknown fields are refused, not
- * silently dropped, and each failure names its field. A body that does not validate is a 422;
- * malformed query or path parameters are a 400 (API.md "Conventions").
+ * silently dropped, and each failure names its field. Then, whatever the DTO, what no field may
+ * hold (a NUL character, a number beyond ±Number.MAX_SAFE_INTEGER, see inputProblems) is refused
+ * too. A body that does not validate is a 422; malformed query or path parameters are a 400
+ * (API.md "Conventions").
  */
 export class RequestValidationPipe extends ValidationPipe {
   constructor() {
@@ -28,7 +30,11 @@ export class RequestValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     try {
-      return await super.transform(value, metadata);
+      const transformed: unknown = await super.transform(value, metadata);
+      // Checked as transformed: `?amountFrom=1e30` is a string until the DTO makes it a number.
+      const problems = metadata.type === 'custom' ? [] : inputProblems(transformed);
+      if (problems.length > 0) throw new HttpException({ code: 'validation_failed', message: 'The request is not valid.', details: problems }, 422);
+      return transformed;
     } catch (error) {
       if (metadata.type === 'body' || !(error instanceof HttpException)) throw error;
       const { details } = error.getResponse() as { details: ErrorDetail[] };

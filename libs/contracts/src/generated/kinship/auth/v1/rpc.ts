@@ -218,6 +218,20 @@ export interface Recipient_NotificationsEntry {
   value: ChannelPreferences | null;
 }
 
+/**
+ * --- auth.users.active (internal, from crm) ---
+ * Which of these ids are active users of the context's workspace: crm accepts only those as the
+ * owner or assignee of a record. Ids of other workspaces, deactivated users and unknown ids are
+ * left out of the reply; at most 100 ids per request.
+ */
+export interface ActiveUsersRequest {
+  userIds: string[];
+}
+
+export interface ActiveUsersReply {
+  userIds: string[];
+}
+
 /** --- auth.audit-logs.list --- */
 export interface AuditLog {
   id: string;
