@@ -1,0 +1,292 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { eventStreamName } from '@kinship/messaging';
+import type { RunningService } from '@kinship/platform';
+import { createTestEnvironment, startMailbox, startPrivateServers, startTestService, type Mailbox, type PrivateServerName, type PrivateServers, type TestEnvironment } from '@kinship/testing';
+import pg from 'pg';
+import { authService } from '../../auth/src/auth.service.js';
+import { crmService } from '../../crm/src/crm.service.js';
+import { notificationsService } from '../../notifications/src/notifications.service.js';
+import { WEBHOOKS_CONSUMER } from '../../notifications/src/webhooks/webhook-events.subscriber.js';
+import { eventually, PartnerServer } from '../../notifications/test/webhooks-support.js';
+import { startGateway } from '../src/gateway.js';
+
+// The whole stack on PostgreSQL, Redis and NATS of this suite alone, which it stops and starts.
+const JWT_SECRET = 'faults-suite-secret-shared-by-gateway-and-auth';
+const PASSWORD = 'copper-ladder-orchid-sunrise-9';
+const RPC_TIMEOUT_MS = 3000;
+/** A request still unanswered this long after it was sent counts as hung. */
+const HANG_LIMIT_MS = RPC_TIMEOUT_MS + 2000;
+const WRITE_EVERY_MS = 100;
+/** Every this many writes one is an invitation, whose email goes through a Bull queue. */
+const INVITATION_EVERY = 10;
+const OUTAGE_MS = 3000;
+const RECOVERY_LIMIT_MS = 20_000;
+const SERVICE_ENV = { RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS), JWT_SECRET };
+
+interface Write {
+  kind: 'contact' | 'invitation';
+  email: string;
+  sentAt: number;
+  answeredAt: number;
+  /** 0: no answer within HANG_LIMIT_MS. */
+  status: number;
+  code?: string;
+  retryAfter?: string | null;
+  id?: string;
+}
+
+interface Readiness {
+  service: string;
+  at: number;
+  ready: boolean;
+}
+
+interface Outage {
+  server: PrivateServerName;
+  stoppedAt: number;
+  startedAt: number;
+  /** Per service: ms from the server's start until its /health/ready answered 200 again. */
+  readyAfterMs: Record<string, number>;
+  /** ms from the server's start until a write sent after it succeeded. */
+  writesAfterMs: number;
+  /** Contacts the partner had received when the server stopped, and when it started again. */
+  deliveredAtStop: number;
+  deliveredAtStart: number;
+}
+
+describe('faults: NATS, PostgreSQL and Redis restart under steady writes through the gateway', () => {
+  let servers: PrivateServers;
+  let environment: TestEnvironment;
+  let mailbox: Mailbox;
+  let partner: PartnerServer;
+  let services: Record<'auth' | 'crm' | 'notifications' | 'gateway', RunningService>;
+  let api: string;
+  let token: string;
+  const writes: Write[] = [];
+  const readiness: Readiness[] = [];
+  const outages: Outage[] = [];
+  let writing = true;
+  let writer: Promise<void>;
+  let watcher: Promise<void>;
+
+  async function send(kind: Write['kind']): Promise<void> {
+    const email = `${kind}-${randomBytes(5).toString('hex')}@example.com`;
+    const path = kind === 'contact' ? '/contacts' : '/invitations';
+    const body = kind === 'contact' ? { firstName: 'Steady', lastName: 'Writer', email } : { email, role: 'member' };
+    const write: Write = { kind, email, sentAt: Date.now(), answeredAt: 0, status: 0 };
+    try {
+      const response = await fetch(`${api}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(HANG_LIMIT_MS),
+      });
+      const answer = (await response.json()) as { id?: string; error?: { code: string } };
+      Object.assign(write, { status: response.status, code: answer.error?.code, id: answer.id, retryAfter: response.headers.get('retry-after') });
+    } catch {
+      write.status = 0;
+    }
+    write.answeredAt = Date.now();
+    writes.push(write);
+  }
+
+  /** A write every WRITE_EVERY_MS, each without waiting for the previous one, as independent clients would. */
+  async function writeSteadily(): Promise<void> {
+    const inFlight: Array<Promise<void>> = [];
+    for (let tick = 1; writing; tick += 1) {
+      inFlight.push(send(tick % INVITATION_EVERY === 0 ? 'invitation' : 'contact'));
+      await sleep(WRITE_EVERY_MS);
+    }
+    await Promise.all(inFlight);
+  }
+
+  async function watchReadiness(): Promise<void> {
+    while (writing) {
+      await Promise.all(
+        Object.entries(services).map(async ([service, running]) => {
+          const at = Date.now();
+          const ready = await fetch(`${running.url}/health/ready`, { signal: AbortSignal.timeout(3000) }).then(
+            (response) => response.status === 200,
+            () => false,
+          );
+          readiness.push({ service, at, ready });
+        }),
+      );
+      await sleep(200);
+    }
+  }
+
+  async function streamMessages(): Promise<{ messages: number; firstSeq: number }> {
+    const nats = await connect({ servers: environment.natsUrl });
+    try {
+      const { state } = await (await jetstreamManager(nats)).streams.info(eventStreamName(environment.natsNamespace));
+      return { messages: state.messages, firstSeq: state.first_seq };
+    } finally {
+      await nats.close();
+    }
+  }
+
+  /** Stops the server for OUTAGE_MS, starts it again and waits until every service is ready and writes succeed. */
+  async function restart(server: PrivateServerName): Promise<Outage> {
+    await sleep(1000);
+    const stoppedAt = Date.now();
+    const deliveredAtStop = partner.at('/contacts').length;
+    await servers.stop(server);
+    await sleep(OUTAGE_MS);
+    const deliveredAtStart = partner.at('/contacts').length;
+    await servers.start(server);
+    const startedAt = Date.now();
+    const outage = await eventually(() => {
+      const readyAfterMs: Record<string, number> = {};
+      for (const service of Object.keys(services)) {
+        const back = readiness.find((sample) => sample.service === service && sample.at >= startedAt && sample.ready);
+        if (!back) throw new Error(`${service} is not ready yet`);
+        readyAfterMs[service] = back.at - startedAt;
+      }
+      const written = writes.find((write) => write.sentAt >= startedAt && write.status === 201);
+      if (!written) throw new Error('no write has succeeded since the restart');
+      return { server, stoppedAt, startedAt, readyAfterMs, writesAfterMs: written.answeredAt - startedAt, deliveredAtStop, deliveredAtStart };
+    }, RECOVERY_LIMIT_MS);
+    outages.push(outage);
+    return outage;
+  }
+
+  const during = (outage: Outage) => writes.filter((write) => write.answeredAt >= outage.stoppedAt && write.sentAt <= outage.startedAt + outage.writesAfterMs);
+  const wentDown = (outage: Outage, service: string) =>
+    readiness.some((sample) => sample.service === service && !sample.ready && sample.at >= outage.stoppedAt && sample.at <= outage.startedAt);
+
+  /** What a client saw while the server was out: only successes and 503/504 envelopes, nothing hung. */
+  function expectOnlyRetryableFailures(outage: Outage): void {
+    const failed = during(outage).filter((write) => write.status !== 201);
+    expect(failed.filter((write) => write.status !== 503 && write.status !== 504)).toEqual([]);
+    for (const write of failed) {
+      expect(write.code).toBe(write.status === 503 ? 'service_unavailable' : 'upstream_timeout');
+      if (write.status === 503) expect(write.retryAfter).toMatch(/^\d+$/);
+    }
+  }
+
+  beforeAll(async () => {
+    servers = await startPrivateServers();
+    environment = await createTestEnvironment('faults', servers.urls);
+    mailbox = await startMailbox();
+    partner = new PartnerServer();
+    await partner.start();
+    const auth = await startTestService(authService, environment, SERVICE_ENV);
+    const crm = await startTestService(crmService, environment, SERVICE_ENV);
+    const notifications = await startTestService(notificationsService, environment, {
+      ...SERVICE_ENV,
+      SMTP_URL: mailbox.smtpUrl,
+      WEBHOOKS_ALLOW_PRIVATE: 'true',
+      WEBHOOKS_POLL_INTERVAL_MS: '100',
+      WEBHOOKS_RETRY_SCHEDULE_MS: '500,1000,2000',
+    });
+    const gateway = await startGateway({ ...environment.env, ...SERVICE_ENV });
+    services = { auth, crm, notifications, gateway };
+    api = `${gateway.url}/api/v1`;
+
+    const registered = await fetch(`${api}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `owner-${randomBytes(4).toString('hex')}@example.com`, password: PASSWORD, name: 'Fay Faults', workspaceName: 'Faults' }),
+    });
+    expect(registered.status).toBe(201);
+    token = ((await registered.json()) as { accessToken: string }).accessToken;
+    const endpoint = await fetch(`${api}/webhook-endpoints`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: partner.url('/contacts'), events: ['contact.created'] }),
+    });
+    expect(endpoint.status).toBe(201);
+
+    writer = writeSteadily();
+    watcher = watchReadiness();
+  });
+
+  afterAll(async () => {
+    writing = false;
+    await Promise.all([writer, watcher]);
+    if (process.env.FAULTS_FIGURES) writeFileSync(process.env.FAULTS_FIGURES, JSON.stringify({ outages: figures(), writes: writes.length, delivered: partner.at('/contacts').length }, null, 2));
+    for (const running of Object.values(services ?? {}).reverse()) await running.close();
+    await partner?.close();
+    await mailbox?.close();
+    await environment?.dispose();
+    await servers?.close();
+  });
+
+  /** What the run measured, for the operations notes (FAULTS_FIGURES=<file> writes it). */
+  function figures() {
+    return outages.map((outage) => {
+      const seen = during(outage);
+      const statuses: Record<string, number> = {};
+      for (const write of seen) statuses[write.status] = (statuses[write.status] ?? 0) + 1;
+      const slowest = Math.max(0, ...seen.map((write) => write.answeredAt - write.sentAt));
+      return { ...outage, downMs: outage.startedAt - outage.stoppedAt, statuses, slowestMs: slowest };
+    });
+  }
+
+  it('NATS: services reconnect by themselves, clients get 503/504 meanwhile, and the JetStream file store keeps the stream', async () => {
+    const before = await streamMessages();
+    const outage = await restart('nats');
+    const after = await streamMessages();
+    expect(after.firstSeq).toBe(before.firstSeq);
+    expect(after.messages).toBeGreaterThanOrEqual(before.messages);
+    for (const service of Object.keys(services)) expect({ service, wentDown: wentDown(outage, service) }).toEqual({ service, wentDown: true });
+    expectOnlyRetryableFailures(outage);
+  });
+
+  it('PostgreSQL: services reconnect by themselves, and a request that needs the database gets a 503, never a 500', async () => {
+    const outage = await restart('postgres');
+    for (const service of ['auth', 'crm', 'notifications']) expect({ service, wentDown: wentDown(outage, service) }).toEqual({ service, wentDown: true });
+    expectOnlyRetryableFailures(outage);
+    expect(during(outage).filter((write) => write.status === 503).length).toBeGreaterThan(0);
+  });
+
+  it('Redis: services reconnect by themselves, and requests fail fast with 503 instead of waiting for Redis', async () => {
+    const outage = await restart('redis');
+    for (const service of Object.keys(services)) expect({ service, wentDown: wentDown(outage, service) }).toEqual({ service, wentDown: true });
+    expectOnlyRetryableFailures(outage);
+    const refused = during(outage).filter((write) => write.status === 503 && write.sentAt > outage.stoppedAt + 200 && write.sentAt < outage.startedAt);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.filter((write) => write.answeredAt - write.sentAt > 500)).toEqual([]);
+  });
+
+  it('afterwards every committed change was published and delivered exactly once, and no queued email was lost', async () => {
+    await sleep(1000);
+    writing = false;
+    await Promise.all([writer, watcher]);
+    expect(writes.filter((write) => write.status !== 201 && write.status !== 503 && write.status !== 504)).toEqual([]);
+
+    const database = new pg.Client({ connectionString: environment.databaseUrl });
+    await database.connect();
+    try {
+      const count = async (sql: string) => Number(((await database.query(sql)).rows[0] as { count: string }).count);
+      const outboxRows = 'SELECT count(*) FROM (SELECT id FROM auth.outbox UNION ALL SELECT id FROM crm.outbox UNION ALL SELECT id FROM notifications.outbox) rows';
+      await eventually(async () => {
+        expect(await count(`SELECT count(*) FROM (SELECT id FROM auth.outbox WHERE published_at IS NULL UNION ALL SELECT id FROM crm.outbox WHERE published_at IS NULL UNION ALL SELECT id FROM notifications.outbox WHERE published_at IS NULL) rows`)).toBe(0);
+        expect(await count(`SELECT count(*) FROM notifications.inbox WHERE consumer = '${WEBHOOKS_CONSUMER}'`)).toBe(await count(outboxRows));
+      }, 30_000);
+      // Each event once in the stream: republished ones were dropped as duplicates.
+      expect((await streamMessages()).messages).toBe(await count(outboxRows));
+
+      const contacts = (await database.query('SELECT id FROM crm.contacts')).rows.map((row: { id: string }) => row.id).sort();
+      const created = writes.filter((write) => write.kind === 'contact' && write.status === 201).map((write) => write.id!);
+      expect(contacts).toEqual(expect.arrayContaining(created));
+      const announced = (await database.query(`SELECT payload->>'aggregateId' AS id FROM crm.outbox WHERE type = 'contact.created'`)).rows.map((row: { id: string }) => row.id).sort();
+      expect(announced).toEqual(contacts);
+      await eventually(() => expect(partner.at('/contacts')).toHaveLength(contacts.length), 30_000);
+      const delivered = partner.at('/contacts').map((request) => (JSON.parse(request.body) as { aggregateId: string }).aggregateId).sort();
+      expect(delivered).toEqual(contacts);
+
+      const invited = writes.filter((write) => write.kind === 'invitation' && write.status === 201).map((write) => write.email);
+      await eventually(() => expect(invited.filter((email) => !mailbox.messages().some((mail) => mail.to.includes(email)))).toEqual([]), 30_000);
+      expect(await count(`SELECT count(*) FROM notifications.messages WHERE status <> 'sent'`)).toBe(0);
+    } finally {
+      await database.end();
+    }
+  });
+});
