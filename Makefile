@@ -7,7 +7,7 @@ include .env
 export
 endif
 
-.PHONY: up install build migrate test test-unit lint proto proto-check bench clean
+.PHONY: up install build migrate test test-unit lint proto proto-check bench clean backup restore
 
 # Not `npm ci`: the registry this project installs from lacks some other platforms' optional
 # binaries, so the lockfile cannot list them and `npm ci` would call it out of sync.
@@ -46,6 +46,17 @@ test: build lint proto-check
 
 test-unit: install
 	npm test -- --selectProjects unit
+
+# Every service schema (pg_dump), the JetStream event and dead-letter streams and the files bucket into
+# backups/<time>/ (or BACKUP_DIR) with a manifest; restore into an empty database and NATS namespace
+# with the services stopped. See docs/operations.md#backups.
+backup: build
+	node scripts/backup.mjs $(if $(BACKUP_DIR),--out "$(BACKUP_DIR)")
+
+restore: build
+	@test -n "$(BACKUP)" || { echo 'usage: make restore BACKUP=backups/<folder>'; exit 2; }
+	node scripts/ensure-database.mjs
+	node scripts/restore.mjs "$(BACKUP)"
 
 bench: build
 	bash bench/run.sh
