@@ -33,6 +33,8 @@ const RECOVERY_LIMIT_MS = 20_000;
  */
 const LATE_DELIVERY_MS = 90_000;
 const SERVICE_ENV = { RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS), JWT_SECRET };
+/** Rows of the import queued just before Redis goes away. */
+const IMPORT_ROWS = 200;
 
 interface Write {
   kind: 'contact' | 'invitation';
@@ -76,6 +78,8 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
   const writes: Write[] = [];
   const readiness: Readiness[] = [];
   const outages: Outage[] = [];
+  let importId: string;
+  let importTimes: { startedAt: number; finishedAt: number } | undefined;
   let writing = true;
   let writer: Promise<void>;
   let watcher: Promise<void>;
@@ -138,8 +142,9 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
   }
 
   /** Stops the server for OUTAGE_MS, starts it again and waits until every service is ready and writes succeed. */
-  async function restart(server: PrivateServerName): Promise<Outage> {
+  async function restart(server: PrivateServerName, beforeStop?: () => Promise<void>): Promise<Outage> {
     await sleep(1000);
+    await beforeStop?.();
     const stoppedAt = Date.now();
     const deliveredAtStop = partner.at('/contacts').length;
     await servers.stop(server);
@@ -183,7 +188,8 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
     partner = new PartnerServer();
     await partner.start();
     const auth = await startTestService(authService, environment, SERVICE_ENV);
-    const crm = await startTestService(crmService, environment, SERVICE_ENV);
+    // An import job Redis held when it went away is taken over after its lock, as a killed worker's is.
+    const crm = await startTestService(crmService, environment, { ...SERVICE_ENV, IMPORT_BATCH_SIZE: '100', IMPORT_JOB_LOCK_MS: '3000', IMPORT_STALLED_CHECK_MS: '2000' });
     const notifications = await startTestService(notificationsService, environment, {
       ...SERVICE_ENV,
       SMTP_URL: mailbox.smtpUrl,
@@ -217,7 +223,7 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
   afterAll(async () => {
     writing = false;
     await Promise.all([writer, watcher]);
-    if (process.env.FAULTS_FIGURES) writeFileSync(process.env.FAULTS_FIGURES, JSON.stringify({ outages: figures(), writes: writes.length, delivered: partner.at('/contacts').length }, null, 2));
+    if (process.env.FAULTS_FIGURES) writeFileSync(process.env.FAULTS_FIGURES, JSON.stringify({ outages: figures(), writes: writes.length, delivered: partner.at('/contacts').length, importTimes }, null, 2));
     for (const running of Object.values(services ?? {}).reverse()) await running.close();
     await partner?.close();
     await mailbox?.close();
@@ -254,7 +260,17 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
   });
 
   it('Redis: services reconnect by themselves, and requests fail fast with 503 instead of waiting for Redis', async () => {
-    const outage = await restart('redis');
+    // Queued just before Redis stops: its job is in Redis, waiting or being worked, when Redis goes away.
+    const queueImport = async () => {
+      const rows = Array.from({ length: IMPORT_ROWS }, (_, row) => `imported-${row}-${randomBytes(3).toString('hex')}@example.com,Imported,Row ${row}`);
+      const form = new FormData();
+      form.append('entity', 'contacts');
+      form.append('file', new Blob([`Email,First Name,Last Name\n${rows.join('\n')}\n`]), 'before-redis-restart.csv');
+      const upload = await fetch(`${api}/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      expect(upload.status).toBe(202);
+      importId = ((await upload.json()) as { id: string }).id;
+    };
+    const outage = await restart('redis', queueImport);
     for (const service of Object.keys(services)) expect({ service, wentDown: wentDown(outage, service) }).toEqual({ service, wentDown: true });
     expectOnlyRetryableFailures(outage);
     const refused = during(outage).filter((write) => write.status === 503 && write.sentAt > outage.stoppedAt + 200 && write.sentAt < outage.startedAt);
@@ -262,11 +278,20 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
     expect(refused.filter((write) => write.answeredAt - write.sentAt > 500)).toEqual([]);
   });
 
-  it('afterwards every committed change was published and delivered exactly once, and no queued email was lost', async () => {
+  it('afterwards every committed change was published and delivered exactly once, and no queued email or import was lost', async () => {
     await sleep(1000);
     writing = false;
     await Promise.all([writer, watcher]);
     expect(writes.filter((write) => write.status !== 201 && write.status !== 503 && write.status !== 504)).toEqual([]);
+    // The import queued before Redis went away finished, every row once.
+    const imported = await eventually(async () => {
+      const response = await fetch(`${api}/imports/${importId}`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await response.json()) as { status: string; created: number; failed: number; startedAt: string; finishedAt: string };
+      expect(body.status).toBe('completed');
+      return body;
+    }, LATE_DELIVERY_MS);
+    importTimes = { startedAt: Date.parse(imported.startedAt), finishedAt: Date.parse(imported.finishedAt) };
+    expect(imported).toMatchObject({ created: IMPORT_ROWS, failed: 0 });
 
     const database = new pg.Client({ connectionString: environment.databaseUrl });
     await database.connect();
@@ -280,7 +305,9 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
       // Each event once in the stream: republished ones were dropped as duplicates.
       expect((await streamMessages()).messages).toBe(await count(outboxRows));
 
-      const contacts = (await database.query('SELECT id FROM crm.contacts')).rows.map((row: { id: string }) => row.id).sort();
+      // The steady writer's contacts, each announced by contact.created (imported ones come in batches of contacts.imported).
+      const contacts = (await database.query(`SELECT id FROM crm.contacts WHERE email LIKE 'contact-%'`)).rows.map((row: { id: string }) => row.id).sort();
+      expect(await count(`SELECT count(*) FROM crm.contacts WHERE email LIKE 'imported-%'`)).toBe(IMPORT_ROWS);
       const created = writes.filter((write) => write.kind === 'contact' && write.status === 201).map((write) => write.id!);
       expect(contacts).toEqual(expect.arrayContaining(created));
       const announced = (await database.query(`SELECT payload->>'aggregateId' AS id FROM crm.outbox WHERE type = 'contact.created'`)).rows.map((row: { id: string }) => row.id).sort();
