@@ -157,6 +157,12 @@ describe('backup and restore: a workspace backed up from one installation is who
     expect(errors.text).toContain('not-an-email');
   });
 
+  it('refuses to restore over an installation that has data', async () => {
+    await expect(script('restore', target, [folder])).rejects.toMatchObject({ stderr: expect.stringContaining('schema "auth" already exists') });
+    const signedIn = await call(restored.api, 'POST', '/auth/login', undefined, { email, password: PASSWORD });
+    expect(signedIn.status).toBe(200);
+  });
+
   it('restores the uploaded file byte for byte, and the events once each', async () => {
     const database = new pg.Client({ connectionString: target.databaseUrl });
     await database.connect();

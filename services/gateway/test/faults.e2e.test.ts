@@ -51,7 +51,10 @@ interface Write {
 interface Readiness {
   service: string;
   at: number;
+  /** 0: no answer within 3 s. */
+  status: number;
   ready: boolean;
+  code?: string;
 }
 
 interface Outage {
@@ -120,11 +123,11 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
       await Promise.all(
         Object.entries(services).map(async ([service, running]) => {
           const at = Date.now();
-          const ready = await fetch(`${running.url}/health/ready`, { signal: AbortSignal.timeout(3000) }).then(
-            (response) => response.status === 200,
-            () => false,
+          const sample = await fetch(`${running.url}/health/ready`, { signal: AbortSignal.timeout(3000) }).then(
+            async (response) => ({ status: response.status, code: ((await response.json()) as { error?: { code?: string } }).error?.code }),
+            () => ({ status: 0, code: undefined }),
           );
-          readiness.push({ service, at, ready });
+          readiness.push({ service, at, ready: sample.status === 200, ...sample });
         }),
       );
       await sleep(200);
@@ -171,8 +174,11 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
   const wentDown = (outage: Outage, service: string) =>
     readiness.some((sample) => sample.service === service && !sample.ready && sample.at >= outage.stoppedAt && sample.at <= outage.startedAt);
 
-  /** What a client saw while the server was out: only successes and 503/504 envelopes, nothing hung. */
+  /** What a client saw while the server was out: only successes and 503/504 envelopes, nothing hung; and probes saw 503s. */
   function expectOnlyRetryableFailures(outage: Outage): void {
+    const probes = readiness.filter((sample) => !sample.ready && sample.at >= outage.stoppedAt && sample.at <= outage.startedAt);
+    expect(probes.filter((sample) => sample.status !== 503)).toEqual([]);
+    expect(probes.filter((sample) => sample.service === 'gateway').map((sample) => sample.code)).not.toContain('internal_error');
     const failed = during(outage).filter((write) => write.status !== 201);
     expect(failed.filter((write) => write.status !== 503 && write.status !== 504)).toEqual([]);
     for (const write of failed) {
