@@ -53,6 +53,12 @@ async function postgresAccount(): Promise<{ uid: number; gid: number } | undefin
   return { uid: Number(uid), gid: Number(gid) };
 }
 
+/** A server binary that is not installed is named, with what to install. */
+function missing(command: string, error: Error): Error {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error;
+  return new Error(`${command} is not installed: suites with private servers run nats-server, redis-server and PostgreSQL's initdb/postgres themselves (Debian/Ubuntu: apt-get install nats-server redis-server postgresql)`);
+}
+
 async function until(what: string, ready: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ready())) {
@@ -98,7 +104,10 @@ export async function startPrivateServers(): Promise<PrivateServers> {
   const pgData = join(folder, 'postgres');
   // initdb as another account needs to own the folder it writes in.
   if (account) chownSync(folder, account.uid, account.gid);
-  await run(join(bin, 'initdb'), ['-D', pgData, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8'], { ...account });
+  await run(join(bin, 'initdb'), ['-D', pgData, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8'], { ...account }).catch((error: Error) => {
+    rmSync(folder, { recursive: true, force: true });
+    throw missing('initdb', error);
+  });
 
   const servers: Record<PrivateServerName, ServerProcess> = {
     postgres: {
@@ -134,7 +143,10 @@ export async function startPrivateServers(): Promise<PrivateServers> {
     if (server.child) throw new Error(`${name} is already running`);
     const child = spawn(server.command, server.args, { stdio: 'ignore', ...server.account });
     server.child = child;
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`))));
+    const exited = new Promise<never>((_, reject) => {
+      child.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`)));
+      child.once('error', (error) => reject(missing(server.command, error)));
+    });
     exited.catch(() => undefined);
     child.once('exit', () => {
       if (server.child === child) server.child = undefined;
