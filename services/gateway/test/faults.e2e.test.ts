@@ -20,11 +20,11 @@ const JWT_SECRET = 'faults-suite-secret-shared-by-gateway-and-auth';
 const PASSWORD = 'copper-ladder-orchid-sunrise-9';
 const RPC_TIMEOUT_MS = 3000;
 /** A request still unanswered this long after it was sent counts as hung. */
-const HANG_LIMIT_MS = RPC_TIMEOUT_MS + 2000;
+const HANG_LIMIT_MS = RPC_TIMEOUT_MS + 3000;
 const WRITE_EVERY_MS = 100;
 /** Every this many writes one is an invitation, whose email goes through a Bull queue. */
 const INVITATION_EVERY = 10;
-const OUTAGE_MS = 3000;
+const OUTAGE_MS = 4000;
 const RECOVERY_LIMIT_MS = 20_000;
 /**
  * A job Redis took while it went away is not lost but late: a webhook delivery leased and never
@@ -281,7 +281,8 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
     expectOnlyRetryableFailures(outage);
     const refused = during(outage).filter((write) => write.status === 503 && write.sentAt > outage.stoppedAt + 200 && write.sentAt < outage.startedAt);
     expect(refused.length).toBeGreaterThan(0);
-    expect(refused.filter((write) => write.answeredAt - write.sentAt > 500)).toEqual([]);
+    // Waiting for Redis took up to 2 s (ioredis' reconnection back-off); a refusal takes milliseconds, 1 s leaves room for a loaded machine.
+    expect(refused.filter((write) => write.answeredAt - write.sentAt > 1000)).toEqual([]);
   });
 
   it('afterwards every committed change was published and delivered exactly once, and no queued email or import was lost', async () => {
