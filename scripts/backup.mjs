@@ -3,6 +3,7 @@
 //   node scripts/backup.mjs [--out <folder>]      default backups/<UTC time>
 //
 // Reads the services' own variables: <SERVICE>_DATABASE_URL or DATABASE_URL, NATS_URL, NATS_NAMESPACE.
+// The database role must be a superuser or have BYPASSRLS: row-level security is forced on the tables.
 // Writes:
 //   postgres/<schema>.dump      pg_dump --format=custom of each service's schema (auth, crm, …)
 //   jetstream/<stream>.ndjson   every message of the events and dead-letter streams, one JSON line each

@@ -3,7 +3,8 @@
 //   node scripts/restore.mjs <folder>
 //
 // Target: the same variables the services read (<SERVICE>_DATABASE_URL or DATABASE_URL, NATS_URL,
-// NATS_NAMESPACE, which may differ from the backup's). Run it with the services stopped, then start
+// NATS_NAMESPACE, which may differ from the backup's); the database role must be a superuser (row-level
+// security is forced on the tables, and objects go back to their owners). Run it with the services stopped, then start
 // them (their migrations find the schemas up to date). It refuses a target that already holds a
 // schema or a stream of its own. Order: database, then streams, then files (docs/operations.md#restore).
 import { execFile } from 'node:child_process';
@@ -67,8 +68,8 @@ async function restoreDatabase() {
       if (existing.rows.length > 0) throw new Error(`schema "${entry.schema}" already exists at ${redactUrl(url)}: restore into an empty database`);
       // The dump grants the service's runtime role its privileges; a new server may not have the role yet.
       await ensureRuntimeRole(client, entry.schema);
-      // Objects belong to the login role of the service's URL, as if its migrations had created them.
-      await run('pg_restore', ['--no-owner', '--exit-on-error', '--single-transaction', `--dbname=${url}`, join(folder, entry.file)], { maxBuffer: 16 * 1024 * 1024 });
+      // Objects keep their owners (the roles that ran the migrations), which the auth policies name.
+      await run('pg_restore', ['--exit-on-error', '--single-transaction', `--dbname=${url}`, join(folder, entry.file)], { maxBuffer: 16 * 1024 * 1024 });
       const republished = await client.query(`UPDATE "${entry.schema}".outbox SET published_at = NULL WHERE published_at IS NOT NULL AND NOT (id = ANY($1::uuid[]))`, [eventIds]);
       process.stdout.write(`restored schema ${entry.schema}${republished.rowCount ? ` (${republished.rowCount} events to publish again)` : ''}\n`);
     } finally {
