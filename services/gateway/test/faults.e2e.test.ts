@@ -81,6 +81,8 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
   const writes: Write[] = [];
   const readiness: Readiness[] = [];
   const outages: Outage[] = [];
+  /** How many contacts the partner had received, sampled with the readiness probes. */
+  const deliveries: Array<{ at: number; delivered: number }> = [];
   let importId: string;
   let importTimes: { startedAt: number; finishedAt: number } | undefined;
   let writing = true;
@@ -120,6 +122,7 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
 
   async function watchReadiness(): Promise<void> {
     while (writing) {
+      deliveries.push({ at: Date.now(), delivered: partner.at('/contacts').length });
       await Promise.all(
         Object.entries(services).map(async ([service, running]) => {
           const at = Date.now();
@@ -244,7 +247,8 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
       const statuses: Record<string, number> = {};
       for (const write of seen) statuses[write.status] = (statuses[write.status] ?? 0) + 1;
       const slowest = Math.max(0, ...seen.map((write) => write.answeredAt - write.sentAt));
-      return { ...outage, downMs: outage.startedAt - outage.stoppedAt, statuses, slowestMs: slowest };
+      const resumed = deliveries.find((sample) => sample.at >= outage.startedAt && sample.delivered > outage.deliveredAtStart);
+      return { ...outage, downMs: outage.startedAt - outage.stoppedAt, statuses, slowestMs: slowest, deliveriesResumedAfterMs: resumed ? resumed.at - outage.startedAt : null };
     });
   }
 

@@ -10,7 +10,13 @@ const CONNECTION_EXCEPTION = /^08[0-9A-Z]{3}$/;
 
 /** What node-postgres, its pool and ioredis say, without a code, when the connection is gone or cannot be had. */
 const OUTAGE_MESSAGES =
-  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable|Reached the max retries per request limit)/;
+  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable|Reached the max retries per request limit)/;
+
+/**
+ * TypeORM releases a query runner whose connection failed; the transaction's next query, or its
+ * COMMIT, then fails with one of these instead of the connection's own error.
+ */
+const RELEASED_CONNECTION_ERRORS: ReadonlySet<string> = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
 
 /** How many wrappers (TypeORM's driverError, an Error's cause, an AggregateError's errors) are looked through. */
 const MAX_DEPTH = 4;
@@ -21,8 +27,9 @@ const MAX_DEPTH = 4;
  */
 export function isDependencyOutage(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > MAX_DEPTH) return false;
-  const { code, message, driverError, cause, errors } = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
+  const { name, code, message, driverError, cause, errors } = error as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
   if (typeof code === 'string' && (OUTAGE_CODES.has(code) || CONNECTION_EXCEPTION.test(code))) return true;
+  if (typeof name === 'string' && RELEASED_CONNECTION_ERRORS.has(name)) return true;
   if (typeof message === 'string' && OUTAGE_MESSAGES.test(message)) return true;
   const wrapped = [driverError, cause, ...(Array.isArray(errors) ? errors : [])];
   return wrapped.some((inner) => isDependencyOutage(inner, depth + 1));
