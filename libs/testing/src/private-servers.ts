@@ -91,6 +91,8 @@ interface ServerProcess {
 }
 
 export async function startPrivateServers(): Promise<PrivateServers> {
+  const account = await postgresAccount();
+  const bin = postgresBinaries();
   const folder = mkdtempSync(join(tmpdir(), 'kinship-servers-'));
   const [postgresPort, redisPort, natsPort] = [await freePort(), await freePort(), await freePort()];
   const urls = {
@@ -99,8 +101,6 @@ export async function startPrivateServers(): Promise<PrivateServers> {
     nats: `nats://127.0.0.1:${natsPort}`,
   };
 
-  const account = await postgresAccount();
-  const bin = postgresBinaries();
   const pgData = join(folder, 'postgres');
   // initdb as another account needs to own the folder it writes in.
   if (account) chownSync(folder, account.uid, account.gid);
