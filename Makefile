@@ -10,7 +10,7 @@ endif
 # node reads them, and a variable already set (above, or in the environment) wins.
 NODE := node --env-file=.kinship/secrets.env
 
-.PHONY: up install build secrets migrate test test-tools test-unit lint proto proto-check bench clean
+.PHONY: up install build secrets migrate test test-tools test-unit lint proto proto-check bench clean backup restore
 
 # Not `npm ci`: the registry this project installs from lacks some other platforms' optional
 # binaries, so the lockfile cannot list them and `npm ci` would call it out of sync.
@@ -57,6 +57,17 @@ test: build lint proto-check test-tools
 
 test-unit: install
 	npm test -- --selectProjects unit
+
+# Every service schema (pg_dump), the JetStream event and dead-letter streams and the files bucket into
+# backups/<time>/ (or BACKUP_DIR) with a manifest; restore into an empty database and NATS namespace
+# with the services stopped. See docs/operations.md#backups.
+backup: build
+	node scripts/backup.mjs $(if $(BACKUP_DIR),--out "$(BACKUP_DIR)")
+
+restore: build
+	@test -n "$(BACKUP)" || { echo 'usage: make restore BACKUP=backups/<folder>'; exit 2; }
+	node scripts/ensure-database.mjs
+	node scripts/restore.mjs "$(BACKUP)"
 
 bench: build
 	bash bench/run.sh

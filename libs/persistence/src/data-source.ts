@@ -47,6 +47,16 @@ export function postgresOptions(options: ServiceDatabaseOptions): DataSourceOpti
   };
 }
 
+/** Creates the schema's runtime role unless it exists (migrations, and a restore from a backup, need it). */
+export async function ensureRuntimeRole(connection: { query(sql: string): Promise<unknown> }, schema: string): Promise<void> {
+  const role = runtimeRoleFor(schema);
+  // Roles belong to the whole server: suites migrating in parallel may race to create it.
+  await connection.query(`DO $$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN CREATE ROLE ${role} NOLOGIN; END IF;
+  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+  END $$`);
+}
+
 /**
  * Brings a service's schema up to date. The schema is created first because TypeORM keeps its
  * migrations table inside it; the runtime role and its default privileges come before the
@@ -57,11 +67,7 @@ export async function runMigrations(dataSource: DataSource, schema: string): Pro
   const qualified = `"${assertIdentifier(schema)}"`;
   const role = runtimeRoleFor(schema);
   await dataSource.query(`CREATE SCHEMA IF NOT EXISTS ${qualified}`);
-  // Roles belong to the whole server: suites migrating in parallel may race to create it.
-  await dataSource.query(`DO $$ BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN CREATE ROLE ${role} NOLOGIN; END IF;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-  END $$`);
+  await ensureRuntimeRole(dataSource, schema);
   await dataSource.query(`GRANT USAGE ON SCHEMA ${qualified} TO ${role}`);
   await dataSource.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${qualified} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`);
   await dataSource.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${qualified} GRANT USAGE, SELECT ON SEQUENCES TO ${role}`);

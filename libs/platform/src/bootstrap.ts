@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ClassConstructor } from 'class-transformer';
 import { loadConfig, type ServiceConfig } from '@kinship/config';
-import { NamespacedServerNats, RpcContextInterceptor, RpcErrorFilter } from '@kinship/messaging';
+import { NamespacedServerNats, NATS_RECONNECT, RpcContextInterceptor, RpcErrorFilter } from '@kinship/messaging';
 import { createLogger, NestPinoLogger, ServiceMetrics, type Logger } from '@kinship/observability';
 import { runMigrations, postgresOptions, type ServiceDatabaseOptions } from '@kinship/persistence';
 import { DataSource } from 'typeorm';
@@ -77,7 +77,7 @@ export async function startService<C extends ServiceConfig>(definition: ServiceD
   app.connectMicroservice(
     {
       strategy: new NamespacedServerNats(
-        { servers: config.NATS_URL.split(','), queue: definition.name, name: `${definition.name}-${info.instance}-rpc` },
+        { servers: config.NATS_URL.split(','), queue: definition.name, name: `${definition.name}-${info.instance}-rpc`, ...NATS_RECONNECT },
         config.NATS_NAMESPACE,
         config.SHUTDOWN_GRACE_MS,
       ),

@@ -3,7 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ServiceConfig, variablesWithDevelopmentValues } from '@kinship/config';
-import { NamespacedClientNats, ServiceClient } from '@kinship/messaging';
+import { NamespacedClientNats, NATS_RECONNECT, ServiceClient } from '@kinship/messaging';
 import { ServiceMetrics, type Logger } from '@kinship/observability';
 import { postgresOptions, runtimeRoleFor, type ServiceDatabaseOptions } from '@kinship/persistence';
 import { Redis } from 'ioredis';
@@ -77,12 +77,20 @@ export class PlatformModule {
       { provide: USES_DATABASE, useValue: options.database !== undefined },
       {
         provide: NATS_CONNECTION,
-        useFactory: () => connect({ servers: config.NATS_URL.split(','), name: `${info.name}-${info.instance}` }),
+        useFactory: () => connect({ servers: config.NATS_URL.split(','), name: `${info.name}-${info.instance}`, ...NATS_RECONNECT }),
       },
       {
         provide: REDIS,
         useFactory: async () => {
-          const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, connectionName: `kinship-${info.name}` });
+          // Commands on the request path (sign-in checks, idempotency keys, throttling) fail at once
+          // while Redis is unreachable instead of waiting in ioredis' offline queue for a reconnection:
+          // the caller answers 503 (or degrades) within milliseconds, not seconds. Bull has its own connections.
+          const redis = new Redis(config.REDIS_URL, {
+            lazyConnect: true,
+            enableOfflineQueue: false,
+            maxRetriesPerRequest: 2,
+            connectionName: `kinship-${info.name}`,
+          });
           await redis.connect();
           return redis;
         },
@@ -90,7 +98,7 @@ export class PlatformModule {
       {
         provide: ServiceClient,
         useFactory: () => {
-          const proxy = new NamespacedClientNats({ servers: config.NATS_URL.split(','), name: `${info.name}-client` }, config.NATS_NAMESPACE);
+          const proxy = new NamespacedClientNats({ servers: config.NATS_URL.split(','), name: `${info.name}-client`, ...NATS_RECONNECT }, config.NATS_NAMESPACE);
           return new ServiceClient(proxy, config.RPC_TIMEOUT_MS, options.metrics);
         },
       },

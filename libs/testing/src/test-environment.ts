@@ -40,11 +40,11 @@ async function deleteStreams(natsUrl: string, namespace: string): Promise<void> 
 }
 
 /**
- * Gives a suite its own database and its own NATS namespace on the shared servers,
- * so suites can run in parallel without seeing each other's rows, subjects or streams.
+ * Gives a suite its own database and its own NATS namespace on the shared servers (or on the
+ * servers given, e.g. a suite's private ones), so suites can run in parallel without seeing each
+ * other's rows, subjects or streams.
  */
-export async function createTestEnvironment(suite: string): Promise<TestEnvironment> {
-  const servers = serverUrls();
+export async function createTestEnvironment(suite: string, servers = serverUrls()): Promise<TestEnvironment> {
   const token = randomBytes(4).toString('hex');
   const slug = suite.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
   const databaseName = `kinship_test_${slug}_${token}`;

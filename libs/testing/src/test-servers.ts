@@ -18,7 +18,7 @@ declare global {
   var kinshipTestContainers: Startable[] | undefined;
 }
 
-function reachable(url: string): Promise<boolean> {
+export function reachable(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });

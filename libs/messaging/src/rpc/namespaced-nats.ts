@@ -6,6 +6,13 @@ type RequestArguments = Parameters<ServerNats['handleRequest']>;
 type Options = NonNullable<NatsOptions['options']>;
 
 /**
+ * How every NATS connection of a process comes back after the server restarts: it keeps trying,
+ * each second, for as long as it takes (the client's default gives up after 10 tries, 2 s apart,
+ * and the process would then stay disconnected until restarted).
+ */
+export const NATS_RECONNECT = { maxReconnectAttempts: -1, reconnectTimeWait: 1000 } as const;
+
+/**
  * Nest's NATS server, with two changes: every subject is prefixed with the deployment's
  * namespace (NATS_NAMESPACE), and close() stops taking requests and waits for the ones being
  * answered, instead of sleeping for a fixed grace period.

@@ -3,6 +3,7 @@ import type { ArgumentsHost } from '@nestjs/common';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import { runWithRequestContext, type Logger, type RequestContext, type ServiceMetrics } from '@kinship/observability';
 import { Observable, throwError } from 'rxjs';
+import { dependencyUnavailable, isDependencyOutage } from './dependency-outage.js';
 import { INTERNAL_ERROR, RpcError, type RpcErrorPayload } from './rpc-error.js';
 import type { RpcRequest } from './rpc-request.js';
 
@@ -12,6 +13,10 @@ function isRpcRequest(value: unknown): value is RpcRequest {
 
 function toPayload(error: unknown, logger: Logger): RpcErrorPayload {
   if (error instanceof RpcError) return error.toPayload();
+  if (isDependencyOutage(error)) {
+    logger.warn({ err: error }, 'a dependency is unavailable; the request was answered 503');
+    return dependencyUnavailable().toPayload();
+  }
   logger.error({ err: error }, 'unhandled error while answering a request');
   return INTERNAL_ERROR;
 }
@@ -53,7 +58,7 @@ export class RpcContextInterceptor implements NestInterceptor {
         next.handle().subscribe({
           next: (value) => subscriber.next(value),
           error: (error: unknown) => {
-            stopTimer({ outcome: error instanceof RpcError ? error.code : 'internal_error' });
+            stopTimer({ outcome: error instanceof RpcError ? error.code : isDependencyOutage(error) ? 'service_unavailable' : 'internal_error' });
             subscriber.error(error);
           },
           complete: () => {

@@ -1,5 +1,5 @@
-import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { INTERNAL_ERROR, RpcError, type ErrorDetail } from '@kinship/messaging';
+import { Catch, HttpException, ServiceUnavailableException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { dependencyUnavailable, INTERNAL_ERROR, isDependencyOutage, RpcError, type ErrorDetail } from '@kinship/messaging';
 import type { Logger } from '@kinship/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { codeForStatus, envelope, type ErrorEnvelope } from './error-envelope.js';
@@ -29,6 +29,15 @@ function retryAfterSeconds(details: ErrorDetail[]): number {
   return typeof seconds === 'number' && Number.isInteger(seconds) && seconds > 0 ? seconds : 60;
 }
 
+/** The checks terminus found down (`{error: {redis: {status: 'down'}}}`), as details. */
+function downChecks(exception: unknown): ErrorDetail[] {
+  const response = exception instanceof ServiceUnavailableException ? (exception.getResponse() as { error?: Record<string, unknown> }) : undefined;
+  return Object.keys(response?.error ?? {}).map((check) => ({ field: check, issue: 'down' }));
+}
+
+/** A 503 (a dependency or a service is out) tells clients to come back after a few seconds. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * Every error the gateway answers, whatever threw it, leaves as the one envelope with the
  * request id. Faults are logged with their stack and reach the client as a bare 500.
@@ -44,10 +53,17 @@ export class HttpErrorFilter implements ExceptionFilter {
     const body = this.toEnvelope(exception, String(request.id));
     if (body.error.status === 401 && !reply.hasHeader('www-authenticate')) void reply.header('WWW-Authenticate', 'Bearer realm="kinship"');
     if (body.error.status === 429 && !reply.hasHeader('retry-after')) void reply.header('Retry-After', String(retryAfterSeconds(body.error.details)));
+    if (body.error.status === 503 && !reply.hasHeader('retry-after')) void reply.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     void reply.status(body.error.status).send(body);
   }
 
   private toEnvelope(exception: unknown, requestId: string): ErrorEnvelope {
+    // Redis or NATS out under the gateway itself, or its readiness check (terminus) failing.
+    if (isDependencyOutage(exception) || exception instanceof ServiceUnavailableException) {
+      this.logger.warn({ err: exception, requestId }, 'a dependency is unavailable; the request was answered 503');
+      const unavailable = dependencyUnavailable();
+      return envelope(unavailable.status, unavailable.code, unavailable.message, requestId, downChecks(exception));
+    }
     if (exception instanceof RpcError) {
       if (exception.status >= 500) this.logger.warn({ requestId, code: exception.code, message: exception.message }, 'upstream failure');
       return envelope(exception.status, exception.code, exception.message, requestId, exception.details);
