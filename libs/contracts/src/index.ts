@@ -23,3 +23,4 @@ export {
   type Permission,
   type Role,
 } from './access.js';
+export { defineOperation, type AnyOperation, type ContractClass, type HttpMethod, type InputOf, type Operation, type OperationError, type OperationRoute, type OutputOf } from './operation.js';
