@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateInvoice, CreateProduct, DeleteInvoice, FinalizeInvoice, GetInvoice, ListInvoices, MarkInvoiceUncollectible, UpdateBillingSettings, UpdateInvoice, VoidInvoice, type CreateInvoiceBody, type Invoice } from '@kinship/contracts/billing';
+import { CreateInvoice, CreateProduct, DeleteInvoice, FinalizeInvoice, GetInvoice, ListInvoices, MarkInvoiceUncollectible, UpdateBillingSettings, UpdateInvoice, UpdateProduct, VoidInvoice, type CreateInvoiceBody, type Invoice } from '@kinship/contracts/billing';
 import type { RequestContext } from '@kinship/observability';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -125,6 +125,14 @@ describe('invoices (service level)', () => {
       const invoice = await create(draftOf({ lines: [{ productId: hour.id, quantity: 2.5 }] }));
       expect(invoice.lines[0]).toMatchObject({ productId: hour.id, description: 'Consulting hour', unitPrice: 12_000, taxRate: 2000, amount: 30_000, tax: 6000 });
       await expectRefused(create(draftOf({ currency: 'USD', lines: [{ productId: hour.id, quantity: 1 }] })), 422, 'lines.0.productId');
+
+      // A draft keeps its lines when other fields change, even once their product is inactive; a new currency needs new lines.
+      await products.update(callerOf(owner, UpdateProduct), hour.id, { active: false });
+      const edited = await invoices.update(callerOf(owner, UpdateInvoice), invoice.id, { notes: 'Kept' });
+      expect({ notes: edited.notes, lines: edited.lines, total: edited.total }).toEqual({ notes: 'Kept', lines: invoice.lines, total: invoice.total });
+      await expectRefused(invoices.update(callerOf(owner, UpdateInvoice), invoice.id, { currency: 'USD' }), 422, 'lines');
+      await expectRefused(invoices.update(callerOf(owner, UpdateInvoice), invoice.id, { lines: [{ productId: hour.id, quantity: 1 }] }), 422, 'lines.0.productId');
+      expect(await invoices.get(callerOf(owner, GetInvoice), invoice.id)).toEqual(edited);
       const stranger = userContext('owner');
       await expectRefused(create({ customer: { contactId: await createContact(stack, stranger) }, currency: 'EUR', lines: [{ productId: hour.id, quantity: 1 }] }, stranger), 422, 'lines.0.productId');
     });

@@ -26,16 +26,16 @@ interface Response {
 /** A caller of the API: a registered owner (token) or an API key. */
 interface Client {
   workspaceId: string;
-  request(method: string, path: string, body?: unknown): Promise<Response>;
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
 }
 
 function client(workspaceId: string, headers: Record<string, string>): Client {
   return {
     workspaceId,
-    async request(method, path, body) {
+    async request(method, path, body, extraHeaders = {}) {
       const response = await fetch(`${api}${path}`, {
         method,
-        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        headers: { ...headers, ...extraHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();
@@ -226,6 +226,15 @@ describe('invoices', () => {
     }
     expect((await owner.request('GET', `/invoices/${mine.body.id}`)).body).toEqual(mine.body);
     expect(await listed(other)).toEqual([]);
+  });
+
+  it('creates one invoice for a POST retried with the same Idempotency-Key', async () => {
+    const before = await listed(owner);
+    const key = `invoice-${randomUUID()}`;
+    const first = await owner.request('POST', '/invoices', draft(), { 'idempotency-key': key });
+    const retry = await owner.request('POST', '/invoices', draft(), { 'idempotency-key': key });
+    expect({ first: first.status, retry: retry.status, sameInvoice: retry.body.id === first.body.id }).toEqual({ first: 201, retry: 201, sameInvoice: true });
+    expect(await listed(owner)).toHaveLength(before.length + 1);
   });
 
   it('answers 400 for a malformed id or query parameter', async () => {

@@ -246,7 +246,7 @@ export const FinalizeInvoice = defineOperation({
   route: { method: 'POST', path: 'invoices/:id/finalize', status: 200 },
   params: RecordIdParams,
   output: Invoice,
-  errors: [NOT_FOUND, INVALID_TRANSITION, UNPROCESSABLE],
+  errors: [NOT_FOUND, INVALID_TRANSITION, { status: 422, description: 'The draft’s due date is before its issue date (details name dueDate).' }],
 });
 
 export const VoidInvoice = defineOperation({

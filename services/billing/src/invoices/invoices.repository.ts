@@ -79,7 +79,7 @@ export function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-function toLine(row: LineRow): InvoiceLine {
+function toLine(row: LineRow): InvoiceLine & LineToWrite {
   return {
     id: row.id,
     productId: row.product_id,
@@ -161,7 +161,13 @@ export class InvoicesRepository {
     return byInvoice;
   }
 
-  async read(manager: EntityManager, workspaceId: string, row: InvoiceRow): Promise<Invoice> {
+  /** An invoice's lines as they are stored, to keep them when a draft changes other fields. */
+  async storedLines(manager: EntityManager, workspaceId: string, invoiceId: string): Promise<LineToWrite[]> {
+    const lines = await this.linesOf(manager, workspaceId, [invoiceId]);
+    return lines.get(invoiceId)!.map(toLine);
+  }
+
+    async read(manager: EntityManager, workspaceId: string, row: InvoiceRow): Promise<Invoice> {
     const lines = await this.linesOf(manager, workspaceId, [row.id]);
     return toInvoice(row, lines.get(row.id)!);
   }

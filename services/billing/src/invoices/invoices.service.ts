@@ -130,14 +130,14 @@ export class InvoicesService {
       const issueDate = input.issueDate === undefined ? before.issue_date : input.issueDate;
       const dueDate = input.dueDate === undefined ? before.due_date : input.dueDate;
       checkDates(issueDate, dueDate);
-      // Lines kept as they are are priced again too: the currency may have changed under them.
-      const lineInputs = input.lines ?? (await this.storedLineInputs(manager, workspaceId, before.id));
-      const lines = await this.priceLines(manager, workspaceId, currency, lineInputs);
+      // Kept lines keep their prices, which are amounts of the old currency: a new one needs new lines.
+      if (!input.lines && currency !== before.currency) throw RpcError.validation([{ field: 'lines', issue: 'must be given again when the currency changes' }]);
+      const lines = input.lines ? await this.priceLines(manager, workspaceId, currency, input.lines) : await this.invoices.storedLines(manager, workspaceId, id);
       const billingEmail = input.billingEmail === undefined ? (input.customer ? null : before.billing_email) : input.billingEmail;
       const notes = input.notes === undefined ? before.notes : input.notes;
       const draft = this.draft(customer, billingEmail, currency, issueDate, dueDate, input.paymentTerms ?? before.payment_terms, notes, lines);
       const row = await this.invoices.updateDraft(manager, workspaceId, id, draft);
-      await this.invoices.replaceLines(manager, workspaceId, id, lines);
+      if (input.lines) await this.invoices.replaceLines(manager, workspaceId, id, lines);
       return this.invoices.read(manager, workspaceId, row);
     });
   }
@@ -301,16 +301,5 @@ export class InvoicesService {
     });
     if (problems.length > 0) throw RpcError.validation(problems);
     return lines as LineToWrite[];
-  }
-
-  private async storedLineInputs(manager: EntityManager, workspaceId: string, invoiceId: string): Promise<InvoiceLineBody[]> {
-    const lines = (await this.invoices.linesOf(manager, workspaceId, [invoiceId])).get(invoiceId)!;
-    return lines.map((line) => ({
-      ...(line.product_id ? { productId: line.product_id } : {}),
-      description: line.description,
-      quantity: Number(line.quantity),
-      unitPrice: Number(line.unit_price),
-      taxRate: line.tax_rate,
-    }));
   }
 }
