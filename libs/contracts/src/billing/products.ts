@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsCurrency, IsMinorUnits, NAME_MAX, Omittable, PageQuery } from '../fields.js';
+import { IsCurrency, IsMinorUnits, Omittable, PageQuery } from '../fields.js';
+import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
 import { NOT_FOUND, RecordIdParams } from './common.js';
 

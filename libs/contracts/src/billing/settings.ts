@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { NAME_MAX } from '../fields.js';
+import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
 
 export const DEFAULT_INVOICE_PREFIX = 'INV';
