@@ -52,6 +52,7 @@ export const EVENT_TYPES = {
   'invoice.finalized': { service: 'billing', payload: 'InvoiceFinalized' },
   'invoice.voided': { service: 'billing', payload: 'InvoiceVoided' },
   'invoice.marked_uncollectible': { service: 'billing', payload: 'InvoiceMarkedUncollectible' },
+  'invoice.overdue': { service: 'billing', payload: 'InvoiceOverdue' },
   'invoice.sent': { service: 'billing', payload: 'InvoiceSent' },
   'invoice.paid': { service: 'billing', payload: 'InvoicePaid' },
   'payment.received': { service: 'billing', payload: 'PaymentReceived' },

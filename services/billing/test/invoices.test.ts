@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateInvoice, CreateProduct, DeleteInvoice, FinalizeInvoice, GetInvoice, ListInvoices, MarkInvoiceUncollectible, UpdateBillingSettings, UpdateInvoice, UpdateProduct, VoidInvoice, type CreateInvoiceBody, type Invoice } from '@kinship/contracts/billing';
 import type { RequestContext } from '@kinship/observability';
+import { getQueueToken } from '@nestjs/bull';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
 import type { DataSource } from 'typeorm';
 import { ContactsService } from '../../crm/src/contacts/contacts.service.js';
 import { InvoicesService } from '../src/invoices/invoices.service.js';
+import { OVERDUE_QUEUE, OVERDUE_SCHEDULE, OverdueInvoices } from '../src/invoices/overdue-invoices.js';
 import { ProductsService } from '../src/products/products.service.js';
 import { BillingSettingsService } from '../src/settings/billing-settings.service.js';
 import { callerOf, createCompany, createContact, expectRefused, startBillingStack, userContext, type BillingStack } from './support.js';
@@ -220,6 +223,35 @@ describe('invoices (service level)', () => {
       const viewer = userContext('viewer', owner.workspaceId!);
       expect(() => callerOf(viewer, CreateInvoice)).toThrow('billing:write');
       expect(callerOf(viewer, GetInvoice).workspaceId).toBe(owner.workspaceId);
+    });
+  });
+
+  describe('overdue check', () => {
+    it('marks each open invoice past its due date once, in every workspace, however often it runs', async () => {
+      const other = userContext('owner');
+      const othersCustomer = await createContact(stack, other);
+      const pastDue = { issueDate: '2020-01-01', dueDate: '2020-01-31' };
+      const open = await finalize((await create(draftOf(pastDue))).id);
+      const othersOpen = await finalize((await create({ ...draftOf(pastDue), customer: { contactId: othersCustomer } }, other)).id, other);
+      const notDue = await finalize((await create(draftOf({ paymentTerms: 'net_30' }))).id);
+      const voided = await invoices.void(callerOf(owner, VoidInvoice), (await finalize((await create(draftOf(pastDue))).id)).id);
+      const draft = await create(draftOf(pastDue));
+
+      const overdue = stack.billing.app.get(OverdueInvoices);
+      await Promise.all([overdue.mark(), overdue.mark(), overdue.mark()]);
+      expect(await overdue.mark()).toBe(0);
+      const events = (await stack.owner.query(`SELECT payload->>'aggregateId' AS id, payload->'data' AS data FROM billing.outbox WHERE type = 'invoice.overdue'`)) as Array<{ id: string; data: Record<string, unknown> }>;
+      const marked = (id: string) => events.filter((event) => event.id === id);
+      expect(marked(open.id).map((event) => event.data)).toEqual([
+        { invoiceId: open.id, number: open.number, customer: { contactId }, currency: 'EUR', amountDue: open.amountDue, dueDate: '2020-01-31' },
+      ]);
+      expect(marked(othersOpen.id)).toHaveLength(1);
+      expect([notDue, voided, draft].flatMap((invoice) => marked(invoice.id))).toEqual([]);
+    });
+
+    it('is scheduled as one daily repeatable job in Redis', async () => {
+      const queue = stack.billing.app.get<Queue>(getQueueToken(OVERDUE_QUEUE));
+      expect((await queue.getRepeatableJobs()).map((job) => ({ cron: job.cron, tz: job.tz }))).toEqual([{ cron: OVERDUE_SCHEDULE, tz: 'UTC' }]);
     });
   });
 

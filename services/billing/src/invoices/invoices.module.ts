@@ -4,11 +4,12 @@ import { CustomerDirectory } from './customers.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesRepository } from './invoices.repository.js';
 import { InvoicesService } from './invoices.service.js';
+import { OverdueCheckJob, OverdueInvoices } from './overdue-invoices.js';
 
-/** billing.invoices.*: the operations of INVOICE_OPERATIONS. */
+/** billing.invoices.*: the operations of INVOICE_OPERATIONS, and the daily overdue check. */
 @Module({
   imports: [BillingSettingsModule],
   controllers: [InvoicesController],
-  providers: [InvoicesService, InvoicesRepository, CustomerDirectory],
+  providers: [InvoicesService, InvoicesRepository, CustomerDirectory, OverdueInvoices, OverdueCheckJob],
 })
 export class InvoicesModule {}

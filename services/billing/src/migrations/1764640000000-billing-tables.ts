@@ -1,4 +1,4 @@
-import { rowLevelSecuritySql } from '@kinship/persistence';
+import { rowLevelSecuritySql, runtimeRoleFor } from '@kinship/persistence';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 // Money is bigint minor units, checked against 2^53 − 1 so JSON carries it exactly; quantities
@@ -62,6 +62,7 @@ const STATEMENTS = [
     finalized_at timestamptz,
     voided_at timestamptz,
     marked_uncollectible_at timestamptz,
+    overdue_at timestamptz,
     UNIQUE (workspace_id, id),
     CHECK ((customer_contact_id IS NULL) <> (customer_company_id IS NULL)),
     CHECK ((status = 'draft') = (number IS NULL)),
@@ -69,6 +70,7 @@ const STATEMENTS = [
     CHECK (due_date IS NULL OR issue_date IS NULL OR due_date >= issue_date)
   )`,
   `CREATE UNIQUE INDEX invoices_number_key ON billing.invoices (workspace_id, number) WHERE number IS NOT NULL`,
+  `CREATE INDEX invoices_overdue_idx ON billing.invoices (due_date) WHERE status = 'open' AND overdue_at IS NULL`,
   `CREATE INDEX invoices_customer_idx ON billing.invoices (workspace_id, coalesce(customer_contact_id, customer_company_id), id)`,
   `CREATE TABLE billing.invoice_lines (
     id uuid PRIMARY KEY,
@@ -87,14 +89,33 @@ const STATEMENTS = [
   )`,
 ];
 
+/**
+ * The daily overdue check looks across workspaces, and row-level security hides every row until a
+ * workspace is set. This function runs as the schema's owner and names only the workspaces that
+ * have open invoices past due not yet marked; the check then marks them under RLS, workspace by
+ * workspace. The owner needs a policy of its own to see the rows, since FORCE binds it too.
+ */
+const OVERDUE_LOOKUP = [
+  `CREATE POLICY owner_overdue_lookup ON billing.invoices FOR SELECT TO CURRENT_USER USING (true)`,
+  `CREATE FUNCTION billing.workspaces_with_overdue_invoices(today date) RETURNS TABLE (workspace_id uuid)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, billing AS $$
+    SELECT DISTINCT i.workspace_id FROM billing.invoices i
+    WHERE i.status = 'open' AND i.overdue_at IS NULL AND i.due_date < workspaces_with_overdue_invoices.today
+  $$`,
+  `REVOKE ALL ON FUNCTION billing.workspaces_with_overdue_invoices(date) FROM PUBLIC`,
+  `GRANT EXECUTE ON FUNCTION billing.workspaces_with_overdue_invoices(date) TO ${runtimeRoleFor('billing')}`,
+];
+
 /** Products, billing settings, invoices with their lines, and the per-year invoice number counters. */
 export class BillingTables1764640000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     for (const statement of STATEMENTS) await queryRunner.query(statement);
     for (const table of TABLES) for (const statement of rowLevelSecuritySql('billing', table)) await queryRunner.query(statement);
+    for (const statement of OVERDUE_LOOKUP) await queryRunner.query(statement);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP FUNCTION billing.workspaces_with_overdue_invoices(date)');
     for (const table of [...TABLES].reverse()) await queryRunner.query(`DROP TABLE billing.${table}`);
   }
 }

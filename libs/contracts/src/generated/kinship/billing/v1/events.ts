@@ -79,6 +79,20 @@ export interface InvoiceMarkedUncollectible {
 }
 
 /**
+ * type: invoice.overdue, subject: events.billing.invoice.overdue
+ * An open invoice passed its due date unpaid; emitted once per invoice by the daily check.
+ */
+export interface InvoiceOverdue {
+  invoiceId: string;
+  number: string;
+  customer: Customer | null;
+  currency: string;
+  amountDue: number;
+  /** "YYYY-MM-DD". */
+  dueDate: string;
+}
+
+/**
  * type: invoice.sent, subject: events.billing.invoice.sent
  * Notifications emails the invoice to the customer.
  */
