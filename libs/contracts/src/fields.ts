@@ -69,6 +69,18 @@ export function IsPositiveDecimal(decimals: number, maximum: number, options?: V
   );
 }
 
+/**
+ * Text PostgreSQL can store: a string of at most `maximum` characters without NUL (U+0000), which
+ * a text column refuses, so it is a 422 naming the field rather than a failed write.
+ */
+export function IsText(maximum: number, options?: ValidationOptions): PropertyDecorator {
+  return applyDecorators(
+    IsString(options),
+    MaxLength(maximum, options),
+    fieldDecorator('isTextWithoutNul', (property) => `${property} must not contain NUL characters`, (value) => typeof value !== 'string' || !value.includes('\u0000'), options),
+  );
+}
+
 /** A PATCH field that may be absent but, when present, not null. */
 export function Omittable(): PropertyDecorator {
   return ValidateIf((_object: object, value: unknown) => value !== undefined);

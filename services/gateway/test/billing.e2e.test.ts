@@ -120,6 +120,7 @@ describe('products', () => {
     ['an unknown currency', { currency: 'EUX' }, 'currency'],
     ['a lower-case currency', { currency: 'eur' }, 'currency'],
     ['an unknown field', { discount: 5 }, 'discount'],
+    ['a name with a NUL character', { name: 'Wid\u0000get' }, 'name'],
   ])('refuses %s with 422 naming the field, creating nothing', async (_case, change, field) => {
     const workspace = await register('bad-products');
     expectError(await workspace.request('POST', '/products', { name: 'Widget', sku: 'W-1', unitPrice: 100, currency: 'EUR', ...change }), 422, field);
@@ -191,6 +192,7 @@ describe('invoices', () => {
     ['a line amount beyond 2^53 − 1', { quantity: 3, unitPrice: 2 ** 52 }, 'lines.0'],
     ['a tax rate over 100 %', { taxRate: 10_001 }, 'lines.0.taxRate'],
     ['a line without description or product', { description: undefined }, 'lines.0.description'],
+    ['a description with a NUL character', { description: 'Consult\u0000ing' }, 'lines.0.description'],
   ])('refuses %s with 422 naming the field, and creates nothing', async (_case, change, field) => {
     const before = await listed(owner);
     const line = { description: 'Consulting', quantity: 1, unitPrice: 100, ...change };

@@ -10,7 +10,6 @@ import {
   IsInt,
   IsNotEmpty,
   IsOptional,
-  IsString,
   IsUUID,
   Max,
   MaxLength,
@@ -18,7 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { fieldDecorator, IsCalendarDate, IsCurrency, IsMinorUnits, IsPositiveDecimal, Omittable, PageQuery } from '../fields.js';
+import { fieldDecorator, IsCalendarDate, IsCurrency, IsMinorUnits, IsPositiveDecimal, IsText, Omittable, PageQuery } from '../fields.js';
 import { defineOperation } from '../operation.js';
 import { NOT_FOUND, RecordIdParams } from './common.js';
 import { TAX_RATE_MAX } from './products.js';
@@ -70,9 +69,8 @@ export class InvoiceLineBody {
 
   @ApiPropertyOptional({ minLength: 1, maxLength: DESCRIPTION_MAX, description: 'Required without productId.' })
   @ValidateIf((line: InvoiceLineBody) => line.productId === undefined || line.description !== undefined)
-  @IsString()
+  @IsText(DESCRIPTION_MAX)
   @IsNotEmpty()
-  @MaxLength(DESCRIPTION_MAX)
   description?: string;
 
   @ApiProperty({ example: 1.5, exclusiveMinimum: true, minimum: 0, maximum: QUANTITY_MAX, description: 'Greater than 0, at most 4 decimal places.' })
@@ -99,7 +97,7 @@ export class CreateInvoiceBody {
   @ApiPropertyOptional({ format: 'date', description: 'Defaults to the day of finalization.' }) @IsOptional() @IsCalendarDate() issueDate?: string;
   @ApiPropertyOptional({ format: 'date', description: 'Defaults to the issue date plus the payment terms.' }) @IsOptional() @IsCalendarDate() dueDate?: string;
   @ApiPropertyOptional({ enum: PAYMENT_TERM_NAMES, default: 'net_30' }) @IsOptional() @IsIn(PAYMENT_TERM_NAMES) paymentTerms?: PaymentTerms;
-  @ApiPropertyOptional({ maxLength: NOTES_MAX }) @IsOptional() @IsString() @MaxLength(NOTES_MAX) notes?: string;
+  @ApiPropertyOptional({ maxLength: NOTES_MAX }) @IsOptional() @IsText(NOTES_MAX) notes?: string;
 
   @ApiProperty({ type: [InvoiceLineBody], minItems: 1, maxItems: LINES_MAX })
   @IsArray()
@@ -118,7 +116,7 @@ export class UpdateInvoiceBody {
   @ApiPropertyOptional({ type: String, format: 'date', nullable: true }) @IsOptional() @IsCalendarDate() issueDate?: string | null;
   @ApiPropertyOptional({ type: String, format: 'date', nullable: true }) @IsOptional() @IsCalendarDate() dueDate?: string | null;
   @ApiPropertyOptional({ enum: PAYMENT_TERM_NAMES }) @Omittable() @IsIn(PAYMENT_TERM_NAMES) paymentTerms?: PaymentTerms;
-  @ApiPropertyOptional({ type: String, maxLength: NOTES_MAX, nullable: true }) @IsOptional() @IsString() @MaxLength(NOTES_MAX) notes?: string | null;
+  @ApiPropertyOptional({ type: String, maxLength: NOTES_MAX, nullable: true }) @IsOptional() @IsText(NOTES_MAX) notes?: string | null;
 
   @ApiPropertyOptional({ type: [InvoiceLineBody], minItems: 1, maxItems: LINES_MAX })
   @Omittable()

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsCurrency, IsMinorUnits, Omittable, PageQuery } from '../fields.js';
+import { IsCurrency, IsMinorUnits, IsText, Omittable, PageQuery } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
 import { NOT_FOUND, RecordIdParams } from './common.js';
@@ -13,7 +13,7 @@ const SKU = /^[\x21-\x7e]+$/;
 const SKU_TAKEN = { status: 409, description: 'Another live product of the workspace has this sku; details name it (existingId).' } as const;
 
 export class CreateProductBody {
-  @ApiProperty({ minLength: 1, maxLength: NAME_MAX, example: 'Consulting hour' }) @IsString() @IsNotEmpty() @MaxLength(NAME_MAX) name!: string;
+  @ApiProperty({ minLength: 1, maxLength: NAME_MAX, example: 'Consulting hour' }) @IsText(NAME_MAX) @IsNotEmpty() name!: string;
 
   @ApiProperty({ minLength: 1, maxLength: SKU_MAX, example: 'CONSULT-H', description: 'Unique among the workspace’s live products; printable ASCII without spaces.' })
   @IsString()
@@ -42,7 +42,7 @@ export class CreateProductBody {
 
 /** Absent fields stay; none may be null. */
 export class UpdateProductBody {
-  @ApiPropertyOptional({ minLength: 1, maxLength: NAME_MAX }) @Omittable() @IsString() @IsNotEmpty() @MaxLength(NAME_MAX) name?: string;
+  @ApiPropertyOptional({ minLength: 1, maxLength: NAME_MAX }) @Omittable() @IsText(NAME_MAX) @IsNotEmpty() name?: string;
   @ApiPropertyOptional({ minLength: 1, maxLength: SKU_MAX })
   @Omittable()
   @IsString()

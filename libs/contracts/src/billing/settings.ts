@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
+import { IsText } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
 
@@ -9,16 +10,16 @@ const TEXT_MAX = 2000;
 
 /** The whole settings; PUT replaces them, absent or null fields become empty (the prefix its default). */
 export class BillingSettingsBody {
-  @ApiProperty({ type: String, required: false, nullable: true, maxLength: NAME_MAX }) @IsOptional() @IsString() @MaxLength(NAME_MAX) legalName?: string | null;
-  @ApiProperty({ type: String, required: false, nullable: true, maxLength: TEXT_MAX }) @IsOptional() @IsString() @MaxLength(TEXT_MAX) address?: string | null;
-  @ApiProperty({ type: String, required: false, nullable: true, maxLength: 64 }) @IsOptional() @IsString() @MaxLength(64) taxId?: string | null;
+  @ApiProperty({ type: String, required: false, nullable: true, maxLength: NAME_MAX }) @IsOptional() @IsText(NAME_MAX) legalName?: string | null;
+  @ApiProperty({ type: String, required: false, nullable: true, maxLength: TEXT_MAX }) @IsOptional() @IsText(TEXT_MAX) address?: string | null;
+  @ApiProperty({ type: String, required: false, nullable: true, maxLength: 64 }) @IsOptional() @IsText(64) taxId?: string | null;
 
   @ApiProperty({ type: String, required: false, nullable: true, example: 'INV', description: '1–12 of A–Z, 0–9 and -, starting with a letter or digit; numbers read <prefix>-<year>-<6 digits>.' })
   @IsOptional()
   @Matches(PREFIX, { message: 'invoicePrefix must be 1 to 12 of A-Z, 0-9 and -, starting with a letter or digit' })
   invoicePrefix?: string | null;
 
-  @ApiProperty({ type: String, required: false, nullable: true, maxLength: TEXT_MAX }) @IsOptional() @IsString() @MaxLength(TEXT_MAX) paymentInstructions?: string | null;
+  @ApiProperty({ type: String, required: false, nullable: true, maxLength: TEXT_MAX }) @IsOptional() @IsText(TEXT_MAX) paymentInstructions?: string | null;
 }
 
 export class BillingSettings {
