@@ -24,6 +24,8 @@ export function Handles<O extends AnyOperation>(operation: O) {
       const reply = await handle.call(this, request);
       return (reply === undefined ? {} : reply) as OutputOf<O>;
     };
+    // Metadata that decorators below this one put on the method stays with it.
+    for (const key of Reflect.getOwnMetadataKeys(handle)) Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, handle), answering);
     const bound = { ...descriptor, value: answering };
     MessagePattern(operation.pattern)(target, key, bound);
     return bound;
