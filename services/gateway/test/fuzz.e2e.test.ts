@@ -85,6 +85,20 @@ describe('fuzzing the public API (issue 18, item 6)', () => {
     expect(JSON.parse(body!).error.code).toBe('bad_request');
   });
 
+  it('answers a malformed multipart body on POST /imports with 400 in the error envelope (found by the fuzzer: 500 before)', async () => {
+    const registered = await fetch(`${gateway.url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.18.0.18' },
+      body: JSON.stringify({ email: `imports-${Date.now()}@example.com`, password: 'fuzz-amber-cobalt-violin-meadow', name: 'Importer', workspaceName: 'Imports' }),
+    });
+    const { accessToken } = (await registered.json()) as { accessToken: string };
+    for (const contentType of ['multipart/form-data', 'multipart/form-data; boundary=x']) {
+      const response = await fetch(`${gateway.url}/api/v1/imports`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': contentType }, body: 'Y?wl' });
+      const body = await response.json();
+      expect({ contentType, status: response.status, code: body.error?.code }).toEqual({ contentType, status: 400, code: 'malformed_multipart' });
+    }
+  });
+
   it('answers every operation’s fuzzed requests without a 5xx, every error in the envelope, and refused creates create nothing', async () => {
     const report = await fuzzApi({ baseUrl: gateway.url, seed: SEED, requests: REQUESTS, refusedPerCollection: REFUSED_PER_COLLECTION, hostileClasses: HOSTILE });
     expect(summarizeFindings(report.findings)).toEqual([]);
