@@ -34,11 +34,11 @@ try {
   findings = report.findings.length;
   const statuses = Object.entries(report.statuses).map(([status, count]) => `${status}: ${count}`).join(', ');
   print(`requests         ${report.requests} in ${fixed(report.durationMs / 1000)} s (${fixed(report.requests / (report.durationMs / 1000), 0)} req/s), ${report.unsendable} unsendable by the client`);
-  print(`operations       ${report.operationsCovered} of ${report.operations} covered`);
+  print(`operations       ${report.operationsCovered} of ${report.operations} covered, ${report.operationsSucceeded} answered a 2xx at least once`);
   print(`answers          ${statuses}`);
   print(`findings         ${findings}`);
   for (const line of summarizeFindings(report.findings)) print(`  ${line}`);
-  await saveResult('fuzz', { seed: SEED, requests: report.requests, operations: report.operations, operationsCovered: report.operationsCovered, statuses: report.statuses, findings: report.findings, durationMs: report.durationMs });
+  await saveResult('fuzz', { seed: SEED, requests: report.requests, operations: report.operations, operationsCovered: report.operationsCovered, operationsSucceeded: report.operationsSucceeded, statuses: report.statuses, findings: report.findings, durationMs: report.durationMs });
 } finally {
   await gateway?.close();
   for (const service of services.reverse()) await service.close();

@@ -34,6 +34,8 @@ export interface FuzzReport {
   requests: number;
   operations: number;
   operationsCovered: number;
+  /** Operations that answered at least one request with a 2xx: how far past validation the run reached. */
+  operationsSucceeded: number;
   /** Answers by HTTP status. */
   statuses: Record<string, number>;
   /** Requests the HTTP client itself would not send (a header value it refuses); not counted as sent. */
@@ -109,6 +111,7 @@ class FuzzRun {
   private accessToken = '';
   private readonly knownIds: string[] = [];
   private readonly covered = new Set<string>();
+  private readonly succeeded = new Set<string>();
   private readonly statuses: Record<string, number> = {};
   private readonly findings: FuzzFinding[] = [];
   private sent = 0;
@@ -159,7 +162,8 @@ class FuzzRun {
         }
       }
       const after = await this.count(collection.list);
-      if (after !== before + accepted) {
+      // An accepted request may create a record or not (an upsert); a refused one must create none.
+      if (after > before + accepted || after < before) {
         this.findings.push({ kind: 'created_by_refused', operation: collection.create, mutation: 'count', status: 0, request: `${cases.length} requests, ${accepted} accepted`, response: `${collection.list}: ${before} before, ${after} after` });
       }
     }
@@ -171,6 +175,7 @@ class FuzzRun {
       requests: this.sent,
       operations: this.operations.length,
       operationsCovered: this.covered.size,
+      operationsSucceeded: this.succeeded.size,
       statuses: this.statuses,
       unsendable: this.unsendable,
       findings: this.findings,
@@ -221,7 +226,10 @@ class FuzzRun {
     this.statuses[answer.status] = (this.statuses[answer.status] ?? 0) + 1;
     const problem = problemOf(answer);
     if (problem) this.record(problem, fuzzCase, description, answer);
-    if (answer.status < 300) this.learnIds(answer.text);
+    if (answer.status < 300) {
+      this.succeeded.add(fuzzCase.operation.name);
+      this.learnIds(answer.text);
+    }
     if (answer.status === 401 && fuzzCase.credentials === 'owner') await this.keepSignedIn();
     return answer;
   }
@@ -263,7 +271,8 @@ class FuzzRun {
 
   private describe(fuzzCase: FuzzCase, request?: RequestInit & { url: string }): string {
     const sent = request ?? this.requestOf(fuzzCase);
-    const body = typeof sent.body === 'string' ? ` ${sent.body}` : sent.body ? ' <multipart>' : '';
+    const contentType = fuzzCase.body?.kind === 'raw' ? ` (${fuzzCase.body.contentType})` : '';
+    const body = typeof sent.body === 'string' ? `${contentType} ${sent.body}` : sent.body ? ' <multipart>' : '';
     return excerpt(`${sent.method} ${sent.url.replace(this.options.baseUrl, '')} [${fuzzCase.credentials}]${body}`);
   }
 
