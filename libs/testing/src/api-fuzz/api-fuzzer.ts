@@ -109,7 +109,8 @@ class FuzzRun {
   private readonly clientAddress: string;
   private readonly ownerEmail = `fuzz-${randomBytes(6).toString('hex')}@example.com`;
   private accessToken = '';
-  private readonly knownIds: string[] = [];
+  /** Ids seen in successful answers, by the path segment that names their kind ("contacts", "conflicts"…). */
+  private readonly knownIds = new Map<string, string[]>();
   private readonly covered = new Set<string>();
   private readonly succeeded = new Set<string>();
   private readonly statuses: Record<string, number> = {};
@@ -228,7 +229,7 @@ class FuzzRun {
     if (problem) this.record(problem, fuzzCase, description, answer);
     if (answer.status < 300) {
       this.succeeded.add(fuzzCase.operation.name);
-      this.learnIds(answer.text);
+      this.learnIds(fuzzCase.operation, answer.text);
     }
     if (answer.status === 401 && fuzzCase.credentials === 'owner') await this.keepSignedIn();
     return answer;
@@ -240,12 +241,19 @@ class FuzzRun {
 
   private requestOf(fuzzCase: FuzzCase): RequestInit & { url: string } {
     let pathIndex = 0;
-    const path = fuzzCase.operation.path.replace(/\{[^}]+\}/g, () => {
-      const value = fuzzCase.pathValues[pathIndex++]!;
-      if (typeof value === 'string') return encodeURIComponent(value);
-      if ('raw' in value) return value.raw;
-      return encodeURIComponent(this.knownIds[value.knownId % Math.max(this.knownIds.length, 1)] ?? '00000000-0000-7000-8000-000000000000');
-    });
+    const segments = fuzzCase.operation.path.split('/');
+    const path = segments
+      .map((segment, index) => {
+        if (!segment.startsWith('{')) return segment;
+        const value = fuzzCase.pathValues[pathIndex++]!;
+        if (typeof value === 'string') return encodeURIComponent(value);
+        if ('raw' in value) return value.raw;
+        // An id of the kind the segment before names (/deals/{id} takes a deal's), else any id seen.
+        const ofKind = this.knownIds.get(segments[index - 1]!) ?? [];
+        const ids = ofKind.length > 0 ? ofKind : [...this.knownIds.values()].flat();
+        return encodeURIComponent(ids[value.knownId % Math.max(ids.length, 1)] ?? '00000000-0000-7000-8000-000000000000');
+      })
+      .join('/');
     const query = fuzzCase.query.length > 0 ? `?${new URLSearchParams(fuzzCase.query)}` : '';
     const headers: Record<string, string> = { 'x-forwarded-for': this.clientAddress, ...fuzzCase.headers };
     if (fuzzCase.credentials === 'owner') headers.authorization = `Bearer ${this.accessToken}`;
@@ -276,18 +284,21 @@ class FuzzRun {
     return excerpt(`${sent.method} ${sent.url.replace(this.options.baseUrl, '')} [${fuzzCase.credentials}]${body}`);
   }
 
-  /** Ids in successful answers, so later requests name records that exist. */
-  private learnIds(text: string): void {
+  /** Ids in successful answers, kept under the operation's last literal path segment, so later requests name records that exist. */
+  private learnIds(operation: Operation, text: string): void {
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
       return;
     }
+    const kind = operation.path.split('/').filter((segment) => segment && !segment.startsWith('{')).at(-1)!;
+    const ids = this.knownIds.get(kind) ?? [];
+    this.knownIds.set(kind, ids);
     const records = [body, ...((body as { data?: unknown[] } | null)?.data ?? [])];
     for (const record of records) {
       const id = (record as { id?: unknown } | null)?.id;
-      if (typeof id === 'string' && !this.knownIds.includes(id)) this.knownIds.push(id);
+      if (typeof id === 'string' && !ids.includes(id)) ids.push(id);
     }
   }
 
