@@ -12,7 +12,7 @@ const JWT_SECRET = 'fuzz-e2e-secret-shared-by-gateway-and-auth-service';
 const PUBLIC_URL = 'https://app.kinship.test';
 /** A fixed seed: the same requests every run, so a failure reproduces (FUZZ_SEED overrides it to explore). */
 const SEED = Number(process.env.FUZZ_SEED ?? 18);
-const REQUESTS = 800;
+const REQUESTS = 1000;
 const REFUSED_PER_COLLECTION = 6;
 /**
  * Left out until the gateway's validation refuses them (the "inputs" branch), then pass

@@ -143,82 +143,96 @@ function deepJsonBody(operation: Operation, schemas: Schemas, depth: number): Bo
 
 function withHostile(operation: Operation, schemas: Schemas, baseline: Baseline, hostileClass: HostileClass): fc.Arbitrary<Partial<FuzzCase>> {
   return fc.tuple(hostileValue(hostileClass), fc.nat(), fc.constantFrom('path', 'query', 'body')).map(([value, pick, place]) => {
-    const mutation = `hostile_${hostileClass}` as Mutation;
     if (place === 'path' && operation.pathParameters.length > 0) {
       const pathValues = [...baseline.pathValues];
       pathValues[pick % pathValues.length] = queryText(value);
-      return { mutation, pathValues };
+      return { pathValues };
     }
     if ((place === 'query' || !operation.body) && operation.queryParameters.length > 0) {
       const name = operation.queryParameters[pick % operation.queryParameters.length]!.name;
-      return { mutation, query: [...baseline.query.filter(([key]) => key !== name), [name, queryText(value)]] };
+      return { query: [...baseline.query.filter(([key]) => key !== name), [name, queryText(value)] as [string, string]] };
     }
     if (operation.body?.contentType === 'application/json') {
       // Nesting deeper than JSON.stringify can build goes in as text, into the body's first property.
-      if (hostileClass === 'deep_nesting' && pick % 2 === 0) return { mutation, body: deepJsonBody(operation, schemas, 1_000 + (pick % 20_000)) };
-      return { mutation, body: replaceOneField(baseline.body, operation, schemas, value, pick) };
+      if (hostileClass === 'deep_nesting' && pick % 2 === 0) return { body: deepJsonBody(operation, schemas, 1_000 + (pick % 20_000)) };
+      return { body: replaceOneField(baseline.body, operation, schemas, value, pick) };
     }
-    return { mutation, query: [...baseline.query, ['extra', queryText(value)]] };
+    return { query: [...baseline.query, ['extra', queryText(value)] as [string, string]] };
   });
 }
 
-function mutationOf(operation: Operation, schemas: Schemas, baseline: Baseline, hostileClasses: readonly HostileClass[]): fc.Arbitrary<Partial<FuzzCase>> {
+type Choice = [Mutation, fc.Arbitrary<Partial<FuzzCase>>];
+
+/** Every mutation that applies to the operation, by name. */
+function mutationsOf(operation: Operation, schemas: Schemas, baseline: Baseline, hostileClasses: readonly HostileClass[]): Choice[] {
   const required = resolve(operation.body?.schema ?? {}, schemas).required ?? [];
-  const choices: Array<fc.Arbitrary<Partial<FuzzCase>>> = [
-    fc.tuple(fc.string({ minLength: 1, maxLength: 20 }), fc.jsonValue({ maxDepth: 1 })).map(([name, value]) => ({
-      mutation: 'unknown_field',
-      ...(operation.body?.contentType === 'application/json'
-        ? { body: { kind: 'json', value: { ...(baseline.body?.kind === 'json' && typeof baseline.body.value === 'object' ? (baseline.body.value as object) : {}), [`x${name}`]: value } } as Body }
-        : { query: [...baseline.query, [`x${name}`, queryText(value)]] as Array<[string, string]> }),
-    })),
-    jsonFragments.map((text) => ({ mutation: 'malformed_json', body: { kind: 'raw', contentType: 'application/json', text } as Body })),
-    fc.tuple(fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/jsonx'), fc.string({ maxLength: 40 })).map(([contentType, text]) => ({
-      mutation: 'wrong_content_type',
-      body: { kind: 'raw', contentType, text } as Body,
-    })),
-    fc.integer({ min: 101, max: 50_000 }).map((length) => ({ mutation: 'long_url', query: [['q', 'q'.repeat(length < 1000 ? length * 20 : length)]] as Array<[string, string]> })),
-    fc.tuple(headerText(300), headerText(300)).map(([requestId, idempotencyKey]) => ({
-      mutation: 'odd_headers',
-      headers: { 'x-request-id': requestId, 'idempotency-key': idempotencyKey, accept: 'application/xml' },
-    })),
-    fc.constant({ mutation: 'no_auth', credentials: 'none' }),
-    badCredentials.map((credentials) => ({ mutation: 'bad_auth', ...credentials })),
-    ...hostileClasses.map((hostileClass) => withHostile(operation, schemas, baseline, hostileClass)),
+  const choices: Choice[] = [
+    [
+      'unknown_field',
+      fc.tuple(fc.string({ minLength: 1, maxLength: 20 }), fc.jsonValue({ maxDepth: 1 })).map(([name, value]) =>
+        operation.body?.contentType === 'application/json'
+          ? { body: { kind: 'json', value: { ...(baseline.body?.kind === 'json' && typeof baseline.body.value === 'object' ? (baseline.body.value as object) : {}), [`x${name}`]: value } } as Body }
+          : { query: [...baseline.query, [`x${name}`, queryText(value)] as [string, string]] },
+      ),
+    ],
+    ['malformed_json', jsonFragments.map((text) => ({ body: { kind: 'raw', contentType: 'application/json', text } as Body }))],
+    [
+      'wrong_content_type',
+      fc
+        .tuple(fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'multipart/form-data', 'application/json; charset=utf-16', 'application/jsonx'), fc.string({ maxLength: 40 }))
+        .map(([contentType, text]) => ({ body: { kind: 'raw', contentType, text } as Body })),
+    ],
+    ['long_url', fc.integer({ min: 101, max: 50_000 }).map((length) => ({ query: [['q', 'q'.repeat(length < 1000 ? length * 20 : length)]] as Array<[string, string]> }))],
+    ['odd_headers', fc.tuple(headerText(300), headerText(300)).map(([requestId, idempotencyKey]) => ({ headers: { 'x-request-id': requestId, 'idempotency-key': idempotencyKey, accept: 'application/xml' } }))],
+    ['no_auth', fc.constant({ credentials: 'none' as const })],
+    ['bad_auth', badCredentials],
+    ...hostileClasses.map((hostileClass): Choice => [`hostile_${hostileClass}`, withHostile(operation, schemas, baseline, hostileClass)]),
   ];
   if (operation.pathParameters.length > 0) {
-    choices.push(fc.tuple(fc.integer({ min: 101, max: 100_000 }), fc.nat()).map(([length, pick]) => {
+    const replacePathValue = (pick: number, value: PathValue) => {
       const pathValues = [...baseline.pathValues];
-      pathValues[pick % pathValues.length] = 'i'.repeat(length);
-      return { mutation: 'long_path', pathValues };
-    }));
-    choices.push(fc.tuple(fc.constantFrom('%', '%zz', '%E0%A4%A', '%C0%80', '%ED%A0%80', '%FF', '%%32%65'), fc.nat()).map(([raw, pick]) => {
-      const pathValues = [...baseline.pathValues];
-      pathValues[pick % pathValues.length] = { raw };
-      return { mutation: 'bad_encoding', pathValues };
-    }));
+      pathValues[pick % pathValues.length] = value;
+      return { pathValues };
+    };
+    choices.push(['long_path', fc.tuple(fc.integer({ min: 101, max: 100_000 }), fc.nat()).map(([length, pick]) => replacePathValue(pick, 'i'.repeat(length)))]);
+    choices.push(['bad_encoding', fc.tuple(fc.constantFrom('%', '%zz', '%E0%A4%A', '%C0%80', '%ED%A0%80', '%FF', '%%32%65'), fc.nat()).map(([raw, pick]) => replacePathValue(pick, { raw }))]);
   }
   const body = baseline.body;
   if (required.length > 0 && body?.kind === 'json') {
-    choices.push(fc.constantFrom(...required).map((name) => {
-      const rest = Object.fromEntries(Object.entries(body.value as Record<string, unknown>).filter(([key]) => key !== name));
-      return { mutation: 'missing_required', body: { kind: 'json', value: rest } as Body };
-    }));
+    choices.push([
+      'missing_required',
+      fc.constantFrom(...required).map((name) => ({ body: { kind: 'json', value: Object.fromEntries(Object.entries(body.value as Record<string, unknown>).filter(([key]) => key !== name)) } as Body })),
+    ]);
   }
-  // About a third of the requests go unmutated, so the run also gets past validation into the services.
-  return fc.oneof({ arbitrary: fc.constant({ mutation: 'schema' as const }), weight: Math.ceil(choices.length / 2) }, ...choices.map((arbitrary) => ({ arbitrary, weight: 1 })));
+  return choices;
 }
 
-/** Requests for one operation: a baseline from its schemas, then one mutation of it. */
-export function casesOf(operation: Operation, schemas: Schemas, hostileClasses: readonly HostileClass[]): fc.Arbitrary<FuzzCase> {
-  return baselineOf(operation, schemas).chain((baseline) =>
-    mutationOf(operation, schemas, baseline, hostileClasses).map(
-      (mutation): FuzzCase => ({ operation, pathValues: baseline.pathValues, query: baseline.query, body: baseline.body, headers: {}, credentials: 'owner', mutation: 'schema', ...mutation }),
-    ),
-  );
+/**
+ * Requests for one operation: a baseline from its schemas, then one mutation of it, drawn from
+ * `only` when given (each must apply to the operation), else from all: about a third of them
+ * go unmutated, so the run also gets past validation into the services.
+ */
+export function casesOf(operation: Operation, schemas: Schemas, hostileClasses: readonly HostileClass[], only?: readonly Mutation[]): fc.Arbitrary<FuzzCase> {
+  return baselineOf(operation, schemas).chain((baseline) => {
+    const all = mutationsOf(operation, schemas, baseline, hostileClasses);
+    const weighted = only
+      ? all.filter(([mutation]) => only.includes(mutation)).map(([mutation, arbitrary]) => ({ mutation, arbitrary, weight: 1 }))
+      : [{ mutation: 'schema' as const, arbitrary: fc.constant({}), weight: Math.ceil(all.length / 2) }, ...all.map(([mutation, arbitrary]) => ({ mutation, arbitrary, weight: 1 }))];
+    if (weighted.length === 0) throw new Error(`none of ${only?.join(', ')} applies to ${operation.name}`);
+    return fc.oneof(
+      ...weighted.map(({ mutation, arbitrary, weight }) => ({
+        weight,
+        arbitrary: arbitrary.map((changes): FuzzCase => ({ operation, pathValues: baseline.pathValues, query: baseline.query, body: baseline.body, headers: {}, credentials: 'owner', ...changes, mutation })),
+      })),
+    );
+  });
 }
 
-/** Requests a create operation must refuse: each is malformed, unauthenticated or breaks the body's schema. */
+/** Mutations whose requests no operation may accept: a create operation must refuse them all. */
+export const REFUSED_MUTATIONS: readonly Mutation[] = ['unknown_field', 'missing_required', 'malformed_json', 'wrong_content_type', 'no_auth', 'bad_auth'];
+
+/** Requests a create operation must refuse, or may accept only as the schema allows (a wrong type can be a null it takes). */
 export function refusedCasesOf(operation: Operation, schemas: Schemas, hostileClasses: readonly HostileClass[]): fc.Arbitrary<FuzzCase> {
-  const refused: Mutation[] = ['unknown_field', 'missing_required', 'malformed_json', 'wrong_content_type', 'no_auth', 'bad_auth', 'hostile_wrong_type', 'hostile_huge_string'];
-  return casesOf(operation, schemas, hostileClasses.filter((hostileClass) => refused.includes(`hostile_${hostileClass}`))).filter((fuzzCase) => refused.includes(fuzzCase.mutation));
+  const breaking = hostileClasses.filter((hostileClass) => hostileClass === 'wrong_type' || hostileClass === 'huge_string').map((hostileClass): Mutation => `hostile_${hostileClass}`);
+  return casesOf(operation, schemas, hostileClasses, [...REFUSED_MUTATIONS, ...breaking]);
 }
