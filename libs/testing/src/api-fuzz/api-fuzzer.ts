@@ -14,7 +14,7 @@ export interface FuzzOptions {
   refusedPerCollection: number;
   /** Which classes of hostile values to send; all by default. */
   hostileClasses?: readonly HostileClass[];
-  /** A request without an answer after this long is a finding. */
+  /** A request without an answer after this long is a finding (default 60 s: longer than the services' RPC timeout). */
   timeoutMs?: number;
 }
 
@@ -120,7 +120,7 @@ class FuzzRun {
 
   constructor(private readonly options: FuzzOptions) {
     this.hostileClasses = options.hostileClasses ?? HOSTILE_CLASSES;
-    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
     const [third, fourth] = fc.sample(fc.integer({ min: 1, max: 254 }), { seed: options.seed, numRuns: 2 });
     this.clientAddress = `198.18.${third}.${fourth}`;
   }
