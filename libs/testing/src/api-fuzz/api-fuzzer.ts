@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { casesOf, operationsOf, REFUSED_MUTATIONS, refusedCasesOf, type FuzzCase, type Mutation, type OpenApiDocument, type Operation } from './fuzz-cases.js';
-import { HOSTILE_CLASSES, type HostileClass, type Schemas } from './schema-arbitraries.js';
+import { HOSTILE_CLASSES, KNOWN_ID, type HostileClass, type Schemas } from './schema-arbitraries.js';
 
 export interface FuzzOptions {
   /** Where the gateway listens, e.g. http://127.0.0.1:3000; its OpenAPI document is read from /docs-json. */
@@ -252,13 +252,11 @@ class FuzzRun {
         const value = fuzzCase.pathValues[pathIndex++]!;
         if (typeof value === 'string') return encodeURIComponent(value);
         if ('raw' in value) return value.raw;
-        // An id of the kind the segment before names (/deals/{id} takes a deal's), else any id seen.
-        const ofKind = this.knownIds.get(segments[index - 1]!) ?? [];
-        const ids = ofKind.length > 0 ? ofKind : [...this.knownIds.values()].flat();
-        return encodeURIComponent(ids[value.knownId % Math.max(ids.length, 1)] ?? '00000000-0000-7000-8000-000000000000');
+        // An id of the kind the segment before names: /deals/{id} takes a deal's.
+        return encodeURIComponent(this.knownId(segments[index - 1]!, value.knownId));
       })
       .join('/');
-    const query = fuzzCase.query.length > 0 ? `?${new URLSearchParams(fuzzCase.query)}` : '';
+    const query = fuzzCase.query.length > 0 ? `?${new URLSearchParams(fuzzCase.query.map(([name, value]): [string, string] => [name, this.withKnownIds(value)]))}` : '';
     const headers: Record<string, string> = { 'x-forwarded-for': this.clientAddress, ...fuzzCase.headers };
     if (fuzzCase.credentials === 'owner') headers.authorization = `Bearer ${this.accessToken}`;
     if (fuzzCase.credentials === 'tampered') headers.authorization = `Bearer ${this.accessToken.slice(0, -4)}${this.accessToken.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
@@ -266,19 +264,30 @@ class FuzzRun {
     const given = fuzzCase.body;
     if (given?.kind === 'json') {
       headers['content-type'] = 'application/json';
-      body = JSON.stringify(given.value) ?? 'null';
+      body = this.withKnownIds(JSON.stringify(given.value) ?? 'null');
     } else if (given?.kind === 'raw') {
       headers['content-type'] = given.contentType;
       body = given.text;
     } else if (given?.kind === 'multipart') {
       const form = new FormData();
-      for (const [name, value] of Object.entries(given.fields)) form.append(name, value);
+      for (const [name, value] of Object.entries(given.fields)) form.append(name, this.withKnownIds(value));
       for (const [name, content] of Object.entries(given.files)) form.append(name, new Blob([content], { type: 'text/csv' }), 'fuzz.csv');
       body = form;
     }
     // fetch sends no body with GET; other methods carry the mutated body even where the operation declares none.
     const method = fuzzCase.operation.method;
     return { url: `${this.options.baseUrl}${path}${query}`, method, headers, body: method === 'GET' ? undefined : body };
+  }
+
+  /** The index-th id of the kind seen so far, else of any kind, else an id that names nothing. */
+  private knownId(kind: string, index: number): string {
+    const ofKind = this.knownIds.get(kind) ?? [];
+    const ids = ofKind.length > 0 ? ofKind : [...this.knownIds.values()].flat();
+    return ids[index % Math.max(ids.length, 1)] ?? '00000000-0000-7000-8000-000000000000';
+  }
+
+  private withKnownIds(text: string): string {
+    return text.replace(KNOWN_ID, (_marker, kind: string, index: string) => this.knownId(kind, Number(index)));
   }
 
   private describe(fuzzCase: FuzzCase, request?: RequestInit & { url: string }): string {

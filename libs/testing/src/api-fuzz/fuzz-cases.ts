@@ -85,7 +85,7 @@ function queryText(value: unknown): string {
 }
 
 function queryArbitrary(operation: Operation, schemas: Schemas): fc.Arbitrary<Array<[string, string]>> {
-  const model = Object.fromEntries(operation.queryParameters.map(({ name, schema }) => [name, valueOf(schema, schemas)]));
+  const model = Object.fromEntries(operation.queryParameters.map(({ name, schema }) => [name, valueOf(schema, schemas, 0, name)]));
   return fc.record(model, { requiredKeys: [] }).map((values) => Object.entries(values).filter(([, value]) => value !== null).map(([name, value]) => [name, queryText(value)] as [string, string]));
 }
 

@@ -31,10 +31,31 @@ export function resolve(schema: Schema, schemas: Schemas): Schema {
 
 const isoDate = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true });
 
-function stringOf(schema: Schema): fc.Arbitrary<string> {
+/**
+ * Stands for the n-th id of a kind the run has seen in a successful answer ("contacts", "users"…,
+ * empty for any kind); the fuzzer replaces it when it sends the request, so bodies and filters can
+ * name records that exist.
+ */
+export const KNOWN_ID = /known-id:([a-z-]*):(\d+)/g;
+
+/** The kind of record an id property names: companyId → companies, ownerId → users, contactIds → contacts. */
+function idKind(name: string): string {
+  const base = name.replace(/Ids?$/, '');
+  if (['owner', 'assignee', 'user', 'author', 'actor'].includes(base)) return 'users';
+  if (base === 'company') return 'companies';
+  return ['other', 'related'].includes(base) ? '' : `${base}s`;
+}
+
+function idOf(name: string | undefined): fc.Arbitrary<string> {
+  const kind = name ? idKind(name) : '';
+  return fc.oneof(fc.uuid(), fc.nat().map((index) => `known-id:${kind}:${index}`));
+}
+
+function stringOf(schema: Schema, name: string | undefined): fc.Arbitrary<string> {
+  if (name && /Ids?$/.test(name) && schema.format === undefined) return idOf(name);
   switch (schema.format) {
     case 'uuid':
-      return fc.uuid();
+      return idOf(name);
     case 'email':
       return fc.emailAddress().filter((email) => email.length <= (schema.maxLength ?? 254));
     case 'date':
@@ -57,17 +78,17 @@ function stringOf(schema: Schema): fc.Arbitrary<string> {
  * bounds, formats and enums, optional properties sometimes left out. Lengths stay short so a
  * run spends its requests on variety rather than bytes; hostile sizes come from hostileValue.
  */
-export function valueOf(schema: Schema, schemas: Schemas, depth = 0): fc.Arbitrary<unknown> {
+export function valueOf(schema: Schema, schemas: Schemas, depth = 0, name?: string): fc.Arbitrary<unknown> {
   const resolved = resolve(schema, schemas);
-  const value = nonNullValueOf(resolved, schemas, depth);
+  const value = nonNullValueOf(resolved, schemas, depth, name);
   return resolved.nullable ? fc.option(value, { nil: null, freq: 8 }) : value;
 }
 
-function nonNullValueOf(schema: Schema, schemas: Schemas, depth: number): fc.Arbitrary<unknown> {
+function nonNullValueOf(schema: Schema, schemas: Schemas, depth: number, name: string | undefined): fc.Arbitrary<unknown> {
   if (schema.enum?.length) return fc.constantFrom(...schema.enum);
   switch (schema.type) {
     case 'string':
-      return stringOf(schema);
+      return stringOf(schema, name);
     case 'integer':
       return fc.integer({ min: schema.minimum ?? -1000, max: schema.maximum ?? 1_000_000 });
     case 'number':
@@ -75,7 +96,7 @@ function nonNullValueOf(schema: Schema, schemas: Schemas, depth: number): fc.Arb
     case 'boolean':
       return fc.boolean();
     case 'array':
-      return fc.array(valueOf(schema.items ?? {}, schemas, depth + 1), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 3, 3) });
+      return fc.array(valueOf(schema.items ?? {}, schemas, depth + 1, name), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 3, 3) });
     default:
       return objectOf(schema, schemas, depth);
   }
@@ -87,7 +108,7 @@ function objectOf(schema: Schema, schemas: Schemas, depth: number): fc.Arbitrary
   if (properties.length === 0) {
     return schema.additionalProperties ? fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }) : fc.constant({});
   }
-  const model = Object.fromEntries(properties.map(([name, property]) => [name, valueOf(property, schemas, depth + 1)]));
+  const model = Object.fromEntries(properties.map(([name, property]) => [name, valueOf(property, schemas, depth + 1, name)]));
   return fc.record(model, { requiredKeys: (schema.required ?? []).filter((name) => name in model) });
 }
 
