@@ -70,10 +70,19 @@ async function load<T>(name: string): Promise<T | undefined> {
   }
 }
 
+interface FuzzResult {
+  seed: number;
+  requests: number;
+  operations: number;
+  operationsCovered: number;
+  findings: unknown[];
+}
+
 const rpc = await load<RpcResult>('rpc-roundtrip');
 const outbox = await load<OutboxResult>('outbox-pipeline');
 const auth = await load<AuthResult>('auth');
 const crm = await load<CrmResult>('crm');
+const fuzz = await load<FuzzResult>('fuzz');
 
 print();
 print('== bench summary ==');
@@ -129,4 +138,9 @@ if (crm) {
   );
 } else {
   print('crm              no result (the bench failed, see its output above)');
+}
+if (fuzz) {
+  print(`fuzz             ${fuzz.requests} requests over ${fuzz.operationsCovered} of ${fuzz.operations} operations (seed ${fuzz.seed}): ${fuzz.findings.length} findings`);
+} else {
+  print('fuzz             no result (the bench failed, see its output above)');
 }

@@ -3,3 +3,5 @@ export { startPrivateServers, type PrivateServerName, type PrivateServers } from
 export { startTestService } from './services.js';
 export { createTestEnvironment, type TestEnvironment } from './test-environment.js';
 export { serverUrls } from './test-servers.js';
+export { fuzzApi, problemOf, summarizeFindings, type FindingKind, type FuzzFinding, type FuzzOptions, type FuzzReport } from './api-fuzz/api-fuzzer.js';
+export { HOSTILE_CLASSES, type HostileClass } from './api-fuzz/schema-arbitraries.js';

@@ -21,6 +21,7 @@ import { CAMPAIGN_ROUTE_CONTROLLERS } from './campaign-routes/campaign-routes.js
 import { CRM_ROUTE_CONTROLLERS } from './crm-routes/crm-routes.js';
 import { NOTIFICATION_ROUTE_CONTROLLERS } from './notification-routes/notification-routes.js';
 import { GatewayConfig } from './gateway.config.js';
+import { clientErrorHandler, frameworkErrorHandler } from './http/framework-errors.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { IdempotencyInterceptor, registerIdempotencyHook } from './http/idempotency.js';
 import { useJsonBodyParser } from './http/json-body.js';
@@ -95,6 +96,9 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: (request: IncomingMessage) => requestIdOf(request.headers['x-request-id']),
     trustProxy: config.TRUST_PROXY.split(','),
+    // Errors raised before Nest sees the request (Fastify's router, Node's HTTP parser) leave in the envelope too.
+    frameworkErrors: frameworkErrorHandler(logger),
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, {
     logger: new NestPinoLogger(logger),

@@ -62,6 +62,24 @@ function readForm(fields: Record<string, string>, fileName: string | null): { da
   };
 }
 
+/** busboy's own errors (no boundary, a body cut short, a bad part header) carry no code: the body is unreadable, the client's fault. */
+function unreadableBody(error: unknown): unknown {
+  if (error instanceof RpcError || typeof (error as { code?: unknown }).code === 'string') return error;
+  return new RpcError(400, 'malformed_multipart', 'The request body is not valid multipart/form-data.');
+}
+
+/** The parts of the request's multipart body, with reading errors said as a 400. */
+async function* multipartParts(request: FastifyRequest): ReturnType<FastifyRequest['parts']> {
+  const parts = request.parts();
+  for (;;) {
+    const next = await parts.next().catch((error: unknown) => {
+      throw unreadableBody(error);
+    });
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
 @ApiTags('imports')
 @Controller('imports')
 export class ImportsController {
@@ -89,14 +107,16 @@ export class ImportsController {
     let stored = false;
     const fields: Record<string, string> = {};
     try {
-      for await (const part of request.parts()) {
+      for await (const part of multipartParts(request)) {
         if (part.type === 'field') {
           fields[part.fieldname] = String(part.value);
         } else if (part.fieldname !== 'file' || fileName !== null) {
           part.file.resume();
         } else {
           stored = true;
-          await this.files.put(fileKey, part.file, { fileName: part.filename, contentType: part.mimetype });
+          await this.files.put(fileKey, part.file, { fileName: part.filename, contentType: part.mimetype }).catch((error: unknown) => {
+            throw part.file.errored ? unreadableBody(error) : error;
+          });
           fileName = part.filename || 'upload';
           if (part.file.truncated) throw new RpcError(413, 'payload_too_large', 'The file is larger than imports accept.', [{ field: 'file', issue: 'is too large' }]);
         }
