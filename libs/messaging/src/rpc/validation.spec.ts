@@ -18,6 +18,13 @@ describe('inputProblems', () => {
     ]);
   });
 
+  it('names each string holding a lone UTF-16 surrogate and keeps surrogate pairs (emoji)', () => {
+    expect(inputProblems({ email: 'a\uD800@example.com', note: 'tail\uDC00', name: 'Zoë 👋' })).toEqual([
+      { field: 'email', issue: 'must be well-formed Unicode (it holds a lone surrogate)' },
+      { field: 'note', issue: 'must be well-formed Unicode (it holds a lone surrogate)' },
+    ]);
+  });
+
   it('refuses numbers beyond ±Number.MAX_SAFE_INTEGER and keeps those within', () => {
     expect(inputProblems({ amount: Number.MAX_SAFE_INTEGER, balance: -Number.MAX_SAFE_INTEGER, ratio: 0.5 })).toEqual([]);
     expect(inputProblems({ amountFrom: 1e23, amountTo: -(2 ** 53), seats: Infinity }).map((problem) => problem.field)).toEqual(['amountFrom', 'amountTo', 'seats']);

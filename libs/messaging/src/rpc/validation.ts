@@ -15,6 +15,9 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
 /** How deep objects and arrays of a request may nest; no field needs more (the gateway's JSON parser allows the same). */
 export const MAX_INPUT_DEPTH = 32;
 
+/** In a `u` pattern a surrogate pair is one code point, so only an unpaired surrogate is of category Cs. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 const NUMBER_RANGE = `must be a number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`;
 
 /** A field named by the keys on the way to it; joined only when a problem is found. */
@@ -26,6 +29,7 @@ function field(path: string[]): string {
 function collectProblems(value: unknown, path: string[], depth: number, problems: ErrorDetail[]): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) problems.push({ field: field(path), issue: 'must not contain a NUL character' });
+    else if (LONE_SURROGATE.test(value)) problems.push({ field: field(path), issue: 'must be well-formed Unicode (it holds a lone surrogate)' });
   } else if (typeof value === 'number') {
     if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) problems.push({ field: field(path), issue: NUMBER_RANGE });
   } else if (typeof value === 'object' && value !== null) {
@@ -47,7 +51,8 @@ function collectProblems(value: unknown, path: string[], depth: number, problems
 
 /**
  * What no field of any request may hold, whatever its DTO says: a NUL character in a string or a
- * key (PostgreSQL text cannot store one), a number beyond ±Number.MAX_SAFE_INTEGER or not finite
+ * key (PostgreSQL text cannot store one), a lone UTF-16 surrogate (not Unicode; validators such as
+ * IsEmail throw on one), a number beyond ±Number.MAX_SAFE_INTEGER or not finite
  * (no field needs one; integers beyond it are not exact, and bigint columns overflow), or nesting
  * deeper than MAX_INPUT_DEPTH. Each problem names its field (`tags.1`, `address.city`), under
  * `field` when given (`mapping.Email`).
