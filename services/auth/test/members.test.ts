@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AuthEvents, AuthRpc, Role } from '@kinship/contracts';
 import type { RequestContext } from '@kinship/observability';
 import { decodeJwt } from 'jose';
-import { call, expectError, login, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
+import { call, expectError, linkToken, login, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
 
 describe('auth members: invitations, roles, deactivation, tenancy', () => {
   let bed: AuthTestBed;
@@ -11,7 +11,7 @@ describe('auth members: invitations, roles, deactivation, tenancy', () => {
 
   const invite = (context: RequestContext, role: Role, email = uniqueEmail(role)) => call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email, role }, context);
   const tokenOf = async (invitation: AuthRpc.Invitation) =>
-    (await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (data) => data.invitationId === invitation.id)).data.token;
+    linkToken(bed, await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (data) => data.invitationId === invitation.id));
   const accept = (token: string, name = 'Invited Person') => call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token, name, password: PASSWORD });
 
   /** Invites someone with the role and accepts for them: their session. */
@@ -37,11 +37,12 @@ describe('auth members: invitations, roles, deactivation, tenancy', () => {
     expect(event).toMatchObject({ workspaceId: owner.workspaceId, data: { email, role: 'manager', invitedBy: owner.userId, expiresAt: invitation.expiresAt } });
     expect(Date.parse(invitation.expiresAt) - Date.now()).toBeGreaterThan(6.99 * 24 * 3600_000);
 
-    const session = await accept(event.data.token, 'Grace Hopper');
+    const token = await linkToken(bed, event);
+    const session = await accept(token, 'Grace Hopper');
     expect(session.user).toMatchObject({ email, name: 'Grace Hopper', role: 'manager', workspaceId: owner.workspaceId, emailVerifiedAt: expect.any(String) });
     const registered = await waitForEvent<AuthEvents.UserRegistered>(bed, 'user.registered', (data) => data.userId === session.user!.id);
     expect(registered.data).toMatchObject({ role: 'manager', invitationId: invitation.id, fullName: 'Grace Hopper' });
-    await expectError(accept(event.data.token), { status: 400, code: 'invalid_token' });
+    await expectError(accept(token), { status: 400, code: 'invalid_token' });
     const listed = await call<AuthRpc.InvitationPage>(bed, 'auth.invitations.list', {}, owner);
     expect(listed.data.find((item) => item.id === invitation.id)?.status).toBe('accepted');
   });
