@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AuthEvents, AuthRpc } from '@kinship/contracts';
+import { userTokensValidAfterKey, type AuthEvents, type AuthRpc } from '@kinship/contracts';
 import { call, expectError, linkToken, login, OTHER_PASSWORD, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
 
 describe('auth passwords and profile: reset, change, email change, settings', () => {
@@ -33,7 +33,7 @@ describe('auth passwords and profile: reset, change, email change, settings', ()
     await expectError(call(bed, 'auth.passwords.reset', { token: requested.token, password: OTHER_PASSWORD }), { status: 400, code: 'invalid_token' });
 
     await expectError(call(bed, 'auth.sessions.refresh', { refreshToken: registered.refreshToken }), { status: 401 });
-    expect(Number(await bed.redis.get(`kinship:auth:user-tokens-valid-after:${user!.id}`))).toBeGreaterThan(Date.now() / 1000 - 10);
+    expect(Number(await bed.redis.get(userTokensValidAfterKey(bed.environment.natsNamespace, user!.id)))).toBeGreaterThan(Date.now() / 1000 - 10);
     await expectError(login(bed, user!.email, PASSWORD), { status: 401, code: 'invalid_credentials' });
     await expect(login(bed, user!.email, OTHER_PASSWORD)).resolves.toBeDefined();
   });
