@@ -1,9 +1,9 @@
 import { createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { isRole, type Role } from '@kinship/contracts';
+import { isRole, revokedSessionKey, userTokensValidAfterKey, type Role } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
-import { REDIS } from '@kinship/platform';
+import { REDIS, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
 import { isUUID } from 'class-validator';
 import type { Redis } from 'ioredis';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -37,10 +37,6 @@ function isAccessTokenClaims(claims: Record<string, unknown>): claims is Record<
   );
 }
 
-/** Keys the auth service writes when sessions end before their tokens expire. */
-export const revokedSessionKey = (sessionId: string) => `kinship:auth:revoked-session:${sessionId}`;
-export const tokensValidAfterKey = (userId: string) => `kinship:auth:user-tokens-valid-after:${userId}`;
-
 /**
  * `Authorization: Bearer <access JWT>`: HS256 only (so `alg: none` and RS/HS confusion are
  * refused), issuer kinship, audience kinship-api, not expired; then not revoked, which the
@@ -51,6 +47,7 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
   constructor(
     @Inject(JWT_SECRET) secret: string,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -68,7 +65,7 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
   /** Null refuses the token (401); a thrown error is a fault (503 when Redis cannot be asked). */
   async validate(claims: Record<string, unknown>): Promise<UserCaller | null> {
     if (!isAccessTokenClaims(claims)) return null;
-    const [revoked, validAfter] = await this.redis.mget(revokedSessionKey(claims.sid), tokensValidAfterKey(claims.sub)).catch(() => {
+    const [revoked, validAfter] = await this.redis.mget(revokedSessionKey(this.info.namespace, claims.sid), userTokensValidAfterKey(this.info.namespace, claims.sub)).catch(() => {
       // Without Redis a revoked session cannot be told apart from a live one, so no token is accepted.
       throw RpcError.unavailable('Sign-ins cannot be checked right now. Try again shortly.');
     });
