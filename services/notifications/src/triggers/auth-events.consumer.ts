@@ -132,7 +132,7 @@ export class AuthEventsConsumer implements OnModuleInit {
    */
   private async linkToken(event: DomainEvent, kind: OneTimeLinkKind, requestId: string | undefined): Promise<string | null> {
     const token = requestId ? await this.links.token(event.workspaceId!, kind, requestId, event.id) : null;
-    if (token === null) this.logger.info({ eventId: event.id, kind, requestId }, 'no one-time link email: the request is no longer pending');
+    if (token === null) this.logger.info({ eventId: event.id, kind, requestId }, 'no one-time link email: the event names no request, or it is no longer pending');
     return token;
   }
 
