@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AuthEvents, AuthRpc, Role } from '@kinship/contracts';
+import { userTokensValidAfterKey, type AuthEvents, type AuthRpc, type Role } from '@kinship/contracts';
 import type { RequestContext } from '@kinship/observability';
 import { decodeJwt } from 'jose';
 import { call, expectError, linkToken, login, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
@@ -92,7 +92,7 @@ describe('auth members: invitations, roles, deactivation, tenancy', () => {
     expect(changed.data).toEqual({ userId: member.user!.id, role: 'manager', previousRole: 'member' });
     // The old session carried the old role: it ends.
     await expectError(call(bed, 'auth.sessions.refresh', { refreshToken: member.refreshToken }), { status: 401 });
-    expect(await bed.redis.get(`kinship:auth:user-tokens-valid-after:${member.user!.id}`)).toMatch(/^\d+$/);
+    expect(await bed.redis.get(userTokensValidAfterKey(bed.environment.natsNamespace, member.user!.id))).toMatch(/^\d+$/);
 
     await expectError(changeRole(adminContext, member.user!.id, 'owner'), { status: 403 });
     await expectError(changeRole(adminContext, owner.userId!, 'member'), { status: 403 });
@@ -116,8 +116,8 @@ describe('auth members: invitations, roles, deactivation, tenancy', () => {
 
     await expect(call(bed, 'auth.users.deactivate', { id: member.user!.id }, owner)).resolves.toEqual({});
     await waitForEvent<AuthEvents.UserDeactivated>(bed, 'user.deactivated', (data) => data.userId === member.user!.id);
-    expect(Number(await bed.redis.get(`kinship:auth:user-tokens-valid-after:${member.user!.id}`))).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
-    expect(await bed.redis.ttl(`kinship:auth:user-tokens-valid-after:${member.user!.id}`)).toBeGreaterThan(890);
+    expect(Number(await bed.redis.get(userTokensValidAfterKey(bed.environment.natsNamespace, member.user!.id)))).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(await bed.redis.ttl(userTokensValidAfterKey(bed.environment.natsNamespace, member.user!.id))).toBeGreaterThan(890);
     await expectError(call(bed, 'auth.sessions.refresh', { refreshToken: member.refreshToken }), { status: 401 });
     await expectError(login(bed, member.user!.email), { status: 401, code: 'invalid_credentials' });
     await expect(call(bed, 'auth.users.get', { id: member.user!.id }, owner)).resolves.toMatchObject({ status: 'deactivated' });
