@@ -7,7 +7,7 @@ import { EmailVerificationModule } from './email-verification/email-verification
 import { InvitationsModule } from './invitations/invitations.module.js';
 import { AuthTables1764547200000 } from './migrations/1764547200000-auth-tables.js';
 import { PendingEmail1764979200000 } from './migrations/1764979200000-pending-email.js';
-import { OneTimeTokenRequests1765238400000 } from './migrations/1765238400000-one-time-token-requests.js';
+import { OneTimeTokenRequests1796409600000 } from './migrations/1796409600000-one-time-token-requests.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { OneTimeTokensModule } from './one-time-tokens/one-time-tokens.module.js';
 import { PasswordsModule } from './passwords/passwords.module.js';
@@ -23,7 +23,7 @@ import { UsersModule } from './users/users.module.js';
 export const authService = {
   name: 'auth',
   configSchema: AuthConfig,
-  database: { schema: 'auth', migrations: [messagingTablesMigration('auth'), AuthTables1764547200000, PendingEmail1764979200000, OneTimeTokenRequests1765238400000] },
+  database: { schema: 'auth', migrations: [messagingTablesMigration('auth'), AuthTables1764547200000, PendingEmail1764979200000, OneTimeTokenRequests1796409600000] },
   features: () => [
     RegistrationModule,
     SessionsModule,

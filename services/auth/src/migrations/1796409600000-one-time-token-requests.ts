@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * notifications asks for it to send the email (auth.one-time-tokens.issue), so that events
  * never carry the token: token_hash is null until then.
  */
-export class OneTimeTokenRequests1765238400000 implements MigrationInterface {
-  name = 'OneTimeTokenRequests1765238400000';
+export class OneTimeTokenRequests1796409600000 implements MigrationInterface {
+  name = 'OneTimeTokenRequests1796409600000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('ALTER TABLE auth.one_time_tokens ALTER COLUMN token_hash DROP NOT NULL');
