@@ -106,7 +106,7 @@ async function setUp(): Promise<Bed> {
     await dataSource.query(`CREATE TABLE ${SCHEMA}.projection (event_id uuid PRIMARY KEY, aggregate_id uuid NOT NULL, phase text NOT NULL)`);
     const nc = await connect({ servers: environment.natsUrl });
     const jsm = await jetstreamManager(nc);
-    await ensureEventStream(jsm, environment.natsNamespace);
+    await ensureEventStream(jsm, environment.natsNamespace, { maxAgeDays: 1, maxBytes: 0 });
     return { environment, dataSource, nc, js: jetstream(nc), jsm };
   } catch (error) {
     // The throwaway database would otherwise outlive the failed run.

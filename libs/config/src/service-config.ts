@@ -24,6 +24,20 @@ export class ServiceConfig {
   @Matches(/^([a-z0-9_-]+\.)*$/i, { message: 'must be empty or names each followed by a dot, e.g. "staging."' })
   NATS_NAMESPACE: string = '';
 
+  /**
+   * How long the events stream (KINSHIP_EVENTS) keeps an event: the horizon a consumer created
+   * later can replay from (docs/events.md). Applied to the stream at every start.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  EVENTS_MAX_AGE_DAYS: number = 30;
+
+  /** A size cap on the events stream, the oldest dropped first; 0 for none (the age limit only). */
+  @IsInt()
+  @Min(0)
+  EVENTS_MAX_BYTES: number = 0;
+
   @IsInt()
   @Min(0)
   @Max(65535)

@@ -8,7 +8,9 @@ import { InvitationsModule } from './invitations/invitations.module.js';
 import { AuthTables1764547200000 } from './migrations/1764547200000-auth-tables.js';
 import { PendingEmail1764979200000 } from './migrations/1764979200000-pending-email.js';
 import { SigningKeys1796342401000 } from './migrations/1796342401000-signing-keys.js';
+import { OneTimeTokenRequests1796409600000 } from './migrations/1796409600000-one-time-token-requests.js';
 import { OAuthModule } from './oauth/oauth.module.js';
+import { OneTimeTokensModule } from './one-time-tokens/one-time-tokens.module.js';
 import { PasswordsModule } from './passwords/passwords.module.js';
 import { RegistrationModule } from './registration/registration.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
@@ -23,7 +25,7 @@ import { UsersModule } from './users/users.module.js';
 export const authService = {
   name: 'auth',
   configSchema: AuthConfig,
-  database: { schema: 'auth', migrations: [messagingTablesMigration('auth'), AuthTables1764547200000, PendingEmail1764979200000, SigningKeys1796342401000] },
+  database: { schema: 'auth', migrations: [messagingTablesMigration('auth'), AuthTables1764547200000, PendingEmail1764979200000, SigningKeys1796342401000, OneTimeTokenRequests1796409600000] },
   features: () => [
     RegistrationModule,
     SessionsModule,
@@ -31,6 +33,7 @@ export const authService = {
     PasswordsModule,
     EmailVerificationModule,
     InvitationsModule,
+    OneTimeTokensModule,
     OAuthModule,
     UsersModule,
     ApiKeysModule,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AuthEvents, AuthRpc } from '@kinship/contracts';
 import { newId } from '@kinship/persistence';
-import { call, expectError, PASSWORD, register, startAuth, systemContext, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
+import { call, expectError, linkToken, PASSWORD, register, startAuth, systemContext, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
 
 describe('auth.users.active (for crm owners and assignees)', () => {
   let bed: AuthTestBed;
@@ -20,8 +20,8 @@ describe('auth.users.active (for crm owners and assignees)', () => {
     const members: AuthRpc.Session[] = [];
     for (const name of ['Stays', 'Leaves']) {
       const invitation = await call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email: uniqueEmail(name.toLowerCase()), role: 'member' }, userContext(owner));
-      const { data } = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (event) => event.invitationId === invitation.id);
-      members.push(await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: data.token, name, password: PASSWORD }));
+      const invited = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (event) => event.invitationId === invitation.id);
+      members.push(await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: await linkToken(bed, invited), name, password: PASSWORD }));
     }
     const [stays, leaves] = members.map((session) => session.user!.id);
     await call(bed, 'auth.users.deactivate', { id: leaves }, userContext(owner));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AuthEvents, AuthRpc } from '@kinship/contracts';
 import type { RequestContext } from '@kinship/observability';
 import { createHash } from 'node:crypto';
-import { call, expectError, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
+import { call, expectError, linkToken, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
 
 describe('auth API keys', () => {
   let bed: AuthTestBed;
@@ -66,8 +66,8 @@ describe('auth API keys', () => {
 
   it('stops a key working when the member who created it is deactivated', async () => {
     const invitation = await call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email: uniqueEmail('key-admin'), role: 'admin' }, owner);
-    const { data } = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (event) => event.invitationId === invitation.id);
-    const admin = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: data.token, name: 'Key Admin', password: PASSWORD });
+    const invited = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (data) => data.invitationId === invitation.id);
+    const admin = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: await linkToken(bed, invited), name: 'Key Admin', password: PASSWORD });
     const { key } = await create(userContext(admin.user));
     await expect(verify(key)).resolves.toMatchObject({ scopes: ['contacts:read', 'deals:write'] });
     await call(bed, 'auth.users.deactivate', { id: admin.user!.id }, owner);

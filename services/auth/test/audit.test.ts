@@ -3,7 +3,7 @@ import type { AuthEvents, AuthRpc } from '@kinship/contracts';
 import type { RequestContext } from '@kinship/observability';
 import { postgresOptions } from '@kinship/persistence';
 import { DataSource } from 'typeorm';
-import { call, expectError, login, OTHER_PASSWORD, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
+import { call, expectError, linkToken, login, OTHER_PASSWORD, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
 
 describe('auth audit log', () => {
   let bed: AuthTestBed;
@@ -25,8 +25,8 @@ describe('auth audit log', () => {
     await login(bed, ownerEmail, PASSWORD, owner);
     await expectError(login(bed, ownerEmail, OTHER_PASSWORD, owner), { status: 401 });
     const invitation = await call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email: uniqueEmail('member'), role: 'member' }, owner);
-    const { data } = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (event) => event.invitationId === invitation.id);
-    member = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: data.token, name: 'Member', password: PASSWORD });
+    const invited = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (data) => data.invitationId === invitation.id);
+    member = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: await linkToken(bed, invited), name: 'Member', password: PASSWORD });
     const revoked = await call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email: uniqueEmail('revoked'), role: 'viewer' }, owner);
     await call(bed, 'auth.invitations.revoke', { id: revoked.id }, owner);
     await call(bed, 'auth.users.update', { id: member.user!.id, role: 'manager' }, owner);

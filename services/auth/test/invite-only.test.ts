@@ -4,7 +4,7 @@ import { hash } from '@node-rs/argon2';
 import { v7 as uuidv7 } from 'uuid';
 import { ARGON2_OPTIONS } from '../src/passwords/password-hasher.js';
 import { startOidcIssuer, type TestOidcIssuer } from './oidc-issuer.js';
-import { call, expectError, login, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
+import { call, expectError, linkToken, login, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
 
 describe('auth with REGISTRATION_MODE=invite', () => {
   let issuer: TestOidcIssuer;
@@ -44,8 +44,8 @@ describe('auth with REGISTRATION_MODE=invite', () => {
     const owner = userContext((await login(bed, ownerEmail)).user);
     const email = uniqueEmail('invited');
     const invitation = await call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email, role: 'member' }, owner);
-    const { data } = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (event) => event.invitationId === invitation.id);
-    const session = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: data.token, name: 'Invited', password: PASSWORD });
+    const invited = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (data) => data.invitationId === invitation.id);
+    const session = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: await linkToken(bed, invited), name: 'Invited', password: PASSWORD });
     expect(session.user).toMatchObject({ email, role: 'member', workspaceId: owner.workspaceId });
     // An invited person can then sign in with the provider too: their account exists.
     const idToken = await issuer.idToken({ sub: 'google-invited', email });

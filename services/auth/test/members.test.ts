@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AuthEvents, AuthRpc, Role } from '@kinship/contracts';
+import { userTokensValidAfterKey, type AuthEvents, type AuthRpc, type Role } from '@kinship/contracts';
 import type { RequestContext } from '@kinship/observability';
 import { decodeJwt } from 'jose';
-import { call, expectError, login, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
+import { call, expectError, linkToken, login, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
 
 describe('auth members: invitations, roles, deactivation, tenancy', () => {
   let bed: AuthTestBed;
@@ -11,7 +11,7 @@ describe('auth members: invitations, roles, deactivation, tenancy', () => {
 
   const invite = (context: RequestContext, role: Role, email = uniqueEmail(role)) => call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email, role }, context);
   const tokenOf = async (invitation: AuthRpc.Invitation) =>
-    (await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (data) => data.invitationId === invitation.id)).data.token;
+    linkToken(bed, await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (data) => data.invitationId === invitation.id));
   const accept = (token: string, name = 'Invited Person') => call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token, name, password: PASSWORD });
 
   /** Invites someone with the role and accepts for them: their session. */
@@ -37,11 +37,12 @@ describe('auth members: invitations, roles, deactivation, tenancy', () => {
     expect(event).toMatchObject({ workspaceId: owner.workspaceId, data: { email, role: 'manager', invitedBy: owner.userId, expiresAt: invitation.expiresAt } });
     expect(Date.parse(invitation.expiresAt) - Date.now()).toBeGreaterThan(6.99 * 24 * 3600_000);
 
-    const session = await accept(event.data.token, 'Grace Hopper');
+    const token = await linkToken(bed, event);
+    const session = await accept(token, 'Grace Hopper');
     expect(session.user).toMatchObject({ email, name: 'Grace Hopper', role: 'manager', workspaceId: owner.workspaceId, emailVerifiedAt: expect.any(String) });
     const registered = await waitForEvent<AuthEvents.UserRegistered>(bed, 'user.registered', (data) => data.userId === session.user!.id);
     expect(registered.data).toMatchObject({ role: 'manager', invitationId: invitation.id, fullName: 'Grace Hopper' });
-    await expectError(accept(event.data.token), { status: 400, code: 'invalid_token' });
+    await expectError(accept(token), { status: 400, code: 'invalid_token' });
     const listed = await call<AuthRpc.InvitationPage>(bed, 'auth.invitations.list', {}, owner);
     expect(listed.data.find((item) => item.id === invitation.id)?.status).toBe('accepted');
   });
@@ -91,7 +92,7 @@ describe('auth members: invitations, roles, deactivation, tenancy', () => {
     expect(changed.data).toEqual({ userId: member.user!.id, role: 'manager', previousRole: 'member' });
     // The old session carried the old role: it ends.
     await expectError(call(bed, 'auth.sessions.refresh', { refreshToken: member.refreshToken }), { status: 401 });
-    expect(await bed.redis.get(`kinship:auth:user-tokens-valid-after:${member.user!.id}`)).toMatch(/^\d+$/);
+    expect(await bed.redis.get(userTokensValidAfterKey(bed.environment.natsNamespace, member.user!.id))).toMatch(/^\d+$/);
 
     await expectError(changeRole(adminContext, member.user!.id, 'owner'), { status: 403 });
     await expectError(changeRole(adminContext, owner.userId!, 'member'), { status: 403 });
@@ -115,8 +116,8 @@ describe('auth members: invitations, roles, deactivation, tenancy', () => {
 
     await expect(call(bed, 'auth.users.deactivate', { id: member.user!.id }, owner)).resolves.toEqual({});
     await waitForEvent<AuthEvents.UserDeactivated>(bed, 'user.deactivated', (data) => data.userId === member.user!.id);
-    expect(Number(await bed.redis.get(`kinship:auth:user-tokens-valid-after:${member.user!.id}`))).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
-    expect(await bed.redis.ttl(`kinship:auth:user-tokens-valid-after:${member.user!.id}`)).toBeGreaterThan(890);
+    expect(Number(await bed.redis.get(userTokensValidAfterKey(bed.environment.natsNamespace, member.user!.id)))).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(await bed.redis.ttl(userTokensValidAfterKey(bed.environment.natsNamespace, member.user!.id))).toBeGreaterThan(890);
     await expectError(call(bed, 'auth.sessions.refresh', { refreshToken: member.refreshToken }), { status: 401 });
     await expectError(login(bed, member.user!.email), { status: 401, code: 'invalid_credentials' });
     await expect(call(bed, 'auth.users.get', { id: member.user!.id }, owner)).resolves.toMatchObject({ status: 'deactivated' });

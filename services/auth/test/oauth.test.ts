@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AuthEvents, AuthRpc } from '@kinship/contracts';
 import { SignJWT } from 'jose';
 import { TEST_CLIENT_ID, TEST_ISSUER, startOidcIssuer, type TestOidcIssuer } from './oidc-issuer.js';
-import { call, expectError, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
+import { call, expectError, linkToken, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
 
 describe('auth OpenID Connect sign-in', () => {
   let issuer: TestOidcIssuer;
@@ -29,7 +29,7 @@ describe('auth OpenID Connect sign-in', () => {
       'user.email_verification_requested',
       (data) => data.userId === registered.user!.id,
     );
-    await call(bed, 'auth.email.verify', { token: verification.data.token });
+    await call(bed, 'auth.email.verify', { token: await linkToken(bed, verification) });
     const sub = subject();
     const session = await signIn(await issuer.idToken({ sub, email: registered.user!.email.toUpperCase(), name: 'Linked Person' }));
     expect(session.user).toMatchObject({ id: registered.user!.id, workspaceId: registered.workspace!.id });
@@ -86,8 +86,8 @@ describe('auth OpenID Connect sign-in', () => {
   it('refuses a deactivated account', async () => {
     const owner = await register(bed, 'deactivating-owner');
     const invitation = await call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email: uniqueEmail('leaver'), role: 'member' }, userContext(owner.user));
-    const { data } = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (event) => event.invitationId === invitation.id);
-    const leaver = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: data.token, name: 'Leaver', password: 'plum-ferry-quartz-lantern-7' });
+    const invited = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (data) => data.invitationId === invitation.id);
+    const leaver = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: await linkToken(bed, invited), name: 'Leaver', password: 'plum-ferry-quartz-lantern-7' });
     await call(bed, 'auth.users.deactivate', { id: leaver.user!.id }, userContext(owner.user));
     await expectError(signIn(await issuer.idToken({ sub: subject(), email: leaver.user!.email })), { status: 401, code: 'invalid_credentials' });
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AuthEvents, AuthRpc } from '@kinship/contracts';
 import { newId } from '@kinship/persistence';
-import { call, expectError, PASSWORD, register, startAuth, systemContext, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
+import { call, expectError, linkToken, PASSWORD, register, startAuth, systemContext, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
 
 describe('auth.users.recipient (for notifications)', () => {
   let bed: AuthTestBed;
@@ -35,8 +35,8 @@ describe('auth.users.recipient (for notifications)', () => {
   it('says a deactivated member is no longer active', async () => {
     const { user: owner } = await register(bed, 'leaving');
     const invitation = await call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email: uniqueEmail('leaver'), role: 'member' }, userContext(owner));
-    const { data } = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (event) => event.invitationId === invitation.id);
-    const member = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: data.token, name: 'Leaver', password: PASSWORD });
+    const invited = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (data) => data.invitationId === invitation.id);
+    const member = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: await linkToken(bed, invited), name: 'Leaver', password: PASSWORD });
     await call(bed, 'auth.users.deactivate', { id: member.user!.id }, userContext(owner));
 
     const recipient = await call<AuthRpc.Recipient>(bed, 'auth.users.recipient', { userId: member.user!.id }, systemContext(owner!.workspaceId));

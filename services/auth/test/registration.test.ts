@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AuthEvents } from '@kinship/contracts';
-import { call, expectError, PASSWORD, register, startAuth, uniqueEmail, waitForEvent, type AuthTestBed } from './support.js';
+import { call, expectError, linkToken, PASSWORD, register, startAuth, uniqueEmail, waitForEvent, type AuthTestBed } from './support.js';
 
 describe('auth registration: events, validation, uniqueness', () => {
   let bed: AuthTestBed;
@@ -25,25 +26,31 @@ describe('auth registration: events, validation, uniqueness', () => {
     const joined = await waitForEvent<AuthEvents.UserRegistered>(bed, 'user.registered', (data) => data.userId === user.id);
     expect(joined).toMatchObject({ workspaceId, data: { email: user.email, fullName: 'Ada Lovelace', role: 'owner' } });
     const verification = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(bed, 'user.email_verification_requested', (data) => data.userId === user.id);
-    expect(verification.data.email).toBe(user.email);
-    expect(verification.data.token).toMatch(/^kev_/);
+    // No token in the event: notifications asks auth for it when it sends the email.
+    expect(verification.data).toEqual({ userId: user.id, email: user.email, expiresAt: expect.any(String), requestId: expect.any(String) });
     const validForMs = Date.parse(verification.data.expiresAt) - Date.now();
     expect(validForMs).toBeGreaterThan(23.9 * 3600_000);
     expect(validForMs).toBeLessThanOrEqual(24 * 3600_000);
 
-    // Only the hash of the token is kept.
-    const stored = (await bed.owner.query('SELECT token_hash FROM auth.one_time_tokens WHERE user_id = $1', [user.id])) as Array<{ token_hash: string }>;
-    expect(stored).toHaveLength(1);
-    expect(stored[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    // The token is minted when asked for, and only its hash is kept.
+    const tokenHash = async () => ((await bed.owner.query('SELECT token_hash FROM auth.one_time_tokens WHERE user_id = $1', [user.id])) as Array<{ token_hash: string | null }>)[0]!.token_hash;
+    expect(await tokenHash()).toBeNull();
+    const token = await linkToken(bed, verification);
+    expect(token).toMatch(/^kev_/);
+    expect(await tokenHash()).toBe(createHash('sha256').update(token).digest('hex'));
   });
 
-  it('verifies the email once with the token', async () => {
+  it('verifies the email once with the token; asking for the token again voids the earlier one, and a used request gets none', async () => {
     const registered = await register(bed, 'verify');
-    const { data } = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(bed, 'user.email_verification_requested', (event) => event.userId === registered.user!.id);
-    await expect(call(bed, 'auth.email.verify', { token: data.token })).resolves.toEqual({});
+    const requested = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(bed, 'user.email_verification_requested', (data) => data.userId === registered.user!.id);
+    const earlier = await linkToken(bed, requested);
+    const token = await linkToken(bed, requested);
+    await expectError(call(bed, 'auth.email.verify', { token: earlier }), { status: 400, code: 'invalid_token' });
+    await expect(call(bed, 'auth.email.verify', { token })).resolves.toEqual({});
     const [row] = (await bed.owner.query('SELECT email_verified_at FROM auth.users WHERE id = $1', [registered.user!.id])) as Array<{ email_verified_at: Date | null }>;
     expect(row!.email_verified_at).toBeInstanceOf(Date);
-    await expectError(call(bed, 'auth.email.verify', { token: data.token }), { status: 400, code: 'invalid_token' });
+    await expectError(call(bed, 'auth.email.verify', { token }), { status: 400, code: 'invalid_token' });
+    await expectError(linkToken(bed, requested), { status: 404 });
     await expectError(call(bed, 'auth.email.verify', { token: 'kev_nonsense' }), { status: 400, code: 'invalid_token' });
     await expectError(call(bed, 'auth.email.verify', { token: registered.refreshToken }), { status: 400, code: 'invalid_token' });
   });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AuthRpc } from '@kinship/contracts';
+import { revokedSessionKey, type AuthRpc } from '@kinship/contracts';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { call, expectError, login, OTHER_PASSWORD, PASSWORD, publicContext, register, startAuth, uniqueEmail, uniqueIp, type AuthTestBed } from './support.js';
 
@@ -41,13 +41,13 @@ describe('auth sessions: sign-in, rotation, reuse detection, logout, throttling'
     // The token rotated first is presented again: the whole family ends, its newest token too.
     await expectError(refresh(session.refreshToken), { status: 401, code: 'invalid_token' });
     await expectError(refresh(again.refreshToken), { status: 401, code: 'invalid_token' });
-    expect(await bed.redis.get(`kinship:auth:revoked-session:${String(payload.sid)}`)).toBe('1');
-    expect(await bed.redis.ttl(`kinship:auth:revoked-session:${String(payload.sid)}`)).toBeGreaterThan(890);
+    expect(await bed.redis.get(revokedSessionKey(bed.environment.natsNamespace, String(payload.sid)))).toBe('1');
+    expect(await bed.redis.ttl(revokedSessionKey(bed.environment.natsNamespace, String(payload.sid)))).toBeGreaterThan(890);
 
     const other = await login(bed, email);
     await expect(call(bed, 'auth.sessions.logout', { refreshToken: other.refreshToken })).resolves.toEqual({});
     await expectError(refresh(other.refreshToken), { status: 401, code: 'invalid_token' });
-    expect(await bed.redis.get(`kinship:auth:revoked-session:${String(decodeJwt(other.accessToken).sid)}`)).toBe('1');
+    expect(await bed.redis.get(revokedSessionKey(bed.environment.natsNamespace, String(decodeJwt(other.accessToken).sid)))).toBe('1');
   });
 
   it('refuses refresh tokens that are malformed, of another kind or unknown alike', async () => {

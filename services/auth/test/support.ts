@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from '@jest/globals';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { AuthRpc } from '@kinship/contracts';
+import type { AuthEvents, AuthRpc } from '@kinship/contracts';
 import { eventStreamName, NamespacedClientNats, ServiceClient, type DomainEvent } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { postgresOptions } from '@kinship/persistence';
@@ -133,4 +133,17 @@ export async function waitForEvent<T>(bed: AuthTestBed, type: string, matches: (
     if (Date.now() > deadline) throw new Error(`no ${type} event published within 5 s`);
     await sleep(50);
   }
+}
+
+/** An event that asks for a one-time link to be emailed. */
+export type LinkEvent = DomainEvent<AuthEvents.UserInvited | AuthEvents.UserPasswordResetRequested | AuthEvents.UserEmailVerificationRequested>;
+
+/** The link's token, as notifications gets it to send the email (the event carries none). */
+export async function linkToken(bed: AuthTestBed, event: LinkEvent): Promise<string> {
+  const request: AuthRpc.IssueOneTimeTokenRequest =
+    'invitationId' in event.data
+      ? { kind: 'invitation', requestId: event.data.invitationId }
+      : { kind: event.type === 'user.password_reset_requested' ? 'password_reset' : 'email_verification', requestId: event.data.requestId };
+  const context: RequestContext = { workspaceId: event.workspaceId, userId: null, role: null, scopes: [], requestId: `test-${randomBytes(4).toString('hex')}` };
+  return (await call<AuthRpc.OneTimeToken>(bed, 'auth.one-time-tokens.issue', request, context)).token;
 }

@@ -107,8 +107,24 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
   registerHttpHooks(app.getHttpAdapter().getInstance(), metrics, logger);
   useJsonBodyParser(app, config.BODY_LIMIT_BYTES);
   await app.register(fastifyHelmet, {
-    // The API answers JSON; only the documentation page needs scripts and styles from itself.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
+    // One policy for what a browser shows from this origin: the console (a React SPA) and Swagger
+    // UI at /docs, whose scripts are files of this origin too. No inline or foreign script, fetches
+    // to this origin only, inline styles (React style props, Swagger UI's <style>), never framed.
+    // A page with a stricter need sets its own (the unsubscribe page: default-src 'none').
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
   });
   // Only POST /imports reads multipart bodies, streaming the file part into the FileStore.
   await app.register(fastifyMultipart, { limits: { fileSize: config.IMPORT_MAX_BYTES, files: 1, fields: 10, fieldSize: 100_000 } });

@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get } from '@nestjs/common';
+import { revokedSessionKey, userTokensValidAfterKey } from '@kinship/contracts';
 import { RpcError, type RpcRequest } from '@kinship/messaging';
 import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, type TestEnvironment } from '@kinship/testing';
@@ -136,7 +137,7 @@ describe('authentication', () => {
       const claims = accessClaims('admin');
       const token = await signAccessToken(key, claims);
       expect((await getMe(bearer(token))).status).toBe(200);
-      await redis.set(`kinship:auth:revoked-session:${claims.sid}`, '1', 'EX', 60);
+      await redis.set(revokedSessionKey(environment.natsNamespace, claims.sid), '1', 'EX', 60);
       await expectUnauthorized(await getMe(bearer(token)));
     });
 
@@ -144,7 +145,7 @@ describe('authentication', () => {
       const claims = accessClaims('viewer');
       const before = await signAccessToken(key, claims, { issuedAt: now() - 60 });
       const after = await signAccessToken(key, claims, { issuedAt: now() });
-      await redis.set(`kinship:auth:user-tokens-valid-after:${claims.sub}`, String(now() - 30), 'EX', 60);
+      await redis.set(userTokensValidAfterKey(environment.natsNamespace, claims.sub), String(now() - 30), 'EX', 60);
       await expectUnauthorized(await getMe(bearer(before)));
       expect((await getMe(bearer(after))).status).toBe(200);
     });

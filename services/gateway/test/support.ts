@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { connect, type Msg } from '@nats-io/transport-node';
 import type { AuthEvents, AuthRpc, Role } from '@kinship/contracts';
-import { eventStreamName, RpcError, type DomainEvent, type RpcRequest } from '@kinship/messaging';
+import { eventStreamName, NamespacedClientNats, RpcError, ServiceClient, type DomainEvent, type RpcRequest } from '@kinship/messaging';
 import type { TestEnvironment } from '@kinship/testing';
 import { calculateJwkThumbprint, SignJWT, type JWTPayload } from 'jose';
 import pg from 'pg';
@@ -93,7 +93,7 @@ export async function authStandIn(environment: TestEnvironment, handlers: Record
   return { received, close: () => nats.close() };
 }
 
-/** The one-time token an invitation email carries, read from the user.invited event on the suite's stream. */
+/** The one-time token an invitation email carries: auth issues it for the user.invited event on the suite's stream. */
 export async function invitationToken(environment: TestEnvironment, streams: JetStreamManager, invitationId: string): Promise<string> {
   const stream = eventStreamName(environment.natsNamespace);
   const deadline = Date.now() + 10_000;
@@ -102,7 +102,16 @@ export async function invitationToken(environment: TestEnvironment, streams: Jet
     for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq += 1) {
       const message = await streams.streams.getMessage(stream, { seq }).catch(() => null);
       const event = message?.json<DomainEvent<AuthEvents.UserInvited>>();
-      if (event?.type === 'user.invited' && event.data.invitationId === invitationId) return event.data.token;
+      if (event?.type === 'user.invited' && event.data.invitationId === invitationId) {
+        // The event carries no token: notifications asks auth for it, and so does this test.
+        const client = new ServiceClient(new NamespacedClientNats({ servers: environment.natsUrl }, environment.natsNamespace), 5000);
+        try {
+          const context = { workspaceId: event.workspaceId, userId: null, role: null, scopes: [], requestId: `test-${event.id}` };
+          return (await client.send<AuthRpc.OneTimeToken>('auth.one-time-tokens.issue', { kind: 'invitation', requestId: invitationId }, context)).token;
+        } finally {
+          await client.close();
+        }
+      }
     }
     if (Date.now() > deadline) throw new Error(`no user.invited event for ${invitationId}`);
     await sleep(50);

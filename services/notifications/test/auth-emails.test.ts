@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { AuthRpc } from '@kinship/contracts';
-import { call, PASSWORD, publicContext, registerOwner, startNotifications, tokenFrom, uniqueEmail, type NotificationsTestBed } from './support.js';
+import { eventStreamName } from '@kinship/messaging';
+import { postgresOptions } from '@kinship/persistence';
+import { DataSource } from 'typeorm';
+import { call, PASSWORD, publicContext, registerOwner, startNotifications, tokenFrom, uniqueEmail, waitForMail, type NotificationsTestBed } from './support.js';
 
 const NEW_PASSWORD = 'violet-anchor-meadow-harbor-3';
 
@@ -68,5 +72,49 @@ describe('security emails from auth events', () => {
     const email = uniqueEmail('nobody');
     await call(bed, 'auth.passwords.forgot', { email });
     await expect(bed.mailbox.waitForMessages(1, { to: email, timeoutMs: 1500 })).rejects.toThrow('expected 1 message');
+  });
+
+  it('puts no one-time token in any event: the stream and auth\'s outbox hold none of the tokens the emails carried', async () => {
+    const owner = await registerOwner(bed, 'secretive');
+    const verification = await waitForMail(bed, owner.user.email, 'Confirm your email address');
+    const inviteeEmail = uniqueEmail('secret-invitee');
+    await call(bed, 'auth.invitations.create', { email: inviteeEmail, role: 'member' }, owner.context);
+    const [invitation] = await bed.mailbox.waitForMessages(1, { to: inviteeEmail });
+    await call(bed, 'auth.passwords.forgot', { email: owner.user.email });
+    const reset = await waitForMail(bed, owner.user.email, 'Reset your Kinship password');
+    const newEmail = uniqueEmail('secret-moved');
+    await call(bed, 'auth.me.update', { email: newEmail, currentPassword: PASSWORD }, owner.context);
+    const [change] = await bed.mailbox.waitForMessages(1, { to: newEmail });
+    const tokens = [
+      tokenFrom(verification.text, '/verify-email'),
+      tokenFrom(invitation!.text, '/invitations/accept'),
+      tokenFrom(reset.text, '/reset-password'),
+      tokenFrom(change!.text, '/verify-email'),
+    ];
+
+    const stream = eventStreamName(bed.environment.natsNamespace);
+    const jsm = await jetstreamManager(bed.nats);
+    const { state } = await jsm.streams.info(stream);
+    const published: string[] = [];
+    for (let seq = state.first_seq; seq <= state.last_seq; seq += 1) {
+      const message = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+      if (message) published.push(Buffer.from(message.data).toString('latin1'));
+    }
+    const types = published.map((raw) => (JSON.parse(raw) as { type: string }).type);
+    expect(types).toEqual(expect.arrayContaining(['user.email_verification_requested', 'user.invited', 'user.password_reset_requested', 'user.email_change_requested']));
+    const database = new DataSource(postgresOptions({ url: bed.environment.databaseUrl, schema: 'auth', poolSize: 1 }));
+    await database.initialize();
+    const outbox = ((await database.query('SELECT t::text AS row FROM auth.outbox t')) as Array<{ row: string }>).map(({ row }) => row);
+    await database.destroy();
+    expect(outbox.length).toBeGreaterThanOrEqual(types.length);
+
+    for (const token of tokens) {
+      expect(published.filter((raw) => raw.includes(token))).toEqual([]);
+      expect(outbox.filter((row) => row.includes(token))).toEqual([]);
+    }
+    // The links still work.
+    await expect(call(bed, 'auth.passwords.reset', { token: tokens[2], password: NEW_PASSWORD })).resolves.toEqual({});
+    await expect(call(bed, 'auth.email.verify', { token: tokens[3] })).resolves.toEqual({});
+    await expect(call(bed, 'auth.invitations.accept', { token: tokens[1], name: 'Invitee', password: PASSWORD })).resolves.toMatchObject({ user: { email: inviteeEmail } });
   });
 });

@@ -31,7 +31,11 @@ describe('outbound webhooks: events from a real producer reach partners, signed,
     const email = `member-${label}-${Date.now()}@example.com`;
     await bed.client.send('auth.invitations.create', { email, role: 'member' }, asOwner);
     const invited = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (data) => data.email === email);
-    return bed.client.send<AuthRpc.Session>('auth.invitations.accept', { token: invited.data.token, name: `Member ${label}`, password: PASSWORD }, userContext(''));
+    // The token is minted for the invitation email; asking only once that is queued keeps ours the one that works.
+    await eventually(async () => expect(await bed.owner.query('SELECT 1 FROM notifications.messages WHERE dedupe_key = $1', [`${invited.id}:email`])).toHaveLength(1));
+    const request: AuthRpc.IssueOneTimeTokenRequest = { kind: 'invitation', requestId: invited.data.invitationId };
+    const { token } = await bed.client.send<AuthRpc.OneTimeToken>('auth.one-time-tokens.issue', request, asOwner);
+    return bed.client.send<AuthRpc.Session>('auth.invitations.accept', { token, name: `Member ${label}`, password: PASSWORD }, userContext(''));
   }
 
   /** auth emits user.role_changed. */

@@ -5,6 +5,7 @@ export {
   deadLetterSubject,
   ensureEventStream,
   eventStreamName,
+  type EventRetention,
 } from './stream.js';
 export { messagingTablesSql, OutboxWriter, type NewDomainEvent, type OutboxWriterOptions } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';

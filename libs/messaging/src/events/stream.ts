@@ -30,23 +30,34 @@ export function deadLetterSubject(namespace: string, consumer: string): string {
   return `${assertNamespace(namespace)}deadletter.${assertConsumerName(consumer)}`;
 }
 
-/**
- * Declares the events stream and the dead-letter stream of a namespace: adds them, or brings an
- * existing one's subjects and duplicate window up to date. Safe to run on every start.
- */
-export async function ensureEventStream(jsm: JetStreamManager, namespace: string): Promise<void> {
-  await ensureStream(jsm, eventStreamName(namespace), `${assertNamespace(namespace)}events.>`);
-  await ensureStream(jsm, deadLetterStreamName(namespace), `${namespace}deadletter.>`);
+/** How long JetStream keeps events (EVENTS_MAX_AGE_DAYS, EVENTS_MAX_BYTES): the replay horizon (docs/events.md). */
+export interface EventRetention {
+  maxAgeDays: number;
+  /** 0 for no size limit. */
+  maxBytes: number;
 }
 
-async function ensureStream(jsm: JetStreamManager, name: string, subject: string): Promise<void> {
-  const updatable = { subjects: [subject], duplicate_window: nanos(DUPLICATE_WINDOW_MS) };
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Declares the events stream and the dead-letter stream of a namespace: adds them, or brings an
+ * existing one's subjects, duplicate window and limits up to date. Safe to run on every start.
+ * Dead letters are kept as long as events, with no size limit (there are few, and each matters).
+ */
+export async function ensureEventStream(jsm: JetStreamManager, namespace: string, retention: EventRetention): Promise<void> {
+  const maxAge = nanos(retention.maxAgeDays * DAY_MS);
+  await ensureStream(jsm, eventStreamName(namespace), { subjects: [`${assertNamespace(namespace)}events.>`], max_age: maxAge, max_bytes: retention.maxBytes || -1 });
+  await ensureStream(jsm, deadLetterStreamName(namespace), { subjects: [`${namespace}deadletter.>`], max_age: maxAge, max_bytes: -1 });
+}
+
+async function ensureStream(jsm: JetStreamManager, name: string, limits: { subjects: string[]; max_age: number; max_bytes: number }): Promise<void> {
+  const updatable = { ...limits, duplicate_window: nanos(DUPLICATE_WINDOW_MS) };
   try {
     await jsm.streams.update(name, updatable);
     return;
   } catch (error) {
     if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
   }
-  // Limits retention with no age limit: events are kept, so read models can be rebuilt from them.
+  // Limits retention: the oldest events go once older than max_age or beyond max_bytes.
   await jsm.streams.add({ name, ...updatable, storage: StorageType.File, retention: RetentionPolicy.Limits });
 }

@@ -11,7 +11,7 @@ import {
   type NewDomainEvent,
   type OutboxRelayOptions,
 } from '../../src/events/index.js';
-import { delay, resetTestBed, SCHEMA, setUpTestBed, storedMessages, tearDownTestBed, waitFor, type EventsTestBed } from './support.js';
+import { delay, resetTestBed, SCHEMA, setUpTestBed, storedMessages, tearDownTestBed, TEST_RETENTION, waitFor, type EventsTestBed } from './support.js';
 
 /** Dies the way a relay process would between publishing a batch and marking it: its transaction never commits. */
 class RelayCrashingBeforeMark extends OutboxRelay {
@@ -154,7 +154,7 @@ describe('OutboxRelay', () => {
     await waitFor('the relay to report failed attempts', () => errors.length >= 2);
     expect(await running.backlog()).toBe(1);
 
-    await ensureEventStream(bed.jsm, lateNamespace);
+    await ensureEventStream(bed.jsm, lateNamespace, TEST_RETENTION);
     await waitFor('the event to be published after NATS accepts it', async () => (await running.backlog()) === 0, 15_000);
     const stored = await storedMessages(bed.jsm, eventStreamName(lateNamespace));
     expect(stored.map((message) => message.header.get('Nats-Msg-Id'))).toEqual([event.id]);

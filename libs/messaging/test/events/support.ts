@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { deadLetterStreamName, ensureEventStream, eventStreamName, messagingTablesSql } from '../../src/events/index.js';
 
 export const SCHEMA = 'svc';
+/** The test streams' limits: a day, no size cap. */
+export const TEST_RETENTION = { maxAgeDays: 1, maxBytes: 0 };
 
 export interface EventsTestBed {
   env: TestEnvironment;
@@ -26,7 +28,7 @@ export async function setUpTestBed(suite: string): Promise<EventsTestBed> {
   for (const statement of messagingTablesSql(SCHEMA).up) await dataSource.query(statement);
   const nc = await connect({ servers: env.natsUrl });
   const jsm = await jetstreamManager(nc);
-  await ensureEventStream(jsm, env.natsNamespace);
+  await ensureEventStream(jsm, env.natsNamespace, TEST_RETENTION);
   return { env, namespace: env.natsNamespace, dataSource, nc, js: jetstream(nc), jsm, namespaces: [env.natsNamespace] };
 }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { ServiceConfig } from '@kinship/config';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventType } from '@kinship/contracts';
@@ -55,6 +56,7 @@ export class DomainEvents implements OnApplicationBootstrap {
     @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: ServiceMetrics,
+    private readonly config: ServiceConfig,
   ) {
     const schema = this.schema();
     this.writer = new OutboxWriter({ schema, service: info.name, namespace: info.namespace });
@@ -89,7 +91,7 @@ export class DomainEvents implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const jsm = await jetstreamManager(this.nats);
-    await ensureEventStream(jsm, this.info.namespace);
+    await ensureEventStream(jsm, this.info.namespace, { maxAgeDays: this.config.EVENTS_MAX_AGE_DAYS, maxBytes: this.config.EVENTS_MAX_BYTES });
     this.relay.start();
     for (const subscription of this.subscriptions) {
       const consumer = new EventConsumer({

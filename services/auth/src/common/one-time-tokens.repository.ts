@@ -11,7 +11,6 @@ export interface NewOneTimeToken {
   purpose: OneTimeTokenPurpose;
   /** The address the token is sent to. */
   email: string;
-  tokenHash: string;
   expiresAt: Date;
 }
 
@@ -21,15 +20,29 @@ export interface ConsumedToken {
   purpose: OneTimeTokenPurpose;
 }
 
-/** auth.one_time_tokens: password reset, email verification and email change tokens, stored as SHA-256. */
+/**
+ * auth.one_time_tokens: password reset, email verification and email change tokens, stored as
+ * SHA-256. A row is a request first, with no token; the token is minted when its email is sent.
+ */
 @Injectable()
 export class OneTimeTokensRepository {
   async insert(manager: EntityManager, token: NewOneTimeToken): Promise<void> {
     await manager.query(
-      `INSERT INTO auth.one_time_tokens (id, workspace_id, user_id, purpose, email, token_hash, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [token.id, token.workspaceId, token.userId, token.purpose, token.email, token.tokenHash, token.expiresAt],
+      `INSERT INTO auth.one_time_tokens (id, workspace_id, user_id, purpose, email, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [token.id, token.workspaceId, token.userId, token.purpose, token.email, token.expiresAt],
     );
+  }
+
+  /** Gives an unused, unexpired request of one of the purposes this token hash, replacing any earlier one; its expiry, or null. */
+  async setTokenHash(manager: EntityManager, workspaceId: string, id: string, purposes: OneTimeTokenPurpose[], tokenHash: string): Promise<Date | null> {
+    const rows = await updateReturning<{ expiresAt: Date }>(
+      manager,
+      `UPDATE auth.one_time_tokens SET token_hash = $4
+       WHERE workspace_id = $1 AND id = $2 AND purpose = ANY($3::text[]) AND used_at IS NULL AND expires_at > now()
+       RETURNING expires_at AS "expiresAt"`,
+      [workspaceId, id, purposes, tokenHash],
+    );
+    return rows[0]?.expiresAt ?? null;
   }
 
   /** Marks the token used if it is unused, unexpired and of one of the purposes, and says whose it was; null otherwise. */

@@ -4,7 +4,7 @@ import { DomainEvents, type Emit } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { newId } from '@kinship/persistence';
 import { OneTimeTokensRepository } from '../common/one-time-tokens.repository.js';
-import { invalidTokenError, issueToken, readToken } from '../common/opaque-tokens.js';
+import { invalidTokenError, readToken } from '../common/opaque-tokens.js';
 import type { UserRecord } from '../users/user.record.js';
 import { UsersRepository } from '../users/users.repository.js';
 
@@ -63,15 +63,16 @@ export class EmailVerificationService {
   }
 
   private async issue(manager: EntityManager, emit: Emit, user: UserRecord, purpose: 'email_verification' | 'email_change', email: string, actorId: string | null): Promise<void> {
-    const issued = issueToken('kev', user.workspaceId);
+    // The token is minted when notifications sends the email (auth.one-time-tokens.issue), so the event carries none.
+    const requestId = newId();
     const expiresAt = new Date(Date.now() + VERIFICATION_TTL_MS);
-    await this.tokens.insert(manager, { id: newId(), workspaceId: user.workspaceId, userId: user.id, purpose, email, tokenHash: issued.hash, expiresAt });
+    await this.tokens.insert(manager, { id: requestId, workspaceId: user.workspaceId, userId: user.id, purpose, email, expiresAt });
     await emit<AuthEvents.UserEmailVerificationRequested>({
       type: 'user.email_verification_requested',
       workspaceId: user.workspaceId,
       actorId,
       aggregateId: user.id,
-      data: { userId: user.id, email, token: issued.token, expiresAt: expiresAt.toISOString() },
+      data: { userId: user.id, email, expiresAt: expiresAt.toISOString(), requestId },
     });
   }
 }

@@ -24,7 +24,6 @@ export interface NewInvitation {
   email: string;
   role: Role;
   invitedBy: string;
-  tokenHash: string;
   expiresAt: Date;
 }
 
@@ -46,14 +45,17 @@ export function toInvitation(row: InvitationRow): AuthRpc.Invitation {
   };
 }
 
-/** auth.invitations: the token is stored as SHA-256; an invitation is open until accepted or revoked. */
+/**
+ * auth.invitations: the token is stored as SHA-256, and minted when the invitation email is sent
+ * (null until then); an invitation is open until accepted or revoked.
+ */
 @Injectable()
 export class InvitationsRepository {
   async insert(manager: EntityManager, invitation: NewInvitation): Promise<InvitationRow> {
     const rows: InvitationRow[] = await manager.query(
-      `INSERT INTO auth.invitations (id, workspace_id, email, role, invited_by, token_hash, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-      [invitation.id, invitation.workspaceId, invitation.email, invitation.role, invitation.invitedBy, invitation.tokenHash, invitation.expiresAt],
+      `INSERT INTO auth.invitations (id, workspace_id, email, role, invited_by, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      [invitation.id, invitation.workspaceId, invitation.email, invitation.role, invitation.invitedBy, invitation.expiresAt],
     );
     return rows[0]!;
   }
@@ -77,6 +79,18 @@ export class InvitationsRepository {
       [workspaceId, email],
     );
     return rows.map((row) => row.id);
+  }
+
+  /** Gives a pending invitation this token hash, replacing any earlier one; its expiry, or null when it is not pending. */
+  async setTokenHash(manager: EntityManager, workspaceId: string, id: string, tokenHash: string): Promise<Date | null> {
+    const rows = await updateReturning<{ expiresAt: Date }>(
+      manager,
+      `UPDATE auth.invitations SET token_hash = $3
+       WHERE workspace_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+       RETURNING expires_at AS "expiresAt"`,
+      [workspaceId, id, tokenHash],
+    );
+    return rows[0]?.expiresAt ?? null;
   }
 
   async markRevoked(manager: EntityManager, workspaceId: string, id: string): Promise<void> {

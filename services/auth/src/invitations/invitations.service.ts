@@ -10,7 +10,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { UserCaller } from '@kinship/messaging';
 import { violatesUnique } from '@kinship/persistence';
 import { isUuid, newId } from '@kinship/persistence';
-import { invalidTokenError, issueToken, readToken } from '../common/opaque-tokens.js';
+import { invalidTokenError, readToken } from '../common/opaque-tokens.js';
 import { pagePosition, toPage, type PageDto } from '@kinship/messaging';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { PasswordPolicy } from '../passwords/password-policy.js';
@@ -59,10 +59,10 @@ export class InvitationsService {
         throw RpcError.conflict('This email already has an account in this workspace.', [{ field: 'email', issue: 'already has an account', existingId: existing.userId }]);
       }
       const replacedInvitationIds = await this.invitations.revokeOpen(manager, workspaceId, email);
-      const issued = issueToken('kiv', workspaceId);
+      // The token is minted when notifications sends the email (auth.one-time-tokens.issue), so the event carries none.
       const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
       const invitation = await this.invitations
-        .insert(manager, { id: newId(), workspaceId, email, role: input.role, invitedBy: actor.id, tokenHash: issued.hash, expiresAt })
+        .insert(manager, { id: newId(), workspaceId, email, role: input.role, invitedBy: actor.id, expiresAt })
         .catch((error: unknown) => {
           throw violatesUnique(error, 'invitations_open_email_key') ? RpcError.conflict('This email is being invited right now.', [{ field: 'email', issue: 'is being invited' }]) : error;
         });
@@ -71,7 +71,7 @@ export class InvitationsService {
         workspaceId,
         actorId: actor.id,
         aggregateId: invitation.id,
-        data: { invitationId: invitation.id, email, role: input.role, invitedBy: actor.id, token: issued.token, expiresAt: expiresAt.toISOString() },
+        data: { invitationId: invitation.id, email, role: input.role, invitedBy: actor.id, expiresAt: expiresAt.toISOString() },
       });
       await this.audit.record(manager, {
         workspaceId,

@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { newId } from '@kinship/persistence';
 import { OneTimeTokensRepository } from '../common/one-time-tokens.repository.js';
-import { invalidTokenError, issueToken, readToken } from '../common/opaque-tokens.js';
+import { invalidTokenError, readToken } from '../common/opaque-tokens.js';
 import { SessionTokens } from '../sessions/session-tokens.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { ResetPasswordDto } from './dto/reset-password.dto.js';
@@ -45,15 +45,16 @@ export class PasswordsService {
     await this.events.transaction(workspaceId, async (manager, emit) => {
       const user = await this.users.find(manager, workspaceId, userId);
       if (!user || user.status !== 'active') return;
-      const issued = issueToken('kpr', workspaceId);
+      // The token is minted when notifications sends the email (auth.one-time-tokens.issue), so the event carries none.
+      const requestId = newId();
       const expiresAt = new Date(Date.now() + RESET_TTL_MS);
-      await this.tokens.insert(manager, { id: newId(), workspaceId, userId, purpose: 'password_reset', email, tokenHash: issued.hash, expiresAt });
+      await this.tokens.insert(manager, { id: requestId, workspaceId, userId, purpose: 'password_reset', email, expiresAt });
       await emit<AuthEvents.UserPasswordResetRequested>({
         type: 'user.password_reset_requested',
         workspaceId,
         actorId: null,
         aggregateId: userId,
-        data: { userId, email, token: issued.token, expiresAt: expiresAt.toISOString() },
+        data: { userId, email, expiresAt: expiresAt.toISOString(), requestId },
       });
     });
     return {};

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AuthRpc } from '@kinship/contracts';
-import { REDIS } from '@kinship/platform';
+import { revokedSessionKey, userTokensValidAfterKey, type AuthRpc } from '@kinship/contracts';
+import { REDIS, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
 import type { Redis } from 'ioredis';
 import type { EntityManager } from 'typeorm';
 import { AuthConfig } from '../auth.config.js';
@@ -9,15 +9,6 @@ import { issueToken } from '../common/opaque-tokens.js';
 import { toUser, type UserRecord } from '../users/user.record.js';
 import { AccessTokens } from './access-tokens.js';
 import { RefreshTokensRepository } from './refresh-tokens.repository.js';
-
-/** Redis keys the gateway reads to refuse access tokens before they expire; the names are a contract with it. */
-export function revokedSessionKey(sessionId: string): string {
-  return `kinship:auth:revoked-session:${sessionId}`;
-}
-
-export function userTokensValidAfterKey(userId: string): string {
-  return `kinship:auth:user-tokens-valid-after:${userId}`;
-}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -33,6 +24,7 @@ export class SessionTokens {
     private readonly accessTokens: AccessTokens,
     private readonly refreshTokens: RefreshTokensRepository,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
   ) {}
 
   /** A new sign-in: a new family. */
@@ -48,7 +40,7 @@ export class SessionTokens {
   /** Logout or reuse: the family's refresh tokens stop working, and its access tokens at the gateway. */
   async revokeFamily(manager: EntityManager, workspaceId: string, familyId: string): Promise<void> {
     await this.refreshTokens.revokeFamily(manager, workspaceId, familyId);
-    await this.redis.set(revokedSessionKey(familyId), '1', 'EX', this.config.ACCESS_TOKEN_TTL_SECONDS);
+    await this.redis.set(revokedSessionKey(this.info.namespace, familyId), '1', 'EX', this.config.ACCESS_TOKEN_TTL_SECONDS);
   }
 
   /** Deactivation, a new password or a new role: every session of the user ends. */
@@ -58,8 +50,8 @@ export class SessionTokens {
     // seconds) also catches a token issued for a session this transaction does not see yet.
     const ttl = this.config.ACCESS_TOKEN_TTL_SECONDS;
     const pipeline = this.redis.multi();
-    for (const familyId of families) pipeline.set(revokedSessionKey(familyId), '1', 'EX', ttl);
-    pipeline.set(userTokensValidAfterKey(userId), String(Math.floor(Date.now() / 1000)), 'EX', ttl);
+    for (const familyId of families) pipeline.set(revokedSessionKey(this.info.namespace, familyId), '1', 'EX', ttl);
+    pipeline.set(userTokensValidAfterKey(this.info.namespace, userId), String(Math.floor(Date.now() / 1000)), 'EX', ttl);
     await pipeline.exec();
   }
 

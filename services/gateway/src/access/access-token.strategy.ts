@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { isRole, type Role } from '@kinship/contracts';
+import { isRole, revokedSessionKey, userTokensValidAfterKey, type Role } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
-import { REDIS } from '@kinship/platform';
+import { REDIS, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
 import { isUUID } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -40,10 +40,6 @@ function isAccessTokenClaims(claims: JWTPayload): claims is JWTPayload & AccessT
   );
 }
 
-/** Keys the auth service writes when sessions end before their tokens expire. */
-export const revokedSessionKey = (sessionId: string) => `kinship:auth:revoked-session:${sessionId}`;
-export const tokensValidAfterKey = (userId: string) => `kinship:auth:user-tokens-valid-after:${userId}`;
-
 /**
  * `Authorization: Bearer <access JWT>`: EdDSA only, signed by one of the auth service's published
  * keys named by its `kid` (so `alg: none`, HMAC with any secret and algorithm confusion are
@@ -55,6 +51,7 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
   constructor(
     private readonly keys: AccessTokenKeys,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
   ) {
     super();
   }
@@ -65,7 +62,7 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
     if (token === undefined) return null;
     const claims = await this.verifiedClaims(token);
     if (claims === null || !isAccessTokenClaims(claims)) return null;
-    const [revoked, validAfter] = await this.redis.mget(revokedSessionKey(claims.sid), tokensValidAfterKey(claims.sub)).catch(() => {
+    const [revoked, validAfter] = await this.redis.mget(revokedSessionKey(this.info.namespace, claims.sid), userTokensValidAfterKey(this.info.namespace, claims.sub)).catch(() => {
       // Without Redis a revoked session cannot be told apart from a live one, so no token is accepted.
       throw RpcError.unavailable('Sign-ins cannot be checked right now. Try again shortly.');
     });

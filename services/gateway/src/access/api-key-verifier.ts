@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { isPermission, type AuthRpc } from '@kinship/contracts';
+import { isPermission, userTokensValidAfterKey, type AuthRpc } from '@kinship/contracts';
 import { RpcError, ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
-import { REDIS } from '@kinship/platform';
+import { REDIS, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
 import type { Redis } from 'ioredis';
-import { tokensValidAfterKey } from './access-token.strategy.js';
 import type { ApiKeyCaller } from './authenticated-caller.js';
 
 /**
@@ -50,6 +49,7 @@ export class ApiKeyVerifier {
   constructor(
     private readonly services: ServiceClient,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
   ) {}
 
   /** The caller the key acts as, or null when it is not a valid key. */
@@ -62,7 +62,7 @@ export class ApiKeyVerifier {
     if (cached !== null) {
       const { caller, createdBy, verifiedAtMs } = JSON.parse(cached) as CachedVerification;
       // When Redis cannot say whether the creator changed, the auth service is asked.
-      const current = await this.redis.get(tokensValidAfterKey(createdBy)).then((validAfter) => !outdatedBy(validAfter, verifiedAtMs), () => false);
+      const current = await this.redis.get(userTokensValidAfterKey(this.info.namespace, createdBy)).then((validAfter) => !outdatedBy(validAfter, verifiedAtMs), () => false);
       if (current) return caller;
     }
 

@@ -4,7 +4,7 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOp
 import { Omittable, PageQuery } from '../auth-routes/fields.js';
 
 // Shape rules only: the notifications service decides which event types webhooks deliver (it
-// withholds the ones carrying one-time tokens) and whether the URL's address may be reached.
+// withholds the ones asking for one-time links) and whether the URL's address may be reached.
 const URL_MAX = 2048;
 const DESCRIPTION_MAX = 500;
 const EVENT_CHOICES = ['*', ...Object.keys(EVENT_TYPES)];

@@ -6,12 +6,14 @@ import { DomainEvents, LOGGER } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { formatDateTime } from './message-formats.js';
 import { Notifier } from './notifier.service.js';
+import { OneTimeLinks, type OneTimeLinkKind } from './one-time-links.js';
 import { RecipientDirectory } from './recipient-directory.js';
 
 /**
  * The security emails of auth's events: invitation, password reset and email verification, each
  * with its one-time link, and the notice of a requested email change to the current address.
- * They go out whatever the preferences say; not to a deactivated user.
+ * They go out whatever the preferences say; not to a deactivated user. A link's token is asked of
+ * auth here (events carry none); a request no longer pending gets no email.
  */
 @Injectable()
 export class AuthEventsConsumer implements OnModuleInit {
@@ -19,6 +21,7 @@ export class AuthEventsConsumer implements OnModuleInit {
     private readonly events: DomainEvents,
     private readonly directory: RecipientDirectory,
     private readonly notifier: Notifier,
+    private readonly links: OneTimeLinks,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -53,6 +56,8 @@ export class AuthEventsConsumer implements OnModuleInit {
   private async userInvited(event: DomainEvent<AuthEvents.UserInvited>, manager: EntityManager): Promise<void> {
     const workspaceId = event.workspaceId!;
     const { data } = event;
+    const token = await this.linkToken(event, 'invitation', data.invitationId);
+    if (token === null) return;
     const inviter = await this.directory.find(workspaceId, data.invitedBy, event.id);
     await this.notifier.email(manager, {
       workspaceId,
@@ -64,7 +69,7 @@ export class AuthEventsConsumer implements OnModuleInit {
         inviterName: inviter?.name ?? 'A colleague',
         workspaceName: inviter?.workspaceName ?? 'their workspace',
         role: data.role,
-        acceptUrl: this.notifier.link('/invitations/accept', { token: data.token }),
+        acceptUrl: this.notifier.link('/invitations/accept', { token }),
         expiresAt: formatDateTime(data.expiresAt, 'en', 'UTC'),
       },
     });
@@ -78,6 +83,8 @@ export class AuthEventsConsumer implements OnModuleInit {
       this.logger.info({ eventId: event.id, userId: data.userId }, 'no password reset email: the user is missing or deactivated');
       return;
     }
+    const token = await this.linkToken(event, 'password_reset', data.requestId);
+    if (token === null) return;
     await this.notifier.email(manager, {
       workspaceId,
       dedupeKey: `${event.id}:email`,
@@ -86,7 +93,7 @@ export class AuthEventsConsumer implements OnModuleInit {
       recipientUserId: user.userId,
       data: {
         name: user.name,
-        resetUrl: this.notifier.link('/reset-password', { token: data.token }),
+        resetUrl: this.notifier.link('/reset-password', { token }),
         expiresAt: formatDateTime(data.expiresAt, user.locale, user.timezone),
       },
     });
@@ -101,6 +108,8 @@ export class AuthEventsConsumer implements OnModuleInit {
       this.logger.info({ eventId: event.id, userId: data.userId }, 'no verification email: the user is missing or deactivated');
       return;
     }
+    const token = await this.linkToken(event, 'email_verification', data.requestId);
+    if (token === null) return;
     await this.notifier.email(manager, {
       workspaceId,
       dedupeKey: `${event.id}:email`,
@@ -110,10 +119,21 @@ export class AuthEventsConsumer implements OnModuleInit {
       data: {
         name: user.name,
         email: data.email,
-        verifyUrl: this.notifier.link('/verify-email', { token: data.token }),
+        verifyUrl: this.notifier.link('/verify-email', { token }),
         expiresAt: formatDateTime(data.expiresAt, user.locale, user.timezone),
       },
     });
+  }
+
+  /**
+   * The token for the event's link, or null (logged) when there is to be no email: the request is
+   * no longer pending, or the event was published before events stopped carrying tokens and names
+   * no request (its link expired long ago; the user asks again).
+   */
+  private async linkToken(event: DomainEvent, kind: OneTimeLinkKind, requestId: string | undefined): Promise<string | null> {
+    const token = requestId ? await this.links.token(event.workspaceId!, kind, requestId, event.id) : null;
+    if (token === null) this.logger.info({ eventId: event.id, kind, requestId }, 'no one-time link email: the event names no request, or it is no longer pending');
+    return token;
   }
 
   /** To the account's current address, which is told of the request; the new one gets the verification email. */

@@ -5,6 +5,7 @@ import { TemplatesModule } from '../templates/templates.module.js';
 import { AuthEventsConsumer } from './auth-events.consumer.js';
 import { CrmEventsConsumer } from './crm-events.consumer.js';
 import { Notifier } from './notifier.service.js';
+import { OneTimeLinks } from './one-time-links.js';
 import { RecipientDirectory } from './recipient-directory.js';
 
 /**
@@ -14,7 +15,7 @@ import { RecipientDirectory } from './recipient-directory.js';
  */
 @Module({
   imports: [DeliveryModule, TemplatesModule, InAppNotificationsModule],
-  providers: [AuthEventsConsumer, CrmEventsConsumer, Notifier, RecipientDirectory],
+  providers: [AuthEventsConsumer, CrmEventsConsumer, Notifier, OneTimeLinks, RecipientDirectory],
   exports: [Notifier],
 })
 export class TriggersModule {}

@@ -1,8 +1,9 @@
 import { EVENT_TYPES, type EventType } from '@kinship/contracts';
 
 /**
- * These events carry a usable one-time token (invitation, password reset, email verification):
- * whoever receives one can join a workspace or take over an account, so they never leave Kinship.
+ * These events ask for a one-time link (invitation, password reset, email verification). They no
+ * longer carry its token, but those published before did (docs/events.md), and who is being
+ * invited or resetting a password is nobody else's business: they never leave Kinship.
  */
 const WITHHELD_EVENT_TYPES: ReadonlySet<string> = new Set<EventType>(['user.invited', 'user.password_reset_requested', 'user.email_verification_requested']);
 

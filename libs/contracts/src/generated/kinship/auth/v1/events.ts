@@ -13,41 +13,34 @@ export interface WorkspaceCreated {
   ownerUserId: string;
 }
 
-/**
- * type: user.invited, subject: events.auth.user.invited
- * Carries the plaintext token so notifications can email the link; auth keeps only its hash.
- */
+/** type: user.invited, subject: events.auth.user.invited */
 export interface UserInvited {
+  /** Also the request id of the link (kind invitation). */
   invitationId: string;
   email: string;
   /** The role the invitee gets on accepting. */
   role: string;
   /** User id of the inviter. */
   invitedBy: string;
-  token: string;
   expiresAt: string;
 }
 
-/**
- * type: user.password_reset_requested, subject: events.auth.user.password_reset_requested
- * Carries the plaintext token so notifications can email the link; auth keeps only its hash.
- */
+/** type: user.password_reset_requested, subject: events.auth.user.password_reset_requested */
 export interface UserPasswordResetRequested {
   userId: string;
   email: string;
-  token: string;
   expiresAt: string;
+  /** The request id of the link (kind password_reset). */
+  requestId: string;
 }
 
-/**
- * type: user.email_verification_requested, subject: events.auth.user.email_verification_requested
- * Carries the plaintext token so notifications can email the link; auth keeps only its hash.
- */
+/** type: user.email_verification_requested, subject: events.auth.user.email_verification_requested */
 export interface UserEmailVerificationRequested {
   userId: string;
   email: string;
-  token: string;
   expiresAt: string;
+  /** The request id of the link (kind email_verification). */
+  requestId: string;
 }
 
 /**

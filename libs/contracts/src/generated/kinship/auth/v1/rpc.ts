@@ -232,6 +232,27 @@ export interface ActiveUsersReply {
   userIds: string[];
 }
 
+/**
+ * --- auth.one-time-tokens.issue (internal, from notifications) ---
+ * The token of a one-time link that an event asked to be emailed (user.invited,
+ * user.password_reset_requested, user.email_verification_requested), in the context's workspace.
+ * Auth mints it now and keeps only its hash; the plaintext exists in this reply and the email.
+ * Asking again for the same request mints a new token and voids the previous one, so a retried
+ * delivery sends a link that works. 404 when the request is not pending: used, replaced, revoked,
+ * expired or unknown (its email is not sent).
+ */
+export interface IssueOneTimeTokenRequest {
+  /** invitation, password_reset, email_verification */
+  kind: string;
+  /** The event's invitation_id (invitation) or request_id (the others). */
+  requestId: string;
+}
+
+export interface OneTimeToken {
+  token: string;
+  expiresAt: string;
+}
+
 /** --- auth.audit-logs.list --- */
 export interface AuditLog {
   id: string;
