@@ -5,7 +5,6 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import { loadConfig } from '@kinship/config';
 import { createLogger, NestPinoLogger, ServiceMetrics, type Logger } from '@kinship/observability';
@@ -24,6 +23,7 @@ import { IdempotencyInterceptor, registerIdempotencyHook } from './http/idempote
 import { RequestContextInterceptor } from './http/request-context.interceptor.js';
 import { API_PREFIX, OPERATIONS_PATHS } from './http/paths.js';
 import { RequestValidationPipe } from './http/validation.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { SystemHealthController } from './system/system-health.controller.js';
 import { WEBHOOK_ROUTE_CONTROLLERS } from './webhook-routes/webhook-routes.js';
 
@@ -98,7 +98,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
     abortOnError: false,
   });
   registerHttpHooks(app.getHttpAdapter().getInstance(), metrics, logger);
-  await app.register(fastifyHelmet, {
+  registerSecurityHeaders(app.getHttpAdapter().getInstance(), {
     // The API answers JSON; only the documentation page needs scripts and styles from itself.
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
   });
