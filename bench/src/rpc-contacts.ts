@@ -269,7 +269,8 @@ async function main(): Promise<number> {
       print(`    ratio gateway ÷ plain, per round: ${ratios.map((ratio) => fixed(ratio, 2)).join(', ')} (median ${fixed(median(ratios), 2)})`);
       print(
         `    steady ${STEADY_RATE} req/s: gateway p50 ${fixed(steadyPair.gateway.p50Ms)} ms, p99 ${fixed(steadyPair.gateway.p99Ms)} ms (${fixed(steadyPair.gateway.requestsPerSecond, 0)} req/s served);` +
-          ` plain p50 ${fixed(steadyPair.plain.p50Ms)} ms, p99 ${fixed(steadyPair.plain.p99Ms)} ms`,
+          ` plain p50 ${fixed(steadyPair.plain.p50Ms)} ms, p99 ${fixed(steadyPair.plain.p99Ms)} ms;` +
+          ` CPU ${fixed(steadyPair.gateway.cpuMsPerRequest, 2)} vs ${fixed(steadyPair.plain.cpuMsPerRequest, 2)} ms/request`,
       );
       summary[operation.name] = { rounds: rounds.map((round) => round[operation.name]), ratios, steady: steadyPair };
     }
