@@ -20,6 +20,7 @@ import { crmService } from '../../services/crm/dist/crm.service.js';
 import { startGateway } from '../../services/gateway/dist/gateway.js';
 import { fixed, numberFromEnv, print, saveResult } from './lib.js';
 import { ensureSeededCrm, migrationEnv, type SeededCrm } from './seed-crm.js';
+import { SqlCapture } from './sql-capture.js';
 import { processCpuMs, type SqlLoadResult, type SqlLoadSpec, type SqlQuery } from './sql-load-worker.js';
 
 declare module 'autocannon' {
@@ -160,44 +161,6 @@ async function sqlLoad(spec: SqlLoadSpec): Promise<SqlLoadResult & { nodeCpuMsPe
   });
   const node = process.cpuUsage(nodeBefore);
   return { ...result, nodeCpuMsPerRequest: (node.user + node.system) / 1000 / result.transactions, postgresCpuMsPerRequest: result.postgresCpuMs / result.transactions };
-}
-
-/**
- * The SQL the crm service sends for one API request, caught on its way into pg: the service runs
- * in this process, so wrapping pg's Client.query sees the exact text and parameters.
- */
-class SqlCapture {
-  private capturing = false;
-  private captured: SqlQuery[] = [];
-
-  constructor() {
-    const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-    const record = (args: unknown[]) => {
-      if (this.capturing && typeof args[0] === 'string') this.captured.push({ text: args[0], values: Array.isArray(args[1]) ? [...(args[1] as unknown[])] : [] });
-    };
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      record(args);
-      return original.apply(this, args);
-    } as typeof pg.Client.prototype.query;
-  }
-
-  /**
-   * Runs the request and returns the list queries it sent (SELECT … FROM <table> r … LIMIT): one, or
-   * two for a search whose first, ordered read did not fill the page (listPage in the crm).
-   */
-  async listQueriesOf<T>(table: string, request: () => Promise<T>): Promise<{ queries: SqlQuery[]; answer: T }> {
-    this.captured = [];
-    this.capturing = true;
-    let answer: T;
-    try {
-      answer = await request();
-    } finally {
-      this.capturing = false;
-    }
-    const lists = this.captured.filter((query) => query.text.includes(`FROM ${table} r`) && /\bLIMIT \$\d+\s*$/.test(query.text));
-    if (lists.length === 0) throw new Error(`caught no list query on ${table}: ${this.captured.map((query) => query.text.slice(0, 80)).join(' | ')}`);
-    return { queries: lists, answer };
-  }
 }
 
 async function api<T>(url: string, token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

@@ -5,7 +5,6 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import { loadConfig } from '@kinship/config';
 import { createLogger, NestPinoLogger, ServiceMetrics, type Logger } from '@kinship/observability';
@@ -28,6 +27,7 @@ import { useJsonBodyParser } from './http/json-body.js';
 import { RequestContextInterceptor } from './http/request-context.interceptor.js';
 import { API_PREFIX, ROOT_PATHS } from './http/paths.js';
 import { RequestValidationPipe } from './http/validation.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { SystemHealthController } from './system/system-health.controller.js';
 import { WEBHOOK_ROUTE_CONTROLLERS } from './webhook-routes/webhook-routes.js';
 
@@ -106,7 +106,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
   });
   registerHttpHooks(app.getHttpAdapter().getInstance(), metrics, logger);
   useJsonBodyParser(app, config.BODY_LIMIT_BYTES);
-  await app.register(fastifyHelmet, {
+  registerSecurityHeaders(app.getHttpAdapter().getInstance(), {
     // One policy for what a browser shows from this origin: the console (a React SPA) and Swagger
     // UI at /docs, whose scripts are files of this origin too. No inline or foreign script, fetches
     // to this origin only, inline styles (React style props, Swagger UI's <style>), never framed.

@@ -1,4 +1,6 @@
-import { ClientNats, ServerNats, type NatsOptions, type WritePacket } from '@nestjs/microservices';
+import { randomBytes } from 'node:crypto';
+import { connect, errors, type Msg, type NatsConnection as NatsClientConnection } from '@nats-io/transport-node';
+import { ServerNats, type NatsOptions, type WritePacket } from '@nestjs/microservices';
 
 type NatsConnection = Parameters<ServerNats['bindEvents']>[0];
 type Subscription = ReturnType<NatsConnection['subscribe']>;
@@ -42,6 +44,14 @@ export class NamespacedServerNats extends ServerNats {
     }
   }
 
+  /**
+   * The handler of a subject this server subscribed itself. Nest's own lookup first tries
+   * JSON.parse on the subject, which throws (and builds a stack trace) for every plain one.
+   */
+  override getHandlerByPattern(pattern: string): ReturnType<ServerNats['getHandlerByPattern']> {
+    return this.messageHandlers.get(pattern) ?? super.getHandlerByPattern(pattern);
+  }
+
   protected override handleRequest(...[context, produce, respond]: RequestArguments): void {
     this.requestsInFlight += 1;
     let finished = false;
@@ -83,16 +93,89 @@ export class NamespacedServerNats extends ServerNats {
   }
 }
 
-/** Nest's NATS client, sending to the same namespaced subjects the servers listen on. */
-export class NamespacedClientNats extends ClientNats {
+/** What the request failed on, for ServiceClient to turn into an RpcError. */
+export type RequestFailure = { kind: 'timeout' } | { kind: 'unavailable' } | { kind: 'error'; error: unknown };
+
+export class RequestFailed extends Error {
+  constructor(readonly failure: RequestFailure) {
+    super(failure.kind);
+  }
+}
+
+interface ReplyPacket {
+  response?: unknown;
+  err?: unknown;
+}
+
+/**
+ * Sends requests to the namespaced subjects Nest's servers (NamespacedServerNats) listen on, in
+ * Nest's wire format (`{pattern, data, id}` out, `{id, response | err, isDisposed}` back), with the
+ * nats client's own request(): every reply comes to one shared, multiplexed inbox, where Nest's
+ * ClientNats subscribed and unsubscribed a fresh inbox per request (two more protocol messages
+ * each, and subscription work in nats-server) and wrapped each call in RxJS.
+ */
+export class NamespacedClientNats {
+  private connection: Promise<NatsClientConnection> | undefined;
+  private connected = false;
+  private nextId = 0;
+  private readonly idPrefix = randomBytes(6).toString('hex');
+
   constructor(
-    options: Options,
+    private readonly options: { servers: string | string[]; name?: string },
     private readonly namespace: string,
-  ) {
-    super(options);
+  ) {}
+
+  /** The reply's `response`; throws RequestFailed when there is none (no responder, no connection, timeout, or the service's error). */
+  async request(pattern: string, data: unknown, timeoutMs: number): Promise<unknown> {
+    const connection = await this.connect();
+    // While the connection is down, nats would hold the request until it is back or the timeout passes; say now that nobody can answer.
+    if (!this.connected) throw new RequestFailed({ kind: 'unavailable' });
+    this.nextId += 1;
+    const packet = JSON.stringify({ pattern, data, id: `${this.idPrefix}${this.nextId}` });
+    let reply: Msg;
+    try {
+      reply = await connection.request(this.namespace + pattern, packet, { timeout: timeoutMs });
+    } catch (error) {
+      throw new RequestFailed(error instanceof errors.TimeoutError ? { kind: 'timeout' } : { kind: 'unavailable' });
+    }
+    if (reply.data.length === 0) throw new RequestFailed({ kind: 'unavailable' });
+    const answer = reply.json<ReplyPacket>();
+    if (answer.err !== undefined && answer.err !== null) throw new RequestFailed({ kind: 'error', error: answer.err });
+    return answer.response;
   }
 
-  protected override normalizePattern(pattern: Parameters<ClientNats['normalizePattern']>[0]): string {
-    return this.namespace + super.normalizePattern(pattern);
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    const open = await connection?.catch(() => undefined);
+    await open?.close();
+  }
+
+  /** Connects on first use, as Nest's client did; a failed attempt is forgotten so the next request tries again. */
+  private connect(): Promise<NatsClientConnection> {
+    if (!this.connection) {
+      const attempt = connect({ ...this.options, noAsyncTraces: true }).then((connection) => {
+        this.connected = true;
+        void this.followStatus(connection);
+        return connection;
+      });
+      attempt.catch(() => {
+        if (this.connection === attempt) this.connection = undefined;
+      });
+      this.connection = attempt;
+    }
+    return this.connection.catch(() => {
+      throw new RequestFailed({ kind: 'unavailable' });
+    });
+  }
+
+  private async followStatus(connection: NatsClientConnection): Promise<void> {
+    for await (const status of connection.status()) {
+      if (status.type === 'disconnect') this.connected = false;
+      if (status.type === 'reconnect') this.connected = true;
+    }
+    // The status stream ends when the connection is closed for good (closed, or out of reconnect attempts): start over on next use.
+    this.connected = false;
+    if (this.connection && (await this.connection.catch(() => undefined)) === connection) this.connection = undefined;
   }
 }

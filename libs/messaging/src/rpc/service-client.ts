@@ -1,7 +1,6 @@
-import type { ClientNats } from '@nestjs/microservices';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import type { RequestContext, ServiceMetrics } from '@kinship/observability';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { RequestFailed, type NamespacedClientNats } from './namespaced-nats.js';
 import { RpcError } from './rpc-error.js';
 import type { RpcRequest } from './rpc-request.js';
 
@@ -11,7 +10,7 @@ import type { RpcRequest } from './rpc-request.js';
  */
 export class ServiceClient {
   constructor(
-    private readonly proxy: ClientNats,
+    private readonly proxy: NamespacedClientNats,
     private readonly timeoutMs: number,
     private readonly metrics?: ServiceMetrics,
   ) {}
@@ -22,7 +21,7 @@ export class ServiceClient {
     const request: RpcRequest<Data> = { context: { ...context, traceparent: carrier.traceparent ?? context.traceparent }, data };
     const stopTimer = this.metrics?.rpcClientDuration.startTimer({ pattern });
     try {
-      const result = await firstValueFrom(this.proxy.send<Result>(pattern, request).pipe(timeout(timeoutMs)));
+      const result = (await this.proxy.request(pattern, request, timeoutMs)) as Result;
       stopTimer?.({ outcome: 'ok' });
       return result;
     } catch (error) {
@@ -42,8 +41,9 @@ function serviceOf(pattern: string): string {
 }
 
 function toRpcError(error: unknown, pattern: string, timeoutMs: number): RpcError {
-  if (RpcError.isPayload(error)) return RpcError.fromPayload(error);
-  if (error instanceof TimeoutError) {
+  const failure = error instanceof RequestFailed ? error.failure : ({ kind: 'error', error } as const);
+  if (failure.kind === 'error' && RpcError.isPayload(failure.error)) return RpcError.fromPayload(failure.error);
+  if (failure.kind === 'timeout') {
     return RpcError.timeout(`The ${serviceOf(pattern)} service did not answer within ${timeoutMs} ms.`);
   }
   // No subscriber on the subject (NATS "no responders"), or no connection to NATS at all.

@@ -1,0 +1,75 @@
+/**
+ * The rpc-contacts bench's baseline, run as a process of its own as the gateway and the crm are:
+ * one Fastify server whose two routes send, through pg, the SQL the crm service sends for
+ * `GET /contacts/:id` and for one contacts list page, in the same row-level-security transaction
+ * (as the service's role, the workspace set for the transaction), and answer the rows as JSON.
+ * No authentication, no NATS, no Nest: the cost of the database work and one HTTP server.
+ */
+import Fastify from 'fastify';
+import pg from 'pg';
+import type { SqlQuery } from './sql-load-worker.js';
+
+export interface BaselineSpec {
+  databaseUrl: string;
+  role: string;
+  workspaceSetting: string;
+  workspaceId: string;
+  /** The crm service's pool size, so both sides have as many database connections. */
+  poolSize: number;
+  /** The queries of `GET /contacts/:id` for `capturedId`, whose parameter is replaced by the requested id. */
+  get: { queries: SqlQuery[]; capturedId: string };
+  /** The queries of the list page, sent as captured: they read one row more than the page holds, to tell whether a next page exists. */
+  list: SqlQuery[];
+  pageSize: number;
+}
+
+async function start(spec: BaselineSpec): Promise<string> {
+  const pool = new pg.Pool({ connectionString: spec.databaseUrl, max: spec.poolSize, options: `-c role=${spec.role}` });
+  const inWorkspace = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('START TRANSACTION');
+      await client.query('SELECT set_config($1, $2, true)', [spec.workspaceSetting, spec.workspaceId]);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  const server = Fastify({ logger: false });
+  server.get<{ Params: { id: string } }>('/api/v1/contacts/:id', async (request, reply) => {
+    const row = await inWorkspace(async (client) => {
+      let found: unknown;
+      for (const query of spec.get.queries) {
+        const values = query.values.map((value) => (value === spec.get.capturedId ? request.params.id : value));
+        found = (await client.query(query.text, values)).rows[0];
+      }
+      return found;
+    });
+    if (!row) return reply.code(404).send({ error: { status: 404, code: 'not_found', message: 'Contact not found.', details: [] } });
+    return row;
+  });
+  server.get('/api/v1/contacts', async () => {
+    const rows = await inWorkspace(async (client) => {
+      const found: unknown[] = [];
+      for (const query of spec.list) found.push(...(await client.query(query.text, query.values)).rows);
+      return found;
+    });
+    return { data: rows.slice(0, spec.pageSize), nextCursor: null };
+  });
+  server.addHook('onClose', () => pool.end());
+  process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
+  return server.listen({ port: 0, host: '127.0.0.1' });
+}
+
+process.once('message', (spec: BaselineSpec) => {
+  start(spec).then(
+    (url) => process.send!({ url }),
+    (error: unknown) => process.send!({ error: error instanceof Error ? error.message : String(error) }),
+  );
+});

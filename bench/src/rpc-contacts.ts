@@ -1,0 +1,309 @@
+/**
+ * The request path of issue 11: `GET /contacts/:id` and one contacts list page through the gateway
+ * → NATS → crm, each running as its own process as deployed (`node services/<x>/dist/main.js`,
+ * with tracing and info logs), against one Fastify + pg process sending the same SQL in the same
+ * row-level-security transaction (rpc-contacts-baseline.ts). Both sides are measured in the same
+ * run, interleaved over several rounds, at 64 connections; then each at a steady 200 req/s.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, open } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runtimeRoleFor, WORKSPACE_SETTING } from '@kinship/persistence';
+import { migrateService, startService, type RunningService } from '@kinship/platform';
+import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
+import autocannon, { type Result } from 'autocannon';
+import { authService } from '../../services/auth/dist/auth.service.js';
+import { crmService } from '../../services/crm/dist/crm.service.js';
+import { fixed, measured, numberFromEnv, print, saveResult, type Measured } from './lib.js';
+import type { BaselineSpec } from './rpc-contacts-baseline.js';
+import { SqlCapture } from './sql-capture.js';
+import { processCpuMs } from './sql-load-worker.js';
+
+const CONNECTIONS = 64;
+const STEADY_RATE = 200;
+const STEADY_CONNECTIONS = 16;
+const DURATION_S = numberFromEnv('BENCH_DURATION', 10);
+const WARMUP_S = numberFromEnv('BENCH_WARMUP', 3);
+const ROUNDS = numberFromEnv('BENCH_ROUNDS', 3);
+const CONTACTS = 500;
+const PAGE_SIZE = 25;
+const LIST_PATH = `/api/v1/contacts?limit=${PAGE_SIZE}`;
+const JWT_SECRET = randomBytes(32).toString('hex');
+/** A directory to write `--cpu-prof` profiles of the gateway and crm processes into, in gateway/ and crm/ (summarise with cpu-profile-summary.js). */
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
+/** The crm's default pool (postgresOptions), which the baseline copies. */
+const POOL_SIZE = 10;
+
+interface Side {
+  label: string;
+  url: string;
+  /** The processes that serve this side, for their CPU time. */
+  pids: number[];
+}
+
+interface Run extends Measured {
+  /** CPU time of the side's processes per request served in the measured window. */
+  cpuMsPerRequest: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess, name: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before answering; see its log`);
+    const ok = await fetch(`${url}/health/live`).then((response) => response.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${name} did not answer /health/live within 60 s`);
+}
+
+/** A service as deployed: its own Node process, logs (info) to a file, as they would go to a collector. */
+async function startProcess(name: 'gateway' | 'crm', env: Record<string, string>, logDirectory: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const log = await open(join(logDirectory, `${name}.log`), 'w');
+  // One directory per service: each thread (the main one, the module loader's) writes a profile of its own.
+  const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROFILE_DIR, name)}`] : [];
+  const child = spawn(process.execPath, [...profile, `services/${name}/dist/main.js`], {
+    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info', [name === 'gateway' ? 'GATEWAY_PORT' : 'HTTP_PORT']: String(port) },
+    stdio: ['ignore', log.fd, log.fd],
+  });
+  await log.close();
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child, name);
+  return { child, url };
+}
+
+function startBaseline(spec: BaselineSpec): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(new URL('./rpc-contacts-baseline.js', import.meta.url), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child.send(spec);
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { url?: string; error?: string }) => (message.url ? resolve({ child, url: message.url }) : reject(new Error(`baseline: ${message.error}`))));
+    child.once('exit', (code) => reject(new Error(`baseline exited (${code}) before starting`)));
+  });
+}
+
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function cpuMsOf(pids: number[]): Promise<number> {
+  const times = await Promise.all(pids.map((pid) => processCpuMs(pid)));
+  return times.reduce<number>((sum, time) => sum + (time ?? Number.NaN), 0);
+}
+
+async function api<T>(url: string, token: string | undefined, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${url}/api/v1${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** Warm-up, then the measured run, each in one autocannon worker thread; CPU of the side's processes over the measured run. */
+async function measure(side: Side, headers: Record<string, string>, paths: string[], options: { rate?: number; connections: number }): Promise<Run> {
+  const run = (duration: number) =>
+    autocannon({
+      url: side.url,
+      headers,
+      requests: paths.map((path) => ({ method: 'GET', path })),
+      connections: options.connections,
+      overallRate: options.rate,
+      duration,
+      workers: 1,
+    });
+  const warmup = await run(WARMUP_S);
+  const cpuBefore = await cpuMsOf(side.pids);
+  const result: Result = await run(DURATION_S);
+  const cpuMs = (await cpuMsOf(side.pids)) - cpuBefore;
+  const figures = measured(result, [warmup]);
+  return { ...figures, cpuMsPerRequest: cpuMs / figures.requests };
+}
+
+function range(values: number[], digits = 0): string {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return low === high ? fixed(low, digits) : `${fixed(low, digits)}–${fixed(high, digits)}`;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function main(): Promise<number> {
+  let environment: TestEnvironment | undefined;
+  let auth: RunningService | undefined;
+  let capturingCrm: RunningService | undefined;
+  let crm: ChildProcess | undefined;
+  let gateway: ChildProcess | undefined;
+  let baseline: ChildProcess | undefined;
+  try {
+    environment = await createTestEnvironment('bench rpc-contacts');
+    const env = { ...environment.env, JWT_SECRET };
+    const logDirectory = await mkdtemp(join(tmpdir(), 'kinship-bench-rpc-contacts-'));
+    auth = await startTestService(authService, environment, { JWT_SECRET });
+    await migrateService(crmService, env);
+    // First a crm in this process, to catch the SQL it sends; the measured crm is a process of its own.
+    const capture = new SqlCapture();
+    capturingCrm = await startService(crmService, env);
+    const started = await startProcess('gateway', env, logDirectory);
+    gateway = started.child;
+    const gatewayUrl = started.url;
+
+    const registered = await api<{ accessToken: string; workspace: { id: string } }>(gatewayUrl, undefined, 'POST', '/auth/register', {
+      email: `bench-${randomBytes(3).toString('hex')}@example.com`,
+      password: 'amber-cobalt-violin-meadow-4',
+      name: 'Bench Owner',
+      workspaceName: 'Bench rpc contacts',
+    });
+    const token = registered.accessToken;
+    const ids: string[] = [];
+    for (let batch = 0; batch < CONTACTS; batch += 20) {
+      const created = await Promise.all(
+        Array.from({ length: Math.min(20, CONTACTS - batch) }, (_, index) =>
+          api<{ id: string }>(gatewayUrl, token, 'POST', '/contacts', {
+            firstName: `Ada${batch + index}`,
+            lastName: 'Lovelace',
+            email: `ada-${batch + index}@example.com`,
+            lifecycleStage: 'lead',
+            tags: ['bench'],
+          }),
+        ),
+      );
+      ids.push(...created.map((contact) => contact.id));
+    }
+    const capturedGet = await capture.queriesOf(() => api<{ id: string }>(gatewayUrl, token, 'GET', `/contacts/${ids[0]}`));
+    // The outbox relay of the contacts just created may have written meanwhile: keep the read only.
+    const getQueries = capturedGet.queries.filter((query) => query.text.includes('FROM crm.contacts r'));
+    if (getQueries.length !== 1) throw new Error(`expected one read of the contact, caught: ${capturedGet.queries.map((query) => query.text.slice(0, 80)).join(' | ')}`);
+    const capturedList = await capture.listQueriesOf('crm.contacts', () => api<{ data: unknown[] }>(gatewayUrl, token, 'GET', LIST_PATH.slice('/api/v1'.length)));
+    await capturingCrm.close();
+    capturingCrm = undefined;
+    const crmStarted = await startProcess('crm', env, logDirectory);
+    crm = crmStarted.child;
+    const baselineStarted = await startBaseline({
+      databaseUrl: environment.databaseUrl,
+      role: runtimeRoleFor('crm'),
+      workspaceSetting: WORKSPACE_SETTING,
+      workspaceId: registered.workspace.id,
+      poolSize: POOL_SIZE,
+      get: { queries: getQueries, capturedId: ids[0]! },
+      list: capturedList.queries,
+      pageSize: PAGE_SIZE,
+    });
+    baseline = baselineStarted.child;
+
+    const viaGateway: Side = { label: 'gateway → NATS → crm', url: gatewayUrl, pids: [gateway.pid!, crm.pid!] };
+    const plain: Side = { label: 'Fastify + pg', url: baselineStarted.url, pids: [baseline.pid!] };
+    const headers = { authorization: `Bearer ${token}` };
+    const getPaths = ids.map((id) => `/api/v1/contacts/${id}`);
+
+    // Both answer the same rows: a wrong route would make a fast benchmark of 404s.
+    for (const side of [viaGateway, plain]) {
+      const one = await api<{ id: string }>(side.url, token, 'GET', `/contacts/${ids[1]}`);
+      const page = await api<{ data: Array<{ id: string }> }>(side.url, token, 'GET', LIST_PATH.slice('/api/v1'.length));
+      if (one.id !== ids[1] || page.data.length !== capturedList.answer.data.length) throw new Error(`${side.label} answered other rows`);
+    }
+
+    const operations = [
+      { name: 'GET /contacts/:id', paths: getPaths },
+      { name: `GET ${LIST_PATH.slice('/api/v1'.length)}`, paths: [LIST_PATH] },
+    ];
+    const rounds: Array<Record<string, { gateway: Run; plain: Run }>> = [];
+    const loadBefore = loadavg()[0]!;
+    for (let round = 1; round <= ROUNDS; round++) {
+      const results: Record<string, { gateway: Run; plain: Run }> = {};
+      for (const operation of operations) {
+        // The side measured first alternates, so neither always runs on a machine the other just warmed or loaded.
+        const order = round % 2 === 1 ? [viaGateway, plain] : [plain, viaGateway];
+        const runs = new Map<Side, Run>();
+        for (const side of order) {
+          print(`round ${round}/${ROUNDS}: ${operation.name} — ${side.label}, ${CONNECTIONS} connections, ${WARMUP_S} + ${DURATION_S} s…`);
+          runs.set(side, await measure(side, headers, operation.paths, { connections: CONNECTIONS }));
+        }
+        results[operation.name] = { gateway: runs.get(viaGateway)!, plain: runs.get(plain)! };
+      }
+      rounds.push(results);
+    }
+    const steady: Record<string, { gateway: Run; plain: Run }> = {};
+    for (const operation of operations) {
+      print(`steady ${STEADY_RATE} req/s: ${operation.name}, both sides…`);
+      steady[operation.name] = {
+        gateway: await measure(viaGateway, headers, operation.paths, { rate: STEADY_RATE, connections: STEADY_CONNECTIONS }),
+        plain: await measure(plain, headers, operation.paths, { rate: STEADY_RATE, connections: STEADY_CONNECTIONS }),
+      };
+    }
+    const loadAfter = loadavg()[0]!;
+
+    print();
+    print(`Request path — ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_S} s per side after ${WARMUP_S} s warm-up, interleaved; ${CONTACTS} contacts`);
+    const summary: Record<string, unknown> = {};
+    for (const operation of operations) {
+      const of = (pick: (pair: { gateway: Run; plain: Run }) => number) => rounds.map((round) => pick(round[operation.name]!));
+      const ratios = of((pair) => pair.gateway.requestsPerSecond / pair.plain.requestsPerSecond);
+      const steadyPair = steady[operation.name]!;
+      print(`  ${operation.name}`);
+      print(`    gateway → NATS → crm  ${range(of((pair) => pair.gateway.requestsPerSecond)).padStart(11)} req/s   p50 ${range(of((pair) => pair.gateway.p50Ms))} ms   p99 ${range(of((pair) => pair.gateway.p99Ms))} ms   CPU ${range(of((pair) => pair.gateway.cpuMsPerRequest), 2)} ms/request (gateway + crm)`);
+      print(`    Fastify + pg          ${range(of((pair) => pair.plain.requestsPerSecond)).padStart(11)} req/s   p50 ${range(of((pair) => pair.plain.p50Ms))} ms   p99 ${range(of((pair) => pair.plain.p99Ms))} ms   CPU ${range(of((pair) => pair.plain.cpuMsPerRequest), 2)} ms/request`);
+      print(`    ratio gateway ÷ plain, per round: ${ratios.map((ratio) => fixed(ratio, 2)).join(', ')} (median ${fixed(median(ratios), 2)})`);
+      print(
+        `    steady ${STEADY_RATE} req/s: gateway p50 ${fixed(steadyPair.gateway.p50Ms)} ms, p99 ${fixed(steadyPair.gateway.p99Ms)} ms (${fixed(steadyPair.gateway.requestsPerSecond, 0)} req/s served);` +
+          ` plain p50 ${fixed(steadyPair.plain.p50Ms)} ms, p99 ${fixed(steadyPair.plain.p99Ms)} ms;` +
+          ` CPU ${fixed(steadyPair.gateway.cpuMsPerRequest, 2)} vs ${fixed(steadyPair.plain.cpuMsPerRequest, 2)} ms/request`,
+      );
+      summary[operation.name] = { rounds: rounds.map((round) => round[operation.name]), ratios, steady: steadyPair };
+    }
+    print(
+      `  load average (1 min) ${fixed(loadBefore, 2)} before, ${fixed(loadAfter, 2)} after, on ${availableParallelism()} cores; autocannon runs in this process's worker thread.` +
+        ' Compare the ratio, not the absolute figures, across machines and runs.',
+    );
+
+    const everyRun = [...rounds.flatMap((round) => Object.values(round)), ...Object.values(steady)].flatMap((pair) => [pair.gateway, pair.plain]);
+    const failures = everyRun.reduce((sum, run) => sum + run.errors + run.timeouts + run.non2xx, 0);
+    await saveResult('rpc-contacts', { connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS, loadAverage: { before: loadBefore, after: loadAfter }, operations: summary, failures });
+    print(`  service logs in ${logDirectory}`);
+    if (failures > 0) {
+      print(`FAILED: ${failures} errors, timeouts or non-2xx answers; the figures above do not measure a working path.`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await stop(baseline);
+    await stop(gateway);
+    await stop(crm);
+    await capturingCrm?.close();
+    await auth?.close();
+    await environment?.dispose();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`rpc-contacts failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
