@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DomainEvent } from '@kinship/messaging';
-import { outboxEvents, type Caller } from '../../crm/test/support.js';
+import { eventually, outboxEvents, type Caller } from '../../crm/test/support.js';
 import { startReportingStack, type ReportingStack } from './support.js';
 
 interface Stage {
@@ -10,6 +10,10 @@ interface Stage {
   probability: number;
   position: number;
   kind: string;
+}
+
+function sorted<T>(rows: T[]): T[] {
+  return [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
 /** The read models through the superuser, one workspace at a time. */
@@ -114,14 +118,31 @@ describe('reporting projections', () => {
     expect({ ...taskRow, completed_at: taskRow.completed_at?.toISOString() }).toEqual({ assignee_id: owner.userId, status: 'done', completed_at: done.completedAt, related_type: 'contact', related_id: contact.id });
   });
 
-  it('counts the contacts of an import’s batch events like single creates', async () => {
-    const email = `imported-${randomUUID()}@example.com`;
-    const importedContact = { id: randomUUID(), firstName: 'Imported', email, lifecycleStage: 'subscriber', leadSource: 'trade fair', tags: [], emailOptOut: false, smsOptOut: false, createdAt: new Date().toISOString() };
-    // What crm's import job emits per batch (contacts.imported), published as its relay would.
-    await stack.publish('crm', envelope(owner.workspaceId, 'contacts.imported', randomUUID(), { importId: randomUUID(), batch: 1, part: 1, contacts: [importedContact] }));
+  it('counts the contacts of an import like single creates and updates (crm emits one contacts.imported per batch)', async () => {
+    const existing = (await owner.post('/contacts', { firstName: 'Grace', email: `grace-${randomUUID()}@example.com`, lifecycleStage: 'lead' })).body;
+    const fresh = `imported-${randomUUID()}@example.com`;
+    const form = new FormData();
+    form.append('entity', 'contacts');
+    form.append('mode', 'overwrite');
+    form.append('file', new Blob([`Email,First Name,Lifecycle Stage,Lead Source\n${fresh},Imported,subscriber,trade fair\n${existing.email},Grace,sales_qualified,referral\n`]), 'contacts.csv');
+    const upload = await fetch(`${stack.api}/imports`, { method: 'POST', headers: { authorization: `Bearer ${owner.token}` }, body: form });
+    expect(upload.status).toBe(202);
+    const { id: importId } = (await upload.json()) as { id: string };
+    await eventually(async () => (await owner.get(`/imports/${importId}`)).body.status === 'completed', 30_000);
     await stack.caughtUp();
-    const rows = await readModel(stack, 'SELECT c.lifecycle_stage, c.lead_source, h.entered_at FROM reporting.contacts c JOIN reporting.contact_lifecycle_history h ON h.workspace_id = c.workspace_id AND h.contact_id = c.id WHERE c.workspace_id = $1 AND c.id = $2', [owner.workspaceId, importedContact.id]);
-    expect(rows.map((row) => ({ ...row, entered_at: row.entered_at.toISOString() }))).toEqual([{ lifecycle_stage: 'subscriber', lead_source: 'trade fair', entered_at: importedContact.createdAt }]);
+
+    const rows = await readModel(stack, 'SELECT id, lifecycle_stage, lead_source FROM reporting.contacts WHERE workspace_id = $1 ORDER BY created_at', [owner.workspaceId]);
+    const source = (await owner.get('/contacts?limit=100')).body.data as Array<{ id: string; email: string; lifecycleStage: string; leadSource: string | null }>;
+    expect(sorted(rows)).toEqual(sorted(source.map((contact) => ({ id: contact.id, lifecycle_stage: contact.lifecycleStage, lead_source: contact.leadSource }))));
+    expect(rows.find((row) => row.id === existing.id)).toMatchObject({ lifecycle_stage: 'sales_qualified', lead_source: 'referral' });
+    const freshContact = source.find((contact) => contact.email === fresh)!;
+    expect(freshContact).toMatchObject({ lifecycleStage: 'subscriber', leadSource: 'trade fair' });
+    // What reporting applied came from the batch event, not from single contact events.
+    expect(await outboxEvents(stack, 'contact.created', freshContact.id)).toEqual([]);
+    const batches = await outboxEvents(stack, 'contacts.imported');
+    expect(batches.flatMap((batch) => batch.data.contacts.map((contact: { id: string }) => contact.id))).toEqual(expect.arrayContaining([freshContact.id, existing.id]));
+    const lifecycle = await readModel(stack, 'SELECT lifecycle_stage FROM reporting.contact_lifecycle_history WHERE workspace_id = $1 AND contact_id = $2 ORDER BY entered_at', [owner.workspaceId, existing.id]);
+    expect(lifecycle.map((entry) => entry.lifecycle_stage)).toEqual(['lead', 'sales_qualified']);
   });
 
   it('records the stream position it has applied, and a redelivered event has no second effect', async () => {
