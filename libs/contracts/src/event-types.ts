@@ -52,7 +52,12 @@ export const EVENT_TYPES = {
   'contacts.import_undone': { service: 'crm', payload: 'ContactsImportUndone' },
   'companies.import_undone': { service: 'crm', payload: 'CompaniesImportUndone' },
 
+  'invoice.created': { service: 'billing', payload: 'InvoiceCreated' },
+  'invoice.deleted': { service: 'billing', payload: 'InvoiceDeleted' },
   'invoice.finalized': { service: 'billing', payload: 'InvoiceFinalized' },
+  'invoice.voided': { service: 'billing', payload: 'InvoiceVoided' },
+  'invoice.marked_uncollectible': { service: 'billing', payload: 'InvoiceMarkedUncollectible' },
+  'invoice.overdue': { service: 'billing', payload: 'InvoiceOverdue' },
   'invoice.sent': { service: 'billing', payload: 'InvoiceSent' },
   'invoice.paid': { service: 'billing', payload: 'InvoicePaid' },
   'payment.received': { service: 'billing', payload: 'PaymentReceived' },

@@ -1,11 +1,16 @@
 import type { ServiceDefinition } from '@kinship/platform';
-import { messagingTablesMigration } from '@kinship/platform';
+import { messagingTablesMigration, QueuesModule } from '@kinship/platform';
 import { BillingConfig } from './billing.config.js';
+import { InvoicesModule } from './invoices/invoices.module.js';
+import { OVERDUE_QUEUE } from './invoices/overdue-invoices.js';
+import { BillingTables1764640000000 } from './migrations/1764640000000-billing-tables.js';
+import { ProductsModule } from './products/products.module.js';
+import { BillingSettingsModule } from './settings/billing-settings.module.js';
 
-/** The billing service: products, invoices, payments and the wallet ledger. */
+/** The billing service: products, invoices and billing settings so far (docs/billing.md). */
 export const billingService: ServiceDefinition<BillingConfig> = {
   name: 'billing',
   configSchema: BillingConfig,
-  database: { schema: 'billing', migrations: [messagingTablesMigration('billing')] },
-  features: () => [],
+  database: { schema: 'billing', migrations: [messagingTablesMigration('billing'), BillingTables1764640000000] },
+  features: () => [QueuesModule.register([OVERDUE_QUEUE]), ProductsModule, BillingSettingsModule, InvoicesModule],
 };

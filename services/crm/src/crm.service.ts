@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@kinship/platform';
 import { installationSecretsMigration, messagingTablesMigration, QueuesModule } from '@kinship/platform';
 import { CursorsModule } from './common/cursors.js';
+import { CustomersModule } from './customers/customers.module.js';
 import { CompaniesModule } from './companies/companies.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { CrmConfig } from './crm.config.js';
@@ -30,5 +31,5 @@ export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
   database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000, Imports1764635000000, Exports1764635100000, SearchOperatorsLeakproof1764635200000, installationSecretsMigration('crm')] },
-  features: (config) => [CursorsModule, CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule, QueuesModule.register([importsQueue(config), EXPORTS_QUEUE]), ImportsModule, ExportsModule],
+  features: (config) => [CursorsModule, CustomersModule, CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule, QueuesModule.register([importsQueue(config), EXPORTS_QUEUE]), ImportsModule, ExportsModule],
 } satisfies ServiceDefinition<CrmConfig>;

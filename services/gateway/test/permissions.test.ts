@@ -38,6 +38,8 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/email-templates': { key: 'task_assigned', subject: 'New task: {{taskTitle}}', body: '<p>{{taskTitle}}</p>' },
   'POST /api/v1/imports/:id/conflicts/:conflictId/resolve': { action: 'keep_existing' },
   'POST /api/v1/imports/:id/conflicts/resolve': { action: 'keep_existing', all: true },
+  'POST /api/v1/products': { name: 'Consulting hour', sku: 'CONSULT-H', unitPrice: 12000, currency: 'EUR' },
+  'POST /api/v1/invoices': { customer: { contactId: '00000000-0000-4000-8000-000000000000' }, currency: 'EUR', lines: [{ description: 'Consulting', quantity: 1, unitPrice: 12000 }] },
 };
 
 /** Routes that read multipart forms: the walk uploads a small file, so an allowed request reaches the (absent) crm service. */

@@ -6,3 +6,4 @@ export { ServiceClient } from './service-client.js';
 export { callerWorkspace, userCaller, type UserCaller } from './caller.js';
 export { validateData, ValidRequest } from './validation.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageDto, pagePosition, toPage, type PagePosition } from './pagination.js';
+export { callOperation, Handles, type OperationHandler, type OperationRequest } from './operations.js';

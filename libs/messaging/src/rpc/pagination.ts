@@ -1,9 +1,9 @@
 import { RpcError } from './rpc-error.js';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@kinship/contracts';
 import { isUuid } from '@kinship/persistence';
 
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 500;
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
 
 /** `limit` and `cursor` of every list request. */
 export class PageDto {

@@ -13,6 +13,26 @@ export interface Customer {
 }
 
 /**
+ * type: invoice.created, subject: events.billing.invoice.created
+ * A draft was created; it has no number and counts for nothing until it is finalized.
+ */
+export interface InvoiceCreated {
+  invoiceId: string;
+  customer: Customer | null;
+  currency: string;
+  total: number;
+}
+
+/**
+ * type: invoice.deleted, subject: events.billing.invoice.deleted
+ * A draft was deleted (only drafts can be); it never had a number.
+ */
+export interface InvoiceDeleted {
+  invoiceId: string;
+  customer: Customer | null;
+}
+
+/**
  * type: invoice.finalized, subject: events.billing.invoice.finalized
  * The draft became open and got its number; from here it counts as invoiced revenue.
  */
@@ -28,6 +48,46 @@ export interface InvoiceFinalized {
   total: number;
   /** "YYYY-MM-DD". */
   issueDate: string;
+  /** "YYYY-MM-DD". */
+  dueDate: string;
+}
+
+/**
+ * type: invoice.voided, subject: events.billing.invoice.voided
+ * An open or uncollectible invoice was voided: nothing is owed on it any more; its number stays used.
+ */
+export interface InvoiceVoided {
+  invoiceId: string;
+  number: string;
+  customer: Customer | null;
+  currency: string;
+  total: number;
+  voidedAt: string;
+}
+
+/**
+ * type: invoice.marked_uncollectible, subject: events.billing.invoice.marked_uncollectible
+ * An open invoice is not expected to be paid; it can still be paid or voided.
+ */
+export interface InvoiceMarkedUncollectible {
+  invoiceId: string;
+  number: string;
+  customer: Customer | null;
+  currency: string;
+  amountDue: number;
+  markedUncollectibleAt: string;
+}
+
+/**
+ * type: invoice.overdue, subject: events.billing.invoice.overdue
+ * An open invoice passed its due date unpaid; emitted once per invoice by the daily check.
+ */
+export interface InvoiceOverdue {
+  invoiceId: string;
+  number: string;
+  customer: Customer | null;
+  currency: string;
+  amountDue: number;
   /** "YYYY-MM-DD". */
   dueDate: string;
 }

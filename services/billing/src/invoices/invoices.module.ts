@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { BillingSettingsModule } from '../settings/billing-settings.module.js';
+import { CustomerDirectory } from './customers.js';
+import { InvoicesController } from './invoices.controller.js';
+import { InvoicesRepository } from './invoices.repository.js';
+import { InvoicesService } from './invoices.service.js';
+import { OverdueCheckJob, OverdueInvoices } from './overdue-invoices.js';
+
+/** billing.invoices.*: the operations of INVOICE_OPERATIONS, and the daily overdue check. */
+@Module({
+  imports: [BillingSettingsModule],
+  controllers: [InvoicesController],
+  providers: [InvoicesService, InvoicesRepository, CustomerDirectory, OverdueInvoices, OverdueCheckJob],
+})
+export class InvoicesModule {}

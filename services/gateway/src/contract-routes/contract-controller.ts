@@ -1,0 +1,73 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, type Type } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOperation, ApiResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { AnyOperation, HttpMethod } from '@kinship/contracts';
+import { ServiceClient } from '@kinship/messaging';
+import type { RequestContext } from '@kinship/observability';
+import { RequirePermission } from '../access/route-access.js';
+import { Caller } from '../http/caller-context.js';
+import { ErrorResponse } from '../http/error-response.dto.js';
+
+const ROUTE_DECORATORS: Record<HttpMethod, (path: string) => MethodDecorator> = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete };
+const TAKES_BODY: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH']);
+
+type Forward = (this: { services: ServiceClient }, params: object, input: object, caller: RequestContext) => Promise<unknown>;
+
+/** `billing.invoices.mark-uncollectible` → `billing_invoices_mark_uncollectible`, the handler's name. */
+function handlerName(pattern: string): string {
+  return pattern.replace(/[^A-Za-z0-9]/g, '_');
+}
+
+/**
+ * Serves operations of `@kinship/contracts` (those with a route) as one controller: each route
+ * validates its path parameters and its body or query against the contract's classes with the
+ * global pipe (400 / 422), checks the contract's permission with the AccessGuard, forwards the
+ * merged input to the contract's pattern, and is documented from the contract (summary,
+ * description, response schema, error statuses). Nothing else is written per operation.
+ */
+export function contractController(tag: string, operations: readonly AnyOperation[]): Type {
+  @ApiTags(tag)
+  @Controller()
+  class ContractController {
+    constructor(readonly services: ServiceClient) {}
+  }
+  Object.defineProperty(ContractController, 'name', { value: `${tag.replace(/(^|-)(\w)/g, (_match, _dash: string, letter: string) => letter.toUpperCase())}ContractController` });
+  const prototype = ContractController.prototype as unknown as Record<string, Forward>;
+
+  for (const operation of operations) {
+    const { route, permission, pattern } = operation;
+    if (!route || !permission) throw new Error(`${pattern} has no route or permission, so the gateway cannot serve it.`);
+    const name = handlerName(pattern);
+    // A named function: Nest and the OpenAPI explorer find a handler's metadata by its name.
+    const forward: Forward = {
+      async [name](this: { services: ServiceClient }, params: object, input: object, caller: RequestContext) {
+        const reply = await this.services.send(pattern, { ...input, ...params }, caller);
+        return route.status === 204 ? undefined : reply;
+      },
+    }[name]!;
+    prototype[name] = forward;
+
+    // What the validation pipe and the OpenAPI document read the parameters as (no class: not validated).
+    Reflect.defineMetadata('design:paramtypes', [operation.params ?? Object, operation.input ?? Object, Object], prototype, name);
+    Param()(prototype, name, 0);
+    (TAKES_BODY.has(route.method) ? Body() : Query())(prototype, name, 1);
+    Caller()(prototype, name, 2);
+
+    const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
+    const decorators: MethodDecorator[] = [
+      ROUTE_DECORATORS[route.method](route.path),
+      HttpCode(route.status),
+      RequirePermission(permission),
+      ApiOperation({ operationId: pattern, summary: operation.summary, description: operation.description }),
+      ApiResponse({ status: route.status, description: operation.summary, ...(operation.output ? { type: operation.output } : {}) }),
+      ...operation.errors.map((error) => ApiResponse({ status: error.status, description: error.description, type: ErrorResponse })),
+    ];
+    if (operation.params || (operation.input && !TAKES_BODY.has(route.method))) {
+      decorators.push(ApiBadRequestResponse({ description: 'A path or query parameter is not valid (invalid_parameter); details name it.', type: ErrorResponse }));
+    }
+    if (operation.input && TAKES_BODY.has(route.method) && !operation.errors.some((error) => error.status === 422)) {
+      decorators.push(ApiUnprocessableEntityResponse({ description: 'The body is not valid (validation_failed); details name each field.', type: ErrorResponse }));
+    }
+    for (const decorate of decorators) decorate(prototype, name, descriptor);
+  }
+  return ContractController;
+}
