@@ -1,58 +1,75 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ServiceClient } from '@kinship/messaging';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { AnyOperation } from '@kinship/contracts';
+import {
+  ForecastQuery,
+  GetForecastReport,
+  GetPipelineReport,
+  GetWinRateReport,
+  ReportQuery,
+  type ForecastReportRow,
+  type PipelineReportRow,
+  type WinRateByCurrency,
+} from '@kinship/contracts/reporting';
+import { callOperation, ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import type { FastifyReply } from 'fastify';
 import { RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
-import { ForecastQuery, ForecastReportResponse, PipelineReportResponse, ReportQuery, WinRateReportResponse } from './reports.dto.js';
+import { ErrorResponse } from '../http/error-response.dto.js';
+import { reportCsv } from './report-csv.js';
 
-/** What the reporting service answers for format=csv. */
-interface CsvReport {
-  format: 'csv';
-  fileName: string;
-  content: string;
+/** The route, permission and OpenAPI text of a report, from its contract. */
+function ReportRoute(operation: AnyOperation): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const decorate of [
+      Get(operation.route!.path),
+      RequirePermission(operation.permission!),
+      ApiOperation({ operationId: operation.pattern, summary: operation.summary, description: operation.description }),
+      ApiOkResponse({ type: operation.output }),
+      ApiProduces('application/json', 'text/csv'),
+      ...operation.errors.map((error) => ApiResponse({ status: error.status, description: error.description, type: ErrorResponse })),
+    ]) {
+      decorate(target, key, descriptor);
+    }
+  };
 }
 
-function isCsv(report: object): report is CsvReport {
-  return (report as Partial<CsvReport>).format === 'csv';
-}
-
+/**
+ * The standard reports, bound to their contracts (@kinship/contracts/reporting). Not a
+ * contractController: `format=csv` answers a text/csv attachment, rendered here from the
+ * contract's rows, which the generic controller (JSON replies only) cannot send.
+ */
 @ApiTags('reports')
-@Controller('reports')
+@Controller()
 export class ReportsController {
   constructor(private readonly services: ServiceClient) {}
 
-  @Get('pipeline')
-  @RequirePermission('reports:read')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: PipelineReportResponse, description: 'Open deals per stage and currency; from/to filter on the creation date.' })
-  pipeline(@Query() query: ReportQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string> {
-    return this.report('reporting.reports.pipeline', query, caller, reply);
+  @ReportRoute(GetPipelineReport)
+  async pipeline(@Query() query: ReportQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string> {
+    const report = await callOperation(this.services, GetPipelineReport, query, caller);
+    if (query.format !== 'csv') return report;
+    return csv(reply, 'pipeline.csv', reportCsv<PipelineReportRow>(['pipelineId', 'stageId', 'stageName', 'position', 'probability', 'currency', 'count', 'amount', 'weightedAmount'], report.data));
   }
 
-  @Get('forecast')
-  @RequirePermission('reports:read')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: ForecastReportResponse, description: 'Open and won deals by expected close month or quarter; from/to filter on the expected close date.' })
-  forecast(@Query() query: ForecastQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string> {
-    return this.report('reporting.reports.forecast', query, caller, reply);
+  @ReportRoute(GetForecastReport)
+  async forecast(@Query() query: ForecastQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string> {
+    const report = await callOperation(this.services, GetForecastReport, query, caller);
+    if (query.format !== 'csv') return report;
+    return csv(reply, 'forecast.csv', reportCsv<ForecastReportRow>(['period', 'currency', 'category', 'count', 'amount', 'weightedAmount'], report.data));
   }
 
-  @Get('win-rate')
-  @RequirePermission('reports:read')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: WinRateReportResponse, description: 'Deals won and lost with a close date in from/to. CSV: one row per currency.' })
-  winRate(@Query() query: ReportQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string> {
-    return this.report('reporting.reports.win-rate', query, caller, reply);
+  @ReportRoute(GetWinRateReport)
+  async winRate(@Query() query: ReportQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string> {
+    const report = await callOperation(this.services, GetWinRateReport, query, caller);
+    if (query.format !== 'csv') return report;
+    return csv(reply, 'win-rate.csv', reportCsv<WinRateByCurrency>(['currency', 'won', 'lost', 'winRate', 'wonAmount', 'lostAmount', 'averageWonAmount'], report.byCurrency));
   }
+}
 
-  private async report(pattern: string, query: ReportQuery, caller: RequestContext, reply: FastifyReply): Promise<object | string> {
-    const report = await this.services.send<object>(pattern, query, caller);
-    if (!isCsv(report)) return report;
-    void reply.header('Content-Type', 'text/csv; charset=utf-8');
-    // The service names the file (report name, plain ASCII): nothing to escape.
-    void reply.header('Content-Disposition', `attachment; filename="${report.fileName}"`);
-    return report.content;
-  }
+function csv(reply: FastifyReply, fileName: string, content: string): string {
+  void reply.header('Content-Type', 'text/csv; charset=utf-8');
+  // Our own fixed names: plain ASCII, nothing to escape.
+  void reply.header('Content-Disposition', `attachment; filename="${fileName}"`);
+  return content;
 }

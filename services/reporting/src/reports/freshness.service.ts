@@ -4,15 +4,9 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { eventStreamName } from '@kinship/messaging';
 import { NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
+import type { ReportFreshness } from '@kinship/contracts/reporting';
 import type { DataSource } from 'typeorm';
 import { consumerName, type ProjectionName } from '../projections/projection.js';
-
-export interface Freshness {
-  /** When the newest event the report's projections applied happened; null before any. */
-  asOf: string | null;
-  /** 0 when those projections have applied every event in the stream; else how long ago the lagging one's last applied event happened (null if it applied none yet). */
-  lagMs: number | null;
-}
 
 /** How fresh a report is, from the positions the projections recorded and their consumers' backlog. */
 @Injectable()
@@ -25,7 +19,12 @@ export class FreshnessService {
     @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
   ) {}
 
-  async of(projections: ProjectionName[]): Promise<Freshness> {
+  /**
+   * asOf: when the newest event the projections applied happened. lagMs: 0 when their consumers
+   * have nothing pending; else how long ago the lagging one's last applied event happened (null
+   * if it applied none yet).
+   */
+  async of(projections: ProjectionName[]): Promise<ReportFreshness> {
     const rows: Array<{ projection: ProjectionName; lastOccurredAt: Date }> = await this.dataSource.query(
       'SELECT projection, last_occurred_at AS "lastOccurredAt" FROM reporting.projection_positions WHERE projection = ANY($1::text[])',
       [projections],

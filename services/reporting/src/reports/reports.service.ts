@@ -3,51 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { RpcError } from '@kinship/messaging';
 import { withWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ForecastInterval, ReportQueryDto } from './dto/report-query.dto.js';
-import { FreshnessService, type Freshness } from './freshness.service.js';
+import type { ForecastQuery, ForecastReport, ForecastReportRow, PipelineReport, PipelineReportRow, ReportQuery, WinRateByCurrency, WinRateReport } from '@kinship/contracts/reporting';
+import { FreshnessService } from './freshness.service.js';
 import { scopedOwner, type ReportCaller } from './report-caller.js';
-
-export interface PipelineRow {
-  pipelineId: string;
-  stageId: string;
-  /** null for a stage this service has not heard of (its pipeline's events have not arrived). */
-  stageName: string | null;
-  position: number | null;
-  probability: number | null;
-  currency: string;
-  count: number;
-  amount: number;
-  weightedAmount: number;
-}
-
-export type ForecastCategory = 'pipeline' | 'best_case' | 'commit' | 'closed_won';
-
-export interface ForecastRow {
-  period: string;
-  currency: string;
-  category: ForecastCategory;
-  count: number;
-  amount: number;
-  weightedAmount: number;
-}
-
-export interface WinRateByCurrency {
-  currency: string;
-  won: number;
-  lost: number;
-  winRate: number | null;
-  wonAmount: number;
-  lostAmount: number;
-  averageWonAmount: number | null;
-}
-
-export interface WinRate {
-  won: number;
-  lost: number;
-  winRate: number | null;
-  averageCycleDays: number | null;
-  byCurrency: WinRateByCurrency[];
-}
 
 /** Conditions shared by the deal reports, as SQL over `d` (reporting.deals) with numbered parameters. */
 class DealFilter {
@@ -66,7 +24,7 @@ class DealFilter {
   }
 
   /** `from` and `to` (UTC dates, both included) on a date expression. */
-  period(dateExpression: string, query: ReportQueryDto): void {
+  period(dateExpression: string, query: ReportQuery): void {
     if (query.from) this.add(`${dateExpression} >= $?::date`, query.from);
     if (query.to) this.add(`${dateExpression} <= $?::date`, query.to);
   }
@@ -94,7 +52,7 @@ export class ReportsService {
   ) {}
 
   /** Open deals per stage and currency; `from`/`to` filter on the deal's creation date. */
-  async pipeline(caller: ReportCaller, query: ReportQueryDto): Promise<{ data: PipelineRow[] } & Freshness> {
+  async pipeline(caller: ReportCaller, query: ReportQuery): Promise<PipelineReport> {
     const filter = this.filter(caller, query);
     filter.conditions.push(`d.status = 'open'`);
     filter.period(`(d.created_at AT TIME ZONE 'UTC')::date`, query);
@@ -109,7 +67,7 @@ export class ReportsService {
         filter.parameters,
       ),
     );
-    const data = rows.map((row: PipelineRow) => ({ ...row, amount: integer(row.amount), weightedAmount: integer(row.weightedAmount) }));
+    const data = rows.map((row: PipelineReportRow) => ({ ...row, amount: integer(row.amount), weightedAmount: integer(row.weightedAmount) }));
     return { data, ...(await this.freshness.of(['deals', 'pipelines'])) };
   }
 
@@ -119,7 +77,7 @@ export class ReportsService {
    * deal in full. Categories from the stage probability (fixed mapping for now): won → closed_won,
    * ≥ 75 % → commit, ≥ 50 % → best_case, else pipeline.
    */
-  async forecast(caller: ReportCaller, query: ReportQueryDto & { interval?: ForecastInterval }): Promise<{ data: ForecastRow[] } & Freshness> {
+  async forecast(caller: ReportCaller, query: ForecastQuery): Promise<ForecastReport> {
     const filter = this.filter(caller, query);
     filter.conditions.push(`d.status IN ('open', 'won')`, 'd.expected_close_date IS NOT NULL');
     filter.period('d.expected_close_date', query);
@@ -140,7 +98,7 @@ export class ReportsService {
         filter.parameters,
       ),
     );
-    const data = rows.map((row: ForecastRow) => ({ ...row, amount: integer(row.amount), weightedAmount: integer(row.weightedAmount) }));
+    const data = rows.map((row: ForecastReportRow) => ({ ...row, amount: integer(row.amount), weightedAmount: integer(row.weightedAmount) }));
     return { data, ...(await this.freshness.of(['deals', 'pipelines'])) };
   }
 
@@ -148,7 +106,7 @@ export class ReportsService {
    * Deals won and lost whose close date is in the period. The cycle is the days from a won
    * deal's creation to its close; the average won amount is per currency.
    */
-  async winRate(caller: ReportCaller, query: ReportQueryDto): Promise<WinRate & Freshness> {
+  async winRate(caller: ReportCaller, query: ReportQuery): Promise<WinRateReport> {
     const filter = this.filter(caller, query);
     filter.conditions.push(`d.status IN ('won', 'lost')`, 'd.closed_at IS NOT NULL');
     filter.period(`(d.closed_at AT TIME ZONE 'UTC')::date`, query);
@@ -184,7 +142,7 @@ export class ReportsService {
     return { won, lost, winRate: ratio(won, won + lost), averageCycleDays, byCurrency: currencies, ...(await this.freshness.of(['deals'])) };
   }
 
-  private filter(caller: ReportCaller, query: ReportQueryDto): DealFilter {
+  private filter(caller: ReportCaller, query: ReportQuery): DealFilter {
     const ownerId = scopedOwner(caller, query.ownerId);
     if (query.from && query.to && query.from > query.to) throw RpcError.validation([{ field: 'from', issue: 'is after to' }]);
     return new DealFilter(caller.workspaceId, ownerId, query.pipelineId);
