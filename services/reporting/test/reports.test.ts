@@ -287,7 +287,7 @@ describe('standard reports against the crm API', () => {
     expect(forecast.body.lagMs).toBe(0);
   });
 
-  it('gives members their own deals only, and everyone else the workspace’s', async () => {
+  it('gives members their own deals only, and everyone else (API keys with reports:read too) the workspace’s', async () => {
     const [member, other] = members;
     const own = await member!.get('/reports/win-rate');
     expect(own.status).toBe(200);
@@ -295,6 +295,9 @@ describe('standard reports against the crm API', () => {
       expectedWinRate({ ownerId: member!.userId }),
     );
     expectError(await member!.get(`/reports/pipeline?ownerId=${other!.userId}`), 403);
+    const withScope = await (await stack.apiKey(owner, ['reports:read'])).get('/reports/pipeline');
+    expect(sorted(withScope.body.data)).toEqual(sorted(expectedPipeline({})));
+    expectError(await (await stack.apiKey(owner, ['deals:read'])).get('/reports/pipeline'), 403);
     const forViewer = await viewer.get('/reports/pipeline');
     expect(forViewer.status).toBe(200);
     expect(sorted(forViewer.body.data)).toEqual(sorted(expectedPipeline({})));
