@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { eventually, expectError, startCrmStack, type Caller, type CrmStack } from './support.js';
+import { eventually, expectError, outboxEvents, startCrmStack, type Caller, type CrmStack } from './support.js';
 
 interface Stage {
   id: string;
@@ -75,6 +75,26 @@ describe('pipelines', () => {
     const restored = await owner.post(`/pipelines/${id}/restore`);
     expect(restored.status).toBe(200);
     expect(restored.body).toMatchObject({ id, deletedAt: null, name: 'Renewals 2027' });
+  });
+
+  it('emits the whole board with every pipeline change, the default pipeline included, so reporting can keep stages', async () => {
+    const defaultPipeline = (await owner.get('/pipelines')).body.data.find((pipeline: { isDefault: boolean }) => pipeline.isDefault);
+    const [setUp] = await outboxEvents(stack, 'pipeline.created', defaultPipeline.id);
+    expect(setUp!.data.pipeline).toEqual({ id: defaultPipeline.id, name: 'Sales pipeline', stages: defaultPipeline.stages, createdAt: defaultPipeline.createdAt });
+
+    const created = (await owner.post('/pipelines', { name: 'Events board', stages: BOARD })).body;
+    const [first, second, third, fourth] = created.stages as Stage[];
+    const reshaped = await owner.patch(`/pipelines/${created.id}`, { name: 'Events board 2', stages: [{ ...second, probability: 60 }, first, third, fourth].map(({ id, name, probability, kind }) => ({ id, name, probability, kind })) });
+    expect(reshaped.status).toBe(200);
+    expect((await owner.delete(`/pipelines/${created.id}`)).status).toBe(204);
+    expect((await owner.post(`/pipelines/${created.id}/restore`)).status).toBe(200);
+
+    expect((await outboxEvents(stack, 'pipeline.created', created.id)).map((event) => event.data.pipeline.stages)).toEqual([created.stages]);
+    const [updated] = await outboxEvents(stack, 'pipeline.updated', created.id);
+    expect(updated).toMatchObject({ actorId: owner.userId, data: { pipeline: { name: 'Events board 2', stages: reshaped.body.stages } } });
+    expect(updated!.data.pipeline.stages[0]).toMatchObject({ id: second!.id, probability: 60, position: 0 });
+    expect((await outboxEvents(stack, 'pipeline.deleted', created.id)).map((event) => event.data)).toEqual([{ pipelineId: created.id }]);
+    expect((await outboxEvents(stack, 'pipeline.restored', created.id)).map((event) => event.data.pipeline.name)).toEqual(['Events board 2']);
   });
 
   it('refuses a duplicate name among live pipelines, naming the holder', async () => {

@@ -19,6 +19,7 @@ import { BILLING_ROUTE_CONTROLLERS } from './contract-routes/billing-routes.js';
 import { CAMPAIGN_ROUTE_CONTROLLERS } from './campaign-routes/campaign-routes.js';
 import { CRM_ROUTE_CONTROLLERS } from './crm-routes/crm-routes.js';
 import { NOTIFICATION_ROUTE_CONTROLLERS } from './notification-routes/notification-routes.js';
+import { REPORTING_ROUTE_CONTROLLERS } from './reporting-routes/reporting-routes.js';
 import { GatewayConfig } from './gateway.config.js';
 import { clientErrorHandler, frameworkErrorHandler } from './http/framework-errors.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
@@ -39,7 +40,7 @@ export interface GatewayOptions {
 }
 
 /** The controllers of the gateway's own routes; the platform adds /health/live, /health/ready and /metrics. */
-export const GATEWAY_CONTROLLERS = [SystemHealthController, JwksController, ...AUTH_ROUTE_CONTROLLERS, ...CRM_ROUTE_CONTROLLERS, ...BILLING_ROUTE_CONTROLLERS, ...NOTIFICATION_ROUTE_CONTROLLERS, ...WEBHOOK_ROUTE_CONTROLLERS, ...CAMPAIGN_ROUTE_CONTROLLERS];
+export const GATEWAY_CONTROLLERS = [SystemHealthController, JwksController, ...AUTH_ROUTE_CONTROLLERS, ...CRM_ROUTE_CONTROLLERS, ...BILLING_ROUTE_CONTROLLERS, ...NOTIFICATION_ROUTE_CONTROLLERS, ...WEBHOOK_ROUTE_CONTROLLERS, ...CAMPAIGN_ROUTE_CONTROLLERS, ...REPORTING_ROUTE_CONTROLLERS];
 
 /** A caller's X-Request-Id is kept when it is sane, so one id follows a request across systems. */
 function requestIdOf(header: string | string[] | undefined): string {

@@ -26,7 +26,12 @@ import { traceContextOf } from './trace-context.js';
  * for the transaction (set_config(…, true), SET LOCAL) is still set for the next events' handlers
  * — except the workspace setting of row-level security, which the consumer clears before each event.
  */
-export type EventHandler = (event: DomainEvent, manager: EntityManager) => Promise<void>;
+export type EventHandler = (event: DomainEvent, manager: EntityManager, position: StreamPosition) => Promise<void>;
+
+/** Where the delivered event sits in the events stream, for read models that record how far they have applied it. */
+export interface StreamPosition {
+  streamSequence: number;
+}
 
 export interface EventConsumerOptions {
   dataSource: DataSource;
@@ -257,7 +262,7 @@ export class EventConsumer {
       if (message.info.deliveryCount > this.maxDeliver) {
         throw new Error(`no outcome after ${this.maxDeliver} deliveries: the consumer stopped or timed out while handling it`);
       }
-      await context.with(traceContextOf(message.headers), () => this.options.handler(event, manager));
+      await context.with(traceContextOf(message.headers), () => this.options.handler(event, manager, { streamSequence: message.info.streamSequence }));
       return { kind: 'handled' };
     } catch (error) {
       await manager.query('ROLLBACK TO SAVEPOINT kinship_event');

@@ -4,7 +4,7 @@ import { ServiceConfig } from '@kinship/config';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventType } from '@kinship/contracts';
-import { EventConsumer, ensureEventStream, OutboxRelay, OutboxWriter, type DomainEvent, type NewDomainEvent } from '@kinship/messaging';
+import { EventConsumer, ensureEventStream, OutboxRelay, OutboxWriter, type DomainEvent, type NewDomainEvent, type StreamPosition } from '@kinship/messaging';
 import { ServiceMetrics, type Logger } from '@kinship/observability';
 import { WORKSPACE_SETTING } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -21,7 +21,7 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
  * Handles one consumed event in the consumer's transaction; what it emits commits with its effect
  * and the inbox record (the relay publishes it on its next poll).
  */
-export type SubscriptionHandler = (event: DomainEvent, manager: EntityManager, emit: Emit) => Promise<void>;
+export type SubscriptionHandler = (event: DomainEvent, manager: EntityManager, emit: Emit, position: StreamPosition) => Promise<void>;
 
 export interface Subscription {
   /** Durable consumer name, unique per consuming service and purpose, e.g. 'crm-workspace-setup'. */
@@ -101,9 +101,9 @@ export class DomainEvents implements OnApplicationBootstrap {
         jsm,
         namespace: this.info.namespace,
         ...subscription,
-        handler: async (event, manager) => {
+        handler: async (event, manager, position) => {
           if (event.workspaceId) await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, event.workspaceId]);
-          await subscription.handler(event, manager, (newEvent) => this.writer.add(manager, newEvent));
+          await subscription.handler(event, manager, (newEvent) => this.writer.add(manager, newEvent), position);
         },
         logger: this.logger,
         metrics: {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { isUuid, newId, violatesUnique, withWorkspace } from '@kinship/persistence';
-import { DomainEvents } from '@kinship/platform';
+import type { CrmEvents } from '@kinship/contracts';
+import { DomainEvents, type Emit } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec } from '../common/cursors.js';
@@ -61,6 +62,11 @@ function toPipeline(row: PipelineRow, stages: StageRow[]): Pipeline {
  * A pipeline's stages must make a usable board: at least one open stage to work deals in, at
  * least one won and one lost stage to close them, and names unique within the pipeline.
  */
+/** A pipeline as its events carry it: the whole board, so reporting's copy is an upsert. */
+function toPipelineEvent(pipeline: Pipeline): CrmEvents.Pipeline {
+  return { id: pipeline.id, name: pipeline.name, stages: pipeline.stages, createdAt: pipeline.createdAt };
+}
+
 function assertUsableStages(stages: StageDto[]): void {
   const problems: ErrorDetail[] = [];
   for (const kind of ['open', 'won', 'lost'] as const) {
@@ -93,12 +99,14 @@ export class PipelinesService {
     assertHolds(caller, 'pipelines:write');
     assertUsableStages(input.stages);
     const { workspaceId } = caller;
-    return this.events.transaction(workspaceId, async (manager) => {
+    return this.events.transaction(workspaceId, async (manager, emit) => {
       const id = newId();
       const name = input.name.trim();
       await this.writeWithName(manager, workspaceId, name, () => this.pipelines.insertPipeline(manager, workspaceId, { id, name, isDefault: false }));
       await this.pipelines.insertStages(manager, workspaceId, id, input.stages.map((stage, position) => ({ ...stage, id: newId(), name: stage.name.trim(), position })));
-      return this.load(manager, workspaceId, id);
+      const pipeline = await this.load(manager, workspaceId, id);
+      await emit<CrmEvents.PipelineCreated>({ type: 'pipeline.created', workspaceId, actorId: caller.userId, aggregateId: id, data: { pipeline: toPipelineEvent(pipeline) } });
+      return pipeline;
     });
   }
 
@@ -106,11 +114,13 @@ export class PipelinesService {
    * Creates the default pipeline of a workspace that has none yet (a redelivered or replayed
    * workspace.created changes nothing; neither does a workspace whose pipelines were set up).
    */
-  async createDefault(manager: EntityManager, workspaceId: string): Promise<void> {
+  async createDefault(manager: EntityManager, emit: Emit, workspaceId: string): Promise<void> {
     if (await this.pipelines.hasAny(manager, workspaceId)) return;
     const id = newId();
     await this.pipelines.insertPipeline(manager, workspaceId, { id, name: DEFAULT_PIPELINE_NAME, isDefault: true });
     await this.pipelines.insertStages(manager, workspaceId, id, DEFAULT_STAGES.map((stage, position) => ({ ...stage, id: newId(), position })));
+    const pipeline = await this.load(manager, workspaceId, id);
+    await emit<CrmEvents.PipelineCreated>({ type: 'pipeline.created', workspaceId, actorId: null, aggregateId: id, data: { pipeline: toPipelineEvent(pipeline) } });
   }
 
   async get(caller: CrmCaller, id: string): Promise<Pipeline> {
@@ -140,7 +150,7 @@ export class PipelinesService {
     if (!isUuid(input.id)) throw pipelineNotFound();
     if (input.stages) assertUsableStages(input.stages);
     const { workspaceId } = caller;
-    return this.events.transaction(workspaceId, async (manager) => {
+    return this.events.transaction(workspaceId, async (manager, emit) => {
       const pipeline = await this.pipelines.find(manager, workspaceId, input.id, { forUpdate: true });
       if (!pipeline || pipeline.deletedAt) throw pipelineNotFound();
       if (input.name !== undefined && input.name.trim() !== pipeline.name) {
@@ -149,7 +159,9 @@ export class PipelinesService {
       }
       if (input.stages) await this.reshape(manager, workspaceId, pipeline.id, input.stages);
       await this.pipelines.touch(manager, workspaceId, pipeline.id);
-      return this.load(manager, workspaceId, pipeline.id);
+      const updated = await this.load(manager, workspaceId, pipeline.id);
+      await emit<CrmEvents.PipelineUpdated>({ type: 'pipeline.updated', workspaceId, actorId: caller.userId, aggregateId: pipeline.id, data: { pipeline: toPipelineEvent(updated) } });
+      return updated;
     });
   }
 
@@ -193,13 +205,14 @@ export class PipelinesService {
     assertHolds(caller, 'pipelines:write');
     if (!isUuid(id)) throw pipelineNotFound();
     const { workspaceId } = caller;
-    await this.events.transaction(workspaceId, async (manager) => {
+    await this.events.transaction(workspaceId, async (manager, emit) => {
       const pipeline = await this.pipelines.find(manager, workspaceId, id, { forUpdate: true });
       if (!pipeline || pipeline.deletedAt) throw pipelineNotFound();
       if (pipeline.isDefault) throw RpcError.conflict('The default pipeline cannot be deleted; make another pipeline the default first.', [{ field: 'id', issue: 'is the default pipeline' }]);
       const deals = [...(await this.pipelines.liveDealsPerStage(manager, workspaceId, id)).values()].reduce((sum, count) => sum + count, 0);
       if (deals > 0) throw RpcError.conflict(`The pipeline still holds ${deals} deal(s); move or delete them first.`, [{ field: 'id', issue: 'holds deals', deals }]);
       await this.pipelines.setDeleted(manager, workspaceId, id, true);
+      await emit<CrmEvents.PipelineDeleted>({ type: 'pipeline.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { pipelineId: id } });
     });
   }
 
@@ -207,11 +220,14 @@ export class PipelinesService {
     assertHolds(caller, 'pipelines:write');
     if (!isUuid(id)) throw pipelineNotFound();
     const { workspaceId } = caller;
-    return this.events.transaction(workspaceId, async (manager) => {
+    return this.events.transaction(workspaceId, async (manager, emit) => {
       const pipeline = await this.pipelines.find(manager, workspaceId, id, { forUpdate: true });
       if (!pipeline) throw pipelineNotFound();
-      if (pipeline.deletedAt) await this.writeWithName(manager, workspaceId, pipeline.name, () => this.pipelines.setDeleted(manager, workspaceId, id, false));
-      return this.load(manager, workspaceId, id);
+      if (!pipeline.deletedAt) return this.load(manager, workspaceId, id);
+      await this.writeWithName(manager, workspaceId, pipeline.name, () => this.pipelines.setDeleted(manager, workspaceId, id, false));
+      const restored = await this.load(manager, workspaceId, id);
+      await emit<CrmEvents.PipelineRestored>({ type: 'pipeline.restored', workspaceId, actorId: caller.userId, aggregateId: id, data: { pipeline: toPipelineEvent(restored) } });
+      return restored;
     });
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuthEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type Emit } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { PipelinesService } from './pipelines.service.js';
 
@@ -23,13 +23,13 @@ export class WorkspaceSetupSubscriber implements OnModuleInit {
       durableName: WORKSPACE_SETUP_CONSUMER,
       filterSubjects: ['events.auth.workspace.created'],
       startFrom: 'all',
-      handler: (event, manager) => this.setUp(event as DomainEvent<AuthEvents.WorkspaceCreated>, manager),
+      handler: (event, manager, emit) => this.setUp(event as DomainEvent<AuthEvents.WorkspaceCreated>, manager, emit),
     });
   }
 
-  private async setUp(event: DomainEvent<AuthEvents.WorkspaceCreated>, manager: EntityManager): Promise<void> {
+  private async setUp(event: DomainEvent<AuthEvents.WorkspaceCreated>, manager: EntityManager, emit: Emit): Promise<void> {
     const workspaceId = event.data.workspaceId;
     await manager.query('INSERT INTO crm.workspace_settings (workspace_id) VALUES ($1) ON CONFLICT (workspace_id) DO NOTHING', [workspaceId]);
-    await this.pipelines.createDefault(manager, workspaceId);
+    await this.pipelines.createDefault(manager, emit, workspaceId);
   }
 }

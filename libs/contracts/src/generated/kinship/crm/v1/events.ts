@@ -118,6 +118,58 @@ export interface CompanyRestored {
   company: Company | null;
 }
 
+/** A stage of a pipeline, in board order. */
+export interface Stage {
+  id: string;
+  name: string;
+  /** 0 to 100: the chance a deal in this stage is won, for weighted amounts. */
+  probability: number;
+  /** Place on the board, from 0. */
+  position: number;
+  /** open, won or lost. */
+  kind: string;
+}
+
+/**
+ * A pipeline with its whole board: a consumer's copy is a plain upsert, and a stage left
+ * out of an update's list was removed.
+ */
+export interface Pipeline {
+  id: string;
+  name: string;
+  stages: Stage[];
+  createdAt: string;
+}
+
+/**
+ * type: pipeline.created, subject: events.crm.pipeline.created
+ * Also for the default pipeline crm gives a new workspace.
+ */
+export interface PipelineCreated {
+  pipeline: Pipeline | null;
+}
+
+/**
+ * type: pipeline.updated, subject: events.crm.pipeline.updated
+ * A rename or a new board (stages added, changed, moved or removed).
+ */
+export interface PipelineUpdated {
+  pipeline: Pipeline | null;
+}
+
+/**
+ * type: pipeline.deleted, subject: events.crm.pipeline.deleted
+ * Soft delete (refused while it holds deals): pipeline.restored may bring it back.
+ */
+export interface PipelineDeleted {
+  pipelineId: string;
+}
+
+/** type: pipeline.restored, subject: events.crm.pipeline.restored */
+export interface PipelineRestored {
+  pipeline: Pipeline | null;
+}
+
 export interface Deal {
   id: string;
   name: string;

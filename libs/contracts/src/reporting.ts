@@ -1,0 +1,3 @@
+// The reporting service's operations (issue 11's contracts): imported by the gateway, which serves
+// them, and by the reporting service, which handles them. `@kinship/contracts/reporting`.
+export * from './reporting/reports.js';

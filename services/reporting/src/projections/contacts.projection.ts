@@ -1,0 +1,86 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { CrmEvents } from '@kinship/contracts';
+import type { DomainEvent } from '@kinship/messaging';
+import { DomainEvents } from '@kinship/platform';
+import type { EntityManager } from 'typeorm';
+import { required, subscribeProjection } from './projection.js';
+
+/**
+ * reporting.contacts and reporting.contact_lifecycle_history from crm's contact events. An
+ * import's batch event (contacts.imported) is applied exactly like that many single creates or
+ * updates, so imported contacts count in every report.
+ */
+@Injectable()
+export class ContactsProjection implements OnModuleInit {
+  constructor(private readonly events: DomainEvents) {}
+
+  onModuleInit(): void {
+    // One subject for single and batch events, so a contact's changes apply in stream order (and
+    // filter_subjects, for several, needs NATS 2.10); the other crm events pass through unapplied.
+    subscribeProjection(this.events, 'contacts', ['events.crm.>'], (event, manager) => this.apply(event, manager));
+  }
+
+  private async apply(event: DomainEvent, manager: EntityManager): Promise<void> {
+    const workspaceId = required(event.workspaceId, event, 'workspaceId');
+    switch (event.type) {
+      case 'contact.created':
+      case 'contact.updated':
+      case 'contact.restored':
+        await this.upsert(manager, workspaceId, event, [required((event.data as CrmEvents.ContactCreated).contact, event, 'contact')]);
+        return;
+      case 'contact.merged': {
+        const data = event.data as CrmEvents.ContactMerged;
+        await this.upsert(manager, workspaceId, event, [required(data.contact, event, 'contact')]);
+        await this.markDeleted(manager, workspaceId, [data.mergedContactId], event.occurredAt);
+        return;
+      }
+      case 'contact.deleted':
+        await this.markDeleted(manager, workspaceId, [event.aggregateId], event.occurredAt);
+        return;
+      case 'contacts.imported':
+        await this.upsert(manager, workspaceId, event, (event.data as CrmEvents.ContactsImported).contacts);
+        return;
+      case 'contacts.import_undone': {
+        const data = event.data as CrmEvents.ContactsImportUndone;
+        await this.markDeleted(manager, workspaceId, data.deletedIds, event.occurredAt);
+        await this.upsert(manager, workspaceId, event, data.restored);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Upserts the contacts and records each one's move to a lifecycle stage it was not in. */
+  private async upsert(manager: EntityManager, workspaceId: string, event: DomainEvent, contacts: CrmEvents.Contact[]): Promise<void> {
+    if (contacts.length === 0) return;
+    const input = `jsonb_to_recordset($2::jsonb) AS c(id uuid, "lifecycleStage" text, "leadSource" text, "ownerId" uuid, "companyId" uuid, "customerSince" date, "createdAt" timestamptz)`;
+    const rows = JSON.stringify(contacts);
+    await manager.query(
+      `INSERT INTO reporting.contacts (workspace_id, id, lifecycle_stage, lead_source, owner_id, company_id, customer_since, created_at)
+       SELECT $1, c.id, c."lifecycleStage", c."leadSource", c."ownerId", c."companyId", c."customerSince", c."createdAt" FROM ${input}
+       ON CONFLICT (workspace_id, id) DO UPDATE SET lifecycle_stage = EXCLUDED.lifecycle_stage, lead_source = EXCLUDED.lead_source,
+         owner_id = EXCLUDED.owner_id, company_id = EXCLUDED.company_id, customer_since = EXCLUDED.customer_since, deleted_at = NULL`,
+      [workspaceId, rows],
+    );
+    await manager.query(
+      `UPDATE reporting.contact_lifecycle_history h SET left_at = $3 FROM ${input}
+       WHERE h.workspace_id = $1 AND h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage <> c."lifecycleStage"`,
+      [workspaceId, rows, event.occurredAt],
+    );
+    // A contact's first entry starts when it was created; later ones when the event happened.
+    await manager.query(
+      `INSERT INTO reporting.contact_lifecycle_history (workspace_id, contact_id, lifecycle_stage, entered_at)
+       SELECT $1, c.id, c."lifecycleStage",
+         CASE WHEN EXISTS (SELECT 1 FROM reporting.contact_lifecycle_history h WHERE h.workspace_id = $1 AND h.contact_id = c.id) THEN $3::timestamptz ELSE c."createdAt" END
+       FROM ${input}
+       WHERE NOT EXISTS (SELECT 1 FROM reporting.contact_lifecycle_history h WHERE h.workspace_id = $1 AND h.contact_id = c.id AND h.left_at IS NULL)`,
+      [workspaceId, rows, event.occurredAt],
+    );
+  }
+
+  private async markDeleted(manager: EntityManager, workspaceId: string, ids: string[], at: string): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query('UPDATE reporting.contacts SET deleted_at = $3 WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, ids, at]);
+  }
+}

@@ -1,0 +1,47 @@
+import type { DomainEvent, StreamPosition } from '@kinship/messaging';
+import type { DomainEvents } from '@kinship/platform';
+import type { EntityManager } from 'typeorm';
+
+/** The projections this service keeps; each is one durable consumer named `reporting-<name>`. */
+export const PROJECTIONS = ['pipelines', 'deals', 'contacts', 'tasks'] as const;
+export type ProjectionName = (typeof PROJECTIONS)[number];
+
+export function consumerName(projection: ProjectionName): string {
+  return `reporting-${projection}`;
+}
+
+export type ProjectionHandler = (event: DomainEvent, manager: EntityManager) => Promise<void>;
+
+/**
+ * Declares a projection: a durable consumer from the start of the stream whose effect, inbox
+ * record and new stream position commit together, so a redelivered event changes nothing and
+ * the recorded position never runs ahead of what was applied.
+ */
+export function subscribeProjection(events: DomainEvents, projection: ProjectionName, subjects: string[], apply: ProjectionHandler): void {
+  events.subscribe({
+    durableName: consumerName(projection),
+    filterSubjects: subjects,
+    startFrom: 'all',
+    handler: async (event, manager, _emit, position) => {
+      await apply(event, manager);
+      await recordPosition(manager, projection, event, position);
+    },
+  });
+}
+
+async function recordPosition(manager: EntityManager, projection: ProjectionName, event: DomainEvent, position: StreamPosition): Promise<void> {
+  await manager.query(
+    `INSERT INTO reporting.projection_positions (projection, stream_sequence, last_event_id, last_occurred_at, applied_at)
+     VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT (projection) DO UPDATE SET stream_sequence = EXCLUDED.stream_sequence, last_event_id = EXCLUDED.last_event_id,
+       last_occurred_at = EXCLUDED.last_occurred_at, applied_at = EXCLUDED.applied_at
+     WHERE reporting.projection_positions.stream_sequence < EXCLUDED.stream_sequence`,
+    [projection, position.streamSequence, event.id, event.occurredAt],
+  );
+}
+
+/** Throws when an event lacks the record its type promises; the consumer retries, then dead-letters it. */
+export function required<T>(value: T | null | undefined, event: DomainEvent, field: string): T {
+  if (value === null || value === undefined) throw new Error(`${event.type} ${event.id} has no ${field}`);
+  return value;
+}

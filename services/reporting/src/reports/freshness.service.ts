@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { eventStreamName } from '@kinship/messaging';
+import { NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
+import type { ReportFreshness } from '@kinship/contracts/reporting';
+import type { DataSource } from 'typeorm';
+import { consumerName, type ProjectionName } from '../projections/projection.js';
+
+/** How fresh a report is, from the positions the projections recorded and their consumers' backlog. */
+@Injectable()
+export class FreshnessService {
+  private manager: Promise<JetStreamManager> | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
+    @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
+  ) {}
+
+  /**
+   * asOf: when the newest event the projections applied happened. lagMs: 0 when their consumers
+   * have nothing pending; else how long ago the lagging one's last applied event happened (null
+   * if it applied none yet).
+   */
+  async of(projections: ProjectionName[]): Promise<ReportFreshness> {
+    const rows: Array<{ projection: ProjectionName; lastOccurredAt: Date }> = await this.dataSource.query(
+      'SELECT projection, last_occurred_at AS "lastOccurredAt" FROM reporting.projection_positions WHERE projection = ANY($1::text[])',
+      [projections],
+    );
+    const applied = new Map(rows.map((row) => [row.projection, row.lastOccurredAt.getTime()]));
+    const asOf = rows.length ? new Date(Math.max(...applied.values())).toISOString() : null;
+    const now = Date.now();
+    let lagMs = 0;
+    for (const projection of projections) {
+      if ((await this.backlog(projection)) === 0) continue;
+      const last = applied.get(projection);
+      if (last === undefined) return { asOf, lagMs: null };
+      lagMs = Math.max(lagMs, now - last);
+    }
+    return { asOf, lagMs };
+  }
+
+  /** Events of the projection's subjects not yet delivered, plus those delivered and not yet acknowledged. */
+  private async backlog(projection: ProjectionName): Promise<number> {
+    this.manager ??= jetstreamManager(this.nats);
+    const info = await (await this.manager).consumers.info(eventStreamName(this.info.namespace), consumerName(projection));
+    return info.num_pending + info.num_ack_pending;
+  }
+}

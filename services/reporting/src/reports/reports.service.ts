@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { RpcError } from '@kinship/messaging';
+import { withWorkspace } from '@kinship/persistence';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ForecastQuery, ForecastReport, ForecastReportRow, PipelineReport, PipelineReportRow, ReportQuery, WinRateByCurrency, WinRateReport } from '@kinship/contracts/reporting';
+import { FreshnessService } from './freshness.service.js';
+import { scopedOwner, type ReportCaller } from './report-caller.js';
+
+/** Conditions shared by the deal reports, as SQL over `d` (reporting.deals) with numbered parameters. */
+class DealFilter {
+  readonly conditions = ['d.workspace_id = $1', 'd.deleted_at IS NULL'];
+  readonly parameters: unknown[];
+
+  constructor(workspaceId: string, ownerId: string | null, pipelineId: string | undefined) {
+    this.parameters = [workspaceId];
+    if (ownerId) this.add('d.owner_id = $?', ownerId);
+    if (pipelineId) this.add('d.pipeline_id = $?', pipelineId);
+  }
+
+  add(condition: string, value: unknown): void {
+    this.parameters.push(value);
+    this.conditions.push(condition.replace('$?', `$${this.parameters.length}`));
+  }
+
+  /** `from` and `to` (UTC dates, both included) on a date expression. */
+  period(dateExpression: string, query: ReportQuery): void {
+    if (query.from) this.add(`${dateExpression} >= $?::date`, query.from);
+    if (query.to) this.add(`${dateExpression} <= $?::date`, query.to);
+  }
+
+  get where(): string {
+    return this.conditions.join(' AND ');
+  }
+}
+
+/** bigint and numeric come back from pg as strings; report amounts are integers of minor units. */
+function integer(value: string | number | null): number {
+  return value === null ? 0 : Number(value);
+}
+
+function ratio(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}
+
+/** The standard deal reports over the read models: pipeline, forecast, win rate. Amounts are never summed across currencies. */
+@Injectable()
+export class ReportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly freshness: FreshnessService,
+  ) {}
+
+  /** Open deals per stage and currency; `from`/`to` filter on the deal's creation date. */
+  async pipeline(caller: ReportCaller, query: ReportQuery): Promise<PipelineReport> {
+    const filter = this.filter(caller, query);
+    filter.conditions.push(`d.status = 'open'`);
+    filter.period(`(d.created_at AT TIME ZONE 'UTC')::date`, query);
+    const rows = await this.read(caller, (manager) =>
+      manager.query(
+        `SELECT d.pipeline_id AS "pipelineId", d.stage_id AS "stageId", s.name AS "stageName", s.position, s.probability, d.currency,
+           count(*)::int AS count, sum(d.amount)::text AS amount, round(sum(d.amount * coalesce(s.probability, 0))::numeric / 100)::text AS "weightedAmount"
+         FROM reporting.deals d LEFT JOIN reporting.stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id
+         WHERE ${filter.where}
+         GROUP BY d.pipeline_id, d.stage_id, s.name, s.position, s.probability, d.currency
+         ORDER BY d.pipeline_id, s.position NULLS LAST, d.stage_id, d.currency`,
+        filter.parameters,
+      ),
+    );
+    const data = rows.map((row: PipelineReportRow) => ({ ...row, amount: integer(row.amount), weightedAmount: integer(row.weightedAmount) }));
+    return { data, ...(await this.freshness.of(['deals', 'pipelines'])) };
+  }
+
+  /**
+   * Open and won deals by expected close period, currency and forecast category; `from`/`to`
+   * filter on the expected close date. Weighted: an open deal by its stage's probability, a won
+   * deal in full. Categories from the stage probability (fixed mapping for now): won → closed_won,
+   * ≥ 75 % → commit, ≥ 50 % → best_case, else pipeline.
+   */
+  async forecast(caller: ReportCaller, query: ForecastQuery): Promise<ForecastReport> {
+    const filter = this.filter(caller, query);
+    filter.conditions.push(`d.status IN ('open', 'won')`, 'd.expected_close_date IS NOT NULL');
+    filter.period('d.expected_close_date', query);
+    const period = query.interval === 'quarter' ? `to_char(d.expected_close_date, 'YYYY-"Q"Q')` : `to_char(d.expected_close_date, 'YYYY-MM')`;
+    const rows = await this.read(caller, (manager) =>
+      manager.query(
+        `SELECT period, currency, category, count(*)::int AS count, sum(amount)::text AS amount, round(sum(weighted)::numeric / 100)::text AS "weightedAmount"
+         FROM (
+           SELECT ${period} AS period, d.currency, d.amount,
+             CASE WHEN d.status = 'won' THEN 'closed_won' WHEN coalesce(s.probability, 0) >= 75 THEN 'commit'
+                  WHEN coalesce(s.probability, 0) >= 50 THEN 'best_case' ELSE 'pipeline' END AS category,
+             d.amount * CASE WHEN d.status = 'won' THEN 100 ELSE coalesce(s.probability, 0) END AS weighted
+           FROM reporting.deals d LEFT JOIN reporting.stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id
+           WHERE ${filter.where}
+         ) deals
+         GROUP BY period, currency, category
+         ORDER BY period, currency, category`,
+        filter.parameters,
+      ),
+    );
+    const data = rows.map((row: ForecastReportRow) => ({ ...row, amount: integer(row.amount), weightedAmount: integer(row.weightedAmount) }));
+    return { data, ...(await this.freshness.of(['deals', 'pipelines'])) };
+  }
+
+  /**
+   * Deals won and lost whose close date is in the period. The cycle is the days from a won
+   * deal's creation to its close; the average won amount is per currency.
+   */
+  async winRate(caller: ReportCaller, query: ReportQuery): Promise<WinRateReport> {
+    const filter = this.filter(caller, query);
+    filter.conditions.push(`d.status IN ('won', 'lost')`, 'd.closed_at IS NOT NULL');
+    filter.period(`(d.closed_at AT TIME ZONE 'UTC')::date`, query);
+    const rows: Array<{ status: 'won' | 'lost'; currency: string; count: number; amount: string; cycleSeconds: string | null }> = await this.read(caller, (manager) =>
+      manager.query(
+        `SELECT d.status, d.currency, count(*)::int AS count, sum(d.amount)::text AS amount,
+           sum(extract(epoch FROM d.closed_at - d.created_at))::text AS "cycleSeconds"
+         FROM reporting.deals d WHERE ${filter.where}
+         GROUP BY d.status, d.currency ORDER BY d.currency`,
+        filter.parameters,
+      ),
+    );
+    const byCurrency = new Map<string, WinRateByCurrency>();
+    let wonCycleSeconds = 0;
+    for (const row of rows) {
+      const entry = byCurrency.get(row.currency) ?? { currency: row.currency, won: 0, lost: 0, winRate: null, wonAmount: 0, lostAmount: 0, averageWonAmount: null };
+      if (row.status === 'won') {
+        entry.won = row.count;
+        entry.wonAmount = integer(row.amount);
+        entry.averageWonAmount = Math.round(entry.wonAmount / row.count);
+        wonCycleSeconds += Number(row.cycleSeconds);
+      } else {
+        entry.lost = row.count;
+        entry.lostAmount = integer(row.amount);
+      }
+      entry.winRate = ratio(entry.won, entry.won + entry.lost);
+      byCurrency.set(row.currency, entry);
+    }
+    const currencies = [...byCurrency.values()];
+    const won = currencies.reduce((sum, entry) => sum + entry.won, 0);
+    const lost = currencies.reduce((sum, entry) => sum + entry.lost, 0);
+    const averageCycleDays = won === 0 ? null : Math.round((wonCycleSeconds / 86_400 / won) * 100) / 100;
+    return { won, lost, winRate: ratio(won, won + lost), averageCycleDays, byCurrency: currencies, ...(await this.freshness.of(['deals'])) };
+  }
+
+  private filter(caller: ReportCaller, query: ReportQuery): DealFilter {
+    const ownerId = scopedOwner(caller, query.ownerId);
+    if (query.from && query.to && query.from > query.to) throw RpcError.validation([{ field: 'from', issue: 'is after to' }]);
+    return new DealFilter(caller.workspaceId, ownerId, query.pipelineId);
+  }
+
+  private read<T>(caller: ReportCaller, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return withWorkspace(this.dataSource, caller.workspaceId, work);
+  }
+}
