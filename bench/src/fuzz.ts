@@ -11,7 +11,6 @@ import { startGateway } from '../../services/gateway/dist/gateway.js';
 import { notificationsService } from '../../services/notifications/dist/notifications.service.js';
 import { fixed, numberFromEnv, print, saveResult } from './lib.js';
 
-const JWT_SECRET = 'bench-fuzz-secret-shared-by-gateway-and-auth';
 /** Long enough that a slow answer on a busy machine is not a 504 that reads as a finding. */
 const RPC_TIMEOUT_MS = '30000';
 const REQUESTS = numberFromEnv('BENCH_FUZZ_REQUESTS', 20_000);
@@ -26,10 +25,10 @@ let findings = 0;
 try {
   environment = await createTestEnvironment('bench-fuzz');
   mailbox = await startMailbox();
-  services.push(await startTestService(authService, environment, { JWT_SECRET, RPC_TIMEOUT_MS }));
+  services.push(await startTestService(authService, environment, { RPC_TIMEOUT_MS }));
   services.push(await startTestService(crmService, environment, { RPC_TIMEOUT_MS }));
   services.push(await startTestService(notificationsService, environment, { SMTP_URL: mailbox.smtpUrl, PUBLIC_URL: 'https://app.kinship.test', RPC_TIMEOUT_MS }));
-  gateway = await startGateway({ ...environment.env, JWT_SECRET, RPC_TIMEOUT_MS });
+  gateway = await startGateway({ ...environment.env, RPC_TIMEOUT_MS });
 
   print(`seed ${SEED} (BENCH_FUZZ_SEED=${SEED} repeats this run), ${REQUESTS} requests, ${REFUSED_PER_COLLECTION} refused creates per collection`);
   const report = await fuzzApi({ baseUrl: gateway.url, seed: SEED, requests: REQUESTS, refusedPerCollection: REFUSED_PER_COLLECTION });

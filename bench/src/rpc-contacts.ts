@@ -31,7 +31,6 @@ const ROUNDS = numberFromEnv('BENCH_ROUNDS', 3);
 const CONTACTS = 500;
 const PAGE_SIZE = 25;
 const LIST_PATH = `/api/v1/contacts?limit=${PAGE_SIZE}`;
-const JWT_SECRET = randomBytes(32).toString('hex');
 /** A directory to write `--cpu-prof` profiles of the gateway and crm processes into, in gateway/ and crm/ (summarise with cpu-profile-summary.js). */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 /** The crm's default pool (postgresOptions), which the baseline copies. */
@@ -160,9 +159,9 @@ async function main(): Promise<number> {
   let baseline: ChildProcess | undefined;
   try {
     environment = await createTestEnvironment('bench rpc-contacts');
-    const env = { ...environment.env, JWT_SECRET };
+    const env = { ...environment.env };
     const logDirectory = await mkdtemp(join(tmpdir(), 'kinship-bench-rpc-contacts-'));
-    auth = await startTestService(authService, environment, { JWT_SECRET });
+    auth = await startTestService(authService, environment);
     await migrateService(crmService, env);
     // First a crm in this process, to catch the SQL it sends; the measured crm is a process of its own.
     const capture = new SqlCapture();

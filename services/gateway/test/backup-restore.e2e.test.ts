@@ -22,7 +22,6 @@ import { startGateway } from '../src/gateway.js';
 
 // Two installations on the shared servers: the source, backed up with `make backup`'s script and
 // then deleted, and an empty one (new database, new NATS namespace) restored with `make restore`'s.
-const JWT_SECRET = 'backup-suite-secret-shared-by-gateway-and-auth';
 const PASSWORD = 'walnut-harbour-prism-glacier-3';
 const REPOSITORY = join(import.meta.dirname, '../../..');
 const run = promisify(execFile);
@@ -34,9 +33,9 @@ interface Stack {
 }
 
 async function startStack(environment: TestEnvironment): Promise<Stack> {
-  const auth = await startTestService(authService, environment, { JWT_SECRET });
+  const auth = await startTestService(authService, environment);
   const crm = await startTestService(crmService, environment);
-  const gateway = await startGateway({ ...environment.env, JWT_SECRET });
+  const gateway = await startGateway(environment.env);
   return {
     services: [auth, crm, gateway],
     api: `${gateway.url}/api/v1`,

@@ -16,7 +16,6 @@ import { eventually, PartnerServer } from '../../notifications/test/webhooks-sup
 import { startGateway } from '../src/gateway.js';
 
 // The whole stack on PostgreSQL, Redis and NATS of this suite alone, which it stops and starts.
-const JWT_SECRET = 'faults-suite-secret-shared-by-gateway-and-auth';
 const PASSWORD = 'copper-ladder-orchid-sunrise-9';
 const RPC_TIMEOUT_MS = 3000;
 /** A request still unanswered this long after it was sent counts as hung. */
@@ -32,7 +31,7 @@ const RECOVERY_LIMIT_MS = 20_000;
  * back at Bull's stalled-job check (30 s).
  */
 const LATE_DELIVERY_MS = 90_000;
-const SERVICE_ENV = { RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS), JWT_SECRET };
+const SERVICE_ENV = { RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS) };
 /** Rows of the import queued just before Redis goes away. */
 const IMPORT_ROWS = 200;
 

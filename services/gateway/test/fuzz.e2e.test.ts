@@ -8,7 +8,6 @@ import { notificationsService } from '../../notifications/src/notifications.serv
 import { startGateway } from '../src/gateway.js';
 
 // The stack every public operation needs: auth, crm and notifications behind the gateway.
-const JWT_SECRET = 'fuzz-e2e-secret-shared-by-gateway-and-auth-service';
 /** A machine loaded by the whole suite must not turn a slow answer into a 504 that reads as a finding. */
 const RPC_TIMEOUT_MS = '30000';
 const PUBLIC_URL = 'https://app.kinship.test';
@@ -27,11 +26,11 @@ describe('fuzzing the public API (issue 18, item 6)', () => {
     environment = await createTestEnvironment('gateway-fuzz-e2e');
     mailbox = await startMailbox();
     services = [
-      await startTestService(authService, environment, { JWT_SECRET, RPC_TIMEOUT_MS }),
+      await startTestService(authService, environment, { RPC_TIMEOUT_MS }),
       await startTestService(crmService, environment, { RPC_TIMEOUT_MS }),
       await startTestService(notificationsService, environment, { SMTP_URL: mailbox.smtpUrl, PUBLIC_URL, RPC_TIMEOUT_MS }),
     ];
-    gateway = await startGateway({ ...environment.env, JWT_SECRET, RPC_TIMEOUT_MS });
+    gateway = await startGateway({ ...environment.env, RPC_TIMEOUT_MS });
   });
 
   afterAll(async () => {

@@ -13,7 +13,6 @@ import { startGateway } from '../src/gateway.js';
  * tokens come from really registering and signing in, emails from a real SMTP mailbox.
  */
 
-const JWT_SECRET = 'security-accounts-e2e-secret-shared-by-gateway-and-auth';
 const PASSWORD = 'amber-cobalt-violin-meadow-4';
 const PUBLIC_URL = 'https://app.kinship.test';
 
@@ -34,9 +33,9 @@ async function startStack(): Promise<Stack> {
   const mailbox = await startMailbox();
   const services: RunningService[] = [];
   services.push(await startTestService(notificationsService, environment, { SMTP_URL: mailbox.smtpUrl, PUBLIC_URL }));
-  services.push(await startTestService(authService, environment, { JWT_SECRET }));
+  services.push(await startTestService(authService, environment));
   services.push(await startTestService(crmService, environment));
-  const gateway = await startGateway({ ...environment.env, JWT_SECRET });
+  const gateway = await startGateway(environment.env);
   services.push(gateway);
   return { environment, mailbox, services, api: `${gateway.url}/api/v1` };
 }

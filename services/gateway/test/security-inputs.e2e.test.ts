@@ -15,7 +15,6 @@ import { invitationToken } from './support.js';
 
 // --- the stack: auth, crm and the gateway of this suite, talked to only through HTTP ---
 
-const JWT_SECRET = 'security-inputs-secret-shared-by-gateway-and-auth';
 const PASSWORD = 'amber-cobalt-violin-meadow-4';
 
 /** An answer, as crm's test support reads them (its expectError and eventually serve here too). */
@@ -43,9 +42,9 @@ let api: string;
 
 beforeAll(async () => {
   environment = await createTestEnvironment('security-inputs');
-  auth = await startTestService(authService, environment, { JWT_SECRET });
+  auth = await startTestService(authService, environment);
   crm = await startTestService(crmService, environment);
-  gateway = await startGateway({ ...environment.env, JWT_SECRET });
+  gateway = await startGateway(environment.env);
   api = `${gateway.url}/api/v1`;
   nats = await connect({ servers: environment.natsUrl });
   streams = await jetstreamManager(nats);

@@ -13,7 +13,6 @@ import { startGateway } from '../src/gateway.js';
 
 // Security regressions of issue 10 in the notifications area (findings 2 and 8), replayed through the public HTTP API.
 
-const JWT_SECRET = 'security-notify-e2e-secret-shared-by-gateway-and-auth';
 const PASSWORD = 'amber-cobalt-violin-meadow-4';
 const NEW_PASSWORD = 'quartz-lantern-orchid-river-7';
 
@@ -74,9 +73,9 @@ async function workspaceWithAdmin(label: string): Promise<{ ownerEmail: string; 
 beforeAll(async () => {
   environment = await createTestEnvironment('gateway-security-notify-e2e');
   mailbox = await startMailbox();
-  auth = await startTestService(authService, environment, { JWT_SECRET });
+  auth = await startTestService(authService, environment);
   crm = await startTestService(crmService, environment);
-  gateway = await startGateway({ ...environment.env, JWT_SECRET });
+  gateway = await startGateway(environment.env);
   api = `${gateway.url}/api/v1`;
   // Links in emails point at this gateway, so a test follows them as a recipient would.
   notifications = await startTestService(notificationsService, environment, {
