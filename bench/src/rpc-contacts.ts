@@ -8,12 +8,11 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, open } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runtimeRoleFor, WORKSPACE_SETTING } from '@kinship/persistence';
 import { migrateService, startService, type RunningService } from '@kinship/platform';
-import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
+import { createTestEnvironment, freePort, startTestService, type TestEnvironment } from '@kinship/testing';
 import autocannon, { type Result } from 'autocannon';
 import { authService } from '../../services/auth/dist/auth.service.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
@@ -46,17 +45,6 @@ interface Side {
 interface Run extends Measured {
   /** CPU time of the side's processes per request served in the measured window. */
   cpuMsPerRequest: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForHealth(url: string, child: ChildProcess, name: string): Promise<void> {

@@ -9,3 +9,4 @@ export { QueuesModule, type QueueDefinition } from './queues/queues.module.js';
 export { FileStore, filesBucketName, type FileContent, type FileStoreOptions, type StoredFile } from './files/file-store.js';
 export { FilesConfig, FilesModule } from './files/files.module.js';
 export { InstallationSecrets, installationSecretsMigration } from './secrets/installation-secrets.js';
+export { csvText } from './csv/csv-text.js';

@@ -1,5 +1,5 @@
 export { ignoreDroppedConnections, startMailbox, type Mailbox, type MailboxOptions, type ReceivedMail } from './mailbox.js';
-export { startPrivateServers, type PrivateServerName, type PrivateServers } from './private-servers.js';
+export { freePort, startPrivateServers, type PrivateServerName, type PrivateServers } from './private-servers.js';
 export { startTestService } from './services.js';
 export { createTestEnvironment, type TestEnvironment } from './test-environment.js';
 export { serverUrls } from './test-servers.js';

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { csvText } from '@kinship/platform';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import type { Cell } from './export-entities.js';
@@ -24,19 +25,6 @@ export interface ExportFileWriter {
 
 async function writeWithBackPressure(stream: Writable, chunk: unknown): Promise<void> {
   if (!stream.write(chunk)) await once(stream, 'drain');
-}
-
-/** What a spreadsheet reads as the start of a formula (OWASP, CSV injection): = + - @, tab, carriage return. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-/** A plain number, E.164 phone numbers (+14155550123) among them: a spreadsheet reads it as that number, never as a call. */
-const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/;
-
-/**
- * A text cell as a CSV may hold it: one a spreadsheet would run as a formula gets a leading `'`,
- * which makes it text (OWASP's CSV-injection advice). Plain numbers stay readable as they are.
- */
-export function csvText(value: string): string {
-  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
 }
 
 /** CSV (RFC 4180 quoting) with a header row; booleans as true/false rather than csv-stringify's 1/empty; text through csvText. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { csvText } from './export-file.js';
+import { csvText } from './csv-text.js';
 
 describe('csvText', () => {
   it('makes text of every cell a spreadsheet would run as a formula', () => {
