@@ -25,7 +25,6 @@ describe('auth and users through the gateway (end to end)', () => {
   let gateway: RunningService;
   let nats: NatsConnection;
   let streams: JetStreamManager;
-  let services: ServiceClient;
   let api: string;
 
   function request(method: string, path: string, options: { token?: string; apiKey?: string; body?: unknown } = {}): Promise<Response> {
@@ -66,11 +65,9 @@ describe('auth and users through the gateway (end to end)', () => {
     api = `${gateway.url}/api/v1`;
     nats = await connect({ servers: environment.natsUrl });
     streams = await jetstreamManager(nats);
-    services = new ServiceClient(new NamespacedClientNats({ servers: environment.natsUrl }, environment.natsNamespace), 5000);
   });
 
   afterAll(async () => {
-    await services?.close();
     await gateway?.close();
     await auth?.close();
     await nats?.close();
