@@ -13,7 +13,10 @@ class WithSecret extends ServiceConfig {
 /** Builds the platform module of a service configured with `env`; the warnings it logged. */
 function warningsOfStartWith(env: Record<string, string>): Array<{ msg: string; variables?: string[] }> {
   const lines: string[] = [];
-  const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _encoding, done) => done(null, lines.push(chunk.toString())) }));
+  const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _encoding, done) => {
+    lines.push(chunk.toString());
+    done();
+  } }));
   const config = loadConfig('crm', WithSecret, env);
   PlatformModule.forRoot({ info: serviceInfo('crm', config), config, logger, metrics: new ServiceMetrics('crm'), answersRequests: false });
   return lines.map((line) => JSON.parse(line));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { eventually, expectError, outboxEvents, startCrmStack, type Caller, type CrmStack } from './support.js';
+import { eventually, expectError, outboxEvents, startCrmStack, type ApiResponse, type Caller, type CrmStack } from './support.js';
 
 interface Contact {
   id: string;
@@ -47,7 +47,7 @@ describe('contact duplicates and merge', () => {
     const groups: Group[] = [];
     let cursor: string | null = null;
     do {
-      const response = await caller.get(`/contacts/duplicates?limit=1${query}${cursor ? `&cursor=${cursor}` : ''}`);
+      const response: ApiResponse = await caller.get(`/contacts/duplicates?limit=1${query}${cursor ? `&cursor=${cursor}` : ''}`);
       expect(response.status).toBe(200);
       groups.push(...response.body.data);
       cursor = response.body.nextCursor;

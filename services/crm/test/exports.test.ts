@@ -3,7 +3,7 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { eventually, expectError, startCrmStack, type Caller, type CrmStack } from './support.js';
+import { eventually, expectError, startCrmStack, type ApiResponse, type Caller, type CrmStack } from './support.js';
 
 type Row = Record<string, string>;
 
@@ -40,7 +40,7 @@ describe('exports', () => {
     const records: any[] = [];
     let cursor: string | null = null;
     do {
-      const page = await caller.get(`/contacts?${query}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: ApiResponse = await caller.get(`/contacts?${query}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       expect(page.status).toBe(200);
       records.push(...page.body.data);
       cursor = page.body.nextCursor;

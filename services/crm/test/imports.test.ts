@@ -165,7 +165,7 @@ describe('merge on match', () => {
 describe('conflict queue', () => {
   it('resolves conflicts one by one with each action, and many at once', async () => {
     const owner = await stack.signUp();
-    const ids = [];
+    const ids: string[] = [];
     for (const n of [1, 2, 3, 4, 5]) ids.push((await owner.post('/contacts', { email: `c${n}@example.com`, firstName: 'Old', jobTitle: 'Old' })).body.id);
     const taken = (await owner.post('/contacts', { email: 'taken@example.com' })).body;
     const result = await imported(owner, 'Email,First Name\nc1@example.com,New1\nc2@example.com,New2\nc3@example.com,New3\nc4@example.com,New4\nc5@example.com,New5\n');

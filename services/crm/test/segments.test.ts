@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { RpcError, ServiceClient } from '@kinship/messaging';
-import { expectError, startCrmStack, type Caller, type CrmStack } from './support.js';
+import { expectError, startCrmStack, type ApiResponse, type Caller, type CrmStack } from './support.js';
 
 interface Contact {
   id: string;
@@ -31,7 +31,7 @@ describe('segments', () => {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const response = await caller.get(`/segments/${segmentId}/contacts?limit=2${query}${cursor ? `&cursor=${cursor}` : ''}`);
+      const response: ApiResponse = await caller.get(`/segments/${segmentId}/contacts?limit=2${query}${cursor ? `&cursor=${cursor}` : ''}`);
       expect(response.status).toBe(200);
       ids.push(...response.body.data.map((contact: Contact) => contact.id));
       cursor = response.body.nextCursor;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { insertCompany, insertContact, insertDeal, insertStageChange } from './related-records.fixtures.js';
-import { eventually, expectError, startCrmStack, type Caller, type CrmStack } from './support.js';
+import { eventually, expectError, startCrmStack, type ApiResponse, type Caller, type CrmStack } from './support.js';
 
 const HOUR = 3_600_000;
 
@@ -39,7 +39,7 @@ describe('timelines', () => {
   }
 
   async function timeline(caller: Caller, path: string): Promise<Entry[]> {
-    const response = await caller.get(`${path}?limit=500`);
+    const response: ApiResponse = await caller.get(`${path}?limit=500`);
     expect(response.status).toBe(200);
     return response.body.data;
   }
@@ -128,7 +128,7 @@ describe('timelines', () => {
     const seen: Entry[] = [];
     let cursor: string | null = null;
     do {
-      const response = await owner.get(`/contacts/${contactId}/timeline?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const response: ApiResponse = await owner.get(`/contacts/${contactId}/timeline?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       expect(response.status).toBe(200);
       expect(response.body.data.length).toBeLessThanOrEqual(3);
       seen.push(...response.body.data);

@@ -87,7 +87,7 @@ describe('fuzzing the public API (issue 18, item 6)', () => {
     const { accessToken } = (await registered.json()) as { accessToken: string };
     for (const contentType of ['multipart/form-data', 'multipart/form-data; boundary=x']) {
       const response = await fetch(`${gateway.url}/api/v1/imports`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': contentType }, body: 'Y?wl' });
-      const body = await response.json();
+      const body = (await response.json()) as { error?: { code?: string } };
       expect({ contentType, status: response.status, code: body.error?.code }).toEqual({ contentType, status: 400, code: 'malformed_multipart' });
     }
   });

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ServiceConfig } from '@kinship/config';
 import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
 import { authService } from '../../auth/src/auth.service.js';
@@ -29,9 +28,10 @@ describe('gateway', () => {
     const overrides = { RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS), BODY_LIMIT_BYTES: '4096', CORS_ORIGINS: 'https://app.example.com' };
     // crm's own features too: their metrics (imports, queues) are on the page the dashboard test reads.
     crm = await startTestService({ ...crmService, features: (config) => [...crmService.features(config), ProbeHandlersModule] }, environment, overrides);
-    for (const definition of [authService, billingService, notificationsService, reportingService]) {
-      others.push(await startTestService<ServiceConfig>(definition, environment));
-    }
+    others.push(await startTestService(authService, environment));
+    others.push(await startTestService(billingService, environment));
+    others.push(await startTestService(notificationsService, environment));
+    others.push(await startTestService(reportingService, environment));
     gateway = await startGateway({ ...environment.env, ...overrides }, { features: [{ module: class ProbeModule {}, controllers: [ProbeGatewayController] }] });
     api = `${gateway.url}/api/v1`;
   });

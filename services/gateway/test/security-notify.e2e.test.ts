@@ -209,14 +209,14 @@ describe('finding 8: a GET of the unsubscribe link changes nothing; the confirma
     expect((await fetch(forged)).status).toBe(404);
     const forgedPost = await fetch(forged, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(forgedPost.status).toBe(404);
-    expect((await forgedPost.json()).error).toMatchObject({ status: 404 });
+    expect(((await forgedPost.json()) as { error: unknown }).error).toMatchObject({ status: 404 });
     expect((await call('GET', `/campaigns/${campaignId}`, { token })).body.counts.unsubscribed).toBe(0);
 
     // A POST that is not RFC 8058's one-click: 422 naming the field, nothing changes.
     for (const body of [undefined, 'List-Unsubscribe=Yes']) {
       const refused = await fetch(link, { method: 'POST', headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}, body });
       expect(refused.status).toBe(422);
-      expect((await refused.json()).error.details).toEqual([expect.objectContaining({ field: 'List-Unsubscribe' })]);
+      expect(((await refused.json()) as { error: { details: unknown } }).error.details).toEqual([expect.objectContaining({ field: 'List-Unsubscribe' })]);
     }
     expect((await call('GET', `/campaigns/${campaignId}`, { token })).body.counts.unsubscribed).toBe(0);
 

@@ -110,7 +110,7 @@ describe('finding 1: unsubscribe links signed with the old public default secret
 
     expect(mailedToken).not.toBe(forged);
     // RFC 8058 one-click: the link really mailed opts the contact out (crm learns it from contact.unsubscribed).
-    expect((await oneClickUnsubscribe(mailedToken)).status).toBe(200);
+    expect((await oneClickUnsubscribe(mailedToken!)).status).toBe(200);
     expect((await unsubscribed()).body.data).toHaveLength(1);
     let optedOut = false;
     for (const deadline = Date.now() + 15_000; !optedOut && Date.now() < deadline; await sleep(100)) {

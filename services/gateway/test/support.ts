@@ -10,8 +10,8 @@ import pg from 'pg';
 import { openPrivateKey } from '../../auth/src/signing-keys/key-encryption.js';
 
 /** Claims of an access token as the auth service issues it, for a fresh user of the role. */
-export function accessClaims(role: Role, overrides: JWTPayload = {}): JWTPayload {
-  return { sub: randomUUID(), wid: randomUUID(), role, sid: randomUUID(), typ: 'access', ...overrides };
+export function accessClaims(role: Role, overrides: JWTPayload = {}): JWTPayload & { sub: string; sid: string } {
+  return { sub: randomUUID(), wid: randomUUID(), role, sid: randomUUID(), typ: 'access', ...overrides } as JWTPayload & { sub: string; sid: string };
 }
 
 /** A key that signs access tokens: its kid and private key. */

@@ -193,7 +193,7 @@ describe('campaigns', () => {
     const tampered = link.replace(/.$/, (last) => (last === 'A' ? 'B' : 'A'));
     const refused = await fetch(tampered);
     expect(refused.status).toBe(404);
-    expect((await refused.json()).error).toMatchObject({ status: 404, code: expect.any(String) });
+    expect(((await refused.json()) as { error: unknown }).error).toMatchObject({ status: 404, code: expect.any(String) });
 
     // The next campaign to the same contact skips it as opted out.
     const again = await createAndSend(owner, { name: 'Again', channel: 'email', subject: 'Back?', body: '<p>?</p>', audience: { contactIds: [contactId] } });

@@ -99,12 +99,12 @@ describe('EventConsumer', () => {
       event,
       /** The handler, holding the consumer in the opening event until `publishAsOneBatch` lets it go. */
       holding(handler: EventHandler): EventHandler {
-        return async (received, manager) => {
+        return async (received, manager, position) => {
           if (received.id === event.id) {
             inHand = true;
             await released.promise;
           }
-          await handler(received, manager);
+          await handler(received, manager, position);
         };
       },
       async publishAsOneBatch(events: DomainEvent[]): Promise<void> {
