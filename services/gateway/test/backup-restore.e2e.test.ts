@@ -81,6 +81,7 @@ describe('backup and restore: a workspace backed up from one installation is who
   /** Fills a workspace through the API, backs the installation up, and deletes it. */
   async function backUpSource(): Promise<void> {
     const source = await createTestEnvironment('backup-source');
+    sourceKeyEncryptionKey = source.env.AUTH_KEY_ENCRYPTION_KEY;
     const stack = await startStack(source);
     try {
       const registered = await call(stack.api, 'POST', '/auth/register', undefined, { email, password: PASSWORD, name: 'Bea Backup', workspaceName: 'Backed up' });
@@ -118,9 +119,13 @@ describe('backup and restore: a workspace backed up from one installation is who
     }
   }
 
+  let sourceKeyEncryptionKey: string;
+
   beforeAll(async () => {
     await backUpSource();
     target = await createTestEnvironment('backup-target');
+    // The restored signing keys open only with the key they were stored with: it goes with the backup (docs/operations.md).
+    target.env.AUTH_KEY_ENCRYPTION_KEY = sourceKeyEncryptionKey;
     await script('restore', target, [folder]);
     restored = await startStack(target);
   });

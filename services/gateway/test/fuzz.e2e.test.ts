@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, fuzzApi, HOSTILE_CLASSES, problemOf, startMailbox, startTestService, summarizeFindings, type Mailbox, type TestEnvironment } from '@kinship/testing';
 import { authService } from '../../auth/src/auth.service.js';
+import { billingService } from '../../billing/src/billing.service.js';
 import { crmService } from '../../crm/src/crm.service.js';
 import { notificationsService } from '../../notifications/src/notifications.service.js';
+import { reportingService } from '../../reporting/src/reporting.service.js';
 import { startGateway } from '../src/gateway.js';
 
 // The stack every public operation needs: auth, crm and notifications behind the gateway.
@@ -29,6 +31,8 @@ describe('fuzzing the public API (issue 18, item 6)', () => {
       await startTestService(authService, environment, { RPC_TIMEOUT_MS }),
       await startTestService(crmService, environment, { RPC_TIMEOUT_MS }),
       await startTestService(notificationsService, environment, { SMTP_URL: mailbox.smtpUrl, PUBLIC_URL, RPC_TIMEOUT_MS }),
+      await startTestService(billingService, environment, { RPC_TIMEOUT_MS }),
+      await startTestService(reportingService, environment, { RPC_TIMEOUT_MS }),
     ];
     gateway = await startGateway({ ...environment.env, RPC_TIMEOUT_MS });
   });
