@@ -1,11 +1,10 @@
-// Imports and exports at scale (issue #5): a generated HubSpot-format CSV imported end to end
+// Imports at scale (issue #5): a generated HubSpot-format CSV imported end to end
 // through the real gateway (multipart upload into the FileStore) and a crm worker running as its own
-// process (so its peak RSS is its own), next to a plain COPY of the same file into a bare table;
-// then an export of the workspace's contacts to CSV.
+// process (so its peak RSS is its own), next to a plain COPY of the same file into a bare table.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, openAsBlob } from 'node:fs';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -16,6 +15,7 @@ import pg from 'pg';
 import { authService } from '../../services/auth/dist/auth.service.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
 import { startGateway } from '../../services/gateway/dist/gateway.js';
+import { peakRssMb, resetPeakRss, startCrmWorker } from './crm-worker.js';
 import { fixed, numberFromEnv, print, saveResult, waitUntil } from './lib.js';
 
 const ROWS = numberFromEnv('BENCH_IMPORT_ROWS', 1_000_000);
@@ -33,13 +33,6 @@ interface ImportStatus {
   updated: number;
   conflicts: number;
   failed: number;
-}
-
-interface ExportStatus {
-  status: string;
-  totalRows: number;
-  size: number;
-  error: string | null;
 }
 
 function fileRow(i: number): string[] {
@@ -62,30 +55,6 @@ async function generateFile(path: string): Promise<void> {
   }
   out.end();
   await once(out, 'finish');
-}
-
-/** Peak resident set of a process since start (or since its last reset), in MB. */
-async function peakRssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kilobytes = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
-  return kilobytes / 1024;
-}
-
-/** Writing 5 to clear_refs resets VmHWM, so the export's peak is its own, not the import's. */
-async function resetPeakRss(pid: number): Promise<void> {
-  await writeFile(`/proc/${pid}/clear_refs`, '5');
-}
-
-function startCrmWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['services/crm/dist/main.js'], { env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (output.length < 100_000) output += chunk.toString();
-      if (output.includes('crm service started')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`crm exited (${code}) before starting:\n${output}`)));
-  });
 }
 
 async function copyBaseline(databaseUrl: string, path: string): Promise<number> {
@@ -162,45 +131,20 @@ async function main(): Promise<void> {
     const importRss = await peakRssMb(crm.pid!);
     if (!importDone || !imported || imported.status !== 'completed') throw new Error(`import ended ${imported?.status}: ${JSON.stringify(imported)}`);
 
-    // A fresh worker for the export, so its peak RSS is the export's alone (a reset of VmHWM would
-    // start from what the import left on the heap).
-    crm.kill('SIGTERM');
-    await once(crm, 'exit');
-    crm = await startCrmWorker(env);
-    const exportStarted = performance.now();
-    const created = await fetch(`${api}/exports`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify({ entity: 'contacts', format: 'csv' }) });
-    if (created.status !== 202) throw new Error(`POST /exports answered ${created.status}: ${await created.text()}`);
-    const { id: exportId } = (await created.json()) as { id: string };
-    let exported: ExportStatus | undefined;
-    await waitUntil(
-      async () => {
-        exported = (await (await fetch(`${api}/exports/${exportId}`, { headers: { authorization, accept: 'application/json' } })).json()) as ExportStatus;
-        return exported.status === 'completed' || exported.status === 'failed';
-      },
-      30 * 60_000,
-      250,
-    );
-    const exportSeconds = (performance.now() - exportStarted) / 1000;
-    const exportRss = await peakRssMb(crm.pid!);
-    if (!exported || exported.status !== 'completed') throw new Error(`export ended ${exported?.status}: ${exported?.error}`);
-
     const importRate = ROWS / importSeconds;
     const copyRate = ROWS / copySeconds;
-    const exportRate = exported.totalRows / exportSeconds;
     print();
     print(`file: ${ROWS} rows, ${fixed(fileMb)} MB (10% match existing contacts, 1% in-file duplicates, 1% bad rows)`);
     print(`import end to end (upload ${fixed(uploadSeconds)} s + job): ${fixed(importSeconds)} s, ${fixed(importRate, 0)} rows/s, crm worker peak RSS ${fixed(importRss, 0)} MB`);
     print(`  created ${imported.created}, updated ${imported.updated}, conflicts ${imported.conflicts}, failed ${imported.failed}`);
     print(`plain COPY of the same file into a bare table: ${fixed(copySeconds)} s, ${fixed(copyRate, 0)} rows/s`);
     print(`ratio import/COPY: ${fixed(importRate / copyRate, 3)} (${fixed(copyRate / importRate, 1)}× slower)`);
-    print(`export of ${exported.totalRows} contacts to CSV (${fixed(exported.size / 1024 / 1024)} MB): ${fixed(exportSeconds)} s, ${fixed(exportRate, 0)} rows/s, crm worker peak RSS ${fixed(exportRss, 0)} MB`);
     await saveResult('imports', {
       rows: ROWS,
       fileMb,
       import: { seconds: importSeconds, rowsPerSecond: importRate, peakRssMb: importRss, created: imported.created, updated: imported.updated, conflicts: imported.conflicts, failed: imported.failed },
       copy: { seconds: copySeconds, rowsPerSecond: copyRate },
       ratio: importRate / copyRate,
-      export: { rows: exported.totalRows, seconds: exportSeconds, rowsPerSecond: exportRate, peakRssMb: exportRss, bytes: exported.size },
     });
   } catch (error) {
     failed = true;

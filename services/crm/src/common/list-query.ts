@@ -271,6 +271,23 @@ export async function listPage<Row extends { id: string }>(
   return { rows: pageRows.map(({ sortKey: _sortKey, ...row }) => row as unknown as Row), nextCursor };
 }
 
+/**
+ * Every row a list's filter and search match, in the list's default order, as one statement
+ * (an export reads it through a server-side cursor instead of page by page).
+ * `columns` is the SELECT list over alias `r`; `where` may carry conditions of the caller's own.
+ */
+export function matchingRowsQuery(workspaceId: string, definition: ListDefinition, filter: ListFilter, q: string | null | undefined, columns: string, where: SqlConditions = new SqlConditions()): { sql: string; parameters: unknown[] } {
+  const sort = parseSort(definition, null);
+  where.add(`r.workspace_id = ${where.param(workspaceId)}::uuid`);
+  addFilterConditions(definition, filter, where);
+  if (q) addSearchCondition(definition, q, where);
+  const direction = sort.descending ? 'DESC' : 'ASC';
+  return {
+    sql: `SELECT ${columns} FROM ${definition.table} r WHERE ${where.where()} ORDER BY ${sort.field.sql} ${direction}, r.id ${direction}`,
+    parameters: where.parameters,
+  };
+}
+
 /** How many live rows match a filter (segment counts, audience sizes). */
 export async function countMatching(manager: EntityManager, workspaceId: string, definition: ListDefinition, filter: ListFilter, q?: string | null): Promise<number> {
   const where = new SqlConditions();

@@ -7,8 +7,7 @@ import { withWorkspace } from '@kinship/persistence';
 import { FileStore, FilesConfig, LOGGER } from '@kinship/platform';
 import type { Job } from 'bull';
 import type { DataSource } from 'typeorm';
-import { CursorCodec } from '../common/cursors.js';
-import { listPage, SqlConditions } from '../common/list-query.js';
+import { matchingRowsQuery, SqlConditions } from '../common/list-query.js';
 import { EXPORTED_ENTITIES, type Cell, type ExportColumn } from './export-entities.js';
 import { CONTENT_TYPES, openExportFile, XLSX_MAX_ROWS } from './export-file.js';
 import { exportFileName, ExportsRepository, type ExportRow } from './exports.repository.js';
@@ -20,16 +19,18 @@ export interface ExportJob {
   workspaceId: string;
 }
 
-/** Rows read per keyset page; each page is one query, one progress update, and all the memory an export holds. */
-const PAGE_SIZE = 2_000;
+/** Rows fetched from the cursor at a time; each batch is one write to the file, one progress update, and all the memory an export holds. */
+const BATCH_SIZE = 5_000;
 
 /** A reason the export cannot be made, for the caller to read (not a fault to retry). */
 class ExportRefused extends Error {}
 
 /**
- * Writes an export's file: keyset pages of the entity's list (the filter and search of GET
- * /<entity>, in its default order) are turned into rows and streamed through the CSV or XLSX
- * writer into the FileStore, each page waiting until the file has taken the previous one.
+ * Writes an export's file: the rows of the entity's list (the filter and search of GET
+ * /<entity>, in its default order) are read through one server-side cursor, in one transaction
+ * (one snapshot: a row changed during the export appears once, as it was), turned into rows and
+ * streamed through the CSV or XLSX writer into the FileStore, each batch waiting until the file
+ * has taken the previous one.
  */
 @Processor(EXPORTS_QUEUE)
 export class ExportsProcessor {
@@ -40,7 +41,6 @@ export class ExportsProcessor {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly files: FileStore,
     private readonly exports: ExportsRepository,
-    private readonly cursors: CursorCodec,
   ) {}
 
   @Process({ concurrency: 1 })
@@ -79,27 +79,29 @@ export class ExportsProcessor {
     stored.catch((error: unknown) => file.content.destroy(error as Error));
     const { q, ...filter } = exported.filter;
     let totalRows = 0;
-    let cursor: string | null = null;
     try {
-      do {
-        const page = await withWorkspace(this.dataSource, workspaceId, (manager) => {
-          const where = new SqlConditions();
-          const conditions = entity.extraConditions ? entity.extraConditions(filter, where) : filter;
-          return listPage<{ id: string }>(this.cursors, manager, workspaceId, entity.list, { filter: conditions, q, cursor, limit: PAGE_SIZE }, entity.columns, where);
-        });
-        totalRows += page.rows.length;
-        if (exported.format === 'xlsx' && totalRows > XLSX_MAX_ROWS) {
-          throw new ExportRefused(`An XLSX sheet holds at most ${XLSX_MAX_ROWS} rows; export these records as CSV or narrow the filter.`);
+      await withWorkspace(this.dataSource, workspaceId, async (manager) => {
+        const where = new SqlConditions();
+        const conditions = entity.extraConditions ? entity.extraConditions(filter, where) : filter;
+        const query = matchingRowsQuery(workspaceId, entity.list, conditions, q, entity.columns, where);
+        await manager.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${query.sql}`, query.parameters);
+        for (;;) {
+          const rows: Array<{ id: string }> = await manager.query(`FETCH ${BATCH_SIZE} FROM export_rows`);
+          if (!rows.length) break;
+          totalRows += rows.length;
+          if (exported.format === 'xlsx' && totalRows > XLSX_MAX_ROWS) {
+            throw new ExportRefused(`An XLSX sheet holds at most ${XLSX_MAX_ROWS} rows; export these records as CSV or narrow the filter.`);
+          }
+          await file.write(
+            rows.map((row) => {
+              const record = entity.toRecord(row);
+              return columns.map((column) => column.value(record));
+            }),
+          );
+          // Its own transaction (another connection), so progress shows while the cursor's stays open.
+          await withWorkspace(this.dataSource, workspaceId, (progress) => this.exports.progress(progress, workspaceId, exported.id, totalRows));
         }
-        await file.write(
-          page.rows.map((row) => {
-            const record = entity.toRecord(row);
-            return columns.map((column) => column.value(record));
-          }),
-        );
-        await withWorkspace(this.dataSource, workspaceId, (manager) => this.exports.progress(manager, workspaceId, exported.id, totalRows));
-        cursor = page.nextCursor;
-      } while (cursor);
+      });
       await file.end();
     } catch (error) {
       file.content.destroy(error as Error);

@@ -1,0 +1,41 @@
+// A crm service in a process of its own, so the imports and exports benches read its memory alone.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** A directory for `--cpu-prof` profiles of the worker (summarise with cpu-profile-summary.js). */
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
+
+async function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return kilobytes / 1024;
+}
+
+/** Peak resident set of a process since start (or since its last reset), in MB. */
+export function peakRssMb(pid: number): Promise<number> {
+  return statusMb(pid, 'VmHWM');
+}
+
+/** Resident set of a process now, in MB. */
+export function rssMb(pid: number): Promise<number> {
+  return statusMb(pid, 'VmRSS');
+}
+
+/** Writing 5 to clear_refs resets VmHWM, so what follows measures its own peak. */
+export async function resetPeakRss(pid: number): Promise<void> {
+  await writeFile(`/proc/${pid}/clear_refs`, '5');
+}
+
+export function startCrmWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROFILE_DIR, 'crm')}`] : [];
+  const child = spawn(process.execPath, [...profile, 'services/crm/dist/main.js'], { env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (output.length < 100_000) output += chunk.toString();
+      if (output.includes('crm service started')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`crm exited (${code}) before starting:\n${output}`)));
+  });
+}
