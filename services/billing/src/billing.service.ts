@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@kinship/platform';
 import { messagingTablesMigration, QueuesModule } from '@kinship/platform';
 import { BillingConfig } from './billing.config.js';
+import { InvoiceDocumentsModule } from './invoice-documents/invoice-documents.module.js';
 import { InvoicesModule } from './invoices/invoices.module.js';
 import { OVERDUE_QUEUE } from './invoices/overdue-invoices.js';
 import { BillingTables1764640000000 } from './migrations/1764640000000-billing-tables.js';
@@ -12,5 +13,5 @@ export const billingService: ServiceDefinition<BillingConfig> = {
   name: 'billing',
   configSchema: BillingConfig,
   database: { schema: 'billing', migrations: [messagingTablesMigration('billing'), BillingTables1764640000000] },
-  features: () => [QueuesModule.register([OVERDUE_QUEUE]), ProductsModule, BillingSettingsModule, InvoicesModule],
+  features: () => [QueuesModule.register([OVERDUE_QUEUE]), ProductsModule, BillingSettingsModule, InvoicesModule, InvoiceDocumentsModule],
 };
