@@ -5,6 +5,7 @@ import { InvoiceDocumentsModule } from './invoice-documents/invoice-documents.mo
 import { InvoicesModule } from './invoices/invoices.module.js';
 import { OVERDUE_QUEUE } from './invoices/overdue-invoices.js';
 import { BillingTables1764640000000 } from './migrations/1764640000000-billing-tables.js';
+import { InvoiceDeals1765110000000 } from './migrations/1765110000000-invoice-deals.js';
 import { ProductsModule } from './products/products.module.js';
 import { BillingSettingsModule } from './settings/billing-settings.module.js';
 
@@ -12,6 +13,6 @@ import { BillingSettingsModule } from './settings/billing-settings.module.js';
 export const billingService: ServiceDefinition<BillingConfig> = {
   name: 'billing',
   configSchema: BillingConfig,
-  database: { schema: 'billing', migrations: [messagingTablesMigration('billing'), BillingTables1764640000000] },
+  database: { schema: 'billing', migrations: [messagingTablesMigration('billing'), BillingTables1764640000000, InvoiceDeals1765110000000] },
   features: () => [QueuesModule.register([OVERDUE_QUEUE]), ProductsModule, BillingSettingsModule, InvoicesModule, InvoiceDocumentsModule],
 };

@@ -143,3 +143,31 @@ describe('invoice documents', () => {
     expect(mailbox.messages().length).toBe(before);
   });
 });
+
+describe('POST /invoices from a deal', () => {
+  it('makes the draft from the deal through the API', async () => {
+    const company = await call('POST', '/companies', { name: 'Deal GmbH' });
+    const pipeline = await call('POST', '/pipelines', { name: 'Sales', stages: [{ name: 'Open', probability: 50, kind: 'open' }, { name: 'Won', probability: 100, kind: 'won' }, { name: 'Lost', probability: 0, kind: 'lost' }] });
+    const deal = await call('POST', '/deals', { name: 'Rollout', amount: 420_000, currency: 'CHF', companyId: company.json.id, pipelineId: pipeline.json.id });
+    expect(deal.status).toBe(201);
+    const draft = await call('POST', '/invoices', { dealId: deal.json.id, fromDeal: true });
+    expect(draft.status).toBe(201);
+    expect(draft.json).toMatchObject({ dealId: deal.json.id, currency: 'CHF', total: 420_000, customer: { companyId: company.json.id, name: 'Deal GmbH' } });
+  });
+
+  it('answers 422 naming the field for a body that mixes or misses what the deal gives', async () => {
+    const dealId = '00000000-0000-4000-8000-000000000000';
+    const cases: Array<[object, string]> = [
+      [{ fromDeal: true }, 'dealId'],
+      [{ dealId, fromDeal: true, currency: 'EUR' }, 'currency'],
+      [{ dealId, fromDeal: true, lines: [{ description: 'x', quantity: 1, unitPrice: 1 }] }, 'lines'],
+      [{ dealId, currency: 'EUR', lines: [{ description: 'x', quantity: 1, unitPrice: 1 }] }, 'customer'],
+      [{ dealId, fromDeal: true }, 'dealId'],
+    ];
+    for (const [body, field] of cases) {
+      const refused = await call('POST', '/invoices', body);
+      expect({ body, status: refused.status, fields: refused.json.error.details.map((detail: { field: string }) => detail.field) }).toEqual({ body, status: 422, fields: [field] });
+    }
+    expect((await call('GET', '/invoices?limit=500')).json.data.filter((invoice: { dealId: string | null }) => invoice.dealId === dealId)).toEqual([]);
+  });
+});
