@@ -4,4 +4,5 @@ export * from './billing/common.js';
 export * from './billing/documents.js';
 export * from './billing/invoices.js';
 export * from './billing/products.js';
+export * from './billing/schedules.js';
 export * from './billing/settings.js';

@@ -108,6 +108,15 @@ describe('invoice PDF (service level)', () => {
     expect(text).toMatch(/Amount due\s+JP¥3,000/);
   });
 
+  it('prints an invoice of a workspace that has no billing settings yet', async () => {
+    const fresh = userContext('owner');
+    const contactId = await createContact(stack, fresh, 'Nobody');
+    const draft = await invoices.create(callerOf(fresh, CreateInvoice), { customer: { contactId }, currency: 'EUR', lines: [{ description: 'Tea', quantity: 1, unitPrice: 250 }] });
+    const text = await pdfText(Buffer.from((await documents.pdf(callerOf(fresh, GetInvoicePdf), draft.id)).content, 'base64'));
+    expect(text).toContain('Nobody Lovelace');
+    expect(text).toMatch(/Amount due\s+€2\.50/);
+  });
+
   it('answers 404 for another workspace’s invoice and for viewers reads it', async () => {
     await expectRefused(documents.pdf(callerOf(userContext('owner'), GetInvoicePdf), open.id), 404);
     const viewer = userContext('viewer', owner.workspaceId!);

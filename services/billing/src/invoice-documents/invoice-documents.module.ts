@@ -10,5 +10,6 @@ import { InvoiceDocumentsService } from './invoice-documents.service.js';
   imports: [BillingSettingsModule, FilesModule.register()],
   controllers: [InvoiceDocumentsController],
   providers: [InvoiceDocumentsService, InvoicesRepository],
+  exports: [InvoiceDocumentsService],
 })
 export class InvoiceDocumentsModule {}

@@ -35,9 +35,10 @@ export class InvoiceDocumentsService {
   /**
    * Stores the PDF, then emits invoice.sent with everything the email needs. The file is written
    * first: an event never names a file that is not there (a failed emit leaves a file that
-   * expires with FILES_TTL_DAYS).
+   * expires with FILES_TTL_DAYS). `claim`, run in the transaction that emits, can withhold the
+   * event: a recurring invoice's run records its one send there.
    */
-  async send(caller: BillingCaller, id: string): Promise<SentInvoice> {
+  async send(caller: BillingCaller, id: string, claim?: (manager: EntityManager) => Promise<boolean>): Promise<SentInvoice> {
     const { workspaceId } = caller;
     const { invoice, seller } = await withWorkspace(this.dataSource, workspaceId, (manager) => this.read(manager, workspaceId, id));
     if (!SENDABLE.has(invoice.status)) {
@@ -48,7 +49,8 @@ export class InvoiceDocumentsService {
     const fileKey = `invoices/${newId()}.pdf`;
     await this.files.put(fileKey, Readable.from([await renderInvoicePdf(invoice, seller)]), { fileName, contentType: INVOICE_PDF, workspaceId, invoiceId: id });
     const sentAt = new Date().toISOString();
-    await this.events.transaction(workspaceId, async (_manager, emit) => {
+    await this.events.transaction(workspaceId, async (manager, emit) => {
+      if (claim && !(await claim(manager))) return;
       await emit<BillingEvents.InvoiceSent>({
         type: 'invoice.sent',
         workspaceId,

@@ -41,7 +41,9 @@ export function invoicePdfName(invoice: Invoice): string {
  * (subsets), so the text extracts as written (pdftotext).
  */
 export function renderInvoicePdf(invoice: Invoice, seller: BillingSettings): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `Invoice ${invoice.number ?? 'draft'}`, Author: seller.legalName ?? undefined } });
+  // pdfkit reads every info entry it is given: an absent author must be left out, not undefined.
+  const info = { Title: `Invoice ${invoice.number ?? 'draft'}`, ...(seller.legalName ? { Author: seller.legalName } : {}) };
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info });
   doc.registerFont('regular', REGULAR);
   doc.registerFont('bold', BOLD);
   const chunks: Buffer[] = [];

@@ -12,5 +12,6 @@ import { OverdueCheckJob, OverdueInvoices } from './overdue-invoices.js';
   imports: [BillingSettingsModule],
   controllers: [InvoicesController],
   providers: [InvoicesService, InvoicesRepository, CustomerDirectory, DealInvoices, OverdueInvoices, OverdueCheckJob],
+  exports: [InvoicesService, CustomerDirectory],
 })
 export class InvoicesModule {}

@@ -78,7 +78,8 @@ export class InvoicesService {
     private readonly deals: DealInvoices,
   ) {}
 
-  async create(caller: BillingCaller, body: CreateInvoiceBody): Promise<Invoice> {
+  /** `id` is given by the recurring invoices, whose run names the invoice before it exists (a second create of it fails on the key). */
+  async create(caller: BillingCaller, body: CreateInvoiceBody, id: string = newId()): Promise<Invoice> {
     const { workspaceId } = caller;
     const input = await this.deals.complete(body, caller.context);
     const customer = await this.customers.resolve(input.customer, caller.context);
@@ -88,7 +89,7 @@ export class InvoicesService {
     return this.events.transaction(workspaceId, async (manager, emit) => {
       const lines = await this.priceLines(manager, workspaceId, input.currency, input.lines);
       const draft = this.draft(customer, input.billingEmail ?? null, input.currency, issueDate, dueDate, input.paymentTerms ?? 'net_30', input.notes ?? null, lines);
-      const inserted = await this.invoices.insertDraft(manager, workspaceId, newId(), draft);
+      const inserted = await this.invoices.insertDraft(manager, workspaceId, id, draft);
       const row = input.dealId ? await this.invoices.setDeal(manager, workspaceId, inserted.id, input.dealId) : inserted;
       await this.invoices.replaceLines(manager, workspaceId, row.id, lines);
       await emit<BillingEvents.InvoiceCreated>({
