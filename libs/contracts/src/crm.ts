@@ -29,3 +29,27 @@ export const LookupCustomer = defineOperation({
   output: CustomerRecord,
   errors: [{ status: 404, description: 'No live contact or company with this id in the workspace.' }],
 });
+
+export class DealForInvoiceInput {
+  dealId!: string;
+}
+
+export class DealForInvoice {
+  id!: string;
+  name!: string;
+  /** Minor units of `currency`. */
+  amount!: number;
+  currency!: string;
+  /** Whom to bill: the deal's company if it is live, else its first live contact (oldest); null when it has neither. */
+  customer!: CustomerRecord | null;
+}
+
+export const GetDealForInvoice = defineOperation({
+  pattern: 'crm.deals.for-invoice',
+  summary: 'What a deal puts on an invoice',
+  description: 'For billing’s POST /invoices {dealId, fromDeal}: the deal’s name, amount and currency and whom to bill. Deleted deals and other workspaces’ ids are 404.',
+  permission: null,
+  input: DealForInvoiceInput,
+  output: DealForInvoice,
+  errors: [{ status: 404, description: 'No live deal with this id in the workspace.' }],
+});

@@ -37,7 +37,20 @@ export interface Operation<Params extends object = object, Input extends object 
   input?: ContractClass<Input>;
   /** The reply; absent when the operation answers nothing (204). */
   output?: ContractClass<Output>;
+  /**
+   * The media type of a file the route answers instead of JSON (`application/pdf`). The service
+   * replies a `FileReply` (NATS carries JSON, so the bytes travel base64) that the gateway decodes.
+   */
+  produces?: string;
   errors: readonly OperationError[];
+}
+
+/** What an operation with `produces` answers over NATS; the gateway sends the decoded bytes as the body. */
+export class FileReply {
+  /** The name the client saves it as (Content-Disposition); plain ASCII. */
+  fileName!: string;
+  /** The file, base64. */
+  content!: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- matches every operation whatever its types

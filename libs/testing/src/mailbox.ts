@@ -15,6 +15,8 @@ export interface ReceivedMail {
   /** Every header by its lower-case name, value unfolded (e.g. `list-unsubscribe` → `<https://…>`). */
   headers: Record<string, string>;
   messageId: string | null;
+  /** The files attached, decoded. */
+  attachments: Array<{ filename: string | null; contentType: string; content: Buffer }>;
   receivedAt: string;
 }
 
@@ -94,6 +96,7 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
             html: typeof parsed.html === 'string' ? parsed.html : '',
             headers: Object.fromEntries(parsed.headerLines.map(({ key, line }) => [key, line.slice(line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim()])),
             messageId: parsed.messageId ?? null,
+            attachments: parsed.attachments.map((attachment) => ({ filename: attachment.filename ?? null, contentType: attachment.contentType, content: attachment.content })),
             receivedAt: new Date().toISOString(),
           });
           for (const wake of waiters) wake();

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsEmail,
   IsIn,
@@ -42,7 +43,7 @@ const INVALID_TRANSITION = { status: 409, description: 'The invoice’s status d
 const UNPROCESSABLE = {
   status: 422,
   description:
-    'A customer or product that is not a live record of the workspace, a product in another currency, a due date before the issue date, or an amount beyond 2^53 − 1 (details name the field).',
+    'A customer, deal or product that is not a live record of the workspace, a deal without a company or contact to bill, a product in another currency, a due date before the issue date, or an amount beyond 2^53 − 1 (details name the field).',
 } as const;
 
 const ONE_CUSTOMER = 'customer needs exactly one of contactId and companyId';
@@ -90,22 +91,40 @@ export class InvoiceLineBody {
   taxRate?: number;
 }
 
+/** With fromDeal the deal gives the currency and the line: a body giving them too is refused. */
+function NotFromDeal(): PropertyDecorator {
+  return fieldDecorator('notFromDeal', (property) => `${property} comes from the deal with fromDeal: leave it out`, (_value, body) => (body as CreateInvoiceBody).fromDeal !== true);
+}
+const unlessFromDeal = (property: 'customer' | 'currency' | 'lines') => ValidateIf((body: CreateInvoiceBody) => body.fromDeal !== true || body[property] !== undefined);
+
 export class CreateInvoiceBody {
-  @ApiProperty({ type: CustomerBody }) @IsDefined() @ValidateNested() @Type(() => CustomerBody) customer!: CustomerBody;
-  @ApiProperty({ example: 'EUR' }) @IsCurrency() currency!: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A live crm deal of the workspace the invoice is for; required with fromDeal.' })
+  @ValidateIf((body: CreateInvoiceBody) => body.fromDeal === true || body.dealId !== undefined)
+  @IsUUID('all')
+  dealId?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'One line for the deal’s amount in its currency, billed to its company, else its first contact (unless customer is given); currency and lines are then left out.' })
+  @IsOptional()
+  @IsBoolean()
+  fromDeal?: boolean;
+
+  @ApiPropertyOptional({ type: CustomerBody, description: 'Required unless fromDeal.' }) @unlessFromDeal('customer') @IsDefined() @ValidateNested() @Type(() => CustomerBody) customer?: CustomerBody;
+  @ApiPropertyOptional({ example: 'EUR', description: 'Required unless fromDeal, which takes the deal’s.' }) @unlessFromDeal('currency') @IsCurrency() @NotFromDeal() currency?: string;
   @ApiPropertyOptional({ format: 'email', description: 'Defaults to the contact’s email.' }) @IsOptional() @IsEmail() @MaxLength(320) billingEmail?: string;
   @ApiPropertyOptional({ format: 'date', description: 'Defaults to the day of finalization.' }) @IsOptional() @IsCalendarDate() issueDate?: string;
   @ApiPropertyOptional({ format: 'date', description: 'Defaults to the issue date plus the payment terms.' }) @IsOptional() @IsCalendarDate() dueDate?: string;
   @ApiPropertyOptional({ enum: PAYMENT_TERM_NAMES, default: 'net_30' }) @IsOptional() @IsIn(PAYMENT_TERM_NAMES) paymentTerms?: PaymentTerms;
   @ApiPropertyOptional({ maxLength: NOTES_MAX }) @IsOptional() @IsText(NOTES_MAX) notes?: string;
 
-  @ApiProperty({ type: [InvoiceLineBody], minItems: 1, maxItems: LINES_MAX })
+  @ApiPropertyOptional({ type: [InvoiceLineBody], minItems: 1, maxItems: LINES_MAX, description: 'Required unless fromDeal, which makes the one line.' })
+  @unlessFromDeal('lines')
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(LINES_MAX)
   @ValidateNested({ each: true })
   @Type(() => InvoiceLineBody)
-  lines!: InvoiceLineBody[];
+  @NotFromDeal()
+  lines?: InvoiceLineBody[];
 }
 
 /** A draft's fields; absent ones stay, `lines` replaces every line. dueDate and billingEmail may be null (back to the default). */
@@ -155,6 +174,7 @@ export class Invoice {
   @ApiProperty({ type: String, nullable: true, example: 'INV-2026-000042', description: 'Assigned at finalization.' }) number!: string | null;
   @ApiProperty({ enum: INVOICE_STATUSES }) status!: InvoiceStatus;
   @ApiProperty({ type: InvoiceCustomer }) customer!: InvoiceCustomer;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The crm deal it bills.' }) dealId!: string | null;
   @ApiProperty({ type: String, format: 'email', nullable: true }) billingEmail!: string | null;
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({ type: String, format: 'date', nullable: true, description: 'Null on a draft that takes the day of finalization.' }) issueDate!: string | null;
@@ -184,7 +204,8 @@ export class InvoicePage {
 export const CreateInvoice = defineOperation({
   pattern: 'billing.invoices.create',
   summary: 'Create a draft invoice',
-  description: 'The server computes every amount. The customer must be a live crm contact or company of the workspace.',
+  description:
+    'The server computes every amount. The customer must be a live crm contact or company of the workspace. With `dealId` and `fromDeal: true` the draft has one line for the deal’s amount in its currency, billed to the deal’s company or else its first contact.',
   permission: 'billing:write',
   route: { method: 'POST', path: 'invoices', status: 201 },
   input: CreateInvoiceBody,

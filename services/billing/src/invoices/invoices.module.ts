@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BillingSettingsModule } from '../settings/billing-settings.module.js';
 import { CustomerDirectory } from './customers.js';
+import { DealInvoices } from './deal-invoices.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesRepository } from './invoices.repository.js';
 import { InvoicesService } from './invoices.service.js';
@@ -10,6 +11,7 @@ import { OverdueCheckJob, OverdueInvoices } from './overdue-invoices.js';
 @Module({
   imports: [BillingSettingsModule],
   controllers: [InvoicesController],
-  providers: [InvoicesService, InvoicesRepository, CustomerDirectory, OverdueInvoices, OverdueCheckJob],
+  providers: [InvoicesService, InvoicesRepository, CustomerDirectory, DealInvoices, OverdueInvoices, OverdueCheckJob],
+  exports: [InvoicesService, CustomerDirectory],
 })
 export class InvoicesModule {}

@@ -10,6 +10,7 @@ export interface InvoiceRow {
   customer_contact_id: string | null;
   customer_company_id: string | null;
   customer_name: string;
+  deal_id: string | null;
   billing_email: string | null;
   currency: string;
   issue_date: string | null;
@@ -69,7 +70,7 @@ export interface DraftToWrite {
 }
 
 // Dates leave PostgreSQL as text: the driver would turn a date into a Date at local midnight.
-const INVOICE_COLUMNS = `id, number, status, customer_contact_id, customer_company_id, customer_name, billing_email, currency,
+const INVOICE_COLUMNS = `id, number, status, customer_contact_id, customer_company_id, customer_name, deal_id, billing_email, currency,
   issue_date::text AS issue_date, due_date::text AS due_date, payment_terms, notes, subtotal, tax, total, amount_paid, amount_credited,
   created_at, updated_at, finalized_at, voided_at, marked_uncollectible_at`;
 const LINE_COLUMNS = 'id, invoice_id, product_id, description, quantity, unit_price, tax_rate, amount, tax';
@@ -102,6 +103,7 @@ export function toInvoice(row: InvoiceRow, lines: readonly LineRow[]): Invoice {
     number: row.number,
     status: row.status,
     customer: { contactId: row.customer_contact_id, companyId: row.customer_company_id, name: row.customer_name },
+    dealId: row.deal_id,
     billingEmail: row.billing_email,
     currency: row.currency,
     issueDate: row.issue_date,
@@ -180,6 +182,15 @@ export class InvoicesRepository {
       [id, workspaceId, ...this.draftValues(draft)],
     )) as InvoiceRow[];
     return row!;
+  }
+
+  /** Links a draft to the crm deal it bills. */
+  async setDeal(manager: EntityManager, workspaceId: string, id: string, dealId: string): Promise<InvoiceRow> {
+    const [rows] = (await manager.query(`UPDATE billing.invoices SET deal_id = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ${INVOICE_COLUMNS}`, [workspaceId, id, dealId])) as [
+      InvoiceRow[],
+      number,
+    ];
+    return rows[0]!;
   }
 
   async updateDraft(manager: EntityManager, workspaceId: string, id: string, draft: DraftToWrite): Promise<InvoiceRow> {

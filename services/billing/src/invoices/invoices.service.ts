@@ -21,6 +21,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { BillingCaller } from '../common/billing-caller.js';
 import { BillingSettingsService } from '../settings/billing-settings.service.js';
 import { CustomerDirectory } from './customers.js';
+import { DealInvoices } from './deal-invoices.js';
 import { nextInvoiceNumber } from './invoice-numbers.js';
 import { InvoicesRepository, todayUtc, toInvoice, type DraftToWrite, type InvoiceRow, type LineToWrite } from './invoices.repository.js';
 import { invoiceTotals, lineAmounts, safeAmount } from './money.js';
@@ -74,10 +75,13 @@ export class InvoicesService {
     private readonly invoices: InvoicesRepository,
     private readonly customers: CustomerDirectory,
     private readonly settings: BillingSettingsService,
+    private readonly deals: DealInvoices,
   ) {}
 
-  async create(caller: BillingCaller, input: CreateInvoiceBody): Promise<Invoice> {
+  /** `id` is given by the recurring invoices, whose run names the invoice before it exists (a second create of it fails on the key). */
+  async create(caller: BillingCaller, body: CreateInvoiceBody, id: string = newId()): Promise<Invoice> {
     const { workspaceId } = caller;
+    const input = await this.deals.complete(body, caller.context);
     const customer = await this.customers.resolve(input.customer, caller.context);
     const issueDate = input.issueDate ?? null;
     const dueDate = input.dueDate ?? null;
@@ -85,7 +89,8 @@ export class InvoicesService {
     return this.events.transaction(workspaceId, async (manager, emit) => {
       const lines = await this.priceLines(manager, workspaceId, input.currency, input.lines);
       const draft = this.draft(customer, input.billingEmail ?? null, input.currency, issueDate, dueDate, input.paymentTerms ?? 'net_30', input.notes ?? null, lines);
-      const row = await this.invoices.insertDraft(manager, workspaceId, newId(), draft);
+      const inserted = await this.invoices.insertDraft(manager, workspaceId, id, draft);
+      const row = input.dealId ? await this.invoices.setDeal(manager, workspaceId, inserted.id, input.dealId) : inserted;
       await this.invoices.replaceLines(manager, workspaceId, row.id, lines);
       await emit<BillingEvents.InvoiceCreated>({
         type: 'invoice.created',
@@ -174,6 +179,7 @@ export class InvoicesService {
           invoiceId: id,
           number,
           customer: eventCustomer(row),
+          dealId: row.deal_id ?? undefined,
           currency: row.currency,
           subtotal: Number(row.subtotal),
           tax: Number(row.tax),

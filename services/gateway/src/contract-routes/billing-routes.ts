@@ -1,10 +1,11 @@
 import type { Type } from '@nestjs/common';
-import { INVOICE_OPERATIONS, PRODUCT_OPERATIONS, SETTINGS_OPERATIONS } from '@kinship/contracts/billing';
+import { DOCUMENT_OPERATIONS, INVOICE_OPERATIONS, PRODUCT_OPERATIONS, SCHEDULE_OPERATIONS, SETTINGS_OPERATIONS } from '@kinship/contracts/billing';
 import { contractController } from './contract-controller.js';
 
 /** The routes of API.md "Billing" built so far, served from billing's contracts. */
 export const BILLING_ROUTE_CONTROLLERS: Type[] = [
   contractController('products', PRODUCT_OPERATIONS),
-  contractController('invoices', INVOICE_OPERATIONS),
+  contractController('invoices', [...INVOICE_OPERATIONS, ...DOCUMENT_OPERATIONS]),
   contractController('billing-settings', SETTINGS_OPERATIONS),
+  contractController('invoice-schedules', SCHEDULE_OPERATIONS),
 ];

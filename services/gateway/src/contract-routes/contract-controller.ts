@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, type Type } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, StreamableFile, type Type } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOperation, ApiResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import type { AnyOperation, HttpMethod } from '@kinship/contracts';
+import type { AnyOperation, FileReply, HttpMethod } from '@kinship/contracts';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { RequirePermission } from '../access/route-access.js';
@@ -22,7 +22,8 @@ function handlerName(pattern: string): string {
  * validates its path parameters and its body or query against the contract's classes with the
  * global pipe (400 / 422), checks the contract's permission with the AccessGuard, forwards the
  * merged input to the contract's pattern, and is documented from the contract (summary,
- * description, response schema, error statuses). Nothing else is written per operation.
+ * description, response schema, error statuses). An operation that `produces` a file answers its
+ * decoded bytes with that media type. Nothing else is written per operation.
  */
 export function contractController(tag: string, operations: readonly AnyOperation[]): Type {
   @ApiTags(tag)
@@ -34,14 +35,18 @@ export function contractController(tag: string, operations: readonly AnyOperatio
   const prototype = ContractController.prototype as unknown as Record<string, Forward>;
 
   for (const operation of operations) {
-    const { route, permission, pattern } = operation;
+    const { route, permission, pattern, produces } = operation;
     if (!route || !permission) throw new Error(`${pattern} has no route or permission, so the gateway cannot serve it.`);
     const name = handlerName(pattern);
     // A named function: Nest and the OpenAPI explorer find a handler's metadata by its name.
     const forward: Forward = {
       async [name](this: { services: ServiceClient }, params: object, input: object, caller: RequestContext) {
         const reply = await this.services.send(pattern, { ...input, ...params }, caller);
-        return route.status === 204 ? undefined : reply;
+        if (route.status === 204) return undefined;
+        if (!produces) return reply;
+        const file = Buffer.from((reply as FileReply).content, 'base64');
+        // The service names the file (number or id, `.pdf`): plain ASCII, nothing to escape.
+        return new StreamableFile(file, { type: produces, disposition: `attachment; filename="${(reply as FileReply).fileName}"`, length: file.length });
       },
     }[name]!;
     prototype[name] = forward;
@@ -58,7 +63,9 @@ export function contractController(tag: string, operations: readonly AnyOperatio
       HttpCode(route.status),
       RequirePermission(permission),
       ApiOperation({ operationId: pattern, summary: operation.summary, description: operation.description }),
-      ApiResponse({ status: route.status, description: operation.summary, ...(operation.output ? { type: operation.output } : {}) }),
+      produces
+        ? ApiResponse({ status: route.status, description: operation.summary, content: { [produces]: { schema: { type: 'string', format: 'binary' } } } })
+        : ApiResponse({ status: route.status, description: operation.summary, ...(operation.output ? { type: operation.output } : {}) }),
       ...operation.errors.map((error) => ApiResponse({ status: error.status, description: error.description, type: ErrorResponse })),
     ];
     if (operation.params || (operation.input && !TAKES_BODY.has(route.method))) {

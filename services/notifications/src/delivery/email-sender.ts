@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Readable } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { NotificationsConfig } from '../notifications.config.js';
 
@@ -7,6 +8,7 @@ export interface OutgoingEmail {
   subject: string;
   html: string;
   text: string;
+  attachments?: Array<{ filename: string; contentType: string; content: Readable }>;
 }
 
 /** Bounds on one send, so a stuck server fails the attempt (and the job retries) instead of hanging it. */
@@ -35,7 +37,7 @@ export class EmailSender implements OnModuleDestroy {
 
   /** Resolves with the Message-ID once the server accepted the message; rejects on any refusal. */
   async send(email: OutgoingEmail): Promise<string> {
-    const info = await this.transporter.sendMail({ from: this.config.MAIL_FROM, to: email.to, subject: email.subject, html: email.html, text: email.text });
+    const info = await this.transporter.sendMail({ from: this.config.MAIL_FROM, to: email.to, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments });
     return info.messageId;
   }
 

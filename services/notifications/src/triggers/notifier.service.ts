@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
+import type { MessageAttachment } from '../delivery/message.record.js';
 import { OutboundMessages } from '../delivery/outbound-messages.service.js';
 import { InAppNotificationsRepository } from '../in-app/in-app-notifications.repository.js';
 import { NotificationsConfig } from '../notifications.config.js';
@@ -14,7 +15,9 @@ export interface EmailRequest {
   templateKey: TemplateKey;
   to: string;
   recipientUserId: string | null;
+  recipientContactId?: string | null;
   data: Record<string, unknown>;
+  attachments?: MessageAttachment[];
 }
 
 export interface InAppRequest {
@@ -57,10 +60,12 @@ export class Notifier {
       channel: 'email',
       templateKey: request.templateKey,
       recipientUserId: request.recipientUserId,
+      recipientContactId: request.recipientContactId ?? null,
       address: request.to,
       subject: rendered.subject,
       html: rendered.html,
       text: rendered.text,
+      attachments: request.attachments,
     });
   }
 

@@ -3,19 +3,19 @@ import { DeliveryModule } from '../delivery/delivery.module.js';
 import { InAppNotificationsModule } from '../in-app/in-app-notifications.module.js';
 import { TemplatesModule } from '../templates/templates.module.js';
 import { AuthEventsConsumer } from './auth-events.consumer.js';
+import { BillingEventsConsumer } from './billing-events.consumer.js';
 import { CrmEventsConsumer } from './crm-events.consumer.js';
 import { Notifier } from './notifier.service.js';
 import { OneTimeLinks } from './one-time-links.js';
 import { RecipientDirectory } from './recipient-directory.js';
 
 /**
- * The events that make someone be told something. billing's invoice.sent and payment.received
- * are not consumed yet: their payloads name the customer (a crm contact or company) but carry no
- * address to write to (docs/notifications.md).
+ * The events that make someone be told something. billing's invoice.sent emails the customer its
+ * invoice; payment.received is not consumed yet (its payload carries no address to write to).
  */
 @Module({
   imports: [DeliveryModule, TemplatesModule, InAppNotificationsModule],
-  providers: [AuthEventsConsumer, CrmEventsConsumer, Notifier, OneTimeLinks, RecipientDirectory],
+  providers: [AuthEventsConsumer, BillingEventsConsumer, CrmEventsConsumer, Notifier, OneTimeLinks, RecipientDirectory],
   exports: [Notifier],
 })
 export class TriggersModule {}

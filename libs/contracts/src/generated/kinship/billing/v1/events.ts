@@ -94,7 +94,8 @@ export interface InvoiceOverdue {
 
 /**
  * type: invoice.sent, subject: events.billing.invoice.sent
- * Notifications emails the invoice to the customer.
+ * POST /invoices/:id/send: notifications emails the invoice to `email` with the PDF attached. It
+ * carries all the email needs, so notifications never calls billing back.
  */
 export interface InvoiceSent {
   invoiceId: string;
@@ -103,7 +104,20 @@ export interface InvoiceSent {
   currency: string;
   total: number;
   amountDue: number;
+  /** "YYYY-MM-DD". */
   dueDate: string;
+  /** As the invoice names the customer (crm's name when it was last written). */
+  customerName: string;
+  /** The invoice's billing email: where it goes. */
+  email: string;
+  /** "YYYY-MM-DD". */
+  issueDate: string;
+  /** The seller's legal name from the billing settings; empty when none is set. */
+  sellerName: string;
+  /** The PDF in the file store (bucket <namespace>kinship-files), kept FILES_TTL_DAYS. */
+  fileKey: string;
+  /** e.g. INV-2026-000042.pdf. */
+  fileName: string;
 }
 
 /**

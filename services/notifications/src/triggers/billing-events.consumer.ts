@@ -1,0 +1,47 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { BillingEvents } from '@kinship/contracts';
+import type { DomainEvent } from '@kinship/messaging';
+import { DomainEvents } from '@kinship/platform';
+import type { EntityManager } from 'typeorm';
+import { formatAmount } from './message-formats.js';
+import { Notifier } from './notifier.service.js';
+
+/** Emails a customer on billing's events. The events carry the address and everything shown, so nothing is asked back. */
+@Injectable()
+export class BillingEventsConsumer implements OnModuleInit {
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly notifier: Notifier,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe({
+      durableName: 'notifications-invoice-sent',
+      filterSubjects: ['events.billing.invoice.sent'],
+      startFrom: 'new',
+      handler: (event, manager) => this.invoiceSent(event as DomainEvent<BillingEvents.InvoiceSent>, manager),
+    });
+  }
+
+  /** A customer is no user of the workspace: no preferences apply; each send is one email (dedupe by event). */
+  private async invoiceSent(event: DomainEvent<BillingEvents.InvoiceSent>, manager: EntityManager): Promise<void> {
+    const invoice = event.data;
+    await this.notifier.email(manager, {
+      workspaceId: event.workspaceId!,
+      dedupeKey: `${event.id}:email`,
+      templateKey: 'invoice_sent',
+      to: invoice.email,
+      recipientUserId: null,
+      recipientContactId: invoice.customer?.contactId ?? null,
+      data: {
+        customerName: invoice.customerName,
+        workspaceName: invoice.sellerName,
+        invoiceNumber: invoice.number,
+        amountDue: formatAmount(invoice.amountDue, invoice.currency, 'en'),
+        dueDate: invoice.dueDate,
+        invoiceUrl: this.notifier.link(`/invoices/${invoice.invoiceId}`),
+      },
+      attachments: [{ fileKey: invoice.fileKey, fileName: invoice.fileName, contentType: 'application/pdf' }],
+    });
+  }
+}
