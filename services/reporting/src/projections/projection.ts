@@ -1,9 +1,10 @@
+import { isCurrency } from '@kinship/contracts';
 import type { DomainEvent, StreamPosition } from '@kinship/messaging';
 import type { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 
 /** The projections this service keeps; each is one durable consumer named `reporting-<name>`. */
-export const PROJECTIONS = ['pipelines', 'deals', 'contacts', 'tasks'] as const;
+export const PROJECTIONS = ['pipelines', 'deals', 'contacts', 'tasks', 'companies', 'notes', 'emails', 'billing'] as const;
 export type ProjectionName = (typeof PROJECTIONS)[number];
 
 export function consumerName(projection: ProjectionName): string {
@@ -44,4 +45,9 @@ async function recordPosition(manager: EntityManager, projection: ProjectionName
 export function required<T>(value: T | null | undefined, event: DomainEvent, field: string): T {
   if (value === null || value === undefined) throw new Error(`${event.type} ${event.id} has no ${field}`);
   return value;
+}
+
+/** Throws on an amount in a currency that is not ISO 4217: retried, then dead-lettered, never counted in a made-up currency. */
+export function knownCurrency(currency: string, event: DomainEvent): void {
+  if (!isCurrency(currency)) throw new Error(`${event.type} ${event.id} has an unknown currency ${JSON.stringify(currency)}`);
 }
