@@ -2,3 +2,4 @@
 // them, and by the reporting service, which handles them. `@kinship/contracts/reporting`.
 export * from './reporting/reports.js';
 export * from './reporting/standard-reports.js';
+export * from './reporting/rebuild.js';

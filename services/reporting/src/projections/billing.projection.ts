@@ -3,7 +3,7 @@ import type { BillingEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { knownCurrency, required, subscribeProjection } from './projection.js';
+import { knownCurrency, required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
 type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void' | 'uncollectible' | 'deleted';
 
@@ -29,10 +29,13 @@ interface InvoiceChange {
  */
 @Injectable()
 export class BillingProjection implements OnModuleInit {
-  constructor(private readonly events: DomainEvents) {}
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly handlers: ProjectionHandlers,
+  ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, 'billing', ['events.billing.>'], (event, manager) => this.apply(event, manager));
+    subscribeProjection(this.events, this.handlers, 'billing', ['events.billing.>'], (event, manager) => this.apply(event, manager));
   }
 
   private async apply(event: DomainEvent, manager: EntityManager): Promise<void> {

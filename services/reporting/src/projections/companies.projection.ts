@@ -3,7 +3,7 @@ import type { CrmEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, subscribeProjection } from './projection.js';
+import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
 /**
  * reporting.companies from crm's company events and import batches (companies.imported counts
@@ -12,11 +12,14 @@ import { required, subscribeProjection } from './projection.js';
  */
 @Injectable()
 export class CompaniesProjection implements OnModuleInit {
-  constructor(private readonly events: DomainEvents) {}
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly handlers: ProjectionHandlers,
+  ) {}
 
   onModuleInit(): void {
     // Single and batch events have different prefixes; as for contacts, one subject keeps them in stream order.
-    subscribeProjection(this.events, 'companies', ['events.crm.>'], (event, manager) => this.apply(event, manager));
+    subscribeProjection(this.events, this.handlers, 'companies', ['events.crm.>'], (event, manager) => this.apply(event, manager));
   }
 
   private async apply(event: DomainEvent, manager: EntityManager): Promise<void> {

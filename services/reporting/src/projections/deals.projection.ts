@@ -3,7 +3,7 @@ import type { CrmEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { knownCurrency, required, subscribeProjection } from './projection.js';
+import { knownCurrency, required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
 /**
  * reporting.deals and reporting.deal_stage_history from crm's deal events. The outcome (won, lost)
@@ -12,10 +12,13 @@ import { knownCurrency, required, subscribeProjection } from './projection.js';
  */
 @Injectable()
 export class DealsProjection implements OnModuleInit {
-  constructor(private readonly events: DomainEvents) {}
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly handlers: ProjectionHandlers,
+  ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, 'deals', ['events.crm.deal.>'], (event, manager) => this.apply(event, manager));
+    subscribeProjection(this.events, this.handlers, 'deals', ['events.crm.deal.>'], (event, manager) => this.apply(event, manager));
   }
 
   private async apply(event: DomainEvent, manager: EntityManager): Promise<void> {

@@ -3,15 +3,18 @@ import type { NotificationsEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, subscribeProjection } from './projection.js';
+import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
 /** reporting.emails_sent from notifications' email.sent: one row per email delivered to a contact. */
 @Injectable()
 export class EmailsProjection implements OnModuleInit {
-  constructor(private readonly events: DomainEvents) {}
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly handlers: ProjectionHandlers,
+  ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, 'emails', ['events.notifications.email.sent'], (event, manager) => this.apply(event as DomainEvent<NotificationsEvents.EmailSent>, manager));
+    subscribeProjection(this.events, this.handlers, 'emails', ['events.notifications.email.sent'], (event, manager) => this.apply(event as DomainEvent<NotificationsEvents.EmailSent>, manager));
   }
 
   private async apply(event: DomainEvent<NotificationsEvents.EmailSent>, manager: EntityManager): Promise<void> {

@@ -3,17 +3,20 @@ import type { CrmEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, subscribeProjection } from './projection.js';
+import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
 type NoteEvent = CrmEvents.NoteCreated | CrmEvents.NoteUpdated | CrmEvents.NoteDeleted | CrmEvents.NoteRestored;
 
 /** reporting.notes from crm's note events: who wrote each (note.created's actor), about what, when. */
 @Injectable()
 export class NotesProjection implements OnModuleInit {
-  constructor(private readonly events: DomainEvents) {}
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly handlers: ProjectionHandlers,
+  ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, 'notes', ['events.crm.note.>'], (event, manager) => this.apply(event as DomainEvent<NoteEvent>, manager));
+    subscribeProjection(this.events, this.handlers, 'notes', ['events.crm.note.>'], (event, manager) => this.apply(event as DomainEvent<NoteEvent>, manager));
   }
 
   private async apply(event: DomainEvent<NoteEvent>, manager: EntityManager): Promise<void> {

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { isCurrency } from '@kinship/contracts';
 import type { DomainEvent, StreamPosition } from '@kinship/messaging';
 import type { DomainEvents } from '@kinship/platform';
@@ -13,12 +14,25 @@ export function consumerName(projection: ProjectionName): string {
 
 export type ProjectionHandler = (event: DomainEvent, manager: EntityManager) => Promise<void>;
 
+export interface RegisteredProjection {
+  projection: ProjectionName;
+  subjects: string[];
+  apply: ProjectionHandler;
+}
+
+/** Every projection's subjects and handler, so a rebuild can replay the stream through the same code as the live consumers. */
+@Injectable()
+export class ProjectionHandlers {
+  readonly all: RegisteredProjection[] = [];
+}
+
 /**
  * Declares a projection: a durable consumer from the start of the stream whose effect, inbox
  * record and new stream position commit together, so a redelivered event changes nothing and
  * the recorded position never runs ahead of what was applied.
  */
-export function subscribeProjection(events: DomainEvents, projection: ProjectionName, subjects: string[], apply: ProjectionHandler): void {
+export function subscribeProjection(events: DomainEvents, handlers: ProjectionHandlers, projection: ProjectionName, subjects: string[], apply: ProjectionHandler): void {
+  handlers.all.push({ projection, subjects, apply });
   events.subscribe({
     durableName: consumerName(projection),
     filterSubjects: subjects,

@@ -6,10 +6,12 @@ import { DealsProjection } from './deals.projection.js';
 import { EmailsProjection } from './emails.projection.js';
 import { NotesProjection } from './notes.projection.js';
 import { PipelinesProjection } from './pipelines.projection.js';
+import { ProjectionHandlers } from './projection.js';
 import { TasksProjection } from './tasks.projection.js';
 
 /** The read models, each kept by its own durable consumer of crm's, billing's or notifications' events. */
 @Module({
-  providers: [PipelinesProjection, DealsProjection, ContactsProjection, TasksProjection, CompaniesProjection, NotesProjection, EmailsProjection, BillingProjection],
+  exports: [ProjectionHandlers],
+  providers: [ProjectionHandlers, PipelinesProjection, DealsProjection, ContactsProjection, TasksProjection, CompaniesProjection, NotesProjection, EmailsProjection, BillingProjection],
 })
 export class ProjectionsModule {}
