@@ -1,3 +1,5 @@
 // The reporting service's operations (issue 11's contracts): imported by the gateway, which serves
 // them, and by the reporting service, which handles them. `@kinship/contracts/reporting`.
 export * from './reporting/reports.js';
+export * from './reporting/standard-reports.js';
+export * from './reporting/rebuild.js';

@@ -1,14 +1,18 @@
 import type { ServiceDefinition } from '@kinship/platform';
 import { messagingTablesMigration } from '@kinship/platform';
 import { ReadModels1765000000000 } from './projections/1765000000000-read-models.js';
+import { ActivityAndBillingReadModels1765130000000 } from './projections/1765130000000-activity-and-billing-read-models.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { ReportingConfig } from './reporting.config.js';
+import { Rebuilds1765130000001 } from './rebuild/1765130000001-rebuilds.js';
+import { RebuildModule } from './rebuild/rebuild.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { StandardReportsModule } from './standard-reports/standard-reports.module.js';
 
 /** The reporting service: read models built from events, reports and dashboards. */
 export const reportingService: ServiceDefinition<ReportingConfig> = {
   name: 'reporting',
   configSchema: ReportingConfig,
-  database: { schema: 'reporting', migrations: [messagingTablesMigration('reporting'), ReadModels1765000000000] },
-  features: () => [ProjectionsModule, ReportsModule],
+  database: { schema: 'reporting', migrations: [messagingTablesMigration('reporting'), ReadModels1765000000000, ActivityAndBillingReadModels1765130000000, Rebuilds1765130000001] },
+  features: () => [ProjectionsModule, ReportsModule, StandardReportsModule, RebuildModule],
 };

@@ -170,7 +170,7 @@ describe('reporting projections', () => {
 
   it('takes a deal in a stage it has never heard of without stopping, and keeps applying later events', async () => {
     const unknownStage = randomUUID();
-    const stray = { id: randomUUID(), name: 'Stray', amount: 900, currency: 'XTS', pipelineId: randomUUID(), stageId: unknownStage, contactIds: [], createdAt: new Date().toISOString() };
+    const stray = { id: randomUUID(), name: 'Stray', amount: 900, currency: 'CHF', pipelineId: randomUUID(), stageId: unknownStage, contactIds: [], createdAt: new Date().toISOString() };
     await stack.publish('crm', envelope(owner.workspaceId, 'deal.created', stray.id, { deal: stray }));
     const after = (await owner.post('/deals', { name: 'After the stray', amount: 700, currency: 'USD', stageId: stages[0]!.id })).body;
     await stack.caughtUp();
@@ -181,7 +181,7 @@ describe('reporting projections', () => {
     ]);
     const report = await owner.get(`/reports/pipeline?pipelineId=${stray.pipelineId}`);
     expect(report.status).toBe(200);
-    expect(report.body.data).toEqual([{ pipelineId: stray.pipelineId, stageId: unknownStage, stageName: null, position: null, probability: null, currency: 'XTS', count: 1, amount: 900, weightedAmount: 0 }]);
+    expect(report.body.data).toEqual([{ pipelineId: stray.pipelineId, stageId: unknownStage, stageName: null, position: null, probability: null, currency: 'CHF', count: 1, amount: 900, weightedAmount: 0 }]);
   });
 });
 

@@ -3,7 +3,7 @@ import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { IsCalendarDate } from '../fields.js';
 import { defineOperation } from '../operation.js';
 
-export const REPORT_FORMATS = ['json', 'csv'] as const;
+export const REPORT_FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const FORECAST_INTERVALS = ['month', 'quarter'] as const;
@@ -12,8 +12,8 @@ export type ForecastInterval = (typeof FORECAST_INTERVALS)[number];
 export const FORECAST_CATEGORIES = ['pipeline', 'best_case', 'commit', 'closed_won'] as const;
 export type ForecastCategory = (typeof FORECAST_CATEGORIES)[number];
 
-/** The filters of every standard report. `format=csv` is rendered by the gateway from the same rows. */
-export class ReportQuery {
+/** The filters of every standard report. `format=csv|xlsx|pdf` is rendered by the gateway from the same rows. */
+export class ReportPeriodQuery {
   @ApiPropertyOptional({ format: 'date', description: 'UTC date, included. What it filters is said per report.' })
   @IsOptional()
   @IsCalendarDate()
@@ -24,20 +24,23 @@ export class ReportQuery {
   @IsCalendarDate()
   to?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Deals of this owner only. Members get their own deals only (403 for another owner).' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Records of this owner only (which owner is said per report). Members get their own records only (403 for another owner).' })
   @IsOptional()
   @IsUUID('all')
   ownerId?: string;
 
+  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json', description: 'csv, xlsx: the rows as a file; pdf: the rows as a table under a chart.' })
+  @IsOptional()
+  @IsIn(REPORT_FORMATS)
+  format?: ReportFormat;
+}
+
+/** The filters of the deal reports: those of every report and a pipeline. */
+export class ReportQuery extends ReportPeriodQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID('all')
   pipelineId?: string;
-
-  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json', description: 'csv: the rows as a text/csv attachment.' })
-  @IsOptional()
-  @IsIn(REPORT_FORMATS)
-  format?: ReportFormat;
 }
 
 export class ForecastQuery extends ReportQuery {

@@ -3,7 +3,7 @@ import type { CrmEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, subscribeProjection } from './projection.js';
+import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
 /**
  * reporting.contacts and reporting.contact_lifecycle_history from crm's contact events. An
@@ -12,12 +12,15 @@ import { required, subscribeProjection } from './projection.js';
  */
 @Injectable()
 export class ContactsProjection implements OnModuleInit {
-  constructor(private readonly events: DomainEvents) {}
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly handlers: ProjectionHandlers,
+  ) {}
 
   onModuleInit(): void {
     // One subject for single and batch events, so a contact's changes apply in stream order (and
     // filter_subjects, for several, needs NATS 2.10); the other crm events pass through unapplied.
-    subscribeProjection(this.events, 'contacts', ['events.crm.>'], (event, manager) => this.apply(event, manager));
+    subscribeProjection(this.events, this.handlers, 'contacts', ['events.crm.>'], (event, manager) => this.apply(event, manager));
   }
 
   private async apply(event: DomainEvent, manager: EntityManager): Promise<void> {

@@ -3,7 +3,7 @@ import type { CrmEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, subscribeProjection } from './projection.js';
+import { knownCurrency, required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
 /**
  * reporting.deals and reporting.deal_stage_history from crm's deal events. The outcome (won, lost)
@@ -12,10 +12,13 @@ import { required, subscribeProjection } from './projection.js';
  */
 @Injectable()
 export class DealsProjection implements OnModuleInit {
-  constructor(private readonly events: DomainEvents) {}
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly handlers: ProjectionHandlers,
+  ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, 'deals', ['events.crm.deal.>'], (event, manager) => this.apply(event, manager));
+    subscribeProjection(this.events, this.handlers, 'deals', ['events.crm.deal.>'], (event, manager) => this.apply(event, manager));
   }
 
   private async apply(event: DomainEvent, manager: EntityManager): Promise<void> {
@@ -27,7 +30,7 @@ export class DealsProjection implements OnModuleInit {
       case 'deal.won':
       case 'deal.lost': {
         const deal = required((event.data as CrmEvents.DealWon).deal, event, 'deal');
-        await this.upsert(manager, workspaceId, deal, event.type === 'deal.won' ? 'won' : 'lost');
+        await this.upsert(manager, workspaceId, deal, event.type === 'deal.won' ? 'won' : 'lost', event);
         return;
       }
       case 'deal.created':
@@ -37,7 +40,7 @@ export class DealsProjection implements OnModuleInit {
         const deal = required((event.data as CrmEvents.DealCreated).deal, event, 'deal');
         // A closed deal keeps its outcome until a move reopens it (closedAt cleared); deal.won or
         // deal.lost right after a move or create into a closed stage sets it.
-        await this.upsert(manager, workspaceId, deal, deal.closedAt ? null : 'open');
+        await this.upsert(manager, workspaceId, deal, deal.closedAt ? null : 'open', event);
         if (event.type === 'deal.created') await this.enterStage(manager, workspaceId, deal.id, deal.stageId, deal.createdAt);
         if (event.type === 'deal.stage_changed') await this.enterStage(manager, workspaceId, deal.id, deal.stageId, event.occurredAt);
         return;
@@ -48,7 +51,8 @@ export class DealsProjection implements OnModuleInit {
   }
 
   /** Upserts the deal; `status` null keeps the stored outcome (a new deal starts open). */
-  private async upsert(manager: EntityManager, workspaceId: string, deal: CrmEvents.Deal, status: 'open' | 'won' | 'lost' | null): Promise<void> {
+  private async upsert(manager: EntityManager, workspaceId: string, deal: CrmEvents.Deal, status: 'open' | 'won' | 'lost' | null, event: DomainEvent): Promise<void> {
+    knownCurrency(deal.currency, event);
     await manager.query(
       `INSERT INTO reporting.deals (workspace_id, id, name, pipeline_id, stage_id, amount, currency, owner_id, company_id, expected_close_date,
          status, closed_at, lost_reason, created_at)

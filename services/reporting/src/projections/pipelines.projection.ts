@@ -3,17 +3,20 @@ import type { CrmEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, subscribeProjection } from './projection.js';
+import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
 type PipelineEvent = CrmEvents.PipelineCreated | CrmEvents.PipelineUpdated | CrmEvents.PipelineDeleted | CrmEvents.PipelineRestored;
 
 /** reporting.pipelines and reporting.stages from crm's pipeline events: names, probabilities and kinds of stages. */
 @Injectable()
 export class PipelinesProjection implements OnModuleInit {
-  constructor(private readonly events: DomainEvents) {}
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly handlers: ProjectionHandlers,
+  ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, 'pipelines', ['events.crm.pipeline.>'], (event, manager) => this.apply(event as DomainEvent<PipelineEvent>, manager));
+    subscribeProjection(this.events, this.handlers, 'pipelines', ['events.crm.pipeline.>'], (event, manager) => this.apply(event as DomainEvent<PipelineEvent>, manager));
   }
 
   private async apply(event: DomainEvent<PipelineEvent>, manager: EntityManager): Promise<void> {

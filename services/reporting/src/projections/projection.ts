@@ -1,9 +1,11 @@
+import { Injectable } from '@nestjs/common';
+import { isCurrency } from '@kinship/contracts';
 import type { DomainEvent, StreamPosition } from '@kinship/messaging';
 import type { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 
 /** The projections this service keeps; each is one durable consumer named `reporting-<name>`. */
-export const PROJECTIONS = ['pipelines', 'deals', 'contacts', 'tasks'] as const;
+export const PROJECTIONS = ['pipelines', 'deals', 'contacts', 'tasks', 'companies', 'notes', 'emails', 'billing'] as const;
 export type ProjectionName = (typeof PROJECTIONS)[number];
 
 export function consumerName(projection: ProjectionName): string {
@@ -12,12 +14,25 @@ export function consumerName(projection: ProjectionName): string {
 
 export type ProjectionHandler = (event: DomainEvent, manager: EntityManager) => Promise<void>;
 
+export interface RegisteredProjection {
+  projection: ProjectionName;
+  subjects: string[];
+  apply: ProjectionHandler;
+}
+
+/** Every projection's subjects and handler, so a rebuild can replay the stream through the same code as the live consumers. */
+@Injectable()
+export class ProjectionHandlers {
+  readonly all: RegisteredProjection[] = [];
+}
+
 /**
  * Declares a projection: a durable consumer from the start of the stream whose effect, inbox
  * record and new stream position commit together, so a redelivered event changes nothing and
  * the recorded position never runs ahead of what was applied.
  */
-export function subscribeProjection(events: DomainEvents, projection: ProjectionName, subjects: string[], apply: ProjectionHandler): void {
+export function subscribeProjection(events: DomainEvents, handlers: ProjectionHandlers, projection: ProjectionName, subjects: string[], apply: ProjectionHandler): void {
+  handlers.all.push({ projection, subjects, apply });
   events.subscribe({
     durableName: consumerName(projection),
     filterSubjects: subjects,
@@ -44,4 +59,9 @@ async function recordPosition(manager: EntityManager, projection: ProjectionName
 export function required<T>(value: T | null | undefined, event: DomainEvent, field: string): T {
   if (value === null || value === undefined) throw new Error(`${event.type} ${event.id} has no ${field}`);
   return value;
+}
+
+/** Throws on an amount in a currency that is not ISO 4217: retried, then dead-lettered, never counted in a made-up currency. */
+export function knownCurrency(currency: string, event: DomainEvent): void {
+  if (!isCurrency(currency)) throw new Error(`${event.type} ${event.id} has an unknown currency ${JSON.stringify(currency)}`);
 }

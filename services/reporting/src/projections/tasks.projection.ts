@@ -3,15 +3,18 @@ import type { CrmEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, subscribeProjection } from './projection.js';
+import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
 /** reporting.tasks from crm's task events: assignee, status, completedAt. */
 @Injectable()
 export class TasksProjection implements OnModuleInit {
-  constructor(private readonly events: DomainEvents) {}
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly handlers: ProjectionHandlers,
+  ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, 'tasks', ['events.crm.task.>'], (event, manager) => this.apply(event, manager));
+    subscribeProjection(this.events, this.handlers, 'tasks', ['events.crm.task.>'], (event, manager) => this.apply(event, manager));
   }
 
   private async apply(event: DomainEvent, manager: EntityManager): Promise<void> {

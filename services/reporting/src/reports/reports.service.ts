@@ -4,7 +4,7 @@ import { RpcError } from '@kinship/messaging';
 import { withWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ForecastQuery, ForecastReport, ForecastReportRow, PipelineReport, PipelineReportRow, ReportQuery, WinRateByCurrency, WinRateReport } from '@kinship/contracts/reporting';
-import { FreshnessService } from './freshness.service.js';
+import { ReportCache } from '../report-cache/report-cache.js';
 import { scopedOwner, type ReportCaller } from './report-caller.js';
 
 /** Conditions shared by the deal reports, as SQL over `d` (reporting.deals) with numbered parameters. */
@@ -32,6 +32,11 @@ class DealFilter {
   get where(): string {
     return this.conditions.join(' AND ');
   }
+
+  /** What the answer depends on: the conditions with their values (the cache key's scope). */
+  get scope(): object {
+    return { where: this.where, parameters: this.parameters };
+  }
 }
 
 /** bigint and numeric come back from pg as strings; report amounts are integers of minor units. */
@@ -43,12 +48,16 @@ function ratio(part: number, whole: number): number | null {
   return whole === 0 ? null : part / whole;
 }
 
-/** The standard deal reports over the read models: pipeline, forecast, win rate. Amounts are never summed across currencies. */
+/**
+ * The standard deal reports over the read models: pipeline, forecast, win rate, each answer cached
+ * by the positions of the projections it reads (the key holds its SQL's conditions and values). Amounts
+ * are never summed across currencies.
+ */
 @Injectable()
 export class ReportsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly freshness: FreshnessService,
+    private readonly cache: ReportCache,
   ) {}
 
   /** Open deals per stage and currency; `from`/`to` filter on the deal's creation date. */
@@ -56,19 +65,20 @@ export class ReportsService {
     const filter = this.filter(caller, query);
     filter.conditions.push(`d.status = 'open'`);
     filter.period(`(d.created_at AT TIME ZONE 'UTC')::date`, query);
-    const rows = await this.read(caller, (manager) =>
-      manager.query(
-        `SELECT d.pipeline_id AS "pipelineId", d.stage_id AS "stageId", s.name AS "stageName", s.position, s.probability, d.currency,
-           count(*)::int AS count, sum(d.amount)::text AS amount, round(sum(d.amount * coalesce(s.probability, 0))::numeric / 100)::text AS "weightedAmount"
-         FROM reporting.deals d LEFT JOIN reporting.stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id
-         WHERE ${filter.where}
-         GROUP BY d.pipeline_id, d.stage_id, s.name, s.position, s.probability, d.currency
-         ORDER BY d.pipeline_id, s.position NULLS LAST, d.stage_id, d.currency`,
-        filter.parameters,
-      ),
-    );
-    const data = rows.map((row: PipelineReportRow) => ({ ...row, amount: integer(row.amount), weightedAmount: integer(row.weightedAmount) }));
-    return { data, ...(await this.freshness.of(['deals', 'pipelines'])) };
+    return this.cache.answer('pipeline', caller.workspaceId, filter.scope, ['deals', 'pipelines'], async () => {
+      const rows = await this.read(caller, (manager) =>
+        manager.query(
+          `SELECT d.pipeline_id AS "pipelineId", d.stage_id AS "stageId", s.name AS "stageName", s.position, s.probability, d.currency,
+             count(*)::int AS count, sum(d.amount)::text AS amount, round(sum(d.amount * coalesce(s.probability, 0))::numeric / 100)::text AS "weightedAmount"
+           FROM reporting.deals d LEFT JOIN reporting.stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id
+           WHERE ${filter.where}
+           GROUP BY d.pipeline_id, d.stage_id, s.name, s.position, s.probability, d.currency
+           ORDER BY d.pipeline_id, s.position NULLS LAST, d.stage_id, d.currency`,
+          filter.parameters,
+        ),
+      );
+      return { data: rows.map((row: PipelineReportRow) => ({ ...row, amount: integer(row.amount), weightedAmount: integer(row.weightedAmount) })) };
+    });
   }
 
   /**
@@ -82,24 +92,25 @@ export class ReportsService {
     filter.conditions.push(`d.status IN ('open', 'won')`, 'd.expected_close_date IS NOT NULL');
     filter.period('d.expected_close_date', query);
     const period = query.interval === 'quarter' ? `to_char(d.expected_close_date, 'YYYY-"Q"Q')` : `to_char(d.expected_close_date, 'YYYY-MM')`;
-    const rows = await this.read(caller, (manager) =>
-      manager.query(
-        `SELECT period, currency, category, count(*)::int AS count, sum(amount)::text AS amount, round(sum(weighted)::numeric / 100)::text AS "weightedAmount"
-         FROM (
-           SELECT ${period} AS period, d.currency, d.amount,
-             CASE WHEN d.status = 'won' THEN 'closed_won' WHEN coalesce(s.probability, 0) >= 75 THEN 'commit'
-                  WHEN coalesce(s.probability, 0) >= 50 THEN 'best_case' ELSE 'pipeline' END AS category,
-             d.amount * CASE WHEN d.status = 'won' THEN 100 ELSE coalesce(s.probability, 0) END AS weighted
-           FROM reporting.deals d LEFT JOIN reporting.stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id
-           WHERE ${filter.where}
-         ) deals
-         GROUP BY period, currency, category
-         ORDER BY period, currency, category`,
-        filter.parameters,
-      ),
-    );
-    const data = rows.map((row: ForecastReportRow) => ({ ...row, amount: integer(row.amount), weightedAmount: integer(row.weightedAmount) }));
-    return { data, ...(await this.freshness.of(['deals', 'pipelines'])) };
+    return this.cache.answer('forecast', caller.workspaceId, { period, ...filter.scope }, ['deals', 'pipelines'], async () => {
+      const rows = await this.read(caller, (manager) =>
+        manager.query(
+          `SELECT period, currency, category, count(*)::int AS count, sum(amount)::text AS amount, round(sum(weighted)::numeric / 100)::text AS "weightedAmount"
+           FROM (
+             SELECT ${period} AS period, d.currency, d.amount,
+               CASE WHEN d.status = 'won' THEN 'closed_won' WHEN coalesce(s.probability, 0) >= 75 THEN 'commit'
+                    WHEN coalesce(s.probability, 0) >= 50 THEN 'best_case' ELSE 'pipeline' END AS category,
+               d.amount * CASE WHEN d.status = 'won' THEN 100 ELSE coalesce(s.probability, 0) END AS weighted
+             FROM reporting.deals d LEFT JOIN reporting.stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id
+             WHERE ${filter.where}
+           ) deals
+           GROUP BY period, currency, category
+           ORDER BY period, currency, category`,
+          filter.parameters,
+        ),
+      );
+      return { data: rows.map((row: ForecastReportRow) => ({ ...row, amount: integer(row.amount), weightedAmount: integer(row.weightedAmount) })) };
+    });
   }
 
   /**
@@ -110,36 +121,38 @@ export class ReportsService {
     const filter = this.filter(caller, query);
     filter.conditions.push(`d.status IN ('won', 'lost')`, 'd.closed_at IS NOT NULL');
     filter.period(`(d.closed_at AT TIME ZONE 'UTC')::date`, query);
-    const rows: Array<{ status: 'won' | 'lost'; currency: string; count: number; amount: string; cycleSeconds: string | null }> = await this.read(caller, (manager) =>
-      manager.query(
-        `SELECT d.status, d.currency, count(*)::int AS count, sum(d.amount)::text AS amount,
-           sum(extract(epoch FROM d.closed_at - d.created_at))::text AS "cycleSeconds"
-         FROM reporting.deals d WHERE ${filter.where}
-         GROUP BY d.status, d.currency ORDER BY d.currency`,
-        filter.parameters,
-      ),
-    );
-    const byCurrency = new Map<string, WinRateByCurrency>();
-    let wonCycleSeconds = 0;
-    for (const row of rows) {
-      const entry = byCurrency.get(row.currency) ?? { currency: row.currency, won: 0, lost: 0, winRate: null, wonAmount: 0, lostAmount: 0, averageWonAmount: null };
-      if (row.status === 'won') {
-        entry.won = row.count;
-        entry.wonAmount = integer(row.amount);
-        entry.averageWonAmount = Math.round(entry.wonAmount / row.count);
-        wonCycleSeconds += Number(row.cycleSeconds);
-      } else {
-        entry.lost = row.count;
-        entry.lostAmount = integer(row.amount);
+    return this.cache.answer('win-rate', caller.workspaceId, filter.scope, ['deals'], async () => {
+      const rows: Array<{ status: 'won' | 'lost'; currency: string; count: number; amount: string; cycleSeconds: string | null }> = await this.read(caller, (manager) =>
+        manager.query(
+          `SELECT d.status, d.currency, count(*)::int AS count, sum(d.amount)::text AS amount,
+             sum(extract(epoch FROM d.closed_at - d.created_at))::text AS "cycleSeconds"
+           FROM reporting.deals d WHERE ${filter.where}
+           GROUP BY d.status, d.currency ORDER BY d.currency`,
+          filter.parameters,
+        ),
+      );
+      const byCurrency = new Map<string, WinRateByCurrency>();
+      let wonCycleSeconds = 0;
+      for (const row of rows) {
+        const entry = byCurrency.get(row.currency) ?? { currency: row.currency, won: 0, lost: 0, winRate: null, wonAmount: 0, lostAmount: 0, averageWonAmount: null };
+        if (row.status === 'won') {
+          entry.won = row.count;
+          entry.wonAmount = integer(row.amount);
+          entry.averageWonAmount = Math.round(entry.wonAmount / row.count);
+          wonCycleSeconds += Number(row.cycleSeconds);
+        } else {
+          entry.lost = row.count;
+          entry.lostAmount = integer(row.amount);
+        }
+        entry.winRate = ratio(entry.won, entry.won + entry.lost);
+        byCurrency.set(row.currency, entry);
       }
-      entry.winRate = ratio(entry.won, entry.won + entry.lost);
-      byCurrency.set(row.currency, entry);
-    }
-    const currencies = [...byCurrency.values()];
-    const won = currencies.reduce((sum, entry) => sum + entry.won, 0);
-    const lost = currencies.reduce((sum, entry) => sum + entry.lost, 0);
-    const averageCycleDays = won === 0 ? null : Math.round((wonCycleSeconds / 86_400 / won) * 100) / 100;
-    return { won, lost, winRate: ratio(won, won + lost), averageCycleDays, byCurrency: currencies, ...(await this.freshness.of(['deals'])) };
+      const currencies = [...byCurrency.values()];
+      const won = currencies.reduce((sum, entry) => sum + entry.won, 0);
+      const lost = currencies.reduce((sum, entry) => sum + entry.lost, 0);
+      const averageCycleDays = won === 0 ? null : Math.round((wonCycleSeconds / 86_400 / won) * 100) / 100;
+      return { won, lost, winRate: ratio(won, won + lost), averageCycleDays, byCurrency: currencies };
+    });
   }
 
   private filter(caller: ReportCaller, query: ReportQuery): DealFilter {

@@ -1,0 +1,222 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  LIFECYCLE_FUNNEL_STAGES,
+  type AcquisitionReport,
+  type AcquisitionRow,
+  type ActivityQuery,
+  type ActivityReport,
+  type ActivityRow,
+  type DealVelocityReport,
+  type DealVelocityRow,
+  type LeadConversionQuery,
+  type LeadConversionReport,
+  type PeriodicReportQuery,
+  type ReportPeriodQuery,
+  type RevenueReport,
+  type RevenueRow,
+} from '@kinship/contracts/reporting';
+import { RpcError } from '@kinship/messaging';
+import { withWorkspace } from '@kinship/persistence';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ReportCache } from '../report-cache/report-cache.js';
+import { scopedOwner, type ReportCaller } from '../reports/report-caller.js';
+import { periodLabel, SqlParameters, utcDate, where } from './report-sql.js';
+
+function ratio(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}
+
+/**
+ * Lead conversion, revenue, activity, acquisition and deal velocity over the read models, each
+ * answer cached by the positions of the projections it reads. Amounts are never summed across currencies.
+ */
+@Injectable()
+export class StandardReportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cache: ReportCache,
+  ) {}
+
+  /**
+   * Contacts created in the period per lifecycle stage from `firstStage` on. ordered: the contact
+   * entered every stage from the first up to this one, each no earlier than the one before; any:
+   * it entered this stage at some time.
+   */
+  async leadConversion(caller: ReportCaller, query: LeadConversionQuery): Promise<LeadConversionReport> {
+    const ownerId = this.checked(caller, query);
+    const kind = query.kind ?? 'ordered';
+    const stages = LIFECYCLE_FUNNEL_STAGES.slice(LIFECYCLE_FUNNEL_STAGES.indexOf(query.firstStage ?? 'lead'));
+    const scope = { kind, stages, from: query.from, to: query.to, ownerId };
+    return this.cache.answer('lead-conversion', caller.workspaceId, scope, ['contacts'], async () => {
+      const sql = new SqlParameters();
+      const workspace = sql.parameter(caller.workspaceId);
+      const steps = sql.parameter(stages);
+      const contactConditions = [`c.workspace_id = ${workspace}`, 'c.deleted_at IS NULL', ...sql.period(utcDate('c.created_at'), query.from, query.to)];
+      if (ownerId) contactConditions.push(`c.owner_id = ${sql.parameter(ownerId)}`);
+      const history = `history AS (
+          SELECT h.contact_id, h.lifecycle_stage, h.entered_at FROM reporting.contact_lifecycle_history h
+          JOIN reporting.contacts c ON c.workspace_id = h.workspace_id AND c.id = h.contact_id
+          WHERE h.workspace_id = ${workspace} AND ${where(contactConditions)})`;
+      const counts: Array<{ step: number; count: number }> = await this.read(caller, (manager) =>
+        manager.query(
+          kind === 'any'
+            ? `WITH ${history}
+               SELECT s.step::int AS step, count(DISTINCT h.contact_id)::int AS count
+               FROM unnest(${steps}::text[]) WITH ORDINALITY AS s(stage, step) LEFT JOIN history h ON h.lifecycle_stage = s.stage
+               GROUP BY s.step`
+            : `WITH RECURSIVE ${history},
+               reached(contact_id, step, at) AS (
+                 SELECT h.contact_id, 1, min(h.entered_at) FROM history h WHERE h.lifecycle_stage = (${steps}::text[])[1] GROUP BY h.contact_id
+                 UNION ALL
+                 SELECT r.contact_id, r.step + 1, next.at FROM reached r
+                 CROSS JOIN LATERAL (
+                   SELECT min(h.entered_at) AS at FROM history h
+                   WHERE h.contact_id = r.contact_id AND h.lifecycle_stage = (${steps}::text[])[r.step + 1] AND h.entered_at >= r.at
+                 ) next
+                 WHERE r.step < cardinality(${steps}::text[]) AND next.at IS NOT NULL
+               )
+               SELECT step, count(*)::int AS count FROM reached GROUP BY step`,
+          sql.values,
+        ),
+      );
+      const byStep = new Map(counts.map((row) => [row.step, row.count]));
+      const first = byStep.get(1) ?? 0;
+      const data = stages.map((stage, index) => {
+        const count = byStep.get(index + 1) ?? 0;
+        return {
+          stage,
+          count,
+          stepConversion: index === 0 ? null : ratio(count, byStep.get(index) ?? 0),
+          cumulativeConversion: ratio(count, first),
+        };
+      });
+      return { kind, data };
+    });
+  }
+
+  /** Invoiced (issued, not voided) and paid per period and currency; ownerId: invoices of that owner's deals. */
+  async revenue(caller: ReportCaller, query: PeriodicReportQuery): Promise<RevenueReport> {
+    const ownerId = this.checked(caller, query);
+    const scope = { interval: query.interval ?? 'month', from: query.from, to: query.to, ownerId };
+    return this.cache.answer('revenue', caller.workspaceId, scope, ownerId ? ['billing', 'deals'] : ['billing'], async () => {
+      const sql = new SqlParameters();
+      const workspace = sql.parameter(caller.workspaceId);
+      const ownedBy = ownerId
+        ? [`EXISTS (SELECT 1 FROM reporting.deals d WHERE d.workspace_id = i.workspace_id AND d.id = i.deal_id AND d.owner_id = ${sql.parameter(ownerId)})`]
+        : [];
+      const invoiced = [`i.workspace_id = ${workspace}`, `i.status IN ('open', 'paid', 'uncollectible')`, 'i.issue_date IS NOT NULL', ...sql.period('i.issue_date', query.from, query.to), ...ownedBy];
+      const paidOn = utcDate('p.received_at');
+      const paid = [`p.workspace_id = ${workspace}`, ...sql.period(paidOn, query.from, query.to), ...ownedBy];
+      const rows: Array<RevenueRow & { invoiced: string; paid: string }> = await this.read(caller, (manager) =>
+        manager.query(
+          `WITH invoiced AS (
+             SELECT ${periodLabel('i.issue_date', query.interval)} AS period, i.currency, sum(i.total) AS amount
+             FROM reporting.invoices i WHERE ${where(invoiced)} GROUP BY 1, 2
+           ), paid AS (
+             SELECT ${periodLabel(paidOn, query.interval)} AS period, p.currency, sum(p.amount) AS amount
+             FROM reporting.payments p LEFT JOIN reporting.invoices i ON i.workspace_id = p.workspace_id AND i.id = p.invoice_id
+             WHERE ${where(paid)} GROUP BY 1, 2
+           )
+           SELECT period, currency, coalesce(invoiced.amount, 0)::text AS invoiced, coalesce(paid.amount, 0)::text AS paid
+           FROM invoiced FULL JOIN paid USING (period, currency) ORDER BY period, currency`,
+          sql.values,
+        ),
+      );
+      return { data: rows.map((row) => ({ ...row, invoiced: Number(row.invoiced), paid: Number(row.paid) })) };
+    });
+  }
+
+  /** Per user: tasks completed (assignee), notes written (author), emails to contacts they own, deals won and lost (owner). */
+  async activity(caller: ReportCaller, query: ActivityQuery): Promise<ActivityReport> {
+    const ownerId = this.checked(caller, query);
+    const scope = { from: query.from, to: query.to, ownerId, pipelineId: query.pipelineId };
+    return this.cache.answer('activity', caller.workspaceId, scope, ['tasks', 'notes', 'emails', 'contacts', 'deals'], async () => {
+      const sql = new SqlParameters();
+      const workspace = sql.parameter(caller.workspaceId);
+      const user = ownerId ? sql.parameter(ownerId) : null;
+      const branch = (userColumn: string, conditions: string[]) => [`${userColumn} IS NOT NULL`, ...(user ? [`${userColumn} = ${user}`] : []), ...conditions];
+      const tasks = branch('t.assignee_id', [`t.workspace_id = ${workspace}`, 't.deleted_at IS NULL', 't.completed_at IS NOT NULL', ...sql.period(utcDate('t.completed_at'), query.from, query.to)]);
+      const notes = branch('n.author_id', [`n.workspace_id = ${workspace}`, 'n.deleted_at IS NULL', ...sql.period(utcDate('n.created_at'), query.from, query.to)]);
+      const emails = branch('c.owner_id', [`e.workspace_id = ${workspace}`, ...sql.period(utcDate('e.sent_at'), query.from, query.to)]);
+      const deals = branch('d.owner_id', [`d.workspace_id = ${workspace}`, 'd.deleted_at IS NULL', `d.status IN ('won', 'lost')`, 'd.closed_at IS NOT NULL', ...sql.period(utcDate('d.closed_at'), query.from, query.to)]);
+      if (query.pipelineId) deals.push(`d.pipeline_id = ${sql.parameter(query.pipelineId)}`);
+      const rows: ActivityRow[] = await this.read(caller, (manager) =>
+        manager.query(
+          `SELECT user_id AS "userId", sum(tasks)::int AS "tasksCompleted", sum(notes)::int AS "notesCreated", sum(emails)::int AS "emailsSent",
+             sum(won)::int AS "dealsWon", sum(lost)::int AS "dealsLost"
+           FROM (
+             SELECT t.assignee_id AS user_id, count(*) AS tasks, 0 AS notes, 0 AS emails, 0 AS won, 0 AS lost FROM reporting.tasks t WHERE ${where(tasks)} GROUP BY 1
+             UNION ALL
+             SELECT n.author_id, 0, count(*), 0, 0, 0 FROM reporting.notes n WHERE ${where(notes)} GROUP BY 1
+             UNION ALL
+             SELECT c.owner_id, 0, 0, count(*), 0, 0 FROM reporting.emails_sent e
+               JOIN reporting.contacts c ON c.workspace_id = e.workspace_id AND c.id = e.contact_id WHERE ${where(emails)} GROUP BY 1
+             UNION ALL
+             SELECT d.owner_id, 0, 0, 0, count(*) FILTER (WHERE d.status = 'won'), count(*) FILTER (WHERE d.status = 'lost') FROM reporting.deals d WHERE ${where(deals)} GROUP BY 1
+           ) activity
+           GROUP BY user_id ORDER BY user_id`,
+          sql.values,
+        ),
+      );
+      return { data: rows };
+    });
+  }
+
+  /** Contacts that became customers (customerSince) per lead source and period; ownerId: the contact's owner. */
+  async acquisition(caller: ReportCaller, query: PeriodicReportQuery): Promise<AcquisitionReport> {
+    const ownerId = this.checked(caller, query);
+    const scope = { interval: query.interval ?? 'month', from: query.from, to: query.to, ownerId };
+    return this.cache.answer('acquisition', caller.workspaceId, scope, ['contacts'], async () => {
+      const sql = new SqlParameters();
+      const conditions = [`c.workspace_id = ${sql.parameter(caller.workspaceId)}`, 'c.deleted_at IS NULL', 'c.customer_since IS NOT NULL', ...sql.period('c.customer_since', query.from, query.to)];
+      if (ownerId) conditions.push(`c.owner_id = ${sql.parameter(ownerId)}`);
+      const rows: AcquisitionRow[] = await this.read(caller, (manager) =>
+        manager.query(
+          `SELECT c.lead_source AS "leadSource", ${periodLabel('c.customer_since', query.interval)} AS period, count(*)::int AS "newCustomers"
+           FROM reporting.contacts c WHERE ${where(conditions)}
+           GROUP BY 1, 2 ORDER BY 2, 1 NULLS LAST`,
+          sql.values,
+        ),
+      );
+      return { data: rows };
+    });
+  }
+
+  /** Mean days per stage over the stays that ended and began in the period; ownerId and pipelineId filter the deals. */
+  async dealVelocity(caller: ReportCaller, query: ActivityQuery): Promise<DealVelocityReport> {
+    const ownerId = this.checked(caller, query);
+    const scope = { from: query.from, to: query.to, ownerId, pipelineId: query.pipelineId };
+    return this.cache.answer('deal-velocity', caller.workspaceId, scope, ['deals', 'pipelines'], async () => {
+      const sql = new SqlParameters();
+      const conditions = [`h.workspace_id = ${sql.parameter(caller.workspaceId)}`, 'h.left_at IS NOT NULL', 'd.deleted_at IS NULL', ...sql.period(utcDate('h.entered_at'), query.from, query.to)];
+      if (ownerId) conditions.push(`d.owner_id = ${sql.parameter(ownerId)}`);
+      if (query.pipelineId) conditions.push(`d.pipeline_id = ${sql.parameter(query.pipelineId)}`);
+      const rows: Array<DealVelocityRow & { averageDays: string }> = await this.read(caller, (manager) =>
+        manager.query(
+          `SELECT d.pipeline_id AS "pipelineId", h.stage_id AS "stageId", s.name AS "stageName", s.position, count(*)::int AS deals,
+             round(avg(extract(epoch FROM h.left_at - h.entered_at)) / 86400, 2)::text AS "averageDays"
+           FROM reporting.deal_stage_history h
+           JOIN reporting.deals d ON d.workspace_id = h.workspace_id AND d.id = h.deal_id
+           LEFT JOIN reporting.stages s ON s.workspace_id = h.workspace_id AND s.id = h.stage_id
+           WHERE ${where(conditions)}
+           GROUP BY d.pipeline_id, h.stage_id, s.name, s.position
+           ORDER BY d.pipeline_id, s.position NULLS LAST, h.stage_id`,
+          sql.values,
+        ),
+      );
+      return { data: rows.map((row) => ({ ...row, averageDays: Number(row.averageDays) })) };
+    });
+  }
+
+  /** The owner the report is confined to, after the period is checked. */
+  private checked(caller: ReportCaller, query: ReportPeriodQuery): string | null {
+    const ownerId = scopedOwner(caller, query.ownerId);
+    if (query.from && query.to && query.from > query.to) throw RpcError.validation([{ field: 'from', issue: 'is after to' }]);
+    return ownerId;
+  }
+
+  private read<T>(caller: ReportCaller, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return withWorkspace(this.dataSource, caller.workspaceId, work);
+  }
+}
