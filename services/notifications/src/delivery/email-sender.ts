@@ -2,11 +2,19 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { NotificationsConfig } from '../notifications.config.js';
 
+/** A file an email carries; text content (a report's CSV). */
+export interface EmailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
 export interface OutgoingEmail {
   to: string;
   subject: string;
   html: string;
   text: string;
+  attachments?: EmailAttachment[];
 }
 
 /** Bounds on one send, so a stuck server fails the attempt (and the job retries) instead of hanging it. */
@@ -35,7 +43,7 @@ export class EmailSender implements OnModuleDestroy {
 
   /** Resolves with the Message-ID once the server accepted the message; rejects on any refusal. */
   async send(email: OutgoingEmail): Promise<string> {
-    const info = await this.transporter.sendMail({ from: this.config.MAIL_FROM, to: email.to, subject: email.subject, html: email.html, text: email.text });
+    const info = await this.transporter.sendMail({ from: this.config.MAIL_FROM, to: email.to, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments });
     return info.messageId;
   }
 

@@ -1,4 +1,5 @@
 import type { NotificationsRpc } from '@kinship/contracts';
+import type { EmailAttachment } from './email-sender.js';
 
 export type Channel = 'email' | 'sms';
 export type MessageStatus = 'queued' | 'sent' | 'failed';
@@ -16,6 +17,7 @@ export interface MessageRecord {
   subject: string | null;
   html: string | null;
   text: string | null;
+  attachments: EmailAttachment[];
   status: MessageStatus;
   attempts: number;
   lastError: string | null;

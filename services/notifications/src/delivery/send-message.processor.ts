@@ -85,6 +85,6 @@ export class SendMessageProcessor {
   /** The content comes from the job for a security email (never stored), from the row otherwise. */
   private deliver(message: MessageRecord, content: MessageContent): Promise<string> {
     if (message.channel === 'sms') return this.sms.send(message.address, content.text ?? '');
-    return this.email.send({ to: message.address, subject: content.subject ?? '', html: content.html ?? '', text: content.text ?? '' });
+    return this.email.send({ to: message.address, subject: content.subject ?? '', html: content.html ?? '', text: content.text ?? '', attachments: message.attachments });
   }
 }

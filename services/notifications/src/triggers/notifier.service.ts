@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
+import type { EmailAttachment } from '../delivery/email-sender.js';
 import { OutboundMessages } from '../delivery/outbound-messages.service.js';
 import { InAppNotificationsRepository } from '../in-app/in-app-notifications.repository.js';
 import { NotificationsConfig } from '../notifications.config.js';
@@ -15,6 +16,7 @@ export interface EmailRequest {
   to: string;
   recipientUserId: string | null;
   data: Record<string, unknown>;
+  attachments?: EmailAttachment[];
 }
 
 export interface InAppRequest {
@@ -61,6 +63,7 @@ export class Notifier {
       subject: rendered.subject,
       html: rendered.html,
       text: rendered.text,
+      attachments: request.attachments,
     });
   }
 
