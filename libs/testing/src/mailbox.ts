@@ -16,6 +16,8 @@ export interface ReceivedMail {
   headers: Record<string, string>;
   messageId: string | null;
   receivedAt: string;
+  /** Attached files, their content decoded as UTF-8 text. */
+  attachments: Array<{ filename: string; contentType: string; content: string }>;
 }
 
 export interface MailboxOptions {
@@ -94,6 +96,7 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
             html: typeof parsed.html === 'string' ? parsed.html : '',
             headers: Object.fromEntries(parsed.headerLines.map(({ key, line }) => [key, line.slice(line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim()])),
             messageId: parsed.messageId ?? null,
+            attachments: parsed.attachments.map((file) => ({ filename: file.filename ?? '', contentType: file.contentType, content: file.content.toString('utf8') })),
             receivedAt: new Date().toISOString(),
           });
           for (const wake of waiters) wake();

@@ -52,18 +52,13 @@ function dateTimeText(sql: string): string {
   return `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
-/** A value as the column reads it: dates and times as ISO text, integers as text (bigint), the rest as they are. */
+/** A value as the column reads it: dates and times as ISO text, the rest as they are (pg hands bigint and numeric over as text). */
 function plainValue(field: Field): string {
   switch (field.kind) {
     case 'date':
       return `to_char(${field.sql}, 'YYYY-MM-DD')`;
     case 'datetime':
       return dateTimeText(field.sql);
-    case 'uuid':
-      return `${field.sql}::text`;
-    case 'integer':
-    case 'money':
-      return `${field.sql}::text`;
     default:
       return field.sql;
   }
@@ -122,7 +117,7 @@ export class CustomQueryCompiler {
       const path = `measures.${index}`;
       if (measure.field === undefined) {
         if (measure.fn !== 'count') return this.problem(`${path}.field`, `is required for ${measure.fn}`);
-        selects.push('count(*)::text');
+        selects.push('count(*)');
         columns.push({ key: 'count', label: 'Count', type: 'integer' });
         return;
       }
@@ -134,11 +129,11 @@ export class CustomQueryCompiler {
       }
       switch (measure.fn) {
         case 'count':
-          selects.push(`count(${field.sql})::text`);
+          selects.push(`count(${field.sql})`);
           columns.push({ key, label: `Count of ${field.label}`, type: 'integer' });
           return;
         case 'count_distinct':
-          selects.push(`count(DISTINCT ${field.sql})::text`);
+          selects.push(`count(DISTINCT ${field.sql})`);
           columns.push({ key, label: `Distinct ${field.label}`, type: 'integer' });
           return;
         case 'sum':
@@ -146,7 +141,7 @@ export class CustomQueryCompiler {
           if (!NUMERIC.has(field.kind)) return this.problem(`${path}.field`, `${measure.fn} needs a number field; ${field.name} is not one`);
           const value = field.numericSql ?? field.sql;
           const integer = measure.fn === 'sum' && field.kind !== 'custom';
-          selects.push(measure.fn === 'sum' ? `sum(${value})::text` : `round(avg(${value})::numeric, 2)::text`);
+          selects.push(measure.fn === 'sum' ? `sum(${value})` : `round(avg(${value})::numeric, 2)`);
           columns.push({ key, label: `${measure.fn === 'sum' ? 'Sum' : 'Average'} of ${field.label}`, type: integer ? 'integer' : 'number' });
           return;
         }
@@ -156,7 +151,7 @@ export class CustomQueryCompiler {
           const label = `${measure.fn === 'min' ? 'Lowest' : 'Highest'} ${field.label}`;
           if (field.kind === 'date') selects.push(`to_char(${measure.fn}(${field.sql}), 'YYYY-MM-DD')`);
           else if (field.kind === 'datetime') selects.push(dateTimeText(`${measure.fn}(${field.sql})`));
-          else selects.push(`${measure.fn}(${field.numericSql ?? field.sql})::text`);
+          else selects.push(`${measure.fn}(${field.numericSql ?? field.sql})`);
           columns.push({ key, label, type: field.kind === 'custom' ? 'number' : columnType(field.kind) });
           return;
         }
