@@ -69,8 +69,14 @@ export const PERMISSIONS = {
   'campaigns:write': { description: 'Create, schedule, send and cancel campaigns', roles: MANAGERS, apiKeyScope: true },
   'billing:read': { description: 'Read products, invoices and billing settings', roles: EVERYONE, apiKeyScope: true },
   'billing:write': { description: 'Create and change products and invoices (finalize, void, mark uncollectible) and billing settings', roles: MANAGERS, apiKeyScope: true },
-  'reports:read': { description: 'Read the standard reports (members: over their own deals only)', roles: EVERYONE, ownRecordsOnly: ['member'], apiKeyScope: true },
-  'reports:rebuild': { description: 'Rebuild the workspace’s report read models from the events stream', roles: ADMINS, apiKeyScope: false },
+  'reports:read': {
+    description: 'Read standard and custom reports, saved reports and dashboards (members: over their own records only)',
+    roles: EVERYONE,
+    ownRecordsOnly: ['member'],
+    apiKeyScope: true,
+  },
+  'reports:write': { description: 'Save, schedule and delete custom reports; create and change dashboards', roles: MANAGERS, apiKeyScope: true },
+  'reports:rebuild': { description: 'Rebuild the reporting read models from the event stream', roles: ADMINS, apiKeyScope: false },
   'webhooks:manage': { description: 'Manage outbound webhook endpoints and read their deliveries', roles: ADMINS, apiKeyScope: false },
 } satisfies Record<string, PermissionRule>;
 

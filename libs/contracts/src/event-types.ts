@@ -66,6 +66,7 @@ export const EVENT_TYPES = {
   'email.sent': { service: 'notifications', payload: 'EmailSent' },
 
   'projection.rebuilt': { service: 'reporting', payload: 'ProjectionRebuilt' },
+  'report.scheduled_delivery': { service: 'reporting', payload: 'ReportScheduledDelivery' },
 } as const satisfies Record<string, { service: 'auth' | 'crm' | 'billing' | 'notifications' | 'reporting'; payload: string }>;
 
 export type EventType = keyof typeof EVENT_TYPES;

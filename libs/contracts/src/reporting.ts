@@ -3,3 +3,6 @@
 export * from './reporting/reports.js';
 export * from './reporting/standard-reports.js';
 export * from './reporting/rebuild.js';
+export * from './reporting/custom.js';
+export * from './reporting/saved.js';
+export * from './reporting/dashboards.js';

@@ -92,7 +92,7 @@ describe('companies', () => {
       expect(events).toHaveLength(1);
       expect(events[0]!.actorId).toBe(owner.userId);
       expect(events[0]!.data).toEqual({
-        company: { id: company.id, name: 'Evented Ltd', domain: company.domain, industry: 'Retail', size: '1-10', ownerId: owner.userId, tags: ['a'] },
+        company: { id: company.id, name: 'Evented Ltd', domain: company.domain, industry: 'Retail', size: '1-10', ownerId: owner.userId, tags: ['a'], customFields: {} },
       });
     });
   });

@@ -421,6 +421,7 @@ describe('contacts', () => {
           smsOptOut: false,
           tags: ['a'],
           createdAt: created.body.createdAt,
+          customFields: {},
         },
       });
 

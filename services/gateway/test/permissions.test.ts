@@ -40,6 +40,9 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/imports/:id/conflicts/resolve': { action: 'keep_existing', all: true },
   'POST /api/v1/products': { name: 'Consulting hour', sku: 'CONSULT-H', unitPrice: 12000, currency: 'EUR' },
   'POST /api/v1/invoices': { customer: { contactId: '00000000-0000-4000-8000-000000000000' }, currency: 'EUR', lines: [{ description: 'Consulting', quantity: 1, unitPrice: 12000 }] },
+  'POST /api/v1/reports/query': { entity: 'deals', measures: [{ fn: 'count' }] },
+  'POST /api/v1/reports/saved': { name: 'Deals', query: { entity: 'deals', measures: [{ fn: 'count' }] } },
+  'POST /api/v1/dashboards': { name: 'Sales', widgets: [] },
 };
 
 /** Routes that read multipart forms: the walk uploads a small file, so an allowed request reaches the (absent) crm service. */

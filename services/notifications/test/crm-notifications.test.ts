@@ -110,6 +110,7 @@ describe('notifications of crm events', () => {
       stageId: newId(),
       contactIds: [],
       ownerId: owner.userId!,
+      customFields: {},
       createdAt: new Date().toISOString(),
     };
     await publishCrmEvent(bed, { type: 'deal.won', workspaceId, actorId: member.user.id, aggregateId: dealId, data: { deal } });

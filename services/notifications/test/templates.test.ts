@@ -27,9 +27,19 @@ describe('email templates', () => {
     await bed?.close();
   });
 
-  it('lists the eight default templates with the placeholders each is given', async () => {
+  it('lists the nine default templates with the placeholders each is given', async () => {
     const list = await call<NotificationsRpc.EmailTemplateList>(bed, 'notifications.email-templates.list', {}, admin);
-    expect(list.data.map((template) => template.id)).toEqual(['invitation', 'password_reset', 'email_verification', 'email_change_requested', 'task_assigned', 'deal_won', 'invoice_sent', 'payment_received']);
+    expect(list.data.map((template) => template.id)).toEqual([
+      'invitation',
+      'password_reset',
+      'email_verification',
+      'email_change_requested',
+      'task_assigned',
+      'deal_won',
+      'invoice_sent',
+      'payment_received',
+      'report_delivery',
+    ]);
     expect(list.data.every((template) => template.isDefault && template.updatedAt === null)).toBe(true);
     expect(list.data.find((template) => template.key === 'invitation')!.variables).toEqual(['inviterName', 'workspaceName', 'role', 'expiresAt']);
   });

@@ -1,5 +1,8 @@
 import type { ServiceDefinition } from '@kinship/platform';
 import { messagingTablesMigration } from '@kinship/platform';
+import { CustomFields1765140000000 } from './custom/1765140000000-custom-fields.js';
+import { CustomReportsModule } from './custom/custom-reports.module.js';
+import { DashboardsModule } from './dashboards/dashboards.module.js';
 import { ReadModels1765000000000 } from './projections/1765000000000-read-models.js';
 import { ActivityAndBillingReadModels1765130000000 } from './projections/1765130000000-activity-and-billing-read-models.js';
 import { ProjectionsModule } from './projections/projections.module.js';
@@ -8,11 +11,16 @@ import { Rebuilds1765130000001 } from './rebuild/1765130000001-rebuilds.js';
 import { RebuildModule } from './rebuild/rebuild.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { StandardReportsModule } from './standard-reports/standard-reports.module.js';
+import { SavedReports1765141000000 } from './saved/1765141000000-saved-reports.js';
+import { SavedReportsModule } from './saved/saved-reports.module.js';
 
 /** The reporting service: read models built from events, reports and dashboards. */
 export const reportingService: ServiceDefinition<ReportingConfig> = {
   name: 'reporting',
   configSchema: ReportingConfig,
-  database: { schema: 'reporting', migrations: [messagingTablesMigration('reporting'), ReadModels1765000000000, ActivityAndBillingReadModels1765130000000, Rebuilds1765130000001] },
-  features: () => [ProjectionsModule, ReportsModule, StandardReportsModule, RebuildModule],
+  database: {
+    schema: 'reporting',
+    migrations: [messagingTablesMigration('reporting'), ReadModels1765000000000, ActivityAndBillingReadModels1765130000000, Rebuilds1765130000001, CustomFields1765140000000, SavedReports1765141000000],
+  },
+  features: () => [ProjectionsModule, ReportsModule, StandardReportsModule, RebuildModule, CustomReportsModule, SavedReportsModule, DashboardsModule],
 };

@@ -20,9 +20,9 @@ export interface ReportingStack extends CrmStack {
   caughtUp(): Promise<void>;
 }
 
-export async function startReportingStack(suite: string): Promise<ReportingStack> {
+export async function startReportingStack(suite: string, reportingOverrides: Record<string, string> = {}): Promise<ReportingStack> {
   const stack = await startCrmStack(suite);
-  const reporting = await startTestService(reportingService, stack.environment);
+  const reporting = await startTestService(reportingService, stack.environment, reportingOverrides);
   const readModels = new DataSource(postgresOptions({ url: stack.environment.databaseUrl, schema: 'reporting', poolSize: 2 }));
   await readModels.initialize();
   const nats: NatsConnection = await connect({ servers: stack.environment.natsUrl });

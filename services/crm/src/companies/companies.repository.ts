@@ -88,7 +88,7 @@ export function toCompany(row: CompanyRow): Company {
 
 /** The Company of company.created, .updated and .restored (what reporting keeps of it). */
 export function toCompanyEvent(row: CompanyRow): CrmEvents.Company {
-  return { id: row.id, name: row.name, domain: row.domain, industry: row.industry, size: row.size, ownerId: row.ownerId, tags: row.tags };
+  return { id: row.id, name: row.name, domain: row.domain, industry: row.industry, size: row.size, ownerId: row.ownerId, tags: row.tags, customFields: row.customFields };
 }
 
 /** crm.companies: raw SQL, always scoped by workspace_id on top of row-level security. */

@@ -88,6 +88,7 @@ export function toContactEvent(row: ContactRow): CrmEvents.Contact {
     smsOptOut: row.smsOptOut,
     tags: row.tags,
     createdAt: row.createdAt.toISOString(),
+    customFields: row.customFields,
   };
 }
 

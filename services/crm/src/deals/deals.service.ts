@@ -89,6 +89,7 @@ export function toDealEvent(row: DealRow): CrmEvents.Deal {
     closedAt: row.closedAt?.toISOString() ?? null,
     lostReason: row.lostReason,
     createdAt: row.createdAt.toISOString(),
+    customFields: row.customFields,
   };
 }
 

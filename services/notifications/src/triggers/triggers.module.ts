@@ -8,6 +8,7 @@ import { CrmEventsConsumer } from './crm-events.consumer.js';
 import { Notifier } from './notifier.service.js';
 import { OneTimeLinks } from './one-time-links.js';
 import { RecipientDirectory } from './recipient-directory.js';
+import { ReportingEventsConsumer } from './reporting-events.consumer.js';
 
 /**
  * The events that make someone be told something. billing's invoice.sent emails the customer its
@@ -15,7 +16,7 @@ import { RecipientDirectory } from './recipient-directory.js';
  */
 @Module({
   imports: [DeliveryModule, TemplatesModule, InAppNotificationsModule],
-  providers: [AuthEventsConsumer, BillingEventsConsumer, CrmEventsConsumer, Notifier, OneTimeLinks, RecipientDirectory],
+  providers: [AuthEventsConsumer, BillingEventsConsumer, CrmEventsConsumer, ReportingEventsConsumer, Notifier, OneTimeLinks, RecipientDirectory],
   exports: [Notifier],
 })
 export class TriggersModule {}

@@ -57,13 +57,14 @@ export class ContactsProjection implements OnModuleInit {
   /** Upserts the contacts and records each one's move to a lifecycle stage it was not in. */
   private async upsert(manager: EntityManager, workspaceId: string, event: DomainEvent, contacts: CrmEvents.Contact[]): Promise<void> {
     if (contacts.length === 0) return;
-    const input = `jsonb_to_recordset($2::jsonb) AS c(id uuid, "lifecycleStage" text, "leadSource" text, "ownerId" uuid, "companyId" uuid, "customerSince" date, "createdAt" timestamptz)`;
+    const input = `jsonb_to_recordset($2::jsonb) AS c(id uuid, "lifecycleStage" text, "leadSource" text, "ownerId" uuid, "companyId" uuid, "customerSince" date, "createdAt" timestamptz, "customFields" jsonb)`;
     const rows = JSON.stringify(contacts);
     await manager.query(
-      `INSERT INTO reporting.contacts (workspace_id, id, lifecycle_stage, lead_source, owner_id, company_id, customer_since, created_at)
-       SELECT $1, c.id, c."lifecycleStage", c."leadSource", c."ownerId", c."companyId", c."customerSince", c."createdAt" FROM ${input}
+      `INSERT INTO reporting.contacts (workspace_id, id, lifecycle_stage, lead_source, owner_id, company_id, customer_since, created_at, custom_fields)
+       SELECT $1, c.id, c."lifecycleStage", c."leadSource", c."ownerId", c."companyId", c."customerSince", c."createdAt", coalesce(c."customFields", '{}') FROM ${input}
        ON CONFLICT (workspace_id, id) DO UPDATE SET lifecycle_stage = EXCLUDED.lifecycle_stage, lead_source = EXCLUDED.lead_source,
-         owner_id = EXCLUDED.owner_id, company_id = EXCLUDED.company_id, customer_since = EXCLUDED.customer_since, deleted_at = NULL`,
+         owner_id = EXCLUDED.owner_id, company_id = EXCLUDED.company_id, customer_since = EXCLUDED.customer_since,
+         custom_fields = EXCLUDED.custom_fields, deleted_at = NULL`,
       [workspaceId, rows],
     );
     await manager.query(

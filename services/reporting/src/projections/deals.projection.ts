@@ -55,12 +55,12 @@ export class DealsProjection implements OnModuleInit {
     knownCurrency(deal.currency, event);
     await manager.query(
       `INSERT INTO reporting.deals (workspace_id, id, name, pipeline_id, stage_id, amount, currency, owner_id, company_id, expected_close_date,
-         status, closed_at, lost_reason, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, 'open'), $12, $13, $14)
+         status, closed_at, lost_reason, created_at, custom_fields)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, 'open'), $12, $13, $14, $15)
        ON CONFLICT (workspace_id, id) DO UPDATE SET name = EXCLUDED.name, pipeline_id = EXCLUDED.pipeline_id, stage_id = EXCLUDED.stage_id,
          amount = EXCLUDED.amount, currency = EXCLUDED.currency, owner_id = EXCLUDED.owner_id, company_id = EXCLUDED.company_id,
          expected_close_date = EXCLUDED.expected_close_date, status = coalesce($11, reporting.deals.status), closed_at = EXCLUDED.closed_at,
-         lost_reason = EXCLUDED.lost_reason, deleted_at = NULL`,
+         lost_reason = EXCLUDED.lost_reason, custom_fields = EXCLUDED.custom_fields, deleted_at = NULL`,
       [
         workspaceId,
         deal.id,
@@ -76,6 +76,7 @@ export class DealsProjection implements OnModuleInit {
         deal.closedAt ?? null,
         deal.lostReason ?? null,
         deal.createdAt,
+        JSON.stringify(deal.customFields ?? {}),
       ],
     );
   }

@@ -6,6 +6,7 @@ import { invitation } from './invitation.js';
 import { invoiceSent } from './invoice-sent.js';
 import { passwordReset } from './password-reset.js';
 import { paymentReceived } from './payment-received.js';
+import { reportDelivery } from './report-delivery.js';
 import { taskAssigned } from './task-assigned.js';
 
 /** The templates every workspace starts with, in the order they are listed. */
@@ -18,4 +19,5 @@ export const DEFAULT_TEMPLATES: Record<TemplateKey, DefaultTemplate> = {
   deal_won: dealWon,
   invoice_sent: invoiceSent,
   payment_received: paymentReceived,
+  report_delivery: reportDelivery,
 };

@@ -6,10 +6,7 @@
 
 /* eslint-disable */
 
-/**
- * A contact as other services see it: the fields reporting and notifications use.
- * Custom fields stay in crm.
- */
+/** A contact as other services see it: the fields reporting and notifications use. */
 export interface Contact {
   id: string;
   firstName?: string | null | undefined;
@@ -41,6 +38,11 @@ export interface Contact {
   smsOptOut: boolean;
   tags: string[];
   createdAt: string;
+  /**
+   * The workspace's custom fields by key (text, number, date "YYYY-MM-DD", boolean or select
+   * option), for custom reports; a key without a value is absent.
+   */
+  customFields: { [key: string]: unknown } | null;
 }
 
 /** type: contact.created, subject: events.crm.contact.created */
@@ -89,6 +91,8 @@ export interface Company {
   size?: string | null | undefined;
   ownerId?: string | null | undefined;
   tags: string[];
+  /** Custom fields by key, as on Contact. */
+  customFields: { [key: string]: unknown } | null;
 }
 
 /** type: company.created, subject: events.crm.company.created */
@@ -198,6 +202,8 @@ export interface Deal {
   /** Set when the deal is lost. */
   lostReason?: string | null | undefined;
   createdAt: string;
+  /** Custom fields by key, as on Contact. */
+  customFields: { [key: string]: unknown } | null;
 }
 
 /** type: deal.created, subject: events.crm.deal.created */

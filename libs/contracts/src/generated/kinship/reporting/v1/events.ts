@@ -17,3 +17,25 @@ export interface ProjectionRebuilt {
   startedAt: string;
   completedAt: string;
 }
+
+/**
+ * type: report.scheduled_delivery, subject: events.reporting.report.scheduled_delivery
+ * A scheduled saved report ran: notifications emails its CSV to each recipient (template
+ * report_delivery). The table is capped at 100 groups, so the CSV stays small.
+ */
+export interface ReportScheduledDelivery {
+  savedReportId: string;
+  name: string;
+  /** weekly or monthly. */
+  frequency: string;
+  /** Users of the workspace to email. */
+  recipientUserIds: string[];
+  /** e.g. "pipeline-by-owner-2026-12-07.csv". */
+  fileName: string;
+  /** The answer as CSV with a header row (text cells a spreadsheet would run as formulas get a leading '). */
+  csv: string;
+  rowCount: number;
+  /** More groups matched than the CSV holds. */
+  truncated: boolean;
+  generatedAt: string;
+}

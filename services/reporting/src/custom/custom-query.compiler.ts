@@ -1,0 +1,307 @@
+import { CUSTOM_REPORT_GROUP_CAP, type ColumnType, type CustomReportQuery, type DimensionInterval, type ReportFilter } from '@kinship/contracts/reporting';
+import { RpcError, type ErrorDetail } from '@kinship/messaging';
+import { isUuid } from '@kinship/persistence';
+import { columnType, REPORT_ENTITIES, type EntitySpec, type FieldKind } from './report-entities.js';
+
+/** A custom field's key as crm allows it (lowercase letters, digits, underscores). */
+const CUSTOM_FIELD = /^customFields\.([a-z][a-z0-9_]{0,62})$/;
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const IN_VALUES_MAX = 100;
+/** Day buckets over a longer span than this are refused: nobody reads 3,650 rows of days. */
+const DAY_BUCKET_SPAN_DAYS_MAX = 3660;
+
+const PERIOD_FORMATS: Record<DimensionInterval, string> = {
+  day: 'YYYY-MM-DD',
+  week: 'IYYY-"W"IW',
+  month: 'YYYY-MM',
+  quarter: 'YYYY-"Q"Q',
+  year: 'YYYY',
+};
+
+const NUMERIC: ReadonlySet<FieldKind | 'custom'> = new Set(['integer', 'money', 'custom']);
+const ORDERED: ReadonlySet<FieldKind | 'custom'> = new Set(['integer', 'money', 'date', 'datetime', 'custom']);
+
+/** A field of the query resolved against the whitelist. */
+interface Field {
+  name: string;
+  label: string;
+  kind: FieldKind | 'custom';
+  /** The value as SQL; a custom field's is its text. */
+  sql: string;
+  /** A custom field's value when it is a JSON number, else null. */
+  numericSql?: string;
+  values?: readonly string[];
+}
+
+export interface CompiledColumn {
+  key: string;
+  label: string;
+  type: ColumnType;
+}
+
+export interface CompiledQuery {
+  sql: string;
+  parameters: unknown[];
+  columns: CompiledColumn[];
+  /** Rows beyond this many are left out (the query asks for one more, to know). */
+  cap: number;
+}
+
+function dateTimeText(sql: string): string {
+  return `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/** A value as the column reads it: dates and times as ISO text, the rest as they are (pg hands bigint and numeric over as text). */
+function plainValue(field: Field): string {
+  switch (field.kind) {
+    case 'date':
+      return `to_char(${field.sql}, 'YYYY-MM-DD')`;
+    case 'datetime':
+      return dateTimeText(field.sql);
+    default:
+      return field.sql;
+  }
+}
+
+/**
+ * Compiles a custom report to one parameterised SELECT over the entity's read model. Field names,
+ * functions, operators and intervals are checked against the whitelist (REPORT_ENTITIES); every
+ * problem is collected and thrown as one 422 naming each part (e.g. measures.1.field).
+ */
+export class CustomQueryCompiler {
+  private readonly parameters: unknown[];
+  private readonly problems: ErrorDetail[] = [];
+  private readonly entity: EntitySpec;
+  private readonly customKeys = new Map<string, string>();
+
+  constructor(
+    private readonly query: CustomReportQuery,
+    workspaceId: string,
+  ) {
+    this.entity = REPORT_ENTITIES[query.entity];
+    this.parameters = [workspaceId];
+  }
+
+  compile(ownerId: string | null): CompiledQuery {
+    const conditions = ['r.workspace_id = $1', 'r.deleted_at IS NULL'];
+    if (ownerId) conditions.push(`${this.entity.ownerSql} = ${this.parameter(ownerId)}::uuid`);
+    const filters = this.query.filters ?? [];
+    filters.forEach((filter, index) => {
+      const condition = this.filter(filter, `filters.${index}`);
+      if (condition) conditions.push(condition);
+    });
+
+    const columns: CompiledColumn[] = [];
+    const selects: string[] = [];
+    const dimensions = this.query.dimensions ?? [];
+    dimensions.forEach((dimension, index) => {
+      const path = `dimensions.${index}`;
+      const field = this.field(dimension.field, `${path}.field`);
+      if (!field) return;
+      if (field.kind === 'date' || field.kind === 'datetime') {
+        const interval = dimension.interval ?? 'day';
+        if (interval === 'day') this.checkDaySpan(field.name, filters, `${path}.interval`);
+        const at = field.kind === 'datetime' ? `${field.sql} AT TIME ZONE 'UTC'` : field.sql;
+        selects.push(`to_char(${at}, '${PERIOD_FORMATS[interval]}')`);
+        columns.push({ key: `${interval}(${field.name})`, label: `${field.label} (${interval})`, type: interval === 'day' ? 'date' : 'period' });
+        return;
+      }
+      if (dimension.interval !== undefined) this.problem(`${path}.interval`, `applies only to date and time fields; ${dimension.field} is neither`);
+      selects.push(plainValue(field));
+      columns.push({ key: field.name, label: field.label, type: field.kind === 'custom' ? 'text' : columnType(field.kind) });
+    });
+    const groups = selects.length;
+
+    this.query.measures.forEach((measure, index) => {
+      const path = `measures.${index}`;
+      if (measure.field === undefined) {
+        if (measure.fn !== 'count') return this.problem(`${path}.field`, `is required for ${measure.fn}`);
+        selects.push('count(*)');
+        columns.push({ key: 'count', label: 'Count', type: 'integer' });
+        return;
+      }
+      const field = this.field(measure.field, `${path}.field`);
+      if (!field) return;
+      const key = `${measure.fn}(${field.name})`;
+      if (field.kind === 'money' && measure.fn !== 'count' && measure.fn !== 'count_distinct' && !this.singleCurrency()) {
+        return this.problem(`${path}.field`, 'amounts are per currency: add currency as a dimension or filter currency eq one currency');
+      }
+      switch (measure.fn) {
+        case 'count':
+          selects.push(`count(${field.sql})`);
+          columns.push({ key, label: `Count of ${field.label}`, type: 'integer' });
+          return;
+        case 'count_distinct':
+          selects.push(`count(DISTINCT ${field.sql})`);
+          columns.push({ key, label: `Distinct ${field.label}`, type: 'integer' });
+          return;
+        case 'sum':
+        case 'avg': {
+          if (!NUMERIC.has(field.kind)) return this.problem(`${path}.field`, `${measure.fn} needs a number field; ${field.name} is not one`);
+          const value = field.numericSql ?? field.sql;
+          const integer = measure.fn === 'sum' && field.kind !== 'custom';
+          selects.push(measure.fn === 'sum' ? `sum(${value})` : `round(avg(${value})::numeric, 2)`);
+          columns.push({ key, label: `${measure.fn === 'sum' ? 'Sum' : 'Average'} of ${field.label}`, type: integer ? 'integer' : 'number' });
+          return;
+        }
+        case 'min':
+        case 'max': {
+          if (!ORDERED.has(field.kind)) return this.problem(`${path}.field`, `${measure.fn} needs a number, date or time field; ${field.name} is not one`);
+          const label = `${measure.fn === 'min' ? 'Lowest' : 'Highest'} ${field.label}`;
+          if (field.kind === 'date') selects.push(`to_char(${measure.fn}(${field.sql}), 'YYYY-MM-DD')`);
+          else if (field.kind === 'datetime') selects.push(dateTimeText(`${measure.fn}(${field.sql})`));
+          else selects.push(`${measure.fn}(${field.numericSql ?? field.sql})`);
+          columns.push({ key, label, type: field.kind === 'custom' ? 'number' : columnType(field.kind) });
+          return;
+        }
+      }
+    });
+
+    const keys = columns.map((column) => column.key);
+    keys.forEach((key, index) => {
+      if (keys.indexOf(key) !== index) this.problem(index < groups ? `dimensions.${index}.field` : `measures.${index - groups}`, `repeats the column ${key}`);
+    });
+    const order = (this.query.sort ?? []).map((sort, index) => {
+      const position = keys.indexOf(sort.key);
+      if (position < 0) this.problem(`sort.${index}.key`, `is not a column of this report (${keys.join(', ')})`);
+      return `${position + 1} ${sort.direction === 'desc' ? 'DESC' : 'ASC'} NULLS LAST`;
+    });
+    if (order.length === 0) for (let index = 0; index < groups; index++) order.push(`${index + 1} ASC NULLS LAST`);
+    if (this.problems.length > 0) throw RpcError.validation(this.problems);
+
+    const cap = Math.min(this.query.limit ?? CUSTOM_REPORT_GROUP_CAP, CUSTOM_REPORT_GROUP_CAP);
+    const groupBy = groups > 0 ? ` GROUP BY ${Array.from({ length: groups }, (_, index) => index + 1).join(', ')}` : '';
+    const orderBy = order.length > 0 ? ` ORDER BY ${order.join(', ')}` : '';
+    const sql = `SELECT ${selects.map((select, index) => `${select} AS c${index}`).join(', ')} FROM ${this.entity.table} r WHERE ${conditions.join(' AND ')}${groupBy}${orderBy} LIMIT ${cap + 1}`;
+    return { sql, parameters: this.parameters, columns, cap };
+  }
+
+  private parameter(value: unknown): string {
+    this.parameters.push(value);
+    return `$${this.parameters.length}`;
+  }
+
+  private problem(field: string, issue: string): void {
+    this.problems.push({ field, issue });
+  }
+
+  /** The whitelisted field, or a custom field of an entity that has them; null (and a problem) otherwise. */
+  private field(name: string, path: string): Field | null {
+    const spec = Object.hasOwn(this.entity.fields, name) ? this.entity.fields[name] : undefined;
+    if (spec) return { name, ...spec };
+    const custom = CUSTOM_FIELD.exec(name);
+    if (custom && this.entity.customFields) {
+      const key = custom[1]!;
+      let parameter = this.customKeys.get(key);
+      if (!parameter) {
+        parameter = `${this.parameter(key)}::text`;
+        this.customKeys.set(key, parameter);
+      }
+      return {
+        name,
+        label: key,
+        kind: 'custom',
+        sql: `(r.custom_fields ->> ${parameter})`,
+        numericSql: `(CASE WHEN jsonb_typeof(r.custom_fields -> ${parameter}) = 'number' THEN (r.custom_fields ->> ${parameter})::numeric END)`,
+      };
+    }
+    const known = [...Object.keys(this.entity.fields), ...(this.entity.customFields ? ['customFields.<key>'] : [])];
+    this.problem(path, `${name} is not a field of ${this.query.entity} (${known.join(', ')})`);
+    return null;
+  }
+
+  /** Whether amounts cannot mix currencies: currency is a dimension or filtered to one value. */
+  private singleCurrency(): boolean {
+    return (this.query.dimensions ?? []).some((dimension) => dimension.field === 'currency') || (this.query.filters ?? []).some((filter) => filter.field === 'currency' && filter.op === 'eq');
+  }
+
+  private checkDaySpan(fieldName: string, filters: ReportFilter[], path: string): void {
+    const bound = (ops: string[]) => filters.find((filter) => filter.field === fieldName && ops.includes(filter.op) && typeof filter.value === 'string')?.value as string | undefined;
+    const from = bound(['gt', 'gte']);
+    const to = bound(['lt', 'lte']);
+    if (!from || !to) return;
+    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+    if (days > DAY_BUCKET_SPAN_DAYS_MAX) this.problem(path, 'day buckets over more than 10 years; use week, month, quarter or year');
+  }
+
+  private filter(filter: ReportFilter, path: string): string | null {
+    const field = this.field(filter.field, `${path}.field`);
+    if (!field) return null;
+    const { op, value } = filter;
+    if (op === 'is_null' || op === 'is_not_null') {
+      if (value !== undefined) this.problem(`${path}.value`, `must be absent for ${op}`);
+      return `${field.sql} IS ${op === 'is_null' ? '' : 'NOT '}NULL`;
+    }
+    if (op === 'in' || op === 'not_in') {
+      if (!Array.isArray(value) || value.length === 0 || value.length > IN_VALUES_MAX) {
+        this.problem(`${path}.value`, `must be a list of 1 to ${IN_VALUES_MAX} values for ${op}`);
+        return null;
+      }
+      if (!value.every((item, index) => this.checkValue(field, item, `${path}.value.${index}`))) return null;
+      const list = field.kind === 'custom' ? `${this.parameter(value.map(String))}::text[]` : `${this.parameter(value)}::${this.sqlType(field.kind)}[]`;
+      return op === 'in' ? `${field.sql} = ANY(${list})` : `NOT coalesce(${field.sql} = ANY(${list}), false)`;
+    }
+    if (Array.isArray(value) || value === undefined) {
+      this.problem(`${path}.value`, `must be one value for ${op}`);
+      return null;
+    }
+    if (op === 'contains') {
+      if (field.kind !== 'text' && field.kind !== 'custom') {
+        this.problem(`${path}.op`, `contains applies to text fields; ${field.name} is not one`);
+        return null;
+      }
+      if (typeof value !== 'string') {
+        this.problem(`${path}.value`, 'must be a string for contains');
+        return null;
+      }
+      return `${field.sql} ILIKE ${this.parameter(`%${value.replace(/[\\%_]/g, '\\$&')}%`)}::text`;
+    }
+    if (!this.checkValue(field, value, `${path}.value`)) return null;
+    const comparison = { eq: '=', neq: 'IS DISTINCT FROM', gt: '>', gte: '>=', lt: '<', lte: '<=' }[op];
+    if (op !== 'eq' && op !== 'neq' && !ORDERED.has(field.kind)) {
+      this.problem(`${path}.op`, `${op} applies to number, date and time fields; ${field.name} is not one`);
+      return null;
+    }
+    if (field.kind === 'custom') {
+      if (typeof value === 'number' && op !== 'eq' && op !== 'neq') return `${field.numericSql} ${comparison} ${this.parameter(value)}::numeric`;
+      return `${field.sql} ${comparison} ${this.parameter(String(value))}::text`;
+    }
+    return `${field.sql} ${comparison} ${this.parameter(value)}::${this.sqlType(field.kind)}`;
+  }
+
+  /** Whether the value suits the field; a problem naming it otherwise. */
+  private checkValue(field: Field, value: unknown, path: string): boolean {
+    let issue: string | null = null;
+    switch (field.kind) {
+      case 'uuid':
+        if (!isUuid(value)) issue = 'must be a UUID';
+        break;
+      case 'text':
+        if (typeof value !== 'string') issue = 'must be a string';
+        break;
+      case 'enum':
+        if (typeof value !== 'string' || !field.values!.includes(value)) issue = `must be one of ${field.values!.join(', ')}`;
+        break;
+      case 'integer':
+      case 'money':
+        if (!Number.isSafeInteger(value)) issue = 'must be an integer';
+        break;
+      case 'date':
+        if (typeof value !== 'string' || !CALENDAR_DATE.test(value) || Number.isNaN(Date.parse(value))) issue = 'must be a date (YYYY-MM-DD)';
+        break;
+      case 'datetime':
+        if (typeof value !== 'string' || !DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) issue = 'must be a date (YYYY-MM-DD) or an ISO 8601 time';
+        break;
+      case 'custom':
+        if (!['string', 'number', 'boolean'].includes(typeof value)) issue = 'must be a string, number or boolean';
+        break;
+    }
+    if (issue) this.problem(path, issue);
+    return issue === null;
+  }
+
+  private sqlType(kind: FieldKind | 'custom'): string {
+    return { uuid: 'uuid', text: 'text', enum: 'text', integer: 'bigint', money: 'bigint', date: 'date', datetime: 'timestamptz', custom: 'text' }[kind];
+  }
+}

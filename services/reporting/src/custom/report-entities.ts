@@ -1,0 +1,109 @@
+import type { ColumnType, CustomReportEntity } from '@kinship/contracts/reporting';
+import type { ProjectionName } from '../projections/projection.js';
+
+/** How a field may be used: number fields take sum and avg; date and time fields take intervals. */
+export type FieldKind = 'uuid' | 'text' | 'enum' | 'integer' | 'money' | 'date' | 'datetime';
+
+export interface FieldSpec {
+  /** SQL over the entity's alias `r`; never built from input. */
+  sql: string;
+  kind: FieldKind;
+  label: string;
+  /** The values an enum field holds, to check a filter's value against. */
+  values?: readonly string[];
+}
+
+export interface EntitySpec {
+  table: string;
+  /** Whose records they are, for members (who see their own only). */
+  ownerSql: string;
+  /** The projections whose freshness the answer states. */
+  projections: ProjectionName[];
+  /** Whether customFields.<key> may be named (a jsonb column custom_fields). */
+  customFields: boolean;
+  fields: Record<string, FieldSpec>;
+}
+
+const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
+const LIFECYCLE_STAGES = ['subscriber', 'lead', 'marketing_qualified', 'sales_qualified', 'opportunity', 'customer', 'evangelist', 'other'] as const;
+const TASK_STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const;
+const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+const RELATED_TYPES = ['contact', 'company', 'deal'] as const;
+
+/**
+ * The whitelist of custom reports: per entity, the read model and the fields a query may name.
+ * Only these strings reach SQL; every value a query gives is a parameter.
+ */
+export const REPORT_ENTITIES: Record<CustomReportEntity, EntitySpec> = {
+  deals: {
+    table: 'reporting.deals',
+    ownerSql: 'r.owner_id',
+    projections: ['deals'],
+    customFields: true,
+    fields: {
+      id: { sql: 'r.id', kind: 'uuid', label: 'Deal' },
+      name: { sql: 'r.name', kind: 'text', label: 'Name' },
+      pipelineId: { sql: 'r.pipeline_id', kind: 'uuid', label: 'Pipeline' },
+      stageId: { sql: 'r.stage_id', kind: 'uuid', label: 'Stage' },
+      amount: { sql: 'r.amount', kind: 'money', label: 'Amount' },
+      currency: { sql: 'r.currency', kind: 'text', label: 'Currency' },
+      ownerId: { sql: 'r.owner_id', kind: 'uuid', label: 'Owner' },
+      companyId: { sql: 'r.company_id', kind: 'uuid', label: 'Company' },
+      expectedCloseDate: { sql: 'r.expected_close_date', kind: 'date', label: 'Expected close' },
+      status: { sql: 'r.status', kind: 'enum', label: 'Status', values: DEAL_STATUSES },
+      closedAt: { sql: 'r.closed_at', kind: 'datetime', label: 'Closed' },
+      lostReason: { sql: 'r.lost_reason', kind: 'text', label: 'Lost reason' },
+      createdAt: { sql: 'r.created_at', kind: 'datetime', label: 'Created' },
+    },
+  },
+  contacts: {
+    table: 'reporting.contacts',
+    ownerSql: 'r.owner_id',
+    projections: ['contacts'],
+    customFields: true,
+    fields: {
+      id: { sql: 'r.id', kind: 'uuid', label: 'Contact' },
+      lifecycleStage: { sql: 'r.lifecycle_stage', kind: 'enum', label: 'Lifecycle stage', values: LIFECYCLE_STAGES },
+      leadSource: { sql: 'r.lead_source', kind: 'text', label: 'Lead source' },
+      ownerId: { sql: 'r.owner_id', kind: 'uuid', label: 'Owner' },
+      companyId: { sql: 'r.company_id', kind: 'uuid', label: 'Company' },
+      customerSince: { sql: 'r.customer_since', kind: 'date', label: 'Customer since' },
+      createdAt: { sql: 'r.created_at', kind: 'datetime', label: 'Created' },
+    },
+  },
+  tasks: {
+    table: 'reporting.tasks',
+    ownerSql: 'r.assignee_id',
+    projections: ['tasks'],
+    customFields: false,
+    fields: {
+      id: { sql: 'r.id', kind: 'uuid', label: 'Task' },
+      assigneeId: { sql: 'r.assignee_id', kind: 'uuid', label: 'Assignee' },
+      status: { sql: 'r.status', kind: 'enum', label: 'Status', values: TASK_STATUSES },
+      priority: { sql: 'r.priority', kind: 'enum', label: 'Priority', values: TASK_PRIORITIES },
+      dueAt: { sql: 'r.due_at', kind: 'datetime', label: 'Due' },
+      completedAt: { sql: 'r.completed_at', kind: 'datetime', label: 'Completed' },
+      createdBy: { sql: 'r.created_by', kind: 'uuid', label: 'Created by' },
+      relatedType: { sql: 'r.related_type', kind: 'enum', label: 'Related record type', values: RELATED_TYPES },
+      relatedId: { sql: 'r.related_id', kind: 'uuid', label: 'Related record' },
+      createdAt: { sql: 'r.created_at', kind: 'datetime', label: 'Created' },
+    },
+  },
+};
+
+/** The column type of a field's plain value. */
+export function columnType(kind: FieldKind): ColumnType {
+  switch (kind) {
+    case 'uuid':
+      return 'uuid';
+    case 'integer':
+    case 'money':
+      return 'integer';
+    case 'date':
+      return 'date';
+    case 'datetime':
+      return 'datetime';
+    default:
+      return 'text';
+  }
+}
