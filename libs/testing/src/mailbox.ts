@@ -15,9 +15,9 @@ export interface ReceivedMail {
   /** Every header by its lower-case name, value unfolded (e.g. `list-unsubscribe` → `<https://…>`). */
   headers: Record<string, string>;
   messageId: string | null;
+  /** The files attached, decoded. */
+  attachments: Array<{ filename: string | null; contentType: string; content: Buffer }>;
   receivedAt: string;
-  /** Attached files, their content decoded as UTF-8 text. */
-  attachments: Array<{ filename: string; contentType: string; content: string }>;
 }
 
 export interface MailboxOptions {
@@ -96,7 +96,7 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
             html: typeof parsed.html === 'string' ? parsed.html : '',
             headers: Object.fromEntries(parsed.headerLines.map(({ key, line }) => [key, line.slice(line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim()])),
             messageId: parsed.messageId ?? null,
-            attachments: parsed.attachments.map((file) => ({ filename: file.filename ?? '', contentType: file.contentType, content: file.content.toString('utf8') })),
+            attachments: parsed.attachments.map((attachment) => ({ filename: attachment.filename ?? null, contentType: attachment.contentType, content: attachment.content })),
             receivedAt: new Date().toISOString(),
           });
           for (const wake of waiters) wake();

@@ -3,7 +3,7 @@ import { installationSecretsMigration, messagingTablesMigration, QueuesModule } 
 import { CampaignTables1764892800000 } from './campaigns/1764892800000-campaign-tables.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { SecurityMessageContent1764979200000 } from './delivery/1764979200000-security-message-content.js';
-import { MessageAttachments1765145000000 } from './delivery/1765145000000-message-attachments.js';
+import { MessageAttachments1765110000000 } from './delivery/1765110000000-message-attachments.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { InAppNotificationsModule } from './in-app/in-app-notifications.module.js';
 import { NotificationsTables1764720000000 } from './migrations/1764720000000-notifications-tables.js';
@@ -18,6 +18,6 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 export const notificationsService: ServiceDefinition<NotificationsConfig> = {
   name: 'notifications',
   configSchema: NotificationsConfig,
-  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000, CampaignTables1764892800000, SecurityMessageContent1764979200000, installationSecretsMigration('notifications'), MessageAttachments1765145000000] },
+  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000, CampaignTables1764892800000, SecurityMessageContent1764979200000, installationSecretsMigration('notifications'), MessageAttachments1765110000000] },
   features: () => [QueuesModule.register(NOTIFICATIONS_QUEUES), DeliveryModule, TemplatesModule, InAppNotificationsModule, TriggersModule, WebhooksModule, CampaignsModule],
 };

@@ -73,11 +73,11 @@ describe('scheduled saved reports', () => {
     const toMember = delivered.find((mail) => mail.to.includes(memberEmail));
     expect(toOwner!.subject).toBe('Report: Weekly pipeline');
     expect(toOwner!.text).toContain('weekly report');
-    const csv = toOwner!.attachments.find((file) => file.filename.endsWith('.csv'));
+    const csv = toOwner!.attachments.find((file) => file.filename?.endsWith('.csv'));
     expect(csv).toMatchObject({ filename: `weekly-pipeline-${new Date().toISOString().slice(0, 10)}.csv`, contentType: 'text/csv' });
     const results = (await owner.get(`/reports/saved/${created.body.id}/results`)).body;
-    expect(csv!.content.trim().split('\n')).toEqual(['currency,count,sum(amount)', ...results.rows.map((row: unknown[]) => row.join(','))]);
-    expect(toMember!.attachments.map((file) => file.content)).toEqual([csv!.content]);
+    expect(csv!.content.toString('utf8').trim().split('\n')).toEqual(['currency,count,sum(amount)', ...results.rows.map((row: unknown[]) => row.join(','))]);
+    expect(toMember!.attachments.map((file) => file.content.toString('utf8'))).toEqual([csv!.content.toString('utf8')]);
 
     const after = (await owner.get(`/reports/saved/${created.body.id}`)).body;
     expect(new Date(after.schedule.nextRunAt).getTime()).toBeGreaterThan(Date.now());

@@ -1,4 +1,5 @@
 import { Module, type Provider } from '@nestjs/common';
+import { FilesModule } from '@kinship/platform';
 import { NotificationsConfig } from '../notifications.config.js';
 import { EmailSender } from './email-sender.js';
 import { MessagesController } from './messages.controller.js';
@@ -22,6 +23,7 @@ const smsSender: Provider = {
  * processor sends them; notifications.messages.* lets admins see failed ones and retry them.
  */
 @Module({
+  imports: [FilesModule.register()],
   controllers: [MessagesController],
   providers: [MessagesRepository, OutboundMessages, SendMessageProcessor, MessagesService, EmailSender, TwilioSmsSender, LoggingSmsSender, smsSender],
   exports: [OutboundMessages, MessagesRepository, SmsSender],

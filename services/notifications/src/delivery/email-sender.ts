@@ -1,20 +1,14 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Readable } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { NotificationsConfig } from '../notifications.config.js';
-
-/** A file an email carries; text content (a report's CSV). */
-export interface EmailAttachment {
-  filename: string;
-  contentType: string;
-  content: string;
-}
 
 export interface OutgoingEmail {
   to: string;
   subject: string;
   html: string;
   text: string;
-  attachments?: EmailAttachment[];
+  attachments?: Array<{ filename: string; contentType: string; content: Readable }>;
 }
 
 /** Bounds on one send, so a stuck server fails the attempt (and the job retries) instead of hanging it. */

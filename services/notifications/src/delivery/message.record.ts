@@ -1,8 +1,14 @@
 import type { NotificationsRpc } from '@kinship/contracts';
-import type { EmailAttachment } from './email-sender.js';
 
 export type Channel = 'email' | 'sms';
 export type MessageStatus = 'queued' | 'sent' | 'failed';
+
+/** A file an email carries, in the file store (FileStore) until the email is sent. */
+export interface MessageAttachment {
+  fileKey: string;
+  fileName: string;
+  contentType: string;
+}
 
 /** A row of notifications.messages: one email or SMS to one recipient, rendered when queued. */
 export interface MessageRecord {
@@ -17,7 +23,7 @@ export interface MessageRecord {
   subject: string | null;
   html: string | null;
   text: string | null;
-  attachments: EmailAttachment[];
+  attachments: MessageAttachment[];
   status: MessageStatus;
   attempts: number;
   lastError: string | null;

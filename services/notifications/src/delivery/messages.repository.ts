@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import type { PagePosition } from '@kinship/messaging';
-import type { EmailAttachment } from './email-sender.js';
-import type { Channel, MessageRecord, MessageStatus } from './message.record.js';
+import type { Channel, MessageAttachment, MessageRecord, MessageStatus } from './message.record.js';
 
 const COLUMNS = `id, workspace_id AS "workspaceId", channel, template_key AS "templateKey", recipient_user_id AS "recipientUserId",
   recipient_contact_id AS "recipientContactId", campaign_id AS "campaignId", address, subject, html, text, attachments, status, attempts,
@@ -31,7 +30,7 @@ export interface NewMessage extends MessageContent {
   recipientContactId?: string | null;
   campaignId?: string | null;
   address: string;
-  attachments?: EmailAttachment[];
+  attachments?: MessageAttachment[];
 }
 
 export interface MessageFilter {

@@ -2,11 +2,11 @@ import { Inject } from '@nestjs/common';
 import { Process, Processor } from '@nestjs/bull';
 import type { NotificationsEvents } from '@kinship/contracts';
 import type { Logger } from '@kinship/observability';
-import { DomainEvents, LOGGER } from '@kinship/platform';
+import { DomainEvents, FileStore, LOGGER } from '@kinship/platform';
 import type { Job } from 'bull';
 import { OUTBOUND_MESSAGES_QUEUE } from '../queues.js';
 import { holdsOneTimeLink } from '../templates/default-template.js';
-import { EmailSender } from './email-sender.js';
+import { EmailSender, type OutgoingEmail } from './email-sender.js';
 import type { MessageRecord } from './message.record.js';
 import { MessagesRepository, type MessageContent } from './messages.repository.js';
 import type { SendMessageJob } from './outbound-messages.service.js';
@@ -35,6 +35,7 @@ export class SendMessageProcessor {
     private readonly messages: MessagesRepository,
     private readonly email: EmailSender,
     private readonly sms: SmsSender,
+    private readonly files: FileStore,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -83,8 +84,19 @@ export class SendMessageProcessor {
   }
 
   /** The content comes from the job for a security email (never stored), from the row otherwise. */
-  private deliver(message: MessageRecord, content: MessageContent): Promise<string> {
+  private async deliver(message: MessageRecord, content: MessageContent): Promise<string> {
     if (message.channel === 'sms') return this.sms.send(message.address, content.text ?? '');
-    return this.email.send({ to: message.address, subject: content.subject ?? '', html: content.html ?? '', text: content.text ?? '', attachments: message.attachments });
+    return this.email.send({ to: message.address, subject: content.subject ?? '', html: content.html ?? '', text: content.text ?? '', attachments: await this.attachments(message) });
+  }
+
+  /** The files, streamed from the file store as the email is written; one gone fails the attempt rather than send the email without it. */
+  private async attachments(message: MessageRecord): Promise<OutgoingEmail['attachments']> {
+    return Promise.all(
+      message.attachments.map(async (attachment) => {
+        const stored = await this.files.get(attachment.fileKey);
+        if (!stored) throw new Error(`The attachment ${attachment.fileName} (${attachment.fileKey}) is no longer in the file store`);
+        return { filename: attachment.fileName, contentType: attachment.contentType, content: stored.content };
+      }),
+    );
   }
 }

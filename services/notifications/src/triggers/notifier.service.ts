@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
-import type { EmailAttachment } from '../delivery/email-sender.js';
+import type { MessageAttachment } from '../delivery/message.record.js';
 import { OutboundMessages } from '../delivery/outbound-messages.service.js';
 import { InAppNotificationsRepository } from '../in-app/in-app-notifications.repository.js';
 import { NotificationsConfig } from '../notifications.config.js';
@@ -15,8 +15,9 @@ export interface EmailRequest {
   templateKey: TemplateKey;
   to: string;
   recipientUserId: string | null;
+  recipientContactId?: string | null;
   data: Record<string, unknown>;
-  attachments?: EmailAttachment[];
+  attachments?: MessageAttachment[];
 }
 
 export interface InAppRequest {
@@ -59,6 +60,7 @@ export class Notifier {
       channel: 'email',
       templateKey: request.templateKey,
       recipientUserId: request.recipientUserId,
+      recipientContactId: request.recipientContactId ?? null,
       address: request.to,
       subject: rendered.subject,
       html: rendered.html,
