@@ -76,8 +76,8 @@ describe('scheduled saved reports', () => {
     const csv = toOwner!.attachments.find((file) => file.filename?.endsWith('.csv'));
     expect(csv).toMatchObject({ filename: `weekly-pipeline-${new Date().toISOString().slice(0, 10)}.csv`, contentType: 'text/csv' });
     const results = (await owner.get(`/reports/saved/${created.body.id}/results`)).body;
-    expect(csv!.content.toString().trim().split('\n')).toEqual(['currency,count,sum(amount)', ...results.rows.map((row: unknown[]) => row.join(','))]);
-    expect(toMember!.attachments.map((file) => file.content.toString())).toEqual([csv!.content.toString()]);
+    expect(csv!.content.toString('utf8').trim().split('\n')).toEqual(['currency,count,sum(amount)', ...results.rows.map((row: unknown[]) => row.join(','))]);
+    expect(toMember!.attachments.map((file) => file.content.toString('utf8'))).toEqual([csv!.content.toString('utf8')]);
 
     const after = (await owner.get(`/reports/saved/${created.body.id}`)).body;
     expect(new Date(after.schedule.nextRunAt).getTime()).toBeGreaterThan(Date.now());

@@ -3,11 +3,12 @@ import type { NotificationsRpc } from '@kinship/contracts';
 export type Channel = 'email' | 'sms';
 export type MessageStatus = 'queued' | 'sent' | 'failed';
 
-/**
- * A file an email carries: a reference into the file store (FileStore), read when the email is
- * sent (an invoice's PDF), or small text kept inline (a scheduled report's CSV).
- */
-export type MessageAttachment = { fileName: string; contentType: string } & ({ fileKey: string } | { content: string });
+/** A file an email carries, in the file store (FileStore) until the email is sent. */
+export interface MessageAttachment {
+  fileKey: string;
+  fileName: string;
+  contentType: string;
+}
 
 /** A row of notifications.messages: one email or SMS to one recipient, rendered when queued. */
 export interface MessageRecord {

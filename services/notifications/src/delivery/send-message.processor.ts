@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { Inject } from '@nestjs/common';
 import { Process, Processor } from '@nestjs/bull';
 import type { NotificationsEvents } from '@kinship/contracts';
@@ -94,7 +93,6 @@ export class SendMessageProcessor {
   private async attachments(message: MessageRecord): Promise<OutgoingEmail['attachments']> {
     return Promise.all(
       message.attachments.map(async (attachment) => {
-        if ('content' in attachment) return { filename: attachment.fileName, contentType: attachment.contentType, content: Readable.from([attachment.content]) };
         const stored = await this.files.get(attachment.fileKey);
         if (!stored) throw new Error(`The attachment ${attachment.fileName} (${attachment.fileKey}) is no longer in the file store`);
         return { filename: attachment.fileName, contentType: attachment.contentType, content: stored.content };

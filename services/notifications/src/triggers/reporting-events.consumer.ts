@@ -1,8 +1,9 @@
+import { Readable } from 'node:stream';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ReportingEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import type { Logger } from '@kinship/observability';
-import { DomainEvents, LOGGER } from '@kinship/platform';
+import { DomainEvents, FileStore, LOGGER } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { Notifier } from './notifier.service.js';
 import { wantsNotification } from './preferences.js';
@@ -15,6 +16,7 @@ export class ReportingEventsConsumer implements OnModuleInit {
     private readonly events: DomainEvents,
     private readonly directory: RecipientDirectory,
     private readonly notifier: Notifier,
+    private readonly files: FileStore,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -30,6 +32,9 @@ export class ReportingEventsConsumer implements OnModuleInit {
   private async deliver(event: DomainEvent<ReportingEvents.ReportScheduledDelivery>, manager: EntityManager): Promise<void> {
     const report = event.data;
     const workspaceId = event.workspaceId!;
+    // The send job attaches files from the file store; keyed by the event, a redelivery overwrites the same file.
+    const fileKey = `report-deliveries/${event.id}.csv`;
+    await this.files.put(fileKey, Readable.from([Buffer.from(report.csv, 'utf8')]), { fileName: report.fileName, contentType: 'text/csv', workspaceId });
     for (const userId of report.recipientUserIds) {
       const user = await this.directory.find(workspaceId, userId, event.id);
       if (!user?.active) {
@@ -53,7 +58,7 @@ export class ReportingEventsConsumer implements OnModuleInit {
           truncated: report.truncated,
           reportUrl: this.notifier.link(`/reports/saved/${report.savedReportId}`),
         },
-        attachments: [{ fileName: report.fileName, contentType: 'text/csv; charset=utf-8', content: report.csv }],
+        attachments: [{ fileKey, fileName: report.fileName, contentType: 'text/csv; charset=utf-8' }],
       });
     }
   }
