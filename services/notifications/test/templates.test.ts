@@ -29,7 +29,7 @@ describe('email templates', () => {
 
   it('lists the eight default templates with the placeholders each is given', async () => {
     const list = await call<NotificationsRpc.EmailTemplateList>(bed, 'notifications.email-templates.list', {}, admin);
-    expect(list.data.map((template) => template.id)).toEqual(['invitation', 'password_reset', 'email_verification', 'email_change_requested', 'task_assigned', 'deal_won', 'invoice_sent', 'payment_received']);
+    expect(list.data.map((template) => template.id)).toEqual(['invitation', 'password_reset', 'email_verification', 'email_change_requested', 'task_assigned', 'deal_won', 'invoice_sent', 'payment_received', 'ticket_assigned', 'ticket_sla']);
     expect(list.data.every((template) => template.isDefault && template.updatedAt === null)).toBe(true);
     expect(list.data.find((template) => template.key === 'invitation')!.variables).toEqual(['inviterName', 'workspaceName', 'role', 'expiresAt']);
   });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AssignmentMode, BusinessHours, SlaPolicy, TicketPriority, TicketSettings, WorkingDay } from '@kinship/contracts/crm';
+import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { ALWAYS_OPEN } from './business-calendar.js';
 
@@ -53,7 +54,7 @@ export class SupportSettingsRepository {
 
   /** Whether there was a policy to delete. */
   async deletePolicy(manager: EntityManager, workspaceId: string, priority: TicketPriority): Promise<boolean> {
-    const rows: unknown[] = await manager.query(`DELETE FROM crm.sla_policies WHERE workspace_id = $1 AND priority = $2 RETURNING priority`, [workspaceId, priority]);
+    const rows = await updateReturning(manager, `DELETE FROM crm.sla_policies WHERE workspace_id = $1 AND priority = $2 RETURNING priority`, [workspaceId, priority]);
     return rows.length > 0;
   }
 

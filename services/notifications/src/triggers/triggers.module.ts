@@ -7,6 +7,7 @@ import { CrmEventsConsumer } from './crm-events.consumer.js';
 import { Notifier } from './notifier.service.js';
 import { OneTimeLinks } from './one-time-links.js';
 import { RecipientDirectory } from './recipient-directory.js';
+import { TicketEventsConsumer } from './ticket-events.consumer.js';
 
 /**
  * The events that make someone be told something. billing's invoice.sent and payment.received
@@ -15,7 +16,7 @@ import { RecipientDirectory } from './recipient-directory.js';
  */
 @Module({
   imports: [DeliveryModule, TemplatesModule, InAppNotificationsModule],
-  providers: [AuthEventsConsumer, CrmEventsConsumer, Notifier, OneTimeLinks, RecipientDirectory],
+  providers: [AuthEventsConsumer, CrmEventsConsumer, TicketEventsConsumer, Notifier, OneTimeLinks, RecipientDirectory],
   exports: [Notifier],
 })
 export class TriggersModule {}

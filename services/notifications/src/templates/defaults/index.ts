@@ -7,6 +7,8 @@ import { invoiceSent } from './invoice-sent.js';
 import { passwordReset } from './password-reset.js';
 import { paymentReceived } from './payment-received.js';
 import { taskAssigned } from './task-assigned.js';
+import { ticketAssigned } from './ticket-assigned.js';
+import { ticketSla } from './ticket-sla.js';
 
 /** The templates every workspace starts with, in the order they are listed. */
 export const DEFAULT_TEMPLATES: Record<TemplateKey, DefaultTemplate> = {
@@ -18,4 +20,6 @@ export const DEFAULT_TEMPLATES: Record<TemplateKey, DefaultTemplate> = {
   deal_won: dealWon,
   invoice_sent: invoiceSent,
   payment_received: paymentReceived,
+  ticket_assigned: ticketAssigned,
+  ticket_sla: ticketSla,
 };
