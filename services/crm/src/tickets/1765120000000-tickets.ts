@@ -6,6 +6,32 @@ export function ticketPriorityRankSql(column: string): string {
   return `(CASE ${column} WHEN 'low' THEN 0 WHEN 'normal' THEN 1 WHEN 'high' THEN 2 ELSE 3 END)`;
 }
 
+export const SLA_METRICS = ['first_response', 'next_response', 'resolution'] as const;
+export type SlaMetric = (typeof SLA_METRICS)[number];
+
+/** The column holding each SLA deadline. */
+export const SLA_DUE_COLUMNS: Record<SlaMetric, string> = { first_response: 'first_response_due_at', next_response: 'next_response_due_at', resolution: 'resolution_due_at' };
+
+/**
+ * The condition under which a deadline's clock runs and its breach is untold (`prefix` is a table
+ * alias with its dot, or empty): a live new or open ticket (pending pauses, resolved and closed
+ * stop) and, for the first response, none given yet. The partial indexes carry the same predicate.
+ */
+export function slaRunningSql(prefix: string, metric: SlaMetric): string {
+  const conditions = [`${prefix}deleted_at IS NULL`, `${prefix}status IN ('new', 'open')`, `NOT ('${metric}' = ANY(${prefix}sla_breached))`];
+  if (metric === 'first_response') conditions.push(`${prefix}first_responded_at IS NULL`);
+  return conditions.join(' AND ');
+}
+
+/** Tickets whose deadline for the metric is before `horizon` (SQL), the clock running and the breach untold. */
+export function slaDueSql(alias: string, metric: SlaMetric, horizon: string): string {
+  return `SELECT ${alias}.id, ${alias}.workspace_id, ${alias}.${SLA_DUE_COLUMNS[metric]} AS due_at, '${metric}'::text AS metric, ${alias}.sla_warned AS warned
+    FROM crm.tickets ${alias} WHERE ${slaRunningSql(`${alias}.`, metric)} AND ${alias}.${SLA_DUE_COLUMNS[metric]} < ${horizon}`;
+}
+
+/** Minutes before a deadline its warning is told, unless the workspace chose otherwise. */
+export const DEFAULT_WARNING_MINUTES = 30;
+
 const TABLES = ['tickets', 'ticket_comments', 'sla_policies', 'business_hours', 'ticket_settings', 'overdue_invoices'];
 const PRIORITIES = `('low', 'normal', 'high', 'urgent')`;
 
@@ -56,8 +82,11 @@ const STATEMENTS = [
   `CREATE INDEX tickets_company_idx ON crm.tickets (workspace_id, company_id, created_at DESC) WHERE deleted_at IS NULL`,
   `CREATE INDEX tickets_search_idx ON crm.tickets USING gin (to_tsvector('simple', subject))`,
   `CREATE INDEX tickets_search_trgm_idx ON crm.tickets USING gin (lower(subject) public.gin_trgm_ops)`,
-  // The SLA job reads only the tickets whose clock runs.
-  `CREATE INDEX tickets_running_idx ON crm.tickets (workspace_id, id) WHERE deleted_at IS NULL AND status IN ('new', 'open')`,
+  // The SLA check reads, per deadline, only the running clocks whose breach is not told yet, by
+  // how soon they are due: a pass touches the tickets inside the warning window, not all open ones.
+  ...SLA_METRICS.map(
+    (metric) => `CREATE INDEX tickets_${metric}_due_idx ON crm.tickets (${SLA_DUE_COLUMNS[metric]}, workspace_id) WHERE ${slaRunningSql('', metric)}`,
+  ),
   `CREATE TABLE crm.ticket_comments (
     id uuid PRIMARY KEY,
     workspace_id uuid NOT NULL,
@@ -111,22 +140,23 @@ const STATEMENTS = [
 /**
  * The SLA job looks across workspaces, and row-level security hides every row until a workspace is
  * set. This function runs as the schema's owner and names only the workspaces having a ticket with a
- * deadline not yet told as breached inside the workspace's warning window; the job then reads and
- * marks them under RLS,
+ * running deadline not yet told as breached inside the workspace's warning window; the check then
+ * reads and marks them under RLS,
  * workspace by workspace. The owner needs a policy of its own to see the rows, since FORCE binds it too.
  */
 const SLA_LOOKUP = [
   `CREATE POLICY owner_sla_lookup ON crm.tickets FOR SELECT TO CURRENT_USER USING (true)`,
   `CREATE POLICY owner_sla_lookup ON crm.ticket_settings FOR SELECT TO CURRENT_USER USING (true)`,
+  // The widest warning window of any workspace bounds the index scans; each workspace's own window then decides.
   `CREATE FUNCTION crm.workspaces_with_sla_due(now timestamptz) RETURNS TABLE (workspace_id uuid)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, crm AS $$
-    SELECT DISTINCT t.workspace_id FROM crm.tickets t
-    LEFT JOIN crm.ticket_settings s ON s.workspace_id = t.workspace_id
-    WHERE t.deleted_at IS NULL AND t.status IN ('new', 'open')
-      AND least(CASE WHEN 'first_response' = ANY(t.sla_breached) OR t.first_responded_at IS NOT NULL THEN NULL ELSE t.first_response_due_at END,
-                CASE WHEN 'next_response' = ANY(t.sla_breached) THEN NULL ELSE t.next_response_due_at END,
-                CASE WHEN 'resolution' = ANY(t.sla_breached) THEN NULL ELSE t.resolution_due_at END)
-          < workspaces_with_sla_due.now + coalesce(s.warning_minutes, 30) * interval '1 minute'
+    WITH horizon AS (
+      SELECT workspaces_with_sla_due.now + greatest(${DEFAULT_WARNING_MINUTES}, coalesce(max(s.warning_minutes), 0)) * interval '1 minute' AS at FROM crm.ticket_settings s
+    ), due AS (
+      ${SLA_METRICS.map((metric) => slaDueSql('t', metric, '(SELECT at FROM horizon)')).join(' UNION ALL ')}
+    )
+    SELECT DISTINCT d.workspace_id FROM due d LEFT JOIN crm.ticket_settings s ON s.workspace_id = d.workspace_id
+    WHERE d.due_at < workspaces_with_sla_due.now + coalesce(s.warning_minutes, ${DEFAULT_WARNING_MINUTES}) * interval '1 minute'
   $$`,
   `REVOKE ALL ON FUNCTION crm.workspaces_with_sla_due(timestamptz) FROM PUBLIC`,
   `GRANT EXECUTE ON FUNCTION crm.workspaces_with_sla_due(timestamptz) TO ${runtimeRoleFor('crm')}`,

@@ -1,8 +1,9 @@
 import type { BusinessCalendar, TicketStatus } from '@kinship/contracts/crm';
 import { addBusinessSeconds, businessSecondsBetween } from './business-calendar.js';
 
-export const SLA_METRICS = ['first_response', 'next_response', 'resolution'] as const;
-export type SlaMetric = (typeof SLA_METRICS)[number];
+import type { SlaMetric } from './1765120000000-tickets.js';
+
+export type { SlaMetric } from './1765120000000-tickets.js';
 
 /** A priority's targets, in business minutes. */
 export interface SlaTargets {

@@ -34,16 +34,16 @@ export class SlaMonitor {
   /** One pass over every workspace as of `now`; returns how many notices it emitted. */
   async check(now: Date = new Date()): Promise<number> {
     const workspaces: Array<{ workspace_id: string }> = await this.dataSource.query('SELECT workspace_id FROM crm.workspaces_with_sla_due($1)', [now]);
-    let told = 0;
+    let total = 0;
     for (const { workspace_id: workspaceId } of workspaces) {
       for (;;) {
         const { notices, full } = await this.events.transaction(workspaceId, async (manager, emit) => {
           const { warningMinutes } = await this.settings.settings(manager, workspaceId);
           const due = await this.tickets.slaAttention(manager, workspaceId, now, warningMinutes, BATCH);
           let emitted = 0;
-          for (const ticket of due) {
-            const notices = slaNotices(ticket, now, warningMinutes);
-            await this.tickets.markTold(manager, workspaceId, ticket.id, ticket.slaWarned, ticket.slaBreached);
+          const told = due.map((ticket) => ({ ticket, notices: slaNotices(ticket, now, warningMinutes) })).filter(({ notices }) => notices.length > 0);
+          await this.tickets.markTold(manager, workspaceId, told.map(({ ticket }) => ({ id: ticket.id, warned: ticket.slaWarned, breached: ticket.slaBreached })));
+          for (const { ticket, notices } of told) {
             for (const notice of notices) {
               const data = { ticket: eventTicket(ticket), metric: notice.metric, dueAt: notice.dueAt.toISOString() };
               if (notice.kind === 'warning') await emit<CrmEvents.TicketSlaWarning>({ type: 'ticket.sla_warning', workspaceId, actorId: null, aggregateId: ticket.id, data });
@@ -53,11 +53,11 @@ export class SlaMonitor {
           }
           return { notices: emitted, full: due.length === BATCH };
         });
-        told += notices;
+        total += notices;
         if (!full) break;
       }
     }
-    return told;
+    return total;
   }
 }
 

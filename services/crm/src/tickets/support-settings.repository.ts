@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { AssignmentMode, BusinessHours, SlaPolicy, TicketPriority, TicketSettings, WorkingDay } from '@kinship/contracts/crm';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
+import { DEFAULT_WARNING_MINUTES } from './1765120000000-tickets.js';
 import { ALWAYS_OPEN } from './business-calendar.js';
 
-export const DEFAULT_WARNING_MINUTES = 30;
+export { DEFAULT_WARNING_MINUTES } from './1765120000000-tickets.js';
 
 interface PolicyRow {
   priority: TicketPriority;

@@ -4,8 +4,8 @@ import { isUuid, updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { CursorCodec, isPostgresTimestamp } from '../common/cursors.js';
 import { listPage, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
-import { ticketPriorityRankSql } from './1765120000000-tickets.js';
-import { isBreached, SLA_METRICS, type SlaMetric } from './sla-clock.js';
+import { SLA_METRICS, slaDueSql, ticketPriorityRankSql } from './1765120000000-tickets.js';
+import { isBreached, type SlaMetric } from './sla-clock.js';
 
 /** A ticket as stored, with its SLA bookkeeping. */
 export interface TicketRecord {
@@ -243,23 +243,28 @@ export class TicketsRepository {
 
   /**
    * Tickets whose running clock has a warning or a breach not yet told, as of `now`; locked, and
-   * skipped when another check holds them.
+   * skipped when another check holds them. The deadline indexes find those inside the window.
    */
   async slaAttention(manager: EntityManager, workspaceId: string, now: Date, warningMinutes: number, limit: number): Promise<TicketRecord[]> {
     const horizon = new Date(now.getTime() + warningMinutes * 60_000);
-    const untold = SLA_METRICS.map(
-      (metric) => `(${SLA_DUE_SQL[metric]} < $3 AND NOT ('${metric}' = ANY(r.sla_breached)) AND (${SLA_DUE_SQL[metric]} < $2 OR NOT ('${metric}' = ANY(r.sla_warned))))`,
-    ).join(' OR ');
+    const due = SLA_METRICS.map((metric) => `${slaDueSql('d', metric, '$3')} AND d.workspace_id = $1`).join(' UNION ALL ');
     return manager.query(
       `SELECT ${COLUMNS} FROM crm.tickets r
-       WHERE r.workspace_id = $1 AND r.deleted_at IS NULL AND r.status IN ('new', 'open') AND (${untold})
+       WHERE r.workspace_id = $1 AND r.deleted_at IS NULL AND r.status IN ('new', 'open')
+         AND r.id IN (SELECT due.id FROM (${due}) due WHERE due.due_at < $2 OR NOT (due.metric = ANY(due.warned)))
        ORDER BY r.id LIMIT $4 FOR UPDATE SKIP LOCKED`,
       [workspaceId, now, horizon, limit],
     );
   }
 
-  async markTold(manager: EntityManager, workspaceId: string, id: string, warned: SlaMetric[], breached: SlaMetric[]): Promise<void> {
-    await manager.query(`UPDATE crm.tickets SET sla_warned = $3, sla_breached = $4 WHERE workspace_id = $1 AND id = $2`, [workspaceId, id, warned, breached]);
+  /** Records what was told of these tickets, in one statement. */
+  async markTold(manager: EntityManager, workspaceId: string, told: Array<{ id: string; warned: SlaMetric[]; breached: SlaMetric[] }>): Promise<void> {
+    if (told.length === 0) return;
+    await manager.query(
+      `UPDATE crm.tickets t SET sla_warned = ARRAY(SELECT jsonb_array_elements_text(v->'warned')), sla_breached = ARRAY(SELECT jsonb_array_elements_text(v->'breached'))
+       FROM jsonb_array_elements($2::jsonb) v WHERE t.workspace_id = $1 AND t.id = (v->>'id')::uuid`,
+      [workspaceId, JSON.stringify(told)],
+    );
   }
 
   private parameters(values: TicketValues): unknown[] {
@@ -288,10 +293,3 @@ export class TicketsRepository {
     ];
   }
 }
-
-/** The deadline of each metric while its clock runs (null otherwise). */
-const SLA_DUE_SQL: Record<SlaMetric, string> = {
-  first_response: `(CASE WHEN r.first_responded_at IS NULL THEN r.first_response_due_at END)`,
-  next_response: 'r.next_response_due_at',
-  resolution: 'r.resolution_due_at',
-};
