@@ -205,6 +205,15 @@ describe('tickets', () => {
     });
   });
 
+  it('moves a merged contact’s tickets to the contact it was merged into', async () => {
+    const survivor = await insertContact(stack, owner.workspaceId);
+    const duplicate = await insertContact(stack, owner.workspaceId);
+    const ticket = await openTicket(owner, { subject: 'From the duplicate', contactId: duplicate });
+    expect((await owner.post(`/contacts/${survivor}/merge`, { otherId: duplicate })).status).toBe(200);
+    expect((await owner.get(`/tickets/${ticket.id}`)).body.contactId).toBe(survivor);
+    expect((await owner.get(`/tickets?contactId=${survivor}`)).body.data.map((row: { id: string }) => row.id)).toEqual([ticket.id]);
+  });
+
   it('shows tickets on their contact’s and company’s timelines, to those who may read tickets', async () => {
     const ticket = await openTicket(owner, { subject: 'Timeline ticket', contactId, companyId });
     await owner.patch(`/tickets/${ticket.id}`, { status: 'resolved' });
