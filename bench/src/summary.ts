@@ -70,6 +70,13 @@ async function load<T>(name: string): Promise<T | undefined> {
   }
 }
 
+interface SlaResult {
+  tickets: number;
+  passes: Array<{ name: string; seconds: number; notices: number }>;
+  baselineSeconds: number;
+  ratios: { steady: number; quiet: number };
+}
+
 interface FuzzResult {
   seed: number;
   requests: number;
@@ -83,6 +90,7 @@ const outbox = await load<OutboxResult>('outbox-pipeline');
 const auth = await load<AuthResult>('auth');
 const crm = await load<CrmResult>('crm');
 const fuzz = await load<FuzzResult>('fuzz');
+const sla = await load<SlaResult>('sla');
 
 print();
 print('== bench summary ==');
@@ -138,6 +146,14 @@ if (crm) {
   );
 } else {
   print('crm              no result (the bench failed, see its output above)');
+}
+if (sla) {
+  print(
+    `sla              ${sla.tickets} open tickets: ` + sla.passes.map((pass) => `${pass.name} ${fixed(pass.seconds, 3)} s (${pass.notices} notices)`).join(', ') +
+      `   SQL count ${fixed(sla.baselineSeconds, 4)} s   steady ÷ SQL ${fixed(sla.ratios.steady, 1)}, nothing new ÷ SQL ${fixed(sla.ratios.quiet, 1)}`,
+  );
+} else {
+  print('sla              no result (the bench failed, see its output above)');
 }
 if (fuzz) {
   print(`fuzz             ${fuzz.requests} requests over ${fuzz.operationsCovered} of ${fuzz.operations} operations (seed ${fuzz.seed}): ${fuzz.findings.length} findings`);

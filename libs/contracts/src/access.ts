@@ -53,6 +53,8 @@ export const PERMISSIONS = {
   ...crudRules('deals', 'deals'),
   ...crudRules('tasks', 'tasks'),
   ...crudRules('notes', 'notes'),
+  ...crudRules('tickets', 'support tickets and their comments'),
+  'support-settings:manage': { description: 'Set the workspace’s SLA policies, business hours and ticket auto-assignment', roles: MANAGERS, apiKeyScope: true },
   'pipelines:read': { description: 'Read pipelines and stages', roles: EVERYONE, apiKeyScope: true },
   'pipelines:write': { description: 'Create and change pipelines and stages', roles: MANAGERS, apiKeyScope: true },
   'segments:read': { description: 'Read segments and their members', roles: EVERYONE, apiKeyScope: true },

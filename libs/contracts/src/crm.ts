@@ -1,5 +1,8 @@
 import { defineOperation } from './operation.js';
 
+export * from './crm/tickets.js';
+export * from './crm/support-settings.js';
+
 // crm's operations that other services call (no route). `@kinship/contracts/crm`.
 
 /**

@@ -16,6 +16,7 @@ import { JwksController } from './access/jwks.controller.js';
 import { markControllerPublic } from './access/route-access.js';
 import { AUTH_ROUTE_CONTROLLERS } from './auth-routes/auth-routes.js';
 import { BILLING_ROUTE_CONTROLLERS } from './contract-routes/billing-routes.js';
+import { CRM_SUPPORT_ROUTE_CONTROLLERS } from './crm-routes/crm-support-routes.js';
 import { CAMPAIGN_ROUTE_CONTROLLERS } from './campaign-routes/campaign-routes.js';
 import { CRM_ROUTE_CONTROLLERS } from './crm-routes/crm-routes.js';
 import { NOTIFICATION_ROUTE_CONTROLLERS } from './notification-routes/notification-routes.js';
@@ -40,7 +41,7 @@ export interface GatewayOptions {
 }
 
 /** The controllers of the gateway's own routes; the platform adds /health/live, /health/ready and /metrics. */
-export const GATEWAY_CONTROLLERS = [SystemHealthController, JwksController, ...AUTH_ROUTE_CONTROLLERS, ...CRM_ROUTE_CONTROLLERS, ...BILLING_ROUTE_CONTROLLERS, ...NOTIFICATION_ROUTE_CONTROLLERS, ...WEBHOOK_ROUTE_CONTROLLERS, ...CAMPAIGN_ROUTE_CONTROLLERS, ...REPORTING_ROUTE_CONTROLLERS];
+export const GATEWAY_CONTROLLERS = [SystemHealthController, JwksController, ...AUTH_ROUTE_CONTROLLERS, ...CRM_ROUTE_CONTROLLERS, ...CRM_SUPPORT_ROUTE_CONTROLLERS, ...BILLING_ROUTE_CONTROLLERS, ...NOTIFICATION_ROUTE_CONTROLLERS, ...WEBHOOK_ROUTE_CONTROLLERS, ...CAMPAIGN_ROUTE_CONTROLLERS, ...REPORTING_ROUTE_CONTROLLERS];
 
 /** A caller's X-Request-Id is kept when it is sane, so one id follows a request across systems. */
 function requestIdOf(header: string | string[] | undefined): string {

@@ -43,6 +43,13 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/reports/query': { entity: 'deals', measures: [{ fn: 'count' }] },
   'POST /api/v1/reports/saved': { name: 'Deals', query: { entity: 'deals', measures: [{ fn: 'count' }] } },
   'POST /api/v1/dashboards': { name: 'Sales', widgets: [] },
+  'POST /api/v1/tickets': { subject: 'Cannot log in' },
+  'POST /api/v1/tickets/:id/assign': { assigneeId: null },
+  'POST /api/v1/tickets/:id/merge': { otherId: '00000000-0000-4000-8000-000000000000' },
+  'POST /api/v1/tickets/:id/comments': { body: 'Looking into it' },
+  'PUT /api/v1/sla-policies/:priority': { firstResponseMinutes: 60, resolutionMinutes: 480 },
+  'PUT /api/v1/business-hours': { timezone: 'Europe/London', days: [{ day: 'monday', start: '09:00', end: '17:00' }] },
+  'PUT /api/v1/ticket-settings': { assignment: 'none', assignees: [] },
 };
 
 /** Routes that read multipart forms: the walk uploads a small file, so an allowed request reaches the (absent) crm service. */
@@ -84,7 +91,7 @@ function fastifyRoutes(gateway: RunningService): string[] {
 const key = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
 
 function call(gateway: RunningService, route: Route, headers: Record<string, string>): Promise<Response> {
-  const path = route.path.replace(/:provider\b/, 'google').replace(/:[A-Za-z]+/g, () => randomUUID());
+  const path = route.path.replace(/:provider\b/, 'google').replace(/:priority\b/, 'high').replace(/:[A-Za-z]+/g, () => randomUUID());
   const form = MULTIPART_FORMS[key(route)];
   if (form) return fetch(`${gateway.url}${path}`, { method: route.method, headers, body: form() });
   const hasBody = BODY_METHODS.has(route.method);

@@ -39,6 +39,8 @@ describe('email templates', () => {
       'invoice_sent',
       'payment_received',
       'report_delivery',
+      'ticket_assigned',
+      'ticket_sla',
     ]);
     expect(list.data.every((template) => template.isDefault && template.updatedAt === null)).toBe(true);
     expect(list.data.find((template) => template.key === 'invitation')!.variables).toEqual(['inviterName', 'workspaceName', 'role', 'expiresAt']);

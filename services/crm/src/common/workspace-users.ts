@@ -21,8 +21,14 @@ export class WorkspaceUsers {
    */
   async assertActive(caller: CrmCaller, field: 'ownerId' | 'assigneeId', userId: string | null | undefined): Promise<void> {
     if (typeof userId !== 'string' || userId === caller.userId) return;
+    if (!(await this.active(caller, [userId])).includes(userId)) throw RpcError.validation([{ field, issue: 'is not an active user of this workspace' }]);
+  }
+
+  /** Which of these ids are active users of the caller's workspace now. */
+  async active(caller: CrmCaller, userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
     const context = currentRequestContext() ?? { workspaceId: caller.workspaceId, userId: caller.userId, role: caller.role, scopes: caller.scopes, requestId: randomUUID() };
-    const reply = await this.services.send<AuthRpc.ActiveUsersReply, AuthRpc.ActiveUsersRequest>('auth.users.active', { userIds: [userId] }, { ...context, workspaceId: caller.workspaceId });
-    if (!reply.userIds.includes(userId)) throw RpcError.validation([{ field, issue: 'is not an active user of this workspace' }]);
+    const reply = await this.services.send<AuthRpc.ActiveUsersReply, AuthRpc.ActiveUsersRequest>('auth.users.active', { userIds }, { ...context, workspaceId: caller.workspaceId });
+    return reply.userIds;
   }
 }

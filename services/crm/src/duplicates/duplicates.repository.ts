@@ -99,7 +99,7 @@ export class DuplicatesRepository {
   }
 
   /**
-   * Points what belonged to the merged contact at the survivor: notes and tasks (deleted ones
+   * Points what belonged to the merged contact at the survivor: notes, tasks and tickets (deleted ones
    * too, so a restore finds them in the right place), deal and segment memberships (once each),
    * and the timeline entries other services' events left.
    */
@@ -107,6 +107,7 @@ export class DuplicatesRepository {
     const parameters = [workspaceId, mergedId, survivorId];
     await manager.query(`UPDATE crm.notes SET related_id = $3 WHERE workspace_id = $1 AND related_type = 'contact' AND related_id = $2`, parameters);
     await manager.query(`UPDATE crm.tasks SET related_id = $3 WHERE workspace_id = $1 AND related_type = 'contact' AND related_id = $2`, parameters);
+    await manager.query(`UPDATE crm.tickets SET contact_id = $3 WHERE workspace_id = $1 AND contact_id = $2`, parameters);
     for (const [table, other] of [
       ['deal_contacts', 'deal_id'],
       ['segment_contacts', 'segment_id'],

@@ -6,7 +6,7 @@ import { relatedTable, type RelatedRecord, type RelatedType } from '../common/re
 export interface TimelineEntry {
   /** The id of the row it comes from (note, task, stage change, timeline entry); with `kind` it is unique. */
   id: string;
-  /** note, task_created, task_completed, deal_stage_changed, or a stored kind (email_sent, invoice_sent, invoice_paid, payment_received, contact_merged, …). */
+  /** note, task_created, task_completed, deal_stage_changed, ticket_created, ticket_resolved, or a stored kind (email_sent, invoice_sent, invoice_paid, payment_received, contact_merged, …). */
   kind: string;
   occurredAt: string;
   actorId: string | null;
@@ -34,8 +34,8 @@ export interface TimelinePosition {
   kind: string;
 }
 
-/** Records of other kinds whose entries a timeline shows (beside crm.timeline_entries, always read): notes, tasks, deals' stage changes. */
-export const TIMELINE_SOURCES = ['notes', 'tasks', 'stageChanges'] as const;
+/** Records of other kinds whose entries a timeline shows (beside crm.timeline_entries, always read): notes, tasks, deals' stage changes, tickets. */
+export const TIMELINE_SOURCES = ['notes', 'tasks', 'stageChanges', 'tickets'] as const;
 export type TimelineSource = (typeof TIMELINE_SOURCES)[number];
 
 /** Deals whose stage changes show on a record's timeline: the deal itself, a contact's deals, a company's deals. */
@@ -48,6 +48,11 @@ const DEALS_OF: Record<RelatedType, string> = {
 /** A row of a source, written so each has the same columns. */
 const ENTRY = (id: string, kind: string, occurredAt: string, actor: string, subjectType: string, subjectId: string, data: string) =>
   `${id} AS id, ${kind}::text AS kind, ${occurredAt} AS occurred_at, ${actor} AS actor_id, ${subjectType}::text AS subject_type, ${subjectId} AS subject_id, ${data} AS data`;
+
+/** The tickets of a contact or a company (a deal has none). */
+const TICKETS_OF: Record<RelatedType, string> = { contact: 't.contact_id = $3', company: 't.company_id = $3', deal: 'false' };
+
+const TICKET_DATA = `jsonb_build_object('ticketId', t.id, 'subject', t.subject, 'status', t.status, 'priority', t.priority, 'assigneeId', t.assignee_id)`;
 
 const TASK_DATA = `jsonb_build_object('taskId', t.id, 'title', t.title, 'status', t.status, 'priority', t.priority, 'dueAt', t.due_at, 'assigneeId', t.assignee_id)`;
 
@@ -115,6 +120,16 @@ export class TimelineRepository {
            LEFT JOIN crm.pipeline_stages fs ON fs.workspace_id = c.workspace_id AND fs.id = c.from_stage_id
            LEFT JOIN crm.pipeline_stages ts ON ts.workspace_id = c.workspace_id AND ts.id = c.to_stage_id
            WHERE c.workspace_id = $1 AND c.deal_id IN (${DEALS_OF[subject.type]}) AND (d.deleted_at IS NULL OR d.id = $3)`,
+        ),
+      ],
+      tickets: [
+        source(
+          ENTRY('t.id', `'ticket_created'`, 't.created_at', 't.created_by', '$2', '$3::uuid', TICKET_DATA),
+          `crm.tickets t WHERE t.workspace_id = $1 AND ${TICKETS_OF[subject.type]} AND t.deleted_at IS NULL`,
+        ),
+        source(
+          ENTRY('t.id', `'ticket_resolved'`, 't.resolved_at', 'NULL::uuid', '$2', '$3::uuid', TICKET_DATA),
+          `crm.tickets t WHERE t.workspace_id = $1 AND ${TICKETS_OF[subject.type]} AND t.deleted_at IS NULL AND t.resolved_at IS NOT NULL`,
         ),
       ],
     };

@@ -32,11 +32,11 @@ function isTimelineCursor({ t, i, k }: Record<string, unknown>): boolean {
 
 /**
  * What reading each source's entries takes beyond the record's own read permission: a note's body,
- * a task's title and a deal's name are no more readable through a timeline than through their own
+ * a task's title, a deal's name and a ticket's subject are no more readable through a timeline than through their own
  * routes. Stored entries (emails sent to the record, its invoices and payments, merges) tell about
  * the record itself and need only its read permission.
  */
-const SOURCE_PERMISSION: Record<TimelineSource, Permission> = { notes: 'notes:read', tasks: 'tasks:read', stageChanges: 'deals:read' };
+const SOURCE_PERMISSION: Record<TimelineSource, Permission> = { notes: 'notes:read', tasks: 'tasks:read', stageChanges: 'deals:read', tickets: 'tickets:read' };
 
 /**
  * The timelines of contacts, companies and deals: who may read the record may read its timeline,

@@ -1,5 +1,17 @@
 /** The keys of the emails the system sends; a workspace may override each, and no other. */
-export const TEMPLATE_KEYS = ['invitation', 'password_reset', 'email_verification', 'email_change_requested', 'task_assigned', 'deal_won', 'invoice_sent', 'payment_received', 'report_delivery'] as const;
+export const TEMPLATE_KEYS = [
+  'invitation',
+  'password_reset',
+  'email_verification',
+  'email_change_requested',
+  'task_assigned',
+  'deal_won',
+  'invoice_sent',
+  'payment_received',
+  'report_delivery',
+  'ticket_assigned',
+  'ticket_sla',
+] as const;
 
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 

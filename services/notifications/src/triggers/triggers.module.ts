@@ -9,6 +9,7 @@ import { Notifier } from './notifier.service.js';
 import { OneTimeLinks } from './one-time-links.js';
 import { RecipientDirectory } from './recipient-directory.js';
 import { ReportingEventsConsumer } from './reporting-events.consumer.js';
+import { TicketEventsConsumer } from './ticket-events.consumer.js';
 
 /**
  * The events that make someone be told something. billing's invoice.sent emails the customer its
@@ -16,7 +17,7 @@ import { ReportingEventsConsumer } from './reporting-events.consumer.js';
  */
 @Module({
   imports: [DeliveryModule, TemplatesModule, InAppNotificationsModule],
-  providers: [AuthEventsConsumer, BillingEventsConsumer, CrmEventsConsumer, ReportingEventsConsumer, Notifier, OneTimeLinks, RecipientDirectory],
+  providers: [AuthEventsConsumer, BillingEventsConsumer, CrmEventsConsumer, ReportingEventsConsumer, TicketEventsConsumer, Notifier, OneTimeLinks, RecipientDirectory],
   exports: [Notifier],
 })
 export class TriggersModule {}

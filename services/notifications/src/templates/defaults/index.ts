@@ -8,6 +8,8 @@ import { passwordReset } from './password-reset.js';
 import { paymentReceived } from './payment-received.js';
 import { reportDelivery } from './report-delivery.js';
 import { taskAssigned } from './task-assigned.js';
+import { ticketAssigned } from './ticket-assigned.js';
+import { ticketSla } from './ticket-sla.js';
 
 /** The templates every workspace starts with, in the order they are listed. */
 export const DEFAULT_TEMPLATES: Record<TemplateKey, DefaultTemplate> = {
@@ -20,4 +22,6 @@ export const DEFAULT_TEMPLATES: Record<TemplateKey, DefaultTemplate> = {
   invoice_sent: invoiceSent,
   payment_received: paymentReceived,
   report_delivery: reportDelivery,
+  ticket_assigned: ticketAssigned,
+  ticket_sla: ticketSla,
 };

@@ -425,3 +425,127 @@ export interface CompaniesImportUndone {
   deletedIds: string[];
   restored: Company[];
 }
+
+export interface Ticket {
+  id: string;
+  subject: string;
+  /** new, open, pending, resolved or closed. */
+  status: string;
+  /** low, normal, high or urgent. */
+  priority: string;
+  /** Why crm raised the priority (a customer's overdue invoice); absent when a person set it. */
+  priorityReason?:
+    | string
+    | null
+    | undefined;
+  /** question, incident, problem or task. */
+  type?:
+    | string
+    | null
+    | undefined;
+  /** email, sms, web, phone or api. */
+  channel: string;
+  contactId?: string | null | undefined;
+  companyId?:
+    | string
+    | null
+    | undefined;
+  /** User id of the assignee. */
+  assigneeId?: string | null | undefined;
+  tags: string[];
+  firstResponseDueAt?: string | null | undefined;
+  resolutionDueAt?:
+    | string
+    | null
+    | undefined;
+  /** User id of the creator; absent when an API key created it. */
+  createdBy?: string | null | undefined;
+  createdAt: string;
+}
+
+/**
+ * type: ticket.created, subject: events.crm.ticket.created
+ * Followed by ticket.assigned when it was opened with (or auto-assigned to) an assignee.
+ */
+export interface TicketCreated {
+  ticket: Ticket | null;
+}
+
+/**
+ * type: ticket.updated, subject: events.crm.ticket.updated
+ * Any change of its fields, including a priority crm raised for an overdue invoice (priority_reason set).
+ */
+export interface TicketUpdated {
+  ticket:
+    | Ticket
+    | null;
+  /** Names of the fields that changed, as in the API (camelCase, e.g. "assigneeId"). */
+  changedFields: string[];
+}
+
+/**
+ * type: ticket.assigned, subject: events.crm.ticket.assigned
+ * Notifications tells the new assignee. `automatic` when the workspace's auto-assignment chose them.
+ */
+export interface TicketAssigned {
+  ticket: Ticket | null;
+  previousAssigneeId?: string | null | undefined;
+  automatic: boolean;
+}
+
+/**
+ * type: ticket.commented, subject: events.crm.ticket.commented
+ * The body stays in crm. Internal comments never reach the customer.
+ */
+export interface TicketCommented {
+  ticketId: string;
+  commentId: string;
+  internal: boolean;
+  /** agent or customer. */
+  author: string;
+}
+
+/**
+ * type: ticket.merged, subject: events.crm.ticket.merged
+ * The duplicate was closed and deleted; its comments and tags are now the ticket's.
+ */
+export interface TicketMerged {
+  ticket: Ticket | null;
+  mergedTicketId: string;
+}
+
+/**
+ * type: ticket.deleted, subject: events.crm.ticket.deleted
+ * Soft delete: ticket.restored may bring it back.
+ */
+export interface TicketDeleted {
+  ticketId: string;
+}
+
+/** type: ticket.restored, subject: events.crm.ticket.restored */
+export interface TicketRestored {
+  ticket: Ticket | null;
+}
+
+/**
+ * type: ticket.sla_warning, subject: events.crm.ticket.sla_warning
+ * A deadline is near (the workspace's warningMinutes); told once per deadline. Notifications tells the assignee.
+ */
+export interface TicketSlaWarning {
+  ticket:
+    | Ticket
+    | null;
+  /** first_response, next_response or resolution. */
+  metric: string;
+  dueAt: string;
+}
+
+/**
+ * type: ticket.sla_breached, subject: events.crm.ticket.sla_breached
+ * A deadline passed unmet; told once per deadline. Notifications tells the assignee.
+ */
+export interface TicketSlaBreached {
+  ticket: Ticket | null;
+  metric: string;
+  dueAt: string;
+}

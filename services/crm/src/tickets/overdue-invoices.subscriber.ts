@@ -1,0 +1,57 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { BillingEvents } from '@kinship/contracts';
+import type { DomainEvent } from '@kinship/messaging';
+import { isUuid } from '@kinship/persistence';
+import { DomainEvents, type Emit } from '@kinship/platform';
+import type { EntityManager } from 'typeorm';
+import { TicketsService } from './tickets.service.js';
+
+export const OVERDUE_INVOICES_CONSUMER = 'crm-tickets-overdue-invoices';
+
+/** The billing events that settle an overdue invoice: it is no longer owed (or no longer pursued). */
+const SETTLED: ReadonlySet<string> = new Set(['invoice.paid', 'invoice.voided', 'invoice.marked_uncollectible', 'invoice.deleted']);
+
+type Payload = BillingEvents.InvoiceOverdue | BillingEvents.InvoicePaid | BillingEvents.InvoiceVoided | BillingEvents.InvoiceMarkedUncollectible | BillingEvents.InvoiceDeleted;
+
+/**
+ * Keeps billing's overdue invoices in crm (crm.overdue_invoices), so a ticket opened by a customer
+ * who owes one is raised a priority level without asking billing; an invoice.overdue also raises
+ * that customer's open tickets. From the start of the stream: a first deployment learns what is
+ * overdue already. One consumer over events.billing.> (NATS 2.9 allows one filter subject).
+ */
+@Injectable()
+export class OverdueInvoicesSubscriber implements OnModuleInit {
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly tickets: TicketsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe({
+      durableName: OVERDUE_INVOICES_CONSUMER,
+      filterSubjects: ['events.billing.>'],
+      startFrom: 'all',
+      handler: (event, manager, emit) => this.handle(event as DomainEvent<Payload>, manager, emit),
+    });
+  }
+
+  private async handle(event: DomainEvent<Payload>, manager: EntityManager, emit: Emit): Promise<void> {
+    const workspaceId = event.workspaceId;
+    if (!workspaceId || !isUuid(event.data?.invoiceId)) return;
+    if (SETTLED.has(event.type)) {
+      await manager.query('DELETE FROM crm.overdue_invoices WHERE workspace_id = $1 AND invoice_id = $2', [workspaceId, event.data.invoiceId]);
+      return;
+    }
+    if (event.type !== 'invoice.overdue') return;
+    const data = event.data as BillingEvents.InvoiceOverdue;
+    const contactId = isUuid(data.customer?.contactId) ? data.customer.contactId : null;
+    const companyId = isUuid(data.customer?.companyId) ? data.customer.companyId : null;
+    if (!contactId && !companyId) return;
+    await manager.query(
+      `INSERT INTO crm.overdue_invoices (invoice_id, workspace_id, number, contact_id, company_id, due_date) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (invoice_id) DO NOTHING`,
+      [data.invoiceId, workspaceId, data.number, contactId, companyId, data.dueDate],
+    );
+    await this.tickets.escalateForInvoice(manager, emit, workspaceId, { number: data.number, dueDate: data.dueDate, contactId, companyId });
+  }
+}
