@@ -50,7 +50,7 @@ export interface StageChangeRow {
 }
 
 /** The status of a deal is the kind of its stage. */
-const STATUS_SQL = `(SELECT s.kind FROM crm.pipeline_stages s WHERE s.workspace_id = r.workspace_id AND s.id = r.stage_id)`;
+export const STATUS_SQL = `(SELECT s.kind FROM crm.pipeline_stages s WHERE s.workspace_id = r.workspace_id AND s.id = r.stage_id)`;
 
 export const DEAL_COLUMNS = `r.id, r.name, r.amount, r.currency, r.pipeline_id AS "pipelineId", r.stage_id AS "stageId", ${STATUS_SQL} AS status,
   r.company_id AS "companyId",

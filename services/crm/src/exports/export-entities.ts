@@ -1,14 +1,14 @@
 import type { ClassConstructor } from 'class-transformer';
+import { escapeLiteral } from 'pg';
 import { SqlConditions, type ListDefinition, type ListFilter } from '../common/list-query.js';
 import { ListDto } from '../common/list.dto.js';
-import { COMPANY_COLUMNS, COMPANY_LIST, toCompany, type CompanyRow } from '../companies/companies.repository.js';
+import { COMPANY_LIST } from '../companies/companies.repository.js';
 import { ListCompaniesDto } from '../companies/companies.dto.js';
-import { CONTACT_COLUMNS, CONTACT_LIST, toContactRecord, type ContactRow } from '../contacts/contacts.repository.js';
+import { CONTACT_LIST } from '../contacts/contacts.repository.js';
 import { ListContactsDto } from '../contacts/dto/list-contacts.dto.js';
 import type { CustomFieldEntity } from '../custom-fields/custom-field-values.js';
 import { ListDealsDto } from '../deals/dto/deal.dto.js';
-import { DEAL_COLUMNS, DEALS_LIST, type DealRow } from '../deals/deals.repository.js';
-import { toDeal } from '../deals/deals.service.js';
+import { DEALS_LIST, STATUS_SQL } from '../deals/deals.repository.js';
 
 export const EXPORT_ENTITIES = ['contacts', 'companies', 'deals'] as const;
 export type ExportEntity = (typeof EXPORT_ENTITIES)[number];
@@ -16,24 +16,29 @@ export type ExportEntity = (typeof EXPORT_ENTITIES)[number];
 /** A cell as the file writers take it: text, number, boolean, or empty. */
 export type Cell = string | number | boolean | null;
 
-/** A column of the file: its header and how a record (as the API returns it) fills it. */
-export interface ExportColumn<Record> {
+/**
+ * A column of the file: its header and the SQL (over alias `r`) that reads its cell, formatted as
+ * the API formats the field (ISO 8601 times, lists joined with `;`). `kind` says how a cell of it
+ * is written: text (guarded against CSV injection), plain text (ids, dates, set values: nothing a
+ * user typed, so no guard), a number, true/false, or a custom field's JSON value (whichever of
+ * those it holds).
+ */
+export interface ExportColumn {
   header: string;
-  value(record: Record): Cell;
+  sql: string;
+  kind: 'text' | 'plain' | 'number' | 'boolean' | 'json';
 }
 
 /**
  * What an export of one entity reads: the list (filters, search and order of GET /<entity>),
- * the DTO that checks a filter, the SELECT list and the record of the API, and the file's columns.
- * Custom fields add one `cf:<key>` column per live definition, after these.
+ * the DTO that checks a filter, and the file's columns. Custom fields add one `cf:<key>` column
+ * per live definition, after these.
  */
-export interface ExportedEntity<Row extends { id: string } = { id: string }, Record extends { customFields: object } = { customFields: object }> {
+export interface ExportedEntity {
   list: ListDefinition;
   filterDto: ClassConstructor<ListDto>;
   customFieldEntity: CustomFieldEntity;
-  columns: string;
-  toRecord(row: Row): Record;
-  fileColumns: Array<ExportColumn<Record>>;
+  fileColumns: ExportColumn[];
   /** Conditions a filter key adds that are not a field of the list (deals of one contact). */
   extraConditions?(filter: ListFilter, where: SqlConditions): ListFilter;
 }
@@ -41,59 +46,75 @@ export interface ExportedEntity<Row extends { id: string } = { id: string }, Rec
 /** Tags and other lists are one cell, joined with `;` (what spreadsheet users and importers expect). */
 export const LIST_SEPARATOR = ';';
 
-function column<Record>(header: keyof Record & string, format?: (value: never) => Cell): ExportColumn<Record> {
-  return {
-    header,
-    value: (record) => {
-      const value = record[header] as unknown;
-      if (value === null || value === undefined) return null;
-      if (format) return format(value as never);
-      if (Array.isArray(value)) return value.join(LIST_SEPARATOR);
-      return value as Cell;
-    },
-  };
-}
+const text = (header: string, sql: string): ExportColumn => ({ header, sql, kind: 'text' });
+const plain = (header: string, sql: string): ExportColumn => ({ header, sql, kind: 'plain' });
+/** A timestamp as JavaScript's toISOString() writes it (the API's form). */
+const time = (header: string, sql: string): ExportColumn => plain(header, `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+const list = (header: string, sql: string): ExportColumn => text(header, `array_to_string(${sql}, '${LIST_SEPARATOR}')`);
+const RECORD_TIMES = [time('createdAt', 'r.created_at'), time('updatedAt', 'r.updated_at'), time('deletedAt', 'r.deleted_at')];
 
-type ContactRecord = ReturnType<typeof toContactRecord>;
-type Company = ReturnType<typeof toCompany>;
-type Deal = ReturnType<typeof toDeal>;
-
-const CONTACTS: ExportedEntity<ContactRow, ContactRecord> = {
+const CONTACTS: ExportedEntity = {
   list: CONTACT_LIST,
   filterDto: ListContactsDto,
   customFieldEntity: 'contact',
-  columns: CONTACT_COLUMNS,
-  toRecord: toContactRecord,
-  fileColumns: (
-    ['id', 'firstName', 'lastName', 'email', 'phone', 'jobTitle', 'companyId', 'companyName', 'ownerId', 'lifecycleStage', 'leadSource', 'customerSince', 'tags', 'emailOptOut', 'smsOptOut', 'createdAt', 'updatedAt', 'deletedAt'] as const
-  ).map((name) => column<ContactRecord>(name)),
+  fileColumns: [
+    plain('id', 'r.id::text'),
+    text('firstName', 'r.first_name'),
+    text('lastName', 'r.last_name'),
+    text('email', 'r.email'),
+    text('phone', 'r.phone'),
+    text('jobTitle', 'r.job_title'),
+    plain('companyId', 'r.company_id::text'),
+    text('companyName', 'r.company_name'),
+    plain('ownerId', 'r.owner_id::text'),
+    plain('lifecycleStage', 'r.lifecycle_stage'),
+    text('leadSource', 'r.lead_source'),
+    plain('customerSince', 'r.customer_since::text'),
+    list('tags', 'r.tags'),
+    { header: 'emailOptOut', sql: 'r.email_opt_out', kind: 'boolean' },
+    { header: 'smsOptOut', sql: 'r.sms_opt_out', kind: 'boolean' },
+    ...RECORD_TIMES,
+  ],
 };
 
 const ADDRESS_PARTS = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const;
 
-const COMPANIES: ExportedEntity<CompanyRow, Company> = {
+const COMPANIES: ExportedEntity = {
   list: COMPANY_LIST,
   filterDto: ListCompaniesDto,
   customFieldEntity: 'company',
-  columns: COMPANY_COLUMNS,
-  toRecord: toCompany,
   fileColumns: [
-    ...(['id', 'name', 'domain', 'industry', 'size', 'phone'] as const).map((name) => column<Company>(name)),
+    plain('id', 'r.id::text'),
+    ...(['name', 'domain', 'industry', 'size', 'phone'] as const).map((name) => text(name, `r.${name}`)),
     // The address is one column per part, as spreadsheets and importers want it.
-    ...ADDRESS_PARTS.map((part) => ({ header: `address.${part}`, value: (record: Company) => record.address?.[part] ?? null })),
-    ...(['ownerId', 'tags', 'createdAt', 'updatedAt', 'deletedAt'] as const).map((name) => column<Company>(name)),
+    ...ADDRESS_PARTS.map((part) => text(`address.${part}`, `r.address->>'${part}'`)),
+    plain('ownerId', 'r.owner_id::text'),
+    list('tags', 'r.tags'),
+    ...RECORD_TIMES,
   ],
 };
 
-const DEALS: ExportedEntity<DealRow, Deal> = {
+const DEALS: ExportedEntity = {
   list: DEALS_LIST,
   filterDto: ListDealsDto,
   customFieldEntity: 'deal',
-  columns: DEAL_COLUMNS,
-  toRecord: toDeal,
-  fileColumns: (
-    ['id', 'name', 'amount', 'currency', 'pipelineId', 'stageId', 'status', 'companyId', 'contactIds', 'ownerId', 'expectedCloseDate', 'description', 'lostReason', 'closedAt', 'createdAt', 'updatedAt', 'deletedAt'] as const
-  ).map((name) => column<Deal>(name)),
+  fileColumns: [
+    plain('id', 'r.id::text'),
+    text('name', 'r.name'),
+    { header: 'amount', sql: 'r.amount', kind: 'number' },
+    plain('currency', 'r.currency'),
+    plain('pipelineId', 'r.pipeline_id::text'),
+    plain('stageId', 'r.stage_id::text'),
+    plain('status', STATUS_SQL),
+    plain('companyId', 'r.company_id::text'),
+    plain('contactIds', `array_to_string(ARRAY(SELECT dc.contact_id FROM crm.deal_contacts dc WHERE dc.workspace_id = r.workspace_id AND dc.deal_id = r.id ORDER BY dc.contact_id), '${LIST_SEPARATOR}')`),
+    plain('ownerId', 'r.owner_id::text'),
+    plain('expectedCloseDate', `to_char(r.expected_close_date, 'YYYY-MM-DD')`),
+    text('description', 'r.description'),
+    text('lostReason', 'r.lost_reason'),
+    time('closedAt', 'r.closed_at'),
+    ...RECORD_TIMES,
+  ],
   // As GET /deals does: contactId is a participation, not a column of crm.deals.
   extraConditions(filter, where) {
     const { contactId, ...rest } = filter;
@@ -104,8 +125,9 @@ const DEALS: ExportedEntity<DealRow, Deal> = {
   },
 };
 
-export const EXPORTED_ENTITIES: Record<ExportEntity, ExportedEntity> = {
-  contacts: CONTACTS as unknown as ExportedEntity,
-  companies: COMPANIES as unknown as ExportedEntity,
-  deals: DEALS as unknown as ExportedEntity,
-};
+export const EXPORTED_ENTITIES: Record<ExportEntity, ExportedEntity> = { contacts: CONTACTS, companies: COMPANIES, deals: DEALS };
+
+/** The `cf:<key>` column of a custom field: its JSON value (text, number, boolean or a date's text). */
+export function customFieldColumn(key: string): ExportColumn {
+  return { header: `cf:${key}`, sql: `r.custom_fields -> ${escapeLiteral(key)}`, kind: 'json' };
+}

@@ -1,7 +1,5 @@
 import { once } from 'node:events';
-import { PassThrough, type Readable, type Writable } from 'node:stream';
-import { csvText } from '@kinship/platform';
-import { stringify, type Options as CsvOptions } from 'csv-stringify/sync';
+import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Cell } from './export-entities.js';
 
@@ -23,33 +21,11 @@ export interface ExportFileWriter {
   end(): Promise<void>;
 }
 
-async function writeWithBackPressure(stream: Writable, chunk: unknown): Promise<void> {
-  if (!stream.write(chunk)) await once(stream, 'drain');
-}
-
-/** CSV (RFC 4180 quoting) with a header row; booleans as true/false rather than csv-stringify's 1/empty; text through csvText. */
-function csvWriter(headers: string[]): ExportFileWriter {
-  const options: CsvOptions = { cast: { boolean: (value) => String(value), string: csvText } };
-  const content = new PassThrough();
-  content.write(stringify([headers], options));
-  return {
-    content,
-    // A batch is serialised in one call and written as one chunk: per-row stream writes cost
-    // more than the quoting itself.
-    async write(rows) {
-      await writeWithBackPressure(content, stringify(rows, options));
-    },
-    async end() {
-      content.end();
-    },
-  };
-}
-
 /**
  * exceljs' streaming writer: each row is committed (serialised and released) as it is added, and
  * strings are written inline rather than into a shared-strings table that would grow with the file.
  */
-function xlsxWriter(headers: string[], sheetName: string): ExportFileWriter {
+export function xlsxWriter(headers: string[], sheetName: string): ExportFileWriter {
   const content = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: content, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet(sheetName);
@@ -66,8 +42,4 @@ function xlsxWriter(headers: string[], sheetName: string): ExportFileWriter {
       await workbook.commit();
     },
   };
-}
-
-export function openExportFile(format: ExportFormat, headers: string[], sheetName: string): ExportFileWriter {
-  return format === 'csv' ? csvWriter(headers) : xlsxWriter(headers, sheetName);
 }

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { Inject } from '@nestjs/common';
 import { Process, Processor } from '@nestjs/bull';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -6,10 +8,14 @@ import type { Logger } from '@kinship/observability';
 import { withWorkspace } from '@kinship/persistence';
 import { FileStore, FilesConfig, LOGGER } from '@kinship/platform';
 import type { Job } from 'bull';
-import type { DataSource } from 'typeorm';
+import { stringify } from 'csv-stringify/sync';
+import type { PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import type { DataSource, EntityManager } from 'typeorm';
 import { matchingRowsQuery, SqlConditions } from '../common/list-query.js';
-import { EXPORTED_ENTITIES, type Cell, type ExportColumn } from './export-entities.js';
-import { CONTENT_TYPES, openExportFile, XLSX_MAX_ROWS } from './export-file.js';
+import { CsvRecordCounter, csvCellSql, withParametersInline } from './csv-copy.js';
+import { customFieldColumn, EXPORTED_ENTITIES, type Cell, type ExportColumn } from './export-entities.js';
+import { CONTENT_TYPES, xlsxWriter, XLSX_MAX_ROWS, type ExportFileWriter } from './export-file.js';
 import { exportFileName, ExportsRepository, type ExportRow } from './exports.repository.js';
 
 export const EXPORTS_QUEUE = 'exports';
@@ -19,18 +25,19 @@ export interface ExportJob {
   workspaceId: string;
 }
 
-/** Rows fetched from the cursor at a time; each batch is one write to the file, one progress update, and all the memory an export holds. */
+/** Rows an XLSX export fetches from its cursor at a time: one write to the file, one progress update, and all the memory it holds. */
 const BATCH_SIZE = 5_000;
+/** How often a CSV export writes its progress. */
+const PROGRESS_EVERY_MS = 1_000;
 
 /** A reason the export cannot be made, for the caller to read (not a fault to retry). */
 class ExportRefused extends Error {}
 
 /**
  * Writes an export's file: the rows of the entity's list (the filter and search of GET
- * /<entity>, in its default order) are read through one server-side cursor, in one transaction
- * (one snapshot: a row changed during the export appears once, as it was), turned into rows and
- * streamed through the CSV or XLSX writer into the FileStore, each batch waiting until the file
- * has taken the previous one.
+ * /<entity>, in its default order) are read in one statement, in one transaction (one snapshot: a
+ * row changed during the export appears once, as it was), and streamed into the FileStore, each
+ * part waiting until the file has taken the previous one.
  */
 @Processor(EXPORTS_QUEUE)
 export class ExportsProcessor {
@@ -68,48 +75,77 @@ export class ExportsProcessor {
   private async writeFile(workspaceId: string, exported: ExportRow): Promise<{ totalRows: number; fileKey: string; size: number }> {
     const entity = EXPORTED_ENTITIES[exported.entity];
     const customFieldKeys = await withWorkspace(this.dataSource, workspaceId, (manager) => this.exports.customFieldKeys(manager, workspaceId, entity.customFieldEntity));
-    const columns: Array<ExportColumn<{ customFields: object }>> = [
-      ...entity.fileColumns,
-      ...customFieldKeys.map((key) => ({ header: `cf:${key}`, value: (record: { customFields: object }) => ((record.customFields as Record<string, Cell>)[key] ?? null) })),
-    ];
-    const file = openExportFile(exported.format, columns.map((column) => column.header), exported.entity);
-    const fileKey = `exports/${exported.id}.${exported.format}`;
-    const stored = this.files.put(fileKey, file.content, { fileName: exportFileName(exported), contentType: CONTENT_TYPES[exported.format] });
-    // A store that fails stops the writer (its wait for 'drain' rejects) instead of leaving it waiting.
-    stored.catch((error: unknown) => file.content.destroy(error as Error));
+    const columns = [...entity.fileColumns, ...customFieldKeys.map(customFieldColumn)];
+    const headers = columns.map((column) => column.header);
     const { q, ...filter } = exported.filter;
-    let totalRows = 0;
+    const where = new SqlConditions();
+    const conditions = entity.extraConditions ? entity.extraConditions(filter, where) : filter;
+    const cells = exported.format === 'csv' ? columns.map(csvCellSql) : columns.map((column) => column.sql);
+    const query = matchingRowsQuery(workspaceId, entity.list, conditions, q, cells.map((cell, index) => `${cell} AS c${index}`).join(', '), where);
+    const xlsx = exported.format === 'xlsx' ? xlsxWriter(headers, exported.entity) : null;
+    const content = xlsx?.content ?? new PassThrough();
+    const fileKey = `exports/${exported.id}.${exported.format}`;
+    const stored = this.files.put(fileKey, content, { fileName: exportFileName(exported), contentType: CONTENT_TYPES[exported.format] });
+    // A store that fails stops the writer (its wait for 'drain' rejects) instead of leaving it waiting.
+    stored.catch((error: unknown) => content.destroy(error as Error));
+    let totalRows: number;
     try {
-      await withWorkspace(this.dataSource, workspaceId, async (manager) => {
-        const where = new SqlConditions();
-        const conditions = entity.extraConditions ? entity.extraConditions(filter, where) : filter;
-        const query = matchingRowsQuery(workspaceId, entity.list, conditions, q, entity.columns, where);
-        await manager.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${query.sql}`, query.parameters);
-        for (;;) {
-          const rows: Array<{ id: string }> = await manager.query(`FETCH ${BATCH_SIZE} FROM export_rows`);
-          if (!rows.length) break;
-          totalRows += rows.length;
-          if (exported.format === 'xlsx' && totalRows > XLSX_MAX_ROWS) {
-            throw new ExportRefused(`An XLSX sheet holds at most ${XLSX_MAX_ROWS} rows; export these records as CSV or narrow the filter.`);
-          }
-          await file.write(
-            rows.map((row) => {
-              const record = entity.toRecord(row);
-              return columns.map((column) => column.value(record));
-            }),
-          );
-          // Its own transaction (another connection), so progress shows while the cursor's stays open.
-          await withWorkspace(this.dataSource, workspaceId, (progress) => this.exports.progress(progress, workspaceId, exported.id, totalRows));
-        }
-      });
-      await file.end();
+      totalRows = await withWorkspace(this.dataSource, workspaceId, (manager) =>
+        xlsx ? this.writeXlsx(manager, workspaceId, exported.id, query, columns, xlsx) : this.copyCsv(manager, workspaceId, exported.id, query, headers, content as PassThrough),
+      );
     } catch (error) {
-      file.content.destroy(error as Error);
+      content.destroy(error as Error);
       await stored.catch(() => undefined);
       await this.files.delete(fileKey).catch(() => false);
       throw error;
     }
     const info = await stored;
     return { totalRows, fileKey, size: info.size };
+  }
+
+  /**
+   * PostgreSQL writes the CSV itself (`COPY (SELECT …) TO STDOUT`, the cells formatted in SQL as
+   * the API shows them): the worker only passes the bytes on, counting records for the progress.
+   */
+  private async copyCsv(manager: EntityManager, workspaceId: string, exportId: string, query: { sql: string; parameters: unknown[] }, headers: string[], content: PassThrough): Promise<number> {
+    const client = (await manager.queryRunner!.connect()) as PoolClient;
+    content.write(stringify([headers]));
+    const counter = new CsvRecordCounter();
+    let reportedAt = Date.now();
+    const rows = client.query(copyTo(`COPY (${withParametersInline(query.sql, query.parameters)}) TO STDOUT WITH (FORMAT csv)`));
+    for await (const chunk of rows as AsyncIterable<Buffer>) {
+      counter.add(chunk);
+      if (!content.write(chunk)) await once(content, 'drain');
+      if (Date.now() - reportedAt >= PROGRESS_EVERY_MS) {
+        await this.reportProgress(workspaceId, exportId, counter.records);
+        reportedAt = Date.now();
+      }
+    }
+    content.end();
+    return counter.records;
+  }
+
+  /** exceljs takes typed cells: the rows are fetched from a server-side cursor, a batch at a time. */
+  private async writeXlsx(manager: EntityManager, workspaceId: string, exportId: string, query: { sql: string; parameters: unknown[] }, columns: ExportColumn[], file: ExportFileWriter): Promise<number> {
+    let totalRows = 0;
+    await manager.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${query.sql}`, query.parameters);
+    for (;;) {
+      const rows: Array<Record<string, Cell>> = await manager.query(`FETCH ${BATCH_SIZE} FROM export_rows`);
+      if (!rows.length) break;
+      totalRows += rows.length;
+      if (totalRows > XLSX_MAX_ROWS) {
+        throw new ExportRefused(`An XLSX sheet holds at most ${XLSX_MAX_ROWS} rows; export these records as CSV or narrow the filter.`);
+      }
+      // bigint amounts come back from pg as text.
+      await file.write(rows.map((row) => columns.map((column, index) => (column.kind === 'number' && row[`c${index}`] !== null ? Number(row[`c${index}`]) : row[`c${index}`]!))));
+      await this.reportProgress(workspaceId, exportId, totalRows);
+    }
+    await file.end();
+    return totalRows;
+  }
+
+  /** In its own transaction (another connection), so progress shows while the export's stays open. */
+  private reportProgress(workspaceId: string, exportId: string, rows: number): Promise<void> {
+    return withWorkspace(this.dataSource, workspaceId, (manager) => this.exports.progress(manager, workspaceId, exportId, rows));
   }
 }
