@@ -4,3 +4,6 @@ export * from './billing/common.js';
 export * from './billing/invoices.js';
 export * from './billing/products.js';
 export * from './billing/settings.js';
+export * from './billing/credit-notes.js';
+export * from './billing/ledger.js';
+export * from './billing/payments.js';

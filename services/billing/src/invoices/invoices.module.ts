@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { BillingSettingsModule } from '../settings/billing-settings.module.js';
 import { CustomerDirectory } from './customers.js';
 import { InvoicesController } from './invoices.controller.js';
@@ -8,7 +9,7 @@ import { OverdueCheckJob, OverdueInvoices } from './overdue-invoices.js';
 
 /** billing.invoices.*: the operations of INVOICE_OPERATIONS, and the daily overdue check. */
 @Module({
-  imports: [BillingSettingsModule],
+  imports: [BillingSettingsModule, LedgerModule],
   controllers: [InvoicesController],
   providers: [InvoicesService, InvoicesRepository, CustomerDirectory, OverdueInvoices, OverdueCheckJob],
 })

@@ -19,6 +19,7 @@ import { newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BillingCaller } from '../common/billing-caller.js';
+import { InvoicePostings } from '../ledger/invoice-postings.js';
 import { BillingSettingsService } from '../settings/billing-settings.service.js';
 import { CustomerDirectory } from './customers.js';
 import { nextInvoiceNumber } from './invoice-numbers.js';
@@ -74,6 +75,7 @@ export class InvoicesService {
     private readonly invoices: InvoicesRepository,
     private readonly customers: CustomerDirectory,
     private readonly settings: BillingSettingsService,
+    private readonly postings: InvoicePostings,
   ) {}
 
   async create(caller: BillingCaller, input: CreateInvoiceBody): Promise<Invoice> {
@@ -165,6 +167,7 @@ export class InvoicesService {
       const { invoicePrefix } = await this.settings.read(manager, workspaceId);
       const number = await nextInvoiceNumber(manager, workspaceId, Number(issueDate.slice(0, 4)), invoicePrefix);
       const row = await this.invoices.transition(manager, workspaceId, id, { status: 'open', number, issueDate, dueDate });
+      await this.postings.postFinalized(manager, workspaceId, row);
       await emit<BillingEvents.InvoiceFinalized>({
         type: 'invoice.finalized',
         workspaceId,
@@ -193,6 +196,7 @@ export class InvoicesService {
       const before = await this.locked(manager, workspaceId, id);
       if (before.status !== 'open' && before.status !== 'uncollectible') throw cannotMove(before.status, 'voided');
       const row = await this.invoices.transition(manager, workspaceId, id, { status: 'void' });
+      await this.postings.postVoided(manager, workspaceId, before);
       await emit<BillingEvents.InvoiceVoided>({
         type: 'invoice.voided',
         workspaceId,

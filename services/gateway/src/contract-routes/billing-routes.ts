@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { INVOICE_OPERATIONS, PRODUCT_OPERATIONS, SETTINGS_OPERATIONS } from '@kinship/contracts/billing';
+import { CREDIT_NOTE_OPERATIONS, INVOICE_OPERATIONS, LEDGER_OPERATIONS, PAYMENT_OPERATIONS, PRODUCT_OPERATIONS, SETTINGS_OPERATIONS } from '@kinship/contracts/billing';
 import { contractController } from './contract-controller.js';
 
 /** The routes of API.md "Billing" built so far, served from billing's contracts. */
@@ -7,4 +7,7 @@ export const BILLING_ROUTE_CONTROLLERS: Type[] = [
   contractController('products', PRODUCT_OPERATIONS),
   contractController('invoices', INVOICE_OPERATIONS),
   contractController('billing-settings', SETTINGS_OPERATIONS),
+  contractController('credit-notes', CREDIT_NOTE_OPERATIONS),
+  contractController('payments', PAYMENT_OPERATIONS),
+  contractController('ledger', LEDGER_OPERATIONS),
 ];
