@@ -40,6 +40,10 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/imports/:id/conflicts/resolve': { action: 'keep_existing', all: true },
   'POST /api/v1/products': { name: 'Consulting hour', sku: 'CONSULT-H', unitPrice: 12000, currency: 'EUR' },
   'POST /api/v1/invoices': { customer: { contactId: '00000000-0000-4000-8000-000000000000' }, currency: 'EUR', lines: [{ description: 'Consulting', quantity: 1, unitPrice: 12000 }] },
+  'POST /api/v1/invoices/:id/credit-notes': { amount: 1000, refund: 'wallet' },
+  'POST /api/v1/payments': { invoiceId: '00000000-0000-4000-8000-000000000000', amount: 1000, method: 'manual' },
+  'POST /api/v1/payments/:id/refund': { amount: 1000 },
+  'POST /api/v1/wallets/:customerId/credit': { amount: 1000, currency: 'EUR' },
 };
 
 /** Routes that read multipart forms: the walk uploads a small file, so an allowed request reaches the (absent) crm service. */
