@@ -7,3 +7,4 @@ export * from './billing/settings.js';
 export * from './billing/credit-notes.js';
 export * from './billing/ledger.js';
 export * from './billing/payments.js';
+export * from './billing/stripe.js';

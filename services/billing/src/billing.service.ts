@@ -10,6 +10,7 @@ import { RECONCILIATION_QUEUE } from './ledger/reconciliation.js';
 import { BillingTables1764640000000 } from './migrations/1764640000000-billing-tables.js';
 import { PaymentsModule } from './payments/payments.module.js';
 import { ProductsModule } from './products/products.module.js';
+import { StripeModule } from './stripe/stripe.module.js';
 import { BillingSettingsModule } from './settings/billing-settings.module.js';
 
 /** The billing service: products, invoices, billing settings, the ledger, payments, wallets and credit notes (docs/billing.md). */
@@ -25,5 +26,6 @@ export const billingService: ServiceDefinition<BillingConfig> = {
     LedgerModule,
     PaymentsModule,
     CreditNotesModule,
+    StripeModule,
   ],
 };

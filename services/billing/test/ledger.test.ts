@@ -4,6 +4,7 @@ import {
   CreateCreditNote,
   CreateInvoice,
   CreatePayment,
+  CreatePaymentIntent,
   CreditWallet,
   FinalizeInvoice,
   GetInvoice,
@@ -24,6 +25,7 @@ import { InvoicesService } from '../src/invoices/invoices.service.js';
 import { LedgerReconciliation } from '../src/ledger/reconciliation.js';
 import { WalletsService } from '../src/ledger/wallets.service.js';
 import { PaymentsService } from '../src/payments/payments.service.js';
+import { StripePaymentsService } from '../src/stripe/stripe-payments.service.js';
 import { callerOf, createContact, expectRefused, startBillingStack, userContext, type BillingStack } from './support.js';
 
 const YEAR = new Date().toISOString().slice(0, 4);
@@ -147,6 +149,17 @@ describe('ledger, payments, wallets and credit notes (service level)', () => {
       await expectRefused(payments.refund(callerOf(owner, RefundPayment), payment.id, 1), 400, 'Idempotency-Key');
       expect(await read(invoice.id)).toMatchObject({ amountPaid: 10_000 });
       expect(await outboxTypes(invoice.id)).toContain('payment.refunded');
+    });
+  });
+
+  describe('without Stripe keys', () => {
+    it('answers card payments with 409 payments_not_configured, and the rest of billing works', async () => {
+      const stripe = stack.billing.app.get(StripePaymentsService);
+      const invoice = await openInvoice();
+      const refused = await expectRefused(stripe.createPaymentIntent(callerOf(owner, CreatePaymentIntent), invoice.id), 409);
+      expect(refused.code).toBe('payments_not_configured');
+      expect((await expectRefused(stripe.receive({ payload: '{}', signature: 't=1,v1=00' }), 409)).code).toBe('payments_not_configured');
+      expect((await pay({ invoiceId: invoice.id, amount: 12_000, method: 'manual' })).applied).toBe(12_000);
     });
   });
 

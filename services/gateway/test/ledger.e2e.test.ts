@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
@@ -13,6 +14,9 @@ import { startGateway } from '../src/gateway.js';
  * another workspace's ids, the OpenAPI description. The rules are tested in services/billing/test/ledger.test.ts.
  */
 const PASSWORD = 'amber-cobalt-violin-meadow-4';
+const WEBHOOK_SECRET = 'whsec_kinship_e2e';
+// Only webhooks are exercised here, so Stripe's API base points nowhere.
+const STRIPE_ENV = { STRIPE_SECRET_KEY: 'sk_test_kinship_e2e', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: 'http://127.0.0.1:9' };
 
 let environment: TestEnvironment;
 let services: RunningService[] = [];
@@ -59,7 +63,7 @@ const key = () => ({ 'idempotency-key': randomUUID() });
 
 beforeAll(async () => {
   environment = await createTestEnvironment('gateway-ledger');
-  services = [await startTestService(authService, environment), await startTestService(crmService, environment), await startTestService(billingService, environment), await startGateway(environment.env)];
+  services = [await startTestService(authService, environment), await startTestService(crmService, environment), await startTestService(billingService, environment, STRIPE_ENV), await startGateway(environment.env)];
   api = `${services.at(-1)!.url}/api/v1`;
 });
 
@@ -175,6 +179,13 @@ describe('payments, wallets, credit notes and the ledger over HTTP', () => {
     expectError(await reader.request('POST', '/payments', { invoiceId: randomUUID(), amount: 1, method: 'manual' }, key()), 403);
   });
 
+  it('answers POST /invoices/:id/payment-intent with 503 when Stripe cannot be reached, and 404 for another workspace’s invoice', async () => {
+    const invoiceId = await openInvoice();
+    expectError(await owner.request('POST', `/invoices/${invoiceId}/payment-intent`), 503);
+    const other = await register('ledger-stranger');
+    expectError(await other.request('POST', `/invoices/${invoiceId}/payment-intent`), 404);
+  });
+
   it('documents the required Idempotency-Key in the OpenAPI description', async () => {
     const document = (await (await fetch(`${services.at(-1)!.url}/docs-json`)).json()) as { paths: Record<string, Record<string, any>> };
     for (const [path, method] of [
@@ -186,5 +197,48 @@ describe('payments, wallets, credit notes and the ledger over HTTP', () => {
       expect(operation.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true })]));
       expect(Object.keys(operation.responses)).toContain('400');
     }
+  });
+
+  describe('POST /webhooks/stripe (public)', () => {
+    const signer = new Stripe('sk_test_signer');
+
+    async function deliver(payload: string, signature: string | undefined): Promise<Response> {
+      const response = await fetch(`${api}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) }, body: payload });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    }
+
+    function succeededEvent(invoiceId: string): string {
+      // Spacing and a non-ASCII reference as Stripe may send them: the signature covers these exact bytes.
+      return JSON.stringify(
+        { id: `evt_${randomUUID()}`, object: 'event', type: 'payment_intent.succeeded', created: Math.floor(Date.now() / 1000), data: { object: { id: `pi_${randomUUID()}`, object: 'payment_intent', amount: 12_000, amount_received: 12_000, currency: 'eur', description: 'Zahlung für Müller', metadata: { workspaceId: owner.workspaceId, invoiceId } } } },
+        null,
+        2,
+      );
+    }
+
+    const sign = (payload: string, age = 0, secret = WEBHOOK_SECRET) => signer.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(Date.now() / 1000) - age });
+
+    it('verifies the signature over the raw body and records the payment once', async () => {
+      const invoiceId = await openInvoice();
+      const payload = succeededEvent(invoiceId);
+      const signature = sign(payload);
+      const first = await deliver(payload, signature);
+      expect({ status: first.status, body: first.body }).toEqual({ status: 200, body: { received: true, applied: true } });
+      expect((await deliver(payload, signature)).body).toEqual({ received: true, applied: false });
+      expect((await owner.request('GET', `/invoices/${invoiceId}`)).body).toMatchObject({ status: 'paid', amountPaid: 12_000 });
+      expect((await owner.request('GET', `/payments?invoiceId=${invoiceId}`)).body.data.map((payment: { method: string }) => payment.method)).toEqual(['stripe']);
+    });
+
+    it('answers 400 in the envelope for a missing, wrong or stale signature and a malformed body, and changes nothing', async () => {
+      const invoiceId = await openInvoice();
+      const payload = succeededEvent(invoiceId);
+      expectError(await deliver(payload, undefined), 400, 'Stripe-Signature');
+      expectError(await deliver(payload, sign(payload, 0, 'whsec_someone_else')), 400, 'Stripe-Signature');
+      expectError(await deliver(payload, sign(payload, 301)), 400, 'Stripe-Signature');
+      expectError(await deliver(payload.replace('12000', '1'), sign(payload)), 400, 'Stripe-Signature');
+      expectError(await deliver('{"id": ', sign('{"id": ')), 400);
+      expect((await owner.request('GET', `/invoices/${invoiceId}`)).body).toMatchObject({ status: 'open', amountPaid: 0 });
+    });
   });
 });

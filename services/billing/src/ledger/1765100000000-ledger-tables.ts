@@ -63,6 +63,8 @@ const TABLES = [
     reference text,
     received_at timestamptz NOT NULL,
     stripe_payment_intent_id text,
+    -- What Stripe's charge.refunded said was refunded so far (cumulative), so an older event changes nothing.
+    stripe_refunded bigint NOT NULL DEFAULT 0,
     created_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (workspace_id, id),
     CHECK (applied + to_wallet = amount),
@@ -223,8 +225,13 @@ const RECONCILIATION = [
   `CREATE FUNCTION billing.ledger_entry_count() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, billing AS $$
     SELECT count(*) FROM billing.ledger_entries
   $$`,
-  `REVOKE ALL ON FUNCTION billing.ledger_findings(), billing.ledger_entry_count() FROM PUBLIC`,
-  `GRANT EXECUTE ON FUNCTION billing.ledger_findings(), billing.ledger_entry_count() TO ${ROLE}`,
+  // charge.refunded names a PaymentIntent, not a workspace: this names the workspace of its payment, nothing more.
+  `CREATE FUNCTION billing.workspace_of_stripe_payment(payment_intent_id text) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, billing AS $$
+    SELECT p.workspace_id FROM billing.payments p WHERE p.stripe_payment_intent_id = workspace_of_stripe_payment.payment_intent_id
+  $$`,
+  `REVOKE ALL ON FUNCTION billing.ledger_findings(), billing.ledger_entry_count(), billing.workspace_of_stripe_payment(text) FROM PUBLIC`,
+  `GRANT EXECUTE ON FUNCTION billing.ledger_findings(), billing.ledger_entry_count(), billing.workspace_of_stripe_payment(text) TO ${ROLE}`,
 ];
 
 /** The double-entry ledger, wallets, payments and refunds, credit notes, billing's idempotency keys, Stripe events and reconciliation. */
@@ -238,7 +245,7 @@ export class LedgerTables1765100000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP FUNCTION billing.ledger_findings(), billing.ledger_entry_count()');
+    await queryRunner.query('DROP FUNCTION billing.ledger_findings(), billing.ledger_entry_count(), billing.workspace_of_stripe_payment(text)');
     for (const table of ['reconciliation_findings', 'reconciliation_runs', 'stripe_events', ...[...TENANT_TABLES].reverse()]) await queryRunner.query(`DROP TABLE billing.${table}`);
     await queryRunner.query('DROP FUNCTION billing.check_ledger_balanced(), billing.refuse_ledger_change()');
     await queryRunner.query('ALTER TABLE billing.invoices DROP COLUMN paid_at');
