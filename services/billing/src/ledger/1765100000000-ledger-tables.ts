@@ -169,7 +169,8 @@ const INVARIANTS = [
   BEGIN
     SELECT e.transaction_id, e.currency, sum(e.amount) AS total, count(*) AS entries INTO broken
     FROM billing.ledger_entries e
-    WHERE e.transaction_id IN (SELECT DISTINCT transaction_id FROM new_entries)
+    -- An array, not IN (subquery): the transition table has no statistics, and a guessed join would scan the whole ledger.
+    WHERE e.transaction_id = ANY (ARRAY(SELECT DISTINCT transaction_id FROM new_entries))
     GROUP BY e.transaction_id, e.currency
     HAVING sum(e.amount) <> 0 OR (SELECT count(*) FROM billing.ledger_entries x WHERE x.transaction_id = e.transaction_id) < 2
     LIMIT 1;
