@@ -69,8 +69,8 @@ export const PERMISSIONS = {
   'messages:manage': { description: 'See failed emails and SMS and send them again', roles: ADMINS, apiKeyScope: false },
   'campaigns:read': { description: 'Read campaigns and their delivery counts', roles: EVERYONE, apiKeyScope: true },
   'campaigns:write': { description: 'Create, schedule, send and cancel campaigns', roles: MANAGERS, apiKeyScope: true },
-  'billing:read': { description: 'Read products, invoices and billing settings', roles: EVERYONE, apiKeyScope: true },
-  'billing:write': { description: 'Create and change products and invoices (finalize, void, mark uncollectible) and billing settings', roles: MANAGERS, apiKeyScope: true },
+  'billing:read': { description: 'Read products, invoices, credit notes, payments, wallets, the ledger, reconciliation findings and billing settings', roles: EVERYONE, apiKeyScope: true },
+  'billing:write': { description: 'Create and change products and invoices (finalize, void, mark uncollectible), record payments and refunds, credit wallets, issue credit notes, and change billing settings', roles: MANAGERS, apiKeyScope: true },
   'reports:read': {
     description: 'Read standard and custom reports, saved reports and dashboards (members: over their own records only)',
     roles: EVERYONE,

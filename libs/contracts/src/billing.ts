@@ -6,3 +6,7 @@ export * from './billing/invoices.js';
 export * from './billing/products.js';
 export * from './billing/schedules.js';
 export * from './billing/settings.js';
+export * from './billing/credit-notes.js';
+export * from './billing/ledger.js';
+export * from './billing/payments.js';
+export * from './billing/stripe.js';

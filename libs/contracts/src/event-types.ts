@@ -70,6 +70,9 @@ export const EVENT_TYPES = {
   'invoice.sent': { service: 'billing', payload: 'InvoiceSent' },
   'invoice.paid': { service: 'billing', payload: 'InvoicePaid' },
   'payment.received': { service: 'billing', payload: 'PaymentReceived' },
+  'payment.refunded': { service: 'billing', payload: 'PaymentRefunded' },
+  'credit_note.created': { service: 'billing', payload: 'CreditNoteCreated' },
+  'wallet.credited': { service: 'billing', payload: 'WalletCredited' },
 
   'contact.unsubscribed': { service: 'notifications', payload: 'ContactUnsubscribed' },
   'email.sent': { service: 'notifications', payload: 'EmailSent' },

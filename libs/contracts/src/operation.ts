@@ -7,7 +7,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** An error status the operation can answer beyond 401/403 (permission) and 400/422 (validation). */
 export interface OperationError {
-  status: 404 | 409 | 422;
+  status: 400 | 404 | 409 | 422;
   description: string;
 }
 
@@ -33,6 +33,8 @@ export interface Operation<Params extends object = object, Input extends object 
   /** What the caller must hold; null for an operation between services (no route). */
   permission: Permission | null;
   route?: OperationRoute;
+  /** 'required': the service refuses the request without an `Idempotency-Key` header (money moves once per key). */
+  idempotencyKey?: 'required';
   params?: ContractClass<Params>;
   input?: ContractClass<Input>;
   /** The reply; absent when the operation answers nothing (204). */

@@ -11,6 +11,8 @@ export interface RequestContext {
   /** The client's address and User-Agent as the gateway saw them, for the audit log and throttling. */
   ip?: string;
   userAgent?: string;
+  /** The request's Idempotency-Key header, for operations that record it with their effect. */
+  idempotencyKey?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -27,10 +27,11 @@ export interface BillingStack {
   close(): Promise<void>;
 }
 
-export async function startBillingStack(suite: string): Promise<BillingStack> {
+/** `billingEnv` adds to billing's environment (Stripe's keys and API base, say). */
+export async function startBillingStack(suite: string, billingEnv: Record<string, string> = {}): Promise<BillingStack> {
   const environment = await createTestEnvironment(suite);
   const crm = await startTestService(crmService, environment);
-  const billing = await startTestService(billingService, environment);
+  const billing = await startTestService(billingService, environment, billingEnv);
   const owner = new DataSource(postgresOptions({ url: environment.databaseUrl, schema: 'billing', poolSize: 2 }));
   await owner.initialize();
   return {

@@ -15,7 +15,7 @@ const RPC_TIMEOUT_MS = '30000';
 const PUBLIC_URL = 'https://app.kinship.test';
 /** A fixed seed: the same requests every run, so a failure reproduces (FUZZ_SEED overrides it to explore). */
 const SEED = Number(process.env.FUZZ_SEED ?? 18);
-const REQUESTS = 1000;
+const REQUESTS = 1300;
 const REFUSED_PER_COLLECTION = 6;
 
 describe('fuzzing the public API (issue 18, item 6)', () => {

@@ -50,6 +50,10 @@ const VALID_BODIES: Record<string, unknown> = {
   'PUT /api/v1/sla-policies/:priority': { firstResponseMinutes: 60, resolutionMinutes: 480 },
   'PUT /api/v1/business-hours': { timezone: 'Europe/London', days: [{ day: 'monday', start: '09:00', end: '17:00' }] },
   'PUT /api/v1/ticket-settings': { assignment: 'none', assignees: [] },
+  'POST /api/v1/invoices/:id/credit-notes': { amount: 1000, refund: 'wallet' },
+  'POST /api/v1/payments': { invoiceId: '00000000-0000-4000-8000-000000000000', amount: 1000, method: 'manual' },
+  'POST /api/v1/payments/:id/refund': { amount: 1000 },
+  'POST /api/v1/wallets/:customerId/credit': { amount: 1000, currency: 'EUR' },
 };
 
 /** Routes that read multipart forms: the walk uploads a small file, so an allowed request reaches the (absent) crm service. */

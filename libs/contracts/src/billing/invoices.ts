@@ -186,8 +186,8 @@ export class Invoice {
   @ApiProperty() subtotal!: number;
   @ApiProperty() tax!: number;
   @ApiProperty() total!: number;
-  @ApiProperty({ description: '0 until payments are built.' }) amountPaid!: number;
-  @ApiProperty({ description: '0 until credit notes are built.' }) amountCredited!: number;
+  @ApiProperty({ description: 'What payments settled, net of refunds.' }) amountPaid!: number;
+  @ApiProperty({ description: 'The sum of its credit notes.' }) amountCredited!: number;
   @ApiProperty({ description: 'total − amountPaid − amountCredited; 0 on a void invoice.' }) amountDue!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

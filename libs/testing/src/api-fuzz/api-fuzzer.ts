@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { casesOf, operationsOf, REFUSED_MUTATIONS, refusedCasesOf, type FuzzCase, type Mutation, type OpenApiDocument, type Operation } from './fuzz-cases.js';
 import { HOSTILE_CLASSES, KNOWN_ID, type HostileClass, type Schemas } from './schema-arbitraries.js';
@@ -258,6 +258,8 @@ class FuzzRun {
       .join('/');
     const query = fuzzCase.query.length > 0 ? `?${new URLSearchParams(fuzzCase.query.map(([name, value]): [string, string] => [name, this.withKnownIds(value)]))}` : '';
     const headers: Record<string, string> = { 'x-forwarded-for': this.clientAddress, ...fuzzCase.headers };
+    // A fresh value each time: an Idempotency-Key used again with another body is a 409 by design.
+    for (const name of fuzzCase.operation.requiredHeaders) headers[name] ??= `fuzz-${randomUUID()}`;
     if (fuzzCase.credentials === 'owner') headers.authorization = `Bearer ${this.accessToken}`;
     if (fuzzCase.credentials === 'tampered') headers.authorization = `Bearer ${this.accessToken.slice(0, -4)}${this.accessToken.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
     let body: string | FormData | undefined;

@@ -8,6 +8,8 @@ export interface Operation {
   method: string;
   path: string;
   pathParameters: string[];
+  /** Headers the operation requires (Idempotency-Key on money-moving routes): every request sends a fresh value unless a mutation set one. */
+  requiredHeaders: string[];
   queryParameters: Array<{ name: string; schema: Schema }>;
   body?: { contentType: string; schema: Schema };
   secured: boolean;
@@ -53,7 +55,7 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** The parts of the gateway's OpenAPI document the fuzzer reads. */
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; schema?: Schema }>; requestBody?: { content: Record<string, { schema: Schema }> }; security?: unknown[] }>>;
+  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; required?: boolean; schema?: Schema }>; requestBody?: { content: Record<string, { schema: Schema }> }; security?: unknown[] }>>;
   components?: { schemas?: Schemas };
 }
 
@@ -69,6 +71,7 @@ export function operationsOf(document: OpenApiDocument): Operation[] {
         method: method.toUpperCase(),
         path,
         pathParameters: parameters.filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name),
+        requiredHeaders: parameters.filter((parameter) => parameter.in === 'header' && parameter.required).map((parameter) => parameter.name.toLowerCase()),
         queryParameters: parameters.filter((parameter) => parameter.in === 'query').map((parameter) => ({ name: parameter.name, schema: parameter.schema ?? {} })),
         body: contentType && media ? { contentType, schema: media.schema } : undefined,
         secured: (operation.security ?? []).length > 0,

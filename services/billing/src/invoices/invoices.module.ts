@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { BillingSettingsModule } from '../settings/billing-settings.module.js';
 import { CustomerDirectory } from './customers.js';
 import { DealInvoices } from './deal-invoices.js';
@@ -9,7 +10,7 @@ import { OverdueCheckJob, OverdueInvoices } from './overdue-invoices.js';
 
 /** billing.invoices.*: the operations of INVOICE_OPERATIONS, and the daily overdue check. */
 @Module({
-  imports: [BillingSettingsModule],
+  imports: [BillingSettingsModule, LedgerModule],
   controllers: [InvoicesController],
   providers: [InvoicesService, InvoicesRepository, CustomerDirectory, DealInvoices, OverdueInvoices, OverdueCheckJob],
   exports: [InvoicesService, CustomerDirectory],

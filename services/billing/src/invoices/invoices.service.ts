@@ -19,6 +19,7 @@ import { newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BillingCaller } from '../common/billing-caller.js';
+import { InvoicePostings } from '../ledger/invoice-postings.js';
 import { BillingSettingsService } from '../settings/billing-settings.service.js';
 import { CustomerDirectory } from './customers.js';
 import { DealInvoices } from './deal-invoices.js';
@@ -76,6 +77,7 @@ export class InvoicesService {
     private readonly customers: CustomerDirectory,
     private readonly settings: BillingSettingsService,
     private readonly deals: DealInvoices,
+    private readonly postings: InvoicePostings,
   ) {}
 
   /** `id` is given by the recurring invoices, whose run names the invoice before it exists (a second create of it fails on the key). */
@@ -170,6 +172,7 @@ export class InvoicesService {
       const { invoicePrefix } = await this.settings.read(manager, workspaceId);
       const number = await nextInvoiceNumber(manager, workspaceId, Number(issueDate.slice(0, 4)), invoicePrefix);
       const row = await this.invoices.transition(manager, workspaceId, id, { status: 'open', number, issueDate, dueDate });
+      await this.postings.postFinalized(manager, workspaceId, row);
       await emit<BillingEvents.InvoiceFinalized>({
         type: 'invoice.finalized',
         workspaceId,
@@ -199,6 +202,7 @@ export class InvoicesService {
       const before = await this.locked(manager, workspaceId, id);
       if (before.status !== 'open' && before.status !== 'uncollectible') throw cannotMove(before.status, 'voided');
       const row = await this.invoices.transition(manager, workspaceId, id, { status: 'void' });
+      await this.postings.postVoided(manager, workspaceId, before);
       await emit<BillingEvents.InvoiceVoided>({
         type: 'invoice.voided',
         workspaceId,

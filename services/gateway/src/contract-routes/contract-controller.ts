@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, StreamableFile, type Type } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOperation, ApiResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiHeader, ApiOperation, ApiResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { AnyOperation, FileReply, HttpMethod } from '@kinship/contracts';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
@@ -68,7 +68,10 @@ export function contractController(tag: string, operations: readonly AnyOperatio
         : ApiResponse({ status: route.status, description: operation.summary, ...(operation.output ? { type: operation.output } : {}) }),
       ...operation.errors.map((error) => ApiResponse({ status: error.status, description: error.description, type: ErrorResponse })),
     ];
-    if (operation.params || (operation.input && !TAKES_BODY.has(route.method))) {
+    if (operation.idempotencyKey === 'required') {
+      decorators.push(ApiHeader({ name: 'Idempotency-Key', required: true, description: 'Required: the same key never moves money twice (400 idempotency_key_required without it).' }));
+    }
+    if ((operation.params || (operation.input && !TAKES_BODY.has(route.method))) && !operation.errors.some((error) => error.status === 400)) {
       decorators.push(ApiBadRequestResponse({ description: 'A path or query parameter is not valid (invalid_parameter); details name it.', type: ErrorResponse }));
     }
     if (operation.input && TAKES_BODY.has(route.method) && !operation.errors.some((error) => error.status === 422)) {

@@ -14,6 +14,7 @@ export function callerContext(request: FastifyRequest): RequestContext {
     requestId: String(request.id),
     ip: request.ip,
     userAgent: request.headers['user-agent'],
+    ...(typeof request.headers['idempotency-key'] === 'string' ? { idempotencyKey: request.headers['idempotency-key'] } : {}),
   };
 }
 

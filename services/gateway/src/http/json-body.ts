@@ -2,6 +2,16 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MAX_INPUT_DEPTH } from '@kinship/messaging';
 import type { RawServerDefault } from 'fastify';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body's bytes as received, kept only on routes that verify a signature over them. */
+    rawBody?: Buffer;
+  }
+}
+
+/** Routes whose senders sign the exact bytes of the body (Stripe's webhook). */
+const RAW_BODY_PATHS: ReadonlySet<string> = new Set(['/api/v1/webhooks/stripe']);
+
 /** The code of the parse error HttpErrorFilter answers as a 400 malformed_json. */
 export const JSON_TOO_DEEP = 'KINSHIP_JSON_TOO_DEEP';
 
@@ -40,7 +50,8 @@ export function nestsDeeperThan(json: Buffer, limit: number): boolean {
 
 /**
  * application/json bodies: Fastify's own parser (prototype poisoning refused, as before), after a
- * check that objects and arrays nest at most MAX_INPUT_DEPTH deep; a deeper body is a 400.
+ * check that objects and arrays nest at most MAX_INPUT_DEPTH deep; a deeper body is a 400. A
+ * signed webhook keeps its raw bytes too, since parsing and serializing again would change them.
  */
 export function useJsonBodyParser(app: NestFastifyApplication, bodyLimit: number): void {
   const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
@@ -49,6 +60,7 @@ export function useJsonBodyParser(app: NestFastifyApplication, bodyLimit: number
       done(Object.assign(new Error(`The request body nests objects or arrays deeper than ${MAX_INPUT_DEPTH} levels.`), { code: JSON_TOO_DEEP, statusCode: 400 }), undefined);
       return;
     }
+    if (RAW_BODY_PATHS.has(request.url.split('?')[0]!)) request.rawBody = body as unknown as Buffer;
     parseJson(request, body as unknown as string, done);
   });
 }

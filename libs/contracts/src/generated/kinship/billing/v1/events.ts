@@ -149,3 +149,56 @@ export interface PaymentReceived {
   reference?: string | null | undefined;
   receivedAt: string;
 }
+
+/**
+ * type: payment.refunded, subject: events.billing.payment.refunded
+ * Part or all of a payment was given back (a refund, or a credit note that refunds); a paid invoice opens again.
+ */
+export interface PaymentRefunded {
+  refundId: string;
+  paymentId: string;
+  invoiceId: string;
+  customer: Customer | null;
+  currency: string;
+  amount: number;
+  /** original (back the way it came) or wallet. */
+  destination: string;
+  creditNoteId?: string | null | undefined;
+  refundedAt: string;
+}
+
+/**
+ * type: credit_note.created, subject: events.billing.credit_note.created
+ * A credit note reduced what the invoice asks; its amount is split between the amount due, refunds and the wallet.
+ */
+export interface CreditNoteCreated {
+  creditNoteId: string;
+  /** e.g. CN-2026-000001. */
+  number: string;
+  invoiceId: string;
+  customer: Customer | null;
+  currency: string;
+  amount: number;
+  subtotal: number;
+  tax: number;
+  appliedToDue: number;
+  refunded: number;
+  toWallet: number;
+  reason?: string | null | undefined;
+}
+
+/**
+ * type: wallet.credited, subject: events.billing.wallet.credited
+ * A customer's wallet grew: a credit, an overpayment's excess, a credit note or a refund to the wallet.
+ */
+export interface WalletCredited {
+  customerId: string;
+  currency: string;
+  amount: number;
+  /** The wallet's balance in this currency after the credit. */
+  balance: number;
+  /** wallet_credit, payment, credit_note or refund. */
+  source: string;
+  transactionId: string;
+  reason?: string | null | undefined;
+}

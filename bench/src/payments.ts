@@ -1,0 +1,243 @@
+/**
+ * What recording a payment costs: manual payments through the gateway (HTTP → NATS → billing →
+ * PostgreSQL; each one a ledger transaction of three entries — cash, the customer's receivable, the
+ * excess to the wallet — with the invoice and wallet rows locked and the balance trigger) next to
+ * the same rows written straight through pg, at 32 connections, in the same run. Then the
+ * reconciliation of a ledger of 1,000,000 entries: seconds, and the process's memory while it runs.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import type { RunningService } from '@kinship/platform';
+import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
+import { authService } from '../../services/auth/dist/auth.service.js';
+import { billingService } from '../../services/billing/dist/billing.service.js';
+import { LedgerReconciliation } from '../../services/billing/dist/ledger/reconciliation.js';
+import { crmService } from '../../services/crm/dist/crm.service.js';
+import { startGateway } from '../../services/gateway/dist/gateway.js';
+import { fixed, numberFromEnv, percentiles, print, saveResult } from './lib.js';
+
+const CONNECTIONS = 32;
+const PAYMENTS = numberFromEnv('BENCH_PAYMENTS', 6000);
+const WARMUP_PAYMENTS = numberFromEnv('BENCH_PAYMENTS_WARMUP', 600);
+const LEDGER_ENTRIES = numberFromEnv('BENCH_LEDGER_ENTRIES', 1_000_000);
+/** Invoices spread over this many customers, as real ones are: one wallet row for all would serialize every payment. */
+const CUSTOMERS = 512;
+const INVOICE_TOTAL = 12_000;
+
+interface LoadReport {
+  elapsedMs: number;
+  latencies: number[];
+  failures: number;
+  statuses: Record<string, number>;
+}
+
+/**
+ * Payments at CONNECTIONS concurrent requests from a worker thread (not the servers' event loop):
+ * each pays one invoice its total plus 1, with a fresh Idempotency-Key.
+ */
+const LOAD_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { url, authorization, invoices, amount, connections } = workerData;
+let next = 0;
+const latencies = [];
+const statuses = {};
+let failures = 0;
+async function loop() {
+  for (;;) {
+    const index = next++;
+    if (index >= invoices.length) return;
+    const started = performance.now();
+    try {
+      const response = await fetch(url + '/api/v1/payments', {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify({ invoiceId: invoices[index], amount, method: 'manual' }),
+      });
+      await response.text();
+      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      if (response.status !== 201) failures++;
+    } catch {
+      failures++;
+    }
+    latencies.push(performance.now() - started);
+  }
+}
+const started = performance.now();
+Promise.all(Array.from({ length: connections }, loop)).then(() => parentPort.postMessage({ elapsedMs: performance.now() - started, latencies, failures, statuses }));
+`;
+
+function payThrough(url: string, authorization: string, invoices: string[]): Promise<LoadReport> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { url, authorization, invoices, amount: INVOICE_TOTAL + 1, connections: CONNECTIONS } });
+    worker.once('message', (report: LoadReport) => void worker.terminate().then(() => resolve(report)));
+    worker.once('error', reject);
+  });
+}
+
+/** Open invoices of 10,000 + 20 % tax, finalized as billing would (number, dates, the receivable/revenue/tax transaction). */
+async function seedInvoices(owner: pg.Pool, workspaceId: string, count: number, firstNumber: number): Promise<string[]> {
+  const { rows } = await owner.query<{ id: string }>(
+    `INSERT INTO billing.invoices (id, workspace_id, number, status, customer_contact_id, customer_name, currency, issue_date, due_date, payment_terms, subtotal, tax, total, finalized_at)
+     SELECT gen_random_uuid(), $1, 'INV-BENCH-' || lpad(n::text, 7, '0'), 'open', customers.ids[1 + n % $4], 'Bench customer', 'EUR', current_date, current_date + 30, 'net_30', 10000, 2000, ${INVOICE_TOTAL}, now()
+     FROM generate_series($2::int, $2::int + $3::int - 1) AS n, (SELECT array_agg(gen_random_uuid()) AS ids FROM generate_series(1, $4)) AS customers
+     RETURNING id`,
+    [workspaceId, firstNumber, count, CUSTOMERS],
+  );
+  await owner.query(
+    `WITH invoice AS (SELECT id, customer_contact_id, subtotal, tax, total FROM billing.invoices WHERE id = ANY($2::uuid[])),
+          posted AS (INSERT INTO billing.ledger_transactions (id, workspace_id, kind, invoice_id) SELECT gen_random_uuid(), $1, 'invoice_finalized', id FROM invoice RETURNING id, invoice_id)
+     INSERT INTO billing.ledger_entries (id, workspace_id, transaction_id, account, currency, amount)
+     SELECT gen_random_uuid(), $1, posted.id, entry.account, 'EUR', entry.amount
+     FROM posted JOIN invoice ON invoice.id = posted.invoice_id
+     CROSS JOIN LATERAL (VALUES ('receivable:' || invoice.customer_contact_id, invoice.total), ('revenue', -invoice.subtotal), ('tax_payable', -invoice.tax)) AS entry(account, amount)`,
+    [workspaceId, rows.map((row) => row.id)],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** The same rows a payment writes to the ledger (transaction, three entries, the wallet's balance), straight through pg: BEGIN … COMMIT per payment. */
+async function rawPayments(owner: pg.Pool, workspaceId: string, count: number): Promise<LoadReport> {
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const customers = Array.from({ length: CUSTOMERS }, () => randomUUID());
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      const client = await owner.connect();
+      try {
+        for (let index = next++; index < count; index = next++) {
+          const customer = customers[index % CUSTOMERS]!;
+          const begun = performance.now();
+          try {
+            await client.query('BEGIN');
+            await client.query(
+              `INSERT INTO billing.wallet_balances (workspace_id, customer_id, currency, balance) VALUES ($1, $2, 'EUR', 1)
+               ON CONFLICT (workspace_id, customer_id, currency) DO UPDATE SET balance = billing.wallet_balances.balance + 1, updated_at = now()`,
+              [workspaceId, customer],
+            );
+            const transactionId = randomUUID();
+            await client.query(`INSERT INTO billing.ledger_transactions (id, workspace_id, kind) VALUES ($1, $2, 'payment')`, [transactionId, workspaceId]);
+            await client.query(
+              `INSERT INTO billing.ledger_entries (id, workspace_id, transaction_id, account, currency, amount)
+               VALUES ($3, $1, $2, 'cash', 'EUR', ${INVOICE_TOTAL + 1}), ($4, $1, $2, 'receivable:' || $6, 'EUR', -${INVOICE_TOTAL}), ($5, $1, $2, 'wallet:' || $6, 'EUR', -1)`,
+              [workspaceId, transactionId, randomUUID(), randomUUID(), randomUUID(), customer],
+            );
+            await client.query('COMMIT');
+          } catch {
+            failures += 1;
+            await client.query('ROLLBACK');
+          }
+          latencies.push(performance.now() - begun);
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  return { elapsedMs: performance.now() - started, latencies, failures, statuses: {} };
+}
+
+/** Balanced transactions of three entries in a workspace of their own, in statements of 300,000 entries, until the ledger holds `target` entries. */
+async function seedLedger(owner: pg.Pool, target: number): Promise<number> {
+  const workspaceId = randomUUID();
+  const { rows } = await owner.query<{ count: string }>('SELECT count(*) FROM billing.ledger_entries');
+  let entries = Number(rows[0]!.count);
+  while (entries < target) {
+    const transactions = Math.min(100_000, Math.ceil((target - entries) / 3));
+    await owner.query(
+      `WITH posted AS (INSERT INTO billing.ledger_transactions (id, workspace_id, kind) SELECT gen_random_uuid(), $1, 'wallet_credit' FROM generate_series(1, $2) RETURNING id)
+       INSERT INTO billing.ledger_entries (id, workspace_id, transaction_id, account, currency, amount)
+       SELECT gen_random_uuid(), $1, posted.id, entry.account, 'EUR', entry.amount FROM posted
+       CROSS JOIN LATERAL (VALUES ('cash', 200::bigint), ('revenue', -150::bigint), ('tax_payable', -50::bigint)) AS entry(account, amount)`,
+      [workspaceId, transactions],
+    );
+    entries += transactions * 3;
+  }
+  return entries;
+}
+
+/** Runs the reconciliation and samples this process's resident memory every 20 ms meanwhile. */
+async function reconcile(reconciliation: LedgerReconciliation): Promise<{ seconds: number; entries: number; imbalances: number; rssBeforeMb: number; rssPeakMb: number }> {
+  const mb = () => process.memoryUsage().rss / 2 ** 20;
+  const rssBeforeMb = mb();
+  let rssPeakMb = rssBeforeMb;
+  const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, mb())), 20);
+  const started = performance.now();
+  try {
+    const run = await reconciliation.run();
+    return { seconds: (performance.now() - started) / 1000, entries: run.entries, imbalances: run.imbalances, rssBeforeMb, rssPeakMb: Math.max(rssPeakMb, mb()) };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+function rates(report: LoadReport) {
+  const { p50, p99 } = percentiles(report.latencies);
+  return { perSecond: (report.latencies.length / report.elapsedMs) * 1000, p50Ms: p50, p99Ms: p99, count: report.latencies.length, failures: report.failures, statuses: report.statuses };
+}
+
+async function main(): Promise<number> {
+  let environment: TestEnvironment | undefined;
+  const services: RunningService[] = [];
+  let owner: pg.Pool | undefined;
+  try {
+    environment = await createTestEnvironment('bench payments');
+    services.push(await startTestService(authService, environment), await startTestService(crmService, environment), await startTestService(billingService, environment));
+    const billing = services.at(-1)!;
+    const gateway = await startGateway(environment.env);
+    services.push(gateway);
+    owner = new pg.Pool({ connectionString: environment.databaseUrl, max: CONNECTIONS + 2 });
+
+    const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
+    const registered = await fetch(`${gateway.url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.18.${randomBytes(1)[0]}.${randomBytes(1)[0]}` },
+      body: JSON.stringify({ email, password: `bench-${randomBytes(12).toString('hex')}`, name: 'Bench Owner', workspaceName: 'Bench billing' }),
+    });
+    if (registered.status !== 201) throw new Error(`register answered ${registered.status} ${await registered.text()}`);
+    const { accessToken, workspace } = (await registered.json()) as { accessToken: string; workspace: { id: string } };
+    const authorization = `Bearer ${accessToken}`;
+
+    print(`Seeding ${WARMUP_PAYMENTS + PAYMENTS} open invoices over ${CUSTOMERS} customers…`);
+    const warmupInvoices = await seedInvoices(owner, workspace.id, WARMUP_PAYMENTS, 1);
+    const invoices = await seedInvoices(owner, workspace.id, PAYMENTS, WARMUP_PAYMENTS + 1);
+    print(`POST /api/v1/payments: ${WARMUP_PAYMENTS} payments to warm up, then ${PAYMENTS} at ${CONNECTIONS} connections…`);
+    const warmup = await payThrough(gateway.url, authorization, warmupInvoices);
+    const gatewayRun = await payThrough(gateway.url, authorization, invoices);
+    print(`The same rows through pg: ${PAYMENTS} transactions at ${CONNECTIONS} connections…`);
+    const rawRun = await rawPayments(owner, randomUUID(), PAYMENTS);
+    const viaGateway = rates(gatewayRun);
+    const raw = rates(rawRun);
+    const paid = await owner.query<{ count: string }>(`SELECT count(*) FROM billing.invoices WHERE workspace_id = $1 AND status = 'paid'`, [workspace.id]);
+
+    const reconciliation = billing.app.get(LedgerReconciliation);
+    const small = await reconcile(reconciliation);
+    print(`Seeding the ledger to ${LEDGER_ENTRIES} entries…`);
+    await seedLedger(owner, LEDGER_ENTRIES);
+    const large = await reconcile(reconciliation);
+
+    const ratio = viaGateway.perSecond / raw.perSecond;
+    print();
+    print(`Manual payments — ${CONNECTIONS} connections, ${PAYMENTS} payments after ${WARMUP_PAYMENTS} to warm up; each one ledger transaction of 3 entries (cash, receivable, wallet)`);
+    print(`  via gateway      ${fixed(viaGateway.perSecond, 0).padStart(6)} payments/s   p50 ${fixed(viaGateway.p50Ms)} ms   p99 ${fixed(viaGateway.p99Ms)} ms   failures ${viaGateway.failures + warmup.failures}  statuses ${JSON.stringify(viaGateway.statuses)} (warm-up ${JSON.stringify(warmup.statuses)})`);
+    print(`  raw pg (baseline) ${fixed(raw.perSecond, 0).padStart(5)} tx/s         p50 ${fixed(raw.p50Ms)} ms   p99 ${fixed(raw.p99Ms)} ms   failures ${raw.failures}`);
+    print(`  ratio gateway ÷ raw: ${fixed(ratio, 3)}   (targets: ≥ 500 payments/s, ratio ≥ 0.3)   invoices paid: ${paid.rows[0]!.count} of ${WARMUP_PAYMENTS + PAYMENTS}`);
+    print(`Reconciliation — billing.ledger_findings() aggregates in PostgreSQL; RSS of this process (all services) before and at peak`);
+    for (const [label, run] of [['small ledger', small], ['1M ledger', large]] as const) {
+      print(`  ${label.padEnd(13)} ${String(run.entries).padStart(8)} entries   ${fixed(run.seconds, 2)} s   imbalances ${run.imbalances}   RSS ${fixed(run.rssBeforeMb, 0)} → peak ${fixed(run.rssPeakMb, 0)} MiB (+${fixed(run.rssPeakMb - run.rssBeforeMb, 1)})`);
+    }
+    print('  note: gateway, auth, crm and billing share this process and the machine with PostgreSQL, Redis and nats-server; figures compare paths in one run.');
+
+    const failures = viaGateway.failures + warmup.failures + raw.failures + large.imbalances + small.imbalances + (Number(paid.rows[0]!.count) === WARMUP_PAYMENTS + PAYMENTS ? 0 : 1);
+    await saveResult('payments', { connections: CONNECTIONS, payments: PAYMENTS, viaGateway, raw, ratio, reconciliation: { small, large }, failures });
+    return failures === 0 ? 0 : 1;
+  } finally {
+    await owner?.end();
+    for (const service of services.reverse()) await service.close();
+    await environment?.dispose();
+  }
+}
+
+process.exitCode = await main();
