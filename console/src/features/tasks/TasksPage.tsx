@@ -16,16 +16,16 @@ export function Component() {
   const queryClient = useQueryClient();
   const canWrite = useCan('tasks:write');
   const [status, setStatus] = useState<string[]>(['open', 'in_progress']);
-  const complete = async (task: Task) => {
-    try {
-      await unwrap(api.PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id } }, body: { status: 'done' } }));
-      await queryClient.invalidateQueries({ queryKey: ['tasks'] });
-    } catch (error) {
-      notifications.show({ color: 'red', message: messageOf(error) });
-    }
-  };
-  const columns = useMemo<Array<RecordColumn<Task>>>(
-    () => [
+  const columns = useMemo<Array<RecordColumn<Task>>>(() => {
+    const complete = async (task: Task) => {
+      try {
+        await unwrap(api.PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id } }, body: { status: 'done' } }));
+        await queryClient.invalidateQueries({ queryKey: ['tasks'] });
+      } catch (error) {
+        notifications.show({ color: 'red', message: messageOf(error) });
+      }
+    };
+    return [
       { id: 'title', header: t('field.title'), cell: (task) => task.title },
       { id: 'priority', header: t('field.priority'), cell: (task) => <Badge variant="light">{task.priority}</Badge>, sortField: 'priority' },
       { id: 'status', header: t('field.status'), cell: (task) => task.status.replace(/_/g, ' ') },
@@ -40,11 +40,8 @@ export function Component() {
             </Button>
           ) : null,
       },
-    ],
-    // complete reads only the query client, which never changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [canWrite],
-  );
+    ];
+  }, [canWrite, queryClient]);
   return (
     <>
       <Group justify="space-between" mb="md">
