@@ -24,6 +24,7 @@ export const en = {
   'common.add': 'Add',
   'common.back': 'Back',
   'common.cancel': 'Cancel',
+  'common.close': 'Close',
   'common.create': 'Create',
   'common.loading': 'Loading',
   'common.no': 'No',
