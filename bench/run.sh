@@ -21,6 +21,9 @@ for bench in rpc-roundtrip rpc-contacts outbox-pipeline auth crm imports campaig
   node bench/dist/"$bench".js || failed+=("$bench")
 done
 
+printf '\n== console-size ==\n'
+node bench/console-size.mjs || failed+=(console-size)
+
 node bench/dist/summary.js
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'failed: %s\n' "${failed[*]}" >&2

@@ -8,7 +8,8 @@ const gateway = process.env.KINSHIP_GATEWAY ?? 'http://127.0.0.1:3000';
 export default defineConfig({
   plugins: [react()],
   server: { port: 5173, proxy: { '/api': gateway } },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 600 },
+  // The manifest tells bench/console-size.mjs which chunks each route loads.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, manifest: true, chunkSizeWarningLimit: 600 },
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],

@@ -81,7 +81,7 @@ export function InlineField({ field, label, value, disabled, type = 'text', onSa
       <Text size="sm" fw={500} component="div">
         {label}
       </Text>
-      <UnstyledButton onClick={start} disabled={disabled} aria-label={t('inline.edit', { label })} w="100%">
+      <UnstyledButton onClick={start} disabled={disabled} aria-label={`${t('inline.edit', { label })}: ${value || t('inline.empty')}`} w="100%">
         <Group gap={4} mih={36} px={4} style={{ borderRadius: 4, border: '1px dashed var(--mantine-color-default-border)' }}>
           <Text size="sm" c={value ? undefined : 'dimmed'}>
             {value || t('inline.empty')}

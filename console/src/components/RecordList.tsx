@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, Menu, ScrollArea, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { Box, Button, Checkbox, Group, Menu, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue, useLocalStorage } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type RowSelectionState, type VisibilityState } from '@tanstack/react-table';
@@ -156,7 +156,8 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
         )}
       </Group>
       {pages.isError && <ErrorAlert error={pages.error} />}
-      <ScrollArea.Autosize mah="calc(100vh - 220px)" viewportRef={viewport} type="auto">
+      {/* A plain overflow box: the one scroller the virtualizer measures. */}
+      <Box ref={viewport} mah="calc(100vh - 220px)" style={{ overflow: 'auto' }}>
         <Table striped highlightOnHover stickyHeader aria-rowcount={rows.length} style={{ tableLayout: 'fixed', minWidth: 720 }}>
           <Table.Thead>
             {table.getHeaderGroups().map((group) => (
@@ -211,7 +212,7 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
             )}
           </Table.Tbody>
         </Table>
-      </ScrollArea.Autosize>
+      </Box>
       {pages.isPending && <Loading />}
       {pages.isSuccess && rows.length === 0 && (
         <Text c="dimmed" py="lg" ta="center">

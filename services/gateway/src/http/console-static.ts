@@ -31,6 +31,9 @@ function contentType(file: string): string {
   return CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
 }
 
+/** The routes serveConsole adds: public static files, outside the API and its permission matrix. */
+export const CONSOLE_ROUTES = ['GET /assets/*', 'GET /*'];
+
 /**
  * Serves the web console (console/dist) at `/`: its hashed assets cached for a year (a new build
  * has new names), index.html never cached and answered for every other path the SPA's router owns.
