@@ -10,7 +10,7 @@ endif
 # node reads them, and a variable already set (above, or in the environment) wins.
 NODE := node --env-file=.kinship/secrets.env
 
-.PHONY: up install build secrets migrate test test-tools test-unit lint proto proto-check bench clean backup restore
+.PHONY: up install build secrets migrate test test-tools test-unit lint proto proto-check console-check console-dev bench clean backup restore
 
 # Not `npm ci`: the registry this project installs from lacks some other platforms' optional
 # binaries, so the lockfile cannot list them and `npm ci` would call it out of sync.
@@ -54,7 +54,18 @@ proto-check: install
 test-tools: install
 	bash scripts/test-tools.sh
 
-test: build lint proto-check test-tools
+# The console's typed client must match the OpenAPI document the built gateway serves (it boots
+# one against NATS and Redis), then the console's component tests (Vitest); its Playwright
+# end-to-end suite runs with the other integration suites (services/gateway/test/console.e2e.test.ts).
+console-check: build
+	npm run console:api -- --check
+	npm test -w console
+
+# The console from Vite with hot reload on http://localhost:5173, the API forwarded to `make up`'s gateway.
+console-dev: install
+	npm run dev -w console
+
+test: build lint proto-check test-tools console-check
 	npm test
 
 test-unit: install
@@ -75,4 +86,4 @@ bench: build
 	bash bench/run.sh
 
 clean:
-	rm -rf node_modules libs/*/dist services/*/dist bench/dist .tools
+	rm -rf node_modules libs/*/dist services/*/dist bench/dist console/dist .tools

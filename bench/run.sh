@@ -23,6 +23,9 @@ for bench in "${benches[@]}"; do
   node bench/dist/"$bench".js || failed+=("$bench")
 done
 
+printf '\n== console-size ==\n'
+node bench/console-size.mjs || failed+=(console-size)
+
 node bench/dist/summary.js
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'failed: %s\n' "${failed[*]}" >&2

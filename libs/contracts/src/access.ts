@@ -95,6 +95,11 @@ export function roleHolds(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission].roles as readonly Role[]).includes(role);
 }
 
+/** Every permission the role holds, in the matrix's order: what GET /me tells a client to show or hide. */
+export function permissionsOf(role: Role): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((permission) => roleHolds(role, permission));
+}
+
 /** Whether the role holds the permission only for records it owns. */
 export function onlyOwnRecords(role: Role, permission: Permission): boolean {
   const rule: PermissionRule = PERMISSIONS[permission];

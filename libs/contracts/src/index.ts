@@ -18,6 +18,7 @@ export {
   isRole,
   onlyOwnRecords,
   PERMISSIONS,
+  permissionsOf,
   ROLE_RANK,
   ROLES,
   roleHolds,

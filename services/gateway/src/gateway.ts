@@ -22,6 +22,7 @@ import { CRM_ROUTE_CONTROLLERS } from './crm-routes/crm-routes.js';
 import { NOTIFICATION_ROUTE_CONTROLLERS } from './notification-routes/notification-routes.js';
 import { REPORTING_ROUTE_CONTROLLERS } from './reporting-routes/reporting-routes.js';
 import { GatewayConfig } from './gateway.config.js';
+import { serveConsole } from './http/console-static.js';
 import { clientErrorHandler, frameworkErrorHandler } from './http/framework-errors.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { IdempotencyInterceptor, registerIdempotencyHook } from './http/idempotency.js';
@@ -143,6 +144,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
   app.useGlobalInterceptors(new RequestContextInterceptor(), new IdempotencyInterceptor(redis, config.NATS_NAMESPACE));
   app.useGlobalPipes(new RequestValidationPipe());
   documentApi(app);
+  serveConsole(app.getHttpAdapter().getInstance(), logger);
   await app.listen({ port: config.GATEWAY_PORT, host: '0.0.0.0' });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
   logger.info({ url }, 'gateway started');

@@ -77,8 +77,18 @@ describe('auth and users through the gateway (end to end)', () => {
   it('registers a workspace and its owner, whose token reads their profile', async () => {
     const registered = await register('founder');
     expect(registered).toMatchObject({ user: { email: registered.email, role: 'owner' }, workspace: { name: 'founder workspace' } });
-    const me = await expectStatus<AuthRpc.User>(request('GET', '/me', { token: registered.accessToken }), 200);
+    const me = await expectStatus<AuthRpc.User & { permissions: string[] }>(request('GET', '/me', { token: registered.accessToken }), 200);
     expect(me).toMatchObject({ id: registered.user!.id, email: registered.email, role: 'owner' });
+    expect(me.permissions).toEqual(expect.arrayContaining(['users:manage', 'contacts:write', 'billing:write']));
+  });
+
+  it('tells a member on GET /me what the permission matrix lets their role do, for the console to show', async () => {
+    const owner = await register('matrix');
+    const member = await addMember(owner.accessToken, 'member');
+    const me = await expectStatus<{ permissions: string[] }>(request('GET', '/me', { token: member.accessToken }), 200);
+    expect(me.permissions).toEqual(expect.arrayContaining(['contacts:read', 'contacts:write', 'deals:write']));
+    expect(me.permissions).not.toContain('users:manage');
+    expect(me.permissions).not.toContain('pipelines:write');
   });
 
   it('signs in, refreshes with rotation, and after logout neither the refresh nor the access token works', async () => {

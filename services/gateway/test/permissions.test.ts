@@ -8,6 +8,7 @@ import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, type TestEnvironment } from '@kinship/testing';
 import { documentedRoutes } from '../src/access/permissions-document.js';
 import { routesOf, type Route } from '../src/access/route-table.js';
+import { CONSOLE_ROUTES } from '../src/http/console-static.js';
 import { startGateway } from '../src/gateway.js';
 import { accessClaims, authStandIn, signAccessToken, testSigningKey, type StandIn } from './support.js';
 
@@ -145,8 +146,8 @@ describe('access control, route by route', () => {
     await environment?.dispose();
   });
 
-  it('serves no route that Nest does not know, apart from the OpenAPI pages', () => {
-    const served = fastifyRoutes(gateway).filter((route) => !/^GET \/docs/.test(route));
+  it('serves no route that Nest does not know, apart from the OpenAPI pages and the web console’s files', () => {
+    const served = fastifyRoutes(gateway).filter((route) => !/^GET \/docs/.test(route) && !CONSOLE_ROUTES.includes(route));
     expect(served.sort()).toEqual(routes.map(key).sort());
   });
 

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { AuthRpc } from '@kinship/contracts';
+import { isRole, permissionsOf, type AuthRpc } from '@kinship/contracts';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
 import { SettingsBody, UpdateMeBody } from './me.dto.js';
-import { UserResponse } from './users.dto.js';
+import { MeResponse, UserResponse } from './users.dto.js';
 
 /** The caller's own profile and preferences; the auth service knows whose from the request context. */
 @ApiTags('me')
@@ -16,9 +16,11 @@ export class MeController {
 
   @Get()
   @RequirePermission('profile:read')
-  @ApiOkResponse({ type: UserResponse })
-  get(@Caller() caller: RequestContext): Promise<AuthRpc.User> {
-    return this.services.send<AuthRpc.User>('auth.me.get', {}, caller);
+  @ApiOkResponse({ type: MeResponse })
+  async get(@Caller() caller: RequestContext): Promise<MeResponse> {
+    const user = await this.services.send<AuthRpc.User>('auth.me.get', {}, caller);
+    // From the matrix the gateway enforces, so the console hides exactly what would be refused.
+    return { ...user, permissions: isRole(caller.role) ? permissionsOf(caller.role) : [] };
   }
 
   @Patch()

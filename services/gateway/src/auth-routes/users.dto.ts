@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ROLES, type AuthRpc } from '@kinship/contracts';
+import { PERMISSIONS, ROLES, type AuthRpc, type Permission } from '@kinship/contracts';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from './fields.js';
 
@@ -18,6 +18,11 @@ export class UserResponse implements AuthRpc.User {
   pendingEmail?: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class MeResponse extends UserResponse {
+  @ApiProperty({ enum: Object.keys(PERMISSIONS), isArray: true, description: 'What the caller’s role may do (docs/permissions.md); a client hides or disables the rest.' })
+  permissions!: Permission[];
 }
 
 export class UserPageResponse implements AuthRpc.UserPage {

@@ -1,0 +1,38 @@
+import { createBrowserRouter, Navigate } from 'react-router';
+import { RequireSession } from './RequireSession';
+import { RouteError } from './RouteError';
+
+// Every screen is its own chunk: the sign-in page ships without the lists, board and charts.
+const lazy = (load: () => Promise<{ Component: React.ComponentType }>) => ({ lazy: load });
+
+export const router = createBrowserRouter([
+  { path: '/sign-in', ...lazy(() => import('../features/auth/SignInPage')) },
+  { path: '/sign-up', ...lazy(() => import('../features/auth/SignUpPage')) },
+  { path: '/forgot-password', ...lazy(() => import('../features/auth/ForgotPasswordPage')) },
+  { path: '/reset-password', ...lazy(() => import('../features/auth/ResetPasswordPage')) },
+  { path: '/verify-email', ...lazy(() => import('../features/auth/VerifyEmailPage')) },
+  { path: '/invitations/accept', ...lazy(() => import('../features/auth/AcceptInvitationPage')) },
+  {
+    element: <RequireSession />,
+    errorElement: <RouteError />,
+    children: [
+      {
+        ...lazy(() => import('./Shell')),
+        children: [
+          { index: true, element: <Navigate to="/contacts" replace /> },
+          { path: 'contacts', ...lazy(() => import('../features/contacts/ContactsPage')) },
+          { path: 'contacts/:id', ...lazy(() => import('../features/contacts/ContactPage')) },
+          { path: 'companies', ...lazy(() => import('../features/companies/CompaniesPage')) },
+          { path: 'deals', ...lazy(() => import('../features/deals/DealsBoardPage')) },
+          { path: 'tasks', ...lazy(() => import('../features/tasks/TasksPage')) },
+          { path: 'imports', ...lazy(() => import('../features/imports/ImportsPage')) },
+          { path: 'campaigns', ...lazy(() => import('../features/campaigns/CampaignsPage')) },
+          { path: 'invoices', ...lazy(() => import('../features/invoices/InvoicesPage')) },
+          { path: 'reports', ...lazy(() => import('../features/reports/ReportsPage')) },
+          { path: 'settings', ...lazy(() => import('../features/settings/SettingsPage')) },
+          { path: '*', ...lazy(() => import('./NotFoundPage')) },
+        ],
+      },
+    ],
+  },
+]);

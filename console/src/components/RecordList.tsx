@@ -1,0 +1,224 @@
+import { Box, Button, Checkbox, Group, Menu, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { useDebouncedValue, useLocalStorage } from '@mantine/hooks';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type RowSelectionState, type VisibilityState } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { t } from '../lib/i18n';
+import { ErrorAlert } from './ErrorAlert';
+import { Loading } from './Loading';
+
+export interface Page<Row> {
+  data: Row[];
+  nextCursor: string | null;
+}
+
+export interface ListRequest {
+  cursor?: string;
+  sort?: string;
+  q?: string;
+  limit: number;
+}
+
+export interface RecordColumn<Row> {
+  id: string;
+  header: string;
+  cell: (row: Row) => ReactNode;
+  /** The API's `sort` field when the column can be sorted by the server. */
+  sortField?: string;
+}
+
+interface RecordListProps<Row extends { id: string }> {
+  /** Names the list in the query cache and in the saved column choice. */
+  name: string;
+  columns: Array<RecordColumn<Row>>;
+  fetchPage: (request: ListRequest) => Promise<Page<Row>>;
+  /** Part of the query key: the page's filters, so changing one starts again from the first page. */
+  filters?: unknown;
+  toolbar?: ReactNode;
+  onOpen?: (row: Row) => void;
+  bulkActions?: (selected: string[], clear: () => void) => ReactNode;
+  initialSort?: string;
+  searchLabel: string;
+}
+
+const PAGE_SIZE = 100;
+const ROW_HEIGHT = 40;
+
+/**
+ * The list every record type uses: server cursor paging fetched as the user scrolls, only the
+ * visible rows rendered, server-side sort and `q` search as you type, a column chooser saved
+ * per browser, bulk selection, and arrow keys to move between rows (Enter opens one).
+ */
+export function RecordList<Row extends { id: string }>(props: RecordListProps<Row>) {
+  const { name, columns, fetchPage, filters, toolbar, onOpen, bulkActions, initialSort, searchLabel } = props;
+  const [q, setQ] = useState('');
+  const [debouncedQ] = useDebouncedValue(q.trim(), 200);
+  const [sort, setSort] = useState(initialSort);
+  const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
+  const [columnVisibility, setColumnVisibility] = useLocalStorage<VisibilityState>({ key: `kinship.columns.${name}`, defaultValue: {} });
+
+  const pages = useInfiniteQuery({
+    queryKey: [name, 'list', { q: debouncedQ, sort, filters }],
+    queryFn: ({ pageParam }) => fetchPage({ cursor: pageParam, sort, q: debouncedQ || undefined, limit: PAGE_SIZE }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const rows = useMemo(() => pages.data?.pages.flatMap((page) => page.data) ?? [], [pages.data]);
+
+  const tableColumns = useMemo<Array<ColumnDef<Row>>>(
+    () => [
+      ...(bulkActions
+        ? [
+            {
+              id: 'select',
+              enableHiding: false,
+              header: ({ table }) => (
+                <Checkbox
+                  aria-label={t('list.selectAll')}
+                  checked={table.getIsAllRowsSelected()}
+                  indeterminate={table.getIsSomeRowsSelected()}
+                  onChange={table.getToggleAllRowsSelectedHandler()}
+                />
+              ),
+              cell: ({ row }) => (
+                <Checkbox aria-label={t('list.selectRow')} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} onClick={(event) => event.stopPropagation()} />
+              ),
+            } satisfies ColumnDef<Row>,
+          ]
+        : []),
+      ...columns.map((column) => ({ id: column.id, header: column.header, cell: ({ row }: { row: { original: Row } }) => column.cell(row.original) })),
+    ],
+    [columns, bulkActions],
+  );
+  const table = useReactTable({
+    data: rows,
+    columns: tableColumns,
+    state: { rowSelection, columnVisibility },
+    getRowId: (row) => row.id,
+    enableRowSelection: true,
+    onRowSelectionChange: setRowSelection,
+    onColumnVisibilityChange: setColumnVisibility,
+    getCoreRowModel: getCoreRowModel(),
+  });
+
+  const viewport = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => viewport.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? 0;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 20) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, lastIndex, rows.length]);
+
+  const selected = Object.keys(rowSelection).filter((id) => rowSelection[id]);
+  const tableRows = table.getRowModel().rows;
+  const paddingTop = items[0]?.start ?? 0;
+  const paddingBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
+
+  const onRowKey = (event: KeyboardEvent<HTMLTableRowElement>, index: number, row: Row) => {
+    if (event.key === 'Enter' && onOpen) onOpen(row);
+    else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      const next = Math.max(0, Math.min(rows.length - 1, index + (event.key === 'ArrowDown' ? 1 : -1)));
+      virtualizer.scrollToIndex(next);
+      requestAnimationFrame(() => viewport.current?.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus());
+    } else return;
+    event.preventDefault();
+  };
+
+  const sortBy = (field: string) => setSort((current) => (current === field ? `-${field}` : field));
+  const visibleCount = table.getVisibleLeafColumns().length;
+  return (
+    <>
+      <Group mb="sm" align="end" wrap="wrap">
+        <TextInput label={searchLabel} type="search" value={q} onChange={(event) => setQ(event.currentTarget.value)} w={260} />
+        {toolbar}
+        <Menu closeOnItemClick={false}>
+          <Menu.Target>
+            <Button variant="default">{t('list.columns')}</Button>
+          </Menu.Target>
+          <Menu.Dropdown>
+            {table
+              .getAllLeafColumns()
+              .filter((column) => column.getCanHide())
+              .map((column) => (
+                <Menu.Item key={column.id}>
+                  <Checkbox label={String(column.columnDef.header)} checked={column.getIsVisible()} onChange={column.getToggleVisibilityHandler()} />
+                </Menu.Item>
+              ))}
+          </Menu.Dropdown>
+        </Menu>
+        {bulkActions && selected.length > 0 && (
+          <Group gap="xs">
+            <Text size="sm">{t('list.selected', { count: selected.length })}</Text>
+            {bulkActions(selected, () => setRowSelection({}))}
+          </Group>
+        )}
+      </Group>
+      {pages.isError && <ErrorAlert error={pages.error} />}
+      {/* A plain overflow box: the one scroller the virtualizer measures. */}
+      <Box ref={viewport} mah="calc(100vh - 220px)" style={{ overflow: 'auto' }}>
+        <Table striped highlightOnHover stickyHeader aria-rowcount={rows.length} style={{ tableLayout: 'fixed', minWidth: 720 }}>
+          <Table.Thead>
+            {table.getHeaderGroups().map((group) => (
+              <Table.Tr key={group.id}>
+                {group.headers.map((header) => {
+                  const column = columns.find((candidate) => candidate.id === header.id);
+                  const direction = column?.sortField && (sort === column.sortField ? 'ascending' : sort === `-${column.sortField}` ? 'descending' : undefined);
+                  return (
+                    <Table.Th key={header.id} w={header.id === 'select' ? 44 : undefined} aria-sort={direction || undefined}>
+                      {column?.sortField ? (
+                        <UnstyledButton onClick={() => sortBy(column.sortField!)} fw={700} fz="sm">
+                          {column.header} {direction === 'ascending' ? '▲' : direction === 'descending' ? '▼' : ''}
+                        </UnstyledButton>
+                      ) : (
+                        flexRender(header.column.columnDef.header, header.getContext())
+                      )}
+                    </Table.Th>
+                  );
+                })}
+              </Table.Tr>
+            ))}
+          </Table.Thead>
+          <Table.Tbody>
+            {paddingTop > 0 && (
+              <Table.Tr aria-hidden>
+                <Table.Td colSpan={visibleCount} style={{ height: paddingTop, padding: 0 }} />
+              </Table.Tr>
+            )}
+            {items.map((item) => {
+              const row = tableRows[item.index]!;
+              return (
+                <Table.Tr
+                  key={row.id}
+                  data-index={item.index}
+                  tabIndex={0}
+                  style={{ height: ROW_HEIGHT, cursor: onOpen ? 'pointer' : undefined }}
+                  onClick={() => onOpen?.(row.original)}
+                  onKeyDown={(event) => onRowKey(event, item.index, row.original)}
+                >
+                  {row.getVisibleCells().map((cell) => (
+                    <Table.Td key={cell.id} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+              );
+            })}
+            {paddingBottom > 0 && (
+              <Table.Tr aria-hidden>
+                <Table.Td colSpan={visibleCount} style={{ height: paddingBottom, padding: 0 }} />
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Box>
+      {pages.isPending && <Loading />}
+      {pages.isSuccess && rows.length === 0 && (
+        <Text c="dimmed" py="lg" ta="center">
+          {debouncedQ ? t('list.noMatch', { q: debouncedQ }) : t('list.empty')}
+        </Text>
+      )}
+    </>
+  );
+}

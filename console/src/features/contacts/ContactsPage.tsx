@@ -1,0 +1,100 @@
+import { Badge, Button, Group, MultiSelect, Select, TagsInput, Title } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { RecordList, type RecordColumn } from '../../components/RecordList';
+import { messageOf } from '../../lib/api-error';
+import { formatDateTime, t } from '../../lib/i18n';
+import { useCan } from '../../lib/me';
+import { contactName, contactsApi, LIFECYCLE_STAGES, type Contact, type ContactFilters } from './contacts-api';
+import { NewContactModal } from './NewContactModal';
+
+const STAGE_OPTIONS = LIFECYCLE_STAGES.map((stage) => ({ value: stage, label: stage.replace(/_/g, ' ') }));
+
+export function Component() {
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const canWrite = useCan('contacts:write');
+  const [creating, setCreating] = useState(false);
+  const [stages, setStages] = useState<string[]>([]);
+  const [tags, setTags] = useState<string[]>([]);
+  const [optOut, setOptOut] = useState<string | null>(null);
+  useHotkeys([['n', () => canWrite && setCreating(true)]]);
+
+  const filters: ContactFilters = {
+    lifecycleStage: stages.length ? (stages as ContactFilters['lifecycleStage']) : undefined,
+    tags: tags.length ? tags : undefined,
+    emailOptOut: optOut === null ? undefined : optOut === 'true',
+  };
+  const columns = useMemo<Array<RecordColumn<Contact>>>(
+    () => [
+      { id: 'name', header: t('field.name'), cell: contactName, sortField: 'lastName' },
+      { id: 'email', header: t('field.email'), cell: (c) => c.email },
+      { id: 'phone', header: t('field.phone'), cell: (c) => c.phone },
+      { id: 'company', header: t('field.company'), cell: (c) => c.companyName },
+      { id: 'stage', header: t('field.lifecycleStage'), cell: (c) => <Badge variant="light">{c.lifecycleStage.replace(/_/g, ' ')}</Badge> },
+      { id: 'tags', header: t('field.tags'), cell: (c) => c.tags.join(', ') },
+      { id: 'createdAt', header: t('field.createdAt'), cell: (c) => formatDateTime(c.createdAt), sortField: 'createdAt' },
+    ],
+    [],
+  );
+
+  const removeMany = async (ids: string[], clear: () => void) => {
+    const results = await Promise.allSettled(ids.map((id) => contactsApi.remove(id)));
+    const failed = results.filter((result) => result.status === 'rejected');
+    clear();
+    await queryClient.invalidateQueries({ queryKey: ['contacts'] });
+    notifications.show(
+      failed.length
+        ? { color: 'red', message: t('list.deleteFailed', { count: failed.length, message: messageOf((failed[0] as PromiseRejectedResult).reason) }) }
+        : { color: 'green', message: t('list.deleted', { count: ids.length }) },
+    );
+  };
+
+  return (
+    <>
+      <Group justify="space-between" mb="md">
+        <Title order={1}>{t('nav.contacts')}</Title>
+        {canWrite && <Button onClick={() => setCreating(true)}>{t('contacts.new')}</Button>}
+      </Group>
+      <RecordList<Contact>
+        name="contacts"
+        searchLabel={t('contacts.search')}
+        columns={columns}
+        filters={filters}
+        initialSort="-createdAt"
+        fetchPage={(request) => contactsApi.list({ ...filters, ...request })}
+        onOpen={(contact) => navigate(`/contacts/${contact.id}`)}
+        toolbar={
+          <>
+            <MultiSelect label={t('field.lifecycleStage')} data={STAGE_OPTIONS} value={stages} onChange={setStages} clearable w={220} />
+            <TagsInput label={t('field.tags')} value={tags} onChange={setTags} w={200} />
+            <Select
+              label={t('field.emailOptOut')}
+              data={[
+                { value: 'true', label: t('common.yes') },
+                { value: 'false', label: t('common.no') },
+              ]}
+              value={optOut}
+              onChange={setOptOut}
+              clearable
+              w={130}
+            />
+          </>
+        }
+        bulkActions={
+          canWrite
+            ? (selected, clear) => (
+                <Button color="red" variant="light" onClick={() => removeMany(selected, clear)}>
+                  {t('list.deleteSelected')}
+                </Button>
+              )
+            : undefined
+        }
+      />
+      <NewContactModal opened={creating} onClose={() => setCreating(false)} onCreated={(contact) => navigate(`/contacts/${contact.id}`)} />
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+import { Alert, Button, Group, Modal, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { applyApiError } from '../../lib/form-errors';
+import { t } from '../../lib/i18n';
+import { contactsApi, type Contact } from './contacts-api';
+
+const FIELDS = ['firstName', 'lastName', 'email', 'phone', 'jobTitle'] as const;
+
+export function NewContactModal({ opened, onClose, onCreated }: { opened: boolean; onClose: () => void; onCreated: (contact: Contact) => void }) {
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const form = useForm({ initialValues: { firstName: '', lastName: '', email: '', phone: '', jobTitle: '' } });
+  const submit = form.onSubmit(async (values) => {
+    setError(null);
+    try {
+      // Empty inputs are left out rather than sent as empty strings the API would refuse.
+      const body = Object.fromEntries(Object.entries(values).filter(([, value]) => value.trim() !== ''));
+      const contact = await contactsApi.create(body);
+      await queryClient.invalidateQueries({ queryKey: ['contacts'] });
+      form.reset();
+      onClose();
+      onCreated(contact);
+    } catch (failure) {
+      setError(applyApiError(failure, FIELDS, form.setFieldError));
+    }
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title={t('contacts.new')}>
+      <form onSubmit={submit} noValidate>
+        {error && (
+          <Alert color="red" role="alert" mb="sm">
+            {error}
+          </Alert>
+        )}
+        <TextInput label={t('field.firstName')} {...form.getInputProps('firstName')} mb="sm" data-autofocus />
+        <TextInput label={t('field.lastName')} {...form.getInputProps('lastName')} mb="sm" />
+        <TextInput label={t('field.email')} type="email" {...form.getInputProps('email')} mb="sm" />
+        <TextInput label={t('field.phone')} type="tel" {...form.getInputProps('phone')} mb="sm" />
+        <TextInput label={t('field.jobTitle')} {...form.getInputProps('jobTitle')} mb="md" />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={form.submitting}>
+            {t('common.create')}
+          </Button>
+        </Group>
+      </form>
+    </Modal>
+  );
+}

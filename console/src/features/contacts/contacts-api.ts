@@ -1,0 +1,22 @@
+import type { components, operations } from '../../api/schema';
+import { api } from '../../lib/api';
+import { unwrap } from '../../lib/api-error';
+
+export type Contact = components['schemas']['ContactResponse'];
+export type ContactBody = components['schemas']['ContactBody'];
+export type ContactFilters = Omit<NonNullable<operations['ContactsController_list']['parameters']['query']>, 'cursor' | 'limit' | 'sort' | 'q'>;
+
+export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'marketing_qualified', 'sales_qualified', 'opportunity', 'customer', 'evangelist', 'other'] as const;
+
+export function contactName(contact: Pick<Contact, 'firstName' | 'lastName' | 'email' | 'id'>): string {
+  return [contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.email || contact.id;
+}
+
+export const contactsApi = {
+  list: (query: NonNullable<operations['ContactsController_list']['parameters']['query']>) => unwrap(api.GET('/api/v1/contacts', { params: { query } })),
+  get: (id: string) => unwrap(api.GET('/api/v1/contacts/{id}', { params: { path: { id } } })),
+  create: (body: ContactBody) => unwrap(api.POST('/api/v1/contacts', { body })),
+  update: (id: string, body: ContactBody) => unwrap(api.PATCH('/api/v1/contacts/{id}', { params: { path: { id } }, body })),
+  remove: (id: string) => unwrap(api.DELETE('/api/v1/contacts/{id}', { params: { path: { id } } })),
+  timeline: (id: string) => unwrap(api.GET('/api/v1/contacts/{id}/timeline', { params: { path: { id }, query: { limit: 50 } } })),
+};

@@ -1,0 +1,35 @@
+import type { components } from '../../api/schema';
+import { api } from '../../lib/api';
+import { unwrap } from '../../lib/api-error';
+
+export type Deal = components['schemas']['DealResponse'];
+export type Pipeline = components['schemas']['PipelineResponse'];
+export type Stage = components['schemas']['StageResponse'];
+
+const BOARD_LIMIT = 2000;
+
+export const dealsApi = {
+  pipelines: () => unwrap(api.GET('/api/v1/pipelines', { params: { query: { limit: 100 } } })),
+  /** The pipeline's deals, page after page up to what one board can show. */
+  async board(pipelineId: string): Promise<Deal[]> {
+    const deals: Deal[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await unwrap(api.GET('/api/v1/deals', { params: { query: { pipelineId: [pipelineId], limit: 500, cursor } } }));
+      deals.push(...page.data);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && deals.length < BOARD_LIMIT);
+    return deals;
+  },
+  move: (id: string, stageId: string, lostReason?: string) => unwrap(api.POST('/api/v1/deals/{id}/stage', { params: { path: { id } }, body: { stageId, lostReason } })),
+  create: (body: components['schemas']['CreateDealBody']) => unwrap(api.POST('/api/v1/deals', { body })),
+};
+
+/** Sums per currency (amounts of different currencies are never added) and weighted by the stage's probability. */
+export function columnTotals(deals: Deal[], probability: number): Array<{ currency: string; amount: number; weighted: number }> {
+  const byCurrency = new Map<string, number>();
+  for (const deal of deals) byCurrency.set(deal.currency, (byCurrency.get(deal.currency) ?? 0) + deal.amount);
+  return [...byCurrency.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, amount]) => ({ currency, amount, weighted: Math.round((amount * probability) / 100) }));
+}

@@ -1,0 +1,61 @@
+import { Badge, Button, Group, MultiSelect, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import type { components } from '../../api/schema';
+import { RecordList, type RecordColumn } from '../../components/RecordList';
+import { api } from '../../lib/api';
+import { messageOf, unwrap } from '../../lib/api-error';
+import { formatDateTime, t } from '../../lib/i18n';
+import { useCan } from '../../lib/me';
+
+type Task = components['schemas']['TaskResponse'];
+const STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const;
+
+export function Component() {
+  const queryClient = useQueryClient();
+  const canWrite = useCan('tasks:write');
+  const [status, setStatus] = useState<string[]>(['open', 'in_progress']);
+  const columns = useMemo<Array<RecordColumn<Task>>>(() => {
+    const complete = async (task: Task) => {
+      try {
+        await unwrap(api.PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id } }, body: { status: 'done' } }));
+        await queryClient.invalidateQueries({ queryKey: ['tasks'] });
+      } catch (error) {
+        notifications.show({ color: 'red', message: messageOf(error) });
+      }
+    };
+    return [
+      { id: 'title', header: t('field.title'), cell: (task) => task.title },
+      { id: 'priority', header: t('field.priority'), cell: (task) => <Badge variant="light">{task.priority}</Badge>, sortField: 'priority' },
+      { id: 'status', header: t('field.status'), cell: (task) => task.status.replace(/_/g, ' ') },
+      { id: 'dueAt', header: t('field.dueAt'), cell: (task) => formatDateTime(task.dueAt), sortField: 'dueAt' },
+      {
+        id: 'actions',
+        header: t('common.actions'),
+        cell: (task) =>
+          canWrite && task.status !== 'done' ? (
+            <Button size="compact-xs" variant="light" onClick={() => complete(task)}>
+              {t('tasks.complete')}
+            </Button>
+          ) : null,
+      },
+    ];
+  }, [canWrite, queryClient]);
+  return (
+    <>
+      <Group justify="space-between" mb="md">
+        <Title order={1}>{t('nav.tasks')}</Title>
+      </Group>
+      <RecordList<Task>
+        name="tasks"
+        searchLabel={t('tasks.search')}
+        columns={columns}
+        filters={status}
+        initialSort="dueAt"
+        toolbar={<MultiSelect label={t('field.status')} data={STATUSES.map((s) => ({ value: s, label: s.replace(/_/g, ' ') }))} value={status} onChange={setStatus} w={260} />}
+        fetchPage={(query) => unwrap(api.GET('/api/v1/tasks', { params: { query: { ...query, status: status.length ? (status as Task['status'][]) : undefined } } }))}
+      />
+    </>
+  );
+}

@@ -1,0 +1,248 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { RunningService } from '@kinship/platform';
+import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { authService } from '../../auth/src/auth.service.js';
+import { billingService } from '../../billing/src/billing.service.js';
+import { crmService } from '../../crm/src/crm.service.js';
+import { notificationsService } from '../../notifications/src/notifications.service.js';
+import { reportingService } from '../../reporting/src/reporting.service.js';
+import { CONSOLE_DIST } from '../src/http/console-static.js';
+import { startGateway } from '../src/gateway.js';
+
+/**
+ * The web console in Debian's Chromium against the real stack (every service, the gateway
+ * serving console/dist): what a sales rep does on a first morning, with axe-core on each screen
+ * (no serious or critical violation) and a screenshot of each kept in test-artifacts/console.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'console');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const PASSWORD = 'amber-cobalt-violin-meadow-4';
+const UI_TIMEOUT = 20_000;
+
+let environment: TestEnvironment;
+const services: RunningService[] = [];
+let browser: Browser;
+let page: Page;
+let origin: string;
+
+/** An input's label exactly, with or without the asterisk of a required one. */
+function label(text: string): RegExp {
+  return new RegExp(`^${text}( \\*)?$`);
+}
+
+/** axe-core's serious and critical findings on the page as it is now, with where they are. */
+async function accessibilityViolations(): Promise<Array<{ id: string; targets: string[] }>> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    // Runs in the page; the tests' type-check knows Node's globals, not the DOM's.
+    const page = globalThis as unknown as { axe: { run: (context: unknown, options: object) => Promise<{ violations: any[] }> }; document: unknown };
+    const { violations } = await page.axe.run(page.document, { resultTypes: ['violations'] });
+    return violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => ({ id: violation.id as string, targets: violation.nodes.map((node: { target: string[] }) => node.target.join(' ')) }));
+  });
+}
+
+/** Checks the screen with axe and keeps its picture. */
+async function screen(name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  expect({ screen: name, violations: await accessibilityViolations() }).toEqual({ screen: name, violations: [] });
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(CONSOLE_DIST, 'index.html'))) throw new Error('console/dist is missing: run `npm run build` (make test does) before this suite');
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does)`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  environment = await createTestEnvironment('gateway-console');
+  services.push(await startTestService(authService, environment));
+  services.push(await startTestService(crmService, environment));
+  services.push(await startTestService(billingService, environment));
+  services.push(await startTestService(notificationsService, environment));
+  services.push(await startTestService(reportingService, environment));
+  const gateway = await startGateway(environment.env);
+  services.push(gateway);
+  origin = gateway.url;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage'],
+  });
+  // axe is added as a script tag, which the console's Content-Security-Policy would refuse.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true, locale: 'en-US' });
+  context.setDefaultTimeout(UI_TIMEOUT);
+  page = await context.newPage();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const service of services.reverse()) await service.close();
+  await environment?.dispose();
+});
+
+describe('web console', () => {
+  const email = `rep-${randomBytes(4).toString('hex')}@example.com`;
+
+  it('sends a visitor to sign-in, and signs up a new workspace into the contacts list', async () => {
+    await page.goto(`${origin}/contacts`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await screen('sign-in');
+
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel(label('Name')).fill('Rita Rep');
+    await page.getByLabel(label('Email')).fill(email);
+    await page.getByLabel(label('Password')).fill(PASSWORD);
+    await page.getByLabel(label('Workspace name')).fill('Console Co');
+    await screen('sign-up');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    for (const item of ['Contacts', 'Companies', 'Deals', 'Tasks', 'Imports', 'Campaigns', 'Invoices', 'Reports', 'Settings']) {
+      await nav.getByRole('link', { name: item }).waitFor();
+    }
+    await page.getByText('Nothing here yet.').waitFor();
+    await screen('contacts-empty');
+  }, 120_000);
+
+  it('creates a contact and finds it by searching as one types', async () => {
+    await page.getByRole('button', { name: 'New contact' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New contact' });
+    await dialog.getByLabel(label('First name')).fill('Ada');
+    await dialog.getByLabel(label('Last name')).fill('Lovelace');
+    await dialog.getByLabel(label('Email')).fill('ada@example.com');
+    await screen('contact-new');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
+
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Contacts' }).click();
+    await page.getByRole('button', { name: 'New contact' }).click();
+    await page.getByRole('dialog', { name: 'New contact' }).getByLabel(label('First name')).fill('Grace');
+    await page.getByRole('dialog', { name: 'New contact' }).getByLabel(label('Email')).fill('grace@example.com');
+    await page.getByRole('dialog', { name: 'New contact' }).getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Grace' }).waitFor();
+    await page.goBack();
+
+    await page.getByLabel(label('Search contacts')).fill('lovel');
+    await page.getByRole('cell', { name: 'ada@example.com' }).waitFor();
+    await page.getByRole('cell', { name: 'grace@example.com' }).waitFor({ state: 'detached' });
+    await screen('contacts-search');
+  }, 60_000);
+
+  it('edits a field inline, showing the API’s validation error at the field', async () => {
+    await page.getByRole('cell', { name: 'ada@example.com' }).click();
+    await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
+    await page.getByRole('button', { name: 'Edit Email' }).click();
+    await page.getByLabel(label('Email')).fill('not-an-email');
+    await page.getByLabel(label('Email')).press('Enter');
+    const issue = page.getByText(/email must be an email/i);
+    await issue.waitFor();
+    await screen('contact-field-error');
+
+    await page.getByLabel(label('Email')).fill('ada.lovelace@example.com');
+    await page.getByLabel(label('Email')).press('Enter');
+    await page.getByRole('button', { name: 'Edit Email' }).getByText('ada.lovelace@example.com').waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Edit Email' }).getByText('ada.lovelace@example.com').waitFor();
+  }, 60_000);
+
+  it('drags a deal across the board to won, the column totals following', async () => {
+    // The six default stages side by side need a screen wider than 1280 px (narrower ones scroll).
+    await page.setViewportSize({ width: 1800, height: 800 });
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Deals' }).click();
+    await page.getByRole('button', { name: 'New deal' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New deal' });
+    await dialog.getByLabel(label('Name')).fill('Engines for Ada');
+    await dialog.getByLabel(label('Amount')).fill('1250');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const card = page.locator('[data-deal="Engines for Ada"]');
+    await card.waitFor();
+    const won = page.getByRole('region', { name: 'won stage', exact: false }).first();
+    const wonName = (await won.getAttribute('data-stage'))!;
+    await screen('deals-board');
+
+    const from = (await card.boundingBox())!;
+    const to = (await won.boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2, { steps: 3 });
+    await page.mouse.move(to.x + to.width / 2, to.y + 80, { steps: 15 });
+    await page.mouse.up();
+    await page.getByText(`Engines for Ada moved to ${wonName}`).waitFor();
+    await won.locator('[data-deal="Engines for Ada"]').waitFor();
+    await won.getByText(/\$1,250\.00/).first().waitFor();
+    await page.reload();
+    await page.locator(`[data-stage="${wonName}"] [data-deal="Engines for Ada"]`).waitFor();
+  }, 60_000);
+
+  it('asks why when a deal is dropped on lost', async () => {
+    await page.getByRole('button', { name: 'New deal' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New deal' });
+    await dialog.getByLabel(label('Name')).fill('Difference engine');
+    await dialog.getByLabel(label('Amount')).fill('99');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const card = page.locator('[data-deal="Difference engine"]');
+    await card.waitFor();
+    const lost = page.getByRole('region', { name: 'lost stage', exact: false }).first();
+    const from = (await card.boundingBox())!;
+    const to = (await lost.boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2, { steps: 3 });
+    await page.mouse.move(to.x + to.width / 2, to.y + 80, { steps: 15 });
+    await page.mouse.up();
+    const ask = page.getByRole('dialog', { name: 'Why was Difference engine lost?' });
+    await ask.getByLabel(label('Lost reason')).fill('Budget went to the analytical engine');
+    await screen('deals-lost-reason');
+    await ask.getByRole('button', { name: 'Mark as lost' }).click();
+    await lost.locator('[data-deal="Difference engine"]').waitFor();
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }, 60_000);
+
+  it('finds records from anywhere with Ctrl+K', async () => {
+    await page.keyboard.press('Control+k');
+    const palette = page.getByRole('dialog', { name: 'Go to' });
+    await palette.getByLabel(label('Search contacts, companies and deals')).fill('Ada');
+    await palette.getByRole('option').filter({ hasText: 'Ada Lovelace' }).waitFor();
+    await screen('command-palette');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
+  }, 60_000);
+
+  it('shows every other screen without an accessibility violation', async () => {
+    for (const [path, heading] of [
+      ['/companies', 'Companies'],
+      ['/tasks', 'Tasks'],
+      ['/imports', 'Imports'],
+      ['/campaigns', 'Campaigns'],
+      ['/invoices', 'Invoices'],
+      ['/reports', 'Reports'],
+      ['/settings', 'Settings'],
+    ] as const) {
+      await page.goto(`${origin}${path}`);
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await screen(path.slice(1));
+    }
+  }, 120_000);
+
+  it('signs out to the sign-in page, and the old session no longer opens the app', async () => {
+    await page.getByRole('button', { name: 'Rita Rep', exact: true }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.goto(`${origin}/contacts`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+    await page.getByLabel(label('Email')).fill(email);
+    await page.getByLabel(label('Password')).fill('wrong-password-entirely');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel(label('Password')).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+  }, 60_000);
+});
