@@ -52,6 +52,13 @@ const VALID_BODIES: Record<string, unknown> = {
   'PUT /api/v1/business-hours': { timezone: 'Europe/London', days: [{ day: 'monday', start: '09:00', end: '17:00' }] },
   'PUT /api/v1/ticket-settings': { assignment: 'none', assignees: [] },
   'POST /api/v1/invoices/:id/credit-notes': { amount: 1000, refund: 'wallet' },
+  'POST /api/v1/invoice-schedules': {
+    customer: { contactId: '00000000-0000-4000-8000-000000000000' },
+    currency: 'EUR',
+    lines: [{ description: 'Hosting', quantity: 1, unitPrice: 4900 }],
+    interval: 'month',
+    startDate: '2026-01-01',
+  },
   'POST /api/v1/payments': { invoiceId: '00000000-0000-4000-8000-000000000000', amount: 1000, method: 'manual' },
   'POST /api/v1/payments/:id/refund': { amount: 1000 },
   'POST /api/v1/wallets/:customerId/credit': { amount: 1000, currency: 'EUR' },
