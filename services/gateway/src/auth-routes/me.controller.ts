@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthRpc } from '@kinship/contracts';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
@@ -17,6 +17,7 @@ export class MeController {
   @Get()
   @RequirePermission('profile:read')
   @ApiOkResponse({ type: UserResponse })
+  @ApiOperation({ summary: 'Read the caller', description: 'The signed-in user, with their workspace and role.' })
   get(@Caller() caller: RequestContext): Promise<AuthRpc.User> {
     return this.services.send<AuthRpc.User>('auth.me.get', {}, caller);
   }
@@ -24,6 +25,7 @@ export class MeController {
   @Patch()
   @RequirePermission('profile:write')
   @ApiOkResponse({ type: UserResponse })
+  @ApiOperation({ summary: 'Change the caller’s profile', description: 'Name, avatar, email (confirmed by a link to the new address) or password (with the current one); absent fields stay.' })
   update(@Body() body: UpdateMeBody, @Caller() caller: RequestContext): Promise<AuthRpc.User> {
     return this.services.send<AuthRpc.User, AuthRpc.UpdateMeRequest>('auth.me.update', body, caller);
   }
@@ -31,6 +33,7 @@ export class MeController {
   @Get('settings')
   @RequirePermission('profile:read')
   @ApiOkResponse({ type: SettingsBody })
+  @ApiOperation({ summary: 'Read the caller’s settings', description: 'Locale, time zone and notification preferences per type and channel.' })
   getSettings(@Caller() caller: RequestContext): Promise<AuthRpc.Settings> {
     return this.services.send<AuthRpc.Settings>('auth.me.settings.get', {}, caller);
   }
@@ -38,6 +41,7 @@ export class MeController {
   @Put('settings')
   @RequirePermission('profile:write')
   @ApiOkResponse({ type: SettingsBody })
+  @ApiOperation({ summary: 'Replace the caller’s settings', description: 'Locale, time zone and notification preferences, as one object.' })
   putSettings(@Body() body: SettingsBody, @Caller() caller: RequestContext): Promise<AuthRpc.Settings> {
     return this.services.send<AuthRpc.Settings, AuthRpc.Settings>('auth.me.settings.put', body, caller);
   }

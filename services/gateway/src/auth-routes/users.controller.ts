@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthRpc } from '@kinship/contracts';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
@@ -17,6 +17,7 @@ export class UsersController {
   @Get()
   @RequirePermission('users:read')
   @ApiOkResponse({ type: UserPageResponse })
+  @ApiOperation({ summary: 'List members', description: 'The workspace’s members with their roles.' })
   list(@Query() query: ListUsersQuery, @Caller() caller: RequestContext): Promise<AuthRpc.UserPage> {
     return this.services.send<AuthRpc.UserPage, AuthRpc.ListUsersRequest>('auth.users.list', query, caller);
   }
@@ -24,6 +25,7 @@ export class UsersController {
   @Get(':id')
   @RequirePermission('users:read')
   @ApiOkResponse({ type: UserResponse })
+  @ApiOperation({ summary: 'Read a member', description: 'One member of the workspace.' })
   get(@Param() params: IdParams, @Caller() caller: RequestContext): Promise<AuthRpc.User> {
     return this.services.send<AuthRpc.User, AuthRpc.IdRequest>('auth.users.get', { id: params.id }, caller);
   }
@@ -31,6 +33,7 @@ export class UsersController {
   @Patch(':id')
   @RequirePermission('users:manage')
   @ApiOkResponse({ type: UserResponse, description: 'The member with the new role.' })
+  @ApiOperation({ summary: 'Change a member’s role', description: 'Gives the member another role.' })
   update(@Param() params: IdParams, @Body() body: UpdateUserBody, @Caller() caller: RequestContext): Promise<AuthRpc.User> {
     return this.services.send<AuthRpc.User, AuthRpc.UpdateUserRequest>('auth.users.update', { id: params.id, role: body.role }, caller);
   }
@@ -39,6 +42,7 @@ export class UsersController {
   @RequirePermission('users:manage')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Deactivated (soft); every session of the member ends.' })
+  @ApiOperation({ summary: 'Deactivate a member', description: 'Soft: every session of the member ends and they can no longer sign in.' })
   async deactivate(@Param() params: IdParams, @Caller() caller: RequestContext): Promise<void> {
     await this.services.send<unknown, AuthRpc.IdRequest>('auth.users.deactivate', { id: params.id }, caller);
   }
