@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthRpc } from '@kinship/contracts';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
+import { ErrorResponse } from '../http/error-response.dto.js';
 import { ApiKeyPageResponse, CreateApiKeyBody, CreatedApiKeyResponse } from './api-keys.dto.js';
 import { IdParams, PageQuery } from './fields.js';
 
@@ -35,6 +36,7 @@ export class ApiKeysController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Revoked: refused everywhere within 30 seconds (the gateway caches verified keys that long).' })
   @ApiOperation({ summary: 'Revoke an API key', description: 'The key is refused everywhere within 30 seconds.' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No API key with this id in the workspace.' })
   async revoke(@Param() params: IdParams, @Caller() caller: RequestContext): Promise<void> {
     await this.services.send<unknown, AuthRpc.IdRequest>('auth.api-keys.revoke', { id: params.id }, caller);
   }

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { AuthRpc } from '@kinship/contracts';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
+import { ErrorResponse } from '../http/error-response.dto.js';
 import { SettingsBody, UpdateMeBody } from './me.dto.js';
 import { UserResponse } from './users.dto.js';
 
@@ -26,6 +27,7 @@ export class MeController {
   @RequirePermission('profile:write')
   @ApiOkResponse({ type: UserResponse })
   @ApiOperation({ summary: 'Change the caller’s profile', description: 'Name, avatar, email (confirmed by a link to the new address) or password (with the current one); absent fields stay.' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'Too many wrong current passwords (counted with failed sign-ins); see Retry-After.' })
   update(@Body() body: UpdateMeBody, @Caller() caller: RequestContext): Promise<AuthRpc.User> {
     return this.services.send<AuthRpc.User, AuthRpc.UpdateMeRequest>('auth.me.update', body, caller);
   }

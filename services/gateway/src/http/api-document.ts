@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObject, type ResponseObject } from '@nestjs/swagger';
 import { ErrorResponse } from './error-response.dto.js';
-import { API_PREFIX } from './paths.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -22,6 +21,22 @@ const OPERATIONS_ENDPOINTS: Record<string, Pick<OperationObject, 'summary' | 'de
   },
 };
 
+/**
+ * What any route may answer, beyond the statuses its operation lists, in the error envelope: the
+ * framework's refusals of a request's framing, and failures on our side. Listed once, in the
+ * document's description and its `x-kinship-any-route` extension, which the end-to-end suites read.
+ */
+const ANY_ROUTE: Record<number, string> = {
+  408: 'request_timeout: the request was not received in time',
+  414: 'uri_too_long: a path parameter is longer than this API accepts',
+  415: 'unsupported_media_type: a body of a media type other than JSON',
+  431: 'headers_too_large: the URL and headers are larger than this API accepts',
+  500: 'internal_error: quote the request id',
+  502: 'bad_gateway',
+  503: 'service_unavailable: the service behind the route is not reachable',
+  504: 'upstream_timeout: the service behind the route did not answer in time',
+};
+
 function errorResponse(description: string): ResponseObject {
   return { description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ErrorResponse.name}` } } } };
 }
@@ -29,7 +44,7 @@ function errorResponse(description: string): ResponseObject {
 /**
  * Completes an operation with what the gateway does for every route, whoever declared it: a public
  * route says so (`security: []`, since RequirePermission always declares credentials), and the
- * answers the framework and the seam give any route are listed, so a client knows every status.
+ * answers the framework gives any route with a body or parameters are listed (ANY_ROUTE aside).
  */
 function completeOperation(path: string, operation: OperationObject): void {
   Object.assign(operation, OPERATIONS_ENDPOINTS[path] ?? {}, { responses: { ...operation.responses, ...OPERATIONS_ENDPOINTS[path]?.responses } });
@@ -44,11 +59,6 @@ function completeOperation(path: string, operation: OperationObject): void {
     add(415, 'The body is not of a media type this route reads (unsupported_media_type).');
     add(422, 'The body is not valid (validation_failed); details name each field.');
   }
-  add(500, 'Something went wrong on our side (internal_error); quote the request id.');
-  if (path.startsWith(`/${API_PREFIX}/`)) {
-    add(503, 'The service behind this route is not reachable (service_unavailable).');
-    add(504, 'The service behind this route did not answer in time (upstream_timeout).');
-  }
 }
 
 /** The public API's OpenAPI document (served at /docs-json), from the routes' and contracts' decorators. */
@@ -57,7 +67,12 @@ export function apiDocument(app: INestApplication): OpenAPIObject {
     app,
     new DocumentBuilder()
       .setTitle('Kinship API')
-      .setDescription('The public API of Kinship, the open-source CRM. Errors share one envelope; see docs/api.md.')
+      .setDescription(
+        'The public API of Kinship, the open-source CRM. Errors share one envelope (ErrorResponse); see docs/api.md. ' +
+          `Beyond the statuses each operation lists, any route may answer, in that envelope: ${Object.entries(ANY_ROUTE)
+            .map(([status, meaning]) => `${status} (${meaning})`)
+            .join('; ')}.`,
+      )
       .setVersion('1')
       .setLicense('AGPL-3.0-only', 'https://www.gnu.org/licenses/agpl-3.0.html')
       .addServer('/', 'This installation')
@@ -66,6 +81,7 @@ export function apiDocument(app: INestApplication): OpenAPIObject {
       .build(),
     { extraModels: [ErrorResponse] },
   );
+  Object.assign(document, { 'x-kinship-any-route': Object.keys(ANY_ROUTE).map(Number) });
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
