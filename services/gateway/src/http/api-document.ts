@@ -46,7 +46,7 @@ function errorResponse(description: string): ResponseObject {
  * route says so (`security: []`, since RequirePermission always declares credentials), and the
  * answers the framework gives any route with a body or parameters are listed (ANY_ROUTE aside).
  */
-function completeOperation(path: string, operation: OperationObject): void {
+function completeOperation(path: string, method: string, operation: OperationObject): void {
   Object.assign(operation, OPERATIONS_ENDPOINTS[path] ?? {}, { responses: { ...operation.responses, ...OPERATIONS_ENDPOINTS[path]?.responses } });
   operation.security ??= [];
   const responses = operation.responses as Record<string, ResponseObject>;
@@ -58,6 +58,9 @@ function completeOperation(path: string, operation: OperationObject): void {
     add(413, 'The body is larger than this API accepts (payload_too_large).');
     add(415, 'The body is not of a media type this route reads (unsupported_media_type).');
     add(422, 'The body is not valid (validation_failed); details name each field.');
+  }
+  if (method === 'post' && operation.security.length > 0) {
+    add(409, 'The Idempotency-Key was used with another request, or its first request is still running.');
   }
 }
 
@@ -85,7 +88,7 @@ export function apiDocument(app: INestApplication): OpenAPIObject {
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
-      if (operation) completeOperation(path, operation);
+      if (operation) completeOperation(path, method, operation);
     }
   }
   return document;
