@@ -43,6 +43,8 @@ export default {
       testMatch: ['<rootDir>/{libs,services}/*/test/**/*.test.ts'],
       globalSetup: '<rootDir>/libs/testing/src/test-servers.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+      // Every response of the gateway is checked against its OpenAPI document.
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/response-check-setup.ts'],
     },
     // The deployment files (Helm chart, workflows, alert rules) checked with the real tools; no servers needed.
     { ...common, displayName: 'ops', testMatch: ['<rootDir>/deploy/test/**/*.test.ts'] },

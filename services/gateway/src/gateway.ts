@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Module, RequestMethod, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import fastifyCors from '@fastify/cors';
 import fastifyMultipart from '@fastify/multipart';
 import { loadConfig } from '@kinship/config';
@@ -22,6 +22,7 @@ import { CRM_ROUTE_CONTROLLERS } from './crm-routes/crm-routes.js';
 import { NOTIFICATION_ROUTE_CONTROLLERS } from './notification-routes/notification-routes.js';
 import { REPORTING_ROUTE_CONTROLLERS } from './reporting-routes/reporting-routes.js';
 import { GatewayConfig } from './gateway.config.js';
+import { apiDocument } from './http/api-document.js';
 import { serveConsole } from './http/console-static.js';
 import { clientErrorHandler, frameworkErrorHandler } from './http/framework-errors.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
@@ -62,20 +63,6 @@ function registerHttpHooks(fastify: FastifyInstance, metrics: ServiceMetrics, lo
       'request completed',
     );
   });
-}
-
-function documentApi(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Kinship API')
-      .setDescription('The public API of Kinship, the open-source CRM. Errors share one envelope; see docs/api.md.')
-      .setVersion('1')
-      .addBearerAuth()
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
 /** Starts the public HTTP API on GATEWAY_PORT. */
@@ -143,7 +130,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
   registerIdempotencyHook(app.getHttpAdapter().getInstance(), redis);
   app.useGlobalInterceptors(new RequestContextInterceptor(), new IdempotencyInterceptor(redis, config.NATS_NAMESPACE));
   app.useGlobalPipes(new RequestValidationPipe());
-  documentApi(app);
+  SwaggerModule.setup('docs', app, apiDocument(app), { jsonDocumentUrl: 'docs-json' });
   serveConsole(app.getHttpAdapter().getInstance(), logger);
   await app.listen({ port: config.GATEWAY_PORT, host: '0.0.0.0' });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');

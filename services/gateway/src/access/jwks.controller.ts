@@ -13,7 +13,11 @@ export class JwksController {
   @Get('jwks.json')
   @Public()
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({ summary: 'The public keys that verify access tokens (JWK Set); a token names its key in its `kid` header.', security: [] })
+  @ApiOperation({
+    summary: 'Access-token verification keys',
+    description: 'The public keys that verify access tokens (JWK Set); a token names its key in its `kid` header.',
+    security: [],
+  })
   @ApiOkResponse({ description: 'A JWK Set of Ed25519 keys (alg EdDSA): the current key and those retired within the access-token lifetime.' })
   jwks(): Promise<AuthRpc.PublicSigningKeySet> {
     return this.keys.jwks();

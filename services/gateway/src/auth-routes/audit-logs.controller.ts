@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthRpc } from '@kinship/contracts';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
@@ -15,6 +15,7 @@ export class AuditLogsController {
   @Get()
   @RequirePermission('audit-logs:read')
   @ApiOkResponse({ type: AuditLogPageResponse, description: 'Newest first.' })
+  @ApiOperation({ summary: 'List the audit log', description: 'Who did what in the workspace (sign-ins, role changes, keys, deletions), newest first.' })
   list(@Query() query: ListAuditLogsQuery, @Caller() caller: RequestContext): Promise<AuthRpc.AuditLogPage> {
     return this.services.send<AuthRpc.AuditLogPage, AuthRpc.ListAuditLogsRequest>('auth.audit-logs.list', query, caller);
   }

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { isRole, permissionsOf, type AuthRpc } from '@kinship/contracts';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
+import { ErrorResponse } from '../http/error-response.dto.js';
 import { SettingsBody, UpdateMeBody } from './me.dto.js';
 import { MeResponse, UserResponse } from './users.dto.js';
 
@@ -17,6 +18,7 @@ export class MeController {
   @Get()
   @RequirePermission('profile:read')
   @ApiOkResponse({ type: MeResponse })
+  @ApiOperation({ summary: 'Read the caller', description: 'The signed-in user, with their workspace, role and the permissions that role holds.' })
   async get(@Caller() caller: RequestContext): Promise<MeResponse> {
     const user = await this.services.send<AuthRpc.User>('auth.me.get', {}, caller);
     // From the matrix the gateway enforces, so the console hides exactly what would be refused.
@@ -26,6 +28,8 @@ export class MeController {
   @Patch()
   @RequirePermission('profile:write')
   @ApiOkResponse({ type: UserResponse })
+  @ApiOperation({ summary: 'Change the caller’s profile', description: 'Name, avatar, email (confirmed by a link to the new address) or password (with the current one); absent fields stay.' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'Too many wrong current passwords (counted with failed sign-ins); see Retry-After.' })
   update(@Body() body: UpdateMeBody, @Caller() caller: RequestContext): Promise<AuthRpc.User> {
     return this.services.send<AuthRpc.User, AuthRpc.UpdateMeRequest>('auth.me.update', body, caller);
   }
@@ -33,6 +37,7 @@ export class MeController {
   @Get('settings')
   @RequirePermission('profile:read')
   @ApiOkResponse({ type: SettingsBody })
+  @ApiOperation({ summary: 'Read the caller’s settings', description: 'Locale, time zone and notification preferences per type and channel.' })
   getSettings(@Caller() caller: RequestContext): Promise<AuthRpc.Settings> {
     return this.services.send<AuthRpc.Settings>('auth.me.settings.get', {}, caller);
   }
@@ -40,6 +45,7 @@ export class MeController {
   @Put('settings')
   @RequirePermission('profile:write')
   @ApiOkResponse({ type: SettingsBody })
+  @ApiOperation({ summary: 'Replace the caller’s settings', description: 'Locale, time zone and notification preferences, as one object.' })
   putSettings(@Body() body: SettingsBody, @Caller() caller: RequestContext): Promise<AuthRpc.Settings> {
     return this.services.send<AuthRpc.Settings, AuthRpc.Settings>('auth.me.settings.put', body, caller);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
-import { ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import type { FastifyReply } from 'fastify';
@@ -74,6 +74,7 @@ export class UnsubscribeController {
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'A page asking to confirm, whose button posts the one-click form; nothing changes.' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'The token is not one Kinship signed.' })
+  @ApiOperation({ summary: 'Show the unsubscribe page', description: 'The page a campaign’s unsubscribe link opens: it asks to confirm and changes nothing.' })
   async page(@Param() params: UnsubscribeParams, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const outcome = await this.services.send<UnsubscribeOutcome>('notifications.unsubscribe.status', { token: params.token }, caller);
     // Set only on success: an error goes out as the JSON envelope.
@@ -89,6 +90,7 @@ export class UnsubscribeController {
   @ApiOkResponse({ type: UnsubscribeResponse, description: 'Opted out; a page instead of JSON when the caller accepts text/html (the confirmation page’s form).' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'The token is not one Kinship signed.' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'The body is not `List-Unsubscribe=One-Click`.' })
+  @ApiOperation({ summary: 'Unsubscribe', description: 'One-click unsubscribe (RFC 8058) from the link of a campaign message; opts the contact out of the channel.' })
   async oneClick(
     @Param() params: UnsubscribeParams,
     @Body() _body: OneClickUnsubscribeBody,

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RpcError, ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { Public } from '../access/route-access.js';
@@ -31,6 +31,7 @@ export class SystemHealthController {
   @Get()
   @Public()
   @ApiOkResponse({ description: 'Each service with status up or down; overall ok or degraded.' })
+  @ApiOperation({ summary: 'System health', description: 'Every service’s readiness, asked over NATS; answers even when some are down.' })
   async health(@Caller() context: RequestContext): Promise<SystemHealth> {
     const entries = await Promise.all(
       BACKEND_SERVICES.map(async (service): Promise<[string, ServiceHealth]> => {

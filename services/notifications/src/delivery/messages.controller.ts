@@ -1,24 +1,23 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { NotificationsRpc } from '@kinship/contracts';
-import { ValidRequest, type RpcRequest } from '@kinship/messaging';
+import { Payload } from '@nestjs/microservices';
+import { ListMessages, ListMessagesQuery, RetryMessage } from '@kinship/contracts/notifications';
+import { Handles, ValidRequest, type OperationRequest } from '@kinship/messaging';
 import { callerWith } from '../common/access.js';
-import { ListMessagesDto, MessageIdDto } from './dto/messages.dto.js';
 import { MessagesService } from './messages.service.js';
-
-const PERMISSION = 'messages:manage';
 
 @Controller()
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
-  @MessagePattern('notifications.messages.list')
-  list(@Payload(new ValidRequest(ListMessagesDto)) request: RpcRequest<ListMessagesDto>): Promise<NotificationsRpc.MessagePage> {
-    return this.messages.list(callerWith(request.context, PERMISSION).workspaceId, request.data);
+  // Checked again here with the contract's class: the query reaches NATS without the gateway too.
+  @Handles(ListMessages)
+  list(@Payload(new ValidRequest(ListMessagesQuery)) { context, data }: OperationRequest<typeof ListMessages>) {
+    return this.messages.list(callerWith(context, 'messages:manage').workspaceId, data);
   }
 
-  @MessagePattern('notifications.messages.retry')
-  retry(@Payload(new ValidRequest(MessageIdDto)) request: RpcRequest<MessageIdDto>): Promise<NotificationsRpc.Message> {
-    return this.messages.retry(callerWith(request.context, PERMISSION).workspaceId, request.data.id);
+  /** An id that is not a UUID names no message: the service answers the same 404. */
+  @Handles(RetryMessage)
+  retry({ context, data }: OperationRequest<typeof RetryMessage>) {
+    return this.messages.retry(callerWith(context, 'messages:manage').workspaceId, data.id);
   }
 }

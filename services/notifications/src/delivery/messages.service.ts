@@ -5,7 +5,7 @@ import { RpcError } from '@kinship/messaging';
 import { isUuid, withWorkspace } from '@kinship/persistence';
 import type { DataSource } from 'typeorm';
 import { pagePosition, toPage } from '@kinship/messaging';
-import type { ListMessagesDto } from './dto/messages.dto.js';
+import type { ListMessagesQuery } from '@kinship/contracts/notifications';
 import { holdsOneTimeLink } from '../templates/default-template.js';
 import { toMessage } from './message.record.js';
 import { MessagesRepository } from './messages.repository.js';
@@ -24,7 +24,7 @@ export class MessagesService {
     private readonly outbound: OutboundMessages,
   ) {}
 
-  async list(workspaceId: string, query: ListMessagesDto): Promise<NotificationsRpc.MessagePage> {
+  async list(workspaceId: string, query: ListMessagesQuery): Promise<NotificationsRpc.MessagePage> {
     const position = pagePosition(query);
     const filter = { status: query.status ?? null, channel: query.channel ?? null };
     const rows = await withWorkspace(this.dataSource, workspaceId, (manager) => this.messages.list(manager, workspaceId, filter, position));

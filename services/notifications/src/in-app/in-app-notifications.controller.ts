@@ -1,9 +1,8 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { NotificationsRpc } from '@kinship/contracts';
-import { ValidRequest, type RpcRequest } from '@kinship/messaging';
+import { Payload } from '@nestjs/microservices';
+import { ListNotifications, ListNotificationsQuery, ReadAllNotifications, ReadNotification } from '@kinship/contracts/notifications';
+import { Handles, ValidRequest, type OperationRequest } from '@kinship/messaging';
 import { callerWith } from '../common/access.js';
-import { ListNotificationsDto, NotificationIdDto } from './dto/in-app.dto.js';
 import { InAppNotificationsService } from './in-app-notifications.service.js';
 
 const PERMISSION = 'notifications:read';
@@ -12,18 +11,20 @@ const PERMISSION = 'notifications:read';
 export class InAppNotificationsController {
   constructor(private readonly notifications: InAppNotificationsService) {}
 
-  @MessagePattern('notifications.notifications.list')
-  list(@Payload(new ValidRequest(ListNotificationsDto)) request: RpcRequest<ListNotificationsDto>): Promise<NotificationsRpc.NotificationPage> {
-    return this.notifications.list(callerWith(request.context, PERMISSION), request.data);
+  // Checked again here with the contract's class: the query reaches NATS without the gateway too.
+  @Handles(ListNotifications)
+  list(@Payload(new ValidRequest(ListNotificationsQuery)) { context, data }: OperationRequest<typeof ListNotifications>) {
+    return this.notifications.list(callerWith(context, PERMISSION), data);
   }
 
-  @MessagePattern('notifications.notifications.read')
-  read(@Payload(new ValidRequest(NotificationIdDto)) request: RpcRequest<NotificationIdDto>): Promise<NotificationsRpc.InAppNotification> {
-    return this.notifications.markRead(callerWith(request.context, PERMISSION), request.data.id);
+  /** An id that is not a UUID names no notification: the service answers the same 404. */
+  @Handles(ReadNotification)
+  read({ context, data }: OperationRequest<typeof ReadNotification>) {
+    return this.notifications.markRead(callerWith(context, PERMISSION), data.id);
   }
 
-  @MessagePattern('notifications.notifications.read-all')
-  readAll(@Payload() request: RpcRequest): Promise<NotificationsRpc.ReadAllReply> {
-    return this.notifications.markAllRead(callerWith(request.context, PERMISSION));
+  @Handles(ReadAllNotifications)
+  readAll({ context }: OperationRequest<typeof ReadAllNotifications>) {
+    return this.notifications.markAllRead(callerWith(context, PERMISSION));
   }
 }

@@ -5,7 +5,7 @@ import { RpcError, type UserCaller } from '@kinship/messaging';
 import { isUuid, withWorkspace } from '@kinship/persistence';
 import type { DataSource } from 'typeorm';
 import { pagePosition, toPage } from '@kinship/messaging';
-import type { ListNotificationsDto } from './dto/in-app.dto.js';
+import type { ListNotificationsQuery } from '@kinship/contracts/notifications';
 import { InAppNotificationsRepository, toInAppNotification } from './in-app-notifications.repository.js';
 
 function notificationNotFound(): RpcError {
@@ -20,7 +20,7 @@ export class InAppNotificationsService {
     private readonly notifications: InAppNotificationsRepository,
   ) {}
 
-  async list(caller: UserCaller, query: ListNotificationsDto): Promise<NotificationsRpc.NotificationPage> {
+  async list(caller: UserCaller, query: ListNotificationsQuery): Promise<NotificationsRpc.NotificationPage> {
     const position = pagePosition(query);
     const { workspaceId, userId } = caller;
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {

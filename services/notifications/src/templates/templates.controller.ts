@@ -1,44 +1,53 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { NotificationsRpc } from '@kinship/contracts';
-import { ValidRequest, type RpcRequest } from '@kinship/messaging';
+import { Payload } from '@nestjs/microservices';
+import {
+  CreateEmailTemplate,
+  CreateEmailTemplateBody,
+  GetEmailTemplate,
+  ListEmailTemplates,
+  PreviewEmailTemplate,
+  ResetEmailTemplate,
+  UpdateEmailTemplate,
+} from '@kinship/contracts/notifications';
+import { Handles, ValidRequest, type OperationRequest } from '@kinship/messaging';
 import { callerWith } from '../common/access.js';
-import { CreateTemplateDto, PreviewTemplateDto, TemplateIdDto, UpdateTemplateDto } from './dto/template.dto.js';
+import { PreviewTemplateRequest, UpdateTemplateRequest } from './dto/template.dto.js';
 import { TemplatesService } from './templates.service.js';
 
 const PERMISSION = 'email-templates:manage';
 
+// Bodies are checked again here with the contract's classes: NATS is reachable without the gateway.
 @Controller()
 export class TemplatesController {
   constructor(private readonly templates: TemplatesService) {}
 
-  @MessagePattern('notifications.email-templates.list')
-  list(@Payload() request: RpcRequest): Promise<NotificationsRpc.EmailTemplateList> {
-    return this.templates.list(callerWith(request.context, PERMISSION).workspaceId);
+  @Handles(ListEmailTemplates)
+  list({ context }: OperationRequest<typeof ListEmailTemplates>) {
+    return this.templates.list(callerWith(context, PERMISSION).workspaceId);
   }
 
-  @MessagePattern('notifications.email-templates.get')
-  get(@Payload(new ValidRequest(TemplateIdDto)) request: RpcRequest<TemplateIdDto>): Promise<NotificationsRpc.EmailTemplate> {
-    return this.templates.get(callerWith(request.context, PERMISSION).workspaceId, request.data.id);
+  @Handles(GetEmailTemplate)
+  get({ context, data }: OperationRequest<typeof GetEmailTemplate>) {
+    return this.templates.get(callerWith(context, PERMISSION).workspaceId, data.id);
   }
 
-  @MessagePattern('notifications.email-templates.create')
-  create(@Payload(new ValidRequest(CreateTemplateDto)) request: RpcRequest<CreateTemplateDto>): Promise<NotificationsRpc.EmailTemplate> {
-    return this.templates.create(callerWith(request.context, PERMISSION).workspaceId, request.data);
+  @Handles(CreateEmailTemplate)
+  create(@Payload(new ValidRequest(CreateEmailTemplateBody)) { context, data }: OperationRequest<typeof CreateEmailTemplate>) {
+    return this.templates.create(callerWith(context, PERMISSION).workspaceId, data);
   }
 
-  @MessagePattern('notifications.email-templates.update')
-  update(@Payload(new ValidRequest(UpdateTemplateDto)) request: RpcRequest<UpdateTemplateDto>): Promise<NotificationsRpc.EmailTemplate> {
-    return this.templates.update(callerWith(request.context, PERMISSION).workspaceId, request.data);
+  @Handles(UpdateEmailTemplate)
+  update(@Payload(new ValidRequest(UpdateTemplateRequest)) { context, data }: OperationRequest<typeof UpdateEmailTemplate>) {
+    return this.templates.update(callerWith(context, PERMISSION).workspaceId, data);
   }
 
-  @MessagePattern('notifications.email-templates.delete')
-  reset(@Payload(new ValidRequest(TemplateIdDto)) request: RpcRequest<TemplateIdDto>): Promise<Record<string, never>> {
-    return this.templates.reset(callerWith(request.context, PERMISSION).workspaceId, request.data.id);
+  @Handles(ResetEmailTemplate)
+  async reset({ context, data }: OperationRequest<typeof ResetEmailTemplate>) {
+    await this.templates.reset(callerWith(context, PERMISSION).workspaceId, data.id);
   }
 
-  @MessagePattern('notifications.email-templates.preview')
-  preview(@Payload(new ValidRequest(PreviewTemplateDto)) request: RpcRequest<PreviewTemplateDto>): Promise<NotificationsRpc.RenderedEmail> {
-    return this.templates.preview(callerWith(request.context, PERMISSION).workspaceId, request.data);
+  @Handles(PreviewEmailTemplate)
+  preview(@Payload(new ValidRequest(PreviewTemplateRequest)) { context, data }: OperationRequest<typeof PreviewEmailTemplate>) {
+    return this.templates.preview(callerWith(context, PERMISSION).workspaceId, data);
   }
 }

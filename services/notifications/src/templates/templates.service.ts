@@ -6,7 +6,8 @@ import { newId, withWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isTemplateKey, TEMPLATE_KEYS, type DefaultTemplate, type TemplateKey } from './default-template.js';
 import { DEFAULT_TEMPLATES } from './defaults/index.js';
-import type { CreateTemplateDto, PreviewTemplateDto, UpdateTemplateDto } from './dto/template.dto.js';
+import type { CreateEmailTemplateBody } from '@kinship/contracts/notifications';
+import type { PreviewTemplateRequest, UpdateTemplateRequest } from './dto/template.dto.js';
 import { renderEmail, templateProblem, type RenderedEmail, type TemplateSource } from './template-renderer.js';
 import { TemplatesRepository, type TemplateOverride } from './templates.repository.js';
 
@@ -61,7 +62,7 @@ export class TemplatesService {
   }
 
   /** A workspace overrides a template once; then PATCH changes it and DELETE goes back to the default. */
-  async create(workspaceId: string, input: CreateTemplateDto): Promise<NotificationsRpc.EmailTemplate> {
+  async create(workspaceId: string, input: CreateEmailTemplateBody): Promise<NotificationsRpc.EmailTemplate> {
     if (!isTemplateKey(input.key)) throw RpcError.validation([{ field: 'key', issue: `must be one of ${TEMPLATE_KEYS.join(', ')}` }]);
     const key = input.key;
     assertRenderable(key, input);
@@ -73,7 +74,7 @@ export class TemplatesService {
   }
 
   /** Changes what is given on top of the template as the workspace sends it now (its override, or the default). */
-  async update(workspaceId: string, input: UpdateTemplateDto): Promise<NotificationsRpc.EmailTemplate> {
+  async update(workspaceId: string, input: UpdateTemplateRequest): Promise<NotificationsRpc.EmailTemplate> {
     const key = keyOf(input.id);
     assertRenderable(key, input);
     const updated = await withWorkspace(this.dataSource, workspaceId, async (manager) => {
@@ -90,7 +91,7 @@ export class TemplatesService {
     return {};
   }
 
-  async preview(workspaceId: string, input: PreviewTemplateDto): Promise<NotificationsRpc.RenderedEmail> {
+  async preview(workspaceId: string, input: PreviewTemplateRequest): Promise<NotificationsRpc.RenderedEmail> {
     const key = keyOf(input.id);
     assertRenderable(key, input);
     const saved = await withWorkspace(this.dataSource, workspaceId, (manager) => this.source(manager, workspaceId, key));

@@ -1,52 +1,61 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ValidRequest, type RpcRequest } from '@kinship/messaging';
+import { Payload } from '@nestjs/microservices';
+import {
+  CreateWebhookEndpoint,
+  CreateWebhookEndpointBody,
+  DeleteWebhookEndpoint,
+  GetWebhookEndpoint,
+  ListWebhookDeliveries,
+  ListWebhookEndpoints,
+  RotateWebhookSecret,
+  UpdateWebhookEndpoint,
+} from '@kinship/contracts/notifications';
+import { Handles, PageDto, ValidRequest, type OperationRequest } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { callerWith } from '../common/access.js';
-import { CreateWebhookEndpointDto, ListWebhookDeliveriesDto, ListWebhookEndpointsDto, UpdateWebhookEndpointDto, WebhookEndpointIdDto } from './dto/webhook-endpoint.dto.js';
-import type { WebhookDelivery } from './webhook-deliveries.repository.js';
-import type { WebhookEndpoint } from './webhook-endpoints.repository.js';
-import { WebhookEndpointsService, type Page, type WebhookEndpointWithSecret } from './webhook-endpoints.service.js';
+import { ListWebhookDeliveriesRequest, UpdateWebhookEndpointRequest } from './dto/webhook-endpoint.dto.js';
+import { WebhookEndpointsService } from './webhook-endpoints.service.js';
 
 /** The caller, an admin: the gateway checked webhooks:manage with the same matrix. */
 const admin = (context: RequestContext) => callerWith(context, 'webhooks:manage');
 
+// Inputs are checked again here with the contract's classes: NATS is reachable without the gateway.
 @Controller()
 export class WebhookEndpointsController {
   constructor(private readonly endpoints: WebhookEndpointsService) {}
 
-  @MessagePattern('notifications.webhook-endpoints.create')
-  create(@Payload(new ValidRequest(CreateWebhookEndpointDto)) request: RpcRequest<CreateWebhookEndpointDto>): Promise<WebhookEndpointWithSecret> {
-    return this.endpoints.create(admin(request.context), request.data);
+  @Handles(CreateWebhookEndpoint)
+  create(@Payload(new ValidRequest(CreateWebhookEndpointBody)) { context, data }: OperationRequest<typeof CreateWebhookEndpoint>) {
+    return this.endpoints.create(admin(context), data);
   }
 
-  @MessagePattern('notifications.webhook-endpoints.list')
-  list(@Payload(new ValidRequest(ListWebhookEndpointsDto)) request: RpcRequest<ListWebhookEndpointsDto>): Promise<Page<WebhookEndpoint>> {
-    return this.endpoints.list(admin(request.context).workspaceId, request.data);
+  @Handles(ListWebhookEndpoints)
+  list(@Payload(new ValidRequest(PageDto)) { context, data }: OperationRequest<typeof ListWebhookEndpoints>) {
+    return this.endpoints.list(admin(context).workspaceId, data);
   }
 
-  @MessagePattern('notifications.webhook-endpoints.get')
-  get(@Payload(new ValidRequest(WebhookEndpointIdDto)) request: RpcRequest<WebhookEndpointIdDto>): Promise<WebhookEndpoint> {
-    return this.endpoints.get(admin(request.context).workspaceId, request.data.id);
+  @Handles(GetWebhookEndpoint)
+  get({ context, data }: OperationRequest<typeof GetWebhookEndpoint>) {
+    return this.endpoints.get(admin(context).workspaceId, data.id);
   }
 
-  @MessagePattern('notifications.webhook-endpoints.update')
-  update(@Payload(new ValidRequest(UpdateWebhookEndpointDto)) request: RpcRequest<UpdateWebhookEndpointDto>): Promise<WebhookEndpoint> {
-    return this.endpoints.update(admin(request.context).workspaceId, request.data);
+  @Handles(UpdateWebhookEndpoint)
+  update(@Payload(new ValidRequest(UpdateWebhookEndpointRequest)) { context, data }: OperationRequest<typeof UpdateWebhookEndpoint>) {
+    return this.endpoints.update(admin(context).workspaceId, data);
   }
 
-  @MessagePattern('notifications.webhook-endpoints.delete')
-  delete(@Payload(new ValidRequest(WebhookEndpointIdDto)) request: RpcRequest<WebhookEndpointIdDto>): Promise<Record<string, never>> {
-    return this.endpoints.delete(admin(request.context).workspaceId, request.data.id);
+  @Handles(DeleteWebhookEndpoint)
+  async delete({ context, data }: OperationRequest<typeof DeleteWebhookEndpoint>) {
+    await this.endpoints.delete(admin(context).workspaceId, data.id);
   }
 
-  @MessagePattern('notifications.webhook-endpoints.rotate-secret')
-  rotateSecret(@Payload(new ValidRequest(WebhookEndpointIdDto)) request: RpcRequest<WebhookEndpointIdDto>): Promise<WebhookEndpointWithSecret> {
-    return this.endpoints.rotateSecret(admin(request.context).workspaceId, request.data.id);
+  @Handles(RotateWebhookSecret)
+  rotateSecret({ context, data }: OperationRequest<typeof RotateWebhookSecret>) {
+    return this.endpoints.rotateSecret(admin(context).workspaceId, data.id);
   }
 
-  @MessagePattern('notifications.webhook-endpoints.deliveries')
-  deliveries(@Payload(new ValidRequest(ListWebhookDeliveriesDto)) request: RpcRequest<ListWebhookDeliveriesDto>): Promise<Page<WebhookDelivery>> {
-    return this.endpoints.listDeliveries(admin(request.context).workspaceId, request.data);
+  @Handles(ListWebhookDeliveries)
+  listDeliveries(@Payload(new ValidRequest(ListWebhookDeliveriesRequest)) { context, data }: OperationRequest<typeof ListWebhookDeliveries>) {
+    return this.endpoints.listDeliveries(admin(context).workspaceId, data);
   }
 }

@@ -4,7 +4,8 @@ import { RpcError, type UserCaller } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import type { DataSource } from 'typeorm';
 import { NotificationsConfig } from '../notifications.config.js';
-import type { CreateWebhookEndpointDto, ListWebhookDeliveriesDto, UpdateWebhookEndpointDto } from './dto/webhook-endpoint.dto.js';
+import type { CreateWebhookEndpointBody } from '@kinship/contracts/notifications';
+import type { ListWebhookDeliveriesRequest, UpdateWebhookEndpointRequest } from './dto/webhook-endpoint.dto.js';
 import { RefusedAddress, resolveDeliveryAddress } from './public-address.js';
 import { toWebhookDelivery, WebhookDeliveriesRepository, type WebhookAttemptRow, type WebhookDelivery } from './webhook-deliveries.repository.js';
 import { toWebhookEndpoint, WebhookEndpointsRepository, type WebhookEndpoint } from './webhook-endpoints.repository.js';
@@ -42,7 +43,7 @@ export class WebhookEndpointsService {
     this.allowPrivate = config.WEBHOOKS_ALLOW_PRIVATE === 'true';
   }
 
-  async create(caller: UserCaller, input: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecret> {
+  async create(caller: UserCaller, input: CreateWebhookEndpointBody): Promise<WebhookEndpointWithSecret> {
     await this.assertDeliverableUrl(input.url);
     const secret = newSigningSecret();
     const row = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
@@ -73,7 +74,7 @@ export class WebhookEndpointsService {
   }
 
   /** `active: false` ends the endpoint's pending deliveries; `active: true` re-enables it with its failure count reset. */
-  async update(workspaceId: string, input: UpdateWebhookEndpointDto): Promise<WebhookEndpoint> {
+  async update(workspaceId: string, input: UpdateWebhookEndpointRequest): Promise<WebhookEndpoint> {
     if (!isUuid(input.id)) throw endpointNotFound();
     if (input.url !== undefined) await this.assertDeliverableUrl(input.url);
     const row = await withWorkspace(this.dataSource, workspaceId, async (manager) => {
@@ -103,7 +104,7 @@ export class WebhookEndpointsService {
   }
 
   /** The endpoint's deliveries, newest first, each with its attempts. */
-  async listDeliveries(workspaceId: string, input: ListWebhookDeliveriesDto): Promise<Page<WebhookDelivery>> {
+  async listDeliveries(workspaceId: string, input: ListWebhookDeliveriesRequest): Promise<Page<WebhookDelivery>> {
     if (!isUuid(input.id)) throw endpointNotFound();
     const position = pagePosition(input);
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
