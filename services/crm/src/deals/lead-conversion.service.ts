@@ -4,7 +4,9 @@ import { RpcError } from '@kinship/messaging';
 import { isUuid } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
-import { ContactsRepository, toContactEvent, toContactRecord, type ContactRecord, type LifecycleStage } from '../contacts/contacts.repository.js';
+import type { LifecycleStage } from '@kinship/contracts/crm';
+import { toContactEvent, toContactRecord, type ContactRecord } from '../contacts/contact.model.js';
+import { ContactsRepository } from '../contacts/contacts.repository.js';
 import type { ConvertContactDto } from './dto/deal.dto.js';
 import { DealsService, toDeal, type Deal } from './deals.service.js';
 

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ValidRequest, type RpcRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
-import type { ContactRecord } from '../contacts/contacts.repository.js';
+import type { ContactRecord } from '../contacts/contact.model.js';
 import { ListDuplicatesDto } from './dto/list-duplicates.dto.js';
 import { MergeContactsDto } from './dto/merge-contacts.dto.js';
 import { DuplicatesService, type DuplicatePage } from './duplicates.service.js';

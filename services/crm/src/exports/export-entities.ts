@@ -1,10 +1,8 @@
 import type { ClassConstructor } from 'class-transformer';
+import { ListCompaniesQuery, ListContactsQuery } from '@kinship/contracts/crm';
 import { SqlConditions, type ListDefinition, type ListFilter } from '../common/list-query.js';
-import { ListDto } from '../common/list.dto.js';
 import { COMPANY_COLUMNS, COMPANY_LIST, toCompany, type CompanyRow } from '../companies/companies.repository.js';
-import { ListCompaniesDto } from '../companies/companies.dto.js';
-import { CONTACT_COLUMNS, CONTACT_LIST, toContactRecord, type ContactRow } from '../contacts/contacts.repository.js';
-import { ListContactsDto } from '../contacts/dto/list-contacts.dto.js';
+import { CONTACT_COLUMNS, CONTACT_LIST, toContactRecord, type ContactRow } from '../contacts/contact.model.js';
 import type { CustomFieldEntity } from '../custom-fields/custom-field-values.js';
 import { ListDealsDto } from '../deals/dto/deal.dto.js';
 import { DEAL_COLUMNS, DEALS_LIST, type DealRow } from '../deals/deals.repository.js';
@@ -24,12 +22,12 @@ export interface ExportColumn<Record> {
 
 /**
  * What an export of one entity reads: the list (filters, search and order of GET /<entity>),
- * the DTO that checks a filter, the SELECT list and the record of the API, and the file's columns.
+ * the query class that checks a filter, the SELECT list and the record of the API, and the file's columns.
  * Custom fields add one `cf:<key>` column per live definition, after these.
  */
 export interface ExportedEntity<Row extends { id: string } = { id: string }, Record extends { customFields: object } = { customFields: object }> {
   list: ListDefinition;
-  filterDto: ClassConstructor<ListDto>;
+  filterQuery: ClassConstructor<object>;
   customFieldEntity: CustomFieldEntity;
   columns: string;
   toRecord(row: Row): Record;
@@ -60,7 +58,7 @@ type Deal = ReturnType<typeof toDeal>;
 
 const CONTACTS: ExportedEntity<ContactRow, ContactRecord> = {
   list: CONTACT_LIST,
-  filterDto: ListContactsDto,
+  filterQuery: ListContactsQuery,
   customFieldEntity: 'contact',
   columns: CONTACT_COLUMNS,
   toRecord: toContactRecord,
@@ -73,7 +71,7 @@ const ADDRESS_PARTS = ['line1', 'line2', 'city', 'region', 'postalCode', 'countr
 
 const COMPANIES: ExportedEntity<CompanyRow, Company> = {
   list: COMPANY_LIST,
-  filterDto: ListCompaniesDto,
+  filterQuery: ListCompaniesQuery,
   customFieldEntity: 'company',
   columns: COMPANY_COLUMNS,
   toRecord: toCompany,
@@ -87,7 +85,7 @@ const COMPANIES: ExportedEntity<CompanyRow, Company> = {
 
 const DEALS: ExportedEntity<DealRow, Deal> = {
   list: DEALS_LIST,
-  filterDto: ListDealsDto,
+  filterQuery: ListDealsDto,
   customFieldEntity: 'deal',
   columns: DEAL_COLUMNS,
   toRecord: toDeal,

@@ -1,16 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { ContactBody, UpdateCompanyBody } from '@kinship/contracts/crm';
 import { RpcError, validateData } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents, FileStore, type Emit } from '@kinship/platform';
 import type { Queue } from 'bull';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
-import { UpdateCompanyDto } from '../companies/companies.dto.js';
 import { CompaniesService } from '../companies/companies.service.js';
 import { ContactsService } from '../contacts/contacts.service.js';
-import { UpdateContactDto } from '../contacts/dto/update-contact.dto.js';
 import { isMappingTarget } from './column-mapping.js';
 import { RECORDS_PER_EVENT } from './import-batch.js';
 import { EntityWriter, IMPORTED_BY_RECORD_TYPE, type RecordType } from './import-entities.js';
@@ -262,16 +261,16 @@ export class ImportsService {
         delete changes.companyName;
         changes.companyId = typeof name === 'string' && name.trim() ? await this.companyNamed(caller, name.trim()) : null;
       }
-      const dto = await validateData(UpdateContactDto, { ...changes, id: conflict.recordId });
-      await this.contacts.update(caller, dto);
+      const checked = await validateData(ContactBody, changes);
+      await this.contacts.update(caller, { ...checked, id: conflict.recordId });
     } else {
       if (nested.customFields) changes.customFields = nested.customFields;
       if (nested.address) {
         const current = await this.companies.get(caller, conflict.recordId);
         changes.address = { ...current.address, ...nested.address };
       }
-      const dto = await validateData(UpdateCompanyDto, { ...changes, id: conflict.recordId });
-      await this.companies.update(caller, dto);
+      const checked = await validateData(UpdateCompanyBody, changes);
+      await this.companies.update(caller, { ...checked, id: conflict.recordId });
     }
   }
 

@@ -8,7 +8,7 @@ import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec } from '../common/cursors.js';
 import { countMatching, listPage, SqlConditions, type ListRequest } from '../common/list-query.js';
 import { toListRequest } from '../common/list.dto.js';
-import { CONTACT_COLUMNS, CONTACT_LIST, toContactRecord, type ContactRecord, type ContactRow } from '../contacts/contacts.repository.js';
+import { CONTACT_COLUMNS, CONTACT_LIST, toContactRecord, type ContactRecord, type ContactRow } from '../contacts/contact.model.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import { checkContactFilter, splitSearch } from './contact-filter.js';
 import type { CreateSegmentDto } from './dto/create-segment.dto.js';

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
-import { ContactsController } from './contacts.controller.js';
+import { COMPANY_OPERATIONS, CONTACT_OPERATIONS } from '@kinship/contracts/crm';
+import { contractController } from '../contract-routes/contract-controller.js';
 import { CrmSettingsController } from './crm-settings.controller.js';
-import { CompaniesController } from './companies.controller.js';
 import { CustomFieldsController } from './custom-fields.controller.js';
 import { ExportsController } from './exports.controller.js';
 import { ContactDuplicatesController } from './duplicates.controller.js';
@@ -14,5 +14,5 @@ import { PipelinesController } from './pipelines.controller.js';
 import { TasksController } from './tasks.controller.js';
 import { TimelineController } from './timeline.controller.js';
 
-/** The routes of API.md "CRM", each forwarding to the crm service. */
-export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, SegmentsController, ContactDuplicatesController, ContactsController, CrmSettingsController, PipelinesController, DealsController, LeadConversionController, TasksController, NotesController, TimelineController, ImportsController, ExportsController];
+/** The routes of API.md "CRM": crm's contracts, and controllers for what only HTTP has (file upload and download). */
+export const CRM_ROUTE_CONTROLLERS: Type[] = [contractController('companies', COMPANY_OPERATIONS), CustomFieldsController, SegmentsController, ContactDuplicatesController, contractController('contacts', CONTACT_OPERATIONS), CrmSettingsController, PipelinesController, DealsController, LeadConversionController, TasksController, NotesController, TimelineController, ImportsController, ExportsController];

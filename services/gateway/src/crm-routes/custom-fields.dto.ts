@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { Omittable } from '../auth-routes/fields.js';
-import { CrmListQuery } from './list-query.js';
+import { CrmListQuery } from '@kinship/contracts/crm';
 
 const ENTITIES = ['contact', 'company', 'deal'] as const;
 const TYPES = ['text', 'number', 'date', 'boolean', 'select'] as const;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { CrmListQuery, QueryList, QueryNumber, UuidListQuery } from './list-query.js';
+import { CrmListQuery, QueryList, QueryNumber, UuidListQuery } from '@kinship/contracts/crm';
 
 const NAME_MAX = 200;
 const REASON_MAX = 2000;

@@ -4,7 +4,7 @@ import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
-import { ContactIdParams, ContactResponse } from './contacts.dto.js';
+import { Contact as ContactResponse, RecordIdParams as ContactIdParams } from '@kinship/contracts/crm';
 import { DuplicatePageResponse, ListDuplicatesQuery, MergeContactsBody } from './duplicates.dto.js';
 
 /** Under /contacts beside ContactsController; Fastify matches the static `duplicates` before `:id`. */

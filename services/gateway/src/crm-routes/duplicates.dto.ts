@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { ContactResponse } from './contacts.dto.js';
+import { Contact as ContactResponse } from '@kinship/contracts/crm';
 
 const REASONS = ['email', 'phone', 'name_company'] as const;
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../auth-routes/fields.js';
-import { QueryList } from './list-query.js';
+import { QueryList } from '@kinship/contracts/crm';
 
 const ENTITIES = ['contacts', 'companies', 'deals'] as const;
 const FORMATS = ['csv', 'xlsx'] as const;

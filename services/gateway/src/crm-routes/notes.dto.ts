@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { Omittable } from '../auth-routes/fields.js';
-import { CrmListQuery } from './list-query.js';
+import { CrmListQuery } from '@kinship/contracts/crm';
 import { RELATED_TYPES, RelatedRecordBody, RelatedRecordResponse } from './tasks.dto.js';
 
 const BODY_MAX = 100_000;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { CrmListQuery } from './list-query.js';
+import { CrmListQuery } from '@kinship/contracts/crm';
 
 const STAGE_KINDS = ['open', 'won', 'lost'] as const;
 const NAME_MAX = 200;

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Omittable, PageQuery } from '../auth-routes/fields.js';
-import { ContactResponse } from './contacts.dto.js';
-import { CrmListQuery } from './list-query.js';
+import { Contact as ContactResponse } from '@kinship/contracts/crm';
+import { CrmListQuery } from '@kinship/contracts/crm';
 
 const KINDS = ['static', 'dynamic'] as const;
 const NAME_MAX = 200;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { Omittable } from '../auth-routes/fields.js';
-import { CrmListQuery, QueryBoolean, QueryList } from './list-query.js';
+import { CrmListQuery, QueryBoolean, QueryList } from '@kinship/contracts/crm';
 
 // Shape rules; the crm service checks that the related record exists and who may change the task.
 const TITLE_MAX = 200;

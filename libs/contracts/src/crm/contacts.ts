@@ -1,23 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { Omittable } from '../auth-routes/fields.js';
-import { CrmListQuery, QueryBoolean, QueryList, UuidListQuery } from './list-query.js';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsCalendarDate, Omittable } from '../fields.js';
+import { NAME_MAX } from '../limits.js';
+import { defineOperation } from '../operation.js';
+import { CHOICES_MAX, CreatedRangeListQuery, LIFECYCLE_STAGES, NOT_FOUND, QueryBoolean, QueryList, RecordIdParams, UuidListQuery, type LifecycleStage } from './common.js';
 
-export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'marketing_qualified', 'sales_qualified', 'opportunity', 'customer', 'evangelist', 'other'] as const;
-const NAME_MAX = 200;
-const EMAIL_MAX = 254;
-const PHONE_MAX = 64;
-const TAG_MAX = 64;
-const TAGS_MAX = 50;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** `/:id` of a contact: any string, since an id that is not a UUID names no contact and gets the same 404 as an unknown one. */
-export class ContactIdParams {
-  @ApiProperty({ format: 'uuid' })
-  @IsString()
-  @MaxLength(100)
-  id!: string;
-}
+export const EMAIL_MAX = 254;
+export const PHONE_MAX = 64;
+export const TAG_MAX = 64;
+export const TAGS_MAX = 50;
 
 /**
  * The writable fields of a contact. Shape only: the crm service checks uniqueness, the phone
@@ -75,7 +66,7 @@ export class ContactBody {
   @ApiPropertyOptional({ enum: LIFECYCLE_STAGES, default: 'lead' })
   @Omittable()
   @IsIn(LIFECYCLE_STAGES)
-  lifecycleStage?: string;
+  lifecycleStage?: LifecycleStage;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: NAME_MAX, example: 'webinar' })
   @IsOptional()
@@ -85,8 +76,7 @@ export class ContactBody {
 
   @ApiPropertyOptional({ type: String, nullable: true, format: 'date', description: 'Set to today when lifecycleStage becomes customer and it is empty.' })
   @IsOptional()
-  @Matches(DATE, { message: 'customerSince must be a date (YYYY-MM-DD)' })
-  @IsISO8601({ strict: true }, { message: 'customerSince must be a date (YYYY-MM-DD)' })
+  @IsCalendarDate()
   customerSince?: string | null;
 
   @ApiPropertyOptional({ type: [String], maxItems: TAGS_MAX, description: `Trimmed and de-duplicated; at most ${TAGS_MAX} tags of at most ${TAG_MAX} characters.` })
@@ -117,7 +107,7 @@ export class ContactBody {
   smsOptOut?: boolean;
 }
 
-export class ContactResponse {
+export class Contact {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ type: String, nullable: true }) firstName!: string | null;
   @ApiProperty({ type: String, nullable: true }) lastName!: string | null;
@@ -127,7 +117,7 @@ export class ContactResponse {
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) companyId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Read only: the company’s name.' }) companyName!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) ownerId!: string | null;
-  @ApiProperty({ enum: LIFECYCLE_STAGES }) lifecycleStage!: string;
+  @ApiProperty({ enum: LIFECYCLE_STAGES }) lifecycleStage!: LifecycleStage;
   @ApiProperty({ type: String, nullable: true }) leadSource!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date' }) customerSince!: string | null;
   @ApiProperty({ type: [String] }) tags!: string[];
@@ -139,19 +129,20 @@ export class ContactResponse {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) deletedAt!: string | null;
 }
 
-export class ContactPageResponse {
-  @ApiProperty({ type: [ContactResponse] }) data!: ContactResponse[];
+export class ContactPage {
+  @ApiProperty({ type: [Contact] }) data!: Contact[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
 /** GET /contacts: comma lists (or repeated parameters) mean "one of"; tags means "has all". */
-export class ListContactsQuery extends CrmListQuery {
+export class ListContactsQuery extends CreatedRangeListQuery {
   @ApiPropertyOptional({ type: [String], enum: LIFECYCLE_STAGES, description: 'One of, e.g. lead,customer.' })
   @IsOptional()
   @QueryList()
   @IsArray()
+  @ArrayMaxSize(CHOICES_MAX)
   @IsIn(LIFECYCLE_STAGES, { each: true })
-  lifecycleStage?: string[];
+  lifecycleStage?: LifecycleStage[];
 
   @UuidListQuery('Owner user ids, one of.')
   ownerId?: string[];
@@ -163,7 +154,7 @@ export class ListContactsQuery extends CrmListQuery {
   @IsOptional()
   @QueryList()
   @IsArray()
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(CHOICES_MAX)
   @IsString({ each: true })
   @MaxLength(NAME_MAX, { each: true })
   leadSource?: string[];
@@ -187,16 +178,6 @@ export class ListContactsQuery extends CrmListQuery {
   @QueryBoolean()
   smsOptOut?: boolean;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after.' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  createdAtFrom?: string;
-
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or before.' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  createdAtTo?: string;
-
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -209,11 +190,81 @@ export class ListContactsQuery extends CrmListQuery {
 
   @ApiPropertyOptional({ format: 'date' })
   @IsOptional()
-  @Matches(DATE, { message: 'customerSinceFrom must be a date (YYYY-MM-DD)' })
+  @IsCalendarDate()
   customerSinceFrom?: string;
 
   @ApiPropertyOptional({ format: 'date' })
   @IsOptional()
-  @Matches(DATE, { message: 'customerSinceTo must be a date (YYYY-MM-DD)' })
+  @IsCalendarDate()
   customerSinceTo?: string;
 }
+
+export const CONTACT_TAKEN = { status: 409, description: 'A live contact has the email or phone; details name it (existingId).' } as const;
+
+export const CreateContact = defineOperation({
+  pattern: 'crm.contacts.create',
+  summary: 'Create a contact',
+  description: 'Needs one of firstName, lastName, email, phone. 409 when a live contact has the email or phone (details name existingId).',
+  permission: 'contacts:write',
+  route: { method: 'POST', path: 'contacts', status: 201 },
+  input: ContactBody,
+  output: Contact,
+  errors: [CONTACT_TAKEN],
+});
+
+export const ListContacts = defineOperation({
+  pattern: 'crm.contacts.list',
+  summary: 'List contacts',
+  description: 'Sort by createdAt (default -createdAt), updatedAt or lastName; q matches name, email, phone and company name prefixes and fragments.',
+  permission: 'contacts:read',
+  route: { method: 'GET', path: 'contacts', status: 200 },
+  input: ListContactsQuery,
+  output: ContactPage,
+  errors: [],
+});
+
+export const GetContact = defineOperation({
+  pattern: 'crm.contacts.get',
+  summary: 'Read a contact',
+  description: 'Live or deleted (deletedAt set).',
+  permission: 'contacts:read',
+  route: { method: 'GET', path: 'contacts/:id', status: 200 },
+  params: RecordIdParams,
+  output: Contact,
+  errors: [NOT_FOUND],
+});
+
+export const UpdateContact = defineOperation({
+  pattern: 'crm.contacts.update',
+  summary: 'Change a contact',
+  description: 'Absent fields stay, null clears. Members change only their own contacts.',
+  permission: 'contacts:write',
+  route: { method: 'PATCH', path: 'contacts/:id', status: 200 },
+  params: RecordIdParams,
+  input: ContactBody,
+  output: Contact,
+  errors: [NOT_FOUND, CONTACT_TAKEN],
+});
+
+export const DeleteContact = defineOperation({
+  pattern: 'crm.contacts.delete',
+  summary: 'Delete a contact',
+  description: 'Soft delete: the email and phone are free again; POST /contacts/:id/restore brings the contact back.',
+  permission: 'contacts:write',
+  route: { method: 'DELETE', path: 'contacts/:id', status: 204 },
+  params: RecordIdParams,
+  errors: [NOT_FOUND],
+});
+
+export const RestoreContact = defineOperation({
+  pattern: 'crm.contacts.restore',
+  summary: 'Restore a deleted contact',
+  description: '409 when a live contact has taken the email or phone meanwhile.',
+  permission: 'contacts:write',
+  route: { method: 'POST', path: 'contacts/:id/restore', status: 200 },
+  params: RecordIdParams,
+  output: Contact,
+  errors: [NOT_FOUND, CONTACT_TAKEN],
+});
+
+export const CONTACT_OPERATIONS = [CreateContact, ListContacts, GetContact, UpdateContact, DeleteContact, RestoreContact] as const;
