@@ -1,10 +1,8 @@
 import type { ClassConstructor } from 'class-transformer';
-import { ListCompaniesQuery, ListContactsQuery } from '@kinship/contracts/crm';
+import { ListCompaniesQuery, ListContactsQuery, ListDealsQuery, type CustomFieldEntity } from '@kinship/contracts/crm';
 import { SqlConditions, type ListDefinition, type ListFilter } from '../common/list-query.js';
 import { COMPANY_COLUMNS, COMPANY_LIST, toCompany, type CompanyRow } from '../companies/companies.repository.js';
 import { CONTACT_COLUMNS, CONTACT_LIST, toContactRecord, type ContactRow } from '../contacts/contact.model.js';
-import type { CustomFieldEntity } from '../custom-fields/custom-field-values.js';
-import { ListDealsDto } from '../deals/dto/deal.dto.js';
 import { DEAL_COLUMNS, DEALS_LIST, type DealRow } from '../deals/deals.repository.js';
 import { toDeal } from '../deals/deals.service.js';
 
@@ -85,7 +83,7 @@ const COMPANIES: ExportedEntity<CompanyRow, Company> = {
 
 const DEALS: ExportedEntity<DealRow, Deal> = {
   list: DEALS_LIST,
-  filterQuery: ListDealsDto,
+  filterQuery: ListDealsQuery,
   customFieldEntity: 'deal',
   columns: DEAL_COLUMNS,
   toRecord: toDeal,
