@@ -8,6 +8,8 @@ export * from './crm/custom-fields.js';
 export * from './crm/customers.js';
 export * from './crm/deals.js';
 export * from './crm/duplicates.js';
+export * from './crm/exports.js';
+export * from './crm/imports.js';
 export * from './crm/lead-conversion.js';
 export * from './crm/notes.js';
 export * from './crm/pipelines.js';

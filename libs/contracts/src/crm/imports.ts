@@ -121,7 +121,7 @@ export class ListConflictsQuery {
 export class Conflict {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) importId!: string;
-  @ApiProperty({ enum: ['contact', 'company'] }) recordType!: string;
+  @ApiProperty({ enum: ['contact', 'company'] }) recordType!: 'contact' | 'company';
   @ApiProperty({ format: 'uuid' }) recordId!: string;
   @ApiProperty({ description: 'Line of the file the incoming value came from.' }) row!: number;
   @ApiProperty({ description: 'A field name, or customFields.<key> / address.<part>.' }) field!: string;

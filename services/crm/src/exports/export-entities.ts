@@ -1,13 +1,11 @@
 import type { ClassConstructor } from 'class-transformer';
-import { ListCompaniesQuery, ListContactsQuery, ListDealsQuery, type CustomFieldEntity } from '@kinship/contracts/crm';
+import { ListCompaniesQuery, ListContactsQuery, ListDealsQuery, type CustomFieldEntity, type ExportEntity } from '@kinship/contracts/crm';
 import { SqlConditions, type ListDefinition, type ListFilter } from '../common/list-query.js';
 import { COMPANY_COLUMNS, COMPANY_LIST, toCompany, type CompanyRow } from '../companies/companies.repository.js';
 import { CONTACT_COLUMNS, CONTACT_LIST, toContactRecord, type ContactRow } from '../contacts/contact.model.js';
 import { DEAL_COLUMNS, DEALS_LIST, type DealRow } from '../deals/deals.repository.js';
 import { toDeal } from '../deals/deals.service.js';
 
-export const EXPORT_ENTITIES = ['contacts', 'companies', 'deals'] as const;
-export type ExportEntity = (typeof EXPORT_ENTITIES)[number];
 
 /** A cell as the file writers take it: text, number, boolean, or empty. */
 export type Cell = string | number | boolean | null;

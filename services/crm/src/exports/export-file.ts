@@ -3,10 +3,9 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { csvText } from '@kinship/platform';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
+import type { ExportFormat } from '@kinship/contracts/crm';
 import type { Cell } from './export-entities.js';
 
-export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',

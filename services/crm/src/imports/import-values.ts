@@ -1,9 +1,9 @@
 import { isEmail } from 'class-validator';
 import { NAME_MAX } from '@kinship/contracts';
-import { COMPANY_SIZES, EMAIL_MAX, LIFECYCLE_STAGES, PHONE_MAX, TAG_MAX, TAGS_MAX, type CompanyAddress, type LifecycleStage } from '@kinship/contracts/crm';
+import { COMPANY_SIZES, EMAIL_MAX, LIFECYCLE_STAGES, PHONE_MAX, TAG_MAX, TAGS_MAX, type CompanyAddress, type LifecycleStage, type ImportEntity } from '@kinship/contracts/crm';
 import { normaliseDomain, normaliseEmail, normalisePhone } from '../common/normalise.js';
 import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
-import { CUSTOM_FIELD_PREFIX, headerKey, type ColumnTarget, type CustomFieldDefinition, type ImportEntity } from './column-mapping.js';
+import { CUSTOM_FIELD_PREFIX, headerKey, type ColumnTarget, type CustomFieldDefinition } from './column-mapping.js';
 
 /** What one row of a file says about a record: only the fields it fills (blank cells say nothing). */
 export interface IncomingValues {

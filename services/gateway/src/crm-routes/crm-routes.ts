@@ -6,6 +6,8 @@ import {
   CUSTOM_FIELD_OPERATIONS,
   DEAL_OPERATIONS,
   DUPLICATE_OPERATIONS,
+  EXPORT_OPERATIONS,
+  IMPORT_OPERATIONS,
   LEAD_CONVERSION_OPERATIONS,
   NOTE_OPERATIONS,
   PIPELINE_OPERATIONS,
@@ -14,8 +16,8 @@ import {
   TIMELINE_OPERATIONS,
 } from '@kinship/contracts/crm';
 import { contractController } from '../contract-routes/contract-controller.js';
-import { ExportsController } from './exports.controller.js';
-import { ImportsController } from './imports.controller.js';
+import { ExportFileController } from './exports.controller.js';
+import { ImportFileController } from './imports.controller.js';
 
 /** The routes of API.md "CRM": crm's contracts, and controllers for what only HTTP has (file upload and download). */
 export const CRM_ROUTE_CONTROLLERS: Type[] = [
@@ -29,6 +31,8 @@ export const CRM_ROUTE_CONTROLLERS: Type[] = [
   contractController('tasks', TASK_OPERATIONS),
   contractController('notes', NOTE_OPERATIONS),
   contractController('timeline', TIMELINE_OPERATIONS),
-  ImportsController,
-  ExportsController,
+  contractController('imports', IMPORT_OPERATIONS),
+  ImportFileController,
+  contractController('exports', EXPORT_OPERATIONS),
+  ExportFileController,
 ];
