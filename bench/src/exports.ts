@@ -10,7 +10,7 @@ import { FileStore, migrateService, type RunningService } from '@kinship/platfor
 import { createTestEnvironment, startTestService } from '@kinship/testing';
 import pg from 'pg';
 import { authService } from '../../services/auth/dist/auth.service.js';
-import { CONTACT_COLUMNS } from '../../services/crm/dist/contacts/contacts.repository.js';
+import { CONTACT_COLUMNS } from '../../services/crm/dist/contacts/contact.model.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
 import { startGateway } from '../../services/gateway/dist/gateway.js';
 import { peakRssMb, resetPeakRss, rssMb, startCrmWorker } from './crm-worker.js';

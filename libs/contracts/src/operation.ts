@@ -16,8 +16,8 @@ export interface OperationRoute {
   method: HttpMethod;
   /** Under /api/v1, with `:name` path parameters, e.g. `invoices/:id/finalize`. */
   path: string;
-  /** 201 for a POST that creates, 204 when there is no `output`, else 200. */
-  status: 200 | 201 | 204;
+  /** 201 for a POST that creates, 202 for one that queues a job, 204 when there is no `output`, else 200. */
+  status: 200 | 201 | 202 | 204;
 }
 
 /**

@@ -362,6 +362,15 @@ describe('contacts', () => {
       expectError(await workspace.get('/contacts?cursor=garbage'), 400, 'cursor');
     });
 
+    it('refuses a date that does not exist as a customerSince bound with 400 invalid_parameter (the gateway and crm used to disagree)', async () => {
+      for (const query of ['customerSinceFrom=2024-02-30', 'customerSinceTo=2023-02-29', 'createdAtFrom=2024-02-30T00:00:00Z']) {
+        const response = await workspace.get(`/contacts?${query}`);
+        expect(response.status).toBe(400);
+        expect(response.body.error.code).toBe('invalid_parameter');
+        expect(response.body.error.details.map((detail: { field: string }) => detail.field)).toEqual([query.split('=')[0]]);
+      }
+    });
+
     it('pages through 250 contacts 100 at a time without gaps or repeats, and refuses a tampered cursor', async () => {
       const paged = await stack.signUp('paging');
       // Many contacts share a creation time, so the order also rests on the id.

@@ -2,14 +2,7 @@ import { RpcError } from '@kinship/messaging';
 import { isUuid } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 
-export const RELATED_TYPES = ['contact', 'company', 'deal'] as const;
-export type RelatedType = (typeof RELATED_TYPES)[number];
-
-/** The record a task, a note or a timeline entry is about. */
-export interface RelatedRecord {
-  type: RelatedType;
-  id: string;
-}
+import type { RelatedRecord, RelatedType } from '@kinship/contracts/crm';
 
 const TABLES: Record<RelatedType, string> = { contact: 'crm.contacts', company: 'crm.companies', deal: 'crm.deals' };
 

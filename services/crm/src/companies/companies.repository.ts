@@ -1,22 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { CrmEvents } from '@kinship/contracts';
+import type { Company, CompanyAddress, CompanySize } from '@kinship/contracts/crm';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import type { ListDefinition } from '../common/list-query.js';
 import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
-
-export const COMPANY_SIZES = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5001-10000', '10001+'] as const;
-export type CompanySize = (typeof COMPANY_SIZES)[number];
-
-export interface CompanyAddress {
-  line1?: string | null;
-  line2?: string | null;
-  city?: string | null;
-  region?: string | null;
-  postalCode?: string | null;
-  /** ISO 3166-1 alpha-2, upper case. */
-  country?: string | null;
-}
 
 export interface CompanyRow {
   id: string;
@@ -36,11 +24,7 @@ export interface CompanyRow {
 }
 
 /** A company on the wire (API.md field names): the row with ISO 8601 times, without its creator. */
-export type Company = Omit<CompanyRow, 'createdBy' | 'createdAt' | 'updatedAt' | 'deletedAt'> & {
-  createdAt: string;
-  updatedAt: string;
-  deletedAt: string | null;
-};
+export type { Company };
 
 /** The fields a create or an update writes; the repository stores them as given. */
 export type CompanyFields = Pick<CompanyRow, 'name' | 'domain' | 'industry' | 'size' | 'phone' | 'address' | 'ownerId' | 'tags' | 'customFields'>;

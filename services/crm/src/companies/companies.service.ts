@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { CrmEvents } from '@kinship/contracts';
+import type { CrmEvents, InputOf } from '@kinship/contracts';
+import type { CompanyAddress, CompanyDetail, CompanyPage, CreateCompanyBody, ListCompaniesQuery, UpdateCompany } from '@kinship/contracts/crm';
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { isUuid, newId, violatesUnique, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
@@ -8,12 +9,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec } from '../common/cursors.js';
 import { listPage } from '../common/list-query.js';
-import { toListRequest } from '../common/list.dto.js';
+import { toListRequest } from '../common/list-request.js';
 import { normaliseDomain, normalisePhone } from '../common/normalise.js';
 import { defaultPhoneRegion } from '../common/workspace-settings.js';
 import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
-import type { CompanyAddressDto, CreateCompanyDto, ListCompaniesDto, UpdateCompanyDto } from './companies.dto.js';
 import {
   CompaniesRepository,
   COMPANY_COLUMNS,
@@ -21,24 +21,12 @@ import {
   toCompany,
   toCompanyEvent,
   type Company,
-  type CompanyAddress,
   type CompanyFields,
   type CompanyRow,
 } from './companies.repository.js';
 
 const READ = 'companies:read';
 const WRITE = 'companies:write';
-
-/** GET /companies/:id also says how many live contacts and deals the company has. */
-export interface CompanyWithCounts extends Company {
-  contactCount: number;
-  dealCount: number;
-}
-
-export interface CompanyPage {
-  data: Company[];
-  nextCursor: string | null;
-}
 
 function companyNotFound(): RpcError {
   return RpcError.notFound('Company');
@@ -64,7 +52,7 @@ function optionalText(value: string | null | undefined): string | null {
 }
 
 /** The address as stored: trimmed parts, country upper case, null when every part is empty. */
-function normaliseAddress(address: CompanyAddressDto): CompanyAddress | null {
+function normaliseAddress(address: CompanyAddress): CompanyAddress | null {
   const parts: CompanyAddress = {
     line1: optionalText(address.line1),
     line2: optionalText(address.line2),
@@ -99,7 +87,7 @@ export class CompaniesService {
     private readonly users: WorkspaceUsers,
   ) {}
 
-  async create(caller: CrmCaller, input: CreateCompanyDto): Promise<Company> {
+  async create(caller: CrmCaller, input: CreateCompanyBody): Promise<Company> {
     const { workspaceId } = caller;
     const ownerId = input.ownerId !== undefined ? input.ownerId : caller.userId;
     assertMayWrite(caller, WRITE, ownerId);
@@ -126,7 +114,7 @@ export class CompaniesService {
   }
 
   /** Live or deleted (deletedAt set), so a UI can show the trash. */
-  async get(caller: CrmCaller, id: string): Promise<CompanyWithCounts> {
+  async get(caller: CrmCaller, id: string): Promise<CompanyDetail> {
     assertHolds(caller, READ);
     if (!isUuid(id)) throw companyNotFound();
     const { workspaceId } = caller;
@@ -137,7 +125,7 @@ export class CompaniesService {
     });
   }
 
-  async list(caller: CrmCaller, input: ListCompaniesDto): Promise<CompanyPage> {
+  async list(caller: CrmCaller, input: ListCompaniesQuery): Promise<CompanyPage> {
     assertHolds(caller, READ);
     const { workspaceId } = caller;
     const request = toListRequest(input);
@@ -151,7 +139,7 @@ export class CompaniesService {
    * fields key by key. A rename also renames the company in its contacts' company_name (the copy
    * contact search matches on) in the same transaction. A write that changes nothing emits nothing.
    */
-  async update(caller: CrmCaller, input: UpdateCompanyDto): Promise<Company> {
+  async update(caller: CrmCaller, input: InputOf<typeof UpdateCompany>): Promise<Company> {
     const { id, ...changes } = input;
     assertHolds(caller, WRITE);
     if (!isUuid(id)) throw companyNotFound();

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { CrmEvents, NotificationsEvents } from '@kinship/contracts';
+import type { CrmEvents, InputOf, NotificationsEvents } from '@kinship/contracts';
+import { TAGS_MAX, type ContactBody, type ContactPage, type ListContactsQuery, type UpdateContact } from '@kinship/contracts/crm';
 import { RpcError, type DomainEvent, type ErrorDetail } from '@kinship/messaging';
 import { isUuid, newId, violatesUnique, withWorkspace } from '@kinship/persistence';
 import { DomainEvents, type Emit } from '@kinship/platform';
@@ -8,30 +9,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec } from '../common/cursors.js';
 import { listPage } from '../common/list-query.js';
-import { toListRequest } from '../common/list.dto.js';
+import { toListRequest } from '../common/list-request.js';
 import { normaliseEmail, normalisePhone } from '../common/normalise.js';
 import { defaultPhoneRegion } from '../common/workspace-settings.js';
 import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
-import {
-  CONTACT_COLUMNS,
-  CONTACT_LIST,
-  ContactsRepository,
-  toContactEvent,
-  toContactRecord,
-  type ContactRecord,
-  type ContactRow,
-  type ContactValues,
-} from './contacts.repository.js';
-import { MAX_TAGS, type ContactFieldsDto } from './dto/contact-fields.js';
-import type { CreateContactDto } from './dto/create-contact.dto.js';
-import type { ListContactsDto } from './dto/list-contacts.dto.js';
-import type { UpdateContactDto } from './dto/update-contact.dto.js';
-
-export interface ContactPage {
-  data: ContactRecord[];
-  nextCursor: string | null;
-}
+import { CONTACT_COLUMNS, CONTACT_LIST, toContactEvent, toContactRecord, type ContactRecord, type ContactRow, type ContactValues } from './contact.model.js';
+import { ContactsRepository } from './contacts.repository.js';
 
 /** Fields a change may touch, by their API names; companyName follows companyId. */
 const CHANGEABLE_FIELDS: Array<keyof ContactValues> = [
@@ -103,7 +87,7 @@ export class ContactsService {
     private readonly users: WorkspaceUsers,
   ) {}
 
-  async create(caller: CrmCaller, input: CreateContactDto): Promise<ContactRecord> {
+  async create(caller: CrmCaller, input: ContactBody): Promise<ContactRecord> {
     const { workspaceId } = caller;
     const ownerId = input.ownerId === undefined ? caller.userId : input.ownerId;
     assertMayWrite(caller, 'contacts:write', ownerId);
@@ -141,7 +125,7 @@ export class ContactsService {
     return toContactRecord(row);
   }
 
-  async list(caller: CrmCaller, input: ListContactsDto): Promise<ContactPage> {
+  async list(caller: CrmCaller, input: ListContactsQuery): Promise<ContactPage> {
     assertHolds(caller, 'contacts:read');
     const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
       listPage<ContactRow>(this.cursors, manager, caller.workspaceId, CONTACT_LIST, toListRequest(input), CONTACT_COLUMNS),
@@ -150,7 +134,7 @@ export class ContactsService {
   }
 
   /** Changes what the request names; a request that changes nothing writes nothing and emits nothing. */
-  async update(caller: CrmCaller, input: UpdateContactDto): Promise<ContactRecord> {
+  async update(caller: CrmCaller, input: InputOf<typeof UpdateContact>): Promise<ContactRecord> {
     assertHolds(caller, 'contacts:write');
     if (!isUuid(input.id)) throw contactNotFound();
     await this.users.assertActive(caller, 'ownerId', input.ownerId);
@@ -235,7 +219,7 @@ export class ContactsService {
    * The values of a contact after applying `changes` to `current`: cleaned, normalised and checked
    * against the workspace (company, region, custom field definitions). 422 names every bad field.
    */
-  private async resolve(manager: EntityManager, workspaceId: string, current: ContactValues, changes: ContactFieldsDto): Promise<ContactValues> {
+  private async resolve(manager: EntityManager, workspaceId: string, current: ContactValues, changes: ContactBody): Promise<ContactValues> {
     const problems: ErrorDetail[] = [];
     const values: ContactValues = { ...current, tags: [...current.tags] };
     for (const field of ['firstName', 'lastName', 'jobTitle', 'leadSource'] as const) {
@@ -269,7 +253,7 @@ export class ContactsService {
     if (values.lifecycleStage === 'customer' && current.lifecycleStage !== 'customer' && values.customerSince === null) values.customerSince = today();
     if (changes.tags !== undefined) {
       values.tags = cleanTags(changes.tags);
-      if (values.tags.length > MAX_TAGS) problems.push({ field: 'tags', issue: `must hold at most ${MAX_TAGS} different tags` });
+      if (values.tags.length > TAGS_MAX) problems.push({ field: 'tags', issue: `must hold at most ${TAGS_MAX} different tags` });
     }
     if (changes.emailOptOut !== undefined) values.emailOptOut = changes.emailOptOut;
     if (changes.smsOptOut !== undefined) values.smsOptOut = changes.smsOptOut;
@@ -289,7 +273,7 @@ export class ContactsService {
    */
   private async writing<T>(
     workspaceId: string,
-    attempted: () => Pick<ContactFieldsDto, 'email' | 'phone'>,
+    attempted: () => Pick<ContactBody, 'email' | 'phone'>,
     work: (manager: EntityManager, emit: Emit) => Promise<T>,
   ): Promise<T> {
     try {

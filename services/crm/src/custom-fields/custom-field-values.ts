@@ -2,10 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
 
-export const CUSTOM_FIELD_ENTITIES = ['contact', 'company', 'deal'] as const;
-export const CUSTOM_FIELD_TYPES = ['text', 'number', 'date', 'boolean', 'select'] as const;
-export type CustomFieldEntity = (typeof CUSTOM_FIELD_ENTITIES)[number];
-export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+import type { CustomFieldEntity, CustomFieldType } from '@kinship/contracts/crm';
 export type CustomFieldValues = Record<string, string | number | boolean>;
 
 interface Definition {

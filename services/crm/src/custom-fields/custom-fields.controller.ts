@@ -1,46 +1,40 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ValidRequest, type RpcRequest } from '@kinship/messaging';
+import { CreateCustomField, DeleteCustomField, GetCustomField, ListCustomFields, RestoreCustomField, UpdateCustomField } from '@kinship/contracts/crm';
+import { Handles, type OperationRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
-import type { CustomField } from './custom-fields.repository.js';
-import { CustomFieldsService, type CustomFieldPage } from './custom-fields.service.js';
-import { CreateCustomFieldDto } from './dto/create-custom-field.dto.js';
-import { CustomFieldIdDto } from './dto/custom-field-id.dto.js';
-import { ListCustomFieldsDto } from './dto/list-custom-fields.dto.js';
-import { UpdateCustomFieldDto } from './dto/update-custom-field.dto.js';
+import { CustomFieldsService } from './custom-fields.service.js';
 
 @Controller()
 export class CustomFieldsController {
   constructor(private readonly customFields: CustomFieldsService) {}
 
-  @MessagePattern('crm.custom-fields.create')
-  create(@Payload(new ValidRequest(CreateCustomFieldDto)) request: RpcRequest<CreateCustomFieldDto>): Promise<CustomField> {
-    return this.customFields.create(crmCaller(request.context), request.data);
+  @Handles(CreateCustomField)
+  create({ context, data }: OperationRequest<typeof CreateCustomField>) {
+    return this.customFields.create(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.custom-fields.get')
-  get(@Payload(new ValidRequest(CustomFieldIdDto)) request: RpcRequest<CustomFieldIdDto>): Promise<CustomField> {
-    return this.customFields.get(crmCaller(request.context), request.data.id);
+  @Handles(GetCustomField)
+  get({ context, data }: OperationRequest<typeof GetCustomField>) {
+    return this.customFields.get(crmCaller(context), data.id);
   }
 
-  @MessagePattern('crm.custom-fields.list')
-  list(@Payload(new ValidRequest(ListCustomFieldsDto)) request: RpcRequest<ListCustomFieldsDto>): Promise<CustomFieldPage> {
-    return this.customFields.list(crmCaller(request.context), request.data);
+  @Handles(ListCustomFields)
+  list({ context, data }: OperationRequest<typeof ListCustomFields>) {
+    return this.customFields.list(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.custom-fields.update')
-  update(@Payload(new ValidRequest(UpdateCustomFieldDto)) request: RpcRequest<UpdateCustomFieldDto>): Promise<CustomField> {
-    return this.customFields.update(crmCaller(request.context), request.data);
+  @Handles(UpdateCustomField)
+  update({ context, data }: OperationRequest<typeof UpdateCustomField>) {
+    return this.customFields.update(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.custom-fields.delete')
-  async delete(@Payload(new ValidRequest(CustomFieldIdDto)) request: RpcRequest<CustomFieldIdDto>): Promise<Record<string, never>> {
-    await this.customFields.delete(crmCaller(request.context), request.data.id);
-    return {};
+  @Handles(DeleteCustomField)
+  async delete({ context, data }: OperationRequest<typeof DeleteCustomField>) {
+    await this.customFields.delete(crmCaller(context), data.id);
   }
 
-  @MessagePattern('crm.custom-fields.restore')
-  restore(@Payload(new ValidRequest(CustomFieldIdDto)) request: RpcRequest<CustomFieldIdDto>): Promise<CustomField> {
-    return this.customFields.restore(crmCaller(request.context), request.data.id);
+  @Handles(RestoreCustomField)
+  restore({ context, data }: OperationRequest<typeof RestoreCustomField>) {
+    return this.customFields.restore(crmCaller(context), data.id);
   }
 }

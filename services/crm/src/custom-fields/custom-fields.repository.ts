@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
+import type { CustomFieldEntity, CustomFieldType } from '@kinship/contracts/crm';
 import { CursorCodec } from '../common/cursors.js';
 import { listPage, SqlConditions, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
-import type { CustomFieldEntity, CustomFieldType } from './custom-field-values.js';
 
 /** A custom field definition on the wire. */
 export interface CustomField {

@@ -4,13 +4,11 @@ import { RpcError } from '@kinship/messaging';
 import { isUuid, newId, violatesUnique, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { InputOf } from '@kinship/contracts';
+import type { CreateCustomFieldBody, CustomFieldType, ListCustomFieldsQuery, UpdateCustomField } from '@kinship/contracts/crm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
-import { toListRequest } from '../common/list.dto.js';
-import type { CustomFieldType } from './custom-field-values.js';
+import { toListRequest } from '../common/list-request.js';
 import { CustomFieldsRepository, type CustomField } from './custom-fields.repository.js';
-import type { CreateCustomFieldDto } from './dto/create-custom-field.dto.js';
-import type { ListCustomFieldsDto } from './dto/list-custom-fields.dto.js';
-import type { UpdateCustomFieldDto } from './dto/update-custom-field.dto.js';
 
 export interface CustomFieldPage {
   data: CustomField[];
@@ -52,7 +50,7 @@ export class CustomFieldsService {
     private readonly fields: CustomFieldsRepository,
   ) {}
 
-  async create(caller: CrmCaller, input: CreateCustomFieldDto): Promise<CustomField> {
+  async create(caller: CrmCaller, input: CreateCustomFieldBody): Promise<CustomField> {
     assertHolds(caller, 'custom-fields:write');
     const options = checkOptions(input.type, input.options);
     const { workspaceId } = caller;
@@ -73,13 +71,13 @@ export class CustomFieldsService {
     return field;
   }
 
-  async list(caller: CrmCaller, query: ListCustomFieldsDto): Promise<CustomFieldPage> {
+  async list(caller: CrmCaller, query: ListCustomFieldsQuery): Promise<CustomFieldPage> {
     assertHolds(caller, 'custom-fields:read');
     const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.fields.list(manager, caller.workspaceId, toListRequest(query)));
     return { data: page.rows, nextCursor: page.nextCursor };
   }
 
-  async update(caller: CrmCaller, input: UpdateCustomFieldDto): Promise<CustomField> {
+  async update(caller: CrmCaller, input: InputOf<typeof UpdateCustomField>): Promise<CustomField> {
     assertHolds(caller, 'custom-fields:write');
     return this.events.transaction(caller.workspaceId, async (manager) => {
       const field = await this.findLive(manager, caller.workspaceId, input.id);

@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { CrmEvents } from '@kinship/contracts';
+import type { CrmEvents, InputOf } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents, type Emit } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { CreateDealBody, ListDealsQuery, MoveDeal, UpdateDeal } from '@kinship/contracts/crm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec } from '../common/cursors.js';
 import { listPage, SqlConditions } from '../common/list-query.js';
-import { toListRequest } from '../common/list.dto.js';
+import { toListRequest } from '../common/list-request.js';
 import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import { PipelinesRepository, type StageRow } from '../pipelines/pipelines.repository.js';
-import type { CreateDealDto, ListDealsDto, MoveDealDto, UpdateDealDto } from './dto/deal.dto.js';
 import { DEAL_COLUMNS, DEALS_LIST, DealsRepository, type DealRow, type DealValues } from './deals.repository.js';
 
 /** A deal on the wire (API.md "CRM"); `status` is the kind of its stage. */
@@ -125,7 +125,7 @@ export class DealsService {
     private readonly users: WorkspaceUsers,
   ) {}
 
-  async create(caller: CrmCaller, input: CreateDealDto): Promise<Deal> {
+  async create(caller: CrmCaller, input: CreateDealBody): Promise<Deal> {
     await this.users.assertActive(caller, 'ownerId', input.ownerId);
     return this.events.transaction(caller.workspaceId, async (manager, emit) => toDeal(await this.createInTransaction(manager, emit, caller, input)));
   }
@@ -134,7 +134,7 @@ export class DealsService {
    * Creates a deal inside the caller's transaction and emits deal.created (and deal.won or
    * deal.lost when it starts in a closing stage): lead conversion and imports build on it.
    */
-  async createInTransaction(manager: EntityManager, emit: Emit, caller: CrmCaller, input: CreateDealDto): Promise<DealRow> {
+  async createInTransaction(manager: EntityManager, emit: Emit, caller: CrmCaller, input: CreateDealBody): Promise<DealRow> {
     const { workspaceId } = caller;
     const ownerId = input.ownerId === undefined ? caller.userId : input.ownerId;
     assertMayWrite(caller, 'deals:write', ownerId);
@@ -176,7 +176,7 @@ export class DealsService {
     return toDeal(row);
   }
 
-  async list(caller: CrmCaller, query: ListDealsDto): Promise<{ data: Deal[]; nextCursor: string | null }> {
+  async list(caller: CrmCaller, query: ListDealsQuery): Promise<{ data: Deal[]; nextCursor: string | null }> {
     assertHolds(caller, 'deals:read');
     const { workspaceId } = caller;
     const { contactId, ...rest } = toListRequest(query).filter;
@@ -190,7 +190,7 @@ export class DealsService {
   }
 
   /** Any field but the stage: absent unchanged, null cleared. */
-  async update(caller: CrmCaller, input: UpdateDealDto): Promise<Deal> {
+  async update(caller: CrmCaller, input: InputOf<typeof UpdateDeal>): Promise<Deal> {
     if (!isUuid(input.id)) throw dealNotFound();
     await this.users.assertActive(caller, 'ownerId', input.ownerId);
     const { workspaceId } = caller;
@@ -237,7 +237,7 @@ export class DealsService {
    * stage clears both. Every move is kept in crm.deal_stage_changes and emits deal.stage_changed,
    * followed by deal.won or deal.lost. Moving to the stage the deal is in changes nothing.
    */
-  async move(caller: CrmCaller, input: MoveDealDto): Promise<Deal> {
+  async move(caller: CrmCaller, input: InputOf<typeof MoveDeal>): Promise<Deal> {
     if (!isUuid(input.id)) throw dealNotFound();
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager, emit) => {

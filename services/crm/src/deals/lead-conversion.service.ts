@@ -4,8 +4,10 @@ import { RpcError } from '@kinship/messaging';
 import { isUuid } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
-import { ContactsRepository, toContactEvent, toContactRecord, type ContactRecord, type LifecycleStage } from '../contacts/contacts.repository.js';
-import type { ConvertContactDto } from './dto/deal.dto.js';
+import type { InputOf } from '@kinship/contracts';
+import type { ConvertContact, LifecycleStage } from '@kinship/contracts/crm';
+import { toContactEvent, toContactRecord, type ContactRecord } from '../contacts/contact.model.js';
+import { ContactsRepository } from '../contacts/contacts.repository.js';
 import { DealsService, toDeal, type Deal } from './deals.service.js';
 
 /** Stages a conversion leaves as they are: the contact is already an opportunity or further on. */
@@ -30,7 +32,7 @@ export class LeadConversionService {
     private readonly contacts: ContactsRepository,
   ) {}
 
-  async convert(caller: CrmCaller, input: ConvertContactDto): Promise<Conversion> {
+  async convert(caller: CrmCaller, input: InputOf<typeof ConvertContact>): Promise<Conversion> {
     assertHolds(caller, 'deals:write');
     if (!isUuid(input.id)) throw RpcError.notFound('Contact');
     const { workspaceId } = caller;

@@ -1,23 +1,20 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ValidRequest, type RpcRequest } from '@kinship/messaging';
+import { ListDuplicates, MergeContacts } from '@kinship/contracts/crm';
+import { Handles, type OperationRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
-import type { ContactRecord } from '../contacts/contacts.repository.js';
-import { ListDuplicatesDto } from './dto/list-duplicates.dto.js';
-import { MergeContactsDto } from './dto/merge-contacts.dto.js';
-import { DuplicatesService, type DuplicatePage } from './duplicates.service.js';
+import { DuplicatesService } from './duplicates.service.js';
 
 @Controller()
 export class DuplicatesController {
   constructor(private readonly duplicates: DuplicatesService) {}
 
-  @MessagePattern('crm.contacts.duplicates')
-  list(@Payload(new ValidRequest(ListDuplicatesDto)) request: RpcRequest<ListDuplicatesDto>): Promise<DuplicatePage> {
-    return this.duplicates.list(crmCaller(request.context), request.data);
+  @Handles(ListDuplicates)
+  list({ context, data }: OperationRequest<typeof ListDuplicates>) {
+    return this.duplicates.list(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.contacts.merge')
-  merge(@Payload(new ValidRequest(MergeContactsDto)) request: RpcRequest<MergeContactsDto>): Promise<ContactRecord> {
-    return this.duplicates.merge(crmCaller(request.context), request.data);
+  @Handles(MergeContacts)
+  merge({ context, data }: OperationRequest<typeof MergeContacts>) {
+    return this.duplicates.merge(crmCaller(context), data);
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { isUuid } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
-import { CONTACT_COLUMNS, type ContactRow } from '../contacts/contacts.repository.js';
-import type { DuplicateReason } from './dto/list-duplicates.dto.js';
+import { CONTACT_COLUMNS, type ContactRow } from '../contacts/contact.model.js';
+import type { DuplicateReason } from '@kinship/contracts/crm';
 
 /** At most this many contacts are listed per group; `count` says how many share the key. */
 export const GROUP_CONTACTS_MAX = 50;

@@ -5,11 +5,12 @@ import { RpcError } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource } from 'typeorm';
+import type { InputOf } from '@kinship/contracts';
+import { DUPLICATE_PAGE_DEFAULT, DUPLICATE_REASONS, type DuplicateReason, type ListDuplicatesQuery, type MergeContacts } from '@kinship/contracts/crm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec } from '../common/cursors.js';
-import { ContactsRepository, toContactEvent, toContactRecord, type ContactRecord, type ContactRow, type ContactValues } from '../contacts/contacts.repository.js';
-import { DUPLICATE_PAGE_DEFAULT, DUPLICATE_REASONS, type DuplicateReason, type ListDuplicatesDto } from './dto/list-duplicates.dto.js';
-import type { MergeContactsDto } from './dto/merge-contacts.dto.js';
+import { toContactEvent, toContactRecord, type ContactRecord, type ContactRow, type ContactValues } from '../contacts/contact.model.js';
+import { ContactsRepository } from '../contacts/contacts.repository.js';
 import { DuplicatesRepository, isKeyOf } from './duplicates.repository.js';
 
 export interface DuplicateGroup {
@@ -89,7 +90,7 @@ export class DuplicatesService {
   ) {}
 
   /** Groups by email, then phone, then name and company; a contact may be in several groups. */
-  async list(caller: CrmCaller, query: ListDuplicatesDto): Promise<DuplicatePage> {
+  async list(caller: CrmCaller, query: ListDuplicatesQuery): Promise<DuplicatePage> {
     assertHolds(caller, 'contacts:read');
     const { workspaceId } = caller;
     const reasons = query.reason ? [query.reason] : [...DUPLICATE_REASONS];
@@ -121,7 +122,7 @@ export class DuplicatesService {
    * soft-deleted with merged_into_id (no contact.deleted of its own) before the survivor takes its
    * email or phone, which the partial unique indexes would refuse while both are live.
    */
-  async merge(caller: CrmCaller, input: MergeContactsDto): Promise<ContactRecord> {
+  async merge(caller: CrmCaller, input: InputOf<typeof MergeContacts>): Promise<ContactRecord> {
     assertHolds(caller, 'contacts:write');
     const { workspaceId } = caller;
     if (!isUuid(input.id)) throw RpcError.notFound('Contact');

@@ -1,17 +1,10 @@
 import type { ClassConstructor } from 'class-transformer';
+import { ListCompaniesQuery, ListContactsQuery, ListDealsQuery, type CustomFieldEntity, type ExportEntity } from '@kinship/contracts/crm';
 import { escapeLiteral } from 'pg';
 import { SqlConditions, type ListDefinition, type ListFilter } from '../common/list-query.js';
-import { ListDto } from '../common/list.dto.js';
 import { COMPANY_LIST } from '../companies/companies.repository.js';
-import { ListCompaniesDto } from '../companies/companies.dto.js';
-import { CONTACT_LIST } from '../contacts/contacts.repository.js';
-import { ListContactsDto } from '../contacts/dto/list-contacts.dto.js';
-import type { CustomFieldEntity } from '../custom-fields/custom-field-values.js';
-import { ListDealsDto } from '../deals/dto/deal.dto.js';
+import { CONTACT_LIST } from '../contacts/contact.model.js';
 import { DEALS_LIST, STATUS_SQL } from '../deals/deals.repository.js';
-
-export const EXPORT_ENTITIES = ['contacts', 'companies', 'deals'] as const;
-export type ExportEntity = (typeof EXPORT_ENTITIES)[number];
 
 /** A cell as the file writers take it: text, number, boolean, or empty. */
 export type Cell = string | number | boolean | null;
@@ -31,12 +24,12 @@ export interface ExportColumn {
 
 /**
  * What an export of one entity reads: the list (filters, search and order of GET /<entity>),
- * the DTO that checks a filter, and the file's columns. Custom fields add one `cf:<key>` column
+ * the query class that checks a filter, and the file's columns. Custom fields add one `cf:<key>` column
  * per live definition, after these.
  */
 export interface ExportedEntity {
   list: ListDefinition;
-  filterDto: ClassConstructor<ListDto>;
+  filterQuery: ClassConstructor<object>;
   customFieldEntity: CustomFieldEntity;
   fileColumns: ExportColumn[];
   /** Conditions a filter key adds that are not a field of the list (deals of one contact). */
@@ -55,7 +48,7 @@ const RECORD_TIMES = [time('createdAt', 'r.created_at'), time('updatedAt', 'r.up
 
 const CONTACTS: ExportedEntity = {
   list: CONTACT_LIST,
-  filterDto: ListContactsDto,
+  filterQuery: ListContactsQuery,
   customFieldEntity: 'contact',
   fileColumns: [
     plain('id', 'r.id::text'),
@@ -81,7 +74,7 @@ const ADDRESS_PARTS = ['line1', 'line2', 'city', 'region', 'postalCode', 'countr
 
 const COMPANIES: ExportedEntity = {
   list: COMPANY_LIST,
-  filterDto: ListCompaniesDto,
+  filterQuery: ListCompaniesQuery,
   customFieldEntity: 'company',
   fileColumns: [
     plain('id', 'r.id::text'),
@@ -96,7 +89,7 @@ const COMPANIES: ExportedEntity = {
 
 const DEALS: ExportedEntity = {
   list: DEALS_LIST,
-  filterDto: ListDealsDto,
+  filterQuery: ListDealsQuery,
   customFieldEntity: 'deal',
   fileColumns: [
     plain('id', 'r.id::text'),

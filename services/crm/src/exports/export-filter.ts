@@ -1,5 +1,6 @@
-import { RpcError, validateData, type ErrorDetail } from '@kinship/messaging';
+import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
+import { checkFilterFields } from '../common/json-filter.js';
 import type { ListFilter } from '../common/list-query.js';
 import type { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import type { ExportedEntity } from './export-entities.js';
@@ -30,7 +31,7 @@ export async function checkExportFilter(manager: EntityManager, customFields: Cu
   if (!isPlainObject(filter)) throw RpcError.validation([{ field: 'filter', issue: 'must be an object of list filters' }]);
   const problems: ErrorDetail[] = PAGING_KEYS.filter((key) => filter[key] !== undefined).map((key) => ({ field: `filter.${key}`, issue: 'is not a filter' }));
   const { customFields: customFieldConditions, ...conditions } = filter;
-  const checked = await validateData(entity.filterDto, conditions).catch((error: unknown) => {
+  const checked = await checkFilterFields(entity.filterQuery, conditions).catch((error: unknown) => {
     problems.push(...prefixed(error, 'filter'));
     return null;
   });

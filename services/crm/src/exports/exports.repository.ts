@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { ExportEntity, ExportFormat, ExportStatus } from '@kinship/contracts/crm';
 import type { ListDefinition } from '../common/list-query.js';
-import type { ExportEntity } from './export-entities.js';
-import type { ExportFormat } from './export-file.js';
 import type { ExportFilter } from './export-filter.js';
 
-export const EXPORT_STATUSES = ['queued', 'processing', 'completed', 'failed'] as const;
-export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 
 export interface ExportRow {
   id: string;

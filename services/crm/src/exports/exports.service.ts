@@ -5,13 +5,12 @@ import { RpcError } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import type { Queue } from 'bull';
 import type { DataSource } from 'typeorm';
+import type { CreateExportBody, ListExportsQuery } from '@kinship/contracts/crm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec } from '../common/cursors.js';
 import { listPage } from '../common/list-query.js';
-import { toListRequest } from '../common/list.dto.js';
+import { toListRequest } from '../common/list-request.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
-import type { CreateExportDto } from './dto/create-export.dto.js';
-import type { ListExportsDto } from './dto/list-exports.dto.js';
 import { EXPORTED_ENTITIES } from './export-entities.js';
 import { checkExportFilter } from './export-filter.js';
 import { EXPORTS_QUEUE, type ExportJob } from './exports.processor.js';
@@ -40,7 +39,7 @@ export class ExportsService {
     private readonly cursors: CursorCodec,
   ) {}
 
-  async create(caller: CrmCaller, input: CreateExportDto): Promise<Export> {
+  async create(caller: CrmCaller, input: CreateExportBody): Promise<Export> {
     assertHolds(caller, PERMISSION);
     const { workspaceId } = caller;
     const row = await withWorkspace(this.dataSource, workspaceId, async (manager) => {
@@ -60,7 +59,7 @@ export class ExportsService {
     return { ...toExport(row), fileKey: row.status === 'completed' ? row.fileKey : null };
   }
 
-  async list(caller: CrmCaller, input: ListExportsDto): Promise<{ data: Export[]; nextCursor: string | null }> {
+  async list(caller: CrmCaller, input: ListExportsQuery): Promise<{ data: Export[]; nextCursor: string | null }> {
     assertHolds(caller, PERMISSION);
     const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
       listPage<ExportRow>(this.cursors, manager, caller.workspaceId, EXPORT_LIST, toListRequest(input), EXPORT_COLUMNS),

@@ -1,5 +1,4 @@
-export const IMPORT_ENTITIES = ['contacts', 'companies'] as const;
-export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
+import type { ImportEntity } from '@kinship/contracts/crm';
 
 /**
  * The fields a column can fill, per entity. `fullName` is split into first and last name

@@ -1,9 +1,9 @@
 import type { CrmEvents } from '@kinship/contracts';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
+import type { ImportEntity } from '@kinship/contracts/crm';
 import { COMPANY_COLUMNS, toCompanyEvent, type CompanyRow } from '../companies/companies.repository.js';
-import { CONTACT_COLUMNS, toContactEvent, type ContactRow } from '../contacts/contacts.repository.js';
-import type { ImportEntity } from './column-mapping.js';
+import { CONTACT_COLUMNS, toContactEvent, type ContactRow } from '../contacts/contact.model.js';
 import type { RecordValues } from './record-merge.js';
 
 export type RecordType = 'contact' | 'company';

@@ -1,10 +1,9 @@
 import { isEmail } from 'class-validator';
-import { COMPANY_SIZES, type CompanyAddress } from '../companies/companies.repository.js';
+import { NAME_MAX } from '@kinship/contracts';
+import { COMPANY_SIZES, EMAIL_MAX, LIFECYCLE_STAGES, PHONE_MAX, TAG_MAX, TAGS_MAX, type CompanyAddress, type LifecycleStage, type ImportEntity } from '@kinship/contracts/crm';
 import { normaliseDomain, normaliseEmail, normalisePhone } from '../common/normalise.js';
-import { LIFECYCLE_STAGES, type LifecycleStage } from '../contacts/contacts.repository.js';
-import { MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, MAX_PHONE_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from '../contacts/dto/contact-fields.js';
 import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
-import { CUSTOM_FIELD_PREFIX, headerKey, type ColumnTarget, type CustomFieldDefinition, type ImportEntity } from './column-mapping.js';
+import { CUSTOM_FIELD_PREFIX, headerKey, type ColumnTarget, type CustomFieldDefinition } from './column-mapping.js';
 
 /** What one row of a file says about a record: only the fields it fills (blank cells say nothing). */
 export interface IncomingValues {
@@ -16,7 +15,7 @@ export interface IncomingValues {
 
 export type RowOutcome = { values: IncomingValues } | { problem: string };
 
-const MAX_TEXT = MAX_NAME_LENGTH;
+const MAX_TEXT = NAME_MAX;
 const MAX_CUSTOM_TEXT = 10_000;
 const MAX_DOMAIN_INPUT = 300;
 const MAX_POSTAL_CODE = 32;
@@ -113,14 +112,14 @@ export class RowReader {
   private readField(field: string, text: string, values: IncomingValues, problems: string[]): void {
     switch (field) {
       case 'email':
-        if (text.length > MAX_EMAIL_LENGTH) problems.push(`email: is longer than ${MAX_EMAIL_LENGTH} characters`);
+        if (text.length > EMAIL_MAX) problems.push(`email: is longer than ${EMAIL_MAX} characters`);
         else if (!isEmail(text)) problems.push(`email: "${text}" is not an email address`);
         else values.email = normaliseEmail(text);
         return;
       case 'phone': {
-        const phone = text.length <= MAX_PHONE_LENGTH ? normalisePhone(text, this.phoneRegion) : null;
+        const phone = text.length <= PHONE_MAX ? normalisePhone(text, this.phoneRegion) : null;
         if (phone) values.phone = phone;
-        else problems.push(`phone: "${text.slice(0, MAX_PHONE_LENGTH)}" is not a possible phone number (numbers without a country code are read as ${this.phoneRegion})`);
+        else problems.push(`phone: "${text.slice(0, PHONE_MAX)}" is not a possible phone number (numbers without a country code are read as ${this.phoneRegion})`);
         return;
       }
       case 'domain': {
@@ -149,8 +148,8 @@ export class RowReader {
       }
       case 'tags': {
         const tags = splitTags(text);
-        if (tags.some((tag) => tag.length > MAX_TAG_LENGTH)) problems.push(`tags: a tag is longer than ${MAX_TAG_LENGTH} characters`);
-        else if (tags.length > MAX_TAGS) problems.push(`tags: more than ${MAX_TAGS} tags`);
+        if (tags.some((tag) => tag.length > TAG_MAX)) problems.push(`tags: a tag is longer than ${TAG_MAX} characters`);
+        else if (tags.length > TAGS_MAX) problems.push(`tags: more than ${TAGS_MAX} tags`);
         else values.tags = tags;
         return;
       }

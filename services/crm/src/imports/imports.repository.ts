@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
-import type { ColumnTarget, ImportEntity } from './column-mapping.js';
+import type { ImportEntity } from '@kinship/contracts/crm';
+import type { ColumnTarget } from './column-mapping.js';
 import type { RecordType } from './import-entities.js';
 
 export const IMPORT_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled', 'undone'] as const;

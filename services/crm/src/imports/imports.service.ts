@@ -1,22 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { InputOf } from '@kinship/contracts';
+import { ContactBody, UpdateCompanyBody, type CreateImportInput, type ListConflicts, type ListImportErrors, type ResolveConflict, type ResolveConflicts } from '@kinship/contracts/crm';
 import { RpcError, validateData } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents, FileStore, type Emit } from '@kinship/platform';
 import type { Queue } from 'bull';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
-import { UpdateCompanyDto } from '../companies/companies.dto.js';
 import { CompaniesService } from '../companies/companies.service.js';
 import { ContactsService } from '../contacts/contacts.service.js';
-import { UpdateContactDto } from '../contacts/dto/update-contact.dto.js';
 import { isMappingTarget } from './column-mapping.js';
 import { RECORDS_PER_EVENT } from './import-batch.js';
 import { EntityWriter, IMPORTED_BY_RECORD_TYPE, type RecordType } from './import-entities.js';
 import { IMPORTS_QUEUE, type ImportJob } from './imports.processor.js';
 import { ERRORS_SHOWN, ImportsRepository, type ConflictRow, type ImportErrorRow, type ImportRow } from './imports.repository.js';
-import type { CreateImportDto, ListConflictsDto, ListImportErrorsDto, ResolveConflictDto, ResolveConflictsDto } from './dto/imports.dto.js';
 
 const PERMISSION = 'imports:write';
 const UNDO_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -103,7 +102,7 @@ export class ImportsService {
   ) {}
 
   /** Records the import (queued) and queues its job; the uploaded file is deleted when the request is refused. */
-  async create(caller: CrmCaller, input: CreateImportDto): Promise<{ id: string }> {
+  async create(caller: CrmCaller, input: CreateImportInput): Promise<{ id: string }> {
     try {
       assertHolds(caller, PERMISSION);
       const mapping = input.mapping ?? {};
@@ -143,7 +142,7 @@ export class ImportsService {
   }
 
   /** A page of bad rows in line order, with their original cells (the gateway streams the error CSV from these pages). */
-  async errors(caller: CrmCaller, input: ListImportErrorsDto): Promise<{ columns: string[]; errors: ImportErrorRow[] }> {
+  async errors(caller: CrmCaller, input: InputOf<typeof ListImportErrors>): Promise<{ columns: string[]; errors: ImportErrorRow[] }> {
     assertHolds(caller, PERMISSION);
     return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
       const row = await this.findImport(manager, caller.workspaceId, input.id);
@@ -184,7 +183,7 @@ export class ImportsService {
     return this.get(caller, id);
   }
 
-  async conflicts(caller: CrmCaller, input: ListConflictsDto): Promise<{ data: ConflictView[]; nextCursor: string | null }> {
+  async conflicts(caller: CrmCaller, input: InputOf<typeof ListConflicts>): Promise<{ data: ConflictView[]; nextCursor: string | null }> {
     assertHolds(caller, PERMISSION);
     const limit = input.limit ?? 100;
     return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
@@ -200,7 +199,7 @@ export class ImportsService {
    * given in `fields`, both through the record's normal update (its validation, its events, its
    * 409 when a unique value is now held by another record).
    */
-  async resolve(caller: CrmCaller, input: ResolveConflictDto): Promise<ConflictView> {
+  async resolve(caller: CrmCaller, input: InputOf<typeof ResolveConflict>): Promise<ConflictView> {
     assertHolds(caller, PERMISSION);
     const conflict = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
       const row = await this.findImport(manager, caller.workspaceId, input.id);
@@ -224,7 +223,7 @@ export class ImportsService {
   }
 
   /** Resolves many open conflicts with one action; take_incoming stops at the first refused value (what was applied stays resolved). */
-  async resolveMany(caller: CrmCaller, input: ResolveConflictsDto): Promise<{ resolved: number }> {
+  async resolveMany(caller: CrmCaller, input: InputOf<typeof ResolveConflicts>): Promise<{ resolved: number }> {
     assertHolds(caller, PERMISSION);
     if (input.all !== true && !input.conflictIds?.length) throw RpcError.validation([{ field: 'conflictIds', issue: 'must list conflicts, or all must be true' }]);
     const conflicts = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
@@ -262,16 +261,16 @@ export class ImportsService {
         delete changes.companyName;
         changes.companyId = typeof name === 'string' && name.trim() ? await this.companyNamed(caller, name.trim()) : null;
       }
-      const dto = await validateData(UpdateContactDto, { ...changes, id: conflict.recordId });
-      await this.contacts.update(caller, dto);
+      const checked = await validateData(ContactBody, changes);
+      await this.contacts.update(caller, { ...checked, id: conflict.recordId });
     } else {
       if (nested.customFields) changes.customFields = nested.customFields;
       if (nested.address) {
         const current = await this.companies.get(caller, conflict.recordId);
         changes.address = { ...current.address, ...nested.address };
       }
-      const dto = await validateData(UpdateCompanyDto, { ...changes, id: conflict.recordId });
-      await this.companies.update(caller, dto);
+      const checked = await validateData(UpdateCompanyBody, changes);
+      await this.companies.update(caller, { ...checked, id: conflict.recordId });
     }
   }
 

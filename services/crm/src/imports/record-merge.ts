@@ -1,5 +1,4 @@
-import { LIFECYCLE_STAGES, type LifecycleStage } from '../contacts/contacts.repository.js';
-import { MAX_TAGS } from '../contacts/dto/contact-fields.js';
+import { LIFECYCLE_STAGES, TAGS_MAX, type LifecycleStage } from '@kinship/contracts/crm';
 import type { IncomingValues } from './import-values.js';
 
 /** A record's stored values by API field name (contact or company). */
@@ -74,7 +73,7 @@ export function mergeInto(target: MergeTarget, incoming: IncomingValues, line: n
         known.add(key);
         return true;
       });
-      if (added.length) set('tags', [...current, ...added].slice(0, MAX_TAGS));
+      if (added.length) set('tags', [...current, ...added].slice(0, TAGS_MAX));
     } else if (OBJECT_FIELDS.has(field)) {
       const current = (values[field] as Record<string, unknown> | null | undefined) ?? {};
       let next: Record<string, unknown> | null = null;

@@ -1,46 +1,40 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ValidRequest, type RpcRequest } from '@kinship/messaging';
+import { CreateNote, DeleteNote, GetNote, ListNotes, RestoreNote, UpdateNote } from '@kinship/contracts/crm';
+import { Handles, type OperationRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
-import { CreateNoteDto } from './dto/create-note.dto.js';
-import { ListNotesDto } from './dto/list-notes.dto.js';
-import { NoteIdDto } from './dto/note-id.dto.js';
-import { UpdateNoteDto } from './dto/update-note.dto.js';
-import type { Note } from './notes.repository.js';
-import { NotesService, type NotePage } from './notes.service.js';
+import { NotesService } from './notes.service.js';
 
 @Controller()
 export class NotesController {
   constructor(private readonly notes: NotesService) {}
 
-  @MessagePattern('crm.notes.create')
-  create(@Payload(new ValidRequest(CreateNoteDto)) request: RpcRequest<CreateNoteDto>): Promise<Note> {
-    return this.notes.create(crmCaller(request.context), request.data);
+  @Handles(CreateNote)
+  create({ context, data }: OperationRequest<typeof CreateNote>) {
+    return this.notes.create(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.notes.get')
-  get(@Payload(new ValidRequest(NoteIdDto)) request: RpcRequest<NoteIdDto>): Promise<Note> {
-    return this.notes.get(crmCaller(request.context), request.data.id);
+  @Handles(GetNote)
+  get({ context, data }: OperationRequest<typeof GetNote>) {
+    return this.notes.get(crmCaller(context), data.id);
   }
 
-  @MessagePattern('crm.notes.list')
-  list(@Payload(new ValidRequest(ListNotesDto)) request: RpcRequest<ListNotesDto>): Promise<NotePage> {
-    return this.notes.list(crmCaller(request.context), request.data);
+  @Handles(ListNotes)
+  list({ context, data }: OperationRequest<typeof ListNotes>) {
+    return this.notes.list(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.notes.update')
-  update(@Payload(new ValidRequest(UpdateNoteDto)) request: RpcRequest<UpdateNoteDto>): Promise<Note> {
-    return this.notes.update(crmCaller(request.context), request.data);
+  @Handles(UpdateNote)
+  update({ context, data }: OperationRequest<typeof UpdateNote>) {
+    return this.notes.update(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.notes.delete')
-  async delete(@Payload(new ValidRequest(NoteIdDto)) request: RpcRequest<NoteIdDto>): Promise<Record<string, never>> {
-    await this.notes.delete(crmCaller(request.context), request.data.id);
-    return {};
+  @Handles(DeleteNote)
+  async delete({ context, data }: OperationRequest<typeof DeleteNote>) {
+    await this.notes.delete(crmCaller(context), data.id);
   }
 
-  @MessagePattern('crm.notes.restore')
-  restore(@Payload(new ValidRequest(NoteIdDto)) request: RpcRequest<NoteIdDto>): Promise<Note> {
-    return this.notes.restore(crmCaller(request.context), request.data.id);
+  @Handles(RestoreNote)
+  restore({ context, data }: OperationRequest<typeof RestoreNote>) {
+    return this.notes.restore(crmCaller(context), data.id);
   }
 }

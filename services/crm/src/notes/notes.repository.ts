@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
+import type { RelatedRecord, RelatedType } from '@kinship/contracts/crm';
 import { CursorCodec } from '../common/cursors.js';
 import { listPage, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
-import type { RelatedRecord, RelatedType } from '../common/related-records.js';
 
 /** A note on the wire (API.md "/notes"). */
 export interface Note {

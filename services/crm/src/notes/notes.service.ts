@@ -5,12 +5,11 @@ import { RpcError } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource } from 'typeorm';
+import type { InputOf } from '@kinship/contracts';
+import type { CreateNoteBody, ListNotesQuery, UpdateNote } from '@kinship/contracts/crm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
-import { toListRequest } from '../common/list.dto.js';
+import { toListRequest } from '../common/list-request.js';
 import { assertRelatedExists } from '../common/related-records.js';
-import type { CreateNoteDto } from './dto/create-note.dto.js';
-import type { ListNotesDto } from './dto/list-notes.dto.js';
-import type { UpdateNoteDto } from './dto/update-note.dto.js';
 import { NotesRepository, type Note } from './notes.repository.js';
 
 export interface NotePage {
@@ -35,7 +34,7 @@ export class NotesService {
     private readonly notes: NotesRepository,
   ) {}
 
-  async create(caller: CrmCaller, input: CreateNoteDto): Promise<Note> {
+  async create(caller: CrmCaller, input: CreateNoteBody): Promise<Note> {
     assertHolds(caller, 'notes:write');
     const { workspaceId } = caller;
     const related = { type: input.related.type, id: input.related.id };
@@ -55,13 +54,13 @@ export class NotesService {
     return note;
   }
 
-  async list(caller: CrmCaller, input: ListNotesDto): Promise<NotePage> {
+  async list(caller: CrmCaller, input: ListNotesQuery): Promise<NotePage> {
     assertHolds(caller, 'notes:read');
     const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.notes.list(manager, caller.workspaceId, toListRequest(input)));
     return { data: page.rows, nextCursor: page.nextCursor };
   }
 
-  async update(caller: CrmCaller, input: UpdateNoteDto): Promise<Note> {
+  async update(caller: CrmCaller, input: InputOf<typeof UpdateNote>): Promise<Note> {
     if (!isUuid(input.id)) throw noteNotFound();
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager, emit) => {

@@ -1,47 +1,45 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ValidRequest, type RpcRequest } from '@kinship/messaging';
+import { CreatePipeline, DeletePipeline, GetPipeline, ListPipelines, MakeDefaultPipeline, RestorePipeline, UpdatePipeline } from '@kinship/contracts/crm';
+import { Handles, type OperationRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
-import { CreatePipelineDto, ListPipelinesDto, PipelineIdDto, UpdatePipelineDto } from './dto/pipeline.dto.js';
-import { PipelinesService, type Pipeline } from './pipelines.service.js';
+import { PipelinesService } from './pipelines.service.js';
 
 @Controller()
 export class PipelinesController {
   constructor(private readonly pipelines: PipelinesService) {}
 
-  @MessagePattern('crm.pipelines.create')
-  create(@Payload(new ValidRequest(CreatePipelineDto)) request: RpcRequest<CreatePipelineDto>): Promise<Pipeline> {
-    return this.pipelines.create(crmCaller(request.context), request.data);
+  @Handles(CreatePipeline)
+  create({ context, data }: OperationRequest<typeof CreatePipeline>) {
+    return this.pipelines.create(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.pipelines.get')
-  get(@Payload(new ValidRequest(PipelineIdDto)) request: RpcRequest<PipelineIdDto>): Promise<Pipeline> {
-    return this.pipelines.get(crmCaller(request.context), request.data.id);
+  @Handles(GetPipeline)
+  get({ context, data }: OperationRequest<typeof GetPipeline>) {
+    return this.pipelines.get(crmCaller(context), data.id);
   }
 
-  @MessagePattern('crm.pipelines.list')
-  list(@Payload(new ValidRequest(ListPipelinesDto)) request: RpcRequest<ListPipelinesDto>): Promise<{ data: Pipeline[]; nextCursor: string | null }> {
-    return this.pipelines.list(crmCaller(request.context), request.data);
+  @Handles(ListPipelines)
+  list({ context, data }: OperationRequest<typeof ListPipelines>) {
+    return this.pipelines.list(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.pipelines.update')
-  update(@Payload(new ValidRequest(UpdatePipelineDto)) request: RpcRequest<UpdatePipelineDto>): Promise<Pipeline> {
-    return this.pipelines.update(crmCaller(request.context), request.data);
+  @Handles(UpdatePipeline)
+  update({ context, data }: OperationRequest<typeof UpdatePipeline>) {
+    return this.pipelines.update(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.pipelines.delete')
-  async delete(@Payload(new ValidRequest(PipelineIdDto)) request: RpcRequest<PipelineIdDto>): Promise<Record<string, never>> {
-    await this.pipelines.delete(crmCaller(request.context), request.data.id);
-    return {};
+  @Handles(DeletePipeline)
+  async delete({ context, data }: OperationRequest<typeof DeletePipeline>) {
+    await this.pipelines.delete(crmCaller(context), data.id);
   }
 
-  @MessagePattern('crm.pipelines.restore')
-  restore(@Payload(new ValidRequest(PipelineIdDto)) request: RpcRequest<PipelineIdDto>): Promise<Pipeline> {
-    return this.pipelines.restore(crmCaller(request.context), request.data.id);
+  @Handles(RestorePipeline)
+  restore({ context, data }: OperationRequest<typeof RestorePipeline>) {
+    return this.pipelines.restore(crmCaller(context), data.id);
   }
 
-  @MessagePattern('crm.pipelines.make-default')
-  makeDefault(@Payload(new ValidRequest(PipelineIdDto)) request: RpcRequest<PipelineIdDto>): Promise<Pipeline> {
-    return this.pipelines.makeDefault(crmCaller(request.context), request.data.id);
+  @Handles(MakeDefaultPipeline)
+  makeDefault({ context, data }: OperationRequest<typeof MakeDefaultPipeline>) {
+    return this.pipelines.makeDefault(crmCaller(context), data.id);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ListDefinition } from '../common/list-query.js';
-import type { StageKind } from './dto/pipeline.dto.js';
+import type { StageKind } from '@kinship/contracts/crm';
 
 export interface StageRow {
   id: string;

@@ -5,11 +5,12 @@ import { isUuid, newId, violatesUnique, withWorkspace } from '@kinship/persisten
 import type { CrmEvents } from '@kinship/contracts';
 import { DomainEvents, type Emit } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { InputOf } from '@kinship/contracts';
+import type { CreatePipelineBody, ListPipelinesQuery, StageBody, StageKind, UpdatePipeline } from '@kinship/contracts/crm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec } from '../common/cursors.js';
 import { listPage } from '../common/list-query.js';
-import { toListRequest } from '../common/list.dto.js';
-import type { CreatePipelineDto, ListPipelinesDto, StageDto, StageKind, UpdatePipelineDto } from './dto/pipeline.dto.js';
+import { toListRequest } from '../common/list-request.js';
 import { PIPELINE_COLUMNS, PIPELINES_LIST, PipelinesRepository, type NewStage, type PipelineRow, type StageRow } from './pipelines.repository.js';
 
 export interface Stage {
@@ -33,7 +34,7 @@ export interface Pipeline {
 export const DEFAULT_PIPELINE_NAME = 'Sales pipeline';
 
 /** What every new workspace starts with (API.md "CRM"). */
-export const DEFAULT_STAGES: ReadonlyArray<Omit<StageDto, 'id'>> = [
+export const DEFAULT_STAGES: ReadonlyArray<Omit<StageBody, 'id'>> = [
   { name: 'Prospecting', probability: 10, kind: 'open' },
   { name: 'Qualification', probability: 25, kind: 'open' },
   { name: 'Proposal', probability: 50, kind: 'open' },
@@ -67,7 +68,7 @@ function toPipelineEvent(pipeline: Pipeline): CrmEvents.Pipeline {
   return { id: pipeline.id, name: pipeline.name, stages: pipeline.stages, createdAt: pipeline.createdAt };
 }
 
-function assertUsableStages(stages: StageDto[]): void {
+function assertUsableStages(stages: StageBody[]): void {
   const problems: ErrorDetail[] = [];
   for (const kind of ['open', 'won', 'lost'] as const) {
     if (!stages.some((stage) => stage.kind === kind)) problems.push({ field: 'stages', issue: `must contain at least one ${kind} stage` });
@@ -95,7 +96,7 @@ export class PipelinesService {
     private readonly cursors: CursorCodec,
   ) {}
 
-  async create(caller: CrmCaller, input: CreatePipelineDto): Promise<Pipeline> {
+  async create(caller: CrmCaller, input: CreatePipelineBody): Promise<Pipeline> {
     assertHolds(caller, 'pipelines:write');
     assertUsableStages(input.stages);
     const { workspaceId } = caller;
@@ -129,7 +130,7 @@ export class PipelinesService {
     return withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.load(manager, caller.workspaceId, id));
   }
 
-  async list(caller: CrmCaller, query: ListPipelinesDto): Promise<{ data: Pipeline[]; nextCursor: string | null }> {
+  async list(caller: CrmCaller, query: ListPipelinesQuery): Promise<{ data: Pipeline[]; nextCursor: string | null }> {
     assertHolds(caller, 'pipelines:read');
     const { workspaceId } = caller;
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
@@ -145,7 +146,7 @@ export class PipelinesService {
    * naming it: move them first). A stage with live deals keeps its kind, since its deals' closedAt
    * and lostReason follow the kind they entered.
    */
-  async update(caller: CrmCaller, input: UpdatePipelineDto): Promise<Pipeline> {
+  async update(caller: CrmCaller, input: InputOf<typeof UpdatePipeline>): Promise<Pipeline> {
     assertHolds(caller, 'pipelines:write');
     if (!isUuid(input.id)) throw pipelineNotFound();
     if (input.stages) assertUsableStages(input.stages);
@@ -165,7 +166,7 @@ export class PipelinesService {
     });
   }
 
-  private async reshape(manager: EntityManager, workspaceId: string, pipelineId: string, stages: StageDto[]): Promise<void> {
+  private async reshape(manager: EntityManager, workspaceId: string, pipelineId: string, stages: StageBody[]): Promise<void> {
     const current = new Map((await this.pipelines.stagesOf(manager, workspaceId, [pipelineId])).map((stage) => [stage.id, stage]));
     const dealsPerStage = await this.pipelines.liveDealsPerStage(manager, workspaceId, pipelineId);
     const problems: ErrorDetail[] = [];

@@ -1,37 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { AUDIENCE_PAGE_DEFAULT, type AudienceMember, type AudiencePage, type ResolveAudienceInput } from '@kinship/contracts/crm';
 import { callerWorkspace, RpcError } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { isUuid, withWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { addFilterConditions, addSearchCondition, SqlConditions } from '../common/list-query.js';
-import { CONTACT_LIST, type LifecycleStage } from '../contacts/contacts.repository.js';
-import { CustomFieldValidator, type CustomFieldValues } from '../custom-fields/custom-field-values.js';
+import { CONTACT_LIST } from '../contacts/contact.model.js';
+import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import { checkContactFilter, splitSearch, type ContactFilter } from './contact-filter.js';
-import { AUDIENCE_PAGE_DEFAULT, type ResolveAudienceDto } from './dto/resolve-audience.dto.js';
 import { SegmentsRepository, staticMemberCondition } from './segments.repository.js';
-
-/** What a campaign needs of a recipient: where to send, whether it may, and what templates may say. */
-export interface AudienceMember {
-  id: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  jobTitle: string | null;
-  companyName: string | null;
-  lifecycleStage: LifecycleStage;
-  ownerId: string | null;
-  emailOptOut: boolean;
-  smsOptOut: boolean;
-  customFields: CustomFieldValues;
-}
-
-export interface AudiencePage {
-  data: AudienceMember[];
-  /** Pass it back as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-}
 
 const MEMBER_COLUMNS = `r.id, r.first_name AS "firstName", r.last_name AS "lastName", r.email, r.phone, r.job_title AS "jobTitle",
   r.company_name AS "companyName", r.lifecycle_stage AS "lifecycleStage", r.owner_id AS "ownerId",
@@ -51,7 +29,7 @@ export class AudienceService {
     private readonly customFields: CustomFieldValidator,
   ) {}
 
-  async resolve(context: RequestContext, input: ResolveAudienceDto): Promise<AudiencePage> {
+  async resolve(context: RequestContext, input: ResolveAudienceInput): Promise<AudiencePage> {
     const workspaceId = callerWorkspace(context);
     const sources = [input.segmentId, input.filter, input.contactIds].filter((source) => source !== undefined);
     if (sources.length !== 1) throw RpcError.validation([{ field: 'segmentId', issue: 'give exactly one of segmentId, filter and contactIds' }]);
@@ -73,7 +51,7 @@ export class AudienceService {
     });
   }
 
-  private async addAudienceConditions(manager: EntityManager, workspaceId: string, input: ResolveAudienceDto, where: SqlConditions): Promise<void> {
+  private async addAudienceConditions(manager: EntityManager, workspaceId: string, input: ResolveAudienceInput, where: SqlConditions): Promise<void> {
     if (input.contactIds) {
       addFilterConditions(CONTACT_LIST, {}, where);
       where.add(`r.id = ANY(${where.param(input.contactIds.filter(isUuid))}::uuid[])`);

@@ -1,7 +1,8 @@
-import { RpcError, validateData, type ErrorDetail } from '@kinship/messaging';
+import { ListContactsQuery } from '@kinship/contracts/crm';
+import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
 import type { ListFilter } from '../common/list-query.js';
-import { ListContactsDto } from '../contacts/dto/list-contacts.dto.js';
+import { checkFilterFields } from '../common/json-filter.js';
 import type { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 
 /** Paging of a list request, not conditions on contacts: a stored filter has none of them. */
@@ -24,7 +25,7 @@ function prefixed(error: unknown, prefix: string): ErrorDetail[] {
 }
 
 /**
- * Checks a contact filter (a dynamic segment's, or a campaign audience's) with the same DTO as
+ * Checks a contact filter (a dynamic segment's, or a campaign audience's) with the same class as
  * the query of GET /contacts, and its customFields against the live contact definitions: every
  * problem is a 422 naming `<name>.<key>` (e.g. filter.lifecycleStage, filter.customFields.tier).
  * Returns the filter to store, with absent conditions dropped.
@@ -39,7 +40,7 @@ export async function checkContactFilter(
   if (!isPlainObject(filter)) throw RpcError.validation([{ field: name, issue: 'must be an object of contact list filters' }]);
   const problems: ErrorDetail[] = PAGING_KEYS.filter((key) => filter[key] !== undefined).map((key) => ({ field: `${name}.${key}`, issue: 'is not a filter' }));
   const { customFields: customFieldConditions, ...conditions } = filter;
-  const checked = await validateData(ListContactsDto, conditions).catch((error: unknown) => {
+  const checked = await checkFilterFields(ListContactsQuery, conditions).catch((error: unknown) => {
     problems.push(...prefixed(error, name));
     return null;
   });

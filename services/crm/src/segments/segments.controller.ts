@@ -1,17 +1,9 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ValidRequest, type RpcRequest } from '@kinship/messaging';
+import { AddSegmentContacts, CountSegment, CreateSegment, DeleteSegment, GetSegment, ListSegmentMembers, ListSegments, RemoveSegmentContacts, ResolveAudience, ResolveAudienceInput, RestoreSegment, UpdateSegment } from '@kinship/contracts/crm';
+import { Handles, validateData, type OperationRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
-import { AudienceService, type AudiencePage } from './audience.service.js';
-import { CreateSegmentDto } from './dto/create-segment.dto.js';
-import { ListSegmentsDto } from './dto/list-segments.dto.js';
-import { ResolveAudienceDto } from './dto/resolve-audience.dto.js';
-import { SegmentContactsDto } from './dto/segment-contacts.dto.js';
-import { SegmentIdDto } from './dto/segment-id.dto.js';
-import { SegmentMembersDto } from './dto/segment-members.dto.js';
-import { UpdateSegmentDto } from './dto/update-segment.dto.js';
-import type { Segment } from './segments.repository.js';
-import { SegmentsService, type SegmentMemberPage, type SegmentPage } from './segments.service.js';
+import { AudienceService } from './audience.service.js';
+import { SegmentsService } from './segments.service.js';
 
 @Controller()
 export class SegmentsController {
@@ -20,60 +12,59 @@ export class SegmentsController {
     private readonly audience: AudienceService,
   ) {}
 
-  @MessagePattern('crm.segments.create')
-  create(@Payload(new ValidRequest(CreateSegmentDto)) request: RpcRequest<CreateSegmentDto>): Promise<Segment> {
-    return this.segments.create(crmCaller(request.context), request.data);
+  @Handles(CreateSegment)
+  create({ context, data }: OperationRequest<typeof CreateSegment>) {
+    return this.segments.create(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.segments.get')
-  get(@Payload(new ValidRequest(SegmentIdDto)) request: RpcRequest<SegmentIdDto>): Promise<Segment> {
-    return this.segments.get(crmCaller(request.context), request.data.id);
+  @Handles(GetSegment)
+  get({ context, data }: OperationRequest<typeof GetSegment>) {
+    return this.segments.get(crmCaller(context), data.id);
   }
 
-  @MessagePattern('crm.segments.list')
-  list(@Payload(new ValidRequest(ListSegmentsDto)) request: RpcRequest<ListSegmentsDto>): Promise<SegmentPage> {
-    return this.segments.list(crmCaller(request.context), request.data);
+  @Handles(ListSegments)
+  list({ context, data }: OperationRequest<typeof ListSegments>) {
+    return this.segments.list(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.segments.update')
-  update(@Payload(new ValidRequest(UpdateSegmentDto)) request: RpcRequest<UpdateSegmentDto>): Promise<Segment> {
-    return this.segments.update(crmCaller(request.context), request.data);
+  @Handles(UpdateSegment)
+  update({ context, data }: OperationRequest<typeof UpdateSegment>) {
+    return this.segments.update(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.segments.delete')
-  async delete(@Payload(new ValidRequest(SegmentIdDto)) request: RpcRequest<SegmentIdDto>): Promise<Record<string, never>> {
-    await this.segments.delete(crmCaller(request.context), request.data.id);
-    return {};
+  @Handles(DeleteSegment)
+  async delete({ context, data }: OperationRequest<typeof DeleteSegment>) {
+    await this.segments.delete(crmCaller(context), data.id);
   }
 
-  @MessagePattern('crm.segments.restore')
-  restore(@Payload(new ValidRequest(SegmentIdDto)) request: RpcRequest<SegmentIdDto>): Promise<Segment> {
-    return this.segments.restore(crmCaller(request.context), request.data.id);
+  @Handles(RestoreSegment)
+  restore({ context, data }: OperationRequest<typeof RestoreSegment>) {
+    return this.segments.restore(crmCaller(context), data.id);
   }
 
-  @MessagePattern('crm.segments.add-contacts')
-  addContacts(@Payload(new ValidRequest(SegmentContactsDto)) request: RpcRequest<SegmentContactsDto>): Promise<{ count: number }> {
-    return this.segments.addContacts(crmCaller(request.context), request.data);
+  @Handles(AddSegmentContacts)
+  addContacts({ context, data }: OperationRequest<typeof AddSegmentContacts>) {
+    return this.segments.addContacts(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.segments.remove-contacts')
-  removeContacts(@Payload(new ValidRequest(SegmentContactsDto)) request: RpcRequest<SegmentContactsDto>): Promise<{ count: number }> {
-    return this.segments.removeContacts(crmCaller(request.context), request.data);
+  @Handles(RemoveSegmentContacts)
+  removeContacts({ context, data }: OperationRequest<typeof RemoveSegmentContacts>) {
+    return this.segments.removeContacts(crmCaller(context), data);
   }
 
-  @MessagePattern('crm.segments.count')
-  count(@Payload(new ValidRequest(SegmentIdDto)) request: RpcRequest<SegmentIdDto>): Promise<{ count: number }> {
-    return this.segments.count(crmCaller(request.context), request.data.id);
+  @Handles(CountSegment)
+  count({ context, data }: OperationRequest<typeof CountSegment>) {
+    return this.segments.count(crmCaller(context), data.id);
   }
 
-  @MessagePattern('crm.segments.members')
-  members(@Payload(new ValidRequest(SegmentMembersDto)) request: RpcRequest<SegmentMembersDto>): Promise<SegmentMemberPage> {
-    return this.segments.members(crmCaller(request.context), request.data);
+  @Handles(ListSegmentMembers)
+  members({ context, data }: OperationRequest<typeof ListSegmentMembers>) {
+    return this.segments.members(crmCaller(context), data);
   }
 
-  /** Internal (notifications' campaigns): see docs/crm.md "Audience RPC". */
-  @MessagePattern('crm.audience.resolve')
-  resolveAudience(@Payload(new ValidRequest(ResolveAudienceDto)) request: RpcRequest<ResolveAudienceDto>): Promise<AudiencePage> {
-    return this.audience.resolve(request.context, request.data);
+  /** Between services only (notifications' campaigns), so no gateway validated the input: crm does (docs/crm.md "Audience RPC"). */
+  @Handles(ResolveAudience)
+  async resolveAudience({ context, data }: OperationRequest<typeof ResolveAudience>) {
+    return this.audience.resolve(context, await validateData(ResolveAudienceInput, data));
   }
 }

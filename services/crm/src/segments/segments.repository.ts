@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { SegmentKind } from '@kinship/contracts/crm';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { CursorCodec } from '../common/cursors.js';
 import { listPage, SqlConditions, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
 import type { ContactFilter } from './contact-filter.js';
-import type { SegmentKind } from './dto/create-segment.dto.js';
 
 /** A segment on the wire. Members are read with GET /segments/:id/contacts, not carried on the record. */
 export interface Segment {

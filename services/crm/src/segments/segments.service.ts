@@ -4,18 +4,15 @@ import { RpcError } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { InputOf } from '@kinship/contracts';
+import type { AddSegmentContacts, CreateSegmentBody, ListSegmentMembers, ListSegmentsQuery, UpdateSegment } from '@kinship/contracts/crm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec } from '../common/cursors.js';
 import { countMatching, listPage, SqlConditions, type ListRequest } from '../common/list-query.js';
-import { toListRequest } from '../common/list.dto.js';
-import { CONTACT_COLUMNS, CONTACT_LIST, toContactRecord, type ContactRecord, type ContactRow } from '../contacts/contacts.repository.js';
+import { toListRequest } from '../common/list-request.js';
+import { CONTACT_COLUMNS, CONTACT_LIST, toContactRecord, type ContactRecord, type ContactRow } from '../contacts/contact.model.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import { checkContactFilter, splitSearch } from './contact-filter.js';
-import type { CreateSegmentDto } from './dto/create-segment.dto.js';
-import type { ListSegmentsDto } from './dto/list-segments.dto.js';
-import type { SegmentContactsDto } from './dto/segment-contacts.dto.js';
-import type { SegmentMembersDto } from './dto/segment-members.dto.js';
-import type { UpdateSegmentDto } from './dto/update-segment.dto.js';
 import { SegmentsRepository, staticMemberCondition, type Segment } from './segments.repository.js';
 
 export interface SegmentPage {
@@ -48,7 +45,7 @@ export class SegmentsService {
     private readonly cursors: CursorCodec,
   ) {}
 
-  async create(caller: CrmCaller, input: CreateSegmentDto): Promise<Segment> {
+  async create(caller: CrmCaller, input: CreateSegmentBody): Promise<Segment> {
     assertHolds(caller, 'segments:write');
     const { workspaceId } = caller;
     if (input.kind === 'dynamic' && input.contactIds !== undefined) throw RpcError.validation([{ field: 'contactIds', issue: 'must be absent for a dynamic segment' }]);
@@ -67,13 +64,13 @@ export class SegmentsService {
     return withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.find(manager, caller.workspaceId, id));
   }
 
-  async list(caller: CrmCaller, query: ListSegmentsDto): Promise<SegmentPage> {
+  async list(caller: CrmCaller, query: ListSegmentsQuery): Promise<SegmentPage> {
     assertHolds(caller, 'segments:read');
     const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.segments.list(manager, caller.workspaceId, toListRequest(query)));
     return { data: page.rows, nextCursor: page.nextCursor };
   }
 
-  async update(caller: CrmCaller, input: UpdateSegmentDto): Promise<Segment> {
+  async update(caller: CrmCaller, input: InputOf<typeof UpdateSegment>): Promise<Segment> {
     assertHolds(caller, 'segments:write');
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager) => {
@@ -101,7 +98,7 @@ export class SegmentsService {
   }
 
   /** Adds live contacts of the workspace to a static segment; already members stay. Returns the new count. */
-  async addContacts(caller: CrmCaller, input: SegmentContactsDto): Promise<{ count: number }> {
+  async addContacts(caller: CrmCaller, input: InputOf<typeof AddSegmentContacts>): Promise<{ count: number }> {
     assertHolds(caller, 'segments:write');
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager) => {
@@ -112,7 +109,7 @@ export class SegmentsService {
   }
 
   /** Removes contacts from a static segment; ids that are not members are ignored. Returns the new count. */
-  async removeContacts(caller: CrmCaller, input: SegmentContactsDto): Promise<{ count: number }> {
+  async removeContacts(caller: CrmCaller, input: InputOf<typeof AddSegmentContacts>): Promise<{ count: number }> {
     assertHolds(caller, 'segments:write');
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager) => {
@@ -134,7 +131,7 @@ export class SegmentsService {
   }
 
   /** A page of the segment's live contacts, sorted and paged as GET /contacts. */
-  async members(caller: CrmCaller, input: SegmentMembersDto): Promise<SegmentMemberPage> {
+  async members(caller: CrmCaller, input: InputOf<typeof ListSegmentMembers>): Promise<SegmentMemberPage> {
     assertHolds(caller, 'segments:read');
     const { workspaceId } = caller;
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {

@@ -1,21 +1,20 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ValidRequest, type RpcRequest } from '@kinship/messaging';
+import { GetCrmSettings, UpdateCrmSettings } from '@kinship/contracts/crm';
+import { Handles, type OperationRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
-import { CrmSettingsService, type CrmSettings } from './crm-settings.service.js';
-import { UpdateCrmSettingsDto } from './dto/update-crm-settings.dto.js';
+import { CrmSettingsService } from './crm-settings.service.js';
 
 @Controller()
 export class CrmSettingsController {
   constructor(private readonly settings: CrmSettingsService) {}
 
-  @MessagePattern('crm.settings.get')
-  get(@Payload() request: RpcRequest): Promise<CrmSettings> {
-    return this.settings.get(crmCaller(request.context));
+  @Handles(GetCrmSettings)
+  get({ context }: OperationRequest<typeof GetCrmSettings>) {
+    return this.settings.get(crmCaller(context));
   }
 
-  @MessagePattern('crm.settings.update')
-  update(@Payload(new ValidRequest(UpdateCrmSettingsDto)) request: RpcRequest<UpdateCrmSettingsDto>): Promise<CrmSettings> {
-    return this.settings.update(crmCaller(request.context), request.data);
+  @Handles(UpdateCrmSettings)
+  update({ context, data }: OperationRequest<typeof UpdateCrmSettings>) {
+    return this.settings.update(crmCaller(context), data);
   }
 }

@@ -4,9 +4,9 @@ import { RpcError } from '@kinship/messaging';
 import { withWorkspace } from '@kinship/persistence';
 import { isSupportedCountry } from 'libphonenumber-js';
 import type { DataSource } from 'typeorm';
+import type { CrmSettingsBody } from '@kinship/contracts/crm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { defaultPhoneRegion } from '../common/workspace-settings.js';
-import type { UpdateCrmSettingsDto } from './dto/update-crm-settings.dto.js';
 
 export interface CrmSettings {
   /** ISO 3166-1 alpha-2: how phone numbers typed without a country code are read. */
@@ -28,7 +28,7 @@ export class CrmSettingsService {
   }
 
   /** Numbers already stored stay as they are (E.164 carries its country); the region reads new input. */
-  async update(caller: CrmCaller, input: UpdateCrmSettingsDto): Promise<CrmSettings> {
+  async update(caller: CrmCaller, input: CrmSettingsBody): Promise<CrmSettings> {
     assertHolds(caller, 'crm-settings:manage');
     const region = input.defaultPhoneRegion.toUpperCase();
     if (!isSupportedCountry(region)) {

@@ -3,9 +3,8 @@ import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { CursorCodec } from '../common/cursors.js';
 import { listPage, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
-import type { RelatedRecord, RelatedType } from '../common/related-records.js';
 import { taskPriorityRankSql } from '../migrations/1764634200000-tasks-notes-lists.js';
-import type { TaskPriority, TaskStatus } from './dto/task-fields.js';
+import type { RelatedRecord, RelatedType, TaskPriority, TaskStatus } from '@kinship/contracts/crm';
 
 /** A task on the wire (API.md "/tasks"). */
 export interface Task {

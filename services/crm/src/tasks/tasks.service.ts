@@ -5,13 +5,12 @@ import { RpcError } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents, type Emit } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { InputOf } from '@kinship/contracts';
+import type { CreateTaskBody, ListTasksQuery, RelatedRecord, UpdateTask } from '@kinship/contracts/crm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
-import { toListRequest } from '../common/list.dto.js';
-import { assertRelatedExists, type RelatedRecord } from '../common/related-records.js';
+import { toListRequest } from '../common/list-request.js';
+import { assertRelatedExists } from '../common/related-records.js';
 import { WorkspaceUsers } from '../common/workspace-users.js';
-import type { CreateTaskDto } from './dto/create-task.dto.js';
-import type { ListTasksDto } from './dto/list-tasks.dto.js';
-import type { UpdateTaskDto } from './dto/update-task.dto.js';
 import { PRIORITY_RANK, TasksRepository, type Task, type TaskValues } from './tasks.repository.js';
 
 export interface TaskPage {
@@ -65,7 +64,7 @@ export class TasksService {
     private readonly users: WorkspaceUsers,
   ) {}
 
-  async create(caller: CrmCaller, input: CreateTaskDto): Promise<Task> {
+  async create(caller: CrmCaller, input: CreateTaskBody): Promise<Task> {
     assertHolds(caller, 'tasks:write');
     await this.users.assertActive(caller, 'assigneeId', input.assigneeId);
     const { workspaceId } = caller;
@@ -97,7 +96,7 @@ export class TasksService {
     return task;
   }
 
-  async list(caller: CrmCaller, input: ListTasksDto): Promise<TaskPage> {
+  async list(caller: CrmCaller, input: ListTasksQuery): Promise<TaskPage> {
     assertHolds(caller, 'tasks:read');
     const request = toListRequest(input);
     if (request.filter.assigneeId === 'me') {
@@ -113,7 +112,7 @@ export class TasksService {
     return { data: page.rows, nextCursor: page.nextCursor };
   }
 
-  async update(caller: CrmCaller, input: UpdateTaskDto): Promise<Task> {
+  async update(caller: CrmCaller, input: InputOf<typeof UpdateTask>): Promise<Task> {
     await this.users.assertActive(caller, 'assigneeId', input.assigneeId);
     return this.change(caller, input.id, async (manager, before) => {
       const status = input.status ?? before.status;

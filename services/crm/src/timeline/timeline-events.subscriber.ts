@@ -4,7 +4,7 @@ import type { DomainEvent } from '@kinship/messaging';
 import { isUuid, newId } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import type { RelatedRecord } from '../common/related-records.js';
+import type { RelatedRecord } from '@kinship/contracts/crm';
 
 export const EMAIL_TIMELINE_CONSUMER = 'crm-timeline-emails';
 export const BILLING_TIMELINE_CONSUMER = 'crm-timeline-billing';

@@ -1,16 +1,25 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ValidRequest, type RpcRequest } from '@kinship/messaging';
+import { CompanyTimeline, ContactTimeline, DealTimeline } from '@kinship/contracts/crm';
+import { Handles, type OperationRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
-import { TimelineRequestDto } from './dto/timeline-request.dto.js';
-import { TimelineService, type TimelinePage } from './timeline.service.js';
+import { TimelineService } from './timeline.service.js';
 
 @Controller()
 export class TimelineController {
   constructor(private readonly timeline: TimelineService) {}
 
-  @MessagePattern('crm.timeline.list')
-  list(@Payload(new ValidRequest(TimelineRequestDto)) request: RpcRequest<TimelineRequestDto>): Promise<TimelinePage> {
-    return this.timeline.page(crmCaller(request.context), request.data);
+  @Handles(ContactTimeline)
+  contact({ context, data }: OperationRequest<typeof ContactTimeline>) {
+    return this.timeline.page(crmCaller(context), { ...data, subjectType: 'contact' });
+  }
+
+  @Handles(CompanyTimeline)
+  company({ context, data }: OperationRequest<typeof CompanyTimeline>) {
+    return this.timeline.page(crmCaller(context), { ...data, subjectType: 'company' });
+  }
+
+  @Handles(DealTimeline)
+  deal({ context, data }: OperationRequest<typeof DealTimeline>) {
+    return this.timeline.page(crmCaller(context), { ...data, subjectType: 'deal' });
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { relatedTable, type RelatedRecord, type RelatedType } from '../common/related-records.js';
+import type { RelatedRecord, RelatedType } from '@kinship/contracts/crm';
+import { relatedTable } from '../common/related-records.js';
 
 /** One happening on a record's timeline. */
 export interface TimelineEntry {

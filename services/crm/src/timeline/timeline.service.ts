@@ -4,11 +4,11 @@ import type { Permission } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
 import { isUuid, withWorkspace } from '@kinship/persistence';
 import type { DataSource } from 'typeorm';
+import type { InputOf } from '@kinship/contracts';
+import type { ContactTimeline, RelatedRecord, RelatedType } from '@kinship/contracts/crm';
 import { assertHolds, holds, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec, isPostgresTimestamp } from '../common/cursors.js';
 import { DEFAULT_PAGE_SIZE } from '../common/list-query.js';
-import type { RelatedRecord, RelatedType } from '../common/related-records.js';
-import type { TimelineRequestDto } from './dto/timeline-request.dto.js';
 import { TimelineRepository, TIMELINE_SOURCES, type TimelineEntry, type TimelinePosition, type TimelineSource } from './timeline.repository.js';
 
 export interface TimelinePage {
@@ -51,7 +51,7 @@ export class TimelineService {
     private readonly cursors: CursorCodec,
   ) {}
 
-  async page(caller: CrmCaller, input: TimelineRequestDto): Promise<TimelinePage> {
+  async page(caller: CrmCaller, input: InputOf<typeof ContactTimeline> & { subjectType: RelatedType }): Promise<TimelinePage> {
     assertHolds(caller, READ_PERMISSION[input.subjectType]);
     const notFound = RpcError.notFound(RESOURCE[input.subjectType]);
     if (!isUuid(input.id)) throw notFound;

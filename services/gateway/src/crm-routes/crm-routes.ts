@@ -1,18 +1,38 @@
 import type { Type } from '@nestjs/common';
-import { ContactsController } from './contacts.controller.js';
-import { CrmSettingsController } from './crm-settings.controller.js';
-import { CompaniesController } from './companies.controller.js';
-import { CustomFieldsController } from './custom-fields.controller.js';
-import { ExportsController } from './exports.controller.js';
-import { ContactDuplicatesController } from './duplicates.controller.js';
-import { SegmentsController } from './segments.controller.js';
-import { DealsController } from './deals.controller.js';
-import { ImportsController } from './imports.controller.js';
-import { LeadConversionController } from './lead-conversion.controller.js';
-import { NotesController } from './notes.controller.js';
-import { PipelinesController } from './pipelines.controller.js';
-import { TasksController } from './tasks.controller.js';
-import { TimelineController } from './timeline.controller.js';
+import {
+  COMPANY_OPERATIONS,
+  CONTACT_OPERATIONS,
+  CRM_SETTINGS_OPERATIONS,
+  CUSTOM_FIELD_OPERATIONS,
+  DEAL_OPERATIONS,
+  DUPLICATE_OPERATIONS,
+  EXPORT_OPERATIONS,
+  IMPORT_OPERATIONS,
+  LEAD_CONVERSION_OPERATIONS,
+  NOTE_OPERATIONS,
+  PIPELINE_OPERATIONS,
+  SEGMENT_OPERATIONS,
+  TASK_OPERATIONS,
+  TIMELINE_OPERATIONS,
+} from '@kinship/contracts/crm';
+import { contractController } from '../contract-routes/contract-controller.js';
+import { ExportFileController } from './exports.controller.js';
+import { ImportFileController } from './imports.controller.js';
 
-/** The routes of API.md "CRM", each forwarding to the crm service. */
-export const CRM_ROUTE_CONTROLLERS: Type[] = [CompaniesController, CustomFieldsController, SegmentsController, ContactDuplicatesController, ContactsController, CrmSettingsController, PipelinesController, DealsController, LeadConversionController, TasksController, NotesController, TimelineController, ImportsController, ExportsController];
+/** The routes of API.md "CRM": crm's contracts, and controllers for what only HTTP has (file upload and download). */
+export const CRM_ROUTE_CONTROLLERS: Type[] = [
+  contractController('companies', COMPANY_OPERATIONS),
+  contractController('custom-fields', CUSTOM_FIELD_OPERATIONS),
+  contractController('segments', SEGMENT_OPERATIONS),
+  contractController('contacts', [...CONTACT_OPERATIONS, ...DUPLICATE_OPERATIONS, ...LEAD_CONVERSION_OPERATIONS]),
+  contractController('crm-settings', CRM_SETTINGS_OPERATIONS),
+  contractController('pipelines', PIPELINE_OPERATIONS),
+  contractController('deals', DEAL_OPERATIONS),
+  contractController('tasks', TASK_OPERATIONS),
+  contractController('notes', NOTE_OPERATIONS),
+  contractController('timeline', TIMELINE_OPERATIONS),
+  contractController('imports', IMPORT_OPERATIONS),
+  ImportFileController,
+  contractController('exports', EXPORT_OPERATIONS),
+  ExportFileController,
+];

@@ -1,36 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { inputProblems, RpcError, ServiceClient, type ErrorDetail } from '@kinship/messaging';
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CreateImport, CreateImportForm, CreateImportInput, IMPORT_ENTITIES, IMPORT_MODES, ImportCreated, ListImportErrors, RecordIdParams } from '@kinship/contracts/crm';
+import { callOperation, inputProblems, RpcError, ServiceClient, validateData, type ErrorDetail } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { FileStore } from '@kinship/platform';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
-import {
-  ConflictIdParams,
-  ConflictPageResponse,
-  ConflictResponse,
-  CreateImportForm,
-  IMPORT_ENTITIES,
-  IMPORT_MODES,
-  ImportCreatedResponse,
-  ImportIdParams,
-  ImportResponse,
-  ListConflictsQuery,
-  ResolveConflictBody,
-  ResolveConflictsBody,
-  ResolvedCountResponse,
-} from './imports.dto.js';
 
 const ERROR_PAGE = 2000;
-
-interface ErrorPage {
-  columns: string[];
-  errors: Array<{ line: number; message: string; values: string[] }>;
-}
 
 /** The form fields of POST /imports, checked here because the multipart body bypasses the DTO pipe. */
 function readForm(fields: Record<string, string>, fileName: string | null): { data: Record<string, unknown>; problems: ErrorDetail[] } {
@@ -81,8 +62,9 @@ async function* multipartParts(request: FastifyRequest): ReturnType<FastifyReque
 }
 
 @ApiTags('imports')
+/** The imports routes that HTTP shapes: the multipart upload and the errors.csv download; the rest are crm's contracts. */
 @Controller('imports')
-export class ImportsController {
+export class ImportFileController {
   constructor(
     private readonly services: ServiceClient,
     private readonly files: FileStore,
@@ -95,10 +77,11 @@ export class ImportsController {
   @Post()
   @RequirePermission('imports:write')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ operationId: CreateImport.pattern, summary: CreateImport.summary })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: CreateImportForm })
-  @ApiAcceptedResponse({ type: ImportCreatedResponse, description: 'The import is queued; GET /imports/:id follows it.' })
-  async create(@Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<ImportCreatedResponse> {
+  @ApiAcceptedResponse({ type: ImportCreated, description: 'The import is queued; GET /imports/:id follows it.' })
+  async create(@Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<ImportCreated> {
     if (!request.isMultipart()) {
       throw new RpcError(415, 'unsupported_media_type', 'Send the file as multipart/form-data.', [{ field: 'file', issue: 'is missing: the body is not multipart/form-data' }]);
     }
@@ -123,7 +106,9 @@ export class ImportsController {
       }
       const { data, problems } = readForm(fields, fileName);
       if (problems.length) throw RpcError.validation(problems);
-      return await this.services.send<ImportCreatedResponse>('crm.imports.create', { fileKey, fileName, ...data }, caller);
+      // The form is checked above; this holds what the gateway itself adds (the key and the file's name) to the contract.
+      const input = await validateData(CreateImportInput, { fileKey, fileName, ...data });
+      return await callOperation(this.services, CreateImport, input, caller);
     } catch (error) {
       if (stored) await this.files.delete(fileKey).catch(() => false);
       const tooLarge = (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' || (error as { code?: string }).code === 'FST_PARTS_LIMIT';
@@ -132,20 +117,14 @@ export class ImportsController {
     }
   }
 
-  @Get(':id')
-  @RequirePermission('imports:write')
-  @ApiOkResponse({ type: ImportResponse })
-  get(@Param() params: ImportIdParams, @Caller() caller: RequestContext): Promise<ImportResponse> {
-    return this.services.send('crm.imports.get', { id: params.id }, caller);
-  }
-
   /** Every bad row: its original cells, its line number and the reason, streamed page by page from crm. */
   @Get(':id/errors.csv')
   @RequirePermission('imports:write')
+  @ApiOperation({ operationId: ListImportErrors.pattern, summary: 'Download an import’s bad rows as CSV' })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'The header of the file plus "line" and "error" columns; one line per bad row.' })
-  async errors(@Param() params: ImportIdParams, @Caller() caller: RequestContext, @Res() reply: FastifyReply): Promise<void> {
-    const fetchPage = (afterLine: number) => this.services.send<ErrorPage>('crm.imports.errors', { id: params.id, afterLine, limit: ERROR_PAGE }, caller);
+  async errors(@Param() params: RecordIdParams, @Caller() caller: RequestContext, @Res() reply: FastifyReply): Promise<void> {
+    const fetchPage = (afterLine: number) => callOperation(this.services, ListImportErrors, { id: params.id, afterLine, limit: ERROR_PAGE }, caller);
     const first = await fetchPage(0);
     async function* lines(): AsyncGenerator<string> {
       yield stringify([[...first.columns, 'line', 'error']]);
@@ -159,44 +138,5 @@ export class ImportsController {
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="import-${params.id}-errors.csv"`)
       .send(Readable.from(lines()));
-  }
-
-  @Post(':id/cancel')
-  @RequirePermission('imports:write')
-  @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: ImportResponse, description: 'The job stops at its next batch; what it committed stays (undo removes it). 409 when the import is not queued or running.' })
-  cancel(@Param() params: ImportIdParams, @Caller() caller: RequestContext): Promise<ImportResponse> {
-    return this.services.send('crm.imports.cancel', { id: params.id }, caller);
-  }
-
-  @Post(':id/undo')
-  @RequirePermission('imports:write')
-  @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: ImportResponse, description: 'Within 24 hours, once: created records are deleted, changed ones restored. 409 otherwise.' })
-  undo(@Param() params: ImportIdParams, @Caller() caller: RequestContext): Promise<ImportResponse> {
-    return this.services.send('crm.imports.undo', { id: params.id }, caller);
-  }
-
-  @Get(':id/conflicts')
-  @RequirePermission('imports:write')
-  @ApiOkResponse({ type: ConflictPageResponse })
-  conflicts(@Param() params: ImportIdParams, @Query() query: ListConflictsQuery, @Caller() caller: RequestContext): Promise<ConflictPageResponse> {
-    return this.services.send('crm.imports.conflicts.list', { id: params.id, ...query }, caller);
-  }
-
-  @Post(':id/conflicts/resolve')
-  @RequirePermission('imports:write')
-  @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: ResolvedCountResponse, description: 'keep_existing or take_incoming for the listed conflicts, or all open ones.' })
-  resolveMany(@Param() params: ImportIdParams, @Body() body: ResolveConflictsBody, @Caller() caller: RequestContext): Promise<ResolvedCountResponse> {
-    return this.services.send('crm.imports.conflicts.resolve-many', { id: params.id, ...body }, caller);
-  }
-
-  @Post(':id/conflicts/:conflictId/resolve')
-  @RequirePermission('imports:write')
-  @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: ConflictResponse, description: 'take_incoming and merge write through the record’s normal update (422 or 409 when the value is refused).' })
-  resolve(@Param() params: ConflictIdParams, @Body() body: ResolveConflictBody, @Caller() caller: RequestContext): Promise<ConflictResponse> {
-    return this.services.send('crm.imports.conflicts.resolve', { id: params.id, conflictId: params.conflictId, ...body }, caller);
   }
 }

@@ -3,9 +3,6 @@ import { convert } from 'html-to-text';
 import { htmlToText } from '../templates/template-renderer.js';
 import type { CampaignChannel } from './campaign.record.js';
 
-/** The contact fields a campaign's subject and body may use, as {{firstName}} or {{customFields.plan}}. */
-export const MERGE_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'jobTitle', 'companyName', 'lifecycleStage', 'customFields', 'unsubscribeUrl'] as const;
-
 const SUBJECT_MAX = 300;
 
 /** A Handlebars environment of campaigns alone; only the built-in helpers, as in the core's templates. */

@@ -1,0 +1,134 @@
+import type { CrmEvents } from '@kinship/contracts';
+import type { Contact, LifecycleStage } from '@kinship/contracts/crm';
+import type { ListDefinition } from '../common/list-query.js';
+import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
+
+// A contact as crm stores it (ContactRow), answers it (ContactRecord) and publishes it (CrmEvents.Contact).
+
+/** The SELECT list of a contact over alias `r`, in the shape of ContactRow. */
+export const CONTACT_COLUMNS = `r.id, r.first_name AS "firstName", r.last_name AS "lastName", r.email, r.phone,
+  r.job_title AS "jobTitle", r.company_id AS "companyId", r.company_name AS "companyName", r.owner_id AS "ownerId",
+  r.lifecycle_stage AS "lifecycleStage", r.lead_source AS "leadSource", r.customer_since::text AS "customerSince",
+  r.tags, r.custom_fields AS "customFields", r.email_opt_out AS "emailOptOut", r.sms_opt_out AS "smsOptOut",
+  r.created_by AS "createdBy", r.created_at AS "createdAt", r.updated_at AS "updatedAt", r.deleted_at AS "deletedAt"`;
+
+/** A row of crm.contacts as CONTACT_COLUMNS reads it. */
+export interface ContactRow {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  jobTitle: string | null;
+  companyId: string | null;
+  companyName: string | null;
+  ownerId: string | null;
+  lifecycleStage: LifecycleStage;
+  leadSource: string | null;
+  /** YYYY-MM-DD */
+  customerSince: string | null;
+  tags: string[];
+  customFields: CustomFieldValues;
+  emailOptOut: boolean;
+  smsOptOut: boolean;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+}
+
+/** A contact on the wire (API.md field names): the row with ISO 8601 times, without its creator. */
+export type ContactRecord = Contact;
+
+export function toContactRecord(row: ContactRow): ContactRecord {
+  return {
+    id: row.id,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    email: row.email,
+    phone: row.phone,
+    jobTitle: row.jobTitle,
+    companyId: row.companyId,
+    companyName: row.companyName,
+    ownerId: row.ownerId,
+    lifecycleStage: row.lifecycleStage,
+    leadSource: row.leadSource,
+    customerSince: row.customerSince,
+    tags: row.tags,
+    customFields: row.customFields,
+    emailOptOut: row.emailOptOut,
+    smsOptOut: row.smsOptOut,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    deletedAt: row.deletedAt?.toISOString() ?? null,
+  };
+}
+
+/** The Contact of the crm events (proto/kinship/crm/v1/events.proto): what other services keep of a contact. */
+export function toContactEvent(row: ContactRow): CrmEvents.Contact {
+  return {
+    id: row.id,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    email: row.email,
+    phone: row.phone,
+    companyId: row.companyId,
+    ownerId: row.ownerId,
+    lifecycleStage: row.lifecycleStage,
+    leadSource: row.leadSource,
+    customerSince: row.customerSince,
+    emailOptOut: row.emailOptOut,
+    smsOptOut: row.smsOptOut,
+    tags: row.tags,
+    createdAt: row.createdAt.toISOString(),
+    customFields: row.customFields,
+  };
+}
+
+/**
+ * The contact list for the list engine: GET /contacts, segments and exports filter with these
+ * names. Sortable fields are those the migration indexes as (workspace_id, field, id).
+ */
+export const CONTACT_LIST: ListDefinition = {
+  table: 'crm.contacts',
+  fields: {
+    createdAt: { sql: 'r.created_at', kind: 'timestamp', sortable: true },
+    updatedAt: { sql: 'r.updated_at', kind: 'timestamp', sortable: true },
+    lastName: { sql: `lower(coalesce(r.last_name, ''))`, kind: 'text', sortable: true },
+    lifecycleStage: { sql: 'r.lifecycle_stage', kind: 'enum' },
+    ownerId: { sql: 'r.owner_id', kind: 'uuid' },
+    companyId: { sql: 'r.company_id', kind: 'uuid' },
+    leadSource: { sql: 'r.lead_source', kind: 'text' },
+    emailOptOut: { sql: 'r.email_opt_out', kind: 'boolean' },
+    smsOptOut: { sql: 'r.sms_opt_out', kind: 'boolean' },
+    customerSince: { sql: 'r.customer_since', kind: 'date' },
+    tags: { sql: 'r.tags', kind: 'tags' },
+  },
+  defaultSort: '-createdAt',
+  search: { vector: 'r.search_vector', text: 'r.search_text' },
+};
+
+/** The columns a create or an update writes (snake_case in the table). */
+export interface ContactValues {
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  jobTitle: string | null;
+  companyId: string | null;
+  companyName: string | null;
+  ownerId: string | null;
+  lifecycleStage: LifecycleStage;
+  leadSource: string | null;
+  customerSince: string | null;
+  tags: string[];
+  customFields: CustomFieldValues;
+  emailOptOut: boolean;
+  smsOptOut: boolean;
+}
+
+export interface NewContact extends ContactValues {
+  id: string;
+  workspaceId: string;
+  createdBy: string | null;
+}
