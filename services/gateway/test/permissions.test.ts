@@ -40,6 +40,13 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/imports/:id/conflicts/resolve': { action: 'keep_existing', all: true },
   'POST /api/v1/products': { name: 'Consulting hour', sku: 'CONSULT-H', unitPrice: 12000, currency: 'EUR' },
   'POST /api/v1/invoices': { customer: { contactId: '00000000-0000-4000-8000-000000000000' }, currency: 'EUR', lines: [{ description: 'Consulting', quantity: 1, unitPrice: 12000 }] },
+  'POST /api/v1/invoice-schedules': {
+    customer: { contactId: '00000000-0000-4000-8000-000000000000' },
+    currency: 'EUR',
+    lines: [{ description: 'Hosting', quantity: 1, unitPrice: 4900 }],
+    interval: 'month',
+    startDate: '2026-01-01',
+  },
 };
 
 /** Routes that read multipart forms: the walk uploads a small file, so an allowed request reaches the (absent) crm service. */
