@@ -58,6 +58,12 @@ describe('recurring invoices (service level)', () => {
     expect((await schedules.list(callerOf(owner, ListInvoiceSchedules), {})).data).toEqual([]);
   });
 
+  it('keeps a line description with a lone surrogate, as invoices do (found by the fuzzer: a 500 when lines were jsonb)', async () => {
+    const { owner, contactId } = await newCustomer();
+    const created = await schedules.create(callerOf(owner, CreateInvoiceSchedule), scheduleOf(contactId, { lines: [{ description: 'Hosting \ud800', quantity: 1, unitPrice: 100 }] }));
+    expect((await schedules.get(callerOf(owner, GetInvoiceSchedule), created.id)).lines[0]!.description).toBe('Hosting \ud800');
+  });
+
   it('refuses an end before the start, another workspace’s customer or schedule, and stores nothing', async () => {
     const { owner, contactId } = await newCustomer();
     await expectRefused(schedules.create(callerOf(owner, CreateInvoiceSchedule), scheduleOf(contactId, { endDate: '2026-01-30' })), 422, 'endDate');

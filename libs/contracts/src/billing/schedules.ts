@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsOptional, MaxLength, ValidateNested } from 'class-validator';
-import { IsCalendarDate, IsCurrency, Omittable, PageQuery } from '../fields.js';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, isEmail, MaxLength, ValidateNested } from 'class-validator';
+import { fieldDecorator, IsCalendarDate, IsCurrency, Omittable, PageQuery } from '../fields.js';
 import { defineOperation } from '../operation.js';
 import { NOT_FOUND, RecordIdParams } from './common.js';
 import { CustomerBody, InvoiceCustomer, InvoiceLineBody, LINES_MAX, PAYMENT_TERMS, type PaymentTerms } from './invoices.js';
@@ -9,6 +9,13 @@ import { CustomerBody, InvoiceCustomer, InvoiceLineBody, LINES_MAX, PAYMENT_TERM
 export const SCHEDULE_INTERVALS = ['month', 'quarter', 'year'] as const;
 export type ScheduleInterval = (typeof SCHEDULE_INTERVALS)[number];
 const PAYMENT_TERM_NAMES = Object.keys(PAYMENT_TERMS) as PaymentTerms[];
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** class-validator's IsEmail throws (URIError, a 500) on a lone surrogate: such a string is simply not an email. */
+function IsEmailAddress(): PropertyDecorator {
+  return fieldDecorator('isEmail', (property) => `${property} must be an email`, (value) => typeof value === 'string' && !LONE_SURROGATE.test(value) && isEmail(value));
+}
 
 const UNPROCESSABLE = {
   status: 422,
@@ -32,7 +39,7 @@ export class CreateInvoiceScheduleBody {
   @ApiPropertyOptional({ type: String, format: 'date', nullable: true, description: 'No period starts after it.' }) @IsOptional() @IsCalendarDate() endDate?: string | null;
   @ApiPropertyOptional({ default: false, description: 'Finalize each invoice as it is made.' }) @IsOptional() @IsBoolean() autoFinalize?: boolean;
   @ApiPropertyOptional({ default: false, description: 'Email each invoice once it is finalized (needs autoFinalize).' }) @IsOptional() @IsBoolean() autoSend?: boolean;
-  @ApiPropertyOptional({ format: 'email' }) @IsOptional() @IsEmail() @MaxLength(320) billingEmail?: string;
+  @ApiPropertyOptional({ format: 'email' }) @IsOptional() @IsEmailAddress() @MaxLength(320) billingEmail?: string;
   @ApiPropertyOptional({ enum: PAYMENT_TERM_NAMES, default: 'net_30' }) @IsOptional() @IsIn(PAYMENT_TERM_NAMES) paymentTerms?: PaymentTerms;
 }
 
@@ -53,7 +60,7 @@ export class UpdateInvoiceScheduleBody {
   @ApiPropertyOptional({ type: String, format: 'date', nullable: true }) @IsOptional() @IsCalendarDate() endDate?: string | null;
   @ApiPropertyOptional() @Omittable() @IsBoolean() autoFinalize?: boolean;
   @ApiPropertyOptional() @Omittable() @IsBoolean() autoSend?: boolean;
-  @ApiPropertyOptional({ type: String, format: 'email', nullable: true }) @IsOptional() @IsEmail() @MaxLength(320) billingEmail?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'email', nullable: true }) @IsOptional() @IsEmailAddress() @MaxLength(320) billingEmail?: string | null;
   @ApiPropertyOptional({ enum: PAYMENT_TERM_NAMES }) @Omittable() @IsIn(PAYMENT_TERM_NAMES) paymentTerms?: PaymentTerms;
 }
 

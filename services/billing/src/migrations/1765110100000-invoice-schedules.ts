@@ -3,6 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const TABLES = ['invoice_schedules', 'invoice_schedule_runs'];
 
+// lines are json, not jsonb: json keeps the text as written, so a description holding a lone
+// UTF-16 surrogate (which a text column takes) is not refused as jsonb would refuse its escape.
 // A run is the claim of one period: its key (schedule_id, period_start) lets each period be
 // claimed once, and it names the invoice before the invoice exists, so whoever finishes a run
 // left half done (a crash, another replica) makes that same invoice, never a second one.
@@ -16,7 +18,7 @@ const STATEMENTS = [
     billing_email text,
     currency text NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
     payment_terms text NOT NULL CHECK (payment_terms IN ('due_on_receipt', 'net_7', 'net_15', 'net_30', 'net_60')),
-    lines jsonb NOT NULL,
+    lines json NOT NULL,
     interval text NOT NULL CHECK (interval IN ('month', 'quarter', 'year')),
     start_date date NOT NULL,
     end_date date CHECK (end_date IS NULL OR end_date >= start_date),
