@@ -8,7 +8,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The public keys that verify access tokens (JWK Set); a token names its key in its `kid` header. */
+        /**
+         * Access-token verification keys
+         * @description The public keys that verify access tokens (JWK Set); a token names its key in its `kid` header.
+         */
         get: operations["JwksController_jwks"];
         put?: never;
         post?: never;
@@ -25,8 +28,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List API keys
+         * @description The workspace’s keys (never the key itself), newest first.
+         */
         get: operations["ApiKeysController_list"];
         put?: never;
+        /**
+         * Create an API key
+         * @description A key for a partner or script, with scopes no wider than the creator’s role; the key is shown this once.
+         */
         post: operations["ApiKeysController_create"];
         delete?: never;
         options?: never;
@@ -44,6 +55,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /**
+         * Revoke an API key
+         * @description The key is refused everywhere within 30 seconds.
+         */
         delete: operations["ApiKeysController_revoke"];
         options?: never;
         head?: never;
@@ -57,6 +72,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List the audit log
+         * @description Who did what in the workspace (sign-ins, role changes, keys, deletions), newest first.
+         */
         get: operations["AuditLogsController_list"];
         put?: never;
         post?: never;
@@ -75,6 +94,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Verify an email address
+         * @description With the one-time token of the verification link.
+         */
         post: operations["AuthController_verifyEmail"];
         delete?: never;
         options?: never;
@@ -91,6 +114,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Sign in
+         * @description With email and password; answers an access token and a rotating refresh token. Repeated failures are throttled.
+         */
         post: operations["AuthController_login"];
         delete?: never;
         options?: never;
@@ -107,6 +134,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Sign out
+         * @description Ends the session of the refresh token; its access tokens stop working too.
+         */
         post: operations["AuthController_logout"];
         delete?: never;
         options?: never;
@@ -123,6 +154,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Sign in with a provider
+         * @description With the provider’s ID token (Google, Microsoft); links to an existing account by verified email.
+         */
         post: operations["AuthController_oauthSignIn"];
         delete?: never;
         options?: never;
@@ -139,6 +174,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Ask for a password reset
+         * @description Emails a one-time reset link when the email is known; answers the same either way.
+         */
         post: operations["AuthController_forgotPassword"];
         delete?: never;
         options?: never;
@@ -155,6 +194,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Reset a password
+         * @description With the one-time token of the reset link; every session of the user ends.
+         */
         post: operations["AuthController_resetPassword"];
         delete?: never;
         options?: never;
@@ -171,6 +214,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Refresh a session
+         * @description Trades a refresh token for a new access token and a new refresh token; reusing a spent one ends the session.
+         */
         post: operations["AuthController_refresh"];
         delete?: never;
         options?: never;
@@ -187,6 +234,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Sign up
+         * @description Creates a workspace with the caller as its owner and signs them in; off when registration is by invitation only.
+         */
         post: operations["AuthController_register"];
         delete?: never;
         options?: never;
@@ -269,8 +320,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List campaigns
+         * @description Newest first.
+         */
         get: operations["CampaignsController_list"];
         put?: never;
+        /**
+         * Create a campaign
+         * @description An email or SMS campaign to a segment, as a draft.
+         */
         post: operations["CampaignsController_create"];
         delete?: never;
         options?: never;
@@ -285,12 +344,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Read a campaign
+         * @description With live counts while it sends.
+         */
         get: operations["CampaignsController_get"];
         put?: never;
         post?: never;
+        /**
+         * Delete a campaign
+         * @description Only a draft or scheduled campaign.
+         */
         delete: operations["CampaignsController_delete"];
         options?: never;
         head?: never;
+        /**
+         * Change a campaign
+         * @description Only a draft or scheduled campaign; absent fields stay.
+         */
         patch: operations["CampaignsController_update"];
         trace?: never;
     };
@@ -303,6 +374,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Cancel a campaign
+         * @description Recipients not sent yet become cancelled; messages already leaving finish.
+         */
         post: operations["CampaignsController_cancel"];
         delete?: never;
         options?: never;
@@ -317,6 +392,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List a campaign’s recipients
+         * @description The delivery log, one row per contact of the audience.
+         */
         get: operations["CampaignsController_recipients"];
         put?: never;
         post?: never;
@@ -335,6 +414,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Send a campaign
+         * @description Sends now, or schedules it when its scheduledAt is ahead; contacts who opted out are skipped.
+         */
         post: operations["CampaignsController_send"];
         delete?: never;
         options?: never;
@@ -349,9 +432,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CompaniesController_list"];
+        /**
+         * List companies
+         * @description Sort by createdAt (default -createdAt) or name (case-insensitive); q matches words of the name and domain by prefix, and parts of the name, domain or phone.
+         */
+        get: operations["crm.companies.list"];
         put?: never;
-        post: operations["CompaniesController_create"];
+        /**
+         * Create a company
+         * @description 409 when a live company has the domain (details name existingId); 422 names the field.
+         */
+        post: operations["crm.companies.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -365,13 +456,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CompaniesController_get"];
+        /**
+         * Read a company
+         * @description Live or deleted (deletedAt set), with counts of its live contacts and deals.
+         */
+        get: operations["crm.companies.get"];
         put?: never;
         post?: never;
-        delete: operations["CompaniesController_delete"];
+        /**
+         * Delete a company
+         * @description Soft delete: restorable; frees the domain; its contacts keep their companyId.
+         */
+        delete: operations["crm.companies.delete"];
         options?: never;
         head?: never;
-        patch: operations["CompaniesController_update"];
+        /**
+         * Change a company
+         * @description Absent fields stay, null clears. 404 for a deleted company.
+         */
+        patch: operations["crm.companies.update"];
         trace?: never;
     };
     "/api/v1/companies/{id}/restore": {
@@ -383,7 +486,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["CompaniesController_restore"];
+        /**
+         * Restore a deleted company
+         * @description A live company is returned unchanged; 409 when a live company has taken its domain meanwhile (details name existingId).
+         */
+        post: operations["crm.companies.restore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -397,7 +504,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["TimelineController_company"];
+        /**
+         * Read a company’s timeline
+         * @description Newest first: notes, tasks (created, completed), deal stage changes, emails sent, invoices and payments, merges. Notes need notes:read, tasks tasks:read, stage changes deals:read; the caller sees only the kinds it may read. 404 for an unknown id. Includes the stage changes of the company’s deals.
+         */
+        get: operations["crm.timeline.company"];
         put?: never;
         post?: never;
         delete?: never;
@@ -413,9 +524,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ContactsController_list"];
+        /**
+         * List contacts
+         * @description Sort by createdAt (default -createdAt), updatedAt or lastName; q matches name, email, phone and company name prefixes and fragments.
+         */
+        get: operations["crm.contacts.list"];
         put?: never;
-        post: operations["ContactsController_create"];
+        /**
+         * Create a contact
+         * @description Needs one of firstName, lastName, email, phone. 409 when a live contact has the email or phone (details name existingId).
+         */
+        post: operations["crm.contacts.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -429,13 +548,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ContactsController_get"];
+        /**
+         * Read a contact
+         * @description Live or deleted (deletedAt set).
+         */
+        get: operations["crm.contacts.get"];
         put?: never;
         post?: never;
-        delete: operations["ContactsController_delete"];
+        /**
+         * Delete a contact
+         * @description Soft delete: the email and phone are free again; POST /contacts/:id/restore brings the contact back.
+         */
+        delete: operations["crm.contacts.delete"];
         options?: never;
         head?: never;
-        patch: operations["ContactsController_update"];
+        /**
+         * Change a contact
+         * @description Absent fields stay, null clears. Members change only their own contacts.
+         */
+        patch: operations["crm.contacts.update"];
         trace?: never;
     };
     "/api/v1/contacts/{id}/convert": {
@@ -447,7 +578,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["LeadConversionController_convert"];
+        /**
+         * Convert a contact into a deal
+         * @description In one transaction: a deal with the contact, its company, owned by its owner (else the caller), and the contact’s lifecycleStage moved forward to opportunity. Members convert only their own contacts.
+         */
+        post: operations["crm.contacts.convert"];
         delete?: never;
         options?: never;
         head?: never;
@@ -463,7 +598,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ContactDuplicatesController_merge"];
+        /**
+         * Merge a contact into another
+         * @description The survivor after the merge: it keeps its fields and takes the other’s where its own are empty, unions tags, adds custom fields; notes, tasks, deals and segment memberships move to it; the other is deleted. Members must own both.
+         */
+        post: operations["crm.contacts.merge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -479,7 +618,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ContactsController_restore"];
+        /**
+         * Restore a deleted contact
+         * @description 409 when a live contact has taken the email or phone meanwhile.
+         */
+        post: operations["crm.contacts.restore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -493,7 +636,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["TimelineController_contact"];
+        /**
+         * Read a contact’s timeline
+         * @description Newest first: notes, tasks (created, completed), deal stage changes, emails sent, invoices and payments, merges. Notes need notes:read, tasks tasks:read, stage changes deals:read; the caller sees only the kinds it may read. 404 for an unknown id. Includes the stage changes of the contact’s deals.
+         */
+        get: operations["crm.timeline.contact"];
         put?: never;
         post?: never;
         delete?: never;
@@ -509,7 +656,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ContactDuplicatesController_list"];
+        /**
+         * List groups of duplicate contacts
+         * @description Groups of live contacts that share an email, a phone, or a name at the same company.
+         */
+        get: operations["crm.contacts.duplicates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -525,8 +676,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CrmSettingsController_get"];
-        put: operations["CrmSettingsController_update"];
+        /**
+         * Read the crm settings
+         * @description How phone numbers typed without a country code are read in this workspace.
+         */
+        get: operations["crm.settings.get"];
+        /**
+         * Change the crm settings
+         * @description 422 when the region is not a country libphonenumber-js knows. Stored numbers stay as they are.
+         */
+        put: operations["crm.settings.update"];
         post?: never;
         delete?: never;
         options?: never;
@@ -541,9 +700,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CustomFieldsController_list"];
+        /**
+         * List custom field definitions
+         * @description Sort by key, label, createdAt (default) or updatedAt; q matches key and label.
+         */
+        get: operations["crm.custom-fields.list"];
         put?: never;
-        post: operations["CustomFieldsController_create"];
+        /**
+         * Define a custom field
+         * @description 409 when a live definition of the entity has the key (details name existingId).
+         */
+        post: operations["crm.custom-fields.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -557,13 +724,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["CustomFieldsController_get"];
+        /**
+         * Read a custom field definition
+         * @description Live or deleted (deletedAt set).
+         */
+        get: operations["crm.custom-fields.get"];
         put?: never;
         post?: never;
-        delete: operations["CustomFieldsController_delete"];
+        /**
+         * Delete a custom field definition
+         * @description Soft delete: records keep their values, which are no longer checked; a new definition may take the key.
+         */
+        delete: operations["crm.custom-fields.delete"];
         options?: never;
         head?: never;
-        patch: operations["CustomFieldsController_update"];
+        /**
+         * Change a custom field definition
+         * @description The label, and a select field’s options; entity, key and type never change.
+         */
+        patch: operations["crm.custom-fields.update"];
         trace?: never;
     };
     "/api/v1/custom-fields/{id}/restore": {
@@ -575,7 +754,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["CustomFieldsController_restore"];
+        /**
+         * Restore a deleted custom field definition
+         * @description 409 when a live definition has taken the key meanwhile.
+         */
+        post: operations["crm.custom-fields.restore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -661,9 +844,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DealsController_list"];
+        /**
+         * List deals
+         * @description Sort by createdAt (default -createdAt), updatedAt, amount, expectedCloseDate (unknown last) or name; q matches name prefixes and fragments.
+         */
+        get: operations["crm.deals.list"];
         put?: never;
-        post: operations["DealsController_create"];
+        /**
+         * Create a deal
+         * @description Created in a won or lost stage it is closed at once (lost needs lostReason).
+         */
+        post: operations["crm.deals.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -677,13 +868,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DealsController_get"];
+        /**
+         * Read a deal
+         * @description Live or deleted (deletedAt set).
+         */
+        get: operations["crm.deals.get"];
         put?: never;
         post?: never;
-        delete: operations["DealsController_delete"];
+        /**
+         * Delete a deal
+         * @description Soft delete; POST /deals/:id/restore brings the deal back.
+         */
+        delete: operations["crm.deals.delete"];
         options?: never;
         head?: never;
-        patch: operations["DealsController_update"];
+        /**
+         * Change a deal
+         * @description Absent fields stay, null clears. Members change only their own deals. The stage moves with POST /deals/:id/stage.
+         */
+        patch: operations["crm.deals.update"];
         trace?: never;
     };
     "/api/v1/deals/{id}/restore": {
@@ -695,7 +898,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["DealsController_restore"];
+        /**
+         * Restore a deleted deal
+         * @description 409 when its stage or pipeline has been removed meanwhile.
+         */
+        post: operations["crm.deals.restore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -711,7 +918,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["DealsController_move"];
+        /**
+         * Move a deal to a stage
+         * @description Won and lost set closedAt (lost needs lostReason); an open stage clears closedAt and lostReason. Kept in the stage history.
+         */
+        post: operations["crm.deals.move-stage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -725,7 +936,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DealsController_stageChanges"];
+        /**
+         * Read a deal’s stage history
+         * @description Newest first; the oldest entry is the stage the deal was created in.
+         */
+        get: operations["crm.deals.stage-changes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -741,7 +956,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["TimelineController_deal"];
+        /**
+         * Read a deal’s timeline
+         * @description Newest first: notes, tasks (created, completed), deal stage changes, emails sent, invoices and payments, merges. Notes need notes:read, tasks tasks:read, stage changes deals:read; the caller sees only the kinds it may read. 404 for an unknown id.
+         */
+        get: operations["crm.timeline.deal"];
         put?: never;
         post?: never;
         delete?: never;
@@ -757,9 +976,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EmailTemplatesController_list"];
+        /**
+         * List email templates
+         * @description Every template key, as the workspace sends it: its override, else the default.
+         */
+        get: operations["notifications.email-templates.list"];
         put?: never;
-        post: operations["EmailTemplatesController_create"];
+        /**
+         * Override an email template
+         * @description The workspace sends this template instead of the default from now on.
+         */
+        post: operations["notifications.email-templates.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -773,13 +1000,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EmailTemplatesController_get"];
+        /**
+         * Read an email template
+         * @description The workspace’s override, else the default.
+         */
+        get: operations["notifications.email-templates.get"];
         put?: never;
         post?: never;
-        delete: operations["EmailTemplatesController_reset"];
+        /**
+         * Reset an email template
+         * @description Deletes the override; the default applies again.
+         */
+        delete: operations["notifications.email-templates.delete"];
         options?: never;
         head?: never;
-        patch: operations["EmailTemplatesController_update"];
+        /**
+         * Change an email template
+         * @description Changes the override, starting one from the default if there is none; absent fields stay.
+         */
+        patch: operations["notifications.email-templates.update"];
         trace?: never;
     };
     "/api/v1/email-templates/{id}/preview": {
@@ -791,7 +1030,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["EmailTemplatesController_preview"];
+        /**
+         * Preview an email template
+         * @description Renders the saved template, or the draft given, with the data over the template’s sample data. Sends nothing.
+         */
+        post: operations["notifications.email-templates.preview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -805,9 +1048,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ExportsController_list"];
+        /**
+         * List exports
+         * @description The workspace’s exports, newest first.
+         */
+        get: operations["crm.exports.list"];
         put?: never;
-        post: operations["ExportsController_create"];
+        /**
+         * Export records to a file
+         * @description The export is queued; poll GET /exports/:id. 422 names filter.<key> for a condition GET /<entity> would refuse.
+         */
+        post: operations["crm.exports.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -821,7 +1072,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ExportsController_get"];
+        /** Read an export */
+        get: operations["crm.exports.get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -839,7 +1091,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ImportsController_create"];
+        /** Queue an import */
+        post: operations["crm.imports.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -853,7 +1106,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ImportsController_get"];
+        /**
+         * Read an import
+         * @description Its status, counts, mapping and first bad rows.
+         */
+        get: operations["crm.imports.get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -871,7 +1128,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ImportsController_cancel"];
+        /**
+         * Cancel an import
+         * @description The job stops at its next batch; what it committed stays (undo removes it). 409 when the import is not queued or running.
+         */
+        post: operations["crm.imports.cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -885,7 +1146,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ImportsController_conflicts"];
+        /**
+         * List an import’s conflicts
+         * @description Values of the file that differ from the stored record (mode merge), oldest first.
+         */
+        get: operations["crm.imports.conflicts.list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -903,7 +1168,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ImportsController_resolve"];
+        /**
+         * Resolve a conflict
+         * @description take_incoming and merge write through the record’s normal update (422 or 409 when the value is refused).
+         */
+        post: operations["crm.imports.conflicts.resolve"];
         delete?: never;
         options?: never;
         head?: never;
@@ -919,7 +1188,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ImportsController_resolveMany"];
+        /**
+         * Resolve many conflicts
+         * @description keep_existing or take_incoming for the listed conflicts, or all open ones.
+         */
+        post: operations["crm.imports.conflicts.resolve-many"];
         delete?: never;
         options?: never;
         head?: never;
@@ -933,7 +1206,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ImportsController_errors"];
+        /** Download an import’s bad rows as CSV */
+        get: operations["crm.imports.errors"];
         put?: never;
         post?: never;
         delete?: never;
@@ -951,7 +1225,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ImportsController_undo"];
+        /**
+         * Undo an import
+         * @description Within 24 hours, once: created records are deleted, changed ones restored. 409 otherwise.
+         */
+        post: operations["crm.imports.undo"];
         delete?: never;
         options?: never;
         head?: never;
@@ -965,8 +1243,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List invitations
+         * @description Pending, accepted and revoked invitations of the workspace, newest first.
+         */
         get: operations["InvitationsController_list"];
         put?: never;
+        /**
+         * Invite a member
+         * @description Emails a one-time link, valid 7 days, that lets the invitee join the workspace with the role given.
+         */
         post: operations["InvitationsController_create"];
         delete?: never;
         options?: never;
@@ -984,6 +1270,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /**
+         * Revoke an invitation
+         * @description Its link can no longer be accepted.
+         */
         delete: operations["InvitationsController_revoke"];
         options?: never;
         head?: never;
@@ -999,6 +1289,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Accept an invitation
+         * @description With the token of the invitation link: creates the account in the inviting workspace and signs it in.
+         */
         post: operations["InvitationsController_accept"];
         delete?: never;
         options?: never;
@@ -1281,12 +1575,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Read the caller
+         * @description The signed-in user, with their workspace, role and the permissions that role holds.
+         */
         get: operations["MeController_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Change the caller’s profile
+         * @description Name, avatar, email (confirmed by a link to the new address) or password (with the current one); absent fields stay.
+         */
         patch: operations["MeController_update"];
         trace?: never;
     };
@@ -1297,7 +1599,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Read the caller’s settings
+         * @description Locale, time zone and notification preferences per type and channel.
+         */
         get: operations["MeController_getSettings"];
+        /**
+         * Replace the caller’s settings
+         * @description Locale, time zone and notification preferences, as one object.
+         */
         put: operations["MeController_putSettings"];
         post?: never;
         delete?: never;
@@ -1313,7 +1623,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["MessagesController_list"];
+        /**
+         * List outgoing messages
+         * @description Emails and SMS the workspace sent or tried to send, newest first; `status=failed` lists what could not be sent after every retry.
+         */
+        get: operations["notifications.messages.list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1331,7 +1645,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["MessagesController_retry"];
+        /**
+         * Retry a failed message
+         * @description Queues a failed message for a new round of attempts. A security email cannot be retried: its one-time link is not kept, so the user asks for a new one.
+         */
+        post: operations["notifications.messages.retry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1345,9 +1663,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["NotesController_list"];
+        /**
+         * List notes
+         * @description Sort by createdAt (default -createdAt); q matches words of the body by prefix, and parts of it.
+         */
+        get: operations["crm.notes.list"];
         put?: never;
-        post: operations["NotesController_create"];
+        /**
+         * Write a note
+         * @description The caller is the author. 422 names the field; related must be a live record of the workspace.
+         */
+        post: operations["crm.notes.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1361,13 +1687,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["NotesController_get"];
+        /**
+         * Read a note
+         * @description Live or deleted (deletedAt set).
+         */
+        get: operations["crm.notes.get"];
         put?: never;
         post?: never;
-        delete: operations["NotesController_delete"];
+        /**
+         * Delete a note
+         * @description Soft delete: restorable. Members change only the notes they wrote; managers and up any note.
+         */
+        delete: operations["crm.notes.delete"];
         options?: never;
         head?: never;
-        patch: operations["NotesController_update"];
+        /**
+         * Change a note
+         * @description Absent fields stay. 404 for a deleted note. Members change only the notes they wrote; managers and up any note.
+         */
+        patch: operations["crm.notes.update"];
         trace?: never;
     };
     "/api/v1/notes/{id}/restore": {
@@ -1379,7 +1717,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["NotesController_restore"];
+        /**
+         * Restore a deleted note
+         * @description A live note is returned unchanged.
+         */
+        post: operations["crm.notes.restore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1393,7 +1735,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["NotificationsController_list"];
+        /**
+         * List the caller’s notifications
+         * @description In-app notifications of the caller, newest first, with the unread count.
+         */
+        get: operations["notifications.notifications.list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1411,7 +1757,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["NotificationsController_read"];
+        /**
+         * Mark a notification read
+         * @description Reading it again keeps the first time.
+         */
+        post: operations["notifications.notifications.read"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1427,7 +1777,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["NotificationsController_readAll"];
+        /**
+         * Mark all notifications read
+         * @description Every unread in-app notification of the caller.
+         */
+        post: operations["notifications.notifications.read-all"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1485,9 +1839,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["PipelinesController_list"];
+        /**
+         * List pipelines
+         * @description Sort by createdAt (default) or name.
+         */
+        get: operations["crm.pipelines.list"];
         put?: never;
-        post: operations["PipelinesController_create"];
+        /**
+         * Create a pipeline
+         * @description 409 when a live pipeline has the name.
+         */
+        post: operations["crm.pipelines.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1501,13 +1863,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["PipelinesController_get"];
+        /**
+         * Read a pipeline
+         * @description Live or deleted (deletedAt set); stages in board order.
+         */
+        get: operations["crm.pipelines.get"];
         put?: never;
         post?: never;
-        delete: operations["PipelinesController_delete"];
+        /**
+         * Delete a pipeline
+         * @description Soft delete. 409 while live deals are in the pipeline, and for the default pipeline.
+         */
+        delete: operations["crm.pipelines.delete"];
         options?: never;
         head?: never;
-        patch: operations["PipelinesController_update"];
+        /**
+         * Change a pipeline
+         * @description Renames it or replaces its board; a removed stage that holds live deals, or a changed kind, is a 409 naming it.
+         */
+        patch: operations["crm.pipelines.update"];
         trace?: never;
     };
     "/api/v1/pipelines/{id}/default": {
@@ -1519,7 +1893,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["PipelinesController_makeDefault"];
+        /**
+         * Make a pipeline the default
+         * @description Deals created without a pipelineId go to it; the previous default stops being it.
+         */
+        post: operations["crm.pipelines.make-default"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1535,7 +1913,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["PipelinesController_restore"];
+        /**
+         * Restore a deleted pipeline
+         * @description 409 when a live pipeline has taken the name meanwhile.
+         */
+        post: operations["crm.pipelines.restore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1913,9 +2295,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SegmentsController_list"];
+        /**
+         * List segments
+         * @description Sort by name, createdAt (default -createdAt) or updatedAt; q matches the name.
+         */
+        get: operations["crm.segments.list"];
         put?: never;
-        post: operations["SegmentsController_create"];
+        /**
+         * Create a segment
+         * @description A dynamic segment needs a filter; a static one may list its first contactIds.
+         */
+        post: operations["crm.segments.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1929,13 +2319,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SegmentsController_get"];
+        /**
+         * Read a segment
+         * @description Live or deleted (deletedAt set).
+         */
+        get: operations["crm.segments.get"];
         put?: never;
         post?: never;
-        delete: operations["SegmentsController_delete"];
+        /**
+         * Delete a segment
+         * @description Soft delete; campaigns can no longer resolve it.
+         */
+        delete: operations["crm.segments.delete"];
         options?: never;
         head?: never;
-        patch: operations["SegmentsController_update"];
+        /**
+         * Change a segment
+         * @description Its name, and a dynamic segment’s filter; the kind never changes.
+         */
+        patch: operations["crm.segments.update"];
         trace?: never;
     };
     "/api/v1/segments/{id}/contacts": {
@@ -1945,9 +2347,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SegmentsController_members"];
+        /**
+         * List a segment’s contacts
+         * @description The live contacts in the segment now, paged as GET /contacts.
+         */
+        get: operations["crm.segments.members"];
         put?: never;
-        post: operations["SegmentsController_addContacts"];
+        /**
+         * Add contacts to a static segment
+         * @description Static segments only; contacts already in it stay. Answers the new count.
+         */
+        post: operations["crm.segments.add-contacts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1963,7 +2373,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["SegmentsController_removeContacts"];
+        /**
+         * Remove contacts from a static segment
+         * @description Static segments only; ids that are not members are ignored. Answers the new count.
+         */
+        post: operations["crm.segments.remove-contacts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1977,7 +2391,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SegmentsController_count"];
+        /**
+         * Count a segment’s contacts
+         * @description The live contacts in the segment now.
+         */
+        get: operations["crm.segments.count"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1995,7 +2413,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["SegmentsController_restore"];
+        /**
+         * Restore a deleted segment
+         * @description A live segment is returned unchanged.
+         */
+        post: operations["crm.segments.restore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2053,9 +2475,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["TasksController_list"];
+        /**
+         * List tasks
+         * @description Sort by createdAt (default -createdAt), updatedAt, dueAt (undated last) or priority (-priority: urgent first); q matches the title.
+         */
+        get: operations["crm.tasks.list"];
         put?: never;
-        post: operations["TasksController_create"];
+        /**
+         * Create a task
+         * @description With an assignee, the assignee is notified (task.assigned). 422 names the field; related must be a live record of the workspace.
+         */
+        post: operations["crm.tasks.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2069,13 +2499,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["TasksController_get"];
+        /**
+         * Read a task
+         * @description Live or deleted (deletedAt set).
+         */
+        get: operations["crm.tasks.get"];
         put?: never;
         post?: never;
-        delete: operations["TasksController_delete"];
+        /**
+         * Delete a task
+         * @description Soft delete: restorable. Members change only tasks assigned to them or created by them.
+         */
+        delete: operations["crm.tasks.delete"];
         options?: never;
         head?: never;
-        patch: operations["TasksController_update"];
+        /**
+         * Change a task
+         * @description Absent fields stay, null clears. 404 for a deleted task. Members change only tasks assigned to them or created by them.
+         */
+        patch: operations["crm.tasks.update"];
         trace?: never;
     };
     "/api/v1/tasks/{id}/assign": {
@@ -2087,7 +2529,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["TasksController_assign"];
+        /**
+         * Assign a task
+         * @description The new assignee is notified (task.assigned with the previous assignee). Members change only tasks assigned to them or created by them.
+         */
+        post: operations["crm.tasks.assign"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2103,7 +2549,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["TasksController_restore"];
+        /**
+         * Restore a deleted task
+         * @description A live task is returned unchanged.
+         */
+        post: operations["crm.tasks.restore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2277,8 +2727,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Show the unsubscribe page
+         * @description The page a campaign’s unsubscribe link opens: it asks to confirm and changes nothing.
+         */
         get: operations["UnsubscribeController_page"];
         put?: never;
+        /**
+         * Unsubscribe
+         * @description One-click unsubscribe (RFC 8058) from the link of a campaign message; opts the contact out of the channel.
+         */
         post: operations["UnsubscribeController_oneClick"];
         delete?: never;
         options?: never;
@@ -2293,6 +2751,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List members
+         * @description The workspace’s members with their roles.
+         */
         get: operations["UsersController_list"];
         put?: never;
         post?: never;
@@ -2309,12 +2771,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Read a member
+         * @description One member of the workspace.
+         */
         get: operations["UsersController_get"];
         put?: never;
         post?: never;
+        /**
+         * Deactivate a member
+         * @description Soft: every session of the member ends and they can no longer sign in.
+         */
         delete: operations["UsersController_deactivate"];
         options?: never;
         head?: never;
+        /**
+         * Change a member’s role
+         * @description Gives the member another role; the workspace keeps at least one active owner.
+         */
         patch: operations["UsersController_update"];
         trace?: never;
     };
@@ -2365,9 +2839,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WebhookEndpointsController_list"];
+        /**
+         * List webhook endpoints
+         * @description The workspace’s endpoints, newest first (never their secrets).
+         */
+        get: operations["notifications.webhook-endpoints.list"];
         put?: never;
-        post: operations["WebhookEndpointsController_create"];
+        /**
+         * Create a webhook endpoint
+         * @description A partner URL that receives the chosen events, each delivery signed with a secret that is in this answer only.
+         */
+        post: operations["notifications.webhook-endpoints.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2381,13 +2863,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WebhookEndpointsController_get"];
+        /**
+         * Read a webhook endpoint
+         * @description Its URL, events and state (never its secret).
+         */
+        get: operations["notifications.webhook-endpoints.get"];
         put?: never;
         post?: never;
-        delete: operations["WebhookEndpointsController_delete"];
+        /**
+         * Delete a webhook endpoint
+         * @description With its delivery log; nothing more is sent to it.
+         */
+        delete: operations["notifications.webhook-endpoints.delete"];
         options?: never;
         head?: never;
-        patch: operations["WebhookEndpointsController_update"];
+        /**
+         * Change a webhook endpoint
+         * @description URL, events, description or active; absent fields stay.
+         */
+        patch: operations["notifications.webhook-endpoints.update"];
         trace?: never;
     };
     "/api/v1/webhook-endpoints/{id}/deliveries": {
@@ -2397,7 +2891,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WebhookEndpointsController_deliveries"];
+        /**
+         * List webhook deliveries
+         * @description What was sent to the endpoint, newest first, each with its attempts.
+         */
+        get: operations["notifications.webhook-endpoints.deliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2415,7 +2913,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["WebhookEndpointsController_rotateSecret"];
+        /**
+         * Rotate a webhook secret
+         * @description The new secret, in this answer only, signs every attempt from now on; the old one stops at once.
+         */
+        post: operations["notifications.webhook-endpoints.rotate-secret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2449,6 +2951,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * System health
+         * @description Every service’s readiness, asked over NATS; answers even when some are down.
+         */
         get: operations["SystemHealthController_health"];
         put?: never;
         post?: never;
@@ -2465,6 +2971,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Liveness probe
+         * @description The process is up and its event loop turns; checks nothing else, so a slow dependency never restarts it.
+         */
         get: operations["HealthController_live"];
         put?: never;
         post?: never;
@@ -2481,6 +2991,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Readiness probe
+         * @description Whether PostgreSQL, Redis and NATS answer this gateway; 503 names the failing ones.
+         */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -2497,6 +3011,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Prometheus metrics
+         * @description The gateway’s metrics in the Prometheus text format, for the scraper.
+         */
         get: operations["MetricsController_scrape"];
         put?: never;
         post?: never;
@@ -2758,7 +3276,32 @@ export interface components {
             inApp?: boolean;
             sms?: boolean;
         };
-        CompanyAddressBody: {
+        Company: {
+            address: components["schemas"]["CompanyAddress"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            customFields: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            deletedAt: string | null;
+            /** @example acme.com */
+            domain: string | null;
+            /** Format: uuid */
+            id: string;
+            industry: string | null;
+            name: string;
+            /** Format: uuid */
+            ownerId: string | null;
+            /** @description E.164. */
+            phone: string | null;
+            /** @enum {string|null} */
+            size: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001-10000" | "10001+" | null;
+            tags: string[];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CompanyAddress: {
             city?: string | null;
             /**
              * @description ISO 3166-1 alpha-2; stored upper case.
@@ -2771,17 +3314,8 @@ export interface components {
             /** @description State, province or county. */
             region?: string | null;
         };
-        CompanyAddressResponse: {
-            city: string | null;
-            /** @description ISO 3166-1 alpha-2. */
-            country: string | null;
-            line1: string | null;
-            line2: string | null;
-            postalCode: string | null;
-            region: string | null;
-        };
-        CompanyDetailResponse: {
-            address: components["schemas"]["CompanyAddressResponse"] | null;
+        CompanyDetail: {
+            address: components["schemas"]["CompanyAddress"] | null;
             /** @description Live contacts of the company. */
             contactCount: number;
             /** Format: date-time */
@@ -2809,40 +3343,11 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        CompanyPageResponse: {
-            data: components["schemas"]["CompanyResponse"][];
+        CompanyPage: {
+            data: components["schemas"]["Company"][];
             nextCursor: string | null;
         };
-        CompanyResponse: {
-            address: components["schemas"]["CompanyAddressResponse"] | null;
-            /** Format: date-time */
-            createdAt: string;
-            customFields: {
-                [key: string]: unknown;
-            };
-            /** Format: date-time */
-            deletedAt: string | null;
-            /** @example acme.com */
-            domain: string | null;
-            /** Format: uuid */
-            id: string;
-            industry: string | null;
-            name: string;
-            /** Format: uuid */
-            ownerId: string | null;
-            /** @description E.164. */
-            phone: string | null;
-            /** @enum {string|null} */
-            size: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001-10000" | "10001+" | null;
-            tags: string[];
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        ConflictPageResponse: {
-            data: components["schemas"]["ConflictResponse"][];
-            nextCursor: string | null;
-        };
-        ConflictResponse: {
+        Conflict: {
             existingValue: Record<string, never> | null;
             /** @description A field name, or customFields.<key> / address.<part>. */
             field: string;
@@ -2864,6 +3369,44 @@ export interface components {
             row: number;
             /** @enum {string} */
             status: "open" | "resolved";
+        };
+        ConflictPage: {
+            data: components["schemas"]["Conflict"][];
+            nextCursor: string | null;
+        };
+        Contact: {
+            /** Format: uuid */
+            companyId: string | null;
+            /** @description Read only: the company’s name. */
+            companyName: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date */
+            customerSince: string | null;
+            customFields: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            deletedAt: string | null;
+            /** Format: email */
+            email: string | null;
+            emailOptOut: boolean;
+            firstName: string | null;
+            /** Format: uuid */
+            id: string;
+            jobTitle: string | null;
+            lastName: string | null;
+            leadSource: string | null;
+            /** @enum {string} */
+            lifecycleStage: "subscriber" | "lead" | "marketing_qualified" | "sales_qualified" | "opportunity" | "customer" | "evangelist" | "other";
+            /** Format: uuid */
+            ownerId: string | null;
+            /** @description E.164 */
+            phone: string | null;
+            smsOptOut: boolean;
+            tags: string[];
+            /** Format: date-time */
+            updatedAt: string;
         };
         ContactBody: {
             /**
@@ -2914,50 +3457,14 @@ export interface components {
             /** @description Trimmed and de-duplicated; at most 50 tags of at most 64 characters. */
             tags?: string[];
         };
-        ContactPageResponse: {
-            data: components["schemas"]["ContactResponse"][];
+        ContactPage: {
+            data: components["schemas"]["Contact"][];
             nextCursor: string | null;
         };
-        ContactResponse: {
-            /** Format: uuid */
-            companyId: string | null;
-            /** @description Read only: the company’s name. */
-            companyName: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date */
-            customerSince: string | null;
-            customFields: {
-                [key: string]: unknown;
-            };
-            /** Format: date-time */
-            deletedAt: string | null;
-            /** Format: email */
-            email: string | null;
-            emailOptOut: boolean;
-            firstName: string | null;
-            /** Format: uuid */
-            id: string;
-            jobTitle: string | null;
-            lastName: string | null;
-            leadSource: string | null;
-            /** @enum {string} */
-            lifecycleStage: "subscriber" | "lead" | "marketing_qualified" | "sales_qualified" | "opportunity" | "customer" | "evangelist" | "other";
-            /** Format: uuid */
-            ownerId: string | null;
-            /** @description E.164 */
-            phone: string | null;
-            smsOptOut: boolean;
-            tags: string[];
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        ConversionResponse: {
+        Conversion: {
             /** @description The contact after the conversion (lifecycleStage opportunity unless it was further on). */
-            contact: {
-                [key: string]: unknown;
-            };
-            deal: components["schemas"]["DealResponse"];
+            contact: components["schemas"]["Contact"];
+            deal: components["schemas"]["Deal"];
         };
         ConvertContactBody: {
             /** @description Minor units of the currency (cents). */
@@ -3029,7 +3536,7 @@ export interface components {
         };
         CreateCompanyBody: {
             /** @description Replaced as a whole on PATCH. */
-            address?: components["schemas"]["CompanyAddressBody"] | null;
+            address?: components["schemas"]["CompanyAddress"] | null;
             /** @description Values by custom field key (entity company), checked by type; on PATCH merged key by key, null removes a value. */
             customFields?: {
                 [key: string]: unknown;
@@ -3112,14 +3619,14 @@ export interface components {
              * @description A live company of the workspace.
              */
             companyId?: string | null;
-            /** @description Live contacts of the workspace; PATCH replaces the list. */
+            /** @description Live contacts of the workspace. */
             contactIds?: string[];
             /**
-             * @description ISO 4217 (the crm service checks the code exists).
+             * @description ISO 4217.
              * @example EUR
              */
             currency: string;
-            /** @description Values of the workspace’s deal custom fields, checked by type; null removes a value. */
+            /** @description Values of the workspace’s deal custom fields, checked by type. */
             customFields?: {
                 [key: string]: unknown;
             };
@@ -3129,8 +3636,8 @@ export interface components {
              * @example 2026-12-31
              */
             expectedCloseDate?: string | null;
-            /** @description Only for a deal in a lost stage (on create, or to correct the reason later). */
-            lostReason?: string;
+            /** @description Needed when the deal is created in a lost stage. */
+            lostReason?: string | null;
             /** @example Acme — 50 seats */
             name: string;
             /**
@@ -3298,7 +3805,7 @@ export interface components {
         CreateNoteBody: {
             body: string;
             /** @description The contact, company or deal the note is about. */
-            related: components["schemas"]["RelatedRecordBody"];
+            related: components["schemas"]["RelatedRecord"];
         };
         CreatePaymentBody: {
             /** @description Integer minor units of the invoice’s currency; what exceeds the amount due goes to the customer’s wallet. */
@@ -3411,7 +3918,7 @@ export interface components {
              * @enum {string}
              */
             priority?: "low" | "normal" | "high" | "urgent";
-            related?: components["schemas"]["RelatedRecordBody"] | null;
+            related?: components["schemas"]["RelatedRecord"] | null;
             /**
              * @default open
              * @enum {string}
@@ -3527,15 +4034,15 @@ export interface components {
             currency: string;
             reason?: string;
         };
+        CrmSettings: {
+            /** @example US */
+            defaultPhoneRegion: string;
+        };
         CrmSettingsBody: {
             /**
              * @description ISO 3166-1 alpha-2: how phone numbers typed without a country code are read.
              * @example GB
              */
-            defaultPhoneRegion: string;
-        };
-        CrmSettingsResponse: {
-            /** @example US */
             defaultPhoneRegion: string;
         };
         CustomerBody: {
@@ -3550,11 +4057,7 @@ export interface components {
              */
             contactId?: string;
         };
-        CustomFieldPageResponse: {
-            data: components["schemas"]["CustomFieldResponse"][];
-            nextCursor: string | null;
-        };
-        CustomFieldResponse: {
+        CustomField: {
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -3571,6 +4074,10 @@ export interface components {
             type: "text" | "number" | "date" | "boolean" | "select";
             /** Format: date-time */
             updatedAt: string;
+        };
+        CustomFieldPage: {
+            data: components["schemas"]["CustomField"][];
+            nextCursor: string | null;
         };
         CustomReportQuery: {
             /** @description Group by these, in this order; none: one row. */
@@ -3668,11 +4175,7 @@ export interface components {
             savedReportId: string;
             title: string | null;
         };
-        DealPageResponse: {
-            data: components["schemas"]["DealResponse"][];
-            nextCursor: string | null;
-        };
-        DealResponse: {
+        Deal: {
             /** @description Minor units. */
             amount: number;
             /**
@@ -3713,6 +4216,10 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        DealPage: {
+            data: components["schemas"]["Deal"][];
+            nextCursor: string | null;
+        };
         DealVelocityReport: {
             /**
              * Format: date-time
@@ -3736,9 +4243,9 @@ export interface components {
             /** @description null for a stage reporting has not heard of. */
             stageName: string | null;
         };
-        DuplicateGroupResponse: {
+        DuplicateGroup: {
             /** @description Oldest first. */
-            contacts: components["schemas"]["ContactResponse"][];
+            contacts: components["schemas"]["Contact"][];
             /** @description How many live contacts share it; contacts lists the oldest 50. */
             count: number;
             /**
@@ -3747,14 +4254,11 @@ export interface components {
              */
             reason: "email" | "phone" | "name_company";
         };
-        DuplicatePageResponse: {
-            data: components["schemas"]["DuplicateGroupResponse"][];
+        DuplicatePage: {
+            data: components["schemas"]["DuplicateGroup"][];
             nextCursor: string | null;
         };
-        EmailTemplateListResponse: {
-            data: components["schemas"]["EmailTemplateResponse"][];
-        };
-        EmailTemplateResponse: {
+        EmailTemplate: {
             /** @description Handlebars, HTML: `{{placeholder}}` is replaced by its value, HTML-escaped. Unescaped output (`{{{…}}}`) and partials are refused. Security templates (invitation, password_reset, email_verification) are not given their one-time link (acceptUrl, resetUrl, verifyUrl; 422 if used): Kinship appends it below the body in a fixed block, and drops style, script, form, frame and similar elements from the body. */
             body: string;
             description: string;
@@ -3786,6 +4290,9 @@ export interface components {
              */
             variables: string[];
         };
+        EmailTemplateList: {
+            data: components["schemas"]["EmailTemplate"][];
+        };
         ErrorResponse: {
             error: components["schemas"]["ErrorResponseBody"];
         };
@@ -3804,20 +4311,7 @@ export interface components {
             /** @example must be an email */
             issue: string;
         };
-        ExportCreatedResponse: {
-            /**
-             * Format: uuid
-             * @description Poll GET /exports/:id with it.
-             */
-            id: string;
-            /** @enum {string} */
-            status: "queued" | "processing" | "completed" | "failed";
-        };
-        ExportPageResponse: {
-            data: components["schemas"]["ExportResponse"][];
-            nextCursor: string | null;
-        };
-        ExportResponse: {
+        Export: {
             /** Format: date-time */
             createdAt: string;
             /** @enum {string} */
@@ -3852,6 +4346,19 @@ export interface components {
             /** @description Rows written so far; every row once completed. */
             totalRows: number;
         };
+        ExportCreated: {
+            /**
+             * Format: uuid
+             * @description Poll GET /exports/:id with it.
+             */
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "processing" | "completed" | "failed";
+        };
+        ExportPage: {
+            data: components["schemas"]["Export"][];
+            nextCursor: string | null;
+        };
         ForecastReport: {
             /**
              * Format: date-time
@@ -3883,16 +4390,7 @@ export interface components {
              */
             email: string;
         };
-        ImportCreatedResponse: {
-            /** Format: uuid */
-            id: string;
-        };
-        ImportErrorResponse: {
-            message: string;
-            /** @description Line number in the file (the header is line 1). */
-            row: number;
-        };
-        ImportResponse: {
+        Import: {
             /** Format: date-time */
             cancelledAt: string | null;
             conflicts: number;
@@ -3902,7 +4400,7 @@ export interface components {
             /** @enum {string} */
             entity: "contacts" | "companies";
             /** @description The first 100 bad rows; GET /imports/:id/errors.csv has them all. */
-            errors: components["schemas"]["ImportErrorResponse"][];
+            errors: components["schemas"]["ImportError"][];
             failed: number;
             failureReason: string | null;
             fileName: string;
@@ -3932,7 +4430,16 @@ export interface components {
             unmappedColumns: string[];
             updated: number;
         };
-        InAppNotificationResponse: {
+        ImportCreated: {
+            /** Format: uuid */
+            id: string;
+        };
+        ImportError: {
+            message: string;
+            /** @description Line number in the file (the header is line 1). */
+            row: number;
+        };
+        InAppNotification: {
             body: string;
             /** Format: date-time */
             createdAt: string;
@@ -4204,12 +4711,7 @@ export interface components {
              */
             otherId: string;
         };
-        MessagePageResponse: {
-            /** @description Newest first. */
-            data: components["schemas"]["MessageResponse"][];
-            nextCursor: string | null;
-        };
-        MessageResponse: {
+        Message: {
             /** @description The email address or E.164 phone number. */
             address: string;
             /** @description Tries so far. */
@@ -4241,6 +4743,11 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        MessagePage: {
+            /** @description Newest first. */
+            data: components["schemas"]["Message"][];
+            nextCursor: string | null;
+        };
         MoveDealBody: {
             /** @description Required when the stage is a lost stage; refused otherwise. */
             lostReason?: string;
@@ -4263,11 +4770,7 @@ export interface components {
             scope: "workspace" | "team" | "own" | "summary";
             widgets: components["schemas"]["DashboardWidget"][];
         };
-        NotePageResponse: {
-            data: components["schemas"]["NoteResponse"][];
-            nextCursor: string | null;
-        };
-        NoteResponse: {
+        Note: {
             /**
              * Format: uuid
              * @description Null when an API key wrote it.
@@ -4280,13 +4783,17 @@ export interface components {
             deletedAt: string | null;
             /** Format: uuid */
             id: string;
-            related: components["schemas"]["RelatedRecordResponse"];
+            related: components["schemas"]["RelatedRecord"];
             /** Format: date-time */
             updatedAt: string;
         };
-        NotificationPageResponse: {
+        NotePage: {
+            data: components["schemas"]["Note"][];
+            nextCursor: string | null;
+        };
+        NotificationPage: {
             /** @description Newest first. */
-            data: components["schemas"]["InAppNotificationResponse"][];
+            data: components["schemas"]["InAppNotification"][];
             nextCursor: string | null;
             /** @description The caller’s unread notifications, whatever the page. */
             unreadCount: number;
@@ -4343,8 +4850,23 @@ export interface components {
             data: components["schemas"]["Payment"][];
             nextCursor: string | null;
         };
-        PipelinePageResponse: {
-            data: components["schemas"]["PipelineResponse"][];
+        Pipeline: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deletedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description Deals created without a pipelineId go here. */
+            isDefault: boolean;
+            name: string;
+            /** @description Live stages in board order. */
+            stages: components["schemas"]["Stage"][];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PipelinePage: {
+            data: components["schemas"]["Pipeline"][];
             nextCursor: string | null;
         };
         PipelineReport: {
@@ -4373,21 +4895,6 @@ export interface components {
             stageName: string | null;
             /** @description Σ amount × probability / 100, rounded. */
             weightedAmount: number;
-        };
-        PipelineResponse: {
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            deletedAt: string | null;
-            /** Format: uuid */
-            id: string;
-            /** @description Deals created without a pipelineId go here. */
-            isDefault: boolean;
-            name: string;
-            /** @description Live stages in board order. */
-            stages: components["schemas"]["StageResponse"][];
-            /** Format: date-time */
-            updatedAt: string;
         };
         PreviewEmailTemplateBody: {
             /** @description A draft body to preview instead of the saved one. */
@@ -4427,7 +4934,7 @@ export interface components {
             data: components["schemas"]["Product"][];
             nextCursor: string | null;
         };
-        ReadAllResponse: {
+        ReadAllReply: {
             /** @description How many notifications this marked read. */
             marked: number;
         };
@@ -4519,7 +5026,7 @@ export interface components {
             user: components["schemas"]["UserResponse"];
             workspace: components["schemas"]["WorkspaceResponse"];
         };
-        RelatedRecordBody: {
+        RelatedRecord: {
             /**
              * Format: uuid
              * @description A live record of that type in the workspace (else 422 naming related.id).
@@ -4528,13 +5035,7 @@ export interface components {
             /** @enum {string} */
             type: "contact" | "company" | "deal";
         };
-        RelatedRecordResponse: {
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            type: "contact" | "company" | "deal";
-        };
-        RenderedEmailResponse: {
+        RenderedEmail: {
             html: string;
             subject: string;
             /** @description The plain-text part, generated from the HTML. */
@@ -4633,7 +5134,7 @@ export interface components {
             all?: boolean;
             conflictIds?: string[];
         };
-        ResolvedCountResponse: {
+        ResolvedCount: {
             resolved: number;
         };
         RevenueReport: {
@@ -4686,23 +5187,7 @@ export interface components {
             taxRate: number | null;
             unitPrice: number | null;
         };
-        SegmentContactsBody: {
-            /** @description Contact ids; to add, live contacts of the workspace (422 naming contactIds otherwise). */
-            contactIds: string[];
-        };
-        SegmentCountResponse: {
-            /** @description Live contacts in the segment now. */
-            count: number;
-        };
-        SegmentMemberPageResponse: {
-            data: components["schemas"]["ContactResponse"][];
-            nextCursor: string | null;
-        };
-        SegmentPageResponse: {
-            data: components["schemas"]["SegmentResponse"][];
-            nextCursor: string | null;
-        };
-        SegmentResponse: {
+        Segment: {
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
@@ -4720,6 +5205,22 @@ export interface components {
             name: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        SegmentContactsBody: {
+            /** @description Contact ids; to add, live contacts of the workspace (422 naming contactIds otherwise). */
+            contactIds: string[];
+        };
+        SegmentCount: {
+            /** @description Live contacts in the segment now. */
+            count: number;
+        };
+        SegmentMemberPage: {
+            data: components["schemas"]["Contact"][];
+            nextCursor: string | null;
+        };
+        SegmentPage: {
+            data: components["schemas"]["Segment"][];
+            nextCursor: string | null;
         };
         SentInvoice: {
             /** @description The PDF as sent, kept in the file store. */
@@ -4798,6 +5299,16 @@ export interface components {
             /** @description One per priority that has a policy; a priority without one has no deadlines. */
             data: components["schemas"]["SlaPolicy"][];
         };
+        Stage: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "open" | "won" | "lost";
+            name: string;
+            /** @description 0-based place on the board. */
+            position: number;
+            probability: number;
+        };
         StageBody: {
             /**
              * Format: uuid
@@ -4814,11 +5325,7 @@ export interface components {
             /** @description Chance of winning a deal in this stage, in percent (weighted forecasts). */
             probability: number;
         };
-        StageChangeListResponse: {
-            /** @description Newest first. */
-            data: components["schemas"]["StageChangeResponse"][];
-        };
-        StageChangeResponse: {
+        StageChange: {
             /** Format: date-time */
             changedAt: string;
             /**
@@ -4837,26 +5344,16 @@ export interface components {
             /** Format: uuid */
             toStageId: string;
         };
-        StageResponse: {
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            kind: "open" | "won" | "lost";
-            name: string;
-            /** @description 0-based place on the board. */
-            position: number;
-            probability: number;
+        StageChangeList: {
+            /** @description Newest first. */
+            data: components["schemas"]["StageChange"][];
         };
         StripeWebhookReply: {
             /** @description false when this event id had taken effect before. */
             applied: boolean;
             received: boolean;
         };
-        TaskPageResponse: {
-            data: components["schemas"]["TaskResponse"][];
-            nextCursor: string | null;
-        };
-        TaskResponse: {
+        Task: {
             /** Format: uuid */
             assigneeId: string | null;
             /**
@@ -4880,12 +5377,16 @@ export interface components {
             id: string;
             /** @enum {string} */
             priority: "low" | "normal" | "high" | "urgent";
-            related: components["schemas"]["RelatedRecordResponse"] | null;
+            related: components["schemas"]["RelatedRecord"] | null;
             /** @enum {string} */
             status: "open" | "in_progress" | "done" | "cancelled";
             title: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        TaskPage: {
+            data: components["schemas"]["Task"][];
+            nextCursor: string | null;
         };
         Ticket: {
             /** Format: uuid */
@@ -5006,7 +5507,7 @@ export interface components {
              */
             warningMinutes?: number;
         };
-        TimelineEntryResponse: {
+        TimelineEntry: {
             /**
              * Format: uuid
              * @description The user who did it, when known.
@@ -5026,10 +5527,10 @@ export interface components {
             /** Format: date-time */
             occurredAt: string;
             /** @description The record it is about: the timeline’s own, or one of its deals for stage changes. */
-            subject: components["schemas"]["RelatedRecordResponse"];
+            subject: components["schemas"]["RelatedRecord"];
         };
-        TimelinePageResponse: {
-            data: components["schemas"]["TimelineEntryResponse"][];
+        TimelinePage: {
+            data: components["schemas"]["TimelineEntry"][];
             nextCursor: string | null;
         };
         UnsubscribeResponse: {
@@ -5055,7 +5556,7 @@ export interface components {
         };
         UpdateCompanyBody: {
             /** @description Replaced as a whole on PATCH. */
-            address?: components["schemas"]["CompanyAddressBody"] | null;
+            address?: components["schemas"]["CompanyAddress"] | null;
             /** @description Values by custom field key (entity company), checked by type; on PATCH merged key by key, null removes a value. */
             customFields?: {
                 [key: string]: unknown;
@@ -5105,14 +5606,14 @@ export interface components {
              * @description A live company of the workspace.
              */
             companyId?: string | null;
-            /** @description Live contacts of the workspace; PATCH replaces the list. */
+            /** @description Live contacts of the workspace; replaces the list. */
             contactIds?: string[];
             /**
-             * @description ISO 4217 (the crm service checks the code exists).
+             * @description ISO 4217.
              * @example EUR
              */
             currency?: string;
-            /** @description Values of the workspace’s deal custom fields, checked by type; null removes a value. */
+            /** @description Changes only: a key set to null removes that value. */
             customFields?: {
                 [key: string]: unknown;
             };
@@ -5122,13 +5623,13 @@ export interface components {
              * @example 2026-12-31
              */
             expectedCloseDate?: string | null;
-            /** @description Only for a deal in a lost stage (on create, or to correct the reason later). */
+            /** @description Only on a lost deal, to correct the reason; it cannot be cleared there. */
             lostReason?: string;
             /** @example Acme — 50 seats */
             name?: string;
             /**
              * Format: uuid
-             * @description Default: the caller. Members may own only their own deals. Must be an active user of the workspace (else 422).
+             * @description Members may own only their own deals. Must be an active user of the workspace (else 422).
              */
             ownerId?: string | null;
         };
@@ -5192,7 +5693,7 @@ export interface components {
         };
         UpdateNoteBody: {
             body?: string;
-            related?: components["schemas"]["RelatedRecordBody"];
+            related?: components["schemas"]["RelatedRecord"];
         };
         UpdatePipelineBody: {
             name?: string;
@@ -5231,7 +5732,7 @@ export interface components {
             dueAt?: string | null;
             /** @enum {string} */
             priority?: "low" | "normal" | "high" | "urgent";
-            related?: components["schemas"]["RelatedRecordBody"] | null;
+            related?: components["schemas"]["RelatedRecord"] | null;
             /**
              * @description done sets completedAt; leaving done clears it.
              * @enum {string}
@@ -5357,7 +5858,7 @@ export interface components {
             /** Format: uuid */
             transactionId: string;
         };
-        WebhookAttemptResponse: {
+        WebhookAttempt: {
             /** @description 1 for the first attempt. */
             attempt: number;
             durationMs: number;
@@ -5370,13 +5871,9 @@ export interface components {
             /** Format: date-time */
             startedAt: string;
         };
-        WebhookDeliveryPageResponse: {
-            data: components["schemas"]["WebhookDeliveryResponse"][];
-            nextCursor: string | null;
-        };
-        WebhookDeliveryResponse: {
+        WebhookDelivery: {
             attemptCount: number;
-            attempts: components["schemas"]["WebhookAttemptResponse"][];
+            attempts: components["schemas"]["WebhookAttempt"][];
             /** Format: date-time */
             completedAt: string | null;
             /** Format: date-time */
@@ -5411,11 +5908,11 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
         };
-        WebhookEndpointPageResponse: {
-            data: components["schemas"]["WebhookEndpointResponse"][];
+        WebhookDeliveryPage: {
+            data: components["schemas"]["WebhookDelivery"][];
             nextCursor: string | null;
         };
-        WebhookEndpointResponse: {
+        WebhookEndpoint: {
             /** @description false when disabled by hand or after repeated failed deliveries. */
             active: boolean;
             /** @description Deliveries in a row that failed every attempt; reset by a success or by re-enabling. */
@@ -5437,7 +5934,11 @@ export interface components {
             /** Format: uri */
             url: string;
         };
-        WebhookEndpointWithSecretResponse: {
+        WebhookEndpointPage: {
+            data: components["schemas"]["WebhookEndpoint"][];
+            nextCursor: string | null;
+        };
+        WebhookEndpointWithSecret: {
             /** @description false when disabled by hand or after repeated failed deliveries. */
             active: boolean;
             /** @description Deliveries in a row that failed every attempt; reset by a success or by re-enabling. */
@@ -5536,6 +6037,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     ApiKeysController_list: {
@@ -5557,6 +6067,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKeyPageResponse"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -5601,6 +6120,15 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedApiKeyResponse"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -5612,6 +6140,42 @@ export interface operations {
             };
             /** @description The caller lacks the permission `api-keys:manage`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5639,6 +6203,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -5650,6 +6223,15 @@ export interface operations {
             };
             /** @description The caller lacks the permission `api-keys:manage`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key with this id in the workspace. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5686,6 +6268,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditLogPageResponse"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -5728,6 +6319,42 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     AuthController_login: {
@@ -5751,8 +6378,44 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Wrong email or password (the same answer for both). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5791,6 +6454,51 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The refresh token is invalid, expired or revoked (invalid_token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     AuthController_oauthSignIn: {
@@ -5818,6 +6526,69 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The ID token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such identity provider is configured. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An account with this email exists but its email is not verified (email_not_verified). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     AuthController_forgotPassword: {
@@ -5840,6 +6611,51 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many reset requests for this account or from this address; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     AuthController_resetPassword: {
@@ -5861,6 +6677,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -5886,8 +6738,44 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unknown, expired or reused refresh token (reuse ends the whole session). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5919,6 +6807,69 @@ export interface operations {
                     "application/json": components["schemas"]["RegisterResponse"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Registration is by invitation only (registration_closed). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An account with this email already exists. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many sign-ups from this address with emails that have an account; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     "billing.settings.get": {
@@ -5937,6 +6888,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BillingSettings"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -5981,6 +6941,15 @@ export interface operations {
                     "application/json": components["schemas"]["BillingSettings"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -5992,6 +6961,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission `billing:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6026,6 +7013,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Reconciliation"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -6064,6 +7060,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BusinessHours"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -6108,6 +7113,15 @@ export interface operations {
                     "application/json": components["schemas"]["BusinessHours"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -6119,6 +7133,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission `support-settings:manage`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6158,6 +7190,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignPageResponse"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -6202,6 +7243,15 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -6213,6 +7263,42 @@ export interface operations {
             };
             /** @description The caller lacks the permission `campaigns:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6242,6 +7328,15 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -6253,6 +7348,15 @@ export interface operations {
             };
             /** @description The caller lacks the permission `campaigns:read`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No campaign with this id in the workspace. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6280,6 +7384,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -6291,6 +7404,15 @@ export interface operations {
             };
             /** @description The caller lacks the permission `campaigns:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No campaign with this id in the workspace. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6332,6 +7454,15 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -6350,8 +7481,44 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No campaign with this id in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The campaign is no longer a draft or scheduled. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6381,6 +7548,15 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -6392,6 +7568,15 @@ export interface operations {
             };
             /** @description The caller lacks the permission `campaigns:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No campaign with this id in the workspace. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6436,6 +7621,15 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignRecipientPageResponse"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -6447,6 +7641,15 @@ export interface operations {
             };
             /** @description The caller lacks the permission `campaigns:read`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No campaign with this id in the workspace. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6476,6 +7679,15 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -6494,6 +7706,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No campaign with this id in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The campaign is sending, sent, cancelled or failed. */
             409: {
                 headers: {
@@ -6505,7 +7726,7 @@ export interface operations {
             };
         };
     };
-    CompaniesController_list: {
+    "crm.companies.list": {
         parameters: {
             query?: {
                 /** @description Created at or after. */
@@ -6542,13 +7763,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Sort by createdAt (default -createdAt) or name (case-insensitive); q matches words of the name and domain by prefix, and parts of the name, domain or phone. */
+            /** @description List companies */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CompanyPageResponse"];
+                    "application/json": components["schemas"]["CompanyPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -6571,7 +7801,7 @@ export interface operations {
             };
         };
     };
-    CompaniesController_create: {
+    "crm.companies.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -6584,13 +7814,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 409 when a live company has the domain (details name existingId); 422 names the field. */
+            /** @description Create a company */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CompanyResponse"];
+                    "application/json": components["schemas"]["Company"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -6611,9 +7850,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description A live company of the workspace has the domain; details name it (existingId). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    CompaniesController_get: {
+    "crm.companies.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -6624,13 +7899,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Live or deleted (deletedAt set), with counts of its live contacts and deals. */
+            /** @description Read a company */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CompanyDetailResponse"];
+                    "application/json": components["schemas"]["CompanyDetail"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -6651,9 +7935,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    CompaniesController_delete: {
+    "crm.companies.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -6664,12 +7957,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Soft delete: restorable; frees the domain; its contacts keep their companyId. */
+            /** @description Delete a company */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             /** @description No valid access token or API key. */
             401: {
@@ -6689,9 +7991,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    CompaniesController_update: {
+    "crm.companies.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -6706,13 +8017,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Absent fields stay, null clears. 404 for a deleted company. */
+            /** @description Change a company */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CompanyResponse"];
+                    "application/json": components["schemas"]["Company"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -6733,9 +8053,54 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A live company of the workspace has the domain; details name it (existingId). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    CompaniesController_restore: {
+    "crm.companies.restore": {
         parameters: {
             query?: never;
             header?: never;
@@ -6746,13 +8111,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A live company is returned unchanged; 409 when a live company has taken its domain meanwhile (details name existingId). */
+            /** @description Restore a deleted company */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CompanyResponse"];
+                    "application/json": components["schemas"]["Company"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -6773,9 +8147,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A live company of the workspace has the domain; details name it (existingId). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    TimelineController_company: {
+    "crm.timeline.company": {
         parameters: {
             query?: {
                 /** @description The nextCursor of the previous page. */
@@ -6790,13 +8182,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first: notes, tasks (created, completed), deal stage changes, emails sent, invoices and payments, merges. Notes need notes:read, tasks tasks:read, stage changes deals:read; the caller sees only the kinds it may read. 404 for an unknown id. Includes the stage changes of the company’s deals. */
+            /** @description Read a company’s timeline */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TimelinePageResponse"];
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -6817,9 +8218,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ContactsController_list: {
+    "crm.contacts.list": {
         parameters: {
             query?: {
                 /** @description Company ids, one of. */
@@ -6858,13 +8268,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Sort by createdAt (default -createdAt), updatedAt or lastName; q matches name, email, phone and company name prefixes and fragments. */
+            /** @description List contacts */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ContactPageResponse"];
+                    "application/json": components["schemas"]["ContactPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -6887,7 +8306,7 @@ export interface operations {
             };
         };
     };
-    ContactsController_create: {
+    "crm.contacts.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -6900,13 +8319,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Needs one of firstName, lastName, email, phone. 409 when a live contact has the email or phone (details name existingId). */
+            /** @description Create a contact */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ContactResponse"];
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -6927,9 +8355,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description A live contact has the email or phone; details name it (existingId). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ContactsController_get: {
+    "crm.contacts.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -6940,13 +8404,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Live or deleted (deletedAt set). */
+            /** @description Read a contact */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ContactResponse"];
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -6967,9 +8440,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ContactsController_delete: {
+    "crm.contacts.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -6980,12 +8462,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Soft delete: the email and phone are free again; POST /contacts/:id/restore brings the contact back. */
+            /** @description Delete a contact */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             /** @description No valid access token or API key. */
             401: {
@@ -7005,9 +8496,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ContactsController_update: {
+    "crm.contacts.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -7022,13 +8522,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Absent fields stay, null clears. Members change only their own contacts. */
+            /** @description Change a contact */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ContactResponse"];
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7049,9 +8558,54 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A live contact has the email or phone; details name it (existingId). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    LeadConversionController_convert: {
+    "crm.contacts.convert": {
         parameters: {
             query?: never;
             header?: never;
@@ -7066,13 +8620,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description In one transaction: a deal with the contact, its company, owned by its owner (else the caller), and the contact’s lifecycleStage moved forward to opportunity. Members convert only their own contacts. */
+            /** @description Convert a contact into a deal */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConversionResponse"];
+                    "application/json": components["schemas"]["Conversion"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7093,9 +8656,54 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ContactDuplicatesController_merge: {
+    "crm.contacts.merge": {
         parameters: {
             query?: never;
             header?: never;
@@ -7110,13 +8718,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The survivor after the merge: it keeps its fields and takes the other’s where its own are empty, unions tags, adds custom fields; notes, tasks, deals and segment memberships move to it; the other is deleted. Members must own both. */
+            /** @description Merge a contact into another */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ContactResponse"];
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7137,9 +8754,54 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ContactsController_restore: {
+    "crm.contacts.restore": {
         parameters: {
             query?: never;
             header?: never;
@@ -7150,13 +8812,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 409 when a live contact has taken the email or phone meanwhile. */
+            /** @description Restore a deleted contact */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ContactResponse"];
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7177,9 +8848,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A live contact has the email or phone; details name it (existingId). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    TimelineController_contact: {
+    "crm.timeline.contact": {
         parameters: {
             query?: {
                 /** @description The nextCursor of the previous page. */
@@ -7194,13 +8883,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first: notes, tasks (created, completed), deal stage changes, emails sent, invoices and payments, merges. Notes need notes:read, tasks tasks:read, stage changes deals:read; the caller sees only the kinds it may read. 404 for an unknown id. Includes the stage changes of the contact’s deals. */
+            /** @description Read a contact’s timeline */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TimelinePageResponse"];
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7221,9 +8919,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ContactDuplicatesController_list: {
+    "crm.contacts.duplicates": {
         parameters: {
             query?: {
                 /** @description The nextCursor of the previous page. */
@@ -7239,13 +8946,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Groups of live contacts that share an email, a phone, or a name at the same company. */
+            /** @description List groups of duplicate contacts */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DuplicatePageResponse"];
+                    "application/json": components["schemas"]["DuplicatePage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7268,7 +8984,7 @@ export interface operations {
             };
         };
     };
-    CrmSettingsController_get: {
+    "crm.settings.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -7277,12 +8993,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Read the crm settings */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CrmSettingsResponse"];
+                    "application/json": components["schemas"]["CrmSettings"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7305,7 +9031,7 @@ export interface operations {
             };
         };
     };
-    CrmSettingsController_update: {
+    "crm.settings.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -7318,13 +9044,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 422 when the region is not a country libphonenumber-js knows. Stored numbers stay as they are. */
+            /** @description Change the crm settings */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CrmSettingsResponse"];
+                    "application/json": components["schemas"]["CrmSettings"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7345,9 +9080,36 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    CustomFieldsController_list: {
+    "crm.custom-fields.list": {
         parameters: {
             query?: {
                 /** @description The nextCursor of the previous page. */
@@ -7368,13 +9130,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Sort by key, label, createdAt (default) or updatedAt; q matches key and label. */
+            /** @description List custom field definitions */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomFieldPageResponse"];
+                    "application/json": components["schemas"]["CustomFieldPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7397,7 +9168,7 @@ export interface operations {
             };
         };
     };
-    CustomFieldsController_create: {
+    "crm.custom-fields.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -7410,13 +9181,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 409 when a live definition of the entity has the key (details name existingId). */
+            /** @description Define a custom field */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomFieldResponse"];
+                    "application/json": components["schemas"]["CustomField"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7437,9 +9217,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description A live definition of the entity has the key; details name it (existingId). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    CustomFieldsController_get: {
+    "crm.custom-fields.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -7450,13 +9266,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Live or deleted (deletedAt set). */
+            /** @description Read a custom field definition */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomFieldResponse"];
+                    "application/json": components["schemas"]["CustomField"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7477,9 +9302,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    CustomFieldsController_delete: {
+    "crm.custom-fields.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -7490,12 +9324,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Soft delete: records keep their values, which are no longer checked; a new definition may take the key. */
+            /** @description Delete a custom field definition */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             /** @description No valid access token or API key. */
             401: {
@@ -7515,9 +9358,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    CustomFieldsController_update: {
+    "crm.custom-fields.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -7532,12 +9384,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Change a custom field definition */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomFieldResponse"];
+                    "application/json": components["schemas"]["CustomField"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7558,9 +9420,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    CustomFieldsController_restore: {
+    "crm.custom-fields.restore": {
         parameters: {
             query?: never;
             header?: never;
@@ -7571,13 +9469,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 409 when a live definition has taken the key meanwhile. */
+            /** @description Restore a deleted custom field definition */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomFieldResponse"];
+                    "application/json": components["schemas"]["CustomField"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7591,6 +9498,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission `custom-fields:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A live definition of the entity has the key; details name it (existingId). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7616,6 +9541,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DashboardList"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7660,6 +9594,15 @@ export interface operations {
                     "application/json": components["schemas"]["Dashboard"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -7671,6 +9614,33 @@ export interface operations {
             };
             /** @description The caller lacks the permission `reports:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7863,6 +9833,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A widget names no saved report of the workspace (details name widgets.<n>.savedReportId). */
             422: {
                 headers: {
@@ -7892,6 +9880,15 @@ export interface operations {
                     "application/json": components["schemas"]["MyDashboard"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -7912,7 +9909,7 @@ export interface operations {
             };
         };
     };
-    DealsController_list: {
+    "crm.deals.list": {
         parameters: {
             query?: {
                 /** @description Amount at least (minor units). */
@@ -7923,7 +9920,9 @@ export interface operations {
                 companyId?: string[];
                 /** @description Deals this contact takes part in. */
                 contactId?: string;
+                /** @description Created at or after. */
                 createdAtFrom?: string;
+                /** @description Created at or before. */
                 createdAtTo?: string;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
@@ -7951,13 +9950,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Sort by createdAt (default -createdAt), updatedAt, amount, expectedCloseDate (unknown last) or name; q matches name prefixes and fragments. */
+            /** @description List deals */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DealPageResponse"];
+                    "application/json": components["schemas"]["DealPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -7980,7 +9988,7 @@ export interface operations {
             };
         };
     };
-    DealsController_create: {
+    "crm.deals.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -7993,13 +10001,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created in a won or lost stage it is closed at once (lost needs lostReason). */
+            /** @description Create a deal */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DealResponse"];
+                    "application/json": components["schemas"]["Deal"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8020,9 +10037,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    DealsController_get: {
+    "crm.deals.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -8033,13 +10086,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Live or deleted (deletedAt set). */
+            /** @description Read a deal */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DealResponse"];
+                    "application/json": components["schemas"]["Deal"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8060,9 +10122,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    DealsController_delete: {
+    "crm.deals.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -8073,12 +10144,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Soft delete; POST /deals/:id/restore brings the deal back. */
+            /** @description Delete a deal */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             /** @description No valid access token or API key. */
             401: {
@@ -8098,9 +10178,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    DealsController_update: {
+    "crm.deals.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -8115,13 +10204,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Absent fields stay, null clears. Members change only their own deals. The stage moves with POST /deals/:id/stage. */
+            /** @description Change a deal */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DealResponse"];
+                    "application/json": components["schemas"]["Deal"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8142,9 +10240,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    DealsController_restore: {
+    "crm.deals.restore": {
         parameters: {
             query?: never;
             header?: never;
@@ -8155,13 +10289,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 409 when its stage or pipeline has been removed meanwhile. */
+            /** @description Restore a deleted deal */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DealResponse"];
+                    "application/json": components["schemas"]["Deal"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8182,9 +10325,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Its stage or pipeline has been removed meanwhile. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    DealsController_move: {
+    "crm.deals.move-stage": {
         parameters: {
             query?: never;
             header?: never;
@@ -8199,13 +10360,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Won and lost set closedAt (lost needs lostReason); an open stage clears closedAt and lostReason. Kept in the stage history. */
+            /** @description Move a deal to a stage */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DealResponse"];
+                    "application/json": components["schemas"]["Deal"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8226,9 +10396,54 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    DealsController_stageChanges: {
+    "crm.deals.stage-changes": {
         parameters: {
             query?: never;
             header?: never;
@@ -8239,13 +10454,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The stage history, newest first; the oldest entry is the stage the deal was created in. */
+            /** @description Read a deal’s stage history */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StageChangeListResponse"];
+                    "application/json": components["schemas"]["StageChangeList"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8266,9 +10490,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    TimelineController_deal: {
+    "crm.timeline.deal": {
         parameters: {
             query?: {
                 /** @description The nextCursor of the previous page. */
@@ -8283,13 +10516,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first: notes, tasks (created, completed), deal stage changes, emails sent, invoices and payments, merges. Notes need notes:read, tasks tasks:read, stage changes deals:read; the caller sees only the kinds it may read. 404 for an unknown id. */
+            /** @description Read a deal’s timeline */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TimelinePageResponse"];
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8310,9 +10552,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    EmailTemplatesController_list: {
+    "notifications.email-templates.list": {
         parameters: {
             query?: never;
             header?: never;
@@ -8321,13 +10572,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every template, as the workspace sends it. */
+            /** @description List email templates */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EmailTemplateListResponse"];
+                    "application/json": components["schemas"]["EmailTemplateList"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8350,7 +10610,7 @@ export interface operations {
             };
         };
     };
-    EmailTemplatesController_create: {
+    "notifications.email-templates.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -8363,13 +10623,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The workspace now sends this instead of the default. 409 if it already overrides the key. */
+            /** @description Override an email template */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EmailTemplateResponse"];
+                    "application/json": components["schemas"]["EmailTemplate"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8390,9 +10659,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The workspace already overrides this template; change it with PATCH. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a known key, not valid Handlebars, or a placeholder the template is not given (validation_failed); details name the field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    EmailTemplatesController_get: {
+    "notifications.email-templates.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -8404,12 +10709,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Read an email template */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EmailTemplateResponse"];
+                    "application/json": components["schemas"]["EmailTemplate"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8430,9 +10745,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No template with this key. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    EmailTemplatesController_reset: {
+    "notifications.email-templates.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -8444,13 +10768,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The override is gone; the default applies again. */
+            /** @description Reset an email template */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -8469,9 +10802,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No template with this key. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    EmailTemplatesController_update: {
+    "notifications.email-templates.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -8487,13 +10829,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Changes the override (starting one from the default if there is none). */
+            /** @description Change an email template */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EmailTemplateResponse"];
+                    "application/json": components["schemas"]["EmailTemplate"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8514,9 +10865,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No template with this key. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a known key, not valid Handlebars, or a placeholder the template is not given (validation_failed); details name the field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    EmailTemplatesController_preview: {
+    "notifications.email-templates.preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -8532,13 +10919,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Renders the saved template, or the draft given, with the data over the template’s sample data. Sends nothing. */
+            /** @description Preview an email template */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RenderedEmailResponse"];
+                    "application/json": components["schemas"]["RenderedEmail"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8559,9 +10955,54 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No template with this key. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a known key, not valid Handlebars, or a placeholder the template is not given (validation_failed); details name the field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ExportsController_list: {
+    "crm.exports.list": {
         parameters: {
             query?: {
                 /** @description The nextCursor of the previous page. */
@@ -8578,13 +11019,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The workspace's exports, newest first. */
+            /** @description List exports */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExportPageResponse"];
+                    "application/json": components["schemas"]["ExportPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8607,7 +11057,7 @@ export interface operations {
             };
         };
     };
-    ExportsController_create: {
+    "crm.exports.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -8620,13 +11070,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The export is queued; poll GET /exports/:id. 422 names filter.<key> for a condition GET /<entity> would refuse. */
+            /** @description Export records to a file */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExportCreatedResponse"];
+                    "application/json": components["schemas"]["ExportCreated"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8647,9 +11106,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ExportsController_get: {
+    "crm.exports.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -8666,9 +11161,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExportResponse"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ExportResponse"];
-                    "text/csv": components["schemas"]["ExportResponse"];
+                    "application/json": components["schemas"]["Export"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Export"];
+                    "text/csv": components["schemas"]["Export"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8695,7 +11199,7 @@ export interface operations {
             };
         };
     };
-    ImportsController_create: {
+    "crm.imports.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -8714,7 +11218,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportCreatedResponse"];
+                    "application/json": components["schemas"]["ImportCreated"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8735,9 +11248,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ImportsController_get: {
+    "crm.imports.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -8748,12 +11297,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Read an import */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportResponse"];
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8774,9 +11333,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ImportsController_cancel: {
+    "crm.imports.cancel": {
         parameters: {
             query?: never;
             header?: never;
@@ -8787,13 +11355,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The job stops at its next batch; what it committed stays (undo removes it). 409 when the import is not queued or running. */
+            /** @description Cancel an import */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportResponse"];
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8814,9 +11391,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The import is not in a state that allows it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ImportsController_conflicts: {
+    "crm.imports.conflicts.list": {
         parameters: {
             query?: {
                 cursor?: string;
@@ -8831,12 +11426,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description List an import’s conflicts */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictPageResponse"];
+                    "application/json": components["schemas"]["ConflictPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8857,9 +11462,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ImportsController_resolve: {
+    "crm.imports.conflicts.resolve": {
         parameters: {
             query?: never;
             header?: never;
@@ -8875,13 +11489,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description take_incoming and merge write through the record’s normal update (422 or 409 when the value is refused). */
+            /** @description Resolve a conflict */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConflictResponse"];
+                    "application/json": components["schemas"]["Conflict"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8902,9 +11525,54 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The conflict is resolved already, or the value is refused as the record’s update would refuse it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ImportsController_resolveMany: {
+    "crm.imports.conflicts.resolve-many": {
         parameters: {
             query?: never;
             header?: never;
@@ -8919,13 +11587,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description keep_existing or take_incoming for the listed conflicts, or all open ones. */
+            /** @description Resolve many conflicts */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ResolvedCountResponse"];
+                    "application/json": components["schemas"]["ResolvedCount"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -8946,9 +11623,54 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    ImportsController_errors: {
+    "crm.imports.errors": {
         parameters: {
             query?: never;
             header?: never;
@@ -8966,6 +11688,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -8986,7 +11717,7 @@ export interface operations {
             };
         };
     };
-    ImportsController_undo: {
+    "crm.imports.undo": {
         parameters: {
             query?: never;
             header?: never;
@@ -8997,13 +11728,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Within 24 hours, once: created records are deleted, changed ones restored. 409 otherwise. */
+            /** @description Undo an import */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportResponse"];
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -9017,6 +11757,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission `imports:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The import is not in a state that allows it. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9045,6 +11803,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvitationPageResponse"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -9089,6 +11856,15 @@ export interface operations {
                     "application/json": components["schemas"]["InvitationResponse"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -9100,6 +11876,42 @@ export interface operations {
             };
             /** @description The caller lacks the permission `invitations:manage`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The email already has an account in this workspace, or is being invited right now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9127,6 +11939,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -9138,6 +11959,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission `invitations:manage`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No invitation with this id in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The invitation has been accepted; deactivate the member instead. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9167,6 +12006,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An account with this email already exists. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9244,6 +12128,15 @@ export interface operations {
                     "application/json": components["schemas"]["InvoiceSchedule"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -9255,6 +12148,33 @@ export interface operations {
             };
             /** @description The caller lacks the permission `billing:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9447,6 +12367,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A customer that is not a live crm record of the workspace, or an endDate before the startDate (details name the field). */
             422: {
                 headers: {
@@ -9534,6 +12472,15 @@ export interface operations {
                     "application/json": components["schemas"]["Invoice"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -9545,6 +12492,33 @@ export interface operations {
             };
             /** @description The caller lacks the permission `billing:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9755,6 +12729,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A customer, deal or product that is not a live record of the workspace, a deal without a company or contact to bill, a product in another currency, a due date before the issue date, or an amount beyond 2^53 − 1 (details name the field). */
             422: {
                 headers: {
@@ -9886,6 +12878,24 @@ export interface operations {
             };
             /** @description The credit notes would exceed the invoice total (credit_exceeds_invoice), the invoice is a draft or void (invalid_status), or refund none with nothing due to reduce. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10386,6 +13396,15 @@ export interface operations {
                     "application/json": components["schemas"]["MeResponse"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -10427,6 +13446,15 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -10438,6 +13466,42 @@ export interface operations {
             };
             /** @description The caller lacks the permission `profile:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many wrong current passwords (counted with failed sign-ins); see Retry-After. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10462,6 +13526,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SettingsBody"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -10505,6 +13578,15 @@ export interface operations {
                     "application/json": components["schemas"]["SettingsBody"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -10523,13 +13605,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    MessagesController_list: {
+    "notifications.messages.list": {
         parameters: {
             query?: {
                 channel?: "email" | "sms";
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
                 status?: "queued" | "sent" | "failed";
@@ -10540,13 +13649,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `?status=failed` lists what could not be sent after every retry. */
+            /** @description List outgoing messages */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessagePageResponse"];
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -10569,7 +13687,7 @@ export interface operations {
             };
         };
     };
-    MessagesController_retry: {
+    "notifications.messages.retry": {
         parameters: {
             query?: never;
             header?: never;
@@ -10580,13 +13698,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Queued again for a new round of attempts; 409 unless it failed, and for a security email (its one-time link is not kept: the user asks for a new one). */
+            /** @description Retry a failed message */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MessageResponse"];
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -10607,14 +13734,34 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The message did not fail, or is a security email; details name the id. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    NotesController_list: {
+    "crm.notes.list": {
         parameters: {
             query?: {
                 /** @description The author’s user id. */
                 authorId?: string;
+                /** @description Created at or after. */
                 createdAtFrom?: string;
+                /** @description Created at or before. */
                 createdAtTo?: string;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
@@ -10634,13 +13781,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Sort by createdAt (default -createdAt); q matches words of the body by prefix, and parts of it. */
+            /** @description List notes */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotePageResponse"];
+                    "application/json": components["schemas"]["NotePage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -10663,7 +13819,7 @@ export interface operations {
             };
         };
     };
-    NotesController_create: {
+    "crm.notes.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -10676,13 +13832,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The caller is the author. 422 names the field; related must be a live record of the workspace. */
+            /** @description Write a note */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NoteResponse"];
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -10703,9 +13868,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    NotesController_get: {
+    "crm.notes.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -10716,13 +13917,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Live or deleted (deletedAt set). */
+            /** @description Read a note */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NoteResponse"];
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -10743,9 +13953,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    NotesController_delete: {
+    "crm.notes.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -10756,12 +13975,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Soft delete: restorable. Members change only the notes they wrote; managers and up any note. */
+            /** @description Delete a note */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             /** @description No valid access token or API key. */
             401: {
@@ -10781,9 +14009,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    NotesController_update: {
+    "crm.notes.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -10798,13 +14035,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Absent fields stay. 404 for a deleted note. Members change only the notes they wrote; managers and up any note. */
+            /** @description Change a note */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NoteResponse"];
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -10825,9 +14071,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    NotesController_restore: {
+    "crm.notes.restore": {
         parameters: {
             query?: never;
             header?: never;
@@ -10838,13 +14120,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A live note is returned unchanged. */
+            /** @description Restore a deleted note */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NoteResponse"];
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -10865,12 +14156,30 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    NotificationsController_list: {
+    "notifications.notifications.list": {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
                 /** @description true: unread only. */
@@ -10882,12 +14191,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description List the caller’s notifications */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotificationPageResponse"];
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -10910,7 +14229,7 @@ export interface operations {
             };
         };
     };
-    NotificationsController_read: {
+    "notifications.notifications.read": {
         parameters: {
             query?: never;
             header?: never;
@@ -10921,13 +14240,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Marked read; reading it again keeps the first time. */
+            /** @description Mark a notification read */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InAppNotificationResponse"];
+                    "application/json": components["schemas"]["InAppNotification"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -10941,6 +14269,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission `notifications:read`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No notification of the caller with this id (another user’s are a 404 too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10950,7 +14296,7 @@ export interface operations {
             };
         };
     };
-    NotificationsController_readAll: {
+    "notifications.notifications.read-all": {
         parameters: {
             query?: never;
             header?: never;
@@ -10959,12 +14305,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Mark all notifications read */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReadAllResponse"];
+                    "application/json": components["schemas"]["ReadAllReply"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -10978,6 +14334,15 @@ export interface operations {
             };
             /** @description The caller lacks the permission `notifications:read`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11109,6 +14474,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A currency other than the invoice’s (details name currency). */
             422: {
                 headers: {
@@ -11192,6 +14575,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The body is not valid (validation_failed); details name each field. */
             422: {
                 headers: {
@@ -11203,7 +14604,7 @@ export interface operations {
             };
         };
     };
-    PipelinesController_list: {
+    "crm.pipelines.list": {
         parameters: {
             query?: {
                 /** @description The nextCursor of the previous page. */
@@ -11222,13 +14623,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Sort by createdAt (default) or name. */
+            /** @description List pipelines */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PipelinePageResponse"];
+                    "application/json": components["schemas"]["PipelinePage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -11251,7 +14661,7 @@ export interface operations {
             };
         };
     };
-    PipelinesController_create: {
+    "crm.pipelines.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -11264,13 +14674,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 409 when a live pipeline has the name. */
+            /** @description Create a pipeline */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PipelineResponse"];
+                    "application/json": components["schemas"]["Pipeline"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -11291,9 +14710,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description A live pipeline of the workspace has the name. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    PipelinesController_get: {
+    "crm.pipelines.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -11304,13 +14759,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Live or deleted (deletedAt set); stages in board order. */
+            /** @description Read a pipeline */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PipelineResponse"];
+                    "application/json": components["schemas"]["Pipeline"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -11331,9 +14795,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    PipelinesController_delete: {
+    "crm.pipelines.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -11344,12 +14817,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Soft delete. 409 while live deals are in the pipeline, and for the default pipeline. */
+            /** @description Delete a pipeline */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             /** @description No valid access token or API key. */
             401: {
@@ -11369,9 +14851,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Live deals are in the pipeline, or it is the default pipeline. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    PipelinesController_update: {
+    "crm.pipelines.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -11386,12 +14886,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Change a pipeline */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PipelineResponse"];
+                    "application/json": components["schemas"]["Pipeline"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -11412,9 +14922,54 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The name is taken, or a stage to remove or change holds live deals. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    PipelinesController_makeDefault: {
+    "crm.pipelines.make-default": {
         parameters: {
             query?: never;
             header?: never;
@@ -11425,13 +14980,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Makes it the default pipeline (the previous default stops being it). */
+            /** @description Make a pipeline the default */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PipelineResponse"];
+                    "application/json": components["schemas"]["Pipeline"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -11452,9 +15016,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    PipelinesController_restore: {
+    "crm.pipelines.restore": {
         parameters: {
             query?: never;
             header?: never;
@@ -11465,13 +15047,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 409 when a live pipeline has taken the name meanwhile. */
+            /** @description Restore a deleted pipeline */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PipelineResponse"];
+                    "application/json": components["schemas"]["Pipeline"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -11485,6 +15076,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission `pipelines:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A live pipeline of the workspace has the name. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11570,6 +15179,15 @@ export interface operations {
                     "application/json": components["schemas"]["Product"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -11590,6 +15208,24 @@ export interface operations {
             };
             /** @description Another live product of the workspace has this sku; details name it (existingId). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11791,6 +15427,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The body is not valid (validation_failed); details name each field. */
             422: {
                 headers: {
@@ -11899,6 +15553,15 @@ export interface operations {
                     "text/csv": components["schemas"]["AcquisitionReport"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -11966,6 +15629,15 @@ export interface operations {
                     "application/pdf": components["schemas"]["ActivityReport"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ActivityReport"];
                     "text/csv": components["schemas"]["ActivityReport"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -12037,6 +15709,15 @@ export interface operations {
                     "text/csv": components["schemas"]["DealVelocityReport"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -12104,6 +15785,15 @@ export interface operations {
                     "application/pdf": components["schemas"]["ForecastReport"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ForecastReport"];
                     "text/csv": components["schemas"]["ForecastReport"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -12177,6 +15867,15 @@ export interface operations {
                     "text/csv": components["schemas"]["LeadConversionReport"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -12245,6 +15944,15 @@ export interface operations {
                     "text/csv": components["schemas"]["PipelineReport"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -12305,6 +16013,15 @@ export interface operations {
                     "application/json": components["schemas"]["CustomReportResult"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -12316,6 +16033,33 @@ export interface operations {
             };
             /** @description The caller lacks the permission `reports:read`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12350,6 +16094,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Rebuild"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -12469,6 +16222,15 @@ export interface operations {
                     "text/csv": components["schemas"]["RevenueReport"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -12525,6 +16287,15 @@ export interface operations {
                     "application/json": components["schemas"]["SavedReportList"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -12567,6 +16338,15 @@ export interface operations {
                     "application/json": components["schemas"]["SavedReport"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -12578,6 +16358,33 @@ export interface operations {
             };
             /** @description The caller lacks the permission `reports:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12770,6 +16577,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description An unknown entity, measure, field, operator or interval, a filter value of the wrong type, a sum of amounts across currencies, more than 3 dimensions, or day buckets over more than 10 years (details name the part, e.g. measures.0.field); a recipient who is not a user of the workspace (details name schedule.recipientUserIds.<n>). */
             422: {
                 headers: {
@@ -12869,6 +16694,15 @@ export interface operations {
                     "text/csv": components["schemas"]["WinRateReport"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -12907,7 +16741,7 @@ export interface operations {
             };
         };
     };
-    SegmentsController_list: {
+    "crm.segments.list": {
         parameters: {
             query?: {
                 /** @description The nextCursor of the previous page. */
@@ -12927,13 +16761,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Sort by name, createdAt (default -createdAt) or updatedAt; q matches the name. */
+            /** @description List segments */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SegmentPageResponse"];
+                    "application/json": components["schemas"]["SegmentPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -12956,7 +16799,7 @@ export interface operations {
             };
         };
     };
-    SegmentsController_create: {
+    "crm.segments.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -12969,13 +16812,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A dynamic segment needs a filter; a static one may list its first contactIds. */
+            /** @description Create a segment */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SegmentResponse"];
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -12996,9 +16848,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    SegmentsController_get: {
+    "crm.segments.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -13009,13 +16897,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Live or deleted (deletedAt set). */
+            /** @description Read a segment */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SegmentResponse"];
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13036,9 +16933,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    SegmentsController_delete: {
+    "crm.segments.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -13049,12 +16955,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Soft delete; campaigns can no longer resolve it. */
+            /** @description Delete a segment */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             /** @description No valid access token or API key. */
             401: {
@@ -13074,9 +16989,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    SegmentsController_update: {
+    "crm.segments.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -13091,12 +17015,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Change a segment */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SegmentResponse"];
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13117,9 +17051,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    SegmentsController_members: {
+    "crm.segments.members": {
         parameters: {
             query?: {
                 /** @description The nextCursor of the previous page. */
@@ -13135,13 +17105,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The live contacts in the segment now, paged as GET /contacts. */
+            /** @description List a segment’s contacts */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SegmentMemberPageResponse"];
+                    "application/json": components["schemas"]["SegmentMemberPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13162,9 +17141,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    SegmentsController_addContacts: {
+    "crm.segments.add-contacts": {
         parameters: {
             query?: never;
             header?: never;
@@ -13179,13 +17167,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Static segments only; contacts already in it stay. Answers the new count. */
+            /** @description Add contacts to a static segment */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SegmentCountResponse"];
+                    "application/json": components["schemas"]["SegmentCount"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13206,9 +17203,54 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    SegmentsController_removeContacts: {
+    "crm.segments.remove-contacts": {
         parameters: {
             query?: never;
             header?: never;
@@ -13223,13 +17265,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Static segments only; ids that are not members are ignored. Answers the new count. */
+            /** @description Remove contacts from a static segment */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SegmentCountResponse"];
+                    "application/json": components["schemas"]["SegmentCount"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13250,9 +17301,54 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    SegmentsController_count: {
+    "crm.segments.count": {
         parameters: {
             query?: never;
             header?: never;
@@ -13263,12 +17359,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Count a segment’s contacts */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SegmentCountResponse"];
+                    "application/json": components["schemas"]["SegmentCount"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13289,9 +17395,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    SegmentsController_restore: {
+    "crm.segments.restore": {
         parameters: {
             query?: never;
             header?: never;
@@ -13302,12 +17417,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Restore a deleted segment */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SegmentResponse"];
+                    "application/json": components["schemas"]["Segment"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13321,6 +17446,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission `segments:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13346,6 +17489,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SlaPolicyList"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13412,6 +17564,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission `support-settings:manage`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13486,12 +17656,14 @@ export interface operations {
             };
         };
     };
-    TasksController_list: {
+    "crm.tasks.list": {
         parameters: {
             query?: {
                 /** @description A user id, or `me` for the calling user. */
                 assigneeId?: string;
+                /** @description Created at or after. */
                 createdAtFrom?: string;
+                /** @description Created at or before. */
                 createdAtTo?: string;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
@@ -13521,13 +17693,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Sort by createdAt (default -createdAt), updatedAt, dueAt (undated last) or priority (-priority: urgent first); q matches the title. */
+            /** @description List tasks */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaskPageResponse"];
+                    "application/json": components["schemas"]["TaskPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13550,7 +17731,7 @@ export interface operations {
             };
         };
     };
-    TasksController_create: {
+    "crm.tasks.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -13563,13 +17744,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description With an assignee, the assignee is notified (task.assigned). 422 names the field; related must be a live record of the workspace. */
+            /** @description Create a task */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaskResponse"];
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13590,9 +17780,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    TasksController_get: {
+    "crm.tasks.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -13603,13 +17829,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Live or deleted (deletedAt set). */
+            /** @description Read a task */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaskResponse"];
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13630,9 +17865,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    TasksController_delete: {
+    "crm.tasks.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -13643,12 +17887,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Soft delete: restorable. Members change only tasks assigned to them or created by them. */
+            /** @description Delete a task */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             /** @description No valid access token or API key. */
             401: {
@@ -13668,9 +17921,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    TasksController_update: {
+    "crm.tasks.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -13685,13 +17947,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Absent fields stay, null clears. 404 for a deleted task. Members change only tasks assigned to them or created by them. */
+            /** @description Change a task */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaskResponse"];
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13712,9 +17983,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    TasksController_assign: {
+    "crm.tasks.assign": {
         parameters: {
             query?: never;
             header?: never;
@@ -13729,13 +18036,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new assignee is notified (task.assigned with the previous assignee). Members change only tasks assigned to them or created by them. */
+            /** @description Assign a task */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaskResponse"];
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13756,9 +18072,54 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    TasksController_restore: {
+    "crm.tasks.restore": {
         parameters: {
             query?: never;
             header?: never;
@@ -13769,13 +18130,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A live task is returned unchanged. */
+            /** @description Restore a deleted task */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaskResponse"];
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13789,6 +18159,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission `tasks:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13814,6 +18202,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TicketSettings"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -13858,6 +18255,15 @@ export interface operations {
                     "application/json": components["schemas"]["TicketSettings"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -13869,6 +18275,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission `support-settings:manage`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13984,6 +18408,15 @@ export interface operations {
                     "application/json": components["schemas"]["Ticket"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -13995,6 +18428,33 @@ export interface operations {
             };
             /** @description The caller lacks the permission `tickets:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14187,6 +18647,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description contactId, companyId or assigneeId names no live record (or no active user) of the workspace; details name the field. */
             422: {
                 headers: {
@@ -14251,6 +18729,33 @@ export interface operations {
             };
             /** @description No such ticket in the workspace (another workspace’s ids too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14391,6 +18896,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The body is not valid (validation_failed); details name each field. */
             422: {
                 headers: {
@@ -14455,6 +18987,33 @@ export interface operations {
             };
             /** @description No such ticket in the workspace (another workspace’s ids too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14558,6 +19117,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The token is not one Kinship signed. */
             404: {
                 headers: {
@@ -14594,6 +19162,15 @@ export interface operations {
                     "text/html": components["schemas"]["UnsubscribeResponse"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The token is not one Kinship signed. */
             404: {
                 headers: {
@@ -14602,6 +19179,24 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                     "text/html": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description The body is not `List-Unsubscribe=One-Click`. */
@@ -14639,6 +19234,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserPageResponse"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -14680,6 +19284,15 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -14691,6 +19304,15 @@ export interface operations {
             };
             /** @description The caller lacks the permission `users:read`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No member with this id in the workspace. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14718,6 +19340,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -14729,6 +19360,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission `users:manage`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No member with this id in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The workspace must keep at least one active owner (last_owner). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14762,6 +19411,15 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -14773,6 +19431,51 @@ export interface operations {
             };
             /** @description The caller lacks the permission `users:manage`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No member with this id in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The workspace must keep at least one active owner (last_owner). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14887,6 +19590,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The customer is not a live crm contact or company of the workspace (details name customerId). */
             422: {
                 headers: {
@@ -14898,10 +19628,10 @@ export interface operations {
             };
         };
     };
-    WebhookEndpointsController_list: {
+    "notifications.webhook-endpoints.list": {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
             };
@@ -14911,13 +19641,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first. */
+            /** @description List webhook endpoints */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookEndpointPageResponse"];
+                    "application/json": components["schemas"]["WebhookEndpointPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -14940,7 +19679,7 @@ export interface operations {
             };
         };
     };
-    WebhookEndpointsController_create: {
+    "notifications.webhook-endpoints.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -14953,13 +19692,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The signing secret is in the body this once. */
+            /** @description Create a webhook endpoint */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookEndpointWithSecretResponse"];
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -14980,9 +19728,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid, or the URL’s address is not public (validation_failed); details name the field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    WebhookEndpointsController_get: {
+    "notifications.webhook-endpoints.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -14993,12 +19777,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Read a webhook endpoint */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -15019,9 +19813,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    WebhookEndpointsController_delete: {
+    "notifications.webhook-endpoints.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -15032,13 +19835,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted with its delivery log; nothing more is sent to it. */
+            /** @description Delete a webhook endpoint */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No valid access token or API key. */
             401: {
                 headers: {
@@ -15057,9 +19869,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    WebhookEndpointsController_update: {
+    "notifications.webhook-endpoints.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -15074,12 +19895,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Change a webhook endpoint */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -15100,12 +19931,48 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid, or the URL’s address is not public (validation_failed); details name the field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    WebhookEndpointsController_deliveries: {
+    "notifications.webhook-endpoints.deliveries": {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
                 status?: "pending" | "succeeded" | "failed";
@@ -15118,13 +19985,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first, each with its attempts. */
+            /** @description List webhook deliveries */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookDeliveryPageResponse"];
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -15145,9 +20021,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
-    WebhookEndpointsController_rotateSecret: {
+    "notifications.webhook-endpoints.rotate-secret": {
         parameters: {
             query?: never;
             header?: never;
@@ -15158,13 +20043,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The new secret signs every attempt from now on; the old one stops at once. */
+            /** @description Rotate a webhook secret */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookEndpointWithSecretResponse"];
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No valid access token or API key. */
@@ -15178,6 +20072,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission `webhooks:manage`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15243,6 +20155,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     HealthController_live: {
@@ -15260,6 +20181,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     HealthController_ready: {
@@ -15272,6 +20202,22 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency does not answer; the body names it. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15293,6 +20239,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };

@@ -12,7 +12,7 @@ import { applyApiError } from '../../lib/form-errors';
 import { formatDateTime, t } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
 
-type Company = components['schemas']['CompanyResponse'];
+type Company = components['schemas']['Company'];
 
 export function Component() {
   const canWrite = useCan('companies:write');

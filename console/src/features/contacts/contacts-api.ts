@@ -2,9 +2,9 @@ import type { components, operations } from '../../api/schema';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
 
-export type Contact = components['schemas']['ContactResponse'];
+export type Contact = components['schemas']['Contact'];
 export type ContactBody = components['schemas']['ContactBody'];
-export type ContactFilters = Omit<NonNullable<operations['ContactsController_list']['parameters']['query']>, 'cursor' | 'limit' | 'sort' | 'q'>;
+export type ContactFilters = Omit<NonNullable<operations['crm.contacts.list']['parameters']['query']>, 'cursor' | 'limit' | 'sort' | 'q'>;
 
 export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'marketing_qualified', 'sales_qualified', 'opportunity', 'customer', 'evangelist', 'other'] as const;
 
@@ -13,7 +13,7 @@ export function contactName(contact: Pick<Contact, 'firstName' | 'lastName' | 'e
 }
 
 export const contactsApi = {
-  list: (query: NonNullable<operations['ContactsController_list']['parameters']['query']>) => unwrap(api.GET('/api/v1/contacts', { params: { query } })),
+  list: (query: NonNullable<operations['crm.contacts.list']['parameters']['query']>) => unwrap(api.GET('/api/v1/contacts', { params: { query } })),
   get: (id: string) => unwrap(api.GET('/api/v1/contacts/{id}', { params: { path: { id } } })),
   create: (body: ContactBody) => unwrap(api.POST('/api/v1/contacts', { body })),
   update: (id: string, body: ContactBody) => unwrap(api.PATCH('/api/v1/contacts/{id}', { params: { path: { id } }, body })),

@@ -2,9 +2,9 @@ import type { components } from '../../api/schema';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
 
-export type Deal = components['schemas']['DealResponse'];
-export type Pipeline = components['schemas']['PipelineResponse'];
-export type Stage = components['schemas']['StageResponse'];
+export type Deal = components['schemas']['Deal'];
+export type Pipeline = components['schemas']['Pipeline'];
+export type Stage = components['schemas']['Stage'];
 
 const BOARD_LIMIT = 2000;
 

@@ -3,7 +3,7 @@ import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
 import { uploadWithProgress } from '../../lib/upload';
 
-export type ImportJob = components['schemas']['ImportResponse'];
+export type ImportJob = components['schemas']['Import'];
 
 /** The contact fields a column can fill, and the header names that fill them without asking. */
 export const CONTACT_FIELDS: Record<string, string[]> = {

@@ -9,7 +9,7 @@ import { messageOf, unwrap } from '../../lib/api-error';
 import { formatDateTime, t } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
 
-type Task = components['schemas']['TaskResponse'];
+type Task = components['schemas']['Task'];
 const STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const;
 
 export function Component() {
