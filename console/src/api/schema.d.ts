@@ -1072,7 +1072,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read an export */
+        /**
+         * Read an export
+         * @description The export with the key of its file.
+         */
         get: operations["crm.exports.get"];
         put?: never;
         post?: never;
@@ -1091,7 +1094,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue an import */
+        /**
+         * Queue an import
+         * @description The upload is stored under fileKey; the job reads it.
+         */
         post: operations["crm.imports.create"];
         delete?: never;
         options?: never;
@@ -1206,7 +1212,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an import’s bad rows as CSV */
+        /**
+         * Download an import’s bad rows as CSV
+         * @description Every row the import could not take, with its original cells, its line number and the reason, as one CSV file.
+         */
         get: operations["crm.imports.errors"];
         put?: never;
         post?: never;
@@ -3348,14 +3357,14 @@ export interface components {
             nextCursor: string | null;
         };
         Conflict: {
-            existingValue: Record<string, never> | null;
+            existingValue: (string | null) | number | boolean | unknown[] | Record<string, never>;
             /** @description A field name, or customFields.<key> / address.<part>. */
             field: string;
             /** Format: uuid */
             id: string;
             /** Format: uuid */
             importId: string;
-            incomingValue: Record<string, never> | null;
+            incomingValue: (string | null) | number | boolean | unknown[] | Record<string, never>;
             /** Format: uuid */
             recordId: string;
             /** @enum {string} */
@@ -3364,7 +3373,7 @@ export interface components {
             resolution: "keep_existing" | "take_incoming" | "merge" | "closed_by_undo" | null;
             /** Format: date-time */
             resolvedAt: string | null;
-            resolvedValue: Record<string, never> | null;
+            resolvedValue: (string | null) | number | boolean | unknown[] | Record<string, never>;
             /** @description Line of the file the incoming value came from. */
             row: number;
             /** @enum {string} */
@@ -3388,7 +3397,6 @@ export interface components {
             };
             /** Format: date-time */
             deletedAt: string | null;
-            /** Format: email */
             email: string | null;
             emailOptOut: boolean;
             firstName: string | null;
@@ -4102,7 +4110,7 @@ export interface components {
             /** @description 0 when the read models have applied every published event; else how far behind (ms). */
             lagMs: number | null;
             /** @description One row per group, cells in the order of the columns; amounts in minor units. */
-            rows: ((string | number | boolean) | null)[][];
+            rows: ((string | null) | number | boolean)[][];
             /** @description More groups than the limit (at most 100) matched; the rest are left out. */
             truncated: boolean;
         };
@@ -5106,7 +5114,7 @@ export interface components {
         ReportTable: {
             columns: components["schemas"]["ReportColumn"][];
             /** @description One row per group, cells in the order of the columns; amounts in minor units. */
-            rows: ((string | number | boolean) | null)[][];
+            rows: ((string | null) | number | boolean)[][];
             /** @description More groups than the limit (at most 100) matched; the rest are left out. */
             truncated: boolean;
         };
@@ -11188,6 +11196,28 @@ export interface operations {
             };
             /** @description The caller lacks the permission `exports:write`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponse"];
+                    "text/csv": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No export with this id in the workspace (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["ErrorResponse"];
+                    "text/csv": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The export’s file has been removed after its retention (export_expired). */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

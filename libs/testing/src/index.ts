@@ -3,7 +3,6 @@ export { freePort, startPrivateServers, type PrivateServerName, type PrivateServ
 export { startTestService } from './services.js';
 export { createTestEnvironment, type TestEnvironment } from './test-environment.js';
 export { serverUrls } from './test-servers.js';
-export { NOT_YET_CONTRACTS, notYetContract } from './openapi/not-yet-contracts.js';
 export { skipResponseCheck } from './openapi/response-check.js';
 export { fuzzApi, problemOf, summarizeFindings, type FindingKind, type FuzzFinding, type FuzzOptions, type FuzzReport } from './api-fuzz/api-fuzzer.js';
 export { HOSTILE_CLASSES, type HostileClass } from './api-fuzz/schema-arbitraries.js';

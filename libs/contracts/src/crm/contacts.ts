@@ -111,7 +111,8 @@ export class Contact {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ type: String, nullable: true }) firstName!: string | null;
   @ApiProperty({ type: String, nullable: true }) lastName!: string | null;
-  @ApiProperty({ type: String, nullable: true, format: 'email' }) email!: string | null;
+  // No email format: contacts imported by older releases may keep stray spaces or capitals (duplicates finds them).
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'E.164' }) phone!: string | null;
   @ApiProperty({ type: String, nullable: true }) jobTitle!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) companyId!: string | null;

@@ -118,6 +118,9 @@ export class ListConflictsQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE) limit?: number;
 }
 
+/** A field's value as the record holds it: text, a number, true/false, a list (tags) or null. */
+const FIELD_VALUE = { anyOf: [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }, { type: 'array', items: {} }, { type: 'object' }] };
+
 export class Conflict {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) importId!: string;
@@ -125,11 +128,11 @@ export class Conflict {
   @ApiProperty({ format: 'uuid' }) recordId!: string;
   @ApiProperty({ description: 'Line of the file the incoming value came from.' }) row!: number;
   @ApiProperty({ description: 'A field name, or customFields.<key> / address.<part>.' }) field!: string;
-  @ApiProperty({ nullable: true }) existingValue!: unknown;
-  @ApiProperty({ nullable: true }) incomingValue!: unknown;
+  @ApiProperty(FIELD_VALUE) existingValue!: unknown;
+  @ApiProperty(FIELD_VALUE) incomingValue!: unknown;
   @ApiProperty({ enum: CONFLICT_STATUSES }) status!: string;
   @ApiProperty({ type: String, nullable: true, enum: [...CONFLICT_ACTIONS, 'closed_by_undo'] }) resolution!: string | null;
-  @ApiProperty({ nullable: true }) resolvedValue!: unknown;
+  @ApiProperty(FIELD_VALUE) resolvedValue!: unknown;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) resolvedAt!: string | null;
 }
 

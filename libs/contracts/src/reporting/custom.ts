@@ -127,7 +127,7 @@ export type ReportCell = string | number | boolean | null;
 
 const ROWS: ApiPropertyOptions = {
   type: 'array',
-  items: { type: 'array', items: { nullable: true, oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] } },
+  items: { type: 'array', items: { anyOf: [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }] } },
   description: 'One row per group, cells in the order of the columns; amounts in minor units.',
 };
 

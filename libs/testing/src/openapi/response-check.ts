@@ -1,6 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { notYetContract } from './not-yet-contracts.js';
 
 interface DocumentOperation {
   responses: Record<string, { content?: Record<string, { schema?: object }> }>;
@@ -38,11 +37,28 @@ const API_PREFIX = '/api/v1/';
 const DOCUMENT_ID = 'kinship-openapi';
 const ANY_ROUTE_ERROR = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } };
 
+/**
+ * OpenAPI 3.0's `nullable: true` lets null through whatever else the schema says; Ajv's own
+ * `nullable` only widens a `type` beside it, not an `enum` or a referenced object (`allOf`/`$ref`).
+ * So each nullable schema becomes "null, or the schema".
+ */
+function withNullAllowed(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withNullAllowed);
+  if (typeof value !== 'object' || value === null) return value;
+  const nullable = (value as Record<string, unknown>).nullable === true;
+  const schema = Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !(nullable && key === 'nullable'))
+      .map(([key, child]) => [key, withNullAllowed(child)]),
+  );
+  return nullable ? { anyOf: [{ type: 'null' }, schema] } : schema;
+}
+
 function compileDocument(document: OpenApiDocument): DocumentedApi {
-  // OpenAPI 3.0 schemas: `nullable` is Ajv's OpenAPI keyword; `example` and unknown formats are documentation only.
+  // `example` and unknown formats are documentation only.
   const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
   addFormats.default(ajv);
-  ajv.addSchema({ $id: DOCUMENT_ID, components: document.components ?? {} });
+  ajv.addSchema({ $id: DOCUMENT_ID, components: withNullAllowed(document.components ?? {}) });
   const routes = Object.entries(document.paths).map(([path, operations]) => ({
     path,
     pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`),
@@ -55,15 +71,14 @@ function compileDocument(document: OpenApiDocument): DocumentedApi {
 
 /** The schema with its local references pointed at the document added to Ajv. */
 function referenced(schema: object): object {
-  return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${DOCUMENT_ID}#/components/`)) as object;
+  return withNullAllowed(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${DOCUMENT_ID}#/components/`))) as object;
 }
 
 /**
  * Checks every response of a Kinship gateway against the gateway's own OpenAPI document: its
  * status must be one the operation documents, and a JSON body must match the documented schema.
  * A status the document's `x-kinship-any-route` lists must carry the error envelope. Installed for the integration suites (jest setupFilesAfterEnv); a mismatch fails the test that
- * received it. crm's hand-written routes (NOT_YET_CONTRACTS) and paths the document lacks (a 404
- * for an unknown route) are not checked.
+ * received it. Paths the document lacks (a 404 for an unknown route) are not checked.
  */
 export class ResponseCheck {
   readonly mismatches: string[] = [];
@@ -78,7 +93,7 @@ export class ResponseCheck {
       // Read from the arguments, not a Request built of them: a hostile request may not make one.
       const url = new URL(input instanceof Request ? input.url : String(input));
       const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-      if (!globalThis.kinshipResponseCheckSkipped && url.pathname.startsWith(API_PREFIX) && !notYetContract(url.pathname)) await this.check(url, method, response);
+      if (!globalThis.kinshipResponseCheckSkipped && url.pathname.startsWith(API_PREFIX)) await this.check(url, method, response);
       return response;
     };
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, Res, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Export, GetExport, RecordIdParams } from '@kinship/contracts/crm';
 import { callOperation, RpcError, ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
@@ -7,6 +7,7 @@ import { FileStore } from '@kinship/platform';
 import type { FastifyReply } from 'fastify';
 import { RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
+import { ErrorResponse } from '../http/error-response.dto.js';
 
 /** A client that names JSON among what it accepts polls the status; anything else (a browser, curl) wants the file. */
 function wantsStatus(accept: string | undefined): boolean {
@@ -24,7 +25,7 @@ export class ExportFileController {
 
   @Get(':id')
   @RequirePermission('exports:write')
-  @ApiOperation({ operationId: GetExport.pattern, summary: GetExport.summary })
+  @ApiOperation({ operationId: GetExport.pattern, summary: GetExport.summary, description: GetExport.description })
   @ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOkResponse({
     type: Export,
@@ -32,6 +33,8 @@ export class ExportFileController {
       'The status while the export runs (or failed); once completed, the file itself (Content-Disposition: attachment) — unless the request ' +
       'sends Accept: application/json, which always gets the status. 410 export_expired when the file has been removed.',
   })
+  @ApiNotFoundResponse({ description: 'No export with this id in the workspace (not_found).', type: ErrorResponse })
+  @ApiGoneResponse({ description: 'The export’s file has been removed after its retention (export_expired).', type: ErrorResponse })
   async get(
     @Param() params: RecordIdParams,
     @Headers('accept') accept: string | undefined,

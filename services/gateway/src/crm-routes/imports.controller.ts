@@ -77,7 +77,7 @@ export class ImportFileController {
   @Post()
   @RequirePermission('imports:write')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ operationId: CreateImport.pattern, summary: CreateImport.summary })
+  @ApiOperation({ operationId: CreateImport.pattern, summary: CreateImport.summary, description: CreateImport.description })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: CreateImportForm })
   @ApiAcceptedResponse({ type: ImportCreated, description: 'The import is queued; GET /imports/:id follows it.' })
@@ -120,7 +120,11 @@ export class ImportFileController {
   /** Every bad row: its original cells, its line number and the reason, streamed page by page from crm. */
   @Get(':id/errors.csv')
   @RequirePermission('imports:write')
-  @ApiOperation({ operationId: ListImportErrors.pattern, summary: 'Download an import’s bad rows as CSV' })
+  @ApiOperation({
+    operationId: ListImportErrors.pattern,
+    summary: 'Download an import’s bad rows as CSV',
+    description: 'Every row the import could not take, with its original cells, its line number and the reason, as one CSV file.',
+  })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'The header of the file plus "line" and "error" columns; one line per bad row.' })
   async errors(@Param() params: RecordIdParams, @Caller() caller: RequestContext, @Res() reply: FastifyReply): Promise<void> {
