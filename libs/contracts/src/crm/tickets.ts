@@ -1,6 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -18,6 +17,7 @@ import {
 } from 'class-validator';
 import { IsText, Omittable, PageQuery } from '../fields.js';
 import { defineOperation } from '../operation.js';
+import { QueryBoolean, QueryList } from './common.js';
 
 // Support tickets of crm (issue 15 item 1): the operations the gateway serves and crm handles.
 
@@ -44,22 +44,6 @@ const TICKET_REFERENCES = {
   status: 422,
   description: 'contactId, companyId or assigneeId names no live record (or no active user) of the workspace; details name the field.',
 } as const;
-
-/** `?status=new,open` (or a repeated parameter) → ['new', 'open']. */
-function QueryList(): PropertyDecorator {
-  return Transform(({ value }: { value: unknown }) => {
-    const values = Array.isArray(value) ? value : [value];
-    return values.flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()).filter(Boolean) : [item]));
-  });
-}
-
-/** `?flag=true|false` → boolean; anything else stays a string and fails validation (400). */
-function QueryBoolean(): PropertyDecorator {
-  return applyDecorators(
-    Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)),
-    IsBoolean({ message: '$property must be true or false' }),
-  );
-}
 
 function OneOfQuery(values: readonly string[], description: string): PropertyDecorator {
   return applyDecorators(ApiPropertyOptional({ type: [String], enum: values, description }), IsOptional(), QueryList(), IsArray(), ArrayMaxSize(values.length), IsIn(values, { each: true }));
