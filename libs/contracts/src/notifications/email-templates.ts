@@ -7,7 +7,21 @@ import { defineOperation } from '../operation.js';
 export const TEMPLATE_SUBJECT_MAX = 300;
 export const TEMPLATE_BODY_MAX = 100_000;
 const KEY_MAX = 64;
-const TEMPLATE_KEYS = ['invitation', 'password_reset', 'email_verification', 'email_change_requested', 'task_assigned', 'deal_won', 'invoice_sent', 'payment_received'];
+/** The keys of the emails the system sends; a workspace may override each, and no other. */
+export const TEMPLATE_KEYS = [
+  'invitation',
+  'password_reset',
+  'email_verification',
+  'email_change_requested',
+  'task_assigned',
+  'deal_won',
+  'invoice_sent',
+  'payment_received',
+  'report_delivery',
+  'ticket_assigned',
+  'ticket_sla',
+] as const;
+export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 const SUBJECT_DESCRIPTION = 'Handlebars, plain text: `{{placeholder}}` is replaced by its value.';
 const BODY_DESCRIPTION =
   'Handlebars, HTML: `{{placeholder}}` is replaced by its value, HTML-escaped. Unescaped output (`{{{…}}}`) and partials are refused. ' +

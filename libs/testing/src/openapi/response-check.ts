@@ -1,5 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { isEmail } from 'class-validator';
 
 interface DocumentOperation {
   responses: Record<string, { content?: Record<string, { schema?: object }> }>;
@@ -58,6 +59,8 @@ function compileDocument(document: OpenApiDocument): DocumentedApi {
   // `example` and unknown formats are documentation only.
   const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
   addFormats.default(ajv);
+  // The API checks emails with class-validator's isEmail (UTF-8 local parts, as `søren@…`), not ajv-formats' ASCII pattern.
+  ajv.addFormat('email', { type: 'string', validate: (value: string) => isEmail(value) });
   ajv.addSchema({ $id: DOCUMENT_ID, components: withNullAllowed(document.components ?? {}) });
   const routes = Object.entries(document.paths).map(([path, operations]) => ({
     path,

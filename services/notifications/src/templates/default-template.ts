@@ -1,19 +1,6 @@
-/** The keys of the emails the system sends; a workspace may override each, and no other. */
-export const TEMPLATE_KEYS = [
-  'invitation',
-  'password_reset',
-  'email_verification',
-  'email_change_requested',
-  'task_assigned',
-  'deal_won',
-  'invoice_sent',
-  'payment_received',
-  'report_delivery',
-  'ticket_assigned',
-  'ticket_sla',
-] as const;
+import { TEMPLATE_KEYS, type TemplateKey } from '@kinship/contracts/notifications';
 
-export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
+export { TEMPLATE_KEYS, type TemplateKey };
 
 export function isTemplateKey(value: unknown): value is TemplateKey {
   return typeof value === 'string' && (TEMPLATE_KEYS as readonly string[]).includes(value);
