@@ -86,7 +86,8 @@ describe('sending: retries, duplicates and failed messages', () => {
     const to = uniqueEmail('full');
     bed.mailbox.refuseRecipient(to);
     const messageId = await queueEmail(to);
-    const failed = await eventually(() => messagesOf({ status: 'failed' }), (page) => page.data.some((message) => message.id === messageId));
+    // Three SMTP refusals with backoff: seconds alone, longer when the whole suite loads the machine.
+    const failed = await eventually(() => messagesOf({ status: 'failed' }), (page) => page.data.some((message) => message.id === messageId), 30_000);
     expect(failed.data.find((message) => message.id === messageId)).toMatchObject({
       status: 'failed',
       attempts: SEND_ATTEMPTS,
@@ -152,7 +153,8 @@ describe('sending: retries, duplicates and failed messages', () => {
     const rows = () =>
       bed.notifications.app.get(DomainEvents).transaction(workspaceId, (manager) => manager.query('SELECT subject, html, text FROM notifications.messages WHERE id = $1', [messageId]));
     expect(await rows()).toEqual([{ subject: null, html: null, text: null }]);
-    const failed = await eventually(() => messagesOf({ status: 'failed' }), (page) => page.data.some((message) => message.id === messageId));
+    // Three SMTP refusals with backoff: seconds alone, longer when the whole suite loads the machine.
+    const failed = await eventually(() => messagesOf({ status: 'failed' }), (page) => page.data.some((message) => message.id === messageId), 30_000);
     expect(failed.data.find((message) => message.id === messageId)).toMatchObject({ attempts: SEND_ATTEMPTS, subject: null, address: to });
     expect(await rows()).toEqual([{ subject: null, html: null, text: null }]);
     expect((await queue.getFailed()).filter((job) => job.data.messageId === messageId)).toEqual([]);
