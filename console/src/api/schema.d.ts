@@ -11745,6 +11745,15 @@ export interface operations {
                     "text/csv": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description No import with this id in the workspace (not_found). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     "crm.imports.undo": {

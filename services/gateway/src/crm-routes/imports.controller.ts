@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CreateImport, CreateImportForm, CreateImportInput, IMPORT_ENTITIES, IMPORT_MODES, ImportCreated, ListImportErrors, RecordIdParams } from '@kinship/contracts/crm';
 import { callOperation, inputProblems, RpcError, ServiceClient, validateData, type ErrorDetail } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
@@ -10,6 +10,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
+import { ErrorResponse } from '../http/error-response.dto.js';
 
 const ERROR_PAGE = 2000;
 
@@ -127,6 +128,7 @@ export class ImportFileController {
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'The header of the file plus "line" and "error" columns; one line per bad row.' })
+  @ApiNotFoundResponse({ description: 'No import with this id in the workspace (not_found).', type: ErrorResponse })
   async errors(@Param() params: RecordIdParams, @Caller() caller: RequestContext, @Res() reply: FastifyReply): Promise<void> {
     const fetchPage = (afterLine: number) => callOperation(this.services, ListImportErrors, { id: params.id, afterLine, limit: ERROR_PAGE }, caller);
     const first = await fetchPage(0);

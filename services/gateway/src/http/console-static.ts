@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '@kinship/observability';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { API_PREFIX, ROOT_PATHS } from './paths.js';
+import { answerRouterError, MAX_PARAM_LENGTH } from './framework-errors.js';
 
 /** Where `npm run build -w console` writes the web console, from services/gateway/{src,dist}/http. */
 export const CONSOLE_DIST = fileURLToPath(new URL('../../../../console/dist', import.meta.url));
@@ -59,7 +60,11 @@ export function serveConsole(fastify: FastifyInstance, logger: Logger, dist: str
   });
   fastify.get('/*', (request: FastifyRequest<{ Params: { '*': string } }>, reply) => {
     const path = `/${request.params['*']}`;
-    if (reserved(path)) return reply.callNotFound();
+    if (reserved(path)) {
+      // An API path whose parameter is over maxParamLength misses its route and lands here: answer what the router would have.
+      if (path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)) return answerRouterError('FST_ERR_MAX_PARAM_LENGTH', request, reply);
+      return reply.callNotFound();
+    }
     const name = path.slice(1);
     if (topLevelFiles.has(name)) {
       return reply.header('Cache-Control', 'public, max-age=3600').type(contentType(name)).send(createReadStream(join(dist, name)));

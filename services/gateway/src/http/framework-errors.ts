@@ -15,6 +15,15 @@ const ROUTER_ERRORS: Record<string, { status: number; code: string; message: str
   FST_ERR_BAD_URL: { status: 400, code: 'bad_request', message: 'The path is not a valid URL.' },
 };
 
+/** Fastify's default maxParamLength, which the gateway keeps. */
+export const MAX_PARAM_LENGTH = 100;
+
+/** Answers a router error of ROUTER_ERRORS in the envelope. */
+export function answerRouterError(code: keyof typeof ROUTER_ERRORS, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, message } = ROUTER_ERRORS[code]!;
+  void reply.status(status).header('X-Request-Id', request.id).send(envelope(status, ROUTER_ERRORS[code]!.code, message, String(request.id)));
+}
+
 /** Fastify's `frameworkErrors` option: router errors in the envelope, with the request id. */
 export function frameworkErrorHandler(logger: Logger) {
   return (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply): void => {
