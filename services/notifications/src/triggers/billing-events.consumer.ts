@@ -3,7 +3,7 @@ import type { BillingEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { formatAmount } from './message-formats.js';
+import { formatAmount, formatDateTime } from './message-formats.js';
 import { Notifier } from './notifier.service.js';
 
 /** Emails a customer on billing's events. The events carry the address and everything shown, so nothing is asked back. */
@@ -20,6 +20,12 @@ export class BillingEventsConsumer implements OnModuleInit {
       filterSubjects: ['events.billing.invoice.sent'],
       startFrom: 'new',
       handler: (event, manager) => this.invoiceSent(event as DomainEvent<BillingEvents.InvoiceSent>, manager),
+    });
+    this.events.subscribe({
+      durableName: 'notifications-payment-received',
+      filterSubjects: ['events.billing.payment.received'],
+      startFrom: 'new',
+      handler: (event, manager) => this.paymentReceived(event as DomainEvent<BillingEvents.PaymentReceived>, manager),
     });
   }
 
@@ -42,6 +48,28 @@ export class BillingEventsConsumer implements OnModuleInit {
         invoiceUrl: this.notifier.link(`/invoices/${invoice.invoiceId}`),
       },
       attachments: [{ fileKey: invoice.fileKey, fileName: invoice.fileName, contentType: 'application/pdf' }],
+    });
+  }
+
+  /** A receipt for each payment (dedupe by event); an invoice without a billing email gets none. */
+  private async paymentReceived(event: DomainEvent<BillingEvents.PaymentReceived>, manager: EntityManager): Promise<void> {
+    const payment = event.data;
+    if (!payment.email) return;
+    await this.notifier.email(manager, {
+      workspaceId: event.workspaceId!,
+      dedupeKey: `${event.id}:email`,
+      templateKey: 'payment_received',
+      to: payment.email,
+      recipientUserId: null,
+      recipientContactId: payment.customer?.contactId ?? null,
+      data: {
+        customerName: payment.customerName,
+        invoiceNumber: payment.number,
+        amount: formatAmount(payment.amount, payment.currency, 'en'),
+        amountDue: formatAmount(payment.amountDue, payment.currency, 'en'),
+        paidAt: formatDateTime(payment.receivedAt, 'en', 'UTC'),
+        invoiceUrl: this.notifier.link(`/invoices/${payment.invoiceId}`),
+      },
     });
   }
 }
