@@ -1428,7 +1428,7 @@ export interface paths {
         put?: never;
         /**
          * Issue a credit note
-         * @description On an open, uncollectible or paid invoice: first reduces the amount due, the rest goes to the wallet or back through the payments. Numbered CN-<year>-<6 digits>, gapless.
+         * @description On an open, uncollectible or paid invoice: first reduces the amount due, the rest goes to the wallet or back through the payments (a Stripe payment through Stripe’s Refunds API). Numbered CN-<year>-<6 digits>, gapless.
          */
         post: operations["billing.credit-notes.create"];
         delete?: never;
@@ -1832,7 +1832,7 @@ export interface paths {
         put?: never;
         /**
          * Refund a payment
-         * @description Gives back part or all of what the payment settled, the way it came; a paid invoice opens again. Requires Idempotency-Key.
+         * @description Gives back part or all of what the payment settled, the way it came (a Stripe payment through Stripe’s Refunds API, with a Stripe idempotency key); a paid invoice opens again. Requires Idempotency-Key.
          */
         post: operations["billing.payments.refund"];
         delete?: never;
@@ -12915,7 +12915,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The credit notes would exceed the invoice total (credit_exceeds_invoice), the invoice is a draft or void (invalid_status), or refund none with nothing due to reduce. */
+            /** @description The credit notes would exceed the invoice total (credit_exceeds_invoice), the invoice is a draft or void (invalid_status), refund none with nothing due to reduce, or Stripe refused (stripe_refund_refused) or is not configured (payments_not_configured) for refund original of a Stripe payment. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14605,7 +14605,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description More than is left to refund (code refund_exceeds_payment; details name amount). */
+            /** @description More than is left to refund (code refund_exceeds_payment), Stripe refused the refund of a Stripe payment (stripe_refund_refused), or Stripe keys are not configured (payments_not_configured); details name amount. */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateInvoice, CreatePaymentIntent, FinalizeInvoice, GetInvoice, ListPayments, type Invoice } from '@kinship/contracts/billing';
+import { CreateCreditNote, CreateInvoice, CreatePayment, CreatePaymentIntent, FinalizeInvoice, GetInvoice, ListPayments, RefundPayment, type Invoice } from '@kinship/contracts/billing';
 import type { RequestContext } from '@kinship/observability';
 import Stripe from 'stripe';
+import { CreditNotesService } from '../src/credit-notes/credit-notes.service.js';
 import { InvoicesService } from '../src/invoices/invoices.service.js';
 import { PaymentsService } from '../src/payments/payments.service.js';
 import { StripePaymentsService } from '../src/stripe/stripe-payments.service.js';
@@ -19,8 +20,15 @@ interface StripeCall {
   form: URLSearchParams;
 }
 
-/** A small HTTP server answering the Stripe endpoint billing calls (POST /v1/payment_intents), as Stripe would. */
+/** Refunds of this amount are refused, as Stripe refuses one above what is left on the charge. */
+const REFUSED_REFUND_AMOUNT = '4321';
+
+/**
+ * A small HTTP server answering the Stripe endpoints billing calls (POST /v1/payment_intents and
+ * /v1/refunds), as Stripe would: a refund's idempotency key seen before answers the same refund.
+ */
 async function startStripeStandIn(calls: StripeCall[]): Promise<Server> {
+  const refundsByKey = new Map<string, object>();
   const read = async (request: IncomingMessage): Promise<string> => {
     let body = '';
     for await (const chunk of request) body += String(chunk);
@@ -30,6 +38,25 @@ async function startStripeStandIn(calls: StripeCall[]): Promise<Server> {
     void read(request).then((body) => {
       const form = new URLSearchParams(body);
       calls.push({ path: request.url ?? '', idempotencyKey: request.headers['idempotency-key'] as string | undefined, form });
+      if (request.method === 'POST' && request.url === '/v1/refunds') {
+        const key = request.headers['idempotency-key'] as string;
+        if (form.get('amount') === REFUSED_REFUND_AMOUNT) {
+          response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'invalid_request_error', message: 'Refund amount is greater than unrefunded amount on charge' } }));
+          return;
+        }
+        const refund = refundsByKey.get(key) ?? {
+          id: `re_${randomUUID().replaceAll('-', '')}`,
+          object: 'refund',
+          amount: Number(form.get('amount')),
+          currency: 'eur',
+          payment_intent: form.get('payment_intent'),
+          status: 'succeeded',
+          metadata: Object.fromEntries([...form].filter(([name]) => name.startsWith('metadata[')).map(([name, value]) => [name.slice(9, -1), value])),
+        };
+        refundsByKey.set(key, refund);
+        response.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_refund' }).end(JSON.stringify(refund));
+        return;
+      }
       if (request.method !== 'POST' || request.url !== '/v1/payment_intents') {
         response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'invalid_request_error', message: 'Unrecognized request URL' } }));
         return;
@@ -59,6 +86,7 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
   let invoices: InvoicesService;
   let stripe: StripePaymentsService;
   let payments: PaymentsService;
+  let creditNotes: CreditNotesService;
   let owner: RequestContext;
   let contactId: string;
   const signer = new Stripe('sk_test_signer');
@@ -70,6 +98,7 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
     invoices = stack.billing.app.get(InvoicesService);
     stripe = stack.billing.app.get(StripePaymentsService);
     payments = stack.billing.app.get(PaymentsService);
+    creditNotes = stack.billing.app.get(CreditNotesService);
     owner = userContext('owner');
     contactId = await createContact(stack, owner);
   });
@@ -173,5 +202,82 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
       balance: number;
     }>;
     expect(row!.balance).toBe(12_000);
+  });
+
+  describe('refunds of Stripe payments go through Stripe’s Refunds API', () => {
+    const keyed = (): RequestContext => ({ ...owner, idempotencyKey: randomUUID() });
+    const refundCalls = () => calls.filter((call) => call.path === '/v1/refunds');
+
+    async function paidByStripe(): Promise<{ invoice: Invoice; intentId: string; paymentId: string }> {
+      const invoice = await openInvoice();
+      const intentId = `pi_${randomUUID()}`;
+      await stripe.receive(delivery(succeeded(invoice.id, intentId, 12_000)));
+      return { invoice, intentId, paymentId: (await paymentsOf(invoice.id))[0]!.id };
+    }
+
+    async function stripeClearing(): Promise<number> {
+      const [row] = (await stack.owner.query(`SELECT coalesce(sum(amount), 0)::int AS total FROM billing.ledger_entries WHERE workspace_id = $1 AND account = 'stripe_clearing'`, [owner.workspaceId])) as Array<{
+        total: number;
+      }>;
+      return row!.total;
+    }
+
+    it('POST /payments/:id/refund refunds at Stripe with an idempotency key, and its charge.refunded webhook books nothing more', async () => {
+      const { invoice, intentId, paymentId } = await paidByStripe();
+      const before = refundCalls().length;
+      const refund = await payments.refund(callerOf(keyed(), RefundPayment), paymentId, 3_000);
+      expect(refund).toMatchObject({ paymentId, amount: 3_000, destination: 'original' });
+      expect(refundCalls()).toHaveLength(before + 1);
+      const call = refundCalls().at(-1)!;
+      expect({ paymentIntent: call.form.get('payment_intent'), amount: call.form.get('amount'), paymentMetadata: call.form.get('metadata[paymentId]'), key: call.idempotencyKey }).toEqual({
+        paymentIntent: intentId,
+        amount: '3000',
+        paymentMetadata: paymentId,
+        key: `kinship-refund-${paymentId}-0-3000`,
+      });
+      expect(await read(invoice.id)).toMatchObject({ status: 'open', amountPaid: 9_000, amountDue: 3_000 });
+
+      // Stripe then tells of the refund billing asked for: nothing new, nothing moves twice.
+      expect(await stripe.receive(delivery(refunded(intentId, 3_000)))).toEqual({ received: true, applied: false });
+      expect(await read(invoice.id)).toMatchObject({ amountPaid: 9_000 });
+      expect((await paymentsOf(invoice.id))[0]).toMatchObject({ refunded: 3_000 });
+
+      // A second refund is a new Stripe refund (another key); a refund made in Stripe's dashboard on top is booked from the webhook.
+      await payments.refund(callerOf(keyed(), RefundPayment), paymentId, 1_000);
+      expect(refundCalls().at(-1)!.idempotencyKey).toBe(`kinship-refund-${paymentId}-3000-1000`);
+      expect(await stripe.receive(delivery(refunded(intentId, 4_000)))).toEqual({ received: true, applied: false });
+      expect(await stripe.receive(delivery(refunded(intentId, 6_000)))).toEqual({ received: true, applied: true });
+      expect(await read(invoice.id)).toMatchObject({ amountPaid: 6_000, amountDue: 6_000 });
+      expect((await paymentsOf(invoice.id))[0]).toMatchObject({ refunded: 6_000 });
+    });
+
+    it('a credit note with refund original refunds the paid part at Stripe once', async () => {
+      const { invoice, intentId, paymentId } = await paidByStripe();
+      const before = refundCalls().length;
+      const note = await creditNotes.create(callerOf(owner, CreateCreditNote), invoice.id, { amount: 2_400, refund: 'original' });
+      expect(note).toMatchObject({ amount: 2_400, appliedToDue: 0, refunded: 2_400 });
+      expect(refundCalls()).toHaveLength(before + 1);
+      expect({ amount: refundCalls().at(-1)!.form.get('amount'), key: refundCalls().at(-1)!.idempotencyKey }).toEqual({ amount: '2400', key: `kinship-refund-${paymentId}-0-2400` });
+      expect(await stripe.receive(delivery(refunded(intentId, 2_400)))).toEqual({ received: true, applied: false });
+      expect(await read(invoice.id)).toMatchObject({ status: 'paid', amountPaid: 9_600, amountCredited: 2_400, amountDue: 0 });
+    });
+
+    it('Stripe refusing the refund is a 409 and nothing is booked', async () => {
+      const { invoice, paymentId } = await paidByStripe();
+      const clearing = await stripeClearing();
+      const refused = await expectRefused(payments.refund(callerOf(keyed(), RefundPayment), paymentId, Number(REFUSED_REFUND_AMOUNT)), 409, 'amount');
+      expect(refused.code).toBe('stripe_refund_refused');
+      expect(await read(invoice.id)).toMatchObject({ status: 'paid', amountPaid: 12_000 });
+      expect((await paymentsOf(invoice.id))[0]).toMatchObject({ refunded: 0 });
+      expect(await stripeClearing()).toBe(clearing);
+    });
+
+    it('a manual payment’s refund does not call Stripe', async () => {
+      const invoice = await openInvoice();
+      const payment = await payments.create(callerOf(keyed(), CreatePayment), { invoiceId: invoice.id, amount: 5_000, method: 'manual' });
+      const before = refundCalls().length;
+      await payments.refund(callerOf(keyed(), RefundPayment), payment.id, 5_000);
+      expect(refundCalls()).toHaveLength(before);
+    });
   });
 });

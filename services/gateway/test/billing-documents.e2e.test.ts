@@ -14,9 +14,9 @@ import { notificationsService } from '../../notifications/src/notifications.serv
 import { startGateway } from '../src/gateway.js';
 
 /**
- * An invoice's documents through the public API: the PDF as a file download, and sending it, which
+ * An invoice's documents through the public API: the PDF as a file download, sending it, which
  * crosses billing (file store, invoice.sent) and notifications (email with the PDF attached) to a
- * real SMTP server.
+ * real SMTP server, and the receipt a payment emails (payment.received).
  */
 const PASSWORD = 'amber-cobalt-violin-meadow-4';
 
@@ -26,10 +26,10 @@ let services: RunningService[] = [];
 let api: string;
 let token: string;
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; bytes: Buffer; json: any }> {
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; bytes: Buffer; json: any }> {
   const response = await fetch(`${api}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const bytes = Buffer.from(await response.arrayBuffer());
@@ -141,6 +141,38 @@ describe('invoice documents', () => {
     const before = mailbox.messages().length;
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(mailbox.messages().length).toBe(before);
+  });
+});
+
+describe('payment receipts', () => {
+  it('POST /payments emails the customer a receipt with the amount, the paid date and what is left to pay', async () => {
+    const customerEmail = `ada-${randomBytes(3).toString('hex')}@example.com`;
+    const contact = await call('POST', '/contacts', { firstName: 'Ada', lastName: 'Lovelace', email: customerEmail });
+    const invoice = await openInvoice({ contactId: contact.json.id });
+    const paid = await call('POST', '/payments', { invoiceId: invoice.id, amount: 50_000, method: 'bank_transfer', receivedAt: '2026-03-04T10:30:00.000Z' }, { 'idempotency-key': randomBytes(8).toString('hex') });
+    expect(paid.status).toBe(201);
+    const [receipt] = await mailbox.waitForMessages(1, { to: customerEmail, timeoutMs: 30_000 });
+    expect(receipt!.subject).toBe(`Payment received for ${invoice.number}`);
+    expect(receipt!.text).toContain('Hello Ada Lovelace');
+    expect(receipt!.text).toContain(`We received your payment of €500.00 for invoice ${invoice.number} on March 4, 2026`);
+    expect(receipt!.text).toContain('Left to pay on this invoice: €750.00.');
+    expect(receipt!.attachments).toEqual([]);
+
+    const rest = await call('POST', '/payments', { invoiceId: invoice.id, amount: 75_000, method: 'manual' }, { 'idempotency-key': randomBytes(8).toString('hex') });
+    expect(rest.status).toBe(201);
+    const receipts = await mailbox.waitForMessages(2, { to: customerEmail, timeoutMs: 30_000 });
+    const settling = receipts.find((message) => message.text.includes('We received your payment of €750.00'));
+    expect(settling?.text).toContain('Left to pay on this invoice: €0.00.');
+  }, 90_000);
+
+  it('a refused payment (another currency) emails nothing', async () => {
+    const customerEmail = `refused-${randomBytes(3).toString('hex')}@example.com`;
+    const contact = await call('POST', '/contacts', { firstName: 'Refused', email: customerEmail });
+    const invoice = await openInvoice({ contactId: contact.json.id });
+    const refused = await call('POST', '/payments', { invoiceId: invoice.id, amount: 100, currency: 'USD', method: 'manual' }, { 'idempotency-key': randomBytes(8).toString('hex') });
+    expect(refused.status).toBe(422);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(mailbox.messages().filter((message) => message.to.includes(customerEmail))).toEqual([]);
   });
 });
 

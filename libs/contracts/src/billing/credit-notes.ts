@@ -66,7 +66,8 @@ export class CreditNoteList {
 export const CreateCreditNote = defineOperation({
   pattern: 'billing.credit-notes.create',
   summary: 'Issue a credit note',
-  description: 'On an open, uncollectible or paid invoice: first reduces the amount due, the rest goes to the wallet or back through the payments. Numbered CN-<year>-<6 digits>, gapless.',
+  description:
+    'On an open, uncollectible or paid invoice: first reduces the amount due, the rest goes to the wallet or back through the payments (a Stripe payment through Stripe’s Refunds API). Numbered CN-<year>-<6 digits>, gapless.',
   permission: 'billing:write',
   route: { method: 'POST', path: 'invoices/:id/credit-notes', status: 201 },
   params: RecordIdParams,
@@ -74,7 +75,11 @@ export const CreateCreditNote = defineOperation({
   output: CreditNote,
   errors: [
     NOT_FOUND,
-    { status: 409, description: 'The credit notes would exceed the invoice total (credit_exceeds_invoice), the invoice is a draft or void (invalid_status), or refund none with nothing due to reduce.' },
+    {
+      status: 409,
+      description:
+        'The credit notes would exceed the invoice total (credit_exceeds_invoice), the invoice is a draft or void (invalid_status), refund none with nothing due to reduce, or Stripe refused (stripe_refund_refused) or is not configured (payments_not_configured) for refund original of a Stripe payment.',
+    },
   ],
 });
 

@@ -101,14 +101,23 @@ export const ListPayments = defineOperation({
 export const RefundPayment = defineOperation({
   pattern: 'billing.payments.refund',
   summary: 'Refund a payment',
-  description: 'Gives back part or all of what the payment settled, the way it came; a paid invoice opens again. Requires Idempotency-Key.',
+  description:
+    'Gives back part or all of what the payment settled, the way it came (a Stripe payment through Stripe’s Refunds API, with a Stripe idempotency key); a paid invoice opens again. Requires Idempotency-Key.',
   permission: 'billing:write',
   route: { method: 'POST', path: 'payments/:id/refund', status: 201 },
   idempotencyKey: 'required',
   params: RecordIdParams,
   input: RefundPaymentBody,
   output: Refund,
-  errors: [IDEMPOTENCY_KEY_REQUIRED, NOT_FOUND, { status: 409, description: 'More than is left to refund (code refund_exceeds_payment; details name amount).' }],
+  errors: [
+    IDEMPOTENCY_KEY_REQUIRED,
+    NOT_FOUND,
+    {
+      status: 409,
+      description:
+        'More than is left to refund (code refund_exceeds_payment), Stripe refused the refund of a Stripe payment (stripe_refund_refused), or Stripe keys are not configured (payments_not_configured); details name amount.',
+    },
+  ],
 });
 
 export const PAYMENT_OPERATIONS = [CreatePayment, ListPayments, RefundPayment] as const;

@@ -48,6 +48,13 @@ export interface OutboxWriterOptions {
 export type NewDomainEvent<T = unknown> = Omit<DomainEvent<T>, 'id' | 'occurredAt' | 'version'> &
   Partial<Pick<DomainEvent<T>, 'id' | 'occurredAt' | 'version'>>;
 
+/** An event ready for the outbox: prepare() made it, write() stores it. */
+export interface PendingEvent<T = unknown> {
+  envelope: DomainEvent<T>;
+  subject: string;
+  headers: Record<string, string>;
+}
+
 /**
  * Writes domain events to the outbox inside the caller's transaction, so an event exists if and
  * only if the state change that caused it was committed. The relay publishes it afterwards;
@@ -62,10 +69,13 @@ export class OutboxWriter {
   }
 
   async add<T>(manager: EntityManager, event: NewDomainEvent<T>): Promise<DomainEvent<T>> {
-    // Outside a transaction the row would be committed on its own, whatever happens to the state change.
-    if (!manager.queryRunner?.isTransactionActive) {
-      throw new Error('OutboxWriter.add needs the EntityManager of an open transaction');
-    }
+    const pending = this.prepare(event);
+    await this.write(manager, [pending]);
+    return pending.envelope;
+  }
+
+  /** The event's envelope and outbox row, to be written later by write() in the same transaction. */
+  prepare<T>(event: NewDomainEvent<T>): PendingEvent<T> {
     const envelope: DomainEvent<T> = {
       id: event.id ?? uuidv7(),
       type: event.type,
@@ -76,11 +86,28 @@ export class OutboxWriter {
       aggregateId: event.aggregateId,
       data: event.data,
     };
-    const subject = subjectFor(this.options.namespace, this.options.service, envelope.type);
+    // The trace context is the caller's now, not whatever is current when the row is written.
+    return { envelope, subject: subjectFor(this.options.namespace, this.options.service, envelope.type), headers: captureTraceHeaders() };
+  }
+
+  /** Writes prepared events in one statement, in their order (the outbox position follows it). */
+  async write(manager: EntityManager, events: readonly PendingEvent[]): Promise<void> {
+    // Outside a transaction the rows would be committed on their own, whatever happens to the state change.
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('OutboxWriter.add needs the EntityManager of an open transaction');
+    }
+    if (events.length === 0) return;
     await manager.query(
-      `INSERT INTO ${this.table} (id, subject, type, payload, headers, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [envelope.id, subject, envelope.type, JSON.stringify(envelope), JSON.stringify(captureTraceHeaders()), envelope.occurredAt],
+      `INSERT INTO ${this.table} (id, subject, type, payload, headers, occurred_at)
+       SELECT event.id, event.subject, event.type, event.payload, event.headers, event.occurred_at FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS event(id, subject, type, payload, headers, occurred_at, n) ORDER BY n`,
+      [
+        events.map((event) => event.envelope.id),
+        events.map((event) => event.subject),
+        events.map((event) => event.envelope.type),
+        events.map((event) => JSON.stringify(event.envelope)),
+        events.map((event) => JSON.stringify(event.headers)),
+        events.map((event) => event.envelope.occurredAt),
+      ],
     );
-    return envelope;
   }
 }

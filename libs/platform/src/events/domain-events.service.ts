@@ -4,7 +4,7 @@ import { ServiceConfig } from '@kinship/config';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventType } from '@kinship/contracts';
-import { EventConsumer, ensureEventStream, OutboxRelay, OutboxWriter, type DomainEvent, type NewDomainEvent, type StreamPosition } from '@kinship/messaging';
+import { EventConsumer, ensureEventStream, OutboxRelay, OutboxWriter, type DomainEvent, type NewDomainEvent, type PendingEvent, type StreamPosition } from '@kinship/messaging';
 import { ServiceMetrics, type Logger } from '@kinship/observability';
 import { setWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -60,12 +60,22 @@ export class DomainEvents implements OnApplicationBootstrap {
 
   /**
    * Runs work in one transaction, confined to a workspace by row-level security when one is
-   * given; what it emits is published after the commit, and never if it rolls back.
+   * given; what it emits is published after the commit, and never if it rolls back. The events
+   * are written to the outbox in one statement when the work is done (one round trip, not one
+   * per event), still inside its transaction.
    */
   async transaction<T>(workspaceId: string | null, work: (manager: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
     const result = await this.dataSource.transaction(async (manager) => {
       if (workspaceId) await setWorkspace(manager, workspaceId);
-      return work(manager, this.emitter(manager));
+      const pending: PendingEvent[] = [];
+      const emit: Emit = (event) => {
+        const prepared = this.writer.prepare(event);
+        pending.push(prepared);
+        return Promise.resolve(prepared.envelope);
+      };
+      const value = await work(manager, emit);
+      await this.writer.write(manager, pending);
+      return value;
     });
     this.relay.notify();
     return result;

@@ -133,7 +133,7 @@ export class CreditNotesService {
         if (toGive === 0n) break;
         const refundable = BigInt(payment.applied) - BigInt(payment.refunded);
         const part = toGive < refundable ? toGive : refundable;
-        await this.payments.giveBack(manager, emit, workspaceId, caller.userId, invoice, payment, part, refund === 'wallet' ? 'wallet' : 'original', id);
+        await this.payments.giveBack(manager, emit, workspaceId, caller.userId, invoice, payment, part, refund === 'wallet' ? 'wallet' : 'original', id, 'refund at stripe');
         toGive -= part;
       }
       const settled = await this.invoices.settle(manager, workspaceId, invoice, BigInt(invoice.amount_paid) - rest, BigInt(invoice.amount_credited) + amount);

@@ -19,9 +19,11 @@ export interface InvoiceMoney {
   total: string;
   amount_paid: string;
   amount_credited: string;
+  customer_name: string;
+  billing_email: string | null;
 }
 
-const MONEY_COLUMNS = 'id, number, status, currency, customer_contact_id, customer_company_id, subtotal, tax, total, amount_paid, amount_credited';
+const MONEY_COLUMNS = 'id, number, status, currency, customer_contact_id, customer_company_id, customer_name, billing_email, subtotal, tax, total, amount_paid, amount_credited';
 
 export function customerIdOf(invoice: InvoiceMoney): string {
   return (invoice.customer_contact_id ?? invoice.customer_company_id)!;

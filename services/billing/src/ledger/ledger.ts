@@ -93,25 +93,55 @@ export class Ledger {
     if (postings.length < 2 || postings.reduce((sum, posting) => sum + posting.amount, 0n) !== 0n) {
       throw new Error(`a ${transaction.kind} ledger transaction must have two or more entries summing to zero`);
     }
-    const walletCredits: WalletCredit[] = [];
+    // Debits first, each under its wallet row's lock: one past zero refuses the whole movement (409).
+    const credits: Array<{ customerId: string; change: bigint }> = [];
     for (const posting of postings) {
       if (!posting.account.startsWith(WALLET_PREFIX)) continue;
       const customerId = posting.account.slice(WALLET_PREFIX.length);
       const change = -posting.amount;
-      const balance = await this.changeWallet(manager, workspaceId, customerId, transaction.currency, change);
-      if (change > 0n) walletCredits.push({ customerId, currency: transaction.currency, amount: Number(change), balance });
+      const credit = credits.find((earlier) => earlier.customerId === customerId);
+      if (change > 0n && credit) credit.change += change;
+      else if (change > 0n) credits.push({ customerId, change });
+      else await this.debitWallet(manager, workspaceId, customerId, transaction.currency, change);
     }
     const id = newId();
-    await manager.query(
-      `INSERT INTO billing.ledger_transactions (id, workspace_id, kind, invoice_id, payment_id, credit_note_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, workspaceId, transaction.kind, transaction.invoiceId ?? null, transaction.paymentId ?? null, transaction.creditNoteId ?? null],
-    );
-    // One statement for all the entries: the database checks the balance once, at its end.
-    await manager.query(
-      `INSERT INTO billing.ledger_entries (id, workspace_id, transaction_id, account, currency, amount)
-       SELECT entry.id, $1, $2, entry.account, $3, entry.amount FROM unnest($4::uuid[], $5::text[], $6::bigint[]) AS entry(id, account, amount)`,
-      [workspaceId, id, transaction.currency, postings.map(() => newId()), postings.map((posting) => posting.account), postings.map((posting) => String(posting.amount))],
-    );
+    // One statement (one round trip) for the transaction, all its entries and the wallets it credits:
+    // the database checks the entries' foreign key and the balance once, at its end, when the
+    // transaction's row is there too.
+    const credited = (await manager.query(
+      `WITH posted AS (
+         INSERT INTO billing.ledger_transactions (id, workspace_id, kind, invoice_id, payment_id, credit_note_id) VALUES ($2, $1, $4, $5, $6, $7) RETURNING id
+       ), entries AS (
+         INSERT INTO billing.ledger_entries (id, workspace_id, transaction_id, account, currency, amount)
+         SELECT entry.id, $1, posted.id, entry.account, $3, entry.amount FROM posted, unnest($8::uuid[], $9::text[], $10::bigint[]) AS entry(id, account, amount)
+       ), credited AS (
+         INSERT INTO billing.wallet_balances (workspace_id, customer_id, currency, balance)
+         SELECT $1, credit.customer_id, $3, credit.change FROM unnest($11::uuid[], $12::bigint[]) AS credit(customer_id, change)
+         ON CONFLICT (workspace_id, customer_id, currency) DO UPDATE SET balance = billing.wallet_balances.balance + EXCLUDED.balance, updated_at = now()
+         RETURNING customer_id, balance
+       )
+       SELECT customer_id, balance FROM credited`,
+      [
+        workspaceId,
+        id,
+        transaction.currency,
+        transaction.kind,
+        transaction.invoiceId ?? null,
+        transaction.paymentId ?? null,
+        transaction.creditNoteId ?? null,
+        postings.map(() => newId()),
+        postings.map((posting) => posting.account),
+        postings.map((posting) => String(posting.amount)),
+        credits.map((credit) => credit.customerId),
+        credits.map((credit) => String(credit.change)),
+      ],
+    )) as Array<{ customer_id: string; balance: string }>;
+    const walletCredits: WalletCredit[] = credits.map((credit) => ({
+      customerId: credit.customerId,
+      currency: transaction.currency,
+      amount: Number(credit.change),
+      balance: Number(credited.find((row) => row.customer_id === credit.customerId)!.balance),
+    }));
     return { id, walletCredits };
   }
 
@@ -144,23 +174,13 @@ export class Ledger {
     return rows.map((row) => ({ id: row.id, transactionId: row.transaction_id, account: row.account, amount: Number(row.amount), currency: row.currency, createdAt: row.created_at.toISOString() }));
   }
 
-  /** Moves a wallet's kept balance; the UPDATE holds the row lock until commit, so racing debits queue and each sees the last. */
-  private async changeWallet(manager: EntityManager, workspaceId: string, customerId: string, currency: string, change: bigint): Promise<number> {
-    if (change > 0n) {
-      const [row] = (await manager.query(
-        `INSERT INTO billing.wallet_balances (workspace_id, customer_id, currency, balance) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (workspace_id, customer_id, currency) DO UPDATE SET balance = billing.wallet_balances.balance + EXCLUDED.balance, updated_at = now()
-         RETURNING balance`,
-        [workspaceId, customerId, currency, String(change)],
-      )) as Array<{ balance: string }>;
-      return Number(row!.balance);
-    }
+  /** Takes from a wallet's kept balance; the UPDATE holds the row lock until commit, so racing debits queue and each sees the last. */
+  private async debitWallet(manager: EntityManager, workspaceId: string, customerId: string, currency: string, change: bigint): Promise<void> {
     const [rows] = (await manager.query(
       `UPDATE billing.wallet_balances SET balance = balance + $4, updated_at = now()
        WHERE workspace_id = $1 AND customer_id = $2 AND currency = $3 AND balance + $4 >= 0 RETURNING balance`,
       [workspaceId, customerId, currency, String(change)],
     )) as [Array<{ balance: string }>, number];
     if (rows.length === 0) throw insufficientWallet(currency);
-    return Number(rows[0]!.balance);
   }
 }

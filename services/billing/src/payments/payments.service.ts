@@ -10,6 +10,7 @@ import type { BillingCaller } from '../common/billing-caller.js';
 import { IdempotencyKeys } from '../ledger/idempotency-keys.js';
 import { amountDueOf, customerIdOf, eventCustomerOf, invalidInvoiceStatus, InvoicePostings, type InvoiceMoney } from '../ledger/invoice-postings.js';
 import { ACCOUNTS, emitWalletCredits, Ledger } from '../ledger/ledger.js';
+import { StripeClient } from '../stripe/stripe-client.js';
 
 export interface PaymentRow {
   id: string;
@@ -24,9 +25,12 @@ export interface PaymentRow {
   reference: string | null;
   received_at: Date;
   created_at: Date;
+  stripe_payment_intent_id: string | null;
+  /** What Stripe has refunded of the charge, as far as billing booked it (cumulative). */
+  stripe_refunded: string;
 }
 
-const PAYMENT_COLUMNS = 'id, invoice_id, customer_id, currency, amount, applied, to_wallet, refunded, method, reference, received_at, created_at';
+const PAYMENT_COLUMNS = 'id, invoice_id, customer_id, currency, amount, applied, to_wallet, refunded, method, reference, received_at, created_at, stripe_payment_intent_id, stripe_refunded';
 
 export function toPayment(row: PaymentRow): Payment {
   return {
@@ -83,6 +87,7 @@ export class PaymentsService {
     private readonly ledger: Ledger,
     private readonly invoices: InvoicePostings,
     private readonly keys: IdempotencyKeys,
+    private readonly stripe: StripeClient,
   ) {}
 
   async create(caller: BillingCaller, input: CreatePaymentBody): Promise<Payment> {
@@ -143,6 +148,10 @@ export class PaymentsService {
         method: payment.method,
         ...(payment.reference ? { reference: payment.reference } : {}),
         receivedAt: row!.received_at.toISOString(),
+        number: invoice.number!,
+        customerName: invoice.customer_name,
+        ...(invoice.billing_email ? { email: invoice.billing_email } : {}),
+        amountDue: Number(amountDueOf(settled.invoice)),
       },
     });
     if (settled.paidAt) {
@@ -179,7 +188,7 @@ export class PaymentsService {
         const invoice = (await this.invoices.lock(manager, workspaceId, found.invoice_id))!;
         if (invoice.status === 'void') throw invalidInvoiceStatus(invoice.status, 'id');
         const [payment] = (await manager.query(`SELECT ${PAYMENT_COLUMNS} FROM billing.payments WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, paymentId])) as PaymentRow[];
-        const refunded = await this.giveBack(manager, emit, workspaceId, caller.userId, invoice, payment!, BigInt(amount), 'original', null);
+        const refunded = await this.giveBack(manager, emit, workspaceId, caller.userId, invoice, payment!, BigInt(amount), 'original', null, 'refund at stripe');
         await this.invoices.settle(manager, workspaceId, invoice, BigInt(invoice.amount_paid) - BigInt(amount), BigInt(invoice.amount_credited));
         return refunded;
       }),
@@ -189,7 +198,9 @@ export class PaymentsService {
   /**
    * Gives back part of what a payment settled: the receivable grows again, the money leaves the
    * way it came (a wallet payment goes back to the wallet) or, for a credit note, to the wallet.
-   * The caller settles the invoice.
+   * The caller settles the invoice. A Stripe payment given back the way it came is refunded
+   * through Stripe first ('refund at stripe'), unless Stripe already did it ('refunded at stripe':
+   * its charge.refunded webhook).
    */
   async giveBack(
     manager: EntityManager,
@@ -201,11 +212,13 @@ export class PaymentsService {
     amount: bigint,
     destination: 'original' | 'wallet',
     creditNoteId: string | null,
+    stripe: 'refund at stripe' | 'refunded at stripe',
   ): Promise<Refund> {
     const refundable = BigInt(payment.applied) - BigInt(payment.refunded);
     if (amount > refundable) {
       throw new RpcError(409, 'refund_exceeds_payment', `At most ${refundable} of this payment is left to refund.`, [{ field: 'amount', issue: `exceeds the refundable ${refundable}` }]);
     }
+    if (stripe === 'refund at stripe' && destination === 'original' && payment.method === 'stripe') await this.refundAtStripe(manager, workspaceId, invoice, payment, amount);
     const customerId = customerIdOf(invoice);
     const to = destination === 'wallet' ? ACCOUNTS.wallet(customerId) : sourceAccount(payment.method, customerId);
     const posted = await this.ledger.post(manager, workspaceId, {
@@ -245,6 +258,22 @@ export class PaymentsService {
     });
     await emitWalletCredits(emit, workspaceId, actorId, posted.id, creditNoteId ? 'credit_note' : 'refund', posted.walletCredits);
     return refund;
+  }
+
+  /**
+   * Refunds through Stripe's Refunds API, in the transaction that books it (the payment row is
+   * locked). The Stripe idempotency key names the payment, what billing has booked as refunded at
+   * Stripe so far and the amount: a retry from the same state (the SDK's own, or this request run
+   * again after its transaction rolled back) gets the same Stripe refund, never a second one. The
+   * refund is recorded in stripe_refunded, so Stripe's charge.refunded webhook for it finds nothing
+   * new; if this transaction rolls back after Stripe refunded, that webhook books it.
+   */
+  private async refundAtStripe(manager: EntityManager, workspaceId: string, invoice: InvoiceMoney, payment: PaymentRow, amount: bigint): Promise<void> {
+    await this.stripe.createRefund(
+      { payment_intent: payment.stripe_payment_intent_id!, amount: Number(amount), metadata: { workspaceId, invoiceId: invoice.id, paymentId: payment.id } },
+      `kinship-refund-${payment.id}-${payment.stripe_refunded}-${amount}`,
+    );
+    await manager.query(`UPDATE billing.payments SET stripe_refunded = stripe_refunded + $3 WHERE workspace_id = $1 AND id = $2`, [workspaceId, payment.id, String(amount)]);
   }
 
   /** The invoice's payments with something left to refund, newest first and locked: credit notes give back from them. */

@@ -41,6 +41,24 @@ export class StripeClient {
     }
   }
 
+  /**
+   * Gives back part of a PaymentIntent's charge. The idempotency key names what is being refunded,
+   * so a retry (the SDK's, or a request run again after its transaction rolled back) gets the same
+   * refund instead of a second one. Stripe refusing it (more than is left on the charge) is a 409.
+   */
+  async createRefund(params: Stripe.RefundCreateParams, idempotencyKey: string): Promise<Stripe.Refund> {
+    if (!this.stripe) throw paymentsNotConfigured();
+    try {
+      return await this.stripe.refunds.create(params, { idempotencyKey });
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError) throw RpcError.unavailable('Stripe could not be reached; try again.');
+      if (error instanceof Stripe.errors.StripeInvalidRequestError || error instanceof Stripe.errors.StripeIdempotencyError) {
+        throw new RpcError(409, 'stripe_refund_refused', `Stripe refused the refund: ${error.message}`, [{ field: 'amount', issue: 'was refused by Stripe' }]);
+      }
+      throw error;
+    }
+  }
+
   /** The event the body holds, when Stripe-Signature signs exactly this body within the tolerance; else a 400 naming the header. */
   verifiedEvent(payload: string, signature: string): Stripe.Event {
     if (!this.stripe || !this.config.STRIPE_WEBHOOK_SECRET) throw paymentsNotConfigured();

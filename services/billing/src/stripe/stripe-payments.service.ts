@@ -121,14 +121,14 @@ export class StripePaymentsService {
       const [payment] = (await manager.query(`SELECT * FROM billing.payments WHERE workspace_id = $1 AND stripe_payment_intent_id = $2 FOR UPDATE`, [
         workspaceId,
         intentId,
-      ])) as Array<PaymentRow & { stripe_refunded: string }>;
+      ])) as PaymentRow[];
       const news = BigInt(charge.amount_refunded) - BigInt(payment!.stripe_refunded);
       if (news <= 0n || invoice.status === 'void') return NOT_APPLIED;
       const refundable = BigInt(payment!.applied) - BigInt(payment!.refunded);
       const give = news < refundable ? news : refundable;
       await manager.query(`UPDATE billing.payments SET stripe_refunded = $3 WHERE workspace_id = $1 AND id = $2`, [workspaceId, payment!.id, String(charge.amount_refunded)]);
       if (give === 0n) return APPLIED;
-      await this.payments.giveBack(manager, emit, workspaceId, null, invoice, payment!, give, 'original', null);
+      await this.payments.giveBack(manager, emit, workspaceId, null, invoice, payment!, give, 'original', null, 'refunded at stripe');
       await this.invoices.settle(manager, workspaceId, invoice, BigInt(invoice.amount_paid) - give, BigInt(invoice.amount_credited));
       return APPLIED;
     });

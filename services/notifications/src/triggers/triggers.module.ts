@@ -13,7 +13,7 @@ import { TicketEventsConsumer } from './ticket-events.consumer.js';
 
 /**
  * The events that make someone be told something. billing's invoice.sent emails the customer its
- * invoice; payment.received is not consumed yet (its payload carries no address to write to).
+ * invoice; payment.received emails a receipt to the invoice's billing email.
  */
 @Module({
   imports: [DeliveryModule, TemplatesModule, InAppNotificationsModule],

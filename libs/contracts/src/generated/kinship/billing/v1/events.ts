@@ -146,8 +146,23 @@ export interface PaymentReceived {
   amount: number;
   /** stripe, manual, bank_transfer or wallet. */
   method: string;
-  reference?: string | null | undefined;
+  reference?:
+    | string
+    | null
+    | undefined;
+  /** When the money was received (the payment's receivedAt, or Stripe's event time): the receipt's "paid at". */
   receivedAt: string;
+  /** The invoice's number, e.g. INV-2026-000042. */
+  number: string;
+  /** As the invoice names the customer (crm's name when it was last written). */
+  customerName: string;
+  /** The invoice's billing email: where the receipt goes; absent when the invoice has none (no receipt is sent). */
+  email?:
+    | string
+    | null
+    | undefined;
+  /** What is left to pay on the invoice after this payment (0 when settled). */
+  amountDue: number;
 }
 
 /**
