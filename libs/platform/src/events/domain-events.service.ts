@@ -4,7 +4,7 @@ import { ServiceConfig } from '@kinship/config';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventType } from '@kinship/contracts';
-import { EventConsumer, ensureEventStream, OutboxRelay, OutboxWriter, type DomainEvent, type NewDomainEvent, type StreamPosition } from '@kinship/messaging';
+import { EventConsumer, ensureEventStream, OutboxRelay, OutboxWriter, type DomainEvent, type HandledEvent, type NewDomainEvent, type StreamPosition } from '@kinship/messaging';
 import { ServiceMetrics, type Logger } from '@kinship/observability';
 import { WORKSPACE_SETTING } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -34,6 +34,12 @@ export interface Subscription {
   startFrom?: 'all' | 'new';
   maxDeliver?: number;
   backoffMs?: number[];
+  /** Most events a transaction (EventConsumer's maxBatch); beyond 50 only with setWise. */
+  maxBatch?: number;
+  /** The handler only writes in its transaction (a read model): batches without a savepoint per event (EventConsumer's setWise). */
+  setWise?: boolean;
+  /** Runs in the batch's transaction after its handlers, with the events they applied (EventConsumer's afterBatch). */
+  afterBatch?: (manager: EntityManager, handled: HandledEvent[]) => Promise<void>;
 }
 
 /**
@@ -101,10 +107,8 @@ export class DomainEvents implements OnApplicationBootstrap {
         jsm,
         namespace: this.info.namespace,
         ...subscription,
-        handler: async (event, manager, position) => {
-          if (event.workspaceId) await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, event.workspaceId]);
-          await subscription.handler(event, manager, (newEvent) => this.writer.add(manager, newEvent), position);
-        },
+        // The consumer confines each event's handler to the event's workspace (row-level security).
+        handler: (event, manager, position) => subscription.handler(event, manager, (newEvent) => this.writer.add(manager, newEvent), position),
         logger: this.logger,
         metrics: {
           deadLetters: this.metrics.deadLetters.labels({ service: this.info.name, consumer: subscription.durableName }),

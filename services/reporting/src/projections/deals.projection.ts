@@ -81,9 +81,12 @@ export class DealsProjection implements OnModuleInit {
     );
   }
 
-  /** Closes the deal's open stage-history entry and opens one for the stage it entered. */
+  /** Closes the deal's open stage-history entry and opens one for the stage it entered, in one statement (the insert is not among the rows the update sees). */
   private async enterStage(manager: EntityManager, workspaceId: string, dealId: string, stageId: string, at: string): Promise<void> {
-    await manager.query('UPDATE reporting.deal_stage_history SET left_at = $3 WHERE workspace_id = $1 AND deal_id = $2 AND left_at IS NULL', [workspaceId, dealId, at]);
-    await manager.query('INSERT INTO reporting.deal_stage_history (workspace_id, deal_id, stage_id, entered_at) VALUES ($1, $2, $3, $4)', [workspaceId, dealId, stageId, at]);
+    await manager.query(
+      `WITH closed AS (UPDATE reporting.deal_stage_history SET left_at = $4 WHERE workspace_id = $1 AND deal_id = $2 AND left_at IS NULL)
+       INSERT INTO reporting.deal_stage_history (workspace_id, deal_id, stage_id, entered_at) VALUES ($1, $2, $3, $4)`,
+      [workspaceId, dealId, stageId, at],
+    );
   }
 }
