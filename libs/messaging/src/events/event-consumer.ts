@@ -75,8 +75,9 @@ export interface EventConsumerOptions {
    * records its events in the inbox with one statement and runs the handlers without a savepoint
    * each, so maxBatch may go well beyond 64. When a handler fails, the whole batch is rolled back
    * and handled again the default way (a savepoint per event, at most 50 events a transaction),
-   * which confines the failure to its event — so the handlers of the batch's other events run twice,
-   * and only their database writes must be what counts.
+   * which confines the failure to its event — so the handlers of the batch’s other events run twice,
+   * and only their database writes must be what counts. A batch holding a redelivery goes the
+   * default way at once.
    */
   setWise?: boolean;
   /**
@@ -107,9 +108,6 @@ type Outcome = { kind: 'handled' } | { kind: 'duplicate' } | { kind: 'failed'; e
 
 /** Most events in one transaction with a savepoint each (see maxBatch). */
 const SAVEPOINT_BATCH = 50;
-
-/** Thrown inside a set-wise batch to roll it back and handle it a savepoint per event instead. */
-class IsolateEvents extends Error {}
 
 /**
  * A durable JetStream consumer with an idempotent inbox: each event is recorded in
@@ -246,7 +244,8 @@ export class EventConsumer {
         await this.deadLetter(message, error);
       }
     }
-    if (this.options.setWise && deliveries.length > 0) {
+    // A redelivery most likely failed before: straight to a savepoint per event, not a set-wise try first.
+    if (this.options.setWise && deliveries.length > 0 && deliveries.every(({ message }) => message.info.deliveryCount === 1)) {
       const outcomes = await this.handleSetWise(deliveries);
       if (outcomes) {
         for (const [index, delivery] of deliveries.entries()) await this.settle(delivery, outcomes[index]);
@@ -274,7 +273,6 @@ export class EventConsumer {
             outcomes.push({ kind: 'duplicate' });
             continue;
           }
-          if (message.info.deliveryCount > this.maxDeliver) throw new IsolateEvents('an event was delivered more than maxDeliver times');
           const eventWorkspace = event.workspaceId ?? '';
           if (eventWorkspace !== workspace) {
             await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, eventWorkspace]);
@@ -289,9 +287,7 @@ export class EventConsumer {
         return outcomes;
       });
     } catch (error) {
-      if (!(error instanceof IsolateEvents)) {
-        this.logger.warn({ err: error, consumer: this.options.durableName, events: deliveries.length }, 'set-wise event batch failed; handling its events a savepoint each');
-      }
+      this.logger.warn({ err: error, consumer: this.options.durableName, events: deliveries.length }, 'set-wise event batch failed; handling its events a savepoint each');
       return undefined;
     }
   }
