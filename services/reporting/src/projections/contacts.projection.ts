@@ -67,10 +67,12 @@ export class ContactsProjection implements OnModuleInit {
          custom_fields = EXCLUDED.custom_fields, deleted_at = NULL`,
       [workspaceId, rows],
     );
+    // contact_id = ANY(…) keeps this to the index entries of these contacts whatever the planner
+    // thinks of the join: a hash join read the workspace's whole history for every event.
     await manager.query(
       `UPDATE reporting.contact_lifecycle_history h SET left_at = $3 FROM ${input}
-       WHERE h.workspace_id = $1 AND h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage <> c."lifecycleStage"`,
-      [workspaceId, rows, event.occurredAt],
+       WHERE h.workspace_id = $1 AND h.contact_id = ANY($4::uuid[]) AND h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage <> c."lifecycleStage"`,
+      [workspaceId, rows, event.occurredAt, contacts.map((contact) => contact.id)],
     );
     // A contact's first entry starts when it was created; later ones when the event happened.
     await manager.query(
