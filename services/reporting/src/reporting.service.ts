@@ -10,6 +10,7 @@ import { ProjectionsModule } from './projections/projections.module.js';
 import { ReportingConfig } from './reporting.config.js';
 import { Rebuilds1765130000001 } from './rebuild/1765130000001-rebuilds.js';
 import { RebuildModule } from './rebuild/rebuild.module.js';
+import { ClosedDealsCoveringIndex1765150000001 } from './reports/1765150000001-closed-deals-covering-index.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { StandardReportsModule } from './standard-reports/standard-reports.module.js';
 import { SavedReports1765141000000 } from './saved/1765141000000-saved-reports.js';
@@ -21,7 +22,7 @@ export const reportingService: ServiceDefinition<ReportingConfig> = {
   configSchema: ReportingConfig,
   database: {
     schema: 'reporting',
-    migrations: [messagingTablesMigration('reporting'), ReadModels1765000000000, ActivityAndBillingReadModels1765130000000, Rebuilds1765130000001, CustomFields1765140000000, SavedReports1765141000000, CreditNotesAndRefunds1765150000000],
+    migrations: [messagingTablesMigration('reporting'), ReadModels1765000000000, ActivityAndBillingReadModels1765130000000, Rebuilds1765130000001, CustomFields1765140000000, SavedReports1765141000000, CreditNotesAndRefunds1765150000000, ClosedDealsCoveringIndex1765150000001],
   },
   features: () => [ProjectionsModule, ReportsModule, StandardReportsModule, RebuildModule, CustomReportsModule, SavedReportsModule, DashboardsModule],
 };
