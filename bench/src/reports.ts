@@ -159,21 +159,37 @@ async function main(): Promise<void> {
     const steadyStart = performance.now();
     const steadyEvents = Math.floor(STEADY_RATE * STEADY_SECONDS);
     const steadyAcks: Array<Promise<unknown>> = [];
-    for (let index = 0; index < steadyEvents; index++) {
-      const due = steadyStart + (index * 1_000) / STEADY_RATE;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      const id = newId();
-      const deal = { id, name: `Steady ${index}`, amount: 1_000, currency: 'EUR', pipelineId, stageId, ownerId: null, contactIds: [], createdAt: new Date().toISOString() };
-      const event = { id: newId(), type: 'deal.created', version: 1, occurredAt: deal.createdAt, workspaceId, actorId: null, aggregateId: id, data: { deal } };
-      const sentAt = performance.now();
-      steadyAcks.push(js.publish(`${environment.natsNamespace}events.crm.deal.created`, JSON.stringify(event), { msgID: event.id }).then((ack) => publishedAt.set(ack.seq, sentAt)));
+    // However the steady phase ends, the poller stops before the connection closes.
+    const stopPolling = () => {
+      polling = false;
+      publishedAt.clear();
+      return poller.catch(() => undefined);
+    };
+    try {
+      for (let index = 0; index < steadyEvents; index++) {
+        const due = steadyStart + (index * 1_000) / STEADY_RATE;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+        const id = newId();
+        const deal = { id, name: `Steady ${index}`, amount: 1_000, currency: 'EUR', pipelineId, stageId, ownerId: null, contactIds: [], createdAt: new Date().toISOString() };
+        const event = { id: newId(), type: 'deal.created', version: 1, occurredAt: deal.createdAt, workspaceId, actorId: null, aggregateId: id, data: { deal } };
+        const sentAt = performance.now();
+        steadyAcks.push(
+          js.publish(`${environment.natsNamespace}events.crm.deal.created`, JSON.stringify(event), { msgID: event.id, timeout: 60_000 }).then((ack) => publishedAt.set(ack.seq, sentAt)),
+        );
+      }
+      await Promise.all(steadyAcks);
+    } catch (error) {
+      await stopPolling();
+      throw error;
     }
-    await Promise.all(steadyAcks);
     const achievedRate = steadyEvents / ((performance.now() - steadyStart) / 1000);
     polling = false;
-    const drained = await Promise.race([poller.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 300_000))]);
-    if (!drained) throw new Error('the steady events were not all applied within 5 minutes');
+    const drained = await Promise.race([poller.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 300_000).unref())]);
+    if (!drained) {
+      await stopPolling();
+      throw new Error('the steady events were not all applied within 5 minutes');
+    }
     const lag = percentiles(lags);
     print(`steady: ${steadyEvents} deal events at ${fixed(achievedRate, 0)} events/s: lag p50 ${fixed(lag.p50)} ms, p99 ${fixed(lag.p99)} ms, max ${fixed(lag.max)} ms`);
 
