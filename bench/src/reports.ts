@@ -3,9 +3,14 @@
  * 1. Catch-up: BENCH_REPORT_EVENTS crm events (deals created, moved and won; contacts created)
  *    are on the stream before the service starts; measured: events/s until every projection's
  *    consumer has settled all of them.
- * 2. Reports: p95 of each standard report through the service's NATS operation, uncached (a new
+ * 2. Steady lag: BENCH_REPORT_RATE (default 1,000) deal events/s for BENCH_REPORT_STEADY_SECONDS
+ *    (default 10); each event's lag is from its publish to the deals projection's recorded position
+ *    reaching it (polled every 10 ms, so up to 10 ms more than the true lag); p50, p99, max.
+ * 3. Reports: p95 of each standard report through the service's NATS operation, uncached (a new
  *    `to` each call, so a new cache key) and cached (the same query again), and the same SQL sent
  *    straight through pg in the same run as the baseline (the ratio is report ÷ SQL).
+ * 4. Rebuild: POST /reports/rebuild's operation over every event on the stream; seconds until
+ *    completed, and the peak RSS of this process (the service runs in it) sampled every 100 ms.
  */
 import { performance } from 'node:perf_hooks';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -17,7 +22,7 @@ import { createTestEnvironment, startTestService } from '@kinship/testing';
 import { DataSource } from 'typeorm';
 import { consumerName, PROJECTIONS } from '../../services/reporting/dist/projections/projection.js';
 import { reportingService } from '../../services/reporting/dist/reporting.service.js';
-import { fixed, numberFromEnv, print, saveResult, waitUntil } from './lib.js';
+import { fixed, numberFromEnv, percentiles, print, saveResult, waitUntil } from './lib.js';
 import { SqlCapture } from './sql-capture.js';
 
 const EVENTS = Math.floor(numberFromEnv('BENCH_REPORT_EVENTS', 200_000));
@@ -27,6 +32,9 @@ const CURRENCIES = ['EUR', 'USD', 'JPY'];
 const LIFECYCLE = ['lead', 'marketing_qualified', 'sales_qualified', 'opportunity', 'customer'];
 const IN_FLIGHT = 500;
 const CATCH_UP_TIMEOUT_MS = 1_800_000;
+const STEADY_RATE = numberFromEnv('BENCH_REPORT_RATE', 1_000);
+const STEADY_SECONDS = numberFromEnv('BENCH_REPORT_STEADY_SECONDS', 10);
+const REBUILD_TIMEOUT_MS = 1_800_000;
 
 const REPORTS: Array<{ pattern: string; input: Record<string, string> }> = [
   { pattern: 'reporting.reports.pipeline', input: {} },
@@ -131,6 +139,60 @@ async function main(): Promise<void> {
     const [{ deals }] = await sql.query('SELECT count(*)::int AS deals FROM reporting.deals');
     print(`catch-up: ${published} events through ${PROJECTIONS.length} projections in ${fixed(catchUpSeconds)} s = ${fixed(published / catchUpSeconds, 0)} events/s (${deals} deals projected)`);
 
+    // Steady: deal.created at STEADY_RATE per second, each event's publish time against the deals projection's position.
+    const [{ pipelineId, stageId }] = await sql.query(`SELECT pipeline_id AS "pipelineId", stage_id AS "stageId" FROM reporting.deals LIMIT 1`);
+    const publishedAt = new Map<number, number>();
+    const lags: number[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling || publishedAt.size > 0) {
+        const [{ position }] = await sql.query(`SELECT stream_sequence::int AS position FROM reporting.projection_positions WHERE projection = 'deals'`);
+        const now = performance.now();
+        for (const [sequence, at] of publishedAt) {
+          if (sequence > position) continue;
+          lags.push(now - at);
+          publishedAt.delete(sequence);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    const steadyStart = performance.now();
+    const steadyEvents = Math.floor(STEADY_RATE * STEADY_SECONDS);
+    const steadyAcks: Array<Promise<unknown>> = [];
+    // However the steady phase ends, the poller stops before the connection closes.
+    const stopPolling = () => {
+      polling = false;
+      publishedAt.clear();
+      return poller.catch(() => undefined);
+    };
+    try {
+      for (let index = 0; index < steadyEvents; index++) {
+        const due = steadyStart + (index * 1_000) / STEADY_RATE;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+        const id = newId();
+        const deal = { id, name: `Steady ${index}`, amount: 1_000, currency: 'EUR', pipelineId, stageId, ownerId: null, contactIds: [], createdAt: new Date().toISOString() };
+        const event = { id: newId(), type: 'deal.created', version: 1, occurredAt: deal.createdAt, workspaceId, actorId: null, aggregateId: id, data: { deal } };
+        const sentAt = performance.now();
+        steadyAcks.push(
+          js.publish(`${environment.natsNamespace}events.crm.deal.created`, JSON.stringify(event), { msgID: event.id, timeout: 60_000 }).then((ack) => publishedAt.set(ack.seq, sentAt)),
+        );
+      }
+      await Promise.all(steadyAcks);
+    } catch (error) {
+      await stopPolling();
+      throw error;
+    }
+    const achievedRate = steadyEvents / ((performance.now() - steadyStart) / 1000);
+    polling = false;
+    const drained = await Promise.race([poller.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 300_000).unref())]);
+    if (!drained) {
+      await stopPolling();
+      throw new Error('the steady events were not all applied within 5 minutes');
+    }
+    const lag = percentiles(lags);
+    print(`steady: ${steadyEvents} deal events at ${fixed(achievedRate, 0)} events/s: lag p50 ${fixed(lag.p50)} ms, p99 ${fixed(lag.p99)} ms, max ${fixed(lag.max)} ms`);
+
     const context: RequestContext = { workspaceId, userId: newId(), role: 'owner', scopes: [], requestId: 'bench-reports' };
     const results: Record<string, { uncachedP95Ms: number; cachedP95Ms: number; sqlP95Ms: number; ratio: number }> = {};
     print('report                       uncached p95   cached p95   same SQL p95   uncached / SQL');
@@ -153,7 +215,39 @@ async function main(): Promise<void> {
       results[report.pattern] = figures;
       print(`${report.pattern.replace('reporting.reports.', '').padEnd(28)} ${fixed(figures.uncachedP95Ms).padStart(9)} ms ${fixed(figures.cachedP95Ms).padStart(9)} ms ${fixed(figures.sqlP95Ms).padStart(11)} ms ${fixed(figures.ratio, 2).padStart(12)}`);
     }
-    await saveResult('reports', { events: published, catchUpSeconds, eventsPerSecond: published / catchUpSeconds, deals, reports: results });
+
+    // Rebuild: every event on the stream replayed into shadow tables and swapped in.
+    let peakRss = process.memoryUsage().rss;
+    const rssBefore = peakRss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    const rebuildStart = performance.now();
+    const rebuild = (await client.send('reporting.rebuilds.start', {}, context)) as { id: string; eventsTotal: number };
+    let status = 'running';
+    const rebuilt = await waitUntil(
+      async () => {
+        const progress = (await client.send('reporting.rebuilds.get', { id: rebuild.id }, context)) as { status: string; error: string | null };
+        if (progress.status === 'failed') throw new Error(`the rebuild failed: ${progress.error}`);
+        status = progress.status;
+        return status === 'completed';
+      },
+      REBUILD_TIMEOUT_MS,
+      250,
+    );
+    clearInterval(sampler);
+    if (!rebuilt) throw new Error(`the rebuild did not complete (${status})`);
+    const rebuildSeconds = (performance.now() - rebuildStart) / 1000;
+    const mb = (bytes: number) => fixed(bytes / 1024 / 1024, 0);
+    print(`rebuild: ${rebuild.eventsTotal} events in ${fixed(rebuildSeconds)} s = ${fixed(rebuild.eventsTotal / rebuildSeconds, 0)} events/s; peak RSS ${mb(peakRss)} MB (${mb(rssBefore)} MB before)`);
+
+    await saveResult('reports', {
+      events: published,
+      catchUpSeconds,
+      eventsPerSecond: published / catchUpSeconds,
+      deals,
+      steady: { events: steadyEvents, rate: achievedRate, lagP50Ms: lag.p50, lagP99Ms: lag.p99, lagMaxMs: lag.max },
+      rebuild: { events: rebuild.eventsTotal, seconds: rebuildSeconds, peakRssBytes: peakRss, rssBeforeBytes: rssBefore },
+      reports: results,
+    });
   } finally {
     await reporting?.close();
     await client.close();

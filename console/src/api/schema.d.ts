@@ -2194,7 +2194,7 @@ export interface paths {
         };
         /**
          * Revenue report
-         * @description Invoiced (by issue date, voided invoices left out) and paid (by payment date) per month or quarter and currency, never summed across currencies. ownerId: invoices of that owner’s deals. Members get their own records only.
+         * @description Invoiced (by issue date, voided invoices left out), paid net of refunds (payments by payment date less refunds by refund date) and credited (credit notes by issue time) per month or quarter and currency, never summed across currencies. ownerId: invoices of that owner’s deals. Members get their own records only.
          */
         get: operations["reporting.reports.revenue"];
         put?: never;
@@ -5156,11 +5156,13 @@ export interface components {
             lagMs: number | null;
         };
         RevenueRow: {
+            /** @description Σ credit notes issued in the period, minor units (their refunded part is also taken off paid, in the refund’s period). */
+            credited: number;
             /** @example EUR */
             currency: string;
             /** @description Σ total of the invoices issued (finalized) in the period and not voided, minor units. */
             invoiced: number;
-            /** @description Σ payments received in the period, minor units. */
+            /** @description Σ payments received in the period less Σ refunds made in the period (a credit note’s refund among them), minor units; negative when more was refunded than received. */
             paid: number;
             /**
              * @description "2026-12" by month, "2026-Q4" by quarter.

@@ -5,10 +5,12 @@ import { CustomReportsModule } from './custom/custom-reports.module.js';
 import { DashboardsModule } from './dashboards/dashboards.module.js';
 import { ReadModels1765000000000 } from './projections/1765000000000-read-models.js';
 import { ActivityAndBillingReadModels1765130000000 } from './projections/1765130000000-activity-and-billing-read-models.js';
+import { CreditNotesAndRefunds1765150000000 } from './projections/1765150000000-credit-notes-and-refunds.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { ReportingConfig } from './reporting.config.js';
 import { Rebuilds1765130000001 } from './rebuild/1765130000001-rebuilds.js';
 import { RebuildModule } from './rebuild/rebuild.module.js';
+import { ClosedDealsCoveringIndex1765150000001 } from './reports/1765150000001-closed-deals-covering-index.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { StandardReportsModule } from './standard-reports/standard-reports.module.js';
 import { SavedReports1765141000000 } from './saved/1765141000000-saved-reports.js';
@@ -20,7 +22,7 @@ export const reportingService: ServiceDefinition<ReportingConfig> = {
   configSchema: ReportingConfig,
   database: {
     schema: 'reporting',
-    migrations: [messagingTablesMigration('reporting'), ReadModels1765000000000, ActivityAndBillingReadModels1765130000000, Rebuilds1765130000001, CustomFields1765140000000, SavedReports1765141000000],
+    migrations: [messagingTablesMigration('reporting'), ReadModels1765000000000, ActivityAndBillingReadModels1765130000000, Rebuilds1765130000001, CustomFields1765140000000, SavedReports1765141000000, CreditNotesAndRefunds1765150000000, ClosedDealsCoveringIndex1765150000001],
   },
   features: () => [ProjectionsModule, ReportsModule, StandardReportsModule, RebuildModule, CustomReportsModule, SavedReportsModule, DashboardsModule],
 };

@@ -9,9 +9,9 @@ import { startReportingStack, type ReportingStack } from './support.js';
 
 /**
  * Issue 13 items 2, 3, 4 and 7 for lead conversion, revenue, activity, acquisition and deal
- * velocity: on generated contacts, notes, tasks, deals and invoices made through the crm and
- * billing APIs (emails and payments published as notifications and billing publish them: billing
- * has no payment API yet), every report equals a computation written here from those APIs' data.
+ * velocity: on generated contacts, notes, tasks, deals, invoices (partly paid, refunded and
+ * credited) made through the crm and billing APIs (emails published as notifications publishes
+ * them), every report equals a computation written here from those APIs' data.
  */
 
 const FUNNEL = ['subscriber', 'lead', 'marketing_qualified', 'sales_qualified', 'opportunity', 'customer', 'evangelist'];
@@ -104,7 +104,18 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
   let journeys: Map<string, string[]>;
   let contacts: Contact[];
   const emails: Array<{ contactId: string }> = [];
-  const payments: Array<{ currency: string; amount: number; receivedAt: string }> = [];
+  /** Refunds made through POST /payments/:id/refund, as billing answered them. */
+  const refunds: Array<{ currency: string; amount: number; createdAt: string }> = [];
+
+  /** A money-moving billing call: it needs an Idempotency-Key. */
+  async function moveMoney(path: string, body: object): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${stack.api}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  }
   /** Per deal, the stages it left (each a completed stay) in the order the test moved it. */
   const stays = new Map<string, string[]>();
 
@@ -197,6 +208,8 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
     }
 
     const issueDates = ['2026-01-10', '2026-02-14', '2026-04-02', '2026-04-30'];
+    const invoiceIds: string[] = [];
+    const paymentIds: string[] = [];
     for (let index = 0; index < 8; index++) {
       const currency = index % 2 ? 'USD' : 'EUR';
       const created = await owner.post('/invoices', {
@@ -213,10 +226,22 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
         expect((await owner.post(`/invoices/${created.body.id}/void`)).status).toBe(200);
         continue;
       }
-      const payment = { paymentId: randomUUID(), invoiceId: created.body.id, customer: { contactId: contacts[index]!.id }, currency, amount: 5_000 + index, method: 'manual', receivedAt: `2026-0${2 + (index % 3)}-11T10:00:00.000Z` };
-      payments.push(payment);
-      await stack.publish('billing', envelope(owner.workspaceId, 'payment.received', randomUUID(), payment));
+      // Each invoice partly paid (every total is at least 10,000).
+      const payment = await moveMoney('/payments', { invoiceId: created.body.id, amount: 5_000 + index, method: 'manual', receivedAt: `2026-0${2 + (index % 3)}-11T10:00:00.000Z` });
+      expect(payment.status).toBe(201);
+      invoiceIds.push(created.body.id);
+      paymentIds.push(payment.body.id);
     }
+    // A credit note that only reduces what is due; one beyond what is due, whose rest goes back through the payment; a refund.
+    expect((await owner.post(`/invoices/${invoiceIds[0]}/credit-notes`, { amount: 1_000, reason: 'discount' })).status).toBe(201);
+    const due = (await owner.get(`/invoices/${invoiceIds[1]}`)).body.amountDue as number;
+    const beyond = await owner.post(`/invoices/${invoiceIds[1]}/credit-notes`, { amount: due + 2_000, refund: 'original' });
+    expect(beyond.status).toBe(201);
+    expect(beyond.body).toMatchObject({ appliedToDue: due, refunded: 2_000 });
+    const refund = await moveMoney(`/payments/${paymentIds[2]}/refund`, { amount: 1_500 });
+    expect(refund.status).toBe(201);
+    refunds.push(refund.body);
+    await eventually(async () => Number((await stack.owner.query('SELECT count(*) AS count FROM billing.outbox WHERE published_at IS NULL'))[0].count) === 0, 60_000);
     await stack.caughtUp();
   }, 600_000);
 
@@ -245,18 +270,28 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
     expect(any.some((step, index) => step.count > ordered[index]!.count)).toBe(true);
   });
 
-  it('revenue: invoiced (issued, not voided) and paid per period and currency, never summed across currencies', async () => {
-    const invoices = await all<{ status: string; issueDate: string | null; currency: string; total: number }>(owner, '/invoices');
-    expect(invoices.map((invoice) => invoice.status).sort()).toEqual(['draft', 'open', 'open', 'open', 'open', 'open', 'open', 'void']);
+  it('revenue: invoiced (issued, not voided), paid net of refunds and credited per period and currency, never summed across currencies', async () => {
+    const invoices = await all<{ id: string; status: string; issueDate: string | null; currency: string; total: number }>(owner, '/invoices');
+    expect(invoices.map((invoice) => invoice.status).sort()).toEqual(['draft', 'open', 'open', 'open', 'open', 'open', 'paid', 'void']);
+    const payments = await all<{ currency: string; amount: number; receivedAt: string; refunded: number }>(owner, '/payments');
+    const creditNotes = (
+      await Promise.all(invoices.map(async (invoice) => (await owner.get(`/invoices/${invoice.id}/credit-notes`)).body.data as Array<{ currency: string; amount: number; refunded: number; createdAt: string }>))
+    ).flat();
+    expect(creditNotes.map((note) => note.refunded).sort()).toEqual([0, 2_000]);
+    // Every refund: the ones made directly and the credit notes' (billing's payments agree on the total).
+    const given = [...refunds, ...creditNotes.filter((note) => note.refunded > 0).map((note) => ({ currency: note.currency, amount: note.refunded, createdAt: note.createdAt }))];
+    expect(given.reduce((sum, refund) => sum + refund.amount, 0)).toBe(payments.reduce((sum, payment) => sum + payment.refunded, 0));
     for (const [interval, filter] of [['month', {}], ['quarter', {}], ['month', { from: '2026-02-01', to: '2026-03-31' }]] as Array<['month' | 'quarter', Filter]>) {
-      const rows = new Map<string, { period: string; currency: string; invoiced: number; paid: number }>();
+      const rows = new Map<string, { period: string; currency: string; invoiced: number; paid: number; credited: number }>();
       const row = (date: string, currency: string) => {
         const key = `${period(date, interval)} ${currency}`;
-        if (!rows.has(key)) rows.set(key, { period: period(date, interval), currency, invoiced: 0, paid: 0 });
+        if (!rows.has(key)) rows.set(key, { period: period(date, interval), currency, invoiced: 0, paid: 0, credited: 0 });
         return rows.get(key)!;
       };
       for (const invoice of invoices) if (['open', 'paid', 'uncollectible'].includes(invoice.status) && within(invoice.issueDate!, filter)) row(invoice.issueDate!, invoice.currency).invoiced += invoice.total;
       for (const payment of payments) if (within(payment.receivedAt.slice(0, 10), filter)) row(payment.receivedAt.slice(0, 10), payment.currency).paid += payment.amount;
+      for (const refund of given) if (within(refund.createdAt.slice(0, 10), filter)) row(refund.createdAt.slice(0, 10), refund.currency).paid -= refund.amount;
+      for (const note of creditNotes) if (within(note.createdAt.slice(0, 10), filter)) row(note.createdAt.slice(0, 10), note.currency).credited += note.amount;
       const response = await owner.get(`/reports/revenue${query({ interval, ...filter })}`);
       expect(response.status).toBe(200);
       expect(sorted(response.body.data)).toEqual(sorted([...rows.values()]));
@@ -344,7 +379,7 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
 
     const csv = await file('csv');
     expect(csv.headers.get('content-disposition')).toBe('attachment; filename="revenue.csv"');
-    expect((await csv.text()).trim().split('\n')).toEqual(['period,currency,invoiced,paid', ...json.map((row) => [row.period, row.currency, row.invoiced, row.paid].join(','))]);
+    expect((await csv.text()).trim().split('\n')).toEqual(['period,currency,invoiced,paid,credited', ...json.map((row) => [row.period, row.currency, row.invoiced, row.paid, row.credited].join(','))]);
 
     const xlsx = await file('xlsx');
     expect(xlsx.status).toBe(200);
@@ -354,7 +389,7 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
     const sheet = book.worksheets[0]!;
     const cells: unknown[][] = [];
     sheet.eachRow((row) => cells.push((row.values as unknown[]).slice(1)));
-    expect(cells).toEqual([['period', 'currency', 'invoiced', 'paid'], ...json.map((row) => [row.period, row.currency, row.invoiced, row.paid])]);
+    expect(cells).toEqual([['period', 'currency', 'invoiced', 'paid', 'credited'], ...json.map((row) => [row.period, row.currency, row.invoiced, row.paid, row.credited])]);
 
     const pdf = await file('pdf');
     expect(pdf.status).toBe(200);
@@ -380,9 +415,9 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
     const good = { paymentId: randomUUID(), invoiceId: randomUUID(), customer: { contactId: contacts[0]!.id }, currency: 'EUR', amount: 777, method: 'manual', receivedAt: '2026-06-15T10:00:00.000Z' };
     await stack.publish('billing', envelope(owner.workspaceId, 'payment.received', good.paymentId, good));
     await eventually(async () => (await owner.get('/reports/revenue?from=2026-06-01&to=2026-06-30')).body.data.length > 0, 30_000);
-    expect((await owner.get('/reports/revenue?from=2026-06-01&to=2026-06-30')).body.data).toEqual([{ period: '2026-06', currency: 'EUR', invoiced: 0, paid: 777 }]);
+    expect((await owner.get('/reports/revenue?from=2026-06-01&to=2026-06-30')).body.data).toEqual([{ period: '2026-06', currency: 'EUR', invoiced: 0, paid: 777, credited: 0 }]);
     // Five deliveries with back-off of 1, 5 and 30 seconds.
     await eventually(async () => (await metric('kinship_dead_letters_total', 'consumer="reporting-billing"')) === before + 1, 120_000);
-    expect((await owner.get('/reports/revenue?from=2026-06-01&to=2026-06-30')).body.data).toEqual([{ period: '2026-06', currency: 'EUR', invoiced: 0, paid: 777 }]);
+    expect((await owner.get('/reports/revenue?from=2026-06-01&to=2026-06-30')).body.data).toEqual([{ period: '2026-06', currency: 'EUR', invoiced: 0, paid: 777, credited: 0 }]);
   }, 180_000);
 });

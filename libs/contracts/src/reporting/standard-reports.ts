@@ -60,7 +60,10 @@ export class RevenueRow {
   @ApiProperty({ example: '2026-12', description: '"2026-12" by month, "2026-Q4" by quarter.' }) period!: string;
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({ type: 'integer', description: 'Σ total of the invoices issued (finalized) in the period and not voided, minor units.' }) invoiced!: number;
-  @ApiProperty({ type: 'integer', description: 'Σ payments received in the period, minor units.' }) paid!: number;
+  @ApiProperty({ type: 'integer', description: 'Σ payments received in the period less Σ refunds made in the period (a credit note’s refund among them), minor units; negative when more was refunded than received.' })
+  paid!: number;
+  @ApiProperty({ type: 'integer', description: 'Σ credit notes issued in the period, minor units (their refunded part is also taken off paid, in the refund’s period).' })
+  credited!: number;
 }
 
 export class RevenueReport extends ReportFreshness {
@@ -120,7 +123,7 @@ export const GetLeadConversionReport = defineOperation({
 export const GetRevenueReport = defineOperation({
   pattern: 'reporting.reports.revenue',
   summary: 'Revenue report',
-  description: `Invoiced (by issue date, voided invoices left out) and paid (by payment date) per month or quarter and currency, never summed across currencies. ownerId: invoices of that owner’s deals. ${SCOPE}`,
+  description: `Invoiced (by issue date, voided invoices left out), paid net of refunds (payments by payment date less refunds by refund date) and credited (credit notes by issue time) per month or quarter and currency, never summed across currencies. ownerId: invoices of that owner’s deals. ${SCOPE}`,
   permission: 'reports:read',
   route: { method: 'GET', path: 'reports/revenue', status: 200 },
   input: PeriodicReportQuery,

@@ -1,4 +1,4 @@
-import { assertIdentifier } from '@kinship/persistence';
+import { assertIdentifier, WORKSPACE_SETTING } from '@kinship/persistence';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -21,16 +21,23 @@ import { traceContextOf } from './trace-context.js';
 
 /**
  * Runs inside the transaction that records the event in the inbox; its writes commit with that
- * record or not at all. That transaction is shared by the batch of events handled with it, each
- * in a savepoint of its own, so a handler must neither commit nor roll back, and what it sets
- * for the transaction (set_config(…, true), SET LOCAL) is still set for the next events' handlers:
- * the platform's DomainEvents sets (or clears) the workspace of row-level security before each one.
+ * record or not at all. That transaction is shared by the batch of events handled with it, so a
+ * handler must neither commit nor roll back, and what it sets for the transaction
+ * (set_config(…, true), SET LOCAL) is still set for the next events' handlers — except the
+ * workspace setting of row-level security, which the consumer sets to the event's workspace (none
+ * when the event has none) before each event; a handler must not change it.
  */
 export type EventHandler = (event: DomainEvent, manager: EntityManager, position: StreamPosition) => Promise<void>;
 
 /** Where the delivered event sits in the events stream, for read models that record how far they have applied it. */
 export interface StreamPosition {
   streamSequence: number;
+}
+
+/** An event a batch's handler applied, with its place in the stream. */
+export interface HandledEvent {
+  event: DomainEvent;
+  position: StreamPosition;
 }
 
 export interface EventConsumerOptions {
@@ -63,6 +70,22 @@ export interface EventConsumerOptions {
    * which slows every other session's snapshots while the transaction lasts.
    */
   maxBatch?: number;
+  /**
+   * For handlers whose only effect is what they write in the transaction (read models): a batch
+   * records its events in the inbox with one statement and runs the handlers without a savepoint
+   * each, so maxBatch may go well beyond 64. When a handler fails, the whole batch is rolled back
+   * and handled again the default way (a savepoint per event, at most 50 events a transaction),
+   * which confines the failure to its event — so the handlers of the batch’s other events run twice,
+   * and only their database writes must be what counts. A batch holding a redelivery goes the
+   * default way at once.
+   */
+  setWise?: boolean;
+  /**
+   * Runs in the batch's transaction after its handlers, with the events they applied (not the
+   * duplicates, not the failed ones), e.g. to record a stream position once per batch. If it
+   * fails, the batch's events are handled again one transaction each.
+   */
+  afterBatch?: (manager: EntityManager, handled: HandledEvent[]) => Promise<void>;
   logger?: EventsLogger;
   metrics?: Pick<EventsMetrics, 'deadLetters' | 'consumerLag'>;
 }
@@ -83,6 +106,9 @@ interface Delivery {
 /** What became of a delivery inside the batch's transaction; it holds only if that transaction commits. */
 type Outcome = { kind: 'handled' } | { kind: 'duplicate' } | { kind: 'failed'; error: unknown };
 
+/** Most events in one transaction with a savepoint each (see maxBatch). */
+const SAVEPOINT_BATCH = 50;
+
 /**
  * A durable JetStream consumer with an idempotent inbox: each event is recorded in
  * `<schema>.inbox` in the same transaction as the handler's effect, so a redelivered event is
@@ -92,7 +118,8 @@ type Outcome = { kind: 'handled' } | { kind: 'duplicate' } | { kind: 'failed'; e
  *
  * Events are handled one after the other in the order received, but the events received by the
  * time one is taken up (at most maxBatch) share one transaction, so one commit (one fsync) serves
- * them all; they are acknowledged after it.
+ * them all; they are acknowledged after it. With setWise, that transaction also records them in
+ * the inbox with one statement and runs their handlers without savepoints.
  */
 export class EventConsumer {
   private readonly inboxTable: string;
@@ -113,7 +140,7 @@ export class EventConsumer {
     this.maxDeliver = options.maxDeliver ?? 5;
     this.backoffMs = options.backoffMs ?? [1_000, 5_000, 30_000];
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
-    this.maxBatch = options.maxBatch ?? 50;
+    this.maxBatch = options.maxBatch ?? SAVEPOINT_BATCH;
     this.logger = options.logger ?? silentLogger;
     if (!Number.isInteger(this.maxDeliver) || this.maxDeliver < 1) throw new Error('maxDeliver must be a positive integer');
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new Error('maxBatch must be a positive integer');
@@ -217,7 +244,52 @@ export class EventConsumer {
         await this.deadLetter(message, error);
       }
     }
-    await this.handleInOneTransaction(deliveries);
+    // A redelivery most likely failed before: straight to a savepoint per event, not a set-wise try first.
+    if (this.options.setWise && deliveries.length > 0 && deliveries.every(({ message }) => message.info.deliveryCount === 1)) {
+      const outcomes = await this.handleSetWise(deliveries);
+      if (outcomes) {
+        for (const [index, delivery] of deliveries.entries()) await this.settle(delivery, outcomes[index]);
+        return;
+      }
+    }
+    for (let start = 0; start < deliveries.length; start += SAVEPOINT_BATCH) await this.handleInOneTransaction(deliveries.slice(start, start + SAVEPOINT_BATCH));
+  }
+
+  /**
+   * One transaction: one inbox insert for every delivery, then each new event's handler in stream
+   * order, without savepoints, then afterBatch. Undefined when anything failed: the transaction
+   * was rolled back, and the caller handles the deliveries a savepoint each.
+   */
+  private async handleSetWise(deliveries: Delivery[]): Promise<Outcome[] | undefined> {
+    try {
+      return await this.options.dataSource.transaction(async (manager) => {
+        const fresh = await this.recordAllInInbox(manager, deliveries.map(({ event }) => event.id));
+        const outcomes: Outcome[] = [];
+        const handled: HandledEvent[] = [];
+        let workspace: string | undefined;
+        for (const { message, event } of deliveries) {
+          // The same event twice in one batch (a redelivery) is new only the first time.
+          if (!fresh.delete(event.id.toLowerCase())) {
+            outcomes.push({ kind: 'duplicate' });
+            continue;
+          }
+          const eventWorkspace = event.workspaceId ?? '';
+          if (eventWorkspace !== workspace) {
+            await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, eventWorkspace]);
+            workspace = eventWorkspace;
+          }
+          const position = { streamSequence: message.info.streamSequence };
+          await context.with(traceContextOf(message.headers), () => this.options.handler(event, manager, position));
+          handled.push({ event, position });
+          outcomes.push({ kind: 'handled' });
+        }
+        if (handled.length > 0) await this.options.afterBatch?.(manager, handled);
+        return outcomes;
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, consumer: this.options.durableName, events: deliveries.length }, 'set-wise event batch failed; handling its events a savepoint each');
+      return undefined;
+    }
   }
 
   /**
@@ -234,6 +306,10 @@ export class EventConsumer {
       outcomes = await this.options.dataSource.transaction(async (manager) => {
         const inTransaction: Outcome[] = [];
         for (const delivery of deliveries) inTransaction.push(await this.handleInSavepoint(manager, delivery));
+        const handled = deliveries
+          .filter((_delivery, index) => inTransaction[index]!.kind === 'handled')
+          .map(({ message, event }) => ({ event, position: { streamSequence: message.info.streamSequence } }));
+        if (handled.length > 0) await this.options.afterBatch?.(manager, handled);
         return inTransaction;
       });
     } catch (error) {
@@ -258,7 +334,7 @@ export class EventConsumer {
     // and ROLLBACK TO names the latest savepoint of that name, this event's.
     await manager.query('SAVEPOINT kinship_event');
     try {
-      if (!(await this.recordInInbox(manager, event.id))) return { kind: 'duplicate' };
+      if (!(await this.recordInInbox(manager, event))) return { kind: 'duplicate' };
       if (message.info.deliveryCount > this.maxDeliver) {
         throw new Error(`no outcome after ${this.maxDeliver} deliveries: the consumer stopped or timed out while handling it`);
       }
@@ -288,13 +364,31 @@ export class EventConsumer {
     message.nak(retryInMs);
   }
 
-  /** True if the event is new to this consumer; false if the inbox already holds it. */
-  private async recordInInbox(manager: EntityManager, eventId: string): Promise<boolean> {
+  /**
+   * True if the event is new to this consumer; false if the inbox already holds it. The same
+   * statement sets the workspace setting of row-level security to the event's (none when it has
+   * none): an earlier event's workspace, still set in this transaction, would let this event's
+   * handler see that workspace's rows. One statement rather than two, to spare a database round
+   * trip per event.
+   */
+  private async recordInInbox(manager: EntityManager, event: DomainEvent): Promise<boolean> {
     const inserted = await manager.query<unknown[]>(
-      `INSERT INTO ${this.inboxTable} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
-      [this.options.durableName, eventId],
+      `WITH confined AS (SELECT set_config($3, $4, true))
+       INSERT INTO ${this.inboxTable} (consumer, event_id) SELECT $1::text, $2::uuid FROM confined
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [this.options.durableName, event.id, WORKSPACE_SETTING, event.workspaceId ?? ''],
     );
     return inserted.length === 1;
+  }
+
+  /** The ids among these that are new to this consumer, all recorded in the inbox by one statement. */
+  private async recordAllInInbox(manager: EntityManager, eventIds: string[]): Promise<Set<string>> {
+    const inserted = await manager.query<Array<{ event_id: string }>>(
+      `INSERT INTO ${this.inboxTable} (consumer, event_id) SELECT $1::text, id FROM unnest($2::uuid[]) AS id
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [this.options.durableName, eventIds],
+    );
+    return new Set(inserted.map((row) => row.event_id));
   }
 
   private async deadLetter(message: JsMsg, error: unknown): Promise<void> {

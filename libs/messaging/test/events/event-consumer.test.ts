@@ -18,6 +18,7 @@ import {
   type EventConsumerOptions,
   type EventHandler,
 } from '../../src/events/index.js';
+import { WORKSPACE_SETTING } from '@kinship/persistence';
 import { deferred, delay, resetTestBed, SCHEMA, setUpTestBed, tearDownTestBed, waitFor, type EventsTestBed } from './support.js';
 
 function envelope(type: string): DomainEvent<{ note: string }> {
@@ -331,6 +332,108 @@ describe('EventConsumer', () => {
     const deadLetter = await deadLetterOf('test-commit');
     expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.deliveryCount)).toBe('2');
     expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.error)).toMatch(/duplicate key/);
+  });
+
+  it('starts each event of a batch without the workspace an earlier event set for row-level security', async () => {
+    const opener = batchOpener('workspace');
+    const confined = envelope('contact.created');
+    const unconfined = { ...envelope('contact.created'), workspaceId: null };
+    const seen: { eventId: string; workspace: string | null; transaction: string }[] = [];
+    const running = consumer(
+      'workspace',
+      opener.holding(async (received, manager) => {
+        const [{ workspace }] = await manager.query(`SELECT current_setting($1, true) AS workspace`, [WORKSPACE_SETTING]);
+        seen.push({ eventId: received.id, workspace, transaction: await transactionId(manager) });
+        // What the platform's handlers do.
+        if (received.workspaceId) await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, received.workspaceId]);
+      }),
+    );
+    await running.start();
+    await opener.publishAsOneBatch([confined, unconfined]);
+
+    await waitFor('the consumer to settle', () => settled('test-workspace'));
+    const [, first, second] = seen;
+    expect(second.transaction).toBe(first.transaction);
+    expect([first.eventId, second.eventId]).toEqual([confined.id, unconfined.id]);
+    expect(second.workspace).toBe('');
+  });
+
+  describe('set-wise', () => {
+    it('records a batch in the inbox at once and runs its handlers in one transaction, each confined to its event’s workspace; afterBatch gets the applied events, not a duplicate', async () => {
+      const opener = batchOpener('setwise');
+      const first = envelope('contact.created');
+      const unconfined = { ...envelope('contact.created'), workspaceId: null };
+      const duplicate = envelope('contact.updated');
+      const last = envelope('contact.deleted');
+      await bed.dataSource.query(`INSERT INTO ${SCHEMA}.inbox (consumer, event_id) VALUES ('test-setwise', $1)`, [duplicate.id]);
+      const seen: { eventId: string; workspace: string; transaction: string }[] = [];
+      const batches: { transaction: string; eventIds: string[]; positions: number[] }[] = [];
+      const running = consumer(
+        'setwise',
+        opener.holding(async (received, manager) => {
+          const [{ workspace }] = await manager.query(`SELECT current_setting($1, true) AS workspace`, [WORKSPACE_SETTING]);
+          seen.push({ eventId: received.id, workspace, transaction: await transactionId(manager) });
+          await recordEffect(manager, received);
+        }),
+        {
+          setWise: true,
+          maxBatch: 500,
+          afterBatch: async (manager, handled) => {
+            batches.push({ transaction: await transactionId(manager), eventIds: handled.map(({ event }) => event.id), positions: handled.map(({ position }) => position.streamSequence) });
+          },
+        },
+      );
+      await running.start();
+      await opener.publishAsOneBatch([first, unconfined, duplicate, last]);
+
+      await waitFor('the consumer to settle', () => settled('test-setwise'));
+      const [, ...batch] = seen;
+      expect(batch.map((call) => call.eventId)).toEqual([first.id, unconfined.id, last.id]);
+      expect(batch.map((call) => call.workspace)).toEqual([first.workspaceId, '', last.workspaceId]);
+      expect(new Set(batch.map((call) => call.transaction)).size).toBe(1);
+      expect(batches.map((applied) => applied.eventIds)).toEqual([[opener.event.id], [first.id, unconfined.id, last.id]]);
+      expect(batches[1]!.transaction).toBe(batch[0]!.transaction);
+      expect(batches[1]!.positions).toEqual([...batches[1]!.positions].sort((a, b) => a - b));
+      expect(await Promise.all([first, unconfined, duplicate, last].map((event) => effectCount(event.id)))).toEqual([1, 1, 0, 1]);
+    });
+
+    it('rolls a batch back when a handler fails and handles it again a savepoint per event: the others have one effect each, the failing one is dead-lettered', async () => {
+      const opener = batchOpener('setwisefailure');
+      const events = [envelope('contact.created'), envelope('contact.poisoned'), envelope('contact.updated')];
+      const poison = events[1];
+      const calls: string[] = [];
+      const applied: string[] = [];
+      const warnings: string[] = [];
+      const running = consumer(
+        'setwisefailure',
+        opener.holding(async (received, manager) => {
+          calls.push(received.id);
+          await recordEffect(manager, received);
+          if (received.id === poison.id) throw new Error('this event always fails');
+        }),
+        {
+          setWise: true,
+          maxBatch: 500,
+          maxDeliver: 2,
+          afterBatch: async (_manager, handled) => {
+            applied.push(...handled.map(({ event }) => event.id));
+          },
+          logger: { info() {}, warn: (_fields, message) => warnings.push(message), error() {} },
+        },
+      );
+      await running.start();
+      await opener.publishAsOneBatch(events);
+
+      await waitFor('the dead letter', async () => (await deadLetterOf('test-setwisefailure')) !== null);
+      await waitFor('the consumer to settle', () => settled('test-setwisefailure'));
+      const ids = events.map((event) => event.id);
+      // Set-wise up to the failure, then the batch again a savepoint each, then the failing one's redelivery.
+      expect(calls).toEqual([opener.event.id, ids[0], ids[1], ...ids, poison.id]);
+      expect(warnings).toContain('set-wise event batch failed; handling its events a savepoint each');
+      expect(await Promise.all(events.map((event) => effectCount(event.id)))).toEqual([1, 0, 1]);
+      expect(applied.filter((id) => id !== opener.event.id).sort()).toEqual([ids[0], ids[2]].sort());
+      expect((await deadLetterOf('test-setwisefailure'))?.header.get(DEAD_LETTER_HEADERS.error)).toBe('this event always fails');
+    });
   });
 
   describe('trace context', () => {

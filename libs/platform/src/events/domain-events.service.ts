@@ -97,7 +97,6 @@ export class DomainEvents implements OnApplicationBootstrap {
       filterSubject: eventFilterSubject(listed),
       handle: async (event, manager, position) => {
         if (handles(event)) await handler(event, manager, this.emitter(manager), position);
-        await options.afterEach?.(event, manager, position);
       },
     });
   }
@@ -118,12 +117,11 @@ export class DomainEvents implements OnApplicationBootstrap {
         startFrom: options.startFrom,
         maxDeliver: options.maxDeliver,
         backoffMs: options.backoffMs,
-        handler: async (event, manager, position) => {
-          // The tenancy hook of event handling: the batch's transaction may hold the workspace an
-          // earlier event's handler ran in, so each event sets its own, or clears it when it has none.
-          await setWorkspace(manager, event.workspaceId);
-          await handle(event, manager, position);
-        },
+        maxBatch: options.maxBatch,
+        setWise: options.setWise,
+        afterBatch: options.afterBatch,
+        // The consumer confines each event's handler to the event's workspace (row-level security).
+        handler: handle,
         logger: this.logger,
         metrics: {
           deadLetters: this.metrics.deadLetters.labels({ service: this.info.name, consumer: options.durableName }),

@@ -1,5 +1,5 @@
 import { EVENT_TYPES, type EventPayloads, type EventType } from '@kinship/contracts';
-import type { DomainEvent, StreamPosition } from '@kinship/messaging';
+import type { DomainEvent, HandledEvent, StreamPosition } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
 import type { Emit } from './domain-events.service.js';
 
@@ -19,12 +19,12 @@ export interface SubscriptionOptions {
   startFrom?: 'all' | 'new';
   maxDeliver?: number;
   backoffMs?: number[];
-  /**
-   * Runs after every event the consumer takes, of a type it handles or not (those the filter
-   * subject lets through: see eventFilterSubject), in the same transaction; e.g. a read model
-   * recording how far it has read the stream.
-   */
-  afterEach?: (event: DomainEvent, manager: EntityManager, position: StreamPosition) => Promise<void>;
+  /** Most events a transaction (EventConsumer's maxBatch); beyond 50 only with setWise. */
+  maxBatch?: number;
+  /** The handler only writes in its transaction (a read model): batches without a savepoint per event (EventConsumer's setWise). */
+  setWise?: boolean;
+  /** Runs in the batch's transaction after its handlers, with the events they applied (EventConsumer's afterBatch). */
+  afterBatch?: (manager: EntityManager, handled: HandledEvent[]) => Promise<void>;
 }
 
 /**

@@ -104,8 +104,8 @@ export class ReportsController {
     const report = await callOperation(this.services, GetRevenueReport, query, caller);
     return answer(reply, query.format, report, {
       name: 'revenue',
-      title: 'Revenue: invoiced and paid',
-      columns: ['period', 'currency', 'invoiced', 'paid'],
+      title: 'Revenue: invoiced, paid and credited',
+      columns: ['period', 'currency', 'invoiced', 'paid', 'credited'],
       rows: report.data,
       chart: { label: ['period', 'currency'], value: 'invoiced' },
     });

@@ -5,7 +5,7 @@ import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { knownCurrency, required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
-const TYPES = ['invoice.created', 'invoice.deleted', 'invoice.finalized', 'invoice.paid', 'invoice.voided', 'invoice.marked_uncollectible', 'payment.received'] as const;
+const TYPES = ['invoice.created', 'invoice.deleted', 'invoice.finalized', 'invoice.paid', 'invoice.voided', 'invoice.marked_uncollectible', 'payment.received', 'payment.refunded', 'credit_note.created'] as const;
 
 type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void' | 'uncollectible' | 'deleted';
 
@@ -25,8 +25,8 @@ interface InvoiceChange {
 }
 
 /**
- * reporting.invoices and reporting.payments from billing's events, in one consumer so a payment
- * and its invoice's changes apply in stream order. An amount in a currency that is not ISO 4217
+ * reporting.invoices, payments, refunds and credit_notes from billing's events, in one consumer so a
+ * payment and its invoice's changes apply in stream order. An amount in a currency that is not ISO 4217
  * is refused: the event is retried and then dead-lettered rather than counted in a made-up currency.
  */
 @Injectable()
@@ -79,6 +79,36 @@ export class BillingProjection implements OnModuleInit {
           `INSERT INTO reporting.payments (workspace_id, id, invoice_id, currency, amount, method, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (workspace_id, id) DO NOTHING`,
           [workspaceId, required(payment.paymentId, event, 'paymentId'), required(payment.invoiceId, event, 'invoiceId'), payment.currency, payment.amount, payment.method, payment.receivedAt],
+        );
+        return;
+      }
+      case 'payment.refunded': {
+        const refund = event.data;
+        knownCurrency(refund.currency, event);
+        await manager.query(
+          `INSERT INTO reporting.refunds (workspace_id, id, payment_id, invoice_id, credit_note_id, currency, amount, destination, refunded_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (workspace_id, id) DO NOTHING`,
+          [
+            workspaceId,
+            required(refund.refundId, event, 'refundId'),
+            required(refund.paymentId, event, 'paymentId'),
+            required(refund.invoiceId, event, 'invoiceId'),
+            refund.creditNoteId ?? null,
+            refund.currency,
+            refund.amount,
+            refund.destination,
+            refund.refundedAt,
+          ],
+        );
+        return;
+      }
+      case 'credit_note.created': {
+        const note = event.data;
+        knownCurrency(note.currency, event);
+        await manager.query(
+          `INSERT INTO reporting.credit_notes (workspace_id, id, number, invoice_id, currency, amount, refunded, credited_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (workspace_id, id) DO NOTHING`,
+          [workspaceId, required(note.creditNoteId, event, 'creditNoteId'), note.number, required(note.invoiceId, event, 'invoiceId'), note.currency, note.amount, note.refunded, event.occurredAt],
         );
         return;
       }

@@ -60,6 +60,7 @@ export class ContactsProjection implements OnModuleInit {
     if (contacts.length === 0) return;
     const input = `jsonb_to_recordset($2::jsonb) AS c(id uuid, "lifecycleStage" text, "leadSource" text, "ownerId" uuid, "companyId" uuid, "customerSince" date, "createdAt" timestamptz, "customFields" jsonb)`;
     const rows = JSON.stringify(contacts);
+    const ids = contacts.map((contact) => contact.id);
     await manager.query(
       `INSERT INTO reporting.contacts (workspace_id, id, lifecycle_stage, lead_source, owner_id, company_id, customer_since, created_at, custom_fields)
        SELECT $1, c.id, c."lifecycleStage", c."leadSource", c."ownerId", c."companyId", c."customerSince", c."createdAt", coalesce(c."customFields", '{}') FROM ${input}
@@ -68,19 +69,23 @@ export class ContactsProjection implements OnModuleInit {
          custom_fields = EXCLUDED.custom_fields, deleted_at = NULL`,
       [workspaceId, rows],
     );
+    // contact_id = ANY(…) keeps this to the index entries of these contacts whatever the planner
+    // thinks of the join: a hash join read the workspace's whole history for every event.
     await manager.query(
       `UPDATE reporting.contact_lifecycle_history h SET left_at = $3 FROM ${input}
-       WHERE h.workspace_id = $1 AND h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage <> c."lifecycleStage"`,
-      [workspaceId, rows, event.occurredAt],
+       WHERE h.workspace_id = $1 AND h.contact_id = ANY($4::uuid[]) AND h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage <> c."lifecycleStage"`,
+      [workspaceId, rows, event.occurredAt, ids],
     );
     // A contact's first entry starts when it was created; later ones when the event happened.
+    // contact_id = ANY(…) again: an anti join read the workspace's whole history for every event.
     await manager.query(
       `INSERT INTO reporting.contact_lifecycle_history (workspace_id, contact_id, lifecycle_stage, entered_at)
        SELECT $1, c.id, c."lifecycleStage",
-         CASE WHEN EXISTS (SELECT 1 FROM reporting.contact_lifecycle_history h WHERE h.workspace_id = $1 AND h.contact_id = c.id) THEN $3::timestamptz ELSE c."createdAt" END
+         CASE WHEN EXISTS (SELECT 1 FROM reporting.contact_lifecycle_history h WHERE h.workspace_id = $1 AND h.contact_id = ANY($4::uuid[]) AND h.contact_id = c.id)
+           THEN $3::timestamptz ELSE c."createdAt" END
        FROM ${input}
-       WHERE NOT EXISTS (SELECT 1 FROM reporting.contact_lifecycle_history h WHERE h.workspace_id = $1 AND h.contact_id = c.id AND h.left_at IS NULL)`,
-      [workspaceId, rows, event.occurredAt],
+       WHERE NOT EXISTS (SELECT 1 FROM reporting.contact_lifecycle_history h WHERE h.workspace_id = $1 AND h.contact_id = ANY($4::uuid[]) AND h.contact_id = c.id AND h.left_at IS NULL)`,
+      [workspaceId, rows, event.occurredAt, ids],
     );
   }
 

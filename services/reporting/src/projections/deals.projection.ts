@@ -42,25 +42,39 @@ export class DealsProjection implements OnModuleInit {
         const deal = required(event.data.deal, event, 'deal');
         // A closed deal keeps its outcome until a move reopens it (closedAt cleared); deal.won or
         // deal.lost right after a move or create into a closed stage sets it.
-        await this.upsert(manager, workspaceId, deal, deal.closedAt ? null : 'open', event);
-        if (event.type === 'deal.created') await this.enterStage(manager, workspaceId, deal.id, deal.stageId, deal.createdAt);
-        if (event.type === 'deal.stage_changed') await this.enterStage(manager, workspaceId, deal.id, deal.stageId, event.occurredAt);
+        const enteredStageAt = event.type === 'deal.created' ? deal.createdAt : event.type === 'deal.stage_changed' ? event.occurredAt : null;
+        await this.upsert(manager, workspaceId, deal, deal.closedAt ? null : 'open', event, enteredStageAt);
         return;
       }
     }
   }
 
-  /** Upserts the deal; `status` null keeps the stored outcome (a new deal starts open). */
-  private async upsert(manager: EntityManager, workspaceId: string, deal: CrmEvents.Deal, status: 'open' | 'won' | 'lost' | null, event: DomainEvent): Promise<void> {
+  /**
+   * Upserts the deal; `status` null keeps the stored outcome (a new deal starts open). With
+   * `enteredStageAt`, the same statement (one round trip per event) also closes the deal's open
+   * stage-history entry and opens one for its stage (the insert is not among the rows the update sees).
+   */
+  private async upsert(
+    manager: EntityManager,
+    workspaceId: string,
+    deal: CrmEvents.Deal,
+    status: 'open' | 'won' | 'lost' | null,
+    event: DomainEvent,
+    enteredStageAt: string | null = null,
+  ): Promise<void> {
     knownCurrency(deal.currency, event);
+    const history = enteredStageAt
+      ? `, closed AS (UPDATE reporting.deal_stage_history SET left_at = $16 WHERE workspace_id = $1 AND deal_id = $2 AND left_at IS NULL)
+         INSERT INTO reporting.deal_stage_history (workspace_id, deal_id, stage_id, entered_at) VALUES ($1, $2, $5, $16)`
+      : ' SELECT 1';
     await manager.query(
-      `INSERT INTO reporting.deals (workspace_id, id, name, pipeline_id, stage_id, amount, currency, owner_id, company_id, expected_close_date,
+      `WITH deal AS (INSERT INTO reporting.deals (workspace_id, id, name, pipeline_id, stage_id, amount, currency, owner_id, company_id, expected_close_date,
          status, closed_at, lost_reason, created_at, custom_fields)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, 'open'), $12, $13, $14, $15)
        ON CONFLICT (workspace_id, id) DO UPDATE SET name = EXCLUDED.name, pipeline_id = EXCLUDED.pipeline_id, stage_id = EXCLUDED.stage_id,
          amount = EXCLUDED.amount, currency = EXCLUDED.currency, owner_id = EXCLUDED.owner_id, company_id = EXCLUDED.company_id,
          expected_close_date = EXCLUDED.expected_close_date, status = coalesce($11, reporting.deals.status), closed_at = EXCLUDED.closed_at,
-         lost_reason = EXCLUDED.lost_reason, custom_fields = EXCLUDED.custom_fields, deleted_at = NULL`,
+         lost_reason = EXCLUDED.lost_reason, custom_fields = EXCLUDED.custom_fields, deleted_at = NULL)${history}`,
       [
         workspaceId,
         deal.id,
@@ -77,13 +91,8 @@ export class DealsProjection implements OnModuleInit {
         deal.lostReason ?? null,
         deal.createdAt,
         JSON.stringify(deal.customFields ?? {}),
+        ...(enteredStageAt ? [enteredStageAt] : []),
       ],
     );
-  }
-
-  /** Closes the deal's open stage-history entry and opens one for the stage it entered. */
-  private async enterStage(manager: EntityManager, workspaceId: string, dealId: string, stageId: string, at: string): Promise<void> {
-    await manager.query('UPDATE reporting.deal_stage_history SET left_at = $3 WHERE workspace_id = $1 AND deal_id = $2 AND left_at IS NULL', [workspaceId, dealId, at]);
-    await manager.query('INSERT INTO reporting.deal_stage_history (workspace_id, deal_id, stage_id, entered_at) VALUES ($1, $2, $3, $4)', [workspaceId, dealId, stageId, at]);
   }
 }

@@ -11,7 +11,7 @@ import { ProjectionHandlers, type ProjectionName } from '../projections/projecti
 import { lastSequence, replayStream, subjectMatches, type StreamEvent } from './stream-replay.js';
 
 /** The read models a rebuild replaces; each gets a shadow copy (a temporary table of the rebuild's session). */
-export const READ_MODEL_TABLES = ['pipelines', 'stages', 'deals', 'deal_stage_history', 'contacts', 'contact_lifecycle_history', 'tasks', 'companies', 'notes', 'emails_sent', 'invoices', 'payments'];
+export const READ_MODEL_TABLES = ['pipelines', 'stages', 'deals', 'deal_stage_history', 'contacts', 'contact_lifecycle_history', 'tasks', 'companies', 'notes', 'emails_sent', 'invoices', 'payments', 'credit_notes', 'refunds'];
 const LIVE_TABLE = new RegExp(`\\breporting\\.(${READ_MODEL_TABLES.join('|')})\\b`, 'g');
 /** Stream messages per shadow transaction, and between progress updates. */
 const BATCH = 1_000;

@@ -14,7 +14,6 @@ import {
   type PeriodicReportQuery,
   type ReportPeriodQuery,
   type RevenueReport,
-  type RevenueRow,
 } from '@kinship/contracts/reporting';
 import { RpcError } from '@kinship/messaging';
 import { withWorkspace } from '@kinship/persistence';
@@ -95,35 +94,46 @@ export class StandardReportsService {
     });
   }
 
-  /** Invoiced (issued, not voided) and paid per period and currency; ownerId: invoices of that owner's deals. */
+  /**
+   * Invoiced (issued, not voided), paid net of refunds (payments received less refunds made, each
+   * in its own period) and credited (credit notes issued) per period and currency; ownerId:
+   * invoices of that owner's deals.
+   */
   async revenue(caller: ReportCaller, query: PeriodicReportQuery): Promise<RevenueReport> {
     const ownerId = this.checked(caller, query);
     const scope = { interval: query.interval ?? 'month', from: query.from, to: query.to, ownerId };
     return this.cache.answer('revenue', caller.workspaceId, scope, ownerId ? ['billing', 'deals'] : ['billing'], async () => {
       const sql = new SqlParameters();
       const workspace = sql.parameter(caller.workspaceId);
-      const ownedBy = ownerId
-        ? [`EXISTS (SELECT 1 FROM reporting.deals d WHERE d.workspace_id = i.workspace_id AND d.id = i.deal_id AND d.owner_id = ${sql.parameter(ownerId)})`]
-        : [];
-      const invoiced = [`i.workspace_id = ${workspace}`, `i.status IN ('open', 'paid', 'uncollectible')`, 'i.issue_date IS NOT NULL', ...sql.period('i.issue_date', query.from, query.to), ...ownedBy];
-      const paidOn = utcDate('p.received_at');
-      const paid = [`p.workspace_id = ${workspace}`, ...sql.period(paidOn, query.from, query.to), ...ownedBy];
-      const rows: Array<RevenueRow & { invoiced: string; paid: string }> = await this.read(caller, (manager) =>
+      const owner = ownerId ? sql.parameter(ownerId) : null;
+      const ownedBy = (invoiceId: string) =>
+        owner
+          ? [`EXISTS (SELECT 1 FROM reporting.invoices owned JOIN reporting.deals d ON d.workspace_id = owned.workspace_id AND d.id = owned.deal_id
+               WHERE owned.workspace_id = ${workspace} AND owned.id = ${invoiceId} AND d.owner_id = ${owner})`]
+          : [];
+      const invoiced = [`i.workspace_id = ${workspace}`, `i.status IN ('open', 'paid', 'uncollectible')`, 'i.issue_date IS NOT NULL', ...sql.period('i.issue_date', query.from, query.to), ...ownedBy('i.id')];
+      const movement = (table: string, column: string) => {
+        const day = utcDate(`m.${column}`);
+        return `SELECT ${periodLabel(day, query.interval)} AS period, m.currency, sum(m.amount) AS amount FROM reporting.${table} m
+                WHERE ${where([`m.workspace_id = ${workspace}`, ...sql.period(day, query.from, query.to), ...ownedBy('m.invoice_id')])} GROUP BY 1, 2`;
+      };
+      const rows: Array<{ period: string; currency: string; invoiced: string; paid: string; credited: string }> = await this.read(caller, (manager) =>
         manager.query(
           `WITH invoiced AS (
              SELECT ${periodLabel('i.issue_date', query.interval)} AS period, i.currency, sum(i.total) AS amount
              FROM reporting.invoices i WHERE ${where(invoiced)} GROUP BY 1, 2
-           ), paid AS (
-             SELECT ${periodLabel(paidOn, query.interval)} AS period, p.currency, sum(p.amount) AS amount
-             FROM reporting.payments p LEFT JOIN reporting.invoices i ON i.workspace_id = p.workspace_id AND i.id = p.invoice_id
-             WHERE ${where(paid)} GROUP BY 1, 2
+           ), received AS (${movement('payments', 'received_at')}
+           ), refunded AS (${movement('refunds', 'refunded_at')}
+           ), credited AS (${movement('credit_notes', 'credited_at')}
            )
-           SELECT period, currency, coalesce(invoiced.amount, 0)::text AS invoiced, coalesce(paid.amount, 0)::text AS paid
-           FROM invoiced FULL JOIN paid USING (period, currency) ORDER BY period, currency`,
+           SELECT period, currency, coalesce(invoiced.amount, 0)::text AS invoiced,
+             (coalesce(received.amount, 0) - coalesce(refunded.amount, 0))::text AS paid, coalesce(credited.amount, 0)::text AS credited
+           FROM invoiced FULL JOIN received USING (period, currency) FULL JOIN refunded USING (period, currency) FULL JOIN credited USING (period, currency)
+           ORDER BY period, currency`,
           sql.values,
         ),
       );
-      return { data: rows.map((row) => ({ ...row, invoiced: Number(row.invoiced), paid: Number(row.paid) })) };
+      return { data: rows.map((row) => ({ period: row.period, currency: row.currency, invoiced: Number(row.invoiced), paid: Number(row.paid), credited: Number(row.credited) })) };
     });
   }
 
