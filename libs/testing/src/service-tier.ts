@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import type { Abstract, Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { loadConfig, type ServiceConfig } from '@kinship/config';
 import { RpcError } from '@kinship/messaging';
@@ -26,8 +26,8 @@ export interface OutboxEvent {
 export interface ServiceTest {
   environment: TestEnvironment;
   module: TestingModule;
-  /** A provider of the service (a use case class, a repository), as its feature modules built it. */
-  get<T>(type: Type<T>): T;
+  /** A provider of the service (a use case class, a repository, a queue by its token), as its feature modules built it. */
+  get<T>(token: Type<T> | Abstract<T> | string | symbol): T;
   /** The superuser that ran the migrations (row-level security does not bind it), to look behind the service. */
   owner: DataSource;
   /** What the use cases emitted for the workspace, oldest first. */
@@ -80,7 +80,7 @@ export async function startServiceTest<C extends ServiceConfig>(definition: Serv
     environment,
     module: built,
     owner: superuser,
-    get: (type) => built.get(type, { strict: false }),
+    get: <T>(token: Type<T> | Abstract<T> | string | symbol) => built.get<T>(token, { strict: false }),
     async events(workspaceId) {
       const rows: Array<{ payload: OutboxEvent }> = await superuser.query(`SELECT payload FROM ${outbox} WHERE payload->>'workspaceId' = $1 ORDER BY position`, [workspaceId]);
       return rows.map(({ payload }) => ({ type: payload.type, aggregateId: payload.aggregateId, actorId: payload.actorId, data: payload.data }));

@@ -26,7 +26,7 @@ describe('contact imports (service tier): matching rows to contacts by email and
     const fileKey = `imports/${randomUUID()}`;
     await crm.get(FileStore).put(fileKey, Readable.from([Buffer.from(csv)]));
     const { id } = await imports.create(caller, { fileKey, fileName: 'contacts.csv', entity: 'contacts', mode });
-    const job = await (crm.module.get(getQueueToken(IMPORTS_QUEUE), { strict: false }) as Queue<ImportJob>).getJob(id);
+    const job = await crm.get<Queue<ImportJob>>(getQueueToken(IMPORTS_QUEUE)).getJob(id);
     await crm.get(ImportsProcessor).run(job!);
     return imports.get(caller, id);
   }
