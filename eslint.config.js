@@ -33,6 +33,24 @@ export default tseslint.config(
     },
   },
   {
+    // A service-tier suite may start another service whole, as a peer answering its requests
+    // (startServiceTest's `peers`): it imports that service's definition and nothing else of it.
+    files: ['services/*/src/**/*.service-test.ts'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: SERVICES.map((service) => ({
+            target: `./services/${service}/src`,
+            from: './services',
+            except: [`./${service}`, ...SERVICES.filter((other) => other !== service).map((other) => `./${other}/src/${other}.service.ts`)],
+            message: 'A service-tier suite may import another service’s definition (<name>.service.ts) to start it as a peer, nothing else.',
+          })),
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON responses by their shape; the assertions, not the types, check them.
     files: ['**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -37,6 +37,15 @@ const common = {
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/*/src/**/*.spec.ts'] },
+    // A service's use cases against its migrated schema in real PostgreSQL, without the gateway or
+    // request/reply (startServiceTest of @kinship/testing); beside the feature they test.
+    {
+      ...common,
+      displayName: 'service',
+      testMatch: ['<rootDir>/services/*/src/**/*.service-test.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/test-servers.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+    },
     {
       ...common,
       displayName: 'integration',

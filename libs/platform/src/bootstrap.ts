@@ -16,7 +16,8 @@ export interface ServiceDefinition<C extends ServiceConfig = ServiceConfig> {
   name: Exclude<ServiceName, 'gateway'>;
   configSchema: ClassConstructor<C>;
   database: Omit<ServiceDatabaseOptions, 'url'>;
-  features: (config: C) => Array<Type | DynamicModule>;
+  /** A method, whose parameter compares bivariantly: any service's definition is a ServiceDefinition (startServiceTest's peers mix them). */
+  features(config: C): Array<Type | DynamicModule>;
 }
 
 export interface RunningService<C extends ServiceConfig = ServiceConfig> {

@@ -6,3 +6,4 @@ export { serverUrls } from './test-servers.js';
 export { skipResponseCheck } from './openapi/response-check.js';
 export { fuzzApi, problemOf, summarizeFindings, type FindingKind, type FuzzFinding, type FuzzOptions, type FuzzReport } from './api-fuzz/api-fuzzer.js';
 export { HOSTILE_CLASSES, type HostileClass } from './api-fuzz/schema-arbitraries.js';
+export { refusal, startServiceTest, type OutboxEvent, type ServiceTest, type ServiceTestOptions } from './service-tier.js';
