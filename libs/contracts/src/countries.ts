@@ -92,7 +92,7 @@ const COUNTRY_NAMES = buildIndex();
  */
 export function countryCode(text: string): string | null {
   const trimmed = text.trim();
-  if (/^[a-z]{2}$/i.test(trimmed)) return isISO31661Alpha2(trimmed.toUpperCase()) ? trimmed.toUpperCase() : null;
+  if (/^[a-z]{2}$/i.test(trimmed) && isISO31661Alpha2(trimmed.toUpperCase())) return trimmed.toUpperCase();
   return COUNTRY_NAMES.get(countryKey(trimmed)) ?? null;
 }
 
