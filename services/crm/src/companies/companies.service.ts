@@ -166,44 +166,44 @@ export class CompaniesService {
       workspaceId,
       () => domain,
       () =>
-      this.events.transaction(workspaceId, async (manager, emit) => {
-        const row = await this.companies.findLive(manager, workspaceId, id, { forUpdate: true });
-        if (!row) throw companyNotFound();
-        assertMayWrite(caller, WRITE, row.ownerId);
-        if (changes.ownerId !== undefined && changes.ownerId !== row.ownerId) assertMayWrite(caller, WRITE, changes.ownerId);
-        const website = changes.website === undefined ? row.website : webAddressOf(changes.website);
-        domain = changes.domain === undefined ? row.domain : typedDomain;
-        // A company without a domain takes the domain of a website it is given.
-        if (domain === null && changes.domain === undefined && changes.website) domain = website ? normaliseDomain(website) : null;
-        const next: CompanyFields = {
-          name: changes.name !== undefined ? changes.name.trim() : row.name,
-          domain,
-          website,
-          linkedinUrl: changes.linkedinUrl === undefined ? row.linkedinUrl : webAddressOf(changes.linkedinUrl),
-          industry: changes.industry === undefined ? row.industry : optionalText(changes.industry),
-          size: changes.size === undefined ? row.size : changes.size,
-          employees: changes.employees === undefined ? row.employees : changes.employees,
-          annualRevenue:
-            changes.annualRevenue === undefined ? row.annualRevenue : changes.annualRevenue ? { amount: changes.annualRevenue.amount, currency: changes.annualRevenue.currency } : null,
-          phone: changes.phone === undefined ? row.phone : changes.phone ? await this.phoneOf(manager, workspaceId, changes.phone) : null,
-          address: address === undefined ? row.address : address,
-          ownerId: changes.ownerId === undefined ? row.ownerId : changes.ownerId,
-          tags: changes.tags === undefined ? row.tags : normaliseTags(changes.tags),
-          customFields: changes.customFields ? await this.customFields.apply(manager, workspaceId, 'company', row.customFields, changes.customFields) : row.customFields,
-        };
-        const changed = changedFields(row, next);
-        if (changed.length === 0) return toCompany(row);
-        const updated = await this.companies.update(manager, workspaceId, id, next);
-        if (changed.includes('name')) await this.companies.renameInContacts(manager, workspaceId, id, updated.name);
-        await emit<CrmEvents.CompanyUpdated>({
-          type: 'company.updated',
-          workspaceId,
-          actorId: caller.userId,
-          aggregateId: id,
-          data: { company: toCompanyEvent(updated), changedFields: changed },
-        });
-        return toCompany(updated);
-      }),
+        this.events.transaction(workspaceId, async (manager, emit) => {
+          const row = await this.companies.findLive(manager, workspaceId, id, { forUpdate: true });
+          if (!row) throw companyNotFound();
+          assertMayWrite(caller, WRITE, row.ownerId);
+          if (changes.ownerId !== undefined && changes.ownerId !== row.ownerId) assertMayWrite(caller, WRITE, changes.ownerId);
+          const website = changes.website === undefined ? row.website : webAddressOf(changes.website);
+          domain = changes.domain === undefined ? row.domain : typedDomain;
+          // A company without a domain takes the domain of a website it is given.
+          if (domain === null && changes.domain === undefined && changes.website) domain = website ? normaliseDomain(website) : null;
+          const next: CompanyFields = {
+            name: changes.name !== undefined ? changes.name.trim() : row.name,
+            domain,
+            website,
+            linkedinUrl: changes.linkedinUrl === undefined ? row.linkedinUrl : webAddressOf(changes.linkedinUrl),
+            industry: changes.industry === undefined ? row.industry : optionalText(changes.industry),
+            size: changes.size === undefined ? row.size : changes.size,
+            employees: changes.employees === undefined ? row.employees : changes.employees,
+            annualRevenue:
+              changes.annualRevenue === undefined ? row.annualRevenue : changes.annualRevenue ? { amount: changes.annualRevenue.amount, currency: changes.annualRevenue.currency } : null,
+            phone: changes.phone === undefined ? row.phone : changes.phone ? await this.phoneOf(manager, workspaceId, changes.phone) : null,
+            address: address === undefined ? row.address : address,
+            ownerId: changes.ownerId === undefined ? row.ownerId : changes.ownerId,
+            tags: changes.tags === undefined ? row.tags : normaliseTags(changes.tags),
+            customFields: changes.customFields ? await this.customFields.apply(manager, workspaceId, 'company', row.customFields, changes.customFields) : row.customFields,
+          };
+          const changed = changedFields(row, next);
+          if (changed.length === 0) return toCompany(row);
+          const updated = await this.companies.update(manager, workspaceId, id, next);
+          if (changed.includes('name')) await this.companies.renameInContacts(manager, workspaceId, id, updated.name);
+          await emit<CrmEvents.CompanyUpdated>({
+            type: 'company.updated',
+            workspaceId,
+            actorId: caller.userId,
+            aggregateId: id,
+            data: { company: toCompanyEvent(updated), changedFields: changed },
+          });
+          return toCompany(updated);
+        }),
     );
   }
 
