@@ -275,14 +275,17 @@ describe('contacts', () => {
       expect(holder.status).toBe(201);
       const before = await contactCount(owner);
 
-      const takingExtra = await owner.post('/contacts', { firstName: 'Taker', emails: [{ email: `${unique('mine')}@example.com` }, { email: extra.toUpperCase() }] });
-      expectError(takingExtra, 409, 'emails.0.email');
-      expect(takingExtra.body.error.details).toEqual([expect.objectContaining({ field: 'emails.0.email', existingId: holder.body.id })]);
+      const takingExtra = await owner.post('/contacts', { firstName: 'Taker', email: `${unique('mine')}@example.com`, emails: [{ email: `${unique('mine')}@example.com` }, { email: extra.toUpperCase() }] });
+      expectError(takingExtra, 409, 'emails.1.email');
+      expect(takingExtra.body.error.details).toEqual([expect.objectContaining({ field: 'emails.1.email', existingId: holder.body.id })]);
       const takingPrimary = await owner.post('/contacts', { firstName: 'Taker', emails: [{ email: `${unique('own')}@example.com` }], phone: '+1 415 555 0166', email: extra });
       expect(takingPrimary.status).toBe(409);
       expect(takingPrimary.body.error.details).toEqual([expect.objectContaining({ field: 'email', existingId: holder.body.id })]);
       const additionalPrimary = await owner.post('/contacts', { firstName: 'Taker', phone: '+1 415 555 0155', phones: [{ phone: '415.555.0177' }], email: `${unique('x')}@example.com` });
       expect(additionalPrimary.body.error.details).toEqual([expect.objectContaining({ field: 'phones.0.phone', existingId: holder.body.id })]);
+      // Named as sent, though the first additional email becomes the primary one.
+      const promoted = await owner.post('/contacts', { emails: [{ email: `${unique('first')}@example.com` }, { email: extra }] });
+      expect(promoted.body.error.details).toEqual([expect.objectContaining({ field: 'emails.1.email', existingId: holder.body.id })]);
       expect(await contactCount(owner)).toBe(before);
 
       const other = await owner.post('/contacts', { firstName: 'Other', email: `${unique('other')}@example.com` });

@@ -144,7 +144,7 @@ export class ContactsService {
       smsOptOut: false,
     };
     let attempted: ContactValues = blank;
-    return this.writing(workspaceId, null, () => attempted, async (manager, emit) => {
+    return this.writing(workspaceId, null, input, () => attempted, async (manager, emit) => {
       const values = await this.resolve(manager, workspaceId, blank, { ...input, ownerId });
       attempted = values;
       const row = await this.contacts.insert(manager, { id: newId(), workspaceId, createdBy: caller.userId, ...values });
@@ -177,7 +177,7 @@ export class ContactsService {
     const { workspaceId } = caller;
     const { id, ...changes } = input;
     let attempted: ContactValues | null = null;
-    return this.writing(workspaceId, id, () => attempted, async (manager, emit) => {
+    return this.writing(workspaceId, id, changes, () => attempted, async (manager, emit) => {
       const current = await this.contacts.findLive(manager, workspaceId, id, { forUpdate: true });
       if (!current) throw contactNotFound();
       assertMayWrite(caller, 'contacts:write', current.ownerId);
@@ -219,7 +219,7 @@ export class ContactsService {
     if (!isUuid(id)) throw contactNotFound();
     const { workspaceId } = caller;
     let attempted: ContactValues | null = null;
-    return this.writing(workspaceId, id, () => attempted, async (manager, emit) => {
+    return this.writing(workspaceId, id, null, () => attempted, async (manager, emit) => {
       const current = await this.contacts.find(manager, workspaceId, id, { forUpdate: true });
       if (!current) throw contactNotFound();
       assertMayWrite(caller, 'contacts:write', current.ownerId);
@@ -337,31 +337,54 @@ export class ContactsService {
    * value a live contact holds, and the holder. The holders are looked up after the rollback,
    * since the failed transaction can run no more queries.
    */
-  private async writing<T>(workspaceId: string, self: string | null, attempted: () => ContactValues | null, work: (manager: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
+  private async writing<T>(
+    workspaceId: string,
+    self: string | null,
+    requested: ContactBody | null,
+    attempted: () => ContactValues | null,
+    work: (manager: EntityManager, emit: Emit) => Promise<T>,
+  ): Promise<T> {
     try {
       return await this.events.transaction(workspaceId, work);
     } catch (error) {
       if (!UNIQUE_INDEXES.some((constraint) => violatesUnique(error, constraint))) throw error;
-      throw await this.duplicate(workspaceId, self, attempted());
+      throw await this.duplicate(workspaceId, self, attempted(), requested);
     }
   }
 
-  private async duplicate(workspaceId: string, self: string | null, values: ContactValues | null): Promise<RpcError> {
+  /**
+   * The 409 naming each email and phone another live contact holds, with that contact. A value the
+   * request holds is named by the request's field (`emails.2.email` as sent, even when the stored
+   * list drops repeats or the first one became the primary), any other by its stored place.
+   */
+  private async duplicate(workspaceId: string, self: string | null, values: ContactValues | null, requested: ContactBody | null): Promise<RpcError> {
     const emails = values ? [values.email, ...values.emails.map((entry) => entry.email)] : [];
     const phones = values ? [values.phone, ...values.phones.map((entry) => entry.phone)] : [];
-    const holders = await withWorkspace(this.dataSource, workspaceId, (manager) =>
-      this.contacts.findLiveHolders(
+    const { holders, region } = await withWorkspace(this.dataSource, workspaceId, async (manager) => ({
+      holders: await this.contacts.findLiveHolders(
         manager,
         workspaceId,
         self,
         emails.filter((email): email is string => email !== null),
         phones.filter((phone): phone is string => phone !== null),
       ),
-    );
+      region: await defaultPhoneRegion(manager, workspaceId),
+    }));
+    const requestedFields = new Map<string, string>();
+    const nameRequested = (key: string | null, field: string) => key !== null && !requestedFields.has(key) && requestedFields.set(key, field);
+    const emailKey = (typed: string) => `email:${normaliseEmail(typed).toLowerCase()}`;
+    const phoneKey = (typed: string) => {
+      const reading = readPhone(typed, region);
+      return reading ? `phone:${reading.phone}` : null;
+    };
+    if (requested?.email) nameRequested(emailKey(requested.email), 'email');
+    requested?.emails?.forEach((entry, index) => nameRequested(emailKey(entry.email), `emails.${index}.email`));
+    if (requested?.phone) nameRequested(phoneKey(requested.phone), 'phone');
+    requested?.phones?.forEach((entry, index) => nameRequested(phoneKey(entry.phone), `phones.${index}.phone`));
     const details: ErrorDetail[] = [];
     const name = (field: string, key: string) => {
       const existingId = holders.get(key);
-      if (existingId) details.push({ field, issue: 'is already used by another contact', existingId });
+      if (existingId) details.push({ field: requestedFields.get(key) ?? field, issue: 'is already used by another contact', existingId });
     };
     emails.forEach((email, index) => email !== null && name(index === 0 ? 'email' : `emails.${index - 1}.email`, `email:${email.toLowerCase()}`));
     phones.forEach((phone, index) => phone !== null && name(index === 0 ? 'phone' : `phones.${index - 1}.phone`, `phone:${phone}`));
