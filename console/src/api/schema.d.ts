@@ -526,13 +526,13 @@ export interface paths {
         };
         /**
          * List contacts
-         * @description Sort by createdAt (default -createdAt), updatedAt or lastName; q matches name, email, phone and company name prefixes and fragments.
+         * @description Sort by createdAt (default -createdAt), updatedAt or lastName; q matches name, emails, phones (primary and additional) and company name prefixes and fragments.
          */
         get: operations["crm.contacts.list"];
         put?: never;
         /**
          * Create a contact
-         * @description Needs one of firstName, lastName, email, phone. 409 when a live contact has the email or phone (details name existingId).
+         * @description Needs one of firstName, lastName, email, phone. 409 when a live contact has one of its emails or phones (details name the field and existingId).
          */
         post: operations["crm.contacts.create"];
         delete?: never;
@@ -3090,6 +3090,18 @@ export interface components {
             /** Format: uuid */
             userId: string;
         };
+        AnnualRevenue: {
+            /**
+             * @description Minor units (cents): 1250000000 is 12,500,000.00.
+             * @example 1250000000
+             */
+            amount: number;
+            /**
+             * @description ISO 4217.
+             * @example USD
+             */
+            currency: string;
+        };
         ApiKeyPageResponse: {
             data: components["schemas"]["ApiKeyResponse"][];
             nextCursor: string | null;
@@ -3286,7 +3298,8 @@ export interface components {
             sms?: boolean;
         };
         Company: {
-            address: components["schemas"]["CompanyAddress"] | null;
+            address: components["schemas"]["PostalAddress"] | null;
+            annualRevenue: components["schemas"]["AnnualRevenue"] | null;
             /** Format: date-time */
             createdAt: string;
             customFields: {
@@ -3296,9 +3309,11 @@ export interface components {
             deletedAt: string | null;
             /** @example acme.com */
             domain: string | null;
+            employees: number | null;
             /** Format: uuid */
             id: string;
             industry: string | null;
+            linkedinUrl: string | null;
             name: string;
             /** Format: uuid */
             ownerId: string | null;
@@ -3309,22 +3324,11 @@ export interface components {
             tags: string[];
             /** Format: date-time */
             updatedAt: string;
-        };
-        CompanyAddress: {
-            city?: string | null;
-            /**
-             * @description ISO 3166-1 alpha-2; stored upper case.
-             * @example GB
-             */
-            country?: string | null;
-            line1?: string | null;
-            line2?: string | null;
-            postalCode?: string | null;
-            /** @description State, province or county. */
-            region?: string | null;
+            website: string | null;
         };
         CompanyDetail: {
-            address: components["schemas"]["CompanyAddress"] | null;
+            address: components["schemas"]["PostalAddress"] | null;
+            annualRevenue: components["schemas"]["AnnualRevenue"] | null;
             /** @description Live contacts of the company. */
             contactCount: number;
             /** Format: date-time */
@@ -3338,9 +3342,11 @@ export interface components {
             deletedAt: string | null;
             /** @example acme.com */
             domain: string | null;
+            employees: number | null;
             /** Format: uuid */
             id: string;
             industry: string | null;
+            linkedinUrl: string | null;
             name: string;
             /** Format: uuid */
             ownerId: string | null;
@@ -3351,6 +3357,7 @@ export interface components {
             tags: string[];
             /** Format: date-time */
             updatedAt: string;
+            website: string | null;
         };
         CompanyPage: {
             data: components["schemas"]["Company"][];
@@ -3384,6 +3391,9 @@ export interface components {
             nextCursor: string | null;
         };
         Contact: {
+            address: components["schemas"]["PostalAddress"] | null;
+            /** Format: date */
+            birthday: string | null;
             /** Format: uuid */
             companyId: string | null;
             /** @description Read only: the company’s name. */
@@ -3399,6 +3409,7 @@ export interface components {
             deletedAt: string | null;
             email: string | null;
             emailOptOut: boolean;
+            emails: components["schemas"]["ContactEmailValue"][];
             firstName: string | null;
             /** Format: uuid */
             id: string;
@@ -3407,16 +3418,25 @@ export interface components {
             leadSource: string | null;
             /** @enum {string} */
             lifecycleStage: "subscriber" | "lead" | "marketing_qualified" | "sales_qualified" | "opportunity" | "customer" | "evangelist" | "other";
+            linkedinUrl: string | null;
             /** Format: uuid */
             ownerId: string | null;
             /** @description E.164 */
             phone: string | null;
+            phoneExtension: string | null;
+            phones: components["schemas"]["ContactPhoneValue"][];
             smsOptOut: boolean;
             tags: string[];
+            timezone: string | null;
             /** Format: date-time */
             updatedAt: string;
+            website: string | null;
         };
         ContactBody: {
+            /** @description Replaced as a whole on PATCH. */
+            address?: components["schemas"]["PostalAddress"] | null;
+            /** Format: date */
+            birthday?: string | null;
             /**
              * Format: uuid
              * @description A live company of the workspace.
@@ -3438,6 +3458,8 @@ export interface components {
             email?: string | null;
             /** @default false */
             emailOptOut?: boolean;
+            /** @description Emails beyond the primary one, replaced as a whole on PATCH; each unique among live contacts’ emails (409 names the field and existingId). */
+            emails?: components["schemas"]["ContactEmail"][];
             /** @example Ada */
             firstName?: string | null;
             jobTitle?: string | null;
@@ -3450,24 +3472,67 @@ export interface components {
              * @enum {string}
              */
             lifecycleStage?: "subscriber" | "lead" | "marketing_qualified" | "sales_qualified" | "opportunity" | "customer" | "evangelist" | "other";
+            /** @example https://www.linkedin.com/in/ada */
+            linkedinUrl?: string | null;
             /**
              * Format: uuid
              * @description Defaults to the creator; members may only own their contacts themselves. Must be an active user of the workspace (else 422).
              */
             ownerId?: string | null;
             /**
-             * @description Stored in E.164; a number without a country code is read in the workspace’s default region (GET /crm-settings). Unique among live contacts.
+             * @description Stored in E.164; a number without a country code is read in the workspace’s default region (GET /crm-settings), 00 and 001 prefixes as international. An extension written in it ("x4639") goes to phoneExtension. Unique among live contacts.
              * @example +44 7700 900123
              */
             phone?: string | null;
+            /** @description The primary phone’s extension; taken from phone when written there. */
+            phoneExtension?: string | null;
+            /** @description Phones beyond the primary one, replaced as a whole on PATCH; each unique among live contacts’ phones (409 names the field and existingId). */
+            phones?: components["schemas"]["ContactPhone"][];
             /** @default false */
             smsOptOut?: boolean;
             /** @description Trimmed and de-duplicated; at most 50 tags of at most 64 characters. */
             tags?: string[];
+            /**
+             * @description IANA time zone.
+             * @example Europe/London
+             */
+            timezone?: string | null;
+            /**
+             * @description Stored with https:// when typed without a scheme.
+             * @example https://ada.dev
+             */
+            website?: string | null;
+        };
+        ContactEmail: {
+            /** Format: email */
+            email: string;
+            /** @example work */
+            label?: string | null;
+        };
+        ContactEmailValue: {
+            email: string;
+            label: string | null;
         };
         ContactPage: {
             data: components["schemas"]["Contact"][];
             nextCursor: string | null;
+        };
+        ContactPhone: {
+            /** @example 4639 */
+            extension?: string | null;
+            /** @example mobile */
+            label?: string | null;
+            /**
+             * @description Stored in E.164, read like the primary phone; an extension written in it ("x4639", "ext. 12") is kept in extension.
+             * @example +1-940-986-3836x4639
+             */
+            phone: string;
+        };
+        ContactPhoneValue: {
+            extension: string | null;
+            label: string | null;
+            /** @description E.164 */
+            phone: string;
         };
         Conversion: {
             /** @description The contact after the conversion (lifecycleStage opportunity unless it was further on). */
@@ -3544,7 +3609,8 @@ export interface components {
         };
         CreateCompanyBody: {
             /** @description Replaced as a whole on PATCH. */
-            address?: components["schemas"]["CompanyAddress"] | null;
+            address?: components["schemas"]["PostalAddress"] | null;
+            annualRevenue?: components["schemas"]["AnnualRevenue"] | null;
             /** @description Values by custom field key (entity company), checked by type; on PATCH merged key by key, null removes a value. */
             customFields?: {
                 [key: string]: unknown;
@@ -3554,8 +3620,12 @@ export interface components {
              * @example acme.com
              */
             domain?: string | null;
+            /** @description The exact head count, where size is its band. */
+            employees?: number | null;
             /** @example Software */
             industry?: string | null;
+            /** @example https://www.linkedin.com/company/acme */
+            linkedinUrl?: string | null;
             /** @example Acme Corporation */
             name: string;
             /**
@@ -3572,6 +3642,11 @@ export interface components {
             size?: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001-10000" | "10001+" | null;
             /** @description Replaced as a whole on PATCH; trimmed, repeats (ignoring case) dropped. */
             tags?: string[];
+            /**
+             * @description Stored with https:// when typed without a scheme; a company without a domain takes the website’s.
+             * @example https://www.acme.com
+             */
+            website?: string | null;
         };
         CreateCreditNoteBody: {
             /** @description Tax included; split between net and tax in the invoice’s proportion. Or give lines. */
@@ -4904,6 +4979,19 @@ export interface components {
             /** @description Σ amount × probability / 100, rounded. */
             weightedAmount: number;
         };
+        PostalAddress: {
+            city?: string | null;
+            /**
+             * @description ISO 3166-1 alpha-2, stored upper case; a country name or common spelling ("Germany", "Deutschland", "USA", "UK") is accepted and stored as its code.
+             * @example GB
+             */
+            country?: string | null;
+            line1?: string | null;
+            line2?: string | null;
+            postalCode?: string | null;
+            /** @description State, province or county. */
+            region?: string | null;
+        };
         PreviewEmailTemplateBody: {
             /** @description A draft body to preview instead of the saved one. */
             body?: string;
@@ -5566,7 +5654,8 @@ export interface components {
         };
         UpdateCompanyBody: {
             /** @description Replaced as a whole on PATCH. */
-            address?: components["schemas"]["CompanyAddress"] | null;
+            address?: components["schemas"]["PostalAddress"] | null;
+            annualRevenue?: components["schemas"]["AnnualRevenue"] | null;
             /** @description Values by custom field key (entity company), checked by type; on PATCH merged key by key, null removes a value. */
             customFields?: {
                 [key: string]: unknown;
@@ -5576,8 +5665,12 @@ export interface components {
              * @example acme.com
              */
             domain?: string | null;
+            /** @description The exact head count, where size is its band. */
+            employees?: number | null;
             /** @example Software */
             industry?: string | null;
+            /** @example https://www.linkedin.com/company/acme */
+            linkedinUrl?: string | null;
             /** @description A rename also renames the company on its contacts (search). */
             name?: string;
             /**
@@ -5594,6 +5687,11 @@ export interface components {
             size?: "1-10" | "11-50" | "51-200" | "201-500" | "501-1000" | "1001-5000" | "5001-10000" | "10001+" | null;
             /** @description Replaced as a whole on PATCH; trimmed, repeats (ignoring case) dropped. */
             tags?: string[];
+            /**
+             * @description Stored with https:// when typed without a scheme; a company without a domain takes the website’s.
+             * @example https://www.acme.com
+             */
+            website?: string | null;
         };
         UpdateCustomFieldBody: {
             label?: string;
@@ -8365,7 +8463,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A live contact has the email or phone; details name it (existingId). */
+            /** @description A live contact has one of the emails or phones (primary or additional); details name the field and the holder (existingId). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8577,7 +8675,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A live contact has the email or phone; details name it (existingId). */
+            /** @description A live contact has one of the emails or phones (primary or additional); details name the field and the holder (existingId). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8867,7 +8965,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A live contact has the email or phone; details name it (existingId). */
+            /** @description A live contact has one of the emails or phones (primary or additional); details name the field and the holder (existingId). */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -19,6 +19,7 @@ import { ContactDuplicates1764634600000 } from './migrations/1764634600000-conta
 import { Imports1764635000000 } from './migrations/1764635000000-imports.js';
 import { Exports1764635100000 } from './migrations/1764635100000-exports.js';
 import { SearchOperatorsLeakproof1764635200000 } from './migrations/1764635200000-search-operators-leakproof.js';
+import { ContactDetails1765200000000 } from './migrations/1765200000000-contact-details.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
 import { CrmSettingsModule } from './settings/crm-settings.module.js';
@@ -33,6 +34,6 @@ import { TimelineModule } from './timeline/timeline.module.js';
 export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
-  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000, Imports1764635000000, Exports1764635100000, SearchOperatorsLeakproof1764635200000, installationSecretsMigration('crm'), Tickets1765120000000] },
+  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000, Imports1764635000000, Exports1764635100000, SearchOperatorsLeakproof1764635200000, installationSecretsMigration('crm'), Tickets1765120000000, ContactDetails1765200000000] },
   features: (config) => [CursorsModule, CustomersModule, CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule, QueuesModule.register([importsQueue(config), EXPORTS_QUEUE, SLA_QUEUE]), ImportsModule, ExportsModule, TicketsModule],
 } satisfies ServiceDefinition<CrmConfig>;

@@ -92,8 +92,46 @@ describe('companies', () => {
       expect(events).toHaveLength(1);
       expect(events[0]!.actorId).toBe(owner.userId);
       expect(events[0]!.data).toEqual({
-        company: { id: company.id, name: 'Evented Ltd', domain: company.domain, industry: 'Retail', size: '1-10', ownerId: owner.userId, tags: ['a'], customFields: {} },
+        company: {
+          id: company.id,
+          name: 'Evented Ltd',
+          domain: company.domain,
+          industry: 'Retail',
+          size: '1-10',
+          ownerId: owner.userId,
+          tags: ['a'],
+          customFields: {},
+          website: null,
+          linkedinUrl: null,
+          employees: null,
+          annualRevenueAmount: null,
+          annualRevenueCurrency: null,
+        },
       });
+    });
+
+    it('keeps website, LinkedIn, head count and annual revenue; a company without a domain takes its website’s', async () => {
+      const domain = uniqueDomain('site');
+      const company = await createCompany(owner, {
+        name: 'Websited Ltd',
+        website: `www.${domain}/about`,
+        linkedinUrl: 'linkedin.com/company/websited',
+        employees: 120,
+        annualRevenue: { amount: 1_250_000_000, currency: 'EUR' },
+        address: { country: 'Germany' },
+      });
+      expect(company).toMatchObject({
+        domain,
+        website: `https://www.${domain}/about`,
+        linkedinUrl: 'https://linkedin.com/company/websited',
+        employees: 120,
+        annualRevenue: { amount: 1_250_000_000, currency: 'EUR' },
+        address: { country: 'DE' },
+      });
+      const cleared = await owner.patch(`/companies/${company.id}`, { annualRevenue: null, employees: null });
+      expect(cleared.body).toMatchObject({ annualRevenue: null, employees: null, domain });
+      const [event] = await outboxEvents(stack, 'company.created', company.id);
+      expect(event!.data.company).toMatchObject({ website: `https://www.${domain}/about`, employees: 120, annualRevenueAmount: 1_250_000_000, annualRevenueCurrency: 'EUR' });
     });
   });
 
@@ -110,6 +148,12 @@ describe('companies', () => {
       ['an owner that is not a user id', { name: 'Bad Owner', ownerId: 'bob' }, 'ownerId'],
       ['more than 50 tags', { name: 'Tagged', tags: Array.from({ length: 51 }, (_, index) => `t${index}`) }, 'tags'],
       ['an unknown field', { name: 'Unknown', revenue: 10 }, 'revenue'],
+      ['a country name that names none', { name: 'Bad Country', address: { country: 'Atlantis' } }, 'address.country'],
+      ['a website that is not one', { name: 'Bad Site', website: 'not a site' }, 'website'],
+      ['a LinkedIn address elsewhere', { name: 'Bad Link', linkedinUrl: 'https://example.com/acme' }, 'linkedinUrl'],
+      ['a negative head count', { name: 'Bad Count', employees: -1 }, 'employees'],
+      ['an annual revenue in no currency', { name: 'Bad Revenue', annualRevenue: { amount: 100, currency: 'XYZ' } }, 'annualRevenue.currency'],
+      ['an annual revenue that is not minor units', { name: 'Bad Revenue', annualRevenue: { amount: 10.5, currency: 'USD' } }, 'annualRevenue.amount'],
     ];
 
     it.each(cases)('refuses %s with 422 naming the field and stores nothing', async (_label, body, field) => {

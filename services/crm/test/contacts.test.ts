@@ -205,6 +205,116 @@ describe('contacts', () => {
     });
   });
 
+  describe('addresses, additional emails and phones, links', () => {
+    it('stores an address with the country as its code, additional emails and phones with extensions, and links', async () => {
+      const email = `${unique('details')}@example.com`;
+      const work = `${unique('work')}@example.com`;
+      const created = await owner.post('/contacts', {
+        firstName: 'Detailed',
+        email,
+        phone: '+1-940-986-3836x4639',
+        emails: [{ email: work, label: 'work' }, { email: email.toUpperCase() }, { email: work }],
+        phones: [{ phone: '229.077.5154', label: 'office' }, { phone: '(496)978-3969 x 55', label: 'mobile' }, { phone: '001-415-555-0188' }],
+        address: { line1: ' 12 Unter den Linden ', city: 'Berlin', postalCode: '10117', country: 'Deutschland' },
+        website: 'ada.example.com',
+        linkedinUrl: 'https://www.linkedin.com/in/ada',
+        timezone: 'Europe/Berlin',
+        birthday: '1815-12-10',
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        phone: '+19409863836',
+        phoneExtension: '4639',
+        // The primary email again and a repeat are dropped.
+        emails: [{ email: work, label: 'work' }],
+        phones: [
+          { phone: '+12290775154', label: 'office', extension: null },
+          { phone: '+14969783969', label: 'mobile', extension: '55' },
+          { phone: '+14155550188', label: null, extension: null },
+        ],
+        address: { line1: '12 Unter den Linden', line2: null, city: 'Berlin', region: null, postalCode: '10117', country: 'DE' },
+        website: 'https://ada.example.com',
+        linkedinUrl: 'https://www.linkedin.com/in/ada',
+        timezone: 'Europe/Berlin',
+        birthday: '1815-12-10',
+      });
+      expect((await owner.get(`/contacts/${created.body.id}`)).body).toEqual(created.body);
+      for (const [country, code] of [['United Kingdom', 'GB'], ['usa', 'US'], ['Côte d’Ivoire', 'CI'], ['fr', 'FR']]) {
+        const changed = await owner.patch(`/contacts/${created.body.id}`, { address: { country } });
+        expect(changed.body.address).toEqual({ line1: null, line2: null, city: null, region: null, postalCode: null, country: code });
+      }
+      const [event] = await outboxEvents(stack, 'contact.created', created.body.id);
+      expect(event.data.contact).toMatchObject({ emails: [{ email: work, label: 'work' }], address: { country: 'DE' }, timezone: 'Europe/Berlin' });
+    });
+
+    it('makes the first additional email or phone primary when there is no primary one', async () => {
+      const email = `${unique('promoted')}@example.com`;
+      const created = await owner.post('/contacts', { emails: [{ email, label: 'home' }], phones: [{ phone: '+44 20 7946 0123 ext. 9' }] });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ email, emails: [], phone: '+442079460123', phoneExtension: '9', phones: [] });
+    });
+
+    it('refuses a malformed country, time zone, additional email or phone and a link that is not LinkedIn with 422 naming each, storing nothing', async () => {
+      const before = await contactCount(owner);
+      expectError(await owner.post('/contacts', { firstName: 'Bad', address: { country: 'Narnia' } }), 422, 'address.country');
+      expectError(await owner.post('/contacts', { firstName: 'Bad', address: { country: 'XX' } }), 422, 'address.country');
+      expectError(await owner.post('/contacts', { firstName: 'Bad', timezone: 'Mars/Olympus' }), 422, 'timezone');
+      expectError(await owner.post('/contacts', { firstName: 'Bad', emails: [{ email: 'nope' }] }), 422, 'emails.0.email');
+      expectError(await owner.post('/contacts', { firstName: 'Bad', phones: [{ phone: '12' }] }), 422, 'phones.0.phone');
+      expectError(await owner.post('/contacts', { firstName: 'Bad', phones: [{ phone: '+14155550100', extension: 'x1' }] }), 422, 'phones.0.extension');
+      expectError(await owner.post('/contacts', { firstName: 'Bad', linkedinUrl: 'https://example.com/ada' }), 422, 'linkedinUrl');
+      expectError(await owner.post('/contacts', { firstName: 'Bad', website: 'not a site' }), 422, 'website');
+      expectError(await owner.post('/contacts', { firstName: 'Bad', birthday: '1990-02-30' }), 422, 'birthday');
+      expect(await contactCount(owner)).toBe(before);
+    });
+
+    it('keeps every email and phone, primary or additional, to one live contact: 409 names the field and the holder', async () => {
+      const email = `${unique('held')}@example.com`;
+      const extra = `${unique('extra')}@example.com`;
+      const holder = await owner.post('/contacts', { firstName: 'Holder', email, emails: [{ email: extra }], phones: [{ phone: '+1 415 555 0177' }] });
+      expect(holder.status).toBe(201);
+      const before = await contactCount(owner);
+
+      const takingExtra = await owner.post('/contacts', { firstName: 'Taker', email: `${unique('mine')}@example.com`, emails: [{ email: `${unique('mine')}@example.com` }, { email: extra.toUpperCase() }] });
+      expectError(takingExtra, 409, 'emails.1.email');
+      expect(takingExtra.body.error.details).toEqual([expect.objectContaining({ field: 'emails.1.email', existingId: holder.body.id })]);
+      const takingPrimary = await owner.post('/contacts', { firstName: 'Taker', emails: [{ email: `${unique('own')}@example.com` }], phone: '+1 415 555 0166', email: extra });
+      expect(takingPrimary.status).toBe(409);
+      expect(takingPrimary.body.error.details).toEqual([expect.objectContaining({ field: 'email', existingId: holder.body.id })]);
+      const additionalPrimary = await owner.post('/contacts', { firstName: 'Taker', phone: '+1 415 555 0155', phones: [{ phone: '415.555.0177' }], email: `${unique('x')}@example.com` });
+      expect(additionalPrimary.body.error.details).toEqual([expect.objectContaining({ field: 'phones.0.phone', existingId: holder.body.id })]);
+      // Named as sent, though the first additional email becomes the primary one.
+      const promoted = await owner.post('/contacts', { emails: [{ email: `${unique('first')}@example.com` }, { email: extra }] });
+      expect(promoted.body.error.details).toEqual([expect.objectContaining({ field: 'emails.1.email', existingId: holder.body.id })]);
+      expect(await contactCount(owner)).toBe(before);
+
+      const other = await owner.post('/contacts', { firstName: 'Other', email: `${unique('other')}@example.com` });
+      const patch = await owner.patch(`/contacts/${other.body.id}`, { emails: [{ email }] });
+      expect(patch.status).toBe(409);
+      expect(patch.body.error.details).toEqual([expect.objectContaining({ field: 'emails.0.email', existingId: holder.body.id })]);
+
+      // Deleting frees them all; restoring the holder is refused while another has taken one.
+      await owner.delete(`/contacts/${holder.body.id}`);
+      expect((await owner.patch(`/contacts/${other.body.id}`, { emails: [{ email: extra }] })).status).toBe(200);
+      const restore = await owner.post(`/contacts/${holder.body.id}/restore`);
+      expect(restore.status).toBe(409);
+      expect(restore.body.error.details).toEqual([expect.objectContaining({ field: 'emails.0.email', existingId: other.body.id })]);
+      // A contact may move its own email from additional to primary.
+      const moved = await owner.patch(`/contacts/${other.body.id}`, { email: extra, emails: [] });
+      expect(moved.body).toMatchObject({ email: extra, emails: [] });
+    });
+
+    it('finds contacts by their additional emails and phones', async () => {
+      const tag = unique('searchable');
+      const created = await owner.post('/contacts', { firstName: 'Search', emails: [{ email: `${tag}@secondary.example` }], phones: [{ phone: '+1 212 555 0143' }] });
+      expect(created.status).toBe(201);
+      const byEmail = await owner.get(`/contacts?q=${encodeURIComponent(`${tag}@secondary.example`)}`);
+      expect(byEmail.body.data.map((contact: { id: string }) => contact.id)).toContain(created.body.id);
+      const byPhone = await owner.get('/contacts?q=12125550143');
+      expect(byPhone.body.data.map((contact: { id: string }) => contact.id)).toContain(created.body.id);
+    });
+  });
+
   describe('phone region setting', () => {
     it('reads numbers without a country code in the workspace’s region, which admins set', async () => {
       const workspace = await stack.signUp('regional');
@@ -431,6 +541,14 @@ describe('contacts', () => {
           tags: ['a'],
           createdAt: created.body.createdAt,
           customFields: {},
+          phoneExtension: null,
+          emails: [],
+          phones: [],
+          address: null,
+          website: null,
+          linkedinUrl: null,
+          timezone: null,
+          birthday: null,
         },
       });
 

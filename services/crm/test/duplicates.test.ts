@@ -149,6 +149,35 @@ describe('contact duplicates and merge', () => {
     expect((await workspace.post('/contacts', { firstName: 'Copy', email })).status).toBe(409);
   });
 
+  it('merges emails, phones and details: the survivor takes the other’s as additional values, which stay one live contact’s', async () => {
+    const workspace = await stack.signUp('duplicates-channels');
+    const [kept, taken, extra] = [uniqueEmail(), uniqueEmail(), uniqueEmail()];
+    const survivor = await createContact(workspace, { email: kept, phone: '+14155550111', timezone: 'Europe/London' });
+    const other = await createContact(workspace, {
+      email: taken,
+      emails: [{ email: extra, label: 'home' }],
+      phone: '+1 415 555 0122 x7',
+      address: { city: 'Paris', country: 'France' },
+      website: 'other.example',
+      timezone: 'Europe/Paris',
+    });
+
+    const merged = await workspace.post(`/contacts/${survivor.id}/merge`, { otherId: other.id });
+    expect(merged.status).toBe(200);
+    expect(merged.body).toMatchObject({
+      email: kept,
+      emails: [{ email: taken, label: null }, { email: extra, label: 'home' }],
+      phone: '+14155550111',
+      phones: [{ phone: '+14155550122', label: null, extension: '7' }],
+      address: { city: 'Paris', country: 'FR' },
+      website: 'https://other.example',
+      timezone: 'Europe/London',
+    });
+    const copy = await workspace.post('/contacts', { firstName: 'Copy', email: uniqueEmail(), emails: [{ email: uniqueEmail() }, { email: extra }] });
+    expect(copy.status).toBe(409);
+    expect(copy.body.error.details).toEqual([expect.objectContaining({ field: 'emails.1.email', existingId: survivor.id })]);
+  });
+
   it('refuses to merge a contact with itself, a deleted one, or one of another workspace, changing nothing', async () => {
     const stranger = await createContact(await stack.signUp('duplicates-stranger'));
     const survivor = await createContact(owner, { email: uniqueEmail() });

@@ -94,6 +94,41 @@ describe('column mapping', () => {
     expect(pipedrive.mapping).toMatchObject({ 'Person - Name': 'fullName', 'Person - Email': 'email' });
   });
 
+  it('maps numbered, Google and Outlook layouts: several email and phone columns fill the primary then additional values', async () => {
+    const owner = await stack.signUp();
+    const generic = await imported(
+      owner,
+      'First Name,Last Name,Company,City,Country,Zip,Phone 1,Phone 2,Email 1,Email 2,Subscription Date,Website\n' +
+        'Ada,Lovelace,Engines,London,United Kingdom,N1 9GU,+1-940-986-3836x4639,229.077.5154,num1@example.com,num2@example.com,2024-01-02,ada.example.com\n' +
+        'Only,Second,,,,,,(496)978-3969,,,,\n',
+    );
+    expect(generic).toMatchObject({ status: 'completed', created: 2, failed: 0 });
+    expect(generic.unmappedColumns).toEqual(['Subscription Date']);
+    expect(await contactByEmail(owner, 'num1@example.com')).toMatchObject({
+      phone: '+19409863836',
+      phoneExtension: '4639',
+      phones: [{ phone: '+12290775154', label: null, extension: null }],
+      emails: [{ email: 'num2@example.com', label: null }],
+      address: { city: 'London', country: 'GB', postalCode: 'N1 9GU' },
+      website: 'https://ada.example.com',
+    });
+    const [secondOnly] = await stack.owner.query(`SELECT phone FROM crm.contacts WHERE workspace_id = $1 AND last_name = 'Second'`, [owner.workspaceId]);
+    expect(secondOnly.phone).toBe('+14969783969');
+
+    const google = await imported(owner, 'Name,Given Name,Family Name,E-mail 1 - Value,E-mail 2 - Value,Phone 1 - Value,Address 1 - City,Address 1 - Country\nGrace Hopper,Grace,Hopper,g1@example.com,g2@example.com,001-415-555-0123,Arlington,USA\n');
+    expect(google).toMatchObject({ created: 1, failed: 0 });
+    expect(await contactByEmail(owner, 'g1@example.com')).toMatchObject({ emails: [{ email: 'g2@example.com' }], phone: '+14155550123', address: { city: 'Arlington', country: 'US' } });
+
+    const outlook = await imported(owner, 'First Name,Last Name,E-mail Address,E-mail 2 Address,Business Phone,Mobile Phone,Business City,Business Country/Region\nAlan,Turing,o1@example.com,o2@example.com,+44 161 496 0001,+44 7700 900001,Manchester,England\n');
+    expect(outlook).toMatchObject({ created: 1, failed: 0, unmappedColumns: [] });
+    expect(await contactByEmail(owner, 'o1@example.com')).toMatchObject({
+      emails: [{ email: 'o2@example.com' }],
+      phone: '+441614960001',
+      phones: [{ phone: '+447700900001' }],
+      address: { city: 'Manchester', country: 'GB' },
+    });
+  });
+
   it('lets an explicit mapping override the headers, skip columns and fill custom fields', async () => {
     const owner = await stack.signUp();
     expect((await owner.post('/custom-fields', { entity: 'contact', key: 'shoe_size', label: 'Shoe size', type: 'number' })).status).toBe(201);
@@ -121,6 +156,33 @@ describe('merge on match', () => {
     const events = await outboxEvents(stack, 'contacts.imported', result.id);
     expect(events.flatMap((event) => event.data.contacts.map((contact: any) => contact.id)).sort()).toEqual([existing.id, byPhone.id].sort());
     expect((await outboxEvents(stack, 'import.completed', result.id))[0]!.data).toMatchObject({ importId: result.id, entity: 'contacts', created: 0, updated: 2, conflicts: 1 });
+  });
+
+  it('matches a row on an additional email or phone of a contact, and on its own secondary column', async () => {
+    const owner = await stack.signUp();
+    const existing = (await owner.post('/contacts', { email: 'main@example.com', emails: [{ email: 'side@example.com' }], phones: [{ phone: '+1 415 555 0150' }] })).body;
+    const result = await imported(owner, 'Email 1,Email 2,Phone 1,Phone 2,First Name,Last Name\n,side@example.com,,,Side,\n,,,415-555-0150,,Phone\nmain@example.com,new@example.com,,,,\n');
+    // Three rows, one contact: matched by its additional email, by its additional phone, then by its primary email.
+    expect(result).toMatchObject({ status: 'completed', created: 0, updated: 1, failed: 0, conflicts: 0 });
+    expect((await owner.get(`/contacts/${existing.id}`)).body).toMatchObject({
+      firstName: 'Side',
+      lastName: 'Phone',
+      email: 'main@example.com',
+      emails: [{ email: 'side@example.com' }, { email: 'new@example.com' }],
+    });
+    expect(await liveContacts(owner)).toBe(1);
+  });
+
+  it('queues an additional email another contact holds as a conflict rather than taking it', async () => {
+    const owner = await stack.signUp();
+    const holder = (await owner.post('/contacts', { email: 'taken@example.com' })).body;
+    const other = (await owner.post('/contacts', { email: 'other@example.com' })).body;
+    const result = await imported(owner, 'Email,Email 2\nother@example.com,taken@example.com\n');
+    expect(result).toMatchObject({ updated: 0, conflicts: 1 });
+    expect((await owner.get(`/contacts/${other.id}`)).body.emails).toEqual([]);
+    expect((await owner.get(`/contacts/${holder.id}`)).body.emails).toEqual([]);
+    const conflicts = await owner.get(`/imports/${result.id}/conflicts`);
+    expect(conflicts.body.data).toEqual([expect.objectContaining({ recordId: other.id, field: 'emails', existingValue: [], incomingValue: [{ email: 'taken@example.com', label: null }] })]);
   });
 
   it('merges duplicates inside the file: the earlier row wins, later ones fill gaps or conflict', async () => {

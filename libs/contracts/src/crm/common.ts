@@ -1,13 +1,69 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, isURL, Max, MaxLength, Min } from 'class-validator';
+import { IsCountry } from '../countries.js';
+import { fieldDecorator } from '../fields.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../limits.js';
 
-// What crm's operations share: list queries, record ids, lifecycle stages.
+// What crm's operations share: list queries, record ids, lifecycle stages, postal addresses.
 
 export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'marketing_qualified', 'sales_qualified', 'opportunity', 'customer', 'evangelist', 'other'] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+export const ADDRESS_TEXT_MAX = 200;
+export const POSTAL_CODE_MAX = 32;
+export const ADDRESS_PARTS = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const;
+
+/** A contact's or a company's address; every part may be absent or null. */
+export class PostalAddress {
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: ADDRESS_TEXT_MAX }) @IsOptional() @IsString() @MaxLength(ADDRESS_TEXT_MAX) line1?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: ADDRESS_TEXT_MAX }) @IsOptional() @IsString() @MaxLength(ADDRESS_TEXT_MAX) line2?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: ADDRESS_TEXT_MAX }) @IsOptional() @IsString() @MaxLength(ADDRESS_TEXT_MAX) city?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: ADDRESS_TEXT_MAX, description: 'State, province or county.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(ADDRESS_TEXT_MAX)
+  region?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: POSTAL_CODE_MAX }) @IsOptional() @IsString() @MaxLength(POSTAL_CODE_MAX) postalCode?: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'GB',
+    description: 'ISO 3166-1 alpha-2, stored upper case; a country name or common spelling ("Germany", "Deutschland", "USA", "UK") is accepted and stored as its code.',
+  })
+  @IsOptional()
+  @IsCountry()
+  country?: string | null;
+}
+
+export const WEB_ADDRESS_MAX = 500;
+
+/** A web address as people paste it, with or without http(s)://: "acme.com/about" passes. */
+export function isWebAddress(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > WEB_ADDRESS_MAX) return false;
+  const text = value.trim();
+  return isURL(/^https?:\/\//i.test(text) ? text : `https://${text}`, { protocols: ['http', 'https'], require_protocol: true, require_tld: true });
+}
+
+/** A web address on linkedin.com ("linkedin.com/in/ada", "https://uk.linkedin.com/company/acme"). */
+export function isLinkedInAddress(value: unknown): value is string {
+  if (!isWebAddress(value)) return false;
+  const text = value.trim();
+  return /^([a-z0-9-]+\.)*linkedin\.com$/.test(new URL(/^https?:\/\//i.test(text) ? text : `https://${text}`).hostname);
+}
+
+export function IsWebAddress(): PropertyDecorator {
+  return fieldDecorator('isWebAddress', (property) => `${property} must be a web address (e.g. https://acme.com)`, (value) => value === null || value === undefined || isWebAddress(value));
+}
+
+export function IsLinkedInAddress(): PropertyDecorator {
+  return fieldDecorator(
+    'isLinkedInAddress',
+    (property) => `${property} must be a linkedin.com address (e.g. https://www.linkedin.com/in/ada)`,
+    (value) => value === null || value === undefined || isLinkedInAddress(value),
+  );
+}
 
 /** Long enough for a cursor over a 200-character sort value. */
 const CURSOR_MAX = 512;

@@ -1,36 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO31661Alpha2, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { Omittable } from '../fields.js';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsCurrency, IsMinorUnits, Omittable } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
-import { CHOICES_MAX, CreatedRangeListQuery, NOT_FOUND, QueryList, RecordIdParams } from './common.js';
+import { CHOICES_MAX, CreatedRangeListQuery, IsLinkedInAddress, IsWebAddress, NOT_FOUND, PostalAddress, QueryList, RecordIdParams, WEB_ADDRESS_MAX } from './common.js';
 import { TAG_MAX, TAGS_MAX } from './contacts.js';
 
 // Shape rules; the crm service normalises the domain and the phone and checks custom fields.
 export const COMPANY_SIZES = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5001-10000', '10001+'] as const;
 export type CompanySize = (typeof COMPANY_SIZES)[number];
 const TEXT_MAX = 200;
-export const POSTAL_CODE_MAX = 32;
 export const DOMAIN_INPUT_MAX = 300;
 export const COMPANY_PHONE_MAX = 50;
 const NOT_BLANK = /\S/;
+export const EMPLOYEES_MAX = 10_000_000;
 
-/** A company's address; every part may be absent or null. */
-export class CompanyAddress {
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_MAX }) @IsOptional() @IsString() @MaxLength(TEXT_MAX) line1?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_MAX }) @IsOptional() @IsString() @MaxLength(TEXT_MAX) line2?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_MAX }) @IsOptional() @IsString() @MaxLength(TEXT_MAX) city?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_MAX, description: 'State, province or county.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(TEXT_MAX)
-  region?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: POSTAL_CODE_MAX }) @IsOptional() @IsString() @MaxLength(POSTAL_CODE_MAX) postalCode?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'GB', description: 'ISO 3166-1 alpha-2; stored upper case.' })
-  @IsOptional()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 country code' })
-  country?: string | null;
+/** A yearly revenue: an amount in minor units of an ISO 4217 currency. */
+export class AnnualRevenue {
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1250000000, description: 'Minor units (cents): 1250000000 is 12,500,000.00.' })
+  @IsMinorUnits(0)
+  amount!: number;
+
+  @ApiProperty({ example: 'USD', description: 'ISO 4217.' })
+  @IsCurrency()
+  currency!: string;
 }
 
 /** The writable fields but the name; on PATCH absent = unchanged, null = cleared. */
@@ -47,6 +41,22 @@ export class CompanyFieldsBody {
   @MaxLength(DOMAIN_INPUT_MAX)
   domain?: string | null;
 
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: WEB_ADDRESS_MAX,
+    example: 'https://www.acme.com',
+    description: 'Stored with https:// when typed without a scheme; a company without a domain takes the website’s.',
+  })
+  @IsOptional()
+  @IsWebAddress()
+  website?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: WEB_ADDRESS_MAX, example: 'https://www.linkedin.com/company/acme' })
+  @IsOptional()
+  @IsLinkedInAddress()
+  linkedinUrl?: string | null;
+
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_MAX, example: 'Software' })
   @IsOptional()
   @IsString()
@@ -58,18 +68,32 @@ export class CompanyFieldsBody {
   @IsIn(COMPANY_SIZES)
   size?: CompanySize | null;
 
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: EMPLOYEES_MAX, description: 'The exact head count, where size is its band.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(EMPLOYEES_MAX)
+  employees?: number | null;
+
+  @ApiPropertyOptional({ type: AnnualRevenue, nullable: true })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AnnualRevenue)
+  annualRevenue?: AnnualRevenue | null;
+
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: COMPANY_PHONE_MAX, description: 'Stored in E.164; a number without a country code is read in the workspace’s default region.' })
   @IsOptional()
   @IsString()
   @MaxLength(COMPANY_PHONE_MAX)
   phone?: string | null;
 
-  @ApiPropertyOptional({ type: CompanyAddress, nullable: true, description: 'Replaced as a whole on PATCH.' })
+  @ApiPropertyOptional({ type: PostalAddress, nullable: true, description: 'Replaced as a whole on PATCH.' })
   @IsOptional()
   @IsObject()
   @ValidateNested()
-  @Type(() => CompanyAddress)
-  address?: CompanyAddress | null;
+  @Type(() => PostalAddress)
+  address?: PostalAddress | null;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'User id; defaults to the caller. Members may only own records themselves. Must be an active user of the workspace (else 422).' })
   @IsOptional()
@@ -160,10 +184,14 @@ export class Company {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ type: String, nullable: true, example: 'acme.com' }) domain!: string | null;
+  @ApiProperty({ type: String, nullable: true }) website!: string | null;
+  @ApiProperty({ type: String, nullable: true }) linkedinUrl!: string | null;
   @ApiProperty({ type: String, nullable: true }) industry!: string | null;
   @ApiProperty({ enum: COMPANY_SIZES, nullable: true }) size!: CompanySize | null;
+  @ApiProperty({ type: 'integer', nullable: true }) employees!: number | null;
+  @ApiProperty({ type: AnnualRevenue, nullable: true }) annualRevenue!: AnnualRevenue | null;
   @ApiProperty({ type: String, nullable: true, description: 'E.164.' }) phone!: string | null;
-  @ApiProperty({ type: CompanyAddress, nullable: true }) address!: CompanyAddress | null;
+  @ApiProperty({ type: PostalAddress, nullable: true }) address!: PostalAddress | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) ownerId!: string | null;
   @ApiProperty({ type: [String] }) tags!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true }) customFields!: Record<string, unknown>;

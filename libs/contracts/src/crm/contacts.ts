@@ -1,14 +1,100 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { IsCalendarDate, Omittable } from '../fields.js';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { fieldDecorator, IsCalendarDate, Omittable } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
-import { CHOICES_MAX, CreatedRangeListQuery, LIFECYCLE_STAGES, NOT_FOUND, QueryBoolean, QueryList, RecordIdParams, UuidListQuery, type LifecycleStage } from './common.js';
+import {
+  CHOICES_MAX,
+  CreatedRangeListQuery,
+  IsLinkedInAddress,
+  IsWebAddress,
+  LIFECYCLE_STAGES,
+  NOT_FOUND,
+  PostalAddress,
+  QueryBoolean,
+  QueryList,
+  RecordIdParams,
+  UuidListQuery,
+  WEB_ADDRESS_MAX,
+  type LifecycleStage,
+} from './common.js';
 
 export const EMAIL_MAX = 254;
 export const PHONE_MAX = 64;
 export const TAG_MAX = 64;
 export const TAGS_MAX = 50;
+/** Additional emails, and additional phones, a contact may have beyond the primary one. */
+export const CONTACT_CHANNELS_MAX = 10;
+export const CHANNEL_LABEL_MAX = 64;
+export const EXTENSION_MAX = 10;
+const EXTENSION = /^[0-9]{1,10}$/;
+
+/** An IANA time zone the runtime knows ("Europe/Berlin"; links such as "US/Eastern" too). */
+export function isTimeZone(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function IsTimeZone(): PropertyDecorator {
+  return fieldDecorator('isTimeZone', (property) => `${property} must be an IANA time zone (e.g. Europe/Berlin)`, (value) => value === null || value === undefined || isTimeZone(value));
+}
+
+/** An email of a contact beyond its primary one. */
+export class ContactEmail {
+  @ApiProperty({ format: 'email', maxLength: EMAIL_MAX })
+  @IsString()
+  @MaxLength(EMAIL_MAX)
+  @IsEmail({}, { message: 'email must be an email address' })
+  email!: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: CHANNEL_LABEL_MAX, example: 'work' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(CHANNEL_LABEL_MAX)
+  label?: string | null;
+}
+
+/** A phone number of a contact beyond its primary one. */
+export class ContactPhone {
+  @ApiProperty({
+    maxLength: PHONE_MAX,
+    example: '+1-940-986-3836x4639',
+    description: 'Stored in E.164, read like the primary phone; an extension written in it ("x4639", "ext. 12") is kept in extension.',
+  })
+  @IsString()
+  @MaxLength(PHONE_MAX)
+  phone!: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: CHANNEL_LABEL_MAX, example: 'mobile' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(CHANNEL_LABEL_MAX)
+  label?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: EXTENSION_MAX, example: '4639' })
+  @IsOptional()
+  @Matches(EXTENSION, { message: 'extension must be 1 to 10 digits' })
+  extension?: string | null;
+}
+
+/** A stored additional email. */
+export class ContactEmailValue {
+  @ApiProperty() email!: string;
+  @ApiProperty({ type: String, nullable: true }) label!: string | null;
+}
+
+/** A stored additional phone. */
+export class ContactPhoneValue {
+  @ApiProperty({ description: 'E.164' }) phone!: string;
+  @ApiProperty({ type: String, nullable: true }) label!: string | null;
+  @ApiProperty({ type: String, nullable: true }) extension!: string | null;
+}
 
 /**
  * The writable fields of a contact. Shape only: the crm service checks uniqueness, the phone
@@ -40,12 +126,69 @@ export class ContactBody {
     nullable: true,
     maxLength: PHONE_MAX,
     example: '+44 7700 900123',
-    description: 'Stored in E.164; a number without a country code is read in the workspace’s default region (GET /crm-settings). Unique among live contacts.',
+    description:
+      'Stored in E.164; a number without a country code is read in the workspace’s default region (GET /crm-settings), 00 and 001 prefixes as international. An extension written in it ("x4639") goes to phoneExtension. Unique among live contacts.',
   })
   @IsOptional()
   @IsString()
   @MaxLength(PHONE_MAX)
   phone?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: EXTENSION_MAX, description: 'The primary phone’s extension; taken from phone when written there.' })
+  @IsOptional()
+  @Matches(EXTENSION, { message: 'phoneExtension must be 1 to 10 digits' })
+  phoneExtension?: string | null;
+
+  @ApiPropertyOptional({
+    type: [ContactEmail],
+    maxItems: CONTACT_CHANNELS_MAX,
+    description: 'Emails beyond the primary one, replaced as a whole on PATCH; each unique among live contacts’ emails (409 names the field and existingId).',
+  })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(CONTACT_CHANNELS_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => ContactEmail)
+  emails?: ContactEmail[];
+
+  @ApiPropertyOptional({
+    type: [ContactPhone],
+    maxItems: CONTACT_CHANNELS_MAX,
+    description: 'Phones beyond the primary one, replaced as a whole on PATCH; each unique among live contacts’ phones (409 names the field and existingId).',
+  })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(CONTACT_CHANNELS_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => ContactPhone)
+  phones?: ContactPhone[];
+
+  @ApiPropertyOptional({ type: PostalAddress, nullable: true, description: 'Replaced as a whole on PATCH.' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PostalAddress)
+  address?: PostalAddress | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: WEB_ADDRESS_MAX, example: 'https://ada.dev', description: 'Stored with https:// when typed without a scheme.' })
+  @IsOptional()
+  @IsWebAddress()
+  website?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: WEB_ADDRESS_MAX, example: 'https://www.linkedin.com/in/ada' })
+  @IsOptional()
+  @IsLinkedInAddress()
+  linkedinUrl?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Europe/London', description: 'IANA time zone.' })
+  @IsOptional()
+  @IsTimeZone()
+  timezone?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date' })
+  @IsOptional()
+  @IsCalendarDate()
+  birthday?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: NAME_MAX })
   @IsOptional()
@@ -114,6 +257,14 @@ export class Contact {
   // No email format: contacts imported by older releases may keep stray spaces or capitals (duplicates finds them).
   @ApiProperty({ type: String, nullable: true }) email!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'E.164' }) phone!: string | null;
+  @ApiProperty({ type: String, nullable: true }) phoneExtension!: string | null;
+  @ApiProperty({ type: [ContactEmailValue] }) emails!: ContactEmailValue[];
+  @ApiProperty({ type: [ContactPhoneValue] }) phones!: ContactPhoneValue[];
+  @ApiProperty({ type: PostalAddress, nullable: true }) address!: PostalAddress | null;
+  @ApiProperty({ type: String, nullable: true }) website!: string | null;
+  @ApiProperty({ type: String, nullable: true }) linkedinUrl!: string | null;
+  @ApiProperty({ type: String, nullable: true }) timezone!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date' }) birthday!: string | null;
   @ApiProperty({ type: String, nullable: true }) jobTitle!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) companyId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Read only: the company’s name.' }) companyName!: string | null;
@@ -200,12 +351,12 @@ export class ListContactsQuery extends CreatedRangeListQuery {
   customerSinceTo?: string;
 }
 
-export const CONTACT_TAKEN = { status: 409, description: 'A live contact has the email or phone; details name it (existingId).' } as const;
+export const CONTACT_TAKEN = { status: 409, description: 'A live contact has one of the emails or phones (primary or additional); details name the field and the holder (existingId).' } as const;
 
 export const CreateContact = defineOperation({
   pattern: 'crm.contacts.create',
   summary: 'Create a contact',
-  description: 'Needs one of firstName, lastName, email, phone. 409 when a live contact has the email or phone (details name existingId).',
+  description: 'Needs one of firstName, lastName, email, phone. 409 when a live contact has one of its emails or phones (details name the field and existingId).',
   permission: 'contacts:write',
   route: { method: 'POST', path: 'contacts', status: 201 },
   input: ContactBody,
@@ -216,7 +367,7 @@ export const CreateContact = defineOperation({
 export const ListContacts = defineOperation({
   pattern: 'crm.contacts.list',
   summary: 'List contacts',
-  description: 'Sort by createdAt (default -createdAt), updatedAt or lastName; q matches name, email, phone and company name prefixes and fragments.',
+  description: 'Sort by createdAt (default -createdAt), updatedAt or lastName; q matches name, emails, phones (primary and additional) and company name prefixes and fragments.',
   permission: 'contacts:read',
   route: { method: 'GET', path: 'contacts', status: 200 },
   input: ListContactsQuery,

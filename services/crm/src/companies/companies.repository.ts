@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CrmEvents } from '@kinship/contracts';
-import type { Company, CompanyAddress, CompanySize } from '@kinship/contracts/crm';
+import type { AnnualRevenue, Company, CompanySize, PostalAddress } from '@kinship/contracts/crm';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import type { ListDefinition } from '../common/list-query.js';
@@ -10,10 +10,14 @@ export interface CompanyRow {
   id: string;
   name: string;
   domain: string | null;
+  website: string | null;
+  linkedinUrl: string | null;
   industry: string | null;
   size: CompanySize | null;
+  employees: number | null;
+  annualRevenue: AnnualRevenue | null;
   phone: string | null;
-  address: CompanyAddress | null;
+  address: PostalAddress | null;
   ownerId: string | null;
   tags: string[];
   customFields: CustomFieldValues;
@@ -27,10 +31,16 @@ export interface CompanyRow {
 export type { Company };
 
 /** The fields a create or an update writes; the repository stores them as given. */
-export type CompanyFields = Pick<CompanyRow, 'name' | 'domain' | 'industry' | 'size' | 'phone' | 'address' | 'ownerId' | 'tags' | 'customFields'>;
+export type CompanyFields = Pick<
+  CompanyRow,
+  'name' | 'domain' | 'website' | 'linkedinUrl' | 'industry' | 'size' | 'employees' | 'annualRevenue' | 'phone' | 'address' | 'ownerId' | 'tags' | 'customFields'
+>;
 
 /** The columns of a company row over alias `r`, named as CompanyRow. */
-export const COMPANY_COLUMNS = `r.id, r.name, r.domain, r.industry, r.size, r.phone, r.address, r.owner_id AS "ownerId", r.tags,
+export const COMPANY_COLUMNS = `r.id, r.name, r.domain, r.website, r.linkedin_url AS "linkedinUrl", r.industry, r.size, r.employees,
+  CASE WHEN r.annual_revenue_amount IS NULL THEN NULL
+    ELSE jsonb_build_object('amount', r.annual_revenue_amount, 'currency', r.annual_revenue_currency) END AS "annualRevenue",
+  r.phone, r.address, r.owner_id AS "ownerId", r.tags,
   r.custom_fields AS "customFields", r.created_by AS "createdBy", r.created_at AS "createdAt", r.updated_at AS "updatedAt",
   r.deleted_at AS "deletedAt"`;
 
@@ -57,8 +67,12 @@ export function toCompany(row: CompanyRow): Company {
     id: row.id,
     name: row.name,
     domain: row.domain,
+    website: row.website,
+    linkedinUrl: row.linkedinUrl,
     industry: row.industry,
     size: row.size,
+    employees: row.employees,
+    annualRevenue: row.annualRevenue,
     phone: row.phone,
     address: row.address,
     ownerId: row.ownerId,
@@ -72,7 +86,26 @@ export function toCompany(row: CompanyRow): Company {
 
 /** The Company of company.created, .updated and .restored (what reporting keeps of it). */
 export function toCompanyEvent(row: CompanyRow): CrmEvents.Company {
-  return { id: row.id, name: row.name, domain: row.domain, industry: row.industry, size: row.size, ownerId: row.ownerId, tags: row.tags, customFields: row.customFields };
+  return {
+    id: row.id,
+    name: row.name,
+    domain: row.domain,
+    industry: row.industry,
+    size: row.size,
+    ownerId: row.ownerId,
+    tags: row.tags,
+    customFields: row.customFields,
+    website: row.website,
+    linkedinUrl: row.linkedinUrl,
+    employees: row.employees,
+    annualRevenueAmount: row.annualRevenue?.amount ?? null,
+    annualRevenueCurrency: row.annualRevenue?.currency ?? null,
+  };
+}
+
+/** website, linkedin_url, employees, annual_revenue_amount, annual_revenue_currency. */
+function detailValues(fields: CompanyFields): unknown[] {
+  return [fields.website, fields.linkedinUrl, fields.employees, fields.annualRevenue?.amount ?? null, fields.annualRevenue?.currency ?? null];
 }
 
 /** crm.companies: raw SQL, always scoped by workspace_id on top of row-level security. */
@@ -80,8 +113,9 @@ export function toCompanyEvent(row: CompanyRow): CrmEvents.Company {
 export class CompaniesRepository {
   async insert(manager: EntityManager, company: CompanyFields & { id: string; workspaceId: string; createdBy: string | null }): Promise<CompanyRow> {
     const rows: CompanyRow[] = await manager.query(
-      `INSERT INTO crm.companies AS r (id, workspace_id, name, domain, industry, size, phone, address, owner_id, tags, custom_fields, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COMPANY_COLUMNS}`,
+      `INSERT INTO crm.companies AS r (id, workspace_id, name, domain, industry, size, phone, address, owner_id, tags, custom_fields, created_by,
+         website, linkedin_url, employees, annual_revenue_amount, annual_revenue_currency)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING ${COMPANY_COLUMNS}`,
       [
         company.id,
         company.workspaceId,
@@ -95,6 +129,7 @@ export class CompaniesRepository {
         company.tags,
         JSON.stringify(company.customFields),
         company.createdBy,
+        ...detailValues(company),
       ],
     );
     return rows[0]!;
@@ -128,7 +163,7 @@ export class CompaniesRepository {
     const rows = await updateReturning<CompanyRow>(
       manager,
       `UPDATE crm.companies AS r SET name = $3, domain = $4, industry = $5, size = $6, phone = $7, address = $8, owner_id = $9, tags = $10,
-         custom_fields = $11, updated_at = now()
+         custom_fields = $11, website = $12, linkedin_url = $13, employees = $14, annual_revenue_amount = $15, annual_revenue_currency = $16, updated_at = now()
        WHERE r.workspace_id = $1 AND r.id = $2 RETURNING ${COMPANY_COLUMNS}`,
       [
         workspaceId,
@@ -142,6 +177,7 @@ export class CompaniesRepository {
         fields.ownerId,
         fields.tags,
         JSON.stringify(fields.customFields),
+        ...detailValues(fields),
       ],
     );
     return rows[0]!;

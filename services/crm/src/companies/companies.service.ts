@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CrmEvents, InputOf } from '@kinship/contracts';
-import type { CompanyAddress, CompanyDetail, CompanyPage, CreateCompanyBody, ListCompaniesQuery, UpdateCompany } from '@kinship/contracts/crm';
+import type { CompanyDetail, CompanyFieldsBody, CompanyPage, CreateCompanyBody, ListCompaniesQuery, UpdateCompany } from '@kinship/contracts/crm';
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { isUuid, newId, violatesUnique, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
@@ -10,7 +10,7 @@ import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-calle
 import { CursorCodec } from '../common/cursors.js';
 import { listPage } from '../common/list-query.js';
 import { toListRequest } from '../common/list-request.js';
-import { normaliseDomain, normalisePhone } from '../common/normalise.js';
+import { normaliseAddress, normaliseDomain, normalisePhone, normaliseWebAddress, optionalText } from '../common/normalise.js';
 import { defaultPhoneRegion } from '../common/workspace-settings.js';
 import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
@@ -45,26 +45,34 @@ function normaliseTags(tags: string[]): string[] {
     });
 }
 
-/** Trimmed text, or null when nothing is left. */
-function optionalText(value: string | null | undefined): string | null {
-  const text = value?.trim();
-  return text ? text : null;
+/** The address as stored (see normaliseAddress); 422 naming address.country when it names no country. */
+function addressOf(address: CompanyFieldsBody['address']): CompanyFields['address'] {
+  if (!address) return null;
+  const normalised = normaliseAddress(address);
+  if (!normalised.countryKnown) throw RpcError.validation([{ field: 'address.country', issue: 'must be an ISO 3166-1 alpha-2 country code (e.g. DE) or a country name' }]);
+  return normalised.address;
 }
 
-/** The address as stored: trimmed parts, country upper case, null when every part is empty. */
-function normaliseAddress(address: CompanyAddress): CompanyAddress | null {
-  const parts: CompanyAddress = {
-    line1: optionalText(address.line1),
-    line2: optionalText(address.line2),
-    city: optionalText(address.city),
-    region: optionalText(address.region),
-    postalCode: optionalText(address.postalCode),
-    country: optionalText(address.country)?.toUpperCase() ?? null,
-  };
-  return Object.values(parts).some((part) => part !== null) ? parts : null;
+function webAddressOf(value: string | null | undefined): string | null {
+  const text = optionalText(value);
+  return text === null ? null : normaliseWebAddress(text);
 }
 
-const COMPARED_FIELDS = ['name', 'domain', 'industry', 'size', 'phone', 'address', 'ownerId', 'tags', 'customFields'] as const satisfies ReadonlyArray<keyof CompanyFields>;
+const COMPARED_FIELDS = [
+  'name',
+  'domain',
+  'website',
+  'linkedinUrl',
+  'industry',
+  'size',
+  'employees',
+  'annualRevenue',
+  'phone',
+  'address',
+  'ownerId',
+  'tags',
+  'customFields',
+] as const satisfies ReadonlyArray<keyof CompanyFields>;
 
 function changedFields(before: CompanyFields, after: CompanyFields): string[] {
   return COMPARED_FIELDS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
@@ -92,16 +100,22 @@ export class CompaniesService {
     const ownerId = input.ownerId !== undefined ? input.ownerId : caller.userId;
     assertMayWrite(caller, WRITE, ownerId);
     await this.users.assertActive(caller, 'ownerId', input.ownerId);
-    const domain = input.domain ? this.domainOf(input.domain) : null;
+    const website = webAddressOf(input.website);
+    // A company without a domain takes its website's.
+    const domain = input.domain ? this.domainOf(input.domain) : website ? normaliseDomain(website) : null;
     return this.domainConflicts(workspaceId, domain, () =>
       this.events.transaction(workspaceId, async (manager, emit) => {
         const fields: CompanyFields = {
           name: input.name.trim(),
           domain,
+          website,
+          linkedinUrl: webAddressOf(input.linkedinUrl),
           industry: optionalText(input.industry),
           size: input.size ?? null,
+          employees: input.employees ?? null,
+          annualRevenue: input.annualRevenue ? { amount: input.annualRevenue.amount, currency: input.annualRevenue.currency } : null,
           phone: input.phone ? await this.phoneOf(manager, workspaceId, input.phone) : null,
-          address: input.address ? normaliseAddress(input.address) : null,
+          address: addressOf(input.address),
           ownerId,
           tags: normaliseTags(input.tags ?? []),
           customFields: await this.customFields.apply(manager, workspaceId, 'company', {}, input.customFields ?? {}),
@@ -145,37 +159,51 @@ export class CompaniesService {
     if (!isUuid(id)) throw companyNotFound();
     await this.users.assertActive(caller, 'ownerId', changes.ownerId);
     const { workspaceId } = caller;
-    const domain = changes.domain ? this.domainOf(changes.domain) : null;
-    return this.domainConflicts(workspaceId, domain, () =>
-      this.events.transaction(workspaceId, async (manager, emit) => {
-        const row = await this.companies.findLive(manager, workspaceId, id, { forUpdate: true });
-        if (!row) throw companyNotFound();
-        assertMayWrite(caller, WRITE, row.ownerId);
-        if (changes.ownerId !== undefined && changes.ownerId !== row.ownerId) assertMayWrite(caller, WRITE, changes.ownerId);
-        const next: CompanyFields = {
-          name: changes.name !== undefined ? changes.name.trim() : row.name,
-          domain: changes.domain === undefined ? row.domain : domain,
-          industry: changes.industry === undefined ? row.industry : optionalText(changes.industry),
-          size: changes.size === undefined ? row.size : changes.size,
-          phone: changes.phone === undefined ? row.phone : changes.phone ? await this.phoneOf(manager, workspaceId, changes.phone) : null,
-          address: changes.address === undefined ? row.address : changes.address ? normaliseAddress(changes.address) : null,
-          ownerId: changes.ownerId === undefined ? row.ownerId : changes.ownerId,
-          tags: changes.tags === undefined ? row.tags : normaliseTags(changes.tags),
-          customFields: changes.customFields ? await this.customFields.apply(manager, workspaceId, 'company', row.customFields, changes.customFields) : row.customFields,
-        };
-        const changed = changedFields(row, next);
-        if (changed.length === 0) return toCompany(row);
-        const updated = await this.companies.update(manager, workspaceId, id, next);
-        if (changed.includes('name')) await this.companies.renameInContacts(manager, workspaceId, id, updated.name);
-        await emit<CrmEvents.CompanyUpdated>({
-          type: 'company.updated',
-          workspaceId,
-          actorId: caller.userId,
-          aggregateId: id,
-          data: { company: toCompanyEvent(updated), changedFields: changed },
-        });
-        return toCompany(updated);
-      }),
+    const typedDomain = changes.domain ? this.domainOf(changes.domain) : null;
+    const address = changes.address === undefined ? undefined : addressOf(changes.address);
+    let domain: string | null = typedDomain;
+    return this.domainConflicts(
+      workspaceId,
+      () => domain,
+      () =>
+        this.events.transaction(workspaceId, async (manager, emit) => {
+          const row = await this.companies.findLive(manager, workspaceId, id, { forUpdate: true });
+          if (!row) throw companyNotFound();
+          assertMayWrite(caller, WRITE, row.ownerId);
+          if (changes.ownerId !== undefined && changes.ownerId !== row.ownerId) assertMayWrite(caller, WRITE, changes.ownerId);
+          const website = changes.website === undefined ? row.website : webAddressOf(changes.website);
+          domain = changes.domain === undefined ? row.domain : typedDomain;
+          // A company without a domain takes the domain of a website it is given.
+          if (domain === null && changes.domain === undefined && changes.website) domain = website ? normaliseDomain(website) : null;
+          const next: CompanyFields = {
+            name: changes.name !== undefined ? changes.name.trim() : row.name,
+            domain,
+            website,
+            linkedinUrl: changes.linkedinUrl === undefined ? row.linkedinUrl : webAddressOf(changes.linkedinUrl),
+            industry: changes.industry === undefined ? row.industry : optionalText(changes.industry),
+            size: changes.size === undefined ? row.size : changes.size,
+            employees: changes.employees === undefined ? row.employees : changes.employees,
+            annualRevenue:
+              changes.annualRevenue === undefined ? row.annualRevenue : changes.annualRevenue ? { amount: changes.annualRevenue.amount, currency: changes.annualRevenue.currency } : null,
+            phone: changes.phone === undefined ? row.phone : changes.phone ? await this.phoneOf(manager, workspaceId, changes.phone) : null,
+            address: address === undefined ? row.address : address,
+            ownerId: changes.ownerId === undefined ? row.ownerId : changes.ownerId,
+            tags: changes.tags === undefined ? row.tags : normaliseTags(changes.tags),
+            customFields: changes.customFields ? await this.customFields.apply(manager, workspaceId, 'company', row.customFields, changes.customFields) : row.customFields,
+          };
+          const changed = changedFields(row, next);
+          if (changed.length === 0) return toCompany(row);
+          const updated = await this.companies.update(manager, workspaceId, id, next);
+          if (changed.includes('name')) await this.companies.renameInContacts(manager, workspaceId, id, updated.name);
+          await emit<CrmEvents.CompanyUpdated>({
+            type: 'company.updated',
+            workspaceId,
+            actorId: caller.userId,
+            aggregateId: id,
+            data: { company: toCompanyEvent(updated), changedFields: changed },
+          });
+          return toCompany(updated);
+        }),
     );
   }
 

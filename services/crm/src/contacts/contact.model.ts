@@ -1,5 +1,5 @@
 import type { CrmEvents } from '@kinship/contracts';
-import type { Contact, LifecycleStage } from '@kinship/contracts/crm';
+import type { Contact, ContactEmailValue, ContactPhoneValue, LifecycleStage, PostalAddress } from '@kinship/contracts/crm';
 import type { ListDefinition } from '../common/list-query.js';
 import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
 
@@ -7,6 +7,8 @@ import type { CustomFieldValues } from '../custom-fields/custom-field-values.js'
 
 /** The SELECT list of a contact over alias `r`, in the shape of ContactRow. */
 export const CONTACT_COLUMNS = `r.id, r.first_name AS "firstName", r.last_name AS "lastName", r.email, r.phone,
+  r.phone_extension AS "phoneExtension", r.emails, r.phones, r.address, r.website, r.linkedin_url AS "linkedinUrl", r.timezone,
+  r.birthday::text AS birthday,
   r.job_title AS "jobTitle", r.company_id AS "companyId", r.company_name AS "companyName", r.owner_id AS "ownerId",
   r.lifecycle_stage AS "lifecycleStage", r.lead_source AS "leadSource", r.customer_since::text AS "customerSince",
   r.tags, r.custom_fields AS "customFields", r.email_opt_out AS "emailOptOut", r.sms_opt_out AS "smsOptOut",
@@ -19,6 +21,15 @@ export interface ContactRow {
   lastName: string | null;
   email: string | null;
   phone: string | null;
+  phoneExtension: string | null;
+  emails: ContactEmailValue[];
+  phones: ContactPhoneValue[];
+  address: PostalAddress | null;
+  website: string | null;
+  linkedinUrl: string | null;
+  timezone: string | null;
+  /** YYYY-MM-DD */
+  birthday: string | null;
   jobTitle: string | null;
   companyId: string | null;
   companyName: string | null;
@@ -47,6 +58,14 @@ export function toContactRecord(row: ContactRow): ContactRecord {
     lastName: row.lastName,
     email: row.email,
     phone: row.phone,
+    phoneExtension: row.phoneExtension,
+    emails: row.emails,
+    phones: row.phones,
+    address: row.address,
+    website: row.website,
+    linkedinUrl: row.linkedinUrl,
+    timezone: row.timezone,
+    birthday: row.birthday,
     jobTitle: row.jobTitle,
     companyId: row.companyId,
     companyName: row.companyName,
@@ -82,6 +101,14 @@ export function toContactEvent(row: ContactRow): CrmEvents.Contact {
     tags: row.tags,
     createdAt: row.createdAt.toISOString(),
     customFields: row.customFields,
+    phoneExtension: row.phoneExtension,
+    emails: row.emails,
+    phones: row.phones,
+    address: row.address,
+    website: row.website,
+    linkedinUrl: row.linkedinUrl,
+    timezone: row.timezone,
+    birthday: row.birthday,
   };
 }
 
@@ -114,6 +141,15 @@ export interface ContactValues {
   lastName: string | null;
   email: string | null;
   phone: string | null;
+  phoneExtension: string | null;
+  emails: ContactEmailValue[];
+  phones: ContactPhoneValue[];
+  address: PostalAddress | null;
+  website: string | null;
+  linkedinUrl: string | null;
+  timezone: string | null;
+  /** YYYY-MM-DD */
+  birthday: string | null;
   jobTitle: string | null;
   companyId: string | null;
   companyName: string | null;

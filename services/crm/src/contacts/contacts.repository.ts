@@ -8,6 +8,14 @@ const VALUE_COLUMNS: Array<[keyof ContactValues, string, string?]> = [
   ['lastName', 'last_name'],
   ['email', 'email'],
   ['phone', 'phone'],
+  ['phoneExtension', 'phone_extension'],
+  ['emails', 'emails', 'jsonb'],
+  ['phones', 'phones', 'jsonb'],
+  ['address', 'address', 'jsonb'],
+  ['website', 'website'],
+  ['linkedinUrl', 'linkedin_url'],
+  ['timezone', 'timezone'],
+  ['birthday', 'birthday', 'date'],
   ['jobTitle', 'job_title'],
   ['companyId', 'company_id', 'uuid'],
   ['companyName', 'company_name'],
@@ -21,8 +29,11 @@ const VALUE_COLUMNS: Array<[keyof ContactValues, string, string?]> = [
   ['smsOptOut', 'sms_opt_out', 'boolean'],
 ];
 
+const JSON_COLUMNS = new Set<keyof ContactValues>(['customFields', 'emails', 'phones', 'address']);
+
 function columnValue(values: Partial<ContactValues>, key: keyof ContactValues): unknown {
-  return key === 'customFields' ? JSON.stringify(values.customFields) : values[key];
+  const value = values[key];
+  return JSON_COLUMNS.has(key) && value !== null ? JSON.stringify(value) : value;
 }
 
 /** crm.contacts. Every method takes the manager of the caller's transaction (row-level security set). */
@@ -46,14 +57,18 @@ export class ContactsRepository {
     return rows[0] ?? null;
   }
 
-  /** The live contact holding an email (case-insensitively) or a phone, for the 409 of a duplicate. */
-  async findLiveHolder(manager: EntityManager, workspaceId: string, field: 'email' | 'phone', value: string): Promise<string | null> {
-    const condition = field === 'email' ? 'lower(email) = lower($2)' : 'phone = $2';
-    const rows: Array<{ id: string }> = await manager.query(
-      `SELECT id FROM crm.contacts WHERE workspace_id = $1 AND ${condition} AND deleted_at IS NULL LIMIT 1`,
-      [workspaceId, value],
+  /**
+   * The live contacts other than `self` holding any of these emails (case-insensitively) or phones
+   * (E.164), primary or additional, for the 409 of a duplicate: holder by lower-cased email or by phone.
+   */
+  async findLiveHolders(manager: EntityManager, workspaceId: string, self: string | null, emails: string[], phones: string[]): Promise<Map<string, string>> {
+    const rows: Array<{ kind: string; value: string; contactId: string }> = await manager.query(
+      `SELECT kind, value, contact_id AS "contactId" FROM crm.contact_identities
+       WHERE workspace_id = $1 AND contact_id IS DISTINCT FROM $2::uuid
+         AND ((kind = 'email' AND value = ANY($3::text[])) OR (kind = 'phone' AND value = ANY($4::text[])))`,
+      [workspaceId, self, emails.map((email) => email.toLowerCase()), phones],
     );
-    return rows[0]?.id ?? null;
+    return new Map(rows.map((row) => [`${row.kind}:${row.value}`, row.contactId]));
   }
 
   /** Fails on contacts_email_key or contacts_phone_key when a live contact holds the email or phone. */

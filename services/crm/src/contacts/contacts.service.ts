@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CrmEvents, InputOf, NotificationsEvents } from '@kinship/contracts';
-import { TAGS_MAX, type ContactBody, type ContactPage, type ListContactsQuery, type UpdateContact } from '@kinship/contracts/crm';
+import { TAGS_MAX, type ContactBody, type ContactEmailValue, type ContactPage, type ContactPhoneValue, type ListContactsQuery, type UpdateContact } from '@kinship/contracts/crm';
 import { RpcError, type DomainEvent, type ErrorDetail } from '@kinship/messaging';
 import { isUuid, newId, violatesUnique, withWorkspace } from '@kinship/persistence';
 import { DomainEvents, type Emit } from '@kinship/platform';
@@ -10,7 +10,7 @@ import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-calle
 import { CursorCodec } from '../common/cursors.js';
 import { listPage } from '../common/list-query.js';
 import { toListRequest } from '../common/list-request.js';
-import { normaliseEmail, normalisePhone } from '../common/normalise.js';
+import { normaliseAddress, normaliseEmail, normaliseWebAddress, readPhone } from '../common/normalise.js';
 import { defaultPhoneRegion } from '../common/workspace-settings.js';
 import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
@@ -23,6 +23,14 @@ const CHANGEABLE_FIELDS: Array<keyof ContactValues> = [
   'lastName',
   'email',
   'phone',
+  'phoneExtension',
+  'emails',
+  'phones',
+  'address',
+  'website',
+  'linkedinUrl',
+  'timezone',
+  'birthday',
   'jobTitle',
   'companyId',
   'ownerId',
@@ -35,10 +43,8 @@ const CHANGEABLE_FIELDS: Array<keyof ContactValues> = [
   'smsOptOut',
 ];
 
-const UNIQUE_INDEXES = [
-  { constraint: 'contacts_email_key', field: 'email' as const, message: 'A contact with this email already exists.' },
-  { constraint: 'contacts_phone_key', field: 'phone' as const, message: 'A contact with this phone number already exists.' },
-];
+/** The indexes that keep each email and phone to one live contact (contact_identities_key across primary and additional ones). */
+const UNIQUE_INDEXES = ['contacts_email_key', 'contacts_phone_key', 'contact_identities_key'];
 
 function contactNotFound(): RpcError {
   return RpcError.notFound('Contact');
@@ -61,6 +67,26 @@ function cleanTags(tags: string[]): string[] {
     result.push(tag);
   }
   return result;
+}
+
+/**
+ * Additional emails and phones without repeats (ignoring case for emails) and without the primary
+ * one; when the primary is empty the first additional one becomes primary.
+ */
+function primaryFirst(values: Pick<ContactValues, 'email' | 'emails' | 'phone' | 'phoneExtension' | 'phones'>): Pick<ContactValues, 'email' | 'emails' | 'phone' | 'phoneExtension' | 'phones'> {
+  const emails: ContactEmailValue[] = [];
+  let email = values.email;
+  for (const entry of values.emails) {
+    if (email === null) email = entry.email;
+    else if (entry.email.toLowerCase() !== email.toLowerCase() && !emails.some((kept) => kept.email.toLowerCase() === entry.email.toLowerCase())) emails.push(entry);
+  }
+  const phones: ContactPhoneValue[] = [];
+  let { phone, phoneExtension } = values;
+  for (const entry of values.phones) {
+    if (phone === null) [phone, phoneExtension] = [entry.phone, entry.extension];
+    else if (entry.phone !== phone && !phones.some((kept) => kept.phone === entry.phone)) phones.push(entry);
+  }
+  return { email, emails, phone, phoneExtension, phones };
 }
 
 function today(): string {
@@ -97,6 +123,14 @@ export class ContactsService {
       lastName: null,
       email: null,
       phone: null,
+      phoneExtension: null,
+      emails: [],
+      phones: [],
+      address: null,
+      website: null,
+      linkedinUrl: null,
+      timezone: null,
+      birthday: null,
       jobTitle: null,
       companyId: null,
       companyName: null,
@@ -109,8 +143,10 @@ export class ContactsService {
       emailOptOut: false,
       smsOptOut: false,
     };
-    return this.writing(workspaceId, () => input, async (manager, emit) => {
+    let attempted: ContactValues = blank;
+    return this.writing(workspaceId, null, input, () => attempted, async (manager, emit) => {
       const values = await this.resolve(manager, workspaceId, blank, { ...input, ownerId });
+      attempted = values;
       const row = await this.contacts.insert(manager, { id: newId(), workspaceId, createdBy: caller.userId, ...values });
       await emit<CrmEvents.ContactCreated>({ type: 'contact.created', workspaceId, actorId: caller.userId, aggregateId: row.id, data: { contact: toContactEvent(row) } });
       return toContactRecord(row);
@@ -140,12 +176,14 @@ export class ContactsService {
     await this.users.assertActive(caller, 'ownerId', input.ownerId);
     const { workspaceId } = caller;
     const { id, ...changes } = input;
-    return this.writing(workspaceId, () => changes, async (manager, emit) => {
+    let attempted: ContactValues | null = null;
+    return this.writing(workspaceId, id, changes, () => attempted, async (manager, emit) => {
       const current = await this.contacts.findLive(manager, workspaceId, id, { forUpdate: true });
       if (!current) throw contactNotFound();
       assertMayWrite(caller, 'contacts:write', current.ownerId);
       if (changes.ownerId !== undefined && changes.ownerId !== current.ownerId) assertMayWrite(caller, 'contacts:write', changes.ownerId);
       const values = await this.resolve(manager, workspaceId, current, changes);
+      attempted = values;
       const changedFields = CHANGEABLE_FIELDS.filter((field) => !sameValue(values[field], current[field]));
       if (changedFields.length === 0) return toContactRecord(current);
       const row = await this.contacts.update(manager, workspaceId, id, values);
@@ -180,8 +218,8 @@ export class ContactsService {
     assertHolds(caller, 'contacts:write');
     if (!isUuid(id)) throw contactNotFound();
     const { workspaceId } = caller;
-    let attempted: Pick<ContactValues, 'email' | 'phone'> = { email: null, phone: null };
-    return this.writing(workspaceId, () => attempted, async (manager, emit) => {
+    let attempted: ContactValues | null = null;
+    return this.writing(workspaceId, id, null, () => attempted, async (manager, emit) => {
       const current = await this.contacts.find(manager, workspaceId, id, { forUpdate: true });
       if (!current) throw contactNotFound();
       assertMayWrite(caller, 'contacts:write', current.ownerId);
@@ -227,17 +265,44 @@ export class ContactsService {
       if (value !== undefined) values[field] = value;
     }
     if (changes.email !== undefined) values.email = changes.email === null ? null : cleanText(normaliseEmail(changes.email)) ?? null;
+    if (changes.emails !== undefined) {
+      values.emails = changes.emails.map((entry) => ({ email: normaliseEmail(entry.email), label: cleanText(entry.label) ?? null }));
+    }
+    const region = changes.phone || changes.phones?.length ? await defaultPhoneRegion(manager, workspaceId) : 'US';
+    const notPossible = `is not a possible phone number (numbers without a country code are read as ${region})`;
     if (changes.phone !== undefined) {
       const typed = cleanText(changes.phone);
+      values.phoneExtension = null;
       if (typed === null || typed === undefined) {
         values.phone = null;
       } else {
-        const region = await defaultPhoneRegion(manager, workspaceId);
-        const phone = normalisePhone(typed, region);
-        if (phone) values.phone = phone;
-        else problems.push({ field: 'phone', issue: `is not a possible phone number (numbers without a country code are read as ${region})` });
+        const reading = readPhone(typed, region);
+        if (reading) Object.assign(values, { phone: reading.phone, phoneExtension: reading.extension });
+        else problems.push({ field: 'phone', issue: notPossible });
       }
     }
+    if (changes.phoneExtension !== undefined) values.phoneExtension = changes.phoneExtension;
+    if (changes.phones !== undefined) {
+      values.phones = [];
+      changes.phones.forEach((entry, index) => {
+        const reading = readPhone(entry.phone, region);
+        if (!reading) problems.push({ field: `phones.${index}.phone`, issue: notPossible });
+        else values.phones.push({ phone: reading.phone, label: cleanText(entry.label) ?? null, extension: entry.extension ?? reading.extension });
+      });
+    }
+    Object.assign(values, primaryFirst(values));
+    if (!values.phone) values.phoneExtension = null;
+    if (changes.address !== undefined) {
+      const { address, countryKnown } = changes.address === null ? { address: null, countryKnown: true } : normaliseAddress(changes.address);
+      if (!countryKnown) problems.push({ field: 'address.country', issue: 'must be an ISO 3166-1 alpha-2 country code (e.g. DE) or a country name' });
+      values.address = address;
+    }
+    for (const field of ['website', 'linkedinUrl'] as const) {
+      const value = cleanText(changes[field]);
+      if (value !== undefined) values[field] = value === null ? null : normaliseWebAddress(value);
+    }
+    if (changes.timezone !== undefined) values.timezone = changes.timezone;
+    if (changes.birthday !== undefined) values.birthday = changes.birthday;
     if (changes.companyId !== undefined && changes.companyId !== current.companyId) {
       values.companyId = changes.companyId;
       values.companyName = null;
@@ -268,30 +333,63 @@ export class ContactsService {
   }
 
   /**
-   * Runs a write; a violation of the email or phone index becomes the 409 naming the live holder.
-   * The holder is looked up after the rollback, since the failed transaction can run no more queries.
+   * Runs a write; a violation of an email or phone index becomes the 409 naming each field whose
+   * value a live contact holds, and the holder. The holders are looked up after the rollback,
+   * since the failed transaction can run no more queries.
    */
   private async writing<T>(
     workspaceId: string,
-    attempted: () => Pick<ContactBody, 'email' | 'phone'>,
+    self: string | null,
+    requested: ContactBody | null,
+    attempted: () => ContactValues | null,
     work: (manager: EntityManager, emit: Emit) => Promise<T>,
   ): Promise<T> {
     try {
       return await this.events.transaction(workspaceId, work);
     } catch (error) {
-      const index = UNIQUE_INDEXES.find((candidate) => violatesUnique(error, candidate.constraint));
-      if (!index) throw error;
-      throw await this.duplicate(workspaceId, index, attempted()[index.field] ?? null);
+      if (!UNIQUE_INDEXES.some((constraint) => violatesUnique(error, constraint))) throw error;
+      throw await this.duplicate(workspaceId, self, attempted(), requested);
     }
   }
 
-  private async duplicate(workspaceId: string, index: (typeof UNIQUE_INDEXES)[number], typed: string | null): Promise<RpcError> {
-    const existingId = typed
-      ? await withWorkspace(this.dataSource, workspaceId, async (manager) => {
-          const value = index.field === 'phone' ? normalisePhone(typed, await defaultPhoneRegion(manager, workspaceId)) : normaliseEmail(typed);
-          return value ? this.contacts.findLiveHolder(manager, workspaceId, index.field, value) : null;
-        })
-      : null;
-    return RpcError.conflict(index.message, [{ field: index.field, issue: 'is already used', ...(existingId ? { existingId } : {}) }]);
+  /**
+   * The 409 naming each email and phone another live contact holds, with that contact. A value the
+   * request holds is named by the request's field (`emails.2.email` as sent, even when the stored
+   * list drops repeats or the first one became the primary), any other by its stored place.
+   */
+  private async duplicate(workspaceId: string, self: string | null, values: ContactValues | null, requested: ContactBody | null): Promise<RpcError> {
+    const emails = values ? [values.email, ...values.emails.map((entry) => entry.email)] : [];
+    const phones = values ? [values.phone, ...values.phones.map((entry) => entry.phone)] : [];
+    const { holders, region } = await withWorkspace(this.dataSource, workspaceId, async (manager) => ({
+      holders: await this.contacts.findLiveHolders(
+        manager,
+        workspaceId,
+        self,
+        emails.filter((email): email is string => email !== null),
+        phones.filter((phone): phone is string => phone !== null),
+      ),
+      region: await defaultPhoneRegion(manager, workspaceId),
+    }));
+    const requestedFields = new Map<string, string>();
+    const nameRequested = (key: string | null, field: string) => key !== null && !requestedFields.has(key) && requestedFields.set(key, field);
+    const emailKey = (typed: string) => `email:${normaliseEmail(typed).toLowerCase()}`;
+    const phoneKey = (typed: string) => {
+      const reading = readPhone(typed, region);
+      return reading ? `phone:${reading.phone}` : null;
+    };
+    if (requested?.email) nameRequested(emailKey(requested.email), 'email');
+    requested?.emails?.forEach((entry, index) => nameRequested(emailKey(entry.email), `emails.${index}.email`));
+    if (requested?.phone) nameRequested(phoneKey(requested.phone), 'phone');
+    requested?.phones?.forEach((entry, index) => nameRequested(phoneKey(entry.phone), `phones.${index}.phone`));
+    const details: ErrorDetail[] = [];
+    const name = (field: string, key: string) => {
+      const existingId = holders.get(key);
+      if (existingId) details.push({ field: requestedFields.get(key) ?? field, issue: 'is already used by another contact', existingId });
+    };
+    emails.forEach((email, index) => email !== null && name(index === 0 ? 'email' : `emails.${index - 1}.email`, `email:${email.toLowerCase()}`));
+    phones.forEach((phone, index) => phone !== null && name(index === 0 ? 'phone' : `phones.${index - 1}.phone`, `phone:${phone}`));
+    if (details.length === 0) details.push({ field: 'email', issue: 'an email or phone is already used by another contact' });
+    const message = details[0]!.field?.startsWith('email') ? 'A contact with this email already exists.' : 'A contact with this phone number already exists.';
+    return RpcError.conflict(message, details);
   }
 }

@@ -6,7 +6,7 @@ import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource } from 'typeorm';
 import type { InputOf } from '@kinship/contracts';
-import { DUPLICATE_PAGE_DEFAULT, DUPLICATE_REASONS, type DuplicateReason, type ListDuplicatesQuery, type MergeContacts } from '@kinship/contracts/crm';
+import { CONTACT_CHANNELS_MAX, DUPLICATE_PAGE_DEFAULT, DUPLICATE_REASONS, type DuplicateReason, type ListDuplicatesQuery, type MergeContacts } from '@kinship/contracts/crm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec } from '../common/cursors.js';
 import { toContactEvent, toContactRecord, type ContactRecord, type ContactRow, type ContactValues } from '../contacts/contact.model.js';
@@ -36,7 +36,33 @@ function isDuplicatesCursor(reasons: DuplicateReason[]) {
 }
 
 /** Fields a merge fills on the survivor from the merged contact when the survivor's own is empty. */
-const FILLABLE_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'jobTitle', 'companyId', 'ownerId', 'leadSource', 'customerSince'] as const;
+const FILLABLE_FIELDS = [
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'jobTitle',
+  'companyId',
+  'ownerId',
+  'leadSource',
+  'customerSince',
+  'address',
+  'website',
+  'linkedinUrl',
+  'timezone',
+  'birthday',
+] as const;
+
+/**
+ * The survivor's additional values after it took the merged contact's: the merged one's primary
+ * and additional values the survivor does not hold yet (emails ignoring case), up to the limit.
+ */
+function unionChannels<Entry>(held: Array<string | null>, survivorEntries: Entry[], mergedEntries: Entry[], valueOf: (entry: Entry) => string): Entry[] {
+  const seen = new Set(held.filter((value): value is string => value !== null).map((value) => value.toLowerCase()));
+  for (const entry of survivorEntries) seen.add(valueOf(entry).toLowerCase());
+  const added = mergedEntries.filter((entry) => !seen.has(valueOf(entry).toLowerCase()) && seen.add(valueOf(entry).toLowerCase()));
+  return [...survivorEntries, ...added].slice(0, CONTACT_CHANNELS_MAX);
+}
 
 /** Tags of both, the survivor's first, without case-insensitive repeats. */
 function unionTags(survivor: string[], merged: string[]): string[] {
@@ -59,6 +85,29 @@ function mergedValues(survivor: ContactRow, merged: ContactRow): { changes: Part
     }
   }
   if (changes.companyId) changes.companyName = merged.companyName;
+  if (changes.phone) changes.phoneExtension = merged.phoneExtension;
+  const email = changes.email ?? survivor.email;
+  const emails = unionChannels(
+    [email],
+    survivor.emails,
+    [...(merged.email ? [{ email: merged.email, label: null }] : []), ...merged.emails],
+    (entry) => entry.email,
+  );
+  if (emails.length !== survivor.emails.length) {
+    changes.emails = emails;
+    fieldsTaken.push('emails');
+  }
+  const phone = changes.phone ?? survivor.phone;
+  const phones = unionChannels(
+    [phone],
+    survivor.phones,
+    [...(merged.phone ? [{ phone: merged.phone, label: null, extension: merged.phoneExtension }] : []), ...merged.phones],
+    (entry) => entry.phone,
+  );
+  if (phones.length !== survivor.phones.length) {
+    changes.phones = phones;
+    fieldsTaken.push('phones');
+  }
   const tags = unionTags(survivor.tags, merged.tags);
   if (tags.length !== survivor.tags.length) {
     changes.tags = tags;

@@ -1,5 +1,5 @@
 import type { ClassConstructor } from 'class-transformer';
-import { ListCompaniesQuery, ListContactsQuery, ListDealsQuery, type CustomFieldEntity, type ExportEntity } from '@kinship/contracts/crm';
+import { ADDRESS_PARTS, ListCompaniesQuery, ListContactsQuery, ListDealsQuery, type CustomFieldEntity, type ExportEntity } from '@kinship/contracts/crm';
 import { escapeLiteral } from 'pg';
 import { SqlConditions, type ListDefinition, type ListFilter } from '../common/list-query.js';
 import { COMPANY_LIST } from '../companies/companies.repository.js';
@@ -46,6 +46,9 @@ const time = (header: string, sql: string): ExportColumn => plain(header, `to_ch
 const list = (header: string, sql: string): ExportColumn => text(header, `array_to_string(${sql}, '${LIST_SEPARATOR}')`);
 const RECORD_TIMES = [time('createdAt', 'r.created_at'), time('updatedAt', 'r.updated_at'), time('deletedAt', 'r.deleted_at')];
 
+// The address is one column per part, as spreadsheets and importers want it.
+const ADDRESS_COLUMNS = ADDRESS_PARTS.map((part) => text(`address.${part}`, `r.address->>'${part}'`));
+
 const CONTACTS: ExportedEntity = {
   list: CONTACT_LIST,
   filterQuery: ListContactsQuery,
@@ -56,6 +59,15 @@ const CONTACTS: ExportedEntity = {
     text('lastName', 'r.last_name'),
     text('email', 'r.email'),
     text('phone', 'r.phone'),
+    plain('phoneExtension', 'r.phone_extension'),
+    // Additional emails and phones, one cell each (an extension written after an x), as imports read them back.
+    text('emails', `array_to_string(ARRAY(SELECT e->>'email' FROM jsonb_array_elements(r.emails) e), '${LIST_SEPARATOR}')`),
+    text('phones', `array_to_string(ARRAY(SELECT (e->>'phone') || coalesce('x' || (e->>'extension'), '') FROM jsonb_array_elements(r.phones) e), '${LIST_SEPARATOR}')`),
+    ...ADDRESS_COLUMNS,
+    text('website', 'r.website'),
+    text('linkedinUrl', 'r.linkedin_url'),
+    plain('timezone', 'r.timezone'),
+    plain('birthday', 'r.birthday::text'),
     text('jobTitle', 'r.job_title'),
     plain('companyId', 'r.company_id::text'),
     text('companyName', 'r.company_name'),
@@ -70,17 +82,20 @@ const CONTACTS: ExportedEntity = {
   ],
 };
 
-const ADDRESS_PARTS = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const;
-
 const COMPANIES: ExportedEntity = {
   list: COMPANY_LIST,
   filterQuery: ListCompaniesQuery,
   customFieldEntity: 'company',
   fileColumns: [
     plain('id', 'r.id::text'),
-    ...(['name', 'domain', 'industry', 'size', 'phone'] as const).map((name) => text(name, `r.${name}`)),
-    // The address is one column per part, as spreadsheets and importers want it.
-    ...ADDRESS_PARTS.map((part) => text(`address.${part}`, `r.address->>'${part}'`)),
+    ...(['name', 'domain', 'website'] as const).map((name) => text(name, `r.${name}`)),
+    text('linkedinUrl', 'r.linkedin_url'),
+    ...(['industry', 'size'] as const).map((name) => text(name, `r.${name}`)),
+    { header: 'employees', sql: 'r.employees', kind: 'number' },
+    { header: 'annualRevenue.amount', sql: 'r.annual_revenue_amount', kind: 'number' },
+    plain('annualRevenue.currency', 'r.annual_revenue_currency'),
+    text('phone', 'r.phone'),
+    ...ADDRESS_COLUMNS,
     plain('ownerId', 'r.owner_id::text'),
     list('tags', 'r.tags'),
     ...RECORD_TIMES,

@@ -17,6 +17,36 @@ describe('resolveMapping', () => {
     expect(mapping.unmapped).toEqual(['shoe_size']);
   });
 
+  it('maps numbered, Google, Outlook and Salesforce layouts; every email and phone column fills the contact', () => {
+    const mapping = resolveMapping(
+      'contacts',
+      ['Phone 1', 'Phone 2', 'Email 1', 'Email 2', 'Website', 'City', 'Country', 'Zip', 'Phone 1 - Value', 'E-mail 1 - Value', 'Business Phone', 'Mobile Phone', 'E-mail Address', 'E-mail 2 Address', 'Mailing Zip/Postal Code', 'Address 1 - Country', 'Birthdate'],
+      {},
+      [],
+    );
+    expect(mapping.targets).toEqual([
+      'phone',
+      'phone',
+      'email',
+      'email',
+      'website',
+      'address.city',
+      'address.country',
+      'address.postalCode',
+      'phone',
+      'email',
+      'phone',
+      'phone',
+      'email',
+      'email',
+      // A second column of a single-valued field is reported, not used.
+      null,
+      null,
+      'birthday',
+    ]);
+    expect(mapping.unmapped).toEqual(['Mailing Zip/Postal Code', 'Address 1 - Country']);
+  });
+
   it('checks explicit targets against the entity', () => {
     expect(isMappingTarget('contacts', 'email')).toBe(true);
     expect(isMappingTarget('contacts', 'customFields.tier')).toBe(true);

@@ -1,42 +1,137 @@
 import type { ImportEntity } from '@kinship/contracts/crm';
 
+const ADDRESS_TARGETS = ['address.line1', 'address.line2', 'address.city', 'address.region', 'address.postalCode', 'address.country'];
+
 /**
  * The fields a column can fill, per entity. `fullName` is split into first and last name
- * ("Person - Name" of Pipedrive); `address.*` are the parts of a company's address.
+ * ("Person - Name" of Pipedrive); `address.*` are the parts of an address. Several columns may
+ * fill a contact's `email` or `phone`: the first non-empty one is the primary value, the others
+ * are additional (emails, phones).
  */
 export const IMPORT_FIELDS: Record<ImportEntity, readonly string[]> = {
-  contacts: ['firstName', 'lastName', 'fullName', 'email', 'phone', 'jobTitle', 'companyName', 'lifecycleStage', 'leadSource', 'customerSince', 'tags'],
-  companies: ['name', 'domain', 'industry', 'size', 'phone', 'address.line1', 'address.line2', 'address.city', 'address.region', 'address.postalCode', 'address.country', 'tags'],
+  contacts: [
+    'firstName',
+    'lastName',
+    'fullName',
+    'email',
+    'phone',
+    'jobTitle',
+    'companyName',
+    'lifecycleStage',
+    'leadSource',
+    'customerSince',
+    'tags',
+    'phoneExtension',
+    'website',
+    'linkedinUrl',
+    'timezone',
+    'birthday',
+    ...ADDRESS_TARGETS,
+  ],
+  companies: ['name', 'domain', 'website', 'linkedinUrl', 'industry', 'size', 'employees', 'phone', ...ADDRESS_TARGETS, 'tags'],
 };
+
+/** Fields several columns fill together rather than the first one alone. */
+const MULTI_COLUMN_FIELDS: Record<ImportEntity, ReadonlySet<string>> = { contacts: new Set(['email', 'phone']), companies: new Set() };
 
 export const CUSTOM_FIELD_PREFIX = 'customFields.';
 
 /** What a column fills: a field, a custom field (`customFields.<key>`), or nothing (null: skipped). */
 export type ColumnTarget = string | null;
 
+/** Address headers of contact exports: plain, HubSpot, Salesforce (Mailing …), Outlook (Business/Home …), Google (Address 1 - …), Zoho. */
+const CONTACT_ADDRESS_ALIASES: Record<string, string[]> = {
+  'address.line1': ['address', 'streetaddress', 'street', 'addressline', 'addressstreet', 'mailingstreet', 'businessstreet', 'homestreet', 'otherstreet', 'mailingaddress'],
+  'address.line2': ['streetaddress2', 'address2', 'addressline2', 'businessstreet2', 'homestreet2', 'addressextendedaddress', 'addresspobox'],
+  'address.city': ['city', 'town', 'addresscity', 'mailingcity', 'businesscity', 'homecity', 'othercity'],
+  'address.region': ['state', 'region', 'province', 'county', 'stateregion', 'stateprovince', 'addressregion', 'mailingstate', 'mailingstateprovince', 'businessstate', 'homestate'],
+  'address.postalCode': [
+    'zip',
+    'zipcode',
+    'postalcode',
+    'postcode',
+    'zippostalcode',
+    'addresspostalcode',
+    'mailingzip',
+    'mailingpostalcode',
+    'mailingzippostalcode',
+    'businesspostalcode',
+    'homepostalcode',
+  ],
+  'address.country': ['country', 'countryregion', 'addresscountry', 'mailingcountry', 'businesscountry', 'businesscountryregion', 'homecountry', 'homecountryregion'],
+};
+
 /**
- * Export headers of HubSpot, Salesforce and Pipedrive (and the obvious plain names), compared
- * after lower-casing and dropping everything but letters and digits ("Person - Email" → "personemail").
+ * Export headers of HubSpot, Salesforce, Pipedrive, Zoho, Google Contacts ("E-mail 1 - Value"),
+ * Outlook ("Business Phone", "E-mail Address") and numbered generic layouts ("Phone 2"), compared
+ * after lower-casing and dropping everything but letters and digits ("Person - Email" →
+ * "personemail"); a header that matches none is tried again without its digits ("E-mail 2 Address"
+ * → "emailaddress", "Phone 1 - Value" → "phonevalue").
  */
 const ALIASES: Record<ImportEntity, Record<string, string[]>> = {
   contacts: {
     firstName: ['firstname', 'givenname', 'personfirstname'],
     lastName: ['lastname', 'surname', 'familyname', 'personlastname'],
-    fullName: ['name', 'fullname', 'contactname', 'personname'],
-    email: ['email', 'emailaddress', 'workemail', 'personemail', 'personemailwork', 'personemailhome', 'personemailother'],
-    phone: ['phone', 'phonenumber', 'mobilephone', 'mobilephonenumber', 'mobile', 'workphone', 'personphone', 'personphonework', 'personphonemobile', 'personphonehome', 'personphoneother'],
-    jobTitle: ['jobtitle', 'title', 'personjobtitle'],
+    fullName: ['name', 'fullname', 'contactname', 'personname', 'displayname'],
+    email: [
+      'email',
+      'emails',
+      'emailaddress',
+      'emailvalue',
+      'workemail',
+      'personalemail',
+      'secondaryemail',
+      'otheremail',
+      'homeemail',
+      'emaildisplayname',
+      'personemail',
+      'personemailwork',
+      'personemailhome',
+      'personemailother',
+    ],
+    phone: [
+      'phone',
+      'phones',
+      'phonenumber',
+      'phonevalue',
+      'mobilephone',
+      'mobilephonenumber',
+      'mobile',
+      'cellphone',
+      'workphone',
+      'homephone',
+      'otherphone',
+      'businessphone',
+      'primaryphone',
+      'companymainphone',
+      'assistantphone',
+      'personphone',
+      'personphonework',
+      'personphonemobile',
+      'personphonehome',
+      'personphoneother',
+    ],
+    jobTitle: ['jobtitle', 'title', 'personjobtitle', 'organizationtitle'],
     companyName: ['company', 'companyname', 'accountname', 'account', 'organization', 'organizationname', 'personorganization'],
     lifecycleStage: ['lifecyclestage', 'lifecycle'],
     leadSource: ['leadsource', 'source', 'originalsource', 'personsource'],
     customerSince: ['customersince', 'becameacustomerdate'],
     tags: ['tags', 'labels', 'personlabel', 'personlabels'],
+    website: ['website', 'websiteurl', 'websitevalue', 'webpage', 'webaddress', 'url', 'personalwebsite'],
+    linkedinUrl: ['linkedin', 'linkedinurl', 'linkedinprofile', 'linkedinprofileurl'],
+    phoneExtension: ['phoneextension', 'extension', 'ext'],
+    timezone: ['timezone', 'tz'],
+    birthday: ['birthday', 'birthdate', 'dateofbirth', 'dob'],
+    ...CONTACT_ADDRESS_ALIASES,
   },
   companies: {
     name: ['name', 'companyname', 'accountname', 'account', 'organization', 'organizationname'],
-    domain: ['domain', 'domainname', 'companydomainname', 'website', 'websiteurl', 'organizationwebsite'],
+    domain: ['domain', 'domainname', 'companydomainname'],
+    website: ['website', 'websiteurl', 'webpage', 'url', 'organizationwebsite'],
+    linkedinUrl: ['linkedin', 'linkedinurl', 'linkedincompanypage', 'linkedinpage'],
     industry: ['industry', 'organizationindustry'],
     size: ['size', 'companysize', 'organizationsize'],
+    employees: ['employees', 'numberofemployees', 'employeecount', 'headcount'],
     phone: ['phone', 'phonenumber', 'organizationphone'],
     'address.line1': ['address', 'streetaddress', 'street', 'billingstreet', 'organizationaddress', 'organizationaddressstreetaddress'],
     'address.line2': ['streetaddress2', 'address2'],
@@ -86,7 +181,8 @@ export interface ResolvedMapping {
  * What each column fills: the explicit mapping first (a column name as in the header, or its
  * case- and space-insensitive form), then the known export headers, then a custom field whose key
  * or label matches the header; the rest are reported as unmapped. A field is filled by the
- * first column that claims it; later ones are reported.
+ * first column that claims it and later ones are reported, but for a contact's email and phone,
+ * which every column claiming them fills (primary, then additional values).
  */
 export function resolveMapping(entity: ImportEntity, columns: string[], explicit: Record<string, ColumnTarget>, definitions: CustomFieldDefinition[]): ResolvedMapping {
   const explicitByKey = new Map(Object.entries(explicit).map(([column, target]): [string, ColumnTarget] => [headerKey(column), target]));
@@ -107,11 +203,11 @@ export function resolveMapping(entity: ImportEntity, columns: string[], explicit
       target = Object.hasOwn(explicit, column) ? explicit[column]! : explicitByKey.get(key)!;
       skippedOnPurpose = target === null;
     } else {
-      const field = ALIAS_INDEX[entity].get(key);
+      const field = ALIAS_INDEX[entity].get(key) ?? ALIAS_INDEX[entity].get(key.replace(/\d+/g, ''));
       const custom = customByKey.get(key);
       target = field ?? (custom ? `${CUSTOM_FIELD_PREFIX}${custom}` : null);
     }
-    if (target !== null && claimed.has(target)) target = null;
+    if (target !== null && claimed.has(target) && !MULTI_COLUMN_FIELDS[entity].has(target)) target = null;
     if (target !== null) claimed.add(target);
     else if (!skippedOnPurpose && column !== '') unmapped.push(column);
     targets.push(target);

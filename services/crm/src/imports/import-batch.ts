@@ -48,14 +48,13 @@ function chunks<T>(items: T[], size: number): T[][] {
  */
 export async function importBatch(manager: EntityManager, emit: Emit, spec: ImportedEntity, context: BatchContext, rows: BatchRow[]): Promise<BatchOutcome> {
   const writer = new EntityWriter(spec);
-  const keys = spec.identities.map((identity) => [...new Set(rows.map((row) => identity.key(row.values[identity.field])).filter((key): key is string => key !== null))]);
+  const keys = spec.identities.map((identity) => [...new Set(rows.flatMap((row) => identity.keys(row.values)))]);
   const stored = await writer.findMatches(manager, context.workspaceId, keys);
 
   const holders = spec.identities.map(() => new Map<string, MergeTarget>());
   const claim = (target: MergeTarget) => {
     spec.identities.forEach((identity, index) => {
-      const key = identity.key(target.values[identity.field]);
-      if (key !== null && !holders[index]!.has(key)) holders[index]!.set(key, target);
+      for (const key of identity.keys(target.values)) if (!holders[index]!.has(key)) holders[index]!.set(key, target);
     });
   };
   const targets: MergeTarget[] = [];
@@ -67,8 +66,7 @@ export async function importBatch(manager: EntityManager, emit: Emit, spec: Impo
   for (const row of rows) {
     let target: MergeTarget | undefined;
     spec.identities.forEach((identity, index) => {
-      const key = identity.key(row.values[identity.field]);
-      if (!target && key !== null) target = holders[index]!.get(key);
+      for (const key of identity.keys(row.values)) target ??= holders[index]!.get(key);
     });
     if (!target) {
       target = { id: newId(), isNew: true, original: null, values: spec.blank(context.requestedBy), changed: new Set(), conflicts: [] };
@@ -78,7 +76,7 @@ export async function importBatch(manager: EntityManager, emit: Emit, spec: Impo
     mergeInto(current, row.values, row.line, context.rules, (field, value) => {
       const index = spec.identities.findIndex((identity) => identity.field === field && identity.unique);
       if (index === -1) return true;
-      const holder = holders[index]!.get(spec.identities[index]!.key(value) ?? '');
+      const holder = holders[index]!.get(spec.identities[index]!.keys({ [field]: value })[0] ?? '');
       return !holder || holder === current;
     });
     claim(current);

@@ -12,17 +12,17 @@ export type RecordType = 'contact' | 'company';
 interface ColumnSpec {
   field: string;
   column: string;
-  type: 'text' | 'uuid' | 'date' | 'text[]' | 'jsonb';
+  type: 'text' | 'uuid' | 'date' | 'integer' | 'text[]' | 'jsonb';
 }
 
-/** A field a record is matched on, in order of precedence; unique ones are guarded by a partial unique index. */
+/** A field a record is matched on, in order of precedence; unique ones are guarded by a unique index. */
 interface Identity {
   field: string;
   unique: boolean;
-  /** The comparable form of a value (emails and company names ignore case). */
-  key(value: unknown): string | null;
-  /** The SQL comparing the column over alias r with one key (an SQL expression). */
-  condition(key: string): string;
+  /** The comparable forms of the values a record or a row holds for it (a contact's primary and additional emails; emails and company names ignore case). */
+  keys(values: RecordValues): string[];
+  /** SQL selecting the `id` of every live record holding one of the keys in the text[] parameter `keys` (workspace $1). */
+  lookup(keys: string): string;
 }
 
 export interface StoredRecord {
@@ -56,6 +56,31 @@ function plainText(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
+/** A contact's primary and additional values of one kind, in their comparable form. */
+function channelKeys(values: RecordValues, primary: 'email' | 'phone', additional: 'emails' | 'phones', key: (value: unknown) => string | null): string[] {
+  const entries = (values[additional] as Array<Record<string, unknown>> | undefined) ?? [];
+  return [values[primary], ...entries.map((entry) => entry[primary])].map(key).filter((value): value is string => value !== null);
+}
+
+/** Live contacts holding one of the keys as an email or phone, primary or additional (contact_identities_key serves it). */
+function contactIdentityLookup(kind: 'email' | 'phone'): (keys: string) => string {
+  return (keys) => `SELECT i.contact_id AS id FROM crm.contact_identities i WHERE i.workspace_id = $1 AND i.kind = '${kind}' AND i.value = ANY(${keys})`;
+}
+
+/** Live companies whose column matches one of the keys: a lookup per key. */
+function companyLookup(condition: (key: string) => string): (keys: string) => string {
+  return (keys) =>
+    `SELECT m.id FROM unnest(${keys}) AS k(key)
+     CROSS JOIN LATERAL (SELECT r.id FROM crm.companies r WHERE r.workspace_id = $1 AND r.deleted_at IS NULL AND ${condition('k.key')}) m`;
+}
+
+function singleKey(field: string, key: (value: unknown) => string | null): (values: RecordValues) => string[] {
+  return (values) => {
+    const value = key(values[field]);
+    return value === null ? [] : [value];
+  };
+}
+
 export const IMPORTED_CONTACTS: ImportedEntity<ContactRow> = {
   entity: 'contacts',
   recordType: 'contact',
@@ -66,6 +91,14 @@ export const IMPORTED_CONTACTS: ImportedEntity<ContactRow> = {
     { field: 'lastName', column: 'last_name', type: 'text' },
     { field: 'email', column: 'email', type: 'text' },
     { field: 'phone', column: 'phone', type: 'text' },
+    { field: 'phoneExtension', column: 'phone_extension', type: 'text' },
+    { field: 'emails', column: 'emails', type: 'jsonb' },
+    { field: 'phones', column: 'phones', type: 'jsonb' },
+    { field: 'address', column: 'address', type: 'jsonb' },
+    { field: 'website', column: 'website', type: 'text' },
+    { field: 'linkedinUrl', column: 'linkedin_url', type: 'text' },
+    { field: 'timezone', column: 'timezone', type: 'text' },
+    { field: 'birthday', column: 'birthday', type: 'date' },
     { field: 'jobTitle', column: 'job_title', type: 'text' },
     { field: 'companyId', column: 'company_id', type: 'uuid' },
     { field: 'companyName', column: 'company_name', type: 'text' },
@@ -77,14 +110,22 @@ export const IMPORTED_CONTACTS: ImportedEntity<ContactRow> = {
     { field: 'customFields', column: 'custom_fields', type: 'jsonb' },
   ],
   identities: [
-    { field: 'email', unique: true, key: lowerText, condition: (key) => `r.email IS NOT NULL AND lower(r.email) = ${key}` },
-    { field: 'phone', unique: true, key: plainText, condition: (key) => `r.phone IS NOT NULL AND r.phone = ${key}` },
+    { field: 'email', unique: true, keys: (values) => channelKeys(values, 'email', 'emails', lowerText), lookup: contactIdentityLookup('email') },
+    { field: 'phone', unique: true, keys: (values) => channelKeys(values, 'phone', 'phones', plainText), lookup: contactIdentityLookup('phone') },
   ],
   blank: (ownerId) => ({
     firstName: null,
     lastName: null,
     email: null,
     phone: null,
+    phoneExtension: null,
+    emails: [],
+    phones: [],
+    address: null,
+    website: null,
+    linkedinUrl: null,
+    timezone: null,
+    birthday: null,
     jobTitle: null,
     companyId: null,
     companyName: null,
@@ -109,8 +150,11 @@ export const IMPORTED_COMPANIES: ImportedEntity<CompanyRow> = {
   columns: [
     { field: 'name', column: 'name', type: 'text' },
     { field: 'domain', column: 'domain', type: 'text' },
+    { field: 'website', column: 'website', type: 'text' },
+    { field: 'linkedinUrl', column: 'linkedin_url', type: 'text' },
     { field: 'industry', column: 'industry', type: 'text' },
     { field: 'size', column: 'size', type: 'text' },
+    { field: 'employees', column: 'employees', type: 'integer' },
     { field: 'phone', column: 'phone', type: 'text' },
     { field: 'address', column: 'address', type: 'jsonb' },
     { field: 'ownerId', column: 'owner_id', type: 'uuid' },
@@ -118,10 +162,23 @@ export const IMPORTED_COMPANIES: ImportedEntity<CompanyRow> = {
     { field: 'customFields', column: 'custom_fields', type: 'jsonb' },
   ],
   identities: [
-    { field: 'domain', unique: true, key: plainText, condition: (key) => `r.domain IS NOT NULL AND r.domain = ${key}` },
-    { field: 'name', unique: false, key: lowerText, condition: (key) => `lower(r.name) = ${key}` },
+    { field: 'domain', unique: true, keys: singleKey('domain', plainText), lookup: companyLookup((key) => `r.domain IS NOT NULL AND r.domain = ${key}`) },
+    { field: 'name', unique: false, keys: singleKey('name', lowerText), lookup: companyLookup((key) => `lower(r.name) = ${key}`) },
   ],
-  blank: (ownerId) => ({ name: null, domain: null, industry: null, size: null, phone: null, address: null, ownerId, tags: [], customFields: {} }),
+  blank: (ownerId) => ({
+    name: null,
+    domain: null,
+    website: null,
+    linkedinUrl: null,
+    industry: null,
+    size: null,
+    employees: null,
+    phone: null,
+    address: null,
+    ownerId,
+    tags: [],
+    customFields: {},
+  }),
   valuesOf: (row) => ({ ...row }),
   importedEvent: 'companies.imported',
   undoneEvent: 'companies.import_undone',
@@ -150,11 +207,7 @@ export class EntityWriter {
     // way). Still weak: with statistics older than the import (autovacuum off), the lookups may be
     // planned as one scan of the workspace per batch (530 ms at 555k contacts, against 22 ms for
     // forced per-key probes, which in turn went wrong on small tables: docs/performance.md).
-    const lookups = this.spec.identities.map(
-      (identity, index) =>
-        `SELECT m.id FROM unnest($${index + 2}::text[]) AS k(key)
-         CROSS JOIN LATERAL (SELECT r.id FROM ${this.spec.table} r WHERE r.workspace_id = $1 AND r.deleted_at IS NULL AND ${identity.condition('k.key')}) m`,
-    );
+    const lookups = this.spec.identities.map((identity, index) => identity.lookup(`$${index + 2}::text[]`));
     const rows: Array<{ id: string }> = await manager.query(
       `SELECT ${this.spec.selectColumns} FROM ${this.spec.table} r
        WHERE r.workspace_id = $1 AND r.id = ANY(ARRAY(${lookups.join(' UNION ')}))
@@ -199,7 +252,8 @@ export class EntityWriter {
           : type === 'jsonb'
             ? `NULLIF(u.previous->'${field}', 'null'::jsonb)`
             : `(u.previous->>'${field}')::${type}`;
-      return `${column} = CASE WHEN u.previous ? '${field}' THEN ${type === 'jsonb' && field === 'customFields' ? `coalesce(${value}, '{}')` : value} ELSE r.${column} END`;
+      const stored = field === 'customFields' ? `coalesce(${value}, '{}')` : field === 'emails' || field === 'phones' ? `coalesce(${value}, '[]')` : value;
+      return `${column} = CASE WHEN u.previous ? '${field}' THEN ${stored} ELSE r.${column} END`;
     });
     return updateReturning(
       manager,

@@ -1,16 +1,19 @@
 import { isEmail } from 'class-validator';
-import { NAME_MAX } from '@kinship/contracts';
-import { COMPANY_SIZES, EMAIL_MAX, LIFECYCLE_STAGES, PHONE_MAX, TAG_MAX, TAGS_MAX, type CompanyAddress, type LifecycleStage, type ImportEntity } from '@kinship/contracts/crm';
-import { normaliseDomain, normaliseEmail, normalisePhone } from '../common/normalise.js';
+import { countryCode, NAME_MAX } from '@kinship/contracts';
+import { COMPANY_SIZES, EMAIL_MAX, EMPLOYEES_MAX, isLinkedInAddress, isTimeZone, isWebAddress, type ContactEmailValue, type ContactPhoneValue, LIFECYCLE_STAGES, PHONE_MAX, TAG_MAX, TAGS_MAX, type PostalAddress, type LifecycleStage, type ImportEntity } from '@kinship/contracts/crm';
+import { normaliseDomain, normaliseEmail, normaliseWebAddress, readPhone } from '../common/normalise.js';
 import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
 import { CUSTOM_FIELD_PREFIX, headerKey, type ColumnTarget, type CustomFieldDefinition } from './column-mapping.js';
 
 /** What one row of a file says about a record: only the fields it fills (blank cells say nothing). */
 export interface IncomingValues {
-  [field: string]: string | string[] | CustomFieldValues | CompanyAddress | undefined;
+  [field: string]: string | number | string[] | CustomFieldValues | PostalAddress | ContactEmailValue[] | ContactPhoneValue[] | undefined;
   tags?: string[];
   customFields?: CustomFieldValues;
-  address?: CompanyAddress;
+  address?: PostalAddress;
+  /** A contact's emails and phones beyond the first column's (primary) one. */
+  emails?: ContactEmailValue[];
+  phones?: ContactPhoneValue[];
 }
 
 export type RowOutcome = { values: IncomingValues } | { problem: string };
@@ -95,10 +98,15 @@ export class RowReader {
       if (text.includes('\u0000')) problems.push(`${target}: contains a NUL character`);
       else if (target === 'fullName') fullName = text;
       else if (target.startsWith(CUSTOM_FIELD_PREFIX)) this.readCustom(target.slice(CUSTOM_FIELD_PREFIX.length), text, values, problems);
-      else if (target.startsWith('address.')) this.readAddress(target.slice('address.'.length) as keyof CompanyAddress, text, values, problems);
+      else if (this.entity === 'contacts' && (target === 'email' || target === 'phone')) for (const value of text.split(';').map((part) => part.trim()).filter(Boolean)) this.readField(target, value, values, problems);
+      else if (target.startsWith('address.')) this.readAddress(target.slice('address.'.length) as keyof PostalAddress, text, values, problems);
       else this.readField(target, text, values, problems);
     }
     if (fullName !== undefined) this.splitName(fullName, values, problems);
+    if (this.entity === 'companies' && !values.domain && typeof values.website === 'string') {
+      const domain = normaliseDomain(values.website);
+      if (domain) values.domain = domain;
+    }
     if (this.entity === 'contacts' && !values.email && !values.phone && !problems.some((problem) => /^(email|phone):/.test(problem))) {
       problems.push('needs an email or a phone number to be matched');
     }
@@ -111,15 +119,48 @@ export class RowReader {
 
   private readField(field: string, text: string, values: IncomingValues, problems: string[]): void {
     switch (field) {
-      case 'email':
+      case 'email': {
         if (text.length > EMAIL_MAX) problems.push(`email: is longer than ${EMAIL_MAX} characters`);
         else if (!isEmail(text)) problems.push(`email: "${text}" is not an email address`);
-        else values.email = normaliseEmail(text);
+        else if (!values.email) values.email = normaliseEmail(text);
+        else if (this.entity === 'contacts') values.emails = [...(values.emails ?? []), { email: normaliseEmail(text), label: null }];
         return;
+      }
       case 'phone': {
-        const phone = text.length <= PHONE_MAX ? normalisePhone(text, this.phoneRegion) : null;
-        if (phone) values.phone = phone;
-        else problems.push(`phone: "${text.slice(0, PHONE_MAX)}" is not a possible phone number (numbers without a country code are read as ${this.phoneRegion})`);
+        const reading = text.length <= PHONE_MAX ? readPhone(text, this.phoneRegion) : null;
+        if (!reading) problems.push(`phone: "${text.slice(0, PHONE_MAX)}" is not a possible phone number (numbers without a country code are read as ${this.phoneRegion})`);
+        else if (this.entity === 'companies') values.phone = reading.phone;
+        else if (!values.phone) Object.assign(values, { phone: reading.phone, ...(reading.extension ? { phoneExtension: reading.extension } : {}) });
+        else values.phones = [...(values.phones ?? []), { phone: reading.phone, label: null, extension: reading.extension }];
+        return;
+      }
+      case 'website':
+      case 'linkedinUrl': {
+        const valid = field === 'website' ? isWebAddress(text) : isLinkedInAddress(text);
+        if (valid) values[field] = normaliseWebAddress(text);
+        else problems.push(`${field}: "${text.slice(0, MAX_TEXT)}" is not a ${field === 'website' ? 'web' : 'linkedin.com'} address`);
+        return;
+      }
+      case 'phoneExtension':
+        if (/^[0-9]{1,10}$/.test(text)) values.phoneExtension = text;
+        else problems.push(`phoneExtension: "${text.slice(0, MAX_TEXT)}" is not 1 to 10 digits`);
+        return;
+      case 'timezone': {
+        const shown = text.slice(0, MAX_TEXT);
+        if (isTimeZone(text)) values.timezone = text;
+        else problems.push(`timezone: "${shown}" is not an IANA time zone (e.g. Europe/Berlin)`);
+        return;
+      }
+      case 'birthday': {
+        const date = toDate(text);
+        if (date) values.birthday = date;
+        else problems.push(`birthday: "${text.slice(0, MAX_TEXT)}" is not a date (YYYY-MM-DD)`);
+        return;
+      }
+      case 'employees': {
+        const employees = Number(text.replace(/[,\s]/g, ''));
+        if (Number.isInteger(employees) && employees >= 0 && employees <= EMPLOYEES_MAX) values.employees = employees;
+        else problems.push(`employees: "${text.slice(0, MAX_TEXT)}" is not a whole number of employees`);
         return;
       }
       case 'domain': {
@@ -159,15 +200,15 @@ export class RowReader {
     }
   }
 
-  private readAddress(part: keyof CompanyAddress, text: string, values: IncomingValues, problems: string[]): void {
+  private readAddress(part: keyof PostalAddress, text: string, values: IncomingValues, problems: string[]): void {
     const limit = part === 'postalCode' ? MAX_POSTAL_CODE : MAX_TEXT;
     if (text.length > limit) {
       problems.push(`address.${part}: is longer than ${limit} characters`);
       return;
     }
-    const value = part === 'country' ? text.toUpperCase() : text;
-    if (part === 'country' && !/^[A-Z]{2}$/.test(value)) {
-      problems.push(`address.country: "${text.slice(0, MAX_TEXT)}" is not an ISO 3166-1 alpha-2 country code`);
+    const value = part === 'country' ? countryCode(text) : text;
+    if (value === null) {
+      problems.push(`address.country: "${text.slice(0, MAX_TEXT)}" is not a country (an ISO 3166-1 alpha-2 code or a country name)`);
       return;
     }
     values.address = { ...values.address, [part]: value };

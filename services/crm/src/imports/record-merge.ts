@@ -1,4 +1,4 @@
-import { LIFECYCLE_STAGES, TAGS_MAX, type LifecycleStage } from '@kinship/contracts/crm';
+import { CONTACT_CHANNELS_MAX, LIFECYCLE_STAGES, TAGS_MAX, type LifecycleStage } from '@kinship/contracts/crm';
 import type { IncomingValues } from './import-values.js';
 
 /** A record's stored values by API field name (contact or company). */
@@ -36,6 +36,15 @@ const OBJECT_FIELDS = new Set(['customFields', 'address']);
 
 function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || value === '';
+}
+
+/** A contact's additional values (emails, phones) and the primary field each entry's value is compared with. */
+const CHANNEL_FIELDS: Record<string, 'email' | 'phone'> = { emails: 'email', phones: 'phone' };
+
+/** The contact's primary and additional values of a kind, comparable (emails ignore case). */
+function heldValues(values: RecordValues, additional: string, primary: 'email' | 'phone'): Set<string> {
+  const entries = (values[additional] as Array<Record<string, unknown>> | undefined) ?? [];
+  return new Set([values[primary], ...entries.map((entry) => entry[primary])].filter((value): value is string => typeof value === 'string').map((value) => value.toLowerCase()));
 }
 
 function same(field: string, a: unknown, b: unknown): boolean {
@@ -83,6 +92,28 @@ export function mergeInto(target: MergeTarget, incoming: IncomingValues, line: n
         else if (existing !== part) target.conflicts.push({ line, field: `${field}.${key}`, existing, incoming: part });
       }
       if (next) set(field, next);
+    } else if (Object.hasOwn(CHANNEL_FIELDS, field)) {
+      // Additional emails or phones: the new ones are added; one another record holds is not, it becomes a conflict.
+      const primary = CHANNEL_FIELDS[field]!;
+      const current = (values[field] as Array<Record<string, unknown>> | undefined) ?? [];
+      const held = heldValues(values, field, primary);
+      const added: Array<Record<string, unknown>> = [];
+      const refused: Array<Record<string, unknown>> = [];
+      for (const entry of value as Array<Record<string, unknown>>) {
+        const key = String(entry[primary]).toLowerCase();
+        if (held.has(key)) continue;
+        held.add(key);
+        if (mayClaim(primary, entry[primary])) added.push(entry);
+        else refused.push(entry);
+      }
+      if (added.length) set(field, [...current, ...added].slice(0, CONTACT_CHANNELS_MAX));
+      if (refused.length) target.conflicts.push({ line, field, existing: current, incoming: [...current, ...refused] });
+    } else if ((field === 'email' || field === 'phone') && heldValues({ ...values, [field]: null }, `${field}s`, field).has(String(value).toLowerCase())) {
+      // The record has it as an additional value already.
+      continue;
+    } else if (field === 'phoneExtension' && values.phone !== incoming.phone) {
+      // The extension of a phone the record did not take.
+      continue;
     } else if (field === 'lifecycleStage') {
       if (lifecycleMoves(values.lifecycleStage as LifecycleStage | null, value as LifecycleStage, rules.lifecycleBackward)) set(field, value);
     } else {

@@ -42,7 +42,53 @@ export interface Contact {
    * The workspace's custom fields by key (text, number, date "YYYY-MM-DD", boolean or select
    * option), for custom reports; a key without a value is absent.
    */
-  customFields: { [key: string]: unknown } | null;
+  customFields:
+    | { [key: string]: unknown }
+    | null;
+  /** Digits of the primary phone's extension. */
+  phoneExtension?:
+    | string
+    | null
+    | undefined;
+  /** Emails beyond the primary one. */
+  emails: ContactEmail[];
+  /** Phones beyond the primary one. */
+  phones: ContactPhone[];
+  address?: PostalAddress | null | undefined;
+  website?: string | null | undefined;
+  linkedinUrl?:
+    | string
+    | null
+    | undefined;
+  /** IANA time zone, e.g. "Europe/Berlin". */
+  timezone?:
+    | string
+    | null
+    | undefined;
+  /** "YYYY-MM-DD". */
+  birthday?: string | null | undefined;
+}
+
+export interface ContactEmail {
+  email: string;
+  label?: string | null | undefined;
+}
+
+export interface ContactPhone {
+  /** E.164. */
+  phone: string;
+  label?: string | null | undefined;
+  extension?: string | null | undefined;
+}
+
+/** A contact's or a company's address; country is ISO 3166-1 alpha-2. */
+export interface PostalAddress {
+  line1?: string | null | undefined;
+  line2?: string | null | undefined;
+  city?: string | null | undefined;
+  region?: string | null | undefined;
+  postalCode?: string | null | undefined;
+  country?: string | null | undefined;
 }
 
 /** type: contact.created, subject: events.crm.contact.created */
@@ -93,6 +139,19 @@ export interface Company {
   tags: string[];
   /** Custom fields by key, as on Contact. */
   customFields: { [key: string]: unknown } | null;
+  website?: string | null | undefined;
+  linkedinUrl?:
+    | string
+    | null
+    | undefined;
+  /** Head count. */
+  employees?:
+    | number
+    | null
+    | undefined;
+  /** Yearly revenue in minor units of annual_revenue_currency. */
+  annualRevenueAmount?: number | null | undefined;
+  annualRevenueCurrency?: string | null | undefined;
 }
 
 /** type: company.created, subject: events.crm.company.created */
