@@ -20,6 +20,7 @@ export const EVENT_TYPES = {
   'contact.updated': { service: 'crm', payload: 'ContactUpdated' },
   'contact.deleted': { service: 'crm', payload: 'ContactDeleted' },
   'contact.restored': { service: 'crm', payload: 'ContactRestored' },
+  'contact.sms_unsubscribed': { service: 'crm', payload: 'ContactSmsUnsubscribed' },
   'contact.merged': { service: 'crm', payload: 'ContactMerged' },
   'company.created': { service: 'crm', payload: 'CompanyCreated' },
   'company.updated': { service: 'crm', payload: 'CompanyUpdated' },
@@ -76,6 +77,7 @@ export const EVENT_TYPES = {
 
   'contact.unsubscribed': { service: 'notifications', payload: 'ContactUnsubscribed' },
   'email.sent': { service: 'notifications', payload: 'EmailSent' },
+  'sms.received': { service: 'notifications', payload: 'SmsReceived' },
 
   'projection.rebuilt': { service: 'reporting', payload: 'ProjectionRebuilt' },
   'report.scheduled_delivery': { service: 'reporting', payload: 'ReportScheduledDelivery' },

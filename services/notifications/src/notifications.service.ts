@@ -7,6 +7,8 @@ import { MessageAttachments1765110000000 } from './delivery/1765110000000-messag
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { InAppNotificationsModule } from './in-app/in-app-notifications.module.js';
 import { NotificationsTables1764720000000 } from './migrations/1764720000000-notifications-tables.js';
+import { SmsInbound1765200000000 } from './sms/1765200000000-sms-inbound.js';
+import { SmsModule } from './sms/sms.module.js';
 import { NotificationsConfig } from './notifications.config.js';
 import { NOTIFICATIONS_QUEUES } from './queues.js';
 import { TemplatesModule } from './templates/templates.module.js';
@@ -18,6 +20,6 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 export const notificationsService: ServiceDefinition<NotificationsConfig> = {
   name: 'notifications',
   configSchema: NotificationsConfig,
-  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000, CampaignTables1764892800000, SecurityMessageContent1764979200000, installationSecretsMigration('notifications'), MessageAttachments1765110000000] },
-  features: () => [QueuesModule.register(NOTIFICATIONS_QUEUES), DeliveryModule, TemplatesModule, InAppNotificationsModule, TriggersModule, WebhooksModule, CampaignsModule],
+  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000, CampaignTables1764892800000, SecurityMessageContent1764979200000, installationSecretsMigration('notifications'), MessageAttachments1765110000000, SmsInbound1765200000000] },
+  features: () => [QueuesModule.register(NOTIFICATIONS_QUEUES), DeliveryModule, TemplatesModule, InAppNotificationsModule, TriggersModule, WebhooksModule, CampaignsModule, SmsModule],
 };
