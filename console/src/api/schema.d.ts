@@ -1634,7 +1634,7 @@ export interface paths {
         };
         /**
          * List outgoing messages
-         * @description Emails and SMS the workspace sent or tried to send, newest first; `status=failed` lists what could not be sent after every retry.
+         * @description Emails and SMS the workspace sent or tried to send, newest first; `status=failed` lists what could not be sent after every retry (or a carrier reported failed), `delivered`/`undelivered` what the SMS provider reported.
          */
         get: operations["notifications.messages.list"];
         put?: never;
@@ -20403,7 +20403,7 @@ export interface operations {
                     "application/json": components["schemas"]["SmsWebhookReply"];
                 };
             };
-            /** @description MessageSid, From or To is missing or not valid (invalid_webhook); nothing changes. */
+            /** @description No X-Twilio-Signature (invalid_signature), or MessageSid, From or To missing or not valid (invalid_webhook); nothing changes. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20412,7 +20412,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description No X-Twilio-Signature, or one that does not match (invalid_signature); nothing changes. */
+            /** @description An X-Twilio-Signature that does not match this URL and these parameters under the account’s auth token (invalid_signature); nothing changes. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20494,7 +20494,7 @@ export interface operations {
                     "application/json": components["schemas"]["SmsWebhookReply"];
                 };
             };
-            /** @description MessageSid or MessageStatus is missing or not valid (invalid_webhook); nothing changes. */
+            /** @description No X-Twilio-Signature (invalid_signature), or MessageSid or MessageStatus missing or not valid (invalid_webhook); nothing changes. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20503,7 +20503,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description No X-Twilio-Signature, or one that does not match (invalid_signature); nothing changes. */
+            /** @description An X-Twilio-Signature that does not match this URL and these parameters under the account’s auth token (invalid_signature); nothing changes. */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -152,14 +152,14 @@ describe('SMS provider webhooks: delivery reports, inbound texts, STOP', () => {
       expect(recipient.providerMessageId).toMatch(/^SM/);
     });
 
-    it('refuses an unsigned callback, a wrong signature, a signature of another URL and a malformed one, and changes nothing', async () => {
+    it('refuses an unsigned callback (400), a wrong signature or one of another URL (403), and a malformed one (400), and changes nothing', async () => {
       const [id] = await insertContacts(bed.stack, owner.workspaceId, [{ firstName: 'Guarded', phone: '+14155551011' }]);
       const campaign = await sentCampaign({ body: 'Guarded', audience: { contactIds: [id] } });
       const [{ providerMessageId: sid }] = await recipients(campaign.id);
       const before = await storedReports();
 
       const unsigned = await webhook('status', report(sid!, 'delivered'), { unsigned: true });
-      expectError(unsigned, 403, 'X-Twilio-Signature');
+      expectError(unsigned, 400, 'X-Twilio-Signature');
       expect(unsigned.body.error.code).toBe('invalid_signature');
       expectError(await webhook('status', report(sid!, 'delivered'), { token: 'another-token' }), 403);
       expectError(await webhook('status', report(sid!, 'delivered'), { signedUrl: `${bed.stack.api}/webhooks/sms/status?replayed=1` }), 403);
@@ -261,8 +261,10 @@ describe('SMS provider webhooks: delivery reports, inbound texts, STOP', () => {
     it('refuses an unsigned or wrongly signed text, one to a number no workspace receives on, and one without a sender, storing nothing', async () => {
       const phone = '+14155552006';
       const before = await storedInbound();
-      expectError(await webhook('inbound', text(phone, 'STOP'), { unsigned: true }), 403, 'X-Twilio-Signature');
-      expectError(await webhook('inbound', text(phone, 'STOP'), { token: 'guessed' }), 403);
+      expectError(await webhook('inbound', text(phone, 'STOP'), { unsigned: true }), 400, 'X-Twilio-Signature');
+      const forged = await webhook('inbound', text(phone, 'STOP'), { token: 'guessed' });
+      expectError(forged, 403, 'X-Twilio-Signature');
+      expect(forged.body.error.code).toBe('invalid_signature');
       const unknown = await webhook('inbound', { ...text(phone, 'STOP'), To: '+15550007777' });
       expectError(unknown, 404, 'To');
       expect(unknown.body.error.code).toBe('unknown_number');

@@ -44,7 +44,7 @@ export class ListMessagesQuery extends PageQuery {
 export const ListMessages = defineOperation({
   pattern: 'notifications.messages.list',
   summary: 'List outgoing messages',
-  description: 'Emails and SMS the workspace sent or tried to send, newest first; `status=failed` lists what could not be sent after every retry.',
+  description: 'Emails and SMS the workspace sent or tried to send, newest first; `status=failed` lists what could not be sent after every retry (or a carrier reported failed), `delivered`/`undelivered` what the SMS provider reported.',
   permission: 'messages:manage',
   route: { method: 'GET', path: 'messages', status: 200 },
   input: ListMessagesQuery,

@@ -15,7 +15,7 @@ const FORM = { schema: { type: 'object', additionalProperties: { type: 'string' 
 /** The signed request, as notifications verifies it: the path as posted (with its query), the form as parsed, the signature. */
 function webhookInput(request: FastifyRequest, body: unknown, signature: string | undefined): SmsWebhookInput {
   if (typeof signature !== 'string' || signature.length === 0) {
-    throw new RpcError(403, 'invalid_signature', `An SMS webhook must carry the provider’s ${SIGNATURE_HEADER}.`, [{ field: SIGNATURE_HEADER, issue: 'is required' }]);
+    throw new RpcError(400, 'invalid_signature', `An SMS webhook must carry the provider’s ${SIGNATURE_HEADER}.`, [{ field: SIGNATURE_HEADER, issue: 'is required' }]);
   }
   const params = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, string | string[]>) : {};
   if (Object.keys(params).length > SMS_WEBHOOK_PARAMS_MAX) throw new RpcError(400, 'invalid_webhook', `An SMS webhook carries at most ${SMS_WEBHOOK_PARAMS_MAX} parameters.`);
@@ -40,8 +40,8 @@ export class SmsWebhooksController {
   @ApiBody(FORM)
   @ApiHeader({ name: SIGNATURE_HEADER, required: true, description: 'The provider’s HMAC-SHA1 of the full URL and the sorted parameters, base64.' })
   @ApiOkResponse({ type: SmsWebhookReply })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'MessageSid or MessageStatus is missing or not valid (invalid_webhook); nothing changes.' })
-  @ApiForbiddenResponse({ type: ErrorResponse, description: 'No X-Twilio-Signature, or one that does not match (invalid_signature); nothing changes.' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'No X-Twilio-Signature (invalid_signature), or MessageSid or MessageStatus missing or not valid (invalid_webhook); nothing changes.' })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'An X-Twilio-Signature that does not match this URL and these parameters under the account’s auth token (invalid_signature); nothing changes.' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'The SMS provider is not configured (sms_not_configured).' })
   status(@Req() request: FastifyRequest, @Body() body: unknown, @Headers('x-twilio-signature') signature: string | undefined, @Caller() caller: RequestContext): Promise<SmsWebhookReply> {
     return callOperation(this.services, ReceiveSmsStatus, webhookInput(request, body, signature), caller);
@@ -55,8 +55,8 @@ export class SmsWebhooksController {
   @ApiBody(FORM)
   @ApiHeader({ name: SIGNATURE_HEADER, required: true, description: 'The provider’s HMAC-SHA1 of the full URL and the sorted parameters, base64.' })
   @ApiOkResponse({ type: SmsWebhookReply })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'MessageSid, From or To is missing or not valid (invalid_webhook); nothing changes.' })
-  @ApiForbiddenResponse({ type: ErrorResponse, description: 'No X-Twilio-Signature, or one that does not match (invalid_signature); nothing changes.' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'No X-Twilio-Signature (invalid_signature), or MessageSid, From or To missing or not valid (invalid_webhook); nothing changes.' })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'An X-Twilio-Signature that does not match this URL and these parameters under the account’s auth token (invalid_signature); nothing changes.' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No workspace receives texts on the To number (unknown_number).' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'The SMS provider is not configured (sms_not_configured).' })
   inbound(@Req() request: FastifyRequest, @Body() body: unknown, @Headers('x-twilio-signature') signature: string | undefined, @Caller() caller: RequestContext): Promise<SmsWebhookReply> {
