@@ -5401,7 +5401,7 @@ export interface components {
             updatedAt: string | null;
         };
         SmsWebhookReply: {
-            /** @description false when this callback (message id and status, or inbound message id) had taken effect before, or names no message Kinship knows. */
+            /** @description false when this callback (message id and status, or inbound message id) had taken effect before. A report of a message not known yet is kept and applied when its send is recorded. */
             applied: boolean;
             received: boolean;
         };

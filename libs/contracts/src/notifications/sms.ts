@@ -50,7 +50,7 @@ export class SmsWebhookInput {
 
 export class SmsWebhookReply {
   @ApiProperty() received!: boolean;
-  @ApiProperty({ description: 'false when this callback (message id and status, or inbound message id) had taken effect before, or names no message Kinship knows.' })
+  @ApiProperty({ description: 'false when this callback (message id and status, or inbound message id) had taken effect before. A report of a message not known yet is kept and applied when its send is recorded.' })
   applied!: boolean;
 }
 

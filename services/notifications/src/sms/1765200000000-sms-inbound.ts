@@ -101,6 +101,14 @@ export class SmsInbound1765200000000 implements MigrationInterface {
       'DROP INDEX notifications.campaign_recipients_provider_message_id_idx',
       'DROP INDEX notifications.messages_sms_provider_message_id_idx',
       'ALTER TABLE notifications.messages DROP COLUMN delivered_at',
+      // What a delivery report moved on counts as sent again under the earlier statuses.
+      `UPDATE notifications.messages SET status = 'sent' WHERE status IN ('delivered', 'undelivered')`,
+      'ALTER TABLE notifications.messages DROP CONSTRAINT messages_status_check',
+      `ALTER TABLE notifications.messages ADD CONSTRAINT messages_status_check CHECK (status IN ('queued', 'sent', 'failed'))`,
+      `UPDATE notifications.campaign_recipients SET status = 'sent' WHERE status IN ('delivered', 'undelivered')`,
+      'ALTER TABLE notifications.campaign_recipients DROP CONSTRAINT campaign_recipients_status_check',
+      `ALTER TABLE notifications.campaign_recipients ADD CONSTRAINT campaign_recipients_status_check
+         CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'skipped_opted_out', 'skipped_no_address', 'cancelled'))`,
     ]) {
       await queryRunner.query(statement);
     }
