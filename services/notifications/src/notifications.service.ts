@@ -1,19 +1,19 @@
 import type { ServiceDefinition } from '@kinship/platform';
 import { installationSecretsMigration, messagingTablesMigration, QueuesModule } from '@kinship/platform';
-import { CampaignTables1764892800000 } from './campaigns/1764892800000-campaign-tables.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
-import { SecurityMessageContent1764979200000 } from './delivery/1764979200000-security-message-content.js';
-import { MessageAttachments1765110000000 } from './delivery/1765110000000-message-attachments.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { InAppNotificationsModule } from './in-app/in-app-notifications.module.js';
 import { NotificationsTables1764720000000 } from './migrations/1764720000000-notifications-tables.js';
-import { SmsInbound1765200000000 } from './sms/1765200000000-sms-inbound.js';
-import { SmsModule } from './sms/sms.module.js';
+import { WebhookTables1764806400000 } from './migrations/1764806400000-webhook-tables.js';
+import { CampaignTables1764892800000 } from './migrations/1764892800000-campaign-tables.js';
+import { SecurityMessageContent1764979200000 } from './migrations/1764979200000-security-message-content.js';
+import { MessageAttachments1765110000000 } from './migrations/1765110000000-message-attachments.js';
+import { SmsInbound1765200000000 } from './migrations/1765200000000-sms-inbound.js';
 import { NotificationsConfig } from './notifications.config.js';
+import { SmsModule } from './sms/sms.module.js';
 import { NOTIFICATIONS_QUEUES } from './queues.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { TriggersModule } from './triggers/triggers.module.js';
-import { WebhookTables1764806400000 } from './webhooks/1764806400000-webhook-tables.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /** The notifications service: email, SMS, templates, preferences, in-app notifications, campaigns and partner webhooks. */

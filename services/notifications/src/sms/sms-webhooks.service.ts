@@ -3,7 +3,7 @@ import { E164, type SmsWebhookInput, type SmsWebhookReply } from '@kinship/contr
 import type { NotificationsEvents } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
 import type { Logger } from '@kinship/observability';
-import { newId, WORKSPACE_SETTING } from '@kinship/persistence';
+import { newId, setWorkspace } from '@kinship/persistence';
 import { DomainEvents, LOGGER } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { CampaignRecipientsRepository } from '../campaigns/campaign-recipients.repository.js';
@@ -65,7 +65,7 @@ export class SmsWebhooksService {
       // Not found yet: the send has not committed its provider id, and applies the report when it does.
       const workspaceId = await this.reports.workspaceOf(manager, sid);
       if (workspaceId) {
-        await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, workspaceId]);
+        await setWorkspace(manager, workspaceId);
         await this.reports.apply(manager, workspaceId, [sid]);
       }
       return true;

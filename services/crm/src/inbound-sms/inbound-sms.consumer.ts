@@ -28,7 +28,7 @@ function systemCaller(workspaceId: string): CrmCaller {
  * a redelivered event a no-op; the timeline entry's source key too.
  */
 @Injectable()
-export class InboundSmsSubscriber implements OnModuleInit {
+export class InboundSmsConsumer implements OnModuleInit {
   constructor(
     private readonly events: DomainEvents,
     private readonly contacts: ContactsService,
@@ -36,17 +36,12 @@ export class InboundSmsSubscriber implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe({
-      durableName: INBOUND_SMS_CONSUMER,
-      filterSubjects: ['events.notifications.sms.received'],
-      startFrom: 'all',
-      handler: (event, manager, emit) => this.handle(event as DomainEvent<NotificationsEvents.SmsReceived>, manager, emit),
-    });
+    this.events.subscribe('sms.received', { durableName: INBOUND_SMS_CONSUMER, startFrom: 'all' }, (event, manager, emit) => this.handle(event, manager, emit));
   }
 
   private async handle(event: DomainEvent<NotificationsEvents.SmsReceived>, manager: EntityManager, emit: Emit): Promise<void> {
     const { workspaceId, data } = event;
-    if (event.type !== 'sms.received' || !workspaceId || typeof data?.from !== 'string') return;
+    if (!workspaceId || typeof data?.from !== 'string') return;
     if (data.kind === 'stop' || data.kind === 'start') {
       await this.contacts.recordSmsKeyword(manager, emit, event);
       return;
