@@ -1634,7 +1634,7 @@ export interface paths {
         };
         /**
          * List outgoing messages
-         * @description Emails and SMS the workspace sent or tried to send, newest first; `status=failed` lists what could not be sent after every retry.
+         * @description Emails and SMS the workspace sent or tried to send, newest first; `status=failed` lists what could not be sent after every retry (or a carrier reported failed), `delivered`/`undelivered` what the SMS provider reported.
          */
         get: operations["notifications.messages.list"];
         put?: never;
@@ -2477,6 +2477,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sms-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the workspace’s SMS settings
+         * @description The receiving number, the HELP reply and whether inbound texts open tickets.
+         */
+        get: operations["notifications.sms-settings.get"];
+        /**
+         * Change the workspace’s SMS settings
+         * @description Sets the provider number whose inbound texts (and their STOP, START and HELP) belong to this workspace, the HELP reply, and whether other texts open or comment on tickets. Omitted optional fields return to their defaults.
+         */
+        put: operations["notifications.sms-settings.update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -2933,6 +2957,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/sms/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive an inbound SMS
+         * @description Verifies X-Twilio-Signature; STOP and its synonyms opt the sender out, START and UNSTOP back in, HELP is answered, anything else reaches the contact’s timeline (and a ticket when the workspace says so). Once per MessageSid.
+         */
+        post: operations["notifications.sms.inbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/sms/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive an SMS delivery status callback
+         * @description Verifies X-Twilio-Signature and moves the message named by MessageSid forward (queued → sent → delivered | failed | undelivered), once per message id and status.
+         */
+        post: operations["notifications.sms.status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/stripe": {
         parameters: {
             query?: never;
@@ -3220,9 +3284,12 @@ export interface components {
         CampaignCountsResponse: {
             /** @description Not sent because the campaign was cancelled. */
             cancelled: number;
+            /** @description SMS the provider reported delivered. */
+            delivered: number;
             failed: number;
             /** @description Not sent yet (including those being sent now). */
             queued: number;
+            /** @description Accepted by the mail server or SMS provider, with no final delivery report (yet). */
             sent: number;
             /** @description No email address (or phone number, for SMS). */
             skippedNoAddress: number;
@@ -3230,6 +3297,8 @@ export interface components {
             skippedOptedOut: number;
             /** @description Contacts of the audience resolved so far. */
             total: number;
+            /** @description SMS the provider reported undelivered (failed counts carriers’ failures too). */
+            undelivered: number;
             /** @description Recipients who used the unsubscribe link. */
             unsubscribed: number;
         };
@@ -3256,7 +3325,7 @@ export interface components {
             /** Format: date-time */
             sentAt: string | null;
             /** @enum {string} */
-            status: "queued" | "sending" | "sent" | "failed" | "skipped_opted_out" | "skipped_no_address" | "cancelled";
+            status: "queued" | "sending" | "sent" | "delivered" | "undelivered" | "failed" | "skipped_opted_out" | "skipped_no_address" | "cancelled";
             /** Format: date-time */
             unsubscribedAt: string | null;
             /** Format: date-time */
@@ -4770,7 +4839,7 @@ export interface components {
              */
             pendingEmail?: string | null;
             /** @description What the caller’s role may do (docs/permissions.md); a client hides or disables the rest. */
-            permissions: ("profile:read" | "profile:write" | "users:read" | "users:manage" | "invitations:manage" | "api-keys:manage" | "audit-logs:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "crm-settings:manage" | "imports:write" | "exports:write" | "notifications:read" | "email-templates:manage" | "messages:manage" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write" | "reports:rebuild" | "webhooks:manage")[];
+            permissions: ("profile:read" | "profile:write" | "users:read" | "users:manage" | "invitations:manage" | "api-keys:manage" | "audit-logs:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "crm-settings:manage" | "imports:write" | "exports:write" | "notifications:read" | "email-templates:manage" | "messages:manage" | "sms-settings:manage" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write" | "reports:rebuild" | "webhooks:manage")[];
             /** @enum {string} */
             role: "owner" | "admin" | "manager" | "member" | "viewer";
             /** @enum {string} */
@@ -4803,6 +4872,11 @@ export interface components {
             channel: "email" | "sms";
             /** Format: date-time */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the SMS provider reported it delivered.
+             */
+            deliveredAt?: string | null;
             /** Format: date-time */
             failedAt?: string | null;
             /** Format: uuid */
@@ -4817,8 +4891,11 @@ export interface components {
             recipientUserId?: string | null;
             /** Format: date-time */
             sentAt?: string | null;
-            /** @enum {string} */
-            status: "queued" | "sent" | "failed";
+            /**
+             * @description queued → sent (the server or provider accepted it) → delivered, undelivered or failed (an SMS provider’s delivery report); failed also after every try was refused.
+             * @enum {string}
+             */
+            status: "queued" | "sent" | "delivered" | "undelivered" | "failed";
             /** @description null for security emails (invitation, password_reset, email_verification): their content is never kept. */
             subject?: string | null;
             /** @example task_assigned */
@@ -5397,6 +5474,27 @@ export interface components {
             /** @description One per priority that has a policy; a priority without one has no deadlines. */
             data: components["schemas"]["SlaPolicy"][];
         };
+        SmsSettings: {
+            /** @description The reply to an inbound HELP; null answers a default naming the workspace’s STOP and START keywords. */
+            helpText: string | null;
+            /** @description Whether an inbound text (not a keyword) opens a ticket, or comments on the sender’s open SMS ticket. */
+            inboundTickets: boolean;
+            /**
+             * @description The provider number (E.164) whose inbound texts belong to this workspace; null receives none.
+             * @example +15550001111
+             */
+            phoneNumber: string | null;
+            /**
+             * Format: date-time
+             * @description null until the settings were first saved.
+             */
+            updatedAt: string | null;
+        };
+        SmsWebhookReply: {
+            /** @description false when this callback (message id and status, or inbound message id) had taken effect before. A report of a message not known yet is kept and applied when its send is recorded. */
+            applied: boolean;
+            received: boolean;
+        };
         Stage: {
             /** Format: uuid */
             id: string;
@@ -5620,7 +5718,7 @@ export interface components {
              * @description The id of the note, task, stage change or stored entry it shows; unique together with kind.
              */
             id: string;
-            /** @description note, task_created, task_completed, deal_stage_changed, email_sent, invoice_sent, invoice_paid, payment_received, contact_merged; clients should show unknown kinds generically. */
+            /** @description note, task_created, task_completed, deal_stage_changed, email_sent, sms_received, invoice_sent, invoice_paid, payment_received, contact_merged; clients should show unknown kinds generically. */
             kind: string;
             /** Format: date-time */
             occurredAt: string;
@@ -5828,6 +5926,13 @@ export interface components {
                 [key: string]: unknown;
             };
             name?: string;
+        };
+        UpdateSmsSettingsBody: {
+            helpText?: string | null;
+            /** @default false */
+            inboundTickets?: boolean;
+            /** @example +15550001111 */
+            phoneNumber: string | null;
         };
         UpdateTaskBody: {
             /**
@@ -7710,7 +7815,7 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 /** @description `unsubscribed`: those who used the unsubscribe link (whatever their status). */
-                status?: "queued" | "sending" | "sent" | "failed" | "skipped_opted_out" | "skipped_no_address" | "cancelled" | "unsubscribed";
+                status?: "queued" | "sending" | "sent" | "delivered" | "undelivered" | "failed" | "skipped_opted_out" | "skipped_no_address" | "cancelled" | "unsubscribed";
             };
             header?: never;
             path: {
@@ -13780,7 +13885,7 @@ export interface operations {
                 /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
-                status?: "queued" | "sent" | "failed";
+                status?: "queued" | "sent" | "delivered" | "undelivered" | "failed";
             };
             header?: never;
             path?: never;
@@ -17795,6 +17900,140 @@ export interface operations {
             };
         };
     };
+    "notifications.sms-settings.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read the workspace’s SMS settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsSettings"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `sms-settings:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "notifications.sms-settings.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSmsSettingsBody"];
+            };
+        };
+        responses: {
+            /** @description Change the workspace’s SMS settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsSettings"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `sms-settings:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Another workspace receives on this number (number_taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "crm.tasks.list": {
         parameters: {
             query?: {
@@ -20229,6 +20468,179 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used with another request, or its first request is still running. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "notifications.sms.inbound": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The provider’s HMAC-SHA1 of the full URL and the sorted parameters, base64. */
+                "X-Twilio-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsWebhookReply"];
+                };
+            };
+            /** @description No X-Twilio-Signature (invalid_signature), or MessageSid, From or To missing or not valid (invalid_webhook); nothing changes. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An X-Twilio-Signature that does not match this URL and these parameters under the account’s auth token (invalid_signature); nothing changes. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No workspace receives texts on the To number (unknown_number). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The SMS provider is not configured (sms_not_configured). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "notifications.sms.status": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The provider’s HMAC-SHA1 of the full URL and the sorted parameters, base64. */
+                "X-Twilio-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsWebhookReply"];
+                };
+            };
+            /** @description No X-Twilio-Signature (invalid_signature), or MessageSid or MessageStatus missing or not valid (invalid_webhook); nothing changes. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An X-Twilio-Signature that does not match this URL and these parameters under the account’s auth token (invalid_signature); nothing changes. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The SMS provider is not configured (sms_not_configured). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

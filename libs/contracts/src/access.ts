@@ -67,6 +67,7 @@ export const PERMISSIONS = {
   'notifications:read': { description: 'Read and mark read one’s own in-app notifications', roles: EVERYONE, apiKeyScope: false },
   'email-templates:manage': { description: 'Override and preview the workspace’s email templates', roles: ADMINS, apiKeyScope: false },
   'messages:manage': { description: 'See failed emails and SMS and send them again', roles: ADMINS, apiKeyScope: false },
+  'sms-settings:manage': { description: 'Set the workspace’s SMS receiving number, HELP reply and whether inbound texts open tickets', roles: ADMINS, apiKeyScope: false },
   'campaigns:read': { description: 'Read campaigns and their delivery counts', roles: EVERYONE, apiKeyScope: true },
   'campaigns:write': { description: 'Create, schedule, send and cancel campaigns', roles: MANAGERS, apiKeyScope: true },
   'billing:read': { description: 'Read products, invoices, credit notes, payments, wallets, the ledger, reconciliation findings and billing settings', roles: EVERYONE, apiKeyScope: true },

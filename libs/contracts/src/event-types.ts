@@ -26,6 +26,7 @@ export const EVENT_TYPES = {
   'contact.updated': { service: 'crm', payload: 'ContactUpdated' },
   'contact.deleted': { service: 'crm', payload: 'ContactDeleted' },
   'contact.restored': { service: 'crm', payload: 'ContactRestored' },
+  'contact.sms_unsubscribed': { service: 'crm', payload: 'ContactSmsUnsubscribed' },
   'contact.merged': { service: 'crm', payload: 'ContactMerged' },
   'company.created': { service: 'crm', payload: 'CompanyCreated' },
   'company.updated': { service: 'crm', payload: 'CompanyUpdated' },
@@ -82,6 +83,7 @@ export const EVENT_TYPES = {
 
   'contact.unsubscribed': { service: 'notifications', payload: 'ContactUnsubscribed' },
   'email.sent': { service: 'notifications', payload: 'EmailSent' },
+  'sms.received': { service: 'notifications', payload: 'SmsReceived' },
 
   'projection.rebuilt': { service: 'reporting', payload: 'ProjectionRebuilt' },
   'report.scheduled_delivery': { service: 'reporting', payload: 'ReportScheduledDelivery' },
@@ -110,6 +112,7 @@ export type EventPayloads = PerEventType<{
   'contact.updated': CrmEvents.ContactUpdated;
   'contact.deleted': CrmEvents.ContactDeleted;
   'contact.restored': CrmEvents.ContactRestored;
+  'contact.sms_unsubscribed': CrmEvents.ContactSmsUnsubscribed;
   'contact.merged': CrmEvents.ContactMerged;
   'company.created': CrmEvents.CompanyCreated;
   'company.updated': CrmEvents.CompanyUpdated;
@@ -164,6 +167,7 @@ export type EventPayloads = PerEventType<{
   'wallet.credited': BillingEvents.WalletCredited;
   'contact.unsubscribed': NotificationsEvents.ContactUnsubscribed;
   'email.sent': NotificationsEvents.EmailSent;
+  'sms.received': NotificationsEvents.SmsReceived;
   'projection.rebuilt': ReportingEvents.ProjectionRebuilt;
   'report.scheduled_delivery': ReportingEvents.ReportScheduledDelivery;
 }>;

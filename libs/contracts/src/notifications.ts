@@ -4,4 +4,5 @@ export * from './notifications/common.js';
 export * from './notifications/email-templates.js';
 export * from './notifications/in-app.js';
 export * from './notifications/messages.js';
+export * from './notifications/sms.js';
 export * from './notifications/webhook-endpoints.js';

@@ -28,6 +28,7 @@ import { TasksModule } from './tasks/tasks.module.js';
 import { Tickets1765120000000 } from './tickets/1765120000000-tickets.js';
 import { SLA_QUEUE } from './tickets/sla-monitor.js';
 import { TicketsModule } from './tickets/tickets.module.js';
+import { InboundSmsModule } from './inbound-sms/inbound-sms.module.js';
 import { TimelineModule } from './timeline/timeline.module.js';
 
 /** The crm service: contacts, companies, pipelines, deals, tasks, notes, segments, imports, exports and support tickets. */
@@ -35,5 +36,5 @@ export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
   database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000, Imports1764635000000, Exports1764635100000, SearchOperatorsLeakproof1764635200000, installationSecretsMigration('crm'), Tickets1765120000000, ContactDetails1765200000000] },
-  features: (config) => [CursorsModule, CustomersModule, CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule, QueuesModule.register([importsQueue(config), EXPORTS_QUEUE, SLA_QUEUE]), ImportsModule, ExportsModule, TicketsModule],
+  features: (config) => [CursorsModule, CustomersModule, CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule, QueuesModule.register([importsQueue(config), EXPORTS_QUEUE, SLA_QUEUE]), ImportsModule, ExportsModule, TicketsModule, InboundSmsModule],
 } satisfies ServiceDefinition<CrmConfig>;

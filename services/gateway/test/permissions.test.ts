@@ -51,6 +51,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'PUT /api/v1/sla-policies/:priority': { firstResponseMinutes: 60, resolutionMinutes: 480 },
   'PUT /api/v1/business-hours': { timezone: 'Europe/London', days: [{ day: 'monday', start: '09:00', end: '17:00' }] },
   'PUT /api/v1/ticket-settings': { assignment: 'none', assignees: [] },
+  'PUT /api/v1/sms-settings': { phoneNumber: '+15550001111', helpText: 'Reply STOP to opt out.', inboundTickets: true },
   'POST /api/v1/invoices/:id/credit-notes': { amount: 1000, refund: 'wallet' },
   'POST /api/v1/invoice-schedules': {
     customer: { contactId: '00000000-0000-4000-8000-000000000000' },

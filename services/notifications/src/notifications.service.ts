@@ -8,7 +8,9 @@ import { WebhookTables1764806400000 } from './migrations/1764806400000-webhook-t
 import { CampaignTables1764892800000 } from './migrations/1764892800000-campaign-tables.js';
 import { SecurityMessageContent1764979200000 } from './migrations/1764979200000-security-message-content.js';
 import { MessageAttachments1765110000000 } from './migrations/1765110000000-message-attachments.js';
+import { SmsInbound1765200000000 } from './migrations/1765200000000-sms-inbound.js';
 import { NotificationsConfig } from './notifications.config.js';
+import { SmsModule } from './sms/sms.module.js';
 import { NOTIFICATIONS_QUEUES } from './queues.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { TriggersModule } from './triggers/triggers.module.js';
@@ -18,6 +20,6 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 export const notificationsService: ServiceDefinition<NotificationsConfig> = {
   name: 'notifications',
   configSchema: NotificationsConfig,
-  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000, CampaignTables1764892800000, SecurityMessageContent1764979200000, installationSecretsMigration('notifications'), MessageAttachments1765110000000] },
-  features: () => [QueuesModule.register(NOTIFICATIONS_QUEUES), DeliveryModule, TemplatesModule, InAppNotificationsModule, TriggersModule, WebhooksModule, CampaignsModule],
+  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000, CampaignTables1764892800000, SecurityMessageContent1764979200000, installationSecretsMigration('notifications'), MessageAttachments1765110000000, SmsInbound1765200000000] },
+  features: () => [QueuesModule.register(NOTIFICATIONS_QUEUES), DeliveryModule, TemplatesModule, InAppNotificationsModule, TriggersModule, WebhooksModule, CampaignsModule, SmsModule],
 };

@@ -1,47 +1,15 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NotificationsRpc } from '@kinship/contracts';
 import type { RequestContext } from '@kinship/observability';
 import { newId } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import { OutboundMessages } from '../src/delivery/outbound-messages.service.js';
-import { call, eventually, registerOwner, SEND_ATTEMPTS, startNotifications, type NotificationsTestBed } from './support.js';
-
-interface ProviderRequest {
-  method: string;
-  path: string;
-  authorization: string;
-  contentType: string;
-  form: Record<string, string>;
-}
-
-/** A stand-in for Twilio's Messages API on a local port: records each request; refuses numbers ending in 0. */
-async function startSmsProvider(): Promise<{ url: string; requests: ProviderRequest[]; server: Server }> {
-  const requests: ProviderRequest[] = [];
-  const server = createServer((request: IncomingMessage, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      const form = Object.fromEntries(new URLSearchParams(body));
-      requests.push({ method: request.method!, path: request.url!, authorization: request.headers.authorization ?? '', contentType: request.headers['content-type'] ?? '', form });
-      response.setHeader('content-type', 'application/json');
-      if (form.To?.endsWith('0')) {
-        response.statusCode = 400;
-        response.end(JSON.stringify({ code: 21211, message: `The 'To' number ${form.To} is not a valid phone number.`, status: 400 }));
-        return;
-      }
-      response.statusCode = 201;
-      response.end(JSON.stringify({ sid: `SM${requests.length.toString().padStart(32, '0')}`, status: 'queued' }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server };
-}
+import { startSmsProvider, type SmsProvider } from './sms-support.js';
+import { call, eventually, PUBLIC_URL, registerOwner, SEND_ATTEMPTS, startNotifications, type NotificationsTestBed } from './support.js';
 
 describe('SMS through a Twilio-compatible provider', () => {
   let bed: NotificationsTestBed;
-  let provider: Awaited<ReturnType<typeof startSmsProvider>>;
+  let provider: SmsProvider;
   let workspaceId: string;
   let admin: RequestContext;
 
@@ -73,10 +41,10 @@ describe('SMS through a Twilio-compatible provider', () => {
 
   afterAll(async () => {
     await bed?.close();
-    await new Promise((resolve) => provider?.server.close(resolve));
+    await provider?.close();
   });
 
-  it('posts the message as a form with basic auth and keeps the provider’s message id', async () => {
+  it('posts the message as a form with basic auth, asking for delivery reports, and keeps the provider’s message id', async () => {
     const id = await queueSms('+15557654321', 'Your task is due tomorrow');
     const sent = await eventually(() => message(id), (found) => found?.status === 'sent');
     const request = provider.requests.find((candidate) => candidate.form.To === '+15557654321')!;
@@ -85,7 +53,7 @@ describe('SMS through a Twilio-compatible provider', () => {
       path: '/2010-04-01/Accounts/AC0123456789/Messages.json',
       authorization: `Basic ${Buffer.from('AC0123456789:secret-token').toString('base64')}`,
       contentType: 'application/x-www-form-urlencoded',
-      form: { To: '+15557654321', From: '+15550001111', Body: 'Your task is due tomorrow' },
+      form: { To: '+15557654321', From: '+15550001111', Body: 'Your task is due tomorrow', StatusCallback: `${PUBLIC_URL}/api/v1/webhooks/sms/status` },
     });
     expect(sent).toMatchObject({ channel: 'sms', address: '+15557654321', attempts: 1, providerMessageId: expect.stringMatching(/^SM/) });
   });

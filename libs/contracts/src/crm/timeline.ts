@@ -7,7 +7,7 @@ export class TimelineEntry {
 
   @ApiProperty({
     description:
-      'note, task_created, task_completed, deal_stage_changed, email_sent, invoice_sent, invoice_paid, payment_received, contact_merged; clients should show unknown kinds generically.',
+      'note, task_created, task_completed, deal_stage_changed, email_sent, sms_received, invoice_sent, invoice_paid, payment_received, contact_merged; clients should show unknown kinds generically.',
   })
   kind!: string;
 

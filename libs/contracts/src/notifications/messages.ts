@@ -4,7 +4,8 @@ import { PageQuery } from '../fields.js';
 import { defineOperation } from '../operation.js';
 import { NOT_FOUND, NotificationsIdParams } from './common.js';
 
-export const MESSAGE_STATUSES = ['queued', 'sent', 'failed'] as const;
+/** delivered and undelivered come from the SMS provider's delivery reports; failed also when the carrier reports it. */
+export const MESSAGE_STATUSES = ['queued', 'sent', 'delivered', 'undelivered', 'failed'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export const MESSAGE_CHANNELS = ['email', 'sms'] as const;
 export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
@@ -18,7 +19,8 @@ export class Message {
   @ApiProperty({ description: 'The email address or E.164 phone number.' }) address!: string;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'null for security emails (invitation, password_reset, email_verification): their content is never kept.' })
   subject?: string | null;
-  @ApiProperty({ enum: MESSAGE_STATUSES }) status!: string;
+  @ApiProperty({ enum: MESSAGE_STATUSES, description: 'queued → sent (the server or provider accepted it) → delivered, undelivered or failed (an SMS provider’s delivery report); failed also after every try was refused.' })
+  status!: string;
   @ApiProperty({ description: 'Tries so far.' }) attempts!: number;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'What the server or provider answered to the last failed try.' }) lastError?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'The Message-ID, or the SMS provider’s id.' }) providerMessageId?: string | null;
@@ -26,6 +28,7 @@ export class Message {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) sentAt?: string | null;
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) failedAt?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'When the SMS provider reported it delivered.' }) deliveredAt?: string | null;
 }
 
 export class MessagePage {
@@ -41,7 +44,7 @@ export class ListMessagesQuery extends PageQuery {
 export const ListMessages = defineOperation({
   pattern: 'notifications.messages.list',
   summary: 'List outgoing messages',
-  description: 'Emails and SMS the workspace sent or tried to send, newest first; `status=failed` lists what could not be sent after every retry.',
+  description: 'Emails and SMS the workspace sent or tried to send, newest first; `status=failed` lists what could not be sent after every retry (or a carrier reported failed), `delivered`/`undelivered` what the SMS provider reported.',
   permission: 'messages:manage',
   route: { method: 'GET', path: 'messages', status: 200 },
   input: ListMessagesQuery,

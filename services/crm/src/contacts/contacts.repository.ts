@@ -57,6 +57,11 @@ export class ContactsRepository {
     return rows[0] ?? null;
   }
 
+  /** Every contact, live or soft-deleted, whose phone is this E.164 number (live first), locked for an opt-out change. */
+  async findByPhone(manager: EntityManager, workspaceId: string, phone: string): Promise<ContactRow[]> {
+    return manager.query(`SELECT ${CONTACT_COLUMNS} FROM crm.contacts r WHERE r.workspace_id = $1 AND r.phone = $2 ORDER BY r.deleted_at NULLS FIRST, r.id FOR UPDATE`, [workspaceId, phone]);
+  }
+
   /**
    * The live contacts other than `self` holding any of these emails (case-insensitively) or phones
    * (E.164), primary or additional, for the 409 of a duplicate: holder by lower-cased email or by phone.
@@ -121,12 +126,12 @@ export class ContactsRepository {
   }
 
   /** Opts a contact (live or deleted) out of a channel. */
-  async setOptOut(manager: EntityManager, workspaceId: string, id: string, field: 'emailOptOut' | 'smsOptOut'): Promise<ContactRow> {
+  async setOptOut(manager: EntityManager, workspaceId: string, id: string, field: 'emailOptOut' | 'smsOptOut', optedOut = true): Promise<ContactRow> {
     const column = field === 'emailOptOut' ? 'email_opt_out' : 'sms_opt_out';
     const rows = await updateReturning<ContactRow>(
       manager,
-      `UPDATE crm.contacts r SET ${column} = true, updated_at = now() WHERE r.workspace_id = $1 AND r.id = $2 RETURNING ${CONTACT_COLUMNS}`,
-      [workspaceId, id],
+      `UPDATE crm.contacts r SET ${column} = $3, updated_at = now() WHERE r.workspace_id = $1 AND r.id = $2 RETURNING ${CONTACT_COLUMNS}`,
+      [workspaceId, id, optedOut],
     );
     return rows[0]!;
   }

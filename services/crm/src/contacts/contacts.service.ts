@@ -254,6 +254,38 @@ export class ContactsService {
   }
 
   /**
+   * notifications' sms.received of a STOP (or synonym) or START (UNSTOP): every contact whose
+   * phone texted it, live or deleted (so a restore keeps the choice), is opted out of or back into
+   * SMS. An opt-out announces contact.sms_unsubscribed; a live contact's change, contact.updated.
+   */
+  async recordSmsKeyword(manager: EntityManager, emit: Emit, event: DomainEvent<NotificationsEvents.SmsReceived>): Promise<void> {
+    const { workspaceId, data } = event;
+    if (!workspaceId || (data.kind !== 'stop' && data.kind !== 'start')) return;
+    const optedOut = data.kind === 'stop';
+    for (const current of await this.contacts.findByPhone(manager, workspaceId, data.from)) {
+      if (current.smsOptOut === optedOut) continue;
+      const row = await this.contacts.setOptOut(manager, workspaceId, current.id, 'smsOptOut', optedOut);
+      if (optedOut) {
+        await emit<CrmEvents.ContactSmsUnsubscribed>({
+          type: 'contact.sms_unsubscribed',
+          workspaceId,
+          actorId: null,
+          aggregateId: row.id,
+          data: { contactId: row.id, phone: data.from, keyword: data.body.trim().slice(0, 20), inboundId: data.inboundId },
+        });
+      }
+      if (row.deletedAt) continue;
+      await emit<CrmEvents.ContactUpdated>({ type: 'contact.updated', workspaceId, actorId: null, aggregateId: row.id, data: { contact: toContactEvent(row), changedFields: ['smsOptOut'] } });
+    }
+  }
+
+  /** The live contact holding this E.164 number, as its phone or an additional one, if any. */
+  async liveByPhone(manager: EntityManager, workspaceId: string, phone: string): Promise<ContactRow | null> {
+    const id = (await this.contacts.findLiveHolders(manager, workspaceId, null, [], [phone])).get(`phone:${phone}`);
+    return id ? this.contacts.find(manager, workspaceId, id) : null;
+  }
+
+  /**
    * The values of a contact after applying `changes` to `current`: cleaned, normalised and checked
    * against the workspace (company, region, custom field definitions). 422 names every bad field.
    */

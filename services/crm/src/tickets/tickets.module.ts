@@ -13,5 +13,6 @@ import { TicketsService } from './tickets.service.js';
 @Module({
   controllers: [TicketsController, SupportSettingsController],
   providers: [TicketsService, TicketsRepository, SupportSettingsService, SupportSettingsRepository, WorkspaceUsers, SlaMonitor, SlaCheckJob, OverdueInvoicesConsumer],
+  exports: [TicketsService],
 })
 export class TicketsModule {}

@@ -135,52 +135,59 @@ export class TicketsService {
     await this.users.assertActive(caller, 'assigneeId', input.assigneeId);
     const { workspaceId } = caller;
     const candidates = input.assigneeId === undefined ? await this.autoAssignees(caller) : [];
-    return this.events.transaction(workspaceId, async (manager, emit) => {
-      if (input.contactId) await assertRelatedExists(manager, workspaceId, { type: 'contact', id: input.contactId }, 'contactId');
-      if (input.companyId) await assertRelatedExists(manager, workspaceId, { type: 'company', id: input.companyId }, 'companyId');
-      const settings = await this.settings.settings(manager, workspaceId, candidates.length > 0);
-      const now = new Date();
-      const values: TicketValues = {
-        subject: input.subject.trim(),
-        description: input.description ?? null,
-        status: 'new',
-        priority: input.priority ?? 'normal',
-        priorityReason: null,
-        type: input.type ?? null,
-        channel: input.channel ?? 'api',
-        contactId: input.contactId ?? null,
-        companyId: input.companyId ?? null,
-        assigneeId: input.assigneeId ?? (await this.pickAssignee(manager, workspaceId, settings, candidates)),
-        tags: cleanTags(input.tags ?? []),
-        customFields: mergeCustomFields({}, input.customFields ?? {}),
-        createdAt: now,
-        firstRespondedAt: null,
-        firstResponseDueAt: null,
-        nextResponseDueAt: null,
-        resolutionDueAt: null,
-        pausedAt: null,
-        pausedSeconds: 0,
-        resolvedAt: null,
-        slaWarned: [],
-        slaBreached: [],
-      };
-      if (settings.escalateOverdueInvoices) await this.escalateIfOwing(manager, workspaceId, values);
-      const clock = await this.clock(manager, workspaceId, values.priority);
-      clock.start(values);
-      clock.setStatus(values, input.status ?? 'new', now);
-      const ticket = await this.tickets.insert(manager, workspaceId, newId(), values, caller.userId);
-      await emit<CrmEvents.TicketCreated>({ type: 'ticket.created', workspaceId, actorId: caller.userId, aggregateId: ticket.id, data: { ticket: eventTicket(ticket) } });
-      if (ticket.assigneeId) {
-        await emit<CrmEvents.TicketAssigned>({
-          type: 'ticket.assigned',
-          workspaceId,
-          actorId: caller.userId,
-          aggregateId: ticket.id,
-          data: { ticket: eventTicket(ticket), previousAssigneeId: null, automatic: input.assigneeId === undefined },
-        });
-      }
-      return toTicket(ticket, now);
-    });
+    return this.events.transaction(workspaceId, (manager, emit) => this.open(manager, emit, caller, input, candidates));
+  }
+
+  /**
+   * Opens a ticket in the caller's transaction (an event consumer's, for a ticket opened by what a
+   * customer sent). `candidates`: the auto-assignment's active members (autoAssignees), asked before.
+   */
+  async open(manager: EntityManager, emit: Emit, caller: CrmCaller, input: CreateTicketBody, candidates: string[]): Promise<Ticket> {
+    const { workspaceId } = caller;
+    if (input.contactId) await assertRelatedExists(manager, workspaceId, { type: 'contact', id: input.contactId }, 'contactId');
+    if (input.companyId) await assertRelatedExists(manager, workspaceId, { type: 'company', id: input.companyId }, 'companyId');
+    const settings = await this.settings.settings(manager, workspaceId, candidates.length > 0);
+    const now = new Date();
+    const values: TicketValues = {
+      subject: input.subject.trim(),
+      description: input.description ?? null,
+      status: 'new',
+      priority: input.priority ?? 'normal',
+      priorityReason: null,
+      type: input.type ?? null,
+      channel: input.channel ?? 'api',
+      contactId: input.contactId ?? null,
+      companyId: input.companyId ?? null,
+      assigneeId: input.assigneeId ?? (await this.pickAssignee(manager, workspaceId, settings, candidates)),
+      tags: cleanTags(input.tags ?? []),
+      customFields: mergeCustomFields({}, input.customFields ?? {}),
+      createdAt: now,
+      firstRespondedAt: null,
+      firstResponseDueAt: null,
+      nextResponseDueAt: null,
+      resolutionDueAt: null,
+      pausedAt: null,
+      pausedSeconds: 0,
+      resolvedAt: null,
+      slaWarned: [],
+      slaBreached: [],
+    };
+    if (settings.escalateOverdueInvoices) await this.escalateIfOwing(manager, workspaceId, values);
+    const clock = await this.clock(manager, workspaceId, values.priority);
+    clock.start(values);
+    clock.setStatus(values, input.status ?? 'new', now);
+    const ticket = await this.tickets.insert(manager, workspaceId, newId(), values, caller.userId);
+    await emit<CrmEvents.TicketCreated>({ type: 'ticket.created', workspaceId, actorId: caller.userId, aggregateId: ticket.id, data: { ticket: eventTicket(ticket) } });
+    if (ticket.assigneeId) {
+      await emit<CrmEvents.TicketAssigned>({
+        type: 'ticket.assigned',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: ticket.id,
+        data: { ticket: eventTicket(ticket), previousAssigneeId: null, automatic: input.assigneeId === undefined },
+      });
+    }
+    return toTicket(ticket, now);
   }
 
   async get(caller: CrmCaller, id: string): Promise<Ticket> {
@@ -297,26 +304,29 @@ export class TicketsService {
   async comment(caller: CrmCaller, id: string, input: Omit<CreateCommentBody, 'id'>): Promise<TicketComment> {
     assertHolds(caller, 'tickets:write');
     if (!isUuid(id)) throw ticketNotFound();
+    return this.events.transaction(caller.workspaceId, (manager, emit) => this.addComment(manager, emit, caller, id, input));
+  }
+
+  /** A comment in the caller's transaction (an event consumer's, for what a customer sent); 404 for a ticket deleted or gone. */
+  async addComment(manager: EntityManager, emit: Emit, caller: CrmCaller, id: string, input: Omit<CreateCommentBody, 'id'>): Promise<TicketComment> {
     const { workspaceId } = caller;
     const author = input.author ?? 'agent';
     // What a customer said reached them already: it is never internal.
     const internal = author === 'agent' && (input.internal ?? false);
-    return this.events.transaction(workspaceId, async (manager, emit) => {
-      const before = await this.tickets.find(manager, workspaceId, id, true);
-      if (!before || before.deletedAt) throw ticketNotFound();
-      // The comment's time is the response's time.
-      const now = new Date();
-      const comment = await this.tickets.insertComment(manager, workspaceId, { id: newId(), ticketId: id, body: input.body, internal, author, authorId: caller.userId, createdAt: now });
-      await emit<CrmEvents.TicketCommented>({ type: 'ticket.commented', workspaceId, actorId: caller.userId, aggregateId: id, data: { ticketId: id, commentId: comment.id, internal, author } });
-      if (!internal) {
-        const values = valuesOf(before);
-        const clock = await this.clock(manager, workspaceId, values.priority);
-        if (author === 'agent') clock.agentReplied(values, now);
-        else clock.customerReplied(values, now);
-        await this.save(manager, emit, caller, before, values);
-      }
-      return comment;
-    });
+    const before = await this.tickets.find(manager, workspaceId, id, true);
+    if (!before || before.deletedAt) throw ticketNotFound();
+    // The comment's time is the response's time.
+    const now = new Date();
+    const comment = await this.tickets.insertComment(manager, workspaceId, { id: newId(), ticketId: id, body: input.body, internal, author, authorId: caller.userId, createdAt: now });
+    await emit<CrmEvents.TicketCommented>({ type: 'ticket.commented', workspaceId, actorId: caller.userId, aggregateId: id, data: { ticketId: id, commentId: comment.id, internal, author } });
+    if (!internal) {
+      const values = valuesOf(before);
+      const clock = await this.clock(manager, workspaceId, values.priority);
+      if (author === 'agent') clock.agentReplied(values, now);
+      else clock.customerReplied(values, now);
+      await this.save(manager, emit, caller, before, values);
+    }
+    return comment;
   }
 
   async comments(caller: CrmCaller, id: string, limit: number | undefined, cursor: string | undefined): Promise<TicketCommentPage> {
@@ -413,7 +423,7 @@ export class TicketsService {
   }
 
   /** The auto-assignment's active members, asked of auth before the transaction opens (none when it is off). */
-  private async autoAssignees(caller: CrmCaller): Promise<string[]> {
+  async autoAssignees(caller: CrmCaller): Promise<string[]> {
     const settings = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.settings.settings(manager, caller.workspaceId));
     if (settings.assignment === 'none' || settings.assignees.length === 0) return [];
     const active = new Set(await this.users.active(caller, settings.assignees));

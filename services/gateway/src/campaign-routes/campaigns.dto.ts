@@ -11,7 +11,7 @@ const BODY_MAX = 200_000;
 const CONTACT_IDS_MAX = 10_000;
 const CHANNELS = ['email', 'sms'];
 const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled', 'failed'];
-const RECIPIENT_FILTERS = ['queued', 'sending', 'sent', 'failed', 'skipped_opted_out', 'skipped_no_address', 'cancelled', 'unsubscribed'];
+const RECIPIENT_FILTERS = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'skipped_opted_out', 'skipped_no_address', 'cancelled', 'unsubscribed'];
 
 const BODY_DESCRIPTION =
   'Handlebars, placeholders escaped: {{firstName}}, {{lastName}}, {{email}}, {{phone}}, {{jobTitle}}, {{companyName}}, {{lifecycleStage}}, {{customFields.<key>}}, {{unsubscribeUrl}}. HTML for email; an unsubscribe footer is added when the body does not place {{unsubscribeUrl}}. Give body or templateId.';
@@ -124,7 +124,9 @@ export class UpdateCampaignBody {
 export class CampaignCountsResponse {
   @ApiProperty({ description: 'Contacts of the audience resolved so far.' }) total!: number;
   @ApiProperty({ description: 'Not sent yet (including those being sent now).' }) queued!: number;
-  @ApiProperty() sent!: number;
+  @ApiProperty({ description: 'Accepted by the mail server or SMS provider, with no final delivery report (yet).' }) sent!: number;
+  @ApiProperty({ description: 'SMS the provider reported delivered.' }) delivered!: number;
+  @ApiProperty({ description: 'SMS the provider reported undelivered (failed counts carriers’ failures too).' }) undelivered!: number;
   @ApiProperty() failed!: number;
   @ApiProperty({ description: 'Opted out of the channel: never sent to.' }) skippedOptedOut!: number;
   @ApiProperty({ description: 'No email address (or phone number, for SMS).' }) skippedNoAddress!: number;

@@ -39,6 +39,8 @@ const STATUS_COUNTS: Record<string, keyof CampaignCounts> = {
   queued: 'queued',
   sending: 'queued',
   sent: 'sent',
+  delivered: 'delivered',
+  undelivered: 'undelivered',
   failed: 'failed',
   skipped_opted_out: 'skippedOptedOut',
   skipped_no_address: 'skippedNoAddress',
@@ -139,6 +141,26 @@ export class CampaignRecipientsRepository {
        FROM notifications.campaigns c
        WHERE r.workspace_id = $1 AND r.contact_id = $2 AND r.status = 'queued' AND c.id = r.campaign_id AND c.channel = $3`,
       [workspaceId, contactId, channel],
+    );
+  }
+
+  /** Queued recipients of an SMS campaign whose number texted STOP (notifications.sms_opt_outs). */
+  async skipStoppedNumbers(manager: EntityManager, workspaceId: string, campaignId: string): Promise<void> {
+    await manager.query(
+      `UPDATE notifications.campaign_recipients r SET status = 'skipped_opted_out', updated_at = now()
+       FROM notifications.sms_opt_outs o
+       WHERE r.workspace_id = $1 AND r.campaign_id = $2 AND r.status = 'queued' AND o.workspace_id = $1 AND o.phone = r.address`,
+      [workspaceId, campaignId],
+    );
+  }
+
+  /** A number that just texted STOP is not sent what SMS campaigns still hold for it. */
+  async skipQueuedToNumber(manager: EntityManager, workspaceId: string, phone: string): Promise<void> {
+    await manager.query(
+      `UPDATE notifications.campaign_recipients r SET status = 'skipped_opted_out', updated_at = now()
+       FROM notifications.campaigns c
+       WHERE r.workspace_id = $1 AND r.address = $2 AND r.status = 'queued' AND c.id = r.campaign_id AND c.channel = 'sms'`,
+      [workspaceId, phone],
     );
   }
 

@@ -9,6 +9,7 @@ import { newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents, LOGGER } from '@kinship/platform';
 import type { Job, Queue } from 'bull';
 import type { DataSource } from 'typeorm';
+import { SmsDeliveryReports } from '../delivery/sms-delivery-reports.repository.js';
 import { SmsSender } from '../delivery/sms/sms-sender.js';
 import { NotificationsConfig } from '../notifications.config.js';
 import { CAMPAIGNS_QUEUE } from '../queues.js';
@@ -104,6 +105,7 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
     private readonly jobs: CampaignJobs,
     private readonly mailer: CampaignMailer,
     private readonly sms: SmsSender,
+    private readonly reports: SmsDeliveryReports,
     private readonly throttle: CampaignThrottle,
     private readonly tokens: UnsubscribeTokens,
     private readonly metrics: CampaignMetrics,
@@ -144,6 +146,8 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
         const current = await this.campaigns.findForShare(manager, workspaceId, campaignId);
         if (current?.status !== 'sending') return false;
         await this.recipients.insertMany(manager, workspaceId, campaignId, rows);
+        // A number that texted STOP is skipped even before crm's smsOptOut has caught up.
+        if (campaign.channel === 'sms') await this.recipients.skipStoppedNumbers(manager, workspaceId, campaignId);
         await this.campaigns.saveAudienceProgress(manager, workspaceId, campaignId, lastId, resolved);
         return true;
       });
@@ -192,6 +196,12 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
     const { workspaceId, id: campaignId } = campaign;
     const marked = await this.events.transaction(workspaceId, async (manager, emit) => {
       const marked = await this.recipients.markSent(manager, workspaceId, sent);
+      if (campaign.channel === 'sms') {
+        // Delivery reports that came in while the provider's replies were on their way.
+        const sids = sent.map((recipient) => recipient.providerMessageId);
+        await this.reports.lock(manager, sids);
+        await this.reports.apply(manager, workspaceId, sids);
+      }
       if (campaign.channel !== 'email') return marked;
       for (const recipient of marked) {
         await emit<NotificationsEvents.EmailSent>({

@@ -1,6 +1,6 @@
 export type CampaignChannel = 'email' | 'sms';
 export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'failed';
-export type RecipientStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped_opted_out' | 'skipped_no_address' | 'cancelled';
+export type RecipientStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'skipped_opted_out' | 'skipped_no_address' | 'cancelled';
 
 /** Who a campaign goes to: exactly one of the three, resolved by crm.audience.resolve at send time. */
 export type CampaignAudience = { segmentId: string } | { filter: Record<string, unknown> } | { contactIds: string[] };
@@ -32,7 +32,12 @@ export interface CampaignRecord {
 export interface CampaignCounts {
   total: number;
   queued: number;
+  /** Accepted by the server or provider, no final delivery report (yet). */
   sent: number;
+  /** SMS the provider reported delivered. */
+  delivered: number;
+  /** SMS the provider reported undelivered. */
+  undelivered: number;
   failed: number;
   skippedOptedOut: number;
   skippedNoAddress: number;
@@ -99,7 +104,7 @@ export interface CampaignRecipientPage {
   nextCursor: string | null;
 }
 
-export const EMPTY_COUNTS: CampaignCounts = { total: 0, queued: 0, sent: 0, failed: 0, skippedOptedOut: 0, skippedNoAddress: 0, cancelled: 0, unsubscribed: 0 };
+export const EMPTY_COUNTS: CampaignCounts = { total: 0, queued: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, skippedOptedOut: 0, skippedNoAddress: 0, cancelled: 0, unsubscribed: 0 };
 
 function isoOrNull(date: Date | null): string | null {
   return date?.toISOString() ?? null;

@@ -7,6 +7,7 @@ import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
 import { OutboundMessages } from './outbound-messages.service.js';
 import { SendMessageProcessor } from './send-message.processor.js';
+import { SmsDeliveryReports } from './sms-delivery-reports.repository.js';
 import { LoggingSmsSender } from './sms/logging-sms-sender.js';
 import { SmsSender } from './sms/sms-sender.js';
 import { TwilioSmsSender } from './sms/twilio-sms-sender.js';
@@ -25,7 +26,7 @@ const smsSender: Provider = {
 @Module({
   imports: [FilesModule.register()],
   controllers: [MessagesController],
-  providers: [MessagesRepository, OutboundMessages, SendMessageProcessor, MessagesService, EmailSender, TwilioSmsSender, LoggingSmsSender, smsSender],
-  exports: [OutboundMessages, MessagesRepository, SmsSender],
+  providers: [MessagesRepository, OutboundMessages, SendMessageProcessor, MessagesService, EmailSender, TwilioSmsSender, LoggingSmsSender, smsSender, SmsDeliveryReports],
+  exports: [OutboundMessages, MessagesRepository, SmsSender, SmsDeliveryReports],
 })
 export class DeliveryModule {}

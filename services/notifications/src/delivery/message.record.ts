@@ -1,7 +1,7 @@
 import type { NotificationsRpc } from '@kinship/contracts';
 
 export type Channel = 'email' | 'sms';
-export type MessageStatus = 'queued' | 'sent' | 'failed';
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed';
 
 /** A file an email carries, in the file store (FileStore) until the email is sent. */
 export interface MessageAttachment {
@@ -32,6 +32,7 @@ export interface MessageRecord {
   updatedAt: Date;
   sentAt: Date | null;
   failedAt: Date | null;
+  deliveredAt: Date | null;
 }
 
 /** On the wire: what was sent to whom and how it went, never the content (it may hold sign-in links). */
@@ -52,5 +53,6 @@ export function toMessage(record: MessageRecord): NotificationsRpc.Message {
     updatedAt: record.updatedAt.toISOString(),
     sentAt: record.sentAt?.toISOString() ?? null,
     failedAt: record.failedAt?.toISOString() ?? null,
+    deliveredAt: record.deliveredAt?.toISOString() ?? null,
   };
 }

@@ -7,7 +7,7 @@ import type { Channel, MessageAttachment, MessageRecord, MessageStatus } from '.
 const COLUMNS = `id, workspace_id AS "workspaceId", channel, template_key AS "templateKey", recipient_user_id AS "recipientUserId",
   recipient_contact_id AS "recipientContactId", campaign_id AS "campaignId", address, subject, html, text, attachments, status, attempts,
   last_error AS "lastError", provider_message_id AS "providerMessageId", created_at AS "createdAt", updated_at AS "updatedAt",
-  sent_at AS "sentAt", failed_at AS "failedAt"`;
+  sent_at AS "sentAt", failed_at AS "failedAt", delivered_at AS "deliveredAt"`;
 
 /** A provider's error can be long (a whole SMTP transcript); the record keeps its start. */
 const ERROR_MAX = 1000;

@@ -10,6 +10,7 @@ import { EmailSender, type OutgoingEmail } from './email-sender.js';
 import type { MessageRecord } from './message.record.js';
 import { MessagesRepository, type MessageContent } from './messages.repository.js';
 import type { SendMessageJob } from './outbound-messages.service.js';
+import { SmsDeliveryReports } from './sms-delivery-reports.repository.js';
 import { SmsSender } from './sms/sms-sender.js';
 
 type Outcome = { kind: 'missing' } | { kind: 'settled' } | { kind: 'sent' } | { kind: 'failed'; error: unknown };
@@ -36,6 +37,7 @@ export class SendMessageProcessor {
     private readonly email: EmailSender,
     private readonly sms: SmsSender,
     private readonly files: FileStore,
+    private readonly reports: SmsDeliveryReports,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -56,6 +58,11 @@ export class SendMessageProcessor {
         return { kind: 'failed', error };
       }
       await this.messages.markSent(manager, workspaceId, messageId, providerMessageId, holdsOneTimeLink(message.templateKey));
+      if (message.channel === 'sms') {
+        // A delivery report may have come in while the provider's reply was on its way.
+        await this.reports.lock(manager, [providerMessageId]);
+        await this.reports.apply(manager, workspaceId, [providerMessageId]);
+      }
       if (message.channel === 'email' && message.recipientContactId) {
         await emit<NotificationsEvents.EmailSent>({
           type: 'email.sent',

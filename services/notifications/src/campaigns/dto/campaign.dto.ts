@@ -4,7 +4,7 @@ import type { CampaignChannel, CampaignStatus, RecipientStatus } from '../campai
 
 export const CAMPAIGN_CHANNELS: CampaignChannel[] = ['email', 'sms'];
 export const CAMPAIGN_STATUSES: CampaignStatus[] = ['draft', 'scheduled', 'sending', 'sent', 'cancelled', 'failed'];
-export const RECIPIENT_FILTERS: Array<RecipientStatus | 'unsubscribed'> = ['queued', 'sending', 'sent', 'failed', 'skipped_opted_out', 'skipped_no_address', 'cancelled', 'unsubscribed'];
+export const RECIPIENT_FILTERS: Array<RecipientStatus | 'unsubscribed'> = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'skipped_opted_out', 'skipped_no_address', 'cancelled', 'unsubscribed'];
 
 export const NAME_MAX = 200;
 export const SUBJECT_MAX = 300;

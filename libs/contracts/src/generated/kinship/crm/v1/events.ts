@@ -119,6 +119,21 @@ export interface ContactRestored {
 }
 
 /**
+ * type: contact.sms_unsubscribed, subject: events.crm.contact.sms_unsubscribed
+ * The contact texted STOP (or a synonym) from its phone: smsOptOut is now true (contact.updated
+ * tells the same change to record copies). Once per inbound message.
+ */
+export interface ContactSmsUnsubscribed {
+  contactId: string;
+  /** The number that texted, E.164. */
+  phone: string;
+  /** The keyword as texted, trimmed (e.g. "STOP"). */
+  keyword: string;
+  /** notifications' id of the inbound message. */
+  inboundId: string;
+}
+
+/**
  * type: contact.merged, subject: events.crm.contact.merged
  * The merged contact is soft-deleted by the merge (no contact.deleted of its own) and
  * what pointed at it (deals, tasks, notes) now points at the surviving contact.

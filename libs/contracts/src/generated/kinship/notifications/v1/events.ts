@@ -32,3 +32,26 @@ export interface EmailSent {
   /** The template it was rendered from (e.g. "invoice_sent"). */
   templateKey: string;
 }
+
+/**
+ * type: sms.received, subject: events.notifications.sms.received
+ * A text reached the workspace's receiving number (once per provider message id); crm matches the
+ * sender to a contact by phone: a stop or start keyword sets its smsOptOut, a message goes on its
+ * timeline and, when open_ticket, opens or comments on a ticket.
+ */
+export interface SmsReceived {
+  /** notifications' id of the inbound message. */
+  inboundId: string;
+  /** The provider's message id (Twilio's MessageSid). */
+  providerMessageId: string;
+  /** The sender, E.164. */
+  from: string;
+  /** The workspace's receiving number, E.164. */
+  to: string;
+  body: string;
+  /** stop, start, help or message. */
+  kind: string;
+  /** Whether the workspace's SMS settings say a message opens or comments on a ticket. */
+  openTicket: boolean;
+  receivedAt: string;
+}

@@ -122,7 +122,10 @@ export interface Message {
     | string
     | null
     | undefined;
-  /** queued, sent or failed. */
+  /**
+   * queued, sent, delivered, undelivered or failed (delivered and undelivered, and a carrier's
+   * failed, come from the SMS provider's delivery reports).
+   */
   status: string;
   attempts: number;
   lastError?: string | null | undefined;
@@ -130,7 +133,12 @@ export interface Message {
   createdAt: string;
   updatedAt: string;
   sentAt?: string | null | undefined;
-  failedAt?: string | null | undefined;
+  failedAt?:
+    | string
+    | null
+    | undefined;
+  /** When the SMS provider reported it delivered. */
+  deliveredAt?: string | null | undefined;
 }
 
 export interface ListMessagesRequest {
