@@ -76,6 +76,7 @@ export const EVENT_TYPES = {
 
   'contact.unsubscribed': { service: 'notifications', payload: 'ContactUnsubscribed' },
   'email.sent': { service: 'notifications', payload: 'EmailSent' },
+  'email.received': { service: 'notifications', payload: 'EmailReceived' },
 
   'projection.rebuilt': { service: 'reporting', payload: 'ProjectionRebuilt' },
   'report.scheduled_delivery': { service: 'reporting', payload: 'ReportScheduledDelivery' },

@@ -5,6 +5,8 @@ import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { SecurityMessageContent1764979200000 } from './delivery/1764979200000-security-message-content.js';
 import { MessageAttachments1765110000000 } from './delivery/1765110000000-message-attachments.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
+import { InboundEmailTables1765130000000 } from './inbound-email/1765130000000-inbound-email-tables.js';
+import { InboundEmailModule } from './inbound-email/inbound-email.module.js';
 import { InAppNotificationsModule } from './in-app/in-app-notifications.module.js';
 import { NotificationsTables1764720000000 } from './migrations/1764720000000-notifications-tables.js';
 import { NotificationsConfig } from './notifications.config.js';
@@ -14,10 +16,10 @@ import { TriggersModule } from './triggers/triggers.module.js';
 import { WebhookTables1764806400000 } from './webhooks/1764806400000-webhook-tables.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
-/** The notifications service: email, SMS, templates, preferences, in-app notifications, campaigns and partner webhooks. */
+/** The notifications service: email, SMS, templates, preferences, in-app notifications, campaigns, partner webhooks and inbound email. */
 export const notificationsService: ServiceDefinition<NotificationsConfig> = {
   name: 'notifications',
   configSchema: NotificationsConfig,
-  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000, CampaignTables1764892800000, SecurityMessageContent1764979200000, installationSecretsMigration('notifications'), MessageAttachments1765110000000] },
-  features: () => [QueuesModule.register(NOTIFICATIONS_QUEUES), DeliveryModule, TemplatesModule, InAppNotificationsModule, TriggersModule, WebhooksModule, CampaignsModule],
+  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000, CampaignTables1764892800000, SecurityMessageContent1764979200000, installationSecretsMigration('notifications'), MessageAttachments1765110000000, InboundEmailTables1765130000000] },
+  features: () => [QueuesModule.register(NOTIFICATIONS_QUEUES), DeliveryModule, TemplatesModule, InAppNotificationsModule, TriggersModule, WebhooksModule, CampaignsModule, InboundEmailModule],
 };
