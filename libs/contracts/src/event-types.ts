@@ -60,6 +60,7 @@ export const EVENT_TYPES = {
   'ticket.restored': { service: 'crm', payload: 'TicketRestored' },
   'ticket.sla_warning': { service: 'crm', payload: 'TicketSlaWarning' },
   'ticket.sla_breached': { service: 'crm', payload: 'TicketSlaBreached' },
+  'ticket.email_reply_requested': { service: 'crm', payload: 'TicketEmailReplyRequested' },
 
   'invoice.created': { service: 'billing', payload: 'InvoiceCreated' },
   'invoice.deleted': { service: 'billing', payload: 'InvoiceDeleted' },

@@ -4,6 +4,7 @@ import { CampaignTables1764892800000 } from './campaigns/1764892800000-campaign-
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { SecurityMessageContent1764979200000 } from './delivery/1764979200000-security-message-content.js';
 import { MessageAttachments1765110000000 } from './delivery/1765110000000-message-attachments.js';
+import { MessageHeaders1765130000001 } from './delivery/1765130000001-message-headers.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { InboundEmailTables1765130000000 } from './inbound-email/1765130000000-inbound-email-tables.js';
 import { InboundEmailModule } from './inbound-email/inbound-email.module.js';
@@ -20,6 +21,6 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 export const notificationsService: ServiceDefinition<NotificationsConfig> = {
   name: 'notifications',
   configSchema: NotificationsConfig,
-  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000, CampaignTables1764892800000, SecurityMessageContent1764979200000, installationSecretsMigration('notifications'), MessageAttachments1765110000000, InboundEmailTables1765130000000] },
+  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000, CampaignTables1764892800000, SecurityMessageContent1764979200000, installationSecretsMigration('notifications'), MessageAttachments1765110000000, InboundEmailTables1765130000000, MessageHeaders1765130000001] },
   features: () => [QueuesModule.register(NOTIFICATIONS_QUEUES), DeliveryModule, TemplatesModule, InAppNotificationsModule, TriggersModule, WebhooksModule, CampaignsModule, InboundEmailModule],
 };

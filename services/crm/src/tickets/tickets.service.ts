@@ -5,10 +5,12 @@ import {
   TICKET_CUSTOM_FIELDS_MAX,
   TICKET_TAGS_MAX,
   type CreateCommentBody,
+  type CommentAuthor,
   type CreateTicketBody,
   type ListTicketsQuery,
   type Ticket,
   type TicketComment,
+  type TicketCommentAttachment,
   type TicketCommentPage,
   type TicketPage,
   type TicketPriority,
@@ -22,6 +24,7 @@ import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { DEFAULT_PAGE_SIZE, type ListFilter } from '../common/list-query.js';
 import { assertRelatedExists } from '../common/related-records.js';
 import { WorkspaceUsers } from '../common/workspace-users.js';
+import { TicketEmailReplies } from './email/ticket-email-replies.js';
 import { SlaClock } from './sla-clock.js';
 import { SupportSettingsRepository, type TicketSettingsRecord } from './support-settings.repository.js';
 import { PRIORITY_RANK, TicketsRepository, toTicket, type TicketRecord, type TicketValues } from './tickets.repository.js';
@@ -29,6 +32,14 @@ import { PRIORITY_RANK, TicketsRepository, toTicket, type TicketRecord, type Tic
 const CUSTOM_FIELD_KEY = /^[a-z][a-z0-9_]{0,63}$/;
 const CUSTOM_FIELD_TEXT_MAX = 1000;
 const RAISED: Record<TicketPriority, TicketPriority> = { low: 'normal', normal: 'high', high: 'urgent', urgent: 'urgent' };
+
+/** What a comment says, by whom, with which files of its email. */
+export interface NewComment {
+  body: string;
+  internal: boolean;
+  author: CommentAuthor;
+  attachments: TicketCommentAttachment[];
+}
 
 function ticketNotFound(): RpcError {
   return RpcError.notFound('Ticket');
@@ -128,6 +139,7 @@ export class TicketsService {
     private readonly tickets: TicketsRepository,
     private readonly settings: SupportSettingsRepository,
     private readonly users: WorkspaceUsers,
+    private readonly emailReplies: TicketEmailReplies,
   ) {}
 
   async create(caller: CrmCaller, input: CreateTicketBody): Promise<Ticket> {
@@ -135,52 +147,59 @@ export class TicketsService {
     await this.users.assertActive(caller, 'assigneeId', input.assigneeId);
     const { workspaceId } = caller;
     const candidates = input.assigneeId === undefined ? await this.autoAssignees(caller) : [];
-    return this.events.transaction(workspaceId, async (manager, emit) => {
-      if (input.contactId) await assertRelatedExists(manager, workspaceId, { type: 'contact', id: input.contactId }, 'contactId');
-      if (input.companyId) await assertRelatedExists(manager, workspaceId, { type: 'company', id: input.companyId }, 'companyId');
-      const settings = await this.settings.settings(manager, workspaceId, candidates.length > 0);
-      const now = new Date();
-      const values: TicketValues = {
-        subject: input.subject.trim(),
-        description: input.description ?? null,
-        status: 'new',
-        priority: input.priority ?? 'normal',
-        priorityReason: null,
-        type: input.type ?? null,
-        channel: input.channel ?? 'api',
-        contactId: input.contactId ?? null,
-        companyId: input.companyId ?? null,
-        assigneeId: input.assigneeId ?? (await this.pickAssignee(manager, workspaceId, settings, candidates)),
-        tags: cleanTags(input.tags ?? []),
-        customFields: mergeCustomFields({}, input.customFields ?? {}),
-        createdAt: now,
-        firstRespondedAt: null,
-        firstResponseDueAt: null,
-        nextResponseDueAt: null,
-        resolutionDueAt: null,
-        pausedAt: null,
-        pausedSeconds: 0,
-        resolvedAt: null,
-        slaWarned: [],
-        slaBreached: [],
-      };
-      if (settings.escalateOverdueInvoices) await this.escalateIfOwing(manager, workspaceId, values);
-      const clock = await this.clock(manager, workspaceId, values.priority);
-      clock.start(values);
-      clock.setStatus(values, input.status ?? 'new', now);
-      const ticket = await this.tickets.insert(manager, workspaceId, newId(), values, caller.userId);
-      await emit<CrmEvents.TicketCreated>({ type: 'ticket.created', workspaceId, actorId: caller.userId, aggregateId: ticket.id, data: { ticket: eventTicket(ticket) } });
-      if (ticket.assigneeId) {
-        await emit<CrmEvents.TicketAssigned>({
-          type: 'ticket.assigned',
-          workspaceId,
-          actorId: caller.userId,
-          aggregateId: ticket.id,
-          data: { ticket: eventTicket(ticket), previousAssigneeId: null, automatic: input.assigneeId === undefined },
-        });
-      }
-      return toTicket(ticket, now);
-    });
+    return this.events.transaction(workspaceId, async (manager, emit) => toTicket(await this.open(manager, emit, caller, input, candidates)));
+  }
+
+  /**
+   * Opens a ticket in the caller's transaction; `candidates` are the auto-assignment's active members
+   * (asked of auth before the transaction, none when assigneeId is given).
+   */
+  async open(manager: EntityManager, emit: Emit, caller: CrmCaller, input: CreateTicketBody, candidates: string[]): Promise<TicketRecord> {
+    const { workspaceId } = caller;
+    if (input.contactId) await assertRelatedExists(manager, workspaceId, { type: 'contact', id: input.contactId }, 'contactId');
+    if (input.companyId) await assertRelatedExists(manager, workspaceId, { type: 'company', id: input.companyId }, 'companyId');
+    const settings = await this.settings.settings(manager, workspaceId, candidates.length > 0);
+    const now = new Date();
+    const values: TicketValues = {
+      subject: input.subject.trim(),
+      description: input.description ?? null,
+      status: 'new',
+      priority: input.priority ?? 'normal',
+      priorityReason: null,
+      type: input.type ?? null,
+      channel: input.channel ?? 'api',
+      contactId: input.contactId ?? null,
+      companyId: input.companyId ?? null,
+      assigneeId: input.assigneeId ?? (await this.pickAssignee(manager, workspaceId, settings, candidates)),
+      tags: cleanTags(input.tags ?? []),
+      customFields: mergeCustomFields({}, input.customFields ?? {}),
+      createdAt: now,
+      firstRespondedAt: null,
+      firstResponseDueAt: null,
+      nextResponseDueAt: null,
+      resolutionDueAt: null,
+      pausedAt: null,
+      pausedSeconds: 0,
+      resolvedAt: null,
+      slaWarned: [],
+      slaBreached: [],
+    };
+    if (settings.escalateOverdueInvoices) await this.escalateIfOwing(manager, workspaceId, values);
+    const clock = await this.clock(manager, workspaceId, values.priority);
+    clock.start(values);
+    clock.setStatus(values, input.status ?? 'new', now);
+    const ticket = await this.tickets.insert(manager, workspaceId, newId(), values, caller.userId);
+    await emit<CrmEvents.TicketCreated>({ type: 'ticket.created', workspaceId, actorId: caller.userId, aggregateId: ticket.id, data: { ticket: eventTicket(ticket) } });
+    if (ticket.assigneeId) {
+      await emit<CrmEvents.TicketAssigned>({
+        type: 'ticket.assigned',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: ticket.id,
+        data: { ticket: eventTicket(ticket), previousAssigneeId: null, automatic: input.assigneeId === undefined },
+      });
+    }
+    return ticket;
   }
 
   async get(caller: CrmCaller, id: string): Promise<Ticket> {
@@ -304,19 +323,30 @@ export class TicketsService {
     return this.events.transaction(workspaceId, async (manager, emit) => {
       const before = await this.tickets.find(manager, workspaceId, id, true);
       if (!before || before.deletedAt) throw ticketNotFound();
-      // The comment's time is the response's time.
-      const now = new Date();
-      const comment = await this.tickets.insertComment(manager, workspaceId, { id: newId(), ticketId: id, body: input.body, internal, author, authorId: caller.userId, createdAt: now });
-      await emit<CrmEvents.TicketCommented>({ type: 'ticket.commented', workspaceId, actorId: caller.userId, aggregateId: id, data: { ticketId: id, commentId: comment.id, internal, author } });
-      if (!internal) {
-        const values = valuesOf(before);
-        const clock = await this.clock(manager, workspaceId, values.priority);
-        if (author === 'agent') clock.agentReplied(values, now);
-        else clock.customerReplied(values, now);
-        await this.save(manager, emit, caller, before, values);
-      }
-      return comment;
+      return this.addComment(manager, emit, caller, before, { body: input.body, internal, author, attachments: [] });
     });
+  }
+
+  /**
+   * A comment on a live ticket locked by the caller's transaction, and what it does to the SLA
+   * clock. `moveClock: false` records without moving it (the email that opened the ticket).
+   */
+  async addComment(manager: EntityManager, emit: Emit, caller: CrmCaller, before: TicketRecord, comment: NewComment, moveClock = true): Promise<TicketComment> {
+    const { workspaceId } = caller;
+    const { internal, author } = comment;
+    // The comment's time is the response's time.
+    const now = new Date();
+    const stored = await this.tickets.insertComment(manager, workspaceId, { id: newId(), ticketId: before.id, ...comment, authorId: caller.userId, createdAt: now });
+    await emit<CrmEvents.TicketCommented>({ type: 'ticket.commented', workspaceId, actorId: caller.userId, aggregateId: before.id, data: { ticketId: before.id, commentId: stored.id, internal, author } });
+    await this.emailReplies.agentCommented(manager, emit, workspaceId, before, stored);
+    if (!internal && moveClock) {
+      const values = valuesOf(before);
+      const clock = await this.clock(manager, workspaceId, values.priority);
+      if (author === 'agent') clock.agentReplied(values, now);
+      else clock.customerReplied(values, now);
+      await this.save(manager, emit, caller, before, values);
+    }
+    return stored;
   }
 
   async comments(caller: CrmCaller, id: string, limit: number | undefined, cursor: string | undefined): Promise<TicketCommentPage> {
@@ -413,7 +443,7 @@ export class TicketsService {
   }
 
   /** The auto-assignment's active members, asked of auth before the transaction opens (none when it is off). */
-  private async autoAssignees(caller: CrmCaller): Promise<string[]> {
+  async autoAssignees(caller: CrmCaller): Promise<string[]> {
     const settings = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.settings.settings(manager, caller.workspaceId));
     if (settings.assignment === 'none' || settings.assignees.length === 0) return [];
     const active = new Set(await this.users.active(caller, settings.assignees));
