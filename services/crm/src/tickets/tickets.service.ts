@@ -442,9 +442,14 @@ export class TicketsService {
     return new SlaClock(policy, await this.settings.businessHours(manager, workspaceId));
   }
 
-  /** The auto-assignment's active members, asked of auth before the transaction opens (none when it is off). */
-  async autoAssignees(caller: CrmCaller): Promise<string[]> {
-    const settings = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.settings.settings(manager, caller.workspaceId));
+  /**
+   * The auto-assignment's active members, asked of auth before the transaction opens (none when it is
+   * off). An event handler passes its transaction's manager: the settings are read in it.
+   */
+  async autoAssignees(caller: CrmCaller, manager?: EntityManager): Promise<string[]> {
+    const settings = manager
+      ? await this.settings.settings(manager, caller.workspaceId)
+      : await withWorkspace(this.dataSource, caller.workspaceId, (own) => this.settings.settings(own, caller.workspaceId));
     if (settings.assignment === 'none' || settings.assignees.length === 0) return [];
     const active = new Set(await this.users.active(caller, settings.assignees));
     return settings.assignees.filter((id) => active.has(id));

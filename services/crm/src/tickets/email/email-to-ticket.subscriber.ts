@@ -68,7 +68,7 @@ export class EmailToTicketSubscriber implements OnModuleInit {
       ticketId = existing.id;
       commentId = (await this.tickets.addComment(manager, emit, caller, existing, comment)).id;
     } else {
-      const candidates = await this.tickets.autoAssignees(caller);
+      const candidates = await this.tickets.autoAssignees(caller, manager);
       const ticket = await this.tickets.open(manager, emit, caller, { subject: email.subject.slice(0, SUBJECT_MAX), description: body, channel: 'email', contactId }, candidates);
       ticketId = ticket.id;
       // The opening email is the thread's first comment; the first-response clock already runs.
