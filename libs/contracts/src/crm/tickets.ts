@@ -195,7 +195,7 @@ export class ListTicketsQuery extends PageQuery {
 
 export class Ticket {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ description: 'The ticket’s number in the workspace: its emails’ subjects carry it as [#T-<number>].', example: 42 }) number!: number;
+  @ApiProperty({ description: 'Unique in the workspace (increasing, not consecutive): its emails’ subjects carry it as [#T-<number>].', example: 42 }) number!: number;
   @ApiProperty() subject!: string;
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ enum: TICKET_STATUSES }) status!: TicketStatus;
