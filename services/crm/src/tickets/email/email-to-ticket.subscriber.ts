@@ -53,12 +53,14 @@ export class EmailToTicketSubscriber implements OnModuleInit {
     const workspaceId = event.workspaceId;
     const email = event.data;
     if (!workspaceId || !email?.messageId || !email.fromAddress) return;
+    const fromAddress = normaliseEmail(email.fromAddress);
+    const found = await this.threads.lookup(manager, workspaceId, { messageId: email.messageId, fromAddress, references: email.references ?? [] });
     // The same email delivered again (another event id) is in the thread already.
-    if (await this.threads.known(manager, workspaceId, email.messageId)) return;
+    if (found.known) return;
     const caller: CrmCaller = { workspaceId, userId: null, role: null, scopes: [] };
-    const contactId = await this.sender(manager, emit, workspaceId, email);
+    const contactId = found.contactId ?? (await this.newContact(manager, emit, workspaceId, fromAddress, email.fromName ?? null));
     const token = ticketToken(email.subject);
-    const existingId = (await this.threads.ticketOfThread(manager, workspaceId, email.references ?? [])) ?? (token ? await this.threads.ticketOfNumber(manager, workspaceId, token, contactId) : null);
+    const existingId = found.threadTicketId ?? (token ? await this.threads.ticketOfNumber(manager, workspaceId, token, contactId) : null);
     const existing = existingId ? await this.ticketRows.find(manager, workspaceId, existingId, true) : null;
     const body = email.text.slice(0, TICKET_TEXT_MAX);
     const comment = { body, internal: false, author: 'customer' as const, attachments: (email.attachments ?? []).map(toAttachment) };
@@ -77,12 +79,9 @@ export class EmailToTicketSubscriber implements OnModuleInit {
     await this.threads.record(manager, workspaceId, { messageId: email.messageId, ticketId, commentId, direction: 'inbound', supportAddress: email.toAddress });
   }
 
-  /** The contact holding the sender's address, or a new one named after the sender. */
-  private async sender(manager: EntityManager, emit: Emit, workspaceId: string, email: NotificationsEvents.EmailReceived): Promise<string> {
-    const address = normaliseEmail(email.fromAddress);
-    const known = await this.threads.contactByEmail(manager, workspaceId, address);
-    if (known) return known.id;
-    const [firstName, ...rest] = (email.fromName ?? '').trim().split(/\s+/).filter(Boolean);
+  /** A contact for a sender no contact holds the address of, named after the sender. */
+  private async newContact(manager: EntityManager, emit: Emit, workspaceId: string, address: string, name: string | null): Promise<string> {
+    const [firstName, ...rest] = (name ?? '').trim().split(/\s+/).filter(Boolean);
     const row = await this.contacts.insert(manager, {
       id: newId(),
       workspaceId,

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
+export interface EmailLookup {
+  known: boolean;
+  contactId: string | null;
+  threadTicketId: string | null;
+}
+
 export interface ThreadMessage {
   messageId: string;
   ticketId: string;
@@ -12,21 +18,20 @@ export interface ThreadMessage {
 /** crm.ticket_email_messages: the Message-IDs of each ticket's email thread. */
 @Injectable()
 export class TicketEmailRepository {
-  async known(manager: EntityManager, workspaceId: string, messageId: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query('SELECT 1 FROM crm.ticket_email_messages WHERE workspace_id = $1 AND message_id = $2', [workspaceId, messageId]);
-    return rows.length > 0;
-  }
-
-  /** The live ticket of the first of these Message-IDs (nearest first) that belongs to a thread. */
-  async ticketOfThread(manager: EntityManager, workspaceId: string, messageIds: string[]): Promise<string | null> {
-    if (messageIds.length === 0) return null;
-    const rows: Array<{ ticketId: string }> = await manager.query(
-      `SELECT m.ticket_id AS "ticketId" FROM crm.ticket_email_messages m JOIN crm.tickets t ON t.workspace_id = m.workspace_id AND t.id = m.ticket_id
-       WHERE m.workspace_id = $1 AND m.message_id = ANY($2::text[]) AND t.deleted_at IS NULL
-       ORDER BY array_position($2::text[], m.message_id) LIMIT 1`,
-      [workspaceId, messageIds],
+  /**
+   * In one round trip: whether this Message-ID is in a thread already, the live contact holding the
+   * sender's address, and the live ticket of the first of `references` (nearest first) in a thread.
+   */
+  async lookup(manager: EntityManager, workspaceId: string, email: { messageId: string; fromAddress: string; references: string[] }): Promise<EmailLookup> {
+    const rows: EmailLookup[] = await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM crm.ticket_email_messages WHERE workspace_id = $1 AND message_id = $2) AS known,
+         (SELECT c.id FROM crm.contacts c WHERE c.workspace_id = $1 AND lower(c.email) = lower($3) AND c.deleted_at IS NULL LIMIT 1) AS "contactId",
+         (SELECT m.ticket_id FROM crm.ticket_email_messages m JOIN crm.tickets t ON t.workspace_id = m.workspace_id AND t.id = m.ticket_id
+          WHERE m.workspace_id = $1 AND m.message_id = ANY($4::text[]) AND t.deleted_at IS NULL
+          ORDER BY array_position($4::text[], m.message_id) LIMIT 1) AS "threadTicketId"`,
+      [workspaceId, email.messageId, email.fromAddress, email.references],
     );
-    return rows[0]?.ticketId ?? null;
+    return rows[0]!;
   }
 
   /** The live ticket of this number whose contact is this one (a subject token alone names no one else's ticket). */
@@ -54,15 +59,6 @@ export class TicketEmailRepository {
        FROM crm.ticket_email_messages WHERE workspace_id = $1 AND ticket_id = $2 ORDER BY created_at, message_id`,
       [workspaceId, ticketId],
     );
-  }
-
-  /** The live contact holding this email address. */
-  async contactByEmail(manager: EntityManager, workspaceId: string, email: string): Promise<{ id: string; email: string; name: string | null } | null> {
-    const rows: Array<{ id: string; email: string; name: string | null }> = await manager.query(
-      `SELECT id, email, nullif(concat_ws(' ', first_name, last_name), '') AS name FROM crm.contacts WHERE workspace_id = $1 AND lower(email) = lower($2) AND deleted_at IS NULL`,
-      [workspaceId, email],
-    );
-    return rows[0] ?? null;
   }
 
   /** The contact of a ticket, for a reply by email. */
