@@ -26,6 +26,9 @@ export function slugOf(name: string): string {
  */
 @Injectable()
 export class InboundMailboxes implements OnModuleInit {
+  /** Slugs found so far: a slug never moves to another workspace, so a hit stays true (a miss is asked again). */
+  private readonly known = new Map<string, string>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
@@ -42,8 +45,12 @@ export class InboundMailboxes implements OnModuleInit {
 
   /** The workspace whose support address has this slug, or null. */
   async workspaceOf(slug: string): Promise<string | null> {
+    const cached = this.known.get(slug);
+    if (cached) return cached;
     const rows: Array<{ workspaceId: string }> = await this.dataSource.query('SELECT workspace_id AS "workspaceId" FROM notifications.inbound_mailboxes WHERE slug = $1', [slug]);
-    return rows[0]?.workspaceId ?? null;
+    const workspaceId = rows[0]?.workspaceId ?? null;
+    if (workspaceId) this.known.set(slug, workspaceId);
+    return workspaceId;
   }
 
   private async assign(manager: EntityManager, event: DomainEvent<AuthEvents.WorkspaceCreated>): Promise<void> {
