@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from '@kinship/observability';
 import { LOGGER } from '@kinship/platform';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
@@ -10,6 +10,8 @@ import { MailRefused } from './inbound-mail.js';
 const CONNECTION_LOST: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 /** Recipients of one email: more is not a customer writing to support. */
 const RECIPIENTS_MAX = 20;
+/** Connections at a time: each may hold a message of up to INBOUND_MAX_BYTES in memory. */
+const CLIENTS_MAX = 100;
 
 function refusal(error: unknown): Error {
   if (error instanceof MailRefused) return Object.assign(new Error(error.message), { responseCode: error.responseCode });
@@ -23,7 +25,7 @@ function refusal(error: unknown): Error {
  * relay in front for STARTTLS). Each email is answered once it is recorded, or refused.
  */
 @Injectable()
-export class InboundSmtpListener implements OnApplicationBootstrap, OnApplicationShutdown {
+export class InboundSmtpListener implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly server: SMTPServer;
   private readonly deliveries = new Map<string, Delivery[]>();
 
@@ -38,6 +40,7 @@ export class InboundSmtpListener implements OnApplicationBootstrap, OnApplicatio
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],
       size: config.INBOUND_MAX_BYTES,
+      maxClients: CLIENTS_MAX,
       logger: false,
       closeTimeout: 1000,
       onMailFrom: (_address, session, callback) => {
@@ -69,7 +72,8 @@ export class InboundSmtpListener implements OnApplicationBootstrap, OnApplicatio
     this.logger.info({ port: this.port, domain: this.config.INBOUND_DOMAIN }, 'inbound SMTP listening');
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops taking mail first, while the database and the outbox are still there for the messages in flight. */
+  async onModuleDestroy(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
