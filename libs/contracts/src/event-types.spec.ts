@@ -36,4 +36,14 @@ describe('EVENT_TYPES', () => {
   it('names each subject events.<service>.<type>', () => {
     for (const { type, subject, service } of declared) expect(subject).toBe(`events.${service}.${type}`);
   });
+
+  it('gives each type, in EventPayloads, the payload interface of its service that EVENT_TYPES names', () => {
+    // A type-level map the compiler cannot check by name: read from its source, `'type': <Service>Events.<Payload>;`.
+    const source = readFileSync(new URL('./event-types.ts', import.meta.url), 'utf8');
+    const payloads = source.slice(source.indexOf('export type EventPayloads'));
+    const mapped = Object.fromEntries(
+      [...payloads.matchAll(/^ {2}'([a-z_.]+)': ([A-Z][a-z]+)Events\.(\w+);$/gm)].map(([, type, service, payload]) => [type, { service: service.toLowerCase(), payload }]),
+    );
+    expect(mapped).toEqual(EVENT_TYPES);
+  });
 });

@@ -1,3 +1,9 @@
+import type * as AuthEvents from './generated/kinship/auth/v1/events.js';
+import type * as BillingEvents from './generated/kinship/billing/v1/events.js';
+import type * as CrmEvents from './generated/kinship/crm/v1/events.js';
+import type * as NotificationsEvents from './generated/kinship/notifications/v1/events.js';
+import type * as ReportingEvents from './generated/kinship/reporting/v1/events.js';
+
 /**
  * Every domain event type, with the service that publishes it and the name of its payload
  * interface (exported under `<Service>Events` from this package). Producers and consumers
@@ -84,3 +90,84 @@ export const EVENT_TYPES = {
 } as const satisfies Record<string, { service: 'auth' | 'crm' | 'billing' | 'notifications' | 'reporting'; payload: string }>;
 
 export type EventType = keyof typeof EVENT_TYPES;
+
+/** A map with exactly one entry per event type: a type left out fails to compile, and so does one EVENT_TYPES does not list. */
+type PerEventType<T extends Record<EventType, unknown> & Record<Exclude<keyof T, EventType>, never>> = T;
+
+/**
+ * The payload (envelope `data`) of each event type, as generated from the proto files; consumers
+ * get their handler's payload type from it (DomainEvents.subscribe of @kinship/platform).
+ * event-types.spec.ts holds each entry to the payload EVENT_TYPES and the proto files name.
+ */
+export type EventPayloads = PerEventType<{
+  'workspace.created': AuthEvents.WorkspaceCreated;
+  'user.invited': AuthEvents.UserInvited;
+  'user.password_reset_requested': AuthEvents.UserPasswordResetRequested;
+  'user.email_verification_requested': AuthEvents.UserEmailVerificationRequested;
+  'user.email_change_requested': AuthEvents.UserEmailChangeRequested;
+  'user.registered': AuthEvents.UserRegistered;
+  'user.deactivated': AuthEvents.UserDeactivated;
+  'user.role_changed': AuthEvents.UserRoleChanged;
+  'contact.created': CrmEvents.ContactCreated;
+  'contact.updated': CrmEvents.ContactUpdated;
+  'contact.deleted': CrmEvents.ContactDeleted;
+  'contact.restored': CrmEvents.ContactRestored;
+  'contact.merged': CrmEvents.ContactMerged;
+  'company.created': CrmEvents.CompanyCreated;
+  'company.updated': CrmEvents.CompanyUpdated;
+  'company.deleted': CrmEvents.CompanyDeleted;
+  'company.restored': CrmEvents.CompanyRestored;
+  'pipeline.created': CrmEvents.PipelineCreated;
+  'pipeline.updated': CrmEvents.PipelineUpdated;
+  'pipeline.deleted': CrmEvents.PipelineDeleted;
+  'pipeline.restored': CrmEvents.PipelineRestored;
+  'deal.created': CrmEvents.DealCreated;
+  'deal.updated': CrmEvents.DealUpdated;
+  'deal.stage_changed': CrmEvents.DealStageChanged;
+  'deal.won': CrmEvents.DealWon;
+  'deal.lost': CrmEvents.DealLost;
+  'deal.deleted': CrmEvents.DealDeleted;
+  'deal.restored': CrmEvents.DealRestored;
+  'task.created': CrmEvents.TaskCreated;
+  'task.assigned': CrmEvents.TaskAssigned;
+  'task.completed': CrmEvents.TaskCompleted;
+  'task.updated': CrmEvents.TaskUpdated;
+  'task.deleted': CrmEvents.TaskDeleted;
+  'task.restored': CrmEvents.TaskRestored;
+  'note.created': CrmEvents.NoteCreated;
+  'note.updated': CrmEvents.NoteUpdated;
+  'note.deleted': CrmEvents.NoteDeleted;
+  'note.restored': CrmEvents.NoteRestored;
+  'contacts.imported': CrmEvents.ContactsImported;
+  'companies.imported': CrmEvents.CompaniesImported;
+  'import.completed': CrmEvents.ImportCompleted;
+  'contacts.import_undone': CrmEvents.ContactsImportUndone;
+  'companies.import_undone': CrmEvents.CompaniesImportUndone;
+  'ticket.created': CrmEvents.TicketCreated;
+  'ticket.updated': CrmEvents.TicketUpdated;
+  'ticket.assigned': CrmEvents.TicketAssigned;
+  'ticket.commented': CrmEvents.TicketCommented;
+  'ticket.merged': CrmEvents.TicketMerged;
+  'ticket.deleted': CrmEvents.TicketDeleted;
+  'ticket.restored': CrmEvents.TicketRestored;
+  'ticket.sla_warning': CrmEvents.TicketSlaWarning;
+  'ticket.sla_breached': CrmEvents.TicketSlaBreached;
+  'ticket.email_reply_requested': CrmEvents.TicketEmailReplyRequested;
+  'invoice.created': BillingEvents.InvoiceCreated;
+  'invoice.deleted': BillingEvents.InvoiceDeleted;
+  'invoice.finalized': BillingEvents.InvoiceFinalized;
+  'invoice.voided': BillingEvents.InvoiceVoided;
+  'invoice.marked_uncollectible': BillingEvents.InvoiceMarkedUncollectible;
+  'invoice.overdue': BillingEvents.InvoiceOverdue;
+  'invoice.sent': BillingEvents.InvoiceSent;
+  'invoice.paid': BillingEvents.InvoicePaid;
+  'payment.received': BillingEvents.PaymentReceived;
+  'payment.refunded': BillingEvents.PaymentRefunded;
+  'credit_note.created': BillingEvents.CreditNoteCreated;
+  'wallet.credited': BillingEvents.WalletCredited;
+  'contact.unsubscribed': NotificationsEvents.ContactUnsubscribed;
+  'email.sent': NotificationsEvents.EmailSent;
+  'email.received': NotificationsEvents.EmailReceived;
+  'projection.rebuilt': ReportingEvents.ProjectionRebuilt;
+  'report.scheduled_delivery': ReportingEvents.ReportScheduledDelivery;
+}>;

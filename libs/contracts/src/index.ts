@@ -10,7 +10,7 @@ export type * as BillingEvents from './generated/kinship/billing/v1/events.js';
 export type * as NotificationsEvents from './generated/kinship/notifications/v1/events.js';
 export type * as NotificationsRpc from './generated/kinship/notifications/v1/rpc.js';
 export type * as ReportingEvents from './generated/kinship/reporting/v1/events.js';
-export { EVENT_TYPES, type EventType } from './event-types.js';
+export { EVENT_TYPES, type EventPayloads, type EventType } from './event-types.js';
 export { revokedSessionKey, userTokensValidAfterKey } from './session-revocation.js';
 export {
   API_KEY_SCOPES,

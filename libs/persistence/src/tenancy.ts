@@ -5,16 +5,22 @@ import { assertIdentifier } from './data-source.js';
 export const WORKSPACE_SETTING = 'app.workspace_id';
 
 /**
- * Runs work in a transaction that can only see and write rows of one workspace: the policies
- * of rowLevelSecuritySql() compare workspace_id with the setting made here.
+ * Confines the rest of the transaction to one workspace's rows, or to none (null clears the
+ * setting): the policies of rowLevelSecuritySql() compare workspace_id with it. The one statement
+ * that sets it; transaction-local, so it ends with the transaction (or its savepoint's rollback).
  */
+export async function setWorkspace(manager: { query(sql: string, parameters?: unknown[]): Promise<unknown> }, workspaceId: string | null): Promise<void> {
+  await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, workspaceId ?? '']);
+}
+
+/** Runs work in a transaction that can only see and write rows of one workspace. */
 export async function withWorkspace<T>(
   dataSource: DataSource,
   workspaceId: string,
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   return dataSource.transaction(async (manager) => {
-    await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, workspaceId]);
+    await setWorkspace(manager, workspaceId);
     return work(manager);
   });
 }

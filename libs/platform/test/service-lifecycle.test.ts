@@ -2,13 +2,24 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Injectable } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { NamespacedClientNats, ServiceClient, type RpcRequest } from '@kinship/messaging';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { eventStreamName, NamespacedClientNats, ServiceClient, type RpcRequest } from '@kinship/messaging';
+import { WORKSPACE_SETTING } from '@kinship/persistence';
+import { v7 as uuidv7 } from 'uuid';
 import { ServiceConfig } from '@kinship/config';
 import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { DomainEvents, messagingTablesMigration, type RunningService, type ServiceDefinition } from '../src/index.js';
 
 const context = { workspaceId: null, userId: null, role: null, scopes: [], requestId: 'lifecycle-test' };
+
+/** What each note.created handler saw: its event's workspace, the workspace setting it ran with, its transaction. */
+const notesSeen: { workspaceId: string | null; setting: string; transaction: string }[] = [];
+/** The consumer holds the first note.created it takes until the test lets it go, so the events published meanwhile wait as one batch. */
+let firstNoteInHand = false;
+let releaseFirstNote = (): void => {};
+const firstNoteReleased = new Promise<void>((resolve) => (releaseFirstNote = resolve));
 
 /** crm-side handlers: one that records a change and its event, one that takes its time. */
 @Controller()
@@ -25,6 +36,14 @@ class Producer {
     });
   }
 
+  /** Emits note.created once per workspace given (null: an event of no workspace), in one transaction. */
+  @MessagePattern('crm.lifecycle.notes')
+  async notes(@Payload() request: RpcRequest<{ workspaceIds: (string | null)[] }>): Promise<void> {
+    await this.events.transaction(null, async (_manager, emit) => {
+      for (const workspaceId of request.data.workspaceIds) await emit({ type: 'note.created', workspaceId, actorId: null, aggregateId: uuidv7(), data: {} });
+    });
+  }
+
   @MessagePattern('crm.lifecycle.slow')
   async slow(): Promise<string> {
     await sleep(800);
@@ -36,12 +55,18 @@ class Producer {
 @Injectable()
 class Projection {
   constructor(events: DomainEvents) {
-    events.subscribe({
-      durableName: 'reporting-lifecycle-test',
-      filterSubjects: ['events.crm.contact.created'],
-      handler: async (event, manager) => {
-        await manager.query('INSERT INTO reporting.copies (thing_id, name) VALUES ($1, $2)', [event.aggregateId, (event.data as { name: string }).name]);
-      },
+    events.subscribe('contact.created', { durableName: 'reporting-lifecycle-test' }, async (event, manager) => {
+      // The producer's own test payload, not a contact.
+      const { name } = event.data as unknown as { name: string };
+      await manager.query('INSERT INTO reporting.copies (thing_id, name) VALUES ($1, $2)', [event.aggregateId, name]);
+    });
+    events.subscribe('note.created', { durableName: 'reporting-workspace-test' }, async (event, manager) => {
+      if (!firstNoteInHand) {
+        firstNoteInHand = true;
+        await firstNoteReleased;
+      }
+      const [{ setting, transaction }] = await manager.query(`SELECT current_setting($1, true) AS setting, txid_current()::text AS transaction`, [WORKSPACE_SETTING]);
+      notesSeen.push({ workspaceId: event.workspaceId, setting, transaction });
     });
   }
 }
@@ -84,6 +109,8 @@ describe('a service’s events and shutdown', () => {
   let crm: RunningService;
   let reporting: RunningService;
   let client: ServiceClient;
+  let nats: NatsConnection;
+  let jsm: JetStreamManager;
 
   const copies = async () =>
     (await reporting.app.get(DataSource).query('SELECT thing_id, name FROM reporting.copies ORDER BY name')) as Array<{ name: string }>;
@@ -93,9 +120,13 @@ describe('a service’s events and shutdown', () => {
     crm = await startTestService(producer, environment);
     reporting = await startTestService(consumer, environment);
     client = new ServiceClient(new NamespacedClientNats({ servers: environment.natsUrl }, environment.natsNamespace), 5000);
+    nats = await connect({ servers: environment.natsUrl });
+    jsm = await jetstreamManager(nats);
   });
 
   afterAll(async () => {
+    releaseFirstNote();
+    await nats?.close();
     await client?.close();
     await reporting?.close();
     await crm?.close();
@@ -114,6 +145,27 @@ describe('a service’s events and shutdown', () => {
     expect(producerMetrics).toMatch(/^kinship_outbox_backlog\{service="crm"\} 0$/m);
     const consumerMetrics = await (await fetch(`${reporting.url}/metrics`)).text();
     expect(consumerMetrics).toMatch(/^kinship_consumer_lag\{service="reporting",consumer="reporting-lifecycle-test"\} 0$/m);
+  });
+
+  it('runs each event’s handler in its own workspace, none for an event of none, even after another event of its batch', async () => {
+    const workspaceId = uuidv7();
+    await client.send('crm.lifecycle.notes', { workspaceIds: [null] }, context);
+    for (let attempt = 0; attempt < 100 && !firstNoteInHand; attempt++) await sleep(50);
+    expect(firstNoteInHand).toBe(true);
+    await client.send('crm.lifecycle.notes', { workspaceIds: [workspaceId, null] }, context);
+    const delivered = async () => {
+      const info = await jsm.consumers.info(eventStreamName(environment.natsNamespace), 'reporting-workspace-test');
+      return info.num_pending === 0 && info.num_ack_pending === 3;
+    };
+    for (let attempt = 0; attempt < 100 && !(await delivered()); attempt++) await sleep(50);
+    await sleep(100); // for the last of them to cross from nats-server to the client
+    releaseFirstNote();
+    for (let attempt = 0; attempt < 100 && notesSeen.length < 3; attempt++) await sleep(50);
+
+    const [, confined, unconfined] = notesSeen;
+    expect(notesSeen.map((seen) => seen.workspaceId)).toEqual([null, workspaceId, null]);
+    expect(unconfined!.transaction).toBe(confined!.transaction);
+    expect([confined!.setting, unconfined!.setting]).toEqual([workspaceId, '']);
   });
 
   it('answers the requests in flight before it stops', async () => {

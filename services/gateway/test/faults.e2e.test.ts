@@ -11,7 +11,7 @@ import pg from 'pg';
 import { authService } from '../../auth/src/auth.service.js';
 import { crmService } from '../../crm/src/crm.service.js';
 import { notificationsService } from '../../notifications/src/notifications.service.js';
-import { WEBHOOKS_CONSUMER } from '../../notifications/src/webhooks/webhook-events.subscriber.js';
+import { WEBHOOKS_CONSUMER } from '../../notifications/src/webhooks/webhook-events.consumer.js';
 import { eventually, PartnerServer } from '../../notifications/test/webhooks-support.js';
 import { startGateway } from '../src/gateway.js';
 

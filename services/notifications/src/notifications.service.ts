@@ -1,20 +1,20 @@
 import type { ServiceDefinition } from '@kinship/platform';
 import { installationSecretsMigration, messagingTablesMigration, QueuesModule } from '@kinship/platform';
-import { CampaignTables1764892800000 } from './campaigns/1764892800000-campaign-tables.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
-import { SecurityMessageContent1764979200000 } from './delivery/1764979200000-security-message-content.js';
-import { MessageAttachments1765110000000 } from './delivery/1765110000000-message-attachments.js';
-import { MessageHeaders1765130000001 } from './delivery/1765130000001-message-headers.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
-import { InboundEmailTables1765130000000 } from './inbound-email/1765130000000-inbound-email-tables.js';
 import { InboundEmailModule } from './inbound-email/inbound-email.module.js';
 import { InAppNotificationsModule } from './in-app/in-app-notifications.module.js';
 import { NotificationsTables1764720000000 } from './migrations/1764720000000-notifications-tables.js';
+import { WebhookTables1764806400000 } from './migrations/1764806400000-webhook-tables.js';
+import { CampaignTables1764892800000 } from './migrations/1764892800000-campaign-tables.js';
+import { SecurityMessageContent1764979200000 } from './migrations/1764979200000-security-message-content.js';
+import { MessageAttachments1765110000000 } from './migrations/1765110000000-message-attachments.js';
+import { InboundEmailTables1765130000000 } from './migrations/1765130000000-inbound-email-tables.js';
+import { MessageHeaders1765130000001 } from './migrations/1765130000001-message-headers.js';
 import { NotificationsConfig } from './notifications.config.js';
 import { NOTIFICATIONS_QUEUES } from './queues.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { TriggersModule } from './triggers/triggers.module.js';
-import { WebhookTables1764806400000 } from './webhooks/1764806400000-webhook-tables.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /** The notifications service: email, SMS, templates, preferences, in-app notifications, campaigns, partner webhooks and inbound email. */

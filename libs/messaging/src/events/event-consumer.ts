@@ -1,4 +1,4 @@
-import { assertIdentifier, WORKSPACE_SETTING } from '@kinship/persistence';
+import { assertIdentifier } from '@kinship/persistence';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -23,8 +23,8 @@ import { traceContextOf } from './trace-context.js';
  * Runs inside the transaction that records the event in the inbox; its writes commit with that
  * record or not at all. That transaction is shared by the batch of events handled with it, each
  * in a savepoint of its own, so a handler must neither commit nor roll back, and what it sets
- * for the transaction (set_config(…, true), SET LOCAL) is still set for the next events' handlers
- * — except the workspace setting of row-level security, which the consumer clears before each event.
+ * for the transaction (set_config(…, true), SET LOCAL) is still set for the next events' handlers:
+ * the platform's DomainEvents sets (or clears) the workspace of row-level security before each one.
  */
 export type EventHandler = (event: DomainEvent, manager: EntityManager, position: StreamPosition) => Promise<void>;
 
@@ -288,19 +288,11 @@ export class EventConsumer {
     message.nak(retryInMs);
   }
 
-  /**
-   * True if the event is new to this consumer; false if the inbox already holds it. The same
-   * statement clears the workspace setting of row-level security: an event used to start in a fresh
-   * transaction, without one, and a handler of an earlier event in this transaction may have set it,
-   * which would let this event's handler see that workspace's rows. One statement rather than two,
-   * to spare a database round trip per event.
-   */
+  /** True if the event is new to this consumer; false if the inbox already holds it. */
   private async recordInInbox(manager: EntityManager, eventId: string): Promise<boolean> {
     const inserted = await manager.query<unknown[]>(
-      `WITH cleared AS (SELECT set_config($3, '', true))
-       INSERT INTO ${this.inboxTable} (consumer, event_id) SELECT $1::text, $2::uuid FROM cleared
-       ON CONFLICT DO NOTHING RETURNING event_id`,
-      [this.options.durableName, eventId, WORKSPACE_SETTING],
+      `INSERT INTO ${this.inboxTable} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
+      [this.options.durableName, eventId],
     );
     return inserted.length === 1;
   }

@@ -18,7 +18,6 @@ import {
   type EventConsumerOptions,
   type EventHandler,
 } from '../../src/events/index.js';
-import { WORKSPACE_SETTING } from '@kinship/persistence';
 import { deferred, delay, resetTestBed, SCHEMA, setUpTestBed, tearDownTestBed, waitFor, type EventsTestBed } from './support.js';
 
 function envelope(type: string): DomainEvent<{ note: string }> {
@@ -332,30 +331,6 @@ describe('EventConsumer', () => {
     const deadLetter = await deadLetterOf('test-commit');
     expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.deliveryCount)).toBe('2');
     expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.error)).toMatch(/duplicate key/);
-  });
-
-  it('starts each event of a batch without the workspace an earlier event set for row-level security', async () => {
-    const opener = batchOpener('workspace');
-    const confined = envelope('contact.created');
-    const unconfined = { ...envelope('contact.created'), workspaceId: null };
-    const seen: { eventId: string; workspace: string | null; transaction: string }[] = [];
-    const running = consumer(
-      'workspace',
-      opener.holding(async (received, manager) => {
-        const [{ workspace }] = await manager.query(`SELECT current_setting($1, true) AS workspace`, [WORKSPACE_SETTING]);
-        seen.push({ eventId: received.id, workspace, transaction: await transactionId(manager) });
-        // What the platform's handlers do.
-        if (received.workspaceId) await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, received.workspaceId]);
-      }),
-    );
-    await running.start();
-    await opener.publishAsOneBatch([confined, unconfined]);
-
-    await waitFor('the consumer to settle', () => settled('test-workspace'));
-    const [, first, second] = seen;
-    expect(second.transaction).toBe(first.transaction);
-    expect([first.eventId, second.eventId]).toEqual([confined.id, unconfined.id]);
-    expect(second.workspace).toBe('');
   });
 
   describe('trace context', () => {

@@ -6,9 +6,10 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventType } from '@kinship/contracts';
 import { EventConsumer, ensureEventStream, OutboxRelay, OutboxWriter, type DomainEvent, type NewDomainEvent, type StreamPosition } from '@kinship/messaging';
 import { ServiceMetrics, type Logger } from '@kinship/observability';
-import { WORKSPACE_SETTING } from '@kinship/persistence';
+import { setWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { LOGGER, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '../tokens.js';
+import { eventFilterSubject, eventOfTypes, type EventHandler, type SubscriptionOptions } from './event-subscription.js';
 
 /** Emits an event of a type the contracts know (libs/contracts EVENT_TYPES). */
 export type Emit = <T>(event: NewDomainEvent<T> & { type: EventType }) => Promise<DomainEvent<T>>;
@@ -17,23 +18,11 @@ export type Emit = <T>(event: NewDomainEvent<T> & { type: EventType }) => Promis
 const PUBLISHED_RETENTION_HOURS = 72;
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
-/**
- * Handles one consumed event in the consumer's transaction; what it emits commits with its effect
- * and the inbox record (the relay publishes it on its next poll).
- */
-export type SubscriptionHandler = (event: DomainEvent, manager: EntityManager, emit: Emit, position: StreamPosition) => Promise<void>;
-
-export interface Subscription {
-  /** Durable consumer name, unique per consuming service and purpose, e.g. 'crm-workspace-setup'. */
-  durableName: string;
-  /** Subjects without the namespace, e.g. ['events.auth.workspace.created']. */
-  filterSubjects: string[];
-  /** Runs in the consumer's transaction, confined by row-level security to the event's workspace. */
-  handler: SubscriptionHandler;
-  /** 'new' to skip the events published before the consumer first existed; default 'all'. */
-  startFrom?: 'all' | 'new';
-  maxDeliver?: number;
-  backoffMs?: number[];
+/** A durable consumer declared by subscribe(): its filter subject, and what it does with each event it takes. */
+interface Subscription {
+  options: SubscriptionOptions;
+  filterSubject: string;
+  handle: (event: DomainEvent, manager: EntityManager, position: StreamPosition) => Promise<void>;
 }
 
 /**
@@ -75,40 +64,60 @@ export class DomainEvents implements OnApplicationBootstrap {
    */
   async transaction<T>(workspaceId: string | null, work: (manager: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
     const result = await this.dataSource.transaction(async (manager) => {
-      if (workspaceId) await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, workspaceId]);
-      const emit: Emit = (event) => this.writer.add(manager, event);
-      return work(manager, emit);
+      if (workspaceId) await setWorkspace(manager, workspaceId);
+      return work(manager, this.emitter(manager));
     });
     this.relay.notify();
     return result;
   }
 
-  /** Declares a durable consumer; call it from a feature's constructor or onModuleInit. */
-  subscribe(subscription: Subscription): void {
-    if (this.started) throw new Error(`subscribe "${subscription.durableName}" before the application starts`);
-    this.subscriptions.push(subscription);
+  /**
+   * Declares a durable consumer of events of the given types (EVENT_TYPES of @kinship/contracts:
+   * a misspelt type fails to compile), whose handler gets each one with its payload typed; call it
+   * from a feature's constructor or onModuleInit. The consumer's filter subject is derived from the
+   * types (eventFilterSubject); events of other types it lets through are recorded in the inbox
+   * and skipped.
+   */
+  subscribe<T extends EventType>(types: T | readonly T[], options: SubscriptionOptions, handler: EventHandler<T>): void {
+    if (this.started) throw new Error(`subscribe "${options.durableName}" before the application starts`);
+    const listed: readonly T[] = typeof types === 'string' ? [types] : types;
+    const handles = eventOfTypes(listed);
+    this.subscriptions.push({
+      options,
+      filterSubject: eventFilterSubject(listed),
+      handle: async (event, manager, position) => {
+        if (handles(event)) await handler(event, manager, this.emitter(manager), position);
+        await options.afterEach?.(event, manager, position);
+      },
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const jsm = await jetstreamManager(this.nats);
     await ensureEventStream(jsm, this.info.namespace, { maxAgeDays: this.config.EVENTS_MAX_AGE_DAYS, maxBytes: this.config.EVENTS_MAX_BYTES });
     this.relay.start();
-    for (const subscription of this.subscriptions) {
+    for (const { options, filterSubject, handle } of this.subscriptions) {
       const consumer = new EventConsumer({
         dataSource: this.dataSource,
         schema: this.schema(),
         js: jetstream(this.nats),
         jsm,
         namespace: this.info.namespace,
-        ...subscription,
+        durableName: options.durableName,
+        filterSubjects: [filterSubject],
+        startFrom: options.startFrom,
+        maxDeliver: options.maxDeliver,
+        backoffMs: options.backoffMs,
         handler: async (event, manager, position) => {
-          if (event.workspaceId) await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, event.workspaceId]);
-          await subscription.handler(event, manager, (newEvent) => this.writer.add(manager, newEvent), position);
+          // The tenancy hook of event handling: the batch's transaction may hold the workspace an
+          // earlier event's handler ran in, so each event sets its own, or clears it when it has none.
+          await setWorkspace(manager, event.workspaceId);
+          await handle(event, manager, position);
         },
         logger: this.logger,
         metrics: {
-          deadLetters: this.metrics.deadLetters.labels({ service: this.info.name, consumer: subscription.durableName }),
-          consumerLag: this.metrics.consumerLag.labels({ service: this.info.name, consumer: subscription.durableName }),
+          deadLetters: this.metrics.deadLetters.labels({ service: this.info.name, consumer: options.durableName }),
+          consumerLag: this.metrics.consumerLag.labels({ service: this.info.name, consumer: options.durableName }),
         },
       });
       await consumer.start();
@@ -122,7 +131,7 @@ export class DomainEvents implements OnApplicationBootstrap {
   private async refreshGauges(): Promise<void> {
     this.metrics.outboxBacklog.set({ service: this.info.name }, await this.relay.backlog());
     for (const [index, consumer] of this.consumers.entries()) {
-      this.metrics.consumerLag.set({ service: this.info.name, consumer: this.subscriptions[index]!.durableName }, await consumer.lag());
+      this.metrics.consumerLag.set({ service: this.info.name, consumer: this.subscriptions[index]!.options.durableName }, await consumer.lag());
     }
   }
 
@@ -140,6 +149,10 @@ export class DomainEvents implements OnApplicationBootstrap {
     clearInterval(this.purgeTimer);
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     await this.relay.stop();
+  }
+
+  private emitter(manager: EntityManager): Emit {
+    return (event) => this.writer.add(manager, event);
   }
 
   private schema(): string {

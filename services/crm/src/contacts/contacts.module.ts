@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldsModule } from '../custom-fields/custom-fields.module.js';
-import { ContactOptOutsSubscriber } from './contact-opt-outs.subscriber.js';
+import { ContactOptOutsConsumer } from './contact-opt-outs.consumer.js';
 import { ContactsController } from './contacts.controller.js';
 import { ContactsRepository } from './contacts.repository.js';
 import { ContactsService } from './contacts.service.js';
@@ -10,7 +10,7 @@ import { ContactsService } from './contacts.service.js';
 @Module({
   imports: [CustomFieldsModule],
   controllers: [ContactsController],
-  providers: [ContactsService, ContactsRepository, ContactOptOutsSubscriber, WorkspaceUsers],
+  providers: [ContactsService, ContactsRepository, ContactOptOutsConsumer, WorkspaceUsers],
   exports: [ContactsService, ContactsRepository],
 })
 export class ContactsModule {}

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { WorkspaceUsers } from '../common/workspace-users.js';
 import { ContactsRepository } from '../contacts/contacts.repository.js';
-import { EmailToTicketSubscriber } from './email/email-to-ticket.subscriber.js';
+import { EmailToTicketConsumer } from './email/email-to-ticket.consumer.js';
 import { TicketEmailReplies } from './email/ticket-email-replies.js';
 import { TicketEmailRepository } from './email/ticket-email.repository.js';
-import { OverdueInvoicesSubscriber } from './overdue-invoices.subscriber.js';
+import { OverdueInvoicesConsumer } from './overdue-invoices.consumer.js';
 import { SlaCheckJob, SlaMonitor } from './sla-monitor.js';
 import { SupportSettingsController } from './support-settings.controller.js';
 import { SupportSettingsRepository } from './support-settings.repository.js';
@@ -16,6 +16,6 @@ import { TicketsService } from './tickets.service.js';
 /** crm.tickets.*, crm.sla-policies.*, crm.business-hours.*, crm.ticket-settings.*; the SLA check, the overdue invoices kept from billing, and email to ticket. */
 @Module({
   controllers: [TicketsController, SupportSettingsController],
-  providers: [TicketsService, TicketsRepository, SupportSettingsService, SupportSettingsRepository, WorkspaceUsers, SlaMonitor, SlaCheckJob, OverdueInvoicesSubscriber, EmailToTicketSubscriber, TicketEmailRepository, TicketEmailReplies, ContactsRepository],
+  providers: [TicketsService, TicketsRepository, SupportSettingsService, SupportSettingsRepository, WorkspaceUsers, SlaMonitor, SlaCheckJob, OverdueInvoicesConsumer, EmailToTicketConsumer, TicketEmailRepository, TicketEmailReplies, ContactsRepository],
 })
 export class TicketsModule {}

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TimelineEventsSubscriber } from './timeline-events.subscriber.js';
+import { TimelineEventsConsumer } from './timeline-events.consumer.js';
 import { TimelineController } from './timeline.controller.js';
 import { TimelineRepository } from './timeline.repository.js';
 import { TimelineService } from './timeline.service.js';
@@ -7,6 +7,6 @@ import { TimelineService } from './timeline.service.js';
 /** crm.timeline.list, and the consumers keeping other services' emails and invoices for it. */
 @Module({
   controllers: [TimelineController],
-  providers: [TimelineService, TimelineRepository, TimelineEventsSubscriber],
+  providers: [TimelineService, TimelineRepository, TimelineEventsConsumer],
 })
 export class TimelineModule {}

@@ -1,8 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { AuthEvents } from '@kinship/contracts';
-import type { DomainEvent } from '@kinship/messaging';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 
 const SLUG_MAX = 40;
@@ -35,12 +33,7 @@ export class InboundMailboxes implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe({
-      durableName: 'notifications-inbound-mailboxes',
-      filterSubjects: ['events.auth.workspace.created'],
-      startFrom: 'all',
-      handler: (event, manager) => this.assign(manager, event as DomainEvent<AuthEvents.WorkspaceCreated>),
-    });
+    this.events.subscribe('workspace.created', { durableName: 'notifications-inbound-mailboxes', startFrom: 'all' }, (event, manager) => this.assign(manager, event));
   }
 
   /** The workspace whose support address has this slug, or null. */
@@ -53,7 +46,7 @@ export class InboundMailboxes implements OnModuleInit {
     return workspaceId;
   }
 
-  private async assign(manager: EntityManager, event: DomainEvent<AuthEvents.WorkspaceCreated>): Promise<void> {
+  private async assign(manager: EntityManager, event: EventOf<'workspace.created'>): Promise<void> {
     const workspaceId = event.data.workspaceId;
     const base = slugOf(event.data.name ?? '');
     for (let attempt = 1; ; attempt++) {

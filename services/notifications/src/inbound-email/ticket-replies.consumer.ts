@@ -1,8 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { CrmEvents } from '@kinship/contracts';
-import type { DomainEvent } from '@kinship/messaging';
 import { newId } from '@kinship/persistence';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { OutboundMessages } from '../delivery/outbound-messages.service.js';
 
@@ -27,15 +25,10 @@ export class TicketRepliesConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe({
-      durableName: 'notifications-ticket-email-replies',
-      filterSubjects: ['events.crm.ticket.email_reply_requested'],
-      startFrom: 'all',
-      handler: (event, manager) => this.reply(event as DomainEvent<CrmEvents.TicketEmailReplyRequested>, manager),
-    });
+    this.events.subscribe('ticket.email_reply_requested', { durableName: 'notifications-ticket-email-replies', startFrom: 'all' }, (event, manager) => this.reply(event, manager));
   }
 
-  private async reply(event: DomainEvent<CrmEvents.TicketEmailReplyRequested>, manager: EntityManager): Promise<void> {
+  private async reply(event: EventOf<'ticket.email_reply_requested'>, manager: EntityManager): Promise<void> {
     const reply = event.data;
     if (!event.workspaceId || !reply?.toAddress || !reply.messageId) return;
     await this.outbound.queueMessage(manager, {

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { AuthEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import type { Logger } from '@kinship/observability';
-import { DomainEvents, LOGGER } from '@kinship/platform';
+import { DomainEvents, LOGGER, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { formatDateTime } from './message-formats.js';
 import { Notifier } from './notifier.service.js';
@@ -26,34 +25,20 @@ export class AuthEventsConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe({
-      durableName: 'notifications-invitation-emails',
-      filterSubjects: ['events.auth.user.invited'],
-      startFrom: 'new',
-      handler: (event, manager) => this.userInvited(event as DomainEvent<AuthEvents.UserInvited>, manager),
-    });
-    this.events.subscribe({
-      durableName: 'notifications-password-reset-emails',
-      filterSubjects: ['events.auth.user.password_reset_requested'],
-      startFrom: 'new',
-      handler: (event, manager) => this.passwordResetRequested(event as DomainEvent<AuthEvents.UserPasswordResetRequested>, manager),
-    });
-    this.events.subscribe({
-      durableName: 'notifications-verification-emails',
-      filterSubjects: ['events.auth.user.email_verification_requested'],
-      startFrom: 'new',
-      handler: (event, manager) => this.emailVerificationRequested(event as DomainEvent<AuthEvents.UserEmailVerificationRequested>, manager),
-    });
-    this.events.subscribe({
-      durableName: 'notifications-email-change-notices',
-      filterSubjects: ['events.auth.user.email_change_requested'],
-      startFrom: 'new',
-      handler: (event, manager) => this.emailChangeRequested(event as DomainEvent<AuthEvents.UserEmailChangeRequested>, manager),
-    });
+    this.events.subscribe('user.invited', { durableName: 'notifications-invitation-emails', startFrom: 'new' }, (event, manager) => this.userInvited(event, manager));
+    this.events.subscribe('user.password_reset_requested', { durableName: 'notifications-password-reset-emails', startFrom: 'new' }, (event, manager) =>
+      this.passwordResetRequested(event, manager),
+    );
+    this.events.subscribe('user.email_verification_requested', { durableName: 'notifications-verification-emails', startFrom: 'new' }, (event, manager) =>
+      this.emailVerificationRequested(event, manager),
+    );
+    this.events.subscribe('user.email_change_requested', { durableName: 'notifications-email-change-notices', startFrom: 'new' }, (event, manager) =>
+      this.emailChangeRequested(event, manager),
+    );
   }
 
   /** The invitee has no account yet: the email goes to the invited address, in English and UTC. */
-  private async userInvited(event: DomainEvent<AuthEvents.UserInvited>, manager: EntityManager): Promise<void> {
+  private async userInvited(event: EventOf<'user.invited'>, manager: EntityManager): Promise<void> {
     const workspaceId = event.workspaceId!;
     const { data } = event;
     const token = await this.linkToken(event, 'invitation', data.invitationId);
@@ -75,7 +60,7 @@ export class AuthEventsConsumer implements OnModuleInit {
     });
   }
 
-  private async passwordResetRequested(event: DomainEvent<AuthEvents.UserPasswordResetRequested>, manager: EntityManager): Promise<void> {
+  private async passwordResetRequested(event: EventOf<'user.password_reset_requested'>, manager: EntityManager): Promise<void> {
     const workspaceId = event.workspaceId!;
     const { data } = event;
     const user = await this.directory.find(workspaceId, data.userId, event.id);
@@ -100,7 +85,7 @@ export class AuthEventsConsumer implements OnModuleInit {
   }
 
   /** To the address being verified (the event's), which may not be the account's current one yet. */
-  private async emailVerificationRequested(event: DomainEvent<AuthEvents.UserEmailVerificationRequested>, manager: EntityManager): Promise<void> {
+  private async emailVerificationRequested(event: EventOf<'user.email_verification_requested'>, manager: EntityManager): Promise<void> {
     const workspaceId = event.workspaceId!;
     const { data } = event;
     const user = await this.directory.find(workspaceId, data.userId, event.id);
@@ -137,7 +122,7 @@ export class AuthEventsConsumer implements OnModuleInit {
   }
 
   /** To the account's current address, which is told of the request; the new one gets the verification email. */
-  private async emailChangeRequested(event: DomainEvent<AuthEvents.UserEmailChangeRequested>, manager: EntityManager): Promise<void> {
+  private async emailChangeRequested(event: EventOf<'user.email_change_requested'>, manager: EntityManager): Promise<void> {
     const workspaceId = event.workspaceId!;
     const { data } = event;
     const user = await this.directory.find(workspaceId, data.userId, event.id);

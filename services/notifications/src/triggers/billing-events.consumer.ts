@@ -1,7 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { BillingEvents } from '@kinship/contracts';
-import type { DomainEvent } from '@kinship/messaging';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { formatAmount } from './message-formats.js';
 import { Notifier } from './notifier.service.js';
@@ -15,16 +13,11 @@ export class BillingEventsConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe({
-      durableName: 'notifications-invoice-sent',
-      filterSubjects: ['events.billing.invoice.sent'],
-      startFrom: 'new',
-      handler: (event, manager) => this.invoiceSent(event as DomainEvent<BillingEvents.InvoiceSent>, manager),
-    });
+    this.events.subscribe('invoice.sent', { durableName: 'notifications-invoice-sent', startFrom: 'new' }, (event, manager) => this.invoiceSent(event, manager));
   }
 
   /** A customer is no user of the workspace: no preferences apply; each send is one email (dedupe by event). */
-  private async invoiceSent(event: DomainEvent<BillingEvents.InvoiceSent>, manager: EntityManager): Promise<void> {
+  private async invoiceSent(event: EventOf<'invoice.sent'>, manager: EntityManager): Promise<void> {
     const invoice = event.data;
     await this.notifier.email(manager, {
       workspaceId: event.workspaceId!,

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { AuthRpc, CrmEvents } from '@kinship/contracts';
+import type { AuthRpc } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import type { Logger } from '@kinship/observability';
-import { DomainEvents, LOGGER } from '@kinship/platform';
+import { DomainEvents, LOGGER, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { formatAmount, formatDateTime } from './message-formats.js';
 import { Notifier } from './notifier.service.js';
@@ -20,21 +20,11 @@ export class CrmEventsConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe({
-      durableName: 'notifications-task-assigned',
-      filterSubjects: ['events.crm.task.assigned'],
-      startFrom: 'new',
-      handler: (event, manager) => this.taskAssigned(event as DomainEvent<CrmEvents.TaskAssigned>, manager),
-    });
-    this.events.subscribe({
-      durableName: 'notifications-deal-won',
-      filterSubjects: ['events.crm.deal.won'],
-      startFrom: 'new',
-      handler: (event, manager) => this.dealWon(event as DomainEvent<CrmEvents.DealWon>, manager),
-    });
+    this.events.subscribe('task.assigned', { durableName: 'notifications-task-assigned', startFrom: 'new' }, (event, manager) => this.taskAssigned(event, manager));
+    this.events.subscribe('deal.won', { durableName: 'notifications-deal-won', startFrom: 'new' }, (event, manager) => this.dealWon(event, manager));
   }
 
-  private async taskAssigned(event: DomainEvent<CrmEvents.TaskAssigned>, manager: EntityManager): Promise<void> {
+  private async taskAssigned(event: EventOf<'task.assigned'>, manager: EntityManager): Promise<void> {
     const task = event.data.task!;
     // Assigning a task to oneself tells no one anything.
     if (!task.assigneeId || task.assigneeId === event.actorId) return;
@@ -65,7 +55,7 @@ export class CrmEventsConsumer implements OnModuleInit {
     }
   }
 
-  private async dealWon(event: DomainEvent<CrmEvents.DealWon>, manager: EntityManager): Promise<void> {
+  private async dealWon(event: EventOf<'deal.won'>, manager: EntityManager): Promise<void> {
     const deal = event.data.deal!;
     if (!deal.ownerId) return;
     const user = await this.recipient(event, deal.ownerId);

@@ -1,9 +1,7 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { ReportingEvents } from '@kinship/contracts';
-import type { DomainEvent } from '@kinship/messaging';
 import type { Logger } from '@kinship/observability';
-import { DomainEvents, FileStore, LOGGER } from '@kinship/platform';
+import { DomainEvents, FileStore, LOGGER, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { Notifier } from './notifier.service.js';
 import { wantsNotification } from './preferences.js';
@@ -21,15 +19,10 @@ export class ReportingEventsConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe({
-      durableName: 'notifications-report-delivery',
-      filterSubjects: ['events.reporting.report.scheduled_delivery'],
-      startFrom: 'new',
-      handler: (event, manager) => this.deliver(event as DomainEvent<ReportingEvents.ReportScheduledDelivery>, manager),
-    });
+    this.events.subscribe('report.scheduled_delivery', { durableName: 'notifications-report-delivery', startFrom: 'new' }, (event, manager) => this.deliver(event, manager));
   }
 
-  private async deliver(event: DomainEvent<ReportingEvents.ReportScheduledDelivery>, manager: EntityManager): Promise<void> {
+  private async deliver(event: EventOf<'report.scheduled_delivery'>, manager: EntityManager): Promise<void> {
     const report = event.data;
     const workspaceId = event.workspaceId!;
     // The send job attaches files from the file store; keyed by the event, a redelivery overwrites the same file.

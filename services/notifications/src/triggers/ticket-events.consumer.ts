@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { AuthRpc, CrmEvents } from '@kinship/contracts';
+import type { AuthRpc } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import type { Logger } from '@kinship/observability';
-import { DomainEvents, LOGGER } from '@kinship/platform';
+import { DomainEvents, LOGGER, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { formatDateTime } from './message-formats.js';
 import { Notifier } from './notifier.service.js';
@@ -11,7 +11,7 @@ import { RecipientDirectory } from './recipient-directory.js';
 
 const METRIC_NAMES: Record<string, string> = { first_response: 'first response', next_response: 'next response', resolution: 'resolution' };
 
-type SlaEvent = DomainEvent<CrmEvents.TicketSlaWarning | CrmEvents.TicketSlaBreached>;
+type SlaEvent = EventOf<'ticket.sla_warning' | 'ticket.sla_breached'>;
 
 /**
  * crm's ticket events that tell the assignee something: a ticket assigned to them (ticket_assigned),
@@ -27,28 +27,13 @@ export class TicketEventsConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe({
-      durableName: 'notifications-ticket-assigned',
-      filterSubjects: ['events.crm.ticket.assigned'],
-      startFrom: 'new',
-      handler: (event, manager) => this.ticketAssigned(event as DomainEvent<CrmEvents.TicketAssigned>, manager),
-    });
+    this.events.subscribe('ticket.assigned', { durableName: 'notifications-ticket-assigned', startFrom: 'new' }, (event, manager) => this.ticketAssigned(event, manager));
     // A consumer per SLA event: NATS 2.9 allows one filter subject, and events.crm.ticket.> would take every ticket event.
-    this.events.subscribe({
-      durableName: 'notifications-ticket-sla-warning',
-      filterSubjects: ['events.crm.ticket.sla_warning'],
-      startFrom: 'new',
-      handler: (event, manager) => this.sla(event as SlaEvent, manager),
-    });
-    this.events.subscribe({
-      durableName: 'notifications-ticket-sla-breached',
-      filterSubjects: ['events.crm.ticket.sla_breached'],
-      startFrom: 'new',
-      handler: (event, manager) => this.sla(event as SlaEvent, manager),
-    });
+    this.events.subscribe('ticket.sla_warning', { durableName: 'notifications-ticket-sla-warning', startFrom: 'new' }, (event, manager) => this.sla(event, manager));
+    this.events.subscribe('ticket.sla_breached', { durableName: 'notifications-ticket-sla-breached', startFrom: 'new' }, (event, manager) => this.sla(event, manager));
   }
 
-  private async ticketAssigned(event: DomainEvent<CrmEvents.TicketAssigned>, manager: EntityManager): Promise<void> {
+  private async ticketAssigned(event: EventOf<'ticket.assigned'>, manager: EntityManager): Promise<void> {
     const ticket = event.data.ticket!;
     // Assigning a ticket to oneself tells no one anything.
     if (!ticket.assigneeId || ticket.assigneeId === event.actorId) return;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
-import { ALL_EVENTS } from './webhook-event-types.js';
+import { ALL_EVENTS } from '@kinship/contracts/notifications';
 import type { PagePosition } from '@kinship/messaging';
 
 const COLUMNS = `id, url, description, events, active, disabled_reason AS "disabledReason", disabled_at AS "disabledAt",

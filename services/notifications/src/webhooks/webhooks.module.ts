@@ -6,7 +6,7 @@ import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { WebhookEndpointsController } from './webhook-endpoints.controller.js';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
 import { WebhookEndpointsService } from './webhook-endpoints.service.js';
-import { WebhookEventsSubscriber } from './webhook-events.subscriber.js';
+import { WebhookEventsConsumer } from './webhook-events.consumer.js';
 import { WebhookMetrics } from './webhook-metrics.js';
 import { WebhookSchedule } from './webhook-schedule.js';
 import { WebhookSecrets } from './webhook-secrets.js';
@@ -23,7 +23,7 @@ import { WebhookSender } from './webhook-sender.js';
     WebhookEndpointsService,
     WebhookEndpointsRepository,
     WebhookDeliveriesRepository,
-    WebhookEventsSubscriber,
+    WebhookEventsConsumer,
     WebhookDispatcher,
     WebhookDeliveryProcessor,
     WebhookDeliveryService,

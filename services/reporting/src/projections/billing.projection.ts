@@ -1,9 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { BillingEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { knownCurrency, required, ProjectionHandlers, subscribeProjection } from './projection.js';
+
+const TYPES = ['invoice.created', 'invoice.deleted', 'invoice.finalized', 'invoice.paid', 'invoice.voided', 'invoice.marked_uncollectible', 'payment.received'] as const;
 
 type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void' | 'uncollectible' | 'deleted';
 
@@ -35,43 +37,43 @@ export class BillingProjection implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, this.handlers, 'billing', ['events.billing.>'], (event, manager) => this.apply(event, manager));
+    subscribeProjection(this.events, this.handlers, 'billing', TYPES, (event, manager) => this.apply(event, manager));
   }
 
-  private async apply(event: DomainEvent, manager: EntityManager): Promise<void> {
+  private async apply(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager): Promise<void> {
     const workspaceId = required(event.workspaceId, event, 'workspaceId');
     switch (event.type) {
       case 'invoice.created': {
-        const data = event.data as BillingEvents.InvoiceCreated;
+        const data = event.data;
         await this.upsertInvoice(manager, workspaceId, event, { id: data.invoiceId, status: 'draft', currency: data.currency, total: data.total, customer: data.customer });
         return;
       }
       case 'invoice.deleted':
-        await manager.query(`UPDATE reporting.invoices SET status = 'deleted' WHERE workspace_id = $1 AND id = $2`, [workspaceId, (event.data as BillingEvents.InvoiceDeleted).invoiceId]);
+        await manager.query(`UPDATE reporting.invoices SET status = 'deleted' WHERE workspace_id = $1 AND id = $2`, [workspaceId, event.data.invoiceId]);
         return;
       case 'invoice.finalized': {
-        const data = event.data as BillingEvents.InvoiceFinalized;
+        const data = event.data;
         await this.upsertInvoice(manager, workspaceId, event, { ...data, id: data.invoiceId, status: 'open', dealId: data.dealId ?? null });
         return;
       }
       case 'invoice.paid': {
-        const data = event.data as BillingEvents.InvoicePaid;
+        const data = event.data;
         await this.upsertInvoice(manager, workspaceId, event, { ...data, id: data.invoiceId, status: 'paid', dealId: data.dealId ?? null });
         return;
       }
       case 'invoice.voided': {
-        const data = event.data as BillingEvents.InvoiceVoided;
+        const data = event.data;
         await this.upsertInvoice(manager, workspaceId, event, { ...data, id: data.invoiceId, status: 'void' });
         return;
       }
       case 'invoice.marked_uncollectible':
         await manager.query(`UPDATE reporting.invoices SET status = 'uncollectible' WHERE workspace_id = $1 AND id = $2`, [
           workspaceId,
-          (event.data as BillingEvents.InvoiceMarkedUncollectible).invoiceId,
+          event.data.invoiceId,
         ]);
         return;
       case 'payment.received': {
-        const payment = event.data as BillingEvents.PaymentReceived;
+        const payment = event.data;
         knownCurrency(payment.currency, event);
         await manager.query(
           `INSERT INTO reporting.payments (workspace_id, id, invoice_id, currency, amount, method, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -80,8 +82,6 @@ export class BillingProjection implements OnModuleInit {
         );
         return;
       }
-      default:
-        return;
     }
   }
 

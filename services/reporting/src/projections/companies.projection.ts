@@ -1,9 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CrmEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
+
+const TYPES = ['company.created', 'company.updated', 'company.restored', 'company.deleted', 'companies.imported', 'companies.import_undone'] as const;
 
 /**
  * reporting.companies from crm's company events and import batches (companies.imported counts
@@ -18,32 +20,30 @@ export class CompaniesProjection implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // Single and batch events have different prefixes; as for contacts, one subject keeps them in stream order.
-    subscribeProjection(this.events, this.handlers, 'companies', ['events.crm.>'], (event, manager) => this.apply(event, manager));
+    // Single and batch events have different prefixes; as for contacts, one subject (events.crm.>) keeps them in stream order.
+    subscribeProjection(this.events, this.handlers, 'companies', TYPES, (event, manager) => this.apply(event, manager));
   }
 
-  private async apply(event: DomainEvent, manager: EntityManager): Promise<void> {
+  private async apply(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager): Promise<void> {
     const workspaceId = required(event.workspaceId, event, 'workspaceId');
     switch (event.type) {
       case 'company.created':
       case 'company.updated':
       case 'company.restored':
-        await this.upsert(manager, workspaceId, event, [required((event.data as CrmEvents.CompanyCreated).company, event, 'company')]);
+        await this.upsert(manager, workspaceId, event, [required(event.data.company, event, 'company')]);
         return;
       case 'company.deleted':
         await this.markDeleted(manager, workspaceId, [event.aggregateId], event.occurredAt);
         return;
       case 'companies.imported':
-        await this.upsert(manager, workspaceId, event, (event.data as CrmEvents.CompaniesImported).companies);
+        await this.upsert(manager, workspaceId, event, event.data.companies);
         return;
       case 'companies.import_undone': {
-        const data = event.data as CrmEvents.CompaniesImportUndone;
+        const data = event.data;
         await this.markDeleted(manager, workspaceId, data.deletedIds, event.occurredAt);
         await this.upsert(manager, workspaceId, event, data.restored);
         return;
       }
-      default:
-        return;
     }
   }
 

@@ -1,9 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CrmEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
+
+const TYPES = ['contact.created', 'contact.updated', 'contact.restored', 'contact.merged', 'contact.deleted', 'contacts.imported', 'contacts.import_undone'] as const;
 
 /**
  * reporting.contacts and reporting.contact_lifecycle_history from crm's contact events. An
@@ -18,21 +20,22 @@ export class ContactsProjection implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // One subject for single and batch events, so a contact's changes apply in stream order (and
-    // filter_subjects, for several, needs NATS 2.10); the other crm events pass through unapplied.
-    subscribeProjection(this.events, this.handlers, 'contacts', ['events.crm.>'], (event, manager) => this.apply(event, manager));
+    // Single and batch events have different prefixes: one subject for them all (events.crm.>) keeps a
+    // contact's changes in stream order (filter_subjects, for several, needs NATS 2.10); the other crm
+    // events pass through unapplied.
+    subscribeProjection(this.events, this.handlers, 'contacts', TYPES, (event, manager) => this.apply(event, manager));
   }
 
-  private async apply(event: DomainEvent, manager: EntityManager): Promise<void> {
+  private async apply(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager): Promise<void> {
     const workspaceId = required(event.workspaceId, event, 'workspaceId');
     switch (event.type) {
       case 'contact.created':
       case 'contact.updated':
       case 'contact.restored':
-        await this.upsert(manager, workspaceId, event, [required((event.data as CrmEvents.ContactCreated).contact, event, 'contact')]);
+        await this.upsert(manager, workspaceId, event, [required(event.data.contact, event, 'contact')]);
         return;
       case 'contact.merged': {
-        const data = event.data as CrmEvents.ContactMerged;
+        const data = event.data;
         await this.upsert(manager, workspaceId, event, [required(data.contact, event, 'contact')]);
         await this.markDeleted(manager, workspaceId, [data.mergedContactId], event.occurredAt);
         return;
@@ -41,16 +44,14 @@ export class ContactsProjection implements OnModuleInit {
         await this.markDeleted(manager, workspaceId, [event.aggregateId], event.occurredAt);
         return;
       case 'contacts.imported':
-        await this.upsert(manager, workspaceId, event, (event.data as CrmEvents.ContactsImported).contacts);
+        await this.upsert(manager, workspaceId, event, event.data.contacts);
         return;
       case 'contacts.import_undone': {
-        const data = event.data as CrmEvents.ContactsImportUndone;
+        const data = event.data;
         await this.markDeleted(manager, workspaceId, data.deletedIds, event.occurredAt);
         await this.upsert(manager, workspaceId, event, data.restored);
         return;
       }
-      default:
-        return;
     }
   }
 

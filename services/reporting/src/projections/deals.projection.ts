@@ -1,9 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CrmEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { knownCurrency, required, ProjectionHandlers, subscribeProjection } from './projection.js';
+
+const TYPES = ['deal.created', 'deal.updated', 'deal.stage_changed', 'deal.won', 'deal.lost', 'deal.deleted', 'deal.restored'] as const;
 
 /**
  * reporting.deals and reporting.deal_stage_history from crm's deal events. The outcome (won, lost)
@@ -18,10 +20,10 @@ export class DealsProjection implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, this.handlers, 'deals', ['events.crm.deal.>'], (event, manager) => this.apply(event, manager));
+    subscribeProjection(this.events, this.handlers, 'deals', TYPES, (event, manager) => this.apply(event, manager));
   }
 
-  private async apply(event: DomainEvent, manager: EntityManager): Promise<void> {
+  private async apply(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager): Promise<void> {
     const workspaceId = required(event.workspaceId, event, 'workspaceId');
     switch (event.type) {
       case 'deal.deleted':
@@ -29,7 +31,7 @@ export class DealsProjection implements OnModuleInit {
         return;
       case 'deal.won':
       case 'deal.lost': {
-        const deal = required((event.data as CrmEvents.DealWon).deal, event, 'deal');
+        const deal = required(event.data.deal, event, 'deal');
         await this.upsert(manager, workspaceId, deal, event.type === 'deal.won' ? 'won' : 'lost', event);
         return;
       }
@@ -37,7 +39,7 @@ export class DealsProjection implements OnModuleInit {
       case 'deal.updated':
       case 'deal.restored':
       case 'deal.stage_changed': {
-        const deal = required((event.data as CrmEvents.DealCreated).deal, event, 'deal');
+        const deal = required(event.data.deal, event, 'deal');
         // A closed deal keeps its outcome until a move reopens it (closedAt cleared); deal.won or
         // deal.lost right after a move or create into a closed stage sets it.
         await this.upsert(manager, workspaceId, deal, deal.closedAt ? null : 'open', event);
@@ -45,8 +47,6 @@ export class DealsProjection implements OnModuleInit {
         if (event.type === 'deal.stage_changed') await this.enterStage(manager, workspaceId, deal.id, deal.stageId, event.occurredAt);
         return;
       }
-      default:
-        return;
     }
   }
 

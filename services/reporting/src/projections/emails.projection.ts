@@ -1,7 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { NotificationsEvents } from '@kinship/contracts';
-import type { DomainEvent } from '@kinship/messaging';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
@@ -14,10 +12,10 @@ export class EmailsProjection implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, this.handlers, 'emails', ['events.notifications.email.sent'], (event, manager) => this.apply(event as DomainEvent<NotificationsEvents.EmailSent>, manager));
+    subscribeProjection(this.events, this.handlers, 'emails', ['email.sent'], (event, manager) => this.apply(event, manager));
   }
 
-  private async apply(event: DomainEvent<NotificationsEvents.EmailSent>, manager: EntityManager): Promise<void> {
+  private async apply(event: EventOf<'email.sent'>, manager: EntityManager): Promise<void> {
     const workspaceId = required(event.workspaceId, event, 'workspaceId');
     const email = event.data;
     await manager.query(

@@ -1,11 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { CrmEvents } from '@kinship/contracts';
-import type { DomainEvent } from '@kinship/messaging';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
-type NoteEvent = CrmEvents.NoteCreated | CrmEvents.NoteUpdated | CrmEvents.NoteDeleted | CrmEvents.NoteRestored;
+const TYPES = ['note.created', 'note.updated', 'note.deleted', 'note.restored'] as const;
 
 /** reporting.notes from crm's note events: who wrote each (note.created's actor), about what, when. */
 @Injectable()
@@ -16,10 +14,10 @@ export class NotesProjection implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, this.handlers, 'notes', ['events.crm.note.>'], (event, manager) => this.apply(event as DomainEvent<NoteEvent>, manager));
+    subscribeProjection(this.events, this.handlers, 'notes', TYPES, (event, manager) => this.apply(event, manager));
   }
 
-  private async apply(event: DomainEvent<NoteEvent>, manager: EntityManager): Promise<void> {
+  private async apply(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager): Promise<void> {
     const workspaceId = required(event.workspaceId, event, 'workspaceId');
     const related = event.data.related;
     switch (event.type) {
@@ -43,8 +41,6 @@ export class NotesProjection implements OnModuleInit {
         return;
       case 'note.restored':
         await manager.query('UPDATE reporting.notes SET deleted_at = NULL WHERE workspace_id = $1 AND id = $2', [workspaceId, event.data.noteId]);
-        return;
-      default:
         return;
     }
   }

@@ -1,11 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { CrmEvents } from '@kinship/contracts';
-import type { DomainEvent } from '@kinship/messaging';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
-type PipelineEvent = CrmEvents.PipelineCreated | CrmEvents.PipelineUpdated | CrmEvents.PipelineDeleted | CrmEvents.PipelineRestored;
+const TYPES = ['pipeline.created', 'pipeline.updated', 'pipeline.deleted', 'pipeline.restored'] as const;
 
 /** reporting.pipelines and reporting.stages from crm's pipeline events: names, probabilities and kinds of stages. */
 @Injectable()
@@ -16,16 +14,16 @@ export class PipelinesProjection implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, this.handlers, 'pipelines', ['events.crm.pipeline.>'], (event, manager) => this.apply(event as DomainEvent<PipelineEvent>, manager));
+    subscribeProjection(this.events, this.handlers, 'pipelines', TYPES, (event, manager) => this.apply(event, manager));
   }
 
-  private async apply(event: DomainEvent<PipelineEvent>, manager: EntityManager): Promise<void> {
+  private async apply(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager): Promise<void> {
     const workspaceId = required(event.workspaceId, event, 'workspaceId');
     if (event.type === 'pipeline.deleted') {
       await manager.query('UPDATE reporting.pipelines SET deleted_at = $3 WHERE workspace_id = $1 AND id = $2', [workspaceId, event.aggregateId, event.occurredAt]);
       return;
     }
-    const pipeline = required((event.data as CrmEvents.PipelineCreated).pipeline, event, 'pipeline');
+    const pipeline = required(event.data.pipeline, event, 'pipeline');
     await manager.query(
       `INSERT INTO reporting.pipelines (workspace_id, id, name, created_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (workspace_id, id) DO UPDATE SET name = EXCLUDED.name, deleted_at = NULL`,

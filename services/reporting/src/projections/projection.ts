@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { isCurrency } from '@kinship/contracts';
+import { isCurrency, type EventType } from '@kinship/contracts';
 import type { DomainEvent, StreamPosition } from '@kinship/messaging';
-import type { DomainEvents } from '@kinship/platform';
+import { eventFilterSubject, eventOfTypes, type DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 
 /** The projections this service keeps; each is one durable consumer named `reporting-<name>`. */
@@ -16,7 +16,9 @@ export type ProjectionHandler = (event: DomainEvent, manager: EntityManager) => 
 
 export interface RegisteredProjection {
   projection: ProjectionName;
+  /** The live consumer's filter subject, as one list of them. */
   subjects: string[];
+  /** Applies an event of the projection's types; skips one of another type its subject lets through, as the live consumer does. */
   apply: ProjectionHandler;
 }
 
@@ -27,21 +29,31 @@ export class ProjectionHandlers {
 }
 
 /**
- * Declares a projection: a durable consumer from the start of the stream whose effect, inbox
- * record and new stream position commit together, so a redelivered event changes nothing and
- * the recorded position never runs ahead of what was applied.
+ * Declares a projection of events of the given types: a durable consumer from the start of the
+ * stream whose effect, inbox record and new stream position commit together, so a redelivered
+ * event changes nothing and the recorded position never runs ahead of what was applied. The
+ * position moves with every event the consumer takes, of the projection's types or not.
  */
-export function subscribeProjection(events: DomainEvents, handlers: ProjectionHandlers, projection: ProjectionName, subjects: string[], apply: ProjectionHandler): void {
-  handlers.all.push({ projection, subjects, apply });
-  events.subscribe({
-    durableName: consumerName(projection),
-    filterSubjects: subjects,
-    startFrom: 'all',
-    handler: async (event, manager, _emit, position) => {
-      await apply(event, manager);
-      await recordPosition(manager, projection, event, position);
+export function subscribeProjection<T extends EventType>(
+  events: DomainEvents,
+  handlers: ProjectionHandlers,
+  projection: ProjectionName,
+  types: readonly T[],
+  apply: (event: EventOf<T>, manager: EntityManager) => Promise<void>,
+): void {
+  const handles = eventOfTypes(types);
+  handlers.all.push({
+    projection,
+    subjects: [eventFilterSubject(types)],
+    apply: async (event, manager) => {
+      if (handles(event)) await apply(event, manager);
     },
   });
+  events.subscribe(
+    types,
+    { durableName: consumerName(projection), startFrom: 'all', afterEach: (event, manager, position) => recordPosition(manager, projection, event, position) },
+    (event, manager) => apply(event, manager),
+  );
 }
 
 async function recordPosition(manager: EntityManager, projection: ProjectionName, event: DomainEvent, position: StreamPosition): Promise<void> {

@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { CrmEvents } from '@kinship/contracts';
-import type { DomainEvent } from '@kinship/messaging';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
+
+const TYPES = ['task.created', 'task.assigned', 'task.completed', 'task.updated', 'task.deleted', 'task.restored'] as const;
 
 /** reporting.tasks from crm's task events: assignee, status, completedAt. */
 @Injectable()
@@ -14,17 +14,17 @@ export class TasksProjection implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, this.handlers, 'tasks', ['events.crm.task.>'], (event, manager) => this.apply(event, manager));
+    subscribeProjection(this.events, this.handlers, 'tasks', TYPES, (event, manager) => this.apply(event, manager));
   }
 
-  private async apply(event: DomainEvent, manager: EntityManager): Promise<void> {
+  private async apply(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager): Promise<void> {
     const workspaceId = required(event.workspaceId, event, 'workspaceId');
     if (event.type === 'task.deleted') {
       await manager.query('UPDATE reporting.tasks SET deleted_at = $3 WHERE workspace_id = $1 AND id = $2', [workspaceId, event.aggregateId, event.occurredAt]);
       return;
     }
     // Every other task event carries the whole task after the change.
-    const task = required((event.data as CrmEvents.TaskCreated).task, event, 'task');
+    const task = required(event.data.task, event, 'task');
     await manager.query(
       `INSERT INTO reporting.tasks (workspace_id, id, assignee_id, status, priority, due_at, completed_at, created_by, related_type, related_id, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)

@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Rebuild } from '@kinship/contracts/reporting';
 import { RpcError } from '@kinship/messaging';
 import type { Logger } from '@kinship/observability';
-import { newId, WORKSPACE_SETTING, withWorkspace } from '@kinship/persistence';
+import { newId, setWorkspace, withWorkspace } from '@kinship/persistence';
 import { LOGGER, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ProjectionHandlers, type ProjectionName } from '../projections/projection.js';
@@ -106,7 +106,7 @@ export class RebuildService {
       const before = replay.mark();
       await runner.startTransaction();
       try {
-        await runner.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, replay.workspaceId]);
+        await setWorkspace(runner, replay.workspaceId);
         await runner.query('LOCK TABLE reporting.projection_positions IN SHARE ROW EXCLUSIVE MODE');
         const live = await positions(runner.manager);
         const through = Math.max(0, ...live.values());

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { ReportingEvents } from '@kinship/contracts';
 import type { Logger } from '@kinship/observability';
-import { WORKSPACE_SETTING } from '@kinship/persistence';
+import { setWorkspace } from '@kinship/persistence';
 import { csvText, DomainEvents, LOGGER } from '@kinship/platform';
 import { stringify } from 'csv-stringify/sync';
 import { CustomReportsService } from '../custom/custom-reports.service.js';
@@ -66,7 +66,7 @@ export class ReportScheduler implements OnApplicationBootstrap, OnApplicationShu
     return this.events.transaction(null, async (manager, emit) => {
       const due = await this.repository.claimDue(manager);
       if (!due) return false;
-      await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, due.workspaceId]);
+      await setWorkspace(manager, due.workspaceId);
       const report = await this.repository.find(manager, due.workspaceId, due.savedReportId);
       if (!report?.schedule) {
         await this.repository.setSchedule(manager, due.workspaceId, due.savedReportId, null);

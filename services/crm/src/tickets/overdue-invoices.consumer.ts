@@ -1,49 +1,39 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { BillingEvents } from '@kinship/contracts';
-import type { DomainEvent } from '@kinship/messaging';
 import { isUuid } from '@kinship/persistence';
-import { DomainEvents, type Emit } from '@kinship/platform';
+import { DomainEvents, type Emit, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { TicketsService } from './tickets.service.js';
 
 export const OVERDUE_INVOICES_CONSUMER = 'crm-tickets-overdue-invoices';
 
-/** The billing events that settle an overdue invoice: it is no longer owed (or no longer pursued). */
-const SETTLED: ReadonlySet<string> = new Set(['invoice.paid', 'invoice.voided', 'invoice.marked_uncollectible', 'invoice.deleted']);
-
-type Payload = BillingEvents.InvoiceOverdue | BillingEvents.InvoicePaid | BillingEvents.InvoiceVoided | BillingEvents.InvoiceMarkedUncollectible | BillingEvents.InvoiceDeleted;
+/** invoice.overdue, and the billing events that settle an overdue invoice: it is no longer owed (or no longer pursued). */
+const TYPES = ['invoice.overdue', 'invoice.paid', 'invoice.voided', 'invoice.marked_uncollectible', 'invoice.deleted'] as const;
 
 /**
  * Keeps billing's overdue invoices in crm (crm.overdue_invoices), so a ticket opened by a customer
  * who owes one is raised a priority level without asking billing; an invoice.overdue also raises
  * that customer's open tickets. From the start of the stream: a first deployment learns what is
- * overdue already. One consumer over events.billing.> (NATS 2.9 allows one filter subject).
+ * overdue already. One consumer over events.billing.invoice.> (NATS 2.9 allows one filter subject).
  */
 @Injectable()
-export class OverdueInvoicesSubscriber implements OnModuleInit {
+export class OverdueInvoicesConsumer implements OnModuleInit {
   constructor(
     private readonly events: DomainEvents,
     private readonly tickets: TicketsService,
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe({
-      durableName: OVERDUE_INVOICES_CONSUMER,
-      filterSubjects: ['events.billing.>'],
-      startFrom: 'all',
-      handler: (event, manager, emit) => this.handle(event as DomainEvent<Payload>, manager, emit),
-    });
+    this.events.subscribe(TYPES, { durableName: OVERDUE_INVOICES_CONSUMER, startFrom: 'all' }, (event, manager, emit) => this.handle(event, manager, emit));
   }
 
-  private async handle(event: DomainEvent<Payload>, manager: EntityManager, emit: Emit): Promise<void> {
+  private async handle(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager, emit: Emit): Promise<void> {
     const workspaceId = event.workspaceId;
     if (!workspaceId || !isUuid(event.data?.invoiceId)) return;
-    if (SETTLED.has(event.type)) {
+    if (event.type !== 'invoice.overdue') {
       await manager.query('DELETE FROM crm.overdue_invoices WHERE workspace_id = $1 AND invoice_id = $2', [workspaceId, event.data.invoiceId]);
       return;
     }
-    if (event.type !== 'invoice.overdue') return;
-    const data = event.data as BillingEvents.InvoiceOverdue;
+    const data = event.data;
     const contactId = isUuid(data.customer?.contactId) ? data.customer.contactId : null;
     const companyId = isUuid(data.customer?.companyId) ? data.customer.companyId : null;
     if (!contactId && !companyId) return;

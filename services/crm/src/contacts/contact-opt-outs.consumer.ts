@@ -1,6 +1,4 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { NotificationsEvents } from '@kinship/contracts';
-import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents } from '@kinship/platform';
 import { ContactsService } from './contacts.service.js';
 
@@ -11,18 +9,15 @@ export const CONTACT_OPT_OUTS_CONSUMER = 'crm-contact-opt-outs';
  * emailOptOut or smsOptOut here. Starts from the whole stream: an opt-out is never to be missed.
  */
 @Injectable()
-export class ContactOptOutsSubscriber implements OnModuleInit {
+export class ContactOptOutsConsumer implements OnModuleInit {
   constructor(
     private readonly events: DomainEvents,
     private readonly contacts: ContactsService,
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe({
-      durableName: CONTACT_OPT_OUTS_CONSUMER,
-      filterSubjects: ['events.notifications.contact.unsubscribed'],
-      startFrom: 'all',
-      handler: (event, manager, emit) => this.contacts.recordUnsubscribe(manager, emit, event as DomainEvent<NotificationsEvents.ContactUnsubscribed>),
-    });
+    this.events.subscribe('contact.unsubscribed', { durableName: CONTACT_OPT_OUTS_CONSUMER, startFrom: 'all' }, (event, manager, emit) =>
+      this.contacts.recordUnsubscribe(manager, emit, event),
+    );
   }
 }

@@ -1,22 +1,28 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type { BillingEvents, NotificationsEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import { isUuid, newId } from '@kinship/persistence';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import type { RelatedRecord } from '@kinship/contracts/crm';
 
 export const EMAIL_TIMELINE_CONSUMER = 'crm-timeline-emails';
 export const BILLING_TIMELINE_CONSUMER = 'crm-timeline-billing';
 
-type BillingPayload = BillingEvents.InvoiceSent | BillingEvents.InvoicePaid | BillingEvents.PaymentReceived;
+/** The billing events a timeline shows. */
+const BILLING_TYPES = ['invoice.sent', 'invoice.paid', 'payment.received'] as const;
+type BillingEvent = EventOf<(typeof BILLING_TYPES)[number]>;
 
-/** The billing events a timeline shows, with their entry kind and when they happened. */
-const BILLING_KINDS: Record<string, { kind: string; occurredAt: (data: BillingPayload) => string | undefined }> = {
-  'invoice.sent': { kind: 'invoice_sent', occurredAt: () => undefined },
-  'invoice.paid': { kind: 'invoice_paid', occurredAt: (data) => (data as BillingEvents.InvoicePaid).paidAt },
-  'payment.received': { kind: 'payment_received', occurredAt: (data) => (data as BillingEvents.PaymentReceived).receivedAt },
-};
+/** A billing event's timeline entry kind, and when what it tells happened (undefined: when the event did). */
+function billingEntry(event: BillingEvent): { kind: string; occurredAt: string | undefined } {
+  switch (event.type) {
+    case 'invoice.sent':
+      return { kind: 'invoice_sent', occurredAt: undefined };
+    case 'invoice.paid':
+      return { kind: 'invoice_paid', occurredAt: event.data.paidAt };
+    case 'payment.received':
+      return { kind: 'payment_received', occurredAt: event.data.receivedAt };
+  }
+}
 
 function validTime(value: string | undefined, fallback: string): string {
   return value && !Number.isNaN(Date.parse(value)) ? value : fallback;
@@ -31,26 +37,16 @@ function validTime(value: string | undefined, fallback: string): string {
  * subject per consumer); invoice.finalized is not shown.
  */
 @Injectable()
-export class TimelineEventsSubscriber implements OnModuleInit {
+export class TimelineEventsConsumer implements OnModuleInit {
   constructor(private readonly events: DomainEvents) {}
 
   onModuleInit(): void {
-    this.events.subscribe({
-      durableName: EMAIL_TIMELINE_CONSUMER,
-      filterSubjects: ['events.notifications.email.sent'],
-      startFrom: 'all',
-      handler: (event, manager) => this.emailSent(event as DomainEvent<NotificationsEvents.EmailSent>, manager),
-    });
-    this.events.subscribe({
-      durableName: BILLING_TIMELINE_CONSUMER,
-      filterSubjects: ['events.billing.>'],
-      startFrom: 'all',
-      handler: (event, manager) => this.billing(event as DomainEvent<BillingPayload>, manager),
-    });
+    this.events.subscribe('email.sent', { durableName: EMAIL_TIMELINE_CONSUMER, startFrom: 'all' }, (event, manager) => this.emailSent(event, manager));
+    this.events.subscribe(BILLING_TYPES, { durableName: BILLING_TIMELINE_CONSUMER, startFrom: 'all' }, (event, manager) => this.billing(event, manager));
   }
 
-  private async emailSent(event: DomainEvent<NotificationsEvents.EmailSent>, manager: EntityManager): Promise<void> {
-    if (event.type !== 'email.sent' || !isUuid(event.data?.contactId)) return;
+  private async emailSent(event: EventOf<'email.sent'>, manager: EntityManager): Promise<void> {
+    if (!isUuid(event.data?.contactId)) return;
     const { messageId, campaignId, templateKey } = event.data;
     await this.record(manager, event, 'email_sent', event.occurredAt, [{ type: 'contact', id: event.data.contactId }], {
       messageId,
@@ -59,16 +55,16 @@ export class TimelineEventsSubscriber implements OnModuleInit {
     });
   }
 
-  private async billing(event: DomainEvent<BillingPayload>, manager: EntityManager): Promise<void> {
-    const shown = BILLING_KINDS[event.type];
-    if (!shown || !event.data) return;
+  private async billing(event: BillingEvent, manager: EntityManager): Promise<void> {
+    if (!event.data) return;
+    const shown = billingEntry(event);
     const { customer, ...data } = event.data;
     const subjects: RelatedRecord[] = [];
     if (isUuid(customer?.contactId)) subjects.push({ type: 'contact', id: customer.contactId });
     if (isUuid(customer?.companyId)) subjects.push({ type: 'company', id: customer.companyId });
-    const dealId = (event.data as BillingEvents.InvoicePaid).dealId;
+    const dealId = event.type === 'invoice.paid' ? event.data.dealId : undefined;
     if (isUuid(dealId)) subjects.push({ type: 'deal', id: dealId });
-    await this.record(manager, event, shown.kind, validTime(shown.occurredAt(event.data), event.occurredAt), subjects, data);
+    await this.record(manager, event, shown.kind, validTime(shown.occurredAt, event.occurredAt), subjects, data);
   }
 
   private async record(manager: EntityManager, event: DomainEvent, kind: string, occurredAt: string, subjects: RelatedRecord[], data: object): Promise<void> {

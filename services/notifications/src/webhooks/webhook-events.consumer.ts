@@ -1,10 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { WEBHOOK_EVENT_TYPES } from '@kinship/contracts/notifications';
 import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository.js';
-import { isDeliverable } from './webhook-event-types.js';
 
 export const WEBHOOKS_CONSUMER = 'notifications-webhooks';
 
@@ -21,7 +21,7 @@ export function webhookBody(event: DomainEvent): string {
  * Starts from new events: a first deployment does not send partners the stream's history.
  */
 @Injectable()
-export class WebhookEventsSubscriber implements OnModuleInit {
+export class WebhookEventsConsumer implements OnModuleInit {
   constructor(
     private readonly events: DomainEvents,
     private readonly endpoints: WebhookEndpointsRepository,
@@ -29,17 +29,13 @@ export class WebhookEventsSubscriber implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe({
-      durableName: WEBHOOKS_CONSUMER,
-      filterSubjects: ['events.>'],
-      startFrom: 'new',
-      handler: (event, manager) => this.handle(event, manager),
-    });
+    // Types of every service: the consumer's filter is events.>, and the types partners never get are skipped.
+    this.events.subscribe(WEBHOOK_EVENT_TYPES, { durableName: WEBHOOKS_CONSUMER, startFrom: 'new' }, (event, manager) => this.handle(event, manager));
   }
 
   private async handle(event: DomainEvent, manager: EntityManager): Promise<void> {
     const { workspaceId } = event;
-    if (!workspaceId || !isDeliverable(event.type)) return;
+    if (!workspaceId) return;
     const subscribed = await this.endpoints.subscribedTo(manager, workspaceId, event.type);
     if (subscribed.length === 0) return;
     const payload = webhookBody(event);

@@ -1,9 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CrmEvents, NotificationsEvents } from '@kinship/contracts';
 import { SUBJECT_MAX, TICKET_TEXT_MAX, type TicketCommentAttachment } from '@kinship/contracts/crm';
-import type { DomainEvent } from '@kinship/messaging';
 import { newId } from '@kinship/persistence';
-import { DomainEvents, type Emit } from '@kinship/platform';
+import { DomainEvents, type Emit, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import type { CrmCaller } from '../../common/crm-caller.js';
 import { normaliseEmail } from '../../common/normalise.js';
@@ -31,7 +30,7 @@ export function ticketToken(subject: string): number | null {
  * its comment. From the start of the stream: mail accepted before crm was there still counts.
  */
 @Injectable()
-export class EmailToTicketSubscriber implements OnModuleInit {
+export class EmailToTicketConsumer implements OnModuleInit {
   constructor(
     private readonly events: DomainEvents,
     private readonly tickets: TicketsService,
@@ -41,15 +40,10 @@ export class EmailToTicketSubscriber implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe({
-      durableName: EMAIL_TO_TICKET_CONSUMER,
-      filterSubjects: ['events.notifications.email.received'],
-      startFrom: 'all',
-      handler: (event, manager, emit) => this.received(event as DomainEvent<NotificationsEvents.EmailReceived>, manager, emit),
-    });
+    this.events.subscribe('email.received', { durableName: EMAIL_TO_TICKET_CONSUMER, startFrom: 'all' }, (event, manager, emit) => this.received(event, manager, emit));
   }
 
-  private async received(event: DomainEvent<NotificationsEvents.EmailReceived>, manager: EntityManager, emit: Emit): Promise<void> {
+  private async received(event: EventOf<'email.received'>, manager: EntityManager, emit: Emit): Promise<void> {
     const workspaceId = event.workspaceId;
     const email = event.data;
     if (!workspaceId || !email?.messageId || !email.fromAddress) return;
