@@ -70,6 +70,15 @@ async function load<T>(name: string): Promise<T | undefined> {
   }
 }
 
+interface InboundEmailResult {
+  emails: number;
+  acceptedPerSecond: number;
+  threadedPerSecond: number;
+  targetPerSecond: number;
+  baselinePerSecond: number;
+  ratio: number;
+}
+
 interface SlaResult {
   tickets: number;
   passes: Array<{ name: string; seconds: number; notices: number }>;
@@ -91,6 +100,7 @@ const auth = await load<AuthResult>('auth');
 const crm = await load<CrmResult>('crm');
 const fuzz = await load<FuzzResult>('fuzz');
 const sla = await load<SlaResult>('sla');
+const inboundEmail = await load<InboundEmailResult>('inbound-email');
 
 print();
 print('== bench summary ==');
@@ -154,6 +164,14 @@ if (sla) {
   );
 } else {
   print('sla              no result (the bench failed, see its output above)');
+}
+if (inboundEmail) {
+  print(
+    `inbound-email    ${inboundEmail.emails} emails: threaded into tickets ${fixed(inboundEmail.threadedPerSecond, 0)}/s (target ≥ ${inboundEmail.targetPerSecond}), ` +
+      `accepted ${fixed(inboundEmail.acceptedPerSecond, 0)}/s   bare smtp-server ${fixed(inboundEmail.baselinePerSecond, 0)}/s   ratio ${fixed(inboundEmail.ratio, 2)}`,
+  );
+} else {
+  print('inbound-email    no result (the bench failed, see its output above)');
 }
 if (fuzz) {
   print(`fuzz             ${fuzz.requests} requests over ${fuzz.operationsCovered} of ${fuzz.operations} operations (seed ${fuzz.seed}): ${fuzz.findings.length} findings`);

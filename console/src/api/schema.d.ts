@@ -5630,6 +5630,11 @@ export interface components {
              * @description When the customer’s last reply needs an answer by; null when none is awaited.
              */
             nextResponseDueAt: string | null;
+            /**
+             * @description Unique in the workspace (increasing, not consecutive): its emails’ subjects carry it as [#T-<number>].
+             * @example 42
+             */
+            number: number;
             /** @enum {string} */
             priority: "low" | "normal" | "high" | "urgent";
             /** @description Why crm raised the priority (an overdue invoice of the customer); null when a person set it. */
@@ -5651,11 +5656,13 @@ export interface components {
             updatedAt: string;
         };
         TicketComment: {
+            /** @description The files of the email the comment came from (none for other comments). */
+            attachments: components["schemas"]["TicketCommentAttachment"][];
             /** @enum {string} */
             author: "agent" | "customer";
             /**
              * Format: uuid
-             * @description The user who wrote or recorded it; null for an API key.
+             * @description The user who wrote or recorded it; null for an API key or an email.
              */
             authorId: string | null;
             body: string;
@@ -5666,6 +5673,14 @@ export interface components {
             internal: boolean;
             /** Format: uuid */
             ticketId: string;
+        };
+        TicketCommentAttachment: {
+            contentType: string;
+            /** @description The file’s key in the file store. */
+            fileKey: string;
+            name: string;
+            /** @description Bytes. */
+            size: number;
         };
         TicketCommentPage: {
             data: components["schemas"]["TicketComment"][];

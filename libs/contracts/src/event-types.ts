@@ -67,6 +67,7 @@ export const EVENT_TYPES = {
   'ticket.restored': { service: 'crm', payload: 'TicketRestored' },
   'ticket.sla_warning': { service: 'crm', payload: 'TicketSlaWarning' },
   'ticket.sla_breached': { service: 'crm', payload: 'TicketSlaBreached' },
+  'ticket.email_reply_requested': { service: 'crm', payload: 'TicketEmailReplyRequested' },
 
   'invoice.created': { service: 'billing', payload: 'InvoiceCreated' },
   'invoice.deleted': { service: 'billing', payload: 'InvoiceDeleted' },
@@ -84,6 +85,7 @@ export const EVENT_TYPES = {
   'contact.unsubscribed': { service: 'notifications', payload: 'ContactUnsubscribed' },
   'email.sent': { service: 'notifications', payload: 'EmailSent' },
   'sms.received': { service: 'notifications', payload: 'SmsReceived' },
+  'email.received': { service: 'notifications', payload: 'EmailReceived' },
 
   'projection.rebuilt': { service: 'reporting', payload: 'ProjectionRebuilt' },
   'report.scheduled_delivery': { service: 'reporting', payload: 'ReportScheduledDelivery' },
@@ -153,6 +155,7 @@ export type EventPayloads = PerEventType<{
   'ticket.restored': CrmEvents.TicketRestored;
   'ticket.sla_warning': CrmEvents.TicketSlaWarning;
   'ticket.sla_breached': CrmEvents.TicketSlaBreached;
+  'ticket.email_reply_requested': CrmEvents.TicketEmailReplyRequested;
   'invoice.created': BillingEvents.InvoiceCreated;
   'invoice.deleted': BillingEvents.InvoiceDeleted;
   'invoice.finalized': BillingEvents.InvoiceFinalized;
@@ -168,6 +171,7 @@ export type EventPayloads = PerEventType<{
   'contact.unsubscribed': NotificationsEvents.ContactUnsubscribed;
   'email.sent': NotificationsEvents.EmailSent;
   'sms.received': NotificationsEvents.SmsReceived;
+  'email.received': NotificationsEvents.EmailReceived;
   'projection.rebuilt': ReportingEvents.ProjectionRebuilt;
   'report.scheduled_delivery': ReportingEvents.ReportScheduledDelivery;
 }>;

@@ -73,6 +73,8 @@ export async function createTestEnvironment(suite: string, servers = serverUrls(
       // Port 0: each process listens on a free port, so suites never collide.
       HTTP_PORT: '0',
       GATEWAY_PORT: '0',
+      INBOUND_SMTP_PORT: '0',
+      INBOUND_SMTP_HOST: '127.0.0.1',
       WEBHOOKS_SECRET_KEY: randomBytes(32).toString('base64url'),
       // Each suite's own, so no suite depends on a key anyone else has.
       AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),

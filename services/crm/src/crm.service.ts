@@ -26,6 +26,7 @@ import { CrmSettingsModule } from './settings/crm-settings.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { Tickets1765120000000 } from './tickets/1765120000000-tickets.js';
+import { TicketEmail1765130000000 } from './tickets/email/1765130000000-ticket-email.js';
 import { SLA_QUEUE } from './tickets/sla-monitor.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { InboundSmsModule } from './inbound-sms/inbound-sms.module.js';
@@ -35,6 +36,6 @@ import { TimelineModule } from './timeline/timeline.module.js';
 export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
-  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000, Imports1764635000000, Exports1764635100000, SearchOperatorsLeakproof1764635200000, installationSecretsMigration('crm'), Tickets1765120000000, ContactDetails1765200000000] },
+  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000, Imports1764635000000, Exports1764635100000, SearchOperatorsLeakproof1764635200000, installationSecretsMigration('crm'), Tickets1765120000000, TicketEmail1765130000000, ContactDetails1765200000000] },
   features: (config) => [CursorsModule, CustomersModule, CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule, QueuesModule.register([importsQueue(config), EXPORTS_QUEUE, SLA_QUEUE]), ImportsModule, ExportsModule, TicketsModule, InboundSmsModule],
 } satisfies ServiceDefinition<CrmConfig>;

@@ -148,4 +148,28 @@ export class NotificationsConfig extends ServiceConfig {
   @Min(50)
   @Max(60000)
   CAMPAIGN_POLL_INTERVAL_MS: number = 1000;
+
+  /**
+   * The inbound SMTP listener (email to ticket): mail to support+<workspace-slug>@INBOUND_DOMAIN
+   * becomes email.received. 0 turns the listener off.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  INBOUND_SMTP_PORT: number = 2525;
+
+  /** The interface the inbound listener binds to. */
+  @IsString()
+  @MinLength(1)
+  INBOUND_SMTP_HOST: string = '0.0.0.0';
+
+  /** The domain of the support addresses; its MX record points at the inbound listener. */
+  @Matches(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'must be a lower-case domain name, e.g. support.example.com' })
+  INBOUND_DOMAIN: string = 'kinship.local';
+
+  /** The largest inbound email accepted, in bytes (MIME source, attachments included); larger ones are refused with 552. */
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  INBOUND_MAX_BYTES: number = 25 * 1024 * 1024;
 }

@@ -195,6 +195,7 @@ export class ListTicketsQuery extends PageQuery {
 
 export class Ticket {
   @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'Unique in the workspace (increasing, not consecutive): its emails’ subjects carry it as [#T-<number>].', example: 42 }) number!: number;
   @ApiProperty() subject!: string;
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ enum: TICKET_STATUSES }) status!: TicketStatus;
@@ -229,13 +230,22 @@ export class TicketPage {
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
+/** A file that came with the customer's email, kept in the file store. */
+export class TicketCommentAttachment {
+  @ApiProperty({ description: 'The file’s key in the file store.' }) fileKey!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() contentType!: string;
+  @ApiProperty({ description: 'Bytes.' }) size!: number;
+}
+
 export class TicketComment {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) ticketId!: string;
   @ApiProperty() body!: string;
   @ApiProperty() internal!: boolean;
   @ApiProperty({ enum: COMMENT_AUTHORS }) author!: CommentAuthor;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The user who wrote or recorded it; null for an API key.' }) authorId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The user who wrote or recorded it; null for an API key or an email.' }) authorId!: string | null;
+  @ApiProperty({ type: [TicketCommentAttachment], description: 'The files of the email the comment came from (none for other comments).' }) attachments!: TicketCommentAttachment[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 

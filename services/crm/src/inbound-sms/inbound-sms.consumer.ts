@@ -6,6 +6,7 @@ import { DomainEvents, type Emit } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import type { CrmCaller } from '../common/crm-caller.js';
 import { ContactsService } from '../contacts/contacts.service.js';
+import { TicketsRepository } from '../tickets/tickets.repository.js';
 import { TicketsService } from '../tickets/tickets.service.js';
 
 export const INBOUND_SMS_CONSUMER = 'crm-inbound-sms';
@@ -33,6 +34,7 @@ export class InboundSmsConsumer implements OnModuleInit {
     private readonly events: DomainEvents,
     private readonly contacts: ContactsService,
     private readonly tickets: TicketsService,
+    private readonly ticketRows: TicketsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -70,8 +72,9 @@ export class InboundSmsConsumer implements OnModuleInit {
       [workspaceId, contactId, data.from],
     );
     const body = data.body.trim() || '(empty text)';
-    if (open[0]) {
-      await this.tickets.addComment(manager, emit, caller, open[0].id, { body, author: 'customer' });
+    const current = open[0] ? await this.ticketRows.find(manager, workspaceId, open[0].id, true) : null;
+    if (current) {
+      await this.tickets.addComment(manager, emit, caller, current, { body, internal: false, author: 'customer', attachments: [] });
       return;
     }
     const firstLine = body.split('\n')[0]!;
@@ -86,7 +89,7 @@ export class InboundSmsConsumer implements OnModuleInit {
         ...(contactId ? { contactId } : {}),
         customFields: { [SMS_FROM_FIELD]: data.from },
       },
-      await this.tickets.autoAssignees(caller),
+      await this.tickets.autoAssignees(caller, manager),
     );
   }
 }

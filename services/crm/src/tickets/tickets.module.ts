@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { WorkspaceUsers } from '../common/workspace-users.js';
+import { ContactsRepository } from '../contacts/contacts.repository.js';
+import { EmailToTicketConsumer } from './email/email-to-ticket.consumer.js';
+import { TicketEmailReplies } from './email/ticket-email-replies.js';
+import { TicketEmailRepository } from './email/ticket-email.repository.js';
 import { OverdueInvoicesConsumer } from './overdue-invoices.consumer.js';
 import { SlaCheckJob, SlaMonitor } from './sla-monitor.js';
 import { SupportSettingsController } from './support-settings.controller.js';
@@ -9,10 +13,10 @@ import { TicketsController } from './tickets.controller.js';
 import { TicketsRepository } from './tickets.repository.js';
 import { TicketsService } from './tickets.service.js';
 
-/** crm.tickets.*, crm.sla-policies.*, crm.business-hours.*, crm.ticket-settings.*; the SLA check and the overdue invoices kept from billing. */
+/** crm.tickets.*, crm.sla-policies.*, crm.business-hours.*, crm.ticket-settings.*; the SLA check, the overdue invoices kept from billing, and email to ticket. */
 @Module({
   controllers: [TicketsController, SupportSettingsController],
-  providers: [TicketsService, TicketsRepository, SupportSettingsService, SupportSettingsRepository, WorkspaceUsers, SlaMonitor, SlaCheckJob, OverdueInvoicesConsumer],
-  exports: [TicketsService],
+  providers: [TicketsService, TicketsRepository, SupportSettingsService, SupportSettingsRepository, WorkspaceUsers, SlaMonitor, SlaCheckJob, OverdueInvoicesConsumer, EmailToTicketConsumer, TicketEmailRepository, TicketEmailReplies, ContactsRepository],
+  exports: [TicketsService, TicketsRepository],
 })
 export class TicketsModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CommentAuthor, Ticket, TicketChannel, TicketComment, TicketPriority, TicketStatus, TicketType } from '@kinship/contracts/crm';
+import type { CommentAuthor, Ticket, TicketChannel, TicketComment, TicketCommentAttachment, TicketPriority, TicketStatus, TicketType } from '@kinship/contracts/crm';
 import { isUuid, updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { CursorCodec, isPostgresTimestamp } from '../common/cursors.js';
@@ -10,6 +10,7 @@ import { isBreached, type SlaMetric } from './sla-clock.js';
 /** A ticket as stored, with its SLA bookkeeping. */
 export interface TicketRecord {
   id: string;
+  number: number;
   subject: string;
   description: string | null;
   status: TicketStatus;
@@ -39,9 +40,9 @@ export interface TicketRecord {
 }
 
 /** The columns a create or an update writes (createdAt only on insert; the SLA clock reads it). */
-export type TicketValues = Omit<TicketRecord, 'id' | 'mergedIntoId' | 'createdBy' | 'updatedAt' | 'deletedAt'>;
+export type TicketValues = Omit<TicketRecord, 'id' | 'number' | 'mergedIntoId' | 'createdBy' | 'updatedAt' | 'deletedAt'>;
 
-const COLUMNS = `r.id, r.subject, r.description, r.status, r.priority, r.priority_reason AS "priorityReason", r.type, r.channel,
+const COLUMNS = `r.id, r.number::integer AS number, r.subject, r.description, r.status, r.priority, r.priority_reason AS "priorityReason", r.type, r.channel,
   r.contact_id AS "contactId", r.company_id AS "companyId", r.assignee_id AS "assigneeId", r.tags, r.custom_fields AS "customFields",
   r.first_responded_at AS "firstRespondedAt", r.first_response_due_at AS "firstResponseDueAt", r.next_response_due_at AS "nextResponseDueAt",
   r.resolution_due_at AS "resolutionDueAt", r.paused_at AS "pausedAt", r.paused_seconds::integer AS "pausedSeconds", r.resolved_at AS "resolvedAt",
@@ -93,6 +94,7 @@ function iso(value: Date | null): string | null {
 export function toTicket(record: TicketRecord, now: Date = new Date()): Ticket {
   return {
     id: record.id,
+    number: record.number,
     subject: record.subject,
     description: record.description,
     status: record.status,
@@ -126,10 +128,11 @@ interface CommentRow {
   internal: boolean;
   author: CommentAuthor;
   authorId: string | null;
+  attachments: TicketCommentAttachment[];
   createdAt: Date;
 }
 
-const COMMENT_COLUMNS = `c.id, c.ticket_id AS "ticketId", c.body, c.internal, c.author, c.author_id AS "authorId", c.created_at AS "createdAt"`;
+const COMMENT_COLUMNS = `c.id, c.ticket_id AS "ticketId", c.body, c.internal, c.author, c.author_id AS "authorId", c.attachments, c.created_at AS "createdAt"`;
 
 function toComment(row: CommentRow): TicketComment {
   return { ...row, createdAt: row.createdAt.toISOString() };
@@ -173,9 +176,10 @@ export class TicketsRepository {
     return rows[0]!;
   }
 
-  /** Closes and deletes the duplicate, naming the ticket it went into, and moves its comments there. */
+  /** Closes and deletes the duplicate, naming the ticket it went into, and moves its comments and email thread there. */
   async mergeInto(manager: EntityManager, workspaceId: string, survivorId: string, duplicateId: string): Promise<void> {
     await manager.query(`UPDATE crm.ticket_comments SET ticket_id = $3 WHERE workspace_id = $1 AND ticket_id = $2`, [workspaceId, duplicateId, survivorId]);
+    await manager.query(`UPDATE crm.ticket_email_messages SET ticket_id = $3 WHERE workspace_id = $1 AND ticket_id = $2`, [workspaceId, duplicateId, survivorId]);
     await manager.query(
       `UPDATE crm.tickets SET merged_into_id = $3, status = 'closed', resolved_at = coalesce(resolved_at, now()), deleted_at = now(), updated_at = now()
        WHERE workspace_id = $1 AND id = $2`,
@@ -189,8 +193,8 @@ export class TicketsRepository {
 
   async insertComment(manager: EntityManager, workspaceId: string, comment: CommentRow): Promise<TicketComment> {
     const rows: CommentRow[] = await manager.query(
-      `INSERT INTO crm.ticket_comments AS c (id, workspace_id, ticket_id, body, internal, author, author_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COMMENT_COLUMNS}`,
-      [comment.id, workspaceId, comment.ticketId, comment.body, comment.internal, comment.author, comment.authorId, comment.createdAt],
+      `INSERT INTO crm.ticket_comments AS c (id, workspace_id, ticket_id, body, internal, author, author_id, attachments, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COMMENT_COLUMNS}`,
+      [comment.id, workspaceId, comment.ticketId, comment.body, comment.internal, comment.author, comment.authorId, JSON.stringify(comment.attachments), comment.createdAt],
     );
     return toComment(rows[0]!);
   }

@@ -5,10 +5,12 @@ import {
   TICKET_CUSTOM_FIELDS_MAX,
   TICKET_TAGS_MAX,
   type CreateCommentBody,
+  type CommentAuthor,
   type CreateTicketBody,
   type ListTicketsQuery,
   type Ticket,
   type TicketComment,
+  type TicketCommentAttachment,
   type TicketCommentPage,
   type TicketPage,
   type TicketPriority,
@@ -22,6 +24,7 @@ import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { DEFAULT_PAGE_SIZE, type ListFilter } from '../common/list-query.js';
 import { assertRelatedExists } from '../common/related-records.js';
 import { WorkspaceUsers } from '../common/workspace-users.js';
+import { TicketEmailReplies } from './email/ticket-email-replies.js';
 import { SlaClock } from './sla-clock.js';
 import { SupportSettingsRepository, type TicketSettingsRecord } from './support-settings.repository.js';
 import { PRIORITY_RANK, TicketsRepository, toTicket, type TicketRecord, type TicketValues } from './tickets.repository.js';
@@ -29,6 +32,14 @@ import { PRIORITY_RANK, TicketsRepository, toTicket, type TicketRecord, type Tic
 const CUSTOM_FIELD_KEY = /^[a-z][a-z0-9_]{0,63}$/;
 const CUSTOM_FIELD_TEXT_MAX = 1000;
 const RAISED: Record<TicketPriority, TicketPriority> = { low: 'normal', normal: 'high', high: 'urgent', urgent: 'urgent' };
+
+/** What a comment says, by whom, with which files of its email. */
+export interface NewComment {
+  body: string;
+  internal: boolean;
+  author: CommentAuthor;
+  attachments: TicketCommentAttachment[];
+}
 
 function ticketNotFound(): RpcError {
   return RpcError.notFound('Ticket');
@@ -128,6 +139,7 @@ export class TicketsService {
     private readonly tickets: TicketsRepository,
     private readonly settings: SupportSettingsRepository,
     private readonly users: WorkspaceUsers,
+    private readonly emailReplies: TicketEmailReplies,
   ) {}
 
   async create(caller: CrmCaller, input: CreateTicketBody): Promise<Ticket> {
@@ -135,14 +147,14 @@ export class TicketsService {
     await this.users.assertActive(caller, 'assigneeId', input.assigneeId);
     const { workspaceId } = caller;
     const candidates = input.assigneeId === undefined ? await this.autoAssignees(caller) : [];
-    return this.events.transaction(workspaceId, (manager, emit) => this.open(manager, emit, caller, input, candidates));
+    return this.events.transaction(workspaceId, async (manager, emit) => toTicket(await this.open(manager, emit, caller, input, candidates)));
   }
 
   /**
-   * Opens a ticket in the caller's transaction (an event consumer's, for a ticket opened by what a
-   * customer sent). `candidates`: the auto-assignment's active members (autoAssignees), asked before.
+   * Opens a ticket in the caller's transaction; `candidates` are the auto-assignment's active members
+   * (asked of auth before the transaction, none when assigneeId is given).
    */
-  async open(manager: EntityManager, emit: Emit, caller: CrmCaller, input: CreateTicketBody, candidates: string[]): Promise<Ticket> {
+  async open(manager: EntityManager, emit: Emit, caller: CrmCaller, input: CreateTicketBody, candidates: string[]): Promise<TicketRecord> {
     const { workspaceId } = caller;
     if (input.contactId) await assertRelatedExists(manager, workspaceId, { type: 'contact', id: input.contactId }, 'contactId');
     if (input.companyId) await assertRelatedExists(manager, workspaceId, { type: 'company', id: input.companyId }, 'companyId');
@@ -187,7 +199,7 @@ export class TicketsService {
         data: { ticket: eventTicket(ticket), previousAssigneeId: null, automatic: input.assigneeId === undefined },
       });
     }
-    return toTicket(ticket, now);
+    return ticket;
   }
 
   async get(caller: CrmCaller, id: string): Promise<Ticket> {
@@ -304,29 +316,37 @@ export class TicketsService {
   async comment(caller: CrmCaller, id: string, input: Omit<CreateCommentBody, 'id'>): Promise<TicketComment> {
     assertHolds(caller, 'tickets:write');
     if (!isUuid(id)) throw ticketNotFound();
-    return this.events.transaction(caller.workspaceId, (manager, emit) => this.addComment(manager, emit, caller, id, input));
-  }
-
-  /** A comment in the caller's transaction (an event consumer's, for what a customer sent); 404 for a ticket deleted or gone. */
-  async addComment(manager: EntityManager, emit: Emit, caller: CrmCaller, id: string, input: Omit<CreateCommentBody, 'id'>): Promise<TicketComment> {
     const { workspaceId } = caller;
     const author = input.author ?? 'agent';
     // What a customer said reached them already: it is never internal.
     const internal = author === 'agent' && (input.internal ?? false);
-    const before = await this.tickets.find(manager, workspaceId, id, true);
-    if (!before || before.deletedAt) throw ticketNotFound();
+    return this.events.transaction(workspaceId, async (manager, emit) => {
+      const before = await this.tickets.find(manager, workspaceId, id, true);
+      if (!before || before.deletedAt) throw ticketNotFound();
+      return this.addComment(manager, emit, caller, before, { body: input.body, internal, author, attachments: [] });
+    });
+  }
+
+  /**
+   * A comment on a live ticket locked by the caller's transaction, and what it does to the SLA
+   * clock. `moveClock: false` records without moving it (the email that opened the ticket).
+   */
+  async addComment(manager: EntityManager, emit: Emit, caller: CrmCaller, before: TicketRecord, comment: NewComment, moveClock = true): Promise<TicketComment> {
+    const { workspaceId } = caller;
+    const { internal, author } = comment;
     // The comment's time is the response's time.
     const now = new Date();
-    const comment = await this.tickets.insertComment(manager, workspaceId, { id: newId(), ticketId: id, body: input.body, internal, author, authorId: caller.userId, createdAt: now });
-    await emit<CrmEvents.TicketCommented>({ type: 'ticket.commented', workspaceId, actorId: caller.userId, aggregateId: id, data: { ticketId: id, commentId: comment.id, internal, author } });
-    if (!internal) {
+    const stored = await this.tickets.insertComment(manager, workspaceId, { id: newId(), ticketId: before.id, ...comment, authorId: caller.userId, createdAt: now });
+    await emit<CrmEvents.TicketCommented>({ type: 'ticket.commented', workspaceId, actorId: caller.userId, aggregateId: before.id, data: { ticketId: before.id, commentId: stored.id, internal, author } });
+    await this.emailReplies.agentCommented(manager, emit, workspaceId, before, stored);
+    if (!internal && moveClock) {
       const values = valuesOf(before);
       const clock = await this.clock(manager, workspaceId, values.priority);
       if (author === 'agent') clock.agentReplied(values, now);
       else clock.customerReplied(values, now);
       await this.save(manager, emit, caller, before, values);
     }
-    return comment;
+    return stored;
   }
 
   async comments(caller: CrmCaller, id: string, limit: number | undefined, cursor: string | undefined): Promise<TicketCommentPage> {
@@ -422,9 +442,14 @@ export class TicketsService {
     return new SlaClock(policy, await this.settings.businessHours(manager, workspaceId));
   }
 
-  /** The auto-assignment's active members, asked of auth before the transaction opens (none when it is off). */
-  async autoAssignees(caller: CrmCaller): Promise<string[]> {
-    const settings = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.settings.settings(manager, caller.workspaceId));
+  /**
+   * The auto-assignment's active members, asked of auth before the transaction opens (none when it is
+   * off). An event handler passes its transaction's manager: the settings are read in it.
+   */
+  async autoAssignees(caller: CrmCaller, manager?: EntityManager): Promise<string[]> {
+    const settings = manager
+      ? await this.settings.settings(manager, caller.workspaceId)
+      : await withWorkspace(this.dataSource, caller.workspaceId, (own) => this.settings.settings(own, caller.workspaceId));
     if (settings.assignment === 'none' || settings.assignees.length === 0) return [];
     const active = new Set(await this.users.active(caller, settings.assignees));
     return settings.assignees.filter((id) => active.has(id));

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { NotificationsConfig } from '../notifications.config.js';
+import type { MessageHeaders } from './message.record.js';
 
 export interface OutgoingEmail {
   to: string;
@@ -9,6 +10,12 @@ export interface OutgoingEmail {
   html: string;
   text: string;
   attachments?: Array<{ filename: string; contentType: string; content: Readable }>;
+  /** Threading headers (a reply to a ticket's thread); nodemailer makes up a Message-ID otherwise. */
+  headers?: MessageHeaders | null;
+}
+
+function bracketed(id: string): string {
+  return `<${id}>`;
 }
 
 /** Bounds on one send, so a stuck server fails the attempt (and the job retries) instead of hanging it. */
@@ -37,7 +44,23 @@ export class EmailSender implements OnModuleDestroy {
 
   /** Resolves with the Message-ID once the server accepted the message; rejects on any refusal. */
   async send(email: OutgoingEmail): Promise<string> {
-    const info = await this.transporter.sendMail({ from: this.config.MAIL_FROM, to: email.to, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments });
+    const { headers } = email;
+    const info = await this.transporter.sendMail({
+      from: this.config.MAIL_FROM,
+      to: email.to,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      attachments: email.attachments,
+      ...(headers
+        ? {
+            messageId: bracketed(headers.messageId),
+            inReplyTo: headers.inReplyTo ? bracketed(headers.inReplyTo) : undefined,
+            references: headers.references.map(bracketed),
+            replyTo: headers.replyTo ?? undefined,
+          }
+        : {}),
+    });
     return info.messageId;
   }
 

@@ -10,6 +10,14 @@ export interface MessageAttachment {
   contentType: string;
 }
 
+/** Headers that thread an email into a conversation; message ids without angle brackets. */
+export interface MessageHeaders {
+  messageId: string;
+  inReplyTo: string | null;
+  references: string[];
+  replyTo: string | null;
+}
+
 /** A row of notifications.messages: one email or SMS to one recipient, rendered when queued. */
 export interface MessageRecord {
   id: string;
@@ -24,6 +32,7 @@ export interface MessageRecord {
   html: string | null;
   text: string | null;
   attachments: MessageAttachment[];
+  headers: MessageHeaders | null;
   status: MessageStatus;
   attempts: number;
   lastError: string | null;

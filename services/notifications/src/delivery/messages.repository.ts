@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import type { PagePosition } from '@kinship/messaging';
-import type { Channel, MessageAttachment, MessageRecord, MessageStatus } from './message.record.js';
+import type { Channel, MessageAttachment, MessageHeaders, MessageRecord, MessageStatus } from './message.record.js';
 
 const COLUMNS = `id, workspace_id AS "workspaceId", channel, template_key AS "templateKey", recipient_user_id AS "recipientUserId",
-  recipient_contact_id AS "recipientContactId", campaign_id AS "campaignId", address, subject, html, text, attachments, status, attempts,
+  recipient_contact_id AS "recipientContactId", campaign_id AS "campaignId", address, subject, html, text, attachments, headers, status, attempts,
   last_error AS "lastError", provider_message_id AS "providerMessageId", created_at AS "createdAt", updated_at AS "updatedAt",
   sent_at AS "sentAt", failed_at AS "failedAt", delivered_at AS "deliveredAt"`;
 
@@ -31,6 +31,7 @@ export interface NewMessage extends MessageContent {
   campaignId?: string | null;
   address: string;
   attachments?: MessageAttachment[];
+  headers?: MessageHeaders | null;
 }
 
 export interface MessageFilter {
@@ -48,8 +49,8 @@ export class MessagesRepository {
   async insert(manager: EntityManager, message: NewMessage): Promise<boolean> {
     const rows: Array<{ id: string }> = await manager.query(
       `INSERT INTO notifications.messages
-         (id, workspace_id, dedupe_key, channel, template_key, recipient_user_id, recipient_contact_id, campaign_id, address, subject, html, text, attachments)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         (id, workspace_id, dedupe_key, channel, template_key, recipient_user_id, recipient_contact_id, campaign_id, address, subject, html, text, attachments, headers)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (workspace_id, dedupe_key) DO NOTHING RETURNING id`,
       [
         message.id,
@@ -65,6 +66,7 @@ export class MessagesRepository {
         message.html,
         message.text,
         JSON.stringify(message.attachments ?? []),
+        message.headers ? JSON.stringify(message.headers) : null,
       ],
     );
     if (rows.length === 0) return false;

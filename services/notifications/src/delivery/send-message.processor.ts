@@ -93,7 +93,7 @@ export class SendMessageProcessor {
   /** The content comes from the job for a security email (never stored), from the row otherwise. */
   private async deliver(message: MessageRecord, content: MessageContent): Promise<string> {
     if (message.channel === 'sms') return this.sms.send(message.address, content.text ?? '');
-    return this.email.send({ to: message.address, subject: content.subject ?? '', html: content.html ?? '', text: content.text ?? '', attachments: await this.attachments(message) });
+    return this.email.send({ to: message.address, subject: content.subject ?? '', html: content.html ?? '', text: content.text ?? '', attachments: await this.attachments(message), headers: message.headers });
   }
 
   /** The files, streamed from the file store as the email is written; one gone fails the attempt rather than send the email without it. */

@@ -623,3 +623,28 @@ export interface TicketSlaBreached {
   metric: string;
   dueAt: string;
 }
+
+/**
+ * type: ticket.email_reply_requested, subject: events.crm.ticket.email_reply_requested
+ * An agent's public comment on a ticket that came by email: notifications sends it to the ticket's
+ * contact, threaded into the customer's conversation. Message ids are without angle brackets.
+ */
+export interface TicketEmailReplyRequested {
+  ticketId: string;
+  commentId: string;
+  contactId: string;
+  toAddress: string;
+  toName?:
+    | string
+    | null
+    | undefined;
+  /** The workspace's support address the customer wrote to: replies to the reply come back there. */
+  replyTo: string;
+  /** "Re: <subject> [#T-<number>]". */
+  subject: string;
+  text: string;
+  messageId: string;
+  inReplyTo: string;
+  /** The thread, oldest first (at most the last 20). */
+  references: string[];
+}

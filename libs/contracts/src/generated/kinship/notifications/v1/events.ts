@@ -55,3 +55,38 @@ export interface SmsReceived {
   openTicket: boolean;
   receivedAt: string;
 }
+
+/**
+ * type: email.received, subject: events.notifications.email.received
+ * An email a customer sent to a workspace's support address (support+<slug>@INBOUND_DOMAIN),
+ * accepted by the inbound SMTP listener. Auto-replies, bounces and bulk mail are never emitted.
+ * crm threads it into a ticket: a comment on the ticket its headers or subject token name, else a new ticket.
+ */
+export interface EmailReceived {
+  /** The Message-ID header without angle brackets (one is made up when the mail has none). */
+  messageId: string;
+  /** The sender (From), lower-cased address. */
+  fromAddress: string;
+  fromName?:
+    | string
+    | null
+    | undefined;
+  /** The support address it was sent to. */
+  toAddress: string;
+  subject: string;
+  /** The text part (or the HTML part as text), at most 100,000 characters. */
+  text: string;
+  /** Message ids (without angle brackets) of In-Reply-To and References, nearest first. */
+  references: string[];
+  attachments: EmailAttachment[];
+  /** When the listener accepted it (ISO 8601). */
+  receivedAt: string;
+}
+
+/** A file of an inbound email, stored in the file store under file_key. */
+export interface EmailAttachment {
+  fileKey: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+}
