@@ -4,23 +4,23 @@ import { PageQuery } from '../fields.js';
 import { defineOperation } from '../operation.js';
 
 export class ListAuditLogsQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Entries the user made, or that were done to them.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Entries the user made, or that were done to them.' })
   @IsOptional()
   @IsUUID('all')
   userId?: string | null;
 
-  @ApiPropertyOptional({ example: 'user.role_changed', maxLength: 100 })
+  @ApiPropertyOptional({ type: String, example: 'user.role_changed', maxLength: 100 })
   @IsOptional()
   @MaxLength(100)
   @Matches(/^[a-z_]+(\.[a-z_]+)*$/, { message: 'must be an action such as user.signed_in' })
   action?: string | null;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'From this time on (inclusive).' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'From this time on (inclusive).' })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string | null;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Before this time.' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Before this time.' })
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string | null;

@@ -32,9 +32,9 @@ export class UserPageResponse {
 }
 
 export class ListUsersQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: string | null;
-  @ApiPropertyOptional({ enum: USER_STATUSES }) @IsOptional() @IsIn(USER_STATUSES) status?: string | null;
-  @ApiPropertyOptional({ description: 'Matches name or email.', maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) q?: string | null;
+  @ApiPropertyOptional({ type: String, enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: string | null;
+  @ApiPropertyOptional({ type: String, enum: USER_STATUSES }) @IsOptional() @IsIn(USER_STATUSES) status?: string | null;
+  @ApiPropertyOptional({ type: String, description: 'Matches name or email.', maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) q?: string | null;
 }
 
 export class UpdateUserBody {

@@ -189,14 +189,14 @@ export class CampaignRecipientPageResponse {
 }
 
 export class ListCampaignsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES })
+  @ApiPropertyOptional({ type: String, enum: CAMPAIGN_STATUSES })
   @IsOptional()
   @IsIn(CAMPAIGN_STATUSES)
   status?: CampaignStatus | null;
 }
 
 export class ListCampaignRecipientsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: RECIPIENT_FILTERS, description: '`unsubscribed`: those who used the unsubscribe link (whatever their status).' })
+  @ApiPropertyOptional({ type: String, enum: RECIPIENT_FILTERS, description: '`unsubscribed`: those who used the unsubscribe link (whatever their status).' })
   @IsOptional()
   @IsIn(RECIPIENT_FILTERS)
   status?: RecipientFilter | null;
