@@ -32,13 +32,13 @@ export interface paths {
          * List API keys
          * @description The workspace’s keys (never the key itself), newest first.
          */
-        get: operations["ApiKeysController_list"];
+        get: operations["auth.api-keys.list"];
         put?: never;
         /**
          * Create an API key
-         * @description A key for a partner or script, with scopes no wider than the creator’s role; the key is shown this once.
+         * @description A key for a partner or script, with scopes no wider than the creator’s role. The key is in the body this once; only its hash is kept.
          */
-        post: operations["ApiKeysController_create"];
+        post: operations["auth.api-keys.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -57,9 +57,9 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key
-         * @description The key is refused everywhere within 30 seconds.
+         * @description The key is refused everywhere within 30 seconds (the gateway caches verified keys that long).
          */
-        delete: operations["ApiKeysController_revoke"];
+        delete: operations["auth.api-keys.revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -76,7 +76,7 @@ export interface paths {
          * List the audit log
          * @description Who did what in the workspace (sign-ins, role changes, keys, deletions), newest first.
          */
-        get: operations["AuditLogsController_list"];
+        get: operations["auth.audit-logs.list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -96,9 +96,9 @@ export interface paths {
         put?: never;
         /**
          * Verify an email address
-         * @description With the one-time token of the verification link.
+         * @description With the one-time token of the verification link; the address is marked verified.
          */
-        post: operations["AuthController_verifyEmail"];
+        post: operations["auth.email.verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -118,7 +118,7 @@ export interface paths {
          * Sign in
          * @description With email and password; answers an access token and a rotating refresh token. Repeated failures are throttled.
          */
-        post: operations["AuthController_login"];
+        post: operations["auth.sessions.login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -138,7 +138,7 @@ export interface paths {
          * Sign out
          * @description Ends the session of the refresh token; its access tokens stop working too.
          */
-        post: operations["AuthController_logout"];
+        post: operations["auth.sessions.logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -156,9 +156,9 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a provider
-         * @description With the provider’s ID token (Google, Microsoft); links to an existing account by verified email.
+         * @description With the provider’s ID token (Google, Microsoft); signed in, and linked to an existing account by verified email.
          */
-        post: operations["AuthController_oauthSignIn"];
+        post: operations["auth.oauth.sign-in"];
         delete?: never;
         options?: never;
         head?: never;
@@ -176,9 +176,9 @@ export interface paths {
         put?: never;
         /**
          * Ask for a password reset
-         * @description Emails a one-time reset link when the email is known; answers the same either way.
+         * @description Emails a one-time reset link when the email is known; answers the same (202, no body) either way.
          */
-        post: operations["AuthController_forgotPassword"];
+        post: operations["auth.passwords.forgot"];
         delete?: never;
         options?: never;
         head?: never;
@@ -198,7 +198,7 @@ export interface paths {
          * Reset a password
          * @description With the one-time token of the reset link; every session of the user ends.
          */
-        post: operations["AuthController_resetPassword"];
+        post: operations["auth.passwords.reset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -216,9 +216,9 @@ export interface paths {
         put?: never;
         /**
          * Refresh a session
-         * @description Trades a refresh token for a new access token and a new refresh token; reusing a spent one ends the session.
+         * @description Trades a refresh token for a new access token and a new refresh token (the one sent is used up); reusing a spent one ends the session.
          */
-        post: operations["AuthController_refresh"];
+        post: operations["auth.sessions.refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -236,9 +236,9 @@ export interface paths {
         put?: never;
         /**
          * Sign up
-         * @description Creates a workspace with the caller as its owner and signs them in; off when registration is by invitation only.
+         * @description Creates a workspace with the caller as its owner and signs them in; off when registration is by invitation only (REGISTRATION_MODE=invite).
          */
-        post: operations["AuthController_register"];
+        post: operations["auth.registration.register"];
         delete?: never;
         options?: never;
         head?: never;
@@ -324,13 +324,13 @@ export interface paths {
          * List campaigns
          * @description Newest first.
          */
-        get: operations["CampaignsController_list"];
+        get: operations["notifications.campaigns.list"];
         put?: never;
         /**
          * Create a campaign
-         * @description An email or SMS campaign to a segment, as a draft.
+         * @description An email or SMS campaign to a segment, as a draft; POST /campaigns/:id/send sends or schedules it.
          */
-        post: operations["CampaignsController_create"];
+        post: operations["notifications.campaigns.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -348,21 +348,21 @@ export interface paths {
          * Read a campaign
          * @description With live counts while it sends.
          */
-        get: operations["CampaignsController_get"];
+        get: operations["notifications.campaigns.get"];
         put?: never;
         post?: never;
         /**
          * Delete a campaign
          * @description Only a draft or scheduled campaign.
          */
-        delete: operations["CampaignsController_delete"];
+        delete: operations["notifications.campaigns.delete"];
         options?: never;
         head?: never;
         /**
          * Change a campaign
          * @description Only a draft or scheduled campaign; absent fields stay.
          */
-        patch: operations["CampaignsController_update"];
+        patch: operations["notifications.campaigns.update"];
         trace?: never;
     };
     "/api/v1/campaigns/{id}/cancel": {
@@ -378,7 +378,7 @@ export interface paths {
          * Cancel a campaign
          * @description Recipients not sent yet become cancelled; messages already leaving finish.
          */
-        post: operations["CampaignsController_cancel"];
+        post: operations["notifications.campaigns.cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -394,9 +394,9 @@ export interface paths {
         };
         /**
          * List a campaign’s recipients
-         * @description The delivery log, one row per contact of the audience.
+         * @description The delivery log, one row per contact of the audience, in audience order.
          */
-        get: operations["CampaignsController_recipients"];
+        get: operations["notifications.campaigns.recipients"];
         put?: never;
         post?: never;
         delete?: never;
@@ -416,9 +416,9 @@ export interface paths {
         put?: never;
         /**
          * Send a campaign
-         * @description Sends now, or schedules it when its scheduledAt is ahead; contacts who opted out are skipped.
+         * @description Sends now (sending), or schedules it when its scheduledAt is ahead (scheduled); contacts who opted out are skipped.
          */
-        post: operations["CampaignsController_send"];
+        post: operations["notifications.campaigns.send"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1256,13 +1256,13 @@ export interface paths {
          * List invitations
          * @description Pending, accepted and revoked invitations of the workspace, newest first.
          */
-        get: operations["InvitationsController_list"];
+        get: operations["auth.invitations.list"];
         put?: never;
         /**
          * Invite a member
          * @description Emails a one-time link, valid 7 days, that lets the invitee join the workspace with the role given.
          */
-        post: operations["InvitationsController_create"];
+        post: operations["auth.invitations.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1283,7 +1283,7 @@ export interface paths {
          * Revoke an invitation
          * @description Its link can no longer be accepted.
          */
-        delete: operations["InvitationsController_revoke"];
+        delete: operations["auth.invitations.revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1302,7 +1302,7 @@ export interface paths {
          * Accept an invitation
          * @description With the token of the invitation link: creates the account in the inviting workspace and signs it in.
          */
-        post: operations["InvitationsController_accept"];
+        post: operations["auth.invitations.accept"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1588,7 +1588,7 @@ export interface paths {
          * Read the caller
          * @description The signed-in user, with their workspace, role and the permissions that role holds.
          */
-        get: operations["MeController_get"];
+        get: operations["auth.me.get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1598,7 +1598,7 @@ export interface paths {
          * Change the caller’s profile
          * @description Name, avatar, email (confirmed by a link to the new address) or password (with the current one); absent fields stay.
          */
-        patch: operations["MeController_update"];
+        patch: operations["auth.me.update"];
         trace?: never;
     };
     "/api/v1/me/settings": {
@@ -1612,12 +1612,12 @@ export interface paths {
          * Read the caller’s settings
          * @description Locale, time zone and notification preferences per type and channel.
          */
-        get: operations["MeController_getSettings"];
+        get: operations["auth.me.settings.get"];
         /**
          * Replace the caller’s settings
          * @description Locale, time zone and notification preferences, as one object.
          */
-        put: operations["MeController_putSettings"];
+        put: operations["auth.me.settings.put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2740,13 +2740,13 @@ export interface paths {
          * Show the unsubscribe page
          * @description The page a campaign’s unsubscribe link opens: it asks to confirm and changes nothing.
          */
-        get: operations["UnsubscribeController_page"];
+        get: operations["notifications.unsubscribe.status"];
         put?: never;
         /**
          * Unsubscribe
          * @description One-click unsubscribe (RFC 8058) from the link of a campaign message; opts the contact out of the channel.
          */
-        post: operations["UnsubscribeController_oneClick"];
+        post: operations["notifications.unsubscribe.confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2764,7 +2764,7 @@ export interface paths {
          * List members
          * @description The workspace’s members with their roles.
          */
-        get: operations["UsersController_list"];
+        get: operations["auth.users.list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2784,21 +2784,21 @@ export interface paths {
          * Read a member
          * @description One member of the workspace.
          */
-        get: operations["UsersController_get"];
+        get: operations["auth.users.get"];
         put?: never;
         post?: never;
         /**
          * Deactivate a member
          * @description Soft: every session of the member ends and they can no longer sign in.
          */
-        delete: operations["UsersController_deactivate"];
+        delete: operations["auth.users.deactivate"];
         options?: never;
         head?: never;
         /**
          * Change a member’s role
          * @description Gives the member another role; the workspace keeps at least one active owner.
          */
-        patch: operations["UsersController_update"];
+        patch: operations["auth.users.update"];
         trace?: never;
     };
     "/api/v1/wallets/{customerId}": {
@@ -5260,7 +5260,10 @@ export interface components {
             user: components["schemas"]["UserResponse"];
         };
         SettingsBody: {
-            /** @example en-GB */
+            /**
+             * @description A BCP 47 language tag, stored in its canonical form (en-us → en-US).
+             * @example en-GB
+             */
             locale: string;
             /**
              * @description Per notification type, per channel.
@@ -6056,10 +6059,10 @@ export interface operations {
             };
         };
     };
-    ApiKeysController_list: {
+    "auth.api-keys.list": {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
             };
@@ -6069,6 +6072,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description List API keys */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6077,7 +6081,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyPageResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6106,7 +6110,7 @@ export interface operations {
             };
         };
     };
-    ApiKeysController_create: {
+    "auth.api-keys.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -6119,7 +6123,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The key is in the body this once; only its hash is kept. */
+            /** @description Create an API key */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6193,7 +6197,7 @@ export interface operations {
             };
         };
     };
-    ApiKeysController_revoke: {
+    "auth.api-keys.revoke": {
         parameters: {
             query?: never;
             header?: never;
@@ -6204,14 +6208,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Revoked: refused everywhere within 30 seconds (the gateway caches verified keys that long). */
+            /** @description Revoke an API key */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6249,18 +6253,18 @@ export interface operations {
             };
         };
     };
-    AuditLogsController_list: {
+    "auth.audit-logs.list": {
         parameters: {
             query?: {
                 action?: string;
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 /** @description From this time on (inclusive). */
                 from?: string;
                 limit?: number;
                 /** @description Before this time. */
                 to?: string;
-                /** @description Entries this user caused. */
+                /** @description Entries the user made, or that were done to them. */
                 userId?: string;
             };
             header?: never;
@@ -6269,7 +6273,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first. */
+            /** @description List the audit log */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6278,7 +6282,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditLogPageResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6307,7 +6311,7 @@ export interface operations {
             };
         };
     };
-    AuthController_verifyEmail: {
+    "auth.email.verify": {
         parameters: {
             query?: never;
             header?: never;
@@ -6320,14 +6324,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The email address is marked verified. */
+            /** @description Verify an email address */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description The token is unknown, used or expired (invalid_token). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6365,7 +6369,7 @@ export interface operations {
             };
         };
     };
-    AuthController_login: {
+    "auth.sessions.login": {
         parameters: {
             query?: never;
             header?: never;
@@ -6378,6 +6382,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Sign in */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6442,7 +6447,7 @@ export interface operations {
             };
         };
     };
-    AuthController_logout: {
+    "auth.sessions.logout": {
         parameters: {
             query?: never;
             header?: never;
@@ -6455,7 +6460,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The session is over; its access tokens stop working too. */
+            /** @description Sign out */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -6509,7 +6514,7 @@ export interface operations {
             };
         };
     };
-    AuthController_oauthSignIn: {
+    "auth.oauth.sign-in": {
         parameters: {
             query?: never;
             header?: never;
@@ -6525,7 +6530,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Signed in with the provider’s ID token; linked to an existing account by verified email. */
+            /** @description Sign in with a provider */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6534,7 +6539,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"];
                 };
             };
-            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6599,7 +6604,7 @@ export interface operations {
             };
         };
     };
-    AuthController_forgotPassword: {
+    "auth.passwords.forgot": {
         parameters: {
             query?: never;
             header?: never;
@@ -6612,7 +6617,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Always, whether or not the email is known; a one-time reset link is emailed if it is. */
+            /** @description Ask for a password reset */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -6666,7 +6671,7 @@ export interface operations {
             };
         };
     };
-    AuthController_resetPassword: {
+    "auth.passwords.reset": {
         parameters: {
             query?: never;
             header?: never;
@@ -6679,14 +6684,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The password is changed and every session of the user ended. */
+            /** @description Reset a password */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description The token is unknown, used or expired (invalid_token). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6724,7 +6729,7 @@ export interface operations {
             };
         };
     };
-    AuthController_refresh: {
+    "auth.sessions.refresh": {
         parameters: {
             query?: never;
             header?: never;
@@ -6737,7 +6742,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A new access token and a new refresh token; the one sent is used up. */
+            /** @description Refresh a session */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6793,7 +6798,7 @@ export interface operations {
             };
         };
     };
-    AuthController_register: {
+    "auth.registration.register": {
         parameters: {
             query?: never;
             header?: never;
@@ -6806,7 +6811,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A new workspace with the caller as its owner, signed in. Off when REGISTRATION_MODE=invite. */
+            /** @description Sign up */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7177,10 +7182,10 @@ export interface operations {
             };
         };
     };
-    CampaignsController_list: {
+    "notifications.campaigns.list": {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
                 status?: "draft" | "scheduled" | "sending" | "sent" | "cancelled" | "failed";
@@ -7191,7 +7196,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first. */
+            /** @description List campaigns */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7200,7 +7205,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignPageResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7229,7 +7234,7 @@ export interface operations {
             };
         };
     };
-    CampaignsController_create: {
+    "notifications.campaigns.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -7242,7 +7247,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A draft; POST /campaigns/:id/send sends or schedules it. */
+            /** @description Create a campaign */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7316,7 +7321,7 @@ export interface operations {
             };
         };
     };
-    CampaignsController_get: {
+    "notifications.campaigns.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -7327,7 +7332,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description With live counts while it sends. */
+            /** @description Read a campaign */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7336,7 +7341,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7374,7 +7379,7 @@ export interface operations {
             };
         };
     };
-    CampaignsController_delete: {
+    "notifications.campaigns.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -7385,14 +7390,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted; only a draft or scheduled campaign can be. */
+            /** @description Delete a campaign */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7439,7 +7444,7 @@ export interface operations {
             };
         };
     };
-    CampaignsController_update: {
+    "notifications.campaigns.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -7454,6 +7459,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Change a campaign */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7462,7 +7468,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
-            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7536,7 +7542,7 @@ export interface operations {
             };
         };
     };
-    CampaignsController_cancel: {
+    "notifications.campaigns.cancel": {
         parameters: {
             query?: never;
             header?: never;
@@ -7547,7 +7553,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Recipients not sent yet become cancelled; messages already leaving finish. */
+            /** @description Cancel a campaign */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7556,7 +7562,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7603,10 +7609,10 @@ export interface operations {
             };
         };
     };
-    CampaignsController_recipients: {
+    "notifications.campaigns.recipients": {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
                 /** @description `unsubscribed`: those who used the unsubscribe link (whatever their status). */
@@ -7620,7 +7626,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The delivery log, one row per contact of the audience, in audience order. */
+            /** @description List a campaign’s recipients */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7629,7 +7635,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignRecipientPageResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7667,7 +7673,7 @@ export interface operations {
             };
         };
     };
-    CampaignsController_send: {
+    "notifications.campaigns.send": {
         parameters: {
             query?: never;
             header?: never;
@@ -7678,7 +7684,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description sending, or scheduled when its scheduledAt is ahead. */
+            /** @description Send a campaign */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7687,7 +7693,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11823,10 +11829,10 @@ export interface operations {
             };
         };
     };
-    InvitationsController_list: {
+    "auth.invitations.list": {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
             };
@@ -11836,6 +11842,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description List invitations */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11844,7 +11851,7 @@ export interface operations {
                     "application/json": components["schemas"]["InvitationPageResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11873,7 +11880,7 @@ export interface operations {
             };
         };
     };
-    InvitationsController_create: {
+    "auth.invitations.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -11886,7 +11893,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A one-time link (valid 7 days) is emailed to the invitee. */
+            /** @description Invite a member */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -11960,7 +11967,7 @@ export interface operations {
             };
         };
     };
-    InvitationsController_revoke: {
+    "auth.invitations.revoke": {
         parameters: {
             query?: never;
             header?: never;
@@ -11971,14 +11978,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The invitation can no longer be accepted. */
+            /** @description Revoke an invitation */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12025,7 +12032,7 @@ export interface operations {
             };
         };
     };
-    InvitationsController_accept: {
+    "auth.invitations.accept": {
         parameters: {
             query?: never;
             header?: never;
@@ -12038,7 +12045,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The account is created in the inviting workspace and signed in. */
+            /** @description Accept an invitation */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -12047,7 +12054,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"];
                 };
             };
-            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description The token is unknown, used, revoked or expired (invalid_token). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13418,7 +13425,7 @@ export interface operations {
             };
         };
     };
-    MeController_get: {
+    "auth.me.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -13427,6 +13434,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Read the caller */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -13464,7 +13472,7 @@ export interface operations {
             };
         };
     };
-    MeController_update: {
+    "auth.me.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -13477,6 +13485,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Change the caller’s profile */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -13550,7 +13559,7 @@ export interface operations {
             };
         };
     };
-    MeController_getSettings: {
+    "auth.me.settings.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -13559,6 +13568,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Read the caller’s settings */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -13596,7 +13606,7 @@ export interface operations {
             };
         };
     };
-    MeController_putSettings: {
+    "auth.me.settings.put": {
         parameters: {
             query?: never;
             header?: never;
@@ -13609,6 +13619,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Replace the caller’s settings */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -19138,7 +19149,7 @@ export interface operations {
             };
         };
     };
-    UnsubscribeController_page: {
+    "notifications.unsubscribe.status": {
         parameters: {
             query?: never;
             header?: never;
@@ -19176,7 +19187,7 @@ export interface operations {
             };
         };
     };
-    UnsubscribeController_oneClick: {
+    "notifications.unsubscribe.confirm": {
         parameters: {
             query?: never;
             header?: never;
@@ -19250,10 +19261,10 @@ export interface operations {
             };
         };
     };
-    UsersController_list: {
+    "auth.users.list": {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
                 /** @description Matches name or email. */
@@ -19267,6 +19278,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description List members */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -19275,7 +19287,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPageResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19304,7 +19316,7 @@ export interface operations {
             };
         };
     };
-    UsersController_get: {
+    "auth.users.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -19315,6 +19327,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Read a member */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -19323,7 +19336,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19361,7 +19374,7 @@ export interface operations {
             };
         };
     };
-    UsersController_deactivate: {
+    "auth.users.deactivate": {
         parameters: {
             query?: never;
             header?: never;
@@ -19372,14 +19385,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deactivated (soft); every session of the member ends. */
+            /** @description Deactivate a member */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19426,7 +19439,7 @@ export interface operations {
             };
         };
     };
-    UsersController_update: {
+    "auth.users.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -19441,7 +19454,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The member with the new role. */
+            /** @description Change a member’s role */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -19450,7 +19463,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
