@@ -32,13 +32,13 @@ export interface paths {
          * List API keys
          * @description The workspace’s keys (never the key itself), newest first.
          */
-        get: operations["ApiKeysController_list"];
+        get: operations["auth.api-keys.list"];
         put?: never;
         /**
          * Create an API key
-         * @description A key for a partner or script, with scopes no wider than the creator’s role; the key is shown this once.
+         * @description A key for a partner or script, with scopes no wider than the creator’s role. The key is in the body this once; only its hash is kept.
          */
-        post: operations["ApiKeysController_create"];
+        post: operations["auth.api-keys.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -57,9 +57,9 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key
-         * @description The key is refused everywhere within 30 seconds.
+         * @description The key is refused everywhere within 30 seconds (the gateway caches verified keys that long).
          */
-        delete: operations["ApiKeysController_revoke"];
+        delete: operations["auth.api-keys.revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -76,7 +76,7 @@ export interface paths {
          * List the audit log
          * @description Who did what in the workspace (sign-ins, role changes, keys, deletions), newest first.
          */
-        get: operations["AuditLogsController_list"];
+        get: operations["auth.audit-logs.list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -96,9 +96,9 @@ export interface paths {
         put?: never;
         /**
          * Verify an email address
-         * @description With the one-time token of the verification link.
+         * @description With the one-time token of the verification link; the address is marked verified.
          */
-        post: operations["AuthController_verifyEmail"];
+        post: operations["auth.email.verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -118,7 +118,7 @@ export interface paths {
          * Sign in
          * @description With email and password; answers an access token and a rotating refresh token. Repeated failures are throttled.
          */
-        post: operations["AuthController_login"];
+        post: operations["auth.sessions.login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -138,7 +138,7 @@ export interface paths {
          * Sign out
          * @description Ends the session of the refresh token; its access tokens stop working too.
          */
-        post: operations["AuthController_logout"];
+        post: operations["auth.sessions.logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -156,9 +156,9 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a provider
-         * @description With the provider’s ID token (Google, Microsoft); links to an existing account by verified email.
+         * @description With the provider’s ID token (Google, Microsoft); signed in, and linked to an existing account by verified email.
          */
-        post: operations["AuthController_oauthSignIn"];
+        post: operations["auth.oauth.sign-in"];
         delete?: never;
         options?: never;
         head?: never;
@@ -176,9 +176,9 @@ export interface paths {
         put?: never;
         /**
          * Ask for a password reset
-         * @description Emails a one-time reset link when the email is known; answers the same either way.
+         * @description Emails a one-time reset link when the email is known; answers the same (202, no body) either way.
          */
-        post: operations["AuthController_forgotPassword"];
+        post: operations["auth.passwords.forgot"];
         delete?: never;
         options?: never;
         head?: never;
@@ -198,7 +198,7 @@ export interface paths {
          * Reset a password
          * @description With the one-time token of the reset link; every session of the user ends.
          */
-        post: operations["AuthController_resetPassword"];
+        post: operations["auth.passwords.reset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -216,9 +216,9 @@ export interface paths {
         put?: never;
         /**
          * Refresh a session
-         * @description Trades a refresh token for a new access token and a new refresh token; reusing a spent one ends the session.
+         * @description Trades a refresh token for a new access token and a new refresh token (the one sent is used up); reusing a spent one ends the session.
          */
-        post: operations["AuthController_refresh"];
+        post: operations["auth.sessions.refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -236,9 +236,9 @@ export interface paths {
         put?: never;
         /**
          * Sign up
-         * @description Creates a workspace with the caller as its owner and signs them in; off when registration is by invitation only.
+         * @description Creates a workspace with the caller as its owner and signs them in; off when registration is by invitation only (REGISTRATION_MODE=invite).
          */
-        post: operations["AuthController_register"];
+        post: operations["auth.registration.register"];
         delete?: never;
         options?: never;
         head?: never;
@@ -324,13 +324,13 @@ export interface paths {
          * List campaigns
          * @description Newest first.
          */
-        get: operations["CampaignsController_list"];
+        get: operations["notifications.campaigns.list"];
         put?: never;
         /**
          * Create a campaign
-         * @description An email or SMS campaign to a segment, as a draft.
+         * @description An email or SMS campaign to a segment, as a draft; POST /campaigns/:id/send sends or schedules it.
          */
-        post: operations["CampaignsController_create"];
+        post: operations["notifications.campaigns.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -348,21 +348,21 @@ export interface paths {
          * Read a campaign
          * @description With live counts while it sends.
          */
-        get: operations["CampaignsController_get"];
+        get: operations["notifications.campaigns.get"];
         put?: never;
         post?: never;
         /**
          * Delete a campaign
          * @description Only a draft or scheduled campaign.
          */
-        delete: operations["CampaignsController_delete"];
+        delete: operations["notifications.campaigns.delete"];
         options?: never;
         head?: never;
         /**
          * Change a campaign
          * @description Only a draft or scheduled campaign; absent fields stay.
          */
-        patch: operations["CampaignsController_update"];
+        patch: operations["notifications.campaigns.update"];
         trace?: never;
     };
     "/api/v1/campaigns/{id}/cancel": {
@@ -378,7 +378,7 @@ export interface paths {
          * Cancel a campaign
          * @description Recipients not sent yet become cancelled; messages already leaving finish.
          */
-        post: operations["CampaignsController_cancel"];
+        post: operations["notifications.campaigns.cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -394,9 +394,9 @@ export interface paths {
         };
         /**
          * List a campaign’s recipients
-         * @description The delivery log, one row per contact of the audience.
+         * @description The delivery log, one row per contact of the audience, in audience order.
          */
-        get: operations["CampaignsController_recipients"];
+        get: operations["notifications.campaigns.recipients"];
         put?: never;
         post?: never;
         delete?: never;
@@ -416,9 +416,9 @@ export interface paths {
         put?: never;
         /**
          * Send a campaign
-         * @description Sends now, or schedules it when its scheduledAt is ahead; contacts who opted out are skipped.
+         * @description Sends now (sending), or schedules it when its scheduledAt is ahead (scheduled); contacts who opted out are skipped.
          */
-        post: operations["CampaignsController_send"];
+        post: operations["notifications.campaigns.send"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1256,13 +1256,13 @@ export interface paths {
          * List invitations
          * @description Pending, accepted and revoked invitations of the workspace, newest first.
          */
-        get: operations["InvitationsController_list"];
+        get: operations["auth.invitations.list"];
         put?: never;
         /**
          * Invite a member
          * @description Emails a one-time link, valid 7 days, that lets the invitee join the workspace with the role given.
          */
-        post: operations["InvitationsController_create"];
+        post: operations["auth.invitations.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1283,7 +1283,7 @@ export interface paths {
          * Revoke an invitation
          * @description Its link can no longer be accepted.
          */
-        delete: operations["InvitationsController_revoke"];
+        delete: operations["auth.invitations.revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1302,7 +1302,7 @@ export interface paths {
          * Accept an invitation
          * @description With the token of the invitation link: creates the account in the inviting workspace and signs it in.
          */
-        post: operations["InvitationsController_accept"];
+        post: operations["auth.invitations.accept"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1588,7 +1588,7 @@ export interface paths {
          * Read the caller
          * @description The signed-in user, with their workspace, role and the permissions that role holds.
          */
-        get: operations["MeController_get"];
+        get: operations["auth.me.get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1598,7 +1598,7 @@ export interface paths {
          * Change the caller’s profile
          * @description Name, avatar, email (confirmed by a link to the new address) or password (with the current one); absent fields stay.
          */
-        patch: operations["MeController_update"];
+        patch: operations["auth.me.update"];
         trace?: never;
     };
     "/api/v1/me/settings": {
@@ -1612,12 +1612,12 @@ export interface paths {
          * Read the caller’s settings
          * @description Locale, time zone and notification preferences per type and channel.
          */
-        get: operations["MeController_getSettings"];
+        get: operations["auth.me.settings.get"];
         /**
          * Replace the caller’s settings
          * @description Locale, time zone and notification preferences, as one object.
          */
-        put: operations["MeController_putSettings"];
+        put: operations["auth.me.settings.put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2764,13 +2764,13 @@ export interface paths {
          * Show the unsubscribe page
          * @description The page a campaign’s unsubscribe link opens: it asks to confirm and changes nothing.
          */
-        get: operations["UnsubscribeController_page"];
+        get: operations["notifications.unsubscribe.status"];
         put?: never;
         /**
          * Unsubscribe
          * @description One-click unsubscribe (RFC 8058) from the link of a campaign message; opts the contact out of the channel.
          */
-        post: operations["UnsubscribeController_oneClick"];
+        post: operations["notifications.unsubscribe.confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2788,7 +2788,7 @@ export interface paths {
          * List members
          * @description The workspace’s members with their roles.
          */
-        get: operations["UsersController_list"];
+        get: operations["auth.users.list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2808,21 +2808,21 @@ export interface paths {
          * Read a member
          * @description One member of the workspace.
          */
-        get: operations["UsersController_get"];
+        get: operations["auth.users.get"];
         put?: never;
         post?: never;
         /**
          * Deactivate a member
          * @description Soft: every session of the member ends and they can no longer sign in.
          */
-        delete: operations["UsersController_deactivate"];
+        delete: operations["auth.users.deactivate"];
         options?: never;
         head?: never;
         /**
          * Change a member’s role
          * @description Gives the member another role; the workspace keeps at least one active owner.
          */
-        patch: operations["UsersController_update"];
+        patch: operations["auth.users.update"];
         trace?: never;
     };
     "/api/v1/wallets/{customerId}": {
@@ -5427,7 +5427,10 @@ export interface components {
             user: components["schemas"]["UserResponse"];
         };
         SettingsBody: {
-            /** @example en-GB */
+            /**
+             * @description A BCP 47 language tag, stored in its canonical form (en-us → en-US).
+             * @example en-GB
+             */
             locale: string;
             /**
              * @description Per notification type, per channel.
@@ -6276,10 +6279,10 @@ export interface operations {
             };
         };
     };
-    ApiKeysController_list: {
+    "auth.api-keys.list": {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
             };
@@ -6289,6 +6292,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description List API keys */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6297,7 +6301,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyPageResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6326,7 +6330,7 @@ export interface operations {
             };
         };
     };
-    ApiKeysController_create: {
+    "auth.api-keys.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -6339,7 +6343,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The key is in the body this once; only its hash is kept. */
+            /** @description Create an API key */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6413,7 +6417,7 @@ export interface operations {
             };
         };
     };
-    ApiKeysController_revoke: {
+    "auth.api-keys.revoke": {
         parameters: {
             query?: never;
             header?: never;
@@ -6424,14 +6428,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Revoked: refused everywhere within 30 seconds (the gateway caches verified keys that long). */
+            /** @description Revoke an API key */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6469,18 +6473,18 @@ export interface operations {
             };
         };
     };
-    AuditLogsController_list: {
+    "auth.audit-logs.list": {
         parameters: {
             query?: {
                 action?: string;
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 /** @description From this time on (inclusive). */
                 from?: string;
                 limit?: number;
                 /** @description Before this time. */
                 to?: string;
-                /** @description Entries this user caused. */
+                /** @description Entries the user made, or that were done to them. */
                 userId?: string;
             };
             header?: never;
@@ -6489,7 +6493,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first. */
+            /** @description List the audit log */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6498,7 +6502,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditLogPageResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6527,7 +6531,7 @@ export interface operations {
             };
         };
     };
-    AuthController_verifyEmail: {
+    "auth.email.verify": {
         parameters: {
             query?: never;
             header?: never;
@@ -6540,14 +6544,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The email address is marked verified. */
+            /** @description Verify an email address */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description The token is unknown, used or expired (invalid_token). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6585,7 +6589,7 @@ export interface operations {
             };
         };
     };
-    AuthController_login: {
+    "auth.sessions.login": {
         parameters: {
             query?: never;
             header?: never;
@@ -6598,6 +6602,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Sign in */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6662,7 +6667,7 @@ export interface operations {
             };
         };
     };
-    AuthController_logout: {
+    "auth.sessions.logout": {
         parameters: {
             query?: never;
             header?: never;
@@ -6675,7 +6680,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The session is over; its access tokens stop working too. */
+            /** @description Sign out */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -6729,7 +6734,7 @@ export interface operations {
             };
         };
     };
-    AuthController_oauthSignIn: {
+    "auth.oauth.sign-in": {
         parameters: {
             query?: never;
             header?: never;
@@ -6745,7 +6750,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Signed in with the provider’s ID token; linked to an existing account by verified email. */
+            /** @description Sign in with a provider */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6754,7 +6759,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"];
                 };
             };
-            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6819,7 +6824,7 @@ export interface operations {
             };
         };
     };
-    AuthController_forgotPassword: {
+    "auth.passwords.forgot": {
         parameters: {
             query?: never;
             header?: never;
@@ -6832,7 +6837,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Always, whether or not the email is known; a one-time reset link is emailed if it is. */
+            /** @description Ask for a password reset */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -6886,7 +6891,7 @@ export interface operations {
             };
         };
     };
-    AuthController_resetPassword: {
+    "auth.passwords.reset": {
         parameters: {
             query?: never;
             header?: never;
@@ -6899,14 +6904,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The password is changed and every session of the user ended. */
+            /** @description Reset a password */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description The token is unknown, used or expired (invalid_token). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6944,7 +6949,7 @@ export interface operations {
             };
         };
     };
-    AuthController_refresh: {
+    "auth.sessions.refresh": {
         parameters: {
             query?: never;
             header?: never;
@@ -6957,7 +6962,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A new access token and a new refresh token; the one sent is used up. */
+            /** @description Refresh a session */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7013,7 +7018,7 @@ export interface operations {
             };
         };
     };
-    AuthController_register: {
+    "auth.registration.register": {
         parameters: {
             query?: never;
             header?: never;
@@ -7026,7 +7031,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A new workspace with the caller as its owner, signed in. Off when REGISTRATION_MODE=invite. */
+            /** @description Sign up */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7397,10 +7402,10 @@ export interface operations {
             };
         };
     };
-    CampaignsController_list: {
+    "notifications.campaigns.list": {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
                 status?: "draft" | "scheduled" | "sending" | "sent" | "cancelled" | "failed";
@@ -7411,7 +7416,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first. */
+            /** @description List campaigns */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7420,7 +7425,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignPageResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7449,7 +7454,7 @@ export interface operations {
             };
         };
     };
-    CampaignsController_create: {
+    "notifications.campaigns.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -7462,7 +7467,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A draft; POST /campaigns/:id/send sends or schedules it. */
+            /** @description Create a campaign */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -7536,7 +7541,7 @@ export interface operations {
             };
         };
     };
-    CampaignsController_get: {
+    "notifications.campaigns.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -7547,7 +7552,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description With live counts while it sends. */
+            /** @description Read a campaign */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7556,7 +7561,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7594,7 +7599,7 @@ export interface operations {
             };
         };
     };
-    CampaignsController_delete: {
+    "notifications.campaigns.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -7605,14 +7610,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted; only a draft or scheduled campaign can be. */
+            /** @description Delete a campaign */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7659,7 +7664,7 @@ export interface operations {
             };
         };
     };
-    CampaignsController_update: {
+    "notifications.campaigns.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -7674,6 +7679,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Change a campaign */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7682,7 +7688,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
-            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7756,7 +7762,7 @@ export interface operations {
             };
         };
     };
-    CampaignsController_cancel: {
+    "notifications.campaigns.cancel": {
         parameters: {
             query?: never;
             header?: never;
@@ -7767,7 +7773,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Recipients not sent yet become cancelled; messages already leaving finish. */
+            /** @description Cancel a campaign */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7776,7 +7782,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7823,10 +7829,10 @@ export interface operations {
             };
         };
     };
-    CampaignsController_recipients: {
+    "notifications.campaigns.recipients": {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
                 /** @description `unsubscribed`: those who used the unsubscribe link (whatever their status). */
@@ -7840,7 +7846,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The delivery log, one row per contact of the audience, in audience order. */
+            /** @description List a campaign’s recipients */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7849,7 +7855,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignRecipientPageResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7887,7 +7893,7 @@ export interface operations {
             };
         };
     };
-    CampaignsController_send: {
+    "notifications.campaigns.send": {
         parameters: {
             query?: never;
             header?: never;
@@ -7898,7 +7904,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description sending, or scheduled when its scheduledAt is ahead. */
+            /** @description Send a campaign */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7907,7 +7913,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12043,10 +12049,10 @@ export interface operations {
             };
         };
     };
-    InvitationsController_list: {
+    "auth.invitations.list": {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
             };
@@ -12056,6 +12062,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description List invitations */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12064,7 +12071,7 @@ export interface operations {
                     "application/json": components["schemas"]["InvitationPageResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12093,7 +12100,7 @@ export interface operations {
             };
         };
     };
-    InvitationsController_create: {
+    "auth.invitations.create": {
         parameters: {
             query?: never;
             header?: never;
@@ -12106,7 +12113,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A one-time link (valid 7 days) is emailed to the invitee. */
+            /** @description Invite a member */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -12180,7 +12187,7 @@ export interface operations {
             };
         };
     };
-    InvitationsController_revoke: {
+    "auth.invitations.revoke": {
         parameters: {
             query?: never;
             header?: never;
@@ -12191,14 +12198,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The invitation can no longer be accepted. */
+            /** @description Revoke an invitation */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12245,7 +12252,7 @@ export interface operations {
             };
         };
     };
-    InvitationsController_accept: {
+    "auth.invitations.accept": {
         parameters: {
             query?: never;
             header?: never;
@@ -12258,7 +12265,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The account is created in the inviting workspace and signed in. */
+            /** @description Accept an invitation */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -12267,7 +12274,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"];
                 };
             };
-            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description The token is unknown, used, revoked or expired (invalid_token). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13638,7 +13645,7 @@ export interface operations {
             };
         };
     };
-    MeController_get: {
+    "auth.me.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -13647,6 +13654,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Read the caller */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -13684,7 +13692,7 @@ export interface operations {
             };
         };
     };
-    MeController_update: {
+    "auth.me.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -13697,6 +13705,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Change the caller’s profile */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -13770,7 +13779,7 @@ export interface operations {
             };
         };
     };
-    MeController_getSettings: {
+    "auth.me.settings.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -13779,6 +13788,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Read the caller’s settings */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -13816,7 +13826,7 @@ export interface operations {
             };
         };
     };
-    MeController_putSettings: {
+    "auth.me.settings.put": {
         parameters: {
             query?: never;
             header?: never;
@@ -13829,6 +13839,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Replace the caller’s settings */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -19492,7 +19503,7 @@ export interface operations {
             };
         };
     };
-    UnsubscribeController_page: {
+    "notifications.unsubscribe.status": {
         parameters: {
             query?: never;
             header?: never;
@@ -19530,7 +19541,7 @@ export interface operations {
             };
         };
     };
-    UnsubscribeController_oneClick: {
+    "notifications.unsubscribe.confirm": {
         parameters: {
             query?: never;
             header?: never;
@@ -19604,10 +19615,10 @@ export interface operations {
             };
         };
     };
-    UsersController_list: {
+    "auth.users.list": {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page. */
+                /** @description nextCursor of the previous page. */
                 cursor?: string;
                 limit?: number;
                 /** @description Matches name or email. */
@@ -19621,6 +19632,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description List members */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -19629,7 +19641,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPageResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19658,7 +19670,7 @@ export interface operations {
             };
         };
     };
-    UsersController_get: {
+    "auth.users.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -19669,6 +19681,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Read a member */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -19677,7 +19690,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19715,7 +19728,7 @@ export interface operations {
             };
         };
     };
-    UsersController_deactivate: {
+    "auth.users.deactivate": {
         parameters: {
             query?: never;
             header?: never;
@@ -19726,14 +19739,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deactivated (soft); every session of the member ends. */
+            /** @description Deactivate a member */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19780,7 +19793,7 @@ export interface operations {
             };
         };
     };
-    UsersController_update: {
+    "auth.users.update": {
         parameters: {
             query?: never;
             header?: never;
@@ -19795,7 +19808,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The member with the new role. */
+            /** @description Change a member’s role */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -19804,7 +19817,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
             400: {
                 headers: {
                     [name: string]: unknown;

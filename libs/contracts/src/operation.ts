@@ -5,9 +5,12 @@ export type ContractClass<T> = abstract new (...args: never[]) => T;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** An error status the operation can answer beyond 401/403 (permission) and 400/422 (validation). */
+/**
+ * An error status the operation can answer beyond 401/403 (permission) and 400/422 (validation):
+ * its own 401/403 (a public operation's refusals, e.g. a wrong password) and 429 (throttled) too.
+ */
 export interface OperationError {
-  status: 400 | 404 | 409 | 422;
+  status: 400 | 401 | 403 | 404 | 409 | 422 | 429;
   description: string;
 }
 
@@ -16,7 +19,7 @@ export interface OperationRoute {
   method: HttpMethod;
   /** Under /api/v1, with `:name` path parameters, e.g. `invoices/:id/finalize`. */
   path: string;
-  /** 201 for a POST that creates, 202 for one that queues a job, 204 when there is no `output`, else 200. */
+  /** 201 for a POST that creates, 202 for one that queues a job, 204 when there is no `output`, else 200; without `output` the body is empty. */
   status: 200 | 201 | 202 | 204;
 }
 
@@ -30,8 +33,11 @@ export interface Operation<Params extends object = object, Input extends object 
   pattern: string;
   summary: string;
   description: string;
-  /** What the caller must hold; null for an operation between services (no route). */
-  permission: Permission | null;
+  /**
+   * What the caller must hold; 'public' for a route anyone may call without credentials (sign-in,
+   * unsubscribe links); null for an operation between services (no route).
+   */
+  permission: Permission | 'public' | null;
   route?: OperationRoute;
   /** 'required': the service refuses the request without an `Idempotency-Key` header (money moves once per key). */
   idempotencyKey?: 'required';
@@ -71,4 +77,11 @@ export function defineOperation<Params extends object = object, Input extends ob
   operation: Operation<Params, Input, Output>,
 ): Operation<Params, Input, Output> {
   return operation;
+}
+
+/** The permission a caller of the operation must hold; an operation that names none (public, or between services) is a programming error here. */
+export function permissionOf(operation: AnyOperation): Permission {
+  const { permission } = operation;
+  if (!permission || permission === 'public') throw new Error(`${operation.pattern} names no permission to check.`);
+  return permission;
 }

@@ -1,4 +1,7 @@
+import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional } from 'class-validator';
 import { RpcError } from './rpc-error.js';
 import { inputProblems, MAX_INPUT_DEPTH, validateData } from './validation.js';
 
@@ -45,5 +48,15 @@ describe('validateData', () => {
     const refused = await validateData(NameDto, { firstName: 'a\u0000b' }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(RpcError);
     expect(refused).toMatchObject({ status: 422, details: [{ field: 'firstName', issue: 'must not contain a NUL character' }] });
+  });
+
+  class LimitQuery {
+    @IsOptional() @Type(() => Number) @IsInt() limit?: number;
+  }
+
+  it('turns query text into a number as the class says, but checks a request from NATS as sent', async () => {
+    await expect(validateData(LimitQuery, { limit: '10' })).resolves.toEqual({ limit: 10 });
+    await expect(validateData(LimitQuery, { limit: 10 }, { asSent: true })).resolves.toEqual({ limit: 10 });
+    await expect(validateData(LimitQuery, { limit: '10' }, { asSent: true })).rejects.toMatchObject({ status: 422, details: [{ field: 'limit' }] });
   });
 });

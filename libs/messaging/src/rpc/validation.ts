@@ -68,22 +68,29 @@ export function inputProblems(value: unknown, field?: string): ErrorDetail[] {
  * fields are refused, wrong types are not converted, what no field may hold (inputProblems) is
  * refused first, and every failure names its field (422).
  * The service checks again because it must not rely on its caller for its own rules.
+ * `asSent`: the data is JSON, so its top-level values are checked as sent, not as a contract's
+ * query class turns text into numbers or booleans for the gateway (`{limit: "10"}` is refused).
  */
-export async function validateData<T extends object>(dto: ClassConstructor<T>, data: unknown): Promise<T> {
+export async function validateData<T extends object>(dto: ClassConstructor<T>, data: unknown, { asSent = false } = {}): Promise<T> {
   const plain = typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {};
   const problems = inputProblems(plain);
   if (problems.length > 0) throw RpcError.validation(problems);
   const instance = plainToInstance(dto, plain);
+  if (asSent) {
+    for (const [key, value] of Object.entries(plain)) {
+      if (value === null || typeof value !== 'object') (instance as Record<string, unknown>)[key] = value;
+    }
+  }
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) throw RpcError.validation(flatten(errors));
   return instance;
 }
 
-/** `@Payload(new ValidRequest(SomeDto))`: the request with its data validated into the DTO. */
+/** `@Payload(new ValidRequest(SomeDto))`: the request (JSON over NATS) with its data validated, as sent, into the DTO. */
 export class ValidRequest<T extends object> implements PipeTransform<RpcRequest, Promise<RpcRequest<T>>> {
   constructor(private readonly dto: ClassConstructor<T>) {}
 
   async transform(request: RpcRequest): Promise<RpcRequest<T>> {
-    return { context: request.context, data: await validateData(this.dto, request.data) };
+    return { context: request.context, data: await validateData(this.dto, request.data, { asSent: true }) };
   }
 }

@@ -1,34 +1,33 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { AuthRpc } from '@kinship/contracts';
-import type { RpcRequest } from '@kinship/messaging';
-import { userCaller } from '@kinship/messaging';
+import { CreateApiKey, CreateApiKeyBody, ListApiKeys, RevokeApiKey } from '@kinship/contracts/auth';
+import { Handles, PageDto, userCaller, ValidRequest, type OperationRequest, type RpcRequest } from '@kinship/messaging';
 import { IdDto } from '../common/id.dto.js';
-import { ValidRequest } from '@kinship/messaging';
 import { ApiKeysService } from './api-keys.service.js';
-import { CreateApiKeyDto } from './dto/create-api-key.dto.js';
-import { ListApiKeysDto } from './dto/list-api-keys.dto.js';
 import { VerifyApiKeyDto } from './dto/verify-api-key.dto.js';
 
+// Inputs are checked again here with the contract's classes: NATS is reachable without the gateway.
 @Controller()
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
-  @MessagePattern('auth.api-keys.create')
-  create(@Payload(new ValidRequest(CreateApiKeyDto)) request: RpcRequest<CreateApiKeyDto>): Promise<AuthRpc.CreatedApiKey> {
-    return this.apiKeys.create(userCaller(request.context), request.data, request.context);
+  @Handles(CreateApiKey)
+  create(@Payload(new ValidRequest(CreateApiKeyBody)) { context, data }: OperationRequest<typeof CreateApiKey>) {
+    return this.apiKeys.create(userCaller(context), data, context);
   }
 
-  @MessagePattern('auth.api-keys.list')
-  list(@Payload(new ValidRequest(ListApiKeysDto)) request: RpcRequest<ListApiKeysDto>): Promise<AuthRpc.ApiKeyPage> {
-    return this.apiKeys.list(userCaller(request.context).workspaceId, request.data);
+  @Handles(ListApiKeys)
+  list(@Payload(new ValidRequest(PageDto)) { context, data }: OperationRequest<typeof ListApiKeys>) {
+    return this.apiKeys.list(userCaller(context).workspaceId, data);
   }
 
-  @MessagePattern('auth.api-keys.revoke')
-  revoke(@Payload(new ValidRequest(IdDto)) request: RpcRequest<IdDto>): Promise<Record<string, never>> {
-    return this.apiKeys.revoke(userCaller(request.context), request.data.id, request.context);
+  @Handles(RevokeApiKey)
+  async revoke(@Payload(new ValidRequest(IdDto)) { context, data }: OperationRequest<typeof RevokeApiKey>) {
+    await this.apiKeys.revoke(userCaller(context), data.id, context);
   }
 
+  /** Internal, for the gateway's authentication of X-Api-Key. */
   @MessagePattern('auth.api-keys.verify')
   verify(@Payload(new ValidRequest(VerifyApiKeyDto)) request: RpcRequest<VerifyApiKeyDto>): Promise<AuthRpc.VerifiedApiKey> {
     return this.apiKeys.verify(request.data.key);

@@ -14,7 +14,7 @@ import { pagePosition, toPage, type PageDto } from '@kinship/messaging';
 import { loadActorWith } from '../users/actor.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { ApiKeysRepository, toApiKey } from './api-keys.repository.js';
-import type { CreateApiKeyDto } from './dto/create-api-key.dto.js';
+import type { CreateApiKeyBody, CreatedApiKeyResponse } from '@kinship/contracts/auth';
 
 /** `kak_` and the workspace part are the same for every key of a workspace; 8 secret characters tell keys apart. */
 const PREFIX_LENGTH = 'kak_'.length + 22 + 1 + 8;
@@ -48,7 +48,7 @@ export class ApiKeysService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(caller: UserCaller, input: CreateApiKeyDto, context: RequestContext): Promise<AuthRpc.CreatedApiKey> {
+  async create(caller: UserCaller, input: CreateApiKeyBody, context: RequestContext): Promise<CreatedApiKeyResponse> {
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager) => {
       const actor = await loadActorWith(this.users, manager, caller, 'api-keys:manage');

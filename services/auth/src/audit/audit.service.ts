@@ -7,7 +7,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { newId } from '@kinship/persistence';
 import { pagePosition, toPage } from '@kinship/messaging';
 import { AuditRepository, type AuditLogRow } from './audit.repository.js';
-import type { ListAuditLogsDto } from './dto/list-audit-logs.dto.js';
+import type { ListAuditLogsQuery } from '@kinship/contracts/auth';
 
 export type AuditAction =
   | 'user.registered'
@@ -75,7 +75,7 @@ export class AuditService {
     });
   }
 
-  async list(workspaceId: string, query: ListAuditLogsDto): Promise<AuthRpc.AuditLogPage> {
+  async list(workspaceId: string, query: ListAuditLogsQuery): Promise<AuthRpc.AuditLogPage> {
     const position = pagePosition(query);
     const filter = { userId: query.userId ?? null, action: query.action ?? null, from: query.from ?? null, to: query.to ?? null };
     const rows = await withWorkspace(this.dataSource, workspaceId, (manager) => this.audit.list(manager, workspaceId, filter, position));

@@ -1,16 +1,16 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { RpcRequest } from '@kinship/messaging';
-import { ValidRequest } from '@kinship/messaging';
-import { VerifyEmailDto } from './dto/verify-email.dto.js';
+import { Payload } from '@nestjs/microservices';
+import { VerifyEmail, VerifyEmailBody } from '@kinship/contracts/auth';
+import { Handles, ValidRequest, type OperationRequest } from '@kinship/messaging';
 import { EmailVerificationService } from './email-verification.service.js';
 
+// Inputs are checked again here with the contract's classes: NATS is reachable without the gateway.
 @Controller()
 export class EmailVerificationController {
   constructor(private readonly emailVerification: EmailVerificationService) {}
 
-  @MessagePattern('auth.email.verify')
-  verify(@Payload(new ValidRequest(VerifyEmailDto)) request: RpcRequest<VerifyEmailDto>): Promise<Record<string, never>> {
-    return this.emailVerification.verify(request.data.token);
+  @Handles(VerifyEmail)
+  async verify(@Payload(new ValidRequest(VerifyEmailBody)) { data }: OperationRequest<typeof VerifyEmail>) {
+    await this.emailVerification.verify(data.token);
   }
 }

@@ -1,36 +1,32 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { AuthRpc } from '@kinship/contracts';
-import type { RpcRequest } from '@kinship/messaging';
-import { userCaller } from '@kinship/messaging';
+import { Payload } from '@nestjs/microservices';
+import { AcceptInvitation, AcceptInvitationBody, CreateInvitation, CreateInvitationBody, ListInvitations, RevokeInvitation } from '@kinship/contracts/auth';
+import { Handles, PageDto, userCaller, ValidRequest, type OperationRequest } from '@kinship/messaging';
 import { IdDto } from '../common/id.dto.js';
-import { ValidRequest } from '@kinship/messaging';
-import { AcceptInvitationDto } from './dto/accept-invitation.dto.js';
-import { CreateInvitationDto } from './dto/create-invitation.dto.js';
-import { ListInvitationsDto } from './dto/list-invitations.dto.js';
 import { InvitationsService } from './invitations.service.js';
 
+// Inputs are checked again here with the contract's classes: NATS is reachable without the gateway.
 @Controller()
 export class InvitationsController {
   constructor(private readonly invitations: InvitationsService) {}
 
-  @MessagePattern('auth.invitations.create')
-  create(@Payload(new ValidRequest(CreateInvitationDto)) request: RpcRequest<CreateInvitationDto>): Promise<AuthRpc.Invitation> {
-    return this.invitations.create(userCaller(request.context), request.data, request.context);
+  @Handles(CreateInvitation)
+  create(@Payload(new ValidRequest(CreateInvitationBody)) { context, data }: OperationRequest<typeof CreateInvitation>) {
+    return this.invitations.create(userCaller(context), data, context);
   }
 
-  @MessagePattern('auth.invitations.list')
-  list(@Payload(new ValidRequest(ListInvitationsDto)) request: RpcRequest<ListInvitationsDto>): Promise<AuthRpc.InvitationPage> {
-    return this.invitations.list(userCaller(request.context).workspaceId, request.data);
+  @Handles(ListInvitations)
+  list(@Payload(new ValidRequest(PageDto)) { context, data }: OperationRequest<typeof ListInvitations>) {
+    return this.invitations.list(userCaller(context).workspaceId, data);
   }
 
-  @MessagePattern('auth.invitations.revoke')
-  revoke(@Payload(new ValidRequest(IdDto)) request: RpcRequest<IdDto>): Promise<Record<string, never>> {
-    return this.invitations.revoke(userCaller(request.context), request.data.id, request.context);
+  @Handles(RevokeInvitation)
+  async revoke(@Payload(new ValidRequest(IdDto)) { context, data }: OperationRequest<typeof RevokeInvitation>) {
+    await this.invitations.revoke(userCaller(context), data.id, context);
   }
 
-  @MessagePattern('auth.invitations.accept')
-  accept(@Payload(new ValidRequest(AcceptInvitationDto)) request: RpcRequest<AcceptInvitationDto>): Promise<AuthRpc.Session> {
-    return this.invitations.accept(request.data, request.context);
+  @Handles(AcceptInvitation)
+  accept(@Payload(new ValidRequest(AcceptInvitationBody)) { context, data }: OperationRequest<typeof AcceptInvitation>) {
+    return this.invitations.accept(data, context);
   }
 }

@@ -17,8 +17,7 @@ import { PasswordPolicy } from '../passwords/password-policy.js';
 import { SessionTokens } from '../sessions/session-tokens.service.js';
 import { loadActorWith } from '../users/actor.js';
 import { UsersRepository } from '../users/users.repository.js';
-import type { AcceptInvitationDto } from './dto/accept-invitation.dto.js';
-import type { CreateInvitationDto } from './dto/create-invitation.dto.js';
+import type { AcceptInvitationBody, CreateInvitationBody, SessionResponse } from '@kinship/contracts/auth';
 import { invitationStatus, InvitationsRepository, toInvitation } from './invitations.repository.js';
 
 const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -45,7 +44,7 @@ export class InvitationsService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(caller: UserCaller, input: CreateInvitationDto, context: RequestContext): Promise<AuthRpc.Invitation> {
+  async create(caller: UserCaller, input: CreateInvitationBody, context: RequestContext): Promise<AuthRpc.Invitation> {
     const { workspaceId } = caller;
     const email = input.email.toLowerCase();
     return this.events.transaction(workspaceId, async (manager, emit) => {
@@ -113,7 +112,7 @@ export class InvitationsService {
    * an address that has an account (here or in another workspace) is a 409, told only to whoever
    * holds the link, that is, the address's owner.
    */
-  async accept(input: AcceptInvitationDto, context: RequestContext): Promise<AuthRpc.Session> {
+  async accept(input: AcceptInvitationBody, context: RequestContext): Promise<SessionResponse> {
     const presented = readToken('kiv', input.token);
     if (!presented) throw invalidTokenError();
     const { workspaceId } = presented;

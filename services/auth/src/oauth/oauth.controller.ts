@@ -1,17 +1,17 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { AuthRpc } from '@kinship/contracts';
-import type { RpcRequest } from '@kinship/messaging';
-import { ValidRequest } from '@kinship/messaging';
-import { OAuthSignInDto } from './dto/oauth-sign-in.dto.js';
+import { Payload } from '@nestjs/microservices';
+import { OAuthSignIn } from '@kinship/contracts/auth';
+import { Handles, ValidRequest, type OperationRequest } from '@kinship/messaging';
+import { OAuthSignInRequest } from './oauth-sign-in.request.js';
 import { OAuthService } from './oauth.service.js';
 
+// Inputs are checked again here with the contract's classes: NATS is reachable without the gateway.
 @Controller()
 export class OAuthController {
   constructor(private readonly oauth: OAuthService) {}
 
-  @MessagePattern('auth.oauth.sign-in')
-  signIn(@Payload(new ValidRequest(OAuthSignInDto)) request: RpcRequest<OAuthSignInDto>): Promise<AuthRpc.Session> {
-    return this.oauth.signIn(request.data, request.context);
+  @Handles(OAuthSignIn)
+  signIn(@Payload(new ValidRequest(OAuthSignInRequest)) { context, data }: OperationRequest<typeof OAuthSignIn>) {
+    return this.oauth.signIn(data, context);
   }
 }

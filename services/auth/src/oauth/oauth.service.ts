@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { AuthRpc } from '@kinship/contracts';
+import type { SessionResponse } from '@kinship/contracts/auth';
 import { RpcError } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { DomainEvents } from '@kinship/platform';
@@ -13,7 +13,7 @@ import { invalidCredentialsError } from '../sessions/sessions.service.js';
 import { SessionTokens } from '../sessions/session-tokens.service.js';
 import type { UserRecord } from '../users/user.record.js';
 import { UsersRepository } from '../users/users.repository.js';
-import type { OAuthSignInDto } from './dto/oauth-sign-in.dto.js';
+import type { OAuthSignInRequest } from './oauth-sign-in.request.js';
 import { OAuthIdentitiesRepository } from './oauth-identities.repository.js';
 import { OidcProviders, type OidcProvider, type VerifiedIdentity } from './oidc-providers.js';
 
@@ -36,7 +36,7 @@ export class OAuthService {
     private readonly audit: AuditService,
   ) {}
 
-  async signIn(input: OAuthSignInDto, context: RequestContext): Promise<AuthRpc.Session> {
+  async signIn(input: OAuthSignInRequest, context: RequestContext): Promise<SessionResponse> {
     const provider = this.providers.find(input.provider);
     if (!provider) throw RpcError.notFound('Identity provider');
     const identity = await this.providers.verify(provider, input.idToken);
@@ -54,7 +54,7 @@ export class OAuthService {
     account: { userId: string; workspaceId: string },
     context: RequestContext,
     link: boolean,
-  ): Promise<AuthRpc.Session> {
+  ): Promise<SessionResponse> {
     const { workspaceId, userId } = account;
     return this.events.transaction(workspaceId, async (manager) => {
       const user = await this.users.findForUpdate(manager, workspaceId, userId);
@@ -71,7 +71,7 @@ export class OAuthService {
     });
   }
 
-  private async signUp(provider: OidcProvider, identity: VerifiedIdentity, context: RequestContext): Promise<AuthRpc.Session> {
+  private async signUp(provider: OidcProvider, identity: VerifiedIdentity, context: RequestContext): Promise<SessionResponse> {
     const name = identity.name ?? identity.email.split('@')[0]!;
     const workspaceId = newId();
     return this.events.transaction(workspaceId, async (manager, emit) => {
@@ -83,7 +83,7 @@ export class OAuthService {
     });
   }
 
-  private async startSession(manager: EntityManager, provider: OidcProvider, user: UserRecord, context: RequestContext): Promise<AuthRpc.Session> {
+  private async startSession(manager: EntityManager, provider: OidcProvider, user: UserRecord, context: RequestContext): Promise<SessionResponse> {
     await this.audit.record(manager, {
       workspaceId: user.workspaceId,
       actorId: user.id,

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { PASSWORD_MAX } from '@kinship/contracts/auth';
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { COMMON_PASSWORDS_LIST } from './common-passwords.js';
 
 export const MIN_PASSWORD_LENGTH = 12;
-/** Long enough for any passphrase, short enough that nobody makes us hash megabytes. */
-export const MAX_PASSWORD_LENGTH = 256;
 
 const COMMON_PASSWORDS: ReadonlySet<string> = new Set(
   COMMON_PASSWORDS_LIST.split('\n')
@@ -31,7 +30,7 @@ export class PasswordPolicy {
     const problems: string[] = [];
     const length = [...password].length;
     if (length < MIN_PASSWORD_LENGTH) problems.push(`must be at least ${MIN_PASSWORD_LENGTH} characters long`);
-    if (length > MAX_PASSWORD_LENGTH) problems.push(`must be at most ${MAX_PASSWORD_LENGTH} characters long`);
+    if (length > PASSWORD_MAX) problems.push(`must be at most ${PASSWORD_MAX} characters long`);
     const lowered = password.trim().toLowerCase();
     if (COMMON_PASSWORDS.has(lowered)) problems.push('is one of the most common passwords');
     const personal = [owner.email, owner.email.split('@')[0] ?? '', owner.name].map((text) => text.trim().toLowerCase()).filter((text) => text.length > 0);

@@ -1,22 +1,21 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { RpcRequest } from '@kinship/messaging';
-import { ValidRequest } from '@kinship/messaging';
-import { ForgotPasswordDto } from './dto/forgot-password.dto.js';
-import { ResetPasswordDto } from './dto/reset-password.dto.js';
+import { Payload } from '@nestjs/microservices';
+import { ForgotPassword, ForgotPasswordBody, ResetPassword, ResetPasswordBody } from '@kinship/contracts/auth';
+import { Handles, ValidRequest, type OperationRequest } from '@kinship/messaging';
 import { PasswordsService } from './passwords.service.js';
 
+// Inputs are checked again here with the contract's classes: NATS is reachable without the gateway.
 @Controller()
 export class PasswordsController {
   constructor(private readonly passwords: PasswordsService) {}
 
-  @MessagePattern('auth.passwords.forgot')
-  forgot(@Payload(new ValidRequest(ForgotPasswordDto)) request: RpcRequest<ForgotPasswordDto>): Promise<Record<string, never>> {
-    return this.passwords.forgot(request.data.email, request.context);
+  @Handles(ForgotPassword)
+  async forgot(@Payload(new ValidRequest(ForgotPasswordBody)) { context, data }: OperationRequest<typeof ForgotPassword>) {
+    await this.passwords.forgot(data.email, context);
   }
 
-  @MessagePattern('auth.passwords.reset')
-  reset(@Payload(new ValidRequest(ResetPasswordDto)) request: RpcRequest<ResetPasswordDto>): Promise<Record<string, never>> {
-    return this.passwords.reset(request.data, request.context);
+  @Handles(ResetPassword)
+  async reset(@Payload(new ValidRequest(ResetPasswordBody)) { context, data }: OperationRequest<typeof ResetPassword>) {
+    await this.passwords.reset(data, context);
   }
 }

@@ -10,7 +10,7 @@ import { OneTimeTokensRepository } from '../common/one-time-tokens.repository.js
 import { invalidTokenError, readToken } from '../common/opaque-tokens.js';
 import { SessionTokens } from '../sessions/session-tokens.service.js';
 import { UsersRepository } from '../users/users.repository.js';
-import type { ResetPasswordDto } from './dto/reset-password.dto.js';
+import type { ResetPasswordBody } from '@kinship/contracts/auth';
 import { ForgotPasswordThrottle } from './forgot-password-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
@@ -64,7 +64,7 @@ export class PasswordsService {
    * Sets the new password and ends every session. A password the policy refuses rolls the
    * transaction back, so the link still works for a better one.
    */
-  async reset(input: ResetPasswordDto, context: RequestContext): Promise<Record<string, never>> {
+  async reset(input: ResetPasswordBody, context: RequestContext): Promise<Record<string, never>> {
     const presented = readToken('kpr', input.token);
     if (!presented) throw invalidTokenError();
     const { workspaceId } = presented;

@@ -1,17 +1,16 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { AuthRpc } from '@kinship/contracts';
-import type { RpcRequest } from '@kinship/messaging';
-import { ValidRequest } from '@kinship/messaging';
-import { RegisterDto } from './dto/register.dto.js';
+import { Payload } from '@nestjs/microservices';
+import { Register, RegisterBody } from '@kinship/contracts/auth';
+import { Handles, ValidRequest, type OperationRequest } from '@kinship/messaging';
 import { RegistrationService } from './registration.service.js';
 
+// Inputs are checked again here with the contract's classes: NATS is reachable without the gateway.
 @Controller()
 export class RegistrationController {
   constructor(private readonly registration: RegistrationService) {}
 
-  @MessagePattern('auth.registration.register')
-  register(@Payload(new ValidRequest(RegisterDto)) request: RpcRequest<RegisterDto>): Promise<AuthRpc.RegisterReply> {
-    return this.registration.register(request.data, request.context);
+  @Handles(Register)
+  register(@Payload(new ValidRequest(RegisterBody)) { context, data }: OperationRequest<typeof Register>) {
+    return this.registration.register(data, context);
   }
 }

@@ -14,7 +14,7 @@ import { SessionTokens } from '../sessions/session-tokens.service.js';
 import type { UserRecord } from '../users/user.record.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
-import type { RegisterDto } from './dto/register.dto.js';
+import type { RegisterBody, RegisterResponse } from '@kinship/contracts/auth';
 import { SignUpProbeThrottle } from './sign-up-probe-throttle.js';
 
 /** The first owner of a new workspace; no password hash for an account of an identity provider. */
@@ -45,7 +45,7 @@ export class RegistrationService {
     private readonly probeThrottle: SignUpProbeThrottle,
   ) {}
 
-  async register(input: RegisterDto, context: RequestContext): Promise<AuthRpc.RegisterReply> {
+  async register(input: RegisterBody, context: RequestContext): Promise<RegisterResponse> {
     if (this.config.REGISTRATION_MODE === 'invite') throw registrationClosedError();
     await this.probeThrottle.check(context.ip);
     const email = input.email.toLowerCase();

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { revokedSessionKey, userTokensValidAfterKey, type AuthRpc } from '@kinship/contracts';
+import { revokedSessionKey, userTokensValidAfterKey } from '@kinship/contracts';
+import type { SessionResponse } from '@kinship/contracts/auth';
 import { REDIS, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
 import type { Redis } from 'ioredis';
 import type { EntityManager } from 'typeorm';
@@ -28,12 +29,12 @@ export class SessionTokens {
   ) {}
 
   /** A new sign-in: a new family. */
-  start(manager: EntityManager, user: UserRecord): Promise<AuthRpc.Session> {
+  start(manager: EntityManager, user: UserRecord): Promise<SessionResponse> {
     return this.issue(manager, user, newId());
   }
 
   /** The next token of an existing family, after its predecessor was rotated. */
-  continue(manager: EntityManager, user: UserRecord, familyId: string): Promise<AuthRpc.Session> {
+  continue(manager: EntityManager, user: UserRecord, familyId: string): Promise<SessionResponse> {
     return this.issue(manager, user, familyId);
   }
 
@@ -55,7 +56,7 @@ export class SessionTokens {
     await pipeline.exec();
   }
 
-  private async issue(manager: EntityManager, user: UserRecord, familyId: string): Promise<AuthRpc.Session> {
+  private async issue(manager: EntityManager, user: UserRecord, familyId: string): Promise<SessionResponse> {
     const refresh = issueToken('krt', user.workspaceId);
     await this.refreshTokens.insert(manager, {
       id: newId(),

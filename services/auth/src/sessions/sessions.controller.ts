@@ -1,28 +1,26 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { AuthRpc } from '@kinship/contracts';
-import type { RpcRequest } from '@kinship/messaging';
-import { ValidRequest } from '@kinship/messaging';
-import { LoginDto } from './dto/login.dto.js';
-import { RefreshTokenDto } from './dto/refresh-token.dto.js';
+import { Payload } from '@nestjs/microservices';
+import { Login, LoginBody, Logout, Refresh, RefreshTokenBody } from '@kinship/contracts/auth';
+import { Handles, ValidRequest, type OperationRequest } from '@kinship/messaging';
 import { SessionsService } from './sessions.service.js';
 
+// Inputs are checked again here with the contract's classes: NATS is reachable without the gateway.
 @Controller()
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
-  @MessagePattern('auth.sessions.login')
-  login(@Payload(new ValidRequest(LoginDto)) request: RpcRequest<LoginDto>): Promise<AuthRpc.Session> {
-    return this.sessions.login(request.data, request.context);
+  @Handles(Login)
+  login(@Payload(new ValidRequest(LoginBody)) { context, data }: OperationRequest<typeof Login>) {
+    return this.sessions.login(data, context);
   }
 
-  @MessagePattern('auth.sessions.refresh')
-  refresh(@Payload(new ValidRequest(RefreshTokenDto)) request: RpcRequest<RefreshTokenDto>): Promise<AuthRpc.Session> {
-    return this.sessions.refresh(request.data.refreshToken);
+  @Handles(Refresh)
+  refresh(@Payload(new ValidRequest(RefreshTokenBody)) { data }: OperationRequest<typeof Refresh>) {
+    return this.sessions.refresh(data.refreshToken);
   }
 
-  @MessagePattern('auth.sessions.logout')
-  logout(@Payload(new ValidRequest(RefreshTokenDto)) request: RpcRequest<RefreshTokenDto>): Promise<Record<string, never>> {
-    return this.sessions.logout(request.data.refreshToken);
+  @Handles(Logout)
+  async logout(@Payload(new ValidRequest(RefreshTokenBody)) { data }: OperationRequest<typeof Logout>) {
+    await this.sessions.logout(data.refreshToken);
   }
 }

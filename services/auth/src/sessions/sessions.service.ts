@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { AuthRpc } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
 import type { Logger, RequestContext } from '@kinship/observability';
 import { withWorkspace } from '@kinship/persistence';
@@ -11,7 +10,7 @@ import { readToken } from '../common/opaque-tokens.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import type { UserRecord } from '../users/user.record.js';
 import { UsersRepository } from '../users/users.repository.js';
-import type { LoginDto } from './dto/login.dto.js';
+import type { LoginBody, SessionResponse } from '@kinship/contracts/auth';
 import { LoginThrottle } from './login-throttle.js';
 import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 import { SessionTokens } from './session-tokens.service.js';
@@ -40,7 +39,7 @@ export class SessionsService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async login(credentials: LoginDto, context: RequestContext): Promise<AuthRpc.Session> {
+  async login(credentials: LoginBody, context: RequestContext): Promise<SessionResponse> {
     const email = credentials.email.toLowerCase();
     await this.throttle.check(email, context.ip);
     const user = await this.findAccount(email);
@@ -80,7 +79,7 @@ export class SessionsService {
    * exchanged has leaked or been replayed: its whole family is revoked (and stays so, the
    * commit happens before the 401), so neither the thief nor the owner can go on with it.
    */
-  async refresh(refreshToken: string): Promise<AuthRpc.Session> {
+  async refresh(refreshToken: string): Promise<SessionResponse> {
     const presented = readToken('krt', refreshToken);
     if (!presented) throw invalidRefreshTokenError();
     const { workspaceId } = presented;

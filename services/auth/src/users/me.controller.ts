@@ -1,34 +1,34 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { AuthRpc } from '@kinship/contracts';
-import type { RpcRequest } from '@kinship/messaging';
-import { userCaller } from '@kinship/messaging';
-import { ValidRequest } from '@kinship/messaging';
-import { SettingsDto } from './dto/settings.dto.js';
-import { UpdateMeDto } from './dto/update-me.dto.js';
+import { Payload } from '@nestjs/microservices';
+import { isRole, permissionsOf } from '@kinship/contracts';
+import { GetMe, GetSettings, PutSettings, SettingsBody, UpdateMe, UpdateMeBody } from '@kinship/contracts/auth';
+import { Handles, userCaller, ValidRequest, type OperationRequest } from '@kinship/messaging';
 import { MeService } from './me.service.js';
 
+// Inputs are checked again here with the contract's classes: NATS is reachable without the gateway.
 @Controller()
 export class MeController {
   constructor(private readonly me: MeService) {}
 
-  @MessagePattern('auth.me.get')
-  get(@Payload() request: RpcRequest): Promise<AuthRpc.User> {
-    return this.me.get(userCaller(request.context));
+  /** With the permissions of the matrix the gateway enforces, so the console hides exactly what would be refused. */
+  @Handles(GetMe)
+  async get({ context }: OperationRequest<typeof GetMe>) {
+    const user = await this.me.get(userCaller(context));
+    return { ...user, permissions: isRole(context.role) ? permissionsOf(context.role) : [] };
   }
 
-  @MessagePattern('auth.me.update')
-  update(@Payload(new ValidRequest(UpdateMeDto)) request: RpcRequest<UpdateMeDto>): Promise<AuthRpc.User> {
-    return this.me.update(userCaller(request.context), request.data, request.context);
+  @Handles(UpdateMe)
+  update(@Payload(new ValidRequest(UpdateMeBody)) { context, data }: OperationRequest<typeof UpdateMe>) {
+    return this.me.update(userCaller(context), data, context);
   }
 
-  @MessagePattern('auth.me.settings.get')
-  getSettings(@Payload() request: RpcRequest): Promise<AuthRpc.Settings> {
-    return this.me.getSettings(userCaller(request.context));
+  @Handles(GetSettings)
+  getSettings({ context }: OperationRequest<typeof GetSettings>) {
+    return this.me.getSettings(userCaller(context));
   }
 
-  @MessagePattern('auth.me.settings.put')
-  putSettings(@Payload(new ValidRequest(SettingsDto)) request: RpcRequest<SettingsDto>): Promise<AuthRpc.Settings> {
-    return this.me.putSettings(userCaller(request.context), request.data);
+  @Handles(PutSettings)
+  putSettings(@Payload(new ValidRequest(SettingsBody)) { context, data }: OperationRequest<typeof PutSettings>) {
+    return this.me.putSettings(userCaller(context), data);
   }
 }

@@ -14,8 +14,7 @@ import { PasswordPolicy } from '../passwords/password-policy.js';
 import { LoginThrottle } from '../sessions/login-throttle.js';
 import { SessionTokens } from '../sessions/session-tokens.service.js';
 import { loadActor } from './actor.js';
-import type { SettingsDto } from './dto/settings.dto.js';
-import type { UpdateMeDto } from './dto/update-me.dto.js';
+import type { SettingsBody, UpdateMeBody } from '@kinship/contracts/auth';
 import { toOwnUser, toSettings, type UserRecord } from './user.record.js';
 import { UsersRepository, type ProfileChanges } from './users.repository.js';
 
@@ -38,11 +37,11 @@ export class MeService {
     return toOwnUser(await this.read(caller));
   }
 
-  async getSettings(caller: UserCaller): Promise<AuthRpc.Settings> {
+  async getSettings(caller: UserCaller): Promise<SettingsBody> {
     return toSettings(await this.read(caller));
   }
 
-  async putSettings(caller: UserCaller, settings: SettingsDto): Promise<AuthRpc.Settings> {
+  async putSettings(caller: UserCaller, settings: SettingsBody): Promise<SettingsBody> {
     const updated = await this.events.transaction(caller.workspaceId, async (manager) => {
       await loadActor(this.users, manager, caller);
       const locale = Intl.getCanonicalLocales(settings.locale)[0]!;
@@ -56,7 +55,7 @@ export class MeService {
    * this one included. A new email only becomes pending: the account keeps its address until a
    * link sent to the new one is followed (EmailVerificationService.requestChange).
    */
-  async update(caller: UserCaller, input: UpdateMeDto, context: RequestContext): Promise<AuthRpc.User> {
+  async update(caller: UserCaller, input: UpdateMeBody, context: RequestContext): Promise<AuthRpc.User> {
     const { workspaceId, userId } = caller;
     return this.events.transaction(workspaceId, async (manager, emit) => {
       const user = await this.users.findForUpdate(manager, workspaceId, userId);

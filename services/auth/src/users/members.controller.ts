@@ -1,28 +1,27 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { AuthRpc } from '@kinship/contracts';
-import type { RpcRequest } from '@kinship/messaging';
-import { callerWorkspace, userCaller } from '@kinship/messaging';
+import { DeactivateUser, GetUser, ListUsers, ListUsersQuery, UpdateUser } from '@kinship/contracts/auth';
+import { callerWorkspace, Handles, userCaller, ValidRequest, type OperationRequest, type RpcRequest } from '@kinship/messaging';
 import { IdDto } from '../common/id.dto.js';
 import { ActiveUsersDto } from './dto/active-users.dto.js';
-import { ValidRequest } from '@kinship/messaging';
-import { ListUsersDto } from './dto/list-users.dto.js';
 import { RecipientDto } from './dto/recipient.dto.js';
-import { UpdateUserDto } from './dto/update-user.dto.js';
+import { UpdateUserRequest } from './dto/update-user.dto.js';
 import { MembersService } from './members.service.js';
 
+// Inputs are checked again here with the contract's classes: NATS is reachable without the gateway.
 @Controller()
 export class MembersController {
   constructor(private readonly members: MembersService) {}
 
-  @MessagePattern('auth.users.list')
-  list(@Payload(new ValidRequest(ListUsersDto)) request: RpcRequest<ListUsersDto>): Promise<AuthRpc.UserPage> {
-    return this.members.list(callerWorkspace(request.context), request.data);
+  @Handles(ListUsers)
+  list(@Payload(new ValidRequest(ListUsersQuery)) { context, data }: OperationRequest<typeof ListUsers>) {
+    return this.members.list(callerWorkspace(context), data);
   }
 
-  @MessagePattern('auth.users.get')
-  get(@Payload(new ValidRequest(IdDto)) request: RpcRequest<IdDto>): Promise<AuthRpc.User> {
-    return this.members.get(callerWorkspace(request.context), request.data.id);
+  @Handles(GetUser)
+  get(@Payload(new ValidRequest(IdDto)) { context, data }: OperationRequest<typeof GetUser>) {
+    return this.members.get(callerWorkspace(context), data.id);
   }
 
   /** Internal, for notifications: whom to write to and what they want to receive. */
@@ -37,13 +36,13 @@ export class MembersController {
     return this.members.active(callerWorkspace(request.context), request.data.userIds);
   }
 
-  @MessagePattern('auth.users.update')
-  update(@Payload(new ValidRequest(UpdateUserDto)) request: RpcRequest<UpdateUserDto>): Promise<AuthRpc.User> {
-    return this.members.changeRole(userCaller(request.context), request.data, request.context);
+  @Handles(UpdateUser)
+  update(@Payload(new ValidRequest(UpdateUserRequest)) { context, data }: OperationRequest<typeof UpdateUser>) {
+    return this.members.changeRole(userCaller(context), data, context);
   }
 
-  @MessagePattern('auth.users.deactivate')
-  deactivate(@Payload(new ValidRequest(IdDto)) request: RpcRequest<IdDto>): Promise<Record<string, never>> {
-    return this.members.deactivate(userCaller(request.context), request.data.id, request.context);
+  @Handles(DeactivateUser)
+  async deactivate(@Payload(new ValidRequest(IdDto)) { context, data }: OperationRequest<typeof DeactivateUser>) {
+    await this.members.deactivate(userCaller(context), data.id, context);
   }
 }

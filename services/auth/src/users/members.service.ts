@@ -13,8 +13,8 @@ import { pagePosition, toPage } from '@kinship/messaging';
 import { SessionTokens } from '../sessions/session-tokens.service.js';
 import { WorkspacesRepository } from '../workspaces/workspaces.repository.js';
 import { loadActorWith } from './actor.js';
-import type { ListUsersDto } from './dto/list-users.dto.js';
-import type { UpdateUserDto } from './dto/update-user.dto.js';
+import type { ListUsersQuery } from '@kinship/contracts/auth';
+import type { UpdateUserRequest } from './dto/update-user.dto.js';
 import { toUser, type UserRecord } from './user.record.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -38,7 +38,7 @@ export class MembersService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(workspaceId: string, query: ListUsersDto): Promise<AuthRpc.UserPage> {
+  async list(workspaceId: string, query: ListUsersQuery): Promise<AuthRpc.UserPage> {
     const position = pagePosition(query);
     const filter = { role: query.role ?? null, status: query.status ?? null, q: query.q ?? null };
     const rows = await withWorkspace(this.dataSource, workspaceId, (manager) => this.users.list(manager, workspaceId, filter, position));
@@ -85,7 +85,7 @@ export class MembersService {
    * one, and may not leave the workspace without an active owner. The member's sessions end,
    * so their next token carries the new role.
    */
-  async changeRole(caller: UserCaller, input: UpdateUserDto, context: RequestContext): Promise<AuthRpc.User> {
+  async changeRole(caller: UserCaller, input: UpdateUserRequest, context: RequestContext): Promise<AuthRpc.User> {
     if (!isUuid(input.id)) throw userNotFound();
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager, emit) => {

@@ -1,9 +1,10 @@
 import type { AuthRpc, Role } from '@kinship/contracts';
+import type { ChannelPreferences, SettingsBody } from '@kinship/contracts/auth';
 
 export type UserStatus = 'active' | 'deactivated';
 
 /** Per notification type, per channel. */
-export type NotificationPreferences = Record<string, AuthRpc.ChannelPreferences>;
+export type NotificationPreferences = Record<string, ChannelPreferences>;
 
 /** A row of auth.users as the repository returns it. */
 export interface UserRecord {
@@ -47,6 +48,6 @@ export function toOwnUser(record: UserRecord): AuthRpc.User {
   return { ...toUser(record), pendingEmail: record.pendingEmail };
 }
 
-export function toSettings(record: UserRecord): AuthRpc.Settings {
+export function toSettings(record: UserRecord): SettingsBody {
   return { locale: record.locale, timezone: record.timezone, notifications: record.notificationPreferences };
 }

@@ -1,4 +1,4 @@
-import { isPermission, isRole, roleHolds, type AnyOperation, type Role } from '@kinship/contracts';
+import { isPermission, isRole, permissionOf, roleHolds, type AnyOperation, type Role } from '@kinship/contracts';
 import { callerWorkspace, RpcError } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { isUuid } from '@kinship/persistence';
@@ -16,8 +16,7 @@ export interface BillingCaller {
  * it already; the service checks again because NATS is reachable without the gateway.
  */
 export function billingCaller(context: RequestContext, operation: AnyOperation): BillingCaller {
-  const { permission } = operation;
-  if (!permission) throw new Error(`${operation.pattern} names no permission to check.`);
+  const permission = permissionOf(operation);
   const workspaceId = callerWorkspace(context);
   const userId = isUuid(context.userId) ? context.userId : null;
   const role: Role | null = userId && isRole(context.role) ? context.role : null;

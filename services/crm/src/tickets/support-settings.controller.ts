@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import type { AnyOperation } from '@kinship/contracts';
+import { permissionOf, type AnyOperation } from '@kinship/contracts';
 import { DeleteSlaPolicy, GetBusinessHours, GetTicketSettings, ListSlaPolicies, PutBusinessHours, PutSlaPolicy, PutTicketSettings } from '@kinship/contracts/crm';
 import { Handles, type OperationRequest } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
@@ -9,7 +9,7 @@ import { SupportSettingsService } from './support-settings.service.js';
 /** The caller, who must hold the operation's permission (checked again here: the gateway is not the only possible caller). */
 function caller(context: RequestContext, operation: AnyOperation): CrmCaller {
   const crm = crmCaller(context);
-  assertHolds(crm, operation.permission!);
+  assertHolds(crm, permissionOf(operation));
   return crm;
 }
 

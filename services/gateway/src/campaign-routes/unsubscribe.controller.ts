@@ -1,18 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { ServiceClient } from '@kinship/messaging';
+import { ConfirmUnsubscribe, OneClickUnsubscribeBody, UnsubscribeParams, UnsubscribeResponse, UnsubscribeStatus } from '@kinship/contracts/notifications';
+import { callOperation, ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
 import { ErrorResponse } from '../http/error-response.dto.js';
-import { OneClickUnsubscribeBody, UnsubscribeParams, UnsubscribeResponse } from './campaigns.dto.js';
-
-/** What notifications answers about a link: the channel it opts out of, and whether it had been used. */
-interface UnsubscribeOutcome {
-  channel: string;
-  alreadyUnsubscribed: boolean;
-}
 
 /**
  * The pages load and run nothing: inline styles only, no script, no image, no frame, and the
@@ -43,7 +37,7 @@ ${content}
 }
 
 /** The form has no action: it posts to the page's own URL, so the token is not written into the page. */
-function confirmationPage(outcome: UnsubscribeOutcome): string {
+function confirmationPage(outcome: UnsubscribeResponse): string {
   const messages = escapeHtml(CHANNEL_WORDS[outcome.channel] ?? 'messages');
   if (outcome.alreadyUnsubscribed) return page('You are unsubscribed', `<p>You already asked not to receive these ${messages}.</p>`);
   return page(
@@ -53,7 +47,7 @@ function confirmationPage(outcome: UnsubscribeOutcome): string {
   );
 }
 
-function unsubscribedPage(outcome: UnsubscribeOutcome): string {
+function unsubscribedPage(outcome: UnsubscribeResponse): string {
   return page('You are unsubscribed', `<p>You will not receive these ${escapeHtml(CHANNEL_WORDS[outcome.channel] ?? 'messages')} any more.</p>`);
 }
 
@@ -74,9 +68,9 @@ export class UnsubscribeController {
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'A page asking to confirm, whose button posts the one-click form; nothing changes.' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'The token is not one Kinship signed.' })
-  @ApiOperation({ summary: 'Show the unsubscribe page', description: 'The page a campaign’s unsubscribe link opens: it asks to confirm and changes nothing.' })
+  @ApiOperation({ operationId: UnsubscribeStatus.pattern, summary: UnsubscribeStatus.summary, description: UnsubscribeStatus.description })
   async page(@Param() params: UnsubscribeParams, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const outcome = await this.services.send<UnsubscribeOutcome>('notifications.unsubscribe.status', { token: params.token }, caller);
+    const outcome = await callOperation(this.services, UnsubscribeStatus, { token: params.token }, caller);
     // Set only on success: an error goes out as the JSON envelope.
     void reply.headers(PAGE_HEADERS);
     return confirmationPage(outcome);
@@ -90,7 +84,7 @@ export class UnsubscribeController {
   @ApiOkResponse({ type: UnsubscribeResponse, description: 'Opted out; a page instead of JSON when the caller accepts text/html (the confirmation page’s form).' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'The token is not one Kinship signed.' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'The body is not `List-Unsubscribe=One-Click`.' })
-  @ApiOperation({ summary: 'Unsubscribe', description: 'One-click unsubscribe (RFC 8058) from the link of a campaign message; opts the contact out of the channel.' })
+  @ApiOperation({ operationId: ConfirmUnsubscribe.pattern, summary: ConfirmUnsubscribe.summary, description: ConfirmUnsubscribe.description })
   async oneClick(
     @Param() params: UnsubscribeParams,
     @Body() _body: OneClickUnsubscribeBody,
@@ -98,7 +92,7 @@ export class UnsubscribeController {
     @Caller() caller: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UnsubscribeResponse | string> {
-    const outcome = await this.services.send<UnsubscribeOutcome>('notifications.unsubscribe.confirm', { token: params.token }, caller);
+    const outcome = await callOperation(this.services, ConfirmUnsubscribe, { token: params.token }, caller);
     if (!accept?.includes('text/html')) return outcome;
     void reply.headers(PAGE_HEADERS);
     return unsubscribedPage(outcome);

@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiHeader, ApiOperation, ApiResponse, ApiTags, A
 import type { AnyOperation, FileReply, HttpMethod } from '@kinship/contracts';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
-import { RequirePermission } from '../access/route-access.js';
+import { Public, RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
 import { ErrorResponse } from '../http/error-response.dto.js';
 
@@ -20,10 +20,11 @@ function handlerName(pattern: string): string {
 /**
  * Serves operations of `@kinship/contracts` (those with a route) as one controller: each route
  * validates its path parameters and its body or query against the contract's classes with the
- * global pipe (400 / 422), checks the contract's permission with the AccessGuard, forwards the
- * merged input to the contract's pattern, and is documented from the contract (summary,
- * description, response schema, error statuses). An operation that `produces` a file answers its
- * decoded bytes with that media type. Nothing else is written per operation.
+ * global pipe (400 / 422), checks the contract's permission with the AccessGuard (none for a
+ * public one), forwards the merged input to the contract's pattern, and is documented from the
+ * contract (summary, description, response schema, error statuses). An operation without output
+ * answers no body; one that `produces` a file answers its decoded bytes with that media type.
+ * Nothing else is written per operation.
  */
 export function contractController(tag: string, operations: readonly AnyOperation[]): Type {
   @ApiTags(tag)
@@ -42,7 +43,7 @@ export function contractController(tag: string, operations: readonly AnyOperatio
     const forward: Forward = {
       async [name](this: { services: ServiceClient }, params: object, input: object, caller: RequestContext) {
         const reply = await this.services.send(pattern, { ...input, ...params }, caller);
-        if (route.status === 204) return undefined;
+        if (!operation.output && !produces) return undefined;
         if (!produces) return reply;
         const file = Buffer.from((reply as FileReply).content, 'base64');
         // The service names the file (number or id, `.pdf`): plain ASCII, nothing to escape.
@@ -61,7 +62,7 @@ export function contractController(tag: string, operations: readonly AnyOperatio
     const decorators: MethodDecorator[] = [
       ROUTE_DECORATORS[route.method](route.path),
       HttpCode(route.status),
-      RequirePermission(permission),
+      permission === 'public' ? Public() : RequirePermission(permission),
       ApiOperation({ operationId: pattern, summary: operation.summary, description: operation.description }),
       produces
         ? ApiResponse({ status: route.status, description: operation.summary, content: { [produces]: { schema: { type: 'string', format: 'binary' } } } })

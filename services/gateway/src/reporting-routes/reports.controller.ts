@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { AnyOperation } from '@kinship/contracts';
+import { permissionOf, type AnyOperation } from '@kinship/contracts';
 import {
   ActivityQuery,
   ForecastQuery,
@@ -30,7 +30,7 @@ function ReportRoute(operation: AnyOperation): MethodDecorator {
   return (target, key, descriptor) => {
     for (const decorate of [
       Get(operation.route!.path),
-      RequirePermission(operation.permission!),
+      RequirePermission(permissionOf(operation)),
       ApiOperation({ operationId: operation.pattern, summary: operation.summary, description: operation.description }),
       ApiOkResponse({ type: operation.output }),
       ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf'),

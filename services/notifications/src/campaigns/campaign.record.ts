@@ -1,6 +1,21 @@
-export type CampaignChannel = 'email' | 'sms';
-export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'failed';
-export type RecipientStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'skipped_opted_out' | 'skipped_no_address' | 'cancelled';
+import type {
+  CampaignChannel,
+  CampaignCountsResponse,
+  CampaignPageResponse,
+  CampaignRecipientPageResponse,
+  CampaignRecipientResponse,
+  CampaignResponse,
+  CampaignStatus,
+  RecipientStatus,
+} from '@kinship/contracts/notifications';
+
+export type { CampaignChannel, CampaignStatus, RecipientStatus };
+// What the API answers: the contract's classes (`@kinship/contracts/notifications`).
+export type CampaignCounts = CampaignCountsResponse;
+export type Campaign = CampaignResponse;
+export type CampaignPage = CampaignPageResponse;
+export type CampaignRecipient = CampaignRecipientResponse;
+export type CampaignRecipientPage = CampaignRecipientPageResponse;
 
 /** Who a campaign goes to: exactly one of the three, resolved by crm.audience.resolve at send time. */
 export type CampaignAudience = { segmentId: string } | { filter: Record<string, unknown> } | { contactIds: string[] };
@@ -28,48 +43,6 @@ export interface CampaignRecord {
   cancelledAt: Date | null;
 }
 
-/** How many recipients are in each state; `queued` includes those being sent right now. */
-export interface CampaignCounts {
-  total: number;
-  queued: number;
-  /** Accepted by the server or provider, no final delivery report (yet). */
-  sent: number;
-  /** SMS the provider reported delivered. */
-  delivered: number;
-  /** SMS the provider reported undelivered. */
-  undelivered: number;
-  failed: number;
-  skippedOptedOut: number;
-  skippedNoAddress: number;
-  cancelled: number;
-  unsubscribed: number;
-}
-
-export interface Campaign {
-  id: string;
-  name: string;
-  channel: CampaignChannel;
-  subject: string | null;
-  body: string | null;
-  templateId: string | null;
-  audience: CampaignAudience;
-  status: CampaignStatus;
-  scheduledAt: string | null;
-  failureReason: string | null;
-  counts: CampaignCounts;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  cancelledAt: string | null;
-}
-
-export interface CampaignPage {
-  data: Campaign[];
-  nextCursor: string | null;
-}
-
 /** A row of notifications.campaign_recipients: one contact of the audience and how its message went. */
 export interface RecipientRecord {
   id: string;
@@ -83,25 +56,6 @@ export interface RecipientRecord {
   updatedAt: Date;
   sentAt: Date | null;
   unsubscribedAt: Date | null;
-}
-
-export interface CampaignRecipient {
-  id: string;
-  contactId: string;
-  address: string | null;
-  status: RecipientStatus;
-  attempts: number;
-  providerMessageId: string | null;
-  error: string | null;
-  createdAt: string;
-  updatedAt: string;
-  sentAt: string | null;
-  unsubscribedAt: string | null;
-}
-
-export interface CampaignRecipientPage {
-  data: CampaignRecipient[];
-  nextCursor: string | null;
 }
 
 export const EMPTY_COUNTS: CampaignCounts = { total: 0, queued: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, skippedOptedOut: 0, skippedNoAddress: 0, cancelled: 0, unsubscribed: 0 };

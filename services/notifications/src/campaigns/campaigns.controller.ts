@@ -1,68 +1,82 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ValidRequest, type RpcRequest } from '@kinship/messaging';
+import { Payload } from '@nestjs/microservices';
+import {
+  CancelCampaign,
+  ConfirmUnsubscribe,
+  CreateCampaign,
+  CreateCampaignBody,
+  DeleteCampaign,
+  GetCampaign,
+  ListCampaignRecipients,
+  ListCampaigns,
+  ListCampaignsQuery,
+  SendCampaign,
+  UnsubscribeParams,
+  UnsubscribeStatus,
+  UpdateCampaign,
+} from '@kinship/contracts/notifications';
+import { Handles, ValidRequest, type OperationRequest } from '@kinship/messaging';
 import { callerWith } from '../common/access.js';
-import type { Campaign, CampaignPage, CampaignRecipientPage } from './campaign.record.js';
-import { CampaignsService, type UnsubscribeOutcome } from './campaigns.service.js';
-import { CampaignIdDto, CreateCampaignDto, ListCampaignsDto, ListRecipientsDto, UnsubscribeDto, UpdateCampaignDto } from './dto/campaign.dto.js';
+import { CampaignsService } from './campaigns.service.js';
+import { ListCampaignRecipientsRequest, UpdateCampaignRequest } from './dto/campaign-requests.js';
 
 const READ = 'campaigns:read';
 const WRITE = 'campaigns:write';
 
+// Inputs are checked again here with the contract's classes: NATS is reachable without the gateway.
 @Controller()
 export class CampaignsController {
   constructor(private readonly campaigns: CampaignsService) {}
 
-  @MessagePattern('notifications.campaigns.create')
-  create(@Payload(new ValidRequest(CreateCampaignDto)) request: RpcRequest<CreateCampaignDto>): Promise<Campaign> {
-    return this.campaigns.create(callerWith(request.context, WRITE), request.data);
+  @Handles(CreateCampaign)
+  create(@Payload(new ValidRequest(CreateCampaignBody)) { context, data }: OperationRequest<typeof CreateCampaign>) {
+    return this.campaigns.create(callerWith(context, WRITE), data);
   }
 
-  @MessagePattern('notifications.campaigns.list')
-  list(@Payload(new ValidRequest(ListCampaignsDto)) request: RpcRequest<ListCampaignsDto>): Promise<CampaignPage> {
-    return this.campaigns.list(callerWith(request.context, READ).workspaceId, request.data);
+  @Handles(ListCampaigns)
+  list(@Payload(new ValidRequest(ListCampaignsQuery)) { context, data }: OperationRequest<typeof ListCampaigns>) {
+    return this.campaigns.list(callerWith(context, READ).workspaceId, data);
   }
 
-  @MessagePattern('notifications.campaigns.get')
-  get(@Payload(new ValidRequest(CampaignIdDto)) request: RpcRequest<CampaignIdDto>): Promise<Campaign> {
-    return this.campaigns.get(callerWith(request.context, READ).workspaceId, request.data.id);
+  @Handles(GetCampaign)
+  get({ context, data }: OperationRequest<typeof GetCampaign>) {
+    return this.campaigns.get(callerWith(context, READ).workspaceId, data.id);
   }
 
-  @MessagePattern('notifications.campaigns.update')
-  update(@Payload(new ValidRequest(UpdateCampaignDto)) request: RpcRequest<UpdateCampaignDto>): Promise<Campaign> {
-    return this.campaigns.update(callerWith(request.context, WRITE).workspaceId, request.data);
+  @Handles(UpdateCampaign)
+  update(@Payload(new ValidRequest(UpdateCampaignRequest)) { context, data }: OperationRequest<typeof UpdateCampaign>) {
+    return this.campaigns.update(callerWith(context, WRITE).workspaceId, data);
   }
 
-  @MessagePattern('notifications.campaigns.delete')
-  async delete(@Payload(new ValidRequest(CampaignIdDto)) request: RpcRequest<CampaignIdDto>): Promise<{ deleted: true }> {
-    await this.campaigns.delete(callerWith(request.context, WRITE).workspaceId, request.data.id);
-    return { deleted: true };
+  @Handles(DeleteCampaign)
+  async delete({ context, data }: OperationRequest<typeof DeleteCampaign>) {
+    await this.campaigns.delete(callerWith(context, WRITE).workspaceId, data.id);
   }
 
-  @MessagePattern('notifications.campaigns.send')
-  send(@Payload(new ValidRequest(CampaignIdDto)) request: RpcRequest<CampaignIdDto>): Promise<Campaign> {
-    return this.campaigns.send(callerWith(request.context, WRITE).workspaceId, request.data.id);
+  @Handles(SendCampaign)
+  send({ context, data }: OperationRequest<typeof SendCampaign>) {
+    return this.campaigns.send(callerWith(context, WRITE).workspaceId, data.id);
   }
 
-  @MessagePattern('notifications.campaigns.cancel')
-  cancel(@Payload(new ValidRequest(CampaignIdDto)) request: RpcRequest<CampaignIdDto>): Promise<Campaign> {
-    return this.campaigns.cancel(callerWith(request.context, WRITE).workspaceId, request.data.id);
+  @Handles(CancelCampaign)
+  cancel({ context, data }: OperationRequest<typeof CancelCampaign>) {
+    return this.campaigns.cancel(callerWith(context, WRITE).workspaceId, data.id);
   }
 
-  @MessagePattern('notifications.campaigns.recipients')
-  recipients(@Payload(new ValidRequest(ListRecipientsDto)) request: RpcRequest<ListRecipientsDto>): Promise<CampaignRecipientPage> {
-    return this.campaigns.recipientsOf(callerWith(request.context, READ).workspaceId, request.data);
+  @Handles(ListCampaignRecipients)
+  recipients(@Payload(new ValidRequest(ListCampaignRecipientsRequest)) { context, data }: OperationRequest<typeof ListCampaignRecipients>) {
+    return this.campaigns.recipientsOf(callerWith(context, READ).workspaceId, data);
   }
 
   /** Public: the signed token is the authority. The gateway's GET /u/:token (the confirmation page); changes nothing. */
-  @MessagePattern('notifications.unsubscribe.status')
-  unsubscribeStatus(@Payload(new ValidRequest(UnsubscribeDto)) request: RpcRequest<UnsubscribeDto>): Promise<UnsubscribeOutcome> {
-    return this.campaigns.unsubscribeStatus(request.data.token);
+  @Handles(UnsubscribeStatus)
+  unsubscribeStatus(@Payload(new ValidRequest(UnsubscribeParams)) { data }: OperationRequest<typeof UnsubscribeStatus>) {
+    return this.campaigns.unsubscribeStatus(data.token);
   }
 
   /** Public: the signed token is the authority. The gateway's POST /u/:token (the page's button, RFC 8058 one-click). */
-  @MessagePattern('notifications.unsubscribe.confirm')
-  unsubscribe(@Payload(new ValidRequest(UnsubscribeDto)) request: RpcRequest<UnsubscribeDto>): Promise<UnsubscribeOutcome> {
-    return this.campaigns.unsubscribe(request.data.token);
+  @Handles(ConfirmUnsubscribe)
+  unsubscribe(@Payload(new ValidRequest(UnsubscribeParams)) { data }: OperationRequest<typeof ConfirmUnsubscribe>) {
+    return this.campaigns.unsubscribe(data.token);
   }
 }

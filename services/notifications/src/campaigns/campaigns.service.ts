@@ -23,18 +23,13 @@ import {
   type CampaignRecord,
 } from './campaign.record.js';
 import { CampaignsRepository, type CampaignChanges } from './campaigns.repository.js';
-import type { CreateCampaignDto, ListCampaignsDto, ListRecipientsDto, UpdateCampaignDto } from './dto/campaign.dto.js';
+import type { CreateCampaignBody, ListCampaignsQuery, UnsubscribeResponse } from '@kinship/contracts/notifications';
+import type { ListCampaignRecipientsRequest, UpdateCampaignRequest } from './dto/campaign-requests.js';
 import { UnsubscribeTokens, type UnsubscribeClaim } from './unsubscribe-tokens.js';
 
 /** What crm.audience.resolve takes at most in contactIds. */
 const CONTACT_IDS_MAX = 10_000;
 const AUDIENCE_KEYS = ['segmentId', 'filter', 'contactIds'] as const;
-
-/** What an unsubscribe link does or did: the channel it opts out of, and whether it had been used. */
-export interface UnsubscribeOutcome {
-  channel: CampaignChannel;
-  alreadyUnsubscribed: boolean;
-}
 
 /** A token Kinship did not sign, or one naming no recipient: the same 404 either way. */
 function invalidUnsubscribeLink(issue: string): RpcError {
@@ -120,9 +115,9 @@ export class CampaignsService {
     private readonly tokens: UnsubscribeTokens,
   ) {}
 
-  async create(caller: UserCaller, input: CreateCampaignDto): Promise<Campaign> {
+  async create(caller: UserCaller, input: CreateCampaignBody): Promise<Campaign> {
     const content = { channel: input.channel, subject: input.subject ?? null, body: input.body ?? null, templateId: input.templateId ?? null };
-    const audience = audienceOf(input.audience);
+    const audience = audienceOf({ ...input.audience });
     const scheduledAt = scheduleOf(input.scheduledAt);
     await this.checkContent(caller.workspaceId, content);
     await this.checkAudience(caller.workspaceId, audience);
@@ -141,7 +136,7 @@ export class CampaignsService {
     });
   }
 
-  async list(workspaceId: string, query: ListCampaignsDto): Promise<CampaignPage> {
+  async list(workspaceId: string, query: ListCampaignsQuery): Promise<CampaignPage> {
     const position = pagePosition(query);
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
       const rows = await this.campaigns.list(manager, workspaceId, query.status ?? null, position);
@@ -151,7 +146,7 @@ export class CampaignsService {
   }
 
   /** Changes a draft or scheduled campaign; the result must still be sendable. scheduledAt null unschedules it back to draft. */
-  async update(workspaceId: string, input: UpdateCampaignDto): Promise<Campaign> {
+  async update(workspaceId: string, input: UpdateCampaignRequest): Promise<Campaign> {
     const current = await this.findOrThrow(workspaceId, input.id);
     if (current.status !== 'draft' && current.status !== 'scheduled') throw notInState('edited', current);
     const content = {
@@ -161,7 +156,7 @@ export class CampaignsService {
       templateId: input.templateId === undefined ? current.templateId : input.templateId,
     };
     const changes: CampaignChanges = { name: input.name, ...content };
-    if (input.audience !== undefined) changes.audience = audienceOf(input.audience);
+    if (input.audience !== undefined) changes.audience = audienceOf({ ...input.audience });
     if (input.scheduledAt !== undefined) changes.scheduledAt = scheduleOf(input.scheduledAt);
     await this.checkContent(workspaceId, content);
     if (changes.audience) await this.checkAudience(workspaceId, changes.audience);
@@ -205,7 +200,7 @@ export class CampaignsService {
     return this.get(workspaceId, id);
   }
 
-  async recipientsOf(workspaceId: string, query: ListRecipientsDto): Promise<CampaignRecipientPage> {
+  async recipientsOf(workspaceId: string, query: ListCampaignRecipientsRequest): Promise<CampaignRecipientPage> {
     const position = pagePosition(query);
     await this.findOrThrow(workspaceId, query.id);
     const rows = await withWorkspace(this.dataSource, workspaceId, (manager) =>
@@ -218,7 +213,7 @@ export class CampaignsService {
    * What the unsubscribe page shows before the person confirms: changes nothing, so a link
    * scanner that fetches the link (GET) does not opt anyone out. 404 as unsubscribe.
    */
-  async unsubscribeStatus(token: string): Promise<UnsubscribeOutcome> {
+  async unsubscribeStatus(token: string): Promise<UnsubscribeResponse> {
     const claim = this.claimOf(token);
     const state = await withWorkspace(this.dataSource, claim.workspaceId, (manager) =>
       this.recipients.unsubscribeState(manager, claim.workspaceId, claim.campaignId, claim.contactId),
@@ -233,7 +228,7 @@ export class CampaignsService {
    * contact's opt-out). Queued messages of that channel to the contact in other campaigns are
    * skipped at once. A second use changes nothing.
    */
-  async unsubscribe(token: string): Promise<UnsubscribeOutcome> {
+  async unsubscribe(token: string): Promise<UnsubscribeResponse> {
     const claim = this.claimOf(token);
     const outcome = await this.events.transaction(claim.workspaceId, async (manager, emit) => {
       const result = await this.recipients.unsubscribe(manager, claim.workspaceId, claim.campaignId, claim.contactId);

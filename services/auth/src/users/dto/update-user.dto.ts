@@ -1,8 +1,8 @@
-import { ROLES, type AuthRpc, type Role } from '@kinship/contracts';
-import { IsIn } from 'class-validator';
-import { IdDto } from '../../common/id.dto.js';
+import { UpdateUserBody } from '@kinship/contracts/auth';
+import { IsString } from 'class-validator';
 
-export class UpdateUserDto extends IdDto implements AuthRpc.UpdateUserRequest {
-  @IsIn(ROLES)
-  role!: Role;
+/** What the gateway sends: the contract's body with the `:id` merged in, not checked as a UUID (an id that is not one gets the same 404). */
+export class UpdateUserRequest extends UpdateUserBody {
+  @IsString()
+  id!: string;
 }

@@ -1,20 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { Omittable, PageQuery } from '../auth-routes/fields.js';
+import { Omittable, PageQuery } from '../fields.js';
+import { NAME_MAX } from '../limits.js';
+import { defineOperation } from '../operation.js';
+import { NotificationsIdParams } from './common.js';
 
 // Shape rules only: the notifications service checks what goes with what (channel, body or
 // template, exactly one audience) and asks crm whether the segment or filter holds.
-const NAME_MAX = 200;
 const SUBJECT_MAX = 300;
 const BODY_MAX = 200_000;
+const TEMPLATE_ID_MAX = 100;
 const CONTACT_IDS_MAX = 10_000;
-const CHANNELS = ['email', 'sms'];
-const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled', 'failed'];
-const RECIPIENT_FILTERS = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'skipped_opted_out', 'skipped_no_address', 'cancelled', 'unsubscribed'];
+const TOKEN_MAX = 2000;
+export const CAMPAIGN_CHANNELS = ['email', 'sms'] as const;
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled', 'failed'] as const;
+export const RECIPIENT_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'skipped_opted_out', 'skipped_no_address', 'cancelled'] as const;
+/** A recipient status, or `unsubscribed`: those who used the unsubscribe link, whatever their status. */
+export const RECIPIENT_FILTERS = [...RECIPIENT_STATUSES, 'unsubscribed'] as const;
+export type CampaignChannel = (typeof CAMPAIGN_CHANNELS)[number];
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+export type RecipientFilter = (typeof RECIPIENT_FILTERS)[number];
 
 const BODY_DESCRIPTION =
   'Handlebars, placeholders escaped: {{firstName}}, {{lastName}}, {{email}}, {{phone}}, {{jobTitle}}, {{companyName}}, {{lifecycleStage}}, {{customFields.<key>}}, {{unsubscribeUrl}}. HTML for email; an unsubscribe footer is added when the body does not place {{unsubscribeUrl}}. Give body or templateId.';
+const NO_CAMPAIGN = { status: 404, description: 'No campaign with this id in the workspace.' } as const;
 
 export class CampaignAudienceBody {
   @ApiPropertyOptional({ format: 'uuid', description: 'A static or dynamic segment of the crm.' })
@@ -43,9 +54,9 @@ export class CreateCampaignBody {
   @MaxLength(NAME_MAX)
   name!: string;
 
-  @ApiProperty({ enum: CHANNELS })
-  @IsIn(CHANNELS)
-  channel!: string;
+  @ApiProperty({ enum: CAMPAIGN_CHANNELS })
+  @IsIn(CAMPAIGN_CHANNELS)
+  channel!: CampaignChannel;
 
   @ApiPropertyOptional({ type: String, maxLength: SUBJECT_MAX, nullable: true, example: 'News for {{companyName}}', description: 'Email only; required unless templateId is given.' })
   @IsOptional()
@@ -62,7 +73,7 @@ export class CreateCampaignBody {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'deal_won', description: 'Email only: an email template of the workspace (GET /email-templates), instead of body.' })
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(TEMPLATE_ID_MAX)
   templateId?: string | null;
 
   @ApiProperty({ type: CampaignAudienceBody, description: 'Exactly one of segmentId, filter and contactIds; resolved when the campaign is sent.' })
@@ -77,6 +88,7 @@ export class CreateCampaignBody {
   scheduledAt?: string | null;
 }
 
+/** PATCH: absent fields stay. */
 export class UpdateCampaignBody {
   @ApiPropertyOptional({ minLength: 1, maxLength: NAME_MAX })
   @Omittable()
@@ -85,10 +97,10 @@ export class UpdateCampaignBody {
   @MaxLength(NAME_MAX)
   name?: string;
 
-  @ApiPropertyOptional({ enum: CHANNELS })
+  @ApiPropertyOptional({ enum: CAMPAIGN_CHANNELS })
   @Omittable()
-  @IsIn(CHANNELS)
-  channel?: string;
+  @IsIn(CAMPAIGN_CHANNELS)
+  channel?: CampaignChannel;
 
   @ApiPropertyOptional({ type: String, maxLength: SUBJECT_MAX, nullable: true })
   @IsOptional()
@@ -105,7 +117,7 @@ export class UpdateCampaignBody {
   @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(TEMPLATE_ID_MAX)
   templateId?: string | null;
 
   @ApiPropertyOptional({ type: CampaignAudienceBody })
@@ -137,12 +149,12 @@ export class CampaignCountsResponse {
 export class CampaignResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ enum: CHANNELS }) channel!: string;
+  @ApiProperty({ enum: CAMPAIGN_CHANNELS }) channel!: CampaignChannel;
   @ApiProperty({ type: String, nullable: true }) subject!: string | null;
   @ApiProperty({ type: String, nullable: true }) body!: string | null;
   @ApiProperty({ type: String, nullable: true }) templateId!: string | null;
   @ApiProperty({ type: CampaignAudienceBody }) audience!: CampaignAudienceBody;
-  @ApiProperty({ enum: CAMPAIGN_STATUSES }) status!: string;
+  @ApiProperty({ enum: CAMPAIGN_STATUSES }) status!: CampaignStatus;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) scheduledAt!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Why a failed campaign stopped (e.g. its segment was deleted).' }) failureReason!: string | null;
   @ApiProperty({ type: CampaignCountsResponse }) counts!: CampaignCountsResponse;
@@ -163,7 +175,7 @@ export class CampaignRecipientResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) contactId!: string;
   @ApiProperty({ type: String, nullable: true }) address!: string | null;
-  @ApiProperty({ enum: RECIPIENT_FILTERS.filter((status) => status !== 'unsubscribed') }) status!: string;
+  @ApiProperty({ enum: RECIPIENT_STATUSES }) status!: RecipientStatus;
   @ApiProperty() attempts!: number;
   @ApiProperty({ type: String, nullable: true }) providerMessageId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The last refusal of the provider.' }) error!: string | null;
@@ -179,24 +191,25 @@ export class CampaignRecipientPageResponse {
 }
 
 export class ListCampaignsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES })
+  @ApiPropertyOptional({ type: String, enum: CAMPAIGN_STATUSES })
   @IsOptional()
   @IsIn(CAMPAIGN_STATUSES)
-  status?: string;
+  status?: CampaignStatus | null;
 }
 
 export class ListCampaignRecipientsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: RECIPIENT_FILTERS, description: '`unsubscribed`: those who used the unsubscribe link (whatever their status).' })
+  @ApiPropertyOptional({ type: String, enum: RECIPIENT_FILTERS, description: '`unsubscribed`: those who used the unsubscribe link (whatever their status).' })
   @IsOptional()
   @IsIn(RECIPIENT_FILTERS)
-  status?: string;
+  status?: RecipientFilter | null;
 }
 
+/** `/u/:token`: the signed token of a campaign message's unsubscribe link. */
 export class UnsubscribeParams {
-  @ApiProperty({ maxLength: 2000 })
+  @ApiProperty({ maxLength: TOKEN_MAX })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(2000)
+  @MaxLength(TOKEN_MAX)
   token!: string;
 }
 
@@ -208,6 +221,121 @@ export class OneClickUnsubscribeBody {
 }
 
 export class UnsubscribeResponse {
-  @ApiProperty({ enum: CHANNELS }) channel!: string;
+  @ApiProperty({ enum: CAMPAIGN_CHANNELS }) channel!: CampaignChannel;
   @ApiProperty({ description: 'true when the link had been used before: nothing changed.' }) alreadyUnsubscribed!: boolean;
 }
+
+export const CreateCampaign = defineOperation({
+  pattern: 'notifications.campaigns.create',
+  summary: 'Create a campaign',
+  description: 'An email or SMS campaign to a segment, as a draft; POST /campaigns/:id/send sends or schedules it.',
+  permission: 'campaigns:write',
+  route: { method: 'POST', path: 'campaigns', status: 201 },
+  input: CreateCampaignBody,
+  output: CampaignResponse,
+  errors: [],
+});
+
+export const ListCampaigns = defineOperation({
+  pattern: 'notifications.campaigns.list',
+  summary: 'List campaigns',
+  description: 'Newest first.',
+  permission: 'campaigns:read',
+  route: { method: 'GET', path: 'campaigns', status: 200 },
+  input: ListCampaignsQuery,
+  output: CampaignPageResponse,
+  errors: [],
+});
+
+export const GetCampaign = defineOperation({
+  pattern: 'notifications.campaigns.get',
+  summary: 'Read a campaign',
+  description: 'With live counts while it sends.',
+  permission: 'campaigns:read',
+  route: { method: 'GET', path: 'campaigns/:id', status: 200 },
+  params: NotificationsIdParams,
+  output: CampaignResponse,
+  errors: [NO_CAMPAIGN],
+});
+
+export const UpdateCampaign = defineOperation({
+  pattern: 'notifications.campaigns.update',
+  summary: 'Change a campaign',
+  description: 'Only a draft or scheduled campaign; absent fields stay.',
+  permission: 'campaigns:write',
+  route: { method: 'PATCH', path: 'campaigns/:id', status: 200 },
+  params: NotificationsIdParams,
+  input: UpdateCampaignBody,
+  output: CampaignResponse,
+  errors: [NO_CAMPAIGN, { status: 409, description: 'The campaign is no longer a draft or scheduled.' }],
+});
+
+export const DeleteCampaign = defineOperation({
+  pattern: 'notifications.campaigns.delete',
+  summary: 'Delete a campaign',
+  description: 'Only a draft or scheduled campaign.',
+  permission: 'campaigns:write',
+  route: { method: 'DELETE', path: 'campaigns/:id', status: 204 },
+  params: NotificationsIdParams,
+  errors: [NO_CAMPAIGN, { status: 409, description: 'The campaign has been sent (or is sending).' }],
+});
+
+export const SendCampaign = defineOperation({
+  pattern: 'notifications.campaigns.send',
+  summary: 'Send a campaign',
+  description: 'Sends now (sending), or schedules it when its scheduledAt is ahead (scheduled); contacts who opted out are skipped.',
+  permission: 'campaigns:write',
+  route: { method: 'POST', path: 'campaigns/:id/send', status: 200 },
+  params: NotificationsIdParams,
+  output: CampaignResponse,
+  errors: [NO_CAMPAIGN, { status: 409, description: 'The campaign is sending, sent, cancelled or failed.' }],
+});
+
+export const CancelCampaign = defineOperation({
+  pattern: 'notifications.campaigns.cancel',
+  summary: 'Cancel a campaign',
+  description: 'Recipients not sent yet become cancelled; messages already leaving finish.',
+  permission: 'campaigns:write',
+  route: { method: 'POST', path: 'campaigns/:id/cancel', status: 200 },
+  params: NotificationsIdParams,
+  output: CampaignResponse,
+  errors: [NO_CAMPAIGN, { status: 409, description: 'The campaign is not scheduled or sending.' }],
+});
+
+export const ListCampaignRecipients = defineOperation({
+  pattern: 'notifications.campaigns.recipients',
+  summary: 'List a campaign’s recipients',
+  description: 'The delivery log, one row per contact of the audience, in audience order.',
+  permission: 'campaigns:read',
+  route: { method: 'GET', path: 'campaigns/:id/recipients', status: 200 },
+  params: NotificationsIdParams,
+  input: ListCampaignRecipientsQuery,
+  output: CampaignRecipientPageResponse,
+  errors: [NO_CAMPAIGN],
+});
+
+export const CAMPAIGN_OPERATIONS = [CreateCampaign, ListCampaigns, GetCampaign, UpdateCampaign, DeleteCampaign, SendCampaign, CancelCampaign, ListCampaignRecipients] as const;
+
+const UNSIGNED_TOKEN = { status: 404, description: 'The token is not one Kinship signed.' } as const;
+
+/** Served by the gateway's unsubscribe controller, which answers a page (no route here). */
+export const UnsubscribeStatus = defineOperation({
+  pattern: 'notifications.unsubscribe.status',
+  summary: 'Show the unsubscribe page',
+  description: 'The page a campaign’s unsubscribe link opens: it asks to confirm and changes nothing.',
+  permission: 'public',
+  params: UnsubscribeParams,
+  output: UnsubscribeResponse,
+  errors: [UNSIGNED_TOKEN],
+});
+
+/** Served by the gateway's unsubscribe controller, which answers JSON or a page (no route here). */
+export const ConfirmUnsubscribe = defineOperation({
+  pattern: 'notifications.unsubscribe.confirm',
+  summary: 'Unsubscribe',
+  description: 'One-click unsubscribe (RFC 8058) from the link of a campaign message; opts the contact out of the channel.',
+  permission: 'public',
+  params: UnsubscribeParams,
+  output: UnsubscribeResponse,
+  errors: [UNSIGNED_TOKEN],
+});

@@ -1,3 +1,0 @@
-import { PageDto } from '@kinship/messaging';
-
-export class ListApiKeysDto extends PageDto {}
