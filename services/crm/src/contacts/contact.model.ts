@@ -163,6 +163,35 @@ export interface ContactValues {
   smsOptOut: boolean;
 }
 
+/** A contact with nothing set: a lead, opted in, no owner. */
+export function blankContact(): ContactValues {
+  return {
+    firstName: null,
+    lastName: null,
+    email: null,
+    phone: null,
+    phoneExtension: null,
+    emails: [],
+    phones: [],
+    address: null,
+    website: null,
+    linkedinUrl: null,
+    timezone: null,
+    birthday: null,
+    jobTitle: null,
+    companyId: null,
+    companyName: null,
+    ownerId: null,
+    lifecycleStage: 'lead',
+    leadSource: null,
+    customerSince: null,
+    tags: [],
+    customFields: {},
+    emailOptOut: false,
+    smsOptOut: false,
+  };
+}
+
 export interface NewContact extends ContactValues {
   id: string;
   workspaceId: string;

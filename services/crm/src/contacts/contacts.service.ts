@@ -14,7 +14,7 @@ import { normaliseAddress, normaliseEmail, normaliseWebAddress, readPhone } from
 import { defaultPhoneRegion } from '../common/workspace-settings.js';
 import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
-import { CONTACT_COLUMNS, CONTACT_LIST, toContactEvent, toContactRecord, type ContactRecord, type ContactRow, type ContactValues } from './contact.model.js';
+import { blankContact, CONTACT_COLUMNS, CONTACT_LIST, toContactEvent, toContactRecord, type ContactRecord, type ContactRow, type ContactValues } from './contact.model.js';
 import { ContactsRepository } from './contacts.repository.js';
 
 /** Fields a change may touch, by their API names; companyName follows companyId. */
@@ -118,31 +118,7 @@ export class ContactsService {
     const ownerId = input.ownerId === undefined ? caller.userId : input.ownerId;
     assertMayWrite(caller, 'contacts:write', ownerId);
     await this.users.assertActive(caller, 'ownerId', input.ownerId);
-    const blank: ContactValues = {
-      firstName: null,
-      lastName: null,
-      email: null,
-      phone: null,
-      phoneExtension: null,
-      emails: [],
-      phones: [],
-      address: null,
-      website: null,
-      linkedinUrl: null,
-      timezone: null,
-      birthday: null,
-      jobTitle: null,
-      companyId: null,
-      companyName: null,
-      ownerId: null,
-      lifecycleStage: 'lead',
-      leadSource: null,
-      customerSince: null,
-      tags: [],
-      customFields: {},
-      emailOptOut: false,
-      smsOptOut: false,
-    };
+    const blank = blankContact();
     let attempted: ContactValues = blank;
     return this.writing(workspaceId, null, input, () => attempted, async (manager, emit) => {
       const values = await this.resolve(manager, workspaceId, blank, { ...input, ownerId });

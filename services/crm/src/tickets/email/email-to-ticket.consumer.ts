@@ -6,7 +6,7 @@ import { DomainEvents, type Emit, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import type { CrmCaller } from '../../common/crm-caller.js';
 import { normaliseEmail } from '../../common/normalise.js';
-import { toContactEvent } from '../../contacts/contact.model.js';
+import { blankContact, toContactEvent } from '../../contacts/contact.model.js';
 import { ContactsRepository } from '../../contacts/contacts.repository.js';
 import { TicketsRepository } from '../tickets.repository.js';
 import { TicketsService } from '../tickets.service.js';
@@ -77,32 +77,14 @@ export class EmailToTicketConsumer implements OnModuleInit {
   private async newContact(manager: EntityManager, emit: Emit, workspaceId: string, address: string, name: string | null): Promise<string> {
     const [firstName, ...rest] = (name ?? '').trim().split(/\s+/).filter(Boolean);
     const row = await this.contacts.insert(manager, {
+      ...blankContact(),
       id: newId(),
       workspaceId,
       createdBy: null,
       firstName: firstName?.slice(0, 100) ?? null,
       lastName: rest.join(' ').slice(0, 100) || null,
       email: address,
-      phone: null,
-      phoneExtension: null,
-      emails: [],
-      phones: [],
-      address: null,
-      website: null,
-      linkedinUrl: null,
-      timezone: null,
-      birthday: null,
-      jobTitle: null,
-      companyId: null,
-      companyName: null,
-      ownerId: null,
-      lifecycleStage: 'lead',
       leadSource: 'email',
-      customerSince: null,
-      tags: [],
-      customFields: {},
-      emailOptOut: false,
-      smsOptOut: false,
     });
     await emit<CrmEvents.ContactCreated>({ type: 'contact.created', workspaceId, actorId: null, aggregateId: row.id, data: { contact: toContactEvent(row) } });
     return row.id;
