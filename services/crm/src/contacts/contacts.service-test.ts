@@ -46,9 +46,9 @@ describe('contacts (service tier): resolution of email and phone, and what a ref
     const first = await contacts.create(owner, { lastName: 'Hopper', email: 'grace@example.com', phone: '07700 900123' });
 
     const byEmail = await refusal(contacts.create(owner, { lastName: 'Hopper', email: ' GRACE@example.com' }));
-    expect(byEmail).toMatchObject({ status: 409, details: [{ field: 'email', issue: 'is already used', existingId: first.id }] });
+    expect(byEmail).toMatchObject({ status: 409, details: [{ field: 'email', issue: 'is already used by another contact', existingId: first.id }] });
     const byPhone = await refusal(contacts.create(owner, { lastName: 'Hopper', phone: '+44 7700 900 123' }));
-    expect(byPhone).toMatchObject({ status: 409, details: [{ field: 'phone', issue: 'is already used', existingId: first.id }] });
+    expect(byPhone).toMatchObject({ status: 409, details: [{ field: 'phone', issue: 'is already used by another contact', existingId: first.id }] });
     const other = await contacts.create(owner, { lastName: 'Lamarr', email: 'hedy@example.com' });
     const byUpdate = await refusal(contacts.update(owner, { id: other.id, email: 'Grace@Example.com' }));
     expect(byUpdate).toMatchObject({ status: 409, details: [{ field: 'email', existingId: first.id }] });

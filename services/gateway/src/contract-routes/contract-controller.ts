@@ -42,7 +42,8 @@ export function contractController(tag: string, operations: readonly AnyOperatio
     // A named function: Nest and the OpenAPI explorer find a handler's metadata by its name.
     const forward: Forward = {
       async [name](this: { services: ServiceClient }, params: object, input: object, caller: RequestContext) {
-        const reply = await this.services.send(pattern, { ...input, ...params }, caller);
+        // An operation without input gets none: a stray query string or body is not the service's to refuse.
+        const reply = await this.services.send(pattern, { ...(operation.input ? input : {}), ...params }, caller);
         if (!operation.output && !produces) return undefined;
         if (!produces) return reply;
         const file = Buffer.from((reply as FileReply).content, 'base64');
