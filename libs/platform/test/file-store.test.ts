@@ -8,8 +8,8 @@ import { serverUrls } from '@kinship/testing';
 import { FileStore, filesBucketName } from '@kinship/platform';
 
 const MEGABYTE = 1024 * 1024;
-/** Larger than the memory growth allowed below, so a store that buffered the file would fail. */
-const LARGE_MEGABYTES = 24;
+/** Twice the memory growth allowed below, so a store that buffered the file would fail. */
+const LARGE_MEGABYTES = 48;
 
 async function digestOf(content: Readable): Promise<{ digest: string; size: number }> {
   const hash = createHash('sha256');
@@ -64,15 +64,15 @@ describe('FileStore over the NATS object store', () => {
     expect(filesBucketName('')).toBe('kinship-files');
   });
 
-  it('stores a 24 MB stream and reads it back identical, holding neither copy in memory', async () => {
+  it('stores a 48 MB stream and reads it back identical, holding neither copy in memory', async () => {
     // Measured in a process of its own (the built FileStore, as a service runs it): see file-store-memory.mjs.
     const probe = await probeMemory(`t_files_${randomBytes(3).toString('hex')}.`);
     expect(probe.stored).toMatchObject({ key: 'imports/large.csv', size: LARGE_MEGABYTES * MEGABYTE, metadata: { fileName: 'large.csv' } });
     expect(probe.foundSize).toBe(LARGE_MEGABYTES * MEGABYTE);
     expect(probe.read).toEqual(probe.expected);
     expect(probe.expected.size).toBe(LARGE_MEGABYTES * MEGABYTE);
-    expect(probe.writeGrowth).toBeLessThan(20 * MEGABYTE);
-    expect(probe.readGrowth).toBeLessThan(20 * MEGABYTE);
+    expect(probe.writeGrowth).toBeLessThan(24 * MEGABYTE);
+    expect(probe.readGrowth).toBeLessThan(24 * MEGABYTE);
   }, 300000);
 
   it('answers null for a key it does not hold', async () => {
