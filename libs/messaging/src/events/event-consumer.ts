@@ -1,4 +1,4 @@
-import { assertIdentifier, WORKSPACE_SETTING } from '@kinship/persistence';
+import { assertIdentifier, setWorkspace, WORKSPACE_SETTING } from '@kinship/persistence';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -275,7 +275,7 @@ export class EventConsumer {
           }
           const eventWorkspace = event.workspaceId ?? '';
           if (eventWorkspace !== workspace) {
-            await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, eventWorkspace]);
+            await setWorkspace(manager, eventWorkspace);
             workspace = eventWorkspace;
           }
           const position = { streamSequence: message.info.streamSequence };

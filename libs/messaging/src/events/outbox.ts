@@ -94,7 +94,7 @@ export class OutboxWriter {
   async write(manager: EntityManager, events: readonly PendingEvent[]): Promise<void> {
     // Outside a transaction the rows would be committed on their own, whatever happens to the state change.
     if (!manager.queryRunner?.isTransactionActive) {
-      throw new Error('OutboxWriter.add needs the EntityManager of an open transaction');
+      throw new Error('OutboxWriter.write needs the EntityManager of an open transaction');
     }
     if (events.length === 0) return;
     await manager.query(

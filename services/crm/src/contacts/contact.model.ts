@@ -14,9 +14,8 @@ export const CONTACT_COLUMNS = `r.id, r.first_name AS "firstName", r.last_name A
   r.tags, r.custom_fields AS "customFields", r.email_opt_out AS "emailOptOut", r.sms_opt_out AS "smsOptOut",
   r.created_by AS "createdBy", r.created_at AS "createdAt", r.updated_at AS "updatedAt", r.deleted_at AS "deletedAt"`;
 
-/** A row of crm.contacts as CONTACT_COLUMNS reads it. */
-export interface ContactRow {
-  id: string;
+/** The columns a create or an update writes (snake_case in the table). */
+export interface ContactValues {
   firstName: string | null;
   lastName: string | null;
   email: string | null;
@@ -36,12 +35,16 @@ export interface ContactRow {
   ownerId: string | null;
   lifecycleStage: LifecycleStage;
   leadSource: string | null;
-  /** YYYY-MM-DD */
   customerSince: string | null;
   tags: string[];
   customFields: CustomFieldValues;
   emailOptOut: boolean;
   smsOptOut: boolean;
+}
+
+/** A row of crm.contacts as CONTACT_COLUMNS reads it. */
+export interface ContactRow extends ContactValues {
+  id: string;
   createdBy: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -135,33 +138,6 @@ export const CONTACT_LIST: ListDefinition = {
   search: { vector: 'r.search_vector', text: 'r.search_text' },
 };
 
-/** The columns a create or an update writes (snake_case in the table). */
-export interface ContactValues {
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  phoneExtension: string | null;
-  emails: ContactEmailValue[];
-  phones: ContactPhoneValue[];
-  address: PostalAddress | null;
-  website: string | null;
-  linkedinUrl: string | null;
-  timezone: string | null;
-  /** YYYY-MM-DD */
-  birthday: string | null;
-  jobTitle: string | null;
-  companyId: string | null;
-  companyName: string | null;
-  ownerId: string | null;
-  lifecycleStage: LifecycleStage;
-  leadSource: string | null;
-  customerSince: string | null;
-  tags: string[];
-  customFields: CustomFieldValues;
-  emailOptOut: boolean;
-  smsOptOut: boolean;
-}
 
 /** A contact with nothing set: a lead, opted in, no owner. */
 export function blankContact(): ContactValues {
