@@ -2,8 +2,10 @@ import { register } from 'node:module';
 
 /**
  * Starts OpenTelemetry before anything it instruments is loaded: call it first in main, then
- * import the application dynamically. Spans are always created, so trace ids reach logs and
- * cross NATS; they are exported over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+ * import the application dynamically. Every incoming HTTP request gets a span, so trace ids reach
+ * logs and cross NATS. Spans are recorded and exported over OTLP only when
+ * OTEL_EXPORTER_OTLP_ENDPOINT is set (with a span per SQL statement too); without it the sampler
+ * records none: the spans are ids only, which is all the logs and NATS headers carry.
  */
 export async function startTracing(service: string, env: NodeJS.ProcessEnv = process.env): Promise<() => Promise<void>> {
   // ES modules are patched through the loader hook, CommonJS ones through require hooks.
@@ -20,10 +22,16 @@ export async function startTracing(service: string, env: NodeJS.ProcessEnv = pro
     // stalls shutdown trying to reach a collector. Metrics are prom-client's, logs pino's.
     metricReaders: [],
     logRecordProcessors: [],
-    spanProcessors: endpoint ? [new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }))] : [],
+    // Without a span processor the SDK installs no tracer at all, and every span is the invalid
+    // one: no trace id in logs, none sent over NATS. So without an exporter there is a processor
+    // that drops spans, and a sampler that records none: each span is its ids, and no more.
+    // With an exporter, OTEL_TRACES_SAMPLER decides (parent-based, always on by default).
+    spanProcessors: [endpoint ? new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })) : new tracing.NoopSpanProcessor()],
+    ...(endpoint ? {} : { sampler: new tracing.AlwaysOffSampler() }),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => /^\/(metrics|health)/.test(request.url ?? '') }),
-      new PgInstrumentation(),
+      // A statement's span adds nothing but itself to a trace: without an exporter, none is made.
+      ...(endpoint ? [new PgInstrumentation()] : []),
     ],
   });
   sdk.start();

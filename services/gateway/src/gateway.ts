@@ -14,6 +14,7 @@ import type { Redis } from 'ioredis';
 import { AccessModule } from './access/access.module.js';
 import { JwksController } from './access/jwks.controller.js';
 import { markControllerPublic } from './access/route-access.js';
+import { registerSessionEndHook, SessionRevocations } from './access/session-revocations.js';
 import { AUTH_ROUTE_CONTROLLERS } from './auth-routes/auth-routes.js';
 import { BILLING_ROUTE_CONTROLLERS } from './contract-routes/billing-routes.js';
 import { CRM_SUPPORT_ROUTE_CONTROLLERS } from './crm-routes/crm-support-routes.js';
@@ -96,6 +97,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
     abortOnError: false,
   });
   registerHttpHooks(app.getHttpAdapter().getInstance(), metrics, logger);
+  registerSessionEndHook(app.getHttpAdapter().getInstance(), app.get(SessionRevocations));
   useJsonBodyParser(app, config.BODY_LIMIT_BYTES);
   registerSecurityHeaders(app.getHttpAdapter().getInstance(), {
     // One policy for what a browser shows from this origin: the console (a React SPA) and Swagger

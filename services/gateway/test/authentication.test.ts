@@ -7,6 +7,7 @@ import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, skipResponseCheck, type TestEnvironment } from '@kinship/testing';
 import { Redis } from 'ioredis';
 import { SignJWT, UnsecuredJWT } from 'jose';
+import { SESSION_CHECK_TTL_SECONDS } from '../src/access/session-revocations.js';
 import { startGateway } from '../src/gateway.js';
 import { accessClaims, authStandIn, signAccessToken, testSigningKey, type StandIn } from './support.js';
 
@@ -65,6 +66,7 @@ describe('authentication', () => {
         if (!scopes) throw new RpcError(401, 'unauthorized', 'The API key is not valid.');
         return { keyId: `id-of-${key}`, workspaceId: '6f1c1b5e-2d7a-4c1e-9a0b-3f2e1d0c9b8a', scopes, createdBy: '0b9e5c2a-7d4f-4e1b-8a6c-2f3d4e5a6b7c' };
       },
+      'auth.sessions.logout': () => ({}),
       'auth.sessions.login': ({ data }: RpcRequest) => {
         const { email } = data as { email: string };
         const details = email.startsWith('throttled') ? [{ issue: 'retry_after', retryAfterSeconds: 17 }] : [];
@@ -135,11 +137,25 @@ describe('authentication', () => {
       }
     });
 
-    it('refuses the token of a session the auth service revoked', async () => {
+    it(`refuses the token of a session the auth service revoked, within the ${SESSION_CHECK_TTL_SECONDS} s the gateway keeps a reading`, async () => {
       const claims = accessClaims('admin');
       const token = await signAccessToken(key, claims);
       expect((await getMe(bearer(token))).status).toBe(200);
       await redis.set(revokedSessionKey(environment.natsNamespace, claims.sid), '1', 'EX', 60);
+      await new Promise((resolve) => setTimeout(resolve, SESSION_CHECK_TTL_SECONDS * 1000));
+      await expectUnauthorized(await getMe(bearer(token)));
+    });
+
+    it('refuses the token on the next request when the sign-out went through this gateway', async () => {
+      const claims = accessClaims('admin');
+      const token = await signAccessToken(key, claims);
+      expect((await getMe(bearer(token))).status).toBe(200);
+      // The auth service writes the mark before it answers the sign-out; until the answer passes
+      // the gateway, the gateway's reading of a moment ago stands.
+      await redis.set(revokedSessionKey(environment.natsNamespace, claims.sid), '1', 'EX', 60);
+      expect((await getMe(bearer(token))).status).toBe(200);
+      const response = await fetch(`${api}/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: 'krt_stand-in' }) });
+      expect(response.status).toBe(204);
       await expectUnauthorized(await getMe(bearer(token)));
     });
 

@@ -1,15 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { isRole, revokedSessionKey, userTokensValidAfterKey, type Role } from '@kinship/contracts';
-import { RpcError } from '@kinship/messaging';
-import { REDIS, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
+import { isRole, type Role } from '@kinship/contracts';
 import { isUUID } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { Strategy } from 'passport-custom';
 import { ACCESS_TOKEN_ALGORITHM, AccessTokenKeys } from './access-token-keys.js';
 import type { UserCaller } from './authenticated-caller.js';
+import { SessionRevocations } from './session-revocations.js';
 
 export const ACCESS_TOKEN_STRATEGY = 'access-token';
 
@@ -44,14 +42,14 @@ function isAccessTokenClaims(claims: JWTPayload): claims is JWTPayload & AccessT
  * `Authorization: Bearer <access JWT>`: EdDSA only, signed by one of the auth service's published
  * keys named by its `kid` (so `alg: none`, HMAC with any secret and algorithm confusion are
  * refused), issuer kinship, audience kinship-api, not expired; then not revoked, which the auth
- * service records in Redis (a logged-out session; every session of a user before a time).
+ * service records in Redis (a logged-out session; every session of a user before a time), read
+ * through SessionRevocations' short cache.
  */
 @Injectable()
 export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN_STRATEGY) {
   constructor(
     private readonly keys: AccessTokenKeys,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
+    private readonly revocations: SessionRevocations,
   ) {
     super();
   }
@@ -62,12 +60,7 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN
     if (token === undefined) return null;
     const claims = await this.verifiedClaims(token);
     if (claims === null || !isAccessTokenClaims(claims)) return null;
-    const [revoked, validAfter] = await this.redis.mget(revokedSessionKey(this.info.namespace, claims.sid), userTokensValidAfterKey(this.info.namespace, claims.sub)).catch(() => {
-      // Without Redis a revoked session cannot be told apart from a live one, so no token is accepted.
-      throw RpcError.unavailable('Sign-ins cannot be checked right now. Try again shortly.');
-    });
-    if (revoked !== null) return null;
-    if (validAfter !== null && Number(validAfter) > claims.iat) return null;
+    if (!(await this.revocations.accepts(claims.sid, claims.sub, claims.iat))) return null;
     return { kind: 'user', workspaceId: claims.wid, userId: claims.sub, role: claims.role, sessionId: claims.sid, scopes: [] };
   }
 

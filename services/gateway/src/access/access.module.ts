@@ -5,6 +5,7 @@ import { AccessTokenKeys } from './access-token-keys.js';
 import { AccessTokenStrategy } from './access-token.strategy.js';
 import { ApiKeyStrategy } from './api-key.strategy.js';
 import { ApiKeyVerifier } from './api-key-verifier.js';
+import { SessionRevocations } from './session-revocations.js';
 
 /**
  * Authentication and authorization of every request: the passport strategies (access token,
@@ -13,7 +14,7 @@ import { ApiKeyVerifier } from './api-key-verifier.js';
  * one registry per process, so a process runs one gateway.
  */
 @Module({
-  providers: [AccessTokenKeys, AccessTokenStrategy, ApiKeyVerifier, ApiKeyStrategy, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [AccessTokenKeys],
+  providers: [AccessTokenKeys, SessionRevocations, AccessTokenStrategy, ApiKeyVerifier, ApiKeyStrategy, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AccessTokenKeys, SessionRevocations],
 })
 export class AccessModule {}

@@ -2,6 +2,7 @@ import { onlyOwnRecords, PERMISSIONS, roleHolds, ROLES, type Permission } from '
 import { GATEWAY_CONTROLLERS } from '../gateway.js';
 import { REFUSED_KEY_TTL_SECONDS, VERIFIED_KEY_TTL_SECONDS } from './api-key-verifier.js';
 import { routesOf, type Route } from './route-table.js';
+import { SESSION_CHECK_TTL_SECONDS } from './session-revocations.js';
 
 /** Served by the platform's own controllers (@kinship/platform), which the gateway marks public. */
 const PLATFORM_ROUTES: Route[] = ['/health/live', '/health/ready', '/metrics'].map((path) => ({ method: 'GET', path, access: { kind: 'public' } }));
@@ -65,8 +66,10 @@ export function renderPermissionsDocument(): string {
     '',
     'Access tokens are EdDSA JWTs signed by the auth service (issuer `kinship`, audience `kinship-api`,',
     '`typ: access`, the signing key named by `kid`; public keys at `/.well-known/jwks.json`). A',
-    'logout, a deactivation or a password change takes effect on the next request: the gateway checks',
-    'the auth service’s revocation records in Redis every time. A revoked API key keeps working for',
+    'logout, a deactivation, a role change or a password change made through a gateway takes effect on',
+    'that gateway’s next request. The gateway reads the auth service’s revocation records in Redis once per',
+    `session every ${SESSION_CHECK_TTL_SECONDS} seconds at most and keeps the reading in memory, so another gateway process`,
+    `(several replicas) still accepts the session’s access tokens for at most ${SESSION_CHECK_TTL_SECONDS} seconds. A revoked API key keeps working for`,
     `at most ${VERIFIED_KEY_TTL_SECONDS} seconds, the time the gateway caches a verified key; a refused key is remembered for`,
     `${REFUSED_KEY_TTL_SECONDS} seconds. A change of the creator’s role or a deactivation applies to their keys on the next`,
     'request: it ends the creator’s sessions, and the gateway drops a cached key whose creator’s',
