@@ -51,7 +51,7 @@ describe('files', () => {
   let nats: NatsConnection;
   let streams: JetStreamManager;
 
-  async function send(api: string, caller: Caller | { token: string }, method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Reply> {
+  async function send(api: string, caller: Caller | { token: string }, method: string, path: string, body?: RequestInit['body'], headers: Record<string, string> = {}): Promise<Reply> {
     const response = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${caller.token}`, ...headers }, body });
     const bytes = Buffer.from(await response.arrayBuffer());
     const json = (response.headers.get('content-type') ?? '').includes('json') && bytes.length ? JSON.parse(bytes.toString()) : undefined;

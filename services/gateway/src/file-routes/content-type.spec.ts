@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { attachmentDisposition, detectContentType, uploadedFileName } from './content-type.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001' + '0d0a2db40000000049454e44ae426082', 'hex');
