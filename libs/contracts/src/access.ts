@@ -54,6 +54,13 @@ export const PERMISSIONS = {
   ...crudRules('tasks', 'tasks'),
   ...crudRules('notes', 'notes'),
   ...crudRules('tickets', 'support tickets and their comments'),
+  'files:read': { description: 'Download files and read the workspace’s storage use (a file attached to records also needs the read permission of one of them)', roles: EVERYONE, apiKeyScope: true },
+  'files:write': {
+    description: 'Upload and delete files (attaching one to a record needs that record’s write permission instead)',
+    roles: STAFF,
+    ownRecordsOnly: ['member'],
+    apiKeyScope: true,
+  },
   'support-settings:manage': { description: 'Set the workspace’s SLA policies, business hours and ticket auto-assignment', roles: MANAGERS, apiKeyScope: true },
   'pipelines:read': { description: 'Read pipelines and stages', roles: EVERYONE, apiKeyScope: true },
   'pipelines:write': { description: 'Create and change pipelines and stages', roles: MANAGERS, apiKeyScope: true },

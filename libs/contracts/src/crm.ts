@@ -9,6 +9,7 @@ export * from './crm/customers.js';
 export * from './crm/deals.js';
 export * from './crm/duplicates.js';
 export * from './crm/exports.js';
+export * from './crm/files.js';
 export * from './crm/imports.js';
 export * from './crm/lead-conversion.js';
 export * from './crm/notes.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { deadLetterStreamName, eventStreamName } from '@kinship/messaging';
-import { filesBucketName } from '@kinship/platform';
+import { ATTACHMENTS_BUCKET, filesBucketName } from '@kinship/platform';
 import pg from 'pg';
 import { serverUrls } from './test-servers.js';
 
@@ -26,12 +26,12 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** Removes the suite's event and dead-letter streams and its files bucket, which services create as they start. */
+/** Removes the suite's event and dead-letter streams and its files and attachments buckets, which services create as they start. */
 async function deleteStreams(natsUrl: string, namespace: string): Promise<void> {
   const nats = await connect({ servers: natsUrl });
   try {
     const streams = await jetstreamManager(nats);
-    for (const name of [eventStreamName(namespace), deadLetterStreamName(namespace), `OBJ_${filesBucketName(namespace)}`]) {
+    for (const name of [eventStreamName(namespace), deadLetterStreamName(namespace), `OBJ_${filesBucketName(namespace)}`, `OBJ_${filesBucketName(namespace, ATTACHMENTS_BUCKET)}`]) {
       await streams.streams.delete(name).catch(() => false);
     }
   } finally {

@@ -28,4 +28,9 @@ export class CrmConfig extends ServiceConfig {
   @IsInt()
   @Min(1_000)
   IMPORT_STALLED_CHECK_MS: number = 30_000;
+
+  /** Bytes of live files each workspace may store (uploads past it: 413 quota_exceeded); 10 GiB by default. */
+  @IsInt()
+  @Min(0)
+  FILES_QUOTA_BYTES: number = 10 * 1024 ** 3;
 }

@@ -9,6 +9,7 @@ import { DuplicatesModule } from './duplicates/duplicates.module.js';
 import { CustomFieldsModule } from './custom-fields/custom-fields.module.js';
 import { DealsModule } from './deals/deals.module.js';
 import { ExportsModule } from './exports/exports.module.js';
+import { CrmFilesModule } from './files/files.module.js';
 import { EXPORTS_QUEUE } from './exports/exports.processor.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { importsQueue } from './imports/imports.processor.js';
@@ -20,6 +21,7 @@ import { Imports1764635000000 } from './migrations/1764635000000-imports.js';
 import { Exports1764635100000 } from './migrations/1764635100000-exports.js';
 import { SearchOperatorsLeakproof1764635200000 } from './migrations/1764635200000-search-operators-leakproof.js';
 import { ContactDetails1765200000000 } from './migrations/1765200000000-contact-details.js';
+import { Files1765300000000 } from './migrations/1765300000000-files.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
 import { CrmSettingsModule } from './settings/crm-settings.module.js';
@@ -32,10 +34,10 @@ import { TicketsModule } from './tickets/tickets.module.js';
 import { InboundSmsModule } from './inbound-sms/inbound-sms.module.js';
 import { TimelineModule } from './timeline/timeline.module.js';
 
-/** The crm service: contacts, companies, pipelines, deals, tasks, notes, segments, imports, exports and support tickets. */
+/** The crm service: contacts, companies, pipelines, deals, tasks, notes, segments, imports, exports, support tickets and files. */
 export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
-  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000, Imports1764635000000, Exports1764635100000, SearchOperatorsLeakproof1764635200000, installationSecretsMigration('crm'), Tickets1765120000000, TicketEmail1765130000000, ContactDetails1765200000000] },
-  features: (config) => [CursorsModule, CustomersModule, CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule, QueuesModule.register([importsQueue(config), EXPORTS_QUEUE, SLA_QUEUE]), ImportsModule, ExportsModule, TicketsModule, InboundSmsModule],
+  database: { schema: 'crm', migrations: [messagingTablesMigration('crm'), CrmTables1764633600000, TasksNotesLists1764634200000, DealsListIndexes1764634300000, ContactDuplicates1764634600000, Imports1764635000000, Exports1764635100000, SearchOperatorsLeakproof1764635200000, installationSecretsMigration('crm'), Tickets1765120000000, TicketEmail1765130000000, ContactDetails1765200000000, Files1765300000000] },
+  features: (config) => [CursorsModule, CustomersModule, CustomFieldsModule, CompaniesModule, ContactsModule, CrmSettingsModule, PipelinesModule, DealsModule, TasksModule, NotesModule, TimelineModule, SegmentsModule, DuplicatesModule, QueuesModule.register([importsQueue(config), EXPORTS_QUEUE, SLA_QUEUE]), ImportsModule, ExportsModule, TicketsModule, InboundSmsModule, CrmFilesModule],
 } satisfies ServiceDefinition<CrmConfig>;

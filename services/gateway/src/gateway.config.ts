@@ -22,6 +22,12 @@ export class GatewayConfig extends ServiceConfig {
   @Min(1024)
   IMPORT_MAX_BYTES: number = 1073741824;
 
+  /** The largest file POST /files (and POST /<records>/:id/files) accepts, streamed to the object store; 25 MiB by default. */
+  @IsInt()
+  @Min(1)
+  @Max(1073741824)
+  FILES_MAX_BYTES: number = 26214400;
+
   /**
    * Which proxies in front of the gateway to believe about the client's address
    * (X-Forwarded-For), as proxy-addr names or CIDRs; the default covers a local proxy and a

@@ -19,6 +19,8 @@ import { AUTH_ROUTE_CONTROLLERS } from './auth-routes/auth-routes.js';
 import { BILLING_ROUTE_CONTROLLERS } from './contract-routes/billing-routes.js';
 import { CRM_SUPPORT_ROUTE_CONTROLLERS } from './crm-routes/crm-support-routes.js';
 import { CAMPAIGN_ROUTE_CONTROLLERS } from './campaign-routes/campaign-routes.js';
+import { AttachmentsModule } from './file-routes/attachments-store.js';
+import { FILE_ROUTE_CONTROLLERS } from './file-routes/file-routes.js';
 import { CRM_ROUTE_CONTROLLERS } from './crm-routes/crm-routes.js';
 import { NOTIFICATION_ROUTE_CONTROLLERS } from './notification-routes/notification-routes.js';
 import { REPORTING_ROUTE_CONTROLLERS } from './reporting-routes/reporting-routes.js';
@@ -45,7 +47,7 @@ export interface GatewayOptions {
 }
 
 /** The controllers of the gateway's own routes; the platform adds /health/live, /health/ready and /metrics. */
-export const GATEWAY_CONTROLLERS = [SystemHealthController, JwksController, ...AUTH_ROUTE_CONTROLLERS, ...CRM_ROUTE_CONTROLLERS, ...CRM_SUPPORT_ROUTE_CONTROLLERS, ...BILLING_ROUTE_CONTROLLERS, ...NOTIFICATION_ROUTE_CONTROLLERS, ...WEBHOOK_ROUTE_CONTROLLERS, ...SMS_ROUTE_CONTROLLERS, ...CAMPAIGN_ROUTE_CONTROLLERS, ...REPORTING_ROUTE_CONTROLLERS];
+export const GATEWAY_CONTROLLERS = [SystemHealthController, JwksController, ...AUTH_ROUTE_CONTROLLERS, ...CRM_ROUTE_CONTROLLERS, ...CRM_SUPPORT_ROUTE_CONTROLLERS, ...FILE_ROUTE_CONTROLLERS, ...BILLING_ROUTE_CONTROLLERS, ...NOTIFICATION_ROUTE_CONTROLLERS, ...WEBHOOK_ROUTE_CONTROLLERS, ...SMS_ROUTE_CONTROLLERS, ...CAMPAIGN_ROUTE_CONTROLLERS, ...REPORTING_ROUTE_CONTROLLERS];
 
 /** A caller's X-Request-Id is kept when it is sane, so one id follows a request across systems. */
 function requestIdOf(header: string | string[] | undefined): string {
@@ -79,7 +81,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
   for (const controller of platform.controllers ?? []) markControllerPublic(controller);
 
   @Module({
-    imports: [platform, AccessModule, FilesModule.register(), ...(options.features ?? [])],
+    imports: [platform, AccessModule, FilesModule.register(), AttachmentsModule, ...(options.features ?? [])],
     controllers: GATEWAY_CONTROLLERS,
   })
   class GatewayModule {}
@@ -119,7 +121,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
       },
     },
   });
-  // Only POST /imports reads multipart bodies, streaming the file part into the FileStore.
+  // POST /imports and the files uploads read multipart bodies, streaming the file part into a FileStore (the uploads with limits of their own).
   await app.register(fastifyMultipart, { limits: { fileSize: config.IMPORT_MAX_BYTES, files: 1, fields: 10, fieldSize: 100_000 } });
   const allowedOrigins = config.CORS_ORIGINS.split(',').filter(Boolean);
   await app.register(fastifyCors, {

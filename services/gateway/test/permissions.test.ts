@@ -45,6 +45,11 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/reports/saved': { name: 'Deals', query: { entity: 'deals', measures: [{ fn: 'count' }] } },
   'POST /api/v1/dashboards': { name: 'Sales', widgets: [] },
   'POST /api/v1/tickets': { subject: 'Cannot log in' },
+  'POST /api/v1/contacts/:id/files': { fileId: '00000000-0000-4000-8000-000000000000' },
+  'POST /api/v1/companies/:id/files': { fileId: '00000000-0000-4000-8000-000000000000' },
+  'POST /api/v1/deals/:id/files': { fileId: '00000000-0000-4000-8000-000000000000' },
+  'POST /api/v1/tickets/:id/files': { fileId: '00000000-0000-4000-8000-000000000000' },
+  'POST /api/v1/notes/:id/files': { fileId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/v1/tickets/:id/assign': { assigneeId: null },
   'POST /api/v1/tickets/:id/merge': { otherId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/v1/tickets/:id/comments': { body: 'Looking into it' },
@@ -71,6 +76,11 @@ const MULTIPART_FORMS: Record<string, () => FormData> = {
     const form = new FormData();
     form.append('entity', 'contacts');
     form.append('file', new Blob(['Email\nada@example.com\n']), 'contacts.csv');
+    return form;
+  },
+  'POST /api/v1/files': () => {
+    const form = new FormData();
+    form.append('file', new Blob(['minutes']), 'minutes.txt');
     return form;
   },
 };

@@ -21,15 +21,21 @@ export interface FileContent {
 export interface FileStoreOptions {
   /** Becomes part of the bucket name, so environments sharing one NATS keep their files apart. */
   namespace: string;
-  /** How long an object lives; NATS removes it afterwards. */
+  /** How long an object lives; NATS removes it afterwards. 0: kept until deleted. */
   ttlDays: number;
+  /** The bucket's name after the namespace; `kinship-files` (imports, exports) by default. */
+  bucket?: string;
+  description?: string;
 }
 
 const DIGEST_PREFIX = 'SHA-256=';
 
+/** The bucket of files attached to records (POST /files): kept until deleted, unlike `kinship-files`. */
+export const ATTACHMENTS_BUCKET = 'kinship-attachments';
+
 /** Object store buckets allow letters, digits, `-` and `_`; namespaces end with dots (`t_ab12.`). */
-export function filesBucketName(namespace: string): string {
-  return `${namespace.replace(/[^a-zA-Z0-9_-]/g, '-')}kinship-files`;
+export function filesBucketName(namespace: string, bucket = 'kinship-files'): string {
+  return `${namespace.replace(/[^a-zA-Z0-9_-]/g, '-')}${bucket}`;
 }
 
 function describe(info: ObjectInfo): StoredFile {
@@ -73,9 +79,9 @@ export class FileStore {
 
   /** Opens the bucket, creating it on first use (an existing bucket keeps its TTL). */
   static async open(nats: NatsConnection, options: FileStoreOptions): Promise<FileStore> {
-    const bucket = filesBucketName(options.namespace);
+    const bucket = filesBucketName(options.namespace, options.bucket);
     const store = await new Objm(nats).create(bucket, {
-      description: 'Kinship files: import uploads and export results',
+      description: options.description ?? 'Kinship files: import uploads and export results',
       storage: StorageType.File,
       ttl: nanos(options.ttlDays * 24 * 60 * 60 * 1000),
     });

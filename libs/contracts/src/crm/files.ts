@@ -1,0 +1,201 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
+import type { Permission } from '../access.js';
+import { PageQuery } from '../fields.js';
+import { defineOperation } from '../operation.js';
+import { NOT_FOUND, RecordIdParams } from './common.js';
+
+/** The records files attach to, by the path segment of their routes. */
+export const FILE_RECORD_TYPES = ['contact', 'company', 'deal', 'ticket', 'note'] as const;
+export type FileRecordType = (typeof FILE_RECORD_TYPES)[number];
+
+/** `/contacts/:id/files` …: the collection path and the permissions of a record type. */
+export const FILE_RECORD_ROUTES: Record<FileRecordType, { path: string; read: Permission; write: Permission }> = {
+  contact: { path: 'contacts', read: 'contacts:read', write: 'contacts:write' },
+  company: { path: 'companies', read: 'companies:read', write: 'companies:write' },
+  deal: { path: 'deals', read: 'deals:read', write: 'deals:write' },
+  ticket: { path: 'tickets', read: 'tickets:read', write: 'tickets:write' },
+  note: { path: 'notes', read: 'notes:read', write: 'notes:write' },
+};
+
+/** A file's name as stored: what the uploader called it, without its directories. */
+export const FILE_NAME_MAX = 255;
+
+/** The object store key of an uploaded file; only the gateway makes them. */
+export const FILE_KEY = /^files\/[0-9a-f-]{36}$/;
+
+export class FileRecordLink {
+  @ApiProperty({ enum: FILE_RECORD_TYPES }) @IsIn(FILE_RECORD_TYPES) type!: FileRecordType;
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all') id!: string;
+}
+
+export class StoredFileInfo {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'The uploaded file’s name, without directories.' }) name!: string;
+  @ApiProperty({ description: 'Detected from the file’s bytes, never from its name; application/octet-stream when unknown.', example: 'image/png' }) contentType!: string;
+  @ApiProperty({ description: 'Bytes.' }) size!: number;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The uploader; null when an API key uploaded it.' }) createdBy!: string | null;
+  @ApiProperty({ type: [FileRecordLink], description: 'The records the file is attached to.' }) attachedTo!: FileRecordLink[];
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class FilePage {
+  @ApiProperty({ type: [StoredFileInfo] }) data!: StoredFileInfo[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class FileUsage {
+  @ApiProperty({ description: 'Bytes of the workspace’s live files.' }) used!: number;
+  @ApiProperty({ description: 'Bytes the workspace may store (FILES_QUOTA_BYTES).' }) quota!: number;
+  @ApiProperty({ description: 'quota − used, never below 0.' }) available!: number;
+  @ApiProperty({ description: 'Live files.' }) files!: number;
+}
+
+/** The multipart form of the uploads, for the OpenAPI document (the gateway streams the part itself). */
+export class UploadFileForm {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'The file; its content type is detected from its bytes. At most FILES_MAX_BYTES (25 MB by default).' })
+  file!: unknown;
+}
+
+/** `{fileId}`: attach a file already uploaded with POST /files. */
+export class AttachFileBody {
+  @ApiProperty({ format: 'uuid', description: 'A live file of the workspace (else 404).' })
+  @IsUUID('all')
+  fileId!: string;
+}
+
+export class RecordFilesQuery extends PageQuery {}
+
+/** Where an upload goes: a file of its own, or attached to a record. */
+export class UploadTarget {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => FileRecordLink)
+  attachTo?: FileRecordLink;
+}
+
+/** crm.files.prepare's answer: how many bytes the upload may have (the smaller of the quota left and FILES_MAX_BYTES is the gateway's). */
+export class UploadAllowance {
+  available!: number;
+}
+
+/** crm.files.create: the file as the gateway stored it. */
+export class CreateFileInput extends UploadTarget {
+  @IsString()
+  @Matches(FILE_KEY)
+  objectKey!: string;
+
+  @IsString()
+  @MaxLength(FILE_NAME_MAX)
+  name!: string;
+
+  @IsString()
+  @MaxLength(255)
+  contentType!: string;
+
+  @IsInt()
+  @Min(0)
+  size!: number;
+}
+
+/** crm.files.open's answer: what the gateway streams and under which key the bytes are. */
+export class OpenedFile {
+  file!: StoredFileInfo;
+  objectKey!: string;
+}
+
+const RECORD_NOT_FOUND = { status: 404, description: 'No such record in the workspace (another workspace’s ids too), or no such live file.' } as const;
+const QUOTA = 'Over the workspace’s storage quota: 413 quota_exceeded, nothing stored.';
+
+export const PrepareUpload = defineOperation({
+  pattern: 'crm.files.prepare',
+  summary: 'Check an upload before its bytes are read',
+  description: 'Between the gateway and crm: the caller may upload (and attach to the record, which must exist), and how many bytes the quota leaves.',
+  permission: null,
+  input: UploadTarget,
+  output: UploadAllowance,
+  errors: [NOT_FOUND],
+});
+
+export const CreateFile = defineOperation({
+  pattern: 'crm.files.create',
+  summary: 'Upload a file',
+  description: `Multipart, the part "file", streamed to the object store. The content type is detected from the bytes, never from the name. Over FILES_MAX_BYTES (25 MB by default): 413 payload_too_large. ${QUOTA} A refused or broken upload leaves no file behind.`,
+  permission: 'files:write',
+  input: CreateFileInput,
+  output: StoredFileInfo,
+  errors: [],
+});
+
+export const OpenFile = defineOperation({
+  pattern: 'crm.files.open',
+  summary: 'Download a file',
+  description:
+    'The bytes, with Content-Type as detected at upload, Content-Disposition: attachment (RFC 6266 filename*), X-Content-Type-Options: nosniff. A file attached to records needs the read permission of one of them.',
+  permission: null,
+  params: RecordIdParams,
+  output: OpenedFile,
+  errors: [NOT_FOUND],
+});
+
+export const DeleteFile = defineOperation({
+  pattern: 'crm.files.delete',
+  summary: 'Delete a file',
+  description: 'Soft delete: the file leaves every record’s list, no longer downloads, and no longer counts against the quota. Members delete only the files they uploaded.',
+  permission: 'files:write',
+  route: { method: 'DELETE', path: 'files/:id', status: 204 },
+  params: RecordIdParams,
+  errors: [NOT_FOUND],
+});
+
+export const GetFileUsage = defineOperation({
+  pattern: 'crm.files.usage',
+  summary: 'Read the workspace’s file storage use',
+  description: 'Bytes used by live files, the quota and what is left.',
+  permission: 'files:read',
+  route: { method: 'GET', path: 'files/usage', status: 200 },
+  output: FileUsage,
+  errors: [],
+});
+
+function recordOperations<T extends FileRecordType>(type: T) {
+  const { path, read, write } = FILE_RECORD_ROUTES[type];
+  return {
+    list: defineOperation({
+      pattern: `crm.${path}.files.list`,
+      summary: `List a ${type}’s files`,
+      description: `The live files attached to the ${type}, newest first. 404 when the ${type} is not in the workspace.`,
+      permission: read,
+      route: { method: 'GET', path: `${path}/:id/files`, status: 200 },
+      params: RecordIdParams,
+      input: RecordFilesQuery,
+      output: FilePage,
+      errors: [NOT_FOUND],
+    }),
+    attach: defineOperation({
+      pattern: `crm.${path}.files.attach`,
+      summary: `Attach a file to a ${type}`,
+      description:
+        `Either multipart (the part "file": uploaded, then attached; as POST /files) or JSON {fileId} (a file already uploaded). ` +
+        `The ${type} must be live in the workspace, the caller allowed to change it. ${QUOTA} Attaching a file twice changes nothing.`,
+      permission: write,
+      route: { method: 'POST', path: `${path}/:id/files`, status: 201 },
+      params: RecordIdParams,
+      input: AttachFileBody,
+      output: StoredFileInfo,
+      errors: [RECORD_NOT_FOUND],
+    }),
+  };
+}
+
+export const RECORD_FILE_OPERATIONS = {
+  contact: recordOperations('contact'),
+  company: recordOperations('company'),
+  deal: recordOperations('deal'),
+  ticket: recordOperations('ticket'),
+  note: recordOperations('note'),
+} as const;
+
+/** The operations the contract controller serves as they are; uploads, downloads and attaching have the gateway's files controller. */
+export const FILE_OPERATIONS = [DeleteFile, GetFileUsage, ...FILE_RECORD_TYPES.map((type) => RECORD_FILE_OPERATIONS[type].list)] as const;

@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { InputOf } from '@kinship/contracts';
+import { FILE_RECORD_ROUTES, type CreateFileInput, type FileRecordLink, type FileUsage, type OpenedFile, type OpenFile, type StoredFileInfo, type UploadTarget } from '@kinship/contracts/crm';
+import { RpcError } from '@kinship/messaging';
+import { isUuid, newId, withWorkspace } from '@kinship/persistence';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DEFAULT_PAGE_SIZE } from '../common/list-query.js';
+import { assertHolds, assertMayWrite, holds, type CrmCaller } from '../common/crm-caller.js';
+import { CrmConfig } from '../crm.config.js';
+import { FilesRepository } from './files.repository.js';
+
+function fileNotFound(): RpcError {
+  return RpcError.notFound('File');
+}
+
+function recordNotFound(record: FileRecordLink): RpcError {
+  return RpcError.notFound(record.type[0]!.toUpperCase() + record.type.slice(1));
+}
+
+function quotaExceeded(size: number, available: number): RpcError {
+  return new RpcError(413, 'quota_exceeded', `The workspace’s file storage quota has ${available} bytes left; this file has ${size}.`, [
+    { field: 'file', issue: 'is larger than the storage quota leaves' },
+  ]);
+}
+
+/**
+ * Files' metadata and what they are attached to; the bytes are in the object store, which the
+ * gateway streams uploads into and downloads out of. A file attached to records follows their
+ * permissions: attaching needs the record's write permission (members: records they own),
+ * listing its read permission, downloading the read permission of one of its records.
+ */
+@Injectable()
+export class FilesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: CrmConfig,
+    private readonly files: FilesRepository,
+  ) {}
+
+  /** Before the gateway reads an upload's bytes: may the caller upload (there), and how many bytes the quota leaves. */
+  async prepare(caller: CrmCaller, target: UploadTarget): Promise<{ available: number }> {
+    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      await this.assertMayUpload(manager, caller, target.attachTo);
+      const { used } = await this.files.usage(manager, caller.workspaceId);
+      return { available: Math.max(0, this.config.FILES_QUOTA_BYTES - used) };
+    });
+  }
+
+  /** Records an upload the gateway stored; refused (quota, record gone), the gateway removes the bytes. */
+  async create(caller: CrmCaller, input: CreateFileInput): Promise<StoredFileInfo> {
+    const { workspaceId } = caller;
+    return withWorkspace(this.dataSource, workspaceId, async (manager) => {
+      await this.assertMayUpload(manager, caller, input.attachTo);
+      await this.files.lockUsage(manager, workspaceId);
+      const { used } = await this.files.usage(manager, workspaceId);
+      const available = Math.max(0, this.config.FILES_QUOTA_BYTES - used);
+      if (input.size > available) throw quotaExceeded(input.size, available);
+      const id = newId();
+      await this.files.insert(manager, workspaceId, { id, objectKey: input.objectKey, name: input.name, contentType: input.contentType, size: input.size, createdBy: caller.userId });
+      if (input.attachTo) await this.files.attach(manager, workspaceId, id, input.attachTo, caller.userId);
+      return (await this.files.find(manager, workspaceId, id))!.info;
+    });
+  }
+
+  async attach(caller: CrmCaller, record: FileRecordLink, fileId: string): Promise<StoredFileInfo> {
+    const { workspaceId } = caller;
+    return withWorkspace(this.dataSource, workspaceId, async (manager) => {
+      await this.assertMayUpload(manager, caller, record);
+      const file = isUuid(fileId) ? await this.files.find(manager, workspaceId, fileId, true) : null;
+      if (!file) throw fileNotFound();
+      await this.files.attach(manager, workspaceId, fileId, record, caller.userId);
+      return (await this.files.find(manager, workspaceId, fileId))!.info;
+    });
+  }
+
+  async list(caller: CrmCaller, record: FileRecordLink, page: { limit?: number; cursor?: string }): Promise<{ data: StoredFileInfo[]; nextCursor: string | null }> {
+    assertHolds(caller, FILE_RECORD_ROUTES[record.type].read);
+    if (!isUuid(record.id)) throw recordNotFound(record);
+    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      if ((await this.files.recordOwner(manager, caller.workspaceId, record)) === undefined) throw recordNotFound(record);
+      const { rows, nextCursor } = await this.files.listForRecord(manager, caller.workspaceId, record, page.limit ?? DEFAULT_PAGE_SIZE, page.cursor);
+      return { data: rows, nextCursor };
+    });
+  }
+
+  /** The file and its object key, for the gateway to stream; a file on records needs the read permission of one of them. */
+  async open(caller: CrmCaller, input: InputOf<typeof OpenFile>): Promise<OpenedFile> {
+    assertHolds(caller, 'files:read');
+    if (!isUuid(input.id)) throw fileNotFound();
+    const file = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.files.find(manager, caller.workspaceId, input.id));
+    if (!file) throw fileNotFound();
+    const { attachedTo } = file.info;
+    if (attachedTo.length && !attachedTo.some((record) => holds(caller, FILE_RECORD_ROUTES[record.type].read))) {
+      throw RpcError.forbidden(`This file is attached to records the caller may not read (${[...new Set(attachedTo.map((record) => FILE_RECORD_ROUTES[record.type].read))].join(', ')}).`);
+    }
+    return { file: file.info, objectKey: file.objectKey };
+  }
+
+  async delete(caller: CrmCaller, id: string): Promise<void> {
+    if (!isUuid(id)) throw fileNotFound();
+    await withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      const file = await this.files.find(manager, caller.workspaceId, id, true);
+      if (!file) throw fileNotFound();
+      assertMayWrite(caller, 'files:write', file.info.createdBy);
+      await this.files.softDelete(manager, caller.workspaceId, id);
+    });
+  }
+
+  async usage(caller: CrmCaller): Promise<FileUsage> {
+    assertHolds(caller, 'files:read');
+    const { used, files } = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.files.usage(manager, caller.workspaceId));
+    const quota = this.config.FILES_QUOTA_BYTES;
+    return { used, quota, available: Math.max(0, quota - used), files };
+  }
+
+  /** A file of its own needs files:write; one attached to a record needs a live record and the right to change it. */
+  private async assertMayUpload(manager: EntityManager, caller: CrmCaller, record: FileRecordLink | undefined): Promise<void> {
+    if (!record) {
+      assertHolds(caller, 'files:write');
+      return;
+    }
+    const permission = FILE_RECORD_ROUTES[record.type].write;
+    assertHolds(caller, permission);
+    const owner = isUuid(record.id) ? await this.files.recordOwner(manager, caller.workspaceId, record) : undefined;
+    if (owner === undefined) throw recordNotFound(record);
+    if (record.type === 'ticket') return;
+    assertMayWrite(caller, permission, owner);
+  }
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ATTACHMENTS_BUCKET, FileStore, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
+
+/** The object store of files attached to records: its own bucket, without the imports and exports bucket's expiry. */
+export const ATTACHMENTS = Symbol('ATTACHMENTS');
+
+/** Provides the gateway's files controller with the attachments' FileStore. */
+@Module({
+  providers: [
+    {
+      provide: ATTACHMENTS,
+      inject: [NATS_CONNECTION, SERVICE_INFO],
+      useFactory: (nats: NatsConnection, info: ServiceInfo) =>
+        FileStore.open(nats, { namespace: info.namespace, ttlDays: 0, bucket: ATTACHMENTS_BUCKET, description: 'Kinship files attached to records (POST /files), kept until deleted' }),
+    },
+  ],
+  exports: [ATTACHMENTS],
+})
+export class AttachmentsModule {}

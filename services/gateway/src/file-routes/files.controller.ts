@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { applyDecorators, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  AttachFileBody,
+  CreateFile,
+  FILE_RECORD_ROUTES,
+  OpenFile,
+  PrepareUpload,
+  RECORD_FILE_OPERATIONS,
+  RecordIdParams,
+  StoredFileInfo,
+  UploadFileForm,
+  type FileRecordLink,
+  type FileRecordType,
+} from '@kinship/contracts/crm';
+import { callOperation, RpcError, ServiceClient, validateData } from '@kinship/messaging';
+import type { RequestContext } from '@kinship/observability';
+import { FileStore } from '@kinship/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequirePermission } from '../access/route-access.js';
+import { GatewayConfig } from '../gateway.config.js';
+import { Caller } from '../http/caller-context.js';
+import { ErrorResponse } from '../http/error-response.dto.js';
+import { ATTACHMENTS } from './attachments-store.js';
+import { attachmentDisposition, detectContentType, SNIFF_BYTES, uploadedFileName } from './content-type.js';
+
+/** busboy's own errors (no boundary, a body cut short, a bad part header) carry no code: the body is unreadable, the client's fault. */
+function unreadableBody(error: unknown): unknown {
+  if (error instanceof RpcError || typeof (error as { code?: unknown }).code === 'string') return error;
+  return new RpcError(400, 'malformed_multipart', 'The request body is not valid multipart/form-data.');
+}
+
+function tooLarge(limit: number): RpcError {
+  return new RpcError(413, 'payload_too_large', `The file is larger than the ${limit} bytes uploads may have (FILES_MAX_BYTES).`, [{ field: 'file', issue: 'is too large' }]);
+}
+
+function overQuota(available: number): RpcError {
+  return new RpcError(413, 'quota_exceeded', `The file is larger than the ${available} bytes the workspace’s storage quota leaves.`, [
+    { field: 'file', issue: 'is larger than the storage quota leaves' },
+  ]);
+}
+
+/** What multipart parsing refuses by its limits: a second file, too many fields. */
+const PART_LIMITS = new Set(['FST_FILES_LIMIT', 'FST_FIELDS_LIMIT', 'FST_PARTS_LIMIT']);
+
+interface Upload {
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+/**
+ * Yields the file's chunks as they come, keeping its first bytes for content-type detection. A
+ * file cut off at the size limit ends normally but `truncated`: then this fails, so the object
+ * store purges what it wrote instead of keeping a truncated object.
+ */
+async function* sniffing(file: Readable & { truncated?: boolean }, head: { sample: Buffer; size: number }, truncated: () => RpcError): AsyncGenerator<Buffer> {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  for await (const chunk of file) {
+    if (keptBytes < SNIFF_BYTES) {
+      kept.push(chunk.subarray(0, SNIFF_BYTES - keptBytes));
+      keptBytes += Math.min(chunk.length, SNIFF_BYTES - keptBytes);
+    }
+    head.size += chunk.length;
+    yield chunk;
+  }
+  if (file.truncated) throw truncated();
+  head.sample = Buffer.concat(kept);
+}
+
+/** The record routes' OpenAPI: one path, two bodies (an upload, or {fileId}). */
+function attachRoute(type: FileRecordType): MethodDecorator {
+  const operation = RECORD_FILE_OPERATIONS[type].attach;
+  return applyDecorators(
+    Post(operation.route!.path),
+    RequirePermission(FILE_RECORD_ROUTES[type].write),
+    HttpCode(HttpStatus.CREATED),
+    ApiOperation({ operationId: operation.pattern, summary: operation.summary, description: operation.description }),
+    ApiConsumes('multipart/form-data', 'application/json'),
+    ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(UploadFileForm) }, { $ref: getSchemaPath(AttachFileBody) }] } }),
+    ApiCreatedResponse({ type: StoredFileInfo, description: 'The file, attached.' }),
+    ApiNotFoundResponse({ type: ErrorResponse, description: `No such ${type} in the workspace (another workspace’s ids too), or no such live file (not_found); nothing stored.` }),
+    ApiPayloadTooLargeResponse({ type: ErrorResponse, description: 'Over FILES_MAX_BYTES (payload_too_large) or the storage quota (quota_exceeded); nothing stored.' }),
+  );
+}
+
+@ApiTags('files')
+@ApiExtraModels(UploadFileForm, AttachFileBody)
+/**
+ * The routes of files that HTTP shapes: uploads (multipart, streamed into the object store, never
+ * whole in memory) and downloads (streamed out). crm keeps the files' rows and says who may do
+ * what; DELETE /files/:id, GET /files/usage and the record lists are crm's contracts as they are.
+ */
+@Controller()
+export class FilesController {
+  constructor(
+    private readonly services: ServiceClient,
+    @Inject(ATTACHMENTS) private readonly files: FileStore,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  @Post('files')
+  @RequirePermission('files:write')
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({ operationId: CreateFile.pattern, summary: CreateFile.summary, description: CreateFile.description })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadFileForm })
+  @ApiCreatedResponse({ type: StoredFileInfo, description: 'The file as stored.' })
+  @ApiPayloadTooLargeResponse({ type: ErrorResponse, description: 'Over FILES_MAX_BYTES (payload_too_large) or the storage quota (quota_exceeded); nothing stored.' })
+  upload(@Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<StoredFileInfo> {
+    return this.store(request, caller, undefined);
+  }
+
+  @Get('files/:id')
+  @RequirePermission('files:read')
+  @ApiOperation({ operationId: OpenFile.pattern, summary: OpenFile.summary, description: OpenFile.description })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'The file’s bytes; Content-Type is the type detected from them at upload.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'The file is attached only to records the caller may not read (forbidden).' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such live file in the workspace (another workspace’s ids too).' })
+  async download(@Param() params: RecordIdParams, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
+    const { file, objectKey } = await callOperation(this.services, OpenFile, { id: params.id }, caller);
+    const stored = await this.files.get(objectKey);
+    if (!stored) throw RpcError.notFound('File');
+    void reply.headers({
+      'content-type': file.contentType,
+      'content-length': String(stored.file.size),
+      'content-disposition': attachmentDisposition(file.name),
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+      'cache-control': 'private, no-store',
+    });
+    return new StreamableFile(stored.content);
+  }
+
+  @attachRoute('contact')
+  attachToContact(@Param() params: RecordIdParams, @Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<StoredFileInfo> {
+    return this.attach({ type: 'contact', id: params.id }, request, caller);
+  }
+
+  @attachRoute('company')
+  attachToCompany(@Param() params: RecordIdParams, @Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<StoredFileInfo> {
+    return this.attach({ type: 'company', id: params.id }, request, caller);
+  }
+
+  @attachRoute('deal')
+  attachToDeal(@Param() params: RecordIdParams, @Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<StoredFileInfo> {
+    return this.attach({ type: 'deal', id: params.id }, request, caller);
+  }
+
+  @attachRoute('ticket')
+  attachToTicket(@Param() params: RecordIdParams, @Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<StoredFileInfo> {
+    return this.attach({ type: 'ticket', id: params.id }, request, caller);
+  }
+
+  @attachRoute('note')
+  attachToNote(@Param() params: RecordIdParams, @Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<StoredFileInfo> {
+    return this.attach({ type: 'note', id: params.id }, request, caller);
+  }
+
+  /** A multipart body uploads a file onto the record; a JSON one names a file already uploaded. */
+  private async attach(record: FileRecordLink, request: FastifyRequest, caller: RequestContext): Promise<StoredFileInfo> {
+    if (request.isMultipart()) return this.store(request, caller, record);
+    const body = await validateData(AttachFileBody, request.body);
+    return callOperation(this.services, RECORD_FILE_OPERATIONS[record.type].attach, { id: record.id, fileId: body.fileId }, caller);
+  }
+
+  /**
+   * Asks crm first (permission, the record, the quota left), so a refused upload is refused before
+   * its bytes are read; then streams the part "file" into the object store under a new key, with
+   * at most the smaller of FILES_MAX_BYTES and the quota left, and has crm record it. Whatever
+   * fails after the first byte was stored (a client gone, a limit, the store or crm down, crm
+   * refusing) removes the object: the store purges a put that failed, and the key is deleted.
+   */
+  private async store(request: FastifyRequest, caller: RequestContext, attachTo: FileRecordLink | undefined): Promise<StoredFileInfo> {
+    if (!request.isMultipart()) {
+      throw new RpcError(415, 'unsupported_media_type', 'Send the file as multipart/form-data.', [{ field: 'file', issue: 'is missing: the body is not multipart/form-data' }]);
+    }
+    const { available } = await callOperation(this.services, PrepareUpload, attachTo ? { attachTo } : {}, caller);
+    const maxBytes = this.config.FILES_MAX_BYTES;
+    const limit = Math.min(maxBytes, available);
+    const objectKey = `files/${randomUUID()}`;
+    let upload: Upload | null = null;
+    let stored = false;
+    try {
+      const parts = request.parts({ limits: { fileSize: limit, files: 1, fields: 10, fieldSize: 1000, parts: 11 } });
+      for (;;) {
+        const next = await parts.next().catch((error: unknown) => {
+          throw unreadableBody(error);
+        });
+        if (next.done) break;
+        const part = next.value;
+        if (part.type === 'field') continue;
+        if (part.fieldname !== 'file' || upload) {
+          part.file.resume();
+          continue;
+        }
+        stored = true;
+        const head = { sample: Buffer.alloc(0), size: 0 };
+        const truncated = () => (limit < maxBytes ? overQuota(available) : tooLarge(maxBytes));
+        await this.files.put(objectKey, Readable.from(sniffing(part.file, head, truncated)), {}).catch((error: unknown) => {
+          if (part.file.errored || (error as { code?: unknown }).code !== undefined) throw unreadableBody(error);
+          throw new RpcError(503, 'service_unavailable', 'The file store is not available.');
+        });
+        upload = { name: uploadedFileName(part.filename), contentType: await detectContentType(head.sample, head.size <= SNIFF_BYTES), size: head.size };
+      }
+      if (!upload) throw RpcError.validation([{ field: 'file', issue: 'is missing: send the file as the multipart part "file"' }]);
+      return await callOperation(this.services, CreateFile, { objectKey, ...upload, ...(attachTo ? { attachTo } : {}) }, caller);
+    } catch (error) {
+      if (stored) await this.files.delete(objectKey).catch(() => false);
+      const code = (error as { code?: string }).code;
+      if (code === 'FST_REQ_FILE_TOO_LARGE') throw limit < maxBytes ? overQuota(available) : tooLarge(maxBytes);
+      if (code !== undefined && PART_LIMITS.has(code)) throw new RpcError(413, 'payload_too_large', 'Send one file, as the multipart part "file", and nothing else.', [{ field: 'file', issue: 'comes with too many other parts' }]);
+      throw error;
+    }
+  }
+}
