@@ -154,6 +154,22 @@ describe('exports', () => {
     });
   });
 
+  it("writes a contact's additional emails and phones joined with ;, and empty cells for a contact with none", async () => {
+    const emails = [{ email: 'second@details.example' }, { email: 'third@details.example' }];
+    const phones = [{ phone: '+14155550100', extension: '12' }, { phone: '+14155550101' }];
+    expect((await owner.post('/contacts', { firstName: 'Many', lastName: 'Details', email: 'many@details.example', phone: '+14155550199', leadSource: 'details', emails, phones })).status).toBe(201);
+    expect((await owner.post('/contacts', { firstName: 'No', lastName: 'Details', leadSource: 'details' })).status).toBe(201);
+    const done = await exportAndWait(owner, { entity: 'contacts', filter: { leadSource: ['details'] }, format: 'csv' });
+    const rows: Row[] = parse((await download(owner, done.id)).bytes, { columns: true });
+    expect(rows.map((row) => ({ firstName: row.firstName, emails: row.emails, phones: row.phones }))).toEqual(
+      expect.arrayContaining([
+        { firstName: 'Many', emails: 'second@details.example;third@details.example', phones: csvText('+14155550100x12;+14155550101') },
+        { firstName: 'No', emails: '', phones: '' },
+      ]),
+    );
+    expect(rows).toHaveLength(2);
+  });
+
   it('exports companies and deals with the same rules', async () => {
     expect((await owner.post('/companies', { name: 'Acme', domain: 'acme.example', tags: ['key'], address: { city: 'Paris', country: 'FR' } })).status).toBe(201);
     const companies = await exportAndWait(owner, { entity: 'companies', filter: { tags: ['key'] }, format: 'csv' });
