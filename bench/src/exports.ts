@@ -10,8 +10,11 @@ import { FileStore, migrateService, type RunningService } from '@kinship/platfor
 import { createTestEnvironment, startTestService } from '@kinship/testing';
 import pg from 'pg';
 import { authService } from '../../services/auth/dist/auth.service.js';
-import { CONTACT_COLUMNS } from '../../services/crm/dist/contacts/contact.model.js';
+import { matchingRowsQuery } from '../../services/crm/dist/common/list-query.js';
+import { CONTACT_COLUMNS, CONTACT_LIST } from '../../services/crm/dist/contacts/contact.model.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
+import { csvSelect, withParametersInline } from '../../services/crm/dist/exports/csv-copy.js';
+import { EXPORTED_ENTITIES } from '../../services/crm/dist/exports/export-entities.js';
 import { startGateway } from '../../services/gateway/dist/gateway.js';
 import { peakRssMb, resetPeakRss, rssMb, startCrmWorker } from './crm-worker.js';
 import { fixed, numberFromEnv, print, saveResult, waitUntil } from './lib.js';
@@ -45,15 +48,26 @@ async function seedContacts(databaseUrl: string, workspaceId: string): Promise<v
   }
 }
 
-/** The same rows in the list's order written by PostgreSQL's COPY to nowhere: seconds. */
-async function copyBaseline(databaseUrl: string, workspaceId: string): Promise<number> {
-  const query = `SELECT ${CONTACT_COLUMNS} FROM crm.contacts r WHERE r.workspace_id = '${workspaceId}' AND r.deleted_at IS NULL ORDER BY r.created_at DESC, r.id DESC`;
+/** A SELECT written by PostgreSQL's COPY to nowhere, through psql: seconds. */
+async function copyToNowhere(databaseUrl: string, query: string): Promise<number> {
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
     const psql = spawn('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `\\copy (${query.replace(/\s+/g, ' ')}) TO '/dev/null' WITH (FORMAT csv, HEADER true)`], { stdio: ['ignore', 'ignore', 'inherit'] });
     psql.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`COPY failed (${code})`))));
   });
   return (performance.now() - started) / 1000;
+}
+
+/** The baseline: the same rows in the list's order, their columns as stored. */
+function plainQuery(workspaceId: string): string {
+  return `SELECT ${CONTACT_COLUMNS} FROM crm.contacts r WHERE r.workspace_id = '${workspaceId}' AND r.deleted_at IS NULL ORDER BY r.created_at DESC, r.id DESC`;
+}
+
+/** The export's own statement (the worker's, built by the same functions; no custom field is defined here): its cells formatted in SQL. */
+function exportQuery(workspaceId: string): string {
+  const columns = EXPORTED_ENTITIES.contacts.fileColumns;
+  const rows = matchingRowsQuery(workspaceId, CONTACT_LIST, {}, null, columns.map((column, index) => `${column.sql} AS c${index}`).join(', '));
+  return csvSelect(columns, withParametersInline(rows.sql, rows.parameters));
 }
 
 async function main(): Promise<void> {
@@ -79,7 +93,8 @@ async function main(): Promise<void> {
 
     print(`seeding ${ROWS} contacts…`);
     await seedContacts(environment.databaseUrl, workspace.id);
-    const copySeconds = await copyBaseline(environment.databaseUrl, workspace.id);
+    const copySeconds = await copyToNowhere(environment.databaseUrl, plainQuery(workspace.id));
+    const formattedSeconds = await copyToNowhere(environment.databaseUrl, exportQuery(workspace.id));
 
     const idleRss = await rssMb(crm.pid!);
     await resetPeakRss(crm.pid!);
@@ -107,8 +122,19 @@ async function main(): Promise<void> {
     print(`export of ${exported.totalRows} contacts to CSV (${fixed(exported.size / 1024 / 1024)} MB) through the gateway and a crm worker: ${fixed(seconds)} s, ${fixed(rate, 0)} rows/s`);
     print(`crm worker RSS: ${fixed(idleRss, 0)} MB before, peak ${fixed(peakRss, 0)} MB during (growth ${fixed(peakRss - idleRss, 0)} MB)`);
     print(`PostgreSQL COPY of the same query to /dev/null: ${fixed(copySeconds)} s, ${fixed(copyRate, 0)} rows/s`);
+    print(`PostgreSQL COPY of the export's own SELECT (cells formatted in SQL) to /dev/null: ${fixed(formattedSeconds)} s, ${fixed(ROWS / formattedSeconds, 0)} rows/s`);
     print(`ratio export/COPY: ${fixed(rate / copyRate, 3)}`);
-    await saveResult('exports', { rows: exported.totalRows, bytes: exported.size, seconds, rowsPerSecond: rate, idleRssMb: idleRss, peakRssMb: peakRss, copy: { seconds: copySeconds, rowsPerSecond: copyRate }, ratio: rate / copyRate });
+    await saveResult('exports', {
+      rows: exported.totalRows,
+      bytes: exported.size,
+      seconds,
+      rowsPerSecond: rate,
+      idleRssMb: idleRss,
+      peakRssMb: peakRss,
+      copy: { seconds: copySeconds, rowsPerSecond: copyRate },
+      formattedCopy: { seconds: formattedSeconds, rowsPerSecond: ROWS / formattedSeconds },
+      ratio: rate / copyRate,
+    });
   } catch (error) {
     failed = true;
     print(`exports bench failed: ${(error as Error).stack ?? String(error)}`);

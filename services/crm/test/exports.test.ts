@@ -3,6 +3,7 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { csvText } from '@kinship/platform';
 import { eventually, expectError, startCrmStack, type ApiResponse, type Caller, type CrmStack } from './support.js';
 
 type Row = Record<string, string>;
@@ -133,6 +134,40 @@ describe('exports', () => {
     expect(new Set(rows.map((row) => row.id)).size).toBe(2500);
     expect(rows[0]).toMatchObject({ lastName: 'Person 1', 'cf:seats': '1', tags: 'bulk' });
     expect(rows.at(-1)).toMatchObject({ lastName: 'Person 2500' });
+  });
+
+  it('guards every cell a spreadsheet would run as a formula exactly as csvText does: text, lists and custom fields', async () => {
+    // csvText's own cases (libs/platform csv-text.spec.ts), and text that only starts like them.
+    const values = ['=1+1', '=HYPERLINK("http://evil","x")', '+SUM(A1)', '-2+3', '@SUM(A1)', '\t=1', '\r=1', '+', '-', '+1 (415) 555-0123', '-1e3', '=-5', '+14155550123', '-5', '+42', '-0.25', '12', 'Ada', 'a=b', ' =1', "'quoted", '', 'Élodie', '＝1'];
+    await stack.owner.query(
+      `INSERT INTO crm.contacts (id, workspace_id, first_name, last_name, lead_source, tags, custom_fields)
+       SELECT gen_random_uuid(), $1, v.value, 'Formula ' || v.n, 'formula', ARRAY[v.value, 'ok'], jsonb_build_object('tier', v.value, 'seats', -5)
+       FROM unnest($2::text[]) WITH ORDINALITY AS v(value, n)`,
+      [owner.workspaceId, values],
+    );
+    const done = await exportAndWait(owner, { entity: 'contacts', filter: { leadSource: ['formula'] }, format: 'csv' });
+    const rows: Row[] = parse((await download(owner, done.id)).bytes, { columns: true });
+    const byName = new Map(rows.map((row) => [row.lastName, row]));
+    expect(rows).toHaveLength(values.length);
+    values.forEach((value, index) => {
+      expect(byName.get(`Formula ${index + 1}`)).toMatchObject({ firstName: csvText(value), tags: csvText(`${value};ok`), 'cf:tier': csvText(value), 'cf:seats': '-5' });
+    });
+  });
+
+  it("writes a contact's additional emails and phones joined with ;, and empty cells for a contact with none", async () => {
+    const emails = [{ email: 'second@details.example' }, { email: 'third@details.example' }];
+    const phones = [{ phone: '+14155550100', extension: '12' }, { phone: '+14155550101' }];
+    expect((await owner.post('/contacts', { firstName: 'Many', lastName: 'Details', email: 'many@details.example', phone: '+14155550199', leadSource: 'details', emails, phones })).status).toBe(201);
+    expect((await owner.post('/contacts', { firstName: 'No', lastName: 'Details', leadSource: 'details' })).status).toBe(201);
+    const done = await exportAndWait(owner, { entity: 'contacts', filter: { leadSource: ['details'] }, format: 'csv' });
+    const rows: Row[] = parse((await download(owner, done.id)).bytes, { columns: true });
+    expect(rows.map((row) => ({ firstName: row.firstName, emails: row.emails, phones: row.phones }))).toEqual(
+      expect.arrayContaining([
+        { firstName: 'Many', emails: 'second@details.example;third@details.example', phones: csvText('+14155550100x12;+14155550101') },
+        { firstName: 'No', emails: '', phones: '' },
+      ]),
+    );
+    expect(rows).toHaveLength(2);
   });
 
   it('exports companies and deals with the same rules', async () => {

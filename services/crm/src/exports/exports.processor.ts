@@ -13,7 +13,7 @@ import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { DataSource, EntityManager } from 'typeorm';
 import { matchingRowsQuery, SqlConditions } from '../common/list-query.js';
-import { CsvRecordCounter, csvCellSql, withParametersInline } from './csv-copy.js';
+import { CsvRecordCounter, csvSelect, withParametersInline } from './csv-copy.js';
 import { customFieldColumn, EXPORTED_ENTITIES, type Cell, type ExportColumn } from './export-entities.js';
 import { CONTENT_TYPES, xlsxWriter, XLSX_MAX_ROWS, type ExportFileWriter } from './export-file.js';
 import { exportFileName, ExportsRepository, type ExportRow } from './exports.repository.js';
@@ -27,6 +27,12 @@ export interface ExportJob {
 
 /** Rows an XLSX export fetches from its cursor at a time: one write to the file, one progress update, and all the memory it holds. */
 const BATCH_SIZE = 5_000;
+/**
+ * CSV bytes held between PostgreSQL and the object store: while the store waits for a chunk's
+ * acknowledgement, COPY goes on writing into this instead of stopping (the default 16 KiB is an
+ * eighth of one 128 KiB object chunk). It bounds the export's memory, whatever the rows.
+ */
+const CSV_BUFFER_BYTES = 1024 * 1024;
 /** How often a CSV export writes its progress. */
 const PROGRESS_EVERY_MS = 1_000;
 
@@ -80,10 +86,9 @@ export class ExportsProcessor {
     const { q, ...filter } = exported.filter;
     const where = new SqlConditions();
     const conditions = entity.extraConditions ? entity.extraConditions(filter, where) : filter;
-    const cells = exported.format === 'csv' ? columns.map(csvCellSql) : columns.map((column) => column.sql);
-    const query = matchingRowsQuery(workspaceId, entity.list, conditions, q, cells.map((cell, index) => `${cell} AS c${index}`).join(', '), where);
+    const query = matchingRowsQuery(workspaceId, entity.list, conditions, q, columns.map((column, index) => `${column.sql} AS c${index}`).join(', '), where);
     const xlsx = exported.format === 'xlsx' ? xlsxWriter(headers, exported.entity) : null;
-    const content = xlsx?.content ?? new PassThrough();
+    const content = xlsx?.content ?? new PassThrough({ highWaterMark: CSV_BUFFER_BYTES });
     const fileKey = `exports/${exported.id}.${exported.format}`;
     const stored = this.files.put(fileKey, content, { fileName: exportFileName(exported), contentType: CONTENT_TYPES[exported.format] });
     // A store that fails stops the writer (its wait for 'drain' rejects) instead of leaving it waiting.
@@ -91,7 +96,7 @@ export class ExportsProcessor {
     let totalRows: number;
     try {
       totalRows = await withWorkspace(this.dataSource, workspaceId, (manager) =>
-        xlsx ? this.writeXlsx(manager, workspaceId, exported.id, query, columns, xlsx) : this.copyCsv(manager, workspaceId, exported.id, query, headers, content as PassThrough),
+        xlsx ? this.writeXlsx(manager, workspaceId, exported.id, query, columns, xlsx) : this.copyCsv(manager, workspaceId, exported.id, query, columns, content as PassThrough),
       );
     } catch (error) {
       content.destroy(error as Error);
@@ -107,12 +112,12 @@ export class ExportsProcessor {
    * PostgreSQL writes the CSV itself (`COPY (SELECT …) TO STDOUT`, the cells formatted in SQL as
    * the API shows them): the worker only passes the bytes on, counting records for the progress.
    */
-  private async copyCsv(manager: EntityManager, workspaceId: string, exportId: string, query: { sql: string; parameters: unknown[] }, headers: string[], content: PassThrough): Promise<number> {
+  private async copyCsv(manager: EntityManager, workspaceId: string, exportId: string, query: { sql: string; parameters: unknown[] }, columns: ExportColumn[], content: PassThrough): Promise<number> {
     const client = (await manager.queryRunner!.connect()) as PoolClient;
-    content.write(stringify([headers]));
+    content.write(stringify([columns.map((column) => column.header)]));
     const counter = new CsvRecordCounter();
     let reportedAt = Date.now();
-    const rows = client.query(copyTo(`COPY (${withParametersInline(query.sql, query.parameters)}) TO STDOUT WITH (FORMAT csv)`));
+    const rows = client.query(copyTo(`COPY (${csvSelect(columns, withParametersInline(query.sql, query.parameters))}) TO STDOUT WITH (FORMAT csv)`));
     for await (const chunk of rows as AsyncIterable<Buffer>) {
       counter.add(chunk);
       if (!content.write(chunk)) await once(content, 'drain');
