@@ -1,13 +1,15 @@
 import { ActionIcon, AppShell, Burger, Button, Group, Kbd, Menu, NavLink, Text, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
-import { Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../lib/api';
 import { t, type MessageKey } from '../lib/i18n';
 import { useMe, type Permission } from '../lib/me';
 import { endSession, getRefreshToken } from '../lib/session';
-import { CommandPalette } from './CommandPalette';
 import { Loading } from '../components/Loading';
+
+// The palette loads on its first Ctrl+K, not with the first screen.
+const CommandPalette = lazy(() => import('./CommandPalette').then((module) => ({ default: module.CommandPalette })));
 
 const NAV: Array<{ to: string; label: MessageKey; permission: Permission }> = [
   { to: '/contacts', label: 'nav.contacts', permission: 'contacts:read' },
@@ -24,11 +26,16 @@ const NAV: Array<{ to: string; label: MessageKey; permission: Permission }> = [
 export function Component() {
   const [navOpen, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
   const [paletteOpen, palette] = useDisclosure(false);
+  const [paletteUsed, setPaletteUsed] = useState(false);
   const { colorScheme, toggleColorScheme } = useMantineColorScheme();
   const { pathname } = useLocation();
   const navigate = useNavigate();
   const me = useMe();
-  useHotkeys([['mod+K', palette.open]]);
+  const openPalette = () => {
+    setPaletteUsed(true);
+    palette.open();
+  };
+  useHotkeys([['mod+K', openPalette]]);
 
   const signOut = async () => {
     const refreshToken = getRefreshToken();
@@ -49,7 +56,7 @@ export function Component() {
             </Text>
           </Group>
           <Group gap="xs" wrap="nowrap">
-            <Button variant="default" size="xs" onClick={palette.open} rightSection={<Kbd size="xs">Ctrl K</Kbd>}>
+            <Button variant="default" size="xs" onClick={openPalette} rightSection={<Kbd size="xs">Ctrl K</Kbd>}>
               {t('shell.search')}
             </Button>
             <ActionIcon variant="default" onClick={toggleColorScheme} aria-label={colorScheme === 'dark' ? t('shell.lightTheme') : t('shell.darkTheme')}>
@@ -82,7 +89,11 @@ export function Component() {
           <Outlet />
         </Suspense>
       </AppShell.Main>
-      <CommandPalette opened={paletteOpen} onClose={palette.close} />
+      {paletteUsed && (
+        <Suspense fallback={null}>
+          <CommandPalette opened={paletteOpen} onClose={palette.close} />
+        </Suspense>
+      )}
     </AppShell>
   );
 }
