@@ -16,6 +16,7 @@ const NAV: Array<{ to: string; label: MessageKey; permission: Permission }> = [
   { to: '/companies', label: 'nav.companies', permission: 'companies:read' },
   { to: '/deals', label: 'nav.deals', permission: 'deals:read' },
   { to: '/tasks', label: 'nav.tasks', permission: 'tasks:read' },
+  { to: '/tickets', label: 'nav.tickets', permission: 'tickets:read' },
   { to: '/imports', label: 'nav.imports', permission: 'imports:write' },
   { to: '/campaigns', label: 'nav.campaigns', permission: 'campaigns:read' },
   { to: '/invoices', label: 'nav.invoices', permission: 'billing:read' },
