@@ -7,6 +7,7 @@ import { t, type MessageKey } from '../lib/i18n';
 import { useMe, type Permission } from '../lib/me';
 import { endSession, getRefreshToken } from '../lib/session';
 import { Loading } from '../components/Loading';
+import { NotificationsBell } from '../features/notifications/NotificationsBell';
 
 // The palette loads on its first Ctrl+K, not with the first screen.
 const CommandPalette = lazy(() => import('./CommandPalette').then((module) => ({ default: module.CommandPalette })));
@@ -45,7 +46,8 @@ export function Component() {
     navigate('/sign-in');
   };
 
-  const allowed = NAV.filter((item) => me.data?.permissions.includes(item.permission));
+  const can = (permission: Permission) => me.data?.permissions.includes(permission) ?? false;
+  const allowed = NAV.filter((item) => can(item.permission));
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !navOpen } }} padding="md">
       <AppShell.Header>
@@ -60,6 +62,7 @@ export function Component() {
             <Button variant="default" size="xs" onClick={openPalette} rightSection={<Kbd size="xs">Ctrl K</Kbd>}>
               {t('shell.search')}
             </Button>
+            {can('notifications:read') && <NotificationsBell />}
             <ActionIcon variant="default" onClick={toggleColorScheme} aria-label={colorScheme === 'dark' ? t('shell.lightTheme') : t('shell.darkTheme')}>
               {colorScheme === 'dark' ? '☀' : '☾'}
             </ActionIcon>

@@ -254,6 +254,20 @@ describe('web console', () => {
     await screen('tickets');
   }, 60_000);
 
+  it('brings the won deal to the notification bell, and marks all read', async () => {
+    await page.getByRole('button', { name: /^Notifications/ }).click();
+    const panel = page.getByRole('dialog', { name: 'Notifications' });
+    // deal.won reaches the notifications service over NATS; the open panel asks again every 5 s.
+    await panel.locator('[data-unread="true"]').filter({ hasText: 'Deal won: Engines for Ada' }).waitFor();
+    await page.getByRole('button', { name: /^Notifications \(\d+ unread\)$/ }).waitFor();
+    await screen('notifications');
+    await panel.getByRole('button', { name: 'Mark all read' }).click();
+    await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
+    expect(await panel.locator('[data-unread="true"]').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'hidden' });
+  }, 60_000);
+
   it('shows every other screen without an accessibility violation', async () => {
     for (const [path, heading] of [
       ['/companies', 'Companies'],
