@@ -1,6 +1,6 @@
-import { createTheme, MantineProvider, Modal, Notification, type CSSVariablesResolver } from '@mantine/core';
-import { Notifications } from '@mantine/notifications';
+import { createTheme, MantineProvider, type CSSVariablesResolver } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { RouterProvider } from 'react-router';
 import { ApiError } from '../lib/api-error';
 import { t } from '../lib/i18n';
@@ -12,10 +12,11 @@ const theme = createTheme({
   primaryColor: 'blue',
   primaryShade: { light: 8, dark: 4 },
   defaultRadius: 'md',
-  // Every dialog's and toast's close button says what it does to a screen reader.
+  // Every dialog's and toast's close button says what it does to a screen reader. Plain objects,
+  // not Modal.extend: importing Modal here would put it in every first screen's chunk.
   components: {
-    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } }),
-    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } }),
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } },
+    Notification: { defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } },
   },
 });
 
@@ -24,6 +25,10 @@ const contrast: CSSVariablesResolver = (current) => ({
   light: { '--mantine-color-dimmed': current.colors.gray[7]!, '--mantine-color-error': current.colors.red[8]! },
   dark: { '--mantine-color-dimmed': current.colors.dark[1]!, '--mantine-color-error': current.colors.red[4]! },
 });
+
+// The toasts' container (and its transitions) loads after the first screen; a toast shown before it
+// mounts waits in notifications' store and appears when it does.
+const Notifications = lazy(() => import('@mantine/notifications').then((module) => ({ default: module.Notifications })));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -35,7 +40,9 @@ const queryClient = new QueryClient({
 export function App() {
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto" cssVariablesResolver={contrast}>
-      <Notifications position="bottom-right" />
+      <Suspense fallback={null}>
+        <Notifications position="bottom-right" />
+      </Suspense>
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />
       </QueryClientProvider>

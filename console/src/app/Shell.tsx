@@ -1,19 +1,23 @@
 import { ActionIcon, AppShell, Burger, Button, Group, Kbd, Menu, NavLink, Text, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
-import { Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../lib/api';
 import { t, type MessageKey } from '../lib/i18n';
 import { useMe, type Permission } from '../lib/me';
 import { endSession, getRefreshToken } from '../lib/session';
-import { CommandPalette } from './CommandPalette';
 import { Loading } from '../components/Loading';
+import { NotificationsBell } from '../features/notifications/NotificationsBell';
+
+// The palette loads on its first Ctrl+K, not with the first screen.
+const CommandPalette = lazy(() => import('./CommandPalette').then((module) => ({ default: module.CommandPalette })));
 
 const NAV: Array<{ to: string; label: MessageKey; permission: Permission }> = [
   { to: '/contacts', label: 'nav.contacts', permission: 'contacts:read' },
   { to: '/companies', label: 'nav.companies', permission: 'companies:read' },
   { to: '/deals', label: 'nav.deals', permission: 'deals:read' },
   { to: '/tasks', label: 'nav.tasks', permission: 'tasks:read' },
+  { to: '/tickets', label: 'nav.tickets', permission: 'tickets:read' },
   { to: '/imports', label: 'nav.imports', permission: 'imports:write' },
   { to: '/campaigns', label: 'nav.campaigns', permission: 'campaigns:read' },
   { to: '/invoices', label: 'nav.invoices', permission: 'billing:read' },
@@ -24,11 +28,16 @@ const NAV: Array<{ to: string; label: MessageKey; permission: Permission }> = [
 export function Component() {
   const [navOpen, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
   const [paletteOpen, palette] = useDisclosure(false);
+  const [paletteUsed, setPaletteUsed] = useState(false);
   const { colorScheme, toggleColorScheme } = useMantineColorScheme();
   const { pathname } = useLocation();
   const navigate = useNavigate();
   const me = useMe();
-  useHotkeys([['mod+K', palette.open]]);
+  const openPalette = () => {
+    setPaletteUsed(true);
+    palette.open();
+  };
+  useHotkeys([['mod+K', openPalette]]);
 
   const signOut = async () => {
     const refreshToken = getRefreshToken();
@@ -37,7 +46,8 @@ export function Component() {
     navigate('/sign-in');
   };
 
-  const allowed = NAV.filter((item) => me.data?.permissions.includes(item.permission));
+  const can = (permission: Permission) => me.data?.permissions.includes(permission) ?? false;
+  const allowed = NAV.filter((item) => can(item.permission));
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !navOpen } }} padding="md">
       <AppShell.Header>
@@ -49,9 +59,10 @@ export function Component() {
             </Text>
           </Group>
           <Group gap="xs" wrap="nowrap">
-            <Button variant="default" size="xs" onClick={palette.open} rightSection={<Kbd size="xs">Ctrl K</Kbd>}>
+            <Button variant="default" size="xs" onClick={openPalette} rightSection={<Kbd size="xs">Ctrl K</Kbd>}>
               {t('shell.search')}
             </Button>
+            {can('notifications:read') && <NotificationsBell />}
             <ActionIcon variant="default" onClick={toggleColorScheme} aria-label={colorScheme === 'dark' ? t('shell.lightTheme') : t('shell.darkTheme')}>
               {colorScheme === 'dark' ? '☀' : '☾'}
             </ActionIcon>
@@ -82,7 +93,11 @@ export function Component() {
           <Outlet />
         </Suspense>
       </AppShell.Main>
-      <CommandPalette opened={paletteOpen} onClose={palette.close} />
+      {paletteUsed && (
+        <Suspense fallback={null}>
+          <CommandPalette opened={paletteOpen} onClose={palette.close} />
+        </Suspense>
+      )}
     </AppShell>
   );
 }

@@ -116,7 +116,7 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Sign up' }).click();
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
-    for (const item of ['Contacts', 'Companies', 'Deals', 'Tasks', 'Imports', 'Campaigns', 'Invoices', 'Reports', 'Settings']) {
+    for (const item of ['Contacts', 'Companies', 'Deals', 'Tasks', 'Tickets', 'Imports', 'Campaigns', 'Invoices', 'Reports', 'Settings']) {
       await nav.getByRole('link', { name: item }).waitFor();
     }
     await page.getByText('Nothing here yet.').waitFor();
@@ -225,6 +225,47 @@ describe('web console', () => {
     await screen('command-palette');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
+  }, 60_000);
+
+  it('opens a ticket, keeps an internal note apart from the reply, and lists it', async () => {
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Tickets' }).click();
+    await page.getByRole('heading', { name: 'Tickets', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'New ticket' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New ticket' });
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.locator('input[aria-invalid="true"]').waitFor();
+    expect(await dialog.getByLabel(label('Subject')).getAttribute('aria-invalid')).toBe('true');
+    await type(dialog.getByLabel(label('Subject')), 'Cannot download my invoice');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Cannot download my invoice' }).waitFor();
+
+    await type(page.getByLabel(label('New comment')), 'The PDF link points at the old host.');
+    await page.getByLabel('Internal note (the customer never sees it)').check();
+    await page.getByRole('button', { name: 'Add internal note' }).click();
+    await page.locator('[data-comment="internal"]').filter({ hasText: 'The PDF link points at the old host.' }).waitFor();
+    await page.getByLabel('Internal note (the customer never sees it)').uncheck();
+    await type(page.getByLabel(label('New comment')), 'A fixed link is on its way.');
+    await page.getByRole('button', { name: 'Reply' }).click();
+    await page.locator('[data-comment="public"]').filter({ hasText: 'A fixed link is on its way.' }).waitFor();
+    await screen('ticket');
+
+    await page.getByRole('link', { name: '← Tickets' }).click();
+    await page.getByRole('cell', { name: 'Cannot download my invoice' }).waitFor();
+    await screen('tickets');
+  }, 60_000);
+
+  it('brings the won deal to the notification bell, and marks all read', async () => {
+    await page.getByRole('button', { name: /^Notifications/ }).click();
+    const panel = page.getByRole('dialog', { name: 'Notifications' });
+    // deal.won reaches the notifications service over NATS; the open panel asks again every 5 s.
+    await panel.locator('[data-unread="true"]').filter({ hasText: 'Deal won: Engines for Ada' }).waitFor();
+    await page.getByRole('button', { name: /^Notifications \(\d+ unread\)$/ }).waitFor();
+    await screen('notifications');
+    await panel.getByRole('button', { name: 'Mark all read' }).click();
+    await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
+    expect(await panel.locator('[data-unread="true"]').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'hidden' });
   }, 60_000);
 
   it('shows every other screen without an accessibility violation', async () => {

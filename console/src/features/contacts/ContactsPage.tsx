@@ -2,14 +2,16 @@ import { Badge, Button, Group, MultiSelect, Select, TagsInput, Title } from '@ma
 import { useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { messageOf } from '../../lib/api-error';
 import { formatDateTime, t } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
 import { contactName, contactsApi, LIFECYCLE_STAGES, type Contact, type ContactFilters } from './contacts-api';
-import { NewContactModal } from './NewContactModal';
+
+// The form (and @mantine/form) loads when someone creates a contact, not with the list.
+const NewContactModal = lazy(() => import('./NewContactModal').then((module) => ({ default: module.NewContactModal })));
 
 const STAGE_OPTIONS = LIFECYCLE_STAGES.map((stage) => ({ value: stage, label: stage.replace(/_/g, ' ') }));
 
@@ -94,7 +96,11 @@ export function Component() {
             : undefined
         }
       />
-      <NewContactModal opened={creating} onClose={() => setCreating(false)} onCreated={(contact) => navigate(`/contacts/${contact.id}`)} />
+      {creating && (
+        <Suspense fallback={null}>
+          <NewContactModal opened onClose={() => setCreating(false)} onCreated={(contact) => navigate(`/contacts/${contact.id}`)} />
+        </Suspense>
+      )}
     </>
   );
 }

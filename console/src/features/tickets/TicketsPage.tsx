@@ -1,0 +1,83 @@
+import { Badge, Button, Group, MultiSelect, Select, Title } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { RecordList, type RecordColumn } from '../../components/RecordList';
+import { formatDateTime, t } from '../../lib/i18n';
+import { useCan } from '../../lib/me';
+import { NewTicketModal } from './NewTicketModal';
+import { nextDeadline, TICKET_PRIORITIES, TICKET_STATUSES, ticketsApi, type Ticket, type TicketQuery } from './tickets-api';
+
+const label = (value: string) => ({ value, label: value });
+
+export function Component() {
+  const navigate = useNavigate();
+  const canWrite = useCan('tickets:write');
+  const [creating, setCreating] = useState(false);
+  const [status, setStatus] = useState<string[]>(['new', 'open', 'pending']);
+  const [priority, setPriority] = useState<string[]>([]);
+  const [breached, setBreached] = useState<string | null>(null);
+  useHotkeys([['n', () => canWrite && setCreating(true)]]);
+
+  const filters: Omit<TicketQuery, 'cursor' | 'limit' | 'sort' | 'q'> = {
+    status: status.length ? (status as Ticket['status'][]) : undefined,
+    priority: priority.length ? (priority as Ticket['priority'][]) : undefined,
+    breached: breached === null ? undefined : breached === 'true',
+  };
+  const columns = useMemo<Array<RecordColumn<Ticket>>>(
+    () => [
+      { id: 'number', header: t('tickets.number'), cell: (ticket) => `#T-${ticket.number}` },
+      { id: 'subject', header: t('tickets.subject'), cell: (ticket) => ticket.subject },
+      { id: 'status', header: t('field.status'), cell: (ticket) => ticket.status },
+      { id: 'priority', header: t('field.priority'), cell: (ticket) => <Badge variant="light">{ticket.priority}</Badge>, sortField: 'priority' },
+      {
+        id: 'sla',
+        header: t('tickets.sla'),
+        cell: (ticket) =>
+          ticket.breached ? (
+            <Badge color="red">{t('tickets.breached')}</Badge>
+          ) : (
+            formatDateTime(nextDeadline(ticket))
+          ),
+      },
+      { id: 'createdAt', header: t('field.createdAt'), cell: (ticket) => formatDateTime(ticket.createdAt), sortField: 'createdAt' },
+    ],
+    [],
+  );
+
+  return (
+    <>
+      <Group justify="space-between" mb="md">
+        <Title order={1}>{t('nav.tickets')}</Title>
+        {canWrite && <Button onClick={() => setCreating(true)}>{t('tickets.new')}</Button>}
+      </Group>
+      <RecordList<Ticket>
+        name="tickets"
+        searchLabel={t('tickets.search')}
+        columns={columns}
+        filters={filters}
+        initialSort="-createdAt"
+        fetchPage={(request) => ticketsApi.list({ ...filters, ...request })}
+        onOpen={(ticket) => navigate(`/tickets/${ticket.id}`)}
+        toolbar={
+          <>
+            <MultiSelect label={t('field.status')} data={TICKET_STATUSES.map(label)} value={status} onChange={setStatus} clearable w={260} />
+            <MultiSelect label={t('field.priority')} data={TICKET_PRIORITIES.map(label)} value={priority} onChange={setPriority} clearable w={220} />
+            <Select
+              label={t('tickets.breached')}
+              data={[
+                { value: 'true', label: t('common.yes') },
+                { value: 'false', label: t('common.no') },
+              ]}
+              value={breached}
+              onChange={setBreached}
+              clearable
+              w={130}
+            />
+          </>
+        }
+      />
+      <NewTicketModal opened={creating} onClose={() => setCreating(false)} onCreated={(ticket) => navigate(`/tickets/${ticket.id}`)} />
+    </>
+  );
+}
