@@ -11,6 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
 import { ErrorResponse } from '../http/error-response.dto.js';
+import { multipartParts, requireMultipart, unreadableBody } from '../http/multipart.js';
 
 const ERROR_PAGE = 2000;
 
@@ -44,24 +45,6 @@ function readForm(fields: Record<string, string>, fileName: string | null): { da
   };
 }
 
-/** busboy's own errors (no boundary, a body cut short, a bad part header) carry no code: the body is unreadable, the client's fault. */
-function unreadableBody(error: unknown): unknown {
-  if (error instanceof RpcError || typeof (error as { code?: unknown }).code === 'string') return error;
-  return new RpcError(400, 'malformed_multipart', 'The request body is not valid multipart/form-data.');
-}
-
-/** The parts of the request's multipart body, with reading errors said as a 400. */
-async function* multipartParts(request: FastifyRequest): ReturnType<FastifyRequest['parts']> {
-  const parts = request.parts();
-  for (;;) {
-    const next = await parts.next().catch((error: unknown) => {
-      throw unreadableBody(error);
-    });
-    if (next.done) return;
-    yield next.value;
-  }
-}
-
 @ApiTags('imports')
 /** The imports routes that HTTP shapes: the multipart upload and the errors.csv download; the rest are crm's contracts. */
 @Controller('imports')
@@ -83,9 +66,7 @@ export class ImportFileController {
   @ApiBody({ type: CreateImportForm })
   @ApiAcceptedResponse({ type: ImportCreated, description: 'The import is queued; GET /imports/:id follows it.' })
   async create(@Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<ImportCreated> {
-    if (!request.isMultipart()) {
-      throw new RpcError(415, 'unsupported_media_type', 'Send the file as multipart/form-data.', [{ field: 'file', issue: 'is missing: the body is not multipart/form-data' }]);
-    }
+    requireMultipart(request);
     const fileKey = `imports/${randomUUID()}`;
     let fileName: string | null = null;
     let stored = false;

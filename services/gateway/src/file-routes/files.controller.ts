@@ -23,14 +23,9 @@ import { RequirePermission } from '../access/route-access.js';
 import { GatewayConfig } from '../gateway.config.js';
 import { Caller } from '../http/caller-context.js';
 import { ErrorResponse } from '../http/error-response.dto.js';
+import { multipartParts, requireMultipart, unreadableBody } from '../http/multipart.js';
 import { ATTACHMENTS } from './attachments-store.js';
 import { attachmentDisposition, detectContentType, SNIFF_BYTES, uploadedFileName } from './content-type.js';
-
-/** busboy's own errors (no boundary, a body cut short, a bad part header) carry no code: the body is unreadable, the client's fault. */
-function unreadableBody(error: unknown): unknown {
-  if (error instanceof RpcError || typeof (error as { code?: unknown }).code === 'string') return error;
-  return new RpcError(400, 'malformed_multipart', 'The request body is not valid multipart/form-data.');
-}
 
 function tooLarge(limit: number): RpcError {
   return new RpcError(413, 'payload_too_large', `The file is larger than the ${limit} bytes uploads may have (FILES_MAX_BYTES).`, [{ field: 'file', issue: 'is too large' }]);
@@ -176,9 +171,7 @@ export class FilesController {
    * refusing) removes the object: the store purges a put that failed, and the key is deleted.
    */
   private async store(request: FastifyRequest, caller: RequestContext, attachTo: FileRecordLink | undefined): Promise<StoredFileInfo> {
-    if (!request.isMultipart()) {
-      throw new RpcError(415, 'unsupported_media_type', 'Send the file as multipart/form-data.', [{ field: 'file', issue: 'is missing: the body is not multipart/form-data' }]);
-    }
+    requireMultipart(request);
     const { available } = await callOperation(this.services, PrepareUpload, attachTo ? { attachTo } : {}, caller);
     const maxBytes = this.config.FILES_MAX_BYTES;
     const limit = Math.min(maxBytes, available);
@@ -186,13 +179,7 @@ export class FilesController {
     let upload: Upload | null = null;
     let stored = false;
     try {
-      const parts = request.parts({ limits: { fileSize: limit, files: 1, fields: 10, fieldSize: 1000, parts: 11 } });
-      for (;;) {
-        const next = await parts.next().catch((error: unknown) => {
-          throw unreadableBody(error);
-        });
-        if (next.done) break;
-        const part = next.value;
+      for await (const part of multipartParts(request, { limits: { fileSize: limit, files: 1, fields: 10, fieldSize: 1000, parts: 11 } })) {
         if (part.type === 'field') continue;
         if (part.fieldname !== 'file' || upload) {
           part.file.resume();
