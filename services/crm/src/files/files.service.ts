@@ -43,7 +43,7 @@ export class FilesService {
     return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
       await this.assertMayUpload(manager, caller, target.attachTo);
       const { used } = await this.files.usage(manager, caller.workspaceId);
-      return { available: Math.max(0, this.config.FILES_QUOTA_BYTES - used) };
+      return { available: this.left(used) };
     });
   }
 
@@ -54,7 +54,7 @@ export class FilesService {
       await this.assertMayUpload(manager, caller, input.attachTo);
       await this.files.lockUsage(manager, workspaceId);
       const { used } = await this.files.usage(manager, workspaceId);
-      const available = Math.max(0, this.config.FILES_QUOTA_BYTES - used);
+      const available = this.left(used);
       if (input.size > available) throw quotaExceeded(input.size, available);
       const id = newId();
       await this.files.insert(manager, workspaceId, { id, objectKey: input.objectKey, name: input.name, contentType: input.contentType, size: input.size, createdBy: caller.userId });
@@ -110,8 +110,12 @@ export class FilesService {
   async usage(caller: CrmCaller): Promise<FileUsage> {
     assertHolds(caller, 'files:read');
     const { used, files } = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.files.usage(manager, caller.workspaceId));
-    const quota = this.config.FILES_QUOTA_BYTES;
-    return { used, quota, available: Math.max(0, quota - used), files };
+    return { used, quota: this.config.FILES_QUOTA_BYTES, available: this.left(used), files };
+  }
+
+  /** What the workspace's quota leaves when `used` bytes are taken. */
+  private left(used: number): number {
+    return Math.max(0, this.config.FILES_QUOTA_BYTES - used);
   }
 
   /** A file of its own needs files:write; one attached to a record needs a live record and the right to change it. */
