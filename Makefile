@@ -10,7 +10,7 @@ endif
 # node reads them, and a variable already set (above, or in the environment) wins.
 NODE := node --env-file=.kinship/secrets.env
 
-.PHONY: up install build secrets migrate test test-tools test-unit lint proto proto-check console-check console-dev bench clean backup restore
+.PHONY: up install build secrets migrate test test-tools test-unit lint format proto proto-check console-check console-dev bench clean backup restore
 
 # Not `npm ci`: the registry this project installs from lacks some other platforms' optional
 # binaries, so the lockfile cannot list them and `npm ci` would call it out of sync.
@@ -40,8 +40,13 @@ up: migrate
 
 # The build compiles services' and libs' src only; this type-checks the tests and benches too.
 lint: install
+	npx prettier --check --log-level warn '**/*.{ts,tsx,js,mjs,cjs}'
 	npx eslint . --max-warnings=0
 	npx tsc -p tsconfig.json
+
+# Prettier writes the layout (.prettierrc.json); `make lint` refuses a file it would change.
+format: install
+	npx prettier --write --log-level warn '**/*.{ts,tsx,js,mjs,cjs}'
 
 proto:
 	bash scripts/proto.sh

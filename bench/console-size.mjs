@@ -41,7 +41,9 @@ for (const key of Object.values(routes).flat()) {
   if (!manifest[key]) throw new Error(`${key} is not in the manifest: the route's module moved`);
 }
 
-const allJs = Object.values(manifest).map((chunk) => chunk.file).filter((file, index, files) => file.endsWith('.js') && files.indexOf(file) === index);
+const allJs = Object.values(manifest)
+  .map((chunk) => chunk.file)
+  .filter((file, index, files) => file.endsWith('.js') && files.indexOf(file) === index);
 const baseline = allJs.reduce((sum, file) => sum + gzipped(file), 0);
 const results = Object.entries(routes).map(([route, keys]) => {
   const files = closure(keys);
@@ -49,7 +51,11 @@ const results = Object.entries(routes).map(([route, keys]) => {
   return { route, chunks: files.length, kb: bytes / 1024, ratio: bytes / baseline, withinTarget: bytes / 1024 <= TARGET_KB };
 });
 
-console.log(`console JavaScript, gzipped (all ${allJs.length} chunks: ${(baseline / 1024).toFixed(1)} KB, raw ${(allJs.reduce((s, f) => s + statSync(join(dist, f)).size, 0) / 1024).toFixed(1)} KB)`);
+console.log(
+  `console JavaScript, gzipped (all ${allJs.length} chunks: ${(baseline / 1024).toFixed(1)} KB, raw ${(allJs.reduce((s, f) => s + statSync(join(dist, f)).size, 0) / 1024).toFixed(1)} KB)`,
+);
 for (const { route, chunks, kb, ratio, withinTarget } of results) {
-  console.log(`  ${route.padEnd(8)} ${kb.toFixed(1).padStart(7)} KB in ${chunks} chunks · ${(ratio * 100).toFixed(0)}% of the whole console · target ≤ ${TARGET_KB} KB: ${withinTarget ? 'met' : 'MISSED'}`);
+  console.log(
+    `  ${route.padEnd(8)} ${kb.toFixed(1).padStart(7)} KB in ${chunks} chunks · ${(ratio * 100).toFixed(0)}% of the whole console · target ≤ ${TARGET_KB} KB: ${withinTarget ? 'met' : 'MISSED'}`,
+  );
 }

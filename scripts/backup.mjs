@@ -42,7 +42,8 @@ async function dumpDatabase() {
     await client.connect();
     try {
       const { rows } = await client.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [service]);
-      if (rows.length === 0) throw new Error(`schema "${service}" does not exist at ${redactUrl(url)}: run the migrations first, or check ${service.toUpperCase()}_DATABASE_URL`);
+      if (rows.length === 0)
+        throw new Error(`schema "${service}" does not exist at ${redactUrl(url)}: run the migrations first, or check ${service.toUpperCase()}_DATABASE_URL`);
       // Extensions live outside the schemas (pg_trgm in public); the restore creates them first.
       for (const row of (await client.query(`SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'`)).rows) extensions.add(row.extname);
     } finally {
@@ -104,7 +105,14 @@ async function exportFiles(nats) {
     if (!found) continue;
     const file = join('files', String(objects.length + 1));
     await pipeline(found.content, createWriteStream(join(folder, file)));
-    objects.push({ key: info.name, metadata: found.file.metadata, size: found.file.size, storedAt: found.file.storedAt.toISOString(), file, sha256: sha256(join(folder, file)) });
+    objects.push({
+      key: info.name,
+      metadata: found.file.metadata,
+      size: found.file.size,
+      storedAt: found.file.storedAt.toISOString(),
+      file,
+      sha256: sha256(join(folder, file)),
+    });
   }
   return { bucket, ttlDays, objects };
 }
@@ -119,7 +127,9 @@ let streams;
 let files;
 try {
   const jsm = await jetstreamManager(nats);
-  streams = (await Promise.all([exportStream(jsm, 'events', eventStreamName(namespace)), exportStream(jsm, 'deadletter', deadLetterStreamName(namespace))])).filter(Boolean);
+  streams = (
+    await Promise.all([exportStream(jsm, 'events', eventStreamName(namespace)), exportStream(jsm, 'deadletter', deadLetterStreamName(namespace))])
+  ).filter(Boolean);
   files = await exportFiles(nats);
 } finally {
   await nats.close();

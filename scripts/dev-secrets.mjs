@@ -16,7 +16,12 @@ const SECRETS = {
 
 const file = fileURLToPath(new URL('../.kinship/secrets.env', import.meta.url));
 const existing = existsSync(file) ? readFileSync(file, 'utf8') : '';
-const present = new Set(existing.split('\n').map((line) => /^([A-Z0-9_]+)=/.exec(line)?.[1]).filter(Boolean));
+const present = new Set(
+  existing
+    .split('\n')
+    .map((line) => /^([A-Z0-9_]+)=/.exec(line)?.[1])
+    .filter(Boolean),
+);
 const added = Object.entries(SECRETS).filter(([name]) => !present.has(name));
 
 if (added.length > 0) {

@@ -22,7 +22,10 @@ const newestFirst = () => mailbox.messages().reverse();
 
 function indexPage() {
   const rows = newestFirst()
-    .map((mail) => `<tr><td>${escapeHtml(mail.receivedAt)}</td><td>${escapeHtml(mail.to.join(', '))}</td><td><a href="/messages/${mail.id}/html">${escapeHtml(mail.subject || '(no subject)')}</a></td><td><a href="/messages/${mail.id}">json</a></td></tr>`)
+    .map(
+      (mail) =>
+        `<tr><td>${escapeHtml(mail.receivedAt)}</td><td>${escapeHtml(mail.to.join(', '))}</td><td><a href="/messages/${mail.id}/html">${escapeHtml(mail.subject || '(no subject)')}</a></td><td><a href="/messages/${mail.id}">json</a></td></tr>`,
+    )
     .join('\n');
   return `<!doctype html><meta charset="utf-8"><title>Kinship mail sink</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em}td,th{padding:.3em .8em;text-align:left;border-bottom:1px solid #ddd}</style>
@@ -48,7 +51,9 @@ const server = createServer((request, response) => {
     const mail = mailbox.messages().find((candidate) => candidate.id === match[1]);
     if (!mail) return send(response, 404, 'application/json', JSON.stringify({ error: 'no such message' }));
     if (!match[2]) return send(response, 200, 'application/json', JSON.stringify(mail));
-    return send(response, 200, 'text/html; charset=utf-8', mail.html || `<pre>${escapeHtml(mail.text)}</pre>`, { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:" });
+    return send(response, 200, 'text/html; charset=utf-8', mail.html || `<pre>${escapeHtml(mail.text)}</pre>`, {
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:",
+    });
   }
   return send(response, 404, 'application/json', JSON.stringify({ error: 'not found' }));
 });

@@ -36,7 +36,9 @@ const PUBLISHES_IN_FLIGHT = 100;
 const renamespace = (subject) => namespace + (subject.startsWith(manifest.namespace) ? subject.slice(manifest.namespace.length) : subject);
 
 function verify(entry) {
-  const digest = createHash('sha256').update(readFileSync(join(folder, entry.file))).digest('hex');
+  const digest = createHash('sha256')
+    .update(readFileSync(join(folder, entry.file)))
+    .digest('hex');
   if (digest !== entry.sha256) throw new Error(`${entry.file} is damaged: its SHA-256 differs from the manifest's`);
 }
 
@@ -70,7 +72,10 @@ async function restoreDatabase() {
       await ensureRuntimeRole(client, entry.schema);
       // Objects keep their owners (the roles that ran the migrations), which the auth policies name.
       await run('pg_restore', ['--exit-on-error', '--single-transaction', `--dbname=${url}`, join(folder, entry.file)], { maxBuffer: 16 * 1024 * 1024 });
-      const republished = await client.query(`UPDATE "${entry.schema}".outbox SET published_at = NULL WHERE published_at IS NOT NULL AND NOT (id = ANY($1::uuid[]))`, [eventIds]);
+      const republished = await client.query(
+        `UPDATE "${entry.schema}".outbox SET published_at = NULL WHERE published_at IS NOT NULL AND NOT (id = ANY($1::uuid[]))`,
+        [eventIds],
+      );
       process.stdout.write(`restored schema ${entry.schema}${republished.rowCount ? ` (${republished.rowCount} events to publish again)` : ''}\n`);
     } finally {
       await client.end();
@@ -82,8 +87,15 @@ async function restoreStream(jsm, js, stream) {
   verify(stream);
   const name = stream.kind === 'events' ? eventStreamName(namespace) : deadLetterStreamName(namespace);
   const existing = await jsm.streams.info(name).catch(() => null);
-  if (existing && existing.state.messages > 0) throw new Error(`stream ${name} already holds ${existing.state.messages} messages: restore into a fresh NATS or namespace`);
-  const config = { subjects: stream.subjects.map(renamespace), retention: stream.retention, storage: stream.storage, max_age: stream.maxAgeNanos, duplicate_window: stream.duplicateWindowNanos };
+  if (existing && existing.state.messages > 0)
+    throw new Error(`stream ${name} already holds ${existing.state.messages} messages: restore into a fresh NATS or namespace`);
+  const config = {
+    subjects: stream.subjects.map(renamespace),
+    retention: stream.retention,
+    storage: stream.storage,
+    max_age: stream.maxAgeNanos,
+    duplicate_window: stream.duplicateWindowNanos,
+  };
   if (existing) await jsm.streams.update(name, config);
   else await jsm.streams.add({ name, ...config });
   let inFlight = [];

@@ -113,7 +113,14 @@ async function withEventLoopDelay<T>(run: () => Promise<T>): Promise<{ value: T;
 }
 
 /** One request before the load, so a wrong route or credentials fail loudly instead of making a fast benchmark of 401s. */
-async function expectAnswer<T = unknown>(url: string, method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: unknown, status: number): Promise<T> {
+async function expectAnswer<T = unknown>(
+  url: string,
+  method: 'GET' | 'POST',
+  path: string,
+  headers: Record<string, string>,
+  body: unknown,
+  status: number,
+): Promise<T> {
   const response = await fetch(url + path, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -143,16 +150,20 @@ async function main(): Promise<number> {
     environment = await createTestEnvironment('bench auth');
     auth = await startTestService(authService, environment);
     crm = await startTestService({ ...crmService, features: () => [BenchHandlersModule] }, environment);
-    gateway = await startGateway(
-      environment.env,
-      { features: [{ module: class BenchGatewayModule {}, controllers: [BenchGatewayController] }] },
-    );
+    gateway = await startGateway(environment.env, { features: [{ module: class BenchGatewayModule {}, controllers: [BenchGatewayController] }] });
     const url = gateway.url;
     verifications = await countKeyVerifications(environment);
 
     const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
     const password = `bench-${randomBytes(12).toString('hex')}`;
-    const registered = await expectAnswer<{ accessToken: string }>(url, 'POST', '/api/v1/auth/register', {}, { email, password, name: 'Bench Owner', workspaceName: 'Bench workspace' }, 201);
+    const registered = await expectAnswer<{ accessToken: string }>(
+      url,
+      'POST',
+      '/api/v1/auth/register',
+      {},
+      { email, password, name: 'Bench Owner', workspaceName: 'Bench workspace' },
+      201,
+    );
     const bearer = { authorization: `Bearer ${registered.accessToken}` };
     const created = await expectAnswer<{ key: string }>(url, 'POST', '/api/v1/api-keys', bearer, { name: 'bench', scopes: ['contacts:read'] }, 201);
     const apiKey = { 'x-api-key': created.key };
@@ -160,16 +171,32 @@ async function main(): Promise<number> {
     await expectAnswer(url, 'POST', LOGIN_PATH, signIn, { email, password }, 200);
     await expectAnswer(url, 'GET', ME_PATH, bearer, undefined, 200);
     const echoed = JSON.stringify({ ok: true, echo: JSON.parse(ECHO_BODY) });
-    for (const [path, headers] of [[PUBLIC_PATH, {}], [PROTECTED_PATH, bearer], [PROTECTED_PATH, apiKey]] as const) {
+    for (const [path, headers] of [
+      [PUBLIC_PATH, {}],
+      [PROTECTED_PATH, bearer],
+      [PROTECTED_PATH, apiKey],
+    ] as const) {
       const answer = await expectAnswer(url, 'POST', path, headers, JSON.parse(ECHO_BODY), 200);
       if (JSON.stringify(answer) !== echoed) throw new Error(`POST ${path} answered ${JSON.stringify(answer)}`);
     }
     await expectAnswer(url, 'POST', PROTECTED_PATH, {}, JSON.parse(ECHO_BODY), 401);
 
     const json = { 'content-type': 'application/json' };
-    const logins: Load = { path: LOGIN_PATH, method: 'POST', headers: { ...json, ...signIn }, body: JSON.stringify({ email, password }), connections: LOGIN_CONNECTIONS };
+    const logins: Load = {
+      path: LOGIN_PATH,
+      method: 'POST',
+      headers: { ...json, ...signIn },
+      body: JSON.stringify({ email, password }),
+      connections: LOGIN_CONNECTIONS,
+    };
     const probe: Load = { path: ME_PATH, method: 'GET', headers: bearer, connections: PROBE_CONNECTIONS, rate: PROBE_RATE };
-    const echo = (headers: Record<string, string>, path: string): Load => ({ path, method: 'POST', headers: { ...json, ...headers }, body: ECHO_BODY, connections: ECHO_CONNECTIONS });
+    const echo = (headers: Record<string, string>, path: string): Load => ({
+      path,
+      method: 'POST',
+      headers: { ...json, ...headers },
+      body: ECHO_BODY,
+      connections: ECHO_CONNECTIONS,
+    });
     const echoPublic = echo({}, PUBLIC_PATH);
     const echoBearer = echo(bearer, PROTECTED_PATH);
     const echoApiKey = echo(apiKey, PROTECTED_PATH);
@@ -177,7 +204,9 @@ async function main(): Promise<number> {
     // (3) first, on a quiet machine: sign-ins leave work behind (audit rows, outbox events to relay).
     // The same echo, public, with an access token, with an API key; all three warmed together first.
     print(`POST /api/v1/bench/echo-*: warming up ${WARMUP_S} s, then ${DURATION_S} s each at ${ECHO_CONNECTIONS} connections: public, access token, API key…`);
-    const echoWarmups = await Promise.all([echoPublic, echoBearer, echoApiKey].map((spec) => load(url, { ...spec, connections: ECHO_CONNECTIONS / 4 }, WARMUP_S)));
+    const echoWarmups = await Promise.all(
+      [echoPublic, echoBearer, echoApiKey].map((spec) => load(url, { ...spec, connections: ECHO_CONNECTIONS / 4 }, WARMUP_S)),
+    );
     const publicResult = await load(url, echoPublic, DURATION_S);
     const bearerResult = await load(url, echoBearer, DURATION_S);
     const verificationsBefore = verifications.count();
@@ -188,7 +217,9 @@ async function main(): Promise<number> {
     print(`GET ${ME_PATH}: warming up ${WARMUP_S} s, then ${DURATION_S} s at ${PROBE_RATE} req/s over ${PROBE_CONNECTIONS} connections, alone…`);
     const probeWarmup = await load(url, { ...probe, rate: undefined }, WARMUP_S);
     const alone = await withEventLoopDelay(() => load(url, probe, DURATION_S));
-    print(`POST ${LOGIN_PATH} at ${LOGIN_CONNECTIONS} connections for ${DURATION_S + 2 * LOGIN_MARGIN_S} s, with the same GET ${ME_PATH} load in its middle ${DURATION_S} s…`);
+    print(
+      `POST ${LOGIN_PATH} at ${LOGIN_CONNECTIONS} connections for ${DURATION_S + 2 * LOGIN_MARGIN_S} s, with the same GET ${ME_PATH} load in its middle ${DURATION_S} s…`,
+    );
     const loginRun = load(url, logins, DURATION_S + 2 * LOGIN_MARGIN_S);
     const during = await withEventLoopDelay(async () => {
       await sleep(LOGIN_MARGIN_S * 1000);
@@ -204,7 +235,12 @@ async function main(): Promise<number> {
       bearer: measured(bearerResult, [echoWarmups[1]!]),
       apiKey: measured(apiKeyResult, [echoWarmups[2]!]),
     };
-    const eventLoopDelay = { aloneP99Ms: alone.delayP99Ms, aloneMaxMs: alone.delayMaxMs, duringLoginsP99Ms: during.delayP99Ms, duringLoginsMaxMs: during.delayMaxMs };
+    const eventLoopDelay = {
+      aloneP99Ms: alone.delayP99Ms,
+      aloneMaxMs: alone.delayMaxMs,
+      duringLoginsP99Ms: during.delayP99Ms,
+      duringLoginsMaxMs: during.delayMaxMs,
+    };
     const versus = (a: Measured, b: Measured) => ({ throughput: a.requestsPerSecond / b.requestsPerSecond, p50: a.p50Ms / b.p50Ms, p99: a.p99Ms / b.p99Ms });
     const ratios = {
       meDuringLoginsVsAlone: versus(m.meDuringLogins, m.meAlone),
@@ -231,11 +267,16 @@ async function main(): Promise<number> {
         ` ${fixed(eventLoopDelay.duringLoginsP99Ms)} ms (max ${fixed(eventLoopDelay.duringLoginsMaxMs)}) during logins`,
     );
     print();
-    print(`Authentication per request — POST /api/v1/bench/echo-{public,protected} ${ECHO_BODY} → crm, ${ECHO_CONNECTIONS} connections, ${DURATION_S} s each after ${WARMUP_S} s warm-up`);
+    print(
+      `Authentication per request — POST /api/v1/bench/echo-{public,protected} ${ECHO_BODY} → crm, ${ECHO_CONNECTIONS} connections, ${DURATION_S} s each after ${WARMUP_S} s warm-up`,
+    );
     print(row('public (@Public)', m.public));
     print(row('access token (contacts:read)', m.bearer));
     print(row('API key (contacts:read)', m.apiKey));
-    for (const [label, ratio] of [['access token', ratios.bearerVsPublic], ['API key     ', ratios.apiKeyVsPublic]] as const) {
+    for (const [label, ratio] of [
+      ['access token', ratios.bearerVsPublic],
+      ['API key     ', ratios.apiKeyVsPublic],
+    ] as const) {
       print(`  ratio ${label} ÷ public: throughput ${fixed(ratio.throughput, 3)}   p50 latency ×${fixed(ratio.p50, 2)}   p99 latency ×${fixed(ratio.p99, 2)}`);
     }
     print(

@@ -82,7 +82,14 @@ async function baseline(sinkUrl: string, arrivals: Arrival[]): Promise<{ emailsP
   const sender = async () => {
     while (next < BASELINE_MESSAGES) {
       const index = next++;
-      await transport.sendMail({ from: 'bench@example.com', to: `baseline-${index}@example.com`, subject: 'Hello Reader', html, text: 'Hello Reader, here is our news.', headers: { 'X-Kinship-Sent-At': String(Date.now()) } });
+      await transport.sendMail({
+        from: 'bench@example.com',
+        to: `baseline-${index}@example.com`,
+        subject: 'Hello Reader',
+        html,
+        text: 'Hello Reader, here is our news.',
+        headers: { 'X-Kinship-Sent-At': String(Date.now()) },
+      });
     }
   };
   await Promise.all(Array.from({ length: BASELINE_IN_FLIGHT }, sender));
@@ -128,7 +135,11 @@ async function main(): Promise<void> {
     );
     const context: RequestContext = { workspaceId, userId: newId(), role: 'owner', scopes: [], requestId: 'bench-campaign' };
     const ready = await waitUntil(
-      () => client.send('notifications.campaigns.list', {}, context).then(() => true, () => false),
+      () =>
+        client.send('notifications.campaigns.list', {}, context).then(
+          () => true,
+          () => false,
+        ),
       60_000,
       200,
     );
@@ -160,14 +171,20 @@ async function main(): Promise<void> {
     const workerCpuMs = workers.reduce((sum, worker) => sum + cpuMsOf(worker.pid!), 0);
     const benchCpu = process.cpuUsage();
     const status = await client.send<{ status: string; counts: Record<string, number> }>('notifications.campaigns.get', { id: campaign.id }, context);
-    const ended = await waitUntil(async () => (await client.send<{ status: string }>('notifications.campaigns.get', { id: campaign.id }, context)).status === 'sent', 30_000, 200);
+    const ended = await waitUntil(
+      async () => (await client.send<{ status: string }>('notifications.campaigns.get', { id: campaign.id }, context)).status === 'sent',
+      30_000,
+      200,
+    );
     if (!ended) throw new Error('the campaign did not end sent');
     if (sink.arrivals.length !== RECIPIENTS) throw new Error(`${sink.arrivals.length} emails arrived for ${RECIPIENTS} recipients`);
     print(`  first email after ${fixed((first - sentAt) / 1000, 2)} s; all ${RECIPIENTS} after ${fixed((last - sentAt) / 1000, 1)} s`);
     print(`  ${fixed(overall, 0)} emails/s from POST send to the last arrival; ${fixed(sending, 0)} emails/s from first to last arrival`);
     print(`  send → delivery: p50 ${fixed(latency.p50)} ms, p99 ${fixed(latency.p99)} ms, max ${fixed(latency.max)} ms`);
     print(`  counts at the end: ${JSON.stringify(status.counts)}`);
-    print(`  CPU per email: notifications ${fixed(workerCpuMs / RECIPIENTS, 3)} ms; this process (crm, sink, setup) ${fixed((benchCpu.user + benchCpu.system) / 1000 / RECIPIENTS, 3)} ms`);
+    print(
+      `  CPU per email: notifications ${fixed(workerCpuMs / RECIPIENTS, 3)} ms; this process (crm, sink, setup) ${fixed((benchCpu.user + benchCpu.system) / 1000 / RECIPIENTS, 3)} ms`,
+    );
 
     await Promise.all(workers.map((worker) => (worker.kill('SIGTERM'), once(worker, 'exit'))));
     workers = [];

@@ -29,7 +29,10 @@ export async function resetPeakRss(pid: number): Promise<void> {
 
 export function startCrmWorker(env: Record<string, string>): Promise<ChildProcess> {
   const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROFILE_DIR, 'crm')}`] : [];
-  const child = spawn(process.execPath, [...profile, 'services/crm/dist/main.js'], { env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...profile, 'services/crm/dist/main.js'], {
+    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {

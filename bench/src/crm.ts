@@ -51,7 +51,8 @@ const TABLES_THAT_MUST_NOT_BE_SCANNED = /Seq Scan on (contacts|companies|deals)\
 
 // autocannon reports latency percentiles from p2.5 to p99.999 but not p95: its summary reads the
 // list of percentiles from this module, so adding 95 to the list makes it report p95 too.
-const percentileList = (createRequire(createRequire(import.meta.url).resolve('autocannon'))('hdr-histogram-percentiles-obj') as { percentiles: number[] }).percentiles;
+const percentileList = (createRequire(createRequire(import.meta.url).resolve('autocannon'))('hdr-histogram-percentiles-obj') as { percentiles: number[] })
+  .percentiles;
 if (!percentileList.includes(95)) percentileList.splice(percentileList.indexOf(97.5), 0, 95);
 
 interface Figures {
@@ -160,7 +161,11 @@ async function sqlLoad(spec: SqlLoadSpec): Promise<SqlLoadResult & { nodeCpuMsPe
     worker.once('error', reject);
   });
   const node = process.cpuUsage(nodeBefore);
-  return { ...result, nodeCpuMsPerRequest: (node.user + node.system) / 1000 / result.transactions, postgresCpuMsPerRequest: result.postgresCpuMs / result.transactions };
+  return {
+    ...result,
+    nodeCpuMsPerRequest: (node.user + node.system) / 1000 / result.transactions,
+    postgresCpuMsPerRequest: result.postgresCpuMs / result.transactions,
+  };
 }
 
 async function api<T>(url: string, token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -220,7 +225,9 @@ function planOf(listCase: ListCase, text: string, rows: number): Plan {
     path: listCase.path,
     rows,
     executionMs: [...text.matchAll(/Execution Time: ([\d.]+) ms/g)].reduce((sum, match) => sum + Number(match[1]), 0),
-    indexes: [...new Set([...text.matchAll(/Index (?:Only )?Scan(?: Backward)? using (\w+)|Bitmap Index Scan on (\w+)/g)].map((match) => match[1] ?? match[2]!))],
+    indexes: [
+      ...new Set([...text.matchAll(/Index (?:Only )?Scan(?: Backward)? using (\w+)|Bitmap Index Scan on (\w+)/g)].map((match) => match[1] ?? match[2]!)),
+    ],
     seqScans: [...new Set([...text.matchAll(/Seq Scan on (\w+)/g)].map((match) => match[1]!))],
     text,
   };
@@ -251,7 +258,13 @@ function seedParts(seconds: Record<string, number>): string {
     .join(', ');
 }
 
-function markdownReport(seeded: SeededCrm, figures: Record<string, Figures>, ratios: Record<string, number>, plans: Plan[], load: { before: number; after: number }): string {
+function markdownReport(
+  seeded: SeededCrm,
+  figures: Record<string, Figures>,
+  ratios: Record<string, number>,
+  plans: Plan[],
+  load: { before: number; after: number },
+): string {
   const row = (label: string, x: Figures) =>
     `| ${label} | ${fixed(x.requestsPerSecond, 0)} | ${fixed(x.p50Ms)} | ${fixed(x.p95Ms)} | ${fixed(x.p99Ms)} | ${fixed(x.nodeCpuMsPerRequest ?? Number.NaN, 2)} | ${fixed(x.postgresCpuMsPerRequest ?? Number.NaN, 2)} |`;
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -313,7 +326,13 @@ async function publishSigningKey(env: Record<string, string>): Promise<{ sign(cl
   await nats.flush();
   const now = Math.floor(Date.now() / 1000);
   const sign = (claims: Record<string, unknown>) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid }).setIssuer('kinship').setAudience('kinship-api').setIssuedAt(now).setExpirationTime(now + 3600).sign(privateKey);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid })
+      .setIssuer('kinship')
+      .setAudience('kinship-api')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(privateKey);
   return { sign, nats };
 }
 
@@ -359,7 +378,8 @@ async function main(): Promise<number> {
     const deepCursor = async (query: SqlQuery, nextCursor: string): Promise<SqlQuery> => {
       const { k, i } = JSON.parse(Buffer.from(nextCursor.split('.')[0]!, 'base64url').toString('utf8')) as { k: string; i: string };
       const values = query.values.map((value) => (value === k ? deepRow.key : value === i ? deepRow.id : value));
-      if (values.filter((value, index) => value !== query.values[index]).length !== 2) throw new Error('the cursor page query does not carry the cursor as two parameters');
+      if (values.filter((value, index) => value !== query.values[index]).length !== 2)
+        throw new Error('the cursor page query does not carry the cursor as two parameters');
       return { text: query.text, values };
     };
 
@@ -367,9 +387,18 @@ async function main(): Promise<number> {
       { label: 'contacts, default list (newest first)', table: 'crm.contacts', path: '/contacts' },
       { label: 'contacts, lifecycleStage=lead', table: 'crm.contacts', path: '/contacts?lifecycleStage=lead' },
       ...SEARCH_PREFIXES.map(({ q, what }) => ({ label: `contacts, q=${q} — ${what}`, table: 'crm.contacts', path: `/contacts?q=${q}` })),
-      ...SEARCH_PREFIXES.map(({ q }) => ({ label: `contacts, q=${q} + lifecycleStage=lead (the measured search)`, table: 'crm.contacts', path: `/contacts?q=${q}&lifecycleStage=lead&limit=100` })),
+      ...SEARCH_PREFIXES.map(({ q }) => ({
+        label: `contacts, q=${q} + lifecycleStage=lead (the measured search)`,
+        table: 'crm.contacts',
+        path: `/contacts?q=${q}&lifecycleStage=lead&limit=100`,
+      })),
       { label: 'contacts, sort=lastName', table: 'crm.contacts', path: '/contacts?sort=lastName' },
-      { label: `contacts, cursor page ${Math.floor(seeded.sizes.contacts / 2).toLocaleString('en')} rows down`, table: 'crm.contacts', path: '/contacts?cursor=…', deepen: deepCursor },
+      {
+        label: `contacts, cursor page ${Math.floor(seeded.sizes.contacts / 2).toLocaleString('en')} rows down`,
+        table: 'crm.contacts',
+        path: '/contacts?cursor=…',
+        deepen: deepCursor,
+      },
       { label: 'contacts, tags=vip', table: 'crm.contacts', path: '/contacts?tags=vip' },
       { label: 'contacts, companyId of the company with most contacts', table: 'crm.contacts', path: `/contacts?companyId=${busyCompany}` },
       { label: 'companies, default list', table: 'crm.companies', path: '/companies' },
@@ -388,7 +417,9 @@ async function main(): Promise<number> {
       if (listCase.deepen) {
         const first = await api<{ nextCursor: string | null }>(url, token, 'GET', '/contacts');
         if (!first.nextCursor) throw new Error('GET /contacts gave no next cursor');
-        const second = await capture.listQueriesOf(listCase.table, () => api<{ data: unknown[] }>(url, token, 'GET', `/contacts?cursor=${encodeURIComponent(first.nextCursor!)}`));
+        const second = await capture.listQueriesOf(listCase.table, () =>
+          api<{ data: unknown[] }>(url, token, 'GET', `/contacts?cursor=${encodeURIComponent(first.nextCursor!)}`),
+        );
         queries = [await listCase.deepen(second.queries[0]!, first.nextCursor)];
         rows = second.answer.data.length;
       } else {
@@ -405,7 +436,9 @@ async function main(): Promise<number> {
 
     const loadBefore = loadavg()[0]!;
     const paths = SEARCH_PREFIXES.map(({ q }) => ({ method: 'GET' as const, path: `/api/v1/contacts?q=${q}&lifecycleStage=lead&limit=100` }));
-    print(`\nGET /contacts?q={${SEARCH_PREFIXES.map(({ q }) => q).join(',')}}&lifecycleStage=lead&limit=100 through the gateway, ${CONNECTIONS} connections, ${WARMUP_S} + ${DURATION_S} s…`);
+    print(
+      `\nGET /contacts?q={${SEARCH_PREFIXES.map(({ q }) => q).join(',')}}&lifecycleStage=lead&limit=100 through the gateway, ${CONNECTIONS} connections, ${WARMUP_S} + ${DURATION_S} s…`,
+    );
     const measuring: Measuring = { owner, database: new URL(seeded.databaseUrl).pathname.slice(1) };
     const searchHttp = await httpLoad(measuring, gateway.url, bearer, paths);
     print(`The same SQL through pg, ${CONNECTIONS} clients, ${WARMUP_S} + ${DURATION_S} s…`);
@@ -433,7 +466,13 @@ async function main(): Promise<number> {
       measuring,
       gateway.url,
       { ...bearer, 'content-type': 'application/json' },
-      [{ method: 'POST', path: '/api/v1/contacts', body: JSON.stringify({ firstName: 'Bench', lastName: 'Writer', email: 'bench-[<id>]@example.com', lifecycleStage: 'lead', tags: ['bench'] }) }],
+      [
+        {
+          method: 'POST',
+          path: '/api/v1/contacts',
+          body: JSON.stringify({ firstName: 'Bench', lastName: 'Writer', email: 'bench-[<id>]@example.com', lifecycleStage: 'lead', tags: ['bench'] }),
+        },
+      ],
       { idReplacement: true },
     );
 
@@ -461,12 +500,23 @@ async function main(): Promise<number> {
 
     const scanned = plans.filter((plan) => TABLES_THAT_MUST_NOT_BE_SCANNED.test(plan.text));
     const failures = Object.values(figures).reduce((sum, x) => sum + x.failures, 0);
-    await saveResult('crm', { sizes: seeded.sizes, seedSeconds: seeded.seedSeconds, connections: CONNECTIONS, durationS: DURATION_S, loadAverage, ...figures, ratios, plans, failures });
+    await saveResult('crm', {
+      sizes: seeded.sizes,
+      seedSeconds: seeded.seedSeconds,
+      connections: CONNECTIONS,
+      durationS: DURATION_S,
+      loadAverage,
+      ...figures,
+      ratios,
+      plans,
+      failures,
+    });
     await writeReport(markdownReport(seeded, figures, ratios, plans, loadAverage));
     print(`\nFigures and plans written to docs/performance.md.`);
     let code = 0;
     if (failures > 0) {
-      for (const [label, x] of Object.entries(figures)) if (x.failures > 0) print(`  ${label}: ${x.failures} failures, answers by status ${JSON.stringify(x.statusCodes)}`);
+      for (const [label, x] of Object.entries(figures))
+        if (x.failures > 0) print(`  ${label}: ${x.failures} failures, answers by status ${JSON.stringify(x.statusCodes)}`);
       print(`FAILED: ${failures} errors, timeouts or non-2xx answers.`);
       code = 1;
     }

@@ -52,7 +52,11 @@ async function seedContacts(databaseUrl: string, workspaceId: string): Promise<v
 async function copyToNowhere(databaseUrl: string, query: string): Promise<number> {
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const psql = spawn('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `\\copy (${query.replace(/\s+/g, ' ')}) TO '/dev/null' WITH (FORMAT csv, HEADER true)`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const psql = spawn(
+      'psql',
+      [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `\\copy (${query.replace(/\s+/g, ' ')}) TO '/dev/null' WITH (FORMAT csv, HEADER true)`],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     psql.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`COPY failed (${code})`))));
   });
   return (performance.now() - started) / 1000;
@@ -86,7 +90,12 @@ async function main(): Promise<void> {
     const registered = await fetch(`${api}/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `bench-${randomBytes(3).toString('hex')}@example.com`, password: 'amber-cobalt-violin-meadow-4', name: 'Bench', workspaceName: 'Bench exports' }),
+      body: JSON.stringify({
+        email: `bench-${randomBytes(3).toString('hex')}@example.com`,
+        password: 'amber-cobalt-violin-meadow-4',
+        name: 'Bench',
+        workspaceName: 'Bench exports',
+      }),
     });
     const { workspace, accessToken } = (await registered.json()) as { workspace: { id: string }; accessToken: string };
     const authorization = `Bearer ${accessToken}`;
@@ -99,7 +108,11 @@ async function main(): Promise<void> {
     const idleRss = await rssMb(crm.pid!);
     await resetPeakRss(crm.pid!);
     const started = performance.now();
-    const created = await fetch(`${api}/exports`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify({ entity: 'contacts', format: 'csv' }) });
+    const created = await fetch(`${api}/exports`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ entity: 'contacts', format: 'csv' }),
+    });
     if (created.status !== 202) throw new Error(`POST /exports answered ${created.status}: ${await created.text()}`);
     const { id } = (await created.json()) as { id: string };
     let exported: ExportStatus | undefined;
@@ -119,10 +132,14 @@ async function main(): Promise<void> {
     const rate = exported.totalRows / seconds;
     const copyRate = ROWS / copySeconds;
     print();
-    print(`export of ${exported.totalRows} contacts to CSV (${fixed(exported.size / 1024 / 1024)} MB) through the gateway and a crm worker: ${fixed(seconds)} s, ${fixed(rate, 0)} rows/s`);
+    print(
+      `export of ${exported.totalRows} contacts to CSV (${fixed(exported.size / 1024 / 1024)} MB) through the gateway and a crm worker: ${fixed(seconds)} s, ${fixed(rate, 0)} rows/s`,
+    );
     print(`crm worker RSS: ${fixed(idleRss, 0)} MB before, peak ${fixed(peakRss, 0)} MB during (growth ${fixed(peakRss - idleRss, 0)} MB)`);
     print(`PostgreSQL COPY of the same query to /dev/null: ${fixed(copySeconds)} s, ${fixed(copyRate, 0)} rows/s`);
-    print(`PostgreSQL COPY of the export's own SELECT (cells formatted in SQL) to /dev/null: ${fixed(formattedSeconds)} s, ${fixed(ROWS / formattedSeconds, 0)} rows/s`);
+    print(
+      `PostgreSQL COPY of the export's own SELECT (cells formatted in SQL) to /dev/null: ${fixed(formattedSeconds)} s, ${fixed(ROWS / formattedSeconds, 0)} rows/s`,
+    );
     print(`ratio export/COPY: ${fixed(rate / copyRate, 3)}`);
     await saveResult('exports', {
       rows: exported.totalRows,

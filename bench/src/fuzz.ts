@@ -27,19 +27,34 @@ try {
   mailbox = await startMailbox();
   services.push(await startTestService(authService, environment, { RPC_TIMEOUT_MS }));
   services.push(await startTestService(crmService, environment, { RPC_TIMEOUT_MS }));
-  services.push(await startTestService(notificationsService, environment, { SMTP_URL: mailbox.smtpUrl, PUBLIC_URL: 'https://app.kinship.test', RPC_TIMEOUT_MS }));
+  services.push(
+    await startTestService(notificationsService, environment, { SMTP_URL: mailbox.smtpUrl, PUBLIC_URL: 'https://app.kinship.test', RPC_TIMEOUT_MS }),
+  );
   gateway = await startGateway({ ...environment.env, RPC_TIMEOUT_MS });
 
   print(`seed ${SEED} (BENCH_FUZZ_SEED=${SEED} repeats this run), ${REQUESTS} requests, ${REFUSED_PER_COLLECTION} refused creates per collection`);
   const report = await fuzzApi({ baseUrl: gateway.url, seed: SEED, requests: REQUESTS, refusedPerCollection: REFUSED_PER_COLLECTION });
   findings = report.findings.length;
-  const statuses = Object.entries(report.statuses).map(([status, count]) => `${status}: ${count}`).join(', ');
-  print(`requests         ${report.requests} in ${fixed(report.durationMs / 1000)} s (${fixed(report.requests / (report.durationMs / 1000), 0)} req/s), ${report.unsendable} unsendable by the client`);
+  const statuses = Object.entries(report.statuses)
+    .map(([status, count]) => `${status}: ${count}`)
+    .join(', ');
+  print(
+    `requests         ${report.requests} in ${fixed(report.durationMs / 1000)} s (${fixed(report.requests / (report.durationMs / 1000), 0)} req/s), ${report.unsendable} unsendable by the client`,
+  );
   print(`operations       ${report.operationsCovered} of ${report.operations} covered, ${report.operationsSucceeded} answered a 2xx at least once`);
   print(`answers          ${statuses}`);
   print(`findings         ${findings}`);
   for (const line of summarizeFindings(report.findings)) print(`  ${line}`);
-  await saveResult('fuzz', { seed: SEED, requests: report.requests, operations: report.operations, operationsCovered: report.operationsCovered, operationsSucceeded: report.operationsSucceeded, statuses: report.statuses, findings: report.findings, durationMs: report.durationMs });
+  await saveResult('fuzz', {
+    seed: SEED,
+    requests: report.requests,
+    operations: report.operations,
+    operationsCovered: report.operationsCovered,
+    operationsSucceeded: report.operationsSucceeded,
+    statuses: report.statuses,
+    findings: report.findings,
+    durationMs: report.durationMs,
+  });
 } finally {
   await gateway?.close();
   for (const service of services.reverse()) await service.close();

@@ -60,11 +60,15 @@ async function generateFile(path: string): Promise<void> {
 async function copyBaseline(databaseUrl: string, path: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  await client.query(`CREATE TABLE bench_copy (first_name text, last_name text, email text, phone text, company_name text, lifecycle_stage text, lead_status text, contact_owner text)`);
+  await client.query(
+    `CREATE TABLE bench_copy (first_name text, last_name text, email text, phone text, company_name text, lifecycle_stage text, lead_status text, contact_owner text)`,
+  );
   await client.end();
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const psql = spawn('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `\\copy bench_copy FROM '${path}' WITH (FORMAT csv, HEADER true)`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const psql = spawn('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `\\copy bench_copy FROM '${path}' WITH (FORMAT csv, HEADER true)`], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     psql.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`COPY failed (${code})`))));
   });
   return (performance.now() - started) / 1000;
@@ -93,7 +97,12 @@ async function main(): Promise<void> {
     const registered = await fetch(`${api}/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `bench-${randomBytes(3).toString('hex')}@example.com`, password: 'amber-cobalt-violin-meadow-4', name: 'Bench', workspaceName: 'Bench imports' }),
+      body: JSON.stringify({
+        email: `bench-${randomBytes(3).toString('hex')}@example.com`,
+        password: 'amber-cobalt-violin-meadow-4',
+        name: 'Bench',
+        workspaceName: 'Bench imports',
+      }),
     });
     const { workspace, accessToken } = (await registered.json()) as { workspace: { id: string }; accessToken: string };
     const authorization = `Bearer ${accessToken}`;
@@ -135,14 +144,24 @@ async function main(): Promise<void> {
     const copyRate = ROWS / copySeconds;
     print();
     print(`file: ${ROWS} rows, ${fixed(fileMb)} MB (10% match existing contacts, 1% in-file duplicates, 1% bad rows)`);
-    print(`import end to end (upload ${fixed(uploadSeconds)} s + job): ${fixed(importSeconds)} s, ${fixed(importRate, 0)} rows/s, crm worker peak RSS ${fixed(importRss, 0)} MB`);
+    print(
+      `import end to end (upload ${fixed(uploadSeconds)} s + job): ${fixed(importSeconds)} s, ${fixed(importRate, 0)} rows/s, crm worker peak RSS ${fixed(importRss, 0)} MB`,
+    );
     print(`  created ${imported.created}, updated ${imported.updated}, conflicts ${imported.conflicts}, failed ${imported.failed}`);
     print(`plain COPY of the same file into a bare table: ${fixed(copySeconds)} s, ${fixed(copyRate, 0)} rows/s`);
     print(`ratio import/COPY: ${fixed(importRate / copyRate, 3)} (${fixed(copyRate / importRate, 1)}× slower)`);
     await saveResult('imports', {
       rows: ROWS,
       fileMb,
-      import: { seconds: importSeconds, rowsPerSecond: importRate, peakRssMb: importRss, created: imported.created, updated: imported.updated, conflicts: imported.conflicts, failed: imported.failed },
+      import: {
+        seconds: importSeconds,
+        rowsPerSecond: importRate,
+        peakRssMb: importRss,
+        created: imported.created,
+        updated: imported.updated,
+        conflicts: imported.conflicts,
+        failed: imported.failed,
+      },
       copy: { seconds: copySeconds, rowsPerSecond: copyRate },
       ratio: importRate / copyRate,
     });

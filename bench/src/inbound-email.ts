@@ -34,13 +34,29 @@ function emails(address: string, run: string): SendMailOptions[] {
     const text = `Hello,\n\nmessage ${index} about order ${thread}.\n\nRegards`;
     return index % 2 === 0
       ? { from, to: address, subject: `Order ${thread} is late`, text, messageId: `<${first}>` }
-      : { from, to: address, subject: `Re: Order ${thread} is late`, text, messageId: `<${run}-${thread}-1@customer.test>`, inReplyTo: `<${first}>`, references: [`<${first}>`] };
+      : {
+          from,
+          to: address,
+          subject: `Re: Order ${thread} is late`,
+          text,
+          messageId: `<${run}-${thread}-1@customer.test>`,
+          inReplyTo: `<${first}>`,
+          references: [`<${first}>`],
+        };
   });
 }
 
 /** Sends the emails through a pool, each thread's opening email before its reply; seconds until the last 250. */
 async function sendAll(port: number, messages: SendMailOptions[]): Promise<number> {
-  const client = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: CONNECTIONS, maxMessages: Infinity });
+  const client = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: CONNECTIONS,
+    maxMessages: Infinity,
+  });
   const started = performance.now();
   try {
     const openings = messages.filter((_message, index) => index % 2 === 0);
@@ -97,15 +113,18 @@ async function main(): Promise<void> {
     const warmup = emails(address, 'warmup').slice(0, 100);
     await sendAll(notifications.app.get(InboundSmtpListener).port, warmup);
     const comments = async () => Number((await owner.query('SELECT count(*) AS n FROM crm.ticket_comments WHERE workspace_id = $1', [workspaceId]))[0].n);
-    if (!(await waitUntil(async () => (await comments()) >= warmup.length, 60_000, 100))) throw new Error('the warm-up emails were not all threaded within 60 s');
+    if (!(await waitUntil(async () => (await comments()) >= warmup.length, 60_000, 100)))
+      throw new Error('the warm-up emails were not all threaded within 60 s');
 
     const base = await comments();
     const started = performance.now();
     const acceptSeconds = await sendAll(notifications.app.get(InboundSmtpListener).port, emails(address, 'run'));
-    if (!(await waitUntil(async () => (await comments()) >= base + EMAILS, 300_000, 50))) throw new Error(`only ${(await comments()) - base} of ${EMAILS} emails were threaded within 300 s`);
+    if (!(await waitUntil(async () => (await comments()) >= base + EMAILS, 300_000, 50)))
+      throw new Error(`only ${(await comments()) - base} of ${EMAILS} emails were threaded within 300 s`);
     const threadedSeconds = (performance.now() - started) / 1000;
     const [tickets] = await owner.query(`SELECT count(*)::int AS n FROM crm.tickets WHERE workspace_id = $1 AND subject LIKE 'Order %'`, [workspaceId]);
-    if (tickets.n !== EMAILS / 2 + warmup.length / 2) throw new Error(`expected ${EMAILS / 2 + warmup.length / 2} tickets, found ${tickets.n}: replies must not open tickets`);
+    if (tickets.n !== EMAILS / 2 + warmup.length / 2)
+      throw new Error(`expected ${EMAILS / 2 + warmup.length / 2} tickets, found ${tickets.n}: replies must not open tickets`);
     const perSecond = EMAILS / threadedSeconds;
 
     const bare = await bareServer();
@@ -115,7 +134,9 @@ async function main(): Promise<void> {
     const barePerSecond = EMAILS / bareSeconds;
 
     print(`  accepted by the listener (250 after the outbox commit): ${fixed(EMAILS / acceptSeconds, 0)} emails/s`);
-    print(`  parsed and threaded into tickets (last comment committed): ${fixed(perSecond, 0)} emails/s   (target ≥ ${TARGET_PER_SECOND}: ${perSecond >= TARGET_PER_SECOND ? 'met' : 'missed'})`);
+    print(
+      `  parsed and threaded into tickets (last comment committed): ${fixed(perSecond, 0)} emails/s   (target ≥ ${TARGET_PER_SECOND}: ${perSecond >= TARGET_PER_SECOND ? 'met' : 'missed'})`,
+    );
     print(`baseline: bare smtp-server accepting the same emails: ${fixed(barePerSecond, 0)} emails/s`);
     print(`ratio threaded ÷ baseline: ${fixed(perSecond / barePerSecond, 2)}`);
     await saveResult('inbound-email', {

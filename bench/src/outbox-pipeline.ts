@@ -267,7 +267,9 @@ async function main(): Promise<number> {
       `      stages: writes committed after ${fixed(full.writesDoneAfterSeconds, 2)} s (${fixed(full.writtenPerSecond, 0)}/s), ` +
         `relay published the last after ${fixed(full.relayDoneAfterSeconds, 2)} s, consumer handled the last after ${fixed(full.seconds, 2)} s`,
     );
-    print(`  raw JetStream ${FULL_EVENTS} msgs: first publish → last consumed ${fixed(raw.seconds, 2)} s = ${fixed(raw.eventsPerSecond, 0)} msgs/s   ${lagLine(raw)}`);
+    print(
+      `  raw JetStream ${FULL_EVENTS} msgs: first publish → last consumed ${fixed(raw.seconds, 2)} s = ${fixed(raw.eventsPerSecond, 0)} msgs/s   ${lagLine(raw)}`,
+    );
     print(`  ratio outbox pipeline ÷ raw JetStream throughput: ${fixed(ratio, 3)}`);
     print('  note: PostgreSQL, nats-server and this process (writer, relay, consumer) share the machine; one writer, one relay, one consumer.');
 

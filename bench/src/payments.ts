@@ -159,7 +159,9 @@ async function seedLedger(owner: pg.Pool, target: number): Promise<number> {
 }
 
 /** Runs the reconciliation and samples this process's resident memory every 20 ms meanwhile. */
-async function reconcile(reconciliation: LedgerReconciliation): Promise<{ seconds: number; entries: number; imbalances: number; rssBeforeMb: number; rssPeakMb: number }> {
+async function reconcile(
+  reconciliation: LedgerReconciliation,
+): Promise<{ seconds: number; entries: number; imbalances: number; rssBeforeMb: number; rssPeakMb: number }> {
   const mb = () => process.memoryUsage().rss / 2 ** 20;
   const rssBeforeMb = mb();
   let rssPeakMb = rssBeforeMb;
@@ -167,7 +169,13 @@ async function reconcile(reconciliation: LedgerReconciliation): Promise<{ second
   const started = performance.now();
   try {
     const run = await reconciliation.run();
-    return { seconds: (performance.now() - started) / 1000, entries: run.entries, imbalances: run.imbalances, rssBeforeMb, rssPeakMb: Math.max(rssPeakMb, mb()) };
+    return {
+      seconds: (performance.now() - started) / 1000,
+      entries: run.entries,
+      imbalances: run.imbalances,
+      rssBeforeMb,
+      rssPeakMb: Math.max(rssPeakMb, mb()),
+    };
   } finally {
     clearInterval(sampler);
   }
@@ -175,7 +183,14 @@ async function reconcile(reconciliation: LedgerReconciliation): Promise<{ second
 
 function rates(report: LoadReport) {
   const { p50, p99 } = percentiles(report.latencies);
-  return { perSecond: (report.latencies.length / report.elapsedMs) * 1000, p50Ms: p50, p99Ms: p99, count: report.latencies.length, failures: report.failures, statuses: report.statuses };
+  return {
+    perSecond: (report.latencies.length / report.elapsedMs) * 1000,
+    p50Ms: p50,
+    p99Ms: p99,
+    count: report.latencies.length,
+    failures: report.failures,
+    statuses: report.statuses,
+  };
 }
 
 async function main(): Promise<number> {
@@ -184,7 +199,11 @@ async function main(): Promise<number> {
   let owner: pg.Pool | undefined;
   try {
     environment = await createTestEnvironment('bench payments');
-    services.push(await startTestService(authService, environment), await startTestService(crmService, environment), await startTestService(billingService, environment));
+    services.push(
+      await startTestService(authService, environment),
+      await startTestService(crmService, environment),
+      await startTestService(billingService, environment),
+    );
     const billing = services.at(-1)!;
     const gateway = await startGateway(environment.env);
     services.push(gateway);
@@ -220,17 +239,38 @@ async function main(): Promise<number> {
 
     const ratio = viaGateway.perSecond / raw.perSecond;
     print();
-    print(`Manual payments — ${CONNECTIONS} connections, ${PAYMENTS} payments after ${WARMUP_PAYMENTS} to warm up; each one ledger transaction of 3 entries (cash, receivable, wallet)`);
-    print(`  via gateway      ${fixed(viaGateway.perSecond, 0).padStart(6)} payments/s   p50 ${fixed(viaGateway.p50Ms)} ms   p99 ${fixed(viaGateway.p99Ms)} ms   failures ${viaGateway.failures + warmup.failures}  statuses ${JSON.stringify(viaGateway.statuses)} (warm-up ${JSON.stringify(warmup.statuses)})`);
-    print(`  raw pg (baseline) ${fixed(raw.perSecond, 0).padStart(5)} tx/s         p50 ${fixed(raw.p50Ms)} ms   p99 ${fixed(raw.p99Ms)} ms   failures ${raw.failures}`);
-    print(`  ratio gateway ÷ raw: ${fixed(ratio, 3)}   (targets: ≥ 500 payments/s, ratio ≥ 0.3)   invoices paid: ${paid.rows[0]!.count} of ${WARMUP_PAYMENTS + PAYMENTS}`);
+    print(
+      `Manual payments — ${CONNECTIONS} connections, ${PAYMENTS} payments after ${WARMUP_PAYMENTS} to warm up; each one ledger transaction of 3 entries (cash, receivable, wallet)`,
+    );
+    print(
+      `  via gateway      ${fixed(viaGateway.perSecond, 0).padStart(6)} payments/s   p50 ${fixed(viaGateway.p50Ms)} ms   p99 ${fixed(viaGateway.p99Ms)} ms   failures ${viaGateway.failures + warmup.failures}  statuses ${JSON.stringify(viaGateway.statuses)} (warm-up ${JSON.stringify(warmup.statuses)})`,
+    );
+    print(
+      `  raw pg (baseline) ${fixed(raw.perSecond, 0).padStart(5)} tx/s         p50 ${fixed(raw.p50Ms)} ms   p99 ${fixed(raw.p99Ms)} ms   failures ${raw.failures}`,
+    );
+    print(
+      `  ratio gateway ÷ raw: ${fixed(ratio, 3)}   (targets: ≥ 500 payments/s, ratio ≥ 0.3)   invoices paid: ${paid.rows[0]!.count} of ${WARMUP_PAYMENTS + PAYMENTS}`,
+    );
     print(`Reconciliation — billing.ledger_findings() aggregates in PostgreSQL; RSS of this process (all services) before and at peak`);
-    for (const [label, run] of [['small ledger', small], ['1M ledger', large]] as const) {
-      print(`  ${label.padEnd(13)} ${String(run.entries).padStart(8)} entries   ${fixed(run.seconds, 2)} s   imbalances ${run.imbalances}   RSS ${fixed(run.rssBeforeMb, 0)} → peak ${fixed(run.rssPeakMb, 0)} MiB (+${fixed(run.rssPeakMb - run.rssBeforeMb, 1)})`);
+    for (const [label, run] of [
+      ['small ledger', small],
+      ['1M ledger', large],
+    ] as const) {
+      print(
+        `  ${label.padEnd(13)} ${String(run.entries).padStart(8)} entries   ${fixed(run.seconds, 2)} s   imbalances ${run.imbalances}   RSS ${fixed(run.rssBeforeMb, 0)} → peak ${fixed(run.rssPeakMb, 0)} MiB (+${fixed(run.rssPeakMb - run.rssBeforeMb, 1)})`,
+      );
     }
-    print('  note: gateway, auth, crm and billing share this process and the machine with PostgreSQL, Redis and nats-server; figures compare paths in one run.');
+    print(
+      '  note: gateway, auth, crm and billing share this process and the machine with PostgreSQL, Redis and nats-server; figures compare paths in one run.',
+    );
 
-    const failures = viaGateway.failures + warmup.failures + raw.failures + large.imbalances + small.imbalances + (Number(paid.rows[0]!.count) === WARMUP_PAYMENTS + PAYMENTS ? 0 : 1);
+    const failures =
+      viaGateway.failures +
+      warmup.failures +
+      raw.failures +
+      large.imbalances +
+      small.imbalances +
+      (Number(paid.rows[0]!.count) === WARMUP_PAYMENTS + PAYMENTS ? 0 : 1);
     await saveResult('payments', { connections: CONNECTIONS, payments: PAYMENTS, viaGateway, raw, ratio, reconciliation: { small, large }, failures });
     return failures === 0 ? 0 : 1;
   } finally {

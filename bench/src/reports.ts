@@ -61,7 +61,13 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 /** The crm events of a workspace with one pipeline: deals created (some moved on and won), contacts created (some moved on). */
 function* crmEvents(workspaceId: string): Generator<{ subject: string; body: object }> {
   const pipelineId = newId();
-  const stages = ['Lead', 'Qualified', 'Proposal', 'Won'].map((name, position) => ({ id: newId(), name, probability: [10, 40, 70, 100][position], position, kind: position === 3 ? 'won' : 'open' }));
+  const stages = ['Lead', 'Qualified', 'Proposal', 'Won'].map((name, position) => ({
+    id: newId(),
+    name,
+    probability: [10, 40, 70, 100][position],
+    position,
+    kind: position === 3 ? 'won' : 'open',
+  }));
   const owners = Array.from({ length: OWNERS }, () => newId());
   const at = (index: number) => new Date(Date.UTC(2026, 0, 1) + index * 60_000).toISOString();
   const envelope = (index: number, type: string, aggregateId: string, data: object) => ({
@@ -69,7 +75,7 @@ function* crmEvents(workspaceId: string): Generator<{ subject: string; body: obj
     body: { id: newId(), type, version: 1, occurredAt: at(index), workspaceId, actorId: owners[index % OWNERS], aggregateId, data },
   });
   yield envelope(0, 'pipeline.created', pipelineId, { pipeline: { id: pipelineId, name: 'Sales', stages, createdAt: at(0) } });
-  for (let index = 1; index < EVENTS; ) {
+  for (let index = 1; index < EVENTS;) {
     if (index % 10 < 7) {
       const deal = {
         id: newId(),
@@ -84,12 +90,25 @@ function* crmEvents(workspaceId: string): Generator<{ subject: string; body: obj
         createdAt: at(index),
       };
       yield envelope(index++, 'deal.created', deal.id, { deal });
-      if (index % 3 === 0 && index < EVENTS) yield envelope(index++, 'deal.stage_changed', deal.id, { deal: { ...deal, stageId: stages[1 + (index % 2)]!.id } });
+      if (index % 3 === 0 && index < EVENTS)
+        yield envelope(index++, 'deal.stage_changed', deal.id, { deal: { ...deal, stageId: stages[1 + (index % 2)]!.id } });
       if (index % 5 === 0 && index < EVENTS) yield envelope(index++, 'deal.won', deal.id, { deal: { ...deal, stageId: stages[3]!.id, closedAt: at(index) } });
     } else {
-      const contact = { id: newId(), lifecycleStage: LIFECYCLE[index % LIFECYCLE.length], leadSource: ['web', 'referral', null][index % 3], ownerId: owners[index % OWNERS], createdAt: at(index) };
+      const contact = {
+        id: newId(),
+        lifecycleStage: LIFECYCLE[index % LIFECYCLE.length],
+        leadSource: ['web', 'referral', null][index % 3],
+        ownerId: owners[index % OWNERS],
+        createdAt: at(index),
+      };
       yield envelope(index++, 'contact.created', contact.id, {
-        contact: { ...contact, customerSince: contact.lifecycleStage === 'customer' ? at(index).slice(0, 10) : null, firstName: 'Bench', tags: [], customFields: {} },
+        contact: {
+          ...contact,
+          customerSince: contact.lifecycleStage === 'customer' ? at(index).slice(0, 10) : null,
+          firstName: 'Bench',
+          tags: [],
+          customFields: {},
+        },
       });
     }
   }
@@ -112,7 +131,9 @@ async function main(): Promise<void> {
     const pending = new Set<Promise<unknown>>();
     const publishStart = performance.now();
     for (const event of crmEvents(workspaceId)) {
-      const ack: Promise<unknown> = js.publish(`${environment.natsNamespace}${event.subject}`, JSON.stringify(event.body), { msgID: (event.body as { id: string }).id }).then((): boolean => pending.delete(ack));
+      const ack: Promise<unknown> = js
+        .publish(`${environment.natsNamespace}${event.subject}`, JSON.stringify(event.body), { msgID: (event.body as { id: string }).id })
+        .then((): boolean => pending.delete(ack));
       pending.add(ack);
       published++;
       if (pending.size >= IN_FLIGHT) await Promise.race(pending);
@@ -137,7 +158,9 @@ async function main(): Promise<void> {
     if (!settled) throw new Error('the projections did not catch up');
     const catchUpSeconds = (performance.now() - start) / 1000;
     const [{ deals }] = await sql.query('SELECT count(*)::int AS deals FROM reporting.deals');
-    print(`catch-up: ${published} events through ${PROJECTIONS.length} projections in ${fixed(catchUpSeconds)} s = ${fixed(published / catchUpSeconds, 0)} events/s (${deals} deals projected)`);
+    print(
+      `catch-up: ${published} events through ${PROJECTIONS.length} projections in ${fixed(catchUpSeconds)} s = ${fixed(published / catchUpSeconds, 0)} events/s (${deals} deals projected)`,
+    );
 
     // Steady: deal.created at STEADY_RATE per second, each event's publish time against the deals projection's position.
     const [{ pipelineId, stageId }] = await sql.query(`SELECT pipeline_id AS "pipelineId", stage_id AS "stageId" FROM reporting.deals LIMIT 1`);
@@ -171,11 +194,32 @@ async function main(): Promise<void> {
         const wait = due - performance.now();
         if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
         const id = newId();
-        const deal = { id, name: `Steady ${index}`, amount: 1_000, currency: 'EUR', pipelineId, stageId, ownerId: null, contactIds: [], createdAt: new Date().toISOString() };
-        const event = { id: newId(), type: 'deal.created', version: 1, occurredAt: deal.createdAt, workspaceId, actorId: null, aggregateId: id, data: { deal } };
+        const deal = {
+          id,
+          name: `Steady ${index}`,
+          amount: 1_000,
+          currency: 'EUR',
+          pipelineId,
+          stageId,
+          ownerId: null,
+          contactIds: [],
+          createdAt: new Date().toISOString(),
+        };
+        const event = {
+          id: newId(),
+          type: 'deal.created',
+          version: 1,
+          occurredAt: deal.createdAt,
+          workspaceId,
+          actorId: null,
+          aggregateId: id,
+          data: { deal },
+        };
         const sentAt = performance.now();
         steadyAcks.push(
-          js.publish(`${environment.natsNamespace}events.crm.deal.created`, JSON.stringify(event), { msgID: event.id, timeout: 60_000 }).then((ack) => publishedAt.set(ack.seq, sentAt)),
+          js
+            .publish(`${environment.natsNamespace}events.crm.deal.created`, JSON.stringify(event), { msgID: event.id, timeout: 60_000 })
+            .then((ack) => publishedAt.set(ack.seq, sentAt)),
         );
       }
       await Promise.all(steadyAcks);
@@ -191,7 +235,9 @@ async function main(): Promise<void> {
       throw new Error('the steady events were not all applied within 5 minutes');
     }
     const lag = percentiles(lags);
-    print(`steady: ${steadyEvents} deal events at ${fixed(achievedRate, 0)} events/s: lag p50 ${fixed(lag.p50)} ms, p99 ${fixed(lag.p99)} ms, max ${fixed(lag.max)} ms`);
+    print(
+      `steady: ${steadyEvents} deal events at ${fixed(achievedRate, 0)} events/s: lag p50 ${fixed(lag.p50)} ms, p99 ${fixed(lag.p99)} ms, max ${fixed(lag.max)} ms`,
+    );
 
     const context: RequestContext = { workspaceId, userId: newId(), role: 'owner', scopes: [], requestId: 'bench-reports' };
     const results: Record<string, { uncachedP95Ms: number; cachedP95Ms: number; sqlP95Ms: number; ratio: number }> = {};
@@ -206,14 +252,20 @@ async function main(): Promise<void> {
         const started = performance.now();
         const caught = await capture.queriesOf(() => client.send(report.pattern, input, context));
         uncached.push(performance.now() - started);
-        queries = caught.queries.filter((query) => /FROM reporting\.(deals|contacts|contact_lifecycle_history|invoices|payments|tasks|deal_stage_history)/.test(query.text));
+        queries = caught.queries.filter((query) =>
+          /FROM reporting\.(deals|contacts|contact_lifecycle_history|invoices|payments|tasks|deal_stage_history)/.test(query.text),
+        );
       }
-      for (let sample = 0; sample < SAMPLES; sample++) base.push(await timed(async () => Promise.all(queries.map((query) => sql.query(query.text, query.values)))));
+      for (let sample = 0; sample < SAMPLES; sample++)
+        base.push(await timed(async () => Promise.all(queries.map((query) => sql.query(query.text, query.values)))));
       const cached: number[] = [];
-      for (let sample = 0; sample < SAMPLES; sample++) cached.push(await timed(() => client.send(report.pattern, { ...report.input, to: '2030-01-01' }, context)));
+      for (let sample = 0; sample < SAMPLES; sample++)
+        cached.push(await timed(() => client.send(report.pattern, { ...report.input, to: '2030-01-01' }, context)));
       const figures = { uncachedP95Ms: p95(uncached), cachedP95Ms: p95(cached), sqlP95Ms: p95(base), ratio: p95(uncached) / p95(base) };
       results[report.pattern] = figures;
-      print(`${report.pattern.replace('reporting.reports.', '').padEnd(28)} ${fixed(figures.uncachedP95Ms).padStart(9)} ms ${fixed(figures.cachedP95Ms).padStart(9)} ms ${fixed(figures.sqlP95Ms).padStart(11)} ms ${fixed(figures.ratio, 2).padStart(12)}`);
+      print(
+        `${report.pattern.replace('reporting.reports.', '').padEnd(28)} ${fixed(figures.uncachedP95Ms).padStart(9)} ms ${fixed(figures.cachedP95Ms).padStart(9)} ms ${fixed(figures.sqlP95Ms).padStart(11)} ms ${fixed(figures.ratio, 2).padStart(12)}`,
+      );
     }
 
     // Rebuild: every event on the stream replayed into shadow tables and swapped in.
@@ -237,7 +289,9 @@ async function main(): Promise<void> {
     if (!rebuilt) throw new Error(`the rebuild did not complete (${status})`);
     const rebuildSeconds = (performance.now() - rebuildStart) / 1000;
     const mb = (bytes: number) => fixed(bytes / 1024 / 1024, 0);
-    print(`rebuild: ${rebuild.eventsTotal} events in ${fixed(rebuildSeconds)} s = ${fixed(rebuild.eventsTotal / rebuildSeconds, 0)} events/s; peak RSS ${mb(peakRss)} MB (${mb(rssBefore)} MB before)`);
+    print(
+      `rebuild: ${rebuild.eventsTotal} events in ${fixed(rebuildSeconds)} s = ${fixed(rebuild.eventsTotal / rebuildSeconds, 0)} events/s; peak RSS ${mb(peakRss)} MB (${mb(rssBefore)} MB before)`,
+    );
 
     await saveResult('reports', {
       events: published,

@@ -51,7 +51,10 @@ async function waitForHealth(url: string, child: ChildProcess, name: string): Pr
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before answering; see its log`);
-    const ok = await fetch(`${url}/health/live`).then((response) => response.ok, () => false);
+    const ok = await fetch(`${url}/health/live`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -78,7 +81,9 @@ function startBaseline(spec: BaselineSpec): Promise<{ child: ChildProcess; url: 
   const child = fork(new URL('./rpc-contacts-baseline.js', import.meta.url), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   child.send(spec);
   return new Promise((resolve, reject) => {
-    child.once('message', (message: { url?: string; error?: string }) => (message.url ? resolve({ child, url: message.url }) : reject(new Error(`baseline: ${message.error}`))));
+    child.once('message', (message: { url?: string; error?: string }) =>
+      message.url ? resolve({ child, url: message.url }) : reject(new Error(`baseline: ${message.error}`)),
+    );
     child.once('exit', (code) => reject(new Error(`baseline exited (${code}) before starting`)));
   });
 }
@@ -183,8 +188,11 @@ async function main(): Promise<number> {
     const capturedGet = await capture.queriesOf(() => api<{ id: string }>(gatewayUrl, token, 'GET', `/contacts/${ids[0]}`));
     // The outbox relay of the contacts just created may have written meanwhile: keep the read only.
     const getQueries = capturedGet.queries.filter((query) => query.text.includes('FROM crm.contacts r'));
-    if (getQueries.length !== 1) throw new Error(`expected one read of the contact, caught: ${capturedGet.queries.map((query) => query.text.slice(0, 80)).join(' | ')}`);
-    const capturedList = await capture.listQueriesOf('crm.contacts', () => api<{ data: unknown[] }>(gatewayUrl, token, 'GET', LIST_PATH.slice('/api/v1'.length)));
+    if (getQueries.length !== 1)
+      throw new Error(`expected one read of the contact, caught: ${capturedGet.queries.map((query) => query.text.slice(0, 80)).join(' | ')}`);
+    const capturedList = await capture.listQueriesOf('crm.contacts', () =>
+      api<{ data: unknown[] }>(gatewayUrl, token, 'GET', LIST_PATH.slice('/api/v1'.length)),
+    );
     await capturingCrm.close();
     capturingCrm = undefined;
     const crmStarted = await startProcess('crm', env, logDirectory);
@@ -244,15 +252,27 @@ async function main(): Promise<number> {
     const loadAfter = loadavg()[0]!;
 
     print();
-    print(`Request path — ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_S} s per side after ${WARMUP_S} s warm-up, interleaved; ${CONTACTS} contacts`);
+    print(
+      `Request path — ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_S} s per side after ${WARMUP_S} s warm-up, interleaved; ${CONTACTS} contacts`,
+    );
     const summary: Record<string, unknown> = {};
     for (const operation of operations) {
       const of = (pick: (pair: { gateway: Run; plain: Run }) => number) => rounds.map((round) => pick(round[operation.name]!));
       const ratios = of((pair) => pair.gateway.requestsPerSecond / pair.plain.requestsPerSecond);
       const steadyPair = steady[operation.name]!;
       print(`  ${operation.name}`);
-      print(`    gateway → NATS → crm  ${range(of((pair) => pair.gateway.requestsPerSecond)).padStart(11)} req/s   p50 ${range(of((pair) => pair.gateway.p50Ms))} ms   p99 ${range(of((pair) => pair.gateway.p99Ms))} ms   CPU ${range(of((pair) => pair.gateway.cpuMsPerRequest), 2)} ms/request (gateway + crm)`);
-      print(`    Fastify + pg          ${range(of((pair) => pair.plain.requestsPerSecond)).padStart(11)} req/s   p50 ${range(of((pair) => pair.plain.p50Ms))} ms   p99 ${range(of((pair) => pair.plain.p99Ms))} ms   CPU ${range(of((pair) => pair.plain.cpuMsPerRequest), 2)} ms/request`);
+      print(
+        `    gateway → NATS → crm  ${range(of((pair) => pair.gateway.requestsPerSecond)).padStart(11)} req/s   p50 ${range(of((pair) => pair.gateway.p50Ms))} ms   p99 ${range(of((pair) => pair.gateway.p99Ms))} ms   CPU ${range(
+          of((pair) => pair.gateway.cpuMsPerRequest),
+          2,
+        )} ms/request (gateway + crm)`,
+      );
+      print(
+        `    Fastify + pg          ${range(of((pair) => pair.plain.requestsPerSecond)).padStart(11)} req/s   p50 ${range(of((pair) => pair.plain.p50Ms))} ms   p99 ${range(of((pair) => pair.plain.p99Ms))} ms   CPU ${range(
+          of((pair) => pair.plain.cpuMsPerRequest),
+          2,
+        )} ms/request`,
+      );
       print(`    ratio gateway ÷ plain, per round: ${ratios.map((ratio) => fixed(ratio, 2)).join(', ')} (median ${fixed(median(ratios), 2)})`);
       print(
         `    steady ${STEADY_RATE} req/s: gateway p50 ${fixed(steadyPair.gateway.p50Ms)} ms, p99 ${fixed(steadyPair.gateway.p99Ms)} ms (${fixed(steadyPair.gateway.requestsPerSecond, 0)} req/s served);` +
@@ -268,7 +288,14 @@ async function main(): Promise<number> {
 
     const everyRun = [...rounds.flatMap((round) => Object.values(round)), ...Object.values(steady)].flatMap((pair) => [pair.gateway, pair.plain]);
     const failures = everyRun.reduce((sum, run) => sum + run.errors + run.timeouts + run.non2xx, 0);
-    await saveResult('rpc-contacts', { connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS, loadAverage: { before: loadBefore, after: loadAfter }, operations: summary, failures });
+    await saveResult('rpc-contacts', {
+      connections: CONNECTIONS,
+      durationS: DURATION_S,
+      rounds: ROUNDS,
+      loadAverage: { before: loadBefore, after: loadAfter },
+      operations: summary,
+      failures,
+    });
     print(`  service logs in ${logDirectory}`);
     if (failures > 0) {
       print(`FAILED: ${failures} errors, timeouts or non-2xx answers; the figures above do not measure a working path.`);

@@ -87,7 +87,10 @@ async function main(): Promise<number> {
     plain = await startPlainFastify();
 
     // A wrong route or a failing handler would make a fast benchmark of 404s or 500s; check one answer first.
-    for (const [label, url] of [['gateway', gateway.url], ['plain', plain.url]] as const) {
+    for (const [label, url] of [
+      ['gateway', gateway.url],
+      ['plain', plain.url],
+    ] as const) {
       const response = await fetch(url + PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
       const answer = await response.text();
       if (response.status !== 200 || answer !== JSON.stringify({ ok: true, echo: JSON.parse(BODY) })) {

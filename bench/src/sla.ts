@@ -81,7 +81,13 @@ async function main(): Promise<void> {
     const steady = passes[1]!.seconds;
     print(`baseline: one SQL count of the due tickets over the same rows: ${fixed(baseline, 4)} s`);
     print(`ratio steady pass ÷ baseline: ${fixed(steady / baseline, 1)}   nothing-new pass ÷ baseline: ${fixed(quiet / baseline, 1)}`);
-    await saveResult('sla', { tickets: total, workspaces: WORKSPACES, passes, baselineSeconds: baseline, ratios: { steady: steady / baseline, quiet: quiet / baseline } });
+    await saveResult('sla', {
+      tickets: total,
+      workspaces: WORKSPACES,
+      passes,
+      baselineSeconds: baseline,
+      ratios: { steady: steady / baseline, quiet: quiet / baseline },
+    });
     await crm.close();
   } catch (error) {
     failed = true;

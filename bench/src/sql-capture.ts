@@ -15,7 +15,8 @@ export class SqlCapture {
   constructor() {
     const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
     const record = (args: unknown[]) => {
-      if (this.capturing && typeof args[0] === 'string') this.captured.push({ text: args[0], values: Array.isArray(args[1]) ? [...(args[1] as unknown[])] : [] });
+      if (this.capturing && typeof args[0] === 'string')
+        this.captured.push({ text: args[0], values: Array.isArray(args[1]) ? [...(args[1] as unknown[])] : [] });
     };
     pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
       record(args);

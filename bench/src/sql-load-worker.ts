@@ -100,6 +100,14 @@ if (parentPort) {
   const port = parentPort;
   run(workerData as SqlLoadSpec).then(
     (result) => port.postMessage(result),
-    (error: unknown) => port.postMessage({ latenciesMs: [], elapsedS: 0, transactions: 0, postgresCpuMs: Number.NaN, errors: 1, firstError: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      port.postMessage({
+        latenciesMs: [],
+        elapsedS: 0,
+        transactions: 0,
+        postgresCpuMs: Number.NaN,
+        errors: 1,
+        firstError: error instanceof Error ? error.message : String(error),
+      }),
   );
 }

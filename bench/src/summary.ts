@@ -159,7 +159,8 @@ if (crm) {
 }
 if (sla) {
   print(
-    `sla              ${sla.tickets} open tickets: ` + sla.passes.map((pass) => `${pass.name} ${fixed(pass.seconds, 3)} s (${pass.notices} notices)`).join(', ') +
+    `sla              ${sla.tickets} open tickets: ` +
+      sla.passes.map((pass) => `${pass.name} ${fixed(pass.seconds, 3)} s (${pass.notices} notices)`).join(', ') +
       `   SQL count ${fixed(sla.baselineSeconds, 4)} s   steady ÷ SQL ${fixed(sla.ratios.steady, 1)}, nothing new ÷ SQL ${fixed(sla.ratios.quiet, 1)}`,
   );
 } else {
@@ -174,7 +175,9 @@ if (inboundEmail) {
   print('inbound-email    no result (the bench failed, see its output above)');
 }
 if (fuzz) {
-  print(`fuzz             ${fuzz.requests} requests over ${fuzz.operationsCovered} of ${fuzz.operations} operations (seed ${fuzz.seed}): ${fuzz.findings.length} findings`);
+  print(
+    `fuzz             ${fuzz.requests} requests over ${fuzz.operationsCovered} of ${fuzz.operations} operations (seed ${fuzz.seed}): ${fuzz.findings.length} findings`,
+  );
 } else {
   print('fuzz             no result (the bench failed, see its output above)');
 }

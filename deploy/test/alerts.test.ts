@@ -8,7 +8,10 @@ const readYaml = (path: string) => parse(readFileSync(`${ROOT}${path}`, 'utf8'))
 
 describe('the Prometheus alert rules and the Grafana dashboard', () => {
   it('pass promtool check rules and check config', () => {
-    for (const args of [['check', 'rules', ALERT_RULES], ['check', 'config', 'deploy/prometheus/prometheus.yml']]) {
+    for (const args of [
+      ['check', 'rules', ALERT_RULES],
+      ['check', 'config', 'deploy/prometheus/prometheus.yml'],
+    ]) {
       const run = runTool('promtool', args);
       expect({ args, status: run.status, output: run.stdout + run.stderr }).toMatchObject({ args, status: 0 });
     }
@@ -34,7 +37,9 @@ describe('the Prometheus alert rules and the Grafana dashboard', () => {
   });
 
   it('read PromQL with a parser that refuses what is not PromQL', () => {
-    expect(metricNames({ source: 'sample', expr: 'sum by (service) (rate(http_requests_total{a="b"}[$__rate_interval])) / up' })).toEqual(['http_requests_total']);
+    expect(metricNames({ source: 'sample', expr: 'sum by (service) (rate(http_requests_total{a="b"}[$__rate_interval])) / up' })).toEqual([
+      'http_requests_total',
+    ]);
     expect(() => metricNames({ source: 'sample', expr: 'sum(rate(http_requests_total[5m])' })).toThrow(/not PromQL/);
   });
 

@@ -98,9 +98,11 @@ describe('the Helm chart', () => {
   });
 
   it('renders six Deployments with their Services, and no HPA, Ingress or ServiceMonitor, by default', () => {
-    expect(named(defaults, 'Deployment').map((manifest) => manifest.metadata.name).sort()).toEqual(
-      ['auth', 'billing', 'crm', 'gateway', 'notifications', 'reporting'].map((name) => `kinship-${name}`),
-    );
+    expect(
+      named(defaults, 'Deployment')
+        .map((manifest) => manifest.metadata.name)
+        .sort(),
+    ).toEqual(['auth', 'billing', 'crm', 'gateway', 'notifications', 'reporting'].map((name) => `kinship-${name}`));
     expect(named(defaults, 'Service')).toHaveLength(6);
     expect([...named(defaults, 'HorizontalPodAutoscaler'), ...named(defaults, 'Ingress'), ...named(defaults, 'ServiceMonitor')]).toEqual([]);
   });
@@ -123,7 +125,11 @@ describe('the Helm chart', () => {
 
   describe('with the production example (external PostgreSQL, Redis and NATS; Secrets made beforehand)', () => {
     const env = (manifest: Manifest, container = 0) =>
-      manifest.spec.template.spec.containers[container].env as Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
+      manifest.spec.template.spec.containers[container].env as Array<{
+        name: string;
+        value?: string;
+        valueFrom?: { secretKeyRef: { name: string; key: string } };
+      }>;
     const deployment = (name: string) => named(production, 'Deployment').find((manifest) => manifest.metadata.name === `kinship-${name}`)!;
 
     it('takes every credential from the existing Secrets and never puts one in plain values', () => {
@@ -162,7 +168,9 @@ describe('the Helm chart', () => {
     });
 
     it('autoscales the services that ask for it, leaving their replica count to the HPA', () => {
-      const autoscaled = named(production, 'HorizontalPodAutoscaler').map((hpa) => hpa.spec.scaleTargetRef.name).sort();
+      const autoscaled = named(production, 'HorizontalPodAutoscaler')
+        .map((hpa) => hpa.spec.scaleTargetRef.name)
+        .sort();
       expect(autoscaled).toEqual(['kinship-crm', 'kinship-gateway', 'kinship-notifications']);
       for (const name of autoscaled) {
         expect(named(production, 'Deployment').find((manifest) => manifest.metadata.name === name)!.spec.replicas).toBeUndefined();
@@ -188,7 +196,11 @@ describe('the Helm chart', () => {
 
     it.each([
       ['replicas "two"', 'crm.replicas=two', '- crm.replicas: Invalid type. Expected: integer, given: string'],
-      ['an unknown image pull policy', 'global.image.pullPolicy=Sometimes', '- global.image.pullPolicy: global.image.pullPolicy must be one of the following: "Always", "IfNotPresent", "Never"'],
+      [
+        'an unknown image pull policy',
+        'global.image.pullPolicy=Sometimes',
+        '- global.image.pullPolicy: global.image.pullPolicy must be one of the following: "Always", "IfNotPresent", "Never"',
+      ],
       ['an unknown key in a service block', 'crm.replica=3', '- crm: Additional property replica is not allowed'],
       ['a Redis URL that is not redis://', 'global.env.REDIS_URL=http://redis:6379', "- global.env.REDIS_URL: Does not match pattern '^rediss?://\\S+$'"],
       ['a port below 1024', 'gateway.port=80', '- gateway.port: Must be greater than or equal to 1024'],

@@ -21,7 +21,11 @@ async function search(q: string): Promise<Hit[]> {
     unwrap(api.GET('/api/v1/deals', { params: { query } })),
   ]);
   return [
-    ...contacts.data.map((c) => ({ kind: t('nav.contacts'), label: [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email || c.id, to: `/contacts/${c.id}` })),
+    ...contacts.data.map((c) => ({
+      kind: t('nav.contacts'),
+      label: [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email || c.id,
+      to: `/contacts/${c.id}`,
+    })),
     ...companies.data.map((c) => ({ kind: t('nav.companies'), label: c.name, to: `/companies?q=${encodeURIComponent(c.name)}` })),
     ...deals.data.map((d) => ({ kind: t('nav.deals'), label: d.name, to: `/deals?pipelineId=${d.pipelineId}` })),
   ];

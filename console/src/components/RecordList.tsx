@@ -82,7 +82,12 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
                 />
               ),
               cell: ({ row }) => (
-                <Checkbox aria-label={t('list.selectRow')} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} onClick={(event) => event.stopPropagation()} />
+                <Checkbox
+                  aria-label={t('list.selectRow')}
+                  checked={row.getIsSelected()}
+                  onChange={row.getToggleSelectedHandler()}
+                  onClick={(event) => event.stopPropagation()}
+                />
               ),
             } satisfies ColumnDef<Row>,
           ]

@@ -5,7 +5,16 @@ afterEach(cleanup);
 
 // jsdom lacks what Mantine measures with; these answer as a desktop browser would.
 Object.defineProperty(window, 'matchMedia', {
-  value: (query: string) => ({ matches: false, media: query, onchange: null, addEventListener() {}, removeEventListener() {}, addListener() {}, removeListener() {}, dispatchEvent: () => false }),
+  value: (query: string) => ({
+    matches: false,
+    media: query,
+    onchange: null,
+    addEventListener() {},
+    removeEventListener() {},
+    addListener() {},
+    removeListener() {},
+    dispatchEvent: () => false,
+  }),
 });
 class ResizeObserverStub {
   observe() {}

@@ -51,11 +51,7 @@ function describe(errors: ValidationError[], sources: Record<string, string>): s
  * Defaults are the schema's property initialisers; unset variables keep them. A schema with
  * KINSHIP_DEV_INSECURE (every ServiceConfig) also refuses known development values.
  */
-export function loadConfig<T extends object>(
-  service: string,
-  schema: ClassConstructor<T>,
-  env: NodeJS.ProcessEnv = process.env,
-): T {
+export function loadConfig<T extends object>(service: string, schema: ClassConstructor<T>, env: NodeJS.ProcessEnv = process.env): T {
   const names = Object.keys(new schema());
   const { values, sources } = resolveVariables(service, names, env);
   const config = plainToInstance(schema, values, { enableImplicitConversion: true, exposeDefaultValues: true });

@@ -31,6 +31,9 @@ export function refuseKnownDevelopmentValues(config: { KINSHIP_DEV_INSECURE: str
   const names = variablesWithDevelopmentValues(config);
   if (names.length === 0) return;
   throw new ConfigError(
-    names.map((name) => `${sources[name] ?? name}: is a published development value that anyone can read; set a secret of your own (or KINSHIP_DEV_INSECURE=true on a developer machine)`),
+    names.map(
+      (name) =>
+        `${sources[name] ?? name}: is a published development value that anyone can read; set a secret of your own (or KINSHIP_DEV_INSECURE=true on a developer machine)`,
+    ),
   );
 }

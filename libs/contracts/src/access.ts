@@ -54,7 +54,11 @@ export const PERMISSIONS = {
   ...crudRules('tasks', 'tasks'),
   ...crudRules('notes', 'notes'),
   ...crudRules('tickets', 'support tickets and their comments'),
-  'files:read': { description: 'Download files and read the workspace’s storage use (a file attached to records also needs the read permission of one of them)', roles: EVERYONE, apiKeyScope: true },
+  'files:read': {
+    description: 'Download files and read the workspace’s storage use (a file attached to records also needs the read permission of one of them)',
+    roles: EVERYONE,
+    apiKeyScope: true,
+  },
   'files:write': {
     description: 'Upload and delete files (attaching one to a record needs that record’s write permission instead)',
     roles: STAFF,
@@ -74,11 +78,24 @@ export const PERMISSIONS = {
   'notifications:read': { description: 'Read and mark read one’s own in-app notifications', roles: EVERYONE, apiKeyScope: false },
   'email-templates:manage': { description: 'Override and preview the workspace’s email templates', roles: ADMINS, apiKeyScope: false },
   'messages:manage': { description: 'See failed emails and SMS and send them again', roles: ADMINS, apiKeyScope: false },
-  'sms-settings:manage': { description: 'Set the workspace’s SMS receiving number, HELP reply and whether inbound texts open tickets', roles: ADMINS, apiKeyScope: false },
+  'sms-settings:manage': {
+    description: 'Set the workspace’s SMS receiving number, HELP reply and whether inbound texts open tickets',
+    roles: ADMINS,
+    apiKeyScope: false,
+  },
   'campaigns:read': { description: 'Read campaigns and their delivery counts', roles: EVERYONE, apiKeyScope: true },
   'campaigns:write': { description: 'Create, schedule, send and cancel campaigns', roles: MANAGERS, apiKeyScope: true },
-  'billing:read': { description: 'Read products, invoices, credit notes, payments, wallets, the ledger, reconciliation findings and billing settings', roles: EVERYONE, apiKeyScope: true },
-  'billing:write': { description: 'Create and change products and invoices (finalize, void, mark uncollectible), record payments and refunds, credit wallets, issue credit notes, and change billing settings', roles: MANAGERS, apiKeyScope: true },
+  'billing:read': {
+    description: 'Read products, invoices, credit notes, payments, wallets, the ledger, reconciliation findings and billing settings',
+    roles: EVERYONE,
+    apiKeyScope: true,
+  },
+  'billing:write': {
+    description:
+      'Create and change products and invoices (finalize, void, mark uncollectible), record payments and refunds, credit wallets, issue credit notes, and change billing settings',
+    roles: MANAGERS,
+    apiKeyScope: true,
+  },
   'reports:read': {
     description: 'Read standard and custom reports, saved reports and dashboards (members: over their own records only)',
     roles: EVERYONE,

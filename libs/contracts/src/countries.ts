@@ -51,7 +51,7 @@ const ALIASES: Record<string, string> = {
   'people s republic of china': 'CN',
   'republic of china': 'TW',
   macedonia: 'MK',
-  'bosnia': 'BA',
+  bosnia: 'BA',
 };
 
 /** "Côte d’Ivoire", "cote-d'ivoire" and "The Gambia" alike → "cote d ivoire", "gambia". */

@@ -42,7 +42,10 @@ describe('EVENT_TYPES', () => {
     const source = readFileSync(new URL('./event-types.ts', import.meta.url), 'utf8');
     const payloads = source.slice(source.indexOf('export type EventPayloads'));
     const mapped = Object.fromEntries(
-      [...payloads.matchAll(/^ {2}'([a-z_.]+)': ([A-Z][a-z]+)Events\.(\w+);$/gm)].map(([, type, service, payload]) => [type, { service: service.toLowerCase(), payload }]),
+      [...payloads.matchAll(/^ {2}'([a-z_.]+)': ([A-Z][a-z]+)Events\.(\w+);$/gm)].map(([, type, service, payload]) => [
+        type,
+        { service: service.toLowerCase(), payload },
+      ]),
     );
     expect(mapped).toEqual(EVENT_TYPES);
   });

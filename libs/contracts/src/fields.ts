@@ -6,7 +6,6 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits.js';
 
 // The field kit of contract classes: formats and limits every operation shares, written once.
 
-
 const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -49,7 +48,11 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
 
 /** An amount in minor units that JavaScript and JSON carry exactly: an integer of at most 2^53 − 1. */
 export function IsMinorUnits(minimum: number, options?: ValidationOptions): PropertyDecorator {
-  return applyDecorators(IsInt(options), Min(minimum, options), Max(Number.MAX_SAFE_INTEGER, { message: '$property must not be greater than 2^53 - 1', ...options }));
+  return applyDecorators(
+    IsInt(options),
+    Min(minimum, options),
+    Max(Number.MAX_SAFE_INTEGER, { message: '$property must not be greater than 2^53 - 1', ...options }),
+  );
 }
 
 /**
@@ -77,7 +80,12 @@ export function IsText(maximum: number, options?: ValidationOptions): PropertyDe
   return applyDecorators(
     IsString(options),
     MaxLength(maximum, options),
-    fieldDecorator('isTextWithoutNul', (property) => `${property} must not contain NUL characters`, (value) => typeof value !== 'string' || !value.includes('\u0000'), options),
+    fieldDecorator(
+      'isTextWithoutNul',
+      (property) => `${property} must not contain NUL characters`,
+      (value) => typeof value !== 'string' || !value.includes('\u0000'),
+      options,
+    ),
   );
 }
 

@@ -25,7 +25,19 @@ export {
   type Permission,
   type Role,
 } from './access.js';
-export { defineOperation, FileReply, permissionOf, type AnyOperation, type ContractClass, type HttpMethod, type InputOf, type Operation, type OperationError, type OperationRoute, type OutputOf } from './operation.js';
+export {
+  defineOperation,
+  FileReply,
+  permissionOf,
+  type AnyOperation,
+  type ContractClass,
+  type HttpMethod,
+  type InputOf,
+  type Operation,
+  type OperationError,
+  type OperationRoute,
+  type OutputOf,
+} from './operation.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, NAME_MAX } from './limits.js';
 export { countryCode } from './countries.js';
 export { isCurrency } from './fields.js';

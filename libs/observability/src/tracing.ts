@@ -26,7 +26,9 @@ export async function startTracing(service: string, env: NodeJS.ProcessEnv = pro
     // one: no trace id in logs, none sent over NATS. So without an exporter there is a processor
     // that drops spans, and a sampler that records none: each span is its ids, and no more.
     // With an exporter, OTEL_TRACES_SAMPLER decides (parent-based, always on by default).
-    spanProcessors: [endpoint ? new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })) : new tracing.NoopSpanProcessor()],
+    spanProcessors: [
+      endpoint ? new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })) : new tracing.NoopSpanProcessor(),
+    ],
     ...(endpoint ? {} : { sampler: new tracing.AlwaysOffSampler() }),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => /^\/(metrics|health)/.test(request.url ?? '') }),

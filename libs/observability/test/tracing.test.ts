@@ -28,7 +28,10 @@ process.stdout.write(answer);
 `;
 
 async function probe(env: Record<string, string>): Promise<{ recording: boolean | null; traceId: string | null; traceparent: string | null }> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', PROBE], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: process.cwd() });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', PROBE], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    cwd: process.cwd(),
+  });
   return JSON.parse(stdout) as { recording: boolean | null; traceId: string | null; traceparent: string | null };
 }
 

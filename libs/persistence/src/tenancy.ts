@@ -14,11 +14,7 @@ export async function setWorkspace(manager: { query(sql: string, parameters?: un
 }
 
 /** Runs work in a transaction that can only see and write rows of one workspace. */
-export async function withWorkspace<T>(
-  dataSource: DataSource,
-  workspaceId: string,
-  work: (manager: EntityManager) => Promise<T>,
-): Promise<T> {
+export async function withWorkspace<T>(dataSource: DataSource, workspaceId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
   return dataSource.transaction(async (manager) => {
     await setWorkspace(manager, workspaceId);
     return work(manager);

@@ -50,9 +50,7 @@ describe('row-level security per workspace', () => {
   });
 
   it('refuses to write a row into another workspace', async () => {
-    const attempt = withWorkspace(dataSource, WORKSPACE_A, (m) =>
-      m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'sneaky')`, [WORKSPACE_B]),
-    );
+    const attempt = withWorkspace(dataSource, WORKSPACE_A, (m) => m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'sneaky')`, [WORKSPACE_B]));
     await expect(attempt).rejects.toThrow(/row-level security/);
     const count = await withWorkspace(dataSource, WORKSPACE_B, (m) => m.query('SELECT count(*)::int AS n FROM demo.notes'));
     expect(count).toEqual([{ n: 1 }]);

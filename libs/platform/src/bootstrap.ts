@@ -55,17 +55,17 @@ export async function migrateService<C extends ServiceConfig>(definition: Servic
  * Starts a service: answers requests over NATS in the queue group named after it, and serves
  * /health and /metrics over HTTP. Throws ConfigError, naming the variable, on bad configuration.
  */
-export async function startService<C extends ServiceConfig>(definition: ServiceDefinition<C>, env: NodeJS.ProcessEnv = process.env): Promise<RunningService<C>> {
+export async function startService<C extends ServiceConfig>(
+  definition: ServiceDefinition<C>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningService<C>> {
   const config = loadConfig(definition.name, definition.configSchema, env);
   const logger = createLogger(definition.name, config.LOG_LEVEL);
   const metrics = new ServiceMetrics(definition.name);
   const info = serviceInfo(definition.name, config);
 
   @Module({
-    imports: [
-      PlatformModule.forRoot({ info, config, logger, metrics, database: definition.database, answersRequests: true }),
-      ...definition.features(config),
-    ],
+    imports: [PlatformModule.forRoot({ info, config, logger, metrics, database: definition.database, answersRequests: true }), ...definition.features(config)],
   })
   class ServiceModule {}
 

@@ -1,4 +1,13 @@
-import { Inject, Injectable, Module, Optional, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  Optional,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -98,7 +107,10 @@ export class PlatformModule {
       {
         provide: ServiceClient,
         useFactory: () => {
-          const proxy = new NamespacedClientNats({ servers: config.NATS_URL.split(','), name: `${info.name}-client`, ...NATS_RECONNECT }, config.NATS_NAMESPACE);
+          const proxy = new NamespacedClientNats(
+            { servers: config.NATS_URL.split(','), name: `${info.name}-client`, ...NATS_RECONNECT },
+            config.NATS_NAMESPACE,
+          );
           return new ServiceClient(proxy, config.RPC_TIMEOUT_MS, options.metrics);
         },
       },
@@ -119,7 +131,11 @@ export class PlatformModule {
         }),
       );
       const { schema } = options.database;
-      providers.push(DomainEvents, { provide: InstallationSecrets, useFactory: (dataSource: DataSource) => new InstallationSecrets(dataSource, schema), inject: [getDataSourceToken()] });
+      providers.push(DomainEvents, {
+        provide: InstallationSecrets,
+        useFactory: (dataSource: DataSource) => new InstallationSecrets(dataSource, schema),
+        inject: [getDataSourceToken()],
+      });
     }
     const controllers = [HealthController, MetricsController];
     if (options.answersRequests) controllers.push(createSystemController(info.name));
@@ -129,7 +145,18 @@ export class PlatformModule {
       imports,
       controllers,
       providers,
-      exports: [SERVICE_INFO, ServiceConfig, config.constructor, LOGGER, ServiceMetrics, NATS_CONNECTION, REDIS, ServiceClient, ReadinessService, ...(options.database ? [DomainEvents, InstallationSecrets] : [])],
+      exports: [
+        SERVICE_INFO,
+        ServiceConfig,
+        config.constructor,
+        LOGGER,
+        ServiceMetrics,
+        NATS_CONNECTION,
+        REDIS,
+        ServiceClient,
+        ReadinessService,
+        ...(options.database ? [DomainEvents, InstallationSecrets] : []),
+      ],
     };
   }
 }

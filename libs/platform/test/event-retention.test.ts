@@ -36,7 +36,12 @@ describe('the events stream’s retention limits', () => {
   it('gives a stream that an earlier version created without limits the configured ones at start-up', async () => {
     const namespace = environment.natsNamespace;
     // As declared before EVENTS_MAX_AGE_DAYS existed: no age or size limit.
-    await jsm.streams.add({ name: eventStreamName(namespace), subjects: [`${namespace}events.>`], storage: StorageType.File, retention: RetentionPolicy.Limits });
+    await jsm.streams.add({
+      name: eventStreamName(namespace),
+      subjects: [`${namespace}events.>`],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+    });
     expect((await jsm.streams.info(eventStreamName(namespace))).config).toMatchObject({ max_age: 0, max_bytes: -1 });
 
     running = await startTestService(service, environment, { EVENTS_MAX_AGE_DAYS: '7', EVENTS_MAX_BYTES: '1073741824' });

@@ -20,7 +20,14 @@ function generated() {
     read() {
       if (produced === megabytes) return this.push(null);
       produced++;
-      this.push(createHash('sha512').update(seed).update(String(produced)).digest().toString('hex').repeat(MEGABYTE / 128));
+      this.push(
+        createHash('sha512')
+          .update(seed)
+          .update(String(produced))
+          .digest()
+          .toString('hex')
+          .repeat(MEGABYTE / 128),
+      );
     },
   });
 }

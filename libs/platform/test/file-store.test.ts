@@ -34,13 +34,17 @@ interface MemoryProbe {
 function probeMemory(namespace: string): Promise<MemoryProbe> {
   const script = fileURLToPath(new URL('./file-store-memory.mjs', import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', script, serverUrls().nats, namespace, String(LARGE_MEGABYTES)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', script, serverUrls().nats, namespace, String(LARGE_MEGABYTES)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let errors = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output) as MemoryProbe) : reject(new Error(`file-store-memory.mjs exited ${code}: ${errors}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(output) as MemoryProbe) : reject(new Error(`file-store-memory.mjs exited ${code}: ${errors}`)),
+    );
   });
 }
 

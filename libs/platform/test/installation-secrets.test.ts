@@ -13,7 +13,9 @@ describe('installation secrets', () => {
 
   beforeAll(async () => {
     environment = await createTestEnvironment('installation-secrets');
-    const migrator = new DataSource(postgresOptions({ url: environment.databaseUrl, schema: SCHEMA, migrations: [installationSecretsMigration(SCHEMA)], poolSize: 1 }));
+    const migrator = new DataSource(
+      postgresOptions({ url: environment.databaseUrl, schema: SCHEMA, migrations: [installationSecretsMigration(SCHEMA)], poolSize: 1 }),
+    );
     await migrator.initialize();
     await runMigrations(migrator, SCHEMA);
     await migrator.destroy();

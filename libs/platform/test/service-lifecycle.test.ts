@@ -65,7 +65,9 @@ class Projection {
         firstNoteInHand = true;
         await firstNoteReleased;
       }
-      const [{ setting, transaction }] = await manager.query(`SELECT current_setting($1, true) AS setting, txid_current()::text AS transaction`, [WORKSPACE_SETTING]);
+      const [{ setting, transaction }] = await manager.query(`SELECT current_setting($1, true) AS setting, txid_current()::text AS transaction`, [
+        WORKSPACE_SETTING,
+      ]);
       notesSeen.push({ workspaceId: event.workspaceId, setting, transaction });
     });
   }
@@ -87,7 +89,10 @@ const producer: ServiceDefinition = {
   configSchema: ServiceConfig,
   database: {
     schema: 'crm',
-    migrations: [messagingTablesMigration('crm'), tableMigration('Things1763683200001', 'CREATE TABLE crm.things (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text)')],
+    migrations: [
+      messagingTablesMigration('crm'),
+      tableMigration('Things1763683200001', 'CREATE TABLE crm.things (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text)'),
+    ],
   },
   features: () => [{ module: class ProducerModule {}, controllers: [Producer] }],
 };

@@ -57,7 +57,9 @@ async function postgresAccount(): Promise<{ uid: number; gid: number } | undefin
 /** A server binary that is not installed is named, with what to install. */
 function missing(command: string, error: Error): Error {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return error;
-  return new Error(`${command} is not installed: suites with private servers run nats-server, redis-server and PostgreSQL's initdb/postgres themselves (Debian/Ubuntu: apt-get install nats-server redis-server postgresql)`);
+  return new Error(
+    `${command} is not installed: suites with private servers run nats-server, redis-server and PostgreSQL's initdb/postgres themselves (Debian/Ubuntu: apt-get install nats-server redis-server postgresql)`,
+  );
 }
 
 async function until(what: string, ready: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {

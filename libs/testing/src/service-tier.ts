@@ -82,7 +82,10 @@ export async function startServiceTest<C extends ServiceConfig>(definition: Serv
     owner: superuser,
     get: <T>(token: Type<T> | Abstract<T> | string | symbol) => built.get<T>(token, { strict: false }),
     async events(workspaceId) {
-      const rows: Array<{ payload: OutboxEvent }> = await superuser.query(`SELECT payload FROM ${outbox} WHERE payload->>'workspaceId' = $1 ORDER BY position`, [workspaceId]);
+      const rows: Array<{ payload: OutboxEvent }> = await superuser.query(
+        `SELECT payload FROM ${outbox} WHERE payload->>'workspaceId' = $1 ORDER BY position`,
+        [workspaceId],
+      );
       return rows.map(({ payload }) => ({ type: payload.type, aggregateId: payload.aggregateId, actorId: payload.actorId, data: payload.data }));
     },
     async close() {

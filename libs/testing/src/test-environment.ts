@@ -6,7 +6,6 @@ import { ATTACHMENTS_BUCKET, filesBucketName } from '@kinship/platform';
 import pg from 'pg';
 import { serverUrls } from './test-servers.js';
 
-
 export interface TestEnvironment {
   /** A database of this suite alone, dropped by dispose(). */
   databaseUrl: string;
@@ -31,7 +30,12 @@ async function deleteStreams(natsUrl: string, namespace: string): Promise<void> 
   const nats = await connect({ servers: natsUrl });
   try {
     const streams = await jetstreamManager(nats);
-    for (const name of [eventStreamName(namespace), deadLetterStreamName(namespace), `OBJ_${filesBucketName(namespace)}`, `OBJ_${filesBucketName(namespace, ATTACHMENTS_BUCKET)}`]) {
+    for (const name of [
+      eventStreamName(namespace),
+      deadLetterStreamName(namespace),
+      `OBJ_${filesBucketName(namespace)}`,
+      `OBJ_${filesBucketName(namespace, ATTACHMENTS_BUCKET)}`,
+    ]) {
       await streams.streams.delete(name).catch(() => false);
     }
   } finally {
@@ -46,7 +50,10 @@ async function deleteStreams(natsUrl: string, namespace: string): Promise<void> 
  */
 export async function createTestEnvironment(suite: string, servers = serverUrls()): Promise<TestEnvironment> {
   const token = randomBytes(4).toString('hex');
-  const slug = suite.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const slug = suite
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30);
   const databaseName = `kinship_test_${slug}_${token}`;
   const admin = new pg.Client({ connectionString: servers.postgres });
   await admin.connect();

@@ -53,7 +53,11 @@ export default async function globalSetup(): Promise<void> {
         .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
         .start(),
       new GenericContainer('redis:7-alpine').withExposedPorts(6379).start(),
-      new GenericContainer('nats:2-alpine').withCommand(['-js']).withExposedPorts(4222).withWaitStrategy(Wait.forLogMessage(/Server is ready/)).start(),
+      new GenericContainer('nats:2-alpine')
+        .withCommand(['-js'])
+        .withExposedPorts(4222)
+        .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
+        .start(),
     ]);
     globalThis.kinshipTestContainers = [postgres, redis, nats];
     process.env.TEST_DATABASE_URL = `postgres://postgres@${postgres.getHost()}:${postgres.getMappedPort(5432)}/postgres`;

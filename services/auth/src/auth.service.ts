@@ -25,7 +25,16 @@ import { UsersModule } from './users/users.module.js';
 export const authService = {
   name: 'auth',
   configSchema: AuthConfig,
-  database: { schema: 'auth', migrations: [messagingTablesMigration('auth'), AuthTables1764547200000, PendingEmail1764979200000, SigningKeys1796342401000, OneTimeTokenRequests1796409600000] },
+  database: {
+    schema: 'auth',
+    migrations: [
+      messagingTablesMigration('auth'),
+      AuthTables1764547200000,
+      PendingEmail1764979200000,
+      SigningKeys1796342401000,
+      OneTimeTokenRequests1796409600000,
+    ],
+  },
   features: () => [
     RegistrationModule,
     SessionsModule,

@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AuthEvents, AuthRpc } from '@kinship/contracts';
 import { newId } from '@kinship/persistence';
-import { call, expectError, linkToken, PASSWORD, register, startAuth, systemContext, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
+import {
+  call,
+  expectError,
+  linkToken,
+  PASSWORD,
+  register,
+  startAuth,
+  systemContext,
+  uniqueEmail,
+  userContext,
+  waitForEvent,
+  type AuthTestBed,
+} from './support.js';
 
 describe('auth.users.active (for crm owners and assignees)', () => {
   let bed: AuthTestBed;
@@ -19,7 +31,12 @@ describe('auth.users.active (for crm owners and assignees)', () => {
     const { user: stranger } = await register(bed, 'active-stranger');
     const members: AuthRpc.Session[] = [];
     for (const name of ['Stays', 'Leaves']) {
-      const invitation = await call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email: uniqueEmail(name.toLowerCase()), role: 'member' }, userContext(owner));
+      const invitation = await call<AuthRpc.Invitation>(
+        bed,
+        'auth.invitations.create',
+        { email: uniqueEmail(name.toLowerCase()), role: 'member' },
+        userContext(owner),
+      );
       const invited = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (event) => event.invitationId === invitation.id);
       members.push(await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: await linkToken(bed, invited), name, password: PASSWORD }));
     }
@@ -38,7 +55,10 @@ describe('auth.users.active (for crm owners and assignees)', () => {
 
   it('refuses more than 100 ids, or no list, with 422 naming userIds', async () => {
     const { user } = await register(bed, 'active-many');
-    await expectError(call(bed, 'auth.users.active', { userIds: Array.from({ length: 101 }, () => newId()) }, systemContext(user!.workspaceId)), { status: 422, field: 'userIds' });
+    await expectError(call(bed, 'auth.users.active', { userIds: Array.from({ length: 101 }, () => newId()) }, systemContext(user!.workspaceId)), {
+      status: 422,
+      field: 'userIds',
+    });
     await expectError(call(bed, 'auth.users.active', {}, systemContext(user!.workspaceId)), { status: 422, field: 'userIds' });
   });
 });

@@ -26,7 +26,13 @@ describe('auth API keys', () => {
   it('shows the key once, stores only its hash, and verifies it to its workspace and scopes', async () => {
     const created = await create(owner);
     expect(created.key).toMatch(/^kak_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{43}$/);
-    expect(created.apiKey).toMatchObject({ name: 'Zapier', scopes: ['contacts:read', 'deals:write'], createdBy: owner.userId, lastUsedAt: null, revokedAt: null });
+    expect(created.apiKey).toMatchObject({
+      name: 'Zapier',
+      scopes: ['contacts:read', 'deals:write'],
+      createdBy: owner.userId,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     expect(created.key.startsWith(created.apiKey!.prefix)).toBe(true);
     expect(created.apiKey!.prefix.length).toBeLessThan(created.key.length);
 
@@ -35,13 +41,19 @@ describe('auth API keys', () => {
     const listed = await call<AuthRpc.ApiKeyPage>(bed, 'auth.api-keys.list', {}, owner);
     expect(JSON.stringify(listed)).not.toContain(created.key);
 
-    await expect(verify(created.key)).resolves.toEqual({ keyId: created.apiKey!.id, workspaceId: owner.workspaceId, scopes: ['contacts:read', 'deals:write'], createdBy: owner.userId });
+    await expect(verify(created.key)).resolves.toEqual({
+      keyId: created.apiKey!.id,
+      workspaceId: owner.workspaceId,
+      scopes: ['contacts:read', 'deals:write'],
+      createdBy: owner.userId,
+    });
   });
 
   it('records the last use, at most once a minute', async () => {
     const { apiKey, key } = await create(owner);
     await verify(key);
-    const lastUsed = async () => ((await bed.owner.query('SELECT last_used_at FROM auth.api_keys WHERE id = $1', [apiKey!.id])) as Array<{ last_used_at: Date | null }>)[0]!.last_used_at;
+    const lastUsed = async () =>
+      ((await bed.owner.query('SELECT last_used_at FROM auth.api_keys WHERE id = $1', [apiKey!.id])) as Array<{ last_used_at: Date | null }>)[0]!.last_used_at;
     const first = await lastUsed();
     expect(first).not.toBeNull();
     await verify(key);

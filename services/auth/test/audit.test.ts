@@ -3,7 +3,20 @@ import type { AuthEvents, AuthRpc } from '@kinship/contracts';
 import type { RequestContext } from '@kinship/observability';
 import { postgresOptions } from '@kinship/persistence';
 import { DataSource } from 'typeorm';
-import { call, expectError, linkToken, login, OTHER_PASSWORD, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
+import {
+  call,
+  expectError,
+  linkToken,
+  login,
+  OTHER_PASSWORD,
+  PASSWORD,
+  register,
+  startAuth,
+  uniqueEmail,
+  userContext,
+  waitForEvent,
+  type AuthTestBed,
+} from './support.js';
 
 describe('auth audit log', () => {
   let bed: AuthTestBed;

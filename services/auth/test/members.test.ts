@@ -9,7 +9,8 @@ describe('auth members: invitations, roles, deactivation, tenancy', () => {
   let owner: RequestContext;
   let otherOwner: RequestContext;
 
-  const invite = (context: RequestContext, role: Role, email = uniqueEmail(role)) => call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email, role }, context);
+  const invite = (context: RequestContext, role: Role, email = uniqueEmail(role)) =>
+    call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email, role }, context);
   const tokenOf = async (invitation: AuthRpc.Invitation) =>
     linkToken(bed, await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (data) => data.invitationId === invitation.id));
   const accept = (token: string, name = 'Invited Person') => call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token, name, password: PASSWORD });
@@ -77,7 +78,9 @@ describe('auth members: invitations, roles, deactivation, tenancy', () => {
     const thirdToken = await tokenOf(third);
     await bed.owner.query(`UPDATE auth.invitations SET expires_at = now() - interval '1 second' WHERE id = $1`, [third.id]);
     await expectError(accept(thirdToken), { status: 400, code: 'invalid_token' });
-    const statuses = (await call<AuthRpc.InvitationPage>(bed, 'auth.invitations.list', {}, owner)).data.filter((item) => item.email === email).map((item) => item.status);
+    const statuses = (await call<AuthRpc.InvitationPage>(bed, 'auth.invitations.list', {}, owner)).data
+      .filter((item) => item.email === email)
+      .map((item) => item.status);
     expect(statuses).toEqual(['expired', 'revoked', 'revoked']);
   });
 
@@ -116,7 +119,9 @@ describe('auth members: invitations, roles, deactivation, tenancy', () => {
 
     await expect(call(bed, 'auth.users.deactivate', { id: member.user!.id }, owner)).resolves.toEqual({});
     await waitForEvent<AuthEvents.UserDeactivated>(bed, 'user.deactivated', (data) => data.userId === member.user!.id);
-    expect(Number(await bed.redis.get(userTokensValidAfterKey(bed.environment.natsNamespace, member.user!.id)))).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(Number(await bed.redis.get(userTokensValidAfterKey(bed.environment.natsNamespace, member.user!.id)))).toBeLessThanOrEqual(
+      Math.floor(Date.now() / 1000),
+    );
     expect(await bed.redis.ttl(userTokensValidAfterKey(bed.environment.natsNamespace, member.user!.id))).toBeGreaterThan(890);
     await expectError(call(bed, 'auth.sessions.refresh', { refreshToken: member.refreshToken }), { status: 401 });
     await expectError(login(bed, member.user!.email), { status: 401, code: 'invalid_credentials' });

@@ -45,7 +45,9 @@ describe('auth OpenID Connect sign-in', () => {
   it('does not hand an account whose email was never verified to whoever signs in with that email', async () => {
     const registered = await register(bed, 'unverified');
     await expectError(signIn(await issuer.idToken({ sub: subject(), email: registered.user!.email })), { status: 409, code: 'email_not_verified' });
-    const identities = (await bed.owner.query('SELECT count(*)::int AS n FROM auth.oauth_identities WHERE user_id = $1', [registered.user!.id])) as Array<{ n: number }>;
+    const identities = (await bed.owner.query('SELECT count(*)::int AS n FROM auth.oauth_identities WHERE user_id = $1', [registered.user!.id])) as Array<{
+      n: number;
+    }>;
     expect(identities).toEqual([{ n: 0 }]);
   });
 
@@ -63,9 +65,16 @@ describe('auth OpenID Connect sign-in', () => {
     const email = uniqueEmail('refused');
     const base = { sub: subject(), email };
     const unsignedHeader = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-    const unsignedPayload = Buffer.from(JSON.stringify({ ...base, email_verified: true, iss: TEST_ISSUER, aud: TEST_CLIENT_ID, exp: Math.floor(Date.now() / 1000) + 300 })).toString('base64url');
+    const unsignedPayload = Buffer.from(
+      JSON.stringify({ ...base, email_verified: true, iss: TEST_ISSUER, aud: TEST_CLIENT_ID, exp: Math.floor(Date.now() / 1000) + 300 }),
+    ).toString('base64url');
     const tokens = [
-      await new SignJWT({ ...base, email_verified: true }).setProtectedHeader({ alg: 'HS256' }).setIssuer(TEST_ISSUER).setAudience(TEST_CLIENT_ID).setExpirationTime('5m').sign(new TextEncoder().encode('x'.repeat(32))),
+      await new SignJWT({ ...base, email_verified: true })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(TEST_ISSUER)
+        .setAudience(TEST_CLIENT_ID)
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode('x'.repeat(32))),
       await issuer.idToken(base, { audience: 'someone-else' }),
       await issuer.idToken(base, { issuer: 'https://evil.example' }),
       await issuer.idToken(base, { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
@@ -85,9 +94,18 @@ describe('auth OpenID Connect sign-in', () => {
 
   it('refuses a deactivated account', async () => {
     const owner = await register(bed, 'deactivating-owner');
-    const invitation = await call<AuthRpc.Invitation>(bed, 'auth.invitations.create', { email: uniqueEmail('leaver'), role: 'member' }, userContext(owner.user));
+    const invitation = await call<AuthRpc.Invitation>(
+      bed,
+      'auth.invitations.create',
+      { email: uniqueEmail('leaver'), role: 'member' },
+      userContext(owner.user),
+    );
     const invited = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (data) => data.invitationId === invitation.id);
-    const leaver = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: await linkToken(bed, invited), name: 'Leaver', password: 'plum-ferry-quartz-lantern-7' });
+    const leaver = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', {
+      token: await linkToken(bed, invited),
+      name: 'Leaver',
+      password: 'plum-ferry-quartz-lantern-7',
+    });
     await call(bed, 'auth.users.deactivate', { id: leaver.user!.id }, userContext(owner.user));
     await expectError(signIn(await issuer.idToken({ sub: subject(), email: leaver.user!.email })), { status: 401, code: 'invalid_credentials' });
   });

@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { userTokensValidAfterKey, type AuthEvents, type AuthRpc } from '@kinship/contracts';
-import { call, expectError, linkToken, login, OTHER_PASSWORD, PASSWORD, register, startAuth, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
+import {
+  call,
+  expectError,
+  linkToken,
+  login,
+  OTHER_PASSWORD,
+  PASSWORD,
+  register,
+  startAuth,
+  uniqueEmail,
+  userContext,
+  waitForEvent,
+  type AuthTestBed,
+} from './support.js';
 
 describe('auth passwords and profile: reset, change, email change, settings', () => {
   let bed: AuthTestBed;
@@ -24,7 +37,13 @@ describe('auth passwords and profile: reset, change, email change, settings', ()
     const { user } = registered;
     await expect(call(bed, 'auth.passwords.forgot', { email: user!.email.toUpperCase() })).resolves.toEqual({});
     const requested = await resetToken(user!.id);
-    expect(requested).toEqual({ userId: user!.id, email: user!.email, expiresAt: expect.any(String), requestId: expect.any(String), token: expect.stringMatching(/^kpr_/) });
+    expect(requested).toEqual({
+      userId: user!.id,
+      email: user!.email,
+      expiresAt: expect.any(String),
+      requestId: expect.any(String),
+      token: expect.stringMatching(/^kpr_/),
+    });
     expect(Date.parse(requested.expiresAt) - Date.now()).toBeGreaterThan(59 * 60_000);
 
     // A password the policy refuses leaves the token usable.
@@ -45,15 +64,24 @@ describe('auth passwords and profile: reset, change, email change, settings', ()
     const { token } = await resetToken(user!.id);
     await bed.owner.query(`UPDATE auth.one_time_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user!.id]);
     await expectError(call(bed, 'auth.passwords.reset', { token, password: OTHER_PASSWORD }), { status: 400, code: 'invalid_token' });
-    await expectError(call(bed, 'auth.passwords.reset', { token: token.replace(/^kpr_/, 'kev_'), password: OTHER_PASSWORD }), { status: 400, code: 'invalid_token' });
+    await expectError(call(bed, 'auth.passwords.reset', { token: token.replace(/^kpr_/, 'kev_'), password: OTHER_PASSWORD }), {
+      status: 400,
+      code: 'invalid_token',
+    });
   });
 
   it('changes the password only with the current one, and ends every session', async () => {
     const registered = await register(bed, 'change');
     const context = userContext(registered.user);
     await expectError(call(bed, 'auth.me.update', { password: OTHER_PASSWORD }, context), { status: 422, field: 'currentPassword' });
-    await expectError(call(bed, 'auth.me.update', { password: OTHER_PASSWORD, currentPassword: 'wrong-password-entirely' }, context), { status: 422, field: 'currentPassword' });
-    await expectError(call(bed, 'auth.me.update', { password: registered.user!.email, currentPassword: PASSWORD }, context), { status: 422, field: 'password' });
+    await expectError(call(bed, 'auth.me.update', { password: OTHER_PASSWORD, currentPassword: 'wrong-password-entirely' }, context), {
+      status: 422,
+      field: 'currentPassword',
+    });
+    await expectError(call(bed, 'auth.me.update', { password: registered.user!.email, currentPassword: PASSWORD }, context), {
+      status: 422,
+      field: 'password',
+    });
     await call(bed, 'auth.me.update', { password: OTHER_PASSWORD, currentPassword: PASSWORD }, context);
     await expectError(call(bed, 'auth.sessions.refresh', { refreshToken: registered.refreshToken }), { status: 401 });
     await expect(login(bed, registered.user!.email, OTHER_PASSWORD)).resolves.toBeDefined();
@@ -63,13 +91,28 @@ describe('auth passwords and profile: reset, change, email change, settings', ()
     const registered = await register(bed, 'email');
     const oldEmail = registered.user!.email;
     const context = userContext(registered.user);
-    const first = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(bed, 'user.email_verification_requested', (data) => data.userId === registered.user!.id);
+    const first = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(
+      bed,
+      'user.email_verification_requested',
+      (data) => data.userId === registered.user!.id,
+    );
     await call(bed, 'auth.email.verify', { token: await linkToken(bed, first) });
 
     const newEmail = uniqueEmail('moved');
     await expectError(call(bed, 'auth.me.update', { email: newEmail }, context), { status: 422, field: 'currentPassword' });
-    const updated = await call<AuthRpc.User>(bed, 'auth.me.update', { name: 'New Name', email: newEmail.toUpperCase(), currentPassword: PASSWORD, avatarUrl: 'https://cdn.example.com/a.png' }, context);
-    expect(updated).toMatchObject({ name: 'New Name', email: oldEmail, pendingEmail: newEmail, avatarUrl: 'https://cdn.example.com/a.png', emailVerifiedAt: expect.any(String) });
+    const updated = await call<AuthRpc.User>(
+      bed,
+      'auth.me.update',
+      { name: 'New Name', email: newEmail.toUpperCase(), currentPassword: PASSWORD, avatarUrl: 'https://cdn.example.com/a.png' },
+      context,
+    );
+    expect(updated).toMatchObject({
+      name: 'New Name',
+      email: oldEmail,
+      pendingEmail: newEmail,
+      avatarUrl: 'https://cdn.example.com/a.png',
+      emailVerifiedAt: expect.any(String),
+    });
     const notice = await waitForEvent<AuthEvents.UserEmailChangeRequested>(bed, 'user.email_change_requested', (data) => data.userId === registered.user!.id);
     expect(notice.data).toEqual({ userId: registered.user!.id, email: oldEmail, newEmail });
     const second = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(bed, 'user.email_verification_requested', (data) => data.email === newEmail);
@@ -81,7 +124,10 @@ describe('auth passwords and profile: reset, change, email change, settings', ()
     expect(cleared.avatarUrl).toBeNull();
     // Another account's address: the same answer as a free one, and it stays the other account's.
     const other = await register(bed, 'other');
-    await expect(call(bed, 'auth.me.update', { email: other.user!.email, currentPassword: PASSWORD }, context)).resolves.toMatchObject({ email: newEmail, pendingEmail: other.user!.email });
+    await expect(call(bed, 'auth.me.update', { email: other.user!.email, currentPassword: PASSWORD }, context)).resolves.toMatchObject({
+      email: newEmail,
+      pendingEmail: other.user!.email,
+    });
     await expect(login(bed, other.user!.email, PASSWORD)).resolves.toBeDefined();
     await expectError(call(bed, 'auth.me.update', { avatarUrl: 'javascript:alert(1)' }, context), { status: 422, field: 'avatarUrl' });
     await expectError(call(bed, 'auth.me.update', { nickname: 'x' }, context), { status: 422, field: 'nickname' });

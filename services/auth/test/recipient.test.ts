@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AuthEvents, AuthRpc } from '@kinship/contracts';
 import { newId } from '@kinship/persistence';
-import { call, expectError, linkToken, PASSWORD, register, startAuth, systemContext, uniqueEmail, userContext, waitForEvent, type AuthTestBed } from './support.js';
+import {
+  call,
+  expectError,
+  linkToken,
+  PASSWORD,
+  register,
+  startAuth,
+  systemContext,
+  uniqueEmail,
+  userContext,
+  waitForEvent,
+  type AuthTestBed,
+} from './support.js';
 
 describe('auth.users.recipient (for notifications)', () => {
   let bed: AuthTestBed;

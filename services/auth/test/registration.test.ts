@@ -25,7 +25,11 @@ describe('auth registration: events, validation, uniqueness', () => {
     expect(created).toMatchObject({ workspaceId, actorId: user.id, aggregateId: workspaceId, data: { name: 'Analytical Engines', ownerUserId: user.id } });
     const joined = await waitForEvent<AuthEvents.UserRegistered>(bed, 'user.registered', (data) => data.userId === user.id);
     expect(joined).toMatchObject({ workspaceId, data: { email: user.email, fullName: 'Ada Lovelace', role: 'owner' } });
-    const verification = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(bed, 'user.email_verification_requested', (data) => data.userId === user.id);
+    const verification = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(
+      bed,
+      'user.email_verification_requested',
+      (data) => data.userId === user.id,
+    );
     // No token in the event: notifications asks auth for it when it sends the email.
     expect(verification.data).toEqual({ userId: user.id, email: user.email, expiresAt: expect.any(String), requestId: expect.any(String) });
     const validForMs = Date.parse(verification.data.expiresAt) - Date.now();
@@ -33,7 +37,9 @@ describe('auth registration: events, validation, uniqueness', () => {
     expect(validForMs).toBeLessThanOrEqual(24 * 3600_000);
 
     // The token is minted when asked for, and only its hash is kept.
-    const tokenHash = async () => ((await bed.owner.query('SELECT token_hash FROM auth.one_time_tokens WHERE user_id = $1', [user.id])) as Array<{ token_hash: string | null }>)[0]!.token_hash;
+    const tokenHash = async () =>
+      ((await bed.owner.query('SELECT token_hash FROM auth.one_time_tokens WHERE user_id = $1', [user.id])) as Array<{ token_hash: string | null }>)[0]!
+        .token_hash;
     expect(await tokenHash()).toBeNull();
     const token = await linkToken(bed, verification);
     expect(token).toMatch(/^kev_/);
@@ -42,12 +48,18 @@ describe('auth registration: events, validation, uniqueness', () => {
 
   it('verifies the email once with the token; asking for the token again voids the earlier one, and a used request gets none', async () => {
     const registered = await register(bed, 'verify');
-    const requested = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(bed, 'user.email_verification_requested', (data) => data.userId === registered.user!.id);
+    const requested = await waitForEvent<AuthEvents.UserEmailVerificationRequested>(
+      bed,
+      'user.email_verification_requested',
+      (data) => data.userId === registered.user!.id,
+    );
     const earlier = await linkToken(bed, requested);
     const token = await linkToken(bed, requested);
     await expectError(call(bed, 'auth.email.verify', { token: earlier }), { status: 400, code: 'invalid_token' });
     await expect(call(bed, 'auth.email.verify', { token })).resolves.toEqual({});
-    const [row] = (await bed.owner.query('SELECT email_verified_at FROM auth.users WHERE id = $1', [registered.user!.id])) as Array<{ email_verified_at: Date | null }>;
+    const [row] = (await bed.owner.query('SELECT email_verified_at FROM auth.users WHERE id = $1', [registered.user!.id])) as Array<{
+      email_verified_at: Date | null;
+    }>;
     expect(row!.email_verified_at).toBeInstanceOf(Date);
     await expectError(call(bed, 'auth.email.verify', { token }), { status: 400, code: 'invalid_token' });
     await expectError(linkToken(bed, requested), { status: 404 });
@@ -82,7 +94,10 @@ describe('auth registration: events, validation, uniqueness', () => {
     const name = "Robert'); DROP TABLE auth.users;--";
     const registered = await register(bed, 'sql', { name, workspaceName: "' OR 1=1 --" });
     expect(registered.user!.name).toBe(name);
-    const [row] = (await bed.owner.query('SELECT u.name, w.name AS workspace FROM auth.users u JOIN auth.workspaces w ON w.id = u.workspace_id WHERE u.id = $1', [registered.user!.id])) as Array<{ name: string; workspace: string }>;
+    const [row] = (await bed.owner.query(
+      'SELECT u.name, w.name AS workspace FROM auth.users u JOIN auth.workspaces w ON w.id = u.workspace_id WHERE u.id = $1',
+      [registered.user!.id],
+    )) as Array<{ name: string; workspace: string }>;
     expect(row).toEqual({ name, workspace: "' OR 1=1 --" });
   });
 });

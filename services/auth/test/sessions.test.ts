@@ -27,7 +27,11 @@ describe('auth sessions: sign-in, rotation, reuse detection, logout, throttling'
     expect(session.expiresIn).toBe(900);
     expect(session.refreshToken).toMatch(/^krt_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{43}$/);
     const publicKeys = await call<AuthRpc.PublicSigningKeySet>(bed, 'auth.signing-keys.jwks', {});
-    const { payload } = await jwtVerify(session.accessToken, createLocalJWKSet(publicKeys), { issuer: 'kinship', audience: 'kinship-api', algorithms: ['EdDSA'] });
+    const { payload } = await jwtVerify(session.accessToken, createLocalJWKSet(publicKeys), {
+      issuer: 'kinship',
+      audience: 'kinship-api',
+      algorithms: ['EdDSA'],
+    });
     expect(decodeProtectedHeader(session.accessToken)).toEqual({ alg: 'EdDSA', typ: 'JWT', kid: publicKeys.keys[0]!.kid });
     expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'role', 'sid', 'sub', 'typ', 'wid']);
     expect(payload).toMatchObject({ sub: registered.user!.id, wid: registered.workspace!.id, role: 'owner', typ: 'access' });

@@ -24,7 +24,13 @@ export const billingService: ServiceDefinition<BillingConfig> = {
   configSchema: BillingConfig,
   database: {
     schema: 'billing',
-    migrations: [messagingTablesMigration('billing'), BillingTables1764640000000, LedgerTables1765100000000, InvoiceDeals1765110000000, InvoiceSchedules1765110100000],
+    migrations: [
+      messagingTablesMigration('billing'),
+      BillingTables1764640000000,
+      LedgerTables1765100000000,
+      InvoiceDeals1765110000000,
+      InvoiceSchedules1765110100000,
+    ],
   },
   features: () => [
     QueuesModule.register([OVERDUE_QUEUE, RECONCILIATION_QUEUE, SCHEDULES_QUEUE]),

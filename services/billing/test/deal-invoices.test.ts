@@ -23,7 +23,10 @@ describe('invoices from crm deals (service level)', () => {
 
   const pipelines = new Map<string, string>();
 
-  async function createDeal(context: RequestContext, input: { name: string; amount: number; currency: string; companyId?: string; contactIds?: string[] }): Promise<string> {
+  async function createDeal(
+    context: RequestContext,
+    input: { name: string; amount: number; currency: string; companyId?: string; contactIds?: string[] },
+  ): Promise<string> {
     const crmCaller = { workspaceId: context.workspaceId!, userId: context.userId, role: 'owner' as const, scopes: [] };
     if (!pipelines.has(crmCaller.workspaceId)) {
       const stages = [
@@ -44,8 +47,18 @@ describe('invoices from crm deals (service level)', () => {
     const contactId = await createContact(stack, owner, 'Hana');
     const dealId = await createDeal(owner, { name: 'Annual licence', amount: 1_250_000, currency: 'JPY', companyId, contactIds: [contactId] });
     const draft = await create({ dealId, fromDeal: true });
-    expect(draft).toMatchObject({ status: 'draft', dealId, currency: 'JPY', customer: { companyId, contactId: null, name: 'Ōkami Trading KK' }, subtotal: 1_250_000, tax: 0, total: 1_250_000 });
-    expect(draft.lines.map(({ description, quantity, unitPrice, taxRate }) => ({ description, quantity, unitPrice, taxRate }))).toEqual([{ description: 'Annual licence', quantity: 1, unitPrice: 1_250_000, taxRate: 0 }]);
+    expect(draft).toMatchObject({
+      status: 'draft',
+      dealId,
+      currency: 'JPY',
+      customer: { companyId, contactId: null, name: 'Ōkami Trading KK' },
+      subtotal: 1_250_000,
+      tax: 0,
+      total: 1_250_000,
+    });
+    expect(draft.lines.map(({ description, quantity, unitPrice, taxRate }) => ({ description, quantity, unitPrice, taxRate }))).toEqual([
+      { description: 'Annual licence', quantity: 1, unitPrice: 1_250_000, taxRate: 0 },
+    ]);
     const [stored] = (await stack.owner.query('SELECT deal_id FROM billing.invoices WHERE id = $1', [draft.id])) as Array<{ deal_id: string }>;
     expect(stored!.deal_id).toBe(dealId);
   });
@@ -58,7 +71,9 @@ describe('invoices from crm deals (service level)', () => {
     expect(draft.customer).toEqual({ contactId: first, companyId: null, name: 'First Lovelace' });
     expect(draft.billingEmail).toBe('first@example.com');
     await invoices.finalize(callerOf(owner, FinalizeInvoice), draft.id);
-    const [event] = (await stack.owner.query(`SELECT payload FROM billing.outbox WHERE type = 'invoice.finalized' AND payload->>'aggregateId' = $1`, [draft.id])) as Array<{ payload: { data: { dealId: string } } }>;
+    const [event] = (await stack.owner.query(`SELECT payload FROM billing.outbox WHERE type = 'invoice.finalized' AND payload->>'aggregateId' = $1`, [
+      draft.id,
+    ])) as Array<{ payload: { data: { dealId: string } } }>;
     expect(event!.payload.data.dealId).toBe(dealId);
   });
 
@@ -75,12 +90,20 @@ describe('invoices from crm deals (service level)', () => {
     const stranger = userContext('owner');
     const foreignDeal = await createDeal(stranger, { name: 'Theirs', amount: 100, currency: 'EUR' });
     const orphan = await createDeal(owner, { name: 'Nobody', amount: 100, currency: 'EUR' });
-    const [before] = (await stack.owner.query('SELECT count(*)::int AS count FROM billing.invoices WHERE workspace_id = $1', [owner.workspaceId])) as Array<{ count: number }>;
+    const [before] = (await stack.owner.query('SELECT count(*)::int AS count FROM billing.invoices WHERE workspace_id = $1', [owner.workspaceId])) as Array<{
+      count: number;
+    }>;
     await expectRefused(create({ dealId: foreignDeal, fromDeal: true }), 422, 'dealId');
     await expectRefused(create({ dealId: orphan, fromDeal: true }), 422, 'dealId');
     const contactId = await createContact(stack, owner);
-    await expectRefused(create({ dealId: foreignDeal, customer: { contactId }, currency: 'EUR', lines: [{ description: 'x', quantity: 1, unitPrice: 1 }] }), 422, 'dealId');
-    const [after] = (await stack.owner.query('SELECT count(*)::int AS count FROM billing.invoices WHERE workspace_id = $1', [owner.workspaceId])) as Array<{ count: number }>;
+    await expectRefused(
+      create({ dealId: foreignDeal, customer: { contactId }, currency: 'EUR', lines: [{ description: 'x', quantity: 1, unitPrice: 1 }] }),
+      422,
+      'dealId',
+    );
+    const [after] = (await stack.owner.query('SELECT count(*)::int AS count FROM billing.invoices WHERE workspace_id = $1', [owner.workspaceId])) as Array<{
+      count: number;
+    }>;
     expect(after!.count).toBe(before!.count);
   });
 });

@@ -98,7 +98,11 @@ describe('invoice PDF (service level)', () => {
 
   it('prints a draft as DRAFT, named by its id', async () => {
     const contactId = await createContact(stack, owner, 'Grace');
-    const draft = await invoices.create(callerOf(owner, CreateInvoice), { customer: { contactId }, currency: 'JPY', lines: [{ description: 'Tea', quantity: 2, unitPrice: 1500 }] });
+    const draft = await invoices.create(callerOf(owner, CreateInvoice), {
+      customer: { contactId },
+      currency: 'JPY',
+      lines: [{ description: 'Tea', quantity: 2, unitPrice: 1500 }],
+    });
     const reply = await documents.pdf(callerOf(owner, GetInvoicePdf), draft.id);
     expect(reply.fileName).toBe(`draft-${draft.id}.pdf`);
     const text = await pdfText(Buffer.from(reply.content, 'base64'));
@@ -111,7 +115,11 @@ describe('invoice PDF (service level)', () => {
   it('prints an invoice of a workspace that has no billing settings yet', async () => {
     const fresh = userContext('owner');
     const contactId = await createContact(stack, fresh, 'Nobody');
-    const draft = await invoices.create(callerOf(fresh, CreateInvoice), { customer: { contactId }, currency: 'EUR', lines: [{ description: 'Tea', quantity: 1, unitPrice: 250 }] });
+    const draft = await invoices.create(callerOf(fresh, CreateInvoice), {
+      customer: { contactId },
+      currency: 'EUR',
+      lines: [{ description: 'Tea', quantity: 1, unitPrice: 250 }],
+    });
     const text = await pdfText(Buffer.from((await documents.pdf(callerOf(fresh, GetInvoicePdf), draft.id)).content, 'base64'));
     expect(text).toContain('Nobody Lovelace');
     expect(text).toMatch(/Amount due\s+€2\.50/);

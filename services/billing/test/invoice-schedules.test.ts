@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { CreateInvoiceSchedule, DeleteInvoiceSchedule, GetInvoiceSchedule, ListInvoiceSchedules, UpdateInvoiceSchedule, type CreateInvoiceScheduleBody } from '@kinship/contracts/billing';
+import {
+  CreateInvoiceSchedule,
+  DeleteInvoiceSchedule,
+  GetInvoiceSchedule,
+  ListInvoiceSchedules,
+  UpdateInvoiceSchedule,
+  type CreateInvoiceScheduleBody,
+} from '@kinship/contracts/billing';
 import type { RequestContext } from '@kinship/observability';
 import type { RunningService } from '@kinship/platform';
 import { startTestService } from '@kinship/testing';
@@ -33,26 +40,57 @@ describe('recurring invoices (service level)', () => {
   }
 
   function scheduleOf(contactId: string, overrides: Partial<CreateInvoiceScheduleBody> = {}): CreateInvoiceScheduleBody {
-    return { customer: { contactId }, currency: 'EUR', lines: [{ description: 'Hosting', quantity: 1, unitPrice: 4900, taxRate: 2000 }], interval: 'month', startDate: '2026-01-31', ...overrides };
+    return {
+      customer: { contactId },
+      currency: 'EUR',
+      lines: [{ description: 'Hosting', quantity: 1, unitPrice: 4900, taxRate: 2000 }],
+      interval: 'month',
+      startDate: '2026-01-31',
+      ...overrides,
+    };
   }
 
   async function invoicesOf(workspaceId: string): Promise<Array<{ id: string; issue_date: string; status: string; number: string | null; total: string }>> {
-    return stack.owner.query('SELECT id, issue_date::text AS issue_date, status, number, total FROM billing.invoices WHERE workspace_id = $1 ORDER BY issue_date', [workspaceId]);
+    return stack.owner.query(
+      'SELECT id, issue_date::text AS issue_date, status, number, total FROM billing.invoices WHERE workspace_id = $1 ORDER BY issue_date',
+      [workspaceId],
+    );
   }
 
   async function sentEvents(workspaceId: string): Promise<number> {
-    const [row] = (await stack.owner.query(`SELECT count(*)::int AS count FROM billing.outbox WHERE type = 'invoice.sent' AND payload->>'workspaceId' = $1`, [workspaceId])) as Array<{ count: number }>;
+    const [row] = (await stack.owner.query(`SELECT count(*)::int AS count FROM billing.outbox WHERE type = 'invoice.sent' AND payload->>'workspaceId' = $1`, [
+      workspaceId,
+    ])) as Array<{ count: number }>;
     return row!.count;
   }
 
   it('creates, reads, lists, changes and stops a schedule', async () => {
     const { owner, contactId } = await newCustomer();
     const created = await schedules.create(callerOf(owner, CreateInvoiceSchedule), scheduleOf(contactId, { endDate: '2026-12-31', autoFinalize: true }));
-    expect(created).toMatchObject({ interval: 'month', startDate: '2026-01-31', endDate: '2026-12-31', autoFinalize: true, autoSend: false, nextPeriodStart: '2026-01-31', periodsInvoiced: 0, customer: { contactId, name: 'Ada Lovelace' } });
+    expect(created).toMatchObject({
+      interval: 'month',
+      startDate: '2026-01-31',
+      endDate: '2026-12-31',
+      autoFinalize: true,
+      autoSend: false,
+      nextPeriodStart: '2026-01-31',
+      periodsInvoiced: 0,
+      customer: { contactId, name: 'Ada Lovelace' },
+    });
     expect(await schedules.get(callerOf(owner, GetInvoiceSchedule), created.id)).toEqual(created);
     expect((await schedules.list(callerOf(owner, ListInvoiceSchedules), {})).data.map((schedule) => schedule.id)).toEqual([created.id]);
-    const changed = await schedules.update(callerOf(owner, UpdateInvoiceSchedule), created.id, { endDate: null, autoSend: true, lines: [{ description: 'Support', quantity: 2, unitPrice: 100 }] });
-    expect(changed).toMatchObject({ endDate: null, autoSend: true, autoFinalize: true, nextPeriodStart: '2026-01-31', lines: [{ description: 'Support', quantity: 2, unitPrice: 100, productId: null, taxRate: null }] });
+    const changed = await schedules.update(callerOf(owner, UpdateInvoiceSchedule), created.id, {
+      endDate: null,
+      autoSend: true,
+      lines: [{ description: 'Support', quantity: 2, unitPrice: 100 }],
+    });
+    expect(changed).toMatchObject({
+      endDate: null,
+      autoSend: true,
+      autoFinalize: true,
+      nextPeriodStart: '2026-01-31',
+      lines: [{ description: 'Support', quantity: 2, unitPrice: 100, productId: null, taxRate: null }],
+    });
     await expectRefused(schedules.update(callerOf(owner, UpdateInvoiceSchedule), created.id, { endDate: '2026-01-30' }), 422, 'endDate');
     await schedules.delete(callerOf(owner, DeleteInvoiceSchedule), created.id);
     expect((await schedules.list(callerOf(owner, ListInvoiceSchedules), {})).data).toEqual([]);
@@ -60,7 +98,10 @@ describe('recurring invoices (service level)', () => {
 
   it('keeps a line description with a lone surrogate, as invoices do (found by the fuzzer: a 500 when lines were jsonb)', async () => {
     const { owner, contactId } = await newCustomer();
-    const created = await schedules.create(callerOf(owner, CreateInvoiceSchedule), scheduleOf(contactId, { lines: [{ description: 'Hosting \ud800', quantity: 1, unitPrice: 100 }] }));
+    const created = await schedules.create(
+      callerOf(owner, CreateInvoiceSchedule),
+      scheduleOf(contactId, { lines: [{ description: 'Hosting \ud800', quantity: 1, unitPrice: 100 }] }),
+    );
     expect((await schedules.get(callerOf(owner, GetInvoiceSchedule), created.id)).lines[0]!.description).toBe('Hosting \ud800');
   });
 
@@ -88,7 +129,14 @@ describe('recurring invoices (service level)', () => {
     ]);
     expect(await schedules.get(callerOf(owner, GetInvoiceSchedule), schedule.id)).toMatchObject({ nextPeriodStart: '2026-04-30', periodsInvoiced: 3 });
     await scheduler.runDue('2027-01-01');
-    expect((await invoicesOf(owner.workspaceId!)).map((invoice) => invoice.issue_date)).toEqual(['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30', '2026-05-31', '2026-06-30']);
+    expect((await invoicesOf(owner.workspaceId!)).map((invoice) => invoice.issue_date)).toEqual([
+      '2026-01-31',
+      '2026-02-28',
+      '2026-03-31',
+      '2026-04-30',
+      '2026-05-31',
+      '2026-06-30',
+    ]);
     expect((await schedules.get(callerOf(owner, GetInvoiceSchedule), schedule.id)).nextPeriodStart).toBeNull();
   });
 
@@ -114,7 +162,10 @@ describe('recurring invoices (service level)', () => {
 
   it('finishes a run that crashed between making the invoice and marking the period, without a second invoice or email', async () => {
     const { owner, contactId } = await newCustomer();
-    const schedule = await schedules.create(callerOf(owner, CreateInvoiceSchedule), scheduleOf(contactId, { startDate: '2026-05-01', interval: 'quarter', autoFinalize: true, autoSend: true }));
+    const schedule = await schedules.create(
+      callerOf(owner, CreateInvoiceSchedule),
+      scheduleOf(contactId, { startDate: '2026-05-01', interval: 'quarter', autoFinalize: true, autoSend: true }),
+    );
     // The process dies after the invoice is made, finalized and sent, before the period is marked.
     const crash = jest.spyOn(scheduler, 'complete').mockRejectedValueOnce(new Error('killed'));
     await scheduler.runDue('2026-05-02');

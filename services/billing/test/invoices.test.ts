@@ -1,5 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateInvoice, CreateProduct, DeleteInvoice, FinalizeInvoice, GetInvoice, ListInvoices, MarkInvoiceUncollectible, UpdateBillingSettings, UpdateInvoice, UpdateProduct, VoidInvoice, type CreateInvoiceBody, type Invoice } from '@kinship/contracts/billing';
+import {
+  CreateInvoice,
+  CreateProduct,
+  DeleteInvoice,
+  FinalizeInvoice,
+  GetInvoice,
+  ListInvoices,
+  MarkInvoiceUncollectible,
+  UpdateBillingSettings,
+  UpdateInvoice,
+  UpdateProduct,
+  VoidInvoice,
+  type CreateInvoiceBody,
+  type Invoice,
+} from '@kinship/contracts/billing';
 import type { RequestContext } from '@kinship/observability';
 import { getQueueToken } from '@nestjs/bull';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -40,12 +54,16 @@ describe('invoices (service level)', () => {
   const finalize = (id: string, context = owner) => invoices.finalize(callerOf(context, FinalizeInvoice), id);
 
   async function storedInvoices(workspaceId: string): Promise<number> {
-    const [row] = (await stack.owner.query('SELECT count(*)::int AS count FROM billing.invoices WHERE workspace_id = $1', [workspaceId])) as Array<{ count: number }>;
+    const [row] = (await stack.owner.query('SELECT count(*)::int AS count FROM billing.invoices WHERE workspace_id = $1', [workspaceId])) as Array<{
+      count: number;
+    }>;
     return row!.count;
   }
 
   async function outboxTypes(invoiceId: string): Promise<string[]> {
-    const rows = (await stack.owner.query(`SELECT type FROM billing.outbox WHERE payload->>'aggregateId' = $1 ORDER BY position`, [invoiceId])) as Array<{ type: string }>;
+    const rows = (await stack.owner.query(`SELECT type FROM billing.outbox WHERE payload->>'aggregateId' = $1 ORDER BY position`, [invoiceId])) as Array<{
+      type: string;
+    }>;
     return rows.map((row) => row.type);
   }
 
@@ -87,9 +105,22 @@ describe('invoices (service level)', () => {
   describe('products on lines', () => {
     it('fills what a line omits from its product, and refuses a product in another currency or of another workspace', async () => {
       const products = stack.billing.app.get(ProductsService);
-      const hour = await products.create(callerOf(owner, CreateProduct), { name: 'Consulting hour', sku: `H-${Date.now()}`, unitPrice: 12_000, currency: 'EUR', taxRate: 2000 });
+      const hour = await products.create(callerOf(owner, CreateProduct), {
+        name: 'Consulting hour',
+        sku: `H-${Date.now()}`,
+        unitPrice: 12_000,
+        currency: 'EUR',
+        taxRate: 2000,
+      });
       const invoice = await create(draftOf({ lines: [{ productId: hour.id, quantity: 2.5 }] }));
-      expect(invoice.lines[0]).toMatchObject({ productId: hour.id, description: 'Consulting hour', unitPrice: 12_000, taxRate: 2000, amount: 30_000, tax: 6000 });
+      expect(invoice.lines[0]).toMatchObject({
+        productId: hour.id,
+        description: 'Consulting hour',
+        unitPrice: 12_000,
+        taxRate: 2000,
+        amount: 30_000,
+        tax: 6000,
+      });
       await expectRefused(create(draftOf({ currency: 'USD', lines: [{ productId: hour.id, quantity: 1 }] })), 422, 'lines.0.productId');
 
       // A draft keeps its lines when other fields change, even once their product is inactive; a new currency needs new lines.
@@ -97,23 +128,44 @@ describe('invoices (service level)', () => {
       const edited = await invoices.update(callerOf(owner, UpdateInvoice), invoice.id, { notes: 'Kept' });
       expect({ notes: edited.notes, lines: edited.lines, total: edited.total }).toEqual({ notes: 'Kept', lines: invoice.lines, total: invoice.total });
       await expectRefused(invoices.update(callerOf(owner, UpdateInvoice), invoice.id, { currency: 'USD' }), 422, 'lines');
-      await expectRefused(invoices.update(callerOf(owner, UpdateInvoice), invoice.id, { lines: [{ productId: hour.id, quantity: 1 }] }), 422, 'lines.0.productId');
+      await expectRefused(
+        invoices.update(callerOf(owner, UpdateInvoice), invoice.id, { lines: [{ productId: hour.id, quantity: 1 }] }),
+        422,
+        'lines.0.productId',
+      );
       expect(await invoices.get(callerOf(owner, GetInvoice), invoice.id)).toEqual(edited);
       const stranger = userContext('owner');
-      await expectRefused(create({ customer: { contactId: await createContact(stack, stranger) }, currency: 'EUR', lines: [{ productId: hour.id, quantity: 1 }] }, stranger), 422, 'lines.0.productId');
+      await expectRefused(
+        create({ customer: { contactId: await createContact(stack, stranger) }, currency: 'EUR', lines: [{ productId: hour.id, quantity: 1 }] }, stranger),
+        422,
+        'lines.0.productId',
+      );
     });
   });
 
   describe('lifecycle', () => {
     it('edits a draft, finalizes it with dates and a number, then refuses edits and deletion with 409', async () => {
       const draft = await create(draftOf({ paymentTerms: 'net_15' }));
-      expect({ status: draft.status, number: draft.number, issueDate: draft.issueDate, dueDate: draft.dueDate }).toEqual({ status: 'draft', number: null, issueDate: null, dueDate: null });
-      const edited = await invoices.update(callerOf(owner, UpdateInvoice), draft.id, { lines: [{ description: 'Two hours', quantity: 2, unitPrice: 10_000 }], notes: 'Thanks' });
+      expect({ status: draft.status, number: draft.number, issueDate: draft.issueDate, dueDate: draft.dueDate }).toEqual({
+        status: 'draft',
+        number: null,
+        issueDate: null,
+        dueDate: null,
+      });
+      const edited = await invoices.update(callerOf(owner, UpdateInvoice), draft.id, {
+        lines: [{ description: 'Two hours', quantity: 2, unitPrice: 10_000 }],
+        notes: 'Thanks',
+      });
       expect({ total: edited.total, notes: edited.notes, lines: edited.lines.length }).toEqual({ total: 20_000, notes: 'Thanks', lines: 1 });
 
       const open = await finalize(draft.id);
       const dueDate = new Date(Date.parse(`${TODAY}T00:00:00Z`) + 15 * 86_400_000).toISOString().slice(0, 10);
-      expect({ status: open.status, issueDate: open.issueDate, dueDate: open.dueDate, overdue: open.overdue }).toEqual({ status: 'open', issueDate: TODAY, dueDate, overdue: false });
+      expect({ status: open.status, issueDate: open.issueDate, dueDate: open.dueDate, overdue: open.overdue }).toEqual({
+        status: 'open',
+        issueDate: TODAY,
+        dueDate,
+        overdue: false,
+      });
       expect(open.number).toMatch(new RegExp(`^INV-${YEAR}-\\d{6}$`));
 
       const notDraft = await expectRefused(invoices.update(callerOf(owner, UpdateInvoice), draft.id, { notes: 'Changed' }), 409);
@@ -142,7 +194,9 @@ describe('invoices (service level)', () => {
       const draft = await create(draftOf());
       await invoices.delete(callerOf(owner, DeleteInvoice), draft.id);
       await expectRefused(invoices.get(callerOf(owner, GetInvoice), draft.id), 404);
-      const lines = (await stack.owner.query('SELECT count(*)::int AS count FROM billing.invoice_lines WHERE invoice_id = $1', [draft.id])) as Array<{ count: number }>;
+      const lines = (await stack.owner.query('SELECT count(*)::int AS count FROM billing.invoice_lines WHERE invoice_id = $1', [draft.id])) as Array<{
+        count: number;
+      }>;
       expect(lines[0]!.count).toBe(0);
       expect(await outboxTypes(draft.id)).toEqual(['invoice.created', 'invoice.deleted']);
     });
@@ -151,7 +205,11 @@ describe('invoices (service level)', () => {
       const draft = await create(draftOf({ issueDate: '2026-03-01', paymentTerms: 'net_7' }));
       expect(draft.dueDate).toBe(null);
       const open = await finalize(draft.id);
-      expect({ issueDate: open.issueDate, dueDate: open.dueDate, number: open.number?.slice(0, 8) }).toEqual({ issueDate: '2026-03-01', dueDate: '2026-03-08', number: 'INV-2026' });
+      expect({ issueDate: open.issueDate, dueDate: open.dueDate, number: open.number?.slice(0, 8) }).toEqual({
+        issueDate: '2026-03-01',
+        dueDate: '2026-03-08',
+        number: 'INV-2026',
+      });
       await expectRefused(create(draftOf({ issueDate: '2026-03-01', dueDate: '2026-02-28' })), 422, 'dueDate');
     });
 
@@ -203,7 +261,9 @@ describe('invoices (service level)', () => {
       const overdue = stack.billing.app.get(OverdueInvoices);
       await Promise.all([overdue.mark(), overdue.mark(), overdue.mark()]);
       expect(await overdue.mark()).toBe(0);
-      const events = (await stack.owner.query(`SELECT payload->>'aggregateId' AS id, payload->'data' AS data FROM billing.outbox WHERE type = 'invoice.overdue'`)) as Array<{ id: string; data: Record<string, unknown> }>;
+      const events = (await stack.owner.query(
+        `SELECT payload->>'aggregateId' AS id, payload->'data' AS data FROM billing.outbox WHERE type = 'invoice.overdue'`,
+      )) as Array<{ id: string; data: Record<string, unknown> }>;
       const marked = (id: string) => events.filter((event) => event.id === id);
       expect(marked(open.id).map((event) => event.data)).toEqual([
         { invoiceId: open.id, number: open.number, customer: { contactId }, currency: 'EUR', amountDue: open.amountDue, dueDate: '2020-01-31' },
@@ -225,7 +285,17 @@ describe('invoices (service level)', () => {
       await stack.billing.app.get(BillingSettingsService).replace(callerOf(context, UpdateBillingSettings), { invoicePrefix: 'ACME' });
       const drafts: Invoice[] = [];
       for (let index = 0; index < 200; index += 1) {
-        drafts.push(await create({ customer: { contactId: customer }, currency: 'EUR', issueDate: '2026-06-01', lines: [{ description: `Line ${index}`, quantity: 1, unitPrice: 100 }] }, context));
+        drafts.push(
+          await create(
+            {
+              customer: { contactId: customer },
+              currency: 'EUR',
+              issueDate: '2026-06-01',
+              lines: [{ description: `Line ${index}`, quantity: 1, unitPrice: 100 }],
+            },
+            context,
+          ),
+        );
       }
       const finalized = await Promise.all(drafts.map((draft) => finalize(draft.id, context)));
       const numbers = finalized.map((invoice) => invoice.number!).sort();
@@ -235,8 +305,22 @@ describe('invoices (service level)', () => {
       const other = userContext('owner');
       const otherCustomer = await createContact(stack, other);
       const finalizeOne = async (issueDate: string) =>
-        (await finalize((await create({ customer: { contactId: otherCustomer }, currency: 'EUR', issueDate, lines: [{ description: 'One', quantity: 1, unitPrice: 1 }] }, other)).id, other)).number;
-      expect([await finalizeOne('2026-06-01'), await finalizeOne('2027-01-04'), await finalizeOne('2026-12-31')]).toEqual(['INV-2026-000001', 'INV-2027-000001', 'INV-2026-000002']);
+        (
+          await finalize(
+            (
+              await create(
+                { customer: { contactId: otherCustomer }, currency: 'EUR', issueDate, lines: [{ description: 'One', quantity: 1, unitPrice: 1 }] },
+                other,
+              )
+            ).id,
+            other,
+          )
+        ).number;
+      expect([await finalizeOne('2026-06-01'), await finalizeOne('2027-01-04'), await finalizeOne('2026-12-31')]).toEqual([
+        'INV-2026-000001',
+        'INV-2027-000001',
+        'INV-2026-000002',
+      ]);
     });
   });
 });

@@ -50,7 +50,11 @@ describe('ledger, payments and wallets (service level)', () => {
 
   /** An open invoice of 10,000 net + 20 % tax = 12,000 EUR (or as given). */
   async function openInvoice(context = owner, customer = contactId, unitPrice = 10_000, taxRate = 2000): Promise<Invoice> {
-    const draft = await invoices.create(callerOf(context, CreateInvoice), { customer: { contactId: customer }, currency: 'EUR', lines: [{ description: 'Consulting', quantity: 1, unitPrice, taxRate }] });
+    const draft = await invoices.create(callerOf(context, CreateInvoice), {
+      customer: { contactId: customer },
+      currency: 'EUR',
+      lines: [{ description: 'Consulting', quantity: 1, unitPrice, taxRate }],
+    });
     return invoices.finalize(callerOf(context, FinalizeInvoice), draft.id);
   }
 
@@ -67,7 +71,9 @@ describe('ledger, payments and wallets (service level)', () => {
   }
 
   async function outboxTypes(aggregateId: string): Promise<string[]> {
-    const rows = (await stack.owner.query(`SELECT type FROM billing.outbox WHERE payload->>'aggregateId' = $1 ORDER BY position`, [aggregateId])) as Array<{ type: string }>;
+    const rows = (await stack.owner.query(`SELECT type FROM billing.outbox WHERE payload->>'aggregateId' = $1 ORDER BY position`, [aggregateId])) as Array<{
+      type: string;
+    }>;
     return rows.map((row) => row.type);
   }
 
@@ -80,7 +86,15 @@ describe('ledger, payments and wallets (service level)', () => {
         { account: 'tax_payable', amount: -2_000 },
       ]);
       const first = await pay({ invoiceId: invoice.id, amount: 5_000, method: 'bank_transfer', reference: 'SEPA 1' });
-      expect(first).toMatchObject({ amount: 5_000, applied: 5_000, toWallet: 0, currency: 'EUR', method: 'bank_transfer', reference: 'SEPA 1', customerId: contactId });
+      expect(first).toMatchObject({
+        amount: 5_000,
+        applied: 5_000,
+        toWallet: 0,
+        currency: 'EUR',
+        method: 'bank_transfer',
+        reference: 'SEPA 1',
+        customerId: contactId,
+      });
       expect(await read(invoice.id)).toMatchObject({ status: 'open', amountPaid: 5_000, amountDue: 7_000 });
       const second = await pay({ invoiceId: invoice.id, amount: 8_000, method: 'manual' });
       expect(second).toMatchObject({ applied: 7_000, toWallet: 1_000 });
@@ -98,7 +112,11 @@ describe('ledger, payments and wallets (service level)', () => {
     });
 
     it('refuses a payment on a draft, a void or a paid invoice, or in another currency, and moves nothing', async () => {
-      const draft = await invoices.create(callerOf(owner, CreateInvoice), { customer: { contactId }, currency: 'EUR', lines: [{ description: 'x', quantity: 1, unitPrice: 100 }] });
+      const draft = await invoices.create(callerOf(owner, CreateInvoice), {
+        customer: { contactId },
+        currency: 'EUR',
+        lines: [{ description: 'x', quantity: 1, unitPrice: 100 }],
+      });
       const refusedDraft = await expectRefused(pay({ invoiceId: draft.id, amount: 100, method: 'manual' }), 409, 'invoiceId');
       expect(refusedDraft.code).toBe('invalid_status');
       const voided = await invoices.void(callerOf(owner, VoidInvoice), (await openInvoice()).id);
@@ -107,7 +125,9 @@ describe('ledger, payments and wallets (service level)', () => {
       await expectRefused(pay({ invoiceId: open.id, amount: 100, method: 'manual', currency: 'USD' }), 422, 'currency');
       await expectRefused(pay({ invoiceId: randomUUID(), amount: 100, method: 'manual' }), 404);
       expect(await read(open.id)).toMatchObject({ amountPaid: 0, amountDue: 12_000 });
-      const [row] = (await stack.owner.query('SELECT count(*)::int AS count FROM billing.payments WHERE invoice_id = ANY($1)', [[draft.id, voided.id, open.id]])) as Array<{ count: number }>;
+      const [row] = (await stack.owner.query('SELECT count(*)::int AS count FROM billing.payments WHERE invoice_id = ANY($1)', [
+        [draft.id, voided.id, open.id],
+      ])) as Array<{ count: number }>;
       expect(row!.count).toBe(0);
     });
 
@@ -202,13 +222,14 @@ describe('ledger, payments and wallets (service level)', () => {
       const transactionId = randomUUID();
       await expect(
         stack.owner.transaction(async (manager) => {
-          await manager.query(`INSERT INTO billing.ledger_transactions (id, workspace_id, kind) VALUES ($1, $2, 'wallet_credit')`, [transactionId, entry!.workspace_id]);
-          await manager.query(`INSERT INTO billing.ledger_entries (id, workspace_id, transaction_id, account, currency, amount) VALUES ($1, $3, $2, 'cash', 'EUR', 5), ($4, $3, $2, 'revenue', 'EUR', -4)`, [
-            randomUUID(),
+          await manager.query(`INSERT INTO billing.ledger_transactions (id, workspace_id, kind) VALUES ($1, $2, 'wallet_credit')`, [
             transactionId,
             entry!.workspace_id,
-            randomUUID(),
           ]);
+          await manager.query(
+            `INSERT INTO billing.ledger_entries (id, workspace_id, transaction_id, account, currency, amount) VALUES ($1, $3, $2, 'cash', 'EUR', 5), ($4, $3, $2, 'revenue', 'EUR', -4)`,
+            [randomUUID(), transactionId, entry!.workspace_id, randomUUID()],
+          );
         }),
       ).rejects.toThrow(/does not balance/);
     });

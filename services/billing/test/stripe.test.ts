@@ -2,7 +2,17 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateCreditNote, CreateInvoice, CreatePayment, CreatePaymentIntent, FinalizeInvoice, GetInvoice, ListPayments, RefundPayment, type Invoice } from '@kinship/contracts/billing';
+import {
+  CreateCreditNote,
+  CreateInvoice,
+  CreatePayment,
+  CreatePaymentIntent,
+  FinalizeInvoice,
+  GetInvoice,
+  ListPayments,
+  RefundPayment,
+  type Invoice,
+} from '@kinship/contracts/billing';
 import type { RequestContext } from '@kinship/observability';
 import Stripe from 'stripe';
 import { CreditNotesService } from '../src/credit-notes/credit-notes.service.js';
@@ -41,7 +51,9 @@ async function startStripeStandIn(calls: StripeCall[]): Promise<Server> {
       if (request.method === 'POST' && request.url === '/v1/refunds') {
         const key = request.headers['idempotency-key'] as string;
         if (form.get('amount') === REFUSED_REFUND_AMOUNT) {
-          response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'invalid_request_error', message: 'Refund amount is greater than unrefunded amount on charge' } }));
+          response
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: { type: 'invalid_request_error', message: 'Refund amount is greater than unrefunded amount on charge' } }));
           return;
         }
         const refund = refundsByKey.get(key) ?? {
@@ -58,7 +70,9 @@ async function startStripeStandIn(calls: StripeCall[]): Promise<Server> {
         return;
       }
       if (request.method !== 'POST' || request.url !== '/v1/payment_intents') {
-        response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'invalid_request_error', message: 'Unrecognized request URL' } }));
+        response
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { type: 'invalid_request_error', message: 'Unrecognized request URL' } }));
         return;
       }
       const id = `pi_${randomUUID().replaceAll('-', '')}`;
@@ -94,7 +108,11 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
   beforeAll(async () => {
     stripeServer = await startStripeStandIn(calls);
     const { port } = stripeServer.address() as AddressInfo;
-    stack = await startBillingStack('billing-stripe', { STRIPE_SECRET_KEY: 'sk_test_kinship', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: `http://127.0.0.1:${port}` });
+    stack = await startBillingStack('billing-stripe', {
+      STRIPE_SECRET_KEY: 'sk_test_kinship',
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_BASE: `http://127.0.0.1:${port}`,
+    });
     invoices = stack.billing.app.get(InvoicesService);
     stripe = stack.billing.app.get(StripePaymentsService);
     payments = stack.billing.app.get(PaymentsService);
@@ -109,7 +127,11 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
   });
 
   async function openInvoice(): Promise<Invoice> {
-    const draft = await invoices.create(callerOf(owner, CreateInvoice), { customer: { contactId }, currency: 'EUR', lines: [{ description: 'Licence', quantity: 1, unitPrice: 10_000, taxRate: 2000 }] });
+    const draft = await invoices.create(callerOf(owner, CreateInvoice), {
+      customer: { contactId },
+      currency: 'EUR',
+      lines: [{ description: 'Licence', quantity: 1, unitPrice: 10_000, taxRate: 2000 }],
+    });
     return invoices.finalize(callerOf(owner, FinalizeInvoice), draft.id);
   }
 
@@ -125,12 +147,27 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
       object: 'event',
       type: 'payment_intent.succeeded',
       created: Math.floor(Date.now() / 1000),
-      data: { object: { id: intentId, object: 'payment_intent', amount, amount_received: amount, currency: 'eur', metadata: { workspaceId: owner.workspaceId, invoiceId } } },
+      data: {
+        object: {
+          id: intentId,
+          object: 'payment_intent',
+          amount,
+          amount_received: amount,
+          currency: 'eur',
+          metadata: { workspaceId: owner.workspaceId, invoiceId },
+        },
+      },
     };
   }
 
   function refunded(intentId: string, amountRefunded: number, eventId = `evt_${randomUUID()}`): object {
-    return { id: eventId, object: 'event', type: 'charge.refunded', created: Math.floor(Date.now() / 1000), data: { object: { id: `ch_${randomUUID()}`, object: 'charge', payment_intent: intentId, amount_refunded: amountRefunded } } };
+    return {
+      id: eventId,
+      object: 'event',
+      type: 'charge.refunded',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: `ch_${randomUUID()}`, object: 'charge', payment_intent: intentId, amount_refunded: amountRefunded } },
+    };
   }
 
   const read = (id: string) => invoices.get(callerOf(owner, GetInvoice), id);
@@ -139,9 +176,20 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
   it('creates a PaymentIntent for the amount due with the invoice in its metadata and a Stripe idempotency key', async () => {
     const invoice = await openInvoice();
     const intent = await stripe.createPaymentIntent(callerOf(owner, CreatePaymentIntent), invoice.id);
-    expect(intent).toEqual({ paymentIntentId: expect.stringMatching(/^pi_/), clientSecret: `${intent.paymentIntentId}_secret_test`, amount: 12_000, currency: 'EUR' });
+    expect(intent).toEqual({
+      paymentIntentId: expect.stringMatching(/^pi_/),
+      clientSecret: `${intent.paymentIntentId}_secret_test`,
+      amount: 12_000,
+      currency: 'EUR',
+    });
     const call = calls.at(-1)!;
-    expect({ path: call.path, amount: call.form.get('amount'), currency: call.form.get('currency'), workspaceId: call.form.get('metadata[workspaceId]'), invoiceId: call.form.get('metadata[invoiceId]') }).toEqual({
+    expect({
+      path: call.path,
+      amount: call.form.get('amount'),
+      currency: call.form.get('currency'),
+      workspaceId: call.form.get('metadata[workspaceId]'),
+      invoiceId: call.form.get('metadata[invoiceId]'),
+    }).toEqual({
       path: '/v1/payment_intents',
       amount: '12000',
       currency: 'eur',
@@ -172,7 +220,11 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
     await expectRefused(stripe.receive({ payload: signed.payload.replace('12000', '1'), signature: signed.signature }), 400, 'Stripe-Signature');
     await expectRefused(stripe.receive({ payload: signed.payload, signature: '' }), 400, 'Stripe-Signature');
     const notJson = 'not json';
-    await expectRefused(stripe.receive({ payload: notJson, signature: signer.webhooks.generateTestHeaderString({ payload: notJson, secret: WEBHOOK_SECRET }) }), 400, 'Stripe-Signature');
+    await expectRefused(
+      stripe.receive({ payload: notJson, signature: signer.webhooks.generateTestHeaderString({ payload: notJson, secret: WEBHOOK_SECRET }) }),
+      400,
+      'Stripe-Signature',
+    );
     expect(await read(invoice.id)).toMatchObject({ status: 'open', amountPaid: 0 });
     expect(await paymentsOf(invoice.id)).toEqual([]);
   });
@@ -198,7 +250,10 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
     const invoice = await openInvoice();
     await stripe.receive(delivery(succeeded(invoice.id, `pi_${randomUUID()}`, 12_000)));
     await stripe.receive(delivery(succeeded(invoice.id, `pi_${randomUUID()}`, 12_000)));
-    const [row] = (await stack.owner.query(`SELECT balance::int AS balance FROM billing.wallet_balances WHERE workspace_id = $1 AND customer_id = $2`, [owner.workspaceId, contactId])) as Array<{
+    const [row] = (await stack.owner.query(`SELECT balance::int AS balance FROM billing.wallet_balances WHERE workspace_id = $1 AND customer_id = $2`, [
+      owner.workspaceId,
+      contactId,
+    ])) as Array<{
       balance: number;
     }>;
     expect(row!.balance).toBe(12_000);
@@ -216,7 +271,10 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
     }
 
     async function stripeClearing(): Promise<number> {
-      const [row] = (await stack.owner.query(`SELECT coalesce(sum(amount), 0)::int AS total FROM billing.ledger_entries WHERE workspace_id = $1 AND account = 'stripe_clearing'`, [owner.workspaceId])) as Array<{
+      const [row] = (await stack.owner.query(
+        `SELECT coalesce(sum(amount), 0)::int AS total FROM billing.ledger_entries WHERE workspace_id = $1 AND account = 'stripe_clearing'`,
+        [owner.workspaceId],
+      )) as Array<{
         total: number;
       }>;
       return row!.total;
@@ -229,7 +287,12 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
       expect(refund).toMatchObject({ paymentId, amount: 3_000, destination: 'original' });
       expect(refundCalls()).toHaveLength(before + 1);
       const call = refundCalls().at(-1)!;
-      expect({ paymentIntent: call.form.get('payment_intent'), amount: call.form.get('amount'), paymentMetadata: call.form.get('metadata[paymentId]'), key: call.idempotencyKey }).toEqual({
+      expect({
+        paymentIntent: call.form.get('payment_intent'),
+        amount: call.form.get('amount'),
+        paymentMetadata: call.form.get('metadata[paymentId]'),
+        key: call.idempotencyKey,
+      }).toEqual({
         paymentIntent: intentId,
         amount: '3000',
         paymentMetadata: paymentId,
@@ -257,7 +320,10 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
       const note = await creditNotes.create(callerOf(owner, CreateCreditNote), invoice.id, { amount: 2_400, refund: 'original' });
       expect(note).toMatchObject({ amount: 2_400, appliedToDue: 0, refunded: 2_400 });
       expect(refundCalls()).toHaveLength(before + 1);
-      expect({ amount: refundCalls().at(-1)!.form.get('amount'), key: refundCalls().at(-1)!.idempotencyKey }).toEqual({ amount: '2400', key: `kinship-refund-${paymentId}-0-2400` });
+      expect({ amount: refundCalls().at(-1)!.form.get('amount'), key: refundCalls().at(-1)!.idempotencyKey }).toEqual({
+        amount: '2400',
+        key: `kinship-refund-${paymentId}-0-2400`,
+      });
       expect(await stripe.receive(delivery(refunded(intentId, 2_400)))).toEqual({ received: true, applied: false });
       expect(await read(invoice.id)).toMatchObject({ status: 'paid', amountPaid: 9_600, amountCredited: 2_400, amountDue: 0 });
     });

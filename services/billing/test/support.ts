@@ -61,7 +61,10 @@ export function callerOf(context: RequestContext, operation: AnyOperation): Bill
 /** A live crm contact of the context's workspace. */
 export async function createContact(stack: BillingStack, context: RequestContext, firstName = 'Ada', email = `${randomUUID()}@example.com`): Promise<string> {
   const contacts = stack.crm.app.get(ContactsService);
-  const contact = await contacts.create({ workspaceId: context.workspaceId!, userId: context.userId, role: 'owner', scopes: [] }, { firstName, lastName: 'Lovelace', email });
+  const contact = await contacts.create(
+    { workspaceId: context.workspaceId!, userId: context.userId, role: 'owner', scopes: [] },
+    { firstName, lastName: 'Lovelace', email },
+  );
   return contact.id;
 }
 

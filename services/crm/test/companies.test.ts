@@ -131,7 +131,12 @@ describe('companies', () => {
       const cleared = await owner.patch(`/companies/${company.id}`, { annualRevenue: null, employees: null });
       expect(cleared.body).toMatchObject({ annualRevenue: null, employees: null, domain });
       const [event] = await outboxEvents(stack, 'company.created', company.id);
-      expect(event!.data.company).toMatchObject({ website: `https://www.${domain}/about`, employees: 120, annualRevenueAmount: 1_250_000_000, annualRevenueCurrency: 'EUR' });
+      expect(event!.data.company).toMatchObject({
+        website: `https://www.${domain}/about`,
+        employees: 120,
+        annualRevenueAmount: 1_250_000_000,
+        annualRevenueCurrency: 'EUR',
+      });
     });
   });
 
@@ -222,7 +227,10 @@ describe('companies', () => {
 
     it('lets only one of two simultaneous creates of a domain win', async () => {
       const domain = uniqueDomain('race');
-      const responses = await Promise.all([owner.post('/companies', { name: 'Racer A', domain }), owner.post('/companies', { name: 'Racer B', domain: `https://${domain}/` })]);
+      const responses = await Promise.all([
+        owner.post('/companies', { name: 'Racer A', domain }),
+        owner.post('/companies', { name: 'Racer B', domain: `https://${domain}/` }),
+      ]);
       const statuses = responses.map((response) => response.status).sort();
       expect(statuses).toEqual([201, 409]);
       const winner = responses.find((response) => response.status === 201)!;
@@ -249,7 +257,14 @@ describe('companies', () => {
 
   describe('update', () => {
     it('changes the given fields, clears nulls, keeps absent ones, and emits company.updated naming the changes', async () => {
-      const company = await createCompany(owner, { name: 'Before', domain: uniqueDomain('upd'), industry: 'Retail', size: '1-10', phone: '+14155552671', tags: ['x'] });
+      const company = await createCompany(owner, {
+        name: 'Before',
+        domain: uniqueDomain('upd'),
+        industry: 'Retail',
+        size: '1-10',
+        phone: '+14155552671',
+        tags: ['x'],
+      });
       const response = await owner.patch(`/companies/${company.id}`, { industry: null, size: '11-50', tags: ['y', 'z'] });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ name: 'Before', domain: company.domain, industry: null, size: '11-50', phone: '+14155552671', tags: ['y', 'z'] });
@@ -276,7 +291,9 @@ describe('companies', () => {
       const unrelated = await insertContact(owner.workspaceId, { id: (await createCompany(owner, { name: 'Old Name Ltd' })).id, name: 'Old Name Ltd' });
 
       expect((await owner.patch(`/companies/${company.id}`, { name: 'New Name Ltd' })).status).toBe(200);
-      const rows: Array<{ id: string; company_name: string }> = await stack.owner.query('SELECT id, company_name FROM crm.contacts WHERE id = ANY($1)', [[live, deleted, unrelated]]);
+      const rows: Array<{ id: string; company_name: string }> = await stack.owner.query('SELECT id, company_name FROM crm.contacts WHERE id = ANY($1)', [
+        [live, deleted, unrelated],
+      ]);
       const names = Object.fromEntries(rows.map((row) => [row.id, row.company_name]));
       expect(names).toEqual({ [live]: 'New Name Ltd', [deleted]: 'New Name Ltd', [unrelated]: 'Old Name Ltd' });
     });
@@ -378,8 +395,14 @@ describe('companies', () => {
       expect(names(await lister.get(`/companies?ownerId=${hooli.body.ownerId}`))).toEqual(['Hooli']);
       expect(names(await lister.get(`/companies?domain=${encodeURIComponent('https://www.Initech.io/jobs')}`))).toEqual(['initech']);
       const umbrella = await lister.get(`/companies/${ids.umbrella}`);
-      expect(names(await lister.get(`/companies?createdAtFrom=${encodeURIComponent(umbrella.body.createdAt)}&sort=createdAt`))).toEqual(['Umbrella Corporation', 'acme widgets']);
-      expect(names(await lister.get(`/companies?createdAtTo=${encodeURIComponent(umbrella.body.createdAt)}&sort=createdAt&industry=Software`))).toEqual(['initech', 'Hooli']);
+      expect(names(await lister.get(`/companies?createdAtFrom=${encodeURIComponent(umbrella.body.createdAt)}&sort=createdAt`))).toEqual([
+        'Umbrella Corporation',
+        'acme widgets',
+      ]);
+      expect(names(await lister.get(`/companies?createdAtTo=${encodeURIComponent(umbrella.body.createdAt)}&sort=createdAt&industry=Software`))).toEqual([
+        'initech',
+        'Hooli',
+      ]);
     });
 
     it('pages with a cursor until the end, each company once', async () => {

@@ -29,7 +29,9 @@ describe('contacts', () => {
   }
 
   async function contactCount(workspace: Caller): Promise<number> {
-    const rows: Array<{ count: number }> = await stack.owner.query('SELECT count(*)::int AS count FROM crm.contacts WHERE workspace_id = $1', [workspace.workspaceId]);
+    const rows: Array<{ count: number }> = await stack.owner.query('SELECT count(*)::int AS count FROM crm.contacts WHERE workspace_id = $1', [
+      workspace.workspaceId,
+    ]);
     return rows[0]!.count;
   }
 
@@ -239,7 +241,12 @@ describe('contacts', () => {
         birthday: '1815-12-10',
       });
       expect((await owner.get(`/contacts/${created.body.id}`)).body).toEqual(created.body);
-      for (const [country, code] of [['United Kingdom', 'GB'], ['usa', 'US'], ['Côte d’Ivoire', 'CI'], ['fr', 'FR']]) {
+      for (const [country, code] of [
+        ['United Kingdom', 'GB'],
+        ['usa', 'US'],
+        ['Côte d’Ivoire', 'CI'],
+        ['fr', 'FR'],
+      ]) {
         const changed = await owner.patch(`/contacts/${created.body.id}`, { address: { country } });
         expect(changed.body.address).toEqual({ line1: null, line2: null, city: null, region: null, postalCode: null, country: code });
       }
@@ -275,13 +282,27 @@ describe('contacts', () => {
       expect(holder.status).toBe(201);
       const before = await contactCount(owner);
 
-      const takingExtra = await owner.post('/contacts', { firstName: 'Taker', email: `${unique('mine')}@example.com`, emails: [{ email: `${unique('mine')}@example.com` }, { email: extra.toUpperCase() }] });
+      const takingExtra = await owner.post('/contacts', {
+        firstName: 'Taker',
+        email: `${unique('mine')}@example.com`,
+        emails: [{ email: `${unique('mine')}@example.com` }, { email: extra.toUpperCase() }],
+      });
       expectError(takingExtra, 409, 'emails.1.email');
       expect(takingExtra.body.error.details).toEqual([expect.objectContaining({ field: 'emails.1.email', existingId: holder.body.id })]);
-      const takingPrimary = await owner.post('/contacts', { firstName: 'Taker', emails: [{ email: `${unique('own')}@example.com` }], phone: '+1 415 555 0166', email: extra });
+      const takingPrimary = await owner.post('/contacts', {
+        firstName: 'Taker',
+        emails: [{ email: `${unique('own')}@example.com` }],
+        phone: '+1 415 555 0166',
+        email: extra,
+      });
       expect(takingPrimary.status).toBe(409);
       expect(takingPrimary.body.error.details).toEqual([expect.objectContaining({ field: 'email', existingId: holder.body.id })]);
-      const additionalPrimary = await owner.post('/contacts', { firstName: 'Taker', phone: '+1 415 555 0155', phones: [{ phone: '415.555.0177' }], email: `${unique('x')}@example.com` });
+      const additionalPrimary = await owner.post('/contacts', {
+        firstName: 'Taker',
+        phone: '+1 415 555 0155',
+        phones: [{ phone: '415.555.0177' }],
+        email: `${unique('x')}@example.com`,
+      });
       expect(additionalPrimary.body.error.details).toEqual([expect.objectContaining({ field: 'phones.0.phone', existingId: holder.body.id })]);
       // Named as sent, though the first additional email becomes the primary one.
       const promoted = await owner.post('/contacts', { emails: [{ email: `${unique('first')}@example.com` }, { email: extra }] });
@@ -306,7 +327,11 @@ describe('contacts', () => {
 
     it('finds contacts by their additional emails and phones', async () => {
       const tag = unique('searchable');
-      const created = await owner.post('/contacts', { firstName: 'Search', emails: [{ email: `${tag}@secondary.example` }], phones: [{ phone: '+1 212 555 0143' }] });
+      const created = await owner.post('/contacts', {
+        firstName: 'Search',
+        emails: [{ email: `${tag}@secondary.example` }],
+        phones: [{ phone: '+1 212 555 0143' }],
+      });
       expect(created.status).toBe(201);
       const byEmail = await owner.get(`/contacts?q=${encodeURIComponent(`${tag}@secondary.example`)}`);
       expect(byEmail.body.data.map((contact: { id: string }) => contact.id)).toContain(created.body.id);
@@ -398,9 +423,36 @@ describe('contacts', () => {
       workspace = await stack.signUp('lists');
       const companyId = await insertCompany(workspace, 'Difference Engines');
       const people = [
-        { key: 'ada', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@analytical.org', phone: '+44 20 7946 0958', lifecycleStage: 'customer', leadSource: 'referral', tags: ['vip', 'math'] },
-        { key: 'grace', firstName: 'Grace', lastName: 'Hopper', email: 'grace@navy.example', lifecycleStage: 'lead', leadSource: 'event', tags: ['vip'], smsOptOut: true },
-        { key: 'alan', firstName: 'Alan', lastName: 'Turing', email: 'alan@bletchley.example', lifecycleStage: 'opportunity', leadSource: 'referral', tags: ['math'], companyId },
+        {
+          key: 'ada',
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          email: 'ada@analytical.org',
+          phone: '+44 20 7946 0958',
+          lifecycleStage: 'customer',
+          leadSource: 'referral',
+          tags: ['vip', 'math'],
+        },
+        {
+          key: 'grace',
+          firstName: 'Grace',
+          lastName: 'Hopper',
+          email: 'grace@navy.example',
+          lifecycleStage: 'lead',
+          leadSource: 'event',
+          tags: ['vip'],
+          smsOptOut: true,
+        },
+        {
+          key: 'alan',
+          firstName: 'Alan',
+          lastName: 'Turing',
+          email: 'alan@bletchley.example',
+          lifecycleStage: 'opportunity',
+          leadSource: 'referral',
+          tags: ['math'],
+          companyId,
+        },
         { key: 'katherine', firstName: 'Katherine', lastName: 'Johnson', email: 'kj@nasa.example', lifecycleStage: 'subscriber', emailOptOut: true },
       ];
       for (const { key, ...person } of people) {
@@ -434,7 +486,9 @@ describe('contacts', () => {
       expect(await listIds(`customerSinceFrom=${today}&customerSinceTo=${today}`)).toEqual([ids.ada]);
       expect((await listIds(`createdAtFrom=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`)).length).toBe(4);
       expect(await listIds(`createdAtTo=2000-01-01T00:00:00Z`)).toEqual([]);
-      expect((await listIds(`updatedAtFrom=2000-01-01T00:00:00Z&updatedAtTo=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).length).toBe(4);
+      expect((await listIds(`updatedAtFrom=2000-01-01T00:00:00Z&updatedAtTo=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).length).toBe(
+        4,
+      );
     });
 
     it('sorts by lastName, createdAt and updatedAt in both directions', async () => {
@@ -588,7 +642,9 @@ describe('contacts', () => {
             aggregateId: id,
             data: { contactId: id, channel },
           };
-          await jetstream(nats).publish(subjectFor(stack.environment.natsNamespace, 'notifications', envelope.type), JSON.stringify(envelope), { msgID: envelope.id });
+          await jetstream(nats).publish(subjectFor(stack.environment.natsNamespace, 'notifications', envelope.type), JSON.stringify(envelope), {
+            msgID: envelope.id,
+          });
         }
       } finally {
         await nats.close();

@@ -76,7 +76,14 @@ describe('deals', () => {
     expect((await owner.get(`/deals/${created.body.id}`)).body).toEqual(created.body);
     const [event] = await outboxEvents(stack, 'deal.created', created.body.id);
     expect(event!.actorId).toBe(owner.userId);
-    expect(event!.data.deal).toMatchObject({ id: created.body.id, amount: 1_250_000, currency: 'EUR', pipelineId: pipeline.id, contactIds: [contact.body.id], companyId: company.body.id });
+    expect(event!.data.deal).toMatchObject({
+      id: created.body.id,
+      amount: 1_250_000,
+      currency: 'EUR',
+      pipelineId: pipeline.id,
+      contactIds: [contact.body.id],
+      companyId: company.body.id,
+    });
   });
 
   it('updates fields (null clears), emits deal.updated with the changed fields, deletes and restores', async () => {
@@ -157,7 +164,13 @@ describe('deals', () => {
     expect(order.map((row) => row.type)).toEqual(['deal.created', 'deal.stage_changed', 'deal.stage_changed', 'deal.won']);
 
     const history = await owner.get(`/deals/${id}/stage-changes`);
-    expect(history.body.data.map((change: { fromStageId: string | null; toStageId: string; changedBy: string }) => [change.fromStageId, change.toStageId, change.changedBy])).toEqual([
+    expect(
+      history.body.data.map((change: { fromStageId: string | null; toStageId: string; changedBy: string }) => [
+        change.fromStageId,
+        change.toStageId,
+        change.changedBy,
+      ]),
+    ).toEqual([
       [proposal.id, won.id, owner.userId],
       [created.body.stageId, proposal.id, owner.userId],
       [null, created.body.stageId, owner.userId],
@@ -190,9 +203,9 @@ describe('deals', () => {
     const lostDeal = await owner.post(`/deals/${id}/stage`, { stageId: elsewhere.body.stages[2].id, lostReason: 'Went with a competitor' });
     expect(lostDeal.body).toMatchObject({ status: 'lost', lostReason: 'Went with a competitor', closedAt: expect.any(String) });
     expect((await outboxEvents(stack, 'deal.lost', id))[0]!.data.deal).toMatchObject({ lostReason: 'Went with a competitor' });
-    expect((await stack.owner.query('SELECT lost_reason FROM crm.deal_stage_changes WHERE deal_id = $1 ORDER BY changed_at DESC LIMIT 1', [id]))[0].lost_reason).toBe(
-      'Went with a competitor',
-    );
+    expect(
+      (await stack.owner.query('SELECT lost_reason FROM crm.deal_stage_changes WHERE deal_id = $1 ORDER BY changed_at DESC LIMIT 1', [id]))[0].lost_reason,
+    ).toBe('Went with a competitor');
   });
 
   it('filters by status, amount range and contact; sorts; pages with a checked cursor', async () => {
@@ -280,7 +293,12 @@ describe('deals', () => {
   describe('lead conversion', () => {
     it('creates the deal and moves the contact to opportunity in one transaction', async () => {
       const company = await owner.post('/companies', { name: `Stark ${randomUUID()}` });
-      const contact = await owner.post('/contacts', { firstName: 'Pepper', email: `pepper-${randomUUID()}@example.com`, companyId: company.body.id, lifecycleStage: 'lead' });
+      const contact = await owner.post('/contacts', {
+        firstName: 'Pepper',
+        email: `pepper-${randomUUID()}@example.com`,
+        companyId: company.body.id,
+        lifecycleStage: 'lead',
+      });
       expect(contact.status).toBe(201);
       const converted = await owner.post(`/contacts/${contact.body.id}/convert`, { dealName: 'Stark — pilot', amount: 25_000, currency: 'USD' });
       expect(converted.status).toBe(201);
@@ -314,7 +332,11 @@ describe('deals', () => {
       const dealsBefore = await owner.get(`/deals?contactId=${contact.body.id}`);
       expectError(await owner.post(`/contacts/${contact.body.id}/convert`, { dealName: 'Bad money', amount: 1, currency: 'XYZ' }), 422, 'currency');
       const otherPipeline = await defaultPipeline(await stack.signUp('conversion-other'));
-      expectError(await owner.post(`/contacts/${contact.body.id}/convert`, { dealName: 'Foreign', amount: 1, currency: 'EUR', pipelineId: otherPipeline.id }), 422, 'pipelineId');
+      expectError(
+        await owner.post(`/contacts/${contact.body.id}/convert`, { dealName: 'Foreign', amount: 1, currency: 'EUR', pipelineId: otherPipeline.id }),
+        422,
+        'pipelineId',
+      );
       expect((await owner.get(`/contacts/${contact.body.id}`)).body.lifecycleStage).toBe('lead');
       expect((await owner.get(`/deals?contactId=${contact.body.id}`)).body.data).toEqual(dealsBefore.body.data);
       expect(await outboxEvents(stack, 'contact.updated', contact.body.id)).toHaveLength(0);

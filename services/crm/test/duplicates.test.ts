@@ -144,7 +144,10 @@ describe('contact duplicates and merge', () => {
     const timeline = await workspace.get(`/contacts/${survivor.id}/timeline`);
     const entry = timeline.body.data.find((item: { kind: string }) => item.kind === 'contact_merged');
     expect(entry).toBeDefined();
-    expect(entry.data).toEqual({ mergedContactId: other.id, fieldsTaken: expect.arrayContaining(['lastName', 'email', 'phone', 'jobTitle', 'tags', 'customFields.source_system', 'emailOptOut']) });
+    expect(entry.data).toEqual({
+      mergedContactId: other.id,
+      fieldsTaken: expect.arrayContaining(['lastName', 'email', 'phone', 'jobTitle', 'tags', 'customFields.source_system', 'emailOptOut']),
+    });
 
     expect((await workspace.post('/contacts', { firstName: 'Copy', email })).status).toBe(409);
   });
@@ -166,7 +169,10 @@ describe('contact duplicates and merge', () => {
     expect(merged.status).toBe(200);
     expect(merged.body).toMatchObject({
       email: kept,
-      emails: [{ email: taken, label: null }, { email: extra, label: 'home' }],
+      emails: [
+        { email: taken, label: null },
+        { email: extra, label: 'home' },
+      ],
       phone: '+14155550111',
       phones: [{ phone: '+14155550122', label: null, extension: '7' }],
       address: { city: 'Paris', country: 'FR' },

@@ -13,7 +13,11 @@ describe('exports', () => {
   let owner: Caller;
 
   /** GET /exports/:id as a browser would ask for it (Accept: any), the file's bytes and headers. */
-  async function download(caller: Caller, id: string, accept = '*/*'): Promise<{ status: number; type: string | null; disposition: string | null; bytes: Buffer }> {
+  async function download(
+    caller: Caller,
+    id: string,
+    accept = '*/*',
+  ): Promise<{ status: number; type: string | null; disposition: string | null; bytes: Buffer }> {
     const response = await fetch(`${stack.api}/exports/${id}`, { headers: { authorization: `Bearer ${caller.token}`, accept } });
     return {
       status: response.status,
@@ -55,8 +59,22 @@ describe('exports', () => {
     expect((await owner.post('/custom-fields', { entity: 'contact', key: 'tier', label: 'Tier', type: 'text' })).status).toBe(201);
     expect((await owner.post('/custom-fields', { entity: 'contact', key: 'seats', label: 'Seats', type: 'number' })).status).toBe(201);
     const people = [
-      { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', tags: ['vip', 'math'], customFields: { tier: 'gold', seats: 12 }, lifecycleStage: 'customer' },
-      { firstName: 'Grace', lastName: 'Hopper, "Amazing"', email: 'grace@example.com', tags: ['vip'], customFields: { tier: 'silver' }, lifecycleStage: 'customer' },
+      {
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        email: 'ada@example.com',
+        tags: ['vip', 'math'],
+        customFields: { tier: 'gold', seats: 12 },
+        lifecycleStage: 'customer',
+      },
+      {
+        firstName: 'Grace',
+        lastName: 'Hopper, "Amazing"',
+        email: 'grace@example.com',
+        tags: ['vip'],
+        customFields: { tier: 'silver' },
+        lifecycleStage: 'customer',
+      },
       { firstName: 'Katherine', lastName: 'Johnson\nNASA', email: 'katherine@example.com', tags: ['vip'], lifecycleStage: 'lead' },
       { firstName: 'Alan', lastName: 'Turing', email: 'alan@example.com', tags: ['math'], lifecycleStage: 'customer' },
     ];
@@ -86,7 +104,9 @@ describe('exports', () => {
     const rows: Row[] = parse(file.bytes, { columns: true });
     const listed = await allListed(owner, 'tags=vip&lifecycleStage=customer,lead');
     expect(rows.map((row) => row.id)).toEqual(listed.map((contact) => contact.id));
-    expect(rows.map((row) => ({ firstName: row.firstName, lastName: row.lastName, email: row.email, tags: row.tags, tier: row['cf:tier'], seats: row['cf:seats'] }))).toEqual(
+    expect(
+      rows.map((row) => ({ firstName: row.firstName, lastName: row.lastName, email: row.email, tags: row.tags, tier: row['cf:tier'], seats: row['cf:seats'] })),
+    ).toEqual(
       listed.map((contact) => ({
         firstName: contact.firstName,
         lastName: contact.lastName,
@@ -138,7 +158,32 @@ describe('exports', () => {
 
   it('guards every cell a spreadsheet would run as a formula exactly as csvText does: text, lists and custom fields', async () => {
     // csvText's own cases (libs/platform csv-text.spec.ts), and text that only starts like them.
-    const values = ['=1+1', '=HYPERLINK("http://evil","x")', '+SUM(A1)', '-2+3', '@SUM(A1)', '\t=1', '\r=1', '+', '-', '+1 (415) 555-0123', '-1e3', '=-5', '+14155550123', '-5', '+42', '-0.25', '12', 'Ada', 'a=b', ' =1', "'quoted", '', 'Élodie', '＝1'];
+    const values = [
+      '=1+1',
+      '=HYPERLINK("http://evil","x")',
+      '+SUM(A1)',
+      '-2+3',
+      '@SUM(A1)',
+      '\t=1',
+      '\r=1',
+      '+',
+      '-',
+      '+1 (415) 555-0123',
+      '-1e3',
+      '=-5',
+      '+14155550123',
+      '-5',
+      '+42',
+      '-0.25',
+      '12',
+      'Ada',
+      'a=b',
+      ' =1',
+      "'quoted",
+      '',
+      'Élodie',
+      '＝1',
+    ];
     await stack.owner.query(
       `INSERT INTO crm.contacts (id, workspace_id, first_name, last_name, lead_source, tags, custom_fields)
        SELECT gen_random_uuid(), $1, v.value, 'Formula ' || v.n, 'formula', ARRAY[v.value, 'ok'], jsonb_build_object('tier', v.value, 'seats', -5)
@@ -150,14 +195,31 @@ describe('exports', () => {
     const byName = new Map(rows.map((row) => [row.lastName, row]));
     expect(rows).toHaveLength(values.length);
     values.forEach((value, index) => {
-      expect(byName.get(`Formula ${index + 1}`)).toMatchObject({ firstName: csvText(value), tags: csvText(`${value};ok`), 'cf:tier': csvText(value), 'cf:seats': '-5' });
+      expect(byName.get(`Formula ${index + 1}`)).toMatchObject({
+        firstName: csvText(value),
+        tags: csvText(`${value};ok`),
+        'cf:tier': csvText(value),
+        'cf:seats': '-5',
+      });
     });
   });
 
   it("writes a contact's additional emails and phones joined with ;, and empty cells for a contact with none", async () => {
     const emails = [{ email: 'second@details.example' }, { email: 'third@details.example' }];
     const phones = [{ phone: '+14155550100', extension: '12' }, { phone: '+14155550101' }];
-    expect((await owner.post('/contacts', { firstName: 'Many', lastName: 'Details', email: 'many@details.example', phone: '+14155550199', leadSource: 'details', emails, phones })).status).toBe(201);
+    expect(
+      (
+        await owner.post('/contacts', {
+          firstName: 'Many',
+          lastName: 'Details',
+          email: 'many@details.example',
+          phone: '+14155550199',
+          leadSource: 'details',
+          emails,
+          phones,
+        })
+      ).status,
+    ).toBe(201);
     expect((await owner.post('/contacts', { firstName: 'No', lastName: 'Details', leadSource: 'details' })).status).toBe(201);
     const done = await exportAndWait(owner, { entity: 'contacts', filter: { leadSource: ['details'] }, format: 'csv' });
     const rows: Row[] = parse((await download(owner, done.id)).bytes, { columns: true });
@@ -171,10 +233,14 @@ describe('exports', () => {
   });
 
   it('exports companies and deals with the same rules', async () => {
-    expect((await owner.post('/companies', { name: 'Acme', domain: 'acme.example', tags: ['key'], address: { city: 'Paris', country: 'FR' } })).status).toBe(201);
+    expect((await owner.post('/companies', { name: 'Acme', domain: 'acme.example', tags: ['key'], address: { city: 'Paris', country: 'FR' } })).status).toBe(
+      201,
+    );
     const companies = await exportAndWait(owner, { entity: 'companies', filter: { tags: ['key'] }, format: 'csv' });
     const companyRows: Row[] = parse((await download(owner, companies.id)).bytes, { columns: true });
-    expect(companyRows).toEqual([expect.objectContaining({ name: 'Acme', domain: 'acme.example', tags: 'key', 'address.city': 'Paris', 'address.country': 'FR' })]);
+    expect(companyRows).toEqual([
+      expect.objectContaining({ name: 'Acme', domain: 'acme.example', tags: 'key', 'address.city': 'Paris', 'address.country': 'FR' }),
+    ]);
 
     expect((await owner.post('/deals', { name: 'Big one', amount: 120000, currency: 'EUR' })).status).toBe(201);
     const deals = await exportAndWait(owner, { entity: 'deals', filter: { amountFrom: 100000 }, format: 'csv' });

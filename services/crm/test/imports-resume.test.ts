@@ -80,8 +80,13 @@ async function contentOf(workspaceId: string, importId: string) {
   );
   const companies = await owner.query(`SELECT name FROM crm.companies WHERE workspace_id = $1 AND deleted_at IS NULL ORDER BY name`, [workspaceId]);
   const errors = await owner.query(`SELECT line, message FROM crm.import_errors WHERE import_id = $1 ORDER BY line`, [importId]);
-  const conflicts = await owner.query(`SELECT line, field, existing_value, incoming_value FROM crm.import_conflicts WHERE import_id = $1 ORDER BY line, field`, [importId]);
-  const records = await owner.query(`SELECT action, count(*)::int AS n FROM crm.import_records WHERE import_id = $1 GROUP BY action ORDER BY action`, [importId]);
+  const conflicts = await owner.query(
+    `SELECT line, field, existing_value, incoming_value FROM crm.import_conflicts WHERE import_id = $1 ORDER BY line, field`,
+    [importId],
+  );
+  const records = await owner.query(`SELECT action, count(*)::int AS n FROM crm.import_records WHERE import_id = $1 GROUP BY action ORDER BY action`, [
+    importId,
+  ]);
   const announced = await owner.query(
     `SELECT count(*)::int AS n, count(DISTINCT contact->>'id')::int AS distinct FROM crm.outbox, jsonb_array_elements(payload->'data'->'contacts') AS contact
      WHERE type = 'contacts.imported' AND payload->>'aggregateId' = $1`,

@@ -25,7 +25,10 @@ async function imported(caller: Caller, content: string | Buffer, fields?: Recor
 }
 
 async function contactByEmail(caller: Caller, email: string): Promise<any> {
-  const rows = await stack.owner.query(`SELECT id FROM crm.contacts WHERE workspace_id = $1 AND lower(email) = lower($2) AND deleted_at IS NULL`, [caller.workspaceId, email]);
+  const rows = await stack.owner.query(`SELECT id FROM crm.contacts WHERE workspace_id = $1 AND lower(email) = lower($2) AND deleted_at IS NULL`, [
+    caller.workspaceId,
+    email,
+  ]);
   if (rows.length !== 1) return null;
   return (await caller.get(`/contacts/${rows[0].id}`)).body;
 }
@@ -54,7 +57,9 @@ describe('parsing', () => {
     const owner = await stack.signUp();
     const result = await imported(owner, content);
     expect(result).toMatchObject({ status: 'completed', created: 1, failed: 0, total: 1 });
-    const [{ email, firstName }] = await stack.owner.query(`SELECT email, first_name AS "firstName" FROM crm.contacts WHERE workspace_id = $1`, [owner.workspaceId]);
+    const [{ email, firstName }] = await stack.owner.query(`SELECT email, first_name AS "firstName" FROM crm.contacts WHERE workspace_id = $1`, [
+      owner.workspaceId,
+    ]);
     expect(email).toMatch(/@example\.com$/);
     expect(firstName).toBe('Zoë');
   });
@@ -84,11 +89,23 @@ describe('parsing', () => {
 describe('column mapping', () => {
   it('recognises HubSpot, Salesforce and Pipedrive export headers', async () => {
     const owner = await stack.signUp();
-    await imported(owner, 'First Name,Last Name,Email,Phone Number,Company Name,Lifecycle Stage\nAda,Lovelace,hub@example.com,+44 20 7946 0018,Analytical Engines,Marketing Qualified Lead\n');
-    expect(await contactByEmail(owner, 'hub@example.com')).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace', phone: '+442079460018', companyName: 'Analytical Engines', lifecycleStage: 'marketing_qualified' });
+    await imported(
+      owner,
+      'First Name,Last Name,Email,Phone Number,Company Name,Lifecycle Stage\nAda,Lovelace,hub@example.com,+44 20 7946 0018,Analytical Engines,Marketing Qualified Lead\n',
+    );
+    expect(await contactByEmail(owner, 'hub@example.com')).toMatchObject({
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      phone: '+442079460018',
+      companyName: 'Analytical Engines',
+      lifecycleStage: 'marketing_qualified',
+    });
     await imported(owner, 'FirstName,LastName,Email,Phone,Account.Name,LeadSource\nGrace,Hopper,sf@example.com,+1 415 555 0100,Navy,Web\n');
     expect(await contactByEmail(owner, 'sf@example.com')).toMatchObject({ firstName: 'Grace', lastName: 'Hopper', companyName: 'Navy', leadSource: 'Web' });
-    const pipedrive = await imported(owner, 'Person - Name,Person - Email,Person - Phone,Person - Organization,Favourite colour\nAlan Mathison Turing,pd@example.com,+44 161 496 0000,Bletchley,green\n');
+    const pipedrive = await imported(
+      owner,
+      'Person - Name,Person - Email,Person - Phone,Person - Organization,Favourite colour\nAlan Mathison Turing,pd@example.com,+44 161 496 0000,Bletchley,green\n',
+    );
     expect(await contactByEmail(owner, 'pd@example.com')).toMatchObject({ firstName: 'Alan', lastName: 'Mathison Turing', companyName: 'Bletchley' });
     expect(pipedrive.unmappedColumns).toEqual(['Favourite colour']);
     expect(pipedrive.mapping).toMatchObject({ 'Person - Name': 'fullName', 'Person - Email': 'email' });
@@ -115,11 +132,21 @@ describe('column mapping', () => {
     const [secondOnly] = await stack.owner.query(`SELECT phone FROM crm.contacts WHERE workspace_id = $1 AND last_name = 'Second'`, [owner.workspaceId]);
     expect(secondOnly.phone).toBe('+14969783969');
 
-    const google = await imported(owner, 'Name,Given Name,Family Name,E-mail 1 - Value,E-mail 2 - Value,Phone 1 - Value,Address 1 - City,Address 1 - Country\nGrace Hopper,Grace,Hopper,g1@example.com,g2@example.com,001-415-555-0123,Arlington,USA\n');
+    const google = await imported(
+      owner,
+      'Name,Given Name,Family Name,E-mail 1 - Value,E-mail 2 - Value,Phone 1 - Value,Address 1 - City,Address 1 - Country\nGrace Hopper,Grace,Hopper,g1@example.com,g2@example.com,001-415-555-0123,Arlington,USA\n',
+    );
     expect(google).toMatchObject({ created: 1, failed: 0 });
-    expect(await contactByEmail(owner, 'g1@example.com')).toMatchObject({ emails: [{ email: 'g2@example.com' }], phone: '+14155550123', address: { city: 'Arlington', country: 'US' } });
+    expect(await contactByEmail(owner, 'g1@example.com')).toMatchObject({
+      emails: [{ email: 'g2@example.com' }],
+      phone: '+14155550123',
+      address: { city: 'Arlington', country: 'US' },
+    });
 
-    const outlook = await imported(owner, 'First Name,Last Name,E-mail Address,E-mail 2 Address,Business Phone,Mobile Phone,Business City,Business Country/Region\nAlan,Turing,o1@example.com,o2@example.com,+44 161 496 0001,+44 7700 900001,Manchester,England\n');
+    const outlook = await imported(
+      owner,
+      'First Name,Last Name,E-mail Address,E-mail 2 Address,Business Phone,Mobile Phone,Business City,Business Country/Region\nAlan,Turing,o1@example.com,o2@example.com,+44 161 496 0001,+44 7700 900001,Manchester,England\n',
+    );
     expect(outlook).toMatchObject({ created: 1, failed: 0, unmappedColumns: [] });
     expect(await contactByEmail(owner, 'o1@example.com')).toMatchObject({
       emails: [{ email: 'o2@example.com' }],
@@ -132,7 +159,9 @@ describe('column mapping', () => {
   it('lets an explicit mapping override the headers, skip columns and fill custom fields', async () => {
     const owner = await stack.signUp();
     expect((await owner.post('/custom-fields', { entity: 'contact', key: 'shoe_size', label: 'Shoe size', type: 'number' })).status).toBe(201);
-    expect((await owner.post('/custom-fields', { entity: 'contact', key: 'tier', label: 'Customer tier', type: 'select', options: ['gold', 'silver'] })).status).toBe(201);
+    expect(
+      (await owner.post('/custom-fields', { entity: 'contact', key: 'tier', label: 'Customer tier', type: 'select', options: ['gold', 'silver'] })).status,
+    ).toBe(201);
     const result = await imported(owner, 'E-mail address here,Title,Shoe Size,Customer Tier,Notes\nmap@example.com,CTO,44,Gold,ignored\n', {
       entity: 'contacts',
       mapping: JSON.stringify({ 'E-mail address here': 'email', Title: null }),
@@ -147,21 +176,42 @@ describe('merge on match', () => {
     const owner = await stack.signUp();
     const existing = (await owner.post('/contacts', { email: 'Ada@Example.com', firstName: 'Ada', lifecycleStage: 'lead', tags: ['vip'] })).body;
     const byPhone = (await owner.post('/contacts', { phone: '+1 415 555 0101', firstName: 'Phone' })).body;
-    const result = await imported(owner, 'Email,First Name,Last Name,Phone Number,Lifecycle Stage,Tags\nada@example.com,Augusta,Lovelace,,customer,new;VIP\n,,Person,+14155550101,,\n');
+    const result = await imported(
+      owner,
+      'Email,First Name,Last Name,Phone Number,Lifecycle Stage,Tags\nada@example.com,Augusta,Lovelace,,customer,new;VIP\n,,Person,+14155550101,,\n',
+    );
     expect(result).toMatchObject({ created: 0, updated: 2, conflicts: 1 });
-    expect((await owner.get(`/contacts/${existing.id}`)).body).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace', lifecycleStage: 'customer', tags: ['vip', 'new'] });
+    expect((await owner.get(`/contacts/${existing.id}`)).body).toMatchObject({
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      lifecycleStage: 'customer',
+      tags: ['vip', 'new'],
+    });
     expect((await owner.get(`/contacts/${byPhone.id}`)).body).toMatchObject({ firstName: 'Phone', lastName: 'Person' });
     const conflicts = await owner.get(`/imports/${result.id}/conflicts`);
-    expect(conflicts.body.data).toEqual([expect.objectContaining({ recordId: existing.id, field: 'firstName', existingValue: 'Ada', incomingValue: 'Augusta', row: 2, status: 'open' })]);
+    expect(conflicts.body.data).toEqual([
+      expect.objectContaining({ recordId: existing.id, field: 'firstName', existingValue: 'Ada', incomingValue: 'Augusta', row: 2, status: 'open' }),
+    ]);
     const events = await outboxEvents(stack, 'contacts.imported', result.id);
     expect(events.flatMap((event) => event.data.contacts.map((contact: any) => contact.id)).sort()).toEqual([existing.id, byPhone.id].sort());
-    expect((await outboxEvents(stack, 'import.completed', result.id))[0]!.data).toMatchObject({ importId: result.id, entity: 'contacts', created: 0, updated: 2, conflicts: 1 });
+    expect((await outboxEvents(stack, 'import.completed', result.id))[0]!.data).toMatchObject({
+      importId: result.id,
+      entity: 'contacts',
+      created: 0,
+      updated: 2,
+      conflicts: 1,
+    });
   });
 
   it('matches a row on an additional email or phone of a contact, and on its own secondary column', async () => {
     const owner = await stack.signUp();
-    const existing = (await owner.post('/contacts', { email: 'main@example.com', emails: [{ email: 'side@example.com' }], phones: [{ phone: '+1 415 555 0150' }] })).body;
-    const result = await imported(owner, 'Email 1,Email 2,Phone 1,Phone 2,First Name,Last Name\n,side@example.com,,,Side,\n,,,415-555-0150,,Phone\nmain@example.com,new@example.com,,,,\n');
+    const existing = (
+      await owner.post('/contacts', { email: 'main@example.com', emails: [{ email: 'side@example.com' }], phones: [{ phone: '+1 415 555 0150' }] })
+    ).body;
+    const result = await imported(
+      owner,
+      'Email 1,Email 2,Phone 1,Phone 2,First Name,Last Name\n,side@example.com,,,Side,\n,,,415-555-0150,,Phone\nmain@example.com,new@example.com,,,,\n',
+    );
     // Three rows, one contact: matched by its additional email, by its additional phone, then by its primary email.
     expect(result).toMatchObject({ status: 'completed', created: 0, updated: 1, failed: 0, conflicts: 0 });
     expect((await owner.get(`/contacts/${existing.id}`)).body).toMatchObject({
@@ -182,12 +232,17 @@ describe('merge on match', () => {
     expect((await owner.get(`/contacts/${other.id}`)).body.emails).toEqual([]);
     expect((await owner.get(`/contacts/${holder.id}`)).body.emails).toEqual([]);
     const conflicts = await owner.get(`/imports/${result.id}/conflicts`);
-    expect(conflicts.body.data).toEqual([expect.objectContaining({ recordId: other.id, field: 'emails', existingValue: [], incomingValue: [{ email: 'taken@example.com', label: null }] })]);
+    expect(conflicts.body.data).toEqual([
+      expect.objectContaining({ recordId: other.id, field: 'emails', existingValue: [], incomingValue: [{ email: 'taken@example.com', label: null }] }),
+    ]);
   });
 
   it('merges duplicates inside the file: the earlier row wins, later ones fill gaps or conflict', async () => {
     const owner = await stack.signUp();
-    const result = await imported(owner, 'Email,First Name,Last Name,Job Title\ndup@example.com,Ada,,\nDUP@example.com,Augusta,Lovelace,\ndup@example.com,,,Countess\n');
+    const result = await imported(
+      owner,
+      'Email,First Name,Last Name,Job Title\ndup@example.com,Ada,,\nDUP@example.com,Augusta,Lovelace,\ndup@example.com,,,Countess\n',
+    );
     expect(result).toMatchObject({ created: 1, conflicts: 1 });
     expect(await liveContacts(owner)).toBe(1);
     expect(await contactByEmail(owner, 'dup@example.com')).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace', jobTitle: 'Countess' });
@@ -216,10 +271,16 @@ describe('merge on match', () => {
   it('imports companies matched by domain, then by name', async () => {
     const owner = await stack.signUp();
     const acme = (await owner.post('/companies', { name: 'Acme', domain: 'acme.com' })).body;
-    const result = await imported(owner, 'Company name,Company Domain Name,Industry,City,Country/Region\nAcme Corp,https://www.acme.com,Anvils,Phoenix,us\nInitech,,Software,,\ninitech,initech.com,,Austin,US\n', { entity: 'companies' });
+    const result = await imported(
+      owner,
+      'Company name,Company Domain Name,Industry,City,Country/Region\nAcme Corp,https://www.acme.com,Anvils,Phoenix,us\nInitech,,Software,,\ninitech,initech.com,,Austin,US\n',
+      { entity: 'companies' },
+    );
     expect(result).toMatchObject({ status: 'completed', created: 1, updated: 1, conflicts: 1 });
     expect((await owner.get(`/companies/${acme.id}`)).body).toMatchObject({ name: 'Acme', industry: 'Anvils', address: { city: 'Phoenix', country: 'US' } });
-    const initech = await stack.owner.query(`SELECT domain, industry, address FROM crm.companies WHERE workspace_id = $1 AND name = 'Initech'`, [owner.workspaceId]);
+    const initech = await stack.owner.query(`SELECT domain, industry, address FROM crm.companies WHERE workspace_id = $1 AND name = 'Initech'`, [
+      owner.workspaceId,
+    ]);
     expect(initech).toEqual([{ domain: 'initech.com', industry: 'Software', address: { city: 'Austin', country: 'US' } }]);
   });
 });
@@ -230,7 +291,10 @@ describe('conflict queue', () => {
     const ids: string[] = [];
     for (const n of [1, 2, 3, 4, 5]) ids.push((await owner.post('/contacts', { email: `c${n}@example.com`, firstName: 'Old', jobTitle: 'Old' })).body.id);
     const taken = (await owner.post('/contacts', { email: 'taken@example.com' })).body;
-    const result = await imported(owner, 'Email,First Name\nc1@example.com,New1\nc2@example.com,New2\nc3@example.com,New3\nc4@example.com,New4\nc5@example.com,New5\n');
+    const result = await imported(
+      owner,
+      'Email,First Name\nc1@example.com,New1\nc2@example.com,New2\nc3@example.com,New3\nc4@example.com,New4\nc5@example.com,New5\n',
+    );
     expect(result.conflicts).toBe(5);
     const conflicts = (await owner.get(`/imports/${result.id}/conflicts?limit=2`)).body;
     expect(conflicts.data).toHaveLength(2);
@@ -248,7 +312,11 @@ describe('conflict queue', () => {
     await owner.post(`/imports/${result.id}/conflicts/${conflictOf(1).id}/resolve`, { action: 'take_incoming' });
     expect((await owner.get(`/contacts/${ids[1]}`)).body.firstName).toBe('New2');
 
-    expectError(await owner.post(`/imports/${result.id}/conflicts/${conflictOf(2).id}/resolve`, { action: 'merge', fields: { lastName: 'x' } }), 422, 'fields.firstName');
+    expectError(
+      await owner.post(`/imports/${result.id}/conflicts/${conflictOf(2).id}/resolve`, { action: 'merge', fields: { lastName: 'x' } }),
+      422,
+      'fields.firstName',
+    );
     await owner.post(`/imports/${result.id}/conflicts/${conflictOf(2).id}/resolve`, { action: 'merge', fields: { firstName: 'Merged', jobTitle: 'Chosen' } });
     expect((await owner.get(`/contacts/${ids[2]}`)).body).toMatchObject({ firstName: 'Merged', jobTitle: 'Chosen' });
 
@@ -346,7 +414,15 @@ describe('cancel and undo', () => {
 describe('requests', () => {
   it('refuses bad uploads with 4xx naming the field, storing nothing', async () => {
     const owner = await stack.signUp();
-    const noFile = await fetch(`${stack.api}/imports`, { method: 'POST', headers: { authorization: `Bearer ${owner.token}` }, body: (() => { const form = new FormData(); form.append('entity', 'contacts'); return form; })() });
+    const noFile = await fetch(`${stack.api}/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner.token}` },
+      body: (() => {
+        const form = new FormData();
+        form.append('entity', 'contacts');
+        return form;
+      })(),
+    });
     expectError({ status: noFile.status, body: await noFile.json(), headers: noFile.headers }, 422, 'file');
     expectError(await upload(owner, 'Email\na@example.com\n', { entity: 'deals' }), 422, 'entity');
     expectError(await upload(owner, 'Email\na@example.com\n', { entity: 'contacts', mapping: '{not json' }), 422, 'mapping');
@@ -377,7 +453,9 @@ describe('metrics', () => {
   /** The value of kinship_import_rows_total for one entity and outcome on crm's /metrics, 0 when absent. */
   async function importedRows(outcome: string): Promise<number> {
     const page = await (await fetch(`${stack.crm.url}/metrics`)).text();
-    const sample = page.split('\n').find((line) => line.startsWith('kinship_import_rows_total{') && line.includes('entity="contacts"') && line.includes(`outcome="${outcome}"`));
+    const sample = page
+      .split('\n')
+      .find((line) => line.startsWith('kinship_import_rows_total{') && line.includes('entity="contacts"') && line.includes(`outcome="${outcome}"`));
     return sample ? Number(sample.split(' ').at(-1)) : 0;
   }
 

@@ -98,7 +98,9 @@ describe('notes', () => {
     const note = await createNote(owner, { body: 'Short-lived', related: { type: 'contact', id: contactId } });
     expect((await owner.delete(`/notes/${note.id}`)).status).toBe(204);
     expect((await owner.get(`/notes/${note.id}`)).body.deletedAt).toEqual(expect.any(String));
-    expect((await owner.get(`/notes?relatedType=contact&relatedId=${contactId}&limit=500`)).body.data.map((row: { id: string }) => row.id)).not.toContain(note.id);
+    expect((await owner.get(`/notes?relatedType=contact&relatedId=${contactId}&limit=500`)).body.data.map((row: { id: string }) => row.id)).not.toContain(
+      note.id,
+    );
     expect((await owner.get('/notes?deleted=true')).body.data.map((row: { id: string }) => row.id)).toContain(note.id);
     expectError(await owner.patch(`/notes/${note.id}`, { body: 'Too late' }), 404);
     const restored = await owner.post(`/notes/${note.id}/restore`);
@@ -130,7 +132,11 @@ describe('notes', () => {
     expect(second.body).toMatchObject({ data: [{ id: ids[0] }], nextCursor: null });
     expect((await owner.get(`/notes?relatedId=${subject}&sort=createdAt`)).body.data.map((note: { id: string }) => note.id)).toEqual(ids);
     expect((await owner.get(`/notes?relatedId=${subject}&q=thr`)).body.data.map((note: { id: string }) => note.id)).toEqual([ids[2]]);
-    expectError(await owner.get(`/notes?relatedType=contact&relatedId=${subject}&limit=2&cursor=${encodeURIComponent(`x${first.body.nextCursor}`)}`), 400, 'cursor');
+    expectError(
+      await owner.get(`/notes?relatedType=contact&relatedId=${subject}&limit=2&cursor=${encodeURIComponent(`x${first.body.nextCursor}`)}`),
+      400,
+      'cursor',
+    );
     expectError(await owner.get('/notes?sort=body'), 400, 'sort');
     expectError(await owner.get('/notes?relatedType=person'), 400, 'relatedType');
   });

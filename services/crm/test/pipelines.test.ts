@@ -80,11 +80,19 @@ describe('pipelines', () => {
   it('emits the whole board with every pipeline change, the default pipeline included, so reporting can keep stages', async () => {
     const defaultPipeline = (await owner.get('/pipelines')).body.data.find((pipeline: { isDefault: boolean }) => pipeline.isDefault);
     const [setUp] = await outboxEvents(stack, 'pipeline.created', defaultPipeline.id);
-    expect(setUp!.data.pipeline).toEqual({ id: defaultPipeline.id, name: 'Sales pipeline', stages: defaultPipeline.stages, createdAt: defaultPipeline.createdAt });
+    expect(setUp!.data.pipeline).toEqual({
+      id: defaultPipeline.id,
+      name: 'Sales pipeline',
+      stages: defaultPipeline.stages,
+      createdAt: defaultPipeline.createdAt,
+    });
 
     const created = (await owner.post('/pipelines', { name: 'Events board', stages: BOARD })).body;
     const [first, second, third, fourth] = created.stages as Stage[];
-    const reshaped = await owner.patch(`/pipelines/${created.id}`, { name: 'Events board 2', stages: [{ ...second, probability: 60 }, first, third, fourth].map(({ id, name, probability, kind }) => ({ id, name, probability, kind })) });
+    const reshaped = await owner.patch(`/pipelines/${created.id}`, {
+      name: 'Events board 2',
+      stages: [{ ...second, probability: 60 }, first, third, fourth].map(({ id, name, probability, kind }) => ({ id, name, probability, kind })),
+    });
     expect(reshaped.status).toBe(200);
     expect((await owner.delete(`/pipelines/${created.id}`)).status).toBe(204);
     expect((await owner.post(`/pipelines/${created.id}/restore`)).status).toBe(200);
@@ -113,7 +121,9 @@ describe('pipelines', () => {
     expectError(badProbability, 422, 'stages.0.probability');
     const badKind = await owner.post('/pipelines', { name: 'Odd', stages: [{ ...BOARD[0], kind: 'maybe' }, ...BOARD.slice(1)] });
     expectError(badKind, 422, 'stages.0.kind');
-    expect((await owner.get('/pipelines?limit=500')).body.data.map((pipeline: { name: string }) => pipeline.name)).not.toEqual(expect.arrayContaining(['Half', 'Twice', 'Odd']));
+    expect((await owner.get('/pipelines?limit=500')).body.data.map((pipeline: { name: string }) => pipeline.name)).not.toEqual(
+      expect.arrayContaining(['Half', 'Twice', 'Odd']),
+    );
   });
 
   it('reorders, renames, adds and removes stages; a stage holding deals cannot be removed', async () => {
@@ -142,7 +152,9 @@ describe('pipelines', () => {
     ]);
     expect(reshaped.body.stages[0].id).toBe(demo!.id);
 
-    const withoutDemo = reshaped.body.stages.filter((stage: Stage) => stage.id !== demo!.id).map(({ id: stageId, name, probability, kind }: Stage) => ({ id: stageId, name, probability, kind }));
+    const withoutDemo = reshaped.body.stages
+      .filter((stage: Stage) => stage.id !== demo!.id)
+      .map(({ id: stageId, name, probability, kind }: Stage) => ({ id: stageId, name, probability, kind }));
     const refused = await owner.patch(`/pipelines/${id}`, { stages: withoutDemo });
     expectError(refused, 409, 'stages');
     expect(refused.body.error.details[0]).toMatchObject({ stageId: demo!.id, stageName: 'Live demo' });
@@ -150,14 +162,21 @@ describe('pipelines', () => {
     expect((await owner.get(`/pipelines/${id}`)).body.stages).toEqual(reshaped.body.stages);
 
     const kindChange = await owner.patch(`/pipelines/${id}`, {
-      stages: reshaped.body.stages.map(({ id: stageId, name, probability, kind }: Stage) => ({ id: stageId, name, probability, kind: stageId === demo!.id ? 'won' : kind })),
+      stages: reshaped.body.stages.map(({ id: stageId, name, probability, kind }: Stage) => ({
+        id: stageId,
+        name,
+        probability,
+        kind: stageId === demo!.id ? 'won' : kind,
+      })),
     });
     expectError(kindChange, 409, 'stages.0.kind');
 
     const foreign = await owner.patch(`/pipelines/${id}`, { stages: [{ id: randomUUID(), name: 'X', probability: 1, kind: 'open' }, ...withoutDemo] });
     expectError(foreign, 422, 'stages.0.id');
 
-    const withoutNew = reshaped.body.stages.filter((stage: Stage) => stage.name !== 'New').map(({ id: stageId, name, probability, kind }: Stage) => ({ id: stageId, name, probability, kind }));
+    const withoutNew = reshaped.body.stages
+      .filter((stage: Stage) => stage.name !== 'New')
+      .map(({ id: stageId, name, probability, kind }: Stage) => ({ id: stageId, name, probability, kind }));
     const removed = await owner.patch(`/pipelines/${id}`, { stages: withoutNew });
     expect(removed.status).toBe(200);
     expect(removed.body.stages.map((stage: Stage) => stage.name)).toEqual(['Live demo', 'Security review', 'Signed', 'Dropped']);

@@ -6,12 +6,10 @@ import type { CrmStack } from './support.js';
 
 export async function insertContact(stack: CrmStack, workspaceId: string, fields: { deletedAt?: Date; companyId?: string } = {}): Promise<string> {
   const id = randomUUID();
-  await stack.owner.query(`INSERT INTO crm.contacts (id, workspace_id, first_name, last_name, company_id, deleted_at) VALUES ($1, $2, 'Ada', 'Lovelace', $3, $4)`, [
-    id,
-    workspaceId,
-    fields.companyId ?? null,
-    fields.deletedAt ?? null,
-  ]);
+  await stack.owner.query(
+    `INSERT INTO crm.contacts (id, workspace_id, first_name, last_name, company_id, deleted_at) VALUES ($1, $2, 'Ada', 'Lovelace', $3, $4)`,
+    [id, workspaceId, fields.companyId ?? null, fields.deletedAt ?? null],
+  );
   return id;
 }
 
@@ -22,41 +20,49 @@ export async function insertCompany(stack: CrmStack, workspaceId: string): Promi
 }
 
 /** A pipeline of three stages and a deal in the first, with the given contacts and company. */
-export async function insertDeal(stack: CrmStack, workspaceId: string, links: { contactIds?: string[]; companyId?: string } = {}): Promise<{ dealId: string; stageIds: string[] }> {
+export async function insertDeal(
+  stack: CrmStack,
+  workspaceId: string,
+  links: { contactIds?: string[]; companyId?: string } = {},
+): Promise<{ dealId: string; stageIds: string[] }> {
   const pipelineId = randomUUID();
   const dealId = randomUUID();
   const stageIds = [randomUUID(), randomUUID(), randomUUID()];
-  await stack.owner.query(`INSERT INTO crm.pipelines (id, workspace_id, name) VALUES ($1, $2, $3)`, [pipelineId, workspaceId, `Pipeline ${pipelineId.slice(0, 8)}`]);
+  await stack.owner.query(`INSERT INTO crm.pipelines (id, workspace_id, name) VALUES ($1, $2, $3)`, [
+    pipelineId,
+    workspaceId,
+    `Pipeline ${pipelineId.slice(0, 8)}`,
+  ]);
   const stages = [
     ['Qualification', 20, 'open'],
     ['Proposal', 60, 'open'],
     ['Won', 100, 'won'],
   ] as const;
   for (const [position, [name, probability, kind]] of stages.entries()) {
-    await stack.owner.query(`INSERT INTO crm.pipeline_stages (id, workspace_id, pipeline_id, name, probability, position, kind) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-      stageIds[position],
-      workspaceId,
-      pipelineId,
-      name,
-      probability,
-      position,
-      kind,
-    ]);
+    await stack.owner.query(
+      `INSERT INTO crm.pipeline_stages (id, workspace_id, pipeline_id, name, probability, position, kind) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [stageIds[position], workspaceId, pipelineId, name, probability, position, kind],
+    );
   }
-  await stack.owner.query(`INSERT INTO crm.deals (id, workspace_id, name, amount, currency, pipeline_id, stage_id, company_id) VALUES ($1, $2, 'Difference engine', 500000, 'GBP', $3, $4, $5)`, [
-    dealId,
-    workspaceId,
-    pipelineId,
-    stageIds[0],
-    links.companyId ?? null,
-  ]);
+  await stack.owner.query(
+    `INSERT INTO crm.deals (id, workspace_id, name, amount, currency, pipeline_id, stage_id, company_id) VALUES ($1, $2, 'Difference engine', 500000, 'GBP', $3, $4, $5)`,
+    [dealId, workspaceId, pipelineId, stageIds[0], links.companyId ?? null],
+  );
   for (const contactId of links.contactIds ?? []) {
     await stack.owner.query(`INSERT INTO crm.deal_contacts (workspace_id, deal_id, contact_id) VALUES ($1, $2, $3)`, [workspaceId, dealId, contactId]);
   }
   return { dealId, stageIds };
 }
 
-export async function insertStageChange(stack: CrmStack, workspaceId: string, dealId: string, from: string | null, to: string, changedAt: Date, changedBy: string | null = null): Promise<string> {
+export async function insertStageChange(
+  stack: CrmStack,
+  workspaceId: string,
+  dealId: string,
+  from: string | null,
+  to: string,
+  changedAt: Date,
+  changedBy: string | null = null,
+): Promise<string> {
   const id = randomUUID();
   await stack.owner.query(
     `INSERT INTO crm.deal_stage_changes (id, workspace_id, deal_id, from_stage_id, to_stage_id, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,

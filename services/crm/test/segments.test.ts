@@ -71,7 +71,7 @@ describe('segments', () => {
     const added = await owner.post(`/segments/${id}/contacts`, { contactIds: [bob.id, cyd.id, dan.id, ada.id] });
     expect(added.status).toBe(200);
     expect(added.body).toEqual({ count: 4 });
-    expect((await memberIds(owner, id, '&sort=createdAt'))).toEqual([ada.id, bob.id, cyd.id, dan.id]);
+    expect(await memberIds(owner, id, '&sort=createdAt')).toEqual([ada.id, bob.id, cyd.id, dan.id]);
 
     const removed = await owner.post(`/segments/${id}/contacts/remove`, { contactIds: [bob.id, randomUUID()] });
     expect(removed.body).toEqual({ count: 3 });
@@ -100,7 +100,9 @@ describe('segments', () => {
 
   it('counts and lists a dynamic segment’s members as contacts change', async () => {
     const workspace = await stack.signUp('segments-dynamic');
-    expect((await workspace.post('/custom-fields', { entity: 'contact', key: 'tier', label: 'Tier', type: 'select', options: ['gold', 'silver'] })).status).toBe(201);
+    expect(
+      (await workspace.post('/custom-fields', { entity: 'contact', key: 'tier', label: 'Tier', type: 'select', options: ['gold', 'silver'] })).status,
+    ).toBe(201);
     const match = { lifecycleStage: 'customer', tags: ['vip', 'emea'], customFields: { tier: 'gold' } };
     const first = await createContact(workspace, match);
     const second = await createContact(workspace, { ...match, lifecycleStage: 'lead' });
@@ -122,13 +124,15 @@ describe('segments', () => {
     expect((await workspace.patch(`/contacts/${wrongTier.id}`, { customFields: { tier: 'gold' } })).status).toBe(200);
     expect((await workspace.patch(`/contacts/${noTag.id}`, { tags: ['vip'] })).status).toBe(200);
     expect(await count(workspace, id)).toBe(4);
-    expect((await memberIds(workspace, id, '&sort=createdAt'))).toEqual([first.id, second.id, wrongTier.id, noTag.id]);
+    expect(await memberIds(workspace, id, '&sort=createdAt')).toEqual([first.id, second.id, wrongTier.id, noTag.id]);
 
     await workspace.delete(`/contacts/${first.id}`);
     expect(await count(workspace, id)).toBe(3);
     expect(await memberIds(workspace, id)).not.toContain(first.id);
 
-    const narrowed = await workspace.patch(`/segments/${id}`, { filter: { lifecycleStage: ['customer'], q: (await workspace.get(`/contacts/${noTag.id}`)).body.email } });
+    const narrowed = await workspace.patch(`/segments/${id}`, {
+      filter: { lifecycleStage: ['customer'], q: (await workspace.get(`/contacts/${noTag.id}`)).body.email },
+    });
     expect(narrowed.status).toBe(200);
     expect(await memberIds(workspace, id)).toEqual([noTag.id]);
   });
@@ -184,7 +188,8 @@ describe('segments', () => {
   it('resolves a campaign audience page by page: a segment, a filter or ids, live contacts of the workspace only', async () => {
     const workspace = await stack.signUp('segments-audience');
     const contacts: Contact[] = [];
-    for (let index = 0; index < 7; index += 1) contacts.push(await createContact(workspace, { tags: index % 2 === 0 ? ['even'] : ['odd'], emailOptOut: index === 0 }));
+    for (let index = 0; index < 7; index += 1)
+      contacts.push(await createContact(workspace, { tags: index % 2 === 0 ? ['even'] : ['odd'], emailOptOut: index === 0 }));
     await workspace.delete(`/contacts/${contacts[6]!.id}`);
     const dynamic = (await workspace.post('/segments', { name: 'Even', kind: 'dynamic', filter: { tags: ['even'] } })).body;
     const fixed = (await workspace.post('/segments', { name: 'Some', kind: 'static', contactIds: contacts.map((contact) => contact.id).slice(0, 6) })).body;

@@ -151,7 +151,11 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
 }
 
 /** The events crm has written to its outbox, of one type and (when given) one aggregate, oldest first. */
-export async function outboxEvents(stack: CrmStack, type: string, aggregateId?: string): Promise<Array<{ id: string; aggregateId: string; actorId: string | null; data: any }>> {
+export async function outboxEvents(
+  stack: CrmStack,
+  type: string,
+  aggregateId?: string,
+): Promise<Array<{ id: string; aggregateId: string; actorId: string | null; data: any }>> {
   return stack.owner.query(
     `SELECT id, payload->>'aggregateId' AS "aggregateId", payload->>'actorId' AS "actorId", payload->'data' AS data
      FROM crm.outbox WHERE type = $1 AND ($2::text IS NULL OR payload->>'aggregateId' = $2) ORDER BY position`,

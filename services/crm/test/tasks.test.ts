@@ -46,15 +46,38 @@ describe('tasks', () => {
       });
       expect((await owner.get(`/tasks/${task.id}`)).body).toEqual(task);
       const [created] = await outboxEvents(stack, 'task.created', task.id);
-      expect(created).toMatchObject({ actorId: owner.userId, data: { task: { id: task.id, title: 'Call Ada back', priority: 'normal', status: 'open', related: { type: 'contact', id: contactId }, createdBy: owner.userId } } });
+      expect(created).toMatchObject({
+        actorId: owner.userId,
+        data: {
+          task: {
+            id: task.id,
+            title: 'Call Ada back',
+            priority: 'normal',
+            status: 'open',
+            related: { type: 'contact', id: contactId },
+            createdBy: owner.userId,
+          },
+        },
+      });
       expect(await outboxEvents(stack, 'task.assigned', task.id)).toEqual([]);
     });
 
     it('changes fields with PATCH (null clears), emitting task.updated with the changed fields', async () => {
-      const task = await createTask(owner, { title: 'Send the proposal', description: 'Draft v2', dueAt: '2030-01-15T09:00:00Z', related: { type: 'contact', id: contactId } });
+      const task = await createTask(owner, {
+        title: 'Send the proposal',
+        description: 'Draft v2',
+        dueAt: '2030-01-15T09:00:00Z',
+        related: { type: 'contact', id: contactId },
+      });
       const response = await owner.patch(`/tasks/${task.id}`, { title: 'Send the final proposal', description: null, priority: 'high', related: null });
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ title: 'Send the final proposal', description: null, priority: 'high', related: null, dueAt: '2030-01-15T09:00:00.000Z' });
+      expect(response.body).toMatchObject({
+        title: 'Send the final proposal',
+        description: null,
+        priority: 'high',
+        related: null,
+        dueAt: '2030-01-15T09:00:00.000Z',
+      });
       const [updated] = await outboxEvents(stack, 'task.updated', task.id);
       expect(updated!.data.changedFields.sort()).toEqual(['description', 'priority', 'related', 'title']);
 
@@ -213,7 +236,13 @@ describe('tasks', () => {
       const tasks: Record<string, Record<string, unknown>> = {
         overdue: { title: 'Overdue call', dueAt: new Date(Date.now() - 2 * hour).toISOString(), priority: 'urgent', assigneeId: assignee },
         overdueDone: { title: 'Finished late', dueAt: new Date(Date.now() - hour).toISOString(), status: 'done', priority: 'low' },
-        soon: { title: 'Upcoming meeting', dueAt: new Date(Date.now() + hour).toISOString(), priority: 'high', status: 'in_progress', related: { type: 'contact', id: relatedContact } },
+        soon: {
+          title: 'Upcoming meeting',
+          dueAt: new Date(Date.now() + hour).toISOString(),
+          priority: 'high',
+          status: 'in_progress',
+          related: { type: 'contact', id: relatedContact },
+        },
         later: { title: 'Quarterly review', dueAt: new Date(Date.now() + 48 * hour).toISOString(), priority: 'normal', assigneeId: workspace.userId },
         undated: { title: 'Someday cleanup', priority: 'low', status: 'cancelled' },
       };

@@ -60,15 +60,37 @@ describe('ticket SLA, auto-assignment and overdue-invoice escalation', () => {
       const initial = (await workspace.get('/business-hours')).body;
       expect(initial).toMatchObject({ timezone: 'UTC', holidays: [], updatedAt: null });
       expect(initial.days).toHaveLength(7);
-      expectError(await workspace.put('/business-hours', { timezone: 'Mars/Olympus', days: [{ day: 'monday', start: '09:00', end: '17:00' }] }), 422, 'timezone');
+      expectError(
+        await workspace.put('/business-hours', { timezone: 'Mars/Olympus', days: [{ day: 'monday', start: '09:00', end: '17:00' }] }),
+        422,
+        'timezone',
+      );
       expectError(await workspace.put('/business-hours', { timezone: 'UTC', days: [{ day: 'monday', start: '17:00', end: '09:00' }] }), 422, 'days.0.end');
       expectError(await workspace.put('/business-hours', { timezone: 'UTC', days: [{ day: 'monday', start: '9', end: '17:00' }] }), 422, 'days.0.start');
       expectError(await workspace.put('/business-hours', { timezone: 'UTC', days: [] }), 422, 'days');
-      expectError(await workspace.put('/business-hours', { timezone: 'UTC', days: [{ day: 'monday', start: '09:00', end: '12:00' }, { day: 'monday', start: '13:00', end: '17:00' }] }), 422, 'days');
-      expectError(await workspace.put('/business-hours', { timezone: 'UTC', days: [{ day: 'monday', start: '09:00', end: '17:00' }], holidays: ['2026-02-30'] }), 422, 'holidays');
+      expectError(
+        await workspace.put('/business-hours', {
+          timezone: 'UTC',
+          days: [
+            { day: 'monday', start: '09:00', end: '12:00' },
+            { day: 'monday', start: '13:00', end: '17:00' },
+          ],
+        }),
+        422,
+        'days',
+      );
+      expectError(
+        await workspace.put('/business-hours', { timezone: 'UTC', days: [{ day: 'monday', start: '09:00', end: '17:00' }], holidays: ['2026-02-30'] }),
+        422,
+        'holidays',
+      );
       expect((await workspace.get('/business-hours')).body).toEqual(initial);
 
-      const office = { timezone: 'Europe/Berlin', days: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((day) => ({ day, start: '09:00', end: '17:00' })), holidays: ['2026-12-25', '2026-12-24'] };
+      const office = {
+        timezone: 'Europe/Berlin',
+        days: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((day) => ({ day, start: '09:00', end: '17:00' })),
+        holidays: ['2026-12-25', '2026-12-24'],
+      };
       const put = await workspace.put('/business-hours', office);
       expect(put.status).toBe(200);
       expect(put.body).toMatchObject({ ...office, holidays: ['2026-12-24', '2026-12-25'], updatedAt: expect.any(String) });
@@ -77,7 +99,13 @@ describe('ticket SLA, auto-assignment and overdue-invoice escalation', () => {
       const ticket = await openTicket(workspace, { subject: 'Counted in office hours' });
       // Whenever the test runs, the deadline falls inside the office's hours on a working day.
       const due = new Date(ticket.firstResponseDueAt);
-      const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(due);
+      const local = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Berlin',
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(due);
       const [weekday, clock] = local.split(' ');
       expect(['Mon', 'Tue', 'Wed', 'Thu', 'Fri']).toContain(weekday!.replace(',', ''));
       expect(clock! >= '09:00' && clock! <= '17:00').toBe(true);
@@ -133,7 +161,9 @@ describe('ticket SLA, auto-assignment and overdue-invoice escalation', () => {
       ]);
       await monitor.check(new Date(opened + 61 * MINUTE));
       await monitor.check(new Date(opened + 62 * MINUTE));
-      expect(await outboxEvents(stack, 'ticket.sla_breached', ticket.id)).toMatchObject([{ data: { metric: 'first_response', dueAt: ticket.firstResponseDueAt } }]);
+      expect(await outboxEvents(stack, 'ticket.sla_breached', ticket.id)).toMatchObject([
+        { data: { metric: 'first_response', dueAt: ticket.firstResponseDueAt } },
+      ]);
       expect((await owner.get(`/tickets/${ticket.id}`)).body.breached).toBe(true);
       const breached = (await owner.get('/tickets?breached=true')).body.data.map((row: { id: string }) => row.id);
       expect(breached).toEqual([ticket.id]);
@@ -159,7 +189,13 @@ describe('ticket SLA, auto-assignment and overdue-invoice escalation', () => {
       expectError(await workspace.put('/ticket-settings', { assignment: 'round_robin', assignees: [randomUUID()] }), 422, 'assignees.0');
       expectError(await workspace.put('/ticket-settings', { assignment: 'least_open', assignees: [] }), 422, 'assignees');
       expectError(await workspace.put('/ticket-settings', { assignment: 'everyone', assignees: [] }), 422, 'assignment');
-      expect((await workspace.get('/ticket-settings')).body).toEqual({ assignment: 'none', assignees: [], warningMinutes: 30, escalateOverdueInvoices: true, updatedAt: null });
+      expect((await workspace.get('/ticket-settings')).body).toEqual({
+        assignment: 'none',
+        assignees: [],
+        warningMinutes: 30,
+        escalateOverdueInvoices: true,
+        updatedAt: null,
+      });
     });
 
     it('takes the assignees in turn with round robin, unless the ticket names one (or null)', async () => {
@@ -200,22 +236,41 @@ describe('ticket SLA, auto-assignment and overdue-invoice escalation', () => {
     it('raises the open tickets of a customer with an overdue invoice one level, saying why, and new ones while it stays unpaid', async () => {
       const before = await openTicket(workspace, { subject: 'Opened before', contactId, priority: 'low' });
       const invoiceId = randomUUID();
-      await publishBilling(workspace.workspaceId, 'invoice.overdue', { invoiceId, number: 'INV-2026-000042', customer: { companyId }, currency: 'EUR', amountDue: 12000, dueDate: '2026-11-30' });
+      await publishBilling(workspace.workspaceId, 'invoice.overdue', {
+        invoiceId,
+        number: 'INV-2026-000042',
+        customer: { companyId },
+        currency: 'EUR',
+        amountDue: 12000,
+        dueDate: '2026-11-30',
+      });
       const raised = await eventually(async () => {
         const ticket = (await workspace.get(`/tickets/${before.id}`)).body;
         return ticket.priority === 'normal' && ticket;
       });
       expect(raised.priorityReason).toBe("Raised from low to normal: the customer's invoice INV-2026-000042 is overdue (due 2026-11-30).");
-      expect(await outboxEvents(stack, 'ticket.updated', before.id)).toMatchObject([{ actorId: null, data: { changedFields: ['priority', 'priorityReason'] } }]);
+      expect(await outboxEvents(stack, 'ticket.updated', before.id)).toMatchObject([
+        { actorId: null, data: { changedFields: ['priority', 'priorityReason'] } },
+      ]);
 
       const opened = await openTicket(workspace, { subject: 'Opened after', contactId, priority: 'urgent' });
       expect(opened).toMatchObject({ priority: 'urgent', priorityReason: null });
       const normal = await openTicket(workspace, { subject: 'Opened after, normal', companyId });
-      expect(normal).toMatchObject({ priority: 'high', priorityReason: "Raised from normal to high: the customer's invoice INV-2026-000042 is overdue (due 2026-11-30)." });
+      expect(normal).toMatchObject({
+        priority: 'high',
+        priorityReason: "Raised from normal to high: the customer's invoice INV-2026-000042 is overdue (due 2026-11-30).",
+      });
       // A person's priority replaces crm's.
       expect((await workspace.patch(`/tickets/${normal.id}`, { priority: 'high' })).body).toMatchObject({ priority: 'high', priorityReason: null });
 
-      await publishBilling(workspace.workspaceId, 'invoice.paid', { invoiceId, number: 'INV-2026-000042', customer: { companyId }, currency: 'EUR', total: 12000, paidAt: new Date().toISOString() });
+      await publishBilling(workspace.workspaceId, 'invoice.paid', {
+        invoiceId,
+        number: 'INV-2026-000042',
+        customer: { companyId },
+        currency: 'EUR',
+        total: 12000,
+        paidAt: new Date().toISOString(),
+      });
       await eventually(async () => {
         const rows: unknown[] = await stack.owner.query('SELECT 1 FROM crm.overdue_invoices WHERE invoice_id = $1', [invoiceId]);
         return rows.length === 0;

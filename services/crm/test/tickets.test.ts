@@ -33,7 +33,12 @@ describe('tickets', () => {
 
   describe('create, read, update, delete, restore', () => {
     it('opens a ticket with the defaults, no deadlines without a policy, and emits ticket.created', async () => {
-      const ticket = await openTicket(owner, { subject: '  Cannot download my invoice  ', contactId, tags: ['billing', ' billing ', 'pdf'], customFields: { order_ref: 'A-17' } });
+      const ticket = await openTicket(owner, {
+        subject: '  Cannot download my invoice  ',
+        contactId,
+        tags: ['billing', ' billing ', 'pdf'],
+        customFields: { order_ref: 'A-17' },
+      });
       expect(ticket).toMatchObject({
         subject: 'Cannot download my invoice',
         description: null,
@@ -55,7 +60,10 @@ describe('tickets', () => {
       });
       expect((await owner.get(`/tickets/${ticket.id}`)).body).toEqual(ticket);
       const [created] = await outboxEvents(stack, 'ticket.created', ticket.id);
-      expect(created).toMatchObject({ actorId: owner.userId, data: { ticket: { id: ticket.id, subject: 'Cannot download my invoice', status: 'new', contactId, tags: ['billing', 'pdf'] } } });
+      expect(created).toMatchObject({
+        actorId: owner.userId,
+        data: { ticket: { id: ticket.id, subject: 'Cannot download my invoice', status: 'new', contactId, tags: ['billing', 'pdf'] } },
+      });
       expect(await outboxEvents(stack, 'ticket.assigned', ticket.id)).toEqual([]);
     });
 
@@ -76,7 +84,13 @@ describe('tickets', () => {
 
     it('changes fields with PATCH, emitting ticket.updated with the changed fields, and nothing when nothing changed', async () => {
       const ticket = await openTicket(owner, { subject: 'Login fails', description: 'since Monday' });
-      const response = await owner.patch(`/tickets/${ticket.id}`, { subject: 'Login fails on mobile', description: null, type: 'incident', companyId, tags: ['mobile'] });
+      const response = await owner.patch(`/tickets/${ticket.id}`, {
+        subject: 'Login fails on mobile',
+        description: null,
+        type: 'incident',
+        companyId,
+        tags: ['mobile'],
+      });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ subject: 'Login fails on mobile', description: null, type: 'incident', companyId, tags: ['mobile'] });
       const [updated] = await outboxEvents(stack, 'ticket.updated', ticket.id);
@@ -121,9 +135,23 @@ describe('tickets', () => {
     beforeAll(async () => {
       workspace = await stack.signUp('tickets-lists');
       const customer = await insertContact(stack, workspace.workspaceId);
-      await openTicket(workspace, { subject: 'Printer on fire', priority: 'urgent', type: 'incident', channel: 'phone', contactId: customer, tags: ['hardware'] });
+      await openTicket(workspace, {
+        subject: 'Printer on fire',
+        priority: 'urgent',
+        type: 'incident',
+        channel: 'phone',
+        contactId: customer,
+        tags: ['hardware'],
+      });
       await openTicket(workspace, { subject: 'How do I export contacts?', priority: 'low', type: 'question', channel: 'email' });
-      await openTicket(workspace, { subject: 'Export button missing', priority: 'high', type: 'problem', channel: 'web', status: 'open', tags: ['hardware', 'ui'] });
+      await openTicket(workspace, {
+        subject: 'Export button missing',
+        priority: 'high',
+        type: 'problem',
+        channel: 'web',
+        status: 'open',
+        tags: ['hardware', 'ui'],
+      });
     });
 
     it('filters by status, priority, type, channel, contact and tags, searches the subject and sorts by priority', async () => {
@@ -155,7 +183,13 @@ describe('tickets', () => {
       const ticket = await openTicket(owner, { subject: 'Refund please', contactId });
       const internal = await owner.post(`/tickets/${ticket.id}/comments`, { body: 'Customer is on the enterprise plan', internal: true });
       expect(internal.status).toBe(201);
-      expect(internal.body).toMatchObject({ ticketId: ticket.id, body: 'Customer is on the enterprise plan', internal: true, author: 'agent', authorId: owner.userId });
+      expect(internal.body).toMatchObject({
+        ticketId: ticket.id,
+        body: 'Customer is on the enterprise plan',
+        internal: true,
+        author: 'agent',
+        authorId: owner.userId,
+      });
       // An internal note is no response: the ticket stays new.
       expect((await owner.get(`/tickets/${ticket.id}`)).body).toMatchObject({ status: 'new', firstRespondedAt: null });
       const reply = await owner.post(`/tickets/${ticket.id}/comments`, { body: 'Refunded today.' });
@@ -181,7 +215,9 @@ describe('tickets', () => {
       const assigned = await owner.post(`/tickets/${ticket.id}/assign`, { assigneeId: agent.userId });
       expect(assigned.status).toBe(200);
       expect(assigned.body.assigneeId).toBe(agent.userId);
-      expect(await outboxEvents(stack, 'ticket.assigned', ticket.id)).toMatchObject([{ data: { ticket: { assigneeId: agent.userId }, previousAssigneeId: null, automatic: false } }]);
+      expect(await outboxEvents(stack, 'ticket.assigned', ticket.id)).toMatchObject([
+        { data: { ticket: { assigneeId: agent.userId }, previousAssigneeId: null, automatic: false } },
+      ]);
       expect((await agent.patch(`/tickets/${ticket.id}`, { status: 'pending' })).body.status).toBe('pending');
       const viewer = await stack.as(owner, 'viewer');
       expectError(await viewer.post('/tickets', { subject: 'x' }), 403);
@@ -197,7 +233,9 @@ describe('tickets', () => {
       const merged = await owner.post(`/tickets/${survivor.id}/merge`, { otherId: duplicate.id });
       expect(merged.status).toBe(200);
       expect(merged.body.tags).toEqual(['network', 'vpn']);
-      expect((await owner.get(`/tickets/${survivor.id}/comments`)).body.data.map((comment: { body: string }) => comment.body)).toEqual(['Also from the Berlin office']);
+      expect((await owner.get(`/tickets/${survivor.id}/comments`)).body.data.map((comment: { body: string }) => comment.body)).toEqual([
+        'Also from the Berlin office',
+      ]);
       const gone = (await owner.get(`/tickets/${duplicate.id}`)).body;
       expect(gone).toMatchObject({ status: 'closed', mergedIntoId: survivor.id, deletedAt: expect.any(String) });
       expectError(await owner.post(`/tickets/${duplicate.id}/restore`), 409);

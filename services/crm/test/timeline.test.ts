@@ -64,11 +64,52 @@ describe('timelines', () => {
 
     await publish('notifications', 'email.sent', hoursAgo(2), { messageId: 'msg-1', contactId, campaignId: null, templateKey: 'campaign' }, emailEventId);
     // The same event again (a relay re-publishing after a crash, past JetStream's duplicate window).
-    await publish('notifications', 'email.sent', hoursAgo(2), { messageId: 'msg-1', contactId, campaignId: null, templateKey: 'campaign' }, emailEventId, randomUUID());
-    await publish('billing', 'invoice.sent', hoursAgo(3), { invoiceId: randomUUID(), number: 'INV-2026-000001', customer: { companyId }, currency: 'GBP', total: 120000, amountDue: 120000, dueDate: '2026-12-31' });
-    await publish('billing', 'invoice.paid', hoursAgo(0.5), { invoiceId: randomUUID(), number: 'INV-2026-000002', customer: { contactId }, dealId, currency: 'GBP', total: 500000, paidAt: hoursAgo(1) });
-    await publish('billing', 'payment.received', hoursAgo(0.25), { paymentId: randomUUID(), invoiceId: randomUUID(), customer: { contactId }, currency: 'GBP', amount: 250000, method: 'manual', receivedAt: hoursAgo(0.75) });
-    await publish('billing', 'invoice.finalized', hoursAgo(0.1), { invoiceId: randomUUID(), number: 'INV-2026-000003', customer: { contactId }, currency: 'GBP', total: 1, subtotal: 1, tax: 0, issueDate: '2026-01-01', dueDate: '2026-01-31' });
+    await publish(
+      'notifications',
+      'email.sent',
+      hoursAgo(2),
+      { messageId: 'msg-1', contactId, campaignId: null, templateKey: 'campaign' },
+      emailEventId,
+      randomUUID(),
+    );
+    await publish('billing', 'invoice.sent', hoursAgo(3), {
+      invoiceId: randomUUID(),
+      number: 'INV-2026-000001',
+      customer: { companyId },
+      currency: 'GBP',
+      total: 120000,
+      amountDue: 120000,
+      dueDate: '2026-12-31',
+    });
+    await publish('billing', 'invoice.paid', hoursAgo(0.5), {
+      invoiceId: randomUUID(),
+      number: 'INV-2026-000002',
+      customer: { contactId },
+      dealId,
+      currency: 'GBP',
+      total: 500000,
+      paidAt: hoursAgo(1),
+    });
+    await publish('billing', 'payment.received', hoursAgo(0.25), {
+      paymentId: randomUUID(),
+      invoiceId: randomUUID(),
+      customer: { contactId },
+      currency: 'GBP',
+      amount: 250000,
+      method: 'manual',
+      receivedAt: hoursAgo(0.75),
+    });
+    await publish('billing', 'invoice.finalized', hoursAgo(0.1), {
+      invoiceId: randomUUID(),
+      number: 'INV-2026-000003',
+      customer: { contactId },
+      currency: 'GBP',
+      total: 1,
+      subtotal: 1,
+      tax: 0,
+      issueDate: '2026-01-01',
+      dueDate: '2026-01-31',
+    });
     await eventually(async () => {
       const rows: unknown[] = await stack.owner.query(`SELECT 1 FROM crm.timeline_entries WHERE workspace_id = $1`, [owner.workspaceId]);
       return rows.length >= 5;

@@ -47,7 +47,20 @@ export interface GatewayOptions {
 }
 
 /** The controllers of the gateway's own routes; the platform adds /health/live, /health/ready and /metrics. */
-export const GATEWAY_CONTROLLERS = [SystemHealthController, JwksController, ...AUTH_ROUTE_CONTROLLERS, ...CRM_ROUTE_CONTROLLERS, ...CRM_SUPPORT_ROUTE_CONTROLLERS, ...FILE_ROUTE_CONTROLLERS, ...BILLING_ROUTE_CONTROLLERS, ...NOTIFICATION_ROUTE_CONTROLLERS, ...WEBHOOK_ROUTE_CONTROLLERS, ...SMS_ROUTE_CONTROLLERS, ...CAMPAIGN_ROUTE_CONTROLLERS, ...REPORTING_ROUTE_CONTROLLERS];
+export const GATEWAY_CONTROLLERS = [
+  SystemHealthController,
+  JwksController,
+  ...AUTH_ROUTE_CONTROLLERS,
+  ...CRM_ROUTE_CONTROLLERS,
+  ...CRM_SUPPORT_ROUTE_CONTROLLERS,
+  ...FILE_ROUTE_CONTROLLERS,
+  ...BILLING_ROUTE_CONTROLLERS,
+  ...NOTIFICATION_ROUTE_CONTROLLERS,
+  ...WEBHOOK_ROUTE_CONTROLLERS,
+  ...SMS_ROUTE_CONTROLLERS,
+  ...CAMPAIGN_ROUTE_CONTROLLERS,
+  ...REPORTING_ROUTE_CONTROLLERS,
+];
 
 /** A caller's X-Request-Id is kept when it is sane, so one id follows a request across systems. */
 function requestIdOf(header: string | string[] | undefined): string {

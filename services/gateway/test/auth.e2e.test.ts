@@ -53,7 +53,10 @@ describe('auth and users through the gateway (end to end)', () => {
 
   /** Invites someone with the role into the owner's workspace and accepts for them: their session. */
   async function addMember(ownerToken: string, role: Role): Promise<AuthRpc.Session> {
-    const invitation = await expectStatus<AuthRpc.Invitation>(request('POST', '/invitations', { token: ownerToken, body: { email: uniqueEmail(role), role } }), 201);
+    const invitation = await expectStatus<AuthRpc.Invitation>(
+      request('POST', '/invitations', { token: ownerToken, body: { email: uniqueEmail(role), role } }),
+      201,
+    );
     const token = await invitationToken(environment, streams, invitation.id);
     return expectStatus<AuthRpc.Session>(request('POST', '/invitations/accept', { body: { token, name: `A ${role}`, password: PASSWORD } }), 201);
   }
@@ -112,7 +115,9 @@ describe('auth and users through the gateway (end to end)', () => {
     const { accessToken } = await register('tokens');
     const claims = decodeJwt(accessToken);
     const [header, payload, signature] = accessToken.split('.');
-    const asOwnerOfAnother = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), wid: crypto.randomUUID() })).toString('base64url');
+    const asOwnerOfAnother = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), wid: crypto.randomUUID() })).toString(
+      'base64url',
+    );
     const now = Math.floor(Date.now() / 1000);
     const tokens = {
       forged: `${header}.${asOwnerOfAnother}.${signature}`,

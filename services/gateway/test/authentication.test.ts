@@ -117,7 +117,9 @@ describe('authentication', () => {
         'not a bearer token': { authorization: `Basic ${Buffer.from('ada:secret').toString('base64')}` },
         'not a JWT': bearer('not-a-token'),
         'payload changed after signing': bearer(`${header}.${promoted}.${signature}`),
-        'signed with another key under the published kid': bearer(await signAccessToken({ kid: key.kid, privateKey: (await testSigningKey()).privateKey }, claims)),
+        'signed with another key under the published kid': bearer(
+          await signAccessToken({ kid: key.kid, privateKey: (await testSigningKey()).privateKey }, claims),
+        ),
         'signed with a key that is not published': bearer(await signAccessToken(await testSigningKey(), claims)),
         expired: bearer(await signAccessToken(key, claims, { issuedAt: now() - 1000, expiresAt: now() - 100 })),
         'alg none': bearer(new UnsecuredJWT(claims).setIssuer('kinship').setAudience('kinship-api').setIssuedAt().setExpirationTime('15m').encode()),
@@ -127,7 +129,14 @@ describe('authentication', () => {
         'another issuer': bearer(await signed('EdDSA', 'kinship-api', 'someone-else').sign(key.privateKey)),
         'a refresh token': bearer(await signAccessToken(key, { ...claims, typ: 'refresh' })),
         'an unknown role': bearer(await signAccessToken(key, { ...claims, role: 'superuser' })),
-        'no expiry': bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: key.kid }).setIssuer('kinship').setAudience('kinship-api').setIssuedAt().sign(key.privateKey)),
+        'no expiry': bearer(
+          await new SignJWT(claims)
+            .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+            .setIssuer('kinship')
+            .setAudience('kinship-api')
+            .setIssuedAt()
+            .sign(key.privateKey),
+        ),
         'token and API key together': { ...bearer(valid), 'x-api-key': 'kinship_key_0123456789abcdef' },
       };
       for (const [reason, headers] of Object.entries(refused)) {
@@ -154,7 +163,11 @@ describe('authentication', () => {
       // the gateway, the gateway's reading of a moment ago stands.
       await redis.set(revokedSessionKey(environment.natsNamespace, claims.sid), '1', 'EX', 60);
       expect((await getMe(bearer(token))).status).toBe(200);
-      const response = await fetch(`${api}/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: 'krt_stand-in' }) });
+      const response = await fetch(`${api}/auth/logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: 'krt_stand-in' }),
+      });
       expect(response.status).toBe(204);
       await expectUnauthorized(await getMe(bearer(token)));
     });
@@ -222,7 +235,11 @@ describe('authentication', () => {
 
   it('sends Retry-After from a 429’s retry_after detail, and 60 s when it has none', async () => {
     const login = (email: string) =>
-      fetch(`${api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'wrong password' }) });
+      fetch(`${api}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'wrong password' }),
+      });
     const throttled = await login('throttled@example.com');
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('17');

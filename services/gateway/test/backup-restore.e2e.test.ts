@@ -84,11 +84,18 @@ describe('backup and restore: a workspace backed up from one installation is who
     sourceKeyEncryptionKey = source.env.AUTH_KEY_ENCRYPTION_KEY;
     const stack = await startStack(source);
     try {
-      const registered = await call(stack.api, 'POST', '/auth/register', undefined, { email, password: PASSWORD, name: 'Bea Backup', workspaceName: 'Backed up' });
+      const registered = await call(stack.api, 'POST', '/auth/register', undefined, {
+        email,
+        password: PASSWORD,
+        name: 'Bea Backup',
+        workspaceName: 'Backed up',
+      });
       expect(registered.status).toBe(201);
       const token = registered.body.accessToken as string;
       for (const name of ['Alan', 'Barbara', 'Claude']) {
-        expect((await call(stack.api, 'POST', '/contacts', token, { firstName: name, lastName: 'Source', email: `${name.toLowerCase()}@example.com` })).status).toBe(201);
+        expect(
+          (await call(stack.api, 'POST', '/contacts', token, { firstName: name, lastName: 'Source', email: `${name.toLowerCase()}@example.com` })).status,
+        ).toBe(201);
       }
       expect((await call(stack.api, 'POST', '/deals', token, { name: 'Restored renewal', amount: 125_000, currency: 'EUR' })).status).toBe(201);
       const form = new FormData();
@@ -110,9 +117,14 @@ describe('backup and restore: a workspace backed up from one installation is who
       // Nothing was published after the copy of the stream (it may have been: the restore would publish it again).
       const database = new pg.Client({ connectionString: source.databaseUrl });
       await database.connect();
-      const unpublished = await database.query('SELECT id FROM auth.outbox WHERE published_at IS NULL UNION ALL SELECT id FROM crm.outbox WHERE published_at IS NULL');
+      const unpublished = await database.query(
+        'SELECT id FROM auth.outbox WHERE published_at IS NULL UNION ALL SELECT id FROM crm.outbox WHERE published_at IS NULL',
+      );
       await database.end();
-      expect({ unpublished: unpublished.rowCount, backedUp: JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')).jetstream[0].messages }).toEqual({ unpublished: 0, backedUp: eventsBackedUp });
+      expect({ unpublished: unpublished.rowCount, backedUp: JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')).jetstream[0].messages }).toEqual({
+        unpublished: 0,
+        backedUp: eventsBackedUp,
+      });
     } finally {
       await stack.close();
       await source.dispose();
@@ -142,7 +154,9 @@ describe('backup and restore: a workspace backed up from one installation is who
     expect(manifest.postgres.extensions).toContain('pg_trgm');
     expect(manifest.jetstream.map((stream: { kind: string }) => stream.kind)).toEqual(['events', 'deadletter']);
     expect(manifest.jetstream[0].messages).toBe(eventsBackedUp);
-    expect(manifest.files.objects).toEqual([expect.objectContaining({ size: Buffer.byteLength(csv), metadata: expect.objectContaining({ fileName: 'people.csv' }) })]);
+    expect(manifest.files.objects).toEqual([
+      expect.objectContaining({ size: Buffer.byteLength(csv), metadata: expect.objectContaining({ fileName: 'people.csv' }) }),
+    ]);
   });
 
   it('restores into an empty database and namespace, where the owner signs in and finds the contacts, the deal and the import', async () => {
@@ -152,7 +166,13 @@ describe('backup and restore: a workspace backed up from one installation is who
 
     const contacts = await call(restored.api, 'GET', '/contacts?limit=50', token);
     expect(contacts.status).toBe(200);
-    expect(contacts.body.data.map((contact: { email: string }) => contact.email).sort()).toEqual(['ada@example.com', 'alan@example.com', 'barbara@example.com', 'claude@example.com', 'grace@example.com']);
+    expect(contacts.body.data.map((contact: { email: string }) => contact.email).sort()).toEqual([
+      'ada@example.com',
+      'alan@example.com',
+      'barbara@example.com',
+      'claude@example.com',
+      'grace@example.com',
+    ]);
     const deals = await call(restored.api, 'GET', '/deals', token);
     expect(deals.body.data).toEqual([expect.objectContaining({ name: 'Restored renewal', amount: 125_000, currency: 'EUR' })]);
     const imported = await call(restored.api, 'GET', `/imports/${importId}`, token);

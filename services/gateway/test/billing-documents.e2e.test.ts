@@ -26,7 +26,12 @@ let services: RunningService[] = [];
 let api: string;
 let token: string;
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; bytes: Buffer; json: any }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; bytes: Buffer; json: any }> {
   const response = await fetch(`${api}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -65,7 +70,16 @@ beforeAll(async () => {
     body: JSON.stringify({ email, password: PASSWORD, name: 'Owner', workspaceName: 'Documents' }),
   });
   token = ((await registered.json()) as { accessToken: string }).accessToken;
-  expect((await call('PUT', '/billing-settings', { legalName: 'Ørsted Consulting ApS', address: 'Nørregade 7, København', taxId: 'DK12345678', paymentInstructions: 'Pay to IBAN DK50 0040 0440 1162 43' })).status).toBe(200);
+  expect(
+    (
+      await call('PUT', '/billing-settings', {
+        legalName: 'Ørsted Consulting ApS',
+        address: 'Nørregade 7, København',
+        taxId: 'DK12345678',
+        paymentInstructions: 'Pay to IBAN DK50 0040 0440 1162 43',
+      })
+    ).status,
+  ).toBe(200);
 }, 120_000);
 
 afterAll(async () => {
@@ -75,7 +89,11 @@ afterAll(async () => {
 });
 
 async function openInvoice(customer: object): Promise<any> {
-  const created = await call('POST', '/invoices', { customer, currency: 'EUR', lines: [{ description: 'Workshop', quantity: 2, unitPrice: 50_000, taxRate: 2500 }] });
+  const created = await call('POST', '/invoices', {
+    customer,
+    currency: 'EUR',
+    lines: [{ description: 'Workshop', quantity: 2, unitPrice: 50_000, taxRate: 2500 }],
+  });
   expect(created.status).toBe(201);
   const finalized = await call('POST', `/invoices/${created.json.id}/finalize`);
   expect(finalized.status).toBe(200);
@@ -120,7 +138,9 @@ describe('invoice documents', () => {
     const [mail] = await mailbox.waitForMessages(1, { to: customerEmail, timeoutMs: 30_000 });
     expect(mail!.subject).toBe(`Invoice ${invoice.number} from Ørsted Consulting ApS`);
     expect(mail!.text).toContain('€1,250.00');
-    expect(mail!.attachments.map(({ filename, contentType }) => ({ filename, contentType }))).toEqual([{ filename: `${invoice.number}.pdf`, contentType: 'application/pdf' }]);
+    expect(mail!.attachments.map(({ filename, contentType }) => ({ filename, contentType }))).toEqual([
+      { filename: `${invoice.number}.pdf`, contentType: 'application/pdf' },
+    ]);
     const attached = await pdfText(mail!.attachments[0]!.content);
     expect(attached).toContain(`Invoice ${invoice.number}`);
     expect(attached).toContain('Søren Kierkegaard');
@@ -129,7 +149,11 @@ describe('invoice documents', () => {
 
   it('refuses to send a draft (409) or an invoice without a billing email (422), and sends nothing', async () => {
     const contact = await call('POST', '/contacts', { firstName: 'Draft', email: `draft-${randomBytes(3).toString('hex')}@example.com` });
-    const draft = await call('POST', '/invoices', { customer: { contactId: contact.json.id }, currency: 'EUR', lines: [{ description: 'x', quantity: 1, unitPrice: 1 }] });
+    const draft = await call('POST', '/invoices', {
+      customer: { contactId: contact.json.id },
+      currency: 'EUR',
+      lines: [{ description: 'x', quantity: 1, unitPrice: 1 }],
+    });
     const refused = await call('POST', `/invoices/${draft.json.id}/send`);
     expect({ status: refused.status, code: refused.json.error.code }).toEqual({ status: 409, code: 'invoice_not_sendable' });
 
@@ -149,7 +173,12 @@ describe('payment receipts', () => {
     const customerEmail = `ada-${randomBytes(3).toString('hex')}@example.com`;
     const contact = await call('POST', '/contacts', { firstName: 'Ada', lastName: 'Lovelace', email: customerEmail });
     const invoice = await openInvoice({ contactId: contact.json.id });
-    const paid = await call('POST', '/payments', { invoiceId: invoice.id, amount: 50_000, method: 'bank_transfer', receivedAt: '2026-03-04T10:30:00.000Z' }, { 'idempotency-key': randomBytes(8).toString('hex') });
+    const paid = await call(
+      'POST',
+      '/payments',
+      { invoiceId: invoice.id, amount: 50_000, method: 'bank_transfer', receivedAt: '2026-03-04T10:30:00.000Z' },
+      { 'idempotency-key': randomBytes(8).toString('hex') },
+    );
     expect(paid.status).toBe(201);
     const [receipt] = await mailbox.waitForMessages(1, { to: customerEmail, timeoutMs: 30_000 });
     expect(receipt!.subject).toBe(`Payment received for ${invoice.number}`);
@@ -158,7 +187,12 @@ describe('payment receipts', () => {
     expect(receipt!.text).toContain('Left to pay on this invoice: €750.00.');
     expect(receipt!.attachments).toEqual([]);
 
-    const rest = await call('POST', '/payments', { invoiceId: invoice.id, amount: 75_000, method: 'manual' }, { 'idempotency-key': randomBytes(8).toString('hex') });
+    const rest = await call(
+      'POST',
+      '/payments',
+      { invoiceId: invoice.id, amount: 75_000, method: 'manual' },
+      { 'idempotency-key': randomBytes(8).toString('hex') },
+    );
     expect(rest.status).toBe(201);
     const receipts = await mailbox.waitForMessages(2, { to: customerEmail, timeoutMs: 30_000 });
     const settling = receipts.find((message) => message.text.includes('We received your payment of €750.00'));
@@ -169,7 +203,12 @@ describe('payment receipts', () => {
     const customerEmail = `refused-${randomBytes(3).toString('hex')}@example.com`;
     const contact = await call('POST', '/contacts', { firstName: 'Refused', email: customerEmail });
     const invoice = await openInvoice({ contactId: contact.json.id });
-    const refused = await call('POST', '/payments', { invoiceId: invoice.id, amount: 100, currency: 'USD', method: 'manual' }, { 'idempotency-key': randomBytes(8).toString('hex') });
+    const refused = await call(
+      'POST',
+      '/payments',
+      { invoiceId: invoice.id, amount: 100, currency: 'USD', method: 'manual' },
+      { 'idempotency-key': randomBytes(8).toString('hex') },
+    );
     expect(refused.status).toBe(422);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(mailbox.messages().filter((message) => message.to.includes(customerEmail))).toEqual([]);
@@ -179,7 +218,14 @@ describe('payment receipts', () => {
 describe('POST /invoices from a deal', () => {
   it('makes the draft from the deal through the API', async () => {
     const company = await call('POST', '/companies', { name: 'Deal GmbH' });
-    const pipeline = await call('POST', '/pipelines', { name: 'Sales', stages: [{ name: 'Open', probability: 50, kind: 'open' }, { name: 'Won', probability: 100, kind: 'won' }, { name: 'Lost', probability: 0, kind: 'lost' }] });
+    const pipeline = await call('POST', '/pipelines', {
+      name: 'Sales',
+      stages: [
+        { name: 'Open', probability: 50, kind: 'open' },
+        { name: 'Won', probability: 100, kind: 'won' },
+        { name: 'Lost', probability: 0, kind: 'lost' },
+      ],
+    });
     const deal = await call('POST', '/deals', { name: 'Rollout', amount: 420_000, currency: 'CHF', companyId: company.json.id, pipelineId: pipeline.json.id });
     expect(deal.status).toBe(201);
     const draft = await call('POST', '/invoices', { dealId: deal.json.id, fromDeal: true });
@@ -198,7 +244,11 @@ describe('POST /invoices from a deal', () => {
     ];
     for (const [body, field] of cases) {
       const refused = await call('POST', '/invoices', body);
-      expect({ body, status: refused.status, fields: refused.json.error.details.map((detail: { field: string }) => detail.field) }).toEqual({ body, status: 422, fields: [field] });
+      expect({ body, status: refused.status, fields: refused.json.error.details.map((detail: { field: string }) => detail.field) }).toEqual({
+        body,
+        status: 422,
+        fields: [field],
+      });
     }
     expect((await call('GET', '/invoices?limit=500')).json.data.filter((invoice: { dealId: string | null }) => invoice.dealId === dealId)).toEqual([]);
   });

@@ -60,13 +60,21 @@ async function apiKey(owner: Client, scopes: string[]): Promise<Client> {
 
 /** The shared error envelope with this status, naming `field` when given. */
 function expectError(response: Response, status: number, field?: string): void {
-  expect({ status: response.status, envelope: Object.keys(response.body?.error ?? {}).sort() }).toEqual({ status, envelope: ['code', 'details', 'message', 'requestId', 'status'] });
+  expect({ status: response.status, envelope: Object.keys(response.body?.error ?? {}).sort() }).toEqual({
+    status,
+    envelope: ['code', 'details', 'message', 'requestId', 'status'],
+  });
   if (field) expect(response.body.error.details.map((detail: { field?: string }) => detail.field)).toContain(field);
 }
 
 beforeAll(async () => {
   environment = await createTestEnvironment('gateway-billing');
-  services = [await startTestService(authService, environment), await startTestService(crmService, environment), await startTestService(billingService, environment), await startGateway(environment.env)];
+  services = [
+    await startTestService(authService, environment),
+    await startTestService(crmService, environment),
+    await startTestService(billingService, environment),
+    await startGateway(environment.env),
+  ];
   api = `${services.at(-1)!.url}/api/v1`;
 });
 
@@ -85,11 +93,24 @@ describe('products', () => {
   it('creates, reads, lists, changes, deletes and restores a product', async () => {
     const created = await owner.request('POST', '/products', { name: 'Consulting hour', sku: 'CONSULT-H', unitPrice: 12_000, currency: 'EUR', taxRate: 2000 });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Consulting hour', sku: 'CONSULT-H', unitPrice: 12_000, currency: 'EUR', taxRate: 2000, active: true, deletedAt: null });
+    expect(created.body).toMatchObject({
+      name: 'Consulting hour',
+      sku: 'CONSULT-H',
+      unitPrice: 12_000,
+      currency: 'EUR',
+      taxRate: 2000,
+      active: true,
+      deletedAt: null,
+    });
     const { id } = created.body;
     expect((await owner.request('GET', `/products/${id}`)).body).toEqual(created.body);
     const changed = await owner.request('PATCH', `/products/${id}`, { unitPrice: 15_000, active: false });
-    expect({ status: changed.status, unitPrice: changed.body.unitPrice, active: changed.body.active, sku: changed.body.sku }).toEqual({ status: 200, unitPrice: 15_000, active: false, sku: 'CONSULT-H' });
+    expect({ status: changed.status, unitPrice: changed.body.unitPrice, active: changed.body.active, sku: changed.body.sku }).toEqual({
+      status: 200,
+      unitPrice: 15_000,
+      active: false,
+      sku: 'CONSULT-H',
+    });
     expect((await owner.request('GET', '/products?active=false')).body.data.map((product: { id: string }) => product.id)).toEqual([id]);
     expect((await owner.request('DELETE', `/products/${id}`)).status).toBe(204);
     expect((await owner.request('GET', '/products')).body).toEqual({ data: [], nextCursor: null });
@@ -139,7 +160,11 @@ describe('invoices', () => {
     contactId = contact.body.id;
   });
 
-  const draft = (lines: unknown[] = [{ description: 'Consulting', quantity: 1.5, unitPrice: 10_000, taxRate: 2000 }]) => ({ customer: { contactId }, currency: 'EUR', lines });
+  const draft = (lines: unknown[] = [{ description: 'Consulting', quantity: 1.5, unitPrice: 10_000, taxRate: 2000 }]) => ({
+    customer: { contactId },
+    currency: 'EUR',
+    lines,
+  });
 
   async function listed(client: Client): Promise<unknown[]> {
     const page = await client.request('GET', '/invoices');
@@ -150,7 +175,16 @@ describe('invoices', () => {
   it('creates a draft with server-computed totals, finalizes it with a number, and then refuses to change or delete it', async () => {
     const created = await owner.request('POST', '/invoices', draft());
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'draft', number: null, subtotal: 15_000, tax: 3000, total: 18_000, amountPaid: 0, amountDue: 18_000, billingEmail: 'ada@example.com' });
+    expect(created.body).toMatchObject({
+      status: 'draft',
+      number: null,
+      subtotal: 15_000,
+      tax: 3000,
+      total: 18_000,
+      amountPaid: 0,
+      amountDue: 18_000,
+      billingEmail: 'ada@example.com',
+    });
     expect(created.body.customer).toEqual({ contactId, companyId: null, name: 'Ada Lovelace' });
     const { id } = created.body;
 
@@ -175,11 +209,22 @@ describe('invoices', () => {
   it('reads and writes the billing settings, whose prefix numbers the next invoices', async () => {
     const workspace = await register('settings');
     const contact = await workspace.request('POST', '/contacts', { firstName: 'Grace' });
-    expect((await workspace.request('GET', '/billing-settings')).body).toEqual({ legalName: null, address: null, taxId: null, invoicePrefix: 'INV', paymentInstructions: null });
+    expect((await workspace.request('GET', '/billing-settings')).body).toEqual({
+      legalName: null,
+      address: null,
+      taxId: null,
+      invoicePrefix: 'INV',
+      paymentInstructions: null,
+    });
     const settings = { legalName: 'Kinship Ltd', address: '1 Main St', taxId: 'GB123', invoicePrefix: 'KIN', paymentInstructions: 'IBAN …' };
     expect((await workspace.request('PUT', '/billing-settings', settings)).body).toEqual(settings);
     expectError(await workspace.request('PUT', '/billing-settings', { invoicePrefix: 'bad prefix' }), 422, 'invoicePrefix');
-    const invoice = await workspace.request('POST', '/invoices', { customer: { contactId: contact.body.id }, currency: 'GBP', issueDate: '2026-02-01', lines: [{ description: 'Audit', quantity: 1, unitPrice: 1 }] });
+    const invoice = await workspace.request('POST', '/invoices', {
+      customer: { contactId: contact.body.id },
+      currency: 'GBP',
+      issueDate: '2026-02-01',
+      lines: [{ description: 'Audit', quantity: 1, unitPrice: 1 }],
+    });
     expect((await workspace.request('POST', `/invoices/${invoice.body.id}/finalize`)).body.number).toBe('KIN-2026-000001');
   });
 
@@ -252,7 +297,9 @@ describe('invoices', () => {
     expectError(refused, 403);
     expect(refused.body.error.details).toEqual([{ issue: 'missing_permission', permission: 'billing:write' }]);
     const writer = await apiKey(owner, ['billing:write']);
-    expect((await writer.request('POST', '/products', { name: 'Key-made', sku: `K-${randomBytes(2).toString('hex')}`, unitPrice: 1, currency: 'EUR' })).status).toBe(201);
+    expect(
+      (await writer.request('POST', '/products', { name: 'Key-made', sku: `K-${randomBytes(2).toString('hex')}`, unitPrice: 1, currency: 'EUR' })).status,
+    ).toBe(201);
   });
 });
 
@@ -269,6 +316,11 @@ describe('OpenAPI', () => {
     const create = document.paths['/api/v1/invoices']!.post;
     expect(create.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreateInvoiceBody' });
     const list = document.paths['/api/v1/invoices']!.get;
-    expect(list.parameters.map((parameter: { name: string; in: string }) => `${parameter.in}:${parameter.name}`).sort()).toEqual(['query:cursor', 'query:customerId', 'query:limit', 'query:status']);
+    expect(list.parameters.map((parameter: { name: string; in: string }) => `${parameter.in}:${parameter.name}`).sort()).toEqual([
+      'query:cursor',
+      'query:customerId',
+      'query:limit',
+      'query:status',
+    ]);
   });
 });

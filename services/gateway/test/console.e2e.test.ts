@@ -188,7 +188,10 @@ describe('web console', () => {
     await page.mouse.up();
     await page.getByText(`Engines for Ada moved to ${wonName}`).waitFor();
     await won.locator('[data-deal="Engines for Ada"]').waitFor();
-    await won.getByText(/\$1,250\.00/).first().waitFor();
+    await won
+      .getByText(/\$1,250\.00/)
+      .first()
+      .waitFor();
     await page.reload();
     await page.locator(`[data-stage="${wonName}"] [data-deal="Engines for Ada"]`).waitFor();
   }, 60_000);

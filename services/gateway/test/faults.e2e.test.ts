@@ -6,7 +6,16 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { eventStreamName } from '@kinship/messaging';
 import type { RunningService } from '@kinship/platform';
-import { createTestEnvironment, startMailbox, startPrivateServers, startTestService, type Mailbox, type PrivateServerName, type PrivateServers, type TestEnvironment } from '@kinship/testing';
+import {
+  createTestEnvironment,
+  startMailbox,
+  startPrivateServers,
+  startTestService,
+  type Mailbox,
+  type PrivateServerName,
+  type PrivateServers,
+  type TestEnvironment,
+} from '@kinship/testing';
 import pg from 'pg';
 import { authService } from '../../auth/src/auth.service.js';
 import { crmService } from '../../crm/src/crm.service.js';
@@ -201,7 +210,12 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
     await partner.start();
     const auth = await startTestService(authService, environment, SERVICE_ENV);
     // An import job Redis held when it went away is taken over after its lock, as a killed worker's is.
-    const crm = await startTestService(crmService, environment, { ...SERVICE_ENV, IMPORT_BATCH_SIZE: '100', IMPORT_JOB_LOCK_MS: '3000', IMPORT_STALLED_CHECK_MS: '2000' });
+    const crm = await startTestService(crmService, environment, {
+      ...SERVICE_ENV,
+      IMPORT_BATCH_SIZE: '100',
+      IMPORT_JOB_LOCK_MS: '3000',
+      IMPORT_STALLED_CHECK_MS: '2000',
+    });
     const notifications = await startTestService(notificationsService, environment, {
       ...SERVICE_ENV,
       SMTP_URL: mailbox.smtpUrl,
@@ -235,7 +249,11 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
   afterAll(async () => {
     writing = false;
     await Promise.all([writer, watcher]);
-    if (process.env.FAULTS_FIGURES) writeFileSync(process.env.FAULTS_FIGURES, JSON.stringify({ outages: figures(), writes: writes.length, delivered: partner.at('/contacts').length, webhookRepeats, importTimes }, null, 2));
+    if (process.env.FAULTS_FIGURES)
+      writeFileSync(
+        process.env.FAULTS_FIGURES,
+        JSON.stringify({ outages: figures(), writes: writes.length, delivered: partner.at('/contacts').length, webhookRepeats, importTimes }, null, 2),
+      );
     for (const running of Object.values(services ?? {}).reverse()) await running.close();
     await partner?.close();
     await mailbox?.close();
@@ -251,7 +269,13 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
       for (const write of seen) statuses[write.status] = (statuses[write.status] ?? 0) + 1;
       const slowest = Math.max(0, ...seen.map((write) => write.answeredAt - write.sentAt));
       const resumed = deliveries.find((sample) => sample.at >= outage.startedAt && sample.delivered > outage.deliveredAtStart);
-      return { ...outage, downMs: outage.startedAt - outage.stoppedAt, statuses, slowestMs: slowest, deliveriesResumedAfterMs: resumed ? resumed.at - outage.startedAt : null };
+      return {
+        ...outage,
+        downMs: outage.startedAt - outage.stoppedAt,
+        statuses,
+        slowestMs: slowest,
+        deliveriesResumedAfterMs: resumed ? resumed.at - outage.startedAt : null,
+      };
     });
   }
 
@@ -292,61 +316,72 @@ describe('faults: NATS, PostgreSQL and Redis restart under steady writes through
     expect(refused.filter((write) => write.answeredAt - write.sentAt > 1000)).toEqual([]);
   });
 
-  it('afterwards every committed change was published once and handled once by every consumer, and no queued webhook, email or import was lost', async () => {
-    await sleep(1000);
-    writing = false;
-    await Promise.all([writer, watcher]);
-    expect(writes.filter((write) => write.status !== 201 && write.status !== 503 && write.status !== 504)).toEqual([]);
-    // The import queued before Redis went away finished, every row once.
-    const imported = await eventually(async () => {
-      const response = await fetch(`${api}/imports/${importId}`, { headers: { authorization: `Bearer ${token}` } });
-      const body = (await response.json()) as { status: string; created: number; failed: number; startedAt: string; finishedAt: string };
-      expect(body.status).toBe('completed');
-      return body;
-    }, LATE_DELIVERY_MS);
-    importTimes = { startedAt: Date.parse(imported.startedAt), finishedAt: Date.parse(imported.finishedAt) };
-    expect(imported).toMatchObject({ created: IMPORT_ROWS, failed: 0 });
+  it(
+    'afterwards every committed change was published once and handled once by every consumer, and no queued webhook, email or import was lost',
+    async () => {
+      await sleep(1000);
+      writing = false;
+      await Promise.all([writer, watcher]);
+      expect(writes.filter((write) => write.status !== 201 && write.status !== 503 && write.status !== 504)).toEqual([]);
+      // The import queued before Redis went away finished, every row once.
+      const imported = await eventually(async () => {
+        const response = await fetch(`${api}/imports/${importId}`, { headers: { authorization: `Bearer ${token}` } });
+        const body = (await response.json()) as { status: string; created: number; failed: number; startedAt: string; finishedAt: string };
+        expect(body.status).toBe('completed');
+        return body;
+      }, LATE_DELIVERY_MS);
+      importTimes = { startedAt: Date.parse(imported.startedAt), finishedAt: Date.parse(imported.finishedAt) };
+      expect(imported).toMatchObject({ created: IMPORT_ROWS, failed: 0 });
 
-    const database = new pg.Client({ connectionString: environment.databaseUrl });
-    await database.connect();
-    try {
-      const count = async (sql: string) => Number(((await database.query(sql)).rows[0] as { count: string }).count);
-      const outboxRows = 'SELECT count(*) FROM (SELECT id FROM auth.outbox UNION ALL SELECT id FROM crm.outbox UNION ALL SELECT id FROM notifications.outbox) rows';
-      await eventually(async () => {
-        expect(await count(`SELECT count(*) FROM (SELECT id FROM auth.outbox WHERE published_at IS NULL UNION ALL SELECT id FROM crm.outbox WHERE published_at IS NULL UNION ALL SELECT id FROM notifications.outbox WHERE published_at IS NULL) rows`)).toBe(0);
-        expect(await count(`SELECT count(*) FROM notifications.inbox WHERE consumer = '${WEBHOOKS_CONSUMER}'`)).toBe(await count(outboxRows));
-      }, 30_000);
-      // Each event once in the stream: republished ones were dropped as duplicates.
-      expect((await streamMessages()).messages).toBe(await count(outboxRows));
+      const database = new pg.Client({ connectionString: environment.databaseUrl });
+      await database.connect();
+      try {
+        const count = async (sql: string) => Number(((await database.query(sql)).rows[0] as { count: string }).count);
+        const outboxRows =
+          'SELECT count(*) FROM (SELECT id FROM auth.outbox UNION ALL SELECT id FROM crm.outbox UNION ALL SELECT id FROM notifications.outbox) rows';
+        await eventually(async () => {
+          expect(
+            await count(
+              `SELECT count(*) FROM (SELECT id FROM auth.outbox WHERE published_at IS NULL UNION ALL SELECT id FROM crm.outbox WHERE published_at IS NULL UNION ALL SELECT id FROM notifications.outbox WHERE published_at IS NULL) rows`,
+            ),
+          ).toBe(0);
+          expect(await count(`SELECT count(*) FROM notifications.inbox WHERE consumer = '${WEBHOOKS_CONSUMER}'`)).toBe(await count(outboxRows));
+        }, 30_000);
+        // Each event once in the stream: republished ones were dropped as duplicates.
+        expect((await streamMessages()).messages).toBe(await count(outboxRows));
 
-      // The steady writer's contacts, each announced by contact.created (imported ones come in batches of contacts.imported).
-      const contacts = (await database.query(`SELECT id FROM crm.contacts WHERE email LIKE 'contact-%'`)).rows.map((row: { id: string }) => row.id).sort();
-      expect(await count(`SELECT count(*) FROM crm.contacts WHERE email LIKE 'imported-%'`)).toBe(IMPORT_ROWS);
-      const created = writes.filter((write) => write.kind === 'contact' && write.status === 201).map((write) => write.id!);
-      expect(contacts).toEqual(expect.arrayContaining(created));
-      const announced = (await database.query(`SELECT payload->>'aggregateId' AS id FROM crm.outbox WHERE type = 'contact.created'`)).rows.map((row: { id: string }) => row.id).sort();
-      expect(announced).toEqual(contacts);
-      // Webhooks are at least once (docs/webhooks.md): a partner that deduplicates on Kinship-Event-Id,
-      // as told to, sees each contact exactly once. A second request happens when the attempt reached
-      // the partner but PostgreSQL went away before it was recorded.
-      const eventIdsByContact = () => {
-        const seen = new Map<string, Set<string>>();
-        for (const request of partner.at('/contacts')) {
-          const contact = (JSON.parse(request.body) as { aggregateId: string }).aggregateId;
-          seen.set(contact, (seen.get(contact) ?? new Set()).add(String(request.headers['kinship-event-id'])));
-        }
-        return seen;
-      };
-      await eventually(() => expect([...eventIdsByContact().keys()].sort()).toEqual(contacts), LATE_DELIVERY_MS);
-      expect([...eventIdsByContact().values()].filter((eventIds) => eventIds.size !== 1)).toEqual([]);
-      webhookRepeats = partner.at('/contacts').length - contacts.length;
+        // The steady writer's contacts, each announced by contact.created (imported ones come in batches of contacts.imported).
+        const contacts = (await database.query(`SELECT id FROM crm.contacts WHERE email LIKE 'contact-%'`)).rows.map((row: { id: string }) => row.id).sort();
+        expect(await count(`SELECT count(*) FROM crm.contacts WHERE email LIKE 'imported-%'`)).toBe(IMPORT_ROWS);
+        const created = writes.filter((write) => write.kind === 'contact' && write.status === 201).map((write) => write.id!);
+        expect(contacts).toEqual(expect.arrayContaining(created));
+        const announced = (await database.query(`SELECT payload->>'aggregateId' AS id FROM crm.outbox WHERE type = 'contact.created'`)).rows
+          .map((row: { id: string }) => row.id)
+          .sort();
+        expect(announced).toEqual(contacts);
+        // Webhooks are at least once (docs/webhooks.md): a partner that deduplicates on Kinship-Event-Id,
+        // as told to, sees each contact exactly once. A second request happens when the attempt reached
+        // the partner but PostgreSQL went away before it was recorded.
+        const eventIdsByContact = () => {
+          const seen = new Map<string, Set<string>>();
+          for (const request of partner.at('/contacts')) {
+            const contact = (JSON.parse(request.body) as { aggregateId: string }).aggregateId;
+            seen.set(contact, (seen.get(contact) ?? new Set()).add(String(request.headers['kinship-event-id'])));
+          }
+          return seen;
+        };
+        await eventually(() => expect([...eventIdsByContact().keys()].sort()).toEqual(contacts), LATE_DELIVERY_MS);
+        expect([...eventIdsByContact().values()].filter((eventIds) => eventIds.size !== 1)).toEqual([]);
+        webhookRepeats = partner.at('/contacts').length - contacts.length;
 
-      // Email likewise: a message the SMTP server accepted just before PostgreSQL went away is sent again.
-      const invited = writes.filter((write) => write.kind === 'invitation' && write.status === 201).map((write) => write.email);
-      await eventually(() => expect(invited.filter((email) => !mailbox.messages().some((mail) => mail.to.includes(email)))).toEqual([]), LATE_DELIVERY_MS);
-      await eventually(async () => expect(await count(`SELECT count(*) FROM notifications.messages WHERE status <> 'sent'`)).toBe(0), LATE_DELIVERY_MS);
-    } finally {
-      await database.end();
-    }
-  }, 60_000 + 2 * LATE_DELIVERY_MS);
+        // Email likewise: a message the SMTP server accepted just before PostgreSQL went away is sent again.
+        const invited = writes.filter((write) => write.kind === 'invitation' && write.status === 201).map((write) => write.email);
+        await eventually(() => expect(invited.filter((email) => !mailbox.messages().some((mail) => mail.to.includes(email)))).toEqual([]), LATE_DELIVERY_MS);
+        await eventually(async () => expect(await count(`SELECT count(*) FROM notifications.messages WHERE status <> 'sent'`)).toBe(0), LATE_DELIVERY_MS);
+      } finally {
+        await database.end();
+      }
+    },
+    60_000 + 2 * LATE_DELIVERY_MS,
+  );
 });

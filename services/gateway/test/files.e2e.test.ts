@@ -51,7 +51,14 @@ describe('files', () => {
   let nats: NatsConnection;
   let streams: JetStreamManager;
 
-  async function send(api: string, caller: Caller | { token: string }, method: string, path: string, body?: RequestInit['body'], headers: Record<string, string> = {}): Promise<Reply> {
+  async function send(
+    api: string,
+    caller: Caller | { token: string },
+    method: string,
+    path: string,
+    body?: RequestInit['body'],
+    headers: Record<string, string> = {},
+  ): Promise<Reply> {
     const response = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${caller.token}`, ...headers }, body });
     const bytes = Buffer.from(await response.arrayBuffer());
     const json = (response.headers.get('content-type') ?? '').includes('json') && bytes.length ? JSON.parse(bytes.toString()) : undefined;
@@ -109,7 +116,9 @@ describe('files', () => {
     expect(download.bytes.equals(PNG)).toBe(true);
     expect(download.headers.get('content-type')).toBe('image/png');
     expect(download.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(download.headers.get('content-disposition')).toBe(`attachment; filename="_ber (pixel) _.txt"; filename*=UTF-8''%C3%9Cber%20%28pixel%29%20%E2%82%AC.txt`);
+    expect(download.headers.get('content-disposition')).toBe(
+      `attachment; filename="_ber (pixel) _.txt"; filename*=UTF-8''%C3%9Cber%20%28pixel%29%20%E2%82%AC.txt`,
+    );
     expect(download.headers.get('content-length')).toBe(String(PNG.length));
   });
 
@@ -174,7 +183,13 @@ describe('files', () => {
     const boundary = 'kinship-abort-boundary';
     await new Promise<void>((resolve) => {
       const request = httpRequest(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${caller.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { authorization: `Bearer ${caller.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        },
         () => resolve(),
       );
       request.on('error', () => resolve());
@@ -211,11 +226,15 @@ describe('files', () => {
     expect(onContact.json.attachedTo).toEqual([{ type: 'contact', id: contactId }]);
 
     const loose = await upload(owner, Buffer.from('minutes of the meeting'), 'minutes.txt');
-    const attached = await send(stack.api, owner, 'POST', `/contacts/${contactId}/files`, JSON.stringify({ fileId: loose.json.id }), { 'content-type': 'application/json' });
+    const attached = await send(stack.api, owner, 'POST', `/contacts/${contactId}/files`, JSON.stringify({ fileId: loose.json.id }), {
+      'content-type': 'application/json',
+    });
     expect(attached.status).toBe(201);
     expect(attached.json).toMatchObject({ id: loose.json.id, attachedTo: [{ type: 'contact', id: contactId }] });
     // Attaching again changes nothing.
-    const again = await send(stack.api, owner, 'POST', `/contacts/${contactId}/files`, JSON.stringify({ fileId: loose.json.id }), { 'content-type': 'application/json' });
+    const again = await send(stack.api, owner, 'POST', `/contacts/${contactId}/files`, JSON.stringify({ fileId: loose.json.id }), {
+      'content-type': 'application/json',
+    });
     expect(again.json.attachedTo).toHaveLength(1);
 
     const first = await owner.get(`/contacts/${contactId}/files?limit=1`);
@@ -240,7 +259,12 @@ describe('files', () => {
     const ticket = await owner.post('/tickets', { subject: 'Broken printer', contactId });
     const note = await owner.post('/notes', { body: 'See the attachment', related: { type: 'contact', id: contactId } });
     const company = await owner.post('/companies', { name: 'Files Ltd' });
-    for (const [path, id] of [['deals', deal.body.id], ['tickets', ticket.body.id], ['notes', note.body.id], ['companies', company.body.id]] as const) {
+    for (const [path, id] of [
+      ['deals', deal.body.id],
+      ['tickets', ticket.body.id],
+      ['notes', note.body.id],
+      ['companies', company.body.id],
+    ] as const) {
       expect(id).toEqual(expect.any(String));
       const created = await upload(owner, PNG, `${path}.png`, { path: `/${path}/${id}/files` });
       expect(created.status).toBe(201);
@@ -258,14 +282,28 @@ describe('files', () => {
     const rowsBefore = await fileRows(other.workspaceId);
 
     expectError(reply(await upload(other, PNG, 'intruder.png', { path: `/contacts/${contactId}/files` })), 404);
-    expectError(reply(await send(stack.api, other, 'POST', `/contacts/${contactId}/files`, JSON.stringify({ fileId: secret.json.id }), { 'content-type': 'application/json' })), 404);
+    expectError(
+      reply(
+        await send(stack.api, other, 'POST', `/contacts/${contactId}/files`, JSON.stringify({ fileId: secret.json.id }), {
+          'content-type': 'application/json',
+        }),
+      ),
+      404,
+    );
     expectError(await other.get(`/contacts/${contactId}/files`), 404);
     expectError(reply(await send(stack.api, other, 'GET', `/files/${secret.json.id}`)), 404);
     expectError(await other.delete(`/files/${secret.json.id}`), 404);
     // A file of its own cannot be attached to the owner's contact, nor the owner's file to its own contact.
     const own = await upload(other, PNG, 'own.png');
     const ownContact = await contact(other, 'files-theirs@example.com');
-    expectError(reply(await send(stack.api, other, 'POST', `/contacts/${ownContact}/files`, JSON.stringify({ fileId: secret.json.id }), { 'content-type': 'application/json' })), 404);
+    expectError(
+      reply(
+        await send(stack.api, other, 'POST', `/contacts/${ownContact}/files`, JSON.stringify({ fileId: secret.json.id }), {
+          'content-type': 'application/json',
+        }),
+      ),
+      404,
+    );
 
     expect(await storedMessages()).toBe(before + 2); // own.png: one chunk and its metadata
     expect((await fileRows(other.workspaceId)).map((row) => row.id)).toEqual([...rowsBefore.map((row) => row.id), own.json.id]);

@@ -1,7 +1,17 @@
 import { connect as connectTcp } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningService } from '@kinship/platform';
-import { createTestEnvironment, fuzzApi, HOSTILE_CLASSES, problemOf, startMailbox, startTestService, summarizeFindings, type Mailbox, type TestEnvironment } from '@kinship/testing';
+import {
+  createTestEnvironment,
+  fuzzApi,
+  HOSTILE_CLASSES,
+  problemOf,
+  startMailbox,
+  startTestService,
+  summarizeFindings,
+  type Mailbox,
+  type TestEnvironment,
+} from '@kinship/testing';
 import { authService } from '../../auth/src/auth.service.js';
 import { billingService } from '../../billing/src/billing.service.js';
 import { crmService } from '../../crm/src/crm.service.js';
@@ -53,19 +63,25 @@ describe('fuzzing the public API (issue 18, item 6)', () => {
   it('answers a path parameter over 100 characters with 414 in the error envelope', async () => {
     const answer = await answerOf(`/api/v1/contacts/${'i'.repeat(101)}`);
     expect(answer.status).toBe(414);
-    expect(JSON.parse(answer.text)).toEqual({ error: { status: 414, code: 'uri_too_long', message: expect.any(String), details: [], requestId: answer.requestId } });
+    expect(JSON.parse(answer.text)).toEqual({
+      error: { status: 414, code: 'uri_too_long', message: expect.any(String), details: [], requestId: answer.requestId },
+    });
   });
 
   it('answers a URL over the 16 KiB header limit with 431 in the error envelope', async () => {
     const answer = await answerOf(`/api/v1/contacts?q=${'q'.repeat(20_000)}`);
     expect(answer.status).toBe(431);
-    expect(JSON.parse(answer.text)).toEqual({ error: { status: 431, code: 'headers_too_large', message: expect.any(String), details: [], requestId: answer.requestId } });
+    expect(JSON.parse(answer.text)).toEqual({
+      error: { status: 431, code: 'headers_too_large', message: expect.any(String), details: [], requestId: answer.requestId },
+    });
   });
 
   it('answers a path that is not valid percent-encoding with 400 in the error envelope', async () => {
     const answer = await answerOf('/api/v1/contacts/%E0%A4%A');
     expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.text)).toEqual({ error: { status: 400, code: 'bad_request', message: expect.any(String), details: [], requestId: answer.requestId } });
+    expect(JSON.parse(answer.text)).toEqual({
+      error: { status: 400, code: 'bad_request', message: expect.any(String), details: [], requestId: answer.requestId },
+    });
   });
 
   it('answers a request Node cannot parse with 400 in the error envelope', async () => {
@@ -87,18 +103,33 @@ describe('fuzzing the public API (issue 18, item 6)', () => {
     const registered = await fetch(`${gateway.url}/api/v1/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.18.0.18' },
-      body: JSON.stringify({ email: `imports-${Date.now()}@example.com`, password: 'fuzz-amber-cobalt-violin-meadow', name: 'Importer', workspaceName: 'Imports' }),
+      body: JSON.stringify({
+        email: `imports-${Date.now()}@example.com`,
+        password: 'fuzz-amber-cobalt-violin-meadow',
+        name: 'Importer',
+        workspaceName: 'Imports',
+      }),
     });
     const { accessToken } = (await registered.json()) as { accessToken: string };
     for (const contentType of ['multipart/form-data', 'multipart/form-data; boundary=x']) {
-      const response = await fetch(`${gateway.url}/api/v1/imports`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': contentType }, body: 'Y?wl' });
+      const response = await fetch(`${gateway.url}/api/v1/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': contentType },
+        body: 'Y?wl',
+      });
       const body = (await response.json()) as { error?: { code?: string } };
       expect({ contentType, status: response.status, code: body.error?.code }).toEqual({ contentType, status: 400, code: 'malformed_multipart' });
     }
   });
 
   it('answers every operation’s fuzzed requests without a 5xx, every error in the envelope, and refused creates create nothing', async () => {
-    const report = await fuzzApi({ baseUrl: gateway.url, seed: SEED, requests: REQUESTS, refusedPerCollection: REFUSED_PER_COLLECTION, hostileClasses: HOSTILE_CLASSES });
+    const report = await fuzzApi({
+      baseUrl: gateway.url,
+      seed: SEED,
+      requests: REQUESTS,
+      refusedPerCollection: REFUSED_PER_COLLECTION,
+      hostileClasses: HOSTILE_CLASSES,
+    });
     expect(summarizeFindings(report.findings)).toEqual([]);
     expect(report.operationsCovered).toBe(report.operations);
     // The run really signed in and got past validation: a run refused wholesale (say, every token 401) proves nothing.

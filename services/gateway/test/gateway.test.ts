@@ -141,8 +141,7 @@ describe('gateway', () => {
   });
 
   it('lets allowed origins call the API and no others', async () => {
-    const preflight = (origin: string) =>
-      fetch(`${api}/probe/echo`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    const preflight = (origin: string) => fetch(`${api}/probe/echo`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
     expect((await preflight('https://app.example.com')).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect((await preflight('https://evil.example.net')).headers.get('access-control-allow-origin')).toBeNull();
   });

@@ -26,7 +26,12 @@ describe('Idempotency-Key on POST', () => {
     const response = await fetch(`${gateway.url}/api/v1/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `idem-${randomBytes(4).toString('hex')}@example.com`, password: 'amber-cobalt-violin-meadow-4', name: 'Ida', workspaceName: 'Idem' }),
+      body: JSON.stringify({
+        email: `idem-${randomBytes(4).toString('hex')}@example.com`,
+        password: 'amber-cobalt-violin-meadow-4',
+        name: 'Ida',
+        workspaceName: 'Idem',
+      }),
     });
     return ((await response.json()) as { accessToken: string }).accessToken;
   }

@@ -55,7 +55,10 @@ async function register(label: string): Promise<Client> {
 }
 
 function expectError(response: Response, status: number, field?: string): void {
-  expect({ status: response.status, envelope: Object.keys(response.body?.error ?? {}).sort() }).toEqual({ status, envelope: ['code', 'details', 'message', 'requestId', 'status'] });
+  expect({ status: response.status, envelope: Object.keys(response.body?.error ?? {}).sort() }).toEqual({
+    status,
+    envelope: ['code', 'details', 'message', 'requestId', 'status'],
+  });
   if (field) expect(response.body.error.details.map((detail: { field?: string }) => detail.field)).toContain(field);
 }
 
@@ -63,7 +66,12 @@ const key = () => ({ 'idempotency-key': randomUUID() });
 
 beforeAll(async () => {
   environment = await createTestEnvironment('gateway-ledger');
-  services = [await startTestService(authService, environment), await startTestService(crmService, environment), await startTestService(billingService, environment, STRIPE_ENV), await startGateway(environment.env)];
+  services = [
+    await startTestService(authService, environment),
+    await startTestService(crmService, environment),
+    await startTestService(billingService, environment, STRIPE_ENV),
+    await startGateway(environment.env),
+  ];
   api = `${services.at(-1)!.url}/api/v1`;
 });
 
@@ -82,7 +90,11 @@ describe('payments, wallets, credit notes and the ledger over HTTP', () => {
   });
 
   async function openInvoice(client: Client = owner, customer: string = contactId): Promise<string> {
-    const draft = await client.request('POST', '/invoices', { customer: { contactId: customer }, currency: 'EUR', lines: [{ description: 'Consulting', quantity: 1, unitPrice: 10_000, taxRate: 2000 }] });
+    const draft = await client.request('POST', '/invoices', {
+      customer: { contactId: customer },
+      currency: 'EUR',
+      lines: [{ description: 'Consulting', quantity: 1, unitPrice: 10_000, taxRate: 2000 }],
+    });
     expect(draft.status).toBe(201);
     expect((await client.request('POST', `/invoices/${draft.body.id}/finalize`)).status).toBe(200);
     return draft.body.id;
@@ -142,7 +154,11 @@ describe('payments, wallets, credit notes and the ledger over HTTP', () => {
     expect(note.status).toBe(201);
     expect(note.body.number).toMatch(/^CN-\d{4}-\d{6}$/);
     expectError(await owner.request('POST', `/invoices/${open}/credit-notes`, { amount: 10_001, refund: 'wallet' }), 409, 'amount');
-    expectError(await owner.request('POST', `/invoices/${open}/credit-notes`, { amount: 10, lines: [{ description: 'x', quantity: 1, unitPrice: 10 }] }), 422, 'amount');
+    expectError(
+      await owner.request('POST', `/invoices/${open}/credit-notes`, { amount: 10, lines: [{ description: 'x', quantity: 1, unitPrice: 10 }] }),
+      422,
+      'amount',
+    );
     expect((await owner.request('GET', `/invoices/${open}`)).body).toMatchObject({ amountPaid: 0, amountCredited: 2_000, amountDue: 10_000 });
     expect((await owner.request('GET', `/invoices/${open}/credit-notes`)).body.data.map((item: { id: string }) => item.id)).toEqual([note.body.id]);
     expect((await owner.request('GET', `/wallets/${stranger}`)).body.balances).toEqual([]);
@@ -203,7 +219,11 @@ describe('payments, wallets, credit notes and the ledger over HTTP', () => {
     const signer = new Stripe('sk_test_signer');
 
     async function deliver(payload: string, signature: string | undefined): Promise<Response> {
-      const response = await fetch(`${api}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) }, body: payload });
+      const response = await fetch(`${api}/webhooks/stripe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) },
+        body: payload,
+      });
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     }
@@ -211,13 +231,30 @@ describe('payments, wallets, credit notes and the ledger over HTTP', () => {
     function succeededEvent(invoiceId: string): string {
       // Spacing and a non-ASCII reference as Stripe may send them: the signature covers these exact bytes.
       return JSON.stringify(
-        { id: `evt_${randomUUID()}`, object: 'event', type: 'payment_intent.succeeded', created: Math.floor(Date.now() / 1000), data: { object: { id: `pi_${randomUUID()}`, object: 'payment_intent', amount: 12_000, amount_received: 12_000, currency: 'eur', description: 'Zahlung für Müller', metadata: { workspaceId: owner.workspaceId, invoiceId } } } },
+        {
+          id: `evt_${randomUUID()}`,
+          object: 'event',
+          type: 'payment_intent.succeeded',
+          created: Math.floor(Date.now() / 1000),
+          data: {
+            object: {
+              id: `pi_${randomUUID()}`,
+              object: 'payment_intent',
+              amount: 12_000,
+              amount_received: 12_000,
+              currency: 'eur',
+              description: 'Zahlung für Müller',
+              metadata: { workspaceId: owner.workspaceId, invoiceId },
+            },
+          },
+        },
         null,
         2,
       );
     }
 
-    const sign = (payload: string, age = 0, secret = WEBHOOK_SECRET) => signer.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(Date.now() / 1000) - age });
+    const sign = (payload: string, age = 0, secret = WEBHOOK_SECRET) =>
+      signer.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(Date.now() / 1000) - age });
 
     it('verifies the signature over the raw body and records the payment once', async () => {
       const invoiceId = await openInvoice();
@@ -227,7 +264,9 @@ describe('payments, wallets, credit notes and the ledger over HTTP', () => {
       expect({ status: first.status, body: first.body }).toEqual({ status: 200, body: { received: true, applied: true } });
       expect((await deliver(payload, signature)).body).toEqual({ received: true, applied: false });
       expect((await owner.request('GET', `/invoices/${invoiceId}`)).body).toMatchObject({ status: 'paid', amountPaid: 12_000 });
-      expect((await owner.request('GET', `/payments?invoiceId=${invoiceId}`)).body.data.map((payment: { method: string }) => payment.method)).toEqual(['stripe']);
+      expect((await owner.request('GET', `/payments?invoiceId=${invoiceId}`)).body.data.map((payment: { method: string }) => payment.method)).toEqual([
+        'stripe',
+      ]);
     });
 
     it('answers 400 in the envelope for a missing, wrong or stale signature and a malformed body, and changes nothing', async () => {

@@ -80,7 +80,10 @@ describe('notifications through the gateway (end to end)', () => {
     nats = await connect({ servers: environment.natsUrl });
 
     const email = uniqueEmail('owner');
-    owner = await expectStatus<AuthRpc.RegisterReply>(request('POST', '/auth/register', { body: { email, password: PASSWORD, name: 'Owner', workspaceName: 'Notified' } }), 201);
+    owner = await expectStatus<AuthRpc.RegisterReply>(
+      request('POST', '/auth/register', { body: { email, password: PASSWORD, name: 'Owner', workspaceName: 'Notified' } }),
+      201,
+    );
     const invitee = uniqueEmail('member');
     await expectStatus(request('POST', '/invitations', { token: owner.accessToken, body: { email: invitee, role: 'member' } }), 201);
     const [invitation] = await mailbox.waitForMessages(1, { to: invitee });
@@ -100,7 +103,8 @@ describe('notifications through the gateway (end to end)', () => {
   it('lists the caller’s notifications with the unread count and marks them read', async () => {
     await publishTaskAssigned(member.user!.id, 'Prepare the demo');
     let page = await notificationsOf(member.accessToken);
-    for (const deadline = Date.now() + 10_000; page.data.length === 0 && Date.now() < deadline; page = await notificationsOf(member.accessToken)) await sleep(100);
+    for (const deadline = Date.now() + 10_000; page.data.length === 0 && Date.now() < deadline; page = await notificationsOf(member.accessToken))
+      await sleep(100);
     expect(page).toMatchObject({ unreadCount: 1, nextCursor: null, data: [{ type: 'task_assigned', title: 'New task: Prepare the demo', readAt: null }] });
 
     const id = page.data[0]!.id;
@@ -108,7 +112,9 @@ describe('notifications through the gateway (end to end)', () => {
     const read = await expectStatus<NotificationsRpc.InAppNotification>(request('POST', `/notifications/${id}/read`, { token: member.accessToken }), 200);
     expect(read.readAt).toEqual(expect.any(String));
     expect(await notificationsOf(member.accessToken, '?unread=true')).toMatchObject({ unreadCount: 0, data: [] });
-    expect(await expectStatus<NotificationsRpc.ReadAllReply>(request('POST', '/notifications/read-all', { token: member.accessToken }), 200)).toEqual({ marked: 0 });
+    expect(await expectStatus<NotificationsRpc.ReadAllReply>(request('POST', '/notifications/read-all', { token: member.accessToken }), 200)).toEqual({
+      marked: 0,
+    });
   });
 
   it('refuses malformed notification requests with 400 naming the parameter', async () => {
@@ -132,19 +138,30 @@ describe('notifications through the gateway (end to end)', () => {
     );
     expect(preview.html).toBe('<b>&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</b>');
     await expectStatus(request('DELETE', '/email-templates/deal_won', { token: owner.accessToken }), 204);
-    expect(await expectStatus<NotificationsRpc.EmailTemplate>(request('GET', '/email-templates/deal_won', { token: owner.accessToken }), 200)).toMatchObject({ isDefault: true });
+    expect(await expectStatus<NotificationsRpc.EmailTemplate>(request('GET', '/email-templates/deal_won', { token: owner.accessToken }), 200)).toMatchObject({
+      isDefault: true,
+    });
 
-    await expectFieldError(request('POST', '/email-templates', { token: owner.accessToken, body: { key: 'weekly_digest', subject: 'Hi', body: 'Hi' } }), 422, 'key');
+    await expectFieldError(
+      request('POST', '/email-templates', { token: owner.accessToken, body: { key: 'weekly_digest', subject: 'Hi', body: 'Hi' } }),
+      422,
+      'key',
+    );
     await expectFieldError(request('PATCH', '/email-templates/invitation', { token: owner.accessToken, body: { body: '{{#each}}' } }), 422, 'body');
     await expectFieldError(request('PATCH', '/email-templates/invitation', { token: owner.accessToken, body: { colour: 'red' } }), 422, 'colour');
     await expectStatus(request('GET', '/email-templates/weekly_digest', { token: owner.accessToken }), 404);
-    expect(await expectStatus<NotificationsRpc.EmailTemplate>(request('GET', '/email-templates/invitation', { token: owner.accessToken }), 200)).toMatchObject({ isDefault: true });
+    expect(await expectStatus<NotificationsRpc.EmailTemplate>(request('GET', '/email-templates/invitation', { token: owner.accessToken }), 200)).toMatchObject({
+      isDefault: true,
+    });
   });
 
   it('shows admins the messages sent and refuses to retry one that did not fail', async () => {
     const sent = await expectStatus<NotificationsRpc.MessagePage>(request('GET', '/messages?status=sent', { token: owner.accessToken }), 200);
     expect(sent.data.map((message) => message.templateKey)).toEqual(expect.arrayContaining(['invitation', 'email_verification']));
-    expect(await expectStatus<NotificationsRpc.MessagePage>(request('GET', '/messages?status=failed', { token: owner.accessToken }), 200)).toEqual({ data: [], nextCursor: null });
+    expect(await expectStatus<NotificationsRpc.MessagePage>(request('GET', '/messages?status=failed', { token: owner.accessToken }), 200)).toEqual({
+      data: [],
+      nextCursor: null,
+    });
     await expectFieldError(request('GET', '/messages?status=lost', { token: owner.accessToken }), 400, 'status');
     await expectStatus(request('POST', `/messages/${sent.data[0]!.id}/retry`, { token: owner.accessToken }), 409);
     await expectStatus(request('POST', `/messages/${newId()}/retry`, { token: owner.accessToken }), 404);

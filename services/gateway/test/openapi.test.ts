@@ -36,7 +36,9 @@ describe('the OpenAPI document', () => {
   it('passes redocly lint (redocly.yaml: the recommended rules and more) on every route', async () => {
     const file = join(folder, 'openapi.json');
     writeFileSync(file, await (await fetch(`${gateway.url}/docs-json`)).text());
-    const lint = spawnSync(process.execPath, [REDOCLY, 'lint', file, '--config', 'redocly.yaml', '--format=json', '--max-problems=100000'], { encoding: 'utf8' });
+    const lint = spawnSync(process.execPath, [REDOCLY, 'lint', file, '--config', 'redocly.yaml', '--format=json', '--max-problems=100000'], {
+      encoding: 'utf8',
+    });
     const { problems } = JSON.parse(lint.stdout) as { problems: LintProblem[] };
     const found = problems.map((problem) => `${problem.ruleId} at ${problem.location[0]!.pointer}: ${problem.message}`);
     expect(found).toEqual([]);
@@ -44,7 +46,10 @@ describe('the OpenAPI document', () => {
 
   it('says that public routes need no credentials and names every error status the gateway itself answers', async () => {
     type Operation = { security?: unknown[]; responses: Record<string, unknown> };
-    const document = (await (await fetch(`${gateway.url}/docs-json`)).json()) as { paths: Record<string, Record<string, Operation>>; info: { license?: { name: string } } };
+    const document = (await (await fetch(`${gateway.url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+      info: { license?: { name: string } };
+    };
     expect(document.info.license?.name).toBe('AGPL-3.0-only');
     const login = document.paths['/api/v1/auth/login']!.post!;
     expect(login.security).toEqual([]);

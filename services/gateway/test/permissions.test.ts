@@ -29,18 +29,35 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/tasks/:id/assign': { assigneeId: null },
   'POST /api/v1/notes': { body: 'Met at the fair', related: { type: 'contact', id: '00000000-0000-4000-8000-000000000000' } },
   'PUT /api/v1/crm-settings': { defaultPhoneRegion: 'GB' },
-  'POST /api/v1/pipelines': { name: 'Renewals', stages: [{ name: 'Open', probability: 50, kind: 'open' }, { name: 'Won', probability: 100, kind: 'won' }, { name: 'Lost', probability: 0, kind: 'lost' }] },
+  'POST /api/v1/pipelines': {
+    name: 'Renewals',
+    stages: [
+      { name: 'Open', probability: 50, kind: 'open' },
+      { name: 'Won', probability: 100, kind: 'won' },
+      { name: 'Lost', probability: 0, kind: 'lost' },
+    ],
+  },
   'POST /api/v1/deals': { name: 'Acme', amount: 1000, currency: 'EUR' },
   'POST /api/v1/deals/:id/stage': { stageId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/v1/contacts/:id/convert': { dealName: 'Acme', amount: 1000, currency: 'EUR' },
   'POST /api/v1/webhook-endpoints': { url: 'https://partner.example.com/hooks', events: ['deal.won'] },
-  'POST /api/v1/campaigns': { name: 'Newsletter', channel: 'email', subject: 'News', body: '<p>News</p>', audience: { segmentId: '00000000-0000-4000-8000-000000000000' } },
+  'POST /api/v1/campaigns': {
+    name: 'Newsletter',
+    channel: 'email',
+    subject: 'News',
+    body: '<p>News</p>',
+    audience: { segmentId: '00000000-0000-4000-8000-000000000000' },
+  },
   'POST /api/v1/exports': { entity: 'contacts', format: 'csv' },
   'POST /api/v1/email-templates': { key: 'task_assigned', subject: 'New task: {{taskTitle}}', body: '<p>{{taskTitle}}</p>' },
   'POST /api/v1/imports/:id/conflicts/:conflictId/resolve': { action: 'keep_existing' },
   'POST /api/v1/imports/:id/conflicts/resolve': { action: 'keep_existing', all: true },
   'POST /api/v1/products': { name: 'Consulting hour', sku: 'CONSULT-H', unitPrice: 12000, currency: 'EUR' },
-  'POST /api/v1/invoices': { customer: { contactId: '00000000-0000-4000-8000-000000000000' }, currency: 'EUR', lines: [{ description: 'Consulting', quantity: 1, unitPrice: 12000 }] },
+  'POST /api/v1/invoices': {
+    customer: { contactId: '00000000-0000-4000-8000-000000000000' },
+    currency: 'EUR',
+    lines: [{ description: 'Consulting', quantity: 1, unitPrice: 12000 }],
+  },
   'POST /api/v1/reports/query': { entity: 'deals', measures: [{ fn: 'count' }] },
   'POST /api/v1/reports/saved': { name: 'Deals', query: { entity: 'deals', measures: [{ fn: 'count' }] } },
   'POST /api/v1/dashboards': { name: 'Sales', widgets: [] },
@@ -114,7 +131,10 @@ function fastifyRoutes(gateway: RunningService): string[] {
 const key = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
 
 function call(gateway: RunningService, route: Route, headers: Record<string, string>): Promise<Response> {
-  const path = route.path.replace(/:provider\b/, 'google').replace(/:priority\b/, 'high').replace(/:[A-Za-z]+/g, () => randomUUID());
+  const path = route.path
+    .replace(/:provider\b/, 'google')
+    .replace(/:priority\b/, 'high')
+    .replace(/:[A-Za-z]+/g, () => randomUUID());
   const form = MULTIPART_FORMS[key(route)];
   if (form) return fetch(`${gateway.url}${path}`, { method: route.method, headers, body: form() });
   const hasBody = BODY_METHODS.has(route.method);
@@ -236,7 +256,7 @@ describe('access control, route by route', () => {
   });
 
   it('lets an API key through only with the route’s permission as a scope, and only where a key may hold it', async () => {
-    const allScopes = (Object.keys(PERMISSIONS) as Permission[]);
+    const allScopes = Object.keys(PERMISSIONS) as Permission[];
     for (const route of guarded) {
       const { permission } = route.access;
       const without = await call(gateway, route, { 'x-api-key': apiKeyWith(allScopes.filter((scope) => scope !== permission)) });

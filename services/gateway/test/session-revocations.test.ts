@@ -101,7 +101,10 @@ describe('session revocations: the gateway’s short in-process cache of the aut
   it('answers 503 when Redis cannot be asked and no fresh reading is kept, and caches nothing', async () => {
     const client = new Redis(environment.redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true });
     const { revocations, reads } = cache(client);
-    await expect(revocations.accepts(randomUUID(), randomUUID(), now())).rejects.toMatchObject({ status: 503, code: 'service_unavailable' } satisfies Partial<RpcError>);
+    await expect(revocations.accepts(randomUUID(), randomUUID(), now())).rejects.toMatchObject({
+      status: 503,
+      code: 'service_unavailable',
+    } satisfies Partial<RpcError>);
     await expect(revocations.accepts(randomUUID(), randomUUID(), now())).rejects.toBeInstanceOf(RpcError);
     expect(reads()).toBe(2);
   });

@@ -37,7 +37,9 @@ export async function authSigningKey(environment: TestEnvironment): Promise<Sign
   const client = new pg.Client({ connectionString: environment.databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ kid: string; sealed: Buffer }>('SELECT kid, private_key_encrypted AS sealed FROM auth.signing_keys WHERE retired_at IS NULL');
+    const { rows } = await client.query<{ kid: string; sealed: Buffer }>(
+      'SELECT kid, private_key_encrypted AS sealed FROM auth.signing_keys WHERE retired_at IS NULL',
+    );
     const { kid, sealed } = rows[0]!;
     const der = openPrivateKey(Buffer.from(environment.env.AUTH_KEY_ENCRYPTION_KEY!, 'base64'), kid, sealed);
     return { kid, privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }) };

@@ -16,7 +16,9 @@ describe('notifications configuration', () => {
 
   it('leaves UNSUBSCRIBE_SECRET unset (the installation’s own key is used) and refuses a short one', () => {
     expect(loadConfig('notifications', NotificationsConfig, { WEBHOOKS_SECRET_KEY }).UNSUBSCRIBE_SECRET).toBeUndefined();
-    expect(() => loadConfig('notifications', NotificationsConfig, { WEBHOOKS_SECRET_KEY, UNSUBSCRIBE_SECRET: 'short' })).toThrow(/UNSUBSCRIBE_SECRET: must be at least 32 characters/);
+    expect(() => loadConfig('notifications', NotificationsConfig, { WEBHOOKS_SECRET_KEY, UNSUBSCRIBE_SECRET: 'short' })).toThrow(
+      /UNSUBSCRIBE_SECRET: must be at least 32 characters/,
+    );
   });
 
   it('refuses the Twilio provider without its account, naming what is missing', () => {

@@ -164,7 +164,9 @@ export class NotificationsConfig extends ServiceConfig {
   INBOUND_SMTP_HOST: string = '0.0.0.0';
 
   /** The domain of the support addresses; its MX record points at the inbound listener. */
-  @Matches(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'must be a lower-case domain name, e.g. support.example.com' })
+  @Matches(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+    message: 'must be a lower-case domain name, e.g. support.example.com',
+  })
   INBOUND_DOMAIN: string = 'kinship.local';
 
   /** The largest inbound email accepted, in bytes (MIME source, attachments included); larger ones are refused with 552. */

@@ -23,6 +23,30 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 export const notificationsService: ServiceDefinition<NotificationsConfig> = {
   name: 'notifications',
   configSchema: NotificationsConfig,
-  database: { schema: 'notifications', migrations: [messagingTablesMigration('notifications'), NotificationsTables1764720000000, WebhookTables1764806400000, CampaignTables1764892800000, SecurityMessageContent1764979200000, installationSecretsMigration('notifications'), MessageAttachments1765110000000, InboundEmailTables1765130000000, MessageHeaders1765130000001, SmsInbound1765200000000] },
-  features: () => [QueuesModule.register(NOTIFICATIONS_QUEUES), DeliveryModule, TemplatesModule, InAppNotificationsModule, TriggersModule, WebhooksModule, CampaignsModule, SmsModule, InboundEmailModule],
+  database: {
+    schema: 'notifications',
+    migrations: [
+      messagingTablesMigration('notifications'),
+      NotificationsTables1764720000000,
+      WebhookTables1764806400000,
+      CampaignTables1764892800000,
+      SecurityMessageContent1764979200000,
+      installationSecretsMigration('notifications'),
+      MessageAttachments1765110000000,
+      InboundEmailTables1765130000000,
+      MessageHeaders1765130000001,
+      SmsInbound1765200000000,
+    ],
+  },
+  features: () => [
+    QueuesModule.register(NOTIFICATIONS_QUEUES),
+    DeliveryModule,
+    TemplatesModule,
+    InAppNotificationsModule,
+    TriggersModule,
+    WebhooksModule,
+    CampaignsModule,
+    SmsModule,
+    InboundEmailModule,
+  ],
 };

@@ -40,7 +40,11 @@ describe('security emails from auth events', () => {
     expect(mail!.subject).toBe('inviter person invited you to inviter workspace on Kinship');
     expect(mail!.text).toContain('as manager');
 
-    const session = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: tokenFrom(mail!.text, '/invitations/accept'), name: 'Grace Hopper', password: PASSWORD });
+    const session = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', {
+      token: tokenFrom(mail!.text, '/invitations/accept'),
+      name: 'Grace Hopper',
+      password: PASSWORD,
+    });
     expect(session.user).toMatchObject({ email, role: 'manager', workspaceId: owner.user.workspaceId });
   });
 
@@ -61,7 +65,12 @@ describe('security emails from auth events', () => {
     const owner = await registerOwner(bed, 'optout');
     await bed.mailbox.waitForMessages(1, { to: owner.user.email });
     const off = { email: false, inApp: false, sms: false };
-    await call(bed, 'auth.me.settings.put', { locale: 'en', timezone: 'UTC', notifications: { password_reset: off, email_verification: off, invitation: off } }, owner.context);
+    await call(
+      bed,
+      'auth.me.settings.put',
+      { locale: 'en', timezone: 'UTC', notifications: { password_reset: off, email_verification: off, invitation: off } },
+      owner.context,
+    );
 
     await call(bed, 'auth.passwords.forgot', { email: owner.user.email });
     const mails = await bed.mailbox.waitForMessages(2, { to: owner.user.email });
@@ -74,7 +83,7 @@ describe('security emails from auth events', () => {
     await expect(bed.mailbox.waitForMessages(1, { to: email, timeoutMs: 1500 })).rejects.toThrow('expected 1 message');
   });
 
-  it('puts no one-time token in any event: the stream and auth\'s outbox hold none of the tokens the emails carried', async () => {
+  it("puts no one-time token in any event: the stream and auth's outbox hold none of the tokens the emails carried", async () => {
     const owner = await registerOwner(bed, 'secretive');
     const verification = await waitForMail(bed, owner.user.email, 'Confirm your email address');
     const inviteeEmail = uniqueEmail('secret-invitee');
@@ -101,7 +110,9 @@ describe('security emails from auth events', () => {
       if (message) published.push(Buffer.from(message.data).toString('latin1'));
     }
     const types = published.map((raw) => (JSON.parse(raw) as { type: string }).type);
-    expect(types).toEqual(expect.arrayContaining(['user.email_verification_requested', 'user.invited', 'user.password_reset_requested', 'user.email_change_requested']));
+    expect(types).toEqual(
+      expect.arrayContaining(['user.email_verification_requested', 'user.invited', 'user.password_reset_requested', 'user.email_change_requested']),
+    );
     const database = new DataSource(postgresOptions({ url: bed.environment.databaseUrl, schema: 'auth', poolSize: 1 }));
     await database.initialize();
     const outbox = ((await database.query('SELECT t::text AS row FROM auth.outbox t')) as Array<{ row: string }>).map(({ row }) => row);
@@ -115,6 +126,8 @@ describe('security emails from auth events', () => {
     // The links still work.
     await expect(call(bed, 'auth.passwords.reset', { token: tokens[2], password: NEW_PASSWORD })).resolves.toEqual({});
     await expect(call(bed, 'auth.email.verify', { token: tokens[3] })).resolves.toEqual({});
-    await expect(call(bed, 'auth.invitations.accept', { token: tokens[1], name: 'Invitee', password: PASSWORD })).resolves.toMatchObject({ user: { email: inviteeEmail } });
+    await expect(call(bed, 'auth.invitations.accept', { token: tokens[1], name: 'Invitee', password: PASSWORD })).resolves.toMatchObject({
+      user: { email: inviteeEmail },
+    });
   });
 });

@@ -81,7 +81,11 @@ describe('campaigns survive a killed worker', () => {
        RETURNING email, email_opt_out AS "optedOut"`,
       [workspaceId, label],
     );
-    return { workspaceId, sendable: rows.filter((row) => !row.optedOut).map((row) => row.email), optedOut: rows.filter((row) => row.optedOut).map((row) => row.email) };
+    return {
+      workspaceId,
+      sendable: rows.filter((row) => !row.optedOut).map((row) => row.email),
+      optedOut: rows.filter((row) => row.optedOut).map((row) => row.email),
+    };
   }
 
   function ownerOf(workspaceId: string): RequestContext {
@@ -108,7 +112,10 @@ describe('campaigns survive a killed worker', () => {
   }
 
   async function statusOf(workspaceId: string, campaignId: string): Promise<string> {
-    const rows: Array<{ status: string }> = await owner.query(`SELECT status FROM notifications.campaigns WHERE workspace_id = $1 AND id = $2`, [workspaceId, campaignId]);
+    const rows: Array<{ status: string }> = await owner.query(`SELECT status FROM notifications.campaigns WHERE workspace_id = $1 AND id = $2`, [
+      workspaceId,
+      campaignId,
+    ]);
     return rows[0]!.status;
   }
 
@@ -152,7 +159,10 @@ describe('campaigns survive a killed worker', () => {
     expect(code).toBe(0);
     const atStop = smtp.mails.length;
     expect(atStop).toBeLessThan(EXPECTED);
-    const [{ sending }] = await owner.query(`SELECT count(*)::int AS sending FROM notifications.campaign_recipients WHERE campaign_id = $1 AND status = 'sending'`, [campaignId]);
+    const [{ sending }] = await owner.query(
+      `SELECT count(*)::int AS sending FROM notifications.campaign_recipients WHERE campaign_id = $1 AND status = 'sending'`,
+      [campaignId],
+    );
     // A graceful stop finishes the batches in hand and records them.
     expect(sending).toBe(0);
 
@@ -171,7 +181,10 @@ describe('campaigns survive a killed worker', () => {
     await waitFor(() => smtp.mails.length >= EXPECTED / 3, 'a third of the campaign');
     await stopWorker('SIGKILL');
     // Claimed and not recorded as sent when the worker died: the only messages that can go twice.
-    const [{ inFlight }] = await owner.query(`SELECT count(*)::int AS "inFlight" FROM notifications.campaign_recipients WHERE campaign_id = $1 AND status = 'sending'`, [campaignId]);
+    const [{ inFlight }] = await owner.query(
+      `SELECT count(*)::int AS "inFlight" FROM notifications.campaign_recipients WHERE campaign_id = $1 AND status = 'sending'`,
+      [campaignId],
+    );
 
     await startWorker();
     await waitFor(async () => (await statusOf(workspaceId, campaignId)) === 'sent', 'the campaign to finish');

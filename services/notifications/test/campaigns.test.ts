@@ -139,7 +139,13 @@ describe('campaigns', () => {
       { firstName: 'First', email: first, companyName: tag },
       { firstName: 'Second', email: second, companyName: tag },
     ]);
-    const byFilter = await createAndSend(owner, { name: 'Filter', channel: 'email', subject: 'Hello {{firstName}}', body: '<p>x</p>', audience: { filter: { q: tag } } });
+    const byFilter = await createAndSend(owner, {
+      name: 'Filter',
+      channel: 'email',
+      subject: 'Hello {{firstName}}',
+      body: '<p>x</p>',
+      audience: { filter: { q: tag } },
+    });
     expect((await sentCampaign(byFilter)).counts).toMatchObject({ total: 2, sent: 2 });
     const byIds = await createAndSend(owner, { name: 'Ids', channel: 'email', subject: 'Only you', body: '<p>y</p>', audience: { contactIds: [ids[1]] } });
     expect((await sentCampaign(byIds)).counts).toMatchObject({ total: 1, sent: 1 });
@@ -161,7 +167,13 @@ describe('campaigns', () => {
   it('opts a contact out through the unsubscribe link’s confirmation: crm sets the opt-out, the campaign counts it, a second use changes nothing', async () => {
     const address = email('leaver');
     const [contactId] = await insertContacts(bed.stack, owner.workspaceId, [{ firstName: 'Leaver', email: address }]);
-    const id = await createAndSend(owner, { name: 'Leave', channel: 'email', subject: 'Bye', body: '<p>Go: <a href="{{unsubscribeUrl}}">here</a></p>', audience: { contactIds: [contactId] } });
+    const id = await createAndSend(owner, {
+      name: 'Leave',
+      channel: 'email',
+      subject: 'Bye',
+      body: '<p>Go: <a href="{{unsubscribeUrl}}">here</a></p>',
+      audience: { contactIds: [contactId] },
+    });
     await sentCampaign(id);
     const parsed = await parse(bed.smtp.to(address)[0]!);
     const link = /href="([^"]+\/api\/v1\/u\/[^"]+)"/.exec(parsed.html || '')![1]!;
@@ -171,7 +183,11 @@ describe('campaigns', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('<form method="post">');
-    const confirmed = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: 'List-Unsubscribe=One-Click' });
+    const confirmed = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toContain('You are unsubscribed');
     const contact = await eventually(async () => {
@@ -181,10 +197,17 @@ describe('campaigns', () => {
     expect(contact.smsOptOut).toBe(false);
     expect((await campaign(owner, id)).counts.unsubscribed).toBe(1);
 
-    const oneClick = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const oneClick = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(oneClick.status).toBe(200);
     expect(await oneClick.json()).toEqual({ channel: 'email', alreadyUnsubscribed: true });
-    const events: Array<{ count: string }> = await bed.stack.owner.query(`SELECT count(*) FROM notifications.outbox WHERE type = 'contact.unsubscribed' AND payload->>'aggregateId' = $1`, [contactId]);
+    const events: Array<{ count: string }> = await bed.stack.owner.query(
+      `SELECT count(*) FROM notifications.outbox WHERE type = 'contact.unsubscribed' AND payload->>'aggregateId' = $1`,
+      [contactId],
+    );
     expect(Number(events[0]!.count)).toBe(1);
 
     const unsubscribed = await owner.get(`/campaigns/${id}/recipients?status=unsubscribed`);
@@ -233,7 +256,14 @@ describe('campaigns', () => {
     const address = email('later');
     const [contactId] = await insertContacts(bed.stack, owner.workspaceId, [{ firstName: 'Later', email: address }]);
     const scheduledAt = new Date(Date.now() + 1500).toISOString();
-    const created = await owner.post('/campaigns', { name: 'Later', channel: 'email', subject: 'Later', body: '<p>now</p>', audience: { contactIds: [contactId] }, scheduledAt });
+    const created = await owner.post('/campaigns', {
+      name: 'Later',
+      channel: 'email',
+      subject: 'Later',
+      body: '<p>now</p>',
+      audience: { contactIds: [contactId] },
+      scheduledAt,
+    });
     expect(created.body).toMatchObject({ status: 'draft', scheduledAt });
     const scheduled = await owner.post(`/campaigns/${created.body.id}/send`);
     expect(scheduled.body.status).toBe('scheduled');
@@ -246,7 +276,13 @@ describe('campaigns', () => {
   });
 
   it('edits and deletes drafts; keeps campaigns to their workspace and writes to managers', async () => {
-    const created = await owner.post('/campaigns', { name: 'Draft', channel: 'email', subject: 's', body: '<p>b</p>', audience: { contactIds: ['00000000-0000-4000-8000-000000000001'] } });
+    const created = await owner.post('/campaigns', {
+      name: 'Draft',
+      channel: 'email',
+      subject: 's',
+      body: '<p>b</p>',
+      audience: { contactIds: ['00000000-0000-4000-8000-000000000001'] },
+    });
     const patched = await owner.patch(`/campaigns/${created.body.id}`, { name: 'Draft 2', subject: 'Hello {{firstName}}' });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ name: 'Draft 2', subject: 'Hello {{firstName}}', status: 'draft' });
@@ -276,7 +312,9 @@ describe('campaigns', () => {
     const outcomes = async () => {
       const page = await (await fetch(`${bed.notifications.url}/metrics`)).text();
       const count = (outcome: string) => {
-        const sample = page.split('\n').find((line) => line.startsWith('kinship_campaign_messages_total{') && line.includes('channel="email"') && line.includes(`outcome="${outcome}"`));
+        const sample = page
+          .split('\n')
+          .find((line) => line.startsWith('kinship_campaign_messages_total{') && line.includes('channel="email"') && line.includes(`outcome="${outcome}"`));
         return sample ? Number(sample.split(' ').at(-1)) : 0;
       };
       return { queued: count('queued'), sent: count('sent'), skippedOptedOut: count('skipped_opted_out'), skippedNoAddress: count('skipped_no_address') };
@@ -290,7 +328,12 @@ describe('campaigns', () => {
     const before = await outcomes();
     const id = await createAndSend(owner, { name: 'Counted', channel: 'email', subject: 'Hi', body: '<p>z</p>', audience: { contactIds: ids } });
     expect((await sentCampaign(id)).counts).toMatchObject({ total: 4, sent: 2, skippedOptedOut: 1, skippedNoAddress: 1 });
-    const expected = { queued: before.queued + 2, sent: before.sent + 2, skippedOptedOut: before.skippedOptedOut + 1, skippedNoAddress: before.skippedNoAddress + 1 };
+    const expected = {
+      queued: before.queued + 2,
+      sent: before.sent + 2,
+      skippedOptedOut: before.skippedOptedOut + 1,
+      skippedNoAddress: before.skippedNoAddress + 1,
+    };
     await eventually(async () => JSON.stringify(await outcomes()) === JSON.stringify(expected));
     expect(await outcomes()).toEqual(expected);
   });

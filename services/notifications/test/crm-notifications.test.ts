@@ -42,7 +42,10 @@ describe('notifications of crm events', () => {
     expect(mail.text).toContain('Priority: high');
     expect(mail.text).toContain('Due: November 24, 2026 at 09:00 AM UTC');
 
-    const page = await eventually(() => notificationsOf(bed, member.context), (found) => found.data.length === 1);
+    const page = await eventually(
+      () => notificationsOf(bed, member.context),
+      (found) => found.data.length === 1,
+    );
     expect(page.unreadCount).toBe(1);
     expect(page.data[0]).toMatchObject({ type: 'task_assigned', title: 'New task: Send the proposal', link: `/tasks/${event.aggregateId}`, readAt: null });
   });
@@ -50,7 +53,10 @@ describe('notifications of crm events', () => {
   it('marks notifications read one by one or all at once, and counts what is unread', async () => {
     await publishCrmEvent(bed, taskAssigned(workspaceId, member.user.id, { title: 'Second task' }));
     await publishCrmEvent(bed, taskAssigned(workspaceId, member.user.id, { title: 'Third task' }));
-    const before = await eventually(() => notificationsOf(bed, member.context, { unread: true }), (found) => found.unreadCount >= 3);
+    const before = await eventually(
+      () => notificationsOf(bed, member.context, { unread: true }),
+      (found) => found.unreadCount >= 3,
+    );
     const [newest] = before.data;
     expect(newest!.title).toBe('New task: Third task');
 
@@ -80,7 +86,10 @@ describe('notifications of crm events', () => {
     const countBefore = (await notificationsOf(bed, member.context)).data.length;
 
     await publishCrmEvent(bed, taskAssigned(workspaceId, member.user.id, { title: 'Quiet task' }));
-    const page = await eventually(() => notificationsOf(bed, member.context), (found) => found.data.length === countBefore + 1);
+    const page = await eventually(
+      () => notificationsOf(bed, member.context),
+      (found) => found.data.length === countBefore + 1,
+    );
     expect(page.data[0]!.title).toBe('New task: Quiet task');
     // The in-app notification and any email are written in one transaction: no email was queued with it.
     await sleep(500);
@@ -94,7 +103,10 @@ describe('notifications of crm events', () => {
     const ownerId = owner.userId!;
     await publishCrmEvent(bed, { ...taskAssigned(workspaceId, ownerId), actorId: ownerId });
     await publishCrmEvent(bed, taskAssigned(workspaceId, ownerId, { title: 'From a colleague' }));
-    const page = await eventually(() => notificationsOf(bed, owner), (found) => found.data.length > countBefore);
+    const page = await eventually(
+      () => notificationsOf(bed, owner),
+      (found) => found.data.length > countBefore,
+    );
     expect(page.data.map((notification) => notification.title)).toEqual(['New task: From a colleague']);
   });
 
@@ -117,8 +129,15 @@ describe('notifications of crm events', () => {
     const won = await waitForMail(bed, ownerEmail, 'Deal won: Difference engine');
     expect(won.text).toContain('€12,500.00');
     expect(won.text).toContain(`https://app.kinship.test/deals/${dealId}`);
-    const inApp = await eventually(() => notificationsOf(bed, owner), (found) => found.data.some((notification) => notification.type === 'deal_won'));
-    expect(inApp.data.find((notification) => notification.type === 'deal_won')).toMatchObject({ title: 'Deal won: Difference engine', body: '€12,500.00', link: `/deals/${dealId}` });
+    const inApp = await eventually(
+      () => notificationsOf(bed, owner),
+      (found) => found.data.some((notification) => notification.type === 'deal_won'),
+    );
+    expect(inApp.data.find((notification) => notification.type === 'deal_won')).toMatchObject({
+      title: 'Deal won: Difference engine',
+      body: '€12,500.00',
+      link: `/deals/${dealId}`,
+    });
   });
 
   it('sends nothing to a deactivated user', async () => {
@@ -127,7 +146,10 @@ describe('notifications of crm events', () => {
     await publishCrmEvent(bed, taskAssigned(workspaceId, leaver.user.id, { title: 'Too late' }));
     await publishCrmEvent(bed, taskAssigned(workspaceId, member.user.id, { title: 'After the leaver' }));
     // Events of one consumer are handled in order: once the second is, the first was too.
-    await eventually(() => notificationsOf(bed, member.context), (found) => found.data[0]?.title === 'New task: After the leaver');
+    await eventually(
+      () => notificationsOf(bed, member.context),
+      (found) => found.data[0]?.title === 'New task: After the leaver',
+    );
     expect(bed.mailbox.messages().filter((mail) => mail.to.includes(leaver.user.email) && mail.subject === 'New task: Too late')).toEqual([]);
     const messages = await call<NotificationsRpc.MessagePage>(bed, 'notifications.messages.list', {}, owner);
     expect(messages.data.filter((message) => message.recipientUserId === leaver.user.id && message.templateKey === 'task_assigned')).toEqual([]);

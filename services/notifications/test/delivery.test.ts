@@ -7,7 +7,18 @@ import { DomainEvents } from '@kinship/platform';
 import type { Queue } from 'bull';
 import { OutboundMessages, type SendMessageJob } from '../src/delivery/outbound-messages.service.js';
 import { OUTBOUND_MESSAGES_QUEUE } from '../src/queues.js';
-import { addMember, call, eventually, expectError, registerOwner, SEND_ATTEMPTS, startNotifications, uniqueEmail, waitForMail, type NotificationsTestBed } from './support.js';
+import {
+  addMember,
+  call,
+  eventually,
+  expectError,
+  registerOwner,
+  SEND_ATTEMPTS,
+  startNotifications,
+  uniqueEmail,
+  waitForMail,
+  type NotificationsTestBed,
+} from './support.js';
 
 describe('sending: retries, duplicates and failed messages', () => {
   let bed: NotificationsTestBed;
@@ -25,7 +36,10 @@ describe('sending: retries, duplicates and failed messages', () => {
 
   /** Until no send job is waiting, running or waiting for a retry. */
   async function queueIdle(): Promise<void> {
-    await eventually(() => queue.getJobCounts(), (counts) => counts.active + counts.waiting + counts.delayed === 0);
+    await eventually(
+      () => queue.getJobCounts(),
+      (counts) => counts.active + counts.waiting + counts.delayed === 0,
+    );
   }
 
   /** Queues an email the way a trigger does, in a transaction of the service. */
@@ -65,7 +79,10 @@ describe('sending: retries, duplicates and failed messages', () => {
     bed.mailbox.refuseNext(1);
     await queueEmail(to);
     await bed.mailbox.waitForMessages(1, { to });
-    const message = await eventually(() => messageTo(to), (found) => found?.status === 'sent');
+    const message = await eventually(
+      () => messageTo(to),
+      (found) => found?.status === 'sent',
+    );
     expect(message).toMatchObject({ attempts: 2, lastError: expect.stringContaining('451'), providerMessageId: expect.any(String) });
     await queueIdle();
     expect(bed.mailbox.messages().filter((mail) => mail.to.includes(to))).toHaveLength(1);
@@ -76,7 +93,10 @@ describe('sending: retries, duplicates and failed messages', () => {
     const messageId = await queueEmail(to);
     await bed.notifications.app.get(OutboundMessages).addJob({ workspaceId, messageId });
     await bed.notifications.app.get(OutboundMessages).addJob({ workspaceId, messageId });
-    await eventually(() => messageTo(to), (found) => found?.status === 'sent');
+    await eventually(
+      () => messageTo(to),
+      (found) => found?.status === 'sent',
+    );
     await queueIdle();
     expect(bed.mailbox.messages().filter((mail) => mail.to.includes(to))).toHaveLength(1);
     expect(await messageTo(to)).toMatchObject({ status: 'sent', attempts: 1 });
@@ -87,7 +107,11 @@ describe('sending: retries, duplicates and failed messages', () => {
     bed.mailbox.refuseRecipient(to);
     const messageId = await queueEmail(to);
     // Three SMTP refusals with backoff: seconds alone, longer when the whole suite loads the machine.
-    const failed = await eventually(() => messagesOf({ status: 'failed' }), (page) => page.data.some((message) => message.id === messageId), 30_000);
+    const failed = await eventually(
+      () => messagesOf({ status: 'failed' }),
+      (page) => page.data.some((message) => message.id === messageId),
+      30_000,
+    );
     expect(failed.data.find((message) => message.id === messageId)).toMatchObject({
       status: 'failed',
       attempts: SEND_ATTEMPTS,
@@ -103,13 +127,21 @@ describe('sending: retries, duplicates and failed messages', () => {
     expect(retried).toMatchObject({ id: messageId, status: 'queued', failedAt: null });
     const mail = await waitForMail(bed, to, 'Hello');
     expect(mail.text).toContain('Hello');
-    expect(await eventually(() => messageTo(to), (found) => found?.status === 'sent')).toMatchObject({ attempts: SEND_ATTEMPTS + 1 });
+    expect(
+      await eventually(
+        () => messageTo(to),
+        (found) => found?.status === 'sent',
+      ),
+    ).toMatchObject({ attempts: SEND_ATTEMPTS + 1 });
   });
 
   it('refuses to retry a message that is not failed (409) or does not exist (404)', async () => {
     const to = uniqueEmail('fine');
     const messageId = await queueEmail(to);
-    await eventually(() => messageTo(to), (found) => found?.status === 'sent');
+    await eventually(
+      () => messageTo(to),
+      (found) => found?.status === 'sent',
+    );
     await expectError(call(bed, 'notifications.messages.retry', { id: messageId }, admin), { status: 409, field: 'id' });
     await expectError(call(bed, 'notifications.messages.retry', { id: newId() }, admin), { status: 404 });
     await expectError(call(bed, 'notifications.messages.list', { status: 'lost' }, admin), { status: 422, field: 'status' });
@@ -127,7 +159,10 @@ describe('sending: retries, duplicates and failed messages', () => {
     const contactId = newId();
     const messageId = await queueEmail(uniqueEmail('contact'), contactId);
     await queueEmail(uniqueEmail('user'));
-    await eventually(() => messagesOf({ status: 'queued' }), (page) => page.data.length === 0);
+    await eventually(
+      () => messagesOf({ status: 'queued' }),
+      (page) => page.data.length === 0,
+    );
     const events: Array<{ type: string; payload: { aggregateId: string; data: unknown } }> = await bed.notifications.app
       .get(DomainEvents)
       .transaction(null, (manager) => manager.query(`SELECT type, payload FROM notifications.outbox WHERE type = 'email.sent'`));
@@ -139,7 +174,10 @@ describe('sending: retries, duplicates and failed messages', () => {
     const email = uniqueEmail('secret');
     await call(bed, 'auth.invitations.create', { email, role: 'member' }, admin);
     await bed.mailbox.waitForMessages(1, { to: email });
-    const message = await eventually(() => messageTo(email), (found) => found?.status === 'sent');
+    const message = await eventually(
+      () => messageTo(email),
+      (found) => found?.status === 'sent',
+    );
     const rows: Array<{ html: string | null; text: string | null }> = await bed.notifications.app
       .get(DomainEvents)
       .transaction(workspaceId, (manager) => manager.query('SELECT html, text FROM notifications.messages WHERE id = $1', [message!.id]));
@@ -151,10 +189,16 @@ describe('sending: retries, duplicates and failed messages', () => {
     bed.mailbox.refuseRecipient(to);
     const messageId = await queueEmail(to, null, 'password_reset');
     const rows = () =>
-      bed.notifications.app.get(DomainEvents).transaction(workspaceId, (manager) => manager.query('SELECT subject, html, text FROM notifications.messages WHERE id = $1', [messageId]));
+      bed.notifications.app
+        .get(DomainEvents)
+        .transaction(workspaceId, (manager) => manager.query('SELECT subject, html, text FROM notifications.messages WHERE id = $1', [messageId]));
     expect(await rows()).toEqual([{ subject: null, html: null, text: null }]);
     // Three SMTP refusals with backoff: seconds alone, longer when the whole suite loads the machine.
-    const failed = await eventually(() => messagesOf({ status: 'failed' }), (page) => page.data.some((message) => message.id === messageId), 30_000);
+    const failed = await eventually(
+      () => messagesOf({ status: 'failed' }),
+      (page) => page.data.some((message) => message.id === messageId),
+      30_000,
+    );
     expect(failed.data.find((message) => message.id === messageId)).toMatchObject({ attempts: SEND_ATTEMPTS, subject: null, address: to });
     expect(await rows()).toEqual([{ subject: null, html: null, text: null }]);
     expect((await queue.getFailed()).filter((job) => job.data.messageId === messageId)).toEqual([]);

@@ -33,7 +33,9 @@ describe('inbound email to tickets', () => {
     smtp = nodemailer.createTransport({ host: '127.0.0.1', port: notifications.app.get(InboundSmtpListener).port, secure: false, ignoreTLS: true });
     owner = await stack.signUp(`support-${randomBytes(3).toString('hex')}`);
     const slug = await eventually(async () => {
-      const rows: Array<{ slug: string }> = await stack.owner.query('SELECT slug FROM notifications.inbound_mailboxes WHERE workspace_id = $1', [owner.workspaceId]);
+      const rows: Array<{ slug: string }> = await stack.owner.query('SELECT slug FROM notifications.inbound_mailboxes WHERE workspace_id = $1', [
+        owner.workspaceId,
+      ]);
       return rows[0]?.slug;
     });
     expect(slug).toMatch(/^support-[0-9a-f]{6}-workspace$/);
@@ -102,12 +104,25 @@ describe('inbound email to tickets', () => {
   it('opens a ticket for a new thread: the sender becomes a contact, the email the first comment with its files', async () => {
     const from = customer('ada');
     const messageId = `<first-${randomBytes(4).toString('hex')}@customer.test>`;
-    await send({ from: `Ada Lovelace <${from}>`, subject: 'Printer on fire', text: 'It smokes.\nPlease help.', messageId, attachments: [{ filename: 'photo.png', content: Buffer.from('not really a png'), contentType: 'image/png' }] });
+    await send({
+      from: `Ada Lovelace <${from}>`,
+      subject: 'Printer on fire',
+      text: 'It smokes.\nPlease help.',
+      messageId,
+      attachments: [{ filename: 'photo.png', content: Buffer.from('not really a png'), contentType: 'image/png' }],
+    });
 
     const contact = await eventually(() => contactOf(from));
     expect(contact).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace', leadSource: 'email' });
     const [ticket] = await eventually(async () => ((await ticketsOf(contact.id)).length > 0 ? ticketsOf(contact.id) : undefined));
-    expect(ticket).toMatchObject({ subject: 'Printer on fire', description: 'It smokes.\nPlease help.', channel: 'email', status: 'new', contactId: contact.id, createdBy: null });
+    expect(ticket).toMatchObject({
+      subject: 'Printer on fire',
+      description: 'It smokes.\nPlease help.',
+      channel: 'email',
+      status: 'new',
+      contactId: contact.id,
+      createdBy: null,
+    });
     expect(ticket.number).toEqual(expect.any(Number));
     const [first] = await comments(ticket.id);
     expect(first).toMatchObject({ author: 'customer', internal: false, body: 'It smokes.\nPlease help.', authorId: null });
@@ -127,8 +142,22 @@ describe('inbound email to tickets', () => {
     const [ticket] = await eventually(async () => ((await ticketsOf(contact.id)).length > 0 ? ticketsOf(contact.id) : undefined));
 
     // The same email delivered twice is one comment.
-    await send({ from, subject: 'Re: Cannot log in', text: 'Still locked out.', inReplyTo: `<${firstId}>`, references: [`<${firstId}>`], messageId: `<second-${firstId}>` });
-    await send({ from, subject: 'Re: Cannot log in', text: 'Still locked out.', inReplyTo: `<${firstId}>`, references: [`<${firstId}>`], messageId: `<second-${firstId}>` });
+    await send({
+      from,
+      subject: 'Re: Cannot log in',
+      text: 'Still locked out.',
+      inReplyTo: `<${firstId}>`,
+      references: [`<${firstId}>`],
+      messageId: `<second-${firstId}>`,
+    });
+    await send({
+      from,
+      subject: 'Re: Cannot log in',
+      text: 'Still locked out.',
+      inReplyTo: `<${firstId}>`,
+      references: [`<${firstId}>`],
+      messageId: `<second-${firstId}>`,
+    });
     await send({ from, subject: `Any news? [#T-${ticket.number}]`, text: 'Hello?', messageId: `<third-${firstId}>` });
     const thread = await eventually(async () => ((await comments(ticket.id)).length >= 3 ? comments(ticket.id) : undefined));
     expect(thread.map((comment) => comment.body)).toEqual(['Locked out.', 'Still locked out.', 'Hello?']);
@@ -147,7 +176,11 @@ describe('inbound email to tickets', () => {
     const reply = await owner.post(`/tickets/${ticket.id}/comments`, { body: 'Your account is unlocked.' });
     expect(reply.status).toBe(201);
     const [sent] = await mailbox.waitForMessages(1, { to: from, timeoutMs: 20_000 });
-    expect(sent).toMatchObject({ subject: `Re: Cannot log in [#T-${ticket.number}]`, text: expect.stringContaining('Your account is unlocked.'), messageId: `<ticket-comment-${reply.body.id}@${DOMAIN}>` });
+    expect(sent).toMatchObject({
+      subject: `Re: Cannot log in [#T-${ticket.number}]`,
+      text: expect.stringContaining('Your account is unlocked.'),
+      messageId: `<ticket-comment-${reply.body.id}@${DOMAIN}>`,
+    });
     expect(sent!.headers['in-reply-to']).toBe(`<third-${firstId}>`);
     expect(sent!.headers.references).toBe(`<${firstId}> <second-${firstId}> <third-${firstId}>`);
     expect(sent!.headers['reply-to']).toBe(address);
@@ -202,7 +235,10 @@ describe('inbound email to tickets', () => {
       '',
     ].join('\r\n');
     await smtp.sendMail({ envelope: { from: 'postmaster@customer.test', to: [address] }, raw: report });
-    await smtp.sendMail({ envelope: { from: '', to: [address] }, raw: `From: ${from}\r\nTo: ${address}\r\nSubject: Bounce\r\nMessage-ID: <${nullSender}>\r\n\r\nReturned.\r\n` });
+    await smtp.sendMail({
+      envelope: { from: '', to: [address] },
+      raw: `From: ${from}\r\nTo: ${address}\r\nSubject: Bounce\r\nMessage-ID: <${nullSender}>\r\n\r\nReturned.\r\n`,
+    });
 
     expect(await inboundRows(autoReply)).toEqual([{ outcome: 'auto_reply' }]);
     expect(await inboundRows(bulk)).toEqual([{ outcome: 'bulk' }]);
@@ -218,7 +254,9 @@ describe('inbound email to tickets', () => {
     const before = await counts();
     const from = customer('bad');
     expect(await refusal({ envelope: { from, to: [address] }, raw: `To: ${address}\r\nSubject: Who am I\r\n\r\nNo From header.\r\n` })).toBe(550);
-    expect(await refusal({ from, to: address, subject: 'Huge', text: 'See attached', attachments: [{ filename: 'big.bin', content: randomBytes(MAX_BYTES) }] })).toBe(552);
+    expect(
+      await refusal({ from, to: address, subject: 'Huge', text: 'See attached', attachments: [{ filename: 'big.bin', content: randomBytes(MAX_BYTES) }] }),
+    ).toBe(552);
     const malformed = `From: ${from}\r\nTo: ${address}\r\nSubject: Broken\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nhello\r\n--x--\r\n`;
     expect(await refusal({ envelope: { from, to: [address] }, raw: malformed })).toBe(554);
     expect(await refusal({ from, to: `support+no-such-workspace@${DOMAIN}`, subject: 'Anyone?', text: 'Hello' })).toBe(550);

@@ -79,7 +79,10 @@ describe('a published development value', () => {
   });
 
   it('is accepted under KINSHIP_DEV_INSECURE=true, and then really used', async () => {
-    const service = await startTestService(notificationsService, environment, { UNSUBSCRIBE_SECRET: PUBLISHED_UNSUBSCRIBE_SECRET, KINSHIP_DEV_INSECURE: 'true' });
+    const service = await startTestService(notificationsService, environment, {
+      UNSUBSCRIBE_SECRET: PUBLISHED_UNSUBSCRIBE_SECRET,
+      KINSHIP_DEV_INSECURE: 'true',
+    });
     try {
       expect(service.app.get(UnsubscribeTokens).verify(new UnsubscribeTokens(PUBLISHED_UNSUBSCRIBE_SECRET).sign(claim))).toEqual(claim);
     } finally {

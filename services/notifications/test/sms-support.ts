@@ -41,7 +41,13 @@ export async function startSmsProvider(options: SmsProviderOptions = {}): Promis
     request.on('end', () => {
       void (async () => {
         const form = Object.fromEntries(new URLSearchParams(body));
-        requests.push({ method: request.method!, path: request.url!, authorization: request.headers.authorization ?? '', contentType: request.headers['content-type'] ?? '', form });
+        requests.push({
+          method: request.method!,
+          path: request.url!,
+          authorization: request.headers.authorization ?? '',
+          contentType: request.headers['content-type'] ?? '',
+          form,
+        });
         response.setHeader('content-type', 'application/json');
         if (form.To?.endsWith('0')) {
           response.statusCode = 400;
@@ -53,7 +59,10 @@ export async function startSmsProvider(options: SmsProviderOptions = {}): Promis
           const params = { MessageSid: sid, MessageStatus: 'delivered', To: form.To!, From: form.From! };
           await fetch(form.StatusCallback, {
             method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(options.authToken, form.StatusCallback, params) },
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              'x-twilio-signature': twilioSignature(options.authToken, form.StatusCallback, params),
+            },
             body: new URLSearchParams(params),
           });
         }

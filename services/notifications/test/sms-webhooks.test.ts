@@ -23,7 +23,11 @@ describe('SMS provider webhooks: delivery reports, inbound texts, STOP', () => {
   let owner: Caller;
 
   /** Posts the provider's form to a webhook, signed with the auth token over the exact URL unless told otherwise. */
-  async function webhook(kind: 'status' | 'inbound', params: Params, signing: { token?: string; signedUrl?: string; unsigned?: boolean } = {}): Promise<ApiResponse> {
+  async function webhook(
+    kind: 'status' | 'inbound',
+    params: Params,
+    signing: { token?: string; signedUrl?: string; unsigned?: boolean } = {},
+  ): Promise<ApiResponse> {
     const url = `${bed.stack.api}/webhooks/sms/${kind}`;
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     if (!signing.unsigned) headers['x-twilio-signature'] = twilioSignature(signing.token ?? AUTH_TOKEN, signing.signedUrl ?? url, params);
@@ -37,7 +41,14 @@ describe('SMS provider webhooks: delivery reports, inbound texts, STOP', () => {
   }
 
   function report(sid: string, status: string, errorCode?: string): Params {
-    return { MessageSid: sid, MessageStatus: status, AccountSid: 'AC0123456789', To: '+14155550000', From: '+15550001111', ...(errorCode ? { ErrorCode: errorCode } : {}) };
+    return {
+      MessageSid: sid,
+      MessageStatus: status,
+      AccountSid: 'AC0123456789',
+      To: '+14155550000',
+      From: '+15550001111',
+      ...(errorCode ? { ErrorCode: errorCode } : {}),
+    };
   }
 
   async function sentCampaign(body: Record<string, unknown>): Promise<{ id: string; counts: Record<string, number> }> {
@@ -94,7 +105,12 @@ describe('SMS provider webhooks: delivery reports, inbound texts, STOP', () => {
 
   describe('settings', () => {
     it('keeps the receiving number, HELP reply and ticket switch per workspace; refuses a bad number, a number another workspace holds, and callers who are not admins', async () => {
-      expect((await owner.get('/sms-settings')).body).toEqual({ phoneNumber: RECEIVING_NUMBER, helpText: HELP_TEXT, inboundTickets: true, updatedAt: expect.any(String) });
+      expect((await owner.get('/sms-settings')).body).toEqual({
+        phoneNumber: RECEIVING_NUMBER,
+        helpText: HELP_TEXT,
+        inboundTickets: true,
+        updatedAt: expect.any(String),
+      });
 
       const other = await bed.stack.signUp('sms-other');
       expect((await other.get('/sms-settings')).body).toEqual({ phoneNumber: null, helpText: null, inboundTickets: false, updatedAt: null });
@@ -215,7 +231,11 @@ describe('SMS provider webhooks: delivery reports, inbound texts, STOP', () => {
       const help = text(phone, 'help');
       expect((await webhook('inbound', help)).status).toBe(200);
       expect((await webhook('inbound', help)).body).toEqual({ received: true, applied: false });
-      const reply = await eventually(async () => (await owner.get('/messages?channel=sms')).body.data.find((message: { address: string; status: string }) => message.address === phone && message.status === 'sent'));
+      const reply = await eventually(async () =>
+        (await owner.get('/messages?channel=sms')).body.data.find(
+          (message: { address: string; status: string }) => message.address === phone && message.status === 'sent',
+        ),
+      );
       expect(reply).toMatchObject({ templateKey: 'sms_help', providerMessageId: expect.stringMatching(/^SM/) });
       expect(provider.to(phone).map((request) => request.form.Body)).toEqual([HELP_TEXT]);
 

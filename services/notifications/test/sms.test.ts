@@ -16,13 +16,25 @@ describe('SMS through a Twilio-compatible provider', () => {
   async function queueSms(to: string, text: string): Promise<string> {
     const id = newId();
     await bed.notifications.app.get(DomainEvents).transaction(workspaceId, (manager) =>
-      bed.notifications.app.get(OutboundMessages).queueMessage(manager, { id, workspaceId, dedupeKey: `test:${id}`, channel: 'sms', templateKey: 'task_assigned', address: to, subject: null, html: null, text }),
+      bed.notifications.app.get(OutboundMessages).queueMessage(manager, {
+        id,
+        workspaceId,
+        dedupeKey: `test:${id}`,
+        channel: 'sms',
+        templateKey: 'task_assigned',
+        address: to,
+        subject: null,
+        html: null,
+        text,
+      }),
     );
     return id;
   }
 
   async function message(id: string): Promise<NotificationsRpc.Message | undefined> {
-    return (await call<NotificationsRpc.MessagePage>(bed, 'notifications.messages.list', { channel: 'sms' }, admin)).data.find((candidate) => candidate.id === id);
+    return (await call<NotificationsRpc.MessagePage>(bed, 'notifications.messages.list', { channel: 'sms' }, admin)).data.find(
+      (candidate) => candidate.id === id,
+    );
   }
 
   beforeAll(async () => {
@@ -46,7 +58,10 @@ describe('SMS through a Twilio-compatible provider', () => {
 
   it('posts the message as a form with basic auth, asking for delivery reports, and keeps the provider’s message id', async () => {
     const id = await queueSms('+15557654321', 'Your task is due tomorrow');
-    const sent = await eventually(() => message(id), (found) => found?.status === 'sent');
+    const sent = await eventually(
+      () => message(id),
+      (found) => found?.status === 'sent',
+    );
     const request = provider.requests.find((candidate) => candidate.form.To === '+15557654321')!;
     expect(request).toMatchObject({
       method: 'POST',
@@ -60,7 +75,10 @@ describe('SMS through a Twilio-compatible provider', () => {
 
   it(`marks an SMS the provider refuses failed after ${SEND_ATTEMPTS} attempts, with the provider’s reason`, async () => {
     const id = await queueSms('+15557654320', 'Never delivered');
-    const failed = await eventually(() => message(id), (found) => found?.status === 'failed');
+    const failed = await eventually(
+      () => message(id),
+      (found) => found?.status === 'failed',
+    );
     expect(failed).toMatchObject({ attempts: SEND_ATTEMPTS, lastError: expect.stringContaining('code 21211') });
     expect(provider.requests.filter((request) => request.form.To === '+15557654320')).toHaveLength(SEND_ATTEMPTS);
   });

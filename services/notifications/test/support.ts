@@ -77,8 +77,16 @@ export function call<T>(bed: NotificationsTestBed, pattern: string, data: unknow
 }
 
 /** A new workspace and its owner, signed up through auth. */
-export async function registerOwner(bed: NotificationsTestBed, label: string): Promise<AuthRpc.RegisterReply & { user: AuthRpc.User; context: RequestContext }> {
-  const reply = await call<AuthRpc.RegisterReply>(bed, 'auth.registration.register', { email: uniqueEmail(label), password: PASSWORD, name: `${label} person`, workspaceName: `${label} workspace` });
+export async function registerOwner(
+  bed: NotificationsTestBed,
+  label: string,
+): Promise<AuthRpc.RegisterReply & { user: AuthRpc.User; context: RequestContext }> {
+  const reply = await call<AuthRpc.RegisterReply>(bed, 'auth.registration.register', {
+    email: uniqueEmail(label),
+    password: PASSWORD,
+    name: `${label} person`,
+    workspaceName: `${label} workspace`,
+  });
   return { ...reply, user: reply.user!, context: userContext(reply.user!) };
 }
 
@@ -87,7 +95,11 @@ export async function addMember(bed: NotificationsTestBed, owner: RequestContext
   const email = uniqueEmail(label);
   await call(bed, 'auth.invitations.create', { email, role: 'member' }, owner);
   const [invitation] = await bed.mailbox.waitForMessages(1, { to: email });
-  const session = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', { token: tokenFrom(invitation!.text, '/invitations/accept'), name: `${label} person`, password: PASSWORD });
+  const session = await call<AuthRpc.Session>(bed, 'auth.invitations.accept', {
+    token: tokenFrom(invitation!.text, '/invitations/accept'),
+    name: `${label} person`,
+    password: PASSWORD,
+  });
   return { user: session.user!, context: userContext(session.user!) };
 }
 
@@ -100,7 +112,10 @@ export function tokenFrom(text: string, path: string): string {
 }
 
 /** Publishes a crm event as crm's outbox relay would (crm itself is not needed to test what follows from it). */
-export async function publishCrmEvent<T>(bed: NotificationsTestBed, event: { type: string; workspaceId: string; actorId: string | null; aggregateId: string; data: T }): Promise<DomainEvent<T>> {
+export async function publishCrmEvent<T>(
+  bed: NotificationsTestBed,
+  event: { type: string; workspaceId: string; actorId: string | null; aggregateId: string; data: T },
+): Promise<DomainEvent<T>> {
   const envelope: DomainEvent<T> = { id: newId(), version: 1, occurredAt: new Date().toISOString(), ...event };
   await jetstream(bed.nats).publish(subjectFor(bed.environment.natsNamespace, 'crm', event.type), JSON.stringify(envelope), { msgID: envelope.id });
   return envelope;
@@ -113,7 +128,18 @@ export function taskAssigned(workspaceId: string, assigneeId: string, task: Part
     workspaceId,
     actorId: newId(),
     aggregateId: id,
-    data: { task: { id, title: 'Call Charles', priority: 'high', status: 'open', assigneeId, dueAt: '2026-11-24T09:00:00.000Z', createdAt: new Date().toISOString(), ...task } } satisfies CrmEvents.TaskAssigned,
+    data: {
+      task: {
+        id,
+        title: 'Call Charles',
+        priority: 'high',
+        status: 'open',
+        assigneeId,
+        dueAt: '2026-11-24T09:00:00.000Z',
+        createdAt: new Date().toISOString(),
+        ...task,
+      },
+    } satisfies CrmEvents.TaskAssigned,
   };
 }
 

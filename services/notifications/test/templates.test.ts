@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NotificationsRpc } from '@kinship/contracts';
 import type { RequestContext } from '@kinship/observability';
-import { addMember, call, expectError, publishCrmEvent, registerOwner, startNotifications, taskAssigned, waitForMail, type NotificationsTestBed } from './support.js';
+import {
+  addMember,
+  call,
+  expectError,
+  publishCrmEvent,
+  registerOwner,
+  startNotifications,
+  taskAssigned,
+  waitForMail,
+  type NotificationsTestBed,
+} from './support.js';
 
 const OVERRIDE = { subject: 'Task for {{name}}: {{taskTitle}}', body: '<h1>{{taskTitle}}</h1><p><a href="{{taskUrl}}">Open</a> ({{workspaceName}})</p>' };
 
@@ -60,14 +70,28 @@ describe('email templates', () => {
   });
 
   it('previews the saved template or a draft with given data over the sample data', async () => {
-    const saved = await call<NotificationsRpc.RenderedEmail>(bed, 'notifications.email-templates.preview', { id: 'task_assigned', data: { taskTitle: '<script>x</script>' } }, admin);
+    const saved = await call<NotificationsRpc.RenderedEmail>(
+      bed,
+      'notifications.email-templates.preview',
+      { id: 'task_assigned', data: { taskTitle: '<script>x</script>' } },
+      admin,
+    );
     expect(saved.subject).toBe('Task for Ada Lovelace: <script>x</script>');
     expect(saved.html).toBe('<h1>&lt;script&gt;x&lt;/script&gt;</h1><p><a href="http://localhost:3000/tasks/example">Open</a> (Analytical Engines Ltd)</p>');
     // The text part is plain text: nothing to escape there (html-to-text writes headings in capitals).
     expect(saved.text).toContain('<SCRIPT>X</SCRIPT>');
 
-    const draft = await call<NotificationsRpc.RenderedEmail>(bed, 'notifications.email-templates.preview', { id: 'deal_won', body: '<p>{{dealName}} for {{amount}}</p>' }, admin);
-    expect(draft).toEqual({ subject: 'Deal won: Analytical engine, first unit', html: '<p>Analytical engine, first unit for €12,500.00</p>', text: 'Analytical engine, first unit for €12,500.00' });
+    const draft = await call<NotificationsRpc.RenderedEmail>(
+      bed,
+      'notifications.email-templates.preview',
+      { id: 'deal_won', body: '<p>{{dealName}} for {{amount}}</p>' },
+      admin,
+    );
+    expect(draft).toEqual({
+      subject: 'Deal won: Analytical engine, first unit',
+      html: '<p>Analytical engine, first unit for €12,500.00</p>',
+      text: 'Analytical engine, first unit for €12,500.00',
+    });
   });
 
   it('changes an override with PATCH and goes back to the default with DELETE', async () => {
@@ -76,7 +100,11 @@ describe('email templates', () => {
     await call(bed, 'notifications.email-templates.delete', { id: 'task_assigned' }, admin);
     expect(await templates('get', { id: 'task_assigned' })).toMatchObject({ isDefault: true, subject: 'New task: {{taskTitle}}' });
     // PATCH of a template without an override starts one from the default.
-    expect(await templates('update', { id: 'deal_won', subject: 'Won: {{dealName}}' })).toMatchObject({ isDefault: false, subject: 'Won: {{dealName}}', body: expect.stringContaining('Congratulations') });
+    expect(await templates('update', { id: 'deal_won', subject: 'Won: {{dealName}}' })).toMatchObject({
+      isDefault: false,
+      subject: 'Won: {{dealName}}',
+      body: expect.stringContaining('Congratulations'),
+    });
   });
 
   it('refuses bad templates with 422 naming the field, and changes nothing', async () => {

@@ -35,7 +35,11 @@ describe('outbound webhooks refuse private addresses unless WEBHOOKS_ALLOW_PRIVA
       'https://no-such-host.invalid/hook',
     ];
     for (const url of urls) {
-      await expectError(bed.client.send('notifications.webhook-endpoints.create', { url, events: ['deal.won'] }, asAdmin), { status: 422, code: 'validation_failed', field: 'url' });
+      await expectError(bed.client.send('notifications.webhook-endpoints.create', { url, events: ['deal.won'] }, asAdmin), {
+        status: 422,
+        code: 'validation_failed',
+        field: 'url',
+      });
     }
     const listed = await bed.client.send<Page<unknown>>('notifications.webhook-endpoints.list', {}, asAdmin);
     expect(listed.data).toEqual([]);
@@ -56,7 +60,11 @@ describe('outbound webhooks refuse private addresses unless WEBHOOKS_ALLOW_PRIVA
       expect(page.data[0]?.attemptCount).toBe(1);
       return page.data;
     });
-    expect(delivery).toMatchObject({ status: 'pending', responseStatus: null, error: 'refused: the URL must reach a public address, not a private, loopback or link-local one' });
+    expect(delivery).toMatchObject({
+      status: 'pending',
+      responseStatus: null,
+      error: 'refused: the URL must reach a public address, not a private, loopback or link-local one',
+    });
     expect(delivery!.nextAttemptAt).not.toBeNull();
     await sleep(300);
     expect(bed.partner.received).toEqual([]);

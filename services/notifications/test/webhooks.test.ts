@@ -9,7 +9,17 @@ import { startGateway } from '../../gateway/src/gateway.js';
 import type { WebhookDelivery } from '../src/webhooks/webhook-deliveries.repository.js';
 import type { WebhookEndpoint } from '../src/webhooks/webhook-endpoints.repository.js';
 import type { Page, WebhookEndpointWithSecret } from '../src/webhooks/webhook-endpoints.service.js';
-import { anEvent, eventually, expectError, publishEvent, startWebhooksBed, userContext, verifySignature, waitForEvent, type WebhooksTestBed } from './webhooks-support.js';
+import {
+  anEvent,
+  eventually,
+  expectError,
+  publishEvent,
+  startWebhooksBed,
+  userContext,
+  verifySignature,
+  waitForEvent,
+  type WebhooksTestBed,
+} from './webhooks-support.js';
 
 const PASSWORD = 'plum-ferry-quartz-lantern-7';
 
@@ -21,7 +31,8 @@ describe('outbound webhooks: events from a real producer reach partners, signed,
   let asOwner: RequestContext;
   let label = 0;
 
-  const send = <T>(pattern: string, data: unknown, context: RequestContext = asOwner) => bed.client.send<T>(`notifications.webhook-endpoints.${pattern}`, data, context);
+  const send = <T>(pattern: string, data: unknown, context: RequestContext = asOwner) =>
+    bed.client.send<T>(`notifications.webhook-endpoints.${pattern}`, data, context);
   const createEndpoint = (path: string, events: string[]) => send<WebhookEndpointWithSecret>('create', { url: bed.partner.url(path), events });
   const deliveriesOf = (id: string) => send<Page<WebhookDelivery>>('deliveries', { id });
 
@@ -32,7 +43,9 @@ describe('outbound webhooks: events from a real producer reach partners, signed,
     await bed.client.send('auth.invitations.create', { email, role: 'member' }, asOwner);
     const invited = await waitForEvent<AuthEvents.UserInvited>(bed, 'user.invited', (data) => data.email === email);
     // The token is minted for the invitation email; asking only once that is queued keeps ours the one that works.
-    await eventually(async () => expect(await bed.owner.query('SELECT 1 FROM notifications.messages WHERE dedupe_key = $1', [`${invited.id}:email`])).toHaveLength(1));
+    await eventually(async () =>
+      expect(await bed.owner.query('SELECT 1 FROM notifications.messages WHERE dedupe_key = $1', [`${invited.id}:email`])).toHaveLength(1),
+    );
     const request: AuthRpc.IssueOneTimeTokenRequest = { kind: 'invitation', requestId: invited.data.invitationId };
     const { token } = await bed.client.send<AuthRpc.OneTimeToken>('auth.one-time-tokens.issue', request, asOwner);
     return bed.client.send<AuthRpc.Session>('auth.invitations.accept', { token, name: `Member ${label}`, password: PASSWORD }, userContext(''));
@@ -69,13 +82,21 @@ describe('outbound webhooks: events from a real producer reach partners, signed,
 
   it('shows the signing secret on creation only, and a rotation replaces it', async () => {
     const created = await createEndpoint('/secret', ['deal.won', 'invoice.paid']);
-    expect(created).toMatchObject({ url: bed.partner.url('/secret'), events: ['deal.won', 'invoice.paid'], active: true, consecutiveFailures: 0, createdBy: owner.user!.id });
+    expect(created).toMatchObject({
+      url: bed.partner.url('/secret'),
+      events: ['deal.won', 'invoice.paid'],
+      active: true,
+      consecutiveFailures: 0,
+      createdBy: owner.user!.id,
+    });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     const fetched = await send<WebhookEndpoint>('get', { id: created.id });
     expect(fetched).not.toHaveProperty('secret');
     const listed = await send<Page<WebhookEndpoint>>('list', {});
     expect(listed.data.find((endpoint) => endpoint.id === created.id)).not.toHaveProperty('secret');
-    const [stored] = (await bed.owner.query('SELECT secret_sealed FROM notifications.webhook_endpoints WHERE id = $1', [created.id])) as Array<{ secret_sealed: string }>;
+    const [stored] = (await bed.owner.query('SELECT secret_sealed FROM notifications.webhook_endpoints WHERE id = $1', [created.id])) as Array<{
+      secret_sealed: string;
+    }>;
     expect(stored!.secret_sealed).not.toContain(created.secret.slice(6));
 
     const rotated = await send<WebhookEndpointWithSecret>('rotate-secret', { id: created.id });
@@ -97,7 +118,13 @@ describe('outbound webhooks: events from a real producer reach partners, signed,
     expect(verifySignature(delivery!, registered.secret)).toBe(true);
     expect(verifySignature(delivery!, everything.secret)).toBe(false);
     const body = JSON.parse(delivery!.body) as { id: string; type: string; workspaceId: string; data: AuthEvents.UserRegistered };
-    expect(body).toMatchObject({ type: 'user.registered', version: 1, workspaceId: owner.workspace!.id, aggregateId: member.id, data: { userId: member.id, email: member.email, role: 'member' } });
+    expect(body).toMatchObject({
+      type: 'user.registered',
+      version: 1,
+      workspaceId: owner.workspace!.id,
+      aggregateId: member.id,
+      data: { userId: member.id, email: member.email, role: 'member' },
+    });
     expect(delivery!.headers).toMatchObject({
       'content-type': 'application/json',
       'kinship-event-id': body.id,
@@ -118,7 +145,16 @@ describe('outbound webhooks: events from a real producer reach partners, signed,
 
     const log = await deliveriesOf(registered.id);
     expect(log.data).toEqual([
-      expect.objectContaining({ eventId: body.id, eventType: 'user.registered', status: 'succeeded', attemptCount: 1, responseStatus: 200, responseBody: 'ok', error: null, nextAttemptAt: null }),
+      expect.objectContaining({
+        eventId: body.id,
+        eventType: 'user.registered',
+        status: 'succeeded',
+        attemptCount: 1,
+        responseStatus: 200,
+        responseBody: 'ok',
+        error: null,
+        nextAttemptAt: null,
+      }),
     ]);
   });
 
@@ -172,7 +208,11 @@ describe('outbound webhooks: events from a real producer reach partners, signed,
 
     // While disabled, events make no delivery.
     await changeRole(session.user!.id, 'viewer');
-    await waitForEvent<AuthEvents.UserRoleChanged>(bed, 'user.role_changed', (data) => data.userId === session.user!.id && data.role === 'viewer' && data.previousRole === 'member');
+    await waitForEvent<AuthEvents.UserRoleChanged>(
+      bed,
+      'user.role_changed',
+      (data) => data.userId === session.user!.id && data.role === 'viewer' && data.previousRole === 'member',
+    );
     await sleep(500);
     expect((await deliveriesOf(endpoint.id)).data).toHaveLength(2);
 
@@ -275,7 +315,10 @@ describe('outbound webhooks: events from a real producer reach partners, signed,
         headers: { authorization: `Bearer ${owner.accessToken}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
       });
-    const created = await api('/webhook-endpoints', { method: 'POST', body: { url: bed.partner.url('/http'), events: ['deal.won'], description: 'Warehouse sync' } });
+    const created = await api('/webhook-endpoints', {
+      method: 'POST',
+      body: { url: bed.partner.url('/http'), events: ['deal.won'], description: 'Warehouse sync' },
+    });
     expect(created.status).toBe(201);
     const endpoint = (await created.json()) as WebhookEndpointWithSecret;
     expect(endpoint).toMatchObject({ url: bed.partner.url('/http'), description: 'Warehouse sync', active: true });

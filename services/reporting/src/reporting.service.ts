@@ -22,7 +22,16 @@ export const reportingService: ServiceDefinition<ReportingConfig> = {
   configSchema: ReportingConfig,
   database: {
     schema: 'reporting',
-    migrations: [messagingTablesMigration('reporting'), ReadModels1765000000000, ActivityAndBillingReadModels1765130000000, Rebuilds1765130000001, CustomFields1765140000000, SavedReports1765141000000, CreditNotesAndRefunds1765150000000, ClosedDealsCoveringIndex1765150000001],
+    migrations: [
+      messagingTablesMigration('reporting'),
+      ReadModels1765000000000,
+      ActivityAndBillingReadModels1765130000000,
+      Rebuilds1765130000001,
+      CustomFields1765140000000,
+      SavedReports1765141000000,
+      CreditNotesAndRefunds1765150000000,
+      ClosedDealsCoveringIndex1765150000001,
+    ],
   },
   features: () => [ProjectionsModule, ReportsModule, StandardReportsModule, RebuildModule, CustomReportsModule, SavedReportsModule, DashboardsModule],
 };

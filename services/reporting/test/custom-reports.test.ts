@@ -40,7 +40,9 @@ async function all<T>(caller: Caller, path: string): Promise<T[]> {
   const records: T[] = [];
   let cursor: string | null = null;
   do {
-    const page: { status: number; body: { data: T[]; nextCursor: string | null } } = await caller.get(`${path}?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const page: { status: number; body: { data: T[]; nextCursor: string | null } } = await caller.get(
+      `${path}?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     expect(page.status).toBe(200);
     records.push(...page.body.data);
     cursor = page.body.nextCursor;
@@ -100,7 +102,14 @@ describe('custom reports, saved reports and dashboards', () => {
       const customFields: Record<string, unknown> = {};
       if (index % 4 !== 0) customFields.seats = 5 + index;
       if (index % 5 !== 0) customFields.region = index % 2 === 0 ? 'emea' : 'amer';
-      const created = await creator.post('/deals', { name: `Deal ${index}`, amount: 1000 * (index + 1), currency: index % 3 === 1 ? 'USD' : 'EUR', pipelineId: pipeline!.id, stageId: stageOf('open'), customFields });
+      const created = await creator.post('/deals', {
+        name: `Deal ${index}`,
+        amount: 1000 * (index + 1),
+        currency: index % 3 === 1 ? 'USD' : 'EUR',
+        pipelineId: pipeline!.id,
+        stageId: stageOf('open'),
+        customFields,
+      });
       expect(created.status).toBe(201);
       const id = created.body.id as string;
       if (index % 4 === 1) expect((await creator.post(`/deals/${id}/stage`, { stageId: stageOf('won') })).status).toBe(200);
@@ -110,11 +119,20 @@ describe('custom reports, saved reports and dashboards', () => {
     const stagesOfLife = ['lead', 'marketing_qualified', 'customer'];
     for (let index = 0; index < 12; index++) {
       const creator = index % 4 === 0 ? member : owner;
-      const created = await creator.post('/contacts', { firstName: `Person ${index}`, lifecycleStage: stagesOfLife[index % 3], leadSource: index % 2 ? 'web' : 'referral', customFields: index % 3 ? { tier: index % 2 ? 'gold' : 'silver' } : {} });
+      const created = await creator.post('/contacts', {
+        firstName: `Person ${index}`,
+        lifecycleStage: stagesOfLife[index % 3],
+        leadSource: index % 2 ? 'web' : 'referral',
+        customFields: index % 3 ? { tier: index % 2 ? 'gold' : 'silver' } : {},
+      });
       expect(created.status).toBe(201);
     }
     for (let index = 0; index < 9; index++) {
-      const created = await owner.post('/tasks', { title: `Task ${index}`, priority: ['low', 'normal', 'high'][index % 3], assigneeId: index % 2 ? member.userId : owner.userId });
+      const created = await owner.post('/tasks', {
+        title: `Task ${index}`,
+        priority: ['low', 'normal', 'high'][index % 3],
+        assigneeId: index % 2 ? member.userId : owner.userId,
+      });
       expect(created.status).toBe(201);
     }
     deals = await all<Deal>(owner, '/deals');
@@ -141,7 +159,11 @@ describe('custom reports, saved reports and dashboards', () => {
       { key: 'sum(amount)', label: 'Sum of Amount', type: 'integer' },
       { key: 'max(amount)', label: 'Highest Amount', type: 'integer' },
     ]);
-    const expected = tally(deals, (deal) => [deal.currency, deal.status], (group) => [group.length, sum(group.map((deal) => deal.amount)), Math.max(...group.map((deal) => deal.amount))]);
+    const expected = tally(
+      deals,
+      (deal) => [deal.currency, deal.status],
+      (group) => [group.length, sum(group.map((deal) => deal.amount)), Math.max(...group.map((deal) => deal.amount))],
+    );
     expect(byKey(response.body.rows, 2)).toEqual(expected);
     expect(response.body.truncated).toBe(false);
     expect(response.body.lagMs).toBe(0);
@@ -156,14 +178,21 @@ describe('custom reports, saved reports and dashboards', () => {
       entity: 'deals',
       measures: [{ fn: 'count' }, { fn: 'sum', field: 'customFields.seats' }, { fn: 'avg', field: 'customFields.seats' }],
       dimensions: [{ field: 'customFields.region' }],
-      filters: [{ field: 'currency', op: 'eq', value: 'EUR' }, { field: 'customFields.seats', op: 'gte', value: 10 }],
+      filters: [
+        { field: 'currency', op: 'eq', value: 'EUR' },
+        { field: 'customFields.seats', op: 'gte', value: 10 },
+      ],
     });
     expect(response.status).toBe(200);
     const matching = deals.filter((deal) => deal.currency === 'EUR' && typeof deal.customFields.seats === 'number' && deal.customFields.seats >= 10);
-    const expected = tally(matching, (deal) => [(deal.customFields.region as string | undefined) ?? null], (group) => {
-      const seats = group.map((deal) => deal.customFields.seats as number);
-      return [group.length, sum(seats), Math.round((sum(seats) / seats.length) * 100) / 100];
-    });
+    const expected = tally(
+      matching,
+      (deal) => [(deal.customFields.region as string | undefined) ?? null],
+      (group) => {
+        const seats = group.map((deal) => deal.customFields.seats as number);
+        return [group.length, sum(seats), Math.round((sum(seats) / seats.length) * 100) / 100];
+      },
+    );
     expect(byKey(response.body.rows, 1)).toEqual(expected);
     expect(matching.length).toBeGreaterThan(3);
   });
@@ -173,12 +202,19 @@ describe('custom reports, saved reports and dashboards', () => {
       entity: 'contacts',
       measures: [{ fn: 'count' }, { fn: 'count_distinct', field: 'ownerId' }],
       dimensions: [{ field: 'createdAt', interval: 'month' }, { field: 'lifecycleStage' }],
-      filters: [{ field: 'lifecycleStage', op: 'in', value: ['lead', 'customer'] }, { field: 'customFields.tier', op: 'is_not_null' }],
+      filters: [
+        { field: 'lifecycleStage', op: 'in', value: ['lead', 'customer'] },
+        { field: 'customFields.tier', op: 'is_not_null' },
+      ],
     });
     expect(response.status).toBe(200);
     expect(response.body.columns[0]).toEqual({ key: 'month(createdAt)', label: 'Created (month)', type: 'period' });
     const matching = contacts.filter((contact) => ['lead', 'customer'].includes(contact.lifecycleStage) && contact.customFields.tier !== undefined);
-    const expected = tally(matching, (contact) => [contact.createdAt.slice(0, 7), contact.lifecycleStage], (group) => [group.length, new Set(group.map((contact) => contact.ownerId)).size]);
+    const expected = tally(
+      matching,
+      (contact) => [contact.createdAt.slice(0, 7), contact.lifecycleStage],
+      (group) => [group.length, new Set(group.map((contact) => contact.ownerId)).size],
+    );
     expect(byKey(response.body.rows, 2)).toEqual(expected);
   });
 
@@ -204,7 +240,11 @@ describe('custom reports, saved reports and dashboards', () => {
     expect((await member.post('/reports/query', query)).body.rows).toEqual([[deals.filter((deal) => deal.ownerId === member.userId).length]]);
     expect((await owner.post('/reports/query', query)).body.rows).toEqual([[deals.length]]);
     const tasksQuery = { entity: 'tasks', measures: [{ fn: 'count' }], dimensions: [{ field: 'priority' }] };
-    const ownTasks = tally(tasks.filter((task) => task.assigneeId === member.userId), (task) => [task.priority], (group) => [group.length]);
+    const ownTasks = tally(
+      tasks.filter((task) => task.assigneeId === member.userId),
+      (task) => [task.priority],
+      (group) => [group.length],
+    );
     expect(byKey((await member.post('/reports/query', tasksQuery)).body.rows, 1)).toEqual(ownTasks);
     const withScope = await (await stack.apiKey(owner, ['reports:read'])).post('/reports/query', query);
     expect(withScope.body.rows).toEqual([[deals.length]]);
@@ -222,7 +262,11 @@ describe('custom reports, saved reports and dashboards', () => {
     const foreign = await other.post('/deals', { name: 'Theirs', amount: 5, currency: 'EUR', pipelineId: pipeline!.id, stageId: pipeline!.stages[0]!.id });
     expect(foreign.status).toBe(201);
     await stack.caughtUp();
-    const response = await owner.post('/reports/query', { entity: 'deals', measures: [{ fn: 'count' }], filters: [{ field: 'id', op: 'in', value: [foreign.body.id, randomUUID()] }] });
+    const response = await owner.post('/reports/query', {
+      entity: 'deals',
+      measures: [{ fn: 'count' }],
+      filters: [{ field: 'id', op: 'in', value: [foreign.body.id, randomUUID()] }],
+    });
     expect(response.body.rows).toEqual([[0]]);
     expect((await other.post('/reports/query', { entity: 'deals', measures: [{ fn: 'count' }] })).body.rows).toEqual([[1]]);
   });
@@ -243,7 +287,11 @@ describe('custom reports, saved reports and dashboards', () => {
     expectError(await deal({ filters: [{ field: 'ownerId', op: 'eq', value: "x' OR 1=1 --" }] }), 422, 'filters.0.value');
     expectError(await deal({ filters: [{ field: 'currency', op: 'gt', value: 'EUR' }] }), 422, 'filters.0.op');
     expectError(await deal({ filters: [{ field: 'customFields.Robert"); DROP TABLE', op: 'is_null' }] }), 422, 'filters.0.field');
-    expectError(await owner.post('/reports/query', { entity: 'tasks', measures: [{ fn: 'count' }], dimensions: [{ field: 'customFields.tier' }] }), 422, 'dimensions.0.field');
+    expectError(
+      await owner.post('/reports/query', { entity: 'tasks', measures: [{ fn: 'count' }], dimensions: [{ field: 'customFields.tier' }] }),
+      422,
+      'dimensions.0.field',
+    );
     expectError(await deal({ sort: [{ key: 'nothing' }] }), 422, 'sort.0.key');
     expectError(await deal({ limit: 101 }), 422, 'limit');
     expectError(
@@ -258,7 +306,17 @@ describe('custom reports, saved reports and dashboards', () => {
       'dimensions.0.interval',
     );
     // The same span in months is fine.
-    expect((await deal({ dimensions: [{ field: 'createdAt', interval: 'month' }], filters: [{ field: 'createdAt', op: 'gte', value: '2010-01-01' }, { field: 'createdAt', op: 'lt', value: '2036-01-01' }] })).status).toBe(200);
+    expect(
+      (
+        await deal({
+          dimensions: [{ field: 'createdAt', interval: 'month' }],
+          filters: [
+            { field: 'createdAt', op: 'gte', value: '2010-01-01' },
+            { field: 'createdAt', op: 'lt', value: '2036-01-01' },
+          ],
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('keeps saved reports for the workspace: managers and up write them, everyone reads and runs them', async () => {
@@ -271,15 +329,31 @@ describe('custom reports, saved reports and dashboards', () => {
 
     const listed = await viewer.get('/reports/saved');
     expect(listed.body.data.map((report: { id: string }) => report.id)).toEqual([created.body.id]);
-    const expected = tally(deals, (deal) => [deal.ownerId, deal.currency], (group) => [group.length, sum(group.map((deal) => deal.amount))]);
+    const expected = tally(
+      deals,
+      (deal) => [deal.ownerId, deal.currency],
+      (group) => [group.length, sum(group.map((deal) => deal.amount))],
+    );
     expect(byKey((await viewer.get(`/reports/saved/${created.body.id}/results`)).body.rows, 2)).toEqual(expected);
-    const own = tally(deals.filter((deal) => deal.ownerId === member.userId), (deal) => [deal.ownerId, deal.currency], (group) => [group.length, sum(group.map((deal) => deal.amount))]);
+    const own = tally(
+      deals.filter((deal) => deal.ownerId === member.userId),
+      (deal) => [deal.ownerId, deal.currency],
+      (group) => [group.length, sum(group.map((deal) => deal.amount))],
+    );
     expect(byKey((await member.get(`/reports/saved/${created.body.id}/results`)).body.rows, 2)).toEqual(own);
 
     const renamed = await manager.patch(`/reports/saved/${created.body.id}`, { name: 'Owners' });
     expect(renamed.body).toMatchObject({ name: 'Owners', query });
-    expectError(await manager.patch(`/reports/saved/${created.body.id}`, { query: { ...query, dimensions: [{ field: 'nope' }] } }), 422, 'query.dimensions.0.field');
-    expectError(await manager.post('/reports/saved', { name: 'Broken', query: { entity: 'deals', measures: [{ fn: 'sum', field: 'amount' }] } }), 422, 'query.measures.0.field');
+    expectError(
+      await manager.patch(`/reports/saved/${created.body.id}`, { query: { ...query, dimensions: [{ field: 'nope' }] } }),
+      422,
+      'query.dimensions.0.field',
+    );
+    expectError(
+      await manager.post('/reports/saved', { name: 'Broken', query: { entity: 'deals', measures: [{ fn: 'sum', field: 'amount' }] } }),
+      422,
+      'query.measures.0.field',
+    );
     expectError(await manager.post('/reports/saved', { name: '', query }), 422, 'name');
     expect((await owner.get(`/reports/saved/${created.body.id}`)).body.name).toBe('Owners');
     expect((await owner.get('/reports/saved')).body.data).toHaveLength(1);
@@ -293,7 +367,11 @@ describe('custom reports, saved reports and dashboards', () => {
 
   it('shows each role its dashboard: the workspace, the team, one’s own numbers, a summary', async () => {
     const openBy = (filter: (deal: Deal) => boolean) =>
-      tally(deals.filter((deal) => deal.status === 'open' && filter(deal)), (deal) => [deal.currency], (group) => [group.length, sum(group.map((deal) => deal.amount))]);
+      tally(
+        deals.filter((deal) => deal.status === 'open' && filter(deal)),
+        (deal) => [deal.currency],
+        (group) => [group.length, sum(group.map((deal) => deal.amount))],
+      );
 
     const forOwner = await owner.get('/dashboards/me');
     expect(forOwner.status).toBe(200);
@@ -303,18 +381,30 @@ describe('custom reports, saved reports and dashboards', () => {
     expect(byKey(pipeline.data.rows, 1)).toEqual(openBy(() => true));
     for (const widget of forOwner.body.widgets) expect(widget).toMatchObject({ lagMs: 0, asOf: expect.any(String) });
     const thisMonth = new Date().toISOString().slice(0, 7);
-    const won = tally(deals.filter((deal) => deal.status === 'won' && deal.closedAt?.slice(0, 7) === thisMonth), (deal) => [deal.currency], (group) => [group.length, sum(group.map((deal) => deal.amount))]);
+    const won = tally(
+      deals.filter((deal) => deal.status === 'won' && deal.closedAt?.slice(0, 7) === thisMonth),
+      (deal) => [deal.currency],
+      (group) => [group.length, sum(group.map((deal) => deal.amount))],
+    );
     expect(byKey(forOwner.body.widgets[1].data.rows, 1)).toEqual(won);
 
     const forManager = await manager.get('/dashboards/me');
     expect(forManager.body.scope).toBe('team');
-    const byOwner = tally(deals.filter((deal) => deal.status === 'open'), (deal) => [deal.ownerId, deal.currency], (group) => [group.length, sum(group.map((deal) => deal.amount))]);
+    const byOwner = tally(
+      deals.filter((deal) => deal.status === 'open'),
+      (deal) => [deal.ownerId, deal.currency],
+      (group) => [group.length, sum(group.map((deal) => deal.amount))],
+    );
     expect(byKey(forManager.body.widgets[0].data.rows, 2)).toEqual(byOwner);
 
     const forMember = await member.get('/dashboards/me');
     expect(forMember.body.scope).toBe('own');
     expect(byKey(forMember.body.widgets[0].data.rows, 1)).toEqual(openBy((deal) => deal.ownerId === member.userId));
-    expect(forMember.body.widgets[2]).toMatchObject({ key: 'my-open-tasks', kind: 'metric', data: { rows: [[tasks.filter((task) => task.assigneeId === member.userId).length]] } });
+    expect(forMember.body.widgets[2]).toMatchObject({
+      key: 'my-open-tasks',
+      kind: 'metric',
+      data: { rows: [[tasks.filter((task) => task.assigneeId === member.userId).length]] },
+    });
 
     const forViewer = await viewer.get('/dashboards/me');
     expect(forViewer.body.scope).toBe('summary');
@@ -326,11 +416,20 @@ describe('custom reports, saved reports and dashboards', () => {
   });
 
   it('keeps custom dashboards whose widgets show saved reports, scoped per reader', async () => {
-    const report = await manager.post('/reports/saved', { name: 'Deals by currency', query: { entity: 'deals', measures: [{ fn: 'count' }], dimensions: [{ field: 'currency' }] } });
+    const report = await manager.post('/reports/saved', {
+      name: 'Deals by currency',
+      query: { entity: 'deals', measures: [{ fn: 'count' }], dimensions: [{ field: 'currency' }] },
+    });
     expect(report.status).toBe(201);
-    const created = await manager.post('/dashboards', { name: 'Sales', widgets: [{ savedReportId: report.body.id }, { savedReportId: report.body.id, title: 'Again' }] });
+    const created = await manager.post('/dashboards', {
+      name: 'Sales',
+      widgets: [{ savedReportId: report.body.id }, { savedReportId: report.body.id, title: 'Again' }],
+    });
     expect(created.status).toBe(201);
-    expect(created.body.widgets).toEqual([{ savedReportId: report.body.id, title: null }, { savedReportId: report.body.id, title: 'Again' }]);
+    expect(created.body.widgets).toEqual([
+      { savedReportId: report.body.id, title: null },
+      { savedReportId: report.body.id, title: 'Again' },
+    ]);
     expectError(await member.post('/dashboards', { name: 'Mine', widgets: [] }), 403);
     expectError(await manager.post('/dashboards', { name: 'Bad', widgets: [{ savedReportId: randomUUID() }] }), 422, 'widgets.0.savedReportId');
     expect((await owner.get('/dashboards')).body.data.map((dashboard: { id: string }) => dashboard.id)).toEqual([created.body.id]);
@@ -338,9 +437,21 @@ describe('custom reports, saved reports and dashboards', () => {
     const view = await owner.get(`/dashboards/${created.body.id}`);
     expect(view.status).toBe(200);
     expect(view.body.widgets.map((widget: { title: string }) => widget.title)).toEqual(['Deals by currency', 'Again']);
-    expect(byKey(view.body.widgets[0].data.rows, 1)).toEqual(tally(deals, (deal) => [deal.currency], (group) => [group.length]));
+    expect(byKey(view.body.widgets[0].data.rows, 1)).toEqual(
+      tally(
+        deals,
+        (deal) => [deal.currency],
+        (group) => [group.length],
+      ),
+    );
     const memberView = await member.get(`/dashboards/${created.body.id}`);
-    expect(byKey(memberView.body.widgets[0].data.rows, 1)).toEqual(tally(deals.filter((deal) => deal.ownerId === member.userId), (deal) => [deal.currency], (group) => [group.length]));
+    expect(byKey(memberView.body.widgets[0].data.rows, 1)).toEqual(
+      tally(
+        deals.filter((deal) => deal.ownerId === member.userId),
+        (deal) => [deal.currency],
+        (group) => [group.length],
+      ),
+    );
 
     expect((await manager.patch(`/dashboards/${created.body.id}`, { name: 'Sales team' })).body.name).toBe('Sales team');
     expect((await manager.delete(`/reports/saved/${report.body.id}`)).status).toBe(204);

@@ -41,16 +41,44 @@ describe('reporting projections', () => {
   });
 
   it('keeps pipelines and stages from crm’s pipeline events, the default pipeline of a new workspace included', async () => {
-    const rows = await readModel(stack, 'SELECT id, name, probability, position, kind, removed_at FROM reporting.stages WHERE workspace_id = $1 AND pipeline_id = $2 ORDER BY position', [owner.workspaceId, pipelineId]);
+    const rows = await readModel(
+      stack,
+      'SELECT id, name, probability, position, kind, removed_at FROM reporting.stages WHERE workspace_id = $1 AND pipeline_id = $2 ORDER BY position',
+      [owner.workspaceId, pipelineId],
+    );
     expect(rows).toEqual(stages.map(({ id, name, probability, position, kind }) => ({ id, name, probability, position, kind, removed_at: null })));
 
-    const created = (await owner.post('/pipelines', { name: 'Renewals', stages: [{ name: 'Call', probability: 20, kind: 'open' }, { name: 'Renewed', probability: 100, kind: 'won' }, { name: 'Churned', probability: 0, kind: 'lost' }] })).body;
+    const created = (
+      await owner.post('/pipelines', {
+        name: 'Renewals',
+        stages: [
+          { name: 'Call', probability: 20, kind: 'open' },
+          { name: 'Renewed', probability: 100, kind: 'won' },
+          { name: 'Churned', probability: 0, kind: 'lost' },
+        ],
+      })
+    ).body;
     const [call, renewed, churned] = created.stages as Stage[];
-    await owner.patch(`/pipelines/${created.id}`, { name: 'Renewals 2026', stages: [{ id: call!.id, name: 'First call', probability: 30, kind: 'open' }, { name: 'Offer', probability: 60, kind: 'open' }, { id: renewed!.id, name: 'Renewed', probability: 100, kind: 'won' }, { id: churned!.id, name: 'Churned', probability: 0, kind: 'lost' }] });
+    await owner.patch(`/pipelines/${created.id}`, {
+      name: 'Renewals 2026',
+      stages: [
+        { id: call!.id, name: 'First call', probability: 30, kind: 'open' },
+        { name: 'Offer', probability: 60, kind: 'open' },
+        { id: renewed!.id, name: 'Renewed', probability: 100, kind: 'won' },
+        { id: churned!.id, name: 'Churned', probability: 0, kind: 'lost' },
+      ],
+    });
     await stack.caughtUp();
-    const [pipeline] = await readModel(stack, 'SELECT name, deleted_at FROM reporting.pipelines WHERE workspace_id = $1 AND id = $2', [owner.workspaceId, created.id]);
+    const [pipeline] = await readModel(stack, 'SELECT name, deleted_at FROM reporting.pipelines WHERE workspace_id = $1 AND id = $2', [
+      owner.workspaceId,
+      created.id,
+    ]);
     expect(pipeline).toEqual({ name: 'Renewals 2026', deleted_at: null });
-    const board = await readModel(stack, 'SELECT name, probability, position, kind FROM reporting.stages WHERE workspace_id = $1 AND pipeline_id = $2 AND removed_at IS NULL ORDER BY position', [owner.workspaceId, created.id]);
+    const board = await readModel(
+      stack,
+      'SELECT name, probability, position, kind FROM reporting.stages WHERE workspace_id = $1 AND pipeline_id = $2 AND removed_at IS NULL ORDER BY position',
+      [owner.workspaceId, created.id],
+    );
     expect(board).toEqual([
       { name: 'First call', probability: 30, position: 0, kind: 'open' },
       { name: 'Offer', probability: 60, position: 1, kind: 'open' },
@@ -61,7 +89,8 @@ describe('reporting projections', () => {
 
   it('keeps a deal with its outcome and stage history, reopened and closed again', async () => {
     const [prospecting, qualification, , , won, lost] = stages;
-    const deal = (await owner.post('/deals', { name: 'Acme', amount: 120_000, currency: 'EUR', stageId: prospecting!.id, expectedCloseDate: '2026-11-30' })).body;
+    const deal = (await owner.post('/deals', { name: 'Acme', amount: 120_000, currency: 'EUR', stageId: prospecting!.id, expectedCloseDate: '2026-11-30' }))
+      .body;
     for (const [stageId, lostReason] of [[qualification!.id], [won!.id], [qualification!.id], [lost!.id, 'price']] as Array<[string, string?]>) {
       expect((await owner.post(`/deals/${deal.id}/stage`, { stageId, lostReason })).status).toBe(200);
     }
@@ -82,7 +111,11 @@ describe('reporting projections', () => {
     });
     expect(row.closed_at.toISOString()).toBe(source.closedAt);
     expect(row.created_at.toISOString()).toBe(source.createdAt);
-    const history = await readModel(stack, 'SELECT stage_id, entered_at, left_at FROM reporting.deal_stage_history WHERE workspace_id = $1 AND deal_id = $2 ORDER BY entered_at', [owner.workspaceId, deal.id]);
+    const history = await readModel(
+      stack,
+      'SELECT stage_id, entered_at, left_at FROM reporting.deal_stage_history WHERE workspace_id = $1 AND deal_id = $2 ORDER BY entered_at',
+      [owner.workspaceId, deal.id],
+    );
     expect(history.map((entry) => entry.stage_id)).toEqual([prospecting!.id, qualification!.id, won!.id, qualification!.id, lost!.id]);
     history.slice(0, -1).forEach((entry, index) => expect(entry.left_at).toEqual(history[index + 1].entered_at));
     expect(history.at(-1).left_at).toBeNull();
@@ -95,7 +128,9 @@ describe('reporting projections', () => {
   });
 
   it('keeps contacts with their lifecycle history, and tasks with assignee, status and completion', async () => {
-    const contact = (await owner.post('/contacts', { firstName: 'Ada', email: `ada-${randomUUID()}@example.com`, lifecycleStage: 'lead', leadSource: 'webinar' })).body;
+    const contact = (
+      await owner.post('/contacts', { firstName: 'Ada', email: `ada-${randomUUID()}@example.com`, lifecycleStage: 'lead', leadSource: 'webinar' })
+    ).body;
     await owner.patch(`/contacts/${contact.id}`, { lifecycleStage: 'sales_qualified' });
     await owner.patch(`/contacts/${contact.id}`, { firstName: 'Ada L.' });
     await owner.patch(`/contacts/${contact.id}`, { lifecycleStage: 'customer' });
@@ -104,9 +139,23 @@ describe('reporting projections', () => {
     await stack.caughtUp();
 
     const source = (await owner.get(`/contacts/${contact.id}`)).body;
-    const [row] = await readModel(stack, 'SELECT lifecycle_stage, lead_source, owner_id, customer_since::text, created_at FROM reporting.contacts WHERE workspace_id = $1 AND id = $2', [owner.workspaceId, contact.id]);
-    expect({ ...row, created_at: row.created_at.toISOString() }).toEqual({ lifecycle_stage: 'customer', lead_source: 'webinar', owner_id: source.ownerId, customer_since: source.customerSince, created_at: source.createdAt });
-    const lifecycle = await readModel(stack, 'SELECT lifecycle_stage, left_at IS NULL AS current FROM reporting.contact_lifecycle_history WHERE workspace_id = $1 AND contact_id = $2 ORDER BY entered_at', [owner.workspaceId, contact.id]);
+    const [row] = await readModel(
+      stack,
+      'SELECT lifecycle_stage, lead_source, owner_id, customer_since::text, created_at FROM reporting.contacts WHERE workspace_id = $1 AND id = $2',
+      [owner.workspaceId, contact.id],
+    );
+    expect({ ...row, created_at: row.created_at.toISOString() }).toEqual({
+      lifecycle_stage: 'customer',
+      lead_source: 'webinar',
+      owner_id: source.ownerId,
+      customer_since: source.customerSince,
+      created_at: source.createdAt,
+    });
+    const lifecycle = await readModel(
+      stack,
+      'SELECT lifecycle_stage, left_at IS NULL AS current FROM reporting.contact_lifecycle_history WHERE workspace_id = $1 AND contact_id = $2 ORDER BY entered_at',
+      [owner.workspaceId, contact.id],
+    );
     expect(lifecycle).toEqual([
       { lifecycle_stage: 'lead', current: false },
       { lifecycle_stage: 'sales_qualified', current: false },
@@ -114,8 +163,18 @@ describe('reporting projections', () => {
     ]);
 
     const done = (await owner.get(`/tasks/${task.id}`)).body;
-    const [taskRow] = await readModel(stack, 'SELECT assignee_id, status, completed_at, related_type, related_id FROM reporting.tasks WHERE workspace_id = $1 AND id = $2', [owner.workspaceId, task.id]);
-    expect({ ...taskRow, completed_at: taskRow.completed_at?.toISOString() }).toEqual({ assignee_id: owner.userId, status: 'done', completed_at: done.completedAt, related_type: 'contact', related_id: contact.id });
+    const [taskRow] = await readModel(
+      stack,
+      'SELECT assignee_id, status, completed_at, related_type, related_id FROM reporting.tasks WHERE workspace_id = $1 AND id = $2',
+      [owner.workspaceId, task.id],
+    );
+    expect({ ...taskRow, completed_at: taskRow.completed_at?.toISOString() }).toEqual({
+      assignee_id: owner.userId,
+      status: 'done',
+      completed_at: done.completedAt,
+      related_type: 'contact',
+      related_id: contact.id,
+    });
   });
 
   it('counts the contacts of an import like single creates and updates (crm emits one contacts.imported per batch)', async () => {
@@ -124,24 +183,43 @@ describe('reporting projections', () => {
     const form = new FormData();
     form.append('entity', 'contacts');
     form.append('mode', 'overwrite');
-    form.append('file', new Blob([`Email,First Name,Lifecycle Stage,Lead Source\n${fresh},Imported,subscriber,trade fair\n${existing.email},Grace,sales_qualified,referral\n`]), 'contacts.csv');
+    form.append(
+      'file',
+      new Blob([`Email,First Name,Lifecycle Stage,Lead Source\n${fresh},Imported,subscriber,trade fair\n${existing.email},Grace,sales_qualified,referral\n`]),
+      'contacts.csv',
+    );
     const upload = await fetch(`${stack.api}/imports`, { method: 'POST', headers: { authorization: `Bearer ${owner.token}` }, body: form });
     expect(upload.status).toBe(202);
     const { id: importId } = (await upload.json()) as { id: string };
     await eventually(async () => (await owner.get(`/imports/${importId}`)).body.status === 'completed', 30_000);
     await stack.caughtUp();
 
-    const rows = await readModel(stack, 'SELECT id, lifecycle_stage, lead_source FROM reporting.contacts WHERE workspace_id = $1 ORDER BY created_at', [owner.workspaceId]);
-    const source = (await owner.get('/contacts?limit=100')).body.data as Array<{ id: string; email: string; lifecycleStage: string; leadSource: string | null }>;
-    expect(sorted(rows)).toEqual(sorted(source.map((contact) => ({ id: contact.id, lifecycle_stage: contact.lifecycleStage, lead_source: contact.leadSource }))));
+    const rows = await readModel(stack, 'SELECT id, lifecycle_stage, lead_source FROM reporting.contacts WHERE workspace_id = $1 ORDER BY created_at', [
+      owner.workspaceId,
+    ]);
+    const source = (await owner.get('/contacts?limit=100')).body.data as Array<{
+      id: string;
+      email: string;
+      lifecycleStage: string;
+      leadSource: string | null;
+    }>;
+    expect(sorted(rows)).toEqual(
+      sorted(source.map((contact) => ({ id: contact.id, lifecycle_stage: contact.lifecycleStage, lead_source: contact.leadSource }))),
+    );
     expect(rows.find((row) => row.id === existing.id)).toMatchObject({ lifecycle_stage: 'sales_qualified', lead_source: 'referral' });
     const freshContact = source.find((contact) => contact.email === fresh)!;
     expect(freshContact).toMatchObject({ lifecycleStage: 'subscriber', leadSource: 'trade fair' });
     // What reporting applied came from the batch event, not from single contact events.
     expect(await outboxEvents(stack, 'contact.created', freshContact.id)).toEqual([]);
     const batches = await outboxEvents(stack, 'contacts.imported');
-    expect(batches.flatMap((batch) => batch.data.contacts.map((contact: { id: string }) => contact.id))).toEqual(expect.arrayContaining([freshContact.id, existing.id]));
-    const lifecycle = await readModel(stack, 'SELECT lifecycle_stage FROM reporting.contact_lifecycle_history WHERE workspace_id = $1 AND contact_id = $2 ORDER BY entered_at', [owner.workspaceId, existing.id]);
+    expect(batches.flatMap((batch) => batch.data.contacts.map((contact: { id: string }) => contact.id))).toEqual(
+      expect.arrayContaining([freshContact.id, existing.id]),
+    );
+    const lifecycle = await readModel(
+      stack,
+      'SELECT lifecycle_stage FROM reporting.contact_lifecycle_history WHERE workspace_id = $1 AND contact_id = $2 ORDER BY entered_at',
+      [owner.workspaceId, existing.id],
+    );
     expect(lifecycle.map((entry) => entry.lifecycle_stage)).toEqual(['lead', 'sales_qualified']);
   });
 
@@ -150,7 +228,11 @@ describe('reporting projections', () => {
     const deal = (await owner.post('/deals', { name: 'Twice', amount: 5_000, currency: 'USD', stageId: prospecting!.id })).body;
     await owner.post(`/deals/${deal.id}/stage`, { stageId: qualification!.id });
     await stack.caughtUp();
-    const historyOf = () => readModel(stack, 'SELECT stage_id, left_at FROM reporting.deal_stage_history WHERE workspace_id = $1 AND deal_id = $2 ORDER BY entered_at', [owner.workspaceId, deal.id]);
+    const historyOf = () =>
+      readModel(stack, 'SELECT stage_id, left_at FROM reporting.deal_stage_history WHERE workspace_id = $1 AND deal_id = $2 ORDER BY entered_at', [
+        owner.workspaceId,
+        deal.id,
+      ]);
     const before = await historyOf();
     expect(before.map((entry) => entry.stage_id)).toEqual([prospecting!.id, qualification!.id]);
 
@@ -170,18 +252,42 @@ describe('reporting projections', () => {
 
   it('takes a deal in a stage it has never heard of without stopping, and keeps applying later events', async () => {
     const unknownStage = randomUUID();
-    const stray = { id: randomUUID(), name: 'Stray', amount: 900, currency: 'CHF', pipelineId: randomUUID(), stageId: unknownStage, contactIds: [], createdAt: new Date().toISOString() };
+    const stray = {
+      id: randomUUID(),
+      name: 'Stray',
+      amount: 900,
+      currency: 'CHF',
+      pipelineId: randomUUID(),
+      stageId: unknownStage,
+      contactIds: [],
+      createdAt: new Date().toISOString(),
+    };
     await stack.publish('crm', envelope(owner.workspaceId, 'deal.created', stray.id, { deal: stray }));
     const after = (await owner.post('/deals', { name: 'After the stray', amount: 700, currency: 'USD', stageId: stages[0]!.id })).body;
     await stack.caughtUp();
-    const rows = await readModel(stack, 'SELECT id, stage_id, status FROM reporting.deals WHERE workspace_id = $1 AND id = ANY($2::uuid[]) ORDER BY name', [owner.workspaceId, [stray.id, after.id]]);
+    const rows = await readModel(stack, 'SELECT id, stage_id, status FROM reporting.deals WHERE workspace_id = $1 AND id = ANY($2::uuid[]) ORDER BY name', [
+      owner.workspaceId,
+      [stray.id, after.id],
+    ]);
     expect(rows).toEqual([
       { id: after.id, stage_id: stages[0]!.id, status: 'open' },
       { id: stray.id, stage_id: unknownStage, status: 'open' },
     ]);
     const report = await owner.get(`/reports/pipeline?pipelineId=${stray.pipelineId}`);
     expect(report.status).toBe(200);
-    expect(report.body.data).toEqual([{ pipelineId: stray.pipelineId, stageId: unknownStage, stageName: null, position: null, probability: null, currency: 'CHF', count: 1, amount: 900, weightedAmount: 0 }]);
+    expect(report.body.data).toEqual([
+      {
+        pipelineId: stray.pipelineId,
+        stageId: unknownStage,
+        stageName: null,
+        position: null,
+        probability: null,
+        currency: 'CHF',
+        count: 1,
+        amount: 900,
+        weightedAmount: 0,
+      },
+    ]);
   });
 });
 

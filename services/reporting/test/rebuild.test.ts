@@ -30,7 +30,9 @@ describe('rebuilding the read models from the stream', () => {
     return tables;
   }
 
-  async function rebuild(caller: Caller): Promise<{ id: string; status: string; eventsTotal: number; eventsRead: number; eventsApplied: number; error: string | null }> {
+  async function rebuild(
+    caller: Caller,
+  ): Promise<{ id: string; status: string; eventsTotal: number; eventsRead: number; eventsApplied: number; error: string | null }> {
     const started = await caller.post('/reports/rebuild');
     expect(started.status).toBe(201);
     expect(started.body.status).toBe('running');
@@ -53,13 +55,24 @@ describe('rebuilding the read models from the stream', () => {
     const won = pipeline!.stages.find((stage) => stage.kind === 'won')!;
     for (let index = 0; index < 6; index++) {
       const creator = index % 2 ? member : owner;
-      const deal = await creator.post('/deals', { name: `Deal ${index}`, amount: 1_000 * (index + 1), currency: index % 3 ? 'EUR' : 'USD', pipelineId: pipeline!.id, stageId: open[0]!.id });
+      const deal = await creator.post('/deals', {
+        name: `Deal ${index}`,
+        amount: 1_000 * (index + 1),
+        currency: index % 3 ? 'EUR' : 'USD',
+        pipelineId: pipeline!.id,
+        stageId: open[0]!.id,
+      });
       expect(deal.status).toBe(201);
       if (index % 2 === 0) expect((await creator.post(`/deals/${deal.body.id}/stage`, { stageId: open[1]!.id })).status).toBe(200);
       if (index % 3 === 0) expect((await creator.post(`/deals/${deal.body.id}/stage`, { stageId: won.id })).status).toBe(200);
     }
     for (const [index, stages] of [['lead', 'marketing_qualified', 'customer'], ['subscriber', 'lead'], ['lead']].entries()) {
-      const contact = await owner.post('/contacts', { firstName: `Contact ${index}`, email: `c-${randomUUID()}@example.com`, lifecycleStage: stages[0], leadSource: 'web' });
+      const contact = await owner.post('/contacts', {
+        firstName: `Contact ${index}`,
+        email: `c-${randomUUID()}@example.com`,
+        lifecycleStage: stages[0],
+        leadSource: 'web',
+      });
       expect(contact.status).toBe(201);
       for (const stage of stages.slice(1)) expect((await owner.patch(`/contacts/${contact.body.id}`, { lifecycleStage: stage })).status).toBe(200);
       expect((await owner.post('/notes', { body: 'Met them', related: { type: 'contact', id: contact.body.id } })).status).toBe(201);
@@ -68,7 +81,9 @@ describe('rebuilding the read models from the stream', () => {
     const task = await owner.post('/tasks', { title: 'Call back', assigneeId: member.userId });
     expect((await owner.patch(`/tasks/${task.body.id}`, { status: 'done' })).status).toBe(200);
     const [elsewhere] = (await other.get('/pipelines')).body.data as Array<{ id: string; stages: Array<{ id: string }> }>;
-    expect((await other.post('/deals', { name: 'Elsewhere', amount: 500, currency: 'EUR', pipelineId: elsewhere!.id, stageId: elsewhere!.stages[0]!.id })).status).toBe(201);
+    expect(
+      (await other.post('/deals', { name: 'Elsewhere', amount: 500, currency: 'EUR', pipelineId: elsewhere!.id, stageId: elsewhere!.stages[0]!.id })).status,
+    ).toBe(201);
     await stack.caughtUp();
   }, 300_000);
 
@@ -81,7 +96,9 @@ describe('rebuilding the read models from the stream', () => {
     const elsewhere = await snapshot(other.workspaceId);
     expect(live.deals).toHaveLength(6);
     expect(live.contact_lifecycle_history).toHaveLength(6);
-    const reports = await Promise.all(['/reports/pipeline', '/reports/lead-conversion?kind=any', '/reports/activity'].map(async (path) => (await owner.get(path)).body.data));
+    const reports = await Promise.all(
+      ['/reports/pipeline', '/reports/lead-conversion?kind=any', '/reports/activity'].map(async (path) => (await owner.get(path)).body.data),
+    );
 
     const result = await rebuild(owner);
     expect(result).toMatchObject({ status: 'completed', error: null });
@@ -89,7 +106,9 @@ describe('rebuilding the read models from the stream', () => {
     expect(result.eventsApplied).toBeGreaterThan(20);
     expect(await snapshot(owner.workspaceId)).toEqual(live);
     expect(await snapshot(other.workspaceId)).toEqual(elsewhere);
-    expect(await Promise.all(['/reports/pipeline', '/reports/lead-conversion?kind=any', '/reports/activity'].map(async (path) => (await owner.get(path)).body.data))).toEqual(reports);
+    expect(
+      await Promise.all(['/reports/pipeline', '/reports/lead-conversion?kind=any', '/reports/activity'].map(async (path) => (await owner.get(path)).body.data)),
+    ).toEqual(reports);
   }, 240_000);
 
   it('puts back what the events say when a read model was damaged behind the service’s back', async () => {

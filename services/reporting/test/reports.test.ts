@@ -100,20 +100,24 @@ describe('standard reports against the crm API', () => {
 
   function expectedPipeline(filter: Filter): unknown[] {
     const open = deals.filter((deal) => deal.status === 'open' && matches(deal, filter) && within(utcDate(deal.createdAt), filter));
-    return groupBy(open, (deal) => `${deal.stageId} ${deal.currency}`, (group) => {
-      const stage = stages.get(group[0]!.stageId)!;
-      return {
-        pipelineId: group[0]!.pipelineId,
-        stageId: stage.id,
-        stageName: stage.name,
-        position: stage.position,
-        probability: stage.probability,
-        currency: group[0]!.currency,
-        count: group.length,
-        amount: sum(group.map((deal) => deal.amount)),
-        weightedAmount: Math.round(sum(group.map((deal) => deal.amount * stage.probability)) / 100),
-      };
-    });
+    return groupBy(
+      open,
+      (deal) => `${deal.stageId} ${deal.currency}`,
+      (group) => {
+        const stage = stages.get(group[0]!.stageId)!;
+        return {
+          pipelineId: group[0]!.pipelineId,
+          stageId: stage.id,
+          stageName: stage.name,
+          position: stage.position,
+          probability: stage.probability,
+          currency: group[0]!.currency,
+          count: group.length,
+          amount: sum(group.map((deal) => deal.amount)),
+          weightedAmount: Math.round(sum(group.map((deal) => deal.amount * stage.probability)) / 100),
+        };
+      },
+    );
   }
 
   function expectedForecast(filter: Filter, interval: 'month' | 'quarter'): unknown[] {
@@ -123,15 +127,21 @@ describe('standard reports against the crm API', () => {
       if (deal.status === 'won') return 'closed_won';
       return probability >= 75 ? 'commit' : probability >= 50 ? 'best_case' : 'pipeline';
     };
-    const forecast = deals.filter((deal) => deal.status !== 'lost' && deal.expectedCloseDate && matches(deal, filter) && within(deal.expectedCloseDate, filter));
-    return groupBy(forecast, (deal) => `${period(deal.expectedCloseDate!)} ${deal.currency} ${category(deal)}`, (group) => ({
-      period: period(group[0]!.expectedCloseDate!),
-      currency: group[0]!.currency,
-      category: category(group[0]!),
-      count: group.length,
-      amount: sum(group.map((deal) => deal.amount)),
-      weightedAmount: Math.round(sum(group.map((deal) => deal.amount * (deal.status === 'won' ? 100 : stages.get(deal.stageId)!.probability))) / 100),
-    }));
+    const forecast = deals.filter(
+      (deal) => deal.status !== 'lost' && deal.expectedCloseDate && matches(deal, filter) && within(deal.expectedCloseDate, filter),
+    );
+    return groupBy(
+      forecast,
+      (deal) => `${period(deal.expectedCloseDate!)} ${deal.currency} ${category(deal)}`,
+      (group) => ({
+        period: period(group[0]!.expectedCloseDate!),
+        currency: group[0]!.currency,
+        category: category(group[0]!),
+        count: group.length,
+        amount: sum(group.map((deal) => deal.amount)),
+        weightedAmount: Math.round(sum(group.map((deal) => deal.amount * (deal.status === 'won' ? 100 : stages.get(deal.stageId)!.probability))) / 100),
+      }),
+    );
   }
 
   function expectedWinRate(filter: Filter): unknown {
@@ -145,19 +155,23 @@ describe('standard reports against the crm API', () => {
       winRate: closed.length ? won.length / closed.length : null,
       averageCycleDays: won.length ? Math.round((cycleDays / won.length) * 100) / 100 : null,
       byCurrency: sorted(
-        groupBy(closed, (deal) => deal.currency, (group) => {
-          const wonAmount = sum(group.filter((deal) => deal.status === 'won').map((deal) => deal.amount));
-          const wonCount = group.filter((deal) => deal.status === 'won').length;
-          return {
-            currency: group[0]!.currency,
-            won: wonCount,
-            lost: group.length - wonCount,
-            winRate: wonCount / group.length,
-            wonAmount,
-            lostAmount: sum(group.filter((deal) => deal.status === 'lost').map((deal) => deal.amount)),
-            averageWonAmount: wonCount ? Math.round(wonAmount / wonCount) : null,
-          };
-        }),
+        groupBy(
+          closed,
+          (deal) => deal.currency,
+          (group) => {
+            const wonAmount = sum(group.filter((deal) => deal.status === 'won').map((deal) => deal.amount));
+            const wonCount = group.filter((deal) => deal.status === 'won').length;
+            return {
+              currency: group[0]!.currency,
+              won: wonCount,
+              lost: group.length - wonCount,
+              winRate: wonCount / group.length,
+              wonAmount,
+              lostAmount: sum(group.filter((deal) => deal.status === 'lost').map((deal) => deal.amount)),
+              averageWonAmount: wonCount ? Math.round(wonAmount / wonCount) : null,
+            };
+          },
+        ),
       ),
     };
   }
@@ -190,7 +204,10 @@ describe('standard reports against the crm API', () => {
       const pipeline = pick(pipelines);
       const ofKind = (kind: Stage['kind']) => pipeline.stages.filter((stage) => stage.kind === kind);
       const month = 1 + Math.floor(next() * 18);
-      const expectedCloseDate = next() < 0.15 ? undefined : `${2026 + Math.floor((month - 1) / 12)}-${String(((month - 1) % 12) + 1).padStart(2, '0')}-${String(1 + Math.floor(next() * 28)).padStart(2, '0')}`;
+      const expectedCloseDate =
+        next() < 0.15
+          ? undefined
+          : `${2026 + Math.floor((month - 1) / 12)}-${String(((month - 1) % 12) + 1).padStart(2, '0')}-${String(1 + Math.floor(next() * 28)).padStart(2, '0')}`;
       const created = await creator.post('/deals', {
         name: `Deal ${index}`,
         amount: 1 + Math.floor(next() * 500_000),
@@ -223,7 +240,9 @@ describe('standard reports against the crm API', () => {
     deals = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: { data: Deal[]; nextCursor: string | null } } = await owner.get(`/deals?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: { status: number; body: { data: Deal[]; nextCursor: string | null } } = await owner.get(
+        `/deals?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(page.status).toBe(200);
       deals.push(...page.body.data);
       cursor = page.body.nextCursor;
@@ -291,9 +310,13 @@ describe('standard reports against the crm API', () => {
     const [member, other] = members;
     const own = await member!.get('/reports/win-rate');
     expect(own.status).toBe(200);
-    expect({ won: own.body.won, lost: own.body.lost, winRate: own.body.winRate, averageCycleDays: own.body.averageCycleDays, byCurrency: sorted(own.body.byCurrency) }).toEqual(
-      expectedWinRate({ ownerId: member!.userId }),
-    );
+    expect({
+      won: own.body.won,
+      lost: own.body.lost,
+      winRate: own.body.winRate,
+      averageCycleDays: own.body.averageCycleDays,
+      byCurrency: sorted(own.body.byCurrency),
+    }).toEqual(expectedWinRate({ ownerId: member!.userId }));
     expectError(await member!.get(`/reports/pipeline?ownerId=${other!.userId}`), 403);
     const withScope = await (await stack.apiKey(owner, ['reports:read'])).get('/reports/pipeline');
     expect(sorted(withScope.body.data)).toEqual(sorted(expectedPipeline({})));

@@ -39,7 +39,13 @@ describe('scheduled saved reports', () => {
       return pipelines.length > 0 && pipelines;
     });
     for (const [index, currency] of ['EUR', 'USD', 'EUR'].entries()) {
-      const created = await owner.post('/deals', { name: `Deal ${index}`, amount: 100 * (index + 1), currency, pipelineId: pipeline!.id, stageId: pipeline!.stages[0]!.id });
+      const created = await owner.post('/deals', {
+        name: `Deal ${index}`,
+        amount: 100 * (index + 1),
+        currency,
+        pipelineId: pipeline!.id,
+        stageId: pipeline!.stages[0]!.id,
+      });
       expect(created.status).toBe(201);
     }
     await stack.caughtUp();
@@ -53,7 +59,11 @@ describe('scheduled saved reports', () => {
 
   it('emails the CSV to each chosen user once when the schedule is due, then waits for the next run', async () => {
     const query = { entity: 'deals', measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }], dimensions: [{ field: 'currency' }] };
-    const created = await manager.post('/reports/saved', { name: 'Weekly pipeline', query, schedule: { frequency: 'weekly', recipientUserIds: [owner.userId, member.userId, owner.userId] } });
+    const created = await manager.post('/reports/saved', {
+      name: 'Weekly pipeline',
+      query,
+      schedule: { frequency: 'weekly', recipientUserIds: [owner.userId, member.userId, owner.userId] },
+    });
     expect(created.status).toBe(201);
     const nextRunAt = new Date(created.body.schedule.nextRunAt);
     expect(created.body.schedule).toMatchObject({ frequency: 'weekly', recipientUserIds: [owner.userId, member.userId] });
@@ -64,7 +74,9 @@ describe('scheduled saved reports', () => {
     await sleep(600);
     const reportMails = () => mailbox.messages().filter((mail) => mail.subject === 'Report: Weekly pipeline');
     expect(reportMails()).toEqual([]);
-    await stack.readModels.query(`UPDATE reporting.report_schedules SET next_run_at = now() - interval '1 minute' WHERE saved_report_id = $1`, [created.body.id]);
+    await stack.readModels.query(`UPDATE reporting.report_schedules SET next_run_at = now() - interval '1 minute' WHERE saved_report_id = $1`, [
+      created.body.id,
+    ]);
 
     const ownerEmail = await emailOf(owner);
     const memberEmail = await emailOf(member);
@@ -87,24 +99,42 @@ describe('scheduled saved reports', () => {
 
   it('refuses recipients who are not users of the workspace and saves nothing', async () => {
     const before = (await owner.get('/reports/saved')).body.data.length;
-    const body = { name: 'Nobody', query: { entity: 'tasks', measures: [{ fn: 'count' }] }, schedule: { frequency: 'monthly', recipientUserIds: [owner.userId, randomUUID()] } };
+    const body = {
+      name: 'Nobody',
+      query: { entity: 'tasks', measures: [{ fn: 'count' }] },
+      schedule: { frequency: 'monthly', recipientUserIds: [owner.userId, randomUUID()] },
+    };
     expectError(await manager.post('/reports/saved', body), 422, 'schedule.recipientUserIds.1');
-    expectError(await manager.post('/reports/saved', { ...body, schedule: { frequency: 'daily', recipientUserIds: [owner.userId] } }), 422, 'schedule.frequency');
+    expectError(
+      await manager.post('/reports/saved', { ...body, schedule: { frequency: 'daily', recipientUserIds: [owner.userId] } }),
+      422,
+      'schedule.frequency',
+    );
     expectError(await manager.post('/reports/saved', { ...body, schedule: { frequency: 'monthly', recipientUserIds: [] } }), 422, 'schedule.recipientUserIds');
     const stranger = await stack.signUp('stranger');
-    expectError(await manager.post('/reports/saved', { ...body, schedule: { frequency: 'monthly', recipientUserIds: [stranger.userId] } }), 422, 'schedule.recipientUserIds.0');
+    expectError(
+      await manager.post('/reports/saved', { ...body, schedule: { frequency: 'monthly', recipientUserIds: [stranger.userId] } }),
+      422,
+      'schedule.recipientUserIds.0',
+    );
     expect((await owner.get('/reports/saved')).body.data).toHaveLength(before);
   });
 
   it('moves a schedule to monthly, and stops it with null', async () => {
-    const created = await manager.post('/reports/saved', { name: 'Tasks', query: { entity: 'tasks', measures: [{ fn: 'count' }] }, schedule: { frequency: 'weekly', recipientUserIds: [owner.userId] } });
+    const created = await manager.post('/reports/saved', {
+      name: 'Tasks',
+      query: { entity: 'tasks', measures: [{ fn: 'count' }] },
+      schedule: { frequency: 'weekly', recipientUserIds: [owner.userId] },
+    });
     const monthly = await manager.patch(`/reports/saved/${created.body.id}`, { schedule: { frequency: 'monthly', recipientUserIds: [member.userId] } });
     expect(monthly.status).toBe(200);
     expect(monthly.body.schedule).toMatchObject({ frequency: 'monthly', recipientUserIds: [member.userId] });
     expect(new Date(monthly.body.schedule.nextRunAt).getUTCDate()).toBe(1);
     const stopped = await manager.patch(`/reports/saved/${created.body.id}`, { schedule: null });
     expect(stopped.body.schedule).toBeNull();
-    const [{ count }] = await stack.readModels.query('SELECT count(*)::int AS count FROM reporting.report_schedules WHERE saved_report_id = $1', [created.body.id]);
+    const [{ count }] = await stack.readModels.query('SELECT count(*)::int AS count FROM reporting.report_schedules WHERE saved_report_id = $1', [
+      created.body.id,
+    ]);
     expect(count).toBe(0);
   });
 });

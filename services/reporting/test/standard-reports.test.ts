@@ -83,7 +83,9 @@ async function all<T>(caller: Caller, path: string): Promise<T[]> {
   const rows: T[] = [];
   let cursor: string | null = null;
   do {
-    const page: { status: number; body: { data: T[]; nextCursor: string | null } } = await caller.get(`${path}?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const page: { status: number; body: { data: T[]; nextCursor: string | null } } = await caller.get(
+      `${path}?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     expect(page.status).toBe(200);
     rows.push(...page.body.data);
     cursor = page.body.nextCursor;
@@ -128,12 +130,13 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
   function expectedFunnel(kind: 'ordered' | 'any', firstStage: string, filter: Filter): unknown[] {
     const stages = FUNNEL.slice(FUNNEL.indexOf(firstStage));
     const included = contacts.filter((contact) => within(contact.createdAt.slice(0, 10), filter) && (!filter.ownerId || contact.ownerId === filter.ownerId));
-    const counts = stages.map((_stage, index) =>
-      included.filter((contact) => {
-        const journey = journeys.get(contact.id)!;
-        // Journeys only move forward, so "in order" is "every stage up to this one is in the journey".
-        return kind === 'any' ? journey.includes(stages[index]!) : stages.slice(0, index + 1).every((stage) => journey.includes(stage));
-      }).length,
+    const counts = stages.map(
+      (_stage, index) =>
+        included.filter((contact) => {
+          const journey = journeys.get(contact.id)!;
+          // Journeys only move forward, so "in order" is "every stage up to this one is in the journey".
+          return kind === 'any' ? journey.includes(stages[index]!) : stages.slice(0, index + 1).every((stage) => journey.includes(stage));
+        }).length,
     );
     return stages.map((stage, index) => ({
       stage,
@@ -165,7 +168,10 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
       });
       expect(created.status).toBe(201);
       for (const stage of journey.slice(1)) {
-        const moved = await owner.patch(`/contacts/${created.body.id}`, { lifecycleStage: stage, ...(stage === 'customer' ? { customerSince: pick(CUSTOMER_SINCE) } : {}) });
+        const moved = await owner.patch(`/contacts/${created.body.id}`, {
+          lifecycleStage: stage,
+          ...(stage === 'customer' ? { customerSince: pick(CUSTOMER_SINCE) } : {}),
+        });
         expect(moved.status).toBe(200);
       }
       journeys.set(created.body.id, journey);
@@ -204,7 +210,10 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
     for (let index = 0; index < 10; index++) {
       const contact = pick(contacts);
       emails.push({ contactId: contact.id });
-      await stack.publish('notifications', envelope(owner.workspaceId, 'email.sent', randomUUID(), { messageId: randomUUID(), contactId: contact.id, templateKey: 'campaign' }));
+      await stack.publish(
+        'notifications',
+        envelope(owner.workspaceId, 'email.sent', randomUUID(), { messageId: randomUUID(), contactId: contact.id, templateKey: 'campaign' }),
+      );
     }
 
     const issueDates = ['2026-01-10', '2026-02-14', '2026-04-02', '2026-04-30'];
@@ -227,7 +236,12 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
         continue;
       }
       // Each invoice partly paid (every total is at least 10,000).
-      const payment = await moveMoney('/payments', { invoiceId: created.body.id, amount: 5_000 + index, method: 'manual', receivedAt: `2026-0${2 + (index % 3)}-11T10:00:00.000Z` });
+      const payment = await moveMoney('/payments', {
+        invoiceId: created.body.id,
+        amount: 5_000 + index,
+        method: 'manual',
+        receivedAt: `2026-0${2 + (index % 3)}-11T10:00:00.000Z`,
+      });
       expect(payment.status).toBe(201);
       invoiceIds.push(created.body.id);
       paymentIds.push(payment.body.id);
@@ -241,7 +255,10 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
     const refund = await moveMoney(`/payments/${paymentIds[2]}/refund`, { amount: 1_500 });
     expect(refund.status).toBe(201);
     refunds.push(refund.body);
-    await eventually(async () => Number((await stack.owner.query('SELECT count(*) AS count FROM billing.outbox WHERE published_at IS NULL'))[0].count) === 0, 60_000);
+    await eventually(
+      async () => Number((await stack.owner.query('SELECT count(*) AS count FROM billing.outbox WHERE published_at IS NULL'))[0].count) === 0,
+      60_000,
+    );
     await stack.caughtUp();
   }, 600_000);
 
@@ -275,21 +292,41 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
     expect(invoices.map((invoice) => invoice.status).sort()).toEqual(['draft', 'open', 'open', 'open', 'open', 'open', 'paid', 'void']);
     const payments = await all<{ currency: string; amount: number; receivedAt: string; refunded: number }>(owner, '/payments');
     const creditNotes = (
-      await Promise.all(invoices.map(async (invoice) => (await owner.get(`/invoices/${invoice.id}/credit-notes`)).body.data as Array<{ currency: string; amount: number; refunded: number; createdAt: string }>))
+      await Promise.all(
+        invoices.map(
+          async (invoice) =>
+            (await owner.get(`/invoices/${invoice.id}/credit-notes`)).body.data as Array<{
+              currency: string;
+              amount: number;
+              refunded: number;
+              createdAt: string;
+            }>,
+        ),
+      )
     ).flat();
     expect(creditNotes.map((note) => note.refunded).sort()).toEqual([0, 2_000]);
     // Every refund: the ones made directly and the credit notes' (billing's payments agree on the total).
-    const given = [...refunds, ...creditNotes.filter((note) => note.refunded > 0).map((note) => ({ currency: note.currency, amount: note.refunded, createdAt: note.createdAt }))];
+    const given = [
+      ...refunds,
+      ...creditNotes.filter((note) => note.refunded > 0).map((note) => ({ currency: note.currency, amount: note.refunded, createdAt: note.createdAt })),
+    ];
     expect(given.reduce((sum, refund) => sum + refund.amount, 0)).toBe(payments.reduce((sum, payment) => sum + payment.refunded, 0));
-    for (const [interval, filter] of [['month', {}], ['quarter', {}], ['month', { from: '2026-02-01', to: '2026-03-31' }]] as Array<['month' | 'quarter', Filter]>) {
+    for (const [interval, filter] of [
+      ['month', {}],
+      ['quarter', {}],
+      ['month', { from: '2026-02-01', to: '2026-03-31' }],
+    ] as Array<['month' | 'quarter', Filter]>) {
       const rows = new Map<string, { period: string; currency: string; invoiced: number; paid: number; credited: number }>();
       const row = (date: string, currency: string) => {
         const key = `${period(date, interval)} ${currency}`;
         if (!rows.has(key)) rows.set(key, { period: period(date, interval), currency, invoiced: 0, paid: 0, credited: 0 });
         return rows.get(key)!;
       };
-      for (const invoice of invoices) if (['open', 'paid', 'uncollectible'].includes(invoice.status) && within(invoice.issueDate!, filter)) row(invoice.issueDate!, invoice.currency).invoiced += invoice.total;
-      for (const payment of payments) if (within(payment.receivedAt.slice(0, 10), filter)) row(payment.receivedAt.slice(0, 10), payment.currency).paid += payment.amount;
+      for (const invoice of invoices)
+        if (['open', 'paid', 'uncollectible'].includes(invoice.status) && within(invoice.issueDate!, filter))
+          row(invoice.issueDate!, invoice.currency).invoiced += invoice.total;
+      for (const payment of payments)
+        if (within(payment.receivedAt.slice(0, 10), filter)) row(payment.receivedAt.slice(0, 10), payment.currency).paid += payment.amount;
       for (const refund of given) if (within(refund.createdAt.slice(0, 10), filter)) row(refund.createdAt.slice(0, 10), refund.currency).paid -= refund.amount;
       for (const note of creditNotes) if (within(note.createdAt.slice(0, 10), filter)) row(note.createdAt.slice(0, 10), note.currency).credited += note.amount;
       const response = await owner.get(`/reports/revenue${query({ interval, ...filter })}`);
@@ -303,11 +340,20 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
     const notes = await all<{ authorId: string | null }>(owner, '/notes');
     const deals = await all<{ ownerId: string | null; status: string }>(owner, '/deals');
     const ownerOf = new Map(contacts.map((contact) => [contact.id, contact.ownerId]));
-    const completed = tally(tasks.filter((task) => task.completedAt), (task) => task.assigneeId!);
+    const completed = tally(
+      tasks.filter((task) => task.completedAt),
+      (task) => task.assigneeId!,
+    );
     const written = tally(notes, (note) => note.authorId!);
     const mailed = tally(emails, (email) => ownerOf.get(email.contactId)!);
-    const won = tally(deals.filter((deal) => deal.status === 'won'), (deal) => deal.ownerId!);
-    const lost = tally(deals.filter((deal) => deal.status === 'lost'), (deal) => deal.ownerId!);
+    const won = tally(
+      deals.filter((deal) => deal.status === 'won'),
+      (deal) => deal.ownerId!,
+    );
+    const lost = tally(
+      deals.filter((deal) => deal.status === 'lost'),
+      (deal) => deal.ownerId!,
+    );
     const expected = users.map(({ userId }) => ({
       userId,
       tasksCompleted: completed.get(userId) ?? 0,
@@ -326,8 +372,15 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
   });
 
   it('acquisition: new customers by lead source and period', async () => {
-    for (const [interval, filter] of [['month', {}], ['quarter', {}], ['month', { from: '2026-02-01' }], ['quarter', { ownerId: owner.userId }]] as Array<['month' | 'quarter', Filter]>) {
-      const customers = contacts.filter((contact) => contact.customerSince && within(contact.customerSince, filter) && (!filter.ownerId || contact.ownerId === filter.ownerId));
+    for (const [interval, filter] of [
+      ['month', {}],
+      ['quarter', {}],
+      ['month', { from: '2026-02-01' }],
+      ['quarter', { ownerId: owner.userId }],
+    ] as Array<['month' | 'quarter', Filter]>) {
+      const customers = contacts.filter(
+        (contact) => contact.customerSince && within(contact.customerSince, filter) && (!filter.ownerId || contact.ownerId === filter.ownerId),
+      );
       const counts = tally(customers, (contact) => JSON.stringify([contact.leadSource, period(contact.customerSince!, interval)]));
       const expected = [...counts].map(([key, newCustomers]) => {
         const [leadSource, label] = JSON.parse(key) as [string | null, string];
@@ -362,24 +415,35 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
     expect({ asOf: typeof again.body.asOf, lagMs: again.body.lagMs }).toEqual({ asOf: 'string', lagMs: 0 });
     expect(await metric('kinship_report_cache_total', 'result="hit"')).toBe(hits + 1);
 
-    const customer = await owner.post('/contacts', { firstName: 'New', email: `new-${randomUUID()}@example.com`, lifecycleStage: 'customer', customerSince: '2026-03-03', leadSource: 'web' });
+    const customer = await owner.post('/contacts', {
+      firstName: 'New',
+      email: `new-${randomUUID()}@example.com`,
+      lifecycleStage: 'customer',
+      customerSince: '2026-03-03',
+      leadSource: 'web',
+    });
     expect(customer.status).toBe(201);
     await stack.caughtUp();
     const misses = await metric('kinship_report_cache_total', 'result="miss"');
     const after = await owner.get(path);
     expect(await metric('kinship_report_cache_total', 'result="miss"')).toBe(misses + 1);
-    const q1 = (rows: Array<{ leadSource: string; period: string; newCustomers: number }>) => rows.find((row) => row.leadSource === 'web' && row.period === '2026-Q1')?.newCustomers ?? 0;
+    const q1 = (rows: Array<{ leadSource: string; period: string; newCustomers: number }>) =>
+      rows.find((row) => row.leadSource === 'web' && row.period === '2026-Q1')?.newCustomers ?? 0;
     expect(q1(after.body.data)).toBe(q1(first.body.data) + 1);
     expect(Date.parse(after.body.asOf)).toBeGreaterThan(Date.parse(first.body.asOf));
   });
 
   it('answers csv, xlsx and pdf files with the JSON rows', async () => {
     const json = (await owner.get('/reports/revenue?interval=quarter')).body.data as Array<Record<string, unknown>>;
-    const file = (format: string) => fetch(`${stack.api}/reports/revenue?interval=quarter&format=${format}`, { headers: { authorization: `Bearer ${owner.token}` } });
+    const file = (format: string) =>
+      fetch(`${stack.api}/reports/revenue?interval=quarter&format=${format}`, { headers: { authorization: `Bearer ${owner.token}` } });
 
     const csv = await file('csv');
     expect(csv.headers.get('content-disposition')).toBe('attachment; filename="revenue.csv"');
-    expect((await csv.text()).trim().split('\n')).toEqual(['period,currency,invoiced,paid,credited', ...json.map((row) => [row.period, row.currency, row.invoiced, row.paid, row.credited].join(','))]);
+    expect((await csv.text()).trim().split('\n')).toEqual([
+      'period,currency,invoiced,paid,credited',
+      ...json.map((row) => [row.period, row.currency, row.invoiced, row.paid, row.credited].join(',')),
+    ]);
 
     const xlsx = await file('xlsx');
     expect(xlsx.status).toBe(200);
@@ -389,7 +453,10 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
     const sheet = book.worksheets[0]!;
     const cells: unknown[][] = [];
     sheet.eachRow((row) => cells.push((row.values as unknown[]).slice(1)));
-    expect(cells).toEqual([['period', 'currency', 'invoiced', 'paid', 'credited'], ...json.map((row) => [row.period, row.currency, row.invoiced, row.paid, row.credited])]);
+    expect(cells).toEqual([
+      ['period', 'currency', 'invoiced', 'paid', 'credited'],
+      ...json.map((row) => [row.period, row.currency, row.invoiced, row.paid, row.credited]),
+    ]);
 
     const pdf = await file('pdf');
     expect(pdf.status).toBe(200);
@@ -410,14 +477,36 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
 
   it('dead-letters an event in an unknown currency after its retries, visible on /metrics, and goes on with the next', async () => {
     const before = await metric('kinship_dead_letters_total', 'consumer="reporting-billing"');
-    const bad = { invoiceId: randomUUID(), number: 'INV-X', customer: { contactId: contacts[0]!.id }, currency: 'ZZZ', subtotal: 100, tax: 0, total: 100, issueDate: '2026-06-01', dueDate: '2026-07-01' };
+    const bad = {
+      invoiceId: randomUUID(),
+      number: 'INV-X',
+      customer: { contactId: contacts[0]!.id },
+      currency: 'ZZZ',
+      subtotal: 100,
+      tax: 0,
+      total: 100,
+      issueDate: '2026-06-01',
+      dueDate: '2026-07-01',
+    };
     await stack.publish('billing', envelope(owner.workspaceId, 'invoice.finalized', bad.invoiceId, bad));
-    const good = { paymentId: randomUUID(), invoiceId: randomUUID(), customer: { contactId: contacts[0]!.id }, currency: 'EUR', amount: 777, method: 'manual', receivedAt: '2026-06-15T10:00:00.000Z' };
+    const good = {
+      paymentId: randomUUID(),
+      invoiceId: randomUUID(),
+      customer: { contactId: contacts[0]!.id },
+      currency: 'EUR',
+      amount: 777,
+      method: 'manual',
+      receivedAt: '2026-06-15T10:00:00.000Z',
+    };
     await stack.publish('billing', envelope(owner.workspaceId, 'payment.received', good.paymentId, good));
     await eventually(async () => (await owner.get('/reports/revenue?from=2026-06-01&to=2026-06-30')).body.data.length > 0, 30_000);
-    expect((await owner.get('/reports/revenue?from=2026-06-01&to=2026-06-30')).body.data).toEqual([{ period: '2026-06', currency: 'EUR', invoiced: 0, paid: 777, credited: 0 }]);
+    expect((await owner.get('/reports/revenue?from=2026-06-01&to=2026-06-30')).body.data).toEqual([
+      { period: '2026-06', currency: 'EUR', invoiced: 0, paid: 777, credited: 0 },
+    ]);
     // Five deliveries with back-off of 1, 5 and 30 seconds.
     await eventually(async () => (await metric('kinship_dead_letters_total', 'consumer="reporting-billing"')) === before + 1, 120_000);
-    expect((await owner.get('/reports/revenue?from=2026-06-01&to=2026-06-30')).body.data).toEqual([{ period: '2026-06', currency: 'EUR', invoiced: 0, paid: 777, credited: 0 }]);
+    expect((await owner.get('/reports/revenue?from=2026-06-01&to=2026-06-30')).body.data).toEqual([
+      { period: '2026-06', currency: 'EUR', invoiced: 0, paid: 777, credited: 0 },
+    ]);
   }, 180_000);
 });

@@ -123,7 +123,14 @@ function Notes({ contactId }: { contactId: string }) {
             if (body.trim()) add.mutate();
           }}
         >
-          <Textarea label={t('contacts.newNote')} value={body} onChange={(event) => setBody(event.currentTarget.value)} error={add.error?.message} autosize minRows={2} />
+          <Textarea
+            label={t('contacts.newNote')}
+            value={body}
+            onChange={(event) => setBody(event.currentTarget.value)}
+            error={add.error?.message}
+            autosize
+            minRows={2}
+          />
           <Button type="submit" mt="xs" size="xs" loading={add.isPending}>
             {t('contacts.addNote')}
           </Button>
@@ -174,7 +181,13 @@ function Tasks({ contactId }: { contactId: string }) {
           }}
         >
           <Group align="end">
-            <TextInput label={t('tasks.newTask')} value={title} onChange={(event) => setTitle(event.currentTarget.value)} error={add.error?.message} style={{ flex: 1 }} />
+            <TextInput
+              label={t('tasks.newTask')}
+              value={title}
+              onChange={(event) => setTitle(event.currentTarget.value)}
+              error={add.error?.message}
+              style={{ flex: 1 }}
+            />
             <Button type="submit" loading={add.isPending}>
               {t('common.add')}
             </Button>

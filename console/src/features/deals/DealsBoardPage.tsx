@@ -18,7 +18,8 @@ export function Component() {
   const queryClient = useQueryClient();
   const canWrite = useCan('deals:write');
   const pipelines = useQuery({ queryKey: ['pipelines'], queryFn: dealsApi.pipelines });
-  const pipeline = pipelines.data?.data.find((p) => p.id === params.get('pipelineId')) ?? pipelines.data?.data.find((p) => p.isDefault) ?? pipelines.data?.data[0];
+  const pipeline =
+    pipelines.data?.data.find((p) => p.id === params.get('pipelineId')) ?? pipelines.data?.data.find((p) => p.isDefault) ?? pipelines.data?.data[0];
   const deals = useQuery({ queryKey: ['deals', 'board', pipeline?.id], queryFn: () => dealsApi.board(pipeline!.id), enabled: !!pipeline });
   const [askLost, setAskLost] = useState<{ deal: Deal; stage: Stage } | null>(null);
   const [creating, setCreating] = useState(false);
@@ -138,7 +139,12 @@ function DealCard({ deal, draggable }: { deal: Deal; draggable: boolean }) {
       p="xs"
       shadow={isDragging ? 'md' : 'xs'}
       data-deal={deal.name}
-      style={{ transform: transform ? `translate3d(${transform.x}px, ${transform.y}px, 0)` : undefined, cursor: draggable ? 'grab' : undefined, zIndex: isDragging ? 10 : undefined, position: 'relative' }}
+      style={{
+        transform: transform ? `translate3d(${transform.x}px, ${transform.y}px, 0)` : undefined,
+        cursor: draggable ? 'grab' : undefined,
+        zIndex: isDragging ? 10 : undefined,
+        position: 'relative',
+      }}
       {...listeners}
       {...attributes}
       aria-roledescription={t('deals.draggable')}

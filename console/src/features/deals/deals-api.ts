@@ -21,7 +21,8 @@ export const dealsApi = {
     } while (cursor && deals.length < BOARD_LIMIT);
     return deals;
   },
-  move: (id: string, stageId: string, lostReason?: string) => unwrap(api.POST('/api/v1/deals/{id}/stage', { params: { path: { id } }, body: { stageId, lostReason } })),
+  move: (id: string, stageId: string, lostReason?: string) =>
+    unwrap(api.POST('/api/v1/deals/{id}/stage', { params: { path: { id } }, body: { stageId, lostReason } })),
   create: (body: components['schemas']['CreateDealBody']) => unwrap(api.POST('/api/v1/deals', { body })),
 };
 

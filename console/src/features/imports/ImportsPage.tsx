@@ -112,7 +112,11 @@ function ImportProgress({ id }: { id: string }) {
     refetchInterval: (query) => (query.state.data && FINISHED.has(query.state.data.status) ? false : 1000),
   });
   const finished = !!job.data && FINISHED.has(job.data.status);
-  const conflicts = useQuery({ queryKey: ['imports', id, 'conflicts'], queryFn: () => importsApi.conflicts(id), enabled: finished && (job.data?.conflicts ?? 0) > 0 });
+  const conflicts = useQuery({
+    queryKey: ['imports', id, 'conflicts'],
+    queryFn: () => importsApi.conflicts(id),
+    enabled: finished && (job.data?.conflicts ?? 0) > 0,
+  });
   const resolve = useMutation({
     mutationFn: ({ conflictId, action }: { conflictId: string; action: 'keep_existing' | 'take_incoming' }) => importsApi.resolve(id, conflictId, action),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['imports', id] }),
@@ -127,7 +131,15 @@ function ImportProgress({ id }: { id: string }) {
     <Stack>
       <Progress value={finished ? 100 : percent} animated={!finished} aria-label={t('imports.progress')} />
       <Text role="status">
-        {t('imports.counts', { status: data.status, processed: data.processed, total: data.total ?? '?', created: data.created, updated: data.updated, conflicts: data.conflicts, failed: data.failed })}
+        {t('imports.counts', {
+          status: data.status,
+          processed: data.processed,
+          total: data.total ?? '?',
+          created: data.created,
+          updated: data.updated,
+          conflicts: data.conflicts,
+          failed: data.failed,
+        })}
       </Text>
       {data.failureReason && <Alert color="red">{data.failureReason}</Alert>}
       {data.errors.length > 0 && (

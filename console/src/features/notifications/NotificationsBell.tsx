@@ -30,7 +30,10 @@ export function NotificationsBell() {
     refetchInterval: opened ? 5_000 : 30_000,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: KEY });
-  const readOne = useMutation({ mutationFn: (id: string) => unwrap(api.POST('/api/v1/notifications/{id}/read', { params: { path: { id } } })), onSettled: refresh });
+  const readOne = useMutation({
+    mutationFn: (id: string) => unwrap(api.POST('/api/v1/notifications/{id}/read', { params: { path: { id } } })),
+    onSettled: refresh,
+  });
   const readAll = useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/notifications/read-all')), onSettled: refresh });
 
   const unread = page.data?.unreadCount ?? 0;
@@ -49,40 +52,40 @@ export function NotificationsBell() {
             🔔
           </ActionIcon>
         </Popover.Target>
-      <Popover.Dropdown role="dialog" aria-label={t('notifications.title')}>
-        <Group justify="space-between" mb="xs">
-          <Text fw={600}>{t('notifications.title')}</Text>
-          <Button size="compact-xs" variant="subtle" disabled={unread === 0} loading={readAll.isPending} onClick={() => readAll.mutate()}>
-            {t('notifications.readAll')}
-          </Button>
-        </Group>
-        {page.isError && <ErrorAlert error={page.error} />}
-        {page.data?.data.length === 0 && (
-          <Text size="sm" c="dimmed">
-            {t('notifications.empty')}
-          </Text>
-        )}
-        <ScrollArea.Autosize mah={360}>
-          <Stack gap={2}>
-            {page.data?.data.map((notification) => (
-              <UnstyledButton
-                key={notification.id}
-                onClick={() => open(notification)}
-                p="xs"
-                data-unread={notification.readAt ? undefined : 'true'}
-                style={{ borderRadius: 6, background: notification.readAt ? undefined : 'var(--mantine-color-default-hover)' }}
-              >
-                <Text size="sm" fw={notification.readAt ? 400 : 600}>
-                  {notification.title}
-                </Text>
-                <Text size="xs">{notification.body}</Text>
-                <Text size="xs" c="dimmed">
-                  {formatDateTime(notification.createdAt)}
-                </Text>
-              </UnstyledButton>
-            ))}
-          </Stack>
-        </ScrollArea.Autosize>
+        <Popover.Dropdown role="dialog" aria-label={t('notifications.title')}>
+          <Group justify="space-between" mb="xs">
+            <Text fw={600}>{t('notifications.title')}</Text>
+            <Button size="compact-xs" variant="subtle" disabled={unread === 0} loading={readAll.isPending} onClick={() => readAll.mutate()}>
+              {t('notifications.readAll')}
+            </Button>
+          </Group>
+          {page.isError && <ErrorAlert error={page.error} />}
+          {page.data?.data.length === 0 && (
+            <Text size="sm" c="dimmed">
+              {t('notifications.empty')}
+            </Text>
+          )}
+          <ScrollArea.Autosize mah={360}>
+            <Stack gap={2}>
+              {page.data?.data.map((notification) => (
+                <UnstyledButton
+                  key={notification.id}
+                  onClick={() => open(notification)}
+                  p="xs"
+                  data-unread={notification.readAt ? undefined : 'true'}
+                  style={{ borderRadius: 6, background: notification.readAt ? undefined : 'var(--mantine-color-default-hover)' }}
+                >
+                  <Text size="sm" fw={notification.readAt ? 400 : 600}>
+                    {notification.title}
+                  </Text>
+                  <Text size="xs">{notification.body}</Text>
+                  <Text size="xs" c="dimmed">
+                    {formatDateTime(notification.createdAt)}
+                  </Text>
+                </UnstyledButton>
+              ))}
+            </Stack>
+          </ScrollArea.Autosize>
         </Popover.Dropdown>
       </Popover>
     </Indicator>

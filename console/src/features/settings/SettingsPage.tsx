@@ -83,8 +83,20 @@ function Members({ canInvite }: { canInvite: boolean }) {
             }}
           >
             <Group align="end">
-              <TextInput label={t('settings.inviteEmail')} type="email" value={email} onChange={(event) => setEmail(event.currentTarget.value)} error={invite.error?.message} />
-              <Select label={t('settings.role')} data={[...ROLES]} value={role} onChange={(value) => value && setRole(value as typeof role)} allowDeselect={false} />
+              <TextInput
+                label={t('settings.inviteEmail')}
+                type="email"
+                value={email}
+                onChange={(event) => setEmail(event.currentTarget.value)}
+                error={invite.error?.message}
+              />
+              <Select
+                label={t('settings.role')}
+                data={[...ROLES]}
+                value={role}
+                onChange={(value) => value && setRole(value as typeof role)}
+                allowDeselect={false}
+              />
               <Button type="submit" loading={invite.isPending}>
                 {t('settings.invite')}
               </Button>

@@ -53,8 +53,18 @@ export function Component() {
         columns={columns}
         filters={status}
         initialSort="dueAt"
-        toolbar={<MultiSelect label={t('field.status')} data={STATUSES.map((s) => ({ value: s, label: s.replace(/_/g, ' ') }))} value={status} onChange={setStatus} w={260} />}
-        fetchPage={(query) => unwrap(api.GET('/api/v1/tasks', { params: { query: { ...query, status: status.length ? (status as Task['status'][]) : undefined } } }))}
+        toolbar={
+          <MultiSelect
+            label={t('field.status')}
+            data={STATUSES.map((s) => ({ value: s, label: s.replace(/_/g, ' ') }))}
+            value={status}
+            onChange={setStatus}
+            w={260}
+          />
+        }
+        fetchPage={(query) =>
+          unwrap(api.GET('/api/v1/tasks', { params: { query: { ...query, status: status.length ? (status as Task['status'][]) : undefined } } }))
+        }
       />
     </>
   );

@@ -139,7 +139,14 @@ function Comments({ ticketId, canWrite }: { ticketId: string; canWrite: boolean 
             if (body.trim()) add.mutate();
           }}
         >
-          <Textarea label={t('tickets.newComment')} value={body} onChange={(event) => setBody(event.currentTarget.value)} error={add.error && messageOf(add.error)} autosize minRows={2} />
+          <Textarea
+            label={t('tickets.newComment')}
+            value={body}
+            onChange={(event) => setBody(event.currentTarget.value)}
+            error={add.error && messageOf(add.error)}
+            autosize
+            minRows={2}
+          />
           <Group mt="xs" justify="space-between">
             <Checkbox label={t('tickets.internal')} checked={internal} onChange={(event) => setInternal(event.currentTarget.checked)} />
             <Button type="submit" size="xs" loading={add.isPending}>
@@ -151,7 +158,12 @@ function Comments({ ticketId, canWrite }: { ticketId: string; canWrite: boolean 
       {comments.isError && <ErrorAlert error={comments.error} />}
       <Stack gap="xs" mt="sm">
         {comments.data?.data.map((comment) => (
-          <Paper key={comment.id} p="xs" bg={comment.internal ? 'var(--mantine-color-yellow-light)' : 'var(--mantine-color-default-hover)'} data-comment={comment.internal ? 'internal' : 'public'}>
+          <Paper
+            key={comment.id}
+            p="xs"
+            bg={comment.internal ? 'var(--mantine-color-yellow-light)' : 'var(--mantine-color-default-hover)'}
+            data-comment={comment.internal ? 'internal' : 'public'}
+          >
             <Group gap="xs" mb={4}>
               <Badge size="sm" variant="light">
                 {comment.author === 'customer' ? t('tickets.customer') : t('tickets.agent')}

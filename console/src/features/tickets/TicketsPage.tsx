@@ -33,12 +33,7 @@ export function Component() {
       {
         id: 'sla',
         header: t('tickets.sla'),
-        cell: (ticket) =>
-          ticket.breached ? (
-            <Badge color="red">{t('tickets.breached')}</Badge>
-          ) : (
-            formatDateTime(nextDeadline(ticket))
-          ),
+        cell: (ticket) => (ticket.breached ? <Badge color="red">{t('tickets.breached')}</Badge> : formatDateTime(nextDeadline(ticket))),
       },
       { id: 'createdAt', header: t('field.createdAt'), cell: (ticket) => formatDateTime(ticket.createdAt), sortField: 'createdAt' },
     ],

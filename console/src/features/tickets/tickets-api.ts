@@ -10,7 +10,9 @@ export const TICKET_STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'] 
 export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 
 /** The next SLA deadline still running: the first response's, else the next response's, else the resolution's. */
-export function nextDeadline(ticket: Pick<Ticket, 'firstRespondedAt' | 'firstResponseDueAt' | 'nextResponseDueAt' | 'resolutionDueAt' | 'resolvedAt'>): string | null {
+export function nextDeadline(
+  ticket: Pick<Ticket, 'firstRespondedAt' | 'firstResponseDueAt' | 'nextResponseDueAt' | 'resolutionDueAt' | 'resolvedAt'>,
+): string | null {
   if (ticket.resolvedAt) return null;
   if (!ticket.firstRespondedAt && ticket.firstResponseDueAt) return ticket.firstResponseDueAt;
   return ticket.nextResponseDueAt ?? ticket.resolutionDueAt;
@@ -22,5 +24,6 @@ export const ticketsApi = {
   create: (body: TicketBody) => unwrap(api.POST('/api/v1/tickets', { body })),
   update: (id: string, body: components['schemas']['UpdateTicketBody']) => unwrap(api.PATCH('/api/v1/tickets/{id}', { params: { path: { id } }, body })),
   comments: (id: string) => unwrap(api.GET('/api/v1/tickets/{id}/comments', { params: { path: { id }, query: { limit: 100 } } })),
-  comment: (id: string, body: components['schemas']['CreateCommentBody']) => unwrap(api.POST('/api/v1/tickets/{id}/comments', { params: { path: { id } }, body })),
+  comment: (id: string, body: components['schemas']['CreateCommentBody']) =>
+    unwrap(api.POST('/api/v1/tickets/{id}/comments', { params: { path: { id } }, body })),
 };

@@ -17,18 +17,33 @@ const TOKEN_MAX = 512;
 type FieldOptions = Pick<ApiPropertyOptions, 'description' | 'example'>;
 
 export function EmailField(options: FieldOptions = {}): PropertyDecorator {
-  return applyDecorators(ApiProperty({ format: 'email', maxLength: EMAIL_MAX, example: 'ada@example.com', ...options }), IsString(), MaxLength(EMAIL_MAX), IsEmail());
+  return applyDecorators(
+    ApiProperty({ format: 'email', maxLength: EMAIL_MAX, example: 'ada@example.com', ...options }),
+    IsString(),
+    MaxLength(EMAIL_MAX),
+    IsEmail(),
+  );
 }
 
 /** A person's or a workspace's name: up to 200 characters, not only blanks. */
 export function NameField(options: FieldOptions = {}): PropertyDecorator {
-  return applyDecorators(ApiProperty({ minLength: 1, maxLength: NAME_MAX, ...options }), IsString(), MaxLength(NAME_MAX), Matches(/\S/, { message: '$property must not be blank' }));
+  return applyDecorators(
+    ApiProperty({ minLength: 1, maxLength: NAME_MAX, ...options }),
+    IsString(),
+    MaxLength(NAME_MAX),
+    Matches(/\S/, { message: '$property must not be blank' }),
+  );
 }
 
 /** A new password; the rest of the policy (length, common passwords) is the auth service's, so that every rule is reported together. */
 export function PasswordField(options: FieldOptions = {}): PropertyDecorator {
   return applyDecorators(
-    ApiProperty({ format: 'password', maxLength: PASSWORD_MAX, description: 'At least 12 characters, not a common password (checked by the auth service).', ...options }),
+    ApiProperty({
+      format: 'password',
+      maxLength: PASSWORD_MAX,
+      description: 'At least 12 characters, not a common password (checked by the auth service).',
+      ...options,
+    }),
     IsString(),
     IsNotEmpty(),
     MaxLength(PASSWORD_MAX),

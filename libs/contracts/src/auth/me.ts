@@ -20,7 +20,12 @@ export class UpdateMeBody {
   @Matches(/\S/, { message: '$property must not be blank' })
   name?: string;
 
-  @ApiPropertyOptional({ format: 'email', maxLength: EMAIL_MAX, description: 'A new address; needs currentPassword. It becomes pendingEmail, and the account’s email only once a link sent to it is followed; the current address is told.' })
+  @ApiPropertyOptional({
+    format: 'email',
+    maxLength: EMAIL_MAX,
+    description:
+      'A new address; needs currentPassword. It becomes pendingEmail, and the account’s email only once a link sent to it is followed; the current address is told.',
+  })
   @Omittable()
   @IsString()
   @MaxLength(EMAIL_MAX)
@@ -34,7 +39,11 @@ export class UpdateMeBody {
   @MaxLength(PASSWORD_MAX)
   password?: string;
 
-  @ApiPropertyOptional({ format: 'password', maxLength: PASSWORD_MAX, description: 'Needed to change password or email; wrong ones are throttled with failed sign-ins (429).' })
+  @ApiPropertyOptional({
+    format: 'password',
+    maxLength: PASSWORD_MAX,
+    description: 'Needed to change password or email; wrong ones are throttled with failed sign-ins (429).',
+  })
   @Omittable()
   @IsString()
   @MaxLength(PASSWORD_MAX)
@@ -74,7 +83,9 @@ function isNotificationPreferences(value: unknown): boolean {
     entries.length <= MAX_NOTIFICATION_TYPES &&
     entries.every(
       ([type, channels]) =>
-        NOTIFICATION_TYPE.test(type) && isPlainObject(channels) && Object.entries(channels).every(([channel, enabled]) => CHANNELS.has(channel) && typeof enabled === 'boolean'),
+        NOTIFICATION_TYPE.test(type) &&
+        isPlainObject(channels) &&
+        Object.entries(channels).every(([channel, enabled]) => CHANNELS.has(channel) && typeof enabled === 'boolean'),
     )
   );
 }
@@ -90,7 +101,10 @@ export class SettingsBody {
 
   @ApiProperty({ example: 'Europe/London', description: 'An IANA time zone.' })
   @IsString()
-  @ValidateBy({ name: 'isTimeZone', validator: { validate: (value) => TIME_ZONES.has(value as string), defaultMessage: () => 'timezone must be an IANA time zone, e.g. Europe/Paris' } })
+  @ValidateBy({
+    name: 'isTimeZone',
+    validator: { validate: (value) => TIME_ZONES.has(value as string), defaultMessage: () => 'timezone must be an IANA time zone, e.g. Europe/Paris' },
+  })
   timezone!: string;
 
   @ApiProperty({
@@ -103,7 +117,8 @@ export class SettingsBody {
     name: 'isNotificationPreferences',
     validator: {
       validate: isNotificationPreferences,
-      defaultMessage: () => `notifications must map up to ${MAX_NOTIFICATION_TYPES} notification types (snake_case, e.g. task_assigned) to {email, sms, inApp} booleans`,
+      defaultMessage: () =>
+        `notifications must map up to ${MAX_NOTIFICATION_TYPES} notification types (snake_case, e.g. task_assigned) to {email, sms, inApp} booleans`,
     },
   })
   notifications!: Record<string, ChannelPreferences>;

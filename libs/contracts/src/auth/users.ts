@@ -20,7 +20,12 @@ export class UserResponse implements User {
   @ApiProperty({ enum: USER_STATUSES }) status!: string;
   @ApiPropertyOptional({ type: String, format: 'uri', nullable: true }) avatarUrl?: string | null;
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) emailVerifiedAt?: string | null;
-  @ApiPropertyOptional({ type: String, format: 'email', nullable: true, description: 'Only in GET and PATCH /me: an address the user asked to move to; `email` stays the account’s until a link sent to this one is followed.' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'email',
+    nullable: true,
+    description: 'Only in GET and PATCH /me: an address the user asked to move to; `email` stays the account’s until a link sent to this one is followed.',
+  })
   pendingEmail?: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
@@ -91,6 +96,10 @@ export const USER_OPERATIONS = [ListUsers, GetUser, UpdateUser, DeactivateUser] 
 
 /** The caller with what their role may do, so a client hides exactly what would be refused. */
 export class MeResponse extends UserResponse {
-  @ApiProperty({ enum: Object.keys(PERMISSIONS), isArray: true, description: 'What the caller’s role may do (docs/permissions.md); a client hides or disables the rest.' })
+  @ApiProperty({
+    enum: Object.keys(PERMISSIONS),
+    isArray: true,
+    description: 'What the caller’s role may do (docs/permissions.md); a client hides or disables the rest.',
+  })
   permissions!: Permission[];
 }

@@ -20,13 +20,22 @@ export class CreditNoteLineBody {
 }
 
 export class CreateCreditNoteBody {
-  @ApiPropertyOptional({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Tax included; split between net and tax in the invoice’s proportion. Or give lines.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description: 'Tax included; split between net and tax in the invoice’s proportion. Or give lines.',
+  })
   @ValidateIf((body: CreateCreditNoteBody) => body.lines === undefined || body.amount !== undefined)
   @IsMinorUnits(1)
   @fieldDecorator('amountOrLines', () => AMOUNT_OR_LINES, (_value, body) => (body as CreateCreditNoteBody).lines === undefined)
   amount?: number;
 
-  @ApiPropertyOptional({ type: [CreditNoteLineBody], minItems: 1, maxItems: LINES_MAX, description: 'Priced as invoice lines are (amount and tax per line, rounded half away from zero).' })
+  @ApiPropertyOptional({
+    type: [CreditNoteLineBody],
+    minItems: 1,
+    maxItems: LINES_MAX,
+    description: 'Priced as invoice lines are (amount and tax per line, rounded half away from zero).',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -37,7 +46,11 @@ export class CreateCreditNoteBody {
 
   @ApiPropertyOptional({ maxLength: REASON_MAX }) @IsOptional() @IsText(REASON_MAX) reason?: string;
 
-  @ApiPropertyOptional({ enum: CREDIT_NOTE_REFUNDS, default: 'none', description: 'Where the part beyond the amount due goes: nowhere (then there must be none), the wallet, or back through the payments.' })
+  @ApiPropertyOptional({
+    enum: CREDIT_NOTE_REFUNDS,
+    default: 'none',
+    description: 'Where the part beyond the amount due goes: nowhere (then there must be none), the wallet, or back through the payments.',
+  })
   @IsOptional()
   @IsIn(CREDIT_NOTE_REFUNDS)
   refund?: CreditNoteRefund;

@@ -39,7 +39,10 @@ export const QUANTITY_DECIMALS = 4;
 export const QUANTITY_MAX = 999_999_999;
 
 const NOT_DRAFT = { status: 409, description: 'Only a draft can be changed or deleted (code invoice_not_draft).' } as const;
-const INVALID_TRANSITION = { status: 409, description: 'The invoice’s status does not allow this (code invalid_status_transition); details name the status.' } as const;
+const INVALID_TRANSITION = {
+  status: 409,
+  description: 'The invoice’s status does not allow this (code invalid_status_transition); details name the status.',
+} as const;
 const UNPROCESSABLE = {
   status: 422,
   description:
@@ -63,7 +66,10 @@ export class CustomerBody {
 }
 
 export class InvoiceLineBody {
-  @ApiPropertyOptional({ format: 'uuid', description: 'A live, active product of the workspace in the invoice’s currency; it gives the description, unitPrice and taxRate the line omits.' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'A live, active product of the workspace in the invoice’s currency; it gives the description, unitPrice and taxRate the line omits.',
+  })
   @IsOptional()
   @IsUUID('all')
   productId?: string;
@@ -93,9 +99,14 @@ export class InvoiceLineBody {
 
 /** With fromDeal the deal gives the currency and the line: a body giving them too is refused. */
 function NotFromDeal(): PropertyDecorator {
-  return fieldDecorator('notFromDeal', (property) => `${property} comes from the deal with fromDeal: leave it out`, (_value, body) => (body as CreateInvoiceBody).fromDeal !== true);
+  return fieldDecorator(
+    'notFromDeal',
+    (property) => `${property} comes from the deal with fromDeal: leave it out`,
+    (_value, body) => (body as CreateInvoiceBody).fromDeal !== true,
+  );
 }
-const unlessFromDeal = (property: 'customer' | 'currency' | 'lines') => ValidateIf((body: CreateInvoiceBody) => body.fromDeal !== true || body[property] !== undefined);
+const unlessFromDeal = (property: 'customer' | 'currency' | 'lines') =>
+  ValidateIf((body: CreateInvoiceBody) => body.fromDeal !== true || body[property] !== undefined);
 
 export class CreateInvoiceBody {
   @ApiPropertyOptional({ format: 'uuid', description: 'A live crm deal of the workspace the invoice is for; required with fromDeal.' })
@@ -103,13 +114,26 @@ export class CreateInvoiceBody {
   @IsUUID('all')
   dealId?: string;
 
-  @ApiPropertyOptional({ default: false, description: 'One line for the deal’s amount in its currency, billed to its company, else its first contact (unless customer is given); currency and lines are then left out.' })
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'One line for the deal’s amount in its currency, billed to its company, else its first contact (unless customer is given); currency and lines are then left out.',
+  })
   @IsOptional()
   @IsBoolean()
   fromDeal?: boolean;
 
-  @ApiPropertyOptional({ type: CustomerBody, description: 'Required unless fromDeal.' }) @unlessFromDeal('customer') @IsDefined() @ValidateNested() @Type(() => CustomerBody) customer?: CustomerBody;
-  @ApiPropertyOptional({ example: 'EUR', description: 'Required unless fromDeal, which takes the deal’s.' }) @unlessFromDeal('currency') @IsCurrency() @NotFromDeal() currency?: string;
+  @ApiPropertyOptional({ type: CustomerBody, description: 'Required unless fromDeal.' })
+  @unlessFromDeal('customer')
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => CustomerBody)
+  customer?: CustomerBody;
+  @ApiPropertyOptional({ example: 'EUR', description: 'Required unless fromDeal, which takes the deal’s.' })
+  @unlessFromDeal('currency')
+  @IsCurrency()
+  @NotFromDeal()
+  currency?: string;
   @ApiPropertyOptional({ format: 'email', description: 'Defaults to the contact’s email.' }) @IsOptional() @IsEmail() @MaxLength(320) billingEmail?: string;
   @ApiPropertyOptional({ format: 'date', description: 'Defaults to the day of finalization.' }) @IsOptional() @IsCalendarDate() issueDate?: string;
   @ApiPropertyOptional({ format: 'date', description: 'Defaults to the issue date plus the payment terms.' }) @IsOptional() @IsCalendarDate() dueDate?: string;
@@ -290,4 +314,13 @@ export const MarkInvoiceUncollectible = defineOperation({
   errors: [NOT_FOUND, INVALID_TRANSITION],
 });
 
-export const INVOICE_OPERATIONS = [CreateInvoice, ListInvoices, GetInvoice, UpdateInvoice, DeleteInvoice, FinalizeInvoice, VoidInvoice, MarkInvoiceUncollectible] as const;
+export const INVOICE_OPERATIONS = [
+  CreateInvoice,
+  ListInvoices,
+  GetInvoice,
+  UpdateInvoice,
+  DeleteInvoice,
+  FinalizeInvoice,
+  VoidInvoice,
+  MarkInvoiceUncollectible,
+] as const;

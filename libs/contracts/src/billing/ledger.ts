@@ -96,7 +96,10 @@ export const CreditWallet = defineOperation({
   params: CustomerIdParams,
   input: CreditWalletBody,
   output: Wallet,
-  errors: [IDEMPOTENCY_KEY_REQUIRED, { status: 422, description: 'The customer is not a live crm contact or company of the workspace (details name customerId).' }],
+  errors: [
+    IDEMPOTENCY_KEY_REQUIRED,
+    { status: 422, description: 'The customer is not a live crm contact or company of the workspace (details name customerId).' },
+  ],
 });
 
 export const ListLedgerEntries = defineOperation({
@@ -113,7 +116,8 @@ export const ListLedgerEntries = defineOperation({
 export const GetReconciliation = defineOperation({
   pattern: 'billing.reconciliation.get',
   summary: 'Read the last reconciliation',
-  description: 'The findings of the last check: unbalanced transactions, wallet balances apart from their entries, invoices whose amount due differs from their receivable postings, payments without their ledger entry.',
+  description:
+    'The findings of the last check: unbalanced transactions, wallet balances apart from their entries, invoices whose amount due differs from their receivable postings, payments without their ledger entry.',
   permission: 'billing:read',
   route: { method: 'GET', path: 'billing/reconciliation', status: 200 },
   output: Reconciliation,

@@ -23,15 +23,25 @@ const PAYMENT_CONFLICT = {
 
 export class CreatePaymentBody {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') invoiceId!: string;
-  @ApiProperty({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Integer minor units of the invoice’s currency; what exceeds the amount due goes to the customer’s wallet.' })
+  @ApiProperty({
+    minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description: 'Integer minor units of the invoice’s currency; what exceeds the amount due goes to the customer’s wallet.',
+  })
   @IsMinorUnits(1)
   amount!: number;
-  @ApiPropertyOptional({ example: 'EUR', description: 'When given, must be the invoice’s currency (422 otherwise).' }) @IsOptional() @IsCurrency() currency?: string;
+  @ApiPropertyOptional({ example: 'EUR', description: 'When given, must be the invoice’s currency (422 otherwise).' })
+  @IsOptional()
+  @IsCurrency()
+  currency?: string;
   @ApiProperty({ enum: MANUAL_PAYMENT_METHODS, description: 'wallet takes the amount from the customer’s wallet in the invoice’s currency.' })
   @IsIn(MANUAL_PAYMENT_METHODS)
   method!: ManualPaymentMethod;
   @ApiPropertyOptional({ maxLength: REFERENCE_MAX, description: 'A bank reference, cheque number…' }) @IsOptional() @IsText(REFERENCE_MAX) reference?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the money arrived; now by default.' }) @IsOptional() @IsISO8601({ strict: true }) receivedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the money arrived; now by default.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  receivedAt?: string;
 }
 
 export class Payment {
@@ -70,7 +80,8 @@ export class Refund {
   @ApiProperty({ format: 'uuid' }) invoiceId!: string;
   @ApiProperty() amount!: number;
   @ApiProperty({ example: 'EUR' }) currency!: string;
-  @ApiProperty({ enum: ['original', 'wallet'], description: 'original: back the way it came (to the wallet for a wallet payment).' }) destination!: 'original' | 'wallet';
+  @ApiProperty({ enum: ['original', 'wallet'], description: 'original: back the way it came (to the wallet for a wallet payment).' }) destination!:
+    'original' | 'wallet';
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 

@@ -15,7 +15,12 @@ const SKU_TAKEN = { status: 409, description: 'Another live product of the works
 export class CreateProductBody {
   @ApiProperty({ minLength: 1, maxLength: NAME_MAX, example: 'Consulting hour' }) @IsText(NAME_MAX) @IsNotEmpty() name!: string;
 
-  @ApiProperty({ minLength: 1, maxLength: SKU_MAX, example: 'CONSULT-H', description: 'Unique among the workspace’s live products; printable ASCII without spaces.' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: SKU_MAX,
+    example: 'CONSULT-H',
+    description: 'Unique among the workspace’s live products; printable ASCII without spaces.',
+  })
   @IsString()
   @Matches(SKU, { message: 'sku must be printable ASCII without spaces' })
   @MaxLength(SKU_MAX)

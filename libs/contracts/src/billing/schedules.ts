@@ -14,7 +14,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** class-validator's IsEmail throws (URIError, a 500) on a lone surrogate: such a string is simply not an email. */
 function IsEmailAddress(): PropertyDecorator {
-  return fieldDecorator('isEmail', (property) => `${property} must be an email`, (value) => typeof value === 'string' && !LONE_SURROGATE.test(value) && isEmail(value));
+  return fieldDecorator(
+    'isEmail',
+    (property) => `${property} must be an email`,
+    (value) => typeof value === 'string' && !LONE_SURROGATE.test(value) && isEmail(value),
+  );
 }
 
 const UNPROCESSABLE = {
@@ -26,7 +30,12 @@ export class CreateInvoiceScheduleBody {
   @ApiProperty({ type: CustomerBody }) @IsDefined() @ValidateNested() @Type(() => CustomerBody) customer!: CustomerBody;
   @ApiProperty({ example: 'EUR' }) @IsCurrency() currency!: string;
 
-  @ApiProperty({ type: [InvoiceLineBody], minItems: 1, maxItems: LINES_MAX, description: 'Each period’s invoice gets these lines, priced when it is made (a product’s current price).' })
+  @ApiProperty({
+    type: [InvoiceLineBody],
+    minItems: 1,
+    maxItems: LINES_MAX,
+    description: 'Each period’s invoice gets these lines, priced when it is made (a product’s current price).',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(LINES_MAX)
@@ -35,10 +44,16 @@ export class CreateInvoiceScheduleBody {
   lines!: InvoiceLineBody[];
 
   @ApiProperty({ enum: SCHEDULE_INTERVALS }) @IsIn(SCHEDULE_INTERVALS) interval!: ScheduleInterval;
-  @ApiProperty({ format: 'date', description: 'The first period starts here; each invoice is issued on its period’s first day (UTC).' }) @IsCalendarDate() startDate!: string;
-  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, description: 'No period starts after it.' }) @IsOptional() @IsCalendarDate() endDate?: string | null;
+  @ApiProperty({ format: 'date', description: 'The first period starts here; each invoice is issued on its period’s first day (UTC).' })
+  @IsCalendarDate()
+  startDate!: string;
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, description: 'No period starts after it.' }) @IsOptional() @IsCalendarDate() endDate?:
+    string | null;
   @ApiPropertyOptional({ default: false, description: 'Finalize each invoice as it is made.' }) @IsOptional() @IsBoolean() autoFinalize?: boolean;
-  @ApiPropertyOptional({ default: false, description: 'Email each invoice once it is finalized (needs autoFinalize).' }) @IsOptional() @IsBoolean() autoSend?: boolean;
+  @ApiPropertyOptional({ default: false, description: 'Email each invoice once it is finalized (needs autoFinalize).' })
+  @IsOptional()
+  @IsBoolean()
+  autoSend?: boolean;
   @ApiPropertyOptional({ format: 'email' }) @IsOptional() @IsEmailAddress() @MaxLength(320) billingEmail?: string;
   @ApiPropertyOptional({ enum: PAYMENT_TERM_NAMES, default: 'net_30' }) @IsOptional() @IsIn(PAYMENT_TERM_NAMES) paymentTerms?: PaymentTerms;
 }
@@ -84,7 +99,8 @@ export class InvoiceSchedule {
   @ApiProperty() autoSend!: boolean;
   @ApiProperty({ type: String, format: 'email', nullable: true }) billingEmail!: string | null;
   @ApiProperty({ enum: PAYMENT_TERM_NAMES }) paymentTerms!: PaymentTerms;
-  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'The next period to invoice; null once past endDate.' }) nextPeriodStart!: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'The next period to invoice; null once past endDate.' }) nextPeriodStart!:
+    string | null;
   @ApiProperty({ description: 'Periods invoiced so far.' }) periodsInvoiced!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

@@ -14,7 +14,13 @@ export class BillingSettingsBody {
   @ApiProperty({ type: String, required: false, nullable: true, maxLength: TEXT_MAX }) @IsOptional() @IsText(TEXT_MAX) address?: string | null;
   @ApiProperty({ type: String, required: false, nullable: true, maxLength: 64 }) @IsOptional() @IsText(64) taxId?: string | null;
 
-  @ApiProperty({ type: String, required: false, nullable: true, example: 'INV', description: '1–12 of A–Z, 0–9 and -, starting with a letter or digit; numbers read <prefix>-<year>-<6 digits>.' })
+  @ApiProperty({
+    type: String,
+    required: false,
+    nullable: true,
+    example: 'INV',
+    description: '1–12 of A–Z, 0–9 and -, starting with a letter or digit; numbers read <prefix>-<year>-<6 digits>.',
+  })
   @IsOptional()
   @Matches(PREFIX, { message: 'invoicePrefix must be 1 to 12 of A-Z, 0-9 and -, starting with a letter or digit' })
   invoicePrefix?: string | null;

@@ -33,7 +33,10 @@ export const CreatePaymentIntent = defineOperation({
   route: { method: 'POST', path: 'invoices/:id/payment-intent', status: 201 },
   params: RecordIdParams,
   output: PaymentIntentReply,
-  errors: [NOT_FOUND, { status: 409, description: 'Stripe keys are not configured (payments_not_configured), or the invoice is not open with an amount due (invalid_status).' }],
+  errors: [
+    NOT_FOUND,
+    { status: 409, description: 'Stripe keys are not configured (payments_not_configured), or the invoice is not open with an amount due (invalid_status).' },
+  ],
 });
 
 /** Between the gateway's public `POST /webhooks/stripe` and billing, which verifies the signature. */

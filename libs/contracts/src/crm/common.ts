@@ -17,20 +17,25 @@ export const ADDRESS_PARTS = ['line1', 'line2', 'city', 'region', 'postalCode', 
 
 /** A contact's or a company's address; every part may be absent or null. */
 export class PostalAddress {
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: ADDRESS_TEXT_MAX }) @IsOptional() @IsString() @MaxLength(ADDRESS_TEXT_MAX) line1?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: ADDRESS_TEXT_MAX }) @IsOptional() @IsString() @MaxLength(ADDRESS_TEXT_MAX) line2?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: ADDRESS_TEXT_MAX }) @IsOptional() @IsString() @MaxLength(ADDRESS_TEXT_MAX) city?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: ADDRESS_TEXT_MAX }) @IsOptional() @IsString() @MaxLength(ADDRESS_TEXT_MAX) line1?:
+    string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: ADDRESS_TEXT_MAX }) @IsOptional() @IsString() @MaxLength(ADDRESS_TEXT_MAX) line2?:
+    string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: ADDRESS_TEXT_MAX }) @IsOptional() @IsString() @MaxLength(ADDRESS_TEXT_MAX) city?:
+    string | null;
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: ADDRESS_TEXT_MAX, description: 'State, province or county.' })
   @IsOptional()
   @IsString()
   @MaxLength(ADDRESS_TEXT_MAX)
   region?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: POSTAL_CODE_MAX }) @IsOptional() @IsString() @MaxLength(POSTAL_CODE_MAX) postalCode?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: POSTAL_CODE_MAX }) @IsOptional() @IsString() @MaxLength(POSTAL_CODE_MAX) postalCode?:
+    string | null;
   @ApiPropertyOptional({
     type: String,
     nullable: true,
     example: 'GB',
-    description: 'ISO 3166-1 alpha-2, stored upper case; a country name or common spelling ("Germany", "Deutschland", "USA", "UK") is accepted and stored as its code.',
+    description:
+      'ISO 3166-1 alpha-2, stored upper case; a country name or common spelling ("Germany", "Deutschland", "USA", "UK") is accepted and stored as its code.',
   })
   @IsOptional()
   @IsCountry()
@@ -54,7 +59,11 @@ export function isLinkedInAddress(value: unknown): value is string {
 }
 
 export function IsWebAddress(): PropertyDecorator {
-  return fieldDecorator('isWebAddress', (property) => `${property} must be a web address (e.g. https://acme.com)`, (value) => value === null || value === undefined || isWebAddress(value));
+  return fieldDecorator(
+    'isWebAddress',
+    (property) => `${property} must be a web address (e.g. https://acme.com)`,
+    (value) => value === null || value === undefined || isWebAddress(value),
+  );
 }
 
 export function IsLinkedInAddress(): PropertyDecorator {
@@ -102,7 +111,14 @@ export function QueryBoolean(): PropertyDecorator {
 export function QueryList(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => {
     const values = Array.isArray(value) ? value : [value];
-    return values.flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()).filter(Boolean) : [item]));
+    return values.flatMap((item) =>
+      typeof item === 'string'
+        ? item
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)
+        : [item],
+    );
   });
 }
 

@@ -1,10 +1,35 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsCurrency, IsMinorUnits, Omittable } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
-import { CHOICES_MAX, CreatedRangeListQuery, IsLinkedInAddress, IsWebAddress, NOT_FOUND, PostalAddress, QueryList, RecordIdParams, WEB_ADDRESS_MAX } from './common.js';
+import {
+  CHOICES_MAX,
+  CreatedRangeListQuery,
+  IsLinkedInAddress,
+  IsWebAddress,
+  NOT_FOUND,
+  PostalAddress,
+  QueryList,
+  RecordIdParams,
+  WEB_ADDRESS_MAX,
+} from './common.js';
 import { TAG_MAX, TAGS_MAX } from './contacts.js';
 
 // Shape rules; the crm service normalises the domain and the phone and checks custom fields.
@@ -34,7 +59,8 @@ export class CompanyFieldsBody {
     nullable: true,
     maxLength: DOMAIN_INPUT_MAX,
     example: 'acme.com',
-    description: 'A domain or a web address ("https://www.Acme.com/about" is stored as "acme.com"); unique among the workspace’s live companies (409 names existingId).',
+    description:
+      'A domain or a web address ("https://www.Acme.com/about" is stored as "acme.com"); unique among the workspace’s live companies (409 names existingId).',
   })
   @IsOptional()
   @IsString()
@@ -82,7 +108,12 @@ export class CompanyFieldsBody {
   @Type(() => AnnualRevenue)
   annualRevenue?: AnnualRevenue | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: COMPANY_PHONE_MAX, description: 'Stored in E.164; a number without a country code is read in the workspace’s default region.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: COMPANY_PHONE_MAX,
+    description: 'Stored in E.164; a number without a country code is read in the workspace’s default region.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(COMPANY_PHONE_MAX)
@@ -95,7 +126,12 @@ export class CompanyFieldsBody {
   @Type(() => PostalAddress)
   address?: PostalAddress | null;
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'User id; defaults to the caller. Members may only own records themselves. Must be an active user of the workspace (else 422).' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'User id; defaults to the caller. Members may only own records themselves. Must be an active user of the workspace (else 422).',
+  })
   @IsOptional()
   @IsUUID('all')
   ownerId?: string | null;
@@ -226,7 +262,8 @@ export const CreateCompany = defineOperation({
 export const ListCompanies = defineOperation({
   pattern: 'crm.companies.list',
   summary: 'List companies',
-  description: 'Sort by createdAt (default -createdAt) or name (case-insensitive); q matches words of the name and domain by prefix, and parts of the name, domain or phone.',
+  description:
+    'Sort by createdAt (default -createdAt) or name (case-insensitive); q matches words of the name and domain by prefix, and parts of the name, domain or phone.',
   permission: 'companies:read',
   route: { method: 'GET', path: 'companies', status: 200 },
   input: ListCompaniesQuery,

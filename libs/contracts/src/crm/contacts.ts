@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { fieldDecorator, IsCalendarDate, Omittable } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
@@ -42,7 +56,11 @@ export function isTimeZone(value: unknown): value is string {
 }
 
 function IsTimeZone(): PropertyDecorator {
-  return fieldDecorator('isTimeZone', (property) => `${property} must be an IANA time zone (e.g. Europe/Berlin)`, (value) => value === null || value === undefined || isTimeZone(value));
+  return fieldDecorator(
+    'isTimeZone',
+    (property) => `${property} must be an IANA time zone (e.g. Europe/Berlin)`,
+    (value) => value === null || value === undefined || isTimeZone(value),
+  );
 }
 
 /** An email of a contact beyond its primary one. */
@@ -114,7 +132,13 @@ export class ContactBody {
   @MaxLength(NAME_MAX)
   lastName?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, format: 'email', maxLength: EMAIL_MAX, description: 'Unique (case-insensitively) among live contacts; 409 names the holder (existingId).' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    format: 'email',
+    maxLength: EMAIL_MAX,
+    description: 'Unique (case-insensitively) among live contacts; 409 names the holder (existingId).',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(EMAIL_MAX)
@@ -134,7 +158,12 @@ export class ContactBody {
   @MaxLength(PHONE_MAX)
   phone?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: EXTENSION_MAX, description: 'The primary phone’s extension; taken from phone when written there.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: EXTENSION_MAX,
+    description: 'The primary phone’s extension; taken from phone when written there.',
+  })
   @IsOptional()
   @Matches(EXTENSION, { message: 'phoneExtension must be 1 to 10 digits' })
   phoneExtension?: string | null;
@@ -170,7 +199,13 @@ export class ContactBody {
   @Type(() => PostalAddress)
   address?: PostalAddress | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: WEB_ADDRESS_MAX, example: 'https://ada.dev', description: 'Stored with https:// when typed without a scheme.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: WEB_ADDRESS_MAX,
+    example: 'https://ada.dev',
+    description: 'Stored with https:// when typed without a scheme.',
+  })
   @IsOptional()
   @IsWebAddress()
   website?: string | null;
@@ -201,7 +236,12 @@ export class ContactBody {
   @IsUUID('all')
   companyId?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', description: 'Defaults to the creator; members may only own their contacts themselves. Must be an active user of the workspace (else 422).' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    description: 'Defaults to the creator; members may only own their contacts themselves. Must be an active user of the workspace (else 422).',
+  })
   @IsOptional()
   @IsUUID('all')
   ownerId?: string | null;
@@ -222,7 +262,11 @@ export class ContactBody {
   @IsCalendarDate()
   customerSince?: string | null;
 
-  @ApiPropertyOptional({ type: [String], maxItems: TAGS_MAX, description: `Trimmed and de-duplicated; at most ${TAGS_MAX} tags of at most ${TAG_MAX} characters.` })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: TAGS_MAX,
+    description: `Trimmed and de-duplicated; at most ${TAGS_MAX} tags of at most ${TAG_MAX} characters.`,
+  })
   @Omittable()
   @IsArray()
   @ArrayMaxSize(TAGS_MAX * 4)
@@ -351,12 +395,16 @@ export class ListContactsQuery extends CreatedRangeListQuery {
   customerSinceTo?: string;
 }
 
-export const CONTACT_TAKEN = { status: 409, description: 'A live contact has one of the emails or phones (primary or additional); details name the field and the holder (existingId).' } as const;
+export const CONTACT_TAKEN = {
+  status: 409,
+  description: 'A live contact has one of the emails or phones (primary or additional); details name the field and the holder (existingId).',
+} as const;
 
 export const CreateContact = defineOperation({
   pattern: 'crm.contacts.create',
   summary: 'Create a contact',
-  description: 'Needs one of firstName, lastName, email, phone. 409 when a live contact has one of its emails or phones (details name the field and existingId).',
+  description:
+    'Needs one of firstName, lastName, email, phone. 409 when a live contact has one of its emails or phones (details name the field and existingId).',
   permission: 'contacts:write',
   route: { method: 'POST', path: 'contacts', status: 201 },
   input: ContactBody,
@@ -367,7 +415,8 @@ export const CreateContact = defineOperation({
 export const ListContacts = defineOperation({
   pattern: 'crm.contacts.list',
   summary: 'List contacts',
-  description: 'Sort by createdAt (default -createdAt), updatedAt or lastName; q matches name, emails, phones (primary and additional) and company name prefixes and fragments.',
+  description:
+    'Sort by createdAt (default -createdAt), updatedAt or lastName; q matches name, emails, phones (primary and additional) and company name prefixes and fragments.',
   permission: 'contacts:read',
   route: { method: 'GET', path: 'contacts', status: 200 },
   input: ListContactsQuery,

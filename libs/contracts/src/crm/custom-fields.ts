@@ -21,7 +21,11 @@ export class CreateCustomFieldBody {
   @IsIn(CUSTOM_FIELD_ENTITIES)
   entity!: CustomFieldEntity;
 
-  @ApiProperty({ pattern: CUSTOM_FIELD_KEY.source, example: 'industry_segment', description: 'The name under customFields; unique per entity among live definitions, never changes.' })
+  @ApiProperty({
+    pattern: CUSTOM_FIELD_KEY.source,
+    example: 'industry_segment',
+    description: 'The name under customFields; unique per entity among live definitions, never changes.',
+  })
   @IsString()
   @Matches(CUSTOM_FIELD_KEY, { message: 'key must start with a lowercase letter and hold at most 63 lowercase letters, digits and underscores' })
   key!: string;

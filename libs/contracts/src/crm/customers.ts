@@ -47,7 +47,8 @@ export class DealForInvoice {
 export const GetDealForInvoice = defineOperation({
   pattern: 'crm.deals.for-invoice',
   summary: 'What a deal puts on an invoice',
-  description: 'For billing’s POST /invoices {dealId, fromDeal}: the deal’s name, amount and currency and whom to bill. Deleted deals and other workspaces’ ids are 404.',
+  description:
+    'For billing’s POST /invoices {dealId, fromDeal}: the deal’s name, amount and currency and whom to bill. Deleted deals and other workspaces’ ids are 404.',
   permission: null,
   input: DealForInvoiceInput,
   output: DealForInvoice,

@@ -54,7 +54,12 @@ export class CreateDealBody {
   @IsUUID('all', { each: true })
   contactIds?: string[];
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Default: the caller. Members may own only their own deals. Must be an active user of the workspace (else 422).' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Default: the caller. Members may own only their own deals. Must be an active user of the workspace (else 422).',
+  })
   @IsOptional()
   @IsUUID('all')
   ownerId?: string | null;
@@ -116,7 +121,12 @@ export class UpdateDealBody {
   @IsUUID('all', { each: true })
   contactIds?: string[];
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Members may own only their own deals. Must be an active user of the workspace (else 422).' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Members may own only their own deals. Must be an active user of the workspace (else 422).',
+  })
   @Nullable()
   @IsUUID('all')
   ownerId?: string | null;

@@ -32,7 +32,10 @@ export class ListDuplicatesQuery {
 }
 
 export class DuplicateGroup {
-  @ApiProperty({ enum: DUPLICATE_REASONS, description: 'What the contacts share: email (trimmed, any case), phone, or first and last name (any case) at the same company.' })
+  @ApiProperty({
+    enum: DUPLICATE_REASONS,
+    description: 'What the contacts share: email (trimmed, any case), phone, or first and last name (any case) at the same company.',
+  })
   reason!: DuplicateReason;
 
   @ApiProperty({ type: 'integer', description: 'How many live contacts share it; contacts lists the oldest 50.' })

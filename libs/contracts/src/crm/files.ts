@@ -33,7 +33,8 @@ export class FileRecordLink {
 export class StoredFileInfo {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ description: 'The uploaded file’s name, without directories.' }) name!: string;
-  @ApiProperty({ description: 'Detected from the file’s bytes, never from its name; application/octet-stream when unknown.', example: 'image/png' }) contentType!: string;
+  @ApiProperty({ description: 'Detected from the file’s bytes, never from its name; application/octet-stream when unknown.', example: 'image/png' })
+  contentType!: string;
   @ApiProperty({ description: 'Bytes.' }) size!: number;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The uploader; null when an API key uploaded it.' }) createdBy!: string | null;
   @ApiProperty({ type: [FileRecordLink], description: 'The records the file is attached to.' }) attachedTo!: FileRecordLink[];
@@ -54,7 +55,11 @@ export class FileUsage {
 
 /** The multipart form of the uploads, for the OpenAPI document (the gateway streams the part itself). */
 export class UploadFileForm {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'The file; its content type is detected from its bytes. At most FILES_MAX_BYTES (25 MB by default).' })
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description: 'The file; its content type is detected from its bytes. At most FILES_MAX_BYTES (25 MB by default).',
+  })
   file!: unknown;
 }
 
@@ -142,7 +147,8 @@ export const OpenFile = defineOperation({
 export const DeleteFile = defineOperation({
   pattern: 'crm.files.delete',
   summary: 'Delete a file',
-  description: 'Soft delete: the file leaves every record’s list, no longer downloads, and no longer counts against the quota. Members delete only the files they uploaded.',
+  description:
+    'Soft delete: the file leaves every record’s list, no longer downloads, and no longer counts against the quota. Members delete only the files they uploaded.',
   permission: 'files:write',
   route: { method: 'DELETE', path: 'files/:id', status: 204 },
   params: RecordIdParams,

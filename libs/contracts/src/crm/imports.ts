@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { MAX_PAGE_SIZE } from '../limits.js';
 import { defineOperation } from '../operation.js';
 import { NOT_FOUND, RecordIdParams } from './common.js';
@@ -25,12 +40,19 @@ export class ConflictIdParams extends RecordIdParams {
 
 /** The multipart form of POST /imports, for the OpenAPI document (the gateway reads the parts itself, streaming the file). */
 export class CreateImportForm {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'CSV (UTF-8 with or without BOM, UTF-16; comma, semicolon or tab) or XLSX (first sheet); the first row is the header.' })
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description: 'CSV (UTF-8 with or without BOM, UTF-16; comma, semicolon or tab) or XLSX (first sheet); the first row is the header.',
+  })
   file!: unknown;
 
   @ApiProperty({ enum: IMPORT_ENTITIES }) entity!: string;
 
-  @ApiPropertyOptional({ description: 'JSON object: column name → field, "customFields.<key>", or null to skip the column. Overrides the recognised headers.', example: '{"E-mail":"email","Notes":null}' })
+  @ApiPropertyOptional({
+    description: 'JSON object: column name → field, "customFields.<key>", or null to skip the column. Overrides the recognised headers.',
+    example: '{"E-mail":"email","Notes":null}',
+  })
   mapping?: string;
 
   @ApiPropertyOptional({ enum: IMPORT_MODES, description: 'merge (default): differing values become conflicts; overwrite: the file wins.' }) mode?: string;
@@ -80,7 +102,12 @@ export class Import {
   @ApiProperty({ enum: IMPORT_MODES }) mode!: string;
   @ApiProperty({ enum: IMPORT_STATUSES }) status!: string;
   @ApiProperty() fileName!: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string', nullable: true }, nullable: true, description: 'What each column filled, once the job has read the header.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string', nullable: true },
+    nullable: true,
+    description: 'What each column filled, once the job has read the header.',
+  })
   mapping!: Record<string, string | null> | null;
   @ApiProperty({ type: [String], description: 'Columns that filled nothing.' }) unmappedColumns!: string[];
   @ApiProperty({ type: Number, nullable: true, description: 'Data rows in the file, known when the import completes.' }) total!: number | null;
@@ -115,7 +142,13 @@ export class ImportErrorPage {
 export class ListConflictsQuery {
   @ApiPropertyOptional({ enum: CONFLICT_STATUSES }) @IsOptional() @IsIn(CONFLICT_STATUSES) status?: (typeof CONFLICT_STATUSES)[number];
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') cursor?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE) limit?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
 }
 
 /** A field's value as the record holds it: text, a number, true/false, a list (tags) or null. */

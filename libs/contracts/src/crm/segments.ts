@@ -34,7 +34,11 @@ export class CreateSegmentBody {
   @IsObject()
   filter?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: [String], maxItems: SEGMENT_CONTACT_IDS_MAX, description: 'Static segments only: the first members, live contacts of the workspace.' })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: SEGMENT_CONTACT_IDS_MAX,
+    description: 'Static segments only: the first members, live contacts of the workspace.',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(SEGMENT_CONTACT_IDS_MAX)
@@ -59,7 +63,12 @@ export class UpdateSegmentBody {
 }
 
 export class SegmentContactsBody {
-  @ApiProperty({ type: [String], minItems: 1, maxItems: SEGMENT_CONTACT_IDS_MAX, description: 'Contact ids; to add, live contacts of the workspace (422 naming contactIds otherwise).' })
+  @ApiProperty({
+    type: [String],
+    minItems: 1,
+    maxItems: SEGMENT_CONTACT_IDS_MAX,
+    description: 'Contact ids; to add, live contacts of the workspace (422 naming contactIds otherwise).',
+  })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(SEGMENT_CONTACT_IDS_MAX)

@@ -38,14 +38,25 @@ export class SlaPolicyBody {
   @Max(SLA_MINUTES_MAX)
   firstResponseMinutes!: number;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: SLA_MINUTES_MAX, description: 'Business minutes from a customer’s reply to the next public reply; null: none.' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: SLA_MINUTES_MAX,
+    description: 'Business minutes from a customer’s reply to the next public reply; null: none.',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(SLA_MINUTES_MAX)
   nextResponseMinutes?: number | null;
 
-  @ApiProperty({ minimum: 1, maximum: SLA_MINUTES_MAX, example: 480, description: 'Business minutes from opening to resolved, not counting the time spent pending.' })
+  @ApiProperty({
+    minimum: 1,
+    maximum: SLA_MINUTES_MAX,
+    example: 480,
+    description: 'Business minutes from opening to resolved, not counting the time spent pending.',
+  })
   @IsInt()
   @Min(1)
   @Max(SLA_MINUTES_MAX)
@@ -70,7 +81,11 @@ export class WorkingDay {
 
   @ApiProperty({ example: '17:00', description: 'HH:MM local time, after start; 24:00 is the end of the day.' })
   @Matches(CLOCK, { message: 'end must be a time HH:MM' })
-  @fieldDecorator('isAfterStart', (property) => `${property} must be after start`, (value, object) => typeof value === 'string' && value > String((object as WorkingDay).start))
+  @fieldDecorator(
+    'isAfterStart',
+    (property) => `${property} must be after start`,
+    (value, object) => typeof value === 'string' && value > String((object as WorkingDay).start),
+  )
   end!: string;
 }
 
@@ -84,7 +99,11 @@ export class BusinessHoursBody {
   @ArrayMaxSize(7)
   @ValidateNested({ each: true })
   @Type(() => WorkingDay)
-  @fieldDecorator('uniqueDays', (property) => `${property} must name each day at most once`, (value) => Array.isArray(value) && new Set(value.map((day: WorkingDay) => day?.day)).size === value.length)
+  @fieldDecorator(
+    'uniqueDays',
+    (property) => `${property} must name each day at most once`,
+    (value) => Array.isArray(value) && new Set(value.map((day: WorkingDay) => day?.day)).size === value.length,
+  )
   days!: WorkingDay[];
 
   @ApiPropertyOptional({ type: [String], format: 'date', maxItems: HOLIDAYS_MAX, description: 'Closed dates (YYYY-MM-DD, local).' })
@@ -104,16 +123,32 @@ export class BusinessHours {
 }
 
 export class TicketSettingsBody {
-  @ApiProperty({ enum: ASSIGNMENT_MODES, description: 'How a ticket opened without an assignee gets one.' }) @IsIn(ASSIGNMENT_MODES) assignment!: AssignmentMode;
+  @ApiProperty({ enum: ASSIGNMENT_MODES, description: 'How a ticket opened without an assignee gets one.' })
+  @IsIn(ASSIGNMENT_MODES)
+  assignment!: AssignmentMode;
 
-  @ApiProperty({ type: [String], format: 'uuid', maxItems: ASSIGNEES_MAX, description: 'Active users of the workspace the tickets go to, in round-robin order (else 422).' })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    maxItems: ASSIGNEES_MAX,
+    description: 'Active users of the workspace the tickets go to, in round-robin order (else 422).',
+  })
   @IsArray()
   @ArrayMaxSize(ASSIGNEES_MAX)
   @IsUUID('all', { each: true })
-  @fieldDecorator('uniqueAssignees', (property) => `${property} must not name a user twice`, (value) => Array.isArray(value) && new Set(value).size === value.length)
+  @fieldDecorator(
+    'uniqueAssignees',
+    (property) => `${property} must not name a user twice`,
+    (value) => Array.isArray(value) && new Set(value).size === value.length,
+  )
   assignees!: string[];
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 10_080, default: 30, description: 'How long before an SLA deadline ticket.sla_warning tells the assignee; 0: no warning.' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 10_080,
+    default: 30,
+    description: 'How long before an SLA deadline ticket.sla_warning tells the assignee; 0: no warning.',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -208,7 +243,15 @@ export const PutTicketSettings = defineOperation({
   errors: [{ status: 422, description: 'An assignee is no active user of the workspace, or a mode other than none has no assignees.' }],
 });
 
-export const SUPPORT_SETTINGS_OPERATIONS = [ListSlaPolicies, PutSlaPolicy, DeleteSlaPolicy, GetBusinessHours, PutBusinessHours, GetTicketSettings, PutTicketSettings] as const;
+export const SUPPORT_SETTINGS_OPERATIONS = [
+  ListSlaPolicies,
+  PutSlaPolicy,
+  DeleteSlaPolicy,
+  GetBusinessHours,
+  PutBusinessHours,
+  GetTicketSettings,
+  PutTicketSettings,
+] as const;
 
 /** The calendar SLA deadlines count in. */
 export type BusinessCalendar = Pick<BusinessHours, 'timezone' | 'days' | 'holidays'>;

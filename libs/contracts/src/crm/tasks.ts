@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { Omittable } from '../fields.js';
 import { defineOperation } from '../operation.js';
 import { CreatedRangeListQuery, NOT_FOUND, QueryBoolean, QueryList, RecordIdParams, RELATED_TYPES, RelatedRecord, type RelatedType } from './common.js';
@@ -22,7 +36,8 @@ export class CreateTaskBody {
   @MaxLength(TITLE_MAX)
   title!: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: DESCRIPTION_MAX }) @IsOptional() @IsString() @MaxLength(DESCRIPTION_MAX) description?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: DESCRIPTION_MAX }) @IsOptional() @IsString() @MaxLength(DESCRIPTION_MAX) description?:
+    string | null;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @IsOptional()
@@ -54,7 +69,8 @@ export class UpdateTaskBody {
   @MaxLength(TITLE_MAX)
   title?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: DESCRIPTION_MAX }) @IsOptional() @IsString() @MaxLength(DESCRIPTION_MAX) description?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: DESCRIPTION_MAX }) @IsOptional() @IsString() @MaxLength(DESCRIPTION_MAX) description?:
+    string | null;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @IsOptional()
@@ -62,8 +78,14 @@ export class UpdateTaskBody {
   dueAt?: string | null;
 
   @ApiPropertyOptional({ enum: TASK_PRIORITIES }) @Omittable() @IsIn(TASK_PRIORITIES) priority?: TaskPriority;
-  @ApiPropertyOptional({ enum: TASK_STATUSES, description: 'done sets completedAt; leaving done clears it.' }) @Omittable() @IsIn(TASK_STATUSES) status?: TaskStatus;
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'An active user of the workspace (else 422).' }) @IsOptional() @IsUUID('all') assigneeId?: string | null;
+  @ApiPropertyOptional({ enum: TASK_STATUSES, description: 'done sets completedAt; leaving done clears it.' })
+  @Omittable()
+  @IsIn(TASK_STATUSES)
+  status?: TaskStatus;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'An active user of the workspace (else 422).' })
+  @IsOptional()
+  @IsUUID('all')
+  assigneeId?: string | null;
 
   @ApiPropertyOptional({ type: RelatedRecord, nullable: true })
   @IsOptional()

@@ -46,7 +46,14 @@ const TICKET_REFERENCES = {
 } as const;
 
 function OneOfQuery(values: readonly string[], description: string): PropertyDecorator {
-  return applyDecorators(ApiPropertyOptional({ type: [String], enum: values, description }), IsOptional(), QueryList(), IsArray(), ArrayMaxSize(values.length), IsIn(values, { each: true }));
+  return applyDecorators(
+    ApiPropertyOptional({ type: [String], enum: values, description }),
+    IsOptional(),
+    QueryList(),
+    IsArray(),
+    ArrayMaxSize(values.length),
+    IsIn(values, { each: true }),
+  );
 }
 
 /** `/:id` of a ticket: any string, since an id that is not a UUID names nothing and gets the same 404 as an unknown one. */
@@ -72,7 +79,11 @@ class TicketFields {
   @IsUUID('all')
   companyId?: string | null;
 
-  @ApiPropertyOptional({ type: [String], maxItems: TICKET_TAGS_MAX, description: `Trimmed and de-duplicated; at most ${TICKET_TAGS_MAX} tags of at most ${TICKET_TAG_MAX} characters.` })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: TICKET_TAGS_MAX,
+    description: `Trimmed and de-duplicated; at most ${TICKET_TAGS_MAX} tags of at most ${TICKET_TAG_MAX} characters.`,
+  })
   @Omittable()
   @IsArray()
   @ArrayMaxSize(TICKET_TAGS_MAX)
@@ -99,7 +110,8 @@ export class CreateTicketBody extends TicketFields {
     type: String,
     format: 'uuid',
     nullable: true,
-    description: 'An active user of the workspace (else 422). Absent: the workspace’s auto-assignment picks one (GET /ticket-settings); null leaves it unassigned.',
+    description:
+      'An active user of the workspace (else 422). Absent: the workspace’s auto-assignment picks one (GET /ticket-settings); null leaves it unassigned.',
   })
   @IsOptional()
   @IsUUID('all')
@@ -118,7 +130,10 @@ export class UpdateTicketBody extends TicketFields {
   @IsIn(TICKET_PRIORITIES)
   priority?: TicketPriority;
   @ApiPropertyOptional({ enum: TICKET_CHANNELS }) @Omittable() @IsIn(TICKET_CHANNELS) channel?: TicketChannel;
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'An active user of the workspace (else 422).' }) @IsOptional() @IsUUID('all') assigneeId?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'An active user of the workspace (else 422).' })
+  @IsOptional()
+  @IsUUID('all')
+  assigneeId?: string | null;
 }
 
 export class AssignTicketBody {
@@ -130,7 +145,9 @@ export class AssignTicketBody {
 }
 
 export class MergeTicketBody {
-  @ApiProperty({ format: 'uuid', description: 'The duplicate: closed and deleted, its comments and tags moved to this ticket.' }) @IsUUID('all') otherId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The duplicate: closed and deleted, its comments and tags moved to this ticket.' })
+  @IsUUID('all')
+  otherId!: string;
 }
 
 export class CreateCommentBody {
@@ -164,7 +181,10 @@ export class ListTicketsQuery extends PageQuery {
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'true lists the deleted tickets (restorable) instead of the live ones.' }) @IsOptional() @QueryBoolean() deleted?: boolean;
+  @ApiPropertyOptional({ description: 'true lists the deleted tickets (restorable) instead of the live ones.' })
+  @IsOptional()
+  @QueryBoolean()
+  deleted?: boolean;
 
   @OneOfQuery(TICKET_STATUSES, 'Statuses, comma-separated: any of them.') status?: TicketStatus[];
   @OneOfQuery(TICKET_PRIORITIES, 'Priorities, comma-separated: any of them.') priority?: TicketPriority[];
@@ -195,7 +215,8 @@ export class ListTicketsQuery extends PageQuery {
 
 export class Ticket {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ description: 'Unique in the workspace (increasing, not consecutive): its emails’ subjects carry it as [#T-<number>].', example: 42 }) number!: number;
+  @ApiProperty({ description: 'Unique in the workspace (increasing, not consecutive): its emails’ subjects carry it as [#T-<number>].', example: 42 })
+  number!: number;
   @ApiProperty() subject!: string;
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ enum: TICKET_STATUSES }) status!: TicketStatus;
@@ -210,9 +231,19 @@ export class Ticket {
   @ApiProperty({ type: [String] }) tags!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true }) customFields!: Record<string, unknown>;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The first public reply of an agent.' }) firstRespondedAt!: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Per the SLA policy of the priority, in business hours; null without a policy.' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Per the SLA policy of the priority, in business hours; null without a policy.',
+  })
   firstResponseDueAt!: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the customer’s last reply needs an answer by; null when none is awaited.' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the customer’s last reply needs an answer by; null when none is awaited.',
+  })
   nextResponseDueAt!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Null without a policy, and while pending (the clock is paused).' })
   resolutionDueAt!: string | null;
@@ -244,8 +275,10 @@ export class TicketComment {
   @ApiProperty() body!: string;
   @ApiProperty() internal!: boolean;
   @ApiProperty({ enum: COMMENT_AUTHORS }) author!: CommentAuthor;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The user who wrote or recorded it; null for an API key or an email.' }) authorId!: string | null;
-  @ApiProperty({ type: [TicketCommentAttachment], description: 'The files of the email the comment came from (none for other comments).' }) attachments!: TicketCommentAttachment[];
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The user who wrote or recorded it; null for an API key or an email.' }) authorId!:
+    string | null;
+  @ApiProperty({ type: [TicketCommentAttachment], description: 'The files of the email the comment came from (none for other comments).' })
+  attachments!: TicketCommentAttachment[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
@@ -259,7 +292,8 @@ export class ListCommentsQuery extends PageQuery {}
 export const CreateTicket = defineOperation({
   pattern: 'crm.tickets.create',
   summary: 'Open a ticket',
-  description: 'A support case of a contact or company. Its SLA deadlines follow the policy of its priority; a customer with an overdue invoice gets it one priority higher (priorityReason says why).',
+  description:
+    'A support case of a contact or company. Its SLA deadlines follow the policy of its priority; a customer with an overdue invoice gets it one priority higher (priorityReason says why).',
   permission: 'tickets:write',
   route: { method: 'POST', path: 'tickets', status: 201 },
   input: CreateTicketBody,
@@ -349,7 +383,8 @@ export const MergeTicket = defineOperation({
 export const CommentOnTicket = defineOperation({
   pattern: 'crm.tickets.comment',
   summary: 'Comment on a ticket',
-  description: 'An agent’s public comment is a response (first response, next response); an internal one never reaches the customer. A customer’s comment reopens a pending ticket.',
+  description:
+    'An agent’s public comment is a response (first response, next response); an internal one never reaches the customer. A customer’s comment reopens a pending ticket.',
   permission: 'tickets:write',
   route: { method: 'POST', path: 'tickets/:id/comments', status: 201 },
   params: TicketIdParams,
@@ -370,4 +405,15 @@ export const ListTicketComments = defineOperation({
   errors: [TICKET_NOT_FOUND],
 });
 
-export const TICKET_OPERATIONS = [CreateTicket, ListTickets, GetTicket, UpdateTicket, DeleteTicket, RestoreTicket, AssignTicket, MergeTicket, CommentOnTicket, ListTicketComments] as const;
+export const TICKET_OPERATIONS = [
+  CreateTicket,
+  ListTickets,
+  GetTicket,
+  UpdateTicket,
+  DeleteTicket,
+  RestoreTicket,
+  AssignTicket,
+  MergeTicket,
+  CommentOnTicket,
+  ListTicketComments,
+] as const;

@@ -13,7 +13,8 @@ export class TimelineEntry {
 
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The user who did it, when known.' }) actorId!: string | null;
-  @ApiProperty({ type: RelatedRecord, description: 'The record it is about: the timeline’s own, or one of its deals for stage changes.' }) subject!: RelatedRecord;
+  @ApiProperty({ type: RelatedRecord, description: 'The record it is about: the timeline’s own, or one of its deals for stage changes.' })
+  subject!: RelatedRecord;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Depends on kind; see docs/crm.md "Timeline".' }) data!: Record<string, unknown>;
 }
 

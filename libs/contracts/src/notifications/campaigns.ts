@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { Omittable, PageQuery } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
@@ -15,7 +28,17 @@ const CONTACT_IDS_MAX = 10_000;
 const TOKEN_MAX = 2000;
 export const CAMPAIGN_CHANNELS = ['email', 'sms'] as const;
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled', 'failed'] as const;
-export const RECIPIENT_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'skipped_opted_out', 'skipped_no_address', 'cancelled'] as const;
+export const RECIPIENT_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'undelivered',
+  'failed',
+  'skipped_opted_out',
+  'skipped_no_address',
+  'cancelled',
+] as const;
 /** A recipient status, or `unsubscribed`: those who used the unsubscribe link, whatever their status. */
 export const RECIPIENT_FILTERS = [...RECIPIENT_STATUSES, 'unsubscribed'] as const;
 export type CampaignChannel = (typeof CAMPAIGN_CHANNELS)[number];
@@ -33,7 +56,12 @@ export class CampaignAudienceBody {
   @IsUUID('all')
   segmentId?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { lifecycleStage: 'customer' }, description: 'Contact list filters, as GET /contacts takes them.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { lifecycleStage: 'customer' },
+    description: 'Contact list filters, as GET /contacts takes them.',
+  })
   @IsOptional()
   @IsObject()
   filter?: Record<string, unknown>;
@@ -58,7 +86,13 @@ export class CreateCampaignBody {
   @IsIn(CAMPAIGN_CHANNELS)
   channel!: CampaignChannel;
 
-  @ApiPropertyOptional({ type: String, maxLength: SUBJECT_MAX, nullable: true, example: 'News for {{companyName}}', description: 'Email only; required unless templateId is given.' })
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: SUBJECT_MAX,
+    nullable: true,
+    example: 'News for {{companyName}}',
+    description: 'Email only; required unless templateId is given.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(SUBJECT_MAX)
@@ -70,7 +104,12 @@ export class CreateCampaignBody {
   @MaxLength(BODY_MAX)
   body?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'deal_won', description: 'Email only: an email template of the workspace (GET /email-templates), instead of body.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'deal_won',
+    description: 'Email only: an email template of the workspace (GET /email-templates), instead of body.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(TEMPLATE_ID_MAX)
@@ -314,7 +353,16 @@ export const ListCampaignRecipients = defineOperation({
   errors: [NO_CAMPAIGN],
 });
 
-export const CAMPAIGN_OPERATIONS = [CreateCampaign, ListCampaigns, GetCampaign, UpdateCampaign, DeleteCampaign, SendCampaign, CancelCampaign, ListCampaignRecipients] as const;
+export const CAMPAIGN_OPERATIONS = [
+  CreateCampaign,
+  ListCampaigns,
+  GetCampaign,
+  UpdateCampaign,
+  DeleteCampaign,
+  SendCampaign,
+  CancelCampaign,
+  ListCampaignRecipients,
+] as const;
 
 const UNSIGNED_TOKEN = { status: 404, description: 'The token is not one Kinship signed.' } as const;
 

@@ -45,7 +45,8 @@ export class EmailTemplate {
   @ApiProperty({ description: BODY_DESCRIPTION }) body!: string;
   @ApiProperty({ description: 'true when the workspace sends the default.' }) isDefault!: boolean;
   @ApiProperty({ type: [String], description: 'The placeholders the template is given.', example: ['name', 'taskTitle', 'taskUrl'] }) variables!: string[];
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'When the override last changed; null for the default.' }) updatedAt?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'When the override last changed; null for the default.' }) updatedAt?:
+    string | null;
 }
 
 export class EmailTemplateList {
@@ -55,7 +56,11 @@ export class EmailTemplateList {
 export class CreateEmailTemplateBody {
   /** Checked against the known keys by the service, which names them in its 422. */
   @ApiProperty({ enum: TEMPLATE_KEYS, description: 'Which email to override; once per workspace.' }) @IsString() @MaxLength(KEY_MAX) key!: string;
-  @ApiProperty({ maxLength: TEMPLATE_SUBJECT_MAX, description: SUBJECT_DESCRIPTION }) @IsString() @IsNotEmpty() @MaxLength(TEMPLATE_SUBJECT_MAX) subject!: string;
+  @ApiProperty({ maxLength: TEMPLATE_SUBJECT_MAX, description: SUBJECT_DESCRIPTION })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(TEMPLATE_SUBJECT_MAX)
+  subject!: string;
   @ApiProperty({ maxLength: TEMPLATE_BODY_MAX, description: BODY_DESCRIPTION }) @IsString() @IsNotEmpty() @MaxLength(TEMPLATE_BODY_MAX) body!: string;
 }
 
@@ -76,7 +81,12 @@ export class UpdateEmailTemplateBody {
 }
 
 export class PreviewEmailTemplateBody {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Placeholder values; the template’s sample data fills in the rest.', example: { taskTitle: 'Call Charles' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Placeholder values; the template’s sample data fills in the rest.',
+    example: { taskTitle: 'Call Charles' },
+  })
   @IsOptional()
   @IsObject()
   data?: Record<string, unknown> | null;
@@ -104,7 +114,10 @@ export class RenderedEmail {
 
 const PERMISSION = 'email-templates:manage';
 const NO_TEMPLATE = { status: 404, description: 'No template with this key.' } as const;
-const TEMPLATE_REFUSED = { status: 422, description: 'Not a known key, not valid Handlebars, or a placeholder the template is not given (validation_failed); details name the field.' } as const;
+const TEMPLATE_REFUSED = {
+  status: 422,
+  description: 'Not a known key, not valid Handlebars, or a placeholder the template is not given (validation_failed); details name the field.',
+} as const;
 
 export const ListEmailTemplates = defineOperation({
   pattern: 'notifications.email-templates.list',
@@ -172,4 +185,11 @@ export const PreviewEmailTemplate = defineOperation({
   errors: [NO_TEMPLATE, TEMPLATE_REFUSED],
 });
 
-export const EMAIL_TEMPLATE_OPERATIONS = [ListEmailTemplates, GetEmailTemplate, CreateEmailTemplate, UpdateEmailTemplate, ResetEmailTemplate, PreviewEmailTemplate] as const;
+export const EMAIL_TEMPLATE_OPERATIONS = [
+  ListEmailTemplates,
+  GetEmailTemplate,
+  CreateEmailTemplate,
+  UpdateEmailTemplate,
+  ResetEmailTemplate,
+  PreviewEmailTemplate,
+] as const;

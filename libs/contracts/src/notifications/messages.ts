@@ -17,9 +17,17 @@ export class Message {
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) recipientUserId?: string | null;
   @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true }) recipientContactId?: string | null;
   @ApiProperty({ description: 'The email address or E.164 phone number.' }) address!: string;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'null for security emails (invitation, password_reset, email_verification): their content is never kept.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'null for security emails (invitation, password_reset, email_verification): their content is never kept.',
+  })
   subject?: string | null;
-  @ApiProperty({ enum: MESSAGE_STATUSES, description: 'queued → sent (the server or provider accepted it) → delivered, undelivered or failed (an SMS provider’s delivery report); failed also after every try was refused.' })
+  @ApiProperty({
+    enum: MESSAGE_STATUSES,
+    description:
+      'queued → sent (the server or provider accepted it) → delivered, undelivered or failed (an SMS provider’s delivery report); failed also after every try was refused.',
+  })
   status!: string;
   @ApiProperty({ description: 'Tries so far.' }) attempts!: number;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'What the server or provider answered to the last failed try.' }) lastError?: string | null;
@@ -28,7 +36,8 @@ export class Message {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) sentAt?: string | null;
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) failedAt?: string | null;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'When the SMS provider reported it delivered.' }) deliveredAt?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'When the SMS provider reported it delivered.' }) deliveredAt?:
+    string | null;
 }
 
 export class MessagePage {
@@ -44,7 +53,8 @@ export class ListMessagesQuery extends PageQuery {
 export const ListMessages = defineOperation({
   pattern: 'notifications.messages.list',
   summary: 'List outgoing messages',
-  description: 'Emails and SMS the workspace sent or tried to send, newest first; `status=failed` lists what could not be sent after every retry (or a carrier reported failed), `delivered`/`undelivered` what the SMS provider reported.',
+  description:
+    'Emails and SMS the workspace sent or tried to send, newest first; `status=failed` lists what could not be sent after every retry (or a carrier reported failed), `delivered`/`undelivered` what the SMS provider reported.',
   permission: 'messages:manage',
   route: { method: 'GET', path: 'messages', status: 200 },
   input: ListMessagesQuery,
@@ -55,7 +65,8 @@ export const ListMessages = defineOperation({
 export const RetryMessage = defineOperation({
   pattern: 'notifications.messages.retry',
   summary: 'Retry a failed message',
-  description: 'Queues a failed message for a new round of attempts. A security email cannot be retried: its one-time link is not kept, so the user asks for a new one.',
+  description:
+    'Queues a failed message for a new round of attempts. A security email cannot be retried: its one-time link is not kept, so the user asks for a new one.',
   permission: 'messages:manage',
   route: { method: 'POST', path: 'messages/:id/retry', status: 200 },
   params: NotificationsIdParams,

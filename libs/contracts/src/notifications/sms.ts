@@ -13,9 +13,18 @@ export const SMS_WEBHOOK_PARAMS_MAX = 200;
 
 /** The workspace's SMS settings: the number its contacts text, what HELP answers, and whether texts open tickets. */
 export class SmsSettings {
-  @ApiProperty({ type: String, nullable: true, example: '+15550001111', description: 'The provider number (E.164) whose inbound texts belong to this workspace; null receives none.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '+15550001111',
+    description: 'The provider number (E.164) whose inbound texts belong to this workspace; null receives none.',
+  })
   phoneNumber!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'The reply to an inbound HELP; null answers a default naming the workspace’s STOP and START keywords.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The reply to an inbound HELP; null answers a default naming the workspace’s STOP and START keywords.',
+  })
   helpText!: string | null;
   @ApiProperty({ description: 'Whether an inbound text (not a keyword) opens a ticket, or comments on the sender’s open SMS ticket.' })
   inboundTickets!: boolean;
@@ -50,7 +59,10 @@ export class SmsWebhookInput {
 
 export class SmsWebhookReply {
   @ApiProperty() received!: boolean;
-  @ApiProperty({ description: 'false when this callback (message id and status, or inbound message id) had taken effect before. A report of a message not known yet is kept and applied when its send is recorded.' })
+  @ApiProperty({
+    description:
+      'false when this callback (message id and status, or inbound message id) had taken effect before. A report of a message not known yet is kept and applied when its send is recorded.',
+  })
   applied!: boolean;
 }
 
@@ -80,7 +92,8 @@ export const UpdateSmsSettings = defineOperation({
 export const ReceiveSmsStatus = defineOperation({
   pattern: 'notifications.sms.status',
   summary: 'Apply an SMS delivery status callback',
-  description: 'Verifies X-Twilio-Signature and moves the message named by MessageSid forward (queued → sent → delivered | failed | undelivered), once per message id and status.',
+  description:
+    'Verifies X-Twilio-Signature and moves the message named by MessageSid forward (queued → sent → delivered | failed | undelivered), once per message id and status.',
   permission: null,
   input: SmsWebhookInput,
   output: SmsWebhookReply,
@@ -91,7 +104,8 @@ export const ReceiveSmsStatus = defineOperation({
 export const ReceiveInboundSms = defineOperation({
   pattern: 'notifications.sms.inbound',
   summary: 'Receive an inbound SMS',
-  description: 'Verifies X-Twilio-Signature; STOP and its synonyms opt the sender out, START and UNSTOP back in, HELP is answered, anything else reaches the contact’s timeline (and a ticket when the workspace says so). Once per MessageSid.',
+  description:
+    'Verifies X-Twilio-Signature; STOP and its synonyms opt the sender out, START and UNSTOP back in, HELP is answered, anything else reaches the contact’s timeline (and a ticket when the workspace says so). Once per MessageSid.',
   permission: null,
   input: SmsWebhookInput,
   output: SmsWebhookReply,

@@ -26,7 +26,8 @@ export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as c
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 const URL_DESCRIPTION = 'http:// or https://; must reach a public address (private, loopback and link-local ones are refused).';
-const EVENTS_DESCRIPTION = 'Event types to receive (docs/events.md), or "*" for every type webhooks deliver. user.invited, user.password_reset_requested and user.email_verification_requested are never delivered.';
+const EVENTS_DESCRIPTION =
+  'Event types to receive (docs/events.md), or "*" for every type webhooks deliver. user.invited, user.password_reset_requested and user.email_verification_requested are never delivered.';
 const URL_RULE = IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'must be an http:// or https:// URL' });
 const EVENTS_RULES = [
   IsArray(),
@@ -64,7 +65,9 @@ export class UpdateWebhookEndpointBody {
   @MaxLength(DESCRIPTION_MAX)
   description?: string | null;
 
-  @ApiPropertyOptional({ description: 'false stops deliveries (pending ones end as failed); true re-enables a disabled endpoint and resets its failure count.' })
+  @ApiPropertyOptional({
+    description: 'false stops deliveries (pending ones end as failed); true re-enables a disabled endpoint and resets its failure count.',
+  })
   @Omittable()
   @IsBoolean()
   active?: boolean;
@@ -114,7 +117,8 @@ export class WebhookDelivery {
   @ApiProperty({ example: 'deal.won' }) eventType!: string;
   @ApiProperty({ enum: WEBHOOK_DELIVERY_STATUSES }) status!: WebhookDeliveryStatus;
   @ApiProperty() attemptCount!: number;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the next attempt is due, while pending.' }) nextAttemptAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the next attempt is due, while pending.' }) nextAttemptAt!:
+    string | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Of the last attempt.' }) responseStatus!: number | null;
   @ApiProperty({ type: String, nullable: true, description: 'Of the last attempt, at most 1024 bytes.' }) responseBody!: string | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Of the last attempt.' }) durationMs!: number | null;
@@ -130,7 +134,10 @@ export class WebhookDeliveryPage {
 }
 
 const PERMISSION = 'webhooks:manage';
-const REFUSED_ADDRESS = { status: 422, description: 'The body is not valid, or the URL’s address is not public (validation_failed); details name the field.' } as const;
+const REFUSED_ADDRESS = {
+  status: 422,
+  description: 'The body is not valid, or the URL’s address is not public (validation_failed); details name the field.',
+} as const;
 
 export const CreateWebhookEndpoint = defineOperation({
   pattern: 'notifications.webhook-endpoints.create',

@@ -37,7 +37,10 @@ const FIELDS =
 export class ReportMeasure {
   @ApiProperty({ enum: MEASURE_FUNCTIONS }) @IsIn(MEASURE_FUNCTIONS) fn!: MeasureFunction;
 
-  @ApiPropertyOptional({ maxLength: FIELD_MAX, description: `${FIELDS} Optional for count (rows); sum and avg take numbers, amounts only per currency (currency as a dimension or an eq filter).` })
+  @ApiPropertyOptional({
+    maxLength: FIELD_MAX,
+    description: `${FIELDS} Optional for count (rows); sum and avg take numbers, amounts only per currency (currency as a dimension or an eq filter).`,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(FIELD_MAX)
@@ -58,8 +61,14 @@ export class ReportFilter {
   @ApiProperty({ enum: FILTER_OPERATORS }) @IsIn(FILTER_OPERATORS) op!: FilterOperator;
 
   @ApiPropertyOptional({
-    description: 'A string, number or boolean as the field holds; an array of them for in and not_in; none for is_null and is_not_null. Dates YYYY-MM-DD, times ISO 8601.',
-    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] } }],
+    description:
+      'A string, number or boolean as the field holds; an array of them for in and not_in; none for is_null and is_not_null. Dates YYYY-MM-DD, times ISO 8601.',
+    oneOf: [
+      { type: 'string' },
+      { type: 'number' },
+      { type: 'boolean' },
+      { type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] } },
+    ],
   })
   @IsOptional()
   value?: string | number | boolean | Array<string | number | boolean>;

@@ -15,7 +15,11 @@ export type WidgetKind = (typeof WIDGET_KINDS)[number];
 
 export class DashboardWidgetBody {
   @ApiProperty({ format: 'uuid', description: 'A saved report of the workspace.' }) @IsUUID('all') savedReportId!: string;
-  @ApiPropertyOptional({ maxLength: NAME_MAX, description: 'Defaults to the saved report’s name.' }) @IsOptional() @IsText(NAME_MAX) @IsNotEmpty() title?: string;
+  @ApiPropertyOptional({ maxLength: NAME_MAX, description: 'Defaults to the saved report’s name.' })
+  @IsOptional()
+  @IsText(NAME_MAX)
+  @IsNotEmpty()
+  title?: string;
 }
 
 export class CreateDashboardBody {
@@ -46,12 +50,14 @@ export class DashboardWidget extends ReportFreshness {
   @ApiProperty({ example: 'open-pipeline', description: 'Stable within the dashboard.' }) key!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ enum: WIDGET_KINDS, description: 'metric: one row; table: rows of groups; saved_report: a saved report’s answer.' }) kind!: WidgetKind;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The saved report a custom dashboard’s widget shows.' }) savedReportId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The saved report a custom dashboard’s widget shows.' }) savedReportId!:
+    string | null;
   @ApiProperty({ type: ReportTable, nullable: true, description: 'null when the saved report was deleted.' }) data!: ReportTable | null;
 }
 
 export class MyDashboard {
-  @ApiProperty({ enum: ['workspace', 'team', 'own', 'summary'], description: 'owner and admin: workspace; manager: team; member: own; viewer: summary.' }) scope!: string;
+  @ApiProperty({ enum: ['workspace', 'team', 'own', 'summary'], description: 'owner and admin: workspace; manager: team; member: own; viewer: summary.' })
+  scope!: string;
   @ApiProperty({ type: [DashboardWidget] }) widgets!: DashboardWidget[];
 }
 

@@ -15,7 +15,8 @@ export class Rebuild {
   @ApiProperty({ type: 'integer', description: 'Stream messages to read: the stream’s last sequence when the rebuild started.' }) eventsTotal!: number;
   @ApiProperty({ type: 'integer', description: 'Stream messages read so far.' }) eventsRead!: number;
   @ApiProperty({ type: 'integer', description: 'Events of this workspace applied to the shadow read models so far.' }) eventsApplied!: number;
-  @ApiProperty({ type: String, nullable: true, description: 'Why a failed rebuild stopped; the live read models were left as they were.' }) error!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why a failed rebuild stopped; the live read models were left as they were.' }) error!:
+    string | null;
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
 }

@@ -24,7 +24,10 @@ export class ReportPeriodQuery {
   @IsCalendarDate()
   to?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Records of this owner only (which owner is said per report). Members get their own records only (403 for another owner).' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Records of this owner only (which owner is said per report). Members get their own records only (403 for another owner).',
+  })
   @IsOptional()
   @IsUUID('all')
   ownerId?: string;
@@ -52,7 +55,12 @@ export class ForecastQuery extends ReportQuery {
 
 /** How fresh an answer is (docs/reporting.md "Freshness"). */
 export class ReportFreshness {
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the newest event the report’s read models applied happened; null before any.' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the newest event the report’s read models applied happened; null before any.',
+  })
   asOf!: string | null;
 
   @ApiProperty({ type: 'integer', nullable: true, description: '0 when the read models have applied every published event; else how far behind (ms).' })
@@ -102,11 +110,13 @@ export class WinRateReport extends ReportFreshness {
   @ApiProperty({ type: 'integer' }) won!: number;
   @ApiProperty({ type: 'integer' }) lost!: number;
   @ApiProperty({ type: Number, nullable: true, description: 'won / (won + lost), 0–1; null when none closed.' }) winRate!: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'Mean days from creation to close of the won deals, 2 decimals.' }) averageCycleDays!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Mean days from creation to close of the won deals, 2 decimals.' }) averageCycleDays!:
+    number | null;
   @ApiProperty({ type: [WinRateByCurrency] }) byCurrency!: WinRateByCurrency[];
 }
 
-const FILTERS = 'Filters: from/to (UTC dates, both included), ownerId, pipelineId; members get their own deals only. Amounts per currency, never summed across currencies.';
+const FILTERS =
+  'Filters: from/to (UTC dates, both included), ownerId, pipelineId; members get their own deals only. Amounts per currency, never summed across currencies.';
 
 export const GetPipelineReport = defineOperation({
   pattern: 'reporting.reports.pipeline',

@@ -22,7 +22,13 @@ export class ReportScheduleBody {
   @IsIn(SCHEDULE_FREQUENCIES)
   frequency!: ScheduleFrequency;
 
-  @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: SCHEDULE_RECIPIENTS_MAX, description: 'Users of the workspace who get the CSV by email.' })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    minItems: 1,
+    maxItems: SCHEDULE_RECIPIENTS_MAX,
+    description: 'Users of the workspace who get the CSV by email.',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(SCHEDULE_RECIPIENTS_MAX)
@@ -34,7 +40,11 @@ export class CreateSavedReportBody {
   @ApiProperty({ minLength: 1, maxLength: NAME_MAX }) @IsText(NAME_MAX) @IsNotEmpty() name!: string;
   @ApiProperty({ type: CustomReportQuery }) @IsDefined() @ValidateNested() @Type(() => CustomReportQuery) query!: CustomReportQuery;
 
-  @ApiPropertyOptional({ type: ReportScheduleBody, nullable: true, description: 'Emails the report’s CSV to the recipients on schedule; null or absent: not scheduled.' })
+  @ApiPropertyOptional({
+    type: ReportScheduleBody,
+    nullable: true,
+    description: 'Emails the report’s CSV to the recipients on schedule; null or absent: not scheduled.',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => ReportScheduleBody)
@@ -81,7 +91,8 @@ const BAD_SAVED_REPORT = {
 export const CreateSavedReport = defineOperation({
   pattern: 'reporting.saved.create',
   summary: 'Save a custom report',
-  description: 'Shared with the whole workspace; the query is checked as POST /reports/query checks it. A schedule emails its CSV weekly or monthly to the chosen users.',
+  description:
+    'Shared with the whole workspace; the query is checked as POST /reports/query checks it. A schedule emails its CSV weekly or monthly to the chosen users.',
   permission: 'reports:write',
   route: { method: 'POST', path: 'reports/saved', status: 201 },
   input: CreateSavedReportBody,

@@ -47,8 +47,10 @@ export class ActivityQuery extends ReportPeriodQuery {
 export class LeadConversionStep {
   @ApiProperty({ enum: LIFECYCLE_FUNNEL_STAGES }) stage!: LifecycleFunnelStage;
   @ApiProperty({ type: 'integer' }) count!: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'count / the previous step’s count, 0–1; null for the first step or after an empty one.' }) stepConversion!: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'count / the first step’s count, 0–1; null when the first step is empty.' }) cumulativeConversion!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'count / the previous step’s count, 0–1; null for the first step or after an empty one.' })
+  stepConversion!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'count / the first step’s count, 0–1; null when the first step is empty.' }) cumulativeConversion!:
+    number | null;
 }
 
 export class LeadConversionReport extends ReportFreshness {
@@ -60,9 +62,16 @@ export class RevenueRow {
   @ApiProperty({ example: '2026-12', description: '"2026-12" by month, "2026-Q4" by quarter.' }) period!: string;
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({ type: 'integer', description: 'Σ total of the invoices issued (finalized) in the period and not voided, minor units.' }) invoiced!: number;
-  @ApiProperty({ type: 'integer', description: 'Σ payments received in the period less Σ refunds made in the period (a credit note’s refund among them), minor units; negative when more was refunded than received.' })
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Σ payments received in the period less Σ refunds made in the period (a credit note’s refund among them), minor units; negative when more was refunded than received.',
+  })
   paid!: number;
-  @ApiProperty({ type: 'integer', description: 'Σ credit notes issued in the period, minor units (their refunded part is also taken off paid, in the refund’s period).' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Σ credit notes issued in the period, minor units (their refunded part is also taken off paid, in the refund’s period).',
+  })
   credited!: number;
 }
 

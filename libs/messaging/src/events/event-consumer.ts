@@ -252,7 +252,8 @@ export class EventConsumer {
         return;
       }
     }
-    for (let start = 0; start < deliveries.length; start += SAVEPOINT_BATCH) await this.handleInOneTransaction(deliveries.slice(start, start + SAVEPOINT_BATCH));
+    for (let start = 0; start < deliveries.length; start += SAVEPOINT_BATCH)
+      await this.handleInOneTransaction(deliveries.slice(start, start + SAVEPOINT_BATCH));
   }
 
   /**
@@ -263,7 +264,10 @@ export class EventConsumer {
   private async handleSetWise(deliveries: Delivery[]): Promise<Outcome[] | undefined> {
     try {
       return await this.options.dataSource.transaction(async (manager) => {
-        const fresh = await this.recordAllInInbox(manager, deliveries.map(({ event }) => event.id));
+        const fresh = await this.recordAllInInbox(
+          manager,
+          deliveries.map(({ event }) => event.id),
+        );
         const outcomes: Outcome[] = [];
         const handled: HandledEvent[] = [];
         let workspace: string | undefined;
@@ -287,7 +291,10 @@ export class EventConsumer {
         return outcomes;
       });
     } catch (error) {
-      this.logger.warn({ err: error, consumer: this.options.durableName, events: deliveries.length }, 'set-wise event batch failed; handling its events a savepoint each');
+      this.logger.warn(
+        { err: error, consumer: this.options.durableName, events: deliveries.length },
+        'set-wise event batch failed; handling its events a savepoint each',
+      );
       return undefined;
     }
   }

@@ -81,9 +81,7 @@ export class OutboxRelay {
 
   /** Events committed and not yet published. */
   async backlog(): Promise<number> {
-    const [row] = await this.options.dataSource.query<{ backlog: number }[]>(
-      `SELECT count(*)::int AS backlog FROM ${this.table} WHERE published_at IS NULL`,
-    );
+    const [row] = await this.options.dataSource.query<{ backlog: number }[]>(`SELECT count(*)::int AS backlog FROM ${this.table} WHERE published_at IS NULL`);
     return row.backlog;
   }
 
@@ -105,9 +103,7 @@ export class OutboxRelay {
   async publishBatch(): Promise<number> {
     const outcome = await this.options.dataSource.transaction(async (manager) => {
       // One relay per schema at a time: two relays taking alternate batches would publish out of order.
-      const [{ locked }] = await manager.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [
-        this.relayLockKey,
-      ]);
+      const [{ locked }] = await manager.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [this.relayLockKey]);
       if (!locked) return { published: 0, failure: undefined };
       const rows = await manager.query<OutboxRow[]>(
         `SELECT id, subject, payload, headers FROM ${this.table}

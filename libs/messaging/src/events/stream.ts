@@ -46,7 +46,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export async function ensureEventStream(jsm: JetStreamManager, namespace: string, retention: EventRetention): Promise<void> {
   const maxAge = nanos(retention.maxAgeDays * DAY_MS);
-  await ensureStream(jsm, eventStreamName(namespace), { subjects: [`${assertNamespace(namespace)}events.>`], max_age: maxAge, max_bytes: retention.maxBytes || -1 });
+  await ensureStream(jsm, eventStreamName(namespace), {
+    subjects: [`${assertNamespace(namespace)}events.>`],
+    max_age: maxAge,
+    max_bytes: retention.maxBytes || -1,
+  });
   await ensureStream(jsm, deadLetterStreamName(namespace), { subjects: [`${namespace}deadletter.>`], max_age: maxAge, max_bytes: -1 });
 }
 

@@ -9,7 +9,9 @@ describe('isDependencyOutage', () => {
     expect(isDependencyOutage(withCode('terminating connection due to administrator command', '57P01'))).toBe(true);
     expect(isDependencyOutage(withCode('the database system is starting up', '57P03'))).toBe(true);
     expect(isDependencyOutage(withCode('connection failure', '08006'))).toBe(true);
-    expect(isDependencyOutage(Object.assign(new Error('query failed'), { driverError: withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED') }))).toBe(true);
+    expect(isDependencyOutage(Object.assign(new Error('query failed'), { driverError: withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED') }))).toBe(
+      true,
+    );
     expect(isDependencyOutage(new AggregateError([withCode('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED')], ''))).toBe(true);
     expect(isDependencyOutage(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isDependencyOutage(new Error('Client was closed and is not queryable'))).toBe(true);

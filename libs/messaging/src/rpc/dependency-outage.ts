@@ -5,7 +5,18 @@ import { RpcError } from './rpc-error.js';
  * unreachable: 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now, and class 08
  * (connection exception), which are matched apart.
  */
-const OUTAGE_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
+const OUTAGE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
 const CONNECTION_EXCEPTION = /^08[0-9A-Z]{3}$/;
 
 /** What node-postgres, its pool and ioredis say, without a code, when the connection is gone or cannot be had. */
@@ -27,7 +38,14 @@ const MAX_DEPTH = 4;
  */
 export function isDependencyOutage(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > MAX_DEPTH) return false;
-  const { name, code, message, driverError, cause, errors } = error as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
+  const { name, code, message, driverError, cause, errors } = error as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    driverError?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
   if (typeof code === 'string' && (OUTAGE_CODES.has(code) || CONNECTION_EXCEPTION.test(code))) return true;
   if (typeof name === 'string' && RELEASED_CONNECTION_ERRORS.has(name)) return true;
   if (typeof message === 'string' && OUTAGE_MESSAGES.test(message)) return true;

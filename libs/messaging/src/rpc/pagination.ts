@@ -34,7 +34,9 @@ export function pagePosition(page: PageDto): PagePosition {
   if (page.cursor === undefined || page.cursor === null) return { limit, afterId: null };
   const afterId = Buffer.from(page.cursor, 'base64url').toString('utf8');
   if (!isUuid(afterId) || Buffer.from(afterId).toString('base64url') !== page.cursor) {
-    throw new RpcError(400, 'invalid_cursor', 'The cursor is not valid; start again from the first page.', [{ field: 'cursor', issue: 'is not a cursor of this list' }]);
+    throw new RpcError(400, 'invalid_cursor', 'The cursor is not valid; start again from the first page.', [
+      { field: 'cursor', issue: 'is not a cursor of this list' },
+    ]);
   }
   return { limit, afterId };
 }
@@ -42,7 +44,11 @@ export function pagePosition(page: PageDto): PagePosition {
 /**
  * Turns up to limit + 1 rows into a page: the extra row only tells that there is a next page.
  */
-export function toPage<Row extends { id: string }, Item>(rows: Row[], position: PagePosition, toItem: (row: Row) => Item): { data: Item[]; nextCursor: string | null } {
+export function toPage<Row extends { id: string }, Item>(
+  rows: Row[],
+  position: PagePosition,
+  toItem: (row: Row) => Item,
+): { data: Item[]; nextCursor: string | null } {
   const pageRows = rows.slice(0, position.limit);
   const last = pageRows.at(-1);
   const nextCursor = rows.length > position.limit && last ? Buffer.from(last.id).toString('base64url') : null;

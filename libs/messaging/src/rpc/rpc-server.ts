@@ -49,9 +49,7 @@ export class RpcContextInterceptor implements NestInterceptor {
     const pattern = subject.startsWith(this.namespace) ? subject.slice(this.namespace.length) : subject;
     const payload: unknown = execution.switchToRpc().getData();
     const context: RequestContext | undefined = isRpcRequest(payload) ? payload.context : undefined;
-    const parent = context?.traceparent
-      ? propagation.extract(otelContext.active(), { traceparent: context.traceparent })
-      : otelContext.active();
+    const parent = context?.traceparent ? propagation.extract(otelContext.active(), { traceparent: context.traceparent }) : otelContext.active();
     const stopTimer = this.metrics.rpcDuration.startTimer({ pattern });
     return new Observable((subscriber) => {
       const run = () =>

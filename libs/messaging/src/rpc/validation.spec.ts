@@ -30,12 +30,18 @@ describe('inputProblems', () => {
 
   it('refuses numbers beyond ±Number.MAX_SAFE_INTEGER and keeps those within', () => {
     expect(inputProblems({ amount: Number.MAX_SAFE_INTEGER, balance: -Number.MAX_SAFE_INTEGER, ratio: 0.5 })).toEqual([]);
-    expect(inputProblems({ amountFrom: 1e23, amountTo: -(2 ** 53), seats: Infinity }).map((problem) => problem.field)).toEqual(['amountFrom', 'amountTo', 'seats']);
+    expect(inputProblems({ amountFrom: 1e23, amountTo: -(2 ** 53), seats: Infinity }).map((problem) => problem.field)).toEqual([
+      'amountFrom',
+      'amountTo',
+      'seats',
+    ]);
   });
 
   it(`allows ${MAX_INPUT_DEPTH} levels of nesting and refuses one more`, () => {
     expect(inputProblems({ filter: nested(MAX_INPUT_DEPTH - 1) })).toEqual([]);
-    expect(inputProblems({ filter: nested(MAX_INPUT_DEPTH) })).toEqual([{ field: `filter${'.a'.repeat(MAX_INPUT_DEPTH - 1)}`, issue: `nests deeper than ${MAX_INPUT_DEPTH} levels` }]);
+    expect(inputProblems({ filter: nested(MAX_INPUT_DEPTH) })).toEqual([
+      { field: `filter${'.a'.repeat(MAX_INPUT_DEPTH - 1)}`, issue: `nests deeper than ${MAX_INPUT_DEPTH} levels` },
+    ]);
   });
 });
 

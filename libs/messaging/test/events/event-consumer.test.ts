@@ -256,10 +256,14 @@ describe('EventConsumer', () => {
     await second.stop();
     // Whatever was started or already received was finished and acknowledged; nothing is left to
     // redeliver. Acks are sent without waiting for the server, hence a moment's wait, well short of ackWait.
-    await waitFor('the acks to reach JetStream', async () => {
-      const info = await bed.jsm.consumers.info(eventStreamName(bed.namespace), 'test-lag');
-      return info.num_ack_pending === 0;
-    }, 1_000);
+    await waitFor(
+      'the acks to reach JetStream',
+      async () => {
+        const info = await bed.jsm.consumers.info(eventStreamName(bed.namespace), 'test-lag');
+        return info.num_ack_pending === 0;
+      },
+      1_000,
+    );
     const effects = await Promise.all(events.map((event) => effectCount(event.id)));
     expect(effects.reduce((sum, count) => sum + count, 0)).toBe(calls);
 
@@ -297,7 +301,9 @@ describe('EventConsumer', () => {
     expect(calls.slice(5).map((call) => call.eventId)).toEqual([poison.id, poison.id]);
     expect(await Promise.all([opener.event, ...events].map((event) => effectCount(event.id)))).toEqual([1, 1, 0, 1, 1]);
     const inbox = await bed.dataSource.query(`SELECT event_id FROM ${SCHEMA}.inbox WHERE consumer = 'test-batch'`);
-    expect(inbox.map((row: { event_id: string }) => row.event_id).sort()).toEqual([opener.event, events[0], events[2], events[3]].map((event) => event.id).sort());
+    expect(inbox.map((row: { event_id: string }) => row.event_id).sort()).toEqual(
+      [opener.event, events[0], events[2], events[3]].map((event) => event.id).sort(),
+    );
     const deadLetter = await deadLetterOf('test-batch');
     expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.deliveryCount)).toBe('3');
     expect(deadLetter?.header.get(DEAD_LETTER_HEADERS.error)).toBe('this event always fails');
@@ -379,7 +385,11 @@ describe('EventConsumer', () => {
           setWise: true,
           maxBatch: 500,
           afterBatch: async (manager, handled) => {
-            batches.push({ transaction: await transactionId(manager), eventIds: handled.map(({ event }) => event.id), positions: handled.map(({ position }) => position.streamSequence) });
+            batches.push({
+              transaction: await transactionId(manager),
+              eventIds: handled.map(({ event }) => event.id),
+              positions: handled.map(({ position }) => position.streamSequence),
+            });
           },
         },
       );

@@ -3,7 +3,20 @@ import { csvText } from './csv-text.js';
 
 describe('csvText', () => {
   it('makes text of every cell a spreadsheet would run as a formula', () => {
-    for (const cell of ['=1+1', '=HYPERLINK("http://evil","x")', '+SUM(A1)', '-2+3', '@SUM(A1)', '\t=1', '\r=1', '+', '-', '+1 (415) 555-0123', '-1e3', '=-5']) {
+    for (const cell of [
+      '=1+1',
+      '=HYPERLINK("http://evil","x")',
+      '+SUM(A1)',
+      '-2+3',
+      '@SUM(A1)',
+      '\t=1',
+      '\r=1',
+      '+',
+      '-',
+      '+1 (415) 555-0123',
+      '-1e3',
+      '=-5',
+    ]) {
       expect(csvText(cell)).toBe(`'${cell}`);
     }
   });

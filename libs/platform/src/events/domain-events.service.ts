@@ -4,7 +4,16 @@ import { ServiceConfig } from '@kinship/config';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventType } from '@kinship/contracts';
-import { EventConsumer, ensureEventStream, OutboxRelay, OutboxWriter, type DomainEvent, type NewDomainEvent, type PendingEvent, type StreamPosition } from '@kinship/messaging';
+import {
+  EventConsumer,
+  ensureEventStream,
+  OutboxRelay,
+  OutboxWriter,
+  type DomainEvent,
+  type NewDomainEvent,
+  type PendingEvent,
+  type StreamPosition,
+} from '@kinship/messaging';
 import { ServiceMetrics, type Logger } from '@kinship/observability';
 import { setWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';

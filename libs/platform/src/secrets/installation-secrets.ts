@@ -26,7 +26,10 @@ export class InstallationSecrets {
    */
   async obtain(name: string, configured: string | undefined): Promise<string> {
     if (configured) return configured;
-    await this.dataSource.query(`INSERT INTO ${this.table} (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, randomBytes(32).toString('base64url')]);
+    await this.dataSource.query(`INSERT INTO ${this.table} (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [
+      name,
+      randomBytes(32).toString('base64url'),
+    ]);
     const rows: Array<{ value: string }> = await this.dataSource.query(`SELECT value FROM ${this.table} WHERE name = $1`, [name]);
     return rows[0]!.value;
   }

@@ -129,7 +129,12 @@ class FuzzRun {
     const document = (await (await fetch(`${this.options.baseUrl}/docs-json`)).json()) as OpenApiDocument;
     this.operations = operationsOf(document);
     this.schemas = document.components?.schemas ?? {};
-    const registered = await this.call('POST', '/api/v1/auth/register', { email: this.ownerEmail, password: PASSWORD, name: 'Fuzz Owner', workspaceName: 'Fuzzed workspace' });
+    const registered = await this.call('POST', '/api/v1/auth/register', {
+      email: this.ownerEmail,
+      password: PASSWORD,
+      name: 'Fuzz Owner',
+      workspaceName: 'Fuzzed workspace',
+    });
     if (registered.status !== 201) throw new Error(`signing up the fuzz owner answered ${registered.status}: ${registered.text}`);
     this.accessToken = JSON.parse(registered.text).accessToken;
   }
@@ -139,7 +144,9 @@ class FuzzRun {
     const perOperation = Math.ceil(this.options.requests / this.operations.length);
     const streams = this.operations.map((operation, index) => {
       const seed = this.options.seed + index;
-      const first = FOR_EVERY_OPERATION.map((mutation) => fc.sample(casesOf(operation, this.schemas, this.hostileClasses, [mutation]), { seed, numRuns: 1 })[0]!);
+      const first = FOR_EVERY_OPERATION.map(
+        (mutation) => fc.sample(casesOf(operation, this.schemas, this.hostileClasses, [mutation]), { seed, numRuns: 1 })[0]!,
+      );
       return [...first, ...fc.sample(casesOf(operation, this.schemas, this.hostileClasses), { seed, numRuns: Math.max(perOperation - first.length, 0) })];
     });
     for (let round = 0, sent = 0; round < perOperation; round += 1) {
@@ -156,7 +163,10 @@ class FuzzRun {
     for (const [index, collection] of COLLECTIONS.entries()) {
       const operation = this.operations.find((candidate) => candidate.name === collection.create);
       if (!operation) throw new Error(`the OpenAPI document has no ${collection.create}`);
-      const cases = fc.sample(refusedCasesOf(operation, this.schemas, this.hostileClasses), { seed: this.options.seed + 10_000 + index, numRuns: this.options.refusedPerCollection });
+      const cases = fc.sample(refusedCasesOf(operation, this.schemas, this.hostileClasses), {
+        seed: this.options.seed + 10_000 + index,
+        numRuns: this.options.refusedPerCollection,
+      });
       const before = await this.count(collection.list);
       let accepted = 0;
       for (const fuzzCase of cases) {
@@ -169,7 +179,14 @@ class FuzzRun {
       const after = await this.count(collection.list);
       // An accepted request may create a record or not (an upsert); a refused one must create none.
       if (after > before + accepted || after < before) {
-        this.findings.push({ kind: 'created_by_refused', operation: collection.create, mutation: 'count', status: 0, request: `${cases.length} requests, ${accepted} accepted`, response: `${collection.list}: ${before} before, ${after} after` });
+        this.findings.push({
+          kind: 'created_by_refused',
+          operation: collection.create,
+          mutation: 'count',
+          status: 0,
+          request: `${cases.length} requests, ${accepted} accepted`,
+          response: `${collection.list}: ${before} before, ${after} after`,
+        });
       }
     }
   }
@@ -223,7 +240,14 @@ class FuzzRun {
       }
       this.sent += 1;
       this.covered.add(fuzzCase.operation.name);
-      this.findings.push({ kind: 'no_answer', operation: fuzzCase.operation.name, mutation: fuzzCase.mutation, status: 0, request: description, response: excerpt(String(error)) });
+      this.findings.push({
+        kind: 'no_answer',
+        operation: fuzzCase.operation.name,
+        mutation: fuzzCase.mutation,
+        status: 0,
+        request: description,
+        response: excerpt(String(error)),
+      });
       return undefined;
     }
     this.sent += 1;
@@ -240,7 +264,14 @@ class FuzzRun {
   }
 
   private record(kind: FindingKind, fuzzCase: FuzzCase, request: string, answer: Answer): void {
-    this.findings.push({ kind, operation: fuzzCase.operation.name, mutation: fuzzCase.mutation, status: answer.status, request, response: excerpt(answer.text) });
+    this.findings.push({
+      kind,
+      operation: fuzzCase.operation.name,
+      mutation: fuzzCase.mutation,
+      status: answer.status,
+      request,
+      response: excerpt(answer.text),
+    });
   }
 
   private requestOf(fuzzCase: FuzzCase): RequestInit & { url: string } {
@@ -256,12 +287,14 @@ class FuzzRun {
         return encodeURIComponent(this.knownId(segments[index - 1]!, value.knownId));
       })
       .join('/');
-    const query = fuzzCase.query.length > 0 ? `?${new URLSearchParams(fuzzCase.query.map(([name, value]): [string, string] => [name, this.withKnownIds(value)]))}` : '';
+    const query =
+      fuzzCase.query.length > 0 ? `?${new URLSearchParams(fuzzCase.query.map(([name, value]): [string, string] => [name, this.withKnownIds(value)]))}` : '';
     const headers: Record<string, string> = { 'x-forwarded-for': this.clientAddress, ...fuzzCase.headers };
     // A fresh value each time: an Idempotency-Key used again with another body is a 409 by design.
     for (const name of fuzzCase.operation.requiredHeaders) headers[name] ??= `fuzz-${randomUUID()}`;
     if (fuzzCase.credentials === 'owner') headers.authorization = `Bearer ${this.accessToken}`;
-    if (fuzzCase.credentials === 'tampered') headers.authorization = `Bearer ${this.accessToken.slice(0, -4)}${this.accessToken.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    if (fuzzCase.credentials === 'tampered')
+      headers.authorization = `Bearer ${this.accessToken.slice(0, -4)}${this.accessToken.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
     let body: string | FormData | undefined;
     const given = fuzzCase.body;
     if (given?.kind === 'json') {
@@ -307,7 +340,10 @@ class FuzzRun {
     } catch {
       return;
     }
-    const kind = operation.path.split('/').filter((segment) => segment && !segment.startsWith('{')).at(-1)!;
+    const kind = operation.path
+      .split('/')
+      .filter((segment) => segment && !segment.startsWith('{'))
+      .at(-1)!;
     const ids = this.knownIds.get(kind) ?? [];
     this.knownIds.set(kind, ids);
     const records = [body, ...((body as { data?: unknown[] } | null)?.data ?? [])];
@@ -330,7 +366,12 @@ class FuzzRun {
     const headers: Record<string, string> = { 'x-forwarded-for': this.clientAddress };
     if (this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.options.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+    const response = await fetch(`${this.options.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
     return { status: response.status, text: await response.text() };
   }
 }

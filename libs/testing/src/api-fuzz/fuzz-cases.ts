@@ -55,7 +55,17 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** The parts of the gateway's OpenAPI document the fuzzer reads. */
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; required?: boolean; schema?: Schema }>; requestBody?: { content: Record<string, { schema: Schema }> }; security?: unknown[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: Array<{ name: string; in: string; required?: boolean; schema?: Schema }>;
+        requestBody?: { content: Record<string, { schema: Schema }> };
+        security?: unknown[];
+      }
+    >
+  >;
   components?: { schemas?: Schemas };
 }
 
@@ -72,7 +82,9 @@ export function operationsOf(document: OpenApiDocument): Operation[] {
         path,
         pathParameters: parameters.filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name),
         requiredHeaders: parameters.filter((parameter) => parameter.in === 'header' && parameter.required).map((parameter) => parameter.name.toLowerCase()),
-        queryParameters: parameters.filter((parameter) => parameter.in === 'query').map((parameter) => ({ name: parameter.name, schema: parameter.schema ?? {} })),
+        queryParameters: parameters
+          .filter((parameter) => parameter.in === 'query')
+          .map((parameter) => ({ name: parameter.name, schema: parameter.schema ?? {} })),
         body: contentType && media ? { contentType, schema: media.schema } : undefined,
         secured: (operation.security ?? []).length > 0,
       });
@@ -89,7 +101,11 @@ function queryText(value: unknown): string {
 
 function queryArbitrary(operation: Operation, schemas: Schemas): fc.Arbitrary<Array<[string, string]>> {
   const model = Object.fromEntries(operation.queryParameters.map(({ name, schema }) => [name, valueOf(schema, schemas, 0, name)]));
-  return fc.record(model, { requiredKeys: [] }).map((values) => Object.entries(values).filter(([, value]) => value !== null).map(([name, value]) => [name, queryText(value)] as [string, string]));
+  return fc.record(model, { requiredKeys: [] }).map((values) =>
+    Object.entries(values)
+      .filter(([, value]) => value !== null)
+      .map(([name, value]) => [name, queryText(value)] as [string, string]),
+  );
 }
 
 const pathValue: fc.Arbitrary<PathValue> = fc.oneof({ arbitrary: fc.nat().map((knownId) => ({ knownId })), weight: 3 }, { arbitrary: fc.uuid(), weight: 1 });
@@ -102,7 +118,11 @@ function validBody(operation: Operation, schemas: Schemas): fc.Arbitrary<Body | 
   return value.map((form) => {
     const parts = Object.entries(form as object).map(([name, field]) => [name, queryText(field)]);
     const isFile = (name: string) => properties[name]?.format === 'binary';
-    return { kind: 'multipart', fields: Object.fromEntries(parts.filter(([name]) => !isFile(name!))), files: Object.fromEntries(parts.filter(([name]) => isFile(name!))) } as Body;
+    return {
+      kind: 'multipart',
+      fields: Object.fromEntries(parts.filter(([name]) => !isFile(name!))),
+      files: Object.fromEntries(parts.filter(([name]) => isFile(name!))),
+    } as Body;
   });
 }
 
@@ -121,20 +141,37 @@ function baselineOf(operation: Operation, schemas: Schemas): fc.Arbitrary<Baseli
 }
 
 /** Header values an HTTP client can send: visible ASCII and spaces (fetch refuses control characters). */
-const headerText = (maxLength: number) => fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), minLength: 1, maxLength });
+const headerText = (maxLength: number) =>
+  fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), minLength: 1, maxLength });
 
 const badCredentials: fc.Arbitrary<Partial<FuzzCase>> = fc.oneof(
   fc.constant({ credentials: 'tampered' as const }),
-  fc.constantFrom('Bearer', 'Bearer ', 'Basic YWRhOmxvdmVsYWNl', 'bearer x.y.z', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', `Bearer ${'a'.repeat(5000)}`).map((authorization) => ({ credentials: 'none' as const, headers: { authorization } })),
+  fc
+    .constantFrom('Bearer', 'Bearer ', 'Basic YWRhOmxvdmVsYWNl', 'bearer x.y.z', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', `Bearer ${'a'.repeat(5000)}`)
+    .map((authorization) => ({ credentials: 'none' as const, headers: { authorization } })),
   headerText(80).map((key) => ({ credentials: 'none' as const, headers: { 'x-api-key': key } })),
 );
 
-const jsonFragments = fc.constantFrom('{', '{"a":', '[1,2', '{"a":1,}', "{'a':1}", 'nul', '"unterminated', '{"a":1}{"b":2}', '\u0000', '{"a":NaN}', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}');
+const jsonFragments = fc.constantFrom(
+  '{',
+  '{"a":',
+  '[1,2',
+  '{"a":1,}',
+  "{'a':1}",
+  'nul',
+  '"unterminated',
+  '{"a":1}{"b":2}',
+  '\u0000',
+  '{"a":NaN}',
+  '{"__proto__":{"polluted":true}}',
+  '{"constructor":{"prototype":{"polluted":true}}}',
+);
 
 /** Replaces one property of a JSON object body (or the whole body) with the given value. */
 function replaceOneField(body: Body | undefined, operation: Operation, schemas: Schemas, value: unknown, pick: number): Body {
   const properties = Object.keys(resolve(operation.body?.schema ?? {}, schemas).properties ?? {});
-  const current = body?.kind === 'json' && body.value !== null && typeof body.value === 'object' && !Array.isArray(body.value) ? (body.value as Record<string, unknown>) : {};
+  const current =
+    body?.kind === 'json' && body.value !== null && typeof body.value === 'object' && !Array.isArray(body.value) ? (body.value as Record<string, unknown>) : {};
   if (properties.length === 0) return { kind: 'json', value };
   return { kind: 'json', value: { ...current, [properties[pick % properties.length]!]: value } };
 }
@@ -174,7 +211,15 @@ function mutationsOf(operation: Operation, schemas: Schemas, baseline: Baseline,
       'unknown_field',
       fc.tuple(fc.string({ minLength: 1, maxLength: 20 }), fc.jsonValue({ maxDepth: 1 })).map(([name, value]) =>
         operation.body?.contentType === 'application/json'
-          ? { body: { kind: 'json', value: { ...(baseline.body?.kind === 'json' && typeof baseline.body.value === 'object' ? (baseline.body.value as object) : {}), [`x${name}`]: value } } as Body }
+          ? {
+              body: {
+                kind: 'json',
+                value: {
+                  ...(baseline.body?.kind === 'json' && typeof baseline.body.value === 'object' ? (baseline.body.value as object) : {}),
+                  [`x${name}`]: value,
+                },
+              } as Body,
+            }
           : { query: [...baseline.query, [`x${name}`, queryText(value)] as [string, string]] },
       ),
     ],
@@ -182,11 +227,30 @@ function mutationsOf(operation: Operation, schemas: Schemas, baseline: Baseline,
     [
       'wrong_content_type',
       fc
-        .tuple(fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'multipart/form-data', 'application/json; charset=utf-16', 'application/jsonx'), fc.string({ maxLength: 40 }))
+        .tuple(
+          fc.constantFrom(
+            'text/plain',
+            'application/xml',
+            'application/x-www-form-urlencoded',
+            'multipart/form-data; boundary=x',
+            'multipart/form-data',
+            'application/json; charset=utf-16',
+            'application/jsonx',
+          ),
+          fc.string({ maxLength: 40 }),
+        )
         .map(([contentType, text]) => ({ body: { kind: 'raw', contentType, text } as Body })),
     ],
-    ['long_url', fc.integer({ min: 101, max: 50_000 }).map((length) => ({ query: [['q', 'q'.repeat(length < 1000 ? length * 20 : length)]] as Array<[string, string]> }))],
-    ['odd_headers', fc.tuple(headerText(300), headerText(300)).map(([requestId, idempotencyKey]) => ({ headers: { 'x-request-id': requestId, 'idempotency-key': idempotencyKey, accept: 'application/xml' } }))],
+    [
+      'long_url',
+      fc.integer({ min: 101, max: 50_000 }).map((length) => ({ query: [['q', 'q'.repeat(length < 1000 ? length * 20 : length)]] as Array<[string, string]> })),
+    ],
+    [
+      'odd_headers',
+      fc
+        .tuple(headerText(300), headerText(300))
+        .map(([requestId, idempotencyKey]) => ({ headers: { 'x-request-id': requestId, 'idempotency-key': idempotencyKey, accept: 'application/xml' } })),
+    ],
     ['no_auth', fc.constant({ credentials: 'none' as const })],
     ['bad_auth', badCredentials],
     ...hostileClasses.map((hostileClass): Choice => [`hostile_${hostileClass}`, withHostile(operation, schemas, baseline, hostileClass)]),
@@ -198,13 +262,20 @@ function mutationsOf(operation: Operation, schemas: Schemas, baseline: Baseline,
       return { pathValues };
     };
     choices.push(['long_path', fc.tuple(fc.integer({ min: 101, max: 100_000 }), fc.nat()).map(([length, pick]) => replacePathValue(pick, 'i'.repeat(length)))]);
-    choices.push(['bad_encoding', fc.tuple(fc.constantFrom('%', '%zz', '%E0%A4%A', '%C0%80', '%ED%A0%80', '%FF', '%%32%65'), fc.nat()).map(([raw, pick]) => replacePathValue(pick, { raw }))]);
+    choices.push([
+      'bad_encoding',
+      fc
+        .tuple(fc.constantFrom('%', '%zz', '%E0%A4%A', '%C0%80', '%ED%A0%80', '%FF', '%%32%65'), fc.nat())
+        .map(([raw, pick]) => replacePathValue(pick, { raw })),
+    ]);
   }
   const body = baseline.body;
   if (required.length > 0 && body?.kind === 'json') {
     choices.push([
       'missing_required',
-      fc.constantFrom(...required).map((name) => ({ body: { kind: 'json', value: Object.fromEntries(Object.entries(body.value as Record<string, unknown>).filter(([key]) => key !== name)) } as Body })),
+      fc.constantFrom(...required).map((name) => ({
+        body: { kind: 'json', value: Object.fromEntries(Object.entries(body.value as Record<string, unknown>).filter(([key]) => key !== name)) } as Body,
+      })),
     ]);
   }
   return choices;
@@ -220,12 +291,24 @@ export function casesOf(operation: Operation, schemas: Schemas, hostileClasses: 
     const all = mutationsOf(operation, schemas, baseline, hostileClasses);
     const weighted = only
       ? all.filter(([mutation]) => only.includes(mutation)).map(([mutation, arbitrary]) => ({ mutation, arbitrary, weight: 1 }))
-      : [{ mutation: 'schema' as const, arbitrary: fc.constant({}), weight: Math.ceil(all.length / 2) }, ...all.map(([mutation, arbitrary]) => ({ mutation, arbitrary, weight: 1 }))];
+      : [
+          { mutation: 'schema' as const, arbitrary: fc.constant({}), weight: Math.ceil(all.length / 2) },
+          ...all.map(([mutation, arbitrary]) => ({ mutation, arbitrary, weight: 1 })),
+        ];
     if (weighted.length === 0) throw new Error(`none of ${only?.join(', ')} applies to ${operation.name}`);
     return fc.oneof(
       ...weighted.map(({ mutation, arbitrary, weight }) => ({
         weight,
-        arbitrary: arbitrary.map((changes): FuzzCase => ({ operation, pathValues: baseline.pathValues, query: baseline.query, body: baseline.body, headers: {}, credentials: 'owner', ...changes, mutation })),
+        arbitrary: arbitrary.map((changes): FuzzCase => ({
+          operation,
+          pathValues: baseline.pathValues,
+          query: baseline.query,
+          body: baseline.body,
+          headers: {},
+          credentials: 'owner',
+          ...changes,
+          mutation,
+        })),
       })),
     );
   });
@@ -236,6 +319,8 @@ export const REFUSED_MUTATIONS: readonly Mutation[] = ['unknown_field', 'missing
 
 /** Requests a create operation must refuse, or may accept only as the schema allows (a wrong type can be a null it takes). */
 export function refusedCasesOf(operation: Operation, schemas: Schemas, hostileClasses: readonly HostileClass[]): fc.Arbitrary<FuzzCase> {
-  const breaking = hostileClasses.filter((hostileClass) => hostileClass === 'wrong_type' || hostileClass === 'huge_string').map((hostileClass): Mutation => `hostile_${hostileClass}`);
+  const breaking = hostileClasses
+    .filter((hostileClass) => hostileClass === 'wrong_type' || hostileClass === 'huge_string')
+    .map((hostileClass): Mutation => `hostile_${hostileClass}`);
   return casesOf(operation, schemas, hostileClasses, [...REFUSED_MUTATIONS, ...breaking]);
 }

@@ -48,7 +48,10 @@ function idKind(name: string): string {
 
 function idOf(name: string | undefined): fc.Arbitrary<string> {
   const kind = name ? idKind(name) : '';
-  return fc.oneof(fc.uuid(), fc.nat().map((index) => `known-id:${kind}:${index}`));
+  return fc.oneof(
+    fc.uuid(),
+    fc.nat().map((index) => `known-id:${kind}:${index}`),
+  );
 }
 
 function stringOf(schema: Schema, name: string | undefined): fc.Arbitrary<string> {
@@ -106,7 +109,9 @@ function objectOf(schema: Schema, schemas: Schemas, depth: number): fc.Arbitrary
   if (depth > 4) return fc.constant({});
   const properties = Object.entries(schema.properties ?? {});
   if (properties.length === 0) {
-    return schema.additionalProperties ? fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }) : fc.constant({});
+    return schema.additionalProperties
+      ? fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 })
+      : fc.constant({});
   }
   const model = Object.fromEntries(properties.map(([name, property]) => [name, valueOf(property, schemas, depth + 1, name)]));
   return fc.record(model, { requiredKeys: (schema.required ?? []).filter((name) => name in model) });
@@ -117,30 +122,69 @@ function objectOf(schema: Schema, schemas: Schemas, depth: number): fc.Arbitrary
  * types, huge and odd strings, ids and cursors that name nothing, numbers out of range, deep
  * nesting. Each is labelled, so a finding says which class of input caused it.
  */
-export const HOSTILE_CLASSES = ['wrong_type', 'huge_string', 'unicode', 'lone_surrogate', 'nul', 'bad_id', 'bad_cursor', 'number_range', 'deep_nesting'] as const;
+export const HOSTILE_CLASSES = [
+  'wrong_type',
+  'huge_string',
+  'unicode',
+  'lone_surrogate',
+  'nul',
+  'bad_id',
+  'bad_cursor',
+  'number_range',
+  'deep_nesting',
+] as const;
 export type HostileClass = (typeof HOSTILE_CLASSES)[number];
 
 export function hostileValue(kind: HostileClass): fc.Arbitrary<unknown> {
   switch (kind) {
     case 'wrong_type':
-      return fc.oneof(fc.boolean(), fc.integer(), fc.constant(null), fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }), fc.string({ maxLength: 10 }));
+      return fc.oneof(
+        fc.boolean(),
+        fc.integer(),
+        fc.constant(null),
+        fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
+        fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
+        fc.string({ maxLength: 10 }),
+      );
     case 'huge_string':
       return fc.integer({ min: 1_000, max: 200_000 }).chain((length) => fc.constantFrom('a', 'é', '😀', ' ').map((unit) => unit.repeat(length)));
     case 'unicode':
       // Any code point, and the characters that confuse parsers and consoles.
       return fc.oneof(
         fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
-        fc.constantFrom('\u202e\u0627\u0644\u0639\u0631\u0628\u064a\u0629', 'Z\u0351\u036b\u0343\u036a\u0302\u036b\u033d\u034f\u0334\u0319', '\ufeff\u200b\u2028\u2029', '%00', '../../etc/passwd', "' OR 1=1 --", '{{constructor}}', '__proto__'),
+        fc.constantFrom(
+          '\u202e\u0627\u0644\u0639\u0631\u0628\u064a\u0629',
+          'Z\u0351\u036b\u0343\u036a\u0302\u036b\u033d\u034f\u0334\u0319',
+          '\ufeff\u200b\u2028\u2029',
+          '%00',
+          '../../etc/passwd',
+          "' OR 1=1 --",
+          '{{constructor}}',
+          '__proto__',
+        ),
       );
     case 'lone_surrogate':
       // Half of a UTF-16 surrogate pair: valid in a JSON string (\ud800), not in UTF-8.
-      return fc.tuple(fc.string({ maxLength: 8 }), fc.integer({ min: 0xd800, max: 0xdfff })).map(([text, code]) => `${text}${String.fromCharCode(code)}${text}`);
+      return fc
+        .tuple(fc.string({ maxLength: 8 }), fc.integer({ min: 0xd800, max: 0xdfff }))
+        .map(([text, code]) => `${text}${String.fromCharCode(code)}${text}`);
     case 'nul':
       return fc.string({ maxLength: 10 }).map((text) => `${text}\u0000${text}`);
     case 'bad_id':
       return fc.oneof(
         fc.uuid(),
-        fc.constantFrom('0', '-1', 'null', 'undefined', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '..', '%2e%2e', 'a/b', '1e309'),
+        fc.constantFrom(
+          '0',
+          '-1',
+          'null',
+          'undefined',
+          '00000000-0000-0000-0000-000000000000',
+          'ffffffff-ffff-ffff-ffff-ffffffffffff',
+          '..',
+          '%2e%2e',
+          'a/b',
+          '1e309',
+        ),
         fc.string({ minLength: 1, maxLength: 60 }),
         fc.uuid().map((id) => id.toUpperCase() + 'x'),
       );
@@ -153,7 +197,24 @@ export function hostileValue(kind: HostileClass): fc.Arbitrary<unknown> {
       );
     case 'number_range':
       // Numbers past what the columns hold, and the same as the digits a query string carries.
-      return fc.constantFrom(-1, 0, 2 ** 31, 2 ** 53 + 1, -(2 ** 63), 1e308, -1e308, 1.5, 0.1, Number.MIN_VALUE, -0, '99999999999999999999999', '-99999999999999999999999', '1e400', '0x10', '1_000');
+      return fc.constantFrom(
+        -1,
+        0,
+        2 ** 31,
+        2 ** 53 + 1,
+        -(2 ** 63),
+        1e308,
+        -1e308,
+        1.5,
+        0.1,
+        Number.MIN_VALUE,
+        -0,
+        '99999999999999999999999',
+        '-99999999999999999999999',
+        '1e400',
+        '0x10',
+        '1_000',
+      );
     case 'deep_nesting':
       return fc.integer({ min: 20, max: 1_000 }).map((depth) => {
         let nested: unknown = 'bottom';

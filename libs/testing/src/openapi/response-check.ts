@@ -122,7 +122,9 @@ export class ResponseCheck {
     const anyRoute = !operation.responses[status] && api.anyRoute.has(response.status);
     const documented = anyRoute ? ANY_ROUTE_ERROR : (operation.responses[status] ?? operation.responses.default);
     if (!documented) {
-      this.mismatches.push(`${where} answered ${status}, which ${method} ${route.path} does not document (${Object.keys(operation.responses).join(', ')}): ${(await response.clone().text()).slice(0, 300)}`);
+      this.mismatches.push(
+        `${where} answered ${status}, which ${method} ${route.path} does not document (${Object.keys(operation.responses).join(', ')}): ${(await response.clone().text()).slice(0, 300)}`,
+      );
       return;
     }
     const schema = documented.content?.['application/json']?.schema;
@@ -137,7 +139,9 @@ export class ResponseCheck {
     const body: unknown = await response.clone().json();
     if (!validate(body)) {
       const errors = (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`).join('; ');
-      this.mismatches.push(`${where} answered ${status} with a body ${route.path}'s document does not describe: ${errors}: ${JSON.stringify(body).slice(0, 300)}`);
+      this.mismatches.push(
+        `${where} answered ${status} with a body ${route.path}'s document does not describe: ${errors}: ${JSON.stringify(body).slice(0, 300)}`,
+      );
     }
   }
 }

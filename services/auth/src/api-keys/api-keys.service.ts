@@ -62,7 +62,14 @@ export class ApiKeysService {
         scopes: input.scopes,
         createdBy: actor.id,
       });
-      await this.audit.record(manager, { workspaceId, actorId: actor.id, action: 'api_key.created', target: { type: 'api_key', id: row.id }, metadata: { name: row.name, scopes: row.scopes }, context });
+      await this.audit.record(manager, {
+        workspaceId,
+        actorId: actor.id,
+        action: 'api_key.created',
+        target: { type: 'api_key', id: row.id },
+        metadata: { name: row.name, scopes: row.scopes },
+        context,
+      });
       return { apiKey: toApiKey(row), key: issued.token };
     });
   }
@@ -83,7 +90,14 @@ export class ApiKeysService {
       if (!key) throw apiKeyNotFound();
       if (key.revokedAt) return;
       await this.apiKeys.markRevoked(manager, workspaceId, id);
-      await this.audit.record(manager, { workspaceId, actorId: actor.id, action: 'api_key.revoked', target: { type: 'api_key', id }, metadata: { name: key.name }, context });
+      await this.audit.record(manager, {
+        workspaceId,
+        actorId: actor.id,
+        action: 'api_key.revoked',
+        target: { type: 'api_key', id },
+        metadata: { name: key.name },
+        context,
+      });
     });
     return {};
   }

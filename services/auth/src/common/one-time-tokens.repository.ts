@@ -27,10 +27,14 @@ export interface ConsumedToken {
 @Injectable()
 export class OneTimeTokensRepository {
   async insert(manager: EntityManager, token: NewOneTimeToken): Promise<void> {
-    await manager.query(
-      `INSERT INTO auth.one_time_tokens (id, workspace_id, user_id, purpose, email, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [token.id, token.workspaceId, token.userId, token.purpose, token.email, token.expiresAt],
-    );
+    await manager.query(`INSERT INTO auth.one_time_tokens (id, workspace_id, user_id, purpose, email, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      token.id,
+      token.workspaceId,
+      token.userId,
+      token.purpose,
+      token.email,
+      token.expiresAt,
+    ]);
   }
 
   /** Gives an unused, unexpired request of one of the purposes this token hash, replacing any earlier one; its expiry, or null. */
@@ -59,9 +63,10 @@ export class OneTimeTokensRepository {
 
   /** Voids the user's outstanding tokens of a purpose, e.g. every reset link once the password is reset. */
   async voidOutstanding(manager: EntityManager, workspaceId: string, userId: string, purpose: OneTimeTokenPurpose): Promise<void> {
-    await manager.query(
-      'UPDATE auth.one_time_tokens SET used_at = now() WHERE workspace_id = $1 AND user_id = $2 AND purpose = $3 AND used_at IS NULL',
-      [workspaceId, userId, purpose],
-    );
+    await manager.query('UPDATE auth.one_time_tokens SET used_at = now() WHERE workspace_id = $1 AND user_id = $2 AND purpose = $3 AND used_at IS NULL', [
+      workspaceId,
+      userId,
+      purpose,
+    ]);
   }
 }

@@ -62,7 +62,14 @@ export class EmailVerificationService {
     return {};
   }
 
-  private async issue(manager: EntityManager, emit: Emit, user: UserRecord, purpose: 'email_verification' | 'email_change', email: string, actorId: string | null): Promise<void> {
+  private async issue(
+    manager: EntityManager,
+    emit: Emit,
+    user: UserRecord,
+    purpose: 'email_verification' | 'email_change',
+    email: string,
+    actorId: string | null,
+  ): Promise<void> {
     // The token is minted when notifications sends the email (auth.one-time-tokens.issue), so the event carries none.
     const requestId = newId();
     const expiresAt = new Date(Date.now() + VERIFICATION_TTL_MS);

@@ -61,12 +61,18 @@ export class InvitationsRepository {
   }
 
   async findForUpdate(manager: EntityManager, workspaceId: string, id: string): Promise<InvitationRow | null> {
-    const rows: InvitationRow[] = await manager.query(`SELECT ${COLUMNS} FROM auth.invitations WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, id]);
+    const rows: InvitationRow[] = await manager.query(`SELECT ${COLUMNS} FROM auth.invitations WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [
+      workspaceId,
+      id,
+    ]);
     return rows[0] ?? null;
   }
 
   async findByTokenForUpdate(manager: EntityManager, workspaceId: string, tokenHash: string): Promise<InvitationRow | null> {
-    const rows: InvitationRow[] = await manager.query(`SELECT ${COLUMNS} FROM auth.invitations WHERE workspace_id = $1 AND token_hash = $2 FOR UPDATE`, [workspaceId, tokenHash]);
+    const rows: InvitationRow[] = await manager.query(`SELECT ${COLUMNS} FROM auth.invitations WHERE workspace_id = $1 AND token_hash = $2 FOR UPDATE`, [
+      workspaceId,
+      tokenHash,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -98,7 +104,11 @@ export class InvitationsRepository {
   }
 
   async markAccepted(manager: EntityManager, workspaceId: string, id: string, userId: string): Promise<void> {
-    await manager.query('UPDATE auth.invitations SET accepted_at = now(), accepted_user_id = $3 WHERE workspace_id = $1 AND id = $2', [workspaceId, id, userId]);
+    await manager.query('UPDATE auth.invitations SET accepted_at = now(), accepted_user_id = $3 WHERE workspace_id = $1 AND id = $2', [
+      workspaceId,
+      id,
+      userId,
+    ]);
   }
 
   /** Newest first. Returns one row more than the page, if there is one. */

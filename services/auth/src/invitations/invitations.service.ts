@@ -55,7 +55,9 @@ export class InvitationsService {
       // answer tells nothing about other workspaces, and accepting is refused to the address's owner.
       const existing = await this.users.locate(manager, email);
       if (existing?.workspaceId === workspaceId) {
-        throw RpcError.conflict('This email already has an account in this workspace.', [{ field: 'email', issue: 'already has an account', existingId: existing.userId }]);
+        throw RpcError.conflict('This email already has an account in this workspace.', [
+          { field: 'email', issue: 'already has an account', existingId: existing.userId },
+        ]);
       }
       const replacedInvitationIds = await this.invitations.revokeOpen(manager, workspaceId, email);
       // The token is minted when notifications sends the email (auth.one-time-tokens.issue), so the event carries none.
@@ -63,7 +65,9 @@ export class InvitationsService {
       const invitation = await this.invitations
         .insert(manager, { id: newId(), workspaceId, email, role: input.role, invitedBy: actor.id, expiresAt })
         .catch((error: unknown) => {
-          throw violatesUnique(error, 'invitations_open_email_key') ? RpcError.conflict('This email is being invited right now.', [{ field: 'email', issue: 'is being invited' }]) : error;
+          throw violatesUnique(error, 'invitations_open_email_key')
+            ? RpcError.conflict('This email is being invited right now.', [{ field: 'email', issue: 'is being invited' }])
+            : error;
         });
       await emit<AuthEvents.UserInvited>({
         type: 'user.invited',
@@ -98,10 +102,18 @@ export class InvitationsService {
       const actor = await loadActorWith(this.users, manager, caller, 'invitations:manage');
       const invitation = await this.invitations.findForUpdate(manager, workspaceId, id);
       if (!invitation) throw invitationNotFound();
-      if (invitation.acceptedAt) throw RpcError.conflict('This invitation has been accepted; deactivate the member instead.', [{ field: 'id', issue: 'is accepted' }]);
+      if (invitation.acceptedAt)
+        throw RpcError.conflict('This invitation has been accepted; deactivate the member instead.', [{ field: 'id', issue: 'is accepted' }]);
       if (invitation.revokedAt) return;
       await this.invitations.markRevoked(manager, workspaceId, id);
-      await this.audit.record(manager, { workspaceId, actorId: actor.id, action: 'invitation.revoked', target: { type: 'invitation', id }, metadata: { email: invitation.email }, context });
+      await this.audit.record(manager, {
+        workspaceId,
+        actorId: actor.id,
+        action: 'invitation.revoked',
+        target: { type: 'invitation', id },
+        metadata: { email: invitation.email },
+        context,
+      });
     });
     return {};
   }
@@ -122,7 +134,15 @@ export class InvitationsService {
       if (!invitation || invitationStatus(invitation) !== 'pending') throw invalidTokenError();
       this.policy.assertAcceptable(input.password, { email: invitation.email, name });
       const passwordHash = await this.hasher.hash(input.password);
-      const user = await this.users.insert(manager, { id: newId(), workspaceId, email: invitation.email, name, role: invitation.role, passwordHash, emailVerifiedAt: new Date() });
+      const user = await this.users.insert(manager, {
+        id: newId(),
+        workspaceId,
+        email: invitation.email,
+        name,
+        role: invitation.role,
+        passwordHash,
+        emailVerifiedAt: new Date(),
+      });
       await this.invitations.markAccepted(manager, workspaceId, invitation.id, user.id);
       await emit<AuthEvents.UserRegistered>({
         type: 'user.registered',
@@ -131,8 +151,22 @@ export class InvitationsService {
         aggregateId: user.id,
         data: { userId: user.id, email: user.email, fullName: user.name, role: user.role, invitationId: invitation.id },
       });
-      await this.audit.record(manager, { workspaceId, actorId: user.id, action: 'invitation.accepted', target: { type: 'invitation', id: invitation.id }, metadata: { userId: user.id, role: user.role }, context });
-      await this.audit.record(manager, { workspaceId, actorId: user.id, action: 'user.registered', target: { type: 'user', id: user.id }, metadata: { method: 'invitation', invitationId: invitation.id }, context });
+      await this.audit.record(manager, {
+        workspaceId,
+        actorId: user.id,
+        action: 'invitation.accepted',
+        target: { type: 'invitation', id: invitation.id },
+        metadata: { userId: user.id, role: user.role },
+        context,
+      });
+      await this.audit.record(manager, {
+        workspaceId,
+        actorId: user.id,
+        action: 'user.registered',
+        target: { type: 'user', id: user.id },
+        metadata: { method: 'invitation', invitationId: invitation.id },
+        context,
+      });
       return this.sessionTokens.start(manager, user);
     });
   }

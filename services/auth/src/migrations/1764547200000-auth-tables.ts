@@ -159,12 +159,7 @@ export class AuthTables1764547200000 implements MigrationInterface {
   name = 'AuthTables1764547200000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const statements = [
-      ...CREATE_TABLES,
-      ...TABLES.flatMap((table) => rowLevelSecuritySql('auth', table)),
-      ...AUDIT_LOG_APPEND_ONLY,
-      ...SIGN_IN_LOOKUPS,
-    ];
+    const statements = [...CREATE_TABLES, ...TABLES.flatMap((table) => rowLevelSecuritySql('auth', table)), ...AUDIT_LOG_APPEND_ONLY, ...SIGN_IN_LOOKUPS];
     for (const statement of statements) await queryRunner.query(statement);
   }
 

@@ -18,7 +18,9 @@ export class PendingEmail1764979200000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DELETE FROM auth.one_time_tokens WHERE purpose = 'email_change'`);
     await queryRunner.query('ALTER TABLE auth.one_time_tokens DROP CONSTRAINT one_time_tokens_purpose_check');
-    await queryRunner.query(`ALTER TABLE auth.one_time_tokens ADD CONSTRAINT one_time_tokens_purpose_check CHECK (purpose IN ('password_reset', 'email_verification'))`);
+    await queryRunner.query(
+      `ALTER TABLE auth.one_time_tokens ADD CONSTRAINT one_time_tokens_purpose_check CHECK (purpose IN ('password_reset', 'email_verification'))`,
+    );
     await queryRunner.query('ALTER TABLE auth.users DROP COLUMN pending_email');
   }
 }

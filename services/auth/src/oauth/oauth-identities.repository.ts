@@ -7,7 +7,10 @@ import type { AccountLocation } from '../users/users.repository.js';
 export class OAuthIdentitiesRepository {
   /** Works outside a workspace transaction, through a SECURITY DEFINER function. */
   async locate(manager: EntityManager, provider: string, subject: string): Promise<AccountLocation | null> {
-    const rows: Array<{ user_id: string; workspace_id: string }> = await manager.query('SELECT user_id, workspace_id FROM auth.find_oauth_identity($1, $2)', [provider, subject]);
+    const rows: Array<{ user_id: string; workspace_id: string }> = await manager.query('SELECT user_id, workspace_id FROM auth.find_oauth_identity($1, $2)', [
+      provider,
+      subject,
+    ]);
     const row = rows[0];
     return row ? { userId: row.user_id, workspaceId: row.workspace_id } : null;
   }

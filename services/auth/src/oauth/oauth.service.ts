@@ -61,11 +61,22 @@ export class OAuthService {
       if (!user || user.status !== 'active') throw invalidCredentialsError();
       // Whoever registered an address they do not own must not receive its owner's Google sign-in.
       if (link && !user.emailVerifiedAt) {
-        throw new RpcError(409, 'email_not_verified', 'An account with this email exists but its email is not verified: sign in with its password and verify the email first.');
+        throw new RpcError(
+          409,
+          'email_not_verified',
+          'An account with this email exists but its email is not verified: sign in with its password and verify the email first.',
+        );
       }
       if (link) {
         await this.identities.insert(manager, { id: newId(), workspaceId, userId, provider: provider.name, subject: identity.subject });
-        await this.audit.record(manager, { workspaceId, actorId: userId, action: 'user.identity_linked', target: { type: 'user', id: userId }, metadata: { provider: provider.name }, context });
+        await this.audit.record(manager, {
+          workspaceId,
+          actorId: userId,
+          action: 'user.identity_linked',
+          target: { type: 'user', id: userId },
+          metadata: { provider: provider.name },
+          context,
+        });
       }
       return this.startSession(manager, provider, user, context);
     });

@@ -96,7 +96,14 @@ export class RegistrationService {
       data: { userId: user.id, email: user.email, fullName: user.name, role: user.role, invitationId: null },
     });
     const method = owner.passwordHash === null ? 'oidc' : 'password';
-    await this.audit.record(manager, { workspaceId: workspace.id, actorId: user.id, action: 'user.registered', target: { type: 'user', id: user.id }, metadata: { method }, context });
+    await this.audit.record(manager, {
+      workspaceId: workspace.id,
+      actorId: user.id,
+      action: 'user.registered',
+      target: { type: 'user', id: user.id },
+      metadata: { method },
+      context,
+    });
     return { workspace: created, user };
   }
 }

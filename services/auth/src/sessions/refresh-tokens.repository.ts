@@ -24,10 +24,14 @@ export interface RefreshTokenRow {
 @Injectable()
 export class RefreshTokensRepository {
   async insert(manager: EntityManager, token: NewRefreshToken): Promise<void> {
-    await manager.query(
-      `INSERT INTO auth.refresh_tokens (id, workspace_id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [token.id, token.workspaceId, token.userId, token.familyId, token.tokenHash, token.expiresAt],
-    );
+    await manager.query(`INSERT INTO auth.refresh_tokens (id, workspace_id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      token.id,
+      token.workspaceId,
+      token.userId,
+      token.familyId,
+      token.tokenHash,
+      token.expiresAt,
+    ]);
   }
 
   /** Locked, so that two concurrent uses of one token are one rotation and one reuse. */
@@ -45,7 +49,10 @@ export class RefreshTokensRepository {
   }
 
   async revokeFamily(manager: EntityManager, workspaceId: string, familyId: string): Promise<void> {
-    await manager.query('UPDATE auth.refresh_tokens SET revoked_at = now() WHERE workspace_id = $1 AND family_id = $2 AND revoked_at IS NULL', [workspaceId, familyId]);
+    await manager.query('UPDATE auth.refresh_tokens SET revoked_at = now() WHERE workspace_id = $1 AND family_id = $2 AND revoked_at IS NULL', [
+      workspaceId,
+      familyId,
+    ]);
   }
 
   /** Revokes every live token of the user; returns the families (sessions) that were live. */

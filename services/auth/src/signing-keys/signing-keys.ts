@@ -113,10 +113,12 @@ export class SigningKeys implements OnApplicationBootstrap {
     const kid = await calculateJwkThumbprint({ kty, crv, x });
     const publicJwk: AuthRpc.PublicSigningKey = { kty: kty!, crv: crv!, x: x!, kid, alg: SIGNING_ALGORITHM, use: 'sig' };
     const sealed = sealPrivateKey(this.keyEncryptionKey, kid, privateKey.export({ format: 'der', type: 'pkcs8' }));
-    await manager.query(
-      `INSERT INTO auth.signing_keys (kid, algorithm, public_jwk, private_key_encrypted) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-      [kid, SIGNING_ALGORITHM, publicJwk, sealed],
-    );
+    await manager.query(`INSERT INTO auth.signing_keys (kid, algorithm, public_jwk, private_key_encrypted) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+      kid,
+      SIGNING_ALGORITHM,
+      publicJwk,
+      sealed,
+    ]);
   }
 
   private open(row: CurrentKeyRow): KeyObject {

@@ -73,7 +73,14 @@ export class MeService {
       if (changesEmail) updated = await this.emailVerification.requestChange(manager, emit, updated, newEmail);
       if (newPassword !== null) {
         await this.changePassword(manager, user, newPassword, { email: updated.email, name: updated.name });
-        await this.audit.record(manager, { workspaceId, actorId: userId, action: 'user.password_changed', target: { type: 'user', id: userId }, metadata: { method: 'profile' }, context });
+        await this.audit.record(manager, {
+          workspaceId,
+          actorId: userId,
+          action: 'user.password_changed',
+          target: { type: 'user', id: userId },
+          metadata: { method: 'profile' },
+          context,
+        });
       }
       return toOwnUser(updated);
     });

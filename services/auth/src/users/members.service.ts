@@ -23,7 +23,9 @@ function userNotFound(): RpcError {
 }
 
 function lastOwnerError(): RpcError {
-  return new RpcError(409, 'last_owner', 'The workspace must keep at least one active owner.', [{ field: 'role', issue: 'would leave the workspace without an active owner' }]);
+  return new RpcError(409, 'last_owner', 'The workspace must keep at least one active owner.', [
+    { field: 'role', issue: 'would leave the workspace without an active owner' },
+  ]);
 }
 
 /** The workspace's members: listing them, and (admins) changing roles and deactivating. */

@@ -56,7 +56,9 @@ function likePattern(text: string): string {
 export class UsersRepository {
   /** Which account has this email, in any workspace; works outside a workspace transaction. */
   async locate(manager: EntityManager, email: string): Promise<AccountLocation | null> {
-    const rows: Array<{ user_id: string; workspace_id: string }> = await manager.query('SELECT user_id, workspace_id FROM auth.find_user_by_email($1)', [email]);
+    const rows: Array<{ user_id: string; workspace_id: string }> = await manager.query('SELECT user_id, workspace_id FROM auth.find_user_by_email($1)', [
+      email,
+    ]);
     const row = rows[0];
     return row ? { userId: row.user_id, workspaceId: row.workspace_id } : null;
   }
@@ -76,7 +78,7 @@ export class UsersRepository {
   async insert(manager: EntityManager, user: NewUser): Promise<UserRecord> {
     const rows: UserRecord[] = await manager
       .query(
-      `INSERT INTO auth.users (id, workspace_id, email, name, role, password_hash, email_verified_at)
+        `INSERT INTO auth.users (id, workspace_id, email, name, role, password_hash, email_verified_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
         [user.id, user.workspaceId, user.email, user.name, user.role, user.passwordHash, user.emailVerifiedAt],
       )
@@ -169,7 +171,12 @@ export class UsersRepository {
     return rows.length > 0;
   }
 
-  async setSettings(manager: EntityManager, workspaceId: string, id: string, settings: { locale: string; timezone: string; notifications: NotificationPreferences }): Promise<UserRecord> {
+  async setSettings(
+    manager: EntityManager,
+    workspaceId: string,
+    id: string,
+    settings: { locale: string; timezone: string; notifications: NotificationPreferences },
+  ): Promise<UserRecord> {
     const rows = await updateReturning<UserRecord>(
       manager,
       `UPDATE auth.users SET locale = $3, timezone = $4, notification_preferences = $5, updated_at = now()
@@ -181,7 +188,10 @@ export class UsersRepository {
 
   /** Which of `ids` are active users of the workspace. */
   async activeIds(manager: EntityManager, workspaceId: string, ids: string[]): Promise<string[]> {
-    const rows: Array<{ id: string }> = await manager.query(`SELECT id FROM auth.users WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND status = 'active'`, [workspaceId, ids]);
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM auth.users WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND status = 'active'`,
+      [workspaceId, ids],
+    );
     return rows.map((row) => row.id);
   }
 

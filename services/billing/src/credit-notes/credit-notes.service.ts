@@ -92,7 +92,9 @@ export class CreditNotesService {
       const appliedToDue = amount < due ? amount : due;
       const rest = amount - appliedToDue;
       if (rest > 0n && refund === 'none') {
-        throw RpcError.conflict(`Only ${due} is due; the rest of the credit needs refund wallet or original.`, [{ field: 'refund', issue: `must be wallet or original for an amount above the ${due} due` }]);
+        throw RpcError.conflict(`Only ${due} is due; the rest of the credit needs refund wallet or original.`, [
+          { field: 'refund', issue: `must be wallet or original for an amount above the ${due} due` },
+        ]);
       }
       const id = newId();
       const number = await nextCreditNoteNumber(manager, workspaceId, Number(todayUtc().slice(0, 4)));
@@ -133,7 +135,18 @@ export class CreditNotesService {
         if (toGive === 0n) break;
         const refundable = BigInt(payment.applied) - BigInt(payment.refunded);
         const part = toGive < refundable ? toGive : refundable;
-        await this.payments.giveBack(manager, emit, workspaceId, caller.userId, invoice, payment, part, refund === 'wallet' ? 'wallet' : 'original', id, 'refund at stripe');
+        await this.payments.giveBack(
+          manager,
+          emit,
+          workspaceId,
+          caller.userId,
+          invoice,
+          payment,
+          part,
+          refund === 'wallet' ? 'wallet' : 'original',
+          id,
+          'refund at stripe',
+        );
         toGive -= part;
       }
       const settled = await this.invoices.settle(manager, workspaceId, invoice, BigInt(invoice.amount_paid) - rest, BigInt(invoice.amount_credited) + amount);
@@ -165,7 +178,14 @@ export class CreditNotesService {
           workspaceId,
           actorId: caller.userId,
           aggregateId: invoice.id,
-          data: { invoiceId: invoice.id, number: invoice.number!, customer, currency: invoice.currency, total: Number(invoice.total), paidAt: settled.paidAt.toISOString() },
+          data: {
+            invoiceId: invoice.id,
+            number: invoice.number!,
+            customer,
+            currency: invoice.currency,
+            total: Number(invoice.total),
+            paidAt: settled.paidAt.toISOString(),
+          },
         });
       }
       return note;
@@ -174,7 +194,10 @@ export class CreditNotesService {
 
   async list(caller: BillingCaller, invoiceId: string): Promise<CreditNoteList> {
     return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
-      const [invoice] = (await manager.query(`SELECT id FROM billing.invoices WHERE workspace_id = $1 AND id = $2`, [caller.workspaceId, invoiceId])) as unknown[];
+      const [invoice] = (await manager.query(`SELECT id FROM billing.invoices WHERE workspace_id = $1 AND id = $2`, [
+        caller.workspaceId,
+        invoiceId,
+      ])) as unknown[];
       if (!invoice) throw RpcError.notFound('Invoice');
       const rows = (await manager.query(`SELECT ${COLUMNS} FROM billing.credit_notes WHERE workspace_id = $1 AND invoice_id = $2 ORDER BY created_at, id`, [
         caller.workspaceId,

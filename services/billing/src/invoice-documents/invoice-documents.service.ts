@@ -42,7 +42,9 @@ export class InvoiceDocumentsService {
     const { workspaceId } = caller;
     const { invoice, seller } = await withWorkspace(this.dataSource, workspaceId, (manager) => this.read(manager, workspaceId, id));
     if (!SENDABLE.has(invoice.status)) {
-      throw new RpcError(409, 'invoice_not_sendable', `An invoice that is ${invoice.status} is not sent.`, [{ field: 'status', issue: `is ${invoice.status}` }]);
+      throw new RpcError(409, 'invoice_not_sendable', `An invoice that is ${invoice.status} is not sent.`, [
+        { field: 'status', issue: `is ${invoice.status}` },
+      ]);
     }
     if (!invoice.billingEmail) throw RpcError.validation([{ field: 'billingEmail', issue: 'is not set: give the invoice a billing email first' }]);
     const fileName = invoicePdfName(invoice);

@@ -21,7 +21,9 @@ const COLUMNS = [
 export function formatMoney(minor: number, currency: string): string {
   const format = new Intl.NumberFormat('en-GB', { style: 'currency', currency });
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  const magnitude = BigInt(Math.abs(minor)).toString().padStart(digits + 1, '0');
+  const magnitude = BigInt(Math.abs(minor))
+    .toString()
+    .padStart(digits + 1, '0');
   const decimal = `${minor < 0 ? '-' : ''}${magnitude.slice(0, magnitude.length - digits)}${digits > 0 ? `.${magnitude.slice(-digits)}` : ''}`;
   return format.format(decimal as Intl.StringNumericLiteral);
 }
@@ -55,8 +57,15 @@ export function renderInvoicePdf(invoice: Invoice, seller: BillingSettings): Pro
   const money = (minor: number) => formatMoney(minor, invoice.currency);
   const bottom = doc.page.height - MARGIN;
 
-  doc.font('bold').fontSize(20).text(invoice.number ? `Invoice ${invoice.number}` : 'Invoice DRAFT', MARGIN, MARGIN);
-  doc.moveDown(0.5).font('bold').fontSize(11).text(seller.legalName ?? '');
+  doc
+    .font('bold')
+    .fontSize(20)
+    .text(invoice.number ? `Invoice ${invoice.number}` : 'Invoice DRAFT', MARGIN, MARGIN);
+  doc
+    .moveDown(0.5)
+    .font('bold')
+    .fontSize(11)
+    .text(seller.legalName ?? '');
   doc.font('regular').fontSize(10);
   if (seller.address) doc.text(seller.address);
   if (seller.taxId) doc.text(`Tax ID: ${seller.taxId}`);
@@ -79,10 +88,15 @@ export function renderInvoicePdf(invoice: Invoice, seller: BillingSettings): Pro
     doc.x = MARGIN;
     doc.y = top + height + 4;
   };
-  const tableRow = (texts: readonly string[], font: 'regular' | 'bold') => row(texts.map((text, index) => ({ text, ...COLUMNS[index]! })), font);
+  const tableRow = (texts: readonly string[], font: 'regular' | 'bold') =>
+    row(
+      texts.map((text, index) => ({ text, ...COLUMNS[index]! })),
+      font,
+    );
   doc.moveDown();
   tableRow(['Description', 'Qty', 'Unit price', 'Tax', 'Amount'], 'bold');
-  for (const line of invoice.lines) tableRow([line.description, String(line.quantity), money(line.unitPrice), percent(line.taxRate), money(line.amount)], 'regular');
+  for (const line of invoice.lines)
+    tableRow([line.description, String(line.quantity), money(line.unitPrice), percent(line.taxRate), money(line.amount)], 'regular');
 
   doc.moveDown();
   const totals: Array<[string, number]> = [

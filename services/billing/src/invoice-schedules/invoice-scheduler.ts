@@ -39,7 +39,10 @@ export class InvoiceScheduler {
 
   /** Invoices every period that has started by `today` in every workspace; answers how many periods it completed. */
   async runDue(today: string = todayUtc()): Promise<number> {
-    const due = (await this.dataSource.query('SELECT workspace_id, id FROM billing.due_invoice_schedules($1)', [today])) as Array<{ workspace_id: string; id: string }>;
+    const due = (await this.dataSource.query('SELECT workspace_id, id FROM billing.due_invoice_schedules($1)', [today])) as Array<{
+      workspace_id: string;
+      id: string;
+    }>;
     let completed = 0;
     for (const { workspace_id: workspaceId, id } of due) {
       try {
@@ -80,7 +83,14 @@ export class InvoiceScheduler {
       try {
         invoice = await this.invoices.create(
           caller,
-          { customer, currency: schedule.currency, lines: schedule.lines, issueDate: run.period_start, paymentTerms: schedule.payment_terms, ...(schedule.billing_email ? { billingEmail: schedule.billing_email } : {}) },
+          {
+            customer,
+            currency: schedule.currency,
+            lines: schedule.lines,
+            issueDate: run.period_start,
+            paymentTerms: schedule.payment_terms,
+            ...(schedule.billing_email ? { billingEmail: schedule.billing_email } : {}),
+          },
           run.invoice_id,
         );
       } catch (error) {

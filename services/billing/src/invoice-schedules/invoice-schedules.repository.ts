@@ -59,7 +59,13 @@ export function toSchedule(row: ScheduleRow): InvoiceSchedule {
     id: row.id,
     customer: { contactId: row.customer_contact_id, companyId: row.customer_company_id, name: row.customer_name },
     currency: row.currency,
-    lines: row.lines.map((line) => ({ productId: line.productId ?? null, description: line.description ?? null, quantity: line.quantity, unitPrice: line.unitPrice ?? null, taxRate: line.taxRate ?? null })),
+    lines: row.lines.map((line) => ({
+      productId: line.productId ?? null,
+      description: line.description ?? null,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice ?? null,
+      taxRate: line.taxRate ?? null,
+    })),
     interval: row.interval,
     startDate: row.start_date,
     endDate: row.end_date,
@@ -93,7 +99,14 @@ function values(schedule: ScheduleToWrite): unknown[] {
 /** billing.invoice_schedules and their runs; every query is scoped by workspace (and row-level security). */
 @Injectable()
 export class InvoiceSchedulesRepository {
-  async insert(manager: EntityManager, workspaceId: string, id: string, interval: ScheduleInterval, startDate: string, schedule: ScheduleToWrite): Promise<ScheduleRow> {
+  async insert(
+    manager: EntityManager,
+    workspaceId: string,
+    id: string,
+    interval: ScheduleInterval,
+    startDate: string,
+    schedule: ScheduleToWrite,
+  ): Promise<ScheduleRow> {
     const [row] = (await manager.query(
       `INSERT INTO billing.invoice_schedules (id, workspace_id, interval, start_date, customer_contact_id, customer_company_id, customer_name, billing_email, currency,
          payment_terms, lines, end_date, auto_finalize, auto_send, next_period_start)
@@ -114,10 +127,10 @@ export class InvoiceSchedulesRepository {
   }
 
   async find(manager: EntityManager, workspaceId: string, id: string, forUpdate = false): Promise<ScheduleRow | null> {
-    const rows = (await manager.query(`SELECT ${COLUMNS} FROM billing.invoice_schedules WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL${forUpdate ? ' FOR UPDATE' : ''}`, [
-      workspaceId,
-      id,
-    ])) as ScheduleRow[];
+    const rows = (await manager.query(
+      `SELECT ${COLUMNS} FROM billing.invoice_schedules WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL${forUpdate ? ' FOR UPDATE' : ''}`,
+      [workspaceId, id],
+    )) as ScheduleRow[];
     return rows[0] ?? null;
   }
 
@@ -129,10 +142,10 @@ export class InvoiceSchedulesRepository {
   }
 
   async softDelete(manager: EntityManager, workspaceId: string, id: string): Promise<boolean> {
-    const [, count] = (await manager.query(`UPDATE billing.invoice_schedules SET deleted_at = now(), updated_at = now() WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL`, [
-      workspaceId,
-      id,
-    ])) as [unknown, number];
+    const [, count] = (await manager.query(
+      `UPDATE billing.invoice_schedules SET deleted_at = now(), updated_at = now() WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL`,
+      [workspaceId, id],
+    )) as [unknown, number];
     return count > 0;
   }
 
@@ -143,11 +156,10 @@ export class InvoiceSchedulesRepository {
        ON CONFLICT (schedule_id, period_start) DO NOTHING`,
       [workspaceId, schedule.id, schedule.next_period_start, schedule.next_period_index, invoiceId],
     );
-    const [run] = (await manager.query(`SELECT ${RUN_COLUMNS} FROM billing.invoice_schedule_runs WHERE workspace_id = $1 AND schedule_id = $2 AND period_start = $3`, [
-      workspaceId,
-      schedule.id,
-      schedule.next_period_start,
-    ])) as RunRow[];
+    const [run] = (await manager.query(
+      `SELECT ${RUN_COLUMNS} FROM billing.invoice_schedule_runs WHERE workspace_id = $1 AND schedule_id = $2 AND period_start = $3`,
+      [workspaceId, schedule.id, schedule.next_period_start],
+    )) as RunRow[];
     return run!;
   }
 
@@ -162,11 +174,10 @@ export class InvoiceSchedulesRepository {
 
   /** Marks the run done and moves the schedule to the next period, unless another run moved it already. */
   async complete(manager: EntityManager, workspaceId: string, run: RunRow, nextStart: string | null): Promise<void> {
-    await manager.query(`UPDATE billing.invoice_schedule_runs SET completed_at = coalesce(completed_at, now()) WHERE workspace_id = $1 AND schedule_id = $2 AND period_start = $3`, [
-      workspaceId,
-      run.schedule_id,
-      run.period_start,
-    ]);
+    await manager.query(
+      `UPDATE billing.invoice_schedule_runs SET completed_at = coalesce(completed_at, now()) WHERE workspace_id = $1 AND schedule_id = $2 AND period_start = $3`,
+      [workspaceId, run.schedule_id, run.period_start],
+    );
     await manager.query(
       `UPDATE billing.invoice_schedules SET next_period_index = $4, next_period_start = $5, updated_at = now() WHERE workspace_id = $1 AND id = $2 AND next_period_index = $3`,
       [workspaceId, run.schedule_id, run.period_index, run.period_index + 1, nextStart],

@@ -19,7 +19,11 @@ function checkEnd(startDate: string, endDate: string | null): void {
 }
 
 function customerColumns(customer: CustomerRecord) {
-  return { customerContactId: customer.type === 'contact' ? customer.id : null, customerCompanyId: customer.type === 'company' ? customer.id : null, customerName: customer.name };
+  return {
+    customerContactId: customer.type === 'contact' ? customer.id : null,
+    customerCompanyId: customer.type === 'company' ? customer.id : null,
+    customerName: customer.name,
+  };
 }
 
 /** Recurring invoices: what each period's invoice holds; InvoiceScheduler makes the invoices. */
@@ -62,7 +66,9 @@ export class InvoiceSchedulesService {
 
   async list(caller: BillingCaller, query: PageDto): Promise<InvoiceSchedulePage> {
     const position = pagePosition(query);
-    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => toPage(await this.schedules.list(manager, caller.workspaceId, position), position, toSchedule));
+    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) =>
+      toPage(await this.schedules.list(manager, caller.workspaceId, position), position, toSchedule),
+    );
   }
 
   /** Absent fields stay; a new endDate may end the schedule (or revive it, from the next period not yet invoiced). */
@@ -73,7 +79,11 @@ export class InvoiceSchedulesService {
       if (!before) throw scheduleNotFound();
       const endDate = input.endDate === undefined ? before.end_date : input.endDate;
       checkEnd(before.start_date, endDate);
-      const storedCustomer = { customerContactId: before.customer_contact_id, customerCompanyId: before.customer_company_id, customerName: before.customer_name };
+      const storedCustomer = {
+        customerContactId: before.customer_contact_id,
+        customerCompanyId: before.customer_company_id,
+        customerName: before.customer_name,
+      };
       const row = await this.schedules.update(manager, caller.workspaceId, id, {
         ...(customer ? customerColumns(customer) : storedCustomer),
         billingEmail: input.billingEmail === undefined ? (customer ? null : before.billing_email) : input.billingEmail,

@@ -1,5 +1,14 @@
 import { Controller } from '@nestjs/common';
-import { CreateInvoice, DeleteInvoice, FinalizeInvoice, GetInvoice, ListInvoices, MarkInvoiceUncollectible, UpdateInvoice, VoidInvoice } from '@kinship/contracts/billing';
+import {
+  CreateInvoice,
+  DeleteInvoice,
+  FinalizeInvoice,
+  GetInvoice,
+  ListInvoices,
+  MarkInvoiceUncollectible,
+  UpdateInvoice,
+  VoidInvoice,
+} from '@kinship/contracts/billing';
 import { Handles, type OperationRequest } from '@kinship/messaging';
 import { billingCaller } from '../common/billing-caller.js';
 import { InvoicesService } from './invoices.service.js';

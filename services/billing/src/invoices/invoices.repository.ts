@@ -154,10 +154,10 @@ export class InvoicesRepository {
 
   /** The lines of these invoices, by invoice id, in their order. */
   async linesOf(manager: EntityManager, workspaceId: string, invoiceIds: readonly string[]): Promise<Map<string, LineRow[]>> {
-    const rows = (await manager.query(`SELECT ${LINE_COLUMNS} FROM billing.invoice_lines WHERE workspace_id = $1 AND invoice_id = ANY($2::uuid[]) ORDER BY invoice_id, position`, [
-      workspaceId,
-      invoiceIds,
-    ])) as LineRow[];
+    const rows = (await manager.query(
+      `SELECT ${LINE_COLUMNS} FROM billing.invoice_lines WHERE workspace_id = $1 AND invoice_id = ANY($2::uuid[]) ORDER BY invoice_id, position`,
+      [workspaceId, invoiceIds],
+    )) as LineRow[];
     const byInvoice = new Map<string, LineRow[]>(invoiceIds.map((id) => [id, []]));
     for (const row of rows) byInvoice.get(row.invoice_id)!.push(row);
     return byInvoice;
@@ -169,7 +169,7 @@ export class InvoicesRepository {
     return lines.get(invoiceId)!.map(toLine);
   }
 
-    async read(manager: EntityManager, workspaceId: string, row: InvoiceRow): Promise<Invoice> {
+  async read(manager: EntityManager, workspaceId: string, row: InvoiceRow): Promise<Invoice> {
     const lines = await this.linesOf(manager, workspaceId, [row.id]);
     return toInvoice(row, lines.get(row.id)!);
   }
@@ -186,10 +186,11 @@ export class InvoicesRepository {
 
   /** Links a draft to the crm deal it bills. */
   async setDeal(manager: EntityManager, workspaceId: string, id: string, dealId: string): Promise<InvoiceRow> {
-    const [rows] = (await manager.query(`UPDATE billing.invoices SET deal_id = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ${INVOICE_COLUMNS}`, [workspaceId, id, dealId])) as [
-      InvoiceRow[],
-      number,
-    ];
+    const [rows] = (await manager.query(`UPDATE billing.invoices SET deal_id = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ${INVOICE_COLUMNS}`, [
+      workspaceId,
+      id,
+      dealId,
+    ])) as [InvoiceRow[], number];
     return rows[0]!;
   }
 
@@ -231,7 +232,12 @@ export class InvoicesRepository {
   }
 
   /** Moves the invoice to a new status with the columns that go with it (finalization: number and dates). */
-  async transition(manager: EntityManager, workspaceId: string, id: string, changes: { status: InvoiceStatus; number?: string; issueDate?: string; dueDate?: string }): Promise<InvoiceRow> {
+  async transition(
+    manager: EntityManager,
+    workspaceId: string,
+    id: string,
+    changes: { status: InvoiceStatus; number?: string; issueDate?: string; dueDate?: string },
+  ): Promise<InvoiceRow> {
     const [rows] = (await manager.query(
       `UPDATE billing.invoices SET status = $3, number = coalesce($4, number), issue_date = coalesce($5::date, issue_date), due_date = coalesce($6::date, due_date),
          finalized_at = CASE WHEN $3 = 'open' AND finalized_at IS NULL THEN now() ELSE finalized_at END,

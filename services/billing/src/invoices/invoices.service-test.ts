@@ -27,7 +27,9 @@ describe('invoices (service tier): money', () => {
   const create = (body: CreateInvoiceBody, context: RequestContext) => invoices.create(billingCaller(context, CreateInvoice), body);
 
   async function storedInvoices(workspaceId: string): Promise<number> {
-    const [row] = (await billing.owner.query('SELECT count(*)::int AS count FROM billing.invoices WHERE workspace_id = $1', [workspaceId])) as Array<{ count: number }>;
+    const [row] = (await billing.owner.query('SELECT count(*)::int AS count FROM billing.invoices WHERE workspace_id = $1', [workspaceId])) as Array<{
+      count: number;
+    }>;
     return row!.count;
   }
 
@@ -62,8 +64,15 @@ describe('invoices (service tier): money', () => {
       { quantity: 0.5, unitPrice: 3, taxRate: 2500, amount: 2, tax: 1 },
       { quantity: 1.5, unitPrice: 333, taxRate: 0, amount: 500, tax: 0 },
     ]);
-    expect({ subtotal: invoice.subtotal, tax: invoice.tax, total: invoice.total, amountDue: invoice.amountDue }).toEqual({ subtotal: 1507, tax: 192, total: 1699, amountDue: 1699 });
-    const [stored] = (await billing.owner.query('SELECT subtotal, tax, total FROM billing.invoices WHERE id = $1', [invoice.id])) as Array<Record<string, string>>;
+    expect({ subtotal: invoice.subtotal, tax: invoice.tax, total: invoice.total, amountDue: invoice.amountDue }).toEqual({
+      subtotal: 1507,
+      tax: 192,
+      total: 1699,
+      amountDue: 1699,
+    });
+    const [stored] = (await billing.owner.query('SELECT subtotal, tax, total FROM billing.invoices WHERE id = $1', [invoice.id])) as Array<
+      Record<string, string>
+    >;
     expect(stored).toEqual({ subtotal: '1507', tax: '192', total: '1699' });
     expect((await billing.events(context.workspaceId!)).map((event) => event.type)).toEqual(['invoice.created']);
   });
@@ -72,10 +81,17 @@ describe('invoices (service tier): money', () => {
     const context = ownerContext();
     const contactId = await customer(context);
     const line = { description: 'Huge', quantity: 2, unitPrice: 2 ** 52 };
-    expect(await refusal(create({ customer: { contactId }, currency: 'EUR', lines: [line] }, context))).toMatchObject({ status: 422, code: 'validation_failed', details: [{ field: 'lines.0' }] });
+    expect(await refusal(create({ customer: { contactId }, currency: 'EUR', lines: [line] }, context))).toMatchObject({
+      status: 422,
+      code: 'validation_failed',
+      details: [{ field: 'lines.0' }],
+    });
     // Each line fits; together they come to 2^53.
     const half = { description: 'Half of it', quantity: 1, unitPrice: 2 ** 52 };
-    expect(await refusal(create({ customer: { contactId }, currency: 'EUR', lines: [half, half] }, context))).toMatchObject({ status: 422, details: [{ field: 'lines' }] });
+    expect(await refusal(create({ customer: { contactId }, currency: 'EUR', lines: [half, half] }, context))).toMatchObject({
+      status: 422,
+      details: [{ field: 'lines' }],
+    });
     expect(await storedInvoices(context.workspaceId!)).toBe(0);
     expect(await billing.events(context.workspaceId!)).toEqual([]);
   });

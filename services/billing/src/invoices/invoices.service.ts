@@ -41,7 +41,9 @@ function invoiceNotFound(): RpcError {
 }
 
 function notDraft(status: InvoiceStatus): RpcError {
-  return new RpcError(409, 'invoice_not_draft', `Only a draft can be changed or deleted; this invoice is ${status}.`, [{ field: 'status', issue: `is ${status}` }]);
+  return new RpcError(409, 'invoice_not_draft', `Only a draft can be changed or deleted; this invoice is ${status}.`, [
+    { field: 'status', issue: `is ${status}` },
+  ]);
 }
 
 function cannotMove(status: InvoiceStatus, to: string): RpcError {
@@ -90,7 +92,16 @@ export class InvoicesService {
     checkDates(issueDate, dueDate);
     return this.events.transaction(workspaceId, async (manager, emit) => {
       const lines = await this.priceLines(manager, workspaceId, input.currency, input.lines);
-      const draft = this.draft(customer, input.billingEmail ?? null, input.currency, issueDate, dueDate, input.paymentTerms ?? 'net_30', input.notes ?? null, lines);
+      const draft = this.draft(
+        customer,
+        input.billingEmail ?? null,
+        input.currency,
+        issueDate,
+        dueDate,
+        input.paymentTerms ?? 'net_30',
+        input.notes ?? null,
+        lines,
+      );
       const inserted = await this.invoices.insertDraft(manager, workspaceId, id, draft);
       const row = input.dealId ? await this.invoices.setDeal(manager, workspaceId, inserted.id, input.dealId) : inserted;
       await this.invoices.replaceLines(manager, workspaceId, row.id, lines);
@@ -118,7 +129,11 @@ export class InvoicesService {
     const { workspaceId } = caller;
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
       const rows = await this.invoices.list(manager, workspaceId, { status: query.status, customerId: query.customerId }, position);
-      const lines = await this.invoices.linesOf(manager, workspaceId, rows.slice(0, position.limit).map((row) => row.id));
+      const lines = await this.invoices.linesOf(
+        manager,
+        workspaceId,
+        rows.slice(0, position.limit).map((row) => row.id),
+      );
       return toPage(rows, position, (row) => toInvoice(row, lines.get(row.id)!));
     });
   }
@@ -139,7 +154,9 @@ export class InvoicesService {
       checkDates(issueDate, dueDate);
       // Kept lines keep their prices, which are amounts of the old currency: a new one needs new lines.
       if (!input.lines && currency !== before.currency) throw RpcError.validation([{ field: 'lines', issue: 'must be given again when the currency changes' }]);
-      const lines = input.lines ? await this.priceLines(manager, workspaceId, currency, input.lines) : await this.invoices.storedLines(manager, workspaceId, id);
+      const lines = input.lines
+        ? await this.priceLines(manager, workspaceId, currency, input.lines)
+        : await this.invoices.storedLines(manager, workspaceId, id);
       const billingEmail = input.billingEmail === undefined ? (input.customer ? null : before.billing_email) : input.billingEmail;
       const notes = input.notes === undefined ? before.notes : input.notes;
       const draft = this.draft(customer, billingEmail, currency, issueDate, dueDate, input.paymentTerms ?? before.payment_terms, notes, lines);
@@ -156,7 +173,13 @@ export class InvoicesService {
       const row = await this.locked(manager, workspaceId, id);
       if (row.status !== 'draft') throw notDraft(row.status);
       await this.invoices.delete(manager, workspaceId, id);
-      await emit<BillingEvents.InvoiceDeleted>({ type: 'invoice.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { invoiceId: id, customer: eventCustomer(row) } });
+      await emit<BillingEvents.InvoiceDeleted>({
+        type: 'invoice.deleted',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: id,
+        data: { invoiceId: id, customer: eventCustomer(row) },
+      });
     });
   }
 
@@ -208,7 +231,14 @@ export class InvoicesService {
         workspaceId,
         actorId: caller.userId,
         aggregateId: id,
-        data: { invoiceId: id, number: row.number!, customer: eventCustomer(row), currency: row.currency, total: Number(row.total), voidedAt: row.voided_at!.toISOString() },
+        data: {
+          invoiceId: id,
+          number: row.number!,
+          customer: eventCustomer(row),
+          currency: row.currency,
+          total: Number(row.total),
+          voidedAt: row.voided_at!.toISOString(),
+        },
       });
       return this.invoices.read(manager, workspaceId, row);
     });
@@ -227,7 +257,14 @@ export class InvoicesService {
         workspaceId,
         actorId: caller.userId,
         aggregateId: id,
-        data: { invoiceId: id, number: row.number!, customer: eventCustomer(row), currency: row.currency, amountDue: invoice.amountDue, markedUncollectibleAt: invoice.markedUncollectibleAt! },
+        data: {
+          invoiceId: id,
+          number: row.number!,
+          customer: eventCustomer(row),
+          currency: row.currency,
+          amountDue: invoice.amountDue,
+          markedUncollectibleAt: invoice.markedUncollectibleAt!,
+        },
       });
       return invoice;
     });
@@ -302,7 +339,14 @@ export class InvoicesService {
       const priced = { quantity: input.quantity, unitPrice: input.unitPrice ?? Number(product!.unit_price), taxRate: input.taxRate ?? product?.tax_rate ?? 0 };
       const amounts = lineAmounts(priced);
       try {
-        return { id: newId(), productId: input.productId ?? null, description: input.description ?? product!.name, ...priced, amount: safeAmount(amounts.amount, field), tax: safeAmount(amounts.tax, field) };
+        return {
+          id: newId(),
+          productId: input.productId ?? null,
+          description: input.description ?? product!.name,
+          ...priced,
+          amount: safeAmount(amounts.amount, field),
+          tax: safeAmount(amounts.tax, field),
+        };
       } catch (error) {
         if (!(error instanceof RpcError)) throw error;
         problems.push(...error.details);

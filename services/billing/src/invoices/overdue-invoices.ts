@@ -27,11 +27,18 @@ export class OverdueInvoices {
 
   /** Marks what is overdue on `today` in every workspace; returns how many invoices it marked. */
   async mark(today: string = todayUtc()): Promise<number> {
-    const workspaces = (await this.dataSource.query('SELECT workspace_id FROM billing.workspaces_with_overdue_invoices($1)', [today])) as Array<{ workspace_id: string }>;
+    const workspaces = (await this.dataSource.query('SELECT workspace_id FROM billing.workspaces_with_overdue_invoices($1)', [today])) as Array<{
+      workspace_id: string;
+    }>;
     let marked = 0;
     for (const { workspace_id: workspaceId } of workspaces) {
       marked += await this.events.transaction(workspaceId, async (manager, emit) => {
-        const rows = await updateReturning<Pick<InvoiceRow, 'id' | 'number' | 'customer_contact_id' | 'customer_company_id' | 'currency' | 'total' | 'amount_paid' | 'amount_credited' | 'due_date'>>(
+        const rows = await updateReturning<
+          Pick<
+            InvoiceRow,
+            'id' | 'number' | 'customer_contact_id' | 'customer_company_id' | 'currency' | 'total' | 'amount_paid' | 'amount_credited' | 'due_date'
+          >
+        >(
           manager,
           `UPDATE billing.invoices SET overdue_at = now()
            WHERE workspace_id = $1 AND status = 'open' AND overdue_at IS NULL AND due_date < $2

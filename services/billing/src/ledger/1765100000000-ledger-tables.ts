@@ -247,7 +247,8 @@ export class LedgerTables1765100000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('DROP FUNCTION billing.ledger_findings(), billing.ledger_entry_count(), billing.workspace_of_stripe_payment(text)');
-    for (const table of ['reconciliation_findings', 'reconciliation_runs', 'stripe_events', ...[...TENANT_TABLES].reverse()]) await queryRunner.query(`DROP TABLE billing.${table}`);
+    for (const table of ['reconciliation_findings', 'reconciliation_runs', 'stripe_events', ...[...TENANT_TABLES].reverse()])
+      await queryRunner.query(`DROP TABLE billing.${table}`);
     await queryRunner.query('DROP FUNCTION billing.check_ledger_balanced(), billing.refuse_ledger_change()');
     await queryRunner.query('ALTER TABLE billing.invoices DROP COLUMN paid_at');
   }

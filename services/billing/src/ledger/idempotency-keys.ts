@@ -11,9 +11,12 @@ const KEY_MAX = 255;
 export function requiredIdempotencyKey(caller: BillingCaller): string {
   const key = caller.context.idempotencyKey;
   if (typeof key !== 'string' || key.length === 0 || key.length > KEY_MAX) {
-    throw new RpcError(400, 'idempotency_key_required', 'This operation moves money: send an Idempotency-Key header (1 to 255 characters) so a retry cannot move it twice.', [
-      { field: 'Idempotency-Key', issue: 'is required' },
-    ]);
+    throw new RpcError(
+      400,
+      'idempotency_key_required',
+      'This operation moves money: send an Idempotency-Key header (1 to 255 characters) so a retry cannot move it twice.',
+      [{ field: 'Idempotency-Key', issue: 'is required' }],
+    );
   }
   return key;
 }
@@ -39,12 +42,18 @@ export class IdempotencyKeys {
         key,
       ])) as Array<{ operation: string; fingerprint: string; response: T }>;
       if (earlier!.operation !== operation.pattern || earlier!.fingerprint !== fingerprint) {
-        throw RpcError.conflict('This Idempotency-Key was already used with a different request.', [{ field: 'Idempotency-Key', issue: 'was used with a different operation or body' }]);
+        throw RpcError.conflict('This Idempotency-Key was already used with a different request.', [
+          { field: 'Idempotency-Key', issue: 'was used with a different operation or body' },
+        ]);
       }
       return earlier!.response;
     }
     const response = await work();
-    await manager.query(`UPDATE billing.idempotency_keys SET response = $3 WHERE workspace_id = $1 AND key = $2`, [caller.workspaceId, key, JSON.stringify(response)]);
+    await manager.query(`UPDATE billing.idempotency_keys SET response = $3 WHERE workspace_id = $1 AND key = $2`, [
+      caller.workspaceId,
+      key,
+      JSON.stringify(response),
+    ]);
     return response;
   }
 }

@@ -23,7 +23,8 @@ export interface InvoiceMoney {
   billing_email: string | null;
 }
 
-const MONEY_COLUMNS = 'id, number, status, currency, customer_contact_id, customer_company_id, customer_name, billing_email, subtotal, tax, total, amount_paid, amount_credited';
+const MONEY_COLUMNS =
+  'id, number, status, currency, customer_contact_id, customer_company_id, customer_name, billing_email, subtotal, tax, total, amount_paid, amount_credited';
 
 export function customerIdOf(invoice: InvoiceMoney): string {
   return (invoice.customer_contact_id ?? invoice.customer_company_id)!;
@@ -58,7 +59,10 @@ export class InvoicePostings {
 
   /** The invoice locked until the transaction ends; undefined when the workspace has none such. */
   async lock(manager: EntityManager, workspaceId: string, id: string): Promise<InvoiceMoney | undefined> {
-    const rows = (await manager.query(`SELECT ${MONEY_COLUMNS} FROM billing.invoices WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, id])) as InvoiceMoney[];
+    const rows = (await manager.query(`SELECT ${MONEY_COLUMNS} FROM billing.invoices WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [
+      workspaceId,
+      id,
+    ])) as InvoiceMoney[];
     return rows[0];
   }
 
@@ -66,9 +70,20 @@ export class InvoicePostings {
    * Writes paid and credited amounts; the invoice is paid when nothing is due any more, and a paid
    * invoice that owes again (a refund) is open again. Answers the row as written.
    */
-  async settle(manager: EntityManager, workspaceId: string, invoice: InvoiceMoney, amountPaid: bigint, amountCredited: bigint): Promise<{ invoice: InvoiceMoney; paidAt: Date | null }> {
+  async settle(
+    manager: EntityManager,
+    workspaceId: string,
+    invoice: InvoiceMoney,
+    amountPaid: bigint,
+    amountCredited: bigint,
+  ): Promise<{ invoice: InvoiceMoney; paidAt: Date | null }> {
     const due = BigInt(invoice.total) - amountPaid - amountCredited;
-    const status: InvoiceStatus = due === 0n && (invoice.status === 'open' || invoice.status === 'uncollectible') ? 'paid' : due > 0n && invoice.status === 'paid' ? 'open' : invoice.status;
+    const status: InvoiceStatus =
+      due === 0n && (invoice.status === 'open' || invoice.status === 'uncollectible')
+        ? 'paid'
+        : due > 0n && invoice.status === 'paid'
+          ? 'open'
+          : invoice.status;
     const [rows] = (await manager.query(
       `UPDATE billing.invoices SET amount_paid = $3, amount_credited = $4, status = $5,
          paid_at = CASE WHEN $5 = 'paid' THEN coalesce(paid_at, now()) ELSE NULL END, updated_at = now()

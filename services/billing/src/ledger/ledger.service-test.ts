@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateCreditNote, CreateInvoice, CreatePayment, CreditWallet, FinalizeInvoice, GetInvoice, GetWallet, type CreateCreditNoteBody, type CreatePaymentBody, type Invoice } from '@kinship/contracts/billing';
+import {
+  CreateCreditNote,
+  CreateInvoice,
+  CreatePayment,
+  CreditWallet,
+  FinalizeInvoice,
+  GetInvoice,
+  GetWallet,
+  type CreateCreditNoteBody,
+  type CreatePaymentBody,
+  type Invoice,
+} from '@kinship/contracts/billing';
 import { CreateContact } from '@kinship/contracts/crm';
 import { callOperation, ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
@@ -37,12 +48,17 @@ describe('wallets and credit notes (service tier): balances never negative, cred
 
   /** An open invoice of `unitPrice` net + `taxRate` tax (basis points), in EUR. */
   async function openInvoice(context: RequestContext, contactId: string, unitPrice = 10_000, taxRate = 2000): Promise<Invoice> {
-    const draft = await invoices.create(billingCaller(context, CreateInvoice), { customer: { contactId }, currency: 'EUR', lines: [{ description: 'Consulting', quantity: 1, unitPrice, taxRate }] });
+    const draft = await invoices.create(billingCaller(context, CreateInvoice), {
+      customer: { contactId },
+      currency: 'EUR',
+      lines: [{ description: 'Consulting', quantity: 1, unitPrice, taxRate }],
+    });
     return invoices.finalize(billingCaller(context, FinalizeInvoice), draft.id);
   }
 
   const pay = (body: CreatePaymentBody, context: RequestContext) => billing.get(PaymentsService).create(billingCaller(context, CreatePayment), body);
-  const credit = (invoiceId: string, body: CreateCreditNoteBody, context: RequestContext) => billing.get(CreditNotesService).create(billingCaller(context, CreateCreditNote), invoiceId, body);
+  const credit = (invoiceId: string, body: CreateCreditNoteBody, context: RequestContext) =>
+    billing.get(CreditNotesService).create(billingCaller(context, CreateCreditNote), invoiceId, body);
   const read = (id: string, context: RequestContext) => invoices.get(billingCaller(context, GetInvoice), id);
 
   beforeAll(async () => {
@@ -76,14 +92,32 @@ describe('wallets and credit notes (service tier): balances never negative, cred
     expect(first).toMatchObject({ number: `CN-${YEAR}-000001`, amount: 6_000, subtotal: 5_000, tax: 1_000, appliedToDue: 3_000, toWallet: 3_000, refunded: 0 });
     expect(await read(invoice.id, context)).toMatchObject({ status: 'paid', amountPaid: 6_000, amountCredited: 6_000, amountDue: 0 });
     expect((await wallets.get(billingCaller(context, GetWallet), contactId)).balances).toEqual([{ currency: 'EUR', amount: 3_000 }]);
-    const second = await credit(invoice.id, { lines: [{ description: 'Goodwill', quantity: 2, unitPrice: 1_000, taxRate: 2000 }], refund: 'original' }, context);
+    const second = await credit(
+      invoice.id,
+      { lines: [{ description: 'Goodwill', quantity: 2, unitPrice: 1_000, taxRate: 2000 }], refund: 'original' },
+      context,
+    );
     expect(second).toMatchObject({ number: `CN-${YEAR}-000002`, amount: 2_400, appliedToDue: 0, refunded: 2_400 });
-    expect(await refusal(credit(invoice.id, { amount: 3_601, refund: 'wallet' }, context))).toMatchObject({ status: 409, code: 'credit_exceeds_invoice', details: expect.arrayContaining([expect.objectContaining({ field: 'amount' })]) });
-    expect(await refusal(credit(invoice.id, { amount: 100 }, context))).toMatchObject({ status: 409, details: expect.arrayContaining([expect.objectContaining({ field: 'refund' })]) });
+    expect(await refusal(credit(invoice.id, { amount: 3_601, refund: 'wallet' }, context))).toMatchObject({
+      status: 409,
+      code: 'credit_exceeds_invoice',
+      details: expect.arrayContaining([expect.objectContaining({ field: 'amount' })]),
+    });
+    expect(await refusal(credit(invoice.id, { amount: 100 }, context))).toMatchObject({
+      status: 409,
+      details: expect.arrayContaining([expect.objectContaining({ field: 'refund' })]),
+    });
     expect(await read(invoice.id, context)).toMatchObject({ amountPaid: 3_600, amountCredited: 8_400, amountDue: 0 });
     const types = (await billing.events(context.workspaceId!)).filter((event) => event.aggregateId === invoice.id).map((event) => event.type);
     expect(types).toEqual(expect.arrayContaining(['credit_note.created', 'payment.refunded']));
-    const draft = await invoices.create(billingCaller(context, CreateInvoice), { customer: { contactId }, currency: 'EUR', lines: [{ description: 'x', quantity: 1, unitPrice: 100 }] });
-    expect(await refusal(credit(draft.id, { amount: 1 }, context))).toMatchObject({ status: 409, details: expect.arrayContaining([expect.objectContaining({ field: 'status' })]) });
+    const draft = await invoices.create(billingCaller(context, CreateInvoice), {
+      customer: { contactId },
+      currency: 'EUR',
+      lines: [{ description: 'x', quantity: 1, unitPrice: 100 }],
+    });
+    expect(await refusal(credit(draft.id, { amount: 1 }, context))).toMatchObject({
+      status: 409,
+      details: expect.arrayContaining([expect.objectContaining({ field: 'status' })]),
+    });
   });
 });

@@ -63,20 +63,38 @@ interface EntryRow {
 }
 
 /** wallet.credited for each wallet a transaction grew; `source` says what grew it. */
-export async function emitWalletCredits(emit: Emit, workspaceId: string, actorId: string | null, transactionId: string, source: string, credits: readonly WalletCredit[], reason?: string): Promise<void> {
+export async function emitWalletCredits(
+  emit: Emit,
+  workspaceId: string,
+  actorId: string | null,
+  transactionId: string,
+  source: string,
+  credits: readonly WalletCredit[],
+  reason?: string,
+): Promise<void> {
   for (const credit of credits) {
     await emit<BillingEvents.WalletCredited>({
       type: 'wallet.credited',
       workspaceId,
       actorId,
       aggregateId: credit.customerId,
-      data: { customerId: credit.customerId, currency: credit.currency, amount: credit.amount, balance: credit.balance, source, transactionId, ...(reason ? { reason } : {}) },
+      data: {
+        customerId: credit.customerId,
+        currency: credit.currency,
+        amount: credit.amount,
+        balance: credit.balance,
+        source,
+        transactionId,
+        ...(reason ? { reason } : {}),
+      },
     });
   }
 }
 
 export function insufficientWallet(currency: string): RpcError {
-  return new RpcError(409, 'insufficient_wallet_balance', `The customer’s wallet holds less than this in ${currency}.`, [{ field: 'amount', issue: 'exceeds the wallet balance' }]);
+  return new RpcError(409, 'insufficient_wallet_balance', `The customer’s wallet holds less than this in ${currency}.`, [
+    { field: 'amount', issue: 'exceeds the wallet balance' },
+  ]);
 }
 
 /**
@@ -147,10 +165,10 @@ export class Ledger {
 
   /** Balances per currency of a customer's wallet, and its latest movements, newest first. */
   async wallet(manager: EntityManager, workspaceId: string, customerId: string): Promise<{ balances: WalletBalance[]; movements: WalletMovement[] }> {
-    const balances = (await manager.query(`SELECT currency, balance FROM billing.wallet_balances WHERE workspace_id = $1 AND customer_id = $2 ORDER BY currency`, [
-      workspaceId,
-      customerId,
-    ])) as Array<{ currency: string; balance: string }>;
+    const balances = (await manager.query(
+      `SELECT currency, balance FROM billing.wallet_balances WHERE workspace_id = $1 AND customer_id = $2 ORDER BY currency`,
+      [workspaceId, customerId],
+    )) as Array<{ currency: string; balance: string }>;
     const movements = (await manager.query(
       `SELECT e.transaction_id, t.kind, e.currency, e.amount, e.created_at FROM billing.ledger_entries e
        JOIN billing.ledger_transactions t ON t.workspace_id = e.workspace_id AND t.id = e.transaction_id
@@ -160,18 +178,36 @@ export class Ledger {
     return {
       balances: balances.map((row) => ({ currency: row.currency, amount: Number(row.balance) })),
       // The wallet is owed to the customer: a credit entry (negative) is the wallet growing.
-      movements: movements.map((row) => ({ transactionId: row.transaction_id, kind: row.kind, currency: row.currency, amount: -Number(row.amount), createdAt: row.created_at.toISOString() })),
+      movements: movements.map((row) => ({
+        transactionId: row.transaction_id,
+        kind: row.kind,
+        currency: row.currency,
+        amount: -Number(row.amount),
+        createdAt: row.created_at.toISOString(),
+      })),
     };
   }
 
-  async entries(manager: EntityManager, workspaceId: string, filter: { account?: string; transactionId?: string }, position: PagePosition): Promise<Array<LedgerEntry & { id: string }>> {
+  async entries(
+    manager: EntityManager,
+    workspaceId: string,
+    filter: { account?: string; transactionId?: string },
+    position: PagePosition,
+  ): Promise<Array<LedgerEntry & { id: string }>> {
     const rows = (await manager.query(
       `SELECT id, transaction_id, account, amount, currency, created_at FROM billing.ledger_entries
        WHERE workspace_id = $1 AND ($2::text IS NULL OR account = $2) AND ($3::uuid IS NULL OR transaction_id = $3) AND ($4::uuid IS NULL OR id > $4)
        ORDER BY id LIMIT $5`,
       [workspaceId, filter.account ?? null, filter.transactionId ?? null, position.afterId, position.limit + 1],
     )) as EntryRow[];
-    return rows.map((row) => ({ id: row.id, transactionId: row.transaction_id, account: row.account, amount: Number(row.amount), currency: row.currency, createdAt: row.created_at.toISOString() }));
+    return rows.map((row) => ({
+      id: row.id,
+      transactionId: row.transaction_id,
+      account: row.account,
+      amount: Number(row.amount),
+      currency: row.currency,
+      createdAt: row.created_at.toISOString(),
+    }));
   }
 
   /** Takes from a wallet's kept balance; the UPDATE holds the row lock until commit, so racing debits queue and each sees the last. */

@@ -50,7 +50,9 @@ export class LedgerReconciliation {
     });
     // Read from the database on each scrape, so every replica reports the last run whichever ran it.
     metrics.refreshOnScrape(async () => {
-      const [last] = (await this.dataSource.query('SELECT imbalances FROM billing.reconciliation_runs ORDER BY id DESC LIMIT 1')) as Array<{ imbalances: number }>;
+      const [last] = (await this.dataSource.query('SELECT imbalances FROM billing.reconciliation_runs ORDER BY id DESC LIMIT 1')) as Array<{
+        imbalances: number;
+      }>;
       gauge.set(last?.imbalances ?? 0);
     });
   }
@@ -58,7 +60,9 @@ export class LedgerReconciliation {
   async run(): Promise<ReconciliationRun> {
     const started = Date.now();
     const checkedAt = new Date();
-    const findings = (await this.dataSource.query('SELECT workspace_id, kind, subject, currency, expected, actual FROM billing.ledger_findings()')) as FindingRow[];
+    const findings = (await this.dataSource.query(
+      'SELECT workspace_id, kind, subject, currency, expected, actual FROM billing.ledger_findings()',
+    )) as FindingRow[];
     const [{ count }] = (await this.dataSource.query('SELECT billing.ledger_entry_count() AS count')) as [{ count: string }];
     const durationMs = Date.now() - started;
     const [run] = (await this.dataSource.query(
@@ -72,7 +76,15 @@ export class LedgerReconciliation {
         manager.query(
           `INSERT INTO billing.reconciliation_findings (run_id, workspace_id, kind, subject, currency, expected, actual)
            SELECT $1, $2, f.kind, f.subject, f.currency, f.expected, f.actual FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[]) AS f(kind, subject, currency, expected, actual)`,
-          [run!.id, workspaceId, rows.map((row) => row.kind), rows.map((row) => row.subject), rows.map((row) => row.currency), rows.map((row) => row.expected), rows.map((row) => row.actual)],
+          [
+            run!.id,
+            workspaceId,
+            rows.map((row) => row.kind),
+            rows.map((row) => row.subject),
+            rows.map((row) => row.currency),
+            rows.map((row) => row.expected),
+            rows.map((row) => row.actual),
+          ],
         ),
       );
     }
@@ -81,10 +93,17 @@ export class LedgerReconciliation {
   }
 
   async last(workspaceId: string): Promise<Reconciliation> {
-    const [run] = (await this.dataSource.query('SELECT id, checked_at, entries FROM billing.reconciliation_runs ORDER BY id DESC LIMIT 1')) as Array<{ id: string; checked_at: Date; entries: number }>;
+    const [run] = (await this.dataSource.query('SELECT id, checked_at, entries FROM billing.reconciliation_runs ORDER BY id DESC LIMIT 1')) as Array<{
+      id: string;
+      checked_at: Date;
+      entries: number;
+    }>;
     if (!run) return { checkedAt: null, entriesChecked: 0, findings: [] };
     const rows = (await withWorkspace(this.dataSource, workspaceId, (manager) =>
-      manager.query(`SELECT kind, subject, currency, expected, actual FROM billing.reconciliation_findings WHERE workspace_id = $1 AND run_id = $2 ORDER BY id`, [workspaceId, run.id]),
+      manager.query(
+        `SELECT kind, subject, currency, expected, actual FROM billing.reconciliation_findings WHERE workspace_id = $1 AND run_id = $2 ORDER BY id`,
+        [workspaceId, run.id],
+      ),
     )) as FindingRow[];
     return {
       checkedAt: run.checked_at.toISOString(),
@@ -109,7 +128,10 @@ export class ReconciliationJob implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.add({}, { repeat: { cron: RECONCILIATION_SCHEDULE, tz: 'UTC' }, jobId: 'ledger-reconciliation', removeOnComplete: true, removeOnFail: 100 });
+    await this.queue.add(
+      {},
+      { repeat: { cron: RECONCILIATION_SCHEDULE, tz: 'UTC' }, jobId: 'ledger-reconciliation', removeOnComplete: true, removeOnFail: 100 },
+    );
   }
 
   @Process()

@@ -22,7 +22,10 @@ export class WalletsService {
   ) {}
 
   async get(caller: BillingCaller, customerId: string): Promise<Wallet> {
-    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => ({ customerId, ...(await this.ledger.wallet(manager, caller.workspaceId, customerId)) }));
+    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => ({
+      customerId,
+      ...(await this.ledger.wallet(manager, caller.workspaceId, customerId)),
+    }));
   }
 
   /** Money received for a customer outside an invoice: cash against the wallet, once per Idempotency-Key. */

@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { BillingEvents } from '@kinship/contracts';
-import { CreatePayment, RefundPayment, type CreatePaymentBody, type ListPaymentsQuery, type Payment, type PaymentMethod, type PaymentPage, type Refund } from '@kinship/contracts/billing';
+import {
+  CreatePayment,
+  RefundPayment,
+  type CreatePaymentBody,
+  type ListPaymentsQuery,
+  type Payment,
+  type PaymentMethod,
+  type PaymentPage,
+  type Refund,
+} from '@kinship/contracts/billing';
 import { pagePosition, RpcError, toPage } from '@kinship/messaging';
 import { newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents, type Emit } from '@kinship/platform';
@@ -30,7 +39,8 @@ export interface PaymentRow {
   stripe_refunded: string;
 }
 
-const PAYMENT_COLUMNS = 'id, invoice_id, customer_id, currency, amount, applied, to_wallet, refunded, method, reference, received_at, created_at, stripe_payment_intent_id, stripe_refunded';
+const PAYMENT_COLUMNS =
+  'id, invoice_id, customer_id, currency, amount, applied, to_wallet, refunded, method, reference, received_at, created_at, stripe_payment_intent_id, stripe_refunded';
 
 export function toPayment(row: PaymentRow): Payment {
   return {
@@ -98,14 +108,27 @@ export class PaymentsService {
         if (input.currency !== undefined && input.currency !== invoice.currency) {
           throw RpcError.validation([{ field: 'currency', issue: `must be the invoice’s currency, ${invoice.currency}` }]);
         }
-        const payment = { invoiceId: invoice.id, amount: input.amount, method: input.method, reference: input.reference ?? null, receivedAt: input.receivedAt ? new Date(input.receivedAt) : new Date() };
+        const payment = {
+          invoiceId: invoice.id,
+          amount: input.amount,
+          method: input.method,
+          reference: input.reference ?? null,
+          receivedAt: input.receivedAt ? new Date(input.receivedAt) : new Date(),
+        };
         return this.record(manager, emit, caller.workspaceId, caller.userId, invoice, payment);
       }),
     );
   }
 
   /** Records a payment on a locked invoice (manual payments and Stripe's both come here). */
-  async record(manager: EntityManager, emit: Emit, workspaceId: string, actorId: string | null, invoice: InvoiceMoney, payment: PaymentToRecord): Promise<Payment> {
+  async record(
+    manager: EntityManager,
+    emit: Emit,
+    workspaceId: string,
+    actorId: string | null,
+    invoice: InvoiceMoney,
+    payment: PaymentToRecord,
+  ): Promise<Payment> {
     if (invoice.status !== 'open' && invoice.status !== 'uncollectible') throw invalidInvoiceStatus(invoice.status);
     const amount = BigInt(payment.amount);
     const due = amountDueOf(invoice);
@@ -119,7 +142,20 @@ export class PaymentsService {
     const [row] = (await manager.query(
       `INSERT INTO billing.payments (id, workspace_id, invoice_id, customer_id, currency, amount, applied, to_wallet, method, reference, received_at, stripe_payment_intent_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${PAYMENT_COLUMNS}`,
-      [id, workspaceId, invoice.id, customerId, invoice.currency, String(amount), String(applied), String(toWallet), payment.method, payment.reference, payment.receivedAt, payment.stripePaymentIntentId ?? null],
+      [
+        id,
+        workspaceId,
+        invoice.id,
+        customerId,
+        invoice.currency,
+        String(amount),
+        String(applied),
+        String(toWallet),
+        payment.method,
+        payment.reference,
+        payment.receivedAt,
+        payment.stripePaymentIntentId ?? null,
+      ],
     )) as PaymentRow[];
     const posted = await this.ledger.post(manager, workspaceId, {
       kind: 'payment',
@@ -160,7 +196,14 @@ export class PaymentsService {
         workspaceId,
         actorId,
         aggregateId: invoice.id,
-        data: { invoiceId: invoice.id, number: invoice.number!, customer, currency: invoice.currency, total: Number(invoice.total), paidAt: settled.paidAt.toISOString() },
+        data: {
+          invoiceId: invoice.id,
+          number: invoice.number!,
+          customer,
+          currency: invoice.currency,
+          total: Number(invoice.total),
+          paidAt: settled.paidAt.toISOString(),
+        },
       });
     }
     await emitWalletCredits(emit, workspaceId, actorId, posted.id, 'payment', posted.walletCredits);
@@ -182,13 +225,30 @@ export class PaymentsService {
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, (manager, emit) =>
       this.keys.once(manager, caller, RefundPayment, { paymentId, amount }, async () => {
-        const [found] = (await manager.query(`SELECT invoice_id FROM billing.payments WHERE workspace_id = $1 AND id = $2`, [workspaceId, paymentId])) as Array<{ invoice_id: string }>;
+        const [found] = (await manager.query(`SELECT invoice_id FROM billing.payments WHERE workspace_id = $1 AND id = $2`, [
+          workspaceId,
+          paymentId,
+        ])) as Array<{ invoice_id: string }>;
         if (!found) throw RpcError.notFound('Payment');
         // The invoice first, as payments and credit notes lock it, so the three never deadlock.
         const invoice = (await this.invoices.lock(manager, workspaceId, found.invoice_id))!;
         if (invoice.status === 'void') throw invalidInvoiceStatus(invoice.status, 'id');
-        const [payment] = (await manager.query(`SELECT ${PAYMENT_COLUMNS} FROM billing.payments WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, paymentId])) as PaymentRow[];
-        const refunded = await this.giveBack(manager, emit, workspaceId, caller.userId, invoice, payment!, BigInt(amount), 'original', null, 'refund at stripe');
+        const [payment] = (await manager.query(`SELECT ${PAYMENT_COLUMNS} FROM billing.payments WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [
+          workspaceId,
+          paymentId,
+        ])) as PaymentRow[];
+        const refunded = await this.giveBack(
+          manager,
+          emit,
+          workspaceId,
+          caller.userId,
+          invoice,
+          payment!,
+          BigInt(amount),
+          'original',
+          null,
+          'refund at stripe',
+        );
         await this.invoices.settle(manager, workspaceId, invoice, BigInt(invoice.amount_paid) - BigInt(amount), BigInt(invoice.amount_credited));
         return refunded;
       }),
@@ -216,9 +276,12 @@ export class PaymentsService {
   ): Promise<Refund> {
     const refundable = BigInt(payment.applied) - BigInt(payment.refunded);
     if (amount > refundable) {
-      throw new RpcError(409, 'refund_exceeds_payment', `At most ${refundable} of this payment is left to refund.`, [{ field: 'amount', issue: `exceeds the refundable ${refundable}` }]);
+      throw new RpcError(409, 'refund_exceeds_payment', `At most ${refundable} of this payment is left to refund.`, [
+        { field: 'amount', issue: `exceeds the refundable ${refundable}` },
+      ]);
     }
-    if (stripe === 'refund at stripe' && destination === 'original' && payment.method === 'stripe') await this.refundAtStripe(manager, workspaceId, invoice, payment, amount);
+    if (stripe === 'refund at stripe' && destination === 'original' && payment.method === 'stripe')
+      await this.refundAtStripe(manager, workspaceId, invoice, payment, amount);
     const customerId = customerIdOf(invoice);
     const to = destination === 'wallet' ? ACCOUNTS.wallet(customerId) : sourceAccount(payment.method, customerId);
     const posted = await this.ledger.post(manager, workspaceId, {
@@ -238,7 +301,15 @@ export class PaymentsService {
       `INSERT INTO billing.payment_refunds (id, workspace_id, payment_id, amount, destination, credit_note_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING created_at`,
       [id, workspaceId, payment.id, String(amount), destination, creditNoteId],
     )) as Array<{ created_at: Date }>;
-    const refund: Refund = { id, paymentId: payment.id, invoiceId: invoice.id, amount: Number(amount), currency: invoice.currency, destination, createdAt: row!.created_at.toISOString() };
+    const refund: Refund = {
+      id,
+      paymentId: payment.id,
+      invoiceId: invoice.id,
+      amount: Number(amount),
+      currency: invoice.currency,
+      destination,
+      createdAt: row!.created_at.toISOString(),
+    };
     await emit<BillingEvents.PaymentRefunded>({
       type: 'payment.refunded',
       workspaceId,
@@ -273,14 +344,18 @@ export class PaymentsService {
       { payment_intent: payment.stripe_payment_intent_id!, amount: Number(amount), metadata: { workspaceId, invoiceId: invoice.id, paymentId: payment.id } },
       `kinship-refund-${payment.id}-${payment.stripe_refunded}-${amount}`,
     );
-    await manager.query(`UPDATE billing.payments SET stripe_refunded = stripe_refunded + $3 WHERE workspace_id = $1 AND id = $2`, [workspaceId, payment.id, String(amount)]);
+    await manager.query(`UPDATE billing.payments SET stripe_refunded = stripe_refunded + $3 WHERE workspace_id = $1 AND id = $2`, [
+      workspaceId,
+      payment.id,
+      String(amount),
+    ]);
   }
 
   /** The invoice's payments with something left to refund, newest first and locked: credit notes give back from them. */
   async refundablePayments(manager: EntityManager, workspaceId: string, invoiceId: string): Promise<PaymentRow[]> {
-    return manager.query(`SELECT ${PAYMENT_COLUMNS} FROM billing.payments WHERE workspace_id = $1 AND invoice_id = $2 AND refunded < applied ORDER BY id DESC FOR UPDATE`, [
-      workspaceId,
-      invoiceId,
-    ]) as Promise<PaymentRow[]>;
+    return manager.query(
+      `SELECT ${PAYMENT_COLUMNS} FROM billing.payments WHERE workspace_id = $1 AND invoice_id = $2 AND refunded < applied ORDER BY id DESC FOR UPDATE`,
+      [workspaceId, invoiceId],
+    ) as Promise<PaymentRow[]>;
   }
 }

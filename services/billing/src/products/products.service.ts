@@ -68,13 +68,16 @@ export class ProductsService {
 
   async list(caller: BillingCaller, query: ListProductsQuery): Promise<ProductPage> {
     const position = pagePosition(query);
-    const rows = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
-      manager.query(
-        `SELECT ${COLUMNS} FROM billing.products
+    const rows = await withWorkspace(
+      this.dataSource,
+      caller.workspaceId,
+      (manager) =>
+        manager.query(
+          `SELECT ${COLUMNS} FROM billing.products
          WHERE workspace_id = $1 AND (deleted_at IS NOT NULL) = $2 AND ($3::boolean IS NULL OR active = $3) AND ($4::uuid IS NULL OR id > $4)
          ORDER BY id LIMIT $5`,
-        [caller.workspaceId, query.deleted === 'true', query.active === undefined ? null : query.active === 'true', position.afterId, position.limit + 1],
-      ) as Promise<ProductRow[]>,
+          [caller.workspaceId, query.deleted === 'true', query.active === undefined ? null : query.active === 'true', position.afterId, position.limit + 1],
+        ) as Promise<ProductRow[]>,
     );
     return toPage(rows, position, toProduct);
   }
@@ -86,7 +89,16 @@ export class ProductsService {
         `UPDATE billing.products SET name = coalesce($3, name), sku = coalesce($4, sku), unit_price = coalesce($5, unit_price),
            currency = coalesce($6, currency), tax_rate = coalesce($7, tax_rate), active = coalesce($8, active), updated_at = now()
          WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
-        [caller.workspaceId, id, input.name ?? null, input.sku ?? null, input.unitPrice ?? null, input.currency ?? null, input.taxRate ?? null, input.active ?? null],
+        [
+          caller.workspaceId,
+          id,
+          input.name ?? null,
+          input.sku ?? null,
+          input.unitPrice ?? null,
+          input.currency ?? null,
+          input.taxRate ?? null,
+          input.active ?? null,
+        ],
       );
       if (!row) throw productNotFound();
       return toProduct(row);
@@ -95,7 +107,11 @@ export class ProductsService {
 
   async delete(caller: BillingCaller, id: string): Promise<void> {
     const rows = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
-      updateReturning(manager, `UPDATE billing.products SET deleted_at = now(), updated_at = now() WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING id`, [caller.workspaceId, id]),
+      updateReturning(
+        manager,
+        `UPDATE billing.products SET deleted_at = now(), updated_at = now() WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING id`,
+        [caller.workspaceId, id],
+      ),
     );
     if (rows.length === 0) throw productNotFound();
   }

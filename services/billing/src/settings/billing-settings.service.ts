@@ -39,7 +39,14 @@ export class BillingSettingsService {
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (workspace_id) DO UPDATE SET legal_name = $2, address = $3, tax_id = $4, invoice_prefix = $5, payment_instructions = $6, updated_at = now()
          RETURNING legal_name, address, tax_id, invoice_prefix, payment_instructions`,
-        [caller.workspaceId, input.legalName ?? null, input.address ?? null, input.taxId ?? null, input.invoicePrefix ?? DEFAULT_INVOICE_PREFIX, input.paymentInstructions ?? null],
+        [
+          caller.workspaceId,
+          input.legalName ?? null,
+          input.address ?? null,
+          input.taxId ?? null,
+          input.invoicePrefix ?? DEFAULT_INVOICE_PREFIX,
+          input.paymentInstructions ?? null,
+        ],
       )) as SettingsRow[];
       return toSettings(row);
     });

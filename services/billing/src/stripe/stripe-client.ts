@@ -36,7 +36,8 @@ export class StripeClient {
     try {
       return await this.stripe.paymentIntents.create(params, { idempotencyKey });
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError) throw RpcError.unavailable('Stripe could not be reached; try again.');
+      if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError)
+        throw RpcError.unavailable('Stripe could not be reached; try again.');
       throw error;
     }
   }
@@ -51,7 +52,8 @@ export class StripeClient {
     try {
       return await this.stripe.refunds.create(params, { idempotencyKey });
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError) throw RpcError.unavailable('Stripe could not be reached; try again.');
+      if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError)
+        throw RpcError.unavailable('Stripe could not be reached; try again.');
       if (error instanceof Stripe.errors.StripeInvalidRequestError || error instanceof Stripe.errors.StripeIdempotencyError) {
         throw new RpcError(409, 'stripe_refund_refused', `Stripe refused the refund: ${error.message}`, [{ field: 'amount', issue: 'was refused by Stripe' }]);
       }
@@ -65,8 +67,13 @@ export class StripeClient {
     try {
       return this.stripe.webhooks.constructEvent(payload, signature, this.config.STRIPE_WEBHOOK_SECRET, SIGNATURE_TOLERANCE_SECONDS);
     } catch (error) {
-      const issue = error instanceof Stripe.errors.StripeSignatureVerificationError ? 'does not sign this body within 300 seconds' : 'signs a body that is not a Stripe event';
-      throw new RpcError(400, 'invalid_signature', 'The webhook is not a Stripe event signed with this endpoint’s secret.', [{ field: 'Stripe-Signature', issue }]);
+      const issue =
+        error instanceof Stripe.errors.StripeSignatureVerificationError
+          ? 'does not sign this body within 300 seconds'
+          : 'signs a body that is not a Stripe event';
+      throw new RpcError(400, 'invalid_signature', 'The webhook is not a Stripe event signed with this endpoint’s secret.', [
+        { field: 'Stripe-Signature', issue },
+      ]);
     }
   }
 }

@@ -74,7 +74,10 @@ export class StripePaymentsService {
     return this.events.transaction(workspaceId, async (manager, emit) => {
       if (!(await this.claim(manager, workspaceId, event))) return NOT_APPLIED;
       const invoice = await this.invoices.lock(manager, workspaceId, invoiceId);
-      const [recorded] = (await manager.query(`SELECT id FROM billing.payments WHERE workspace_id = $1 AND stripe_payment_intent_id = $2`, [workspaceId, intent.id])) as unknown[];
+      const [recorded] = (await manager.query(`SELECT id FROM billing.payments WHERE workspace_id = $1 AND stripe_payment_intent_id = $2`, [
+        workspaceId,
+        intent.id,
+      ])) as unknown[];
       const currency = intent.currency.toUpperCase();
       if (!invoice || recorded || currency !== invoice.currency) return NOT_APPLIED;
       const amount = intent.amount_received || intent.amount;
@@ -109,12 +112,20 @@ export class StripePaymentsService {
   private async refunded(event: Stripe.Event, charge: Stripe.Charge): Promise<StripeWebhookReply> {
     const intentId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
     if (!intentId) return NOT_APPLIED;
-    const [found] = (await this.dataSource.query('SELECT billing.workspace_of_stripe_payment($1) AS workspace_id', [intentId])) as Array<{ workspace_id: string | null }>;
+    const [found] = (await this.dataSource.query('SELECT billing.workspace_of_stripe_payment($1) AS workspace_id', [intentId])) as Array<{
+      workspace_id: string | null;
+    }>;
     const workspaceId = found?.workspace_id;
-    if (!workspaceId) throw RpcError.conflict('No payment is recorded for this PaymentIntent yet; deliver the event again later.', [{ field: 'payment_intent', issue: 'has no payment yet' }]);
+    if (!workspaceId)
+      throw RpcError.conflict('No payment is recorded for this PaymentIntent yet; deliver the event again later.', [
+        { field: 'payment_intent', issue: 'has no payment yet' },
+      ]);
     return this.events.transaction(workspaceId, async (manager, emit) => {
       if (!(await this.claim(manager, workspaceId, event))) return NOT_APPLIED;
-      const [located] = (await manager.query(`SELECT invoice_id FROM billing.payments WHERE workspace_id = $1 AND stripe_payment_intent_id = $2`, [workspaceId, intentId])) as Array<{
+      const [located] = (await manager.query(`SELECT invoice_id FROM billing.payments WHERE workspace_id = $1 AND stripe_payment_intent_id = $2`, [
+        workspaceId,
+        intentId,
+      ])) as Array<{
         invoice_id: string;
       }>;
       const invoice = (await this.invoices.lock(manager, workspaceId, located!.invoice_id))!;
@@ -126,7 +137,11 @@ export class StripePaymentsService {
       if (news <= 0n || invoice.status === 'void') return NOT_APPLIED;
       const refundable = BigInt(payment!.applied) - BigInt(payment!.refunded);
       const give = news < refundable ? news : refundable;
-      await manager.query(`UPDATE billing.payments SET stripe_refunded = $3 WHERE workspace_id = $1 AND id = $2`, [workspaceId, payment!.id, String(charge.amount_refunded)]);
+      await manager.query(`UPDATE billing.payments SET stripe_refunded = $3 WHERE workspace_id = $1 AND id = $2`, [
+        workspaceId,
+        payment!.id,
+        String(charge.amount_refunded),
+      ]);
       if (give === 0n) return APPLIED;
       await this.payments.giveBack(manager, emit, workspaceId, null, invoice, payment!, give, 'original', null, 'refunded at stripe');
       await this.invoices.settle(manager, workspaceId, invoice, BigInt(invoice.amount_paid) - give, BigInt(invoice.amount_credited));
@@ -136,11 +151,10 @@ export class StripePaymentsService {
 
   /** Records the event id in this transaction; false when it took effect before. */
   private async claim(manager: EntityManager, workspaceId: string, event: Stripe.Event): Promise<boolean> {
-    const rows = (await manager.query(`INSERT INTO billing.stripe_events (event_id, workspace_id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`, [
-      event.id,
-      workspaceId,
-      event.type,
-    ])) as unknown[];
+    const rows = (await manager.query(
+      `INSERT INTO billing.stripe_events (event_id, workspace_id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id`,
+      [event.id, workspaceId, event.type],
+    )) as unknown[];
     return rows.length > 0;
   }
 

@@ -16,7 +16,9 @@ export function isPostgresTimestamp(value: unknown): value is string {
 
 /** 400 invalid_cursor, what every list of every service answers for a cursor it did not make. */
 export function invalidCursor(): RpcError {
-  return new RpcError(400, 'invalid_cursor', 'The cursor is not valid for this list; start again from the first page.', [{ field: 'cursor', issue: 'is not a cursor of this list' }]);
+  return new RpcError(400, 'invalid_cursor', 'The cursor is not valid for this list; start again from the first page.', [
+    { field: 'cursor', issue: 'is not a cursor of this list' },
+  ]);
 }
 
 /**

@@ -3,7 +3,9 @@ import { RpcError, inputProblems } from '@kinship/messaging';
 import { validate, type ValidationError } from 'class-validator';
 
 function details(errors: ValidationError[]): Array<{ field: string; issue: string }> {
-  return errors.flatMap((error) => Object.values(error.constraints ?? {}).map((issue) => ({ field: error.property, issue: issue.replace(`property ${error.property} `, '') })));
+  return errors.flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((issue) => ({ field: error.property, issue: issue.replace(`property ${error.property} `, '') })),
+  );
 }
 
 /**

@@ -226,7 +226,16 @@ export async function listPage<Row extends { id: string }>(
   const sort = parseSort(definition, request.sort);
   const limit = request.limit ?? DEFAULT_PAGE_SIZE;
   // The caller's own conditions (e.g. deals of one contact) are part of what a cursor was made for.
-  const list = JSON.stringify([definition.table, workspaceId, sort.name, sort.descending, request.filter, request.q ?? null, where.conditions, where.parameters]);
+  const list = JSON.stringify([
+    definition.table,
+    workspaceId,
+    sort.name,
+    sort.descending,
+    request.filter,
+    request.q ?? null,
+    where.conditions,
+    where.parameters,
+  ]);
   // Row-level security confines the rows too; naming the workspace lets the planner use the
   // (workspace_id, …) indexes.
   where.add(`r.workspace_id = ${where.param(workspaceId)}::uuid`);
@@ -243,7 +252,10 @@ export async function listPage<Row extends { id: string }>(
   type PageRow = Row & { sortKey: string };
   let rows: PageRow[];
   if (!search) {
-    rows = await manager.query(`${select} FROM ${definition.table} r WHERE ${where.where()} ORDER BY ${order} LIMIT ${where.param(limit + 1)}`, where.parameters);
+    rows = await manager.query(
+      `${select} FROM ${definition.table} r WHERE ${where.where()} ORDER BY ${order} LIMIT ${where.param(limit + 1)}`,
+      where.parameters,
+    );
   } else {
     // PostgreSQL misjudges how many rows a prefix matches, so the plan is chosen here. First the
     // newest (or first in the sort's order) rows are read in order, a bounded number of them: a
@@ -276,7 +288,14 @@ export async function listPage<Row extends { id: string }>(
  * (an export reads it through a server-side cursor instead of page by page).
  * `columns` is the SELECT list over alias `r`; `where` may carry conditions of the caller's own.
  */
-export function matchingRowsQuery(workspaceId: string, definition: ListDefinition, filter: ListFilter, q: string | null | undefined, columns: string, where: SqlConditions = new SqlConditions()): { sql: string; parameters: unknown[] } {
+export function matchingRowsQuery(
+  workspaceId: string,
+  definition: ListDefinition,
+  filter: ListFilter,
+  q: string | null | undefined,
+  columns: string,
+  where: SqlConditions = new SqlConditions(),
+): { sql: string; parameters: unknown[] } {
   const sort = parseSort(definition, null);
   where.add(`r.workspace_id = ${where.param(workspaceId)}::uuid`);
   addFilterConditions(definition, filter, where);
@@ -289,7 +308,13 @@ export function matchingRowsQuery(workspaceId: string, definition: ListDefinitio
 }
 
 /** How many live rows match a filter (segment counts, audience sizes). */
-export async function countMatching(manager: EntityManager, workspaceId: string, definition: ListDefinition, filter: ListFilter, q?: string | null): Promise<number> {
+export async function countMatching(
+  manager: EntityManager,
+  workspaceId: string,
+  definition: ListDefinition,
+  filter: ListFilter,
+  q?: string | null,
+): Promise<number> {
   const where = new SqlConditions();
   where.add(`r.workspace_id = ${where.param(workspaceId)}::uuid`);
   addFilterConditions(definition, filter, where);

@@ -27,8 +27,18 @@ export class WorkspaceUsers {
   /** Which of these ids are active users of the caller's workspace now. */
   async active(caller: CrmCaller, userIds: string[]): Promise<string[]> {
     if (userIds.length === 0) return [];
-    const context = currentRequestContext() ?? { workspaceId: caller.workspaceId, userId: caller.userId, role: caller.role, scopes: caller.scopes, requestId: randomUUID() };
-    const reply = await this.services.send<AuthRpc.ActiveUsersReply, AuthRpc.ActiveUsersRequest>('auth.users.active', { userIds }, { ...context, workspaceId: caller.workspaceId });
+    const context = currentRequestContext() ?? {
+      workspaceId: caller.workspaceId,
+      userId: caller.userId,
+      role: caller.role,
+      scopes: caller.scopes,
+      requestId: randomUUID(),
+    };
+    const reply = await this.services.send<AuthRpc.ActiveUsersReply, AuthRpc.ActiveUsersRequest>(
+      'auth.users.active',
+      { userIds },
+      { ...context, workspaceId: caller.workspaceId },
+    );
     return reply.userIds;
   }
 }

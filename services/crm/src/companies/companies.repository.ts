@@ -33,7 +33,19 @@ export type { Company };
 /** The fields a create or an update writes; the repository stores them as given. */
 export type CompanyFields = Pick<
   CompanyRow,
-  'name' | 'domain' | 'website' | 'linkedinUrl' | 'industry' | 'size' | 'employees' | 'annualRevenue' | 'phone' | 'address' | 'ownerId' | 'tags' | 'customFields'
+  | 'name'
+  | 'domain'
+  | 'website'
+  | 'linkedinUrl'
+  | 'industry'
+  | 'size'
+  | 'employees'
+  | 'annualRevenue'
+  | 'phone'
+  | 'address'
+  | 'ownerId'
+  | 'tags'
+  | 'customFields'
 >;
 
 /** The columns of a company row over alias `r`, named as CompanyRow. */
@@ -195,7 +207,11 @@ export class CompaniesRepository {
 
   /** Keeps the copy of the name that contact search matches on (crm.contacts.company_name) current, deleted contacts included. */
   async renameInContacts(manager: EntityManager, workspaceId: string, id: string, name: string): Promise<void> {
-    await manager.query('UPDATE crm.contacts SET company_name = $3 WHERE workspace_id = $1 AND company_id = $2 AND company_name IS DISTINCT FROM $3', [workspaceId, id, name]);
+    await manager.query('UPDATE crm.contacts SET company_name = $3 WHERE workspace_id = $1 AND company_id = $2 AND company_name IS DISTINCT FROM $3', [
+      workspaceId,
+      id,
+      name,
+    ]);
   }
 
   /** Live contacts and deals of a company (both counts are served by partial indexes on company_id). */

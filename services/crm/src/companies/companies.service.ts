@@ -49,7 +49,8 @@ function normaliseTags(tags: string[]): string[] {
 function addressOf(address: CompanyFieldsBody['address']): CompanyFields['address'] {
   if (!address) return null;
   const normalised = normaliseAddress(address);
-  if (!normalised.countryKnown) throw RpcError.validation([{ field: 'address.country', issue: 'must be an ISO 3166-1 alpha-2 country code (e.g. DE) or a country name' }]);
+  if (!normalised.countryKnown)
+    throw RpcError.validation([{ field: 'address.country', issue: 'must be an ISO 3166-1 alpha-2 country code (e.g. DE) or a country name' }]);
   return normalised.address;
 }
 
@@ -121,7 +122,13 @@ export class CompaniesService {
           customFields: await this.customFields.apply(manager, workspaceId, 'company', {}, input.customFields ?? {}),
         };
         const row = await this.companies.insert(manager, { id: newId(), workspaceId, createdBy: caller.userId, ...fields });
-        await emit<CrmEvents.CompanyCreated>({ type: 'company.created', workspaceId, actorId: caller.userId, aggregateId: row.id, data: { company: toCompanyEvent(row) } });
+        await emit<CrmEvents.CompanyCreated>({
+          type: 'company.created',
+          workspaceId,
+          actorId: caller.userId,
+          aggregateId: row.id,
+          data: { company: toCompanyEvent(row) },
+        });
         return toCompany(row);
       }),
     );
@@ -144,7 +151,9 @@ export class CompaniesService {
     const { workspaceId } = caller;
     const request = toListRequest(input);
     if (typeof request.filter.domain === 'string') request.filter.domain = normaliseDomain(request.filter.domain) ?? request.filter.domain.trim().toLowerCase();
-    const page = await withWorkspace(this.dataSource, workspaceId, (manager) => listPage<CompanyRow>(this.cursors, manager, workspaceId, COMPANY_LIST, request, COMPANY_COLUMNS));
+    const page = await withWorkspace(this.dataSource, workspaceId, (manager) =>
+      listPage<CompanyRow>(this.cursors, manager, workspaceId, COMPANY_LIST, request, COMPANY_COLUMNS),
+    );
     return { data: page.rows.map(toCompany), nextCursor: page.nextCursor };
   }
 
@@ -184,12 +193,18 @@ export class CompaniesService {
             size: changes.size === undefined ? row.size : changes.size,
             employees: changes.employees === undefined ? row.employees : changes.employees,
             annualRevenue:
-              changes.annualRevenue === undefined ? row.annualRevenue : changes.annualRevenue ? { amount: changes.annualRevenue.amount, currency: changes.annualRevenue.currency } : null,
+              changes.annualRevenue === undefined
+                ? row.annualRevenue
+                : changes.annualRevenue
+                  ? { amount: changes.annualRevenue.amount, currency: changes.annualRevenue.currency }
+                  : null,
             phone: changes.phone === undefined ? row.phone : changes.phone ? await this.phoneOf(manager, workspaceId, changes.phone) : null,
             address: address === undefined ? row.address : address,
             ownerId: changes.ownerId === undefined ? row.ownerId : changes.ownerId,
             tags: changes.tags === undefined ? row.tags : normaliseTags(changes.tags),
-            customFields: changes.customFields ? await this.customFields.apply(manager, workspaceId, 'company', row.customFields, changes.customFields) : row.customFields,
+            customFields: changes.customFields
+              ? await this.customFields.apply(manager, workspaceId, 'company', row.customFields, changes.customFields)
+              : row.customFields,
           };
           const changed = changedFields(row, next);
           if (changed.length === 0) return toCompany(row);
@@ -239,7 +254,13 @@ export class CompaniesService {
           if (!row.deletedAt) return toCompany(row);
           domain = row.domain;
           const restored = await this.companies.setDeleted(manager, workspaceId, id, false);
-          await emit<CrmEvents.CompanyRestored>({ type: 'company.restored', workspaceId, actorId: caller.userId, aggregateId: id, data: { company: toCompanyEvent(restored) } });
+          await emit<CrmEvents.CompanyRestored>({
+            type: 'company.restored',
+            workspaceId,
+            actorId: caller.userId,
+            aggregateId: id,
+            data: { company: toCompanyEvent(restored) },
+          });
           return toCompany(restored);
         }),
     );

@@ -138,7 +138,6 @@ export const CONTACT_LIST: ListDefinition = {
   search: { vector: 'r.search_vector', text: 'r.search_text' },
 };
 
-
 /** A contact with nothing set: a lead, opted in, no owner. */
 export function blankContact(): ContactValues {
   return {

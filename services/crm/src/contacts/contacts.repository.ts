@@ -59,7 +59,10 @@ export class ContactsRepository {
 
   /** Every contact, live or soft-deleted, whose phone is this E.164 number (live first), locked for an opt-out change. */
   async findByPhone(manager: EntityManager, workspaceId: string, phone: string): Promise<ContactRow[]> {
-    return manager.query(`SELECT ${CONTACT_COLUMNS} FROM crm.contacts r WHERE r.workspace_id = $1 AND r.phone = $2 ORDER BY r.deleted_at NULLS FIRST, r.id FOR UPDATE`, [workspaceId, phone]);
+    return manager.query(
+      `SELECT ${CONTACT_COLUMNS} FROM crm.contacts r WHERE r.workspace_id = $1 AND r.phone = $2 ORDER BY r.deleted_at NULLS FIRST, r.id FOR UPDATE`,
+      [workspaceId, phone],
+    );
   }
 
   /**
@@ -111,7 +114,10 @@ export class ContactsRepository {
   }
 
   async softDelete(manager: EntityManager, workspaceId: string, id: string): Promise<void> {
-    await manager.query('UPDATE crm.contacts SET deleted_at = now(), updated_at = now() WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL', [workspaceId, id]);
+    await manager.query('UPDATE crm.contacts SET deleted_at = now(), updated_at = now() WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL', [
+      workspaceId,
+      id,
+    ]);
   }
 
   /** Brings a soft-deleted contact back; fails on the unique indexes when its email or phone has a live holder now. */

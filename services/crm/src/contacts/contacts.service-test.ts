@@ -18,7 +18,9 @@ describe('contacts (service tier): resolution of email and phone, and what a ref
 
   /** Live and deleted contacts of the workspace, as stored. */
   async function stored(workspaceId: string): Promise<Array<{ email: string | null; phone: string | null; deleted: boolean }>> {
-    return crm.owner.query('SELECT email, phone, deleted_at IS NOT NULL AS deleted FROM crm.contacts WHERE workspace_id = $1 ORDER BY created_at', [workspaceId]);
+    return crm.owner.query('SELECT email, phone, deleted_at IS NOT NULL AS deleted FROM crm.contacts WHERE workspace_id = $1 ORDER BY created_at', [
+      workspaceId,
+    ]);
   }
 
   beforeAll(async () => {
@@ -34,10 +36,20 @@ describe('contacts (service tier): resolution of email and phone, and what a ref
     const owner = caller();
     await crm.get(CrmSettingsService).update(owner, { defaultPhoneRegion: 'GB' });
     const contact = await contacts.create(owner, { firstName: '  Ada ', email: '  Ada.Lovelace@Example.COM ', phone: '020 7946 0018' });
-    expect(contact).toMatchObject({ firstName: 'Ada', email: 'Ada.Lovelace@Example.COM', phone: '+442079460018', ownerId: owner.userId, lifecycleStage: 'lead' });
+    expect(contact).toMatchObject({
+      firstName: 'Ada',
+      email: 'Ada.Lovelace@Example.COM',
+      phone: '+442079460018',
+      ownerId: owner.userId,
+      lifecycleStage: 'lead',
+    });
     const events = await crm.events(owner.workspaceId);
     expect(events.map((event) => event.type)).toEqual(['contact.created']);
-    expect(events[0]).toMatchObject({ aggregateId: contact.id, actorId: owner.userId, data: { contact: { email: 'Ada.Lovelace@Example.COM', phone: '+442079460018' } } });
+    expect(events[0]).toMatchObject({
+      aggregateId: contact.id,
+      actorId: owner.userId,
+      data: { contact: { email: 'Ada.Lovelace@Example.COM', phone: '+442079460018' } },
+    });
   });
 
   it('refuses a second live contact with the same email or phone however written, naming the holder, and stores and emits nothing', async () => {

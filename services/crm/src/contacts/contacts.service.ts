@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CrmEvents, InputOf, NotificationsEvents } from '@kinship/contracts';
-import { TAGS_MAX, type ContactBody, type ContactEmailValue, type ContactPage, type ContactPhoneValue, type ListContactsQuery, type UpdateContact } from '@kinship/contracts/crm';
+import {
+  TAGS_MAX,
+  type ContactBody,
+  type ContactEmailValue,
+  type ContactPage,
+  type ContactPhoneValue,
+  type ListContactsQuery,
+  type UpdateContact,
+} from '@kinship/contracts/crm';
 import { RpcError, type DomainEvent, type ErrorDetail } from '@kinship/messaging';
 import { isUuid, newId, violatesUnique, withWorkspace } from '@kinship/persistence';
 import { DomainEvents, type Emit } from '@kinship/platform';
@@ -14,7 +22,16 @@ import { normaliseAddress, normaliseEmail, normaliseWebAddress, readPhone } from
 import { defaultPhoneRegion } from '../common/workspace-settings.js';
 import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
-import { blankContact, CONTACT_COLUMNS, CONTACT_LIST, toContactEvent, toContactRecord, type ContactRecord, type ContactRow, type ContactValues } from './contact.model.js';
+import {
+  blankContact,
+  CONTACT_COLUMNS,
+  CONTACT_LIST,
+  toContactEvent,
+  toContactRecord,
+  type ContactRecord,
+  type ContactRow,
+  type ContactValues,
+} from './contact.model.js';
 import { ContactsRepository } from './contacts.repository.js';
 
 /** Fields a change may touch, by their API names; companyName follows companyId. */
@@ -73,12 +90,15 @@ function cleanTags(tags: string[]): string[] {
  * Additional emails and phones without repeats (ignoring case for emails) and without the primary
  * one; when the primary is empty the first additional one becomes primary.
  */
-function primaryFirst(values: Pick<ContactValues, 'email' | 'emails' | 'phone' | 'phoneExtension' | 'phones'>): Pick<ContactValues, 'email' | 'emails' | 'phone' | 'phoneExtension' | 'phones'> {
+function primaryFirst(
+  values: Pick<ContactValues, 'email' | 'emails' | 'phone' | 'phoneExtension' | 'phones'>,
+): Pick<ContactValues, 'email' | 'emails' | 'phone' | 'phoneExtension' | 'phones'> {
   const emails: ContactEmailValue[] = [];
   let email = values.email;
   for (const entry of values.emails) {
     if (email === null) email = entry.email;
-    else if (entry.email.toLowerCase() !== email.toLowerCase() && !emails.some((kept) => kept.email.toLowerCase() === entry.email.toLowerCase())) emails.push(entry);
+    else if (entry.email.toLowerCase() !== email.toLowerCase() && !emails.some((kept) => kept.email.toLowerCase() === entry.email.toLowerCase()))
+      emails.push(entry);
   }
   const phones: ContactPhoneValue[] = [];
   let { phone, phoneExtension } = values;
@@ -120,13 +140,25 @@ export class ContactsService {
     await this.users.assertActive(caller, 'ownerId', input.ownerId);
     const blank = blankContact();
     let attempted: ContactValues = blank;
-    return this.writing(workspaceId, null, input, () => attempted, async (manager, emit) => {
-      const values = await this.resolve(manager, workspaceId, blank, { ...input, ownerId });
-      attempted = values;
-      const row = await this.contacts.insert(manager, { id: newId(), workspaceId, createdBy: caller.userId, ...values });
-      await emit<CrmEvents.ContactCreated>({ type: 'contact.created', workspaceId, actorId: caller.userId, aggregateId: row.id, data: { contact: toContactEvent(row) } });
-      return toContactRecord(row);
-    });
+    return this.writing(
+      workspaceId,
+      null,
+      input,
+      () => attempted,
+      async (manager, emit) => {
+        const values = await this.resolve(manager, workspaceId, blank, { ...input, ownerId });
+        attempted = values;
+        const row = await this.contacts.insert(manager, { id: newId(), workspaceId, createdBy: caller.userId, ...values });
+        await emit<CrmEvents.ContactCreated>({
+          type: 'contact.created',
+          workspaceId,
+          actorId: caller.userId,
+          aggregateId: row.id,
+          data: { contact: toContactEvent(row) },
+        });
+        return toContactRecord(row);
+      },
+    );
   }
 
   async get(caller: CrmCaller, id: string): Promise<ContactRecord> {
@@ -153,25 +185,31 @@ export class ContactsService {
     const { workspaceId } = caller;
     const { id, ...changes } = input;
     let attempted: ContactValues | null = null;
-    return this.writing(workspaceId, id, changes, () => attempted, async (manager, emit) => {
-      const current = await this.contacts.findLive(manager, workspaceId, id, { forUpdate: true });
-      if (!current) throw contactNotFound();
-      assertMayWrite(caller, 'contacts:write', current.ownerId);
-      if (changes.ownerId !== undefined && changes.ownerId !== current.ownerId) assertMayWrite(caller, 'contacts:write', changes.ownerId);
-      const values = await this.resolve(manager, workspaceId, current, changes);
-      attempted = values;
-      const changedFields = CHANGEABLE_FIELDS.filter((field) => !sameValue(values[field], current[field]));
-      if (changedFields.length === 0) return toContactRecord(current);
-      const row = await this.contacts.update(manager, workspaceId, id, values);
-      await emit<CrmEvents.ContactUpdated>({
-        type: 'contact.updated',
-        workspaceId,
-        actorId: caller.userId,
-        aggregateId: id,
-        data: { contact: toContactEvent(row), changedFields },
-      });
-      return toContactRecord(row);
-    });
+    return this.writing(
+      workspaceId,
+      id,
+      changes,
+      () => attempted,
+      async (manager, emit) => {
+        const current = await this.contacts.findLive(manager, workspaceId, id, { forUpdate: true });
+        if (!current) throw contactNotFound();
+        assertMayWrite(caller, 'contacts:write', current.ownerId);
+        if (changes.ownerId !== undefined && changes.ownerId !== current.ownerId) assertMayWrite(caller, 'contacts:write', changes.ownerId);
+        const values = await this.resolve(manager, workspaceId, current, changes);
+        attempted = values;
+        const changedFields = CHANGEABLE_FIELDS.filter((field) => !sameValue(values[field], current[field]));
+        if (changedFields.length === 0) return toContactRecord(current);
+        const row = await this.contacts.update(manager, workspaceId, id, values);
+        await emit<CrmEvents.ContactUpdated>({
+          type: 'contact.updated',
+          workspaceId,
+          actorId: caller.userId,
+          aggregateId: id,
+          data: { contact: toContactEvent(row), changedFields },
+        });
+        return toContactRecord(row);
+      },
+    );
   }
 
   /** Soft delete: the email and phone are free again; restore brings the contact back. */
@@ -195,16 +233,28 @@ export class ContactsService {
     if (!isUuid(id)) throw contactNotFound();
     const { workspaceId } = caller;
     let attempted: ContactValues | null = null;
-    return this.writing(workspaceId, id, null, () => attempted, async (manager, emit) => {
-      const current = await this.contacts.find(manager, workspaceId, id, { forUpdate: true });
-      if (!current) throw contactNotFound();
-      assertMayWrite(caller, 'contacts:write', current.ownerId);
-      if (!current.deletedAt) return toContactRecord(current);
-      attempted = current;
-      const row = await this.contacts.restore(manager, workspaceId, id);
-      await emit<CrmEvents.ContactRestored>({ type: 'contact.restored', workspaceId, actorId: caller.userId, aggregateId: id, data: { contact: toContactEvent(row) } });
-      return toContactRecord(row);
-    });
+    return this.writing(
+      workspaceId,
+      id,
+      null,
+      () => attempted,
+      async (manager, emit) => {
+        const current = await this.contacts.find(manager, workspaceId, id, { forUpdate: true });
+        if (!current) throw contactNotFound();
+        assertMayWrite(caller, 'contacts:write', current.ownerId);
+        if (!current.deletedAt) return toContactRecord(current);
+        attempted = current;
+        const row = await this.contacts.restore(manager, workspaceId, id);
+        await emit<CrmEvents.ContactRestored>({
+          type: 'contact.restored',
+          workspaceId,
+          actorId: caller.userId,
+          aggregateId: id,
+          data: { contact: toContactEvent(row) },
+        });
+        return toContactRecord(row);
+      },
+    );
   }
 
   /**
@@ -251,7 +301,13 @@ export class ContactsService {
         });
       }
       if (row.deletedAt) continue;
-      await emit<CrmEvents.ContactUpdated>({ type: 'contact.updated', workspaceId, actorId: null, aggregateId: row.id, data: { contact: toContactEvent(row), changedFields: ['smsOptOut'] } });
+      await emit<CrmEvents.ContactUpdated>({
+        type: 'contact.updated',
+        workspaceId,
+        actorId: null,
+        aggregateId: row.id,
+        data: { contact: toContactEvent(row), changedFields: ['smsOptOut'] },
+      });
     }
   }
 
@@ -272,7 +328,7 @@ export class ContactsService {
       const value = cleanText(changes[field]);
       if (value !== undefined) values[field] = value;
     }
-    if (changes.email !== undefined) values.email = changes.email === null ? null : cleanText(normaliseEmail(changes.email)) ?? null;
+    if (changes.email !== undefined) values.email = changes.email === null ? null : (cleanText(normaliseEmail(changes.email)) ?? null);
     if (changes.emails !== undefined) {
       values.emails = changes.emails.map((entry) => ({ email: normaliseEmail(entry.email), label: cleanText(entry.label) ?? null }));
     }

@@ -46,7 +46,13 @@ export class CustomFieldValidator {
    * value. Only the changed keys are checked, so removing a definition does not block edits, and
    * null may clear the value of a deleted definition (what it leaves behind in records).
    */
-  async apply(manager: EntityManager, workspaceId: string, entity: CustomFieldEntity, current: CustomFieldValues, changes: Record<string, unknown>): Promise<CustomFieldValues> {
+  async apply(
+    manager: EntityManager,
+    workspaceId: string,
+    entity: CustomFieldEntity,
+    current: CustomFieldValues,
+    changes: Record<string, unknown>,
+  ): Promise<CustomFieldValues> {
     const keys = Object.keys(changes);
     if (keys.length === 0) return current;
     const definitions: Definition[] = await manager.query(

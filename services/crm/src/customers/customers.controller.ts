@@ -28,7 +28,10 @@ export class CustomersController {
              FROM crm.contacts WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL AND merged_into_id IS NULL`,
             [workspaceId, id],
           ) as Promise<CustomerRecord[]>)
-        : (manager.query(`SELECT 'company' AS type, id, name, NULL AS email FROM crm.companies WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL`, [workspaceId, id]) as Promise<CustomerRecord[]>),
+        : (manager.query(`SELECT 'company' AS type, id, name, NULL AS email FROM crm.companies WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL`, [
+            workspaceId,
+            id,
+          ]) as Promise<CustomerRecord[]>),
     );
     if (!record) throw RpcError.notFound(resource);
     return record;

@@ -150,7 +150,10 @@ export class DealsRepository {
   }
 
   async setDeleted(manager: EntityManager, workspaceId: string, id: string, deleted: boolean): Promise<void> {
-    await manager.query(`UPDATE crm.deals SET deleted_at = ${deleted ? 'now()' : 'NULL'}, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+    await manager.query(`UPDATE crm.deals SET deleted_at = ${deleted ? 'now()' : 'NULL'}, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [
+      workspaceId,
+      id,
+    ]);
   }
 
   async insertStageChange(

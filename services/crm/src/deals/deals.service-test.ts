@@ -63,7 +63,10 @@ describe('deal stage moves (service tier): history, won and lost, reopening', ()
     const deal = await deals.create(owner, { name: 'Loom', amount: 500, currency: 'EUR' });
 
     expect(await refusal(deals.move(owner, { id: deal.id, stageId: stage('lost') }))).toMatchObject({ status: 422, details: [{ field: 'lostReason' }] });
-    expect(await refusal(deals.move(owner, { id: deal.id, stageId: stage('won'), lostReason: 'Price' }))).toMatchObject({ status: 422, details: [{ field: 'lostReason' }] });
+    expect(await refusal(deals.move(owner, { id: deal.id, stageId: stage('won'), lostReason: 'Price' }))).toMatchObject({
+      status: 422,
+      details: [{ field: 'lostReason' }],
+    });
     expect(await refusal(deals.update(owner, { id: deal.id, lostReason: 'Price' }))).toMatchObject({ status: 422, details: [{ field: 'lostReason' }] });
 
     expect(await deals.get(owner, deal.id)).toEqual(deal);
@@ -102,7 +105,14 @@ describe('deal stage moves (service tier): history, won and lost, reopening', ()
   it('refuses a stage of another pipeline or workspace (422), a deleted or unknown deal (404) and a member’s move of another’s deal (403), changing nothing', async () => {
     const { owner, stage } = await workspace();
     const other = await workspace();
-    const second = await crm.get(PipelinesService).create(owner, { name: 'Renewals', stages: [{ name: 'Due', probability: 50, kind: 'open' }, { name: 'Renewed', probability: 100, kind: 'won' }, { name: 'Churned', probability: 0, kind: 'lost' }] });
+    const second = await crm.get(PipelinesService).create(owner, {
+      name: 'Renewals',
+      stages: [
+        { name: 'Due', probability: 50, kind: 'open' },
+        { name: 'Renewed', probability: 100, kind: 'won' },
+        { name: 'Churned', probability: 0, kind: 'lost' },
+      ],
+    });
     const deal = await deals.create(owner, { name: 'Engine', amount: 100, currency: 'USD' });
     const deleted = await deals.create(owner, { name: 'Gone', amount: 1, currency: 'USD' });
     await deals.delete(owner, deleted.id);

@@ -160,7 +160,14 @@ export class DealsService {
     const id = newId();
     await this.deals.insert(manager, workspaceId, id, caller.userId, values);
     await this.deals.replaceContacts(manager, workspaceId, id, contactIds);
-    await this.deals.insertStageChange(manager, workspaceId, { id: newId(), dealId: id, fromStageId: null, toStageId: stage.id, lostReason: values.lostReason, changedBy: caller.userId });
+    await this.deals.insertStageChange(manager, workspaceId, {
+      id: newId(),
+      dealId: id,
+      fromStageId: null,
+      toStageId: stage.id,
+      lostReason: values.lostReason,
+      changedBy: caller.userId,
+    });
     const row = (await this.deals.find(manager, workspaceId, id))!;
     const deal = toDealEvent(row);
     await emit<CrmEvents.DealCreated>({ type: 'deal.created', workspaceId, actorId: caller.userId, aggregateId: id, data: { deal } });
@@ -183,9 +190,13 @@ export class DealsService {
     const request = { ...toListRequest(query), filter: rest };
     const where = new SqlConditions();
     if (typeof contactId === 'string') {
-      where.add(`EXISTS (SELECT 1 FROM crm.deal_contacts dc WHERE dc.workspace_id = r.workspace_id AND dc.deal_id = r.id AND dc.contact_id = ${where.param(contactId)}::uuid)`);
+      where.add(
+        `EXISTS (SELECT 1 FROM crm.deal_contacts dc WHERE dc.workspace_id = r.workspace_id AND dc.deal_id = r.id AND dc.contact_id = ${where.param(contactId)}::uuid)`,
+      );
     }
-    const page = await withWorkspace(this.dataSource, workspaceId, (manager) => listPage<DealRow>(this.cursors, manager, workspaceId, DEALS_LIST, request, DEAL_COLUMNS, where));
+    const page = await withWorkspace(this.dataSource, workspaceId, (manager) =>
+      listPage<DealRow>(this.cursors, manager, workspaceId, DEALS_LIST, request, DEAL_COLUMNS, where),
+    );
     return { data: page.rows.map(toDeal), nextCursor: page.nextCursor };
   }
 
@@ -217,7 +228,9 @@ export class DealsService {
         description: input.description === undefined ? current.description : input.description,
         lostReason: input.lostReason ?? current.lostReason,
         closedAt: current.closedAt,
-        customFields: input.customFields ? await this.customFields.apply(manager, workspaceId, 'deal', current.customFields, input.customFields) : current.customFields,
+        customFields: input.customFields
+          ? await this.customFields.apply(manager, workspaceId, 'deal', current.customFields, input.customFields)
+          : current.customFields,
       };
       const before: Record<string, unknown> = { ...current, amount: Number(current.amount) };
       const changedFields: string[] = COMPARED_FIELDS.filter((field) => values[field] !== before[field]);
@@ -227,7 +240,13 @@ export class DealsService {
       await this.deals.update(manager, workspaceId, current.id, values);
       if (changedFields.includes('contactIds')) await this.deals.replaceContacts(manager, workspaceId, current.id, contactIds);
       const row = (await this.deals.find(manager, workspaceId, current.id))!;
-      await emit<CrmEvents.DealUpdated>({ type: 'deal.updated', workspaceId, actorId: caller.userId, aggregateId: row.id, data: { deal: toDealEvent(row), changedFields } });
+      await emit<CrmEvents.DealUpdated>({
+        type: 'deal.updated',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: row.id,
+        data: { deal: toDealEvent(row), changedFields },
+      });
       return toDeal(row);
     });
   }
@@ -337,7 +356,8 @@ export class DealsService {
   }
 
   private async assertRelatedRecords(manager: EntityManager, workspaceId: string, companyId: string | null, contactIds: string[]): Promise<void> {
-    if (companyId && (await this.deals.missingCompanies(manager, workspaceId, [companyId])).length) throw invalid('companyId', 'is not a company of this workspace');
+    if (companyId && (await this.deals.missingCompanies(manager, workspaceId, [companyId])).length)
+      throw invalid('companyId', 'is not a company of this workspace');
     const missing = await this.deals.missingContacts(manager, workspaceId, contactIds);
     if (missing.length) throw RpcError.validation([{ field: 'contactIds', issue: 'are not all contacts of this workspace', missingIds: missing }]);
   }

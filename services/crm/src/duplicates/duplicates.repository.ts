@@ -33,7 +33,11 @@ const KEYS: Record<DuplicateReason, { parts: KeyPart[]; present: string }> = {
 /** Whether `key` is a key of the reason's groups: one text per part, the uuid parts uuids. */
 export function isKeyOf(reason: DuplicateReason, key: unknown): key is string[] {
   const { parts } = KEYS[reason];
-  return Array.isArray(key) && key.length === parts.length && parts.every((part, index) => (part.cast === 'uuid' ? isUuid(key[index]) : typeof key[index] === 'string'));
+  return (
+    Array.isArray(key) &&
+    key.length === parts.length &&
+    parts.every((part, index) => (part.cast === 'uuid' ? isUuid(key[index]) : typeof key[index] === 'string'))
+  );
 }
 
 export interface DuplicateGroupRow {

@@ -65,22 +65,42 @@ describe('duplicates and merge (service tier)', () => {
   it('merges: the survivor keeps its values, fills its empty fields, unions tags, keeps an opt-out and takes the other’s deals and notes', async () => {
     const owner = await workspace();
     const survivor = await contacts.create(owner, { firstName: 'Ada', lastName: 'Lovelace', tags: ['VIP'], jobTitle: null });
-    const other = await contacts.create(owner, { firstName: 'Augusta', email: 'ada@example.com', jobTitle: 'Analyst', tags: ['vip', 'math'], emailOptOut: true });
+    const other = await contacts.create(owner, {
+      firstName: 'Augusta',
+      email: 'ada@example.com',
+      jobTitle: 'Analyst',
+      tags: ['vip', 'math'],
+      emailOptOut: true,
+    });
     const deal = await crm.get(DealsService).create(owner, { name: 'Engine', amount: 1000, currency: 'GBP', contactIds: [other.id] });
     await crm.get(NotesService).create(owner, { body: 'Met at the Royal Society', related: { type: 'contact', id: other.id } });
 
     const merged = await duplicates.merge(owner, { id: survivor.id, otherId: other.id });
 
-    expect(merged).toMatchObject({ id: survivor.id, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', jobTitle: 'Analyst', tags: ['VIP', 'math'], emailOptOut: true });
+    expect(merged).toMatchObject({
+      id: survivor.id,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@example.com',
+      jobTitle: 'Analyst',
+      tags: ['VIP', 'math'],
+      emailOptOut: true,
+    });
     expect(await contactRows(owner.workspaceId)).toEqual([
       { id: survivor.id, email: 'ada@example.com', deleted: false, mergedIntoId: null },
       { id: other.id, email: 'ada@example.com', deleted: true, mergedIntoId: survivor.id },
     ]);
     expect((await crm.get(DealsService).get(owner, deal.id)).contactIds).toEqual([survivor.id]);
-    const notes: Array<{ relatedId: string }> = await crm.owner.query('SELECT related_id AS "relatedId" FROM crm.notes WHERE workspace_id = $1', [owner.workspaceId]);
+    const notes: Array<{ relatedId: string }> = await crm.owner.query('SELECT related_id AS "relatedId" FROM crm.notes WHERE workspace_id = $1', [
+      owner.workspaceId,
+    ]);
     expect(notes).toEqual([{ relatedId: survivor.id }]);
     const events = await crm.events(owner.workspaceId);
-    expect(events.filter((event) => event.type.startsWith('contact.')).map((event) => event.type)).toEqual(['contact.created', 'contact.created', 'contact.merged']);
+    expect(events.filter((event) => event.type.startsWith('contact.')).map((event) => event.type)).toEqual([
+      'contact.created',
+      'contact.created',
+      'contact.merged',
+    ]);
     expect(events.at(-1)).toMatchObject({ aggregateId: survivor.id, data: { mergedContactId: other.id, contact: { email: 'ada@example.com' } } });
   });
 
@@ -95,7 +115,10 @@ describe('duplicates and merge (service tier)', () => {
     const eventsBefore = await crm.events(owner.workspaceId);
 
     expect(await refusal(duplicates.merge(owner, { id: one.id, otherId: one.id }))).toMatchObject({ status: 422, details: [{ field: 'otherId' }] });
-    expect(await refusal(duplicates.merge(owner, { id: one.id, otherId: gone.id }))).toMatchObject({ status: 422, details: [{ field: 'otherId', issue: 'is a deleted contact' }] });
+    expect(await refusal(duplicates.merge(owner, { id: one.id, otherId: gone.id }))).toMatchObject({
+      status: 422,
+      details: [{ field: 'otherId', issue: 'is a deleted contact' }],
+    });
     expect(await refusal(duplicates.merge(owner, { id: gone.id, otherId: one.id }))).toMatchObject({ status: 404 });
     expect(await refusal(duplicates.merge(owner, { id: one.id, otherId: randomUUID() }))).toMatchObject({ status: 404 });
     expect(await refusal(duplicates.merge(owner, { id: one.id, otherId: foreign.id }))).toMatchObject({ status: 404 });

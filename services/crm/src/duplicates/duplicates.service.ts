@@ -6,7 +6,14 @@ import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource } from 'typeorm';
 import type { InputOf } from '@kinship/contracts';
-import { CONTACT_CHANNELS_MAX, DUPLICATE_PAGE_DEFAULT, DUPLICATE_REASONS, type DuplicateReason, type ListDuplicatesQuery, type MergeContacts } from '@kinship/contracts/crm';
+import {
+  CONTACT_CHANNELS_MAX,
+  DUPLICATE_PAGE_DEFAULT,
+  DUPLICATE_REASONS,
+  type DuplicateReason,
+  type ListDuplicatesQuery,
+  type MergeContacts,
+} from '@kinship/contracts/crm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec } from '../common/cursors.js';
 import { toContactEvent, toContactRecord, type ContactRecord, type ContactRow, type ContactValues } from '../contacts/contact.model.js';
@@ -156,7 +163,11 @@ export class DuplicatesService {
         found.push(...groups.map((group) => ({ reason, ...group })));
       }
       const page = found.slice(0, limit);
-      const rows = await this.duplicates.contacts(manager, workspaceId, page.flatMap((group) => group.contactIds));
+      const rows = await this.duplicates.contacts(
+        manager,
+        workspaceId,
+        page.flatMap((group) => group.contactIds),
+      );
       const byId = new Map(rows.map((row) => [row.id, toContactRecord(row)]));
       const last = page.at(-1);
       return {

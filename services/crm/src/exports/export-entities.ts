@@ -123,7 +123,10 @@ const DEALS: ExportedEntity = {
     plain('stageId', 'r.stage_id::text'),
     plain('status', STATUS_SQL),
     plain('companyId', 'r.company_id::text'),
-    plain('contactIds', `array_to_string(ARRAY(SELECT dc.contact_id FROM crm.deal_contacts dc WHERE dc.workspace_id = r.workspace_id AND dc.deal_id = r.id ORDER BY dc.contact_id), '${LIST_SEPARATOR}')`),
+    plain(
+      'contactIds',
+      `array_to_string(ARRAY(SELECT dc.contact_id FROM crm.deal_contacts dc WHERE dc.workspace_id = r.workspace_id AND dc.deal_id = r.id ORDER BY dc.contact_id), '${LIST_SEPARATOR}')`,
+    ),
     plain('ownerId', 'r.owner_id::text'),
     plain('expectedCloseDate', `to_char(r.expected_close_date, 'YYYY-MM-DD')`),
     text('description', 'r.description'),
@@ -135,7 +138,9 @@ const DEALS: ExportedEntity = {
   extraConditions(filter, where) {
     const { contactId, ...rest } = filter;
     if (typeof contactId === 'string') {
-      where.add(`EXISTS (SELECT 1 FROM crm.deal_contacts dc WHERE dc.workspace_id = r.workspace_id AND dc.deal_id = r.id AND dc.contact_id = ${where.param(contactId)}::uuid)`);
+      where.add(
+        `EXISTS (SELECT 1 FROM crm.deal_contacts dc WHERE dc.workspace_id = r.workspace_id AND dc.deal_id = r.id AND dc.contact_id = ${where.param(contactId)}::uuid)`,
+      );
     }
     return rest;
   },

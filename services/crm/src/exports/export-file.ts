@@ -4,7 +4,6 @@ import ExcelJS from 'exceljs';
 import type { ExportFormat } from '@kinship/contracts/crm';
 import type { Cell } from './export-entities.js';
 
-
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

@@ -26,7 +26,13 @@ function prefixed(error: unknown, prefix: string): ErrorDetail[] {
  * the live definitions, so a filter means what it means on the list: every problem is a 422
  * naming `filter.<key>` (e.g. filter.lifecycleStage, filter.customFields.tier).
  */
-export async function checkExportFilter(manager: EntityManager, customFields: CustomFieldValidator, workspaceId: string, entity: ExportedEntity, filter: unknown): Promise<ExportFilter> {
+export async function checkExportFilter(
+  manager: EntityManager,
+  customFields: CustomFieldValidator,
+  workspaceId: string,
+  entity: ExportedEntity,
+  filter: unknown,
+): Promise<ExportFilter> {
   if (filter === undefined || filter === null) return {};
   if (!isPlainObject(filter)) throw RpcError.validation([{ field: 'filter', issue: 'must be an object of list filters' }]);
   const problems: ErrorDetail[] = PAGING_KEYS.filter((key) => filter[key] !== undefined).map((key) => ({ field: `filter.${key}`, issue: 'is not a filter' }));

@@ -64,7 +64,9 @@ export class ExportsProcessor {
     await withWorkspace(this.dataSource, workspaceId, (manager) => this.exports.start(manager, workspaceId, exportId));
     try {
       const result = await this.writeFile(workspaceId, current);
-      await withWorkspace(this.dataSource, workspaceId, (manager) => this.exports.complete(manager, workspaceId, exportId, { ...result, ttlDays: this.ttlDays }));
+      await withWorkspace(this.dataSource, workspaceId, (manager) =>
+        this.exports.complete(manager, workspaceId, exportId, { ...result, ttlDays: this.ttlDays }),
+      );
     } catch (error) {
       if (error instanceof ExportRefused) {
         await withWorkspace(this.dataSource, workspaceId, (manager) => this.exports.fail(manager, workspaceId, exportId, error.message));
@@ -72,7 +74,9 @@ export class ExportsProcessor {
       }
       this.logger.error({ err: error, exportId }, 'export failed');
       if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-        await withWorkspace(this.dataSource, workspaceId, (manager) => this.exports.fail(manager, workspaceId, exportId, 'The export stopped on an unexpected error; ask for it again.'));
+        await withWorkspace(this.dataSource, workspaceId, (manager) =>
+          this.exports.fail(manager, workspaceId, exportId, 'The export stopped on an unexpected error; ask for it again.'),
+        );
       }
       throw error;
     }
@@ -80,7 +84,9 @@ export class ExportsProcessor {
 
   private async writeFile(workspaceId: string, exported: ExportRow): Promise<{ totalRows: number; fileKey: string; size: number }> {
     const entity = EXPORTED_ENTITIES[exported.entity];
-    const customFieldKeys = await withWorkspace(this.dataSource, workspaceId, (manager) => this.exports.customFieldKeys(manager, workspaceId, entity.customFieldEntity));
+    const customFieldKeys = await withWorkspace(this.dataSource, workspaceId, (manager) =>
+      this.exports.customFieldKeys(manager, workspaceId, entity.customFieldEntity),
+    );
     const columns = [...entity.fileColumns, ...customFieldKeys.map(customFieldColumn)];
     const headers = columns.map((column) => column.header);
     const { q, ...filter } = exported.filter;
@@ -96,7 +102,9 @@ export class ExportsProcessor {
     let totalRows: number;
     try {
       totalRows = await withWorkspace(this.dataSource, workspaceId, (manager) =>
-        xlsx ? this.writeXlsx(manager, workspaceId, exported.id, query, columns, xlsx) : this.copyCsv(manager, workspaceId, exported.id, query, columns, content as PassThrough),
+        xlsx
+          ? this.writeXlsx(manager, workspaceId, exported.id, query, columns, xlsx)
+          : this.copyCsv(manager, workspaceId, exported.id, query, columns, content as PassThrough),
       );
     } catch (error) {
       content.destroy(error as Error);
@@ -112,7 +120,14 @@ export class ExportsProcessor {
    * PostgreSQL writes the CSV itself (`COPY (SELECT …) TO STDOUT`, the cells formatted in SQL as
    * the API shows them): the worker only passes the bytes on, counting records for the progress.
    */
-  private async copyCsv(manager: EntityManager, workspaceId: string, exportId: string, query: { sql: string; parameters: unknown[] }, columns: ExportColumn[], content: PassThrough): Promise<number> {
+  private async copyCsv(
+    manager: EntityManager,
+    workspaceId: string,
+    exportId: string,
+    query: { sql: string; parameters: unknown[] },
+    columns: ExportColumn[],
+    content: PassThrough,
+  ): Promise<number> {
     const client = (await manager.queryRunner!.connect()) as PoolClient;
     content.write(stringify([columns.map((column) => column.header)]));
     const counter = new CsvRecordCounter();
@@ -131,7 +146,14 @@ export class ExportsProcessor {
   }
 
   /** exceljs takes typed cells: the rows are fetched from a server-side cursor, a batch at a time. */
-  private async writeXlsx(manager: EntityManager, workspaceId: string, exportId: string, query: { sql: string; parameters: unknown[] }, columns: ExportColumn[], file: ExportFileWriter): Promise<number> {
+  private async writeXlsx(
+    manager: EntityManager,
+    workspaceId: string,
+    exportId: string,
+    query: { sql: string; parameters: unknown[] },
+    columns: ExportColumn[],
+    file: ExportFileWriter,
+  ): Promise<number> {
     let totalRows = 0;
     await manager.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${query.sql}`, query.parameters);
     for (;;) {
@@ -142,7 +164,11 @@ export class ExportsProcessor {
         throw new ExportRefused(`An XLSX sheet holds at most ${XLSX_MAX_ROWS} rows; export these records as CSV or narrow the filter.`);
       }
       // bigint amounts come back from pg as text.
-      await file.write(rows.map((row) => columns.map((column, index) => (column.kind === 'number' && row[`c${index}`] !== null ? Number(row[`c${index}`]) : row[`c${index}`]!))));
+      await file.write(
+        rows.map((row) =>
+          columns.map((column, index) => (column.kind === 'number' && row[`c${index}`] !== null ? Number(row[`c${index}`]) : row[`c${index}`]!)),
+        ),
+      );
       await this.reportProgress(workspaceId, exportId, totalRows);
     }
     await file.end();

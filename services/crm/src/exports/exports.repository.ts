@@ -4,7 +4,6 @@ import type { ExportEntity, ExportFormat, ExportStatus } from '@kinship/contract
 import type { ListDefinition } from '../common/list-query.js';
 import type { ExportFilter } from './export-filter.js';
 
-
 export interface ExportRow {
   id: string;
   entity: ExportEntity;
@@ -91,7 +90,10 @@ export function toExport(row: ExportRow): Export {
 /** crm.exports: raw SQL, scoped by workspace_id on top of row-level security. */
 @Injectable()
 export class ExportsRepository {
-  async insert(manager: EntityManager, values: { id: string; workspaceId: string; entity: ExportEntity; filter: ExportFilter; format: ExportFormat; requestedBy: string | null }): Promise<ExportRow> {
+  async insert(
+    manager: EntityManager,
+    values: { id: string; workspaceId: string; entity: ExportEntity; filter: ExportFilter; format: ExportFormat; requestedBy: string | null },
+  ): Promise<ExportRow> {
     const rows: ExportRow[] = await manager.query(
       `INSERT INTO crm.exports AS r (id, workspace_id, entity, filter, format, status, requested_by)
        VALUES ($1, $2, $3, $4::jsonb, $5, 'queued', $6) RETURNING ${EXPORT_COLUMNS}`,
@@ -107,14 +109,22 @@ export class ExportsRepository {
 
   /** Starts (or restarts, after a worker died) the job's run: the row count begins again. */
   async start(manager: EntityManager, workspaceId: string, id: string): Promise<void> {
-    await manager.query(`UPDATE crm.exports SET status = 'processing', started_at = now(), total_rows = 0, error = NULL WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+    await manager.query(`UPDATE crm.exports SET status = 'processing', started_at = now(), total_rows = 0, error = NULL WHERE workspace_id = $1 AND id = $2`, [
+      workspaceId,
+      id,
+    ]);
   }
 
   async progress(manager: EntityManager, workspaceId: string, id: string, totalRows: number): Promise<void> {
     await manager.query(`UPDATE crm.exports SET total_rows = $3 WHERE workspace_id = $1 AND id = $2`, [workspaceId, id, totalRows]);
   }
 
-  async complete(manager: EntityManager, workspaceId: string, id: string, result: { totalRows: number; fileKey: string; size: number; ttlDays: number }): Promise<void> {
+  async complete(
+    manager: EntityManager,
+    workspaceId: string,
+    id: string,
+    result: { totalRows: number; fileKey: string; size: number; ttlDays: number },
+  ): Promise<void> {
     await manager.query(
       `UPDATE crm.exports SET status = 'completed', total_rows = $3, file_key = $4, size = $5, finished_at = now(),
          expires_at = now() + make_interval(days => $6) WHERE workspace_id = $1 AND id = $2`,
@@ -123,7 +133,11 @@ export class ExportsRepository {
   }
 
   async fail(manager: EntityManager, workspaceId: string, id: string, error: string): Promise<void> {
-    await manager.query(`UPDATE crm.exports SET status = 'failed', error = $3, finished_at = now() WHERE workspace_id = $1 AND id = $2`, [workspaceId, id, error]);
+    await manager.query(`UPDATE crm.exports SET status = 'failed', error = $3, finished_at = now() WHERE workspace_id = $1 AND id = $2`, [
+      workspaceId,
+      id,
+      error,
+    ]);
   }
 
   /** The keys of the live custom field definitions of an entity, in the order they were defined. */

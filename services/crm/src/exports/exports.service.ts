@@ -46,7 +46,10 @@ export class ExportsService {
       const filter = await checkExportFilter(manager, this.customFields, workspaceId, EXPORTED_ENTITIES[input.entity], input.filter);
       return this.exports.insert(manager, { id: newId(), workspaceId, entity: input.entity, filter, format: input.format, requestedBy: caller.userId });
     });
-    await this.queue.add({ exportId: row.id, workspaceId }, { jobId: row.id, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true });
+    await this.queue.add(
+      { exportId: row.id, workspaceId },
+      { jobId: row.id, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true },
+    );
     return toExport(row);
   }
 

@@ -60,10 +60,10 @@ export class FilesRepository {
   /** The live record's owner (null for none), or undefined when there is no live record of that id in the workspace. */
   async recordOwner(manager: EntityManager, workspaceId: string, record: FileRecordLink): Promise<string | null | undefined> {
     const { table, owner } = RECORD_TABLES[record.type];
-    const rows: Array<{ owner: string | null }> = await manager.query(`SELECT ${owner} AS owner FROM ${table} WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL`, [
-      workspaceId,
-      record.id,
-    ]);
+    const rows: Array<{ owner: string | null }> = await manager.query(
+      `SELECT ${owner} AS owner FROM ${table} WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL`,
+      [workspaceId, record.id],
+    );
     return rows.length ? rows[0]!.owner : undefined;
   }
 
@@ -80,7 +80,11 @@ export class FilesRepository {
     return { used: Number(row!.used), files: row!.files };
   }
 
-  async insert(manager: EntityManager, workspaceId: string, file: { id: string; objectKey: string; name: string; contentType: string; size: number; createdBy: string | null }): Promise<void> {
+  async insert(
+    manager: EntityManager,
+    workspaceId: string,
+    file: { id: string; objectKey: string; name: string; contentType: string; size: number; createdBy: string | null },
+  ): Promise<void> {
     await manager.query(`INSERT INTO crm.files (id, workspace_id, object_key, name, content_type, size, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
       file.id,
       workspaceId,
@@ -102,10 +106,10 @@ export class FilesRepository {
 
   /** A live file; `lock` holds its row until the transaction ends. */
   async find(manager: EntityManager, workspaceId: string, id: string, lock = false): Promise<FileRow | null> {
-    const rows: Row[] = await manager.query(`SELECT ${COLUMNS} FROM crm.files f WHERE f.workspace_id = $1 AND f.id = $2 AND f.deleted_at IS NULL${lock ? ' FOR UPDATE' : ''}`, [
-      workspaceId,
-      id,
-    ]);
+    const rows: Row[] = await manager.query(
+      `SELECT ${COLUMNS} FROM crm.files f WHERE f.workspace_id = $1 AND f.id = $2 AND f.deleted_at IS NULL${lock ? ' FOR UPDATE' : ''}`,
+      [workspaceId, id],
+    );
     return rows.length ? toFile(rows[0]!) : null;
   }
 
@@ -114,10 +118,20 @@ export class FilesRepository {
   }
 
   /** The record's live files, most recently attached first, keyset-paged. */
-  async listForRecord(manager: EntityManager, workspaceId: string, record: FileRecordLink, limit: number, cursor: string | undefined): Promise<{ rows: StoredFileInfo[]; nextCursor: string | null }> {
+  async listForRecord(
+    manager: EntityManager,
+    workspaceId: string,
+    record: FileRecordLink,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<{ rows: StoredFileInfo[]; nextCursor: string | null }> {
     const list = `record-files:${record.type}:${record.id}`;
     const after = cursor
-      ? this.cursors.decode<PageCursor>(list, cursor, (fields) => isPostgresTimestamp(fields.at) && typeof fields.id === 'string' && /^[0-9a-f-]{36}$/.test(fields.id))
+      ? this.cursors.decode<PageCursor>(
+          list,
+          cursor,
+          (fields) => isPostgresTimestamp(fields.at) && typeof fields.id === 'string' && /^[0-9a-f-]{36}$/.test(fields.id),
+        )
       : null;
     const parameters: unknown[] = [workspaceId, record.type, record.id, limit + 1];
     let condition = '';

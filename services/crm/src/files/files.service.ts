@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { InputOf } from '@kinship/contracts';
-import { FILE_RECORD_ROUTES, type CreateFileInput, type FileRecordLink, type FileUsage, type OpenedFile, type OpenFile, type StoredFileInfo, type UploadTarget } from '@kinship/contracts/crm';
+import {
+  FILE_RECORD_ROUTES,
+  type CreateFileInput,
+  type FileRecordLink,
+  type FileUsage,
+  type OpenedFile,
+  type OpenFile,
+  type StoredFileInfo,
+  type UploadTarget,
+} from '@kinship/contracts/crm';
 import { RpcError } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -57,7 +66,14 @@ export class FilesService {
       const available = this.left(used);
       if (input.size > available) throw quotaExceeded(input.size, available);
       const id = newId();
-      await this.files.insert(manager, workspaceId, { id, objectKey: input.objectKey, name: input.name, contentType: input.contentType, size: input.size, createdBy: caller.userId });
+      await this.files.insert(manager, workspaceId, {
+        id,
+        objectKey: input.objectKey,
+        name: input.name,
+        contentType: input.contentType,
+        size: input.size,
+        createdBy: caller.userId,
+      });
       if (input.attachTo) await this.files.attach(manager, workspaceId, id, input.attachTo, caller.userId);
       return (await this.files.find(manager, workspaceId, id))!.info;
     });
@@ -74,7 +90,11 @@ export class FilesService {
     });
   }
 
-  async list(caller: CrmCaller, record: FileRecordLink, page: { limit?: number; cursor?: string }): Promise<{ data: StoredFileInfo[]; nextCursor: string | null }> {
+  async list(
+    caller: CrmCaller,
+    record: FileRecordLink,
+    page: { limit?: number; cursor?: string },
+  ): Promise<{ data: StoredFileInfo[]; nextCursor: string | null }> {
     assertHolds(caller, FILE_RECORD_ROUTES[record.type].read);
     if (!isUuid(record.id)) throw recordNotFound(record);
     return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
@@ -92,7 +112,9 @@ export class FilesService {
     if (!file) throw fileNotFound();
     const { attachedTo } = file.info;
     if (attachedTo.length && !attachedTo.some((record) => holds(caller, FILE_RECORD_ROUTES[record.type].read))) {
-      throw RpcError.forbidden(`This file is attached to records the caller may not read (${[...new Set(attachedTo.map((record) => FILE_RECORD_ROUTES[record.type].read))].join(', ')}).`);
+      throw RpcError.forbidden(
+        `This file is attached to records the caller may not read (${[...new Set(attachedTo.map((record) => FILE_RECORD_ROUTES[record.type].read))].join(', ')}).`,
+      );
     }
     return { file: file.info, objectKey: file.objectKey };
   }

@@ -20,7 +20,25 @@ describe('resolveMapping', () => {
   it('maps numbered, Google, Outlook and Salesforce layouts; every email and phone column fills the contact', () => {
     const mapping = resolveMapping(
       'contacts',
-      ['Phone 1', 'Phone 2', 'Email 1', 'Email 2', 'Website', 'City', 'Country', 'Zip', 'Phone 1 - Value', 'E-mail 1 - Value', 'Business Phone', 'Mobile Phone', 'E-mail Address', 'E-mail 2 Address', 'Mailing Zip/Postal Code', 'Address 1 - Country', 'Birthdate'],
+      [
+        'Phone 1',
+        'Phone 2',
+        'Email 1',
+        'Email 2',
+        'Website',
+        'City',
+        'Country',
+        'Zip',
+        'Phone 1 - Value',
+        'E-mail 1 - Value',
+        'Business Phone',
+        'Mobile Phone',
+        'E-mail Address',
+        'E-mail 2 Address',
+        'Mailing Zip/Postal Code',
+        'Address 1 - Country',
+        'Birthdate',
+      ],
       {},
       [],
     );

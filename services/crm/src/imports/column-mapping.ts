@@ -41,10 +41,33 @@ export type ColumnTarget = string | null;
 
 /** Address headers of contact exports: plain, HubSpot, Salesforce (Mailing …), Outlook (Business/Home …), Google (Address 1 - …), Zoho. */
 const CONTACT_ADDRESS_ALIASES: Record<string, string[]> = {
-  'address.line1': ['address', 'streetaddress', 'street', 'addressline', 'addressstreet', 'mailingstreet', 'businessstreet', 'homestreet', 'otherstreet', 'mailingaddress'],
+  'address.line1': [
+    'address',
+    'streetaddress',
+    'street',
+    'addressline',
+    'addressstreet',
+    'mailingstreet',
+    'businessstreet',
+    'homestreet',
+    'otherstreet',
+    'mailingaddress',
+  ],
   'address.line2': ['streetaddress2', 'address2', 'addressline2', 'businessstreet2', 'homestreet2', 'addressextendedaddress', 'addresspobox'],
   'address.city': ['city', 'town', 'addresscity', 'mailingcity', 'businesscity', 'homecity', 'othercity'],
-  'address.region': ['state', 'region', 'province', 'county', 'stateregion', 'stateprovince', 'addressregion', 'mailingstate', 'mailingstateprovince', 'businessstate', 'homestate'],
+  'address.region': [
+    'state',
+    'region',
+    'province',
+    'county',
+    'stateregion',
+    'stateprovince',
+    'addressregion',
+    'mailingstate',
+    'mailingstateprovince',
+    'businessstate',
+    'homestate',
+  ],
   'address.postalCode': [
     'zip',
     'zipcode',
@@ -58,7 +81,16 @@ const CONTACT_ADDRESS_ALIASES: Record<string, string[]> = {
     'businesspostalcode',
     'homepostalcode',
   ],
-  'address.country': ['country', 'countryregion', 'addresscountry', 'mailingcountry', 'businesscountry', 'businesscountryregion', 'homecountry', 'homecountryregion'],
+  'address.country': [
+    'country',
+    'countryregion',
+    'addresscountry',
+    'mailingcountry',
+    'businesscountry',
+    'businesscountryregion',
+    'homecountry',
+    'homecountryregion',
+  ],
 };
 
 /**
@@ -184,7 +216,12 @@ export interface ResolvedMapping {
  * first column that claims it and later ones are reported, but for a contact's email and phone,
  * which every column claiming them fills (primary, then additional values).
  */
-export function resolveMapping(entity: ImportEntity, columns: string[], explicit: Record<string, ColumnTarget>, definitions: CustomFieldDefinition[]): ResolvedMapping {
+export function resolveMapping(
+  entity: ImportEntity,
+  columns: string[],
+  explicit: Record<string, ColumnTarget>,
+  definitions: CustomFieldDefinition[],
+): ResolvedMapping {
   const explicitByKey = new Map(Object.entries(explicit).map(([column, target]): [string, ColumnTarget] => [headerKey(column), target]));
   const customByKey = new Map<string, string>();
   for (const definition of definitions) {

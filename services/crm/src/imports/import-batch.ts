@@ -94,7 +94,10 @@ export async function importBatch(manager: EntityManager, emit: Emit, spec: Impo
 
   const created = touched.filter((target) => target.isNew);
   const changed = touched.filter((target) => !target.isNew);
-  const records = [...(await writer.insert(manager, context.workspaceId, context.requestedBy, created)), ...(await writer.update(manager, context.workspaceId, changed))];
+  const records = [
+    ...(await writer.insert(manager, context.workspaceId, context.requestedBy, created)),
+    ...(await writer.update(manager, context.workspaceId, changed)),
+  ];
   const newlyUpdated = await recordImported(manager, context, spec.recordType, created, changed);
   const conflicts = targets.flatMap((target) => target.conflicts.map((conflict) => ({ ...conflict, recordId: target.id })));
   if (conflicts.length) {
@@ -115,7 +118,13 @@ export async function importBatch(manager: EntityManager, emit: Emit, spec: Impo
  * previous values (the state before the import) and gains those of newly changed fields.
  * Returns how many records this import changed for the first time.
  */
-async function recordImported(manager: EntityManager, context: BatchContext, recordType: string, created: MergeTarget[], changed: MergeTarget[]): Promise<number> {
+async function recordImported(
+  manager: EntityManager,
+  context: BatchContext,
+  recordType: string,
+  created: MergeTarget[],
+  changed: MergeTarget[],
+): Promise<number> {
   if (created.length) {
     // New ids: nothing to merge with, so a plain insert of the ids.
     await manager.query(
@@ -174,7 +183,13 @@ async function linkCompanies(manager: EntityManager, emit: Emit, context: BatchC
   if (missing.length) {
     const companies = new EntityWriter(IMPORTED_COMPANIES);
     const rows = await companies.insert(manager, context.workspaceId, context.requestedBy, missing);
-    await recordImported(manager, context, 'company', missing.map((company) => ({ ...company, isNew: true, original: null, changed: new Set(), conflicts: [] })), []);
+    await recordImported(
+      manager,
+      context,
+      'company',
+      missing.map((company) => ({ ...company, isNew: true, original: null, changed: new Set(), conflicts: [] })),
+      [],
+    );
     await emitImported(emit, IMPORTED_COMPANIES, context, rows);
   }
   for (const target of linking) {

@@ -217,7 +217,12 @@ export class EntityWriter {
     return rows.map((row) => ({ id: row.id, values: this.spec.valuesOf(row) }));
   }
 
-  async insert(manager: EntityManager, workspaceId: string, createdBy: string | null, records: Array<{ id: string; values: RecordValues }>): Promise<Array<{ id: string }>> {
+  async insert(
+    manager: EntityManager,
+    workspaceId: string,
+    createdBy: string | null,
+    records: Array<{ id: string; values: RecordValues }>,
+  ): Promise<Array<{ id: string }>> {
     if (records.length === 0) return [];
     const { columns } = this.spec;
     return manager.query(

@@ -116,7 +116,10 @@ async function openCsv(head: Buffer, whole: Readable): Promise<ImportFile> {
   const parser = parse({ delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: false });
   // pipe() holds the file back while the parser's buffer is full: back-pressure from the batch loop to NATS.
   whole.on('error', (error) => parser.destroy(error));
-  whole.pipe(decoder(encoding)).on('error', (error) => parser.destroy(error)).pipe(parser);
+  whole
+    .pipe(decoder(encoding))
+    .on('error', (error) => parser.destroy(error))
+    .pipe(parser);
   const records = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { lines: number } }>;
   const first = await records.next();
   const columns = first.done ? [] : first.value.record.map((column) => column.trim());
@@ -156,7 +159,13 @@ function rowTexts(row: ExcelJS.Row): string[] {
 }
 
 async function openXlsx(whole: Readable): Promise<ImportFile> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(whole, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(whole, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    entries: 'ignore',
+  });
   const worksheets = reader[Symbol.asyncIterator]();
   const sheet = await worksheets.next();
   if (sheet.done) return { format: 'xlsx', columns: [], rows: (async function* () {})() };

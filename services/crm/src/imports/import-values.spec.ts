@@ -9,7 +9,9 @@ describe('RowReader', () => {
   });
 
   it('takes numbers within ±Number.MAX_SAFE_INTEGER, as the API does, and refuses larger ones', () => {
-    expect(reader.read(['ada@example.com', 'Ada', '-9007199254740991'])).toEqual({ values: { email: 'ada@example.com', firstName: 'Ada', customFields: { seats: -9007199254740991 } } });
+    expect(reader.read(['ada@example.com', 'Ada', '-9007199254740991'])).toEqual({
+      values: { email: 'ada@example.com', firstName: 'Ada', customFields: { seats: -9007199254740991 } },
+    });
     expect(reader.read(['ada@example.com', 'Ada', '99999999999999999999999'])).toEqual({
       problem: 'customFields.seats: "99999999999999999999999" is not a number between -9007199254740991 and 9007199254740991',
     });

@@ -1,6 +1,22 @@
 import { isEmail } from 'class-validator';
 import { countryCode, NAME_MAX } from '@kinship/contracts';
-import { COMPANY_SIZES, EMAIL_MAX, EMPLOYEES_MAX, isLinkedInAddress, isTimeZone, isWebAddress, type ContactEmailValue, type ContactPhoneValue, LIFECYCLE_STAGES, PHONE_MAX, TAG_MAX, TAGS_MAX, type PostalAddress, type LifecycleStage, type ImportEntity } from '@kinship/contracts/crm';
+import {
+  COMPANY_SIZES,
+  EMAIL_MAX,
+  EMPLOYEES_MAX,
+  isLinkedInAddress,
+  isTimeZone,
+  isWebAddress,
+  type ContactEmailValue,
+  type ContactPhoneValue,
+  LIFECYCLE_STAGES,
+  PHONE_MAX,
+  TAG_MAX,
+  TAGS_MAX,
+  type PostalAddress,
+  type LifecycleStage,
+  type ImportEntity,
+} from '@kinship/contracts/crm';
 import { normaliseDomain, normaliseEmail, normaliseWebAddress, readPhone } from '../common/normalise.js';
 import type { CustomFieldValues } from '../custom-fields/custom-field-values.js';
 import { CUSTOM_FIELD_PREFIX, headerKey, type ColumnTarget, type CustomFieldDefinition } from './column-mapping.js';
@@ -45,7 +61,10 @@ function toDate(text: string): string | null {
 }
 
 function splitTags(text: string): string[] {
-  return text.split(/[;,]/).map((tag) => tag.trim()).filter(Boolean);
+  return text
+    .split(/[;,]/)
+    .map((tag) => tag.trim())
+    .filter(Boolean);
 }
 
 function customValue(definition: CustomFieldDefinition, text: string): string | number | boolean | { problem: string } {
@@ -56,7 +75,9 @@ function customValue(definition: CustomFieldDefinition, text: string): string | 
       const number = Number(text.replace(/,/g, ''));
       // The API's bound for every number (inputProblems in @kinship/messaging).
       if (!Number.isFinite(number)) return { problem: 'is not a number' };
-      return Math.abs(number) <= Number.MAX_SAFE_INTEGER ? number : { problem: `is not a number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}` };
+      return Math.abs(number) <= Number.MAX_SAFE_INTEGER
+        ? number
+        : { problem: `is not a number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}` };
     }
     case 'date':
       return toDate(text) ?? { problem: 'is not a date (YYYY-MM-DD)' };
@@ -98,7 +119,12 @@ export class RowReader {
       if (text.includes('\u0000')) problems.push(`${target}: contains a NUL character`);
       else if (target === 'fullName') fullName = text;
       else if (target.startsWith(CUSTOM_FIELD_PREFIX)) this.readCustom(target.slice(CUSTOM_FIELD_PREFIX.length), text, values, problems);
-      else if (this.entity === 'contacts' && (target === 'email' || target === 'phone')) for (const value of text.split(';').map((part) => part.trim()).filter(Boolean)) this.readField(target, value, values, problems);
+      else if (this.entity === 'contacts' && (target === 'email' || target === 'phone'))
+        for (const value of text
+          .split(';')
+          .map((part) => part.trim())
+          .filter(Boolean))
+          this.readField(target, value, values, problems);
       else if (target.startsWith('address.')) this.readAddress(target.slice('address.'.length) as keyof PostalAddress, text, values, problems);
       else this.readField(target, text, values, problems);
     }
@@ -128,7 +154,8 @@ export class RowReader {
       }
       case 'phone': {
         const reading = text.length <= PHONE_MAX ? readPhone(text, this.phoneRegion) : null;
-        if (!reading) problems.push(`phone: "${text.slice(0, PHONE_MAX)}" is not a possible phone number (numbers without a country code are read as ${this.phoneRegion})`);
+        if (!reading)
+          problems.push(`phone: "${text.slice(0, PHONE_MAX)}" is not a possible phone number (numbers without a country code are read as ${this.phoneRegion})`);
         else if (this.entity === 'companies') values.phone = reading.phone;
         else if (!values.phone) Object.assign(values, { phone: reading.phone, ...(reading.extension ? { phoneExtension: reading.extension } : {}) });
         else values.phones = [...(values.phones ?? []), { phone: reading.phone, label: null, extension: reading.extension }];

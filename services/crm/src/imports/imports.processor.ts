@@ -23,7 +23,12 @@ export const IMPORTS_QUEUE = 'imports';
 export function importsQueue(config: CrmConfig): QueueDefinition {
   return {
     name: IMPORTS_QUEUE,
-    settings: { lockDuration: config.IMPORT_JOB_LOCK_MS, lockRenewTime: config.IMPORT_JOB_LOCK_MS / 2, stalledInterval: config.IMPORT_STALLED_CHECK_MS, maxStalledCount: 100 },
+    settings: {
+      lockDuration: config.IMPORT_JOB_LOCK_MS,
+      lockRenewTime: config.IMPORT_JOB_LOCK_MS / 2,
+      stalledInterval: config.IMPORT_STALLED_CHECK_MS,
+      maxStalledCount: 100,
+    },
   };
 }
 
@@ -61,7 +66,8 @@ export class ImportsProcessor {
     } catch (error) {
       if (error instanceof ImportStopped) return;
       this.logger.error({ err: error, importId }, 'import failed');
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await this.fail(workspaceId, importId, 'The import stopped on an unexpected error; what was committed stays.');
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+        await this.fail(workspaceId, importId, 'The import stopped on an unexpected error; what was committed stays.');
       throw error;
     }
   }
@@ -129,19 +135,41 @@ export class ImportsProcessor {
         workspaceId,
         actorId: finished.requestedBy,
         aggregateId: importId,
-        data: { importId, entity: finished.entity, created: finished.created, updated: finished.updated, conflicts: finished.conflicts, failed: finished.failed },
+        data: {
+          importId,
+          entity: finished.entity,
+          created: finished.created,
+          updated: finished.updated,
+          conflicts: finished.conflicts,
+          failed: finished.failed,
+        },
       });
     });
   }
 
-  private async commitBatch(current: ImportRow, batch: { start: number; end: number; batch: number; rows: BatchRow[]; errors: ImportErrorRow[] }): Promise<void> {
+  private async commitBatch(
+    current: ImportRow,
+    batch: { start: number; end: number; batch: number; rows: BatchRow[]; errors: ImportErrorRow[] },
+  ): Promise<void> {
     const { workspaceId, id: importId } = current;
     const spec = IMPORTED_ENTITIES[current.entity];
     const outcome = await this.events.transaction(workspaceId, async (manager, emit) => {
       const locked = await this.imports.find(manager, workspaceId, importId, { forUpdate: true });
       if (!locked || locked.status !== 'processing') throw new ImportStopped('the import is no longer running');
       if (locked.position !== batch.start) throw new ImportStopped('another worker has taken the import over');
-      const merged = await importBatch(manager, emit, spec, { workspaceId, importId, requestedBy: current.requestedBy, batch: batch.batch, rules: { overwrite: current.mode === 'overwrite', lifecycleBackward: current.lifecycleBackward } }, batch.rows);
+      const merged = await importBatch(
+        manager,
+        emit,
+        spec,
+        {
+          workspaceId,
+          importId,
+          requestedBy: current.requestedBy,
+          batch: batch.batch,
+          rules: { overwrite: current.mode === 'overwrite', lifecycleBackward: current.lifecycleBackward },
+        },
+        batch.rows,
+      );
       await this.imports.insertErrors(manager, workspaceId, importId, batch.errors);
       await this.imports.addProgress(manager, importId, { position: batch.end, ...merged, failed: batch.errors.length });
       return merged;

@@ -91,16 +91,26 @@ export class ImportsRepository {
     const rows: ImportRow[] = await manager.query(
       `INSERT INTO crm.imports (id, workspace_id, entity, mode, lifecycle_backward, status, file_key, file_name, requested_mapping, requested_by)
        VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9) RETURNING ${IMPORT_COLUMNS}`,
-      [values.id, values.workspaceId, values.entity, values.mode, values.lifecycleBackward, values.fileKey, values.fileName, JSON.stringify(values.requestedMapping), values.requestedBy],
+      [
+        values.id,
+        values.workspaceId,
+        values.entity,
+        values.mode,
+        values.lifecycleBackward,
+        values.fileKey,
+        values.fileName,
+        JSON.stringify(values.requestedMapping),
+        values.requestedBy,
+      ],
     );
     return rows[0]!;
   }
 
   async find(manager: EntityManager, workspaceId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<ImportRow | null> {
-    const rows: ImportRow[] = await manager.query(`SELECT ${IMPORT_COLUMNS} FROM crm.imports WHERE workspace_id = $1 AND id = $2${options.forUpdate ? ' FOR UPDATE' : ''}`, [
-      workspaceId,
-      id,
-    ]);
+    const rows: ImportRow[] = await manager.query(
+      `SELECT ${IMPORT_COLUMNS} FROM crm.imports WHERE workspace_id = $1 AND id = $2${options.forUpdate ? ' FOR UPDATE' : ''}`,
+      [workspaceId, id],
+    );
     return rows[0] ?? null;
   }
 
@@ -153,10 +163,18 @@ export class ImportsRepository {
 
   /** Bad rows in line order after `afterLine`, a page at a time (the error CSV is streamed from these pages). */
   async errors(manager: EntityManager, importId: string, afterLine: number, limit: number): Promise<ImportErrorRow[]> {
-    return manager.query(`SELECT line, message, "values" FROM crm.import_errors WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3`, [importId, afterLine, limit]);
+    return manager.query(`SELECT line, message, "values" FROM crm.import_errors WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3`, [
+      importId,
+      afterLine,
+      limit,
+    ]);
   }
 
-  async conflicts(manager: EntityManager, importId: string, options: { status?: 'open' | 'resolved'; afterId?: string; limit: number }): Promise<ConflictRow[]> {
+  async conflicts(
+    manager: EntityManager,
+    importId: string,
+    options: { status?: 'open' | 'resolved'; afterId?: string; limit: number },
+  ): Promise<ConflictRow[]> {
     return manager.query(
       `SELECT ${CONFLICT_COLUMNS} FROM crm.import_conflicts
        WHERE import_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR id > $3) ORDER BY id LIMIT $4`,
@@ -173,11 +191,20 @@ export class ImportsRepository {
   }
 
   async findConflict(manager: EntityManager, importId: string, id: string): Promise<ConflictRow | null> {
-    const rows: ConflictRow[] = await manager.query(`SELECT ${CONFLICT_COLUMNS} FROM crm.import_conflicts WHERE import_id = $1 AND id = $2 FOR UPDATE`, [importId, id]);
+    const rows: ConflictRow[] = await manager.query(`SELECT ${CONFLICT_COLUMNS} FROM crm.import_conflicts WHERE import_id = $1 AND id = $2 FOR UPDATE`, [
+      importId,
+      id,
+    ]);
     return rows[0] ?? null;
   }
 
-  async resolveConflicts(manager: EntityManager, ids: string[], resolution: string, resolvedBy: string | null, values: Map<string, unknown> = new Map()): Promise<void> {
+  async resolveConflicts(
+    manager: EntityManager,
+    ids: string[],
+    resolution: string,
+    resolvedBy: string | null,
+    values: Map<string, unknown> = new Map(),
+  ): Promise<void> {
     if (ids.length === 0) return;
     await manager.query(
       `UPDATE crm.import_conflicts c SET status = 'resolved', resolution = $2, resolved_by = $3, resolved_at = now(), resolved_value = u.value
@@ -187,7 +214,10 @@ export class ImportsRepository {
   }
 
   async closeOpenConflicts(manager: EntityManager, importId: string): Promise<void> {
-    await manager.query(`UPDATE crm.import_conflicts SET status = 'resolved', resolution = 'closed_by_undo', resolved_at = now() WHERE import_id = $1 AND status = 'open'`, [importId]);
+    await manager.query(
+      `UPDATE crm.import_conflicts SET status = 'resolved', resolution = 'closed_by_undo', resolved_at = now() WHERE import_id = $1 AND status = 'open'`,
+      [importId],
+    );
   }
 
   /** What an import did to records of a type, a page at a time in record id order. */

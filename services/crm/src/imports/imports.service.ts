@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { InputOf } from '@kinship/contracts';
-import { ContactBody, UpdateCompanyBody, type CreateImportInput, type ListConflicts, type ListImportErrors, type ResolveConflict, type ResolveConflicts } from '@kinship/contracts/crm';
+import {
+  ContactBody,
+  UpdateCompanyBody,
+  type CreateImportInput,
+  type ListConflicts,
+  type ListImportErrors,
+  type ResolveConflict,
+  type ResolveConflicts,
+} from '@kinship/contracts/crm';
 import { RpcError, validateData } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents, FileStore, type Emit } from '@kinship/platform';
@@ -124,7 +132,10 @@ export class ImportsService {
           requestedBy: caller.userId,
         }),
       );
-      await this.queue.add({ importId: id, workspaceId: caller.workspaceId }, { jobId: id, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true });
+      await this.queue.add(
+        { importId: id, workspaceId: caller.workspaceId },
+        { jobId: id, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true },
+      );
       return { id };
     } catch (error) {
       await this.files.delete(input.fileKey).catch(() => false);
@@ -155,7 +166,10 @@ export class ImportsService {
     assertHolds(caller, PERMISSION);
     await this.events.transaction(caller.workspaceId, async (manager) => {
       const row = await this.findImport(manager, caller.workspaceId, id, true);
-      if (row.status !== 'queued' && row.status !== 'processing') throw RpcError.conflict(`The import is ${row.status}; only a queued or running import can be cancelled.`, [{ field: 'status', issue: `is ${row.status}` }]);
+      if (row.status !== 'queued' && row.status !== 'processing')
+        throw RpcError.conflict(`The import is ${row.status}; only a queued or running import can be cancelled.`, [
+          { field: 'status', issue: `is ${row.status}` },
+        ]);
       await this.imports.setStatus(manager, row.id, 'cancelled');
     });
     return this.get(caller, id);
@@ -174,7 +188,8 @@ export class ImportsService {
       if (row.status === 'queued' || row.status === 'processing') {
         throw RpcError.conflict('The import is still running; cancel it first.', [{ field: 'status', issue: `is ${row.status}` }]);
       }
-      if (Date.now() - row.createdAt.getTime() > UNDO_WINDOW_MS) throw RpcError.conflict('An import can be undone within 24 hours only.', [{ field: 'createdAt', issue: 'is more than 24 hours ago' }]);
+      if (Date.now() - row.createdAt.getTime() > UNDO_WINDOW_MS)
+        throw RpcError.conflict('An import can be undone within 24 hours only.', [{ field: 'createdAt', issue: 'is more than 24 hours ago' }]);
       // Contacts first: companies created for them are deleted after the contacts pointing at them.
       for (const recordType of ['contact', 'company'] as const) await this.undoRecords(manager, emit, row, recordType);
       await this.imports.closeOpenConflicts(manager, row.id);
@@ -210,14 +225,16 @@ export class ImportsService {
     if (conflict.status === 'resolved') throw RpcError.conflict('The conflict is already resolved.', [{ field: 'conflictId', issue: 'is resolved' }]);
     let value: unknown = null;
     if (input.action !== 'keep_existing') {
-      const fields = input.action === 'take_incoming' ? { [conflict.field]: conflict.incomingValue } : input.fields ?? {};
+      const fields = input.action === 'take_incoming' ? { [conflict.field]: conflict.incomingValue } : (input.fields ?? {});
       if (input.action === 'merge' && !Object.hasOwn(fields, conflict.field)) {
         throw RpcError.validation([{ field: `fields.${conflict.field}`, issue: 'must hold the value to keep for the conflicting field' }]);
       }
       await this.applyFields(caller, conflict, fields);
       value = fields[conflict.field];
     }
-    await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.imports.resolveConflicts(manager, [conflict.id], input.action, caller.userId, new Map([[conflict.id, value]])));
+    await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
+      this.imports.resolveConflicts(manager, [conflict.id], input.action, caller.userId, new Map([[conflict.id, value]])),
+    );
     const resolved = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.imports.findConflict(manager, conflict.importId, conflict.id));
     return toConflictView(resolved!);
   }
@@ -225,13 +242,21 @@ export class ImportsService {
   /** Resolves many open conflicts with one action; take_incoming stops at the first refused value (what was applied stays resolved). */
   async resolveMany(caller: CrmCaller, input: InputOf<typeof ResolveConflicts>): Promise<{ resolved: number }> {
     assertHolds(caller, PERMISSION);
-    if (input.all !== true && !input.conflictIds?.length) throw RpcError.validation([{ field: 'conflictIds', issue: 'must list conflicts, or all must be true' }]);
+    if (input.all !== true && !input.conflictIds?.length)
+      throw RpcError.validation([{ field: 'conflictIds', issue: 'must list conflicts, or all must be true' }]);
     const conflicts = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
       const row = await this.findImport(manager, caller.workspaceId, input.id);
       return this.imports.findConflicts(manager, row.id, input.all === true ? 'all' : input.conflictIds!);
     });
     if (input.action === 'keep_existing') {
-      await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.imports.resolveConflicts(manager, conflicts.map((conflict) => conflict.id), 'keep_existing', caller.userId));
+      await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
+        this.imports.resolveConflicts(
+          manager,
+          conflicts.map((conflict) => conflict.id),
+          'keep_existing',
+          caller.userId,
+        ),
+      );
       return { resolved: conflicts.length };
     }
     let resolved = 0;
@@ -277,7 +302,10 @@ export class ImportsService {
   /** The live company of that name (any case, the oldest), created when there is none. */
   private async companyNamed(caller: CrmCaller, name: string): Promise<string> {
     const found: Array<{ id: string }> = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
-      manager.query(`SELECT id FROM crm.companies WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(name) = lower($2) ORDER BY created_at, id LIMIT 1`, [caller.workspaceId, name]),
+      manager.query(`SELECT id FROM crm.companies WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(name) = lower($2) ORDER BY created_at, id LIMIT 1`, [
+        caller.workspaceId,
+        name,
+      ]),
     );
     return found[0]?.id ?? (await this.companies.create(caller, { name })).id;
   }
@@ -286,20 +314,28 @@ export class ImportsService {
     const spec = IMPORTED_BY_RECORD_TYPE[recordType];
     const writer = new EntityWriter(spec);
     const base = { workspaceId: row.workspaceId, actorId: row.requestedBy, aggregateId: row.id };
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page = await this.imports.importedRecords(manager, row.id, recordType, 'created', after, UNDO_PAGE);
       if (page.length === 0) break;
       after = page[page.length - 1]!.id;
-      const deleted = await writer.softDelete(manager, row.workspaceId, page.map((record) => record.id));
+      const deleted = await writer.softDelete(
+        manager,
+        row.workspaceId,
+        page.map((record) => record.id),
+      );
       for (let index = 0; index < deleted.length; index += RECORDS_PER_EVENT) {
         await emit({ ...base, type: spec.undoneEvent, data: { importId: row.id, deletedIds: deleted.slice(index, index + RECORDS_PER_EVENT), restored: [] } });
       }
     }
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page = await this.imports.importedRecords(manager, row.id, recordType, 'updated', after, UNDO_PAGE);
       if (page.length === 0) break;
       after = page[page.length - 1]!.id;
-      const restored = await writer.restore(manager, row.workspaceId, page.map((record) => ({ id: record.id, previous: record.previous ?? {} })));
+      const restored = await writer.restore(
+        manager,
+        row.workspaceId,
+        page.map((record) => ({ id: record.id, previous: record.previous ?? {} })),
+      );
       for (let index = 0; index < restored.length; index += RECORDS_PER_EVENT) {
         await emit({
           ...base,

@@ -11,8 +11,20 @@ const anyValue = () => true;
 describe('mergeInto', () => {
   it('fills empty fields, queues different values, ignores case where it does not matter', () => {
     const record = target({ firstName: 'Ada', lastName: null, email: 'Ada@Example.com', tags: ['vip'], customFields: { tier: 'gold' } });
-    mergeInto(record, { firstName: 'Augusta', lastName: 'Lovelace', email: 'ada@example.com', tags: ['VIP', 'new'], customFields: { tier: 'silver', size: 4 } }, 7, merge, anyValue);
-    expect(record.values).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace', email: 'Ada@Example.com', tags: ['vip', 'new'], customFields: { tier: 'gold', size: 4 } });
+    mergeInto(
+      record,
+      { firstName: 'Augusta', lastName: 'Lovelace', email: 'ada@example.com', tags: ['VIP', 'new'], customFields: { tier: 'silver', size: 4 } },
+      7,
+      merge,
+      anyValue,
+    );
+    expect(record.values).toMatchObject({
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'Ada@Example.com',
+      tags: ['vip', 'new'],
+      customFields: { tier: 'gold', size: 4 },
+    });
     expect(record.conflicts).toEqual([
       { line: 7, field: 'firstName', existing: 'Ada', incoming: 'Augusta' },
       { line: 7, field: 'customFields.tier', existing: 'gold', incoming: 'silver' },

@@ -44,7 +44,11 @@ const CHANNEL_FIELDS: Record<string, 'email' | 'phone'> = { emails: 'email', pho
 /** The contact's primary and additional values of a kind, comparable (emails ignore case). */
 function heldValues(values: RecordValues, additional: string, primary: 'email' | 'phone'): Set<string> {
   const entries = (values[additional] as Array<Record<string, unknown>> | undefined) ?? [];
-  return new Set([values[primary], ...entries.map((entry) => entry[primary])].filter((value): value is string => typeof value === 'string').map((value) => value.toLowerCase()));
+  return new Set(
+    [values[primary], ...entries.map((entry) => entry[primary])]
+      .filter((value): value is string => typeof value === 'string')
+      .map((value) => value.toLowerCase()),
+  );
 }
 
 function same(field: string, a: unknown, b: unknown): boolean {
@@ -65,7 +69,13 @@ export function lifecycleMoves(current: LifecycleStage | null | undefined, incom
  * moves forward only. `mayClaim` guards unique values (email, phone, domain): a value another
  * record holds is never written, it becomes a conflict for review.
  */
-export function mergeInto(target: MergeTarget, incoming: IncomingValues, line: number, rules: MergeRules, mayClaim: (field: string, value: unknown) => boolean): void {
+export function mergeInto(
+  target: MergeTarget,
+  incoming: IncomingValues,
+  line: number,
+  rules: MergeRules,
+  mayClaim: (field: string, value: unknown) => boolean,
+): void {
   const { values } = target;
   const set = (field: string, value: unknown) => {
     values[field] = value;

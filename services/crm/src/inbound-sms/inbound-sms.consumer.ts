@@ -62,7 +62,13 @@ export class InboundSmsConsumer implements OnModuleInit {
   }
 
   /** The sender's newest SMS ticket that is not resolved or closed gets the text as the customer's comment; without one, a ticket opens. */
-  private async ticket(manager: EntityManager, emit: Emit, workspaceId: string, contactId: string | null, data: NotificationsEvents.SmsReceived): Promise<void> {
+  private async ticket(
+    manager: EntityManager,
+    emit: Emit,
+    workspaceId: string,
+    contactId: string | null,
+    data: NotificationsEvents.SmsReceived,
+  ): Promise<void> {
     const caller = systemCaller(workspaceId);
     const open: Array<{ id: string }> = await manager.query(
       `SELECT id FROM crm.tickets

@@ -28,7 +28,18 @@ export class TasksNotesLists1764634200000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const name of ['tasks_due_idx', 'tasks_priority_idx', 'tasks_updated_idx', 'tasks_deleted_idx', 'tasks_search_idx', 'tasks_search_trgm_idx', 'notes_search_idx', 'notes_search_trgm_idx', 'notes_deleted_idx', 'tasks_related_completed_idx']) {
+    for (const name of [
+      'tasks_due_idx',
+      'tasks_priority_idx',
+      'tasks_updated_idx',
+      'tasks_deleted_idx',
+      'tasks_search_idx',
+      'tasks_search_trgm_idx',
+      'notes_search_idx',
+      'notes_search_trgm_idx',
+      'notes_deleted_idx',
+      'tasks_related_completed_idx',
+    ]) {
       await queryRunner.query(`DROP INDEX crm.${name}`);
     }
   }

@@ -4,7 +4,12 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The functions behind the operators the list searches and filters put on an indexed column:
  * `@@` (full text), `LIKE` (trigram), `@>` on text[] (tags), and lower() in `lower(name) LIKE`.
  */
-const FUNCTIONS = ['pg_catalog.ts_match_vq(tsvector, tsquery)', 'pg_catalog.textlike(text, text)', 'pg_catalog.arraycontains(anyarray, anyarray)', 'pg_catalog.lower(text)'];
+const FUNCTIONS = [
+  'pg_catalog.ts_match_vq(tsvector, tsquery)',
+  'pg_catalog.textlike(text, text)',
+  'pg_catalog.arraycontains(anyarray, anyarray)',
+  'pg_catalog.lower(text)',
+];
 
 // Under row-level security PostgreSQL uses a condition of the query as an index condition only
 // when it is leakproof: otherwise the condition could run on another workspace's rows before the

@@ -69,12 +69,16 @@ export class NotesRepository {
 
   /** The note, live or deleted, locked for an update when `forUpdate`. */
   async find(manager: EntityManager, workspaceId: string, id: string, forUpdate = false): Promise<Note | null> {
-    const rows: NoteRow[] = await manager.query(`SELECT ${COLUMNS} FROM crm.notes r WHERE r.workspace_id = $1 AND r.id = $2 ${forUpdate ? 'FOR UPDATE' : ''}`, [workspaceId, id]);
+    const rows: NoteRow[] = await manager.query(`SELECT ${COLUMNS} FROM crm.notes r WHERE r.workspace_id = $1 AND r.id = $2 ${forUpdate ? 'FOR UPDATE' : ''}`, [
+      workspaceId,
+      id,
+    ]);
     return rows[0] ? toNote(rows[0]) : null;
   }
 
   async update(manager: EntityManager, workspaceId: string, id: string, body: string, related: RelatedRecord): Promise<Note> {
-    const rows = await updateReturning<NoteRow>(manager,
+    const rows = await updateReturning<NoteRow>(
+      manager,
       `UPDATE crm.notes r SET body = $3, related_type = $4, related_id = $5, updated_at = now() WHERE r.workspace_id = $1 AND r.id = $2 RETURNING ${COLUMNS}`,
       [workspaceId, id, body, related.type, related.id],
     );
@@ -82,7 +86,8 @@ export class NotesRepository {
   }
 
   async setDeleted(manager: EntityManager, workspaceId: string, id: string, deleted: boolean): Promise<Note> {
-    const rows = await updateReturning<NoteRow>(manager,
+    const rows = await updateReturning<NoteRow>(
+      manager,
       `UPDATE crm.notes r SET deleted_at = ${deleted ? 'now()' : 'NULL'}, updated_at = now() WHERE r.workspace_id = $1 AND r.id = $2 RETURNING ${COLUMNS}`,
       [workspaceId, id],
     );

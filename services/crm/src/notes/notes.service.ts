@@ -41,7 +41,13 @@ export class NotesService {
     return this.events.transaction(workspaceId, async (manager, emit) => {
       await assertRelatedExists(manager, workspaceId, related);
       const note = await this.notes.insert(manager, workspaceId, newId(), input.body, related, caller.userId);
-      await emit<CrmEvents.NoteCreated>({ type: 'note.created', workspaceId, actorId: caller.userId, aggregateId: note.id, data: { noteId: note.id, related } });
+      await emit<CrmEvents.NoteCreated>({
+        type: 'note.created',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: note.id,
+        data: { noteId: note.id, related },
+      });
       return note;
     });
   }
@@ -76,7 +82,13 @@ export class NotesService {
       if (changedFields.length === 0) return before;
       if (changedFields.includes('related')) await assertRelatedExists(manager, workspaceId, related);
       const note = await this.notes.update(manager, workspaceId, input.id, body, related);
-      await emit<CrmEvents.NoteUpdated>({ type: 'note.updated', workspaceId, actorId: caller.userId, aggregateId: note.id, data: { noteId: note.id, related, changedFields } });
+      await emit<CrmEvents.NoteUpdated>({
+        type: 'note.updated',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: note.id,
+        data: { noteId: note.id, related, changedFields },
+      });
       return note;
     });
   }
@@ -89,7 +101,13 @@ export class NotesService {
       if (!note || note.deletedAt) throw noteNotFound();
       assertMayWrite(caller, 'notes:write', note.authorId);
       await this.notes.setDeleted(manager, workspaceId, id, true);
-      await emit<CrmEvents.NoteDeleted>({ type: 'note.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { noteId: id, related: note.related } });
+      await emit<CrmEvents.NoteDeleted>({
+        type: 'note.deleted',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: id,
+        data: { noteId: id, related: note.related },
+      });
     });
   }
 
@@ -103,7 +121,13 @@ export class NotesService {
       assertMayWrite(caller, 'notes:write', note.authorId);
       if (!note.deletedAt) return note;
       const restored = await this.notes.setDeleted(manager, workspaceId, id, false);
-      await emit<CrmEvents.NoteRestored>({ type: 'note.restored', workspaceId, actorId: caller.userId, aggregateId: id, data: { noteId: id, related: note.related } });
+      await emit<CrmEvents.NoteRestored>({
+        type: 'note.restored',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: id,
+        data: { noteId: id, related: note.related },
+      });
       return restored;
     });
   }

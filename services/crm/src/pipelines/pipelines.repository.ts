@@ -46,7 +46,12 @@ export const PIPELINES_LIST: ListDefinition = {
 @Injectable()
 export class PipelinesRepository {
   async insertPipeline(manager: EntityManager, workspaceId: string, pipeline: { id: string; name: string; isDefault: boolean }): Promise<void> {
-    await manager.query(`INSERT INTO crm.pipelines (id, workspace_id, name, is_default) VALUES ($1, $2, $3, $4)`, [pipeline.id, workspaceId, pipeline.name, pipeline.isDefault]);
+    await manager.query(`INSERT INTO crm.pipelines (id, workspace_id, name, is_default) VALUES ($1, $2, $3, $4)`, [
+      pipeline.id,
+      workspaceId,
+      pipeline.name,
+      pipeline.isDefault,
+    ]);
   }
 
   async insertStages(manager: EntityManager, workspaceId: string, pipelineId: string, stages: NewStage[]): Promise<void> {
@@ -74,15 +79,18 @@ export class PipelinesRepository {
   }
 
   async find(manager: EntityManager, workspaceId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<PipelineRow | null> {
-    const rows: PipelineRow[] = await manager.query(`SELECT ${PIPELINE_COLUMNS} FROM crm.pipelines r WHERE r.workspace_id = $1 AND r.id = $2${options.forUpdate ? ' FOR UPDATE' : ''}`, [
-      workspaceId,
-      id,
-    ]);
+    const rows: PipelineRow[] = await manager.query(
+      `SELECT ${PIPELINE_COLUMNS} FROM crm.pipelines r WHERE r.workspace_id = $1 AND r.id = $2${options.forUpdate ? ' FOR UPDATE' : ''}`,
+      [workspaceId, id],
+    );
     return rows[0] ?? null;
   }
 
   async findDefault(manager: EntityManager, workspaceId: string): Promise<PipelineRow | null> {
-    const rows: PipelineRow[] = await manager.query(`SELECT ${PIPELINE_COLUMNS} FROM crm.pipelines r WHERE r.workspace_id = $1 AND r.is_default AND r.deleted_at IS NULL`, [workspaceId]);
+    const rows: PipelineRow[] = await manager.query(
+      `SELECT ${PIPELINE_COLUMNS} FROM crm.pipelines r WHERE r.workspace_id = $1 AND r.is_default AND r.deleted_at IS NULL`,
+      [workspaceId],
+    );
     return rows[0] ?? null;
   }
 
@@ -120,11 +128,17 @@ export class PipelinesRepository {
   }
 
   async setDeleted(manager: EntityManager, workspaceId: string, id: string, deleted: boolean): Promise<void> {
-    await manager.query(`UPDATE crm.pipelines SET deleted_at = ${deleted ? 'now()' : 'NULL'}, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+    await manager.query(`UPDATE crm.pipelines SET deleted_at = ${deleted ? 'now()' : 'NULL'}, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [
+      workspaceId,
+      id,
+    ]);
   }
 
   async makeDefault(manager: EntityManager, workspaceId: string, id: string): Promise<void> {
-    await manager.query(`UPDATE crm.pipelines SET is_default = false, updated_at = now() WHERE workspace_id = $1 AND is_default AND id <> $2`, [workspaceId, id]);
+    await manager.query(`UPDATE crm.pipelines SET is_default = false, updated_at = now() WHERE workspace_id = $1 AND is_default AND id <> $2`, [
+      workspaceId,
+      id,
+    ]);
     await manager.query(`UPDATE crm.pipelines SET is_default = true, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
   }
 
@@ -138,7 +152,10 @@ export class PipelinesRepository {
   }
 
   async liveHolderOfName(manager: EntityManager, workspaceId: string, name: string): Promise<string | null> {
-    const rows: Array<{ id: string }> = await manager.query(`SELECT id FROM crm.pipelines WHERE workspace_id = $1 AND lower(name) = lower($2) AND deleted_at IS NULL`, [workspaceId, name]);
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM crm.pipelines WHERE workspace_id = $1 AND lower(name) = lower($2) AND deleted_at IS NULL`,
+      [workspaceId, name],
+    );
     return rows[0]?.id ?? null;
   }
 }

@@ -104,9 +104,20 @@ export class PipelinesService {
       const id = newId();
       const name = input.name.trim();
       await this.writeWithName(manager, workspaceId, name, () => this.pipelines.insertPipeline(manager, workspaceId, { id, name, isDefault: false }));
-      await this.pipelines.insertStages(manager, workspaceId, id, input.stages.map((stage, position) => ({ ...stage, id: newId(), name: stage.name.trim(), position })));
+      await this.pipelines.insertStages(
+        manager,
+        workspaceId,
+        id,
+        input.stages.map((stage, position) => ({ ...stage, id: newId(), name: stage.name.trim(), position })),
+      );
       const pipeline = await this.load(manager, workspaceId, id);
-      await emit<CrmEvents.PipelineCreated>({ type: 'pipeline.created', workspaceId, actorId: caller.userId, aggregateId: id, data: { pipeline: toPipelineEvent(pipeline) } });
+      await emit<CrmEvents.PipelineCreated>({
+        type: 'pipeline.created',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: id,
+        data: { pipeline: toPipelineEvent(pipeline) },
+      });
       return pipeline;
     });
   }
@@ -119,9 +130,20 @@ export class PipelinesService {
     if (await this.pipelines.hasAny(manager, workspaceId)) return;
     const id = newId();
     await this.pipelines.insertPipeline(manager, workspaceId, { id, name: DEFAULT_PIPELINE_NAME, isDefault: true });
-    await this.pipelines.insertStages(manager, workspaceId, id, DEFAULT_STAGES.map((stage, position) => ({ ...stage, id: newId(), position })));
+    await this.pipelines.insertStages(
+      manager,
+      workspaceId,
+      id,
+      DEFAULT_STAGES.map((stage, position) => ({ ...stage, id: newId(), position })),
+    );
     const pipeline = await this.load(manager, workspaceId, id);
-    await emit<CrmEvents.PipelineCreated>({ type: 'pipeline.created', workspaceId, actorId: null, aggregateId: id, data: { pipeline: toPipelineEvent(pipeline) } });
+    await emit<CrmEvents.PipelineCreated>({
+      type: 'pipeline.created',
+      workspaceId,
+      actorId: null,
+      aggregateId: id,
+      data: { pipeline: toPipelineEvent(pipeline) },
+    });
   }
 
   async get(caller: CrmCaller, id: string): Promise<Pipeline> {
@@ -135,8 +157,20 @@ export class PipelinesService {
     const { workspaceId } = caller;
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
       const page = await listPage<PipelineRow>(this.cursors, manager, workspaceId, PIPELINES_LIST, toListRequest(query), PIPELINE_COLUMNS);
-      const stages = await this.pipelines.stagesOf(manager, workspaceId, page.rows.map((row) => row.id));
-      return { data: page.rows.map((row) => toPipeline(row, stages.filter((stage) => stage.pipelineId === row.id))), nextCursor: page.nextCursor };
+      const stages = await this.pipelines.stagesOf(
+        manager,
+        workspaceId,
+        page.rows.map((row) => row.id),
+      );
+      return {
+        data: page.rows.map((row) =>
+          toPipeline(
+            row,
+            stages.filter((stage) => stage.pipelineId === row.id),
+          ),
+        ),
+        nextCursor: page.nextCursor,
+      };
     });
   }
 
@@ -161,7 +195,13 @@ export class PipelinesService {
       if (input.stages) await this.reshape(manager, workspaceId, pipeline.id, input.stages);
       await this.pipelines.touch(manager, workspaceId, pipeline.id);
       const updated = await this.load(manager, workspaceId, pipeline.id);
-      await emit<CrmEvents.PipelineUpdated>({ type: 'pipeline.updated', workspaceId, actorId: caller.userId, aggregateId: pipeline.id, data: { pipeline: toPipelineEvent(updated) } });
+      await emit<CrmEvents.PipelineUpdated>({
+        type: 'pipeline.updated',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: pipeline.id,
+        data: { pipeline: toPipelineEvent(updated) },
+      });
       return updated;
     });
   }
@@ -188,10 +228,21 @@ export class PipelinesService {
     const occupied = removed.find((stage) => dealsPerStage.has(stage.id));
     if (occupied) {
       throw RpcError.conflict(`The stage "${occupied.name}" still holds ${dealsPerStage.get(occupied.id)} deal(s); move them before removing it.`, [
-        { field: 'stages', issue: 'leaves out a stage that holds deals', stageId: occupied.id, stageName: occupied.name, deals: dealsPerStage.get(occupied.id) },
+        {
+          field: 'stages',
+          issue: 'leaves out a stage that holds deals',
+          stageId: occupied.id,
+          stageName: occupied.name,
+          deals: dealsPerStage.get(occupied.id),
+        },
       ]);
     }
-    if (removed.length) await this.pipelines.removeStages(manager, workspaceId, removed.map((stage) => stage.id));
+    if (removed.length)
+      await this.pipelines.removeStages(
+        manager,
+        workspaceId,
+        removed.map((stage) => stage.id),
+      );
     const added: NewStage[] = [];
     for (const [position, stage] of stages.entries()) {
       const values = { name: stage.name.trim(), probability: stage.probability, kind: stage.kind, position };
@@ -209,9 +260,13 @@ export class PipelinesService {
     await this.events.transaction(workspaceId, async (manager, emit) => {
       const pipeline = await this.pipelines.find(manager, workspaceId, id, { forUpdate: true });
       if (!pipeline || pipeline.deletedAt) throw pipelineNotFound();
-      if (pipeline.isDefault) throw RpcError.conflict('The default pipeline cannot be deleted; make another pipeline the default first.', [{ field: 'id', issue: 'is the default pipeline' }]);
+      if (pipeline.isDefault)
+        throw RpcError.conflict('The default pipeline cannot be deleted; make another pipeline the default first.', [
+          { field: 'id', issue: 'is the default pipeline' },
+        ]);
       const deals = [...(await this.pipelines.liveDealsPerStage(manager, workspaceId, id)).values()].reduce((sum, count) => sum + count, 0);
-      if (deals > 0) throw RpcError.conflict(`The pipeline still holds ${deals} deal(s); move or delete them first.`, [{ field: 'id', issue: 'holds deals', deals }]);
+      if (deals > 0)
+        throw RpcError.conflict(`The pipeline still holds ${deals} deal(s); move or delete them first.`, [{ field: 'id', issue: 'holds deals', deals }]);
       await this.pipelines.setDeleted(manager, workspaceId, id, true);
       await emit<CrmEvents.PipelineDeleted>({ type: 'pipeline.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { pipelineId: id } });
     });
@@ -227,7 +282,13 @@ export class PipelinesService {
       if (!pipeline.deletedAt) return this.load(manager, workspaceId, id);
       await this.writeWithName(manager, workspaceId, pipeline.name, () => this.pipelines.setDeleted(manager, workspaceId, id, false));
       const restored = await this.load(manager, workspaceId, id);
-      await emit<CrmEvents.PipelineRestored>({ type: 'pipeline.restored', workspaceId, actorId: caller.userId, aggregateId: id, data: { pipeline: toPipelineEvent(restored) } });
+      await emit<CrmEvents.PipelineRestored>({
+        type: 'pipeline.restored',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: id,
+        data: { pipeline: toPipelineEvent(restored) },
+      });
       return restored;
     });
   }

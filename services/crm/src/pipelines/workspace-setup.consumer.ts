@@ -17,7 +17,9 @@ export class WorkspaceSetupConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe('workspace.created', { durableName: WORKSPACE_SETUP_CONSUMER, startFrom: 'all' }, (event, manager, emit) => this.setUp(event, manager, emit));
+    this.events.subscribe('workspace.created', { durableName: WORKSPACE_SETUP_CONSUMER, startFrom: 'all' }, (event, manager, emit) =>
+      this.setUp(event, manager, emit),
+    );
   }
 
   private async setUp(event: EventOf<'workspace.created'>, manager: EntityManager, emit: Emit): Promise<void> {

@@ -34,7 +34,9 @@ export class AudienceService {
     const sources = [input.segmentId, input.filter, input.contactIds].filter((source) => source !== undefined);
     if (sources.length !== 1) throw RpcError.validation([{ field: 'segmentId', issue: 'give exactly one of segmentId, filter and contactIds' }]);
     if (input.cursor !== undefined && !isUuid(input.cursor)) {
-      throw new RpcError(400, 'invalid_parameter', 'The cursor is not valid for this audience.', [{ field: 'cursor', issue: 'is not a cursor of this audience' }]);
+      throw new RpcError(400, 'invalid_parameter', 'The cursor is not valid for this audience.', [
+        { field: 'cursor', issue: 'is not a cursor of this audience' },
+      ]);
     }
     const limit = input.limit ?? AUDIENCE_PAGE_DEFAULT;
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {

@@ -1,5 +1,18 @@
 import { Controller } from '@nestjs/common';
-import { AddSegmentContacts, CountSegment, CreateSegment, DeleteSegment, GetSegment, ListSegmentMembers, ListSegments, RemoveSegmentContacts, ResolveAudience, ResolveAudienceInput, RestoreSegment, UpdateSegment } from '@kinship/contracts/crm';
+import {
+  AddSegmentContacts,
+  CountSegment,
+  CreateSegment,
+  DeleteSegment,
+  GetSegment,
+  ListSegmentMembers,
+  ListSegments,
+  RemoveSegmentContacts,
+  ResolveAudience,
+  ResolveAudienceInput,
+  RestoreSegment,
+  UpdateSegment,
+} from '@kinship/contracts/crm';
 import { Handles, validateData, type OperationRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
 import { AudienceService } from './audience.service.js';

@@ -82,10 +82,10 @@ export class SegmentsRepository {
 
   /** Live or deleted; `lock` takes the row for the rest of the transaction. */
   async find(manager: EntityManager, workspaceId: string, id: string, lock = false): Promise<Segment | null> {
-    const rows: SegmentRow[] = await manager.query(`SELECT ${COLUMNS} FROM crm.segments r WHERE r.workspace_id = $1 AND r.id = $2${lock ? ' FOR UPDATE' : ''}`, [
-      workspaceId,
-      id,
-    ]);
+    const rows: SegmentRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM crm.segments r WHERE r.workspace_id = $1 AND r.id = $2${lock ? ' FOR UPDATE' : ''}`,
+      [workspaceId, id],
+    );
     return rows[0] ? toSegment(rows[0]) : null;
   }
 

@@ -48,12 +48,20 @@ export class SegmentsService {
   async create(caller: CrmCaller, input: CreateSegmentBody): Promise<Segment> {
     assertHolds(caller, 'segments:write');
     const { workspaceId } = caller;
-    if (input.kind === 'dynamic' && input.contactIds !== undefined) throw RpcError.validation([{ field: 'contactIds', issue: 'must be absent for a dynamic segment' }]);
+    if (input.kind === 'dynamic' && input.contactIds !== undefined)
+      throw RpcError.validation([{ field: 'contactIds', issue: 'must be absent for a dynamic segment' }]);
     if (input.kind === 'static' && input.filter !== undefined) throw RpcError.validation([{ field: 'filter', issue: 'must be absent for a static segment' }]);
     if (input.kind === 'dynamic' && input.filter === undefined) throw RpcError.validation([{ field: 'filter', issue: 'is required for a dynamic segment' }]);
     return this.events.transaction(workspaceId, async (manager) => {
       const filter = input.kind === 'dynamic' ? await checkContactFilter(manager, this.customFields, workspaceId, input.filter) : null;
-      const segment = await this.segments.insert(manager, { id: newId(), workspaceId, name: input.name.trim(), kind: input.kind, filter, createdBy: caller.userId });
+      const segment = await this.segments.insert(manager, {
+        id: newId(),
+        workspaceId,
+        name: input.name.trim(),
+        kind: input.kind,
+        filter,
+        createdBy: caller.userId,
+      });
       if (input.contactIds?.length) await this.addLiveContacts(manager, workspaceId, segment.id, input.contactIds);
       return segment;
     });
@@ -75,7 +83,8 @@ export class SegmentsService {
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager) => {
       const segment = await this.findLive(manager, workspaceId, input.id);
-      if (input.filter !== undefined && segment.kind === 'static') throw RpcError.validation([{ field: 'filter', issue: 'must be absent for a static segment' }]);
+      if (input.filter !== undefined && segment.kind === 'static')
+        throw RpcError.validation([{ field: 'filter', issue: 'must be absent for a static segment' }]);
       const filter = input.filter === undefined ? undefined : await checkContactFilter(manager, this.customFields, workspaceId, input.filter);
       return this.segments.update(manager, workspaceId, segment.id, { name: input.name?.trim(), filter });
     });
@@ -155,7 +164,8 @@ export class SegmentsService {
     const ids = [...new Set(contactIds)];
     const live = await this.segments.liveContactIds(manager, workspaceId, ids.filter(isUuid));
     const unknown = ids.filter((id) => !live.has(id));
-    if (unknown.length) throw RpcError.validation([{ field: 'contactIds', issue: 'must name live contacts of the workspace', unknownIds: unknown.slice(0, 20) }]);
+    if (unknown.length)
+      throw RpcError.validation([{ field: 'contactIds', issue: 'must name live contacts of the workspace', unknownIds: unknown.slice(0, 20) }]);
     await this.segments.addMembers(manager, workspaceId, segmentId, ids);
   }
 

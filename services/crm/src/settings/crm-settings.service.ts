@@ -24,7 +24,9 @@ export class CrmSettingsService {
 
   async get(caller: CrmCaller): Promise<CrmSettings> {
     assertHolds(caller, 'contacts:read');
-    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => ({ defaultPhoneRegion: await defaultPhoneRegion(manager, caller.workspaceId) }));
+    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => ({
+      defaultPhoneRegion: await defaultPhoneRegion(manager, caller.workspaceId),
+    }));
   }
 
   /** Numbers already stored stay as they are (E.164 carries its country); the region reads new input. */
@@ -32,7 +34,9 @@ export class CrmSettingsService {
     assertHolds(caller, 'crm-settings:manage');
     const region = input.defaultPhoneRegion.toUpperCase();
     if (!isSupportedCountry(region)) {
-      throw RpcError.validation([{ field: 'defaultPhoneRegion', issue: 'must be an ISO 3166-1 alpha-2 country code with a phone numbering plan, e.g. US, GB, DE' }]);
+      throw RpcError.validation([
+        { field: 'defaultPhoneRegion', issue: 'must be an ISO 3166-1 alpha-2 country code with a phone numbering plan, e.g. US, GB, DE' },
+      ]);
     }
     await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
       manager.query(

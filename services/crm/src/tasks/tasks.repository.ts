@@ -120,15 +120,16 @@ export class TasksRepository {
 
   /** The task, live or deleted, locked for an update when `forUpdate`. */
   async find(manager: EntityManager, workspaceId: string, id: string, forUpdate = false): Promise<Task | null> {
-    const rows: TaskRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM crm.tasks r WHERE r.workspace_id = $1 AND r.id = $2 ${forUpdate ? 'FOR UPDATE' : ''}`,
-      [workspaceId, id],
-    );
+    const rows: TaskRow[] = await manager.query(`SELECT ${COLUMNS} FROM crm.tasks r WHERE r.workspace_id = $1 AND r.id = $2 ${forUpdate ? 'FOR UPDATE' : ''}`, [
+      workspaceId,
+      id,
+    ]);
     return rows[0] ? toTask(rows[0]) : null;
   }
 
   async update(manager: EntityManager, workspaceId: string, id: string, values: TaskValues): Promise<Task> {
-    const rows = await updateReturning<TaskRow>(manager,
+    const rows = await updateReturning<TaskRow>(
+      manager,
       `UPDATE crm.tasks r SET title = $3, description = $4, due_at = $5, priority = $6, status = $7, assignee_id = $8,
          related_type = $9, related_id = $10, completed_at = $11, updated_at = now()
        WHERE r.workspace_id = $1 AND r.id = $2
@@ -139,7 +140,8 @@ export class TasksRepository {
   }
 
   async setDeleted(manager: EntityManager, workspaceId: string, id: string, deleted: boolean): Promise<Task> {
-    const rows = await updateReturning<TaskRow>(manager,
+    const rows = await updateReturning<TaskRow>(
+      manager,
       `UPDATE crm.tasks r SET deleted_at = ${deleted ? 'now()' : 'NULL'}, updated_at = now()
        WHERE r.workspace_id = $1 AND r.id = $2
        RETURNING ${COLUMNS}`,

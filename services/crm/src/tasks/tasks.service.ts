@@ -100,7 +100,10 @@ export class TasksService {
     assertHolds(caller, 'tasks:read');
     const request = toListRequest(input);
     if (request.filter.assigneeId === 'me') {
-      if (!caller.userId) throw new RpcError(400, 'invalid_parameter', 'An API key has no user: name the assignee.', [{ field: 'assigneeId', issue: 'me needs a signed-in user' }]);
+      if (!caller.userId)
+        throw new RpcError(400, 'invalid_parameter', 'An API key has no user: name the assignee.', [
+          { field: 'assigneeId', issue: 'me needs a signed-in user' },
+        ]);
       request.filter.assigneeId = caller.userId;
     }
     const { dueAtFrom, dueAtTo, ...filter } = request.filter;
@@ -178,7 +181,13 @@ export class TasksService {
       const changed = changedFields(before, { ...before, ...values });
       if (changed.length === 0) return before;
       const after = await this.tasks.update(manager, workspaceId, id, values);
-      await emit<CrmEvents.TaskUpdated>({ type: 'task.updated', workspaceId, actorId: caller.userId, aggregateId: id, data: { task: eventTask(after), changedFields: changed } });
+      await emit<CrmEvents.TaskUpdated>({
+        type: 'task.updated',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: id,
+        data: { task: eventTask(after), changedFields: changed },
+      });
       await this.emitFollowUps(emit, caller, before, after);
       return after;
     });

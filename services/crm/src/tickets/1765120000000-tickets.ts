@@ -10,7 +10,11 @@ export const SLA_METRICS = ['first_response', 'next_response', 'resolution'] as 
 export type SlaMetric = (typeof SLA_METRICS)[number];
 
 /** The column holding each SLA deadline. */
-export const SLA_DUE_COLUMNS: Record<SlaMetric, string> = { first_response: 'first_response_due_at', next_response: 'next_response_due_at', resolution: 'resolution_due_at' };
+export const SLA_DUE_COLUMNS: Record<SlaMetric, string> = {
+  first_response: 'first_response_due_at',
+  next_response: 'next_response_due_at',
+  resolution: 'resolution_due_at',
+};
 
 /**
  * The condition under which a deadline's clock runs and its breach is untold (`prefix` is a table

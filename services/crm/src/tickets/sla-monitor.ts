@@ -42,11 +42,16 @@ export class SlaMonitor {
           const due = await this.tickets.slaAttention(manager, workspaceId, now, warningMinutes, BATCH);
           let emitted = 0;
           const told = due.map((ticket) => ({ ticket, notices: slaNotices(ticket, now, warningMinutes) })).filter(({ notices }) => notices.length > 0);
-          await this.tickets.markTold(manager, workspaceId, told.map(({ ticket }) => ({ id: ticket.id, warned: ticket.slaWarned, breached: ticket.slaBreached })));
+          await this.tickets.markTold(
+            manager,
+            workspaceId,
+            told.map(({ ticket }) => ({ id: ticket.id, warned: ticket.slaWarned, breached: ticket.slaBreached })),
+          );
           for (const { ticket, notices } of told) {
             for (const notice of notices) {
               const data = { ticket: eventTicket(ticket), metric: notice.metric, dueAt: notice.dueAt.toISOString() };
-              if (notice.kind === 'warning') await emit<CrmEvents.TicketSlaWarning>({ type: 'ticket.sla_warning', workspaceId, actorId: null, aggregateId: ticket.id, data });
+              if (notice.kind === 'warning')
+                await emit<CrmEvents.TicketSlaWarning>({ type: 'ticket.sla_warning', workspaceId, actorId: null, aggregateId: ticket.id, data });
               else await emit<CrmEvents.TicketSlaBreached>({ type: 'ticket.sla_breached', workspaceId, actorId: null, aggregateId: ticket.id, data });
             }
             emitted += notices.length;

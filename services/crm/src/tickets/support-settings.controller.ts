@@ -1,6 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { permissionOf, type AnyOperation } from '@kinship/contracts';
-import { DeleteSlaPolicy, GetBusinessHours, GetTicketSettings, ListSlaPolicies, PutBusinessHours, PutSlaPolicy, PutTicketSettings } from '@kinship/contracts/crm';
+import {
+  DeleteSlaPolicy,
+  GetBusinessHours,
+  GetTicketSettings,
+  ListSlaPolicies,
+  PutBusinessHours,
+  PutSlaPolicy,
+  PutTicketSettings,
+} from '@kinship/contracts/crm';
 import { Handles, type OperationRequest } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { assertHolds, crmCaller, type CrmCaller } from '../common/crm-caller.js';

@@ -39,11 +39,19 @@ export class SupportSettingsRepository {
   }
 
   async policy(manager: EntityManager, workspaceId: string, priority: TicketPriority): Promise<SlaPolicy | null> {
-    const rows: PolicyRow[] = await manager.query(`SELECT ${POLICY_COLUMNS} FROM crm.sla_policies WHERE workspace_id = $1 AND priority = $2`, [workspaceId, priority]);
+    const rows: PolicyRow[] = await manager.query(`SELECT ${POLICY_COLUMNS} FROM crm.sla_policies WHERE workspace_id = $1 AND priority = $2`, [
+      workspaceId,
+      priority,
+    ]);
     return rows[0] ? toPolicy(rows[0]) : null;
   }
 
-  async putPolicy(manager: EntityManager, workspaceId: string, priority: TicketPriority, targets: Omit<SlaPolicy, 'priority' | 'updatedAt'>): Promise<SlaPolicy> {
+  async putPolicy(
+    manager: EntityManager,
+    workspaceId: string,
+    priority: TicketPriority,
+    targets: Omit<SlaPolicy, 'priority' | 'updatedAt'>,
+  ): Promise<SlaPolicy> {
     const rows: PolicyRow[] = await manager.query(
       `INSERT INTO crm.sla_policies (workspace_id, priority, first_response_minutes, next_response_minutes, resolution_minutes) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (workspace_id, priority) DO UPDATE SET first_response_minutes = $3, next_response_minutes = $4, resolution_minutes = $5, updated_at = now()
@@ -55,7 +63,10 @@ export class SupportSettingsRepository {
 
   /** Whether there was a policy to delete. */
   async deletePolicy(manager: EntityManager, workspaceId: string, priority: TicketPriority): Promise<boolean> {
-    const rows = await updateReturning(manager, `DELETE FROM crm.sla_policies WHERE workspace_id = $1 AND priority = $2 RETURNING priority`, [workspaceId, priority]);
+    const rows = await updateReturning(manager, `DELETE FROM crm.sla_policies WHERE workspace_id = $1 AND priority = $2 RETURNING priority`, [
+      workspaceId,
+      priority,
+    ]);
     return rows.length > 0;
   }
 
@@ -65,7 +76,9 @@ export class SupportSettingsRepository {
       [workspaceId],
     );
     const row = rows[0];
-    return row ? { timezone: row.timezone, days: row.days, holidays: row.holidays, updatedAt: row.updatedAt.toISOString() } : { ...ALWAYS_OPEN, updatedAt: null };
+    return row
+      ? { timezone: row.timezone, days: row.days, holidays: row.holidays, updatedAt: row.updatedAt.toISOString() }
+      : { ...ALWAYS_OPEN, updatedAt: null };
   }
 
   async putBusinessHours(manager: EntityManager, workspaceId: string, hours: Omit<BusinessHours, 'updatedAt'>): Promise<void> {
@@ -78,15 +91,22 @@ export class SupportSettingsRepository {
 
   /** The settings, locked for an update when `forUpdate` (the round-robin turn). */
   async settings(manager: EntityManager, workspaceId: string, forUpdate = false): Promise<TicketSettingsRecord> {
-    const rows: Array<{ assignment: AssignmentMode; assignees: string[]; nextAssignee: number; warningMinutes: number; escalateOverdueInvoices: boolean; updatedAt: Date }> =
-      await manager.query(
-        `SELECT assignment, assignees, next_assignee AS "nextAssignee", warning_minutes AS "warningMinutes",
+    const rows: Array<{
+      assignment: AssignmentMode;
+      assignees: string[];
+      nextAssignee: number;
+      warningMinutes: number;
+      escalateOverdueInvoices: boolean;
+      updatedAt: Date;
+    }> = await manager.query(
+      `SELECT assignment, assignees, next_assignee AS "nextAssignee", warning_minutes AS "warningMinutes",
            escalate_overdue_invoices AS "escalateOverdueInvoices", updated_at AS "updatedAt"
          FROM crm.ticket_settings WHERE workspace_id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`,
-        [workspaceId],
-      );
+      [workspaceId],
+    );
     const row = rows[0];
-    if (!row) return { assignment: 'none', assignees: [], nextAssignee: 0, warningMinutes: DEFAULT_WARNING_MINUTES, escalateOverdueInvoices: true, updatedAt: null };
+    if (!row)
+      return { assignment: 'none', assignees: [], nextAssignee: 0, warningMinutes: DEFAULT_WARNING_MINUTES, escalateOverdueInvoices: true, updatedAt: null };
     return { ...row, updatedAt: row.updatedAt.toISOString() };
   }
 

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { BusinessHours, BusinessHoursBody, SlaPolicy, SlaPolicyBody, SlaPolicyList, TicketPriority, TicketSettings, TicketSettingsBody } from '@kinship/contracts/crm';
+import type {
+  BusinessHours,
+  BusinessHoursBody,
+  SlaPolicy,
+  SlaPolicyBody,
+  SlaPolicyList,
+  TicketPriority,
+  TicketSettings,
+  TicketSettingsBody,
+} from '@kinship/contracts/crm';
 import { RpcError } from '@kinship/messaging';
 import { withWorkspace } from '@kinship/persistence';
 import type { DataSource } from 'typeorm';
@@ -22,7 +31,11 @@ export class SupportSettingsService {
   }
 
   async putPolicy(caller: CrmCaller, priority: TicketPriority, body: SlaPolicyBody): Promise<SlaPolicy> {
-    const targets = { firstResponseMinutes: body.firstResponseMinutes, nextResponseMinutes: body.nextResponseMinutes ?? null, resolutionMinutes: body.resolutionMinutes };
+    const targets = {
+      firstResponseMinutes: body.firstResponseMinutes,
+      nextResponseMinutes: body.nextResponseMinutes ?? null,
+      resolutionMinutes: body.resolutionMinutes,
+    };
     return withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.settings.putPolicy(manager, caller.workspaceId, priority, targets));
   }
 
@@ -40,18 +53,29 @@ export class SupportSettingsService {
     if (body.days.length === 0) throw RpcError.validation([{ field: 'days', issue: 'must hold at least one working day' }]);
     const holidays = [...new Set(body.holidays ?? [])].sort();
     return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
-      await this.settings.putBusinessHours(manager, caller.workspaceId, { timezone: body.timezone, days: body.days.map(({ day, start, end }) => ({ day, start, end })), holidays });
+      await this.settings.putBusinessHours(manager, caller.workspaceId, {
+        timezone: body.timezone,
+        days: body.days.map(({ day, start, end }) => ({ day, start, end })),
+        holidays,
+      });
       return this.settings.businessHours(manager, caller.workspaceId);
     });
   }
 
   async ticketSettings(caller: CrmCaller): Promise<TicketSettings> {
     const settings = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.settings.settings(manager, caller.workspaceId));
-    return { assignment: settings.assignment, assignees: settings.assignees, warningMinutes: settings.warningMinutes, escalateOverdueInvoices: settings.escalateOverdueInvoices, updatedAt: settings.updatedAt };
+    return {
+      assignment: settings.assignment,
+      assignees: settings.assignees,
+      warningMinutes: settings.warningMinutes,
+      escalateOverdueInvoices: settings.escalateOverdueInvoices,
+      updatedAt: settings.updatedAt,
+    };
   }
 
   async putTicketSettings(caller: CrmCaller, body: TicketSettingsBody): Promise<TicketSettings> {
-    if (body.assignment !== 'none' && body.assignees.length === 0) throw RpcError.validation([{ field: 'assignees', issue: `must name at least one user for ${body.assignment}` }]);
+    if (body.assignment !== 'none' && body.assignees.length === 0)
+      throw RpcError.validation([{ field: 'assignees', issue: `must name at least one user for ${body.assignment}` }]);
     const active = new Set(await this.users.active(caller, body.assignees));
     const inactive = body.assignees.findIndex((id) => !active.has(id));
     if (inactive >= 0) throw RpcError.validation([{ field: `assignees.${inactive}`, issue: 'is not an active user of this workspace' }]);

@@ -1,5 +1,16 @@
 import { Controller } from '@nestjs/common';
-import { AssignTicket, CommentOnTicket, CreateTicket, DeleteTicket, GetTicket, ListTicketComments, ListTickets, MergeTicket, RestoreTicket, UpdateTicket } from '@kinship/contracts/crm';
+import {
+  AssignTicket,
+  CommentOnTicket,
+  CreateTicket,
+  DeleteTicket,
+  GetTicket,
+  ListTicketComments,
+  ListTickets,
+  MergeTicket,
+  RestoreTicket,
+  UpdateTicket,
+} from '@kinship/contracts/crm';
 import { Handles, type OperationRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
 import { TicketsService } from './tickets.service.js';

@@ -16,7 +16,20 @@ import { TicketsService } from './tickets.service.js';
 /** crm.tickets.*, crm.sla-policies.*, crm.business-hours.*, crm.ticket-settings.*; the SLA check, the overdue invoices kept from billing, and email to ticket. */
 @Module({
   controllers: [TicketsController, SupportSettingsController],
-  providers: [TicketsService, TicketsRepository, SupportSettingsService, SupportSettingsRepository, WorkspaceUsers, SlaMonitor, SlaCheckJob, OverdueInvoicesConsumer, EmailToTicketConsumer, TicketEmailRepository, TicketEmailReplies, ContactsRepository],
+  providers: [
+    TicketsService,
+    TicketsRepository,
+    SupportSettingsService,
+    SupportSettingsRepository,
+    WorkspaceUsers,
+    SlaMonitor,
+    SlaCheckJob,
+    OverdueInvoicesConsumer,
+    EmailToTicketConsumer,
+    TicketEmailRepository,
+    TicketEmailReplies,
+    ContactsRepository,
+  ],
   exports: [TicketsService, TicketsRepository],
 })
 export class TicketsModule {}

@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { CommentAuthor, Ticket, TicketChannel, TicketComment, TicketCommentAttachment, TicketPriority, TicketStatus, TicketType } from '@kinship/contracts/crm';
+import type {
+  CommentAuthor,
+  Ticket,
+  TicketChannel,
+  TicketComment,
+  TicketCommentAttachment,
+  TicketPriority,
+  TicketStatus,
+  TicketType,
+} from '@kinship/contracts/crm';
 import { isUuid, updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { CursorCodec, isPostgresTimestamp } from '../common/cursors.js';
@@ -51,8 +60,27 @@ const COLUMNS = `r.id, r.number::integer AS number, r.subject, r.description, r.
 
 /** Order of the values of TicketValues in INSERT and UPDATE statements. */
 const VALUE_COLUMNS = [
-  'subject', 'description', 'status', 'priority', 'priority_reason', 'type', 'channel', 'contact_id', 'company_id', 'assignee_id', 'tags', 'custom_fields',
-  'first_responded_at', 'first_response_due_at', 'next_response_due_at', 'resolution_due_at', 'paused_at', 'paused_seconds', 'resolved_at', 'sla_warned', 'sla_breached',
+  'subject',
+  'description',
+  'status',
+  'priority',
+  'priority_reason',
+  'type',
+  'channel',
+  'contact_id',
+  'company_id',
+  'assignee_id',
+  'tags',
+  'custom_fields',
+  'first_responded_at',
+  'first_response_due_at',
+  'next_response_due_at',
+  'resolution_due_at',
+  'paused_at',
+  'paused_seconds',
+  'resolved_at',
+  'sla_warned',
+  'sla_breached',
 ] as const;
 
 /** `breached` of a list filter: the clock's deadlines against now, or a breach already told. */
@@ -153,17 +181,20 @@ export class TicketsRepository {
 
   /** The ticket, live or deleted, locked for an update when `forUpdate`. */
   async find(manager: EntityManager, workspaceId: string, id: string, forUpdate = false): Promise<TicketRecord | null> {
-    const rows: TicketRecord[] = await manager.query(`SELECT ${COLUMNS} FROM crm.tickets r WHERE r.workspace_id = $1 AND r.id = $2 ${forUpdate ? 'FOR UPDATE' : ''}`, [workspaceId, id]);
+    const rows: TicketRecord[] = await manager.query(
+      `SELECT ${COLUMNS} FROM crm.tickets r WHERE r.workspace_id = $1 AND r.id = $2 ${forUpdate ? 'FOR UPDATE' : ''}`,
+      [workspaceId, id],
+    );
     return rows[0] ?? null;
   }
 
   async update(manager: EntityManager, workspaceId: string, id: string, values: TicketValues): Promise<TicketRecord> {
     const assignments = VALUE_COLUMNS.map((column, index) => `${column} = $${index + 3}`).join(', ');
-    const rows = await updateReturning<TicketRecord>(manager, `UPDATE crm.tickets r SET ${assignments}, updated_at = now() WHERE r.workspace_id = $1 AND r.id = $2 RETURNING ${COLUMNS}`, [
-      workspaceId,
-      id,
-      ...this.parameters(values),
-    ]);
+    const rows = await updateReturning<TicketRecord>(
+      manager,
+      `UPDATE crm.tickets r SET ${assignments}, updated_at = now() WHERE r.workspace_id = $1 AND r.id = $2 RETURNING ${COLUMNS}`,
+      [workspaceId, id, ...this.parameters(values)],
+    );
     return rows[0]!;
   }
 
@@ -179,7 +210,11 @@ export class TicketsRepository {
   /** Closes and deletes the duplicate, naming the ticket it went into, and moves its comments and email thread there. */
   async mergeInto(manager: EntityManager, workspaceId: string, survivorId: string, duplicateId: string): Promise<void> {
     await manager.query(`UPDATE crm.ticket_comments SET ticket_id = $3 WHERE workspace_id = $1 AND ticket_id = $2`, [workspaceId, duplicateId, survivorId]);
-    await manager.query(`UPDATE crm.ticket_email_messages SET ticket_id = $3 WHERE workspace_id = $1 AND ticket_id = $2`, [workspaceId, duplicateId, survivorId]);
+    await manager.query(`UPDATE crm.ticket_email_messages SET ticket_id = $3 WHERE workspace_id = $1 AND ticket_id = $2`, [
+      workspaceId,
+      duplicateId,
+      survivorId,
+    ]);
     await manager.query(
       `UPDATE crm.tickets SET merged_into_id = $3, status = 'closed', resolved_at = coalesce(resolved_at, now()), deleted_at = now(), updated_at = now()
        WHERE workspace_id = $1 AND id = $2`,
@@ -194,7 +229,17 @@ export class TicketsRepository {
   async insertComment(manager: EntityManager, workspaceId: string, comment: CommentRow): Promise<TicketComment> {
     const rows: CommentRow[] = await manager.query(
       `INSERT INTO crm.ticket_comments AS c (id, workspace_id, ticket_id, body, internal, author, author_id, attachments, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COMMENT_COLUMNS}`,
-      [comment.id, workspaceId, comment.ticketId, comment.body, comment.internal, comment.author, comment.authorId, JSON.stringify(comment.attachments), comment.createdAt],
+      [
+        comment.id,
+        workspaceId,
+        comment.ticketId,
+        comment.body,
+        comment.internal,
+        comment.author,
+        comment.authorId,
+        JSON.stringify(comment.attachments),
+        comment.createdAt,
+      ],
     );
     return toComment(rows[0]!);
   }

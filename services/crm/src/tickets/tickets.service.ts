@@ -75,7 +75,8 @@ function mergeCustomFields(current: Record<string, unknown>, changes: Record<str
   const merged: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(changes)) {
     const field = `customFields.${key.slice(0, 64)}`;
-    if (!CUSTOM_FIELD_KEY.test(key)) throw RpcError.validation([{ field, issue: 'must be lower case letters, digits and _, starting with a letter, at most 64 characters' }]);
+    if (!CUSTOM_FIELD_KEY.test(key))
+      throw RpcError.validation([{ field, issue: 'must be lower case letters, digits and _, starting with a letter, at most 64 characters' }]);
     if (value === null) {
       delete merged[key];
     } else if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
@@ -86,7 +87,8 @@ function mergeCustomFields(current: Record<string, unknown>, changes: Record<str
       throw RpcError.validation([{ field, issue: `must be a string of at most ${CUSTOM_FIELD_TEXT_MAX} characters, a number, a boolean or null` }]);
     }
   }
-  if (Object.keys(merged).length > TICKET_CUSTOM_FIELDS_MAX) throw RpcError.validation([{ field: 'customFields', issue: `must hold at most ${TICKET_CUSTOM_FIELDS_MAX} values` }]);
+  if (Object.keys(merged).length > TICKET_CUSTOM_FIELDS_MAX)
+    throw RpcError.validation([{ field: 'customFields', issue: `must hold at most ${TICKET_CUSTOM_FIELDS_MAX} values` }]);
   return merged;
 }
 
@@ -189,7 +191,13 @@ export class TicketsService {
     clock.start(values);
     clock.setStatus(values, input.status ?? 'new', now);
     const ticket = await this.tickets.insert(manager, workspaceId, newId(), values, caller.userId);
-    await emit<CrmEvents.TicketCreated>({ type: 'ticket.created', workspaceId, actorId: caller.userId, aggregateId: ticket.id, data: { ticket: eventTicket(ticket) } });
+    await emit<CrmEvents.TicketCreated>({
+      type: 'ticket.created',
+      workspaceId,
+      actorId: caller.userId,
+      aggregateId: ticket.id,
+      data: { ticket: eventTicket(ticket) },
+    });
     if (ticket.assigneeId) {
       await emit<CrmEvents.TicketAssigned>({
         type: 'ticket.assigned',
@@ -215,12 +223,17 @@ export class TicketsService {
     const { limit, cursor, sort, q, ...filters } = input;
     const filter: ListFilter = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined && value !== null));
     if (filter.assigneeId === 'me') {
-      if (!caller.userId) throw new RpcError(400, 'invalid_parameter', 'An API key has no user: name the assignee.', [{ field: 'assigneeId', issue: 'me needs a signed-in user' }]);
+      if (!caller.userId)
+        throw new RpcError(400, 'invalid_parameter', 'An API key has no user: name the assignee.', [
+          { field: 'assigneeId', issue: 'me needs a signed-in user' },
+        ]);
       filter.assigneeId = caller.userId;
     }
     if (input.priority) filter.priority = input.priority.map((priority) => PRIORITY_RANK[priority]);
     const now = new Date();
-    const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.tickets.list(manager, caller.workspaceId, { filter, q, sort, limit, cursor }));
+    const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
+      this.tickets.list(manager, caller.workspaceId, { filter, q, sort, limit, cursor }),
+    );
     return { data: page.rows.map((row) => toTicket(row, now)), nextCursor: page.nextCursor };
   }
 
@@ -228,8 +241,10 @@ export class TicketsService {
     await this.users.assertActive(caller, 'assigneeId', input.assigneeId);
     return this.change(caller, id, async (manager, values, now) => {
       const { workspaceId } = caller;
-      if (input.contactId && input.contactId !== values.contactId) await assertRelatedExists(manager, workspaceId, { type: 'contact', id: input.contactId }, 'contactId');
-      if (input.companyId && input.companyId !== values.companyId) await assertRelatedExists(manager, workspaceId, { type: 'company', id: input.companyId }, 'companyId');
+      if (input.contactId && input.contactId !== values.contactId)
+        await assertRelatedExists(manager, workspaceId, { type: 'contact', id: input.contactId }, 'contactId');
+      if (input.companyId && input.companyId !== values.companyId)
+        await assertRelatedExists(manager, workspaceId, { type: 'company', id: input.companyId }, 'companyId');
       if (input.subject !== undefined) values.subject = input.subject.trim();
       if (input.description !== undefined) values.description = input.description;
       if (input.type !== undefined) values.type = input.type;
@@ -279,10 +294,18 @@ export class TicketsService {
       this.assertMayChange(caller, ticket);
       if (!ticket.deletedAt) return toTicket(ticket);
       if (ticket.mergedIntoId) {
-        throw RpcError.conflict('The ticket was merged into another and cannot be restored.', [{ field: 'id', issue: 'was merged', existingId: ticket.mergedIntoId }]);
+        throw RpcError.conflict('The ticket was merged into another and cannot be restored.', [
+          { field: 'id', issue: 'was merged', existingId: ticket.mergedIntoId },
+        ]);
       }
       const restored = await this.tickets.setDeleted(manager, workspaceId, id, false);
-      await emit<CrmEvents.TicketRestored>({ type: 'ticket.restored', workspaceId, actorId: caller.userId, aggregateId: id, data: { ticket: eventTicket(restored) } });
+      await emit<CrmEvents.TicketRestored>({
+        type: 'ticket.restored',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: id,
+        data: { ticket: eventTicket(restored) },
+      });
       return toTicket(restored);
     });
   }
@@ -307,7 +330,13 @@ export class TicketsService {
       const values = valuesOf(survivor);
       values.tags = cleanTags([...survivor.tags, ...duplicate.tags]).slice(0, TICKET_TAGS_MAX);
       const merged = await this.tickets.update(manager, workspaceId, id, values);
-      await emit<CrmEvents.TicketMerged>({ type: 'ticket.merged', workspaceId, actorId: caller.userId, aggregateId: id, data: { ticket: eventTicket(merged), mergedTicketId: otherId } });
+      await emit<CrmEvents.TicketMerged>({
+        type: 'ticket.merged',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: id,
+        data: { ticket: eventTicket(merged), mergedTicketId: otherId },
+      });
       return toTicket(merged);
     });
   }
@@ -336,8 +365,20 @@ export class TicketsService {
     const { internal, author } = comment;
     // The comment's time is the response's time.
     const now = new Date();
-    const stored = await this.tickets.insertComment(manager, workspaceId, { id: newId(), ticketId: before.id, ...comment, authorId: caller.userId, createdAt: now });
-    await emit<CrmEvents.TicketCommented>({ type: 'ticket.commented', workspaceId, actorId: caller.userId, aggregateId: before.id, data: { ticketId: before.id, commentId: stored.id, internal, author } });
+    const stored = await this.tickets.insertComment(manager, workspaceId, {
+      id: newId(),
+      ticketId: before.id,
+      ...comment,
+      authorId: caller.userId,
+      createdAt: now,
+    });
+    await emit<CrmEvents.TicketCommented>({
+      type: 'ticket.commented',
+      workspaceId,
+      actorId: caller.userId,
+      aggregateId: before.id,
+      data: { ticketId: before.id, commentId: stored.id, internal, author },
+    });
     await this.emailReplies.agentCommented(manager, emit, workspaceId, before, stored);
     if (!internal && moveClock) {
       const values = valuesOf(before);
@@ -363,7 +404,12 @@ export class TicketsService {
    * billing's invoice.overdue: the open tickets of its customer not escalated yet are raised one
    * priority level, each saying why, with the deadlines of their new priority.
    */
-  async escalateForInvoice(manager: EntityManager, emit: Emit, workspaceId: string, invoice: { number: string; dueDate: string; contactId: string | null; companyId: string | null }): Promise<void> {
+  async escalateForInvoice(
+    manager: EntityManager,
+    emit: Emit,
+    workspaceId: string,
+    invoice: { number: string; dueDate: string; contactId: string | null; companyId: string | null },
+  ): Promise<void> {
     if (!(await this.settings.settings(manager, workspaceId)).escalateOverdueInvoices) return;
     for (const ticket of await this.tickets.ofCustomer(manager, workspaceId, invoice.contactId, invoice.companyId)) {
       const values = valuesOf(ticket);
@@ -394,13 +440,34 @@ export class TicketsService {
   /** Writes the values when they differ from the stored ticket, with ticket.updated (and ticket.assigned). */
   private async save(manager: EntityManager, emit: Emit, caller: CrmCaller, before: TicketRecord, values: TicketValues): Promise<TicketRecord> {
     const changed = changedFields(before, values);
-    const clockMoved = JSON.stringify([before.firstResponseDueAt, before.nextResponseDueAt, before.resolutionDueAt, before.firstRespondedAt, before.resolvedAt, before.pausedAt]) !==
-      JSON.stringify([values.firstResponseDueAt, values.nextResponseDueAt, values.resolutionDueAt, values.firstRespondedAt, values.resolvedAt, values.pausedAt]);
+    const clockMoved =
+      JSON.stringify([
+        before.firstResponseDueAt,
+        before.nextResponseDueAt,
+        before.resolutionDueAt,
+        before.firstRespondedAt,
+        before.resolvedAt,
+        before.pausedAt,
+      ]) !==
+      JSON.stringify([
+        values.firstResponseDueAt,
+        values.nextResponseDueAt,
+        values.resolutionDueAt,
+        values.firstRespondedAt,
+        values.resolvedAt,
+        values.pausedAt,
+      ]);
     if (changed.length === 0 && !clockMoved) return before;
     const { workspaceId } = caller;
     const after = await this.tickets.update(manager, workspaceId, before.id, values);
     if (changed.length > 0) {
-      await emit<CrmEvents.TicketUpdated>({ type: 'ticket.updated', workspaceId, actorId: caller.userId, aggregateId: after.id, data: { ticket: eventTicket(after), changedFields: changed } });
+      await emit<CrmEvents.TicketUpdated>({
+        type: 'ticket.updated',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: after.id,
+        data: { ticket: eventTicket(after), changedFields: changed },
+      });
     }
     if (after.assigneeId && after.assigneeId !== before.assigneeId) {
       await emit<CrmEvents.TicketAssigned>({

@@ -86,7 +86,8 @@ export class TimelineRepository {
       parameters.push(after.occurredAt, after.id, after.kind);
       before = () => `(occurred_at, id, kind) < ($5::timestamptz, $6::uuid, $7::text)`;
     }
-    const source = (select: string, from: string) => `(SELECT * FROM (SELECT ${select} FROM ${from}) s WHERE ${before()} ORDER BY occurred_at DESC, id DESC, kind DESC LIMIT $4)`;
+    const source = (select: string, from: string) =>
+      `(SELECT * FROM (SELECT ${select} FROM ${from}) s WHERE ${before()} ORDER BY occurred_at DESC, id DESC, kind DESC LIMIT $4)`;
     const selects: Record<TimelineSource, string[]> = {
       notes: [
         source(

@@ -69,7 +69,10 @@ export class TimelineService {
     const last = page.at(-1);
     return {
       data: page.map((row) => row.entry),
-      nextCursor: rows.length > limit && last ? this.cursors.encode(list, { t: last.position.occurredAt, i: last.position.id, k: last.position.kind } satisfies TimelineCursor) : null,
+      nextCursor:
+        rows.length > limit && last
+          ? this.cursors.encode(list, { t: last.position.occurredAt, i: last.position.id, k: last.position.kind } satisfies TimelineCursor)
+          : null,
     };
   }
 

@@ -44,7 +44,8 @@ export class AccessGuard extends AuthGuard([ACCESS_TOKEN_STRATEGY, API_KEY_STRAT
     const caller = request.caller!;
     if (holds(caller, access.permission)) return true;
     if (caller.kind === 'user') throw forbidden(`Your role (${caller.role}) does not have the permission ${access.permission}.`, access.permission);
-    if (!PERMISSIONS[access.permission].apiKeyScope) throw forbidden(`Only a signed-in user can do this; ${access.permission} cannot be granted to an API key.`, access.permission);
+    if (!PERMISSIONS[access.permission].apiKeyScope)
+      throw forbidden(`Only a signed-in user can do this; ${access.permission} cannot be granted to an API key.`, access.permission);
     throw forbidden(`This API key does not have the scope ${access.permission}.`, access.permission);
   }
 

@@ -62,7 +62,10 @@ export class ApiKeyVerifier {
     if (cached !== null) {
       const { caller, createdBy, verifiedAtMs } = JSON.parse(cached) as CachedVerification;
       // When Redis cannot say whether the creator changed, the auth service is asked.
-      const current = await this.redis.get(userTokensValidAfterKey(this.info.namespace, createdBy)).then((validAfter) => !outdatedBy(validAfter, verifiedAtMs), () => false);
+      const current = await this.redis.get(userTokensValidAfterKey(this.info.namespace, createdBy)).then(
+        (validAfter) => !outdatedBy(validAfter, verifiedAtMs),
+        () => false,
+      );
       if (current) return caller;
     }
 

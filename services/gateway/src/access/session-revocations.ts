@@ -58,12 +58,18 @@ export class SessionRevocations {
 
   private async read(key: string, sessionId: string, userId: string, now: number): Promise<Reading> {
     const generation = this.generation;
-    const [revoked, validAfter] = await this.redis.mget(revokedSessionKey(this.info.namespace, sessionId), userTokensValidAfterKey(this.info.namespace, userId)).catch(() => {
-      // Without Redis a revoked session cannot be told apart from a live one, so no token is accepted.
-      throw RpcError.unavailable('Sign-ins cannot be checked right now. Try again shortly.');
-    });
+    const [revoked, validAfter] = await this.redis
+      .mget(revokedSessionKey(this.info.namespace, sessionId), userTokensValidAfterKey(this.info.namespace, userId))
+      .catch(() => {
+        // Without Redis a revoked session cannot be told apart from a live one, so no token is accepted.
+        throw RpcError.unavailable('Sign-ins cannot be checked right now. Try again shortly.');
+      });
     // Believed from when it was asked for, not from when the answer came.
-    const reading: Reading = { revoked: revoked !== null, validAfter: validAfter === null ? null : Number(validAfter), expiresAtMs: now + SESSION_CHECK_TTL_SECONDS * 1000 };
+    const reading: Reading = {
+      revoked: revoked !== null,
+      validAfter: validAfter === null ? null : Number(validAfter),
+      expiresAtMs: now + SESSION_CHECK_TTL_SECONDS * 1000,
+    };
     if (generation === this.generation) {
       this.readings.delete(key);
       if (this.readings.size >= SESSION_CHECK_MAX_ENTRIES) this.readings.delete(this.readings.keys().next().value!);

@@ -15,7 +15,13 @@ import { contractController } from '../contract-routes/contract-controller.js';
 
 /** The routes of API.md "Auth and users", served from auth's contracts. */
 export const AUTH_ROUTE_CONTROLLERS: Type[] = [
-  contractController('auth', [...REGISTRATION_OPERATIONS, ...SESSION_OPERATIONS, ...PASSWORD_OPERATIONS, ...EMAIL_VERIFICATION_OPERATIONS, ...OAUTH_OPERATIONS]),
+  contractController('auth', [
+    ...REGISTRATION_OPERATIONS,
+    ...SESSION_OPERATIONS,
+    ...PASSWORD_OPERATIONS,
+    ...EMAIL_VERIFICATION_OPERATIONS,
+    ...OAUTH_OPERATIONS,
+  ]),
   contractController('invitations', INVITATION_OPERATIONS),
   contractController('me', ME_OPERATIONS),
   contractController('users', USER_OPERATIONS),

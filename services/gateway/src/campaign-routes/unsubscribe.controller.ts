@@ -81,7 +81,10 @@ export class UnsubscribeController {
   @HttpCode(HttpStatus.OK)
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiProduces('application/json', 'text/html')
-  @ApiOkResponse({ type: UnsubscribeResponse, description: 'Opted out; a page instead of JSON when the caller accepts text/html (the confirmation page’s form).' })
+  @ApiOkResponse({
+    type: UnsubscribeResponse,
+    description: 'Opted out; a page instead of JSON when the caller accepts text/html (the confirmation page’s form).',
+  })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'The token is not one Kinship signed.' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponse, description: 'The body is not `List-Unsubscribe=One-Click`.' })
   @ApiOperation({ operationId: ConfirmUnsubscribe.pattern, summary: ConfirmUnsubscribe.summary, description: ConfirmUnsubscribe.description })

@@ -32,7 +32,9 @@ export function contractController(tag: string, operations: readonly AnyOperatio
   class ContractController {
     constructor(readonly services: ServiceClient) {}
   }
-  Object.defineProperty(ContractController, 'name', { value: `${tag.replace(/(^|-)(\w)/g, (_match, _dash: string, letter: string) => letter.toUpperCase())}ContractController` });
+  Object.defineProperty(ContractController, 'name', {
+    value: `${tag.replace(/(^|-)(\w)/g, (_match, _dash: string, letter: string) => letter.toUpperCase())}ContractController`,
+  });
   const prototype = ContractController.prototype as unknown as Record<string, Forward>;
 
   for (const operation of operations) {
@@ -71,13 +73,23 @@ export function contractController(tag: string, operations: readonly AnyOperatio
       ...operation.errors.map((error) => ApiResponse({ status: error.status, description: error.description, type: ErrorResponse })),
     ];
     if (operation.idempotencyKey === 'required') {
-      decorators.push(ApiHeader({ name: 'Idempotency-Key', required: true, description: 'Required: the same key never moves money twice (400 idempotency_key_required without it).' }));
+      decorators.push(
+        ApiHeader({
+          name: 'Idempotency-Key',
+          required: true,
+          description: 'Required: the same key never moves money twice (400 idempotency_key_required without it).',
+        }),
+      );
     }
     if ((operation.params || (operation.input && !TAKES_BODY.has(route.method))) && !operation.errors.some((error) => error.status === 400)) {
-      decorators.push(ApiBadRequestResponse({ description: 'A path or query parameter is not valid (invalid_parameter); details name it.', type: ErrorResponse }));
+      decorators.push(
+        ApiBadRequestResponse({ description: 'A path or query parameter is not valid (invalid_parameter); details name it.', type: ErrorResponse }),
+      );
     }
     if (operation.input && TAKES_BODY.has(route.method) && !operation.errors.some((error) => error.status === 422)) {
-      decorators.push(ApiUnprocessableEntityResponse({ description: 'The body is not valid (validation_failed); details name each field.', type: ErrorResponse }));
+      decorators.push(
+        ApiUnprocessableEntityResponse({ description: 'The body is not valid (validation_failed); details name each field.', type: ErrorResponse }),
+      );
     }
     for (const decorate of decorators) decorate(prototype, name, descriptor);
   }

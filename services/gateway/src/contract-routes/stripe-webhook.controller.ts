@@ -23,11 +23,23 @@ export class StripeWebhookController {
   @ApiOperation({ operationId: ReceiveStripeWebhook.pattern, summary: 'Receive a Stripe webhook', description: ReceiveStripeWebhook.description })
   @ApiHeader({ name: 'Stripe-Signature', required: true, description: 'Stripe’s signature of the raw body.' })
   @ApiOkResponse({ type: StripeWebhookReply })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'No Stripe-Signature, a wrong or stale one (older than 300 s), or a body that is not a Stripe event (invalid_signature); nothing changes.' })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'Stripe is not configured (payments_not_configured), or the event is about a payment not recorded yet (Stripe retries it).' })
-  receive(@Req() request: FastifyRequest, @Headers('stripe-signature') signature: string | undefined, @Caller() caller: RequestContext): Promise<StripeWebhookReply> {
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: 'No Stripe-Signature, a wrong or stale one (older than 300 s), or a body that is not a Stripe event (invalid_signature); nothing changes.',
+  })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'Stripe is not configured (payments_not_configured), or the event is about a payment not recorded yet (Stripe retries it).',
+  })
+  receive(
+    @Req() request: FastifyRequest,
+    @Headers('stripe-signature') signature: string | undefined,
+    @Caller() caller: RequestContext,
+  ): Promise<StripeWebhookReply> {
     if (typeof signature !== 'string' || signature.length === 0 || !request.rawBody) {
-      throw new RpcError(400, 'invalid_signature', 'A Stripe webhook needs a JSON body and its Stripe-Signature header.', [{ field: 'Stripe-Signature', issue: 'is required' }]);
+      throw new RpcError(400, 'invalid_signature', 'A Stripe webhook needs a JSON body and its Stripe-Signature header.', [
+        { field: 'Stripe-Signature', issue: 'is required' },
+      ]);
     }
     return callOperation(this.services, ReceiveStripeWebhook, { payload: request.rawBody.toString('utf8'), signature }, caller);
   }

@@ -3,4 +3,7 @@ import { SUPPORT_SETTINGS_OPERATIONS, TICKET_OPERATIONS } from '@kinship/contrac
 import { contractController } from '../contract-routes/contract-controller.js';
 
 /** The routes of API.md "Support and files" built so far, served from crm's contracts. */
-export const CRM_SUPPORT_ROUTE_CONTROLLERS: Type[] = [contractController('tickets', TICKET_OPERATIONS), contractController('support-settings', SUPPORT_SETTINGS_OPERATIONS)];
+export const CRM_SUPPORT_ROUTE_CONTROLLERS: Type[] = [
+  contractController('tickets', TICKET_OPERATIONS),
+  contractController('support-settings', SUPPORT_SETTINGS_OPERATIONS),
+];

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CreateImport, CreateImportForm, CreateImportInput, IMPORT_ENTITIES, IMPORT_MODES, ImportCreated, ListImportErrors, RecordIdParams } from '@kinship/contracts/crm';
+import {
+  CreateImport,
+  CreateImportForm,
+  CreateImportInput,
+  IMPORT_ENTITIES,
+  IMPORT_MODES,
+  ImportCreated,
+  ListImportErrors,
+  RecordIdParams,
+} from '@kinship/contracts/crm';
 import { callOperation, inputProblems, RpcError, ServiceClient, validateData, type ErrorDetail } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { FileStore } from '@kinship/platform';
@@ -20,9 +29,12 @@ function readForm(fields: Record<string, string>, fileName: string | null): { da
   const problems: ErrorDetail[] = [];
   if (fileName === null) problems.push({ field: 'file', issue: 'is missing: send the file as the multipart part "file"' });
   else if (fileName.includes('\u0000')) problems.push({ field: 'file', issue: 'has a name with a NUL character' });
-  if (!IMPORT_ENTITIES.includes(fields.entity as (typeof IMPORT_ENTITIES)[number])) problems.push({ field: 'entity', issue: `must be one of ${IMPORT_ENTITIES.join(', ')}` });
-  if (fields.mode !== undefined && !IMPORT_MODES.includes(fields.mode as (typeof IMPORT_MODES)[number])) problems.push({ field: 'mode', issue: `must be one of ${IMPORT_MODES.join(', ')}` });
-  if (fields.lifecycleBackward !== undefined && !['true', 'false'].includes(fields.lifecycleBackward)) problems.push({ field: 'lifecycleBackward', issue: 'must be true or false' });
+  if (!IMPORT_ENTITIES.includes(fields.entity as (typeof IMPORT_ENTITIES)[number]))
+    problems.push({ field: 'entity', issue: `must be one of ${IMPORT_ENTITIES.join(', ')}` });
+  if (fields.mode !== undefined && !IMPORT_MODES.includes(fields.mode as (typeof IMPORT_MODES)[number]))
+    problems.push({ field: 'mode', issue: `must be one of ${IMPORT_MODES.join(', ')}` });
+  if (fields.lifecycleBackward !== undefined && !['true', 'false'].includes(fields.lifecycleBackward))
+    problems.push({ field: 'lifecycleBackward', issue: 'must be true or false' });
   let mapping: unknown;
   if (fields.mapping !== undefined) {
     try {
@@ -30,7 +42,8 @@ function readForm(fields: Record<string, string>, fileName: string | null): { da
     } catch {
       mapping = undefined;
     }
-    if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) problems.push({ field: 'mapping', issue: 'must be a JSON object of column name → field name or null' });
+    if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping))
+      problems.push({ field: 'mapping', issue: 'must be a JSON object of column name → field name or null' });
     // What the pipe checks in JSON bodies (NUL characters, nesting, number range).
     else problems.push(...inputProblems(mapping, 'mapping'));
   }
@@ -83,7 +96,8 @@ export class ImportFileController {
             throw part.file.errored ? unreadableBody(error) : error;
           });
           fileName = part.filename || 'upload';
-          if (part.file.truncated) throw new RpcError(413, 'payload_too_large', 'The file is larger than imports accept.', [{ field: 'file', issue: 'is too large' }]);
+          if (part.file.truncated)
+            throw new RpcError(413, 'payload_too_large', 'The file is larger than imports accept.', [{ field: 'file', issue: 'is too large' }]);
         }
       }
       const { data, problems } = readForm(fields, fileName);
@@ -115,8 +129,9 @@ export class ImportFileController {
     const first = await fetchPage(0);
     async function* lines(): AsyncGenerator<string> {
       yield stringify([[...first.columns, 'line', 'error']]);
-      for (let page = first; ; ) {
-        if (page.errors.length) yield stringify(page.errors.map((error) => [...first.columns.map((_column, index) => error.values[index] ?? ''), error.line, error.message]));
+      for (let page = first; ;) {
+        if (page.errors.length)
+          yield stringify(page.errors.map((error) => [...first.columns.map((_column, index) => error.values[index] ?? ''), error.line, error.message]));
         if (page.errors.length < ERROR_PAGE) return;
         page = await fetchPage(page.errors[page.errors.length - 1]!.line);
       }

@@ -12,7 +12,12 @@ export const ATTACHMENTS = Symbol('ATTACHMENTS');
       provide: ATTACHMENTS,
       inject: [NATS_CONNECTION, SERVICE_INFO],
       useFactory: (nats: NatsConnection, info: ServiceInfo) =>
-        FileStore.open(nats, { namespace: info.namespace, ttlDays: 0, bucket: ATTACHMENTS_BUCKET, description: 'Kinship files attached to records (POST /files), kept until deleted' }),
+        FileStore.open(nats, {
+          namespace: info.namespace,
+          ttlDays: 0,
+          bucket: ATTACHMENTS_BUCKET,
+          description: 'Kinship files attached to records (POST /files), kept until deleted',
+        }),
     },
   ],
   exports: [ATTACHMENTS],

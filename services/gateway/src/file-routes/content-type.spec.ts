@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { attachmentDisposition, detectContentType, uploadedFileName } from './content-type.js';
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001' + '0d0a2db40000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001' + '0d0a2db40000000049454e44ae426082',
+  'hex',
+);
 
 describe('detectContentType', () => {
   it('recognises a PNG by its signature', async () => {
@@ -43,7 +46,9 @@ describe('attachmentDisposition', () => {
   });
 
   it('never lets a name end the header value or add a parameter', () => {
-    expect(attachmentDisposition('a"; filename*=evil.exe\\')).toBe(`attachment; filename="a_; filename*=evil.exe_"; filename*=UTF-8''a%22%3B%20filename%2A%3Devil.exe%5C`);
+    expect(attachmentDisposition('a"; filename*=evil.exe\\')).toBe(
+      `attachment; filename="a_; filename*=evil.exe_"; filename*=UTF-8''a%22%3B%20filename%2A%3Devil.exe%5C`,
+    );
   });
 });
 

@@ -49,7 +49,11 @@ const NAME_MAX = 255;
 
 /** The name an upload keeps: without directories (either slash) and control characters, at most 255 characters; `file` when nothing is left. */
 export function uploadedFileName(raw: string | undefined): string {
-  const base = (raw ?? '').split(/[/\\]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const base = (raw ?? '')
+    .split(/[/\\]/)
+    .pop()!
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   const name = [...base].slice(0, NAME_MAX).join('');
   return name || 'file';
 }

@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { applyDecorators, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiProduces,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import {
   AttachFileBody,
   CreateFile,
@@ -28,7 +41,9 @@ import { ATTACHMENTS } from './attachments-store.js';
 import { attachmentDisposition, detectContentType, SNIFF_BYTES, uploadedFileName } from './content-type.js';
 
 function tooLarge(limit: number): RpcError {
-  return new RpcError(413, 'payload_too_large', `The file is larger than the ${limit} bytes uploads may have (FILES_MAX_BYTES).`, [{ field: 'file', issue: 'is too large' }]);
+  return new RpcError(413, 'payload_too_large', `The file is larger than the ${limit} bytes uploads may have (FILES_MAX_BYTES).`, [
+    { field: 'file', issue: 'is too large' },
+  ]);
 }
 
 function overQuota(available: number): RpcError {
@@ -77,8 +92,14 @@ function attachRoute(type: FileRecordType): MethodDecorator {
     ApiConsumes('multipart/form-data', 'application/json'),
     ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(UploadFileForm) }, { $ref: getSchemaPath(AttachFileBody) }] } }),
     ApiCreatedResponse({ type: StoredFileInfo, description: 'The file, attached.' }),
-    ApiNotFoundResponse({ type: ErrorResponse, description: `No such ${type} in the workspace (another workspace’s ids too), or no such live file (not_found); nothing stored.` }),
-    ApiPayloadTooLargeResponse({ type: ErrorResponse, description: 'Over FILES_MAX_BYTES (payload_too_large) or the storage quota (quota_exceeded); nothing stored.' }),
+    ApiNotFoundResponse({
+      type: ErrorResponse,
+      description: `No such ${type} in the workspace (another workspace’s ids too), or no such live file (not_found); nothing stored.`,
+    }),
+    ApiPayloadTooLargeResponse({
+      type: ErrorResponse,
+      description: 'Over FILES_MAX_BYTES (payload_too_large) or the storage quota (quota_exceeded); nothing stored.',
+    }),
   );
 }
 
@@ -104,7 +125,10 @@ export class FilesController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadFileForm })
   @ApiCreatedResponse({ type: StoredFileInfo, description: 'The file as stored.' })
-  @ApiPayloadTooLargeResponse({ type: ErrorResponse, description: 'Over FILES_MAX_BYTES (payload_too_large) or the storage quota (quota_exceeded); nothing stored.' })
+  @ApiPayloadTooLargeResponse({
+    type: ErrorResponse,
+    description: 'Over FILES_MAX_BYTES (payload_too_large) or the storage quota (quota_exceeded); nothing stored.',
+  })
   upload(@Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<StoredFileInfo> {
     return this.store(request, caller, undefined);
   }
@@ -113,7 +137,10 @@ export class FilesController {
   @RequirePermission('files:read')
   @ApiOperation({ operationId: OpenFile.pattern, summary: OpenFile.summary, description: OpenFile.description })
   @ApiProduces('application/octet-stream')
-  @ApiOkResponse({ description: 'The file’s bytes; Content-Type is the type detected from them at upload.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiOkResponse({
+    description: 'The file’s bytes; Content-Type is the type detected from them at upload.',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiForbiddenResponse({ type: ErrorResponse, description: 'The file is attached only to records the caller may not read (forbidden).' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'No such live file in the workspace (another workspace’s ids too).' })
   async download(@Param() params: RecordIdParams, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
@@ -200,7 +227,10 @@ export class FilesController {
       if (stored) await this.files.delete(objectKey).catch(() => false);
       const code = (error as { code?: string }).code;
       if (code === 'FST_REQ_FILE_TOO_LARGE') throw limit < maxBytes ? overQuota(available) : tooLarge(maxBytes);
-      if (code !== undefined && PART_LIMITS.has(code)) throw new RpcError(413, 'payload_too_large', 'Send one file, as the multipart part "file", and nothing else.', [{ field: 'file', issue: 'comes with too many other parts' }]);
+      if (code !== undefined && PART_LIMITS.has(code))
+        throw new RpcError(413, 'payload_too_large', 'Send one file, as the multipart part "file", and nothing else.', [
+          { field: 'file', issue: 'comes with too many other parts' },
+        ]);
       throw error;
     }
   }

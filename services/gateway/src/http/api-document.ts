@@ -53,7 +53,12 @@ function completeOperation(path: string, method: string, operation: OperationObj
   const add = (status: number, description: string) => {
     responses[status] ??= errorResponse(description);
   };
-  add(400, operation.requestBody ? 'The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter).' : 'The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter).');
+  add(
+    400,
+    operation.requestBody
+      ? 'The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter).'
+      : 'The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter).',
+  );
   if (operation.requestBody) {
     add(413, 'The body is larger than this API accepts (payload_too_large).');
     add(415, 'The body is not of a media type this route reads (unsupported_media_type).');

@@ -50,8 +50,7 @@ export function serveConsole(fastify: FastifyInstance, logger: Logger, dist: str
   const assets = resolve(dist, 'assets');
   const topLevelFiles = new Set(readdirSync(dist).filter((name) => name !== 'index.html' && statSync(join(dist, name)).isFile()));
 
-  const sendIndex = (reply: FastifyReply) =>
-    reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(index);
+  const sendIndex = (reply: FastifyReply) => reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(index);
 
   fastify.get('/assets/*', (request: FastifyRequest<{ Params: { '*': string } }>, reply) => {
     const file = resolve(assets, request.params['*']);
@@ -67,7 +66,10 @@ export function serveConsole(fastify: FastifyInstance, logger: Logger, dist: str
     }
     const name = path.slice(1);
     if (topLevelFiles.has(name)) {
-      return reply.header('Cache-Control', 'public, max-age=3600').type(contentType(name)).send(createReadStream(join(dist, name)));
+      return reply
+        .header('Cache-Control', 'public, max-age=3600')
+        .type(contentType(name))
+        .send(createReadStream(join(dist, name)));
     }
     return sendIndex(reply);
   });

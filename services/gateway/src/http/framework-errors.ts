@@ -21,7 +21,10 @@ export const MAX_PARAM_LENGTH = 100;
 /** Answers a router error of ROUTER_ERRORS in the envelope. */
 export function answerRouterError(code: keyof typeof ROUTER_ERRORS, request: FastifyRequest, reply: FastifyReply): void {
   const { status, message } = ROUTER_ERRORS[code]!;
-  void reply.status(status).header('X-Request-Id', request.id).send(envelope(status, ROUTER_ERRORS[code]!.code, message, String(request.id)));
+  void reply
+    .status(status)
+    .header('X-Request-Id', request.id)
+    .send(envelope(status, ROUTER_ERRORS[code]!.code, message, String(request.id)));
 }
 
 /** Fastify's `frameworkErrors` option: router errors in the envelope, with the request id. */
@@ -29,8 +32,15 @@ export function frameworkErrorHandler(logger: Logger) {
   return (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply): void => {
     const known = ROUTER_ERRORS[error.code ?? ''];
     if (!known) logger.error({ err: error, requestId: request.id }, 'unhandled framework error');
-    const { status, code, message } = known ?? { status: 500, code: 'internal_error', message: 'Something went wrong on our side. Quote the request id if you contact support.' };
-    void reply.status(status).header('X-Request-Id', request.id).send(envelope(status, code, message, String(request.id)));
+    const { status, code, message } = known ?? {
+      status: 500,
+      code: 'internal_error',
+      message: 'Something went wrong on our side. Quote the request id if you contact support.',
+    };
+    void reply
+      .status(status)
+      .header('X-Request-Id', request.id)
+      .send(envelope(status, code, message, String(request.id)));
   };
 }
 

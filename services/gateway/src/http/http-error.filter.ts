@@ -69,7 +69,11 @@ export class HttpErrorFilter implements ExceptionFilter {
       return envelope(exception.status, exception.code, exception.message, requestId, exception.details);
     }
     // Nest hands Fastify's own request errors (bad JSON, too large, wrong media type) over as their cause.
-    const fastifyError = isFastifyError(exception) ? exception : exception instanceof HttpException && isFastifyError(exception.cause) ? exception.cause : undefined;
+    const fastifyError = isFastifyError(exception)
+      ? exception
+      : exception instanceof HttpException && isFastifyError(exception.cause)
+        ? exception.cause
+        : undefined;
     if (fastifyError && fastifyError.statusCode! < 500) {
       if (fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
         return envelope(400, 'malformed_json', 'The request body is not valid JSON.', requestId);

@@ -57,7 +57,10 @@ export function useJsonBodyParser(app: NestFastifyApplication, bodyLimit: number
   const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit }, (request, body, done) => {
     if (nestsDeeperThan(body, MAX_INPUT_DEPTH)) {
-      done(Object.assign(new Error(`The request body nests objects or arrays deeper than ${MAX_INPUT_DEPTH} levels.`), { code: JSON_TOO_DEEP, statusCode: 400 }), undefined);
+      done(
+        Object.assign(new Error(`The request body nests objects or arrays deeper than ${MAX_INPUT_DEPTH} levels.`), { code: JSON_TOO_DEEP, statusCode: 400 }),
+        undefined,
+      );
       return;
     }
     if (RAW_BODY_PATHS.has(request.url.split('?')[0]!)) request.rawBody = body as unknown as Buffer;

@@ -4,7 +4,9 @@ import type { FastifyRequest } from 'fastify';
 /** A file upload's body must be multipart/form-data: anything else is refused before it is read. */
 export function requireMultipart(request: FastifyRequest): void {
   if (!request.isMultipart()) {
-    throw new RpcError(415, 'unsupported_media_type', 'Send the file as multipart/form-data.', [{ field: 'file', issue: 'is missing: the body is not multipart/form-data' }]);
+    throw new RpcError(415, 'unsupported_media_type', 'Send the file as multipart/form-data.', [
+      { field: 'file', issue: 'is missing: the body is not multipart/form-data' },
+    ]);
   }
 }
 

@@ -23,8 +23,7 @@ export class RequestValidationPipe extends ValidationPipe {
       forbidNonWhitelisted: true,
       transform: true,
       stopAtFirstError: false,
-      exceptionFactory: (errors) =>
-        new HttpException({ code: 'validation_failed', message: 'The request is not valid.', details: flatten(errors) }, 422),
+      exceptionFactory: (errors) => new HttpException({ code: 'validation_failed', message: 'The request is not valid.', details: flatten(errors) }, 422),
     });
   }
 

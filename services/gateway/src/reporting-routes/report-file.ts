@@ -44,7 +44,8 @@ async function workbook<Row extends object>(table: ReportTable<Row>): Promise<Bu
   const sheet = book.addWorksheet(table.name);
   sheet.columns = table.columns.map((column) => ({ header: column, key: column, width: Math.max(12, column.length + 2) }));
   // Text cells are plain strings (never formulas in exceljs); csvText still guards a copy pasted elsewhere.
-  for (const row of table.rows) sheet.addRow(table.columns.map((column) => (typeof row[column] === 'string' ? csvText(row[column] as string) : cell(row[column]))));
+  for (const row of table.rows)
+    sheet.addRow(table.columns.map((column) => (typeof row[column] === 'string' ? csvText(row[column] as string) : cell(row[column]))));
   sheet.getRow(1).font = { bold: true };
   return Buffer.from(await book.xlsx.writeBuffer());
 }
@@ -80,7 +81,10 @@ function barChart<Row extends object>(document: PDFKit.PDFDocument, table: Repor
   const max = Math.max(1, ...bars.map((bar) => bar.value));
   const slot = bars.length ? width / bars.length : width;
   document.font('Helvetica').fontSize(7).text(`${table.chart.value} (max ${max})`, left, top);
-  document.moveTo(left, top + 12 + height).lineTo(left + width, top + 12 + height).stroke();
+  document
+    .moveTo(left, top + 12 + height)
+    .lineTo(left + width, top + 12 + height)
+    .stroke();
   bars.forEach((bar, index) => {
     const barHeight = (Math.max(0, bar.value) / max) * height;
     const x = left + index * slot + slot * 0.15;

@@ -52,7 +52,11 @@ export class ReportsController {
   constructor(private readonly services: ServiceClient) {}
 
   @ReportRoute(GetPipelineReport)
-  async pipeline(@Query() query: ReportQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string | Buffer> {
+  async pipeline(
+    @Query() query: ReportQuery,
+    @Caller() caller: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object | string | Buffer> {
     const report = await callOperation(this.services, GetPipelineReport, query, caller);
     return answer(reply, query.format, report, {
       name: 'pipeline',
@@ -64,7 +68,11 @@ export class ReportsController {
   }
 
   @ReportRoute(GetForecastReport)
-  async forecast(@Query() query: ForecastQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string | Buffer> {
+  async forecast(
+    @Query() query: ForecastQuery,
+    @Caller() caller: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object | string | Buffer> {
     const report = await callOperation(this.services, GetForecastReport, query, caller);
     return answer(reply, query.format, report, {
       name: 'forecast',
@@ -76,7 +84,11 @@ export class ReportsController {
   }
 
   @ReportRoute(GetWinRateReport)
-  async winRate(@Query() query: ReportQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string | Buffer> {
+  async winRate(
+    @Query() query: ReportQuery,
+    @Caller() caller: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object | string | Buffer> {
     const report = await callOperation(this.services, GetWinRateReport, query, caller);
     return answer(reply, query.format, report, {
       name: 'win-rate',
@@ -88,7 +100,11 @@ export class ReportsController {
   }
 
   @ReportRoute(GetLeadConversionReport)
-  async leadConversion(@Query() query: LeadConversionQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string | Buffer> {
+  async leadConversion(
+    @Query() query: LeadConversionQuery,
+    @Caller() caller: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object | string | Buffer> {
     const report = await callOperation(this.services, GetLeadConversionReport, query, caller);
     return answer(reply, query.format, report, {
       name: 'lead-conversion',
@@ -100,7 +116,11 @@ export class ReportsController {
   }
 
   @ReportRoute(GetRevenueReport)
-  async revenue(@Query() query: PeriodicReportQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string | Buffer> {
+  async revenue(
+    @Query() query: PeriodicReportQuery,
+    @Caller() caller: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object | string | Buffer> {
     const report = await callOperation(this.services, GetRevenueReport, query, caller);
     return answer(reply, query.format, report, {
       name: 'revenue',
@@ -112,7 +132,11 @@ export class ReportsController {
   }
 
   @ReportRoute(GetActivityReport)
-  async activity(@Query() query: ActivityQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string | Buffer> {
+  async activity(
+    @Query() query: ActivityQuery,
+    @Caller() caller: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object | string | Buffer> {
     const report = await callOperation(this.services, GetActivityReport, query, caller);
     return answer(reply, query.format, report, {
       name: 'activity',
@@ -124,7 +148,11 @@ export class ReportsController {
   }
 
   @ReportRoute(GetAcquisitionReport)
-  async acquisition(@Query() query: PeriodicReportQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string | Buffer> {
+  async acquisition(
+    @Query() query: PeriodicReportQuery,
+    @Caller() caller: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object | string | Buffer> {
     const report = await callOperation(this.services, GetAcquisitionReport, query, caller);
     return answer(reply, query.format, report, {
       name: 'acquisition',
@@ -136,7 +164,11 @@ export class ReportsController {
   }
 
   @ReportRoute(GetDealVelocityReport)
-  async dealVelocity(@Query() query: ActivityQuery, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<object | string | Buffer> {
+  async dealVelocity(
+    @Query() query: ActivityQuery,
+    @Caller() caller: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object | string | Buffer> {
     const report = await callOperation(this.services, GetDealVelocityReport, query, caller);
     return answer(reply, query.format, report, {
       name: 'deal-velocity',
@@ -149,7 +181,12 @@ export class ReportsController {
 }
 
 /** The JSON answer, or its rows as the file `format` asks for (an attachment). */
-async function answer<Row extends object>(reply: FastifyReply, format: ReportFormat | undefined, report: object, table: ReportTable<Row>): Promise<object | string | Buffer> {
+async function answer<Row extends object>(
+  reply: FastifyReply,
+  format: ReportFormat | undefined,
+  report: object,
+  table: ReportTable<Row>,
+): Promise<object | string | Buffer> {
   if (format === undefined || format === 'json') return report;
   const file = await reportFile(format, table);
   void reply.header('Content-Type', file.contentType);

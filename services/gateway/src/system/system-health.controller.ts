@@ -36,7 +36,12 @@ export class SystemHealthController {
     const entries = await Promise.all(
       BACKEND_SERVICES.map(async (service): Promise<[string, ServiceHealth]> => {
         try {
-          const result = await this.services.send<{ status: string; details?: unknown }>(`${service}.system.health`, {}, context, this.config.HEALTH_TIMEOUT_MS);
+          const result = await this.services.send<{ status: string; details?: unknown }>(
+            `${service}.system.health`,
+            {},
+            context,
+            this.config.HEALTH_TIMEOUT_MS,
+          );
           return [service, { status: result.status === 'ok' ? 'up' : 'down', details: result.details }];
         } catch (error) {
           return [service, { status: 'down', error: error instanceof RpcError ? error.message : 'unknown error' }];

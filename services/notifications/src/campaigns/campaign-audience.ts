@@ -17,6 +17,11 @@ export class CampaignAudienceSource {
   constructor(private readonly services: ServiceClient) {}
 
   page(workspaceId: string, audience: CampaignAudience, cursor: string | null, limit = AUDIENCE_PAGE_SIZE): Promise<AudiencePage> {
-    return callOperation(this.services, ResolveAudience, { ...audience, ...(cursor ? { cursor } : {}), limit }, systemContext(workspaceId, `campaign-${randomUUID()}`));
+    return callOperation(
+      this.services,
+      ResolveAudience,
+      { ...audience, ...(cursor ? { cursor } : {}), limit },
+      systemContext(workspaceId, `campaign-${randomUUID()}`),
+    );
   }
 }

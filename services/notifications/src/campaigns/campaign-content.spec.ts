@@ -5,7 +5,10 @@ const URL = 'https://app.example.com/api/v1/u/token';
 
 describe('campaign content', () => {
   it('fills in contact fields, escaping them in HTML but not in the text part or the subject', () => {
-    const content = new CampaignContent('email', { subject: 'News for {{companyName}}', body: '<h1>Hi {{firstName}}</h1><p>Plan: {{customFields.plan}} <a href="{{unsubscribeUrl}}">stop</a></p>' });
+    const content = new CampaignContent('email', {
+      subject: 'News for {{companyName}}',
+      body: '<h1>Hi {{firstName}}</h1><p>Plan: {{customFields.plan}} <a href="{{unsubscribeUrl}}">stop</a></p>',
+    });
     const message = content.render({ firstName: 'Ada <3', companyName: 'A & B', customFields: { plan: 'gold' } }, URL);
     expect(message.subject).toBe('News for A & B');
     expect(message.html).toContain('<h1>Hi Ada &lt;3</h1>');

@@ -181,7 +181,13 @@ export class CampaignRecipientsRepository {
   }
 
   /** The delivery log, in audience order; one row more than the page, if there is one. */
-  async list(manager: EntityManager, workspaceId: string, campaignId: string, filter: RecipientFilter, position: { limit: number; afterId: string | null }): Promise<RecipientRecord[]> {
+  async list(
+    manager: EntityManager,
+    workspaceId: string,
+    campaignId: string,
+    filter: RecipientFilter,
+    position: { limit: number; afterId: string | null },
+  ): Promise<RecipientRecord[]> {
     const condition = filter === 'unsubscribed' ? 'unsubscribed_at IS NOT NULL' : filter === null ? 'true' : 'status = $5';
     const parameters: unknown[] = [workspaceId, campaignId, position.afterId, position.limit + 1];
     if (filter !== null && filter !== 'unsubscribed') parameters.push(filter);
@@ -194,7 +200,13 @@ export class CampaignRecipientsRepository {
   }
 
   /** Whether this contact used this campaign's unsubscribe link; 'unknown' when the campaign has no such recipient. */
-  async unsubscribeState(manager: EntityManager, workspaceId: string, campaignId: string, contactId: string, lock = false): Promise<'subscribed' | 'already' | 'unknown'> {
+  async unsubscribeState(
+    manager: EntityManager,
+    workspaceId: string,
+    campaignId: string,
+    contactId: string,
+    lock = false,
+  ): Promise<'subscribed' | 'already' | 'unknown'> {
     const rows: Array<{ unsubscribedAt: Date | null }> = await manager.query(
       `SELECT unsubscribed_at AS "unsubscribedAt" FROM notifications.campaign_recipients WHERE workspace_id = $1 AND campaign_id = $2 AND contact_id = $3${lock ? ' FOR UPDATE' : ''}`,
       [workspaceId, campaignId, contactId],

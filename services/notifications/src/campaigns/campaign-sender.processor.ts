@@ -50,7 +50,13 @@ function recipientOf(member: AudienceMember, channel: CampaignChannel, id: strin
   if (optedOut) return { id, contactId: member.id, address, fields: {}, status: 'skipped_opted_out' };
   if (!address) return { id, contactId: member.id, address: null, fields: {}, status: 'skipped_no_address' };
   const { firstName, lastName, email, phone, jobTitle, companyName, lifecycleStage, customFields } = member;
-  return { id, contactId: member.id, address, fields: { firstName, lastName, email, phone, jobTitle, companyName, lifecycleStage, customFields }, status: 'queued' };
+  return {
+    id,
+    contactId: member.id,
+    address,
+    fields: { firstName, lastName, email, phone, jobTitle, companyName, lifecycleStage, customFields },
+    status: 'queued',
+  };
 }
 
 /**
@@ -132,7 +138,9 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
       } catch (error) {
         // The crm refuses the audience itself (a deleted segment, a filter no longer valid): the campaign cannot be sent.
         if (error instanceof RpcError && (error.status === 404 || error.status === 422)) {
-          await withWorkspace(this.dataSource, workspaceId, (manager) => this.campaigns.fail(manager, workspaceId, campaignId, `The audience could not be resolved: ${error.message}`));
+          await withWorkspace(this.dataSource, workspaceId, (manager) =>
+            this.campaigns.fail(manager, workspaceId, campaignId, `The audience could not be resolved: ${error.message}`),
+          );
           this.logger.warn({ campaignId, workspaceId, err: error }, 'campaign failed: audience refused by crm');
           return;
         }
@@ -170,7 +178,9 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
       content = await this.sources.contentOf(campaign);
     } catch (error) {
       if (!(error instanceof RpcError && error.status === 404)) throw error;
-      await withWorkspace(this.dataSource, workspaceId, (manager) => this.campaigns.fail(manager, workspaceId, campaignId, 'Its email template no longer exists.'));
+      await withWorkspace(this.dataSource, workspaceId, (manager) =>
+        this.campaigns.fail(manager, workspaceId, campaignId, 'Its email template no longer exists.'),
+      );
       return;
     }
     let idleSince: number | null = null;
@@ -239,8 +249,17 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
     }
   }
 
-  private async sendClaimed(campaign: CampaignRecord, content: CampaignContent, claimed: ClaimedRecipient[], log: SentLog, sends: Array<Promise<void>>): Promise<void> {
-    const [provider, rate] = campaign.channel === 'email' ? [this.mailer.provider, this.config.CAMPAIGN_EMAILS_PER_SECOND] : [`sms:${this.config.SMS_PROVIDER}`, this.config.CAMPAIGN_SMS_PER_SECOND];
+  private async sendClaimed(
+    campaign: CampaignRecord,
+    content: CampaignContent,
+    claimed: ClaimedRecipient[],
+    log: SentLog,
+    sends: Array<Promise<void>>,
+  ): Promise<void> {
+    const [provider, rate] =
+      campaign.channel === 'email'
+        ? [this.mailer.provider, this.config.CAMPAIGN_EMAILS_PER_SECOND]
+        : [`sms:${this.config.SMS_PROVIDER}`, this.config.CAMPAIGN_SMS_PER_SECOND];
     for (let start = 0; start < claimed.length; start += THROTTLE_GROUP) {
       const group = claimed.slice(start, start + THROTTLE_GROUP);
       await this.throttle.take(provider, rate, group.length);
@@ -260,16 +279,28 @@ export class CampaignSenderProcessor implements OnModuleDestroy {
     const unsubscribeUrl = `${this.config.PUBLIC_URL.replace(/\/$/, '')}/api/v1/u/${token}`;
     const message = content.render(recipient.fields, unsubscribeUrl);
     if (campaign.channel === 'sms') return this.sms.send(recipient.address, message.text);
-    return this.mailer.send({ to: recipient.address, subject: message.subject, html: message.html, text: message.text, unsubscribeUrl, campaignId: campaign.id });
+    return this.mailer.send({
+      to: recipient.address,
+      subject: message.subject,
+      html: message.html,
+      text: message.text,
+      unsubscribeUrl,
+      campaignId: campaign.id,
+    });
   }
 
   private async recordFailure(campaign: CampaignRecord, recipient: ClaimedRecipient, error: unknown): Promise<void> {
     const { workspaceId, id: campaignId } = campaign;
     const lastAttempt = isPermanent(error) || recipient.attempts >= this.config.CAMPAIGN_SEND_ATTEMPTS;
     const retryAfterMs = lastAttempt ? null : this.config.SEND_BACKOFF_MS * 2 ** (recipient.attempts - 1);
-    await withWorkspace(this.dataSource, workspaceId, (manager) => this.recipients.markNotSent(manager, workspaceId, recipient.id, describe(error), retryAfterMs));
+    await withWorkspace(this.dataSource, workspaceId, (manager) =>
+      this.recipients.markNotSent(manager, workspaceId, recipient.id, describe(error), retryAfterMs),
+    );
     this.metrics.record(campaign.channel, lastAttempt ? 'failed' : 'retrying');
-    this.logger.warn({ campaignId, workspaceId, recipientId: recipient.id, attempt: recipient.attempts, lastAttempt, err: error }, lastAttempt ? 'campaign message failed' : 'campaign message not sent; will retry');
+    this.logger.warn(
+      { campaignId, workspaceId, recipientId: recipient.id, attempt: recipient.attempts, lastAttempt, err: error },
+      lastAttempt ? 'campaign message failed' : 'campaign message not sent; will retry',
+    );
   }
 
   private async isSending(workspaceId: string, campaignId: string): Promise<boolean> {

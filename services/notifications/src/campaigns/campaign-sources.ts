@@ -18,12 +18,19 @@ export class CampaignSources {
     try {
       await this.templates.get(workspaceId, templateId);
     } catch (error) {
-      if (error instanceof RpcError && error.status === 404) throw RpcError.validation([{ field: 'templateId', issue: 'is not an email template of this workspace' }]);
+      if (error instanceof RpcError && error.status === 404)
+        throw RpcError.validation([{ field: 'templateId', issue: 'is not an email template of this workspace' }]);
       throw error;
     }
   }
 
-  async contentOf(campaign: { workspaceId: string; channel: CampaignChannel; subject: string | null; body: string | null; templateId: string | null }): Promise<CampaignContent> {
+  async contentOf(campaign: {
+    workspaceId: string;
+    channel: CampaignChannel;
+    subject: string | null;
+    body: string | null;
+    templateId: string | null;
+  }): Promise<CampaignContent> {
     if (!campaign.templateId) return new CampaignContent(campaign.channel, { subject: campaign.subject, body: campaign.body ?? '' });
     const template = await this.templates.get(campaign.workspaceId, campaign.templateId);
     return new CampaignContent(campaign.channel, { subject: campaign.subject ?? template.subject, body: template.body });

@@ -58,7 +58,18 @@ export interface RecipientRecord {
   unsubscribedAt: Date | null;
 }
 
-export const EMPTY_COUNTS: CampaignCounts = { total: 0, queued: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0, skippedOptedOut: 0, skippedNoAddress: 0, cancelled: 0, unsubscribed: 0 };
+export const EMPTY_COUNTS: CampaignCounts = {
+  total: 0,
+  queued: 0,
+  sent: 0,
+  delivered: 0,
+  undelivered: 0,
+  failed: 0,
+  skippedOptedOut: 0,
+  skippedNoAddress: 0,
+  cancelled: 0,
+  unsubscribed: 0,
+};
 
 function isoOrNull(date: Date | null): string | null {
   return date?.toISOString() ?? null;

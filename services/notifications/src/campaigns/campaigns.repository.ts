@@ -22,7 +22,9 @@ export interface NewCampaign {
   createdBy: string | null;
 }
 
-export type CampaignChanges = Partial<Pick<NewCampaign, 'name' | 'channel' | 'subject' | 'body' | 'templateId' | 'audience' | 'scheduledAt'>> & { status?: 'draft' };
+export type CampaignChanges = Partial<Pick<NewCampaign, 'name' | 'channel' | 'subject' | 'body' | 'templateId' | 'audience' | 'scheduledAt'>> & {
+  status?: 'draft';
+};
 
 const CHANGE_COLUMNS: Record<keyof CampaignChanges, string> = {
   name: 'name',
@@ -66,10 +68,10 @@ export class CampaignsRepository {
   }
 
   async find(manager: EntityManager, workspaceId: string, id: string): Promise<CampaignRecord | null> {
-    const rows: CampaignRecord[] = await manager.query(`SELECT ${COLUMNS} FROM notifications.campaigns WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL`, [
-      workspaceId,
-      id,
-    ]);
+    const rows: CampaignRecord[] = await manager.query(
+      `SELECT ${COLUMNS} FROM notifications.campaigns WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL`,
+      [workspaceId, id],
+    );
     return rows[0] ?? null;
   }
 
@@ -175,6 +177,8 @@ export class CampaignsRepository {
 
   /** Starts the due scheduled campaigns and names every sending one, of every workspace. */
   async runnable(manager: EntityManager): Promise<RunnableCampaign[]> {
-    return manager.query(`SELECT campaign_id AS "campaignId", workspace_id AS "workspaceId", audience_resolved AS "audienceResolved" FROM notifications.campaigns_to_run()`);
+    return manager.query(
+      `SELECT campaign_id AS "campaignId", workspace_id AS "workspaceId", audience_resolved AS "audienceResolved" FROM notifications.campaigns_to_run()`,
+    );
   }
 }

@@ -41,13 +41,16 @@ function campaignNotFound(): RpcError {
 }
 
 function notInState(action: string, campaign: CampaignRecord): RpcError {
-  return RpcError.conflict(`Only a draft or scheduled campaign can be ${action}; this one is ${campaign.status}.`, [{ field: 'status', issue: `is ${campaign.status}` }]);
+  return RpcError.conflict(`Only a draft or scheduled campaign can be ${action}; this one is ${campaign.status}.`, [
+    { field: 'status', issue: `is ${campaign.status}` },
+  ]);
 }
 
 /** The audience as given, checked for shape: exactly one of segmentId, filter and contactIds. */
 function audienceOf(input: Record<string, unknown>): CampaignAudience {
   const unknown = Object.keys(input).filter((key) => !(AUDIENCE_KEYS as readonly string[]).includes(key));
-  if (unknown.length > 0) throw RpcError.validation(unknown.map((key) => ({ field: `audience.${key}`, issue: 'is not an audience field (segmentId, filter, contactIds)' })));
+  if (unknown.length > 0)
+    throw RpcError.validation(unknown.map((key) => ({ field: `audience.${key}`, issue: 'is not an audience field (segmentId, filter, contactIds)' })));
   const given = AUDIENCE_KEYS.filter((key) => input[key] !== undefined && input[key] !== null);
   if (given.length !== 1) throw RpcError.validation([{ field: 'audience', issue: 'must give exactly one of segmentId, filter and contactIds' }]);
   const { segmentId, filter, contactIds } = input;
@@ -56,7 +59,8 @@ function audienceOf(input: Record<string, unknown>): CampaignAudience {
     return { segmentId };
   }
   if (given[0] === 'filter') {
-    if (typeof filter !== 'object' || Array.isArray(filter)) throw RpcError.validation([{ field: 'audience.filter', issue: 'must be an object of contact filters' }]);
+    if (typeof filter !== 'object' || Array.isArray(filter))
+      throw RpcError.validation([{ field: 'audience.filter', issue: 'must be an object of contact filters' }]);
     return { filter: filter as Record<string, unknown> };
   }
   if (!Array.isArray(contactIds) || contactIds.length === 0 || contactIds.length > CONTACT_IDS_MAX) {
@@ -122,7 +126,15 @@ export class CampaignsService {
     await this.checkContent(caller.workspaceId, content);
     await this.checkAudience(caller.workspaceId, audience);
     const record = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
-      this.campaigns.insert(manager, { id: newId(), workspaceId: caller.workspaceId, name: input.name, ...content, audience, scheduledAt, createdBy: caller.userId }),
+      this.campaigns.insert(manager, {
+        id: newId(),
+        workspaceId: caller.workspaceId,
+        name: input.name,
+        ...content,
+        audience,
+        scheduledAt,
+        createdBy: caller.userId,
+      }),
     );
     return toCampaign(record, { ...EMPTY_COUNTS });
   }
@@ -140,7 +152,11 @@ export class CampaignsService {
     const position = pagePosition(query);
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
       const rows = await this.campaigns.list(manager, workspaceId, query.status ?? null, position);
-      const counts = await this.recipients.counts(manager, workspaceId, rows.slice(0, position.limit).map((row) => row.id));
+      const counts = await this.recipients.counts(
+        manager,
+        workspaceId,
+        rows.slice(0, position.limit).map((row) => row.id),
+      );
       return toPage(rows, position, (row) => toCampaign(row, counts.get(row.id) ?? { ...EMPTY_COUNTS }));
     });
   }
@@ -180,7 +196,9 @@ export class CampaignsService {
     // The template may have been deleted, or the segment, since the draft was saved.
     await this.checkContent(workspaceId, current);
     await this.checkAudience(workspaceId, current.audience);
-    const started = await withWorkspace(this.dataSource, workspaceId, (manager) => this.campaigns.start(manager, workspaceId, current.id, later ? 'scheduled' : 'sending'));
+    const started = await withWorkspace(this.dataSource, workspaceId, (manager) =>
+      this.campaigns.start(manager, workspaceId, current.id, later ? 'scheduled' : 'sending'),
+    );
     if (!started) throw notInState('sent', await this.findOrThrow(workspaceId, id));
     if (started.status === 'sending') await this.jobs.ensureRunning({ workspaceId, campaignId: started.id }, false);
     return this.get(workspaceId, started.id);
@@ -195,7 +213,9 @@ export class CampaignsService {
       return record;
     });
     if (!cancelled) {
-      throw RpcError.conflict(`Only a scheduled or sending campaign can be cancelled; this one is ${current.status}.`, [{ field: 'status', issue: `is ${current.status}` }]);
+      throw RpcError.conflict(`Only a scheduled or sending campaign can be cancelled; this one is ${current.status}.`, [
+        { field: 'status', issue: `is ${current.status}` },
+      ]);
     }
     return this.get(workspaceId, id);
   }

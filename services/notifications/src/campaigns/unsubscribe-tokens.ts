@@ -38,12 +38,18 @@ export class UnsubscribeTokens {
   /** Keyed by UNSUBSCRIBE_SECRET when set, else by the installation's own generated key. */
   static readonly provider: Provider = {
     provide: UnsubscribeTokens,
-    useFactory: async (config: NotificationsConfig, secrets: InstallationSecrets) => new UnsubscribeTokens(await secrets.obtain('UNSUBSCRIBE_SECRET', config.UNSUBSCRIBE_SECRET)),
+    useFactory: async (config: NotificationsConfig, secrets: InstallationSecrets) =>
+      new UnsubscribeTokens(await secrets.obtain('UNSUBSCRIBE_SECRET', config.UNSUBSCRIBE_SECRET)),
     inject: [NotificationsConfig, InstallationSecrets],
   };
 
   sign(claim: UnsubscribeClaim): string {
-    const payload = Buffer.concat([Buffer.from([CHANNELS.indexOf(claim.channel)]), uuidBytes(claim.workspaceId), uuidBytes(claim.contactId), uuidBytes(claim.campaignId)]);
+    const payload = Buffer.concat([
+      Buffer.from([CHANNELS.indexOf(claim.channel)]),
+      uuidBytes(claim.workspaceId),
+      uuidBytes(claim.contactId),
+      uuidBytes(claim.campaignId),
+    ]);
     return Buffer.concat([payload, this.mac(payload)]).toString('base64url');
   }
 

@@ -26,7 +26,17 @@ const smsSender: Provider = {
 @Module({
   imports: [FilesModule.register()],
   controllers: [MessagesController],
-  providers: [MessagesRepository, OutboundMessages, SendMessageProcessor, MessagesService, EmailSender, TwilioSmsSender, LoggingSmsSender, smsSender, SmsDeliveryReports],
+  providers: [
+    MessagesRepository,
+    OutboundMessages,
+    SendMessageProcessor,
+    MessagesService,
+    EmailSender,
+    TwilioSmsSender,
+    LoggingSmsSender,
+    smsSender,
+    SmsDeliveryReports,
+  ],
   exports: [OutboundMessages, MessagesRepository, SmsSender, SmsDeliveryReports],
 })
 export class DeliveryModule {}

@@ -89,7 +89,10 @@ export class MessagesRepository {
   }
 
   async findForUpdate(manager: EntityManager, workspaceId: string, id: string): Promise<MessageRecord | null> {
-    const rows: MessageRecord[] = await manager.query(`SELECT ${COLUMNS} FROM notifications.messages WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, id]);
+    const rows: MessageRecord[] = await manager.query(`SELECT ${COLUMNS} FROM notifications.messages WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [
+      workspaceId,
+      id,
+    ]);
     return rows[0] ?? null;
   }
 

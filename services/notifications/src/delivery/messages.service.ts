@@ -38,12 +38,14 @@ export class MessagesService {
       const message = await this.messages.find(manager, workspaceId, id);
       if (!message) throw messageNotFound();
       if (holdsOneTimeLink(message.templateKey)) {
-        throw RpcError.conflict('A security email cannot be sent again: its one-time link is not kept. The user asks for a new one (or the invitation is sent again).', [
-          { field: 'id', issue: `is a ${message.templateKey} email` },
-        ]);
+        throw RpcError.conflict(
+          'A security email cannot be sent again: its one-time link is not kept. The user asks for a new one (or the invitation is sent again).',
+          [{ field: 'id', issue: `is a ${message.templateKey} email` }],
+        );
       }
       const updated = await this.messages.requeueFailed(manager, workspaceId, id);
-      if (!updated) throw RpcError.conflict(`Only a failed message can be sent again; this one is ${message.status}.`, [{ field: 'id', issue: `is ${message.status}` }]);
+      if (!updated)
+        throw RpcError.conflict(`Only a failed message can be sent again; this one is ${message.status}.`, [{ field: 'id', issue: `is ${message.status}` }]);
       return updated;
     });
     // After the commit, so the job finds the message queued.

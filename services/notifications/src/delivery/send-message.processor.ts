@@ -80,7 +80,10 @@ export class SendMessageProcessor {
         this.logger.warn({ messageId, workspaceId }, 'send job for a message that was never committed; dropped');
         return;
       case 'failed':
-        this.logger.warn({ messageId, workspaceId, attempt: job.attemptsMade + 1, lastAttempt, err: outcome.error }, lastAttempt ? 'message failed for good' : 'message not sent; will retry');
+        this.logger.warn(
+          { messageId, workspaceId, attempt: job.attemptsMade + 1, lastAttempt, err: outcome.error },
+          lastAttempt ? 'message failed for good' : 'message not sent; will retry',
+        );
         throw outcome.error;
       case 'sent':
         this.logger.info({ messageId, workspaceId }, 'message sent');
@@ -93,7 +96,14 @@ export class SendMessageProcessor {
   /** The content comes from the job for a security email (never stored), from the row otherwise. */
   private async deliver(message: MessageRecord, content: MessageContent): Promise<string> {
     if (message.channel === 'sms') return this.sms.send(message.address, content.text ?? '');
-    return this.email.send({ to: message.address, subject: content.subject ?? '', html: content.html ?? '', text: content.text ?? '', attachments: await this.attachments(message), headers: message.headers });
+    return this.email.send({
+      to: message.address,
+      subject: content.subject ?? '',
+      html: content.html ?? '',
+      text: content.text ?? '',
+      attachments: await this.attachments(message),
+      headers: message.headers,
+    });
   }
 
   /** The files, streamed from the file store as the email is written; one gone fails the attempt rather than send the email without it. */

@@ -18,7 +18,10 @@ export class SmsDeliveryReports {
    * applied by the send, and one that arrives after finds the message.
    */
   async lock(manager: EntityManager, sids: string[]): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('notifications.sms:' || sid, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS sid ORDER BY 1) ids`, [sids]);
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('notifications.sms:' || sid, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS sid ORDER BY 1) ids`,
+      [sids],
+    );
   }
 
   /** false when this status of this message was reported before. */

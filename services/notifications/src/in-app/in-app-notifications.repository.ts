@@ -27,7 +27,15 @@ export interface NewInAppNotification {
 const COLUMNS = `id, type, title, body, link, read_at AS "readAt", created_at AS "createdAt"`;
 
 export function toInAppNotification(row: InAppNotificationRow): NotificationsRpc.InAppNotification {
-  return { id: row.id, type: row.type, title: row.title, body: row.body, link: row.link, readAt: row.readAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    type: row.type,
+    title: row.title,
+    body: row.body,
+    link: row.link,
+    readAt: row.readAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
 /** notifications.in_app_notifications. Every query names the user: one sees only one's own. */

@@ -31,13 +31,17 @@ export class InAppNotificationsService {
 
   async markRead(caller: UserCaller, id: string): Promise<NotificationsRpc.InAppNotification> {
     if (!isUuid(id)) throw notificationNotFound();
-    const row = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.notifications.markRead(manager, caller.workspaceId, caller.userId, id));
+    const row = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
+      this.notifications.markRead(manager, caller.workspaceId, caller.userId, id),
+    );
     if (!row) throw notificationNotFound();
     return toInAppNotification(row);
   }
 
   async markAllRead(caller: UserCaller): Promise<NotificationsRpc.ReadAllReply> {
-    const marked = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.notifications.markAllRead(manager, caller.workspaceId, caller.userId));
+    const marked = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
+      this.notifications.markAllRead(manager, caller.workspaceId, caller.userId),
+    );
     return { marked };
   }
 }

@@ -77,7 +77,11 @@ export class InboundEmailService {
         for (const [index, attachment] of mail.attachments.entries()) {
           const fileKey = `inbound-email/${workspaceId}/${id}/${index + 1}`;
           stored.push(fileKey);
-          await this.files.put(fileKey, Readable.from([attachment.content]), { fileName: attachment.fileName, contentType: attachment.contentType, workspaceId });
+          await this.files.put(fileKey, Readable.from([attachment.content]), {
+            fileName: attachment.fileName,
+            contentType: attachment.contentType,
+            workspaceId,
+          });
           attachments.push({ fileKey, fileName: attachment.fileName, contentType: attachment.contentType, size: attachment.content.length });
         }
       }

@@ -24,8 +24,17 @@ describe('inbound mail', () => {
   });
 
   it('keeps the thread ids nearest first, without brackets', async () => {
-    const mail = await read('From: Ada <Ada@Customer.test>\r\nSubject: Re: hi\r\nMessage-ID: <c@x>\r\nIn-Reply-To: <b@x>\r\nReferences: <a@x> <b@x>\r\n\r\nbody\r\n');
-    expect(mail).toMatchObject({ outcome: 'received', messageId: 'c@x', fromAddress: 'ada@customer.test', fromName: 'Ada', references: ['b@x', 'a@x'], text: 'body' });
+    const mail = await read(
+      'From: Ada <Ada@Customer.test>\r\nSubject: Re: hi\r\nMessage-ID: <c@x>\r\nIn-Reply-To: <b@x>\r\nReferences: <a@x> <b@x>\r\n\r\nbody\r\n',
+    );
+    expect(mail).toMatchObject({
+      outcome: 'received',
+      messageId: 'c@x',
+      fromAddress: 'ada@customer.test',
+      fromName: 'Ada',
+      references: ['b@x', 'a@x'],
+      text: 'body',
+    });
   });
 
   it('classifies automatic mail', async () => {

@@ -53,7 +53,10 @@ function bare(id: string): string {
 /** Message ids in a header value such as `<a@x> <b@y>`. */
 function ids(value: string | string[] | undefined): string[] {
   const all = Array.isArray(value) ? value : value ? [value] : [];
-  return all.flatMap((entry) => entry.match(/<[^<>\s]+>/g) ?? (entry.trim() ? [entry] : [])).map(bare).filter(Boolean);
+  return all
+    .flatMap((entry) => entry.match(/<[^<>\s]+>/g) ?? (entry.trim() ? [entry] : []))
+    .map(bare)
+    .filter(Boolean);
 }
 
 /**
@@ -66,7 +69,12 @@ function automatic(parsed: ParsedMail, envelopeFrom: string, fromAddress: string
   const contentType = header(parsed, 'content-type');
   if (contentType.startsWith('multipart/report') || envelopeFrom === '') return 'bounce';
   const autoSubmitted = header(parsed, 'auto-submitted');
-  if ((autoSubmitted && autoSubmitted !== 'no') || header(parsed, 'x-autoreply') || header(parsed, 'x-autorespond') || header(parsed, 'x-auto-response-suppress').includes('all')) {
+  if (
+    (autoSubmitted && autoSubmitted !== 'no') ||
+    header(parsed, 'x-autoreply') ||
+    header(parsed, 'x-autorespond') ||
+    header(parsed, 'x-auto-response-suppress').includes('all')
+  ) {
     return 'auto_reply';
   }
   if (['bulk', 'junk', 'list'].includes(header(parsed, 'precedence'))) return 'bulk';
@@ -102,6 +110,10 @@ export function readInboundMail(parsed: ParsedMail, envelopeFrom: string, ownAdd
     references: [...new Set([...ids(parsed.inReplyTo), ...ids(parsed.references).reverse()])].slice(0, REFERENCES_MAX),
     attachments: parsed.attachments
       .filter((attachment) => !attachment.related)
-      .map((attachment, index) => ({ fileName: attachment.filename || `attachment-${index + 1}`, contentType: attachment.contentType || 'application/octet-stream', content: attachment.content })),
+      .map((attachment, index) => ({
+        fileName: attachment.filename || `attachment-${index + 1}`,
+        contentType: attachment.contentType || 'application/octet-stream',
+        content: attachment.content,
+      })),
   };
 }

@@ -33,14 +33,19 @@ export class InboundMailboxes implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe('workspace.created', { durableName: 'notifications-inbound-mailboxes', startFrom: 'all' }, (event, manager) => this.assign(manager, event));
+    this.events.subscribe('workspace.created', { durableName: 'notifications-inbound-mailboxes', startFrom: 'all' }, (event, manager) =>
+      this.assign(manager, event),
+    );
   }
 
   /** The workspace whose support address has this slug, or null. */
   async workspaceOf(slug: string): Promise<string | null> {
     const cached = this.known.get(slug);
     if (cached) return cached;
-    const rows: Array<{ workspaceId: string }> = await this.dataSource.query('SELECT workspace_id AS "workspaceId" FROM notifications.inbound_mailboxes WHERE slug = $1', [slug]);
+    const rows: Array<{ workspaceId: string }> = await this.dataSource.query(
+      'SELECT workspace_id AS "workspaceId" FROM notifications.inbound_mailboxes WHERE slug = $1',
+      [slug],
+    );
     const workspaceId = rows[0]?.workspaceId ?? null;
     if (workspaceId) this.known.set(slug, workspaceId);
     return workspaceId;

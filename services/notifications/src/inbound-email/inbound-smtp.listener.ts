@@ -47,8 +47,16 @@ export class InboundSmtpListener implements OnApplicationBootstrap, OnModuleDest
         this.deliveries.set(session.id, []);
         callback();
       },
-      onRcptTo: (address, session, callback) => void this.rcptTo(address, session).then(() => callback(), (error: unknown) => callback(refusal(error))),
-      onData: (stream, session, callback) => void this.data(stream, session).then(() => callback(), (error: unknown) => callback(refusal(error))),
+      onRcptTo: (address, session, callback) =>
+        void this.rcptTo(address, session).then(
+          () => callback(),
+          (error: unknown) => callback(refusal(error)),
+        ),
+      onData: (stream, session, callback) =>
+        void this.data(stream, session).then(
+          () => callback(),
+          (error: unknown) => callback(refusal(error)),
+        ),
       onClose: (session) => this.deliveries.delete(session.id),
     });
     this.server.on('error', (error: NodeJS.ErrnoException) => {

@@ -25,7 +25,9 @@ export class TicketRepliesConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe('ticket.email_reply_requested', { durableName: 'notifications-ticket-email-replies', startFrom: 'all' }, (event, manager) => this.reply(event, manager));
+    this.events.subscribe('ticket.email_reply_requested', { durableName: 'notifications-ticket-email-replies', startFrom: 'all' }, (event, manager) =>
+      this.reply(event, manager),
+    );
   }
 
   private async reply(event: EventOf<'ticket.email_reply_requested'>, manager: EntityManager): Promise<void> {

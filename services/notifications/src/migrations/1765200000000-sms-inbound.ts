@@ -84,7 +84,8 @@ export class SmsInbound1765200000000 implements MigrationInterface {
   name = 'SmsInbound1765200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const statement of [...STATEMENTS, ...TABLES.flatMap((table) => rowLevelSecuritySql('notifications', table)), ...LOOKUPS]) await queryRunner.query(statement);
+    for (const statement of [...STATEMENTS, ...TABLES.flatMap((table) => rowLevelSecuritySql('notifications', table)), ...LOOKUPS])
+      await queryRunner.query(statement);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

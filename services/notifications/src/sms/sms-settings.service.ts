@@ -7,7 +7,12 @@ import type { DataSource } from 'typeorm';
 import { SmsSettingsRepository, type SmsSettingsRecord } from './sms-settings.repository.js';
 
 function toSettings(record: SmsSettingsRecord): SmsSettings {
-  return { phoneNumber: record.phoneNumber, helpText: record.helpText, inboundTickets: record.inboundTickets, updatedAt: record.updatedAt?.toISOString() ?? null };
+  return {
+    phoneNumber: record.phoneNumber,
+    helpText: record.helpText,
+    inboundTickets: record.inboundTickets,
+    updatedAt: record.updatedAt?.toISOString() ?? null,
+  };
 }
 
 /** The workspace's receiving number, HELP reply and inbound-ticket switch (admins). */
@@ -32,7 +37,10 @@ export class SmsSettingsService {
       if (!violatesUnique(error, 'sms_settings_phone_number_key')) throw error;
       saved = null;
     }
-    if (!saved) throw new RpcError(409, 'number_taken', 'Another workspace receives texts on this number.', [{ field: 'phoneNumber', issue: 'is the receiving number of another workspace' }]);
+    if (!saved)
+      throw new RpcError(409, 'number_taken', 'Another workspace receives texts on this number.', [
+        { field: 'phoneNumber', issue: 'is the receiving number of another workspace' },
+      ]);
     return toSettings(saved);
   }
 }

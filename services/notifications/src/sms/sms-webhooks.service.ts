@@ -80,7 +80,8 @@ export class SmsWebhooksService {
     const to = param(input.params, 'To', E164);
     const body = typeof input.params.Body === 'string' ? input.params.Body.slice(0, BODY_MAX) : '';
     const workspaceId = await this.events.transaction(null, (manager) => this.settings.workspaceOfNumber(manager, to));
-    if (!workspaceId) throw new RpcError(404, 'unknown_number', `No workspace receives texts on ${to}.`, [{ field: 'To', issue: 'is no workspace’s receiving number' }]);
+    if (!workspaceId)
+      throw new RpcError(404, 'unknown_number', `No workspace receives texts on ${to}.`, [{ field: 'To', issue: 'is no workspace’s receiving number' }]);
     const kind = inboundKind(body);
     const applied = await this.events.transaction(workspaceId, async (manager, emit) => {
       const inboundId = newId();
@@ -97,7 +98,16 @@ export class SmsWebhooksService {
         workspaceId,
         actorId: null,
         aggregateId: inboundId,
-        data: { inboundId, providerMessageId: sid, from, to, body, kind, openTicket: kind === 'message' && settings.inboundTickets, receivedAt: new Date().toISOString() },
+        data: {
+          inboundId,
+          providerMessageId: sid,
+          from,
+          to,
+          body,
+          kind,
+          openTicket: kind === 'message' && settings.inboundTickets,
+          receivedAt: new Date().toISOString(),
+        },
       });
       return true;
     });
@@ -106,7 +116,11 @@ export class SmsWebhooksService {
   }
 
   /** What notifications itself does about a keyword; crm sets the contact's smsOptOut from the event. */
-  private async keyword(manager: EntityManager, workspaceId: string, text: { inboundId: string; sid: string; from: string; kind: string; helpText: string | null }): Promise<void> {
+  private async keyword(
+    manager: EntityManager,
+    workspaceId: string,
+    text: { inboundId: string; sid: string; from: string; kind: string; helpText: string | null },
+  ): Promise<void> {
     switch (text.kind) {
       case 'stop':
         await manager.query(`INSERT INTO notifications.sms_opt_outs (workspace_id, phone) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [workspaceId, text.from]);
@@ -141,7 +155,9 @@ export class SmsWebhooksService {
     }
     const url = `${this.config.PUBLIC_URL.replace(/\/+$/, '')}${input.path}`;
     if (!isTwilioSignatureValid(authToken, url, input.params, input.signature)) {
-      throw new RpcError(403, 'invalid_signature', 'X-Twilio-Signature is not the provider’s signature of this request.', [{ field: 'X-Twilio-Signature', issue: 'does not match' }]);
+      throw new RpcError(403, 'invalid_signature', 'X-Twilio-Signature is not the provider’s signature of this request.', [
+        { field: 'X-Twilio-Signature', issue: 'does not match' },
+      ]);
     }
   }
 }

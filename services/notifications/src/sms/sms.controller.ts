@@ -1,6 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { GetSmsSettings, ReceiveInboundSms, ReceiveSmsStatus, SmsWebhookInput, UpdateSmsSettings, UpdateSmsSettingsBody } from '@kinship/contracts/notifications';
+import {
+  GetSmsSettings,
+  ReceiveInboundSms,
+  ReceiveSmsStatus,
+  SmsWebhookInput,
+  UpdateSmsSettings,
+  UpdateSmsSettingsBody,
+} from '@kinship/contracts/notifications';
 import { Handles, ValidRequest, type OperationRequest } from '@kinship/messaging';
 import { callerWith } from '../common/access.js';
 import { SmsSettingsService } from './sms-settings.service.js';

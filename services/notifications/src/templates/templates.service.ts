@@ -69,7 +69,10 @@ export class TemplatesService {
     const created = await withWorkspace(this.dataSource, workspaceId, (manager) =>
       this.templates.insert(manager, { id: newId(), workspaceId, key, subject: input.subject, body: input.body }),
     );
-    if (!created) throw RpcError.conflict('This workspace already overrides this template; change it with PATCH.', [{ field: 'key', issue: 'is already overridden', existingId: key }]);
+    if (!created)
+      throw RpcError.conflict('This workspace already overrides this template; change it with PATCH.', [
+        { field: 'key', issue: 'is already overridden', existingId: key },
+      ]);
     return toEmailTemplate(DEFAULT_TEMPLATES[key], created);
   }
 

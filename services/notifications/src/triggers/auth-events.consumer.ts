@@ -25,7 +25,9 @@ export class AuthEventsConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe('user.invited', { durableName: 'notifications-invitation-emails', startFrom: 'new' }, (event, manager) => this.userInvited(event, manager));
+    this.events.subscribe('user.invited', { durableName: 'notifications-invitation-emails', startFrom: 'new' }, (event, manager) =>
+      this.userInvited(event, manager),
+    );
     this.events.subscribe('user.password_reset_requested', { durableName: 'notifications-password-reset-emails', startFrom: 'new' }, (event, manager) =>
       this.passwordResetRequested(event, manager),
     );
@@ -117,7 +119,8 @@ export class AuthEventsConsumer implements OnModuleInit {
    */
   private async linkToken(event: DomainEvent, kind: OneTimeLinkKind, requestId: string | undefined): Promise<string | null> {
     const token = requestId ? await this.links.token(event.workspaceId!, kind, requestId, event.id) : null;
-    if (token === null) this.logger.info({ eventId: event.id, kind, requestId }, 'no one-time link email: the event names no request, or it is no longer pending');
+    if (token === null)
+      this.logger.info({ eventId: event.id, kind, requestId }, 'no one-time link email: the event names no request, or it is no longer pending');
     return token;
   }
 

@@ -13,8 +13,12 @@ export class BillingEventsConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe('invoice.sent', { durableName: 'notifications-invoice-sent', startFrom: 'new' }, (event, manager) => this.invoiceSent(event, manager));
-    this.events.subscribe('payment.received', { durableName: 'notifications-payment-received', startFrom: 'new' }, (event, manager) => this.paymentReceived(event, manager));
+    this.events.subscribe('invoice.sent', { durableName: 'notifications-invoice-sent', startFrom: 'new' }, (event, manager) =>
+      this.invoiceSent(event, manager),
+    );
+    this.events.subscribe('payment.received', { durableName: 'notifications-payment-received', startFrom: 'new' }, (event, manager) =>
+      this.paymentReceived(event, manager),
+    );
   }
 
   /** A customer is no user of the workspace: no preferences apply; each send is one email (dedupe by event). */

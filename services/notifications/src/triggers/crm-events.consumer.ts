@@ -20,7 +20,9 @@ export class CrmEventsConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe('task.assigned', { durableName: 'notifications-task-assigned', startFrom: 'new' }, (event, manager) => this.taskAssigned(event, manager));
+    this.events.subscribe('task.assigned', { durableName: 'notifications-task-assigned', startFrom: 'new' }, (event, manager) =>
+      this.taskAssigned(event, manager),
+    );
     this.events.subscribe('deal.won', { durableName: 'notifications-deal-won', startFrom: 'new' }, (event, manager) => this.dealWon(event, manager));
   }
 

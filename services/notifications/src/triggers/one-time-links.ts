@@ -16,7 +16,11 @@ export class OneTimeLinks {
   /** null when the request is no longer pending (used, replaced, revoked, expired); any other failure throws, and the event is retried. */
   async token(workspaceId: string, kind: OneTimeLinkKind, requestId: string, eventId: string): Promise<string | null> {
     try {
-      const issued = await this.services.send<AuthRpc.OneTimeToken, AuthRpc.IssueOneTimeTokenRequest>('auth.one-time-tokens.issue', { kind, requestId }, systemContext(workspaceId, eventId));
+      const issued = await this.services.send<AuthRpc.OneTimeToken, AuthRpc.IssueOneTimeTokenRequest>(
+        'auth.one-time-tokens.issue',
+        { kind, requestId },
+        systemContext(workspaceId, eventId),
+      );
       return issued.token;
     } catch (error) {
       if (error instanceof RpcError && error.status === 404) return null;

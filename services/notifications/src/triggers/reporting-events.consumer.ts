@@ -19,7 +19,9 @@ export class ReportingEventsConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe('report.scheduled_delivery', { durableName: 'notifications-report-delivery', startFrom: 'new' }, (event, manager) => this.deliver(event, manager));
+    this.events.subscribe('report.scheduled_delivery', { durableName: 'notifications-report-delivery', startFrom: 'new' }, (event, manager) =>
+      this.deliver(event, manager),
+    );
   }
 
   private async deliver(event: EventOf<'report.scheduled_delivery'>, manager: EntityManager): Promise<void> {

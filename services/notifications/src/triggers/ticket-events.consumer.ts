@@ -27,10 +27,16 @@ export class TicketEventsConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe('ticket.assigned', { durableName: 'notifications-ticket-assigned', startFrom: 'new' }, (event, manager) => this.ticketAssigned(event, manager));
+    this.events.subscribe('ticket.assigned', { durableName: 'notifications-ticket-assigned', startFrom: 'new' }, (event, manager) =>
+      this.ticketAssigned(event, manager),
+    );
     // A consumer per SLA event: NATS 2.9 allows one filter subject, and events.crm.ticket.> would take every ticket event.
-    this.events.subscribe('ticket.sla_warning', { durableName: 'notifications-ticket-sla-warning', startFrom: 'new' }, (event, manager) => this.sla(event, manager));
-    this.events.subscribe('ticket.sla_breached', { durableName: 'notifications-ticket-sla-breached', startFrom: 'new' }, (event, manager) => this.sla(event, manager));
+    this.events.subscribe('ticket.sla_warning', { durableName: 'notifications-ticket-sla-warning', startFrom: 'new' }, (event, manager) =>
+      this.sla(event, manager),
+    );
+    this.events.subscribe('ticket.sla_breached', { durableName: 'notifications-ticket-sla-breached', startFrom: 'new' }, (event, manager) =>
+      this.sla(event, manager),
+    );
   }
 
   private async ticketAssigned(event: EventOf<'ticket.assigned'>, manager: EntityManager): Promise<void> {
@@ -49,7 +55,14 @@ export class TicketEventsConsumer implements OnModuleInit {
         templateKey: 'ticket_assigned',
         to: user.email,
         recipientUserId: user.userId,
-        data: { name: user.name, workspaceName: user.workspaceName, ticketSubject: ticket.subject, priority: ticket.priority, firstResponseDueAt, ticketUrl: this.notifier.link(path) },
+        data: {
+          name: user.name,
+          workspaceName: user.workspaceName,
+          ticketSubject: ticket.subject,
+          priority: ticket.priority,
+          firstResponseDueAt,
+          ticketUrl: this.notifier.link(path),
+        },
       });
     }
     if (wantsNotification(user, 'ticket_assigned', 'inApp')) {
@@ -85,7 +98,14 @@ export class TicketEventsConsumer implements OnModuleInit {
       });
     }
     if (wantsNotification(user, 'ticket_sla', 'inApp')) {
-      await this.notifier.inApp(manager, { workspaceId, userId: user.userId, type: 'ticket_sla', title: `${headline}: ${ticket.subject}`, body: `The ${metric} was due ${dueAt}`, link: path });
+      await this.notifier.inApp(manager, {
+        workspaceId,
+        userId: user.userId,
+        type: 'ticket_sla',
+        title: `${headline}: ${ticket.subject}`,
+        body: `The ${metric} was due ${dueAt}`,
+        link: path,
+      });
     }
   }
 

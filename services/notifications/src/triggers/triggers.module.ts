@@ -17,7 +17,16 @@ import { TicketEventsConsumer } from './ticket-events.consumer.js';
  */
 @Module({
   imports: [DeliveryModule, TemplatesModule, InAppNotificationsModule],
-  providers: [AuthEventsConsumer, BillingEventsConsumer, CrmEventsConsumer, ReportingEventsConsumer, TicketEventsConsumer, Notifier, OneTimeLinks, RecipientDirectory],
+  providers: [
+    AuthEventsConsumer,
+    BillingEventsConsumer,
+    CrmEventsConsumer,
+    ReportingEventsConsumer,
+    TicketEventsConsumer,
+    Notifier,
+    OneTimeLinks,
+    RecipientDirectory,
+  ],
   exports: [Notifier],
 })
 export class TriggersModule {}

@@ -42,11 +42,16 @@ describe('resolveDeliveryAddress', () => {
       addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 
   it('answers the first address of a public name', async () => {
-    await expect(resolveDeliveryAddress(new URL('https://hooks.example.com/in'), false, resolvesTo('93.184.216.34', '8.8.8.8'))).resolves.toEqual({ address: '93.184.216.34', family: 4 });
+    await expect(resolveDeliveryAddress(new URL('https://hooks.example.com/in'), false, resolvesTo('93.184.216.34', '8.8.8.8'))).resolves.toEqual({
+      address: '93.184.216.34',
+      family: 4,
+    });
   });
 
   it('refuses a name of which any address is private', async () => {
-    await expect(resolveDeliveryAddress(new URL('https://rebind.example.com/'), false, resolvesTo('93.184.216.34', '10.0.0.5'))).rejects.toBeInstanceOf(RefusedAddress);
+    await expect(resolveDeliveryAddress(new URL('https://rebind.example.com/'), false, resolvesTo('93.184.216.34', '10.0.0.5'))).rejects.toBeInstanceOf(
+      RefusedAddress,
+    );
   });
 
   it('refuses literal loopback addresses, IPv6 in brackets included, without a lookup', async () => {

@@ -117,7 +117,10 @@ export interface LeasedDelivery {
 @Injectable()
 export class WebhookDeliveriesRepository {
   /** A delivery due now; none when this endpoint already has one for the event (a redelivered event). */
-  async insertPending(manager: EntityManager, delivery: { workspaceId: string; endpointId: string; eventId: string; eventType: string; payload: string }): Promise<void> {
+  async insertPending(
+    manager: EntityManager,
+    delivery: { workspaceId: string; endpointId: string; eventId: string; eventType: string; payload: string },
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO notifications.webhook_deliveries (id, workspace_id, endpoint_id, event_id, event_type, payload, next_attempt_at)
        VALUES ($1, $2, $3, $4, $5, $6, now())
@@ -167,7 +170,17 @@ export class WebhookDeliveriesRepository {
          attempt_count = $3, status = $4, next_attempt_at = $5, completed_at = CASE WHEN $4 = 'pending' THEN NULL ELSE now() END,
          response_status = $6, response_body = $7, duration_ms = $8, error = $9, updated_at = now()
        WHERE workspace_id = $1 AND id = $2`,
-      [workspaceId, id, attempt, pending ? 'pending' : next.finalStatus, pending ? next.nextAttemptAt : null, outcome.responseStatus, outcome.responseBody, outcome.durationMs, outcome.error],
+      [
+        workspaceId,
+        id,
+        attempt,
+        pending ? 'pending' : next.finalStatus,
+        pending ? next.nextAttemptAt : null,
+        outcome.responseStatus,
+        outcome.responseBody,
+        outcome.durationMs,
+        outcome.error,
+      ],
     );
   }
 
@@ -181,7 +194,13 @@ export class WebhookDeliveriesRepository {
   }
 
   /** Newest first; one row more than the page, if there is one. */
-  async list(manager: EntityManager, workspaceId: string, endpointId: string, status: DeliveryStatus | null, position: PagePosition): Promise<WebhookDeliveryRow[]> {
+  async list(
+    manager: EntityManager,
+    workspaceId: string,
+    endpointId: string,
+    status: DeliveryStatus | null,
+    position: PagePosition,
+  ): Promise<WebhookDeliveryRow[]> {
     return manager.query(
       `SELECT ${COLUMNS} FROM notifications.webhook_deliveries
        WHERE workspace_id = $1 AND endpoint_id = $2 AND ($3::text IS NULL OR status = $3) AND ($4::uuid IS NULL OR id < $4::uuid)

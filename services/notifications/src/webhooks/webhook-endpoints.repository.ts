@@ -82,7 +82,10 @@ export class WebhookEndpointsRepository {
   }
 
   async find(manager: EntityManager, workspaceId: string, id: string): Promise<WebhookEndpointRow | null> {
-    const rows: WebhookEndpointRow[] = await manager.query(`SELECT ${COLUMNS} FROM notifications.webhook_endpoints WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+    const rows: WebhookEndpointRow[] = await manager.query(`SELECT ${COLUMNS} FROM notifications.webhook_endpoints WHERE workspace_id = $1 AND id = $2`, [
+      workspaceId,
+      id,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -127,7 +130,11 @@ export class WebhookEndpointsRepository {
 
   /** Deletes the endpoint and, by cascade, its deliveries and their attempts. */
   async delete(manager: EntityManager, workspaceId: string, id: string): Promise<boolean> {
-    const rows = await updateReturning<{ id: string }>(manager, 'DELETE FROM notifications.webhook_endpoints WHERE workspace_id = $1 AND id = $2 RETURNING id', [workspaceId, id]);
+    const rows = await updateReturning<{ id: string }>(
+      manager,
+      'DELETE FROM notifications.webhook_endpoints WHERE workspace_id = $1 AND id = $2 RETURNING id',
+      [workspaceId, id],
+    );
     return rows.length > 0;
   }
 
@@ -141,7 +148,12 @@ export class WebhookEndpointsRepository {
   }
 
   /** The endpoint as the sender needs it; `lock` holds its failure count until the transaction ends. */
-  async findForDelivery(manager: EntityManager, workspaceId: string, id: string, lock = false): Promise<{ url: string; secretSealed: string; active: boolean } | null> {
+  async findForDelivery(
+    manager: EntityManager,
+    workspaceId: string,
+    id: string,
+    lock = false,
+  ): Promise<{ url: string; secretSealed: string; active: boolean } | null> {
     const rows: Array<{ url: string; secretSealed: string; active: boolean }> = await manager.query(
       `SELECT url, secret_sealed AS "secretSealed", active FROM notifications.webhook_endpoints WHERE workspace_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
       [workspaceId, id],
@@ -150,7 +162,10 @@ export class WebhookEndpointsRepository {
   }
 
   async recordSuccess(manager: EntityManager, workspaceId: string, id: string): Promise<void> {
-    await manager.query('UPDATE notifications.webhook_endpoints SET consecutive_failures = 0 WHERE workspace_id = $1 AND id = $2 AND consecutive_failures <> 0', [workspaceId, id]);
+    await manager.query(
+      'UPDATE notifications.webhook_endpoints SET consecutive_failures = 0 WHERE workspace_id = $1 AND id = $2 AND consecutive_failures <> 0',
+      [workspaceId, id],
+    );
   }
 
   /** Counts a delivery that failed every attempt and disables the endpoint at the threshold; returns whether it is still active. */

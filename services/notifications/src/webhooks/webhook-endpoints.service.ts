@@ -78,7 +78,12 @@ export class WebhookEndpointsService {
     if (!isUuid(input.id)) throw endpointNotFound();
     if (input.url !== undefined) await this.assertDeliverableUrl(input.url);
     const row = await withWorkspace(this.dataSource, workspaceId, async (manager) => {
-      const updated = await this.endpoints.update(manager, workspaceId, input.id, { url: input.url, description: input.description, events: input.events, active: input.active });
+      const updated = await this.endpoints.update(manager, workspaceId, input.id, {
+        url: input.url,
+        description: input.description,
+        events: input.events,
+        active: input.active,
+      });
       if (updated && input.active === false) await this.deliveries.abandonPendingOf(manager, workspaceId, input.id, 'the endpoint was disabled');
       return updated;
     });
@@ -98,7 +103,9 @@ export class WebhookEndpointsService {
   async rotateSecret(workspaceId: string, id: string): Promise<WebhookEndpointWithSecret> {
     if (!isUuid(id)) throw endpointNotFound();
     const secret = newSigningSecret();
-    const row = await withWorkspace(this.dataSource, workspaceId, (manager) => this.endpoints.replaceSecret(manager, workspaceId, id, this.secrets.seal(secret)));
+    const row = await withWorkspace(this.dataSource, workspaceId, (manager) =>
+      this.endpoints.replaceSecret(manager, workspaceId, id, this.secrets.seal(secret)),
+    );
     if (!row) throw endpointNotFound();
     return { ...toWebhookEndpoint(row), secret };
   }
@@ -110,7 +117,11 @@ export class WebhookEndpointsService {
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
       if (!(await this.endpoints.find(manager, workspaceId, input.id))) throw endpointNotFound();
       const rows = await this.deliveries.list(manager, workspaceId, input.id, input.status ?? null, position);
-      const attempts = await this.deliveries.attemptsOf(manager, workspaceId, rows.slice(0, position.limit).map((row) => row.id));
+      const attempts = await this.deliveries.attemptsOf(
+        manager,
+        workspaceId,
+        rows.slice(0, position.limit).map((row) => row.id),
+      );
       const byDelivery = new Map<string, WebhookAttemptRow[]>();
       for (const attempt of attempts) byDelivery.set(attempt.deliveryId, [...(byDelivery.get(attempt.deliveryId) ?? []), attempt]);
       return toPage(rows, position, (row) => toWebhookDelivery(row, byDelivery.get(row.id) ?? []));

@@ -35,7 +35,7 @@ describe('CustomQueryCompiler', () => {
       OWNER,
     );
     for (const text of ['seats', 'region', 'emea', 'OR 1=1', OWNER]) expect(compiled.sql).not.toContain(text);
-    expect(compiled.parameters).toEqual([WORKSPACE, OWNER, '%50\\%\\_off\' OR 1=1%', 'region', ['emea', 'amer'], 'seats']);
+    expect(compiled.parameters).toEqual([WORKSPACE, OWNER, "%50\\%\\_off' OR 1=1%", 'region', ['emea', 'amer'], 'seats']);
     expect(compiled.sql).toContain('r.owner_id = $2::uuid');
     expect(compiled.sql).toMatch(/GROUP BY 1, 2 ORDER BY 1 ASC NULLS LAST, 2 ASC NULLS LAST LIMIT 101$/);
     expect(compiled.columns.map((column) => column.key)).toEqual(['customFields.region', 'currency', 'sum(customFields.seats)']);
@@ -47,7 +47,10 @@ describe('CustomQueryCompiler', () => {
         entity: 'tasks',
         measures: [{ fn: 'sum', field: 'status' }, { fn: 'max' }],
         dimensions: [{ field: 'priority', interval: 'month' }, { field: 'customFields.x' }],
-        filters: [{ field: 'dueAt', op: 'gt', value: 'tomorrow' }, { field: 'status', op: 'in', value: [] }],
+        filters: [
+          { field: 'dueAt', op: 'gt', value: 'tomorrow' },
+          { field: 'status', op: 'in', value: [] },
+        ],
         sort: [{ key: 'count' }],
       }).map((detail) => detail.field),
     ).toEqual(['filters.0.value', 'filters.1.value', 'dimensions.0.interval', 'dimensions.1.field', 'measures.0.field', 'measures.1.field', 'sort.0.key']);

@@ -213,11 +213,15 @@ export class CustomQueryCompiler {
 
   /** Whether amounts cannot mix currencies: currency is a dimension or filtered to one value. */
   private singleCurrency(): boolean {
-    return (this.query.dimensions ?? []).some((dimension) => dimension.field === 'currency') || (this.query.filters ?? []).some((filter) => filter.field === 'currency' && filter.op === 'eq');
+    return (
+      (this.query.dimensions ?? []).some((dimension) => dimension.field === 'currency') ||
+      (this.query.filters ?? []).some((filter) => filter.field === 'currency' && filter.op === 'eq')
+    );
   }
 
   private checkDaySpan(fieldName: string, filters: ReportFilter[], path: string): void {
-    const bound = (ops: string[]) => filters.find((filter) => filter.field === fieldName && ops.includes(filter.op) && typeof filter.value === 'string')?.value as string | undefined;
+    const bound = (ops: string[]) =>
+      filters.find((filter) => filter.field === fieldName && ops.includes(filter.op) && typeof filter.value === 'string')?.value as string | undefined;
     const from = bound(['gt', 'gte']);
     const to = bound(['lt', 'lte']);
     if (!from || !to) return;

@@ -24,7 +24,9 @@ export class CustomReportsService {
   /** The report over the workspace's records, or one owner's when ownerId is given. */
   async runAs(workspaceId: string, ownerId: string | null, query: CustomReportQuery): Promise<CustomReportResult> {
     const compiled = new CustomQueryCompiler(query, workspaceId).compile(ownerId);
-    const rows: Array<Record<string, string | null>> = await withWorkspace(this.dataSource, workspaceId, (manager) => manager.query(compiled.sql, compiled.parameters));
+    const rows: Array<Record<string, string | null>> = await withWorkspace(this.dataSource, workspaceId, (manager) =>
+      manager.query(compiled.sql, compiled.parameters),
+    );
     const numeric = compiled.columns.map((column) => column.type === 'integer' || column.type === 'number');
     const cells = rows.slice(0, compiled.cap).map((row) =>
       compiled.columns.map((_column, index): ReportCell => {

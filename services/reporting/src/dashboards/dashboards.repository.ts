@@ -15,13 +15,24 @@ interface DashboardRow {
 const COLUMNS = `id, name, widgets, created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 function toDashboard(row: DashboardRow): Dashboard {
-  return { id: row.id, name: row.name, widgets: row.widgets, createdBy: row.createdBy, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+  return {
+    id: row.id,
+    name: row.name,
+    widgets: row.widgets,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
 }
 
 /** reporting.dashboards, under row-level security. */
 @Injectable()
 export class DashboardsRepository {
-  async insert(manager: EntityManager, workspaceId: string, dashboard: { id: string; name: string; widgets: DashboardWidgetRef[]; createdBy: string | null }): Promise<Dashboard> {
+  async insert(
+    manager: EntityManager,
+    workspaceId: string,
+    dashboard: { id: string; name: string; widgets: DashboardWidgetRef[]; createdBy: string | null },
+  ): Promise<Dashboard> {
     const rows: DashboardRow[] = await manager.query(
       `INSERT INTO reporting.dashboards (workspace_id, id, name, widgets, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
       [workspaceId, dashboard.id, dashboard.name, JSON.stringify(dashboard.widgets), dashboard.createdBy],
@@ -35,7 +46,9 @@ export class DashboardsRepository {
   }
 
   async list(manager: EntityManager, workspaceId: string): Promise<Dashboard[]> {
-    const rows: DashboardRow[] = await manager.query(`SELECT ${COLUMNS} FROM reporting.dashboards WHERE workspace_id = $1 ORDER BY lower(name), id`, [workspaceId]);
+    const rows: DashboardRow[] = await manager.query(`SELECT ${COLUMNS} FROM reporting.dashboards WHERE workspace_id = $1 ORDER BY lower(name), id`, [
+      workspaceId,
+    ]);
     return rows.map(toDashboard);
   }
 

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { CreateDashboardBody, Dashboard, DashboardList, DashboardView, DashboardWidget, DashboardWidgetBody, DashboardWidgetRef, MyDashboard, UpdateDashboardBody } from '@kinship/contracts/reporting';
+import type {
+  CreateDashboardBody,
+  Dashboard,
+  DashboardList,
+  DashboardView,
+  DashboardWidget,
+  DashboardWidgetBody,
+  DashboardWidgetRef,
+  MyDashboard,
+  UpdateDashboardBody,
+} from '@kinship/contracts/reporting';
 import { RpcError } from '@kinship/messaging';
 import { newId, withWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -84,8 +94,14 @@ export class DashboardsService {
 
   /** Every widget must show a saved report of the workspace (another workspace's ids are unknown here). */
   private async checkedWidgets(manager: EntityManager, caller: ReportCaller, widgets: DashboardWidgetBody[]): Promise<DashboardWidgetRef[]> {
-    const existing = await this.savedReports.existing(manager, caller.workspaceId, widgets.map((widget) => widget.savedReportId));
-    const problems = widgets.flatMap((widget, index) => (existing.has(widget.savedReportId) ? [] : [{ field: `widgets.${index}.savedReportId`, issue: 'is not a saved report of the workspace' }]));
+    const existing = await this.savedReports.existing(
+      manager,
+      caller.workspaceId,
+      widgets.map((widget) => widget.savedReportId),
+    );
+    const problems = widgets.flatMap((widget, index) =>
+      existing.has(widget.savedReportId) ? [] : [{ field: `widgets.${index}.savedReportId`, issue: 'is not a saved report of the workspace' }],
+    );
     if (problems.length > 0) throw RpcError.validation(problems);
     return widgets.map((widget) => ({ savedReportId: widget.savedReportId, title: widget.title ?? null }));
   }

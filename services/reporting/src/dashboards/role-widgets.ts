@@ -49,21 +49,81 @@ export function roleWidgets(scope: DashboardScope, now: Date): RoleWidget[] {
   switch (scope) {
     case 'workspace':
       return [
-        { key: 'open-pipeline', title: 'Open pipeline', kind: 'table', query: { entity: 'deals', measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }], dimensions: [{ field: 'currency' }], filters: [openDeals] } },
-        { key: 'won-this-month', title: 'Won this month', kind: 'table', query: { entity: 'deals', measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }], dimensions: [{ field: 'currency' }], filters: wonThisMonth } },
-        { key: 'new-contacts', title: 'New contacts by month', kind: 'table', query: { entity: 'contacts', measures: [{ fn: 'count' }], dimensions: [{ field: 'createdAt', interval: 'month' }], filters: [{ field: 'createdAt', op: 'gte', value: sixMonthsAgo(now) }] } },
-        { key: 'open-tasks', title: 'Open tasks by status', kind: 'table', query: { entity: 'tasks', measures: [{ fn: 'count' }], dimensions: [{ field: 'status' }], filters: [OPEN_TASK] } },
+        {
+          key: 'open-pipeline',
+          title: 'Open pipeline',
+          kind: 'table',
+          query: { entity: 'deals', measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }], dimensions: [{ field: 'currency' }], filters: [openDeals] },
+        },
+        {
+          key: 'won-this-month',
+          title: 'Won this month',
+          kind: 'table',
+          query: { entity: 'deals', measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }], dimensions: [{ field: 'currency' }], filters: wonThisMonth },
+        },
+        {
+          key: 'new-contacts',
+          title: 'New contacts by month',
+          kind: 'table',
+          query: {
+            entity: 'contacts',
+            measures: [{ fn: 'count' }],
+            dimensions: [{ field: 'createdAt', interval: 'month' }],
+            filters: [{ field: 'createdAt', op: 'gte', value: sixMonthsAgo(now) }],
+          },
+        },
+        {
+          key: 'open-tasks',
+          title: 'Open tasks by status',
+          kind: 'table',
+          query: { entity: 'tasks', measures: [{ fn: 'count' }], dimensions: [{ field: 'status' }], filters: [OPEN_TASK] },
+        },
       ];
     case 'team':
       return [
-        { key: 'pipeline-by-owner', title: 'Open pipeline by owner', kind: 'table', query: { entity: 'deals', measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }], dimensions: [{ field: 'ownerId' }, { field: 'currency' }], filters: [openDeals] } },
-        { key: 'won-by-owner', title: 'Won this month by owner', kind: 'table', query: { entity: 'deals', measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }], dimensions: [{ field: 'ownerId' }, { field: 'currency' }], filters: wonThisMonth } },
-        { key: 'open-tasks-by-assignee', title: 'Open tasks by assignee', kind: 'table', query: { entity: 'tasks', measures: [{ fn: 'count' }], dimensions: [{ field: 'assigneeId' }], filters: [OPEN_TASK] } },
+        {
+          key: 'pipeline-by-owner',
+          title: 'Open pipeline by owner',
+          kind: 'table',
+          query: {
+            entity: 'deals',
+            measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }],
+            dimensions: [{ field: 'ownerId' }, { field: 'currency' }],
+            filters: [openDeals],
+          },
+        },
+        {
+          key: 'won-by-owner',
+          title: 'Won this month by owner',
+          kind: 'table',
+          query: {
+            entity: 'deals',
+            measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }],
+            dimensions: [{ field: 'ownerId' }, { field: 'currency' }],
+            filters: wonThisMonth,
+          },
+        },
+        {
+          key: 'open-tasks-by-assignee',
+          title: 'Open tasks by assignee',
+          kind: 'table',
+          query: { entity: 'tasks', measures: [{ fn: 'count' }], dimensions: [{ field: 'assigneeId' }], filters: [OPEN_TASK] },
+        },
       ];
     case 'own':
       return [
-        { key: 'my-open-deals', title: 'My open deals', kind: 'table', query: { entity: 'deals', measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }], dimensions: [{ field: 'currency' }], filters: [openDeals] } },
-        { key: 'my-won-this-month', title: 'My deals won this month', kind: 'table', query: { entity: 'deals', measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }], dimensions: [{ field: 'currency' }], filters: wonThisMonth } },
+        {
+          key: 'my-open-deals',
+          title: 'My open deals',
+          kind: 'table',
+          query: { entity: 'deals', measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }], dimensions: [{ field: 'currency' }], filters: [openDeals] },
+        },
+        {
+          key: 'my-won-this-month',
+          title: 'My deals won this month',
+          kind: 'table',
+          query: { entity: 'deals', measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }], dimensions: [{ field: 'currency' }], filters: wonThisMonth },
+        },
         { key: 'my-open-tasks', title: 'My open tasks', kind: 'metric', query: { entity: 'tasks', measures: [{ fn: 'count' }], filters: [OPEN_TASK] } },
       ];
     case 'summary':

@@ -5,7 +5,17 @@ import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { knownCurrency, required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
-const TYPES = ['invoice.created', 'invoice.deleted', 'invoice.finalized', 'invoice.paid', 'invoice.voided', 'invoice.marked_uncollectible', 'payment.received', 'payment.refunded', 'credit_note.created'] as const;
+const TYPES = [
+  'invoice.created',
+  'invoice.deleted',
+  'invoice.finalized',
+  'invoice.paid',
+  'invoice.voided',
+  'invoice.marked_uncollectible',
+  'payment.received',
+  'payment.refunded',
+  'credit_note.created',
+] as const;
 
 type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void' | 'uncollectible' | 'deleted';
 
@@ -45,7 +55,13 @@ export class BillingProjection implements OnModuleInit {
     switch (event.type) {
       case 'invoice.created': {
         const data = event.data;
-        await this.upsertInvoice(manager, workspaceId, event, { id: data.invoiceId, status: 'draft', currency: data.currency, total: data.total, customer: data.customer });
+        await this.upsertInvoice(manager, workspaceId, event, {
+          id: data.invoiceId,
+          status: 'draft',
+          currency: data.currency,
+          total: data.total,
+          customer: data.customer,
+        });
         return;
       }
       case 'invoice.deleted':
@@ -67,10 +83,7 @@ export class BillingProjection implements OnModuleInit {
         return;
       }
       case 'invoice.marked_uncollectible':
-        await manager.query(`UPDATE reporting.invoices SET status = 'uncollectible' WHERE workspace_id = $1 AND id = $2`, [
-          workspaceId,
-          event.data.invoiceId,
-        ]);
+        await manager.query(`UPDATE reporting.invoices SET status = 'uncollectible' WHERE workspace_id = $1 AND id = $2`, [workspaceId, event.data.invoiceId]);
         return;
       case 'payment.received': {
         const payment = event.data;
@@ -78,7 +91,15 @@ export class BillingProjection implements OnModuleInit {
         await manager.query(
           `INSERT INTO reporting.payments (workspace_id, id, invoice_id, currency, amount, method, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (workspace_id, id) DO NOTHING`,
-          [workspaceId, required(payment.paymentId, event, 'paymentId'), required(payment.invoiceId, event, 'invoiceId'), payment.currency, payment.amount, payment.method, payment.receivedAt],
+          [
+            workspaceId,
+            required(payment.paymentId, event, 'paymentId'),
+            required(payment.invoiceId, event, 'invoiceId'),
+            payment.currency,
+            payment.amount,
+            payment.method,
+            payment.receivedAt,
+          ],
         );
         return;
       }
@@ -108,7 +129,16 @@ export class BillingProjection implements OnModuleInit {
         await manager.query(
           `INSERT INTO reporting.credit_notes (workspace_id, id, number, invoice_id, currency, amount, refunded, credited_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (workspace_id, id) DO NOTHING`,
-          [workspaceId, required(note.creditNoteId, event, 'creditNoteId'), note.number, required(note.invoiceId, event, 'invoiceId'), note.currency, note.amount, note.refunded, event.occurredAt],
+          [
+            workspaceId,
+            required(note.creditNoteId, event, 'creditNoteId'),
+            note.number,
+            required(note.invoiceId, event, 'invoiceId'),
+            note.currency,
+            note.amount,
+            note.refunded,
+            event.occurredAt,
+          ],
         );
         return;
       }

@@ -5,7 +5,15 @@ import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
-const TYPES = ['contact.created', 'contact.updated', 'contact.restored', 'contact.merged', 'contact.deleted', 'contacts.imported', 'contacts.import_undone'] as const;
+const TYPES = [
+  'contact.created',
+  'contact.updated',
+  'contact.restored',
+  'contact.merged',
+  'contact.deleted',
+  'contacts.imported',
+  'contacts.import_undone',
+] as const;
 
 /**
  * reporting.contacts and reporting.contact_lifecycle_history from crm's contact events. An

@@ -27,7 +27,11 @@ export class DealsProjection implements OnModuleInit {
     const workspaceId = required(event.workspaceId, event, 'workspaceId');
     switch (event.type) {
       case 'deal.deleted':
-        await manager.query('UPDATE reporting.deals SET deleted_at = $3 WHERE workspace_id = $1 AND id = $2', [workspaceId, event.aggregateId, event.occurredAt]);
+        await manager.query('UPDATE reporting.deals SET deleted_at = $3 WHERE workspace_id = $1 AND id = $2', [
+          workspaceId,
+          event.aggregateId,
+          event.occurredAt,
+        ]);
         return;
       case 'deal.won':
       case 'deal.lost': {

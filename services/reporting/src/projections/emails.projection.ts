@@ -21,7 +21,14 @@ export class EmailsProjection implements OnModuleInit {
     await manager.query(
       `INSERT INTO reporting.emails_sent (workspace_id, id, contact_id, campaign_id, template_key, sent_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (workspace_id, id) DO NOTHING`,
-      [workspaceId, required(email.messageId, event, 'messageId'), required(email.contactId, event, 'contactId'), email.campaignId ?? null, email.templateKey, event.occurredAt],
+      [
+        workspaceId,
+        required(email.messageId, event, 'messageId'),
+        required(email.contactId, event, 'contactId'),
+        email.campaignId ?? null,
+        email.templateKey,
+        event.occurredAt,
+      ],
     );
   }
 }

@@ -37,7 +37,11 @@ export class NotesProjection implements OnModuleInit {
         ]);
         return;
       case 'note.deleted':
-        await manager.query('UPDATE reporting.notes SET deleted_at = $3 WHERE workspace_id = $1 AND id = $2', [workspaceId, event.data.noteId, event.occurredAt]);
+        await manager.query('UPDATE reporting.notes SET deleted_at = $3 WHERE workspace_id = $1 AND id = $2', [
+          workspaceId,
+          event.data.noteId,
+          event.occurredAt,
+        ]);
         return;
       case 'note.restored':
         await manager.query('UPDATE reporting.notes SET deleted_at = NULL WHERE workspace_id = $1 AND id = $2', [workspaceId, event.data.noteId]);

@@ -20,7 +20,11 @@ export class PipelinesProjection implements OnModuleInit {
   private async apply(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager): Promise<void> {
     const workspaceId = required(event.workspaceId, event, 'workspaceId');
     if (event.type === 'pipeline.deleted') {
-      await manager.query('UPDATE reporting.pipelines SET deleted_at = $3 WHERE workspace_id = $1 AND id = $2', [workspaceId, event.aggregateId, event.occurredAt]);
+      await manager.query('UPDATE reporting.pipelines SET deleted_at = $3 WHERE workspace_id = $1 AND id = $2', [
+        workspaceId,
+        event.aggregateId,
+        event.occurredAt,
+      ]);
       return;
     }
     const pipeline = required(event.data.pipeline, event, 'pipeline');

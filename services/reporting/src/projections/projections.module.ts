@@ -12,6 +12,16 @@ import { TasksProjection } from './tasks.projection.js';
 /** The read models, each kept by its own durable consumer of crm's, billing's or notifications' events. */
 @Module({
   exports: [ProjectionHandlers],
-  providers: [ProjectionHandlers, PipelinesProjection, DealsProjection, ContactsProjection, TasksProjection, CompaniesProjection, NotesProjection, EmailsProjection, BillingProjection],
+  providers: [
+    ProjectionHandlers,
+    PipelinesProjection,
+    DealsProjection,
+    ContactsProjection,
+    TasksProjection,
+    CompaniesProjection,
+    NotesProjection,
+    EmailsProjection,
+    BillingProjection,
+  ],
 })
 export class ProjectionsModule {}

@@ -31,7 +31,19 @@ export class TasksProjection implements OnModuleInit {
        ON CONFLICT (workspace_id, id) DO UPDATE SET assignee_id = EXCLUDED.assignee_id, status = EXCLUDED.status, priority = EXCLUDED.priority,
          due_at = EXCLUDED.due_at, completed_at = EXCLUDED.completed_at, related_type = EXCLUDED.related_type, related_id = EXCLUDED.related_id,
          deleted_at = NULL`,
-      [workspaceId, task.id, task.assigneeId ?? null, task.status, task.priority, task.dueAt ?? null, task.completedAt ?? null, task.createdBy ?? null, task.related?.type ?? null, task.related?.id ?? null, task.createdAt],
+      [
+        workspaceId,
+        task.id,
+        task.assigneeId ?? null,
+        task.status,
+        task.priority,
+        task.dueAt ?? null,
+        task.completedAt ?? null,
+        task.createdBy ?? null,
+        task.related?.type ?? null,
+        task.related?.id ?? null,
+        task.createdAt,
+      ],
     );
   }
 }

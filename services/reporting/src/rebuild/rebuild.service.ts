@@ -11,7 +11,22 @@ import { ProjectionHandlers, type ProjectionName } from '../projections/projecti
 import { lastSequence, replayStream, subjectMatches, type StreamEvent } from './stream-replay.js';
 
 /** The read models a rebuild replaces; each gets a shadow copy (a temporary table of the rebuild's session). */
-export const READ_MODEL_TABLES = ['pipelines', 'stages', 'deals', 'deal_stage_history', 'contacts', 'contact_lifecycle_history', 'tasks', 'companies', 'notes', 'emails_sent', 'invoices', 'payments', 'credit_notes', 'refunds'];
+export const READ_MODEL_TABLES = [
+  'pipelines',
+  'stages',
+  'deals',
+  'deal_stage_history',
+  'contacts',
+  'contact_lifecycle_history',
+  'tasks',
+  'companies',
+  'notes',
+  'emails_sent',
+  'invoices',
+  'payments',
+  'credit_notes',
+  'refunds',
+];
 const LIVE_TABLE = new RegExp(`\\breporting\\.(${READ_MODEL_TABLES.join('|')})\\b`, 'g');
 /** Stream messages per shadow transaction, and between progress updates. */
 const BATCH = 1_000;
@@ -54,7 +69,9 @@ export class RebuildService {
   }
 
   async get(workspaceId: string, id: string): Promise<Rebuild> {
-    const [rebuild] = await withWorkspace(this.dataSource, workspaceId, (manager) => manager.query(`SELECT ${COLUMNS} FROM reporting.rebuilds WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]));
+    const [rebuild] = await withWorkspace(this.dataSource, workspaceId, (manager) =>
+      manager.query(`SELECT ${COLUMNS} FROM reporting.rebuilds WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]),
+    );
     if (!rebuild) throw RpcError.notFound('rebuild');
     return rebuild as Rebuild;
   }
@@ -81,13 +98,21 @@ export class RebuildService {
       await this.progress(workspaceId, id, eventsTotal, replay.applied);
       await this.swap(runner, replay, upTo, eventsTotal);
       await withWorkspace(this.dataSource, workspaceId, (manager) =>
-        manager.query(`UPDATE reporting.rebuilds SET status = 'completed', events_applied = $3, finished_at = now() WHERE workspace_id = $1 AND id = $2`, [workspaceId, id, replay.applied]),
+        manager.query(`UPDATE reporting.rebuilds SET status = 'completed', events_applied = $3, finished_at = now() WHERE workspace_id = $1 AND id = $2`, [
+          workspaceId,
+          id,
+          replay.applied,
+        ]),
       );
     } catch (error) {
       this.logger.error({ err: error, rebuildId: id }, 'read model rebuild failed');
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       await withWorkspace(this.dataSource, workspaceId, (manager) =>
-        manager.query(`UPDATE reporting.rebuilds SET status = 'failed', error = $3, finished_at = now() WHERE workspace_id = $1 AND id = $2`, [workspaceId, id, String(error)]),
+        manager.query(`UPDATE reporting.rebuilds SET status = 'failed', error = $3, finished_at = now() WHERE workspace_id = $1 AND id = $2`, [
+          workspaceId,
+          id,
+          String(error),
+        ]),
       ).catch((failure: unknown) => this.logger.error({ err: failure, rebuildId: id }, 'rebuild outcome not recorded'));
     } finally {
       // The connection goes back to the pool with its session: its temporary tables must not stay with it.
@@ -134,7 +159,12 @@ export class RebuildService {
 
   private async progress(workspaceId: string, id: string, read: number, applied: number): Promise<void> {
     await withWorkspace(this.dataSource, workspaceId, (manager) =>
-      manager.query('UPDATE reporting.rebuilds SET events_read = $3, events_applied = $4 WHERE workspace_id = $1 AND id = $2', [workspaceId, id, read, applied]),
+      manager.query('UPDATE reporting.rebuilds SET events_read = $3, events_applied = $4 WHERE workspace_id = $1 AND id = $2', [
+        workspaceId,
+        id,
+        read,
+        applied,
+      ]),
     );
   }
 }
@@ -145,7 +175,9 @@ async function dropShadow(runner: QueryRunner): Promise<void> {
 
 /** The stream position each projection has applied. */
 async function positions(manager: EntityManager): Promise<Map<string, number>> {
-  const rows: Array<{ projection: string; sequence: number }> = await manager.query('SELECT projection, stream_sequence::int AS sequence FROM reporting.projection_positions');
+  const rows: Array<{ projection: string; sequence: number }> = await manager.query(
+    'SELECT projection, stream_sequence::int AS sequence FROM reporting.projection_positions',
+  );
   return new Map(rows.map((row) => [row.projection, row.sequence]));
 }
 

@@ -19,7 +19,13 @@ export async function lastSequence(nats: NatsConnection, namespace: string): Pro
  * Reads the events stream from `from` through `to` (sequences, both included) with an ordered
  * consumer, handing each message to `handle` in stream order.
  */
-export async function replayStream(nats: NatsConnection, namespace: string, from: number, to: number, handle: (message: StreamEvent) => Promise<void>): Promise<void> {
+export async function replayStream(
+  nats: NatsConnection,
+  namespace: string,
+  from: number,
+  to: number,
+  handle: (message: StreamEvent) => Promise<void>,
+): Promise<void> {
   if (from > to) return;
   const consumer = await jetstream(nats).consumers.get(eventStreamName(namespace), { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from });
   const messages = await consumer.consume();

@@ -42,7 +42,13 @@ export class ReportCache {
    * The answer of `report` for `scope` (the workspace and every parameter the answer depends on,
    * the caller's owner scope included): from the cache, or computed and stored.
    */
-  async answer<T extends object>(report: string, workspaceId: string, scope: object, projections: ProjectionName[], compute: () => Promise<T>): Promise<T & ReportFreshness> {
+  async answer<T extends object>(
+    report: string,
+    workspaceId: string,
+    scope: object,
+    projections: ProjectionName[],
+    compute: () => Promise<T>,
+  ): Promise<T & ReportFreshness> {
     const key = await this.key(report, workspaceId, scope, projections);
     const data = await this.cached(key, compute);
     return { ...data, ...(await this.freshness.of(projections)) };
@@ -63,7 +69,9 @@ export class ReportCache {
     }
     this.lookups.inc({ result: 'miss' });
     const data = await compute();
-    await this.redis.set(key, JSON.stringify(data), 'EX', ENTRY_TTL_SECONDS).catch((error: unknown) => this.logger.warn({ err: error }, 'report cache not stored'));
+    await this.redis
+      .set(key, JSON.stringify(data), 'EX', ENTRY_TTL_SECONDS)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'report cache not stored'));
     return data;
   }
 

@@ -3,7 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { RpcError } from '@kinship/messaging';
 import { withWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ForecastQuery, ForecastReport, ForecastReportRow, PipelineReport, PipelineReportRow, ReportQuery, WinRateByCurrency, WinRateReport } from '@kinship/contracts/reporting';
+import type {
+  ForecastQuery,
+  ForecastReport,
+  ForecastReportRow,
+  PipelineReport,
+  PipelineReportRow,
+  ReportQuery,
+  WinRateByCurrency,
+  WinRateReport,
+} from '@kinship/contracts/reporting';
 import { ReportCache } from '../report-cache/report-cache.js';
 import { scopedOwner, type ReportCaller } from './report-caller.js';
 
@@ -122,19 +131,29 @@ export class ReportsService {
     filter.conditions.push(`d.status IN ('won', 'lost')`, 'd.closed_at IS NOT NULL');
     filter.period(`(d.closed_at AT TIME ZONE 'UTC')::date`, query);
     return this.cache.answer('win-rate', caller.workspaceId, filter.scope, ['deals'], async () => {
-      const rows: Array<{ status: 'won' | 'lost'; currency: string; count: number; amount: string; cycleSeconds: string | null }> = await this.read(caller, (manager) =>
-        manager.query(
-          `SELECT d.status, d.currency, count(*)::int AS count, sum(d.amount)::text AS amount,
+      const rows: Array<{ status: 'won' | 'lost'; currency: string; count: number; amount: string; cycleSeconds: string | null }> = await this.read(
+        caller,
+        (manager) =>
+          manager.query(
+            `SELECT d.status, d.currency, count(*)::int AS count, sum(d.amount)::text AS amount,
              sum(extract(epoch FROM d.closed_at - d.created_at))::text AS "cycleSeconds"
            FROM reporting.deals d WHERE ${filter.where}
            GROUP BY d.status, d.currency ORDER BY d.currency`,
-          filter.parameters,
-        ),
+            filter.parameters,
+          ),
       );
       const byCurrency = new Map<string, WinRateByCurrency>();
       let wonCycleSeconds = 0;
       for (const row of rows) {
-        const entry = byCurrency.get(row.currency) ?? { currency: row.currency, won: 0, lost: 0, winRate: null, wonAmount: 0, lostAmount: 0, averageWonAmount: null };
+        const entry = byCurrency.get(row.currency) ?? {
+          currency: row.currency,
+          won: 0,
+          lost: 0,
+          winRate: null,
+          wonAmount: 0,
+          lostAmount: 0,
+          averageWonAmount: null,
+        };
         if (row.status === 'won') {
           entry.won = row.count;
           entry.wonAmount = integer(row.amount);

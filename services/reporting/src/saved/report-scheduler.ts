@@ -10,7 +10,12 @@ import { nextRun } from './schedule.js';
 import { SavedReportsRepository } from './saved-reports.repository.js';
 
 function fileName(name: string, at: Date): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'report';
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'report';
   return `${slug}-${at.toISOString().slice(0, 10)}.csv`;
 }
 

@@ -30,7 +30,10 @@ function toSavedReport(row: SavedReportRow): SavedReport {
     id: row.id,
     name: row.name,
     query: row.query,
-    schedule: row.frequency && row.recipients && row.nextRunAt ? { frequency: row.frequency, recipientUserIds: row.recipients, nextRunAt: row.nextRunAt.toISOString() } : null,
+    schedule:
+      row.frequency && row.recipients && row.nextRunAt
+        ? { frequency: row.frequency, recipientUserIds: row.recipients, nextRunAt: row.nextRunAt.toISOString() }
+        : null,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -59,7 +62,10 @@ export class SavedReportsRepository {
   }
 
   async find(manager: EntityManager, workspaceId: string, id: string, lock = false): Promise<SavedReport | null> {
-    const rows: SavedReportRow[] = await manager.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE r.workspace_id = $1 AND r.id = $2${lock ? ' FOR UPDATE OF r' : ''}`, [workspaceId, id]);
+    const rows: SavedReportRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE r.workspace_id = $1 AND r.id = $2${lock ? ' FOR UPDATE OF r' : ''}`,
+      [workspaceId, id],
+    );
     return rows[0] ? toSavedReport(rows[0]) : null;
   }
 
@@ -70,7 +76,10 @@ export class SavedReportsRepository {
 
   /** The ids among these that are saved reports of the workspace. */
   async existing(manager: EntityManager, workspaceId: string, ids: string[]): Promise<Set<string>> {
-    const rows: Array<{ id: string }> = await manager.query('SELECT id FROM reporting.saved_reports WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, ids]);
+    const rows: Array<{ id: string }> = await manager.query('SELECT id FROM reporting.saved_reports WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [
+      workspaceId,
+      ids,
+    ]);
     return new Set(rows.map((row) => row.id));
   }
 

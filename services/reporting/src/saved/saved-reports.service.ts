@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AuthRpc } from '@kinship/contracts';
-import type { CreateSavedReportBody, CustomReportQuery, CustomReportResult, ReportScheduleBody, SavedReport, SavedReportList, UpdateSavedReportBody } from '@kinship/contracts/reporting';
+import type {
+  CreateSavedReportBody,
+  CustomReportQuery,
+  CustomReportResult,
+  ReportScheduleBody,
+  SavedReport,
+  SavedReportList,
+  UpdateSavedReportBody,
+} from '@kinship/contracts/reporting';
 import { RpcError, ServiceClient, type ErrorDetail } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { newId, withWorkspace } from '@kinship/persistence';
@@ -53,7 +61,11 @@ export class SavedReportsService {
     return this.write(caller, async (manager) => {
       const current = this.found(await this.repository.find(manager, caller.workspaceId, id, true));
       const currentSchedule = current.schedule ? { ...current.schedule, nextRunAt: new Date(current.schedule.nextRunAt) } : null;
-      const values: SavedReportValues = { name: body.name ?? current.name, query: query ?? current.query, schedule: schedule === undefined ? currentSchedule : schedule };
+      const values: SavedReportValues = {
+        name: body.name ?? current.name,
+        query: query ?? current.query,
+        schedule: schedule === undefined ? currentSchedule : schedule,
+      };
       // A new frequency restarts the schedule; new recipients alone keep its next run.
       const keepsRun = schedule && currentSchedule && schedule.frequency === currentSchedule.frequency;
       if (values.schedule && keepsRun) values.schedule.nextRunAt = currentSchedule.nextRunAt;

@@ -108,10 +108,18 @@ export class StandardReportsService {
       const owner = ownerId ? sql.parameter(ownerId) : null;
       const ownedBy = (invoiceId: string) =>
         owner
-          ? [`EXISTS (SELECT 1 FROM reporting.invoices owned JOIN reporting.deals d ON d.workspace_id = owned.workspace_id AND d.id = owned.deal_id
-               WHERE owned.workspace_id = ${workspace} AND owned.id = ${invoiceId} AND d.owner_id = ${owner})`]
+          ? [
+              `EXISTS (SELECT 1 FROM reporting.invoices owned JOIN reporting.deals d ON d.workspace_id = owned.workspace_id AND d.id = owned.deal_id
+               WHERE owned.workspace_id = ${workspace} AND owned.id = ${invoiceId} AND d.owner_id = ${owner})`,
+            ]
           : [];
-      const invoiced = [`i.workspace_id = ${workspace}`, `i.status IN ('open', 'paid', 'uncollectible')`, 'i.issue_date IS NOT NULL', ...sql.period('i.issue_date', query.from, query.to), ...ownedBy('i.id')];
+      const invoiced = [
+        `i.workspace_id = ${workspace}`,
+        `i.status IN ('open', 'paid', 'uncollectible')`,
+        'i.issue_date IS NOT NULL',
+        ...sql.period('i.issue_date', query.from, query.to),
+        ...ownedBy('i.id'),
+      ];
       const movement = (table: string, column: string) => {
         const day = utcDate(`m.${column}`);
         return `SELECT ${periodLabel(day, query.interval)} AS period, m.currency, sum(m.amount) AS amount FROM reporting.${table} m
@@ -133,7 +141,15 @@ export class StandardReportsService {
           sql.values,
         ),
       );
-      return { data: rows.map((row) => ({ period: row.period, currency: row.currency, invoiced: Number(row.invoiced), paid: Number(row.paid), credited: Number(row.credited) })) };
+      return {
+        data: rows.map((row) => ({
+          period: row.period,
+          currency: row.currency,
+          invoiced: Number(row.invoiced),
+          paid: Number(row.paid),
+          credited: Number(row.credited),
+        })),
+      };
     });
   }
 
@@ -146,10 +162,25 @@ export class StandardReportsService {
       const workspace = sql.parameter(caller.workspaceId);
       const user = ownerId ? sql.parameter(ownerId) : null;
       const branch = (userColumn: string, conditions: string[]) => [`${userColumn} IS NOT NULL`, ...(user ? [`${userColumn} = ${user}`] : []), ...conditions];
-      const tasks = branch('t.assignee_id', [`t.workspace_id = ${workspace}`, 't.deleted_at IS NULL', 't.completed_at IS NOT NULL', ...sql.period(utcDate('t.completed_at'), query.from, query.to)]);
-      const notes = branch('n.author_id', [`n.workspace_id = ${workspace}`, 'n.deleted_at IS NULL', ...sql.period(utcDate('n.created_at'), query.from, query.to)]);
+      const tasks = branch('t.assignee_id', [
+        `t.workspace_id = ${workspace}`,
+        't.deleted_at IS NULL',
+        't.completed_at IS NOT NULL',
+        ...sql.period(utcDate('t.completed_at'), query.from, query.to),
+      ]);
+      const notes = branch('n.author_id', [
+        `n.workspace_id = ${workspace}`,
+        'n.deleted_at IS NULL',
+        ...sql.period(utcDate('n.created_at'), query.from, query.to),
+      ]);
       const emails = branch('c.owner_id', [`e.workspace_id = ${workspace}`, ...sql.period(utcDate('e.sent_at'), query.from, query.to)]);
-      const deals = branch('d.owner_id', [`d.workspace_id = ${workspace}`, 'd.deleted_at IS NULL', `d.status IN ('won', 'lost')`, 'd.closed_at IS NOT NULL', ...sql.period(utcDate('d.closed_at'), query.from, query.to)]);
+      const deals = branch('d.owner_id', [
+        `d.workspace_id = ${workspace}`,
+        'd.deleted_at IS NULL',
+        `d.status IN ('won', 'lost')`,
+        'd.closed_at IS NOT NULL',
+        ...sql.period(utcDate('d.closed_at'), query.from, query.to),
+      ]);
       if (query.pipelineId) deals.push(`d.pipeline_id = ${sql.parameter(query.pipelineId)}`);
       const rows: ActivityRow[] = await this.read(caller, (manager) =>
         manager.query(
@@ -179,7 +210,12 @@ export class StandardReportsService {
     const scope = { interval: query.interval ?? 'month', from: query.from, to: query.to, ownerId };
     return this.cache.answer('acquisition', caller.workspaceId, scope, ['contacts'], async () => {
       const sql = new SqlParameters();
-      const conditions = [`c.workspace_id = ${sql.parameter(caller.workspaceId)}`, 'c.deleted_at IS NULL', 'c.customer_since IS NOT NULL', ...sql.period('c.customer_since', query.from, query.to)];
+      const conditions = [
+        `c.workspace_id = ${sql.parameter(caller.workspaceId)}`,
+        'c.deleted_at IS NULL',
+        'c.customer_since IS NOT NULL',
+        ...sql.period('c.customer_since', query.from, query.to),
+      ];
       if (ownerId) conditions.push(`c.owner_id = ${sql.parameter(ownerId)}`);
       const rows: AcquisitionRow[] = await this.read(caller, (manager) =>
         manager.query(
@@ -199,7 +235,12 @@ export class StandardReportsService {
     const scope = { from: query.from, to: query.to, ownerId, pipelineId: query.pipelineId };
     return this.cache.answer('deal-velocity', caller.workspaceId, scope, ['deals', 'pipelines'], async () => {
       const sql = new SqlParameters();
-      const conditions = [`h.workspace_id = ${sql.parameter(caller.workspaceId)}`, 'h.left_at IS NOT NULL', 'd.deleted_at IS NULL', ...sql.period(utcDate('h.entered_at'), query.from, query.to)];
+      const conditions = [
+        `h.workspace_id = ${sql.parameter(caller.workspaceId)}`,
+        'h.left_at IS NOT NULL',
+        'd.deleted_at IS NULL',
+        ...sql.period(utcDate('h.entered_at'), query.from, query.to),
+      ];
       if (ownerId) conditions.push(`d.owner_id = ${sql.parameter(ownerId)}`);
       if (query.pipelineId) conditions.push(`d.pipeline_id = ${sql.parameter(query.pipelineId)}`);
       const rows: Array<DealVelocityRow & { averageDays: string }> = await this.read(caller, (manager) =>

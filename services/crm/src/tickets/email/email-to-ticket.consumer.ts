@@ -40,7 +40,9 @@ export class EmailToTicketConsumer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe('email.received', { durableName: EMAIL_TO_TICKET_CONSUMER, startFrom: 'all' }, (event, manager, emit) => this.received(event, manager, emit));
+    this.events.subscribe('email.received', { durableName: EMAIL_TO_TICKET_CONSUMER, startFrom: 'all' }, (event, manager, emit) =>
+      this.received(event, manager, emit),
+    );
   }
 
   private async received(event: EventOf<'email.received'>, manager: EntityManager, emit: Emit): Promise<void> {
@@ -65,7 +67,13 @@ export class EmailToTicketConsumer implements OnModuleInit {
       commentId = (await this.tickets.addComment(manager, emit, caller, existing, comment)).id;
     } else {
       const candidates = await this.tickets.autoAssignees(caller, manager);
-      const ticket = await this.tickets.open(manager, emit, caller, { subject: email.subject.slice(0, SUBJECT_MAX), description: body, channel: 'email', contactId }, candidates);
+      const ticket = await this.tickets.open(
+        manager,
+        emit,
+        caller,
+        { subject: email.subject.slice(0, SUBJECT_MAX), description: body, channel: 'email', contactId },
+        candidates,
+      );
       ticketId = ticket.id;
       // The opening email is the thread's first comment; the first-response clock already runs.
       commentId = (await this.tickets.addComment(manager, emit, caller, ticket, comment, false)).id;

@@ -36,11 +36,10 @@ export class TicketEmailRepository {
 
   /** The live ticket of this number whose contact is this one (a subject token alone names no one else's ticket). */
   async ticketOfNumber(manager: EntityManager, workspaceId: string, number: number, contactId: string): Promise<string | null> {
-    const rows: Array<{ id: string }> = await manager.query('SELECT id FROM crm.tickets WHERE workspace_id = $1 AND number = $2 AND contact_id = $3 AND deleted_at IS NULL', [
-      workspaceId,
-      number,
-      contactId,
-    ]);
+    const rows: Array<{ id: string }> = await manager.query(
+      'SELECT id FROM crm.tickets WHERE workspace_id = $1 AND number = $2 AND contact_id = $3 AND deleted_at IS NULL',
+      [workspaceId, number, contactId],
+    );
     return rows[0]?.id ?? null;
   }
 

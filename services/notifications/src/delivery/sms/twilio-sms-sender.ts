@@ -25,7 +25,12 @@ export class TwilioSmsSender extends SmsSender {
         accept: 'application/json',
       },
       // The provider reports each message's delivery to Kinship's public webhook (docs/notifications.md, "Delivery reports").
-      body: new URLSearchParams({ To: to, From: from!, Body: body, StatusCallback: `${this.config.PUBLIC_URL.replace(/\/+$/, '')}/api/v1/webhooks/sms/status` }),
+      body: new URLSearchParams({
+        To: to,
+        From: from!,
+        Body: body,
+        StatusCallback: `${this.config.PUBLIC_URL.replace(/\/+$/, '')}/api/v1/webhooks/sms/status`,
+      }),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const reply = (await response.json().catch(() => ({}))) as { sid?: string; code?: number; message?: string };
