@@ -12,8 +12,8 @@ import type { SqlQuery } from './sql-load-worker.js';
 export interface BaselineSpec {
   databaseUrl: string;
   role: string;
-  workspaceSetting: string;
-  workspaceId: string;
+  /** The statements the crm opened its transaction with (workspace set), sent as caught. */
+  opening: SqlQuery[];
   /** The crm service's pool size, so both sides have as many database connections. */
   poolSize: number;
   /** The queries of `GET /contacts/:id` for `capturedId`, whose parameter is replaced by the requested id. */
@@ -28,8 +28,7 @@ async function start(spec: BaselineSpec): Promise<string> {
   const inWorkspace = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
-      await client.query('START TRANSACTION');
-      await client.query('SELECT set_config($1, $2, true)', [spec.workspaceSetting, spec.workspaceId]);
+      for (const statement of spec.opening) await client.query(statement.text, statement.values.length > 0 ? statement.values : undefined);
       const result = await work(client);
       await client.query('COMMIT');
       return result;

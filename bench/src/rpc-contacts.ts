@@ -190,6 +190,10 @@ async function main(): Promise<number> {
     const getQueries = capturedGet.queries.filter((query) => query.text.includes('FROM crm.contacts r'));
     if (getQueries.length !== 1)
       throw new Error(`expected one read of the contact, caught: ${capturedGet.queries.map((query) => query.text.slice(0, 80)).join(' | ')}`);
+    // The baseline opens its transactions as the crm does; one that set no workspace would see no rows.
+    const opening = capture.openingOf(getQueries[0]!);
+    if (!opening.some((query) => query.text.includes(WORKSPACE_SETTING) || query.values.includes(WORKSPACE_SETTING)))
+      throw new Error(`the read's transaction did not open with the workspace setting: ${opening.map((query) => query.text).join(' | ')}`);
     const capturedList = await capture.listQueriesOf('crm.contacts', () =>
       api<{ data: unknown[] }>(gatewayUrl, token, 'GET', LIST_PATH.slice('/api/v1'.length)),
     );
@@ -200,8 +204,7 @@ async function main(): Promise<number> {
     const baselineStarted = await startBaseline({
       databaseUrl: environment.databaseUrl,
       role: runtimeRoleFor('crm'),
-      workspaceSetting: WORKSPACE_SETTING,
-      workspaceId: registered.workspace.id,
+      opening,
       poolSize: POOL_SIZE,
       get: { queries: getQueries, capturedId: ids[0]! },
       list: capturedList.queries,

@@ -1,5 +1,6 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { assertIdentifier } from './data-source.js';
+import { isUuid } from './ids.js';
 
 /** The setting the row-level security policies read; set per transaction, never per connection. */
 export const WORKSPACE_SETTING = 'app.workspace_id';
@@ -13,12 +14,69 @@ export async function setWorkspace(manager: { query(sql: string, parameters?: un
   await manager.query('SELECT set_config($1, $2, true)', [WORKSPACE_SETTING, workspaceId ?? '']);
 }
 
+/**
+ * The one statement that opens a transaction confined to a workspace: `START TRANSACTION` and the
+ * setting in one simple-protocol message, so one round trip where two statements took two. The id
+ * is written into the text, so only a UUID is accepted (anything else: null, and the caller sets it
+ * apart with a parameter).
+ */
+export function startTransactionInWorkspaceSql(workspaceId: string): string | null {
+  if (!isUuid(workspaceId)) return null;
+  return `START TRANSACTION; SELECT set_config('${WORKSPACE_SETTING}', '${workspaceId}', true)`;
+}
+
+/**
+ * Starts the runner's transaction through TypeORM (its bookkeeping: active, depth for savepoints,
+ * subscribers), with the workspace set by the same round trip: TypeORM's one `START TRANSACTION`
+ * is sent as startTransactionInWorkspaceSql. Should TypeORM not send that statement (another
+ * version, an isolation level, which must come before any SELECT), the setting is sent on its own.
+ */
+async function startTransactionInWorkspace(runner: QueryRunner, workspaceId: string): Promise<void> {
+  const combined = (runner.connection.options as { isolationLevel?: string }).isolationLevel === undefined ? startTransactionInWorkspaceSql(workspaceId) : null;
+  let sent = false;
+  const query = runner.query;
+  if (combined !== null) {
+    // TypeORM's overloads of query differ only in their result's type: one implementation behind them.
+    const send = query.bind(runner) as (sql: string, parameters?: unknown[], useStructuredResult?: boolean) => Promise<unknown>;
+    runner.query = ((sql: string, parameters?: unknown[], useStructuredResult?: boolean) => {
+      const rewrite = !sent && sql === 'START TRANSACTION' && parameters === undefined;
+      if (rewrite) sent = true;
+      return send(rewrite ? combined : sql, parameters, useStructuredResult);
+    }) as QueryRunner['query'];
+  }
+  try {
+    await runner.startTransaction();
+  } finally {
+    runner.query = query;
+  }
+  if (!sent) await setWorkspace(runner, workspaceId);
+}
+
+/**
+ * Runs work in a transaction, confined to one workspace's rows when one is given (null: no
+ * workspace, so row-level security shows no rows), as DataSource.transaction does: committed when
+ * the work resolves, rolled back when it throws.
+ */
+export async function transactionInWorkspace<T>(dataSource: DataSource, workspaceId: string | null, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  if (workspaceId === null) return dataSource.transaction(work);
+  const runner = dataSource.createQueryRunner();
+  try {
+    await startTransactionInWorkspace(runner, workspaceId);
+    const result = await work(runner.manager);
+    await runner.commitTransaction();
+    return result;
+  } catch (error) {
+    // The work's error is the one the caller sees, whatever the rollback does.
+    await runner.rollbackTransaction().catch(() => undefined);
+    throw error;
+  } finally {
+    await runner.release();
+  }
+}
+
 /** Runs work in a transaction that can only see and write rows of one workspace. */
-export async function withWorkspace<T>(dataSource: DataSource, workspaceId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  return dataSource.transaction(async (manager) => {
-    await setWorkspace(manager, workspaceId);
-    return work(manager);
-  });
+export function withWorkspace<T>(dataSource: DataSource, workspaceId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return transactionInWorkspace(dataSource, workspaceId, work);
 }
 
 /**

@@ -1,16 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestEnvironment, serverUrls, type TestEnvironment } from '@kinship/testing';
-import { DataSource } from 'typeorm';
-import { postgresOptions, rowLevelSecuritySql, withWorkspace } from '../src/index.js';
+import { DataSource, type Logger } from 'typeorm';
+import { postgresOptions, rowLevelSecuritySql, WORKSPACE_SETTING, withWorkspace } from '../src/index.js';
 
 const WORKSPACE_A = '0193a1f0-0000-7000-8000-00000000000a';
 const WORKSPACE_B = '0193a1f0-0000-7000-8000-00000000000b';
+
+/** TypeORM's logger, keeping every statement sent (TypeORM logs each one before it goes to pg). */
+class SentStatements implements Logger {
+  sent: string[] = [];
+  logQuery(query: string): void {
+    this.sent.push(query);
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
 
 describe('row-level security per workspace', () => {
   let environment: TestEnvironment;
   let owner: DataSource;
   let dataSource: DataSource;
   let role: string;
+  const statements = new SentStatements();
 
   beforeAll(async () => {
     environment = await createTestEnvironment('tenancy');
@@ -27,7 +41,7 @@ describe('row-level security per workspace', () => {
     await owner.query(`GRANT USAGE ON SEQUENCE demo.notes_id_seq TO "${role}"`);
     const url = new URL(environment.databaseUrl);
     url.username = role;
-    dataSource = new DataSource(postgresOptions({ url: url.toString(), schema: 'demo', poolSize: 1 }));
+    dataSource = new DataSource({ ...postgresOptions({ url: url.toString(), schema: 'demo', poolSize: 1 }), logger: statements });
     await dataSource.initialize();
     await withWorkspace(dataSource, WORKSPACE_A, (m) => m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'a1'), ($1, 'a2')`, [WORKSPACE_A]));
     await withWorkspace(dataSource, WORKSPACE_B, (m) => m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'b1')`, [WORKSPACE_B]));
@@ -59,5 +73,44 @@ describe('row-level security per workspace', () => {
   it('shows nothing outside a workspace transaction, and the setting does not leak to the next use of the connection', async () => {
     await withWorkspace(dataSource, WORKSPACE_A, (m) => m.query('SELECT 1'));
     expect(await dataSource.query('SELECT count(*)::int AS n FROM demo.notes')).toEqual([{ n: 0 }]);
+  });
+
+  it('opens the transaction and sets the workspace in one statement, so one round trip', async () => {
+    statements.sent = [];
+    await withWorkspace(dataSource, WORKSPACE_A, (m) => m.query('SELECT count(*) FROM demo.notes'));
+    expect(statements.sent).toEqual([
+      `START TRANSACTION; SELECT set_config('${WORKSPACE_SETTING}', '${WORKSPACE_A}', true)`,
+      'SELECT count(*) FROM demo.notes',
+      'COMMIT',
+    ]);
+  });
+
+  it('rolls back the work that throws, and keeps the workspace in a nested transaction, whose rollback keeps the outer work', async () => {
+    const failed = withWorkspace(dataSource, WORKSPACE_A, async (m) => {
+      await m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'rolled back')`, [WORKSPACE_A]);
+      throw new Error('the work failed');
+    });
+    await expect(failed).rejects.toThrow('the work failed');
+    const inner = await withWorkspace(dataSource, WORKSPACE_A, async (m) => {
+      await m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'outer')`, [WORKSPACE_A]);
+      const nested = m.transaction(async (n) => {
+        await n.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'inner')`, [WORKSPACE_A]);
+        throw new Error('the inner work failed');
+      });
+      await expect(nested).rejects.toThrow('the inner work failed');
+      return m.query(`SELECT current_setting('${WORKSPACE_SETTING}', true) AS workspace`);
+    });
+    expect(inner).toEqual([{ workspace: WORKSPACE_A }]);
+    const bodies = await withWorkspace(dataSource, WORKSPACE_A, (m) => m.query('SELECT body FROM demo.notes ORDER BY body'));
+    expect(bodies).toEqual([{ body: 'a1' }, { body: 'a2' }, { body: 'outer' }]);
+  });
+
+  it('sends a workspace id that is not a UUID as a parameter, never inside the statement', async () => {
+    const hostile = `x', true); DROP TABLE demo.notes; --`;
+    statements.sent = [];
+    const setting = await withWorkspace(dataSource, hostile, (m) => m.query(`SELECT current_setting('${WORKSPACE_SETTING}', true) AS workspace`));
+    expect(setting).toEqual([{ workspace: hostile }]);
+    expect(statements.sent.slice(0, 2)).toEqual(['START TRANSACTION', 'SELECT set_config($1, $2, true)']);
+    expect(await withWorkspace(dataSource, WORKSPACE_B, (m) => m.query('SELECT count(*)::int AS n FROM demo.notes'))).toEqual([{ n: 1 }]);
   });
 });

@@ -6,5 +6,6 @@ export { RpcContextInterceptor, RpcErrorFilter } from './rpc-server.js';
 export { ServiceClient } from './service-client.js';
 export { callerWorkspace, userCaller, type UserCaller } from './caller.js';
 export { inputProblems, MAX_INPUT_DEPTH, validateData, ValidRequest } from './validation.js';
+export { cacheValidationMetadata } from './validation-metadata.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageDto, pagePosition, toPage, type PagePosition } from './pagination.js';
 export { callOperation, Handles, type OperationHandler, type OperationRequest } from './operations.js';

@@ -1,6 +1,7 @@
 import type { PipeTransform } from '@nestjs/common';
 import { RpcError, type ErrorDetail } from './rpc-error.js';
 import type { RpcRequest } from './rpc-request.js';
+import { cacheValidationMetadata } from './validation-metadata.js';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 
@@ -88,7 +89,9 @@ export async function validateData<T extends object>(dto: ClassConstructor<T>, d
 
 /** `@Payload(new ValidRequest(SomeDto))`: the request (JSON over NATS) with its data validated, as sent, into the DTO. */
 export class ValidRequest<T extends object> implements PipeTransform<RpcRequest, Promise<RpcRequest<T>>> {
-  constructor(private readonly dto: ClassConstructor<T>) {}
+  constructor(private readonly dto: ClassConstructor<T>) {
+    cacheValidationMetadata();
+  }
 
   async transform(request: RpcRequest): Promise<RpcRequest<T>> {
     return { context: request.context, data: await validateData(this.dto, request.data, { asSent: true }) };

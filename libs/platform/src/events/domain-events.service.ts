@@ -15,7 +15,7 @@ import {
   type StreamPosition,
 } from '@kinship/messaging';
 import { ServiceMetrics, type Logger } from '@kinship/observability';
-import { setWorkspace } from '@kinship/persistence';
+import { transactionInWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { LOGGER, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '../tokens.js';
 import { eventFilterSubject, eventOfTypes, type EventHandler, type SubscriptionOptions } from './event-subscription.js';
@@ -74,8 +74,7 @@ export class DomainEvents implements OnApplicationBootstrap {
    * per event), still inside its transaction.
    */
   async transaction<T>(workspaceId: string | null, work: (manager: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
-    const result = await this.dataSource.transaction(async (manager) => {
-      if (workspaceId) await setWorkspace(manager, workspaceId);
+    const result = await transactionInWorkspace(this.dataSource, workspaceId || null, async (manager) => {
       const pending: PendingEvent[] = [];
       const emit: Emit = (event) => {
         const prepared = this.writer.prepare(event);

@@ -43,6 +43,15 @@ export class AccessTokenKeys {
     return this.keys.get(kid) ?? null;
   }
 
+  /**
+   * Whether the auth service published this kid when the keys were last fetched; never waits, but
+   * asks again in the background when they are stale, as keyFor does (a retired key stops being trusted).
+   */
+  publishes(kid: string): boolean {
+    if (this.fetchedAt !== null && Date.now() - this.fetchedAt > KEYS_MAX_AGE_MS) void this.refresh();
+    return this.keys.has(kid);
+  }
+
   /** The JWK Set as the auth service published it. */
   async jwks(): Promise<AuthRpc.PublicSigningKeySet> {
     await this.ensureFetched();

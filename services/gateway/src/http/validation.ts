@@ -1,5 +1,5 @@
 import { HttpException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { inputProblems, type ErrorDetail } from '@kinship/messaging';
+import { cacheValidationMetadata, inputProblems, type ErrorDetail } from '@kinship/messaging';
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
@@ -25,6 +25,7 @@ export class RequestValidationPipe extends ValidationPipe {
       stopAtFirstError: false,
       exceptionFactory: (errors) => new HttpException({ code: 'validation_failed', message: 'The request is not valid.', details: flatten(errors) }, 422),
     });
+    cacheValidationMetadata();
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
