@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CrmEvents } from '@kinship/contracts';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { knownCurrency, required, runsWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
+import { knownCurrency, required, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
 
 const TYPES = ['deal.created', 'deal.updated', 'deal.stage_changed', 'deal.won', 'deal.lost', 'deal.deleted', 'deal.restored'] as const;
 
@@ -22,20 +22,25 @@ export class DealsProjection implements OnModuleInit {
     subscribeProjection(this.events, this.handlers, 'deals', TYPES, (events, manager) => this.apply(events, manager));
   }
 
-  /** A run of one workspace's deal events, in as many statements as it has stretches in which no deal comes up twice. */
+  /**
+   * A run of one workspace's deal events in one statement: each deal's events are folded into its
+   * row after the last of them and the stage history entries they open (every deal event carries
+   * the whole deal), so a deal that comes up several times costs no more statements.
+   */
   private async apply(events: Array<EventOf<(typeof TYPES)[number]>>, manager: EntityManager): Promise<void> {
     const workspaceId = workspaceOf(events);
-    const changes = events.map((event) => change(event));
-    for (const run of runsWithoutRepeats(changes, (row) => [row.id])) await this.write(manager, workspaceId, run);
+    const { deals, history } = fold(events);
+    await this.write(manager, workspaceId, deals, history);
   }
 
   /**
-   * Writes changes of distinct deals in one statement: the deals, their stage history (closing the
-   * open entry and opening one for the new stage) and the pipeline and forecast totals, moved by
-   * the difference between each deal's row before (`before`: every part of a statement sees the
-   * rows as they were when it began) and after. A group the last deal left is deleted after.
+   * Writes the folded deals in one statement: the deals, their stage history (the open entry
+   * closed when the first new one begins, the new ones inserted) and the pipeline and forecast
+   * totals, moved by the difference between each deal's row before (`before`: every part of a
+   * statement sees the rows as they were when it began) and after. A group the last deal left is
+   * deleted after.
    */
-  private async write(manager: EntityManager, workspaceId: string, changes: DealChange[]): Promise<void> {
+  private async write(manager: EntityManager, workspaceId: string, deals: FoldedDeal[], history: StageEntry[]): Promise<void> {
     const row = 'id, pipeline_id, stage_id, currency, amount, status, created_at, expected_close_date, deleted_at';
     const moved = (rows: string, sign: string) =>
       `SELECT pipeline_id, stage_id, currency, status, (created_at AT TIME ZONE 'UTC')::date AS created_on, expected_close_date,
@@ -44,7 +49,7 @@ export class DealsProjection implements OnModuleInit {
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($2::jsonb) AS i(id uuid, upsert boolean, deleted_at timestamptz, name text, pipeline_id uuid, stage_id uuid,
            amount bigint, currency text, owner_id uuid, company_id uuid, expected_close_date date, status text, closed_at timestamptz, lost_reason text,
-           created_at timestamptz, custom_fields jsonb, entered_stage_at timestamptz)
+           created_at timestamptz, custom_fields jsonb, first_entered_at timestamptz)
        ), before AS (
          SELECT ${row} FROM reporting.deals WHERE workspace_id = $1 AND id = ANY($3::uuid[])
        ), deleted AS (
@@ -54,21 +59,21 @@ export class DealsProjection implements OnModuleInit {
        ), upserted AS (
          -- A status of null keeps the stored outcome (a new deal starts open).
          INSERT INTO reporting.deals AS d (workspace_id, id, name, pipeline_id, stage_id, amount, currency, owner_id, company_id, expected_close_date,
-           status, closed_at, lost_reason, created_at, custom_fields)
+           status, closed_at, lost_reason, created_at, custom_fields, deleted_at)
          SELECT $1, i.id, i.name, i.pipeline_id, i.stage_id, i.amount, i.currency, i.owner_id, i.company_id, i.expected_close_date,
-           coalesce(i.status, b.status, 'open'), i.closed_at, i.lost_reason, i.created_at, coalesce(i.custom_fields, '{}')
+           coalesce(i.status, b.status, 'open'), i.closed_at, i.lost_reason, i.created_at, coalesce(i.custom_fields, '{}'), i.deleted_at
          FROM input i LEFT JOIN before b ON b.id = i.id WHERE i.upsert
          ON CONFLICT (workspace_id, id) DO UPDATE SET name = EXCLUDED.name, pipeline_id = EXCLUDED.pipeline_id, stage_id = EXCLUDED.stage_id,
            amount = EXCLUDED.amount, currency = EXCLUDED.currency, owner_id = EXCLUDED.owner_id, company_id = EXCLUDED.company_id,
            expected_close_date = EXCLUDED.expected_close_date, status = EXCLUDED.status, closed_at = EXCLUDED.closed_at,
-           lost_reason = EXCLUDED.lost_reason, custom_fields = EXCLUDED.custom_fields, deleted_at = NULL
+           lost_reason = EXCLUDED.lost_reason, custom_fields = EXCLUDED.custom_fields, deleted_at = EXCLUDED.deleted_at
          RETURNING d.id, d.pipeline_id, d.stage_id, d.currency, d.amount, d.status, d.created_at, d.expected_close_date, d.deleted_at
        ), left_stage AS (
-         UPDATE reporting.deal_stage_history h SET left_at = i.entered_stage_at FROM input i
-         WHERE i.entered_stage_at IS NOT NULL AND h.workspace_id = $1 AND h.deal_id = ANY($3::uuid[]) AND h.deal_id = i.id AND h.left_at IS NULL
+         UPDATE reporting.deal_stage_history h SET left_at = i.first_entered_at FROM input i
+         WHERE i.first_entered_at IS NOT NULL AND h.workspace_id = $1 AND h.deal_id = ANY($3::uuid[]) AND h.deal_id = i.id AND h.left_at IS NULL
        ), entered_stage AS (
-         INSERT INTO reporting.deal_stage_history (workspace_id, deal_id, stage_id, entered_at)
-         SELECT $1, i.id, i.stage_id, i.entered_stage_at FROM input i WHERE i.entered_stage_at IS NOT NULL
+         INSERT INTO reporting.deal_stage_history (workspace_id, deal_id, stage_id, entered_at, left_at)
+         SELECT $1, e.deal_id, e.stage_id, e.entered_at, e.left_at FROM jsonb_to_recordset($4::jsonb) AS e(deal_id uuid, stage_id uuid, entered_at timestamptz, left_at timestamptz)
        ), after AS (
          SELECT * FROM deleted UNION ALL SELECT * FROM upserted
        ), moves AS (
@@ -91,7 +96,7 @@ export class DealsProjection implements OnModuleInit {
          RETURNING t.deals
        )
        SELECT ((SELECT count(*) FROM pipeline_totals WHERE deals = 0) + (SELECT count(*) FROM forecast_totals WHERE deals = 0))::int AS emptied`,
-      [workspaceId, JSON.stringify(changes), changes.map((change) => change.id)],
+      [workspaceId, JSON.stringify(deals), deals.map((deal) => deal.id), JSON.stringify(history)],
     );
     if (emptied === 0) return;
     await manager.query('DELETE FROM reporting.deal_pipeline_totals WHERE workspace_id = $1 AND deals = 0', [workspaceId]);
@@ -99,12 +104,13 @@ export class DealsProjection implements OnModuleInit {
   }
 }
 
-/** One event's change to its deal, as a row of the statement's input. */
-interface DealChange {
+/** A deal after a run's events, as a row of the statement's input. */
+interface FoldedDeal {
   id: string;
-  /** False: the deal is marked deleted at deleted_at. */
+  /** False: only deletions; the deal is marked deleted at deleted_at and otherwise left as stored. */
   upsert: boolean;
-  deleted_at?: string;
+  /** When the deal's last event deleted it; null when a later event wrote it again (restored, updated). */
+  deleted_at: string | null;
   name?: string;
   pipeline_id?: string;
   stage_id?: string;
@@ -113,33 +119,60 @@ interface DealChange {
   owner_id?: string | null;
   company_id?: string | null;
   expected_close_date?: string | null;
-  status?: 'open' | 'won' | 'lost' | null;
+  /** The outcome of the last event that set one; null keeps the stored outcome (a new deal starts open). */
+  status: 'open' | 'won' | 'lost' | null;
   closed_at?: string | null;
   lost_reason?: string | null;
   created_at?: string;
   custom_fields?: Record<string, unknown>;
-  /** Set when the deal entered its stage with this event: its stage history moves on. */
-  entered_stage_at?: string | null;
+  /** When the run's first stage entry begins: the stored open entry ends then. */
+  first_entered_at: string | null;
 }
 
-/** Throws (the event is retried, then dead-lettered) when the event lacks its deal or names an unknown currency. */
-function change(event: EventOf<(typeof TYPES)[number]>): DealChange {
-  if (event.type === 'deal.deleted') return { id: event.aggregateId, upsert: false, deleted_at: event.occurredAt };
-  const deal = required(event.data.deal, event, 'deal');
-  knownCurrency(deal.currency, event);
-  const closing = event.type === 'deal.won' || event.type === 'deal.lost';
-  return {
-    id: deal.id,
-    upsert: true,
-    ...fields(deal),
+/** A stage history entry opened by a run's events; left_at when a later event of the run moved the deal on. */
+interface StageEntry {
+  deal_id: string;
+  stage_id: string;
+  entered_at: string;
+  left_at: string | null;
+}
+
+/**
+ * Each deal's events of a run, in stream order, folded into what applying them one by one leaves.
+ * Throws (the batch goes a savepoint per event, so this event alone is retried, then
+ * dead-lettered) when an event lacks its deal or names an unknown currency.
+ */
+function fold(events: Array<EventOf<(typeof TYPES)[number]>>): { deals: FoldedDeal[]; history: StageEntry[] } {
+  const deals = new Map<string, FoldedDeal>();
+  const history: StageEntry[] = [];
+  const openEntry = new Map<string, StageEntry>();
+  for (const event of events) {
+    if (event.type === 'deal.deleted') {
+      const id = event.aggregateId;
+      const folded = deals.get(id) ?? { id, upsert: false, deleted_at: null, status: null, first_entered_at: null };
+      deals.set(id, { ...folded, deleted_at: event.occurredAt });
+      continue;
+    }
+    const deal = required(event.data.deal, event, 'deal');
+    knownCurrency(deal.currency, event);
+    const folded = deals.get(deal.id) ?? { id: deal.id, upsert: true, deleted_at: null, status: null, first_entered_at: null };
     // A closed deal keeps its outcome until a move reopens it (closedAt cleared); deal.won or
     // deal.lost right after a move or create into a closed stage sets it.
-    status: closing ? (event.type === 'deal.won' ? 'won' : 'lost') : deal.closedAt ? null : 'open',
-    entered_stage_at: event.type === 'deal.created' ? deal.createdAt : event.type === 'deal.stage_changed' ? event.occurredAt : null,
-  };
+    const status = event.type === 'deal.won' ? 'won' : event.type === 'deal.lost' ? 'lost' : deal.closedAt ? null : 'open';
+    deals.set(deal.id, { ...folded, ...fields(deal), upsert: true, deleted_at: null, status: status ?? folded.status });
+    const enteredAt = event.type === 'deal.created' ? deal.createdAt : event.type === 'deal.stage_changed' ? event.occurredAt : null;
+    if (!enteredAt) continue;
+    const previous = openEntry.get(deal.id);
+    if (previous) previous.left_at = enteredAt;
+    else deals.get(deal.id)!.first_entered_at = enteredAt;
+    const entry = { deal_id: deal.id, stage_id: deal.stageId, entered_at: enteredAt, left_at: null };
+    history.push(entry);
+    openEntry.set(deal.id, entry);
+  }
+  return { deals: [...deals.values()], history };
 }
 
-function fields(deal: CrmEvents.Deal): Omit<DealChange, 'id' | 'upsert' | 'status' | 'entered_stage_at'> {
+function fields(deal: CrmEvents.Deal): Omit<FoldedDeal, 'id' | 'upsert' | 'deleted_at' | 'status' | 'first_entered_at'> {
   return {
     name: deal.name,
     pipeline_id: deal.pipelineId,
