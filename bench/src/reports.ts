@@ -37,7 +37,7 @@ const CATCH_UP_TIMEOUT_MS = 1_800_000;
 const STEADY_RATE = numberFromEnv('BENCH_REPORT_RATE', 1_000);
 const STEADY_SECONDS = numberFromEnv('BENCH_REPORT_STEADY_SECONDS', 10);
 const REBUILD_TIMEOUT_MS = 1_800_000;
-const REBUILD = numberFromEnv('BENCH_REPORT_REBUILD', 1) !== 0;
+const REBUILD = process.env.BENCH_REPORT_REBUILD !== '0';
 
 const REPORTS: Array<{ pattern: string; input: Record<string, string> }> = [
   { pattern: 'reporting.reports.pipeline', input: {} },
