@@ -4,7 +4,7 @@
 # Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_EVENTS (default 20000), BENCH_RATE (default 1000),
 # BENCH_CRM_CONTACTS (default 1000000), BENCH_IMPORT_ROWS (default 1000000), BENCH_EXPORT_ROWS (default 1000000), BENCH_CRM_DATABASE_URL (default: database kinship_bench_crm, kept and reused between runs),
 # BENCH_CAMPAIGN_RECIPIENTS (default 100000), BENCH_ROUNDS (default 3), BENCH_CPU_PROFILE_DIR (unset), BENCH_FUZZ_REQUESTS (default 20000),
-# BENCH_FUZZ_REFUSED (default 100), BENCH_FUZZ_SEED (default: a new one each run), BENCH_REPORT_EVENTS (default 200000), BENCH_REPORT_SAMPLES (default 40), BENCH_SLA_TICKETS (default 100000),
+# BENCH_FUZZ_REFUSED (default 100), BENCH_FUZZ_SEED (default: a new one each run), BENCH_REPORT_EVENTS (default 200000), BENCH_REPORT_SAMPLES (default 40), BENCH_REPORT_REBUILD (default 1; 0 skips the rebuild), BENCH_SLA_TICKETS (default 100000),
 # BENCH_PAYMENTS (default 6000), BENCH_PAYMENTS_WARMUP (default 600), BENCH_LEDGER_ENTRIES (default 1000000), BENCH_INBOUND_EMAILS (default 2000).
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -5,7 +5,7 @@ export { runUntilSignalled } from './run.js';
 export { LOGGER, NATS_CONNECTION, REDIS, SERVICE_INFO, type ServiceInfo, type ServiceName } from './tokens.js';
 export { messagingTablesMigration, runMigrationsAndExit } from './migrations.js';
 export { DomainEvents, type Emit } from './events/domain-events.service.js';
-export { eventFilterSubject, eventOfTypes, type EventHandler, type EventOf, type SubscriptionOptions } from './events/event-subscription.js';
+export { eventFilterSubject, eventOfTypes, type BatchHandler, type EventHandler, type EventOf, type SubscriptionOptions } from './events/event-subscription.js';
 export { QueuesModule, type QueueDefinition } from './queues/queues.module.js';
 export { ATTACHMENTS_BUCKET, FileStore, filesBucketName, type FileContent, type FileStoreOptions, type StoredFile } from './files/file-store.js';
 export { FilesConfig, FilesModule } from './files/files.module.js';

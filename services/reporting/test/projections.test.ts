@@ -127,6 +127,74 @@ describe('reporting projections', () => {
     expect(deleted.deleted_at).not.toBeNull();
   });
 
+  it('applies a burst of deal events (a deal several times in one batch) as one by one would, and keeps the pipeline and forecast totals the deals grouped', async () => {
+    const [prospecting, qualification, , , won, lost] = stages;
+    const created = await Promise.all(
+      Array.from({ length: 12 }, (_, index) =>
+        owner.post('/deals', {
+          name: `Burst ${index}`,
+          amount: 1_000 * (index + 1),
+          currency: index % 2 ? 'EUR' : 'USD',
+          stageId: prospecting!.id,
+          expectedCloseDate: `2026-0${1 + (index % 9)}-15`,
+        }),
+      ),
+    );
+    const ids: string[] = created.map((response) => response.body.id);
+    await Promise.all(
+      ids.map(async (id, index) => {
+        expect((await owner.post(`/deals/${id}/stage`, { stageId: qualification!.id })).status).toBe(200);
+        if (index % 3 === 0) expect((await owner.post(`/deals/${id}/stage`, { stageId: won!.id })).status).toBe(200);
+        if (index % 3 === 1) expect((await owner.post(`/deals/${id}/stage`, { stageId: lost!.id, lostReason: 'price' })).status).toBe(200);
+        if (index % 4 === 0) expect((await owner.patch(`/deals/${id}`, { amount: 777 })).status).toBe(200);
+        if (index === 5) expect((await owner.delete(`/deals/${id}`)).status).toBe(204);
+      }),
+    );
+    await stack.caughtUp();
+    const projected = await readModel(
+      stack,
+      'SELECT id, stage_id, amount::int AS amount, status, deleted_at IS NOT NULL AS deleted FROM reporting.deals WHERE workspace_id = $1 AND id = ANY($2::uuid[])',
+      [owner.workspaceId, ids],
+    );
+    expect(sorted(projected)).toEqual(
+      sorted(
+        ids.map((id, index) => ({
+          id,
+          stage_id: [won, lost, qualification][index % 3]!.id,
+          amount: index % 4 === 0 ? 777 : 1_000 * (index + 1),
+          status: ['won', 'lost', 'open'][index % 3],
+          deleted: index === 5,
+        })),
+      ),
+    );
+    const open = await readModel(
+      stack,
+      `SELECT pipeline_id, stage_id, currency, (created_at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS deals, sum(amount)::int AS amount
+       FROM reporting.deals WHERE workspace_id = $1 AND deleted_at IS NULL AND status = 'open' GROUP BY 1, 2, 3, 4`,
+      [owner.workspaceId],
+    );
+    const pipelineTotals = await readModel(
+      stack,
+      'SELECT pipeline_id, stage_id, currency, created_on AS day, deals, amount::int AS amount FROM reporting.deal_pipeline_totals WHERE workspace_id = $1',
+      [owner.workspaceId],
+    );
+    expect(open.length).toBeGreaterThan(0);
+    expect(sorted(pipelineTotals)).toEqual(sorted(open));
+    const forecast = await readModel(
+      stack,
+      `SELECT pipeline_id, stage_id, currency, status, expected_close_date AS day, count(*)::int AS deals, sum(amount)::int AS amount FROM reporting.deals
+       WHERE workspace_id = $1 AND deleted_at IS NULL AND status IN ('open', 'won') AND expected_close_date IS NOT NULL GROUP BY 1, 2, 3, 4, 5`,
+      [owner.workspaceId],
+    );
+    const forecastTotals = await readModel(
+      stack,
+      'SELECT pipeline_id, stage_id, currency, status, expected_close_date AS day, deals, amount::int AS amount FROM reporting.deal_forecast_totals WHERE workspace_id = $1',
+      [owner.workspaceId],
+    );
+    expect(forecast.some((group) => group.status === 'won')).toBe(true);
+    expect(sorted(forecastTotals)).toEqual(sorted(forecast));
+  });
+
   it('keeps contacts with their lifecycle history, and tasks with assignee, status and completion', async () => {
     const contact = (
       await owner.post('/contacts', { firstName: 'Ada', email: `ada-${randomUUID()}@example.com`, lifecycleStage: 'lead', leadSource: 'webinar' })

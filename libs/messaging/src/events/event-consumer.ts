@@ -86,6 +86,14 @@ export interface EventConsumerOptions {
    * fails, the batch's events are handled again one transaction each.
    */
   afterBatch?: (manager: EntityManager, handled: HandledEvent[]) => Promise<void>;
+  /**
+   * With setWise, applies a batch's new events together instead of calling the handler for each:
+   * once per run of consecutive events of one workspace (the workspace setting is that of their
+   * workspace, as for the handler), in stream order. A read model can then write a whole run with
+   * a few statements. When it fails, the batch goes the default way, which calls the handler an
+   * event at a time, so the handler must have the same effect on one event as this has on a run.
+   */
+  applyBatch?: (events: HandledEvent[], manager: EntityManager) => Promise<void>;
   logger?: EventsLogger;
   metrics?: Pick<EventsMetrics, 'deadLetters' | 'consumerLag'>;
 }
@@ -270,6 +278,13 @@ export class EventConsumer {
         );
         const outcomes: Outcome[] = [];
         const handled: HandledEvent[] = [];
+        const { applyBatch } = this.options;
+        // The run of events of the current workspace not yet given to applyBatch.
+        let run: HandledEvent[] = [];
+        const applyRun = async (): Promise<void> => {
+          if (applyBatch && run.length > 0) await applyBatch(run, manager);
+          run = [];
+        };
         let workspace: string | undefined;
         for (const { message, event } of deliveries) {
           // The same event twice in one batch (a redelivery) is new only the first time.
@@ -279,14 +294,17 @@ export class EventConsumer {
           }
           const eventWorkspace = event.workspaceId ?? '';
           if (eventWorkspace !== workspace) {
+            await applyRun();
             await setWorkspace(manager, eventWorkspace);
             workspace = eventWorkspace;
           }
           const position = { streamSequence: message.info.streamSequence };
-          await context.with(traceContextOf(message.headers), () => this.options.handler(event, manager, position));
+          if (applyBatch) run.push({ event, position });
+          else await context.with(traceContextOf(message.headers), () => this.options.handler(event, manager, position));
           handled.push({ event, position });
           outcomes.push({ kind: 'handled' });
         }
+        await applyRun();
         if (handled.length > 0) await this.options.afterBatch?.(manager, handled);
         return outcomes;
       });

@@ -444,6 +444,49 @@ describe('EventConsumer', () => {
       expect(applied.filter((id) => id !== opener.event.id).sort()).toEqual([ids[0], ids[2]].sort());
       expect((await deadLetterOf('test-setwisefailure'))?.header.get(DEAD_LETTER_HEADERS.error)).toBe('this event always fails');
     });
+    it('hands the new events to applyBatch instead of the handler, a run per workspace in stream order in one transaction; a failed run replays them through the handler, and the bad one alone is dead-lettered', async () => {
+      const opener = batchOpener('applybatch');
+      const first = envelope('contact.created');
+      const sameWorkspace = { ...envelope('contact.updated'), workspaceId: first.workspaceId };
+      const other = envelope('contact.created');
+      const poison = { ...envelope('contact.poisoned'), workspaceId: other.workspaceId };
+      const hold = opener.holding(async () => {});
+      const runs: { eventIds: string[]; workspace: string; transaction: string }[] = [];
+      const calls: string[] = [];
+      const running = consumer(
+        'applybatch',
+        async (received, manager) => {
+          calls.push(received.id);
+          await recordEffect(manager, received);
+          if (received.id === poison.id) throw new Error('this event always fails');
+        },
+        {
+          setWise: true,
+          maxBatch: 500,
+          maxDeliver: 2,
+          applyBatch: async (run, manager) => {
+            for (const { event, position } of run) await hold(event, manager, position);
+            const [{ workspace }] = await manager.query(`SELECT current_setting($1, true) AS workspace`, [WORKSPACE_SETTING]);
+            runs.push({ eventIds: run.map(({ event }) => event.id), workspace, transaction: await transactionId(manager) });
+            for (const { event } of run) await recordEffect(manager, event);
+            if (run.some(({ event }) => event.id === poison.id)) throw new Error('this event always fails');
+          },
+          logger: { info() {}, warn() {}, error() {} },
+        },
+      );
+      await running.start();
+      await opener.publishAsOneBatch([first, sameWorkspace, other, poison]);
+
+      await waitFor('the dead letter', async () => (await deadLetterOf('test-applybatch')) !== null);
+      await waitFor('the consumer to settle', () => settled('test-applybatch'));
+      expect(runs.map((run) => run.eventIds)).toEqual([[opener.event.id], [first.id, sameWorkspace.id], [other.id, poison.id]]);
+      expect(runs.map((run) => run.workspace)).toEqual([opener.event.workspaceId, first.workspaceId, other.workspaceId]);
+      expect(runs[1]!.transaction).toBe(runs[2]!.transaction);
+      // The failed batch again a savepoint each through the handler, then the poison's redelivery.
+      expect(calls).toEqual([first.id, sameWorkspace.id, other.id, poison.id, poison.id]);
+      expect(await Promise.all([opener.event, first, sameWorkspace, other, poison].map((event) => effectCount(event.id)))).toEqual([1, 1, 1, 1, 0]);
+      expect((await deadLetterOf('test-applybatch'))?.header.get(DEAD_LETTER_HEADERS.error)).toBe('this event always fails');
+    });
   });
 
   describe('trace context', () => {

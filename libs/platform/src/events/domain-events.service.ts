@@ -10,6 +10,7 @@ import {
   OutboxRelay,
   OutboxWriter,
   type DomainEvent,
+  type HandledEvent,
   type NewDomainEvent,
   type PendingEvent,
   type StreamPosition,
@@ -18,7 +19,7 @@ import { ServiceMetrics, type Logger } from '@kinship/observability';
 import { transactionInWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { LOGGER, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '../tokens.js';
-import { eventFilterSubject, eventOfTypes, type EventHandler, type SubscriptionOptions } from './event-subscription.js';
+import { eventFilterSubject, eventOfTypes, type BatchHandler, type EventHandler, type EventOf, type SubscriptionOptions } from './event-subscription.js';
 
 /** Emits an event of a type the contracts know (libs/contracts EVENT_TYPES). */
 export type Emit = <T>(event: NewDomainEvent<T> & { type: EventType }) => Promise<DomainEvent<T>>;
@@ -32,6 +33,7 @@ interface Subscription {
   options: SubscriptionOptions;
   filterSubject: string;
   handle: (event: DomainEvent, manager: EntityManager, position: StreamPosition) => Promise<void>;
+  handleBatch?: (events: HandledEvent[], manager: EntityManager) => Promise<void>;
 }
 
 /**
@@ -96,16 +98,23 @@ export class DomainEvents implements OnApplicationBootstrap {
    * types (eventFilterSubject); events of other types it lets through are recorded in the inbox
    * and skipped.
    */
-  subscribe<T extends EventType>(types: T | readonly T[], options: SubscriptionOptions, handler: EventHandler<T>): void {
+  subscribe<T extends EventType>(types: T | readonly T[], options: SubscriptionOptions & { applyBatch?: BatchHandler<T> }, handler: EventHandler<T>): void {
     if (this.started) throw new Error(`subscribe "${options.durableName}" before the application starts`);
     const listed: readonly T[] = typeof types === 'string' ? [types] : types;
     const handles = eventOfTypes(listed);
+    const { applyBatch } = options;
     this.subscriptions.push({
       options,
       filterSubject: eventFilterSubject(listed),
       handle: async (event, manager, position) => {
         if (handles(event)) await handler(event, manager, this.emitter(manager), position);
       },
+      handleBatch:
+        applyBatch &&
+        (async (events, manager) => {
+          const typed = events.filter((handled): handled is { event: EventOf<T>; position: StreamPosition } => handles(handled.event));
+          if (typed.length > 0) await applyBatch(typed, manager);
+        }),
     });
   }
 
@@ -113,7 +122,7 @@ export class DomainEvents implements OnApplicationBootstrap {
     const jsm = await jetstreamManager(this.nats);
     await ensureEventStream(jsm, this.info.namespace, { maxAgeDays: this.config.EVENTS_MAX_AGE_DAYS, maxBytes: this.config.EVENTS_MAX_BYTES });
     this.relay.start();
-    for (const { options, filterSubject, handle } of this.subscriptions) {
+    for (const { options, filterSubject, handle, handleBatch } of this.subscriptions) {
       const consumer = new EventConsumer({
         dataSource: this.dataSource,
         schema: this.schema(),
@@ -128,6 +137,7 @@ export class DomainEvents implements OnApplicationBootstrap {
         maxBatch: options.maxBatch,
         setWise: options.setWise,
         afterBatch: options.afterBatch,
+        applyBatch: handleBatch,
         // The consumer confines each event's handler to the event's workspace (row-level security).
         handler: handle,
         logger: this.logger,

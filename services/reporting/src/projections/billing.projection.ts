@@ -3,7 +3,7 @@ import type { BillingEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { knownCurrency, required, ProjectionHandlers, subscribeProjection } from './projection.js';
+import { knownCurrency, required, ProjectionHandlers, oneByOne, subscribeProjection } from './projection.js';
 
 const TYPES = [
   'invoice.created',
@@ -47,7 +47,13 @@ export class BillingProjection implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, this.handlers, 'billing', TYPES, (event, manager) => this.apply(event, manager));
+    subscribeProjection(
+      this.events,
+      this.handlers,
+      'billing',
+      TYPES,
+      oneByOne((event, manager) => this.apply(event, manager)),
+    );
   }
 
   private async apply(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager): Promise<void> {

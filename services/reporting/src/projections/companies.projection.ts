@@ -3,7 +3,7 @@ import type { CrmEvents } from '@kinship/contracts';
 import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
+import { required, ProjectionHandlers, oneByOne, subscribeProjection } from './projection.js';
 
 const TYPES = ['company.created', 'company.updated', 'company.restored', 'company.deleted', 'companies.imported', 'companies.import_undone'] as const;
 
@@ -21,7 +21,13 @@ export class CompaniesProjection implements OnModuleInit {
 
   onModuleInit(): void {
     // Single and batch events have different prefixes; as for contacts, one subject (events.crm.>) keeps them in stream order.
-    subscribeProjection(this.events, this.handlers, 'companies', TYPES, (event, manager) => this.apply(event, manager));
+    subscribeProjection(
+      this.events,
+      this.handlers,
+      'companies',
+      TYPES,
+      oneByOne((event, manager) => this.apply(event, manager)),
+    );
   }
 
   private async apply(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager): Promise<void> {

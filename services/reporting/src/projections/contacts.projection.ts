@@ -1,9 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CrmEvents } from '@kinship/contracts';
-import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
+import { required, runsWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
 
 const TYPES = [
   'contact.created',
@@ -31,74 +30,74 @@ export class ContactsProjection implements OnModuleInit {
     // Single and batch events have different prefixes: one subject for them all (events.crm.>) keeps a
     // contact's changes in stream order (filter_subjects, for several, needs NATS 2.10); the other crm
     // events pass through unapplied.
-    subscribeProjection(this.events, this.handlers, 'contacts', TYPES, (event, manager) => this.apply(event, manager));
+    subscribeProjection(this.events, this.handlers, 'contacts', TYPES, (events, manager) => this.apply(events, manager));
   }
 
-  private async apply(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager): Promise<void> {
-    const workspaceId = required(event.workspaceId, event, 'workspaceId');
-    switch (event.type) {
-      case 'contact.created':
-      case 'contact.updated':
-      case 'contact.restored':
-        await this.upsert(manager, workspaceId, event, [required(event.data.contact, event, 'contact')]);
-        return;
-      case 'contact.merged': {
-        const data = event.data;
-        await this.upsert(manager, workspaceId, event, [required(data.contact, event, 'contact')]);
-        await this.markDeleted(manager, workspaceId, [data.mergedContactId], event.occurredAt);
-        return;
-      }
-      case 'contact.deleted':
-        await this.markDeleted(manager, workspaceId, [event.aggregateId], event.occurredAt);
-        return;
-      case 'contacts.imported':
-        await this.upsert(manager, workspaceId, event, event.data.contacts);
-        return;
-      case 'contacts.import_undone': {
-        const data = event.data;
-        await this.markDeleted(manager, workspaceId, data.deletedIds, event.occurredAt);
-        await this.upsert(manager, workspaceId, event, data.restored);
-        return;
-      }
-    }
+  /** A run of one workspace's contact events: their changes in stream order, a statement per stretch in which no contact comes up twice. */
+  private async apply(events: Array<EventOf<(typeof TYPES)[number]>>, manager: EntityManager): Promise<void> {
+    const workspaceId = workspaceOf(events);
+    const changes = events.flatMap((event) => changesOf(event));
+    for (const run of runsWithoutRepeats(changes, (change) => [change.id])) await this.write(manager, workspaceId, run);
   }
 
-  /** Upserts the contacts and records each one's move to a lifecycle stage it was not in. */
-  private async upsert(manager: EntityManager, workspaceId: string, event: DomainEvent, contacts: CrmEvents.Contact[]): Promise<void> {
-    if (contacts.length === 0) return;
-    const input = `jsonb_to_recordset($2::jsonb) AS c(id uuid, "lifecycleStage" text, "leadSource" text, "ownerId" uuid, "companyId" uuid, "customerSince" date, "createdAt" timestamptz, "customFields" jsonb)`;
-    const rows = JSON.stringify(contacts);
-    const ids = contacts.map((contact) => contact.id);
+  /**
+   * Writes changes of distinct contacts in one statement: upserts and deletions, and each upserted
+   * contact's move to a lifecycle stage it was not in (every part of the statement sees the
+   * history as it was before it). contact_id = ANY(…) keeps the history's part to the index
+   * entries of these contacts whatever the planner thinks of the join: a hash join read the
+   * workspace's whole history.
+   */
+  private async write(manager: EntityManager, workspaceId: string, changes: ContactChange[]): Promise<void> {
     await manager.query(
-      `INSERT INTO reporting.contacts (workspace_id, id, lifecycle_stage, lead_source, owner_id, company_id, customer_since, created_at, custom_fields)
-       SELECT $1, c.id, c."lifecycleStage", c."leadSource", c."ownerId", c."companyId", c."customerSince", c."createdAt", coalesce(c."customFields", '{}') FROM ${input}
-       ON CONFLICT (workspace_id, id) DO UPDATE SET lifecycle_stage = EXCLUDED.lifecycle_stage, lead_source = EXCLUDED.lead_source,
-         owner_id = EXCLUDED.owner_id, company_id = EXCLUDED.company_id, customer_since = EXCLUDED.customer_since,
-         custom_fields = EXCLUDED.custom_fields, deleted_at = NULL`,
-      [workspaceId, rows],
-    );
-    // contact_id = ANY(…) keeps this to the index entries of these contacts whatever the planner
-    // thinks of the join: a hash join read the workspace's whole history for every event.
-    await manager.query(
-      `UPDATE reporting.contact_lifecycle_history h SET left_at = $3 FROM ${input}
-       WHERE h.workspace_id = $1 AND h.contact_id = ANY($4::uuid[]) AND h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage <> c."lifecycleStage"`,
-      [workspaceId, rows, event.occurredAt, ids],
-    );
-    // A contact's first entry starts when it was created; later ones when the event happened.
-    // contact_id = ANY(…) again: an anti join read the workspace's whole history for every event.
-    await manager.query(
-      `INSERT INTO reporting.contact_lifecycle_history (workspace_id, contact_id, lifecycle_stage, entered_at)
-       SELECT $1, c.id, c."lifecycleStage",
-         CASE WHEN EXISTS (SELECT 1 FROM reporting.contact_lifecycle_history h WHERE h.workspace_id = $1 AND h.contact_id = ANY($4::uuid[]) AND h.contact_id = c.id)
-           THEN $3::timestamptz ELSE c."createdAt" END
-       FROM ${input}
-       WHERE NOT EXISTS (SELECT 1 FROM reporting.contact_lifecycle_history h WHERE h.workspace_id = $1 AND h.contact_id = ANY($4::uuid[]) AND h.contact_id = c.id AND h.left_at IS NULL)`,
-      [workspaceId, rows, event.occurredAt, ids],
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($2::jsonb) AS c(id uuid, upsert boolean, at timestamptz, "lifecycleStage" text, "leadSource" text, "ownerId" uuid,
+           "companyId" uuid, "customerSince" date, "createdAt" timestamptz, "customFields" jsonb)
+       ), deleted AS (
+         UPDATE reporting.contacts SET deleted_at = c.at FROM input c
+         WHERE NOT c.upsert AND reporting.contacts.workspace_id = $1 AND reporting.contacts.id = ANY($3::uuid[]) AND reporting.contacts.id = c.id
+       ), upserted AS (
+         INSERT INTO reporting.contacts (workspace_id, id, lifecycle_stage, lead_source, owner_id, company_id, customer_since, created_at, custom_fields)
+         SELECT $1, c.id, c."lifecycleStage", c."leadSource", c."ownerId", c."companyId", c."customerSince", c."createdAt", coalesce(c."customFields", '{}')
+         FROM input c WHERE c.upsert
+         ON CONFLICT (workspace_id, id) DO UPDATE SET lifecycle_stage = EXCLUDED.lifecycle_stage, lead_source = EXCLUDED.lead_source,
+           owner_id = EXCLUDED.owner_id, company_id = EXCLUDED.company_id, customer_since = EXCLUDED.customer_since,
+           custom_fields = EXCLUDED.custom_fields, deleted_at = NULL
+       ), history AS (
+         SELECT h.contact_id, h.lifecycle_stage, h.left_at FROM reporting.contact_lifecycle_history h WHERE h.workspace_id = $1 AND h.contact_id = ANY($3::uuid[])
+       ), left_stage AS (
+         UPDATE reporting.contact_lifecycle_history h SET left_at = c.at FROM input c
+         WHERE c.upsert AND h.workspace_id = $1 AND h.contact_id = ANY($3::uuid[]) AND h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage <> c."lifecycleStage"
+       )
+       -- A contact's first entry starts when it was created; later ones when the event happened.
+       INSERT INTO reporting.contact_lifecycle_history (workspace_id, contact_id, lifecycle_stage, entered_at)
+       SELECT $1, c.id, c."lifecycleStage", CASE WHEN EXISTS (SELECT 1 FROM history h WHERE h.contact_id = c.id) THEN c.at ELSE c."createdAt" END
+       FROM input c
+       WHERE c.upsert AND NOT EXISTS (SELECT 1 FROM history h WHERE h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage = c."lifecycleStage")`,
+      [workspaceId, JSON.stringify(changes), changes.map((change) => change.id)],
     );
   }
+}
 
-  private async markDeleted(manager: EntityManager, workspaceId: string, ids: string[], at: string): Promise<void> {
-    if (ids.length === 0) return;
-    await manager.query('UPDATE reporting.contacts SET deleted_at = $3 WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, ids, at]);
+/** One contact's change by an event, as a row of the statement's input: upserted as the event carries it, or marked deleted. */
+type ContactChange = { id: string; at: string } & (({ upsert: true } & CrmEvents.Contact) | { upsert: false });
+
+/** An event's changes in the order it makes them. */
+function changesOf(event: EventOf<(typeof TYPES)[number]>): ContactChange[] {
+  const at = event.occurredAt;
+  const upserted = (contacts: CrmEvents.Contact[]): ContactChange[] => contacts.map((contact) => ({ ...contact, upsert: true, at }));
+  const deleted = (ids: string[]): ContactChange[] => ids.map((id) => ({ id, upsert: false, at }));
+  switch (event.type) {
+    case 'contact.created':
+    case 'contact.updated':
+    case 'contact.restored':
+      return upserted([required(event.data.contact, event, 'contact')]);
+    case 'contact.merged':
+      return [...upserted([required(event.data.contact, event, 'contact')]), ...deleted([event.data.mergedContactId])];
+    case 'contact.deleted':
+      return deleted([event.aggregateId]);
+    case 'contacts.imported':
+      return upserted(event.data.contacts);
+    case 'contacts.import_undone':
+      return [...deleted(event.data.deletedIds), ...upserted(event.data.restored)];
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
+import { required, ProjectionHandlers, oneByOne, subscribeProjection } from './projection.js';
 
 /** reporting.emails_sent from notifications' email.sent: one row per email delivered to a contact. */
 @Injectable()
@@ -12,7 +12,13 @@ export class EmailsProjection implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, this.handlers, 'emails', ['email.sent'], (event, manager) => this.apply(event, manager));
+    subscribeProjection(
+      this.events,
+      this.handlers,
+      'emails',
+      ['email.sent'],
+      oneByOne((event, manager) => this.apply(event, manager)),
+    );
   }
 
   private async apply(event: EventOf<'email.sent'>, manager: EntityManager): Promise<void> {

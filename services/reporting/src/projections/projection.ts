@@ -41,20 +41,24 @@ export const PROJECTION_BATCH = 500;
  * batch), so a redelivered event changes nothing and the recorded position never runs ahead of
  * what was applied. The position moves with every event the consumer takes, of the projection's
  * types or not.
+ *
+ * `apply` gets a run of events of one workspace in stream order (a whole batch's, or one event
+ * when a failed batch is replayed a savepoint each to find the bad event, or during a rebuild),
+ * and must leave the read model as applying them one by one would.
  */
 export function subscribeProjection<T extends EventType>(
   events: DomainEvents,
   handlers: ProjectionHandlers,
   projection: ProjectionName,
   types: readonly T[],
-  apply: (event: EventOf<T>, manager: EntityManager) => Promise<void>,
+  apply: (events: Array<EventOf<T>>, manager: EntityManager) => Promise<void>,
 ): void {
   const handles = eventOfTypes(types);
   handlers.all.push({
     projection,
     subjects: [eventFilterSubject(types)],
     apply: async (event, manager) => {
-      if (handles(event)) await apply(event, manager);
+      if (handles(event)) await apply([event], manager);
     },
   });
   events.subscribe(
@@ -64,13 +68,59 @@ export function subscribeProjection<T extends EventType>(
       startFrom: 'all',
       setWise: true,
       maxBatch: PROJECTION_BATCH,
+      applyBatch: (run, manager) =>
+        apply(
+          run.map(({ event }) => event),
+          manager,
+        ),
       afterBatch: (manager, handled) => {
         const last = handled.reduce((newest, candidate) => (candidate.position.streamSequence > newest.position.streamSequence ? candidate : newest));
         return recordPosition(manager, projection, last.event, last.position);
       },
     },
-    (event, manager) => apply(event, manager),
+    (event, manager) => apply([event], manager),
   );
+}
+
+/**
+ * Splits events into runs in which no key (an entity's id) comes up twice, keeping stream order:
+ * within a run, one statement can apply every event at once, as no row is written twice.
+ */
+export function runsWithoutRepeats<E>(events: E[], keys: (event: E) => readonly string[]): E[][] {
+  const runs: E[][] = [];
+  let run: E[] = [];
+  let seen = new Set<string>();
+  for (const event of events) {
+    const eventKeys = keys(event);
+    if (eventKeys.some((key) => seen.has(key))) {
+      runs.push(run);
+      run = [];
+      seen = new Set();
+    }
+    run.push(event);
+    for (const key of eventKeys) seen.add(key);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+/**
+ * For the projections whose events come seldom enough that a statement or two each is no
+ * bottleneck (pipelines, tasks, notes, emails, companies, billing): a run applied an event at a time.
+ */
+export function oneByOne<E>(apply: (event: E, manager: EntityManager) => Promise<void>): (events: E[], manager: EntityManager) => Promise<void> {
+  return async (events, manager) => {
+    for (const event of events) await apply(event, manager);
+  };
+}
+
+/** The workspace of a run of events (the consumer hands over runs of one workspace). */
+export function workspaceOf(events: DomainEvent[]): string {
+  const [first] = events;
+  if (!first) throw new Error('a run of events is never empty');
+  const workspaceId = required(first.workspaceId, first, 'workspaceId');
+  for (const event of events) if (event.workspaceId !== workspaceId) throw new Error(`${event.type} ${event.id} is of another workspace than its run`);
+  return workspaceId;
 }
 
 async function recordPosition(manager: EntityManager, projection: ProjectionName, event: DomainEvent, position: StreamPosition): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, ProjectionHandlers, subscribeProjection } from './projection.js';
+import { required, ProjectionHandlers, oneByOne, subscribeProjection } from './projection.js';
 
 const TYPES = ['task.created', 'task.assigned', 'task.completed', 'task.updated', 'task.deleted', 'task.restored'] as const;
 
@@ -14,7 +14,13 @@ export class TasksProjection implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, this.handlers, 'tasks', TYPES, (event, manager) => this.apply(event, manager));
+    subscribeProjection(
+      this.events,
+      this.handlers,
+      'tasks',
+      TYPES,
+      oneByOne((event, manager) => this.apply(event, manager)),
+    );
   }
 
   private async apply(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager): Promise<void> {

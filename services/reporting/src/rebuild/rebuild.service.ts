@@ -16,6 +16,8 @@ export const READ_MODEL_TABLES = [
   'stages',
   'deals',
   'deal_stage_history',
+  'deal_pipeline_totals',
+  'deal_forecast_totals',
   'contacts',
   'contact_lifecycle_history',
   'tasks',

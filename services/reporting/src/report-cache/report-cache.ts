@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { ReportFreshness } from '@kinship/contracts/reporting';
 import { ServiceMetrics, type Logger } from '@kinship/observability';
 import { LOGGER, REDIS, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
 import type { Redis } from 'ioredis';
 import { Counter } from 'prom-client';
-import type { DataSource } from 'typeorm';
 import type { ProjectionName } from '../projections/projection.js';
-import { FreshnessService } from '../reports/freshness.service.js';
+import { FreshnessService, type AppliedPosition } from '../reports/freshness.service.js';
 
 /** An entry outlives its key's position only by this much; a newer event makes a new key at once. */
 const ENTRY_TTL_SECONDS = 3600;
@@ -23,7 +21,6 @@ export class ReportCache {
   private readonly lookups: Counter<'result'>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -40,7 +37,9 @@ export class ReportCache {
 
   /**
    * The answer of `report` for `scope` (the workspace and every parameter the answer depends on,
-   * the caller's owner scope included): from the cache, or computed and stored.
+   * the caller's owner scope included): from the cache, or computed and stored. One read of the
+   * positions serves the key and the freshness; the cache and the consumers' backlogs are asked
+   * at the same time.
    */
   async answer<T extends object>(
     report: string,
@@ -49,9 +48,13 @@ export class ReportCache {
     projections: ProjectionName[],
     compute: () => Promise<T>,
   ): Promise<T & ReportFreshness> {
-    const key = await this.key(report, workspaceId, scope, projections);
-    const data = await this.cached(key, compute);
-    return { ...data, ...(await this.freshness.of(projections)) };
+    // Positions are read before the report is computed, so an entry never holds older data than its key says.
+    const positions = await this.freshness.positions(projections);
+    const [data, freshness] = await Promise.all([
+      this.cached(this.key(report, workspaceId, scope, projections, positions), compute),
+      this.freshness.from(projections, positions),
+    ]);
+    return { ...data, ...freshness };
   }
 
   private async cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
@@ -75,13 +78,8 @@ export class ReportCache {
     return data;
   }
 
-  /** Positions are read before the report is computed, so an entry never holds older data than its key says. */
-  private async key(report: string, workspaceId: string, scope: object, projections: ProjectionName[]): Promise<string> {
-    const rows: Array<{ projection: string; sequence: string }> = await this.dataSource.query(
-      'SELECT projection, stream_sequence::text AS sequence FROM reporting.projection_positions WHERE projection = ANY($1::text[])',
-      [projections],
-    );
-    const positions = new Map(rows.map((row) => [row.projection, row.sequence]));
+  private key(report: string, workspaceId: string, scope: object, projections: ProjectionName[], applied: AppliedPosition[]): string {
+    const positions = new Map(applied.map((row) => [row.projection, row.streamSequence]));
     const position = projections.map((projection) => `${projection}=${positions.get(projection) ?? 0}`).join(',');
     const parameters = createHash('sha256').update(JSON.stringify(scope)).digest('base64url');
     return `${this.info.namespace}kinship:reporting:report:${workspaceId}:${report}:${parameters}:${position}`;

@@ -8,6 +8,13 @@ import type { ReportFreshness } from '@kinship/contracts/reporting';
 import type { DataSource } from 'typeorm';
 import { consumerName, type ProjectionName } from '../projections/projection.js';
 
+/** How far a projection has applied the events stream: the position it recorded. */
+export interface AppliedPosition {
+  projection: ProjectionName;
+  streamSequence: string;
+  lastOccurredAt: Date;
+}
+
 /** How fresh a report is, from the positions the projections recorded and their consumers' backlog. */
 @Injectable()
 export class FreshnessService {
@@ -19,22 +26,32 @@ export class FreshnessService {
     @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
   ) {}
 
+  /** The positions the projections recorded (none for one that has applied nothing yet). */
+  positions(projections: ProjectionName[]): Promise<AppliedPosition[]> {
+    return this.dataSource.query(
+      `SELECT projection, stream_sequence::text AS "streamSequence", last_occurred_at AS "lastOccurredAt" FROM reporting.projection_positions
+       WHERE projection = ANY($1::text[])`,
+      [projections],
+    );
+  }
+
+  async of(projections: ProjectionName[]): Promise<ReportFreshness> {
+    return this.from(projections, await this.positions(projections));
+  }
+
   /**
    * asOf: when the newest event the projections applied happened. lagMs: 0 when their consumers
    * have nothing pending; else how long ago the lagging one's last applied event happened (null
-   * if it applied none yet).
+   * if it applied none yet). The consumers' backlogs are asked of JetStream all at once.
    */
-  async of(projections: ProjectionName[]): Promise<ReportFreshness> {
-    const rows: Array<{ projection: ProjectionName; lastOccurredAt: Date }> = await this.dataSource.query(
-      'SELECT projection, last_occurred_at AS "lastOccurredAt" FROM reporting.projection_positions WHERE projection = ANY($1::text[])',
-      [projections],
-    );
-    const applied = new Map(rows.map((row) => [row.projection, row.lastOccurredAt.getTime()]));
-    const asOf = rows.length ? new Date(Math.max(...applied.values())).toISOString() : null;
+  async from(projections: ProjectionName[], positions: AppliedPosition[]): Promise<ReportFreshness> {
+    const applied = new Map(positions.map((row) => [row.projection, row.lastOccurredAt.getTime()]));
+    const asOf = positions.length ? new Date(Math.max(...applied.values())).toISOString() : null;
     const now = Date.now();
+    const backlogs = await Promise.all(projections.map((projection) => this.backlog(projection)));
     let lagMs = 0;
-    for (const projection of projections) {
-      if ((await this.backlog(projection)) === 0) continue;
+    for (const [index, projection] of projections.entries()) {
+      if (backlogs[index] === 0) continue;
       const last = applied.get(projection);
       if (last === undefined) return { asOf, lagMs: null };
       lagMs = Math.max(lagMs, now - last);

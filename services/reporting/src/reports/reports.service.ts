@@ -21,7 +21,11 @@ class DealFilter {
   readonly conditions = ['d.workspace_id = $1', 'd.deleted_at IS NULL'];
   readonly parameters: unknown[];
 
-  constructor(workspaceId: string, ownerId: string | null, pipelineId: string | undefined) {
+  constructor(
+    workspaceId: string,
+    readonly ownerId: string | null,
+    readonly pipelineId: string | undefined,
+  ) {
     this.parameters = [workspaceId];
     if (ownerId) this.add('d.owner_id = $?', ownerId);
     if (pipelineId) this.add('d.pipeline_id = $?', pipelineId);
@@ -69,21 +73,30 @@ export class ReportsService {
     private readonly cache: ReportCache,
   ) {}
 
-  /** Open deals per stage and currency; `from`/`to` filter on the deal's creation date. */
+  /**
+   * Open deals per stage and currency; `from`/`to` filter on the deal's creation date. Without an
+   * owner, from the deals projection's totals per stage, currency and creation day (a few rows
+   * where the deals are many); an owner's from their deals (a small part of them, by index).
+   */
   async pipeline(caller: ReportCaller, query: ReportQuery): Promise<PipelineReport> {
     const filter = this.filter(caller, query);
     filter.conditions.push(`d.status = 'open'`);
     filter.period(`(d.created_at AT TIME ZONE 'UTC')::date`, query);
     return this.cache.answer('pipeline', caller.workspaceId, filter.scope, ['deals', 'pipelines'], async () => {
+      const totals = filter.ownerId ? null : this.totalsFilter(caller, filter, 'd.created_on', query);
+      const source = totals
+        ? { from: 'reporting.deal_pipeline_totals d', where: totals.where, parameters: totals.parameters, count: 'sum(d.deals)', amount: 'sum(d.amount)' }
+        : { from: 'reporting.deals d', where: filter.where, parameters: filter.parameters, count: 'count(*)', amount: 'sum(d.amount)' };
+      // The stage's probability is one per group, so weighting the sum is weighting every deal.
       const rows = await this.read(caller, (manager) =>
         manager.query(
           `SELECT d.pipeline_id AS "pipelineId", d.stage_id AS "stageId", s.name AS "stageName", s.position, s.probability, d.currency,
-             count(*)::int AS count, sum(d.amount)::text AS amount, round(sum(d.amount * coalesce(s.probability, 0))::numeric / 100)::text AS "weightedAmount"
-           FROM reporting.deals d LEFT JOIN reporting.stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id
-           WHERE ${filter.where}
+             ${source.count}::int AS count, ${source.amount}::text AS amount, round(${source.amount} * coalesce(s.probability, 0) / 100)::text AS "weightedAmount"
+           FROM ${source.from} LEFT JOIN reporting.stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id
+           WHERE ${source.where}
            GROUP BY d.pipeline_id, d.stage_id, s.name, s.position, s.probability, d.currency
            ORDER BY d.pipeline_id, s.position NULLS LAST, d.stage_id, d.currency`,
-          filter.parameters,
+          source.parameters,
         ),
       );
       return { data: rows.map((row: PipelineReportRow) => ({ ...row, amount: integer(row.amount), weightedAmount: integer(row.weightedAmount) })) };
@@ -102,20 +115,25 @@ export class ReportsService {
     filter.period('d.expected_close_date', query);
     const period = query.interval === 'quarter' ? `to_char(d.expected_close_date, 'YYYY-"Q"Q')` : `to_char(d.expected_close_date, 'YYYY-MM')`;
     return this.cache.answer('forecast', caller.workspaceId, { period, ...filter.scope }, ['deals', 'pipelines'], async () => {
+      // As for the pipeline: without an owner, from the totals per stage, currency, status and expected close day.
+      const totals = filter.ownerId ? null : this.totalsFilter(caller, filter, 'd.expected_close_date', query);
+      const source = totals
+        ? { from: 'reporting.deal_forecast_totals d', where: totals.where, parameters: totals.parameters, count: 'd.deals' }
+        : { from: 'reporting.deals d', where: filter.where, parameters: filter.parameters, count: '1' };
       const rows = await this.read(caller, (manager) =>
         manager.query(
-          `SELECT period, currency, category, count(*)::int AS count, sum(amount)::text AS amount, round(sum(weighted)::numeric / 100)::text AS "weightedAmount"
+          `SELECT period, currency, category, sum(deals)::int AS count, sum(amount)::text AS amount, round(sum(weighted)::numeric / 100)::text AS "weightedAmount"
            FROM (
-             SELECT ${period} AS period, d.currency, d.amount,
+             SELECT ${period} AS period, d.currency, ${source.count} AS deals, d.amount,
                CASE WHEN d.status = 'won' THEN 'closed_won' WHEN coalesce(s.probability, 0) >= 75 THEN 'commit'
                     WHEN coalesce(s.probability, 0) >= 50 THEN 'best_case' ELSE 'pipeline' END AS category,
                d.amount * CASE WHEN d.status = 'won' THEN 100 ELSE coalesce(s.probability, 0) END AS weighted
-             FROM reporting.deals d LEFT JOIN reporting.stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id
-             WHERE ${filter.where}
+             FROM ${source.from} LEFT JOIN reporting.stages s ON s.workspace_id = d.workspace_id AND s.id = d.stage_id
+             WHERE ${source.where}
            ) deals
            GROUP BY period, currency, category
            ORDER BY period, currency, category`,
-          filter.parameters,
+          source.parameters,
         ),
       );
       return { data: rows.map((row: ForecastReportRow) => ({ ...row, amount: integer(row.amount), weightedAmount: integer(row.weightedAmount) })) };
@@ -178,6 +196,17 @@ export class ReportsService {
     const ownerId = scopedOwner(caller, query.ownerId);
     if (query.from && query.to && query.from > query.to) throw RpcError.validation([{ field: 'from', issue: 'is after to' }]);
     return new DealFilter(caller.workspaceId, ownerId, query.pipelineId);
+  }
+
+  /**
+   * The same filter over a totals table (as `d`; `day`, its date column, for `from`/`to`): the
+   * totals hold only deals not deleted, of the statuses the report counts, and have no owner.
+   */
+  private totalsFilter(caller: ReportCaller, deals: DealFilter, day: string, query: ReportQuery): { where: string; parameters: unknown[] } {
+    const totals = new DealFilter(caller.workspaceId, null, deals.pipelineId);
+    totals.conditions.splice(totals.conditions.indexOf('d.deleted_at IS NULL'), 1);
+    totals.period(day, query);
+    return { where: totals.where, parameters: totals.parameters };
   }
 
   private read<T>(caller: ReportCaller, work: (manager: EntityManager) => Promise<T>): Promise<T> {
