@@ -45,11 +45,21 @@ export async function detectFileDates(file: ImportFile, columns: number[], limit
   if (columns.length === 0) return detector.result();
   const deadline = Date.now() + limits.ms;
   let read = 0;
-  for await (const row of file.rows) {
-    observeDates(detector, row, columns);
-    if (++read >= limits.rows || Date.now() > deadline) break;
+  try {
+    for await (const row of file.rows) {
+      observeDates(detector, row, columns);
+      if (++read >= limits.rows || Date.now() > deadline) break;
+    }
+  } catch {
+    // A file that stops parsing is the job's to report, with the line, as it always has: the rows before decide.
   }
   return detector.result();
+}
+
+/** A file its parser refuses (an unclosed quote, a broken workbook): a 422 naming file with the parser's words. */
+export function unreadableFile(error: unknown, format?: string): RpcError {
+  const reason = String((error as Error).message ?? error).slice(0, 200);
+  return RpcError.validation([{ field: 'file', issue: format ? `cannot be read as ${format.toUpperCase()}: ${reason}` : `cannot be read: ${reason}` }]);
 }
 
 /** The 422 that asks for dateFormat, when the detection cannot decide. */
@@ -87,8 +97,7 @@ export async function previewFile(
       if (file.format === 'csv') rows.pop();
     }
   } catch (error) {
-    if (options.complete)
-      throw RpcError.validation([{ field: 'file', issue: `cannot be read as ${file.format.toUpperCase()}: ${(error as Error).message.slice(0, 200)}` }]);
+    if (options.complete) throw unreadableFile(error, file.format);
     truncated = true;
   } finally {
     file.close();

@@ -25,7 +25,7 @@ import { CompaniesService } from '../companies/companies.service.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { isMappingTarget, resolveMapping } from './column-mapping.js';
 import { openImportFile } from './import-file.js';
-import { dateColumns, dateFormatRequired, detectFileDates, previewFile, readingContext } from './import-inspection.js';
+import { dateColumns, dateFormatRequired, detectFileDates, previewFile, readingContext, unreadableFile } from './import-inspection.js';
 import { RECORDS_PER_EVENT } from './import-batch.js';
 import { EntityWriter, IMPORTED_BY_RECORD_TYPE, type RecordType } from './import-entities.js';
 import { IMPORTS_QUEUE, type ImportJob } from './imports.processor.js';
@@ -166,7 +166,10 @@ export class ImportsService {
     const { definitions, region } = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
       readingContext(manager, caller.workspaceId, input.entity),
     );
-    const file = await openImportFile(Readable.from([Buffer.from(input.content, 'base64')]), input.fileName);
+    // A small file can fail to parse before its first row is asked for: the header read then throws.
+    const file = await openImportFile(Readable.from([Buffer.from(input.content, 'base64')]), input.fileName).catch((error: unknown) => {
+      throw unreadableFile(error);
+    });
     return previewFile(file, { complete: input.complete, entity: input.entity, mapping, dateFormat: input.dateFormat, definitions, region });
   }
 
@@ -180,7 +183,9 @@ export class ImportsService {
   ): Promise<ImportDateFormat | null> {
     const stored = await this.files.get(fileKey);
     if (!stored) return null;
-    const file = await openImportFile(stored.content, fileName);
+    // A file that does not even open is the job's to report (failed, with the reason), as before.
+    const file = await openImportFile(stored.content, fileName).catch(() => null);
+    if (!file) return null;
     try {
       const { definitions } = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => readingContext(manager, caller.workspaceId, entity));
       const columns = dateColumns(resolveMapping(entity, file.columns, mapping, definitions).targets, definitions);
