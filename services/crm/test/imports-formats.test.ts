@@ -215,6 +215,16 @@ describe('POST /imports/preview', () => {
     // A first row longer than what is read: the preview says it saw none whole.
     const wide = await post(owner, '/imports/preview', 'Email,Notes\na@example.com,' + 'y'.repeat(MiB) + '\n', { entity: 'contacts' });
     expect(wide.body).toMatchObject({ rows: [], truncated: true, columns: ['Email', 'Notes'] });
+    // A workbook is a zip: beyond what is read, exceljs cannot reach its rows, and says so.
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Contacts');
+    sheet.addRow(['Email', 'Note']);
+    for (let index = 0; index < 40_000; index++) sheet.addRow([`x${index}@example.com`, `note ${index} ${index * 7919}`]);
+    const book = Buffer.from(await workbook.xlsx.writeBuffer());
+    expect(book.length).toBeGreaterThan(MiB / 2);
+    const refused = await post(owner, '/imports/preview', book, { entity: 'contacts' }, 'big.xlsx');
+    expectError(refused, 422, 'file');
+    expect(refused.body.error.details[0].issue).toContain('cannot be previewed from its first 512 KiB');
   });
 
   it('refuses bad requests with 4xx naming the field: not multipart, no file, bad entity, mapping or dateFormat, an unreadable file, over the size limit', async () => {

@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { InputOf } from '@kinship/contracts';
 import {
   ContactBody,
+  IMPORT_PREVIEW_BYTES,
   UpdateCompanyBody,
   type CreateImportInput,
   type ImportDateFormat,
@@ -168,7 +169,14 @@ export class ImportsService {
     );
     // A small file can fail to parse before its first row is asked for: the header read then throws.
     const file = await openImportFile(Readable.from([Buffer.from(input.content, 'base64')]), input.fileName).catch((error: unknown) => {
-      throw unreadableFile(error);
+      if (input.complete) throw unreadableFile(error);
+      // exceljs holds a sheet stored before its shared strings until the end of the zip, which a preview never reads.
+      throw RpcError.validation([
+        {
+          field: 'file',
+          issue: `cannot be previewed from its first ${IMPORT_PREVIEW_BYTES / 1024} KiB: a workbook this large is read whole (import it, or preview a CSV export)`,
+        },
+      ]);
     });
     return previewFile(file, { complete: input.complete, entity: input.entity, mapping, dateFormat: input.dateFormat, definitions, region });
   }
