@@ -316,3 +316,24 @@ describe('vCard', () => {
     expect(await contactByEmail(owner, 'ada@work.example')).toBeNull();
   });
 });
+
+describe('GET /contacts by city and country', () => {
+  it('filters imported addresses by city (any case) and country code, one of; refuses a name or a lower-case code', async () => {
+    const owner = await stack.signUp();
+    await imported(
+      owner,
+      'Email,City,Country\nlon@example.com,London,United Kingdom\nman@example.com,Manchester,GB\nber@example.com,Berlin,Germany\nnone@example.com,,\n',
+    );
+    const emails = async (query: string) =>
+      ((await owner.get(`/contacts?${query}`)).body.data as Array<{ email: string }>).map((contact) => contact.email).sort();
+    expect(await emails('city=london')).toEqual(['lon@example.com']);
+    expect(await emails('city=LONDON,Berlin')).toEqual(['ber@example.com', 'lon@example.com']);
+    expect(await emails('country=GB')).toEqual(['lon@example.com', 'man@example.com']);
+    expect(await emails('country=GB,DE&city=berlin')).toEqual(['ber@example.com']);
+    expect(await emails('city=Paris')).toEqual([]);
+    expectError(await owner.get('/contacts?country=gb'), 400, 'country');
+    expectError(await owner.get('/contacts?country=Germany'), 400, 'country');
+    expectError(await owner.get('/contacts?country=XX'), 400, 'country');
+    expectError(await owner.get(`/contacts?city=${'x'.repeat(201)}`), 400, 'city');
+  });
+});
