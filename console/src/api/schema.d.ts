@@ -4247,7 +4247,7 @@ export interface components {
             /** @description Static segments only: the first members, live contacts of the workspace. */
             contactIds?: string[];
             /**
-             * @description Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
+             * @description Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
              * @example {
              *       "lifecycleStage": [
              *         "lead",
@@ -6285,7 +6285,7 @@ export interface components {
             schedule?: components["schemas"]["ReportScheduleBody"] | null;
         };
         UpdateSegmentBody: {
-            /** @description Replaces the whole filter. Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>. */
+            /** @description Replaces the whole filter. Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>. */
             filter?: {
                 [key: string]: unknown;
             };
@@ -8980,8 +8980,12 @@ export interface operations {
     "crm.contacts.list": {
         parameters: {
             query?: {
+                /** @description Cities of the address, one of, any case. */
+                city?: string[];
                 /** @description Company ids, one of. */
                 companyId?: string[];
+                /** @description Countries of the address as ISO 3166-1 alpha-2 codes (e.g. GB,DE), one of. */
+                country?: string[];
                 /** @description Created at or after. */
                 createdAtFrom?: string;
                 /** @description Created at or before. */
