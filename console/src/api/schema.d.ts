@@ -1381,6 +1381,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview an import
+         * @description The detected encoding, delimiter, mapping and date format, and the first 20 rows as they would be stored, with each cell’s problems. Writes nothing.
+         */
+        post: operations["crm.imports.preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitations": {
         parameters: {
             query?: never;
@@ -4035,11 +4055,16 @@ export interface components {
             format: "csv" | "xlsx";
         };
         CreateImportForm: {
+            /**
+             * @description How to read the file’s day/month dates. Without it the file’s values decide (a part above 12); when they disagree or none tells, the upload is refused with a 422 naming dateFormat.
+             * @enum {string}
+             */
+            dateFormat?: "yyyy-mm-dd" | "dd/mm/yyyy" | "mm/dd/yyyy";
             /** @enum {string} */
             entity: "contacts" | "companies";
             /**
              * Format: binary
-             * @description CSV (UTF-8 with or without BOM, UTF-16; comma, semicolon or tab) or XLSX (first sheet); the first row is the header.
+             * @description CSV (UTF-8 with or without BOM, UTF-16; comma, semicolon or tab) or XLSX (first sheet), the first row being the header; or vCard (.vcf, 2.1, 3.0, 4.0).
              */
             file: string;
             /** @description "true" lets the lifecycle stage move backward. */
@@ -4222,7 +4247,7 @@ export interface components {
             /** @description Static segments only: the first members, live contacts of the workspace. */
             contactIds?: string[];
             /**
-             * @description Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
+             * @description Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
              * @example {
              *       "lifecycleStage": [
              *         "lead",
@@ -4760,6 +4785,11 @@ export interface components {
             created: number;
             /** Format: date-time */
             createdAt: string;
+            /**
+             * @description The order day/month dates are read in; null: ISO dates only.
+             * @enum {string|null}
+             */
+            dateFormat: "yyyy-mm-dd" | "dd/mm/yyyy" | "mm/dd/yyyy" | null;
             /** @enum {string} */
             entity: "contacts" | "companies";
             /** @description The first 100 bad rows; GET /imports/:id/errors.csv has them all. */
@@ -4793,14 +4823,78 @@ export interface components {
             unmappedColumns: string[];
             updated: number;
         };
+        ImportCellProblem: {
+            /** @description The field the cell fills; null: the row as a whole (e.g. no email or phone). */
+            field: string | null;
+            message: string;
+        };
         ImportCreated: {
             /** Format: uuid */
             id: string;
+        };
+        ImportDateDetection: {
+            /**
+             * @description The order dates would be read in.
+             * @enum {string|null}
+             */
+            format: "yyyy-mm-dd" | "dd/mm/yyyy" | "mm/dd/yyyy" | null;
+            /** @description Set when POST /imports would refuse the file without dateFormat: why. */
+            question: string | null;
+            /**
+             * @description request: dateFormat was sent; values: a day or month above 12 decided; none: no day/month date seen.
+             * @enum {string}
+             */
+            source: "request" | "values" | "none";
         };
         ImportError: {
             message: string;
             /** @description Line number in the file (the header is line 1). */
             row: number;
+        };
+        ImportPreview: {
+            columns: string[];
+            /** @description From the previewed rows only; POST /imports reads more of the file. */
+            dateFormat: components["schemas"]["ImportDateDetection"];
+            /** @description CSV only: "," ";" or a tab. */
+            delimiter: string | null;
+            /**
+             * @description CSV and vCard.
+             * @enum {string|null}
+             */
+            encoding: "utf-8" | "utf-16le" | "utf-16be" | null;
+            /** @enum {string} */
+            format: "csv" | "xlsx" | "vcard";
+            mapping: components["schemas"]["ImportPreviewColumn"][];
+            /** @description The first 20 data rows. */
+            rows: components["schemas"]["ImportPreviewRow"][];
+            /** @description true when the first rows did not fit in the part of the file read (512 KiB): fewer rows are shown. */
+            truncated: boolean;
+            unmappedColumns: string[];
+        };
+        ImportPreviewColumn: {
+            /** @description The known header it matched, lower-cased without punctuation (e.g. "phonevalue"). */
+            alias: string | null;
+            /** @description The header as in the file. */
+            column: string;
+            /** @description The field it fills (customFields.<key>, address.<part>, emailLabel/phoneLabel for a type column), null: none. */
+            field: string | null;
+            /** @description The label its additional emails or phones get (e.g. work, mobile). */
+            label: string | null;
+            /**
+             * @description What decided it: the request’s mapping, a known export header, a custom field’s key or label.
+             * @enum {string|null}
+             */
+            matchedBy: "mapping" | "alias" | "customField" | null;
+        };
+        ImportPreviewRow: {
+            /** @description Line in the file (the header is line 1; a vCard’s number in the file). */
+            line: number;
+            /** @description Empty when the row would import. */
+            problems: components["schemas"]["ImportCellProblem"][];
+            /** @description The values as they would be stored (cells with problems left out). */
+            values: {
+                [key: string]: unknown;
+            };
         };
         InAppNotification: {
             body: string;
@@ -5294,6 +5388,25 @@ export interface components {
             };
             /** @description A draft subject to preview instead of the saved one. */
             subject?: string;
+        };
+        PreviewImportForm: {
+            /**
+             * @description As for POST /imports: wins over what the values show.
+             * @enum {string}
+             */
+            dateFormat?: "yyyy-mm-dd" | "dd/mm/yyyy" | "mm/dd/yyyy";
+            /** @enum {string} */
+            entity: "contacts" | "companies";
+            /**
+             * Format: binary
+             * @description As for POST /imports; only its start is read.
+             */
+            file: string;
+            /**
+             * @description As for POST /imports.
+             * @example {"E-mail":"email","Notes":null}
+             */
+            mapping?: string;
         };
         Product: {
             active: boolean;
@@ -6172,7 +6285,7 @@ export interface components {
             schedule?: components["schemas"]["ReportScheduleBody"] | null;
         };
         UpdateSegmentBody: {
-            /** @description Replaces the whole filter. Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>. */
+            /** @description Replaces the whole filter. Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>. */
             filter?: {
                 [key: string]: unknown;
             };
@@ -8867,8 +8980,12 @@ export interface operations {
     "crm.contacts.list": {
         parameters: {
             query?: {
+                /** @description Cities of the address, one of, any case. */
+                city?: string[];
                 /** @description Company ids, one of. */
                 companyId?: string[];
+                /** @description Countries of the address as ISO 3166-1 alpha-2 codes (e.g. GB,DE), one of. */
+                country?: string[];
                 /** @description Created at or after. */
                 createdAtFrom?: string;
                 /** @description Created at or before. */
@@ -13015,6 +13132,92 @@ export interface operations {
             };
             /** @description The import is not in a state that allows it. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.imports.preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PreviewImportForm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `imports:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -95,6 +95,12 @@ const MULTIPART_FORMS: Record<string, () => FormData> = {
     form.append('file', new Blob(['Email\nada@example.com\n']), 'contacts.csv');
     return form;
   },
+  'POST /api/v1/imports/preview': () => {
+    const form = new FormData();
+    form.append('entity', 'contacts');
+    form.append('file', new Blob(['Email\nada@example.com\n']), 'contacts.csv');
+    return form;
+  },
   'POST /api/v1/files': () => {
     const form = new FormData();
     form.append('file', new Blob(['minutes']), 'minutes.txt');

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsEmail,
   IsIn,
+  IsISO31661Alpha2,
   IsISO8601,
   IsObject,
   IsOptional,
@@ -330,8 +331,40 @@ export class ContactPage {
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
+/** `?city=London,paris` → ['london', 'paris']: cities are compared without case. */
+function QueryLowerCaseList(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) =>
+    (Array.isArray(value) ? value : [value]).flatMap((item) =>
+      typeof item === 'string'
+        ? item
+            .split(',')
+            .map((part) => part.trim().toLowerCase())
+            .filter(Boolean)
+        : [item],
+    ),
+  );
+}
+
 /** GET /contacts: comma lists (or repeated parameters) mean "one of"; tags means "has all". */
 export class ListContactsQuery extends CreatedRangeListQuery {
+  @ApiPropertyOptional({ type: [String], description: 'Cities of the address, one of, any case.' })
+  @IsOptional()
+  @QueryLowerCaseList()
+  @IsArray()
+  @ArrayMaxSize(CHOICES_MAX)
+  @IsString({ each: true })
+  @MaxLength(NAME_MAX, { each: true })
+  city?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'Countries of the address as ISO 3166-1 alpha-2 codes (e.g. GB,DE), one of.' })
+  @IsOptional()
+  @QueryList()
+  @IsArray()
+  @ArrayMaxSize(CHOICES_MAX)
+  @Matches(/^[A-Z]{2}$/, { each: true, message: 'each value of country must be an upper-case ISO 3166-1 alpha-2 code (e.g. GB)' })
+  @IsISO31661Alpha2({ each: true })
+  country?: string[];
+
   @ApiPropertyOptional({ type: [String], enum: LIFECYCLE_STAGES, description: 'One of, e.g. lead,customer.' })
   @IsOptional()
   @QueryList()

@@ -24,6 +24,9 @@ export const IMPORT_ENTITIES = ['contacts', 'companies'] as const;
 export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
 export const IMPORT_MODES = ['merge', 'overwrite'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];
+/** The day/month orders an import reads (ISO dates are read under any). */
+export const IMPORT_DATE_FORMATS = ['yyyy-mm-dd', 'dd/mm/yyyy', 'mm/dd/yyyy'] as const;
+export type ImportDateFormat = (typeof IMPORT_DATE_FORMATS)[number];
 export const IMPORT_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled', 'undone'] as const;
 export const CONFLICT_ACTIONS = ['keep_existing', 'take_incoming', 'merge'] as const;
 export type ConflictAction = (typeof CONFLICT_ACTIONS)[number];
@@ -43,7 +46,8 @@ export class CreateImportForm {
   @ApiProperty({
     type: 'string',
     format: 'binary',
-    description: 'CSV (UTF-8 with or without BOM, UTF-16; comma, semicolon or tab) or XLSX (first sheet); the first row is the header.',
+    description:
+      'CSV (UTF-8 with or without BOM, UTF-16; comma, semicolon or tab) or XLSX (first sheet), the first row being the header; or vCard (.vcf, 2.1, 3.0, 4.0).',
   })
   file!: unknown;
 
@@ -58,6 +62,13 @@ export class CreateImportForm {
   @ApiPropertyOptional({ enum: IMPORT_MODES, description: 'merge (default): differing values become conflicts; overwrite: the file wins.' }) mode?: string;
 
   @ApiPropertyOptional({ description: '"true" lets the lifecycle stage move backward.' }) lifecycleBackward?: string;
+
+  @ApiPropertyOptional({
+    enum: IMPORT_DATE_FORMATS,
+    description:
+      'How to read the file’s day/month dates. Without it the file’s values decide (a part above 12); when they disagree or none tells, the upload is refused with a 422 naming dateFormat.',
+  })
+  dateFormat?: string;
 }
 
 /** crm.imports.create: the form as the gateway read it, with the key under which it stored the upload. */
@@ -85,6 +96,10 @@ export class CreateImportInput {
   @IsOptional()
   @IsBoolean()
   lifecycleBackward?: boolean;
+
+  @IsOptional()
+  @IsIn(IMPORT_DATE_FORMATS)
+  dateFormat?: ImportDateFormat;
 }
 
 export class ImportCreated {
@@ -110,6 +125,8 @@ export class Import {
   })
   mapping!: Record<string, string | null> | null;
   @ApiProperty({ type: [String], description: 'Columns that filled nothing.' }) unmappedColumns!: string[];
+  @ApiProperty({ type: String, nullable: true, enum: IMPORT_DATE_FORMATS, description: 'The order day/month dates are read in; null: ISO dates only.' })
+  dateFormat!: ImportDateFormat | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Data rows in the file, known when the import completes.' }) total!: number | null;
   @ApiProperty() processed!: number;
   @ApiProperty() created!: number;
@@ -210,6 +227,113 @@ export const CreateImport = defineOperation({
   permission: 'imports:write',
   input: CreateImportInput,
   output: ImportCreated,
+  errors: [],
+});
+
+/** Data rows a preview parses. */
+export const IMPORT_PREVIEW_ROWS = 20;
+/** The start of the upload the gateway hands crm for a preview (base64 keeps it under NATS's 1 MB message); the rest is discarded unread. */
+export const IMPORT_PREVIEW_BYTES = 512 * 1024;
+export const IMPORT_FILE_FORMATS = ['csv', 'xlsx', 'vcard'] as const;
+
+/** The multipart form of POST /imports/preview. */
+export class PreviewImportForm {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'As for POST /imports; only its start is read.' }) file!: unknown;
+  @ApiProperty({ enum: IMPORT_ENTITIES }) entity!: string;
+  @ApiPropertyOptional({ description: 'As for POST /imports.', example: '{"E-mail":"email","Notes":null}' }) mapping?: string;
+  @ApiPropertyOptional({ enum: IMPORT_DATE_FORMATS, description: 'As for POST /imports: wins over what the values show.' }) dateFormat?: string;
+}
+
+/** crm.imports.preview: the start of the file (base64) and the form as the gateway read it. */
+export class PreviewImportInput {
+  @IsString()
+  @MaxLength(Math.ceil(IMPORT_PREVIEW_BYTES / 3) * 4)
+  content!: string;
+
+  /** false when the file went on beyond `content`. */
+  @IsBoolean()
+  complete!: boolean;
+
+  @IsString()
+  @MaxLength(255)
+  fileName!: string;
+
+  @IsIn(IMPORT_ENTITIES)
+  entity!: ImportEntity;
+
+  @IsOptional()
+  @IsObject()
+  mapping?: Record<string, string | null>;
+
+  @IsOptional()
+  @IsIn(IMPORT_DATE_FORMATS)
+  dateFormat?: ImportDateFormat;
+}
+
+export class ImportPreviewColumn {
+  @ApiProperty({ description: 'The header as in the file.' }) column!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The field it fills (customFields.<key>, address.<part>, emailLabel/phoneLabel for a type column), null: none.',
+  })
+  field!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['mapping', 'alias', 'customField'],
+    description: 'What decided it: the request’s mapping, a known export header, a custom field’s key or label.',
+  })
+  matchedBy!: 'mapping' | 'alias' | 'customField' | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The known header it matched, lower-cased without punctuation (e.g. "phonevalue").' }) alias!:
+    string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The label its additional emails or phones get (e.g. work, mobile).' }) label!: string | null;
+}
+
+export class ImportCellProblem {
+  @ApiProperty({ type: String, nullable: true, description: 'The field the cell fills; null: the row as a whole (e.g. no email or phone).' }) field!:
+    string | null;
+  @ApiProperty() message!: string;
+}
+
+export class ImportPreviewRow {
+  @ApiProperty({ description: 'Line in the file (the header is line 1; a vCard’s number in the file).' }) line!: number;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The values as they would be stored (cells with problems left out).' })
+  values!: Record<string, unknown>;
+  @ApiProperty({ type: [ImportCellProblem], description: 'Empty when the row would import.' }) problems!: ImportCellProblem[];
+}
+
+export class ImportDateDetection {
+  @ApiProperty({ type: String, nullable: true, enum: IMPORT_DATE_FORMATS, description: 'The order dates would be read in.' }) format!: ImportDateFormat | null;
+  @ApiProperty({
+    enum: ['request', 'values', 'none'],
+    description: 'request: dateFormat was sent; values: a day or month above 12 decided; none: no day/month date seen.',
+  })
+  source!: 'request' | 'values' | 'none';
+  @ApiProperty({ type: String, nullable: true, description: 'Set when POST /imports would refuse the file without dateFormat: why.' }) question!: string | null;
+}
+
+export class ImportPreview {
+  @ApiProperty({ enum: IMPORT_FILE_FORMATS }) format!: (typeof IMPORT_FILE_FORMATS)[number];
+  @ApiProperty({ type: String, nullable: true, enum: ['utf-8', 'utf-16le', 'utf-16be'], description: 'CSV and vCard.' }) encoding!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'CSV only: "," ";" or a tab.' }) delimiter!: string | null;
+  @ApiProperty({ type: [String] }) columns!: string[];
+  @ApiProperty({ type: [ImportPreviewColumn] }) mapping!: ImportPreviewColumn[];
+  @ApiProperty({ type: [String] }) unmappedColumns!: string[];
+  @ApiProperty({ type: ImportDateDetection, description: 'From the previewed rows only; POST /imports reads more of the file.' })
+  dateFormat!: ImportDateDetection;
+  @ApiProperty({ type: [ImportPreviewRow], description: `The first ${IMPORT_PREVIEW_ROWS} data rows.` }) rows!: ImportPreviewRow[];
+  @ApiProperty({ description: 'true when the first rows did not fit in the part of the file read (512 KiB): fewer rows are shown.' }) truncated!: boolean;
+}
+
+/** Called by the gateway's imports controller with the start of the upload (no route: the multipart form is read there). */
+export const PreviewImport = defineOperation({
+  pattern: 'crm.imports.preview',
+  summary: 'Preview an import',
+  description: `The detected encoding, delimiter, mapping and date format, and the first ${IMPORT_PREVIEW_ROWS} rows as they would be stored, with each cell’s problems. Writes nothing.`,
+  permission: 'imports:write',
+  input: PreviewImportInput,
+  output: ImportPreview,
   errors: [],
 });
 

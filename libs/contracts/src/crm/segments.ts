@@ -12,7 +12,7 @@ export type SegmentKind = (typeof SEGMENT_KINDS)[number];
 export const SEGMENT_CONTACT_IDS_MAX = 1000;
 
 const FILTER_DESCRIPTION =
-  'Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], tags[] (has all), ' +
+  'Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), ' +
   'emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. ' +
   'Checked by the crm service; a bad condition is a 422 naming filter.<key>.';
 

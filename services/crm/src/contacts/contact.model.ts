@@ -129,6 +129,9 @@ export const CONTACT_LIST: ListDefinition = {
     ownerId: { sql: 'r.owner_id', kind: 'uuid' },
     companyId: { sql: 'r.company_id', kind: 'uuid' },
     leadSource: { sql: 'r.lead_source', kind: 'text' },
+    // No index (see docs/crm.md): a filtered page reads the workspace's contacts in the list's order until it is full.
+    city: { sql: `lower(r.address->>'city')`, kind: 'text' },
+    country: { sql: `r.address->>'country'`, kind: 'text' },
     emailOptOut: { sql: 'r.email_opt_out', kind: 'boolean' },
     smsOptOut: { sql: 'r.sms_opt_out', kind: 'boolean' },
     customerSince: { sql: 'r.customer_since', kind: 'date' },

@@ -200,6 +200,8 @@ export interface CustomFieldDefinition {
   options: string[];
 }
 
+export type MatchedBy = 'mapping' | 'alias' | 'customField';
+
 export interface ResolvedMapping {
   /** Per column of the file, in order, what it fills (null: nothing). */
   targets: ColumnTarget[];
@@ -207,6 +209,48 @@ export interface ResolvedMapping {
   byColumn: Record<string, ColumnTarget>;
   /** Columns that fill nothing and were not skipped on purpose. */
   unmapped: string[];
+  /** Per column: what decided its target, and the known header it matched (alias only). */
+  matchedBy: Array<MatchedBy | null>;
+  aliases: Array<string | null>;
+  /** Per email or phone column: the label its additional values get, from its header ("Work Phone" → work). */
+  labels: Array<string | null>;
+  /** Per email or phone column: the index of its type column ("Phone 2 - Type" for "Phone 2 - Value"), whose cell wins over the header's label. */
+  labelColumns: Array<number | null>;
+}
+
+/** Targets of the type columns of Google's layout ("E-mail 1 - Type", "Phone 2 - Type"): they give the value column of the same number its label. */
+export const LABEL_TARGETS = { email: 'emailLabel', phone: 'phoneLabel' } as const;
+const LABEL_TARGET_SET = new Set<string>(Object.values(LABEL_TARGETS));
+const LABEL_COLUMN_KEYS = new Map<string, 'email' | 'phone'>([
+  ['emailtype', 'email'],
+  ['emaillabel', 'email'],
+  ['phonetype', 'phone'],
+  ['phonelabel', 'phone'],
+]);
+
+/** Words of email and phone headers that say what kind of address or number it is, checked in this order ("Mobile Phone" → mobile, "Business Phone" → work). */
+const HEADER_LABELS: Array<[RegExp, string]> = [
+  [/mobile|cell/, 'mobile'],
+  [/work|business|office|company/, 'work'],
+  [/home|personal/, 'home'],
+  [/assistant/, 'assistant'],
+  [/other|secondary/, 'other'],
+];
+
+/** The label a header gives its email or phone values, or null ("Phone 2"). */
+export function headerLabel(key: string): string | null {
+  for (const [words, label] of HEADER_LABELS) if (words.test(key)) return label;
+  return null;
+}
+
+/** A label as a type cell or a vCard TYPE writes it ("* Work", "CELL") → ours (work, mobile). */
+export function normaliseLabel(text: string): string | null {
+  const cleaned = text
+    .replace(/^\*\s*/, '')
+    .trim()
+    .toLowerCase();
+  if (!cleaned) return null;
+  return headerLabel(headerKey(cleaned)) ?? cleaned.slice(0, 64);
 }
 
 /**
@@ -229,26 +273,46 @@ export function resolveMapping(
     customByKey.set(headerKey(definition.label), definition.key);
   }
   const claimed = new Set<string>();
-  const targets: ColumnTarget[] = [];
-  const byColumn: Record<string, ColumnTarget> = {};
-  const unmapped: string[] = [];
+  const resolved: ResolvedMapping = { targets: [], byColumn: {}, unmapped: [], matchedBy: [], aliases: [], labels: [], labelColumns: [] };
+  const typeColumns = new Map<string, number>();
   for (const column of columns) {
     const key = headerKey(column);
+    const unnumbered = key.replace(/\d+/g, '');
     let target: ColumnTarget | undefined;
+    let matchedBy: MatchedBy | null = null;
+    let alias: string | null = null;
     let skippedOnPurpose = false;
     if (Object.hasOwn(explicit, column) || explicitByKey.has(key)) {
       target = Object.hasOwn(explicit, column) ? explicit[column]! : explicitByKey.get(key)!;
       skippedOnPurpose = target === null;
+      matchedBy = target === null ? null : 'mapping';
+    } else if (entity === 'contacts' && LABEL_COLUMN_KEYS.has(unnumbered)) {
+      const kind = LABEL_COLUMN_KEYS.get(unnumbered)!;
+      target = LABEL_TARGETS[kind];
+      [matchedBy, alias] = ['alias', unnumbered];
+      typeColumns.set(`${kind}${key.replace(/\D+/g, '')}`, resolved.targets.length);
     } else {
-      const field = ALIAS_INDEX[entity].get(key) ?? ALIAS_INDEX[entity].get(key.replace(/\d+/g, ''));
+      alias = ALIAS_INDEX[entity].has(key) ? key : ALIAS_INDEX[entity].has(unnumbered) ? unnumbered : null;
       const custom = customByKey.get(key);
-      target = field ?? (custom ? `${CUSTOM_FIELD_PREFIX}${custom}` : null);
+      target = alias ? ALIAS_INDEX[entity].get(alias)! : custom ? `${CUSTOM_FIELD_PREFIX}${custom}` : null;
+      matchedBy = alias ? 'alias' : custom ? 'customField' : null;
     }
-    if (target !== null && claimed.has(target) && !MULTI_COLUMN_FIELDS[entity].has(target)) target = null;
+    if (target !== null && claimed.has(target) && !MULTI_COLUMN_FIELDS[entity].has(target) && !LABEL_TARGET_SET.has(target)) {
+      target = null;
+      [matchedBy, alias] = [null, null];
+    }
     if (target !== null) claimed.add(target);
-    else if (!skippedOnPurpose && column !== '') unmapped.push(column);
-    targets.push(target);
-    byColumn[column] = target;
+    else if (!skippedOnPurpose && column !== '') resolved.unmapped.push(column);
+    resolved.targets.push(target);
+    resolved.byColumn[column] = target;
+    resolved.matchedBy.push(matchedBy);
+    resolved.aliases.push(alias);
+    resolved.labels.push(entity === 'contacts' && (target === 'email' || target === 'phone') ? headerLabel(key) : null);
   }
-  return { targets, byColumn, unmapped };
+  resolved.labelColumns = resolved.targets.map((target, index) =>
+    entity === 'contacts' && (target === 'email' || target === 'phone')
+      ? (typeColumns.get(`${target}${headerKey(columns[index]!).replace(/\D+/g, '')}`) ?? null)
+      : null,
+  );
+  return resolved;
 }

@@ -1,6 +1,7 @@
 import { Readable, Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { readVcards, VCARD_COLUMNS, vcardRow } from './vcard.js';
 
 /** A data row of an import file: its line number (the header is line 1) and its cell texts. */
 export interface ImportRow {
@@ -10,9 +11,14 @@ export interface ImportRow {
 
 /** A file opened for import: the header's column names, then the data rows one at a time. */
 export interface ImportFile {
-  format: 'csv' | 'xlsx';
+  format: 'csv' | 'xlsx' | 'vcard';
+  /** CSV and vCard: how the bytes were decoded; CSV: the delimiter. */
+  encoding: TextEncoding | null;
+  delimiter: string | null;
   columns: string[];
   rows: AsyncIterable<ImportRow>;
+  /** Stops reading the file (rows left unread are never parsed). */
+  close(): void;
 }
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
@@ -135,7 +141,7 @@ async function openCsv(head: Buffer, whole: Readable): Promise<ImportFile> {
       whole.destroy();
     }
   }
-  return { format: 'csv', columns, rows: rows() };
+  return { format: 'csv', encoding, delimiter, columns, rows: rows(), close: () => whole.destroy() };
 }
 
 /** A cell of a spreadsheet as the text a CSV would have held. */
@@ -168,7 +174,8 @@ async function openXlsx(whole: Readable): Promise<ImportFile> {
   });
   const worksheets = reader[Symbol.asyncIterator]();
   const sheet = await worksheets.next();
-  if (sheet.done) return { format: 'xlsx', columns: [], rows: (async function* () {})() };
+  const close = () => whole.destroy();
+  if (sheet.done) return { format: 'xlsx', encoding: null, delimiter: null, columns: [], rows: (async function* () {})(), close };
   const sheetRows = (sheet.value as AsyncIterable<ExcelJS.Row>)[Symbol.asyncIterator]();
   let header = await sheetRows.next();
   while (!header.done && rowTexts(header.value).every((text) => text.trim() === '')) header = await sheetRows.next();
@@ -188,16 +195,54 @@ async function openXlsx(whole: Readable): Promise<ImportFile> {
       whole.destroy();
     }
   }
-  return { format: 'xlsx', columns, rows: rows() };
+  return { format: 'xlsx', encoding: null, delimiter: null, columns, rows: rows(), close };
+}
+
+/** Each card becomes a row of VCARD_COLUMNS; its line is the line of its BEGIN:VCARD. */
+function openVcard(head: Buffer, whole: Readable): ImportFile {
+  const { encoding } = detectEncoding(head);
+  const text = new TextDecoder(encoding);
+  async function* chunks(): AsyncGenerator<string> {
+    for await (const chunk of whole) yield text.decode(chunk as Buffer, { stream: true });
+    yield text.decode();
+  }
+  async function* rows(): AsyncGenerator<ImportRow> {
+    try {
+      for await (const card of readVcards(chunks())) yield { line: card.line, values: vcardRow(card) };
+    } finally {
+      whole.destroy();
+    }
+  }
+  return { format: 'vcard', encoding, delimiter: null, columns: [...VCARD_COLUMNS], rows: rows(), close: () => whole.destroy() };
+}
+
+/** Whether a file is a vCard: its name says .vcf/.vcard, or its text starts with BEGIN:VCARD. */
+function isVcard(head: Buffer, fileName: string | undefined): boolean {
+  if (fileName && /\.(vcf|vcard)$/i.test(fileName)) return true;
+  const { encoding, bomLength } = detectEncoding(head);
+  return /^\s*BEGIN:VCARD/i.test(new TextDecoder(encoding).decode(head.subarray(bomLength, 256)));
 }
 
 /**
  * Opens an uploaded file as a stream of rows: XLSX (a zip) through exceljs' streaming reader,
- * anything else as CSV with its encoding and delimiter detected. Nothing is read ahead beyond
- * what the parsers buffer, so memory stays flat whatever the size of the file.
+ * vCard by its name or its first line, anything else as CSV with its encoding and delimiter
+ * detected. Nothing is read ahead beyond what the parsers buffer, so memory stays flat whatever
+ * the size of the file.
  */
-export async function openImportFile(source: Readable): Promise<ImportFile> {
+export async function openImportFile(source: Readable, fileName?: string): Promise<ImportFile> {
   const { head, whole } = await peek(source, HEAD_BYTES);
-  if (head.subarray(0, 4).equals(ZIP_SIGNATURE)) return openXlsx(whole);
-  return openCsv(head, whole);
+  const file = head.subarray(0, 4).equals(ZIP_SIGNATURE)
+    ? await openXlsx(whole)
+    : isVcard(head, fileName)
+      ? openVcard(head, whole)
+      : await openCsv(head, whole);
+  // The stream over the head does not own the source: closing the file closes both.
+  const close = file.close;
+  return {
+    ...file,
+    close: () => {
+      close();
+      source.destroy();
+    },
+  };
 }

@@ -1,5 +1,15 @@
 import { Controller } from '@nestjs/common';
-import { CancelImport, CreateImport, GetImport, ListConflicts, ListImportErrors, ResolveConflict, ResolveConflicts, UndoImport } from '@kinship/contracts/crm';
+import {
+  CancelImport,
+  CreateImport,
+  GetImport,
+  ListConflicts,
+  ListImportErrors,
+  PreviewImport,
+  ResolveConflict,
+  ResolveConflicts,
+  UndoImport,
+} from '@kinship/contracts/crm';
 import { Handles, type OperationRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
 import { ImportsService } from './imports.service.js';
@@ -11,6 +21,11 @@ export class ImportsController {
   @Handles(CreateImport)
   create({ context, data }: OperationRequest<typeof CreateImport>) {
     return this.imports.create(crmCaller(context), data);
+  }
+
+  @Handles(PreviewImport)
+  preview({ context, data }: OperationRequest<typeof PreviewImport>) {
+    return this.imports.preview(crmCaller(context), data);
   }
 
   @Handles(GetImport)

@@ -8,13 +8,13 @@ import { DomainEvents, FileStore, LOGGER, type QueueDefinition } from '@kinship/
 import type { Job } from 'bull';
 import type { DataSource } from 'typeorm';
 import { CrmConfig } from '../crm.config.js';
-import { defaultPhoneRegion } from '../common/workspace-settings.js';
-import { resolveMapping, type CustomFieldDefinition } from './column-mapping.js';
+import { resolveMapping } from './column-mapping.js';
 import { importBatch, type BatchRow } from './import-batch.js';
 import { IMPORTED_ENTITIES } from './import-entities.js';
 import { openImportFile, type ImportRow as FileRow } from './import-file.js';
 import { ImportMetrics } from './import-metrics.js';
-import { RowReader } from './import-values.js';
+import { readingContext } from './import-inspection.js';
+import { describeProblems, RowReader } from './import-values.js';
 import { ImportsRepository, type ImportErrorRow, type ImportRow } from './imports.repository.js';
 
 export const IMPORTS_QUEUE = 'imports';
@@ -80,22 +80,19 @@ export class ImportsProcessor {
       await this.fail(workspaceId, importId, 'The uploaded file is no longer stored.');
       return;
     }
-    const file = await openImportFile(stored.content);
+    const file = await openImportFile(stored.content, current.fileName);
     if (file.columns.length === 0) {
       await this.fail(workspaceId, importId, 'The file is empty: it has no header row.');
       return;
     }
-    const spec = IMPORTED_ENTITIES[current.entity];
-    const { definitions, region } = await withWorkspace(this.dataSource, workspaceId, async (manager) => ({
-      definitions: (await manager.query(
-        `SELECT key, label, type, options FROM crm.custom_field_definitions WHERE workspace_id = $1 AND entity = $2 AND deleted_at IS NULL ORDER BY created_at`,
-        [workspaceId, spec.recordType],
-      )) as CustomFieldDefinition[],
-      region: await defaultPhoneRegion(manager, workspaceId),
-    }));
+    const { definitions, region } = await withWorkspace(this.dataSource, workspaceId, (manager) => readingContext(manager, workspaceId, current.entity));
     const mapping = resolveMapping(current.entity, file.columns, current.requestedMapping, definitions);
     await withWorkspace(this.dataSource, workspaceId, (manager) => this.imports.start(manager, importId, { columns: file.columns, ...mapping }));
-    const reader = new RowReader(current.entity, mapping.targets, definitions, region);
+    const reader = new RowReader(current.entity, mapping.targets, definitions, region, {
+      dateFormat: current.dateFormat,
+      labels: mapping.labels,
+      labelColumns: mapping.labelColumns,
+    });
 
     let consumed = 0;
     let position = current.position;
@@ -120,8 +117,8 @@ export class ImportsProcessor {
       // Rows up to the committed position were merged before a restart.
       if (consumed <= current.position) continue;
       const outcome = reader.read(row.values);
-      if ('values' in outcome) rows.push({ line: row.line, values: outcome.values });
-      else errors.push({ line: row.line, message: outcome.problem, values: row.values });
+      if (outcome.problems.length === 0) rows.push({ line: row.line, values: outcome.values });
+      else errors.push({ line: row.line, message: describeProblems(outcome.problems), values: row.values });
       if (rows.length + errors.length >= this.config.IMPORT_BATCH_SIZE) await commit();
     }
     if (rows.length + errors.length > 0) await commit();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
-import type { ImportEntity } from '@kinship/contracts/crm';
+import type { ImportDateFormat, ImportEntity } from '@kinship/contracts/crm';
 import type { ColumnTarget } from './column-mapping.js';
 import type { RecordType } from './import-entities.js';
 
@@ -22,6 +22,7 @@ export interface ImportRow {
   fileKey: string;
   fileName: string;
   requestedMapping: Record<string, ColumnTarget>;
+  dateFormat: ImportDateFormat | null;
   mapping: Record<string, ColumnTarget> | null;
   columns: string[] | null;
   unmappedColumns: string[];
@@ -42,7 +43,7 @@ export interface ImportRow {
 }
 
 const IMPORT_COLUMNS = `id, workspace_id AS "workspaceId", entity, mode, lifecycle_backward AS "lifecycleBackward", status, file_key AS "fileKey",
-  file_name AS "fileName", requested_mapping AS "requestedMapping", mapping, columns, unmapped_columns AS "unmappedColumns", total, position, batches,
+  file_name AS "fileName", requested_mapping AS "requestedMapping", date_format AS "dateFormat", mapping, columns, unmapped_columns AS "unmappedColumns", total, position, batches,
   created, updated, conflicts, failed, failure_reason AS "failureReason", requested_by AS "requestedBy", created_at AS "createdAt",
   started_at AS "startedAt", finished_at AS "finishedAt", cancelled_at AS "cancelledAt", undone_at AS "undoneAt"`;
 
@@ -86,11 +87,14 @@ export interface BatchProgress {
 export class ImportsRepository {
   async insert(
     manager: EntityManager,
-    values: Pick<ImportRow, 'id' | 'workspaceId' | 'entity' | 'mode' | 'lifecycleBackward' | 'fileKey' | 'fileName' | 'requestedMapping' | 'requestedBy'>,
+    values: Pick<
+      ImportRow,
+      'id' | 'workspaceId' | 'entity' | 'mode' | 'lifecycleBackward' | 'fileKey' | 'fileName' | 'requestedMapping' | 'dateFormat' | 'requestedBy'
+    >,
   ): Promise<ImportRow> {
     const rows: ImportRow[] = await manager.query(
-      `INSERT INTO crm.imports (id, workspace_id, entity, mode, lifecycle_backward, status, file_key, file_name, requested_mapping, requested_by)
-       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9) RETURNING ${IMPORT_COLUMNS}`,
+      `INSERT INTO crm.imports (id, workspace_id, entity, mode, lifecycle_backward, status, file_key, file_name, requested_mapping, date_format, requested_by)
+       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10) RETURNING ${IMPORT_COLUMNS}`,
       [
         values.id,
         values.workspaceId,
@@ -100,6 +104,7 @@ export class ImportsRepository {
         values.fileKey,
         values.fileName,
         JSON.stringify(values.requestedMapping),
+        values.dateFormat,
         values.requestedBy,
       ],
     );

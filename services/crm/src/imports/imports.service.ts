@@ -1,12 +1,17 @@
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { InputOf } from '@kinship/contracts';
 import {
   ContactBody,
+  IMPORT_PREVIEW_BYTES,
   UpdateCompanyBody,
   type CreateImportInput,
+  type ImportDateFormat,
+  type ImportPreview,
   type ListConflicts,
+  type PreviewImportInput,
   type ListImportErrors,
   type ResolveConflict,
   type ResolveConflicts,
@@ -19,7 +24,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { CompaniesService } from '../companies/companies.service.js';
 import { ContactsService } from '../contacts/contacts.service.js';
-import { isMappingTarget } from './column-mapping.js';
+import { isMappingTarget, resolveMapping } from './column-mapping.js';
+import { openImportFile } from './import-file.js';
+import { dateColumns, dateFormatRequired, detectFileDates, previewFile, readingContext, unreadableFile } from './import-inspection.js';
 import { RECORDS_PER_EVENT } from './import-batch.js';
 import { EntityWriter, IMPORTED_BY_RECORD_TYPE, type RecordType } from './import-entities.js';
 import { IMPORTS_QUEUE, type ImportJob } from './imports.processor.js';
@@ -29,6 +36,8 @@ const PERMISSION = 'imports:write';
 const UNDO_WINDOW_MS = 24 * 60 * 60 * 1000;
 const UNDO_PAGE = 1000;
 const JOB_ATTEMPTS = 3;
+/** How much of an upload is read for its date format while the request waits. */
+const DATE_SAMPLE = { rows: 10_000, ms: 3_000 };
 
 /** GET /imports/:id */
 export interface ImportView {
@@ -39,6 +48,7 @@ export interface ImportView {
   fileName: string;
   mapping: Record<string, string | null> | null;
   unmappedColumns: string[];
+  dateFormat: ImportDateFormat | null;
   total: number | null;
   processed: number;
   created: number;
@@ -69,6 +79,15 @@ export interface ConflictView {
   resolution: string | null;
   resolvedValue: unknown;
   resolvedAt: string | null;
+}
+
+/** The request's mapping, every target a field of the entity, a custom field key or null (else a 422 naming mapping.<column>). */
+function checkedMapping(entity: CreateImportInput['entity'], mapping: Record<string, string | null> | undefined): Record<string, string | null> {
+  const problems = Object.entries(mapping ?? {})
+    .filter(([, target]) => !isMappingTarget(entity, target))
+    .map(([column]) => ({ field: `mapping.${column}`, issue: `must be a field of ${entity}, customFields.<key> or null` }));
+  if (problems.length) throw RpcError.validation(problems);
+  return mapping ?? {};
 }
 
 function importNotFound(): RpcError {
@@ -113,11 +132,8 @@ export class ImportsService {
   async create(caller: CrmCaller, input: CreateImportInput): Promise<{ id: string }> {
     try {
       assertHolds(caller, PERMISSION);
-      const mapping = input.mapping ?? {};
-      const problems = Object.entries(mapping)
-        .filter(([, target]) => !isMappingTarget(input.entity, target))
-        .map(([column]) => ({ field: `mapping.${column}`, issue: `must be a field of ${input.entity}, customFields.<key> or null` }));
-      if (problems.length) throw RpcError.validation(problems);
+      const mapping = checkedMapping(input.entity, input.mapping);
+      const dateFormat = input.dateFormat ?? (await this.detectDateFormat(caller, input.fileKey, input.fileName, input.entity, mapping));
       const id = newId();
       await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
         this.imports.insert(manager, {
@@ -129,6 +145,7 @@ export class ImportsService {
           fileKey: input.fileKey,
           fileName: input.fileName,
           requestedMapping: mapping,
+          dateFormat,
           requestedBy: caller.userId,
         }),
       );
@@ -140,6 +157,52 @@ export class ImportsService {
     } catch (error) {
       await this.files.delete(input.fileKey).catch(() => false);
       throw error;
+    }
+  }
+
+  /** The first rows of the start of a file as the import would read them; writes nothing. */
+  async preview(caller: CrmCaller, input: PreviewImportInput): Promise<ImportPreview> {
+    assertHolds(caller, PERMISSION);
+    const mapping = checkedMapping(input.entity, input.mapping);
+    const { definitions, region } = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
+      readingContext(manager, caller.workspaceId, input.entity),
+    );
+    // A small file can fail to parse before its first row is asked for: the header read then throws.
+    const file = await openImportFile(Readable.from([Buffer.from(input.content, 'base64')]), input.fileName).catch((error: unknown) => {
+      if (input.complete) throw unreadableFile(error);
+      // exceljs holds a sheet stored before its shared strings until the end of the zip, which a preview never reads.
+      throw RpcError.validation([
+        {
+          field: 'file',
+          issue: `cannot be previewed from its first ${IMPORT_PREVIEW_BYTES / 1024} KiB: a workbook this large is read whole (import it, or preview a CSV export)`,
+        },
+      ]);
+    });
+    return previewFile(file, { complete: input.complete, entity: input.entity, mapping, dateFormat: input.dateFormat, definitions, region });
+  }
+
+  /** The order of the file's day/month dates from its first rows; a 422 asking for dateFormat when they disagree or none tells. */
+  private async detectDateFormat(
+    caller: CrmCaller,
+    fileKey: string,
+    fileName: string,
+    entity: CreateImportInput['entity'],
+    mapping: Record<string, string | null>,
+  ): Promise<ImportDateFormat | null> {
+    const stored = await this.files.get(fileKey);
+    if (!stored) return null;
+    // A file that does not even open is the job's to report (failed, with the reason), as before.
+    const file = await openImportFile(stored.content, fileName).catch(() => null);
+    if (!file) return null;
+    try {
+      const { definitions } = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => readingContext(manager, caller.workspaceId, entity));
+      const columns = dateColumns(resolveMapping(entity, file.columns, mapping, definitions).targets, definitions);
+      const detection = await detectFileDates(file, columns, DATE_SAMPLE);
+      const required = dateFormatRequired(detection);
+      if (required) throw required;
+      return detection.format;
+    } finally {
+      file.close();
     }
   }
 
@@ -363,6 +426,7 @@ export class ImportsService {
       fileName: row.fileName,
       mapping: row.mapping,
       unmappedColumns: row.unmappedColumns,
+      dateFormat: row.dateFormat,
       total: row.total,
       processed: row.position,
       created: row.created,

@@ -6,10 +6,16 @@ import {
   CreateImport,
   CreateImportForm,
   CreateImportInput,
+  IMPORT_DATE_FORMATS,
   IMPORT_ENTITIES,
   IMPORT_MODES,
+  IMPORT_PREVIEW_BYTES,
   ImportCreated,
+  ImportPreview,
   ListImportErrors,
+  PreviewImport,
+  PreviewImportForm,
+  PreviewImportInput,
   RecordIdParams,
 } from '@kinship/contracts/crm';
 import { callOperation, inputProblems, RpcError, ServiceClient, validateData, type ErrorDetail } from '@kinship/messaging';
@@ -35,6 +41,8 @@ function readForm(fields: Record<string, string>, fileName: string | null): { da
     problems.push({ field: 'mode', issue: `must be one of ${IMPORT_MODES.join(', ')}` });
   if (fields.lifecycleBackward !== undefined && !['true', 'false'].includes(fields.lifecycleBackward))
     problems.push({ field: 'lifecycleBackward', issue: 'must be true or false' });
+  if (fields.dateFormat !== undefined && !IMPORT_DATE_FORMATS.includes(fields.dateFormat as (typeof IMPORT_DATE_FORMATS)[number]))
+    problems.push({ field: 'dateFormat', issue: `must be one of ${IMPORT_DATE_FORMATS.join(', ')}` });
   let mapping: unknown;
   if (fields.mapping !== undefined) {
     try {
@@ -54,8 +62,33 @@ function readForm(fields: Record<string, string>, fileName: string | null): { da
       ...(mapping !== undefined ? { mapping } : {}),
       ...(fields.mode !== undefined ? { mode: fields.mode } : {}),
       ...(fields.lifecycleBackward !== undefined ? { lifecycleBackward: fields.lifecycleBackward === 'true' } : {}),
+      ...(fields.dateFormat !== undefined ? { dateFormat: fields.dateFormat } : {}),
     },
   };
+}
+
+/** The upload went beyond IMPORT_MAX_BYTES (or the parts limit): a 413, as for any upload of imports. */
+function tooLargeUpload(error: unknown): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_PARTS_LIMIT')
+    return new RpcError(413, 'payload_too_large', 'The upload is larger than imports accept.', [{ field: 'file', issue: 'is too large' }]);
+  return error;
+}
+
+/** The first `limit` bytes of a stream; the rest is read and dropped, so the request completes and nothing of it is kept. */
+async function readHead(stream: AsyncIterable<Buffer>, limit: number): Promise<{ head: Buffer; complete: boolean }> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let complete = true;
+  for await (const chunk of stream) {
+    if (length < limit) {
+      const kept = chunk.subarray(0, limit - length);
+      chunks.push(kept);
+      length += kept.length;
+      if (kept.length < chunk.length) complete = false;
+    } else complete = false;
+  }
+  return { head: Buffer.concat(chunks), complete };
 }
 
 @ApiTags('imports')
@@ -107,10 +140,50 @@ export class ImportFileController {
       return await callOperation(this.services, CreateImport, input, caller);
     } catch (error) {
       if (stored) await this.files.delete(fileKey).catch(() => false);
-      const tooLarge = (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' || (error as { code?: string }).code === 'FST_PARTS_LIMIT';
-      if (tooLarge) throw new RpcError(413, 'payload_too_large', 'The upload is larger than imports accept.', [{ field: 'file', issue: 'is too large' }]);
-      throw error;
+      throw tooLargeUpload(error);
     }
+  }
+
+  /**
+   * Reads the start of the uploaded file (IMPORT_PREVIEW_BYTES) and drops the rest as it
+   * arrives, then asks crm how it would import those first rows. Nothing is stored.
+   */
+  @Post('preview')
+  @RequirePermission('imports:write')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ operationId: PreviewImport.pattern, summary: PreviewImport.summary, description: PreviewImport.description })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: PreviewImportForm })
+  @ApiOkResponse({ type: ImportPreview })
+  async preview(@Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<ImportPreview> {
+    requireMultipart(request);
+    let fileName: string | null = null;
+    let file: { head: Buffer; complete: boolean } | null = null;
+    const fields: Record<string, string> = {};
+    try {
+      for await (const part of multipartParts(request)) {
+        if (part.type === 'field') {
+          fields[part.fieldname] = String(part.value);
+        } else if (part.fieldname !== 'file' || fileName !== null) {
+          part.file.resume();
+        } else {
+          fileName = part.filename || 'upload';
+          file = await readHead(part.file, IMPORT_PREVIEW_BYTES).catch((error: unknown) => {
+            throw part.file.errored ? unreadableBody(error) : error;
+          });
+          if (part.file.truncated)
+            throw new RpcError(413, 'payload_too_large', 'The file is larger than imports accept.', [{ field: 'file', issue: 'is too large' }]);
+        }
+      }
+    } catch (error) {
+      throw tooLargeUpload(error);
+    }
+    const { data, problems } = readForm(fields, fileName);
+    if (problems.length) throw RpcError.validation(problems);
+    // mode and lifecycleBackward change how rows merge, not how they read: a preview ignores them.
+    const form = Object.fromEntries(Object.entries(data).filter(([name]) => ['entity', 'mapping', 'dateFormat'].includes(name)));
+    const input = await validateData(PreviewImportInput, { ...form, fileName, content: file!.head.toString('base64'), complete: file!.complete });
+    return callOperation(this.services, PreviewImport, input, caller);
   }
 
   /** Every bad row: its original cells, its line number and the reason, streamed page by page from crm. */
