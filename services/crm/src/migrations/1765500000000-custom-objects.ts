@@ -47,6 +47,19 @@ const STATEMENTS = [
   `CREATE INDEX object_records_search_trgm_idx ON crm.object_records USING gin (search_text public.gin_trgm_ops)`,
 ];
 
+// Under row-level security an index serves only a leakproof condition (see
+// 1764635200000-search-operators-leakproof.ts): without this, the GIN index on values could never
+// serve a filter of the crm's role. jsonb containment raises no error that depends on a row's value.
+// Only a superuser may declare it; run by another role, filters stay correct but walk the object.
+const CONTAINMENT_LEAKPROOF = `DO $$
+BEGIN
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    ALTER FUNCTION pg_catalog.jsonb_contains(jsonb, jsonb) LEAKPROOF;
+  ELSE
+    RAISE WARNING 'crm: custom object filters cannot use their index until a superuser runs: ALTER FUNCTION pg_catalog.jsonb_contains(jsonb, jsonb) LEAKPROOF;';
+  END IF;
+END $$`;
+
 /** Custom object definitions and their records, under row-level security like every crm table. */
 export class CustomObjects1765500000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
@@ -54,6 +67,7 @@ export class CustomObjects1765500000000 implements MigrationInterface {
     for (const table of ['object_definitions', 'object_metadata_versions', 'object_records']) {
       for (const statement of rowLevelSecuritySql('crm', table)) await queryRunner.query(statement);
     }
+    await queryRunner.query(CONTAINMENT_LEAKPROOF);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -177,6 +177,8 @@ describe('custom objects (service tier): definitions, records, and the definitio
     expect(await list()).toEqual(['Top Field', 'Harbour Flat', 'Rose Cottage']);
     expect(await list({ propertyType: ['house', 'flat'] }, { sort: 'name' })).toEqual(['Harbour Flat', 'Rose Cottage']);
     expect(await list({ bedroomsFrom: 2 })).toEqual(['Rose Cottage']);
+    expect(await list({ propertyType: 'house', bedrooms: 3, price: { currency: 'GBP' } })).toEqual(['Rose Cottage']);
+    expect(await list({ propertyType: 'flat', bedrooms: 3 })).toEqual([]);
     expect(await list({ features: 'garden' })).toEqual(['Rose Cottage']);
     expect(await list({ bedrooms: null })).toEqual(['Top Field']);
     expect(await list({ address: { country: 'GB' } })).toEqual(['Rose Cottage']);
