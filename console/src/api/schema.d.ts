@@ -1977,6 +1977,190 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/objects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List custom object types
+         * @description Sort by key, createdAt (default) or updatedAt; q matches key and labels; deleted=true lists the deleted ones.
+         */
+        get: operations["crm.objects.list"];
+        put?: never;
+        /**
+         * Define a custom object type
+         * @description With its fields. 422 naming key when it shadows a built-in resource; at most 100 object types per workspace and 200 fields per object.
+         */
+        post: operations["crm.objects.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objects/{object}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a custom object type
+         * @description Live or deleted (deletedAt set).
+         */
+        get: operations["crm.objects.get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a custom object type
+         * @description Soft delete: its records are kept but unreachable until it is restored; it keeps its key.
+         */
+        delete: operations["crm.objects.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a custom object type’s labels or icon
+         * @description The key never changes; fields change through /objects/:key/fields.
+         */
+        patch: operations["crm.objects.update"];
+        trace?: never;
+    };
+    "/api/v1/objects/{object}/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a field to a custom object type
+         * @description At most 200 fields; existing records have no value for it (a required field is enforced on their next write).
+         */
+        post: operations["crm.objects.fields.add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objects/{object}/fields/{field}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a field of a custom object type
+         * @description Label, required, searchable and a select’s options; key, type and target never change. Stored values are kept as they are.
+         */
+        patch: operations["crm.objects.fields.update"];
+        trace?: never;
+    };
+    "/api/v1/objects/{object}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the records of a custom object
+         * @description Sort by createdAt (default -createdAt), updatedAt or a text, select, email, phone, url, date, number or currency field; q searches the searchable fields; filter on declared fields (JSON, see the parameter).
+         */
+        get: operations["crm.objects.records.list"];
+        put?: never;
+        /**
+         * Create a record of a custom object
+         * @description Values are checked against the object’s fields (422 naming values.<key>); required fields must hold a value.
+         */
+        post: operations["crm.objects.records.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objects/{object}/records/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a record of a custom object
+         * @description Live or deleted (deletedAt set).
+         */
+        get: operations["crm.objects.records.get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a record of a custom object
+         * @description Soft delete; POST …/restore brings it back.
+         */
+        delete: operations["crm.objects.records.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a record of a custom object
+         * @description Only the values sent change; null clears one (not a required one).
+         */
+        patch: operations["crm.objects.records.update"];
+        trace?: never;
+    };
+    "/api/v1/objects/{object}/records/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a deleted record of a custom object
+         * @description Restoring a live record returns it unchanged.
+         */
+        post: operations["crm.objects.records.restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objects/{object}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a deleted custom object type
+         * @description With its records. Restoring a live one returns it unchanged.
+         */
+        post: operations["crm.objects.restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments": {
         parameters: {
             query?: never;
@@ -3388,7 +3572,7 @@ export interface components {
             prefix: string;
             /** Format: date-time */
             revokedAt: string | null;
-            scopes: ("users:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "imports:write" | "exports:write" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write")[];
+            scopes: ("users:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "objects:read" | "objects:manage" | "records:read" | "records:write" | "imports:write" | "exports:write" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write")[];
         };
         AssignTaskBody: {
             /**
@@ -3843,7 +4027,7 @@ export interface components {
              *       "contacts:read"
              *     ]
              */
-            scopes: ("users:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "imports:write" | "exports:write" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write")[];
+            scopes: ("users:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "objects:read" | "objects:manage" | "records:read" | "records:write" | "imports:write" | "exports:write" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write")[];
         };
         CreateCampaignBody: {
             /** @description Exactly one of segmentId, filter and contactIds; resolved when the campaign is sent. */
@@ -4174,6 +4358,20 @@ export interface components {
             body: string;
             /** @description The contact, company or deal the note is about. */
             related: components["schemas"]["RelatedRecord"];
+        };
+        CreateObjectBody: {
+            fields?: components["schemas"]["ObjectFieldBody"][];
+            /** @example building */
+            icon?: string | null;
+            /**
+             * @description Lower snake case, 2–40 characters; not a built-in resource; never changes.
+             * @example property
+             */
+            key: string;
+            /** @example Properties */
+            pluralLabel: string;
+            /** @example Property */
+            singularLabel: string;
         };
         CreatePaymentBody: {
             /** @description Integer minor units of the invoice’s currency; what exceeds the amount due goes to the customer’s wallet. */
@@ -5144,7 +5342,7 @@ export interface components {
              */
             pendingEmail?: string | null;
             /** @description What the caller’s role may do (docs/permissions.md); a client hides or disables the rest. */
-            permissions: ("profile:read" | "profile:write" | "users:read" | "users:manage" | "invitations:manage" | "api-keys:manage" | "audit-logs:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "crm-settings:manage" | "imports:write" | "exports:write" | "notifications:read" | "email-templates:manage" | "messages:manage" | "sms-settings:manage" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write" | "reports:rebuild" | "webhooks:manage")[];
+            permissions: ("profile:read" | "profile:write" | "users:read" | "users:manage" | "invitations:manage" | "api-keys:manage" | "audit-logs:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "objects:read" | "objects:manage" | "records:read" | "records:write" | "crm-settings:manage" | "imports:write" | "exports:write" | "notifications:read" | "email-templates:manage" | "messages:manage" | "sms-settings:manage" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write" | "reports:rebuild" | "webhooks:manage")[];
             /** @enum {string} */
             role: "owner" | "admin" | "manager" | "member" | "viewer";
             /** @enum {string} */
@@ -5266,6 +5464,112 @@ export interface components {
         OAuthBody: {
             /** @description An OpenID Connect ID token issued by the provider. */
             idToken: string;
+        };
+        ObjectField: {
+            key: string;
+            label: string;
+            /** @description Empty unless the type is select or multi_select. */
+            options: string[];
+            required: boolean;
+            searchable: boolean;
+            /** @description What a relation points at; null for other types. */
+            target: string | null;
+            /** @enum {string} */
+            type: "text" | "number" | "currency" | "date" | "boolean" | "select" | "multi_select" | "email" | "phone" | "url" | "address" | "relation";
+        };
+        ObjectFieldBody: {
+            /**
+             * @description The name in a record’s values; unique in the object, never changes.
+             * @example propertyType
+             */
+            key: string;
+            /** @example Property type */
+            label: string;
+            /** @description The allowed values of a select or multi_select field (at least one, no repeats); refused for other types. */
+            options?: string[];
+            /**
+             * @description Records must hold a value (checked on create, and no write may clear it).
+             * @default false
+             */
+            required?: boolean;
+            /**
+             * @description Text-like values (text, email, phone, url, select) are found by ?q= of the record list.
+             * @default false
+             */
+            searchable?: boolean;
+            /**
+             * @description Relation fields only: contacts, companies, deals or the key of a custom object of the workspace (itself included).
+             * @example contacts
+             */
+            target?: string;
+            /**
+             * @description How values are checked on every write; never changes.
+             * @enum {string}
+             */
+            type: "text" | "number" | "currency" | "date" | "boolean" | "select" | "multi_select" | "email" | "phone" | "url" | "address" | "relation";
+        };
+        ObjectFieldSettings: {
+            /** @example Property type */
+            label?: string;
+            /** @description The allowed values of a select or multi_select field (at least one, no repeats); refused for other types. */
+            options?: string[];
+            /**
+             * @description Records must hold a value (checked on create, and no write may clear it).
+             * @default false
+             */
+            required?: boolean;
+            /**
+             * @description Text-like values (text, email, phone, url, select) are found by ?q= of the record list.
+             * @default false
+             */
+            searchable?: boolean;
+        };
+        ObjectRecord: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** Format: date-time */
+            deletedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The key of the record’s object. */
+            object: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Values by field key; a field without a value is absent. */
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        ObjectRecordBody: {
+            /** @description Values by field key, each checked by its declared type (422 naming values.<key>): text, number, currency {amount (minor units), currency}, date YYYY-MM-DD, boolean, select (one option), multi_select (options), email, phone (stored E.164), url, address {line1, line2, city, region, postalCode, country}, relation (the id of a live record of its target in the workspace). null clears a value. */
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        ObjectRecordPage: {
+            data: components["schemas"]["ObjectRecord"][];
+            nextCursor: string | null;
+        };
+        ObjectType: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deletedAt: string | null;
+            fields: components["schemas"]["ObjectField"][];
+            icon: string | null;
+            /** Format: uuid */
+            id: string;
+            key: string;
+            pluralLabel: string;
+            singularLabel: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ObjectTypePage: {
+            data: components["schemas"]["ObjectType"][];
+            nextCursor: string | null;
         };
         OneClickUnsubscribeBody: {
             /**
@@ -6264,6 +6568,17 @@ export interface components {
         UpdateNoteBody: {
             body?: string;
             related?: components["schemas"]["RelatedRecord"];
+        };
+        UpdateObjectBody: {
+            icon?: string | null;
+            pluralLabel?: string;
+            singularLabel?: string;
+        };
+        UpdateObjectRecordBody: {
+            /** @description Only the keys sent change. Values by field key, each checked by its declared type (422 naming values.<key>): text, number, currency {amount (minor units), currency}, date YYYY-MM-DD, boolean, select (one option), multi_select (options), email, phone (stored E.164), url, address {line1, line2, city, region, postalCode, country}, relation (the id of a live record of its target in the workspace). null clears a value. */
+            values?: {
+                [key: string]: unknown;
+            };
         };
         UpdatePipelineBody: {
             name?: string;
@@ -15943,6 +16258,1062 @@ export interface operations {
             };
             /** @description The caller lacks the permission `notifications:read`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.list": {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                /** @description true lists the deleted records (restorable) instead of the live ones. */
+                deleted?: boolean;
+                limit?: number;
+                /** @description Free-text search; every word matches as a prefix. */
+                q?: string;
+                /** @description A field name, or -field for descending order. */
+                sort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List custom object types */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectTypePage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `objects:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateObjectBody"];
+            };
+        };
+        responses: {
+            /** @description Define a custom object type */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectType"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `objects:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An object type (live or deleted) has the key; details name it (existingId). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read a custom object type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectType"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `objects:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Delete a custom object type */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `objects:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No live object type with this key in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateObjectBody"];
+            };
+        };
+        responses: {
+            /** @description Change a custom object type’s labels or icon */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectType"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `objects:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No live object type with this key in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.fields.add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectFieldBody"];
+            };
+        };
+        responses: {
+            /** @description Add a field to a custom object type */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectType"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `objects:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No live object type with this key in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object already has a field with this key. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.fields.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                field: string;
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectFieldSettings"];
+            };
+        };
+        responses: {
+            /** @description Change a field of a custom object type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectType"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `objects:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such live object type, or no such field in it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.records.list": {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                /** @description true lists the deleted records (restorable) instead of the live ones. */
+                deleted?: boolean;
+                /** @description A JSON object over the declared fields: {"field": value} equals (a multi_select holds it), {"field": [a, b]} one of, {"field": null} has none, {"fieldFrom": x, "fieldTo": y} inclusive bounds of number, currency (amount) and date fields. 400 naming filter.<key> otherwise. */
+                filter?: string;
+                limit?: number;
+                /** @description Free-text search; every word matches as a prefix. */
+                q?: string;
+                /** @description A field name, or -field for descending order. */
+                sort?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List the records of a custom object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectRecordPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `records:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No live object type with this key in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.records.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectRecordBody"];
+            };
+        };
+        responses: {
+            /** @description Create a record of a custom object */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectRecord"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `records:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No live object type with this key in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.records.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read a record of a custom object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectRecord"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `records:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.records.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Delete a record of a custom object */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `records:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.records.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateObjectRecordBody"];
+            };
+        };
+        responses: {
+            /** @description Change a record of a custom object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectRecord"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `records:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.records.restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restore a deleted record of a custom object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectRecord"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `records:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restore a deleted custom object type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectType"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `objects:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

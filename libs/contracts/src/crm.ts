@@ -13,6 +13,7 @@ export * from './crm/files.js';
 export * from './crm/imports.js';
 export * from './crm/lead-conversion.js';
 export * from './crm/notes.js';
+export * from './crm/objects.js';
 export * from './crm/pipelines.js';
 export * from './crm/segments.js';
 export * from './crm/support-settings.js';

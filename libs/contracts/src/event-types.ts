@@ -53,6 +53,10 @@ export const EVENT_TYPES = {
   'note.updated': { service: 'crm', payload: 'NoteUpdated' },
   'note.deleted': { service: 'crm', payload: 'NoteDeleted' },
   'note.restored': { service: 'crm', payload: 'NoteRestored' },
+  'record.created': { service: 'crm', payload: 'RecordCreated' },
+  'record.updated': { service: 'crm', payload: 'RecordUpdated' },
+  'record.deleted': { service: 'crm', payload: 'RecordDeleted' },
+  'record.restored': { service: 'crm', payload: 'RecordRestored' },
   'contacts.imported': { service: 'crm', payload: 'ContactsImported' },
   'companies.imported': { service: 'crm', payload: 'CompaniesImported' },
   'import.completed': { service: 'crm', payload: 'ImportCompleted' },
@@ -141,6 +145,10 @@ export type EventPayloads = PerEventType<{
   'note.updated': CrmEvents.NoteUpdated;
   'note.deleted': CrmEvents.NoteDeleted;
   'note.restored': CrmEvents.NoteRestored;
+  'record.created': CrmEvents.RecordCreated;
+  'record.updated': CrmEvents.RecordUpdated;
+  'record.deleted': CrmEvents.RecordDeleted;
+  'record.restored': CrmEvents.RecordRestored;
   'contacts.imported': CrmEvents.ContactsImported;
   'companies.imported': CrmEvents.CompaniesImported;
   'import.completed': CrmEvents.ImportCompleted;

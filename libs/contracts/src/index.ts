@@ -40,4 +40,4 @@ export {
 } from './operation.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, NAME_MAX } from './limits.js';
 export { countryCode } from './countries.js';
-export { isCurrency } from './fields.js';
+export { isCalendarDate, isCurrency } from './fields.js';

@@ -23,6 +23,8 @@ import { SearchOperatorsLeakproof1764635200000 } from './migrations/176463520000
 import { ContactDetails1765200000000 } from './migrations/1765200000000-contact-details.js';
 import { Files1765300000000 } from './migrations/1765300000000-files.js';
 import { ImportDateFormat1765450000000 } from './migrations/1765450000000-import-date-format.js';
+import { CustomObjects1765500000000 } from './migrations/1765500000000-custom-objects.js';
+import { ObjectsModule } from './objects/objects.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
 import { CrmSettingsModule } from './settings/crm-settings.module.js';
@@ -35,7 +37,7 @@ import { TicketsModule } from './tickets/tickets.module.js';
 import { InboundSmsModule } from './inbound-sms/inbound-sms.module.js';
 import { TimelineModule } from './timeline/timeline.module.js';
 
-/** The crm service: contacts, companies, pipelines, deals, tasks, notes, segments, imports, exports, support tickets and files. */
+/** The crm service: contacts, companies, pipelines, deals, tasks, notes, segments, imports, exports, support tickets, files and custom objects. */
 export const crmService = {
   name: 'crm',
   configSchema: CrmConfig,
@@ -56,6 +58,7 @@ export const crmService = {
       ContactDetails1765200000000,
       Files1765300000000,
       ImportDateFormat1765450000000,
+      CustomObjects1765500000000,
     ],
   },
   features: (config) => [
@@ -78,5 +81,6 @@ export const crmService = {
     TicketsModule,
     InboundSmsModule,
     CrmFilesModule,
+    ObjectsModule,
   ],
 } satisfies ServiceDefinition<CrmConfig>;

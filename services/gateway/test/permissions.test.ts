@@ -29,6 +29,9 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/tasks/:id/assign': { assigneeId: null },
   'POST /api/v1/notes': { body: 'Met at the fair', related: { type: 'contact', id: '00000000-0000-4000-8000-000000000000' } },
   'PUT /api/v1/crm-settings': { defaultPhoneRegion: 'GB' },
+  'POST /api/v1/objects': { key: 'property', singularLabel: 'Property', pluralLabel: 'Properties' },
+  'POST /api/v1/objects/:object/fields': { key: 'propertyType', label: 'Property type', type: 'text' },
+  'POST /api/v1/objects/:object/records': { values: {} },
   'POST /api/v1/pipelines': {
     name: 'Renewals',
     stages: [

@@ -7,7 +7,7 @@ export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
 
 /** How a field of a list is compared, filtered and cast. */
-export type FieldKind = 'text' | 'uuid' | 'enum' | 'boolean' | 'date' | 'timestamp' | 'integer' | 'tags';
+export type FieldKind = 'text' | 'uuid' | 'enum' | 'boolean' | 'date' | 'timestamp' | 'integer' | 'number' | 'tags';
 
 export interface ListField {
   /** SQL expression over the table alias `r`; for a sortable field it must never be null. */
@@ -85,10 +85,11 @@ const CASTS: Record<FieldKind, string> = {
   date: 'date',
   timestamp: 'timestamptz',
   integer: 'bigint',
+  number: 'numeric',
   tags: 'text[]',
 };
 
-const RANGE_KINDS: ReadonlySet<FieldKind> = new Set(['date', 'timestamp', 'integer']);
+const RANGE_KINDS: ReadonlySet<FieldKind> = new Set(['date', 'timestamp', 'integer', 'number']);
 
 function invalidParameter(field: string, issue: string, message: string): RpcError {
   return new RpcError(400, 'invalid_parameter', message, [{ field, issue }]);
@@ -200,6 +201,8 @@ export const SORT_KEY_SHAPES: Record<FieldKind, (key: string) => boolean> = {
   date: (key) => /^\d{4}-\d{2}-\d{2}$/.test(key),
   timestamp: isPostgresTimestamp,
   integer: (key) => /^-?\d{1,19}$/.test(key) && BigInt(key) >= BIGINT_MIN && BigInt(key) <= BIGINT_MAX,
+  // A custom object's number field, -Infinity standing for no value (see objects/object-schema.ts).
+  number: (key) => /^-?(\d{1,300}(\.\d{1,300})?|Infinity)$/.test(key),
   tags: () => false,
 };
 

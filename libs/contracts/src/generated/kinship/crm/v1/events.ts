@@ -648,3 +648,41 @@ export interface TicketEmailReplyRequested {
   /** The thread, oldest first (at most the last 20). */
   references: string[];
 }
+
+/** A record of a custom object (an object type the workspace defined under /objects). */
+export interface ObjectRecord {
+  id: string;
+  /** The key of its object type, e.g. "property". */
+  object: string;
+  /** Values by field key, as the API answers them. */
+  values: { [key: string]: unknown } | null;
+  createdBy?: string | null | undefined;
+}
+
+/** type: record.created, subject: events.crm.record.created */
+export interface RecordCreated {
+  record: ObjectRecord | null;
+}
+
+/** type: record.updated, subject: events.crm.record.updated */
+export interface RecordUpdated {
+  record:
+    | ObjectRecord
+    | null;
+  /** Keys of the values that changed. */
+  changedFields: string[];
+}
+
+/**
+ * type: record.deleted, subject: events.crm.record.deleted
+ * Soft delete: record.restored may bring it back.
+ */
+export interface RecordDeleted {
+  recordId: string;
+  object: string;
+}
+
+/** type: record.restored, subject: events.crm.record.restored */
+export interface RecordRestored {
+  record: ObjectRecord | null;
+}
