@@ -20,8 +20,9 @@ const filesPath = (records: Records) => `/api/v1/${records}/{id}/files` as '/api
 /** The record's files: drop one to upload it (with progress), download, delete, small images shown. */
 export function FilesPanel({ records, id }: { records: Records; id: string }) {
   const queryClient = useQueryClient();
-  const canAttach = useCan(`${records}:write`) && useCan('files:write');
+  const canWriteRecord = useCan(`${records}:write`);
   const canDelete = useCan('files:write');
+  const canAttach = canWriteRecord && canDelete;
   const [progress, setProgress] = useState<number | null>(null);
   const key = ['files', records, id];
   const files = useQuery({ queryKey: key, queryFn: () => unwrap(api.GET(filesPath(records), { params: { path: { id }, query: { limit: 100 } } })) });

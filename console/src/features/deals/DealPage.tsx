@@ -16,8 +16,6 @@ import { minorToInput, parseMoney } from '../../lib/money';
 import { DealLinks } from './DealLinks';
 import { dealsApi, type Deal, type Stage } from './deals-api';
 
-const STATUS_COLOR = { open: 'blue', won: 'green', lost: 'red' } as const;
-
 export function Component() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
@@ -75,7 +73,7 @@ export function Component() {
           </Text>
         </div>
         <Group>
-          <Badge size="lg" variant="light" color={STATUS_COLOR[record.status]}>
+          <Badge size="lg" variant="light">
             {record.status}
           </Badge>
           {canBill && (

@@ -72,8 +72,8 @@ export function Component() {
           )}
         </div>
         <Group>
-          <Badge size="lg" variant="light" color={record.overdue ? 'red' : record.status === 'paid' ? 'green' : undefined}>
-            {record.status}
+          <Badge size="lg" variant="light">
+            {record.overdue ? t('invoices.overdue') : record.status}
           </Badge>
           <Button variant="default" onClick={() => pdf.mutate()} loading={pdf.isPending}>
             {t('invoices.pdf')}

@@ -145,6 +145,7 @@ export const en = {
   'invoices.manual': 'Manual',
   'invoices.method': 'Method',
   'invoices.number': 'Number',
+  'invoices.overdue': 'overdue',
   'invoices.paid': 'Paid',
   'invoices.paymentRecorded': 'Payment of {amount} recorded',
   'invoices.payments': 'Payments',
