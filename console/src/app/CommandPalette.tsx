@@ -26,8 +26,8 @@ async function search(q: string): Promise<Hit[]> {
       label: [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email || c.id,
       to: `/contacts/${c.id}`,
     })),
-    ...companies.data.map((c) => ({ kind: t('nav.companies'), label: c.name, to: `/companies?q=${encodeURIComponent(c.name)}` })),
-    ...deals.data.map((d) => ({ kind: t('nav.deals'), label: d.name, to: `/deals?pipelineId=${d.pipelineId}` })),
+    ...companies.data.map((c) => ({ kind: t('nav.companies'), label: c.name, to: `/companies/${c.id}` })),
+    ...deals.data.map((d) => ({ kind: t('nav.deals'), label: d.name, to: `/deals/${d.id}` })),
   ];
 }
 

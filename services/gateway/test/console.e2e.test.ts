@@ -24,6 +24,8 @@ const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'console');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PASSWORD = 'amber-cobalt-violin-meadow-4';
 const UI_TIMEOUT = 20_000;
+// A 1×1 PNG: the file store detects its type from these bytes, and the files panel shows it.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 let environment: TestEnvironment;
 const services: RunningService[] = [];
@@ -269,6 +271,72 @@ describe('web console', () => {
     expect(await panel.locator('[data-unread="true"]').count()).toBe(0);
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'hidden' });
+  }, 60_000);
+
+  it('follows the won deal from the bell to its page: an inline error, a contact, a file, then its invoice', async () => {
+    await page.getByRole('button', { name: /^Notifications/ }).click();
+    await page.getByRole('dialog', { name: 'Notifications' }).getByText('Deal won: Engines for Ada').click();
+    await page.getByRole('heading', { name: 'Engines for Ada' }).waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/deals\/[0-9a-f-]{36}$/);
+
+    await page.getByRole('button', { name: /^Edit Name/ }).click();
+    await page.getByLabel(label('Name')).fill('');
+    await page.getByLabel(label('Name')).press('Enter');
+    await page.getByText(/name should not be empty/i).waitFor();
+    await page.getByLabel(label('Name')).press('Escape');
+
+    await type(page.getByRole('combobox', { name: 'Contacts' }), 'Ada');
+    await page.getByRole('option', { name: 'Ada Lovelace' }).click();
+    await page.getByRole('link', { name: 'Ada Lovelace' }).waitFor();
+    await page.keyboard.press('Escape');
+
+    await page.locator('input[type="file"]').setInputFiles({ name: 'engine-plan.png', mimeType: 'image/png', buffer: PNG });
+    await page.locator('[data-file="engine-plan.png"]').waitFor();
+    await page.getByRole('img', { name: 'engine-plan.png' }).waitFor();
+    await screen('deal');
+
+    // Billed to Ada, the deal's contact: one line of its amount, priced again live as it is edited.
+    await page.getByRole('button', { name: 'Create invoice' }).click();
+    await page.getByRole('heading', { name: 'Draft invoice' }).waitFor();
+    const total = page.locator('[data-amount="Total"]');
+    await total.getByText('$1,250.00').waitFor();
+    await type(page.getByLabel('Line 1 quantity'), '1.23456');
+    await page.getByText('More than 0, at most 4 decimals.').waitFor();
+    await type(page.getByLabel('Line 1 quantity'), '1.5');
+    await total.getByText('$1,875.00').waitFor();
+    const saved = page.waitForResponse((response) => response.request().method() === 'PATCH' && response.url().includes('/api/v1/invoices/'));
+    await page.getByRole('button', { name: 'Save lines' }).click();
+    expect((await saved).status()).toBe(200);
+    await page.getByRole('button', { name: 'Finalize' }).click();
+    await page.getByRole('heading', { name: /^INV-\d{4}-\d+$/ }).waitFor();
+
+    await type(page.getByLabel(label('Amount')), '1000');
+    await page.getByRole('button', { name: 'Record payment' }).click();
+    await page.locator('[data-amount="Amount due"]').getByText('$875.00').waitFor();
+    await screen('invoice');
+    const pdf = page.context().waitForEvent('page');
+    await page.getByRole('button', { name: 'PDF' }).click();
+    const preview = await pdf;
+    expect(preview.url()).toMatch(/^blob:/);
+    await preview.close();
+  }, 90_000);
+
+  it('opens a company from its list onto its page, edited inline', async () => {
+    await page.goto(`${origin}/companies`);
+    await page.getByRole('button', { name: 'New company' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New company' });
+    await type(dialog.getByLabel(label('Name')), 'Analytical Engines Ltd');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('cell', { name: 'Analytical Engines Ltd' }).click();
+    await page.getByRole('heading', { name: 'Analytical Engines Ltd' }).waitFor();
+    await page.getByRole('button', { name: /^Edit Domain/ }).click();
+    await type(page.getByLabel(label('Domain')), 'analytical.example');
+    await page.getByLabel(label('Domain')).press('Enter');
+    await page
+      .getByRole('button', { name: /^Edit Domain/ })
+      .getByText('analytical.example')
+      .waitFor();
+    await screen('company');
   }, 60_000);
 
   it('shows every other screen without an accessibility violation', async () => {

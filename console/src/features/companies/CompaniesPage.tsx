@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 import { useHotkeys } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
 import type { components } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
@@ -16,6 +17,7 @@ type Company = components['schemas']['Company'];
 
 export function Component() {
   const canWrite = useCan('companies:write');
+  const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
   useHotkeys([['n', () => canWrite && setCreating(true)]]);
   const columns = useMemo<Array<RecordColumn<Company>>>(
@@ -40,6 +42,7 @@ export function Component() {
         columns={columns}
         initialSort="name"
         fetchPage={(query) => unwrap(api.GET('/api/v1/companies', { params: { query } }))}
+        onOpen={(company) => navigate(`/companies/${company.id}`)}
       />
       <NewCompanyModal opened={creating} onClose={() => setCreating(false)} />
     </>

@@ -3,8 +3,8 @@ import { Badge, Button, Group, Modal, NumberInput, Paper, ScrollArea, Select, St
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useRef, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { messageOf } from '../../lib/api-error';
@@ -131,7 +131,10 @@ function StageColumn({ stage, deals, draggable }: { stage: Stage; deals: Deal[];
 }
 
 function DealCard({ deal, draggable }: { deal: Deal; draggable: boolean }) {
+  const navigate = useNavigate();
   const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({ id: deal.id, disabled: !draggable });
+  // A click opens the deal; the click that ends a drag (the pointer moved) does not.
+  const pressedAt = useRef<{ x: number; y: number } | null>(null);
   return (
     <Paper
       ref={setNodeRef}
@@ -147,6 +150,13 @@ function DealCard({ deal, draggable }: { deal: Deal; draggable: boolean }) {
       }}
       {...listeners}
       {...attributes}
+      onPointerDownCapture={(event) => {
+        pressedAt.current = { x: event.clientX, y: event.clientY };
+      }}
+      onClick={(event) => {
+        const from = pressedAt.current;
+        if (!from || Math.hypot(event.clientX - from.x, event.clientY - from.y) < 5) navigate(`/deals/${deal.id}`);
+      }}
       aria-roledescription={t('deals.draggable')}
     >
       <Text size="sm" fw={500}>

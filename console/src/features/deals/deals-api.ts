@@ -24,6 +24,10 @@ export const dealsApi = {
   move: (id: string, stageId: string, lostReason?: string) =>
     unwrap(api.POST('/api/v1/deals/{id}/stage', { params: { path: { id } }, body: { stageId, lostReason } })),
   create: (body: components['schemas']['CreateDealBody']) => unwrap(api.POST('/api/v1/deals', { body })),
+  get: (id: string) => unwrap(api.GET('/api/v1/deals/{id}', { params: { path: { id } } })),
+  update: (id: string, body: components['schemas']['UpdateDealBody']) => unwrap(api.PATCH('/api/v1/deals/{id}', { params: { path: { id } }, body })),
+  /** A draft invoice of one line for the deal's amount, billed to its company or first contact. */
+  invoice: (dealId: string) => unwrap(api.POST('/api/v1/invoices', { body: { dealId, fromDeal: true } })),
 };
 
 /** Sums per currency (amounts of different currencies are never added) and weighted by the stage's probability. */

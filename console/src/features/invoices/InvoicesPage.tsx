@@ -1,7 +1,8 @@
-import { Badge, Button, Group, Select, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import type { components } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
@@ -51,7 +52,11 @@ export function Component() {
           <Table.Tbody>
             {invoices.data.data.map((invoice) => (
               <Table.Tr key={invoice.id}>
-                <Table.Td>{invoice.number ?? t('invoices.draft')}</Table.Td>
+                <Table.Td>
+                  <Anchor component={Link} to={`/invoices/${invoice.id}`}>
+                    {invoice.number ?? t('invoices.draft')}
+                  </Anchor>
+                </Table.Td>
                 <Table.Td>{invoice.customer.name}</Table.Td>
                 <Table.Td>
                   <Badge variant="light" color={invoice.overdue ? 'red' : undefined}>

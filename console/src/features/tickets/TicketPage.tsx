@@ -1,9 +1,10 @@
-import { Anchor, Badge, Button, Checkbox, Grid, Group, Paper, Select, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Anchor, Badge, Grid, Group, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
+import { Conversation } from '../../components/Conversation';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { FilesPanel } from '../../components/FilesPanel';
 import { Loading } from '../../components/Loading';
 import { messageOf } from '../../lib/api-error';
 import { formatDateTime, t, type MessageKey } from '../../lib/i18n';
@@ -107,7 +108,10 @@ export function Component() {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>
-          <Comments ticketId={id} canWrite={canWrite} />
+          <Stack>
+            <Comments ticketId={id} canWrite={canWrite} />
+            <FilesPanel records="tickets" id={id} />
+          </Stack>
         </Grid.Col>
       </Grid>
     </Stack>
@@ -116,73 +120,21 @@ export function Component() {
 
 function Comments({ ticketId, canWrite }: { ticketId: string; canWrite: boolean }) {
   const queryClient = useQueryClient();
-  const [body, setBody] = useState('');
-  const [internal, setInternal] = useState(false);
   const comments = useQuery({ queryKey: ['tickets', ticketId, 'comments'], queryFn: () => ticketsApi.comments(ticketId) });
-  const add = useMutation({
-    mutationFn: () => ticketsApi.comment(ticketId, { body, internal }),
-    onSuccess: async () => {
-      setBody('');
-      // A reply moves the SLA clocks and may move the status: the ticket is read again too.
-      await queryClient.invalidateQueries({ queryKey: ['tickets', ticketId] });
-    },
-  });
   return (
-    <Paper withBorder p="md">
-      <Title order={2} size="h4" mb="sm">
-        {t('tickets.comments')}
-      </Title>
-      {canWrite && (
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (body.trim()) add.mutate();
-          }}
-        >
-          <Textarea
-            label={t('tickets.newComment')}
-            value={body}
-            onChange={(event) => setBody(event.currentTarget.value)}
-            error={add.error && messageOf(add.error)}
-            autosize
-            minRows={2}
-          />
-          <Group mt="xs" justify="space-between">
-            <Checkbox label={t('tickets.internal')} checked={internal} onChange={(event) => setInternal(event.currentTarget.checked)} />
-            <Button type="submit" size="xs" loading={add.isPending}>
-              {internal ? t('tickets.addNote') : t('tickets.reply')}
-            </Button>
-          </Group>
-        </form>
-      )}
-      {comments.isError && <ErrorAlert error={comments.error} />}
-      <Stack gap="xs" mt="sm">
-        {comments.data?.data.map((comment) => (
-          <Paper
-            key={comment.id}
-            p="xs"
-            bg={comment.internal ? 'var(--mantine-color-yellow-light)' : 'var(--mantine-color-default-hover)'}
-            data-comment={comment.internal ? 'internal' : 'public'}
-          >
-            <Group gap="xs" mb={4}>
-              <Badge size="sm" variant="light">
-                {comment.author === 'customer' ? t('tickets.customer') : t('tickets.agent')}
-              </Badge>
-              {comment.internal && (
-                <Badge size="sm" color="yellow" variant="filled" c="dark">
-                  {t('tickets.internalBadge')}
-                </Badge>
-              )}
-            </Group>
-            <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-              {comment.body}
-            </Text>
-            <Text size="xs" c="dimmed">
-              {formatDateTime(comment.createdAt)}
-            </Text>
-          </Paper>
-        ))}
-      </Stack>
-    </Paper>
+    <Conversation
+      title={t('tickets.comments')}
+      entries={comments.data?.data.map((comment) => ({ ...comment, author: comment.author === 'customer' ? t('tickets.customer') : t('tickets.agent') }))}
+      loadError={comments.error}
+      canWrite={canWrite}
+      composeLabel={t('tickets.newComment')}
+      submitLabel={t('tickets.reply')}
+      internal={{ label: t('tickets.internal'), submitLabel: t('tickets.addNote'), badge: t('tickets.internalBadge') }}
+      onAdd={async (body, internal) => {
+        await ticketsApi.comment(ticketId, { body, internal });
+        // A reply moves the SLA clocks and may move the status: the ticket is read again too.
+        await queryClient.invalidateQueries({ queryKey: ['tickets', ticketId] });
+      }}
+    />
   );
 }

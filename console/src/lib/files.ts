@@ -1,0 +1,41 @@
+import type { components } from '../api/schema';
+import { authFetch } from './api';
+import { toApiError } from './api-error';
+
+export type StoredFile = components['schemas']['StoredFileInfo'];
+
+/** Images shown inline are fetched whole (there is no thumbnail route yet), so only small ones. */
+export const PREVIEW_MAX_BYTES = 2 * 1024 * 1024;
+const PREVIEWABLE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+export function isPreviewable(file: Pick<StoredFile, 'contentType' | 'size'>): boolean {
+  return PREVIEWABLE.has(file.contentType) && file.size <= PREVIEW_MAX_BYTES;
+}
+
+export function formatBytes(bytes: number, locale?: string): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value)} ${units[unit]}`;
+}
+
+/** A protected download (the bearer token goes in a header, which a plain link cannot send) as a Blob. */
+export async function fetchBlob(path: string): Promise<Blob> {
+  const response = await authFetch(new Request(new URL(path, globalThis.location.origin)));
+  if (!response.ok) throw toApiError(await response.json().catch(() => null), response);
+  return response.blob();
+}
+
+/** Saves a fetched blob under its name, as a download link would. */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
