@@ -9,10 +9,12 @@
  * message and answers 250 — what SMTP alone costs on this machine.
  */
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { newId, postgresOptions } from '@kinship/persistence';
 import { migrateService, startService, type RunningService } from '@kinship/platform';
 import { createTestEnvironment } from '@kinship/testing';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { crmService } from '../../services/crm/dist/crm.service.js';
@@ -24,6 +26,26 @@ const EMAILS = Math.floor(numberFromEnv('BENCH_INBOUND_EMAILS', 2000));
 const CONNECTIONS = 8;
 const DOMAIN = 'bench.kinship.test';
 const TARGET_PER_SECOND = 100;
+
+/**
+ * Counts the SQL statements every pg client of this process sends (notifications' and crm's, the
+ * outbox relays and the consumers' bookkeeping included): a figure the machine's load does not move.
+ */
+function countStatements(): { count: () => number } {
+  let statements = 0;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    statements += 1;
+    return (query as (...parameters: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  return { count: () => statements };
+}
+
+function load(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+}
 
 /** The emails: even ones open a thread, odd ones reply to the one before (its sender, In-Reply-To). */
 function emails(address: string, run: string): SendMailOptions[] {
@@ -112,16 +134,26 @@ async function main(): Promise<void> {
     // Warm-up: JIT, connection pools, consumers.
     const warmup = emails(address, 'warmup').slice(0, 100);
     await sendAll(notifications.app.get(InboundSmtpListener).port, warmup);
-    const comments = async () => Number((await owner.query('SELECT count(*) AS n FROM crm.ticket_comments WHERE workspace_id = $1', [workspaceId]))[0].n);
+    let polls = 0;
+    const comments = async () => {
+      polls += 1;
+      return Number((await owner.query('SELECT count(*) AS n FROM crm.ticket_comments WHERE workspace_id = $1', [workspaceId]))[0].n);
+    };
     if (!(await waitUntil(async () => (await comments()) >= warmup.length, 60_000, 100)))
       throw new Error('the warm-up emails were not all threaded within 60 s');
 
     const base = await comments();
+    const statements = countStatements();
+    const pollsBefore = polls;
+    const loadBefore = load();
     const started = performance.now();
     const acceptSeconds = await sendAll(notifications.app.get(InboundSmtpListener).port, emails(address, 'run'));
     if (!(await waitUntil(async () => (await comments()) >= base + EMAILS, 300_000, 50)))
       throw new Error(`only ${(await comments()) - base} of ${EMAILS} emails were threaded within 300 s`);
     const threadedSeconds = (performance.now() - started) / 1000;
+    const loadAfter = load();
+    // The count stops with the clock, without the bench's own polls.
+    const perEmail = (statements.count() - (polls - pollsBefore)) / EMAILS;
     const [tickets] = await owner.query(`SELECT count(*)::int AS n FROM crm.tickets WHERE workspace_id = $1 AND subject LIKE 'Order %'`, [workspaceId]);
     if (tickets.n !== EMAILS / 2 + warmup.length / 2)
       throw new Error(`expected ${EMAILS / 2 + warmup.length / 2} tickets, found ${tickets.n}: replies must not open tickets`);
@@ -137,6 +169,8 @@ async function main(): Promise<void> {
     print(
       `  parsed and threaded into tickets (last comment committed): ${fixed(perSecond, 0)} emails/s   (target ≥ ${TARGET_PER_SECOND}: ${perSecond >= TARGET_PER_SECOND ? 'met' : 'missed'})`,
     );
+    print(`  SQL statements per email (both services, relays and consumers included): ${fixed(perEmail, 1)}`);
+    print(`  load average (1, 5, 15 min) before and after the timed run: ${loadBefore} → ${loadAfter}`);
     print(`baseline: bare smtp-server accepting the same emails: ${fixed(barePerSecond, 0)} emails/s`);
     print(`ratio threaded ÷ baseline: ${fixed(perSecond / barePerSecond, 2)}`);
     await saveResult('inbound-email', {
@@ -147,6 +181,8 @@ async function main(): Promise<void> {
       targetPerSecond: TARGET_PER_SECOND,
       baselinePerSecond: barePerSecond,
       ratio: perSecond / barePerSecond,
+      statementsPerEmail: perEmail,
+      loadAverage: { before: loadBefore, after: loadAfter },
     });
   } catch (error) {
     failed = true;

@@ -6328,10 +6328,18 @@ export interface components {
             ticketId: string;
         };
         TicketCommentAttachment: {
+            /** @description Detected from the file’s bytes. */
             contentType: string;
+            /**
+             * Format: uuid
+             * @description The file on the ticket (GET /files/:id downloads it); null when it was refused, or for emails received before files were kept.
+             */
+            fileId: string | null;
             /** @description The file’s key in the file store. */
             fileKey: string;
             name: string;
+            /** @description Why the file was not kept (the workspace’s storage quota); null when it was. */
+            refused: string | null;
             /** @description Bytes. */
             size: number;
         };

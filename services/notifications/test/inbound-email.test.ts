@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { FileStore, type RunningService } from '@kinship/platform';
+import { ATTACHMENT_FILES, type FileStore, type RunningService } from '@kinship/platform';
 import { startMailbox, startTestService, type Mailbox } from '@kinship/testing';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { eventually, startCrmStack, type Caller, type CrmStack } from '../../crm/test/support.js';
@@ -10,6 +10,12 @@ import { notificationsService } from '../src/notifications.service.js';
 
 const DOMAIN = 'support.kinship.test';
 const MAX_BYTES = 200_000;
+/** crm's FILES_QUOTA_BYTES for the suite's workspaces: an attachment of 120 kB is over it. */
+const QUOTA_BYTES = 100_000;
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001' + '0d0a2db40000000049454e44ae426082',
+  'hex',
+);
 
 // Email to ticket end to end: a real SMTP client (nodemailer) talks to notifications' listener;
 // crm threads what it emits into tickets, read back through the gateway.
@@ -22,7 +28,7 @@ describe('inbound email to tickets', () => {
   let address: string;
 
   beforeAll(async () => {
-    stack = await startCrmStack('inbound-email');
+    stack = await startCrmStack('inbound-email', { FILES_QUOTA_BYTES: String(QUOTA_BYTES) });
     mailbox = await startMailbox();
     notifications = await startTestService(notificationsService, stack.environment, {
       SMTP_URL: mailbox.smtpUrl,
@@ -101,7 +107,17 @@ describe('inbound email to tickets', () => {
     return error!.responseCode;
   }
 
-  it('opens a ticket for a new thread: the sender becomes a contact, the email the first comment with its files', async () => {
+  /** GET /files/:id: status, content type and bytes. */
+  async function download(fileId: string): Promise<{ status: number; contentType: string | null; bytes: Buffer }> {
+    const response = await fetch(`${stack.api}/files/${fileId}`, { headers: { authorization: `Bearer ${owner.token}` } });
+    return { status: response.status, contentType: response.headers.get('content-type'), bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+
+  async function attachmentStore(): Promise<FileStore> {
+    return notifications.app.get<FileStore>(ATTACHMENT_FILES);
+  }
+
+  it('opens a ticket for a new thread: the sender becomes a contact, the email the first comment, its files the ticket’s', async () => {
     const from = customer('ada');
     const messageId = `<first-${randomBytes(4).toString('hex')}@customer.test>`;
     await send({
@@ -109,7 +125,8 @@ describe('inbound email to tickets', () => {
       subject: 'Printer on fire',
       text: 'It smokes.\nPlease help.',
       messageId,
-      attachments: [{ filename: 'photo.png', content: Buffer.from('not really a png'), contentType: 'image/png' }],
+      // The declared type and name say text; the bytes are a PNG, and that is what is kept.
+      attachments: [{ filename: '../photo.txt', content: PNG, contentType: 'text/plain' }],
     });
 
     const contact = await eventually(() => contactOf(from));
@@ -126,12 +143,72 @@ describe('inbound email to tickets', () => {
     expect(ticket.number).toEqual(expect.any(Number));
     const [first] = await comments(ticket.id);
     expect(first).toMatchObject({ author: 'customer', internal: false, body: 'It smokes.\nPlease help.', authorId: null });
-    expect(first.attachments).toEqual([{ fileKey: expect.stringMatching(/^inbound-email\//), name: 'photo.png', contentType: 'image/png', size: 16 }]);
-    const stored = await notifications.app.get(FileStore).get(first.attachments[0].fileKey);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stored!.content) chunks.push(chunk as Buffer);
-    expect(Buffer.concat(chunks).toString()).toBe('not really a png');
+    expect(first.attachments).toEqual([
+      {
+        fileKey: expect.stringMatching(/^inbound-email\//),
+        fileId: expect.any(String),
+        name: 'photo.txt',
+        contentType: 'image/png',
+        size: PNG.length,
+        refused: null,
+      },
+    ]);
+    const { fileId } = first.attachments[0];
+
+    // A file of the ticket like an upload: listed on it, downloadable, counted in the quota.
+    const files = await owner.get(`/tickets/${ticket.id}/files`);
+    expect(files.status).toBe(200);
+    expect(files.body.data).toEqual([
+      expect.objectContaining({
+        id: fileId,
+        name: 'photo.txt',
+        contentType: 'image/png',
+        size: PNG.length,
+        createdBy: null,
+        attachedTo: [{ type: 'ticket', id: ticket.id }],
+      }),
+    ]);
+    const downloaded = await download(fileId);
+    expect(downloaded).toMatchObject({ status: 200, contentType: 'image/png' });
+    expect(downloaded.bytes.equals(PNG)).toBe(true);
+    expect((await owner.get('/files/usage')).body).toMatchObject({ used: PNG.length, files: 1, quota: QUOTA_BYTES });
     expect(await inboundRows(messageId.slice(1, -1))).toEqual([{ outcome: 'received' }]);
+  }, 60_000);
+
+  it('threads an email whose file is over the workspace’s storage quota, refusing that file with the reason and keeping the others', async () => {
+    const from = customer('big');
+    const big = randomBytes(120_000);
+    const usage = (await owner.get('/files/usage')).body;
+    await send({
+      from,
+      subject: 'Logs attached',
+      text: 'Both files.',
+      attachments: [
+        { filename: 'big.bin', content: big },
+        { filename: 'note.txt', content: 'small enough' },
+      ],
+    });
+    const contact = await eventually(() => contactOf(from));
+    const [ticket] = await eventually(async () => ((await ticketsOf(contact.id)).length > 0 ? ticketsOf(contact.id) : undefined));
+    const [comment] = await comments(ticket.id);
+    expect(comment.body).toBe('Both files.');
+    expect(comment.attachments).toEqual([
+      {
+        fileKey: expect.any(String),
+        fileId: null,
+        name: 'big.bin',
+        contentType: 'application/octet-stream',
+        size: big.length,
+        refused: expect.stringMatching(/storage quota has \d+ bytes left; this file has 120000/),
+      },
+      { fileKey: expect.any(String), fileId: expect.any(String), name: 'note.txt', contentType: 'text/plain; charset=utf-8', size: 12, refused: null },
+    ]);
+    const files = await owner.get(`/tickets/${ticket.id}/files`);
+    expect(files.body.data.map((file: { id: string }) => file.id)).toEqual([comment.attachments[1].fileId]);
+    // The refused file's bytes are gone; the quota counts the kept one only.
+    expect(await (await attachmentStore()).info(comment.attachments[0].fileKey)).toBeNull();
+    expect(await (await attachmentStore()).info(comment.attachments[1].fileKey)).not.toBeNull();
+    expect((await owner.get('/files/usage')).body).toMatchObject({ used: usage.used + 12, files: usage.files + 1 });
   }, 60_000);
 
   it('threads replies by In-Reply-To or by the ticket token, and only the first email opens a ticket; an agent reply goes out threaded', async () => {
@@ -262,6 +339,16 @@ describe('inbound email to tickets', () => {
     expect(await refusal({ from, to: `support+no-such-workspace@${DOMAIN}`, subject: 'Anyone?', text: 'Hello' })).toBe(550);
     expect(await refusal({ from, to: `someone@${DOMAIN}`, subject: 'Anyone?', text: 'Hello' })).toBe(550);
     expect(await refusal({ from, to: `support+x@elsewhere.test`, subject: 'Anyone?', text: 'Hello' })).toBe(550);
+    expect(await counts()).toEqual(before);
+    expect(await contactOf(from)).toBeUndefined();
+  }, 60_000);
+
+  // Last: it removes the attachments' bucket.
+  it('answers 451 when the file store is down, leaving nothing behind', async () => {
+    const before = await counts();
+    const from = customer('later');
+    await (await attachmentStore()).destroy();
+    expect(await refusal({ from, to: address, subject: 'Try again', text: 'With a file', attachments: [{ filename: 'a.txt', content: 'a' }] })).toBe(451);
     expect(await counts()).toEqual(before);
     expect(await contactOf(from)).toBeUndefined();
   }, 60_000);

@@ -264,9 +264,18 @@ export class TicketPage {
 /** A file that came with the customer's email, kept in the file store. */
 export class TicketCommentAttachment {
   @ApiProperty({ description: 'The file’s key in the file store.' }) fileKey!: string;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The file on the ticket (GET /files/:id downloads it); null when it was refused, or for emails received before files were kept.',
+  })
+  fileId!: string | null;
   @ApiProperty() name!: string;
-  @ApiProperty() contentType!: string;
+  @ApiProperty({ description: 'Detected from the file’s bytes.' }) contentType!: string;
   @ApiProperty({ description: 'Bytes.' }) size!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the file was not kept (the workspace’s storage quota); null when it was.' })
+  refused!: string | null;
 }
 
 export class TicketComment {

@@ -78,12 +78,7 @@ export class DomainEvents implements OnApplicationBootstrap {
   async transaction<T>(workspaceId: string | null, work: (manager: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
     const result = await transactionInWorkspace(this.dataSource, workspaceId || null, async (manager) => {
       const pending: PendingEvent[] = [];
-      const emit: Emit = (event) => {
-        const prepared = this.writer.prepare(event);
-        pending.push(prepared);
-        return Promise.resolve(prepared.envelope);
-      };
-      const value = await work(manager, emit);
+      const value = await work(manager, this.collector(pending));
       await this.writer.write(manager, pending);
       return value;
     });
@@ -106,8 +101,13 @@ export class DomainEvents implements OnApplicationBootstrap {
     this.subscriptions.push({
       options,
       filterSubject: eventFilterSubject(listed),
+      // What the handler emits is written to the outbox in one statement when it returns, still in
+      // its transaction (and savepoint), as transaction() does: one round trip, not one per event.
       handle: async (event, manager, position) => {
-        if (handles(event)) await handler(event, manager, this.emitter(manager), position);
+        if (!handles(event)) return;
+        const pending: PendingEvent[] = [];
+        await handler(event, manager, this.collector(pending), position);
+        await this.writer.write(manager, pending);
       },
       handleBatch:
         applyBatch &&
@@ -177,8 +177,13 @@ export class DomainEvents implements OnApplicationBootstrap {
     await this.relay.stop();
   }
 
-  private emitter(manager: EntityManager): Emit {
-    return (event) => this.writer.add(manager, event);
+  /** An Emit that prepares each event into `pending`, for one outbox write at the end of the work. */
+  private collector(pending: PendingEvent[]): Emit {
+    return (event) => {
+      const prepared = this.writer.prepare(event);
+      pending.push(prepared);
+      return Promise.resolve(prepared.envelope);
+    };
   }
 
   private schema(): string {

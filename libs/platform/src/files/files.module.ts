@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { loadConfig } from '@kinship/config';
 import { IsInt, Max, Min } from 'class-validator';
 import { NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '../tokens.js';
-import { FileStore } from './file-store.js';
+import { ATTACHMENTS_BUCKET, FileStore } from './file-store.js';
 
 /** FILES_TTL_DAYS (or <SERVICE>_FILES_TTL_DAYS): how long uploads and exports are kept. */
 export class FilesConfig {
@@ -32,6 +32,33 @@ export class FilesModule {
         },
       ],
       exports: [FileStore],
+    };
+  }
+}
+
+/** The FileStore of files attached to records (ATTACHMENTS_BUCKET), kept until deleted. */
+export const ATTACHMENT_FILES = Symbol('ATTACHMENT_FILES');
+
+/** Provides ATTACHMENT_FILES: the bucket of record attachments, without the expiry of the shared files' bucket. */
+@Module({})
+export class AttachmentFilesModule {
+  static register(): DynamicModule {
+    return {
+      module: AttachmentFilesModule,
+      providers: [
+        {
+          provide: ATTACHMENT_FILES,
+          inject: [NATS_CONNECTION, SERVICE_INFO],
+          useFactory: (nats: NatsConnection, info: ServiceInfo) =>
+            FileStore.open(nats, {
+              namespace: info.namespace,
+              ttlDays: 0,
+              bucket: ATTACHMENTS_BUCKET,
+              description: 'Kinship files attached to records (POST /files), kept until deleted',
+            }),
+        },
+      ],
+      exports: [ATTACHMENT_FILES],
     };
   }
 }

@@ -7,5 +7,6 @@ import { FilesService } from './files.service.js';
 @Module({
   controllers: [FilesController],
   providers: [FilesService, FilesRepository],
+  exports: [FilesService],
 })
 export class CrmFilesModule {}

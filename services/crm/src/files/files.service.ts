@@ -33,6 +33,17 @@ function quotaExceeded(size: number, available: number): RpcError {
   ]);
 }
 
+/** A file the inbound email listener stored, to be recorded on a ticket. */
+export interface InboundFile {
+  objectKey: string;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+/** An inbound file recorded (fileId) or refused (why). */
+export type InboundFileOutcome = { fileId: string; refused: null } | { fileId: null; refused: string };
+
 /**
  * Files' metadata and what they are attached to; the bytes are in the object store, which the
  * gateway streams uploads into and downloads out of. A file attached to records follows their
@@ -77,6 +88,30 @@ export class FilesService {
       if (input.attachTo) await this.files.attach(manager, workspaceId, id, input.attachTo, caller.userId);
       return (await this.files.find(manager, workspaceId, id))!.info;
     });
+  }
+
+  /**
+   * The files of an inbound email, recorded in the caller's transaction as files of its ticket, in
+   * order, while the workspace's quota has room; the others are refused with the reason, and their
+   * bytes are the caller's to remove. Serialised with uploads, as create is.
+   */
+  async attachInbound(manager: EntityManager, workspaceId: string, ticketId: string, files: InboundFile[]): Promise<InboundFileOutcome[]> {
+    if (files.length === 0) return [];
+    await this.files.lockUsage(manager, workspaceId);
+    let available = this.left((await this.files.usage(manager, workspaceId)).used);
+    const outcomes: InboundFileOutcome[] = [];
+    for (const file of files) {
+      if (file.size > available) {
+        outcomes.push({ fileId: null, refused: quotaExceeded(file.size, available).message });
+        continue;
+      }
+      const id = newId();
+      await this.files.insert(manager, workspaceId, { id, ...file, createdBy: null });
+      await this.files.attach(manager, workspaceId, id, { type: 'ticket', id: ticketId }, null);
+      available -= file.size;
+      outcomes.push({ fileId: id, refused: null });
+    }
+    return outcomes;
   }
 
   async attach(caller: CrmCaller, record: FileRecordLink, fileId: string): Promise<StoredFileInfo> {

@@ -22,6 +22,22 @@ function toPolicy(row: PolicyRow): SlaPolicy {
 const POLICY_COLUMNS = `priority, first_response_minutes AS "firstResponseMinutes", next_response_minutes AS "nextResponseMinutes",
   resolution_minutes AS "resolutionMinutes", updated_at AS "updatedAt"`;
 
+interface HoursRow {
+  timezone: string;
+  days: WorkingDay[];
+  holidays: string[];
+  updatedAt: Date | string;
+}
+
+const HOURS_COLUMNS = `timezone, days, array(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(holidays) d ORDER BY d) AS holidays, updated_at AS "updatedAt"`;
+
+/** The row's hours, or every hour of every day for a workspace that set none. */
+function toHours(row: HoursRow | null): BusinessHours {
+  return row
+    ? { timezone: row.timezone, days: row.days, holidays: row.holidays, updatedAt: new Date(row.updatedAt).toISOString() }
+    : { ...ALWAYS_OPEN, updatedAt: null };
+}
+
 /** A workspace's ticket settings with the round-robin position. */
 export interface TicketSettingsRecord extends TicketSettings {
   nextAssignee: number;
@@ -38,12 +54,15 @@ export class SupportSettingsRepository {
     return rows.map(toPolicy);
   }
 
-  async policy(manager: EntityManager, workspaceId: string, priority: TicketPriority): Promise<SlaPolicy | null> {
-    const rows: PolicyRow[] = await manager.query(`SELECT ${POLICY_COLUMNS} FROM crm.sla_policies WHERE workspace_id = $1 AND priority = $2`, [
-      workspaceId,
-      priority,
-    ]);
-    return rows[0] ? toPolicy(rows[0]) : null;
+  /** What an SLA clock runs on, in one round trip: the priority's policy (if any) and the business hours. */
+  async clockRules(manager: EntityManager, workspaceId: string, priority: TicketPriority): Promise<{ policy: SlaPolicy | null; hours: BusinessHours }> {
+    const rows: Array<{ policy: (Omit<PolicyRow, 'updatedAt'> & { updatedAt: string }) | null; hours: HoursRow | null }> = await manager.query(
+      `SELECT (SELECT to_jsonb(p) FROM (SELECT ${POLICY_COLUMNS} FROM crm.sla_policies WHERE workspace_id = $1 AND priority = $2) p) AS policy,
+         (SELECT to_jsonb(h) FROM (SELECT ${HOURS_COLUMNS} FROM crm.business_hours WHERE workspace_id = $1) h) AS hours`,
+      [workspaceId, priority],
+    );
+    const { policy, hours } = rows[0]!;
+    return { policy: policy && toPolicy({ ...policy, updatedAt: new Date(policy.updatedAt) }), hours: toHours(hours) };
   }
 
   async putPolicy(
@@ -71,14 +90,8 @@ export class SupportSettingsRepository {
   }
 
   async businessHours(manager: EntityManager, workspaceId: string): Promise<BusinessHours> {
-    const rows: Array<{ timezone: string; days: WorkingDay[]; holidays: string[]; updatedAt: Date }> = await manager.query(
-      `SELECT timezone, days, array(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(holidays) d ORDER BY d) AS holidays, updated_at AS "updatedAt" FROM crm.business_hours WHERE workspace_id = $1`,
-      [workspaceId],
-    );
-    const row = rows[0];
-    return row
-      ? { timezone: row.timezone, days: row.days, holidays: row.holidays, updatedAt: row.updatedAt.toISOString() }
-      : { ...ALWAYS_OPEN, updatedAt: null };
+    const rows: HoursRow[] = await manager.query(`SELECT ${HOURS_COLUMNS} FROM crm.business_hours WHERE workspace_id = $1`, [workspaceId]);
+    return toHours(rows[0] ?? null);
   }
 
   async putBusinessHours(manager: EntityManager, workspaceId: string, hours: Omit<BusinessHours, 'updatedAt'>): Promise<void> {

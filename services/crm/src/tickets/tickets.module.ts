@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AttachmentFilesModule } from '@kinship/platform';
 import { WorkspaceUsers } from '../common/workspace-users.js';
 import { ContactsRepository } from '../contacts/contacts.repository.js';
+import { CrmFilesModule } from '../files/files.module.js';
 import { EmailToTicketConsumer } from './email/email-to-ticket.consumer.js';
 import { TicketEmailReplies } from './email/ticket-email-replies.js';
 import { TicketEmailRepository } from './email/ticket-email.repository.js';
@@ -15,6 +17,7 @@ import { TicketsService } from './tickets.service.js';
 
 /** crm.tickets.*, crm.sla-policies.*, crm.business-hours.*, crm.ticket-settings.*; the SLA check, the overdue invoices kept from billing, and email to ticket. */
 @Module({
+  imports: [CrmFilesModule, AttachmentFilesModule.register()],
   controllers: [TicketsController, SupportSettingsController],
   providers: [
     TicketsService,

@@ -163,7 +163,9 @@ interface CommentRow {
 const COMMENT_COLUMNS = `c.id, c.ticket_id AS "ticketId", c.body, c.internal, c.author, c.author_id AS "authorId", c.attachments, c.created_at AS "createdAt"`;
 
 function toComment(row: CommentRow): TicketComment {
-  return { ...row, createdAt: row.createdAt.toISOString() };
+  // Comments written before files were kept name no file and no refusal.
+  const attachments = row.attachments.map((attachment) => ({ ...attachment, fileId: attachment.fileId ?? null, refused: attachment.refused ?? null }));
+  return { ...row, attachments, createdAt: row.createdAt.toISOString() };
 }
 
 @Injectable()

@@ -505,8 +505,8 @@ export class TicketsService {
 
   /** The clock of a priority: its SLA policy (if any) over the workspace's business hours. */
   private async clock(manager: EntityManager, workspaceId: string, priority: TicketPriority): Promise<SlaClock> {
-    const policy = await this.settings.policy(manager, workspaceId, priority);
-    return new SlaClock(policy, await this.settings.businessHours(manager, workspaceId));
+    const { policy, hours } = await this.settings.clockRules(manager, workspaceId, priority);
+    return new SlaClock(policy, hours);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { FilesModule } from '@kinship/platform';
+import { AttachmentFilesModule } from '@kinship/platform';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { InboundEmailService } from './inbound-email.service.js';
 import { InboundMailboxes } from './inbound-mailboxes.js';
@@ -8,7 +8,7 @@ import { TicketRepliesConsumer } from './ticket-replies.consumer.js';
 
 /** Email to ticket, the notifications part: the SMTP listener, the support addresses, email.received, and agents' replies sent back threaded. */
 @Module({
-  imports: [FilesModule.register(), DeliveryModule],
+  imports: [AttachmentFilesModule.register(), DeliveryModule],
   providers: [InboundMailboxes, InboundEmailService, InboundSmtpListener, TicketRepliesConsumer],
 })
 export class InboundEmailModule {}

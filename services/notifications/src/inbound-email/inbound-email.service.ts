@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { NotificationsEvents } from '@kinship/contracts';
 import type { Logger } from '@kinship/observability';
 import { newId } from '@kinship/persistence';
-import { DomainEvents, FileStore, LOGGER } from '@kinship/platform';
+import { ATTACHMENT_FILES, detectContentType, DomainEvents, FileStore, LOGGER, SNIFF_BYTES } from '@kinship/platform';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { NotificationsConfig } from '../notifications.config.js';
 import { addressOf, MailRefused, readInboundMail, type InboundMail } from './inbound-mail.js';
@@ -23,7 +23,8 @@ export interface Delivery {
 
 /**
  * Turns an email the listener accepted into email.received, once per workspace addressed and
- * Message-ID: its attachments go to the file store first, then one transaction records it in
+ * Message-ID: its attachments go to the file store first (the bucket of files on records, kept
+ * until deleted; crm records them as the ticket's files), then one transaction records it in
  * notifications.inbound_emails and writes the event to the outbox. A failure of either removes the
  * files it stored, so nothing is left half-written, and the sender is told to try again (451).
  * Auto-replies, bounces, bulk mail and loops are recorded and dropped.
@@ -34,7 +35,7 @@ export class InboundEmailService {
 
   constructor(
     private readonly events: DomainEvents,
-    private readonly files: FileStore,
+    @Inject(ATTACHMENT_FILES) private readonly files: FileStore,
     private readonly mailboxes: InboundMailboxes,
     config: NotificationsConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -76,13 +77,11 @@ export class InboundEmailService {
       if (mail.outcome === 'received') {
         for (const [index, attachment] of mail.attachments.entries()) {
           const fileKey = `inbound-email/${workspaceId}/${id}/${index + 1}`;
+          // As for an upload: the type the bytes show, not the one the sender declared.
+          const contentType = await detectContentType(attachment.content.subarray(0, SNIFF_BYTES), attachment.content.length <= SNIFF_BYTES);
           stored.push(fileKey);
-          await this.files.put(fileKey, Readable.from([attachment.content]), {
-            fileName: attachment.fileName,
-            contentType: attachment.contentType,
-            workspaceId,
-          });
-          attachments.push({ fileKey, fileName: attachment.fileName, contentType: attachment.contentType, size: attachment.content.length });
+          await this.files.put(fileKey, Readable.from([attachment.content]), { fileName: attachment.fileName, contentType, workspaceId });
+          attachments.push({ fileKey, fileName: attachment.fileName, contentType, size: attachment.content.length });
         }
       }
       const recorded = await this.events.transaction(workspaceId, async (manager, emit) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { convert } from 'html-to-text';
+import { uploadedFileName } from '@kinship/platform';
 import type { AddressObject, ParsedMail } from 'mailparser';
 
 /** What becomes of an accepted email: `received` emits email.received; the others are recorded and dropped. */
@@ -111,7 +112,7 @@ export function readInboundMail(parsed: ParsedMail, envelopeFrom: string, ownAdd
     attachments: parsed.attachments
       .filter((attachment) => !attachment.related)
       .map((attachment, index) => ({
-        fileName: attachment.filename || `attachment-${index + 1}`,
+        fileName: attachment.filename ? uploadedFileName(attachment.filename) : `attachment-${index + 1}`,
         contentType: attachment.contentType || 'application/octet-stream',
         content: attachment.content,
       })),

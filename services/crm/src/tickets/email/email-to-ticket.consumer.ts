@@ -1,18 +1,21 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CrmEvents, NotificationsEvents } from '@kinship/contracts';
 import { SUBJECT_MAX, TICKET_TEXT_MAX, type TicketCommentAttachment } from '@kinship/contracts/crm';
 import { newId } from '@kinship/persistence';
-import { DomainEvents, type Emit, type EventOf } from '@kinship/platform';
+import { ATTACHMENT_FILES, DomainEvents, FileStore, type Emit, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import type { CrmCaller } from '../../common/crm-caller.js';
 import { normaliseEmail } from '../../common/normalise.js';
 import { blankContact, toContactEvent } from '../../contacts/contact.model.js';
 import { ContactsRepository } from '../../contacts/contacts.repository.js';
+import { FilesService } from '../../files/files.service.js';
 import { TicketsRepository } from '../tickets.repository.js';
 import { TicketsService } from '../tickets.service.js';
 import { TicketEmailRepository } from './ticket-email.repository.js';
 
 export const EMAIL_TO_TICKET_CONSUMER = 'crm-tickets-inbound-email';
+/** Most emails threaded in one transaction. */
+const EMAIL_BATCH_MAX = 200;
 
 /** The ticket token of a subject line: [#T-123]. */
 export function ticketToken(subject: string): number | null {
@@ -26,8 +29,9 @@ export function ticketToken(subject: string): number | null {
  * thread, or the ticket's token [#T-n] in the subject of its own contact — becomes the customer's
  * comment on that ticket (reopening it, starting the next-response clock); any other email opens a
  * ticket (channel email, its text the description) with the email as its first comment. The sender
- * is the contact holding that address, or a new one (lead source email). Every email's files are on
- * its comment. From the start of the stream: mail accepted before crm was there still counts.
+ * is the contact holding that address, or a new one (lead source email). Every email's files are
+ * files of the ticket (within the workspace's storage quota), listed on its comment. From the start
+ * of the stream: mail accepted before crm was there still counts.
  */
 @Injectable()
 export class EmailToTicketConsumer implements OnModuleInit {
@@ -37,11 +41,18 @@ export class EmailToTicketConsumer implements OnModuleInit {
     private readonly ticketRows: TicketsRepository,
     private readonly threads: TicketEmailRepository,
     private readonly contacts: ContactsRepository,
+    private readonly files: FilesService,
+    @Inject(ATTACHMENT_FILES) private readonly store: FileStore,
   ) {}
 
   onModuleInit(): void {
-    this.events.subscribe('email.received', { durableName: EMAIL_TO_TICKET_CONSUMER, startFrom: 'all' }, (event, manager, emit) =>
-      this.received(event, manager, emit),
+    // Set-wise: a batch of emails shares one transaction with one inbox insert and no savepoint per
+    // email; the emails of a batch are threaded in stream order, so a reply sees its opening email.
+    // A failure rolls the batch back and the consumer handles its emails a savepoint each.
+    this.events.subscribe(
+      'email.received',
+      { durableName: EMAIL_TO_TICKET_CONSUMER, startFrom: 'all', setWise: true, maxBatch: EMAIL_BATCH_MAX },
+      (event, manager, emit) => this.received(event, manager, emit),
     );
   }
 
@@ -59,26 +70,62 @@ export class EmailToTicketConsumer implements OnModuleInit {
     const existingId = found.threadTicketId ?? (token ? await this.threads.ticketOfNumber(manager, workspaceId, token, contactId) : null);
     const existing = existingId ? await this.ticketRows.find(manager, workspaceId, existingId, true) : null;
     const body = email.text.slice(0, TICKET_TEXT_MAX);
-    const comment = { body, internal: false, author: 'customer' as const, attachments: (email.attachments ?? []).map(toAttachment) };
-    let ticketId: string;
-    let commentId: string;
-    if (existing && !existing.deletedAt) {
-      ticketId = existing.id;
-      commentId = (await this.tickets.addComment(manager, emit, caller, existing, comment)).id;
-    } else {
-      const candidates = await this.tickets.autoAssignees(caller, manager);
-      const ticket = await this.tickets.open(
+    const live = existing && !existing.deletedAt ? existing : null;
+    const ticket =
+      live ??
+      (await this.tickets.open(
         manager,
         emit,
         caller,
         { subject: email.subject.slice(0, SUBJECT_MAX), description: body, channel: 'email', contactId },
-        candidates,
-      );
-      ticketId = ticket.id;
-      // The opening email is the thread's first comment; the first-response clock already runs.
-      commentId = (await this.tickets.addComment(manager, emit, caller, ticket, comment, false)).id;
+        await this.tickets.autoAssignees(caller, manager),
+      ));
+    const attachments = await this.keepFiles(manager, workspaceId, ticket.id, email.attachments ?? []);
+    const comment = { body, internal: false, author: 'customer' as const, attachments };
+    // The opening email is the thread's first comment; the first-response clock already runs.
+    const { id: commentId } = await this.tickets.addComment(manager, emit, caller, ticket, comment, live !== null);
+    await this.threads.record(manager, workspaceId, {
+      messageId: email.messageId,
+      ticketId: ticket.id,
+      commentId,
+      direction: 'inbound',
+      supportAddress: email.toAddress,
+    });
+  }
+
+  /**
+   * The email's files become files of the ticket while the workspace's storage quota has room; a
+   * file over it is refused (the comment says why) and its bytes removed, and the email is threaded
+   * all the same. The bytes go before the commit (a consumer has no hook after it): should this
+   * transaction then fail and the quota have room when the email comes again, its file would be
+   * recorded without bytes — a window of milliseconds, taken over keeping refused bytes forever.
+   */
+  private async keepFiles(
+    manager: EntityManager,
+    workspaceId: string,
+    ticketId: string,
+    files: NotificationsEvents.EmailAttachment[],
+  ): Promise<TicketCommentAttachment[]> {
+    const outcomes = await this.files.attachInbound(
+      manager,
+      workspaceId,
+      ticketId,
+      files.map((file) => ({ objectKey: file.fileKey, name: file.fileName, contentType: file.contentType, size: file.size })),
+    );
+    const attachments: TicketCommentAttachment[] = [];
+    for (const [index, file] of files.entries()) {
+      const outcome = outcomes[index]!;
+      if (outcome.refused !== null) await this.store.delete(file.fileKey).catch(() => false);
+      attachments.push({
+        fileKey: file.fileKey,
+        fileId: outcome.fileId,
+        name: file.fileName,
+        contentType: file.contentType,
+        size: file.size,
+        refused: outcome.refused,
+      });
     }
-    await this.threads.record(manager, workspaceId, { messageId: email.messageId, ticketId, commentId, direction: 'inbound', supportAddress: email.toAddress });
+    return attachments;
   }
 
   /** A contact for a sender no contact holds the address of, named after the sender. */
@@ -97,8 +144,4 @@ export class EmailToTicketConsumer implements OnModuleInit {
     await emit<CrmEvents.ContactCreated>({ type: 'contact.created', workspaceId, actorId: null, aggregateId: row.id, data: { contact: toContactEvent(row) } });
     return row.id;
   }
-}
-
-function toAttachment(attachment: NotificationsEvents.EmailAttachment): TicketCommentAttachment {
-  return { fileKey: attachment.fileKey, name: attachment.fileName, contentType: attachment.contentType, size: attachment.size };
 }

@@ -83,7 +83,10 @@ export interface EmailReceived {
   receivedAt: string;
 }
 
-/** A file of an inbound email, stored in the file store under file_key. */
+/**
+ * A file of an inbound email, stored in the attachments bucket (files on records) under file_key;
+ * content_type is detected from its bytes. crm records it as a file of the ticket.
+ */
 export interface EmailAttachment {
   fileKey: string;
   fileName: string;
