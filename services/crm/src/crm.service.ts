@@ -22,6 +22,7 @@ import { Exports1764635100000 } from './migrations/1764635100000-exports.js';
 import { SearchOperatorsLeakproof1764635200000 } from './migrations/1764635200000-search-operators-leakproof.js';
 import { ContactDetails1765200000000 } from './migrations/1765200000000-contact-details.js';
 import { Files1765300000000 } from './migrations/1765300000000-files.js';
+import { InvoiceFiles1765400000000 } from './migrations/1765400000000-invoice-files.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
 import { CrmSettingsModule } from './settings/crm-settings.module.js';
@@ -54,6 +55,7 @@ export const crmService = {
       TicketEmail1765130000000,
       ContactDetails1765200000000,
       Files1765300000000,
+      InvoiceFiles1765400000000,
     ],
   },
   features: (config) => [

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ATTACHMENTS_BUCKET, FileStore, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
+import type { Logger } from '@kinship/observability';
+import { ATTACHMENTS_BUCKET, FileStore, LOGGER, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
+import { Thumbnails } from './thumbnails.js';
 
 /** The object store of files attached to records: its own bucket, without the imports and exports bucket's expiry. */
 export const ATTACHMENTS = Symbol('ATTACHMENTS');
 
-/** Provides the gateway's files controller with the attachments' FileStore. */
+/** Provides the gateway's files controller with the attachments' FileStore and the thumbnails made in it. */
 @Module({
   providers: [
     {
@@ -19,7 +21,8 @@ export const ATTACHMENTS = Symbol('ATTACHMENTS');
           description: 'Kinship files attached to records (POST /files), kept until deleted',
         }),
     },
+    { provide: Thumbnails, inject: [ATTACHMENTS, LOGGER], useFactory: (files: FileStore, logger: Logger) => new Thumbnails(files, logger) },
   ],
-  exports: [ATTACHMENTS],
+  exports: [ATTACHMENTS, Thumbnails],
 })
 export class AttachmentsModule {}
