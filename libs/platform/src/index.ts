@@ -7,7 +7,15 @@ export { messagingTablesMigration, runMigrationsAndExit } from './migrations.js'
 export { DomainEvents, type Emit } from './events/domain-events.service.js';
 export { eventFilterSubject, eventOfTypes, type EventHandler, type EventOf, type SubscriptionOptions } from './events/event-subscription.js';
 export { QueuesModule, type QueueDefinition } from './queues/queues.module.js';
-export { ATTACHMENTS_BUCKET, FileStore, filesBucketName, type FileContent, type FileStoreOptions, type StoredFile } from './files/file-store.js';
+export {
+  ATTACHMENTS_BUCKET,
+  ATTACHMENTS_OPTIONS,
+  FileStore,
+  filesBucketName,
+  type FileContent,
+  type FileStoreOptions,
+  type StoredFile,
+} from './files/file-store.js';
 export { FilesConfig, FilesModule } from './files/files.module.js';
 export { InstallationSecrets, installationSecretsMigration } from './secrets/installation-secrets.js';
 export { csvText } from './csv/csv-text.js';

@@ -9,6 +9,7 @@ import { DuplicatesModule } from './duplicates/duplicates.module.js';
 import { CustomFieldsModule } from './custom-fields/custom-fields.module.js';
 import { DealsModule } from './deals/deals.module.js';
 import { ExportsModule } from './exports/exports.module.js';
+import { FILE_SWEEP_QUEUE } from './files/file-sweep.js';
 import { CrmFilesModule } from './files/files.module.js';
 import { EXPORTS_QUEUE } from './exports/exports.processor.js';
 import { ImportsModule } from './imports/imports.module.js';
@@ -23,6 +24,7 @@ import { SearchOperatorsLeakproof1764635200000 } from './migrations/176463520000
 import { ContactDetails1765200000000 } from './migrations/1765200000000-contact-details.js';
 import { Files1765300000000 } from './migrations/1765300000000-files.js';
 import { InvoiceFiles1765400000000 } from './migrations/1765400000000-invoice-files.js';
+import { FileSweep1765400100000 } from './migrations/1765400100000-file-sweep.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
 import { CrmSettingsModule } from './settings/crm-settings.module.js';
@@ -56,6 +58,7 @@ export const crmService = {
       ContactDetails1765200000000,
       Files1765300000000,
       InvoiceFiles1765400000000,
+      FileSweep1765400100000,
     ],
   },
   features: (config) => [
@@ -72,7 +75,7 @@ export const crmService = {
     TimelineModule,
     SegmentsModule,
     DuplicatesModule,
-    QueuesModule.register([importsQueue(config), EXPORTS_QUEUE, SLA_QUEUE]),
+    QueuesModule.register([importsQueue(config), EXPORTS_QUEUE, SLA_QUEUE, FILE_SWEEP_QUEUE]),
     ImportsModule,
     ExportsModule,
     TicketsModule,

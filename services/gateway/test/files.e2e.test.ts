@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { ATTACHMENTS_BUCKET, filesBucketName, type RunningService } from '@kinship/platform';
+import { Readable } from 'node:stream';
+import { ATTACHMENTS_BUCKET, ATTACHMENTS_OPTIONS, FileStore, filesBucketName, type RunningService } from '@kinship/platform';
 import { startTestService } from '@kinship/testing';
 import sharp from 'sharp';
 import { billingService } from '../../billing/src/billing.service.js';
+import { FileSweeper } from '../../crm/src/files/file-sweep.js';
 import { eventually, expectError, startCrmStack, type Caller, type CrmStack } from '../../crm/test/support.js';
 import { startGateway } from '../src/gateway.js';
 
@@ -436,5 +439,44 @@ describe('files', () => {
     expectError(reply(await send(stack.api, owner, 'GET', '/files/not-a-uuid/thumbnail')), 404);
     expect((await owner.delete(`/files/${photo.json.id}`)).status).toBe(204);
     expect((await send(stack.api, owner, 'GET', `/files/${photo.json.id}/thumbnail`)).json.error.code).toBe('not_found');
+  });
+
+  it('sweeps the bytes of files deleted past the grace period, and objects no row names once an hour old, from the real object store', async () => {
+    const store = await FileStore.open(nats, { namespace: stack.environment.natsNamespace, ...ATTACHMENTS_OPTIONS });
+    const sweeper = stack.crm.app.get(FileSweeper);
+    const image = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#884422' } })
+      .png()
+      .toBuffer();
+    const kept = await upload(owner, image, 'kept.png');
+    const gone = await upload(owner, image, 'gone.png');
+    const keyOf = async (id: string): Promise<string> => (await stack.owner.query('SELECT object_key FROM crm.files WHERE id = $1', [id]))[0].object_key;
+    const keptKey = await keyOf(kept.json.id);
+    const goneKey = await keyOf(gone.json.id);
+    expect((await owner.delete(`/files/${gone.json.id}`)).status).toBe(204);
+    // What a gateway that died between storing an upload and crm recording it leaves behind.
+    const orphan = `files/${randomUUID()}`;
+    await store.put(orphan, Readable.from([Buffer.from('never recorded')]));
+    await store.put(orphan.replace('files/', 'thumbnails/'), Readable.from([Buffer.from('never recorded either')]));
+    const present = async (key: string): Promise<boolean> => (await store.info(key)) !== null;
+
+    // Now: the deleted file is within its 30 days, the orphan younger than an hour; nothing goes.
+    await sweeper.sweep();
+    for (const key of [keptKey, goneKey, goneKey.replace('files/', 'thumbnails/'), orphan]) expect(await present(key)).toBe(true);
+    expect(await fileRows(owner.workspaceId)).toEqual(expect.arrayContaining([expect.objectContaining({ id: gone.json.id })]));
+
+    // 31 days on: the deleted file's bytes, thumbnail and row go, and the orphans; the live file stays whole.
+    const result = await sweeper.sweep(new Date(Date.now() + 31 * 24 * 60 * 60 * 1000));
+    expect(result.purged).toBeGreaterThanOrEqual(1);
+    expect(result.orphans).toBeGreaterThanOrEqual(2);
+    for (const key of [goneKey, goneKey.replace('files/', 'thumbnails/'), orphan, orphan.replace('files/', 'thumbnails/')])
+      expect(await present(key)).toBe(false);
+    expect(await stack.owner.query('SELECT id FROM crm.files WHERE id = $1', [gone.json.id])).toEqual([]);
+    expect(await present(keptKey)).toBe(true);
+    expect(await present(keptKey.replace('files/', 'thumbnails/'))).toBe(true);
+    const download = await send(stack.api, owner, 'GET', `/files/${kept.json.id}`);
+    expect(download.bytes.equals(image)).toBe(true);
+    expect((await send(stack.api, owner, 'GET', `/files/${kept.json.id}/thumbnail`)).status).toBe(200);
+    // A second sweep finds nothing more of these.
+    expect(await sweeper.sweep(new Date(Date.now() + 31 * 24 * 60 * 60 * 1000))).toEqual({ purged: 0, orphans: 0 });
   });
 });

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@kinship/observability';
-import { ATTACHMENTS_BUCKET, FileStore, LOGGER, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
+import { ATTACHMENTS_OPTIONS, FileStore, LOGGER, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
 import { Thumbnails } from './thumbnails.js';
 
 /** The object store of files attached to records: its own bucket, without the imports and exports bucket's expiry. */
@@ -13,13 +13,7 @@ export const ATTACHMENTS = Symbol('ATTACHMENTS');
     {
       provide: ATTACHMENTS,
       inject: [NATS_CONNECTION, SERVICE_INFO],
-      useFactory: (nats: NatsConnection, info: ServiceInfo) =>
-        FileStore.open(nats, {
-          namespace: info.namespace,
-          ttlDays: 0,
-          bucket: ATTACHMENTS_BUCKET,
-          description: 'Kinship files attached to records (POST /files), kept until deleted',
-        }),
+      useFactory: (nats: NatsConnection, info: ServiceInfo) => FileStore.open(nats, { namespace: info.namespace, ...ATTACHMENTS_OPTIONS }),
     },
     { provide: Thumbnails, inject: [ATTACHMENTS, LOGGER], useFactory: (files: FileStore, logger: Logger) => new Thumbnails(files, logger) },
   ],
