@@ -8,6 +8,7 @@
 //   postgres/<schema>.dump      pg_dump --format=custom of each service's schema (auth, crm, …)
 //   jetstream/<stream>.ndjson   every message of the events and dead-letter streams, one JSON line each
 //   files/<n>                   every object of the files bucket (import uploads, export results)
+//   attachments/<n>             every object of the attachments bucket (files on records, their thumbnails)
 //   manifest.json               what was copied, from where, with counts, sizes and SHA-256 digests
 // Redis is not copied: it holds queues and caches the database can rebuild (docs/operations.md#backups).
 // Runs against the built libs (`make backup` builds first).
@@ -22,7 +23,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { deadLetterStreamName, eventStreamName } from '../libs/messaging/dist/events/stream.js';
-import { FileStore, filesBucketName } from '../libs/platform/dist/files/file-store.js';
+import { ATTACHMENTS_OPTIONS, FileStore, filesBucketName } from '../libs/platform/dist/files/file-store.js';
 import { BACKUP_SERVICES, databaseUrlOf, option, redactUrl } from './backup-common.mjs';
 
 const run = promisify(execFile);
@@ -90,20 +91,21 @@ async function exportStream(jsm, kind, name) {
   };
 }
 
-async function exportFiles(nats) {
-  const bucket = filesBucketName(namespace);
+/** Every object of a bucket into `dir`; `options` opens the bucket as its services do (without them: the files bucket, whose TTL is read back). */
+async function exportBucket(nats, dir, bucketName, options) {
+  const bucket = filesBucketName(namespace, bucketName);
   const jsm = await jetstreamManager(nats);
   const bucketInfo = await jsm.streams.info(`OBJ_${bucket}`).catch(() => null);
   if (!bucketInfo) return { bucket, ttlDays: null, objects: [] };
-  mkdirSync(join(folder, 'files'), { recursive: true });
+  mkdirSync(join(folder, dir), { recursive: true });
   const store = await new Objm(nats).open(bucket);
   const ttlDays = Math.round(Number(bucketInfo.config.max_age) / (24 * 60 * 60 * 1e9)) || null;
-  const files = await FileStore.open(nats, { namespace, ttlDays: ttlDays ?? 7 });
+  const files = await FileStore.open(nats, { namespace, ...(options ?? { ttlDays: ttlDays ?? 7 }) });
   const objects = [];
   for (const info of await store.list()) {
     const found = await files.get(info.name);
     if (!found) continue;
-    const file = join('files', String(objects.length + 1));
+    const file = join(dir, String(objects.length + 1));
     await pipeline(found.content, createWriteStream(join(folder, file)));
     objects.push({
       key: info.name,
@@ -125,18 +127,20 @@ const startedAt = new Date().toISOString();
 const nats = await connect({ servers: natsUrl.split(','), name: 'kinship-backup' });
 let streams;
 let files;
+let attachments;
 try {
   const jsm = await jetstreamManager(nats);
   streams = (
     await Promise.all([exportStream(jsm, 'events', eventStreamName(namespace)), exportStream(jsm, 'deadletter', deadLetterStreamName(namespace))])
   ).filter(Boolean);
-  files = await exportFiles(nats);
+  files = await exportBucket(nats, 'files');
+  attachments = await exportBucket(nats, 'attachments', ATTACHMENTS_OPTIONS.bucket, ATTACHMENTS_OPTIONS);
 } finally {
   await nats.close();
 }
 const database = await dumpDatabase();
-const manifest = { format: 1, startedAt, finishedAt: new Date().toISOString(), namespace, jetstream: streams, files, postgres: database };
+const manifest = { format: 1, startedAt, finishedAt: new Date().toISOString(), namespace, jetstream: streams, files, attachments, postgres: database };
 writeFileSync(join(folder, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 process.stdout.write(
-  `backup written to ${folder}: ${database.services.length} schemas, ${streams.map((stream) => `${stream.messages} messages of ${stream.name}`).join(', ')}, ${files.objects.length} files\n`,
+  `backup written to ${folder}: ${database.services.length} schemas, ${streams.map((stream) => `${stream.messages} messages of ${stream.name}`).join(', ')}, ${files.objects.length} files, ${attachments.objects.length} attachments\n`,
 );

@@ -17,7 +17,7 @@ import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import pg from 'pg';
 import { deadLetterStreamName, eventStreamName } from '../libs/messaging/dist/events/stream.js';
 import { ensureRuntimeRole } from '../libs/persistence/dist/data-source.js';
-import { FileStore } from '../libs/platform/dist/files/file-store.js';
+import { ATTACHMENTS_OPTIONS, FileStore } from '../libs/platform/dist/files/file-store.js';
 import { databaseUrlOf, redactUrl } from './backup-common.mjs';
 
 const run = promisify(execFile);
@@ -114,14 +114,15 @@ async function restoreStream(jsm, js, stream) {
   process.stdout.write(`restored ${stream.messages} messages into ${name}\n`);
 }
 
-async function restoreFiles(nats) {
-  if (manifest.files.objects.length === 0) return;
-  const files = await FileStore.open(nats, { namespace, ttlDays: manifest.files.ttlDays ?? 7 });
-  for (const object of manifest.files.objects) {
+/** A bucket of the manifest (absent in backups made before it was copied), opened with `options` as its services open it. */
+async function restoreBucket(nats, entry, label, options) {
+  if (!entry || entry.objects.length === 0) return;
+  const files = await FileStore.open(nats, { namespace, ...options });
+  for (const object of entry.objects) {
     verify(object);
     await files.put(object.key, createReadStream(join(folder, object.file)), object.metadata);
   }
-  process.stdout.write(`restored ${manifest.files.objects.length} files\n`);
+  process.stdout.write(`restored ${entry.objects.length} ${label}\n`);
 }
 
 await restoreDatabase();
@@ -130,7 +131,8 @@ try {
   const jsm = await jetstreamManager(nats);
   const js = jetstream(nats);
   for (const stream of manifest.jetstream) await restoreStream(jsm, js, stream);
-  await restoreFiles(nats);
+  await restoreBucket(nats, manifest.files, 'files', { ttlDays: manifest.files.ttlDays ?? 7 });
+  await restoreBucket(nats, manifest.attachments, 'attachments', ATTACHMENTS_OPTIONS);
 } finally {
   await nats.close();
 }

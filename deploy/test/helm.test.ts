@@ -107,6 +107,27 @@ describe('the Helm chart', () => {
     expect([...named(defaults, 'HorizontalPodAutoscaler'), ...named(defaults, 'Ingress'), ...named(defaults, 'ServiceMonitor')]).toEqual([]);
   });
 
+  it('sets the files limits from global.files: FILES_MAX_BYTES on the gateway, FILES_QUOTA_BYTES and FILES_PURGE_AFTER_DAYS on crm', () => {
+    const variables = (manifests: Manifest[], name: string) =>
+      Object.fromEntries(
+        (
+          named(manifests, 'Deployment').find((manifest) => manifest.metadata.name === `kinship-${name}`)!.spec.template.spec.containers[0].env as Array<{
+            name: string;
+            value?: string;
+          }>
+        )
+          .filter((variable) => variable.name.startsWith('FILES_'))
+          .map((variable) => [variable.name, variable.value]),
+      );
+    expect(variables(defaults, 'gateway')).toEqual({ FILES_MAX_BYTES: '26214400' });
+    expect(variables(defaults, 'crm')).toEqual({ FILES_QUOTA_BYTES: '10737418240', FILES_PURGE_AFTER_DAYS: '30' });
+    expect(variables(defaults, 'billing')).toEqual({});
+    // 50 GiB is past a 32-bit integer, and must not come out in exponent notation.
+    const larger = render('--set', 'global.files.quotaBytes=53687091200', '--set', 'global.files.maxBytes=104857600', '--set', 'global.files.purgeAfterDays=7');
+    expect(variables(larger, 'gateway')).toEqual({ FILES_MAX_BYTES: '104857600' });
+    expect(variables(larger, 'crm')).toEqual({ FILES_QUOTA_BYTES: '53687091200', FILES_PURGE_AFTER_DAYS: '7' });
+  });
+
   it('runs the migrations in a Job hooked before install and upgrade, before any Deployment changes, in order', () => {
     for (const manifests of [defaults, production]) {
       const [job, ...others] = named(manifests, 'Job');
@@ -204,6 +225,7 @@ describe('the Helm chart', () => {
       ['an unknown key in a service block', 'crm.replica=3', '- crm: Additional property replica is not allowed'],
       ['a Redis URL that is not redis://', 'global.env.REDIS_URL=http://redis:6379', "- global.env.REDIS_URL: Does not match pattern '^rediss?://\\S+$'"],
       ['a port below 1024', 'gateway.port=80', '- gateway.port: Must be greater than or equal to 1024'],
+      ['a negative file quota', 'global.files.quotaBytes=-1', '- global.files.quotaBytes: Must be greater than or equal to 0'],
       ['a CPU quantity that is not one', 'crm.resources.requests.cpu=lots', '- crm.resources.requests.cpu: Does not match pattern'],
     ])('refuses %s, naming the value', (_case, value, message) => {
       const run = refusal(value);

@@ -1201,6 +1201,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/files/{id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a file’s thumbnail
+         * @description For an image (PNG, JPEG, WebP, GIF as detected from its bytes): a WebP of at most 256 pixels on its longer side, made at upload. The same permissions as downloading the file. 404 thumbnail_unavailable for a file that is not an image, or whose image could not be read.
+         */
+        get: operations["crm.files.thumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/files/usage": {
         parameters: {
             query?: never;
@@ -1587,6 +1607,30 @@ export interface paths {
          * @description On an open, uncollectible or paid invoice: first reduces the amount due, the rest goes to the wallet or back through the payments (a Stripe payment through Stripe’s Refunds API). Numbered CN-<year>-<6 digits>, gapless.
          */
         post: operations["billing.credit-notes.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a invoice’s files
+         * @description The live files attached to the invoice, newest first. 404 when the invoice is not in the workspace.
+         */
+        get: operations["crm.invoices.files.list"];
+        put?: never;
+        /**
+         * Attach a file to a invoice
+         * @description Either multipart (the part "file": uploaded, then attached; as POST /files) or JSON {fileId} (a file already uploaded). The invoice must be live in the workspace, the caller allowed to change it. Over the workspace’s storage quota: 413 quota_exceeded, nothing stored. Attaching a file twice changes nothing.
+         */
+        post: operations["crm.invoices.files.attach"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4933,7 +4977,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            type: "contact" | "company" | "deal" | "ticket" | "note";
+            type: "contact" | "company" | "deal" | "ticket" | "note" | "invoice";
         };
         FileUsage: {
             /** @description quota − used, never below 0. */
@@ -12823,6 +12867,68 @@ export interface operations {
             };
         };
     };
+    "crm.files.thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thumbnail, image/webp. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": string;
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description The file is attached only to records the caller may not read (forbidden).
+             *
+             *     The caller lacks the permission `files:read`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such live file in the workspace (not_found), or the file has no thumbnail (thumbnail_unavailable). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "crm.files.usage": {
         parameters: {
             query?: never;
@@ -14653,6 +14759,167 @@ export interface operations {
                 };
             };
             /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.invoices.files.list": {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List a invoice’s files */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilePage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `billing:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.invoices.files.attach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadFileForm"] | components["schemas"]["AttachFileBody"];
+                "multipart/form-data": components["schemas"]["UploadFileForm"] | components["schemas"]["AttachFileBody"];
+            };
+        };
+        responses: {
+            /** @description The file, attached. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredFileInfo"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `billing:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such invoice in the workspace (another workspace’s ids too), or no such live file (not_found); nothing stored. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over FILES_MAX_BYTES (payload_too_large) or the storage quota (quota_exceeded); nothing stored. */
             413: {
                 headers: {
                     [name: string]: unknown;

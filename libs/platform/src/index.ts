@@ -8,7 +8,15 @@ export { DomainEvents, type Emit } from './events/domain-events.service.js';
 export { eventFilterSubject, eventOfTypes, type BatchHandler, type EventHandler, type EventOf, type SubscriptionOptions } from './events/event-subscription.js';
 export { QueuesModule, type QueueDefinition } from './queues/queues.module.js';
 export { detectContentType, SNIFF_BYTES, uploadedFileName } from './files/content-type.js';
-export { ATTACHMENTS_BUCKET, FileStore, filesBucketName, type FileContent, type FileStoreOptions, type StoredFile } from './files/file-store.js';
+export {
+  ATTACHMENTS_BUCKET,
+  ATTACHMENTS_OPTIONS,
+  FileStore,
+  filesBucketName,
+  type FileContent,
+  type FileStoreOptions,
+  type StoredFile,
+} from './files/file-store.js';
 export { ATTACHMENT_FILES, AttachmentFilesModule, FilesConfig, FilesModule } from './files/files.module.js';
 export { InstallationSecrets, installationSecretsMigration } from './secrets/installation-secrets.js';
 export { csvText } from './csv/csv-text.js';

@@ -33,4 +33,15 @@ export class CrmConfig extends ServiceConfig {
   @IsInt()
   @Min(0)
   FILES_QUOTA_BYTES: number = 10 * 1024 ** 3;
+
+  /** Days a deleted file's bytes are kept before the file sweep removes them (and its row); 0: at the next sweep. */
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  FILES_PURGE_AFTER_DAYS: number = 30;
+
+  /** How often the file sweep runs (one replica at a time: a repeatable Bull job). */
+  @IsInt()
+  @Min(60_000)
+  FILES_SWEEP_EVERY_MS: number = 60 * 60 * 1000;
 }

@@ -9,6 +9,7 @@ import { DuplicatesModule } from './duplicates/duplicates.module.js';
 import { CustomFieldsModule } from './custom-fields/custom-fields.module.js';
 import { DealsModule } from './deals/deals.module.js';
 import { ExportsModule } from './exports/exports.module.js';
+import { FILE_SWEEP_QUEUE } from './files/file-sweep.js';
 import { CrmFilesModule } from './files/files.module.js';
 import { EXPORTS_QUEUE } from './exports/exports.processor.js';
 import { ImportsModule } from './imports/imports.module.js';
@@ -22,6 +23,8 @@ import { Exports1764635100000 } from './migrations/1764635100000-exports.js';
 import { SearchOperatorsLeakproof1764635200000 } from './migrations/1764635200000-search-operators-leakproof.js';
 import { ContactDetails1765200000000 } from './migrations/1765200000000-contact-details.js';
 import { Files1765300000000 } from './migrations/1765300000000-files.js';
+import { InvoiceFiles1765400000000 } from './migrations/1765400000000-invoice-files.js';
+import { FileSweep1765400100000 } from './migrations/1765400100000-file-sweep.js';
 import { ImportDateFormat1765450000000 } from './migrations/1765450000000-import-date-format.js';
 import { CustomObjects1765500000000 } from './migrations/1765500000000-custom-objects.js';
 import { ObjectsModule } from './objects/objects.module.js';
@@ -57,6 +60,8 @@ export const crmService = {
       TicketEmail1765130000000,
       ContactDetails1765200000000,
       Files1765300000000,
+      InvoiceFiles1765400000000,
+      FileSweep1765400100000,
       ImportDateFormat1765450000000,
       CustomObjects1765500000000,
     ],
@@ -75,7 +80,7 @@ export const crmService = {
     TimelineModule,
     SegmentsModule,
     DuplicatesModule,
-    QueuesModule.register([importsQueue(config), EXPORTS_QUEUE, SLA_QUEUE]),
+    QueuesModule.register([importsQueue(config), EXPORTS_QUEUE, SLA_QUEUE, FILE_SWEEP_QUEUE]),
     ImportsModule,
     ExportsModule,
     TicketsModule,

@@ -67,6 +67,8 @@ describe('backup and restore: a workspace backed up from one installation is who
   let target: TestEnvironment;
   let restored: Stack;
   let importId: string;
+  let attachmentId: string;
+  const attachment = 'Minutes of the restored meeting\n';
   let eventsBackedUp: number;
 
   async function call(api: string, method: string, path: string, token: string | undefined, body?: unknown) {
@@ -106,8 +108,13 @@ describe('backup and restore: a workspace backed up from one installation is who
       importId = ((await upload.json()) as { id: string }).id;
       for (let status = ''; status !== 'completed'; await sleep(100)) {
         status = (await call(stack.api, 'GET', `/imports/${importId}`, token)).body.status;
-        expect(['queued', 'running', 'completed']).toContain(status);
+        expect(['queued', 'processing', 'running', 'completed']).toContain(status);
       }
+      const attachmentForm = new FormData();
+      attachmentForm.append('file', new Blob([attachment]), 'minutes.txt');
+      const attached = await fetch(`${stack.api}/files`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: attachmentForm });
+      expect(attached.status).toBe(201);
+      attachmentId = ((await attached.json()) as { id: string }).id;
       // Every schema exists in a real installation; this one runs only auth, crm and the gateway.
       await migrateService(billingService, source.env);
       await migrateService(notificationsService, source.env);
@@ -140,7 +147,7 @@ describe('backup and restore: a workspace backed up from one installation is who
     target.env.AUTH_KEY_ENCRYPTION_KEY = sourceKeyEncryptionKey;
     await script('restore', target, [folder]);
     restored = await startStack(target);
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await restored?.close();
@@ -148,7 +155,7 @@ describe('backup and restore: a workspace backed up from one installation is who
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it('writes a manifest of every schema, both streams and the import’s file', () => {
+  it('writes a manifest of every schema, both streams, the import’s file and the attachment', () => {
     const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
     expect(manifest.postgres.services.map((entry: { schema: string }) => entry.schema)).toEqual(['auth', 'crm', 'billing', 'notifications', 'reporting']);
     expect(manifest.postgres.extensions).toContain('pg_trgm');
@@ -157,6 +164,8 @@ describe('backup and restore: a workspace backed up from one installation is who
     expect(manifest.files.objects).toEqual([
       expect.objectContaining({ size: Buffer.byteLength(csv), metadata: expect.objectContaining({ fileName: 'people.csv' }) }),
     ]);
+    expect(manifest.attachments.bucket).toMatch(/kinship-attachments$/);
+    expect(manifest.attachments.objects).toEqual([expect.objectContaining({ key: expect.stringMatching(/^files\//), size: Buffer.byteLength(attachment) })]);
   });
 
   it('restores into an empty database and namespace, where the owner signs in and finds the contacts, the deal and the import', async () => {
@@ -179,6 +188,9 @@ describe('backup and restore: a workspace backed up from one installation is who
     expect(imported.body).toMatchObject({ status: 'completed', created: 2, failed: 1 });
     const errors = await call(restored.api, 'GET', `/imports/${importId}/errors.csv`, token);
     expect(errors.text).toContain('not-an-email');
+    // The file on the attachments bucket downloads byte for byte.
+    const file = await call(restored.api, 'GET', `/files/${attachmentId}`, token);
+    expect(file).toMatchObject({ status: 200, text: attachment });
   });
 
   it('refuses to restore over an installation that has data', async () => {

@@ -1,9 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { ATTACHMENTS_BUCKET, filesBucketName, type RunningService } from '@kinship/platform';
+import { Readable } from 'node:stream';
+import { ATTACHMENTS_BUCKET, ATTACHMENTS_OPTIONS, FileStore, filesBucketName, type RunningService } from '@kinship/platform';
+import { startTestService } from '@kinship/testing';
+import sharp from 'sharp';
+import { billingService } from '../../billing/src/billing.service.js';
+import { FileSweeper } from '../../crm/src/files/file-sweep.js';
 import { eventually, expectError, startCrmStack, type Caller, type CrmStack } from '../../crm/test/support.js';
 import { startGateway } from '../src/gateway.js';
 
@@ -19,6 +25,7 @@ const QUOTA = 3 * MiB;
 /** The second gateway's FILES_MAX_BYTES. */
 const SMALL_LIMIT = MiB;
 
+/** A PNG signature and header whose pixel data libpng cannot read: detected as image/png, but no thumbnail. */
 const PNG = Buffer.from(
   '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082',
   'hex',
@@ -46,6 +53,7 @@ function reply(response: Reply): { status: number; body: any; headers: Headers }
 describe('files', () => {
   let stack: CrmStack;
   let small: RunningService;
+  let billing: RunningService;
   let owner: Caller;
   let other: Caller;
   let nats: NatsConnection;
@@ -94,6 +102,7 @@ describe('files', () => {
   beforeAll(async () => {
     stack = await startCrmStack('files', { FILES_QUOTA_BYTES: String(QUOTA) });
     small = await startGateway({ ...stack.environment.env, FILES_MAX_BYTES: String(SMALL_LIMIT) });
+    billing = await startTestService(billingService, stack.environment);
     owner = await stack.signUp('files');
     other = await stack.signUp('files-other');
     nats = await connect({ servers: stack.environment.natsUrl });
@@ -102,6 +111,7 @@ describe('files', () => {
 
   afterAll(async () => {
     await small?.close();
+    await billing?.close();
     await nats?.close();
     await stack?.close();
   });
@@ -305,7 +315,7 @@ describe('files', () => {
       404,
     );
 
-    expect(await storedMessages()).toBe(before + 2); // own.png: one chunk and its metadata
+    expect(await storedMessages()).toBe(before + 2); // own.png: one chunk and its metadata (PNG's pixel data does not decode: no thumbnail)
     expect((await fileRows(other.workspaceId)).map((row) => row.id)).toEqual([...rowsBefore.map((row) => row.id), own.json.id]);
     expect((await send(stack.api, owner, 'GET', `/files/${secret.json.id}`)).status).toBe(200);
   });
@@ -342,5 +352,131 @@ describe('files', () => {
     const contactId = await contact(owner, 'files-bad@example.com');
     expectError(await owner.post(`/contacts/${contactId}/files`, { fileId: 'nope' }), 422, 'fileId');
     expectError(await owner.post(`/contacts/${contactId}/files`, { fileId: '00000000-0000-4000-8000-000000000000' }), 404);
+  });
+
+  it('attaches files to invoices, which billing vouches for: billing’s permissions, 404 for another workspace’s invoice', async () => {
+    const contactId = await contact(owner, 'files-invoice@example.com');
+    const invoice = await owner.post('/invoices', {
+      customer: { contactId },
+      currency: 'EUR',
+      lines: [{ description: 'Workshop', quantity: 1, unitPrice: 50_000 }],
+    });
+    expect(invoice.status).toBe(201);
+    const path = `/invoices/${invoice.body.id}/files`;
+
+    const created = await upload(owner, PNG, 'signed-order.png', { path });
+    expect(created.status).toBe(201);
+    expect(created.json.attachedTo).toEqual([{ type: 'invoice', id: invoice.body.id }]);
+    const loose = await upload(owner, Buffer.from('delivery note'), 'delivery.txt');
+    const attached = await send(stack.api, owner, 'POST', path, JSON.stringify({ fileId: loose.json.id }), { 'content-type': 'application/json' });
+    expect(attached.status).toBe(201);
+    expect((await owner.get(path)).body.data.map((file: { id: string }) => file.id)).toEqual([loose.json.id, created.json.id]);
+
+    // billing:read lists and downloads, billing:write attaches: a member reads, only a manager up attaches.
+    const member = await stack.as(owner, 'member');
+    expect((await member.get(path)).status).toBe(200);
+    expect((await send(stack.api, member, 'GET', `/files/${created.json.id}`)).status).toBe(200);
+    expect((await upload(member, PNG, 'member.png', { path })).status).toBe(403);
+    const manager = await stack.as(owner, 'manager');
+    expect((await upload(manager, PNG, 'manager.png', { path })).status).toBe(201);
+    const key = await stack.apiKey(owner, ['files:read', 'contacts:read']);
+    expect((await key.get(path)).status).toBe(403);
+    expect((await key.get(`/files/${created.json.id}`)).status).toBe(403);
+
+    // Another workspace's invoice, and one that does not exist, are 404 before the upload is read.
+    const before = await storedMessages();
+    const rowsBefore = await fileRows(other.workspaceId);
+    expectError(reply(await upload(other, PNG, 'intruder.png', { path })), 404);
+    expectError(await other.get(path), 404);
+    const theirs = await upload(other, PNG, 'theirs.png');
+    expectError(reply(await send(stack.api, other, 'POST', path, JSON.stringify({ fileId: theirs.json.id }), { 'content-type': 'application/json' })), 404);
+    expectError(reply(await upload(owner, PNG, 'nowhere.png', { path: '/invoices/00000000-0000-4000-8000-000000000000/files' })), 404);
+    expectError(await owner.get('/invoices/not-a-uuid/files'), 404);
+    expectError(await owner.post(path, { fileId: 'nope' }), 422, 'fileId');
+    expect(await storedMessages()).toBe(before + 2); // theirs.png only
+    expect((await fileRows(other.workspaceId)).length).toBe(rowsBefore.length + 1);
+    const attachments = await stack.owner.query(`SELECT file_id FROM crm.file_attachments WHERE record_type = 'invoice' AND record_id = $1`, [invoice.body.id]);
+    expect(attachments).toHaveLength(3);
+  });
+
+  it('makes a WebP thumbnail of images at upload, 256 px at most, and answers 404 thumbnail_unavailable for other files', async () => {
+    const wide = await sharp({ create: { width: 1200, height: 600, channels: 3, background: '#3366cc' } })
+      .jpeg()
+      .toBuffer();
+    const photo = await upload(owner, wide, 'photo.jpg');
+    expect(photo.status).toBe(201);
+    expect(photo.json.contentType).toBe('image/jpeg');
+    const thumbnail = await send(stack.api, owner, 'GET', `/files/${photo.json.id}/thumbnail`);
+    expect(thumbnail.status).toBe(200);
+    expect(thumbnail.headers.get('content-type')).toBe('image/webp');
+    expect(thumbnail.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await sharp(thumbnail.bytes).metadata()).toMatchObject({ format: 'webp', width: 256, height: 128 });
+
+    // An image smaller than a thumbnail keeps its size; a GIF's first frame is taken.
+    const gif = await sharp({ create: { width: 40, height: 90, channels: 4, background: '#00ff0080' } })
+      .gif()
+      .toBuffer();
+    const small = await upload(owner, gif, 'small.gif');
+    expect(small.json.contentType).toBe('image/gif');
+    expect(await sharp((await send(stack.api, owner, 'GET', `/files/${small.json.id}/thumbnail`)).bytes).metadata()).toMatchObject({ width: 40, height: 90 });
+
+    // Not an image, and an image that cannot be decoded: stored all the same, without a thumbnail.
+    const text = await upload(owner, Buffer.from('just words'), 'words.txt');
+    const none = await send(stack.api, owner, 'GET', `/files/${text.json.id}/thumbnail`);
+    expectError(reply(none), 404);
+    expect(none.json.error.code).toBe('thumbnail_unavailable');
+    const broken = Buffer.concat([wide.subarray(0, 400), Buffer.alloc(300, 0xab)]);
+    const before = await storedMessages();
+    const damaged = await upload(owner, broken, 'damaged.jpg');
+    expect(damaged.status).toBe(201);
+    expect(damaged.json.contentType).toBe('image/jpeg');
+    expect(await storedMessages()).toBe(before + 2); // the file, and no thumbnail
+    expect((await send(stack.api, owner, 'GET', `/files/${damaged.json.id}/thumbnail`)).json.error.code).toBe('thumbnail_unavailable');
+    expect((await send(stack.api, owner, 'GET', `/files/${damaged.json.id}`)).bytes.equals(broken)).toBe(true);
+
+    // The file's permissions: another workspace gets 404, a deleted file has none.
+    expectError(reply(await send(stack.api, other, 'GET', `/files/${photo.json.id}/thumbnail`)), 404);
+    expectError(reply(await send(stack.api, owner, 'GET', '/files/not-a-uuid/thumbnail')), 404);
+    expect((await owner.delete(`/files/${photo.json.id}`)).status).toBe(204);
+    expect((await send(stack.api, owner, 'GET', `/files/${photo.json.id}/thumbnail`)).json.error.code).toBe('not_found');
+  });
+
+  it('sweeps the bytes of files deleted past the grace period, and objects no row names once an hour old, from the real object store', async () => {
+    const store = await FileStore.open(nats, { namespace: stack.environment.natsNamespace, ...ATTACHMENTS_OPTIONS });
+    const sweeper = stack.crm.app.get(FileSweeper);
+    const image = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#884422' } })
+      .png()
+      .toBuffer();
+    const kept = await upload(owner, image, 'kept.png');
+    const gone = await upload(owner, image, 'gone.png');
+    const keyOf = async (id: string): Promise<string> => (await stack.owner.query('SELECT object_key FROM crm.files WHERE id = $1', [id]))[0].object_key;
+    const keptKey = await keyOf(kept.json.id);
+    const goneKey = await keyOf(gone.json.id);
+    expect((await owner.delete(`/files/${gone.json.id}`)).status).toBe(204);
+    // What a gateway that died between storing an upload and crm recording it leaves behind.
+    const orphan = `files/${randomUUID()}`;
+    await store.put(orphan, Readable.from([Buffer.from('never recorded')]));
+    await store.put(orphan.replace('files/', 'thumbnails/'), Readable.from([Buffer.from('never recorded either')]));
+    const present = async (key: string): Promise<boolean> => (await store.info(key)) !== null;
+
+    // Now: the deleted file is within its 30 days, the orphan younger than an hour; nothing goes.
+    await sweeper.sweep();
+    for (const key of [keptKey, goneKey, goneKey.replace('files/', 'thumbnails/'), orphan]) expect(await present(key)).toBe(true);
+    expect(await fileRows(owner.workspaceId)).toEqual(expect.arrayContaining([expect.objectContaining({ id: gone.json.id })]));
+
+    // 31 days on: the deleted file's bytes, thumbnail and row go, and the orphans; the live file stays whole.
+    const result = await sweeper.sweep(new Date(Date.now() + 31 * 24 * 60 * 60 * 1000));
+    expect(result.purged).toBeGreaterThanOrEqual(1);
+    expect(result.orphans).toBeGreaterThanOrEqual(2);
+    for (const key of [goneKey, goneKey.replace('files/', 'thumbnails/'), orphan, orphan.replace('files/', 'thumbnails/')])
+      expect(await present(key)).toBe(false);
+    expect(await stack.owner.query('SELECT id FROM crm.files WHERE id = $1', [gone.json.id])).toEqual([]);
+    expect(await present(keptKey)).toBe(true);
+    expect(await present(keptKey.replace('files/', 'thumbnails/'))).toBe(true);
+    const download = await send(stack.api, owner, 'GET', `/files/${kept.json.id}`);
+    expect(download.bytes.equals(image)).toBe(true);
+    expect((await send(stack.api, owner, 'GET', `/files/${kept.json.id}/thumbnail`)).status).toBe(200);
+    // A second sweep finds nothing more of these.
+    expect(await sweeper.sweep(new Date(Date.now() + 31 * 24 * 60 * 60 * 1000))).toEqual({ purged: 0, orphans: 0 });
   });
 });

@@ -70,6 +70,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/deals/:id/files': { fileId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/v1/tickets/:id/files': { fileId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/v1/notes/:id/files': { fileId: '00000000-0000-4000-8000-000000000000' },
+  'POST /api/v1/invoices/:id/files': { fileId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/v1/tickets/:id/assign': { assigneeId: null },
   'POST /api/v1/tickets/:id/merge': { otherId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/v1/tickets/:id/comments': { body: 'Looking into it' },

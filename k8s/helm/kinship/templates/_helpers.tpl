@@ -154,6 +154,12 @@ in secretEnv (or DATABASE_URL) is taken from the Secret only.
 {{- $_ := set $plain "HTTP_PORT" $port }}
 {{- end }}
 {{- $_ := set $plain "SHUTDOWN_GRACE_MS" (toString (int $global.shutdownGraceMs)) }}
+{{- if eq $name "gateway" }}
+{{- $_ := set $plain "FILES_MAX_BYTES" (toString (int64 $global.files.maxBytes)) }}
+{{- else if eq $name "crm" }}
+{{- $_ := set $plain "FILES_QUOTA_BYTES" (toString (int64 $global.files.quotaBytes)) }}
+{{- $_ := set $plain "FILES_PURGE_AFTER_DAYS" (toString (int64 $global.files.purgeAfterDays)) }}
+{{- end }}
 {{- $_ := set $plain "SERVICE_VERSION" (include "kinship.imageTag" $root) }}
 {{- if $global.otel.endpoint }}
 {{- $_ := set $plain "OTEL_EXPORTER_OTLP_ENDPOINT" $global.otel.endpoint }}

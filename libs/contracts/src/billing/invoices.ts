@@ -324,3 +324,23 @@ export const INVOICE_OPERATIONS = [
   VoidInvoice,
   MarkInvoiceUncollectible,
 ] as const;
+
+/** billing.invoices.locate: an invoice id other services were given (crm's files on invoices). */
+export class LocateInvoiceInput {
+  invoiceId!: string;
+}
+
+export class LocatedInvoice {
+  id!: string;
+}
+
+export const LocateInvoice = defineOperation({
+  pattern: 'billing.invoices.locate',
+  summary: 'Whether an invoice is one of the caller’s workspace',
+  description:
+    'For services that attach things to invoices (crm: files). No permission of its own: the calling service checks the caller’s. Another workspace’s ids and made-up ids are 404.',
+  permission: null,
+  input: LocateInvoiceInput,
+  output: LocatedInvoice,
+  errors: [NOT_FOUND],
+});

@@ -7,16 +7,17 @@ import { defineOperation } from '../operation.js';
 import { NOT_FOUND, RecordIdParams } from './common.js';
 
 /** The records files attach to, by the path segment of their routes. */
-export const FILE_RECORD_TYPES = ['contact', 'company', 'deal', 'ticket', 'note'] as const;
+export const FILE_RECORD_TYPES = ['contact', 'company', 'deal', 'ticket', 'note', 'invoice'] as const;
 export type FileRecordType = (typeof FILE_RECORD_TYPES)[number];
 
-/** `/contacts/:id/files` …: the collection path and the permissions of a record type. */
+/** `/contacts/:id/files` …: the collection path and the permissions of a record type (invoices are billing's, and follow its permissions). */
 export const FILE_RECORD_ROUTES: Record<FileRecordType, { path: string; read: Permission; write: Permission }> = {
   contact: { path: 'contacts', read: 'contacts:read', write: 'contacts:write' },
   company: { path: 'companies', read: 'companies:read', write: 'companies:write' },
   deal: { path: 'deals', read: 'deals:read', write: 'deals:write' },
   ticket: { path: 'tickets', read: 'tickets:read', write: 'tickets:write' },
   note: { path: 'notes', read: 'notes:read', write: 'notes:write' },
+  invoice: { path: 'invoices', read: 'billing:read', write: 'billing:write' },
 };
 
 /** A file's name as stored: what the uploader called it, without its directories. */
@@ -201,6 +202,7 @@ export const RECORD_FILE_OPERATIONS = {
   deal: recordOperations('deal'),
   ticket: recordOperations('ticket'),
   note: recordOperations('note'),
+  invoice: recordOperations('invoice'),
 } as const;
 
 /** The operations the contract controller serves as they are; uploads, downloads and attaching have the gateway's files controller. */

@@ -33,6 +33,13 @@ const DIGEST_PREFIX = 'SHA-256=';
 /** The bucket of files attached to records (POST /files): kept until deleted, unlike `kinship-files`. */
 export const ATTACHMENTS_BUCKET = 'kinship-attachments';
 
+/** How every service opens the attachments bucket (the gateway writes it, crm sweeps it): without expiry. */
+export const ATTACHMENTS_OPTIONS: Omit<FileStoreOptions, 'namespace'> = {
+  ttlDays: 0,
+  bucket: ATTACHMENTS_BUCKET,
+  description: 'Kinship files attached to records (POST /files), kept until deleted',
+};
+
 /** Object store buckets allow letters, digits, `-` and `_`; namespaces end with dots (`t_ab12.`). */
 export function filesBucketName(namespace: string, bucket = 'kinship-files'): string {
   return `${namespace.replace(/[^a-zA-Z0-9_-]/g, '-')}${bucket}`;
@@ -127,6 +134,11 @@ export class FileStore {
       }
     }
     return { file: describe(info), content: Readable.from(chunks(), { objectMode: false }) };
+  }
+
+  /** Every object of the bucket (deleted ones left out), read in one go: for sweeps, not for requests. */
+  async list(): Promise<StoredFile[]> {
+    return (await this.store.list()).filter((info) => !info.deleted).map(describe);
   }
 
   /** Removes an object; false when there was none. */

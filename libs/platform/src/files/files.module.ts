@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { loadConfig } from '@kinship/config';
 import { IsInt, Max, Min } from 'class-validator';
 import { NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '../tokens.js';
-import { ATTACHMENTS_BUCKET, FileStore } from './file-store.js';
+import { ATTACHMENTS_OPTIONS, FileStore } from './file-store.js';
 
 /** FILES_TTL_DAYS (or <SERVICE>_FILES_TTL_DAYS): how long uploads and exports are kept. */
 export class FilesConfig {
@@ -49,13 +49,7 @@ export class AttachmentFilesModule {
         {
           provide: ATTACHMENT_FILES,
           inject: [NATS_CONNECTION, SERVICE_INFO],
-          useFactory: (nats: NatsConnection, info: ServiceInfo) =>
-            FileStore.open(nats, {
-              namespace: info.namespace,
-              ttlDays: 0,
-              bucket: ATTACHMENTS_BUCKET,
-              description: 'Kinship files attached to records (POST /files), kept until deleted',
-            }),
+          useFactory: (nats: NatsConnection, info: ServiceInfo) => FileStore.open(nats, { namespace: info.namespace, ...ATTACHMENTS_OPTIONS }),
         },
       ],
       exports: [ATTACHMENT_FILES],

@@ -5,11 +5,12 @@ import {
   FinalizeInvoice,
   GetInvoice,
   ListInvoices,
+  LocateInvoice,
   MarkInvoiceUncollectible,
   UpdateInvoice,
   VoidInvoice,
 } from '@kinship/contracts/billing';
-import { Handles, type OperationRequest } from '@kinship/messaging';
+import { callerWorkspace, Handles, type OperationRequest } from '@kinship/messaging';
 import { billingCaller } from '../common/billing-caller.js';
 import { InvoicesService } from './invoices.service.js';
 
@@ -25,6 +26,11 @@ export class InvoicesController {
   @Handles(ListInvoices)
   list({ context, data }: OperationRequest<typeof ListInvoices>) {
     return this.invoices.list(billingCaller(context, ListInvoices), data);
+  }
+
+  @Handles(LocateInvoice)
+  locate({ context, data }: OperationRequest<typeof LocateInvoice>) {
+    return this.invoices.locate(callerWorkspace(context), data.invoiceId);
   }
 
   @Handles(GetInvoice)

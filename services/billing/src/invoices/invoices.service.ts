@@ -15,7 +15,7 @@ import {
 } from '@kinship/contracts/billing';
 import type { CustomerRecord } from '@kinship/contracts/crm';
 import { pagePosition, RpcError, toPage, type ErrorDetail } from '@kinship/messaging';
-import { newId, withWorkspace } from '@kinship/persistence';
+import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BillingCaller } from '../common/billing-caller.js';
@@ -122,6 +122,14 @@ export class InvoicesService {
       if (!row) throw invoiceNotFound();
       return this.invoices.read(manager, caller.workspaceId, row);
     });
+  }
+
+  /** Whether the invoice is the workspace's, whatever its status (for crm's files on invoices); 404 otherwise. */
+  async locate(workspaceId: string, id: string): Promise<{ id: string }> {
+    if (!isUuid(id)) throw invoiceNotFound();
+    const row = await withWorkspace(this.dataSource, workspaceId, (manager) => this.invoices.find(manager, workspaceId, id));
+    if (!row) throw invoiceNotFound();
+    return { id };
   }
 
   async list(caller: BillingCaller, query: ListInvoicesQuery): Promise<InvoicePage> {

@@ -4,7 +4,7 @@ import { Handles, type OperationRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
 import { FilesService } from './files.service.js';
 
-const { contact, company, deal, ticket, note } = RECORD_FILE_OPERATIONS;
+const { contact, company, deal, ticket, note, invoice } = RECORD_FILE_OPERATIONS;
 
 @Controller()
 export class FilesController {
@@ -60,6 +60,11 @@ export class FilesController {
     return this.files.list(crmCaller(context), { type: 'note', id: data.id }, data);
   }
 
+  @Handles(invoice.list)
+  listInvoice({ context, data }: OperationRequest<typeof invoice.list>) {
+    return this.files.list(crmCaller(context), { type: 'invoice', id: data.id }, data);
+  }
+
   @Handles(contact.attach)
   attachContact({ context, data }: OperationRequest<typeof contact.attach>) {
     return this.files.attach(crmCaller(context), { type: 'contact', id: data.id }, data.fileId);
@@ -83,5 +88,10 @@ export class FilesController {
   @Handles(note.attach)
   attachNote({ context, data }: OperationRequest<typeof note.attach>) {
     return this.files.attach(crmCaller(context), { type: 'note', id: data.id }, data.fileId);
+  }
+
+  @Handles(invoice.attach)
+  attachInvoice({ context, data }: OperationRequest<typeof invoice.attach>) {
+    return this.files.attach(crmCaller(context), { type: 'invoice', id: data.id }, data.fileId);
   }
 }

@@ -20,8 +20,11 @@ interface Row {
   attachedTo: FileRecordLink[] | null;
 }
 
-/** The table and owner column of each record type files attach to; tickets have no owner. */
-const RECORD_TABLES: Record<FileRecordType, { table: string; owner: string }> = {
+/** crm's record types: invoices are billing's (FilesService asks billing). */
+type CrmRecordType = Exclude<FileRecordType, 'invoice'>;
+
+/** The table and owner column of each crm record type files attach to; tickets have no owner. */
+const RECORD_TABLES: Record<CrmRecordType, { table: string; owner: string }> = {
   contact: { table: 'crm.contacts', owner: 'owner_id' },
   company: { table: 'crm.companies', owner: 'owner_id' },
   deal: { table: 'crm.deals', owner: 'owner_id' },
@@ -58,7 +61,7 @@ export class FilesRepository {
   constructor(private readonly cursors: CursorCodec) {}
 
   /** The live record's owner (null for none), or undefined when there is no live record of that id in the workspace. */
-  async recordOwner(manager: EntityManager, workspaceId: string, record: FileRecordLink): Promise<string | null | undefined> {
+  async recordOwner(manager: EntityManager, workspaceId: string, record: { type: CrmRecordType; id: string }): Promise<string | null | undefined> {
     const { table, owner } = RECORD_TABLES[record.type];
     const rows: Array<{ owner: string | null }> = await manager.query(
       `SELECT ${owner} AS owner FROM ${table} WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL`,

@@ -17,6 +17,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { DEFAULT_PAGE_SIZE } from '../common/list-query.js';
 import { assertHolds, assertMayWrite, holds, type CrmCaller } from '../common/crm-caller.js';
 import { CrmConfig } from '../crm.config.js';
+import { BillingInvoices } from './billing-invoices.js';
 import { FilesRepository } from './files.repository.js';
 
 function fileNotFound(): RpcError {
@@ -56,10 +57,12 @@ export class FilesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: CrmConfig,
     private readonly files: FilesRepository,
+    private readonly invoices: BillingInvoices,
   ) {}
 
   /** Before the gateway reads an upload's bytes: may the caller upload (there), and how many bytes the quota leaves. */
   async prepare(caller: CrmCaller, target: UploadTarget): Promise<{ available: number }> {
+    await this.assertInvoice(caller, target.attachTo);
     return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
       await this.assertMayUpload(manager, caller, target.attachTo);
       const { used } = await this.files.usage(manager, caller.workspaceId);
@@ -70,6 +73,7 @@ export class FilesService {
   /** Records an upload the gateway stored; refused (quota, record gone), the gateway removes the bytes. */
   async create(caller: CrmCaller, input: CreateFileInput): Promise<StoredFileInfo> {
     const { workspaceId } = caller;
+    await this.assertInvoice(caller, input.attachTo);
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
       await this.assertMayUpload(manager, caller, input.attachTo);
       await this.files.lockUsage(manager, workspaceId);
@@ -116,6 +120,7 @@ export class FilesService {
 
   async attach(caller: CrmCaller, record: FileRecordLink, fileId: string): Promise<StoredFileInfo> {
     const { workspaceId } = caller;
+    await this.assertInvoice(caller, record);
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
       await this.assertMayUpload(manager, caller, record);
       const file = isUuid(fileId) ? await this.files.find(manager, workspaceId, fileId, true) : null;
@@ -132,8 +137,10 @@ export class FilesService {
   ): Promise<{ data: StoredFileInfo[]; nextCursor: string | null }> {
     assertHolds(caller, FILE_RECORD_ROUTES[record.type].read);
     if (!isUuid(record.id)) throw recordNotFound(record);
+    if (record.type === 'invoice') await this.invoices.assertExists(caller, record.id);
     return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
-      if ((await this.files.recordOwner(manager, caller.workspaceId, record)) === undefined) throw recordNotFound(record);
+      if (record.type !== 'invoice' && (await this.files.recordOwner(manager, caller.workspaceId, { type: record.type, id: record.id })) === undefined)
+        throw recordNotFound(record);
       const { rows, nextCursor } = await this.files.listForRecord(manager, caller.workspaceId, record, page.limit ?? DEFAULT_PAGE_SIZE, page.cursor);
       return { data: rows, nextCursor };
     });
@@ -175,7 +182,14 @@ export class FilesService {
     return Math.max(0, this.config.FILES_QUOTA_BYTES - used);
   }
 
-  /** A file of its own needs files:write; one attached to a record needs a live record and the right to change it. */
+  /** An invoice, billing's, is checked before the transaction (after the permission, so a caller without it learns nothing). */
+  private async assertInvoice(caller: CrmCaller, record: FileRecordLink | undefined): Promise<void> {
+    if (record?.type !== 'invoice') return;
+    assertHolds(caller, FILE_RECORD_ROUTES.invoice.write);
+    await this.invoices.assertExists(caller, record.id);
+  }
+
+  /** A file of its own needs files:write; one attached to a record needs a live record and the right to change it (invoices: assertInvoice). */
   private async assertMayUpload(manager: EntityManager, caller: CrmCaller, record: FileRecordLink | undefined): Promise<void> {
     if (!record) {
       assertHolds(caller, 'files:write');
@@ -183,7 +197,8 @@ export class FilesService {
     }
     const permission = FILE_RECORD_ROUTES[record.type].write;
     assertHolds(caller, permission);
-    const owner = isUuid(record.id) ? await this.files.recordOwner(manager, caller.workspaceId, record) : undefined;
+    if (record.type === 'invoice') return;
+    const owner = isUuid(record.id) ? await this.files.recordOwner(manager, caller.workspaceId, { type: record.type, id: record.id }) : undefined;
     if (owner === undefined) throw recordNotFound(record);
     if (record.type === 'ticket') return;
     assertMayWrite(caller, permission, owner);

@@ -1,25 +1,12 @@
 import { Module } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { ATTACHMENTS_BUCKET, FileStore, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
+import type { Logger } from '@kinship/observability';
+import { ATTACHMENT_FILES, AttachmentFilesModule, FileStore, LOGGER } from '@kinship/platform';
+import { Thumbnails } from './thumbnails.js';
 
-/** The object store of files attached to records: its own bucket, without the imports and exports bucket's expiry. */
-export const ATTACHMENTS = Symbol('ATTACHMENTS');
-
-/** Provides the gateway's files controller with the attachments' FileStore. */
+/** Provides the gateway's files controller with the attachments' FileStore (ATTACHMENT_FILES) and the thumbnails made in it. */
 @Module({
-  providers: [
-    {
-      provide: ATTACHMENTS,
-      inject: [NATS_CONNECTION, SERVICE_INFO],
-      useFactory: (nats: NatsConnection, info: ServiceInfo) =>
-        FileStore.open(nats, {
-          namespace: info.namespace,
-          ttlDays: 0,
-          bucket: ATTACHMENTS_BUCKET,
-          description: 'Kinship files attached to records (POST /files), kept until deleted',
-        }),
-    },
-  ],
-  exports: [ATTACHMENTS],
+  imports: [AttachmentFilesModule.register()],
+  providers: [{ provide: Thumbnails, inject: [ATTACHMENT_FILES, LOGGER], useFactory: (files: FileStore, logger: Logger) => new Thumbnails(files, logger) }],
+  exports: [AttachmentFilesModule, Thumbnails],
 })
 export class AttachmentsModule {}

@@ -30,15 +30,15 @@ import {
 } from '@kinship/contracts/crm';
 import { callOperation, RpcError, ServiceClient, validateData } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
-import { FileStore } from '@kinship/platform';
+import { ATTACHMENT_FILES, FileStore } from '@kinship/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequirePermission } from '../access/route-access.js';
 import { GatewayConfig } from '../gateway.config.js';
 import { Caller } from '../http/caller-context.js';
 import { ErrorResponse } from '../http/error-response.dto.js';
 import { multipartParts, requireMultipart, unreadableBody } from '../http/multipart.js';
-import { ATTACHMENTS } from './attachments-store.js';
 import { attachmentDisposition, detectContentType, SNIFF_BYTES, uploadedFileName } from './content-type.js';
+import { THUMBNAIL_CONTENT_TYPE, THUMBNAIL_MAX_SIDE, thumbnailKey, Thumbnails } from './thumbnails.js';
 
 function tooLarge(limit: number): RpcError {
   return new RpcError(413, 'payload_too_large', `The file is larger than the ${limit} bytes uploads may have (FILES_MAX_BYTES).`, [
@@ -114,8 +114,9 @@ function attachRoute(type: FileRecordType): MethodDecorator {
 export class FilesController {
   constructor(
     private readonly services: ServiceClient,
-    @Inject(ATTACHMENTS) private readonly files: FileStore,
+    @Inject(ATTACHMENT_FILES) private readonly files: FileStore,
     private readonly config: GatewayConfig,
+    private readonly thumbnails: Thumbnails,
   ) {}
 
   @Post('files')
@@ -158,6 +159,37 @@ export class FilesController {
     return new StreamableFile(stored.content);
   }
 
+  @Get('files/:id/thumbnail')
+  @RequirePermission('files:read')
+  @ApiOperation({
+    operationId: 'crm.files.thumbnail',
+    summary: 'Download a file’s thumbnail',
+    description:
+      `For an image (PNG, JPEG, WebP, GIF as detected from its bytes): a WebP of at most ${THUMBNAIL_MAX_SIDE} pixels on its longer side, made at upload. ` +
+      'The same permissions as downloading the file. 404 thumbnail_unavailable for a file that is not an image, or whose image could not be read.',
+  })
+  @ApiProduces(THUMBNAIL_CONTENT_TYPE)
+  @ApiOkResponse({ description: 'The thumbnail, image/webp.', content: { [THUMBNAIL_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } } } })
+  @ApiForbiddenResponse({ type: ErrorResponse, description: 'The file is attached only to records the caller may not read (forbidden).' })
+  @ApiNotFoundResponse({
+    type: ErrorResponse,
+    description: 'No such live file in the workspace (not_found), or the file has no thumbnail (thumbnail_unavailable).',
+  })
+  async thumbnail(@Param() params: RecordIdParams, @Caller() caller: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
+    const { objectKey } = await callOperation(this.services, OpenFile, { id: params.id }, caller);
+    const stored = await this.files.get(thumbnailKey(objectKey));
+    if (!stored) throw new RpcError(404, 'thumbnail_unavailable', 'This file has no thumbnail: it is not an image, or its image could not be read.');
+    void reply.headers({
+      'content-type': THUMBNAIL_CONTENT_TYPE,
+      'content-length': String(stored.file.size),
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+      // A file's bytes never change, so neither does its thumbnail.
+      'cache-control': 'private, max-age=86400, immutable',
+    });
+    return new StreamableFile(stored.content);
+  }
+
   @attachRoute('contact')
   attachToContact(@Param() params: RecordIdParams, @Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<StoredFileInfo> {
     return this.attach({ type: 'contact', id: params.id }, request, caller);
@@ -183,6 +215,11 @@ export class FilesController {
     return this.attach({ type: 'note', id: params.id }, request, caller);
   }
 
+  @attachRoute('invoice')
+  attachToInvoice(@Param() params: RecordIdParams, @Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<StoredFileInfo> {
+    return this.attach({ type: 'invoice', id: params.id }, request, caller);
+  }
+
   /** A multipart body uploads a file onto the record; a JSON one names a file already uploaded. */
   private async attach(record: FileRecordLink, request: FastifyRequest, caller: RequestContext): Promise<StoredFileInfo> {
     if (request.isMultipart()) return this.store(request, caller, record);
@@ -196,6 +233,7 @@ export class FilesController {
    * at most the smaller of FILES_MAX_BYTES and the quota left, and has crm record it. Whatever
    * fails after the first byte was stored (a client gone, a limit, the store or crm down, crm
    * refusing) removes the object: the store purges a put that failed, and the key is deleted.
+   * An image then gets its thumbnail, before the answer, so the client can show it at once.
    */
   private async store(request: FastifyRequest, caller: RequestContext, attachTo: FileRecordLink | undefined): Promise<StoredFileInfo> {
     requireMultipart(request);
@@ -205,6 +243,7 @@ export class FilesController {
     const objectKey = `files/${randomUUID()}`;
     let upload: Upload | null = null;
     let stored = false;
+    let created: StoredFileInfo;
     try {
       for await (const part of multipartParts(request, { limits: { fileSize: limit, files: 1, fields: 10, fieldSize: 1000, parts: 11 } })) {
         if (part.type === 'field') continue;
@@ -222,7 +261,7 @@ export class FilesController {
         upload = { name: uploadedFileName(part.filename), contentType: await detectContentType(head.sample, head.size <= SNIFF_BYTES), size: head.size };
       }
       if (!upload) throw RpcError.validation([{ field: 'file', issue: 'is missing: send the file as the multipart part "file"' }]);
-      return await callOperation(this.services, CreateFile, { objectKey, ...upload, ...(attachTo ? { attachTo } : {}) }, caller);
+      created = await callOperation(this.services, CreateFile, { objectKey, ...upload, ...(attachTo ? { attachTo } : {}) }, caller);
     } catch (error) {
       if (stored) await this.files.delete(objectKey).catch(() => false);
       const code = (error as { code?: string }).code;
@@ -233,5 +272,8 @@ export class FilesController {
         ]);
       throw error;
     }
+    // Once recorded, the file stays whatever becomes of its thumbnail.
+    await this.thumbnails.make(objectKey, created.contentType);
+    return created;
   }
 }
