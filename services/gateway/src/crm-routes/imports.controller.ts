@@ -22,6 +22,7 @@ import { callOperation, inputProblems, RpcError, ServiceClient, validateData, ty
 import type { RequestContext } from '@kinship/observability';
 import { FileStore } from '@kinship/platform';
 import { stringify } from 'csv-stringify/sync';
+import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
@@ -75,6 +76,31 @@ function tooLargeUpload(error: unknown): unknown {
   return error;
 }
 
+/**
+ * The import form's text fields, with its first part named "file" handed to `readFile` as it
+ * streams; any other file part is drained unread. A file that breaks off is the client's 400, one
+ * over the gateway's limit a 413.
+ */
+async function readImportForm(request: FastifyRequest, readFile: (part: MultipartFile) => Promise<void>): Promise<Record<string, string>> {
+  const fields: Record<string, string> = {};
+  let fileRead = false;
+  for await (const part of multipartParts(request)) {
+    if (part.type === 'field') {
+      fields[part.fieldname] = String(part.value);
+    } else if (part.fieldname !== 'file' || fileRead) {
+      part.file.resume();
+    } else {
+      fileRead = true;
+      await readFile(part).catch((error: unknown) => {
+        throw part.file.errored ? unreadableBody(error) : error;
+      });
+      if (part.file.truncated)
+        throw new RpcError(413, 'payload_too_large', 'The file is larger than imports accept.', [{ field: 'file', issue: 'is too large' }]);
+    }
+  }
+  return fields;
+}
+
 /** The first `limit` bytes of a stream; the rest is read and dropped, so the request completes and nothing of it is kept. */
 async function readHead(stream: AsyncIterable<Buffer>, limit: number): Promise<{ head: Buffer; complete: boolean }> {
   const chunks: Buffer[] = [];
@@ -116,23 +142,12 @@ export class ImportFileController {
     const fileKey = `imports/${randomUUID()}`;
     let fileName: string | null = null;
     let stored = false;
-    const fields: Record<string, string> = {};
     try {
-      for await (const part of multipartParts(request)) {
-        if (part.type === 'field') {
-          fields[part.fieldname] = String(part.value);
-        } else if (part.fieldname !== 'file' || fileName !== null) {
-          part.file.resume();
-        } else {
-          stored = true;
-          await this.files.put(fileKey, part.file, { fileName: part.filename, contentType: part.mimetype }).catch((error: unknown) => {
-            throw part.file.errored ? unreadableBody(error) : error;
-          });
-          fileName = part.filename || 'upload';
-          if (part.file.truncated)
-            throw new RpcError(413, 'payload_too_large', 'The file is larger than imports accept.', [{ field: 'file', issue: 'is too large' }]);
-        }
-      }
+      const fields = await readImportForm(request, async (part) => {
+        stored = true;
+        await this.files.put(fileKey, part.file, { fileName: part.filename, contentType: part.mimetype });
+        fileName = part.filename || 'upload';
+      });
       const { data, problems } = readForm(fields, fileName);
       if (problems.length) throw RpcError.validation(problems);
       // The form is checked above; this holds what the gateway itself adds (the key and the file's name) to the contract.
@@ -159,22 +174,12 @@ export class ImportFileController {
     requireMultipart(request);
     let fileName: string | null = null;
     let file: { head: Buffer; complete: boolean } | null = null;
-    const fields: Record<string, string> = {};
+    let fields: Record<string, string>;
     try {
-      for await (const part of multipartParts(request)) {
-        if (part.type === 'field') {
-          fields[part.fieldname] = String(part.value);
-        } else if (part.fieldname !== 'file' || fileName !== null) {
-          part.file.resume();
-        } else {
-          fileName = part.filename || 'upload';
-          file = await readHead(part.file, IMPORT_PREVIEW_BYTES).catch((error: unknown) => {
-            throw part.file.errored ? unreadableBody(error) : error;
-          });
-          if (part.file.truncated)
-            throw new RpcError(413, 'payload_too_large', 'The file is larger than imports accept.', [{ field: 'file', issue: 'is too large' }]);
-        }
-      }
+      fields = await readImportForm(request, async (part) => {
+        fileName = part.filename || 'upload';
+        file = await readHead(part.file, IMPORT_PREVIEW_BYTES);
+      });
     } catch (error) {
       throw tooLargeUpload(error);
     }
