@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { FilesPanel } from '../../components/FilesPanel';
 import { InlineField } from '../../components/InlineField';
 import { Loading } from '../../components/Loading';
+import { RecordHeader } from '../../components/RecordHeader';
 import { RecordNotes, RecordTasks, RecordTimeline } from '../../components/RecordPanels';
 import { api } from '../../lib/api';
 import { ApiError, messageOf, unwrap } from '../../lib/api-error';
@@ -44,22 +45,18 @@ export function Component() {
   const record = company.data;
   return (
     <Stack>
-      <Group justify="space-between">
-        <div>
-          <Anchor component={Link} to="/companies" size="sm">
-            ← {t('nav.companies')}
-          </Anchor>
-          <Title order={1}>{record.name}</Title>
-          <Text size="sm" c="dimmed">
-            {t('companies.counts', { contacts: record.contactCount, deals: record.dealCount })}
-          </Text>
-        </div>
+      <RecordHeader
+        backTo="/companies"
+        backLabel={t('nav.companies')}
+        title={record.name}
+        subtitle={t('companies.counts', { contacts: record.contactCount, deals: record.dealCount })}
+      >
         {record.tags.map((tag) => (
           <Badge key={tag} variant="light">
             {tag}
           </Badge>
         ))}
-      </Group>
+      </RecordHeader>
       <Grid>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack>

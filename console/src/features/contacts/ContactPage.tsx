@@ -1,10 +1,11 @@
-import { Anchor, Badge, Grid, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Badge, Grid, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FilesPanel } from '../../components/FilesPanel';
 import { InlineField } from '../../components/InlineField';
 import { Loading } from '../../components/Loading';
+import { RecordHeader } from '../../components/RecordHeader';
 import { RecordNotes, RecordTasks, RecordTimeline } from '../../components/RecordPanels';
 import { t } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
@@ -37,17 +38,11 @@ export function Component() {
   const record = contact.data;
   return (
     <Stack>
-      <Group justify="space-between">
-        <div>
-          <Anchor component={Link} to="/contacts" size="sm">
-            ← {t('nav.contacts')}
-          </Anchor>
-          <Title order={1}>{contactName(record)}</Title>
-        </div>
+      <RecordHeader backTo="/contacts" backLabel={t('nav.contacts')} title={contactName(record)}>
         <Badge size="lg" variant="light">
           {record.lifecycleStage.replace(/_/g, ' ')}
         </Badge>
-      </Group>
+      </RecordHeader>
       <Grid>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Paper withBorder p="md">

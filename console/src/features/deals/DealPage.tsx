@@ -1,13 +1,14 @@
-import { Anchor, Badge, Button, Grid, Group, Modal, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Grid, Group, Modal, Paper, Select, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import type { components } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FilesPanel } from '../../components/FilesPanel';
 import { InlineField } from '../../components/InlineField';
 import { Loading } from '../../components/Loading';
+import { RecordHeader } from '../../components/RecordHeader';
 import { RecordNotes, RecordTasks, RecordTimeline } from '../../components/RecordPanels';
 import { ApiError, messageOf } from '../../lib/api-error';
 import { formatMoney, t } from '../../lib/i18n';
@@ -61,17 +62,17 @@ export function Component() {
 
   return (
     <Stack>
-      <Group justify="space-between">
-        <div>
-          <Anchor component={Link} to={`/deals?pipelineId=${record.pipelineId}`} size="sm">
-            ← {t('nav.deals')}
-          </Anchor>
-          <Title order={1}>{record.name}</Title>
-          <Text size="sm" c="dimmed">
+      <RecordHeader
+        backTo={`/deals?pipelineId=${record.pipelineId}`}
+        backLabel={t('nav.deals')}
+        title={record.name}
+        subtitle={
+          <>
             {formatMoney(record.amount, record.currency)}
             {record.lostReason ? ` · ${t('field.lostReason')}: ${record.lostReason}` : ''}
-          </Text>
-        </div>
+          </>
+        }
+      >
         <Group>
           <Badge size="lg" variant="light">
             {record.status}
@@ -82,7 +83,7 @@ export function Component() {
             </Button>
           )}
         </Group>
-      </Group>
+      </RecordHeader>
       <Grid>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack>

@@ -1,11 +1,12 @@
-import { Anchor, Badge, Grid, Group, Paper, Select, Stack, Text, Title } from '@mantine/core';
+import { Badge, Grid, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { Conversation } from '../../components/Conversation';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FilesPanel } from '../../components/FilesPanel';
 import { Loading } from '../../components/Loading';
+import { RecordHeader } from '../../components/RecordHeader';
 import { messageOf } from '../../lib/api-error';
 import { formatDateTime, t, type MessageKey } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
@@ -38,22 +39,22 @@ export function Component() {
   const record = ticket.data;
   return (
     <Stack>
-      <Group justify="space-between">
-        <div>
-          <Anchor component={Link} to="/tickets" size="sm">
-            ← {t('nav.tickets')}
-          </Anchor>
-          <Title order={1}>{record.subject}</Title>
-          <Text size="sm" c="dimmed">
+      <RecordHeader
+        backTo="/tickets"
+        backLabel={t('nav.tickets')}
+        title={record.subject}
+        subtitle={
+          <>
             #T-{record.number} · {record.channel} · {formatDateTime(record.createdAt)}
-          </Text>
-        </div>
+          </>
+        }
+      >
         {record.breached && (
           <Badge size="lg" color="red">
             {t('tickets.breached')}
           </Badge>
         )}
-      </Group>
+      </RecordHeader>
       <Grid>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack>
