@@ -1,6 +1,7 @@
 import { isPermission, isRole, onlyOwnRecords, roleHolds, type Permission, type Role } from '@kinship/contracts';
 import { callerWorkspace, RpcError } from '@kinship/messaging';
-import type { RequestContext } from '@kinship/observability';
+import { randomUUID } from 'node:crypto';
+import { currentRequestContext, type RequestContext } from '@kinship/observability';
 import { isUuid } from '@kinship/persistence';
 
 /** Who acts on crm records: a user with a role, or an API key (no user, scopes only). */
@@ -16,6 +17,15 @@ export function crmCaller(context: RequestContext): CrmCaller {
   const userId = isUuid(context.userId) ? context.userId : null;
   const role = userId && isRole(context.role) ? context.role : null;
   return { workspaceId, userId, role, scopes: context.scopes.filter(isPermission) };
+}
+
+/**
+ * The context to ask another service with on the caller's behalf, in the caller's workspace: the
+ * running request's (its id and trace travel on), or one made from the caller where none runs.
+ */
+export function askingContext(caller: CrmCaller): RequestContext {
+  const context = currentRequestContext() ?? { userId: caller.userId, role: caller.role, scopes: caller.scopes, requestId: randomUUID() };
+  return { ...context, workspaceId: caller.workspaceId };
 }
 
 function forbidden(permission: Permission): RpcError {

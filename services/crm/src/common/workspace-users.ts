@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AuthRpc } from '@kinship/contracts';
 import { RpcError, ServiceClient } from '@kinship/messaging';
-import { currentRequestContext } from '@kinship/observability';
-import type { CrmCaller } from './crm-caller.js';
+import { askingContext, type CrmCaller } from './crm-caller.js';
 
 /**
  * The users who may own or be assigned crm records: the active users of the caller's workspace,
@@ -27,18 +25,7 @@ export class WorkspaceUsers {
   /** Which of these ids are active users of the caller's workspace now. */
   async active(caller: CrmCaller, userIds: string[]): Promise<string[]> {
     if (userIds.length === 0) return [];
-    const context = currentRequestContext() ?? {
-      workspaceId: caller.workspaceId,
-      userId: caller.userId,
-      role: caller.role,
-      scopes: caller.scopes,
-      requestId: randomUUID(),
-    };
-    const reply = await this.services.send<AuthRpc.ActiveUsersReply, AuthRpc.ActiveUsersRequest>(
-      'auth.users.active',
-      { userIds },
-      { ...context, workspaceId: caller.workspaceId },
-    );
+    const reply = await this.services.send<AuthRpc.ActiveUsersReply, AuthRpc.ActiveUsersRequest>('auth.users.active', { userIds }, askingContext(caller));
     return reply.userIds;
   }
 }

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { LocateInvoice } from '@kinship/contracts/billing';
 import { callOperation, RpcError, ServiceClient } from '@kinship/messaging';
-import { currentRequestContext } from '@kinship/observability';
 import { isUuid } from '@kinship/persistence';
-import type { CrmCaller } from '../common/crm-caller.js';
+import { askingContext, type CrmCaller } from '../common/crm-caller.js';
 
 /**
  * Invoices are billing's, and crm keeps no copy of all of them (only the overdue ones, for
@@ -19,13 +17,6 @@ export class BillingInvoices {
   /** 404 for a made-up id or another workspace's invoice. */
   async assertExists(caller: CrmCaller, invoiceId: string): Promise<void> {
     if (!isUuid(invoiceId)) throw RpcError.notFound('Invoice');
-    const context = currentRequestContext() ?? {
-      workspaceId: caller.workspaceId,
-      userId: caller.userId,
-      role: caller.role,
-      scopes: caller.scopes,
-      requestId: randomUUID(),
-    };
-    await callOperation(this.services, LocateInvoice, { invoiceId }, { ...context, workspaceId: caller.workspaceId });
+    await callOperation(this.services, LocateInvoice, { invoiceId }, askingContext(caller));
   }
 }
