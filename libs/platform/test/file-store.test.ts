@@ -9,7 +9,7 @@ import { FileStore, filesBucketName } from '@kinship/platform';
 
 const MEGABYTE = 1024 * 1024;
 /** Twice the memory growth allowed below, so a store that buffered the file would fail. */
-const LARGE_MEGABYTES = 48;
+const LARGE_MEGABYTES = 96;
 
 async function digestOf(content: Readable): Promise<{ digest: string; size: number }> {
   const hash = createHash('sha256');
@@ -68,15 +68,17 @@ describe('FileStore over the NATS object store', () => {
     expect(filesBucketName('')).toBe('kinship-files');
   });
 
-  it('stores a 48 MB stream and reads it back identical, holding neither copy in memory', async () => {
+  it('stores a 96 MB stream and reads it back identical, holding neither copy in memory', async () => {
     // Measured in a process of its own (the built FileStore, as a service runs it): see file-store-memory.mjs.
+    // Growth went from 0 to 32 MB between runs for 48 MB and 96 MB files alike (what NATS and the streams hold
+    // in flight), so the bound is half the file: a store that buffered a copy would hold all 96 MB.
     const probe = await probeMemory(`t_files_${randomBytes(3).toString('hex')}.`);
     expect(probe.stored).toMatchObject({ key: 'imports/large.csv', size: LARGE_MEGABYTES * MEGABYTE, metadata: { fileName: 'large.csv' } });
     expect(probe.foundSize).toBe(LARGE_MEGABYTES * MEGABYTE);
     expect(probe.read).toEqual(probe.expected);
     expect(probe.expected.size).toBe(LARGE_MEGABYTES * MEGABYTE);
-    expect(probe.writeGrowth).toBeLessThan(24 * MEGABYTE);
-    expect(probe.readGrowth).toBeLessThan(24 * MEGABYTE);
+    expect(probe.writeGrowth).toBeLessThan((LARGE_MEGABYTES / 2) * MEGABYTE);
+    expect(probe.readGrowth).toBeLessThan((LARGE_MEGABYTES / 2) * MEGABYTE);
   }, 300000);
 
   it('answers null for a key it does not hold', async () => {
