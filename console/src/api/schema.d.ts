@@ -5369,7 +5369,15 @@ export interface components {
             password: string;
         };
         MeResponse: {
-            /** Format: uri */
+            /**
+             * Format: uuid
+             * @description An uploaded image file (GET /files/:id/thumbnail serves it); shown in preference to avatarUrl.
+             */
+            avatarFileId?: string | null;
+            /**
+             * Format: uri
+             * @description An image elsewhere, as the user gave it.
+             */
             avatarUrl?: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -6596,8 +6604,13 @@ export interface components {
         };
         UpdateMeBody: {
             /**
+             * Format: uuid
+             * @description An image uploaded with POST /files: a live file of the workspace whose content type is one of image/png, image/jpeg, image/webp, image/gif (else 422); served by GET /files/:id/thumbnail. null removes it.
+             */
+            avatarFileId?: string | null;
+            /**
              * Format: uri
-             * @description null removes the avatar.
+             * @description An image elsewhere (https); null removes it.
              */
             avatarUrl?: string | null;
             /**
@@ -6754,7 +6767,15 @@ export interface components {
             nextCursor: string | null;
         };
         UserResponse: {
-            /** Format: uri */
+            /**
+             * Format: uuid
+             * @description An uploaded image file (GET /files/:id/thumbnail serves it); shown in preference to avatarUrl.
+             */
+            avatarFileId?: string | null;
+            /**
+             * Format: uri
+             * @description An image elsewhere, as the user gave it.
+             */
             avatarUrl?: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -15527,7 +15548,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The body is not valid (validation_failed); details name each field. */
+            /** @description avatarFileId is not a live image file of the workspace (another workspace’s, deleted, made up, or not png/jpeg/webp/gif). */
             422: {
                 headers: {
                     [name: string]: unknown;

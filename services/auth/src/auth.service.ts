@@ -9,6 +9,7 @@ import { AuthTables1764547200000 } from './migrations/1764547200000-auth-tables.
 import { PendingEmail1764979200000 } from './migrations/1764979200000-pending-email.js';
 import { SigningKeys1796342401000 } from './migrations/1796342401000-signing-keys.js';
 import { OneTimeTokenRequests1796409600000 } from './migrations/1796409600000-one-time-token-requests.js';
+import { AvatarFile1796500000000 } from './migrations/1796500000000-avatar-file.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { OneTimeTokensModule } from './one-time-tokens/one-time-tokens.module.js';
 import { PasswordsModule } from './passwords/passwords.module.js';
@@ -33,6 +34,7 @@ export const authService = {
       PendingEmail1764979200000,
       SigningKeys1796342401000,
       OneTimeTokenRequests1796409600000,
+      AvatarFile1796500000000,
     ],
   },
   features: () => [

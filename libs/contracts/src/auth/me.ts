@@ -1,17 +1,20 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { Omittable } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
 import { EMAIL_MAX, PASSWORD_MAX } from './common.js';
 import { MeResponse, UserResponse } from './users.js';
 
+/** The content types an avatar file may have (as detected from its bytes at upload). */
+export const AVATAR_CONTENT_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const;
+
 const TIME_ZONES: ReadonlySet<string> = new Set(['UTC', ...Intl.supportedValuesOf('timeZone')]);
 const NOTIFICATION_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
 const MAX_NOTIFICATION_TYPES = 100;
 const CHANNELS: ReadonlySet<string> = new Set(['email', 'sms', 'inApp']);
 
-/** Absent leaves a field as it is; null is not a value (except avatarUrl, where null removes the avatar). */
+/** Absent leaves a field as it is; null is not a value (except avatarUrl and avatarFileId, where null removes that avatar). */
 export class UpdateMeBody {
   @ApiPropertyOptional({ minLength: 1, maxLength: NAME_MAX })
   @Omittable()
@@ -49,11 +52,21 @@ export class UpdateMeBody {
   @MaxLength(PASSWORD_MAX)
   currentPassword?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'uri', maxLength: 2048, nullable: true, description: 'null removes the avatar.' })
+  @ApiPropertyOptional({ type: String, format: 'uri', maxLength: 2048, nullable: true, description: 'An image elsewhere (https); null removes it.' })
   @IsOptional()
   @MaxLength(2048)
   @IsUrl({ protocols: ['https'], require_protocol: true })
   avatarUrl?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: `An image uploaded with POST /files: a live file of the workspace whose content type is one of ${AVATAR_CONTENT_TYPES.join(', ')} (else 422); served by GET /files/:id/thumbnail. null removes it.`,
+  })
+  @IsOptional()
+  @IsUUID('all')
+  avatarFileId?: string | null;
 }
 
 export class ChannelPreferences {
@@ -142,7 +155,10 @@ export const UpdateMe = defineOperation({
   route: { method: 'PATCH', path: 'me', status: 200 },
   input: UpdateMeBody,
   output: UserResponse,
-  errors: [{ status: 429, description: 'Too many wrong current passwords (counted with failed sign-ins); see Retry-After.' }],
+  errors: [
+    { status: 422, description: 'avatarFileId is not a live image file of the workspace (another workspace’s, deleted, made up, or not png/jpeg/webp/gif).' },
+    { status: 429, description: 'Too many wrong current passwords (counted with failed sign-ins); see Retry-After.' },
+  ],
 });
 
 export const GetSettings = defineOperation({

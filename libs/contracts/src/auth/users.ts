@@ -18,7 +18,14 @@ export class UserResponse implements User {
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ROLES }) role!: string;
   @ApiProperty({ enum: USER_STATUSES }) status!: string;
-  @ApiPropertyOptional({ type: String, format: 'uri', nullable: true }) avatarUrl?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'uri', nullable: true, description: 'An image elsewhere, as the user gave it.' }) avatarUrl?: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'An uploaded image file (GET /files/:id/thumbnail serves it); shown in preference to avatarUrl.',
+  })
+  avatarFileId?: string | null;
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) emailVerifiedAt?: string | null;
   @ApiPropertyOptional({
     type: String,

@@ -145,6 +145,27 @@ export const OpenFile = defineOperation({
   errors: [NOT_FOUND],
 });
 
+/** crm.files.describe: a file id other services were given (auth's avatars). */
+export class DescribeFileInput {
+  id!: string;
+}
+
+export class DescribedFile {
+  id!: string;
+  contentType!: string;
+}
+
+export const DescribeFile = defineOperation({
+  pattern: 'crm.files.describe',
+  summary: 'What a live file of the caller’s workspace is',
+  description:
+    'For services that point at files (auth: avatars). No permission of its own: the calling service checks the caller’s. Deleted files, another workspace’s ids and made-up ids are 404.',
+  permission: null,
+  input: DescribeFileInput,
+  output: DescribedFile,
+  errors: [NOT_FOUND],
+});
+
 export const DeleteFile = defineOperation({
   pattern: 'crm.files.delete',
   summary: 'Delete a file',

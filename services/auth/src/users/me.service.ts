@@ -14,6 +14,7 @@ import { PasswordPolicy } from '../passwords/password-policy.js';
 import { LoginThrottle } from '../sessions/login-throttle.js';
 import { SessionTokens } from '../sessions/session-tokens.service.js';
 import { loadActor } from './actor.js';
+import { AvatarFiles } from './avatar-files.js';
 import type { SettingsBody, UpdateMeBody } from '@kinship/contracts/auth';
 import { toOwnUser, toSettings, type UserRecord } from './user.record.js';
 import { UsersRepository, type ProfileChanges } from './users.repository.js';
@@ -31,6 +32,7 @@ export class MeService {
     private readonly emailVerification: EmailVerificationService,
     private readonly audit: AuditService,
     private readonly throttle: LoginThrottle,
+    private readonly avatarFiles: AvatarFiles,
   ) {}
 
   async get(caller: UserCaller): Promise<AuthRpc.User> {
@@ -53,16 +55,19 @@ export class MeService {
   /**
    * A new password or a new email needs the current password. A new password ends every session,
    * this one included. A new email only becomes pending: the account keeps its address until a
-   * link sent to the new one is followed (EmailVerificationService.requestChange).
+   * link sent to the new one is followed (EmailVerificationService.requestChange). An avatar file
+   * is checked with crm before the transaction.
    */
   async update(caller: UserCaller, input: UpdateMeBody, context: RequestContext): Promise<AuthRpc.User> {
     const { workspaceId, userId } = caller;
+    if (input.avatarFileId) await this.avatarFiles.assertImage(context, workspaceId, input.avatarFileId);
     return this.events.transaction(workspaceId, async (manager, emit) => {
       const user = await this.users.findForUpdate(manager, workspaceId, userId);
       if (!user || user.status !== 'active') throw RpcError.forbidden('Your account is not active in this workspace.');
       const changes: ProfileChanges = {};
       if (input.name !== undefined && input.name !== null) changes.name = input.name.trim();
       if (input.avatarUrl !== undefined) changes.avatarUrl = input.avatarUrl;
+      if (input.avatarFileId !== undefined) changes.avatarFileId = input.avatarFileId;
       const newEmail = input.email?.toLowerCase();
       const changesEmail = newEmail !== undefined && newEmail !== user.email;
       const newPassword = input.password ?? null;

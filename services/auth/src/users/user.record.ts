@@ -17,6 +17,8 @@ export interface UserRecord {
   /** null for an account that signs in only through an identity provider. */
   passwordHash: string | null;
   avatarUrl: string | null;
+  /** A crm file (an image), checked with crm when set. */
+  avatarFileId: string | null;
   emailVerifiedAt: Date | null;
   /** An address the user asked to move to, not yet proven; the account keeps `email` until then. */
   pendingEmail: string | null;
@@ -37,6 +39,7 @@ export function toUser(record: UserRecord): AuthRpc.User {
     role: record.role,
     status: record.status,
     avatarUrl: record.avatarUrl,
+    avatarFileId: record.avatarFileId,
     emailVerifiedAt: record.emailVerifiedAt?.toISOString() ?? null,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts.module.js';
+import { AvatarFiles } from './avatar-files.js';
 import { MeController } from './me.controller.js';
 import { MeService } from './me.service.js';
 import { MembersController } from './members.controller.js';
@@ -9,6 +10,6 @@ import { MembersService } from './members.service.js';
 @Module({
   imports: [AccountsModule],
   controllers: [MeController, MembersController],
-  providers: [MeService, MembersService],
+  providers: [MeService, MembersService, AvatarFiles],
 })
 export class UsersModule {}

@@ -7,7 +7,7 @@ import type { PagePosition } from '@kinship/messaging';
 import type { NotificationPreferences, UserRecord, UserStatus } from './user.record.js';
 
 const COLUMNS = `id, workspace_id AS "workspaceId", email, name, role, status, password_hash AS "passwordHash",
-  avatar_url AS "avatarUrl", email_verified_at AS "emailVerifiedAt", pending_email AS "pendingEmail", locale, timezone,
+  avatar_url AS "avatarUrl", avatar_file_id AS "avatarFileId", email_verified_at AS "emailVerifiedAt", pending_email AS "pendingEmail", locale, timezone,
   notification_preferences AS "notificationPreferences", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export interface NewUser {
@@ -23,6 +23,7 @@ export interface NewUser {
 export interface ProfileChanges {
   name?: string;
   avatarUrl?: string | null;
+  avatarFileId?: string | null;
 }
 
 export interface UserListFilter {
@@ -107,10 +108,20 @@ export class UsersRepository {
       `UPDATE auth.users SET
          name = CASE WHEN $3::boolean THEN $4::text ELSE name END,
          avatar_url = CASE WHEN $5::boolean THEN $6::text ELSE avatar_url END,
+         avatar_file_id = CASE WHEN $7::boolean THEN $8::uuid ELSE avatar_file_id END,
          updated_at = now()
        WHERE workspace_id = $1 AND id = $2
        RETURNING ${COLUMNS}`,
-      [workspaceId, id, changes.name !== undefined, changes.name ?? null, changes.avatarUrl !== undefined, changes.avatarUrl ?? null],
+      [
+        workspaceId,
+        id,
+        changes.name !== undefined,
+        changes.name ?? null,
+        changes.avatarUrl !== undefined,
+        changes.avatarUrl ?? null,
+        changes.avatarFileId !== undefined,
+        changes.avatarFileId ?? null,
+      ],
     );
     return rows[0]!;
   }

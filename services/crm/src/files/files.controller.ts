@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { CreateFile, DeleteFile, GetFileUsage, OpenFile, PrepareUpload, RECORD_FILE_OPERATIONS } from '@kinship/contracts/crm';
+import { CreateFile, DeleteFile, DescribeFile, GetFileUsage, OpenFile, PrepareUpload, RECORD_FILE_OPERATIONS } from '@kinship/contracts/crm';
 import { Handles, type OperationRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
 import { FilesService } from './files.service.js';
@@ -23,6 +23,11 @@ export class FilesController {
   @Handles(OpenFile)
   open({ context, data }: OperationRequest<typeof OpenFile>) {
     return this.files.open(crmCaller(context), data);
+  }
+
+  @Handles(DescribeFile)
+  describe({ context, data }: OperationRequest<typeof DescribeFile>) {
+    return this.files.describe(crmCaller(context), data.id);
   }
 
   @Handles(DeleteFile)

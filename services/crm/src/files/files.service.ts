@@ -4,6 +4,7 @@ import type { InputOf } from '@kinship/contracts';
 import {
   FILE_RECORD_ROUTES,
   type CreateFileInput,
+  type DescribedFile,
   type FileRecordLink,
   type FileUsage,
   type OpenedFile,
@@ -159,6 +160,14 @@ export class FilesService {
       );
     }
     return { file: file.info, objectKey: file.objectKey };
+  }
+
+  /** What another service needs of a file it was given (auth: an avatar's content type); the asking service checks the caller's permission. */
+  async describe(caller: CrmCaller, id: string): Promise<DescribedFile> {
+    if (!isUuid(id)) throw fileNotFound();
+    const file = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.files.find(manager, caller.workspaceId, id));
+    if (!file) throw fileNotFound();
+    return { id: file.info.id, contentType: file.info.contentType };
   }
 
   async delete(caller: CrmCaller, id: string): Promise<void> {

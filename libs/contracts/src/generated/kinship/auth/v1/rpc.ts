@@ -23,7 +23,12 @@ export interface User {
    * An address the user asked to move to (PATCH /me): the account keeps `email` until a link
    * sent to this one is followed.
    */
-  pendingEmail?: string | null | undefined;
+  pendingEmail?:
+    | string
+    | null
+    | undefined;
+  /** A live image file of the workspace (POST /files), shown through GET /files/:id/thumbnail. */
+  avatarFileId?: string | null | undefined;
 }
 
 export interface Workspace {
@@ -147,6 +152,7 @@ export interface UpdateMeRequest {
   password?: string | null | undefined;
   currentPassword?: string | null | undefined;
   avatarUrl?: string | null | undefined;
+  avatarFileId?: string | null | undefined;
 }
 
 export interface Settings {
