@@ -8,9 +8,25 @@ import { formatDateTime, t } from '../lib/i18n';
 import { useCan } from '../lib/me';
 import { Conversation } from './Conversation';
 import { ErrorAlert } from './ErrorAlert';
+import { FilesPanel } from './FilesPanel';
 
 /** The contact, company or deal a panel belongs to; notes, tasks and timelines are kept per record. */
 export type RelatedRecord = components['schemas']['RelatedRecord'];
+
+/** Where a record's files live in the API, by the kind of record the panels belong to. */
+const FILES_OF = { contact: 'contacts', company: 'companies', deal: 'deals' } as const;
+
+/** The right-hand column of a contact, company or deal page: its notes, tasks, files and timeline. */
+export function RecordActivity({ related }: { related: RelatedRecord }) {
+  return (
+    <Stack>
+      <RecordNotes related={related} />
+      <RecordTasks related={related} />
+      <FilesPanel records={FILES_OF[related.type]} id={related.id} />
+      <RecordTimeline related={related} />
+    </Stack>
+  );
+}
 
 /** The record's notes through the shared conversation. */
 export function RecordNotes({ related }: { related: RelatedRecord }) {

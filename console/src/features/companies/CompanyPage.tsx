@@ -4,11 +4,10 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { components } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { FilesPanel } from '../../components/FilesPanel';
 import { InlineField } from '../../components/InlineField';
 import { Loading } from '../../components/Loading';
 import { RecordHeader } from '../../components/RecordHeader';
-import { RecordNotes, RecordTasks, RecordTimeline } from '../../components/RecordPanels';
+import { RecordActivity } from '../../components/RecordPanels';
 import { api } from '../../lib/api';
 import { ApiError, messageOf, unwrap } from '../../lib/api-error';
 import { formatMoney, t, type MessageKey } from '../../lib/i18n';
@@ -97,12 +96,7 @@ export function Component() {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>
-          <Stack>
-            <RecordNotes related={{ type: 'company', id }} />
-            <RecordTasks related={{ type: 'company', id }} />
-            <FilesPanel records="companies" id={id} />
-            <RecordTimeline related={{ type: 'company', id }} />
-          </Stack>
+          <RecordActivity related={{ type: 'company', id }} />
         </Grid.Col>
       </Grid>
     </Stack>

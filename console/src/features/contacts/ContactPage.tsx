@@ -2,11 +2,10 @@ import { Badge, Grid, Paper, Select, SimpleGrid, Stack, Text, Title } from '@man
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { FilesPanel } from '../../components/FilesPanel';
 import { InlineField } from '../../components/InlineField';
 import { Loading } from '../../components/Loading';
 import { RecordHeader } from '../../components/RecordHeader';
-import { RecordNotes, RecordTasks, RecordTimeline } from '../../components/RecordPanels';
+import { RecordActivity } from '../../components/RecordPanels';
 import { t } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
 import { contactName, contactsApi, LIFECYCLE_STAGES, type Contact, type ContactBody } from './contacts-api';
@@ -78,12 +77,7 @@ export function Component() {
           </Paper>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>
-          <Stack>
-            <RecordNotes related={{ type: 'contact', id }} />
-            <RecordTasks related={{ type: 'contact', id }} />
-            <FilesPanel records="contacts" id={id} />
-            <RecordTimeline related={{ type: 'contact', id }} />
-          </Stack>
+          <RecordActivity related={{ type: 'contact', id }} />
         </Grid.Col>
       </Grid>
     </Stack>

@@ -5,11 +5,10 @@ import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import type { components } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { FilesPanel } from '../../components/FilesPanel';
 import { InlineField } from '../../components/InlineField';
 import { Loading } from '../../components/Loading';
 import { RecordHeader } from '../../components/RecordHeader';
-import { RecordNotes, RecordTasks, RecordTimeline } from '../../components/RecordPanels';
+import { RecordActivity } from '../../components/RecordPanels';
 import { ApiError, messageOf } from '../../lib/api-error';
 import { formatMoney, t } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
@@ -147,12 +146,7 @@ export function Component() {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>
-          <Stack>
-            <RecordNotes related={{ type: 'deal', id }} />
-            <RecordTasks related={{ type: 'deal', id }} />
-            <FilesPanel records="deals" id={id} />
-            <RecordTimeline related={{ type: 'deal', id }} />
-          </Stack>
+          <RecordActivity related={{ type: 'deal', id }} />
         </Grid.Col>
       </Grid>
       {askLost && <LostReasonModal deal={record} onClose={() => setAskLost(null)} onConfirm={(reason) => move(askLost, reason)} error={stageError} />}
