@@ -21,6 +21,7 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to="/contacts" replace /> },
           { path: 'contacts', ...lazy(() => import('../features/contacts/ContactsPage')) },
+          { path: 'contacts/duplicates', ...lazy(() => import('../features/contacts/DuplicatesPage')) },
           { path: 'contacts/:id', ...lazy(() => import('../features/contacts/ContactPage')) },
           { path: 'companies', ...lazy(() => import('../features/companies/CompaniesPage')) },
           { path: 'companies/:id', ...lazy(() => import('../features/companies/CompanyPage')) },
