@@ -26,6 +26,7 @@ export const router = createBrowserRouter([
           { path: 'companies', ...lazy(() => import('../features/companies/CompaniesPage')) },
           { path: 'companies/:id', ...lazy(() => import('../features/companies/CompanyPage')) },
           { path: 'deals', ...lazy(() => import('../features/deals/DealsBoardPage')) },
+          { path: 'deals/pipelines', ...lazy(() => import('../features/deals/PipelineEditorPage')) },
           { path: 'deals/:id', ...lazy(() => import('../features/deals/DealPage')) },
           { path: 'tasks', ...lazy(() => import('../features/tasks/TasksPage')) },
           { path: 'tickets', ...lazy(() => import('../features/tickets/TicketsPage')) },
