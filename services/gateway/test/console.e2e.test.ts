@@ -486,6 +486,35 @@ describe('web console', () => {
     await screen('object-records');
   }, 90_000);
 
+  it('edits the pipeline: a stage added with the API’s error at its probability, moved by keyboard, saved', async () => {
+    await page.goto(`${origin}/deals`);
+    await page.getByRole('link', { name: 'Edit pipeline' }).click();
+    await page.getByRole('heading', { name: 'Pipeline editor' }).waitFor();
+    const probabilityOf = (position: number) => label(String.raw`Stage ${position} probability \(%\)`);
+    await page.getByRole('button', { name: 'Add stage' }).click();
+    await type(page.getByLabel(label('Stage 7 name')), 'Demo');
+    await type(page.getByLabel(probabilityOf(7)), '150');
+    await page.getByRole('button', { name: 'Save pipeline' }).click();
+    await page.getByText(/greater than 100/).waitFor();
+    expect(await page.getByLabel(probabilityOf(7)).getAttribute('aria-invalid')).toBe('true');
+    await screen('pipeline-editor-error');
+    await type(page.getByLabel(probabilityOf(7)), '40');
+
+    // dnd-kit's keyboard drag: Space picks the stage up, each arrow moves it one place, Space drops it.
+    await page.getByRole('button', { name: 'Move stage 7, Demo' }).focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Space');
+    await page.getByRole('button', { name: 'Move stage 5, Demo' }).waitFor();
+    await page.getByRole('button', { name: 'Save pipeline' }).click();
+    await page.getByText('Sales pipeline saved').waitFor();
+    await page.reload();
+    expect(await page.getByLabel(label('Stage 5 name')).inputValue()).toBe('Demo');
+    expect(await page.getByLabel(probabilityOf(5)).inputValue()).toBe('40');
+    await screen('pipeline-editor');
+  }, 60_000);
+
   it('shows every other screen without an accessibility violation', async () => {
     for (const [path, heading] of [
       ['/companies', 'Companies'],
