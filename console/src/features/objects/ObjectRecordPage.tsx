@@ -9,7 +9,8 @@ import { TypedValueField } from '../../components/TypedValueField';
 import { messageOf } from '../../lib/api-error';
 import { formatDateTime, t } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
-import { objectsApi, recordTitle, type ObjectRecord } from './objects-api';
+import { objectsApi, type ObjectRecord } from './objects-api';
+import { recordTitle } from './record-title';
 
 /** One record of a custom object: every declared field edited inline by its type, with the API's refusal at the field. */
 export function Component() {

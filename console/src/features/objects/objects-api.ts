@@ -3,7 +3,6 @@ import type { components } from '../../api/schema';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
 import { useCan } from '../../lib/me';
-import { formatValue } from '../../lib/typed-values';
 
 export type ObjectType = components['schemas']['ObjectType'];
 export type ObjectRecord = components['schemas']['ObjectRecord'];
@@ -17,16 +16,6 @@ export function useObjectTypes() {
     enabled: canRead,
     staleTime: 60_000,
   });
-}
-
-/** A record's name: the value of its object's first text-like field that holds one, else its id. */
-export function recordTitle(type: ObjectType, record: ObjectRecord): string {
-  for (const field of type.fields) {
-    if (!['text', 'email', 'phone', 'url', 'select'].includes(field.type)) continue;
-    const shown = formatValue(field.type, record.values[field.key]);
-    if (shown) return shown;
-  }
-  return record.id;
 }
 
 export const objectsApi = {
