@@ -486,7 +486,7 @@ describe('web console', () => {
     await screen('object-records');
   }, 90_000);
 
-  it('edits the pipeline: a stage added with the API’s error at its probability, moved by keyboard, saved', async () => {
+  it('edits the pipeline: a stage added with the API’s error at its probability, dragged into place, saved', async () => {
     await page.goto(`${origin}/deals`);
     await page.getByRole('link', { name: 'Edit pipeline' }).click();
     await page.getByRole('heading', { name: 'Pipeline editor' }).waitFor();
@@ -500,12 +500,14 @@ describe('web console', () => {
     await screen('pipeline-editor-error');
     await type(page.getByLabel(probabilityOf(7)), '40');
 
-    // dnd-kit's keyboard drag: Space picks the stage up, each arrow moves it one place, Space drops it.
-    await page.getByRole('button', { name: 'Move stage 7, Demo' }).focus();
-    await page.keyboard.press('Space');
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('Space');
+    // Dragged by its handle onto the won stage's place (dnd-kit sortable, closest center).
+    const from = (await page.getByRole('button', { name: 'Move stage 7, Demo' }).boundingBox())!;
+    const to = (await page.getByRole('button', { name: 'Move stage 5, Won' }).boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2 - 10, { steps: 3 });
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
+    await page.mouse.up();
     await page.getByRole('button', { name: 'Move stage 5, Demo' }).waitFor();
     await page.getByRole('button', { name: 'Save pipeline' }).click();
     await page.getByText('Sales pipeline saved').waitFor();
