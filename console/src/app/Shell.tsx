@@ -8,6 +8,7 @@ import { useMe, type Permission } from '../lib/me';
 import { endSession, getRefreshToken } from '../lib/session';
 import { Loading } from '../components/Loading';
 import { NotificationsBell } from '../features/notifications/NotificationsBell';
+import { useObjectTypes } from '../features/objects/objects-api';
 
 // The palette loads on its first Ctrl+K, not with the first screen.
 const CommandPalette = lazy(() => import('./CommandPalette').then((module) => ({ default: module.CommandPalette })));
@@ -33,6 +34,7 @@ export function Component() {
   const { pathname } = useLocation();
   const navigate = useNavigate();
   const me = useMe();
+  const objectTypes = useObjectTypes();
   const openPalette = () => {
     setPaletteUsed(true);
     palette.open();
@@ -87,6 +89,23 @@ export function Component() {
         {allowed.map((item) => (
           <NavLink key={item.to} component={Link} to={item.to} label={t(item.label)} active={pathname.startsWith(item.to)} onClick={closeNav} />
         ))}
+        {can('objects:read') && can('records:read') && (
+          <>
+            <NavLink component={Link} to="/objects" label={t('nav.objects')} active={pathname === '/objects'} onClick={closeNav} />
+            {/* Each custom object of the workspace opens its records, under the one that lists them all. */}
+            {objectTypes.data?.data.map((type) => (
+              <NavLink
+                key={type.key}
+                component={Link}
+                to={`/objects/${type.key}`}
+                label={type.pluralLabel}
+                pl="xl"
+                active={pathname === `/objects/${type.key}` || pathname.startsWith(`/objects/${type.key}/`)}
+                onClick={closeNav}
+              />
+            ))}
+          </>
+        )}
       </AppShell.Navbar>
       <AppShell.Main>
         <Suspense fallback={<Loading />}>

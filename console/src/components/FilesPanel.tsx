@@ -106,7 +106,13 @@ export function FilesPanel({ records, id }: { records: Records; id: string }) {
 }
 
 function Preview({ file }: { file: StoredFile }) {
-  const blob = useQuery({ queryKey: ['files', 'blob', file.id], queryFn: () => fetchBlob(`/api/v1/files/${file.id}`), staleTime: Infinity });
+  // An image the gateway could not read has no thumbnail (404): it is listed without one.
+  const blob = useQuery({
+    queryKey: ['files', 'thumbnail', file.id],
+    queryFn: () => fetchBlob(`/api/v1/files/${file.id}/thumbnail`),
+    staleTime: Infinity,
+    retry: false,
+  });
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     if (!blob.data) return;

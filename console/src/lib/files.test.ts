@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, isPreviewable, PREVIEW_MAX_BYTES } from './files';
+import { formatBytes, isPreviewable } from './files';
 
 describe('files', () => {
-  it('previews small raster images only', () => {
-    expect(isPreviewable({ contentType: 'image/png', size: 1000 })).toBe(true);
-    expect(isPreviewable({ contentType: 'image/jpeg', size: PREVIEW_MAX_BYTES })).toBe(true);
-    expect(isPreviewable({ contentType: 'image/jpeg', size: PREVIEW_MAX_BYTES + 1 })).toBe(false);
-    // An SVG may carry script: never rendered from the store, whatever its size.
-    expect(isPreviewable({ contentType: 'image/svg+xml', size: 100 })).toBe(false);
-    expect(isPreviewable({ contentType: 'application/pdf', size: 100 })).toBe(false);
+  it('previews the raster images the gateway makes thumbnails of, only', () => {
+    expect(isPreviewable({ contentType: 'image/png' })).toBe(true);
+    expect(isPreviewable({ contentType: 'image/webp' })).toBe(true);
+    // An SVG may carry script: never rendered from the store.
+    expect(isPreviewable({ contentType: 'image/svg+xml' })).toBe(false);
+    expect(isPreviewable({ contentType: 'application/pdf' })).toBe(false);
   });
 
   it('says sizes in the unit that reads best', () => {

@@ -4,12 +4,12 @@ import { toApiError } from './api-error';
 
 export type StoredFile = components['schemas']['StoredFileInfo'];
 
-/** Images shown inline are fetched whole (there is no thumbnail route yet), so only small ones. */
-export const PREVIEW_MAX_BYTES = 2 * 1024 * 1024;
+// The image types the gateway makes a thumbnail of at upload (GET /files/:id/thumbnail, a WebP of
+// at most 256 px): whatever the image's size, only the thumbnail is fetched. Never SVG.
 const PREVIEWABLE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
-export function isPreviewable(file: Pick<StoredFile, 'contentType' | 'size'>): boolean {
-  return PREVIEWABLE.has(file.contentType) && file.size <= PREVIEW_MAX_BYTES;
+export function isPreviewable(file: Pick<StoredFile, 'contentType'>): boolean {
+  return PREVIEWABLE.has(file.contentType);
 }
 
 export function formatBytes(bytes: number, locale?: string): string {

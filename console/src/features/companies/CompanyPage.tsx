@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { components } from '../../api/schema';
+import { CustomFieldsPanel } from '../../components/CustomFieldsPanel';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { InlineField } from '../../components/InlineField';
 import { Loading } from '../../components/Loading';
@@ -91,6 +92,7 @@ export function Component() {
                 />
               </SimpleGrid>
             </Paper>
+            <CustomFieldsPanel entity="company" values={record.customFields} disabled={!canWrite} onSave={(customFields) => save({ customFields })} />
             <CompanyContacts companyId={id} />
             <CompanyDeals companyId={id} />
           </Stack>

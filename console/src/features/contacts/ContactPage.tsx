@@ -1,6 +1,7 @@
 import { Badge, Grid, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from 'react-router';
+import { CustomFieldsPanel } from '../../components/CustomFieldsPanel';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { InlineField } from '../../components/InlineField';
 import { Loading } from '../../components/Loading';
@@ -44,37 +45,40 @@ export function Component() {
       </RecordHeader>
       <Grid>
         <Grid.Col span={{ base: 12, md: 5 }}>
-          <Paper withBorder p="md">
-            <Title order={2} size="h4" mb="sm">
-              {t('contacts.details')}
-            </Title>
-            <SimpleGrid cols={1} spacing="sm">
-              {TEXT_FIELDS.map(({ field, label, type }) => (
-                <InlineField
-                  key={field}
-                  field={field}
-                  label={t(label)}
-                  type={type}
-                  value={(record[field] as string | null) ?? null}
+          <Stack>
+            <Paper withBorder p="md">
+              <Title order={2} size="h4" mb="sm">
+                {t('contacts.details')}
+              </Title>
+              <SimpleGrid cols={1} spacing="sm">
+                {TEXT_FIELDS.map(({ field, label, type }) => (
+                  <InlineField
+                    key={field}
+                    field={field}
+                    label={t(label)}
+                    type={type}
+                    value={(record[field] as string | null) ?? null}
+                    disabled={!canWrite}
+                    onSave={(value) => save({ [field]: value })}
+                  />
+                ))}
+                <Select
+                  label={t('field.lifecycleStage')}
+                  data={LIFECYCLE_STAGES.map((stage) => ({ value: stage, label: stage.replace(/_/g, ' ') }))}
+                  value={record.lifecycleStage}
                   disabled={!canWrite}
-                  onSave={(value) => save({ [field]: value })}
+                  allowDeselect={false}
+                  onChange={(stage) => stage && void save({ lifecycleStage: stage as Contact['lifecycleStage'] })}
                 />
-              ))}
-              <Select
-                label={t('field.lifecycleStage')}
-                data={LIFECYCLE_STAGES.map((stage) => ({ value: stage, label: stage.replace(/_/g, ' ') }))}
-                value={record.lifecycleStage}
-                disabled={!canWrite}
-                allowDeselect={false}
-                onChange={(stage) => stage && void save({ lifecycleStage: stage as Contact['lifecycleStage'] })}
-              />
-              {record.companyName && (
-                <Text size="sm">
-                  {t('field.company')}: {record.companyName}
-                </Text>
-              )}
-            </SimpleGrid>
-          </Paper>
+                {record.companyName && (
+                  <Text size="sm">
+                    {t('field.company')}: {record.companyName}
+                  </Text>
+                )}
+              </SimpleGrid>
+            </Paper>
+            <CustomFieldsPanel entity="contact" values={record.customFields} disabled={!canWrite} onSave={(customFields) => save({ customFields })} />
+          </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>
           <RecordActivity related={{ type: 'contact', id }} />

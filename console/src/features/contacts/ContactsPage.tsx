@@ -3,7 +3,7 @@ import { useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { messageOf } from '../../lib/api-error';
 import { formatDateTime, t } from '../../lib/i18n';
@@ -12,6 +12,9 @@ import { contactName, contactsApi, LIFECYCLE_STAGES, type Contact, type ContactF
 
 // The form (and @mantine/form) loads when someone creates a contact, not with the list.
 const NewContactModal = lazy(() => import('./NewContactModal').then((module) => ({ default: module.NewContactModal })));
+// The bulk actions and the export load on the first selection or with the toolbar, not with the rows.
+const ContactsBulkActions = lazy(() => import('./ContactsBulkActions').then((module) => ({ default: module.ContactsBulkActions })));
+const ContactsExportButton = lazy(() => import('./ContactsBulkActions').then((module) => ({ default: module.ContactsExportButton })));
 
 const STAGE_OPTIONS = LIFECYCLE_STAGES.map((stage) => ({ value: stage, label: stage.replace(/_/g, ' ') }));
 
@@ -19,6 +22,7 @@ export function Component() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const canWrite = useCan('contacts:write');
+  const canExport = useCan('exports:write');
   const [creating, setCreating] = useState(false);
   const [stages, setStages] = useState<string[]>([]);
   const [tags, setTags] = useState<string[]>([]);
@@ -59,7 +63,12 @@ export function Component() {
     <>
       <Group justify="space-between" mb="md">
         <Title order={1}>{t('nav.contacts')}</Title>
-        {canWrite && <Button onClick={() => setCreating(true)}>{t('contacts.new')}</Button>}
+        <Group>
+          <Button component={Link} to="/contacts/duplicates" variant="default">
+            {t('duplicates.title')}
+          </Button>
+          {canWrite && <Button onClick={() => setCreating(true)}>{t('contacts.new')}</Button>}
+        </Group>
       </Group>
       <RecordList<Contact>
         name="contacts"
@@ -84,14 +93,24 @@ export function Component() {
               clearable
               w={130}
             />
+            {canExport && (
+              <Suspense fallback={null}>
+                <ContactsExportButton filters={filters} />
+              </Suspense>
+            )}
           </>
         }
         bulkActions={
           canWrite
             ? (selected, clear) => (
-                <Button color="red" variant="light" onClick={() => removeMany(selected, clear)}>
-                  {t('list.deleteSelected')}
-                </Button>
+                <>
+                  <Suspense fallback={null}>
+                    <ContactsBulkActions selected={selected} clear={clear} />
+                  </Suspense>
+                  <Button color="red" variant="light" onClick={() => removeMany(selected, clear)}>
+                    {t('list.deleteSelected')}
+                  </Button>
+                </>
               )
             : undefined
         }

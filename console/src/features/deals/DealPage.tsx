@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import type { components } from '../../api/schema';
+import { CustomFieldsPanel } from '../../components/CustomFieldsPanel';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { InlineField } from '../../components/InlineField';
 import { Loading } from '../../components/Loading';
@@ -137,6 +138,7 @@ export function Component() {
                 />
               </SimpleGrid>
             </Paper>
+            <CustomFieldsPanel entity="deal" values={record.customFields} disabled={!canWrite} onSave={(customFields) => save({ customFields })} />
             <Paper withBorder p="md">
               <Title order={2} size="h4" mb="sm">
                 {t('deals.linked')}

@@ -4,7 +4,7 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { messageOf } from '../../lib/api-error';
@@ -17,6 +17,7 @@ export function Component() {
   const [params, setParams] = useSearchParams();
   const queryClient = useQueryClient();
   const canWrite = useCan('deals:write');
+  const canEditPipelines = useCan('pipelines:write');
   const pipelines = useQuery({ queryKey: ['pipelines'], queryFn: dealsApi.pipelines });
   const pipeline =
     pipelines.data?.data.find((p) => p.id === params.get('pipelineId')) ?? pipelines.data?.data.find((p) => p.isDefault) ?? pipelines.data?.data[0];
@@ -66,6 +67,11 @@ export function Component() {
             onChange={(id) => id && setParams({ pipelineId: id })}
             allowDeselect={false}
           />
+          {canEditPipelines && (
+            <Button component={Link} to={`/deals/pipelines${pipeline ? `?pipelineId=${pipeline.id}` : ''}`} variant="default">
+              {t('pipelines.edit')}
+            </Button>
+          )}
           {canWrite && <Button onClick={() => setCreating(true)}>{t('deals.new')}</Button>}
         </Group>
       </Group>
