@@ -4356,9 +4356,9 @@ export interface components {
         };
         CreateExportBody: {
             /** @enum {string} */
-            entity: "contacts" | "companies" | "deals";
+            entity: "contacts" | "companies" | "deals" | "records";
             /**
-             * @description The filters of GET /<entity> as JSON (e.g. lifecycleStage, ownerId, tags, createdAtFrom, customFields {key: value}, q for the search, deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>.
+             * @description The filters of GET /<entity> as JSON (e.g. lifecycleStage, ownerId, tags, createdAtFrom, customFields {key: value}, q for the search, deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>. For records: {q, deleted, fields: <the filter of GET /objects/:object/records>} (a bad condition: 422 naming filter.fields.<key>).
              * @example {
              *       "lifecycleStage": [
              *         "customer"
@@ -4377,6 +4377,11 @@ export interface components {
              * @enum {string}
              */
             format: "csv" | "xlsx";
+            /**
+             * @description With entity "records" (and only then, else 422): the key of a live custom object whose records are exported (else 422 naming object).
+             * @example property
+             */
+            object?: string;
         };
         CreateImportForm: {
             /**
@@ -5021,7 +5026,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** @enum {string} */
-            entity: "contacts" | "companies" | "deals";
+            entity: "contacts" | "companies" | "deals" | "records";
             /** @description Why a failed export failed. */
             error: string | null;
             /**
@@ -5041,6 +5046,8 @@ export interface components {
             format: "csv" | "xlsx";
             /** Format: uuid */
             id: string;
+            /** @description The custom object of a records export; null otherwise. */
+            object: string | null;
             /** Format: uuid */
             requestedBy: string | null;
             /** @description Bytes of the file once completed. */
@@ -12594,7 +12601,7 @@ export interface operations {
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
                 /** @description One of these entities (comma-separated). */
-                entity?: ("contacts" | "companies" | "deals")[];
+                entity?: ("contacts" | "companies" | "deals" | "records")[];
                 limit?: number;
                 /** @description One of these statuses (comma-separated). */
                 status?: ("queued" | "processing" | "completed" | "failed")[];

@@ -28,6 +28,7 @@ import { FileSweep1765400100000 } from './migrations/1765400100000-file-sweep.js
 import { ImportDateFormat1765450000000 } from './migrations/1765450000000-import-date-format.js';
 import { CustomObjects1765500000000 } from './migrations/1765500000000-custom-objects.js';
 import { ObjectRecordActivity1765730000000 } from './migrations/1765730000000-object-record-activity.js';
+import { RecordExports1765730100000 } from './migrations/1765730100000-record-exports.js';
 import { ObjectsModule } from './objects/objects.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
@@ -66,6 +67,7 @@ export const crmService = {
       ImportDateFormat1765450000000,
       CustomObjects1765500000000,
       ObjectRecordActivity1765730000000,
+      RecordExports1765730100000,
     ],
   },
   features: (config) => [
