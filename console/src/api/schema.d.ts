@@ -530,7 +530,7 @@ export interface paths {
         };
         /**
          * Read a company’s timeline
-         * @description Newest first: notes, tasks (created, completed), deal stage changes, emails sent, invoices and payments, merges. Notes need notes:read, tasks tasks:read, stage changes deals:read; the caller sees only the kinds it may read. 404 for an unknown id. Includes the stage changes of the company’s deals.
+         * @description Newest first: notes, tasks (created, completed), deal stage changes, files attached, emails sent, invoices and payments, merges. Notes need notes:read, tasks tasks:read, stage changes deals:read, files files:read; the caller sees only the kinds it may read. 404 for an unknown id. Includes the stage changes of the company’s deals.
          */
         get: operations["crm.timeline.company"];
         put?: never;
@@ -686,7 +686,7 @@ export interface paths {
         };
         /**
          * Read a contact’s timeline
-         * @description Newest first: notes, tasks (created, completed), deal stage changes, emails sent, invoices and payments, merges. Notes need notes:read, tasks tasks:read, stage changes deals:read; the caller sees only the kinds it may read. 404 for an unknown id. Includes the stage changes of the contact’s deals.
+         * @description Newest first: notes, tasks (created, completed), deal stage changes, files attached, emails sent, invoices and payments, merges. Notes need notes:read, tasks tasks:read, stage changes deals:read, files files:read; the caller sees only the kinds it may read. 404 for an unknown id. Includes the stage changes of the contact’s deals.
          */
         get: operations["crm.timeline.contact"];
         put?: never;
@@ -1030,7 +1030,7 @@ export interface paths {
         };
         /**
          * Read a deal’s timeline
-         * @description Newest first: notes, tasks (created, completed), deal stage changes, emails sent, invoices and payments, merges. Notes need notes:read, tasks tasks:read, stage changes deals:read; the caller sees only the kinds it may read. 404 for an unknown id.
+         * @description Newest first: notes, tasks (created, completed), deal stage changes, files attached, emails sent, invoices and payments, merges. Notes need notes:read, tasks tasks:read, stage changes deals:read, files files:read; the caller sees only the kinds it may read. 404 for an unknown id.
          */
         get: operations["crm.timeline.deal"];
         put?: never;
@@ -2103,7 +2103,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Remove a field from a custom object type
+         * @description The field leaves the definition and its values leave every record of the object (live and deleted) in the same transaction, so its key can later name a new field of any type without old values surfacing; search text is refreshed. A relation field’s links go with it (the records it pointed at are untouched). Record timelines keep their history; no record.updated events are sent.
+         */
+        delete: operations["crm.objects.fields.remove"];
         options?: never;
         head?: never;
         /**
@@ -2165,6 +2169,54 @@ export interface paths {
         patch: operations["crm.objects.records.update"];
         trace?: never;
     };
+    "/api/v1/objects/{object}/records/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a custom object record’s files
+         * @description The live files attached to the custom object record, newest first. 404 when the custom object record is not in the workspace.
+         */
+        get: operations["crm.objects.records.files.list"];
+        put?: never;
+        /**
+         * Attach a file to a custom object record
+         * @description Either multipart (the part "file": uploaded, then attached; as POST /files) or JSON {fileId} (a file already uploaded). The custom object record must be live in the workspace, the caller allowed to change it. Over the workspace’s storage quota: 413 quota_exceeded, nothing stored. Attaching a file twice changes nothing.
+         */
+        post: operations["crm.objects.records.files.attach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objects/{object}/records/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the notes on a custom object record
+         * @description Live notes whose related is {type: "record", id}, newest first (as GET /notes?relatedType=record&relatedId=). Needs records:read too.
+         */
+        get: operations["crm.objects.records.notes.list"];
+        put?: never;
+        /**
+         * Write a note on a custom object record
+         * @description As POST /notes with related {type: "record", id}: note.created names the record. The record must be live. Needs records:read too.
+         */
+        post: operations["crm.objects.records.notes.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/objects/{object}/records/{id}/restore": {
         parameters: {
             query?: never;
@@ -2179,6 +2231,50 @@ export interface paths {
          * @description Restoring a live record returns it unchanged.
          */
         post: operations["crm.objects.records.restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objects/{object}/records/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tasks about a custom object record
+         * @description Live tasks whose related is {type: "record", id}, newest first (as GET /tasks?relatedType=record&relatedId=). Needs records:read too.
+         */
+        get: operations["crm.objects.records.tasks.list"];
+        put?: never;
+        /**
+         * Create a task about a custom object record
+         * @description As POST /tasks with related {type: "record", id}; an assignee is notified. The record must be live. Needs records:read too.
+         */
+        post: operations["crm.objects.records.tasks.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/objects/{object}/records/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a custom object record’s timeline
+         * @description Newest first: record_created, record_updated (data.changedFields), notes, tasks (created, completed) and files attached. Notes need notes:read, tasks tasks:read, files files:read; the caller sees only the kinds it may read. 404 for an unknown id or another object’s record.
+         */
+        get: operations["crm.timeline.record"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4260,9 +4356,9 @@ export interface components {
         };
         CreateExportBody: {
             /** @enum {string} */
-            entity: "contacts" | "companies" | "deals";
+            entity: "contacts" | "companies" | "deals" | "records";
             /**
-             * @description The filters of GET /<entity> as JSON (e.g. lifecycleStage, ownerId, tags, createdAtFrom, customFields {key: value}, q for the search, deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>.
+             * @description The filters of GET /<entity> as JSON (e.g. lifecycleStage, ownerId, tags, createdAtFrom, customFields {key: value}, q for the search, deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>. For records: {q, deleted, fields: <the filter of GET /objects/:object/records>} (a bad condition: 422 naming filter.fields.<key>).
              * @example {
              *       "lifecycleStage": [
              *         "customer"
@@ -4281,6 +4377,11 @@ export interface components {
              * @enum {string}
              */
             format: "csv" | "xlsx";
+            /**
+             * @description With entity "records" (and only then, else 422): the key of a live custom object whose records are exported (else 422 naming object).
+             * @example property
+             */
+            object?: string;
         };
         CreateImportForm: {
             /**
@@ -4400,7 +4501,7 @@ export interface components {
         };
         CreateNoteBody: {
             body: string;
-            /** @description The contact, company or deal the note is about. */
+            /** @description The contact, company, deal or custom object record the note is about. */
             related: components["schemas"]["RelatedRecord"];
         };
         CreateObjectBody: {
@@ -4925,7 +5026,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** @enum {string} */
-            entity: "contacts" | "companies" | "deals";
+            entity: "contacts" | "companies" | "deals" | "records";
             /** @description Why a failed export failed. */
             error: string | null;
             /**
@@ -4945,6 +5046,8 @@ export interface components {
             format: "csv" | "xlsx";
             /** Format: uuid */
             id: string;
+            /** @description The custom object of a records export; null otherwise. */
+            object: string | null;
             /** Format: uuid */
             requestedBy: string | null;
             /** @description Bytes of the file once completed. */
@@ -4977,7 +5080,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            type: "contact" | "company" | "deal" | "ticket" | "note" | "invoice";
+            type: "contact" | "company" | "deal" | "ticket" | "note" | "invoice" | "record";
         };
         FileUsage: {
             /** @description quota − used, never below 0. */
@@ -5830,6 +5933,31 @@ export interface components {
             /** @description The transaction, customer, invoice or payment id. */
             subject: string;
         };
+        RecordNoteBody: {
+            body: string;
+        };
+        RecordTaskBody: {
+            /**
+             * Format: uuid
+             * @description An active user of the workspace (else 422).
+             */
+            assigneeId?: string | null;
+            description?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            /**
+             * @default normal
+             * @enum {string}
+             */
+            priority?: "low" | "normal" | "high" | "urgent";
+            /**
+             * @default open
+             * @enum {string}
+             */
+            status?: "open" | "in_progress" | "done" | "cancelled";
+            /** @example Call back about the renewal */
+            title: string;
+        };
         RefreshTokenBody: {
             refreshToken: string;
         };
@@ -5885,8 +6013,11 @@ export interface components {
              * @description A live record of that type in the workspace (else 422 naming related.id).
              */
             id: string;
-            /** @enum {string} */
-            type: "contact" | "company" | "deal";
+            /**
+             * @description record: a record of a live custom object (/objects/:object/records/:id).
+             * @enum {string}
+             */
+            type: "contact" | "company" | "deal" | "record";
         };
         RenderedEmail: {
             html: string;
@@ -6446,7 +6577,7 @@ export interface components {
              * @description The id of the note, task, stage change or stored entry it shows; unique together with kind.
              */
             id: string;
-            /** @description note, task_created, task_completed, deal_stage_changed, email_sent, sms_received, invoice_sent, invoice_paid, payment_received, contact_merged; clients should show unknown kinds generically. */
+            /** @description note, task_created, task_completed, deal_stage_changed, file_attached, email_sent, sms_received, invoice_sent, invoice_paid, payment_received, contact_merged, record_created, record_updated; clients should show unknown kinds generically. */
             kind: string;
             /** Format: date-time */
             occurredAt: string;
@@ -12470,7 +12601,7 @@ export interface operations {
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
                 /** @description One of these entities (comma-separated). */
-                entity?: ("contacts" | "companies" | "deals")[];
+                entity?: ("contacts" | "companies" | "deals" | "records")[];
                 limit?: number;
                 /** @description One of these statuses (comma-separated). */
                 status?: ("queued" | "processing" | "completed" | "failed")[];
@@ -15830,7 +15961,7 @@ export interface operations {
                 /** @description Free-text search; every word matches as a prefix. */
                 q?: string;
                 relatedId?: string;
-                relatedType?: "contact" | "company" | "deal";
+                relatedType?: "contact" | "company" | "deal" | "record";
                 /** @description A field name, or -field for descending order. */
                 sort?: string;
             };
@@ -17021,6 +17152,64 @@ export interface operations {
             };
         };
     };
+    "crm.objects.fields.remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                field: string;
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Remove a field from a custom object type */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `objects:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such live object type, or no such field in it. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "crm.objects.fields.update": {
         parameters: {
             query?: never;
@@ -17491,6 +17680,335 @@ export interface operations {
             };
         };
     };
+    "crm.objects.records.files.list": {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List a custom object record’s files */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilePage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `records:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.records.files.attach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadFileForm"] | components["schemas"]["AttachFileBody"];
+                "multipart/form-data": components["schemas"]["UploadFileForm"] | components["schemas"]["AttachFileBody"];
+            };
+        };
+        responses: {
+            /** @description The file, attached. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredFileInfo"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `records:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too), or no such live file (not_found); nothing stored. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Over FILES_MAX_BYTES (payload_too_large) or the storage quota (quota_exceeded); nothing stored. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.records.notes.list": {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List the notes on a custom object record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotePage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `notes:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No live object type with this key, or no such record of it in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.records.notes.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordNoteBody"];
+            };
+        };
+        responses: {
+            /** @description Write a note on a custom object record */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `notes:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No live object type with this key, or no such record of it in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "crm.objects.records.restore": {
         parameters: {
             query?: never;
@@ -17551,6 +18069,234 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used with another request, or its first request is still running. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.records.tasks.list": {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List the tasks about a custom object record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `tasks:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No live object type with this key, or no such record of it in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.objects.records.tasks.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordTaskBody"];
+            };
+        };
+        responses: {
+            /** @description Create a task about a custom object record */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `tasks:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No live object type with this key, or no such record of it in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.timeline.record": {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read a custom object record’s timeline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `records:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21091,7 +21837,7 @@ export interface operations {
                 /** @description Free-text search; every word matches as a prefix. */
                 q?: string;
                 relatedId?: string;
-                relatedType?: "contact" | "company" | "deal";
+                relatedType?: "contact" | "company" | "deal" | "record";
                 /** @description A field name, or -field for descending order. */
                 sort?: string;
                 /** @description Statuses, comma-separated: any of them. */

@@ -10,8 +10,8 @@ import { Conversation } from './Conversation';
 import { ErrorAlert } from './ErrorAlert';
 import { FilesPanel } from './FilesPanel';
 
-/** The contact, company or deal a panel belongs to; notes, tasks and timelines are kept per record. */
-export type RelatedRecord = components['schemas']['RelatedRecord'];
+/** The contact, company or deal a panel belongs to; notes, tasks and timelines are kept per record (custom object records have no page yet). */
+export type RelatedRecord = components['schemas']['RelatedRecord'] & { type: 'contact' | 'company' | 'deal' };
 
 /** Where a record's files live in the API, by the kind of record the panels belong to. */
 const FILES_OF = { contact: 'contacts', company: 'companies', deal: 'deals' } as const;

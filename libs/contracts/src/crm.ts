@@ -15,6 +15,7 @@ export * from './crm/lead-conversion.js';
 export * from './crm/notes.js';
 export * from './crm/objects.js';
 export * from './crm/pipelines.js';
+export * from './crm/record-activity.js';
 export * from './crm/segments.js';
 export * from './crm/support-settings.js';
 export * from './crm/tasks.js';

@@ -248,6 +248,67 @@ describe('exports', () => {
     expect(dealRows).toEqual([expect.objectContaining({ name: 'Big one', amount: '120000', currency: 'EUR', status: 'open' })]);
   });
 
+  it('exports a custom object’s records: its fields as columns (parts as key.part), its filter and search, each row once', async () => {
+    const fields = [
+      { key: 'name', label: 'Name', type: 'text', required: true, searchable: true },
+      { key: 'kind', label: 'Kind', type: 'select', options: ['house', 'flat'] },
+      { key: 'rooms', label: 'Rooms', type: 'number' },
+      { key: 'price', label: 'Price', type: 'currency' },
+      { key: 'features', label: 'Features', type: 'multi_select', options: ['garden', 'pool'] },
+      { key: 'address', label: 'Address', type: 'address' },
+    ];
+    expect((await owner.post('/objects', { key: 'listing', singularLabel: 'Listing', pluralLabel: 'Listings', fields })).status).toBe(201);
+    const rose = await owner.post('/objects/listing/records', {
+      values: {
+        name: '=Rose, "Cottage"',
+        kind: 'house',
+        rooms: 3,
+        price: { amount: 25000000, currency: 'GBP' },
+        features: ['garden', 'pool'],
+        address: { city: 'Bath', country: 'GB' },
+      },
+    });
+    const flat = await owner.post('/objects/listing/records', { values: { name: 'Harbour Flat', kind: 'flat' } });
+    await owner.post('/objects/listing/records', { values: { name: 'Mill', kind: 'house' } });
+    expect([rose.status, flat.status]).toEqual([201, 201]);
+
+    const done = await exportAndWait(owner, { entity: 'records', object: 'listing', filter: { fields: { kind: 'house' }, q: 'rose' }, format: 'csv' });
+    expect(done).toMatchObject({ status: 'completed', totalRows: 1, object: 'listing', fileName: expect.stringMatching(/^listing-.*\.csv$/) });
+    const rows: Row[] = parse((await download(owner, done.id)).bytes, { columns: true });
+    expect(rows).toEqual([
+      expect.objectContaining({
+        id: rose.body.id,
+        name: csvText('=Rose, "Cottage"'),
+        kind: 'house',
+        rooms: '3',
+        'price.amount': '25000000',
+        'price.currency': 'GBP',
+        features: 'garden;pool',
+        'address.city': 'Bath',
+        'address.country': 'GB',
+        'address.line1': '',
+        createdBy: owner.userId,
+      }),
+    ]);
+    const all = await exportAndWait(owner, { entity: 'records', object: 'listing', format: 'xlsx' });
+    expect(all).toMatchObject({ status: 'completed', totalRows: 3 });
+
+    const before = await owner.get('/exports?limit=500');
+    expectError(await owner.post('/exports', { entity: 'records', format: 'csv' }), 422, 'object');
+    expectError(await owner.post('/exports', { entity: 'contacts', object: 'listing', format: 'csv' }), 422, 'object');
+    expectError(await owner.post('/exports', { entity: 'records', object: 'castle', format: 'csv' }), 422, 'object');
+    expectError(
+      await owner.post('/exports', { entity: 'records', object: 'listing', filter: { fields: { colour: 'red' } }, format: 'csv' }),
+      422,
+      'filter.fields.colour',
+    );
+    expectError(await owner.post('/exports', { entity: 'records', object: 'listing', filter: { kind: 'house' }, format: 'csv' }), 422, 'filter.kind');
+    expectError(await owner.post('/exports', { entity: 'records', object: 'listing', filter: { deleted: 'yes' }, format: 'csv' }), 422, 'filter.deleted');
+    const other = await stack.signUp('exports-records-other');
+    expectError(await other.post('/exports', { entity: 'records', object: 'listing', format: 'csv' }), 422, 'object');
+    expect((await owner.get('/exports?limit=500')).body.data.length).toBe(before.body.data.length);
+  });
+
   it('refuses a filter GET /contacts would refuse, naming filter.<key>, and records nothing', async () => {
     const before = await owner.get('/exports?limit=500');
     expectError(await owner.post('/exports', { entity: 'contacts', filter: { lifecycleStage: ['astronaut'] }, format: 'csv' }), 422, 'filter.lifecycleStage');

@@ -117,6 +117,41 @@ describe('custom objects', () => {
     expect(await recordCount(owner.workspaceId)).toBe(before);
   });
 
+  it('removes a field: its values leave every record, search forgets them, and the key can return with another type', async () => {
+    const fields = [
+      { key: 'title', label: 'Title', type: 'text', required: true },
+      { key: 'hull', label: 'Hull', type: 'text', searchable: true },
+      { key: 'keeper', label: 'Keeper', type: 'relation', target: 'contacts' },
+    ];
+    expect((await owner.post('/objects', { key: 'vessel', singularLabel: 'Vessel', pluralLabel: 'Vessels', fields })).status).toBe(201);
+    const keeper = await owner.post('/contacts', { firstName: 'Nell', email: 'nell-objects@example.com' });
+    const live = await owner.post('/objects/vessel/records', { values: { title: 'Kestrel', hull: 'steel', keeper: keeper.body.id } });
+    const deleted = await owner.post('/objects/vessel/records', { values: { title: 'Osprey', hull: 'steel' } });
+    expect((await owner.delete(`/objects/vessel/records/${deleted.body.id}`)).status).toBe(204);
+    expect((await owner.get('/objects/vessel/records?q=steel')).body.data).toHaveLength(1);
+
+    const member = await stack.as(owner, 'member');
+    expectError(await member.delete('/objects/vessel/fields/hull'), 403);
+    expectError(await owner.delete('/objects/vessel/fields/sails'), 404);
+    expectError(await owner.delete('/objects/yawl/fields/hull'), 404);
+    expectError(await other.delete('/objects/vessel/fields/hull'), 404);
+    expect((await owner.get(`/objects/vessel/records/${live.body.id}`)).body.values.hull).toBe('steel');
+
+    expect((await owner.delete('/objects/vessel/fields/hull')).status).toBe(204);
+    expect((await owner.delete('/objects/vessel/fields/keeper')).status).toBe(204);
+    expect((await owner.get('/objects/vessel')).body.fields.map((field: { key: string }) => field.key)).toEqual(['title']);
+    expect((await owner.get(`/objects/vessel/records/${live.body.id}`)).body.values).toEqual({ title: 'Kestrel' });
+    const [stored] = await stack.owner.query('SELECT values, search_text FROM crm.object_records WHERE id = $1', [deleted.body.id]);
+    expect(stored).toEqual({ values: { title: 'Osprey' }, search_text: '' });
+    expect((await owner.get('/objects/vessel/records?q=steel')).body.data).toEqual([]);
+    expect((await owner.get(`/contacts/${keeper.body.id}`)).status).toBe(200);
+    expectError(await owner.patch(`/objects/vessel/records/${live.body.id}`, { values: { hull: 'oak' } }), 422, 'values.hull');
+    expectError(await owner.get(`/objects/vessel/records?filter=${encodeURIComponent('{"hull":"steel"}')}`), 400, 'filter.hull');
+
+    expect((await owner.post('/objects/vessel/fields', { key: 'hull', label: 'Hull length', type: 'number' })).status).toBe(201);
+    expect((await owner.patch(`/objects/vessel/records/${live.body.id}`, { values: { hull: 12 } })).body.values).toEqual({ title: 'Kestrel', hull: 12 });
+  });
+
   it('hides one workspace’s objects and records from another (404)', async () => {
     const mine = await owner.post('/objects/property/records', { values: { name: 'Private' } });
     expectError(await other.get('/objects/property'), 404);

@@ -32,6 +32,9 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/objects': { key: 'property', singularLabel: 'Property', pluralLabel: 'Properties' },
   'POST /api/v1/objects/:object/fields': { key: 'propertyType', label: 'Property type', type: 'text' },
   'POST /api/v1/objects/:object/records': { values: {} },
+  'POST /api/v1/objects/:object/records/:id/notes': { body: 'Roof needs work' },
+  'POST /api/v1/objects/:object/records/:id/tasks': { title: 'Book a surveyor' },
+  'POST /api/v1/objects/:object/records/:id/files': { fileId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/v1/pipelines': {
     name: 'Renewals',
     stages: [

@@ -79,12 +79,14 @@ const CURSOR_MAX = 512;
 /** How many values a "one of" list filter takes. */
 export const CHOICES_MAX = 100;
 
-export const RELATED_TYPES = ['contact', 'company', 'deal'] as const;
+export const RELATED_TYPES = ['contact', 'company', 'deal', 'record'] as const;
 export type RelatedType = (typeof RELATED_TYPES)[number];
 
-/** The record a task, a note or a timeline entry is about. */
+/** The record a task, a note or a timeline entry is about; `record` is a record of a custom object (its ids are unique across objects). */
 export class RelatedRecord {
-  @ApiProperty({ enum: RELATED_TYPES }) @IsIn(RELATED_TYPES) type!: RelatedType;
+  @ApiProperty({ enum: RELATED_TYPES, description: 'record: a record of a live custom object (/objects/:object/records/:id).' })
+  @IsIn(RELATED_TYPES)
+  type!: RelatedType;
   @ApiProperty({ format: 'uuid', description: 'A live record of that type in the workspace (else 422 naming related.id).' }) @IsUUID('all') id!: string;
 }
 

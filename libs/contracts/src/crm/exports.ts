@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { defineOperation } from '../operation.js';
 import { CrmPageQuery, NOT_FOUND, QueryList, RecordIdParams } from './common.js';
 
-export const EXPORT_ENTITIES = ['contacts', 'companies', 'deals'] as const;
+/** `records`: the records of one custom object, named by `object`. */
+export const EXPORT_ENTITIES = ['contacts', 'companies', 'deals', 'records'] as const;
 export type ExportEntity = (typeof EXPORT_ENTITIES)[number];
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -16,11 +17,21 @@ export class CreateExportBody {
   entity!: ExportEntity;
 
   @ApiPropertyOptional({
+    example: 'property',
+    description: 'With entity "records" (and only then, else 422): the key of a live custom object whose records are exported (else 422 naming object).',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  object?: string;
+
+  @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
     description:
       'The filters of GET /<entity> as JSON (e.g. lifecycleStage, ownerId, tags, createdAtFrom, customFields {key: value}, q for the search, ' +
-      'deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>.',
+      'deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>. ' +
+      'For records: {q, deleted, fields: <the filter of GET /objects/:object/records>} (a bad condition: 422 naming filter.fields.<key>).',
     example: { lifecycleStage: ['customer'], tags: ['vip'], q: 'acme' },
   })
   @IsOptional()
@@ -58,6 +69,7 @@ export class ExportCreated {
 export class Export {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: EXPORT_ENTITIES }) entity!: ExportEntity;
+  @ApiProperty({ type: String, nullable: true, description: 'The custom object of a records export; null otherwise.' }) object!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The filter as checked and stored.' }) filter!: Record<string, unknown>;
   @ApiProperty({ enum: EXPORT_FORMATS }) format!: ExportFormat;
   @ApiProperty({ enum: EXPORT_STATUSES }) status!: ExportStatus;

@@ -3,11 +3,12 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, Val
 import { Type } from 'class-transformer';
 import type { Permission } from '../access.js';
 import { PageQuery } from '../fields.js';
-import { defineOperation } from '../operation.js';
+import { defineOperation, type ContractClass } from '../operation.js';
 import { NOT_FOUND, RecordIdParams } from './common.js';
+import { ObjectRecordParams } from './objects.js';
 
-/** The records files attach to, by the path segment of their routes. */
-export const FILE_RECORD_TYPES = ['contact', 'company', 'deal', 'ticket', 'note', 'invoice'] as const;
+/** The records files attach to, by the path segment of their routes; `record` is a record of a custom object. */
+export const FILE_RECORD_TYPES = ['contact', 'company', 'deal', 'ticket', 'note', 'invoice', 'record'] as const;
 export type FileRecordType = (typeof FILE_RECORD_TYPES)[number];
 
 /** `/contacts/:id/files` …: the collection path and the permissions of a record type (invoices are billing's, and follow its permissions). */
@@ -18,6 +19,7 @@ export const FILE_RECORD_ROUTES: Record<FileRecordType, { path: string; read: Pe
   ticket: { path: 'tickets', read: 'tickets:read', write: 'tickets:write' },
   note: { path: 'notes', read: 'notes:read', write: 'notes:write' },
   invoice: { path: 'invoices', read: 'billing:read', write: 'billing:write' },
+  record: { path: 'objects/:object/records', read: 'records:read', write: 'records:write' },
 };
 
 /** A file's name as stored: what the uploader called it, without its directories. */
@@ -187,29 +189,31 @@ export const GetFileUsage = defineOperation({
   errors: [],
 });
 
-function recordOperations<T extends FileRecordType>(type: T) {
+/** The file routes of a record type: `crm.<name>.files.list|attach` on `<path>/:id/files`. */
+function recordOperations<Params extends { id: string }>(type: FileRecordType, name: string, params: ContractClass<Params>) {
   const { path, read, write } = FILE_RECORD_ROUTES[type];
+  const noun = type === 'record' ? 'custom object record' : type;
   return {
     list: defineOperation({
-      pattern: `crm.${path}.files.list`,
-      summary: `List a ${type}’s files`,
-      description: `The live files attached to the ${type}, newest first. 404 when the ${type} is not in the workspace.`,
+      pattern: `crm.${name}.files.list`,
+      summary: `List a ${noun}’s files`,
+      description: `The live files attached to the ${noun}, newest first. 404 when the ${noun} is not in the workspace.`,
       permission: read,
       route: { method: 'GET', path: `${path}/:id/files`, status: 200 },
-      params: RecordIdParams,
+      params,
       input: RecordFilesQuery,
       output: FilePage,
       errors: [NOT_FOUND],
     }),
     attach: defineOperation({
-      pattern: `crm.${path}.files.attach`,
-      summary: `Attach a file to a ${type}`,
+      pattern: `crm.${name}.files.attach`,
+      summary: `Attach a file to a ${noun}`,
       description:
         `Either multipart (the part "file": uploaded, then attached; as POST /files) or JSON {fileId} (a file already uploaded). ` +
-        `The ${type} must be live in the workspace, the caller allowed to change it. ${QUOTA} Attaching a file twice changes nothing.`,
+        `The ${noun} must be live in the workspace, the caller allowed to change it. ${QUOTA} Attaching a file twice changes nothing.`,
       permission: write,
       route: { method: 'POST', path: `${path}/:id/files`, status: 201 },
-      params: RecordIdParams,
+      params,
       input: AttachFileBody,
       output: StoredFileInfo,
       errors: [RECORD_NOT_FOUND],
@@ -218,12 +222,13 @@ function recordOperations<T extends FileRecordType>(type: T) {
 }
 
 export const RECORD_FILE_OPERATIONS = {
-  contact: recordOperations('contact'),
-  company: recordOperations('company'),
-  deal: recordOperations('deal'),
-  ticket: recordOperations('ticket'),
-  note: recordOperations('note'),
-  invoice: recordOperations('invoice'),
+  contact: recordOperations('contact', 'contacts', RecordIdParams),
+  company: recordOperations('company', 'companies', RecordIdParams),
+  deal: recordOperations('deal', 'deals', RecordIdParams),
+  ticket: recordOperations('ticket', 'tickets', RecordIdParams),
+  note: recordOperations('note', 'notes', RecordIdParams),
+  invoice: recordOperations('invoice', 'invoices', RecordIdParams),
+  record: recordOperations('record', 'objects.records', ObjectRecordParams),
 } as const;
 
 /** The operations the contract controller serves as they are; uploads, downloads and attaching have the gateway's files controller. */

@@ -16,7 +16,7 @@ export class CreateNoteBody {
   @MaxLength(BODY_MAX)
   body!: string;
 
-  @ApiProperty({ type: RelatedRecord, description: 'The contact, company or deal the note is about.' })
+  @ApiProperty({ type: RelatedRecord, description: 'The contact, company, deal or custom object record the note is about.' })
   @IsDefined()
   @ValidateNested()
   @Type(() => RelatedRecord)

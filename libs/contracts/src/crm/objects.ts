@@ -442,6 +442,19 @@ export const UpdateObjectField = defineOperation({
   errors: [{ status: 404, description: 'No such live object type, or no such field in it.' }],
 });
 
+export const RemoveObjectField = defineOperation({
+  pattern: 'crm.objects.fields.remove',
+  summary: 'Remove a field from a custom object type',
+  description:
+    'The field leaves the definition and its values leave every record of the object (live and deleted) in the same transaction, so its key can ' +
+    'later name a new field of any type without old values surfacing; search text is refreshed. A relation field’s links go with it (the records ' +
+    'it pointed at are untouched). Record timelines keep their history; no record.updated events are sent.',
+  permission: 'objects:manage',
+  route: { method: 'DELETE', path: 'objects/:object/fields/:field', status: 204 },
+  params: ObjectFieldParams,
+  errors: [{ status: 404, description: 'No such live object type, or no such field in it.' }],
+});
+
 export const CreateObjectRecord = defineOperation({
   pattern: 'crm.objects.records.create',
   summary: 'Create a record of a custom object',
@@ -521,6 +534,7 @@ export const OBJECT_OPERATIONS = [
   RestoreObject,
   AddObjectField,
   UpdateObjectField,
+  RemoveObjectField,
   CreateObjectRecord,
   ListObjectRecords,
   GetObjectRecord,

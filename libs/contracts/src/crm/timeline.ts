@@ -7,7 +7,7 @@ export class TimelineEntry {
 
   @ApiProperty({
     description:
-      'note, task_created, task_completed, deal_stage_changed, email_sent, sms_received, invoice_sent, invoice_paid, payment_received, contact_merged; clients should show unknown kinds generically.',
+      'note, task_created, task_completed, deal_stage_changed, file_attached, email_sent, sms_received, invoice_sent, invoice_paid, payment_received, contact_merged, record_created, record_updated; clients should show unknown kinds generically.',
   })
   kind!: string;
 
@@ -24,8 +24,8 @@ export class TimelinePage {
 }
 
 const DESCRIPTION =
-  'Newest first: notes, tasks (created, completed), deal stage changes, emails sent, invoices and payments, merges. ' +
-  'Notes need notes:read, tasks tasks:read, stage changes deals:read; the caller sees only the kinds it may read. 404 for an unknown id.';
+  'Newest first: notes, tasks (created, completed), deal stage changes, files attached, emails sent, invoices and payments, merges. ' +
+  'Notes need notes:read, tasks tasks:read, stage changes deals:read, files files:read; the caller sees only the kinds it may read. 404 for an unknown id.';
 
 export const ContactTimeline = defineOperation({
   pattern: 'crm.timeline.contact',

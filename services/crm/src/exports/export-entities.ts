@@ -146,7 +146,8 @@ const DEALS: ExportedEntity = {
   },
 };
 
-export const EXPORTED_ENTITIES: Record<ExportEntity, ExportedEntity> = { contacts: CONTACTS, companies: COMPANIES, deals: DEALS };
+/** The built-in entities; a custom object's records (entity `records`) take their columns from the object (record-export.ts). */
+export const EXPORTED_ENTITIES: Record<Exclude<ExportEntity, 'records'>, ExportedEntity> = { contacts: CONTACTS, companies: COMPANIES, deals: DEALS };
 
 /** The `cf:<key>` column of a custom field: its JSON value (text, number, boolean or a date's text). */
 export function customFieldColumn(key: string): ExportColumn {

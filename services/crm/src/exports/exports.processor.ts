@@ -13,10 +13,14 @@ import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { DataSource, EntityManager } from 'typeorm';
 import { matchingRowsQuery, SqlConditions } from '../common/list-query.js';
+import { defaultPhoneRegion } from '../common/workspace-settings.js';
+import { ObjectCatalog } from '../objects/object-catalog.js';
+import type { RecordValues } from '../objects/object-schema.js';
 import { CsvRecordCounter, csvSelect, withParametersInline } from './csv-copy.js';
 import { customFieldColumn, EXPORTED_ENTITIES, type Cell, type ExportColumn } from './export-entities.js';
 import { CONTENT_TYPES, xlsxWriter, XLSX_MAX_ROWS, type ExportFileWriter } from './export-file.js';
 import { exportFileName, ExportsRepository, type ExportRow } from './exports.repository.js';
+import { recordColumns } from './record-export.js';
 
 export const EXPORTS_QUEUE = 'exports';
 
@@ -54,6 +58,7 @@ export class ExportsProcessor {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly files: FileStore,
     private readonly exports: ExportsRepository,
+    private readonly catalog: ObjectCatalog,
   ) {}
 
   @Process({ concurrency: 1 })
@@ -82,18 +87,36 @@ export class ExportsProcessor {
     }
   }
 
-  private async writeFile(workspaceId: string, exported: ExportRow): Promise<{ totalRows: number; fileKey: string; size: number }> {
+  /** The file's columns and the statement reading its rows: the entity's list with the export's filter, in the list's order. */
+  private async rowsQuery(workspaceId: string, exported: ExportRow): Promise<{ columns: ExportColumn[]; query: { sql: string; parameters: unknown[] } }> {
+    const select = (columns: ExportColumn[]) => columns.map((column, index) => `${column.sql} AS c${index}`).join(', ');
+    const { q, ...filter } = exported.filter;
+    const where = new SqlConditions();
+    if (exported.entity === 'records') {
+      // The object as defined now: a field added or removed since the request is in the file or not.
+      return withWorkspace(this.dataSource, workspaceId, async (manager) => {
+        const object = (await this.catalog.objects(manager, workspaceId)).get(exported.object!);
+        if (!object) throw new ExportRefused(`The custom object ${exported.object} was deleted before its records were exported.`);
+        const { fields, ...conditions } = filter;
+        where.add(`r.object_id = ${where.param(object.id)}::uuid`);
+        if (fields) object.addFilter(fields as RecordValues, where, await defaultPhoneRegion(manager, workspaceId));
+        const columns = recordColumns(object);
+        return { columns, query: matchingRowsQuery(workspaceId, object.list, conditions, q, select(columns), where) };
+      });
+    }
     const entity = EXPORTED_ENTITIES[exported.entity];
     const customFieldKeys = await withWorkspace(this.dataSource, workspaceId, (manager) =>
       this.exports.customFieldKeys(manager, workspaceId, entity.customFieldEntity),
     );
     const columns = [...entity.fileColumns, ...customFieldKeys.map(customFieldColumn)];
-    const headers = columns.map((column) => column.header);
-    const { q, ...filter } = exported.filter;
-    const where = new SqlConditions();
     const conditions = entity.extraConditions ? entity.extraConditions(filter, where) : filter;
-    const query = matchingRowsQuery(workspaceId, entity.list, conditions, q, columns.map((column, index) => `${column.sql} AS c${index}`).join(', '), where);
-    const xlsx = exported.format === 'xlsx' ? xlsxWriter(headers, exported.entity) : null;
+    return { columns, query: matchingRowsQuery(workspaceId, entity.list, conditions, q, select(columns), where) };
+  }
+
+  private async writeFile(workspaceId: string, exported: ExportRow): Promise<{ totalRows: number; fileKey: string; size: number }> {
+    const { columns, query } = await this.rowsQuery(workspaceId, exported);
+    const headers = columns.map((column) => column.header);
+    const xlsx = exported.format === 'xlsx' ? xlsxWriter(headers, exported.object ?? exported.entity) : null;
     const content = xlsx?.content ?? new PassThrough({ highWaterMark: CSV_BUFFER_BYTES });
     const fileKey = `exports/${exported.id}.${exported.format}`;
     const stored = this.files.put(fileKey, content, { fileName: exportFileName(exported), contentType: CONTENT_TYPES[exported.format] });

@@ -7,6 +7,8 @@ import type { ExportFilter } from './export-filter.js';
 export interface ExportRow {
   id: string;
   entity: ExportEntity;
+  /** The custom object's key of a records export. */
+  object: string | null;
   filter: ExportFilter;
   format: ExportFormat;
   status: ExportStatus;
@@ -26,6 +28,7 @@ export interface ExportRow {
 export interface Export {
   id: string;
   entity: ExportEntity;
+  object: string | null;
   filter: ExportFilter;
   format: ExportFormat;
   status: ExportStatus;
@@ -44,7 +47,7 @@ export interface Export {
   expiresAt: string | null;
 }
 
-export const EXPORT_COLUMNS = `r.id, r.entity, r.filter, r.format, r.status, r.total_rows AS "totalRows", r.file_key AS "fileKey", r.size,
+export const EXPORT_COLUMNS = `r.id, r.entity, r.object_key AS "object", r.filter, r.format, r.status, r.total_rows AS "totalRows", r.file_key AS "fileKey", r.size,
   r.error, r.requested_by AS "requestedBy", r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt",
   r.expires_at AS "expiresAt"`;
 
@@ -63,15 +66,16 @@ export const EXPORT_LIST: ListDefinition = {
   defaultSort: '-createdAt',
 };
 
-export function exportFileName(row: Pick<ExportRow, 'entity' | 'format' | 'createdAt'>): string {
+export function exportFileName(row: Pick<ExportRow, 'entity' | 'object' | 'format' | 'createdAt'>): string {
   const stamp = row.createdAt.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-  return `${row.entity}-${stamp}.${row.format}`;
+  return `${row.object ?? row.entity}-${stamp}.${row.format}`;
 }
 
 export function toExport(row: ExportRow): Export {
   return {
     id: row.id,
     entity: row.entity,
+    object: row.object,
     filter: row.filter,
     format: row.format,
     status: row.status,
@@ -92,12 +96,20 @@ export function toExport(row: ExportRow): Export {
 export class ExportsRepository {
   async insert(
     manager: EntityManager,
-    values: { id: string; workspaceId: string; entity: ExportEntity; filter: ExportFilter; format: ExportFormat; requestedBy: string | null },
+    values: {
+      id: string;
+      workspaceId: string;
+      entity: ExportEntity;
+      object: string | null;
+      filter: ExportFilter;
+      format: ExportFormat;
+      requestedBy: string | null;
+    },
   ): Promise<ExportRow> {
     const rows: ExportRow[] = await manager.query(
-      `INSERT INTO crm.exports AS r (id, workspace_id, entity, filter, format, status, requested_by)
-       VALUES ($1, $2, $3, $4::jsonb, $5, 'queued', $6) RETURNING ${EXPORT_COLUMNS}`,
-      [values.id, values.workspaceId, values.entity, JSON.stringify(values.filter), values.format, values.requestedBy],
+      `INSERT INTO crm.exports AS r (id, workspace_id, entity, object_key, filter, format, status, requested_by)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, 'queued', $7) RETURNING ${EXPORT_COLUMNS}`,
+      [values.id, values.workspaceId, values.entity, values.object, JSON.stringify(values.filter), values.format, values.requestedBy],
     );
     return rows[0]!;
   }

@@ -4,16 +4,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { RpcError } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import type { Queue } from 'bull';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { CreateExportBody, ListExportsQuery } from '@kinship/contracts/crm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec } from '../common/cursors.js';
 import { listPage } from '../common/list-query.js';
 import { toListRequest } from '../common/list-request.js';
+import { defaultPhoneRegion } from '../common/workspace-settings.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import { EXPORTED_ENTITIES } from './export-entities.js';
-import { checkExportFilter } from './export-filter.js';
+import { checkExportFilter, type ExportFilter } from './export-filter.js';
 import { EXPORTS_QUEUE, type ExportJob } from './exports.processor.js';
+import { checkRecordExportFilter } from './record-export.js';
+import { ObjectCatalog } from '../objects/object-catalog.js';
 import { EXPORT_COLUMNS, EXPORT_LIST, ExportsRepository, toExport, type Export, type ExportRow } from './exports.repository.js';
 
 const PERMISSION = 'exports:write';
@@ -37,20 +40,45 @@ export class ExportsService {
     private readonly customFields: CustomFieldValidator,
     private readonly exports: ExportsRepository,
     private readonly cursors: CursorCodec,
+    private readonly catalog: ObjectCatalog,
   ) {}
 
   async create(caller: CrmCaller, input: CreateExportBody): Promise<Export> {
     assertHolds(caller, PERMISSION);
     const { workspaceId } = caller;
+    if ((input.entity === 'records') !== (input.object !== undefined)) {
+      throw RpcError.validation([
+        { field: 'object', issue: input.entity === 'records' ? 'names the custom object to export' : 'applies to entity records only' },
+      ]);
+    }
     const row = await withWorkspace(this.dataSource, workspaceId, async (manager) => {
-      const filter = await checkExportFilter(manager, this.customFields, workspaceId, EXPORTED_ENTITIES[input.entity], input.filter);
-      return this.exports.insert(manager, { id: newId(), workspaceId, entity: input.entity, filter, format: input.format, requestedBy: caller.userId });
+      const filter =
+        input.entity === 'records'
+          ? await this.recordFilter(caller, manager, input.object!, input.filter)
+          : await checkExportFilter(manager, this.customFields, workspaceId, EXPORTED_ENTITIES[input.entity], input.filter);
+      return this.exports.insert(manager, {
+        id: newId(),
+        workspaceId,
+        entity: input.entity,
+        object: input.object ?? null,
+        filter,
+        format: input.format,
+        requestedBy: caller.userId,
+      });
     });
     await this.queue.add(
       { exportId: row.id, workspaceId },
       { jobId: row.id, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true },
     );
     return toExport(row);
+  }
+
+  /** A custom object's records need records:read too, and a live object of the workspace (else 422 naming object). */
+  private async recordFilter(caller: CrmCaller, manager: EntityManager, key: string, filter: unknown): Promise<ExportFilter> {
+    assertHolds(caller, 'records:read');
+    const object = (await this.catalog.objects(manager, caller.workspaceId)).get(key);
+    if (!object) throw RpcError.validation([{ field: 'object', issue: 'is not a live custom object of this workspace' }]);
+    return checkRecordExportFilter(object, filter, await defaultPhoneRegion(manager, caller.workspaceId));
   }
 
   async get(caller: CrmCaller, id: string): Promise<Export & { fileKey: string | null }> {

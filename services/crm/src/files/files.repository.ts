@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { FileRecordLink, FileRecordType, StoredFileInfo } from '@kinship/contracts/crm';
 import { CursorCodec, isPostgresTimestamp } from '../common/cursors.js';
+import { OBJECT_RECORDS_OF_LIVE_OBJECTS } from '../common/related-records.js';
 
 /** A file as stored, with the key of its bytes in the object store. */
 export interface FileRow {
@@ -23,13 +24,14 @@ interface Row {
 /** crm's record types: invoices are billing's (FilesService asks billing). */
 type CrmRecordType = Exclude<FileRecordType, 'invoice'>;
 
-/** The table and owner column of each crm record type files attach to; tickets have no owner. */
+/** The table and owner column of each crm record type files attach to; tickets and custom object records have no owner. */
 const RECORD_TABLES: Record<CrmRecordType, { table: string; owner: string }> = {
   contact: { table: 'crm.contacts', owner: 'owner_id' },
   company: { table: 'crm.companies', owner: 'owner_id' },
   deal: { table: 'crm.deals', owner: 'owner_id' },
   ticket: { table: 'crm.tickets', owner: 'NULL::uuid' },
   note: { table: 'crm.notes', owner: 'author_id' },
+  record: { table: OBJECT_RECORDS_OF_LIVE_OBJECTS, owner: 'NULL::uuid' },
 };
 
 const COLUMNS = `f.id, f.object_key AS "objectKey", f.name, f.content_type AS "contentType", f.size, f.created_by AS "createdBy", f.created_at AS "createdAt",

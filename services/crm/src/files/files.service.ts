@@ -209,7 +209,7 @@ export class FilesService {
     if (record.type === 'invoice') return;
     const owner = isUuid(record.id) ? await this.files.recordOwner(manager, caller.workspaceId, { type: record.type, id: record.id }) : undefined;
     if (owner === undefined) throw recordNotFound(record);
-    if (record.type === 'ticket') return;
+    if (record.type === 'ticket' || record.type === 'record') return;
     assertMayWrite(caller, permission, owner);
   }
 }

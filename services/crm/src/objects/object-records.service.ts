@@ -70,6 +70,7 @@ export class ObjectRecordsService {
         { id: newId(), workspaceId, objectId: object.id, values: checked.values, searchText: checked.searchText, createdBy: caller.userId },
         object.key,
       );
+      await this.records.addTimelineEntry(manager, workspaceId, record.id, 'record_created', caller.userId, { object: object.key });
       await emit<CrmEvents.RecordCreated>({
         type: 'record.created',
         workspaceId,
@@ -90,6 +91,13 @@ export class ObjectRecordsService {
       if (!record) throw recordNotFound();
       return record;
     });
+  }
+
+  /** The record of the object when it is live; 404 otherwise (what notes, tasks and files are written on). */
+  async getLive(caller: CrmCaller, key: string, id: string): Promise<ObjectRecord> {
+    const record = await this.get(caller, key, id);
+    if (record.deletedAt) throw recordNotFound();
+    return record;
   }
 
   async list(caller: CrmCaller, input: InputOf<typeof ListObjectRecords>): Promise<ObjectRecordPage> {
@@ -117,6 +125,10 @@ export class ObjectRecordsService {
       const changedRelations = checked.relations.filter((relation) => checked.changedFields.includes(relation.field.slice('values.'.length)));
       await this.assertRelationsExist(manager, workspaceId, changedRelations);
       const record = await this.records.updateRecord(manager, workspaceId, object.key, before.id, checked.values, checked.searchText);
+      await this.records.addTimelineEntry(manager, workspaceId, record.id, 'record_updated', caller.userId, {
+        object: object.key,
+        changedFields: checked.changedFields,
+      });
       await emit<CrmEvents.RecordUpdated>({
         type: 'record.updated',
         workspaceId,

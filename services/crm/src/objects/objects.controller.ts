@@ -10,6 +10,7 @@ import {
   ListObjectRecords,
   ListObjects,
   RestoreObject,
+  RemoveObjectField,
   RestoreObjectRecord,
   UpdateObject,
   UpdateObjectField,
@@ -65,6 +66,11 @@ export class ObjectsController {
   @Handles(UpdateObjectField)
   updateField({ context, data }: OperationRequest<typeof UpdateObjectField>) {
     return this.objects.updateField(crmCaller(context), data);
+  }
+
+  @Handles(RemoveObjectField)
+  async removeField({ context, data }: OperationRequest<typeof RemoveObjectField>) {
+    await this.objects.removeField(crmCaller(context), data);
   }
 
   @Handles(CreateObjectRecord)

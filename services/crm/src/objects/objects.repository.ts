@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { updateReturning } from '@kinship/persistence';
+import { newId, updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { CursorCodec } from '../common/cursors.js';
 import { listPage, SqlConditions, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
@@ -222,6 +222,15 @@ export class ObjectsRepository {
     ]);
   }
 
+  /** Removes a field's values from every record of the object, live and deleted. */
+  async dropFieldValues(manager: EntityManager, workspaceId: string, objectId: string, key: string): Promise<void> {
+    await manager.query(`UPDATE crm.object_records r SET values = r.values - $3::text WHERE r.workspace_id = $1 AND r.object_id = $2 AND r.values ? $3`, [
+      workspaceId,
+      objectId,
+      key,
+    ]);
+  }
+
   async insertRecord(
     manager: EntityManager,
     record: { id: string; workspaceId: string; objectId: string; values: RecordValues; searchText: string; createdBy: string | null },
@@ -290,5 +299,14 @@ export class ObjectsRepository {
       [workspaceId, objectId, ids],
     );
     return new Set(rows.map((row) => row.id));
+  }
+
+  /** Written with the change it tells, so a record's timeline shows when it was created and which fields each update changed. */
+  async addTimelineEntry(manager: EntityManager, workspaceId: string, recordId: string, kind: string, actorId: string | null, data: object): Promise<void> {
+    await manager.query(
+      `INSERT INTO crm.timeline_entries (id, workspace_id, subject_type, subject_id, kind, occurred_at, actor_id, data)
+       VALUES ($1, $2, 'record', $3, $4, now(), $5, $6::jsonb)`,
+      [newId(), workspaceId, recordId, kind, actorId, JSON.stringify(data)],
+    );
   }
 }

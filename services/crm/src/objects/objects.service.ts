@@ -14,6 +14,7 @@ import {
   type CreateObjectBody,
   type ListObjectsQuery,
   type ObjectFieldBody,
+  type RemoveObjectField,
   type UpdateObject,
   type UpdateObjectField,
 } from '@kinship/contracts/crm';
@@ -217,6 +218,23 @@ export class ObjectsService {
       const updated = await this.objects.update(manager, workspaceId, object.id, { fields });
       if (changed.searchable !== current.searchable) await this.objects.refreshSearchText(manager, workspaceId, object.id, searchableKeys(fields));
       return updated;
+    });
+  }
+
+  /**
+   * Drops the field and its values from every record of the object at once (not hidden): a key
+   * removed and added again with another type would otherwise bring back values of the old type.
+   */
+  async removeField(caller: CrmCaller, input: InputOf<typeof RemoveObjectField>): Promise<void> {
+    assertHolds(caller, 'objects:manage');
+    const { workspaceId } = caller;
+    await this.change(workspaceId, input.object, async (manager, object) => {
+      const removed = object.fields.find((field) => field.key === input.field);
+      if (!removed) throw RpcError.notFound('Field');
+      const fields = object.fields.filter((field) => field.key !== removed.key);
+      await this.objects.update(manager, workspaceId, object.id, { fields });
+      await this.objects.dropFieldValues(manager, workspaceId, object.id, removed.key);
+      if (removed.searchable) await this.objects.refreshSearchText(manager, workspaceId, object.id, searchableKeys(fields));
     });
   }
 

@@ -8,5 +8,6 @@ import { TasksService } from './tasks.service.js';
 @Module({
   controllers: [TasksController],
   providers: [TasksService, TasksRepository, WorkspaceUsers],
+  exports: [TasksService],
 })
 export class TasksModule {}

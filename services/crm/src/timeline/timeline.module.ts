@@ -8,5 +8,6 @@ import { TimelineService } from './timeline.service.js';
 @Module({
   controllers: [TimelineController],
   providers: [TimelineService, TimelineRepository, TimelineEventsConsumer],
+  exports: [TimelineService],
 })
 export class TimelineModule {}

@@ -7,7 +7,7 @@ import { relatedTable } from '../common/related-records.js';
 export interface TimelineEntry {
   /** The id of the row it comes from (note, task, stage change, timeline entry); with `kind` it is unique. */
   id: string;
-  /** note, task_created, task_completed, deal_stage_changed, ticket_created, ticket_resolved, or a stored kind (email_sent, invoice_sent, invoice_paid, payment_received, contact_merged, …). */
+  /** note, task_created, task_completed, deal_stage_changed, ticket_created, ticket_resolved, file_attached, or a stored kind (email_sent, invoice_sent, invoice_paid, payment_received, contact_merged, record_created, record_updated, …). */
   kind: string;
   occurredAt: string;
   actorId: string | null;
@@ -35,8 +35,8 @@ export interface TimelinePosition {
   kind: string;
 }
 
-/** Records of other kinds whose entries a timeline shows (beside crm.timeline_entries, always read): notes, tasks, deals' stage changes, tickets. */
-export const TIMELINE_SOURCES = ['notes', 'tasks', 'stageChanges', 'tickets'] as const;
+/** Records of other kinds whose entries a timeline shows (beside crm.timeline_entries, always read): notes, tasks, deals' stage changes, tickets, files attached. */
+export const TIMELINE_SOURCES = ['notes', 'tasks', 'stageChanges', 'tickets', 'files'] as const;
 export type TimelineSource = (typeof TIMELINE_SOURCES)[number];
 
 /** Deals whose stage changes show on a record's timeline: the deal itself, a contact's deals, a company's deals. */
@@ -44,6 +44,7 @@ const DEALS_OF: Record<RelatedType, string> = {
   deal: `SELECT $3::uuid`,
   contact: `SELECT dc.deal_id FROM crm.deal_contacts dc WHERE dc.workspace_id = $1 AND dc.contact_id = $3`,
   company: `SELECT d.id FROM crm.deals d WHERE d.workspace_id = $1 AND d.company_id = $3`,
+  record: `SELECT NULL::uuid WHERE false`,
 };
 
 /** A row of a source, written so each has the same columns. */
@@ -51,7 +52,7 @@ const ENTRY = (id: string, kind: string, occurredAt: string, actor: string, subj
   `${id} AS id, ${kind}::text AS kind, ${occurredAt} AS occurred_at, ${actor} AS actor_id, ${subjectType}::text AS subject_type, ${subjectId} AS subject_id, ${data} AS data`;
 
 /** The tickets of a contact or a company (a deal has none). */
-const TICKETS_OF: Record<RelatedType, string> = { contact: 't.contact_id = $3', company: 't.company_id = $3', deal: 'false' };
+const TICKETS_OF: Record<RelatedType, string> = { contact: 't.contact_id = $3', company: 't.company_id = $3', deal: 'false', record: 'false' };
 
 const TICKET_DATA = `jsonb_build_object('ticketId', t.id, 'subject', t.subject, 'status', t.status, 'priority', t.priority, 'assigneeId', t.assignee_id)`;
 
@@ -132,6 +133,21 @@ export class TimelineRepository {
         source(
           ENTRY('t.id', `'ticket_resolved'`, 't.resolved_at', 'NULL::uuid', '$2', '$3::uuid', TICKET_DATA),
           `crm.tickets t WHERE t.workspace_id = $1 AND ${TICKETS_OF[subject.type]} AND t.deleted_at IS NULL AND t.resolved_at IS NOT NULL`,
+        ),
+      ],
+      files: [
+        source(
+          ENTRY(
+            'a.file_id',
+            `'file_attached'`,
+            'a.attached_at',
+            'a.attached_by',
+            'a.record_type',
+            'a.record_id',
+            `jsonb_build_object('fileId', f.id, 'name', f.name, 'contentType', f.content_type, 'size', f.size)`,
+          ),
+          `crm.file_attachments a JOIN crm.files f ON f.workspace_id = a.workspace_id AND f.id = a.file_id
+           WHERE a.workspace_id = $1 AND a.record_type = $2 AND a.record_id = $3 AND f.deleted_at IS NULL`,
         ),
       ],
     };

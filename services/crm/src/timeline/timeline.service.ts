@@ -16,8 +16,8 @@ export interface TimelinePage {
   nextCursor: string | null;
 }
 
-const READ_PERMISSION: Record<RelatedType, Permission> = { contact: 'contacts:read', company: 'companies:read', deal: 'deals:read' };
-const RESOURCE: Record<RelatedType, string> = { contact: 'Contact', company: 'Company', deal: 'Deal' };
+const READ_PERMISSION: Record<RelatedType, Permission> = { contact: 'contacts:read', company: 'companies:read', deal: 'deals:read', record: 'records:read' };
+const RESOURCE: Record<RelatedType, string> = { contact: 'Contact', company: 'Company', deal: 'Deal', record: 'Record' };
 
 /** Where a timeline page starts: the position of the last entry of the page before. */
 interface TimelineCursor {
@@ -36,10 +36,16 @@ function isTimelineCursor({ t, i, k }: Record<string, unknown>): boolean {
  * routes. Stored entries (emails sent to the record, its invoices and payments, merges) tell about
  * the record itself and need only its read permission.
  */
-const SOURCE_PERMISSION: Record<TimelineSource, Permission> = { notes: 'notes:read', tasks: 'tasks:read', stageChanges: 'deals:read', tickets: 'tickets:read' };
+const SOURCE_PERMISSION: Record<TimelineSource, Permission> = {
+  notes: 'notes:read',
+  tasks: 'tasks:read',
+  stageChanges: 'deals:read',
+  tickets: 'tickets:read',
+  files: 'files:read',
+};
 
 /**
- * The timelines of contacts, companies and deals: who may read the record may read its timeline,
+ * The timelines of contacts, companies, deals and custom object records: who may read the record may read its timeline,
  * and of it the entries of the kinds they may read. Those they may not are left out by the query
  * itself, so pages stay full and the cursor works as before.
  */

@@ -19,6 +19,8 @@ import {
   AttachFileBody,
   CreateFile,
   FILE_RECORD_ROUTES,
+  GetObjectRecord,
+  ObjectRecordParams,
   OpenFile,
   PrepareUpload,
   RECORD_FILE_OPERATIONS,
@@ -220,8 +222,24 @@ export class FilesController {
     return this.attach({ type: 'invoice', id: params.id }, request, caller);
   }
 
+  /** crm knows a custom object record by its id alone: the path's object is checked first, so another object's record is a 404. */
+  @attachRoute('record')
+  async attachToObjectRecord(@Param() params: ObjectRecordParams, @Req() request: FastifyRequest, @Caller() caller: RequestContext): Promise<StoredFileInfo> {
+    if (!request.isMultipart()) {
+      const body = await validateData(AttachFileBody, request.body);
+      return callOperation(this.services, RECORD_FILE_OPERATIONS.record.attach, { ...params, fileId: body.fileId }, caller);
+    }
+    const record = await callOperation(this.services, GetObjectRecord, params, caller);
+    if (record.deletedAt) throw RpcError.notFound('Record');
+    return this.store(request, caller, { type: 'record', id: record.id });
+  }
+
   /** A multipart body uploads a file onto the record; a JSON one names a file already uploaded. */
-  private async attach(record: FileRecordLink, request: FastifyRequest, caller: RequestContext): Promise<StoredFileInfo> {
+  private async attach(
+    record: FileRecordLink & { type: Exclude<FileRecordType, 'record'> },
+    request: FastifyRequest,
+    caller: RequestContext,
+  ): Promise<StoredFileInfo> {
     if (request.isMultipart()) return this.store(request, caller, record);
     const body = await validateData(AttachFileBody, request.body);
     return callOperation(this.services, RECORD_FILE_OPERATIONS[record.type].attach, { id: record.id, fileId: body.fileId }, caller);
