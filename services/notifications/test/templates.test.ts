@@ -48,6 +48,8 @@ describe('email templates', () => {
       'deal_won',
       'invoice_sent',
       'payment_received',
+      'refund_issued',
+      'credit_note_issued',
       'report_delivery',
       'ticket_assigned',
       'ticket_sla',
