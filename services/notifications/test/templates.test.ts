@@ -37,7 +37,7 @@ describe('email templates', () => {
     await bed?.close();
   });
 
-  it('lists the nine default templates with the placeholders each is given', async () => {
+  it('lists the thirteen default templates with the placeholders each is given', async () => {
     const list = await call<NotificationsRpc.EmailTemplateList>(bed, 'notifications.email-templates.list', {}, admin);
     expect(list.data.map((template) => template.id)).toEqual([
       'invitation',
