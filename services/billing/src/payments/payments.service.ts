@@ -147,6 +147,24 @@ export class PaymentsService {
     }
     const customerId = customerIdOf(invoice);
     const id = newId();
+    const amountPaid = BigInt(invoice.amount_paid) + applied;
+    const status = settledStatus(invoice, amountPaid, BigInt(invoice.amount_credited));
+    const paymentParameters = [
+      id,
+      workspaceId,
+      invoice.id,
+      customerId,
+      invoice.currency,
+      String(amount),
+      String(applied),
+      String(toWallet),
+      payment.method,
+      payment.reference,
+      payment.receivedAt,
+      payment.stripePaymentIntentId ?? null,
+      String(amountPaid),
+      status,
+    ];
     const ledger = await this.ledger.prepare(
       manager,
       workspaceId,
@@ -161,10 +179,8 @@ export class PaymentsService {
           { account: ACCOUNTS.wallet(customerId), amount: -toWallet },
         ],
       },
-      17,
+      paymentParameters.length + 1,
     );
-    const amountPaid = BigInt(invoice.amount_paid) + applied;
-    const status = settledStatus(invoice, amountPaid, BigInt(invoice.amount_credited));
     // The payment row, its ledger transaction and the invoice's new amounts in one round trip: all
     // are known once the invoice is locked. (A wallet payment's debit went first, in prepare.)
     const [row] = (await manager.query(
@@ -173,30 +189,12 @@ export class PaymentsService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${PAYMENT_COLUMNS}
        ), settled AS (
          UPDATE billing.invoices SET amount_paid = $13, status = $14, paid_at = CASE WHEN $14 = 'paid' THEN coalesce(paid_at, now()) ELSE NULL END, updated_at = now()
-         WHERE workspace_id = $15 AND id = $16 RETURNING paid_at
+         WHERE workspace_id = $2 AND id = $3 RETURNING paid_at
        ), ${ledger.ctes}
        SELECT payment.*, settled.paid_at AS invoice_paid_at,
          (SELECT coalesce(json_agg(json_build_object('customer_id', customer_id, 'balance', balance::text)), '[]') FROM credited) AS credited
        FROM payment, settled`,
-      [
-        id,
-        workspaceId,
-        invoice.id,
-        customerId,
-        invoice.currency,
-        String(amount),
-        String(applied),
-        String(toWallet),
-        payment.method,
-        payment.reference,
-        payment.receivedAt,
-        payment.stripePaymentIntentId ?? null,
-        String(amountPaid),
-        status,
-        workspaceId,
-        invoice.id,
-        ...ledger.parameters,
-      ],
+      [...paymentParameters, ...ledger.parameters],
     )) as Array<PaymentRow & { invoice_paid_at: Date | null; credited: CreditedRow[] }>;
     const posted = ledger.posted(row!.credited);
     // The invoice was open or uncollectible (checked above): paid now means it became paid by this payment.
