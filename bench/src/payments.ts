@@ -4,18 +4,25 @@
  * excess to the wallet — with the invoice and wallet rows locked and the balance trigger) next to
  * the same rows written straight through pg, at 32 connections, in the same run. Then the
  * reconciliation of a ledger of 1,000,000 entries: seconds, and the process's memory while it runs.
+ * Gateway, auth, crm and billing each run as their own process, as deployed; the reconciliation
+ * runs in a billing started in this process afterwards, so its memory is read here.
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import type { RunningService } from '@kinship/platform';
-import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
+import { migrateService, startService, type RunningService } from '@kinship/platform';
+import { createTestEnvironment, type TestEnvironment } from '@kinship/testing';
 import { authService } from '../../services/auth/dist/auth.service.js';
 import { billingService } from '../../services/billing/dist/billing.service.js';
 import { LedgerReconciliation } from '../../services/billing/dist/ledger/reconciliation.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
-import { startGateway } from '../../services/gateway/dist/gateway.js';
 import { fixed, numberFromEnv, percentiles, print, saveResult } from './lib.js';
+import { startServiceProcess, stopServiceProcess, type ServiceName } from './service-processes.js';
+import { processCpuMs } from './sql-load-worker.js';
 
 const CONNECTIONS = 32;
 const PAYMENTS = numberFromEnv('BENCH_PAYMENTS', 6000);
@@ -23,6 +30,9 @@ const WARMUP_PAYMENTS = numberFromEnv('BENCH_PAYMENTS_WARMUP', 600);
 const LEDGER_ENTRIES = numberFromEnv('BENCH_LEDGER_ENTRIES', 1_000_000);
 /** Invoices spread over this many customers, as real ones are: one wallet row for all would serialize every payment. */
 const CUSTOMERS = 512;
+/** A directory for `--cpu-prof` profiles of the service processes, one folder per service (summarise with cpu-profile-summary.js). */
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
+const SERVICES: readonly ServiceName[] = ['auth', 'crm', 'billing', 'gateway'];
 const INVOICE_TOTAL = 12_000;
 
 interface LoadReport {
@@ -193,20 +203,31 @@ function rates(report: LoadReport) {
   };
 }
 
+async function cpuMsOf(children: ReadonlyMap<ServiceName, ChildProcess>): Promise<Record<string, number>> {
+  const times: Record<string, number> = {};
+  for (const [name, child] of children) times[name] = (await processCpuMs(child.pid!)) ?? Number.NaN;
+  return times;
+}
+
 async function main(): Promise<number> {
   let environment: TestEnvironment | undefined;
-  const services: RunningService[] = [];
+  const children = new Map<ServiceName, ChildProcess>();
+  let billing: RunningService | undefined;
   let owner: pg.Pool | undefined;
   try {
     environment = await createTestEnvironment('bench payments');
-    services.push(
-      await startTestService(authService, environment),
-      await startTestService(crmService, environment),
-      await startTestService(billingService, environment),
-    );
-    const billing = services.at(-1)!;
-    const gateway = await startGateway(environment.env);
-    services.push(gateway);
+    const env = { ...environment.env };
+    await migrateService(authService, env);
+    await migrateService(crmService, env);
+    await migrateService(billingService, env);
+    const logDirectory = await mkdtemp(join(tmpdir(), 'kinship-bench-payments-'));
+    let gatewayUrl = '';
+    for (const name of SERVICES) {
+      const started = await startServiceProcess(name, env, logDirectory, CPU_PROFILE_DIR);
+      children.set(name, started.child);
+      if (name === 'gateway') gatewayUrl = started.url;
+    }
+    const gateway = { url: gatewayUrl };
     owner = new pg.Pool({ connectionString: environment.databaseUrl, max: CONNECTIONS + 2 });
 
     const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
@@ -224,13 +245,22 @@ async function main(): Promise<number> {
     const invoices = await seedInvoices(owner, workspace.id, PAYMENTS, WARMUP_PAYMENTS + 1);
     print(`POST /api/v1/payments: ${WARMUP_PAYMENTS} payments to warm up, then ${PAYMENTS} at ${CONNECTIONS} connections…`);
     const warmup = await payThrough(gateway.url, authorization, warmupInvoices);
+    const loadBefore = loadavg();
+    const cpuBefore = await cpuMsOf(children);
     const gatewayRun = await payThrough(gateway.url, authorization, invoices);
+    const cpuAfter = await cpuMsOf(children);
+    const loadAfter = loadavg();
+    const cpuMsPerPayment = Object.fromEntries(SERVICES.map((name) => [name, (cpuAfter[name]! - cpuBefore[name]!) / PAYMENTS]));
     print(`The same rows through pg: ${PAYMENTS} transactions at ${CONNECTIONS} connections…`);
     const rawRun = await rawPayments(owner, randomUUID(), PAYMENTS);
     const viaGateway = rates(gatewayRun);
     const raw = rates(rawRun);
     const paid = await owner.query<{ count: string }>(`SELECT count(*) FROM billing.invoices WHERE workspace_id = $1 AND status = 'paid'`, [workspace.id]);
 
+    // The service processes stop (and write their profiles); a billing in this process reconciles, so its memory is read here.
+    for (const child of children.values()) await stopServiceProcess(child);
+    children.clear();
+    billing = await startService(billingService, env);
     const reconciliation = billing.app.get(LedgerReconciliation);
     const small = await reconcile(reconciliation);
     print(`Seeding the ledger to ${LEDGER_ENTRIES} entries…`);
@@ -249,9 +279,12 @@ async function main(): Promise<number> {
       `  raw pg (baseline) ${fixed(raw.perSecond, 0).padStart(5)} tx/s         p50 ${fixed(raw.p50Ms)} ms   p99 ${fixed(raw.p99Ms)} ms   failures ${raw.failures}`,
     );
     print(
+      `  CPU per payment (ms): ${SERVICES.map((name) => `${name} ${fixed(cpuMsPerPayment[name]!, 2)}`).join(', ')}   load average ${loadBefore.map((value) => fixed(value, 2)).join(' ')} before, ${loadAfter.map((value) => fixed(value, 2)).join(' ')} after, on ${availableParallelism()} cores`,
+    );
+    print(
       `  ratio gateway ÷ raw: ${fixed(ratio, 3)}   (targets: ≥ 500 payments/s, ratio ≥ 0.3)   invoices paid: ${paid.rows[0]!.count} of ${WARMUP_PAYMENTS + PAYMENTS}`,
     );
-    print(`Reconciliation — billing.ledger_findings() aggregates in PostgreSQL; RSS of this process (all services) before and at peak`);
+    print(`Reconciliation — billing.ledger_findings() aggregates in PostgreSQL; RSS of this process (billing alone) before and at peak`);
     for (const [label, run] of [
       ['small ledger', small],
       ['1M ledger', large],
@@ -261,7 +294,7 @@ async function main(): Promise<number> {
       );
     }
     print(
-      '  note: gateway, auth, crm and billing share this process and the machine with PostgreSQL, Redis and nats-server; figures compare paths in one run.',
+      `  note: gateway, auth, crm and billing run as processes of their own, on the machine with PostgreSQL, Redis and nats-server; figures compare paths in one run. Service logs in ${logDirectory}`,
     );
 
     const failures =
@@ -271,11 +304,22 @@ async function main(): Promise<number> {
       large.imbalances +
       small.imbalances +
       (Number(paid.rows[0]!.count) === WARMUP_PAYMENTS + PAYMENTS ? 0 : 1);
-    await saveResult('payments', { connections: CONNECTIONS, payments: PAYMENTS, viaGateway, raw, ratio, reconciliation: { small, large }, failures });
+    await saveResult('payments', {
+      connections: CONNECTIONS,
+      payments: PAYMENTS,
+      viaGateway,
+      raw,
+      ratio,
+      cpuMsPerPayment,
+      loadAverage: { before: loadBefore, after: loadAfter },
+      reconciliation: { small, large },
+      failures,
+    });
     return failures === 0 ? 0 : 1;
   } finally {
     await owner?.end();
-    for (const service of services.reverse()) await service.close();
+    for (const child of children.values()) await stopServiceProcess(child);
+    await billing?.close();
     await environment?.dispose();
   }
 }

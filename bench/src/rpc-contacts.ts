@@ -5,19 +5,20 @@
  * row-level-security transaction (rpc-contacts-baseline.ts). Both sides are measured in the same
  * run, interleaved over several rounds, at 64 connections; then each at a steady 200 req/s.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, open } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runtimeRoleFor, WORKSPACE_SETTING } from '@kinship/persistence';
 import { migrateService, startService, type RunningService } from '@kinship/platform';
-import { createTestEnvironment, freePort, startTestService, type TestEnvironment } from '@kinship/testing';
+import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
 import autocannon, { type Result } from 'autocannon';
 import { authService } from '../../services/auth/dist/auth.service.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
 import { fixed, measured, numberFromEnv, print, saveResult, type Measured } from './lib.js';
 import type { BaselineSpec } from './rpc-contacts-baseline.js';
+import { startServiceProcess, stopServiceProcess } from './service-processes.js';
 import { SqlCapture } from './sql-capture.js';
 import { processCpuMs } from './sql-load-worker.js';
 
@@ -47,36 +48,6 @@ interface Run extends Measured {
   cpuMsPerRequest: number;
 }
 
-async function waitForHealth(url: string, child: ChildProcess, name: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before answering; see its log`);
-    const ok = await fetch(`${url}/health/live`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${name} did not answer /health/live within 60 s`);
-}
-
-/** A service as deployed: its own Node process, logs (info) to a file, as they would go to a collector. */
-async function startProcess(name: 'gateway' | 'crm', env: Record<string, string>, logDirectory: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const log = await open(join(logDirectory, `${name}.log`), 'w');
-  // One directory per service: each thread (the main one, the module loader's) writes a profile of its own.
-  const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROFILE_DIR, name)}`] : [];
-  const child = spawn(process.execPath, [...profile, `services/${name}/dist/main.js`], {
-    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info', [name === 'gateway' ? 'GATEWAY_PORT' : 'HTTP_PORT']: String(port) },
-    stdio: ['ignore', log.fd, log.fd],
-  });
-  await log.close();
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child, name);
-  return { child, url };
-}
-
 function startBaseline(spec: BaselineSpec): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(new URL('./rpc-contacts-baseline.js', import.meta.url), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   child.send(spec);
@@ -86,13 +57,6 @@ function startBaseline(spec: BaselineSpec): Promise<{ child: ChildProcess; url: 
     );
     child.once('exit', (code) => reject(new Error(`baseline exited (${code}) before starting`)));
   });
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 async function cpuMsOf(pids: number[]): Promise<number> {
@@ -159,7 +123,7 @@ async function main(): Promise<number> {
     // First a crm in this process, to catch the SQL it sends; the measured crm is a process of its own.
     const capture = new SqlCapture();
     capturingCrm = await startService(crmService, env);
-    const started = await startProcess('gateway', env, logDirectory);
+    const started = await startServiceProcess('gateway', env, logDirectory, CPU_PROFILE_DIR);
     gateway = started.child;
     const gatewayUrl = started.url;
 
@@ -199,7 +163,7 @@ async function main(): Promise<number> {
     );
     await capturingCrm.close();
     capturingCrm = undefined;
-    const crmStarted = await startProcess('crm', env, logDirectory);
+    const crmStarted = await startServiceProcess('crm', env, logDirectory, CPU_PROFILE_DIR);
     crm = crmStarted.child;
     const baselineStarted = await startBaseline({
       databaseUrl: environment.databaseUrl,
@@ -306,9 +270,9 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    await stop(baseline);
-    await stop(gateway);
-    await stop(crm);
+    await stopServiceProcess(baseline);
+    await stopServiceProcess(gateway);
+    await stopServiceProcess(crm);
     await capturingCrm?.close();
     await auth?.close();
     await environment?.dispose();

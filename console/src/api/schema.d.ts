@@ -4350,7 +4350,7 @@ export interface components {
              * @description Which email to override; once per workspace.
              * @enum {string}
              */
-            key: "invitation" | "password_reset" | "email_verification" | "email_change_requested" | "task_assigned" | "deal_won" | "invoice_sent" | "payment_received" | "report_delivery" | "ticket_assigned" | "ticket_sla";
+            key: "invitation" | "password_reset" | "email_verification" | "email_change_requested" | "task_assigned" | "deal_won" | "invoice_sent" | "payment_received" | "refund_issued" | "credit_note_issued" | "report_delivery" | "ticket_assigned" | "ticket_sla";
             /** @description Handlebars, plain text: `{{placeholder}}` is replaced by its value. */
             subject: string;
         };
@@ -4981,7 +4981,7 @@ export interface components {
             /** @description true when the workspace sends the default. */
             isDefault: boolean;
             /** @enum {string} */
-            key: "invitation" | "password_reset" | "email_verification" | "email_change_requested" | "task_assigned" | "deal_won" | "invoice_sent" | "payment_received" | "report_delivery" | "ticket_assigned" | "ticket_sla";
+            key: "invitation" | "password_reset" | "email_verification" | "email_change_requested" | "task_assigned" | "deal_won" | "invoice_sent" | "payment_received" | "refund_issued" | "credit_note_issued" | "report_delivery" | "ticket_assigned" | "ticket_sla";
             /** @example Task assigned */
             name: string;
             /** @description Handlebars, plain text: `{{placeholder}}` is replaced by its value. */

@@ -74,6 +74,7 @@ export const EVENT_TYPES = {
   'ticket.email_reply_requested': { service: 'crm', payload: 'TicketEmailReplyRequested' },
 
   'invoice.created': { service: 'billing', payload: 'InvoiceCreated' },
+  'invoice.updated': { service: 'billing', payload: 'InvoiceUpdated' },
   'invoice.deleted': { service: 'billing', payload: 'InvoiceDeleted' },
   'invoice.finalized': { service: 'billing', payload: 'InvoiceFinalized' },
   'invoice.voided': { service: 'billing', payload: 'InvoiceVoided' },
@@ -85,6 +86,10 @@ export const EVENT_TYPES = {
   'payment.refunded': { service: 'billing', payload: 'PaymentRefunded' },
   'credit_note.created': { service: 'billing', payload: 'CreditNoteCreated' },
   'wallet.credited': { service: 'billing', payload: 'WalletCredited' },
+  'product.created': { service: 'billing', payload: 'ProductCreated' },
+  'product.updated': { service: 'billing', payload: 'ProductUpdated' },
+  'product.deleted': { service: 'billing', payload: 'ProductDeleted' },
+  'product.restored': { service: 'billing', payload: 'ProductRestored' },
 
   'contact.unsubscribed': { service: 'notifications', payload: 'ContactUnsubscribed' },
   'email.sent': { service: 'notifications', payload: 'EmailSent' },
@@ -165,6 +170,7 @@ export type EventPayloads = PerEventType<{
   'ticket.sla_breached': CrmEvents.TicketSlaBreached;
   'ticket.email_reply_requested': CrmEvents.TicketEmailReplyRequested;
   'invoice.created': BillingEvents.InvoiceCreated;
+  'invoice.updated': BillingEvents.InvoiceUpdated;
   'invoice.deleted': BillingEvents.InvoiceDeleted;
   'invoice.finalized': BillingEvents.InvoiceFinalized;
   'invoice.voided': BillingEvents.InvoiceVoided;
@@ -176,6 +182,10 @@ export type EventPayloads = PerEventType<{
   'payment.refunded': BillingEvents.PaymentRefunded;
   'credit_note.created': BillingEvents.CreditNoteCreated;
   'wallet.credited': BillingEvents.WalletCredited;
+  'product.created': BillingEvents.ProductCreated;
+  'product.updated': BillingEvents.ProductUpdated;
+  'product.deleted': BillingEvents.ProductDeleted;
+  'product.restored': BillingEvents.ProductRestored;
   'contact.unsubscribed': NotificationsEvents.ContactUnsubscribed;
   'email.sent': NotificationsEvents.EmailSent;
   'sms.received': NotificationsEvents.SmsReceived;

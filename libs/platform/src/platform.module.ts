@@ -94,8 +94,11 @@ export class PlatformModule {
           // Commands on the request path (sign-in checks, idempotency keys, throttling) fail at once
           // while Redis is unreachable instead of waiting in ioredis' offline queue for a reconnection:
           // the caller answers 503 (or degrades) within milliseconds, not seconds. Bull has its own connections.
+          // Auto-pipelining sends the commands of concurrent requests issued in one event-loop tick
+          // (revocation checks, idempotency claims) in one socket write instead of one each.
           const redis = new Redis(config.REDIS_URL, {
             lazyConnect: true,
+            enableAutoPipelining: true,
             enableOfflineQueue: false,
             maxRetriesPerRequest: 2,
             connectionName: `kinship-${info.name}`,

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
   CreateInvoiceSchedule,
+  CreateProduct,
+  DeleteProduct,
   DeleteInvoiceSchedule,
   GetInvoiceSchedule,
   ListInvoiceSchedules,
@@ -13,6 +15,7 @@ import { startTestService } from '@kinship/testing';
 import { billingService } from '../src/billing.service.js';
 import { InvoiceScheduler } from '../src/invoice-schedules/invoice-scheduler.js';
 import { InvoiceSchedulesService } from '../src/invoice-schedules/invoice-schedules.service.js';
+import { ProductsService } from '../src/products/products.service.js';
 import { callerOf, createContact, expectRefused, startBillingStack, userContext, type BillingStack } from './support.js';
 
 describe('recurring invoices (service level)', () => {
@@ -114,6 +117,39 @@ describe('recurring invoices (service level)', () => {
     const theirs = await schedules.create(callerOf(stranger.owner, CreateInvoiceSchedule), scheduleOf(stranger.contactId));
     await expectRefused(schedules.get(callerOf(owner, GetInvoiceSchedule), theirs.id), 404);
     await expectRefused(schedules.delete(callerOf(owner, DeleteInvoiceSchedule), theirs.id), 404);
+  });
+
+  it('refuses a line whose product is inactive, deleted, in another currency or another workspace’s with a 422 naming lines.N.productId, and stores nothing', async () => {
+    const { owner, contactId } = await newCustomer();
+    const stranger = await newCustomer();
+    const products = stack.billing.app.get(ProductsService);
+    const product = (context: RequestContext, sku: string, overrides: { currency?: string; active?: boolean } = {}) =>
+      products.create(callerOf(context, CreateProduct), {
+        name: sku,
+        sku,
+        unitPrice: 4900,
+        currency: overrides.currency ?? 'EUR',
+        active: overrides.active ?? true,
+      });
+    const live = await product(owner, 'LIVE');
+    const inactive = await product(owner, 'INACTIVE', { active: false });
+    const dollars = await product(owner, 'USD', { currency: 'USD' });
+    const deleted = await product(owner, 'DELETED');
+    await products.delete(callerOf(owner, DeleteProduct), deleted.id);
+    const theirs = await product(stranger.owner, 'THEIRS');
+    const lineOf = (productId: string) => ({ productId, quantity: 1 });
+
+    for (const [index, refused] of [inactive, dollars, deleted, theirs].entries()) {
+      const lines = [lineOf(live.id), ...Array.from({ length: index }, () => lineOf(live.id)), lineOf(refused.id)];
+      await expectRefused(schedules.create(callerOf(owner, CreateInvoiceSchedule), scheduleOf(contactId, { lines })), 422, `lines.${index + 1}.productId`);
+    }
+    expect((await schedules.list(callerOf(owner, ListInvoiceSchedules), {})).data).toEqual([]);
+
+    // On a change too: new lines, or a new currency the stored lines' products are not priced in.
+    const schedule = await schedules.create(callerOf(owner, CreateInvoiceSchedule), scheduleOf(contactId, { lines: [lineOf(live.id)] }));
+    await expectRefused(schedules.update(callerOf(owner, UpdateInvoiceSchedule), schedule.id, { lines: [lineOf(inactive.id)] }), 422, 'lines.0.productId');
+    await expectRefused(schedules.update(callerOf(owner, UpdateInvoiceSchedule), schedule.id, { currency: 'USD' }), 422, 'lines.0.productId');
+    expect(await schedules.get(callerOf(owner, GetInvoiceSchedule), schedule.id)).toEqual(schedule);
   });
 
   it('makes one invoice per period that has started, issued on its first day, and nothing more on a second pass', async () => {

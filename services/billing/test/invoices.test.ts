@@ -173,7 +173,21 @@ describe('invoices (service level)', () => {
       await expectRefused(invoices.delete(callerOf(owner, DeleteInvoice), draft.id), 409);
       await expectRefused(finalize(draft.id), 409, 'status');
       expect(await invoices.get(callerOf(owner, GetInvoice), draft.id)).toEqual(open);
-      expect(await outboxTypes(draft.id)).toEqual(['invoice.created', 'invoice.finalized']);
+      // The draft edit emitted invoice.updated; the refused edits after finalizing emitted nothing.
+      expect(await outboxTypes(draft.id)).toEqual(['invoice.created', 'invoice.updated', 'invoice.finalized']);
+      const [updated] = (await stack.owner.query(
+        `SELECT payload->'data' AS data FROM billing.outbox WHERE type = 'invoice.updated' AND payload->>'aggregateId' = $1`,
+        [draft.id],
+      )) as Array<{ data: unknown }>;
+      expect(updated!.data).toEqual({
+        invoiceId: draft.id,
+        customer: { contactId },
+        currency: 'EUR',
+        subtotal: 20_000,
+        tax: 0,
+        total: 20_000,
+        changedFields: ['lines', 'notes'],
+      });
     });
 
     it('moves open → uncollectible → void, and refuses every other move with 409 naming the status', async () => {

@@ -215,6 +215,65 @@ describe('payment receipts', () => {
   });
 });
 
+describe('refund and credit note receipts', () => {
+  it('POST /payments/:id/refund emails a refund receipt; a refund above what was paid is a 409 and emails nothing', async () => {
+    const customerEmail = `grace-${randomBytes(3).toString('hex')}@example.com`;
+    const contact = await call('POST', '/contacts', { firstName: 'Grace', lastName: 'Hopper', email: customerEmail });
+    const invoice = await openInvoice({ contactId: contact.json.id });
+    const paid = await call(
+      'POST',
+      '/payments',
+      { invoiceId: invoice.id, amount: 50_000, method: 'manual' },
+      { 'idempotency-key': randomBytes(8).toString('hex') },
+    );
+    expect(paid.status).toBe(201);
+    await mailbox.waitForMessages(1, { to: customerEmail, timeoutMs: 30_000 });
+
+    const tooMuch = await call('POST', `/payments/${paid.json.id}/refund`, { amount: 50_001 }, { 'idempotency-key': randomBytes(8).toString('hex') });
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.json.error.details).toEqual([expect.objectContaining({ field: 'amount' })]);
+    const refunded = await call('POST', `/payments/${paid.json.id}/refund`, { amount: 20_000 }, { 'idempotency-key': randomBytes(8).toString('hex') });
+    expect(refunded.status).toBe(201);
+    const messages = await mailbox.waitForMessages(2, { to: customerEmail, timeoutMs: 30_000 });
+    const receipt = messages.find((message) => message.subject.startsWith('Refund'));
+    expect(receipt!.subject).toBe(`Refund for ${invoice.number}`);
+    expect(receipt!.text).toContain('Hello Grace Hopper');
+    expect(receipt!.text).toContain(`We refunded €200.00 of your payment for invoice ${invoice.number}`);
+    expect(receipt!.text).toContain('It goes back the way you paid.');
+    // The refused refund sent nothing: one receipt for the payment, one for the refund.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(mailbox.messages().filter((message) => message.to.includes(customerEmail))).toHaveLength(2);
+  }, 90_000);
+
+  it('POST /invoices/:id/credit-notes emails one credit note receipt (not a second one for its refund); one above the total is a 409 and emails nothing', async () => {
+    const customerEmail = `alan-${randomBytes(3).toString('hex')}@example.com`;
+    const contact = await call('POST', '/contacts', { firstName: 'Alan', lastName: 'Turing', email: customerEmail });
+    const invoice = await openInvoice({ contactId: contact.json.id });
+    const paid = await call(
+      'POST',
+      '/payments',
+      { invoiceId: invoice.id, amount: 125_000, method: 'manual' },
+      { 'idempotency-key': randomBytes(8).toString('hex') },
+    );
+    expect(paid.status).toBe(201);
+    await mailbox.waitForMessages(1, { to: customerEmail, timeoutMs: 30_000 });
+
+    const tooMuch = await call('POST', `/invoices/${invoice.id}/credit-notes`, { amount: 125_001, refund: 'original', reason: 'Too much' });
+    expect(tooMuch.status).toBe(409);
+    const credited = await call('POST', `/invoices/${invoice.id}/credit-notes`, { amount: 25_000, refund: 'original', reason: 'One hour less' });
+    expect(credited.status).toBe(201);
+    const messages = await mailbox.waitForMessages(2, { to: customerEmail, timeoutMs: 30_000 });
+    const receipt = messages.find((message) => message.subject.startsWith('Credit note'));
+    expect(receipt!.subject).toBe(`Credit note ${credited.json.number} for ${invoice.number}`);
+    expect(receipt!.text).toContain('Hello Alan Turing');
+    expect(receipt!.text).toContain(`We issued credit note ${credited.json.number} of €250.00 for invoice ${invoice.number}`);
+    expect(receipt!.text).toContain('Taken off what was due: €0.00. Refunded: €250.00. Added to your balance with us: €0.00.');
+    expect(receipt!.text).toContain('Left to pay on this invoice: €0.00.');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(mailbox.messages().filter((message) => message.to.includes(customerEmail))).toHaveLength(2);
+  }, 90_000);
+});
+
 describe('POST /invoices from a deal', () => {
   it('makes the draft from the deal through the API', async () => {
     const company = await call('POST', '/companies', { name: 'Deal GmbH' });

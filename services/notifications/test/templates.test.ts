@@ -37,7 +37,7 @@ describe('email templates', () => {
     await bed?.close();
   });
 
-  it('lists the nine default templates with the placeholders each is given', async () => {
+  it('lists the thirteen default templates with the placeholders each is given', async () => {
     const list = await call<NotificationsRpc.EmailTemplateList>(bed, 'notifications.email-templates.list', {}, admin);
     expect(list.data.map((template) => template.id)).toEqual([
       'invitation',
@@ -48,6 +48,8 @@ describe('email templates', () => {
       'deal_won',
       'invoice_sent',
       'payment_received',
+      'refund_issued',
+      'credit_note_issued',
       'report_delivery',
       'ticket_assigned',
       'ticket_sla',

@@ -17,6 +17,8 @@ export const TEMPLATE_KEYS = [
   'deal_won',
   'invoice_sent',
   'payment_received',
+  'refund_issued',
+  'credit_note_issued',
   'report_delivery',
   'ticket_assigned',
   'ticket_sla',

@@ -170,6 +170,10 @@ export class CreditNotesService {
           refunded: note.refunded,
           toWallet: note.toWallet,
           ...(note.reason ? { reason: note.reason } : {}),
+          invoiceNumber: invoice.number!,
+          customerName: invoice.customer_name,
+          ...(invoice.billing_email ? { email: invoice.billing_email } : {}),
+          amountDue: Number(amountDueOf(settled.invoice)),
         },
       });
       if (settled.paidAt) {

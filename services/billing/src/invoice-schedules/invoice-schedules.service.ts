@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { CreateInvoiceScheduleBody, InvoiceSchedule, InvoiceSchedulePage, UpdateInvoiceScheduleBody } from '@kinship/contracts/billing';
+import type { CreateInvoiceScheduleBody, InvoiceLineBody, InvoiceSchedule, InvoiceSchedulePage, UpdateInvoiceScheduleBody } from '@kinship/contracts/billing';
 import type { CustomerRecord } from '@kinship/contracts/crm';
-import { pagePosition, RpcError, toPage, type PageDto } from '@kinship/messaging';
+import { pagePosition, RpcError, toPage, type ErrorDetail, type PageDto } from '@kinship/messaging';
 import { newId, withWorkspace } from '@kinship/persistence';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { BillingCaller } from '../common/billing-caller.js';
 import { CustomerDirectory } from '../invoices/customers.js';
 import { InvoiceSchedulesRepository, toSchedule } from './invoice-schedules.repository.js';
@@ -16,6 +16,36 @@ function scheduleNotFound(): RpcError {
 
 function checkEnd(startDate: string, endDate: string | null): void {
   if (endDate !== null && endDate < startDate) throw RpcError.validation([{ field: 'endDate', issue: 'must not be before startDate' }]);
+}
+
+/**
+ * Each line's product must be a live, active product of the workspace in the schedule's currency,
+ * as finalizing an invoice requires: checked when the schedule is written (422 naming
+ * `lines.N.productId`), not first when a period's invoice is made. A product deactivated later
+ * still fails that period (logged and retried).
+ */
+async function checkLineProducts(manager: EntityManager, workspaceId: string, currency: string, lines: readonly InvoiceLineBody[]): Promise<void> {
+  const productIds = [...new Set(lines.flatMap((line) => (line.productId ? [line.productId] : [])))];
+  if (productIds.length === 0) return;
+  const rows = (await manager.query(
+    `SELECT id, currency, active FROM billing.products WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
+    [workspaceId, productIds],
+  )) as Array<{ id: string; currency: string; active: boolean }>;
+  const products = new Map(rows.map((row) => [row.id, row]));
+  const problems: ErrorDetail[] = [];
+  for (const [index, line] of lines.entries()) {
+    if (!line.productId) continue;
+    const product = products.get(line.productId);
+    const issue = !product
+      ? 'is not a product of this workspace'
+      : !product.active
+        ? 'is not active'
+        : product.currency !== currency
+          ? `is priced in ${product.currency}, the schedule in ${currency}`
+          : undefined;
+    if (issue) problems.push({ field: `lines.${index}.productId`, issue });
+  }
+  if (problems.length > 0) throw RpcError.validation(problems);
 }
 
 function customerColumns(customer: CustomerRecord) {
@@ -39,8 +69,9 @@ export class InvoiceSchedulesService {
     const endDate = input.endDate ?? null;
     checkEnd(input.startDate, endDate);
     const customer = await this.customers.resolve(input.customer, caller.context);
-    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) =>
-      toSchedule(
+    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      await checkLineProducts(manager, caller.workspaceId, input.currency, input.lines);
+      return toSchedule(
         await this.schedules.insert(manager, caller.workspaceId, newId(), input.interval, input.startDate, {
           ...customerColumns(customer),
           billingEmail: input.billingEmail ?? null,
@@ -52,8 +83,8 @@ export class InvoiceSchedulesService {
           autoSend: input.autoSend ?? false,
           nextPeriodStart: input.startDate,
         }),
-      ),
-    );
+      );
+    });
   }
 
   async get(caller: BillingCaller, id: string): Promise<InvoiceSchedule> {
@@ -79,6 +110,8 @@ export class InvoiceSchedulesService {
       if (!before) throw scheduleNotFound();
       const endDate = input.endDate === undefined ? before.end_date : input.endDate;
       checkEnd(before.start_date, endDate);
+      // Stored lines are checked again against a new currency.
+      if (input.lines || input.currency) await checkLineProducts(manager, caller.workspaceId, input.currency ?? before.currency, input.lines ?? before.lines);
       const storedCustomer = {
         customerContactId: before.customer_contact_id,
         customerCompanyId: before.customer_company_id,

@@ -149,7 +149,7 @@ export class InvoicesService {
   /** Changes a draft: absent fields stay, `lines` replaces every line, the totals are computed again. */
   async update(caller: BillingCaller, id: string, input: UpdateInvoiceBody): Promise<Invoice> {
     const { workspaceId } = caller;
-    return this.events.transaction(workspaceId, async (manager) => {
+    return this.events.transaction(workspaceId, async (manager, emit) => {
       const before = await this.locked(manager, workspaceId, id);
       if (before.status !== 'draft') throw notDraft(before.status);
       // Asked again even when unchanged: the name and default email are crm's current ones, and a
@@ -170,6 +170,21 @@ export class InvoicesService {
       const draft = this.draft(customer, billingEmail, currency, issueDate, dueDate, input.paymentTerms ?? before.payment_terms, notes, lines);
       const row = await this.invoices.updateDraft(manager, workspaceId, id, draft);
       if (input.lines) await this.invoices.replaceLines(manager, workspaceId, id, lines);
+      await emit<BillingEvents.InvoiceUpdated>({
+        type: 'invoice.updated',
+        workspaceId,
+        actorId: caller.userId,
+        aggregateId: id,
+        data: {
+          invoiceId: id,
+          customer: eventCustomer(row),
+          currency: row.currency,
+          subtotal: draft.subtotal,
+          tax: draft.tax,
+          total: draft.total,
+          changedFields: Object.keys(input).filter((field) => input[field as keyof UpdateInvoiceBody] !== undefined),
+        },
+      });
       return this.invoices.read(manager, workspaceId, row);
     });
   }

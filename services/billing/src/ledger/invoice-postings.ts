@@ -44,6 +44,14 @@ export function taxPartOf(invoice: InvoiceMoney, amount: bigint): bigint {
   return total === 0n ? 0n : divideRoundingHalfAwayFromZero(amount * BigInt(invoice.tax), total);
 }
 
+/** The invoice's status once it has these amounts paid and credited: paid when nothing is due any more, open again when a paid one owes again (a refund). */
+export function settledStatus(invoice: InvoiceMoney, amountPaid: bigint, amountCredited: bigint): InvoiceStatus {
+  const due = BigInt(invoice.total) - amountPaid - amountCredited;
+  if (due === 0n && (invoice.status === 'open' || invoice.status === 'uncollectible')) return 'paid';
+  if (due > 0n && invoice.status === 'paid') return 'open';
+  return invoice.status;
+}
+
 export function invalidInvoiceStatus(status: InvoiceStatus, field = 'invoiceId'): RpcError {
   return new RpcError(409, 'invalid_status', `The invoice is ${status}.`, [{ field, issue: `is ${status}` }]);
 }
@@ -77,13 +85,7 @@ export class InvoicePostings {
     amountPaid: bigint,
     amountCredited: bigint,
   ): Promise<{ invoice: InvoiceMoney; paidAt: Date | null }> {
-    const due = BigInt(invoice.total) - amountPaid - amountCredited;
-    const status: InvoiceStatus =
-      due === 0n && (invoice.status === 'open' || invoice.status === 'uncollectible')
-        ? 'paid'
-        : due > 0n && invoice.status === 'paid'
-          ? 'open'
-          : invoice.status;
+    const status = settledStatus(invoice, amountPaid, amountCredited);
     const [rows] = (await manager.query(
       `UPDATE billing.invoices SET amount_paid = $3, amount_credited = $4, status = $5,
          paid_at = CASE WHEN $5 = 'paid' THEN coalesce(paid_at, now()) ELSE NULL END, updated_at = now()

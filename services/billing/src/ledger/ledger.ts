@@ -53,6 +53,22 @@ export interface PostedTransaction {
   walletCredits: WalletCredit[];
 }
 
+/** A wallet's balance after a transaction credited it. */
+export interface CreditedRow {
+  customer_id: string;
+  balance: string;
+}
+
+/** A ledger transaction as CTEs of a statement not yet sent (Ledger.prepare). */
+export interface PreparedTransaction {
+  id: string;
+  /** `posted`, `entries` and `credited`, comma-separated, for after WITH. */
+  ctes: string;
+  parameters: unknown[];
+  /** The transaction as written, from the rows `credited` returned. */
+  posted: (credited: readonly CreditedRow[]) => PostedTransaction;
+}
+
 interface EntryRow {
   id: string;
   transaction_id: string;
@@ -107,11 +123,24 @@ export function insufficientWallet(currency: string): RpcError {
 @Injectable()
 export class Ledger {
   async post(manager: EntityManager, workspaceId: string, transaction: LedgerTransactionToWrite): Promise<PostedTransaction> {
+    const statement = await this.prepare(manager, workspaceId, transaction);
+    const credited = (await manager.query(`WITH ${statement.ctes} SELECT customer_id, balance FROM credited`, statement.parameters)) as CreditedRow[];
+    return statement.posted(credited);
+  }
+
+  /**
+   * Takes the transaction's wallet debits (each its own statement, under the wallet row's lock: one
+   * past zero refuses the whole movement, 409), then answers the rest — the transaction, all its
+   * entries and the wallets it credits — as CTEs for one statement, whose parameters are numbered
+   * from `firstParameter` so a caller can write its own rows in the same round trip. The statement
+   * must select `customer_id, balance FROM credited` for `posted`. The database checks the entries'
+   * foreign key and the balance once, at the statement's end, when the transaction's row is there too.
+   */
+  async prepare(manager: EntityManager, workspaceId: string, transaction: LedgerTransactionToWrite, firstParameter = 1): Promise<PreparedTransaction> {
     const postings = transaction.postings.filter((posting) => posting.amount !== 0n);
     if (postings.length < 2 || postings.reduce((sum, posting) => sum + posting.amount, 0n) !== 0n) {
       throw new Error(`a ${transaction.kind} ledger transaction must have two or more entries summing to zero`);
     }
-    // Debits first, each under its wallet row's lock: one past zero refuses the whole movement (409).
     const credits: Array<{ customerId: string; change: bigint }> = [];
     for (const posting of postings) {
       if (!posting.account.startsWith(WALLET_PREFIX)) continue;
@@ -123,23 +152,21 @@ export class Ledger {
       else await this.debitWallet(manager, workspaceId, customerId, transaction.currency, change);
     }
     const id = newId();
-    // One statement (one round trip) for the transaction, all its entries and the wallets it credits:
-    // the database checks the entries' foreign key and the balance once, at its end, when the
-    // transaction's row is there too.
-    const credited = (await manager.query(
-      `WITH posted AS (
-         INSERT INTO billing.ledger_transactions (id, workspace_id, kind, invoice_id, payment_id, credit_note_id) VALUES ($2, $1, $4, $5, $6, $7) RETURNING id
+    const $ = (index: number) => `$${firstParameter + index - 1}`;
+    return {
+      id,
+      ctes: `posted AS (
+         INSERT INTO billing.ledger_transactions (id, workspace_id, kind, invoice_id, payment_id, credit_note_id) VALUES (${$(2)}, ${$(1)}, ${$(4)}, ${$(5)}, ${$(6)}, ${$(7)}) RETURNING id
        ), entries AS (
          INSERT INTO billing.ledger_entries (id, workspace_id, transaction_id, account, currency, amount)
-         SELECT entry.id, $1, posted.id, entry.account, $3, entry.amount FROM posted, unnest($8::uuid[], $9::text[], $10::bigint[]) AS entry(id, account, amount)
+         SELECT entry.id, ${$(1)}, posted.id, entry.account, ${$(3)}, entry.amount FROM posted, unnest(${$(8)}::uuid[], ${$(9)}::text[], ${$(10)}::bigint[]) AS entry(id, account, amount)
        ), credited AS (
          INSERT INTO billing.wallet_balances (workspace_id, customer_id, currency, balance)
-         SELECT $1, credit.customer_id, $3, credit.change FROM unnest($11::uuid[], $12::bigint[]) AS credit(customer_id, change)
+         SELECT ${$(1)}, credit.customer_id, ${$(3)}, credit.change FROM unnest(${$(11)}::uuid[], ${$(12)}::bigint[]) AS credit(customer_id, change)
          ON CONFLICT (workspace_id, customer_id, currency) DO UPDATE SET balance = billing.wallet_balances.balance + EXCLUDED.balance, updated_at = now()
          RETURNING customer_id, balance
-       )
-       SELECT customer_id, balance FROM credited`,
-      [
+       )`,
+      parameters: [
         workspaceId,
         id,
         transaction.currency,
@@ -153,14 +180,16 @@ export class Ledger {
         credits.map((credit) => credit.customerId),
         credits.map((credit) => String(credit.change)),
       ],
-    )) as Array<{ customer_id: string; balance: string }>;
-    const walletCredits: WalletCredit[] = credits.map((credit) => ({
-      customerId: credit.customerId,
-      currency: transaction.currency,
-      amount: Number(credit.change),
-      balance: Number(credited.find((row) => row.customer_id === credit.customerId)!.balance),
-    }));
-    return { id, walletCredits };
+      posted: (credited) => ({
+        id,
+        walletCredits: credits.map((credit) => ({
+          customerId: credit.customerId,
+          currency: transaction.currency,
+          amount: Number(credit.change),
+          balance: Number(credited.find((row) => row.customer_id === credit.customerId)!.balance),
+        })),
+      }),
+    };
   }
 
   /** Balances per currency of a customer's wallet, and its latest movements, newest first. */

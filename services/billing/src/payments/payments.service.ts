@@ -17,8 +17,16 @@ import { DomainEvents, type Emit } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BillingCaller } from '../common/billing-caller.js';
 import { IdempotencyKeys } from '../ledger/idempotency-keys.js';
-import { amountDueOf, customerIdOf, eventCustomerOf, invalidInvoiceStatus, InvoicePostings, type InvoiceMoney } from '../ledger/invoice-postings.js';
-import { ACCOUNTS, emitWalletCredits, Ledger } from '../ledger/ledger.js';
+import {
+  amountDueOf,
+  customerIdOf,
+  eventCustomerOf,
+  invalidInvoiceStatus,
+  InvoicePostings,
+  settledStatus,
+  type InvoiceMoney,
+} from '../ledger/invoice-postings.js';
+import { ACCOUNTS, emitWalletCredits, Ledger, type CreditedRow } from '../ledger/ledger.js';
 import { StripeClient } from '../stripe/stripe-client.js';
 
 export interface PaymentRow {
@@ -139,36 +147,58 @@ export class PaymentsService {
     }
     const customerId = customerIdOf(invoice);
     const id = newId();
+    const amountPaid = BigInt(invoice.amount_paid) + applied;
+    const status = settledStatus(invoice, amountPaid, BigInt(invoice.amount_credited));
+    const paymentParameters = [
+      id,
+      workspaceId,
+      invoice.id,
+      customerId,
+      invoice.currency,
+      String(amount),
+      String(applied),
+      String(toWallet),
+      payment.method,
+      payment.reference,
+      payment.receivedAt,
+      payment.stripePaymentIntentId ?? null,
+      String(amountPaid),
+      status,
+    ];
+    const ledger = await this.ledger.prepare(
+      manager,
+      workspaceId,
+      {
+        kind: 'payment',
+        invoiceId: invoice.id,
+        paymentId: id,
+        currency: invoice.currency,
+        postings: [
+          { account: sourceAccount(payment.method, customerId), amount },
+          { account: ACCOUNTS.receivable(customerId), amount: -applied },
+          { account: ACCOUNTS.wallet(customerId), amount: -toWallet },
+        ],
+      },
+      paymentParameters.length + 1,
+    );
+    // The payment row, its ledger transaction and the invoice's new amounts in one round trip: all
+    // are known once the invoice is locked. (A wallet payment's debit went first, in prepare.)
     const [row] = (await manager.query(
-      `INSERT INTO billing.payments (id, workspace_id, invoice_id, customer_id, currency, amount, applied, to_wallet, method, reference, received_at, stripe_payment_intent_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${PAYMENT_COLUMNS}`,
-      [
-        id,
-        workspaceId,
-        invoice.id,
-        customerId,
-        invoice.currency,
-        String(amount),
-        String(applied),
-        String(toWallet),
-        payment.method,
-        payment.reference,
-        payment.receivedAt,
-        payment.stripePaymentIntentId ?? null,
-      ],
-    )) as PaymentRow[];
-    const posted = await this.ledger.post(manager, workspaceId, {
-      kind: 'payment',
-      invoiceId: invoice.id,
-      paymentId: id,
-      currency: invoice.currency,
-      postings: [
-        { account: sourceAccount(payment.method, customerId), amount },
-        { account: ACCOUNTS.receivable(customerId), amount: -applied },
-        { account: ACCOUNTS.wallet(customerId), amount: -toWallet },
-      ],
-    });
-    const settled = await this.invoices.settle(manager, workspaceId, invoice, BigInt(invoice.amount_paid) + applied, BigInt(invoice.amount_credited));
+      `WITH payment AS (
+         INSERT INTO billing.payments (id, workspace_id, invoice_id, customer_id, currency, amount, applied, to_wallet, method, reference, received_at, stripe_payment_intent_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${PAYMENT_COLUMNS}
+       ), settled AS (
+         UPDATE billing.invoices SET amount_paid = $13, status = $14, paid_at = CASE WHEN $14 = 'paid' THEN coalesce(paid_at, now()) ELSE NULL END, updated_at = now()
+         WHERE workspace_id = $2 AND id = $3 RETURNING paid_at
+       ), ${ledger.ctes}
+       SELECT payment.*, settled.paid_at AS invoice_paid_at,
+         (SELECT coalesce(json_agg(json_build_object('customer_id', customer_id, 'balance', balance::text)), '[]') FROM credited) AS credited
+       FROM payment, settled`,
+      [...paymentParameters, ...ledger.parameters],
+    )) as Array<PaymentRow & { invoice_paid_at: Date | null; credited: CreditedRow[] }>;
+    const posted = ledger.posted(row!.credited);
+    // The invoice was open or uncollectible (checked above): paid now means it became paid by this payment.
+    const paidAt = status === 'paid' ? row!.invoice_paid_at : null;
     const customer = eventCustomerOf(invoice);
     await emit<BillingEvents.PaymentReceived>({
       type: 'payment.received',
@@ -187,10 +217,10 @@ export class PaymentsService {
         number: invoice.number!,
         customerName: invoice.customer_name,
         ...(invoice.billing_email ? { email: invoice.billing_email } : {}),
-        amountDue: Number(amountDueOf(settled.invoice)),
+        amountDue: Number(amountDueOf({ ...invoice, amount_paid: String(amountPaid), status })),
       },
     });
-    if (settled.paidAt) {
+    if (paidAt) {
       await emit<BillingEvents.InvoicePaid>({
         type: 'invoice.paid',
         workspaceId,
@@ -202,7 +232,7 @@ export class PaymentsService {
           customer,
           currency: invoice.currency,
           total: Number(invoice.total),
-          paidAt: settled.paidAt.toISOString(),
+          paidAt: paidAt.toISOString(),
         },
       });
     }
@@ -325,6 +355,11 @@ export class PaymentsService {
         destination,
         ...(creditNoteId ? { creditNoteId } : {}),
         refundedAt: refund.createdAt,
+        number: invoice.number!,
+        customerName: invoice.customer_name,
+        // A credit note's refund is in its credit_note.created receipt: no second email.
+        ...(invoice.billing_email && !creditNoteId ? { email: invoice.billing_email } : {}),
+        method: payment.method,
       },
     });
     await emitWalletCredits(emit, workspaceId, actorId, posted.id, creditNoteId ? 'credit_note' : 'refund', posted.walletCredits);

@@ -41,41 +41,97 @@ export class TimelineEventsConsumer implements OnModuleInit {
   constructor(private readonly events: DomainEvents) {}
 
   onModuleInit(): void {
-    this.events.subscribe('email.sent', { durableName: EMAIL_TIMELINE_CONSUMER, startFrom: 'all' }, (event, manager) => this.emailSent(event, manager));
-    this.events.subscribe(BILLING_TYPES, { durableName: BILLING_TIMELINE_CONSUMER, startFrom: 'all' }, (event, manager) => this.billing(event, manager));
+    // Set-wise: a fetched batch is one transaction with one inbox statement, and each run of one
+    // workspace's events one INSERT; the handler writes the same rows for an event alone.
+    this.events.subscribe(
+      'email.sent',
+      {
+        durableName: EMAIL_TIMELINE_CONSUMER,
+        startFrom: 'all',
+        setWise: true,
+        applyBatch: (run, manager) =>
+          record(
+            manager,
+            run.flatMap(({ event }) => emailEntries(event)),
+          ),
+      },
+      (event, manager) => record(manager, emailEntries(event)),
+    );
+    this.events.subscribe(
+      BILLING_TYPES,
+      {
+        durableName: BILLING_TIMELINE_CONSUMER,
+        startFrom: 'all',
+        setWise: true,
+        applyBatch: (run, manager) =>
+          record(
+            manager,
+            run.flatMap(({ event }) => billingEntries(event)),
+          ),
+      },
+      (event, manager) => record(manager, billingEntries(event)),
+    );
   }
+}
 
-  private async emailSent(event: EventOf<'email.sent'>, manager: EntityManager): Promise<void> {
-    if (!isUuid(event.data?.contactId)) return;
-    const { messageId, campaignId, templateKey } = event.data;
-    await this.record(manager, event, 'email_sent', event.occurredAt, [{ type: 'contact', id: event.data.contactId }], {
-      messageId,
-      campaignId: campaignId ?? null,
-      templateKey,
-    });
-  }
+/** One timeline row to write: an event shown on one record's timeline. */
+interface TimelineRow {
+  id: string;
+  workspace_id: string;
+  subject_type: RelatedRecord['type'];
+  subject_id: string;
+  kind: string;
+  occurred_at: string;
+  actor_id: string | null;
+  data: object;
+  source_event_id: string;
+}
 
-  private async billing(event: BillingEvent, manager: EntityManager): Promise<void> {
-    if (!event.data) return;
-    const shown = billingEntry(event);
-    const { customer, ...data } = event.data;
-    const subjects: RelatedRecord[] = [];
-    if (isUuid(customer?.contactId)) subjects.push({ type: 'contact', id: customer.contactId });
-    if (isUuid(customer?.companyId)) subjects.push({ type: 'company', id: customer.companyId });
-    const dealId = event.type === 'invoice.paid' ? event.data.dealId : undefined;
-    if (isUuid(dealId)) subjects.push({ type: 'deal', id: dealId });
-    await this.record(manager, event, shown.kind, validTime(shown.occurredAt, event.occurredAt), subjects, data);
-  }
+function entries(event: DomainEvent, kind: string, occurredAt: string, subjects: RelatedRecord[], data: object): TimelineRow[] {
+  if (!event.workspaceId) return [];
+  return subjects.map((subject) => ({
+    id: newId(),
+    workspace_id: event.workspaceId!,
+    subject_type: subject.type,
+    subject_id: subject.id,
+    kind,
+    occurred_at: occurredAt,
+    actor_id: isUuid(event.actorId) ? event.actorId : null,
+    data,
+    source_event_id: event.id,
+  }));
+}
 
-  private async record(manager: EntityManager, event: DomainEvent, kind: string, occurredAt: string, subjects: RelatedRecord[], data: object): Promise<void> {
-    if (!event.workspaceId) return;
-    for (const subject of subjects) {
-      await manager.query(
-        `INSERT INTO crm.timeline_entries (id, workspace_id, subject_type, subject_id, kind, occurred_at, actor_id, data, source_event_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT ON CONSTRAINT timeline_entries_source_key DO NOTHING`,
-        [newId(), event.workspaceId, subject.type, subject.id, kind, occurredAt, isUuid(event.actorId) ? event.actorId : null, JSON.stringify(data), event.id],
-      );
-    }
-  }
+function emailEntries(event: EventOf<'email.sent'>): TimelineRow[] {
+  if (!isUuid(event.data?.contactId)) return [];
+  const { messageId, campaignId, templateKey } = event.data;
+  return entries(event, 'email_sent', event.occurredAt, [{ type: 'contact', id: event.data.contactId }], {
+    messageId,
+    campaignId: campaignId ?? null,
+    templateKey,
+  });
+}
+
+function billingEntries(event: BillingEvent): TimelineRow[] {
+  if (!event.data) return [];
+  const shown = billingEntry(event);
+  const { customer, ...data } = event.data;
+  const subjects: RelatedRecord[] = [];
+  if (isUuid(customer?.contactId)) subjects.push({ type: 'contact', id: customer.contactId });
+  if (isUuid(customer?.companyId)) subjects.push({ type: 'company', id: customer.companyId });
+  const dealId = event.type === 'invoice.paid' ? event.data.dealId : undefined;
+  if (isUuid(dealId)) subjects.push({ type: 'deal', id: dealId });
+  return entries(event, shown.kind, validTime(shown.occurredAt, event.occurredAt), subjects, data);
+}
+
+/** All the rows in one statement; an entry already there (the same source event and subject) is left as it is. */
+async function record(manager: EntityManager, rows: TimelineRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await manager.query(
+    `INSERT INTO crm.timeline_entries (id, workspace_id, subject_type, subject_id, kind, occurred_at, actor_id, data, source_event_id)
+     SELECT id, workspace_id, subject_type, subject_id, kind, occurred_at, actor_id, data, source_event_id
+     FROM jsonb_to_recordset($1::jsonb) AS row(id uuid, workspace_id uuid, subject_type text, subject_id uuid, kind text, occurred_at timestamptz, actor_id uuid, data jsonb, source_event_id uuid)
+     ON CONFLICT ON CONSTRAINT timeline_entries_source_key DO NOTHING`,
+    [JSON.stringify(rows)],
+  );
 }

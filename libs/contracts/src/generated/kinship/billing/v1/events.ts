@@ -24,6 +24,21 @@ export interface InvoiceCreated {
 }
 
 /**
+ * type: invoice.updated, subject: events.billing.invoice.updated
+ * A draft was edited (PATCH): its customer, lines, dates or notes; the amounts as they are now.
+ */
+export interface InvoiceUpdated {
+  invoiceId: string;
+  customer: Customer | null;
+  currency: string;
+  subtotal: number;
+  tax: number;
+  total: number;
+  /** The body's fields the edit named, e.g. ["lines", "dueDate"]. */
+  changedFields: string[];
+}
+
+/**
  * type: invoice.deleted, subject: events.billing.invoice.deleted
  * A draft was deleted (only drafts can be); it never had a number.
  */
@@ -180,6 +195,20 @@ export interface PaymentRefunded {
   destination: string;
   creditNoteId?: string | null | undefined;
   refundedAt: string;
+  /** The invoice's number, e.g. INV-2026-000042. */
+  number: string;
+  /** As the invoice names the customer. */
+  customerName: string;
+  /**
+   * The invoice's billing email: where the refund's receipt goes (not for a credit note's refund,
+   * whose credit_note.created has its own email); absent when the invoice has none.
+   */
+  email?:
+    | string
+    | null
+    | undefined;
+  /** stripe, manual, bank_transfer or wallet: how the payment came in. */
+  method: string;
 }
 
 /**
@@ -199,7 +228,21 @@ export interface CreditNoteCreated {
   appliedToDue: number;
   refunded: number;
   toWallet: number;
-  reason?: string | null | undefined;
+  reason?:
+    | string
+    | null
+    | undefined;
+  /** The invoice's number, e.g. INV-2026-000042. */
+  invoiceNumber: string;
+  /** As the invoice names the customer. */
+  customerName: string;
+  /** The invoice's billing email: where the credit note's receipt goes; absent when the invoice has none. */
+  email?:
+    | string
+    | null
+    | undefined;
+  /** What is left to pay on the invoice after the credit note. */
+  amountDue: number;
 }
 
 /**
@@ -216,4 +259,48 @@ export interface WalletCredited {
   source: string;
   transactionId: string;
   reason?: string | null | undefined;
+}
+
+/** A product of the catalogue as its events carry it. */
+export interface Product {
+  productId: string;
+  name: string;
+  sku: string;
+  /** Minor units of currency. */
+  unitPrice: number;
+  currency: string;
+  /** Basis points, 0 to 10,000. */
+  taxRate: number;
+  active: boolean;
+}
+
+/** type: product.created, subject: events.billing.product.created */
+export interface ProductCreated {
+  product: Product | null;
+}
+
+/**
+ * type: product.updated, subject: events.billing.product.updated
+ * A live product was edited; the product as it is now.
+ */
+export interface ProductUpdated {
+  product:
+    | Product
+    | null;
+  /** The body's fields the edit named, e.g. ["unitPrice", "active"]. */
+  changedFields: string[];
+}
+
+/**
+ * type: product.deleted, subject: events.billing.product.deleted
+ * Soft delete: invoices keep their lines; the sku is free for another live product.
+ */
+export interface ProductDeleted {
+  productId: string;
+  sku: string;
+}
+
+/** type: product.restored, subject: events.billing.product.restored */
+export interface ProductRestored {
+  product: Product | null;
 }
