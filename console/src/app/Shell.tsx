@@ -13,6 +13,7 @@ import { NotificationsBell } from '../features/notifications/NotificationsBell';
 const CommandPalette = lazy(() => import('./CommandPalette').then((module) => ({ default: module.CommandPalette })));
 
 const NAV: Array<{ to: string; label: MessageKey; permission: Permission }> = [
+  { to: '/dashboard', label: 'reports.dashboard', permission: 'reports:read' },
   { to: '/contacts', label: 'nav.contacts', permission: 'contacts:read' },
   { to: '/companies', label: 'nav.companies', permission: 'companies:read' },
   { to: '/deals', label: 'nav.deals', permission: 'deals:read' },

@@ -33,6 +33,7 @@ export const router = createBrowserRouter([
           { path: 'campaigns', ...lazy(() => import('../features/campaigns/CampaignsPage')) },
           { path: 'invoices', ...lazy(() => import('../features/invoices/InvoicesPage')) },
           { path: 'invoices/:id', ...lazy(() => import('../features/invoices/InvoicePage')) },
+          { path: 'dashboard', ...lazy(() => import('../features/dashboard/DashboardPage')) },
           { path: 'reports', ...lazy(() => import('../features/reports/ReportsPage')) },
           { path: 'settings', ...lazy(() => import('../features/settings/SettingsPage')) },
           { path: '*', ...lazy(() => import('./NotFoundPage')) },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -166,6 +166,17 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Edit Email' }).getByText('ada.lovelace@example.com').waitFor();
   }, 60_000);
 
+  it('shows the role’s dashboard, each widget saying how fresh it is, nothing won yet', async () => {
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor();
+    await page.getByText('Figures: the whole workspace').waitFor();
+    const won = page.getByRole('region', { name: 'Won this month' });
+    await won.getByText('Nothing in this period.').waitFor();
+    await page.getByRole('region', { name: 'New contacts by month' }).getByRole('cell', { name: '2', exact: true }).waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-freshness]').count()).toBe(4);
+    await screen('dashboard-before');
+  }, 60_000);
+
   it('drags a deal across the board to won, the column totals following', async () => {
     // The six default stages side by side need a screen wider than 1280 px (narrower ones scroll).
     await page.setViewportSize({ width: 1800, height: 800 });
@@ -220,6 +231,15 @@ describe('web console', () => {
     await ask.getByRole('button', { name: 'Mark as lost' }).click();
     await lost.locator('[data-deal="Difference engine"]').waitFor();
     await page.setViewportSize({ width: 1280, height: 800 });
+  }, 60_000);
+
+  it('sees the dashboard move: the deal won this month counts there', async () => {
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Dashboard' }).click();
+    const won = page.getByRole('region', { name: 'Won this month' });
+    // The read models apply deal.won a moment later; the open dashboard asks again every 10 s.
+    await won.getByRole('cell', { name: '$1,250.00' }).waitFor({ timeout: 45_000 });
+    await won.getByText(/^(Up to date|\d+ s behind) · as of /).waitFor();
+    await screen('dashboard');
   }, 60_000);
 
   it('finds records from anywhere with Ctrl+K', async () => {
@@ -338,6 +358,51 @@ describe('web console', () => {
       .waitFor();
     await screen('company');
   }, 60_000);
+
+  it('shows each standard report with its chart, refuses a bad period at its field, and exports', async () => {
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('heading', { name: 'Reports', exact: true }).waitFor();
+    const tabs = page.getByRole('tablist', { name: 'Report' });
+    for (const [tab, shows] of [
+      ['Pipeline', 'No open deals yet.'],
+      ['Forecast', null],
+      ['Win rate', 'Win rate: 50%'],
+      ['Funnel', null],
+      ['Activity', null],
+      ['Acquisition', null],
+      ['Velocity', null],
+    ] as const) {
+      await tabs.getByRole('tab', { name: tab }).click();
+      const report = page.getByRole('region', { name: tab });
+      await report.waitFor();
+      if (shows) await report.getByText(shows, { exact: true }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await screen(`report-${tab.toLowerCase().replace(' ', '-')}`);
+    }
+
+    // The invoice paid above reaches the revenue report through the read models: reload until it has.
+    await tabs.getByRole('tab', { name: 'Revenue' }).click();
+    const paid = page.getByRole('region', { name: 'Revenue' }).getByRole('cell', { name: '$1,000.00', exact: true });
+    for (let deadline = Date.now() + 45_000; !(await paid.isVisible());) {
+      if (Date.now() > deadline) throw new Error('the paid invoice never reached the revenue report');
+      await page.waitForTimeout(2_000);
+      await page.reload();
+      await page.getByRole('region', { name: 'Revenue' }).waitFor();
+    }
+    await screen('report-revenue');
+
+    const csv = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const file = await csv;
+    expect(file.suggestedFilename()).toBe('revenue.csv');
+    expect(readFileSync((await file.path())!, 'utf8')).toMatch(/paid/i);
+
+    await page.getByLabel(label('From')).fill('2026-12-31');
+    await page.getByLabel(label('To')).fill('2026-01-01');
+    await page.locator('input[aria-invalid="true"]').waitFor();
+    expect(await page.getByLabel(label('From')).getAttribute('aria-invalid')).toBe('true');
+    await screen('report-period-refused');
+  }, 120_000);
 
   it('shows every other screen without an accessibility violation', async () => {
     for (const [path, heading] of [
