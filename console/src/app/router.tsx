@@ -35,6 +35,7 @@ export const router = createBrowserRouter([
           { path: 'invoices/:id', ...lazy(() => import('../features/invoices/InvoicePage')) },
           { path: 'dashboard', ...lazy(() => import('../features/dashboard/DashboardPage')) },
           { path: 'reports', ...lazy(() => import('../features/reports/ReportsPage')) },
+          { path: 'reports/custom', ...lazy(() => import('../features/reports/CustomReportPage')) },
           { path: 'settings', ...lazy(() => import('../features/settings/SettingsPage')) },
           { path: '*', ...lazy(() => import('./NotFoundPage')) },
         ],

@@ -4,7 +4,7 @@ import { Button, Group, Paper, Select, Stack, Table, Tabs, Text, TextInput, Titl
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import type { components } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
@@ -88,7 +88,12 @@ export function Component() {
 
   return (
     <Stack>
-      <Title order={1}>{t('nav.reports')}</Title>
+      <Group justify="space-between">
+        <Title order={1}>{t('nav.reports')}</Title>
+        <Button component={Link} to="/reports/custom" variant="subtle">
+          {t('custom.open')}
+        </Button>
+      </Group>
       <Tabs value={slug} onChange={(value) => value && setParams({ report: value })} keepMounted={false}>
         <Tabs.List aria-label={t('reports.which')}>
           {REPORT_SLUGS.map((candidate) => (
