@@ -35,7 +35,7 @@ function ConfirmedChange({ change, invoice, onDone }: { change: Change; invoice:
   const name = invoice.number ?? t('invoices.draftTitle');
   return (
     <>
-      <Button variant="light" color={change === 'uncollectible' ? 'orange' : 'red'} onClick={open}>
+      <Button variant="default" onClick={open}>
         {t(`invoices.${change}`)}
       </Button>
       <Modal opened={opened} onClose={close} title={t(`invoices.${change}Confirm`, { number: name })}>
