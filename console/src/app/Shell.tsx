@@ -14,6 +14,7 @@ import { useObjectTypes } from '../features/objects/objects-api';
 const CommandPalette = lazy(() => import('./CommandPalette').then((module) => ({ default: module.CommandPalette })));
 
 const NAV: Array<{ to: string; label: MessageKey; permission: Permission }> = [
+  { to: '/dashboard', label: 'reports.dashboard', permission: 'reports:read' },
   { to: '/contacts', label: 'nav.contacts', permission: 'contacts:read' },
   { to: '/companies', label: 'nav.companies', permission: 'companies:read' },
   { to: '/deals', label: 'nav.deals', permission: 'deals:read' },

@@ -11,6 +11,7 @@ import { fetchBlob } from '../../lib/files';
 import { formatDateTime, formatMoney, t } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
 import { invoiceTotals, lineAmounts, minorToInput, parseMoney } from '../../lib/money';
+import { InvoiceStateActions, RefundPayment } from './InvoiceActions';
 import { apiLineErrors, draftLine, emptyLine, lineErrors, toEditLines, toLineBodies, type EditLine, type Invoice, type LineErrors } from './invoice-lines';
 
 const invoiceKey = (id: string) => ['invoices', id];
@@ -88,6 +89,7 @@ export function Component() {
               {t('invoices.send')}
             </Button>
           )}
+          {canWrite && <InvoiceStateActions invoice={record} onDone={refresh} />}
         </Group>
       </Group>
       {record.status === 'draft' && canWrite ? <LinesEditor invoice={record} /> : <LinesTable invoice={record} />}
@@ -375,9 +377,12 @@ function Payments({ invoice, canWrite, onChange }: { invoice: Invoice; canWrite:
               {formatMoney(payment.amount, payment.currency)} · {payment.method.replace(/_/g, ' ')}
               {payment.reference ? ` · ${payment.reference}` : ''}
             </Text>
-            <Text size="xs" c="dimmed">
-              {formatDateTime(payment.receivedAt)}
-            </Text>
+            <Group gap="xs">
+              <Text size="xs" c="dimmed">
+                {formatDateTime(payment.receivedAt)}
+              </Text>
+              {canWrite && <RefundPayment payment={payment} onDone={onChange} />}
+            </Group>
           </Group>
         ))}
         {payments.data?.data.length === 0 && (

@@ -7,6 +7,7 @@ import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
 import { formatDateTime, t } from '../../lib/i18n';
 import { useCan, useMe } from '../../lib/me';
+import { AuditLogPanel, PreferencesPanel, WebhooksPanel, WorkspacePanel } from './WorkspaceSettings';
 
 const ROLES = ['admin', 'manager', 'member', 'viewer'] as const;
 
@@ -14,6 +15,11 @@ export function Component() {
   const canManageMembers = useCan('users:read');
   const canInvite = useCan('invitations:manage');
   const canKeys = useCan('api-keys:manage');
+  const canPreferences = useCan('profile:write');
+  const canBilling = useCan('billing:write');
+  const canCrm = useCan('crm-settings:manage');
+  const canWebhooks = useCan('webhooks:manage');
+  const canAudit = useCan('audit-logs:read');
   return (
     <Stack>
       <Title order={1}>{t('nav.settings')}</Title>
@@ -22,6 +28,10 @@ export function Component() {
           <Tabs.Tab value="profile">{t('settings.profile')}</Tabs.Tab>
           {canManageMembers && <Tabs.Tab value="members">{t('settings.members')}</Tabs.Tab>}
           {canKeys && <Tabs.Tab value="api-keys">{t('settings.apiKeys')}</Tabs.Tab>}
+          {canPreferences && <Tabs.Tab value="preferences">{t('settings.preferences')}</Tabs.Tab>}
+          {(canBilling || canCrm) && <Tabs.Tab value="workspace">{t('settings.workspace')}</Tabs.Tab>}
+          {canWebhooks && <Tabs.Tab value="webhooks">{t('settings.webhooks')}</Tabs.Tab>}
+          {canAudit && <Tabs.Tab value="audit">{t('settings.audit')}</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="profile" pt="md">
           <Profile />
@@ -31,6 +41,18 @@ export function Component() {
         </Tabs.Panel>
         <Tabs.Panel value="api-keys" pt="md">
           <ApiKeys />
+        </Tabs.Panel>
+        <Tabs.Panel value="preferences" pt="md">
+          <PreferencesPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="workspace" pt="md">
+          <WorkspacePanel canBilling={canBilling} canCrm={canCrm} />
+        </Tabs.Panel>
+        <Tabs.Panel value="webhooks" pt="md">
+          <WebhooksPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="audit" pt="md">
+          <AuditLogPanel />
         </Tabs.Panel>
       </Tabs>
     </Stack>

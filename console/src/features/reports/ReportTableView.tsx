@@ -1,0 +1,56 @@
+import { BarChart } from '@mantine/charts';
+import '@mantine/charts/styles.css';
+import { Stack, Table, Text } from '@mantine/core';
+import { t } from '../../lib/i18n';
+import { chartOf, formatCell, freshness, type ReportTable } from './report-table';
+
+const COLORS = ['blue.6', 'teal.6', 'grape.6', 'orange.6'];
+
+/** A report's answer as a chart (when one dimension over plain numbers) above its table. */
+export function ReportTableView({ table, caption }: { table: ReportTable; caption: string }) {
+  if (table.rows.length === 0) return <Text c="dimmed">{t('reports.noRows')}</Text>;
+  const chart = chartOf(table);
+  return (
+    <Stack gap="xs">
+      {chart && (
+        <BarChart
+          h={200}
+          data={chart.data}
+          dataKey={chart.dataKey}
+          series={chart.series.map((series, index) => ({ ...series, color: COLORS[index % COLORS.length]! }))}
+        />
+      )}
+      <Table.ScrollContainer minWidth={320}>
+        <Table striped>
+          <Table.Caption>{caption}</Table.Caption>
+          <Table.Thead>
+            <Table.Tr>
+              {table.columns.map((column) => (
+                <Table.Th key={column.key}>{column.label}</Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {table.rows.map((row, rowIndex) => (
+              <Table.Tr key={rowIndex}>
+                {table.columns.map((column, index) => (
+                  <Table.Td key={column.key}>{formatCell(table, row, index)}</Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {table.truncated && <Text size="sm">{t('reports.truncated')}</Text>}
+    </Stack>
+  );
+}
+
+/** When the figures were last fed by an event, and how far the read models lag. */
+export function Freshness({ asOf, lagMs }: { asOf: string | null; lagMs: number | null }) {
+  return (
+    <Text size="xs" c="dimmed" data-freshness>
+      {freshness(asOf, lagMs)}
+    </Text>
+  );
+}
