@@ -37,6 +37,7 @@ const IMPORT_ROWS = numberFromEnv('BENCH_SOAK_IMPORT_ROWS', 20_000);
 /** Half of the ~300 emails/s the campaign bench measures on this machine, shared by the two replicas. */
 const CAMPAIGN_EMAILS_PER_SECOND = 150;
 const SEARCHES = ['mar', 'ziel', 'soak', 'First1', 'example'];
+const STARTUP_MS = 300_000;
 
 type ServiceName = 'gateway' | 'auth' | 'crm' | 'notifications-1' | 'notifications-2';
 
@@ -81,6 +82,7 @@ async function startProcess(name: ServiceName, script: string, env: Record<strin
   });
   await log.close();
   const url = `http://127.0.0.1:${port}`;
+  // Generous: on a loaded machine a service takes a minute or more to start.
   const up = await waitUntil(
     async () => {
       if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before answering; see ${logDirectory}/${name}.log`);
@@ -89,10 +91,13 @@ async function startProcess(name: ServiceName, script: string, env: Record<strin
         () => false,
       );
     },
-    60_000,
+    STARTUP_MS,
     200,
   );
-  if (!up) throw new Error(`${name} did not answer /health/live within 60 s`);
+  if (!up) {
+    await stop(child);
+    throw new Error(`${name} did not answer /health/live within ${STARTUP_MS / 1000} s`);
+  }
   return { name, child, url };
 }
 
@@ -251,10 +256,17 @@ async function main(): Promise<number> {
       'exit',
     )) as [number];
     if (migrated !== 0) throw new Error('notifications migrations failed');
-    services.push(await startProcess('auth', 'services/auth/dist/main.js', env, logDirectory));
-    services.push(await startProcess('crm', 'services/crm/dist/main.js', env, logDirectory));
-    services.push(await startProcess('notifications-1', 'services/notifications/dist/main.js', notificationsEnv, logDirectory));
-    services.push(await startProcess('notifications-2', 'services/notifications/dist/main.js', notificationsEnv, logDirectory));
+    const starting = [
+      startProcess('auth', 'services/auth/dist/main.js', env, logDirectory),
+      startProcess('crm', 'services/crm/dist/main.js', env, logDirectory),
+      startProcess('notifications-1', 'services/notifications/dist/main.js', notificationsEnv, logDirectory),
+      startProcess('notifications-2', 'services/notifications/dist/main.js', notificationsEnv, logDirectory),
+    ];
+    // Every started one is stopped at the end, also when another failed to start.
+    const outcomes = await Promise.allSettled(starting);
+    for (const outcome of outcomes) if (outcome.status === 'fulfilled') services.push(outcome.value);
+    const refused = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (refused) throw refused.reason;
     const gateway = await startProcess('gateway', 'services/gateway/dist/main.js', env, logDirectory);
     services.push(gateway);
 
