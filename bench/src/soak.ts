@@ -147,6 +147,14 @@ async function api(gateway: string, authorization: string, method: string, path:
   });
 }
 
+/** The status a poll read; a failed poll counts as a failure and the polling goes on. */
+async function polledStatus(gateway: string, authorization: string, path: string, state: Background): Promise<string | null> {
+  const response = await api(gateway, authorization, 'GET', path);
+  if (response.ok) return ((await response.json()) as { status: string }).status;
+  state.failures.push(`GET ${path.replace(/[0-9a-f-]{36}/, ':id')} answered ${response.status}`);
+  return null;
+}
+
 /** Imports one after another until the soak ends; each must complete. */
 async function importLoop(gateway: string, authorization: string, state: Background): Promise<void> {
   for (let round = 1; !state.stopping; round++) {
@@ -162,7 +170,7 @@ async function importLoop(gateway: string, authorization: string, state: Backgro
     let status = 'queued';
     await waitUntil(
       async () => {
-        status = ((await (await api(gateway, authorization, 'GET', `/imports/${id}`)).json()) as { status: string }).status;
+        status = (await polledStatus(gateway, authorization, `/imports/${id}`, state)) ?? status;
         return status !== 'queued' && status !== 'processing';
       },
       30 * 60_000,
@@ -181,7 +189,7 @@ async function campaignLoop(gateway: string, authorization: string, state: Backg
       channel: 'email',
       subject: 'Hello {{firstName}}',
       body: '<p>Hello {{firstName}} {{lastName}}, here is our news.</p>',
-      audience: { filter: { lifecycleStage: 'customer' } },
+      audience: { filter: { lifecycleStage: ['customer'] } },
     });
     if (created.status !== 201) {
       state.failures.push(`POST /campaigns answered ${created.status}: ${await created.text()}`);
@@ -197,7 +205,7 @@ async function campaignLoop(gateway: string, authorization: string, state: Backg
     let status = 'sending';
     await waitUntil(
       async () => {
-        status = ((await (await api(gateway, authorization, 'GET', `/campaigns/${id}`)).json()) as { status: string }).status;
+        status = (await polledStatus(gateway, authorization, `/campaigns/${id}`, state)) ?? status;
         return status === 'sent' || status === 'failed' || status === 'cancelled';
       },
       30 * 60_000,
