@@ -399,7 +399,11 @@ async function main(): Promise<number> {
         path: '/contacts?cursor=…',
         deepen: deepCursor,
       },
+      { label: 'contacts, sort=-updatedAt', table: 'crm.contacts', path: '/contacts?sort=-updatedAt' },
       { label: 'contacts, tags=vip', table: 'crm.contacts', path: '/contacts?tags=vip' },
+      // A tag no contact holds: the case the tags index is for (a common one is read in list order).
+      { label: 'contacts, tags=unused (a tag no contact holds)', table: 'crm.contacts', path: '/contacts?tags=unused' },
+      { label: 'contacts, ownerId of one of the owners', table: 'crm.contacts', path: `/contacts?ownerId=${seeded.ownerIds[1] ?? seeded.ownerIds[0]}` },
       { label: 'contacts, companyId of the company with most contacts', table: 'crm.contacts', path: `/contacts?companyId=${busyCompany}` },
       { label: 'companies, default list', table: 'crm.companies', path: '/companies' },
       { label: 'companies, q=north', table: 'crm.companies', path: '/companies?q=north' },

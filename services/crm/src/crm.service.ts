@@ -27,6 +27,7 @@ import { InvoiceFiles1765400000000 } from './migrations/1765400000000-invoice-fi
 import { FileSweep1765400100000 } from './migrations/1765400100000-file-sweep.js';
 import { ImportDateFormat1765450000000 } from './migrations/1765450000000-import-date-format.js';
 import { CustomObjects1765500000000 } from './migrations/1765500000000-custom-objects.js';
+import { ContactImportWrites1765720000000 } from './migrations/1765720000000-contact-import-writes.js';
 import { ObjectRecordActivity1765730000000 } from './migrations/1765730000000-object-record-activity.js';
 import { RecordExports1765730100000 } from './migrations/1765730100000-record-exports.js';
 import { ObjectsModule } from './objects/objects.module.js';
@@ -66,6 +67,7 @@ export const crmService = {
       FileSweep1765400100000,
       ImportDateFormat1765450000000,
       CustomObjects1765500000000,
+      ContactImportWrites1765720000000,
       ObjectRecordActivity1765730000000,
       RecordExports1765730100000,
     ],

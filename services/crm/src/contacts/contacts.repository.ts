@@ -79,7 +79,7 @@ export class ContactsRepository {
     return new Map(rows.map((row) => [`${row.kind}:${row.value}`, row.contactId]));
   }
 
-  /** Fails on contacts_email_key or contacts_phone_key when a live contact holds the email or phone. */
+  /** Fails on contact_identities_key (or contacts_phone_key) when a live contact holds the email or phone. */
   async insert(manager: EntityManager, contact: NewContact): Promise<ContactRow> {
     const entries: Array<[string, unknown, string?]> = [
       ['id', contact.id, 'uuid'],

@@ -61,7 +61,7 @@ const CHANGEABLE_FIELDS: Array<keyof ContactValues> = [
 ];
 
 /** The indexes that keep each email and phone to one live contact (contact_identities_key across primary and additional ones). */
-const UNIQUE_INDEXES = ['contacts_email_key', 'contacts_phone_key', 'contact_identities_key'];
+const UNIQUE_INDEXES = ['contacts_phone_key', 'contact_identities_key'];
 
 function contactNotFound(): RpcError {
   return RpcError.notFound('Contact');
