@@ -20,6 +20,8 @@ export interface RegisteredProjection {
   subjects: string[];
   /** Applies an event of the projection's types; skips one of another type its subject lets through, as the live consumer does. */
   apply: ProjectionHandler;
+  /** Applies a run of one workspace's events in stream order at once, as the live consumer's set-wise batch does; skips those of other types. */
+  applyRun: (events: DomainEvent[], manager: EntityManager) => Promise<void>;
 }
 
 /** Every projection's subjects and handler, so a rebuild can replay the stream through the same code as the live consumers. */
@@ -61,6 +63,10 @@ export function subscribeProjection<T extends EventType>(
     subjects: [eventFilterSubject(types)],
     apply: async (event, manager) => {
       if (handles(event)) await apply([event], manager);
+    },
+    applyRun: async (events, manager) => {
+      const typed = events.filter(handles);
+      if (typed.length > 0) await apply(typed, manager);
     },
   });
   events.subscribe(
