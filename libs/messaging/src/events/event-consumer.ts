@@ -1,4 +1,4 @@
-import { assertIdentifier, setWorkspace, WORKSPACE_SETTING } from '@kinship/persistence';
+import { assertIdentifier, setWorkspace, transactionInWorkspace, WORKSPACE_SETTING } from '@kinship/persistence';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -52,6 +52,12 @@ export interface EventConsumerOptions {
   /** Subjects without the namespace, e.g. ['events.auth.>']. */
   filterSubjects: string[];
   handler: EventHandler;
+  /**
+   * The events the handler acts on, when its filter subject lets others through (e.g. events.crm.>
+   * for contact events): the others are acknowledged with their batch and passed to afterBatch,
+   * without an inbox record or a handler call, as taking one twice changes nothing. Default: all.
+   */
+  applies?: (event: DomainEvent) => boolean;
   /**
    * Where a consumer created for the first time starts: 'all' replays the stream (a read model
    * building itself from history), 'new' takes only later events (whoever sends mail must not
@@ -113,6 +119,9 @@ interface Delivery {
 
 /** What became of a delivery inside the batch's transaction; it holds only if that transaction commits. */
 type Outcome = { kind: 'handled' } | { kind: 'duplicate' } | { kind: 'failed'; error: unknown };
+
+/** JetStream's own default of unacknowledged deliveries per consumer. */
+const DEFAULT_MAX_ACK_PENDING = 1_000;
 
 /** Most events in one transaction with a savepoint each (see maxBatch). */
 const SAVEPOINT_BATCH = 50;
@@ -191,6 +200,9 @@ export class EventConsumer {
       // handled nor dead-lettered. Back-offs go with each nak instead of a JetStream back-off list,
       // which needs a finite max_deliver and would replace ack_wait with its first entry.
       max_deliver: -1,
+      // Events are acknowledged after their batch commits: JetStream's default of 1,000 unacknowledged
+      // would hold a batch to whatever is left of that by the one before it.
+      max_ack_pending: Math.max(DEFAULT_MAX_ACK_PENDING, 2 * this.maxBatch),
       // A single filter works on every server; a list of them needs NATS 2.10 or later.
       ...(subjects.length === 1 ? { filter_subject: subjects[0] } : { filter_subjects: subjects }),
     };
@@ -256,7 +268,7 @@ export class EventConsumer {
     if (this.options.setWise && deliveries.length > 0 && deliveries.every(({ message }) => message.info.deliveryCount === 1)) {
       const outcomes = await this.handleSetWise(deliveries);
       if (outcomes) {
-        for (const [index, delivery] of deliveries.entries()) await this.settle(delivery, outcomes[index]);
+        await this.settleAll(deliveries, outcomes);
         return;
       }
     }
@@ -270,11 +282,13 @@ export class EventConsumer {
    * was rolled back, and the caller handles the deliveries a savepoint each.
    */
   private async handleSetWise(deliveries: Delivery[]): Promise<Outcome[] | undefined> {
+    // The first event's workspace is set by the statement that opens the transaction: a round trip less per batch.
+    const firstWorkspace = deliveries[0]?.event.workspaceId || null;
     try {
-      return await this.options.dataSource.transaction(async (manager) => {
+      return await transactionInWorkspace(this.options.dataSource, firstWorkspace, async (manager) => {
         const fresh = await this.recordAllInInbox(
           manager,
-          deliveries.map(({ event }) => event.id),
+          deliveries.filter(({ event }) => this.applies(event)).map(({ event }) => event.id),
         );
         const outcomes: Outcome[] = [];
         const handled: HandledEvent[] = [];
@@ -285,8 +299,14 @@ export class EventConsumer {
           if (applyBatch && run.length > 0) await applyBatch(run, manager);
           run = [];
         };
-        let workspace: string | undefined;
+        let workspace: string | undefined = firstWorkspace ?? undefined;
         for (const { message, event } of deliveries) {
+          const position = { streamSequence: message.info.streamSequence };
+          if (!this.applies(event)) {
+            handled.push({ event, position });
+            outcomes.push({ kind: 'handled' });
+            continue;
+          }
           // The same event twice in one batch (a redelivery) is new only the first time.
           if (!fresh.delete(event.id.toLowerCase())) {
             outcomes.push({ kind: 'duplicate' });
@@ -298,7 +318,6 @@ export class EventConsumer {
             await setWorkspace(manager, eventWorkspace);
             workspace = eventWorkspace;
           }
-          const position = { streamSequence: message.info.streamSequence };
           if (applyBatch) run.push({ event, position });
           else await context.with(traceContextOf(message.headers), () => this.options.handler(event, manager, position));
           handled.push({ event, position });
@@ -351,12 +370,26 @@ export class EventConsumer {
       }
       outcomes = [{ kind: 'failed', error }];
     }
-    for (const [index, delivery] of deliveries.entries()) await this.settle(delivery, outcomes[index]);
+    await this.settleAll(deliveries, outcomes);
+  }
+
+  /**
+   * Acknowledges the handled and duplicate deliveries with no await between them, so the NATS
+   * client sends all the acks in one socket write (it flushes in a microtask: an await per ack
+   * made it a write per ack, the largest cost of catching up); then settles the failed ones.
+   */
+  private async settleAll(deliveries: Delivery[], outcomes: Outcome[]): Promise<void> {
+    for (const [index, delivery] of deliveries.entries()) if (outcomes[index]!.kind !== 'failed') this.acknowledge(delivery, outcomes[index]!);
+    for (const [index, delivery] of deliveries.entries()) {
+      const outcome = outcomes[index]!;
+      if (outcome.kind === 'failed') await this.retryOrDeadLetter(delivery, outcome.error);
+    }
   }
 
   private async handleInSavepoint(manager: EntityManager, { message, event }: Delivery): Promise<Outcome> {
     // Never released, to spare a round trip per event: the commit ends them all (they nest meanwhile),
     // and ROLLBACK TO names the latest savepoint of that name, this event's.
+    if (!this.applies(event)) return { kind: 'handled' };
     await manager.query('SAVEPOINT kinship_event');
     try {
       if (!(await this.recordInInbox(manager, event))) return { kind: 'duplicate' };
@@ -371,21 +404,20 @@ export class EventConsumer {
     }
   }
 
-  /** Acknowledges a handled or duplicate event; retries a failed one after a back-off, or dead-letters it after maxDeliver deliveries. */
-  private async settle({ message, event }: Delivery, outcome: Outcome): Promise<void> {
+  private applies(event: DomainEvent): boolean {
+    return this.options.applies?.(event) ?? true;
+  }
+
+  /** Retries a failed event after a back-off, or dead-letters it after maxDeliver deliveries. */
+  private async retryOrDeadLetter({ message, event }: Delivery, error: unknown): Promise<void> {
     const deliveryCount = message.info.deliveryCount;
     const log = { consumer: this.options.durableName, eventId: event.id, type: event.type, deliveryCount };
-    if (outcome.kind !== 'failed') {
-      message.ack();
-      if (outcome.kind === 'duplicate') this.logger.info(log, 'event already handled; acknowledged again');
-      return;
-    }
     if (deliveryCount >= this.maxDeliver) {
-      await this.deadLetter(message, outcome.error);
+      await this.deadLetter(message, error);
       return;
     }
     const retryInMs = this.backoffFor(deliveryCount);
-    this.logger.warn({ ...log, err: outcome.error, retryInMs }, 'event handler failed; the event will be redelivered');
+    this.logger.warn({ ...log, err: error, retryInMs }, 'event handler failed; the event will be redelivered');
     message.nak(retryInMs);
   }
 
@@ -408,6 +440,7 @@ export class EventConsumer {
 
   /** The ids among these that are new to this consumer, all recorded in the inbox by one statement. */
   private async recordAllInInbox(manager: EntityManager, eventIds: string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
     const inserted = await manager.query<Array<{ event_id: string }>>(
       `INSERT INTO ${this.inboxTable} (consumer, event_id) SELECT $1::text, id FROM unnest($2::uuid[]) AS id
        ON CONFLICT DO NOTHING RETURNING event_id`,
@@ -438,6 +471,16 @@ export class EventConsumer {
     message.term();
     this.options.metrics?.deadLetters?.inc();
     this.logger.error({ ...log, err: error, deadLetterSubject: this.deadLetterSubject }, 'event dead-lettered');
+  }
+
+  private acknowledge({ message, event }: Delivery, outcome: Outcome): void {
+    message.ack();
+    if (outcome.kind === 'duplicate') {
+      this.logger.info(
+        { consumer: this.options.durableName, eventId: event.id, type: event.type, deliveryCount: message.info.deliveryCount },
+        'event already handled; acknowledged again',
+      );
+    }
   }
 
   private backoffFor(deliveryCount: number): number {

@@ -407,6 +407,39 @@ describe('EventConsumer', () => {
       expect(await Promise.all([first, unconfined, duplicate, last].map((event) => effectCount(event.id)))).toEqual([1, 1, 0, 1]);
     });
 
+    it('acknowledges the events the handler does not apply (applies) without an inbox row or a handler call, passes them to afterBatch, and lets a batch grow beyond 1,000 unacknowledged', async () => {
+      const opener = batchOpener('applies');
+      const applied = [envelope('contact.created'), envelope('contact.updated')];
+      const skipped = [envelope('deal.created'), envelope('deal.updated')];
+      const calls: string[] = [];
+      const positions: string[] = [];
+      const running = consumer(
+        'applies',
+        opener.holding(async (received, manager) => {
+          calls.push(received.id);
+          await recordEffect(manager, received);
+        }),
+        {
+          setWise: true,
+          maxBatch: 2_000,
+          applies: (event) => event.type !== 'deal.created' && event.type !== 'deal.updated',
+          afterBatch: async (_manager, handled) => {
+            positions.push(...handled.map(({ event }) => event.id));
+          },
+        },
+      );
+      await running.start();
+      const info = await bed.jsm.consumers.info(eventStreamName(bed.namespace), 'test-applies');
+      expect(info.config.max_ack_pending).toBe(4_000);
+      await opener.publishAsOneBatch([applied[0]!, skipped[0]!, applied[1]!, skipped[1]!]);
+
+      await waitFor('the consumer to settle', () => settled('test-applies'));
+      expect(calls.filter((id) => id !== opener.event.id)).toEqual(applied.map((event) => event.id));
+      expect(positions).toEqual([opener.event.id, applied[0]!.id, skipped[0]!.id, applied[1]!.id, skipped[1]!.id]);
+      const inbox: Array<{ event_id: string }> = await bed.dataSource.query(`SELECT event_id FROM ${SCHEMA}.inbox WHERE consumer = 'test-applies'`);
+      expect(inbox.map((row) => row.event_id).sort()).toEqual([opener.event.id, ...applied.map((event) => event.id)].sort());
+    });
+
     it('rolls a batch back when a handler fails and handles it again a savepoint per event: the others have one effect each, the failing one is dead-lettered', async () => {
       const opener = batchOpener('setwisefailure');
       const events = [envelope('contact.created'), envelope('contact.poisoned'), envelope('contact.updated')];

@@ -32,6 +32,8 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 interface Subscription {
   options: SubscriptionOptions;
   filterSubject: string;
+  /** Whether an event the filter subject lets through is of one of the subscribed types. */
+  applies: (event: DomainEvent) => boolean;
   handle: (event: DomainEvent, manager: EntityManager, position: StreamPosition) => Promise<void>;
   handleBatch?: (events: HandledEvent[], manager: EntityManager) => Promise<void>;
 }
@@ -90,8 +92,8 @@ export class DomainEvents implements OnApplicationBootstrap {
    * Declares a durable consumer of events of the given types (EVENT_TYPES of @kinship/contracts:
    * a misspelt type fails to compile), whose handler gets each one with its payload typed; call it
    * from a feature's constructor or onModuleInit. The consumer's filter subject is derived from the
-   * types (eventFilterSubject); events of other types it lets through are recorded in the inbox
-   * and skipped.
+   * types (eventFilterSubject); events of other types it lets through are acknowledged and skipped,
+   * without an inbox record.
    */
   subscribe<T extends EventType>(types: T | readonly T[], options: SubscriptionOptions & { applyBatch?: BatchHandler<T> }, handler: EventHandler<T>): void {
     if (this.started) throw new Error(`subscribe "${options.durableName}" before the application starts`);
@@ -101,6 +103,7 @@ export class DomainEvents implements OnApplicationBootstrap {
     this.subscriptions.push({
       options,
       filterSubject: eventFilterSubject(listed),
+      applies: handles,
       // What the handler emits is written to the outbox in one statement when it returns, still in
       // its transaction (and savepoint), as transaction() does: one round trip, not one per event.
       handle: async (event, manager, position) => {
@@ -122,7 +125,7 @@ export class DomainEvents implements OnApplicationBootstrap {
     const jsm = await jetstreamManager(this.nats);
     await ensureEventStream(jsm, this.info.namespace, { maxAgeDays: this.config.EVENTS_MAX_AGE_DAYS, maxBytes: this.config.EVENTS_MAX_BYTES });
     this.relay.start();
-    for (const { options, filterSubject, handle, handleBatch } of this.subscriptions) {
+    for (const { options, filterSubject, applies, handle, handleBatch } of this.subscriptions) {
       const consumer = new EventConsumer({
         dataSource: this.dataSource,
         schema: this.schema(),
@@ -138,6 +141,7 @@ export class DomainEvents implements OnApplicationBootstrap {
         setWise: options.setWise,
         afterBatch: options.afterBatch,
         applyBatch: handleBatch,
+        applies,
         // The consumer confines each event's handler to the event's workspace (row-level security).
         handler: handle,
         logger: this.logger,

@@ -1,11 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CrmEvents } from '@kinship/contracts';
-import type { DomainEvent } from '@kinship/messaging';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, ProjectionHandlers, oneByOne, subscribeProjection } from './projection.js';
+import { required, runsWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
 
 const TYPES = ['company.created', 'company.updated', 'company.restored', 'company.deleted', 'companies.imported', 'companies.import_undone'] as const;
+type CompanyEvent = EventOf<(typeof TYPES)[number]>;
 
 /**
  * reporting.companies from crm's company events and import batches (companies.imported counts
@@ -21,51 +21,52 @@ export class CompaniesProjection implements OnModuleInit {
 
   onModuleInit(): void {
     // Single and batch events have different prefixes; as for contacts, one subject (events.crm.>) keeps them in stream order.
-    subscribeProjection(
-      this.events,
-      this.handlers,
-      'companies',
-      TYPES,
-      oneByOne((event, manager) => this.apply(event, manager)),
-    );
+    subscribeProjection(this.events, this.handlers, 'companies', TYPES, (events, manager) => this.apply(events, manager));
   }
 
-  private async apply(event: EventOf<(typeof TYPES)[number]>, manager: EntityManager): Promise<void> {
-    const workspaceId = required(event.workspaceId, event, 'workspaceId');
-    switch (event.type) {
-      case 'company.created':
-      case 'company.updated':
-      case 'company.restored':
-        await this.upsert(manager, workspaceId, event, [required(event.data.company, event, 'company')]);
-        return;
-      case 'company.deleted':
-        await this.markDeleted(manager, workspaceId, [event.aggregateId], event.occurredAt);
-        return;
-      case 'companies.imported':
-        await this.upsert(manager, workspaceId, event, event.data.companies);
-        return;
-      case 'companies.import_undone': {
-        const data = event.data;
-        await this.markDeleted(manager, workspaceId, data.deletedIds, event.occurredAt);
-        await this.upsert(manager, workspaceId, event, data.restored);
-        return;
-      }
-    }
+  /** A run of one workspace's company events: their changes in stream order, a statement per stretch in which no company comes up twice. */
+  private async apply(events: CompanyEvent[], manager: EntityManager): Promise<void> {
+    const workspaceId = workspaceOf(events);
+    const changes = events.flatMap(changesOf);
+    for (const run of runsWithoutRepeats(changes, (change) => [change.id])) await this.write(manager, workspaceId, run);
   }
 
-  private async upsert(manager: EntityManager, workspaceId: string, event: DomainEvent, companies: CrmEvents.Company[]): Promise<void> {
-    if (companies.length === 0) return;
+  /** Changes of distinct companies in one statement: upserts (dated by their event when new) and deletions. */
+  private async write(manager: EntityManager, workspaceId: string, changes: CompanyChange[]): Promise<void> {
     await manager.query(
-      `INSERT INTO reporting.companies (workspace_id, id, name, industry, size, owner_id, created_at)
-       SELECT $1, c.id, c.name, c.industry, c.size, c."ownerId", $3 FROM jsonb_to_recordset($2::jsonb) AS c(id uuid, name text, industry text, size text, "ownerId" uuid)
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($2::jsonb) AS c(id uuid, upsert boolean, at timestamptz, name text, industry text, size text, "ownerId" uuid)
+       ), deleted AS (
+         UPDATE reporting.companies SET deleted_at = c.at FROM input c
+         WHERE NOT c.upsert AND reporting.companies.workspace_id = $1 AND reporting.companies.id = ANY($3::uuid[]) AND reporting.companies.id = c.id
+       )
+       INSERT INTO reporting.companies (workspace_id, id, name, industry, size, owner_id, created_at)
+       SELECT $1, c.id, c.name, c.industry, c.size, c."ownerId", c.at FROM input c WHERE c.upsert
        ON CONFLICT (workspace_id, id) DO UPDATE SET name = EXCLUDED.name, industry = EXCLUDED.industry, size = EXCLUDED.size,
          owner_id = EXCLUDED.owner_id, deleted_at = NULL`,
-      [workspaceId, JSON.stringify(companies), event.occurredAt],
+      [workspaceId, JSON.stringify(changes), changes.map((change) => change.id)],
     );
   }
+}
 
-  private async markDeleted(manager: EntityManager, workspaceId: string, ids: string[], at: string): Promise<void> {
-    if (ids.length === 0) return;
-    await manager.query('UPDATE reporting.companies SET deleted_at = $3 WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, ids, at]);
+/** One company's change by an event, as a row of the statement's input: upserted as the event carries it, or marked deleted. */
+type CompanyChange = { id: string; at: string } & (({ upsert: true } & CrmEvents.Company) | { upsert: false });
+
+/** An event's changes in the order it makes them. */
+function changesOf(event: CompanyEvent): CompanyChange[] {
+  const at = event.occurredAt;
+  const upserted = (companies: CrmEvents.Company[]): CompanyChange[] => companies.map((company) => ({ ...company, upsert: true, at }));
+  const deleted = (ids: string[]): CompanyChange[] => ids.map((id) => ({ id, upsert: false, at }));
+  switch (event.type) {
+    case 'company.created':
+    case 'company.updated':
+    case 'company.restored':
+      return upserted([required(event.data.company, event, 'company')]);
+    case 'company.deleted':
+      return deleted([event.aggregateId]);
+    case 'companies.imported':
+      return upserted(event.data.companies);
+    case 'companies.import_undone':
+      return [...deleted(event.data.deletedIds), ...upserted(event.data.restored)];
   }
 }

@@ -7,7 +7,8 @@ import type { Logger } from '@kinship/observability';
 import { newId, setWorkspace, withWorkspace } from '@kinship/persistence';
 import { LOGGER, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { ProjectionHandlers, type ProjectionName } from '../projections/projection.js';
+import type { DomainEvent } from '@kinship/messaging';
+import { PROJECTION_BATCH, ProjectionHandlers, type ProjectionName, type RegisteredProjection } from '../projections/projection.js';
 import { lastSequence, replayStream, subjectMatches, type StreamEvent } from './stream-replay.js';
 
 /** The read models a rebuild replaces; each gets a shadow copy (a temporary table of the rebuild's session). */
@@ -91,11 +92,13 @@ export class RebuildService {
       await replayStream(this.nats, this.info.namespace, 1, eventsTotal, async (message) => {
         await replay.apply(message, (projection) => message.sequence <= (upTo.get(projection) ?? 0));
         if (message.sequence % BATCH === 0) {
+          await replay.flush();
           await runner.commitTransaction();
           await this.progress(workspaceId, id, message.sequence, replay.applied);
           await runner.startTransaction();
         }
       });
+      await replay.flush();
       await runner.commitTransaction();
       await this.progress(workspaceId, id, eventsTotal, replay.applied);
       await this.swap(runner, replay, upTo, eventsTotal);
@@ -140,6 +143,7 @@ export class RebuildService {
         await replayStream(this.nats, this.info.namespace, replayedThrough + 1, through, (message) =>
           replay.apply(message, (projection) => message.sequence > (replayed.get(projection) ?? 0) && message.sequence <= (live.get(projection) ?? 0)),
         );
+        await replay.flush();
         for (const table of READ_MODEL_TABLES) {
           const [{ columns }] = await runner.query(
             `SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) AS columns FROM information_schema.columns
@@ -187,12 +191,16 @@ async function positions(manager: EntityManager): Promise<Map<string, number>> {
  * Applies a workspace's events to the shadow tables through the projections' handlers: their
  * statements name the live tables (reporting.deals), rewritten here to the session's temporary
  * copies (pg_temp.deals). Each event once per projection, as the live inbox does; an event a
- * handler refuses is skipped, as the live consumer dead-letters it.
+ * handler refuses is skipped, as the live consumer dead-letters it. Set-wise as the live
+ * consumers: each projection's events are gathered (apply) and handed over as one run (flush);
+ * a run that fails is applied again an event at a time, a savepoint each, to skip the bad one.
  */
 class ShadowReplay {
   applied = 0;
   private seen = new Set<string>();
   private readonly shadow: EntityManager;
+  /** Each projection's events gathered since the last flush, in stream order. */
+  private pending = new Map<RegisteredProjection, DomainEvent[]>();
 
   constructor(
     private readonly runner: QueryRunner,
@@ -209,18 +217,45 @@ class ShadowReplay {
   }
 
   reset(mark: { seen: Set<string>; applied: number }): void {
+    this.pending = new Map();
     this.seen = mark.seen;
     this.applied = mark.applied;
   }
 
   async apply({ subject, event }: StreamEvent, included: (projection: ProjectionName) => boolean): Promise<void> {
     if (event.workspaceId !== this.workspaceId) return;
-    for (const { projection, subjects, apply } of this.handlers.all) {
+    for (const registered of this.handlers.all) {
+      const { projection, subjects } = registered;
       if (!included(projection) || !subjects.some((filter) => subjectMatches(filter, subject)) || this.seen.has(`${projection} ${event.id}`)) continue;
       this.seen.add(`${projection} ${event.id}`);
+      const gathered = this.pending.get(registered) ?? [];
+      gathered.push(event);
+      this.pending.set(registered, gathered);
+      if (gathered.length >= PROJECTION_BATCH) await this.flushOne(registered, gathered);
+    }
+  }
+
+  /** Applies every projection's gathered events; call before the transaction commits. */
+  async flush(): Promise<void> {
+    for (const [registered, events] of this.pending) await this.flushOne(registered, events);
+  }
+
+  private async flushOne(registered: RegisteredProjection, events: DomainEvent[]): Promise<void> {
+    this.pending.delete(registered);
+    if (events.length === 0) return;
+    await this.runner.query('SAVEPOINT shadow_run');
+    try {
+      await registered.applyRun(events, this.shadow);
+      await this.runner.query('RELEASE SAVEPOINT shadow_run');
+      this.applied += events.length;
+      return;
+    } catch {
+      await this.runner.query('ROLLBACK TO SAVEPOINT shadow_run');
+    }
+    for (const event of events) {
       await this.runner.query('SAVEPOINT shadow_event');
       try {
-        await apply(event, this.shadow);
+        await registered.apply(event, this.shadow);
         await this.runner.query('RELEASE SAVEPOINT shadow_event');
         this.applied++;
       } catch {
