@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { connect, errors, type Msg, type NatsConnection as NatsClientConnection } from '@nats-io/transport-node';
+import type { Type } from '@nestjs/common';
 import { ServerNats, type NatsOptions, type WritePacket } from '@nestjs/microservices';
+import type { Logger, ServiceMetrics } from '@kinship/observability';
+import { directHandler, HANDLED_METHOD, type DirectHandler, type HandledMethod } from './direct-handler.js';
+import { RpcError } from './rpc-error.js';
+import { answerRequest } from './rpc-server.js';
 
 type NatsConnection = Parameters<ServerNats['bindEvents']>[0];
 type Subscription = ReturnType<NatsConnection['subscribe']>;
@@ -14,10 +19,20 @@ type Options = NonNullable<NatsOptions['options']>;
  */
 export const NATS_RECONNECT = { maxReconnectAttempts: -1, reconnectTimeWait: 1000 } as const;
 
+/** What a server needs to answer `@Handles` methods itself: their controllers' instances, and the logger and metrics of the service. */
+export interface DirectAnswering {
+  resolve(controller: Type): object;
+  logger: Logger;
+  metrics: ServiceMetrics;
+}
+
 /**
- * Nest's NATS server, with two changes: every subject is prefixed with the deployment's
- * namespace (NATS_NAMESPACE), and close() stops taking requests and waits for the ones being
- * answered, instead of sleeping for a fixed grace period.
+ * Nest's NATS server, with three changes: every subject is prefixed with the deployment's
+ * namespace (NATS_NAMESPACE); a `@Handles` method is called straight from its subscription
+ * (directHandler), without Nest's context creator, RxJS streams, interceptor and filter, doing
+ * what RpcContextInterceptor and RpcErrorFilter do (answerRequest) and replying in Nest's wire
+ * format; and close() stops taking requests and waits for the ones being answered, instead of
+ * sleeping for a fixed grace period. Any other handler goes through Nest's pipeline as before.
  */
 export class NamespacedServerNats extends ServerNats {
   private readonly namespacedSubscriptions: Subscription[] = [];
@@ -29,6 +44,7 @@ export class NamespacedServerNats extends ServerNats {
     options: Options,
     private readonly namespace: string,
     private readonly drainTimeoutMs: number,
+    private readonly direct: DirectAnswering,
   ) {
     super({ ...options, gracefulShutdown: false });
     this.queue = options.queue;
@@ -36,9 +52,12 @@ export class NamespacedServerNats extends ServerNats {
 
   override bindEvents(client: NatsConnection): void {
     for (const [channel, handler] of this.messageHandlers) {
+      const answer = this.directHandlerOf(handler.extras);
       const subscription = client.subscribe(this.namespace + channel, {
         queue: (handler.extras?.queue as string | undefined) ?? this.queue,
-        callback: this.getMessageHandler(channel).bind(this),
+        callback: answer
+          ? (error: Error | null, message: Msg) => this.answerDirectly(channel, answer, error, message)
+          : this.getMessageHandler(channel).bind(this),
       });
       this.namespacedSubscriptions.push(subscription);
     }
@@ -53,14 +72,7 @@ export class NamespacedServerNats extends ServerNats {
   }
 
   protected override handleRequest(...[context, produce, respond]: RequestArguments): void {
-    this.requestsInFlight += 1;
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      this.requestsInFlight -= 1;
-      if (this.requestsInFlight === 0) this.idle?.();
-    };
+    const finish = this.startRequest();
     super.handleRequest(
       context,
       async () => {
@@ -79,6 +91,49 @@ export class NamespacedServerNats extends ServerNats {
         }
       },
     );
+  }
+
+  private directHandlerOf(extras: Record<string, unknown> | undefined): DirectHandler | undefined {
+    const handled = extras?.[HANDLED_METHOD] as HandledMethod | undefined;
+    return handled && directHandler(handled, this.direct.resolve(handled.controller));
+  }
+
+  private answerDirectly(pattern: string, answer: DirectHandler, error: Error | null, message: Msg): void {
+    if (error) {
+      this.logger.error(error);
+      return;
+    }
+    const finish = this.startRequest();
+    void this.replyOf(pattern, answer, message)
+      .then((reply) => {
+        if (message.reply) message.respond(reply);
+      })
+      .catch((failure: unknown) => this.direct.logger.error({ err: failure }, 'a reply could not be sent'))
+      .finally(finish);
+  }
+
+  /** Nest's reply packet, its keys in Nest's order: `{response, isDisposed, id}` or `{err, isDisposed, id}`. */
+  private async replyOf(pattern: string, answer: DirectHandler, message: Msg): Promise<string> {
+    let packet: { id?: unknown; data?: unknown };
+    try {
+      packet = message.json();
+    } catch {
+      return JSON.stringify({ err: RpcError.badRequest('The request is not JSON.').toPayload(), isDisposed: true });
+    }
+    const outcome = await answerRequest(pattern, packet.data, () => answer(packet.data), this.direct);
+    return JSON.stringify({ ...outcome, isDisposed: true, id: packet.id });
+  }
+
+  /** Counts a request in flight until the returned function is called (once is enough). */
+  private startRequest(): () => void {
+    this.requestsInFlight += 1;
+    let finished = false;
+    return () => {
+      if (finished) return;
+      finished = true;
+      this.requestsInFlight -= 1;
+      if (this.requestsInFlight === 0) this.idle?.();
+    };
   }
 
   override async close(): Promise<void> {
