@@ -162,6 +162,15 @@ interface ReplyPacket {
   err?: unknown;
 }
 
+/** How a successful reply starts: `response` is the first key both servers write. */
+const RESPONSE_PREFIX = '{"response":';
+
+function answerOf(reply: Msg): ReplyPacket {
+  const answer = reply.json<ReplyPacket>();
+  if (answer.err !== undefined && answer.err !== null) throw new RequestFailed({ kind: 'error', error: answer.err });
+  return answer;
+}
+
 /**
  * Sends requests to the namespaced subjects Nest's servers (NamespacedServerNats) listen on, in
  * Nest's wire format (`{pattern, data, id}` out, `{id, response | err, isDisposed}` back), with the
@@ -182,11 +191,32 @@ export class NamespacedClientNats {
 
   /** The reply's `response`; throws RequestFailed when there is none (no responder, no connection, timeout, or the service's error). */
   async request(pattern: string, data: unknown, timeoutMs: number): Promise<unknown> {
+    const { reply } = await this.exchange(pattern, data, timeoutMs);
+    return answerOf(reply).response;
+  }
+
+  /**
+   * The reply's `response` as JSON text, for a caller that only passes it on (the gateway's
+   * response body): cut out of the reply as the service wrote it, when the reply is in the layout
+   * Nest's server and NamespacedServerNats write, so it is neither parsed nor serialised again;
+   * undefined when there is none. Fails as request() does.
+   */
+  async requestJson(pattern: string, data: unknown, timeoutMs: number): Promise<string | undefined> {
+    const { reply, id } = await this.exchange(pattern, data, timeoutMs);
+    const text = reply.string();
+    const suffix = `,"isDisposed":true,"id":"${id}"}`;
+    if (text.startsWith(RESPONSE_PREFIX) && text.endsWith(suffix)) return text.slice(RESPONSE_PREFIX.length, text.length - suffix.length);
+    const { response } = answerOf(reply);
+    return response === undefined ? undefined : JSON.stringify(response);
+  }
+
+  private async exchange(pattern: string, data: unknown, timeoutMs: number): Promise<{ reply: Msg; id: string }> {
     const connection = await this.connect();
     // While the connection is down, nats would hold the request until it is back or the timeout passes; say now that nobody can answer.
     if (!this.connected) throw new RequestFailed({ kind: 'unavailable' });
     this.nextId += 1;
-    const packet = JSON.stringify({ pattern, data, id: `${this.idPrefix}${this.nextId}` });
+    const id = `${this.idPrefix}${this.nextId}`;
+    const packet = JSON.stringify({ pattern, data, id });
     let reply: Msg;
     try {
       reply = await connection.request(this.namespace + pattern, packet, { timeout: timeoutMs });
@@ -194,9 +224,7 @@ export class NamespacedClientNats {
       throw new RequestFailed(error instanceof errors.TimeoutError ? { kind: 'timeout' } : { kind: 'unavailable' });
     }
     if (reply.data.length === 0) throw new RequestFailed({ kind: 'unavailable' });
-    const answer = reply.json<ReplyPacket>();
-    if (answer.err !== undefined && answer.err !== null) throw new RequestFailed({ kind: 'error', error: answer.err });
-    return answer.response;
+    return { reply, id };
   }
 
   async close(): Promise<void> {
