@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect, errors, type Msg, type NatsConnection as NatsClientConnection } from '@nats-io/transport-node';
+import { connect, createInbox, type Msg, type NatsConnection as NatsClientConnection } from '@nats-io/transport-node';
 import type { Type } from '@nestjs/common';
 import { ServerNats, type NatsOptions, type WritePacket } from '@nestjs/microservices';
 import type { Logger, ServiceMetrics } from '@kinship/observability';
@@ -162,6 +162,18 @@ interface ReplyPacket {
   err?: unknown;
 }
 
+interface Connected {
+  connection: NatsClientConnection;
+  /** The prefix of the subjects this connection's replies come to. */
+  inbox: string;
+}
+
+interface WaitingRequest {
+  resolve(reply: Msg): void;
+  reject(failure: RequestFailed): void;
+  timer: NodeJS.Timeout;
+}
+
 /** How a successful reply starts: `response` is the first key both servers write. */
 const RESPONSE_PREFIX = '{"response":';
 
@@ -173,14 +185,17 @@ function answerOf(reply: Msg): ReplyPacket {
 
 /**
  * Sends requests to the namespaced subjects Nest's servers (NamespacedServerNats) listen on, in
- * Nest's wire format (`{pattern, data, id}` out, `{id, response | err, isDisposed}` back), with the
- * nats client's own request(): every reply comes to one shared, multiplexed inbox, where Nest's
- * ClientNats subscribed and unsubscribed a fresh inbox per request (two more protocol messages
- * each, and subscription work in nats-server) and wrapped each call in RxJS.
+ * Nest's wire format (`{pattern, data, id}` out, `{id, response | err, isDisposed}` back). Every
+ * reply comes to one inbox subscription per connection (`<inbox>.<token>`), where Nest's ClientNats
+ * subscribed and unsubscribed a fresh inbox per request (two more protocol messages each, and
+ * subscription work in nats-server) and wrapped each call in RxJS. The requests waiting on it and
+ * their timers are this class's own, not the nats client's request(), which builds an error (with
+ * its stack) to cancel every request that succeeded.
  */
 export class NamespacedClientNats {
-  private connection: Promise<NatsClientConnection> | undefined;
+  private connection: Promise<Connected> | undefined;
   private connected = false;
+  private readonly waiting = new Map<string, WaitingRequest>();
   private nextId = 0;
   private readonly idPrefix = randomBytes(6).toString('hex');
 
@@ -211,18 +226,26 @@ export class NamespacedClientNats {
   }
 
   private async exchange(pattern: string, data: unknown, timeoutMs: number): Promise<{ reply: Msg; id: string }> {
-    const connection = await this.connect();
+    const { connection, inbox } = await this.connect();
     // While the connection is down, nats would hold the request until it is back or the timeout passes; say now that nobody can answer.
     if (!this.connected) throw new RequestFailed({ kind: 'unavailable' });
     this.nextId += 1;
-    const id = `${this.idPrefix}${this.nextId}`;
+    const token = String(this.nextId);
+    const id = `${this.idPrefix}${token}`;
     const packet = JSON.stringify({ pattern, data, id });
-    let reply: Msg;
-    try {
-      reply = await connection.request(this.namespace + pattern, packet, { timeout: timeoutMs });
-    } catch (error) {
-      throw new RequestFailed(error instanceof errors.TimeoutError ? { kind: 'timeout' } : { kind: 'unavailable' });
-    }
+    const reply = await new Promise<Msg>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(token);
+        reject(new RequestFailed({ kind: 'timeout' }));
+      }, timeoutMs);
+      this.waiting.set(token, { resolve, reject, timer });
+      try {
+        connection.publish(this.namespace + pattern, packet, { reply: `${inbox}.${token}` });
+      } catch {
+        this.settle(token, new RequestFailed({ kind: 'unavailable' }));
+      }
+    });
+    // No responders: nats-server answers an empty message with status 503.
     if (reply.data.length === 0) throw new RequestFailed({ kind: 'unavailable' });
     return { reply, id };
   }
@@ -231,16 +254,32 @@ export class NamespacedClientNats {
     const connection = this.connection;
     this.connection = undefined;
     const open = await connection?.catch(() => undefined);
-    await open?.close();
+    await open?.connection.close();
+  }
+
+  /** Hands a reply (or a failure) to the request waiting for it; a reply nobody waits for any more (timed out) is dropped. */
+  private settle(token: string, outcome: Msg | RequestFailed): void {
+    const waiting = this.waiting.get(token);
+    if (!waiting) return;
+    this.waiting.delete(token);
+    clearTimeout(waiting.timer);
+    if (outcome instanceof RequestFailed) waiting.reject(outcome);
+    else waiting.resolve(outcome);
   }
 
   /** Connects on first use, as Nest's client did; a failed attempt is forgotten so the next request tries again. */
-  private connect(): Promise<NatsClientConnection> {
+  private connect(): Promise<Connected> {
     if (!this.connection) {
       const attempt = connect({ ...this.options, noAsyncTraces: true }).then((connection) => {
+        const inbox = createInbox();
+        connection.subscribe(`${inbox}.*`, {
+          callback: (error, reply) => {
+            if (!error) this.settle(reply.subject.slice(inbox.length + 1), reply);
+          },
+        });
         this.connected = true;
         void this.followStatus(connection);
-        return connection;
+        return { connection, inbox };
       });
       attempt.catch(() => {
         if (this.connection === attempt) this.connection = undefined;
@@ -259,6 +298,8 @@ export class NamespacedClientNats {
     }
     // The status stream ends when the connection is closed for good (closed, or out of reconnect attempts): start over on next use.
     this.connected = false;
-    if (this.connection && (await this.connection.catch(() => undefined)) === connection) this.connection = undefined;
+    // Requests sent on it will get no reply.
+    for (const token of [...this.waiting.keys()]) this.settle(token, new RequestFailed({ kind: 'unavailable' }));
+    if (this.connection && (await this.connection.catch(() => undefined))?.connection === connection) this.connection = undefined;
   }
 }
