@@ -49,7 +49,7 @@ interface Run extends Measured {
 }
 
 async function waitForHealth(url: string, child: ChildProcess, name: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before answering; see its log`);
     const ok = await fetch(`${url}/health/live`).then(
@@ -59,7 +59,7 @@ async function waitForHealth(url: string, child: ChildProcess, name: string): Pr
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${name} did not answer /health/live within 60 s`);
+  throw new Error(`${name} did not answer /health/live within 180 s`);
 }
 
 /** A service as deployed: its own Node process, logs (info) to a file, as they would go to a collector. */
