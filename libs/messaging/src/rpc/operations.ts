@@ -14,8 +14,9 @@ export type OperationHandler<O extends AnyOperation> = (request: OperationReques
 
 /**
  * Binds a handler to an operation of `@kinship/contracts`: it subscribes the operation's pattern
- * (answered by NamespacedServerNats without Nest's pipeline when the method allows), and TypeScript holds the method to the operation's input and output, so a renamed field or
- * pattern fails to compile on both sides. The data is not validated again here: the gateway
+ * (answered by NamespacedServerNats without Nest's pipeline when the method allows), and
+ * TypeScript holds the method to the operation's input and output, so a renamed field or pattern
+ * fails to compile on both sides. The data is not validated again here: the gateway
  * validated it against the same classes (docs/architecture.md "Contracts"). An operation without
  * output answers `{}`: a request over NATS needs a reply message, and an empty one reads as none.
  */
