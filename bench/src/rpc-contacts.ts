@@ -17,6 +17,7 @@ import autocannon, { type Result } from 'autocannon';
 import { authService } from '../../services/auth/dist/auth.service.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
 import { fixed, measured, numberFromEnv, print, saveResult, type Measured } from './lib.js';
+import { pacedLoad } from './paced-load.js';
 import type { BaselineSpec } from './rpc-contacts-baseline.js';
 import { startServiceProcess, stopServiceProcess } from './service-processes.js';
 import { SqlCapture } from './sql-capture.js';
@@ -76,23 +77,26 @@ async function api<T>(url: string, token: string | undefined, method: 'GET' | 'P
 }
 
 /** Warm-up, then the measured run, each in one autocannon worker thread; CPU of the side's processes over the measured run. */
-async function measure(side: Side, headers: Record<string, string>, paths: string[], options: { rate?: number; connections: number }): Promise<Run> {
+async function measure(side: Side, headers: Record<string, string>, paths: string[]): Promise<Run> {
   const run = (duration: number) =>
-    autocannon({
-      url: side.url,
-      headers,
-      requests: paths.map((path) => ({ method: 'GET', path })),
-      connections: options.connections,
-      overallRate: options.rate,
-      duration,
-      workers: 1,
-    });
+    autocannon({ url: side.url, headers, requests: paths.map((path) => ({ method: 'GET', path })), connections: CONNECTIONS, duration, workers: 1 });
   const warmup = await run(WARMUP_S);
   const cpuBefore = await cpuMsOf(side.pids);
   const result: Result = await run(DURATION_S);
   const cpuMs = (await cpuMsOf(side.pids)) - cpuBefore;
   const figures = measured(result, [warmup]);
   return { ...figures, cpuMsPerRequest: cpuMs / figures.requests };
+}
+
+/** The same at a steady rate, paced evenly (pacedLoad says why not autocannon's rate). */
+async function measureSteady(side: Side, headers: Record<string, string>, paths: string[]): Promise<Run> {
+  const load = (durationS: number) => pacedLoad({ url: side.url, headers, paths, rate: STEADY_RATE, durationS, connections: STEADY_CONNECTIONS });
+  const warmup = await load(WARMUP_S);
+  const cpuBefore = await cpuMsOf(side.pids);
+  const figures = await load(DURATION_S);
+  const cpuMs = (await cpuMsOf(side.pids)) - cpuBefore;
+  // Failures during a warm-up count too: a path that fails at all has not been measured.
+  return { ...figures, errors: figures.errors + warmup.errors, non2xx: figures.non2xx + warmup.non2xx, cpuMsPerRequest: cpuMs / figures.requests };
 }
 
 function range(values: number[], digits = 0): string {
@@ -202,7 +206,7 @@ async function main(): Promise<number> {
         const runs = new Map<Side, Run>();
         for (const side of order) {
           print(`round ${round}/${ROUNDS}: ${operation.name} — ${side.label}, ${CONNECTIONS} connections, ${WARMUP_S} + ${DURATION_S} s…`);
-          runs.set(side, await measure(side, headers, operation.paths, { connections: CONNECTIONS }));
+          runs.set(side, await measure(side, headers, operation.paths));
         }
         results[operation.name] = { gateway: runs.get(viaGateway)!, plain: runs.get(plain)! };
       }
@@ -212,8 +216,8 @@ async function main(): Promise<number> {
     for (const operation of operations) {
       print(`steady ${STEADY_RATE} req/s: ${operation.name}, both sides…`);
       steady[operation.name] = {
-        gateway: await measure(viaGateway, headers, operation.paths, { rate: STEADY_RATE, connections: STEADY_CONNECTIONS }),
-        plain: await measure(plain, headers, operation.paths, { rate: STEADY_RATE, connections: STEADY_CONNECTIONS }),
+        gateway: await measureSteady(viaGateway, headers, operation.paths),
+        plain: await measureSteady(plain, headers, operation.paths),
       };
     }
     const loadAfter = loadavg()[0]!;

@@ -81,6 +81,7 @@ export async function startService<C extends ServiceConfig>(
         { servers: config.NATS_URL.split(','), queue: definition.name, name: `${definition.name}-${info.instance}-rpc`, ...NATS_RECONNECT },
         config.NATS_NAMESPACE,
         config.SHUTDOWN_GRACE_MS,
+        { resolve: (controller) => app.get(controller, { strict: false }), logger, metrics },
       ),
     },
     { inheritAppConfig: true },

@@ -1,7 +1,7 @@
 export { dependencyUnavailable, isDependencyOutage } from './dependency-outage.js';
 export { INTERNAL_ERROR, RpcError, type ErrorDetail, type RpcErrorPayload } from './rpc-error.js';
 export type { RpcRequest } from './rpc-request.js';
-export { NamespacedClientNats, NamespacedServerNats, NATS_RECONNECT } from './namespaced-nats.js';
+export { NamespacedClientNats, NamespacedServerNats, NATS_RECONNECT, type DirectAnswering } from './namespaced-nats.js';
 export { RpcContextInterceptor, RpcErrorFilter } from './rpc-server.js';
 export { ServiceClient } from './service-client.js';
 export { callerWorkspace, userCaller, type UserCaller } from './caller.js';

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { connect, errors, type Msg, type NatsConnection as NatsClientConnection } from '@nats-io/transport-node';
+import { connect, createInbox, type Msg, type NatsConnection as NatsClientConnection } from '@nats-io/transport-node';
+import type { Type } from '@nestjs/common';
 import { ServerNats, type NatsOptions, type WritePacket } from '@nestjs/microservices';
+import type { Logger, ServiceMetrics } from '@kinship/observability';
+import { directHandler, HANDLED_METHOD, type DirectHandler, type HandledMethod } from './direct-handler.js';
+import { RpcError } from './rpc-error.js';
+import { answerRequest } from './rpc-server.js';
 
 type NatsConnection = Parameters<ServerNats['bindEvents']>[0];
 type Subscription = ReturnType<NatsConnection['subscribe']>;
@@ -14,10 +19,20 @@ type Options = NonNullable<NatsOptions['options']>;
  */
 export const NATS_RECONNECT = { maxReconnectAttempts: -1, reconnectTimeWait: 1000 } as const;
 
+/** What a server needs to answer `@Handles` methods itself: their controllers' instances, and the logger and metrics of the service. */
+export interface DirectAnswering {
+  resolve(controller: Type): object;
+  logger: Logger;
+  metrics: ServiceMetrics;
+}
+
 /**
- * Nest's NATS server, with two changes: every subject is prefixed with the deployment's
- * namespace (NATS_NAMESPACE), and close() stops taking requests and waits for the ones being
- * answered, instead of sleeping for a fixed grace period.
+ * Nest's NATS server, with three changes: every subject is prefixed with the deployment's
+ * namespace (NATS_NAMESPACE); a `@Handles` method is called straight from its subscription
+ * (directHandler), without Nest's context creator, RxJS streams, interceptor and filter, doing
+ * what RpcContextInterceptor and RpcErrorFilter do (answerRequest) and replying in Nest's wire
+ * format; and close() stops taking requests and waits for the ones being answered, instead of
+ * sleeping for a fixed grace period. Any other handler goes through Nest's pipeline as before.
  */
 export class NamespacedServerNats extends ServerNats {
   private readonly namespacedSubscriptions: Subscription[] = [];
@@ -29,6 +44,7 @@ export class NamespacedServerNats extends ServerNats {
     options: Options,
     private readonly namespace: string,
     private readonly drainTimeoutMs: number,
+    private readonly direct: DirectAnswering,
   ) {
     super({ ...options, gracefulShutdown: false });
     this.queue = options.queue;
@@ -36,9 +52,12 @@ export class NamespacedServerNats extends ServerNats {
 
   override bindEvents(client: NatsConnection): void {
     for (const [channel, handler] of this.messageHandlers) {
+      const answer = this.directHandlerOf(handler.extras);
       const subscription = client.subscribe(this.namespace + channel, {
         queue: (handler.extras?.queue as string | undefined) ?? this.queue,
-        callback: this.getMessageHandler(channel).bind(this),
+        callback: answer
+          ? (error: Error | null, message: Msg) => this.answerDirectly(channel, answer, error, message)
+          : this.getMessageHandler(channel).bind(this),
       });
       this.namespacedSubscriptions.push(subscription);
     }
@@ -53,14 +72,7 @@ export class NamespacedServerNats extends ServerNats {
   }
 
   protected override handleRequest(...[context, produce, respond]: RequestArguments): void {
-    this.requestsInFlight += 1;
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      this.requestsInFlight -= 1;
-      if (this.requestsInFlight === 0) this.idle?.();
-    };
+    const finish = this.startRequest();
     super.handleRequest(
       context,
       async () => {
@@ -79,6 +91,49 @@ export class NamespacedServerNats extends ServerNats {
         }
       },
     );
+  }
+
+  private directHandlerOf(extras: Record<string, unknown> | undefined): DirectHandler | undefined {
+    const handled = extras?.[HANDLED_METHOD] as HandledMethod | undefined;
+    return handled && directHandler(handled, this.direct.resolve(handled.controller));
+  }
+
+  private answerDirectly(pattern: string, answer: DirectHandler, error: Error | null, message: Msg): void {
+    if (error) {
+      this.logger.error(error);
+      return;
+    }
+    const finish = this.startRequest();
+    void this.replyOf(pattern, answer, message)
+      .then((reply) => {
+        if (message.reply) message.respond(reply);
+      })
+      .catch((failure: unknown) => this.direct.logger.error({ err: failure }, 'a reply could not be sent'))
+      .finally(finish);
+  }
+
+  /** Nest's reply packet, its keys in Nest's order: `{response, isDisposed, id}` or `{err, isDisposed, id}`. */
+  private async replyOf(pattern: string, answer: DirectHandler, message: Msg): Promise<string> {
+    let packet: { id?: unknown; data?: unknown };
+    try {
+      packet = message.json();
+    } catch {
+      return JSON.stringify({ err: RpcError.badRequest('The request is not JSON.').toPayload(), isDisposed: true });
+    }
+    const outcome = await answerRequest(pattern, packet.data, () => answer(packet.data), this.direct);
+    return JSON.stringify({ ...outcome, isDisposed: true, id: packet.id });
+  }
+
+  /** Counts a request in flight until the returned function is called (once is enough). */
+  private startRequest(): () => void {
+    this.requestsInFlight += 1;
+    let finished = false;
+    return () => {
+      if (finished) return;
+      finished = true;
+      this.requestsInFlight -= 1;
+      if (this.requestsInFlight === 0) this.idle?.();
+    };
   }
 
   override async close(): Promise<void> {
@@ -107,16 +162,40 @@ interface ReplyPacket {
   err?: unknown;
 }
 
+interface Connected {
+  connection: NatsClientConnection;
+  /** The prefix of the subjects this connection's replies come to. */
+  inbox: string;
+}
+
+interface WaitingRequest {
+  resolve(reply: Msg): void;
+  reject(failure: RequestFailed): void;
+  timer: NodeJS.Timeout;
+}
+
+/** How a successful reply starts: `response` is the first key both servers write. */
+const RESPONSE_PREFIX = '{"response":';
+
+function answerOf(reply: Msg): ReplyPacket {
+  const answer = reply.json<ReplyPacket>();
+  if (answer.err !== undefined && answer.err !== null) throw new RequestFailed({ kind: 'error', error: answer.err });
+  return answer;
+}
+
 /**
  * Sends requests to the namespaced subjects Nest's servers (NamespacedServerNats) listen on, in
- * Nest's wire format (`{pattern, data, id}` out, `{id, response | err, isDisposed}` back), with the
- * nats client's own request(): every reply comes to one shared, multiplexed inbox, where Nest's
- * ClientNats subscribed and unsubscribed a fresh inbox per request (two more protocol messages
- * each, and subscription work in nats-server) and wrapped each call in RxJS.
+ * Nest's wire format (`{pattern, data, id}` out, `{id, response | err, isDisposed}` back). Every
+ * reply comes to one inbox subscription per connection (`<inbox>.<token>`), where Nest's ClientNats
+ * subscribed and unsubscribed a fresh inbox per request (two more protocol messages each, and
+ * subscription work in nats-server) and wrapped each call in RxJS. The requests waiting on it and
+ * their timers are this class's own, not the nats client's request(), which builds an error (with
+ * its stack) to cancel every request that succeeded.
  */
 export class NamespacedClientNats {
-  private connection: Promise<NatsClientConnection> | undefined;
+  private connection: Promise<Connected> | undefined;
   private connected = false;
+  private readonly waiting = new Map<string, WaitingRequest>();
   private nextId = 0;
   private readonly idPrefix = randomBytes(6).toString('hex');
 
@@ -127,37 +206,80 @@ export class NamespacedClientNats {
 
   /** The reply's `response`; throws RequestFailed when there is none (no responder, no connection, timeout, or the service's error). */
   async request(pattern: string, data: unknown, timeoutMs: number): Promise<unknown> {
-    const connection = await this.connect();
+    const { reply } = await this.exchange(pattern, data, timeoutMs);
+    return answerOf(reply).response;
+  }
+
+  /**
+   * The reply's `response` as JSON text, for a caller that only passes it on (the gateway's
+   * response body): cut out of the reply as the service wrote it, when the reply is in the layout
+   * Nest's server and NamespacedServerNats write, so it is neither parsed nor serialised again;
+   * undefined when there is none. Fails as request() does.
+   */
+  async requestJson(pattern: string, data: unknown, timeoutMs: number): Promise<string | undefined> {
+    const { reply, id } = await this.exchange(pattern, data, timeoutMs);
+    const text = reply.string();
+    const suffix = `,"isDisposed":true,"id":"${id}"}`;
+    if (text.startsWith(RESPONSE_PREFIX) && text.endsWith(suffix)) return text.slice(RESPONSE_PREFIX.length, text.length - suffix.length);
+    const { response } = answerOf(reply);
+    return response === undefined ? undefined : JSON.stringify(response);
+  }
+
+  private async exchange(pattern: string, data: unknown, timeoutMs: number): Promise<{ reply: Msg; id: string }> {
+    const { connection, inbox } = await this.connect();
     // While the connection is down, nats would hold the request until it is back or the timeout passes; say now that nobody can answer.
     if (!this.connected) throw new RequestFailed({ kind: 'unavailable' });
     this.nextId += 1;
-    const packet = JSON.stringify({ pattern, data, id: `${this.idPrefix}${this.nextId}` });
-    let reply: Msg;
-    try {
-      reply = await connection.request(this.namespace + pattern, packet, { timeout: timeoutMs });
-    } catch (error) {
-      throw new RequestFailed(error instanceof errors.TimeoutError ? { kind: 'timeout' } : { kind: 'unavailable' });
-    }
+    const token = String(this.nextId);
+    const id = `${this.idPrefix}${token}`;
+    const packet = JSON.stringify({ pattern, data, id });
+    const reply = await new Promise<Msg>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(token);
+        reject(new RequestFailed({ kind: 'timeout' }));
+      }, timeoutMs);
+      this.waiting.set(token, { resolve, reject, timer });
+      try {
+        connection.publish(this.namespace + pattern, packet, { reply: `${inbox}.${token}` });
+      } catch {
+        this.settle(token, new RequestFailed({ kind: 'unavailable' }));
+      }
+    });
+    // No responders: nats-server answers an empty message with status 503.
     if (reply.data.length === 0) throw new RequestFailed({ kind: 'unavailable' });
-    const answer = reply.json<ReplyPacket>();
-    if (answer.err !== undefined && answer.err !== null) throw new RequestFailed({ kind: 'error', error: answer.err });
-    return answer.response;
+    return { reply, id };
   }
 
   async close(): Promise<void> {
     const connection = this.connection;
     this.connection = undefined;
     const open = await connection?.catch(() => undefined);
-    await open?.close();
+    await open?.connection.close();
+  }
+
+  /** Hands a reply (or a failure) to the request waiting for it; a reply nobody waits for any more (timed out) is dropped. */
+  private settle(token: string, outcome: Msg | RequestFailed): void {
+    const waiting = this.waiting.get(token);
+    if (!waiting) return;
+    this.waiting.delete(token);
+    clearTimeout(waiting.timer);
+    if (outcome instanceof RequestFailed) waiting.reject(outcome);
+    else waiting.resolve(outcome);
   }
 
   /** Connects on first use, as Nest's client did; a failed attempt is forgotten so the next request tries again. */
-  private connect(): Promise<NatsClientConnection> {
+  private connect(): Promise<Connected> {
     if (!this.connection) {
       const attempt = connect({ ...this.options, noAsyncTraces: true }).then((connection) => {
+        const inbox = createInbox();
+        connection.subscribe(`${inbox}.*`, {
+          callback: (error, reply) => {
+            if (!error) this.settle(reply.subject.slice(inbox.length + 1), reply);
+          },
+        });
         this.connected = true;
         void this.followStatus(connection);
-        return connection;
+        return { connection, inbox };
       });
       attempt.catch(() => {
         if (this.connection === attempt) this.connection = undefined;
@@ -176,6 +298,8 @@ export class NamespacedClientNats {
     }
     // The status stream ends when the connection is closed for good (closed, or out of reconnect attempts): start over on next use.
     this.connected = false;
-    if (this.connection && (await this.connection.catch(() => undefined)) === connection) this.connection = undefined;
+    // Requests sent on it will get no reply.
+    for (const token of [...this.waiting.keys()]) this.settle(token, new RequestFailed({ kind: 'unavailable' }));
+    if (this.connection && (await this.connection.catch(() => undefined))?.connection === connection) this.connection = undefined;
   }
 }

@@ -1,6 +1,8 @@
+import type { Type } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { AnyOperation, InputOf, OutputOf } from '@kinship/contracts';
 import type { RequestContext } from '@kinship/observability';
+import { HANDLED_METHOD, type HandledMethod } from './direct-handler.js';
 import type { RpcRequest } from './rpc-request.js';
 import type { ServiceClient } from './service-client.js';
 
@@ -11,9 +13,10 @@ export type OperationRequest<O extends AnyOperation> = RpcRequest<InputOf<O>>;
 export type OperationHandler<O extends AnyOperation> = (request: OperationRequest<O>) => Promise<OutputOf<O>>;
 
 /**
- * Binds a handler to an operation of `@kinship/contracts`: it subscribes the operation's pattern,
- * and TypeScript holds the method to the operation's input and output, so a renamed field or
- * pattern fails to compile on both sides. The data is not validated again here: the gateway
+ * Binds a handler to an operation of `@kinship/contracts`: it subscribes the operation's pattern
+ * (answered by NamespacedServerNats without Nest's pipeline when the method allows), and
+ * TypeScript holds the method to the operation's input and output, so a renamed field or pattern
+ * fails to compile on both sides. The data is not validated again here: the gateway
  * validated it against the same classes (docs/architecture.md "Contracts"). An operation without
  * output answers `{}`: a request over NATS needs a reply message, and an empty one reads as none.
  */
@@ -27,7 +30,11 @@ export function Handles<O extends AnyOperation>(operation: O) {
     // Metadata that decorators below this one put on the method stays with it.
     for (const key of Reflect.getOwnMetadataKeys(handle)) Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, handle), answering);
     const bound = { ...descriptor, value: answering };
-    MessagePattern(operation.pattern)(target, key, bound);
+    MessagePattern(operation.pattern, { [HANDLED_METHOD]: { controller: target.constructor as Type, method: key } satisfies HandledMethod })(
+      target,
+      key,
+      bound,
+    );
     return bound;
   };
 }

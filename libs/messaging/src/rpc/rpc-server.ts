@@ -11,7 +11,8 @@ function isRpcRequest(value: unknown): value is RpcRequest {
   return typeof value === 'object' && value !== null && 'context' in value && typeof (value as RpcRequest).context === 'object';
 }
 
-function toPayload(error: unknown, logger: Logger): RpcErrorPayload {
+/** What a failed request answers: an RpcError as thrown, 503 for a dependency's outage, a generic 500 (logged with its stack) for the rest. */
+export function toPayload(error: unknown, logger: Logger): RpcErrorPayload {
   if (error instanceof RpcError) return error.toPayload();
   if (isDependencyOutage(error)) {
     logger.warn({ err: error }, 'a dependency is unavailable; the request was answered 503');
@@ -47,16 +48,14 @@ export class RpcContextInterceptor implements NestInterceptor {
     const subject = execution.switchToRpc().getContext<{ getSubject(): string }>().getSubject();
     // The label leaves the deployment namespace out, so dashboards read the same everywhere.
     const pattern = subject.startsWith(this.namespace) ? subject.slice(this.namespace.length) : subject;
-    const payload: unknown = execution.switchToRpc().getData();
-    const context: RequestContext | undefined = isRpcRequest(payload) ? payload.context : undefined;
-    const parent = context?.traceparent ? propagation.extract(otelContext.active(), { traceparent: context.traceparent }) : otelContext.active();
+    const scope = requestScope(execution.switchToRpc().getData());
     const stopTimer = this.metrics.rpcDuration.startTimer({ pattern });
     return new Observable((subscriber) => {
       const run = () =>
         next.handle().subscribe({
           next: (value) => subscriber.next(value),
           error: (error: unknown) => {
-            stopTimer({ outcome: error instanceof RpcError ? error.code : isDependencyOutage(error) ? 'service_unavailable' : 'internal_error' });
+            stopTimer({ outcome: outcomeOf(error) });
             subscriber.error(error);
           },
           complete: () => {
@@ -64,8 +63,44 @@ export class RpcContextInterceptor implements NestInterceptor {
             subscriber.complete();
           },
         });
-      const subscription = otelContext.with(parent, () => (context ? runWithRequestContext(context, run) : run()));
+      const subscription = scope(run);
       return () => subscription.unsubscribe();
     });
   }
+}
+
+function outcomeOf(error: unknown): string {
+  return error instanceof RpcError ? error.code : isDependencyOutage(error) ? 'service_unavailable' : 'internal_error';
+}
+
+/** Runs a function inside the request's context (request id for the logs) under the caller's trace, when the request carries them. */
+function requestScope(payload: unknown): <T>(run: () => T) => T {
+  const context: RequestContext | undefined = isRpcRequest(payload) ? payload.context : undefined;
+  const parent = context?.traceparent ? propagation.extract(otelContext.active(), { traceparent: context.traceparent }) : otelContext.active();
+  return (run) => otelContext.with(parent, () => (context ? runWithRequestContext(context, run) : run()));
+}
+
+/**
+ * What RpcContextInterceptor and RpcErrorFilter do for a handler in Nest's pipeline, for one
+ * called without it (NamespacedServerNats): runs `answer` in the caller's context and trace, times
+ * it under the pattern, and turns a failure into the error payload.
+ */
+export async function answerRequest(
+  pattern: string,
+  payload: unknown,
+  answer: () => Promise<unknown>,
+  { metrics, logger }: { metrics: ServiceMetrics; logger: Logger },
+): Promise<{ response: unknown } | { err: RpcErrorPayload }> {
+  const stopTimer = metrics.rpcDuration.startTimer({ pattern });
+  // The error is logged inside the request's context too, so its line carries the request id.
+  return requestScope(payload)(async () => {
+    try {
+      const response = await answer();
+      stopTimer({ outcome: 'ok' });
+      return { response };
+    } catch (error) {
+      stopTimer({ outcome: outcomeOf(error) });
+      return { err: toPayload(error, logger) };
+    }
+  });
 }

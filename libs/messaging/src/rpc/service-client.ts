@@ -16,14 +16,29 @@ export class ServiceClient {
   ) {}
 
   async send<Result, Data = unknown>(pattern: string, data: Data, context: RequestContext, timeoutMs = this.timeoutMs): Promise<Result> {
+    return (await this.exchange(pattern, data, context, timeoutMs, (request) => this.proxy.request(pattern, request, timeoutMs))) as Result;
+  }
+
+  /** As send(), but the reply as the JSON text the service wrote (undefined when it sent none), for passing on unread. */
+  sendJson<Data = unknown>(pattern: string, data: Data, context: RequestContext, timeoutMs = this.timeoutMs): Promise<string | undefined> {
+    return this.exchange(pattern, data, context, timeoutMs, (request) => this.proxy.requestJson(pattern, request, timeoutMs));
+  }
+
+  private async exchange<Data, Reply>(
+    pattern: string,
+    data: Data,
+    context: RequestContext,
+    timeoutMs: number,
+    ask: (request: RpcRequest<Data>) => Promise<Reply>,
+  ): Promise<Reply> {
     const carrier: Record<string, string> = {};
     propagation.inject(otelContext.active(), carrier);
     const request: RpcRequest<Data> = { context: { ...context, traceparent: carrier.traceparent ?? context.traceparent }, data };
     const stopTimer = this.metrics?.rpcClientDuration.startTimer({ pattern });
     try {
-      const result = (await this.proxy.request(pattern, request, timeoutMs)) as Result;
+      const reply = await ask(request);
       stopTimer?.({ outcome: 'ok' });
-      return result;
+      return reply;
     } catch (error) {
       const failure = toRpcError(error, pattern, timeoutMs);
       stopTimer?.({ outcome: failure.code });

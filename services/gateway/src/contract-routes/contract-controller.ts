@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, StreamableFile, type Type } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res, StreamableFile, type Type } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiHeader, ApiOperation, ApiResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import type { AnyOperation, FileReply, HttpMethod } from '@kinship/contracts';
 import { ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
@@ -10,7 +11,10 @@ import { ErrorResponse } from '../http/error-response.dto.js';
 const ROUTE_DECORATORS: Record<HttpMethod, (path: string) => MethodDecorator> = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete };
 const TAKES_BODY: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH']);
 
-type Forward = (this: { services: ServiceClient }, params: object, input: object, caller: RequestContext) => Promise<unknown>;
+type Forward = (this: { services: ServiceClient }, params: object, input: object, caller: RequestContext, response: FastifyReply) => Promise<unknown>;
+
+/** What Fastify sends a serialised object as. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** `billing.invoices.mark-uncollectible` → `billing_invoices_mark_uncollectible`, the handler's name. */
 function handlerName(pattern: string): string {
@@ -43,23 +47,30 @@ export function contractController(tag: string, operations: readonly AnyOperatio
     const name = handlerName(pattern);
     // A named function: Nest and the OpenAPI explorer find a handler's metadata by its name.
     const forward: Forward = {
-      async [name](this: { services: ServiceClient }, params: object, input: object, caller: RequestContext) {
+      async [name](this: { services: ServiceClient }, params: object, input: object, caller: RequestContext, response: FastifyReply) {
         // An operation without input gets none: a stray query string or body is not the service's to refuse.
-        const reply = await this.services.send(pattern, { ...(operation.input ? input : {}), ...params }, caller);
-        if (!operation.output && !produces) return undefined;
-        if (!produces) return reply;
-        const file = Buffer.from((reply as FileReply).content, 'base64');
+        const request = { ...(operation.input ? input : {}), ...params };
+        if (!produces) {
+          // The service's JSON goes out as it came, not parsed and serialised again.
+          const body = await this.services.sendJson(pattern, request, caller);
+          if (!operation.output || body === undefined) return undefined;
+          void response.type(JSON_TYPE);
+          return body;
+        }
+        const reply = await this.services.send<FileReply>(pattern, request, caller);
+        const file = Buffer.from(reply.content, 'base64');
         // The service names the file (number or id, `.pdf`): plain ASCII, nothing to escape.
-        return new StreamableFile(file, { type: produces, disposition: `attachment; filename="${(reply as FileReply).fileName}"`, length: file.length });
+        return new StreamableFile(file, { type: produces, disposition: `attachment; filename="${reply.fileName}"`, length: file.length });
       },
     }[name]!;
     prototype[name] = forward;
 
     // What the validation pipe and the OpenAPI document read the parameters as (no class: not validated).
-    Reflect.defineMetadata('design:paramtypes', [operation.params ?? Object, operation.input ?? Object, Object], prototype, name);
+    Reflect.defineMetadata('design:paramtypes', [operation.params ?? Object, operation.input ?? Object, Object, Object], prototype, name);
     Param()(prototype, name, 0);
     (TAKES_BODY.has(route.method) ? Body() : Query())(prototype, name, 1);
     Caller()(prototype, name, 2);
+    Res({ passthrough: true })(prototype, name, 3);
 
     const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
     const decorators: MethodDecorator[] = [
