@@ -124,7 +124,7 @@ describe('notifications through the gateway (end to end)', () => {
 
   it('lets an admin override, preview and reset a template, and refuses bad ones with 422', async () => {
     const list = await expectStatus<NotificationsRpc.EmailTemplateList>(request('GET', '/email-templates', { token: owner.accessToken }), 200);
-    expect(list.data).toHaveLength(11);
+    expect(list.data).toHaveLength(13);
     await expectStatus(request('GET', '/email-templates', { token: member.accessToken }), 403);
 
     const created = await expectStatus<NotificationsRpc.EmailTemplate>(
