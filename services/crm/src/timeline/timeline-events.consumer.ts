@@ -3,6 +3,7 @@ import type { DomainEvent } from '@kinship/messaging';
 import { isUuid, newId } from '@kinship/persistence';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
+import type { EventType } from '@kinship/contracts';
 import type { RelatedRecord } from '@kinship/contracts/crm';
 
 export const EMAIL_TIMELINE_CONSUMER = 'crm-timeline-emails';
@@ -10,7 +11,8 @@ export const BILLING_TIMELINE_CONSUMER = 'crm-timeline-billing';
 
 /** The billing events a timeline shows. */
 const BILLING_TYPES = ['invoice.sent', 'invoice.paid', 'payment.received'] as const;
-type BillingEvent = EventOf<(typeof BILLING_TYPES)[number]>;
+type BillingType = (typeof BILLING_TYPES)[number];
+type BillingEvent = EventOf<BillingType>;
 
 /** A billing event's timeline entry kind, and when what it tells happened (undefined: when the event did). */
 function billingEntry(event: BillingEvent): { kind: string; occurredAt: string | undefined } {
@@ -41,35 +43,28 @@ export class TimelineEventsConsumer implements OnModuleInit {
   constructor(private readonly events: DomainEvents) {}
 
   onModuleInit(): void {
-    // Set-wise: a fetched batch is one transaction with one inbox statement, and each run of one
-    // workspace's events one INSERT; the handler writes the same rows for an event alone.
+    this.keep(['email.sent'], EMAIL_TIMELINE_CONSUMER, emailEntries);
+    this.keep<BillingType>(BILLING_TYPES, BILLING_TIMELINE_CONSUMER, billingEntries);
+  }
+
+  /**
+   * Set-wise: a fetched batch is one transaction with one inbox statement, and each run of one
+   * workspace's events one INSERT; the handler writes the same rows for an event alone.
+   */
+  private keep<T extends EventType>(types: readonly T[], durableName: string, entriesOf: (event: EventOf<T>) => TimelineRow[]): void {
     this.events.subscribe(
-      'email.sent',
+      types,
       {
-        durableName: EMAIL_TIMELINE_CONSUMER,
+        durableName,
         startFrom: 'all',
         setWise: true,
         applyBatch: (run, manager) =>
           record(
             manager,
-            run.flatMap(({ event }) => emailEntries(event)),
+            run.flatMap(({ event }) => entriesOf(event)),
           ),
       },
-      (event, manager) => record(manager, emailEntries(event)),
-    );
-    this.events.subscribe(
-      BILLING_TYPES,
-      {
-        durableName: BILLING_TIMELINE_CONSUMER,
-        startFrom: 'all',
-        setWise: true,
-        applyBatch: (run, manager) =>
-          record(
-            manager,
-            run.flatMap(({ event }) => billingEntries(event)),
-          ),
-      },
-      (event, manager) => record(manager, billingEntries(event)),
+      (event, manager) => record(manager, entriesOf(event)),
     );
   }
 }
