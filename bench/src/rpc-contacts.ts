@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { runtimeRoleFor, WORKSPACE_SETTING } from '@kinship/persistence';
 import { migrateService, startService, type RunningService } from '@kinship/platform';
 import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
@@ -42,11 +43,96 @@ interface Side {
   url: string;
   /** The processes that serve this side, for their CPU time. */
   pids: number[];
+  /** The side's services by name, whose /metrics give their event-loop delay and garbage collection. */
+  services: Record<string, string>;
 }
 
 interface Run extends Measured {
   /** CPU time of the side's processes per request served in the measured window. */
   cpuMsPerRequest: number;
+}
+
+/** What held a process's event loop during a measured window: how late its timers ran, and its garbage collections. */
+interface LoopFigures {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  gcCount: number;
+  gcMs: number;
+  /** Collections longer than 10 ms (prom-client's bucket edge nearest a tail that matters). */
+  gcOver10Ms: number;
+}
+
+interface SteadyRun extends Run {
+  /** Per process: the services of the side from their /metrics, and `bench` (this process: the load generator, and auth). */
+  loops: Record<string, LoopFigures>;
+}
+
+interface GcTotals {
+  count: number;
+  seconds: number;
+  upTo10Ms: number;
+}
+
+/** prom-client's event-loop histogram times a 10 ms repeating timer: each figure is the interval plus the delay. */
+const SERVICE_LOOP_RESOLUTION_MS = 10;
+
+function metricValue(metrics: string, name: string): number {
+  return Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN);
+}
+
+/** Sums a histogram of prom-client's garbage-collection metric over its kinds (minor, major, incremental, weakcb). */
+function gcTotals(metrics: string): GcTotals {
+  const sum = (pattern: RegExp) => [...metrics.matchAll(pattern)].reduce((total, match) => total + Number(match[1]), 0);
+  return {
+    count: sum(/^nodejs_gc_duration_seconds_count\{[^}]*\} (\S+)$/gm),
+    seconds: sum(/^nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)$/gm),
+    upTo10Ms: sum(/^nodejs_gc_duration_seconds_bucket\{[^}]*le="0\.01"[^}]*\} (\S+)$/gm),
+  };
+}
+
+async function scrape(url: string): Promise<string> {
+  return (await fetch(`${url}/metrics`)).text();
+}
+
+/**
+ * Event-loop delay and garbage collection of each process of a side over `work`: prom-client's
+ * event-loop histogram (10 ms resolution) restarts at every scrape, so the scrape before opens the
+ * window; its GC histogram counts from start, so the window is the difference. The bench's own
+ * loop (the paced load's timer, and the auth service, which runs in this process) is watched
+ * with a histogram of 1 ms resolution. Every figure is the delay beyond the timer's interval.
+ */
+async function withLoopFigures<T>(side: Side, work: () => Promise<T>): Promise<{ result: T; loops: Record<string, LoopFigures> }> {
+  const names = Object.keys(side.services);
+  const before = await Promise.all(names.map((name) => scrape(side.services[name]!)));
+  const own = monitorEventLoopDelay({ resolution: 1 });
+  own.enable();
+  const result = await work();
+  own.disable();
+  const after = await Promise.all(names.map((name) => scrape(side.services[name]!)));
+  const loops: Record<string, LoopFigures> = {};
+  names.forEach((name, index) => {
+    const gcBefore = gcTotals(before[index]!);
+    const gcAfter = gcTotals(after[index]!);
+    loops[name] = {
+      p50Ms: metricValue(after[index]!, 'nodejs_eventloop_lag_p50_seconds') * 1000 - SERVICE_LOOP_RESOLUTION_MS,
+      p99Ms: metricValue(after[index]!, 'nodejs_eventloop_lag_p99_seconds') * 1000 - SERVICE_LOOP_RESOLUTION_MS,
+      maxMs: metricValue(after[index]!, 'nodejs_eventloop_lag_max_seconds') * 1000 - SERVICE_LOOP_RESOLUTION_MS,
+      gcCount: gcAfter.count - gcBefore.count,
+      gcMs: (gcAfter.seconds - gcBefore.seconds) * 1000,
+      gcOver10Ms: gcAfter.count - gcAfter.upTo10Ms - (gcBefore.count - gcBefore.upTo10Ms),
+    };
+  });
+  // The histogram's figures are nanoseconds between its 1 ms timer's runs: the interval plus the delay.
+  loops.bench = {
+    p50Ms: own.percentile(50) / 1e6 - 1,
+    p99Ms: own.percentile(99) / 1e6 - 1,
+    maxMs: own.max / 1e6 - 1,
+    gcCount: Number.NaN,
+    gcMs: Number.NaN,
+    gcOver10Ms: Number.NaN,
+  };
+  return { result, loops };
 }
 
 function startBaseline(spec: BaselineSpec): Promise<{ child: ChildProcess; url: string }> {
@@ -89,14 +175,30 @@ async function measure(side: Side, headers: Record<string, string>, paths: strin
 }
 
 /** The same at a steady rate, paced evenly (pacedLoad says why not autocannon's rate). */
-async function measureSteady(side: Side, headers: Record<string, string>, paths: string[]): Promise<Run> {
+async function measureSteady(side: Side, headers: Record<string, string>, paths: string[]): Promise<SteadyRun> {
   const load = (durationS: number) => pacedLoad({ url: side.url, headers, paths, rate: STEADY_RATE, durationS, connections: STEADY_CONNECTIONS });
   const warmup = await load(WARMUP_S);
   const cpuBefore = await cpuMsOf(side.pids);
-  const figures = await load(DURATION_S);
+  const { result: figures, loops } = await withLoopFigures(side, () => load(DURATION_S));
   const cpuMs = (await cpuMsOf(side.pids)) - cpuBefore;
   // Failures during a warm-up count too: a path that fails at all has not been measured.
-  return { ...figures, errors: figures.errors + warmup.errors, non2xx: figures.non2xx + warmup.non2xx, cpuMsPerRequest: cpuMs / figures.requests };
+  return {
+    ...figures,
+    errors: figures.errors + warmup.errors,
+    non2xx: figures.non2xx + warmup.non2xx,
+    cpuMsPerRequest: cpuMs / figures.requests,
+    loops,
+  };
+}
+
+function loopLine(loops: Record<string, LoopFigures>): string {
+  return Object.entries(loops)
+    .map(
+      ([name, loop]) =>
+        `${name} p50/p99/max ${fixed(loop.p50Ms)}/${fixed(loop.p99Ms)}/${fixed(loop.maxMs)} ms` +
+        (Number.isNaN(loop.gcCount) ? '' : `, GC ${loop.gcCount}× ${fixed(loop.gcMs)} ms (${loop.gcOver10Ms} over 10 ms)`),
+    )
+    .join('; ');
 }
 
 function range(values: number[], digits = 0): string {
@@ -180,8 +282,13 @@ async function main(): Promise<number> {
     });
     baseline = baselineStarted.child;
 
-    const viaGateway: Side = { label: 'gateway → NATS → crm', url: gatewayUrl, pids: [gateway.pid!, crm.pid!] };
-    const plain: Side = { label: 'Fastify + pg', url: baselineStarted.url, pids: [baseline.pid!] };
+    const viaGateway: Side = {
+      label: 'gateway → NATS → crm',
+      url: gatewayUrl,
+      pids: [gateway.pid!, crm.pid!],
+      services: { gateway: gatewayUrl, crm: crmStarted.url },
+    };
+    const plain: Side = { label: 'Fastify + pg', url: baselineStarted.url, pids: [baseline.pid!], services: {} };
     const headers = { authorization: `Bearer ${token}` };
     const getPaths = ids.map((id) => `/api/v1/contacts/${id}`);
 
@@ -212,7 +319,7 @@ async function main(): Promise<number> {
       }
       rounds.push(results);
     }
-    const steady: Record<string, { gateway: Run; plain: Run }> = {};
+    const steady: Record<string, { gateway: SteadyRun; plain: SteadyRun }> = {};
     for (const operation of operations) {
       print(`steady ${STEADY_RATE} req/s: ${operation.name}, both sides…`);
       steady[operation.name] = {
@@ -250,6 +357,8 @@ async function main(): Promise<number> {
           ` plain p50 ${fixed(steadyPair.plain.p50Ms)} ms, p99 ${fixed(steadyPair.plain.p99Ms)} ms;` +
           ` CPU ${fixed(steadyPair.gateway.cpuMsPerRequest, 2)} vs ${fixed(steadyPair.plain.cpuMsPerRequest, 2)} ms/request`,
       );
+      print(`    event-loop delay during the gateway's steady run: ${loopLine(steadyPair.gateway.loops)}`);
+      print(`    event-loop delay during the plain steady run: ${loopLine(steadyPair.plain.loops)}`);
       summary[operation.name] = { rounds: rounds.map((round) => round[operation.name]), ratios, steady: steadyPair };
     }
     print(

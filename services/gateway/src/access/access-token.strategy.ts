@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import { Strategy } from 'passport-custom';
 import { AccessTokenKeys } from './access-token-keys.js';
 import { AccessTokenVerifier } from './access-token-verifier.js';
 import type { UserCaller } from './authenticated-caller.js';
 import { SessionRevocations } from './session-revocations.js';
-
-export const ACCESS_TOKEN_STRATEGY = 'access-token';
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
 
@@ -18,14 +14,13 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
  * before a time), read through SessionRevocations' short cache on every request.
  */
 @Injectable()
-export class AccessTokenStrategy extends PassportStrategy(Strategy, ACCESS_TOKEN_STRATEGY) {
+export class AccessTokenStrategy {
   private readonly verifier: AccessTokenVerifier;
 
   constructor(
     keys: AccessTokenKeys,
     private readonly revocations: SessionRevocations,
   ) {
-    super();
     this.verifier = new AccessTokenVerifier(keys);
   }
 

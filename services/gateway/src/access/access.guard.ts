@@ -1,9 +1,8 @@
-import { HttpException, Injectable, type ExecutionContext } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { HttpException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { PERMISSIONS, roleHolds, type Permission } from '@kinship/contracts';
 import type { FastifyRequest } from 'fastify';
-import { ACCESS_TOKEN_STRATEGY } from './access-token.strategy.js';
-import { API_KEY_STRATEGY } from './api-key.strategy.js';
+import { AccessTokenStrategy } from './access-token.strategy.js';
+import { ApiKeyStrategy } from './api-key.strategy.js';
 import type { AuthenticatedCaller } from './authenticated-caller.js';
 import { routeAccessOf } from './route-access.js';
 
@@ -25,11 +24,18 @@ function holds(caller: AuthenticatedCaller, permission: Permission): boolean {
 /**
  * Deny by default, on every route: a public route passes; any other needs an authenticated
  * caller (access token or API key, set as `request.caller`) holding the route's permission. A
- * route that declares neither is refused to everyone.
+ * route that declares neither is refused to everyone. The credential sent names its strategy
+ * (a request with both is refused), which is called directly: passport's authenticate() built a
+ * middleware, a strategy object and a promise per request to try the two in turn.
  */
 @Injectable()
-export class AccessGuard extends AuthGuard([ACCESS_TOKEN_STRATEGY, API_KEY_STRATEGY]) {
-  override async canActivate(execution: ExecutionContext): Promise<boolean> {
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly accessTokens: AccessTokenStrategy,
+    private readonly apiKeys: ApiKeyStrategy,
+  ) {}
+
+  async canActivate(execution: ExecutionContext): Promise<boolean> {
     const access = routeAccessOf(execution.getHandler(), execution.getClass());
     if (access?.kind === 'public') return true;
     if (access === undefined) throw forbidden('This route declares no permission, so nobody may call it.');
@@ -39,26 +45,19 @@ export class AccessGuard extends AuthGuard([ACCESS_TOKEN_STRATEGY, API_KEY_STRAT
     const hasKey = request.headers['x-api-key'] !== undefined;
     if (!hasToken && !hasKey) throw unauthorized('Authentication required: send Authorization: Bearer <access token> or X-Api-Key: <key>.');
     if (hasToken && hasKey) throw unauthorized('Send either an access token or an API key, not both.');
-    await super.canActivate(execution);
+    // Null refuses the credential (401); a thrown error is a fault (503 when the keys or Redis cannot be had).
+    const caller: AuthenticatedCaller | null = hasToken ? await this.accessTokens.validate(request) : await this.apiKeys.validate(request);
+    if (!caller) {
+      throw hasToken
+        ? unauthorized('The access token is not valid: malformed, expired, wrongly signed or revoked.')
+        : unauthorized('The API key is not valid.');
+    }
+    request.caller = caller;
 
-    const caller = request.caller!;
     if (holds(caller, access.permission)) return true;
     if (caller.kind === 'user') throw forbidden(`Your role (${caller.role}) does not have the permission ${access.permission}.`, access.permission);
     if (!PERMISSIONS[access.permission].apiKeyScope)
       throw forbidden(`Only a signed-in user can do this; ${access.permission} cannot be granted to an API key.`, access.permission);
     throw forbidden(`This API key does not have the scope ${access.permission}.`, access.permission);
-  }
-
-  override getAuthenticateOptions(): { property: string; session: boolean } {
-    return { property: 'caller', session: false };
-  }
-
-  override handleRequest<Caller = AuthenticatedCaller>(error: unknown, caller: Caller | false, _info: unknown, execution: ExecutionContext): Caller {
-    if (error) throw error;
-    if (caller) return caller;
-    const request = execution.switchToHttp().getRequest<FastifyRequest>();
-    throw request.headers.authorization !== undefined
-      ? unauthorized('The access token is not valid: malformed, expired, wrongly signed or revoked.')
-      : unauthorized('The API key is not valid.');
   }
 }

@@ -8,10 +8,9 @@ import { ApiKeyVerifier } from './api-key-verifier.js';
 import { SessionRevocations } from './session-revocations.js';
 
 /**
- * Authentication and authorization of every request: the passport strategies (access token,
- * API key), the global AccessGuard, and the auth service's public keys, which verify access
- * tokens (JwksController serves them at /.well-known/jwks.json). Passport keeps strategies in
- * one registry per process, so a process runs one gateway.
+ * Authentication and authorization of every request: the strategies (access token, API key), the
+ * global AccessGuard that calls them, and the auth service's public keys, which verify access
+ * tokens (JwksController serves them at /.well-known/jwks.json).
  */
 @Module({
   providers: [AccessTokenKeys, SessionRevocations, AccessTokenStrategy, ApiKeyVerifier, ApiKeyStrategy, { provide: APP_GUARD, useClass: AccessGuard }],
