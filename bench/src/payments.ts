@@ -253,6 +253,8 @@ async function main(): Promise<number> {
     const cpuMsPerPayment = Object.fromEntries(SERVICES.map((name) => [name, (cpuAfter[name]! - cpuBefore[name]!) / PAYMENTS]));
     print(`The same rows through pg: ${PAYMENTS} transactions at ${CONNECTIONS} connections…`);
     const rawRun = await rawPayments(owner, randomUUID(), PAYMENTS);
+    const cpuAfterRaw = await cpuMsOf(children);
+    const cpuMsPerRawTransaction = Object.fromEntries(SERVICES.map((name) => [name, (cpuAfterRaw[name]! - cpuAfter[name]!) / PAYMENTS]));
     const viaGateway = rates(gatewayRun);
     const raw = rates(rawRun);
     const paid = await owner.query<{ count: string }>(`SELECT count(*) FROM billing.invoices WHERE workspace_id = $1 AND status = 'paid'`, [workspace.id]);
@@ -280,6 +282,9 @@ async function main(): Promise<number> {
     );
     print(
       `  CPU per payment (ms): ${SERVICES.map((name) => `${name} ${fixed(cpuMsPerPayment[name]!, 2)}`).join(', ')}   load average ${loadBefore.map((value) => fixed(value, 2)).join(' ')} before, ${loadAfter.map((value) => fixed(value, 2)).join(' ')} after, on ${availableParallelism()} cores`,
+    );
+    print(
+      `  services' CPU during the raw run, per transaction (ms): ${SERVICES.map((name) => `${name} ${fixed(cpuMsPerRawTransaction[name]!, 2)}`).join(', ')}`,
     );
     print(
       `  ratio gateway ÷ raw: ${fixed(ratio, 3)}   (targets: ≥ 500 payments/s, ratio ≥ 0.3)   invoices paid: ${paid.rows[0]!.count} of ${WARMUP_PAYMENTS + PAYMENTS}`,

@@ -20,8 +20,26 @@ export interface OutboxRelayOptions {
 interface OutboxRow {
   id: string;
   subject: string;
-  payload: unknown;
+  payload: { aggregateId?: string };
   headers: Record<string, string>;
+}
+
+/**
+ * Splits a batch (in outbox order) into waves that may be published concurrently: an event goes to
+ * the wave after the one holding its aggregate's previous event, so each wave has at most one
+ * event per aggregate and an aggregate's events go out in outbox order, one wave after another.
+ * Within a wave, outbox order is kept. An event without an aggregate id is its own aggregate.
+ */
+export function wavesOf<T extends { id: string; payload: { aggregateId?: string } }>(rows: readonly T[]): T[][] {
+  const waves: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    const aggregate = row.payload.aggregateId ?? row.id;
+    const wave = seen.get(aggregate) ?? 0;
+    seen.set(aggregate, wave + 1);
+    (waves[wave] ??= []).push(row);
+  }
+  return waves;
 }
 
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -96,9 +114,13 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes up to batchSize events in outbox order, each awaiting its PubAck, and marks them
-   * published in the same transaction; returns how many were published. If NATS fails midway,
-   * the events acknowledged so far are still marked, and the error is thrown.
+   * Publishes up to batchSize events and marks them published in the same transaction; returns how
+   * many were published. The batch goes out in waves (wavesOf): each wave's publishes are sent
+   * together, in outbox order, and their PubAcks awaited together, so a batch costs a round trip to
+   * NATS per wave instead of per event. A wave holds at most one event of an aggregate, and an
+   * aggregate's next event waits for the next wave: if NATS fails one publish, the wave's other
+   * acknowledged events are still marked, no later wave is sent, and the error is thrown, so an
+   * aggregate's events never reach the stream out of order.
    */
   async publishBatch(): Promise<number> {
     const outcome = await this.options.dataSource.transaction(async (manager) => {
@@ -112,14 +134,13 @@ export class OutboxRelay {
       );
       const publishedIds: string[] = [];
       let failure: Error | undefined;
-      for (const row of rows) {
-        try {
-          await this.publish(row);
-        } catch (error) {
-          failure = error instanceof Error ? error : new Error(String(error));
-          break;
-        }
-        publishedIds.push(row.id);
+      for (const wave of wavesOf(rows)) {
+        const outcomes = await Promise.allSettled(wave.map((row) => this.publish(row)));
+        outcomes.forEach((outcome, index) => {
+          if (outcome.status === 'fulfilled') publishedIds.push(wave[index]!.id);
+          else failure ??= outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
+        });
+        if (failure) break;
       }
       if (publishedIds.length > 0) await this.markPublished(manager, publishedIds);
       return { published: publishedIds.length, failure };

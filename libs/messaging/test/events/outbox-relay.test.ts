@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { JetStreamClient } from '@nats-io/jetstream';
 import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -20,8 +21,15 @@ class RelayCrashingBeforeMark extends OutboxRelay {
   }
 }
 
-function contactCreated(name: string): NewDomainEvent<{ name: string }> {
-  return { type: 'contact.created', workspaceId: uuidv7(), actorId: null, aggregateId: uuidv7(), data: { name } };
+function contactCreated(name: string, aggregateId = uuidv7()): NewDomainEvent<{ name: string }> {
+  return { type: 'contact.created', workspaceId: uuidv7(), actorId: null, aggregateId, data: { name } };
+}
+
+/** Each event's place in `ids`, per aggregate: an aggregate's events must appear in the order written. */
+function orderOf(ids: string[], events: DomainEvent[]): Record<string, number[]> {
+  const order: Record<string, number[]> = {};
+  for (const event of events) (order[event.aggregateId] ??= []).push(ids.indexOf(event.id));
+  return order;
 }
 
 describe('OutboxRelay', () => {
@@ -138,6 +146,89 @@ describe('OutboxRelay', () => {
       received.push(message.json<DomainEvent>().id);
     }
     expect(received).toEqual([event.id]);
+  });
+
+  it('publishes a batch in waves: distinct aggregates together, an aggregate’s next event after its previous PubAck', async () => {
+    const [a, b, c] = [uuidv7(), uuidv7(), uuidv7()];
+    const written: DomainEvent[] = [];
+    for (const [name, aggregate] of [
+      ['a1', a],
+      ['a2', a],
+      ['b1', b],
+      ['c1', c],
+      ['b2', b],
+      ['a3', a],
+    ] as const) {
+      written.push(await write(contactCreated(name, aggregate)));
+    }
+    const nameOf = new Map(written.map((event) => [event.id, (event.data as { name: string }).name]));
+    const sent: string[][] = [];
+    let inFlight: string[] = [];
+    const acked = new Set<string>();
+    const sentBeforeAck: Array<[string, string[]]> = [];
+    const recording = Object.assign(Object.create(bed.js) as JetStreamClient, {
+      publish: async (...args: Parameters<JetStreamClient['publish']>) => {
+        const name = nameOf.get(args[2]!.msgID!)!;
+        if (inFlight.length === 0) sent.push([]);
+        sent.at(-1)!.push(name);
+        inFlight.push(name);
+        sentBeforeAck.push([name, [...acked]]);
+        try {
+          return await bed.js.publish(...args);
+        } finally {
+          acked.add(name);
+          inFlight = inFlight.filter((other) => other !== name);
+        }
+      },
+    });
+
+    expect(await relay({ js: recording }).publishBatch()).toBe(6);
+
+    // Three waves, each sent before any of its PubAcks came back.
+    expect(sent).toEqual([['a1', 'b1', 'c1'], ['a2', 'b2'], ['a3']]);
+    expect(Object.fromEntries(sentBeforeAck.filter(([name]) => name.startsWith('a')))).toEqual({
+      a1: [],
+      a2: ['a1', 'b1', 'c1'],
+      a3: ['a1', 'b1', 'c1', 'a2', 'b2'],
+    });
+    const ids = await publishedIds();
+    expect(ids).toHaveLength(6);
+    expect(orderOf(ids, written)).toEqual({ [a]: [0, 3, 5], [b]: [1, 4], [c]: [2] });
+    expect(await relay().backlog()).toBe(0);
+  });
+
+  it('when one publish of a wave fails, marks the wave’s acknowledged events, sends no later wave, and keeps every aggregate in order', async () => {
+    const [a, b, c] = [uuidv7(), uuidv7(), uuidv7()];
+    const written: DomainEvent[] = [];
+    for (const [name, aggregate] of [
+      ['a1', a],
+      ['b1', b],
+      ['c1', c],
+      ['a2', a],
+      ['b2', b],
+      ['c2', c],
+    ] as const) {
+      written.push(await write(contactCreated(name, aggregate)));
+    }
+    const failing = written[1]!.id;
+    const refusing = Object.assign(Object.create(bed.js) as JetStreamClient, {
+      publish: (...args: Parameters<JetStreamClient['publish']>) =>
+        args[2]!.msgID === failing ? Promise.reject(new Error('simulated refusal of b1')) : bed.js.publish(...args),
+    });
+
+    await expect(relay({ js: refusing }).publishBatch()).rejects.toThrow('simulated refusal of b1');
+    // a1 and c1 were acknowledged and are marked; b1 is not in the stream, and no second event went out.
+    expect(await publishedIds()).toEqual([written[0]!.id, written[2]!.id]);
+    const unpublished = await bed.dataSource.query(`SELECT id FROM ${SCHEMA}.outbox WHERE published_at IS NULL ORDER BY position`);
+    expect(unpublished.map((row: { id: string }) => row.id)).toEqual([written[1]!.id, written[3]!.id, written[4]!.id, written[5]!.id]);
+
+    const running = relay();
+    running.start();
+    await waitFor('the rest to be published', async () => (await running.backlog()) === 0);
+    const ids = await publishedIds();
+    expect(ids).toHaveLength(6);
+    // The retry's waves: b1, a2 and c2 together, then b2.
+    expect(orderOf(ids, written)).toEqual({ [a]: [0, 3], [b]: [2, 5], [c]: [1, 4] });
   });
 
   it('leaves events unpublished while NATS rejects them, and publishes them once it accepts', async () => {
