@@ -94,21 +94,22 @@ export function planLocked(manager: EntityManager, spec: ImportedEntity, context
  * merged again there (importBatch).
  */
 export async function planAhead(
-  manager: EntityManager,
+  inWorkspace: <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>,
   spec: ImportedEntity,
   context: BatchContext,
   rows: BatchRow[],
   prior: BatchPlan | null,
 ): Promise<BatchPlan> {
   const writer = new EntityWriter(spec);
+  // Each read in a short transaction of its own: none stays open while the merge runs.
   const reads: BatchReads = {
     matches: async (keys) => {
-      const stored: ReadRecord[] = await writer.findMatches(manager, context.workspaceId, keys, { lock: false });
+      const stored: ReadRecord[] = await inWorkspace((manager) => writer.findMatches(manager, context.workspaceId, keys, { lock: false }));
       if (!prior) return stored;
       return withPriorWrites(spec, stored, prior, keys);
     },
     companies: async (names) => {
-      const found = await findCompanies(manager, context.workspaceId, names);
+      const found = await inWorkspace((manager) => findCompanies(manager, context.workspaceId, names));
       for (const company of prior?.newCompanies ?? []) {
         const key = (company.values.name as string).toLowerCase();
         if (names.includes(key) && !found.has(key)) found.set(key, { id: company.id, name: company.values.name as string });

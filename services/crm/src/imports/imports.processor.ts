@@ -7,7 +7,7 @@ import type { Logger } from '@kinship/observability';
 import { withWorkspace } from '@kinship/persistence';
 import { DomainEvents, FileStore, LOGGER, type QueueDefinition } from '@kinship/platform';
 import type { Job } from 'bull';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CrmConfig } from '../crm.config.js';
 import { resolveMapping } from './column-mapping.js';
 import {
@@ -188,7 +188,8 @@ export class ImportsProcessor {
 
   private planAhead(current: ImportRow, batch: { batch: number; rows: BatchRow[] }, prior: BatchPlan | null): Promise<BatchPlan> {
     const spec = IMPORTED_ENTITIES[current.entity];
-    return withWorkspace(this.dataSource, current.workspaceId, (manager) => planAhead(manager, spec, this.batchContext(current, batch), batch.rows, prior));
+    const inWorkspace = <T>(work: (manager: EntityManager) => Promise<T>) => withWorkspace(this.dataSource, current.workspaceId, work);
+    return planAhead(inWorkspace, spec, this.batchContext(current, batch), batch.rows, prior);
   }
 
   private async commitBatch(
