@@ -57,8 +57,10 @@ export interface BatchPlan {
   companiesFound: Map<string, Company>;
   newCompanies: Array<{ id: string; values: RecordValues }>;
   targets: MergeTarget[];
-  /** The plan of the batch before, whose writes this one took as done (null: it read them committed). */
-  basedOn: BatchPlan | null;
+  /** Names this plan, so the next batch's plan can say which one it took as done. */
+  id: string;
+  /** The id of the plan of the batch before, whose writes this one took as done (null: it read them committed). Only the id: a reference would keep every batch's plan alive. */
+  basedOn: string | null;
 }
 
 /** What a batch wrote: the plan it carried out and the id of its transaction, as the next batch checks them. */
@@ -117,7 +119,7 @@ export async function planAhead(
       return found;
     },
   };
-  return planBatch(spec, context, rows, reads, prior);
+  return planBatch(spec, context, rows, reads, prior?.id ?? null);
 }
 
 /**
@@ -132,7 +134,7 @@ export async function checkPlan(
   plan: BatchPlan,
   prior: WrittenBatch | null,
 ): Promise<boolean> {
-  if (plan.basedOn !== (prior?.plan ?? null)) return false;
+  if (plan.basedOn !== (prior?.plan.id ?? null)) return false;
   const locked = await new EntityWriter(spec).lockMatches(manager, workspaceId, plan.keys);
   if (locked.length !== plan.read.length) return false;
   const same = locked.every((record, index) => {
@@ -200,7 +202,7 @@ function withPriorWrites(spec: ImportedEntity, stored: ReadRecord[], prior: Batc
  * later one fills gaps (in-file duplicates included), into the stored records they match or new
  * ones; then contacts linked to companies by name and the lifecycle defaults.
  */
-async function planBatch(spec: ImportedEntity, context: BatchContext, rows: BatchRow[], reads: BatchReads, basedOn: BatchPlan | null): Promise<BatchPlan> {
+async function planBatch(spec: ImportedEntity, context: BatchContext, rows: BatchRow[], reads: BatchReads, basedOn: string | null): Promise<BatchPlan> {
   const keys = spec.identities.map((identity) => [...new Set(rows.flatMap((row) => identity.keys(row.values)))]);
   const stored = await reads.matches(keys);
 
@@ -252,6 +254,7 @@ async function planBatch(spec: ImportedEntity, context: BatchContext, rows: Batc
     companiesFound: linked.found,
     newCompanies: linked.created,
     targets,
+    id: newId(),
     basedOn,
   };
 }
