@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID as randomUuid } from 'node:crypto';
 import { createWriteStream, openAsBlob } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { connect } from '@nats-io/transport-node';
@@ -111,6 +112,27 @@ async function copyIndexedBaseline(databaseUrl: string): Promise<number> {
   }
 }
 
+/** A free TCP port for the crm worker's HTTP server (health and /metrics). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The crm's event-loop delay p99 since the previous scrape (prom-client resets its histogram at each), ms. */
+async function eventLoopP99Ms(metricsUrl: string): Promise<number> {
+  const metrics = await (await fetch(metricsUrl)).text();
+  return Number(/^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? (\S+)$/m.exec(metrics)?.[1] ?? NaN) * 1000;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
 /** Rows per second over each tenth of the file, from the import's progress polled once a second. */
 function ratesPerTenth(samples: Array<{ seconds: number; processed: number }>): number[] {
   const rates: number[] = [];
@@ -140,7 +162,18 @@ async function main(): Promise<void> {
     auth = await startTestService(authService, environment);
     await migrateService(crmService, env);
     const indexedCopySeconds = await copyIndexedBaseline(environment.databaseUrl);
-    crm = await startCrmWorker(env);
+    const crmPort = await freePort();
+    crm = await startCrmWorker({ ...env, HTTP_PORT: String(crmPort) });
+    const metricsUrl = `http://127.0.0.1:${crmPort}/metrics`;
+    // The worker logs how many batches were written as planned ahead and how many merged again.
+    let batchesLine = '';
+    crm.stdout!.on('data', (chunk: Buffer) => {
+      const line = chunk
+        .toString()
+        .split('\n')
+        .find((text) => text.includes('import batches written'));
+      if (line) batchesLine = line;
+    });
     gateway = await startGateway(env);
     const api = `${gateway.url}/api/v1`;
     const registered = await fetch(`${api}/auth/register`, {
@@ -168,6 +201,15 @@ async function main(): Promise<void> {
     await database.end();
 
     await resetPeakRss(crm.pid!);
+    const loadBefore = loadavg()[0]!;
+    await eventLoopP99Ms(metricsUrl);
+    const eventLoop: number[] = [];
+    const eventLoopTimer = setInterval(() => {
+      eventLoopP99Ms(metricsUrl).then(
+        (p99) => eventLoop.push(p99),
+        () => undefined,
+      );
+    }, 5000);
     const importStarted = performance.now();
     const form = new FormData();
     form.append('entity', 'contacts');
@@ -188,6 +230,8 @@ async function main(): Promise<void> {
       1000,
     );
     const importSeconds = (performance.now() - importStarted) / 1000;
+    clearInterval(eventLoopTimer);
+    const loadAfter = loadavg()[0]!;
     const importRss = await peakRssMb(crm.pid!);
     if (!importDone || !imported || imported.status !== 'completed') throw new Error(`import ended ${imported?.status}: ${JSON.stringify(imported)}`);
 
@@ -202,6 +246,9 @@ async function main(): Promise<void> {
     );
     print(`  created ${imported.created}, updated ${imported.updated}, conflicts ${imported.conflicts}, failed ${imported.failed}`);
     print(`  rows/s per tenth of the file, first to last: ${tenths.map((rate) => fixed(rate, 0)).join(', ')}`);
+    print(`  crm event-loop delay p99 per 5 s during the import: median ${fixed(median(eventLoop), 0)} ms, max ${fixed(Math.max(...eventLoop), 0)} ms`);
+    print(`  worker: ${batchesLine.trim() || 'no batch summary logged'}`);
+    print(`load average (1 min) before → after the import: ${fixed(loadBefore, 2)} → ${fixed(loadAfter, 2)}`);
     print(`plain COPY of the same file into a bare table: ${fixed(copySeconds)} s, ${fixed(copyRate, 0)} rows/s`);
     print(`COPY of the same rows into a table with crm.contacts' columns and indexes: ${fixed(indexedCopySeconds)} s, ${fixed(indexedCopyRate, 0)} rows/s`);
     print(`ratio import/COPY with the same indexes: ${fixed(importRate / indexedCopyRate, 3)}; import/bare COPY: ${fixed(importRate / copyRate, 3)}`);
@@ -217,7 +264,9 @@ async function main(): Promise<void> {
         conflicts: imported.conflicts,
         failed: imported.failed,
         rowsPerSecondPerTenth: tenths,
+        eventLoopP99Ms: { median: median(eventLoop), max: Math.max(...eventLoop) },
       },
+      loadAverage: { before: loadBefore, after: loadAfter },
       copy: { seconds: copySeconds, rowsPerSecond: copyRate },
       indexedCopy: { seconds: indexedCopySeconds, rowsPerSecond: indexedCopyRate },
       ratio: importRate / indexedCopyRate,

@@ -1,9 +1,10 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { newId } from '@kinship/persistence';
 import type { Emit } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { EntityWriter, IMPORTED_COMPANIES, type ImportedEntity } from './import-entities.js';
 import type { IncomingValues } from './import-values.js';
-import { mergeInto, previousValues, type MergeRules, type MergeTarget } from './record-merge.js';
+import { mergeInto, previousValues, type MergeRules, type MergeTarget, type RecordValues } from './record-merge.js';
 
 /** At most this many records per imported event, so one stays well under NATS's 1 MB payload limit. */
 export const RECORDS_PER_EVENT = 500;
@@ -39,17 +40,171 @@ function chunks<T>(items: T[], size: number): T[][] {
   return result;
 }
 
+/** A stored record a batch merges into: its version as read, or null for one the batch before wrote (its version is that batch's transaction id). */
+interface ReadRecord {
+  id: string;
+  version: string | null;
+  values: RecordValues;
+}
+
+/** What one batch's merge decided, before anything is written. */
+export interface BatchPlan {
+  keys: string[][];
+  /** The stored records it merged into, in the order it read them (oldest first). */
+  read: Array<{ id: string; version: string | null }>;
+  /** The lower-cased company names it linked contacts to, and the live company each named then. */
+  companyNames: string[];
+  companiesFound: Map<string, Company>;
+  newCompanies: Array<{ id: string; values: RecordValues }>;
+  targets: MergeTarget[];
+  /** Names this plan, so the next batch's plan can say which one it took as done. */
+  id: string;
+  /** The id of the plan of the batch before, whose writes this one took as done (null: it read them committed). Only the id: a reference would keep every batch's plan alive. */
+  basedOn: string | null;
+}
+
+/** What a batch wrote: the plan it carried out and the id of its transaction, as the next batch checks them. */
+export interface WrittenBatch {
+  plan: BatchPlan;
+  transactionId: string;
+}
+
+interface Company {
+  id: string;
+  name: string;
+}
+
+/** Reads a batch's merge needs: the stored records holding its keys, and the live companies of some names. */
+interface BatchReads {
+  matches(keys: string[][]): Promise<ReadRecord[]>;
+  companies(names: string[]): Promise<Map<string, Company>>;
+}
+
+/** Rows merged between two turns of the event loop, so a batch's merge does not hold up the crm's requests. */
+const ROWS_BETWEEN_YIELDS = 500;
+
+/** Plans a batch in the writing transaction: the records it matches read and locked. */
+export function planLocked(manager: EntityManager, spec: ImportedEntity, context: BatchContext, rows: BatchRow[]): Promise<BatchPlan> {
+  return planBatch(spec, context, rows, lockingReads(manager, spec, context.workspaceId), null);
+}
+
 /**
- * Merges one batch of rows into the workspace in the caller's transaction: one SELECT of the
- * records they match, the merge in memory (rows in file order, so an earlier row wins a field and
- * a later one fills gaps, in-file duplicates included), then one INSERT of new records, one
- * UPDATE of changed ones, and bulk inserts of conflicts and undo records. Emits the created and
- * changed records in chunks of RECORDS_PER_EVENT.
+ * Plans a batch outside any write transaction, while the batch before may still be writing: what
+ * its merge reads are the committed records plus what `prior` (that batch's plan) writes. Nothing
+ * is locked: checkPlan verifies in the writing transaction that the records and companies read
+ * are still those, at the same versions, before the plan is written; otherwise the batch is
+ * merged again there (importBatch).
  */
-export async function importBatch(manager: EntityManager, emit: Emit, spec: ImportedEntity, context: BatchContext, rows: BatchRow[]): Promise<BatchOutcome> {
+export async function planAhead(
+  inWorkspace: <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>,
+  spec: ImportedEntity,
+  context: BatchContext,
+  rows: BatchRow[],
+  prior: BatchPlan | null,
+): Promise<BatchPlan> {
   const writer = new EntityWriter(spec);
+  // Each read in a short transaction of its own: none stays open while the merge runs.
+  const reads: BatchReads = {
+    matches: async (keys) => {
+      const stored: ReadRecord[] = await inWorkspace((manager) => writer.findMatches(manager, context.workspaceId, keys, { lock: false }));
+      if (!prior) return stored;
+      return withPriorWrites(spec, stored, prior, keys);
+    },
+    companies: async (names) => {
+      const found = await inWorkspace((manager) => findCompanies(manager, context.workspaceId, names));
+      for (const company of prior?.newCompanies ?? []) {
+        const key = (company.values.name as string).toLowerCase();
+        if (names.includes(key) && !found.has(key)) found.set(key, { id: company.id, name: company.values.name as string });
+      }
+      return found;
+    },
+  };
+  return planBatch(spec, context, rows, reads, prior?.id ?? null);
+}
+
+/**
+ * Whether a plan made ahead still holds in the writing transaction: the records holding its keys
+ * are, in order, those it read, at the versions it read (those the batch before wrote at that
+ * batch's transaction id), now locked; and its company names still name the same companies.
+ */
+export async function checkPlan(
+  manager: EntityManager,
+  spec: ImportedEntity,
+  workspaceId: string,
+  plan: BatchPlan,
+  prior: WrittenBatch | null,
+): Promise<boolean> {
+  if (plan.basedOn !== (prior?.plan.id ?? null)) return false;
+  const locked = await new EntityWriter(spec).lockMatches(manager, workspaceId, plan.keys);
+  if (locked.length !== plan.read.length) return false;
+  const same = locked.every((record, index) => {
+    const read = plan.read[index]!;
+    return record.id === read.id && record.version === (read.version ?? prior?.transactionId);
+  });
+  if (!same) return false;
+  if (plan.companyNames.length === 0) return true;
+  const found = await findCompanies(manager, workspaceId, plan.companyNames);
+  return (
+    found.size === plan.companiesFound.size &&
+    [...found].every(([key, company]) => plan.companiesFound.get(key)?.id === company.id && plan.companiesFound.get(key)?.name === company.name)
+  );
+}
+
+/** The id of the current transaction as a row's xmin shows it (32 bits). */
+export async function transactionId(manager: EntityManager): Promise<string> {
+  const rows: Array<{ id: string }> = await manager.query(`SELECT (txid_current() % 4294967296)::text AS id`);
+  return rows[0]!.id;
+}
+
+function lockingReads(manager: EntityManager, spec: ImportedEntity, workspaceId: string): BatchReads {
+  const writer = new EntityWriter(spec);
+  return {
+    matches: (keys) => writer.findMatches(manager, workspaceId, keys, { lock: true }),
+    companies: (names) => findCompanies(manager, workspaceId, names),
+  };
+}
+
+/** The live company of each lower-cased name (any case, the oldest when several). */
+async function findCompanies(manager: EntityManager, workspaceId: string, names: string[]): Promise<Map<string, Company>> {
+  const found: Company[] = await manager.query(
+    `SELECT DISTINCT ON (lower(name)) id, name FROM crm.companies
+     WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(name) = ANY($2::text[]) ORDER BY lower(name), created_at, id`,
+    [workspaceId, names],
+  );
+  return new Map(found.map((company) => [company.name.toLowerCase(), company]));
+}
+
+/**
+ * The committed records a batch read, with what the batch before writes laid over them: its
+ * values for the records it writes (version null), and its records that hold one of the keys
+ * but were not read (not committed yet, or holding a key only after its write) after them.
+ */
+function withPriorWrites(spec: ImportedEntity, stored: ReadRecord[], prior: BatchPlan, keys: string[][]): ReadRecord[] {
+  const written = new Map(prior.targets.filter((target) => target.isNew || target.changed.size > 0).map((target) => [target.id, target]));
+  const holds = (values: RecordValues) => spec.identities.some((identity, index) => identity.keys(values).some((key) => keys[index]!.includes(key)));
+  const records: ReadRecord[] = [];
+  for (const record of stored) {
+    const target = written.get(record.id);
+    written.delete(record.id);
+    if (!target) records.push(record);
+    else if (holds(target.values)) records.push({ id: record.id, version: null, values: { ...record.values, ...target.values } });
+  }
+  const added = [...written.values()].filter((target) => holds(target.values));
+  // Oldest first, as the locking read orders them: records that existed before, then the batch's new ones (created in the same transaction, so by id).
+  const createdAt = (target: MergeTarget) => (target.original?.createdAt instanceof Date ? target.original.createdAt.getTime() : Number.POSITIVE_INFINITY);
+  added.sort((a, b) => createdAt(a) - createdAt(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const target of added) records.push({ id: target.id, version: null, values: { ...(target.original ?? {}), ...target.values } });
+  return records;
+}
+
+/**
+ * The merge of one batch, in memory: rows in file order, so an earlier row wins a field and a
+ * later one fills gaps (in-file duplicates included), into the stored records they match or new
+ * ones; then contacts linked to companies by name and the lifecycle defaults.
+ */
+async function planBatch(spec: ImportedEntity, context: BatchContext, rows: BatchRow[], reads: BatchReads, basedOn: string | null): Promise<BatchPlan> {
   const keys = spec.identities.map((identity) => [...new Set(rows.flatMap((row) => identity.keys(row.values)))]);
-  const stored = await writer.findMatches(manager, context.workspaceId, keys);
+  const stored = await reads.matches(keys);
 
   const holders = spec.identities.map(() => new Map<string, MergeTarget>());
   const claim = (target: MergeTarget) => {
@@ -63,7 +218,8 @@ export async function importBatch(manager: EntityManager, emit: Emit, spec: Impo
     targets.push(target);
     claim(target);
   }
-  for (const row of rows) {
+  for (const [index, row] of rows.entries()) {
+    if (index > 0 && index % ROWS_BETWEEN_YIELDS === 0) await yieldToEventLoop();
     let target: MergeTarget | undefined;
     spec.identities.forEach((identity, index) => {
       for (const key of identity.keys(row.values)) target ??= holders[index]!.get(key);
@@ -83,7 +239,7 @@ export async function importBatch(manager: EntityManager, emit: Emit, spec: Impo
   }
 
   const touched = targets.filter((target) => target.isNew || target.changed.size > 0);
-  if (spec.recordType === 'contact') await linkCompanies(manager, emit, context, touched);
+  const linked = spec.recordType === 'contact' ? await linkCompanies(reads, context, touched) : { names: [], found: new Map<string, Company>(), created: [] };
   for (const target of touched) {
     if (target.isNew && !target.values.lifecycleStage) target.values.lifecycleStage = 'lead';
     if (target.values.lifecycleStage === 'customer' && target.original?.lifecycleStage !== 'customer' && !target.values.customerSince) {
@@ -91,7 +247,38 @@ export async function importBatch(manager: EntityManager, emit: Emit, spec: Impo
       target.changed.add('customerSince');
     }
   }
+  return {
+    keys,
+    read: stored.map((record) => ({ id: record.id, version: record.version })),
+    companyNames: linked.names,
+    companiesFound: linked.found,
+    newCompanies: linked.created,
+    targets,
+    id: newId(),
+    basedOn,
+  };
+}
 
+/**
+ * Writes a batch's plan in the caller's transaction: the companies it creates, one INSERT of new
+ * records, one UPDATE of changed ones, and bulk inserts of conflicts and undo records. Emits the
+ * created and changed records in chunks of RECORDS_PER_EVENT.
+ */
+export async function writeBatch(manager: EntityManager, emit: Emit, spec: ImportedEntity, context: BatchContext, plan: BatchPlan): Promise<BatchOutcome> {
+  const writer = new EntityWriter(spec);
+  if (plan.newCompanies.length) {
+    const companies = new EntityWriter(IMPORTED_COMPANIES);
+    const rows = await companies.insert(manager, context.workspaceId, context.requestedBy, plan.newCompanies);
+    await recordImported(
+      manager,
+      context,
+      'company',
+      plan.newCompanies.map((company) => ({ ...company, isNew: true, original: null, changed: new Set(), conflicts: [] })),
+      [],
+    );
+    await emitImported(emit, IMPORTED_COMPANIES, context, rows);
+  }
+  const touched = plan.targets.filter((target) => target.isNew || target.changed.size > 0);
   const created = touched.filter((target) => target.isNew);
   const changed = touched.filter((target) => !target.isNew);
   const records = [
@@ -99,7 +286,7 @@ export async function importBatch(manager: EntityManager, emit: Emit, spec: Impo
     ...(await writer.update(manager, context.workspaceId, changed)),
   ];
   const newlyUpdated = await recordImported(manager, context, spec.recordType, created, changed);
-  const conflicts = targets.flatMap((target) => target.conflicts.map((conflict) => ({ ...conflict, recordId: target.id })));
+  const conflicts = plan.targets.flatMap((target) => target.conflicts.map((conflict) => ({ ...conflict, recordId: target.id })));
   if (conflicts.length) {
     await manager.query(
       `INSERT INTO crm.import_conflicts (id, workspace_id, import_id, record_type, record_id, line, field, existing_value, incoming_value)
@@ -162,35 +349,23 @@ async function emitImported(emit: Emit, spec: ImportedEntity, context: BatchCont
  * case, the oldest when several), created when there is none; the contact keeps the company's
  * own spelling in company_name. Companies created here are undone with the import.
  */
-async function linkCompanies(manager: EntityManager, emit: Emit, context: BatchContext, targets: MergeTarget[]): Promise<void> {
+async function linkCompanies(
+  reads: BatchReads,
+  context: BatchContext,
+  targets: MergeTarget[],
+): Promise<{ names: string[]; found: Map<string, Company>; created: Array<{ id: string; values: RecordValues }> }> {
   const linking = targets.filter((target) => target.changed.has('companyName') && target.values.companyName);
-  if (linking.length === 0) return;
+  if (linking.length === 0) return { names: [], found: new Map(), created: [] };
   const names = [...new Set(linking.map((target) => (target.values.companyName as string).toLowerCase()))];
-  const found: Array<{ id: string; name: string }> = await manager.query(
-    `SELECT DISTINCT ON (lower(name)) id, name FROM crm.companies
-     WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(name) = ANY($2::text[]) ORDER BY lower(name), created_at, id`,
-    [context.workspaceId, names],
-  );
-  const byName = new Map(found.map((company) => [company.name.toLowerCase(), company]));
-  const missing: Array<{ id: string; values: Record<string, unknown> }> = [];
+  const found = await reads.companies(names);
+  const byName = new Map(found);
+  const created: Array<{ id: string; values: RecordValues }> = [];
   for (const target of linking) {
     const key = (target.values.companyName as string).toLowerCase();
     if (byName.has(key)) continue;
     const company = { id: newId(), name: target.values.companyName as string };
     byName.set(key, company);
-    missing.push({ id: company.id, values: { ...IMPORTED_COMPANIES.blank(context.requestedBy), name: company.name } });
-  }
-  if (missing.length) {
-    const companies = new EntityWriter(IMPORTED_COMPANIES);
-    const rows = await companies.insert(manager, context.workspaceId, context.requestedBy, missing);
-    await recordImported(
-      manager,
-      context,
-      'company',
-      missing.map((company) => ({ ...company, isNew: true, original: null, changed: new Set(), conflicts: [] })),
-      [],
-    );
-    await emitImported(emit, IMPORTED_COMPANIES, context, rows);
+    created.push({ id: company.id, values: { ...IMPORTED_COMPANIES.blank(context.requestedBy), name: company.name } });
   }
   for (const target of linking) {
     const company = byName.get((target.values.companyName as string).toLowerCase())!;
@@ -200,4 +375,5 @@ async function linkCompanies(manager: EntityManager, emit: Emit, context: BatchC
       target.changed.add('companyId');
     }
   }
+  return { names, found, created };
 }

@@ -7,10 +7,20 @@ import type { Logger } from '@kinship/observability';
 import { withWorkspace } from '@kinship/persistence';
 import { DomainEvents, FileStore, LOGGER, type QueueDefinition } from '@kinship/platform';
 import type { Job } from 'bull';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CrmConfig } from '../crm.config.js';
 import { resolveMapping } from './column-mapping.js';
-import { importBatch, type BatchRow } from './import-batch.js';
+import {
+  checkPlan,
+  planAhead,
+  planLocked,
+  transactionId,
+  writeBatch,
+  type BatchContext,
+  type BatchPlan,
+  type BatchRow,
+  type WrittenBatch,
+} from './import-batch.js';
 import { IMPORTED_ENTITIES } from './import-entities.js';
 import { openImportFile, type ImportRow as FileRow } from './import-file.js';
 import { ImportMetrics } from './import-metrics.js';
@@ -102,23 +112,37 @@ export class ImportsProcessor {
     let batchNumber = current.batches;
     let rows: BatchRow[] = [];
     let errors: ImportErrorRow[] = [];
-    // One batch commits while the next is read: parsing (Node) and merging (PostgreSQL) overlap.
-    // Batches still commit one after another, so each sees what the previous one wrote.
-    let committing: Promise<void> = Promise.resolve();
+    // A pipeline of three: batch N+2 is read while N+1 is merged in memory (planAhead, no
+    // transaction open) and N writes. Batches still write one after another, each checking in its
+    // transaction that what its plan read still holds (or merging again there), so each sees
+    // what the previous one wrote; no write transaction waits for JavaScript to merge.
+    let lastPlan: Promise<BatchPlan> | null = null;
+    let lastWrite: Promise<WrittenBatch | null> = Promise.resolve(null);
+    let writeBefore: Promise<WrittenBatch | null> = Promise.resolve(null);
+    const counts = { planned: 0, mergedAgain: 0 };
     const commit = async () => {
-      await committing;
+      // N+1 is planned once N is planned and N-1 has committed: its read then sees every batch
+      // but N, whose writes it takes from N's plan.
+      const prior = lastPlan ? await lastPlan : null;
+      await writeBefore;
       const batch = { start: position, end: consumed, batch: (batchNumber += 1), rows, errors };
       position = consumed;
       rows = [];
       errors = [];
-      committing = this.commitBatch(current, batch);
-      // Rejections are awaited at the next boundary; until then this keeps them from going unhandled.
-      committing.catch(() => undefined);
+      const plan = this.planAhead(current, batch, prior);
+      const priorWrite = lastWrite;
+      const write = (async () => this.commitBatch(current, batch, await plan, await priorWrite, counts))();
+      // Rejections are awaited at the next boundaries; until then this keeps them from going unhandled.
+      plan.catch(() => undefined);
+      write.catch(() => undefined);
+      writeBefore = lastWrite;
+      lastWrite = write;
+      lastPlan = plan;
     };
     for await (const row of file.rows as AsyncIterable<FileRow>) {
       consumed += 1;
       // Rows already buffered arrive as microtasks, which would hold the event loop for a whole
-      // batch of parsing and leave the committing batch's transaction idle between its statements.
+      // batch of parsing (the crm's requests wait behind it).
       if (consumed % ROWS_BETWEEN_YIELDS === 0) await yieldToEventLoop();
       // Rows up to the committed position were merged before a restart.
       if (consumed <= current.position) continue;
@@ -128,7 +152,9 @@ export class ImportsProcessor {
       if (rows.length + errors.length >= this.config.IMPORT_BATCH_SIZE) await commit();
     }
     if (rows.length + errors.length > 0) await commit();
-    await committing;
+    await writeBefore;
+    await lastWrite;
+    this.logger.info({ importId, batches: counts.planned + counts.mergedAgain, ...counts }, 'import batches written');
     await this.events.transaction(workspaceId, async (manager, emit) => {
       const locked = await this.imports.find(manager, workspaceId, importId, { forUpdate: true });
       if (!locked || locked.status !== 'processing' || locked.position !== position) return;
@@ -150,37 +176,51 @@ export class ImportsProcessor {
     });
   }
 
+  private batchContext(current: ImportRow, batch: { batch: number }): BatchContext {
+    return {
+      workspaceId: current.workspaceId,
+      importId: current.id,
+      requestedBy: current.requestedBy,
+      batch: batch.batch,
+      rules: { overwrite: current.mode === 'overwrite', lifecycleBackward: current.lifecycleBackward },
+    };
+  }
+
+  private planAhead(current: ImportRow, batch: { batch: number; rows: BatchRow[] }, prior: BatchPlan | null): Promise<BatchPlan> {
+    const spec = IMPORTED_ENTITIES[current.entity];
+    const inWorkspace = <T>(work: (manager: EntityManager) => Promise<T>) => withWorkspace(this.dataSource, current.workspaceId, work);
+    return planAhead(inWorkspace, spec, this.batchContext(current, batch), batch.rows, prior);
+  }
+
   private async commitBatch(
     current: ImportRow,
     batch: { start: number; end: number; batch: number; rows: BatchRow[]; errors: ImportErrorRow[] },
-  ): Promise<void> {
+    plan: BatchPlan,
+    prior: WrittenBatch | null,
+    counts: { planned: number; mergedAgain: number },
+  ): Promise<WrittenBatch> {
     const { workspaceId, id: importId } = current;
     const spec = IMPORTED_ENTITIES[current.entity];
-    const outcome = await this.events.transaction(workspaceId, async (manager, emit) => {
+    const context = this.batchContext(current, batch);
+    const { merged, written } = await this.events.transaction(workspaceId, async (manager, emit) => {
       const locked = await this.imports.find(manager, workspaceId, importId, { forUpdate: true });
       if (!locked || locked.status !== 'processing') throw new ImportStopped('the import is no longer running');
       if (locked.position !== batch.start) throw new ImportStopped('another worker has taken the import over');
-      const merged = await importBatch(
-        manager,
-        emit,
-        spec,
-        {
-          workspaceId,
-          importId,
-          requestedBy: current.requestedBy,
-          batch: batch.batch,
-          rules: { overwrite: current.mode === 'overwrite', lifecycleBackward: current.lifecycleBackward },
-        },
-        batch.rows,
-      );
+      // A record or company changed since the plan read it (an edit through the API, or the
+      // batch before not written as planned): the batch is merged again, under locks.
+      const holds = await checkPlan(manager, spec, workspaceId, plan, prior);
+      const used = holds ? plan : await planLocked(manager, spec, context, batch.rows);
+      const outcome = await writeBatch(manager, emit, spec, context, used);
       await this.imports.insertErrors(manager, workspaceId, importId, batch.errors);
-      await this.imports.addProgress(manager, importId, { position: batch.end, ...merged, failed: batch.errors.length });
-      return merged;
+      await this.imports.addProgress(manager, importId, { position: batch.end, ...outcome, failed: batch.errors.length });
+      counts[holds ? 'planned' : 'mergedAgain'] += 1;
+      return { merged: outcome, written: { plan: used, transactionId: await transactionId(manager) } };
     });
-    this.metrics.recordBatch(current.entity, outcome, batch.errors.length);
+    this.metrics.recordBatch(current.entity, merged, batch.errors.length);
     // Statistics that follow the table as the import grows it, so matching a batch stays a probe
     // per key (the migration 1765720000000 explains why the crm asks for it).
     if (current.entity === 'contacts') await this.dataSource.query('SELECT crm.analyze_grown_contacts()');
+    return written;
   }
 
   private async fail(workspaceId: string, importId: string, reason: string): Promise<void> {
