@@ -69,9 +69,12 @@ export class StandardReportsService {
                  SELECT h.contact_id, 1, min(h.entered_at) FROM history h WHERE h.lifecycle_stage = (${steps}::text[])[1] GROUP BY h.contact_id
                  UNION ALL
                  SELECT r.contact_id, r.step + 1, next.at FROM reached r
+                 -- The contact's own history through its index (workspace, contact, entered): the
+                 -- contacts are those of the first step already; scanning the history CTE here was a
+                 -- pass over every contact's history per contact and step (quadratic).
                  CROSS JOIN LATERAL (
-                   SELECT min(h.entered_at) AS at FROM history h
-                   WHERE h.contact_id = r.contact_id AND h.lifecycle_stage = (${steps}::text[])[r.step + 1] AND h.entered_at >= r.at
+                   SELECT min(h.entered_at) AS at FROM reporting.contact_lifecycle_history h
+                   WHERE h.workspace_id = ${workspace} AND h.contact_id = r.contact_id AND h.lifecycle_stage = (${steps}::text[])[r.step + 1] AND h.entered_at >= r.at
                  ) next
                  WHERE r.step < cardinality(${steps}::text[]) AND next.at IS NOT NULL
                )
