@@ -13,6 +13,7 @@ import { ReportingConfig } from './reporting.config.js';
 import { Rebuilds1765130000001 } from './rebuild/1765130000001-rebuilds.js';
 import { RebuildModule } from './rebuild/rebuild.module.js';
 import { ClosedDealsCoveringIndex1765150000001 } from './reports/1765150000001-closed-deals-covering-index.js';
+import { CoveringActivityIndexes1765610000001 } from './reports/1765610000001-covering-activity-indexes.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { StandardReportsModule } from './standard-reports/standard-reports.module.js';
 import { SavedReports1765141000000 } from './saved/1765141000000-saved-reports.js';
@@ -35,6 +36,7 @@ export const reportingService: ServiceDefinition<ReportingConfig> = {
       ClosedDealsCoveringIndex1765150000001,
       DealTotals1765600000000,
       DealCloseAndStageTotals1765610000000,
+      CoveringActivityIndexes1765610000001,
     ],
   },
   features: () => [ProjectionsModule, ReportsModule, StandardReportsModule, RebuildModule, CustomReportsModule, SavedReportsModule, DashboardsModule],
