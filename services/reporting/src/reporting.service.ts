@@ -7,11 +7,13 @@ import { ReadModels1765000000000 } from './projections/1765000000000-read-models
 import { ActivityAndBillingReadModels1765130000000 } from './projections/1765130000000-activity-and-billing-read-models.js';
 import { CreditNotesAndRefunds1765150000000 } from './projections/1765150000000-credit-notes-and-refunds.js';
 import { DealTotals1765600000000 } from './projections/1765600000000-deal-totals.js';
+import { DealCloseAndStageTotals1765610000000 } from './projections/1765610000000-deal-close-and-stage-totals.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { ReportingConfig } from './reporting.config.js';
 import { Rebuilds1765130000001 } from './rebuild/1765130000001-rebuilds.js';
 import { RebuildModule } from './rebuild/rebuild.module.js';
 import { ClosedDealsCoveringIndex1765150000001 } from './reports/1765150000001-closed-deals-covering-index.js';
+import { CoveringActivityIndexes1765610000001 } from './reports/1765610000001-covering-activity-indexes.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { StandardReportsModule } from './standard-reports/standard-reports.module.js';
 import { SavedReports1765141000000 } from './saved/1765141000000-saved-reports.js';
@@ -33,6 +35,8 @@ export const reportingService: ServiceDefinition<ReportingConfig> = {
       CreditNotesAndRefunds1765150000000,
       ClosedDealsCoveringIndex1765150000001,
       DealTotals1765600000000,
+      DealCloseAndStageTotals1765610000000,
+      CoveringActivityIndexes1765610000001,
     ],
   },
   features: () => [ProjectionsModule, ReportsModule, StandardReportsModule, RebuildModule, CustomReportsModule, SavedReportsModule, DashboardsModule],

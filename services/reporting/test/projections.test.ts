@@ -127,7 +127,7 @@ describe('reporting projections', () => {
     expect(deleted.deleted_at).not.toBeNull();
   });
 
-  it('applies a burst of deal events (a deal several times in one batch) as one by one would, and keeps the pipeline and forecast totals the deals grouped', async () => {
+  it('applies a burst of deal events (a deal several times in one batch) as one by one would, and keeps the pipeline, forecast, close and stage-stay totals the deals grouped', async () => {
     const [prospecting, qualification, , , won, lost] = stages;
     const created = await Promise.all(
       Array.from({ length: 12 }, (_, index) =>
@@ -147,6 +147,8 @@ describe('reporting projections', () => {
         if (index % 3 === 0) expect((await owner.post(`/deals/${id}/stage`, { stageId: won!.id })).status).toBe(200);
         if (index % 3 === 1) expect((await owner.post(`/deals/${id}/stage`, { stageId: lost!.id, lostReason: 'price' })).status).toBe(200);
         if (index % 4 === 0) expect((await owner.patch(`/deals/${id}`, { amount: 777 })).status).toBe(200);
+        // A change of owner moves the deal's close and stage-stay groups.
+        if (index % 4 === 1) expect((await owner.patch(`/deals/${id}`, { ownerId: null })).status).toBe(200);
         if (index === 5) expect((await owner.delete(`/deals/${id}`)).status).toBe(204);
       }),
     );
@@ -193,6 +195,36 @@ describe('reporting projections', () => {
     );
     expect(forecast.some((group) => group.status === 'won')).toBe(true);
     expect(sorted(forecastTotals)).toEqual(sorted(forecast));
+    const closed = await readModel(
+      stack,
+      `SELECT pipeline_id, owner_id, currency, status, (closed_at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS deals, sum(amount)::int AS amount,
+         sum(extract(epoch FROM closed_at - created_at))::text AS seconds
+       FROM reporting.deals WHERE workspace_id = $1 AND deleted_at IS NULL AND status IN ('won', 'lost') AND closed_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5`,
+      [owner.workspaceId],
+    );
+    const closeTotals = await readModel(
+      stack,
+      `SELECT pipeline_id, owner_id, currency, status, closed_on AS day, deals, amount::int AS amount, cycle_seconds::text AS seconds
+       FROM reporting.deal_close_totals WHERE workspace_id = $1`,
+      [owner.workspaceId],
+    );
+    expect(closed.some((group) => group.owner_id === null) && closed.some((group) => group.owner_id === owner.userId)).toBe(true);
+    expect(sorted(closeTotals)).toEqual(sorted(closed));
+    const stays = await readModel(
+      stack,
+      `SELECT d.pipeline_id, h.stage_id, d.owner_id, (h.entered_at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS stays,
+         sum(extract(epoch FROM h.left_at - h.entered_at))::text AS seconds
+       FROM reporting.deal_stage_history h JOIN reporting.deals d ON d.workspace_id = h.workspace_id AND d.id = h.deal_id
+       WHERE h.workspace_id = $1 AND d.deleted_at IS NULL AND h.left_at IS NOT NULL GROUP BY 1, 2, 3, 4`,
+      [owner.workspaceId],
+    );
+    const stageTotals = await readModel(
+      stack,
+      'SELECT pipeline_id, stage_id, owner_id, entered_on AS day, stays, seconds::text AS seconds FROM reporting.deal_stage_totals WHERE workspace_id = $1',
+      [owner.workspaceId],
+    );
+    expect(stays.length).toBeGreaterThan(0);
+    expect(sorted(stageTotals)).toEqual(sorted(stays));
   });
 
   it('keeps contacts with their lifecycle history, and tasks with assignee, status and completion', async () => {

@@ -120,6 +120,8 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
   }
   /** Per deal, the stages it left (each a completed stay) in the order the test moved it. */
   const stays = new Map<string, string[]>();
+  /** Each deal's owner as crm answered its creation. */
+  const dealOwners = new Map<string, string | null>();
 
   async function metric(name: string, label: string): Promise<number> {
     const page = await (await fetch(`${stack.reporting.url}/metrics`)).text();
@@ -204,6 +206,7 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
           expect((await user.post(`/deals/${created.body.id}/stage`, { stageId, lostReason: lost ? 'budget' : undefined })).status).toBe(200);
         }
         stays.set(created.body.id, path.slice(0, -1));
+        dealOwners.set(created.body.id, created.body.ownerId);
       }
     }
 
@@ -404,6 +407,17 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
     for (const row of rows) expect(row.averageDays).toBeLessThan(0.01);
     for (const row of rows) expect(typeof row.stageName).toBe('string');
     expect((await owner.get(`/reports/deal-velocity?pipelineId=${randomUUID()}`)).body.data).toEqual([]);
+    // One owner's deals (read from the totals, which are kept per owner): asked for, and a member's own.
+    const member = members[0]!;
+    const own = tally(
+      [...stays].filter(([dealId]) => dealOwners.get(dealId) === member.userId).flatMap(([, stageIds]) => stageIds),
+      (stageId) => stageId,
+    );
+    expect(own.size).toBeGreaterThan(0);
+    for (const response of [await owner.get(`/reports/deal-velocity?ownerId=${member.userId}`), await member.get('/reports/deal-velocity')]) {
+      expect(response.status).toBe(200);
+      expect(new Map((response.body.data as Array<{ stageId: string; deals: number }>).map((row) => [row.stageId, row.deals]))).toEqual(own);
+    }
   });
 
   it('serves a repeated query from the Redis cache until a new event lands, and says how fresh it is', async () => {

@@ -35,17 +35,22 @@ export class DealsProjection implements OnModuleInit {
 
   /**
    * Writes the folded deals in one statement: the deals, their stage history (the open entry
-   * closed when the first new one begins, the new ones inserted) and the pipeline and forecast
-   * totals, moved by the difference between each deal's row before (`before`: every part of a
-   * statement sees the rows as they were when it began) and after. A group the last deal left is
-   * deleted after.
+   * closed when the first new one begins, the new ones inserted) and the pipeline, forecast, close
+   * and stage-stay totals, moved by the difference between each deal's row (and ended stays) before
+   * (`before`: every part of a statement sees the rows as they were when it began) and after. A
+   * group the last deal left is deleted after.
    */
   private async write(manager: EntityManager, workspaceId: string, deals: FoldedDeal[], history: StageEntry[]): Promise<void> {
-    const row = 'id, pipeline_id, stage_id, currency, amount, status, created_at, expected_close_date, deleted_at';
+    const row = 'id, pipeline_id, stage_id, owner_id, currency, amount, status, created_at, closed_at, expected_close_date, deleted_at';
+    const returned = row
+      .split(', ')
+      .map((column) => `d.${column}`)
+      .join(', ');
     const moved = (rows: string, sign: string) =>
-      `SELECT pipeline_id, stage_id, currency, status, (created_at AT TIME ZONE 'UTC')::date AS created_on, expected_close_date,
-         ${sign}1 AS deals, ${sign}amount AS amount FROM ${rows}`;
-    const [{ emptied }]: Array<{ emptied: number }> = await manager.query(
+      `SELECT pipeline_id, stage_id, owner_id, currency, status, (created_at AT TIME ZONE 'UTC')::date AS created_on, expected_close_date,
+         (closed_at AT TIME ZONE 'UTC')::date AS closed_on, ${sign}1 AS deals, ${sign}amount AS amount,
+         ${sign}extract(epoch FROM closed_at - created_at) AS cycle_seconds FROM ${rows}`;
+    const [emptied]: Array<Record<string, number>> = await manager.query(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($2::jsonb) AS i(id uuid, upsert boolean, deleted_at timestamptz, name text, pipeline_id uuid, stage_id uuid,
            amount bigint, currency text, owner_id uuid, company_id uuid, expected_close_date date, status text, closed_at timestamptz, lost_reason text,
@@ -55,7 +60,7 @@ export class DealsProjection implements OnModuleInit {
        ), deleted AS (
          UPDATE reporting.deals d SET deleted_at = i.deleted_at FROM input i
          WHERE NOT i.upsert AND d.workspace_id = $1 AND d.id = ANY($3::uuid[]) AND d.id = i.id
-         RETURNING d.id, d.pipeline_id, d.stage_id, d.currency, d.amount, d.status, d.created_at, d.expected_close_date, d.deleted_at
+         RETURNING ${returned}
        ), upserted AS (
          -- A status of null keeps the stored outcome (a new deal starts open).
          INSERT INTO reporting.deals AS d (workspace_id, id, name, pipeline_id, stage_id, amount, currency, owner_id, company_id, expected_close_date,
@@ -67,7 +72,7 @@ export class DealsProjection implements OnModuleInit {
            amount = EXCLUDED.amount, currency = EXCLUDED.currency, owner_id = EXCLUDED.owner_id, company_id = EXCLUDED.company_id,
            expected_close_date = EXCLUDED.expected_close_date, status = EXCLUDED.status, closed_at = EXCLUDED.closed_at,
            lost_reason = EXCLUDED.lost_reason, custom_fields = EXCLUDED.custom_fields, deleted_at = EXCLUDED.deleted_at
-         RETURNING d.id, d.pipeline_id, d.stage_id, d.currency, d.amount, d.status, d.created_at, d.expected_close_date, d.deleted_at
+         RETURNING ${returned}
        ), left_stage AS (
          UPDATE reporting.deal_stage_history h SET left_at = i.first_entered_at FROM input i
          WHERE i.first_entered_at IS NOT NULL AND h.workspace_id = $1 AND h.deal_id = ANY($3::uuid[]) AND h.deal_id = i.id AND h.left_at IS NULL
@@ -94,13 +99,48 @@ export class DealsProjection implements OnModuleInit {
          ON CONFLICT (workspace_id, pipeline_id, stage_id, currency, status, expected_close_date)
            DO UPDATE SET deals = t.deals + EXCLUDED.deals, amount = t.amount + EXCLUDED.amount
          RETURNING t.deals
+       ), close_totals AS (
+         INSERT INTO reporting.deal_close_totals AS t (workspace_id, pipeline_id, owner_id, currency, status, closed_on, deals, amount, cycle_seconds)
+         SELECT $1, pipeline_id, owner_id, currency, status, closed_on, sum(deals), sum(amount), sum(cycle_seconds) FROM moves
+         WHERE status IN ('won', 'lost') AND closed_on IS NOT NULL
+         GROUP BY pipeline_id, owner_id, currency, status, closed_on HAVING sum(deals) <> 0 OR sum(amount) <> 0 OR sum(cycle_seconds) <> 0
+         ON CONFLICT (workspace_id, pipeline_id, owner_id, currency, status, closed_on)
+           DO UPDATE SET deals = t.deals + EXCLUDED.deals, amount = t.amount + EXCLUDED.amount, cycle_seconds = t.cycle_seconds + EXCLUDED.cycle_seconds
+         RETURNING t.deals
+       ), stays AS (
+         -- The ended stays each deal counted with before the statement, taken back; then those it
+         -- counts with after: the stored ones that had ended, the open one the run ends (as
+         -- left_stage does) and the run's own that ended. Every part sees the history as it was.
+         SELECT b.pipeline_id, h.stage_id, b.owner_id, h.entered_at, h.left_at, -1 AS sign
+         FROM before b JOIN reporting.deal_stage_history h ON h.workspace_id = $1 AND h.deal_id = b.id
+         WHERE b.deleted_at IS NULL AND h.left_at IS NOT NULL AND h.deal_id = ANY($3::uuid[]) AND b.id IN (SELECT id FROM after)
+         UNION ALL
+         SELECT a.pipeline_id, h.stage_id, a.owner_id, h.entered_at, coalesce(h.left_at, i.first_entered_at), 1
+         FROM after a JOIN input i ON i.id = a.id JOIN reporting.deal_stage_history h ON h.workspace_id = $1 AND h.deal_id = a.id
+         WHERE a.deleted_at IS NULL AND h.deal_id = ANY($3::uuid[]) AND coalesce(h.left_at, i.first_entered_at) IS NOT NULL
+         UNION ALL
+         SELECT a.pipeline_id, e.stage_id, a.owner_id, e.entered_at, e.left_at, 1
+         FROM after a JOIN jsonb_to_recordset($4::jsonb) AS e(deal_id uuid, stage_id uuid, entered_at timestamptz, left_at timestamptz) ON e.deal_id = a.id
+         WHERE a.deleted_at IS NULL AND e.left_at IS NOT NULL
+       ), stage_totals AS (
+         INSERT INTO reporting.deal_stage_totals AS t (workspace_id, pipeline_id, stage_id, owner_id, entered_on, stays, seconds)
+         SELECT $1, pipeline_id, stage_id, owner_id, (entered_at AT TIME ZONE 'UTC')::date, sum(sign), sum(sign * extract(epoch FROM left_at - entered_at)) FROM stays
+         GROUP BY pipeline_id, stage_id, owner_id, (entered_at AT TIME ZONE 'UTC')::date HAVING sum(sign) <> 0 OR sum(sign * extract(epoch FROM left_at - entered_at)) <> 0
+         ON CONFLICT (workspace_id, pipeline_id, stage_id, owner_id, entered_on)
+           DO UPDATE SET stays = t.stays + EXCLUDED.stays, seconds = t.seconds + EXCLUDED.seconds
+         RETURNING t.stays
        )
-       SELECT ((SELECT count(*) FROM pipeline_totals WHERE deals = 0) + (SELECT count(*) FROM forecast_totals WHERE deals = 0))::int AS emptied`,
+       SELECT (SELECT count(*) FROM pipeline_totals WHERE deals = 0)::int AS deal_pipeline_totals, (SELECT count(*) FROM forecast_totals WHERE deals = 0)::int AS deal_forecast_totals,
+         (SELECT count(*) FROM close_totals WHERE deals = 0)::int AS deal_close_totals, (SELECT count(*) FROM stage_totals WHERE stays = 0)::int AS deal_stage_totals`,
       [workspaceId, JSON.stringify(deals), deals.map((deal) => deal.id), JSON.stringify(history)],
     );
-    if (emptied === 0) return;
-    await manager.query('DELETE FROM reporting.deal_pipeline_totals WHERE workspace_id = $1 AND deals = 0', [workspaceId]);
-    await manager.query('DELETE FROM reporting.deal_forecast_totals WHERE workspace_id = $1 AND deals = 0', [workspaceId]);
+    // Each totals table that has a group no deal is in any more (a count of 0) loses it.
+    for (const [table, groups] of Object.entries(emptied!)) {
+      if (groups > 0)
+        await manager.query(`DELETE FROM reporting.${table} WHERE workspace_id = $1 AND ${table === 'deal_stage_totals' ? 'stays' : 'deals'} = 0`, [
+          workspaceId,
+        ]);
+    }
   }
 }
 

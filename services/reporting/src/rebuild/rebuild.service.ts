@@ -19,6 +19,8 @@ export const READ_MODEL_TABLES = [
   'deal_stage_history',
   'deal_pipeline_totals',
   'deal_forecast_totals',
+  'deal_close_totals',
+  'deal_stage_totals',
   'contacts',
   'contact_lifecycle_history',
   'tasks',

@@ -141,21 +141,21 @@ export class ReportsService {
   }
 
   /**
-   * Deals won and lost whose close date is in the period. The cycle is the days from a won
-   * deal's creation to its close; the average won amount is per currency.
+   * Deals won and lost whose close date is in the period, from the deals projection's totals per
+   * pipeline, owner, currency, outcome and close day (which hold only deals not deleted). The
+   * cycle is the days from a won deal's creation to its close; the average won amount is per currency.
    */
   async winRate(caller: ReportCaller, query: ReportQuery): Promise<WinRateReport> {
     const filter = this.filter(caller, query);
-    filter.conditions.push(`d.status IN ('won', 'lost')`, 'd.closed_at IS NOT NULL');
-    filter.period(`(d.closed_at AT TIME ZONE 'UTC')::date`, query);
+    filter.conditions.splice(filter.conditions.indexOf('d.deleted_at IS NULL'), 1);
+    filter.period('d.closed_on', query);
     return this.cache.answer('win-rate', caller.workspaceId, filter.scope, ['deals'], async () => {
       const rows: Array<{ status: 'won' | 'lost'; currency: string; count: number; amount: string; cycleSeconds: string | null }> = await this.read(
         caller,
         (manager) =>
           manager.query(
-            `SELECT d.status, d.currency, count(*)::int AS count, sum(d.amount)::text AS amount,
-             sum(extract(epoch FROM d.closed_at - d.created_at))::text AS "cycleSeconds"
-           FROM reporting.deals d WHERE ${filter.where}
+            `SELECT d.status, d.currency, sum(d.deals)::int AS count, sum(d.amount)::text AS amount, sum(d.cycle_seconds)::text AS "cycleSeconds"
+           FROM reporting.deal_close_totals d WHERE ${filter.where}
            GROUP BY d.status, d.currency ORDER BY d.currency`,
             filter.parameters,
           ),

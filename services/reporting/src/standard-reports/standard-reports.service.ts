@@ -69,9 +69,12 @@ export class StandardReportsService {
                  SELECT h.contact_id, 1, min(h.entered_at) FROM history h WHERE h.lifecycle_stage = (${steps}::text[])[1] GROUP BY h.contact_id
                  UNION ALL
                  SELECT r.contact_id, r.step + 1, next.at FROM reached r
+                 -- The contact's own history through its index (workspace, contact, entered): the
+                 -- contacts are those of the first step already; scanning the history CTE here was a
+                 -- pass over every contact's history per contact and step (quadratic).
                  CROSS JOIN LATERAL (
-                   SELECT min(h.entered_at) AS at FROM history h
-                   WHERE h.contact_id = r.contact_id AND h.lifecycle_stage = (${steps}::text[])[r.step + 1] AND h.entered_at >= r.at
+                   SELECT min(h.entered_at) AS at FROM reporting.contact_lifecycle_history h
+                   WHERE h.workspace_id = ${workspace} AND h.contact_id = r.contact_id AND h.lifecycle_stage = (${steps}::text[])[r.step + 1] AND h.entered_at >= r.at
                  ) next
                  WHERE r.step < cardinality(${steps}::text[]) AND next.at IS NOT NULL
                )
@@ -174,13 +177,8 @@ export class StandardReportsService {
         ...sql.period(utcDate('n.created_at'), query.from, query.to),
       ]);
       const emails = branch('c.owner_id', [`e.workspace_id = ${workspace}`, ...sql.period(utcDate('e.sent_at'), query.from, query.to)]);
-      const deals = branch('d.owner_id', [
-        `d.workspace_id = ${workspace}`,
-        'd.deleted_at IS NULL',
-        `d.status IN ('won', 'lost')`,
-        'd.closed_at IS NOT NULL',
-        ...sql.period(utcDate('d.closed_at'), query.from, query.to),
-      ]);
+      // Won and lost deals from the deals projection's totals per owner, pipeline and close day (deals not deleted only).
+      const deals = branch('d.owner_id', [`d.workspace_id = ${workspace}`, ...sql.period('d.closed_on', query.from, query.to)]);
       if (query.pipelineId) deals.push(`d.pipeline_id = ${sql.parameter(query.pipelineId)}`);
       const rows: ActivityRow[] = await this.read(caller, (manager) =>
         manager.query(
@@ -194,7 +192,8 @@ export class StandardReportsService {
              SELECT c.owner_id, 0, 0, count(*), 0, 0 FROM reporting.emails_sent e
                JOIN reporting.contacts c ON c.workspace_id = e.workspace_id AND c.id = e.contact_id WHERE ${where(emails)} GROUP BY 1
              UNION ALL
-             SELECT d.owner_id, 0, 0, 0, count(*) FILTER (WHERE d.status = 'won'), count(*) FILTER (WHERE d.status = 'lost') FROM reporting.deals d WHERE ${where(deals)} GROUP BY 1
+             SELECT d.owner_id, 0, 0, 0, sum(d.deals) FILTER (WHERE d.status = 'won'), sum(d.deals) FILTER (WHERE d.status = 'lost')
+               FROM reporting.deal_close_totals d WHERE ${where(deals)} GROUP BY 1
            ) activity
            GROUP BY user_id ORDER BY user_id`,
           sql.values,
@@ -229,30 +228,28 @@ export class StandardReportsService {
     });
   }
 
-  /** Mean days per stage over the stays that ended and began in the period; ownerId and pipelineId filter the deals. */
+  /**
+   * Mean days per stage over the stays that ended and began in the period; ownerId and pipelineId
+   * filter the deals. From the deals projection's stay totals per deal pipeline, stage, owner and
+   * day the stay began (ended stays of deals not deleted only), a few rows where the stays are many.
+   */
   async dealVelocity(caller: ReportCaller, query: ActivityQuery): Promise<DealVelocityReport> {
     const ownerId = this.checked(caller, query);
     const scope = { from: query.from, to: query.to, ownerId, pipelineId: query.pipelineId };
     return this.cache.answer('deal-velocity', caller.workspaceId, scope, ['deals', 'pipelines'], async () => {
       const sql = new SqlParameters();
-      const conditions = [
-        `h.workspace_id = ${sql.parameter(caller.workspaceId)}`,
-        'h.left_at IS NOT NULL',
-        'd.deleted_at IS NULL',
-        ...sql.period(utcDate('h.entered_at'), query.from, query.to),
-      ];
-      if (ownerId) conditions.push(`d.owner_id = ${sql.parameter(ownerId)}`);
-      if (query.pipelineId) conditions.push(`d.pipeline_id = ${sql.parameter(query.pipelineId)}`);
+      const conditions = [`t.workspace_id = ${sql.parameter(caller.workspaceId)}`, ...sql.period('t.entered_on', query.from, query.to)];
+      if (ownerId) conditions.push(`t.owner_id = ${sql.parameter(ownerId)}`);
+      if (query.pipelineId) conditions.push(`t.pipeline_id = ${sql.parameter(query.pipelineId)}`);
       const rows: Array<DealVelocityRow & { averageDays: string }> = await this.read(caller, (manager) =>
         manager.query(
-          `SELECT d.pipeline_id AS "pipelineId", h.stage_id AS "stageId", s.name AS "stageName", s.position, count(*)::int AS deals,
-             round(avg(extract(epoch FROM h.left_at - h.entered_at)) / 86400, 2)::text AS "averageDays"
-           FROM reporting.deal_stage_history h
-           JOIN reporting.deals d ON d.workspace_id = h.workspace_id AND d.id = h.deal_id
-           LEFT JOIN reporting.stages s ON s.workspace_id = h.workspace_id AND s.id = h.stage_id
+          `SELECT t.pipeline_id AS "pipelineId", t.stage_id AS "stageId", s.name AS "stageName", s.position, sum(t.stays)::int AS deals,
+             round(sum(t.seconds) / sum(t.stays) / 86400, 2)::text AS "averageDays"
+           FROM reporting.deal_stage_totals t
+           LEFT JOIN reporting.stages s ON s.workspace_id = t.workspace_id AND s.id = t.stage_id
            WHERE ${where(conditions)}
-           GROUP BY d.pipeline_id, h.stage_id, s.name, s.position
-           ORDER BY d.pipeline_id, s.position NULLS LAST, h.stage_id`,
+           GROUP BY t.pipeline_id, t.stage_id, s.name, s.position
+           ORDER BY t.pipeline_id, s.position NULLS LAST, t.stage_id`,
           sql.values,
         ),
       );
