@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '@kinship/testing';
 
-export type ServiceName = 'gateway' | 'auth' | 'crm' | 'billing';
+export type ServiceName = 'gateway' | 'auth' | 'crm' | 'billing' | 'notifications';
 
 export interface ServiceProcess {
   child: ChildProcess;

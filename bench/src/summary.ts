@@ -50,6 +50,15 @@ interface AuthResult {
   failures: number;
 }
 
+interface ConsoleLoadResult {
+  contacts: number;
+  firstVisitMs: number;
+  repeatVisitMs: { p50: number; p95: number };
+  searchMs: { p50: number; p95: number };
+  scroll: { rows: number; p95Ms: number; longFrames: number; count: number };
+  ratios: { firstRowsToApi: number; searchToApi: number; scrollP95ToIdleP95: number };
+}
+
 interface CrmResult {
   sizes: { contacts: number };
   searchHttp: Rates & { p95Ms: number };
@@ -98,6 +107,7 @@ const rpc = await load<RpcResult>('rpc-roundtrip');
 const outbox = await load<OutboxResult>('outbox-pipeline');
 const auth = await load<AuthResult>('auth');
 const crm = await load<CrmResult>('crm');
+const consoleLoad = await load<ConsoleLoadResult>('console-load');
 const fuzz = await load<FuzzResult>('fuzz');
 const sla = await load<SlaResult>('sla');
 const inboundEmail = await load<InboundEmailResult>('inbound-email');
@@ -156,6 +166,15 @@ if (crm) {
   );
 } else {
   print('crm              no result (the bench failed, see its output above)');
+}
+if (consoleLoad) {
+  print(
+    `console-load     ${consoleLoad.contacts} contacts in Chromium: first rows ${fixed(consoleLoad.firstVisitMs, 0)} ms first visit, p50 ${fixed(consoleLoad.repeatVisitMs.p50, 0)} ms after (÷ API ${fixed(consoleLoad.ratios.firstRowsToApi, 1)})` +
+      `   search p50 ${fixed(consoleLoad.searchMs.p50, 0)} ms (÷ API ${fixed(consoleLoad.ratios.searchToApi, 1)})` +
+      `   scrolling ${consoleLoad.scroll.rows} rows: frame p95 ${fixed(consoleLoad.scroll.p95Ms, 1)} ms (÷ idle ${fixed(consoleLoad.ratios.scrollP95ToIdleP95, 2)}), ${consoleLoad.scroll.longFrames} of ${consoleLoad.scroll.count} frames over 50 ms`,
+  );
+} else {
+  print('console-load     no result (the bench failed, see its output above)');
 }
 if (sla) {
   print(
