@@ -118,7 +118,7 @@ export async function importBatch(manager: EntityManager, emit: Emit, spec: Impo
  * previous values (the state before the import) and gains those of newly changed fields.
  * Returns how many records this import changed for the first time.
  */
-async function recordImported(
+export async function recordImported(
   manager: EntityManager,
   context: BatchContext,
   recordType: string,

@@ -3,20 +3,25 @@ import { Inject } from '@nestjs/common';
 import { Process, Processor } from '@nestjs/bull';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CrmEvents } from '@kinship/contracts';
+import type { ImportEntity } from '@kinship/contracts/crm';
 import type { Logger } from '@kinship/observability';
 import { withWorkspace } from '@kinship/persistence';
-import { DomainEvents, FileStore, LOGGER, type QueueDefinition } from '@kinship/platform';
+import { DomainEvents, FileStore, LOGGER, type Emit, type QueueDefinition } from '@kinship/platform';
 import type { Job } from 'bull';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CrmConfig } from '../crm.config.js';
-import { resolveMapping } from './column-mapping.js';
-import { importBatch, type BatchRow } from './import-batch.js';
+import { defaultPhoneRegion } from '../common/workspace-settings.js';
+import { ObjectCatalog } from '../objects/object-catalog.js';
+import type { RecordValues } from '../objects/object-schema.js';
+import { resolveMapping, type ColumnTarget } from './column-mapping.js';
+import { importBatch, type BatchContext, type BatchOutcome, type BatchRow } from './import-batch.js';
 import { IMPORTED_ENTITIES } from './import-entities.js';
 import { openImportFile, type ImportRow as FileRow } from './import-file.js';
 import { ImportMetrics } from './import-metrics.js';
 import { readingContext } from './import-inspection.js';
-import { describeProblems, RowReader } from './import-values.js';
+import { describeProblems, RowReader, type RowOutcome } from './import-values.js';
 import { ImportsRepository, type ImportErrorRow, type ImportRow } from './imports.repository.js';
+import { importRecordBatch, RecordRowReader, resolveRecordMapping } from './record-import.js';
 
 export const IMPORTS_QUEUE = 'imports';
 /** Rows read between two turns of the event loop (see runImport). */
@@ -43,6 +48,16 @@ export interface ImportJob {
 /** Why a batch was not committed: the import was cancelled, or another worker has taken the job over. */
 class ImportStopped extends Error {}
 
+/** A row ready to merge, with its cells for the errors file should the merge refuse it. */
+type PlannedRow = BatchRow & { cells: string[] };
+
+/** How an import of one kind reads its file's rows and merges a batch of them. */
+interface ImportPlan {
+  mapping: { byColumn: Record<string, ColumnTarget>; unmapped: string[] };
+  read(cells: string[]): RowOutcome;
+  merge(manager: EntityManager, emit: Emit, context: BatchContext, rows: PlannedRow[]): Promise<BatchOutcome & { rejected?: ImportErrorRow[] }>;
+}
+
 /**
  * Runs an import: streams the file from the FileStore, reads rows, and commits them in batches.
  * Each batch's records, errors, conflicts and the import's new position commit in one
@@ -59,6 +74,7 @@ export class ImportsProcessor {
     private readonly imports: ImportsRepository,
     private readonly config: CrmConfig,
     private readonly metrics: ImportMetrics,
+    private readonly catalog: ObjectCatalog,
   ) {}
 
   @Process({ concurrency: 1 })
@@ -88,19 +104,17 @@ export class ImportsProcessor {
       await this.fail(workspaceId, importId, 'The file is empty: it has no header row.');
       return;
     }
-    const { definitions, region } = await withWorkspace(this.dataSource, workspaceId, (manager) => readingContext(manager, workspaceId, current.entity));
-    const mapping = resolveMapping(current.entity, file.columns, current.requestedMapping, definitions);
-    await withWorkspace(this.dataSource, workspaceId, (manager) => this.imports.start(manager, importId, { columns: file.columns, ...mapping }));
-    const reader = new RowReader(current.entity, mapping.targets, definitions, region, {
-      dateFormat: current.dateFormat,
-      labels: mapping.labels,
-      labelColumns: mapping.labelColumns,
-    });
+    const plan = current.entity === 'records' ? await this.recordPlan(current, file.columns) : await this.fieldPlan(current, current.entity, file.columns);
+    if (!plan) {
+      await this.fail(workspaceId, importId, `The custom object ${current.object} was deleted before its records were imported.`);
+      return;
+    }
+    await withWorkspace(this.dataSource, workspaceId, (manager) => this.imports.start(manager, importId, { columns: file.columns, ...plan.mapping }));
 
     let consumed = 0;
     let position = current.position;
     let batchNumber = current.batches;
-    let rows: BatchRow[] = [];
+    let rows: PlannedRow[] = [];
     let errors: ImportErrorRow[] = [];
     // One batch commits while the next is read: parsing (Node) and merging (PostgreSQL) overlap.
     // Batches still commit one after another, so each sees what the previous one wrote.
@@ -111,7 +125,7 @@ export class ImportsProcessor {
       position = consumed;
       rows = [];
       errors = [];
-      committing = this.commitBatch(current, batch);
+      committing = this.commitBatch(current, plan, batch);
       // Rejections are awaited at the next boundary; until then this keeps them from going unhandled.
       committing.catch(() => undefined);
     };
@@ -122,8 +136,8 @@ export class ImportsProcessor {
       if (consumed % ROWS_BETWEEN_YIELDS === 0) await yieldToEventLoop();
       // Rows up to the committed position were merged before a restart.
       if (consumed <= current.position) continue;
-      const outcome = reader.read(row.values);
-      if (outcome.problems.length === 0) rows.push({ line: row.line, values: outcome.values });
+      const outcome = plan.read(row.values);
+      if (outcome.problems.length === 0) rows.push({ line: row.line, values: outcome.values, cells: row.values });
       else errors.push({ line: row.line, message: describeProblems(outcome.problems), values: row.values });
       if (rows.length + errors.length >= this.config.IMPORT_BATCH_SIZE) await commit();
     }
@@ -150,20 +164,58 @@ export class ImportsProcessor {
     });
   }
 
+  /** Contacts and companies: their fields, custom fields and the headers of known exports. */
+  private async fieldPlan(current: ImportRow, entity: ImportEntity, columns: string[]): Promise<ImportPlan> {
+    const { workspaceId } = current;
+    const { definitions, region } = await withWorkspace(this.dataSource, workspaceId, (manager) => readingContext(manager, workspaceId, entity));
+    const mapping = resolveMapping(entity, columns, current.requestedMapping, definitions);
+    const reader = new RowReader(entity, mapping.targets, definitions, region, {
+      dateFormat: current.dateFormat,
+      labels: mapping.labels,
+      labelColumns: mapping.labelColumns,
+    });
+    const spec = IMPORTED_ENTITIES[entity];
+    return { mapping, read: (cells) => reader.read(cells), merge: (manager, emit, context, rows) => importBatch(manager, emit, spec, context, rows) };
+  }
+
+  /** A custom object's records: the object as defined now (null when it was deleted since the request). */
+  private async recordPlan(current: ImportRow, columns: string[]): Promise<ImportPlan | null> {
+    const { workspaceId } = current;
+    const { object, region } = await withWorkspace(this.dataSource, workspaceId, async (manager) => ({
+      object: (await this.catalog.objects(manager, workspaceId)).get(current.object!),
+      region: await defaultPhoneRegion(manager, workspaceId),
+    }));
+    if (!object) return null;
+    const mapping = resolveRecordMapping(object, columns, current.requestedMapping);
+    const reader = new RecordRowReader(object, mapping.targets, region, current.dateFormat);
+    return {
+      mapping,
+      read: (cells) => reader.read(cells),
+      merge: (manager, emit, context, rows) =>
+        importRecordBatch(
+          manager,
+          emit,
+          object,
+          current.matchField,
+          context,
+          rows.map((row) => ({ line: row.line, values: row.values as RecordValues, cells: row.cells })),
+        ),
+    };
+  }
+
   private async commitBatch(
     current: ImportRow,
-    batch: { start: number; end: number; batch: number; rows: BatchRow[]; errors: ImportErrorRow[] },
+    plan: ImportPlan,
+    batch: { start: number; end: number; batch: number; rows: PlannedRow[]; errors: ImportErrorRow[] },
   ): Promise<void> {
     const { workspaceId, id: importId } = current;
-    const spec = IMPORTED_ENTITIES[current.entity];
     const outcome = await this.events.transaction(workspaceId, async (manager, emit) => {
       const locked = await this.imports.find(manager, workspaceId, importId, { forUpdate: true });
       if (!locked || locked.status !== 'processing') throw new ImportStopped('the import is no longer running');
       if (locked.position !== batch.start) throw new ImportStopped('another worker has taken the import over');
-      const merged = await importBatch(
+      const merged = await plan.merge(
         manager,
         emit,
-        spec,
         {
           workspaceId,
           importId,
@@ -173,11 +225,13 @@ export class ImportsProcessor {
         },
         batch.rows,
       );
-      await this.imports.insertErrors(manager, workspaceId, importId, batch.errors);
-      await this.imports.addProgress(manager, importId, { position: batch.end, ...merged, failed: batch.errors.length });
-      return merged;
+      const errors = [...batch.errors, ...(merged.rejected ?? [])];
+      const counts = { created: merged.created, updated: merged.updated, conflicts: merged.conflicts };
+      await this.imports.insertErrors(manager, workspaceId, importId, errors);
+      await this.imports.addProgress(manager, importId, { position: batch.end, ...counts, failed: errors.length });
+      return { counts, failed: errors.length };
     });
-    this.metrics.recordBatch(current.entity, outcome, batch.errors.length);
+    this.metrics.recordBatch(current.entity, outcome.counts, outcome.failed);
     // Statistics that follow the table as the import grows it, so matching a batch stays a probe
     // per key (the migration 1765720000000 explains why the crm asks for it).
     if (current.entity === 'contacts') await this.dataSource.query('SELECT crm.analyze_grown_contacts()');
