@@ -31,6 +31,7 @@ import { ContactImportWrites1765720000000 } from './migrations/1765720000000-con
 import { ObjectRecordActivity1765730000000 } from './migrations/1765730000000-object-record-activity.js';
 import { RecordExports1765730100000 } from './migrations/1765730100000-record-exports.js';
 import { RecordImports1765740000000 } from './migrations/1765740000000-record-imports.js';
+import { ObjectAccess1765740100000 } from './migrations/1765740100000-object-access.js';
 import { ObjectsModule } from './objects/objects.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
@@ -72,6 +73,7 @@ export const crmService = {
       ObjectRecordActivity1765730000000,
       RecordExports1765730100000,
       RecordImports1765740000000,
+      ObjectAccess1765740100000,
     ],
   },
   features: (config) => [

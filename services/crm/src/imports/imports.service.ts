@@ -184,7 +184,8 @@ export class ImportsService {
 
   /**
    * A records import's object (a live one of the workspace, else a 422 naming object) and the
-   * field its rows are matched on. Writing records needs records:write besides imports:write.
+   * field its rows are matched on. Writing records needs records:write besides imports:write, and
+   * write access to the object.
    */
   private async recordTarget(caller: CrmCaller, input: CreateImportInput): Promise<{ object: CompiledObject; matchField: string | null }> {
     assertHolds(caller, 'records:write');
@@ -193,6 +194,7 @@ export class ImportsService {
       (await this.catalog.objects(manager, caller.workspaceId)).get(input.object!),
     );
     if (!object) throw RpcError.validation([{ field: 'object', issue: `is not a live custom object of this workspace: ${input.object}` }]);
+    object.assertAccess(caller, 'write');
     return { object, matchField: matchFieldOf(object, input.matchField) };
   }
 
