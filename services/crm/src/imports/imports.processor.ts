@@ -235,6 +235,7 @@ export class ImportsProcessor {
     // Statistics that follow the table as the import grows it, so matching a batch stays a probe
     // per key (the migration 1765720000000 explains why the crm asks for it).
     if (current.entity === 'contacts') await this.dataSource.query('SELECT crm.analyze_grown_contacts()');
+    else if (current.entity === 'records') await this.dataSource.query('SELECT crm.analyze_grown_object_records()');
   }
 
   private async fail(workspaceId: string, importId: string, reason: string): Promise<void> {
