@@ -3,10 +3,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * crm.analyze_grown_object_records(): as crm.analyze_grown_contacts (1765720000000), for the
- * records a records import writes. With statistics older than the import, matching a batch's
- * values was planned as a scan of every record per value (15 ms each, 75 s per batch of 5,000 at
- * 26,000 records) instead of a probe of the values' GIN index. The crm's role does not own the
- * table, hence a definer function; it analyses only once the table changed by half since.
+ * records a records import writes, so that the plans of record lists and of each batch's match
+ * (docs/crm.md "Imports") follow the table as the import grows it rather than statistics taken when
+ * it was small. The crm's role does not own the table, hence a definer function; it analyses only
+ * once the table changed by half since.
  */
 export class ObjectRecordsAnalyze1765740200000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
