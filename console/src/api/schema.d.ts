@@ -3979,7 +3979,7 @@ export interface components {
             /** Format: uuid */
             recordId: string;
             /** @enum {string} */
-            recordType: "contact" | "company";
+            recordType: "contact" | "company" | "record";
             /** @enum {string|null} */
             resolution: "keep_existing" | "take_incoming" | "merge" | "closed_by_undo" | null;
             /** Format: date-time */
@@ -4390,7 +4390,7 @@ export interface components {
              */
             dateFormat?: "yyyy-mm-dd" | "dd/mm/yyyy" | "mm/dd/yyyy";
             /** @enum {string} */
-            entity: "contacts" | "companies";
+            entity: "contacts" | "companies" | "records";
             /**
              * Format: binary
              * @description CSV (UTF-8 with or without BOM, UTF-16; comma, semicolon or tab) or XLSX (first sheet), the first row being the header; or vCard (.vcf, 2.1, 3.0, 4.0).
@@ -4399,15 +4399,19 @@ export interface components {
             /** @description "true" lets the lifecycle stage move backward. */
             lifecycleBackward?: string;
             /**
-             * @description JSON object: column name → field, "customFields.<key>", or null to skip the column. Overrides the recognised headers.
+             * @description JSON object: column name → field, "customFields.<key>", or null to skip the column (records: a field key, or "<key>.<part>" of an address or currency field). Overrides the recognised headers.
              * @example {"E-mail":"email","Notes":null}
              */
             mapping?: string;
+            /** @description With entity "records": the key of the text, email, phone, url or number field a row is matched on (a live record holding the same value is merged into). Default: the object’s first email field; none → every row creates a record. */
+            matchField?: string;
             /**
              * @description merge (default): differing values become conflicts; overwrite: the file wins.
              * @enum {string}
              */
             mode?: "merge" | "overwrite";
+            /** @description With entity "records" (and only then): the key of the live custom object whose records the file holds (else 422 naming object). */
+            object?: string;
         };
         CreateInvitationBody: {
             /**
@@ -4505,6 +4509,8 @@ export interface components {
             related: components["schemas"]["RelatedRecord"];
         };
         CreateObjectBody: {
+            /** @description Narrows records:read and records:write for this object, per role: none (its records are refused, 403), read, or write. Owners and admins always write; a role left out keeps its default; a level above the default → 422 naming access.<role>. */
+            access?: components["schemas"]["ObjectAccessBody"];
             fields?: components["schemas"]["ObjectFieldBody"][];
             /** @example building */
             icon?: string | null;
@@ -5136,7 +5142,7 @@ export interface components {
              */
             dateFormat: "yyyy-mm-dd" | "dd/mm/yyyy" | "mm/dd/yyyy" | null;
             /** @enum {string} */
-            entity: "contacts" | "companies";
+            entity: "contacts" | "companies" | "records";
             /** @description The first 100 bad rows; GET /imports/:id/errors.csv has them all. */
             errors: components["schemas"]["ImportError"][];
             failed: number;
@@ -5150,8 +5156,12 @@ export interface components {
             mapping: {
                 [key: string]: string | null;
             } | null;
+            /** @description The field a records import matches rows on; null: every row creates a record. */
+            matchField: string | null;
             /** @enum {string} */
             mode: "merge" | "overwrite";
+            /** @description The custom object of a records import; null otherwise. */
+            object: string | null;
             processed: number;
             /** Format: uuid */
             requestedBy: string | null;
@@ -5620,6 +5630,31 @@ export interface components {
             /** @description An OpenID Connect ID token issued by the provider. */
             idToken: string;
         };
+        ObjectAccessBody: {
+            /**
+             * @description Default write; none, read or write.
+             * @enum {string}
+             */
+            manager?: "none" | "read" | "write";
+            /**
+             * @description Default write; none, read or write.
+             * @enum {string}
+             */
+            member?: "none" | "read" | "write";
+            /**
+             * @description Default read; none or read (a viewer never writes records: 422 naming access.viewer).
+             * @enum {string}
+             */
+            viewer?: "none" | "read" | "write";
+        };
+        ObjectAccessView: {
+            /** @enum {string} */
+            manager: "none" | "read" | "write";
+            /** @enum {string} */
+            member: "none" | "read" | "write";
+            /** @enum {string} */
+            viewer: "none" | "read" | "write";
+        };
         ObjectField: {
             key: string;
             label: string;
@@ -5708,6 +5743,8 @@ export interface components {
             nextCursor: string | null;
         };
         ObjectType: {
+            /** @description What managers, members and viewers may do with its records (owners and admins: write). */
+            access: components["schemas"]["ObjectAccessView"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -6766,6 +6803,8 @@ export interface components {
             related?: components["schemas"]["RelatedRecord"];
         };
         UpdateObjectBody: {
+            /** @description Narrows records:read and records:write for this object, per role: none (its records are refused, 403), read, or write. Owners and admins always write; a role left out keeps its default; a level above the default → 422 naming access.<role>. The roles sent replace theirs; the others stay. */
+            access?: components["schemas"]["ObjectAccessBody"];
             icon?: string | null;
             pluralLabel?: string;
             singularLabel?: string;

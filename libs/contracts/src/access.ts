@@ -74,8 +74,12 @@ export const PERMISSIONS = {
   'custom-fields:write': { description: 'Define custom fields', roles: ADMINS, apiKeyScope: true },
   'objects:read': { description: 'Read custom object types and their fields', roles: EVERYONE, apiKeyScope: true },
   'objects:manage': { description: 'Define, change, delete and restore custom object types and their fields', roles: ADMINS, apiKeyScope: true },
-  'records:read': { description: 'Read the records of every custom object', roles: EVERYONE, apiKeyScope: true },
-  'records:write': { description: 'Create, update, delete and restore the records of every custom object', roles: STAFF, apiKeyScope: true },
+  'records:read': { description: 'Read the records of every custom object (an object may narrow it per role: see below)', roles: EVERYONE, apiKeyScope: true },
+  'records:write': {
+    description: 'Create, update, delete and restore the records of every custom object (an object may narrow it per role)',
+    roles: STAFF,
+    apiKeyScope: true,
+  },
   'crm-settings:manage': { description: 'Change the workspace’s crm settings (default phone region)', roles: ADMINS, apiKeyScope: false },
   'imports:write': { description: 'Import records and resolve import conflicts', roles: MANAGERS, apiKeyScope: true },
   'exports:write': { description: 'Export records', roles: MANAGERS, apiKeyScope: true },
@@ -133,4 +137,39 @@ export function permissionsOf(role: Role): Permission[] {
 export function onlyOwnRecords(role: Role, permission: Permission): boolean {
   const rule: PermissionRule = PERMISSIONS[permission];
   return rule.ownRecordsOnly?.includes(role) ?? false;
+}
+
+/**
+ * Access per custom object: a workspace may narrow what a role does with one object's records
+ * (`access` on the object type). A role's access defaults to what `records:read` and
+ * `records:write` give it and can never exceed that (the gateway checks those first); owners and
+ * admins always read and write every object, API keys follow their scopes.
+ */
+export const OBJECT_ACCESS_LEVELS = ['none', 'read', 'write'] as const;
+export type ObjectAccessLevel = (typeof OBJECT_ACCESS_LEVELS)[number];
+/** The roles whose access an object type may narrow. */
+export const OBJECT_ACCESS_ROLES = ['manager', 'member', 'viewer'] as const satisfies readonly Role[];
+export type ObjectAccessRole = (typeof OBJECT_ACCESS_ROLES)[number];
+export type ObjectAccess = Partial<Record<ObjectAccessRole, ObjectAccessLevel>>;
+
+function accessRank(level: ObjectAccessLevel): number {
+  return OBJECT_ACCESS_LEVELS.indexOf(level);
+}
+
+/** A role's access to an object that declares nothing for it: from records:write and records:read. */
+export function defaultObjectAccess(role: Role): ObjectAccessLevel {
+  if (roleHolds(role, 'records:write')) return 'write';
+  return roleHolds(role, 'records:read') ? 'read' : 'none';
+}
+
+/** A role's access to an object given what the object declares (never above the default). */
+export function objectAccessOf(role: Role, declared: ObjectAccess): ObjectAccessLevel {
+  const fallback = defaultObjectAccess(role);
+  const narrowed = (OBJECT_ACCESS_ROLES as readonly Role[]).includes(role) ? declared[role as ObjectAccessRole] : undefined;
+  return narrowed !== undefined && accessRank(narrowed) < accessRank(fallback) ? narrowed : fallback;
+}
+
+/** Whether an access level allows reading (`read`) or writing (`write`) records. */
+export function accessAllows(level: ObjectAccessLevel, needed: Exclude<ObjectAccessLevel, 'none'>): boolean {
+  return accessRank(level) >= accessRank(needed);
 }

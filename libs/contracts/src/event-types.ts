@@ -57,6 +57,8 @@ export const EVENT_TYPES = {
   'record.updated': { service: 'crm', payload: 'RecordUpdated' },
   'record.deleted': { service: 'crm', payload: 'RecordDeleted' },
   'record.restored': { service: 'crm', payload: 'RecordRestored' },
+  'records.imported': { service: 'crm', payload: 'RecordsImported' },
+  'records.import_undone': { service: 'crm', payload: 'RecordsImportUndone' },
   'contacts.imported': { service: 'crm', payload: 'ContactsImported' },
   'companies.imported': { service: 'crm', payload: 'CompaniesImported' },
   'import.completed': { service: 'crm', payload: 'ImportCompleted' },
@@ -154,6 +156,8 @@ export type EventPayloads = PerEventType<{
   'record.updated': CrmEvents.RecordUpdated;
   'record.deleted': CrmEvents.RecordDeleted;
   'record.restored': CrmEvents.RecordRestored;
+  'records.imported': CrmEvents.RecordsImported;
+  'records.import_undone': CrmEvents.RecordsImportUndone;
   'contacts.imported': CrmEvents.ContactsImported;
   'companies.imported': CrmEvents.CompaniesImported;
   'import.completed': CrmEvents.ImportCompleted;

@@ -13,15 +13,23 @@ export type * as ReportingEvents from './generated/kinship/reporting/v1/events.j
 export { EVENT_TYPES, type EventPayloads, type EventType } from './event-types.js';
 export { revokedSessionKey, userTokensValidAfterKey } from './session-revocation.js';
 export {
+  accessAllows,
   API_KEY_SCOPES,
+  defaultObjectAccess,
   isPermission,
   isRole,
+  OBJECT_ACCESS_LEVELS,
+  OBJECT_ACCESS_ROLES,
+  objectAccessOf,
   onlyOwnRecords,
   PERMISSIONS,
   permissionsOf,
   ROLE_RANK,
   ROLES,
   roleHolds,
+  type ObjectAccess,
+  type ObjectAccessLevel,
+  type ObjectAccessRole,
   type Permission,
   type Role,
 } from './access.js';

@@ -30,6 +30,9 @@ import { CustomObjects1765500000000 } from './migrations/1765500000000-custom-ob
 import { ContactImportWrites1765720000000 } from './migrations/1765720000000-contact-import-writes.js';
 import { ObjectRecordActivity1765730000000 } from './migrations/1765730000000-object-record-activity.js';
 import { RecordExports1765730100000 } from './migrations/1765730100000-record-exports.js';
+import { RecordImports1765740000000 } from './migrations/1765740000000-record-imports.js';
+import { ObjectAccess1765740100000 } from './migrations/1765740100000-object-access.js';
+import { ObjectRecordsAnalyze1765740200000 } from './migrations/1765740200000-object-records-analyze.js';
 import { ObjectsModule } from './objects/objects.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
@@ -70,6 +73,9 @@ export const crmService = {
       ContactImportWrites1765720000000,
       ObjectRecordActivity1765730000000,
       RecordExports1765730100000,
+      RecordImports1765740000000,
+      ObjectAccess1765740100000,
+      ObjectRecordsAnalyze1765740200000,
     ],
   },
   features: (config) => [

@@ -20,8 +20,14 @@ import { MAX_PAGE_SIZE } from '../limits.js';
 import { defineOperation } from '../operation.js';
 import { NOT_FOUND, RecordIdParams } from './common.js';
 
+/** The built-in entities an import fills through their fixed fields. */
 export const IMPORT_ENTITIES = ['contacts', 'companies'] as const;
 export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
+/** What POST /imports takes: a built-in entity, or `records` of the custom object named by `object`. */
+export const IMPORT_KINDS = [...IMPORT_ENTITIES, 'records'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+/** A custom object's key or field key as an import names it (the objects' own rules check it further). */
+const IMPORT_KEY_MAX = 63;
 export const IMPORT_MODES = ['merge', 'overwrite'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];
 /** The day/month orders an import reads (ISO dates are read under any). */
@@ -51,10 +57,22 @@ export class CreateImportForm {
   })
   file!: unknown;
 
-  @ApiProperty({ enum: IMPORT_ENTITIES }) entity!: string;
+  @ApiProperty({ enum: IMPORT_KINDS }) entity!: string;
 
   @ApiPropertyOptional({
-    description: 'JSON object: column name → field, "customFields.<key>", or null to skip the column. Overrides the recognised headers.',
+    description: 'With entity "records" (and only then): the key of the live custom object whose records the file holds (else 422 naming object).',
+  })
+  object?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'With entity "records": the key of the text, email, phone, url or number field a row is matched on (a live record holding the same value is merged into). Default: the object’s first email field; none → every row creates a record.',
+  })
+  matchField?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'JSON object: column name → field, "customFields.<key>", or null to skip the column (records: a field key, or "<key>.<part>" of an address or currency field). Overrides the recognised headers.',
     example: '{"E-mail":"email","Notes":null}',
   })
   mapping?: string;
@@ -81,8 +99,20 @@ export class CreateImportInput {
   @MaxLength(255)
   fileName!: string;
 
-  @IsIn(IMPORT_ENTITIES)
-  entity!: ImportEntity;
+  @IsIn(IMPORT_KINDS)
+  entity!: ImportKind;
+
+  /** entity `records`: the custom object's key (crm checks it names a live object). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(IMPORT_KEY_MAX)
+  object?: string;
+
+  /** entity `records`: the field rows are matched on (crm checks it). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(IMPORT_KEY_MAX)
+  matchField?: string;
 
   /** Column name → field, `customFields.<key>`, or null to skip the column. Checked against the entity's fields by crm. */
   @IsOptional()
@@ -113,7 +143,10 @@ export class ImportError {
 
 export class Import {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: IMPORT_ENTITIES }) entity!: string;
+  @ApiProperty({ enum: IMPORT_KINDS }) entity!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The custom object of a records import; null otherwise.' }) object!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The field a records import matches rows on; null: every row creates a record.' })
+  matchField!: string | null;
   @ApiProperty({ enum: IMPORT_MODES }) mode!: string;
   @ApiProperty({ enum: IMPORT_STATUSES }) status!: string;
   @ApiProperty() fileName!: string;
@@ -174,7 +207,7 @@ const FIELD_VALUE = { anyOf: [{ type: 'string', nullable: true }, { type: 'numbe
 export class Conflict {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) importId!: string;
-  @ApiProperty({ enum: ['contact', 'company'] }) recordType!: 'contact' | 'company';
+  @ApiProperty({ enum: ['contact', 'company', 'record'] }) recordType!: 'contact' | 'company' | 'record';
   @ApiProperty({ format: 'uuid' }) recordId!: string;
   @ApiProperty({ description: 'Line of the file the incoming value came from.' }) row!: number;
   @ApiProperty({ description: 'A field name, or customFields.<key> / address.<part>.' }) field!: string;

@@ -15,6 +15,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { OBJECT_ACCESS_LEVELS, type ObjectAccessLevel } from '../access.js';
 import { Omittable } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
@@ -214,6 +215,34 @@ export class ObjectRecordParams extends ObjectKeyParams {
   id!: string;
 }
 
+/** What an object type narrows of records:read and records:write, per role (docs/permissions.md "Custom objects"). */
+export class ObjectAccessBody {
+  @ApiPropertyOptional({ enum: OBJECT_ACCESS_LEVELS, description: 'Default write; none, read or write.' })
+  @IsOptional()
+  @IsIn(OBJECT_ACCESS_LEVELS)
+  manager?: ObjectAccessLevel;
+
+  @ApiPropertyOptional({ enum: OBJECT_ACCESS_LEVELS, description: 'Default write; none, read or write.' })
+  @IsOptional()
+  @IsIn(OBJECT_ACCESS_LEVELS)
+  member?: ObjectAccessLevel;
+
+  @ApiPropertyOptional({ enum: OBJECT_ACCESS_LEVELS, description: 'Default read; none or read (a viewer never writes records: 422 naming access.viewer).' })
+  @IsOptional()
+  @IsIn(OBJECT_ACCESS_LEVELS)
+  viewer?: ObjectAccessLevel;
+}
+
+/** The access a role has to an object's records, as the object states it. */
+export class ObjectAccessView {
+  @ApiProperty({ enum: OBJECT_ACCESS_LEVELS }) manager!: ObjectAccessLevel;
+  @ApiProperty({ enum: OBJECT_ACCESS_LEVELS }) member!: ObjectAccessLevel;
+  @ApiProperty({ enum: OBJECT_ACCESS_LEVELS }) viewer!: ObjectAccessLevel;
+}
+
+const ACCESS_DESCRIPTION =
+  'Narrows records:read and records:write for this object, per role: none (its records are refused, 403), read, or write. Owners and admins always write; a role left out keeps its default; a level above the default → 422 naming access.<role>.';
+
 export class CreateObjectBody {
   @ApiProperty({ pattern: OBJECT_KEY.source, example: 'property', description: 'Lower snake case, 2–40 characters; not a built-in resource; never changes.' })
   @IsString()
@@ -245,6 +274,13 @@ export class CreateObjectBody {
   @ValidateNested({ each: true })
   @Type(() => ObjectFieldBody)
   fields?: ObjectFieldBody[];
+
+  @ApiPropertyOptional({ type: ObjectAccessBody, description: ACCESS_DESCRIPTION })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ObjectAccessBody)
+  access?: ObjectAccessBody;
 }
 
 export class UpdateObjectBody {
@@ -267,6 +303,13 @@ export class UpdateObjectBody {
   @IsString()
   @MaxLength(ICON_MAX)
   icon?: string | null;
+
+  @ApiPropertyOptional({ type: ObjectAccessBody, description: `${ACCESS_DESCRIPTION} The roles sent replace theirs; the others stay.` })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ObjectAccessBody)
+  access?: ObjectAccessBody;
 }
 
 export class ObjectField {
@@ -286,6 +329,8 @@ export class ObjectType {
   @ApiProperty() pluralLabel!: string;
   @ApiProperty({ type: String, nullable: true }) icon!: string | null;
   @ApiProperty({ type: [ObjectField] }) fields!: ObjectField[];
+  @ApiProperty({ type: ObjectAccessView, description: 'What managers, members and viewers may do with its records (owners and admins: write).' })
+  access!: ObjectAccessView;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deletedAt!: string | null;

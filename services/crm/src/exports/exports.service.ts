@@ -73,11 +73,12 @@ export class ExportsService {
     return toExport(row);
   }
 
-  /** A custom object's records need records:read too, and a live object of the workspace (else 422 naming object). */
+  /** A custom object's records need records:read too (and read access to the object), and a live object of the workspace (else 422 naming object). */
   private async recordFilter(caller: CrmCaller, manager: EntityManager, key: string, filter: unknown): Promise<ExportFilter> {
     assertHolds(caller, 'records:read');
     const object = (await this.catalog.objects(manager, caller.workspaceId)).get(key);
     if (!object) throw RpcError.validation([{ field: 'object', issue: 'is not a live custom object of this workspace' }]);
+    object.assertAccess(caller, 'read');
     return checkRecordExportFilter(object, filter, await defaultPhoneRegion(manager, caller.workspaceId));
   }
 

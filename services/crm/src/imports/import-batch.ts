@@ -305,7 +305,7 @@ export async function writeBatch(manager: EntityManager, emit: Emit, spec: Impor
  * previous values (the state before the import) and gains those of newly changed fields.
  * Returns how many records this import changed for the first time.
  */
-async function recordImported(
+export async function recordImported(
   manager: EntityManager,
   context: BatchContext,
   recordType: string,

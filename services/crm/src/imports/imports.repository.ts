@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
-import type { ImportDateFormat, ImportEntity } from '@kinship/contracts/crm';
+import type { ImportDateFormat, ImportKind } from '@kinship/contracts/crm';
 import type { ColumnTarget } from './column-mapping.js';
 import type { RecordType } from './import-entities.js';
 
@@ -15,7 +15,10 @@ export const ERRORS_SHOWN = 100;
 export interface ImportRow {
   id: string;
   workspaceId: string;
-  entity: ImportEntity;
+  entity: ImportKind;
+  /** A records import's custom object key, and the field its rows are matched on (null: every row creates). */
+  object: string | null;
+  matchField: string | null;
   mode: ImportMode;
   lifecycleBackward: boolean;
   status: ImportStatus;
@@ -42,7 +45,7 @@ export interface ImportRow {
   undoneAt: Date | null;
 }
 
-const IMPORT_COLUMNS = `id, workspace_id AS "workspaceId", entity, mode, lifecycle_backward AS "lifecycleBackward", status, file_key AS "fileKey",
+const IMPORT_COLUMNS = `id, workspace_id AS "workspaceId", entity, object_key AS "object", match_field AS "matchField", mode, lifecycle_backward AS "lifecycleBackward", status, file_key AS "fileKey",
   file_name AS "fileName", requested_mapping AS "requestedMapping", date_format AS "dateFormat", mapping, columns, unmapped_columns AS "unmappedColumns", total, position, batches,
   created, updated, conflicts, failed, failure_reason AS "failureReason", requested_by AS "requestedBy", created_at AS "createdAt",
   started_at AS "startedAt", finished_at AS "finishedAt", cancelled_at AS "cancelledAt", undone_at AS "undoneAt"`;
@@ -56,7 +59,7 @@ export interface ImportErrorRow {
 export interface ConflictRow {
   id: string;
   importId: string;
-  recordType: RecordType;
+  recordType: RecordType | 'record';
   recordId: string;
   line: number;
   field: string;
@@ -89,12 +92,24 @@ export class ImportsRepository {
     manager: EntityManager,
     values: Pick<
       ImportRow,
-      'id' | 'workspaceId' | 'entity' | 'mode' | 'lifecycleBackward' | 'fileKey' | 'fileName' | 'requestedMapping' | 'dateFormat' | 'requestedBy'
+      | 'id'
+      | 'workspaceId'
+      | 'entity'
+      | 'object'
+      | 'matchField'
+      | 'mode'
+      | 'lifecycleBackward'
+      | 'fileKey'
+      | 'fileName'
+      | 'requestedMapping'
+      | 'dateFormat'
+      | 'requestedBy'
     >,
   ): Promise<ImportRow> {
     const rows: ImportRow[] = await manager.query(
-      `INSERT INTO crm.imports (id, workspace_id, entity, mode, lifecycle_backward, status, file_key, file_name, requested_mapping, date_format, requested_by)
-       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10) RETURNING ${IMPORT_COLUMNS}`,
+      `INSERT INTO crm.imports (id, workspace_id, entity, mode, lifecycle_backward, status, file_key, file_name, requested_mapping, date_format, requested_by,
+         object_key, match_field)
+       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12) RETURNING ${IMPORT_COLUMNS}`,
       [
         values.id,
         values.workspaceId,
@@ -106,6 +121,8 @@ export class ImportsRepository {
         JSON.stringify(values.requestedMapping),
         values.dateFormat,
         values.requestedBy,
+        values.object,
+        values.matchField,
       ],
     );
     return rows[0]!;
@@ -229,7 +246,7 @@ export class ImportsRepository {
   async importedRecords(
     manager: EntityManager,
     importId: string,
-    recordType: RecordType,
+    recordType: RecordType | 'record',
     action: 'created' | 'updated',
     afterId: string | null,
     limit: number,

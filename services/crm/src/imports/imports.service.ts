@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { InputOf } from '@kinship/contracts';
 import {
   ContactBody,
+  type ImportEntity,
   IMPORT_PREVIEW_BYTES,
   UpdateCompanyBody,
   type CreateImportInput,
@@ -24,6 +25,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { CompaniesService } from '../companies/companies.service.js';
 import { ContactsService } from '../contacts/contacts.service.js';
+import { ObjectCatalog } from '../objects/object-catalog.js';
+import { ObjectRecordsService } from '../objects/object-records.service.js';
+import type { CompiledObject } from '../objects/object-schema.js';
 import { isMappingTarget, resolveMapping } from './column-mapping.js';
 import { openImportFile } from './import-file.js';
 import { dateColumns, dateFormatRequired, detectFileDates, previewFile, readingContext, unreadableFile } from './import-inspection.js';
@@ -31,6 +35,7 @@ import { RECORDS_PER_EVENT } from './import-batch.js';
 import { EntityWriter, IMPORTED_BY_RECORD_TYPE, type RecordType } from './import-entities.js';
 import { IMPORTS_QUEUE, type ImportJob } from './imports.processor.js';
 import { ERRORS_SHOWN, ImportsRepository, type ConflictRow, type ImportErrorRow, type ImportRow } from './imports.repository.js';
+import { checkedRecordMapping, matchFieldOf, recordDateColumns, resolveRecordMapping, undoChangedRecords, undoCreatedRecords } from './record-import.js';
 
 const PERMISSION = 'imports:write';
 const UNDO_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -43,6 +48,8 @@ const DATE_SAMPLE = { rows: 10_000, ms: 3_000 };
 export interface ImportView {
   id: string;
   entity: string;
+  object: string | null;
+  matchField: string | null;
   mode: string;
   status: string;
   fileName: string;
@@ -69,7 +76,7 @@ export interface ImportView {
 export interface ConflictView {
   id: string;
   importId: string;
-  recordType: RecordType;
+  recordType: RecordType | 'record';
   recordId: string;
   row: number;
   field: string;
@@ -82,7 +89,7 @@ export interface ConflictView {
 }
 
 /** The request's mapping, every target a field of the entity, a custom field key or null (else a 422 naming mapping.<column>). */
-function checkedMapping(entity: CreateImportInput['entity'], mapping: Record<string, string | null> | undefined): Record<string, string | null> {
+function checkedMapping(entity: ImportEntity, mapping: Record<string, string | null> | undefined): Record<string, string | null> {
   const problems = Object.entries(mapping ?? {})
     .filter(([, target]) => !isMappingTarget(entity, target))
     .map(([column]) => ({ field: `mapping.${column}`, issue: `must be a field of ${entity}, customFields.<key> or null` }));
@@ -126,20 +133,35 @@ export class ImportsService {
     private readonly imports: ImportsRepository,
     private readonly contacts: ContactsService,
     private readonly companies: CompaniesService,
+    private readonly catalog: ObjectCatalog,
+    private readonly records: ObjectRecordsService,
   ) {}
 
   /** Records the import (queued) and queues its job; the uploaded file is deleted when the request is refused. */
   async create(caller: CrmCaller, input: CreateImportInput): Promise<{ id: string }> {
     try {
       assertHolds(caller, PERMISSION);
-      const mapping = checkedMapping(input.entity, input.mapping);
-      const dateFormat = input.dateFormat ?? (await this.detectDateFormat(caller, input.fileKey, input.fileName, input.entity, mapping));
+      const target = input.entity === 'records' ? await this.recordTarget(caller, input) : null;
+      if (input.entity !== 'records' && input.object !== undefined) throw RpcError.validation([{ field: 'object', issue: 'is only for entity records' }]);
+      if (input.entity !== 'records' && input.matchField !== undefined)
+        throw RpcError.validation([{ field: 'matchField', issue: 'is only for entity records' }]);
+      const mapping = target ? checkedRecordMapping(target.object, input.mapping) : checkedMapping(input.entity as ImportEntity, input.mapping);
+      const dateFormat =
+        input.dateFormat ??
+        (await this.detectDateFormat(input.fileKey, input.fileName, async (columns) => {
+          if (target) return recordDateColumns(target.object, resolveRecordMapping(target.object, columns, mapping).targets);
+          const entity = input.entity as ImportEntity;
+          const { definitions } = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => readingContext(manager, caller.workspaceId, entity));
+          return dateColumns(resolveMapping(entity, columns, mapping, definitions).targets, definitions);
+        }));
       const id = newId();
       await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
         this.imports.insert(manager, {
           id,
           workspaceId: caller.workspaceId,
           entity: input.entity,
+          object: target?.object.key ?? null,
+          matchField: target?.matchField ?? null,
           mode: input.mode ?? 'merge',
           lifecycleBackward: input.lifecycleBackward ?? false,
           fileKey: input.fileKey,
@@ -158,6 +180,22 @@ export class ImportsService {
       await this.files.delete(input.fileKey).catch(() => false);
       throw error;
     }
+  }
+
+  /**
+   * A records import's object (a live one of the workspace, else a 422 naming object) and the
+   * field its rows are matched on. Writing records needs records:write besides imports:write, and
+   * write access to the object.
+   */
+  private async recordTarget(caller: CrmCaller, input: CreateImportInput): Promise<{ object: CompiledObject; matchField: string | null }> {
+    assertHolds(caller, 'records:write');
+    if (input.object === undefined) throw RpcError.validation([{ field: 'object', issue: 'is required with entity records: the key of a custom object' }]);
+    const object = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) =>
+      (await this.catalog.objects(manager, caller.workspaceId)).get(input.object!),
+    );
+    if (!object) throw RpcError.validation([{ field: 'object', issue: `is not a live custom object of this workspace: ${input.object}` }]);
+    object.assertAccess(caller, 'write');
+    return { object, matchField: matchFieldOf(object, input.matchField) };
   }
 
   /** The first rows of the start of a file as the import would read them; writes nothing. */
@@ -183,11 +221,9 @@ export class ImportsService {
 
   /** The order of the file's day/month dates from its first rows; a 422 asking for dateFormat when they disagree or none tells. */
   private async detectDateFormat(
-    caller: CrmCaller,
     fileKey: string,
     fileName: string,
-    entity: CreateImportInput['entity'],
-    mapping: Record<string, string | null>,
+    columnsOfDates: (columns: string[]) => Promise<number[]>,
   ): Promise<ImportDateFormat | null> {
     const stored = await this.files.get(fileKey);
     if (!stored) return null;
@@ -195,8 +231,7 @@ export class ImportsService {
     const file = await openImportFile(stored.content, fileName).catch(() => null);
     if (!file) return null;
     try {
-      const { definitions } = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => readingContext(manager, caller.workspaceId, entity));
-      const columns = dateColumns(resolveMapping(entity, file.columns, mapping, definitions).targets, definitions);
+      const columns = await columnsOfDates(file.columns);
       const detection = await detectFileDates(file, columns, DATE_SAMPLE);
       const required = dateFormatRequired(detection);
       if (required) throw required;
@@ -254,7 +289,8 @@ export class ImportsService {
       if (Date.now() - row.createdAt.getTime() > UNDO_WINDOW_MS)
         throw RpcError.conflict('An import can be undone within 24 hours only.', [{ field: 'createdAt', issue: 'is more than 24 hours ago' }]);
       // Contacts first: companies created for them are deleted after the contacts pointing at them.
-      for (const recordType of ['contact', 'company'] as const) await this.undoRecords(manager, emit, row, recordType);
+      if (row.entity === 'records') await this.undoObjectRecords(manager, emit, row);
+      else for (const recordType of ['contact', 'company'] as const) await this.undoRecords(manager, emit, row, recordType);
       await this.imports.closeOpenConflicts(manager, row.id);
       await this.imports.setStatus(manager, row.id, 'undone');
     });
@@ -342,7 +378,13 @@ export class ImportsService {
       if (dot === -1) changes[field] = value;
       else (nested[field.slice(0, dot)] ??= {})[field.slice(dot + 1)] = value;
     }
-    if (conflict.recordType === 'contact') {
+    if (conflict.recordType === 'record') {
+      const imported = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.imports.find(manager, caller.workspaceId, conflict.importId));
+      const current = await this.records.get(caller, imported!.object!, conflict.recordId);
+      const values: Record<string, unknown> = { ...changes };
+      for (const [key, parts] of Object.entries(nested)) values[key] = { ...(current.values[key] as Record<string, unknown> | undefined), ...parts };
+      await this.records.update(caller, { object: imported!.object!, id: conflict.recordId, values });
+    } else if (conflict.recordType === 'contact') {
       if (nested.customFields) changes.customFields = nested.customFields;
       if ('companyName' in changes) {
         const name = changes.companyName;
@@ -371,6 +413,35 @@ export class ImportsService {
       ]),
     );
     return found[0]?.id ?? (await this.companies.create(caller, { name })).id;
+  }
+
+  /** A records import's undo, as contacts': created records deleted, changed ones restored (search text rewritten by the object as defined now). */
+  private async undoObjectRecords(manager: EntityManager, emit: Emit, row: ImportRow): Promise<void> {
+    const object = (await this.catalog.objects(manager, row.workspaceId)).get(row.object!);
+    if (!object)
+      throw RpcError.conflict(`The custom object ${row.object} is deleted; restore it to undo this import.`, [{ field: 'object', issue: 'is deleted' }]);
+    const base = { workspaceId: row.workspaceId, actorId: row.requestedBy, aggregateId: row.id, object };
+    for (const action of ['created', 'updated'] as const) {
+      for (let after: string | null = null; ;) {
+        const page = await this.imports.importedRecords(manager, row.id, 'record', action, after, UNDO_PAGE);
+        if (page.length === 0) break;
+        after = page[page.length - 1]!.id;
+        if (action === 'created')
+          await undoCreatedRecords(
+            manager,
+            emit,
+            base,
+            page.map((record) => record.id),
+          );
+        else
+          await undoChangedRecords(
+            manager,
+            emit,
+            base,
+            page.map((record) => ({ id: record.id, previous: record.previous ?? {} })),
+          );
+      }
+    }
   }
 
   private async undoRecords(manager: EntityManager, emit: Emit, row: ImportRow, recordType: RecordType): Promise<void> {
@@ -421,6 +492,8 @@ export class ImportsService {
     return {
       id: row.id,
       entity: row.entity,
+      object: row.object,
+      matchField: row.matchField,
       mode: row.mode,
       status: row.status,
       fileName: row.fileName,

@@ -36,7 +36,9 @@ export class ObjectCatalog {
       return cached.objects;
     }
     const definitions = await this.repository.allLive(manager, workspaceId);
-    const objects = new Map(definitions.map((definition) => [definition.key, new CompiledObject(definition.id, definition.key, definition.fields)]));
+    const objects = new Map(
+      definitions.map((definition) => [definition.key, new CompiledObject(definition.id, definition.key, definition.fields, definition.access)]),
+    );
     this.compilations += 1;
     this.workspaces.delete(workspaceId);
     this.workspaces.set(workspaceId, { version, objects });

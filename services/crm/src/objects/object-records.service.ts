@@ -62,7 +62,7 @@ export class ObjectRecordsService {
     assertHolds(caller, 'records:write');
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager, emit) => {
-      const object = await this.object(manager, workspaceId, input.object);
+      const object = await this.object(manager, caller, input.object, 'write');
       const checked = object.check({}, input.values, true, await defaultPhoneRegion(manager, workspaceId));
       await this.assertRelationsExist(manager, workspaceId, checked.relations);
       const record = await this.records.insertRecord(
@@ -82,20 +82,20 @@ export class ObjectRecordsService {
     });
   }
 
-  async get(caller: CrmCaller, key: string, id: string): Promise<ObjectRecord> {
+  async get(caller: CrmCaller, key: string, id: string, needed: 'read' | 'write' = 'read'): Promise<ObjectRecord> {
     assertHolds(caller, 'records:read');
     const { workspaceId } = caller;
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
-      const object = await this.object(manager, workspaceId, key);
+      const object = await this.object(manager, caller, key, needed);
       const record = isUuid(id) ? await this.records.findRecord(manager, workspaceId, object.id, object.key, id) : null;
       if (!record) throw recordNotFound();
       return record;
     });
   }
 
-  /** The record of the object when it is live; 404 otherwise (what notes, tasks and files are written on). */
-  async getLive(caller: CrmCaller, key: string, id: string): Promise<ObjectRecord> {
-    const record = await this.get(caller, key, id);
+  /** The record of the object when it is live; 404 otherwise (what notes, tasks and files are written on; a file attached needs write access). */
+  async getLive(caller: CrmCaller, key: string, id: string, needed: 'read' | 'write' = 'read'): Promise<ObjectRecord> {
+    const record = await this.get(caller, key, id, needed);
     if (record.deletedAt) throw recordNotFound();
     return record;
   }
@@ -106,7 +106,7 @@ export class ObjectRecordsService {
     const { object: key, filter, ...query } = input;
     const values = parseFilter(filter);
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
-      const object = await this.object(manager, workspaceId, key);
+      const object = await this.object(manager, caller, key, 'read');
       const where = new SqlConditions();
       if (Object.keys(values).length > 0) object.addFilter(values, where, await defaultPhoneRegion(manager, workspaceId));
       const page = await this.records.listRecords(manager, workspaceId, object.id, object.key, object.list, toListRequest(query), where);
@@ -118,7 +118,7 @@ export class ObjectRecordsService {
     assertHolds(caller, 'records:write');
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager, emit) => {
-      const object = await this.object(manager, workspaceId, input.object);
+      const object = await this.object(manager, caller, input.object, 'write');
       const before = await this.liveRecord(manager, workspaceId, object, input.id);
       const checked = object.check(before.values, input.values ?? {}, false, await defaultPhoneRegion(manager, workspaceId));
       if (checked.changedFields.length === 0) return before;
@@ -144,7 +144,7 @@ export class ObjectRecordsService {
     assertHolds(caller, 'records:write');
     const { workspaceId } = caller;
     await this.events.transaction(workspaceId, async (manager, emit) => {
-      const object = await this.object(manager, workspaceId, key);
+      const object = await this.object(manager, caller, key, 'write');
       const record = await this.liveRecord(manager, workspaceId, object, id);
       await this.records.setRecordDeleted(manager, workspaceId, object.key, record.id, true);
       await emit<CrmEvents.RecordDeleted>({
@@ -162,7 +162,7 @@ export class ObjectRecordsService {
     assertHolds(caller, 'records:write');
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager, emit) => {
-      const object = await this.object(manager, workspaceId, key);
+      const object = await this.object(manager, caller, key, 'write');
       const record = isUuid(id) ? await this.records.findRecord(manager, workspaceId, object.id, object.key, id, true) : null;
       if (!record) throw recordNotFound();
       if (!record.deletedAt) return record;
@@ -178,10 +178,11 @@ export class ObjectRecordsService {
     });
   }
 
-  /** The live object type of the key, compiled; 404 otherwise. */
-  private async object(manager: EntityManager, workspaceId: string, key: string): Promise<CompiledObject> {
-    const object = (await this.catalog.objects(manager, workspaceId)).get(key);
+  /** The live object type of the key, compiled (404 otherwise), when the caller has the access needed to its records (403 otherwise). */
+  private async object(manager: EntityManager, caller: CrmCaller, key: string, needed: 'read' | 'write'): Promise<CompiledObject> {
+    const object = (await this.catalog.objects(manager, caller.workspaceId)).get(key);
     if (!object) throw RpcError.notFound('Object');
+    object.assertAccess(caller, needed);
     return object;
   }
 

@@ -1,6 +1,6 @@
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { isUuid } from '@kinship/persistence';
-import { isCalendarDate, isCurrency } from '@kinship/contracts';
+import { accessAllows, isCalendarDate, isCurrency, objectAccessOf, type ObjectAccessLevel, type ObjectAccessRole, type Role } from '@kinship/contracts';
 import { ADDRESS_PARTS, isWebAddress, type ObjectFieldType, type PostalAddress } from '@kinship/contracts/crm';
 import { isEmail } from 'class-validator';
 import { normaliseAddress, normaliseWebAddress, readPhone } from '../common/normalise.js';
@@ -147,6 +147,7 @@ export class CompiledObject {
     readonly id: string,
     readonly key: string,
     fields: readonly ObjectFieldDefinition[],
+    private readonly access: Readonly<Partial<Record<ObjectAccessRole, ObjectAccessLevel>>> = {},
   ) {
     this.fields = new Map(fields.map((field) => [field.key, field]));
     this.searchable = fields.filter((field) => field.searchable && SEARCHABLE_TYPES.has(field.type)).map((field) => field.key);
@@ -161,6 +162,21 @@ export class CompiledObject {
       defaultSort: '-createdAt',
       search: { vector: 'r.search_vector', text: 'r.search_text' },
     };
+  }
+
+  /**
+   * Whether a caller may read or write this object's records: a role as the object narrows it (the
+   * matrix's records:* never widened), an API key by its scopes alone (records:* checked by the
+   * caller). 403 otherwise, naming the object.
+   */
+  assertAccess(caller: { role: Role | null }, needed: 'read' | 'write'): void {
+    if (!caller.role) return;
+    const level = objectAccessOf(caller.role, this.access);
+    if (!accessAllows(level, needed)) {
+      throw RpcError.forbidden(
+        `The ${caller.role} role may ${level === 'none' ? 'not use' : 'only read'} the records of ${this.key}; this needs ${needed} access.`,
+      );
+    }
   }
 
   /**

@@ -15,6 +15,6 @@ import { RecordActivityController } from './record-activity.controller.js';
   imports: [NotesModule, TasksModule, CrmFilesModule, TimelineModule],
   controllers: [ObjectsController, RecordActivityController],
   providers: [ObjectsService, ObjectRecordsService, ObjectsRepository, ObjectCatalog],
-  exports: [ObjectCatalog],
+  exports: [ObjectCatalog, ObjectRecordsService],
 })
 export class ObjectsModule {}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { OBJECT_ACCESS_ROLES, objectAccessOf, type ObjectAccess, type ObjectAccessLevel, type ObjectAccessRole } from '@kinship/contracts';
 import { newId, updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { CursorCodec } from '../common/cursors.js';
@@ -13,6 +14,8 @@ export interface ObjectType {
   pluralLabel: string;
   icon: string | null;
   fields: ObjectFieldDefinition[];
+  /** Every narrowable role's access to its records, the defaults filled in. */
+  access: Record<ObjectAccessRole, ObjectAccessLevel>;
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
@@ -25,12 +28,13 @@ interface ObjectRow {
   pluralLabel: string;
   icon: string | null;
   fields: ObjectFieldDefinition[];
+  access: ObjectAccess;
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
 }
 
-const OBJECT_COLUMNS = `r.id, r.key, r.singular_label AS "singularLabel", r.plural_label AS "pluralLabel", r.icon, r.fields,
+const OBJECT_COLUMNS = `r.id, r.key, r.singular_label AS "singularLabel", r.plural_label AS "pluralLabel", r.icon, r.fields, r.access,
   r.created_at AS "createdAt", r.updated_at AS "updatedAt", r.deleted_at AS "deletedAt"`;
 
 /** A workspace holds at most a hundred object types, so every field may be sorted on without an index of its own. */
@@ -52,6 +56,7 @@ function toObjectType(row: ObjectRow): ObjectType {
     pluralLabel: row.pluralLabel,
     icon: row.icon,
     fields: row.fields,
+    access: Object.fromEntries(OBJECT_ACCESS_ROLES.map((role) => [role, objectAccessOf(role, row.access)])) as Record<ObjectAccessRole, ObjectAccessLevel>,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     deletedAt: row.deletedAt?.toISOString() ?? null,
@@ -100,6 +105,7 @@ export interface NewObjectType {
   pluralLabel: string;
   icon: string | null;
   fields: ObjectFieldDefinition[];
+  access: ObjectAccess;
 }
 
 function escapeLike(text: string): string {
@@ -143,9 +149,18 @@ export class ObjectsRepository {
 
   async insert(manager: EntityManager, object: NewObjectType): Promise<ObjectType> {
     const rows: ObjectRow[] = await manager.query(
-      `INSERT INTO crm.object_definitions AS r (id, workspace_id, key, singular_label, plural_label, icon, fields)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING ${OBJECT_COLUMNS}`,
-      [object.id, object.workspaceId, object.key, object.singularLabel, object.pluralLabel, object.icon, JSON.stringify(object.fields)],
+      `INSERT INTO crm.object_definitions AS r (id, workspace_id, key, singular_label, plural_label, icon, fields, access)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb) RETURNING ${OBJECT_COLUMNS}`,
+      [
+        object.id,
+        object.workspaceId,
+        object.key,
+        object.singularLabel,
+        object.pluralLabel,
+        object.icon,
+        JSON.stringify(object.fields),
+        JSON.stringify(object.access),
+      ],
     );
     return toObjectType(rows[0]!);
   }
@@ -181,12 +196,12 @@ export class ObjectsRepository {
     manager: EntityManager,
     workspaceId: string,
     id: string,
-    changes: { singularLabel?: string; pluralLabel?: string; icon?: string | null; fields?: ObjectFieldDefinition[] },
+    changes: { singularLabel?: string; pluralLabel?: string; icon?: string | null; fields?: ObjectFieldDefinition[]; access?: ObjectAccess },
   ): Promise<ObjectType> {
     const rows = await updateReturning<ObjectRow>(
       manager,
       `UPDATE crm.object_definitions r SET singular_label = coalesce($3, singular_label), plural_label = coalesce($4, plural_label),
-         icon = CASE WHEN $5 THEN $6 ELSE icon END, fields = coalesce($7::jsonb, fields), updated_at = now()
+         icon = CASE WHEN $5 THEN $6 ELSE icon END, fields = coalesce($7::jsonb, fields), access = access || coalesce($8::jsonb, '{}'), updated_at = now()
        WHERE r.workspace_id = $1 AND r.id = $2 RETURNING ${OBJECT_COLUMNS}`,
       [
         workspaceId,
@@ -196,6 +211,7 @@ export class ObjectsRepository {
         changes.icon !== undefined,
         changes.icon ?? null,
         changes.fields ? JSON.stringify(changes.fields) : null,
+        changes.access ? JSON.stringify(changes.access) : null,
       ],
     );
     return toObjectType(rows[0]!);

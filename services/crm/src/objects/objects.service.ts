@@ -4,7 +4,7 @@ import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { newId, violatesUnique, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { InputOf } from '@kinship/contracts';
+import { defaultObjectAccess, OBJECT_ACCESS_LEVELS, type InputOf, type ObjectAccess, type ObjectAccessLevel, type ObjectAccessRole } from '@kinship/contracts';
 import {
   BUILT_IN_RELATION_TARGETS,
   OBJECT_FIELDS_MAX,
@@ -78,6 +78,26 @@ function toDefinition(body: ObjectFieldBody): ObjectFieldDefinition {
   };
 }
 
+/**
+ * The access an object type declares, checked: a level may narrow a role's records:* but never
+ * widen it (the gateway checks records:* before crm sees the request), else a 422 naming access.<role>.
+ */
+function checkedAccess(access: ObjectAccess | undefined): ObjectAccess {
+  const problems: ErrorDetail[] = [];
+  for (const [role, level] of Object.entries(access ?? {}) as Array<[ObjectAccessRole, ObjectAccessLevel | undefined]>) {
+    if (level === undefined) continue;
+    const ceiling = defaultObjectAccess(role);
+    if (OBJECT_ACCESS_LEVELS.indexOf(level) > OBJECT_ACCESS_LEVELS.indexOf(ceiling)) {
+      problems.push({
+        field: `access.${role}`,
+        issue: `may narrow the ${role} role's access (at most ${ceiling}: what records:read and records:write give it), not widen it`,
+      });
+    }
+  }
+  if (problems.length) throw RpcError.validation(problems);
+  return Object.fromEntries(Object.entries(access ?? {}).filter(([, level]) => level !== undefined)) as ObjectAccess;
+}
+
 function searchableKeys(fields: ObjectFieldDefinition[]): string[] {
   return fields.filter((field) => field.searchable).map((field) => field.key);
 }
@@ -100,6 +120,7 @@ export class ObjectsService {
   async create(caller: CrmCaller, input: CreateObjectBody): Promise<ObjectType> {
     assertHolds(caller, 'objects:manage');
     if (RESERVED_OBJECT_KEYS.has(input.key)) throw RpcError.validation([{ field: 'key', issue: `is a built-in resource (${input.key})` }]);
+    const access = checkedAccess(input.access);
     const fields = (input.fields ?? []).map(toDefinition);
     const { workspaceId } = caller;
     return this.events.transaction(workspaceId, async (manager) => {
@@ -126,6 +147,7 @@ export class ObjectsService {
         pluralLabel: input.pluralLabel.trim(),
         icon: input.icon ?? null,
         fields,
+        access,
       };
       return this.objects.insert(manager, object).catch((error: unknown) => {
         if (violatesUnique(error, 'object_definitions_key')) throw keyTaken(undefined, false);
@@ -149,11 +171,13 @@ export class ObjectsService {
 
   async update(caller: CrmCaller, input: InputOf<typeof UpdateObject>): Promise<ObjectType> {
     assertHolds(caller, 'objects:manage');
+    const access = input.access ? checkedAccess(input.access) : undefined;
     return this.change(caller.workspaceId, input.object, (manager, object) =>
       this.objects.update(manager, caller.workspaceId, object.id, {
         singularLabel: input.singularLabel?.trim(),
         pluralLabel: input.pluralLabel?.trim(),
         icon: input.icon,
+        access,
       }),
     );
   }

@@ -63,7 +63,7 @@ export class RecordActivityController {
   @Handles(RECORD_FILES.attach)
   async attachFile({ context, data: { object, id, fileId } }: OperationRequest<typeof RECORD_FILES.attach>) {
     const caller = crmCaller(context);
-    await this.records.getLive(caller, object, id);
+    await this.records.getLive(caller, object, id, 'write');
     return this.files.attach(caller, { type: 'record', id }, fileId);
   }
 

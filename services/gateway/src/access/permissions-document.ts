@@ -1,4 +1,13 @@
-import { onlyOwnRecords, PERMISSIONS, roleHolds, ROLES, type Permission } from '@kinship/contracts';
+import {
+  defaultObjectAccess,
+  OBJECT_ACCESS_LEVELS,
+  OBJECT_ACCESS_ROLES,
+  onlyOwnRecords,
+  PERMISSIONS,
+  roleHolds,
+  ROLES,
+  type Permission,
+} from '@kinship/contracts';
 import { GATEWAY_CONTROLLERS } from '../gateway.js';
 import { REFUSED_KEY_TTL_SECONDS, VERIFIED_KEY_TTL_SECONDS } from './api-key-verifier.js';
 import { routesOf, type Route } from './route-table.js';
@@ -22,6 +31,16 @@ function permissionRows(): string[] {
     const rule = PERMISSIONS[permission];
     const roles = ROLES.map((role) => cell(permission, role));
     return `| \`${permission}\` | ${rule.description} | ${roles.join(' | ')} | ${rule.apiKeyScope ? '✓' : '—'} |`;
+  });
+}
+
+/** Per role: its access to a custom object's records by default, and what an object type may narrow it to. */
+function objectAccessRows(): string[] {
+  return ROLES.map((role) => {
+    const fallback = defaultObjectAccess(role);
+    const narrowable = (OBJECT_ACCESS_ROLES as readonly string[]).includes(role);
+    const choices = OBJECT_ACCESS_LEVELS.slice(0, OBJECT_ACCESS_LEVELS.indexOf(fallback) + 1);
+    return `| ${role} | ${fallback} | ${narrowable ? choices.join(', ') : '— (always ' + fallback + ')'} |`;
   });
 }
 
@@ -82,6 +101,21 @@ export function renderPermissionsDocument(): string {
     ...permissionRows(),
     '',
     '✓ holds it · own: only for records the user owns · — does not hold it.',
+    '',
+    '## Custom objects: access per object',
+    '',
+    '`records:read` and `records:write` cover the records of every custom object. An object type may narrow',
+    'them for a role (`access` on `POST /objects` and `PATCH /objects/:object`, e.g.',
+    '`{"access": {"member": "read", "viewer": "none"}}`): `none` refuses the role every route of the',
+    'object’s records (list, read, write, delete, restore, notes, tasks, files, timeline, imports and exports',
+    'of them: **403** naming the object), `read` leaves it the reads. It can never widen what the role holds',
+    '(a level above the default → **422** naming `access.<role>`), since the gateway checks `records:*`',
+    'before crm sees the request. crm checks the object’s access on every records operation. An API key',
+    'follows its scopes alone (keys are created by owners and admins, who hold write on every object).',
+    '',
+    '| role | by default | an object may set |',
+    '|---|---|---|',
+    ...objectAccessRows(),
     '',
     '## Routes',
     '',

@@ -7,7 +7,7 @@ import {
   CreateImportForm,
   CreateImportInput,
   IMPORT_DATE_FORMATS,
-  IMPORT_ENTITIES,
+  IMPORT_KINDS,
   IMPORT_MODES,
   IMPORT_PREVIEW_BYTES,
   ImportCreated,
@@ -36,8 +36,8 @@ function readForm(fields: Record<string, string>, fileName: string | null): { da
   const problems: ErrorDetail[] = [];
   if (fileName === null) problems.push({ field: 'file', issue: 'is missing: send the file as the multipart part "file"' });
   else if (fileName.includes('\u0000')) problems.push({ field: 'file', issue: 'has a name with a NUL character' });
-  if (!IMPORT_ENTITIES.includes(fields.entity as (typeof IMPORT_ENTITIES)[number]))
-    problems.push({ field: 'entity', issue: `must be one of ${IMPORT_ENTITIES.join(', ')}` });
+  if (!IMPORT_KINDS.includes(fields.entity as (typeof IMPORT_KINDS)[number]))
+    problems.push({ field: 'entity', issue: `must be one of ${IMPORT_KINDS.join(', ')}` });
   if (fields.mode !== undefined && !IMPORT_MODES.includes(fields.mode as (typeof IMPORT_MODES)[number]))
     problems.push({ field: 'mode', issue: `must be one of ${IMPORT_MODES.join(', ')}` });
   if (fields.lifecycleBackward !== undefined && !['true', 'false'].includes(fields.lifecycleBackward))
@@ -60,6 +60,8 @@ function readForm(fields: Record<string, string>, fileName: string | null): { da
     problems,
     data: {
       entity: fields.entity,
+      ...(fields.object !== undefined ? { object: fields.object } : {}),
+      ...(fields.matchField !== undefined ? { matchField: fields.matchField } : {}),
       ...(mapping !== undefined ? { mapping } : {}),
       ...(fields.mode !== undefined ? { mode: fields.mode } : {}),
       ...(fields.lifecycleBackward !== undefined ? { lifecycleBackward: fields.lifecycleBackward === 'true' } : {}),

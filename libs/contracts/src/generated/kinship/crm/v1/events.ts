@@ -686,3 +686,29 @@ export interface RecordDeleted {
 export interface RecordRestored {
   record: ObjectRecord | null;
 }
+
+/**
+ * type: records.imported, subject: events.crm.records.imported
+ * As contacts.imported, for the records of one custom object a records import created or
+ * changed: at most 500 per event, each whole as in record.created.
+ */
+export interface RecordsImported {
+  importId: string;
+  batch: number;
+  part: number;
+  /** The key of the records' object type. */
+  object: string;
+  records: ObjectRecord[];
+}
+
+/**
+ * type: records.import_undone, subject: events.crm.records.import_undone
+ * As contacts.import_undone: records the import created are soft-deleted (deleted_ids), records
+ * it changed are back to their earlier values (restored, whole as in record.updated).
+ */
+export interface RecordsImportUndone {
+  importId: string;
+  object: string;
+  deletedIds: string[];
+  restored: ObjectRecord[];
+}

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectError, startCrmStack, type Caller, type CrmStack } from './support.js';
+
+let stack: CrmStack;
+
+const CONTRACT = {
+  key: 'contract',
+  singularLabel: 'Contract',
+  pluralLabel: 'Contracts',
+  fields: [{ key: 'name', label: 'Name', type: 'text', required: true, searchable: true }],
+};
+
+async function importForm(caller: Caller, fields: Record<string, string>) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('file', new Blob(['name\nImported\n']), 'contracts.csv');
+  const response = await fetch(`${stack.api}/imports`, { method: 'POST', headers: { authorization: `Bearer ${caller.token}` }, body: form });
+  return { status: response.status, body: await response.json(), headers: response.headers };
+}
+
+beforeAll(async () => {
+  stack = await startCrmStack('object-access');
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('access per custom object', () => {
+  it('defaults to what records:read and records:write give each role, and may narrow but never widen it', async () => {
+    const owner = await stack.signUp();
+    const created = await owner.post('/objects', CONTRACT);
+    expect(created.status).toBe(201);
+    expect(created.body.access).toEqual({ manager: 'write', member: 'write', viewer: 'read' });
+
+    const narrowed = await owner.patch('/objects/contract', { access: { member: 'read', viewer: 'none' } });
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body.access).toEqual({ manager: 'write', member: 'read', viewer: 'none' });
+    // A later change of one role leaves the others as they were.
+    expect((await owner.patch('/objects/contract', { access: { manager: 'read' } })).body.access).toEqual({ manager: 'read', member: 'read', viewer: 'none' });
+
+    expectError(await owner.patch('/objects/contract', { access: { viewer: 'write' } }), 422, 'access.viewer');
+    expectError(await owner.patch('/objects/contract', { access: { member: 'admin' } }), 422, 'access.member');
+    expectError(await owner.post('/objects', { ...CONTRACT, key: 'lease', access: { viewer: 'write' } }), 422, 'access.viewer');
+    expect((await owner.get('/objects/contract')).body.access).toEqual({ manager: 'read', member: 'read', viewer: 'none' });
+  });
+
+  it('refuses a member writing and a viewer reading a restricted object on every records route, and leaves other objects alone', async () => {
+    const owner = await stack.signUp();
+    expect((await owner.post('/objects', { ...CONTRACT, access: { member: 'read', viewer: 'none' } })).status).toBe(201);
+    expect((await owner.post('/objects', { ...CONTRACT, key: 'lease', singularLabel: 'Lease', pluralLabel: 'Leases' })).status).toBe(201);
+    const record = await owner.post('/objects/contract/records', { values: { name: 'Master agreement' } });
+    expect(record.status).toBe(201);
+    const id = record.body.id;
+    const member = await stack.as(owner, 'member');
+    const viewer = await stack.as(owner, 'viewer');
+
+    // The member reads it, and writes nothing of it.
+    expect((await member.get('/objects/contract/records')).status).toBe(200);
+    expect((await member.get(`/objects/contract/records/${id}`)).status).toBe(200);
+    expect((await member.get(`/objects/contract/records/${id}/timeline`)).status).toBe(200);
+    expectError(await member.post('/objects/contract/records', { values: { name: 'Side letter' } }), 403);
+    expectError(await member.patch(`/objects/contract/records/${id}`, { values: { name: 'Changed' } }), 403);
+    expectError(await member.delete(`/objects/contract/records/${id}`), 403);
+    expectError(await member.post(`/objects/contract/records/${id}/restore`), 403);
+    expectError(await member.post(`/objects/contract/records/${id}/files`, { fileId: '00000000-0000-4000-8000-000000000000' }), 403);
+    // The viewer sees none of it.
+    expectError(await viewer.get('/objects/contract/records'), 403);
+    expectError(await viewer.get(`/objects/contract/records/${id}`), 403);
+    expectError(await viewer.get(`/objects/contract/records/${id}/timeline`), 403);
+    expectError(await viewer.get(`/objects/contract/records/${id}/notes`), 403);
+    expectError(await viewer.get(`/objects/contract/records/${id}/tasks`), 403);
+    expectError(await viewer.get(`/objects/contract/records/${id}/files`), 403);
+
+    // Nothing changed, and the object without narrowing keeps the defaults.
+    expect((await owner.get(`/objects/contract/records/${id}`)).body.values).toEqual({ name: 'Master agreement' });
+    expect((await member.post('/objects/lease/records', { values: { name: 'Flat 1' } })).status).toBe(201);
+    expect((await viewer.get('/objects/lease/records')).status).toBe(200);
+  });
+
+  it('applies to imports and exports of the object’s records', async () => {
+    const owner = await stack.signUp();
+    expect((await owner.post('/objects', { ...CONTRACT, access: { manager: 'read' } })).status).toBe(201);
+    const manager = await stack.as(owner, 'manager');
+    expectError(await importForm(manager, { entity: 'records', object: 'contract' }), 403);
+    const exported = await manager.post('/exports', { entity: 'records', object: 'contract', format: 'csv' });
+    expect(exported.status).toBe(202);
+    expect((await owner.patch('/objects/contract', { access: { manager: 'none' } })).status).toBe(200);
+    expectError(await manager.post('/exports', { entity: 'records', object: 'contract', format: 'csv' }), 403);
+    const rows = await stack.owner.query('SELECT count(*)::int AS n FROM crm.imports WHERE workspace_id = $1', [owner.workspaceId]);
+    expect(rows[0].n).toBe(0);
+    // The owner is never narrowed.
+    expect((await importForm(owner, { entity: 'records', object: 'contract' })).status).toBe(202);
+  });
+});
