@@ -4,7 +4,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
-import { formatDateTime, t } from '../../lib/i18n';
+import { formatDateTime } from '../../lib/i18n';
+import { t } from './i18n';
 
 export function Component() {
   const campaigns = useQuery({ queryKey: ['campaigns'], queryFn: () => unwrap(api.GET('/api/v1/campaigns', { params: { query: { limit: 100 } } })) });

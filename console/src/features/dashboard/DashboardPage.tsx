@@ -4,7 +4,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
-import { t, type MessageKey } from '../../lib/i18n';
+import { t, type MessageKey } from '../reports/i18n';
 import { metricOf } from '../reports/report-table';
 import { Freshness, ReportTableView } from '../reports/ReportTableView';
 

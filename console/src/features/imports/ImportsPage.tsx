@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { messageOf } from '../../lib/api-error';
-import { t } from '../../lib/i18n';
+import { t } from './i18n';
 import { CONTACT_FIELDS, csvHeader, importsApi, proposeMapping, type ImportJob } from './imports-api';
 
 const FIELD_OPTIONS = Object.keys(CONTACT_FIELDS).map((field) => ({ value: field, label: field }));

@@ -1,7 +1,7 @@
 import { BarChart } from '@mantine/charts';
 import '@mantine/charts/styles.css';
 import { Stack, Table, Text } from '@mantine/core';
-import { t } from '../../lib/i18n';
+import { t } from './i18n';
 import { chartOf, formatCell, freshness, type ReportTable } from './report-table';
 
 const COLORS = ['blue.6', 'teal.6', 'grape.6', 'orange.6'];
