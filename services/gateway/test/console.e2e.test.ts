@@ -775,12 +775,67 @@ describe('web console', () => {
     await page.getByRole('heading', { name: 'Grace Brewster Hopper' }).waitFor();
   }, 120_000);
 
+  it('sends a small campaign: a segment edited, composed with a preview, the audience counted live, the opted-out contact sent nothing', async () => {
+    for (const [firstName, address, emailOptOut] of [
+      ['Nora', 'nora@example.com', false],
+      ['Otto', 'otto@example.com', false],
+      ['Olive', 'olive.optout@example.com', true],
+    ] as const) {
+      await asOwner(email, 'POST', '/contacts', { firstName, email: address, tags: ['newsletter'], emailOptOut });
+    }
+    await page.goto(`${origin}/campaigns/segments`);
+    await page.getByRole('button', { name: 'New segment' }).click();
+    const editor = page.getByRole('region', { name: 'New segment' });
+    await type(editor.getByLabel(label('Name')), 'Newsletter');
+    await type(editor.getByLabel(label('Tags')), 'newsletter');
+    await editor.getByLabel(label('Tags')).press('Enter');
+    await screen('segment-editor');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row').filter({ hasText: 'Newsletter' }).getByRole('cell', { name: '3', exact: true }).waitFor();
+
+    await page.getByRole('link', { name: 'Campaigns' }).first().click();
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    await page.getByRole('heading', { name: 'New campaign' }).waitFor();
+    await type(page.getByLabel(label('Name')), 'Spring news');
+    await page.getByRole('combobox', { name: 'Audience' }).click();
+    await page.getByRole('option', { name: 'Newsletter' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^3 contacts in the audience now/)
+      .waitFor();
+    await type(page.getByLabel(label('Subject')), 'News for {{firstName}}');
+    await type(page.getByLabel(label('Body \\(HTML\\)')), '<p>Hello {{firstName}} &amp; friends</p>');
+    // The preview is the email of the audience's first contact, placeholders filled.
+    const heading = await page.getByRole('heading', { name: /^Preview for / }).textContent();
+    const previewed = heading!.replace('Preview for ', '');
+    await page.locator('[data-preview="subject"]').getByText(`News for ${previewed}`).waitFor();
+    await page.frameLocator('iframe[title="Email body preview"]').getByText(`Hello ${previewed} & friends`).waitFor();
+    await page.mouse.move(900, 700);
+    await screen('campaign-compose');
+    await page.getByRole('button', { name: 'Send now' }).click();
+
+    const counts = page.getByRole('table', { name: 'Send counts' });
+    await counts.locator('[data-count="sent"]').getByRole('cell', { name: '2', exact: true }).waitFor({ timeout: 60_000 });
+    await counts.locator('[data-count="skippedOptedOut"]').getByRole('cell', { name: '1', exact: true }).waitFor();
+    await counts.locator('[data-count="total"]').getByRole('cell', { name: '3', exact: true }).waitFor();
+    await page.getByText('sent', { exact: true }).waitFor();
+    await screen('campaign-sent');
+
+    // What the sink received: one email to each of the two, none to the one who opted out.
+    const received = await mailbox.waitForMessages(1, { to: 'nora@example.com', timeoutMs: 30_000 });
+    await mailbox.waitForMessages(1, { to: 'otto@example.com', timeoutMs: 30_000 });
+    expect(received.map((mail) => mail.subject)).toEqual(['News for Nora']);
+    expect(received[0]!.html).toContain('Hello Nora &amp; friends');
+    expect(mailbox.messages().filter((mail) => mail.to.includes('olive.optout@example.com'))).toEqual([]);
+  }, 120_000);
+
   it('shows every other screen without an accessibility violation', async () => {
     for (const [path, heading] of [
       ['/companies', 'Companies'],
       ['/tasks', 'Tasks'],
       ['/imports', 'Imports'],
       ['/campaigns', 'Campaigns'],
+      ['/campaigns/templates', 'Email templates'],
       ['/invoices', 'Invoices'],
       ['/reports', 'Reports'],
       ['/settings', 'Settings'],
