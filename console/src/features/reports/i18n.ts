@@ -2,6 +2,15 @@ import { withCatalog, type KeyOf } from '../../lib/i18n';
 
 /** The standard reports', the dashboard's and the custom report builder's strings in English, shipped in the route's own chunk rather than with every first screen. */
 export const en = {
+  'dashboards.delete': 'Delete dashboard',
+  'dashboards.edit': 'Edit dashboard',
+  'dashboards.new': 'New dashboard',
+  'dashboards.noWidgets': 'No saved report on this dashboard yet.',
+  'dashboards.reports': 'Saved reports shown',
+  'dashboards.reportsHint': 'Each saved report becomes a card, in this order',
+  'dashboards.title': 'Custom dashboards',
+  'dashboards.updated': 'Updated',
+  'dashboards.widgets': 'Cards',
   'custom.addDimension': 'Add dimension',
   'custom.addFilter': 'Add filter',
   'custom.addMeasure': 'Add measure',
