@@ -48,6 +48,7 @@ export const en = {
   'segments.static': 'Static',
   'segments.staticHint': 'Add contacts to a static segment from the contacts list (select, then “Add to segment”).',
   'segments.tagsHint': 'Contacts with all of these tags; Enter after each',
+  'templates.changedName': '{name} (changed)',
   'templates.default': 'Default',
   'templates.list': 'Email templates',
   'templates.overridden': 'Changed for this workspace',
