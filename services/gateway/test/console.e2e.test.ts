@@ -674,6 +674,32 @@ describe('web console', () => {
     await screen('custom-report');
   }, 90_000);
 
+  it('makes a custom dashboard of the saved report, renames it and deletes it', async () => {
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('link', { name: 'Custom dashboards' }).click();
+    await page.getByRole('heading', { name: 'Custom dashboards', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'New dashboard' }).click();
+    const form = page.getByRole('region', { name: 'New dashboard' });
+    await type(form.getByLabel(label('Name')), 'Sales desk');
+    // The label names the input and Mantine's list of options alike: the input is the one to click.
+    await form.getByLabel(label('Saved reports shown')).and(form.locator('input')).click();
+    await page.getByRole('option', { name: 'Deals by currency' }).click();
+    await page.keyboard.press('Escape');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Sales desk', exact: true }).waitFor();
+    await page.getByRole('region', { name: 'Deals by currency' }).getByRole('cell', { name: '$1,349.00', exact: true }).waitFor();
+    await page.mouse.move(900, 700);
+    await screen('custom-dashboard');
+
+    await page.getByRole('button', { name: 'Edit dashboard' }).click();
+    await type(page.getByRole('region', { name: 'Edit dashboard' }).getByLabel(label('Name')), 'Sales desk weekly');
+    await page.getByRole('region', { name: 'Edit dashboard' }).getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Sales desk weekly', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Delete dashboard' }).click();
+    await page.getByRole('heading', { name: 'Custom dashboards', exact: true }).waitFor();
+    await page.getByText('Nothing here yet.').waitFor();
+  }, 60_000);
+
   it('keeps preferences, workspace and billing settings, webhooks and the audit log in Settings, errors at their fields', async () => {
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('tab', { name: 'Preferences' }).click();
