@@ -1,4 +1,4 @@
-import { createBrowserRouter, Navigate } from 'react-router';
+import { createBrowserRouter } from 'react-router';
 import { RequireSession } from './RequireSession';
 import { RouteError } from './RouteError';
 
@@ -19,7 +19,7 @@ export const router = createBrowserRouter([
       {
         ...lazy(() => import('./Shell')),
         children: [
-          { index: true, element: <Navigate to="/contacts" replace /> },
+          { index: true, ...lazy(() => import('./LandingPage')) },
           { path: 'contacts', ...lazy(() => import('../features/contacts/ContactsPage')) },
           { path: 'contacts/duplicates', ...lazy(() => import('../features/contacts/DuplicatesPage')) },
           { path: 'contacts/:id', ...lazy(() => import('../features/contacts/ContactPage')) },
