@@ -52,6 +52,8 @@ const entry = Object.keys(manifest).find((key) => manifest[key].isEntry);
 const routes = {
   'sign-in': [entry, keyOf('src/features/auth/SignInPage.tsx')],
   contacts: [entry, keyOf('src/app/Shell.tsx'), keyOf('src/features/contacts/ContactsPage.tsx')],
+  // Where a sign-in lands for every role that may read reports.
+  dashboard: [entry, keyOf('src/app/Shell.tsx'), keyOf('src/app/LandingPage.tsx'), keyOf('src/features/dashboard/DashboardPage.tsx')],
 };
 
 const allJs = Object.values(manifest)
@@ -69,6 +71,6 @@ console.log(
 );
 for (const { route, chunks, kb, ratio, withinTarget } of results) {
   console.log(
-    `  ${route.padEnd(8)} ${kb.toFixed(1).padStart(7)} KB in ${chunks} chunks · ${(ratio * 100).toFixed(0)}% of the whole console · target ≤ ${TARGET_KB} KB: ${withinTarget ? 'met' : 'MISSED'}`,
+    `  ${route.padEnd(9)} ${kb.toFixed(1).padStart(7)} KB in ${chunks} chunks · ${(ratio * 100).toFixed(0)}% of the whole console · target ≤ ${TARGET_KB} KB: ${withinTarget ? 'met' : 'MISSED'}`,
   );
 }

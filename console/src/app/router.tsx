@@ -1,4 +1,4 @@
-import { createBrowserRouter, Navigate } from 'react-router';
+import { createBrowserRouter } from 'react-router';
 import { RequireSession } from './RequireSession';
 import { RouteError } from './RouteError';
 
@@ -19,7 +19,7 @@ export const router = createBrowserRouter([
       {
         ...lazy(() => import('./Shell')),
         children: [
-          { index: true, element: <Navigate to="/contacts" replace /> },
+          { index: true, ...lazy(() => import('./LandingPage')) },
           { path: 'contacts', ...lazy(() => import('../features/contacts/ContactsPage')) },
           { path: 'contacts/duplicates', ...lazy(() => import('../features/contacts/DuplicatesPage')) },
           { path: 'contacts/:id', ...lazy(() => import('../features/contacts/ContactPage')) },
@@ -33,12 +33,18 @@ export const router = createBrowserRouter([
           { path: 'tickets/:id', ...lazy(() => import('../features/tickets/TicketPage')) },
           { path: 'imports', ...lazy(() => import('../features/imports/ImportsPage')) },
           { path: 'campaigns', ...lazy(() => import('../features/campaigns/CampaignsPage')) },
+          { path: 'campaigns/new', ...lazy(() => import('../features/campaigns/CampaignPage')) },
+          { path: 'campaigns/segments', ...lazy(() => import('../features/campaigns/SegmentsPage')) },
+          { path: 'campaigns/templates', ...lazy(() => import('../features/campaigns/TemplatesPage')) },
+          { path: 'campaigns/:id', ...lazy(() => import('../features/campaigns/CampaignPage')) },
           { path: 'invoices', ...lazy(() => import('../features/invoices/InvoicesPage')) },
           { path: 'invoices/:id', ...lazy(() => import('../features/invoices/InvoicePage')) },
           { path: 'objects', ...lazy(() => import('../features/objects/ObjectsPage')) },
           { path: 'objects/:key', ...lazy(() => import('../features/objects/ObjectRecordsPage')) },
           { path: 'objects/:key/:id', ...lazy(() => import('../features/objects/ObjectRecordPage')) },
           { path: 'dashboard', ...lazy(() => import('../features/dashboard/DashboardPage')) },
+          { path: 'dashboards', ...lazy(() => import('../features/dashboard/DashboardsPage')) },
+          { path: 'dashboards/:id', ...lazy(() => import('../features/dashboard/CustomDashboardPage')) },
           { path: 'reports', ...lazy(() => import('../features/reports/ReportsPage')) },
           { path: 'reports/custom', ...lazy(() => import('../features/reports/CustomReportPage')) },
           { path: 'settings', ...lazy(() => import('../features/settings/SettingsPage')) },

@@ -1,15 +1,27 @@
 import { en } from './locales/en';
 
+type Values = Record<string, string | number>;
+type Translate<Key extends string> = (key: Key, values?: Values) => string;
+
+/** The keys of the shared catalog: what the entry, the shell, sign-in and the contacts list show. */
 export type MessageKey = keyof typeof en;
 
-const catalogs: Record<string, Record<MessageKey, string>> = { en };
+/** The keys a translator knows: the shared ones and its route's own. */
+export type KeyOf<T> = T extends Translate<infer Key> ? Key : never;
 
-/** The strings of the user's language (English until another catalog is added), with {placeholders}. */
-export function t(key: MessageKey, values: Record<string, string | number> = {}): string {
-  const language = (globalThis.navigator?.language ?? 'en').split('-')[0] ?? 'en';
-  const template = (catalogs[language] ?? en)[key];
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+/**
+ * A translator over the shared strings and one route's own (`features/<area>/i18n.ts`). A route's
+ * catalog lives beside it and arrives with its lazy chunk, so the first screens ship only the shared
+ * catalog; the key types make a file that shows a route's string import that route's translator.
+ * English is complete; another language adds a sibling of each catalog.
+ */
+export function withCatalog<Own extends Record<string, string>>(own: Own): Translate<MessageKey | (keyof Own & string)> {
+  const messages: Record<string, string> = { ...en, ...own };
+  return (key, values = {}) => (messages[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
 }
+
+/** The shared strings, with {placeholders}. */
+export const t: Translate<MessageKey> = withCatalog({});
 
 export function formatMoney(amountMinor: number, currency: string, locale?: string): string {
   const format = new Intl.NumberFormat(locale, { style: 'currency', currency });

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningService } from '@kinship/platform';
-import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
+import { createTestEnvironment, startMailbox, startTestService, type Mailbox, type TestEnvironment } from '@kinship/testing';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { authService } from '../../auth/src/auth.service.js';
 import { billingService } from '../../billing/src/billing.service.js';
@@ -28,6 +28,7 @@ const UI_TIMEOUT = 20_000;
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 let environment: TestEnvironment;
+let mailbox: Mailbox;
 const services: RunningService[] = [];
 let browser: Browser;
 let page: Page;
@@ -53,9 +54,9 @@ async function type(field: Locator, text: string): Promise<void> {
 }
 
 /** axe-core's serious and critical findings on the page as it is now, with where they are. */
-async function accessibilityViolations(): Promise<Array<{ id: string; targets: string[] }>> {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
+async function accessibilityViolations(on: Page): Promise<Array<{ id: string; targets: string[] }>> {
+  await on.addScriptTag({ path: AXE });
+  return on.evaluate(async () => {
     // Runs in the page; the tests' type-check knows Node's globals, not the DOM's.
     const page = globalThis as unknown as { axe: { run: (context: unknown, options: object) => Promise<{ violations: any[] }> }; document: unknown };
     const { violations } = await page.axe.run(page.document, { resultTypes: ['violations'] });
@@ -65,10 +66,17 @@ async function accessibilityViolations(): Promise<Array<{ id: string; targets: s
   });
 }
 
-/** Checks the screen with axe and keeps its picture. */
-async function screen(name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-  expect({ screen: name, violations: await accessibilityViolations() }).toEqual({ screen: name, violations: [] });
+/** Checks the screen with axe and keeps its picture (the owner's page unless another is given). */
+async function screen(name: string, on: Page = page): Promise<void> {
+  await on.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  expect({ screen: name, violations: await accessibilityViolations(on) }).toEqual({ screen: name, violations: [] });
+}
+
+/** The one link to this path in a message's text, e.g. the invitation's accept link. */
+function linkIn(text: string, path: string): URL {
+  const links = [...text.matchAll(/https?:\/\/[^\s<>"\]]+/g)].map(([link]) => new URL(link)).filter((link) => link.pathname === path);
+  expect(links.map((link) => link.pathname)).toEqual([path]);
+  return links[0]!;
 }
 
 /** A call to the API as the signed-up owner, for what the console shows but does not define (object types, custom fields, segments). */
@@ -96,11 +104,13 @@ beforeAll(async () => {
   services.push(await startTestService(authService, environment));
   services.push(await startTestService(crmService, environment));
   services.push(await startTestService(billingService, environment));
-  services.push(await startTestService(notificationsService, environment));
   services.push(await startTestService(reportingService, environment));
+  // The gateway first: the emails' links (PUBLIC_URL) must lead to it, as in production.
   const gateway = await startGateway(environment.env);
   services.push(gateway);
   origin = gateway.url;
+  mailbox = await startMailbox();
+  services.push(await startTestService(notificationsService, environment, { SMTP_URL: mailbox.smtpUrl, PUBLIC_URL: origin }));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage'],
@@ -114,6 +124,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   for (const service of services.reverse()) await service.close();
+  await mailbox?.close();
   await environment?.dispose();
 });
 
@@ -133,14 +144,67 @@ describe('web console', () => {
     await type(page.getByLabel(label('Workspace name')), 'Console Co');
     await screen('sign-up');
     await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    // A new workspace's owner lands on the role's dashboard.
+    await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/dashboard');
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Contacts' }).click();
+    await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    // Off the link: Mantine's hover shade on the active link is what axe would judge otherwise.
+    await page.mouse.move(900, 700);
     for (const item of ['Contacts', 'Companies', 'Deals', 'Tasks', 'Tickets', 'Imports', 'Campaigns', 'Invoices', 'Reports', 'Settings']) {
       await nav.getByRole('link', { name: item }).waitFor();
     }
     await page.getByText('Nothing here yet.').waitFor();
     await screen('contacts-empty');
   }, 120_000);
+
+  it('invites a colleague, who accepts through the link of the invitation email and lands signed in', async () => {
+    const invitee = `ivy-${randomBytes(4).toString('hex')}@example.com`;
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('tab', { name: 'Members' }).click();
+    await type(page.getByLabel(label('Email to invite')), invitee);
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await page.getByRole('status').getByText('Invitation sent.').waitFor();
+    await screen('settings-invite');
+
+    // The email the invitee receives, read from the SMTP sink: its link is what they open.
+    const [mail] = await mailbox.waitForMessages(1, { to: invitee, timeoutMs: 30_000 });
+    expect(mail!.subject).toBe('Rita Rep invited you to Console Co on Kinship');
+    const accept = linkIn(mail!.text, '/invitations/accept');
+    expect(accept.origin).toBe(origin);
+    expect(accept.searchParams.get('token')).toMatch(/.{20,}/);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true, locale: 'en-US' });
+    context.setDefaultTimeout(UI_TIMEOUT);
+    try {
+      const invited = await context.newPage();
+      await invited.goto(accept.href);
+      await invited.getByRole('heading', { name: 'Join your team' }).waitFor();
+      await type(invited.getByLabel(label('Name')), 'Ivy Invitee');
+      await type(invited.getByLabel(label('Password')), 'short');
+      await invited.getByRole('button', { name: 'Join' }).click();
+      // The API's refusal of the password, at the password.
+      await invited.getByText(/must be at least 12 characters/).waitFor();
+      await screen('invitation-accept', invited);
+      await type(invited.getByLabel(label('Password')), PASSWORD);
+      await invited.getByRole('button', { name: 'Join' }).click();
+      await invited.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor();
+      await invited.getByText('Figures: your own records').waitFor();
+      await invited.getByRole('button', { name: 'Ivy Invitee', exact: true }).waitFor();
+
+      // The link works once.
+      await invited.goto(accept.href);
+      await invited.getByRole('heading', { name: 'Join your team' }).waitFor();
+    } finally {
+      await context.close();
+    }
+    await page.reload();
+    await page.getByRole('tab', { name: 'Members' }).click();
+    await page.getByRole('row').filter({ hasText: invitee }).getByRole('cell', { name: 'Ivy Invitee' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Contacts' }).click();
+    await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+  }, 90_000);
 
   it('creates a contact and finds it by searching as one types', async () => {
     await page.getByRole('button', { name: 'New contact' }).click();
@@ -617,6 +681,32 @@ describe('web console', () => {
     await screen('custom-report');
   }, 90_000);
 
+  it('makes a custom dashboard of the saved report, renames it and deletes it', async () => {
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('link', { name: 'Custom dashboards' }).click();
+    await page.getByRole('heading', { name: 'Custom dashboards', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'New dashboard' }).click();
+    const form = page.getByRole('region', { name: 'New dashboard' });
+    await type(form.getByLabel(label('Name')), 'Sales desk');
+    // The label names the input and Mantine's list of options alike: the input is the one to click.
+    await form.getByLabel(label('Saved reports shown')).and(form.locator('input')).click();
+    await page.getByRole('option', { name: 'Deals by currency' }).click();
+    await page.keyboard.press('Escape');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Sales desk', exact: true }).waitFor();
+    await page.getByRole('region', { name: 'Deals by currency' }).getByRole('cell', { name: '$1,349.00', exact: true }).waitFor();
+    await page.mouse.move(900, 700);
+    await screen('custom-dashboard');
+
+    await page.getByRole('button', { name: 'Edit dashboard' }).click();
+    await type(page.getByRole('region', { name: 'Edit dashboard' }).getByLabel(label('Name')), 'Sales desk weekly');
+    await page.getByRole('region', { name: 'Edit dashboard' }).getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Sales desk weekly', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Delete dashboard' }).click();
+    await page.getByRole('heading', { name: 'Custom dashboards', exact: true }).waitFor();
+    await page.getByText('Nothing here yet.').waitFor();
+  }, 60_000);
+
   it('keeps preferences, workspace and billing settings, webhooks and the audit log in Settings, errors at their fields', async () => {
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('tab', { name: 'Preferences' }).click();
@@ -687,12 +777,98 @@ describe('web console', () => {
     await page.getByText('Draft invoice deleted').waitFor();
   }, 90_000);
 
+  it('imports a CSV: mapping previewed, a row that conflicts with a contact queued and resolved side by side', async () => {
+    const csv = ['First Name,Last Name,Email', 'Mary,Somerville,mary@example.com', 'Grace Brewster,Hopper,grace@example.com', ''].join('\n');
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Imports' }).click();
+    // Off the link: Mantine's hover shade on the active link is what axe would judge otherwise.
+    await page.mouse.move(900, 700);
+    await page.getByRole('heading', { name: 'Imports', exact: true }).waitFor();
+    await page.locator('input[type=file]').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    // The aliases filled in, each column beside its first values.
+    await page.getByRole('cell', { name: 'mary@example.com' }).waitFor();
+    expect(await page.getByRole('combobox', { name: 'Field for column Email' }).inputValue()).toBe('email');
+    expect(await page.getByRole('combobox', { name: 'Field for column First Name' }).inputValue()).toBe('firstName');
+    const emailColumn = page.getByRole('row').filter({ hasText: 'Email' }).filter({ hasText: 'mary@example.com' });
+    await emailColumn.getByRole('cell', { name: 'grace@example.com' }).waitFor();
+    await screen('import-mapping');
+    await page.getByRole('button', { name: 'Start import' }).click();
+
+    await page
+      .getByRole('status')
+      .getByText(/^completed: 2 of 2 rows · 1 created · 1 updated · 1 conflicts · 0 failed$/)
+      .waitFor({ timeout: 60_000 });
+    const conflict = page.locator('[data-conflict="firstName"]');
+    await conflict.getByRole('cell', { name: 'Grace', exact: true }).waitFor();
+    await conflict.getByRole('cell', { name: 'Grace Brewster', exact: true }).waitFor();
+    await screen('import-conflicts');
+    await conflict.getByRole('button', { name: 'Take incoming' }).click();
+    await conflict.getByText('Took incoming').waitFor();
+    await conflict.getByRole('link', { name: 'Row 3' }).click();
+    // The incoming first name written, the empty last name filled by the merge.
+    await page.getByRole('heading', { name: 'Grace Brewster Hopper' }).waitFor();
+  }, 120_000);
+
+  it('sends a small campaign: a segment edited, composed with a preview, the audience counted live, the opted-out contact sent nothing', async () => {
+    for (const [firstName, address, emailOptOut] of [
+      ['Nora', 'nora@example.com', false],
+      ['Otto', 'otto@example.com', false],
+      ['Olive', 'olive.optout@example.com', true],
+    ] as const) {
+      await asOwner(email, 'POST', '/contacts', { firstName, email: address, tags: ['newsletter'], emailOptOut });
+    }
+    await page.goto(`${origin}/campaigns/segments`);
+    await page.getByRole('button', { name: 'New segment' }).click();
+    const editor = page.getByRole('region', { name: 'New segment' });
+    await type(editor.getByLabel(label('Name')), 'Newsletter');
+    await type(editor.getByLabel(label('Tags')), 'newsletter');
+    await editor.getByLabel(label('Tags')).press('Enter');
+    await screen('segment-editor');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row').filter({ hasText: 'Newsletter' }).getByRole('cell', { name: '3', exact: true }).waitFor();
+
+    await page.getByRole('link', { name: 'Campaigns' }).first().click();
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    await page.getByRole('heading', { name: 'New campaign' }).waitFor();
+    await type(page.getByLabel(label('Name')), 'Spring news');
+    await page.getByRole('combobox', { name: 'Audience' }).click();
+    await page.getByRole('option', { name: 'Newsletter' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^3 contacts in the audience now/)
+      .waitFor();
+    await type(page.getByLabel(label('Subject')), 'News for {{firstName}}');
+    await type(page.getByLabel(label('Body \\(HTML\\)')), '<p>Hello {{firstName}} &amp; friends</p>');
+    // The preview is the email of the audience's first contact, placeholders filled.
+    const heading = await page.getByRole('heading', { name: /^Preview for / }).textContent();
+    const previewed = heading!.replace('Preview for ', '');
+    await page.locator('[data-preview="subject"]').getByText(`News for ${previewed}`).waitFor();
+    await page.frameLocator('iframe[title="Email body preview"]').getByText(`Hello ${previewed} & friends`).waitFor();
+    await page.mouse.move(900, 700);
+    await screen('campaign-compose');
+    await page.getByRole('button', { name: 'Send now' }).click();
+
+    const counts = page.getByRole('table', { name: 'Send counts' });
+    await counts.locator('[data-count="sent"]').getByRole('cell', { name: '2', exact: true }).waitFor({ timeout: 60_000 });
+    await counts.locator('[data-count="skippedOptedOut"]').getByRole('cell', { name: '1', exact: true }).waitFor();
+    await counts.locator('[data-count="total"]').getByRole('cell', { name: '3', exact: true }).waitFor();
+    await page.getByText('sent', { exact: true }).waitFor();
+    await screen('campaign-sent');
+
+    // What the sink received: one email to each of the two, none to the one who opted out.
+    const received = await mailbox.waitForMessages(1, { to: 'nora@example.com', timeoutMs: 30_000 });
+    await mailbox.waitForMessages(1, { to: 'otto@example.com', timeoutMs: 30_000 });
+    expect(received.map((mail) => mail.subject)).toEqual(['News for Nora']);
+    expect(received[0]!.html).toContain('Hello Nora &amp; friends');
+    expect(mailbox.messages().filter((mail) => mail.to.includes('olive.optout@example.com'))).toEqual([]);
+  }, 120_000);
+
   it('shows every other screen without an accessibility violation', async () => {
     for (const [path, heading] of [
       ['/companies', 'Companies'],
       ['/tasks', 'Tasks'],
       ['/imports', 'Imports'],
       ['/campaigns', 'Campaigns'],
+      ['/campaigns/templates', 'Email templates'],
       ['/invoices', 'Invoices'],
       ['/reports', 'Reports'],
       ['/settings', 'Settings'],
@@ -717,6 +893,8 @@ describe('web console', () => {
     await page.getByRole('alert').waitFor();
     await type(page.getByLabel(label('Password')), PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // Back to the page asked for before signing in, not the dashboard.
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/contacts');
   }, 60_000);
 });

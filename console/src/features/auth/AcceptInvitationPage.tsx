@@ -21,7 +21,7 @@ export function Component() {
     try {
       startSession(await unwrap(api.POST('/api/v1/invitations/accept', { body: { ...values, token: params.get('token') ?? '' } })));
       queryClient.clear();
-      navigate('/contacts', { replace: true });
+      navigate('/', { replace: true });
     } catch (failure) {
       setError(applyApiError(failure, ['name', 'password'], form.setFieldError));
     }

@@ -12,7 +12,7 @@ import { AuthLayout } from './AuthLayout';
 
 /** Where to go after signing in: only a path of this app, never another site. */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/contacts';
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
 export function Component() {

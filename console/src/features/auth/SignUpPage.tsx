@@ -23,7 +23,7 @@ export function Component() {
     try {
       startSession(await unwrap(api.POST('/api/v1/auth/register', { body: values })));
       queryClient.clear();
-      navigate('/contacts', { replace: true });
+      navigate('/', { replace: true });
     } catch (failure) {
       setError(applyApiError(failure, FIELDS, form.setFieldError));
     }

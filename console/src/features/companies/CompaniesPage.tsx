@@ -10,7 +10,8 @@ import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
 import { applyApiError } from '../../lib/form-errors';
-import { formatDateTime, t } from '../../lib/i18n';
+import { formatDateTime } from '../../lib/i18n';
+import { t } from './i18n';
 import { useCan } from '../../lib/me';
 
 type Company = components['schemas']['Company'];

@@ -11,7 +11,8 @@ import { RecordHeader } from '../../components/RecordHeader';
 import { RecordActivity } from '../../components/RecordPanels';
 import { api } from '../../lib/api';
 import { ApiError, messageOf, unwrap } from '../../lib/api-error';
-import { formatMoney, t, type MessageKey } from '../../lib/i18n';
+import { formatMoney } from '../../lib/i18n';
+import { t, type MessageKey } from './i18n';
 import { useCan } from '../../lib/me';
 import { contactName } from '../contacts/contacts-api';
 

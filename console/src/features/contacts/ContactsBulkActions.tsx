@@ -5,7 +5,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../lib/api';
 import { messageOf, unwrap } from '../../lib/api-error';
 import { fetchBlob, saveBlob } from '../../lib/files';
-import { t } from '../../lib/i18n';
+import { t } from './bulk-i18n';
 import { useCan } from '../../lib/me';
 import { contactsApi, type ContactFilters } from './contacts-api';
 

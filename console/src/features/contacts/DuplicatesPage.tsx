@@ -9,7 +9,7 @@ import { Loading } from '../../components/Loading';
 import { RecordHeader } from '../../components/RecordHeader';
 import { api } from '../../lib/api';
 import { messageOf, unwrap } from '../../lib/api-error';
-import { t, type MessageKey } from '../../lib/i18n';
+import { t, type MessageKey } from './duplicates-i18n';
 import { useCan } from '../../lib/me';
 import { contactName } from './contacts-api';
 import { COMPARED_FIELDS, mergePreview, type ComparedField } from './merge-preview';

@@ -1,12 +1,12 @@
-import { Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
-import { t, type MessageKey } from '../../lib/i18n';
-import { metricOf } from '../reports/report-table';
-import { Freshness, ReportTableView } from '../reports/ReportTableView';
+import { t, type MessageKey } from '../reports/i18n';
+import { Widget } from './Widget';
 
 /** The read models follow events a moment later, so the figures are asked for again while open. */
 const REFRESH_MS = 10_000;
@@ -19,7 +19,12 @@ export function Component() {
   });
   return (
     <Stack>
-      <Title order={1}>{t('reports.dashboard')}</Title>
+      <Group justify="space-between">
+        <Title order={1}>{t('reports.dashboard')}</Title>
+        <Anchor component={Link} to="/dashboards">
+          {t('dashboards.title')}
+        </Anchor>
+      </Group>
       {dashboard.isPending && <Loading />}
       {dashboard.isError && <ErrorAlert error={dashboard.error} />}
       {dashboard.data && (
@@ -28,23 +33,7 @@ export function Component() {
           {dashboard.data.widgets.length === 0 && <Text>{t('reports.dashboardEmpty')}</Text>}
           <SimpleGrid cols={{ base: 1, md: 2 }}>
             {dashboard.data.widgets.map((widget) => (
-              <Paper key={widget.key} withBorder p="md" component="section" aria-label={widget.title} data-widget={widget.key}>
-                <Title order={2} size="h4">
-                  {widget.title}
-                </Title>
-                <Freshness asOf={widget.asOf} lagMs={widget.lagMs} />
-                <Stack mt="sm">
-                  {widget.kind === 'metric' ? (
-                    <Text fz={36} fw={700} data-metric>
-                      {new Intl.NumberFormat().format(metricOf(widget.data))}
-                    </Text>
-                  ) : widget.data ? (
-                    <ReportTableView table={widget.data} caption={widget.title} />
-                  ) : (
-                    <Text c="dimmed">{t('reports.noRows')}</Text>
-                  )}
-                </Stack>
-              </Paper>
+              <Widget key={widget.key} widget={widget} />
             ))}
           </SimpleGrid>
         </>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../lib/api';
 import { ApiError, messageOf, unwrap } from '../../lib/api-error';
-import { t } from '../../lib/i18n';
+import { t } from './i18n';
 import { contactName } from '../contacts/contacts-api';
 import type { Deal } from './deals-api';
 

@@ -9,7 +9,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { messageOf } from '../../lib/api-error';
 import { applyApiError } from '../../lib/form-errors';
-import { formatMoney, t } from '../../lib/i18n';
+import { formatMoney } from '../../lib/i18n';
+import { t } from './i18n';
 import { useCan } from '../../lib/me';
 import { columnTotals, dealsApi, type Deal, type Stage } from './deals-api';
 

@@ -10,7 +10,7 @@ import { Loading } from '../../components/Loading';
 import { RecordHeader } from '../../components/RecordHeader';
 import { api } from '../../lib/api';
 import { ApiError, messageOf, unwrap } from '../../lib/api-error';
-import { t } from '../../lib/i18n';
+import { t } from './i18n';
 import { useCan } from '../../lib/me';
 import { dealsApi, type Pipeline } from './deals-api';
 import { draftOf, newStage, stageIssues, stagesBody, type DraftStage } from './pipeline-draft';

@@ -1,20 +1,30 @@
-import { Alert, Button, Group, Paper, Progress, SegmentedControl, Select, Stack, Stepper, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Paper, Progress, SegmentedControl, Select, Stack, Stepper, Table, Text, Title } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
 import '@mantine/dropzone/styles.css';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { messageOf } from '../../lib/api-error';
-import { t } from '../../lib/i18n';
-import { CONTACT_FIELDS, csvHeader, importsApi, proposeMapping, type ImportJob } from './imports-api';
+import { t, type MessageKey } from './i18n';
+import { CONTACT_FIELDS, csvRows, importsApi, proposeMapping, type Conflict, type ImportJob } from './imports-api';
 
 const FIELD_OPTIONS = Object.keys(CONTACT_FIELDS).map((field) => ({ value: field, label: field }));
 const FINISHED = new Set(['completed', 'failed', 'cancelled', 'undone']);
+const PREVIEW_ROWS = 3;
+const RESOLVED: Record<NonNullable<Conflict['resolution']>, MessageKey> = {
+  keep_existing: 'imports.keptExisting',
+  take_incoming: 'imports.tookIncoming',
+  merge: 'imports.merged',
+  closed_by_undo: 'imports.closedByUndo',
+};
 
 export function Component() {
   const [step, setStep] = useState(0);
   const [file, setFile] = useState<File | null>(null);
   const [mapping, setMapping] = useState<Record<string, string | null>>({});
+  // Each column's values in the file's first rows, shown beside its field.
+  const [preview, setPreview] = useState<Record<string, string[]>>({});
   const [mode, setMode] = useState<'merge' | 'overwrite'>('merge');
   const [uploaded, setUploaded] = useState(0);
   const [importId, setImportId] = useState<string | null>(null);
@@ -23,8 +33,10 @@ export function Component() {
     const chosen = files[0];
     if (!chosen) return;
     setFile(chosen);
-    // The header is in the first few kilobytes; the file itself goes to the server as it is.
-    setMapping(proposeMapping(csvHeader(await chosen.slice(0, 64 * 1024).text())));
+    // The header and the preview's rows are in the first few kilobytes; the file itself goes to the server as it is.
+    const [header = [], ...rows] = csvRows(await chosen.slice(0, 64 * 1024).text(), PREVIEW_ROWS + 1);
+    setMapping(proposeMapping(header.filter((column) => column !== '')));
+    setPreview(Object.fromEntries(header.map((column, index) => [column, rows.map((row) => row[index] ?? '')])));
     setStep(1);
   };
   const start = useMutation({
@@ -54,6 +66,9 @@ export function Component() {
                 <Table.Tr>
                   <Table.Th>{t('imports.column')}</Table.Th>
                   <Table.Th>{t('imports.field')}</Table.Th>
+                  {Array.from({ length: PREVIEW_ROWS }, (_, index) => (
+                    <Table.Th key={index}>{t('imports.previewRow', { row: index + 1 })}</Table.Th>
+                  ))}
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -70,6 +85,11 @@ export function Component() {
                         onChange={(value) => setMapping({ ...mapping, [column]: value })}
                       />
                     </Table.Td>
+                    {Array.from({ length: PREVIEW_ROWS }, (_, index) => (
+                      <Table.Td key={index} c={field ? undefined : 'dimmed'}>
+                        {preview[column]?.[index] ?? ''}
+                      </Table.Td>
+                    ))}
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -162,6 +182,7 @@ function ImportProgress({ id }: { id: string }) {
           <Table>
             <Table.Thead>
               <Table.Tr>
+                <Table.Th>{t('imports.row')}</Table.Th>
                 <Table.Th>{t('imports.field')}</Table.Th>
                 <Table.Th>{t('imports.existing')}</Table.Th>
                 <Table.Th>{t('imports.incoming')}</Table.Th>
@@ -170,13 +191,18 @@ function ImportProgress({ id }: { id: string }) {
             </Table.Thead>
             <Table.Tbody>
               {conflicts.data.data.map((conflict) => (
-                <Table.Tr key={conflict.id}>
-                  <Table.Td>{conflict.field}</Table.Td>
-                  <Table.Td>{JSON.stringify(conflict.existingValue)}</Table.Td>
-                  <Table.Td>{JSON.stringify(conflict.incomingValue)}</Table.Td>
+                <Table.Tr key={conflict.id} data-conflict={conflict.field}>
                   <Table.Td>
-                    {conflict.status === 'resolved' ? (
-                      conflict.resolution
+                    <Anchor component={Link} to={`/${conflict.recordType === 'company' ? 'companies' : 'contacts'}/${conflict.recordId}`}>
+                      {t('imports.rowRecord', { row: conflict.row })}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{conflict.field}</Table.Td>
+                  <Table.Td>{shown(conflict.existingValue)}</Table.Td>
+                  <Table.Td fw={500}>{shown(conflict.incomingValue)}</Table.Td>
+                  <Table.Td>
+                    {conflict.status !== 'open' ? (
+                      t(RESOLVED[conflict.resolution ?? 'keep_existing'])
                     ) : (
                       <Group gap="xs">
                         <Button size="xs" variant="default" onClick={() => resolve.mutate({ conflictId: conflict.id, action: 'keep_existing' })}>
@@ -204,4 +230,11 @@ function ImportProgress({ id }: { id: string }) {
       )}
     </Stack>
   );
+}
+
+/** A conflict's value as a person reads it: text as it is, a list joined, nothing as a dash. */
+function shown(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (Array.isArray(value)) return value.map(shown).join(', ');
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

@@ -4,6 +4,7 @@ import { unwrap } from '../../lib/api-error';
 import { uploadWithProgress } from '../../lib/upload';
 
 export type ImportJob = components['schemas']['Import'];
+export type Conflict = components['schemas']['Conflict'];
 
 /** The contact fields a column can fill, and the header names that fill them without asking. */
 export const CONTACT_FIELDS: Record<string, string[]> = {
@@ -17,25 +18,43 @@ export const CONTACT_FIELDS: Record<string, string[]> = {
   tags: ['tags'],
 };
 
-/** The first line of a CSV split into column names (quoted names may hold commas). */
-export function csvHeader(text: string): string[] {
-  const line = text.split(/\r?\n/, 1)[0] ?? '';
-  const columns: string[] = [];
-  let current = '';
+/**
+ * The first `limit` records of a CSV, each split into its cells (quoted cells may hold commas,
+ * doubled quotes and line breaks). Only complete records count: the text may be a file's first
+ * kilobytes, cut inside a record.
+ */
+export function csvRows(text: string, limit: number): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
   let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i];
-    if (char === '"' && line[i + 1] === '"' && quoted) {
-      current += '"';
-      i++;
-    } else if (char === '"') quoted = !quoted;
-    else if (char === ',' && !quoted) {
-      columns.push(current.trim());
-      current = '';
-    } else current += char;
+  for (let i = 0; i < text.length && rows.length < limit; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      row.push(cell.trim());
+      cell = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell.trim());
+      if (row.some((value) => value !== '')) rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += char;
   }
-  columns.push(current.trim());
-  return columns.filter((column) => column !== '');
+  return rows;
+}
+
+/** The header row's column names. */
+export function csvHeader(text: string): string[] {
+  // A file without a line break is all header.
+  return csvRows(/[\r\n]/.test(text) ? text : `${text}\n`, 1)[0]?.filter((column) => column !== '') ?? [];
 }
 
 /** A field for each column whose header is a known alias; null leaves the column out. */

@@ -7,7 +7,8 @@ import { useNavigate } from 'react-router';
 import type { components } from '../../api/schema';
 import { api } from '../../lib/api';
 import { ApiError, messageOf, unwrap } from '../../lib/api-error';
-import { formatMoney, t } from '../../lib/i18n';
+import { formatMoney } from '../../lib/i18n';
+import { t } from './i18n';
 import { minorToInput, parseMoney } from '../../lib/money';
 import type { Invoice } from './invoice-lines';
 

@@ -8,7 +8,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { api } from '../../lib/api';
 import { messageOf, unwrap } from '../../lib/api-error';
-import { formatMoney, t } from '../../lib/i18n';
+import { formatMoney } from '../../lib/i18n';
+import { t } from './i18n';
 import { useCan } from '../../lib/me';
 
 type Invoice = components['schemas']['Invoice'];

@@ -2,7 +2,7 @@ import { Anchor, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
-import { t } from '../../lib/i18n';
+import { t } from './i18n';
 import { useObjectTypes } from './objects-api';
 
 /** Every custom object type of the workspace with its fields, each opening its records: no settings needed to find them. */

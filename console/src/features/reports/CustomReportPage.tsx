@@ -7,7 +7,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { api } from '../../lib/api';
 import { ApiError, messageOf, unwrap } from '../../lib/api-error';
-import { formatDateTime, t } from '../../lib/i18n';
+import { formatDateTime } from '../../lib/i18n';
+import { t } from './i18n';
 import { useCan, useMe } from '../../lib/me';
 import {
   EMPTY_BUILDER,

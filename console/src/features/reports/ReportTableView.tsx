@@ -1,10 +1,12 @@
-import { BarChart } from '@mantine/charts';
-import '@mantine/charts/styles.css';
-import { Stack, Table, Text } from '@mantine/core';
-import { t } from '../../lib/i18n';
+import { Box, Stack, Table, Text } from '@mantine/core';
+import { lazy, Suspense } from 'react';
+import { t } from './i18n';
 import { chartOf, formatCell, freshness, type ReportTable } from './report-table';
 
-const COLORS = ['blue.6', 'teal.6', 'grape.6', 'orange.6'];
+// The first screen after sign-in is the dashboard: its tables show at once, the charts follow.
+const ReportBarChart = lazy(() => import('./ReportBarChart'));
+// Holds the chart's height while it loads, so the table below does not jump.
+const CHART_PLACEHOLDER = <Box h={200} />;
 
 /** A report's answer as a chart (when one dimension over plain numbers) above its table. */
 export function ReportTableView({ table, caption }: { table: ReportTable; caption: string }) {
@@ -13,12 +15,9 @@ export function ReportTableView({ table, caption }: { table: ReportTable; captio
   return (
     <Stack gap="xs">
       {chart && (
-        <BarChart
-          h={200}
-          data={chart.data}
-          dataKey={chart.dataKey}
-          series={chart.series.map((series, index) => ({ ...series, color: COLORS[index % COLORS.length]! }))}
-        />
+        <Suspense fallback={CHART_PLACEHOLDER}>
+          <ReportBarChart chart={chart} />
+        </Suspense>
       )}
       <Table.ScrollContainer minWidth={320}>
         <Table striped>

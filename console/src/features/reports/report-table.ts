@@ -1,5 +1,6 @@
 import type { components } from '../../api/schema';
-import { formatDateTime, formatMoney, t } from '../../lib/i18n';
+import { formatDateTime, formatMoney } from '../../lib/i18n';
+import { t } from './i18n';
 
 export type ReportTable = components['schemas']['ReportTable'];
 export type ReportColumn = components['schemas']['ReportColumn'];

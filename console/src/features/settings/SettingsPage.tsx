@@ -5,7 +5,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { InlineField } from '../../components/InlineField';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
-import { formatDateTime, t } from '../../lib/i18n';
+import { formatDateTime } from '../../lib/i18n';
+import { t } from './i18n';
 import { useCan, useMe } from '../../lib/me';
 import { AuditLogPanel, PreferencesPanel, WebhooksPanel, WorkspacePanel } from './WorkspaceSettings';
 

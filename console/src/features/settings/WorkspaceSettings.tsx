@@ -9,7 +9,8 @@ import { Loading } from '../../components/Loading';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
 import { applyApiError } from '../../lib/form-errors';
-import { formatDateTime, t } from '../../lib/i18n';
+import { formatDateTime } from '../../lib/i18n';
+import { t } from './i18n';
 
 /** The notification types the notifications service sends (its triggers), each with its channels. */
 const NOTIFICATION_TYPES = ['task_assigned', 'deal_won', 'ticket_assigned', 'ticket_sla'] as const;

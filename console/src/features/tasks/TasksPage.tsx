@@ -6,7 +6,8 @@ import type { components } from '../../api/schema';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { api } from '../../lib/api';
 import { messageOf, unwrap } from '../../lib/api-error';
-import { formatDateTime, t } from '../../lib/i18n';
+import { formatDateTime } from '../../lib/i18n';
+import { t } from './i18n';
 import { useCan } from '../../lib/me';
 
 type Task = components['schemas']['Task'];

@@ -3,7 +3,7 @@ import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { applyApiError } from '../../lib/form-errors';
-import { t } from '../../lib/i18n';
+import { t } from './i18n';
 import { TICKET_PRIORITIES, ticketsApi, type Ticket } from './tickets-api';
 
 const FIELDS = ['subject', 'priority', 'description'] as const;

@@ -8,7 +8,8 @@ import { FilesPanel } from '../../components/FilesPanel';
 import { Loading } from '../../components/Loading';
 import { RecordHeader } from '../../components/RecordHeader';
 import { messageOf } from '../../lib/api-error';
-import { formatDateTime, t, type MessageKey } from '../../lib/i18n';
+import { formatDateTime } from '../../lib/i18n';
+import { t, type MessageKey } from './i18n';
 import { useCan } from '../../lib/me';
 import { TICKET_PRIORITIES, TICKET_STATUSES, ticketsApi, type Ticket } from './tickets-api';
 

@@ -1,0 +1,77 @@
+import type { components } from '../../api/schema';
+import { api } from '../../lib/api';
+import { unwrap } from '../../lib/api-error';
+
+export type Campaign = components['schemas']['CampaignResponse'];
+export type CampaignCounts = components['schemas']['CampaignCountsResponse'];
+export type Segment = components['schemas']['Segment'];
+export type EmailTemplate = components['schemas']['EmailTemplate'];
+type Contact = components['schemas']['Contact'];
+
+/** A campaign still being sent (or waiting for its time) is asked for again: its counts move. */
+export const IN_FLIGHT: ReadonlySet<Campaign['status']> = new Set(['scheduled', 'sending']);
+
+export const campaignsApi = {
+  list: () => unwrap(api.GET('/api/v1/campaigns', { params: { query: { limit: 100 } } })),
+  get: (id: string) => unwrap(api.GET('/api/v1/campaigns/{id}', { params: { path: { id } } })),
+  create: (body: components['schemas']['CreateCampaignBody']) => unwrap(api.POST('/api/v1/campaigns', { body })),
+  update: (id: string, body: components['schemas']['UpdateCampaignBody']) => unwrap(api.PATCH('/api/v1/campaigns/{id}', { params: { path: { id } }, body })),
+  send: (id: string) => unwrap(api.POST('/api/v1/campaigns/{id}/send', { params: { path: { id } } })),
+  cancel: (id: string) => unwrap(api.POST('/api/v1/campaigns/{id}/cancel', { params: { path: { id } } })),
+  segments: () => unwrap(api.GET('/api/v1/segments', { params: { query: { limit: 100 } } })),
+  segmentCount: (id: string) => unwrap(api.GET('/api/v1/segments/{id}/count', { params: { path: { id } } })),
+  segmentMembers: (id: string, limit: number) => unwrap(api.GET('/api/v1/segments/{id}/contacts', { params: { path: { id }, query: { limit } } })),
+  createSegment: (body: components['schemas']['CreateSegmentBody']) => unwrap(api.POST('/api/v1/segments', { body })),
+  updateSegment: (id: string, body: components['schemas']['UpdateSegmentBody']) =>
+    unwrap(api.PATCH('/api/v1/segments/{id}', { params: { path: { id } }, body })),
+  deleteSegment: (id: string) => unwrap(api.DELETE('/api/v1/segments/{id}', { params: { path: { id } } })),
+  templates: () => unwrap(api.GET('/api/v1/email-templates')),
+  updateTemplate: (id: string, body: { subject: string; body: string }) =>
+    unwrap(api.PATCH('/api/v1/email-templates/{id}', { params: { path: { id } }, body })),
+  resetTemplate: (id: string) => unwrap(api.DELETE('/api/v1/email-templates/{id}', { params: { path: { id } } })),
+  previewTemplate: (id: string, body: components['schemas']['PreviewEmailTemplateBody']) =>
+    unwrap(api.POST('/api/v1/email-templates/{id}/preview', { params: { path: { id } }, body })),
+};
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
+
+/** What a campaign's placeholders become for one contact, as the sender fills them. */
+export function placeholderValues(contact: Contact | null): Record<string, unknown> {
+  return {
+    firstName: contact?.firstName ?? '',
+    lastName: contact?.lastName ?? '',
+    email: contact?.email ?? '',
+    phone: contact?.phone ?? '',
+    jobTitle: contact?.jobTitle ?? '',
+    companyName: contact?.companyName ?? '',
+    lifecycleStage: contact?.lifecycleStage ?? '',
+    customFields: contact?.customFields ?? {},
+    // The real link is made per recipient when sending; the preview shows where it goes.
+    unsubscribeUrl: '#unsubscribe',
+  };
+}
+
+/**
+ * A campaign's subject or body with its `{{placeholder}}`s filled, HTML-escaped as Handlebars
+ * escapes them (`html: false` for the plain-text subject). Only plain placeholders are previewed:
+ * block helpers are left as written, and the sent email is rendered by the server.
+ */
+export function fillPlaceholders(template: string, values: Record<string, unknown>, html = true): string {
+  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, path: string) => {
+    const value = path
+      .split('.')
+      .reduce<unknown>((scope, key) => (scope && typeof scope === 'object' ? (scope as Record<string, unknown>)[key] : undefined), values);
+    const text = value === null || value === undefined ? '' : String(value);
+    return html ? text.replace(/[&<>"'`=]/g, (char) => ESCAPES[char]!) : text;
+  });
+}
+
+/** The filter a dynamic segment keeps, from the editor's inputs: an empty input adds no condition. */
+export function segmentFilter(values: { lifecycleStage: string[]; tags: string[]; leadSource: string[]; excludeOptedOut: boolean }): Record<string, unknown> {
+  return {
+    ...(values.lifecycleStage.length > 0 ? { lifecycleStage: values.lifecycleStage } : {}),
+    ...(values.tags.length > 0 ? { tags: values.tags } : {}),
+    ...(values.leadSource.length > 0 ? { leadSource: values.leadSource } : {}),
+    ...(values.excludeOptedOut ? { emailOptOut: false } : {}),
+  };
+}

@@ -1,0 +1,13 @@
+import { withCatalog, type KeyOf } from '../../lib/i18n';
+
+/** The companies' strings in English, shipped in the route's own chunk rather than with every first screen. */
+export const en = {
+  'companies.counts': '{contacts} contacts · {deals} deals',
+  'companies.linkedin': 'LinkedIn',
+  'companies.new': 'New company',
+  'companies.search': 'Search companies',
+  'companies.website': 'Website',
+};
+
+export const t = withCatalog(en);
+export type MessageKey = KeyOf<typeof t>;

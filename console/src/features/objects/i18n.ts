@@ -1,0 +1,20 @@
+import { withCatalog, type KeyOf } from '../../lib/i18n';
+
+/** The custom objects' strings in English, shipped in the route's own chunk rather than with every first screen. */
+export const en = {
+  'objects.delete': 'Delete',
+  'objects.deleted': 'Record deleted',
+  'objects.fields': 'Fields',
+  'objects.isDeleted': 'Deleted',
+  'objects.key': 'Key',
+  'objects.new': 'New {label}',
+  'objects.noFields': 'This object has no fields yet.',
+  'objects.none': 'No custom objects are defined in this workspace yet.',
+  'objects.object': 'Object',
+  'objects.restore': 'Restore',
+  'objects.search': 'Search {label}',
+  'objects.updated': 'updated {at}',
+};
+
+export const t = withCatalog(en);
+export type MessageKey = KeyOf<typeof t>;
