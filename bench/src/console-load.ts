@@ -63,9 +63,8 @@ interface Spread {
 }
 
 function spread(samples: number[]): Spread {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-  return { p50: at(50), p95: at(95), max: sorted.at(-1) ?? Number.NaN, samples: sorted.length };
+  const { p50, p95, max } = percentiles(samples);
+  return { p50, p95, max, samples: samples.length };
 }
 
 interface Frames {
@@ -79,17 +78,8 @@ interface Frames {
 }
 
 function frameFigures(deltas: number[], seconds: number): Frames {
-  const sorted = [...deltas].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-  return {
-    count: deltas.length,
-    p50Ms: at(50),
-    p95Ms: at(95),
-    p99Ms: percentiles(deltas).p99,
-    maxMs: sorted.at(-1) ?? Number.NaN,
-    longFrames: deltas.filter((delta) => delta > 50).length,
-    seconds,
-  };
+  const { p50, p95, p99, max } = percentiles(deltas);
+  return { count: deltas.length, p50Ms: p50, p95Ms: p95, p99Ms: p99, maxMs: max, longFrames: deltas.filter((delta) => delta > 50).length, seconds };
 }
 
 /** A fresh auth schema holding the big workspace and its first owner, who can sign in with PASSWORD. */

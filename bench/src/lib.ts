@@ -7,11 +7,11 @@ export function print(line = ''): void {
 }
 
 /** Sort once, then read several percentiles; nearest-rank on the sorted samples. */
-export function percentiles(samples: number[]): { p50: number; p99: number; max: number } {
-  if (samples.length === 0) return { p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
+export function percentiles(samples: number[]): { p50: number; p95: number; p99: number; max: number } {
+  if (samples.length === 0) return { p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN };
   const sorted = Float64Array.from(samples).sort();
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-  return { p50: at(50), p99: at(99), max: sorted[sorted.length - 1] };
+  return { p50: at(50), p95: at(95), p99: at(99), max: sorted[sorted.length - 1] };
 }
 
 /** A positive number from the environment, else the default; a malformed value is an error, not a silent default. */
