@@ -66,8 +66,23 @@ async function accessibilityViolations(on: Page): Promise<Array<{ id: string; ta
   });
 }
 
-/** Checks the screen with axe and keeps its picture (the owner's page unless another is given). */
+/**
+ * Waits for the page's finite CSS transitions and animations to end. axe judges colours as they are
+ * at that instant: a dialog still fading in, or a button half-way from its disabled grey, fails contrast
+ * (it did in CI once). Spinners and skeletons loop for ever, so only animations that end are awaited.
+ */
+async function transitionsEnded(on: Page): Promise<void> {
+  await on.evaluate(async () => {
+    type Running = { finished: Promise<unknown>; effect: { getComputedTiming(): { endTime?: number | string } } | null };
+    const { document } = globalThis as unknown as { document: { getAnimations(): Running[] } };
+    const ending = document.getAnimations().filter((animation) => Number.isFinite(Number(animation.effect?.getComputedTiming().endTime)));
+    await Promise.allSettled(ending.map((animation) => animation.finished));
+  });
+}
+
+/** Checks the screen with axe once it has come to rest, and keeps its picture (the owner's page unless another is given). */
 async function screen(name: string, on: Page = page): Promise<void> {
+  await transitionsEnded(on);
   await on.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   expect({ screen: name, violations: await accessibilityViolations(on) }).toEqual({ screen: name, violations: [] });
 }
