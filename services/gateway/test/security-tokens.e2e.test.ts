@@ -117,7 +117,6 @@ afterAll(async () => {
 });
 
 describe('finding 1: access tokens nobody can forge by default', () => {
-  // One gateway at a time: passport keeps its strategies in one registry per process.
   describe.each([
     { secret: 'the old published development secret', value: DEVELOPMENT_JWT_SECRET, gatewayEnv: {} },
     { secret: 'the docker-compose.yml secret', value: DOCKER_COMPOSE_JWT_SECRET, gatewayEnv: { JWT_SECRET: DOCKER_COMPOSE_JWT_SECRET } },

@@ -1,8 +1,8 @@
 import { HttpException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { PERMISSIONS, roleHolds, type Permission } from '@kinship/contracts';
 import type { FastifyRequest } from 'fastify';
-import { AccessTokenStrategy } from './access-token.strategy.js';
-import { ApiKeyStrategy } from './api-key.strategy.js';
+import { BearerTokenAuthenticator } from './bearer-token.authenticator.js';
+import { ApiKeyAuthenticator } from './api-key.authenticator.js';
 import type { AuthenticatedCaller } from './authenticated-caller.js';
 import { routeAccessOf } from './route-access.js';
 
@@ -24,15 +24,15 @@ function holds(caller: AuthenticatedCaller, permission: Permission): boolean {
 /**
  * Deny by default, on every route: a public route passes; any other needs an authenticated
  * caller (access token or API key, set as `request.caller`) holding the route's permission. A
- * route that declares neither is refused to everyone. The credential sent names its strategy
+ * route that declares neither is refused to everyone. The credential sent names its authenticator
  * (a request with both is refused), which is called directly: passport's authenticate() built a
  * middleware, a strategy object and a promise per request to try the two in turn.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
-    private readonly accessTokens: AccessTokenStrategy,
-    private readonly apiKeys: ApiKeyStrategy,
+    private readonly accessTokens: BearerTokenAuthenticator,
+    private readonly apiKeys: ApiKeyAuthenticator,
   ) {}
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {

@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './access.guard.js';
 import { AccessTokenKeys } from './access-token-keys.js';
-import { AccessTokenStrategy } from './access-token.strategy.js';
-import { ApiKeyStrategy } from './api-key.strategy.js';
+import { BearerTokenAuthenticator } from './bearer-token.authenticator.js';
+import { ApiKeyAuthenticator } from './api-key.authenticator.js';
 import { ApiKeyVerifier } from './api-key-verifier.js';
 import { SessionRevocations } from './session-revocations.js';
 
@@ -13,7 +13,7 @@ import { SessionRevocations } from './session-revocations.js';
  * tokens (JwksController serves them at /.well-known/jwks.json).
  */
 @Module({
-  providers: [AccessTokenKeys, SessionRevocations, AccessTokenStrategy, ApiKeyVerifier, ApiKeyStrategy, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [AccessTokenKeys, SessionRevocations, BearerTokenAuthenticator, ApiKeyVerifier, ApiKeyAuthenticator, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AccessTokenKeys, SessionRevocations],
 })
 export class AccessModule {}

@@ -6,7 +6,7 @@ import type { ApiKeyCaller } from './authenticated-caller.js';
 
 /** `X-Api-Key: <key>`, verified by the auth service. */
 @Injectable()
-export class ApiKeyStrategy {
+export class ApiKeyAuthenticator {
   constructor(private readonly verifier: ApiKeyVerifier) {}
 
   /** Null refuses the request (401). */

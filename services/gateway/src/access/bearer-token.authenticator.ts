@@ -14,7 +14,7 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
  * before a time), read through SessionRevocations' short cache on every request.
  */
 @Injectable()
-export class AccessTokenStrategy {
+export class BearerTokenAuthenticator {
   private readonly verifier: AccessTokenVerifier;
 
   constructor(
