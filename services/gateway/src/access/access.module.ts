@@ -13,7 +13,14 @@ import { SessionRevocations } from './session-revocations.js';
  * tokens (JwksController serves them at /.well-known/jwks.json).
  */
 @Module({
-  providers: [AccessTokenKeys, SessionRevocations, BearerTokenAuthenticator, ApiKeyVerifier, ApiKeyAuthenticator, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [
+    AccessTokenKeys,
+    SessionRevocations,
+    BearerTokenAuthenticator,
+    ApiKeyVerifier,
+    ApiKeyAuthenticator,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
   exports: [AccessTokenKeys, SessionRevocations],
 })
 export class AccessModule {}
