@@ -641,6 +641,20 @@ describe('web console', () => {
       await screen(`report-${tab.toLowerCase().replace(' ', '-')}`);
     }
 
+    // Narrowed to one owner: the colleague has closed no deal, the owner won one and lost one; the activity report names its users.
+    const pickOwner = async (name: string) => {
+      await page.getByRole('combobox', { name: 'Owner', exact: true }).click();
+      await page.getByRole('option', { name, exact: true }).click();
+    };
+    await tabs.getByRole('tab', { name: 'Win rate' }).click();
+    await pickOwner('Ivy Invitee');
+    await page.getByRole('region', { name: 'Win rate' }).getByText('Win rate: —', { exact: true }).waitFor();
+    await pickOwner('Rita Rep');
+    await page.getByRole('region', { name: 'Win rate' }).getByText('Win rate: 50%', { exact: true }).waitFor();
+    await tabs.getByRole('tab', { name: 'Activity' }).click();
+    await page.getByRole('region', { name: 'Activity' }).getByRole('cell', { name: 'Rita Rep', exact: true }).waitFor();
+    await screen('report-activity-owner');
+
     // The invoice paid above reaches the revenue report through the read models: reload until it has.
     await tabs.getByRole('tab', { name: 'Revenue' }).click();
     const paid = page.getByRole('region', { name: 'Revenue' }).getByRole('cell', { name: '$1,000.00', exact: true });

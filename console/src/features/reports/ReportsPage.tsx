@@ -12,8 +12,10 @@ import { api } from '../../lib/api';
 import { ApiError, messageOf, unwrap } from '../../lib/api-error';
 import { fetchBlob, saveBlob } from '../../lib/files';
 import { formatMoney } from '../../lib/i18n';
+import { useCan, useMe } from '../../lib/me';
+import { dealsApi } from '../deals/deals-api';
 import { t, type MessageKey } from './i18n';
-import { exportPath, REPORT_SLUGS, reportQuery, takesInterval, type ReportFilters, type ReportSlug } from './report-filters';
+import { exportPath, REPORT_SLUGS, reportQuery, takesInterval, takesPipeline, type ReportFilters, type ReportSlug } from './report-filters';
 import { pivot } from './report-table';
 import { Freshness } from './ReportTableView';
 
@@ -42,33 +44,48 @@ const TAB_LABEL: Record<ReportSlug, MessageKey> = {
 const COLORS = ['blue.6', 'teal.6', 'grape.6', 'orange.6', 'red.6', 'cyan.6'];
 
 async function fetchReport(slug: ReportSlug, filters: ReportFilters): Promise<Answer> {
-  const range = { from: filters.from || undefined, to: filters.to || undefined };
+  const scope = { from: filters.from || undefined, to: filters.to || undefined, ownerId: filters.ownerId || undefined };
+  const deals = { ...scope, pipelineId: filters.pipelineId || undefined };
   const interval = filters.interval;
   switch (slug) {
     case 'pipeline':
-      return { slug, report: await unwrap(api.GET('/api/v1/reports/pipeline', { params: { query: range } })) };
+      return { slug, report: await unwrap(api.GET('/api/v1/reports/pipeline', { params: { query: deals } })) };
     case 'forecast':
-      return { slug, report: await unwrap(api.GET('/api/v1/reports/forecast', { params: { query: { ...range, interval } } })) };
+      return { slug, report: await unwrap(api.GET('/api/v1/reports/forecast', { params: { query: { ...deals, interval } } })) };
     case 'win-rate':
-      return { slug, report: await unwrap(api.GET('/api/v1/reports/win-rate', { params: { query: range } })) };
+      return { slug, report: await unwrap(api.GET('/api/v1/reports/win-rate', { params: { query: deals } })) };
     case 'lead-conversion':
-      return { slug, report: await unwrap(api.GET('/api/v1/reports/lead-conversion', { params: { query: { ...range, kind: filters.kind } } })) };
+      return { slug, report: await unwrap(api.GET('/api/v1/reports/lead-conversion', { params: { query: { ...scope, kind: filters.kind } } })) };
     case 'revenue':
-      return { slug, report: await unwrap(api.GET('/api/v1/reports/revenue', { params: { query: { ...range, interval } } })) };
+      return { slug, report: await unwrap(api.GET('/api/v1/reports/revenue', { params: { query: { ...scope, interval } } })) };
     case 'activity':
-      return { slug, report: await unwrap(api.GET('/api/v1/reports/activity', { params: { query: range } })) };
+      return { slug, report: await unwrap(api.GET('/api/v1/reports/activity', { params: { query: deals } })) };
     case 'acquisition':
-      return { slug, report: await unwrap(api.GET('/api/v1/reports/acquisition', { params: { query: { ...range, interval } } })) };
+      return { slug, report: await unwrap(api.GET('/api/v1/reports/acquisition', { params: { query: { ...scope, interval } } })) };
     case 'deal-velocity':
-      return { slug, report: await unwrap(api.GET('/api/v1/reports/deal-velocity', { params: { query: range } })) };
+      return { slug, report: await unwrap(api.GET('/api/v1/reports/deal-velocity', { params: { query: deals } })) };
   }
+}
+
+/** The workspace's members by id, for the owner filter and the activity report's rows. */
+function useMembers() {
+  return useQuery({
+    queryKey: ['users'],
+    queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { limit: 500 } } })),
+    select: (page) => page.data,
+  });
 }
 
 export function Component() {
   const [params, setParams] = useSearchParams();
   const requested = params.get('report');
   const slug: ReportSlug = REPORT_SLUGS.find((candidate) => candidate === requested) ?? 'pipeline';
-  const [filters, setFilters] = useState<ReportFilters>({ from: '', to: '', interval: 'month', kind: 'ordered' });
+  const [filters, setFilters] = useState<ReportFilters>({ from: '', to: '', interval: 'month', kind: 'ordered', ownerId: '', pipelineId: '' });
+  // A member's reports cover their own records only: no one else to pick.
+  const picksOwner = useMe().data?.role !== 'member';
+  const members = useMembers();
+  const readsPipelines = useCan('pipelines:read');
+  const pipelines = useQuery({ queryKey: ['pipelines'], queryFn: dealsApi.pipelines, enabled: readsPipelines });
   const report = useQuery({
     queryKey: ['reports', slug, reportQuery(slug, filters)],
     queryFn: () => fetchReport(slug, filters),
@@ -76,7 +93,7 @@ export function Component() {
     retry: false,
   });
   const issue = (field: string) => (report.error instanceof ApiError ? report.error.fieldIssue(field) : undefined);
-  const fieldError = issue('from') ?? issue('to') ?? issue('interval') ?? issue('kind');
+  const fieldError = issue('from') ?? issue('to') ?? issue('interval') ?? issue('kind') ?? issue('ownerId') ?? issue('pipelineId');
   const set = (patch: Partial<ReportFilters>) => setFilters((current) => ({ ...current, ...patch }));
 
   const download = async (format: 'csv' | 'xlsx' | 'pdf') => {
@@ -124,6 +141,29 @@ export function Component() {
               { value: 'quarter', label: t('reports.quarter') },
             ]}
             error={issue('interval')}
+          />
+        )}
+        {picksOwner && (
+          <Select
+            label={t('reports.owner')}
+            placeholder={t('reports.everyone')}
+            value={filters.ownerId || null}
+            onChange={(value) => set({ ownerId: value ?? '' })}
+            data={(members.data ?? []).filter((member) => member.status === 'active').map((member) => ({ value: member.id, label: member.name }))}
+            clearable
+            searchable
+            error={issue('ownerId')}
+          />
+        )}
+        {takesPipeline(slug) && pipelines.data && (
+          <Select
+            label={t('reports.pipelineFilter')}
+            placeholder={t('reports.allPipelines')}
+            value={filters.pipelineId || null}
+            onChange={(value) => set({ pipelineId: value ?? '' })}
+            data={pipelines.data.data.map((pipeline) => ({ value: pipeline.id, label: pipeline.name }))}
+            clearable
+            error={issue('pipelineId')}
           />
         )}
         {slug === 'lead-conversion' && (
@@ -355,20 +395,24 @@ function RevenueReport({ rows }: { rows: Schemas['RevenueReport']['data'] }) {
 
 function ActivityReport({ rows }: { rows: Schemas['ActivityReport']['data'] }) {
   const measures = ['tasksCompleted', 'notesCreated', 'emailsSent', 'dealsWon', 'dealsLost'] as const;
+  const members = useMembers();
+  // A user no longer listed (removed from the workspace) keeps their figures under their id.
+  const nameOf = (userId: string) => members.data?.find((member) => member.id === userId)?.name ?? userId;
+  const named = rows.map((row) => ({ ...row, user: nameOf(row.userId) }));
   return (
     <>
       {rows.length > 0 && (
         <BarChart
           h={240}
-          data={rows}
-          dataKey="userId"
+          data={named}
+          dataKey="user"
           series={measures.map((name, index) => ({ name, label: t(`reports.${name}`), color: COLORS[index % COLORS.length]! }))}
         />
       )}
       <FigureTable
         caption={t('reports.activity')}
         headers={[t('reports.user'), ...measures.map((name) => t(`reports.${name}`))]}
-        rows={rows.map((row) => [row.userId, ...measures.map((name) => row[name])])}
+        rows={named.map((row) => [row.user, ...measures.map((name) => row[name])])}
       />
     </>
   );
