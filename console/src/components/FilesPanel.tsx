@@ -8,19 +8,26 @@ import { api } from '../lib/api';
 import { messageOf, unwrap } from '../lib/api-error';
 import { fetchBlob, formatBytes, isPreviewable, saveBlob, type StoredFile } from '../lib/files';
 import { formatDateTime, t } from '../lib/i18n';
-import { useCan } from '../lib/me';
+import { useCan, type Permission } from '../lib/me';
 import { uploadWithProgress } from '../lib/upload';
 import { ErrorAlert } from './ErrorAlert';
 
-type Records = 'contacts' | 'companies' | 'deals' | 'tickets';
+/** The API path of the records whose files a panel shows: a record type's, or a custom object's records. */
+export type FileHolder = 'contacts' | 'companies' | 'deals' | 'tickets' | `objects/${string}/records`;
 
-/** Every record's files route answers the same page; one typed path stands for the four. */
-const filesPath = (records: Records) => `/api/v1/${records}/{id}/files` as '/api/v1/deals/{id}/files';
+/** Every record's files route answers the same page; one typed path stands for them all. */
+const filesPath = (records: FileHolder) => `/api/v1/${records}/{id}/files` as '/api/v1/deals/{id}/files';
+
+/** Attaching a file to a record is writing that record. */
+function writePermissionOf(records: FileHolder): Permission {
+  if (records === 'contacts' || records === 'companies' || records === 'deals' || records === 'tickets') return `${records}:write`;
+  return 'records:write';
+}
 
 /** The record's files: drop one to upload it (with progress), download, delete, small images shown. */
-export function FilesPanel({ records, id }: { records: Records; id: string }) {
+export function FilesPanel({ records, id }: { records: FileHolder; id: string }) {
   const queryClient = useQueryClient();
-  const canWriteRecord = useCan(`${records}:write`);
+  const canWriteRecord = useCan(writePermissionOf(records));
   const canDelete = useCan('files:write');
   const canAttach = canWriteRecord && canDelete;
   const [progress, setProgress] = useState<number | null>(null);

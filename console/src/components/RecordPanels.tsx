@@ -1,28 +1,30 @@
 import { Badge, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { components } from '../api/schema';
 import { api } from '../lib/api';
 import { unwrap } from '../lib/api-error';
 import { formatDateTime, t } from '../lib/i18n';
 import { useCan } from '../lib/me';
 import { Conversation } from './Conversation';
 import { ErrorAlert } from './ErrorAlert';
-import { FilesPanel } from './FilesPanel';
+import { FilesPanel, type FileHolder } from './FilesPanel';
 
-/** The contact, company or deal a panel belongs to; notes, tasks and timelines are kept per record (custom object records have no page yet). */
-export type RelatedRecord = components['schemas']['RelatedRecord'] & { type: 'contact' | 'company' | 'deal' };
+/** The record a panel belongs to: a contact, company or deal, or a custom object's record (named with its object's key). */
+export type RelatedRecord = { type: 'contact' | 'company' | 'deal'; id: string } | { type: 'record'; id: string; object: string };
 
 /** Where a record's files live in the API, by the kind of record the panels belong to. */
-const FILES_OF = { contact: 'contacts', company: 'companies', deal: 'deals' } as const;
+function filesOf(related: RelatedRecord): FileHolder {
+  if (related.type === 'record') return `objects/${related.object}/records`;
+  return ({ contact: 'contacts', company: 'companies', deal: 'deals' } as const)[related.type];
+}
 
-/** The right-hand column of a contact, company or deal page: its notes, tasks, files and timeline. */
+/** The right-hand column of a record's page: its notes, tasks, files and timeline. */
 export function RecordActivity({ related }: { related: RelatedRecord }) {
   return (
     <Stack>
       <RecordNotes related={related} />
       <RecordTasks related={related} />
-      <FilesPanel records={FILES_OF[related.type]} id={related.id} />
+      <FilesPanel records={filesOf(related)} id={related.id} />
       <RecordTimeline related={related} />
     </Stack>
   );
@@ -45,7 +47,7 @@ export function RecordNotes({ related }: { related: RelatedRecord }) {
       composeLabel={t('contacts.newNote')}
       submitLabel={t('contacts.addNote')}
       onAdd={async (body) => {
-        await unwrap(api.POST('/api/v1/notes', { body: { body, related } }));
+        await unwrap(api.POST('/api/v1/notes', { body: { body, related: { type: related.type, id: related.id } } }));
         await queryClient.invalidateQueries({ queryKey: ['notes', related.id] });
         await queryClient.invalidateQueries({ queryKey: ['timeline', related.id] });
       }}
@@ -62,7 +64,8 @@ export function RecordTasks({ related }: { related: RelatedRecord }) {
     queryFn: () => unwrap(api.GET('/api/v1/tasks', { params: { query: { relatedType: related.type, relatedId: related.id, limit: 50 } } })),
   });
   const add = useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/tasks', { body: { title, priority: 'normal', status: 'open', related } })),
+    mutationFn: () =>
+      unwrap(api.POST('/api/v1/tasks', { body: { title, priority: 'normal', status: 'open', related: { type: related.type, id: related.id } } })),
     onSuccess: async () => {
       setTitle('');
       await queryClient.invalidateQueries({ queryKey: ['tasks'] });
@@ -107,8 +110,12 @@ export function RecordTasks({ related }: { related: RelatedRecord }) {
   );
 }
 
-function timelineOf({ type, id }: RelatedRecord) {
+function timelineOf(related: RelatedRecord) {
+  const { type, id } = related;
   const params = { params: { path: { id }, query: { limit: 50 } } };
+  if (related.type === 'record') {
+    return unwrap(api.GET('/api/v1/objects/{object}/records/{id}/timeline', { params: { path: { object: related.object, id }, query: { limit: 50 } } }));
+  }
   if (type === 'company') return unwrap(api.GET('/api/v1/companies/{id}/timeline', params));
   if (type === 'deal') return unwrap(api.GET('/api/v1/deals/{id}/timeline', params));
   return unwrap(api.GET('/api/v1/contacts/{id}/timeline', params));

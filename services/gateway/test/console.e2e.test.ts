@@ -579,6 +579,18 @@ describe('web console', () => {
     await page.getByLabel(label('Rooms')).press('Enter');
     await page.getByRole('button', { name: 'Edit Rooms: 5' }).waitFor();
     await screen('object-record');
+    // The record keeps its own notes, tasks and files, as a contact does, and its timeline shows them.
+    await type(page.getByLabel(label('New note')), 'Viewing booked for Monday');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.locator('[data-comment]').getByText('Viewing booked for Monday').waitFor();
+    await type(page.getByLabel(label('New task')), 'Send the floor plan');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText('Send the floor plan', { exact: true }).waitFor();
+    await page.locator('input[type="file"]').setInputFiles({ name: 'floor-plan.png', mimeType: 'image/png', buffer: PNG });
+    await page.locator('[data-file="floor-plan.png"]').waitFor();
+    await page.reload();
+    for (const kind of ['note', 'task created', 'file attached']) await page.getByText(kind, { exact: true }).first().waitFor();
+    await screen('object-record-activity');
 
     await page.getByRole('link', { name: '← Properties' }).click();
     await page.getByRole('cell', { name: '12 Analytical Row' }).waitFor();

@@ -1,10 +1,11 @@
-import { Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Grid, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { RecordHeader } from '../../components/RecordHeader';
+import { RecordActivity } from '../../components/RecordPanels';
 import { TypedValueField } from '../../components/TypedValueField';
 import { messageOf } from '../../lib/api-error';
 import { formatDateTime } from '../../lib/i18n';
@@ -70,24 +71,31 @@ export function Component() {
           </Group>
         )}
       </RecordHeader>
-      <Paper withBorder p="md" maw={640}>
-        <Title order={2} size="h4" mb="sm">
-          {t('contacts.details')}
-        </Title>
-        {type.data.fields.length === 0 && <Text c="dimmed">{t('objects.noFields')}</Text>}
-        <SimpleGrid cols={1} spacing="sm">
-          {type.data.fields.map((field) => (
-            <TypedValueField
-              key={field.key}
-              field={field}
-              name={`values.${field.key}`}
-              value={record.data.values[field.key]}
-              disabled={!canWrite || deleted}
-              onSave={async (value) => refresh(await objectsApi.update(key, id, { [field.key]: value }))}
-            />
-          ))}
-        </SimpleGrid>
-      </Paper>
+      <Grid>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <Paper withBorder p="md">
+            <Title order={2} size="h4" mb="sm">
+              {t('contacts.details')}
+            </Title>
+            {type.data.fields.length === 0 && <Text c="dimmed">{t('objects.noFields')}</Text>}
+            <SimpleGrid cols={1} spacing="sm">
+              {type.data.fields.map((field) => (
+                <TypedValueField
+                  key={field.key}
+                  field={field}
+                  name={`values.${field.key}`}
+                  value={record.data.values[field.key]}
+                  disabled={!canWrite || deleted}
+                  onSave={async (value) => refresh(await objectsApi.update(key, id, { [field.key]: value }))}
+                />
+              ))}
+            </SimpleGrid>
+          </Paper>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <RecordActivity related={{ type: 'record', object: key, id }} />
+        </Grid.Col>
+      </Grid>
     </Stack>
   );
 }
