@@ -14467,6 +14467,8 @@ export interface operations {
                 cursor?: string;
                 /** @description The contact or company billed. */
                 customerId?: string;
+                /** @description The crm deal billed. */
+                dealId?: string;
                 limit?: number;
                 status?: "draft" | "open" | "paid" | "void" | "uncollectible";
             };

@@ -290,6 +290,21 @@ describe('POST /invoices from a deal', () => {
     const draft = await call('POST', '/invoices', { dealId: deal.json.id, fromDeal: true });
     expect(draft.status).toBe(201);
     expect(draft.json).toMatchObject({ dealId: deal.json.id, currency: 'CHF', total: 420_000, customer: { companyId: company.json.id, name: 'Deal GmbH' } });
+
+    // The deal's invoices, as its page lists them; another deal has none.
+    const ofDeal = await call('GET', `/invoices?dealId=${deal.json.id}`);
+    expect(ofDeal.json.data.map((invoice: { id: string }) => invoice.id)).toEqual([draft.json.id]);
+    expect((await call('GET', `/invoices?dealId=${company.json.id}`)).json.data).toEqual([]);
+    const refused = await call('GET', '/invoices?dealId=rollout');
+    expect({
+      status: refused.status,
+      code: refused.json.error.code,
+      fields: refused.json.error.details.map((detail: { field: string }) => detail.field),
+    }).toEqual({
+      status: 400,
+      code: 'invalid_parameter',
+      fields: ['dealId'],
+    });
   });
 
   it('answers 422 naming the field for a body that mixes or misses what the deal gives', async () => {

@@ -395,7 +395,7 @@ describe('web console', () => {
     await panel.waitFor({ state: 'hidden' });
   }, 60_000);
 
-  it('follows the won deal from the bell to its page: an inline error, a contact, a file, then its invoice', async () => {
+  it('follows the won deal from the bell to its page: an inline error, a contact, a file, then its invoice, listed back on the deal', async () => {
     await page.getByRole('button', { name: /^Notifications/ }).click();
     await page.getByRole('dialog', { name: 'Notifications' }).getByText('Deal won: Engines for Ada').click();
     await page.getByRole('heading', { name: 'Engines for Ada' }).waitFor();
@@ -441,6 +441,13 @@ describe('web console', () => {
     const preview = await pdf;
     expect(preview.url()).toMatch(/^blob:/);
     await preview.close();
+
+    // Back on the deal: the invoice that bills it, with its total and status.
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Engines for Ada' }).waitFor();
+    const billed = page.locator('[data-invoice^="INV-"]');
+    await billed.getByText('$1,875.00').waitFor();
+    await billed.getByText('open', { exact: true }).waitFor();
   }, 90_000);
 
   it('opens a company from its list onto its page, edited inline', async () => {

@@ -15,6 +15,7 @@ import { formatMoney } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
 import { minorToInput, parseMoney } from '../../lib/money';
+import { DealInvoices } from './DealInvoices';
 import { DealLinks } from './DealLinks';
 import { dealsApi, type Deal, type Stage } from './deals-api';
 
@@ -24,6 +25,7 @@ export function Component() {
   const queryClient = useQueryClient();
   const canWrite = useCan('deals:write');
   const canBill = useCan('billing:write');
+  const canReadBilling = useCan('billing:read');
   const deal = useQuery({ queryKey: ['deals', id], queryFn: () => dealsApi.get(id) });
   const pipelines = useQuery({ queryKey: ['pipelines'], queryFn: dealsApi.pipelines });
   const [askLost, setAskLost] = useState<Stage | null>(null);
@@ -146,6 +148,7 @@ export function Component() {
               </Title>
               <DealLinks deal={record} disabled={!canWrite} onSave={save} />
             </Paper>
+            {canReadBilling && <DealInvoices dealId={id} />}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>

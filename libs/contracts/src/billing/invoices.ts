@@ -174,6 +174,7 @@ export class UpdateInvoiceBody {
 export class ListInvoicesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: INVOICE_STATUSES }) @IsOptional() @IsIn(INVOICE_STATUSES) status?: InvoiceStatus;
   @ApiPropertyOptional({ format: 'uuid', description: 'The contact or company billed.' }) @IsOptional() @IsUUID('all') customerId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The crm deal billed.' }) @IsOptional() @IsUUID('all') dealId?: string;
 }
 
 export class InvoiceCustomer {

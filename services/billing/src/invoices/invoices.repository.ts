@@ -129,6 +129,7 @@ export function toInvoice(row: InvoiceRow, lines: readonly LineRow[]): Invoice {
 export interface InvoiceFilter {
   status?: InvoiceStatus;
   customerId?: string;
+  dealId?: string;
 }
 
 /** SQL of invoices and their lines; every statement names the workspace besides row-level security. */
@@ -146,9 +147,9 @@ export class InvoicesRepository {
     return manager.query(
       `SELECT ${INVOICE_COLUMNS} FROM billing.invoices
        WHERE workspace_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR coalesce(customer_contact_id, customer_company_id) = $3)
-         AND ($4::uuid IS NULL OR id > $4)
-       ORDER BY id LIMIT $5`,
-      [workspaceId, filter.status ?? null, filter.customerId ?? null, position.afterId, position.limit + 1],
+         AND ($4::uuid IS NULL OR deal_id = $4) AND ($5::uuid IS NULL OR id > $5)
+       ORDER BY id LIMIT $6`,
+      [workspaceId, filter.status ?? null, filter.customerId ?? null, filter.dealId ?? null, position.afterId, position.limit + 1],
     ) as Promise<InvoiceRow[]>;
   }
 

@@ -136,7 +136,7 @@ export class InvoicesService {
     const position = pagePosition(query);
     const { workspaceId } = caller;
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
-      const rows = await this.invoices.list(manager, workspaceId, { status: query.status, customerId: query.customerId }, position);
+      const rows = await this.invoices.list(manager, workspaceId, { status: query.status, customerId: query.customerId, dealId: query.dealId }, position);
       const lines = await this.invoices.linesOf(
         manager,
         workspaceId,
