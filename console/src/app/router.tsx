@@ -38,6 +38,7 @@ export const router = createBrowserRouter([
           { path: 'campaigns/templates', ...lazy(() => import('../features/campaigns/TemplatesPage')) },
           { path: 'campaigns/:id', ...lazy(() => import('../features/campaigns/CampaignPage')) },
           { path: 'invoices', ...lazy(() => import('../features/invoices/InvoicesPage')) },
+          { path: 'invoices/products', ...lazy(() => import('../features/invoices/ProductsPage')) },
           { path: 'invoices/:id', ...lazy(() => import('../features/invoices/InvoicePage')) },
           { path: 'objects', ...lazy(() => import('../features/objects/ObjectsPage')) },
           { path: 'objects/:key', ...lazy(() => import('../features/objects/ObjectRecordsPage')) },

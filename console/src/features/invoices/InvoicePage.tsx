@@ -13,7 +13,19 @@ import { t } from './i18n';
 import { useCan } from '../../lib/me';
 import { invoiceTotals, lineAmounts, minorToInput, parseMoney } from '../../lib/money';
 import { InvoiceStateActions, RefundPayment } from './InvoiceActions';
-import { apiLineErrors, draftLine, emptyLine, lineErrors, toEditLines, toLineBodies, type EditLine, type Invoice, type LineErrors } from './invoice-lines';
+import {
+  apiLineErrors,
+  draftLine,
+  emptyLine,
+  lineErrors,
+  lineFromProduct,
+  toEditLines,
+  toLineBodies,
+  type EditLine,
+  type Invoice,
+  type LineErrors,
+} from './invoice-lines';
+import { useProducts } from './products-api';
 
 const invoiceKey = (id: string) => ['invoices', id];
 
@@ -191,6 +203,9 @@ function LinesEditor({ invoice }: { invoice: Invoice }) {
   const [formError, setFormError] = useState<string | null>(null);
   useEffect(() => setLines(toEditLines(invoice)), [invoice]);
 
+  // Products offered for a new line: active ones priced in the invoice's currency (billing refuses others).
+  const products = useProducts();
+  const offered = (products.data?.data ?? []).filter((product) => product.active && product.currency === invoice.currency);
   const errors = { ...lineErrors(lines, invoice.currency, LINE_MESSAGES()), ...apiErrors };
   const drafts = lines.map((line) => draftLine(line, invoice.currency));
   const totals = invoiceTotals(drafts.filter((draft) => draft !== null));
@@ -291,9 +306,23 @@ function LinesEditor({ invoice }: { invoice: Invoice }) {
           </Table.Tbody>
         </Table>
         <Group justify="space-between" mt="sm">
-          <Button variant="default" onClick={() => setLines((current) => [...current, emptyLine()])}>
-            {t('invoices.addLine')}
-          </Button>
+          <Group align="end">
+            <Button variant="default" onClick={() => setLines((current) => [...current, emptyLine()])}>
+              {t('invoices.addLine')}
+            </Button>
+            <Select
+              aria-label={t('invoices.addProduct')}
+              placeholder={t('invoices.addProduct')}
+              data={offered.map((product) => ({ value: product.id, label: `${product.name} · ${formatMoney(product.unitPrice, product.currency)}` }))}
+              value={null}
+              onChange={(id) => {
+                const product = offered.find((candidate) => candidate.id === id);
+                if (product) setLines((current) => [...current, lineFromProduct(product)]);
+              }}
+              searchable
+              nothingFoundMessage={t('list.empty')}
+            />
+          </Group>
           <Button type="submit" disabled={!dirty || Object.keys(errors).length > 0} loading={save.isPending}>
             {t('invoices.saveLines')}
           </Button>

@@ -33,7 +33,12 @@ export function Component() {
     <>
       <Group justify="space-between" mb="md" align="end">
         <Title order={1}>{t('nav.invoices')}</Title>
-        <Select label={t('field.status')} data={[...STATUSES]} value={status} onChange={(value) => setStatus(value as typeof status)} clearable w={180} />
+        <Group align="end">
+          <Button component={Link} to="/invoices/products" variant="subtle">
+            {t('invoices.products')}
+          </Button>
+          <Select label={t('field.status')} data={[...STATUSES]} value={status} onChange={(value) => setStatus(value as typeof status)} clearable w={180} />
+        </Group>
       </Group>
       {invoices.isPending && <Loading />}
       {invoices.isError && <ErrorAlert error={invoices.error} />}

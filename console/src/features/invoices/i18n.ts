@@ -3,6 +3,8 @@ import { withCatalog, type KeyOf } from '../../lib/i18n';
 /** The invoices' strings in English, shipped in the route's own chunk rather than with every first screen. */
 export const en = {
   'invoices.addLine': 'Add line',
+  'invoices.addProduct': 'Add a product',
+  'invoices.products': 'Products',
   'invoices.delete': 'Delete draft',
   'invoices.deleteConfirm': 'Delete {number}?',
   'invoices.deleteDone': '{number} deleted',
@@ -70,6 +72,21 @@ export const en = {
   'invoices.taxRate': 'Tax',
   'invoices.total': 'Total',
   'invoices.unitPrice': 'Unit price',
+  'products.active': 'Active',
+  'products.activeOf': '{name} offered on new lines',
+  'products.created': '{name} added.',
+  'products.currency': 'Currency',
+  'products.delete': 'Delete {name}',
+  'products.deleteShort': 'Delete',
+  'products.deleted': '{name} deleted.',
+  'products.name': 'Name',
+  'products.new': 'New product',
+  'products.price': 'Unit price',
+  'products.priceInvalid': "Enter a price in the currency's units, like 120.00",
+  'products.sku': 'SKU',
+  'products.taxRate': 'Tax rate',
+  'products.taxRateInvalid': 'A percent from 0 to 100, at most 2 decimals.',
+  'products.title': 'Products',
 };
 
 export const t = withCatalog(en);

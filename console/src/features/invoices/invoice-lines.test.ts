@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api-error';
 import { invoiceTotals } from '../../lib/money';
-import { apiLineErrors, draftLine, lineErrors, toEditLines, toLineBodies, type EditLine } from './invoice-lines';
+import { apiLineErrors, draftLine, lineErrors, lineFromProduct, taxRateOf, toEditLines, toLineBodies, type EditLine } from './invoice-lines';
 
 const messages = { quantity: 'quantity', unitPrice: 'unitPrice', taxRate: 'taxRate', description: 'description' };
 const line = (overrides: Partial<EditLine>): EditLine => ({
@@ -21,6 +21,27 @@ describe('invoice lines in the editor', () => {
       lines: [{ id: 'a', productId: null, description: 'Seats', quantity: 1.5, unitPrice: 1999, taxRate: 750, amount: 2999, tax: 225 }],
     });
     expect(edit).toEqual({ key: 'a', productId: null, description: 'Seats', quantity: '1.5', unitPrice: '19.99', taxRate: '7.50' });
+  });
+
+  it('takes a product’s name, price and tax rate onto a new line of one', () => {
+    const edit = lineFromProduct({ id: 'p', name: 'Consulting hour', unitPrice: 12050, currency: 'JPY', taxRate: 1000 });
+    expect({ ...edit, key: 'k' }).toEqual({ key: 'k', productId: 'p', description: 'Consulting hour', quantity: '1', unitPrice: '12050', taxRate: '10.00' });
+    expect(draftLine(lineFromProduct({ id: 'p', name: 'Seat', unitPrice: 1999, currency: 'EUR', taxRate: 750 }), 'EUR')).toEqual({
+      quantity: '1',
+      unitPrice: 1999,
+      taxRate: 750,
+    });
+  });
+
+  it('reads a tax rate in percent as basis points, and refuses more than 100 % or a third decimal', () => {
+    expect([taxRateOf('7.5'), taxRateOf('19'), taxRateOf('100'), taxRateOf('100.01'), taxRateOf('7.125'), taxRateOf('-1')]).toEqual([
+      750,
+      1900,
+      10000,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('prices typed lines live with billing’s rounding, percent read as basis points', () => {

@@ -3,6 +3,7 @@ import { ApiError } from '../../lib/api-error';
 import { lineAmounts, minorToInput, parseMoney, parseScaled, type DraftLine } from '../../lib/money';
 
 export type Invoice = components['schemas']['Invoice'];
+export type Product = components['schemas']['Product'];
 type LineBody = components['schemas']['InvoiceLineBody'];
 
 /** A line as the editor holds it: what was typed, parsed only to price it and to send it. */
@@ -35,8 +36,20 @@ export function emptyLine(): EditLine {
   return { key: newLineKey(), productId: null, description: '', quantity: '1', unitPrice: '', taxRate: '0' };
 }
 
+/** One of a product, at its price and tax rate, as the editor shows a line (the product is in the invoice's currency). */
+export function lineFromProduct(product: Pick<Product, 'id' | 'name' | 'unitPrice' | 'currency' | 'taxRate'>): EditLine {
+  return {
+    key: newLineKey(),
+    productId: product.id,
+    description: product.name,
+    quantity: '1',
+    unitPrice: minorToInput(product.unitPrice, product.currency),
+    taxRate: (product.taxRate / 100).toFixed(2),
+  };
+}
+
 /** Basis points from a percent with at most two decimals ("7.5" → 750). */
-function taxRateOf(text: string): number | null {
+export function taxRateOf(text: string): number | null {
   const scaled = parseScaled(text, 2);
   return scaled === null || scaled < 0n || scaled > 10_000n ? null : Number(scaled);
 }

@@ -1,0 +1,10 @@
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../lib/api';
+import { unwrap } from '../../lib/api-error';
+
+export const productsKey = ['products'] as const;
+
+/** The workspace's live products, active or not: the catalogue's page, and invoice lines picked from it. */
+export function useProducts() {
+  return useQuery({ queryKey: productsKey, queryFn: () => unwrap(api.GET('/api/v1/products', { params: { query: { limit: 100 } } })) });
+}
