@@ -836,6 +836,22 @@ describe('web console', () => {
     await page.getByText('uncollectible', { exact: true }).waitFor();
     await screen('invoice-uncollectible');
 
+    // The customer's side: the invoice billed to it, its wallet credited (a zero refused first), its ledger.
+    await page.getByRole('link', { name: 'Ada Lovelace', exact: true }).click();
+    await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
+    await type(page.getByLabel(label('Amount to credit')), '0');
+    await page.getByRole('button', { name: 'Credit wallet' }).click();
+    await page.getByText("Enter an amount greater than zero in the currency's units.").waitFor();
+    await type(page.getByLabel(label('Amount to credit')), '50');
+    await page.getByRole('button', { name: 'Credit wallet' }).click();
+    await page.locator('[data-balance="USD"]').getByText('Balance: $50.00').waitFor();
+    await page.locator('[data-entry="wallet"]').first().waitFor();
+    await page.locator('[data-entry="receivable"]').first().waitFor();
+    await page.locator('[data-invoice^="INV-"]').first().waitFor();
+    await screen('contact-billing');
+    await page.goBack();
+    await page.getByRole('heading', { name: /^INV-\d{4}-\d+$/ }).waitFor();
+
     await page.getByRole('link', { name: 'The deal it bills' }).click();
     await page.getByRole('button', { name: 'Create invoice' }).click();
     await page.getByRole('heading', { name: 'Draft invoice' }).waitFor();

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { components } from '../../api/schema';
 import { CustomFieldsPanel } from '../../components/CustomFieldsPanel';
+import { CustomerBilling } from '../invoices/CustomerBilling';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { InlineField } from '../../components/InlineField';
 import { Loading } from '../../components/Loading';
@@ -31,6 +32,7 @@ export function Component() {
   const { id = '' } = useParams();
   const queryClient = useQueryClient();
   const canWrite = useCan('companies:write');
+  const canReadBilling = useCan('billing:read');
   const [sizeError, setSizeError] = useState<string | null>(null);
   const company = useQuery({ queryKey: ['companies', id], queryFn: () => unwrap(api.GET('/api/v1/companies/{id}', { params: { path: { id } } })) });
 
@@ -94,6 +96,7 @@ export function Component() {
               </SimpleGrid>
             </Paper>
             <CustomFieldsPanel entity="company" values={record.customFields} disabled={!canWrite} onSave={(customFields) => save({ customFields })} />
+            {canReadBilling && <CustomerBilling customerId={id} />}
             <CompanyContacts companyId={id} />
             <CompanyDeals companyId={id} />
           </Stack>

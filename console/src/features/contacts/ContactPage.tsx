@@ -2,6 +2,7 @@ import { Badge, Grid, Paper, Select, SimpleGrid, Stack, Text, Title } from '@man
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from 'react-router';
 import { CustomFieldsPanel } from '../../components/CustomFieldsPanel';
+import { CustomerBilling } from '../invoices/CustomerBilling';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { InlineField } from '../../components/InlineField';
 import { Loading } from '../../components/Loading';
@@ -24,6 +25,7 @@ export function Component() {
   const { id = '' } = useParams();
   const queryClient = useQueryClient();
   const canWrite = useCan('contacts:write');
+  const canReadBilling = useCan('billing:read');
   const contact = useQuery({ queryKey: ['contacts', id], queryFn: () => contactsApi.get(id) });
 
   const save = async (body: ContactBody) => {
@@ -78,6 +80,7 @@ export function Component() {
               </SimpleGrid>
             </Paper>
             <CustomFieldsPanel entity="contact" values={record.customFields} disabled={!canWrite} onSave={(customFields) => save({ customFields })} />
+            {canReadBilling && <CustomerBilling customerId={id} />}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>

@@ -10,12 +10,12 @@ import { InlineField } from '../../components/InlineField';
 import { Loading } from '../../components/Loading';
 import { RecordHeader } from '../../components/RecordHeader';
 import { RecordActivity } from '../../components/RecordPanels';
+import { BilledInvoices } from '../invoices/BilledInvoices';
 import { ApiError, messageOf } from '../../lib/api-error';
 import { formatMoney } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
 import { minorToInput, parseMoney } from '../../lib/money';
-import { DealInvoices } from './DealInvoices';
 import { DealLinks } from './DealLinks';
 import { dealsApi, type Deal, type Stage } from './deals-api';
 
@@ -148,7 +148,7 @@ export function Component() {
               </Title>
               <DealLinks deal={record} disabled={!canWrite} onSave={save} />
             </Paper>
-            {canReadBilling && <DealInvoices dealId={id} />}
+            {canReadBilling && <BilledInvoices billed={{ dealId: id }} />}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>

@@ -75,7 +75,7 @@ export function Component() {
           </Anchor>
           <Title order={1}>{record.number ?? t('invoices.draftTitle')}</Title>
           <Text size="sm" c="dimmed">
-            {record.customer.name}
+            <CustomerLink customer={record.customer} />
             {record.billingEmail ? ` · ${record.billingEmail}` : ''}
             {record.dueDate ? ` · ${t('invoices.dueDate', { date: record.dueDate })}` : ''}
           </Text>
@@ -330,6 +330,17 @@ function LinesEditor({ invoice }: { invoice: Invoice }) {
         <Totals currency={invoice.currency} {...totals} />
       </form>
     </Paper>
+  );
+}
+
+/** The customer's name, linked to its contact or company page where its wallet and ledger are. */
+function CustomerLink({ customer }: { customer: Invoice['customer'] }) {
+  const to = customer.contactId ? `/contacts/${customer.contactId}` : customer.companyId ? `/companies/${customer.companyId}` : null;
+  if (!to) return customer.name;
+  return (
+    <Anchor component={Link} to={to} inherit underline="always">
+      {customer.name}
+    </Anchor>
   );
 }
 

@@ -7,24 +7,24 @@ import { unwrap } from '../../lib/api-error';
 import { formatMoney } from '../../lib/i18n';
 import { t } from './i18n';
 
-/** The invoices that bill this deal, each with its status, total and what is still due. */
-export function DealInvoices({ dealId }: { dealId: string }) {
+/** The invoices that bill a deal or a customer, each with its total and status. */
+export function BilledInvoices({ billed }: { billed: { dealId: string } | { customerId: string } }) {
   const invoices = useQuery({
-    queryKey: ['invoices', 'deal', dealId],
-    queryFn: () => unwrap(api.GET('/api/v1/invoices', { params: { query: { dealId, limit: 100 } } })),
+    queryKey: ['invoices', 'billed', billed],
+    queryFn: () => unwrap(api.GET('/api/v1/invoices', { params: { query: { ...billed, limit: 100 } } })),
   });
   return (
     <Paper withBorder p="md">
       <Title order={2} size="h4" mb="sm">
-        {t('deals.invoices')}
+        {t('nav.invoices')}
       </Title>
       {invoices.isError && <ErrorAlert error={invoices.error} />}
-      {invoices.data?.data.length === 0 && <Text c="dimmed">{t('deals.noInvoices')}</Text>}
+      {invoices.data?.data.length === 0 && <Text c="dimmed">{t('invoices.noneBilled')}</Text>}
       <Stack gap={4}>
         {invoices.data?.data.map((invoice) => (
           <Group key={invoice.id} justify="space-between" wrap="nowrap" data-invoice={invoice.number ?? 'draft'}>
             <Anchor component={Link} to={`/invoices/${invoice.id}`} size="sm">
-              {invoice.number ?? t('deals.draftInvoice')}
+              {invoice.number ?? t('invoices.draft')}
             </Anchor>
             <Group gap="xs" wrap="nowrap">
               <Text size="sm">{formatMoney(invoice.total, invoice.currency)}</Text>
