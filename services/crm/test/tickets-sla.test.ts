@@ -289,10 +289,9 @@ describe('ticket SLA, auto-assignment and overdue-invoice escalation', () => {
       await publishBilling(workspace.workspaceId, 'invoice.paid', paid(paidOnTime));
       await publishBilling(workspace.workspaceId, 'invoice.overdue', overdue(last));
       const kept = await eventually(async () => {
-        const rows: Array<{ invoice_id: string }> = await stack.owner.query(
-          'SELECT invoice_id FROM crm.overdue_invoices WHERE invoice_id = ANY($1::uuid[])',
-          [[paidLate, stillOverdue, paidOnTime, last]],
-        );
+        const rows: Array<{ invoice_id: string }> = await stack.owner.query('SELECT invoice_id FROM crm.overdue_invoices WHERE invoice_id = ANY($1::uuid[])', [
+          [paidLate, stillOverdue, paidOnTime, last],
+        ]);
         return rows.some((row) => row.invoice_id === last) && rows.map((row) => row.invoice_id);
       });
       expect(kept.sort()).toEqual([stillOverdue, last].sort());
