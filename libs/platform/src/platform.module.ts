@@ -86,7 +86,9 @@ export class PlatformModule {
       { provide: USES_DATABASE, useValue: options.database !== undefined },
       {
         provide: NATS_CONNECTION,
-        useFactory: () => connect({ servers: config.NATS_URL.split(','), name: `${info.name}-${info.instance}`, ...NATS_RECONNECT }),
+        // Without an Error (and its stack trace) built per request: JetStream publishes are requests,
+        // one per event the relay sends. The RPC client's connection does the same.
+        useFactory: () => connect({ servers: config.NATS_URL.split(','), name: `${info.name}-${info.instance}`, ...NATS_RECONNECT, noAsyncTraces: true }),
       },
       {
         provide: REDIS,

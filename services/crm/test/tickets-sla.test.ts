@@ -277,5 +277,24 @@ describe('ticket SLA, auto-assignment and overdue-invoice escalation', () => {
       });
       expect((await openTicket(workspace, { subject: 'Paid up', contactId })).priority).toBe('normal');
     });
+
+    it('applies a burst of billing events in their order: an invoice paid after its overdue notice is forgotten, one paid on time changes nothing', async () => {
+      const customer = { contactId: await insertContact(stack, workspace.workspaceId) };
+      const [paidLate, stillOverdue, paidOnTime, last] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      const overdue = (invoiceId: string) => ({ invoiceId, number: `INV-${invoiceId}`, customer, currency: 'EUR', amountDue: 500, dueDate: '2026-11-30' });
+      const paid = (invoiceId: string) => ({ invoiceId, number: `INV-${invoiceId}`, customer, currency: 'EUR', total: 500, paidAt: new Date().toISOString() });
+      await publishBilling(workspace.workspaceId, 'invoice.overdue', overdue(paidLate));
+      await publishBilling(workspace.workspaceId, 'invoice.overdue', overdue(stillOverdue));
+      await publishBilling(workspace.workspaceId, 'invoice.paid', paid(paidLate));
+      await publishBilling(workspace.workspaceId, 'invoice.paid', paid(paidOnTime));
+      await publishBilling(workspace.workspaceId, 'invoice.overdue', overdue(last));
+      const kept = await eventually(async () => {
+        const rows: Array<{ invoice_id: string }> = await stack.owner.query('SELECT invoice_id FROM crm.overdue_invoices WHERE invoice_id = ANY($1::uuid[])', [
+          [paidLate, stillOverdue, paidOnTime, last],
+        ]);
+        return rows.some((row) => row.invoice_id === last) && rows.map((row) => row.invoice_id);
+      });
+      expect(kept.sort()).toEqual([stillOverdue, last].sort());
+    });
   });
 });

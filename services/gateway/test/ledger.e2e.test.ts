@@ -125,6 +125,32 @@ describe('payments, wallets, credit notes and the ledger over HTTP', () => {
     expectError(await owner.request('POST', `/payments/${paid.body.id}/refund`, { amount: 11_001 }, key()), 409, 'amount');
   });
 
+  it('answers concurrent requests with one Idempotency-Key with the first payment, moving the money once', async () => {
+    const invoiceId = await openInvoice();
+    const body = { invoiceId, amount: 5_000, method: 'manual' };
+    const headers = key();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => owner.request('POST', '/payments', body, headers)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
+    for (const answer of answers) expect(answer.body).toEqual(answers[0]!.body);
+    expect((await owner.request('GET', `/payments?invoiceId=${invoiceId}`)).body.data).toEqual([answers[0]!.body]);
+    expect((await owner.request('GET', `/invoices/${invoiceId}`)).body).toMatchObject({ status: 'open', amountPaid: 5_000, amountDue: 7_000 });
+    const cash = await owner.request('GET', `/ledger?account=receivable:${contactId}`);
+    expect(cash.body.data.filter((entry: { amount: number }) => entry.amount === -5_000)).toHaveLength(1);
+
+    const other = await owner.request('POST', '/payments', { ...body, amount: 4_000 }, headers);
+    expectError(other, 409, 'Idempotency-Key');
+    expect((await owner.request('GET', `/invoices/${invoiceId}`)).body.amountPaid).toBe(5_000);
+  });
+
+  it('records no key for a refused payment: the key pays once the request is right', async () => {
+    const invoiceId = await openInvoice();
+    const headers = key();
+    expectError(await owner.request('POST', '/payments', { invoiceId: randomUUID(), amount: 100, method: 'manual' }, headers), 404);
+    const paid = await owner.request('POST', '/payments', { invoiceId, amount: 100, method: 'manual' }, headers);
+    expect(paid.status).toBe(201);
+    expect((await owner.request('GET', `/invoices/${invoiceId}`)).body.amountPaid).toBe(100);
+  });
+
   it.each([
     ['a zero amount', { amount: 0 }, 'amount'],
     ['a negative amount', { amount: -5 }, 'amount'],

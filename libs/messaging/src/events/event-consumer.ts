@@ -264,6 +264,14 @@ export class EventConsumer {
         await this.deadLetter(message, error);
       }
     }
+    // Only events the consumer skips, and nothing to tell afterBatch: acknowledged without a transaction.
+    if (!this.options.afterBatch && deliveries.every(({ event }) => !this.applies(event))) {
+      await this.settleAll(
+        deliveries,
+        deliveries.map(() => ({ kind: 'handled' })),
+      );
+      return;
+    }
     // A redelivery most likely failed before: straight to a savepoint per event, not a set-wise try first.
     if (this.options.setWise && deliveries.length > 0 && deliveries.every(({ message }) => message.info.deliveryCount === 1)) {
       const outcomes = await this.handleSetWise(deliveries);

@@ -125,12 +125,11 @@ export class OutboxRelay {
   async publishBatch(): Promise<number> {
     const outcome = await this.options.dataSource.transaction(async (manager) => {
       // One relay per schema at a time: two relays taking alternate batches would publish out of order.
-      const [{ locked }] = await manager.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [this.relayLockKey]);
-      if (!locked) return { published: 0, failure: undefined };
+      // The lock is the statement's one-time filter, taken before any row is read: no rows without it.
       const rows = await manager.query<OutboxRow[]>(
         `SELECT id, subject, payload, headers FROM ${this.table}
-         WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.batchSize],
+         WHERE (SELECT pg_try_advisory_xact_lock(hashtext($2))) AND published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.batchSize, this.relayLockKey],
       );
       const publishedIds: string[] = [];
       let failure: Error | undefined;

@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { context, createTraceState, propagation, ROOT_CONTEXT, trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import {
   DEAD_LETTER_HEADERS,
@@ -438,6 +438,27 @@ describe('EventConsumer', () => {
       expect(positions).toEqual([opener.event.id, applied[0]!.id, skipped[0]!.id, applied[1]!.id, skipped[1]!.id]);
       const inbox: Array<{ event_id: string }> = await bed.dataSource.query(`SELECT event_id FROM ${SCHEMA}.inbox WHERE consumer = 'test-applies'`);
       expect(inbox.map((row) => row.event_id).sort()).toEqual([opener.event.id, ...applied.map((event) => event.id)].sort());
+    });
+
+    it('acknowledges a batch of events it only skips without a transaction: it needs no database for them', async () => {
+      // Never connected: a transaction would fail, and the events would be redelivered and dead-lettered.
+      const unreachable = new DataSource({ type: 'postgres', url: 'postgres://postgres@127.0.0.1:1/none' });
+      const calls: string[] = [];
+      const running = consumer(
+        'skipsonly',
+        async (received) => {
+          calls.push(received.id);
+        },
+        { dataSource: unreachable, setWise: true, maxDeliver: 1, applies: (event) => event.type === 'contact.created' },
+      );
+      await running.start();
+      for (const event of [envelope('deal.created'), envelope('deal.updated')]) await publish('skipsonly', event);
+
+      await waitFor('the consumer to settle', () => settled('test-skipsonly'));
+      const info = await bed.jsm.consumers.info(eventStreamName(bed.namespace), 'test-skipsonly');
+      expect({ deliveries: info.delivered.consumer_seq, redelivered: info.num_redelivered }).toEqual({ deliveries: 2, redelivered: 0 });
+      expect(await deadLetterOf('test-skipsonly')).toBeNull();
+      expect(calls).toEqual([]);
     });
 
     it('rolls a batch back when a handler fails and handles it again a savepoint per event: the others have one effect each, the failing one is dead-lettered', async () => {

@@ -116,7 +116,10 @@ export class DomainEvents implements OnApplicationBootstrap {
         applyBatch &&
         (async (events, manager) => {
           const typed = events.filter((handled): handled is { event: EventOf<T>; position: StreamPosition } => handles(handled.event));
-          if (typed.length > 0) await applyBatch(typed, manager);
+          if (typed.length === 0) return;
+          const pending: PendingEvent[] = [];
+          await applyBatch(typed, manager, this.collector(pending));
+          await this.writer.write(manager, pending);
         }),
     });
   }

@@ -12,8 +12,15 @@ export type EventOf<T extends EventType> = { [K in T]: DomainEvent<EventPayloads
  */
 export type EventHandler<T extends EventType> = (event: EventOf<T>, manager: EntityManager, emit: Emit, position: StreamPosition) => Promise<void>;
 
-/** Applies a run of consumed events of one workspace at once (EventConsumer's applyBatch), those of other types left out. */
-export type BatchHandler<T extends EventType> = (events: Array<{ event: EventOf<T>; position: StreamPosition }>, manager: EntityManager) => Promise<void>;
+/**
+ * Applies a run of consumed events of one workspace at once (EventConsumer's applyBatch), those of
+ * other types left out; what it emits commits with the batch.
+ */
+export type BatchHandler<T extends EventType> = (
+  events: Array<{ event: EventOf<T>; position: StreamPosition }>,
+  manager: EntityManager,
+  emit: Emit,
+) => Promise<void>;
 
 export interface SubscriptionOptions {
   /** Durable consumer name, unique per consuming service and purpose, e.g. 'crm-workspace-setup'. */

@@ -4,6 +4,7 @@ import type { InvoiceStatus } from '@kinship/contracts/billing';
 import { RpcError } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
 import { divideRoundingHalfAwayFromZero } from '../invoices/money.js';
+import type { Statement } from './idempotency-keys.js';
 import { ACCOUNTS, Ledger } from './ledger.js';
 
 /** The columns of an invoice that its money needs. */
@@ -25,6 +26,19 @@ export interface InvoiceMoney {
 
 const MONEY_COLUMNS =
   'id, number, status, currency, customer_contact_id, customer_company_id, customer_name, billing_email, subtotal, tax, total, amount_paid, amount_credited';
+
+/** An invoice locked until the transaction ends, with the transaction's timestamp (what now() answers in it). */
+export interface LockedInvoice extends InvoiceMoney {
+  locked_at: Date;
+}
+
+/** The statement that locks an invoice (LockedInvoice rows; none when the workspace has none such). */
+export function lockInvoice(workspaceId: string, id: string): Statement {
+  return (first) => ({
+    sql: `SELECT ${MONEY_COLUMNS}, now() AS locked_at FROM billing.invoices WHERE workspace_id = $${first} AND id = $${first + 1} FOR UPDATE`,
+    parameters: [workspaceId, id],
+  });
+}
 
 export function customerIdOf(invoice: InvoiceMoney): string {
   return (invoice.customer_contact_id ?? invoice.customer_company_id)!;
@@ -66,11 +80,9 @@ export class InvoicePostings {
   constructor(private readonly ledger: Ledger) {}
 
   /** The invoice locked until the transaction ends; undefined when the workspace has none such. */
-  async lock(manager: EntityManager, workspaceId: string, id: string): Promise<InvoiceMoney | undefined> {
-    const rows = (await manager.query(`SELECT ${MONEY_COLUMNS} FROM billing.invoices WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [
-      workspaceId,
-      id,
-    ])) as InvoiceMoney[];
+  async lock(manager: EntityManager, workspaceId: string, id: string): Promise<LockedInvoice | undefined> {
+    const { sql, parameters } = lockInvoice(workspaceId, id)(1);
+    const rows = (await manager.query(sql, parameters)) as LockedInvoice[];
     return rows[0];
   }
 

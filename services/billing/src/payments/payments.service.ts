@@ -16,15 +16,17 @@ import { newId, withWorkspace } from '@kinship/persistence';
 import { DomainEvents, type Emit } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BillingCaller } from '../common/billing-caller.js';
-import { IdempotencyKeys } from '../ledger/idempotency-keys.js';
+import { IdempotencyKeys, type ClaimedKey } from '../ledger/idempotency-keys.js';
 import {
   amountDueOf,
   customerIdOf,
   eventCustomerOf,
   invalidInvoiceStatus,
   InvoicePostings,
+  lockInvoice,
   settledStatus,
   type InvoiceMoney,
+  type LockedInvoice,
 } from '../ledger/invoice-postings.js';
 import { ACCOUNTS, emitWalletCredits, Ledger, type CreditedRow } from '../ledger/ledger.js';
 import { StripeClient } from '../stripe/stripe-client.js';
@@ -108,34 +110,43 @@ export class PaymentsService {
     private readonly stripe: StripeClient,
   ) {}
 
+  /**
+   * Five round trips: the transaction's start, the Idempotency-Key's claim with the invoice's lock,
+   * the payment with its ledger transaction, the invoice's amounts and the key's response, the
+   * outbox rows, the commit.
+   */
   async create(caller: BillingCaller, input: CreatePaymentBody): Promise<Payment> {
-    return this.events.transaction(caller.workspaceId, (manager, emit) =>
-      this.keys.once(manager, caller, CreatePayment, input, async () => {
-        const invoice = await this.invoices.lock(manager, caller.workspaceId, input.invoiceId);
-        if (!invoice) throw RpcError.notFound('Invoice');
-        if (input.currency !== undefined && input.currency !== invoice.currency) {
-          throw RpcError.validation([{ field: 'currency', issue: `must be the invoice’s currency, ${invoice.currency}` }]);
-        }
-        const payment = {
-          invoiceId: invoice.id,
-          amount: input.amount,
-          method: input.method,
-          reference: input.reference ?? null,
-          receivedAt: input.receivedAt ? new Date(input.receivedAt) : new Date(),
-        };
-        return this.record(manager, emit, caller.workspaceId, caller.userId, invoice, payment);
-      }),
-    );
+    return this.events.transaction(caller.workspaceId, async (manager, emit) => {
+      const claim = await this.keys.claim<LockedInvoice>(manager, caller, CreatePayment, input, lockInvoice(caller.workspaceId, input.invoiceId));
+      if (claim.kind === 'answered') return claim.response as Payment;
+      const [invoice] = claim.rows;
+      if (!invoice) throw RpcError.notFound('Invoice');
+      if (input.currency !== undefined && input.currency !== invoice.currency) {
+        throw RpcError.validation([{ field: 'currency', issue: `must be the invoice’s currency, ${invoice.currency}` }]);
+      }
+      const payment = {
+        invoiceId: invoice.id,
+        amount: input.amount,
+        method: input.method,
+        reference: input.reference ?? null,
+        receivedAt: input.receivedAt ? new Date(input.receivedAt) : invoice.locked_at,
+      };
+      return this.record(manager, emit, caller.workspaceId, caller.userId, invoice, payment, claim.key);
+    });
   }
 
-  /** Records a payment on a locked invoice (manual payments and Stripe's both come here). */
+  /**
+   * Records a payment on a locked invoice (manual payments and Stripe's both come here), and the
+   * response of a claimed Idempotency-Key in the same statement.
+   */
   async record(
     manager: EntityManager,
     emit: Emit,
     workspaceId: string,
     actorId: string | null,
-    invoice: InvoiceMoney,
+    invoice: LockedInvoice,
     payment: PaymentToRecord,
+    key?: ClaimedKey,
   ): Promise<Payment> {
     if (invoice.status !== 'open' && invoice.status !== 'uncollectible') throw invalidInvoiceStatus(invoice.status);
     const amount = BigInt(payment.amount);
@@ -146,22 +157,40 @@ export class PaymentsService {
       throw RpcError.conflict('A wallet payment cannot exceed the amount due.', [{ field: 'amount', issue: `exceeds the amount due, ${due}` }]);
     }
     const customerId = customerIdOf(invoice);
-    const id = newId();
     const amountPaid = BigInt(invoice.amount_paid) + applied;
     const status = settledStatus(invoice, amountPaid, BigInt(invoice.amount_credited));
+    // The row as written, known before it is: the response is recorded with it.
+    const written: PaymentRow = {
+      id: newId(),
+      invoice_id: invoice.id,
+      customer_id: customerId,
+      currency: invoice.currency,
+      amount: String(amount),
+      applied: String(applied),
+      to_wallet: String(toWallet),
+      refunded: '0',
+      method: payment.method,
+      reference: payment.reference,
+      received_at: payment.receivedAt,
+      created_at: invoice.locked_at,
+      stripe_payment_intent_id: payment.stripePaymentIntentId ?? null,
+      stripe_refunded: '0',
+    };
+    const response = toPayment(written);
     const paymentParameters = [
-      id,
+      written.id,
       workspaceId,
       invoice.id,
       customerId,
-      invoice.currency,
-      String(amount),
-      String(applied),
-      String(toWallet),
-      payment.method,
-      payment.reference,
-      payment.receivedAt,
-      payment.stripePaymentIntentId ?? null,
+      written.currency,
+      written.amount,
+      written.applied,
+      written.to_wallet,
+      written.method,
+      written.reference,
+      written.received_at,
+      written.stripe_payment_intent_id,
+      written.created_at,
       String(amountPaid),
       status,
     ];
@@ -171,7 +200,7 @@ export class PaymentsService {
       {
         kind: 'payment',
         invoiceId: invoice.id,
-        paymentId: id,
+        paymentId: written.id,
         currency: invoice.currency,
         postings: [
           { account: sourceAccount(payment.method, customerId), amount },
@@ -181,21 +210,22 @@ export class PaymentsService {
       },
       paymentParameters.length + 1,
     );
-    // The payment row, its ledger transaction and the invoice's new amounts in one round trip: all
-    // are known once the invoice is locked. (A wallet payment's debit went first, in prepare.)
+    const answered = key?.recordCte(response, paymentParameters.length + ledger.parameters.length + 1);
+    // The payment row, its ledger transaction, the invoice's new amounts and the key's response in one
+    // round trip: all are known once the invoice is locked. (A wallet payment's debit went first, in prepare.)
     const [row] = (await manager.query(
       `WITH payment AS (
-         INSERT INTO billing.payments (id, workspace_id, invoice_id, customer_id, currency, amount, applied, to_wallet, method, reference, received_at, stripe_payment_intent_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${PAYMENT_COLUMNS}
+         INSERT INTO billing.payments (id, workspace_id, invoice_id, customer_id, currency, amount, applied, to_wallet, method, reference, received_at, stripe_payment_intent_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ), settled AS (
-         UPDATE billing.invoices SET amount_paid = $13, status = $14, paid_at = CASE WHEN $14 = 'paid' THEN coalesce(paid_at, now()) ELSE NULL END, updated_at = now()
+         UPDATE billing.invoices SET amount_paid = $14, status = $15, paid_at = CASE WHEN $15 = 'paid' THEN coalesce(paid_at, now()) ELSE NULL END, updated_at = now()
          WHERE workspace_id = $2 AND id = $3 RETURNING paid_at
-       ), ${ledger.ctes}
-       SELECT payment.*, settled.paid_at AS invoice_paid_at,
+       ), ${ledger.ctes}${answered ? `, ${answered.ctes}` : ''}
+       SELECT settled.paid_at AS invoice_paid_at,
          (SELECT coalesce(json_agg(json_build_object('customer_id', customer_id, 'balance', balance::text)), '[]') FROM credited) AS credited
-       FROM payment, settled`,
-      [...paymentParameters, ...ledger.parameters],
-    )) as Array<PaymentRow & { invoice_paid_at: Date | null; credited: CreditedRow[] }>;
+       FROM settled`,
+      [...paymentParameters, ...ledger.parameters, ...(answered?.parameters ?? [])],
+    )) as Array<{ invoice_paid_at: Date | null; credited: CreditedRow[] }>;
     const posted = ledger.posted(row!.credited);
     // The invoice was open or uncollectible (checked above): paid now means it became paid by this payment.
     const paidAt = status === 'paid' ? row!.invoice_paid_at : null;
@@ -206,14 +236,14 @@ export class PaymentsService {
       actorId,
       aggregateId: invoice.id,
       data: {
-        paymentId: id,
+        paymentId: written.id,
         invoiceId: invoice.id,
         customer,
         currency: invoice.currency,
         amount: payment.amount,
         method: payment.method,
         ...(payment.reference ? { reference: payment.reference } : {}),
-        receivedAt: row!.received_at.toISOString(),
+        receivedAt: response.receivedAt,
         number: invoice.number!,
         customerName: invoice.customer_name,
         ...(invoice.billing_email ? { email: invoice.billing_email } : {}),
@@ -237,7 +267,7 @@ export class PaymentsService {
       });
     }
     await emitWalletCredits(emit, workspaceId, actorId, posted.id, 'payment', posted.walletCredits);
-    return toPayment(row!);
+    return response;
   }
 
   async list(caller: BillingCaller, query: ListPaymentsQuery): Promise<PaymentPage> {

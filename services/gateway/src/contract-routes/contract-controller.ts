@@ -7,6 +7,7 @@ import type { RequestContext } from '@kinship/observability';
 import { Public, RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
 import { ErrorResponse } from '../http/error-response.dto.js';
+import { IdempotencyKeyKeptByService } from '../http/idempotency.js';
 
 const ROUTE_DECORATORS: Record<HttpMethod, (path: string) => MethodDecorator> = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete };
 const TAKES_BODY: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH']);
@@ -85,6 +86,7 @@ export function contractController(tag: string, operations: readonly AnyOperatio
     ];
     if (operation.idempotencyKey === 'required') {
       decorators.push(
+        IdempotencyKeyKeptByService(),
         ApiHeader({
           name: 'Idempotency-Key',
           required: true,

@@ -9,6 +9,7 @@ import { mergeMap } from 'rxjs/operators';
 import type {} from '../access/authenticated-caller.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const KEPT_BY_SERVICE = 'kinship:idempotency-key-kept-by-service';
 const TTL_SECONDS = 24 * 60 * 60;
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
@@ -48,13 +49,26 @@ function claimOf(request: FastifyRequest, key: string, namespace: string): Idemp
 }
 
 /**
+ * Marks a route whose service keeps its Idempotency-Key itself, in the transaction of the effect
+ * (billing's money-moving operations, contract `idempotencyKey: 'required'`): the gateway checks the
+ * key's format and passes it on, and claims nothing in Redis, so the key lives in one place.
+ */
+export function IdempotencyKeyKeptByService(): MethodDecorator {
+  return (_target, _key, descriptor) => {
+    Reflect.defineMetadata(KEPT_BY_SERVICE, true, descriptor.value as object);
+  };
+}
+
+/**
  * `Idempotency-Key` on an authenticated POST (API.md "Conventions"): the first request with a key
  * claims it in Redis; its response (2xx or 4xx) is kept 24 h and given again, with
  * `Idempotent-Replayed: true`, to a retry with the same key and body, without a second effect.
  * The same key with another body is a 409; a retry while the first is still running is a 409
  * too, rather than a second effect. A 5xx frees the key so the request can be retried — a
  * timeout (504) after the service acted is the one case a retry may act twice. Public routes
- * ignore the header: without a caller there is no one to keep a response for.
+ * ignore the header: without a caller there is no one to keep a response for. Routes whose
+ * service keeps the key (IdempotencyKeyKeptByService) are not claimed here: their service's
+ * record is exact even after a 504.
  */
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
@@ -71,6 +85,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         { field: 'Idempotency-Key', issue: 'must be 1 to 255 printable ASCII characters' },
       ]);
     }
+    if (Reflect.getMetadata(KEPT_BY_SERVICE, execution.getHandler()) === true) return next.handle();
     const claim = claimOf(request, key, this.namespace);
     return from(this.claim(claim)).pipe(
       mergeMap((earlier) => {
