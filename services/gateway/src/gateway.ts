@@ -34,6 +34,7 @@ import { useJsonBodyParser } from './http/json-body.js';
 import { RequestContextInterceptor } from './http/request-context.interceptor.js';
 import { API_PREFIX, ROOT_PATHS } from './http/paths.js';
 import { RequestValidationPipe } from './http/validation.js';
+import { registerRequestSpans, traceIdOf } from './http/request-span.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { SMS_ROUTE_CONTROLLERS } from './sms-routes/sms-routes.js';
 import { SystemHealthController } from './system/system-health.controller.js';
@@ -68,7 +69,11 @@ function requestIdOf(header: string | string[] | undefined): string {
   return value && REQUEST_ID.test(value) ? value : randomUUID();
 }
 
+/** Probes and scrapes: no span, as they were not traced by OpenTelemetry's HTTP instrumentation. */
+const UNTRACED_PATHS = /^\/(metrics|health)/;
+
 function registerHttpHooks(fastify: FastifyInstance, metrics: ServiceMetrics, logger: Logger): void {
+  registerRequestSpans(fastify, UNTRACED_PATHS);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
@@ -76,7 +81,14 @@ function registerHttpHooks(fastify: FastifyInstance, metrics: ServiceMetrics, lo
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
     logger.info(
-      { requestId: request.id, method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        requestId: request.id,
+        traceId: traceIdOf(request.traceContext),
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request completed',
     );
   });

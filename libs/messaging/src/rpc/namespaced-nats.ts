@@ -4,6 +4,7 @@ import type { Type } from '@nestjs/common';
 import { ServerNats, type NatsOptions, type WritePacket } from '@nestjs/microservices';
 import type { Logger, ServiceMetrics } from '@kinship/observability';
 import { directHandler, HANDLED_METHOD, type DirectHandler, type HandledMethod } from './direct-handler.js';
+import { PublishBatch } from './publish-batch.js';
 import { RpcError } from './rpc-error.js';
 import { answerRequest } from './rpc-server.js';
 
@@ -39,6 +40,7 @@ export class NamespacedServerNats extends ServerNats {
   private readonly queue: string | undefined;
   private requestsInFlight = 0;
   private idle: (() => void) | undefined;
+  private readonly replies = new PublishBatch();
 
   constructor(
     options: Options,
@@ -104,12 +106,24 @@ export class NamespacedServerNats extends ServerNats {
       return;
     }
     const finish = this.startRequest();
-    void this.replyOf(pattern, answer, message)
-      .then((reply) => {
-        if (message.reply) message.respond(reply);
-      })
-      .catch((failure: unknown) => this.direct.logger.error({ err: failure }, 'a reply could not be sent'))
-      .finally(finish);
+    const failed = (failure: unknown) => this.direct.logger.error({ err: failure }, 'a reply could not be sent');
+    // The request stays in flight until its reply is out, so close() does not drain the connection before it.
+    void this.replyOf(pattern, answer, message).then(
+      (reply) =>
+        this.replies.add(() => {
+          try {
+            if (message.reply) message.respond(reply);
+          } catch (failure) {
+            failed(failure);
+          } finally {
+            finish();
+          }
+        }),
+      (failure: unknown) => {
+        failed(failure);
+        finish();
+      },
+    );
   }
 
   /** Nest's reply packet, its keys in Nest's order: `{response, isDisposed, id}` or `{err, isDisposed, id}`. */
@@ -198,6 +212,7 @@ export class NamespacedClientNats {
   private readonly waiting = new Map<string, WaitingRequest>();
   private nextId = 0;
   private readonly idPrefix = randomBytes(6).toString('hex');
+  private readonly requests = new PublishBatch();
 
   constructor(
     private readonly options: { servers: string | string[]; name?: string },
@@ -239,11 +254,13 @@ export class NamespacedClientNats {
         reject(new RequestFailed({ kind: 'timeout' }));
       }, timeoutMs);
       this.waiting.set(token, { resolve, reject, timer });
-      try {
-        connection.publish(this.namespace + pattern, packet, { reply: `${inbox}.${token}` });
-      } catch {
-        this.settle(token, new RequestFailed({ kind: 'unavailable' }));
-      }
+      this.requests.add(() => {
+        try {
+          connection.publish(this.namespace + pattern, packet, { reply: `${inbox}.${token}` });
+        } catch {
+          this.settle(token, new RequestFailed({ kind: 'unavailable' }));
+        }
+      });
     });
     // No responders: nats-server answers an empty message with status 503.
     if (reply.data.length === 0) throw new RequestFailed({ kind: 'unavailable' });

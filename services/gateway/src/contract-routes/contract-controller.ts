@@ -15,7 +15,7 @@ const TAKES_BODY: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH']);
 type Forward = (this: { services: ServiceClient }, params: object, input: object, caller: RequestContext, response: FastifyReply) => Promise<unknown>;
 
 /** What Fastify sends a serialised object as. */
-const JSON_TYPE = 'application/json; charset=utf-8';
+export const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** `billing.invoices.mark-uncollectible` → `billing_invoices_mark_uncollectible`, the handler's name. */
 function handlerName(pattern: string): string {

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { permissionOf, type AnyOperation } from '@kinship/contracts';
+import { permissionOf, type AnyOperation, type InputOf, type OutputOf } from '@kinship/contracts';
 import {
   ActivityQuery,
   ForecastQuery,
@@ -22,6 +22,7 @@ import type { RequestContext } from '@kinship/observability';
 import type { FastifyReply } from 'fastify';
 import { RequirePermission } from '../access/route-access.js';
 import { Caller } from '../http/caller-context.js';
+import { JSON_TYPE } from '../contract-routes/contract-controller.js';
 import { ErrorResponse } from '../http/error-response.dto.js';
 import { reportFile, type ReportTable } from './report-file.js';
 
@@ -56,15 +57,14 @@ export class ReportsController {
     @Query() query: ReportQuery,
     @Caller() caller: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object | string | Buffer> {
-    const report = await callOperation(this.services, GetPipelineReport, query, caller);
-    return answer(reply, query.format, report, {
+  ): Promise<string | Buffer | undefined> {
+    return this.answer(GetPipelineReport, query, caller, reply, (report) => ({
       name: 'pipeline',
       title: 'Pipeline: open deals per stage',
       columns: ['pipelineId', 'stageId', 'stageName', 'position', 'probability', 'currency', 'count', 'amount', 'weightedAmount'],
       rows: report.data,
       chart: { label: ['stageName', 'currency'], value: 'amount' },
-    });
+    }));
   }
 
   @ReportRoute(GetForecastReport)
@@ -72,15 +72,14 @@ export class ReportsController {
     @Query() query: ForecastQuery,
     @Caller() caller: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object | string | Buffer> {
-    const report = await callOperation(this.services, GetForecastReport, query, caller);
-    return answer(reply, query.format, report, {
+  ): Promise<string | Buffer | undefined> {
+    return this.answer(GetForecastReport, query, caller, reply, (report) => ({
       name: 'forecast',
       title: 'Forecast by expected close period',
       columns: ['period', 'currency', 'category', 'count', 'amount', 'weightedAmount'],
       rows: report.data,
       chart: { label: ['period', 'currency', 'category'], value: 'weightedAmount' },
-    });
+    }));
   }
 
   @ReportRoute(GetWinRateReport)
@@ -88,15 +87,14 @@ export class ReportsController {
     @Query() query: ReportQuery,
     @Caller() caller: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object | string | Buffer> {
-    const report = await callOperation(this.services, GetWinRateReport, query, caller);
-    return answer(reply, query.format, report, {
+  ): Promise<string | Buffer | undefined> {
+    return this.answer(GetWinRateReport, query, caller, reply, (report) => ({
       name: 'win-rate',
       title: 'Win rate per currency',
       columns: ['currency', 'won', 'lost', 'winRate', 'wonAmount', 'lostAmount', 'averageWonAmount'],
       rows: report.byCurrency,
       chart: { label: ['currency'], value: 'winRate' },
-    });
+    }));
   }
 
   @ReportRoute(GetLeadConversionReport)
@@ -104,15 +102,14 @@ export class ReportsController {
     @Query() query: LeadConversionQuery,
     @Caller() caller: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object | string | Buffer> {
-    const report = await callOperation(this.services, GetLeadConversionReport, query, caller);
-    return answer(reply, query.format, report, {
+  ): Promise<string | Buffer | undefined> {
+    return this.answer(GetLeadConversionReport, query, caller, reply, (report) => ({
       name: 'lead-conversion',
       title: `Lead conversion funnel (${report.kind})`,
       columns: ['stage', 'count', 'stepConversion', 'cumulativeConversion'],
       rows: report.data,
       chart: { label: ['stage'], value: 'count' },
-    });
+    }));
   }
 
   @ReportRoute(GetRevenueReport)
@@ -120,15 +117,14 @@ export class ReportsController {
     @Query() query: PeriodicReportQuery,
     @Caller() caller: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object | string | Buffer> {
-    const report = await callOperation(this.services, GetRevenueReport, query, caller);
-    return answer(reply, query.format, report, {
+  ): Promise<string | Buffer | undefined> {
+    return this.answer(GetRevenueReport, query, caller, reply, (report) => ({
       name: 'revenue',
       title: 'Revenue: invoiced, paid and credited',
       columns: ['period', 'currency', 'invoiced', 'paid', 'credited'],
       rows: report.data,
       chart: { label: ['period', 'currency'], value: 'invoiced' },
-    });
+    }));
   }
 
   @ReportRoute(GetActivityReport)
@@ -136,15 +132,14 @@ export class ReportsController {
     @Query() query: ActivityQuery,
     @Caller() caller: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object | string | Buffer> {
-    const report = await callOperation(this.services, GetActivityReport, query, caller);
-    return answer(reply, query.format, report, {
+  ): Promise<string | Buffer | undefined> {
+    return this.answer(GetActivityReport, query, caller, reply, (report) => ({
       name: 'activity',
       title: 'Activity per user',
       columns: ['userId', 'tasksCompleted', 'notesCreated', 'emailsSent', 'dealsWon', 'dealsLost'],
       rows: report.data,
       chart: { label: ['userId'], value: 'tasksCompleted' },
-    });
+    }));
   }
 
   @ReportRoute(GetAcquisitionReport)
@@ -152,15 +147,14 @@ export class ReportsController {
     @Query() query: PeriodicReportQuery,
     @Caller() caller: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object | string | Buffer> {
-    const report = await callOperation(this.services, GetAcquisitionReport, query, caller);
-    return answer(reply, query.format, report, {
+  ): Promise<string | Buffer | undefined> {
+    return this.answer(GetAcquisitionReport, query, caller, reply, (report) => ({
       name: 'acquisition',
       title: 'New customers by lead source',
       columns: ['period', 'leadSource', 'newCustomers'],
       rows: report.data,
       chart: { label: ['period', 'leadSource'], value: 'newCustomers' },
-    });
+    }));
   }
 
   @ReportRoute(GetDealVelocityReport)
@@ -168,29 +162,36 @@ export class ReportsController {
     @Query() query: ActivityQuery,
     @Caller() caller: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object | string | Buffer> {
-    const report = await callOperation(this.services, GetDealVelocityReport, query, caller);
-    return answer(reply, query.format, report, {
+  ): Promise<string | Buffer | undefined> {
+    return this.answer(GetDealVelocityReport, query, caller, reply, (report) => ({
       name: 'deal-velocity',
       title: 'Deal velocity: average days per stage',
       columns: ['pipelineId', 'stageId', 'stageName', 'position', 'deals', 'averageDays'],
       rows: report.data,
       chart: { label: ['stageName'], value: 'averageDays' },
-    });
+    }));
   }
-}
 
-/** The JSON answer, or its rows as the file `format` asks for (an attachment). */
-async function answer<Row extends object>(
-  reply: FastifyReply,
-  format: ReportFormat | undefined,
-  report: object,
-  table: ReportTable<Row>,
-): Promise<object | string | Buffer> {
-  if (format === undefined || format === 'json') return report;
-  const file = await reportFile(format, table);
-  void reply.header('Content-Type', file.contentType);
-  // Our own fixed names: plain ASCII, nothing to escape.
-  void reply.header('Content-Disposition', `attachment; filename="${file.fileName}"`);
-  return file.body;
+  /**
+   * The report as JSON (the service's text passed on, not parsed and serialised again), or its
+   * rows as the file `format` asks for (an attachment).
+   */
+  private async answer<O extends AnyOperation, Row extends object>(
+    operation: O,
+    query: InputOf<O> & { format?: ReportFormat },
+    caller: RequestContext,
+    reply: FastifyReply,
+    table: (report: OutputOf<O>) => ReportTable<Row>,
+  ): Promise<string | Buffer | undefined> {
+    if (query.format === undefined || query.format === 'json') {
+      const body = await this.services.sendJson(operation.pattern, query, caller);
+      void reply.type(JSON_TYPE);
+      return body;
+    }
+    const file = await reportFile(query.format, table(await callOperation(this.services, operation, query, caller)));
+    void reply.header('Content-Type', file.contentType);
+    // Our own fixed names: plain ASCII, nothing to escape.
+    void reply.header('Content-Disposition', `attachment; filename="${file.fileName}"`);
+    return file.body;
+  }
 }
