@@ -168,7 +168,7 @@ interface Sort {
   descending: boolean;
 }
 
-function parseSort(definition: ListDefinition, sort: string | null | undefined): Sort {
+export function parseSort(definition: ListDefinition, sort: string | null | undefined): Sort {
   const requested = sort ?? definition.defaultSort;
   const descending = requested.startsWith('-');
   const name = descending ? requested.slice(1) : requested;
