@@ -73,7 +73,9 @@ export function ListViewsMenu({ entity, views, active, current, open }: ListView
             <>
               <Menu.Item onClick={() => change({ filters: current().filters, sort: current().sort }, true)}>{t('views.saveChanges')}</Menu.Item>
               <Menu.Item onClick={() => setNaming('rename')}>{t('views.rename')}</Menu.Item>
-              <Menu.Item onClick={() => change({ isDefault: !active.isDefault })}>{active.isDefault ? t('views.unsetDefault') : t('views.makeDefault')}</Menu.Item>
+              <Menu.Item onClick={() => change({ isDefault: !active.isDefault })}>
+                {active.isDefault ? t('views.unsetDefault') : t('views.makeDefault')}
+              </Menu.Item>
               <Menu.Item color="red" onClick={remove}>
                 {t('views.delete')}
               </Menu.Item>
@@ -115,7 +117,15 @@ function ViewNameModal({ title, initial, onSave, onClose }: { title: string; ini
   return (
     <Modal opened onClose={onClose} title={title}>
       <form onSubmit={submit} noValidate>
-        <TextInput label={t('views.name')} required value={value} onChange={(event) => setValue(event.currentTarget.value)} error={error} mb="md" data-autofocus />
+        <TextInput
+          label={t('views.name')}
+          required
+          value={value}
+          onChange={(event) => setValue(event.currentTarget.value)}
+          error={error}
+          mb="md"
+          data-autofocus
+        />
         <Group justify="flex-end">
           <Button type="submit" loading={saving}>
             {t('common.save')}

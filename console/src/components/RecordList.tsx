@@ -169,10 +169,20 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
                   <Checkbox label={header} checked={shown} onChange={() => view.setShown(toggleColumn(view.shown, id))} style={{ flex: 1 }} />
                   {shown && (
                     <>
-                      <ActionIcon variant="subtle" size="sm" aria-label={t('list.moveUp', { column: header })} onClick={() => view.setShown(moveColumn(view.shown, id, -1))}>
+                      <ActionIcon
+                        variant="subtle"
+                        size="sm"
+                        aria-label={t('list.moveUp', { column: header })}
+                        onClick={() => view.setShown(moveColumn(view.shown, id, -1))}
+                      >
                         ↑
                       </ActionIcon>
-                      <ActionIcon variant="subtle" size="sm" aria-label={t('list.moveDown', { column: header })} onClick={() => view.setShown(moveColumn(view.shown, id, 1))}>
+                      <ActionIcon
+                        variant="subtle"
+                        size="sm"
+                        aria-label={t('list.moveDown', { column: header })}
+                        onClick={() => view.setShown(moveColumn(view.shown, id, 1))}
+                      >
                         ↓
                       </ActionIcon>
                     </>

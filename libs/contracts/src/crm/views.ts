@@ -34,7 +34,13 @@ export class CreateViewBody {
   @Matches(VIEW_ENTITY, { message: 'entity must be contacts, companies, deals, tasks or object:<key>' })
   entity!: string;
 
-  @ApiProperty({ type: [String], minItems: 1, maxItems: VIEW_COLUMNS_MAX, example: ['lastName', 'email', 'customFields.tier'], description: COLUMNS_DESCRIPTION })
+  @ApiProperty({
+    type: [String],
+    minItems: 1,
+    maxItems: VIEW_COLUMNS_MAX,
+    example: ['lastName', 'email', 'customFields.tier'],
+    description: COLUMNS_DESCRIPTION,
+  })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(VIEW_COLUMNS_MAX)

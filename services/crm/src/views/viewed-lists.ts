@@ -48,7 +48,13 @@ function wireFields(record: ContractClass<object>): string[] {
 }
 
 export const BUILT_IN_LISTS: Record<'contacts' | 'companies' | 'deals' | 'tasks', ViewedList> = {
-  contacts: { list: CONTACT_LIST, filterQuery: ListContactsQuery, customFieldEntity: 'contact', columns: new Set(wireFields(Contact)), readPermission: 'contacts:read' },
+  contacts: {
+    list: CONTACT_LIST,
+    filterQuery: ListContactsQuery,
+    customFieldEntity: 'contact',
+    columns: new Set(wireFields(Contact)),
+    readPermission: 'contacts:read',
+  },
   companies: {
     list: COMPANY_LIST,
     filterQuery: ListCompaniesQuery,
@@ -79,7 +85,13 @@ export function objectList(object: CompiledObject): ViewedList {
  * A custom object's `filter` (the JSON text of GET /objects/:key/records?filter=) checked as the
  * list checks it; what the list answers with a 400 is a 422 naming `<name>.filter` in a body.
  */
-export async function checkObjectFilter(manager: EntityManager, workspaceId: string, object: CompiledObject, filters: StoredListFilter, name: string): Promise<void> {
+export async function checkObjectFilter(
+  manager: EntityManager,
+  workspaceId: string,
+  object: CompiledObject,
+  filters: StoredListFilter,
+  name: string,
+): Promise<void> {
   if (typeof filters.filter !== 'string') return;
   try {
     object.addFilter(parseFilter(filters.filter), new SqlConditions(), await defaultPhoneRegion(manager, workspaceId));

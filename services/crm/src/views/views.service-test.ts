@@ -114,7 +114,14 @@ describe('saved list views (service tier): columns, filters, sort and one defaul
     const defaults = async () => (await views.list(owner, {})).data.filter((view) => view.isDefault).map((view) => view.name);
     expect(await defaults()).toEqual(['Mine', 'Second']);
 
-    const changed = await views.update(owner, { id: first.id, isDefault: true, name: 'Renamed', columns: ['email'], sort: 'lastName', filters: { tags: ['a'] } });
+    const changed = await views.update(owner, {
+      id: first.id,
+      isDefault: true,
+      name: 'Renamed',
+      columns: ['email'],
+      sort: 'lastName',
+      filters: { tags: ['a'] },
+    });
     expect(changed).toMatchObject({ name: 'Renamed', columns: ['email'], sort: 'lastName', filters: { tags: ['a'] }, isDefault: true });
     expect(await defaults()).toEqual(['Mine', 'Renamed']);
     expect((await views.update(owner, { id: first.id, sort: null, isDefault: false })).sort).toBeNull();
@@ -128,7 +135,10 @@ describe('saved list views (service tier): columns, filters, sort and one defaul
       status: 422,
       details: [{ field: 'filters.customFields' }],
     });
-    expect(await refusal(views.create(owner, { name: 'T', entity: 'tasks', columns: ['lastName'] }))).toMatchObject({ status: 422, details: [{ field: 'columns.0' }] });
+    expect(await refusal(views.create(owner, { name: 'T', entity: 'tasks', columns: ['lastName'] }))).toMatchObject({
+      status: 422,
+      details: [{ field: 'columns.0' }],
+    });
   });
 
   it('saves a view of a custom object’s records over its declared fields, its filter checked as the list checks it', async () => {
@@ -157,7 +167,10 @@ describe('saved list views (service tier): columns, filters, sort and one defaul
       status: 422,
       details: [{ field: 'filters.filter.garden' }],
     });
-    expect(await refusal(views.create(owner, { ...base, filters: { filter: 'not json' } }))).toMatchObject({ status: 422, details: [{ field: 'filters.filter' }] });
+    expect(await refusal(views.create(owner, { ...base, filters: { filter: 'not json' } }))).toMatchObject({
+      status: 422,
+      details: [{ field: 'filters.filter' }],
+    });
     expect(await names(owner, 'object:property')).toEqual(['Big houses']);
   });
 

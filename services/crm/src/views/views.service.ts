@@ -60,7 +60,9 @@ export class ViewsService {
       await this.views.lockList(manager, workspaceId, userId, input.entity);
       await this.assertNameFree(manager, { workspaceId, userId }, input.entity, fields.name, null);
       if ((await this.views.count(manager, workspaceId, userId, input.entity)) >= VIEWS_PER_LIST_MAX) {
-        throw RpcError.conflict(`You have ${VIEWS_PER_LIST_MAX} views of this list already; delete one first.`, [{ field: 'entity', issue: 'has too many views' }]);
+        throw RpcError.conflict(`You have ${VIEWS_PER_LIST_MAX} views of this list already; delete one first.`, [
+          { field: 'entity', issue: 'has too many views' },
+        ]);
       }
       const id = newId();
       if (fields.isDefault) await this.views.clearDefault(manager, workspaceId, userId, input.entity, id);
