@@ -1,10 +1,10 @@
 import { useLocalStorage } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { activeView, shownColumns, splitViewFilters, STANDARD_VIEW, viewsApi, type View } from '../lib/list-views';
-import { notifications } from '@mantine/notifications';
 import { messageOf } from '../lib/api-error';
+import { activeView, shownColumns, splitViewFilters, STANDARD_VIEW, viewsApi, type View } from '../lib/list-views';
 
 /** What a list takes from the view it opens: its search and sort, and the page's filters (null: the page's own defaults). */
 export interface ViewApplier {

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { Omittable } from '../fields.js';
@@ -22,6 +23,18 @@ const SORT_DESCRIPTION = 'A sortable field of the list, optionally prefixed with
 const NAME_TAKEN = { status: 409, description: 'The caller has a view of that name for the entity; details name it (existingId).' } as const;
 const TOO_MANY = { status: 409, description: `The caller has ${VIEWS_PER_LIST_MAX} views of the entity already.` } as const;
 
+/** The checks of `columns`, the same on create and on change. */
+function ViewColumns(): PropertyDecorator {
+  return applyDecorators(
+    IsArray(),
+    ArrayNotEmpty(),
+    ArrayMaxSize(VIEW_COLUMNS_MAX),
+    ArrayUnique({ message: 'columns must not repeat a column' }),
+    IsString({ each: true }),
+    MaxLength(COLUMN_MAX, { each: true }),
+  );
+}
+
 export class CreateViewBody {
   @ApiProperty({ minLength: 1, maxLength: NAME_MAX, example: 'My open leads' })
   @IsString()
@@ -41,12 +54,7 @@ export class CreateViewBody {
     example: ['lastName', 'email', 'customFields.tier'],
     description: COLUMNS_DESCRIPTION,
   })
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(VIEW_COLUMNS_MAX)
-  @ArrayUnique({ message: 'columns must not repeat a column' })
-  @IsString({ each: true })
-  @MaxLength(COLUMN_MAX, { each: true })
+  @ViewColumns()
   columns!: string[];
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { lifecycleStage: ['lead'], q: 'ada' }, description: FILTERS_DESCRIPTION })
@@ -77,12 +85,7 @@ export class UpdateViewBody {
 
   @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: VIEW_COLUMNS_MAX, description: COLUMNS_DESCRIPTION })
   @Omittable()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(VIEW_COLUMNS_MAX)
-  @ArrayUnique({ message: 'columns must not repeat a column' })
-  @IsString({ each: true })
-  @MaxLength(COLUMN_MAX, { each: true })
+  @ViewColumns()
   columns?: string[];
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: FILTERS_DESCRIPTION })

@@ -6,7 +6,7 @@ import type { CustomFieldValidator } from '../custom-fields/custom-field-values.
 import { checkFilterFields } from './json-filter.js';
 import type { ListFilter } from './list-query.js';
 
-/** Paging of a list request, not conditions: a stored filter (an export's, a view's) has none of them. */
+/** Paging of a list request, not conditions: a stored filter (an export's, a view's, a segment's) has none of them. */
 const PAGING_KEYS = ['limit', 'cursor', 'sort'];
 const MAX_CUSTOM_FIELD_CONDITIONS = 20;
 
@@ -29,9 +29,10 @@ function prefixed(error: unknown, prefix: string): ErrorDetail[] {
 }
 
 /**
- * Checks a stored filter (an export's, a view's) with the DTO of GET /<entity>'s query, and its
- * customFields against the live definitions, so a filter means what it means on the list: every
- * problem is a 422 naming `<name>.<key>` (e.g. filter.lifecycleStage, filters.customFields.tier).
+ * Checks a stored filter (an export's, a view's, a dynamic segment's) with the DTO of GET
+ * /<entity>'s query, and its customFields against the live definitions, so a filter means what it
+ * means on the list: every problem is a 422 naming `<name>.<key>` (e.g. filter.lifecycleStage,
+ * filters.customFields.tier). `trash: false` refuses `deleted` too (a segment's members are live).
  */
 export async function checkListFilter(
   manager: EntityManager,
@@ -39,11 +40,12 @@ export async function checkListFilter(
   workspaceId: string,
   list: FilterableList,
   filter: unknown,
-  name = 'filter',
+  { name = 'filter', trash = true }: { name?: string; trash?: boolean } = {},
 ): Promise<StoredListFilter> {
   if (filter === undefined || filter === null) return {};
   if (!isPlainObject(filter)) throw RpcError.validation([{ field: name, issue: 'must be an object of list filters' }]);
-  const problems: ErrorDetail[] = PAGING_KEYS.filter((key) => filter[key] !== undefined).map((key) => ({ field: `${name}.${key}`, issue: 'is not a filter' }));
+  const notFilters = trash ? PAGING_KEYS : [...PAGING_KEYS, 'deleted'];
+  const problems: ErrorDetail[] = notFilters.filter((key) => filter[key] !== undefined).map((key) => ({ field: `${name}.${key}`, issue: 'is not a filter' }));
   const { customFields: customFieldConditions, ...conditions } = filter;
   const checked = await checkFilterFields(list.filterQuery, conditions).catch((error: unknown) => {
     problems.push(...prefixed(error, name));

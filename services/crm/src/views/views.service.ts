@@ -136,7 +136,7 @@ export class ViewsService {
     }
     let filters: StoredListFilter = {};
     try {
-      filters = await checkListFilter(manager, this.customFields, workspaceId, list, fields.filters, 'filters');
+      filters = await checkListFilter(manager, this.customFields, workspaceId, list, fields.filters, { name: 'filters' });
       if (list.object) await checkObjectFilter(manager, workspaceId, list.object, filters, 'filters');
     } catch (error) {
       if (!(error instanceof RpcError) || error.status !== 422) throw error;
