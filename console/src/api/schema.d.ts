@@ -3362,7 +3362,7 @@ export interface paths {
         };
         /**
          * List one’s views
-         * @description All of the caller’s views (of one entity with ?entity=), by name; not paged: at most 100 per entity. Views are the caller’s own: another user’s view is a 404.
+         * @description The caller’s views (of one entity with ?entity=). Sort by name (default), createdAt or updatedAt; q matches the name; deleted=true lists nothing (a view is deleted for good). Views are the caller’s own: another user’s view is a 404.
          */
         get: operations["crm.views.list"];
         put?: never;
@@ -7094,8 +7094,9 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        ViewList: {
+        ViewPage: {
             data: components["schemas"]["View"][];
+            nextCursor: string | null;
         };
         Wallet: {
             /** @description One per currency the wallet ever held. */
@@ -23969,8 +23970,17 @@ export interface operations {
     "crm.views.list": {
         parameters: {
             query?: {
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                /** @description true lists the deleted records (restorable) instead of the live ones. */
+                deleted?: boolean;
                 /** @description Only the views of this list. */
                 entity?: string;
+                limit?: number;
+                /** @description Free-text search; every word matches as a prefix. */
+                q?: string;
+                /** @description A field name, or -field for descending order. */
+                sort?: string;
             };
             header?: never;
             path?: never;
@@ -23984,7 +23994,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ViewList"];
+                    "application/json": components["schemas"]["ViewPage"];
                 };
             };
             /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
@@ -24065,11 +24075,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /**
-             * @description The caller has a view of that name for the entity; details name it (existingId).
-             *
-             *     The caller has 100 views of the entity already.
-             */
+            /** @description The caller has a view of that name for the entity; details name it (existingId). */
             409: {
                 headers: {
                     [name: string]: unknown;

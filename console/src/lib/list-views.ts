@@ -9,7 +9,8 @@ export type ViewChanges = components['schemas']['UpdateViewBody'];
 export const STANDARD_VIEW = 'standard';
 
 export const viewsApi = {
-  list: (entity: string) => unwrap(api.GET('/api/v1/views', { params: { query: { entity } } })).then((page) => page.data),
+  // One page of the most the API gives: a user keeps a handful of views of a list.
+  list: (entity: string) => unwrap(api.GET('/api/v1/views', { params: { query: { entity, limit: 500 } } })).then((page) => page.data),
   create: (body: components['schemas']['CreateViewBody']) => unwrap(api.POST('/api/v1/views', { body })),
   update: (id: string, body: ViewChanges) => unwrap(api.PATCH('/api/v1/views/{id}', { params: { path: { id } }, body })),
   remove: (id: string) => unwrap(api.DELETE('/api/v1/views/{id}', { params: { path: { id } } })),

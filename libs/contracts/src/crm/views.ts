@@ -4,12 +4,11 @@ import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsNotEmpt
 import { Omittable } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
-import { NOT_FOUND, RecordIdParams } from './common.js';
+import { CrmListQuery, NOT_FOUND, RecordIdParams } from './common.js';
 
 /** contacts, companies, deals, tasks, or `object:<key>` for a custom object's records (the console's `/objects/<key>`). */
 export const VIEW_ENTITY = /^(contacts|companies|deals|tasks|object:[a-z][a-z0-9_]{1,39})$/;
 export const VIEW_COLUMNS_MAX = 100;
-export const VIEWS_PER_LIST_MAX = 100;
 const COLUMN_MAX = 100;
 
 const ENTITY_DESCRIPTION = 'The list the view is of: contacts, companies, deals, tasks, or object:<key> for a custom object’s records. Never changes.';
@@ -21,7 +20,6 @@ const FILTERS_DESCRIPTION =
   'checked as the list checks them: 422 naming filters.<key>.';
 const SORT_DESCRIPTION = 'A sortable field of the list, optionally prefixed with -; null or absent: the list’s default order.';
 const NAME_TAKEN = { status: 409, description: 'The caller has a view of that name for the entity; details name it (existingId).' } as const;
-const TOO_MANY = { status: 409, description: `The caller has ${VIEWS_PER_LIST_MAX} views of the entity already.` } as const;
 
 /** The checks of `columns`, the same on create and on change. */
 function ViewColumns(): PropertyDecorator {
@@ -105,7 +103,7 @@ export class UpdateViewBody {
   isDefault?: boolean;
 }
 
-export class ListViewsQuery {
+export class ListViewsQuery extends CrmListQuery {
   @ApiPropertyOptional({ pattern: VIEW_ENTITY.source, description: 'Only the views of this list.' })
   @IsOptional()
   @IsString()
@@ -126,9 +124,9 @@ export class View {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
-/** All of them in one answer: a user has at most VIEWS_PER_LIST_MAX views of a list. */
-export class ViewList {
+export class ViewPage {
   @ApiProperty({ type: [View] }) data!: View[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
 const OWN = 'Views are the caller’s own: another user’s view is a 404.';
@@ -141,17 +139,17 @@ export const CreateView = defineOperation({
   route: { method: 'POST', path: 'views', status: 201 },
   input: CreateViewBody,
   output: View,
-  errors: [NAME_TAKEN, TOO_MANY],
+  errors: [NAME_TAKEN],
 });
 
 export const ListViews = defineOperation({
   pattern: 'crm.views.list',
   summary: 'List one’s views',
-  description: `All of the caller’s views (of one entity with ?entity=), by name; not paged: at most ${VIEWS_PER_LIST_MAX} per entity. ${OWN}`,
+  description: `The caller’s views (of one entity with ?entity=). Sort by name (default), createdAt or updatedAt; q matches the name; deleted=true lists nothing (a view is deleted for good). ${OWN}`,
   permission: 'views:manage',
   route: { method: 'GET', path: 'views', status: 200 },
   input: ListViewsQuery,
-  output: ViewList,
+  output: ViewPage,
   errors: [],
 });
 

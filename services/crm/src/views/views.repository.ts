@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { CustomFieldEntity } from '@kinship/contracts/crm';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
+import { CursorCodec } from '../common/cursors.js';
 import type { StoredListFilter } from '../common/list-filter.js';
+import { listPage, SqlConditions, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
 
 /** A view on the wire. */
 export interface View {
@@ -27,6 +29,19 @@ interface ViewRow extends Omit<View, 'createdAt' | 'updatedAt'> {
 
 const COLUMNS = `r.id, r.name, r.entity, r.columns, r.filters, r.sort, r.is_default AS "isDefault", r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
 
+/** A user has a handful of views per list: the unique name index (workspace, user, entity, lower(name)) serves the default order. */
+const VIEW_LIST: ListDefinition = {
+  table: 'crm.views',
+  fields: {
+    entity: { sql: 'r.entity', kind: 'text' },
+    name: { sql: 'lower(r.name)', kind: 'text', sortable: true },
+    createdAt: { sql: 'r.created_at', kind: 'timestamp', sortable: true },
+    updatedAt: { sql: 'r.updated_at', kind: 'timestamp', sortable: true },
+  },
+  defaultSort: 'name',
+  softDeleted: false,
+};
+
 function toView(row: ViewRow): View {
   return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
 }
@@ -34,6 +49,8 @@ function toView(row: ViewRow): View {
 /** crm.views: every statement names the user, so one user's views are never another's. */
 @Injectable()
 export class ViewsRepository {
+  constructor(private readonly cursors: CursorCodec) {}
+
   /**
    * Serialises the writes of one user's views of one list until the transaction ends, so a name
    * checked free stays free and two "make default" requests do not both win.
@@ -69,22 +86,13 @@ export class ViewsRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** The user's views, of one list or of all, by name. */
-  async list(manager: EntityManager, workspaceId: string, userId: string, entity: string | null): Promise<View[]> {
-    const rows: ViewRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM crm.views r WHERE r.workspace_id = $1 AND r.user_id = $2 AND ($3::text IS NULL OR r.entity = $3)
-       ORDER BY lower(r.name), r.id`,
-      [workspaceId, userId, entity],
-    );
-    return rows.map(toView);
-  }
-
-  async count(manager: EntityManager, workspaceId: string, userId: string, entity: string): Promise<number> {
-    const rows: Array<{ count: number }> = await manager.query(
-      `SELECT count(*)::int AS count FROM crm.views WHERE workspace_id = $1 AND user_id = $2 AND entity = $3`,
-      [workspaceId, userId, entity],
-    );
-    return rows[0]!.count;
+  /** A page of the user's views. */
+  async list(manager: EntityManager, workspaceId: string, userId: string, request: ListRequest): Promise<Page<View>> {
+    const where = new SqlConditions();
+    where.add(`r.user_id = ${where.param(userId)}::uuid`);
+    if (request.q) where.add(`r.name ILIKE ${where.param(`%${request.q.replace(/[\\%_]/g, (character) => `\\${character}`)}%`)}`);
+    const page = await listPage<ViewRow>(this.cursors, manager, workspaceId, VIEW_LIST, request, COLUMNS, where);
+    return { rows: page.rows.map(toView), nextCursor: page.nextCursor };
   }
 
   async update(manager: EntityManager, workspaceId: string, userId: string, id: string, view: ViewFields): Promise<View> {

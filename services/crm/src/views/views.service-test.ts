@@ -104,6 +104,11 @@ describe('saved list views (service tier): columns, filters, sort and one defaul
     expect(await refusal(views.update(owner, { id: other.id, columns: ['nope'] }))).toMatchObject({ status: 422, details: [{ field: 'columns.0' }] });
     expect(await views.get(owner, other.id)).toEqual(other);
     expect(await names(owner)).toEqual(['Kept', 'Other']);
+    const first = await views.list(owner, { limit: 1, sort: '-createdAt' });
+    expect(first.data.map((view) => view.name)).toEqual(['Other']);
+    expect((await views.list(owner, { limit: 1, sort: '-createdAt', cursor: first.nextCursor! })).data.map((view) => view.name)).toEqual(['Kept']);
+    expect((await views.list(owner, { q: 'ep' })).data.map((view) => view.name)).toEqual(['Kept']);
+    expect((await views.list(owner, { deleted: true })).data).toEqual([]);
   });
 
   it('keeps at most one default per user and list, and changes each field given', async () => {

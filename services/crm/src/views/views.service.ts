@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { InputOf } from '@kinship/contracts';
-import { VIEWS_PER_LIST_MAX, type CreateViewBody, type ListViewsQuery, type UpdateView } from '@kinship/contracts/crm';
+import { type CreateViewBody, type ListViewsQuery, type UpdateView } from '@kinship/contracts/crm';
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { checkListFilter, type StoredListFilter } from '../common/list-filter.js';
 import { parseSort } from '../common/list-query.js';
+import { toListRequest } from '../common/list-request.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import { ObjectCatalog } from '../objects/object-catalog.js';
 import { BUILT_IN_LISTS, checkObjectFilter, CUSTOM_FIELD_COLUMN, objectList, type ViewedList } from './viewed-lists.js';
@@ -59,20 +60,16 @@ export class ViewsService {
       });
       await this.views.lockList(manager, workspaceId, userId, input.entity);
       await this.assertNameFree(manager, { workspaceId, userId }, input.entity, fields.name, null);
-      if ((await this.views.count(manager, workspaceId, userId, input.entity)) >= VIEWS_PER_LIST_MAX) {
-        throw RpcError.conflict(`You have ${VIEWS_PER_LIST_MAX} views of this list already; delete one first.`, [
-          { field: 'entity', issue: 'has too many views' },
-        ]);
-      }
       const id = newId();
       if (fields.isDefault) await this.views.clearDefault(manager, workspaceId, userId, input.entity, id);
       return this.views.insert(manager, { id, workspaceId, userId, entity: input.entity, ...fields });
     });
   }
 
-  async list(caller: CrmCaller, query: ListViewsQuery): Promise<{ data: View[] }> {
+  async list(caller: CrmCaller, query: ListViewsQuery): Promise<{ data: View[]; nextCursor: string | null }> {
     const { workspaceId, userId } = owner(caller);
-    return { data: await withWorkspace(this.dataSource, workspaceId, (manager) => this.views.list(manager, workspaceId, userId, query.entity ?? null)) };
+    const page = await withWorkspace(this.dataSource, workspaceId, (manager) => this.views.list(manager, workspaceId, userId, toListRequest(query)));
+    return { data: page.rows, nextCursor: page.nextCursor };
   }
 
   async get(caller: CrmCaller, id: string): Promise<View> {
