@@ -3353,6 +3353,58 @@ export interface paths {
         patch: operations["auth.users.update"];
         trace?: never;
     };
+    "/api/v1/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List one’s views
+         * @description The caller’s views (of one entity with ?entity=). Sort by name (default), createdAt or updatedAt; q matches the name; deleted=true lists nothing (a view is deleted for good). Views are the caller’s own: another user’s view is a 404.
+         */
+        get: operations["crm.views.list"];
+        put?: never;
+        /**
+         * Save a list view
+         * @description A named choice of columns, filters and sort of one list, the caller’s own. 422 names the column, filter or sort the list does not have. Views are the caller’s own: another user’s view is a 404.
+         */
+        post: operations["crm.views.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/views/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a view
+         * @description Views are the caller’s own: another user’s view is a 404.
+         */
+        get: operations["crm.views.get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a view
+         * @description Gone for good: a view is a preference, not a record. Views are the caller’s own: another user’s view is a 404.
+         */
+        delete: operations["crm.views.delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a view
+         * @description Its name, columns, filters, sort or whether it is the default; the entity never changes. Views are the caller’s own: another user’s view is a 404.
+         */
+        patch: operations["crm.views.update"];
+        trace?: never;
+    };
     "/api/v1/wallets/{customerId}": {
         parameters: {
             query?: never;
@@ -4687,6 +4739,43 @@ export interface components {
             /** @enum {string|null} */
             type?: "question" | "incident" | "problem" | "task" | null;
         };
+        CreateViewBody: {
+            /**
+             * @description The shown columns in order: fields of the entity’s records (as the API names them), customFields.<key> for a live custom field (contacts, companies, deals), a declared field’s key for a custom object. 422 naming columns.N otherwise.
+             * @example [
+             *       "lastName",
+             *       "email",
+             *       "customFields.tier"
+             *     ]
+             */
+            columns: string[];
+            /**
+             * @description The list the view is of: contacts, companies, deals, tasks, or object:<key> for a custom object’s records. Never changes.
+             * @example contacts
+             */
+            entity: string;
+            /**
+             * @description The list’s own query parameters as JSON (those of GET /<entity>, without limit, cursor and sort; q is the search), checked as the list checks them: 422 naming filters.<key>.
+             * @example {
+             *       "lifecycleStage": [
+             *         "lead"
+             *       ],
+             *       "q": "ada"
+             *     }
+             */
+            filters?: {
+                [key: string]: unknown;
+            };
+            /** @description Opens when the caller opens the list; setting it unsets the caller’s previous default of the entity. */
+            isDefault?: boolean;
+            /** @example My open leads */
+            name: string;
+            /**
+             * @description A sortable field of the list, optionally prefixed with -; null or absent: the list’s default order.
+             * @example -createdAt
+             */
+            sort?: string | null;
+        };
         CreateWebhookEndpointBody: {
             /** @example Warehouse sync */
             description?: string | null;
@@ -5507,7 +5596,7 @@ export interface components {
              */
             pendingEmail?: string | null;
             /** @description What the caller’s role may do (docs/permissions.md); a client hides or disables the rest. */
-            permissions: ("profile:read" | "profile:write" | "users:read" | "users:manage" | "invitations:manage" | "api-keys:manage" | "audit-logs:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "objects:read" | "objects:manage" | "records:read" | "records:write" | "crm-settings:manage" | "imports:write" | "exports:write" | "notifications:read" | "email-templates:manage" | "messages:manage" | "sms-settings:manage" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write" | "reports:rebuild" | "webhooks:manage")[];
+            permissions: ("profile:read" | "profile:write" | "users:read" | "users:manage" | "invitations:manage" | "api-keys:manage" | "audit-logs:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "objects:read" | "objects:manage" | "records:read" | "records:write" | "views:manage" | "crm-settings:manage" | "imports:write" | "exports:write" | "notifications:read" | "email-templates:manage" | "messages:manage" | "sms-settings:manage" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write" | "reports:rebuild" | "webhooks:manage")[];
             /** @enum {string} */
             role: "owner" | "admin" | "manager" | "member" | "viewer";
             /** @enum {string} */
@@ -6913,6 +7002,19 @@ export interface components {
              */
             role: "owner" | "admin" | "manager" | "member" | "viewer";
         };
+        UpdateViewBody: {
+            /** @description The shown columns in order: fields of the entity’s records (as the API names them), customFields.<key> for a live custom field (contacts, companies, deals), a declared field’s key for a custom object. 422 naming columns.N otherwise. */
+            columns?: string[];
+            /** @description The list’s own query parameters as JSON (those of GET /<entity>, without limit, cursor and sort; q is the search), checked as the list checks them: 422 naming filters.<key>. */
+            filters?: {
+                [key: string]: unknown;
+            };
+            /** @description true makes it the caller’s default of the entity (unsetting the previous one); false unsets it. */
+            isDefault?: boolean;
+            name?: string;
+            /** @description A sortable field of the list, optionally prefixed with -; null or absent: the list’s default order. */
+            sort?: string | null;
+        };
         UpdateWebhookEndpointBody: {
             /** @description false stops deliveries (pending ones end as failed); true re-enables a disabled endpoint and resets its failure count. */
             active?: boolean;
@@ -6973,6 +7075,28 @@ export interface components {
         VerifyEmailBody: {
             /** @description The one-time token from the verification email. */
             token: string;
+        };
+        View: {
+            columns: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** @example contacts */
+            entity: string;
+            /** @description The list’s query parameters, absent ones dropped. */
+            filters: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            isDefault: boolean;
+            name: string;
+            sort: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ViewPage: {
+            data: components["schemas"]["View"][];
+            nextCursor: string | null;
         };
         Wallet: {
             /** @description One per currency the wallet ever held. */
@@ -23808,6 +23932,364 @@ export interface operations {
                 };
             };
             /** @description The workspace must keep at least one active owner (last_owner). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.views.list": {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                /** @description true lists the deleted records (restorable) instead of the live ones. */
+                deleted?: boolean;
+                /** @description Only the views of this list. */
+                entity?: string;
+                limit?: number;
+                /** @description Free-text search; every word matches as a prefix. */
+                q?: string;
+                /** @description A field name, or -field for descending order. */
+                sort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List one’s views */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewPage"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `views:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.views.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateViewBody"];
+            };
+        };
+        responses: {
+            /** @description Save a list view */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["View"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `views:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller has a view of that name for the entity; details name it (existingId). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.views.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read a view */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["View"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `views:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.views.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Delete a view */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `views:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.views.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateViewBody"];
+            };
+        };
+        responses: {
+            /** @description Change a view */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["View"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `views:manage`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller has a view of that name for the entity; details name it (existingId). */
             409: {
                 headers: {
                     [name: string]: unknown;

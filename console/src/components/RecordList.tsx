@@ -1,12 +1,17 @@
-import { Box, Button, Checkbox, Group, Menu, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
-import { useDebouncedValue, useLocalStorage } from '@mantine/hooks';
+import { ActionIcon, Box, Button, Checkbox, Group, Menu, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type RowSelectionState, type VisibilityState } from '@tanstack/react-table';
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type RowSelectionState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { t } from '../lib/i18n';
+import { moveColumn, toggleColumn, viewFilters } from '../lib/list-views';
 import { ErrorAlert } from './ErrorAlert';
 import { Loading } from './Loading';
+import { useListView } from './useListView';
+
+// The views menu (and its dialogs) loads with the toolbar, not with the rows.
+const ListViewsMenu = lazy(() => import('./ListViewsMenu').then((module) => ({ default: module.ListViewsMenu })));
 
 export interface Page<Row> {
   data: Row[];
@@ -26,15 +31,23 @@ export interface RecordColumn<Row> {
   cell: (row: Row) => ReactNode;
   /** The API's `sort` field when the column can be sorted by the server. */
   sortField?: string;
+  /** Not a field of the record (row actions): always shown last, never chosen nor kept in a view. */
+  fixed?: boolean;
 }
 
 interface RecordListProps<Row extends { id: string }> {
-  /** Names the list in the query cache and in the saved column choice. */
+  /** Names the list in the query cache, in the saved column choice and as the entity of its saved views. */
   name: string;
+  /** Ids are the API's field names (`customFields.<key>` for a custom field): a saved view stores them. */
   columns: Array<RecordColumn<Row>>;
   fetchPage: (request: ListRequest) => Promise<Page<Row>>;
-  /** Part of the query key: the page's filters, so changing one starts again from the first page. */
-  filters?: unknown;
+  /** Part of the query key: the page's filters as the list's query parameters, so changing one starts again from the first page. */
+  filters?: Record<string, unknown>;
+  /**
+   * The list has saved views (its `name` is their entity); applyFilters sets the page's filters
+   * from the view opened (null: back to the page's own defaults).
+   */
+  views?: { applyFilters?: (filters: Record<string, unknown> | null) => void };
   toolbar?: ReactNode;
   onOpen?: (row: Row) => void;
   bulkActions?: (selected: string[], clear: () => void) => ReactNode;
@@ -47,19 +60,25 @@ const ROW_HEIGHT = 40;
 
 /**
  * The list every record type uses: server cursor paging fetched as the user scrolls, only the
- * visible rows rendered, server-side sort and `q` search as you type, a column chooser saved
- * per browser, bulk selection, and arrow keys to move between rows (Enter opens one).
+ * visible rows rendered, server-side sort and `q` search as you type, a column chooser (shown
+ * and in which order) kept in the open saved view or else per browser, saved views (`views`),
+ * bulk selection, and arrow keys to move between rows (Enter opens one).
  */
 export function RecordList<Row extends { id: string }>(props: RecordListProps<Row>) {
-  const { name, columns, fetchPage, filters, toolbar, onOpen, bulkActions, initialSort, searchLabel } = props;
+  const { name, columns, fetchPage, filters, toolbar, onOpen, bulkActions, initialSort, searchLabel, views } = props;
   const [q, setQ] = useState('');
   const [debouncedQ] = useDebouncedValue(q.trim(), 200);
   const [sort, setSort] = useState(initialSort);
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
-  const [columnVisibility, setColumnVisibility] = useLocalStorage<VisibilityState>({ key: `kinship.columns.${name}`, defaultValue: {} });
+  const chosenIds = useMemo(() => columns.filter((column) => !column.fixed).map((column) => column.id), [columns]);
+  const view = useListView({ name, enabled: Boolean(views), columnIds: chosenIds, initialSort, apply: { setQ, setSort, applyFilters: views?.applyFilters } });
+  const fixedIds = columns.filter((column) => column.fixed).map((column) => column.id);
+  const columnOrder = ['select', ...view.shown, ...fixedIds];
+  const columnVisibility = Object.fromEntries(chosenIds.map((id) => [id, view.shown.includes(id)]));
 
   const pages = useInfiniteQuery({
     queryKey: [name, 'list', { q: debouncedQ, sort, filters }],
+    enabled: view.ready,
     queryFn: ({ pageParam }) => fetchPage({ cursor: pageParam, sort, q: debouncedQ || undefined, limit: PAGE_SIZE }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
@@ -99,11 +118,10 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
   const table = useReactTable({
     data: rows,
     columns: tableColumns,
-    state: { rowSelection, columnVisibility },
+    state: { rowSelection, columnVisibility, columnOrder },
     getRowId: (row) => row.id,
     enableRowSelection: true,
     onRowSelectionChange: setRowSelection,
-    onColumnVisibilityChange: setColumnVisibility,
     getCoreRowModel: getCoreRowModel(),
   });
 
@@ -143,16 +161,48 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
             <Button variant="default">{t('list.columns')}</Button>
           </Menu.Target>
           <Menu.Dropdown>
-            {table
-              .getAllLeafColumns()
-              .filter((column) => column.getCanHide())
-              .map((column) => (
-                <Menu.Item key={column.id}>
-                  <Checkbox label={String(column.columnDef.header)} checked={column.getIsVisible()} onChange={column.getToggleVisibilityHandler()} />
-                </Menu.Item>
-              ))}
+            {[...view.shown, ...chosenIds.filter((id) => !view.shown.includes(id))].map((id) => {
+              const header = columns.find((column) => column.id === id)!.header;
+              const shown = view.shown.includes(id);
+              return (
+                <Group key={id} gap={4} px="xs" py={4} wrap="nowrap">
+                  <Checkbox label={header} checked={shown} onChange={() => view.setShown(toggleColumn(view.shown, id))} style={{ flex: 1 }} />
+                  {shown && (
+                    <>
+                      <ActionIcon
+                        variant="subtle"
+                        size="sm"
+                        aria-label={t('list.moveUp', { column: header })}
+                        onClick={() => view.setShown(moveColumn(view.shown, id, -1))}
+                      >
+                        ↑
+                      </ActionIcon>
+                      <ActionIcon
+                        variant="subtle"
+                        size="sm"
+                        aria-label={t('list.moveDown', { column: header })}
+                        onClick={() => view.setShown(moveColumn(view.shown, id, 1))}
+                      >
+                        ↓
+                      </ActionIcon>
+                    </>
+                  )}
+                </Group>
+              );
+            })}
           </Menu.Dropdown>
         </Menu>
+        {views && (
+          <Suspense fallback={null}>
+            <ListViewsMenu
+              entity={name}
+              views={view.views}
+              active={view.active}
+              current={() => ({ columns: view.shown, filters: viewFilters(filters ?? {}, q), sort: sort ?? null })}
+              open={view.open}
+            />
+          </Suspense>
+        )}
         {bulkActions && selected.length > 0 && (
           <Group gap="xs">
             <Text size="sm">{t('list.selected', { count: selected.length })}</Text>

@@ -80,6 +80,7 @@ export const PERMISSIONS = {
     roles: STAFF,
     apiKeyScope: true,
   },
+  'views:manage': { description: 'Save, change and delete one’s own list views (columns, filters, sort)', roles: EVERYONE, apiKeyScope: false },
   'crm-settings:manage': { description: 'Change the workspace’s crm settings (default phone region)', roles: ADMINS, apiKeyScope: false },
   'imports:write': { description: 'Import records and resolve import conflicts', roles: MANAGERS, apiKeyScope: true },
   'exports:write': { description: 'Export records', roles: MANAGERS, apiKeyScope: true },

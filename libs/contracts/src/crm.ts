@@ -21,3 +21,4 @@ export * from './crm/support-settings.js';
 export * from './crm/tasks.js';
 export * from './crm/tickets.js';
 export * from './crm/timeline.js';
+export * from './crm/views.js';

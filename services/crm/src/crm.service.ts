@@ -33,6 +33,7 @@ import { RecordExports1765730100000 } from './migrations/1765730100000-record-ex
 import { RecordImports1765740000000 } from './migrations/1765740000000-record-imports.js';
 import { ObjectAccess1765740100000 } from './migrations/1765740100000-object-access.js';
 import { ObjectRecordsAnalyze1765740200000 } from './migrations/1765740200000-object-records-analyze.js';
+import { Views1765770000000 } from './migrations/1765770000000-views.js';
 import { ObjectsModule } from './objects/objects.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
@@ -45,6 +46,7 @@ import { SLA_QUEUE } from './tickets/sla-monitor.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { InboundSmsModule } from './inbound-sms/inbound-sms.module.js';
 import { TimelineModule } from './timeline/timeline.module.js';
+import { ViewsModule } from './views/views.module.js';
 
 /** The crm service: contacts, companies, pipelines, deals, tasks, notes, segments, imports, exports, support tickets, files and custom objects. */
 export const crmService = {
@@ -76,6 +78,7 @@ export const crmService = {
       RecordImports1765740000000,
       ObjectAccess1765740100000,
       ObjectRecordsAnalyze1765740200000,
+      Views1765770000000,
     ],
   },
   features: (config) => [
@@ -99,5 +102,6 @@ export const crmService = {
     InboundSmsModule,
     CrmFilesModule,
     ObjectsModule,
+    ViewsModule,
   ],
 } satisfies ServiceDefinition<CrmConfig>;

@@ -521,6 +521,31 @@ describe('web console', () => {
     expect(await asOwner(email, 'GET', `/segments/${segment.id}/count`)).toEqual({ count: 2 });
   }, 60_000);
 
+  it('saves the contacts list as a view, hides a column in it, finds it kept after a reload and switches back', async () => {
+    const phoneHeader = page.getByRole('columnheader', { name: 'Phone' });
+    await phoneHeader.waitFor();
+    await page.getByRole('button', { name: 'View: Standard view' }).click();
+    await page.getByRole('menuitem', { name: 'Save as new view…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save as new view' });
+    await type(dialog.getByLabel(label('View name')), 'Without phones');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'View: Without phones' }).waitFor();
+    await page.getByRole('button', { name: 'Columns' }).click();
+    const saved = page.waitForResponse((response) => response.url().includes('/api/v1/views/') && response.request().method() === 'PATCH');
+    await page.getByRole('checkbox', { name: 'Phone' }).uncheck();
+    expect((await saved).status()).toBe(200);
+    await page.keyboard.press('Escape');
+    await page.reload();
+    await page.getByRole('button', { name: 'View: Without phones' }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'grace@example.com' }).waitFor();
+    expect(await phoneHeader.count()).toBe(0);
+    await screen('contacts-saved-view');
+    await page.getByRole('button', { name: 'View: Without phones' }).click();
+    await page.getByRole('menuitem', { name: 'Standard view' }).click();
+    await phoneHeader.waitFor();
+    expect(new URL(page.url()).searchParams.get('view')).toBe('standard');
+  }, 60_000);
+
   it('compares duplicate contacts side by side and merges them', async () => {
     const company = (await asOwner(email, 'POST', '/companies', { name: 'Difference Engines' })) as { id: string };
     await asOwner(email, 'POST', '/contacts', { firstName: 'Charles', lastName: 'Babbage', companyId: company.id, tags: ['inventor'] });

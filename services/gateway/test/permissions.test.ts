@@ -21,6 +21,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/api-keys': { name: 'Sync', scopes: ['contacts:read'] },
   'POST /api/v1/custom-fields': { entity: 'contact', key: 'shoe_size', label: 'Shoe size', type: 'number' },
   'POST /api/v1/segments': { name: 'VIP', kind: 'static' },
+  'POST /api/v1/views': { name: 'My leads', entity: 'contacts', columns: ['lastName'] },
   'POST /api/v1/segments/:id/contacts': { contactIds: ['00000000-0000-4000-8000-000000000000'] },
   'POST /api/v1/segments/:id/contacts/remove': { contactIds: ['00000000-0000-4000-8000-000000000000'] },
   'POST /api/v1/contacts/:id/merge': { otherId: '00000000-0000-4000-8000-000000000000' },

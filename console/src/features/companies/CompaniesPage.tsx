@@ -42,6 +42,7 @@ export function Component() {
         searchLabel={t('companies.search')}
         columns={columns}
         initialSort="name"
+        views={{}}
         fetchPage={(query) => unwrap(api.GET('/api/v1/companies', { params: { query } }))}
         onOpen={(company) => navigate(`/companies/${company.id}`)}
       />

@@ -36,11 +36,12 @@ export function Component() {
   };
   const columns = useMemo<Array<RecordColumn<Contact>>>(
     () => [
-      { id: 'name', header: t('field.name'), cell: contactName, sortField: 'lastName' },
+      // The name column is the lastName field (what it sorts by), shown with the first name.
+      { id: 'lastName', header: t('field.name'), cell: contactName, sortField: 'lastName' },
       { id: 'email', header: t('field.email'), cell: (c) => c.email },
       { id: 'phone', header: t('field.phone'), cell: (c) => c.phone },
-      { id: 'company', header: t('field.company'), cell: (c) => c.companyName },
-      { id: 'stage', header: t('field.lifecycleStage'), cell: (c) => <Badge variant="light">{c.lifecycleStage.replace(/_/g, ' ')}</Badge> },
+      { id: 'companyName', header: t('field.company'), cell: (c) => c.companyName },
+      { id: 'lifecycleStage', header: t('field.lifecycleStage'), cell: (c) => <Badge variant="light">{c.lifecycleStage.replace(/_/g, ' ')}</Badge> },
       { id: 'tags', header: t('field.tags'), cell: (c) => c.tags.join(', ') },
       { id: 'createdAt', header: t('field.createdAt'), cell: (c) => formatDateTime(c.createdAt), sortField: 'createdAt' },
     ],
@@ -75,6 +76,13 @@ export function Component() {
         searchLabel={t('contacts.search')}
         columns={columns}
         filters={filters}
+        views={{
+          applyFilters: (view) => {
+            setStages((view?.lifecycleStage as string[] | undefined) ?? []);
+            setTags((view?.tags as string[] | undefined) ?? []);
+            setOptOut(typeof view?.emailOptOut === 'boolean' ? String(view.emailOptOut) : null);
+          },
+        }}
         initialSort="-createdAt"
         fetchPage={(request) => contactsApi.list({ ...filters, ...request })}
         onOpen={(contact) => navigate(`/contacts/${contact.id}`)}

@@ -51,6 +51,7 @@ function ObjectRecords({ type }: { type: ObjectType }) {
         searchLabel={t('objects.search', { label: type.pluralLabel })}
         columns={columns}
         initialSort="-createdAt"
+        views={{}}
         fetchPage={(query) => objectsApi.records(type.key, query)}
         onOpen={(record) => navigate(`/objects/${type.key}/${record.id}`)}
       />

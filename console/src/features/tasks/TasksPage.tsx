@@ -12,11 +12,12 @@ import { useCan } from '../../lib/me';
 
 type Task = components['schemas']['Task'];
 const STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const;
+const OPEN_STATUSES = ['open', 'in_progress'];
 
 export function Component() {
   const queryClient = useQueryClient();
   const canWrite = useCan('tasks:write');
-  const [status, setStatus] = useState<string[]>(['open', 'in_progress']);
+  const [status, setStatus] = useState<string[]>(OPEN_STATUSES);
   const columns = useMemo<Array<RecordColumn<Task>>>(() => {
     const complete = async (task: Task) => {
       try {
@@ -33,6 +34,7 @@ export function Component() {
       { id: 'dueAt', header: t('field.dueAt'), cell: (task) => formatDateTime(task.dueAt), sortField: 'dueAt' },
       {
         id: 'actions',
+        fixed: true,
         header: t('common.actions'),
         cell: (task) =>
           canWrite && task.status !== 'done' ? (
@@ -52,7 +54,8 @@ export function Component() {
         name="tasks"
         searchLabel={t('tasks.search')}
         columns={columns}
-        filters={status}
+        filters={{ status }}
+        views={{ applyFilters: (view) => setStatus(view ? ((view.status as string[] | undefined) ?? []) : OPEN_STATUSES) }}
         initialSort="dueAt"
         toolbar={
           <MultiSelect

@@ -76,6 +76,8 @@ export const en = {
   'list.deleteSelected': 'Delete selected',
   'list.deleted': '{count} deleted',
   'list.empty': 'Nothing here yet.',
+  'list.moveDown': 'Move {column} right',
+  'list.moveUp': 'Move {column} left',
   'list.noMatch': 'Nothing matches “{q}”.',
   'list.selectAll': 'Select all rows',
   'list.selectRow': 'Select row',

@@ -60,6 +60,7 @@ const COLLECTIONS: Array<{ create: string; list: string }> = [
   'email-templates',
   'campaigns',
   'exports',
+  'views',
 ].map((collection) => ({ create: `POST /api/v1/${collection}`, list: `/api/v1/${collection}` }));
 
 /** Every operation gets one request of each of these first, whatever the seed draws after. */

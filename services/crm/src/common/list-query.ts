@@ -35,6 +35,8 @@ export interface ListDefinition {
   defaultSort: string;
   /** The generated columns `?q=` searches (see the migrations); omitted when the list has no search. */
   search?: { vector: string; text: string };
+  /** false for a table whose rows are deleted for good (no deleted_at): `deleted: true` lists nothing. */
+  softDeleted?: false;
 }
 
 export type ListFilter = Record<string, unknown>;
@@ -100,7 +102,8 @@ function invalidParameter(field: string, issue: string, message: string): RpcErr
  * a key this list does not know is a programming error, not bad input.
  */
 export function addFilterConditions(definition: ListDefinition, filter: ListFilter, where: SqlConditions): void {
-  where.add(filter.deleted === true ? 'r.deleted_at IS NOT NULL' : 'r.deleted_at IS NULL');
+  if (definition.softDeleted !== false) where.add(filter.deleted === true ? 'r.deleted_at IS NOT NULL' : 'r.deleted_at IS NULL');
+  else if (filter.deleted === true) where.add('false');
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined || value === null || key === 'deleted') continue;
     if (key === 'customFields') {
@@ -168,7 +171,7 @@ interface Sort {
   descending: boolean;
 }
 
-function parseSort(definition: ListDefinition, sort: string | null | undefined): Sort {
+export function parseSort(definition: ListDefinition, sort: string | null | undefined): Sort {
   const requested = sort ?? definition.defaultSort;
   const descending = requested.startsWith('-');
   const name = descending ? requested.slice(1) : requested;

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ExportEntity, ExportFormat, ExportStatus } from '@kinship/contracts/crm';
 import type { ListDefinition } from '../common/list-query.js';
-import type { ExportFilter } from './export-filter.js';
+import type { StoredListFilter } from '../common/list-filter.js';
 
 export interface ExportRow {
   id: string;
   entity: ExportEntity;
   /** The custom object's key of a records export. */
   object: string | null;
-  filter: ExportFilter;
+  filter: StoredListFilter;
   format: ExportFormat;
   status: ExportStatus;
   totalRows: number;
@@ -29,7 +29,7 @@ export interface Export {
   id: string;
   entity: ExportEntity;
   object: string | null;
-  filter: ExportFilter;
+  filter: StoredListFilter;
   format: ExportFormat;
   status: ExportStatus;
   /** Rows written so far; all of them once completed. */
@@ -101,7 +101,7 @@ export class ExportsRepository {
       workspaceId: string;
       entity: ExportEntity;
       object: string | null;
-      filter: ExportFilter;
+      filter: StoredListFilter;
       format: ExportFormat;
       requestedBy: string | null;
     },

@@ -13,7 +13,7 @@ import { toListRequest } from '../common/list-request.js';
 import { defaultPhoneRegion } from '../common/workspace-settings.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import { EXPORTED_ENTITIES } from './export-entities.js';
-import { checkExportFilter, type ExportFilter } from './export-filter.js';
+import { checkListFilter, type StoredListFilter } from '../common/list-filter.js';
 import { EXPORTS_QUEUE, type ExportJob } from './exports.processor.js';
 import { checkRecordExportFilter } from './record-export.js';
 import { ObjectCatalog } from '../objects/object-catalog.js';
@@ -55,7 +55,7 @@ export class ExportsService {
       const filter =
         input.entity === 'records'
           ? await this.recordFilter(caller, manager, input.object!, input.filter)
-          : await checkExportFilter(manager, this.customFields, workspaceId, EXPORTED_ENTITIES[input.entity], input.filter);
+          : await checkListFilter(manager, this.customFields, workspaceId, EXPORTED_ENTITIES[input.entity], input.filter);
       return this.exports.insert(manager, {
         id: newId(),
         workspaceId,
@@ -74,7 +74,7 @@ export class ExportsService {
   }
 
   /** A custom object's records need records:read too (and read access to the object), and a live object of the workspace (else 422 naming object). */
-  private async recordFilter(caller: CrmCaller, manager: EntityManager, key: string, filter: unknown): Promise<ExportFilter> {
+  private async recordFilter(caller: CrmCaller, manager: EntityManager, key: string, filter: unknown): Promise<StoredListFilter> {
     assertHolds(caller, 'records:read');
     const object = (await this.catalog.objects(manager, caller.workspaceId)).get(key);
     if (!object) throw RpcError.validation([{ field: 'object', issue: 'is not a live custom object of this workspace' }]);

@@ -4,7 +4,7 @@ import { escapeLiteral } from 'pg';
 import { SqlConditions } from '../common/list-query.js';
 import type { CompiledObject, ObjectFieldDefinition } from '../objects/object-schema.js';
 import { LIST_SEPARATOR, type ExportColumn } from './export-entities.js';
-import type { ExportFilter } from './export-filter.js';
+import type { StoredListFilter } from '../common/list-filter.js';
 
 const TIME = (header: string, sql: string): ExportColumn => ({
   header,
@@ -62,7 +62,7 @@ export function recordColumns(object: CompiledObject): ExportColumn[] {
  * A records export's filter: `{q, deleted, fields}`, `fields` being the filter of GET
  * /objects/:object/records (checked by the object itself: 422 naming filter.fields.<key>).
  */
-export function checkRecordExportFilter(object: CompiledObject, filter: unknown, region: string): ExportFilter {
+export function checkRecordExportFilter(object: CompiledObject, filter: unknown, region: string): StoredListFilter {
   if (filter === undefined || filter === null) return {};
   const problem = (field: string, issue: string) => RpcError.validation([{ field, issue }]);
   if (!isPlainObject(filter)) throw problem('filter', 'must be an object: {q, deleted, fields}');
@@ -81,5 +81,5 @@ export function checkRecordExportFilter(object: CompiledObject, filter: unknown,
       throw RpcError.validation(error.details.map((detail) => ({ ...detail, field: detail.field?.replace(/^filter\b/, 'filter.fields') })));
     }
   }
-  return { ...(q ? { q } : {}), ...(deleted ? { deleted } : {}), ...(fields && Object.keys(fields).length ? { fields } : {}) } as ExportFilter;
+  return { ...(q ? { q } : {}), ...(deleted ? { deleted } : {}), ...(fields && Object.keys(fields).length ? { fields } : {}) } as StoredListFilter;
 }

@@ -29,7 +29,8 @@ function eventRecord(record: ObjectRecord): CrmEvents.ObjectRecord {
   return { id: record.id, object: record.object, values: record.values, createdBy: record.createdBy ?? undefined };
 }
 
-function parseFilter(text: string | undefined): RecordValues {
+/** The `filter` query parameter of a record list: a JSON object of field conditions (400 naming filter otherwise). */
+export function parseFilter(text: string | undefined): RecordValues {
   if (text === undefined) return {};
   let filter: unknown;
   try {

@@ -16,6 +16,7 @@ import {
   SEGMENT_OPERATIONS,
   TASK_OPERATIONS,
   TIMELINE_OPERATIONS,
+  VIEW_OPERATIONS,
 } from '@kinship/contracts/crm';
 import { contractController } from '../contract-routes/contract-controller.js';
 import { ExportFileController } from './exports.controller.js';
@@ -34,6 +35,7 @@ export const CRM_ROUTE_CONTROLLERS: Type[] = [
   contractController('notes', NOTE_OPERATIONS),
   contractController('objects', [...OBJECT_OPERATIONS, ...RECORD_ACTIVITY_OPERATIONS]),
   contractController('timeline', TIMELINE_OPERATIONS),
+  contractController('views', VIEW_OPERATIONS),
   contractController('imports', IMPORT_OPERATIONS),
   ImportFileController,
   contractController('exports', EXPORT_OPERATIONS),

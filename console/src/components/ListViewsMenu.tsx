@@ -1,0 +1,137 @@
+import { Button, Group, Menu, Modal, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { messageOf } from '../lib/api-error';
+import { applyApiError } from '../lib/form-errors';
+import { STANDARD_VIEW, viewsApi, type View, type ViewChanges } from '../lib/list-views';
+import { t } from './list-views-i18n';
+
+interface ListViewsMenuProps {
+  entity: string;
+  views: View[];
+  active: View | null;
+  /** The list as shown now: what "save" stores. */
+  current: () => Required<Pick<View, 'columns' | 'filters' | 'sort'>>;
+  open: (id: string) => void;
+}
+
+/** The saved views of a list: switch, save the list as a new view or into the open one, rename, open first, delete. */
+export function ListViewsMenu({ entity, views, active, current, open }: ListViewsMenuProps) {
+  const queryClient = useQueryClient();
+  const [naming, setNaming] = useState<'new' | 'rename' | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['views', entity] });
+
+  const change = async (changes: ViewChanges, announce = false) => {
+    try {
+      const view = await viewsApi.update(active!.id, changes);
+      await refresh();
+      if (announce) notifications.show({ color: 'green', message: t('views.saved', { name: view.name }) });
+    } catch (error) {
+      notifications.show({ color: 'red', message: messageOf(error) });
+    }
+  };
+  const remove = async () => {
+    try {
+      await viewsApi.remove(active!.id);
+      notifications.show({ color: 'green', message: t('views.deleted', { name: active!.name }) });
+      open(STANDARD_VIEW);
+      await refresh();
+    } catch (error) {
+      notifications.show({ color: 'red', message: messageOf(error) });
+    }
+  };
+  // Refusals (a name taken) are thrown to the dialog, which shows them at its input.
+  const name = async (value: string): Promise<void> => {
+    if (naming === 'rename') {
+      await viewsApi.update(active!.id, { name: value });
+      await refresh();
+      return;
+    }
+    const view = await viewsApi.create({ name: value, entity, ...current() });
+    await refresh();
+    notifications.show({ color: 'green', message: t('views.saved', { name: view.name }) });
+    open(view.id);
+  };
+
+  return (
+    <>
+      <Menu>
+        <Menu.Target>
+          <Button variant="default">{t('views.menu', { name: active?.name ?? t('views.standard') })}</Button>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Item onClick={() => open(STANDARD_VIEW)}>{t('views.standard')}</Menu.Item>
+          {views.map((view) => (
+            <Menu.Item key={view.id} onClick={() => open(view.id)} fw={view.id === active?.id ? 700 : undefined}>
+              {view.isDefault ? t('views.default', { name: view.name }) : view.name}
+            </Menu.Item>
+          ))}
+          <Menu.Divider />
+          <Menu.Item onClick={() => setNaming('new')}>{t('views.saveAs')}</Menu.Item>
+          {active && (
+            <>
+              <Menu.Item onClick={() => change({ filters: current().filters, sort: current().sort }, true)}>{t('views.saveChanges')}</Menu.Item>
+              <Menu.Item onClick={() => setNaming('rename')}>{t('views.rename')}</Menu.Item>
+              <Menu.Item onClick={() => change({ isDefault: !active.isDefault })}>
+                {active.isDefault ? t('views.unsetDefault') : t('views.makeDefault')}
+              </Menu.Item>
+              <Menu.Item color="red" onClick={remove}>
+                {t('views.delete')}
+              </Menu.Item>
+            </>
+          )}
+        </Menu.Dropdown>
+      </Menu>
+      {naming && (
+        <ViewNameModal
+          title={naming === 'new' ? t('views.saveAsTitle') : t('views.renameTitle')}
+          initial={naming === 'rename' ? active!.name : ''}
+          onSave={name}
+          onClose={() => setNaming(null)}
+        />
+      )}
+    </>
+  );
+}
+
+/** The name of a new or renamed view; the API's refusal (a name taken) shows at the input. */
+function ViewNameModal({ title, initial, onSave, onClose }: { title: string; initial: string; onSave: (name: string) => Promise<void>; onClose: () => void }) {
+  const [value, setValue] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaving(true);
+    try {
+      await onSave(value.trim());
+      onClose();
+    } catch (failure) {
+      let nameIssue: string | null = null;
+      const other = applyApiError(failure, ['name'], (_field, issue) => (nameIssue = issue));
+      setError(nameIssue ?? other);
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <Modal opened onClose={onClose} title={title}>
+      <form onSubmit={submit} noValidate>
+        <TextInput
+          label={t('views.name')}
+          required
+          value={value}
+          onChange={(event) => setValue(event.currentTarget.value)}
+          error={error}
+          mb="md"
+          data-autofocus
+        />
+        <Group justify="flex-end">
+          <Button type="submit" loading={saving}>
+            {t('common.save')}
+          </Button>
+        </Group>
+      </form>
+    </Modal>
+  );
+}

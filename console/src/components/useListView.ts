@@ -1,0 +1,67 @@
+import { useLocalStorage } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { messageOf } from '../lib/api-error';
+import { activeView, shownColumns, splitViewFilters, STANDARD_VIEW, viewsApi, type View } from '../lib/list-views';
+
+/** What a list takes from the view it opens: its search and sort, and the page's filters (null: the page's own defaults). */
+export interface ViewApplier {
+  setQ: (q: string) => void;
+  setSort: (sort: string | undefined) => void;
+  applyFilters?: (filters: Record<string, unknown> | null) => void;
+}
+
+interface ListViewOptions {
+  /** The list's name, the views' entity (contacts, tasks, object:<key>…). */
+  name: string;
+  /** Whether the list has saved views; without them the column choice is kept in the browser. */
+  enabled: boolean;
+  columnIds: string[];
+  initialSort?: string;
+  apply: ViewApplier;
+}
+
+/**
+ * The saved view a list shows (`?view=<id>`, else the user's default, `?view=standard` none) and
+ * its columns. Opening a view sets the list's search, sort and the page's filters once; `ready`
+ * holds the list's first fetch until then, so a default view does not cost a fetch of the plain
+ * list first. A column change is saved into the open view, or into the browser without one.
+ */
+export function useListView({ name, enabled, columnIds, initialSort, apply }: ListViewOptions) {
+  const queryClient = useQueryClient();
+  const [params, setParams] = useSearchParams();
+  const param = params.get('view');
+  const views = useQuery({ queryKey: ['views', name], queryFn: () => viewsApi.list(name), enabled });
+  const loaded = !enabled || views.isFetched;
+  const active = enabled && views.data ? activeView(views.data, param) : null;
+  const key = active?.id ?? STANDARD_VIEW;
+  const [appliedKey, setAppliedKey] = useState<string | null>(enabled ? null : STANDARD_VIEW);
+  const [browserColumns, setBrowserColumns] = useLocalStorage<string[] | null>({ key: `kinship.columnOrder.${name}`, defaultValue: null });
+
+  useEffect(() => {
+    if (!loaded || appliedKey === key) return;
+    const { filters, q } = splitViewFilters(active?.filters ?? {});
+    apply.setQ(q);
+    apply.setSort(active?.sort ?? initialSort);
+    apply.applyFilters?.(active ? filters : null);
+    setAppliedKey(key);
+    // The default view opened without ?view=: the URL names it, so a reload or a shared link opens it too.
+    if (active && param === null) setParams((current) => ({ ...Object.fromEntries(current), view: active.id }), { replace: true });
+  }, [loaded, appliedKey, key, active, apply, initialSort, param, setParams]);
+
+  const shown = shownColumns(columnIds, active ? active.columns : browserColumns);
+  const setShown = (columns: string[]) => {
+    if (!active) return setBrowserColumns(columns);
+    // Shown at once; the API's answer (or the view as it was, on a refusal) replaces it.
+    queryClient.setQueryData<View[]>(['views', name], (list) => list?.map((view) => (view.id === active.id ? { ...view, columns } : view)));
+    viewsApi
+      .update(active.id, { columns })
+      .catch((error: unknown) => notifications.show({ color: 'red', message: messageOf(error) }))
+      .finally(() => void queryClient.invalidateQueries({ queryKey: ['views', name] }));
+  };
+  const open = (id: string) => setParams((current) => ({ ...Object.fromEntries(current), view: id }));
+
+  return { views: views.data ?? [], active, ready: loaded && appliedKey === key, shown, setShown, open };
+}

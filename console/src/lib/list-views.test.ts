@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { activeView, moveColumn, shownColumns, splitViewFilters, toggleColumn, viewFilters, type View } from './list-views';
+
+function view(id: string, isDefault = false): View {
+  return { id, name: id, entity: 'contacts', columns: ['email'], filters: {}, sort: null, isDefault, createdAt: '', updatedAt: '' };
+}
+
+describe('saved list views', () => {
+  it('opens the view the URL names, else the default, and the plain list for ?view=standard or a view since deleted', () => {
+    const views = [view('a'), view('b', true)];
+    expect(activeView(views, 'a')?.id).toBe('a');
+    expect(activeView(views, null)?.id).toBe('b');
+    expect(activeView([view('a')], null)).toBeNull();
+    expect(activeView(views, 'standard')).toBeNull();
+    expect(activeView(views, 'gone')).toBeNull();
+  });
+
+  it('shows the chosen columns in their order, dropping those the list no longer has, or every column without a choice', () => {
+    expect(shownColumns(['name', 'email', 'phone'], null)).toEqual(['name', 'email', 'phone']);
+    expect(shownColumns(['name', 'email', 'phone'], ['phone', 'customFields.gone', 'name'])).toEqual(['phone', 'name']);
+  });
+
+  it('hides and shows columns, never the last one, and moves a column within the list’s ends', () => {
+    expect(toggleColumn(['name', 'email'], 'email')).toEqual(['name']);
+    expect(toggleColumn(['name'], 'phone')).toEqual(['name', 'phone']);
+    expect(toggleColumn(['name'], 'name')).toEqual(['name']);
+    expect(moveColumn(['name', 'email', 'phone'], 'phone', -1)).toEqual(['name', 'phone', 'email']);
+    expect(moveColumn(['name', 'email', 'phone'], 'name', 1)).toEqual(['email', 'name', 'phone']);
+    expect(moveColumn(['name', 'email'], 'name', -1)).toEqual(['name', 'email']);
+    expect(moveColumn(['name', 'email'], 'email', 1)).toEqual(['name', 'email']);
+  });
+
+  it('stores the page’s filters and the search as query parameters without the empty ones, and splits them back', () => {
+    const stored = viewFilters({ lifecycleStage: ['lead'], tags: [], emailOptOut: undefined, status: false }, '  ada ');
+    expect(stored).toEqual({ lifecycleStage: ['lead'], status: false, q: 'ada' });
+    expect(viewFilters({ tags: [] }, ' ')).toEqual({});
+    expect(splitViewFilters(stored)).toEqual({ filters: { lifecycleStage: ['lead'], status: false }, q: 'ada' });
+    expect(splitViewFilters({})).toEqual({ filters: {}, q: '' });
+  });
+});

@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import type { CustomFieldEntity } from '@kinship/contracts/crm';
+import { updateReturning } from '@kinship/persistence';
+import type { EntityManager } from 'typeorm';
+import { CursorCodec } from '../common/cursors.js';
+import type { StoredListFilter } from '../common/list-filter.js';
+import { listPage, SqlConditions, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
+
+/** A view on the wire. */
+export interface View {
+  id: string;
+  name: string;
+  entity: string;
+  columns: string[];
+  filters: StoredListFilter;
+  sort: string | null;
+  isDefault: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a write stores: every field of the view but its times. */
+export type ViewFields = Pick<View, 'name' | 'columns' | 'filters' | 'sort' | 'isDefault'>;
+
+interface ViewRow extends Omit<View, 'createdAt' | 'updatedAt'> {
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const COLUMNS = `r.id, r.name, r.entity, r.columns, r.filters, r.sort, r.is_default AS "isDefault", r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
+
+/** A user has a handful of views per list: the unique name index (workspace, user, entity, lower(name)) serves the default order. */
+const VIEW_LIST: ListDefinition = {
+  table: 'crm.views',
+  fields: {
+    entity: { sql: 'r.entity', kind: 'text' },
+    name: { sql: 'lower(r.name)', kind: 'text', sortable: true },
+    createdAt: { sql: 'r.created_at', kind: 'timestamp', sortable: true },
+    updatedAt: { sql: 'r.updated_at', kind: 'timestamp', sortable: true },
+  },
+  defaultSort: 'name',
+  softDeleted: false,
+};
+
+function toView(row: ViewRow): View {
+  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+}
+
+/** crm.views: every statement names the user, so one user's views are never another's. */
+@Injectable()
+export class ViewsRepository {
+  constructor(private readonly cursors: CursorCodec) {}
+
+  /**
+   * Serialises the writes of one user's views of one list until the transaction ends, so a name
+   * checked free stays free and two "make default" requests do not both win.
+   */
+  async lockList(manager: EntityManager, workspaceId: string, userId: string, entity: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`crm.views:${workspaceId}:${userId}:${entity}`]);
+  }
+
+  async insert(manager: EntityManager, view: ViewFields & { id: string; workspaceId: string; userId: string; entity: string }): Promise<View> {
+    const rows: ViewRow[] = await manager.query(
+      `INSERT INTO crm.views AS r (id, workspace_id, user_id, entity, name, columns, filters, sort, is_default)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9) RETURNING ${COLUMNS}`,
+      [view.id, view.workspaceId, view.userId, view.entity, view.name, JSON.stringify(view.columns), JSON.stringify(view.filters), view.sort, view.isDefault],
+    );
+    return toView(rows[0]!);
+  }
+
+  async find(manager: EntityManager, workspaceId: string, userId: string, id: string): Promise<View | null> {
+    const rows: ViewRow[] = await manager.query(`SELECT ${COLUMNS} FROM crm.views r WHERE r.workspace_id = $1 AND r.user_id = $2 AND r.id = $3`, [
+      workspaceId,
+      userId,
+      id,
+    ]);
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
+  /** The id of the user's view of the list with this name, whatever its case. */
+  async idByName(manager: EntityManager, workspaceId: string, userId: string, entity: string, name: string): Promise<string | null> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM crm.views WHERE workspace_id = $1 AND user_id = $2 AND entity = $3 AND lower(name) = lower($4)`,
+      [workspaceId, userId, entity, name],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** A page of the user's views. */
+  async list(manager: EntityManager, workspaceId: string, userId: string, request: ListRequest): Promise<Page<View>> {
+    const where = new SqlConditions();
+    where.add(`r.user_id = ${where.param(userId)}::uuid`);
+    if (request.q) where.add(`r.name ILIKE ${where.param(`%${request.q.replace(/[\\%_]/g, (character) => `\\${character}`)}%`)}`);
+    const page = await listPage<ViewRow>(this.cursors, manager, workspaceId, VIEW_LIST, request, COLUMNS, where);
+    return { rows: page.rows.map(toView), nextCursor: page.nextCursor };
+  }
+
+  async update(manager: EntityManager, workspaceId: string, userId: string, id: string, view: ViewFields): Promise<View> {
+    const rows = await updateReturning<ViewRow>(
+      manager,
+      `UPDATE crm.views r SET name = $4, columns = $5::jsonb, filters = $6::jsonb, sort = $7, is_default = $8, updated_at = now()
+       WHERE r.workspace_id = $1 AND r.user_id = $2 AND r.id = $3 RETURNING ${COLUMNS}`,
+      [workspaceId, userId, id, view.name, JSON.stringify(view.columns), JSON.stringify(view.filters), view.sort, view.isDefault],
+    );
+    return toView(rows[0]!);
+  }
+
+  /** Unsets the user's default of the list, but for the view `keepId`. */
+  async clearDefault(manager: EntityManager, workspaceId: string, userId: string, entity: string, keepId: string): Promise<void> {
+    await manager.query(
+      `UPDATE crm.views SET is_default = false, updated_at = now() WHERE workspace_id = $1 AND user_id = $2 AND entity = $3 AND is_default AND id <> $4`,
+      [workspaceId, userId, entity, keepId],
+    );
+  }
+
+  async delete(manager: EntityManager, workspaceId: string, userId: string, id: string): Promise<boolean> {
+    const [, deleted] = (await manager.query(`DELETE FROM crm.views WHERE workspace_id = $1 AND user_id = $2 AND id = $3`, [workspaceId, userId, id])) as [
+      unknown,
+      number,
+    ];
+    return deleted > 0;
+  }
+
+  /** Of these keys, those of live custom fields of the entity. */
+  async liveCustomFieldKeys(manager: EntityManager, workspaceId: string, entity: CustomFieldEntity, keys: string[]): Promise<Set<string>> {
+    const rows: Array<{ key: string }> = await manager.query(
+      `SELECT key FROM crm.custom_field_definitions WHERE workspace_id = $1 AND entity = $2 AND key = ANY($3::text[]) AND deleted_at IS NULL`,
+      [workspaceId, entity, keys],
+    );
+    return new Set(rows.map((row) => row.key));
+  }
+}
