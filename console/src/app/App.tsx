@@ -6,11 +6,12 @@ import { ApiError } from '../lib/api-error';
 import { t } from '../lib/i18n';
 import { router } from './router';
 
-// Darker shades than Mantine's defaults, so text on buttons, links, errors and dimmed captions keeps
-// WCAG AA contrast (4.5:1) in both themes.
+// Shades with which text on buttons, links, errors and dimmed captions keeps WCAG AA contrast
+// (4.5:1) in both themes: white on a filled blue-8 button has 5.1:1 (on the hover shade blue-9,
+// 6.2:1); on the dark theme's former blue-4 it had 2.6:1.
 const theme = createTheme({
   primaryColor: 'blue',
-  primaryShade: { light: 8, dark: 4 },
+  primaryShade: { light: 8, dark: 8 },
   defaultRadius: 'md',
   // Every dialog's and toast's close button says what it does to a screen reader. Plain objects,
   // not Modal.extend: importing Modal here would put it in every first screen's chunk.

@@ -178,8 +178,11 @@ describe('web console', () => {
     // The pointer rests on the active Contacts link it clicked: its hover shade is judged, light and dark.
     await screen('contacts-empty');
     await page.emulateMedia({ colorScheme: 'dark' });
-    await screen('contacts-empty-dark');
-    await page.emulateMedia({ colorScheme: 'light' });
+    try {
+      await screen('contacts-empty-dark');
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
   }, 120_000);
 
   it('signs in with the OpenID provider offered on the sign-in page, into a workspace of one’s own', async () => {
@@ -951,10 +954,10 @@ describe('web console', () => {
 
     await type(page.getByLabel(label('Email')), email);
     await type(page.getByLabel(label('Password')), 'wrong-password-entirely');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('alert').waitFor();
     await type(page.getByLabel(label('Password')), PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     // Back to the page asked for before signing in, not the dashboard.
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/contacts');

@@ -74,7 +74,7 @@ export const en = {
   'settings.prefix': 'Prefix',
   'settings.profile': 'Profile',
   'settings.resend': 'Send again',
-  'settings.resendTo': 'Send the invitation to {email} again',
+  'settings.resendTo': 'Send again to {email}',
   'settings.revoke': 'Revoke',
   'settings.revokeFor': 'Revoke the invitation of {email}',
   'settings.revoked': 'Revoked',
