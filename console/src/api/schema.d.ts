@@ -3775,6 +3775,33 @@ export interface components {
              */
             fileId: string;
         };
+        AudienceBody: {
+            /** @description Contact ids; those that are not live contacts of the workspace are left out. */
+            contactIds?: string[];
+            /**
+             * @description A contact filter: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
+             * @example {
+             *       "lifecycleStage": [
+             *         "lead",
+             *         "customer"
+             *       ],
+             *       "tags": [
+             *         "vip"
+             *       ],
+             *       "customFields": {
+             *         "tier": "gold"
+             *       }
+             *     }
+             */
+            filter?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @description A static or dynamic segment of the workspace.
+             */
+            segmentId?: string;
+        };
         AudienceCount: {
             /** @description Live contacts in the audience now. */
             count: number;
@@ -3848,11 +3875,21 @@ export interface components {
             timezone: string;
         };
         CampaignAudienceBody: {
+            /** @description Contact ids; those that are not live contacts of the workspace are left out. */
             contactIds?: string[];
             /**
-             * @description Contact list filters, as GET /contacts takes them.
+             * @description A contact filter: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
              * @example {
-             *       "lifecycleStage": "customer"
+             *       "lifecycleStage": [
+             *         "lead",
+             *         "customer"
+             *       ],
+             *       "tags": [
+             *         "vip"
+             *       ],
+             *       "customFields": {
+             *         "tier": "gold"
+             *       }
              *     }
              */
             filter?: {
@@ -3860,7 +3897,7 @@ export interface components {
             };
             /**
              * Format: uuid
-             * @description A static or dynamic segment of the crm.
+             * @description A static or dynamic segment of the workspace.
              */
             segmentId?: string;
         };
@@ -4206,33 +4243,6 @@ export interface components {
              * @description Default: the workspace’s default pipeline.
              */
             pipelineId?: string;
-        };
-        CountAudienceBody: {
-            /** @description Contact ids; those that are not live contacts of the workspace are not counted. */
-            contactIds?: string[];
-            /**
-             * @description A contact filter: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
-             * @example {
-             *       "lifecycleStage": [
-             *         "lead",
-             *         "customer"
-             *       ],
-             *       "tags": [
-             *         "vip"
-             *       ],
-             *       "customFields": {
-             *         "tier": "gold"
-             *       }
-             *     }
-             */
-            filter?: {
-                [key: string]: unknown;
-            };
-            /**
-             * Format: uuid
-             * @description A static or dynamic segment of the workspace.
-             */
-            segmentId?: string;
         };
         CreateApiKeyBody: {
             /** @example Zapier sync */
@@ -7490,7 +7500,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CountAudienceBody"];
+                "application/json": components["schemas"]["AudienceBody"];
             };
         };
         responses: {

@@ -205,13 +205,15 @@ describe('web console', () => {
     }
   }, 60_000);
 
-    it('invites a colleague, who accepts through the link of the invitation email and lands signed in', async () => {
+  it('invites a colleague, who accepts through the link of the invitation email and lands signed in', async () => {
     const invitee = `ivy-${randomBytes(4).toString('hex')}@example.com`;
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('tab', { name: 'Members' }).click();
     await type(page.getByLabel(label('Email to invite')), invitee);
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await page.getByRole('status').getByText('Invitation sent.').waitFor();
+    const pending = page.getByRole('table', { name: 'Pending invitations' });
+    await pending.getByRole('cell', { name: invitee }).waitFor();
     await screen('settings-invite');
 
     // The email the invitee receives, read from the SMTP sink: its link is what they open.
@@ -248,6 +250,14 @@ describe('web console', () => {
     await page.reload();
     await page.getByRole('tab', { name: 'Members' }).click();
     await page.getByRole('row').filter({ hasText: invitee }).getByRole('cell', { name: 'Ivy Invitee' }).waitFor();
+    // Accepted, the invitation is no longer pending; another one, revoked, leaves the list too.
+    const stray = `stray-${randomBytes(4).toString('hex')}@example.com`;
+    await type(page.getByLabel(label('Email to invite')), stray);
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await pending.getByRole('cell', { name: stray }).waitFor();
+    expect(await pending.getByRole('cell', { name: invitee }).count()).toBe(0);
+    await pending.getByRole('button', { name: `Revoke the invitation of ${stray}` }).click();
+    await page.getByText('No invitation is waiting to be accepted.').waitFor();
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Contacts' }).click();
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
   }, 90_000);
@@ -903,7 +913,10 @@ describe('web console', () => {
     // chosen in Settings, an hour ahead of UTC in July), listed as scheduled, then cancelled.
     await page.goto(`${origin}/campaigns/new`);
     await type(page.getByLabel(label('Name')), 'Summer news');
-    await page.locator('label').filter({ hasText: /^Picked contacts$/ }).click();
+    await page
+      .locator('label')
+      .filter({ hasText: /^Picked contacts$/ })
+      .click();
     await type(page.getByLabel(label('Contacts')).and(page.locator('input')), 'Otto');
     await page.getByRole('option', { name: 'Otto <otto@example.com>' }).click();
     await page

@@ -273,7 +273,17 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
  * Contacts picked one by one: a search of the contacts (`?q=`) offers them, and the picked ones
  * keep their names (those of a saved draft are read once each).
  */
-function ContactPicker({ value = [], onChange, error, disabled }: { value?: string[]; onChange: (ids: string[]) => void; error?: ReactNode; disabled: boolean }) {
+function ContactPicker({
+  value = [],
+  onChange,
+  error,
+  disabled,
+}: {
+  value?: string[];
+  onChange: (ids: string[]) => void;
+  error?: ReactNode;
+  disabled: boolean;
+}) {
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 200);
   const [names, setNames] = useState<Record<string, string>>({});

@@ -7,7 +7,9 @@ import { t } from './i18n';
 const STAGE_OPTIONS = LIFECYCLE_STAGES.map((stage) => ({ value: stage, label: stage.replace(/_/g, ' ') }));
 
 /** What a form gives one input: @mantine/form's getInputProps of that field. */
-type InputProps = <Field extends keyof FilterValues>(field: Field) => { value?: FilterValues[Field]; onChange: (value: FilterValues[Field]) => void; error?: ReactNode };
+type InputProps = <Field extends keyof FilterValues>(
+  field: Field,
+) => { value?: FilterValues[Field]; onChange: (value: FilterValues[Field]) => void; error?: ReactNode };
 
 /**
  * The conditions of a contact filter (as GET /contacts takes them) that a dynamic segment and a

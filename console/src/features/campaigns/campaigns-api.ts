@@ -121,7 +121,12 @@ export function audienceKind(audience: CampaignAudience | undefined): AudienceKi
 }
 
 /** The campaign's audience from the composer's inputs: the kind picked, or null while that kind is not filled in. */
-export function audienceOf(values: { audienceKind: AudienceKind; segmentId: string | null; filter: FilterValues; contactIds: string[] }): CampaignAudience | null {
+export function audienceOf(values: {
+  audienceKind: AudienceKind;
+  segmentId: string | null;
+  filter: FilterValues;
+  contactIds: string[];
+}): CampaignAudience | null {
   if (values.audienceKind === 'segment') return values.segmentId ? { segmentId: values.segmentId } : null;
   if (values.audienceKind === 'filter') return { filter: segmentFilter(values.filter) };
   return values.contactIds.length > 0 ? { contactIds: values.contactIds } : null;

@@ -1,5 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayNotEmpty, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { Omittable } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
@@ -235,8 +250,8 @@ export const RemoveSegmentContacts = defineOperation({
 
 export const AUDIENCE_CONTACT_IDS_MAX = 10_000;
 
-/** A campaign's audience as POST /campaigns takes it: exactly one of segmentId, filter and contactIds (checked by crm). */
-export class CountAudienceBody {
+/** A campaign's audience (POST /campaigns, POST /audiences/count): exactly one of segmentId, filter and contactIds (checked by crm). */
+export class AudienceBody {
   @ApiPropertyOptional({ format: 'uuid', description: 'A static or dynamic segment of the workspace.' })
   @IsOptional()
   @IsUUID('all')
@@ -247,7 +262,12 @@ export class CountAudienceBody {
   @IsObject()
   filter?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: [String], minItems: 1, maxItems: AUDIENCE_CONTACT_IDS_MAX, description: 'Contact ids; those that are not live contacts of the workspace are not counted.' })
+  @ApiPropertyOptional({
+    type: [String],
+    minItems: 1,
+    maxItems: AUDIENCE_CONTACT_IDS_MAX,
+    description: 'Contact ids; those that are not live contacts of the workspace are left out.',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -269,7 +289,7 @@ export const CountAudience = defineOperation({
     'The live contacts a segment, a contact filter or a list of contact ids holds now (the audience of POST /campaigns), and how many of them opted out of each channel.',
   permission: 'segments:read',
   route: { method: 'POST', path: 'audiences/count', status: 200 },
-  input: CountAudienceBody,
+  input: AudienceBody,
   output: AudienceCount,
   errors: [NOT_FOUND],
 });

@@ -5,7 +5,7 @@ import {
   type AudienceCount,
   type AudienceMember,
   type AudiencePage,
-  type CountAudienceBody,
+  type AudienceBody,
   type ResolveAudienceInput,
 } from '@kinship/contracts/crm';
 import { callerWorkspace, RpcError } from '@kinship/messaging';
@@ -59,7 +59,7 @@ export class AudienceService {
   }
 
   /** POST /audiences/count: what the campaign composer shows while the audience is being picked. */
-  async count(caller: CrmCaller, input: CountAudienceBody): Promise<AudienceCount> {
+  async count(caller: CrmCaller, input: AudienceBody): Promise<AudienceCount> {
     assertHolds(caller, 'segments:read');
     const { workspaceId } = caller;
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
@@ -74,7 +74,7 @@ export class AudienceService {
   }
 
   /** The live contacts of exactly one of the segment, the filter and the ids, in the workspace. */
-  private async audienceConditions(manager: EntityManager, workspaceId: string, input: CountAudienceBody): Promise<SqlConditions> {
+  private async audienceConditions(manager: EntityManager, workspaceId: string, input: AudienceBody): Promise<SqlConditions> {
     const sources = [input.segmentId, input.filter, input.contactIds].filter((source) => source !== undefined);
     if (sources.length !== 1) throw RpcError.validation([{ field: 'segmentId', issue: 'give exactly one of segmentId, filter and contactIds' }]);
     const where = new SqlConditions();
@@ -83,7 +83,7 @@ export class AudienceService {
     return where;
   }
 
-  private async addAudienceConditions(manager: EntityManager, workspaceId: string, input: CountAudienceBody, where: SqlConditions): Promise<void> {
+  private async addAudienceConditions(manager: EntityManager, workspaceId: string, input: AudienceBody, where: SqlConditions): Promise<void> {
     if (input.contactIds) {
       addFilterConditions(CONTACT_LIST, {}, where);
       where.add(`r.id = ANY(${where.param(input.contactIds.filter(isUuid))}::uuid[])`);
