@@ -213,7 +213,7 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await page.getByRole('status').getByText('Invitation sent.').waitFor();
     const pending = page.getByRole('table', { name: 'Pending invitations' });
-    await pending.getByRole('cell', { name: invitee }).waitFor();
+    await pending.getByRole('cell', { name: invitee, exact: true }).waitFor();
     await screen('settings-invite');
 
     // The email the invitee receives, read from the SMTP sink: its link is what they open.
@@ -254,8 +254,8 @@ describe('web console', () => {
     const stray = `stray-${randomBytes(4).toString('hex')}@example.com`;
     await type(page.getByLabel(label('Email to invite')), stray);
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
-    await pending.getByRole('cell', { name: stray }).waitFor();
-    expect(await pending.getByRole('cell', { name: invitee }).count()).toBe(0);
+    await pending.getByRole('cell', { name: stray, exact: true }).waitFor();
+    expect(await pending.getByRole('cell', { name: invitee, exact: true }).count()).toBe(0);
     await pending.getByRole('button', { name: `Revoke the invitation of ${stray}` }).click();
     await page.getByText('No invitation is waiting to be accepted.').waitFor();
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Contacts' }).click();
