@@ -65,6 +65,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audiences/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count a campaign audience
+         * @description The live contacts a segment, a contact filter or a list of contact ids holds now (the audience of POST /campaigns), and how many of them opted out of each channel.
+         */
+        post: operations["crm.audience.count"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -159,6 +179,26 @@ export interface paths {
          * @description With the provider’s ID token (Google, Microsoft); signed in, and linked to an existing account by verified email.
          */
         post: operations["auth.oauth.sign-in"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oauth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the sign-in providers
+         * @description The OpenID Connect providers configured, empty when none is: a sign-in page offers a button for each, sends the browser to the authorization endpoint (response_type=id_token, with a nonce) and posts the ID token it returns to POST /auth/oauth/:provider.
+         */
+        get: operations["auth.oauth.providers"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3787,6 +3827,41 @@ export interface components {
              */
             fileId: string;
         };
+        AudienceBody: {
+            /** @description Contact ids; those that are not live contacts of the workspace are left out. */
+            contactIds?: string[];
+            /**
+             * @description A contact filter: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
+             * @example {
+             *       "lifecycleStage": [
+             *         "lead",
+             *         "customer"
+             *       ],
+             *       "tags": [
+             *         "vip"
+             *       ],
+             *       "customFields": {
+             *         "tier": "gold"
+             *       }
+             *     }
+             */
+            filter?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @description A static or dynamic segment of the workspace.
+             */
+            segmentId?: string;
+        };
+        AudienceCount: {
+            /** @description Live contacts in the audience now. */
+            count: number;
+            /** @description Of them, those who opted out of email: an email campaign skips them. */
+            emailOptOut: number;
+            /** @description Of them, those who opted out of SMS: an SMS campaign skips them. */
+            smsOptOut: number;
+        };
         AuditLogPageResponse: {
             data: components["schemas"]["AuditLogResponse"][];
             nextCursor: string | null;
@@ -3852,11 +3927,21 @@ export interface components {
             timezone: string;
         };
         CampaignAudienceBody: {
+            /** @description Contact ids; those that are not live contacts of the workspace are left out. */
             contactIds?: string[];
             /**
-             * @description Contact list filters, as GET /contacts takes them.
+             * @description A contact filter: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
              * @example {
-             *       "lifecycleStage": "customer"
+             *       "lifecycleStage": [
+             *         "lead",
+             *         "customer"
+             *       ],
+             *       "tags": [
+             *         "vip"
+             *       ],
+             *       "customFields": {
+             *         "tier": "gold"
+             *       }
              *     }
              */
             filter?: {
@@ -3864,7 +3949,7 @@ export interface components {
             };
             /**
              * Format: uuid
-             * @description A static or dynamic segment of the crm.
+             * @description A static or dynamic segment of the workspace.
              */
             segmentId?: string;
         };
@@ -5852,6 +5937,28 @@ export interface components {
             data: components["schemas"]["ObjectType"][];
             nextCursor: string | null;
         };
+        OidcProviderListResponse: {
+            data: components["schemas"]["OidcProviderResponse"][];
+        };
+        OidcProviderResponse: {
+            /**
+             * @description The provider’s authorization endpoint.
+             * @example https://accounts.google.com/o/oauth2/v2/auth
+             */
+            authorizationUrl: string;
+            /** @description Our client id at the provider: the audience its ID tokens must carry. */
+            clientId: string;
+            /**
+             * @description What a sign-in button calls it.
+             * @example Google
+             */
+            label: string;
+            /**
+             * @description The :provider of POST /auth/oauth/:provider.
+             * @example google
+             */
+            name: string;
+        };
         OneClickUnsubscribeBody: {
             /**
              * @description Sent as application/x-www-form-urlencoded: List-Unsubscribe=One-Click.
@@ -7508,6 +7615,102 @@ export interface operations {
             };
         };
     };
+    "crm.audience.count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudienceBody"];
+            };
+        };
+        responses: {
+            /** @description Count a campaign audience */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceCount"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `segments:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such record in the workspace (another workspace’s ids too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not valid (validation_failed); details name each field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "auth.audit-logs.list": {
         parameters: {
             query?: {
@@ -7850,6 +8053,35 @@ export interface operations {
             };
             /** @description The body is not valid (validation_failed); details name each field. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "auth.oauth.providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List the sign-in providers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcProviderListResponse"];
+                };
+            };
+            /** @description The URL is malformed (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,7 @@ export const router = createBrowserRouter([
   { path: '/reset-password', ...lazy(() => import('../features/auth/ResetPasswordPage')) },
   { path: '/verify-email', ...lazy(() => import('../features/auth/VerifyEmailPage')) },
   { path: '/invitations/accept', ...lazy(() => import('../features/auth/AcceptInvitationPage')) },
+  { path: '/oauth/callback', ...lazy(() => import('../features/auth/OidcCallbackPage')) },
   {
     element: <RequireSession />,
     errorElement: <RouteError />,

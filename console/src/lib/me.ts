@@ -22,3 +22,9 @@ export function useMe() {
 export function useCan(permission: Permission): boolean {
   return useMe().data?.permissions.includes(permission) ?? false;
 }
+
+/** The timezone the user chose in their preferences (GET /me/settings), else the browser's. */
+export function useTimeZone(): string {
+  const settings = useQuery({ queryKey: ['me', 'settings'], queryFn: () => unwrap(api.GET('/api/v1/me/settings')), enabled: hasSession(), staleTime: 60_000 });
+  return settings.data?.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+}

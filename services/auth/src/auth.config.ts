@@ -45,6 +45,10 @@ export class AuthConfig extends ServiceConfig {
   @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s):// URL' })
   OIDC_GOOGLE_JWKS_URL: string = 'https://www.googleapis.com/oauth2/v3/certs';
 
+  /** Where the console sends a browser to sign in with Google (the provider's authorization endpoint). */
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s):// URL' })
+  OIDC_GOOGLE_AUTHORIZATION_URL: string = 'https://accounts.google.com/o/oauth2/v2/auth';
+
   /** Consecutive failed sign-ins of one account before it is refused for a while (1 s, doubling). */
   @IsInt()
   @Min(1)

@@ -88,6 +88,12 @@ describe('auth OpenID Connect sign-in', () => {
     expect(await bed.owner.query('SELECT id FROM auth.users WHERE email = $1', [email])).toEqual([]);
   });
 
+  it('lists the configured provider for the sign-in page: where to send the browser, never its keys', async () => {
+    expect(await call(bed, 'auth.oauth.providers', {})).toEqual({
+      data: [{ name: 'google', label: 'Google', authorizationUrl: issuer.authorizationUrl, clientId: TEST_CLIENT_ID }],
+    });
+  });
+
   it('answers 404 for a provider that is not configured', async () => {
     await expectError(signIn(await issuer.idToken({ sub: subject(), email: uniqueEmail('x') }), 'github'), { status: 404, code: 'not_found' });
   });

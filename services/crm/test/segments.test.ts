@@ -241,6 +241,36 @@ describe('segments', () => {
     await expect(resolveAudience(workspace.workspaceId, { segmentId: dynamic.id })).rejects.toMatchObject({ status: 404 });
   });
 
+  it('counts a campaign audience of each kind for the composer: live contacts of the workspace, the opted-out ones apart', async () => {
+    const workspace = await stack.signUp('segments-audience-count');
+    const contacts: Contact[] = [];
+    for (let index = 0; index < 5; index += 1)
+      contacts.push(await createContact(workspace, { tags: index < 3 ? ['spring'] : [], emailOptOut: index === 0, smsOptOut: index === 1 }));
+    const fixed = (await workspace.post('/segments', { name: 'Few', kind: 'static', contactIds: [contacts[0]!.id, contacts[2]!.id, contacts[3]!.id] })).body;
+    await workspace.delete(`/contacts/${contacts[2]!.id}`);
+    const stranger = await createContact(owner);
+    const countOf = async (audience: Record<string, unknown>) => {
+      const response = await workspace.post('/audiences/count', audience);
+      expect(response.status).toBe(200);
+      return response.body;
+    };
+
+    expect(await countOf({ filter: { tags: ['spring'] } })).toEqual({ count: 2, emailOptOut: 1, smsOptOut: 1 });
+    expect(await countOf({ segmentId: fixed.id })).toEqual({ count: 2, emailOptOut: 1, smsOptOut: 0 });
+    expect(await countOf({ contactIds: [contacts[1]!.id, contacts[2]!.id, contacts[4]!.id, stranger.id] })).toEqual({ count: 2, emailOptOut: 0, smsOptOut: 1 });
+    const viewer = await stack.as(workspace, 'viewer');
+    expect((await viewer.post('/audiences/count', { filter: {} })).body).toEqual({ count: 4, emailOptOut: 1, smsOptOut: 1 });
+
+    expectError(await workspace.post('/audiences/count', { filter: { lifecycleStage: ['prospect'] } }), 422, 'filter.lifecycleStage');
+    expectError(await workspace.post('/audiences/count', { segmentId: fixed.id, contactIds: [contacts[1]!.id] }), 422, 'segmentId');
+    expectError(await workspace.post('/audiences/count', {}), 422, 'segmentId');
+    expectError(await workspace.post('/audiences/count', { contactIds: ['junk'] }), 422, 'contactIds');
+    expectError(await workspace.post('/audiences/count', { contactIds: [] }), 422, 'contactIds');
+    expectError(await owner.post('/audiences/count', { segmentId: fixed.id }), 404);
+    await workspace.delete(`/segments/${fixed.id}`);
+    expectError(await workspace.post('/audiences/count', { segmentId: fixed.id }), 404);
+  });
+
   it('answers 404 for an unknown id, a non-UUID id and another workspace’s segment', async () => {
     const other = await stack.signUp('segments-foreign');
     const theirs = (await other.post('/segments', { name: 'Theirs', kind: 'static' })).body;

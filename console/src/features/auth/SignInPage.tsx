@@ -1,6 +1,6 @@
-import { Anchor, Alert, Button, Group, PasswordInput, TextInput } from '@mantine/core';
+import { Anchor, Alert, Button, Divider, Group, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../lib/api';
@@ -9,6 +9,7 @@ import { applyApiError } from '../../lib/form-errors';
 import { t } from '../../lib/i18n';
 import { startSession } from '../../lib/session';
 import { AuthLayout } from './AuthLayout';
+import { startOidcSignIn, type OidcProvider } from './oidc';
 
 /** Where to go after signing in: only a path of this app, never another site. */
 export function safeNext(next: string | null): string {
@@ -21,13 +22,15 @@ export function Component() {
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const form = useForm({ initialValues: { email: '', password: '' } });
+  const providers = useQuery({ queryKey: ['auth', 'providers'], queryFn: () => unwrap(api.GET('/api/v1/auth/oauth/providers')), staleTime: Infinity });
+  const next = safeNext(params.get('next'));
 
   const submit = form.onSubmit(async (values) => {
     setError(null);
     try {
       startSession(await unwrap(api.POST('/api/v1/auth/login', { body: values })));
       queryClient.clear();
-      navigate(safeNext(params.get('next')), { replace: true });
+      navigate(next, { replace: true });
     } catch (failure) {
       setError(applyApiError(failure, ['email', 'password'], form.setFieldError));
     }
@@ -43,6 +46,7 @@ export function Component() {
           {t('auth.signIn')}
         </Button>
       </form>
+      <ProviderButtons providers={providers.data?.data ?? []} onChoose={(provider) => startOidcSignIn(provider, next)} />
       <Group justify="space-between">
         <Anchor component={Link} to="/forgot-password" size="sm">
           {t('auth.forgot')}
@@ -52,5 +56,20 @@ export function Component() {
         </Anchor>
       </Group>
     </AuthLayout>
+  );
+}
+
+/** A button for each OpenID Connect provider the server is configured with; nothing when there is none. */
+export function ProviderButtons({ providers, onChoose }: { providers: OidcProvider[]; onChoose: (provider: OidcProvider) => void }) {
+  if (providers.length === 0) return null;
+  return (
+    <Stack gap="xs">
+      <Divider label={t('auth.or')} labelPosition="center" />
+      {providers.map((provider) => (
+        <Button key={provider.name} variant="default" fullWidth onClick={() => onChoose(provider)}>
+          {t('auth.signInWith', { provider: provider.label })}
+        </Button>
+      ))}
+    </Stack>
   );
 }

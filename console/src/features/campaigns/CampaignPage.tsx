@@ -4,6 +4,7 @@ import {
   Badge,
   Button,
   Group,
+  MultiSelect,
   Paper,
   Progress,
   SegmentedControl,
@@ -17,19 +18,38 @@ import {
   Title,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { applyApiError } from '../../lib/form-errors';
 import { formatDateTime } from '../../lib/i18n';
-import { useCan } from '../../lib/me';
-import { campaignsApi, fillPlaceholders, IN_FLIGHT, placeholderValues, type Campaign, type CampaignCounts } from './campaigns-api';
+import { useCan, useTimeZone } from '../../lib/me';
+import { instantToZoned, zonedToInstant } from '../../lib/zoned-time';
+import { contactName } from '../contacts/contacts-api';
+import {
+  audienceKind,
+  audienceOf,
+  audienceSample,
+  campaignsApi,
+  fillPlaceholders,
+  filterValues,
+  IN_FLIGHT,
+  placeholderValues,
+  type AudienceKind,
+  type Campaign,
+  type CampaignCounts,
+} from './campaigns-api';
+import { ContactFilterInputs } from './ContactFilterInputs';
 import { t, type MessageKey } from './i18n';
 
-const FIELDS = ['name', 'subject', 'body', 'templateId', 'segmentId'] as const;
-// The audience's count is asked again while the composer is open: the segment changes under it.
+// Where the API's issues go: each at its input, those about the audience at the picker of its kind.
+const FIELDS = ['name', 'subject', 'body', 'templateId', 'scheduledAt'] as const;
+const AUDIENCE_FIELDS = ['audience', 'audience.segmentId', 'audience.contactIds', 'audience.filter'] as const;
+const FILTER_FIELDS = ['lifecycleStage', 'tags', 'leadSource', 'emailOptOut'] as const;
+// The audience's count is asked again while the composer is open: contacts change under it.
 const COUNT_EVERY_MS = 10_000;
 const COUNTS: Array<{ key: keyof CampaignCounts; label: MessageKey }> = [
   { key: 'total', label: 'campaigns.count.total' },
@@ -56,11 +76,19 @@ export function Component() {
   return <Composer key={campaign.data?.id ?? 'new'} campaign={campaign.data} />;
 }
 
+/** The input of the composer an API issue about the audience (`audience…`) belongs to. */
+function audienceInput(field: string, kind: AudienceKind): string {
+  if (field.startsWith('audience.filter.')) return field.slice('audience.'.length);
+  if (kind === 'filter') return 'filter.lifecycleStage';
+  return kind === 'segment' ? 'segmentId' : 'contactIds';
+}
+
 function Composer({ campaign }: { campaign: Campaign | undefined }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const canWrite = useCan('campaigns:write');
   const canTemplates = useCan('email-templates:manage');
+  const timeZone = useTimeZone();
   const [error, setError] = useState<string | null>(null);
   const form = useForm({
     initialValues: {
@@ -69,31 +97,39 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
       content: campaign?.templateId ? 'template' : 'write',
       body: campaign?.body ?? '',
       templateId: campaign?.templateId ?? null,
+      audienceKind: audienceKind(campaign?.audience),
       segmentId: campaign?.audience.segmentId ?? null,
+      filter: filterValues(campaign?.audience.filter),
+      contactIds: campaign?.audience.contactIds ?? [],
+      scheduledAt: campaign?.scheduledAt ? instantToZoned(campaign.scheduledAt, timeZone) : '',
     },
   });
   const { values } = form;
   const segments = useQuery({ queryKey: ['segments'], queryFn: campaignsApi.segments });
   const templates = useQuery({ queryKey: ['email-templates'], queryFn: campaignsApi.templates, enabled: canTemplates });
+  const audience = audienceOf(values);
+  // Counted once the picking pauses, not at every key typed into the filter.
+  const [counted] = useDebouncedValue(audience ? JSON.stringify(audience) : null, 300);
   const count = useQuery({
-    queryKey: ['segments', values.segmentId, 'count'],
-    queryFn: () => campaignsApi.segmentCount(values.segmentId!),
-    enabled: !!values.segmentId,
+    queryKey: ['audiences', counted, 'count'],
+    queryFn: () => campaignsApi.countAudience(JSON.parse(counted!)),
+    enabled: counted !== null,
     refetchInterval: COUNT_EVERY_MS,
   });
   // The preview shows the email as the audience's first contact would read it.
   const sample = useQuery({
-    queryKey: ['segments', values.segmentId, 'members', 1],
-    queryFn: () => campaignsApi.segmentMembers(values.segmentId!, 1),
-    enabled: !!values.segmentId,
+    queryKey: ['audiences', counted, 'sample'],
+    queryFn: () => audienceSample(JSON.parse(counted!)),
+    enabled: counted !== null,
   });
-  const contact = sample.data?.data[0] ?? null;
+  const contact = sample.data ?? null;
 
   const save = async (): Promise<Campaign> => {
     const body = {
       name: values.name,
       channel: 'email' as const,
-      audience: values.segmentId ? { segmentId: values.segmentId } : {},
+      audience: audience ?? {},
+      scheduledAt: values.scheduledAt ? zonedToInstant(values.scheduledAt, timeZone) : null,
       ...(values.content === 'template'
         ? { templateId: values.templateId, subject: null, body: null }
         : { subject: values.subject, body: values.body, templateId: null }),
@@ -111,10 +147,10 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
         await queryClient.invalidateQueries({ queryKey: ['campaigns'] });
         navigate(`/campaigns/${saved.id}`, { replace: !!campaign });
       } catch (failure) {
-        // The audience's issues (audience, audience.segmentId) belong to the segment picker.
+        const fields = [...FIELDS, ...AUDIENCE_FIELDS, ...FILTER_FIELDS.map((field) => `audience.filter.${field}`)];
         setError(
-          applyApiError(failure, [...FIELDS, 'audience', 'audience.segmentId'], (field, issue) =>
-            form.setFieldError(field.startsWith('audience') ? 'segmentId' : field, issue),
+          applyApiError(failure, fields, (field, issue) =>
+            form.setFieldError(field.startsWith('audience') ? audienceInput(field, values.audienceKind) : field, issue),
           ),
         );
       }
@@ -137,22 +173,42 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
               </Alert>
             )}
             <TextInput label={t('field.name')} required {...form.getInputProps('name')} disabled={!canWrite} />
-            <Select
-              label={t('campaigns.audience')}
-              placeholder={t('campaigns.pickSegment')}
-              data={(segments.data?.data ?? []).map((segment) => ({ value: segment.id, label: segment.name }))}
-              searchable
-              {...form.getInputProps('segmentId')}
+            <Text size="sm" fw={500} id="campaign-audience">
+              {t('campaigns.audience')}
+            </Text>
+            <SegmentedControl
+              aria-labelledby="campaign-audience"
+              data={[
+                { value: 'segment', label: t('campaigns.kind.segment') },
+                { value: 'filter', label: t('campaigns.kind.filter') },
+                { value: 'contacts', label: t('campaigns.kind.contacts') },
+              ]}
+              {...form.getInputProps('audienceKind')}
               disabled={!canWrite}
             />
-            {values.segmentId && (
+            {values.audienceKind === 'segment' && (
+              <>
+                <Select
+                  label={t('campaigns.segment')}
+                  placeholder={t('campaigns.pickSegment')}
+                  data={(segments.data?.data ?? []).map((segment) => ({ value: segment.id, label: segment.name }))}
+                  searchable
+                  {...form.getInputProps('segmentId')}
+                  disabled={!canWrite}
+                />
+                <Anchor component={Link} to="/campaigns/segments" size="sm">
+                  {t('campaigns.segments')}
+                </Anchor>
+              </>
+            )}
+            {values.audienceKind === 'filter' && <ContactFilterInputs inputProps={(field) => form.getInputProps(`filter.${field}`)} disabled={!canWrite} />}
+            {values.audienceKind === 'contacts' && <ContactPicker {...form.getInputProps('contactIds')} disabled={!canWrite} />}
+            {audience && (
               <Text size="sm" role="status" aria-live="polite">
-                {count.data ? t('campaigns.audienceCount', { count: count.data.count }) : t('common.loading')}
+                {count.data ? t('campaigns.audienceCount', { count: count.data.count, optedOut: count.data.emailOptOut }) : t('common.loading')}
               </Text>
             )}
-            <Anchor component={Link} to="/campaigns/segments" size="sm">
-              {t('campaigns.segments')}
-            </Anchor>
+            {count.isError && <ErrorAlert error={count.error} />}
             {canTemplates && (
               <>
                 <Text size="sm" fw={500} id="campaign-content">
@@ -182,19 +238,26 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
                 <Textarea label={t('campaigns.body')} autosize minRows={6} {...form.getInputProps('body')} disabled={!canWrite} />
               </>
             )}
+            <TextInput
+              type="datetime-local"
+              label={t('campaigns.schedule')}
+              description={t('campaigns.scheduleHint', { timeZone })}
+              {...form.getInputProps('scheduledAt')}
+              disabled={!canWrite}
+            />
             {canWrite && (
               <Group justify="flex-end">
                 <Button type="submit" variant="default" loading={form.submitting}>
                   {t('campaigns.saveDraft')}
                 </Button>
                 <Button onClick={() => run(true)()} loading={form.submitting}>
-                  {t('campaigns.sendNow')}
+                  {values.scheduledAt ? t('campaigns.scheduleSend') : t('campaigns.sendNow')}
                 </Button>
               </Group>
             )}
           </Stack>
           <Preview
-            contactName={contact ? [contact.firstName, contact.lastName].filter(Boolean).join(' ') || (contact.email ?? '') : null}
+            contactName={contact ? contactName(contact) : null}
             values={placeholderValues(contact)}
             subject={values.subject}
             body={values.body}
@@ -203,6 +266,54 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
         </SimpleGrid>
       </form>
     </Stack>
+  );
+}
+
+/**
+ * Contacts picked one by one: a search of the contacts (`?q=`) offers them, and the picked ones
+ * keep their names (those of a saved draft are read once each).
+ */
+function ContactPicker({
+  value = [],
+  onChange,
+  error,
+  disabled,
+}: {
+  value?: string[];
+  onChange: (ids: string[]) => void;
+  error?: ReactNode;
+  disabled: boolean;
+}) {
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 200);
+  const [names, setNames] = useState<Record<string, string>>({});
+  const found = useQuery({ queryKey: ['contacts', 'pick', q], queryFn: () => campaignsApi.searchContacts(q), enabled: q !== '' });
+  const unnamed = useQueries({
+    queries: value.filter((id) => !names[id]).map((id) => ({ queryKey: ['contacts', id], queryFn: () => campaignsApi.contact(id) })),
+  });
+  const options = new Map(Object.entries(names));
+  for (const contact of [...(found.data?.data ?? []), ...unnamed.flatMap((query) => (query.data ? [query.data] : []))]) {
+    options.set(contact.id, contact.email ? `${contactName(contact)} <${contact.email}>` : contactName(contact));
+  }
+  return (
+    <MultiSelect
+      label={t('campaigns.pickContacts')}
+      description={t('campaigns.pickContactsHint')}
+      data={[...options].map(([id, label]) => ({ value: id, label }))}
+      value={value}
+      onChange={(ids) => {
+        setNames((known) => ({ ...known, ...Object.fromEntries(ids.map((id) => [id, options.get(id) ?? id])) }));
+        onChange(ids);
+      }}
+      searchable
+      searchValue={search}
+      onSearchChange={setSearch}
+      // The server searched already (names, emails, phones, companies): its answer is shown whole.
+      filter={({ options: shown }) => shown}
+      nothingFoundMessage={q && found.data ? t('campaigns.nothingFound') : undefined}
+      error={error}
+      disabled={disabled}
+    />
   );
 }
 
@@ -253,6 +364,7 @@ function Preview({
 function Sending({ campaign }: { campaign: Campaign }) {
   const queryClient = useQueryClient();
   const canWrite = useCan('campaigns:write');
+  const timeZone = useTimeZone();
   const cancel = useMutation({
     mutationFn: () => campaignsApi.cancel(campaign.id),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['campaigns'] }),
@@ -269,8 +381,8 @@ function Sending({ campaign }: { campaign: Campaign }) {
       </Group>
       <Group>
         <Badge variant="light">{campaign.status}</Badge>
-        {campaign.scheduledAt && <Text size="sm">{t('campaigns.scheduledFor', { when: formatDateTime(campaign.scheduledAt) })}</Text>}
-        {campaign.finishedAt && <Text size="sm">{t('campaigns.finishedAt', { when: formatDateTime(campaign.finishedAt) })}</Text>}
+        {campaign.scheduledAt && <Text size="sm">{t('campaigns.scheduledFor', { when: formatDateTime(campaign.scheduledAt, undefined, timeZone) })}</Text>}
+        {campaign.finishedAt && <Text size="sm">{t('campaigns.finishedAt', { when: formatDateTime(campaign.finishedAt, undefined, timeZone) })}</Text>}
       </Group>
       {campaign.failureReason && <Alert color="red">{campaign.failureReason}</Alert>}
       <Progress value={counts.total ? (done / counts.total) * 100 : 0} animated={IN_FLIGHT.has(campaign.status)} aria-label={t('campaigns.progress')} />
@@ -287,7 +399,7 @@ function Sending({ campaign }: { campaign: Campaign }) {
       {canWrite && IN_FLIGHT.has(campaign.status) && (
         <Group>
           <Button variant="light" color="red" onClick={() => cancel.mutate()} loading={cancel.isPending}>
-            {t('campaigns.cancel')}
+            {campaign.status === 'scheduled' ? t('campaigns.cancelScheduled') : t('campaigns.cancel')}
           </Button>
         </Group>
       )}

@@ -1,4 +1,4 @@
-import type { components } from '../../api/schema';
+import type { components, operations } from '../../api/schema';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
 
@@ -6,7 +6,22 @@ export type Campaign = components['schemas']['CampaignResponse'];
 export type CampaignCounts = components['schemas']['CampaignCountsResponse'];
 export type Segment = components['schemas']['Segment'];
 export type EmailTemplate = components['schemas']['EmailTemplate'];
-type Contact = components['schemas']['Contact'];
+export type Contact = components['schemas']['Contact'];
+export type CampaignAudience = components['schemas']['CampaignAudienceBody'];
+export type AudienceKind = 'segment' | 'filter' | 'contacts';
+
+/** The inputs a contact filter is built from, as the segment editor and the campaign audience share them. */
+export interface FilterValues {
+  lifecycleStage: string[];
+  tags: string[];
+  leadSource: string[];
+  excludeOptedOut: boolean;
+}
+
+type ContactQuery = NonNullable<operations['crm.contacts.list']['parameters']['query']>;
+
+/** How many contacts a search offers to pick from. */
+const PICK_FROM = 20;
 
 /** A campaign still being sent (or waiting for its time) is asked for again: its counts move. */
 export const IN_FLIGHT: ReadonlySet<Campaign['status']> = new Set(['scheduled', 'sending']);
@@ -18,6 +33,11 @@ export const campaignsApi = {
   update: (id: string, body: components['schemas']['UpdateCampaignBody']) => unwrap(api.PATCH('/api/v1/campaigns/{id}', { params: { path: { id } }, body })),
   send: (id: string) => unwrap(api.POST('/api/v1/campaigns/{id}/send', { params: { path: { id } } })),
   cancel: (id: string) => unwrap(api.POST('/api/v1/campaigns/{id}/cancel', { params: { path: { id } } })),
+  countAudience: (body: CampaignAudience) => unwrap(api.POST('/api/v1/audiences/count', { body })),
+  searchContacts: (q: string) => unwrap(api.GET('/api/v1/contacts', { params: { query: { q, limit: PICK_FROM } } })),
+  contact: (id: string) => unwrap(api.GET('/api/v1/contacts/{id}', { params: { path: { id } } })),
+  firstMatching: async (filter: Record<string, unknown>) =>
+    (await unwrap(api.GET('/api/v1/contacts', { params: { query: { ...(filter as ContactQuery), limit: 1 } } }))).data[0] ?? null,
   segments: () => unwrap(api.GET('/api/v1/segments', { params: { query: { limit: 100 } } })),
   segmentCount: (id: string) => unwrap(api.GET('/api/v1/segments/{id}/count', { params: { path: { id } } })),
   segmentMembers: (id: string, limit: number) => unwrap(api.GET('/api/v1/segments/{id}/contacts', { params: { path: { id }, query: { limit } } })),
@@ -32,6 +52,13 @@ export const campaignsApi = {
   previewTemplate: (id: string, body: components['schemas']['PreviewEmailTemplateBody']) =>
     unwrap(api.POST('/api/v1/email-templates/{id}/preview', { params: { path: { id } }, body })),
 };
+
+/** The audience's first contact, as the preview shows the email to them; null for an empty audience. */
+export async function audienceSample(audience: CampaignAudience): Promise<Contact | null> {
+  if (audience.segmentId) return (await campaignsApi.segmentMembers(audience.segmentId, 1)).data[0] ?? null;
+  if (audience.filter) return campaignsApi.firstMatching(audience.filter);
+  return audience.contactIds?.[0] ? campaignsApi.contact(audience.contactIds[0]) : null;
+}
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
 
@@ -66,12 +93,41 @@ export function fillPlaceholders(template: string, values: Record<string, unknow
   });
 }
 
-/** The filter a dynamic segment keeps, from the editor's inputs: an empty input adds no condition. */
-export function segmentFilter(values: { lifecycleStage: string[]; tags: string[]; leadSource: string[]; excludeOptedOut: boolean }): Record<string, unknown> {
+/** The filter a dynamic segment keeps (or a campaign is sent with), from the editor's inputs: an empty input adds no condition. */
+export function segmentFilter(values: FilterValues): Record<string, unknown> {
   return {
     ...(values.lifecycleStage.length > 0 ? { lifecycleStage: values.lifecycleStage } : {}),
     ...(values.tags.length > 0 ? { tags: values.tags } : {}),
     ...(values.leadSource.length > 0 ? { leadSource: values.leadSource } : {}),
     ...(values.excludeOptedOut ? { emailOptOut: false } : {}),
   };
+}
+
+/** The inputs of a stored filter: the conditions the editor does not show are not kept. */
+export function filterValues(filter: Record<string, unknown> | null | undefined): FilterValues {
+  const stored = (filter ?? {}) as { lifecycleStage?: string[]; tags?: string[]; leadSource?: string[]; emailOptOut?: boolean };
+  return {
+    lifecycleStage: stored.lifecycleStage ?? [],
+    tags: stored.tags ?? [],
+    leadSource: stored.leadSource ?? [],
+    excludeOptedOut: stored.emailOptOut === false,
+  };
+}
+
+export function audienceKind(audience: CampaignAudience | undefined): AudienceKind {
+  if (audience?.filter) return 'filter';
+  if (audience?.contactIds) return 'contacts';
+  return 'segment';
+}
+
+/** The campaign's audience from the composer's inputs: the kind picked, or null while that kind is not filled in. */
+export function audienceOf(values: {
+  audienceKind: AudienceKind;
+  segmentId: string | null;
+  filter: FilterValues;
+  contactIds: string[];
+}): CampaignAudience | null {
+  if (values.audienceKind === 'segment') return values.segmentId ? { segmentId: values.segmentId } : null;
+  if (values.audienceKind === 'filter') return { filter: segmentFilter(values.filter) };
+  return values.contactIds.length > 0 ? { contactIds: values.contactIds } : null;
 }

@@ -7,11 +7,8 @@ import { Loading } from '../../components/Loading';
 import { useCan } from '../../lib/me';
 import { t } from '../reports/i18n';
 import { DashboardForm } from './DashboardsPage';
-import { dashboardsApi } from './dashboards-api';
+import { DASHBOARD_REFRESH_MS, dashboardsApi } from './dashboards-api';
 import { Widget } from './Widget';
-
-/** The read models follow events a moment later, so the figures are asked for again while open. */
-const REFRESH_MS = 10_000;
 
 export function Component() {
   const { id } = useParams();
@@ -19,7 +16,7 @@ export function Component() {
   const queryClient = useQueryClient();
   const canWrite = useCan('reports:write');
   const [editing, setEditing] = useState(false);
-  const dashboard = useQuery({ queryKey: ['dashboards', id], queryFn: () => dashboardsApi.get(id!), refetchInterval: REFRESH_MS });
+  const dashboard = useQuery({ queryKey: ['dashboards', id], queryFn: () => dashboardsApi.get(id!), refetchInterval: DASHBOARD_REFRESH_MS });
   const remove = useMutation({
     mutationFn: () => dashboardsApi.remove(id!),
     onSuccess: async () => {

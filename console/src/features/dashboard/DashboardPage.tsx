@@ -3,19 +3,15 @@ import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
-import { api } from '../../lib/api';
-import { unwrap } from '../../lib/api-error';
 import { t, type MessageKey } from '../reports/i18n';
+import { DASHBOARD_REFRESH_MS, dashboardsApi } from './dashboards-api';
 import { Widget } from './Widget';
-
-/** The read models follow events a moment later, so the figures are asked for again while open. */
-const REFRESH_MS = 10_000;
 
 export function Component() {
   const dashboard = useQuery({
     queryKey: ['dashboards', 'me'],
-    queryFn: () => unwrap(api.GET('/api/v1/dashboards/me')),
-    refetchInterval: REFRESH_MS,
+    queryFn: dashboardsApi.mine,
+    refetchInterval: DASHBOARD_REFRESH_MS,
   });
   return (
     <Stack>

@@ -1,10 +1,10 @@
-import { Alert, Anchor, Button, Group, MultiSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, MultiSelect, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { Loading } from '../../components/Loading';
+import { EditorPanel } from '../../components/EditorPanel';
+import { ListScreen } from '../../components/ListScreen';
 import { applyApiError } from '../../lib/form-errors';
 import { formatDateTime } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
@@ -17,45 +17,31 @@ export function Component() {
   const dashboards = useQuery({ queryKey: ['dashboards', 'custom'], queryFn: dashboardsApi.list });
   const [creating, setCreating] = useState(false);
   return (
-    <Stack>
-      <Group justify="space-between">
-        <Title order={1}>{t('dashboards.title')}</Title>
-        <Group>
+    <ListScreen
+      title={t('dashboards.title')}
+      actions={
+        <>
           <Anchor component={Link} to="/dashboard">
             {t('reports.dashboard')}
           </Anchor>
           {canWrite && <Button onClick={() => setCreating(true)}>{t('dashboards.new')}</Button>}
-        </Group>
-      </Group>
-      {creating && <DashboardForm onDone={() => setCreating(false)} />}
-      {dashboards.isPending && <Loading />}
-      {dashboards.isError && <ErrorAlert error={dashboards.error} />}
-      {dashboards.data && dashboards.data.data.length === 0 && <Text c="dimmed">{t('list.empty')}</Text>}
-      {dashboards.data && dashboards.data.data.length > 0 && (
-        <Table striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('field.name')}</Table.Th>
-              <Table.Th>{t('dashboards.widgets')}</Table.Th>
-              <Table.Th>{t('dashboards.updated')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {dashboards.data.data.map((dashboard) => (
-              <Table.Tr key={dashboard.id}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/dashboards/${dashboard.id}`}>
-                    {dashboard.name}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>{dashboard.widgets.length}</Table.Td>
-                <Table.Td>{formatDateTime(dashboard.updatedAt)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-    </Stack>
+        </>
+      }
+      panel={creating && <DashboardForm onDone={() => setCreating(false)} />}
+      query={dashboards}
+      columns={[
+        {
+          header: t('field.name'),
+          cell: (dashboard) => (
+            <Anchor component={Link} to={`/dashboards/${dashboard.id}`}>
+              {dashboard.name}
+            </Anchor>
+          ),
+        },
+        { header: t('dashboards.widgets'), cell: (dashboard) => dashboard.widgets.length },
+        { header: t('dashboards.updated'), cell: (dashboard) => formatDateTime(dashboard.updatedAt) },
+      ]}
+    />
   );
 }
 
@@ -91,32 +77,15 @@ export function DashboardForm({
     }
   });
   return (
-    <Paper withBorder p="md" component="section" aria-label={dashboard ? t('dashboards.edit') : t('dashboards.new')}>
-      <form onSubmit={submit} noValidate>
-        <Stack maw={560}>
-          {error && (
-            <Alert color="red" role="alert">
-              {error}
-            </Alert>
-          )}
-          <TextInput label={t('field.name')} required {...form.getInputProps('name')} />
-          <MultiSelect
-            label={t('dashboards.reports')}
-            description={t('dashboards.reportsHint')}
-            data={(saved.data?.data ?? []).map((report) => ({ value: report.id, label: report.name }))}
-            searchable
-            {...form.getInputProps('reports')}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onDone}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={form.submitting}>
-              {t('common.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Paper>
+    <EditorPanel label={dashboard ? t('dashboards.edit') : t('dashboards.new')} error={error} onSubmit={submit} onCancel={onDone} submitting={form.submitting}>
+      <TextInput label={t('field.name')} required {...form.getInputProps('name')} />
+      <MultiSelect
+        label={t('dashboards.reports')}
+        description={t('dashboards.reportsHint')}
+        data={(saved.data?.data ?? []).map((report) => ({ value: report.id, label: report.name }))}
+        searchable
+        {...form.getInputProps('reports')}
+      />
+    </EditorPanel>
   );
 }

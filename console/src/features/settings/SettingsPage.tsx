@@ -1,4 +1,5 @@
-import { Alert, Badge, Button, Code, Group, Paper, Select, Stack, Table, Tabs, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Paper, Select, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import type { components } from '../../api/schema';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -11,6 +12,7 @@ import { useCan, useMe } from '../../lib/me';
 import { AuditLogPanel, PreferencesPanel, WebhooksPanel, WorkspacePanel } from './WorkspaceSettings';
 
 const ROLES = ['admin', 'manager', 'member', 'viewer'] as const;
+type Invitation = components['schemas']['InvitationResponse'];
 
 export function Component() {
   const canManageMembers = useCan('users:read');
@@ -132,8 +134,9 @@ function Members({ canInvite }: { canInvite: boolean }) {
           </form>
         </Paper>
       )}
+      {canInvite && <PendingInvitations />}
       {users.isError && <ErrorAlert error={users.error} />}
-      <Table striped>
+      <Table striped aria-label={t('settings.members')}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('field.name')}</Table.Th>
@@ -153,6 +156,83 @@ function Members({ canInvite }: { canInvite: boolean }) {
           ))}
         </Table.Tbody>
       </Table>
+    </Stack>
+  );
+}
+
+/** Invitations not accepted yet: sent again (a new link; the old one stops working) or revoked. */
+function PendingInvitations() {
+  const queryClient = useQueryClient();
+  const invitations = useQuery({
+    queryKey: ['invitations'],
+    queryFn: () => unwrap(api.GET('/api/v1/invitations', { params: { query: { limit: 100 } } })),
+  });
+  const settle = () => queryClient.invalidateQueries({ queryKey: ['invitations'] });
+  const resend = useMutation({
+    mutationFn: (invitation: Invitation) => unwrap(api.POST('/api/v1/invitations', { body: { email: invitation.email, role: invitation.role } })),
+    onSettled: settle,
+  });
+  const revoke = useMutation({
+    mutationFn: (invitation: Invitation) => unwrap(api.DELETE('/api/v1/invitations/{id}', { params: { path: { id: invitation.id } } })),
+    onSettled: settle,
+  });
+  const pending = invitations.data?.data.filter((invitation) => invitation.status === 'pending') ?? [];
+  return (
+    <Stack gap="xs">
+      <Title order={2} size="h4">
+        {t('settings.pendingInvitations')}
+      </Title>
+      {invitations.isError && <ErrorAlert error={invitations.error} />}
+      {resend.isError && <ErrorAlert error={resend.error} />}
+      {revoke.isError && <ErrorAlert error={revoke.error} />}
+      {resend.isSuccess && (
+        <Alert color="green" role="status">
+          {t('settings.invitationResent', { email: resend.data.email })}
+        </Alert>
+      )}
+      {invitations.data && pending.length === 0 && <Text c="dimmed">{t('settings.noPendingInvitations')}</Text>}
+      {pending.length > 0 && (
+        <Table striped aria-label={t('settings.pendingInvitations')}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('field.email')}</Table.Th>
+              <Table.Th>{t('settings.role')}</Table.Th>
+              <Table.Th>{t('settings.expires')}</Table.Th>
+              <Table.Th>{t('common.actions')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {pending.map((invitation) => (
+              <Table.Tr key={invitation.id}>
+                <Table.Td>{invitation.email}</Table.Td>
+                <Table.Td>{invitation.role}</Table.Td>
+                <Table.Td>{formatDateTime(invitation.expiresAt)}</Table.Td>
+                <Table.Td>
+                  <Group gap="xs">
+                    <Button
+                      size="compact-xs"
+                      variant="default"
+                      onClick={() => resend.mutate(invitation)}
+                      aria-label={t('settings.resendTo', { email: invitation.email })}
+                    >
+                      {t('settings.resend')}
+                    </Button>
+                    <Button
+                      size="compact-xs"
+                      color="red"
+                      variant="light"
+                      onClick={() => revoke.mutate(invitation)}
+                      aria-label={t('settings.revokeFor', { email: invitation.email })}
+                    >
+                      {t('settings.revoke')}
+                    </Button>
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
     </Stack>
   );
 }

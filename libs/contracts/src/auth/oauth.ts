@@ -34,4 +34,26 @@ export const OAuthSignIn = defineOperation({
   ],
 });
 
-export const OAUTH_OPERATIONS = [OAuthSignIn] as const;
+export class OidcProviderResponse {
+  @ApiProperty({ example: 'google', description: 'The :provider of POST /auth/oauth/:provider.' }) name!: string;
+  @ApiProperty({ example: 'Google', description: 'What a sign-in button calls it.' }) label!: string;
+  @ApiProperty({ example: 'https://accounts.google.com/o/oauth2/v2/auth', description: 'The provider’s authorization endpoint.' }) authorizationUrl!: string;
+  @ApiProperty({ description: 'Our client id at the provider: the audience its ID tokens must carry.' }) clientId!: string;
+}
+
+export class OidcProviderListResponse {
+  @ApiProperty({ type: [OidcProviderResponse] }) data!: OidcProviderResponse[];
+}
+
+export const ListOidcProviders = defineOperation({
+  pattern: 'auth.oauth.providers',
+  summary: 'List the sign-in providers',
+  description:
+    'The OpenID Connect providers configured, empty when none is: a sign-in page offers a button for each, sends the browser to the authorization endpoint (response_type=id_token, with a nonce) and posts the ID token it returns to POST /auth/oauth/:provider.',
+  permission: 'public',
+  route: { method: 'GET', path: 'auth/oauth/providers', status: 200 },
+  output: OidcProviderListResponse,
+  errors: [],
+});
+
+export const OAUTH_OPERATIONS = [ListOidcProviders, OAuthSignIn] as const;

@@ -1,5 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { Omittable } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
@@ -11,10 +26,11 @@ export type SegmentKind = (typeof SEGMENT_KINDS)[number];
 /** Contacts added (or removed) in one request; larger lists go in several. */
 export const SEGMENT_CONTACT_IDS_MAX = 1000;
 
-const FILTER_DESCRIPTION =
-  'Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), ' +
+const CONTACT_FILTER =
+  'the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), ' +
   'emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. ' +
   'Checked by the crm service; a bad condition is a 422 naming filter.<key>.';
+const FILTER_DESCRIPTION = `Dynamic segments only: ${CONTACT_FILTER}`;
 
 const FILTER_EXAMPLE = { lifecycleStage: ['lead', 'customer'], tags: ['vip'], customFields: { tier: 'gold' } };
 
@@ -232,6 +248,52 @@ export const RemoveSegmentContacts = defineOperation({
   errors: [NOT_FOUND],
 });
 
+export const AUDIENCE_CONTACT_IDS_MAX = 10_000;
+
+/** A campaign's audience (POST /campaigns, POST /audiences/count): exactly one of segmentId, filter and contactIds (checked by crm). */
+export class AudienceBody {
+  @ApiPropertyOptional({ format: 'uuid', description: 'A static or dynamic segment of the workspace.' })
+  @IsOptional()
+  @IsUUID('all')
+  segmentId?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: `A contact filter: ${CONTACT_FILTER}`, example: FILTER_EXAMPLE })
+  @IsOptional()
+  @IsObject()
+  filter?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: [String],
+    minItems: 1,
+    maxItems: AUDIENCE_CONTACT_IDS_MAX,
+    description: 'Contact ids; those that are not live contacts of the workspace are left out.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(AUDIENCE_CONTACT_IDS_MAX)
+  @IsUUID('all', { each: true })
+  contactIds?: string[];
+}
+
+export class AudienceCount {
+  @ApiProperty({ type: 'integer', description: 'Live contacts in the audience now.' }) count!: number;
+  @ApiProperty({ type: 'integer', description: 'Of them, those who opted out of email: an email campaign skips them.' }) emailOptOut!: number;
+  @ApiProperty({ type: 'integer', description: 'Of them, those who opted out of SMS: an SMS campaign skips them.' }) smsOptOut!: number;
+}
+
+export const CountAudience = defineOperation({
+  pattern: 'crm.audience.count',
+  summary: 'Count a campaign audience',
+  description:
+    'The live contacts a segment, a contact filter or a list of contact ids holds now (the audience of POST /campaigns), and how many of them opted out of each channel.',
+  permission: 'segments:read',
+  route: { method: 'POST', path: 'audiences/count', status: 200 },
+  input: AudienceBody,
+  output: AudienceCount,
+  errors: [NOT_FOUND],
+});
+
 export const SEGMENT_OPERATIONS = [
   CreateSegment,
   ListSegments,
@@ -243,11 +305,11 @@ export const SEGMENT_OPERATIONS = [
   ListSegmentMembers,
   AddSegmentContacts,
   RemoveSegmentContacts,
+  CountAudience,
 ] as const;
 
 export const AUDIENCE_PAGE_DEFAULT = 500;
 export const AUDIENCE_PAGE_MAX = 1000;
-export const AUDIENCE_CONTACT_IDS_MAX = 10_000;
 
 /** Exactly one of segmentId, filter and contactIds (checked by crm). */
 export class ResolveAudienceInput {

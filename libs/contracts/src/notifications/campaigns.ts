@@ -1,19 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsISO8601,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { AudienceBody } from '../crm/segments.js';
 import { Omittable, PageQuery } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
@@ -24,7 +12,6 @@ import { NotificationsIdParams } from './common.js';
 const SUBJECT_MAX = 300;
 const BODY_MAX = 200_000;
 const TEMPLATE_ID_MAX = 100;
-const CONTACT_IDS_MAX = 10_000;
 const TOKEN_MAX = 2000;
 export const CAMPAIGN_CHANNELS = ['email', 'sms'] as const;
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled', 'failed'] as const;
@@ -50,30 +37,8 @@ const BODY_DESCRIPTION =
   'Handlebars, placeholders escaped: {{firstName}}, {{lastName}}, {{email}}, {{phone}}, {{jobTitle}}, {{companyName}}, {{lifecycleStage}}, {{customFields.<key>}}, {{unsubscribeUrl}}. HTML for email; an unsubscribe footer is added when the body does not place {{unsubscribeUrl}}. Give body or templateId.';
 const NO_CAMPAIGN = { status: 404, description: 'No campaign with this id in the workspace.' } as const;
 
-export class CampaignAudienceBody {
-  @ApiPropertyOptional({ format: 'uuid', description: 'A static or dynamic segment of the crm.' })
-  @IsOptional()
-  @IsUUID('all')
-  segmentId?: string;
-
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    example: { lifecycleStage: 'customer' },
-    description: 'Contact list filters, as GET /contacts takes them.',
-  })
-  @IsOptional()
-  @IsObject()
-  filter?: Record<string, unknown>;
-
-  @ApiPropertyOptional({ type: [String], maxItems: CONTACT_IDS_MAX })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(CONTACT_IDS_MAX)
-  @IsUUID('all', { each: true })
-  contactIds?: string[];
-}
+/** The audience a campaign is sent to, as crm counts and resolves it. */
+export class CampaignAudienceBody extends AudienceBody {}
 
 export class CreateCampaignBody {
   @ApiProperty({ minLength: 1, maxLength: NAME_MAX, example: 'Spring newsletter' })

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import type { OidcProviderListResponse } from '@kinship/contracts/auth';
 import { RpcError } from '@kinship/messaging';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { AuthConfig } from '../auth.config.js';
 
 export interface OidcProvider {
   name: string;
+  /** What a sign-in button calls it. */
+  label: string;
   issuer: string;
   clientId: string;
+  authorizationUrl: string;
   /** The provider's signing keys, fetched from its JWKS URL and cached by jose. */
   keys: JWTVerifyGetKey;
 }
@@ -35,11 +39,18 @@ export class OidcProviders {
     if (config.OIDC_GOOGLE_CLIENT_ID) {
       this.providers.set('google', {
         name: 'google',
+        label: 'Google',
         issuer: config.OIDC_GOOGLE_ISSUER,
         clientId: config.OIDC_GOOGLE_CLIENT_ID,
+        authorizationUrl: config.OIDC_GOOGLE_AUTHORIZATION_URL,
         keys: createRemoteJWKSet(new URL(config.OIDC_GOOGLE_JWKS_URL)),
       });
     }
+  }
+
+  /** What a sign-in page needs to offer each provider: never its keys. */
+  list(): OidcProviderListResponse {
+    return { data: [...this.providers.values()].map(({ name, label, authorizationUrl, clientId }) => ({ name, label, authorizationUrl, clientId })) };
   }
 
   find(name: string): OidcProvider | undefined {

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import {
   AddSegmentContacts,
+  CountAudience,
   CountSegment,
   CreateSegment,
   DeleteSegment,
@@ -73,6 +74,11 @@ export class SegmentsController {
   @Handles(ListSegmentMembers)
   members({ context, data }: OperationRequest<typeof ListSegmentMembers>) {
     return this.segments.members(crmCaller(context), data);
+  }
+
+  @Handles(CountAudience)
+  countAudience({ context, data }: OperationRequest<typeof CountAudience>) {
+    return this.audience.count(crmCaller(context), data);
   }
 
   /** Between services only (notifications' campaigns), so no gateway validated the input: crm does (docs/crm.md "Audience RPC"). */

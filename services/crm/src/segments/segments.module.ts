@@ -5,7 +5,7 @@ import { SegmentsController } from './segments.controller.js';
 import { SegmentsRepository } from './segments.repository.js';
 import { SegmentsService } from './segments.service.js';
 
-/** crm.segments.* (static and dynamic segments, counts, members) and crm.audience.resolve for campaigns. */
+/** crm.segments.* (static and dynamic segments, counts, members), crm.audience.resolve for campaigns and crm.audience.count for their composer. */
 @Module({
   imports: [CustomFieldsModule],
   controllers: [SegmentsController],

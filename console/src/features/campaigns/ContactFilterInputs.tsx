@@ -1,0 +1,37 @@
+import { MultiSelect, SegmentedControl, TagsInput } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { LIFECYCLE_STAGES } from '../contacts/contacts-api';
+import type { FilterValues } from './campaigns-api';
+import { t } from './i18n';
+
+const STAGE_OPTIONS = LIFECYCLE_STAGES.map((stage) => ({ value: stage, label: stage.replace(/_/g, ' ') }));
+
+/** What a form gives one input: @mantine/form's getInputProps of that field. */
+type InputProps = <Field extends keyof FilterValues>(
+  field: Field,
+) => { value?: FilterValues[Field]; onChange: (value: FilterValues[Field]) => void; error?: ReactNode };
+
+/**
+ * The conditions of a contact filter (as GET /contacts takes them) that a dynamic segment and a
+ * campaign sent to a filter are built from; `inputProps` gives each input its form value and error.
+ */
+export function ContactFilterInputs({ inputProps, disabled }: { inputProps: InputProps; disabled?: boolean }) {
+  const optOut = inputProps('excludeOptedOut');
+  return (
+    <>
+      <MultiSelect label={t('field.lifecycleStage')} data={STAGE_OPTIONS} clearable {...inputProps('lifecycleStage')} disabled={disabled} />
+      <TagsInput label={t('field.tags')} description={t('segments.tagsHint')} {...inputProps('tags')} disabled={disabled} />
+      <TagsInput label={t('segments.leadSource')} {...inputProps('leadSource')} disabled={disabled} />
+      <SegmentedControl
+        aria-label={t('segments.optOut')}
+        data={[
+          { value: 'include', label: t('segments.includeOptedOut') },
+          { value: 'exclude', label: t('segments.excludeOptedOut') },
+        ]}
+        value={optOut.value ? 'exclude' : 'include'}
+        onChange={(value) => optOut.onChange(value === 'exclude')}
+        disabled={disabled}
+      />
+    </>
+  );
+}
