@@ -33,6 +33,7 @@ import { RecordExports1765730100000 } from './migrations/1765730100000-record-ex
 import { RecordImports1765740000000 } from './migrations/1765740000000-record-imports.js';
 import { ObjectAccess1765740100000 } from './migrations/1765740100000-object-access.js';
 import { ObjectRecordsAnalyze1765740200000 } from './migrations/1765740200000-object-records-analyze.js';
+import { ObjectRecordEmails1765780000000 } from './migrations/1765780000000-object-record-emails.js';
 import { ObjectsModule } from './objects/objects.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
@@ -76,6 +77,7 @@ export const crmService = {
       RecordImports1765740000000,
       ObjectAccess1765740100000,
       ObjectRecordsAnalyze1765740200000,
+      ObjectRecordEmails1765780000000,
     ],
   },
   features: (config) => [

@@ -135,6 +135,36 @@ describe('imports of custom object records', () => {
     expect(undoEvents.flatMap((event) => event.data.deletedIds)).toHaveLength(1);
   });
 
+  it('matches an email field ignoring case, keeps the stored spelling, and follows edits and deletes of the records', async () => {
+    const owner = await workspaceWithProperty();
+    const mill = (await owner.post('/objects/property/records', { values: { name: 'Mill House', email: 'Mill@Example.com' } })).body;
+    const moved = (await owner.post('/objects/property/records', { values: { name: 'Moved', email: 'old@example.com' } })).body;
+    expect((await owner.patch(`/objects/property/records/${moved.id}`, { values: { email: 'Now@Example.com' } })).status).toBe(200);
+    const gone = (await owner.post('/objects/property/records', { values: { name: 'Gone', email: 'gone@example.com' } })).body;
+    expect((await owner.delete(`/objects/property/records/${gone.id}`)).status).toBe(204);
+    const csv =
+      'name,email,bedrooms\n' +
+      'Mill House,mill@EXAMPLE.com,4\n' +
+      'Moved,NOW@example.COM,2\n' +
+      'Old address,OLD@example.com,1\n' +
+      'Gone again,GONE@example.com,1\n' +
+      'New Barn,New@Barn.example,3\n' +
+      'New Barn,new@barn.EXAMPLE,\n' +
+      'Bad email,ADA@,1\n';
+    const result = await imported(owner, csv);
+    expect(result).toMatchObject({ status: 'completed', created: 3, updated: 2, conflicts: 0, failed: 1 });
+    expect(result.errors).toEqual([{ row: 8, message: expect.stringContaining('values.email: must be an email address') }]);
+    expect((await owner.get(`/objects/property/records/${mill.id}`)).body.values).toEqual({ name: 'Mill House', email: 'Mill@Example.com', bedrooms: 4 });
+    expect((await owner.get(`/objects/property/records/${moved.id}`)).body.values).toEqual({ name: 'Moved', email: 'Now@Example.com', bedrooms: 2 });
+    expect((await records(owner)).map((record) => [record.values.name, record.values.email])).toEqual([
+      ['Gone again', 'GONE@example.com'],
+      ['Mill House', 'Mill@Example.com'],
+      ['Moved', 'Now@Example.com'],
+      ['New Barn', 'New@Barn.example'],
+      ['Old address', 'OLD@example.com'],
+    ]);
+  });
+
   it('puts a row with a value of the wrong type, a missing required value or a relation to another workspace’s record in the errors file', async () => {
     const owner = await workspaceWithProperty();
     const stranger = await stack.signUp('stranger');
