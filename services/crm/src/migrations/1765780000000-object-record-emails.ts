@@ -50,7 +50,27 @@ END $$`,
   `ALTER TABLE crm.object_definitions FORCE ROW LEVEL SECURITY`,
   `ALTER TABLE crm.object_records FORCE ROW LEVEL SECURITY`,
   ...rowLevelSecuritySql('crm', 'object_record_emails'),
+  // An import grows this table with the records: its statistics follow as theirs do (1765740200000).
+  analyzeGrown(['object_records', 'object_record_emails']),
 ];
+
+function analyzeGrown(tables: string[]): string {
+  const names = tables.map((table) => `'${table}'`).join(', ');
+  return `CREATE OR REPLACE FUNCTION crm.analyze_grown_object_records() RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, crm SET lock_timeout = '100ms' AS $$
+BEGIN
+  IF NOT EXISTS (
+    SELECT FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+     WHERE s.schemaname = 'crm' AND s.relname IN (${names}) AND s.n_mod_since_analyze > 1000 + 0.5 * greatest(c.reltuples, 0)
+  ) THEN
+    RETURN false;
+  END IF;
+  ANALYZE ${tables.map((table) => `crm.${table}`).join(', ')};
+  RETURN true;
+EXCEPTION WHEN lock_not_available THEN
+  RETURN false;
+END $$`;
+}
 
 export class ObjectRecordEmails1765780000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
@@ -58,6 +78,7 @@ export class ObjectRecordEmails1765780000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(analyzeGrown(['object_records']));
     await queryRunner.query('DROP TRIGGER object_record_emails_on_update ON crm.object_records');
     await queryRunner.query('DROP TRIGGER object_record_emails_on_insert ON crm.object_records');
     await queryRunner.query('DROP FUNCTION crm.sync_object_record_emails()');

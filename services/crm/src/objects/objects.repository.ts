@@ -182,8 +182,10 @@ export class ObjectsRepository {
     return rows.map(toObjectType);
   }
 
-  async list(manager: EntityManager, workspaceId: string, request: ListRequest): Promise<Page<ObjectType>> {
+  /** `hiddenTo`: leaves out the types that narrow this role's access to none. */
+  async list(manager: EntityManager, workspaceId: string, request: ListRequest, hiddenTo: ObjectAccessRole | null): Promise<Page<ObjectType>> {
     const where = new SqlConditions();
+    if (hiddenTo) where.add(`coalesce(r.access->>${where.param(hiddenTo)}, '') <> 'none'`);
     if (request.q) {
       const pattern = where.param(`%${escapeLike(request.q)}%`);
       where.add(`(r.key ILIKE ${pattern} OR r.singular_label ILIKE ${pattern} OR r.plural_label ILIKE ${pattern})`);

@@ -4,7 +4,7 @@ import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { newId, violatesUnique, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
-import { defaultObjectAccess, OBJECT_ACCESS_LEVELS, type InputOf, type ObjectAccess, type ObjectAccessLevel, type ObjectAccessRole } from '@kinship/contracts';
+import { defaultObjectAccess, OBJECT_ACCESS_LEVELS, OBJECT_ACCESS_ROLES, type InputOf, type ObjectAccess, type ObjectAccessLevel, type ObjectAccessRole } from '@kinship/contracts';
 import {
   BUILT_IN_RELATION_TARGETS,
   OBJECT_FIELDS_MAX,
@@ -33,6 +33,15 @@ const CHOICE_TYPES: ReadonlySet<string> = new Set(['select', 'multi_select']);
 
 function notFound(): RpcError {
   return RpcError.notFound('Object');
+}
+
+/**
+ * The role whose access an object type may narrow, for this caller (owners and admins always read
+ * and write every object). Each such role reads every object by default (records:read), so an object
+ * type is hidden from it exactly when the type narrows the role to none.
+ */
+function narrowedRole(caller: CrmCaller): ObjectAccessRole | null {
+  return OBJECT_ACCESS_ROLES.find((role) => role === caller.role) ?? null;
 }
 
 function keyTaken(existingId: string | undefined, deleted: boolean): RpcError {
@@ -159,13 +168,17 @@ export class ObjectsService {
   async get(caller: CrmCaller, key: string): Promise<ObjectType> {
     assertHolds(caller, 'objects:read');
     const object = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.objects.findByKey(manager, caller.workspaceId, key));
-    if (!object) throw notFound();
+    const role = narrowedRole(caller);
+    if (!object || (role && object.access[role] === 'none')) throw notFound();
     return object;
   }
 
+  /** The object types the caller may use: those narrowed to none for its role are left out, as if absent. */
   async list(caller: CrmCaller, query: ListObjectsQuery): Promise<ObjectTypePage> {
     assertHolds(caller, 'objects:read');
-    const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.objects.list(manager, caller.workspaceId, toListRequest(query)));
+    const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
+      this.objects.list(manager, caller.workspaceId, toListRequest(query), narrowedRole(caller)),
+    );
     return { data: page.rows, nextCursor: page.nextCursor };
   }
 
