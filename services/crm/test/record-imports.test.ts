@@ -19,11 +19,11 @@ const PROPERTY = {
   ],
 };
 
-async function upload(caller: Caller, content: string, fields: Record<string, string>) {
+async function upload(caller: Caller, content: string, fields: Record<string, string>, path = '/imports') {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append('file', new Blob([content]), 'properties.csv');
-  const response = await fetch(`${stack.api}/imports`, { method: 'POST', headers: { authorization: `Bearer ${caller.token}` }, body: form });
+  const response = await fetch(`${stack.api}${path}`, { method: 'POST', headers: { authorization: `Bearer ${caller.token}` }, body: form });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
@@ -203,5 +203,76 @@ describe('imports of custom object records', () => {
     expectError(await upload(owner, 'email\na@example.com\n', { entity: 'contacts', object: 'property' }), 422, 'object');
     const imports = await stack.owner.query('SELECT count(*)::int AS n FROM crm.imports WHERE workspace_id = $1', [owner.workspaceId]);
     expect(imports[0].n).toBe(0);
+  });
+
+  it('previews a records file as its import would read it: mapping by field, date order, values and each cell’s problems, storing nothing', async () => {
+    const owner = await workspaceWithProperty();
+    const csv =
+      'Name,Contact email,bedrooms,Listed on,price.amount,price.currency,Address.City,Notes\n' +
+      'Rose Cottage,Rose@Example.com,3,25/12/2024,25000000,gbp,Bath,thatched\n' +
+      'Flat 4,not-an-email,three,31/02/2024,,,,\n';
+    const preview = await upload(owner, csv, { entity: 'records', object: 'property' }, '/imports/preview');
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      format: 'csv',
+      unmappedColumns: ['Notes'],
+      dateFormat: { format: 'dd/mm/yyyy', source: 'values', question: null },
+      truncated: false,
+    });
+    expect(preview.body.mapping).toEqual([
+      { column: 'Name', field: 'name', matchedBy: 'field', alias: null, label: null },
+      { column: 'Contact email', field: 'email', matchedBy: 'field', alias: null, label: null },
+      { column: 'bedrooms', field: 'bedrooms', matchedBy: 'field', alias: null, label: null },
+      { column: 'Listed on', field: 'listed', matchedBy: 'field', alias: null, label: null },
+      { column: 'price.amount', field: 'price.amount', matchedBy: 'field', alias: null, label: null },
+      { column: 'price.currency', field: 'price.currency', matchedBy: 'field', alias: null, label: null },
+      { column: 'Address.City', field: 'address.city', matchedBy: 'field', alias: null, label: null },
+      { column: 'Notes', field: null, matchedBy: null, alias: null, label: null },
+    ]);
+    expect(preview.body.rows).toEqual([
+      {
+        line: 2,
+        values: {
+          name: 'Rose Cottage',
+          email: 'Rose@Example.com',
+          bedrooms: 3,
+          listed: '2024-12-25',
+          price: { amount: 25000000, currency: 'GBP' },
+          address: { city: 'Bath' },
+        },
+        problems: [],
+      },
+      {
+        line: 3,
+        values: { name: 'Flat 4' },
+        problems: [
+          { field: 'values.listed', message: 'is not a date in dd/mm/yyyy' },
+          { field: 'values.email', message: 'must be an email address' },
+          { field: 'values.bedrooms', message: 'must be a number' },
+        ],
+      },
+    ]);
+    // The request's mapping wins, and says so.
+    const mapped = await upload(owner, 'Title,Beds\nBarn,2\n', { entity: 'records', object: 'property', mapping: '{"Title":"name","Beds":null}' }, '/imports/preview');
+    expect(mapped.body.mapping.map((column: any) => [column.field, column.matchedBy])).toEqual([
+      ['name', 'mapping'],
+      [null, 'mapping'],
+    ]);
+    expect(mapped.body.rows).toEqual([{ line: 2, values: { name: 'Barn' }, problems: [] }]);
+    expect(await records(owner)).toEqual([]);
+    const imports = await stack.owner.query('SELECT count(*)::int AS n FROM crm.imports WHERE workspace_id = $1', [owner.workspaceId]);
+    expect(imports[0].n).toBe(0);
+  });
+
+  it('refuses a records preview of an unknown or missing object, a bad mapping, an object on a contacts preview, or an object the role may not write', async () => {
+    const owner = await workspaceWithProperty();
+    const preview = (fields: Record<string, string>, caller: Caller = owner) => upload(caller, 'name\nx\n', fields, '/imports/preview');
+    expectError(await preview({ entity: 'records', object: 'castle' }), 422, 'object');
+    expectError(await preview({ entity: 'records' }), 422, 'object');
+    expectError(await preview({ entity: 'records', object: 'property', mapping: '{"name":"turrets"}' }), 422, 'mapping.name');
+    expectError(await preview({ entity: 'contacts', object: 'property' }), 422, 'object');
+    expectError(await preview({ entity: 'castles' }), 422, 'entity');
+    expect((await owner.patch('/objects/property', { access: { manager: 'read' } })).status).toBe(200);
+    expectError(await preview({ entity: 'records', object: 'property' }, await stack.as(owner, 'manager')), 403);
   });
 });

@@ -272,7 +272,8 @@ export const IMPORT_FILE_FORMATS = ['csv', 'xlsx', 'vcard'] as const;
 /** The multipart form of POST /imports/preview. */
 export class PreviewImportForm {
   @ApiProperty({ type: 'string', format: 'binary', description: 'As for POST /imports; only its start is read.' }) file!: unknown;
-  @ApiProperty({ enum: IMPORT_ENTITIES }) entity!: string;
+  @ApiProperty({ enum: IMPORT_KINDS }) entity!: string;
+  @ApiPropertyOptional({ description: 'As for POST /imports: with entity "records" (and only then), the key of the live custom object.' }) object?: string;
   @ApiPropertyOptional({ description: 'As for POST /imports.', example: '{"E-mail":"email","Notes":null}' }) mapping?: string;
   @ApiPropertyOptional({ enum: IMPORT_DATE_FORMATS, description: 'As for POST /imports: wins over what the values show.' }) dateFormat?: string;
 }
@@ -291,8 +292,14 @@ export class PreviewImportInput {
   @MaxLength(255)
   fileName!: string;
 
-  @IsIn(IMPORT_ENTITIES)
-  entity!: ImportEntity;
+  @IsIn(IMPORT_KINDS)
+  entity!: ImportKind;
+
+  /** entity `records`: the custom object's key (crm checks it names a live object). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(IMPORT_KEY_MAX)
+  object?: string;
 
   @IsOptional()
   @IsObject()
@@ -314,10 +321,11 @@ export class ImportPreviewColumn {
   @ApiProperty({
     type: String,
     nullable: true,
-    enum: ['mapping', 'alias', 'customField'],
-    description: 'What decided it: the request’s mapping, a known export header, a custom field’s key or label.',
+    enum: ['mapping', 'alias', 'customField', 'field'],
+    description:
+      'What decided it: the request’s mapping, a known export header, a custom field’s key or label, or (records) a field’s key or label (<key>.<part> for a part).',
   })
-  matchedBy!: 'mapping' | 'alias' | 'customField' | null;
+  matchedBy!: 'mapping' | 'alias' | 'customField' | 'field' | null;
   @ApiProperty({ type: String, nullable: true, description: 'The known header it matched, lower-cased without punctuation (e.g. "phonevalue").' }) alias!:
     string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The label its additional emails or phones get (e.g. work, mobile).' }) label!: string | null;

@@ -7,6 +7,7 @@ import type { CompiledObject, ObjectFieldDefinition, RecordValues } from '../obj
 import { headerKey } from './column-mapping.js';
 import { readDate } from './import-dates.js';
 import { RECORDS_PER_EVENT, recordImported, type BatchContext, type BatchOutcome } from './import-batch.js';
+import type { PreviewReading } from './import-inspection.js';
 import type { CellProblem, RowOutcome } from './import-values.js';
 import type { ImportErrorRow } from './imports.repository.js';
 import type { MergeTarget } from './record-merge.js';
@@ -105,6 +106,22 @@ export function recordDateColumns(object: CompiledObject, targets: RecordTarget[
   return targets.flatMap((target, index) => (target !== null && object.fields.get(target)?.type === 'date' ? [index] : []));
 }
 
+/** A records file read as its import reads it (POST /imports/preview with entity records). */
+export function recordReading(object: CompiledObject, requested: Record<string, RecordTarget>, region: string): (columns: string[]) => PreviewReading {
+  return (columns) => {
+    const mapping = resolveRecordMapping(object, columns, requested);
+    return {
+      columns: columns.map((column, index) => {
+        const field = mapping.targets[index] ?? null;
+        return { field, matchedBy: Object.hasOwn(requested, column) ? 'mapping' : field === null ? null : 'field', alias: null, label: null };
+      }),
+      unmapped: mapping.unmapped,
+      dateColumns: recordDateColumns(object, mapping.targets),
+      reader: (dateFormat) => new RecordRowReader(object, mapping.targets, region, dateFormat),
+    };
+  };
+}
+
 function option(field: ObjectFieldDefinition, text: string): string {
   return field.options.find((choice) => choice.toLowerCase() === text.toLowerCase()) ?? text;
 }
@@ -173,12 +190,16 @@ export class RecordRowReader {
       if (typeof value === 'object' && value !== null && 'problem' in value) problems.push({ field: `values.${target}`, message: String(value.problem) });
       else candidates[target] = value;
     });
-    let values: RecordValues = {};
+    let values: RecordValues;
     try {
       values = this.object.check({}, candidates, false, this.region).values;
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
       problems.push(...error.details.map((detail) => ({ field: detail.field ?? null, message: detail.issue ?? error.message })));
+      // The values that fit, as a preview shows them (an import stores nothing of a row with problems).
+      const refused = new Set(error.details.map((detail) => detail.field));
+      const fitting = Object.fromEntries(Object.entries(candidates).filter(([key]) => !refused.has(`values.${key}`)));
+      values = this.object.check({}, fitting, false, this.region).values;
     }
     return { values: values as RowOutcome['values'], problems };
   }
