@@ -3712,7 +3712,8 @@ export interface components {
             prefix: string;
             /** Format: date-time */
             revokedAt: string | null;
-            scopes: ("users:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "objects:read" | "objects:manage" | "records:read" | "records:write" | "imports:write" | "exports:write" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write")[];
+            /** @description Permissions the key acts with: users:read, contacts:read, contacts:write, companies:read, companies:write, deals:read, deals:write, tasks:read, tasks:write, notes:read, notes:write, tickets:read, tickets:write, files:read, files:write, support-settings:manage, pipelines:read, pipelines:write, segments:read, segments:write, custom-fields:read, custom-fields:write, objects:read, objects:manage, records:read, records:write, imports:write, exports:write, campaigns:read, campaigns:write, billing:read, billing:write, reports:read, reports:write; or records:read:<object> / records:write:<object> (the records of that custom object only, instead of every object as records:read / records:write give). */
+            scopes: string[];
         };
         AssignTaskBody: {
             /**
@@ -4163,11 +4164,13 @@ export interface components {
             /** @example Zapier sync */
             name: string;
             /**
+             * @description Permissions the key acts with: users:read, contacts:read, contacts:write, companies:read, companies:write, deals:read, deals:write, tasks:read, tasks:write, notes:read, notes:write, tickets:read, tickets:write, files:read, files:write, support-settings:manage, pipelines:read, pipelines:write, segments:read, segments:write, custom-fields:read, custom-fields:write, objects:read, objects:manage, records:read, records:write, imports:write, exports:write, campaigns:read, campaigns:write, billing:read, billing:write, reports:read, reports:write; or records:read:<object> / records:write:<object> (the records of that custom object only, instead of every object as records:read / records:write give).
              * @example [
-             *       "contacts:read"
+             *       "contacts:read",
+             *       "records:read:property"
              *     ]
              */
-            scopes: ("users:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "objects:read" | "objects:manage" | "records:read" | "records:write" | "imports:write" | "exports:write" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write")[];
+            scopes: string[];
         };
         CreateCampaignBody: {
             /** @description Exactly one of segmentId, filter and contactIds; resolved when the campaign is sent. */
@@ -5236,10 +5239,10 @@ export interface components {
             /** @description The label its additional emails or phones get (e.g. work, mobile). */
             label: string | null;
             /**
-             * @description What decided it: the request’s mapping, a known export header, a custom field’s key or label.
+             * @description What decided it: the request’s mapping, a known export header, a custom field’s key or label, or (records) a field’s key or label (<key>.<part> for a part).
              * @enum {string|null}
              */
-            matchedBy: "mapping" | "alias" | "customField" | null;
+            matchedBy: "mapping" | "alias" | "customField" | "field" | null;
         };
         ImportPreviewRow: {
             /** @description Line in the file (the header is line 1; a vCard’s number in the file). */
@@ -5892,7 +5895,7 @@ export interface components {
              */
             dateFormat?: "yyyy-mm-dd" | "dd/mm/yyyy" | "mm/dd/yyyy";
             /** @enum {string} */
-            entity: "contacts" | "companies";
+            entity: "contacts" | "companies" | "records";
             /**
              * Format: binary
              * @description As for POST /imports; only its start is read.
@@ -5903,6 +5906,8 @@ export interface components {
              * @example {"E-mail":"email","Notes":null}
              */
             mapping?: string;
+            /** @description As for POST /imports: with entity "records" (and only then), the key of the live custom object. */
+            object?: string;
         };
         Product: {
             active: boolean;
