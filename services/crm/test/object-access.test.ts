@@ -78,33 +78,36 @@ describe('access per custom object', () => {
     expect((await viewer.get('/objects/lease/records')).status).toBe(200);
   });
 
-  it.each(['manager', 'member', 'viewer'] as const)('hides a type narrowed to none from a %s, whose record routes refuse it, and shows it to the others', async (role) => {
-    const owner = await stack.signUp();
-    expect((await owner.post('/objects', { ...CONTRACT, access: { [role]: 'none' } })).status).toBe(201);
-    expect((await owner.post('/objects', { ...CONTRACT, key: 'lease', singularLabel: 'Lease', pluralLabel: 'Leases' })).status).toBe(201);
-    const id = (await owner.post('/objects/contract/records', { values: { name: 'Master agreement' } })).body.id;
-    const narrowed = await stack.as(owner, role);
+  it.each(['manager', 'member', 'viewer'] as const)(
+    'hides a type narrowed to none from a %s, whose record routes refuse it, and shows it to the others',
+    async (role) => {
+      const owner = await stack.signUp();
+      expect((await owner.post('/objects', { ...CONTRACT, access: { [role]: 'none' } })).status).toBe(201);
+      expect((await owner.post('/objects', { ...CONTRACT, key: 'lease', singularLabel: 'Lease', pluralLabel: 'Leases' })).status).toBe(201);
+      const id = (await owner.post('/objects/contract/records', { values: { name: 'Master agreement' } })).body.id;
+      const narrowed = await stack.as(owner, role);
 
-    const listed = await narrowed.get('/objects?sort=key');
-    expect(listed.status).toBe(200);
-    expect(listed.body.data.map((object: { key: string }) => object.key)).toEqual(['lease']);
-    expect((await narrowed.get('/objects?q=contract')).body.data).toEqual([]);
-    expectError(await narrowed.get('/objects/contract'), 404);
-    expectError(await narrowed.get('/objects/contract/records'), 403);
-    expectError(await narrowed.get(`/objects/contract/records/${id}`), 403);
-    if (role !== 'viewer') expectError(await narrowed.post('/objects/contract/records', { values: { name: 'Side letter' } }), 403);
+      const listed = await narrowed.get('/objects?sort=key');
+      expect(listed.status).toBe(200);
+      expect(listed.body.data.map((object: { key: string }) => object.key)).toEqual(['lease']);
+      expect((await narrowed.get('/objects?q=contract')).body.data).toEqual([]);
+      expectError(await narrowed.get('/objects/contract'), 404);
+      expectError(await narrowed.get('/objects/contract/records'), 403);
+      expectError(await narrowed.get(`/objects/contract/records/${id}`), 403);
+      if (role !== 'viewer') expectError(await narrowed.post('/objects/contract/records', { values: { name: 'Side letter' } }), 403);
 
-    for (const other of ['owner', 'admin', 'manager', 'member', 'viewer'] as const) {
-      if (other === role) continue;
-      const caller = await stack.as(owner, other);
-      expect({ other, keys: (await caller.get('/objects?sort=key')).body.data.map((object: { key: string }) => object.key) }).toEqual({
-        other,
-        keys: ['contract', 'lease'],
-      });
-      expect({ other, status: (await caller.get('/objects/contract')).status }).toEqual({ other, status: 200 });
-    }
-    expect((await owner.get('/objects/contract/records')).body.data.map((record: { id: string }) => record.id)).toEqual([id]);
-  });
+      for (const other of ['owner', 'admin', 'manager', 'member', 'viewer'] as const) {
+        if (other === role) continue;
+        const caller = await stack.as(owner, other);
+        expect({ other, keys: (await caller.get('/objects?sort=key')).body.data.map((object: { key: string }) => object.key) }).toEqual({
+          other,
+          keys: ['contract', 'lease'],
+        });
+        expect({ other, status: (await caller.get('/objects/contract')).status }).toEqual({ other, status: 200 });
+      }
+      expect((await owner.get('/objects/contract/records')).body.data.map((record: { id: string }) => record.id)).toEqual([id]);
+    },
+  );
 
   it('applies to imports and exports of the object’s records', async () => {
     const owner = await stack.signUp();

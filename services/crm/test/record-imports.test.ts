@@ -253,7 +253,12 @@ describe('imports of custom object records', () => {
       },
     ]);
     // The request's mapping wins, and says so.
-    const mapped = await upload(owner, 'Title,Beds\nBarn,2\n', { entity: 'records', object: 'property', mapping: '{"Title":"name","Beds":null}' }, '/imports/preview');
+    const mapped = await upload(
+      owner,
+      'Title,Beds\nBarn,2\n',
+      { entity: 'records', object: 'property', mapping: '{"Title":"name","Beds":null}' },
+      '/imports/preview',
+    );
     expect(mapped.body.mapping.map((column: any) => [column.field, column.matchedBy])).toEqual([
       ['name', 'mapping'],
       [null, 'mapping'],

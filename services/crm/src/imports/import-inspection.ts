@@ -94,7 +94,8 @@ export function entityReading(
       })),
       unmapped: mapping.unmapped,
       dateColumns: dateColumns(mapping.targets, definitions),
-      reader: (dateFormat) => new RowReader(entity, mapping.targets, definitions, region, { dateFormat, labels: mapping.labels, labelColumns: mapping.labelColumns }),
+      reader: (dateFormat) =>
+        new RowReader(entity, mapping.targets, definitions, region, { dateFormat, labels: mapping.labels, labelColumns: mapping.labelColumns }),
     };
   };
 }

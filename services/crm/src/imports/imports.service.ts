@@ -205,10 +205,16 @@ export class ImportsService {
    * field its rows are matched on. Writing records needs records:write besides imports:write, and
    * write access to the object.
    */
-  private async recordTarget(caller: CrmCaller, key: string | undefined, matchField: string | undefined): Promise<{ object: CompiledObject; matchField: string | null }> {
+  private async recordTarget(
+    caller: CrmCaller,
+    key: string | undefined,
+    matchField: string | undefined,
+  ): Promise<{ object: CompiledObject; matchField: string | null }> {
     assertHolds(caller, 'records:write');
     if (key === undefined) throw RpcError.validation([{ field: 'object', issue: 'is required with entity records: the key of a custom object' }]);
-    const object = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) => (await this.catalog.objects(manager, caller.workspaceId)).get(key));
+    const object = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) =>
+      (await this.catalog.objects(manager, caller.workspaceId)).get(key),
+    );
     if (!object) throw RpcError.validation([{ field: 'object', issue: `is not a live custom object of this workspace: ${key}` }]);
     object.assertAccess(caller, 'write');
     return { object, matchField: matchFieldOf(object, matchField) };
@@ -240,7 +246,11 @@ export class ImportsService {
     return recordReading(object, mapping, region);
   }
 
-  private async entityReading(caller: CrmCaller, entity: ImportEntity, requested: PreviewImportInput['mapping']): Promise<(columns: string[]) => PreviewReading> {
+  private async entityReading(
+    caller: CrmCaller,
+    entity: ImportEntity,
+    requested: PreviewImportInput['mapping'],
+  ): Promise<(columns: string[]) => PreviewReading> {
     const mapping = checkedMapping(entity, requested);
     const { definitions, region } = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => readingContext(manager, caller.workspaceId, entity));
     return entityReading(entity, mapping, definitions, region);

@@ -10,7 +10,11 @@ import {
   OBJECT_ACCESS_ROLES,
   OBJECT_SCOPE_PERMISSIONS,
   readObjectScope,
-  type InputOf, type ObjectAccess, type ObjectAccessLevel, type ObjectAccessRole } from '@kinship/contracts';
+  type InputOf,
+  type ObjectAccess,
+  type ObjectAccessLevel,
+  type ObjectAccessRole,
+} from '@kinship/contracts';
 import {
   BUILT_IN_RELATION_TARGETS,
   OBJECT_FIELDS_MAX,
