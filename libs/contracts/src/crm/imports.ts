@@ -89,12 +89,8 @@ export class CreateImportForm {
   dateFormat?: string;
 }
 
-/** crm.imports.create: the form as the gateway read it, with the key under which it stored the upload. */
-export class CreateImportInput {
-  @IsString()
-  @Matches(/^imports\/[0-9a-f-]{36}$/, { message: 'fileKey must be a key of an uploaded import file' })
-  fileKey!: string;
-
+/** What an import and its preview read a file with: the form as the gateway read it. */
+class ImportReadingInput {
   @IsString()
   @MaxLength(255)
   fileName!: string;
@@ -108,16 +104,27 @@ export class CreateImportInput {
   @MaxLength(IMPORT_KEY_MAX)
   object?: string;
 
+  /** Column name → field, `customFields.<key>`, or null to skip the column. Checked against the entity's fields by crm. */
+  @IsOptional()
+  @IsObject()
+  mapping?: Record<string, string | null>;
+
+  @IsOptional()
+  @IsIn(IMPORT_DATE_FORMATS)
+  dateFormat?: ImportDateFormat;
+}
+
+/** crm.imports.create: the form as the gateway read it, with the key under which it stored the upload. */
+export class CreateImportInput extends ImportReadingInput {
+  @IsString()
+  @Matches(/^imports\/[0-9a-f-]{36}$/, { message: 'fileKey must be a key of an uploaded import file' })
+  fileKey!: string;
+
   /** entity `records`: the field rows are matched on (crm checks it). */
   @IsOptional()
   @IsString()
   @MaxLength(IMPORT_KEY_MAX)
   matchField?: string;
-
-  /** Column name → field, `customFields.<key>`, or null to skip the column. Checked against the entity's fields by crm. */
-  @IsOptional()
-  @IsObject()
-  mapping?: Record<string, string | null>;
 
   @IsOptional()
   @IsIn(IMPORT_MODES)
@@ -126,10 +133,6 @@ export class CreateImportInput {
   @IsOptional()
   @IsBoolean()
   lifecycleBackward?: boolean;
-
-  @IsOptional()
-  @IsIn(IMPORT_DATE_FORMATS)
-  dateFormat?: ImportDateFormat;
 }
 
 export class ImportCreated {
@@ -279,7 +282,7 @@ export class PreviewImportForm {
 }
 
 /** crm.imports.preview: the start of the file (base64) and the form as the gateway read it. */
-export class PreviewImportInput {
+export class PreviewImportInput extends ImportReadingInput {
   @IsString()
   @MaxLength(Math.ceil(IMPORT_PREVIEW_BYTES / 3) * 4)
   content!: string;
@@ -287,27 +290,6 @@ export class PreviewImportInput {
   /** false when the file went on beyond `content`. */
   @IsBoolean()
   complete!: boolean;
-
-  @IsString()
-  @MaxLength(255)
-  fileName!: string;
-
-  @IsIn(IMPORT_KINDS)
-  entity!: ImportKind;
-
-  /** entity `records`: the custom object's key (crm checks it names a live object). */
-  @IsOptional()
-  @IsString()
-  @MaxLength(IMPORT_KEY_MAX)
-  object?: string;
-
-  @IsOptional()
-  @IsObject()
-  mapping?: Record<string, string | null>;
-
-  @IsOptional()
-  @IsIn(IMPORT_DATE_FORMATS)
-  dateFormat?: ImportDateFormat;
 }
 
 export class ImportPreviewColumn {
