@@ -4803,12 +4803,17 @@ export interface components {
             /** @description Group by these, in this order; none: one row. */
             dimensions?: components["schemas"]["ReportDimension"][];
             /** @enum {string} */
-            entity: "deals" | "contacts" | "tasks";
+            entity: "deals" | "contacts" | "tasks" | "records";
             /** @description All must hold. */
             filters?: components["schemas"]["ReportFilter"][];
             /** @default 100 */
             limit?: number;
             measures: components["schemas"]["ReportMeasure"][];
+            /**
+             * @description With entity records (and only then): the key of the custom object whose records are reported on; fields values.<key>.
+             * @example property
+             */
+            object?: string;
             /** @description Default: the dimensions, ascending. */
             sort?: components["schemas"]["ReportSort"][];
         };
@@ -6082,7 +6087,7 @@ export interface components {
             type: "uuid" | "text" | "integer" | "number" | "date" | "datetime" | "period" | "boolean";
         };
         ReportDimension: {
-            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt), or a custom field as customFields.<key> (deals and contacts). */
+            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a custom object’s field as values.<key> (records). */
             field: string;
             /**
              * @description Buckets of a date or time field (default day); only for those.
@@ -6091,7 +6096,7 @@ export interface components {
             interval?: "day" | "week" | "month" | "quarter" | "year";
         };
         ReportFilter: {
-            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt), or a custom field as customFields.<key> (deals and contacts). */
+            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a custom object’s field as values.<key> (records). */
             field: string;
             /** @enum {string} */
             op: "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "contains" | "is_null" | "is_not_null";
@@ -6099,7 +6104,7 @@ export interface components {
             value?: string | number | boolean | (string | number | boolean)[];
         };
         ReportMeasure: {
-            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt), or a custom field as customFields.<key> (deals and contacts). Optional for count (rows); sum and avg take numbers, amounts only per currency (currency as a dimension or an eq filter). */
+            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a custom object’s field as values.<key> (records). Optional for count (rows); sum and avg take numbers, amounts only per currency (currency as a dimension or an eq filter). */
             field?: string;
             /** @enum {string} */
             fn: "count" | "sum" | "avg" | "min" | "max" | "count_distinct";

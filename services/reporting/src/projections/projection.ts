@@ -5,7 +5,7 @@ import { eventFilterSubject, eventOfTypes, type DomainEvents, type EventOf } fro
 import type { EntityManager } from 'typeorm';
 
 /** The projections this service keeps; each is one durable consumer named `reporting-<name>`. */
-export const PROJECTIONS = ['pipelines', 'deals', 'contacts', 'tasks', 'companies', 'notes', 'emails', 'billing'] as const;
+export const PROJECTIONS = ['pipelines', 'deals', 'contacts', 'tasks', 'companies', 'notes', 'emails', 'billing', 'records'] as const;
 export type ProjectionName = (typeof PROJECTIONS)[number];
 
 export function consumerName(projection: ProjectionName): string {
