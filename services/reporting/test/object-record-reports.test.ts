@@ -117,8 +117,16 @@ describe('custom reports over custom object records', () => {
     const own = (await properties(owner)).filter((record) => record.createdBy === member.userId);
     expect((await member.post('/reports/query', BY_TYPE)).body.rows).toEqual(byType(own));
 
-    expect((await owner.patch('/objects/property', { access: { viewer: 'none' } })).status).toBe(200);
+    expect((await owner.patch('/objects/property', { access: { viewer: 'none', manager: 'none' } })).status).toBe(200);
     expectError(await (await stack.as(owner, 'viewer')).post('/reports/query', BY_TYPE), 403);
+    // Saved reports: saved only by who may read the records, and run only for them.
+    const manager = await stack.as(owner, 'manager');
+    expectError(await manager.post('/reports/saved', { name: 'Properties by type', query: BY_TYPE }), 403);
+    expectError(await owner.post('/reports/saved', { name: 'Castles', query: { ...BY_TYPE, object: 'castle' } }), 422, 'query.object');
+    const saved = await owner.post('/reports/saved', { name: 'Properties by type', query: BY_TYPE });
+    expect(saved.status).toBe(201);
+    expect((await owner.get(`/reports/saved/${saved.body.id}/results`)).body.rows).toEqual(byType(await properties(owner)));
+    expectError(await manager.get(`/reports/saved/${saved.body.id}/results`), 403);
 
     const leaseReader = await stack.apiKey(owner, ['reports:read', 'records:read:lease']);
     expectError(await leaseReader.post('/reports/query', BY_TYPE), 403);
