@@ -113,6 +113,20 @@ export function runsWithoutRepeats<E>(events: E[], keys: (event: E) => readonly 
 }
 
 /**
+ * Applies a run of one workspace's events as changes of records by id, in stream order: `write`
+ * gets each stretch in which no record comes up twice, to apply in one statement.
+ */
+export async function applyChangesById<E extends DomainEvent, C extends { id: string }>(
+  events: E[],
+  manager: EntityManager,
+  changesOf: (event: E) => C[],
+  write: (manager: EntityManager, workspaceId: string, changes: C[]) => Promise<void>,
+): Promise<void> {
+  const workspaceId = workspaceOf(events);
+  for (const run of runsWithoutRepeats(events.flatMap(changesOf), (change) => [change.id])) await write(manager, workspaceId, run);
+}
+
+/**
  * For the projections whose events come seldom enough that a statement or two each is no
  * bottleneck (pipelines, billing): a run applied an event at a time.
  */

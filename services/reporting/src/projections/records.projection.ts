@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CrmEvents } from '@kinship/contracts';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, runsWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
+import { applyChangesById, required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
 const TYPES = ['record.created', 'record.updated', 'record.restored', 'record.deleted', 'records.imported', 'records.import_undone'] as const;
 type RecordEvent = EventOf<(typeof TYPES)[number]>;
@@ -20,14 +20,9 @@ export class RecordsProjection implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    subscribeProjection(this.events, this.handlers, 'records', TYPES, (events, manager) => this.apply(events, manager));
-  }
-
-  /** A run of one workspace's record events: their changes in stream order, a statement per stretch in which no record comes up twice. */
-  private async apply(events: RecordEvent[], manager: EntityManager): Promise<void> {
-    const workspaceId = workspaceOf(events);
-    const changes = events.flatMap(changesOf);
-    for (const run of runsWithoutRepeats(changes, (change) => [change.id])) await this.write(manager, workspaceId, run);
+    subscribeProjection(this.events, this.handlers, 'records', TYPES, (events, manager) =>
+      applyChangesById(events, manager, changesOf, (writer, workspaceId, changes) => this.write(writer, workspaceId, changes)),
+    );
   }
 
   /** Changes of distinct records in one statement: upserts (dated by their event when new) and deletions. */
