@@ -3804,7 +3804,8 @@ export interface components {
             prefix: string;
             /** Format: date-time */
             revokedAt: string | null;
-            scopes: ("users:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "objects:read" | "objects:manage" | "records:read" | "records:write" | "imports:write" | "exports:write" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write")[];
+            /** @description Permissions the key acts with: users:read, contacts:read, contacts:write, companies:read, companies:write, deals:read, deals:write, tasks:read, tasks:write, notes:read, notes:write, tickets:read, tickets:write, files:read, files:write, support-settings:manage, pipelines:read, pipelines:write, segments:read, segments:write, custom-fields:read, custom-fields:write, objects:read, objects:manage, records:read, records:write, imports:write, exports:write, campaigns:read, campaigns:write, billing:read, billing:write, reports:read, reports:write; or records:read:<object> / records:write:<object> (the records of that custom object only, instead of every object as records:read / records:write give). */
+            scopes: string[];
         };
         AssignTaskBody: {
             /**
@@ -4300,11 +4301,13 @@ export interface components {
             /** @example Zapier sync */
             name: string;
             /**
+             * @description Permissions the key acts with: users:read, contacts:read, contacts:write, companies:read, companies:write, deals:read, deals:write, tasks:read, tasks:write, notes:read, notes:write, tickets:read, tickets:write, files:read, files:write, support-settings:manage, pipelines:read, pipelines:write, segments:read, segments:write, custom-fields:read, custom-fields:write, objects:read, objects:manage, records:read, records:write, imports:write, exports:write, campaigns:read, campaigns:write, billing:read, billing:write, reports:read, reports:write; or records:read:<object> / records:write:<object> (the records of that custom object only, instead of every object as records:read / records:write give).
              * @example [
-             *       "contacts:read"
+             *       "contacts:read",
+             *       "records:read:property"
              *     ]
              */
-            scopes: ("users:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "objects:read" | "objects:manage" | "records:read" | "records:write" | "imports:write" | "exports:write" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write")[];
+            scopes: string[];
         };
         CreateCampaignBody: {
             /** @description Exactly one of segmentId, filter and contactIds; resolved when the campaign is sent. */
@@ -4974,12 +4977,17 @@ export interface components {
             /** @description Group by these, in this order; none: one row. */
             dimensions?: components["schemas"]["ReportDimension"][];
             /** @enum {string} */
-            entity: "deals" | "contacts" | "tasks";
+            entity: "deals" | "contacts" | "tasks" | "records";
             /** @description All must hold. */
             filters?: components["schemas"]["ReportFilter"][];
             /** @default 100 */
             limit?: number;
             measures: components["schemas"]["ReportMeasure"][];
+            /**
+             * @description With entity records (and only then): the key of the custom object whose records are reported on; fields values.<key>.
+             * @example property
+             */
+            object?: string;
             /** @description Default: the dimensions, ascending. */
             sort?: components["schemas"]["ReportSort"][];
         };
@@ -5410,10 +5418,10 @@ export interface components {
             /** @description The label its additional emails or phones get (e.g. work, mobile). */
             label: string | null;
             /**
-             * @description What decided it: the request’s mapping, a known export header, a custom field’s key or label.
+             * @description What decided it: the request’s mapping, a known export header, a custom field’s key or label, or (records) a field’s key or label (<key>.<part> for a part).
              * @enum {string|null}
              */
-            matchedBy: "mapping" | "alias" | "customField" | null;
+            matchedBy: "mapping" | "alias" | "customField" | "field" | null;
         };
         ImportPreviewRow: {
             /** @description Line in the file (the header is line 1; a vCard’s number in the file). */
@@ -6088,7 +6096,7 @@ export interface components {
              */
             dateFormat?: "yyyy-mm-dd" | "dd/mm/yyyy" | "mm/dd/yyyy";
             /** @enum {string} */
-            entity: "contacts" | "companies";
+            entity: "contacts" | "companies" | "records";
             /**
              * Format: binary
              * @description As for POST /imports; only its start is read.
@@ -6099,6 +6107,8 @@ export interface components {
              * @example {"E-mail":"email","Notes":null}
              */
             mapping?: string;
+            /** @description As for POST /imports: with entity "records" (and only then), the key of the live custom object. */
+            object?: string;
         };
         Product: {
             active: boolean;
@@ -6273,7 +6283,7 @@ export interface components {
             type: "uuid" | "text" | "integer" | "number" | "date" | "datetime" | "period" | "boolean";
         };
         ReportDimension: {
-            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt), or a custom field as customFields.<key> (deals and contacts). */
+            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a custom object’s field as values.<key> (records). */
             field: string;
             /**
              * @description Buckets of a date or time field (default day); only for those.
@@ -6282,7 +6292,7 @@ export interface components {
             interval?: "day" | "week" | "month" | "quarter" | "year";
         };
         ReportFilter: {
-            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt), or a custom field as customFields.<key> (deals and contacts). */
+            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a custom object’s field as values.<key> (records). */
             field: string;
             /** @enum {string} */
             op: "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "contains" | "is_null" | "is_not_null";
@@ -6290,7 +6300,7 @@ export interface components {
             value?: string | number | boolean | (string | number | boolean)[];
         };
         ReportMeasure: {
-            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt), or a custom field as customFields.<key> (deals and contacts). Optional for count (rows); sum and avg take numbers, amounts only per currency (currency as a dimension or an eq filter). */
+            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a custom object’s field as values.<key> (records). Optional for count (rows); sum and avg take numbers, amounts only per currency (currency as a dimension or an eq filter). */
             field?: string;
             /** @enum {string} */
             fn: "count" | "sum" | "avg" | "min" | "max" | "count_distinct";

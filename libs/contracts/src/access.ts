@@ -170,6 +170,45 @@ export function objectAccessOf(role: Role, declared: ObjectAccess): ObjectAccess
   return narrowed !== undefined && accessRank(narrowed) < accessRank(fallback) ? narrowed : fallback;
 }
 
+/** Lower snake case, 2 to 40 characters: a custom object's key, its path segment under /objects. */
+export const OBJECT_KEY = /^[a-z][a-z0-9_]{1,39}$/;
+/** Live object types a workspace may have. */
+export const OBJECTS_MAX = 100;
+
+/**
+ * An API key limited to some custom objects: `records:read:<object>` and `records:write:<object>`
+ * grant records:read and records:write for that object's records only, as an object's `access`
+ * narrows a role (a key holding plain `records:read` or `records:write` has it for every object).
+ * The gateway lets a key holding one through a route that needs the plain permission; crm checks
+ * the object.
+ */
+export const OBJECT_SCOPE_PERMISSIONS = ['records:read', 'records:write'] as const satisfies readonly Permission[];
+export type ObjectScopePermission = (typeof OBJECT_SCOPE_PERMISSIONS)[number];
+const OBJECT_SCOPE = new RegExp(`^(${OBJECT_SCOPE_PERMISSIONS.join('|')}):(${OBJECT_KEY.source.slice(1, -1)})$`);
+/** Scopes a key may hold: the permissions keys may hold and two per object type. */
+export const API_KEY_SCOPES_MAX = API_KEY_SCOPES.length + 2 * OBJECTS_MAX;
+
+/** The permission and object an object scope names; null for any other string. */
+export function readObjectScope(scope: string): { permission: ObjectScopePermission; object: string } | null {
+  const match = OBJECT_SCOPE.exec(scope);
+  return match ? { permission: match[1] as ObjectScopePermission, object: match[2]! } : null;
+}
+
+/** Whether an API key may be granted this scope: a permission keys may hold, or an object scope. */
+export function isApiKeyScope(value: unknown): value is string {
+  return typeof value === 'string' && ((API_KEY_SCOPES as readonly string[]).includes(value) || readObjectScope(value) !== null);
+}
+
+/** Whether a key's scopes grant the permission for every object or (an object scope) for some: what lets it through a route. */
+export function scopesGrant(scopes: readonly string[], permission: Permission): boolean {
+  return scopes.includes(permission) || scopes.some((scope) => readObjectScope(scope)?.permission === permission);
+}
+
+/** Whether a key's scopes grant records:read or records:write for this object's records. */
+export function scopesGrantObject(scopes: readonly string[], permission: ObjectScopePermission, object: string): boolean {
+  return scopes.includes(permission) || scopes.includes(`${permission}:${object}`);
+}
+
 /** Whether an access level allows reading (`read`) or writing (`write`) records. */
 export function accessAllows(level: ObjectAccessLevel, needed: Exclude<ObjectAccessLevel, 'none'>): boolean {
   return accessRank(level) >= accessRank(needed);

@@ -34,6 +34,7 @@ import { RecordImports1765740000000 } from './migrations/1765740000000-record-im
 import { ObjectAccess1765740100000 } from './migrations/1765740100000-object-access.js';
 import { ObjectRecordsAnalyze1765740200000 } from './migrations/1765740200000-object-records-analyze.js';
 import { Views1765770000000 } from './migrations/1765770000000-views.js';
+import { ObjectRecordEmails1765780000000 } from './migrations/1765780000000-object-record-emails.js';
 import { ObjectsModule } from './objects/objects.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
@@ -79,6 +80,7 @@ export const crmService = {
       ObjectAccess1765740100000,
       ObjectRecordsAnalyze1765740200000,
       Views1765770000000,
+      ObjectRecordEmails1765780000000,
     ],
   },
   features: (config) => [

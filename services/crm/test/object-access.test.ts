@@ -78,6 +78,37 @@ describe('access per custom object', () => {
     expect((await viewer.get('/objects/lease/records')).status).toBe(200);
   });
 
+  it.each(['manager', 'member', 'viewer'] as const)(
+    'hides a type narrowed to none from a %s, whose record routes refuse it, and shows it to the others',
+    async (role) => {
+      const owner = await stack.signUp();
+      expect((await owner.post('/objects', { ...CONTRACT, access: { [role]: 'none' } })).status).toBe(201);
+      expect((await owner.post('/objects', { ...CONTRACT, key: 'lease', singularLabel: 'Lease', pluralLabel: 'Leases' })).status).toBe(201);
+      const id = (await owner.post('/objects/contract/records', { values: { name: 'Master agreement' } })).body.id;
+      const narrowed = await stack.as(owner, role);
+
+      const listed = await narrowed.get('/objects?sort=key');
+      expect(listed.status).toBe(200);
+      expect(listed.body.data.map((object: { key: string }) => object.key)).toEqual(['lease']);
+      expect((await narrowed.get('/objects?q=contract')).body.data).toEqual([]);
+      expectError(await narrowed.get('/objects/contract'), 404);
+      expectError(await narrowed.get('/objects/contract/records'), 403);
+      expectError(await narrowed.get(`/objects/contract/records/${id}`), 403);
+      if (role !== 'viewer') expectError(await narrowed.post('/objects/contract/records', { values: { name: 'Side letter' } }), 403);
+
+      for (const other of ['owner', 'admin', 'manager', 'member', 'viewer'] as const) {
+        if (other === role) continue;
+        const caller = await stack.as(owner, other);
+        expect({ other, keys: (await caller.get('/objects?sort=key')).body.data.map((object: { key: string }) => object.key) }).toEqual({
+          other,
+          keys: ['contract', 'lease'],
+        });
+        expect({ other, status: (await caller.get('/objects/contract')).status }).toEqual({ other, status: 200 });
+      }
+      expect((await owner.get('/objects/contract/records')).body.data.map((record: { id: string }) => record.id)).toEqual([id]);
+    },
+  );
+
   it('applies to imports and exports of the object’s records', async () => {
     const owner = await stack.signUp();
     expect((await owner.post('/objects', { ...CONTRACT, access: { manager: 'read' } })).status).toBe(201);
@@ -91,5 +122,48 @@ describe('access per custom object', () => {
     expect(rows[0].n).toBe(0);
     // The owner is never narrowed.
     expect((await importForm(owner, { entity: 'records', object: 'contract' })).status).toBe(202);
+  });
+
+  it('limits an API key to the objects its records:read:<object> and records:write:<object> scopes name', async () => {
+    const owner = await stack.signUp();
+    expect((await owner.post('/objects', CONTRACT)).status).toBe(201);
+    expect((await owner.post('/objects', { ...CONTRACT, key: 'lease', singularLabel: 'Lease', pluralLabel: 'Leases' })).status).toBe(201);
+    const contract = (await owner.post('/objects/contract/records', { values: { name: 'Master agreement' } })).body.id;
+    const lease = (await owner.post('/objects/lease/records', { values: { name: 'Flat 1' } })).body.id;
+
+    const reader = await stack.apiKey(owner, ['objects:read', 'records:read:contract', 'exports:write']);
+    expect((await reader.get('/objects')).body.data.map((object: { key: string }) => object.key)).toEqual(['contract']);
+    expectError(await reader.get('/objects/lease'), 404);
+    expect((await reader.get(`/objects/contract/records/${contract}`)).body.values).toEqual({ name: 'Master agreement' });
+    expect((await reader.get('/objects/contract/records')).status).toBe(200);
+    expectError(await reader.get('/objects/lease/records'), 403);
+    expectError(await reader.get(`/objects/lease/records/${lease}`), 403);
+    expectError(await reader.post('/objects/contract/records', { values: { name: 'Side letter' } }), 403);
+    expect((await reader.post('/exports', { entity: 'records', object: 'contract', format: 'csv' })).status).toBe(202);
+    expectError(await reader.post('/exports', { entity: 'records', object: 'lease', format: 'csv' }), 403);
+
+    const writer = await stack.apiKey(owner, ['records:write:lease']);
+    expect((await writer.post('/objects/lease/records', { values: { name: 'Flat 2' } })).status).toBe(201);
+    expectError(await writer.patch(`/objects/contract/records/${contract}`, { values: { name: 'Changed' } }), 403);
+    expectError(await writer.delete(`/objects/contract/records/${contract}`), 403);
+    // Without records:read:lease it writes the object's records but reads none of them.
+    expectError(await writer.get(`/objects/lease/records/${lease}`), 403);
+
+    // Plain records:* still cover every object.
+    const everything = await stack.apiKey(owner, ['objects:read', 'records:read']);
+    expect((await everything.get('/objects?sort=key')).body.data.map((object: { key: string }) => object.key)).toEqual(['contract', 'lease']);
+    expect((await everything.get(`/objects/lease/records/${lease}`)).status).toBe(200);
+    expect((await owner.get(`/objects/contract/records/${contract}`)).body.values).toEqual({ name: 'Master agreement' });
+  });
+
+  it('refuses an API key scope that is not a permission a key may hold nor records:read|write:<object key>, creating no key', async () => {
+    const owner = await stack.signUp();
+    for (const scope of ['records:read:Contract', 'records:delete:contract', 'contacts:read:contract', 'records:read:', 'records:read:contract:x']) {
+      expectError(await owner.post('/api-keys', { name: 'bad', scopes: [scope] }), 422, 'scopes');
+    }
+    expect((await owner.get('/api-keys')).body.data).toEqual([]);
+    const created = await owner.post('/api-keys', { name: 'good', scopes: ['records:read:contract', 'records:write:contract'] });
+    expect(created.status).toBe(201);
+    expect(created.body.apiKey.scopes).toEqual(['records:read:contract', 'records:write:contract']);
   });
 });

@@ -19,11 +19,11 @@ const PROPERTY = {
   ],
 };
 
-async function upload(caller: Caller, content: string, fields: Record<string, string>) {
+async function upload(caller: Caller, content: string, fields: Record<string, string>, path = '/imports') {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append('file', new Blob([content]), 'properties.csv');
-  const response = await fetch(`${stack.api}/imports`, { method: 'POST', headers: { authorization: `Bearer ${caller.token}` }, body: form });
+  const response = await fetch(`${stack.api}${path}`, { method: 'POST', headers: { authorization: `Bearer ${caller.token}` }, body: form });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
@@ -135,6 +135,36 @@ describe('imports of custom object records', () => {
     expect(undoEvents.flatMap((event) => event.data.deletedIds)).toHaveLength(1);
   });
 
+  it('matches an email field ignoring case, keeps the stored spelling, and follows edits and deletes of the records', async () => {
+    const owner = await workspaceWithProperty();
+    const mill = (await owner.post('/objects/property/records', { values: { name: 'Mill House', email: 'Mill@Example.com' } })).body;
+    const moved = (await owner.post('/objects/property/records', { values: { name: 'Moved', email: 'old@example.com' } })).body;
+    expect((await owner.patch(`/objects/property/records/${moved.id}`, { values: { email: 'Now@Example.com' } })).status).toBe(200);
+    const gone = (await owner.post('/objects/property/records', { values: { name: 'Gone', email: 'gone@example.com' } })).body;
+    expect((await owner.delete(`/objects/property/records/${gone.id}`)).status).toBe(204);
+    const csv =
+      'name,email,bedrooms\n' +
+      'Mill House,mill@EXAMPLE.com,4\n' +
+      'Moved,NOW@example.COM,2\n' +
+      'Old address,OLD@example.com,1\n' +
+      'Gone again,GONE@example.com,1\n' +
+      'New Barn,New@Barn.example,3\n' +
+      'New Barn,new@barn.EXAMPLE,\n' +
+      'Bad email,ADA@,1\n';
+    const result = await imported(owner, csv);
+    expect(result).toMatchObject({ status: 'completed', created: 3, updated: 2, conflicts: 0, failed: 1 });
+    expect(result.errors).toEqual([{ row: 8, message: expect.stringContaining('values.email: must be an email address') }]);
+    expect((await owner.get(`/objects/property/records/${mill.id}`)).body.values).toEqual({ name: 'Mill House', email: 'Mill@Example.com', bedrooms: 4 });
+    expect((await owner.get(`/objects/property/records/${moved.id}`)).body.values).toEqual({ name: 'Moved', email: 'Now@Example.com', bedrooms: 2 });
+    expect((await records(owner)).map((record) => [record.values.name, record.values.email])).toEqual([
+      ['Gone again', 'GONE@example.com'],
+      ['Mill House', 'Mill@Example.com'],
+      ['Moved', 'Now@Example.com'],
+      ['New Barn', 'New@Barn.example'],
+      ['Old address', 'OLD@example.com'],
+    ]);
+  });
+
   it('puts a row with a value of the wrong type, a missing required value or a relation to another workspace’s record in the errors file', async () => {
     const owner = await workspaceWithProperty();
     const stranger = await stack.signUp('stranger');
@@ -173,5 +203,81 @@ describe('imports of custom object records', () => {
     expectError(await upload(owner, 'email\na@example.com\n', { entity: 'contacts', object: 'property' }), 422, 'object');
     const imports = await stack.owner.query('SELECT count(*)::int AS n FROM crm.imports WHERE workspace_id = $1', [owner.workspaceId]);
     expect(imports[0].n).toBe(0);
+  });
+
+  it('previews a records file as its import would read it: mapping by field, date order, values and each cell’s problems, storing nothing', async () => {
+    const owner = await workspaceWithProperty();
+    const csv =
+      'Name,Contact email,bedrooms,Listed on,price.amount,price.currency,Address.City,Notes\n' +
+      'Rose Cottage,Rose@Example.com,3,25/12/2024,25000000,gbp,Bath,thatched\n' +
+      'Flat 4,not-an-email,three,31/02/2024,,,,\n';
+    const preview = await upload(owner, csv, { entity: 'records', object: 'property' }, '/imports/preview');
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      format: 'csv',
+      unmappedColumns: ['Notes'],
+      dateFormat: { format: 'dd/mm/yyyy', source: 'values', question: null },
+      truncated: false,
+    });
+    expect(preview.body.mapping).toEqual([
+      { column: 'Name', field: 'name', matchedBy: 'field', alias: null, label: null },
+      { column: 'Contact email', field: 'email', matchedBy: 'field', alias: null, label: null },
+      { column: 'bedrooms', field: 'bedrooms', matchedBy: 'field', alias: null, label: null },
+      { column: 'Listed on', field: 'listed', matchedBy: 'field', alias: null, label: null },
+      { column: 'price.amount', field: 'price.amount', matchedBy: 'field', alias: null, label: null },
+      { column: 'price.currency', field: 'price.currency', matchedBy: 'field', alias: null, label: null },
+      { column: 'Address.City', field: 'address.city', matchedBy: 'field', alias: null, label: null },
+      { column: 'Notes', field: null, matchedBy: null, alias: null, label: null },
+    ]);
+    expect(preview.body.rows).toEqual([
+      {
+        line: 2,
+        values: {
+          name: 'Rose Cottage',
+          email: 'Rose@Example.com',
+          bedrooms: 3,
+          listed: '2024-12-25',
+          price: { amount: 25000000, currency: 'GBP' },
+          address: { city: 'Bath' },
+        },
+        problems: [],
+      },
+      {
+        line: 3,
+        values: { name: 'Flat 4' },
+        problems: [
+          { field: 'values.listed', message: 'is not a date in dd/mm/yyyy' },
+          { field: 'values.email', message: 'must be an email address' },
+          { field: 'values.bedrooms', message: 'must be a number' },
+        ],
+      },
+    ]);
+    // The request's mapping wins, and says so.
+    const mapped = await upload(
+      owner,
+      'Title,Beds\nBarn,2\n',
+      { entity: 'records', object: 'property', mapping: '{"Title":"name","Beds":null}' },
+      '/imports/preview',
+    );
+    expect(mapped.body.mapping.map((column: any) => [column.field, column.matchedBy])).toEqual([
+      ['name', 'mapping'],
+      [null, 'mapping'],
+    ]);
+    expect(mapped.body.rows).toEqual([{ line: 2, values: { name: 'Barn' }, problems: [] }]);
+    expect(await records(owner)).toEqual([]);
+    const imports = await stack.owner.query('SELECT count(*)::int AS n FROM crm.imports WHERE workspace_id = $1', [owner.workspaceId]);
+    expect(imports[0].n).toBe(0);
+  });
+
+  it('refuses a records preview of an unknown or missing object, a bad mapping, an object on a contacts preview, or an object the role may not write', async () => {
+    const owner = await workspaceWithProperty();
+    const preview = (fields: Record<string, string>, caller: Caller = owner) => upload(caller, 'name\nx\n', fields, '/imports/preview');
+    expectError(await preview({ entity: 'records', object: 'castle' }), 422, 'object');
+    expectError(await preview({ entity: 'records' }), 422, 'object');
+    expectError(await preview({ entity: 'records', object: 'property', mapping: '{"name":"turrets"}' }), 422, 'mapping.name');
+    expectError(await preview({ entity: 'contacts', object: 'property' }), 422, 'object');
+    expectError(await preview({ entity: 'castles' }), 422, 'entity');
+    expect((await owner.patch('/objects/property', { access: { manager: 'read' } })).status).toBe(200);
+    expectError(await preview({ entity: 'records', object: 'property' }, await stack.as(owner, 'manager')), 403);
   });
 });

@@ -8,6 +8,7 @@ import { ActivityAndBillingReadModels1765130000000 } from './projections/1765130
 import { CreditNotesAndRefunds1765150000000 } from './projections/1765150000000-credit-notes-and-refunds.js';
 import { DealTotals1765600000000 } from './projections/1765600000000-deal-totals.js';
 import { DealCloseAndStageTotals1765610000000 } from './projections/1765610000000-deal-close-and-stage-totals.js';
+import { ObjectRecords1765780100000 } from './projections/1765780100000-object-records.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { ReportingConfig } from './reporting.config.js';
 import { Rebuilds1765130000001 } from './rebuild/1765130000001-rebuilds.js';
@@ -37,6 +38,7 @@ export const reportingService: ServiceDefinition<ReportingConfig> = {
       DealTotals1765600000000,
       DealCloseAndStageTotals1765610000000,
       CoveringActivityIndexes1765610000001,
+      ObjectRecords1765780100000,
     ],
   },
   features: () => [ProjectionsModule, ReportsModule, StandardReportsModule, RebuildModule, CustomReportsModule, SavedReportsModule, DashboardsModule],

@@ -80,6 +80,21 @@ describe('rebuilding the read models from the stream', () => {
     expect((await owner.post('/companies', { name: 'Analytical Engines' })).status).toBe(201);
     const task = await owner.post('/tasks', { title: 'Call back', assigneeId: member.userId });
     expect((await owner.patch(`/tasks/${task.body.id}`, { status: 'done' })).status).toBe(200);
+    expect(
+      (
+        await owner.post('/objects', {
+          key: 'property',
+          singularLabel: 'Property',
+          pluralLabel: 'Properties',
+          fields: [{ key: 'rooms', label: 'Rooms', type: 'number' }],
+        })
+      ).status,
+    ).toBe(201);
+    const [kept, removed] = await Promise.all(
+      [1, 2].map(async (rooms) => (await owner.post('/objects/property/records', { values: { rooms } })).body.id as string),
+    );
+    expect((await owner.patch(`/objects/property/records/${kept}`, { values: { rooms: 3 } })).status).toBe(200);
+    expect((await owner.delete(`/objects/property/records/${removed}`)).status).toBe(204);
     const [elsewhere] = (await other.get('/pipelines')).body.data as Array<{ id: string; stages: Array<{ id: string }> }>;
     expect(
       (await other.post('/deals', { name: 'Elsewhere', amount: 500, currency: 'EUR', pipelineId: elsewhere!.id, stageId: elsewhere!.stages[0]!.id })).status,
@@ -96,6 +111,13 @@ describe('rebuilding the read models from the stream', () => {
     const elsewhere = await snapshot(other.workspaceId);
     expect(live.deals).toHaveLength(6);
     expect(live.contact_lifecycle_history).toHaveLength(6);
+    expect(live.object_records).toHaveLength(2);
+    expect(live.object_records).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ values: { rooms: 2 }, deleted_at: expect.any(Date) }),
+        expect.objectContaining({ values: { rooms: 3 }, deleted_at: null }),
+      ]),
+    );
     const reports = await Promise.all(
       ['/reports/pipeline', '/reports/lead-conversion?kind=any', '/reports/activity'].map(async (path) => (await owner.get(path)).body.data),
     );

@@ -268,7 +268,7 @@ export function Component() {
                   <Table.Td>
                     <Link to={`/reports/custom?saved=${report.id}`}>{report.name}</Link>
                   </Table.Td>
-                  <Table.Td>{t(`nav.${report.query.entity}`)}</Table.Td>
+                  <Table.Td>{report.query.entity === 'records' ? report.query.object : t(`nav.${report.query.entity}`)}</Table.Td>
                   <Table.Td>
                     {report.schedule
                       ? t('custom.nextRun', { frequency: t(`custom.${report.schedule.frequency}`), when: formatDateTime(report.schedule.nextRunAt) })

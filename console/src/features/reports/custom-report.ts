@@ -25,6 +25,8 @@ export const ENTITY_FIELDS: Record<Entity, string[]> = {
   ],
   contacts: ['id', 'lifecycleStage', 'leadSource', 'ownerId', 'companyId', 'customerSince', 'createdAt'],
   tasks: ['id', 'assigneeId', 'status', 'priority', 'dueAt', 'completedAt', 'createdBy', 'relatedType', 'relatedId', 'createdAt'],
+  // A custom object's records (query.object), with its fields as values.<key>; the builder does not offer them yet.
+  records: ['id', 'createdBy', 'createdAt'],
 };
 
 const DATE_FIELDS = new Set(['expectedCloseDate', 'closedAt', 'createdAt', 'customerSince', 'dueAt', 'completedAt']);

@@ -1,11 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
-import { API_KEY_SCOPES } from '../access.js';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { API_KEY_SCOPES, API_KEY_SCOPES_MAX, isApiKeyScope } from '../access.js';
 import { PageQuery } from '../fields.js';
 import { defineOperation } from '../operation.js';
 import { AuthIdParams } from './common.js';
 
 const KEY_NAME_MAX = 100;
+const SCOPES_DESCRIPTION =
+  `Permissions the key acts with: ${API_KEY_SCOPES.join(', ')}; or records:read:<object> / records:write:<object> ` +
+  '(the records of that custom object only, instead of every object as records:read / records:write give).';
 
 export class CreateApiKeyBody {
   @ApiProperty({ minLength: 1, maxLength: KEY_NAME_MAX, example: 'Zapier sync' })
@@ -14,12 +17,15 @@ export class CreateApiKeyBody {
   @Matches(/\S/, { message: '$property must not be blank' })
   name!: string;
 
-  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true, example: ['contacts:read'] })
+  @ApiProperty({ type: [String], description: SCOPES_DESCRIPTION, example: ['contacts:read', 'records:read:property'] })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(API_KEY_SCOPES.length)
+  @ArrayMaxSize(API_KEY_SCOPES_MAX)
   @ArrayUnique()
-  @IsIn(API_KEY_SCOPES, { each: true, message: `each value in scopes must be one of: ${API_KEY_SCOPES.join(', ')}` })
+  @ValidateBy(
+    { name: 'isApiKeyScope', validator: { validate: (value: unknown) => isApiKeyScope(value) } },
+    { each: true, message: `each value in scopes must be one of: ${API_KEY_SCOPES.join(', ')}, or records:read:<object> / records:write:<object>` },
+  )
   scopes!: string[];
 }
 
@@ -27,7 +33,7 @@ export class ApiKeyResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'The first characters of the key, to recognise it.' }) prefix!: string;
-  @ApiProperty({ enum: API_KEY_SCOPES, isArray: true }) scopes!: string[];
+  @ApiProperty({ type: [String], description: SCOPES_DESCRIPTION }) scopes!: string[];
   @ApiProperty({ format: 'uuid' }) createdBy!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastUsedAt?: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt?: string | null;

@@ -89,12 +89,8 @@ export class CreateImportForm {
   dateFormat?: string;
 }
 
-/** crm.imports.create: the form as the gateway read it, with the key under which it stored the upload. */
-export class CreateImportInput {
-  @IsString()
-  @Matches(/^imports\/[0-9a-f-]{36}$/, { message: 'fileKey must be a key of an uploaded import file' })
-  fileKey!: string;
-
+/** What an import and its preview read a file with: the form as the gateway read it. */
+class ImportReadingInput {
   @IsString()
   @MaxLength(255)
   fileName!: string;
@@ -108,16 +104,27 @@ export class CreateImportInput {
   @MaxLength(IMPORT_KEY_MAX)
   object?: string;
 
+  /** Column name → field, `customFields.<key>`, or null to skip the column. Checked against the entity's fields by crm. */
+  @IsOptional()
+  @IsObject()
+  mapping?: Record<string, string | null>;
+
+  @IsOptional()
+  @IsIn(IMPORT_DATE_FORMATS)
+  dateFormat?: ImportDateFormat;
+}
+
+/** crm.imports.create: the form as the gateway read it, with the key under which it stored the upload. */
+export class CreateImportInput extends ImportReadingInput {
+  @IsString()
+  @Matches(/^imports\/[0-9a-f-]{36}$/, { message: 'fileKey must be a key of an uploaded import file' })
+  fileKey!: string;
+
   /** entity `records`: the field rows are matched on (crm checks it). */
   @IsOptional()
   @IsString()
   @MaxLength(IMPORT_KEY_MAX)
   matchField?: string;
-
-  /** Column name → field, `customFields.<key>`, or null to skip the column. Checked against the entity's fields by crm. */
-  @IsOptional()
-  @IsObject()
-  mapping?: Record<string, string | null>;
 
   @IsOptional()
   @IsIn(IMPORT_MODES)
@@ -126,10 +133,6 @@ export class CreateImportInput {
   @IsOptional()
   @IsBoolean()
   lifecycleBackward?: boolean;
-
-  @IsOptional()
-  @IsIn(IMPORT_DATE_FORMATS)
-  dateFormat?: ImportDateFormat;
 }
 
 export class ImportCreated {
@@ -272,13 +275,14 @@ export const IMPORT_FILE_FORMATS = ['csv', 'xlsx', 'vcard'] as const;
 /** The multipart form of POST /imports/preview. */
 export class PreviewImportForm {
   @ApiProperty({ type: 'string', format: 'binary', description: 'As for POST /imports; only its start is read.' }) file!: unknown;
-  @ApiProperty({ enum: IMPORT_ENTITIES }) entity!: string;
+  @ApiProperty({ enum: IMPORT_KINDS }) entity!: string;
+  @ApiPropertyOptional({ description: 'As for POST /imports: with entity "records" (and only then), the key of the live custom object.' }) object?: string;
   @ApiPropertyOptional({ description: 'As for POST /imports.', example: '{"E-mail":"email","Notes":null}' }) mapping?: string;
   @ApiPropertyOptional({ enum: IMPORT_DATE_FORMATS, description: 'As for POST /imports: wins over what the values show.' }) dateFormat?: string;
 }
 
 /** crm.imports.preview: the start of the file (base64) and the form as the gateway read it. */
-export class PreviewImportInput {
+export class PreviewImportInput extends ImportReadingInput {
   @IsString()
   @MaxLength(Math.ceil(IMPORT_PREVIEW_BYTES / 3) * 4)
   content!: string;
@@ -286,21 +290,6 @@ export class PreviewImportInput {
   /** false when the file went on beyond `content`. */
   @IsBoolean()
   complete!: boolean;
-
-  @IsString()
-  @MaxLength(255)
-  fileName!: string;
-
-  @IsIn(IMPORT_ENTITIES)
-  entity!: ImportEntity;
-
-  @IsOptional()
-  @IsObject()
-  mapping?: Record<string, string | null>;
-
-  @IsOptional()
-  @IsIn(IMPORT_DATE_FORMATS)
-  dateFormat?: ImportDateFormat;
 }
 
 export class ImportPreviewColumn {
@@ -314,10 +303,11 @@ export class ImportPreviewColumn {
   @ApiProperty({
     type: String,
     nullable: true,
-    enum: ['mapping', 'alias', 'customField'],
-    description: 'What decided it: the request’s mapping, a known export header, a custom field’s key or label.',
+    enum: ['mapping', 'alias', 'customField', 'field'],
+    description:
+      'What decided it: the request’s mapping, a known export header, a custom field’s key or label, or (records) a field’s key or label (<key>.<part> for a part).',
   })
-  matchedBy!: 'mapping' | 'alias' | 'customField' | null;
+  matchedBy!: 'mapping' | 'alias' | 'customField' | 'field' | null;
   @ApiProperty({ type: String, nullable: true, description: 'The known header it matched, lower-cased without punctuation (e.g. "phonevalue").' }) alias!:
     string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The label its additional emails or phones get (e.g. work, mobile).' }) label!: string | null;

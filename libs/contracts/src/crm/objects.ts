@@ -15,7 +15,9 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { OBJECT_ACCESS_LEVELS, type ObjectAccessLevel } from '../access.js';
+import { OBJECT_ACCESS_LEVELS, OBJECT_KEY, OBJECTS_MAX, type ObjectAccessLevel } from '../access.js';
+
+export { OBJECT_KEY, OBJECTS_MAX };
 import { Omittable } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
@@ -43,8 +45,6 @@ export type ObjectFieldType = (typeof OBJECT_FIELD_TYPES)[number];
 /** Built-in records a relation field may point at, besides the workspace's other custom objects. */
 export const BUILT_IN_RELATION_TARGETS = ['contacts', 'companies', 'deals'] as const;
 
-/** Lower snake case, 2 to 40 characters: the object's path segment under /objects. */
-export const OBJECT_KEY = /^[a-z][a-z0-9_]{1,39}$/;
 /** camelCase or snake_case, as the field appears in a record's values. */
 export const OBJECT_FIELD_KEY = /^[a-z][A-Za-z0-9_]{0,62}$/;
 
@@ -107,8 +107,7 @@ export const RESERVED_OBJECT_KEYS: ReadonlySet<string> = new Set([
   'me',
 ]);
 
-/** Per workspace, live object types; per object, fields. */
-export const OBJECTS_MAX = 100;
+/** Per object, fields (per workspace, live object types: OBJECTS_MAX). */
 export const OBJECT_FIELDS_MAX = 200;
 const OPTIONS_MAX = 500;
 const ICON_MAX = 64;

@@ -1,14 +1,16 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { OBJECT_KEY } from '../access.js';
 import { defineOperation } from '../operation.js';
 import { ReportFreshness } from './reports.js';
 
 /**
- * The read models a custom report can query. companies, invoices and payments join this list when
- * reporting projects them (reporting.companies, reporting.invoices, reporting.payments).
+ * The read models a custom report can query (records: of the custom object named by `object`).
+ * companies, invoices and payments join this list when reporting projects them
+ * (reporting.companies, reporting.invoices, reporting.payments).
  */
-export const CUSTOM_REPORT_ENTITIES = ['deals', 'contacts', 'tasks'] as const;
+export const CUSTOM_REPORT_ENTITIES = ['deals', 'contacts', 'tasks', 'records'] as const;
 export type CustomReportEntity = (typeof CUSTOM_REPORT_ENTITIES)[number];
 
 export const MEASURE_FUNCTIONS = ['count', 'sum', 'avg', 'min', 'max', 'count_distinct'] as const;
@@ -32,7 +34,8 @@ const FIELD_MAX = 100;
 const FIELDS =
   'A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; ' +
   'contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, ' +
-  'relatedType, relatedId, createdAt), or a custom field as customFields.<key> (deals and contacts).';
+  'relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a ' +
+  'custom object’s field as values.<key> (records).';
 
 export class ReportMeasure {
   @ApiProperty({ enum: MEASURE_FUNCTIONS }) @IsIn(MEASURE_FUNCTIONS) fn!: MeasureFunction;
@@ -82,6 +85,15 @@ export class ReportSort {
 /** A custom report: what to count over which read model, grouped and filtered. */
 export class CustomReportQuery {
   @ApiProperty({ enum: CUSTOM_REPORT_ENTITIES }) @IsIn(CUSTOM_REPORT_ENTITIES) entity!: CustomReportEntity;
+
+  @ApiPropertyOptional({
+    pattern: OBJECT_KEY.source,
+    example: 'property',
+    description: 'With entity records (and only then): the key of the custom object whose records are reported on; fields values.<key>.',
+  })
+  @IsOptional()
+  @Matches(OBJECT_KEY, { message: 'object must be the key of a custom object (lowercase letters, digits and underscores)' })
+  object?: string;
 
   @ApiProperty({ type: [ReportMeasure], minItems: 1, maxItems: MEASURES_MAX })
   @IsArray()

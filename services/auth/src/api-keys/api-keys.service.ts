@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isPermission, onlyOwnRecords, roleHolds, type AuthRpc, type Permission, type Role } from '@kinship/contracts';
+import { isPermission, onlyOwnRecords, readObjectScope, roleHolds, type AuthRpc, type Permission, type Role } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { withWorkspace } from '@kinship/persistence';
@@ -30,11 +30,15 @@ function invalidApiKeyError(): RpcError {
 }
 
 /**
- * What a key may do now: its scopes that its creator's current role holds for every record. A
- * key acts as no user, so a permission the role holds only for its own records is not passed on.
+ * What a key may do now: its scopes that its creator's current role holds for every record (an
+ * object scope by its permission). A key acts as no user, so a permission the role holds only for
+ * its own records is not passed on.
  */
-function effectiveScopes(scopes: string[], creatorRole: Role): Permission[] {
-  return scopes.filter(isPermission).filter((scope) => roleHolds(creatorRole, scope) && !onlyOwnRecords(creatorRole, scope));
+function effectiveScopes(scopes: string[], creatorRole: Role): string[] {
+  return scopes.filter((scope) => {
+    const permission: Permission | undefined = isPermission(scope) ? scope : readObjectScope(scope)?.permission;
+    return permission !== undefined && roleHolds(creatorRole, permission) && !onlyOwnRecords(creatorRole, permission);
+  });
 }
 
 /** Keys for partners' programs: shown once, stored as SHA-256, limited to scopes, revocable. */

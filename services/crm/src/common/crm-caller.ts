@@ -1,4 +1,4 @@
-import { isPermission, isRole, onlyOwnRecords, roleHolds, type Permission, type Role } from '@kinship/contracts';
+import { isApiKeyScope, isRole, onlyOwnRecords, roleHolds, scopesGrant, type Permission, type Role } from '@kinship/contracts';
 import { callerWorkspace, RpcError } from '@kinship/messaging';
 import { randomUUID } from 'node:crypto';
 import { currentRequestContext, type RequestContext } from '@kinship/observability';
@@ -9,14 +9,15 @@ export interface CrmCaller {
   workspaceId: string;
   userId: string | null;
   role: Role | null;
-  scopes: Permission[];
+  /** An API key's: permissions, and object scopes (`records:read:<object>`) limiting records:* to some objects. */
+  scopes: string[];
 }
 
 export function crmCaller(context: RequestContext): CrmCaller {
   const workspaceId = callerWorkspace(context);
   const userId = isUuid(context.userId) ? context.userId : null;
   const role = userId && isRole(context.role) ? context.role : null;
-  return { workspaceId, userId, role, scopes: context.scopes.filter(isPermission) };
+  return { workspaceId, userId, role, scopes: context.scopes.filter(isApiKeyScope) };
 }
 
 /**
@@ -32,9 +33,12 @@ function forbidden(permission: Permission): RpcError {
   return RpcError.forbidden(`This needs the permission ${permission}.`);
 }
 
-/** Whether the caller holds the permission: a user by their role, an API key by its scopes. */
+/**
+ * Whether the caller holds the permission: a user by their role, an API key by its scopes (records:*
+ * for some objects at least; the object's own check, CompiledObject.assertAccess, tells which).
+ */
 export function holds(caller: CrmCaller, permission: Permission): boolean {
-  return caller.role ? roleHolds(caller.role, permission) : caller.scopes.includes(permission);
+  return caller.role ? roleHolds(caller.role, permission) : scopesGrant(caller.scopes, permission);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ImportDateFormat, ImportEntity, ImportPreview } from '@kinship/contracts/crm';
+import type { ImportDateFormat, ImportEntity, ImportPreview, ImportPreviewColumn } from '@kinship/contracts/crm';
 import { IMPORT_PREVIEW_ROWS } from '@kinship/contracts/crm';
 import { RpcError } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
@@ -7,7 +7,7 @@ import { CUSTOM_FIELD_PREFIX, resolveMapping, type ColumnTarget, type CustomFiel
 import { DateFormatDetector, dateFormatQuestion, type DateDetection } from './import-dates.js';
 import { IMPORTED_ENTITIES } from './import-entities.js';
 import type { ImportFile, ImportRow } from './import-file.js';
-import { RowReader } from './import-values.js';
+import { RowReader, type RowOutcome } from './import-values.js';
 
 /** What reading a workspace's file needs besides the file: its custom fields and the region of its phone numbers. */
 export async function readingContext(
@@ -68,6 +68,38 @@ export function dateFormatRequired(detection: DateDetection): RpcError | null {
   return question ? RpcError.validation([{ field: 'dateFormat', issue: question }]) : null;
 }
 
+/** How a preview reads a file: what each column fills, which columns hold dates, and how a row reads once the date order is known. */
+export interface PreviewReading {
+  columns: Array<Omit<ImportPreviewColumn, 'column'>>;
+  unmapped: string[];
+  dateColumns: number[];
+  reader(dateFormat: ImportDateFormat | null): { read(cells: string[]): RowOutcome };
+}
+
+/** A contacts or companies file read as their import reads it. */
+export function entityReading(
+  entity: ImportEntity,
+  requested: Record<string, ColumnTarget>,
+  definitions: CustomFieldDefinition[],
+  region: string,
+): (columns: string[]) => PreviewReading {
+  return (columns) => {
+    const mapping = resolveMapping(entity, columns, requested, definitions);
+    return {
+      columns: columns.map((_column, index) => ({
+        field: mapping.targets[index] ?? null,
+        matchedBy: mapping.matchedBy[index] ?? null,
+        alias: mapping.aliases[index] ?? null,
+        label: mapping.labels[index] ?? null,
+      })),
+      unmapped: mapping.unmapped,
+      dateColumns: dateColumns(mapping.targets, definitions),
+      reader: (dateFormat) =>
+        new RowReader(entity, mapping.targets, definitions, region, { dateFormat, labels: mapping.labels, labelColumns: mapping.labelColumns }),
+    };
+  };
+}
+
 /**
  * The first rows of a file as an import would read them. `complete` false: the file went on
  * beyond what was read, so a parse error or the last CSV row (maybe cut) ends the preview
@@ -75,16 +107,9 @@ export function dateFormatRequired(detection: DateDetection): RpcError | null {
  */
 export async function previewFile(
   file: ImportFile,
-  options: {
-    complete: boolean;
-    entity: ImportEntity;
-    mapping: Record<string, ColumnTarget>;
-    dateFormat: ImportDateFormat | undefined;
-    definitions: CustomFieldDefinition[];
-    region: string;
-  },
+  options: { complete: boolean; dateFormat: ImportDateFormat | undefined; reading: (columns: string[]) => PreviewReading },
 ): Promise<ImportPreview> {
-  const mapping = resolveMapping(options.entity, file.columns, options.mapping, options.definitions);
+  const reading = options.reading(file.columns);
   const rows: ImportRow[] = [];
   let truncated = false;
   try {
@@ -103,28 +128,17 @@ export async function previewFile(
     file.close();
   }
   const detector = new DateFormatDetector();
-  const columns = dateColumns(mapping.targets, options.definitions);
-  for (const row of rows) observeDates(detector, row, columns);
+  for (const row of rows) observeDates(detector, row, reading.dateColumns);
   const detection = detector.result();
   const dateFormat = options.dateFormat ?? detection.format;
-  const reader = new RowReader(options.entity, mapping.targets, options.definitions, options.region, {
-    dateFormat,
-    labels: mapping.labels,
-    labelColumns: mapping.labelColumns,
-  });
+  const reader = reading.reader(dateFormat);
   return {
     format: file.format,
     encoding: file.encoding,
     delimiter: file.delimiter,
     columns: file.columns,
-    mapping: file.columns.map((column, index) => ({
-      column,
-      field: mapping.targets[index] ?? null,
-      matchedBy: mapping.matchedBy[index] ?? null,
-      alias: mapping.aliases[index] ?? null,
-      label: mapping.labels[index] ?? null,
-    })),
-    unmappedColumns: mapping.unmapped,
+    mapping: file.columns.map((column, index) => ({ column, ...reading.columns[index]! })),
+    unmappedColumns: reading.unmapped,
     dateFormat: {
       format: dateFormat,
       source: options.dateFormat ? 'request' : detection.format ? 'values' : 'none',

@@ -23,6 +23,7 @@ import { DomainEvents, FileStore, type Emit } from '@kinship/platform';
 import type { Queue } from 'bull';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
+import { defaultPhoneRegion } from '../common/workspace-settings.js';
 import { CompaniesService } from '../companies/companies.service.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { ObjectCatalog } from '../objects/object-catalog.js';
@@ -30,12 +31,29 @@ import { ObjectRecordsService } from '../objects/object-records.service.js';
 import type { CompiledObject } from '../objects/object-schema.js';
 import { isMappingTarget, resolveMapping } from './column-mapping.js';
 import { openImportFile } from './import-file.js';
-import { dateColumns, dateFormatRequired, detectFileDates, previewFile, readingContext, unreadableFile } from './import-inspection.js';
+import {
+  dateColumns,
+  dateFormatRequired,
+  detectFileDates,
+  entityReading,
+  previewFile,
+  readingContext,
+  unreadableFile,
+  type PreviewReading,
+} from './import-inspection.js';
 import { RECORDS_PER_EVENT } from './import-batch.js';
 import { EntityWriter, IMPORTED_BY_RECORD_TYPE, type RecordType } from './import-entities.js';
 import { IMPORTS_QUEUE, type ImportJob } from './imports.processor.js';
 import { ERRORS_SHOWN, ImportsRepository, type ConflictRow, type ImportErrorRow, type ImportRow } from './imports.repository.js';
-import { checkedRecordMapping, matchFieldOf, recordDateColumns, resolveRecordMapping, undoChangedRecords, undoCreatedRecords } from './record-import.js';
+import {
+  checkedRecordMapping,
+  matchFieldOf,
+  recordDateColumns,
+  recordReading,
+  resolveRecordMapping,
+  undoChangedRecords,
+  undoCreatedRecords,
+} from './record-import.js';
 
 const PERMISSION = 'imports:write';
 const UNDO_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -141,7 +159,7 @@ export class ImportsService {
   async create(caller: CrmCaller, input: CreateImportInput): Promise<{ id: string }> {
     try {
       assertHolds(caller, PERMISSION);
-      const target = input.entity === 'records' ? await this.recordTarget(caller, input) : null;
+      const target = input.entity === 'records' ? await this.recordTarget(caller, input.object, input.matchField) : null;
       if (input.entity !== 'records' && input.object !== undefined) throw RpcError.validation([{ field: 'object', issue: 'is only for entity records' }]);
       if (input.entity !== 'records' && input.matchField !== undefined)
         throw RpcError.validation([{ field: 'matchField', issue: 'is only for entity records' }]);
@@ -187,24 +205,26 @@ export class ImportsService {
    * field its rows are matched on. Writing records needs records:write besides imports:write, and
    * write access to the object.
    */
-  private async recordTarget(caller: CrmCaller, input: CreateImportInput): Promise<{ object: CompiledObject; matchField: string | null }> {
+  private async recordTarget(
+    caller: CrmCaller,
+    key: string | undefined,
+    matchField: string | undefined,
+  ): Promise<{ object: CompiledObject; matchField: string | null }> {
     assertHolds(caller, 'records:write');
-    if (input.object === undefined) throw RpcError.validation([{ field: 'object', issue: 'is required with entity records: the key of a custom object' }]);
+    if (key === undefined) throw RpcError.validation([{ field: 'object', issue: 'is required with entity records: the key of a custom object' }]);
     const object = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) =>
-      (await this.catalog.objects(manager, caller.workspaceId)).get(input.object!),
+      (await this.catalog.objects(manager, caller.workspaceId)).get(key),
     );
-    if (!object) throw RpcError.validation([{ field: 'object', issue: `is not a live custom object of this workspace: ${input.object}` }]);
+    if (!object) throw RpcError.validation([{ field: 'object', issue: `is not a live custom object of this workspace: ${key}` }]);
     object.assertAccess(caller, 'write');
-    return { object, matchField: matchFieldOf(object, input.matchField) };
+    return { object, matchField: matchFieldOf(object, matchField) };
   }
 
-  /** The first rows of the start of a file as the import would read them; writes nothing. */
+  /** The first rows of the start of a file as the import would read them (a records file needs what its import needs); writes nothing. */
   async preview(caller: CrmCaller, input: PreviewImportInput): Promise<ImportPreview> {
     assertHolds(caller, PERMISSION);
-    const mapping = checkedMapping(input.entity, input.mapping);
-    const { definitions, region } = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
-      readingContext(manager, caller.workspaceId, input.entity),
-    );
+    if (input.entity !== 'records' && input.object !== undefined) throw RpcError.validation([{ field: 'object', issue: 'is only for entity records' }]);
+    const reading = input.entity === 'records' ? await this.recordsReading(caller, input) : await this.entityReading(caller, input.entity, input.mapping);
     // A small file can fail to parse before its first row is asked for: the header read then throws.
     const file = await openImportFile(Readable.from([Buffer.from(input.content, 'base64')]), input.fileName).catch((error: unknown) => {
       if (input.complete) throw unreadableFile(error);
@@ -216,7 +236,24 @@ export class ImportsService {
         },
       ]);
     });
-    return previewFile(file, { complete: input.complete, entity: input.entity, mapping, dateFormat: input.dateFormat, definitions, region });
+    return previewFile(file, { complete: input.complete, dateFormat: input.dateFormat, reading });
+  }
+
+  private async recordsReading(caller: CrmCaller, input: PreviewImportInput): Promise<(columns: string[]) => PreviewReading> {
+    const { object } = await this.recordTarget(caller, input.object, undefined);
+    const mapping = checkedRecordMapping(object, input.mapping);
+    const region = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => defaultPhoneRegion(manager, caller.workspaceId));
+    return recordReading(object, mapping, region);
+  }
+
+  private async entityReading(
+    caller: CrmCaller,
+    entity: ImportEntity,
+    requested: PreviewImportInput['mapping'],
+  ): Promise<(columns: string[]) => PreviewReading> {
+    const mapping = checkedMapping(entity, requested);
+    const { definitions, region } = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => readingContext(manager, caller.workspaceId, entity));
+    return entityReading(entity, mapping, definitions, region);
   }
 
   /** The order of the file's day/month dates from its first rows; a 422 asking for dateFormat when they disagree or none tells. */

@@ -7,6 +7,7 @@ import type { CompiledObject, ObjectFieldDefinition, RecordValues } from '../obj
 import { headerKey } from './column-mapping.js';
 import { readDate } from './import-dates.js';
 import { RECORDS_PER_EVENT, recordImported, type BatchContext, type BatchOutcome } from './import-batch.js';
+import type { PreviewReading } from './import-inspection.js';
 import type { CellProblem, RowOutcome } from './import-values.js';
 import type { ImportErrorRow } from './imports.repository.js';
 import type { MergeTarget } from './record-merge.js';
@@ -105,6 +106,22 @@ export function recordDateColumns(object: CompiledObject, targets: RecordTarget[
   return targets.flatMap((target, index) => (target !== null && object.fields.get(target)?.type === 'date' ? [index] : []));
 }
 
+/** A records file read as its import reads it (POST /imports/preview with entity records). */
+export function recordReading(object: CompiledObject, requested: Record<string, RecordTarget>, region: string): (columns: string[]) => PreviewReading {
+  return (columns) => {
+    const mapping = resolveRecordMapping(object, columns, requested);
+    return {
+      columns: columns.map((column, index) => {
+        const field = mapping.targets[index] ?? null;
+        return { field, matchedBy: Object.hasOwn(requested, column) ? 'mapping' : field === null ? null : 'field', alias: null, label: null };
+      }),
+      unmapped: mapping.unmapped,
+      dateColumns: recordDateColumns(object, mapping.targets),
+      reader: (dateFormat) => new RecordRowReader(object, mapping.targets, region, dateFormat),
+    };
+  };
+}
+
 function option(field: ObjectFieldDefinition, text: string): string {
   return field.options.find((choice) => choice.toLowerCase() === text.toLowerCase()) ?? text;
 }
@@ -173,12 +190,16 @@ export class RecordRowReader {
       if (typeof value === 'object' && value !== null && 'problem' in value) problems.push({ field: `values.${target}`, message: String(value.problem) });
       else candidates[target] = value;
     });
-    let values: RecordValues = {};
+    let values: RecordValues;
     try {
       values = this.object.check({}, candidates, false, this.region).values;
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
       problems.push(...error.details.map((detail) => ({ field: detail.field ?? null, message: detail.issue ?? error.message })));
+      // The values that fit, as a preview shows them (an import stores nothing of a row with problems).
+      const refused = new Set(error.details.map((detail) => detail.field));
+      const fitting = Object.fromEntries(Object.entries(candidates).filter(([key]) => !refused.has(`values.${key}`)));
+      values = this.object.check({}, fitting, false, this.region).values;
     }
     return { values: values as RowOutcome['values'], problems };
   }
@@ -210,6 +231,11 @@ function valueKey(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The comparable form of a field's value: an email in lower case (as contacts' are compared), any other its JSON. */
+function fieldValueKey(field: ObjectFieldDefinition | undefined, value: unknown): string {
+  return field?.type === 'email' && typeof value === 'string' ? value.toLowerCase() : valueKey(value);
+}
+
 /**
  * Merges one batch of a records file into the object in the caller's transaction, as contacts
  * merge: rows holding the match field's value of a live record (the oldest of equals) enrich it —
@@ -237,20 +263,21 @@ export async function importRecordBatch(
 
   const holders = new Map<string, MergeTarget>();
   const targets: MergeTarget[] = [];
-  if (matchField) {
-    const keys = [...new Set(rows.flatMap((row) => (row.values[matchField] === undefined ? [] : [valueKey(row.values[matchField])])))];
-    for (const record of await matchingRecords(manager, context.workspaceId, object.id, matchField, keys)) {
+  const match = matchField === null ? undefined : object.fields.get(matchField)!;
+  if (match) {
+    const keys = [...new Set(rows.flatMap((row) => (row.values[match.key] === undefined ? [] : [fieldValueKey(match, row.values[match.key])])))];
+    for (const record of await matchingRecords(manager, context.workspaceId, object.id, match, keys)) {
       const target: MergeTarget = { id: record.id, isNew: false, original: record.values, values: { ...record.values }, changed: new Set(), conflicts: [] };
       targets.push(target);
-      const key = valueKey(record.values[matchField]);
+      const key = fieldValueKey(match, record.values[match.key]);
       if (!holders.has(key)) holders.set(key, target);
     }
   }
   for (const row of rows) {
-    const key = matchField && row.values[matchField] !== undefined ? valueKey(row.values[matchField]) : null;
+    const key = match && row.values[match.key] !== undefined ? fieldValueKey(match, row.values[match.key]) : null;
     const found = key === null ? undefined : holders.get(key);
     if (found) {
-      mergeValues(found, row.values, row.line, context.rules.overwrite);
+      mergeValues(object, found, row.values, row.line, context.rules.overwrite);
       continue;
     }
     const missing = [...object.fields.values()].filter((field) => field.required && row.values[field.key] === undefined).map((field) => field.key);
@@ -298,10 +325,14 @@ export function eventRecord(object: string, record: StoredRecord): { id: string;
   return { id: record.id, object, values: record.values, ...(record.createdBy ? { createdBy: record.createdBy } : {}) };
 }
 
-/** Fills what the record lacks; a part of an address or amount merges key by key; a different value is a conflict unless overwriting. */
-function mergeValues(target: MergeTarget, incoming: RecordValues, line: number, overwrite: boolean): void {
+/**
+ * Fills what the record lacks; a part of an address or amount merges key by key; a different value
+ * (an email in another case is the same) is a conflict unless overwriting.
+ */
+function mergeValues(object: CompiledObject, target: MergeTarget, incoming: RecordValues, line: number, overwrite: boolean): void {
   for (const [field, value] of Object.entries(incoming)) {
     const existing = target.values[field];
+    const differs = fieldValueKey(object.fields.get(field), existing) !== fieldValueKey(object.fields.get(field), value);
     if (isPlainObject(value) && isPlainObject(existing)) {
       let next: Record<string, unknown> | null = null;
       for (const [part, incomingPart] of Object.entries(value)) {
@@ -314,10 +345,10 @@ function mergeValues(target: MergeTarget, incoming: RecordValues, line: number, 
         target.values[field] = next;
         target.changed.add(field);
       }
-    } else if (existing === undefined || (overwrite && valueKey(existing) !== valueKey(value))) {
+    } else if (existing === undefined || (overwrite && differs)) {
       target.values[field] = value;
       target.changed.add(field);
-    } else if (valueKey(existing) !== valueKey(value)) {
+    } else if (differs) {
       target.conflicts.push({ line, field, existing, incoming: value });
     }
   }
@@ -357,9 +388,27 @@ async function deadRelations(manager: EntityManager, workspaceId: string, object
   return dead;
 }
 
-/** Live records of the object whose match field holds one of the values (JSON), oldest first, locked until the batch commits. */
-async function matchingRecords(manager: EntityManager, workspaceId: string, objectId: string, field: string, values: string[]): Promise<StoredRecord[]> {
+/**
+ * Live records of the object whose match field holds one of the values (their fieldValueKey), oldest
+ * first, locked until the batch commits. An email field is looked up in object_record_emails (lower case).
+ */
+async function matchingRecords(
+  manager: EntityManager,
+  workspaceId: string,
+  objectId: string,
+  field: ObjectFieldDefinition,
+  values: string[],
+): Promise<StoredRecord[]> {
   if (values.length === 0) return [];
+  if (field.type === 'email') {
+    return manager.query(
+      `SELECT r.id, r.values, r.created_by AS "createdBy" FROM crm.object_record_emails e
+       JOIN crm.object_records r ON r.workspace_id = e.workspace_id AND r.id = e.record_id
+       WHERE e.workspace_id = $1 AND e.object_id = $2 AND e.field = $3 AND e.email = ANY($4::text[]) AND r.deleted_at IS NULL
+       ORDER BY r.created_at, r.id FOR UPDATE OF r`,
+      [workspaceId, objectId, field.key, values],
+    );
+  }
   // One read of the object's records, the batch's values hashed (a large `= ANY` is hashed), rather
   // than a GIN probe per value: with a containment's default estimate the planner read every record
   // once per value on a table of tens of thousands (15–20 ms each, 75–100 s per batch of 5,000), and
@@ -369,7 +418,7 @@ async function matchingRecords(manager: EntityManager, workspaceId: string, obje
     `SELECT r.id, r.values, r.created_by AS "createdBy" FROM crm.object_records r
      WHERE r.workspace_id = $1 AND r.object_id = $2 AND r.deleted_at IS NULL AND r.values -> $3::text = ANY($4::jsonb[])
      ORDER BY r.created_at, r.id FOR UPDATE`,
-    [workspaceId, objectId, field, values],
+    [workspaceId, objectId, field.key, values],
   );
 }
 

@@ -1,6 +1,15 @@
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { isUuid } from '@kinship/persistence';
-import { accessAllows, isCalendarDate, isCurrency, objectAccessOf, type ObjectAccessLevel, type ObjectAccessRole, type Role } from '@kinship/contracts';
+import {
+  accessAllows,
+  isCalendarDate,
+  isCurrency,
+  objectAccessOf,
+  scopesGrantObject,
+  type ObjectAccessLevel,
+  type ObjectAccessRole,
+  type Role,
+} from '@kinship/contracts';
 import { ADDRESS_PARTS, isWebAddress, type ObjectFieldType, type PostalAddress } from '@kinship/contracts/crm';
 import { isEmail } from 'class-validator';
 import { normaliseAddress, normaliseWebAddress, readPhone } from '../common/normalise.js';
@@ -166,11 +175,14 @@ export class CompiledObject {
 
   /**
    * Whether a caller may read or write this object's records: a role as the object narrows it (the
-   * matrix's records:* never widened), an API key by its scopes alone (records:* checked by the
-   * caller). 403 otherwise, naming the object.
+   * matrix's records:* never widened), an API key by its scopes (records:* for every object, or
+   * records:*:<object> for this one). 403 otherwise, naming the object.
    */
-  assertAccess(caller: { role: Role | null }, needed: 'read' | 'write'): void {
-    if (!caller.role) return;
+  assertAccess(caller: { role: Role | null; scopes: readonly string[] }, needed: 'read' | 'write'): void {
+    if (!caller.role) {
+      if (scopesGrantObject(caller.scopes, `records:${needed}`, this.key)) return;
+      throw RpcError.forbidden(`This API key's scopes grant neither records:${needed} nor records:${needed}:${this.key}.`);
+    }
     const level = objectAccessOf(caller.role, this.access);
     if (!accessAllows(level, needed)) {
       throw RpcError.forbidden(

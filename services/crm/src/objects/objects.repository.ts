@@ -97,6 +97,9 @@ function toRecord(object: string, row: RecordRow): ObjectRecord {
   };
 }
 
+/** Which object types a list shows: every one, all but those narrowing a role to none, or only those named. */
+export type ObjectVisibility = 'all' | { hiddenTo: ObjectAccessRole } | { only: string[] };
+
 export interface NewObjectType {
   id: string;
   workspaceId: string;
@@ -182,8 +185,12 @@ export class ObjectsRepository {
     return rows.map(toObjectType);
   }
 
-  async list(manager: EntityManager, workspaceId: string, request: ListRequest): Promise<Page<ObjectType>> {
+  async list(manager: EntityManager, workspaceId: string, request: ListRequest, visibility: ObjectVisibility): Promise<Page<ObjectType>> {
     const where = new SqlConditions();
+    if (visibility !== 'all') {
+      if ('hiddenTo' in visibility) where.add(`coalesce(r.access->>${where.param(visibility.hiddenTo)}, '') <> 'none'`);
+      else where.add(`r.key = ANY(${where.param(visibility.only)}::text[])`);
+    }
     if (request.q) {
       const pattern = where.param(`%${escapeLike(request.q)}%`);
       where.add(`(r.key ILIKE ${pattern} OR r.singular_label ILIKE ${pattern} OR r.plural_label ILIKE ${pattern})`);

@@ -4,7 +4,17 @@ import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { newId, violatesUnique, withWorkspace } from '@kinship/persistence';
 import { DomainEvents } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
-import { defaultObjectAccess, OBJECT_ACCESS_LEVELS, type InputOf, type ObjectAccess, type ObjectAccessLevel, type ObjectAccessRole } from '@kinship/contracts';
+import {
+  defaultObjectAccess,
+  OBJECT_ACCESS_LEVELS,
+  OBJECT_ACCESS_ROLES,
+  OBJECT_SCOPE_PERMISSIONS,
+  readObjectScope,
+  type InputOf,
+  type ObjectAccess,
+  type ObjectAccessLevel,
+  type ObjectAccessRole,
+} from '@kinship/contracts';
 import {
   BUILT_IN_RELATION_TARGETS,
   OBJECT_FIELDS_MAX,
@@ -21,7 +31,7 @@ import {
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { toListRequest } from '../common/list-request.js';
 import type { ObjectFieldDefinition } from './object-schema.js';
-import { ObjectsRepository, type ObjectType } from './objects.repository.js';
+import { ObjectsRepository, type ObjectType, type ObjectVisibility } from './objects.repository.js';
 
 export interface ObjectTypePage {
   data: ObjectType[];
@@ -33,6 +43,26 @@ const CHOICE_TYPES: ReadonlySet<string> = new Set(['select', 'multi_select']);
 
 function notFound(): RpcError {
   return RpcError.notFound('Object');
+}
+
+/**
+ * Which object types the caller sees: those it may read or write records of. Owners and admins, and
+ * API keys managing object types, see every one. A role an object type may narrow reads every
+ * object by default (records:read), so a type is hidden from it exactly when it narrows the role to
+ * none. An API key sees every type with records:read or records:write, else those its object scopes name.
+ */
+function visibilityOf(caller: CrmCaller): ObjectVisibility {
+  if (caller.role) {
+    const role = OBJECT_ACCESS_ROLES.find((narrowable) => narrowable === caller.role);
+    return role ? { hiddenTo: role } : 'all';
+  }
+  if (['objects:manage', ...OBJECT_SCOPE_PERMISSIONS].some((scope) => caller.scopes.includes(scope))) return 'all';
+  return { only: caller.scopes.flatMap((scope) => readObjectScope(scope)?.object ?? []) };
+}
+
+function isVisible(visibility: ObjectVisibility, object: ObjectType): boolean {
+  if (visibility === 'all') return true;
+  return 'hiddenTo' in visibility ? object.access[visibility.hiddenTo] !== 'none' : visibility.only.includes(object.key);
 }
 
 function keyTaken(existingId: string | undefined, deleted: boolean): RpcError {
@@ -159,13 +189,16 @@ export class ObjectsService {
   async get(caller: CrmCaller, key: string): Promise<ObjectType> {
     assertHolds(caller, 'objects:read');
     const object = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.objects.findByKey(manager, caller.workspaceId, key));
-    if (!object) throw notFound();
+    if (!object || !isVisible(visibilityOf(caller), object)) throw notFound();
     return object;
   }
 
+  /** The object types the caller may use (visibilityOf); the others are left out, as if absent. */
   async list(caller: CrmCaller, query: ListObjectsQuery): Promise<ObjectTypePage> {
     assertHolds(caller, 'objects:read');
-    const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.objects.list(manager, caller.workspaceId, toListRequest(query)));
+    const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
+      this.objects.list(manager, caller.workspaceId, toListRequest(query), visibilityOf(caller)),
+    );
     return { data: page.rows, nextCursor: page.nextCursor };
   }
 

@@ -1,5 +1,5 @@
 import { HttpException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { PERMISSIONS, roleHolds, type Permission } from '@kinship/contracts';
+import { PERMISSIONS, roleHolds, scopesGrant, type Permission } from '@kinship/contracts';
 import type { FastifyRequest } from 'fastify';
 import { BearerTokenAuthenticator } from './bearer-token.authenticator.js';
 import { ApiKeyAuthenticator } from './api-key.authenticator.js';
@@ -17,8 +17,9 @@ function forbidden(message: string, permission?: Permission): HttpException {
 
 function holds(caller: AuthenticatedCaller, permission: Permission): boolean {
   if (caller.kind === 'user') return roleHolds(caller.role, permission);
-  // A key only ever acts with scopes a key may be granted, whatever it claims.
-  return PERMISSIONS[permission].apiKeyScope && caller.scopes.includes(permission);
+  // A key only ever acts with scopes a key may be granted, whatever it claims. One limited to some
+  // custom objects passes a records route; crm refuses the objects it is not granted.
+  return PERMISSIONS[permission].apiKeyScope && scopesGrant(caller.scopes, permission);
 }
 
 /**

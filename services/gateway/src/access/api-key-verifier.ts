@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { isPermission, userTokensValidAfterKey, type AuthRpc } from '@kinship/contracts';
+import { isApiKeyScope, userTokensValidAfterKey, type AuthRpc } from '@kinship/contracts';
 import { RpcError, ServiceClient } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { REDIS, SERVICE_INFO, type ServiceInfo } from '@kinship/platform';
@@ -84,7 +84,7 @@ export class ApiKeyVerifier {
       keyId: verified.keyId,
       userId: null,
       role: null,
-      scopes: verified.scopes.filter(isPermission),
+      scopes: verified.scopes.filter(isApiKeyScope),
     };
     const entry: CachedVerification = { caller, createdBy: verified.createdBy, verifiedAtMs };
     await this.redis.set(cacheKey, JSON.stringify(entry), 'EX', VERIFIED_KEY_TTL_SECONDS).catch(() => undefined);

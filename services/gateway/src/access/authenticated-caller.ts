@@ -1,4 +1,4 @@
-import type { Permission, Role } from '@kinship/contracts';
+import type { Role } from '@kinship/contracts';
 
 /** A user signed in with an access token: acts with the permissions of their role. */
 export interface UserCaller {
@@ -17,7 +17,8 @@ export interface ApiKeyCaller {
   keyId: string;
   userId: null;
   role: null;
-  scopes: Permission[];
+  /** Permissions, and object scopes (`records:read:<object>`) that crm checks per object. */
+  scopes: string[];
 }
 
 /** Who a request comes from once authentication has accepted its credentials. */

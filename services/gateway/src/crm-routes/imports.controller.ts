@@ -187,8 +187,8 @@ export class ImportFileController {
     }
     const { data, problems } = readForm(fields, fileName);
     if (problems.length) throw RpcError.validation(problems);
-    // mode and lifecycleBackward change how rows merge, not how they read: a preview ignores them.
-    const form = Object.fromEntries(Object.entries(data).filter(([name]) => ['entity', 'mapping', 'dateFormat'].includes(name)));
+    // mode, lifecycleBackward and matchField change how rows merge, not how they read: a preview ignores them.
+    const form = Object.fromEntries(Object.entries(data).filter(([name]) => ['entity', 'object', 'mapping', 'dateFormat'].includes(name)));
     const input = await validateData(PreviewImportInput, { ...form, fileName, content: file!.head.toString('base64'), complete: file!.complete });
     return callOperation(this.services, PreviewImport, input, caller);
   }

@@ -3,8 +3,6 @@ import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { isUuid } from '@kinship/persistence';
 import { columnType, REPORT_ENTITIES, type EntitySpec, type FieldKind } from './report-entities.js';
 
-/** A custom field's key as crm allows it (lowercase letters, digits, underscores). */
-const CUSTOM_FIELD = /^customFields\.([a-z][a-z0-9_]{0,62})$/;
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const IN_VALUES_MAX = 100;
@@ -85,6 +83,10 @@ export class CustomQueryCompiler {
 
   compile(ownerId: string | null): CompiledQuery {
     const conditions = ['r.workspace_id = $1', 'r.deleted_at IS NULL'];
+    if (this.entity.perObject) {
+      if (this.query.object === undefined) this.problem('object', `is required with entity ${this.query.entity}: the key of a custom object`);
+      else conditions.push(`r.object_key = ${this.parameter(this.query.object)}::text`);
+    } else if (this.query.object !== undefined) this.problem('object', 'is only for entity records');
     if (ownerId) conditions.push(`${this.entity.ownerSql} = ${this.parameter(ownerId)}::uuid`);
     const filters = this.query.filters ?? [];
     filters.forEach((filter, index) => {
@@ -186,12 +188,13 @@ export class CustomQueryCompiler {
     this.problems.push({ field, issue });
   }
 
-  /** The whitelisted field, or a custom field of an entity that has them; null (and a problem) otherwise. */
+  /** The whitelisted field, or a custom field (a custom object's field) of an entity that has them; null (and a problem) otherwise. */
   private field(name: string, path: string): Field | null {
     const spec = Object.hasOwn(this.entity.fields, name) ? this.entity.fields[name] : undefined;
     if (spec) return { name, ...spec };
-    const custom = CUSTOM_FIELD.exec(name);
-    if (custom && this.entity.customFields) {
+    const json = this.entity.jsonFields;
+    const custom = json?.name.exec(name);
+    if (json && custom) {
       const key = custom[1]!;
       let parameter = this.customKeys.get(key);
       if (!parameter) {
@@ -202,11 +205,11 @@ export class CustomQueryCompiler {
         name,
         label: key,
         kind: 'custom',
-        sql: `(r.custom_fields ->> ${parameter})`,
-        numericSql: `(CASE WHEN jsonb_typeof(r.custom_fields -> ${parameter}) = 'number' THEN (r.custom_fields ->> ${parameter})::numeric END)`,
+        sql: `(${json.column} ->> ${parameter})`,
+        numericSql: `(CASE WHEN jsonb_typeof(${json.column} -> ${parameter}) = 'number' THEN (${json.column} ->> ${parameter})::numeric END)`,
       };
     }
-    const known = [...Object.keys(this.entity.fields), ...(this.entity.customFields ? ['customFields.<key>'] : [])];
+    const known = [...Object.keys(this.entity.fields), ...(json ? [json.hint] : [])];
     this.problem(path, `${name} is not a field of ${this.query.entity} (${known.join(', ')})`);
     return null;
   }

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CustomReportQuery, CustomReportResult, ReportCell } from '@kinship/contracts/reporting';
+import { ListObjectRecords } from '@kinship/contracts/crm';
+import { callOperation, RpcError, ServiceClient } from '@kinship/messaging';
+import { currentRequestContext, type RequestContext } from '@kinship/observability';
 import { withWorkspace } from '@kinship/persistence';
 import type { DataSource } from 'typeorm';
 import { FreshnessService } from '../reports/freshness.service.js';
@@ -14,11 +18,33 @@ export class CustomReportsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly freshness: FreshnessService,
+    private readonly services: ServiceClient,
   ) {}
 
-  /** Members get their own records only (deals and contacts they own, tasks assigned to them). */
+  /** Members get their own records only (deals and contacts they own, tasks assigned to them, records they created). */
   async run(caller: ReportCaller, query: CustomReportQuery): Promise<CustomReportResult> {
-    return this.runAs(caller.workspaceId, scopedOwner(caller, undefined), query);
+    const ownerId = scopedOwner(caller, undefined);
+    await this.assertMayReadRecords(caller, query);
+    return this.runAs(caller.workspaceId, ownerId, query);
+  }
+
+  /**
+   * A report over a custom object's records needs what listing them needs, which crm answers for
+   * the caller (its role as the object narrows it, an API key's object scopes): 403 as crm refuses
+   * it; an object that is no live one of the workspace, or hidden from the caller, is a 422 naming object.
+   */
+  async assertMayReadRecords(caller: ReportCaller, query: CustomReportQuery): Promise<void> {
+    if (query.entity !== 'records' || query.object === undefined) return;
+    const { workspaceId, userId, role, scopes } = caller;
+    const context: RequestContext = { workspaceId, userId, role, scopes, requestId: currentRequestContext()?.requestId ?? randomUUID() };
+    try {
+      await callOperation(this.services, ListObjectRecords, { object: query.object, limit: 1 }, context);
+    } catch (error) {
+      if (error instanceof RpcError && error.status === 404) {
+        throw RpcError.validation([{ field: 'object', issue: `is not a custom object of this workspace: ${query.object}` }]);
+      }
+      throw error;
+    }
   }
 
   /** The report over the workspace's records, or one owner's when ownerId is given. */

@@ -13,16 +13,32 @@ export interface FieldSpec {
   values?: readonly string[];
 }
 
+/** Fields named `<prefix>.<key>` whose values are a jsonb column's, by key. */
+export interface JsonFields {
+  /** The whole name; its group 1 is the key. */
+  name: RegExp;
+  column: string;
+  /** How the names read in a problem, e.g. customFields.<key>. */
+  hint: string;
+}
+
 export interface EntitySpec {
   table: string;
   /** Whose records they are, for members (who see their own only). */
   ownerSql: string;
   /** The projections whose freshness the answer states. */
   projections: ProjectionName[];
-  /** Whether customFields.<key> may be named (a jsonb column custom_fields). */
-  customFields: boolean;
+  /** The custom fields (deals, contacts) or a custom object's fields (records) a query may name; null: none. */
+  jsonFields: JsonFields | null;
+  /** Whether the rows are of the custom object the query names (`object`, the column object_key). */
+  perObject: boolean;
   fields: Record<string, FieldSpec>;
 }
+
+/** A custom field's key as crm allows it (lowercase letters, digits, underscores). */
+const CUSTOM_FIELDS: JsonFields = { name: /^customFields\.([a-z][a-z0-9_]{0,62})$/, column: 'r.custom_fields', hint: 'customFields.<key>' };
+/** A custom object's field key as crm allows it (OBJECT_FIELD_KEY). */
+const RECORD_VALUES: JsonFields = { name: /^values\.([a-z][A-Za-z0-9_]{0,62})$/, column: 'r.values', hint: 'values.<key>' };
 
 const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
 const LIFECYCLE_STAGES = ['subscriber', 'lead', 'marketing_qualified', 'sales_qualified', 'opportunity', 'customer', 'evangelist', 'other'] as const;
@@ -39,7 +55,8 @@ export const REPORT_ENTITIES: Record<CustomReportEntity, EntitySpec> = {
     table: 'reporting.deals',
     ownerSql: 'r.owner_id',
     projections: ['deals'],
-    customFields: true,
+    jsonFields: CUSTOM_FIELDS,
+    perObject: false,
     fields: {
       id: { sql: 'r.id', kind: 'uuid', label: 'Deal' },
       name: { sql: 'r.name', kind: 'text', label: 'Name' },
@@ -60,7 +77,8 @@ export const REPORT_ENTITIES: Record<CustomReportEntity, EntitySpec> = {
     table: 'reporting.contacts',
     ownerSql: 'r.owner_id',
     projections: ['contacts'],
-    customFields: true,
+    jsonFields: CUSTOM_FIELDS,
+    perObject: false,
     fields: {
       id: { sql: 'r.id', kind: 'uuid', label: 'Contact' },
       lifecycleStage: { sql: 'r.lifecycle_stage', kind: 'enum', label: 'Lifecycle stage', values: LIFECYCLE_STAGES },
@@ -75,7 +93,8 @@ export const REPORT_ENTITIES: Record<CustomReportEntity, EntitySpec> = {
     table: 'reporting.tasks',
     ownerSql: 'r.assignee_id',
     projections: ['tasks'],
-    customFields: false,
+    jsonFields: null,
+    perObject: false,
     fields: {
       id: { sql: 'r.id', kind: 'uuid', label: 'Task' },
       assigneeId: { sql: 'r.assignee_id', kind: 'uuid', label: 'Assignee' },
@@ -86,6 +105,19 @@ export const REPORT_ENTITIES: Record<CustomReportEntity, EntitySpec> = {
       createdBy: { sql: 'r.created_by', kind: 'uuid', label: 'Created by' },
       relatedType: { sql: 'r.related_type', kind: 'enum', label: 'Related record type', values: RELATED_TYPES },
       relatedId: { sql: 'r.related_id', kind: 'uuid', label: 'Related record' },
+      createdAt: { sql: 'r.created_at', kind: 'datetime', label: 'Created' },
+    },
+  },
+  records: {
+    table: 'reporting.object_records',
+    // Records have no owner: a member's own are those they created.
+    ownerSql: 'r.created_by',
+    projections: ['records'],
+    jsonFields: RECORD_VALUES,
+    perObject: true,
+    fields: {
+      id: { sql: 'r.id', kind: 'uuid', label: 'Record' },
+      createdBy: { sql: 'r.created_by', kind: 'uuid', label: 'Created by' },
       createdAt: { sql: 'r.created_at', kind: 'datetime', label: 'Created' },
     },
   },

@@ -9,14 +9,19 @@ export function assertHolds(caller: ReportCaller, permission: Permission): void 
   if (!holds) throw RpcError.forbidden(`This needs the permission ${permission}.`);
 }
 
-/** A 422 of a nested part, its details named from the whole body (query.measures.0.field). */
+/** A 422 of a nested part with its details named from the whole body (query.measures.0.field); any other error as it is. */
+export function nestedError(prefix: string, error: unknown): unknown {
+  if (error instanceof RpcError && error.status === 422) {
+    return RpcError.validation(error.details.map((detail) => ({ ...detail, field: `${prefix}.${detail.field}` })));
+  }
+  return error;
+}
+
+/** Runs `work`, its 422 named from the whole body (nestedError). */
 export function nestedValidation<T>(prefix: string, work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof RpcError && error.status === 422) {
-      throw RpcError.validation(error.details.map((detail) => ({ ...detail, field: `${prefix}.${detail.field}` })));
-    }
-    throw error;
+    throw nestedError(prefix, error);
   }
 }

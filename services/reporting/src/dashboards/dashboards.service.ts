@@ -70,6 +70,15 @@ export class DashboardsService {
         const report = queries[index];
         const base = { key: `${index}-${widget.savedReportId}`, kind: 'saved_report' as const, savedReportId: widget.savedReportId };
         if (!report) return { ...base, title: widget.title ?? 'Deleted report', data: null, asOf: null, lagMs: null };
+        // A report over records of a custom object the caller may not read shows nothing, as a deleted one.
+        const readable = await this.reports.assertMayReadRecords(caller, report.query).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof RpcError && (error.status === 403 || error.status === 422)) return false;
+            throw error;
+          },
+        );
+        if (!readable) return { ...base, title: widget.title ?? report.name, data: null, asOf: null, lagMs: null };
         const { columns, rows, truncated, asOf, lagMs } = await this.reports.runAs(caller.workspaceId, ownerId, report.query);
         return { ...base, title: widget.title ?? report.name, data: { columns, rows, truncated }, asOf, lagMs };
       }),

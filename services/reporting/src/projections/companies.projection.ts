@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CrmEvents } from '@kinship/contracts';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, runsWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
+import { applyChangesById, required, ProjectionHandlers, subscribeProjection } from './projection.js';
 
 const TYPES = ['company.created', 'company.updated', 'company.restored', 'company.deleted', 'companies.imported', 'companies.import_undone'] as const;
 type CompanyEvent = EventOf<(typeof TYPES)[number]>;
@@ -21,14 +21,9 @@ export class CompaniesProjection implements OnModuleInit {
 
   onModuleInit(): void {
     // Single and batch events have different prefixes; as for contacts, one subject (events.crm.>) keeps them in stream order.
-    subscribeProjection(this.events, this.handlers, 'companies', TYPES, (events, manager) => this.apply(events, manager));
-  }
-
-  /** A run of one workspace's company events: their changes in stream order, a statement per stretch in which no company comes up twice. */
-  private async apply(events: CompanyEvent[], manager: EntityManager): Promise<void> {
-    const workspaceId = workspaceOf(events);
-    const changes = events.flatMap(changesOf);
-    for (const run of runsWithoutRepeats(changes, (change) => [change.id])) await this.write(manager, workspaceId, run);
+    subscribeProjection(this.events, this.handlers, 'companies', TYPES, (events, manager) =>
+      applyChangesById(events, manager, changesOf, (writer, workspaceId, changes) => this.write(writer, workspaceId, changes)),
+    );
   }
 
   /** Changes of distinct companies in one statement: upserts (dated by their event when new) and deletions. */

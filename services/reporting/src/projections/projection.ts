@@ -5,7 +5,7 @@ import { eventFilterSubject, eventOfTypes, type DomainEvents, type EventOf } fro
 import type { EntityManager } from 'typeorm';
 
 /** The projections this service keeps; each is one durable consumer named `reporting-<name>`. */
-export const PROJECTIONS = ['pipelines', 'deals', 'contacts', 'tasks', 'companies', 'notes', 'emails', 'billing'] as const;
+export const PROJECTIONS = ['pipelines', 'deals', 'contacts', 'tasks', 'companies', 'notes', 'emails', 'billing', 'records'] as const;
 export type ProjectionName = (typeof PROJECTIONS)[number];
 
 export function consumerName(projection: ProjectionName): string {
@@ -110,6 +110,20 @@ export function runsWithoutRepeats<E>(events: E[], keys: (event: E) => readonly 
   }
   if (run.length > 0) runs.push(run);
   return runs;
+}
+
+/**
+ * Applies a run of one workspace's events as changes of records by id, in stream order: `write`
+ * gets each stretch in which no record comes up twice, to apply in one statement.
+ */
+export async function applyChangesById<E extends DomainEvent, C extends { id: string }>(
+  events: E[],
+  manager: EntityManager,
+  changesOf: (event: E) => C[],
+  write: (manager: EntityManager, workspaceId: string, changes: C[]) => Promise<void>,
+): Promise<void> {
+  const workspaceId = workspaceOf(events);
+  for (const run of runsWithoutRepeats(events.flatMap(changesOf), (change) => [change.id])) await write(manager, workspaceId, run);
 }
 
 /**

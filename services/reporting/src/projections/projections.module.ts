@@ -7,6 +7,7 @@ import { EmailsProjection } from './emails.projection.js';
 import { NotesProjection } from './notes.projection.js';
 import { PipelinesProjection } from './pipelines.projection.js';
 import { ProjectionHandlers } from './projection.js';
+import { RecordsProjection } from './records.projection.js';
 import { TasksProjection } from './tasks.projection.js';
 
 /** The read models, each kept by its own durable consumer of crm's, billing's or notifications' events. */
@@ -22,6 +23,7 @@ import { TasksProjection } from './tasks.projection.js';
     NotesProjection,
     EmailsProjection,
     BillingProjection,
+    RecordsProjection,
   ],
 })
 export class ProjectionsModule {}

@@ -31,6 +31,7 @@ export const READ_MODEL_TABLES = [
   'payments',
   'credit_notes',
   'refunds',
+  'object_records',
 ];
 const LIVE_TABLE = new RegExp(`\\breporting\\.(${READ_MODEL_TABLES.join('|')})\\b`, 'g');
 /** Stream messages per shadow transaction, and between progress updates. */

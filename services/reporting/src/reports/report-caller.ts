@@ -1,4 +1,4 @@
-import { isPermission, isRole, onlyOwnRecords, roleHolds, type Permission, type Role } from '@kinship/contracts';
+import { isApiKeyScope, isRole, onlyOwnRecords, roleHolds, type Permission, type Role } from '@kinship/contracts';
 import { callerWorkspace, RpcError } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { isUuid } from '@kinship/persistence';
@@ -8,14 +8,15 @@ export interface ReportCaller {
   workspaceId: string;
   userId: string | null;
   role: Role | null;
-  scopes: Permission[];
+  /** An API key's: permissions, and object scopes (`records:read:<object>`) that crm checks for reports over records. */
+  scopes: string[];
 }
 
 export function reportCaller(context: RequestContext): ReportCaller {
   const workspaceId = callerWorkspace(context);
   const userId = isUuid(context.userId) ? context.userId : null;
   const role = userId && isRole(context.role) ? context.role : null;
-  return { workspaceId, userId, role, scopes: context.scopes.filter(isPermission) };
+  return { workspaceId, userId, role, scopes: context.scopes.filter(isApiKeyScope) };
 }
 
 /**

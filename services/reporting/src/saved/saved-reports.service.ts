@@ -16,7 +16,7 @@ import { newId, withWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CustomQueryCompiler } from '../custom/custom-query.compiler.js';
 import { CustomReportsService } from '../custom/custom-reports.service.js';
-import { assertHolds, nestedValidation } from '../custom/report-permission.js';
+import { assertHolds, nestedError, nestedValidation } from '../custom/report-permission.js';
 import type { ReportCaller } from '../reports/report-caller.js';
 import { nextRun } from './schedule.js';
 import { SavedReportsRepository, type SavedReportValues } from './saved-reports.repository.js';
@@ -33,7 +33,7 @@ export class SavedReportsService {
 
   async create(caller: ReportCaller, requestId: string, body: CreateSavedReportBody): Promise<SavedReport> {
     assertHolds(caller, 'reports:write');
-    const values: SavedReportValues = { name: body.name, query: this.checkedQuery(caller, body.query), schedule: null };
+    const values: SavedReportValues = { name: body.name, query: await this.checkedQuery(caller, body.query), schedule: null };
     if (body.schedule) values.schedule = await this.checkedSchedule(caller, requestId, body.schedule);
     return this.write(caller, (manager) => this.repository.insert(manager, caller.workspaceId, newId(), caller.userId, values));
   }
@@ -56,7 +56,7 @@ export class SavedReportsService {
 
   async update(caller: ReportCaller, requestId: string, id: string, body: UpdateSavedReportBody): Promise<SavedReport> {
     assertHolds(caller, 'reports:write');
-    const query = body.query === undefined ? undefined : this.checkedQuery(caller, body.query);
+    const query = body.query === undefined ? undefined : await this.checkedQuery(caller, body.query);
     const schedule = body.schedule ? await this.checkedSchedule(caller, requestId, body.schedule) : body.schedule;
     return this.write(caller, async (manager) => {
       const current = this.found(await this.repository.find(manager, caller.workspaceId, id, true));
@@ -79,8 +79,12 @@ export class SavedReportsService {
   }
 
   /** Compiled once now, so a saved report always runs; details named from the body (query.measures.0.field). */
-  private checkedQuery(caller: ReportCaller, query: CustomReportQuery): CustomReportQuery {
+  /** A query that compiles, over records its saver may read (a custom object's: crm answers). */
+  private async checkedQuery(caller: ReportCaller, query: CustomReportQuery): Promise<CustomReportQuery> {
     nestedValidation('query', () => new CustomQueryCompiler(query, caller.workspaceId).compile(null));
+    await this.reports.assertMayReadRecords(caller, query).catch((error: unknown) => {
+      throw nestedError('query', error);
+    });
     return query;
   }
 
