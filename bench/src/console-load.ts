@@ -14,11 +14,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateService } from '@kinship/platform';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import pg from 'pg';
 import { authService } from '../../services/auth/dist/auth.service.js';
 import { PasswordHasher } from '../../services/auth/dist/passwords/password-hasher.js';
@@ -27,6 +27,7 @@ import { ensureSeededCrm, migrationEnv } from './seed-crm.js';
 import { startServiceProcess, stopServiceProcess, type ServiceProcess } from './service-processes.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const SAMPLES = numberFromEnv('BENCH_CONSOLE_SAMPLES', 7);
 const SCROLL_ROWS = numberFromEnv('BENCH_CONSOLE_SCROLL_ROWS', 10_000);
 /** Ten 40-pixel rows a frame: a quick fling, held until the list has shown SCROLL_ROWS rows. */
@@ -80,6 +81,24 @@ interface Frames {
 function frameFigures(deltas: number[], seconds: number): Frames {
   const { p50, p95, p99, max } = percentiles(deltas);
   return { count: deltas.length, p50Ms: p50, p95Ms: p95, p99Ms: p99, maxMs: max, longFrames: deltas.filter((delta) => delta > 50).length, seconds };
+}
+
+/** The page's main-thread time (seconds) by kind, from Chromium's own counters (CDP Performance.getMetrics). */
+interface MainThread {
+  task: number;
+  script: number;
+  layout: number;
+  style: number;
+}
+
+async function mainThreadTimes(cdp: CDPSession): Promise<MainThread> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const value = (name: string) => metrics.find((metric) => metric.name === name)?.value ?? 0;
+  return { task: value('TaskDuration'), script: value('ScriptDuration'), layout: value('LayoutDuration'), style: value('RecalcStyleDuration') };
+}
+
+function mainThreadSpent(before: MainThread, after: MainThread): MainThread {
+  return { task: after.task - before.task, script: after.script - before.script, layout: after.layout - before.layout, style: after.style - before.style };
 }
 
 /** A fresh auth schema holding the big workspace and its first owner, who can sign in with PASSWORD. */
@@ -254,7 +273,20 @@ async function main(): Promise<void> {
     await page.getByLabel('Search contacts').fill('');
     await page.locator('tr[data-index="0"]').waitFor();
     const idle = frameFigures(await idleFrames(page), IDLE_FRAMES / 60);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    if (CPU_PROFILE_DIR) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    const mainThreadBefore = await mainThreadTimes(cdp);
     const scrolled = await scrollFrames(page, SCROLL_ROWS);
+    const mainThread = mainThreadSpent(mainThreadBefore, await mainThreadTimes(cdp));
+    if (CPU_PROFILE_DIR) {
+      const { profile } = await cdp.send('Profiler.stop');
+      await mkdir(join(CPU_PROFILE_DIR, 'console'), { recursive: true });
+      await writeFile(join(CPU_PROFILE_DIR, 'console', 'scroll.cpuprofile'), JSON.stringify(profile));
+    }
     if (scrolled.reached < SCROLL_ROWS) throw new Error(`the list showed ${scrolled.reached} rows in ${SCROLL_TIMEOUT_MS / 1000} s, not ${SCROLL_ROWS}`);
     const scroll = frameFigures(scrolled.deltas, scrolled.seconds);
     const loadAfter = loadavg()[0]!;
@@ -271,7 +303,7 @@ async function main(): Promise<void> {
       searchMs: search,
       searchApiMs: searchBaseline,
       idleFrames: idle,
-      scroll: { rows: scrolled.reached, ...scroll },
+      scroll: { rows: scrolled.reached, ...scroll, mainThreadSeconds: mainThread },
       ratios: {
         firstRowsToApi: visits.p50 / firstPage.p50,
         searchToApi: search.p50 / searchBaseline.p50,
@@ -295,6 +327,9 @@ async function main(): Promise<void> {
     print(`  the same searches' API requests alone: p50 ${fixed(searchBaseline.p50, 1)} ms → console ÷ API ${fixed(result.ratios.searchToApi, 1)}`);
     print(
       `  scrolling ${scrolled.reached.toLocaleString('en')} rows in ${fixed(scroll.seconds, 1)} s: frame p50 ${fixed(scroll.p50Ms, 1)} ms, p95 ${fixed(scroll.p95Ms, 1)}, p99 ${fixed(scroll.p99Ms, 1)}, max ${fixed(scroll.maxMs, 0)}; ${scroll.longFrames} of ${scroll.count} frames over 50 ms`,
+    );
+    print(
+      `  the page's main thread while scrolling: busy ${fixed(mainThread.task, 1)} s of ${fixed(scroll.seconds, 1)} s; script ${fixed(mainThread.script, 1)} s, layout ${fixed(mainThread.layout, 1)} s, style ${fixed(mainThread.style, 1)} s`,
     );
     print(
       `  idle page frames: p50 ${fixed(idle.p50Ms, 1)} ms, p95 ${fixed(idle.p95Ms, 1)} → scrolling p95 ÷ idle p95 ${fixed(result.ratios.scrollP95ToIdleP95, 2)}`,
