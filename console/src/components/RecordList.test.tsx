@@ -10,6 +10,8 @@ interface Person {
   name: string;
 }
 
+const emailColumn: RecordColumn<Person> = { id: 'email', header: 'Email', cell: (person) => `${person.id}@example.com` };
+
 const TOTAL = 300;
 const VIEWPORT_HEIGHT = 400;
 
@@ -23,7 +25,7 @@ async function fetchPeople({ cursor, limit }: ListRequest) {
 function renderList(overrides: { onOpen?: (row: Person) => void; bulkActions?: (selected: string[]) => string } = {}) {
   const fetchPage = vi.fn(fetchPeople);
   const cell = vi.fn((person: Person) => person.name);
-  const columns: Array<RecordColumn<Person>> = [{ id: 'name', header: 'Name', cell }];
+  const columns: Array<RecordColumn<Person>> = [{ id: 'name', header: 'Name', cell }, emailColumn];
   const { bulkActions } = overrides;
   const view = render(
     <MantineProvider>
@@ -110,5 +112,17 @@ describe('RecordList', () => {
     expect(screen.getByText(/^bulk on p0,p1,p2,/).textContent!.split(',')).toHaveLength(100);
     await userEvent.click(screen.getByRole('checkbox', { name: 'Select all rows' }));
     expect(screen.queryByText(/^bulk on/)).toBeNull();
+  });
+
+  it('hides a column chosen off in the column chooser, header and cells, and remembers it in this browser', async () => {
+    localStorage.clear();
+    renderList();
+    expect(await screen.findByText('p0@example.com')).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Columns' }));
+    await userEvent.click(await screen.findByRole('checkbox', { name: 'Email' }));
+    await waitFor(() => expect(screen.queryByText('p0@example.com')).toBeNull());
+    expect(screen.queryByRole('columnheader', { name: 'Email' })).toBeNull();
+    expect(screen.getByRole('columnheader', { name: 'Name' })).toBeTruthy();
+    expect(JSON.parse(localStorage.getItem('kinship.columns.people')!)).toEqual({ email: false });
   });
 });

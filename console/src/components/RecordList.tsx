@@ -58,7 +58,6 @@ const PAGE_SIZE = 100;
 /** The next page is asked for when the last rendered row is this close to the last loaded one. */
 const PREFETCH_ROWS = PAGE_SIZE / 2;
 export const ROW_HEIGHT = 40;
-const SELECT_COLUMN = 'select';
 const NO_ROWS: never[] = [];
 /**
  * A body cell is a plain td with Mantine's cell class: Table.Td would add a component, a context read
@@ -91,12 +90,10 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
   // Pages keep their identity when the next one arrives, so a row already rendered stays the same object.
   const rows = useMemo(() => pages.data?.pages.flatMap((page) => page.data) ?? NO_ROWS, [pages.data]);
 
-  const tableColumns = useMemo<Array<ColumnDef<Row>>>(
-    () => [...(bulkActions ? [{ id: SELECT_COLUMN, enableHiding: false }] : []), ...columns.map((column) => ({ id: column.id, header: column.header }))],
-    [columns, bulkActions],
-  );
-  // The table models the columns only (visibility, the chooser). Rows render straight from the
-  // loaded pages: its row model would build an object per loaded row again on every page fetched.
+  const tableColumns = useMemo<Array<ColumnDef<Row>>>(() => columns.map((column) => ({ id: column.id, header: column.header })), [columns]);
+  // The table models the record's columns only (visibility, the chooser; the selection column comes
+  // with the bulk actions). Rows render straight from the loaded pages: its row model would build an
+  // object per loaded row again on every page fetched.
   const table = useReactTable<Row>({
     data: NO_ROWS,
     columns: tableColumns,
@@ -137,14 +134,11 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
             <Button variant="default">{t('list.columns')}</Button>
           </Menu.Target>
           <Menu.Dropdown>
-            {table
-              .getAllLeafColumns()
-              .filter((column) => column.getCanHide())
-              .map((column) => (
-                <Menu.Item key={column.id}>
-                  <Checkbox label={String(column.columnDef.header)} checked={column.getIsVisible()} onChange={column.getToggleVisibilityHandler()} />
-                </Menu.Item>
-              ))}
+            {table.getAllLeafColumns().map((column) => (
+              <Menu.Item key={column.id}>
+                <Checkbox label={String(column.columnDef.header)} checked={column.getIsVisible()} onChange={column.getToggleVisibilityHandler()} />
+              </Menu.Item>
+            ))}
           </Menu.Dropdown>
         </Menu>
         {bulkActions && selection.size > 0 && (
