@@ -14,19 +14,21 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateService } from '@kinship/platform';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import pg from 'pg';
 import { authService } from '../../services/auth/dist/auth.service.js';
 import { PasswordHasher } from '../../services/auth/dist/passwords/password-hasher.js';
 import { fixed, numberFromEnv, percentiles, print, saveResult } from './lib.js';
 import { ensureSeededCrm, migrationEnv } from './seed-crm.js';
 import { startServiceProcess, stopServiceProcess, type ServiceProcess } from './service-processes.js';
+import { processCpuMs } from './sql-load-worker.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const SAMPLES = numberFromEnv('BENCH_CONSOLE_SAMPLES', 7);
 const SCROLL_ROWS = numberFromEnv('BENCH_CONSOLE_SCROLL_ROWS', 10_000);
 /** Ten 40-pixel rows a frame: a quick fling, held until the list has shown SCROLL_ROWS rows. */
@@ -48,6 +50,7 @@ interface PageElement {
   closest(selector: string): PageElement | null;
   querySelector(selector: string): PageElement | null;
   querySelectorAll(selector: string): Iterable<PageElement>;
+  getBoundingClientRect(): { height: number };
 }
 
 interface PageGlobals {
@@ -80,6 +83,62 @@ interface Frames {
 function frameFigures(deltas: number[], seconds: number): Frames {
   const { p50, p95, p99, max } = percentiles(deltas);
   return { count: deltas.length, p50Ms: p50, p95Ms: p95, p99Ms: p99, maxMs: max, longFrames: deltas.filter((delta) => delta > 50).length, seconds };
+}
+
+/** The page's main-thread time (seconds) by kind, from Chromium's own counters (CDP Performance.getMetrics). */
+interface MainThread {
+  task: number;
+  script: number;
+  layout: number;
+  style: number;
+}
+
+async function mainThreadTimes(cdp: CDPSession): Promise<MainThread> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const value = (name: string) => metrics.find((metric) => metric.name === name)?.value ?? 0;
+  return { task: value('TaskDuration'), script: value('ScriptDuration'), layout: value('LayoutDuration'), style: value('RecalcStyleDuration') };
+}
+
+function mainThreadSpent(before: MainThread, after: MainThread): MainThread {
+  return { task: after.task - before.task, script: after.script - before.script, layout: after.layout - before.layout, style: after.style - before.style };
+}
+
+/** Chromium's processes (browser, renderers, GPU, utilities): this process's descendants that run Chromium. */
+async function chromiumPids(): Promise<number[]> {
+  const children = new Map<number, number[]>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => undefined);
+    if (!stat) continue;
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+  }
+  const descendants: number[] = [];
+  for (let queue = [process.pid]; queue.length > 0;) {
+    const pid = queue.pop()!;
+    for (const child of children.get(pid) ?? []) {
+      descendants.push(child);
+      queue.push(child);
+    }
+  }
+  const commands = await Promise.all(descendants.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
+  return descendants.filter((_, index) => commands[index]!.includes('chrom'));
+}
+
+/**
+ * CPU time (ms) of Chromium's processes by pid. CPU per frame depends much less on what else runs
+ * on the machine than frame times do: a loaded machine stretches every frame it has to wait for a core.
+ */
+async function chromiumCpuMs(): Promise<Map<number, number>> {
+  const pids = await chromiumPids();
+  const times = await Promise.all(pids.map((pid) => processCpuMs(pid)));
+  return new Map(pids.flatMap((pid, index) => (times[index] === undefined ? [] : [[pid, times[index]] as const])));
+}
+
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let spent = 0;
+  for (const [pid, ms] of after) spent += ms - (before.get(pid) ?? 0);
+  return spent;
 }
 
 /** A fresh auth schema holding the big workspace and its first owner, who can sign in with PASSWORD. */
@@ -160,13 +219,16 @@ async function idleFrames(page: Page): Promise<number[]> {
 }
 
 /** Scrolls the list's one scroller a fixed step each frame until a row at index `rows - 1` has been shown. */
-async function scrollFrames(page: Page, rows: number): Promise<{ deltas: number[]; seconds: number; reached: number }> {
+async function scrollFrames(page: Page, rows: number): Promise<{ deltas: number[]; seconds: number; reached: number; rowHeight: number }> {
   return page.evaluate(
     ({ rows, step, timeoutMs }) =>
-      new Promise<{ deltas: number[]; seconds: number; reached: number }>((resolve, reject) => {
+      new Promise<{ deltas: number[]; seconds: number; reached: number; rowHeight: number }>((resolve, reject) => {
         const { document, requestAnimationFrame } = globalThis as unknown as PageGlobals;
-        const scroller = document.querySelector('tr[data-index]')?.closest('table')?.parentElement;
-        if (!scroller) return reject(new Error('no list on the page'));
+        const firstRow = document.querySelector('tr[data-index]');
+        const scroller = firstRow?.closest('table')?.parentElement;
+        if (!firstRow || !scroller) return reject(new Error('no list on the page'));
+        // The step assumes rows of the height the list virtualizes with: printed to check it.
+        const rowHeight = firstRow.getBoundingClientRect().height;
         const deltas: number[] = [];
         const started = performance.now();
         let last = started;
@@ -176,7 +238,7 @@ async function scrollFrames(page: Page, rows: number): Promise<{ deltas: number[
           last = now;
           for (const row of scroller.querySelectorAll('tr[data-index]')) reached = Math.max(reached, Number(row.dataset.index));
           if (reached >= rows - 1 || now - started > timeoutMs)
-            return resolve({ deltas: deltas.slice(1), seconds: (now - started) / 1000, reached: reached + 1 });
+            return resolve({ deltas: deltas.slice(1), seconds: (now - started) / 1000, reached: reached + 1, rowHeight });
           scroller.scrollTop += step;
           requestAnimationFrame(frame);
         };
@@ -254,7 +316,22 @@ async function main(): Promise<void> {
     await page.getByLabel('Search contacts').fill('');
     await page.locator('tr[data-index="0"]').waitFor();
     const idle = frameFigures(await idleFrames(page), IDLE_FRAMES / 60);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    if (CPU_PROFILE_DIR) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    const mainThreadBefore = await mainThreadTimes(cdp);
+    const cpuBefore = await chromiumCpuMs();
     const scrolled = await scrollFrames(page, SCROLL_ROWS);
+    const chromiumCpu = cpuSpent(cpuBefore, await chromiumCpuMs());
+    const mainThread = mainThreadSpent(mainThreadBefore, await mainThreadTimes(cdp));
+    if (CPU_PROFILE_DIR) {
+      const { profile } = await cdp.send('Profiler.stop');
+      await mkdir(join(CPU_PROFILE_DIR, 'console'), { recursive: true });
+      await writeFile(join(CPU_PROFILE_DIR, 'console', 'scroll.cpuprofile'), JSON.stringify(profile));
+    }
     if (scrolled.reached < SCROLL_ROWS) throw new Error(`the list showed ${scrolled.reached} rows in ${SCROLL_TIMEOUT_MS / 1000} s, not ${SCROLL_ROWS}`);
     const scroll = frameFigures(scrolled.deltas, scrolled.seconds);
     const loadAfter = loadavg()[0]!;
@@ -271,7 +348,14 @@ async function main(): Promise<void> {
       searchMs: search,
       searchApiMs: searchBaseline,
       idleFrames: idle,
-      scroll: { rows: scrolled.reached, ...scroll },
+      scroll: {
+        rows: scrolled.reached,
+        rowHeightPx: scrolled.rowHeight,
+        ...scroll,
+        mainThreadSeconds: mainThread,
+        chromiumCpuMs: chromiumCpu,
+        chromiumCpuMsPerFrame: chromiumCpu / scroll.count,
+      },
       ratios: {
         firstRowsToApi: visits.p50 / firstPage.p50,
         searchToApi: search.p50 / searchBaseline.p50,
@@ -294,7 +378,13 @@ async function main(): Promise<void> {
     );
     print(`  the same searches' API requests alone: p50 ${fixed(searchBaseline.p50, 1)} ms → console ÷ API ${fixed(result.ratios.searchToApi, 1)}`);
     print(
-      `  scrolling ${scrolled.reached.toLocaleString('en')} rows in ${fixed(scroll.seconds, 1)} s: frame p50 ${fixed(scroll.p50Ms, 1)} ms, p95 ${fixed(scroll.p95Ms, 1)}, p99 ${fixed(scroll.p99Ms, 1)}, max ${fixed(scroll.maxMs, 0)}; ${scroll.longFrames} of ${scroll.count} frames over 50 ms`,
+      `  scrolling ${scrolled.reached.toLocaleString('en')} rows of ${fixed(scrolled.rowHeight, 1)} px in ${fixed(scroll.seconds, 1)} s: frame p50 ${fixed(scroll.p50Ms, 1)} ms, p95 ${fixed(scroll.p95Ms, 1)}, p99 ${fixed(scroll.p99Ms, 1)}, max ${fixed(scroll.maxMs, 0)}; ${scroll.longFrames} of ${scroll.count} frames over 50 ms`,
+    );
+    print(
+      `  the page's main thread while scrolling: busy ${fixed(mainThread.task, 1)} s of ${fixed(scroll.seconds, 1)} s; script ${fixed(mainThread.script, 1)} s, layout ${fixed(mainThread.layout, 1)} s, style ${fixed(mainThread.style, 1)} s`,
+    );
+    print(
+      `  Chromium's CPU while scrolling (all its processes): ${fixed(chromiumCpu / 1000, 1)} s, ${fixed(chromiumCpu / scroll.count, 1)} ms a frame, ${fixed(chromiumCpu / (scrolled.reached / 1000), 0)} ms per 1,000 rows`,
     );
     print(
       `  idle page frames: p50 ${fixed(idle.p50Ms, 1)} ms, p95 ${fixed(idle.p95Ms, 1)} → scrolling p95 ÷ idle p95 ${fixed(result.ratios.scrollP95ToIdleP95, 2)}`,

@@ -1,9 +1,23 @@
 import { ActionIcon, Box, Button, Checkbox, Group, Menu, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type RowSelectionState } from '@tanstack/react-table';
+import { getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { lazy, Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  lazy,
+  memo,
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import { t } from '../lib/i18n';
 import { moveColumn, toggleColumn, viewFilters } from '../lib/list-views';
 import { ErrorAlert } from './ErrorAlert';
@@ -56,7 +70,18 @@ interface RecordListProps<Row extends { id: string }> {
 }
 
 const PAGE_SIZE = 100;
-const ROW_HEIGHT = 40;
+/** The next page is asked for when the last rendered row is this close to the last loaded one. */
+const PREFETCH_ROWS = PAGE_SIZE / 2;
+export const ROW_HEIGHT = 40;
+const NO_ROWS: never[] = [];
+/**
+ * A body cell is a plain td with Mantine's cell class: Table.Td would add a component, a context read
+ * and a styles resolution per cell, and while scrolling fast ten rows of cells mount every frame.
+ */
+const CELL_CLASS = Table.classes.td;
+const CELL_STYLE: CSSProperties = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' };
+const ROW_STYLE: CSSProperties = { height: ROW_HEIGHT };
+const OPENABLE_ROW_STYLE: CSSProperties = { height: ROW_HEIGHT, cursor: 'pointer' };
 
 /**
  * The list every record type uses: server cursor paging fetched as the user scrolls, only the
@@ -69,12 +94,12 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
   const [q, setQ] = useState('');
   const [debouncedQ] = useDebouncedValue(q.trim(), 200);
   const [sort, setSort] = useState(initialSort);
-  const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
+  const [selection, setSelection] = useState<ReadonlySet<string>>(() => new Set());
   const chosenIds = useMemo(() => columns.filter((column) => !column.fixed).map((column) => column.id), [columns]);
   const view = useListView({ name, enabled: Boolean(views), columnIds: chosenIds, initialSort, apply: { setQ, setSort, applyFilters: views?.applyFilters } });
-  const fixedIds = columns.filter((column) => column.fixed).map((column) => column.id);
-  const columnOrder = ['select', ...view.shown, ...fixedIds];
-  const columnVisibility = Object.fromEntries(chosenIds.map((id) => [id, view.shown.includes(id)]));
+  // Kept the same objects while the view's columns stay the same: the table's visible columns, and so every row, follow them.
+  const columnOrder = useMemo(() => [...view.shown, ...columns.filter((column) => column.fixed).map((column) => column.id)], [view.shown, columns]);
+  const columnVisibility = useMemo(() => Object.fromEntries(chosenIds.map((id) => [id, view.shown.includes(id)])), [chosenIds, view.shown]);
 
   const pages = useInfiniteQuery({
     queryKey: [name, 'list', { q: debouncedQ, sort, filters }],
@@ -83,74 +108,42 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const rows = useMemo(() => pages.data?.pages.flatMap((page) => page.data) ?? [], [pages.data]);
+  // Pages keep their identity when the next one arrives, so a row already rendered stays the same object.
+  const rows = useMemo(() => pages.data?.pages.flatMap((page) => page.data) ?? NO_ROWS, [pages.data]);
 
-  const tableColumns = useMemo<Array<ColumnDef<Row>>>(
-    () => [
-      ...(bulkActions
-        ? [
-            {
-              id: 'select',
-              enableHiding: false,
-              header: ({ table }) => (
-                <Checkbox
-                  aria-label={t('list.selectAll')}
-                  checked={table.getIsAllRowsSelected()}
-                  indeterminate={table.getIsSomeRowsSelected()}
-                  onChange={table.getToggleAllRowsSelectedHandler()}
-                />
-              ),
-              cell: ({ row }) => (
-                <Checkbox
-                  aria-label={t('list.selectRow')}
-                  checked={row.getIsSelected()}
-                  onChange={row.getToggleSelectedHandler()}
-                  onClick={(event) => event.stopPropagation()}
-                />
-              ),
-            } satisfies ColumnDef<Row>,
-          ]
-        : []),
-      ...columns.map((column) => ({ id: column.id, header: column.header, cell: ({ row }: { row: { original: Row } }) => column.cell(row.original) })),
-    ],
-    [columns, bulkActions],
-  );
-  const table = useReactTable({
-    data: rows,
+  const tableColumns = useMemo<Array<ColumnDef<Row>>>(() => columns.map((column) => ({ id: column.id, header: column.header })), [columns]);
+  // The table models the record's columns only (visibility, the chooser; the selection column comes
+  // with the bulk actions). Rows render straight from the loaded pages: its row model would build an
+  // object per loaded row again on every page fetched.
+  const table = useReactTable<Row>({
+    data: NO_ROWS,
     columns: tableColumns,
-    state: { rowSelection, columnVisibility, columnOrder },
-    getRowId: (row) => row.id,
-    enableRowSelection: true,
-    onRowSelectionChange: setRowSelection,
+    state: { columnVisibility, columnOrder },
     getCoreRowModel: getCoreRowModel(),
   });
+  // The same array while the columns and their visibility stay the same (the table memoizes it).
+  const visibleLeaves = table.getVisibleLeafColumns();
+  const visibleColumns = useMemo(() => visibleLeaves.flatMap((leaf) => columns.filter((column) => column.id === leaf.id)), [visibleLeaves, columns]);
+
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
+  const onNearEnd = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const toggle = useCallback(
+    (id: string) =>
+      setSelection((current) => {
+        const next = new Set(current);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    [],
+  );
+  const allSelected = rows.length > 0 && rows.every((row) => selection.has(row.id));
+  const selectAll = () => setSelection(allSelected ? new Set() : new Set(rows.map((row) => row.id)));
+  const clearSelection = () => setSelection(new Set());
 
   const viewport = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => viewport.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items.at(-1)?.index ?? 0;
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
-  useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 20) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage, lastIndex, rows.length]);
-
-  const selected = Object.keys(rowSelection).filter((id) => rowSelection[id]);
-  const tableRows = table.getRowModel().rows;
-  const paddingTop = items[0]?.start ?? 0;
-  const paddingBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
-
-  const onRowKey = (event: KeyboardEvent<HTMLTableRowElement>, index: number, row: Row) => {
-    if (event.key === 'Enter' && onOpen) onOpen(row);
-    else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      const next = Math.max(0, Math.min(rows.length - 1, index + (event.key === 'ArrowDown' ? 1 : -1)));
-      virtualizer.scrollToIndex(next);
-      requestAnimationFrame(() => viewport.current?.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus());
-    } else return;
-    event.preventDefault();
-  };
-
   const sortBy = (field: string) => setSort((current) => (current === field ? `-${field}` : field));
-  const visibleCount = table.getVisibleLeafColumns().length;
   return (
     <>
       <Group mb="sm" align="end" wrap="wrap">
@@ -203,10 +196,10 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
             />
           </Suspense>
         )}
-        {bulkActions && selected.length > 0 && (
+        {bulkActions && selection.size > 0 && (
           <Group gap="xs">
-            <Text size="sm">{t('list.selected', { count: selected.length })}</Text>
-            {bulkActions(selected, () => setRowSelection({}))}
+            <Text size="sm">{t('list.selected', { count: selection.size })}</Text>
+            {bulkActions([...selection], clearSelection)}
           </Group>
         )}
       </Group>
@@ -215,57 +208,37 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
       <Box ref={viewport} mah="calc(100vh - 220px)" style={{ overflow: 'auto' }}>
         <Table striped highlightOnHover stickyHeader aria-rowcount={rows.length} style={{ tableLayout: 'fixed', minWidth: 720 }}>
           <Table.Thead>
-            {table.getHeaderGroups().map((group) => (
-              <Table.Tr key={group.id}>
-                {group.headers.map((header) => {
-                  const column = columns.find((candidate) => candidate.id === header.id);
-                  const direction = column?.sortField && (sort === column.sortField ? 'ascending' : sort === `-${column.sortField}` ? 'descending' : undefined);
-                  return (
-                    <Table.Th key={header.id} w={header.id === 'select' ? 44 : undefined} aria-sort={direction || undefined}>
-                      {column?.sortField ? (
-                        <UnstyledButton onClick={() => sortBy(column.sortField!)} fw={700} fz="sm">
-                          {column.header} {direction === 'ascending' ? '▲' : direction === 'descending' ? '▼' : ''}
-                        </UnstyledButton>
-                      ) : (
-                        flexRender(header.column.columnDef.header, header.getContext())
-                      )}
-                    </Table.Th>
-                  );
-                })}
-              </Table.Tr>
-            ))}
+            <Table.Tr>
+              {bulkActions && (
+                <Table.Th w={44}>
+                  <Checkbox aria-label={t('list.selectAll')} checked={allSelected} indeterminate={selection.size > 0 && !allSelected} onChange={selectAll} />
+                </Table.Th>
+              )}
+              {visibleColumns.map((column) => {
+                const direction = column.sortField && (sort === column.sortField ? 'ascending' : sort === `-${column.sortField}` ? 'descending' : undefined);
+                return (
+                  <Table.Th key={column.id} aria-sort={direction || undefined}>
+                    {column.sortField ? (
+                      <UnstyledButton onClick={() => sortBy(column.sortField!)} fw={700} fz="sm">
+                        {column.header} {direction === 'ascending' ? '▲' : direction === 'descending' ? '▼' : ''}
+                      </UnstyledButton>
+                    ) : (
+                      column.header
+                    )}
+                  </Table.Th>
+                );
+              })}
+            </Table.Tr>
           </Table.Thead>
-          <Table.Tbody>
-            {paddingTop > 0 && (
-              <Table.Tr aria-hidden>
-                <Table.Td colSpan={visibleCount} style={{ height: paddingTop, padding: 0 }} />
-              </Table.Tr>
-            )}
-            {items.map((item) => {
-              const row = tableRows[item.index]!;
-              return (
-                <Table.Tr
-                  key={row.id}
-                  data-index={item.index}
-                  tabIndex={0}
-                  style={{ height: ROW_HEIGHT, cursor: onOpen ? 'pointer' : undefined }}
-                  onClick={() => onOpen?.(row.original)}
-                  onKeyDown={(event) => onRowKey(event, item.index, row.original)}
-                >
-                  {row.getVisibleCells().map((cell) => (
-                    <Table.Td key={cell.id} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
-              );
-            })}
-            {paddingBottom > 0 && (
-              <Table.Tr aria-hidden>
-                <Table.Td colSpan={visibleCount} style={{ height: paddingBottom, padding: 0 }} />
-              </Table.Tr>
-            )}
-          </Table.Tbody>
+          <RecordRows
+            rows={rows}
+            columns={visibleColumns}
+            selection={bulkActions ? selection : undefined}
+            onToggle={toggle}
+            onOpen={onOpen}
+            onNearEnd={onNearEnd}
+            viewport={viewport}
+          />
         </Table>
       </Box>
       {pages.isPending && <Loading />}
@@ -277,3 +250,113 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
     </>
   );
 }
+
+interface RecordRowsProps<Row extends { id: string }> {
+  rows: Row[];
+  columns: Array<RecordColumn<Row>>;
+  /** The selected ids, when the list has bulk actions. */
+  selection?: ReadonlySet<string>;
+  onToggle: (id: string) => void;
+  onOpen?: (row: Row) => void;
+  onNearEnd: () => void;
+  viewport: RefObject<HTMLDivElement | null>;
+}
+
+/**
+ * The rows on screen (and a few either side), between two spacer rows that stand for the others.
+ * Scrolling re-renders this body alone, and of its rows only those that come into view: a row
+ * keeps its props while it stays on screen, and its clicks and keys are handled here, once.
+ */
+function RecordRows<Row extends { id: string }>({ rows, columns, selection, onToggle, onOpen, onNearEnd, viewport }: RecordRowsProps<Row>) {
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => viewport.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? 0;
+  useEffect(() => {
+    if (lastIndex >= rows.length - PREFETCH_ROWS) onNearEnd();
+  }, [lastIndex, rows.length, onNearEnd]);
+
+  const paddingTop = items[0]?.start ?? 0;
+  const paddingBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
+  const width = columns.length + (selection ? 1 : 0);
+
+  const rowAt = (target: EventTarget) => {
+    const index = (target as HTMLElement).closest<HTMLElement>('tr[data-index]')?.dataset.index;
+    return index === undefined ? undefined : Number(index);
+  };
+  const onClick = (event: MouseEvent<HTMLTableSectionElement>) => {
+    const index = rowAt(event.target);
+    if (index !== undefined) onOpen?.(rows[index]!);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLTableSectionElement>) => {
+    const index = rowAt(event.target);
+    if (index === undefined) return;
+    if (event.key === 'Enter' && onOpen) onOpen(rows[index]!);
+    else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      const next = Math.max(0, Math.min(rows.length - 1, index + (event.key === 'ArrowDown' ? 1 : -1)));
+      virtualizer.scrollToIndex(next);
+      requestAnimationFrame(() => viewport.current?.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus());
+    } else return;
+    event.preventDefault();
+  };
+
+  return (
+    <Table.Tbody onClick={onClick} onKeyDown={onKeyDown}>
+      {paddingTop > 0 && (
+        <Table.Tr aria-hidden>
+          <Table.Td colSpan={width} style={{ height: paddingTop, padding: 0 }} />
+        </Table.Tr>
+      )}
+      {items.map((item) => {
+        const row = rows[item.index]!;
+        return (
+          <RecordRow
+            key={row.id}
+            row={row}
+            index={item.index}
+            columns={columns}
+            selected={selection?.has(row.id)}
+            onToggle={onToggle}
+            openable={onOpen !== undefined}
+          />
+        );
+      })}
+      {paddingBottom > 0 && (
+        <Table.Tr aria-hidden>
+          <Table.Td colSpan={width} style={{ height: paddingBottom, padding: 0 }} />
+        </Table.Tr>
+      )}
+    </Table.Tbody>
+  );
+}
+
+interface RecordRowProps<Row extends { id: string }> {
+  row: Row;
+  index: number;
+  columns: Array<RecordColumn<Row>>;
+  /** Undefined when the list has no selection column. */
+  selected: boolean | undefined;
+  onToggle: (id: string) => void;
+  openable: boolean;
+}
+
+const stopPropagation = (event: MouseEvent) => event.stopPropagation();
+
+function RecordRowCells<Row extends { id: string }>({ row, index, columns, selected, onToggle, openable }: RecordRowProps<Row>) {
+  return (
+    <Table.Tr data-index={index} tabIndex={0} style={openable ? OPENABLE_ROW_STYLE : ROW_STYLE}>
+      {selected !== undefined && (
+        <Table.Td>
+          <Checkbox aria-label={t('list.selectRow')} checked={selected} onChange={() => onToggle(row.id)} onClick={stopPropagation} />
+        </Table.Td>
+      )}
+      {columns.map((column) => (
+        <td key={column.id} className={CELL_CLASS} style={CELL_STYLE}>
+          {column.cell(row)}
+        </td>
+      ))}
+    </Table.Tr>
+  );
+}
+
+/** Rendered again only when its record, its selection or the columns change, not on every scroll step. */
+const RecordRow = memo(RecordRowCells) as typeof RecordRowCells;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { t, withCatalog } from './i18n';
+import { formatDateTime, t, withCatalog } from './i18n';
 import { en as shared } from './locales/en';
 
 const routeCatalogs = import.meta.glob<{ en: Record<string, string> }>('../features/**/*i18n.ts', { eager: true });
@@ -22,5 +22,14 @@ describe('i18n', () => {
         owner.set(key, path);
       }
     }
+  });
+
+  it('formats a date and time in the locale and time zone asked for, each pair its own', () => {
+    const instant = '2026-12-06T21:30:00Z';
+    expect(formatDateTime(instant, 'en-GB', 'UTC')).toBe('6 Dec 2026, 21:30');
+    expect(formatDateTime(instant, 'en-GB', 'Asia/Tokyo')).toBe('7 Dec 2026, 06:30');
+    expect(formatDateTime(instant, 'de-DE', 'UTC')).toBe('06.12.2026, 21:30');
+    expect(formatDateTime(instant, 'en-GB', 'UTC')).toBe('6 Dec 2026, 21:30');
+    expect(formatDateTime(null)).toBe('');
   });
 });

@@ -29,7 +29,16 @@ export function formatMoney(amountMinor: number, currency: string, locale?: stri
   return format.format(amountMinor / 10 ** digits);
 }
 
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDateTime(value: string | null | undefined, locale?: string, timeZone?: string): string {
   if (!value) return '';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(value));
+  // Building a formatter costs far more than using one, and a list formats a date in each row it scrolls into view.
+  const key = `${locale ?? ''} ${timeZone ?? ''}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+    dateTimeFormats.set(key, format);
+  }
+  return format.format(new Date(value));
 }
