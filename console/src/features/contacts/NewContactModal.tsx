@@ -1,10 +1,11 @@
-import { Alert, Button, Group, Modal, TextInput } from '@mantine/core';
+import { TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { applyApiError } from '../../lib/form-errors';
 import { t } from '../../lib/i18n';
 import { contactsApi, type Contact } from './contacts-api';
+import { FormModal } from '../../components/FormModal';
 
 const FIELDS = ['firstName', 'lastName', 'email', 'phone', 'jobTitle'] as const;
 
@@ -27,27 +28,12 @@ export function NewContactModal({ opened, onClose, onCreated }: { opened: boolea
     }
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={t('contacts.new')}>
-      <form onSubmit={submit} noValidate>
-        {error && (
-          <Alert color="red" role="alert" mb="sm">
-            {error}
-          </Alert>
-        )}
-        <TextInput label={t('field.firstName')} {...form.getInputProps('firstName')} mb="sm" data-autofocus />
-        <TextInput label={t('field.lastName')} {...form.getInputProps('lastName')} mb="sm" />
-        <TextInput label={t('field.email')} type="email" {...form.getInputProps('email')} mb="sm" />
-        <TextInput label={t('field.phone')} type="tel" {...form.getInputProps('phone')} mb="sm" />
-        <TextInput label={t('field.jobTitle')} {...form.getInputProps('jobTitle')} mb="md" />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={form.submitting}>
-            {t('common.create')}
-          </Button>
-        </Group>
-      </form>
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title={t('contacts.new')} onSubmit={submit} error={error} submitting={form.submitting}>
+      <TextInput label={t('field.firstName')} {...form.getInputProps('firstName')} mb="sm" data-autofocus />
+      <TextInput label={t('field.lastName')} {...form.getInputProps('lastName')} mb="sm" />
+      <TextInput label={t('field.email')} type="email" {...form.getInputProps('email')} mb="sm" />
+      <TextInput label={t('field.phone')} type="tel" {...form.getInputProps('phone')} mb="sm" />
+      <TextInput label={t('field.jobTitle')} {...form.getInputProps('jobTitle')} mb="md" />
+    </FormModal>
   );
 }

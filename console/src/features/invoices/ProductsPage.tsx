@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Group, Modal, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Checkbox, Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -15,6 +15,7 @@ import { parseMoney } from '../../lib/money';
 import { t } from './i18n';
 import { taxRateOf, type Product } from './invoice-lines';
 import { productsKey, useProducts } from './products-api';
+import { FormModal } from '../../components/FormModal';
 
 /** The catalogue: each product's price and tax rate, switched on or off for new invoice lines, deleted; a new one added. */
 export function Component() {
@@ -66,7 +67,7 @@ export function Component() {
                 <Table.Td>{formatMoney(product.unitPrice, product.currency)}</Table.Td>
                 <Table.Td>{`${(product.taxRate / 100).toFixed(2)} %`}</Table.Td>
                 <Table.Td>
-                  <Switch
+                  <Checkbox
                     aria-label={t('products.activeOf', { name: product.name })}
                     checked={product.active}
                     disabled={!canWrite}
@@ -126,29 +127,14 @@ function NewProductModal({ opened, onClose, onCreated }: { opened: boolean; onCl
     }
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={t('products.new')}>
-      <form onSubmit={submit} noValidate>
-        {error && (
-          <Alert color="red" role="alert" mb="sm">
-            {error}
-          </Alert>
-        )}
-        <TextInput label={t('products.name')} required {...form.getInputProps('name')} mb="sm" data-autofocus />
-        <TextInput label={t('products.sku')} required {...form.getInputProps('sku')} mb="sm" />
-        <Group grow align="flex-start" mb="sm">
-          <TextInput label={t('products.price')} required inputMode="decimal" {...form.getInputProps('unitPrice')} />
-          <TextInput label={t('products.currency')} required maxLength={3} {...form.getInputProps('currency')} />
-        </Group>
-        <TextInput label={t('products.taxRate')} inputMode="decimal" rightSection="%" {...form.getInputProps('taxRate')} mb="md" />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={form.submitting}>
-            {t('common.create')}
-          </Button>
-        </Group>
-      </form>
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title={t('products.new')} onSubmit={submit} error={error} submitting={form.submitting}>
+      <TextInput label={t('products.name')} required {...form.getInputProps('name')} mb="sm" data-autofocus />
+      <TextInput label={t('products.sku')} required {...form.getInputProps('sku')} mb="sm" />
+      <Group grow align="flex-start" mb="sm">
+        <TextInput label={t('products.price')} required inputMode="decimal" {...form.getInputProps('unitPrice')} />
+        <TextInput label={t('products.currency')} required maxLength={3} {...form.getInputProps('currency')} />
+      </Group>
+      <TextInput label={t('products.taxRate')} inputMode="decimal" rightSection="%" {...form.getInputProps('taxRate')} mb="md" />
+    </FormModal>
   );
 }

@@ -1,10 +1,11 @@
-import { Alert, Button, Group, Modal, Select, Textarea, TextInput } from '@mantine/core';
+import { Select, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { applyApiError } from '../../lib/form-errors';
 import { t } from './i18n';
 import { TICKET_PRIORITIES, ticketsApi, type Ticket } from './tickets-api';
+import { FormModal } from '../../components/FormModal';
 
 const FIELDS = ['subject', 'priority', 'description'] as const;
 
@@ -26,25 +27,10 @@ export function NewTicketModal({ opened, onClose, onCreated }: { opened: boolean
     }
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={t('tickets.new')}>
-      <form onSubmit={submit} noValidate>
-        {error && (
-          <Alert color="red" role="alert" mb="sm">
-            {error}
-          </Alert>
-        )}
-        <TextInput label={t('tickets.subject')} {...form.getInputProps('subject')} mb="sm" data-autofocus />
-        <Select label={t('field.priority')} data={[...TICKET_PRIORITIES]} allowDeselect={false} {...form.getInputProps('priority')} mb="sm" />
-        <Textarea label={t('tickets.description')} {...form.getInputProps('description')} autosize minRows={3} mb="md" />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={form.submitting}>
-            {t('common.create')}
-          </Button>
-        </Group>
-      </form>
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title={t('tickets.new')} onSubmit={submit} error={error} submitting={form.submitting}>
+      <TextInput label={t('tickets.subject')} {...form.getInputProps('subject')} mb="sm" data-autofocus />
+      <Select label={t('field.priority')} data={[...TICKET_PRIORITIES]} allowDeselect={false} {...form.getInputProps('priority')} mb="sm" />
+      <Textarea label={t('tickets.description')} {...form.getInputProps('description')} autosize minRows={3} mb="md" />
+    </FormModal>
   );
 }
