@@ -183,7 +183,8 @@ async function main(): Promise<void> {
 
     const copySeconds = await copyBaseline(environment.databaseUrl, path);
 
-    auth = await startTestService(authService, environment);
+    // The status is polled with one access token for the whole import: a million rows outlast the default 15 minutes.
+    auth = await startTestService(authService, environment, { ACCESS_TOKEN_TTL_SECONDS: '3600' });
     await migrateService(crmService, env);
     const indexedCopySeconds = await copyIndexedBaseline(environment.databaseUrl);
     const crmPort = await freePort();
