@@ -3,6 +3,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/**
+ * The crm's V8 old-space limit, as its pod runs it (k8s/helm/kinship/values.yaml, crm.env). Without
+ * it V8 sizes the heap from the machine's memory (4 GB here) and lets an import's garbage grow the
+ * heap to ~4× its live set before collecting it.
+ */
+const CRM_NODE_OPTIONS = '--max-old-space-size=384';
 /** A directory for `--cpu-prof` profiles of the worker (summarise with cpu-profile-summary.js). */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 
@@ -30,7 +36,7 @@ export async function resetPeakRss(pid: number): Promise<void> {
 export function startCrmWorker(env: Record<string, string>): Promise<ChildProcess> {
   const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROFILE_DIR, 'crm')}`] : [];
   const child = spawn(process.execPath, [...profile, 'services/crm/dist/main.js'], {
-    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH ?? '', ...env, NODE_OPTIONS: CRM_NODE_OPTIONS, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

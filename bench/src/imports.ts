@@ -128,6 +128,30 @@ async function eventLoopP99Ms(metricsUrl: string): Promise<number> {
   return Number(/^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? (\S+)$/m.exec(metrics)?.[1] ?? NaN) * 1000;
 }
 
+/** The crm's memory as its /metrics reports it (resident set, V8 heap used and reserved, memory outside the heap), MB; and its garbage collection so far. */
+interface WorkerMemory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  gcSeconds: number;
+  majorGcs: number;
+}
+
+async function workerMemory(metricsUrl: string): Promise<WorkerMemory> {
+  const metrics = await (await fetch(metricsUrl)).text();
+  const sum = (pattern: RegExp) => [...metrics.matchAll(pattern)].reduce((total, match) => total + Number(match[1]), 0);
+  const mb = (name: string) => sum(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm')) / 1024 / 1024;
+  return {
+    rss: mb('process_resident_memory_bytes'),
+    heapUsed: mb('nodejs_heap_size_used_bytes'),
+    heapTotal: mb('nodejs_heap_size_total_bytes'),
+    external: mb('nodejs_external_memory_bytes'),
+    gcSeconds: sum(/^nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)$/gm),
+    majorGcs: sum(/^nodejs_gc_duration_seconds_count\{[^}]*kind="major"[^}]*\} (\S+)$/gm),
+  };
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
@@ -159,7 +183,8 @@ async function main(): Promise<void> {
 
     const copySeconds = await copyBaseline(environment.databaseUrl, path);
 
-    auth = await startTestService(authService, environment);
+    // The status is polled with one access token for the whole import: a million rows outlast the default 15 minutes.
+    auth = await startTestService(authService, environment, { ACCESS_TOKEN_TTL_SECONDS: '3600' });
     await migrateService(crmService, env);
     const indexedCopySeconds = await copyIndexedBaseline(environment.databaseUrl);
     const crmPort = await freePort();
@@ -210,6 +235,13 @@ async function main(): Promise<void> {
         () => undefined,
       );
     }, 5000);
+    const memory: WorkerMemory[] = [await workerMemory(metricsUrl)];
+    const memoryTimer = setInterval(() => {
+      workerMemory(metricsUrl).then(
+        (sample) => memory.push(sample),
+        () => undefined,
+      );
+    }, 1000);
     const importStarted = performance.now();
     const form = new FormData();
     form.append('entity', 'contacts');
@@ -231,6 +263,8 @@ async function main(): Promise<void> {
     );
     const importSeconds = (performance.now() - importStarted) / 1000;
     clearInterval(eventLoopTimer);
+    clearInterval(memoryTimer);
+    const memoryAfter = await workerMemory(metricsUrl);
     const loadAfter = loadavg()[0]!;
     const importRss = await peakRssMb(crm.pid!);
     if (!importDone || !imported || imported.status !== 'completed') throw new Error(`import ended ${imported?.status}: ${JSON.stringify(imported)}`);
@@ -247,6 +281,14 @@ async function main(): Promise<void> {
     print(`  created ${imported.created}, updated ${imported.updated}, conflicts ${imported.conflicts}, failed ${imported.failed}`);
     print(`  rows/s per tenth of the file, first to last: ${tenths.map((rate) => fixed(rate, 0)).join(', ')}`);
     print(`  crm event-loop delay p99 per 5 s during the import: median ${fixed(median(eventLoop), 0)} ms, max ${fixed(Math.max(...eventLoop), 0)} ms`);
+    const most = (field: keyof WorkerMemory) => Math.max(...memory.map((sample) => sample[field]));
+    const gcSeconds = memoryAfter.gcSeconds - memory[0]!.gcSeconds;
+    const majorGcs = memoryAfter.majorGcs - memory[0]!.majorGcs;
+    print(
+      `  crm memory (its /metrics once a second): before the import RSS ${fixed(memory[0]!.rss, 0)} MB, heap used ${fixed(memory[0]!.heapUsed, 0)} MB; ` +
+        `highest during it: RSS ${fixed(most('rss'), 0)}, heap used ${fixed(most('heapUsed'), 0)}, heap total ${fixed(most('heapTotal'), 0)}, external ${fixed(most('external'), 0)} MB`,
+    );
+    print(`  crm garbage collection during the import: ${fixed(gcSeconds)} s, ${majorGcs} major collections`);
     print(`  worker: ${batchesLine.trim() || 'no batch summary logged'}`);
     print(`load average (1 min) before → after the import: ${fixed(loadBefore, 2)} → ${fixed(loadAfter, 2)}`);
     print(`plain COPY of the same file into a bare table: ${fixed(copySeconds)} s, ${fixed(copyRate, 0)} rows/s`);
@@ -265,6 +307,11 @@ async function main(): Promise<void> {
         failed: imported.failed,
         rowsPerSecondPerTenth: tenths,
         eventLoopP99Ms: { median: median(eventLoop), max: Math.max(...eventLoop) },
+        memoryMb: {
+          before: { rss: memory[0]!.rss, heapUsed: memory[0]!.heapUsed },
+          highest: { rss: most('rss'), heapUsed: most('heapUsed'), heapTotal: most('heapTotal'), external: most('external') },
+        },
+        gc: { seconds: gcSeconds, majorCollections: majorGcs },
       },
       loadAverage: { before: loadBefore, after: loadAfter },
       copy: { seconds: copySeconds, rowsPerSecond: copyRate },

@@ -97,14 +97,19 @@ export class OutboxWriter {
       throw new Error('OutboxWriter.write needs the EntityManager of an open transaction');
     }
     if (events.length === 0) return;
+    // The payloads go as one JSON array, not a jsonb[]: pg escapes every quote of a jsonb[] element,
+    // which for large payloads (an import's events of 500 records) cost more than the JSON itself.
     await manager.query(
       `INSERT INTO ${this.table} (id, subject, type, payload, headers, occurred_at)
-       SELECT event.id, event.subject, event.type, event.payload, event.headers, event.occurred_at FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS event(id, subject, type, payload, headers, occurred_at, n) ORDER BY n`,
+       SELECT event.id, event.subject, event.type, payload.value, event.headers, event.occurred_at
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS event(id, subject, type, headers, occurred_at, n)
+       JOIN jsonb_array_elements($4::jsonb) WITH ORDINALITY AS payload(value, n) USING (n)
+       ORDER BY n`,
       [
         events.map((event) => event.envelope.id),
         events.map((event) => event.subject),
         events.map((event) => event.envelope.type),
-        events.map((event) => JSON.stringify(event.envelope)),
+        JSON.stringify(events.map((event) => event.envelope)),
         events.map((event) => JSON.stringify(event.headers)),
         events.map((event) => event.envelope.occurredAt),
       ],

@@ -78,6 +78,18 @@ describe('OutboxRelay', () => {
     await expect(writer.add(bed.dataSource.manager, contactCreated('Bob'))).rejects.toThrow('open transaction');
   });
 
+  it('writes the events of one transaction in one statement, in the order given, each with its own payload', async () => {
+    const names = ['Ada "the first" Lovelace', 'C:\\path\\with "quotes"', 'Grace Hopper'];
+    const written = await bed.dataSource.transaction(async (manager: EntityManager) => {
+      const pending = names.map((name) => writer.prepare(contactCreated(name)));
+      await writer.write(manager, pending);
+      return pending.map((event) => event.envelope);
+    });
+    const rows: Array<{ id: string; payload: DomainEvent }> = await bed.dataSource.query(`SELECT id, payload FROM ${SCHEMA}.outbox ORDER BY position`);
+    expect(rows).toEqual(written.map((event) => ({ id: event.id, payload: event })));
+    expect(rows.map((row) => (row.payload.data as { name: string }).name)).toEqual(names);
+  });
+
   it('never publishes an event whose transaction rolled back', async () => {
     await expect(
       bed.dataSource.transaction(async (manager: EntityManager) => {

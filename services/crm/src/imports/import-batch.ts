@@ -112,9 +112,10 @@ export async function planAhead(
     },
     companies: async (names) => {
       const found = await inWorkspace((manager) => findCompanies(manager, context.workspaceId, names));
+      const wanted = new Set(names);
       for (const company of prior?.newCompanies ?? []) {
         const key = (company.values.name as string).toLowerCase();
-        if (names.includes(key) && !found.has(key)) found.set(key, { id: company.id, name: company.values.name as string });
+        if (wanted.has(key) && !found.has(key)) found.set(key, { id: company.id, name: company.values.name as string });
       }
       return found;
     },
@@ -181,7 +182,9 @@ async function findCompanies(manager: EntityManager, workspaceId: string, names:
  */
 function withPriorWrites(spec: ImportedEntity, stored: ReadRecord[], prior: BatchPlan, keys: string[][]): ReadRecord[] {
   const written = new Map(prior.targets.filter((target) => target.isNew || target.changed.size > 0).map((target) => [target.id, target]));
-  const holds = (values: RecordValues) => spec.identities.some((identity, index) => identity.keys(values).some((key) => keys[index]!.includes(key)));
+  // Sets: a batch holds thousands of keys, checked against each of the thousands of records the batch before wrote.
+  const keySets = keys.map((list) => new Set(list));
+  const holds = (values: RecordValues) => spec.identities.some((identity, index) => identity.keys(values).some((key) => keySets[index]!.has(key)));
   const records: ReadRecord[] = [];
   for (const record of stored) {
     const target = written.get(record.id);
