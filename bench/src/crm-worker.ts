@@ -8,7 +8,7 @@ import { join } from 'node:path';
  * it V8 sizes the heap from the machine's memory (4 GB here) and lets an import's garbage grow the
  * heap to ~4× its live set before collecting it.
  */
-const CRM_NODE_OPTIONS = '--max-old-space-size=384';
+export const CRM_NODE_OPTIONS = '--max-old-space-size=384';
 /** A directory for `--cpu-prof` profiles of the worker (summarise with cpu-profile-summary.js). */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '@kinship/testing';
+import { CRM_NODE_OPTIONS } from './crm-worker.js';
 
 export type ServiceName = 'gateway' | 'auth' | 'crm' | 'billing' | 'notifications';
 
@@ -43,7 +44,14 @@ export async function startServiceProcess(
   const log = await open(join(logDirectory, `${name}.log`), 'w');
   const profile = cpuProfileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfileDirectory, name)}`] : [];
   const child = spawn(process.execPath, [...profile, `services/${name}/dist/main.js`], {
-    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info', [name === 'gateway' ? 'GATEWAY_PORT' : 'HTTP_PORT']: String(port) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...env,
+      // The crm as its pod runs it: the soak's memory figures are then the deployed ones.
+      ...(name === 'crm' ? { NODE_OPTIONS: CRM_NODE_OPTIONS } : {}),
+      LOG_LEVEL: 'info',
+      [name === 'gateway' ? 'GATEWAY_PORT' : 'HTTP_PORT']: String(port),
+    },
     stdio: ['ignore', log.fd, log.fd],
   });
   await log.close();
