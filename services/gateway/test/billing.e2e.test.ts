@@ -319,6 +319,7 @@ describe('OpenAPI', () => {
     expect(list.parameters.map((parameter: { name: string; in: string }) => `${parameter.in}:${parameter.name}`).sort()).toEqual([
       'query:cursor',
       'query:customerId',
+      'query:dealId',
       'query:limit',
       'query:status',
     ]);

@@ -226,8 +226,14 @@ describe('finding 1: access tokens nobody can forge by default', () => {
 
     it('signs with a new key once the current one is older than SIGNING_KEY_ROTATION_DAYS (90)', async () => {
       const owner = await register('aged');
-      const oldKid = decodeProtectedHeader(await login(owner.email)).kid!;
+      const first = await login(owner.email);
+      const oldKid = decodeProtectedHeader(first).kid!;
       await superuser.query(`UPDATE auth.signing_keys SET created_at = now() - interval '91 days' WHERE kid = $1`, [oldKid]);
+      // A token of a made-up kid first: the gateway asks auth for its keys then, and may ask again only
+      // a second later; the token of the key made just after must wait for that ask, not be refused.
+      const [, claims, signature] = first.split('.');
+      const madeUp = `${Buffer.from(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid: 'made-up' })).toString('base64url')}.${claims}.${signature}`;
+      expect((await listUsers(madeUp)).status).toBe(401);
       const renewed = await login(owner.email);
       const newKid = decodeProtectedHeader(renewed).kid;
       expect(newKid).not.toBe(oldKid);

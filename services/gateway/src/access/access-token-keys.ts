@@ -10,8 +10,8 @@ export const ACCESS_TOKEN_ALGORITHM = 'EdDSA';
 /** Keys older than this are asked for again (in the background), so a retired key stops being trusted. */
 export const KEYS_MAX_AGE_MS = 5 * 60_000;
 /**
- * A token whose kid is unknown makes the gateway ask the auth service again, at most this often:
- * a rotation is picked up at once, and a flood of made-up kids costs auth one request a second.
+ * A token whose kid is unknown makes the gateway ask the auth service again, at most this often: a
+ * rotation is picked up within this time, and a flood of made-up kids costs auth one request a second.
  */
 export const UNKNOWN_KID_REFETCH_INTERVAL_MS = 1000;
 
@@ -25,6 +25,7 @@ export class AccessTokenKeys {
   private published: AuthRpc.PublicSigningKeySet = { keys: [] };
   private fetchedAt: number | null = null;
   private lastUnknownKidFetch = 0;
+  private unknownKidRefresh: Promise<void> | null = null;
   private fetching: Promise<void> | null = null;
 
   constructor(
@@ -36,11 +37,25 @@ export class AccessTokenKeys {
   async keyFor(kid: string | undefined): Promise<KeyObject | null> {
     await this.ensureFetched();
     if (kid === undefined) return null;
-    if (!this.keys.has(kid) && Date.now() - this.lastUnknownKidFetch >= UNKNOWN_KID_REFETCH_INTERVAL_MS) {
+    if (!this.keys.has(kid)) await this.refreshForUnknownKid();
+    return this.keys.get(kid) ?? null;
+  }
+
+  /**
+   * One ask for every token of an unknown kid that arrives together, and at most one a second: a
+   * token signed by a key made since the last ask waits for the next one rather than being refused
+   * (a rotation seconds after another token with a kid nobody knows).
+   */
+  private refreshForUnknownKid(): Promise<void> {
+    this.unknownKidRefresh ??= (async () => {
+      const wait = this.lastUnknownKidFetch + UNKNOWN_KID_REFETCH_INTERVAL_MS - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       this.lastUnknownKidFetch = Date.now();
       await this.refresh();
-    }
-    return this.keys.get(kid) ?? null;
+    })().finally(() => {
+      this.unknownKidRefresh = null;
+    });
+    return this.unknownKidRefresh;
   }
 
   /**
