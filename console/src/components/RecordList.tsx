@@ -97,7 +97,6 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
   const [selection, setSelection] = useState<ReadonlySet<string>>(() => new Set());
   const chosenIds = useMemo(() => columns.filter((column) => !column.fixed).map((column) => column.id), [columns]);
   const view = useListView({ name, enabled: Boolean(views), columnIds: chosenIds, initialSort, apply: { setQ, setSort, applyFilters: views?.applyFilters } });
-  // Kept the same objects while the view's columns stay the same: the table's visible columns, and so every row, follow them.
   const columnOrder = useMemo(() => [...view.shown, ...columns.filter((column) => column.fixed).map((column) => column.id)], [view.shown, columns]);
   const columnVisibility = useMemo(() => Object.fromEntries(chosenIds.map((id) => [id, view.shown.includes(id)])), [chosenIds, view.shown]);
 

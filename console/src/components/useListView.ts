@@ -1,7 +1,7 @@
 import { useLocalStorage } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { messageOf } from '../lib/api-error';
 import { activeView, shownColumns, splitViewFilters, STANDARD_VIEW, viewsApi, type View } from '../lib/list-views';
@@ -51,7 +51,8 @@ export function useListView({ name, enabled, columnIds, initialSort, apply }: Li
     if (active && param === null) setParams((current) => ({ ...Object.fromEntries(current), view: active.id }), { replace: true });
   }, [loaded, appliedKey, key, active, apply, initialSort, param, setParams]);
 
-  const shown = shownColumns(columnIds, active ? active.columns : browserColumns);
+  // The same array while the view's columns stay: the list's column model and its rows follow it.
+  const shown = useMemo(() => shownColumns(columnIds, active ? active.columns : browserColumns), [columnIds, active, browserColumns]);
   const setShown = (columns: string[]) => {
     if (!active) return setBrowserColumns(columns);
     // Shown at once; the API's answer (or the view as it was, on a refusal) replaces it.

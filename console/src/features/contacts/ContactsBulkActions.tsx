@@ -8,6 +8,7 @@ import { fetchBlob, saveBlob } from '../../lib/files';
 import { t } from './bulk-i18n';
 import { useCan } from '../../lib/me';
 import { contactsApi, type ContactFilters } from './contacts-api';
+import { useWorkspaceUsers } from '../../lib/users';
 
 type Action = 'tag' | 'owner' | 'segment';
 
@@ -118,7 +119,7 @@ function TagModal({ ids, onClose, onDone }: ModalProps) {
 
 function OwnerModal({ ids, onClose, onDone }: ModalProps) {
   const [ownerId, setOwnerId] = useState<string | null>(null);
-  const users = useQuery({ queryKey: ['users'], queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { limit: 500 } } })) });
+  const users = useWorkspaceUsers();
   const apply = async () => {
     await eachContact(ids, (id) => contactsApi.update(id, { ownerId }));
     await onDone();

@@ -17,7 +17,7 @@ import { t } from './i18n';
 import { useCan } from '../../lib/me';
 import { minorToInput, parseMoney } from '../../lib/money';
 import { DealLinks } from './DealLinks';
-import { dealsApi, type Deal, type Stage } from './deals-api';
+import { dealsApi, type Deal, type Stage, usePipelines } from './deals-api';
 
 export function Component() {
   const { id = '' } = useParams();
@@ -27,7 +27,7 @@ export function Component() {
   const canBill = useCan('billing:write');
   const canReadBilling = useCan('billing:read');
   const deal = useQuery({ queryKey: ['deals', id], queryFn: () => dealsApi.get(id) });
-  const pipelines = useQuery({ queryKey: ['pipelines'], queryFn: dealsApi.pipelines });
+  const pipelines = usePipelines();
   const [askLost, setAskLost] = useState<Stage | null>(null);
   const [stageError, setStageError] = useState<string | null>(null);
 

@@ -12,14 +12,14 @@ import { applyApiError } from '../../lib/form-errors';
 import { formatMoney } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
-import { columnTotals, dealsApi, type Deal, type Stage } from './deals-api';
+import { columnTotals, dealsApi, type Deal, type Stage, usePipelines } from './deals-api';
 
 export function Component() {
   const [params, setParams] = useSearchParams();
   const queryClient = useQueryClient();
   const canWrite = useCan('deals:write');
   const canEditPipelines = useCan('pipelines:write');
-  const pipelines = useQuery({ queryKey: ['pipelines'], queryFn: dealsApi.pipelines });
+  const pipelines = usePipelines();
   const pipeline =
     pipelines.data?.data.find((p) => p.id === params.get('pipelineId')) ?? pipelines.data?.data.find((p) => p.isDefault) ?? pipelines.data?.data[0];
   const deals = useQuery({ queryKey: ['deals', 'board', pipeline?.id], queryFn: () => dealsApi.board(pipeline!.id), enabled: !!pipeline });

@@ -2,7 +2,7 @@ import { closestCenter, DndContext, KeyboardSensor, PointerSensor, useSensor, us
 import { arrayMove, SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { ActionIcon, Button, Group, Paper, Select, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -12,7 +12,7 @@ import { api } from '../../lib/api';
 import { ApiError, messageOf, unwrap } from '../../lib/api-error';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
-import { dealsApi, type Pipeline } from './deals-api';
+import { type Pipeline, usePipelines } from './deals-api';
 import { draftOf, newStage, stageIssues, stagesBody, type DraftStage } from './pipeline-draft';
 
 const KINDS = ['open', 'won', 'lost'] as const;
@@ -20,7 +20,7 @@ const KINDS = ['open', 'won', 'lost'] as const;
 /** The pipeline editor: stages added, renamed, reordered by drag (or keyboard), their probability and kind; saved as one board. */
 export function Component() {
   const [params, setParams] = useSearchParams();
-  const pipelines = useQuery({ queryKey: ['pipelines'], queryFn: dealsApi.pipelines });
+  const pipelines = usePipelines();
   if (pipelines.isPending) return <Loading />;
   if (pipelines.isError) return <ErrorAlert error={pipelines.error} />;
   const pipeline = pipelines.data.data.find((p) => p.id === params.get('pipelineId')) ?? pipelines.data.data.find((p) => p.isDefault) ?? pipelines.data.data[0];

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import type { components } from '../../api/schema';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
@@ -37,4 +38,9 @@ export function columnTotals(deals: Deal[], probability: number): Array<{ curren
   return [...byCurrency.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, amount]) => ({ currency, amount, weighted: Math.round((amount * probability) / 100) }));
+}
+
+/** The workspace's pipelines with their stages, one cache entry for the board, the deal page, the editor and the reports. */
+export function usePipelines(enabled = true) {
+  return useQuery({ queryKey: ['pipelines'], queryFn: dealsApi.pipelines, enabled });
 }

@@ -10,6 +10,7 @@ import { useCan } from '../../lib/me';
 import { parseMoney } from '../../lib/money';
 import { BilledInvoices } from './BilledInvoices';
 import { t } from './i18n';
+import { useIdempotencyKey } from '../../lib/idempotency';
 
 /** A contact's or company's side of billing: the invoices billed to it, its wallet, and its accounts in the ledger. */
 export function CustomerBilling({ customerId }: { customerId: string }) {
@@ -34,8 +35,7 @@ function CustomerWallet({ customerId }: { customerId: string }) {
   const [amount, setAmount] = useState('');
   const [currency, setCurrency] = useState('USD');
   const [error, setError] = useState<{ field: 'amount' | 'currency' | null; message: string } | null>(null);
-  // One key per credit being entered: a retry after a lost answer never credits twice.
-  const [key, setKey] = useState(() => globalThis.crypto.randomUUID());
+  const [key, renewKey] = useIdempotencyKey();
   const credit = useMutation({
     mutationFn: (minor: number) =>
       unwrap(
@@ -47,7 +47,7 @@ function CustomerWallet({ customerId }: { customerId: string }) {
     onSuccess: async (updated) => {
       setAmount('');
       setError(null);
-      setKey(globalThis.crypto.randomUUID());
+      renewKey();
       queryClient.setQueryData(walletKey(customerId), updated);
       notifications.show({ color: 'green', message: t('wallet.credited') });
       await queryClient.invalidateQueries({ queryKey: ['ledger', customerId] });

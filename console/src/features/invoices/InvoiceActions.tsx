@@ -11,6 +11,7 @@ import { formatMoney } from '../../lib/i18n';
 import { t } from './i18n';
 import { minorToInput, parseMoney } from '../../lib/money';
 import type { Invoice } from './invoice-lines';
+import { useIdempotencyKey } from '../../lib/idempotency';
 
 type Payment = components['schemas']['Payment'];
 type Change = 'void' | 'uncollectible' | 'delete';
@@ -78,13 +79,13 @@ export function RefundPayment({ payment, onDone }: { payment: Payment; onDone: (
   const [opened, { open, close }] = useDisclosure(false);
   const [amount, setAmount] = useState(minorToInput(left, payment.currency));
   const [error, setError] = useState<string | null>(null);
-  const [key, setKey] = useState(() => globalThis.crypto.randomUUID());
+  const [key, renewKey] = useIdempotencyKey();
   const refund = useMutation({
     mutationFn: (minor: number) =>
       unwrap(api.POST('/api/v1/payments/{id}/refund', { params: { path: { id: payment.id }, header: { 'Idempotency-Key': key } }, body: { amount: minor } })),
     onSuccess: async (_, minor) => {
       setError(null);
-      setKey(globalThis.crypto.randomUUID());
+      renewKey();
       close();
       notifications.show({ color: 'green', message: t('invoices.refunded', { amount: formatMoney(minor, payment.currency) }) });
       await onDone();

@@ -26,6 +26,7 @@ import {
   type LineErrors,
 } from './invoice-lines';
 import { useProducts } from './products-api';
+import { useIdempotencyKey } from '../../lib/idempotency';
 
 const invoiceKey = (id: string) => ['invoices', id];
 
@@ -344,8 +345,6 @@ function CustomerLink({ customer }: { customer: Invoice['customer'] }) {
   );
 }
 
-const idempotencyKey = () => globalThis.crypto.randomUUID();
-
 function Payments({ invoice, canWrite, onChange }: { invoice: Invoice; canWrite: boolean; onChange: () => Promise<void> }) {
   const payments = useQuery({
     queryKey: ['payments', invoice.id],
@@ -355,8 +354,7 @@ function Payments({ invoice, canWrite, onChange }: { invoice: Invoice; canWrite:
   const [method, setMethod] = useState<'manual' | 'bank_transfer'>('bank_transfer');
   const [reference, setReference] = useState('');
   const [error, setError] = useState<string | null>(null);
-  // One key per payment being entered: a retry after a lost answer never records it twice.
-  const [key, setKey] = useState(idempotencyKey);
+  const [key, renewKey] = useIdempotencyKey();
   useEffect(() => setAmount(minorToInput(invoice.amountDue, invoice.currency)), [invoice.amountDue, invoice.currency]);
   const record = useMutation({
     mutationFn: (minor: number) =>
@@ -369,7 +367,7 @@ function Payments({ invoice, canWrite, onChange }: { invoice: Invoice; canWrite:
     onSuccess: async (payment) => {
       setError(null);
       setReference('');
-      setKey(idempotencyKey());
+      renewKey();
       notifications.show({ color: 'green', message: t('invoices.paymentRecorded', { amount: formatMoney(payment.amount, payment.currency) }) });
       await onChange();
     },

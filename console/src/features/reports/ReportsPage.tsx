@@ -13,7 +13,8 @@ import { ApiError, messageOf, unwrap } from '../../lib/api-error';
 import { fetchBlob, saveBlob } from '../../lib/files';
 import { formatMoney } from '../../lib/i18n';
 import { useCan, useMe } from '../../lib/me';
-import { dealsApi } from '../deals/deals-api';
+import { useWorkspaceUsers } from '../../lib/users';
+import { usePipelines } from '../deals/deals-api';
 import { t, type MessageKey } from './i18n';
 import { exportPath, REPORT_SLUGS, reportQuery, takesInterval, takesPipeline, type ReportFilters, type ReportSlug } from './report-filters';
 import { pivot } from './report-table';
@@ -67,15 +68,6 @@ async function fetchReport(slug: ReportSlug, filters: ReportFilters): Promise<An
   }
 }
 
-/** The workspace's members by id, for the owner filter and the activity report's rows. */
-function useMembers() {
-  return useQuery({
-    queryKey: ['users'],
-    queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { limit: 500 } } })),
-    select: (page) => page.data,
-  });
-}
-
 export function Component() {
   const [params, setParams] = useSearchParams();
   const requested = params.get('report');
@@ -83,9 +75,8 @@ export function Component() {
   const [filters, setFilters] = useState<ReportFilters>({ from: '', to: '', interval: 'month', kind: 'ordered', ownerId: '', pipelineId: '' });
   // A member's reports cover their own records only: no one else to pick.
   const picksOwner = useMe().data?.role !== 'member';
-  const members = useMembers();
-  const readsPipelines = useCan('pipelines:read');
-  const pipelines = useQuery({ queryKey: ['pipelines'], queryFn: dealsApi.pipelines, enabled: readsPipelines });
+  const members = useWorkspaceUsers();
+  const pipelines = usePipelines(useCan('pipelines:read'));
   const report = useQuery({
     queryKey: ['reports', slug, reportQuery(slug, filters)],
     queryFn: () => fetchReport(slug, filters),
@@ -149,7 +140,7 @@ export function Component() {
             placeholder={t('reports.everyone')}
             value={filters.ownerId || null}
             onChange={(value) => set({ ownerId: value ?? '' })}
-            data={(members.data ?? []).filter((member) => member.status === 'active').map((member) => ({ value: member.id, label: member.name }))}
+            data={(members.data?.data ?? []).filter((member) => member.status === 'active').map((member) => ({ value: member.id, label: member.name }))}
             clearable
             searchable
             error={issue('ownerId')}
@@ -395,9 +386,9 @@ function RevenueReport({ rows }: { rows: Schemas['RevenueReport']['data'] }) {
 
 function ActivityReport({ rows }: { rows: Schemas['ActivityReport']['data'] }) {
   const measures = ['tasksCompleted', 'notesCreated', 'emailsSent', 'dealsWon', 'dealsLost'] as const;
-  const members = useMembers();
+  const members = useWorkspaceUsers();
   // A user no longer listed (removed from the workspace) keeps their figures under their id.
-  const nameOf = (userId: string) => members.data?.find((member) => member.id === userId)?.name ?? userId;
+  const nameOf = (userId: string) => members.data?.data.find((member) => member.id === userId)?.name ?? userId;
   const named = rows.map((row) => ({ ...row, user: nameOf(row.userId) }));
   return (
     <>

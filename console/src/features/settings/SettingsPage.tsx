@@ -10,6 +10,7 @@ import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan, useMe } from '../../lib/me';
 import { AuditLogPanel, PreferencesPanel, WebhooksPanel, WorkspacePanel } from './WorkspaceSettings';
+import { useWorkspaceUsers } from '../../lib/users';
 
 const ROLES = ['admin', 'manager', 'member', 'viewer'] as const;
 type Invitation = components['schemas']['InvitationResponse'];
@@ -87,7 +88,7 @@ function Profile() {
 
 function Members({ canInvite }: { canInvite: boolean }) {
   const queryClient = useQueryClient();
-  const users = useQuery({ queryKey: ['users'], queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { limit: 200 } } })) });
+  const users = useWorkspaceUsers();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<(typeof ROLES)[number]>('member');
   const invite = useMutation({
