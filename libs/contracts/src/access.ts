@@ -55,7 +55,8 @@ export const PERMISSIONS = {
   ...crudRules('notes', 'notes'),
   ...crudRules('tickets', 'support tickets and their comments'),
   'files:read': {
-    description: 'Download files and read the workspace’s storage use (a file attached to records also needs the read permission of one of them)',
+    description:
+      'Download files and read the workspace’s storage use (a file attached to records also needs the read permission of one of them; on a custom object’s record, read access to that object)',
     roles: EVERYONE,
     apiKeyScope: true,
   },

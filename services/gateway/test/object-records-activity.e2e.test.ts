@@ -154,6 +154,31 @@ describe('custom object records: notes, tasks, files, timeline', () => {
     );
   });
 
+  it('lets only callers who may read a record’s object download the files on it', async () => {
+    expect(
+      (await owner.post('/objects', { ...PROPERTY, key: 'vault', singularLabel: 'Vault', pluralLabel: 'Vaults', access: { viewer: 'none' } })).status,
+    ).toBe(201);
+    const vault = (await owner.post('/objects/vault/records', { values: { name: 'Deeds' } })).body.id;
+    // JSON bytes, so that the suite's JSON-reading client can download them too.
+    const secret = await upload(owner, `/objects/vault/records/${vault}/files`, Buffer.from('{"combination":"12-34-56"}'), 'combination.json');
+    expect(secret.status).toBe(201);
+    const shared = await upload(owner, `/objects/vault/records/${vault}/files`, Buffer.from('{"keys":2}'), 'keys.json');
+    expect((await owner.post(`/objects/property/records/${recordId}/files`, { fileId: shared.body.id })).status).toBe(201);
+
+    const viewer = await stack.as(owner, 'viewer');
+    const member = await stack.as(owner, 'member');
+    expectError(await viewer.get(`/files/${secret.body.id}`), 403);
+    expect((await member.get(`/files/${secret.body.id}`)).body).toEqual({ combination: '12-34-56' });
+    // A file on a record the viewer may read as well as on the vault's is theirs to download.
+    expect((await viewer.get(`/files/${shared.body.id}`)).body).toEqual({ keys: 2 });
+
+    const propertyKey = await stack.apiKey(owner, ['files:read', 'records:read:property']);
+    const vaultKey = await stack.apiKey(owner, ['files:read', 'records:read:vault']);
+    expectError(await propertyKey.get(`/files/${secret.body.id}`), 403);
+    expect((await propertyKey.get(`/files/${shared.body.id}`)).status).toBe(200);
+    expect((await vaultKey.get(`/files/${secret.body.id}`)).body).toEqual({ combination: '12-34-56' });
+  });
+
   it('keeps the features’ permissions: a viewer reads but does not write', async () => {
     const viewer = await stack.as(owner, 'viewer');
     const path = `/objects/property/records/${recordId}`;

@@ -19,6 +19,7 @@ import { DEFAULT_PAGE_SIZE } from '../common/list-query.js';
 import { assertHolds, assertMayWrite, holds, type CrmCaller } from '../common/crm-caller.js';
 import { CrmConfig } from '../crm.config.js';
 import { BillingInvoices } from './billing-invoices.js';
+import { mayAccessObject } from '../objects/object-schema.js';
 import { FilesRepository } from './files.repository.js';
 
 function fileNotFound(): RpcError {
@@ -147,19 +148,25 @@ export class FilesService {
     });
   }
 
-  /** The file and its object key, for the gateway to stream; a file on records needs the read permission of one of them. */
+  /**
+   * The file and its object key, for the gateway to stream. A file on records needs the read
+   * permission of one of them; on a custom object's record, also read access to that object (the
+   * role's as the object narrows it, an API key's object scopes).
+   */
   async open(caller: CrmCaller, input: InputOf<typeof OpenFile>): Promise<OpenedFile> {
     assertHolds(caller, 'files:read');
     if (!isUuid(input.id)) throw fileNotFound();
-    const file = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.files.find(manager, caller.workspaceId, input.id));
-    if (!file) throw fileNotFound();
-    const { attachedTo } = file.info;
-    if (attachedTo.length && !attachedTo.some((record) => holds(caller, FILE_RECORD_ROUTES[record.type].read))) {
-      throw RpcError.forbidden(
-        `This file is attached to records the caller may not read (${[...new Set(attachedTo.map((record) => FILE_RECORD_ROUTES[record.type].read))].join(', ')}).`,
-      );
-    }
-    return { file: file.info, objectKey: file.objectKey };
+    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      const file = await this.files.find(manager, caller.workspaceId, input.id);
+      if (!file) throw fileNotFound();
+      const { attachedTo } = file.info;
+      if (attachedTo.length && !(await this.mayReadOneOf(manager, caller, attachedTo))) {
+        throw RpcError.forbidden(
+          `This file is attached to records the caller may not read (${[...new Set(attachedTo.map((record) => FILE_RECORD_ROUTES[record.type].read))].join(', ')}).`,
+        );
+      }
+      return { file: file.info, objectKey: file.objectKey };
+    });
   }
 
   /** What another service needs of a file it was given (auth: an avatar's content type); the asking service checks the caller's permission. */
@@ -184,6 +191,14 @@ export class FilesService {
     assertHolds(caller, 'files:read');
     const { used, files } = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.files.usage(manager, caller.workspaceId));
     return { used, quota: this.config.FILES_QUOTA_BYTES, available: this.left(used), files };
+  }
+
+  private async mayReadOneOf(manager: EntityManager, caller: CrmCaller, records: FileRecordLink[]): Promise<boolean> {
+    if (records.some((record) => record.type !== 'record' && holds(caller, FILE_RECORD_ROUTES[record.type].read))) return true;
+    const customRecords = records.filter((record) => record.type === 'record').map((record) => record.id);
+    if (!customRecords.length || !holds(caller, FILE_RECORD_ROUTES.record.read)) return false;
+    const objects = await this.files.recordObjects(manager, caller.workspaceId, customRecords);
+    return objects.some((object) => mayAccessObject(caller, object, 'read'));
   }
 
   /** What the workspace's quota leaves when `used` bytes are taken. */

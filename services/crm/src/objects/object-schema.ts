@@ -28,6 +28,26 @@ export interface ObjectFieldDefinition {
 
 export type RecordValues = Record<string, unknown>;
 
+/** Who asks for an object's records: a user by role, or an API key by its scopes. */
+export interface ObjectCaller {
+  role: Role | null;
+  scopes: readonly string[];
+}
+
+/**
+ * Whether the caller may read or write an object's records: a role as the object narrows it (the
+ * matrix's records:* never widened), an API key by its scopes (records:* for every object, or
+ * records:*:<object> for this one).
+ */
+export function mayAccessObject(
+  caller: ObjectCaller,
+  object: { key: string; access: Readonly<Partial<Record<ObjectAccessRole, ObjectAccessLevel>>> },
+  needed: 'read' | 'write',
+): boolean {
+  if (!caller.role) return scopesGrantObject(caller.scopes, `records:${needed}`, object.key);
+  return accessAllows(objectAccessOf(caller.role, object.access), needed);
+}
+
 /** A relation value to check against its target's live records before the write. */
 export interface RelationValue {
   field: string;
@@ -156,7 +176,7 @@ export class CompiledObject {
     readonly id: string,
     readonly key: string,
     fields: readonly ObjectFieldDefinition[],
-    private readonly access: Readonly<Partial<Record<ObjectAccessRole, ObjectAccessLevel>>> = {},
+    readonly access: Readonly<Partial<Record<ObjectAccessRole, ObjectAccessLevel>>> = {},
   ) {
     this.fields = new Map(fields.map((field) => [field.key, field]));
     this.searchable = fields.filter((field) => field.searchable && SEARCHABLE_TYPES.has(field.type)).map((field) => field.key);
@@ -173,22 +193,16 @@ export class CompiledObject {
     };
   }
 
-  /**
-   * Whether a caller may read or write this object's records: a role as the object narrows it (the
-   * matrix's records:* never widened), an API key by its scopes (records:* for every object, or
-   * records:*:<object> for this one). 403 otherwise, naming the object.
-   */
-  assertAccess(caller: { role: Role | null; scopes: readonly string[] }, needed: 'read' | 'write'): void {
+  /** mayAccessObject, or 403 naming the object. */
+  assertAccess(caller: ObjectCaller, needed: 'read' | 'write'): void {
+    if (mayAccessObject(caller, this, needed)) return;
     if (!caller.role) {
-      if (scopesGrantObject(caller.scopes, `records:${needed}`, this.key)) return;
       throw RpcError.forbidden(`This API key's scopes grant neither records:${needed} nor records:${needed}:${this.key}.`);
     }
     const level = objectAccessOf(caller.role, this.access);
-    if (!accessAllows(level, needed)) {
-      throw RpcError.forbidden(
-        `The ${caller.role} role may ${level === 'none' ? 'not use' : 'only read'} the records of ${this.key}; this needs ${needed} access.`,
-      );
-    }
+    throw RpcError.forbidden(
+      `The ${caller.role} role may ${level === 'none' ? 'not use' : 'only read'} the records of ${this.key}; this needs ${needed} access.`,
+    );
   }
 
   /**
