@@ -171,6 +171,20 @@ export function objectAccessOf(role: Role, declared: ObjectAccess): ObjectAccess
   return narrowed !== undefined && accessRank(narrowed) < accessRank(fallback) ? narrowed : fallback;
 }
 
+/**
+ * Whether the caller may read or write an object's records: a role as the object narrows it (the
+ * matrix's records:* never widened), an API key by its scopes (records:* for every object, or
+ * records:*:<object> for this one).
+ */
+export function mayAccessObject(
+  caller: { role: Role | null; scopes: readonly string[] },
+  object: { key: string; access: ObjectAccess },
+  needed: Exclude<ObjectAccessLevel, 'none'>,
+): boolean {
+  if (!caller.role) return scopesGrantObject(caller.scopes, `records:${needed}`, object.key);
+  return accessAllows(objectAccessOf(caller.role, object.access), needed);
+}
+
 /** Lower snake case, 2 to 40 characters: a custom object's key, its path segment under /objects. */
 export const OBJECT_KEY = /^[a-z][a-z0-9_]{1,39}$/;
 /** Live object types a workspace may have. */

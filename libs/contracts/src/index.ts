@@ -13,13 +13,13 @@ export type * as ReportingEvents from './generated/kinship/reporting/v1/events.j
 export { EVENT_TYPES, type EventPayloads, type EventType } from './event-types.js';
 export { revokedSessionKey, userTokensValidAfterKey } from './session-revocation.js';
 export {
-  accessAllows,
   API_KEY_SCOPES,
   API_KEY_SCOPES_MAX,
   defaultObjectAccess,
   isApiKeyScope,
   isPermission,
   isRole,
+  mayAccessObject,
   OBJECT_ACCESS_LEVELS,
   OBJECT_ACCESS_ROLES,
   OBJECT_KEY,
@@ -33,7 +33,6 @@ export {
   ROLES,
   roleHolds,
   scopesGrant,
-  scopesGrantObject,
   type ObjectScopePermission,
   type ObjectAccess,
   type ObjectAccessLevel,

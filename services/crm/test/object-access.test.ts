@@ -109,6 +109,45 @@ describe('access per custom object', () => {
     },
   );
 
+  it('keeps the notes and tasks about a hidden object’s records from whoever may not read the object, through /notes and /tasks too', async () => {
+    const owner = await stack.signUp();
+    expect((await owner.post('/objects', { ...CONTRACT, access: { manager: 'none', member: 'none' } })).status).toBe(201);
+    expect((await owner.post('/objects', { ...CONTRACT, key: 'lease', singularLabel: 'Lease', pluralLabel: 'Leases' })).status).toBe(201);
+    const contract = (await owner.post('/objects/contract/records', { values: { name: 'Master agreement' } })).body.id;
+    const lease = (await owner.post('/objects/lease/records', { values: { name: 'Flat 1' } })).body.id;
+    const created = await Promise.all([
+      owner.post('/notes', { body: 'Walk away below 40k.', related: { type: 'record', id: contract } }),
+      owner.post('/notes', { body: 'Keys with the porter.', related: { type: 'record', id: lease } }),
+      owner.post('/tasks', { title: 'Renegotiate the penalty clause', related: { type: 'record', id: contract } }),
+      owner.post('/tasks', { title: 'Inspect the flat', related: { type: 'record', id: lease } }),
+    ]);
+    expect(created.map((response) => response.status)).toEqual([201, 201, 201, 201]);
+    const [secretNote, leaseNote, secretTask, leaseTask] = created.map((response) => response.body.id as string);
+    const member = await stack.as(owner, 'member');
+    const manager = await stack.as(owner, 'manager');
+
+    const ids = async (response: Promise<{ body: { data: Array<{ id: string }> } }>) => (await response).body.data.map((row) => row.id).sort();
+    expect(await ids(member.get('/notes'))).toStrictEqual([leaseNote]);
+    expect(await ids(member.get(`/notes?relatedType=record&relatedId=${contract}`))).toStrictEqual([]);
+    expect(await ids(member.get('/tasks'))).toStrictEqual([leaseTask]);
+    expectError(await member.get(`/notes/${secretNote}`), 403);
+    expectError(await member.get(`/tasks/${secretTask}`), 403);
+    expectError(await manager.patch(`/tasks/${secretTask}`, { status: 'done' }), 403);
+    expectError(await manager.delete(`/notes/${secretNote}`), 403);
+    expectError(await manager.post('/notes', { body: 'Seen it.', related: { type: 'record', id: contract } }), 403);
+    expectError(await manager.post('/tasks', { title: 'Call them', related: { type: 'record', id: contract } }), 403);
+    expectError(await manager.patch(`/tasks/${leaseTask}`, { related: { type: 'record', id: contract } }), 403);
+    const keyOfLease = await stack.apiKey(owner, ['notes:read', 'records:read:lease']);
+    expect(await ids(keyOfLease.get('/notes'))).toStrictEqual([leaseNote]);
+
+    // Nothing changed; the owner and a key with plain records:read see all of it.
+    expect((await owner.get(`/tasks/${secretTask}`)).body.status).toBe('open');
+    expect((await owner.get(`/tasks/${leaseTask}`)).body.related).toEqual({ type: 'record', id: lease });
+    expect((await owner.get(`/notes/${secretNote}`)).body.deletedAt).toBeNull();
+    expect(await ids(owner.get('/notes'))).toStrictEqual([secretNote, leaseNote].sort());
+    expect(await ids((await stack.apiKey(owner, ['notes:read', 'records:read'])).get('/notes'))).toStrictEqual([secretNote, leaseNote].sort());
+  });
+
   it('applies to imports and exports of the object’s records', async () => {
     const owner = await stack.signUp();
     expect((await owner.post('/objects', { ...CONTRACT, access: { manager: 'read' } })).status).toBe(201);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { InputOf } from '@kinship/contracts';
+import { mayAccessObject, type InputOf } from '@kinship/contracts';
 import {
   FILE_RECORD_ROUTES,
   type CreateFileInput,
@@ -19,7 +19,6 @@ import { DEFAULT_PAGE_SIZE } from '../common/list-query.js';
 import { assertHolds, assertMayWrite, holds, type CrmCaller } from '../common/crm-caller.js';
 import { CrmConfig } from '../crm.config.js';
 import { BillingInvoices } from './billing-invoices.js';
-import { mayAccessObject } from '../objects/object-schema.js';
 import { FilesRepository } from './files.repository.js';
 
 function fileNotFound(): RpcError {

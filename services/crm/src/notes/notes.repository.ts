@@ -3,7 +3,7 @@ import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import type { RelatedRecord, RelatedType } from '@kinship/contracts/crm';
 import { CursorCodec } from '../common/cursors.js';
-import { listPage, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
+import { listPage, type ListDefinition, type ListRequest, type Page, type SqlConditions } from '../common/list-query.js';
 
 /** A note on the wire (API.md "/notes"). */
 export interface Note {
@@ -94,8 +94,8 @@ export class NotesRepository {
     return toNote(rows[0]!);
   }
 
-  async list(manager: EntityManager, workspaceId: string, request: ListRequest): Promise<Page<Note>> {
-    const page = await listPage<NoteRow>(this.cursors, manager, workspaceId, NOTE_LIST, request, COLUMNS);
+  async list(manager: EntityManager, workspaceId: string, request: ListRequest, where: SqlConditions): Promise<Page<Note>> {
+    const page = await listPage<NoteRow>(this.cursors, manager, workspaceId, NOTE_LIST, request, COLUMNS, where);
     return { rows: page.rows.map(toNote), nextCursor: page.nextCursor };
   }
 }

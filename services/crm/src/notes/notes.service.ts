@@ -9,6 +9,8 @@ import type { InputOf } from '@kinship/contracts';
 import type { CreateNoteBody, ListNotesQuery, UpdateNote } from '@kinship/contracts/crm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
 import { toListRequest } from '../common/list-request.js';
+import { assertMayReadRelated, unreadableObjectIds, withoutRecordsOf } from '../common/object-access.js';
+import { SqlConditions } from '../common/list-query.js';
 import { assertRelatedExists } from '../common/related-records.js';
 import { NotesRepository, type Note } from './notes.repository.js';
 
@@ -22,9 +24,10 @@ function noteNotFound(): RpcError {
 }
 
 /**
- * Notes on a contact, company or deal. The author is the caller who wrote it; members edit and
- * delete only their own notes (the matrix's ownRecordsOnly, with the author as owner), managers
- * and up any note.
+ * Notes on a contact, company, deal or custom object record. The author is the caller who wrote
+ * it; members edit and delete only their own notes (the matrix's ownRecordsOnly, with the author as
+ * owner), managers and up any note. Notes about a record of an object the caller may not read are
+ * not theirs to see or write (common/object-access.ts).
  */
 @Injectable()
 export class NotesService {
@@ -40,6 +43,7 @@ export class NotesService {
     const related = { type: input.related.type, id: input.related.id };
     return this.events.transaction(workspaceId, async (manager, emit) => {
       await assertRelatedExists(manager, workspaceId, related);
+      await assertMayReadRelated(manager, caller, related);
       const note = await this.notes.insert(manager, workspaceId, newId(), input.body, related, caller.userId);
       await emit<CrmEvents.NoteCreated>({
         type: 'note.created',
@@ -55,14 +59,19 @@ export class NotesService {
   async get(caller: CrmCaller, id: string): Promise<Note> {
     assertHolds(caller, 'notes:read');
     if (!isUuid(id)) throw noteNotFound();
-    const note = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.notes.find(manager, caller.workspaceId, id));
-    if (!note) throw noteNotFound();
-    return note;
+    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      const note = await this.notes.find(manager, caller.workspaceId, id);
+      if (!note) throw noteNotFound();
+      await assertMayReadRelated(manager, caller, note.related);
+      return note;
+    });
   }
 
   async list(caller: CrmCaller, input: ListNotesQuery): Promise<NotePage> {
     assertHolds(caller, 'notes:read');
-    const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.notes.list(manager, caller.workspaceId, toListRequest(input)));
+    const page = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) =>
+      this.notes.list(manager, caller.workspaceId, toListRequest(input), withoutRecordsOf(await unreadableObjectIds(manager, caller), new SqlConditions())),
+    );
     return { data: page.rows, nextCursor: page.nextCursor };
   }
 
@@ -73,6 +82,7 @@ export class NotesService {
       const before = await this.notes.find(manager, workspaceId, input.id, true);
       if (!before || before.deletedAt) throw noteNotFound();
       assertMayWrite(caller, 'notes:write', before.authorId);
+      await assertMayReadRelated(manager, caller, before.related);
       const body = input.body ?? before.body;
       const related = input.related ? { type: input.related.type, id: input.related.id } : before.related;
       const changedFields = [
@@ -80,7 +90,10 @@ export class NotesService {
         ...(related.type !== before.related.type || related.id !== before.related.id ? ['related'] : []),
       ];
       if (changedFields.length === 0) return before;
-      if (changedFields.includes('related')) await assertRelatedExists(manager, workspaceId, related);
+      if (changedFields.includes('related')) {
+        await assertRelatedExists(manager, workspaceId, related);
+        await assertMayReadRelated(manager, caller, related);
+      }
       const note = await this.notes.update(manager, workspaceId, input.id, body, related);
       await emit<CrmEvents.NoteUpdated>({
         type: 'note.updated',
@@ -100,6 +113,7 @@ export class NotesService {
       const note = await this.notes.find(manager, workspaceId, id, true);
       if (!note || note.deletedAt) throw noteNotFound();
       assertMayWrite(caller, 'notes:write', note.authorId);
+      await assertMayReadRelated(manager, caller, note.related);
       await this.notes.setDeleted(manager, workspaceId, id, true);
       await emit<CrmEvents.NoteDeleted>({
         type: 'note.deleted',
@@ -119,6 +133,7 @@ export class NotesService {
       const note = await this.notes.find(manager, workspaceId, id, true);
       if (!note) throw noteNotFound();
       assertMayWrite(caller, 'notes:write', note.authorId);
+      await assertMayReadRelated(manager, caller, note.related);
       if (!note.deletedAt) return note;
       const restored = await this.notes.setDeleted(manager, workspaceId, id, false);
       await emit<CrmEvents.NoteRestored>({

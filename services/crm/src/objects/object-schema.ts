@@ -1,11 +1,10 @@
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { isUuid } from '@kinship/persistence';
 import {
-  accessAllows,
   isCalendarDate,
   isCurrency,
+  mayAccessObject,
   objectAccessOf,
-  scopesGrantObject,
   type ObjectAccessLevel,
   type ObjectAccessRole,
   type Role,
@@ -32,20 +31,6 @@ export type RecordValues = Record<string, unknown>;
 export interface ObjectCaller {
   role: Role | null;
   scopes: readonly string[];
-}
-
-/**
- * Whether the caller may read or write an object's records: a role as the object narrows it (the
- * matrix's records:* never widened), an API key by its scopes (records:* for every object, or
- * records:*:<object> for this one).
- */
-export function mayAccessObject(
-  caller: ObjectCaller,
-  object: { key: string; access: Readonly<Partial<Record<ObjectAccessRole, ObjectAccessLevel>>> },
-  needed: 'read' | 'write',
-): boolean {
-  if (!caller.role) return scopesGrantObject(caller.scopes, `records:${needed}`, object.key);
-  return accessAllows(objectAccessOf(caller.role, object.access), needed);
 }
 
 /** A relation value to check against its target's live records before the write. */

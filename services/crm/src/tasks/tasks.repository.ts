@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { updateReturning } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { CursorCodec } from '../common/cursors.js';
-import { listPage, type ListDefinition, type ListRequest, type Page } from '../common/list-query.js';
+import { listPage, type ListDefinition, type ListRequest, type Page, type SqlConditions } from '../common/list-query.js';
 import { taskPriorityRankSql } from '../migrations/1764634200000-tasks-notes-lists.js';
 import type { RelatedRecord, RelatedType, TaskPriority, TaskStatus } from '@kinship/contracts/crm';
 
@@ -150,8 +150,8 @@ export class TasksRepository {
     return toTask(rows[0]!);
   }
 
-  async list(manager: EntityManager, workspaceId: string, request: ListRequest): Promise<Page<Task>> {
-    const page = await listPage<TaskRow>(this.cursors, manager, workspaceId, TASK_LIST, request, COLUMNS);
+  async list(manager: EntityManager, workspaceId: string, request: ListRequest, where: SqlConditions): Promise<Page<Task>> {
+    const page = await listPage<TaskRow>(this.cursors, manager, workspaceId, TASK_LIST, request, COLUMNS, where);
     return { rows: page.rows.map(toTask), nextCursor: page.nextCursor };
   }
 

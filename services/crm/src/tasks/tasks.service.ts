@@ -9,6 +9,8 @@ import type { InputOf } from '@kinship/contracts';
 import type { CreateTaskBody, ListTasksQuery, RelatedRecord, UpdateTask } from '@kinship/contracts/crm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
 import { toListRequest } from '../common/list-request.js';
+import { SqlConditions } from '../common/list-query.js';
+import { assertMayReadRelated, unreadableObjectIds, withoutRecordsOf } from '../common/object-access.js';
 import { assertRelatedExists } from '../common/related-records.js';
 import { WorkspaceUsers } from '../common/workspace-users.js';
 import { PRIORITY_RANK, TasksRepository, type Task, type TaskValues } from './tasks.repository.js';
@@ -53,7 +55,8 @@ function changedFields(before: Task, after: Task): string[] {
 /**
  * Tasks: due date, priority, status, an assignee (a user id; crm keeps no users) and the record
  * they are about. Members change only the tasks assigned to them or created by them; status done
- * stamps completedAt and a reopening clears it.
+ * stamps completedAt and a reopening clears it. Tasks about a record of an object the caller may
+ * not read are not theirs to see or change (common/object-access.ts).
  */
 @Injectable()
 export class TasksService {
@@ -81,6 +84,7 @@ export class TasksService {
     };
     return this.events.transaction(workspaceId, async (manager, emit) => {
       if (values.related) await assertRelatedExists(manager, workspaceId, values.related);
+      await assertMayReadRelated(manager, caller, values.related);
       const task = await this.tasks.insert(manager, workspaceId, newId(), values, caller.userId);
       await emit<CrmEvents.TaskCreated>({ type: 'task.created', workspaceId, actorId: caller.userId, aggregateId: task.id, data: { task: eventTask(task) } });
       await this.emitFollowUps(emit, caller, null, task);
@@ -91,9 +95,12 @@ export class TasksService {
   async get(caller: CrmCaller, id: string): Promise<Task> {
     assertHolds(caller, 'tasks:read');
     if (!isUuid(id)) throw taskNotFound();
-    const task = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.tasks.find(manager, caller.workspaceId, id));
-    if (!task) throw taskNotFound();
-    return task;
+    return withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      const task = await this.tasks.find(manager, caller.workspaceId, id);
+      if (!task) throw taskNotFound();
+      await assertMayReadRelated(manager, caller, task.related);
+      return task;
+    });
   }
 
   async list(caller: CrmCaller, input: ListTasksQuery): Promise<TaskPage> {
@@ -111,7 +118,9 @@ export class TasksService {
     if (Array.isArray(request.filter.priority)) {
       request.filter.priority = (input.priority ?? []).map((priority) => PRIORITY_RANK[priority]);
     }
-    const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.tasks.list(manager, caller.workspaceId, request));
+    const page = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) =>
+      this.tasks.list(manager, caller.workspaceId, request, withoutRecordsOf(await unreadableObjectIds(manager, caller), new SqlConditions())),
+    );
     return { data: page.rows, nextCursor: page.nextCursor };
   }
 
@@ -120,7 +129,10 @@ export class TasksService {
     return this.change(caller, input.id, async (manager, before) => {
       const status = input.status ?? before.status;
       const related = input.related === undefined ? before.related : input.related && { type: input.related.type, id: input.related.id };
-      if (related && !sameRelated(related, before.related)) await assertRelatedExists(manager, caller.workspaceId, related);
+      if (related && !sameRelated(related, before.related)) {
+        await assertRelatedExists(manager, caller.workspaceId, related);
+        await assertMayReadRelated(manager, caller, related);
+      }
       return {
         title: input.title?.trim() ?? before.title,
         description: input.description === undefined ? before.description : input.description,
@@ -146,6 +158,7 @@ export class TasksService {
       const task = await this.tasks.find(manager, workspaceId, id, true);
       if (!task || task.deletedAt) throw taskNotFound();
       this.assertMayChange(caller, task);
+      await assertMayReadRelated(manager, caller, task.related);
       await this.tasks.setDeleted(manager, workspaceId, id, true);
       await emit<CrmEvents.TaskDeleted>({ type: 'task.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { taskId: id } });
     });
@@ -159,6 +172,7 @@ export class TasksService {
       const task = await this.tasks.find(manager, workspaceId, id, true);
       if (!task) throw taskNotFound();
       this.assertMayChange(caller, task);
+      await assertMayReadRelated(manager, caller, task.related);
       if (!task.deletedAt) return task;
       const restored = await this.tasks.setDeleted(manager, workspaceId, id, false);
       await emit<CrmEvents.TaskRestored>({ type: 'task.restored', workspaceId, actorId: caller.userId, aggregateId: id, data: { task: eventTask(restored) } });
@@ -177,6 +191,7 @@ export class TasksService {
       const before = await this.tasks.find(manager, workspaceId, id, true);
       if (!before || before.deletedAt) throw taskNotFound();
       this.assertMayChange(caller, before);
+      await assertMayReadRelated(manager, caller, before.related);
       const values = await next(manager, before);
       const changed = changedFields(before, { ...before, ...values });
       if (changed.length === 0) return before;
