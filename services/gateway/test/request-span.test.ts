@@ -20,7 +20,8 @@ const stop = await startTracing('probe', process.env, { incomingHttpSpans: false
 const { context, propagation, trace } = await import('@opentelemetry/api');
 const { default: Fastify } = await import('fastify');
 const { registerRequestSpans } = await import('./services/gateway/dist/http/request-span.js');
-const app = Fastify();
+// Closing must not wait for the connection of the request whose client gave up.
+const app = Fastify({ forceCloseConnections: true });
 registerRequestSpans(app, /^\\/health/);
 const seen = async () => {
   const span = trace.getActiveSpan();
@@ -30,6 +31,13 @@ const seen = async () => {
 };
 app.get('/contacts/:id', seen);
 app.get('/health/live', seen);
+let slowAnswered;
+const slowAnswer = new Promise((resolve) => (slowAnswered = resolve));
+app.get('/reports/:id', async () => {
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  setImmediate(slowAnswered);
+  return {};
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 const base = 'http://127.0.0.1:' + app.server.address().port;
 const ask = (path, headers = {}) => fetch(base + path, { headers }).then((response) => response.json());
@@ -38,6 +46,9 @@ const answers = {
   continued: await ask('/contacts/2', { traceparent: '00-${CALLER_TRACE_ID}-${CALLER_SPAN_ID}-01' }),
   untraced: await ask('/health/live'),
 };
+// A client that gives up before the answer.
+await fetch(base + '/reports/1', { signal: AbortSignal.timeout(50) }).catch(() => undefined);
+await slowAnswer;
 await app.close();
 await stop();
 process.stdout.write(JSON.stringify(answers));
@@ -58,7 +69,11 @@ interface ExportedSpan {
   traceId: string;
   spanId: string;
   parentSpanId?: string;
+  status?: { code?: number; message?: string };
 }
+
+/** The OTLP status code of a span that failed. */
+const STATUS_ERROR = 2;
 
 /** The spans of an OTLP/HTTP JSON export request. */
 function spansOf(body: string): ExportedSpan[] {
@@ -103,10 +118,12 @@ describe('the gateway’s request spans', () => {
       expect(continued.recording).toBe(true);
       const continuedSpanId = continued.traceparent?.split('-')[2];
       expect(continued.traceparent).toBe(`00-${CALLER_TRACE_ID}-${continuedSpanId}-01`);
-      // Two spans, the health probe's none; the second is the one whose id went on, child of the caller's.
+      // The health probe's none; the second is the one whose id went on, child of the caller's; the
+      // abandoned request's ended when its client hung up, marked failed, and only once.
       expect(spans).toEqual([
         expect.objectContaining({ name: 'GET /contacts/:id', kind: SERVER, traceId: fresh.traceId }),
         expect.objectContaining({ name: 'GET /contacts/:id', kind: SERVER, traceId: CALLER_TRACE_ID, spanId: continuedSpanId, parentSpanId: CALLER_SPAN_ID }),
+        expect.objectContaining({ name: 'GET /reports/:id', kind: SERVER, status: expect.objectContaining({ code: STATUS_ERROR }) }),
       ]);
     } finally {
       collector.close();

@@ -1,5 +1,5 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,7 +36,7 @@ export function registerRequestSpans(fastify: FastifyInstance, untraced: RegExp)
     else done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const span = request.traceContext && trace.getSpan(request.traceContext);
+    const span = request.traceContext && !abortedRequests.has(request) ? trace.getSpan(request.traceContext) : undefined;
     if (span) {
       if (span.isRecording()) {
         span.setAttribute('http.response.status_code', reply.statusCode);
@@ -46,7 +46,20 @@ export function registerRequestSpans(fastify: FastifyInstance, untraced: RegExp)
     }
     done();
   });
+  // A client that hangs up first gets no response, so onResponse may never run: the span ends here.
+  fastify.addHook('onRequestAbort', (request, done) => {
+    const span = request.traceContext && trace.getSpan(request.traceContext);
+    if (span) {
+      abortedRequests.add(request);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'The client closed the connection before the response.' });
+      span.end();
+    }
+    done();
+  });
 }
+
+/** Requests whose span ended when the client hung up: not ended again if a response is still written. */
+const abortedRequests = new WeakSet<FastifyRequest>();
 
 /** The trace id of a request's span, for its log line; undefined when not traced. */
 export function traceIdOf(traceContext: Context | null): string | undefined {
