@@ -21091,6 +21091,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description It no longer runs: the custom object it reports on, or a field of it the query names, was removed since it was saved (details name the part, e.g. measures.0.field). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     "reporting.reports.win-rate": {

@@ -290,4 +290,22 @@ describe('record values typed by their object’s fields', () => {
     const saved = await owner.post('/reports/saved', { name: 'Sums', query: { ...query, measures: [{ fn: 'sum', field: 'values.stage' }] } });
     expectError(saved, 422, 'query.measures.0.field');
   });
+
+  it('stops running a saved report whose field was removed from the object: its results a 422 naming it, its dashboard card empty', async () => {
+    const workspace = await stack.signUp();
+    expect((await workspace.post('/objects', CONTRACT)).status).toBe(201);
+    expect((await workspace.post('/objects/contract/records', { values: { name: 'One', seats: 2 } })).status).toBe(201);
+    await stack.caughtUp();
+    const query = { entity: 'records', object: 'contract', measures: [{ fn: 'sum', field: 'values.seats' }] };
+    const saved = await workspace.post('/reports/saved', { name: 'Seats', query });
+    expect(saved.status).toBe(201);
+    const dashboard = await workspace.post('/dashboards', { name: 'Contracts', widgets: [{ savedReportId: saved.body.id }] });
+    expect(dashboard.status).toBe(201);
+    expect((await workspace.get(`/dashboards/${dashboard.body.id}`)).body.widgets[0].data.rows).toEqual([[2]]);
+
+    expect((await workspace.delete('/objects/contract/fields/seats')).status).toBe(204);
+    expectError(await workspace.get(`/reports/saved/${saved.body.id}/results`), 422, 'measures.0.field');
+    const card = (await workspace.get(`/dashboards/${dashboard.body.id}`)).body.widgets[0];
+    expect(card).toMatchObject({ title: 'Seats', data: null });
+  });
 });
