@@ -156,6 +156,28 @@ describe('scheduled saved reports', () => {
     expect(new Date(after.schedule.nextRunAt).getTime()).toBeGreaterThan(Date.now());
   });
 
+  it('sends nothing for a report that no longer runs (a field removed from its object) and moves its schedule on', async () => {
+    const lease = { key: 'lease', singularLabel: 'Lease', pluralLabel: 'Leases', fields: [{ key: 'rent', label: 'Rent', type: 'number' }] };
+    expect((await owner.post('/objects', lease)).status).toBe(201);
+    const created = await owner.post('/reports/saved', {
+      name: 'Rent',
+      query: { entity: 'records', object: 'lease', measures: [{ fn: 'sum', field: 'values.rent' }] },
+      schedule: { frequency: 'weekly', recipientUserIds: [owner.userId] },
+    });
+    expect(created.status).toBe(201);
+    expect((await owner.delete('/objects/lease/fields/rent')).status).toBe(204);
+    await stack.readModels.query(`UPDATE reporting.report_schedules SET next_run_at = now() - interval '1 minute' WHERE saved_report_id = $1`, [
+      created.body.id,
+    ]);
+    const moved = await eventually(async () => {
+      const schedule = (await owner.get(`/reports/saved/${created.body.id}`)).body.schedule;
+      return new Date(schedule.nextRunAt).getTime() > Date.now() && schedule;
+    }, 30_000);
+    expect(moved.frequency).toBe('weekly');
+    await sleep(1000);
+    expect(mailbox.messages().filter((mail) => mail.subject === 'Report: Rent')).toEqual([]);
+  });
+
   it('refuses recipients who are not users of the workspace and saves nothing', async () => {
     const before = (await owner.get('/reports/saved')).body.data.length;
     const body = {
