@@ -25,7 +25,7 @@ function fileName(name: string, at: Date): string {
 }
 
 /** Why a recipient got nothing: no longer a user, deactivated, their role reads no reports, or none of the object's records. */
-export type SkipReason = 'not_a_user' | 'deactivated' | 'no_report_access' | 'no_object_access';
+type SkipReason = 'not_a_user' | 'deactivated' | 'no_report_access' | 'no_object_access';
 
 /** The recipients who see the same answer: the whole workspace's (ownerId null) or one member's own records. */
 interface Audience {
