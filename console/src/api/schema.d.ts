@@ -2680,7 +2680,7 @@ export interface paths {
         put?: never;
         /**
          * Run a custom report
-         * @description Measures (count, sum, avg, min, max, count_distinct) of deals, contacts or tasks, grouped by up to 3 dimensions (dates in day, week, month, quarter or year buckets) and filtered; at most 100 groups (truncated: true when more). Members get their own records only (deals and contacts they own, tasks assigned to them).
+         * @description Measures (count, sum, avg, min, max, count_distinct) of deals, contacts, tasks or a custom object’s records, grouped by up to 3 dimensions (dates in day, week, month, quarter or year buckets) and filtered; at most 100 groups (truncated: true when more). Members get their own records only (deals and contacts they own, tasks assigned to them, records they created).
          */
         post: operations["reporting.custom.query"];
         delete?: never;
@@ -6283,7 +6283,7 @@ export interface components {
             type: "uuid" | "text" | "integer" | "number" | "date" | "datetime" | "period" | "boolean";
         };
         ReportDimension: {
-            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a custom object’s field as values.<key> (records). */
+            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a custom object’s field as values.<key> (records), typed by the object: number and currency fields are measured (a currency field’s code is values.<key>.currency), date fields bucketed, select fields filtered by their options. */
             field: string;
             /**
              * @description Buckets of a date or time field (default day); only for those.
@@ -6292,7 +6292,7 @@ export interface components {
             interval?: "day" | "week" | "month" | "quarter" | "year";
         };
         ReportFilter: {
-            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a custom object’s field as values.<key> (records). */
+            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a custom object’s field as values.<key> (records), typed by the object: number and currency fields are measured (a currency field’s code is values.<key>.currency), date fields bucketed, select fields filtered by their options. */
             field: string;
             /** @enum {string} */
             op: "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "contains" | "is_null" | "is_not_null";
@@ -6300,7 +6300,7 @@ export interface components {
             value?: string | number | boolean | (string | number | boolean)[];
         };
         ReportMeasure: {
-            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a custom object’s field as values.<key> (records). Optional for count (rows); sum and avg take numbers, amounts only per currency (currency as a dimension or an eq filter). */
+            /** @description A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a custom object’s field as values.<key> (records), typed by the object: number and currency fields are measured (a currency field’s code is values.<key>.currency), date fields bucketed, select fields filtered by their options. Optional for count (rows); sum and avg take numbers, amounts only per currency (currency, or a record’s values.<key>.currency, as a dimension or an eq filter). */
             field?: string;
             /** @enum {string} */
             fn: "count" | "sum" | "avg" | "min" | "max" | "count_distinct";
@@ -21084,6 +21084,15 @@ export interface operations {
             };
             /** @description No such record in the workspace (another workspace’s ids too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description It no longer runs: the custom object it reports on, or a field of it the query names, was removed since it was saved (details name the part, e.g. measures.0.field). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

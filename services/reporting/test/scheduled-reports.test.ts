@@ -89,12 +89,93 @@ describe('scheduled saved reports', () => {
     expect(csv).toMatchObject({ filename: `weekly-pipeline-${new Date().toISOString().slice(0, 10)}.csv`, contentType: 'text/csv' });
     const results = (await owner.get(`/reports/saved/${created.body.id}/results`)).body;
     expect(csv!.content.toString('utf8').trim().split('\n')).toEqual(['currency,count,sum(amount)', ...results.rows.map((row: unknown[]) => row.join(','))]);
-    expect(toMember!.attachments.map((file) => file.content.toString('utf8'))).toEqual([csv!.content.toString('utf8')]);
+    // A member sees their own deals in the console (none here), and so in the email.
+    const memberResults = (await member.get(`/reports/saved/${created.body.id}/results`)).body;
+    expect(memberResults.rows).toEqual([]);
+    expect(toMember!.attachments.map((file) => file.content.toString('utf8').trim())).toEqual(['currency,count,sum(amount)']);
 
     const after = (await owner.get(`/reports/saved/${created.body.id}`)).body;
     expect(new Date(after.schedule.nextRunAt).getTime()).toBeGreaterThan(Date.now());
     await sleep(1000);
     expect(reportMails()).toHaveLength(2);
+  });
+
+  it('emails a report over a custom object’s records to each recipient as they may see them: a member their own, a role without access nothing', async () => {
+    const property = {
+      key: 'property',
+      singularLabel: 'Property',
+      pluralLabel: 'Properties',
+      fields: [
+        { key: 'name', label: 'Name', type: 'text', required: true },
+        { key: 'kind', label: 'Kind', type: 'select', options: ['house', 'flat'] },
+      ],
+      access: { manager: 'none' },
+    };
+    expect((await owner.post('/objects', property)).status).toBe(201);
+    for (const [caller, kind] of [
+      [owner, 'house'],
+      [owner, 'flat'],
+      [member, 'house'],
+    ] as const) {
+      expect((await caller.post('/objects/property/records', { values: { name: `${kind} of ${caller.role}`, kind } })).status).toBe(201);
+    }
+    await stack.caughtUp();
+    const created = await owner.post('/reports/saved', {
+      name: 'Properties by kind',
+      query: { entity: 'records', object: 'property', measures: [{ fn: 'count' }], dimensions: [{ field: 'values.kind' }] },
+      schedule: { frequency: 'monthly', recipientUserIds: [owner.userId, manager.userId, member.userId] },
+    });
+    expect(created.status).toBe(201);
+    await stack.readModels.query(`UPDATE reporting.report_schedules SET next_run_at = now() - interval '1 minute' WHERE saved_report_id = $1`, [
+      created.body.id,
+    ]);
+
+    const reportMails = () => mailbox.messages().filter((mail) => mail.subject === 'Report: Properties by kind');
+    const delivered = await eventually(async () => reportMails().length >= 2 && reportMails(), 30_000);
+    const csvTo = async (caller: Caller) => {
+      const email = await emailOf(caller);
+      const mail = delivered.find((candidate) => candidate.to.includes(email));
+      return mail!.attachments
+        .find((file) => file.filename?.endsWith('.csv'))!
+        .content.toString('utf8')
+        .trim()
+        .split('\n');
+    };
+    const rowsOf = async (caller: Caller) => (await caller.get(`/reports/saved/${created.body.id}/results`)).body.rows.map((row: unknown[]) => row.join(','));
+    expect(await rowsOf(owner)).toEqual(['flat,1', 'house,2']);
+    expect(await csvTo(owner)).toEqual(['values.kind,count', ...(await rowsOf(owner))]);
+    expect(await rowsOf(member)).toEqual(['house,1']);
+    expect(await csvTo(member)).toEqual(['values.kind,count', ...(await rowsOf(member))]);
+    // The manager's role may not read properties: nothing is sent to them, and the schedule moves on.
+    expectError(await manager.get(`/reports/saved/${created.body.id}/results`), 403);
+    await sleep(1000);
+    const managerEmail = await emailOf(manager);
+    expect(reportMails().filter((mail) => mail.to.includes(managerEmail))).toEqual([]);
+    expect(reportMails()).toHaveLength(2);
+    const after = (await owner.get(`/reports/saved/${created.body.id}`)).body;
+    expect(new Date(after.schedule.nextRunAt).getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('sends nothing for a report that no longer runs (a field removed from its object) and moves its schedule on', async () => {
+    const lease = { key: 'lease', singularLabel: 'Lease', pluralLabel: 'Leases', fields: [{ key: 'rent', label: 'Rent', type: 'number' }] };
+    expect((await owner.post('/objects', lease)).status).toBe(201);
+    const created = await owner.post('/reports/saved', {
+      name: 'Rent',
+      query: { entity: 'records', object: 'lease', measures: [{ fn: 'sum', field: 'values.rent' }] },
+      schedule: { frequency: 'weekly', recipientUserIds: [owner.userId] },
+    });
+    expect(created.status).toBe(201);
+    expect((await owner.delete('/objects/lease/fields/rent')).status).toBe(204);
+    await stack.readModels.query(`UPDATE reporting.report_schedules SET next_run_at = now() - interval '1 minute' WHERE saved_report_id = $1`, [
+      created.body.id,
+    ]);
+    const moved = await eventually(async () => {
+      const schedule = (await owner.get(`/reports/saved/${created.body.id}`)).body.schedule;
+      return new Date(schedule.nextRunAt).getTime() > Date.now() && schedule;
+    }, 30_000);
+    expect(moved.frequency).toBe('weekly');
+    await sleep(1000);
+    expect(mailbox.messages().filter((mail) => mail.subject === 'Report: Rent')).toEqual([]);
   });
 
   it('refuses recipients who are not users of the workspace and saves nothing', async () => {

@@ -10,17 +10,20 @@ import { ApiError, messageOf, unwrap } from '../../lib/api-error';
 import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan, useMe } from '../../lib/me';
+import { useObjectTypes } from '../objects/objects-api';
 import {
   EMPTY_BUILDER,
-  ENTITY_FIELDS,
-  FILTER_OPS,
+  fieldsOf,
+  filterOps,
   fromQuery,
+  fromSource,
   INTERVALS,
   isDateField,
   MEASURE_FNS,
+  measures,
+  sourceOf,
   toQuery,
   type BuilderState,
-  type Entity,
   type FilterOp,
   type Interval,
   type MeasureFn,
@@ -40,6 +43,9 @@ export function Component() {
   const [state, setState] = useState<BuilderState>(EMPTY_BUILDER);
   const [name, setName] = useState('');
   const [frequency, setFrequency] = useState<Frequency>('none');
+  // The custom objects the caller may read (crm leaves out the others) are reported on next to the built-in entities.
+  const objects = useObjectTypes().data?.data ?? [];
+  const fields = fieldsOf(state, objects);
 
   const saved = useQuery({ queryKey: ['reports', 'saved'], queryFn: () => unwrap(api.GET('/api/v1/reports/saved')) });
   const opened = saved.data?.data.find((report) => report.id === savedId);
@@ -50,11 +56,11 @@ export function Component() {
     setFrequency(opened.schedule?.frequency ?? 'none');
   }, [opened]);
 
-  const run = useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/reports/query', { body: toQuery(state) })) });
+  const run = useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/reports/query', { body: toQuery(state, fields) })) });
   const save = useMutation({
     mutationFn: () => {
       const schedule = frequency === 'none' ? null : { frequency, recipientUserIds: me.data ? [me.data.id] : [] };
-      const body = { name, query: toQuery(state), schedule };
+      const body = { name, query: toQuery(state, fields), schedule };
       return savedId
         ? unwrap(api.PATCH('/api/v1/reports/saved/{id}', { params: { path: { id: savedId } }, body }))
         : unwrap(api.POST('/api/v1/reports/saved', { body }));
@@ -84,7 +90,8 @@ export function Component() {
   const issue = (path: string) => (failure instanceof ApiError ? (failure.fieldIssue(path) ?? failure.fieldIssue(`query.${path}`)) : undefined);
   const placed = failure instanceof ApiError && failure.details.some((detail) => PLACED_FIELD.test(detail.field ?? ''));
 
-  const fields = ENTITY_FIELDS[state.entity].map((field) => ({ value: field, label: field }));
+  const options = (chosen: typeof fields) => chosen.map((field) => ({ value: field.name, label: field.label }));
+  const kindOf = (name: string) => fields.find((field) => field.name === name)?.kind;
   const update = (patch: Partial<BuilderState>) => setState((current) => ({ ...current, ...patch }));
   const setRow = <K extends 'measures' | 'dimensions' | 'filters'>(key: K, index: number, patch: Partial<BuilderState[K][number]>) =>
     setState((current) => ({ ...current, [key]: current[key].map((row, at) => (at === index ? { ...row, ...patch } : row)) }));
@@ -103,10 +110,13 @@ export function Component() {
         <Stack>
           <Select
             label={t('custom.entity')}
-            value={state.entity}
+            value={sourceOf(state)}
             allowDeselect={false}
-            data={(['deals', 'contacts', 'tasks'] as const).map((entity) => ({ value: entity, label: t(`nav.${entity}`) }))}
-            onChange={(value) => value && setState({ ...EMPTY_BUILDER, entity: value as Entity })}
+            data={[
+              ...(['deals', 'contacts', 'tasks'] as const).map((entity) => ({ value: entity, label: t(`nav.${entity}`) })),
+              ...objects.map((object) => ({ value: sourceOf({ entity: 'records', object: object.key }), label: object.pluralLabel })),
+            ]}
+            onChange={(value) => value && setState({ ...EMPTY_BUILDER, ...fromSource(value) })}
             maw={240}
           />
           <Title order={2} size="h5">
@@ -126,7 +136,7 @@ export function Component() {
                 label={t('custom.measureField', { n: index + 1 })}
                 value={measure.field || null}
                 clearable
-                data={fields}
+                data={options(fields.filter((field) => measures(measure.fn, field.kind)))}
                 onChange={(value) => setRow('measures', index, { field: value ?? '' })}
                 error={issue(`measures.${index}.field`)}
               />
@@ -148,11 +158,11 @@ export function Component() {
               <Select
                 label={t('custom.dimensionField', { n: index + 1 })}
                 value={dimension.field || null}
-                data={fields}
-                onChange={(value) => setRow('dimensions', index, { field: value ?? '', interval: value && isDateField(value) ? 'month' : '' })}
+                data={options(fields)}
+                onChange={(value) => setRow('dimensions', index, { field: value ?? '', interval: value && isDateField(fields, value) ? 'month' : '' })}
                 error={issue(`dimensions.${index}.field`)}
               />
-              {isDateField(dimension.field) && (
+              {isDateField(fields, dimension.field) && (
                 <Select
                   label={t('custom.dimensionInterval', { n: index + 1 })}
                   value={dimension.interval || 'day'}
@@ -180,15 +190,15 @@ export function Component() {
               <Select
                 label={t('custom.filterField', { n: index + 1 })}
                 value={filter.field || null}
-                data={fields}
-                onChange={(value) => setRow('filters', index, { field: value ?? '' })}
+                data={options(fields)}
+                onChange={(value) => setRow('filters', index, { field: value ?? '', op: 'eq' })}
                 error={issue(`filters.${index}.field`)}
               />
               <Select
                 label={t('custom.filterOp', { n: index + 1 })}
                 value={filter.op}
                 allowDeselect={false}
-                data={FILTER_OPS}
+                data={filterOps(kindOf(filter.field))}
                 onChange={(value) => value && setRow('filters', index, { op: value as FilterOp })}
                 error={issue(`filters.${index}.op`)}
               />
@@ -268,7 +278,11 @@ export function Component() {
                   <Table.Td>
                     <Link to={`/reports/custom?saved=${report.id}`}>{report.name}</Link>
                   </Table.Td>
-                  <Table.Td>{report.query.entity === 'records' ? report.query.object : t(`nav.${report.query.entity}`)}</Table.Td>
+                  <Table.Td>
+                    {report.query.entity === 'records'
+                      ? (objects.find((object) => object.key === report.query.object)?.pluralLabel ?? report.query.object)
+                      : t(`nav.${report.query.entity}`)}
+                  </Table.Td>
                   <Table.Td>
                     {report.schedule
                       ? t('custom.nextRun', { frequency: t(`custom.${report.schedule.frequency}`), when: formatDateTime(report.schedule.nextRunAt) })

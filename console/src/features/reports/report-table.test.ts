@@ -20,6 +20,7 @@ describe('report tables', () => {
     expect(wonByCurrency.columns.map(isMoneyMeasure)).toEqual([false, false, true]);
     expect(isMoneyMeasure({ key: 'avg(customFields.dealAmount)' })).toBe(true);
     expect(isMoneyMeasure({ key: 'avg(probability)' })).toBe(false);
+    expect(isMeasure({ key: 'quarter(values.signedOn)' })).toBe(false);
   });
 
   it('formats money in each row’s own currency and its minor units', () => {
@@ -89,5 +90,33 @@ describe('pivot', () => {
       ],
       series: ['web', 'referral'],
     });
+  });
+});
+
+describe('report tables over a custom object’s records', () => {
+  it('formats a custom object’s currency amounts in the currency of their own field, and leaves them out of the chart while grouped by currency', () => {
+    const contracts: ReportTable = {
+      columns: [
+        { key: 'values.value.currency', label: 'Value currency', type: 'text' },
+        { key: 'count', label: 'Count', type: 'integer' },
+        { key: 'sum(values.value)', label: 'Sum of Value', type: 'integer' },
+        { key: 'sum(values.seats)', label: 'Sum of Seats', type: 'number' },
+      ],
+      rows: [['EUR', 3, 165_050, 4.5]],
+      truncated: false,
+    };
+    expect(formatCell(contracts, contracts.rows[0]!, 2, 'en-US')).toBe('€1,650.50');
+    expect(formatCell(contracts, contracts.rows[0]!, 1, 'en-US')).toBe('3');
+    expect(formatCell(contracts, contracts.rows[0]!, 3, 'en-US')).toBe('4.5');
+    expect(chartOf(contracts)).toBeNull();
+    const bySeats: ReportTable = {
+      ...contracts,
+      columns: [{ key: 'month(values.signedOn)', label: 'Signed on (month)', type: 'period' }, ...contracts.columns.slice(1)],
+    };
+    expect(chartOf({ ...bySeats, rows: [['2026-01', 3, 165_050, 4.5]] })?.series.map((series) => series.name)).toEqual([
+      'count',
+      'sum(values.value)',
+      'sum(values.seats)',
+    ]);
   });
 });

@@ -6,9 +6,9 @@ export type ReportTable = components['schemas']['ReportTable'];
 export type ReportColumn = components['schemas']['ReportColumn'];
 type Cell = ReportTable['rows'][number][number];
 
-/** Measures are `count` or `fn(field)`; every other column is a dimension the rows are grouped by. */
+/** Measures are `count` or `fn(field)`; every other column is a dimension the rows are grouped by (a date's bucket reads `month(field)`). */
 export function isMeasure(column: Pick<ReportColumn, 'key'>): boolean {
-  return column.key === 'count' || /^\w+\(.+\)$/.test(column.key);
+  return column.key === 'count' || /^(count|count_distinct|sum|avg|min|max)\(.+\)$/.test(column.key);
 }
 
 /** sum/avg/min/max of a money field, in minor units of the row's currency. */
@@ -16,14 +16,22 @@ export function isMoneyMeasure(column: Pick<ReportColumn, 'key'>): boolean {
   return /^(sum|avg|min|max)\((amount|[\w.]*[aA]mount)\)$/.test(column.key);
 }
 
+/** The column holding a measure's currency: a custom object's currency field's own (values.<key>.currency), else currency for money measures; -1 when none. */
+function currencyColumn(table: ReportTable, column: Pick<ReportColumn, 'key'>): number {
+  const measured = /^\w+\((values\.\w+)\)$/.exec(column.key)?.[1];
+  const own = measured ? table.columns.findIndex((candidate) => candidate.key === `${measured}.currency`) : -1;
+  if (own >= 0 || !isMoneyMeasure(column)) return own;
+  return table.columns.findIndex((candidate) => candidate.key === 'currency');
+}
+
 /** A cell as the user reads it: money in the row's currency, dates in their locale, numbers grouped. */
 export function formatCell(table: ReportTable, row: ReportTable['rows'][number], index: number, locale?: string): string {
   const column = table.columns[index]!;
   const value: Cell = row[index] ?? null;
   if (value === null) return '—';
-  const currencyIndex = table.columns.findIndex((candidate) => candidate.key === 'currency');
+  const currencyIndex = column.key.startsWith('count') ? -1 : currencyColumn(table, column);
   const currency = currencyIndex >= 0 ? row[currencyIndex] : null;
-  if (typeof value === 'number' && isMoneyMeasure(column) && typeof currency === 'string') return formatMoney(Math.round(value), currency, locale);
+  if (typeof value === 'number' && typeof currency === 'string') return formatMoney(Math.round(value), currency, locale);
   if (typeof value === 'number') return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
   if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
   if (column.type === 'datetime') return formatDateTime(value, locale);
@@ -42,9 +50,17 @@ export interface ReportChart {
  */
 export function chartOf(table: ReportTable): ReportChart | null {
   const dimensions = table.columns.filter((column) => !isMeasure(column));
-  const measures = table.columns.filter((column) => isMeasure(column) && !isMoneyMeasure(column));
+  const measures = table.columns.filter((column) => isMeasure(column) && !isMoneyMeasure(column) && currencyColumn(table, column) < 0);
   const dimension = dimensions[0];
-  if (!dimension || dimensions.length !== 1 || dimension.key === 'currency' || measures.length === 0 || table.rows.length === 0) return null;
+  if (
+    !dimension ||
+    dimensions.length !== 1 ||
+    dimension.key === 'currency' ||
+    dimension.key.endsWith('.currency') ||
+    measures.length === 0 ||
+    table.rows.length === 0
+  )
+    return null;
   const at = (key: string) => table.columns.findIndex((column) => column.key === key);
   return {
     dataKey: dimension.key,

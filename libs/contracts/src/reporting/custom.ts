@@ -35,14 +35,15 @@ const FIELDS =
   'A field of the entity (deals: id, name, pipelineId, stageId, amount, currency, ownerId, companyId, expectedCloseDate, status, closedAt, lostReason, createdAt; ' +
   'contacts: id, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt; tasks: id, assigneeId, status, priority, dueAt, completedAt, createdBy, ' +
   'relatedType, relatedId, createdAt; records: id, createdBy, createdAt), or a custom field as customFields.<key> (deals and contacts) or a ' +
-  'custom object’s field as values.<key> (records).';
+  'custom object’s field as values.<key> (records), typed by the object: number and currency fields are measured (a currency field’s code is ' +
+  'values.<key>.currency), date fields bucketed, select fields filtered by their options.';
 
 export class ReportMeasure {
   @ApiProperty({ enum: MEASURE_FUNCTIONS }) @IsIn(MEASURE_FUNCTIONS) fn!: MeasureFunction;
 
   @ApiPropertyOptional({
     maxLength: FIELD_MAX,
-    description: `${FIELDS} Optional for count (rows); sum and avg take numbers, amounts only per currency (currency as a dimension or an eq filter).`,
+    description: `${FIELDS} Optional for count (rows); sum and avg take numbers, amounts only per currency (currency, or a record’s values.<key>.currency, as a dimension or an eq filter).`,
   })
   @IsOptional()
   @IsString()
@@ -179,8 +180,8 @@ export const RunCustomReport = defineOperation({
   pattern: 'reporting.custom.query',
   summary: 'Run a custom report',
   description:
-    'Measures (count, sum, avg, min, max, count_distinct) of deals, contacts or tasks, grouped by up to 3 dimensions (dates in day, week, month, quarter or year buckets) and filtered; ' +
-    `at most ${CUSTOM_REPORT_GROUP_CAP} groups (truncated: true when more). Members get their own records only (deals and contacts they own, tasks assigned to them).`,
+    'Measures (count, sum, avg, min, max, count_distinct) of deals, contacts, tasks or a custom object’s records, grouped by up to 3 dimensions (dates in day, week, month, quarter or year buckets) and filtered; ' +
+    `at most ${CUSTOM_REPORT_GROUP_CAP} groups (truncated: true when more). Members get their own records only (deals and contacts they own, tasks assigned to them, records they created).`,
   permission: 'reports:read',
   route: { method: 'POST', path: 'reports/query', status: 200 },
   input: CustomReportQuery,

@@ -129,7 +129,14 @@ export const RunSavedReport = defineOperation({
   route: { method: 'GET', path: 'reports/saved/:id/results', status: 200 },
   params: RecordIdParams,
   output: CustomReportResult,
-  errors: [NOT_FOUND],
+  errors: [
+    NOT_FOUND,
+    {
+      status: 422,
+      description:
+        'It no longer runs: the custom object it reports on, or a field of it the query names, was removed since it was saved (details name the part, e.g. measures.0.field).',
+    },
+  ],
 });
 
 export const UpdateSavedReport = defineOperation({

@@ -59,4 +59,47 @@ describe('CustomQueryCompiler', () => {
   it('caps the groups at the limit, asking for one more to know whether it truncated', () => {
     expect(compile({ entity: 'contacts', measures: [{ fn: 'count' }], limit: 10 })).toMatchObject({ cap: 10, sql: expect.stringMatching(/LIMIT 11$/) });
   });
+
+  it('types a custom object’s values by its fields, their keys parameters too, and names each use its type does not allow', () => {
+    const fields = [
+      { key: 'signedOn', label: 'Signed on', type: 'date' as const, options: [] },
+      { key: 'value', label: 'Value', type: 'currency' as const, options: [] },
+      { key: 'stage', label: 'Stage', type: 'select' as const, options: ['draft', 'signed'] },
+    ];
+    const records = (query: Omit<CustomReportQuery, 'entity' | 'object'>) =>
+      new CustomQueryCompiler({ entity: 'records', object: 'contract', ...query }, WORKSPACE, fields);
+    const compiled = records({
+      measures: [{ fn: 'sum', field: 'values.value' }],
+      dimensions: [{ field: 'values.signedOn', interval: 'quarter' }, { field: 'values.value.currency' }],
+      filters: [{ field: 'values.stage', op: 'eq', value: 'signed' }],
+    }).compile(null);
+    for (const text of ['signedOn', 'stage', 'signed', 'contract']) expect(compiled.sql).not.toContain(text);
+    expect(compiled.parameters).toEqual([WORKSPACE, 'contract', 'stage', 'signed', 'signedOn', 'value']);
+    expect(compiled.columns.map((column) => [column.key, column.label, column.type])).toEqual([
+      ['quarter(values.signedOn)', 'Signed on (quarter)', 'period'],
+      ['values.value.currency', 'Value currency', 'text'],
+      ['sum(values.value)', 'Sum of Value', 'integer'],
+    ]);
+    let details: Array<{ field?: string }> = [];
+    try {
+      records({
+        measures: [
+          { fn: 'sum', field: 'values.value' },
+          { fn: 'avg', field: 'values.stage' },
+        ],
+        dimensions: [{ field: 'values.stage', interval: 'month' }, { field: 'values.stage.currency' }],
+        filters: [{ field: 'values.stage', op: 'eq', value: 'won' }],
+      }).compile(null);
+    } catch (error) {
+      if (!(error instanceof RpcError)) throw error;
+      details = error.details;
+    }
+    expect(details.map((detail) => detail.field)).toEqual([
+      'filters.0.value',
+      'dimensions.0.interval',
+      'dimensions.1.field',
+      'measures.0.field',
+      'measures.1.field',
+    ]);
+  });
 });

@@ -1,7 +1,11 @@
+import type { ObjectField } from '@kinship/contracts/crm';
 import { CUSTOM_REPORT_GROUP_CAP, type ColumnType, type CustomReportQuery, type DimensionInterval, type ReportFilter } from '@kinship/contracts/reporting';
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { isUuid } from '@kinship/persistence';
-import { columnType, REPORT_ENTITIES, type EntitySpec, type FieldKind } from './report-entities.js';
+import { columnType, RECORD_CURRENCY, RECORD_VALUE, REPORT_ENTITIES, type EntitySpec, type FieldKind } from './report-entities.js';
+
+/** A custom object's field as reports need it: its type says how its values may be measured, grouped and filtered. */
+export type ObjectFieldSchema = Pick<ObjectField, 'key' | 'label' | 'type' | 'options'>;
 
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -17,19 +21,23 @@ const PERIOD_FORMATS: Record<DimensionInterval, string> = {
   year: 'YYYY',
 };
 
-const NUMERIC: ReadonlySet<FieldKind | 'custom'> = new Set(['integer', 'money', 'custom']);
-const ORDERED: ReadonlySet<FieldKind | 'custom'> = new Set(['integer', 'money', 'date', 'datetime', 'custom']);
+/** custom: a custom field (deals, contacts), untyped; other: a custom object's boolean, multi-select, address or relation field, compared as its JSON text. */
+type Kind = FieldKind | 'custom' | 'other';
+const NUMERIC: ReadonlySet<Kind> = new Set(['integer', 'number', 'money', 'custom']);
+const ORDERED: ReadonlySet<Kind> = new Set(['integer', 'number', 'money', 'date', 'datetime', 'custom']);
+const UNTYPED: ReadonlySet<Kind> = new Set(['custom', 'other']);
 
 /** A field of the query resolved against the whitelist. */
 interface Field {
   name: string;
   label: string;
-  kind: FieldKind | 'custom';
+  kind: Kind;
   /** The value as SQL; a custom field's is its text. */
   sql: string;
   /** A custom field's value when it is a JSON number, else null. */
   numericSql?: string;
   values?: readonly string[];
+  currencyField?: string;
 }
 
 export interface CompiledColumn {
@@ -73,9 +81,15 @@ export class CustomQueryCompiler {
   private readonly entity: EntitySpec;
   private readonly customKeys = new Map<string, string>();
 
+  /**
+   * objectFields: the fields of the custom object a records query names (crm's, read before
+   * compiling); their types decide what each `values.<key>` may do. Custom fields (deals, contacts)
+   * are untyped: any JSON value, numbers measured as numbers.
+   */
   constructor(
     private readonly query: CustomReportQuery,
     workspaceId: string,
+    private readonly objectFields: readonly ObjectFieldSchema[] = [],
   ) {
     this.entity = REPORT_ENTITIES[query.entity];
     this.parameters = [workspaceId];
@@ -111,7 +125,7 @@ export class CustomQueryCompiler {
       }
       if (dimension.interval !== undefined) this.problem(`${path}.interval`, `applies only to date and time fields; ${dimension.field} is neither`);
       selects.push(plainValue(field));
-      columns.push({ key: field.name, label: field.label, type: field.kind === 'custom' ? 'text' : columnType(field.kind) });
+      columns.push({ key: field.name, label: field.label, type: field.kind === 'custom' || field.kind === 'other' ? 'text' : columnType(field.kind) });
     });
     const groups = selects.length;
 
@@ -126,8 +140,9 @@ export class CustomQueryCompiler {
       const field = this.field(measure.field, `${path}.field`);
       if (!field) return;
       const key = `${measure.fn}(${field.name})`;
-      if (field.kind === 'money' && measure.fn !== 'count' && measure.fn !== 'count_distinct' && !this.singleCurrency()) {
-        return this.problem(`${path}.field`, 'amounts are per currency: add currency as a dimension or filter currency eq one currency');
+      if (field.currencyField && measure.fn !== 'count' && measure.fn !== 'count_distinct' && !this.singleCurrency(field.currencyField)) {
+        const currency = field.currencyField;
+        return this.problem(`${path}.field`, `amounts are per currency: add ${currency} as a dimension or filter ${currency} eq one currency`);
       }
       switch (measure.fn) {
         case 'count':
@@ -142,7 +157,7 @@ export class CustomQueryCompiler {
         case 'avg': {
           if (!NUMERIC.has(field.kind)) return this.problem(`${path}.field`, `${measure.fn} needs a number field; ${field.name} is not one`);
           const value = field.numericSql ?? field.sql;
-          const integer = measure.fn === 'sum' && field.kind !== 'custom';
+          const integer = measure.fn === 'sum' && (field.kind === 'integer' || field.kind === 'money');
           selects.push(measure.fn === 'sum' ? `sum(${value})` : `round(avg(${value})::numeric, 2)`);
           columns.push({ key, label: `${measure.fn === 'sum' ? 'Sum' : 'Average'} of ${field.label}`, type: integer ? 'integer' : 'number' });
           return;
@@ -154,7 +169,7 @@ export class CustomQueryCompiler {
           if (field.kind === 'date') selects.push(`to_char(${measure.fn}(${field.sql}), 'YYYY-MM-DD')`);
           else if (field.kind === 'datetime') selects.push(dateTimeText(`${measure.fn}(${field.sql})`));
           else selects.push(`${measure.fn}(${field.numericSql ?? field.sql})`);
-          columns.push({ key, label, type: field.kind === 'custom' ? 'number' : columnType(field.kind) });
+          columns.push({ key, label, type: field.kind === 'custom' || field.kind === 'other' ? 'number' : columnType(field.kind) });
           return;
         }
       }
@@ -192,15 +207,12 @@ export class CustomQueryCompiler {
   private field(name: string, path: string): Field | null {
     const spec = Object.hasOwn(this.entity.fields, name) ? this.entity.fields[name] : undefined;
     if (spec) return { name, ...spec };
+    if (this.entity.perObject) return this.objectField(name, path);
     const json = this.entity.jsonFields;
     const custom = json?.name.exec(name);
     if (json && custom) {
       const key = custom[1]!;
-      let parameter = this.customKeys.get(key);
-      if (!parameter) {
-        parameter = `${this.parameter(key)}::text`;
-        this.customKeys.set(key, parameter);
-      }
+      const parameter = this.keyParameter(key);
       return {
         name,
         label: key,
@@ -214,11 +226,66 @@ export class CustomQueryCompiler {
     return null;
   }
 
-  /** Whether amounts cannot mix currencies: currency is a dimension or filtered to one value. */
-  private singleCurrency(): boolean {
+  /** The key as one parameter however often the query names it. */
+  private keyParameter(key: string): string {
+    let parameter = this.customKeys.get(key);
+    if (!parameter) {
+      parameter = `${this.parameter(key)}::text`;
+      this.customKeys.set(key, parameter);
+    }
+    return parameter;
+  }
+
+  /**
+   * values.<key> of the object's fields, typed by its field: numbers and currency amounts measure,
+   * dates bucket, selects filter on their options; values.<key>.currency is a currency field's code.
+   * Casts are guarded by the JSON's shape, so a value of another shape (a field removed and added
+   * again) reads as none rather than failing the report.
+   */
+  private objectField(name: string, path: string): Field | null {
+    const valueKey = RECORD_VALUE.exec(name)?.[1];
+    const currencyKey = RECORD_CURRENCY.exec(name)?.[1];
+    const definition = this.objectFields.find((field) => field.key === (valueKey ?? currencyKey));
+    if (!definition || (currencyKey && definition.type !== 'currency')) {
+      const known = [...Object.keys(this.entity.fields), ...this.objectFields.map((field) => `values.${field.key}`)];
+      this.problem(path, `${name} is not a field of ${this.query.object ?? this.query.entity} (${known.join(', ')})`);
+      return null;
+    }
+    const key = this.keyParameter(definition.key);
+    const value = `(r.values -> ${key})`;
+    const text = `(r.values ->> ${key})`;
+    const base = { name, label: definition.label };
+    if (currencyKey) return { ...base, label: `${definition.label} currency`, kind: 'text', sql: `(${value} ->> 'currency')` };
+    switch (definition.type) {
+      case 'text':
+      case 'email':
+      case 'phone':
+      case 'url':
+        return { ...base, kind: 'text', sql: text };
+      case 'select':
+        return { ...base, kind: 'enum', sql: text, values: definition.options };
+      case 'number':
+        return { ...base, kind: 'number', sql: `(CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${text}::numeric END)` };
+      case 'currency':
+        return {
+          ...base,
+          kind: 'money',
+          sql: `(CASE WHEN jsonb_typeof(${value} -> 'amount') = 'number' THEN (${value} ->> 'amount')::bigint END)`,
+          currencyField: `${name}.currency`,
+        };
+      case 'date':
+        return { ...base, kind: 'date', sql: `(CASE WHEN ${text} ~ '^\\d{4}-\\d{2}-\\d{2}$' THEN ${text}::date END)` };
+      default:
+        // boolean, multi_select, address, relation: compared as their JSON text, counted, grouped.
+        return { ...base, kind: 'other', sql: text };
+    }
+  }
+
+  /** Whether amounts cannot mix currencies: the field holding their currency is a dimension or filtered to one value. */
+  private singleCurrency(currencyField: string): boolean {
     return (
-      (this.query.dimensions ?? []).some((dimension) => dimension.field === 'currency') ||
-      (this.query.filters ?? []).some((filter) => filter.field === 'currency' && filter.op === 'eq')
+      (this.query.dimensions ?? []).some((dimension) => dimension.field === currencyField) ||
+      (this.query.filters ?? []).some((filter) => filter.field === currencyField && filter.op === 'eq')
     );
   }
 
@@ -246,7 +313,7 @@ export class CustomQueryCompiler {
         return null;
       }
       if (!value.every((item, index) => this.checkValue(field, item, `${path}.value.${index}`))) return null;
-      const list = field.kind === 'custom' ? `${this.parameter(value.map(String))}::text[]` : `${this.parameter(value)}::${this.sqlType(field.kind)}[]`;
+      const list = UNTYPED.has(field.kind) ? `${this.parameter(value.map(String))}::text[]` : `${this.parameter(value)}::${this.sqlType(field.kind)}[]`;
       return op === 'in' ? `${field.sql} = ANY(${list})` : `NOT coalesce(${field.sql} = ANY(${list}), false)`;
     }
     if (Array.isArray(value) || value === undefined) {
@@ -254,7 +321,7 @@ export class CustomQueryCompiler {
       return null;
     }
     if (op === 'contains') {
-      if (field.kind !== 'text' && field.kind !== 'custom') {
+      if (field.kind !== 'text' && !UNTYPED.has(field.kind)) {
         this.problem(`${path}.op`, `contains applies to text fields; ${field.name} is not one`);
         return null;
       }
@@ -270,7 +337,7 @@ export class CustomQueryCompiler {
       this.problem(`${path}.op`, `${op} applies to number, date and time fields; ${field.name} is not one`);
       return null;
     }
-    if (field.kind === 'custom') {
+    if (UNTYPED.has(field.kind)) {
       if (typeof value === 'number' && op !== 'eq' && op !== 'neq') return `${field.numericSql} ${comparison} ${this.parameter(value)}::numeric`;
       return `${field.sql} ${comparison} ${this.parameter(String(value))}::text`;
     }
@@ -294,6 +361,9 @@ export class CustomQueryCompiler {
       case 'money':
         if (!Number.isSafeInteger(value)) issue = 'must be an integer';
         break;
+      case 'number':
+        if (typeof value !== 'number' || !Number.isFinite(value)) issue = 'must be a number';
+        break;
       case 'date':
         if (typeof value !== 'string' || !CALENDAR_DATE.test(value) || Number.isNaN(Date.parse(value))) issue = 'must be a date (YYYY-MM-DD)';
         break;
@@ -301,6 +371,7 @@ export class CustomQueryCompiler {
         if (typeof value !== 'string' || !DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) issue = 'must be a date (YYYY-MM-DD) or an ISO 8601 time';
         break;
       case 'custom':
+      case 'other':
         if (!['string', 'number', 'boolean'].includes(typeof value)) issue = 'must be a string, number or boolean';
         break;
     }
@@ -308,7 +379,18 @@ export class CustomQueryCompiler {
     return issue === null;
   }
 
-  private sqlType(kind: FieldKind | 'custom'): string {
-    return { uuid: 'uuid', text: 'text', enum: 'text', integer: 'bigint', money: 'bigint', date: 'date', datetime: 'timestamptz', custom: 'text' }[kind];
+  private sqlType(kind: Kind): string {
+    return {
+      uuid: 'uuid',
+      text: 'text',
+      enum: 'text',
+      integer: 'bigint',
+      number: 'numeric',
+      money: 'bigint',
+      date: 'date',
+      datetime: 'timestamptz',
+      custom: 'text',
+      other: 'text',
+    }[kind];
   }
 }

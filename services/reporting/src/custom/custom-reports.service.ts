@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CustomReportQuery, CustomReportResult, ReportCell } from '@kinship/contracts/reporting';
-import { ListObjectRecords } from '@kinship/contracts/crm';
+import { GetObject, ListObjectRecords } from '@kinship/contracts/crm';
 import { callOperation, RpcError, ServiceClient } from '@kinship/messaging';
 import { currentRequestContext, type RequestContext } from '@kinship/observability';
 import { withWorkspace } from '@kinship/persistence';
 import type { DataSource } from 'typeorm';
 import { FreshnessService } from '../reports/freshness.service.js';
 import { scopedOwner, type ReportCaller } from '../reports/report-caller.js';
-import { CustomQueryCompiler } from './custom-query.compiler.js';
+import { CustomQueryCompiler, type CompiledQuery, type ObjectFieldSchema } from './custom-query.compiler.js';
 import { REPORT_ENTITIES } from './report-entities.js';
 
 /** POST /reports/query: a custom report compiled from the whitelist and run under the workspace's row-level security. */
@@ -47,9 +47,38 @@ export class CustomReportsService {
     }
   }
 
+  /** The query compiled against the whitelist and, over records, the object's fields as crm defines them now. */
+  async compile(workspaceId: string, query: CustomReportQuery, ownerId: string | null): Promise<CompiledQuery> {
+    return new CustomQueryCompiler(query, workspaceId, await this.objectFields(workspaceId, query)).compile(ownerId);
+  }
+
+  /**
+   * The fields of the object a records query names, read from crm as a reader of every object's
+   * definition (whether the caller may read its records is assertMayReadRecords'); an object that
+   * is no live one of the workspace is a 422 naming object.
+   */
+  private async objectFields(workspaceId: string, query: CustomReportQuery): Promise<ObjectFieldSchema[]> {
+    if (query.entity !== 'records' || query.object === undefined) return [];
+    const context: RequestContext = {
+      workspaceId,
+      userId: null,
+      role: null,
+      scopes: ['objects:read', 'records:read'],
+      requestId: currentRequestContext()?.requestId ?? randomUUID(),
+    };
+    const missing = RpcError.validation([{ field: 'object', issue: `is not a custom object of this workspace: ${query.object}` }]);
+    try {
+      const object = await callOperation(this.services, GetObject, { object: query.object }, context);
+      if (object.deletedAt !== null) throw missing;
+      return object.fields;
+    } catch (error) {
+      throw error instanceof RpcError && error.status === 404 ? missing : error;
+    }
+  }
+
   /** The report over the workspace's records, or one owner's when ownerId is given. */
   async runAs(workspaceId: string, ownerId: string | null, query: CustomReportQuery): Promise<CustomReportResult> {
-    const compiled = new CustomQueryCompiler(query, workspaceId).compile(ownerId);
+    const compiled = await this.compile(workspaceId, query, ownerId);
     const rows: Array<Record<string, string | null>> = await withWorkspace(this.dataSource, workspaceId, (manager) =>
       manager.query(compiled.sql, compiled.parameters),
     );

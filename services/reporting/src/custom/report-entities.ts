@@ -1,8 +1,8 @@
 import type { ColumnType, CustomReportEntity } from '@kinship/contracts/reporting';
 import type { ProjectionName } from '../projections/projection.js';
 
-/** How a field may be used: number fields take sum and avg; date and time fields take intervals. */
-export type FieldKind = 'uuid' | 'text' | 'enum' | 'integer' | 'money' | 'date' | 'datetime';
+/** How a field may be used: number fields take sum and avg; date and time fields take intervals. number: any JSON number of a record's value. */
+export type FieldKind = 'uuid' | 'text' | 'enum' | 'integer' | 'number' | 'money' | 'date' | 'datetime';
 
 export interface FieldSpec {
   /** SQL over the entity's alias `r`; never built from input. */
@@ -11,6 +11,8 @@ export interface FieldSpec {
   label: string;
   /** The values an enum field holds, to check a filter's value against. */
   values?: readonly string[];
+  /** A money field's: the field holding its currency, which a sum must be grouped or filtered by. */
+  currencyField?: string;
 }
 
 /** Fields named `<prefix>.<key>` whose values are a jsonb column's, by key. */
@@ -28,17 +30,19 @@ export interface EntitySpec {
   ownerSql: string;
   /** The projections whose freshness the answer states. */
   projections: ProjectionName[];
-  /** The custom fields (deals, contacts) or a custom object's fields (records) a query may name; null: none. */
+  /** The custom fields (deals, contacts) a query may name; null: none. */
   jsonFields: JsonFields | null;
-  /** Whether the rows are of the custom object the query names (`object`, the column object_key). */
+  /** Whether the rows are of the custom object the query names (`object`, the column object_key), its fields typed by the object (RECORD_VALUE). */
   perObject: boolean;
   fields: Record<string, FieldSpec>;
 }
 
 /** A custom field's key as crm allows it (lowercase letters, digits, underscores). */
 const CUSTOM_FIELDS: JsonFields = { name: /^customFields\.([a-z][a-z0-9_]{0,62})$/, column: 'r.custom_fields', hint: 'customFields.<key>' };
-/** A custom object's field key as crm allows it (OBJECT_FIELD_KEY). */
-const RECORD_VALUES: JsonFields = { name: /^values\.([a-z][A-Za-z0-9_]{0,62})$/, column: 'r.values', hint: 'values.<key>' };
+/** values.<key>: a custom object's field, its key as crm allows it (OBJECT_FIELD_KEY). */
+export const RECORD_VALUE = /^values\.([a-z][A-Za-z0-9_]{0,62})$/;
+/** A currency field's currency code (values.<key>.currency), to group or filter its amounts by. */
+export const RECORD_CURRENCY = /^values\.([a-z][A-Za-z0-9_]{0,62})\.currency$/;
 
 const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
 const LIFECYCLE_STAGES = ['subscriber', 'lead', 'marketing_qualified', 'sales_qualified', 'opportunity', 'customer', 'evangelist', 'other'] as const;
@@ -62,7 +66,7 @@ export const REPORT_ENTITIES: Record<CustomReportEntity, EntitySpec> = {
       name: { sql: 'r.name', kind: 'text', label: 'Name' },
       pipelineId: { sql: 'r.pipeline_id', kind: 'uuid', label: 'Pipeline' },
       stageId: { sql: 'r.stage_id', kind: 'uuid', label: 'Stage' },
-      amount: { sql: 'r.amount', kind: 'money', label: 'Amount' },
+      amount: { sql: 'r.amount', kind: 'money', label: 'Amount', currencyField: 'currency' },
       currency: { sql: 'r.currency', kind: 'text', label: 'Currency' },
       ownerId: { sql: 'r.owner_id', kind: 'uuid', label: 'Owner' },
       companyId: { sql: 'r.company_id', kind: 'uuid', label: 'Company' },
@@ -113,7 +117,7 @@ export const REPORT_ENTITIES: Record<CustomReportEntity, EntitySpec> = {
     // Records have no owner: a member's own are those they created.
     ownerSql: 'r.created_by',
     projections: ['records'],
-    jsonFields: RECORD_VALUES,
+    jsonFields: null,
     perObject: true,
     fields: {
       id: { sql: 'r.id', kind: 'uuid', label: 'Record' },
@@ -131,6 +135,8 @@ export function columnType(kind: FieldKind): ColumnType {
     case 'integer':
     case 'money':
       return 'integer';
+    case 'number':
+      return 'number';
     case 'date':
       return 'date';
     case 'datetime':

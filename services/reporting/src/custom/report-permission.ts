@@ -16,12 +16,3 @@ export function nestedError(prefix: string, error: unknown): unknown {
   }
   return error;
 }
-
-/** Runs `work`, its 422 named from the whole body (nestedError). */
-export function nestedValidation<T>(prefix: string, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    throw nestedError(prefix, error);
-  }
-}

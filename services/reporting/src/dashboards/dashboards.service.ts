@@ -79,7 +79,13 @@ export class DashboardsService {
           },
         );
         if (!readable) return { ...base, title: widget.title ?? report.name, data: null, asOf: null, lagMs: null };
-        const { columns, rows, truncated, asOf, lagMs } = await this.reports.runAs(caller.workspaceId, ownerId, report.query);
+        // A report naming an object's field removed since no longer runs (422): it shows nothing too.
+        const result = await this.reports.runAs(caller.workspaceId, ownerId, report.query).catch((error: unknown) => {
+          if (error instanceof RpcError && error.status === 422) return null;
+          throw error;
+        });
+        if (!result) return { ...base, title: widget.title ?? report.name, data: null, asOf: null, lagMs: null };
+        const { columns, rows, truncated, asOf, lagMs } = result;
         return { ...base, title: widget.title ?? report.name, data: { columns, rows, truncated }, asOf, lagMs };
       }),
     );

@@ -14,9 +14,8 @@ import { RpcError, ServiceClient, type ErrorDetail } from '@kinship/messaging';
 import type { RequestContext } from '@kinship/observability';
 import { newId, withWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
-import { CustomQueryCompiler } from '../custom/custom-query.compiler.js';
 import { CustomReportsService } from '../custom/custom-reports.service.js';
-import { assertHolds, nestedError, nestedValidation } from '../custom/report-permission.js';
+import { assertHolds, nestedError } from '../custom/report-permission.js';
 import type { ReportCaller } from '../reports/report-caller.js';
 import { nextRun } from './schedule.js';
 import { SavedReportsRepository, type SavedReportValues } from './saved-reports.repository.js';
@@ -78,13 +77,17 @@ export class SavedReportsService {
     if (!(await this.write(caller, (manager) => this.repository.delete(manager, caller.workspaceId, id)))) throw RpcError.notFound('saved report');
   }
 
-  /** Compiled once now, so a saved report always runs; details named from the body (query.measures.0.field). */
-  /** A query that compiles, over records its saver may read (a custom object's: crm answers). */
+  /**
+   * A query that compiles now (so a saved report runs), over records its saver may read (a custom
+   * object's: crm answers); details named from the body (query.measures.0.field).
+   */
   private async checkedQuery(caller: ReportCaller, query: CustomReportQuery): Promise<CustomReportQuery> {
-    nestedValidation('query', () => new CustomQueryCompiler(query, caller.workspaceId).compile(null));
-    await this.reports.assertMayReadRecords(caller, query).catch((error: unknown) => {
+    try {
+      await this.reports.assertMayReadRecords(caller, query);
+      await this.reports.compile(caller.workspaceId, query, null);
+    } catch (error) {
       throw nestedError('query', error);
-    });
+    }
     return query;
   }
 
