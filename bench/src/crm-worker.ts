@@ -28,6 +28,15 @@ export function rssMb(pid: number): Promise<number> {
   return statusMb(pid, 'VmRSS');
 }
 
+/** CPU seconds (user + system) a process has used so far; 0 once it has exited. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (stat === null) return 0;
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks of 1/100 s.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Writing 5 to clear_refs resets VmHWM, so what follows measures its own peak. */
 export async function resetPeakRss(pid: number): Promise<void> {
   await writeFile(`/proc/${pid}/clear_refs`, '5');

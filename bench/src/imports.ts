@@ -18,7 +18,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { authService } from '../../services/auth/dist/auth.service.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
 import { startGateway } from '../../services/gateway/dist/gateway.js';
-import { peakRssMb, resetPeakRss, startCrmWorker } from './crm-worker.js';
+import { cpuSeconds, peakRssMb, resetPeakRss, startCrmWorker } from './crm-worker.js';
 import { fixed, numberFromEnv, print, saveResult, waitUntil } from './lib.js';
 
 const ROWS = numberFromEnv('BENCH_IMPORT_ROWS', 1_000_000);
@@ -87,14 +87,15 @@ function copyText(value: string): string {
  * The rows of the file COPYed into a table made LIKE crm.contacts INCLUDING ALL (its generated
  * search columns, checks and every index; no trigger, no foreign key), as the import would store
  * them (in-file duplicates skipped): what a set-wise load of the same rows costs with the same
- * index set. Seconds.
+ * index set. Seconds, and the CPU seconds its PostgreSQL backend spent.
  */
-async function copyIndexedBaseline(databaseUrl: string): Promise<number> {
+async function copyIndexedBaseline(databaseUrl: string): Promise<{ seconds: number; cpuSeconds: number }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     await client.query(`CREATE TABLE bench_copy_contacts (LIKE crm.contacts INCLUDING ALL)`);
-    const workspaceId = (await client.query<{ id: string }>(`SELECT gen_random_uuid() AS id`)).rows[0]!.id;
+    const { id: workspaceId, pid } = (await client.query<{ id: string; pid: number }>(`SELECT gen_random_uuid() AS id, pg_backend_pid() AS pid`)).rows[0]!;
+    const cpuBefore = await cpuSeconds(pid);
     const started = performance.now();
     const copy = client.query(copyFrom(`COPY bench_copy_contacts (id, workspace_id, first_name, last_name, email, company_name, lifecycle_stage) FROM STDIN`));
     for (let i = 1; i <= ROWS; i++) {
@@ -106,7 +107,7 @@ async function copyIndexedBaseline(databaseUrl: string): Promise<number> {
     }
     copy.end();
     await once(copy, 'finish');
-    return (performance.now() - started) / 1000;
+    return { seconds: (performance.now() - started) / 1000, cpuSeconds: (await cpuSeconds(pid)) - cpuBefore };
   } finally {
     await client.end();
   }
@@ -152,6 +153,40 @@ async function workerMemory(metricsUrl: string): Promise<WorkerMemory> {
   };
 }
 
+/**
+ * The CPU seconds PostgreSQL's backends of one database spent since the first call: its sessions
+ * (pg_stat_activity) read once a second, each backend's last reading kept (a backend that exits
+ * between two readings loses at most a second). The server runs on this machine.
+ */
+class DatabaseCpu {
+  private readonly start = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private started = false;
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly database: string,
+  ) {}
+
+  async sample(): Promise<void> {
+    const { rows } = await this.client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [
+      this.database,
+    ]);
+    for (const { pid } of rows) {
+      const seconds = await cpuSeconds(pid);
+      if (seconds === 0) continue;
+      // A backend already running at the first reading counts from there; a later one from its start.
+      if (!this.started) this.start.set(pid, seconds);
+      this.last.set(pid, seconds);
+    }
+    this.started = true;
+  }
+
+  seconds(): number {
+    return [...this.last].reduce((total, [pid, seconds]) => total + seconds - (this.start.get(pid) ?? 0), 0);
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
@@ -186,7 +221,7 @@ async function main(): Promise<void> {
     // The status is polled with one access token for the whole import: a million rows outlast the default 15 minutes.
     auth = await startTestService(authService, environment, { ACCESS_TOKEN_TTL_SECONDS: '3600' });
     await migrateService(crmService, env);
-    const indexedCopySeconds = await copyIndexedBaseline(environment.databaseUrl);
+    const { seconds: indexedCopySeconds, cpuSeconds: indexedCopyCpu } = await copyIndexedBaseline(environment.databaseUrl);
     const crmPort = await freePort();
     crm = await startCrmWorker({ ...env, HTTP_PORT: String(crmPort) });
     const metricsUrl = `http://127.0.0.1:${crmPort}/metrics`;
@@ -225,6 +260,12 @@ async function main(): Promise<void> {
     );
     await database.end();
 
+    const cpuClient = new pg.Client({ connectionString: environment.databaseUrl });
+    await cpuClient.connect();
+    const databaseCpu = new DatabaseCpu(cpuClient, new URL(environment.databaseUrl).pathname.slice(1));
+    await databaseCpu.sample();
+    const cpuTimer = setInterval(() => void databaseCpu.sample().catch(() => undefined), 1000);
+    const workerCpuBefore = await cpuSeconds(crm.pid!);
     await resetPeakRss(crm.pid!);
     const loadBefore = loadavg()[0]!;
     await eventLoopP99Ms(metricsUrl);
@@ -264,6 +305,11 @@ async function main(): Promise<void> {
     const importSeconds = (performance.now() - importStarted) / 1000;
     clearInterval(eventLoopTimer);
     clearInterval(memoryTimer);
+    clearInterval(cpuTimer);
+    await databaseCpu.sample();
+    await cpuClient.end();
+    const workerCpu = (await cpuSeconds(crm.pid!)) - workerCpuBefore;
+    const postgresCpu = databaseCpu.seconds();
     const memoryAfter = await workerMemory(metricsUrl);
     const loadAfter = loadavg()[0]!;
     const importRss = await peakRssMb(crm.pid!);
@@ -289,11 +335,17 @@ async function main(): Promise<void> {
         `highest during it: RSS ${fixed(most('rss'), 0)}, heap used ${fixed(most('heapUsed'), 0)}, heap total ${fixed(most('heapTotal'), 0)}, external ${fixed(most('external'), 0)} MB`,
     );
     print(`  crm garbage collection during the import: ${fixed(gcSeconds)} s, ${majorGcs} major collections`);
+    print(
+      `  CPU during the import: crm worker ${fixed(workerCpu)} s (${fixed((workerCpu / ROWS) * 10_000, 2)} s per 10k rows), ` +
+        `PostgreSQL backends of the bench database ${fixed(postgresCpu)} s (${fixed((postgresCpu / ROWS) * 10_000, 2)} s per 10k rows)`,
+    );
     print(`  worker: ${batchesLine.trim() || 'no batch summary logged'}`);
     print(`load average (1 min) before → after the import: ${fixed(loadBefore, 2)} → ${fixed(loadAfter, 2)}`);
     print(`plain COPY of the same file into a bare table: ${fixed(copySeconds)} s, ${fixed(copyRate, 0)} rows/s`);
     print(`COPY of the same rows into a table with crm.contacts' columns and indexes: ${fixed(indexedCopySeconds)} s, ${fixed(indexedCopyRate, 0)} rows/s`);
+    print(`  its PostgreSQL backend's CPU: ${fixed(indexedCopyCpu)} s (${fixed((indexedCopyCpu / ROWS) * 10_000, 2)} s per 10k rows)`);
     print(`ratio import/COPY with the same indexes: ${fixed(importRate / indexedCopyRate, 3)}; import/bare COPY: ${fixed(importRate / copyRate, 3)}`);
+    print(`PostgreSQL CPU of the same-index COPY / of the import: ${fixed(indexedCopyCpu / postgresCpu, 3)}`);
     await saveResult('imports', {
       rows: ROWS,
       fileMb,
@@ -312,10 +364,11 @@ async function main(): Promise<void> {
           highest: { rss: most('rss'), heapUsed: most('heapUsed'), heapTotal: most('heapTotal'), external: most('external') },
         },
         gc: { seconds: gcSeconds, majorCollections: majorGcs },
+        cpuSeconds: { crmWorker: workerCpu, postgres: postgresCpu },
       },
       loadAverage: { before: loadBefore, after: loadAfter },
       copy: { seconds: copySeconds, rowsPerSecond: copyRate },
-      indexedCopy: { seconds: indexedCopySeconds, rowsPerSecond: indexedCopyRate },
+      indexedCopy: { seconds: indexedCopySeconds, rowsPerSecond: indexedCopyRate, cpuSeconds: indexedCopyCpu },
       ratio: importRate / indexedCopyRate,
       bareRatio: importRate / copyRate,
     });

@@ -83,6 +83,36 @@ describe('import batches merged ahead of their write (service tier)', () => {
     expect(await stored(caller.workspaceId)).toEqual([{ firstName: 'Ada', lastName: null, email: 'ada@example.com', jobTitle: 'Analyst' }]);
   });
 
+  it('stores a new contact’s text, tags, address and custom fields exactly as its row held them: quotes, backslashes, tabs, line breaks, braces, NULL', async () => {
+    const caller = owner();
+    const batch = await context(caller);
+    const awkward = 'back\\slash, "quotes", tab\there, new\nline, return\r, \\N, {braces}';
+    const rows = [
+      {
+        line: 2,
+        values: {
+          email: 'escapes@example.com',
+          firstName: awkward,
+          jobTitle: 'NULL',
+          birthday: '1990-02-03',
+          tags: ['a,b', 'with "quote"', 'back\\slash', '{braces}', 'NULL', 'tab\tin'],
+          address: { street: awkward, city: 'Zürich' },
+          customFields: { note: awkward, count: 3 },
+        },
+      },
+    ];
+
+    const result = await write(batch, rows, await plan(batch, rows, null), null);
+
+    expect(result).toMatchObject({ holds: true, outcome: { created: 1 } });
+    const [contact] = await crm.owner.query(
+      `SELECT first_name AS "firstName", job_title AS "jobTitle", birthday::text AS birthday, tags, address, custom_fields AS "customFields", emails, phones
+       FROM crm.contacts WHERE workspace_id = $1`,
+      [caller.workspaceId],
+    );
+    expect(contact).toEqual({ ...rows[0]!.values, email: undefined, emails: [], phones: [] });
+  });
+
   it('merges a batch again under locks when a record it read was edited before its write: the edit is kept and the row’s value queued as a conflict', async () => {
     const caller = owner();
     const ada = await contacts.create(caller, { firstName: 'Ada', email: 'ada@example.com' });
