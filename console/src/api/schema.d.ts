@@ -18894,7 +18894,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The invoice is a draft, void or already paid (code invalid_status; details name invoiceId), a wallet holds too little (insufficient_wallet_balance), or a wallet payment exceeds the amount due (details name amount). */
+            /** @description The invoice is a draft, void or already paid (code invalid_status; details name invoiceId), a wallet holds too little (insufficient_wallet_balance), or a wallet payment exceeds the amount due (details name amount). The Idempotency-Key was already used with a different request (code conflict; details name Idempotency-Key). A request with the key of one still running waits for it and gets its answer. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18995,7 +18995,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description More than is left to refund (code refund_exceeds_payment), Stripe refused the refund of a Stripe payment (stripe_refund_refused), or Stripe keys are not configured (payments_not_configured); details name amount. */
+            /** @description More than is left to refund (code refund_exceeds_payment), Stripe refused the refund of a Stripe payment (stripe_refund_refused), or Stripe keys are not configured (payments_not_configured); details name amount. The Idempotency-Key was already used with a different request (code conflict; details name Idempotency-Key). A request with the key of one still running waits for it and gets its answer. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -24683,7 +24683,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            /** @description The Idempotency-Key was already used with a different request (code conflict; details name Idempotency-Key). A request with the key of one still running waits for it and gets its answer. */
             409: {
                 headers: {
                     [name: string]: unknown;

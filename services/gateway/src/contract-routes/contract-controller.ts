@@ -14,6 +14,13 @@ const TAKES_BODY: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH']);
 
 type Forward = (this: { services: ServiceClient }, params: object, input: object, caller: RequestContext, response: FastifyReply) => Promise<unknown>;
 
+/**
+ * The 409 of a route whose service keeps its Idempotency-Key (billing's money routes): a
+ * concurrent request with the same key waits for the first and gets its answer, never a 409.
+ */
+const KEY_REUSED =
+  'The Idempotency-Key was already used with a different request (code conflict; details name Idempotency-Key). A request with the key of one still running waits for it and gets its answer.';
+
 /** What Fastify sends a serialised object as. */
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -74,6 +81,7 @@ export function contractController(tag: string, operations: readonly AnyOperatio
     Res({ passthrough: true })(prototype, name, 3);
 
     const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
+    const keptByService = operation.idempotencyKey === 'required';
     const decorators: MethodDecorator[] = [
       ROUTE_DECORATORS[route.method](route.path),
       HttpCode(route.status),
@@ -82,9 +90,17 @@ export function contractController(tag: string, operations: readonly AnyOperatio
       produces
         ? ApiResponse({ status: route.status, description: operation.summary, content: { [produces]: { schema: { type: 'string', format: 'binary' } } } })
         : ApiResponse({ status: route.status, description: operation.summary, ...(operation.output ? { type: operation.output } : {}) }),
-      ...operation.errors.map((error) => ApiResponse({ status: error.status, description: error.description, type: ErrorResponse })),
+      ...operation.errors.map((error) =>
+        ApiResponse({
+          status: error.status,
+          description: error.status === 409 && keptByService ? `${error.description} ${KEY_REUSED}` : error.description,
+          type: ErrorResponse,
+        }),
+      ),
     ];
-    if (operation.idempotencyKey === 'required') {
+    if (keptByService) {
+      // The service's 409 for a reused key: the gateway's generic one says a key still in use is a 409 too, which is not so here.
+      if (!operation.errors.some((error) => error.status === 409)) decorators.push(ApiResponse({ status: 409, description: KEY_REUSED, type: ErrorResponse }));
       decorators.push(
         IdempotencyKeyKeptByService(),
         ApiHeader({
