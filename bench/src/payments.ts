@@ -209,6 +209,27 @@ async function cpuMsOf(children: ReadonlyMap<ServiceName, ChildProcess>): Promis
   return times;
 }
 
+/**
+ * CPU time of the bench database's PostgreSQL backends (the services' pools and this process's), by
+ * pid. A backend that ends between two readings takes its time with it, so the figure is a floor.
+ */
+async function backendsCpuMs(owner: pg.Pool): Promise<Map<number, number>> {
+  const { rows } = await owner.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  const times = new Map<number, number>();
+  for (const { pid } of rows) {
+    const ms = await processCpuMs(pid);
+    if (ms !== undefined) times.set(pid, ms);
+  }
+  return times;
+}
+
+/** The backends' CPU between two readings; a backend started in between counts from its start. */
+function backendsCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, time] of after) ms += time - (before.get(pid) ?? 0);
+  return ms;
+}
+
 async function main(): Promise<number> {
   let environment: TestEnvironment | undefined;
   const children = new Map<ServiceName, ChildProcess>();
@@ -247,14 +268,26 @@ async function main(): Promise<number> {
     const warmup = await payThrough(gateway.url, authorization, warmupInvoices);
     const loadBefore = loadavg();
     const cpuBefore = await cpuMsOf(children);
+    const backendsBefore = await backendsCpuMs(owner);
     const gatewayRun = await payThrough(gateway.url, authorization, invoices);
     const cpuAfter = await cpuMsOf(children);
+    const backendsAfter = await backendsCpuMs(owner);
     const loadAfter = loadavg();
-    const cpuMsPerPayment = Object.fromEntries(SERVICES.map((name) => [name, (cpuAfter[name]! - cpuBefore[name]!) / PAYMENTS]));
+    const cpuMsPerPayment: Record<string, number> = Object.fromEntries([
+      ...SERVICES.map((name) => [name, (cpuAfter[name]! - cpuBefore[name]!) / PAYMENTS]),
+      ['postgres', backendsCpuBetween(backendsBefore, backendsAfter) / PAYMENTS],
+    ]);
     print(`The same rows through pg: ${PAYMENTS} transactions at ${CONNECTIONS} connections…`);
+    const clientBefore = process.cpuUsage();
     const rawRun = await rawPayments(owner, randomUUID(), PAYMENTS);
+    const client = process.cpuUsage(clientBefore);
     const cpuAfterRaw = await cpuMsOf(children);
-    const cpuMsPerRawTransaction = Object.fromEntries(SERVICES.map((name) => [name, (cpuAfterRaw[name]! - cpuAfter[name]!) / PAYMENTS]));
+    const backendsAfterRaw = await backendsCpuMs(owner);
+    const cpuMsPerRawTransaction: Record<string, number> = Object.fromEntries([
+      ...SERVICES.map((name) => [name, (cpuAfterRaw[name]! - cpuAfter[name]!) / PAYMENTS]),
+      ['postgres', backendsCpuBetween(backendsAfter, backendsAfterRaw) / PAYMENTS],
+      ['pg client (this process)', (client.user + client.system) / 1000 / PAYMENTS],
+    ]);
     const viaGateway = rates(gatewayRun);
     const raw = rates(rawRun);
     const paid = await owner.query<{ count: string }>(`SELECT count(*) FROM billing.invoices WHERE workspace_id = $1 AND status = 'paid'`, [workspace.id]);
@@ -281,10 +314,16 @@ async function main(): Promise<number> {
       `  raw pg (baseline) ${fixed(raw.perSecond, 0).padStart(5)} tx/s         p50 ${fixed(raw.p50Ms)} ms   p99 ${fixed(raw.p99Ms)} ms   failures ${raw.failures}`,
     );
     print(
-      `  CPU per payment (ms): ${SERVICES.map((name) => `${name} ${fixed(cpuMsPerPayment[name]!, 2)}`).join(', ')}   load average ${loadBefore.map((value) => fixed(value, 2)).join(' ')} before, ${loadAfter.map((value) => fixed(value, 2)).join(' ')} after, on ${availableParallelism()} cores`,
+      `  CPU per payment (ms): ${Object.entries(cpuMsPerPayment)
+        .map(([name, ms]) => `${name} ${fixed(ms, 2)}`)
+        .join(
+          ', ',
+        )}   load average ${loadBefore.map((value) => fixed(value, 2)).join(' ')} before, ${loadAfter.map((value) => fixed(value, 2)).join(' ')} after, on ${availableParallelism()} cores`,
     );
     print(
-      `  services' CPU during the raw run, per transaction (ms): ${SERVICES.map((name) => `${name} ${fixed(cpuMsPerRawTransaction[name]!, 2)}`).join(', ')}`,
+      `  CPU during the raw run, per transaction (ms): ${Object.entries(cpuMsPerRawTransaction)
+        .map(([name, ms]) => `${name} ${fixed(ms, 2)}`)
+        .join(', ')}`,
     );
     print(
       `  ratio gateway ÷ raw: ${fixed(ratio, 3)}   (targets: ≥ 500 payments/s, ratio ≥ 0.3)   invoices paid: ${paid.rows[0]!.count} of ${WARMUP_PAYMENTS + PAYMENTS}`,
@@ -316,6 +355,7 @@ async function main(): Promise<number> {
       raw,
       ratio,
       cpuMsPerPayment,
+      cpuMsPerRawTransaction,
       loadAverage: { before: loadBefore, after: loadAfter },
       reconciliation: { small, large },
       failures,
