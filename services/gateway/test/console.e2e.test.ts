@@ -97,7 +97,7 @@ function linkIn(text: string, path: string): URL {
 }
 
 /** A call to the API as the signed-up owner, for what the console shows but does not define (object types, custom fields, segments). */
-async function asOwner(email: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<any> {
+async function asOwner(email: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<any> {
   const login = await fetch(`${origin}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -411,12 +411,52 @@ describe('web console', () => {
     await type(page.getByLabel(label('New comment')), 'A fixed link is on its way.');
     await page.getByRole('button', { name: 'Reply' }).click();
     await page.locator('[data-comment="public"]').filter({ hasText: 'A fixed link is on its way.' }).waitFor();
+
+    // Urgent tickets get deadlines: raised to urgent, the ticket's clocks start.
+    await asOwner(email, 'PUT', '/sla-policies/urgent', { firstResponseMinutes: 60, resolutionMinutes: 480 });
+    await page.getByRole('combobox', { name: 'Priority', exact: true }).click();
+    await page.getByRole('option', { name: 'urgent' }).click();
+    await page.locator('[data-clock="resolution"][data-state="running"]').waitFor();
+
+    // The subject edited in place, an empty one refused at its input.
+    await page.getByRole('button', { name: 'Edit Subject: Cannot download my invoice' }).click();
+    await page.getByLabel(label('Subject')).fill('');
+    await page.getByLabel(label('Subject')).press('Enter');
+    await page.getByText(/subject should not be empty/i).waitFor();
+    await type(page.getByLabel(label('Subject')), 'Cannot download my March invoice');
+    await page.getByLabel(label('Subject')).press('Enter');
+    await page.getByRole('heading', { name: 'Cannot download my March invoice' }).waitFor();
+
+    await type(page.getByLabel(label('Tags')), 'billing');
+    const tagged = page.waitForResponse((response) => response.request().method() === 'PATCH' && response.url().includes('/api/v1/tickets/'));
+    await page.getByLabel(label('Tags')).press('Enter');
+    expect((await tagged).status()).toBe(200);
+    await page.getByRole('button', { name: 'Assign to me' }).click();
+    await page.getByRole('button', { name: 'Assign to me' }).waitFor({ state: 'detached' });
+    expect(await page.getByRole('combobox', { name: 'Assignee' }).inputValue()).toBe('Rita Rep');
+
+    // A duplicate the customer opened by email: merged here, its message joins the conversation.
+    const duplicate = (await asOwner(email, 'POST', '/tickets', { subject: 'Invoice PDF broken', tags: ['pdf'] })) as { id: string };
+    await asOwner(email, 'POST', `/tickets/${duplicate.id}/comments`, { body: 'The PDF link says 404.', author: 'customer' });
+    await type(page.getByRole('combobox', { name: 'Duplicate ticket' }), 'Invoice PDF');
+    await page.getByRole('option', { name: /Invoice PDF broken/ }).click();
+    await page.getByRole('button', { name: 'Merge' }).click();
+    const confirm = page.getByRole('dialog', { name: /^Merge #T-\d+ Invoice PDF broken into #T-\d+\?$/ });
+    await confirm.getByRole('button', { name: 'Merge' }).click();
+    await page.getByText('Ticket merged').waitFor();
+    await page.locator('[data-comment="public"]').filter({ hasText: 'The PDF link says 404.' }).waitFor();
+    await page.getByText('pdf', { exact: true }).waitFor();
     await screen('ticket');
 
     await page.getByRole('link', { name: '← Tickets' }).click();
-    await page.getByRole('cell', { name: 'Cannot download my invoice' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'Cannot download my March invoice' });
+    await row.getByRole('cell', { name: 'Rita Rep' }).waitFor();
+    await row.locator('[data-sla="running"]').waitFor();
+    // The merged duplicate is closed and deleted: no longer listed.
+    expect(await page.getByRole('cell', { name: 'Invoice PDF broken' }).count()).toBe(0);
+    await page.locator('.mantine-Notification-root').first().waitFor({ state: 'detached' });
     await screen('tickets');
-  }, 60_000);
+  }, 90_000);
 
   it('brings the won deal to the notification bell, and marks all read', async () => {
     await page.getByRole('button', { name: /^Notifications/ }).click();
