@@ -895,6 +895,7 @@ describe('web console', () => {
   }, 90_000);
 
   it('adds a product to the catalogue, refunds part of a payment, writes an invoice off, and prices a draft line from the product', async () => {
+    await asOwner(email, 'POST', '/products', { name: 'Boiler check', sku: 'BOILER-CHECK', unitPrice: 5000, currency: 'USD', taxRate: 0 });
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Invoices' }).click();
     // The catalogue: a price with a third decimal named before sending, a SKU the API refuses named at its input.
     await page.getByRole('link', { name: 'Products', exact: true }).click();
@@ -915,6 +916,21 @@ describe('web console', () => {
     await product.getByRole('button', { name: 'Create' }).click();
     await page.locator('[data-product="ENGINE-SERVICE"]').getByText('$250.00').waitFor();
     await screen('products');
+    // A product deleted by mistake, found under "Show deleted" and restored.
+    await page.getByRole('button', { name: 'Delete Boiler check' }).click();
+    await page.locator('[data-product="BOILER-CHECK"]').waitFor({ state: 'detached' });
+    await page.getByLabel('Show deleted').check();
+    await page.locator('[data-product="BOILER-CHECK"]').getByRole('button', { name: 'Restore Boiler check' }).waitFor();
+    expect(await page.locator('[data-product="ENGINE-SERVICE"]').count()).toBe(0);
+    await screen('products-deleted');
+    await page.getByRole('button', { name: 'Restore Boiler check' }).click();
+    await page.getByText('Boiler check restored').waitFor();
+    await page.locator('[data-product="BOILER-CHECK"]').waitFor({ state: 'detached' });
+    await page.getByLabel('Show deleted').uncheck();
+    await page
+      .locator('[data-product="BOILER-CHECK"]')
+      .getByRole('checkbox', { name: /Boiler check/ })
+      .waitFor();
     await page.getByRole('link', { name: '← Invoices' }).click();
     await page
       .getByRole('link', { name: /^INV-\d{4}-\d+$/ })
@@ -964,6 +980,24 @@ describe('web console', () => {
     await page.getByRole('option', { name: 'Engine servicing · $250.00' }).click();
     expect(await page.getByLabel('Line 2 description').inputValue()).toBe('Engine servicing');
     await page.locator('[data-amount="Total"]').getByText('$1,525.00').waitFor();
+    // The draft's details: billed to the company instead, a due date before the issue date refused at its input.
+    await page.locator('.mantine-SegmentedControl-label', { hasText: 'Company' }).click();
+    await type(page.getByRole('combobox', { name: 'Customer' }), 'Difference');
+    await page.getByRole('option', { name: 'Difference Engines' }).click();
+    await page.getByLabel(label('Issue date')).fill('2026-12-10');
+    await page.getByLabel(label('Due date')).fill('2026-12-01');
+    await page.getByRole('combobox', { name: 'Payment terms' }).click();
+    await page.getByRole('option', { name: 'Net 15' }).click();
+    await page.getByRole('button', { name: 'Save details' }).click();
+    await page.getByText('must not be before issueDate').waitFor();
+    expect(await page.getByLabel(label('Due date')).getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel(label('Due date')).fill('2026-12-25');
+    await page.getByRole('button', { name: 'Save details' }).click();
+    await page.getByText(/ · due 2026-12-25/).waitFor();
+    await page.getByRole('link', { name: 'Difference Engines' }).waitFor();
+    // The product's line, not saved yet, stayed through the details' save.
+    expect(await page.getByLabel('Line 2 description').inputValue()).toBe('Engine servicing');
+    await screen('invoice-draft-details');
     await page.getByRole('button', { name: 'Delete draft' }).click();
     await page.getByRole('dialog', { name: 'Delete Draft invoice?' }).getByRole('button', { name: 'Delete draft' }).click();
     await page.getByRole('heading', { name: 'Invoices', exact: true }).waitFor();
