@@ -1085,6 +1085,45 @@ describe('web console', () => {
     expect(received[0]!.html).toContain('Hello Nora &amp; friends');
     expect(mailbox.messages().filter((mail) => mail.to.includes('olive.optout@example.com'))).toEqual([]);
 
+    // An SMS campaign to a filter of the contacts: an empty message refused at its input, the text
+    // previewed with the opt-out line the sender adds and its length, the opted-out number skipped.
+    for (const [firstName, phone, smsOptOut] of [
+      ['Sam', '+14155550141', false],
+      ['Stella', '+14155550142', true],
+    ] as const) {
+      await asOwner(email, 'POST', '/contacts', { firstName, phone, tags: ['texts'], smsOptOut });
+    }
+    await page.goto(`${origin}/campaigns/new`);
+    await type(page.getByLabel(label('Name')), 'Flash sale');
+    await page.locator('.mantine-SegmentedControl-label', { hasText: /^SMS$/ }).click();
+    await page.locator('.mantine-SegmentedControl-label', { hasText: /^A filter$/ }).click();
+    await type(page.getByLabel(label('Tags')), 'texts');
+    await page.getByLabel(label('Tags')).press('Enter');
+    await page
+      .getByRole('status')
+      .getByText(/^2 contacts in the audience now, 1 of them opted out of SMS/)
+      .waitFor();
+    expect(await page.getByLabel(label('Subject')).count()).toBe(0);
+    await page.getByRole('button', { name: 'Send now' }).click();
+    await page.getByText('is required for an SMS campaign').waitFor();
+    expect(await page.getByLabel(label('Message \\(plain text\\)')).getAttribute('aria-invalid')).toBe('true');
+    await type(page.getByLabel(label('Message \\(plain text\\)')), 'Hi {{firstName}}, 20% off today');
+    const smsHeading = await page.getByRole('heading', { name: /^Preview for / }).textContent();
+    const texted = smsHeading!.replace('Preview for ', '');
+    expect(await page.locator('[data-preview="sms"]').innerText()).toBe(`Hi ${texted}, 20% off today\nOpt out: #unsubscribe`);
+    await page
+      .locator('[data-preview="sms-length"]')
+      .getByText(/ as GSM-7 counts them: 1 SMS per contact$/)
+      .waitFor();
+    await screen('campaign-compose-sms');
+    await page.getByRole('button', { name: 'Send now' }).click();
+    const smsCounts = page.getByRole('table', { name: 'Send counts' });
+    await smsCounts.locator('[data-count="sent"]').getByRole('cell', { name: '1', exact: true }).waitFor({ timeout: 60_000 });
+    await smsCounts.locator('[data-count="skippedOptedOut"]').getByRole('cell', { name: '1', exact: true }).waitFor();
+    await smsCounts.locator('[data-count="delivered"]').waitFor();
+    await page.getByText('sent', { exact: true }).waitFor();
+    await screen('campaign-sent-sms');
+
     // Another, for later, to a contact picked by name: at 09:00 in the user's timezone (Europe/London,
     // chosen in Settings, an hour ahead of UTC in July), listed as scheduled, then cancelled.
     await page.goto(`${origin}/campaigns/new`);
