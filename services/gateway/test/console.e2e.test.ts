@@ -825,13 +825,32 @@ describe('web console', () => {
     await result.getByRole('cell', { name: '$1,349.00', exact: true }).waitFor();
 
     await type(page.getByLabel(label('Report name')), 'Deals by currency');
-    await pick('Email it to me', 'Weekly (Mondays, 07:00 UTC)');
+    await pick('Email it', 'Weekly (Mondays, 07:00 UTC)');
+    // Emailed to oneself at first; without any recipient the API's refusal lands at the picker.
+    const recipients = page.getByLabel(label('Recipients')).and(page.locator('input'));
+    await page.locator('.mantine-Pill-root', { hasText: 'Rita Rep' }).waitFor();
+    await recipients.press('Backspace');
+    await page.locator('.mantine-Pill-root', { hasText: 'Rita Rep' }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Save report' }).click();
+    await page.getByText(/must contain at least 1 elements/).waitFor();
+    expect(await recipients.getAttribute('aria-invalid')).toBe('true');
+    await recipients.click();
+    await page.getByRole('option', { name: 'Ivy Invitee', exact: true }).click();
+    await page.getByRole('option', { name: 'Rita Rep', exact: true }).click();
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Save report' }).click();
     const saved = page.getByRole('region', { name: 'Saved reports' });
     await saved.getByRole('link', { name: 'Deals by currency' }).waitFor();
-    await saved.getByText(/^Weekly \(Mondays, 07:00 UTC\); next /).waitFor();
+    await saved.getByText(/^Weekly \(Mondays, 07:00 UTC\); next .*, to Ivy Invitee, Rita Rep$/).waitFor();
     expect(new URL(page.url()).searchParams.get('saved')).toMatch(/^[0-9a-f-]{36}$/);
     await screen('custom-report');
+
+    // Grouped by owner, the rows name the members instead of their ids (not saved).
+    await page.getByRole('button', { name: 'Remove measure 2' }).click();
+    await pick('Dimension 1', 'ownerId');
+    await page.getByRole('button', { name: 'Run report' }).click();
+    await result.getByRole('cell', { name: 'Rita Rep', exact: true }).waitFor();
+    await screen('custom-report-owners');
   }, 90_000);
 
   it('makes a custom dashboard of the saved report, renames it and deletes it', async () => {
