@@ -12,8 +12,8 @@ import { InlineField } from '../../components/InlineField';
 import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
-import { AssigneePicker, MergeTicket, MergedNotice, SlaPanel, TicketTags } from './TicketPanels';
-import { TICKET_PRIORITIES, TICKET_STATUSES, ticketsApi, type Ticket } from './tickets-api';
+import { AssigneePicker, MergeTicket, MergedNotice, SlaPanel } from './TicketPanels';
+import { tagsOf, TICKET_PRIORITIES, TICKET_STATUSES, ticketsApi, type Ticket } from './tickets-api';
 
 export function Component() {
   const { id = '' } = useParams();
@@ -90,7 +90,13 @@ export function Component() {
                   allowDeselect={false}
                   onChange={(priority) => priority && void save({ priority: priority as Ticket['priority'] })}
                 />
-                <TicketTags ticket={record} disabled={!canWrite} onSave={(tags) => update({ tags })} />
+                <InlineField
+                  field="tags"
+                  label={t('tickets.tags')}
+                  value={record.tags.join(', ')}
+                  disabled={!canWrite}
+                  onSave={(tags) => update({ tags: tagsOf(tags) })}
+                />
                 {record.priorityReason && (
                   <Text size="sm" c="dimmed">
                     {record.priorityReason}

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, Modal, Paper, Select, Stack, TagsInput, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Modal, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -111,27 +111,6 @@ export function AssigneePicker({ ticket, disabled, onAssigned }: { ticket: Ticke
         </Button>
       )}
     </Group>
-  );
-}
-
-/** The ticket's tags, saved as a whole on each change (PATCH replaces them). */
-export function TicketTags({ ticket, disabled, onSave }: { ticket: Ticket; disabled: boolean; onSave: (tags: string[]) => Promise<unknown> }) {
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <TagsInput
-      label={t('field.tags')}
-      value={ticket.tags}
-      disabled={disabled}
-      error={error}
-      onChange={async (tags) => {
-        try {
-          await onSave(tags);
-          setError(null);
-        } catch (failure) {
-          setError(issueOf(failure, 'tags'));
-        }
-      }}
-    />
   );
 }
 

@@ -40,6 +40,7 @@ export const en = {
   'tickets.sla': 'SLA',
   'tickets.slaPaused': 'Pending: the resolution clock is paused until the customer answers.',
   'tickets.subject': 'Subject',
+  'tickets.tags': 'Tags (comma-separated)',
   'tickets.unassigned': 'Unassigned',
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentClock, nextDeadline, relativeTime, slaClocks } from './tickets-api';
+import { currentClock, nextDeadline, relativeTime, slaClocks, tagsOf } from './tickets-api';
 
 const none = { firstRespondedAt: null, firstResponseDueAt: null, nextResponseDueAt: null, resolutionDueAt: null, resolvedAt: null };
 
@@ -72,5 +72,12 @@ describe('relativeTime', () => {
     expect(relativeTime('2026-12-05T14:10:00Z', now, 'en')).toBe('in 3 hours');
     expect(relativeTime('2026-12-05T10:40:00Z', now, 'en')).toBe('20 minutes ago');
     expect(relativeTime('2026-12-07T12:00:00Z', now, 'en')).toBe('in 2 days');
+  });
+});
+
+describe('tagsOf', () => {
+  it('reads comma-separated tags, trimmed, empty ones dropped', () => {
+    expect(tagsOf(' billing, pdf ,, ')).toEqual(['billing', 'pdf']);
+    expect(tagsOf(null)).toEqual([]);
   });
 });

@@ -18,6 +18,14 @@ export function nextDeadline(
   return ticket.nextResponseDueAt ?? ticket.resolutionDueAt;
 }
 
+/** Tags typed comma-separated, as PATCH takes them (it trims and de-duplicates too); nothing typed is none. */
+export function tagsOf(text: string | null): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '');
+}
+
 export type SlaClockKind = 'firstResponse' | 'nextResponse' | 'resolution';
 /** running: due ahead; overdue: due passed unmet; met: met in time; metLate: met after it was due. */
 export type SlaClockState = 'running' | 'overdue' | 'met' | 'metLate';
