@@ -385,7 +385,8 @@ describe('web console', () => {
     await page.keyboard.press('Space');
     // The sensor listens for the next keys once the drag has started: the card says it is pressed then.
     await page.locator('[data-deal="Analytical engine"][aria-pressed="true"]').waitFor();
-    await page.getByText(/^Picked up Analytical engine\./).waitFor({ state: 'attached' });
+    // The live region says where the card is (its own stage at first), in names.
+    await page.getByText(`Analytical engine is over ${first}`).waitFor({ state: 'attached' });
     await page.keyboard.press('ArrowRight');
     await page.getByText(`Analytical engine is over ${second}`).waitFor({ state: 'attached' });
     await page.keyboard.press('Space');
@@ -1145,8 +1146,8 @@ describe('web console', () => {
     await type(page.getByLabel(label('Name')), 'Flash sale');
     await page.locator('.mantine-SegmentedControl-label', { hasText: /^SMS$/ }).click();
     await page.locator('.mantine-SegmentedControl-label', { hasText: /^A filter$/ }).click();
-    await type(page.getByLabel(label('Tags')), 'texts');
-    await page.getByLabel(label('Tags')).press('Enter');
+    await type(page.getByRole('combobox', { name: 'Tags' }), 'texts');
+    await page.getByRole('combobox', { name: 'Tags' }).press('Enter');
     await page
       .getByRole('status')
       .getByText(/^2 contacts in the audience now, 1 of them opted out of SMS/)
