@@ -23,7 +23,8 @@ export function DraftDetails({ invoice }: { invoice: Invoice }) {
   const changes = detailsChanges(detailsOf(invoice), form);
 
   const found = useQuery({
-    queryKey: [form.kind === 'contact' ? 'contacts' : 'companies', 'pick', search],
+    // Its own key: other pickers cache the API's page under ['contacts', 'pick', q], this one options.
+    queryKey: ['invoice-customers', form.kind, search],
     queryFn: async () =>
       form.kind === 'contact'
         ? (await unwrap(api.GET('/api/v1/contacts', { params: { query: { q: search || undefined, limit: 20 } } }))).data.map((c) => ({
