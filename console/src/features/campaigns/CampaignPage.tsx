@@ -38,6 +38,8 @@ import {
   filterValues,
   IN_FLIGHT,
   placeholderValues,
+  smsLength,
+  smsText,
   type AudienceKind,
   type Campaign,
   type CampaignCounts,
@@ -46,15 +48,18 @@ import { ContactFilterInputs } from './ContactFilterInputs';
 import { t, type MessageKey } from './i18n';
 
 // Where the API's issues go: each at its input, those about the audience at the picker of its kind.
-const FIELDS = ['name', 'subject', 'body', 'templateId', 'scheduledAt'] as const;
+const FIELDS = ['name', 'channel', 'subject', 'body', 'templateId', 'scheduledAt'] as const;
 const AUDIENCE_FIELDS = ['audience', 'audience.segmentId', 'audience.contactIds', 'audience.filter'] as const;
 const FILTER_FIELDS = ['lifecycleStage', 'tags', 'leadSource', 'emailOptOut'] as const;
 // The audience's count is asked again while the composer is open: contacts change under it.
 const COUNT_EVERY_MS = 10_000;
-const COUNTS: Array<{ key: keyof CampaignCounts; label: MessageKey }> = [
+// Delivery reports come from the SMS provider: an email campaign has none.
+const COUNTS: Array<{ key: keyof CampaignCounts; label: MessageKey; sms?: true }> = [
   { key: 'total', label: 'campaigns.count.total' },
   { key: 'queued', label: 'campaigns.count.queued' },
   { key: 'sent', label: 'campaigns.count.sent' },
+  { key: 'delivered', label: 'campaigns.count.delivered', sms: true },
+  { key: 'undelivered', label: 'campaigns.count.undelivered', sms: true },
   { key: 'skippedOptedOut', label: 'campaigns.count.skippedOptedOut' },
   { key: 'skippedNoAddress', label: 'campaigns.count.skippedNoAddress' },
   { key: 'failed', label: 'campaigns.count.failed' },
@@ -93,6 +98,7 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
   const form = useForm({
     initialValues: {
       name: campaign?.name ?? '',
+      channel: campaign?.channel ?? 'email',
       subject: campaign?.subject ?? '',
       content: campaign?.templateId ? 'template' : 'write',
       body: campaign?.body ?? '',
@@ -105,6 +111,7 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
     },
   });
   const { values } = form;
+  const sms = values.channel === 'sms';
   const segments = useQuery({ queryKey: ['segments'], queryFn: campaignsApi.segments });
   const templates = useQuery({ queryKey: ['email-templates'], queryFn: campaignsApi.templates, enabled: canTemplates });
   const audience = audienceOf(values);
@@ -127,12 +134,14 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
   const save = async (): Promise<Campaign> => {
     const body = {
       name: values.name,
-      channel: 'email' as const,
+      channel: values.channel,
       audience: audience ?? {},
       scheduledAt: values.scheduledAt ? zonedToInstant(values.scheduledAt, timeZone) : null,
-      ...(values.content === 'template'
-        ? { templateId: values.templateId, subject: null, body: null }
-        : { subject: values.subject, body: values.body, templateId: null }),
+      ...(sms
+        ? { body: values.body, subject: null, templateId: null }
+        : values.content === 'template'
+          ? { templateId: values.templateId, subject: null, body: null }
+          : { subject: values.subject, body: values.body, templateId: null }),
     };
     const saved = campaign ? await campaignsApi.update(campaign.id, body) : await campaignsApi.create(body);
     await queryClient.invalidateQueries({ queryKey: ['campaigns'] });
@@ -173,6 +182,18 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
               </Alert>
             )}
             <TextInput label={t('field.name')} required {...form.getInputProps('name')} disabled={!canWrite} />
+            <Text size="sm" fw={500} id="campaign-channel">
+              {t('campaigns.channel')}
+            </Text>
+            <SegmentedControl
+              aria-labelledby="campaign-channel"
+              data={[
+                { value: 'email', label: t('campaigns.channel.email') },
+                { value: 'sms', label: t('campaigns.channel.sms') },
+              ]}
+              {...form.getInputProps('channel')}
+              disabled={!canWrite}
+            />
             <Text size="sm" fw={500} id="campaign-audience">
               {t('campaigns.audience')}
             </Text>
@@ -205,11 +226,25 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
             {values.audienceKind === 'contacts' && <ContactPicker {...form.getInputProps('contactIds')} disabled={!canWrite} />}
             {audience && (
               <Text size="sm" role="status" aria-live="polite">
-                {count.data ? t('campaigns.audienceCount', { count: count.data.count, optedOut: count.data.emailOptOut }) : t('common.loading')}
+                {count.data
+                  ? sms
+                    ? t('campaigns.audienceCountSms', { count: count.data.count, optedOut: count.data.smsOptOut })
+                    : t('campaigns.audienceCount', { count: count.data.count, optedOut: count.data.emailOptOut })
+                  : t('common.loading')}
               </Text>
             )}
             {count.isError && <ErrorAlert error={count.error} />}
-            {canTemplates && (
+            {sms && (
+              <Textarea
+                label={t('campaigns.message')}
+                description={t('campaigns.smsPlaceholders')}
+                autosize
+                minRows={4}
+                {...form.getInputProps('body')}
+                disabled={!canWrite}
+              />
+            )}
+            {!sms && canTemplates && (
               <>
                 <Text size="sm" fw={500} id="campaign-content">
                   {t('campaigns.content')}
@@ -225,7 +260,7 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
                 />
               </>
             )}
-            {values.content === 'template' ? (
+            {sms ? null : values.content === 'template' ? (
               <Select
                 label={t('campaigns.template')}
                 data={(templates.data?.data ?? []).map((template) => ({ value: template.id, label: template.name }))}
@@ -256,13 +291,17 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
               </Group>
             )}
           </Stack>
-          <Preview
-            contactName={contact ? contactName(contact) : null}
-            values={placeholderValues(contact)}
-            subject={values.subject}
-            body={values.body}
-            templateId={values.content === 'template' ? values.templateId : null}
-          />
+          {sms ? (
+            <SmsPreview contactName={contact ? contactName(contact) : null} text={smsText(values.body, placeholderValues(contact))} />
+          ) : (
+            <Preview
+              contactName={contact ? contactName(contact) : null}
+              values={placeholderValues(contact)}
+              subject={values.subject}
+              body={values.body}
+              templateId={values.content === 'template' ? values.templateId : null}
+            />
+          )}
         </SimpleGrid>
       </form>
     </Stack>
@@ -361,6 +400,26 @@ function Preview({
   );
 }
 
+/** The SMS as its reader gets it, with its length on the wire: the encoding and the parts the carrier bills. */
+function SmsPreview({ contactName, text }: { contactName: string | null; text: string }) {
+  const length = smsLength(text);
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="campaign-preview">
+      <Title order={2} size="h4" id="campaign-preview">
+        {contactName ? t('campaigns.previewFor', { name: contactName }) : t('campaigns.preview')}
+      </Title>
+      <Paper bg="var(--mantine-color-default-hover)" p="sm" mt="sm" radius="lg" maw={360} data-preview="sms">
+        <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+          {text}
+        </Text>
+      </Paper>
+      <Text size="sm" c="dimmed" mt="xs" data-preview="sms-length">
+        {t('campaigns.smsLength', { units: length.units, encoding: length.encoding, parts: length.parts })}
+      </Text>
+    </Paper>
+  );
+}
+
 function Sending({ campaign }: { campaign: Campaign }) {
   const queryClient = useQueryClient();
   const canWrite = useCan('campaigns:write');
@@ -381,6 +440,7 @@ function Sending({ campaign }: { campaign: Campaign }) {
       </Group>
       <Group>
         <Badge variant="light">{campaign.status}</Badge>
+        <Badge variant="outline">{t(`campaigns.channel.${campaign.channel}`)}</Badge>
         {campaign.scheduledAt && <Text size="sm">{t('campaigns.scheduledFor', { when: formatDateTime(campaign.scheduledAt, undefined, timeZone) })}</Text>}
         {campaign.finishedAt && <Text size="sm">{t('campaigns.finishedAt', { when: formatDateTime(campaign.finishedAt, undefined, timeZone) })}</Text>}
       </Group>
@@ -388,7 +448,7 @@ function Sending({ campaign }: { campaign: Campaign }) {
       <Progress value={counts.total ? (done / counts.total) * 100 : 0} animated={IN_FLIGHT.has(campaign.status)} aria-label={t('campaigns.progress')} />
       <Table maw={420} aria-label={t('campaigns.counts')}>
         <Table.Tbody>
-          {COUNTS.map(({ key, label }) => (
+          {COUNTS.filter((count) => !count.sms || campaign.channel === 'sms').map(({ key, label }) => (
             <Table.Tr key={key} data-count={key}>
               <Table.Th scope="row">{t(label)}</Table.Th>
               <Table.Td>{counts[key]}</Table.Td>

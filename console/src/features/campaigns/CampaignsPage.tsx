@@ -44,6 +44,7 @@ export function Component() {
             </Anchor>
           ),
         },
+        { header: t('campaigns.channel'), cell: (campaign) => t(`campaigns.channel.${campaign.channel}`) },
         { header: t('field.status'), cell: (campaign) => <Badge variant="light">{campaign.status}</Badge> },
         { header: t('campaigns.sent'), cell: (campaign) => `${campaign.counts.sent} / ${campaign.counts.total}` },
         { header: t('campaigns.scheduledAt'), cell: (campaign) => formatDateTime(campaign.scheduledAt, undefined, timeZone) },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audienceKind, audienceOf, fillPlaceholders, filterValues, placeholderValues, segmentFilter } from './campaigns-api';
+import { audienceKind, audienceOf, fillPlaceholders, filterValues, placeholderValues, segmentFilter, smsLength, smsText } from './campaigns-api';
 
 describe('campaign preview', () => {
   const values = { ...placeholderValues(null), firstName: 'Ada <3', companyName: 'Engines & Co', customFields: { tier: 'gold' } };
@@ -49,5 +49,29 @@ describe('campaign audience', () => {
     expect(audienceKind(undefined)).toBe('segment');
     expect(filterValues({ lifecycleStage: ['lead'], emailOptOut: false })).toEqual({ ...empty, lifecycleStage: ['lead'], excludeOptedOut: true });
     expect(filterValues(null)).toEqual(empty);
+  });
+});
+
+describe('SMS campaigns', () => {
+  const values = { ...placeholderValues(null), firstName: 'Ada <3' };
+
+  it('fills placeholders as written and adds the opt-out line the sender adds', () => {
+    expect(smsText('Hi {{firstName}}, 20% off today', values)).toBe('Hi Ada <3, 20% off today\nOpt out: #unsubscribe');
+  });
+
+  it('adds no second opt-out line when the body places the link', () => {
+    expect(smsText('Hi {{firstName}}. Stop: {{ unsubscribeUrl }}', values)).toBe('Hi Ada <3. Stop: #unsubscribe');
+  });
+
+  it('counts GSM-7 septets, two for an extension character, in parts of 153 past 160', () => {
+    expect(smsLength('')).toEqual({ encoding: 'GSM-7', units: 0, parts: 0 });
+    expect(smsLength('a'.repeat(160))).toEqual({ encoding: 'GSM-7', units: 160, parts: 1 });
+    expect(smsLength('a'.repeat(159) + '€')).toEqual({ encoding: 'GSM-7', units: 161, parts: 2 });
+    expect(smsLength('a'.repeat(307))).toEqual({ encoding: 'GSM-7', units: 307, parts: 3 });
+  });
+
+  it('falls back to UCS-2 for any other character, in parts of 67 past 70', () => {
+    expect(smsLength('Grüße 👋')).toEqual({ encoding: 'UCS-2', units: 8, parts: 1 });
+    expect(smsLength('ł'.repeat(71))).toEqual({ encoding: 'UCS-2', units: 71, parts: 2 });
   });
 });

@@ -131,3 +131,35 @@ export function audienceOf(values: {
   if (values.audienceKind === 'filter') return { filter: segmentFilter(values.filter) };
   return values.contactIds.length > 0 ? { contactIds: values.contactIds } : null;
 }
+
+// The opt-out line the sender adds to an SMS whose body does not place {{unsubscribeUrl}} itself.
+const SMS_FOOTER = '\nOpt out: {{unsubscribeUrl}}';
+
+/** An SMS campaign's text for one contact, as the sender makes it: placeholders filled as written (SMS is not HTML), the opt-out line added. */
+export function smsText(body: string, values: Record<string, unknown>): string {
+  const placed = /\{\{\s*unsubscribeUrl\s*\}\}/.test(body);
+  return fillPlaceholders(placed ? body : body + SMS_FOOTER, values, false).trim();
+}
+
+// GSM 03.38: the basic set is one septet per character, the extension set two (an escape and the character).
+const GSM_BASIC = new Set('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà');
+const GSM_EXTENDED = new Set('^{}\\[~]|€\f');
+
+export interface SmsLength {
+  encoding: 'GSM-7' | 'UCS-2';
+  /** Septets (GSM-7) or UTF-16 code units (UCS-2). */
+  units: number;
+  /** Messages the carrier bills: one up to 160 septets or 70 units, else parts of 153 or 67. */
+  parts: number;
+}
+
+/** How long an SMS is on the wire: GSM-7 when every character is in the GSM set, else UCS-2. */
+export function smsLength(text: string): SmsLength {
+  const chars = [...text];
+  if (chars.every((char) => GSM_BASIC.has(char) || GSM_EXTENDED.has(char))) {
+    const units = chars.reduce((sum, char) => sum + (GSM_EXTENDED.has(char) ? 2 : 1), 0);
+    return { encoding: 'GSM-7', units, parts: units === 0 ? 0 : units <= 160 ? 1 : Math.ceil(units / 153) };
+  }
+  const units = text.length;
+  return { encoding: 'UCS-2', units, parts: units <= 70 ? 1 : Math.ceil(units / 67) };
+}

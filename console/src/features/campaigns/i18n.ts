@@ -2,6 +2,17 @@ import { withCatalog, type KeyOf } from '../../lib/i18n';
 
 /** The campaigns', segments' and email templates' strings in English, shipped in the route's own chunk rather than with every first screen. */
 export const en = {
+  'campaigns.channel': 'Channel',
+  'campaigns.channel.email': 'Email',
+  'campaigns.channel.sms': 'SMS',
+  'campaigns.audienceCountSms':
+    '{count} contacts in the audience now, {optedOut} of them opted out of SMS (skipped when sending, as are those without a phone number)',
+  'campaigns.message': 'Message (plain text)',
+  'campaigns.smsPlaceholders':
+    'Placeholders: {{firstName}}, {{lastName}}, {{phone}}, {{companyName}}, {{customFields.<key>}}; an opt-out link is added unless {{unsubscribeUrl}} is placed',
+  'campaigns.smsLength': '{units} characters as {encoding} counts them: {parts} SMS per contact',
+  'campaigns.count.delivered': 'Delivered',
+  'campaigns.count.undelivered': 'Undelivered',
   'campaigns.audience': 'Audience',
   'campaigns.audienceCount': '{count} contacts in the audience now, {optedOut} of them opted out of email (skipped when sending)',
   'campaigns.body': 'Body (HTML)',

@@ -1,4 +1,15 @@
-import { DndContext, KeyboardSensor, PointerSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
+import {
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  useDraggable,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type DragEndEvent,
+  type UniqueIdentifier,
+} from '@dnd-kit/core';
 import { Badge, Button, Group, Modal, NumberInput, Paper, ScrollArea, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
@@ -12,6 +23,7 @@ import { applyApiError } from '../../lib/form-errors';
 import { formatMoney } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
+import { boardCoordinates } from './board-keyboard';
 import { columnTotals, dealsApi, type Deal, type Stage, usePipelines } from './deals-api';
 
 export function Component() {
@@ -25,7 +37,10 @@ export function Component() {
   const deals = useQuery({ queryKey: ['deals', 'board', pipeline?.id], queryFn: () => dealsApi.board(pipeline!.id), enabled: !!pipeline });
   const [askLost, setAskLost] = useState<{ deal: Deal; stage: Stage } | null>(null);
   const [creating, setCreating] = useState(false);
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }), useSensor(KeyboardSensor));
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: boardCoordinates }),
+  );
 
   const move = useMutation({
     mutationFn: ({ deal, stage, lostReason }: { deal: Deal; stage: Stage; lostReason?: string }) => dealsApi.move(deal.id, stage.id, lostReason),
@@ -51,6 +66,16 @@ export function Component() {
     if (!deal || !stage || deal.stageId === stage.id) return;
     if (stage.kind === 'lost') setAskLost({ deal, stage });
     else move.mutate({ deal, stage });
+  };
+
+  // What a screen reader hears while a card moves: the deal's and the stages' names, not their ids.
+  const dealName = (id: UniqueIdentifier) => deals.data?.find((d) => d.id === id)?.name ?? '';
+  const stageName = (id: UniqueIdentifier | undefined) => pipeline?.stages.find((s) => s.id === id)?.name ?? '';
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => t('deals.pickedUp', { name: dealName(active.id) }),
+    onDragOver: ({ active, over }) => (over ? t('deals.over', { name: dealName(active.id), stage: stageName(over.id) }) : undefined),
+    onDragEnd: ({ active, over }) => (over ? t('deals.dropped', { name: dealName(active.id), stage: stageName(over.id) }) : undefined),
+    onDragCancel: ({ active }) => t('deals.dragCancelled', { name: dealName(active.id) }),
   };
 
   if (pipelines.isPending) return <Loading />;
@@ -80,7 +105,11 @@ export function Component() {
       {deals.isPending ? (
         <Loading />
       ) : (
-        <DndContext sensors={sensors} onDragEnd={onDragEnd}>
+        <DndContext
+          sensors={sensors}
+          onDragEnd={onDragEnd}
+          accessibility={{ announcements, screenReaderInstructions: { draggable: t('deals.dragInstructions') } }}
+        >
           <ScrollArea type="auto">
             <Group align="start" wrap="nowrap" gap="sm" pb="sm">
               {stages.map((stage) => (

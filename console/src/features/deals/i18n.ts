@@ -2,6 +2,12 @@ import { withCatalog, type KeyOf } from '../../lib/i18n';
 
 /** The deal page's, the board's and the pipeline editor's strings in English, shipped in the route's own chunk rather than with every first screen. */
 export const en = {
+  'deals.pickedUp': 'Picked up {name}. Left and right arrows move it to another stage, Space drops it, Escape cancels.',
+  'deals.over': '{name} is over {stage}',
+  'deals.dropped': '{name} dropped on {stage}',
+  'deals.dragCancelled': 'Moving {name} was cancelled',
+  'deals.dragInstructions':
+    'Press Space or Enter to pick up the deal, the left and right arrows to move it to another stage, Space or Enter to drop it, Escape to cancel.',
   'deals.amountInvalid': "Enter an amount of the deal's currency, like 1250.00",
   'deals.column': '{stage} stage',
   'deals.contacts': 'Contacts',

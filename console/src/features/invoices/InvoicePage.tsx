@@ -12,6 +12,7 @@ import { formatDateTime, formatMoney } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
 import { invoiceTotals, lineAmounts, minorToInput, parseMoney } from '../../lib/money';
+import { DraftDetails } from './DraftDetails';
 import { InvoiceStateActions, RefundPayment } from './InvoiceActions';
 import {
   apiLineErrors,
@@ -106,6 +107,7 @@ export function Component() {
           {canWrite && <InvoiceStateActions invoice={record} onDone={refresh} />}
         </Group>
       </Group>
+      {record.status === 'draft' && canWrite && <DraftDetails invoice={record} />}
       {record.status === 'draft' && canWrite ? <LinesEditor invoice={record} /> : <LinesTable invoice={record} />}
       <Paper withBorder p="md" maw={420} ml="auto" w="100%">
         <Stack gap={4}>
@@ -202,7 +204,14 @@ function LinesEditor({ invoice }: { invoice: Invoice }) {
   const [lines, setLines] = useState<EditLine[]>(() => toEditLines(invoice));
   const [apiErrors, setApiErrors] = useState<LineErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
-  useEffect(() => setLines(toEditLines(invoice)), [invoice]);
+  // The lines are set again when the saved lines change, not on any change of the draft: saving
+  // its details (customer, dates) must not drop lines being edited.
+  const savedLines = JSON.stringify(invoice.lines);
+  const [shownLines, setShownLines] = useState(savedLines);
+  if (shownLines !== savedLines) {
+    setShownLines(savedLines);
+    setLines(toEditLines(invoice));
+  }
 
   // Products offered for a new line: active ones priced in the invoice's currency (billing refuses others).
   const products = useProducts();

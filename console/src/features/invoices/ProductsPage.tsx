@@ -9,20 +9,23 @@ import { Loading } from '../../components/Loading';
 import { api } from '../../lib/api';
 import { messageOf, unwrap } from '../../lib/api-error';
 import { applyApiError } from '../../lib/form-errors';
-import { formatMoney } from '../../lib/i18n';
+import { formatDateTime, formatMoney } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
 import { parseMoney } from '../../lib/money';
 import { t } from './i18n';
 import { taxRateOf, type Product } from './invoice-lines';
-import { productsKey, useProducts } from './products-api';
+import { productsKey, useDeletedProducts, useProducts } from './products-api';
 import { FormModal } from '../../components/FormModal';
 
-/** The catalogue: each product's price and tax rate, switched on or off for new invoice lines, deleted; a new one added. */
+/** The catalogue: each product's price and tax rate, switched on or off for new invoice lines, deleted; a new one added; the deleted ones listed and restored. */
 export function Component() {
   const queryClient = useQueryClient();
   const canWrite = useCan('billing:write');
   const [creating, setCreating] = useState(false);
-  const products = useProducts();
+  const [showDeleted, setShowDeleted] = useState(false);
+  const live = useProducts();
+  const deleted = useDeletedProducts(showDeleted);
+  const products = showDeleted ? deleted : live;
   const refresh = () => queryClient.invalidateQueries({ queryKey: productsKey });
   const setActive = useMutation({
     mutationFn: ({ id, active }: { id: string; active: boolean }) => unwrap(api.PATCH('/api/v1/products/{id}', { params: { path: { id } }, body: { active } })),
@@ -35,6 +38,12 @@ export function Component() {
     onError: (error) => notifications.show({ color: 'red', message: messageOf(error) }),
     onSettled: refresh,
   });
+  const restore = useMutation({
+    mutationFn: (product: Product) => unwrap(api.POST('/api/v1/products/{id}/restore', { params: { path: { id: product.id } } })),
+    onSuccess: (_, product) => notifications.show({ color: 'green', message: t('products.restored', { name: product.name }) }),
+    onError: (error) => notifications.show({ color: 'red', message: messageOf(error) }),
+    onSettled: refresh,
+  });
   return (
     <Stack>
       <Anchor component={Link} to="/invoices" size="sm">
@@ -42,7 +51,10 @@ export function Component() {
       </Anchor>
       <Group justify="space-between">
         <Title order={1}>{t('products.title')}</Title>
-        {canWrite && <Button onClick={() => setCreating(true)}>{t('products.new')}</Button>}
+        <Group>
+          <Checkbox label={t('products.showDeleted')} checked={showDeleted} onChange={(event) => setShowDeleted(event.currentTarget.checked)} />
+          {canWrite && <Button onClick={() => setCreating(true)}>{t('products.new')}</Button>}
+        </Group>
       </Group>
       {products.isPending && <Loading />}
       {products.isError && <ErrorAlert error={products.error} />}
@@ -55,7 +67,7 @@ export function Component() {
               <Table.Th>{t('products.sku')}</Table.Th>
               <Table.Th>{t('products.price')}</Table.Th>
               <Table.Th>{t('products.taxRate')}</Table.Th>
-              <Table.Th>{t('products.active')}</Table.Th>
+              <Table.Th>{showDeleted ? t('products.deletedAt') : t('products.active')}</Table.Th>
               <Table.Th>{t('common.actions')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -67,15 +79,29 @@ export function Component() {
                 <Table.Td>{formatMoney(product.unitPrice, product.currency)}</Table.Td>
                 <Table.Td>{`${(product.taxRate / 100).toFixed(2)} %`}</Table.Td>
                 <Table.Td>
-                  <Checkbox
-                    aria-label={t('products.activeOf', { name: product.name })}
-                    checked={product.active}
-                    disabled={!canWrite}
-                    onChange={(event) => setActive.mutate({ id: product.id, active: event.currentTarget.checked })}
-                  />
+                  {product.deletedAt ? (
+                    formatDateTime(product.deletedAt)
+                  ) : (
+                    <Checkbox
+                      aria-label={t('products.activeOf', { name: product.name })}
+                      checked={product.active}
+                      disabled={!canWrite}
+                      onChange={(event) => setActive.mutate({ id: product.id, active: event.currentTarget.checked })}
+                    />
+                  )}
                 </Table.Td>
                 <Table.Td>
-                  {canWrite && (
+                  {canWrite && product.deletedAt && (
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      onClick={() => restore.mutate(product)}
+                      aria-label={t('products.restore', { name: product.name })}
+                    >
+                      {t('products.restoreShort')}
+                    </Button>
+                  )}
+                  {canWrite && !product.deletedAt && (
                     <Button
                       size="compact-xs"
                       variant="subtle"

@@ -8,3 +8,12 @@ export const productsKey = ['products'] as const;
 export function useProducts() {
   return useQuery({ queryKey: productsKey, queryFn: () => unwrap(api.GET('/api/v1/products', { params: { query: { limit: 100 } } })) });
 }
+
+/** The workspace's deleted products, which can be restored. */
+export function useDeletedProducts(enabled: boolean) {
+  return useQuery({
+    queryKey: [...productsKey, 'deleted'],
+    queryFn: () => unwrap(api.GET('/api/v1/products', { params: { query: { limit: 100, deleted: 'true' } } })),
+    enabled,
+  });
+}

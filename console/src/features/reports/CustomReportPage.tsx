@@ -1,7 +1,7 @@
-import { ActionIcon, Alert, Button, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Button, Group, MultiSelect, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
@@ -10,6 +10,7 @@ import { ApiError, messageOf, unwrap } from '../../lib/api-error';
 import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan, useMe } from '../../lib/me';
+import { useWorkspaceUsers } from '../../lib/users';
 import { useObjectTypes } from '../objects/objects-api';
 import {
   EMPTY_BUILDER,
@@ -27,12 +28,13 @@ import {
   type FilterOp,
   type Interval,
   type MeasureFn,
+  withMemberNames,
 } from './custom-report';
 import { Freshness, ReportTableView } from './ReportTableView';
 
 type Frequency = 'none' | 'weekly' | 'monthly';
 /** The issues the builder shows at an input; any other goes above the result. */
-const PLACED_FIELD = /^(query\.)?((measures|dimensions|filters)\.\d+\.(fn|field|interval|op|value)|name|schedule)$/;
+const PLACED_FIELD = /^(query\.)?((measures|dimensions|filters)\.\d+\.(fn|field|interval|op|value)|name|schedule|schedule\.recipientUserIds(\.\d+)?)$/;
 
 export function Component() {
   const canWrite = useCan('reports:write');
@@ -46,6 +48,13 @@ export function Component() {
   // The custom objects the caller may read (crm leaves out the others) are reported on next to the built-in entities.
   const objects = useObjectTypes().data?.data ?? [];
   const fields = fieldsOf(state, objects);
+  const [recipients, setRecipients] = useState<string[]>([]);
+  const users = useWorkspaceUsers();
+  const names = useMemo(() => new Map((users.data?.data ?? []).map((user) => [user.id, user.name])), [users.data]);
+  // Recipients offered: the active members, and any already chosen (a member since deactivated is shown to be removed).
+  const members = (users.data?.data ?? [])
+    .filter((user) => user.status === 'active' || recipients.includes(user.id))
+    .map((user) => ({ value: user.id, label: user.name }));
 
   const saved = useQuery({ queryKey: ['reports', 'saved'], queryFn: () => unwrap(api.GET('/api/v1/reports/saved')) });
   const opened = saved.data?.data.find((report) => report.id === savedId);
@@ -54,12 +63,13 @@ export function Component() {
     setState(fromQuery(opened.query));
     setName(opened.name);
     setFrequency(opened.schedule?.frequency ?? 'none');
+    setRecipients(opened.schedule?.recipientUserIds ?? []);
   }, [opened]);
 
   const run = useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/reports/query', { body: toQuery(state, fields) })) });
   const save = useMutation({
     mutationFn: () => {
-      const schedule = frequency === 'none' ? null : { frequency, recipientUserIds: me.data ? [me.data.id] : [] };
+      const schedule = frequency === 'none' ? null : { frequency, recipientUserIds: recipients };
       const body = { name, query: toQuery(state, fields), schedule };
       return savedId
         ? unwrap(api.PATCH('/api/v1/reports/saved/{id}', { params: { path: { id: savedId } }, body }))
@@ -79,6 +89,7 @@ export function Component() {
         setState(EMPTY_BUILDER);
         setName('');
         setFrequency('none');
+        setRecipients([]);
       }
       await queryClient.invalidateQueries({ queryKey: ['reports', 'saved'] });
     },
@@ -88,6 +99,17 @@ export function Component() {
   // The API names the row it refuses (measures.0.field); the error goes under that input.
   const failure = run.error ?? save.error;
   const issue = (path: string) => (failure instanceof ApiError ? (failure.fieldIssue(path) ?? failure.fieldIssue(`query.${path}`)) : undefined);
+  const recipientsIssue =
+    failure instanceof ApiError
+      ? failure.details
+          .filter((detail) => /^schedule\.recipientUserIds(\.\d+)?$/.test(detail.field ?? ''))
+          .map((detail) => {
+            const index = /\.(\d+)$/.exec(detail.field!)?.[1];
+            const who = index === undefined ? undefined : recipients[Number(index)];
+            return who ? `${names.get(who) ?? who}: ${detail.issue}` : detail.issue;
+          })
+          .join('; ') || undefined
+      : undefined;
   const placed = failure instanceof ApiError && failure.details.some((detail) => PLACED_FIELD.test(detail.field ?? ''));
 
   const options = (chosen: typeof fields) => chosen.map((field) => ({ value: field.name, label: field.label }));
@@ -238,9 +260,25 @@ export function Component() {
                   { value: 'weekly', label: t('custom.weekly') },
                   { value: 'monthly', label: t('custom.monthly') },
                 ]}
-                onChange={(value) => value && setFrequency(value as Frequency)}
+                onChange={(value) => {
+                  if (!value) return;
+                  // A first schedule goes to oneself until others are picked.
+                  if (frequency === 'none' && recipients.length === 0 && me.data) setRecipients([me.data.id]);
+                  setFrequency(value as Frequency);
+                }}
                 error={issue('schedule')}
               />
+              {frequency !== 'none' && (
+                <MultiSelect
+                  label={t('custom.recipients')}
+                  data={members}
+                  value={recipients}
+                  onChange={setRecipients}
+                  searchable
+                  error={recipientsIssue}
+                  miw={260}
+                />
+              )}
               <Button variant="default" onClick={() => save.mutate()} loading={save.isPending}>
                 {savedId ? t('custom.saveChanges') : t('custom.save')}
               </Button>
@@ -252,7 +290,7 @@ export function Component() {
       {run.data && (
         <Paper withBorder p="md" component="section" aria-label={t('custom.result')}>
           <Freshness asOf={run.data.asOf} lagMs={run.data.lagMs} />
-          <ReportTableView table={run.data} caption={name || t('custom.result')} />
+          <ReportTableView table={withMemberNames(run.data, names)} caption={name || t('custom.result')} />
         </Paper>
       )}
       <Paper withBorder p="md" component="section" aria-label={t('custom.savedReports')}>
@@ -285,7 +323,11 @@ export function Component() {
                   </Table.Td>
                   <Table.Td>
                     {report.schedule
-                      ? t('custom.nextRun', { frequency: t(`custom.${report.schedule.frequency}`), when: formatDateTime(report.schedule.nextRunAt) })
+                      ? t('custom.nextRunTo', {
+                          frequency: t(`custom.${report.schedule.frequency}`),
+                          when: formatDateTime(report.schedule.nextRunAt),
+                          to: report.schedule.recipientUserIds.map((id) => names.get(id) ?? id).join(', '),
+                        })
                       : t('custom.notScheduled')}
                   </Table.Td>
                   <Table.Td>

@@ -12,6 +12,7 @@ import {
   toQuery,
   type BuilderState,
   type ObjectType,
+  withMemberNames,
 } from './custom-report';
 
 const CONTRACT: ObjectType = {
@@ -131,5 +132,35 @@ describe('the custom report builder', () => {
       ],
     });
     expect(fromQuery(query)).toEqual(state);
+  });
+});
+
+describe('member names in a custom report', () => {
+  const table = {
+    columns: [
+      { key: 'ownerId', label: 'Owner', type: 'uuid' as const },
+      { key: 'companyId', label: 'Company', type: 'uuid' as const },
+      { key: 'count', label: 'Count', type: 'integer' as const },
+    ],
+    rows: [
+      ['u1', 'u1', 3],
+      ['u-gone', 'c1', 2],
+      [null, 'c2', 1],
+    ],
+    truncated: false,
+  };
+  const names = new Map([['u1', 'Rita Rep']]);
+
+  it('names the user-id dimensions’ values, and only theirs', () => {
+    expect(withMemberNames(table, names).rows).toEqual([
+      ['Rita Rep', 'u1', 3],
+      ['u-gone', 'c1', 2],
+      [null, 'c2', 1],
+    ]);
+  });
+
+  it('leaves a table without user dimensions as it is', () => {
+    const byCompany = { ...table, columns: table.columns.slice(1), rows: table.rows.map((row) => row.slice(1)) };
+    expect(withMemberNames(byCompany, names)).toBe(byCompany);
   });
 });

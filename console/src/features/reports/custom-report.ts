@@ -1,4 +1,5 @@
 import type { components } from '../../api/schema';
+import type { ReportTable } from './report-table';
 
 export type CustomReportQuery = components['schemas']['CustomReportQuery'];
 export type Entity = CustomReportQuery['entity'];
@@ -183,5 +184,18 @@ export function fromQuery(query: CustomReportQuery): BuilderState {
     measures: query.measures.map((measure) => ({ fn: measure.fn, field: measure.field ?? '' })),
     dimensions: (query.dimensions ?? []).map((dimension) => ({ field: dimension.field, interval: dimension.interval ?? '' })),
     filters: (query.filters ?? []).map((filter) => ({ field: filter.field, op: filter.op, value: formatFilterValue(filter.value) })),
+  };
+}
+
+/** The dimensions whose values are user ids: the report engine groups by the id, the reader wants the name. */
+const USER_FIELDS = new Set(['ownerId', 'assigneeId', 'createdBy']);
+
+/** The table with each user-id dimension's values replaced by the member's name (an id no member has stays as it is; no value stays null). */
+export function withMemberNames<Table extends ReportTable>(table: Table, names: ReadonlyMap<string, string>): Table {
+  const userColumns = table.columns.flatMap((column, index) => (USER_FIELDS.has(column.key) ? [index] : []));
+  if (userColumns.length === 0 || names.size === 0) return table;
+  return {
+    ...table,
+    rows: table.rows.map((row) => row.map((cell, index) => (userColumns.includes(index) && typeof cell === 'string' ? (names.get(cell) ?? cell) : cell))),
   };
 }

@@ -8,17 +8,12 @@ import { FilesPanel } from '../../components/FilesPanel';
 import { Loading } from '../../components/Loading';
 import { RecordHeader } from '../../components/RecordHeader';
 import { messageOf } from '../../lib/api-error';
+import { InlineField } from '../../components/InlineField';
 import { formatDateTime } from '../../lib/i18n';
-import { t, type MessageKey } from './i18n';
+import { t } from './i18n';
 import { useCan } from '../../lib/me';
-import { TICKET_PRIORITIES, TICKET_STATUSES, ticketsApi, type Ticket } from './tickets-api';
-
-/** The SLA's clocks: each running deadline, and when it was met where the ticket records that. */
-const CLOCKS: Array<{ label: MessageKey; due: keyof Ticket; met?: keyof Ticket }> = [
-  { label: 'tickets.firstResponse', due: 'firstResponseDueAt', met: 'firstRespondedAt' },
-  { label: 'tickets.nextResponse', due: 'nextResponseDueAt' },
-  { label: 'tickets.resolution', due: 'resolutionDueAt', met: 'resolvedAt' },
-];
+import { AssigneePicker, MergeTicket, MergedNotice, SlaPanel } from './TicketPanels';
+import { tagsOf, TICKET_PRIORITIES, TICKET_STATUSES, ticketsApi, type Ticket } from './tickets-api';
 
 export function Component() {
   const { id = '' } = useParams();
@@ -26,10 +21,16 @@ export function Component() {
   const canWrite = useCan('tickets:write');
   const ticket = useQuery({ queryKey: ['tickets', id], queryFn: () => ticketsApi.get(id) });
 
+  const saved = async (changed: Ticket) => {
+    queryClient.setQueryData(['tickets', id], changed);
+    await queryClient.invalidateQueries({ queryKey: ['tickets', 'list'] });
+  };
+  /** Saves a change and rejects with the API's error, for the field that shows it. */
+  const update = async (body: Parameters<typeof ticketsApi.update>[1]) => saved(await ticketsApi.update(id, body));
+  /** Saves a change from a select, whose refusal is a toast. */
   const save = async (body: Parameters<typeof ticketsApi.update>[1]) => {
     try {
-      queryClient.setQueryData(['tickets', id], await ticketsApi.update(id, body));
-      await queryClient.invalidateQueries({ queryKey: ['tickets', 'list'] });
+      await update(body);
     } catch (error) {
       notifications.show({ color: 'red', message: messageOf(error) });
     }
@@ -56,6 +57,7 @@ export function Component() {
           </Badge>
         )}
       </RecordHeader>
+      <MergedNotice ticket={record} />
       <Grid>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack>
@@ -64,6 +66,14 @@ export function Component() {
                 {t('contacts.details')}
               </Title>
               <Stack gap="sm">
+                <InlineField
+                  field="subject"
+                  label={t('tickets.subject')}
+                  value={record.subject}
+                  disabled={!canWrite}
+                  onSave={(subject) => update({ subject: subject ?? '' })}
+                />
+                <AssigneePicker ticket={record} disabled={!canWrite} onAssigned={(changed) => void saved(changed)} />
                 <Select
                   label={t('field.status')}
                   data={[...TICKET_STATUSES]}
@@ -80,6 +90,13 @@ export function Component() {
                   allowDeselect={false}
                   onChange={(priority) => priority && void save({ priority: priority as Ticket['priority'] })}
                 />
+                <InlineField
+                  field="tags"
+                  label={t('tickets.tags')}
+                  value={record.tags.join(', ')}
+                  disabled={!canWrite}
+                  onSave={(tags) => update({ tags: tagsOf(tags) })}
+                />
                 {record.priorityReason && (
                   <Text size="sm" c="dimmed">
                     {record.priorityReason}
@@ -88,25 +105,16 @@ export function Component() {
                 {record.description && <Text style={{ whiteSpace: 'pre-wrap' }}>{record.description}</Text>}
               </Stack>
             </Paper>
-            <Paper withBorder p="md">
-              <Title order={2} size="h4" mb="sm">
-                {t('tickets.sla')}
-              </Title>
-              {CLOCKS.every(({ due }) => !record[due]) ? (
-                <Text size="sm" c="dimmed">
-                  {t('tickets.noSla')}
-                </Text>
-              ) : (
-                <Stack gap={4}>
-                  {CLOCKS.filter(({ due }) => record[due]).map(({ label, due, met }) => (
-                    <Text key={label} size="sm">
-                      {t(label)}: {t('tickets.dueAt', { at: formatDateTime(record[due] as string) })}
-                      {met && record[met] ? ` · ${t('tickets.metAt', { at: formatDateTime(record[met] as string) })}` : ''}
-                    </Text>
-                  ))}
-                </Stack>
-              )}
-            </Paper>
+            <SlaPanel ticket={record} />
+            {canWrite && !record.deletedAt && (
+              <MergeTicket
+                ticket={record}
+                onMerged={async () => {
+                  notifications.show({ color: 'green', message: t('tickets.merged') });
+                  await queryClient.invalidateQueries({ queryKey: ['tickets'] });
+                }}
+              />
+            )}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>

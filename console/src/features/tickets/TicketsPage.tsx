@@ -6,8 +6,10 @@ import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
+import { useWorkspaceUsers } from '../../lib/users';
 import { NewTicketModal } from './NewTicketModal';
-import { nextDeadline, TICKET_PRIORITIES, TICKET_STATUSES, ticketsApi, type Ticket, type TicketQuery } from './tickets-api';
+import { CLOCK_LABEL, ClockBadge } from './TicketPanels';
+import { currentClock, relativeTime, TICKET_PRIORITIES, TICKET_STATUSES, ticketsApi, type Ticket, type TicketQuery } from './tickets-api';
 
 const label = (value: string) => ({ value, label: value });
 
@@ -25,6 +27,8 @@ export function Component() {
     priority: priority.length ? (priority as Ticket['priority'][]) : undefined,
     breached: breached === null ? undefined : breached === 'true',
   };
+  const users = useWorkspaceUsers();
+  const names = useMemo(() => new Map((users.data?.data ?? []).map((user) => [user.id, user.name])), [users.data]);
   const columns = useMemo<Array<RecordColumn<Ticket>>>(
     () => [
       { id: 'number', header: t('tickets.number'), cell: (ticket) => `#T-${ticket.number}` },
@@ -32,13 +36,14 @@ export function Component() {
       { id: 'status', header: t('field.status'), cell: (ticket) => ticket.status },
       { id: 'priority', header: t('field.priority'), cell: (ticket) => <Badge variant="light">{ticket.priority}</Badge>, sortField: 'priority' },
       {
-        id: 'sla',
-        header: t('tickets.sla'),
-        cell: (ticket) => (ticket.breached ? <Badge color="red">{t('tickets.breached')}</Badge> : formatDateTime(nextDeadline(ticket))),
+        id: 'assigneeId',
+        header: t('tickets.assignee'),
+        cell: (ticket) => (ticket.assigneeId ? (names.get(ticket.assigneeId) ?? '') : t('tickets.unassigned')),
       },
+      { id: 'sla', header: t('tickets.sla'), cell: (ticket) => <SlaCell ticket={ticket} /> },
       { id: 'createdAt', header: t('field.createdAt'), cell: (ticket) => formatDateTime(ticket.createdAt), sortField: 'createdAt' },
     ],
-    [],
+    [names],
   );
 
   return (
@@ -75,5 +80,25 @@ export function Component() {
       />
       <NewTicketModal opened={creating} onClose={() => setCreating(false)} onCreated={(ticket) => navigate(`/tickets/${ticket.id}`)} />
     </>
+  );
+}
+
+/** The clock the team works against (its name, state and how far its deadline is), and whether a deadline was already missed. */
+function SlaCell({ ticket }: { ticket: Ticket }) {
+  const clock = currentClock(ticket, Date.now());
+  return (
+    <Group gap={4} wrap="nowrap" data-sla={clock?.state ?? 'none'}>
+      {ticket.breached && <Badge color="red">{t('tickets.breached')}</Badge>}
+      {clock ? (
+        <>
+          <ClockBadge state={clock.state} />
+          <span title={formatDateTime(clock.dueAt)}>
+            {t(CLOCK_LABEL[clock.kind])} {relativeTime(clock.dueAt, Date.now())}
+          </span>
+        </>
+      ) : (
+        !ticket.breached && t('tickets.noDeadline')
+      )}
+    </Group>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextDeadline } from './tickets-api';
+import { currentClock, nextDeadline, relativeTime, slaClocks, tagsOf } from './tickets-api';
 
 const none = { firstRespondedAt: null, firstResponseDueAt: null, nextResponseDueAt: null, resolutionDueAt: null, resolvedAt: null };
 
@@ -17,5 +17,67 @@ describe('nextDeadline', () => {
   it('is none once resolved, or without a policy', () => {
     expect(nextDeadline({ ...none, resolutionDueAt: '2026-12-06T10:00:00Z', resolvedAt: '2026-12-05T11:00:00Z' })).toBeNull();
     expect(nextDeadline(none)).toBeNull();
+  });
+});
+
+describe('slaClocks', () => {
+  const now = Date.parse('2026-12-05T11:00:00Z');
+
+  it('lists only the clocks with a deadline, running or overdue at now', () => {
+    const ticket = { ...none, firstResponseDueAt: '2026-12-05T10:00:00Z', resolutionDueAt: '2026-12-06T10:00:00Z' };
+    expect(slaClocks(ticket, now)).toEqual([
+      { kind: 'firstResponse', dueAt: '2026-12-05T10:00:00Z', metAt: null, state: 'overdue' },
+      { kind: 'resolution', dueAt: '2026-12-06T10:00:00Z', metAt: null, state: 'running' },
+    ]);
+  });
+
+  it('says whether a met clock was met in time or late', () => {
+    const ticket = {
+      ...none,
+      firstRespondedAt: '2026-12-05T09:00:00Z',
+      firstResponseDueAt: '2026-12-05T10:00:00Z',
+      resolutionDueAt: '2026-12-05T10:30:00Z',
+      resolvedAt: '2026-12-05T10:45:00Z',
+    };
+    expect(slaClocks(ticket, now).map((clock) => clock.state)).toEqual(['met', 'metLate']);
+  });
+
+  it('is empty without a policy', () => {
+    expect(slaClocks(none, now)).toEqual([]);
+  });
+});
+
+describe('currentClock', () => {
+  const now = Date.parse('2026-12-05T11:00:00Z');
+
+  it('is the unmet clock nextDeadline names, with its state', () => {
+    const answered = {
+      ...none,
+      firstRespondedAt: '2026-12-05T09:00:00Z',
+      firstResponseDueAt: '2026-12-05T10:00:00Z',
+      nextResponseDueAt: '2026-12-05T10:40:00Z',
+    };
+    expect(currentClock(answered, now)).toEqual({ kind: 'nextResponse', dueAt: '2026-12-05T10:40:00Z', metAt: null, state: 'overdue' });
+  });
+
+  it('is none once resolved', () => {
+    expect(currentClock({ ...none, resolutionDueAt: '2026-12-06T10:00:00Z', resolvedAt: '2026-12-05T10:00:00Z' }, now)).toBeNull();
+  });
+});
+
+describe('relativeTime', () => {
+  const now = Date.parse('2026-12-05T11:00:00Z');
+
+  it('names the largest whole unit, ahead or past', () => {
+    expect(relativeTime('2026-12-05T14:10:00Z', now, 'en')).toBe('in 3 hours');
+    expect(relativeTime('2026-12-05T10:40:00Z', now, 'en')).toBe('20 minutes ago');
+    expect(relativeTime('2026-12-07T12:00:00Z', now, 'en')).toBe('in 2 days');
+  });
+});
+
+describe('tagsOf', () => {
+  it('reads comma-separated tags, trimmed, empty ones dropped', () => {
+    expect(tagsOf(' billing, pdf ,, ')).toEqual(['billing', 'pdf']);
+    expect(tagsOf(null)).toEqual([]);
   });
 });

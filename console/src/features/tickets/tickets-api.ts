@@ -18,11 +18,67 @@ export function nextDeadline(
   return ticket.nextResponseDueAt ?? ticket.resolutionDueAt;
 }
 
+/** Tags typed comma-separated, as PATCH takes them (it trims and de-duplicates too); nothing typed is none. */
+export function tagsOf(text: string | null): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== '');
+}
+
+export type SlaClockKind = 'firstResponse' | 'nextResponse' | 'resolution';
+/** running: due ahead; overdue: due passed unmet; met: met in time; metLate: met after it was due. */
+export type SlaClockState = 'running' | 'overdue' | 'met' | 'metLate';
+export interface SlaClock {
+  kind: SlaClockKind;
+  dueAt: string;
+  metAt: string | null;
+  state: SlaClockState;
+}
+
+type ClockFields = Pick<Ticket, 'firstRespondedAt' | 'firstResponseDueAt' | 'nextResponseDueAt' | 'resolutionDueAt' | 'resolvedAt'>;
+
+/** The ticket's SLA clocks that have a deadline, each with where it stands at `now` (ms). */
+export function slaClocks(ticket: ClockFields, now: number): SlaClock[] {
+  const clocks: Array<{ kind: SlaClockKind; dueAt: string | null; metAt: string | null }> = [
+    { kind: 'firstResponse', dueAt: ticket.firstResponseDueAt, metAt: ticket.firstRespondedAt },
+    { kind: 'nextResponse', dueAt: ticket.nextResponseDueAt, metAt: null },
+    { kind: 'resolution', dueAt: ticket.resolutionDueAt, metAt: ticket.resolvedAt },
+  ];
+  return clocks.flatMap(({ kind, dueAt, metAt }) => {
+    if (!dueAt) return [];
+    const due = Date.parse(dueAt);
+    const state: SlaClockState = metAt ? (Date.parse(metAt) > due ? 'metLate' : 'met') : now > due ? 'overdue' : 'running';
+    return [{ kind, dueAt, metAt, state }];
+  });
+}
+
+/** The clock the team works against now: the one nextDeadline names, with its state. */
+export function currentClock(ticket: ClockFields, now: number): SlaClock | null {
+  const dueAt = nextDeadline(ticket);
+  return slaClocks(ticket, now).find((clock) => clock.dueAt === dueAt && !clock.metAt) ?? null;
+}
+
+const RELATIVE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+/** How far `at` is from `now`, in the largest whole unit ("in 3 hours", "20 minutes ago"). */
+export function relativeTime(at: string, now: number, locale?: string): string {
+  const difference = Date.parse(at) - now;
+  const [unit, size] = RELATIVE_UNITS.find(([, size]) => Math.abs(difference) >= size) ?? RELATIVE_UNITS[2]!;
+  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(Math.trunc(difference / size), unit);
+}
+
 export const ticketsApi = {
   list: (query: TicketQuery) => unwrap(api.GET('/api/v1/tickets', { params: { query } })),
   get: (id: string) => unwrap(api.GET('/api/v1/tickets/{id}', { params: { path: { id } } })),
   create: (body: TicketBody) => unwrap(api.POST('/api/v1/tickets', { body })),
   update: (id: string, body: components['schemas']['UpdateTicketBody']) => unwrap(api.PATCH('/api/v1/tickets/{id}', { params: { path: { id } }, body })),
+  assign: (id: string, assigneeId: string | null) => unwrap(api.POST('/api/v1/tickets/{id}/assign', { params: { path: { id } }, body: { assigneeId } })),
+  merge: (id: string, otherId: string) => unwrap(api.POST('/api/v1/tickets/{id}/merge', { params: { path: { id } }, body: { otherId } })),
   comments: (id: string) => unwrap(api.GET('/api/v1/tickets/{id}/comments', { params: { path: { id }, query: { limit: 100 } } })),
   comment: (id: string, body: components['schemas']['CreateCommentBody']) =>
     unwrap(api.POST('/api/v1/tickets/{id}/comments', { params: { path: { id } }, body })),
