@@ -7,8 +7,9 @@ import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
 import { formatDateTime, formatMoney } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
+import { amountBound } from '../../lib/money';
 import { useWorkspaceUsers } from '../../lib/users';
-import { amountFilter, DEAL_STATUSES, dealFilterState, dealQuery, NO_DEAL_FILTERS, type DealFilterState } from './deal-filters';
+import { DEAL_STATUSES, dealFilterState, dealQuery, NO_DEAL_FILTERS, type DealFilterState } from './deal-filters';
 import { dealsApi, usePipelines, type Deal } from './deals-api';
 import { t } from './i18n';
 import { NewDealModal } from './NewDealModal';
@@ -58,7 +59,7 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
       group: pipeline.name,
       items: [...pipeline.stages].sort((a, b) => a.position - b.position).map((stage) => ({ value: stage.id, label: stage.name })),
     }));
-  const amountError = (text: string) => (amountFilter(text) === null ? t('deals.amountFilterInvalid') : undefined);
+  const amountError = (text: string) => (amountBound(text) === null ? t('deals.amountFilterInvalid') : undefined);
 
   return (
     <>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { amountFilter, dealFilterState, dealQuery, NO_DEAL_FILTERS } from './deal-filters';
+import { amountBound } from '../../lib/money';
+import { dealFilterState, dealQuery, NO_DEAL_FILTERS } from './deal-filters';
 
 describe('the deals table’s filters', () => {
   it('sends only the filters set, amounts in minor units', () => {
@@ -16,10 +17,10 @@ describe('the deals table’s filters', () => {
   });
 
   it('leaves out an amount that is not one, so the list is not asked for what it would refuse', () => {
-    expect(amountFilter('12.345')).toBeNull();
-    expect(amountFilter('-5')).toBeNull();
-    expect(amountFilter('ten')).toBeNull();
-    expect(amountFilter(' ')).toBeUndefined();
+    expect(amountBound('12.345')).toBeNull();
+    expect(amountBound('-5')).toBeNull();
+    expect(amountBound('ten')).toBeNull();
+    expect(amountBound(' ')).toBeUndefined();
     expect(dealQuery({ ...NO_DEAL_FILTERS, amountTo: 'ten' }).amountTo).toBeUndefined();
   });
 
