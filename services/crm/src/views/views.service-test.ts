@@ -52,6 +52,8 @@ describe('saved list views (service tier): columns, filters, sort and one defaul
       filters: { lifecycleStage: ['lead', 'customer'], tags: ['vip'], emailOptOut: false, customFields: { tier: 'gold' }, q: 'ada' },
       sort: '-createdAt',
       isDefault: false,
+      shared: false,
+      userId: owner.userId,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
