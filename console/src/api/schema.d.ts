@@ -4838,7 +4838,7 @@ export interface components {
              */
             columns: string[];
             /**
-             * @description The list the view is of: contacts, companies, deals, tasks, or object:<key> for a custom object’s records. Never changes.
+             * @description The list the view is of: contacts, companies, deals, tasks, tickets, or object:<key> for a custom object’s records. Never changes.
              * @example contacts
              */
             entity: string;

@@ -10,12 +10,14 @@ import { NewTicketModal } from './NewTicketModal';
 import { nextDeadline, TICKET_PRIORITIES, TICKET_STATUSES, ticketsApi, type Ticket, type TicketQuery } from './tickets-api';
 
 const label = (value: string) => ({ value, label: value });
+const OPEN_STATUSES = ['new', 'open', 'pending'];
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 
 export function Component() {
   const navigate = useNavigate();
   const canWrite = useCan('tickets:write');
   const [creating, setCreating] = useState(false);
-  const [status, setStatus] = useState<string[]>(['new', 'open', 'pending']);
+  const [status, setStatus] = useState<string[]>(OPEN_STATUSES);
   const [priority, setPriority] = useState<string[]>([]);
   const [breached, setBreached] = useState<string | null>(null);
   useHotkeys([['n', () => canWrite && setCreating(true)]]);
@@ -32,7 +34,8 @@ export function Component() {
       { id: 'status', header: t('field.status'), cell: (ticket) => ticket.status },
       { id: 'priority', header: t('field.priority'), cell: (ticket) => <Badge variant="light">{ticket.priority}</Badge>, sortField: 'priority' },
       {
-        id: 'sla',
+        // The SLA column shows the breach or the next deadline; its id is the field a view keeps.
+        id: 'breached',
         header: t('tickets.sla'),
         cell: (ticket) => (ticket.breached ? <Badge color="red">{t('tickets.breached')}</Badge> : formatDateTime(nextDeadline(ticket))),
       },
@@ -52,6 +55,13 @@ export function Component() {
         searchLabel={t('tickets.search')}
         columns={columns}
         filters={filters}
+        views={{
+          applyFilters: (view) => {
+            setStatus(view ? strings(view.status) : OPEN_STATUSES);
+            setPriority(strings(view?.priority));
+            setBreached(typeof view?.breached === 'boolean' ? String(view.breached) : null);
+          },
+        }}
         initialSort="-createdAt"
         fetchPage={(request) => ticketsApi.list({ ...filters, ...request })}
         onOpen={(ticket) => navigate(`/tickets/${ticket.id}`)}

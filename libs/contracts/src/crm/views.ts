@@ -6,12 +6,12 @@ import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
 import { CrmListQuery, NOT_FOUND, RecordIdParams } from './common.js';
 
-/** contacts, companies, deals, tasks, or `object:<key>` for a custom object's records (the console's `/objects/<key>`). */
-export const VIEW_ENTITY = /^(contacts|companies|deals|tasks|object:[a-z][a-z0-9_]{1,39})$/;
+/** contacts, companies, deals, tasks, tickets, or `object:<key>` for a custom object's records (the console's `/objects/<key>`). */
+export const VIEW_ENTITY = /^(contacts|companies|deals|tasks|tickets|object:[a-z][a-z0-9_]{1,39})$/;
 export const VIEW_COLUMNS_MAX = 100;
 const COLUMN_MAX = 100;
 
-const ENTITY_DESCRIPTION = 'The list the view is of: contacts, companies, deals, tasks, or object:<key> for a custom object’s records. Never changes.';
+const ENTITY_DESCRIPTION = 'The list the view is of: contacts, companies, deals, tasks, tickets, or object:<key> for a custom object’s records. Never changes.';
 const COLUMNS_DESCRIPTION =
   'The shown columns in order: fields of the entity’s records (as the API names them), customFields.<key> for a live custom field ' +
   '(contacts, companies, deals), a declared field’s key for a custom object. 422 naming columns.N otherwise.';
@@ -46,7 +46,7 @@ export class CreateViewBody {
 
   @ApiProperty({ pattern: VIEW_ENTITY.source, example: 'contacts', description: ENTITY_DESCRIPTION })
   @IsString()
-  @Matches(VIEW_ENTITY, { message: 'entity must be contacts, companies, deals, tasks or object:<key>' })
+  @Matches(VIEW_ENTITY, { message: 'entity must be contacts, companies, deals, tasks, tickets or object:<key>' })
   entity!: string;
 
   @ApiProperty({
@@ -124,7 +124,7 @@ export class ListViewsQuery extends CrmListQuery {
   @ApiPropertyOptional({ pattern: VIEW_ENTITY.source, description: 'Only the views of this list.' })
   @IsOptional()
   @IsString()
-  @Matches(VIEW_ENTITY, { message: 'entity must be contacts, companies, deals, tasks or object:<key>' })
+  @Matches(VIEW_ENTITY, { message: 'entity must be contacts, companies, deals, tasks, tickets or object:<key>' })
   entity?: string;
 }
 

@@ -46,7 +46,7 @@ function assertMayChange(caller: CrmCaller, viewer: ViewOwner, view: View): void
 
 /**
  * Saved list views: a user's named choice of the columns, filters and sort of one list (contacts,
- * companies, deals, tasks, a custom object's records). Each is checked against the list as it is
+ * companies, deals, tasks, tickets, a custom object's records). Each is checked against the list as it is
  * now: columns among the record's fields and live custom fields, filters by the list's own query
  * class, sort among its sortable fields. At most one default per user and list. A view shared with
  * the workspace is listed to everyone, read only but to its owner and views:manage-shared.
@@ -135,7 +135,7 @@ export class ViewsService {
   private async viewedList(manager: EntityManager, caller: CrmCaller, entity: string): Promise<ViewedList> {
     if (!entity.startsWith(OBJECT_PREFIX)) {
       const list = Object.hasOwn(BUILT_IN_LISTS, entity) ? BUILT_IN_LISTS[entity as keyof typeof BUILT_IN_LISTS] : undefined;
-      if (!list) throw RpcError.validation([{ field: 'entity', issue: 'must be contacts, companies, deals, tasks or object:<key>' }]);
+      if (!list) throw RpcError.validation([{ field: 'entity', issue: 'must be contacts, companies, deals, tasks, tickets or object:<key>' }]);
       assertHolds(caller, list.readPermission);
       return list;
     }
