@@ -17727,7 +17727,7 @@ export interface operations {
                 cursor?: string;
                 /** @description true lists the deleted records (restorable) instead of the live ones. */
                 deleted?: boolean;
-                /** @description A JSON object over the declared fields: {"field": value} equals (a multi_select holds it), {"field": [a, b]} one of, {"field": null} has none, {"fieldFrom": x, "fieldTo": y} inclusive bounds of number, currency (amount) and date fields. 400 naming filter.<key> otherwise. */
+                /** @description A JSON object over the declared fields: {"field": value} equals (a multi_select holds it), {"field": [a, b]} one of, {"field": null} has none, {"fieldFrom": x, "fieldTo": y} inclusive bounds of number, currency (amount) and date fields, {"fieldContains": "text"} a text, email, phone or url value holding that text whatever its case (1–200 characters). 400 naming filter.<key> otherwise. */
                 filter?: string;
                 limit?: number;
                 /** @description Free-text search; every word matches as a prefix. */

@@ -4,7 +4,7 @@ import { t } from './i18n';
 import { boundValue, filterKind, type FilterInputs } from './record-filters';
 
 /**
- * The filters of a custom object's list, one per declared field by its type (text: equals,
+ * The filters of a custom object's list, one per declared field by its type (text: contains,
  * select: one of, yes/no, number, currency and date: from and to), in a popover beside the search.
  */
 export function RecordFilters({ type, inputs, onChange }: { type: ObjectType; inputs: FilterInputs; onChange: (inputs: FilterInputs) => void }) {
@@ -22,9 +22,14 @@ export function RecordFilters({ type, inputs, onChange }: { type: ObjectType; in
         <SimpleGrid cols={2} spacing="sm">
           {fields.flatMap((field) => {
             switch (filterKind(field.type)) {
-              case 'equals':
+              case 'contains':
                 return [
-                  <TextInput key={field.key} label={field.label} value={text(field.key)} onChange={(event) => set(field.key, event.currentTarget.value)} />,
+                  <TextInput
+                    key={field.key}
+                    label={t('objects.contains', { label: field.label })}
+                    value={text(`${field.key}Contains`)}
+                    onChange={(event) => set(`${field.key}Contains`, event.currentTarget.value)}
+                  />,
                 ];
               case 'oneOf':
                 return [

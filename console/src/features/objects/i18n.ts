@@ -5,6 +5,7 @@ export const en = {
   'objects.amountBoundInvalid': 'An amount like 1250.00',
   'objects.boundInvalid': 'Not a number',
   'objects.clearFilters': 'Clear filters',
+  'objects.contains': '{label} contains',
   'objects.delete': 'Delete',
   'objects.deleted': 'Record deleted',
   'objects.fields': 'Fields',

@@ -15,7 +15,7 @@ const fields: FilterField[] = [
 describe('a custom object list’s filters', () => {
   it('writes the conditions set as the filter JSON the records list takes', () => {
     const filter = recordFilter(fields, {
-      name: ' Rose Cottage ',
+      nameContains: ' Cottage ',
       propertyType: ['house', 'flat'],
       features: [],
       furnished: 'false',
@@ -25,7 +25,7 @@ describe('a custom object list’s filters', () => {
       listedOnFrom: '2026-01-01',
     });
     expect(JSON.parse(filter!)).toEqual({
-      name: 'Rose Cottage',
+      nameContains: 'Cottage',
       propertyType: ['house', 'flat'],
       furnished: false,
       bedroomsFrom: 2,
@@ -36,16 +36,30 @@ describe('a custom object list’s filters', () => {
 
   it('sends no filter when nothing is set, and leaves out a bound that is not one', () => {
     expect(recordFilter(fields, {})).toBeUndefined();
-    expect(recordFilter(fields, { name: '  ', bedroomsFrom: 'two', priceFrom: '1.234', furnished: '' })).toBeUndefined();
+    expect(recordFilter(fields, { nameContains: '  ', bedroomsFrom: 'two', priceFrom: '1.234', furnished: '' })).toBeUndefined();
   });
 
   it('opens a saved view’s filter back into the inputs', () => {
     const inputs = filterInputs(
       fields,
-      JSON.stringify({ propertyType: 'house', furnished: true, priceFrom: 5, listedOnTo: '2026-12-31', address: { city: 'Leeds' } }),
+      JSON.stringify({
+        nameContains: 'rose',
+        name: 'Rose Cottage',
+        propertyType: 'house',
+        furnished: true,
+        priceFrom: 5,
+        listedOnTo: '2026-12-31',
+        address: { city: 'Leeds' },
+      }),
     );
-    expect(inputs).toEqual({ propertyType: ['house'], furnished: 'true', priceFrom: '0.05', listedOnTo: '2026-12-31' });
-    expect(JSON.parse(recordFilter(fields, inputs)!)).toEqual({ propertyType: ['house'], furnished: true, priceFrom: 5, listedOnTo: '2026-12-31' });
+    expect(inputs).toEqual({ nameContains: 'rose', propertyType: ['house'], furnished: 'true', priceFrom: '0.05', listedOnTo: '2026-12-31' });
+    expect(JSON.parse(recordFilter(fields, inputs)!)).toEqual({
+      nameContains: 'rose',
+      propertyType: ['house'],
+      furnished: true,
+      priceFrom: 5,
+      listedOnTo: '2026-12-31',
+    });
     expect(filterInputs(fields, 'not json')).toEqual({});
   });
 });

@@ -8,14 +8,14 @@ export interface FilterField {
   options: string[];
 }
 
-/** How a field is filtered: a value it equals, values it is one of, yes or no, or bounds. */
-export type FilterKind = 'equals' | 'oneOf' | 'boolean' | 'range';
+/** How a field is filtered: a text its value holds, values it is one of, yes or no, or bounds. */
+export type FilterKind = 'contains' | 'oneOf' | 'boolean' | 'range';
 
 const KINDS: Partial<Record<ValueType, FilterKind>> = {
-  text: 'equals',
-  email: 'equals',
-  phone: 'equals',
-  url: 'equals',
+  text: 'contains',
+  email: 'contains',
+  phone: 'contains',
+  url: 'contains',
   select: 'oneOf',
   multi_select: 'oneOf',
   boolean: 'boolean',
@@ -28,8 +28,8 @@ const KINDS: Partial<Record<ValueType, FilterKind>> = {
 export const filterKind = (type: ValueType): FilterKind | undefined => KINDS[type];
 
 /**
- * The filters' inputs by the `filter` JSON's keys: the field's key (a value, chosen options, or
- * "true"/"false"), `<key>From` and `<key>To` for bounds. Currency bounds are typed as amountBound
+ * The filters' inputs by the `filter` JSON's keys: `<key>Contains` for a text, the field's key for
+ * chosen options or "true"/"false", `<key>From` and `<key>To` for bounds. Currency bounds are typed as amountBound
  * reads them; an empty input filters nothing.
  */
 export type FilterInputs = Record<string, string | string[]>;
@@ -55,7 +55,8 @@ export function recordFilter(fields: readonly FilterField[], inputs: FilterInput
   for (const field of fields) {
     const kind = filterKind(field.type);
     const input = inputs[field.key];
-    if (kind === 'equals' && typeof input === 'string' && input.trim() !== '') conditions[field.key] = input.trim();
+    const contains = inputs[`${field.key}Contains`];
+    if (kind === 'contains' && typeof contains === 'string' && contains.trim() !== '') conditions[`${field.key}Contains`] = contains.trim();
     else if (kind === 'oneOf' && Array.isArray(input) && input.length > 0) conditions[field.key] = input;
     else if (kind === 'boolean' && (input === 'true' || input === 'false')) conditions[field.key] = input === 'true';
     else if (kind === 'range') {
@@ -69,7 +70,7 @@ export function recordFilter(fields: readonly FilterField[], inputs: FilterInput
   return Object.keys(conditions).length > 0 ? JSON.stringify(conditions) : undefined;
 }
 
-/** A saved view's `filter` back into the inputs; conditions the inputs cannot hold (a null, an address) are dropped. */
+/** A saved view's `filter` back into the inputs; conditions the inputs cannot hold (a text's equality, a null, an address) are dropped. */
 export function filterInputs(fields: readonly FilterField[], filter: unknown): FilterInputs {
   let conditions: unknown;
   try {
@@ -83,7 +84,8 @@ export function filterInputs(fields: readonly FilterField[], filter: unknown): F
   for (const field of fields) {
     const kind = filterKind(field.type);
     const value = stored[field.key];
-    if (kind === 'equals' && typeof value === 'string') inputs[field.key] = value;
+    const contains = stored[`${field.key}Contains`];
+    if (kind === 'contains' && typeof contains === 'string') inputs[`${field.key}Contains`] = contains;
     else if (kind === 'oneOf' && (typeof value === 'string' || Array.isArray(value)))
       inputs[field.key] = (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
     else if (kind === 'boolean' && typeof value === 'boolean') inputs[field.key] = String(value);
