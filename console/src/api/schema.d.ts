@@ -3402,13 +3402,13 @@ export interface paths {
         };
         /**
          * List one’s views
-         * @description The caller’s views (of one entity with ?entity=). Sort by name (default), createdAt or updatedAt; q matches the name; deleted=true lists nothing (a view is deleted for good). Views are the caller’s own: another user’s view is a 404.
+         * @description The caller’s views and the views others shared with the workspace (of one entity with ?entity=). Sort by name (default), createdAt or updatedAt; q matches the name; deleted=true lists nothing (a view is deleted for good). A view is its owner’s; another user’s view is a 404 unless it is shared.
          */
         get: operations["crm.views.list"];
         put?: never;
         /**
          * Save a list view
-         * @description A named choice of columns, filters and sort of one list, the caller’s own. 422 names the column, filter or sort the list does not have. Views are the caller’s own: another user’s view is a 404.
+         * @description A named choice of columns, filters and sort of one list, the caller’s own. 422 names the column, filter or sort the list does not have. A view is its owner’s; another user’s view is a 404 unless it is shared.
          */
         post: operations["crm.views.create"];
         delete?: never;
@@ -3426,21 +3426,21 @@ export interface paths {
         };
         /**
          * Read a view
-         * @description Views are the caller’s own: another user’s view is a 404.
+         * @description A view is its owner’s; another user’s view is a 404 unless it is shared.
          */
         get: operations["crm.views.get"];
         put?: never;
         post?: never;
         /**
          * Delete a view
-         * @description Gone for good: a view is a preference, not a record. Views are the caller’s own: another user’s view is a 404.
+         * @description Gone for good: a view is a preference, not a record. A view is its owner’s; another user’s view is a 404 unless it is shared.
          */
         delete: operations["crm.views.delete"];
         options?: never;
         head?: never;
         /**
          * Change a view
-         * @description Its name, columns, filters, sort or whether it is the default; the entity never changes. Views are the caller’s own: another user’s view is a 404.
+         * @description Its name, columns, filters, sort, whether it is shared or the caller’s default; the entity never changes. A view is its owner’s; another user’s view is a 404 unless it is shared.
          */
         patch: operations["crm.views.update"];
         trace?: never;
@@ -4838,7 +4838,7 @@ export interface components {
              */
             columns: string[];
             /**
-             * @description The list the view is of: contacts, companies, deals, tasks, or object:<key> for a custom object’s records. Never changes.
+             * @description The list the view is of: contacts, companies, deals, tasks, tickets, or object:<key> for a custom object’s records. Never changes.
              * @example contacts
              */
             entity: string;
@@ -4858,6 +4858,8 @@ export interface components {
             isDefault?: boolean;
             /** @example My open leads */
             name: string;
+            /** @description Listed to every member of the workspace beside their own views, read only to them: only its owner, and roles with views:manage-shared (managers and above), change or delete a shared view. Default false. */
+            shared?: boolean;
             /**
              * @description A sortable field of the list, optionally prefixed with -; null or absent: the list’s default order.
              * @example -createdAt
@@ -5689,7 +5691,7 @@ export interface components {
              */
             pendingEmail?: string | null;
             /** @description What the caller’s role may do (docs/permissions.md); a client hides or disables the rest. */
-            permissions: ("profile:read" | "profile:write" | "users:read" | "users:manage" | "invitations:manage" | "api-keys:manage" | "audit-logs:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "objects:read" | "objects:manage" | "records:read" | "records:write" | "views:manage" | "crm-settings:manage" | "imports:write" | "exports:write" | "notifications:read" | "email-templates:manage" | "messages:manage" | "sms-settings:manage" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write" | "reports:rebuild" | "webhooks:manage")[];
+            permissions: ("profile:read" | "profile:write" | "users:read" | "users:manage" | "invitations:manage" | "api-keys:manage" | "audit-logs:read" | "contacts:read" | "contacts:write" | "companies:read" | "companies:write" | "deals:read" | "deals:write" | "tasks:read" | "tasks:write" | "notes:read" | "notes:write" | "tickets:read" | "tickets:write" | "files:read" | "files:write" | "support-settings:manage" | "pipelines:read" | "pipelines:write" | "segments:read" | "segments:write" | "custom-fields:read" | "custom-fields:write" | "objects:read" | "objects:manage" | "records:read" | "records:write" | "views:manage" | "views:manage-shared" | "crm-settings:manage" | "imports:write" | "exports:write" | "notifications:read" | "email-templates:manage" | "messages:manage" | "sms-settings:manage" | "campaigns:read" | "campaigns:write" | "billing:read" | "billing:write" | "reports:read" | "reports:write" | "reports:rebuild" | "webhooks:manage")[];
             /** @enum {string} */
             role: "owner" | "admin" | "manager" | "member" | "viewer";
             /** @enum {string} */
@@ -7126,9 +7128,11 @@ export interface components {
             filters?: {
                 [key: string]: unknown;
             };
-            /** @description true makes it the caller’s default of the entity (unsetting the previous one); false unsets it. */
+            /** @description true makes it the caller’s default of the entity (unsetting the previous one); false unsets it. Only on one’s own view (422 on a view another user shared). */
             isDefault?: boolean;
             name?: string;
+            /** @description true shares the view with the workspace, false takes it back. Listed to every member of the workspace beside their own views, read only to them: only its owner, and roles with views:manage-shared (managers and above), change or delete a shared view. */
+            shared?: boolean;
             /** @description A sortable field of the list, optionally prefixed with -; null or absent: the list’s default order. */
             sort?: string | null;
         };
@@ -7205,11 +7209,19 @@ export interface components {
             };
             /** Format: uuid */
             id: string;
+            /** @description Whether it opens first for the caller: always false on a view another user shared. */
             isDefault: boolean;
             name: string;
+            /** @description Listed to every member of the workspace beside their own views, read only to them: only its owner, and roles with views:manage-shared (managers and above), change or delete a shared view. */
+            shared: boolean;
             sort: string | null;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * Format: uuid
+             * @description The user who saved it, its owner.
+             */
+            userId: string;
         };
         ViewPage: {
             data: components["schemas"]["View"][];
@@ -17715,7 +17727,7 @@ export interface operations {
                 cursor?: string;
                 /** @description true lists the deleted records (restorable) instead of the live ones. */
                 deleted?: boolean;
-                /** @description A JSON object over the declared fields: {"field": value} equals (a multi_select holds it), {"field": [a, b]} one of, {"field": null} has none, {"fieldFrom": x, "fieldTo": y} inclusive bounds of number, currency (amount) and date fields. 400 naming filter.<key> otherwise. */
+                /** @description A JSON object over the declared fields: {"field": value} equals (a multi_select holds it), {"field": [a, b]} one of, {"field": null} has none, {"fieldFrom": x, "fieldTo": y} inclusive bounds of number, currency (amount) and date fields, {"fieldContains": "text"} a text, email, phone or url value holding that text whatever its case (1–200 characters). 400 naming filter.<key> otherwise. */
                 filter?: string;
                 limit?: number;
                 /** @description Free-text search; every word matches as a prefix. */
@@ -24460,7 +24472,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller lacks the permission `views:manage`. */
+            /**
+             * @description The caller lacks the permission `views:manage`.
+             *
+             *     A view another user shared, without views:manage-shared.
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -24522,7 +24538,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller lacks the permission `views:manage`. */
+            /**
+             * @description The caller lacks the permission `views:manage`.
+             *
+             *     A view another user shared, without views:manage-shared.
+             */
             403: {
                 headers: {
                     [name: string]: unknown;

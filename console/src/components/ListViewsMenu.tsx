@@ -4,7 +4,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { messageOf } from '../lib/api-error';
 import { applyApiError } from '../lib/form-errors';
-import { STANDARD_VIEW, viewsApi, type View, type ViewChanges } from '../lib/list-views';
+import { groupViews, mayChangeView, STANDARD_VIEW, viewsApi, type View, type ViewChanges } from '../lib/list-views';
+import { useCan, useMe } from '../lib/me';
 import { t } from './list-views-i18n';
 
 interface ListViewsMenuProps {
@@ -16,9 +17,18 @@ interface ListViewsMenuProps {
   open: (id: string) => void;
 }
 
-/** The saved views of a list: switch, save the list as a new view or into the open one, rename, open first, delete. */
+/**
+ * The saved views of a list, the user's own and those colleagues shared: switch, save the list as a
+ * new view or into the open one, rename, open first, share with the workspace, delete. A view a
+ * colleague shared is read only (but for views:manage-shared): "save as" makes it one's own.
+ */
 export function ListViewsMenu({ entity, views, active, current, open }: ListViewsMenuProps) {
   const queryClient = useQueryClient();
+  const userId = useMe().data?.id;
+  const canManageShared = useCan('views:manage-shared');
+  const { own, shared } = groupViews(views, userId);
+  const mine = active !== null && active.userId === userId;
+  const changeable = active !== null && mayChangeView(active, userId, canManageShared);
   const [naming, setNaming] = useState<'new' | 'rename' | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['views', entity] });
 
@@ -62,20 +72,31 @@ export function ListViewsMenu({ entity, views, active, current, open }: ListView
         </Menu.Target>
         <Menu.Dropdown>
           <Menu.Item onClick={() => open(STANDARD_VIEW)}>{t('views.standard')}</Menu.Item>
-          {views.map((view) => (
+          {own.map((view) => (
             <Menu.Item key={view.id} onClick={() => open(view.id)} fw={view.id === active?.id ? 700 : undefined}>
               {view.isDefault ? t('views.default', { name: view.name }) : view.name}
+              {view.shared ? t('views.sharedMark') : ''}
+            </Menu.Item>
+          ))}
+          {shared.length > 0 && <Menu.Label>{t('views.sharedByColleagues')}</Menu.Label>}
+          {shared.map((view) => (
+            <Menu.Item key={view.id} onClick={() => open(view.id)} fw={view.id === active?.id ? 700 : undefined}>
+              {view.name}
             </Menu.Item>
           ))}
           <Menu.Divider />
           <Menu.Item onClick={() => setNaming('new')}>{t('views.saveAs')}</Menu.Item>
-          {active && (
+          {active && !changeable && <Menu.Label>{t('views.readOnly')}</Menu.Label>}
+          {active && changeable && (
             <>
               <Menu.Item onClick={() => change({ filters: current().filters, sort: current().sort }, true)}>{t('views.saveChanges')}</Menu.Item>
               <Menu.Item onClick={() => setNaming('rename')}>{t('views.rename')}</Menu.Item>
-              <Menu.Item onClick={() => change({ isDefault: !active.isDefault })}>
-                {active.isDefault ? t('views.unsetDefault') : t('views.makeDefault')}
-              </Menu.Item>
+              {mine && (
+                <Menu.Item onClick={() => change({ isDefault: !active.isDefault })}>
+                  {active.isDefault ? t('views.unsetDefault') : t('views.makeDefault')}
+                </Menu.Item>
+              )}
+              <Menu.Item onClick={() => change({ shared: !active.shared }, true)}>{active.shared ? t('views.unshare') : t('views.share')}</Menu.Item>
               <Menu.Item color="red" onClick={remove}>
                 {t('views.delete')}
               </Menu.Item>

@@ -1,7 +1,6 @@
 import { ActionIcon, Box, Button, Checkbox, Group, Menu, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   lazy,
@@ -97,8 +96,11 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
   const [selection, setSelection] = useState<ReadonlySet<string>>(() => new Set());
   const chosenIds = useMemo(() => columns.filter((column) => !column.fixed).map((column) => column.id), [columns]);
   const view = useListView({ name, enabled: Boolean(views), columnIds: chosenIds, initialSort, apply: { setQ, setSort, applyFilters: views?.applyFilters } });
-  const columnOrder = useMemo(() => [...view.shown, ...columns.filter((column) => column.fixed).map((column) => column.id)], [view.shown, columns]);
-  const columnVisibility = useMemo(() => Object.fromEntries(chosenIds.map((id) => [id, view.shown.includes(id)])), [chosenIds, view.shown]);
+  // The shown columns in their order, then the fixed ones; the same array while they stay, so the rows keep their props.
+  const visibleColumns = useMemo(
+    () => [...view.shown.flatMap((id) => columns.filter((column) => column.id === id)), ...columns.filter((column) => column.fixed)],
+    [view.shown, columns],
+  );
 
   const pages = useInfiniteQuery({
     queryKey: [name, 'list', { q: debouncedQ, sort, filters }],
@@ -109,20 +111,6 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
   });
   // Pages keep their identity when the next one arrives, so a row already rendered stays the same object.
   const rows = useMemo(() => pages.data?.pages.flatMap((page) => page.data) ?? NO_ROWS, [pages.data]);
-
-  const tableColumns = useMemo<Array<ColumnDef<Row>>>(() => columns.map((column) => ({ id: column.id, header: column.header })), [columns]);
-  // The table models the record's columns only (visibility, the chooser; the selection column comes
-  // with the bulk actions). Rows render straight from the loaded pages: its row model would build an
-  // object per loaded row again on every page fetched.
-  const table = useReactTable<Row>({
-    data: NO_ROWS,
-    columns: tableColumns,
-    state: { columnVisibility, columnOrder },
-    getCoreRowModel: getCoreRowModel(),
-  });
-  // The same array while the columns and their visibility stay the same (the table memoizes it).
-  const visibleLeaves = table.getVisibleLeafColumns();
-  const visibleColumns = useMemo(() => visibleLeaves.flatMap((leaf) => columns.filter((column) => column.id === leaf.id)), [visibleLeaves, columns]);
 
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
   const onNearEnd = useCallback(() => {

@@ -4,7 +4,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { messageOf } from '../lib/api-error';
-import { activeView, shownColumns, splitViewFilters, STANDARD_VIEW, viewsApi, type View } from '../lib/list-views';
+import { activeView, mayChangeView, shownColumns, splitViewFilters, STANDARD_VIEW, viewsApi, type View } from '../lib/list-views';
+import { useCan, useMe } from '../lib/me';
 
 /** What a list takes from the view it opens: its search and sort, and the page's filters (null: the page's own defaults). */
 export interface ViewApplier {
@@ -27,7 +28,8 @@ interface ListViewOptions {
  * The saved view a list shows (`?view=<id>`, else the user's default, `?view=standard` none) and
  * its columns. Opening a view sets the list's search, sort and the page's filters once; `ready`
  * holds the list's first fetch until then, so a default view does not cost a fetch of the plain
- * list first. A column change is saved into the open view, or into the browser without one.
+ * list first. A column change is saved into the open view, or into the browser without one; in a
+ * view a colleague shared (read only) it lasts while the view stays open, for "save as" to keep.
  */
 export function useListView({ name, enabled, columnIds, initialSort, apply }: ListViewOptions) {
   const queryClient = useQueryClient();
@@ -39,6 +41,10 @@ export function useListView({ name, enabled, columnIds, initialSort, apply }: Li
   const key = active?.id ?? STANDARD_VIEW;
   const [appliedKey, setAppliedKey] = useState<string | null>(enabled ? null : STANDARD_VIEW);
   const [browserColumns, setBrowserColumns] = useLocalStorage<string[] | null>({ key: `kinship.columnOrder.${name}`, defaultValue: null });
+  const [viewColumns, setViewColumns] = useState<{ key: string; columns: string[] } | null>(null);
+  const userId = useMe().data?.id;
+  const canManageShared = useCan('views:manage-shared');
+  const changeable = active !== null && mayChangeView(active, userId, canManageShared);
 
   useEffect(() => {
     if (!loaded || appliedKey === key) return;
@@ -52,9 +58,11 @@ export function useListView({ name, enabled, columnIds, initialSort, apply }: Li
   }, [loaded, appliedKey, key, active, apply, initialSort, param, setParams]);
 
   // The same array while the view's columns stay: the list's column model and its rows follow it.
-  const shown = useMemo(() => shownColumns(columnIds, active ? active.columns : browserColumns), [columnIds, active, browserColumns]);
+  const unsaved = viewColumns?.key === key ? viewColumns.columns : null;
+  const shown = useMemo(() => shownColumns(columnIds, active ? (unsaved ?? active.columns) : browserColumns), [columnIds, active, unsaved, browserColumns]);
   const setShown = (columns: string[]) => {
     if (!active) return setBrowserColumns(columns);
+    if (!changeable) return setViewColumns({ key, columns });
     // Shown at once; the API's answer (or the view as it was, on a refusal) replaces it.
     queryClient.setQueryData<View[]>(['views', name], (list) => list?.map((view) => (view.id === active.id ? { ...view, columns } : view)));
     viewsApi
@@ -64,5 +72,5 @@ export function useListView({ name, enabled, columnIds, initialSort, apply }: Li
   };
   const open = (id: string) => setParams((current) => ({ ...Object.fromEntries(current), view: id }));
 
-  return { views: views.data ?? [], active, ready: loaded && appliedKey === key, shown, setShown, open };
+  return { views: views.data ?? [], active, changeable, ready: loaded && appliedKey === key, shown, setShown, open };
 }

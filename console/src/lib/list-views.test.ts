@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { activeView, moveColumn, shownColumns, splitViewFilters, toggleColumn, viewFilters, type View } from './list-views';
+import { activeView, groupViews, mayChangeView, moveColumn, shownColumns, splitViewFilters, toggleColumn, viewFilters, type View } from './list-views';
 
-function view(id: string, isDefault = false): View {
-  return { id, name: id, entity: 'contacts', columns: ['email'], filters: {}, sort: null, isDefault, createdAt: '', updatedAt: '' };
+function view(id: string, isDefault = false, userId = 'me', shared = false): View {
+  return { id, name: id, entity: 'contacts', columns: ['email'], filters: {}, sort: null, isDefault, shared, userId, createdAt: '', updatedAt: '' };
 }
 
 describe('saved list views', () => {
@@ -13,6 +13,17 @@ describe('saved list views', () => {
     expect(activeView([view('a')], null)).toBeNull();
     expect(activeView(views, 'standard')).toBeNull();
     expect(activeView(views, 'gone')).toBeNull();
+  });
+
+  it('lists the user’s own views apart from those colleagues shared, which only managers change', () => {
+    const mineShared = view('mine', false, 'me', true);
+    const theirs = view('theirs', false, 'colleague', true);
+    expect(groupViews([mineShared, theirs, view('plain')], 'me')).toEqual({ own: [mineShared, view('plain')], shared: [theirs] });
+    expect(mayChangeView(mineShared, 'me', false)).toBe(true);
+    expect(mayChangeView(theirs, 'me', false)).toBe(false);
+    expect(mayChangeView(theirs, 'me', true)).toBe(true);
+    // Before GET /me answers, nothing is the user's.
+    expect(mayChangeView(mineShared, undefined, false)).toBe(false);
   });
 
   it('shows the chosen columns in their order, dropping those the list no longer has, or every column without a choice', () => {

@@ -25,6 +25,16 @@ export function activeView(views: readonly View[], param: string | null): View |
   return views.find((view) => view.id === param) ?? null;
 }
 
+/** Whether the user may change or delete a view: their own, or one a colleague shared for views:manage-shared (managers and above). */
+export function mayChangeView(view: Pick<View, 'userId'>, userId: string | undefined, canManageShared: boolean): boolean {
+  return view.userId === userId || canManageShared;
+}
+
+/** The user's own views apart from those colleagues shared, each in the API's order (by name). */
+export function groupViews(views: readonly View[], userId: string | undefined): { own: View[]; shared: View[] } {
+  return { own: views.filter((view) => view.userId === userId), shared: views.filter((view) => view.userId !== userId) };
+}
+
 /** The columns shown, in order: the chosen ones the list still has, or every column when there is no choice. */
 export function shownColumns(columnIds: readonly string[], chosen: readonly string[] | null): string[] {
   if (!chosen) return [...columnIds];

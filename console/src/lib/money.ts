@@ -71,3 +71,21 @@ export function invoiceTotals(lines: readonly DraftLine[]): { subtotal: number; 
   }
   return { subtotal: Number(subtotal), tax: Number(tax), total: Number(subtotal + tax) };
 }
+
+/**
+ * A bound of a list's amount filter as typed ("1250.50") in minor units, read with two decimals:
+ * the API compares minor units whatever the record's currency. Undefined when empty, null when it
+ * is not an amount.
+ */
+export function amountBound(text: string): number | undefined | null {
+  if (text.trim() === '') return undefined;
+  const minor = parseScaled(text, 2);
+  return minor === null || minor < 0n || minor > BigInt(Number.MAX_SAFE_INTEGER) ? null : Number(minor);
+}
+
+/** A bound in minor units as its input holds it (125050 → "1250.50"), the inverse of amountBound. */
+export function amountBoundText(minor: unknown): string {
+  if (typeof minor !== 'number' || !Number.isSafeInteger(minor) || minor < 0) return '';
+  const text = String(minor).padStart(3, '0');
+  return `${text.slice(0, -2)}.${text.slice(-2)}`;
+}

@@ -81,7 +81,16 @@ export const PERMISSIONS = {
     roles: STAFF,
     apiKeyScope: true,
   },
-  'views:manage': { description: 'Save, change and delete one’s own list views (columns, filters, sort)', roles: EVERYONE, apiKeyScope: false },
+  'views:manage': {
+    description: 'Save, change and delete one’s own list views (columns, filters, sort) and share them with the workspace',
+    roles: EVERYONE,
+    apiKeyScope: false,
+  },
+  'views:manage-shared': {
+    description: 'Change, take back and delete list views other members shared with the workspace',
+    roles: MANAGERS,
+    apiKeyScope: false,
+  },
   'crm-settings:manage': { description: 'Change the workspace’s crm settings (default phone region)', roles: ADMINS, apiKeyScope: false },
   'imports:write': { description: 'Import records and resolve import conflicts', roles: MANAGERS, apiKeyScope: true },
   'exports:write': { description: 'Export records', roles: MANAGERS, apiKeyScope: true },

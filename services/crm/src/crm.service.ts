@@ -35,6 +35,7 @@ import { ObjectAccess1765740100000 } from './migrations/1765740100000-object-acc
 import { ObjectRecordsAnalyze1765740200000 } from './migrations/1765740200000-object-records-analyze.js';
 import { Views1765770000000 } from './migrations/1765770000000-views.js';
 import { ObjectRecordEmails1765780000000 } from './migrations/1765780000000-object-record-emails.js';
+import { SharedViews1765800000000 } from './migrations/1765800000000-shared-views.js';
 import { ObjectsModule } from './objects/objects.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
@@ -81,6 +82,7 @@ export const crmService = {
       ObjectRecordsAnalyze1765740200000,
       Views1765770000000,
       ObjectRecordEmails1765780000000,
+      SharedViews1765800000000,
     ],
   },
   features: (config) => [

@@ -54,4 +54,46 @@ describe('saved list views through the API', () => {
     expect((await viewer.delete(`/views/${created.body.id}`)).status).toBe(204);
     expect((await viewer.get('/views')).body.data).toEqual([]);
   });
+
+  it('shares a view with the workspace: listed to everyone read only, changed only by its owner and managers', async () => {
+    const member = await stack.as(owner, 'member');
+    const viewer = await stack.as(owner, 'viewer');
+    const manager = await stack.as(owner, 'manager');
+    const created = await member.post('/views', {
+      name: 'Hot deals',
+      entity: 'deals',
+      columns: ['name', 'amount'],
+      filters: { status: ['open'] },
+      isDefault: true,
+    });
+    expect(created.body).toMatchObject({ shared: false, isDefault: true });
+    const id = created.body.id as string;
+    expectError(await viewer.get(`/views/${id}`), 404);
+
+    expectError(await member.patch(`/views/${id}`, { shared: 'yes' }), 422, 'shared');
+    expectError(await member.post('/views', { name: 'Bad', entity: 'deals', columns: ['name'], shared: 1 }), 422, 'shared');
+    expect((await member.get(`/views/${id}`)).body).toMatchObject({ shared: false });
+    expect((await member.patch(`/views/${id}`, { shared: true })).body).toMatchObject({ shared: true, isDefault: true });
+
+    // Listed to the others beside their own, never as the view that opens first for them.
+    const listed = await viewer.get('/views?entity=deals');
+    expect(listed.body.data).toEqual([expect.objectContaining({ id, name: 'Hot deals', shared: true, isDefault: false, userId: created.body.userId })]);
+    expect((await viewer.get(`/views/${id}`)).body).toMatchObject({ shared: true, isDefault: false });
+    expectError(await viewer.patch(`/views/${id}`, { name: 'Mine now' }), 403);
+    expectError(await viewer.delete(`/views/${id}`), 403);
+    // A copy saved as the viewer's own may take the same name.
+    expect((await viewer.post('/views', { name: 'Hot deals', entity: 'deals', columns: ['name'] })).status).toBe(201);
+
+    // A manager changes it, but not whether it opens first for its owner, and takes it back.
+    expectError(await manager.patch(`/views/${id}`, { isDefault: false }), 422, 'isDefault');
+    expect((await manager.patch(`/views/${id}`, { name: 'Hot deals (open)' })).body).toMatchObject({ name: 'Hot deals (open)', isDefault: false });
+    expect((await manager.patch(`/views/${id}`, { shared: false })).body).toMatchObject({ shared: false });
+    expect((await member.get(`/views/${id}`)).body).toMatchObject({ name: 'Hot deals (open)', shared: false, isDefault: true });
+    expectError(await viewer.get(`/views/${id}`), 404);
+    expectError(await manager.delete(`/views/${id}`), 404);
+
+    expect((await member.patch(`/views/${id}`, { shared: true })).status).toBe(200);
+    expect((await manager.delete(`/views/${id}`)).status).toBe(204);
+    expectError(await member.get(`/views/${id}`), 404);
+  });
 });

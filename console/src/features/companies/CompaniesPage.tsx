@@ -1,8 +1,8 @@
-import { Button, Group, Modal, TextInput, Title } from '@mantine/core';
+import { Button, Group, Modal, MultiSelect, TagsInput, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useHotkeys } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { components } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -13,13 +13,26 @@ import { applyApiError } from '../../lib/form-errors';
 import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
+import { useWorkspaceUsers } from '../../lib/users';
+import { companiesApi, COMPANY_SIZES, type CompanyFilters, type CompanySize } from './companies-api';
 
 type Company = components['schemas']['Company'];
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+
+// The bulk actions load on the first selection, the export with the toolbar, not with the rows.
+const RecordBulkActions = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.RecordBulkActions })));
+const ExportButton = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.ExportButton })));
 
 export function Component() {
   const canWrite = useCan('companies:write');
+  const canExport = useCan('exports:write');
   const navigate = useNavigate();
+  const users = useWorkspaceUsers();
   const [creating, setCreating] = useState(false);
+  const [owners, setOwners] = useState<string[]>([]);
+  const [industries, setIndustries] = useState<string[]>([]);
+  const [sizes, setSizes] = useState<string[]>([]);
+  const [tags, setTags] = useState<string[]>([]);
   useHotkeys([['n', () => canWrite && setCreating(true)]]);
   const columns = useMemo<Array<RecordColumn<Company>>>(
     () => [
@@ -27,10 +40,17 @@ export function Component() {
       { id: 'domain', header: t('field.domain'), cell: (c) => c.domain },
       { id: 'industry', header: t('field.industry'), cell: (c) => c.industry },
       { id: 'size', header: t('field.size'), cell: (c) => c.size },
+      { id: 'tags', header: t('field.tags'), cell: (c) => c.tags.join(', ') },
       { id: 'createdAt', header: t('field.createdAt'), cell: (c) => formatDateTime(c.createdAt), sortField: 'createdAt' },
     ],
     [],
   );
+  const filters: CompanyFilters = {
+    ownerId: owners.length ? owners : undefined,
+    industry: industries.length ? industries : undefined,
+    size: sizes.length ? (sizes as CompanySize[]) : undefined,
+    tags: tags.length ? tags : undefined,
+  };
   return (
     <>
       <Group justify="space-between" mb="md">
@@ -42,9 +62,62 @@ export function Component() {
         searchLabel={t('companies.search')}
         columns={columns}
         initialSort="name"
-        views={{}}
-        fetchPage={(query) => unwrap(api.GET('/api/v1/companies', { params: { query } }))}
+        filters={filters}
+        views={{
+          applyFilters: (view) => {
+            setOwners(strings(view?.ownerId));
+            setIndustries(strings(view?.industry));
+            setSizes(strings(view?.size));
+            setTags(strings(view?.tags));
+          },
+        }}
+        fetchPage={(request) => unwrap(api.GET('/api/v1/companies', { params: { query: { ...filters, ...request } } }))}
         onOpen={(company) => navigate(`/companies/${company.id}`)}
+        toolbar={
+          <>
+            <MultiSelect
+              label={t('companies.owner')}
+              data={(users.data?.data ?? []).map((user) => ({ value: user.id, label: user.name }))}
+              value={owners}
+              onChange={setOwners}
+              searchable
+              clearable
+              w={200}
+            />
+            <TagsInput label={t('field.industry')} value={industries} onChange={setIndustries} w={200} />
+            <MultiSelect label={t('field.size')} data={COMPANY_SIZES} value={sizes} onChange={setSizes} clearable w={180} />
+            <TagsInput label={t('field.tags')} value={tags} onChange={setTags} w={200} />
+            {canExport && (
+              <Suspense fallback={null}>
+                <ExportButton entity="companies" filter={filters} />
+              </Suspense>
+            )}
+          </>
+        }
+        bulkActions={
+          canWrite
+            ? (selected, clear) => (
+                <Suspense fallback={null}>
+                  <RecordBulkActions
+                    selected={selected}
+                    clear={clear}
+                    list="companies"
+                    ownerTitle={t('companies.bulkOwnerTitle', { count: selected.length })}
+                    setOwner={(id, ownerId) => companiesApi.update(id, { ownerId })}
+                    tags={{
+                      title: t('companies.bulkTagTitle', { count: selected.length }),
+                      // PATCH replaces the tags: each company's own are read and kept.
+                      add: async (id, added) => {
+                        const company = await companiesApi.get(id);
+                        await companiesApi.update(id, { tags: [...new Set([...company.tags, ...added])] });
+                      },
+                    }}
+                    remove={(id) => companiesApi.remove(id)}
+                  />
+                </Suspense>
+              )
+            : undefined
+        }
       />
       <NewCompanyModal opened={creating} onClose={() => setCreating(false)} />
     </>

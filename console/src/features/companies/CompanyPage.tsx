@@ -16,9 +16,9 @@ import { formatMoney } from '../../lib/i18n';
 import { t, type MessageKey } from './i18n';
 import { useCan } from '../../lib/me';
 import { contactName } from '../contacts/contacts-api';
+import { COMPANY_SIZES } from './companies-api';
 
 type CompanyBody = components['schemas']['UpdateCompanyBody'];
-const SIZES = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5001-10000', '10001+'] as const;
 const TEXT_FIELDS: Array<{ field: 'name' | 'domain' | 'industry' | 'phone' | 'website' | 'linkedinUrl'; label: MessageKey; type?: string }> = [
   { field: 'name', label: 'field.name' },
   { field: 'domain', label: 'field.domain' },
@@ -81,7 +81,7 @@ export function Component() {
                 ))}
                 <Select
                   label={t('field.size')}
-                  data={[...SIZES]}
+                  data={[...COMPANY_SIZES]}
                   value={record.size}
                   clearable
                   disabled={!canWrite}

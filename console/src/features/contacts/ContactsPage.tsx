@@ -1,11 +1,8 @@
 import { Badge, Button, Group, MultiSelect, Select, TagsInput, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
-import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
-import { messageOf } from '../../lib/api-error';
 import { formatDateTime, t } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
 import { contactName, contactsApi, LIFECYCLE_STAGES, type Contact, type ContactFilters } from './contacts-api';
@@ -20,7 +17,6 @@ const STAGE_OPTIONS = LIFECYCLE_STAGES.map((stage) => ({ value: stage, label: st
 
 export function Component() {
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const canWrite = useCan('contacts:write');
   const canExport = useCan('exports:write');
   const [creating, setCreating] = useState(false);
@@ -47,18 +43,6 @@ export function Component() {
     ],
     [],
   );
-
-  const removeMany = async (ids: string[], clear: () => void) => {
-    const results = await Promise.allSettled(ids.map((id) => contactsApi.remove(id)));
-    const failed = results.filter((result) => result.status === 'rejected');
-    clear();
-    await queryClient.invalidateQueries({ queryKey: ['contacts'] });
-    notifications.show(
-      failed.length
-        ? { color: 'red', message: t('list.deleteFailed', { count: failed.length, message: messageOf((failed[0] as PromiseRejectedResult).reason) }) }
-        : { color: 'green', message: t('list.deleted', { count: ids.length }) },
-    );
-  };
 
   return (
     <>
@@ -111,14 +95,9 @@ export function Component() {
         bulkActions={
           canWrite
             ? (selected, clear) => (
-                <>
-                  <Suspense fallback={null}>
-                    <ContactsBulkActions selected={selected} clear={clear} />
-                  </Suspense>
-                  <Button color="red" variant="light" onClick={() => removeMany(selected, clear)}>
-                    {t('list.deleteSelected')}
-                  </Button>
-                </>
+                <Suspense fallback={null}>
+                  <ContactsBulkActions selected={selected} clear={clear} />
+                </Suspense>
               )
             : undefined
         }

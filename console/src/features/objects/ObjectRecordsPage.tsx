@@ -13,6 +13,8 @@ import { t } from './i18n';
 import { useCan } from '../../lib/me';
 import { formatValue, fromDraft, isSortable, toDraft, type Draft } from '../../lib/typed-values';
 import { objectsApi, type ObjectRecord, type ObjectType } from './objects-api';
+import { filterInputs, recordFilter, type FilterInputs } from './record-filters';
+import { RecordFilters } from './RecordFilters';
 
 /** The list of one custom object's records: its declared fields as columns, sorted and searched on the server. */
 export function Component() {
@@ -27,6 +29,8 @@ function ObjectRecords({ type }: { type: ObjectType }) {
   const canWrite = useCan('records:write');
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
+  const [inputs, setInputs] = useState<FilterInputs>({});
+  const filter = recordFilter(type.fields, inputs);
   useHotkeys([['n', () => canWrite && setCreating(true)]]);
   const columns = useMemo<Array<RecordColumn<ObjectRecord>>>(
     () => [
@@ -51,8 +55,10 @@ function ObjectRecords({ type }: { type: ObjectType }) {
         searchLabel={t('objects.search', { label: type.pluralLabel })}
         columns={columns}
         initialSort="-createdAt"
-        views={{}}
-        fetchPage={(query) => objectsApi.records(type.key, query)}
+        filters={{ filter }}
+        views={{ applyFilters: (view) => setInputs(view ? filterInputs(type.fields, view.filter) : {}) }}
+        fetchPage={(query) => objectsApi.records(type.key, { ...query, filter })}
+        toolbar={<RecordFilters type={type} inputs={inputs} onChange={setInputs} />}
         onOpen={(record) => navigate(`/objects/${type.key}/${record.id}`)}
       />
       {creating && <NewRecordModal type={type} onClose={() => setCreating(false)} />}

@@ -2,9 +2,16 @@ import { withCatalog, type KeyOf } from '../../lib/i18n';
 
 /** The custom objects' strings in English, shipped in the route's own chunk rather than with every first screen. */
 export const en = {
+  'objects.amountBoundInvalid': 'An amount like 1250.00',
+  'objects.boundInvalid': 'Not a number',
+  'objects.clearFilters': 'Clear filters',
+  'objects.contains': '{label} contains',
   'objects.delete': 'Delete',
   'objects.deleted': 'Record deleted',
   'objects.fields': 'Fields',
+  'objects.filters': 'Filters',
+  'objects.filtersActive': 'Filters ({count})',
+  'objects.from': '{label} from',
   'objects.isDeleted': 'Deleted',
   'objects.key': 'Key',
   'objects.new': 'New {label}',
@@ -13,6 +20,7 @@ export const en = {
   'objects.object': 'Object',
   'objects.restore': 'Restore',
   'objects.search': 'Search {label}',
+  'objects.to': '{label} to',
   'objects.updated': 'updated {at}',
 };
 

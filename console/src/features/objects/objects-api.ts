@@ -20,7 +20,7 @@ export function useObjectTypes() {
 
 export const objectsApi = {
   type: (key: string) => unwrap(api.GET('/api/v1/objects/{object}', { params: { path: { object: key } } })),
-  records: (key: string, query: { cursor?: string; sort?: string; q?: string; limit: number }) =>
+  records: (key: string, query: { cursor?: string; sort?: string; q?: string; filter?: string; limit: number }) =>
     unwrap(api.GET('/api/v1/objects/{object}/records', { params: { path: { object: key }, query } })),
   record: (key: string, id: string) => unwrap(api.GET('/api/v1/objects/{object}/records/{id}', { params: { path: { object: key, id } } })),
   create: (key: string, values: Record<string, unknown>) =>

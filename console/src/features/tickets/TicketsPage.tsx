@@ -12,12 +12,14 @@ import { CLOCK_LABEL, ClockBadge } from './TicketPanels';
 import { currentClock, relativeTime, TICKET_PRIORITIES, TICKET_STATUSES, ticketsApi, type Ticket, type TicketQuery } from './tickets-api';
 
 const label = (value: string) => ({ value, label: value });
+const OPEN_STATUSES = ['new', 'open', 'pending'];
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 
 export function Component() {
   const navigate = useNavigate();
   const canWrite = useCan('tickets:write');
   const [creating, setCreating] = useState(false);
-  const [status, setStatus] = useState<string[]>(['new', 'open', 'pending']);
+  const [status, setStatus] = useState<string[]>(OPEN_STATUSES);
   const [priority, setPriority] = useState<string[]>([]);
   const [breached, setBreached] = useState<string | null>(null);
   useHotkeys([['n', () => canWrite && setCreating(true)]]);
@@ -40,7 +42,8 @@ export function Component() {
         header: t('tickets.assignee'),
         cell: (ticket) => (ticket.assigneeId ? (names.get(ticket.assigneeId) ?? '') : t('tickets.unassigned')),
       },
-      { id: 'sla', header: t('tickets.sla'), cell: (ticket) => <SlaCell ticket={ticket} /> },
+      // The SLA column's id is the field a saved view keeps.
+      { id: 'breached', header: t('tickets.sla'), cell: (ticket) => <SlaCell ticket={ticket} /> },
       { id: 'createdAt', header: t('field.createdAt'), cell: (ticket) => formatDateTime(ticket.createdAt), sortField: 'createdAt' },
     ],
     [names],
@@ -57,6 +60,13 @@ export function Component() {
         searchLabel={t('tickets.search')}
         columns={columns}
         filters={filters}
+        views={{
+          applyFilters: (view) => {
+            setStatus(view ? strings(view.status) : OPEN_STATUSES);
+            setPriority(strings(view?.priority));
+            setBreached(typeof view?.breached === 'boolean' ? String(view.breached) : null);
+          },
+        }}
         initialSort="-createdAt"
         fetchPage={(request) => ticketsApi.list({ ...filters, ...request })}
         onOpen={(ticket) => navigate(`/tickets/${ticket.id}`)}

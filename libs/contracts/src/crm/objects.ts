@@ -366,7 +366,8 @@ export class ListObjectRecordsQuery extends CrmListQuery {
     example: '{"propertyType":["house","flat"],"bedroomsFrom":2}',
     description:
       'A JSON object over the declared fields: {"field": value} equals (a multi_select holds it), {"field": [a, b]} one of, {"field": null} has none, ' +
-      '{"fieldFrom": x, "fieldTo": y} inclusive bounds of number, currency (amount) and date fields. 400 naming filter.<key> otherwise.',
+      '{"fieldFrom": x, "fieldTo": y} inclusive bounds of number, currency (amount) and date fields, ' +
+      '{"fieldContains": "text"} a text, email, phone or url value holding that text whatever its case (1–200 characters). 400 naming filter.<key> otherwise.',
   })
   @IsOptional()
   @IsString()

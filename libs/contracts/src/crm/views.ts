@@ -6,12 +6,12 @@ import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
 import { CrmListQuery, NOT_FOUND, RecordIdParams } from './common.js';
 
-/** contacts, companies, deals, tasks, or `object:<key>` for a custom object's records (the console's `/objects/<key>`). */
-export const VIEW_ENTITY = /^(contacts|companies|deals|tasks|object:[a-z][a-z0-9_]{1,39})$/;
+/** contacts, companies, deals, tasks, tickets, or `object:<key>` for a custom object's records (the console's `/objects/<key>`). */
+export const VIEW_ENTITY = /^(contacts|companies|deals|tasks|tickets|object:[a-z][a-z0-9_]{1,39})$/;
 export const VIEW_COLUMNS_MAX = 100;
 const COLUMN_MAX = 100;
 
-const ENTITY_DESCRIPTION = 'The list the view is of: contacts, companies, deals, tasks, or object:<key> for a custom object’s records. Never changes.';
+const ENTITY_DESCRIPTION = 'The list the view is of: contacts, companies, deals, tasks, tickets, or object:<key> for a custom object’s records. Never changes.';
 const COLUMNS_DESCRIPTION =
   'The shown columns in order: fields of the entity’s records (as the API names them), customFields.<key> for a live custom field ' +
   '(contacts, companies, deals), a declared field’s key for a custom object. 422 naming columns.N otherwise.';
@@ -19,6 +19,10 @@ const FILTERS_DESCRIPTION =
   'The list’s own query parameters as JSON (those of GET /<entity>, without limit, cursor and sort; q is the search), ' +
   'checked as the list checks them: 422 naming filters.<key>.';
 const SORT_DESCRIPTION = 'A sortable field of the list, optionally prefixed with -; null or absent: the list’s default order.';
+const SHARED_DESCRIPTION =
+  'Listed to every member of the workspace beside their own views, read only to them: only its owner, and roles with views:manage-shared ' +
+  '(managers and above), change or delete a shared view.';
+const NOT_YOURS = { status: 403, description: 'A view another user shared, without views:manage-shared.' } as const;
 const NAME_TAKEN = { status: 409, description: 'The caller has a view of that name for the entity; details name it (existingId).' } as const;
 
 /** The checks of `columns`, the same on create and on change. */
@@ -42,7 +46,7 @@ export class CreateViewBody {
 
   @ApiProperty({ pattern: VIEW_ENTITY.source, example: 'contacts', description: ENTITY_DESCRIPTION })
   @IsString()
-  @Matches(VIEW_ENTITY, { message: 'entity must be contacts, companies, deals, tasks or object:<key>' })
+  @Matches(VIEW_ENTITY, { message: 'entity must be contacts, companies, deals, tasks, tickets or object:<key>' })
   entity!: string;
 
   @ApiProperty({
@@ -70,6 +74,11 @@ export class CreateViewBody {
   @IsOptional()
   @IsBoolean()
   isDefault?: boolean;
+
+  @ApiPropertyOptional({ description: `${SHARED_DESCRIPTION} Default false.` })
+  @IsOptional()
+  @IsBoolean()
+  shared?: boolean;
 }
 
 /** Everything but the entity may change; each field given replaces the stored one. */
@@ -97,17 +106,25 @@ export class UpdateViewBody {
   @MaxLength(64)
   sort?: string | null;
 
-  @ApiPropertyOptional({ description: 'true makes it the caller’s default of the entity (unsetting the previous one); false unsets it.' })
+  @ApiPropertyOptional({
+    description:
+      'true makes it the caller’s default of the entity (unsetting the previous one); false unsets it. Only on one’s own view (422 on a view another user shared).',
+  })
   @Omittable()
   @IsBoolean()
   isDefault?: boolean;
+
+  @ApiPropertyOptional({ description: `true shares the view with the workspace, false takes it back. ${SHARED_DESCRIPTION}` })
+  @Omittable()
+  @IsBoolean()
+  shared?: boolean;
 }
 
 export class ListViewsQuery extends CrmListQuery {
   @ApiPropertyOptional({ pattern: VIEW_ENTITY.source, description: 'Only the views of this list.' })
   @IsOptional()
   @IsString()
-  @Matches(VIEW_ENTITY, { message: 'entity must be contacts, companies, deals, tasks or object:<key>' })
+  @Matches(VIEW_ENTITY, { message: 'entity must be contacts, companies, deals, tasks, tickets or object:<key>' })
   entity?: string;
 }
 
@@ -119,7 +136,9 @@ export class View {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The list’s query parameters, absent ones dropped.' })
   filters!: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true }) sort!: string | null;
-  @ApiProperty() isDefault!: boolean;
+  @ApiProperty({ description: 'Whether it opens first for the caller: always false on a view another user shared.' }) isDefault!: boolean;
+  @ApiProperty({ description: SHARED_DESCRIPTION }) shared!: boolean;
+  @ApiProperty({ format: 'uuid', description: 'The user who saved it, its owner.' }) userId!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
@@ -129,7 +148,7 @@ export class ViewPage {
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
-const OWN = 'Views are the caller’s own: another user’s view is a 404.';
+const OWN = 'A view is its owner’s; another user’s view is a 404 unless it is shared.';
 
 export const CreateView = defineOperation({
   pattern: 'crm.views.create',
@@ -145,7 +164,7 @@ export const CreateView = defineOperation({
 export const ListViews = defineOperation({
   pattern: 'crm.views.list',
   summary: 'List one’s views',
-  description: `The caller’s views (of one entity with ?entity=). Sort by name (default), createdAt or updatedAt; q matches the name; deleted=true lists nothing (a view is deleted for good). ${OWN}`,
+  description: `The caller’s views and the views others shared with the workspace (of one entity with ?entity=). Sort by name (default), createdAt or updatedAt; q matches the name; deleted=true lists nothing (a view is deleted for good). ${OWN}`,
   permission: 'views:manage',
   route: { method: 'GET', path: 'views', status: 200 },
   input: ListViewsQuery,
@@ -167,13 +186,13 @@ export const GetView = defineOperation({
 export const UpdateView = defineOperation({
   pattern: 'crm.views.update',
   summary: 'Change a view',
-  description: `Its name, columns, filters, sort or whether it is the default; the entity never changes. ${OWN}`,
+  description: `Its name, columns, filters, sort, whether it is shared or the caller’s default; the entity never changes. ${OWN}`,
   permission: 'views:manage',
   route: { method: 'PATCH', path: 'views/:id', status: 200 },
   params: RecordIdParams,
   input: UpdateViewBody,
   output: View,
-  errors: [NOT_FOUND, NAME_TAKEN],
+  errors: [NOT_FOUND, NOT_YOURS, NAME_TAKEN],
 });
 
 export const DeleteView = defineOperation({
@@ -183,7 +202,7 @@ export const DeleteView = defineOperation({
   permission: 'views:manage',
   route: { method: 'DELETE', path: 'views/:id', status: 204 },
   params: RecordIdParams,
-  errors: [NOT_FOUND],
+  errors: [NOT_FOUND, NOT_YOURS],
 });
 
 export const VIEW_OPERATIONS = [CreateView, ListViews, GetView, UpdateView, DeleteView] as const;

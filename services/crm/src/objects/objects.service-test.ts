@@ -187,6 +187,15 @@ describe('custom objects (service tier): definitions, records, and the definitio
     expect(await list(undefined, { q: 'agent@example' })).toEqual(['Rose Cottage']);
     expect(await refusal(list({ colour: 'red' }))).toMatchObject({ status: 400, details: [{ field: 'filter.colour' }] });
     expect(await refusal(list({ nameFrom: 'a' }))).toMatchObject({ status: 400, details: [{ field: 'filter.nameFrom' }] });
+    expect(await list({ nameContains: ' OTTAG ' })).toEqual(['Rose Cottage']);
+    expect(await list({ nameContains: 'a', propertyType: 'flat' })).toEqual(['Harbour Flat']);
+    // % and _ are the text itself, not wildcards.
+    expect(await list({ nameContains: '%' })).toEqual([]);
+    expect(await list({ nameContains: 'Top_Field' })).toEqual([]);
+    expect(await refusal(list({ bedroomsContains: '3' }))).toMatchObject({ status: 400, details: [{ field: 'filter.bedroomsContains' }] });
+    for (const bad of ['', ' ', 5, 'x'.repeat(201)]) {
+      expect(await refusal(list({ nameContains: bad }))).toMatchObject({ status: 400, details: [{ field: 'filter.nameContains' }] });
+    }
     expect(await refusal(list(undefined, { sort: 'features' }))).toMatchObject({ status: 400, details: [{ field: 'sort' }] });
 
     const first = await records.list(owner, { object: 'property', limit: 2, sort: 'bedrooms' });

@@ -9,8 +9,10 @@ import {
   ListDealsQuery,
   ListObjectRecordsQuery,
   ListTasksQuery,
+  ListTicketsQuery,
   ObjectRecord,
   Task,
+  Ticket,
 } from '@kinship/contracts/crm';
 import { RpcError } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
@@ -23,6 +25,7 @@ import { DEALS_LIST } from '../deals/deals.repository.js';
 import { parseFilter } from '../objects/object-records.service.js';
 import type { CompiledObject } from '../objects/object-schema.js';
 import { TASK_LIST } from '../tasks/tasks.repository.js';
+import { TICKET_LIST } from '../tickets/tickets.repository.js';
 
 /** The prefix of a custom field's column (`customFields.tier`), as the field is named on the wire. */
 export const CUSTOM_FIELD_COLUMN = 'customFields.';
@@ -47,7 +50,7 @@ function wireFields(record: ContractClass<object>): string[] {
   return names.map((name) => name.replace(/^:/, ''));
 }
 
-export const BUILT_IN_LISTS: Record<'contacts' | 'companies' | 'deals' | 'tasks', ViewedList> = {
+export const BUILT_IN_LISTS: Record<'contacts' | 'companies' | 'deals' | 'tasks' | 'tickets', ViewedList> = {
   contacts: {
     list: CONTACT_LIST,
     filterQuery: ListContactsQuery,
@@ -64,6 +67,13 @@ export const BUILT_IN_LISTS: Record<'contacts' | 'companies' | 'deals' | 'tasks'
   },
   deals: { list: DEALS_LIST, filterQuery: ListDealsQuery, customFieldEntity: 'deal', columns: new Set(wireFields(Deal)), readPermission: 'deals:read' },
   tasks: { list: TASK_LIST, filterQuery: ListTasksQuery, customFieldEntity: null, columns: new Set(wireFields(Task)), readPermission: 'tasks:read' },
+  tickets: {
+    list: TICKET_LIST,
+    filterQuery: ListTicketsQuery,
+    customFieldEntity: null,
+    columns: new Set(wireFields(Ticket)),
+    readPermission: 'tickets:read',
+  },
 };
 
 /** A record's own fields beside its values (`object` and `values` are not columns: the values are, one per declared field). */

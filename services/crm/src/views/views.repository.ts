@@ -15,21 +15,27 @@ export interface View {
   filters: StoredListFilter;
   sort: string | null;
   isDefault: boolean;
+  shared: boolean;
+  userId: string;
   createdAt: string;
   updatedAt: string;
 }
 
-/** What a write stores: every field of the view but its times. */
-export type ViewFields = Pick<View, 'name' | 'columns' | 'filters' | 'sort' | 'isDefault'>;
+/** What a write stores: every field of the view but its owner and times. */
+export type ViewFields = Pick<View, 'name' | 'columns' | 'filters' | 'sort' | 'isDefault' | 'shared'>;
 
 interface ViewRow extends Omit<View, 'createdAt' | 'updatedAt'> {
   createdAt: Date;
   updatedAt: Date;
 }
 
-const COLUMNS = `r.id, r.name, r.entity, r.columns, r.filters, r.sort, r.is_default AS "isDefault", r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
+const COLUMNS = `r.id, r.name, r.entity, r.columns, r.filters, r.sort, r.is_default AS "isDefault", r.shared, r.user_id AS "userId",
+  r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
 
-/** A user has a handful of views per list: the unique name index (workspace, user, entity, lower(name)) serves the default order. */
+/**
+ * A user has a handful of views per list, and a workspace a handful shared: the unique name index
+ * (workspace, user, entity, lower(name)) and the partial index of the shared ones serve the list.
+ */
 const VIEW_LIST: ListDefinition = {
   table: 'crm.views',
   fields: {
@@ -46,7 +52,7 @@ function toView(row: ViewRow): View {
   return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
 }
 
-/** crm.views: every statement names the user, so one user's views are never another's. */
+/** crm.views: every statement names the user, or reads the views shared with the workspace beside theirs. */
 @Injectable()
 export class ViewsRepository {
   constructor(private readonly cursors: CursorCodec) {}
@@ -61,15 +67,27 @@ export class ViewsRepository {
 
   async insert(manager: EntityManager, view: ViewFields & { id: string; workspaceId: string; userId: string; entity: string }): Promise<View> {
     const rows: ViewRow[] = await manager.query(
-      `INSERT INTO crm.views AS r (id, workspace_id, user_id, entity, name, columns, filters, sort, is_default)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9) RETURNING ${COLUMNS}`,
-      [view.id, view.workspaceId, view.userId, view.entity, view.name, JSON.stringify(view.columns), JSON.stringify(view.filters), view.sort, view.isDefault],
+      `INSERT INTO crm.views AS r (id, workspace_id, user_id, entity, name, columns, filters, sort, is_default, shared)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10) RETURNING ${COLUMNS}`,
+      [
+        view.id,
+        view.workspaceId,
+        view.userId,
+        view.entity,
+        view.name,
+        JSON.stringify(view.columns),
+        JSON.stringify(view.filters),
+        view.sort,
+        view.isDefault,
+        view.shared,
+      ],
     );
     return toView(rows[0]!);
   }
 
+  /** The user's own view, or one shared with the workspace. */
   async find(manager: EntityManager, workspaceId: string, userId: string, id: string): Promise<View | null> {
-    const rows: ViewRow[] = await manager.query(`SELECT ${COLUMNS} FROM crm.views r WHERE r.workspace_id = $1 AND r.user_id = $2 AND r.id = $3`, [
+    const rows: ViewRow[] = await manager.query(`SELECT ${COLUMNS} FROM crm.views r WHERE r.workspace_id = $1 AND (r.user_id = $2 OR r.shared) AND r.id = $3`, [
       workspaceId,
       userId,
       id,
@@ -86,10 +104,10 @@ export class ViewsRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** A page of the user's views. */
+  /** A page of the user's views and those shared with the workspace. */
   async list(manager: EntityManager, workspaceId: string, userId: string, request: ListRequest): Promise<Page<View>> {
     const where = new SqlConditions();
-    where.add(`r.user_id = ${where.param(userId)}::uuid`);
+    where.add(`(r.user_id = ${where.param(userId)}::uuid OR r.shared)`);
     if (request.q) where.add(`r.name ILIKE ${where.param(`%${request.q.replace(/[\\%_]/g, (character) => `\\${character}`)}%`)}`);
     const page = await listPage<ViewRow>(this.cursors, manager, workspaceId, VIEW_LIST, request, COLUMNS, where);
     return { rows: page.rows.map(toView), nextCursor: page.nextCursor };
@@ -98,9 +116,9 @@ export class ViewsRepository {
   async update(manager: EntityManager, workspaceId: string, userId: string, id: string, view: ViewFields): Promise<View> {
     const rows = await updateReturning<ViewRow>(
       manager,
-      `UPDATE crm.views r SET name = $4, columns = $5::jsonb, filters = $6::jsonb, sort = $7, is_default = $8, updated_at = now()
+      `UPDATE crm.views r SET name = $4, columns = $5::jsonb, filters = $6::jsonb, sort = $7, is_default = $8, shared = $9, updated_at = now()
        WHERE r.workspace_id = $1 AND r.user_id = $2 AND r.id = $3 RETURNING ${COLUMNS}`,
-      [workspaceId, userId, id, view.name, JSON.stringify(view.columns), JSON.stringify(view.filters), view.sort, view.isDefault],
+      [workspaceId, userId, id, view.name, JSON.stringify(view.columns), JSON.stringify(view.filters), view.sort, view.isDefault, view.shared],
     );
     return toView(rows[0]!);
   }

@@ -52,6 +52,8 @@ describe('saved list views (service tier): columns, filters, sort and one defaul
       filters: { lifecycleStage: ['lead', 'customer'], tags: ['vip'], emailOptOut: false, customFields: { tier: 'gold' }, q: 'ada' },
       sort: '-createdAt',
       isDefault: false,
+      shared: false,
+      userId: owner.userId,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -177,6 +179,31 @@ describe('saved list views (service tier): columns, filters, sort and one defaul
       details: [{ field: 'filters.filter' }],
     });
     expect(await names(owner, 'object:property')).toEqual(['Big houses']);
+  });
+
+  it('saves a view of the tickets list over a ticket’s fields, its filters checked as GET /tickets checks them', async () => {
+    const agent = caller();
+    const view = await views.create(agent, {
+      name: 'Urgent breaches',
+      entity: 'tickets',
+      columns: ['number', 'subject', 'priority', 'breached'],
+      filters: { status: ['new', 'open'], priority: ['urgent'], breached: true, assigneeId: 'me' },
+      sort: '-priority',
+    });
+    expect(view).toMatchObject({ entity: 'tickets', filters: { status: ['new', 'open'], priority: ['urgent'], breached: true, assigneeId: 'me' } });
+
+    const base = { name: 'Bad', entity: 'tickets', columns: ['subject'] };
+    expect(await refusal(views.create(agent, { ...base, columns: ['subject', 'lastName'] }))).toMatchObject({ status: 422, details: [{ field: 'columns.1' }] });
+    expect(await refusal(views.create(agent, { ...base, filters: { status: ['closed', 'lost'] } }))).toMatchObject({
+      status: 422,
+      details: [{ field: 'filters.status' }],
+    });
+    expect(await refusal(views.create(agent, { ...base, filters: { customFields: { tier: 'gold' } } }))).toMatchObject({
+      status: 422,
+      details: [{ field: 'filters.customFields' }],
+    });
+    expect(await refusal(views.create(agent, { ...base, sort: 'subject' }))).toMatchObject({ status: 422, details: [{ field: 'sort' }] });
+    expect(await names(agent, 'tickets')).toEqual(['Urgent breaches']);
   });
 
   it('lets every role keep views of its own, and no API key (a view belongs to a user)', async () => {

@@ -5,7 +5,7 @@ import { type CreateViewBody, type ListViewsQuery, type UpdateView } from '@kins
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
-import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
+import { assertHolds, holds, type CrmCaller } from '../common/crm-caller.js';
 import { checkListFilter, type StoredListFilter } from '../common/list-filter.js';
 import { parseSort } from '../common/list-query.js';
 import { toListRequest } from '../common/list-request.js';
@@ -32,11 +32,24 @@ function owner(caller: CrmCaller): ViewOwner {
   return { workspaceId: caller.workspaceId, userId: caller.userId };
 }
 
+/** A view as the caller sees it: whether it opens first is its owner's choice, so another's shared view never does for the caller. */
+function seenBy(viewer: ViewOwner, view: View): View {
+  return view.userId === viewer.userId ? view : { ...view, isDefault: false };
+}
+
+/** A change or deletion of a view: the owner's, or a shared one of another user's for views:manage-shared (403 otherwise). */
+function assertMayChange(caller: CrmCaller, viewer: ViewOwner, view: View): void {
+  if (view.userId !== viewer.userId && !holds(caller, 'views:manage-shared')) {
+    throw RpcError.forbidden('Only its owner, or a manager, may change a view shared with the workspace.');
+  }
+}
+
 /**
  * Saved list views: a user's named choice of the columns, filters and sort of one list (contacts,
- * companies, deals, tasks, a custom object's records). Each is checked against the list as it is
+ * companies, deals, tasks, tickets, a custom object's records). Each is checked against the list as it is
  * now: columns among the record's fields and live custom fields, filters by the list's own query
- * class, sort among its sortable fields. At most one default per user and list.
+ * class, sort among its sortable fields. At most one default per user and list. A view shared with
+ * the workspace is listed to everyone, read only but to its owner and views:manage-shared.
  */
 @Injectable()
 export class ViewsService {
@@ -57,6 +70,7 @@ export class ViewsService {
         filters: input.filters ?? {},
         sort: input.sort ?? null,
         isDefault: input.isDefault ?? false,
+        shared: input.shared ?? false,
       });
       await this.views.lockList(manager, workspaceId, userId, input.entity);
       await this.assertNameFree(manager, { workspaceId, userId }, input.entity, fields.name, null);
@@ -67,21 +81,30 @@ export class ViewsService {
   }
 
   async list(caller: CrmCaller, query: ListViewsQuery): Promise<{ data: View[]; nextCursor: string | null }> {
-    const { workspaceId, userId } = owner(caller);
-    const page = await withWorkspace(this.dataSource, workspaceId, (manager) => this.views.list(manager, workspaceId, userId, toListRequest(query)));
-    return { data: page.rows, nextCursor: page.nextCursor };
+    const viewer = owner(caller);
+    const page = await withWorkspace(this.dataSource, viewer.workspaceId, (manager) =>
+      this.views.list(manager, viewer.workspaceId, viewer.userId, toListRequest(query)),
+    );
+    return { data: page.rows.map((view) => seenBy(viewer, view)), nextCursor: page.nextCursor };
   }
 
   async get(caller: CrmCaller, id: string): Promise<View> {
-    const viewOwner = owner(caller);
-    return withWorkspace(this.dataSource, viewOwner.workspaceId, (manager) => this.find(manager, viewOwner, id));
+    const viewer = owner(caller);
+    return seenBy(viewer, await withWorkspace(this.dataSource, viewer.workspaceId, (manager) => this.find(manager, viewer, id)));
   }
 
   async update(caller: CrmCaller, input: InputOf<typeof UpdateView>): Promise<View> {
-    const viewOwner = owner(caller);
-    const { workspaceId, userId } = viewOwner;
+    const viewer = owner(caller);
+    const { workspaceId } = viewer;
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
-      const view = await this.find(manager, viewOwner, input.id);
+      const view = await this.find(manager, viewer, input.id);
+      assertMayChange(caller, viewer, view);
+      // Whether a view opens first is its owner's own choice, even on a view they shared.
+      if (input.isDefault !== undefined && view.userId !== viewer.userId) {
+        throw RpcError.validation([{ field: 'isDefault', issue: 'is the choice of the view’s owner; save it as a view of your own to open it first' }]);
+      }
+      const viewOwner = { workspaceId, userId: view.userId };
+      const { userId } = viewOwner;
       const list = await this.viewedList(manager, caller, view.entity);
       // A change is checked against the list as it is now, so a view whose custom field was since deleted must drop that column to be saved.
       const fields = await this.checked(manager, workspaceId, list, {
@@ -90,25 +113,29 @@ export class ViewsService {
         filters: input.filters ?? view.filters,
         sort: input.sort === undefined ? view.sort : input.sort,
         isDefault: input.isDefault ?? view.isDefault,
+        shared: input.shared ?? view.shared,
       });
       await this.views.lockList(manager, workspaceId, userId, view.entity);
       await this.assertNameFree(manager, viewOwner, view.entity, fields.name, view.id);
       if (fields.isDefault) await this.views.clearDefault(manager, workspaceId, userId, view.entity, view.id);
-      return this.views.update(manager, workspaceId, userId, view.id, fields);
+      return seenBy(viewer, await this.views.update(manager, workspaceId, userId, view.id, fields));
     });
   }
 
   async delete(caller: CrmCaller, id: string): Promise<void> {
-    const { workspaceId, userId } = owner(caller);
-    const deleted = isUuid(id) && (await withWorkspace(this.dataSource, workspaceId, (manager) => this.views.delete(manager, workspaceId, userId, id)));
-    if (!deleted) throw notFound();
+    const viewer = owner(caller);
+    await withWorkspace(this.dataSource, viewer.workspaceId, async (manager) => {
+      const view = await this.find(manager, viewer, id);
+      assertMayChange(caller, viewer, view);
+      if (!(await this.views.delete(manager, viewer.workspaceId, view.userId, view.id))) throw notFound();
+    });
   }
 
   /** The list a view's entity names, when the caller may read it; an unknown custom object is a 422 naming entity. */
   private async viewedList(manager: EntityManager, caller: CrmCaller, entity: string): Promise<ViewedList> {
     if (!entity.startsWith(OBJECT_PREFIX)) {
       const list = Object.hasOwn(BUILT_IN_LISTS, entity) ? BUILT_IN_LISTS[entity as keyof typeof BUILT_IN_LISTS] : undefined;
-      if (!list) throw RpcError.validation([{ field: 'entity', issue: 'must be contacts, companies, deals, tasks or object:<key>' }]);
+      if (!list) throw RpcError.validation([{ field: 'entity', issue: 'must be contacts, companies, deals, tasks, tickets or object:<key>' }]);
       assertHolds(caller, list.readPermission);
       return list;
     }
@@ -160,8 +187,9 @@ export class ViewsService {
     }
   }
 
-  private async find(manager: EntityManager, viewOwner: ViewOwner, id: string): Promise<View> {
-    const view = isUuid(id) ? await this.views.find(manager, viewOwner.workspaceId, viewOwner.userId, id) : null;
+  /** The caller's own view or one shared with the workspace; 404 otherwise. */
+  private async find(manager: EntityManager, viewer: ViewOwner, id: string): Promise<View> {
+    const view = isUuid(id) ? await this.views.find(manager, viewer.workspaceId, viewer.userId, id) : null;
     if (!view) throw notFound();
     return view;
   }

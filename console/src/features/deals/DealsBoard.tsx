@@ -10,23 +10,23 @@ import {
   type DragEndEvent,
   type UniqueIdentifier,
 } from '@dnd-kit/core';
-import { Badge, Button, Group, Modal, NumberInput, Paper, ScrollArea, Select, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { Badge, Button, Group, Modal, Paper, ScrollArea, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { messageOf } from '../../lib/api-error';
-import { applyApiError } from '../../lib/form-errors';
 import { formatMoney } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
 import { boardCoordinates } from './board-keyboard';
 import { columnTotals, dealsApi, type Deal, type Stage, usePipelines } from './deals-api';
+import { NewDealModal } from './NewDealModal';
 
-export function Component() {
+/** The deals of one pipeline as a board: a column per stage, cards dragged between them. */
+export function DealsBoard({ layout }: { layout: ReactNode }) {
   const [params, setParams] = useSearchParams();
   const queryClient = useQueryClient();
   const canWrite = useCan('deals:write');
@@ -84,7 +84,10 @@ export function Component() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1}>{t('nav.deals')}</Title>
+        <Group align="center">
+          <Title order={1}>{t('nav.deals')}</Title>
+          {layout}
+        </Group>
         <Group align="end">
           <Select
             label={t('deals.pipeline')}
@@ -221,39 +224,6 @@ function LostReasonModal({ target, onCancel, onConfirm }: { target: { deal: Deal
           </Button>
           <Button type="submit" color="red" disabled={!reason.trim()}>
             {t('deals.markLost')}
-          </Button>
-        </Group>
-      </form>
-    </Modal>
-  );
-}
-
-function NewDealModal({ opened, onClose, pipelineId }: { opened: boolean; onClose: () => void; pipelineId: string }) {
-  const queryClient = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
-  const form = useForm({ initialValues: { name: '', amount: 0, currency: 'USD' } });
-  const submit = form.onSubmit(async ({ name, amount, currency }) => {
-    setError(null);
-    try {
-      // The input is in major units; the API counts minor units (cents).
-      await dealsApi.create({ name, amount: Math.round(amount * 100), currency, pipelineId });
-      await queryClient.invalidateQueries({ queryKey: ['deals'] });
-      form.reset();
-      onClose();
-    } catch (failure) {
-      setError(applyApiError(failure, ['name', 'amount', 'currency'], form.setFieldError));
-    }
-  });
-  return (
-    <Modal opened={opened} onClose={onClose} title={t('deals.new')}>
-      <form onSubmit={submit} noValidate>
-        {error && <ErrorAlert error={new Error(error)} />}
-        <TextInput label={t('field.name')} required {...form.getInputProps('name')} mb="sm" data-autofocus />
-        <NumberInput label={t('field.amount')} min={0} decimalScale={2} {...form.getInputProps('amount')} mb="sm" />
-        <TextInput label={t('field.currency')} maxLength={3} {...form.getInputProps('currency')} mb="md" />
-        <Group justify="flex-end">
-          <Button type="submit" loading={form.submitting}>
-            {t('common.create')}
           </Button>
         </Group>
       </form>

@@ -1,0 +1,167 @@
+import { Badge, Button, Group, MultiSelect, TextInput, Title } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
+import { useNavigate } from 'react-router';
+import { RecordList, type RecordColumn } from '../../components/RecordList';
+import { api } from '../../lib/api';
+import { unwrap } from '../../lib/api-error';
+import { formatDateTime, formatMoney } from '../../lib/i18n';
+import { useCan } from '../../lib/me';
+import { amountBound } from '../../lib/money';
+import { useWorkspaceUsers } from '../../lib/users';
+import { DEAL_STATUSES, dealFilterState, dealQuery, NO_DEAL_FILTERS, type DealFilterState } from './deal-filters';
+import { dealsApi, usePipelines, type Deal } from './deals-api';
+import { t } from './i18n';
+import { NewDealModal } from './NewDealModal';
+
+// The bulk actions load on the first selection, the export with the toolbar, not with the rows.
+const RecordBulkActions = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.RecordBulkActions })));
+const ExportButton = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.ExportButton })));
+
+/** Every deal of the workspace in one list: filters of GET /deals, sorting, saved views, column chooser, bulk actions. */
+export function DealsTable({ layout }: { layout: ReactNode }) {
+  const navigate = useNavigate();
+  const canWrite = useCan('deals:write');
+  const canExport = useCan('exports:write');
+  const pipelines = usePipelines();
+  const users = useWorkspaceUsers();
+  const [creating, setCreating] = useState(false);
+  const [state, setState] = useState<DealFilterState>(NO_DEAL_FILTERS);
+  useHotkeys([['n', () => canWrite && setCreating(true)]]);
+  const set = (changes: Partial<DealFilterState>) => setState((current) => ({ ...current, ...changes }));
+  const filters = dealQuery(state);
+
+  const pipelineList = pipelines.data?.data;
+  const defaultPipeline = pipelineList?.find((pipeline) => pipeline.isDefault) ?? pipelineList?.[0];
+  const userList = users.data?.data;
+  const columns = useMemo<Array<RecordColumn<Deal>>>(() => {
+    const pipelineName = new Map(pipelineList?.map((pipeline) => [pipeline.id, pipeline.name]));
+    const stageName = new Map(pipelineList?.flatMap((pipeline) => pipeline.stages.map((stage) => [stage.id, stage.name])));
+    const userName = new Map(userList?.map((user) => [user.id, user.name]));
+    return [
+      { id: 'name', header: t('field.name'), cell: (deal) => deal.name, sortField: 'name' },
+      { id: 'amount', header: t('field.amount'), cell: (deal) => formatMoney(deal.amount, deal.currency), sortField: 'amount' },
+      { id: 'pipelineId', header: t('deals.pipeline'), cell: (deal) => pipelineName.get(deal.pipelineId) },
+      { id: 'stageId', header: t('deals.stage'), cell: (deal) => stageName.get(deal.stageId) },
+      { id: 'status', header: t('field.status'), cell: (deal) => <Badge variant="light">{t(`deals.status.${deal.status}`)}</Badge> },
+      { id: 'ownerId', header: t('deals.owner'), cell: (deal) => (deal.ownerId ? userName.get(deal.ownerId) : null) },
+      { id: 'expectedCloseDate', header: t('deals.expectedClose'), cell: (deal) => deal.expectedCloseDate, sortField: 'expectedCloseDate' },
+      { id: 'closedAt', header: t('deals.closedAt'), cell: (deal) => formatDateTime(deal.closedAt) },
+      { id: 'createdAt', header: t('field.createdAt'), cell: (deal) => formatDateTime(deal.createdAt), sortField: 'createdAt' },
+      { id: 'updatedAt', header: t('deals.updatedAt'), cell: (deal) => formatDateTime(deal.updatedAt), sortField: 'updatedAt' },
+    ];
+  }, [pipelineList, userList]);
+
+  // The stages of the pipelines chosen (of every pipeline when none is), grouped by pipeline.
+  const stageOptions = (pipelineList ?? [])
+    .filter((pipeline) => state.pipelineId.length === 0 || state.pipelineId.includes(pipeline.id))
+    .map((pipeline) => ({
+      group: pipeline.name,
+      items: [...pipeline.stages].sort((a, b) => a.position - b.position).map((stage) => ({ value: stage.id, label: stage.name })),
+    }));
+  const amountError = (text: string) => (amountBound(text) === null ? t('deals.amountFilterInvalid') : undefined);
+
+  return (
+    <>
+      <Group justify="space-between" mb="md">
+        <Group align="center">
+          <Title order={1}>{t('nav.deals')}</Title>
+          {layout}
+        </Group>
+        {canWrite && defaultPipeline && <Button onClick={() => setCreating(true)}>{t('deals.new')}</Button>}
+      </Group>
+      <RecordList<Deal>
+        name="deals"
+        searchLabel={t('deals.search')}
+        columns={columns}
+        filters={filters}
+        views={{ applyFilters: (view) => setState(view ? dealFilterState(view) : NO_DEAL_FILTERS) }}
+        initialSort="-createdAt"
+        fetchPage={(request) => unwrap(api.GET('/api/v1/deals', { params: { query: { ...filters, ...request } } }))}
+        onOpen={(deal) => navigate(`/deals/${deal.id}`)}
+        toolbar={
+          <>
+            <MultiSelect
+              label={t('deals.pipeline')}
+              data={(pipelineList ?? []).map((pipeline) => ({ value: pipeline.id, label: pipeline.name }))}
+              value={state.pipelineId}
+              onChange={(pipelineId) => set({ pipelineId })}
+              clearable
+              w={200}
+            />
+            <MultiSelect label={t('deals.stage')} data={stageOptions} value={state.stageId} onChange={(stageId) => set({ stageId })} clearable w={200} />
+            <MultiSelect
+              label={t('field.status')}
+              data={DEAL_STATUSES.map((status) => ({ value: status, label: t(`deals.status.${status}`) }))}
+              value={state.status}
+              onChange={(status) => set({ status: status as DealFilterState['status'] })}
+              clearable
+              w={180}
+            />
+            <MultiSelect
+              label={t('deals.owner')}
+              data={(userList ?? []).map((user) => ({ value: user.id, label: user.name }))}
+              value={state.ownerId}
+              onChange={(ownerId) => set({ ownerId })}
+              searchable
+              clearable
+              w={200}
+            />
+            <TextInput
+              label={t('deals.amountFrom')}
+              inputMode="decimal"
+              value={state.amountFrom}
+              onChange={(event) => set({ amountFrom: event.currentTarget.value })}
+              error={amountError(state.amountFrom)}
+              w={120}
+            />
+            <TextInput
+              label={t('deals.amountTo')}
+              inputMode="decimal"
+              value={state.amountTo}
+              onChange={(event) => set({ amountTo: event.currentTarget.value })}
+              error={amountError(state.amountTo)}
+              w={120}
+            />
+            <TextInput
+              type="date"
+              label={t('deals.closeFrom')}
+              value={state.expectedCloseDateFrom}
+              onChange={(event) => set({ expectedCloseDateFrom: event.currentTarget.value })}
+              w={160}
+            />
+            <TextInput
+              type="date"
+              label={t('deals.closeTo')}
+              value={state.expectedCloseDateTo}
+              onChange={(event) => set({ expectedCloseDateTo: event.currentTarget.value })}
+              w={160}
+            />
+            {canExport && (
+              <Suspense fallback={null}>
+                <ExportButton entity="deals" filter={filters} />
+              </Suspense>
+            )}
+          </>
+        }
+        bulkActions={
+          canWrite
+            ? (selected, clear) => (
+                <Suspense fallback={null}>
+                  <RecordBulkActions
+                    selected={selected}
+                    clear={clear}
+                    list="deals"
+                    ownerTitle={t('deals.bulkOwnerTitle', { count: selected.length })}
+                    setOwner={(id, ownerId) => dealsApi.update(id, { ownerId })}
+                    remove={(id) => dealsApi.remove(id)}
+                  />
+                </Suspense>
+              )
+            : undefined
+        }
+      />
+      {defaultPipeline && <NewDealModal opened={creating} onClose={() => setCreating(false)} pipelineId={defaultPipeline.id} />}
+    </>
+  );
+}
