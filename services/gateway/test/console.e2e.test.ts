@@ -987,7 +987,7 @@ describe('web console', () => {
       await page.waitForTimeout(1_000);
     }
     await type(page.getByLabel(label('Report name')), 'Rent by currency');
-    await pick('Email it to me', 'Monthly (1st, 07:00 UTC)');
+    await pick('Email it', 'Monthly (1st, 07:00 UTC)');
     await page.getByRole('button', { name: 'Save report' }).click();
     const saved = page.getByRole('region', { name: 'Saved reports' });
     await saved.getByRole('row', { name: /Rent by currency Leases Monthly/ }).waitFor();
