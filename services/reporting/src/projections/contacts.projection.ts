@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CrmEvents } from '@kinship/contracts';
+import { LIFECYCLE_FUNNEL_STAGES } from '@kinship/contracts/reporting';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
 import { required, runsWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
@@ -15,7 +16,7 @@ const TYPES = [
 ] as const;
 
 /**
- * reporting.contacts and reporting.contact_lifecycle_history from crm's contact events. An
+ * reporting.contacts (with each contact's lead-conversion funnel) and reporting.contact_lifecycle_history from crm's contact events. An
  * import's batch event (contacts.imported) is applied exactly like that many single creates or
  * updates, so imported contacts count in every report.
  */
@@ -41,39 +42,51 @@ export class ContactsProjection implements OnModuleInit {
   }
 
   /**
-   * Writes changes of distinct contacts in one statement: upserts and deletions, and each upserted
-   * contact's move to a lifecycle stage it was not in (every part of the statement sees the
-   * history as it was before it). contact_id = ANY(…) keeps the history's part to the index
-   * entries of these contacts whatever the planner thinks of the join: a hash join read the
-   * workspace's whole history.
+   * Writes changes of distinct contacts in one statement: upserts and deletions, each upserted
+   * contact's move to a lifecycle stage it was not in, and its funnel columns from its history
+   * with that move (every part of the statement sees the history as it was before it).
+   * contact_id = ANY(…) keeps the history's part to the index entries of these contacts whatever
+   * the planner thinks of the join: a hash join read the workspace's whole history.
    */
   private async write(manager: EntityManager, workspaceId: string, changes: ContactChange[]): Promise<void> {
     await manager.query(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($2::jsonb) AS c(id uuid, upsert boolean, at timestamptz, "lifecycleStage" text, "leadSource" text, "ownerId" uuid,
            "companyId" uuid, "customerSince" date, "createdAt" timestamptz, "customFields" jsonb)
+       ), history AS (
+         SELECT h.contact_id, h.lifecycle_stage, h.entered_at, h.left_at FROM reporting.contact_lifecycle_history h
+         WHERE h.workspace_id = $1 AND h.contact_id = ANY($3::uuid[])
+       ), entered AS (
+         -- A contact's first entry starts when it was created; later ones when the event happened.
+         SELECT c.id AS contact_id, c."lifecycleStage" AS lifecycle_stage,
+           CASE WHEN EXISTS (SELECT 1 FROM history h WHERE h.contact_id = c.id) THEN c.at ELSE c."createdAt" END AS entered_at
+         FROM input c
+         WHERE c.upsert AND NOT EXISTS (SELECT 1 FROM history h WHERE h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage = c."lifecycleStage")
+       ), funnel AS (
+         SELECT e.contact_id, array_agg(DISTINCT e.lifecycle_stage) AS stages_entered,
+           reporting.contact_funnel_steps($4::text[], array_agg(e.lifecycle_stage ORDER BY e.entered_at), array_agg(e.entered_at ORDER BY e.entered_at)) AS steps
+         FROM (SELECT contact_id, lifecycle_stage, entered_at FROM history UNION ALL SELECT contact_id, lifecycle_stage, entered_at FROM entered) e
+         GROUP BY e.contact_id
        ), deleted AS (
          UPDATE reporting.contacts SET deleted_at = c.at FROM input c
          WHERE NOT c.upsert AND reporting.contacts.workspace_id = $1 AND reporting.contacts.id = ANY($3::uuid[]) AND reporting.contacts.id = c.id
        ), upserted AS (
-         INSERT INTO reporting.contacts (workspace_id, id, lifecycle_stage, lead_source, owner_id, company_id, customer_since, created_at, custom_fields)
-         SELECT $1, c.id, c."lifecycleStage", c."leadSource", c."ownerId", c."companyId", c."customerSince", c."createdAt", coalesce(c."customFields", '{}')
-         FROM input c WHERE c.upsert
+         INSERT INTO reporting.contacts (workspace_id, id, lifecycle_stage, lead_source, owner_id, company_id, customer_since, created_at, custom_fields,
+           lifecycle_stages_entered, lifecycle_funnel_steps)
+         SELECT $1, c.id, c."lifecycleStage", c."leadSource", c."ownerId", c."companyId", c."customerSince", c."createdAt", coalesce(c."customFields", '{}'),
+           f.stages_entered, f.steps
+         FROM input c JOIN funnel f ON f.contact_id = c.id WHERE c.upsert
          ON CONFLICT (workspace_id, id) DO UPDATE SET lifecycle_stage = EXCLUDED.lifecycle_stage, lead_source = EXCLUDED.lead_source,
            owner_id = EXCLUDED.owner_id, company_id = EXCLUDED.company_id, customer_since = EXCLUDED.customer_since,
-           custom_fields = EXCLUDED.custom_fields, deleted_at = NULL
-       ), history AS (
-         SELECT h.contact_id, h.lifecycle_stage, h.left_at FROM reporting.contact_lifecycle_history h WHERE h.workspace_id = $1 AND h.contact_id = ANY($3::uuid[])
+           custom_fields = EXCLUDED.custom_fields, deleted_at = NULL,
+           lifecycle_stages_entered = EXCLUDED.lifecycle_stages_entered, lifecycle_funnel_steps = EXCLUDED.lifecycle_funnel_steps
        ), left_stage AS (
          UPDATE reporting.contact_lifecycle_history h SET left_at = c.at FROM input c
          WHERE c.upsert AND h.workspace_id = $1 AND h.contact_id = ANY($3::uuid[]) AND h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage <> c."lifecycleStage"
        )
-       -- A contact's first entry starts when it was created; later ones when the event happened.
        INSERT INTO reporting.contact_lifecycle_history (workspace_id, contact_id, lifecycle_stage, entered_at)
-       SELECT $1, c.id, c."lifecycleStage", CASE WHEN EXISTS (SELECT 1 FROM history h WHERE h.contact_id = c.id) THEN c.at ELSE c."createdAt" END
-       FROM input c
-       WHERE c.upsert AND NOT EXISTS (SELECT 1 FROM history h WHERE h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage = c."lifecycleStage")`,
-      [workspaceId, JSON.stringify(changes), changes.map((change) => change.id)],
+       SELECT $1, e.contact_id, e.lifecycle_stage, e.entered_at FROM entered e`,
+      [workspaceId, JSON.stringify(changes), changes.map((change) => change.id), LIFECYCLE_FUNNEL_STAGES],
     );
   }
 }

@@ -11,6 +11,7 @@ import {
   type DealVelocityRow,
   type LeadConversionQuery,
   type LeadConversionReport,
+  type LifecycleFunnelStage,
   type PeriodicReportQuery,
   type ReportPeriodQuery,
   type RevenueReport,
@@ -40,49 +41,49 @@ export class StandardReportsService {
   /**
    * Contacts created in the period per lifecycle stage from `firstStage` on. ordered: the contact
    * entered every stage from the first up to this one, each no earlier than the one before; any:
-   * it entered this stage at some time.
+   * it entered this stage at some time. Both read the funnel the contacts projection keeps on
+   * each contact (lifecycle_funnel_steps, lifecycle_stages_entered): one pass over the contacts.
    */
   async leadConversion(caller: ReportCaller, query: LeadConversionQuery): Promise<LeadConversionReport> {
     const ownerId = this.checked(caller, query);
     const kind = query.kind ?? 'ordered';
-    const stages = LIFECYCLE_FUNNEL_STAGES.slice(LIFECYCLE_FUNNEL_STAGES.indexOf(query.firstStage ?? 'lead'));
+    const firstIndex = LIFECYCLE_FUNNEL_STAGES.indexOf(query.firstStage ?? 'lead');
+    const stages = LIFECYCLE_FUNNEL_STAGES.slice(firstIndex);
     const scope = { kind, stages, from: query.from, to: query.to, ownerId };
     return this.cache.answer('lead-conversion', caller.workspaceId, scope, ['contacts'], async () => {
       const sql = new SqlParameters();
-      const workspace = sql.parameter(caller.workspaceId);
-      const steps = sql.parameter(stages);
-      const contactConditions = [`c.workspace_id = ${workspace}`, 'c.deleted_at IS NULL', ...sql.period(utcDate('c.created_at'), query.from, query.to)];
+      const contactConditions = [
+        `c.workspace_id = ${sql.parameter(caller.workspaceId)}`,
+        'c.deleted_at IS NULL',
+        ...sql.period(utcDate('c.created_at'), query.from, query.to),
+      ];
       if (ownerId) contactConditions.push(`c.owner_id = ${sql.parameter(ownerId)}`);
-      const history = `history AS (
-          SELECT h.contact_id, h.lifecycle_stage, h.entered_at FROM reporting.contact_lifecycle_history h
-          JOIN reporting.contacts c ON c.workspace_id = h.workspace_id AND c.id = h.contact_id
-          WHERE h.workspace_id = ${workspace} AND ${where(contactConditions)})`;
-      const counts: Array<{ step: number; count: number }> = await this.read(caller, (manager) =>
-        manager.query(
-          kind === 'any'
-            ? `WITH ${history}
-               SELECT s.step::int AS step, count(DISTINCT h.contact_id)::int AS count
-               FROM unnest(${steps}::text[]) WITH ORDINALITY AS s(stage, step) LEFT JOIN history h ON h.lifecycle_stage = s.stage
-               GROUP BY s.step`
-            : `WITH RECURSIVE ${history},
-               reached(contact_id, step, at) AS (
-                 SELECT h.contact_id, 1, min(h.entered_at) FROM history h WHERE h.lifecycle_stage = (${steps}::text[])[1] GROUP BY h.contact_id
-                 UNION ALL
-                 SELECT r.contact_id, r.step + 1, next.at FROM reached r
-                 -- The contact's own history through its index (workspace, contact, entered): the
-                 -- contacts are those of the first step already; scanning the history CTE here was a
-                 -- pass over every contact's history per contact and step (quadratic).
-                 CROSS JOIN LATERAL (
-                   SELECT min(h.entered_at) AS at FROM reporting.contact_lifecycle_history h
-                   WHERE h.workspace_id = ${workspace} AND h.contact_id = r.contact_id AND h.lifecycle_stage = (${steps}::text[])[r.step + 1] AND h.entered_at >= r.at
-                 ) next
-                 WHERE r.step < cardinality(${steps}::text[]) AND next.at IS NOT NULL
-               )
-               SELECT step, count(*)::int AS count FROM reached GROUP BY step`,
-          sql.values,
-        ),
-      );
-      const byStep = new Map(counts.map((row) => [row.step, row.count]));
+      const byStep = new Map<number, number>();
+      if (kind === 'any') {
+        const rows: Array<{ stage: string; count: number }> = await this.read(caller, (manager) =>
+          manager.query(
+            `SELECT entered.stage, count(*)::int AS count FROM reporting.contacts c CROSS JOIN unnest(c.lifecycle_stages_entered) AS entered(stage)
+             WHERE ${where(contactConditions)} GROUP BY entered.stage`,
+            sql.values,
+          ),
+        );
+        for (const row of rows)
+          if (stages.includes(row.stage as LifecycleFunnelStage)) byStep.set(stages.indexOf(row.stage as LifecycleFunnelStage) + 1, row.count);
+      } else {
+        // Contacts by how many steps from the first stage they went in order: a step's count is theirs and the further ones'.
+        const rows: Array<{ reached: number; count: number }> = await this.read(caller, (manager) =>
+          manager.query(
+            `SELECT c.lifecycle_funnel_steps[${sql.parameter(firstIndex + 1)}::int]::int AS reached, count(*)::int AS count FROM reporting.contacts c
+             WHERE ${where(contactConditions)} GROUP BY 1`,
+            sql.values,
+          ),
+        );
+        for (let step = 1; step <= stages.length; step++)
+          byStep.set(
+            step,
+            rows.filter((row) => row.reached >= step).reduce((sum, row) => sum + row.count, 0),
+          );
+      }
       const first = byStep.get(1) ?? 0;
       const data = stages.map((stage, index) => {
         const count = byStep.get(index + 1) ?? 0;
