@@ -43,16 +43,23 @@ export class ContactsProjection implements OnModuleInit {
 
   /**
    * Writes changes of distinct contacts in one statement: upserts and deletions, each upserted
-   * contact's move to a lifecycle stage it was not in, and its funnel columns from its history
-   * with that move (every part of the statement sees the history as it was before it).
+   * contact's move to a lifecycle stage it was not in, its funnel columns from its history with
+   * that move, and the funnel totals moved by the difference between each contact's row before
+   * and after (every part of the statement sees the tables as they were before it). A group the
+   * last contact left is deleted after.
    * contact_id = ANY(…) keeps the history's part to the index entries of these contacts whatever
    * the planner thinks of the join: a hash join read the workspace's whole history.
    */
   private async write(manager: EntityManager, workspaceId: string, changes: ContactChange[]): Promise<void> {
-    await manager.query(
+    const row = 'id, owner_id, created_at, deleted_at, lifecycle_stages_entered, lifecycle_funnel_steps';
+    const moved = (rows: string, sign: string) =>
+      `SELECT owner_id, (created_at AT TIME ZONE 'UTC')::date AS created_on, lifecycle_stages_entered, lifecycle_funnel_steps, ${sign}1 AS contacts FROM ${rows}`;
+    const [{ emptied }]: Array<{ emptied: number }> = await manager.query(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($2::jsonb) AS c(id uuid, upsert boolean, at timestamptz, "lifecycleStage" text, "leadSource" text, "ownerId" uuid,
            "companyId" uuid, "customerSince" date, "createdAt" timestamptz, "customFields" jsonb)
+       ), before AS (
+         SELECT ${row} FROM reporting.contacts WHERE workspace_id = $1 AND id = ANY($3::uuid[])
        ), history AS (
          SELECT h.contact_id, h.lifecycle_stage, h.entered_at, h.left_at FROM reporting.contact_lifecycle_history h
          WHERE h.workspace_id = $1 AND h.contact_id = ANY($3::uuid[])
@@ -70,6 +77,10 @@ export class ContactsProjection implements OnModuleInit {
        ), deleted AS (
          UPDATE reporting.contacts SET deleted_at = c.at FROM input c
          WHERE NOT c.upsert AND reporting.contacts.workspace_id = $1 AND reporting.contacts.id = ANY($3::uuid[]) AND reporting.contacts.id = c.id
+         RETURNING ${row
+           .split(', ')
+           .map((column) => `reporting.contacts.${column}`)
+           .join(', ')}
        ), upserted AS (
          INSERT INTO reporting.contacts (workspace_id, id, lifecycle_stage, lead_source, owner_id, company_id, customer_since, created_at, custom_fields,
            lifecycle_stages_entered, lifecycle_funnel_steps)
@@ -80,14 +91,30 @@ export class ContactsProjection implements OnModuleInit {
            owner_id = EXCLUDED.owner_id, company_id = EXCLUDED.company_id, customer_since = EXCLUDED.customer_since,
            custom_fields = EXCLUDED.custom_fields, deleted_at = NULL,
            lifecycle_stages_entered = EXCLUDED.lifecycle_stages_entered, lifecycle_funnel_steps = EXCLUDED.lifecycle_funnel_steps
+         RETURNING ${row}
+       ), after AS (
+         SELECT * FROM deleted UNION ALL SELECT * FROM upserted
+       ), moves AS (
+         ${moved('before b WHERE b.deleted_at IS NULL AND b.id IN (SELECT id FROM after)', '-')}
+         UNION ALL
+         ${moved('after a WHERE a.deleted_at IS NULL', '')}
+       ), totals AS (
+         INSERT INTO reporting.contact_funnel_totals AS t (workspace_id, owner_id, created_on, lifecycle_stages_entered, lifecycle_funnel_steps, contacts)
+         SELECT $1, owner_id, created_on, lifecycle_stages_entered, lifecycle_funnel_steps, sum(contacts) FROM moves
+         GROUP BY owner_id, created_on, lifecycle_stages_entered, lifecycle_funnel_steps HAVING sum(contacts) <> 0
+         ON CONFLICT (workspace_id, created_on, owner_id, lifecycle_stages_entered, lifecycle_funnel_steps) DO UPDATE SET contacts = t.contacts + EXCLUDED.contacts
+         RETURNING t.contacts
        ), left_stage AS (
          UPDATE reporting.contact_lifecycle_history h SET left_at = c.at FROM input c
          WHERE c.upsert AND h.workspace_id = $1 AND h.contact_id = ANY($3::uuid[]) AND h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage <> c."lifecycleStage"
+       ), entered_stage AS (
+         INSERT INTO reporting.contact_lifecycle_history (workspace_id, contact_id, lifecycle_stage, entered_at)
+         SELECT $1, e.contact_id, e.lifecycle_stage, e.entered_at FROM entered e
        )
-       INSERT INTO reporting.contact_lifecycle_history (workspace_id, contact_id, lifecycle_stage, entered_at)
-       SELECT $1, e.contact_id, e.lifecycle_stage, e.entered_at FROM entered e`,
+       SELECT (SELECT count(*) FROM totals WHERE contacts = 0)::int AS emptied`,
       [workspaceId, JSON.stringify(changes), changes.map((change) => change.id), LIFECYCLE_FUNNEL_STAGES],
     );
+    if (emptied > 0) await manager.query('DELETE FROM reporting.contact_funnel_totals WHERE workspace_id = $1 AND contacts = 0', [workspaceId]);
   }
 }
 

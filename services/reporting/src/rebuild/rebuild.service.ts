@@ -23,6 +23,7 @@ export const READ_MODEL_TABLES = [
   'deal_stage_totals',
   'contacts',
   'contact_lifecycle_history',
+  'contact_funnel_totals',
   'tasks',
   'companies',
   'notes',
