@@ -3,7 +3,7 @@ import type { CrmEvents } from '@kinship/contracts';
 import { LIFECYCLE_FUNNEL_STAGES } from '@kinship/contracts/reporting';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, runsWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
+import { required, layersWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
 
 const TYPES = [
   'contact.created',
@@ -34,11 +34,11 @@ export class ContactsProjection implements OnModuleInit {
     subscribeProjection(this.events, this.handlers, 'contacts', TYPES, (events, manager) => this.apply(events, manager));
   }
 
-  /** A run of one workspace's contact events: their changes in stream order, a statement per stretch in which no contact comes up twice. */
+  /** A run of one workspace's contact events: their changes in stream order, a statement per layer in which no contact comes up twice. */
   private async apply(events: Array<EventOf<(typeof TYPES)[number]>>, manager: EntityManager): Promise<void> {
     const workspaceId = workspaceOf(events);
     const changes = events.flatMap((event) => changesOf(event));
-    for (const run of runsWithoutRepeats(changes, (change) => [change.id])) await this.write(manager, workspaceId, run);
+    for (const layer of layersWithoutRepeats(changes, (change) => [change.id])) await this.write(manager, workspaceId, layer);
   }
 
   /**
