@@ -339,6 +339,19 @@ describe('reporting projections', () => {
     );
     expect(funnel.some((group) => group.entered.includes('sales_qualified'))).toBe(true);
     expect(sorted(funnelTotals)).toEqual(sorted(funnel));
+    const acquired = await readModel(
+      stack,
+      `SELECT owner_id, lead_source, customer_since::text AS day, count(*)::int AS customers FROM reporting.contacts
+       WHERE workspace_id = $1 AND deleted_at IS NULL AND customer_since IS NOT NULL GROUP BY 1, 2, 3`,
+      [owner.workspaceId],
+    );
+    const acquisitionTotals = await readModel(
+      stack,
+      'SELECT owner_id, lead_source, customer_since::text AS day, customers FROM reporting.contact_acquisition_totals WHERE workspace_id = $1',
+      [owner.workspaceId],
+    );
+    expect(acquired.length).toBeGreaterThan(0);
+    expect(sorted(acquisitionTotals)).toEqual(sorted(acquired));
   });
 
   it('records the stream position it has applied, and a redelivered event has no second effect', async () => {

@@ -44,17 +44,18 @@ export class ContactsProjection implements OnModuleInit {
   /**
    * Writes changes of distinct contacts in one statement: upserts and deletions, each upserted
    * contact's move to a lifecycle stage it was not in, its funnel columns from its history with
-   * that move, and the funnel totals moved by the difference between each contact's row before
+   * that move, and the funnel and acquisition totals moved by the difference between each contact's row before
    * and after (every part of the statement sees the tables as they were before it). A group the
    * last contact left is deleted after.
    * contact_id = ANY(…) keeps the history's part to the index entries of these contacts whatever
    * the planner thinks of the join: a hash join read the workspace's whole history.
    */
   private async write(manager: EntityManager, workspaceId: string, changes: ContactChange[]): Promise<void> {
-    const row = 'id, owner_id, created_at, deleted_at, lifecycle_stages_entered, lifecycle_funnel_steps';
+    const row = 'id, owner_id, lead_source, customer_since, created_at, deleted_at, lifecycle_stages_entered, lifecycle_funnel_steps';
     const moved = (rows: string, sign: string) =>
-      `SELECT owner_id, (created_at AT TIME ZONE 'UTC')::date AS created_on, lifecycle_stages_entered, lifecycle_funnel_steps, ${sign}1 AS contacts FROM ${rows}`;
-    const [{ emptied }]: Array<{ emptied: number }> = await manager.query(
+      `SELECT owner_id, lead_source, customer_since, (created_at AT TIME ZONE 'UTC')::date AS created_on, lifecycle_stages_entered, lifecycle_funnel_steps,
+         ${sign}1 AS contacts FROM ${rows}`;
+    const [emptied]: Array<{ funnel: number; acquisition: number }> = await manager.query(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($2::jsonb) AS c(id uuid, upsert boolean, at timestamptz, "lifecycleStage" text, "leadSource" text, "ownerId" uuid,
            "companyId" uuid, "customerSince" date, "createdAt" timestamptz, "customFields" jsonb)
@@ -104,6 +105,12 @@ export class ContactsProjection implements OnModuleInit {
          GROUP BY owner_id, created_on, lifecycle_stages_entered, lifecycle_funnel_steps HAVING sum(contacts) <> 0
          ON CONFLICT (workspace_id, created_on, owner_id, lifecycle_stages_entered, lifecycle_funnel_steps) DO UPDATE SET contacts = t.contacts + EXCLUDED.contacts
          RETURNING t.contacts
+       ), acquisition_totals AS (
+         INSERT INTO reporting.contact_acquisition_totals AS t (workspace_id, owner_id, lead_source, customer_since, customers)
+         SELECT $1, owner_id, lead_source, customer_since, sum(contacts) FROM moves WHERE customer_since IS NOT NULL
+         GROUP BY owner_id, lead_source, customer_since HAVING sum(contacts) <> 0
+         ON CONFLICT (workspace_id, customer_since, owner_id, lead_source) DO UPDATE SET customers = t.customers + EXCLUDED.customers
+         RETURNING t.customers
        ), left_stage AS (
          UPDATE reporting.contact_lifecycle_history h SET left_at = c.at FROM input c
          WHERE c.upsert AND h.workspace_id = $1 AND h.contact_id = ANY($3::uuid[]) AND h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage <> c."lifecycleStage"
@@ -111,10 +118,13 @@ export class ContactsProjection implements OnModuleInit {
          INSERT INTO reporting.contact_lifecycle_history (workspace_id, contact_id, lifecycle_stage, entered_at)
          SELECT $1, e.contact_id, e.lifecycle_stage, e.entered_at FROM entered e
        )
-       SELECT (SELECT count(*) FROM totals WHERE contacts = 0)::int AS emptied`,
+       SELECT (SELECT count(*) FROM totals WHERE contacts = 0)::int AS funnel, (SELECT count(*) FROM acquisition_totals WHERE customers = 0)::int AS acquisition`,
       [workspaceId, JSON.stringify(changes), changes.map((change) => change.id), LIFECYCLE_FUNNEL_STAGES],
     );
-    if (emptied > 0) await manager.query('DELETE FROM reporting.contact_funnel_totals WHERE workspace_id = $1 AND contacts = 0', [workspaceId]);
+    // Each totals table that has a group no contact is in any more (a count of 0) loses it.
+    if (emptied!.funnel > 0) await manager.query('DELETE FROM reporting.contact_funnel_totals WHERE workspace_id = $1 AND contacts = 0', [workspaceId]);
+    if (emptied!.acquisition > 0)
+      await manager.query('DELETE FROM reporting.contact_acquisition_totals WHERE workspace_id = $1 AND customers = 0', [workspaceId]);
   }
 }
 

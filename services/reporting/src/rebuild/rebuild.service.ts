@@ -24,6 +24,7 @@ export const READ_MODEL_TABLES = [
   'contacts',
   'contact_lifecycle_history',
   'contact_funnel_totals',
+  'contact_acquisition_totals',
   'tasks',
   'companies',
   'notes',

@@ -202,23 +202,21 @@ export class StandardReportsService {
     });
   }
 
-  /** Contacts that became customers (customerSince) per lead source and period; ownerId: the contact's owner. */
+  /**
+   * Contacts that became customers (customerSince) per lead source and period; ownerId: the
+   * contact's owner. From the contacts projection's totals per owner, lead source and day.
+   */
   async acquisition(caller: ReportCaller, query: PeriodicReportQuery): Promise<AcquisitionReport> {
     const ownerId = this.checked(caller, query);
     const scope = { interval: query.interval ?? 'month', from: query.from, to: query.to, ownerId };
     return this.cache.answer('acquisition', caller.workspaceId, scope, ['contacts'], async () => {
       const sql = new SqlParameters();
-      const conditions = [
-        `c.workspace_id = ${sql.parameter(caller.workspaceId)}`,
-        'c.deleted_at IS NULL',
-        'c.customer_since IS NOT NULL',
-        ...sql.period('c.customer_since', query.from, query.to),
-      ];
-      if (ownerId) conditions.push(`c.owner_id = ${sql.parameter(ownerId)}`);
+      const conditions = [`t.workspace_id = ${sql.parameter(caller.workspaceId)}`, ...sql.period('t.customer_since', query.from, query.to)];
+      if (ownerId) conditions.push(`t.owner_id = ${sql.parameter(ownerId)}`);
       const rows: AcquisitionRow[] = await this.read(caller, (manager) =>
         manager.query(
-          `SELECT c.lead_source AS "leadSource", ${periodLabel('c.customer_since', query.interval)} AS period, count(*)::int AS "newCustomers"
-           FROM reporting.contacts c WHERE ${where(conditions)}
+          `SELECT t.lead_source AS "leadSource", ${periodLabel('t.customer_since', query.interval)} AS period, sum(t.customers)::int AS "newCustomers"
+           FROM reporting.contact_acquisition_totals t WHERE ${where(conditions)}
            GROUP BY 1, 2 ORDER BY 2, 1 NULLS LAST`,
           sql.values,
         ),
