@@ -58,7 +58,7 @@ const REPORTS: Array<{ name: string; input: Record<string, string> }> = [
 ];
 /** The read models a report's SQL reads: the statements of a request the baseline sends again. */
 const READ_MODEL_QUERY =
-  /FROM reporting\.(deals|deal_pipeline_totals|deal_forecast_totals|deal_close_totals|deal_stage_totals|contacts|contact_lifecycle_history|contact_funnel_totals|invoices|payments|tasks|deal_stage_history)/;
+  /FROM reporting\.(deals|deal_pipeline_totals|deal_forecast_totals|deal_close_totals|deal_stage_totals|contacts|contact_lifecycle_history|contact_funnel_totals|contact_acquisition_totals|invoices|payments|tasks|deal_stage_history)/;
 
 function p95(samples: number[]): number {
   const sorted = Float64Array.from(samples).sort();
