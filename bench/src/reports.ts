@@ -1,7 +1,9 @@
 /**
  * The reporting service (issue 13): projection catch-up and report latency.
- * 1. Catch-up: BENCH_REPORT_EVENTS crm events (deals created, moved and won; contacts created)
- *    are on the stream before the service starts; measured: events/s until every projection's
+ * 1. Catch-up: BENCH_REPORT_EVENTS crm events (deals created, moved and won; contacts created, one
+ *    in ten moved on a lifecycle stage) are on the stream before the service starts; of the events'
+ *    entities BENCH_REPORT_CONTACT_PERCENT (default 30) are contacts, the rest deals (83 gives the
+ *    crm bench's scale, 1,000,000 contacts and 200,000 deals, at 1,400,000 events); measured: events/s until every projection's
  *    consumer has settled all of them, and the CPU time of this process (which runs the service) per event.
  * 2. Steady lag: BENCH_REPORT_RATE (default 1,000) deal events/s for BENCH_REPORT_STEADY_SECONDS
  *    (default 10); each event's lag is from its publish to the deals projection's recorded position
@@ -33,6 +35,7 @@ import { SqlCapture } from './sql-capture.js';
 
 const EVENTS = Math.floor(numberFromEnv('BENCH_REPORT_EVENTS', 200_000));
 const SAMPLES = Math.floor(numberFromEnv('BENCH_REPORT_SAMPLES', 40));
+const CONTACT_PERCENT = numberFromEnv('BENCH_REPORT_CONTACT_PERCENT', 30);
 const OWNERS = 20;
 const CURRENCIES = ['EUR', 'USD', 'JPY'];
 const LIFECYCLE = ['lead', 'marketing_qualified', 'sales_qualified', 'opportunity', 'customer'];
@@ -55,7 +58,7 @@ const REPORTS: Array<{ name: string; input: Record<string, string> }> = [
 ];
 /** The read models a report's SQL reads: the statements of a request the baseline sends again. */
 const READ_MODEL_QUERY =
-  /FROM reporting\.(deals|deal_pipeline_totals|deal_forecast_totals|deal_close_totals|deal_stage_totals|contacts|contact_lifecycle_history|invoices|payments|tasks|deal_stage_history)/;
+  /FROM reporting\.(deals|deal_pipeline_totals|deal_forecast_totals|deal_close_totals|deal_stage_totals|contacts|contact_lifecycle_history|contact_funnel_totals|contact_acquisition_totals|invoices|payments|tasks|deal_stage_history)/;
 
 function p95(samples: number[]): number {
   const sorted = Float64Array.from(samples).sort();
@@ -85,8 +88,9 @@ function* crmEvents(workspaceId: string): Generator<{ subject: string; body: obj
     body: { id: newId(), type, version: 1, occurredAt: at(index), workspaceId, actorId: owners[index % OWNERS], aggregateId, data },
   });
   yield envelope(0, 'pipeline.created', pipelineId, { pipeline: { id: pipelineId, name: 'Sales', stages, createdAt: at(0) } });
-  for (let index = 1; index < EVENTS;) {
-    if (index % 10 < 7) {
+  for (let index = 1, entity = 0; index < EVENTS; entity++) {
+    // Entity n is a contact when it takes the running share of contacts up a whole one.
+    if (Math.floor(((entity + 1) * CONTACT_PERCENT) / 100) === Math.floor((entity * CONTACT_PERCENT) / 100)) {
       const deal = {
         id: newId(),
         name: `Deal ${index}`,
@@ -104,22 +108,24 @@ function* crmEvents(workspaceId: string): Generator<{ subject: string; body: obj
         yield envelope(index++, 'deal.stage_changed', deal.id, { deal: { ...deal, stageId: stages[1 + (index % 2)]!.id } });
       if (index % 5 === 0 && index < EVENTS) yield envelope(index++, 'deal.won', deal.id, { deal: { ...deal, stageId: stages[3]!.id, closedAt: at(index) } });
     } else {
+      const stage = index % LIFECYCLE.length;
       const contact = {
         id: newId(),
-        lifecycleStage: LIFECYCLE[index % LIFECYCLE.length],
+        lifecycleStage: LIFECYCLE[stage]!,
         leadSource: ['web', 'referral', null][index % 3],
         ownerId: owners[index % OWNERS],
         createdAt: at(index),
+        firstName: 'Bench',
+        tags: [],
+        customFields: {},
       };
-      yield envelope(index++, 'contact.created', contact.id, {
-        contact: {
-          ...contact,
-          customerSince: contact.lifecycleStage === 'customer' ? at(index).slice(0, 10) : null,
-          firstName: 'Bench',
-          tags: [],
-          customFields: {},
-        },
-      });
+      const customerSince = (lifecycleStage: string) => (lifecycleStage === 'customer' ? at(index).slice(0, 10) : null);
+      yield envelope(index++, 'contact.created', contact.id, { contact: { ...contact, customerSince: customerSince(contact.lifecycleStage) } });
+      // One contact in ten moves on to the next stage: a lifecycle history of more than one entry.
+      if (entity % 10 === 0 && stage + 1 < LIFECYCLE.length && index < EVENTS) {
+        const lifecycleStage = LIFECYCLE[stage + 1]!;
+        yield envelope(index++, 'contact.updated', contact.id, { contact: { ...contact, lifecycleStage, customerSince: customerSince(lifecycleStage) } });
+      }
     }
   }
 }
@@ -221,9 +227,11 @@ async function main(): Promise<void> {
     // This process's CPU (the service's consumers, and the polls above) per event: a figure the machine's load moves far less than the rate.
     const cpu = process.cpuUsage(cpuBefore);
     const cpuMicrosPerEvent = (cpu.user + cpu.system) / published;
-    const [{ deals }] = await sql.query('SELECT count(*)::int AS deals FROM reporting.deals');
+    const [{ deals, contacts }] = await sql.query(
+      'SELECT (SELECT count(*)::int FROM reporting.deals) AS deals, (SELECT count(*)::int FROM reporting.contacts) AS contacts',
+    );
     print(
-      `catch-up: ${published} events through ${PROJECTIONS.length} projections in ${fixed(catchUpSeconds)} s = ${fixed(published / catchUpSeconds, 0)} events/s (${deals} deals projected); node CPU ${fixed(cpuMicrosPerEvent, 0)} µs per event`,
+      `catch-up: ${published} events through ${PROJECTIONS.length} projections in ${fixed(catchUpSeconds)} s = ${fixed(published / catchUpSeconds, 0)} events/s (${deals} deals, ${contacts} contacts projected); node CPU ${fixed(cpuMicrosPerEvent, 0)} µs per event`,
     );
 
     // Steady: deal.created at STEADY_RATE per second, each event's publish time against the deals projection's position.
@@ -348,6 +356,7 @@ async function main(): Promise<void> {
       eventsPerSecond: published / catchUpSeconds,
       catchUpCpuMicrosPerEvent: cpuMicrosPerEvent,
       deals,
+      contacts,
       steady: { events: steadyEvents, rate: achievedRate, lagP50Ms: lag.p50, lagP99Ms: lag.p99, lagMaxMs: lag.max },
       rebuild: rebuildFigures,
       reports: results,

@@ -9,6 +9,8 @@ import { CreditNotesAndRefunds1765150000000 } from './projections/1765150000000-
 import { DealTotals1765600000000 } from './projections/1765600000000-deal-totals.js';
 import { DealCloseAndStageTotals1765610000000 } from './projections/1765610000000-deal-close-and-stage-totals.js';
 import { ObjectRecords1765780100000 } from './projections/1765780100000-object-records.js';
+import { ContactFunnel1765830000000 } from './projections/1765830000000-contact-funnel.js';
+import { ContactAcquisitionTotals1765830000001 } from './projections/1765830000001-contact-acquisition-totals.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { ReportingConfig } from './reporting.config.js';
 import { Rebuilds1765130000001 } from './rebuild/1765130000001-rebuilds.js';
@@ -39,6 +41,8 @@ export const reportingService: ServiceDefinition<ReportingConfig> = {
       DealCloseAndStageTotals1765610000000,
       CoveringActivityIndexes1765610000001,
       ObjectRecords1765780100000,
+      ContactFunnel1765830000000,
+      ContactAcquisitionTotals1765830000001,
     ],
   },
   features: () => [ProjectionsModule, ReportsModule, StandardReportsModule, RebuildModule, CustomReportsModule, SavedReportsModule, DashboardsModule],

@@ -321,6 +321,37 @@ describe('reporting projections', () => {
       [owner.workspaceId, existing.id],
     );
     expect(lifecycle.map((entry) => entry.lifecycle_stage)).toEqual(['lead', 'sales_qualified']);
+
+    // The funnel totals are the GROUP BY of the live contacts after creates, an import's updates and a deletion.
+    expect((await owner.delete(`/contacts/${freshContact.id}`)).status).toBe(204);
+    await stack.caughtUp();
+    const funnel = await readModel(
+      stack,
+      `SELECT owner_id, (created_at AT TIME ZONE 'UTC')::date AS day, lifecycle_stages_entered AS entered, lifecycle_funnel_steps AS steps, count(*)::int AS contacts
+       FROM reporting.contacts WHERE workspace_id = $1 AND deleted_at IS NULL GROUP BY 1, 2, 3, 4`,
+      [owner.workspaceId],
+    );
+    const funnelTotals = await readModel(
+      stack,
+      `SELECT owner_id, created_on AS day, lifecycle_stages_entered AS entered, lifecycle_funnel_steps AS steps, contacts
+       FROM reporting.contact_funnel_totals WHERE workspace_id = $1`,
+      [owner.workspaceId],
+    );
+    expect(funnel.some((group) => group.entered.includes('sales_qualified'))).toBe(true);
+    expect(sorted(funnelTotals)).toEqual(sorted(funnel));
+    const acquired = await readModel(
+      stack,
+      `SELECT owner_id, lead_source, customer_since::text AS day, count(*)::int AS customers FROM reporting.contacts
+       WHERE workspace_id = $1 AND deleted_at IS NULL AND customer_since IS NOT NULL GROUP BY 1, 2, 3`,
+      [owner.workspaceId],
+    );
+    const acquisitionTotals = await readModel(
+      stack,
+      'SELECT owner_id, lead_source, customer_since::text AS day, customers FROM reporting.contact_acquisition_totals WHERE workspace_id = $1',
+      [owner.workspaceId],
+    );
+    expect(acquired.length).toBeGreaterThan(0);
+    expect(sorted(acquisitionTotals)).toEqual(sorted(acquired));
   });
 
   it('records the stream position it has applied, and a redelivered event has no second effect', async () => {

@@ -290,6 +290,25 @@ describe('lead conversion, revenue, activity, acquisition and deal velocity agai
     expect(any.some((step, index) => step.count > ordered[index]!.count)).toBe(true);
   });
 
+  it('lead conversion, ordered: a stage entered before the one before it counts only if entered again after it', async () => {
+    const alone = await stack.signUp('funnel-order');
+    const journeys = [
+      ['marketing_qualified', 'lead', 'marketing_qualified', 'sales_qualified'],
+      ['lead', 'sales_qualified'],
+    ];
+    for (const [first, ...rest] of journeys) {
+      const created = await alone.post('/contacts', { firstName: 'Back', email: `back-${randomUUID()}@example.com`, lifecycleStage: first });
+      expect(created.status).toBe(201);
+      for (const lifecycleStage of rest) expect((await alone.patch(`/contacts/${created.body.id}`, { lifecycleStage })).status).toBe(200);
+    }
+    await stack.caughtUp();
+    const counts = async (path: string) => ((await alone.get(path)).body.data as Array<{ count: number }>).map((step) => step.count);
+    // From lead: both entered lead; only the first entered marketing_qualified after lead (again), then sales_qualified.
+    expect(await counts('/reports/lead-conversion')).toEqual([2, 1, 1, 0, 0, 0]);
+    expect(await counts('/reports/lead-conversion?firstStage=marketing_qualified')).toEqual([1, 1, 0, 0, 0]);
+    expect(await counts('/reports/lead-conversion?kind=any')).toEqual([2, 1, 2, 0, 0, 0]);
+  });
+
   it('revenue: invoiced (issued, not voided), paid net of refunds and credited per period and currency, never summed across currencies', async () => {
     const invoices = await all<{ id: string; status: string; issueDate: string | null; currency: string; total: number }>(owner, '/invoices');
     expect(invoices.map((invoice) => invoice.status).sort()).toEqual(['draft', 'open', 'open', 'open', 'open', 'open', 'paid', 'void']);

@@ -1,8 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CrmEvents } from '@kinship/contracts';
+import { LIFECYCLE_FUNNEL_STAGES } from '@kinship/contracts/reporting';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, runsWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
+import { required, layersWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
 
 const TYPES = [
   'contact.created',
@@ -15,7 +16,7 @@ const TYPES = [
 ] as const;
 
 /**
- * reporting.contacts and reporting.contact_lifecycle_history from crm's contact events. An
+ * reporting.contacts (with each contact's lead-conversion funnel) and reporting.contact_lifecycle_history from crm's contact events. An
  * import's batch event (contacts.imported) is applied exactly like that many single creates or
  * updates, so imported contacts count in every report.
  */
@@ -33,48 +34,97 @@ export class ContactsProjection implements OnModuleInit {
     subscribeProjection(this.events, this.handlers, 'contacts', TYPES, (events, manager) => this.apply(events, manager));
   }
 
-  /** A run of one workspace's contact events: their changes in stream order, a statement per stretch in which no contact comes up twice. */
+  /** A run of one workspace's contact events: their changes in stream order, a statement per layer in which no contact comes up twice. */
   private async apply(events: Array<EventOf<(typeof TYPES)[number]>>, manager: EntityManager): Promise<void> {
     const workspaceId = workspaceOf(events);
     const changes = events.flatMap((event) => changesOf(event));
-    for (const run of runsWithoutRepeats(changes, (change) => [change.id])) await this.write(manager, workspaceId, run);
+    for (const layer of layersWithoutRepeats(changes, (change) => [change.id])) await this.write(manager, workspaceId, layer);
   }
 
   /**
-   * Writes changes of distinct contacts in one statement: upserts and deletions, and each upserted
-   * contact's move to a lifecycle stage it was not in (every part of the statement sees the
-   * history as it was before it). contact_id = ANY(…) keeps the history's part to the index
-   * entries of these contacts whatever the planner thinks of the join: a hash join read the
-   * workspace's whole history.
+   * Writes changes of distinct contacts in one statement: upserts and deletions, each upserted
+   * contact's move to a lifecycle stage it was not in, its funnel columns from its history with
+   * that move, and the funnel and acquisition totals moved by the difference between each contact's row before
+   * and after (every part of the statement sees the tables as they were before it). A group the
+   * last contact left is deleted after.
+   * contact_id = ANY(…) keeps the history's part to the index entries of these contacts whatever
+   * the planner thinks of the join: a hash join read the workspace's whole history.
    */
   private async write(manager: EntityManager, workspaceId: string, changes: ContactChange[]): Promise<void> {
-    await manager.query(
+    const row = 'id, owner_id, lead_source, customer_since, created_at, deleted_at, lifecycle_stages_entered, lifecycle_funnel_steps';
+    const moved = (rows: string, sign: string) =>
+      `SELECT owner_id, lead_source, customer_since, (created_at AT TIME ZONE 'UTC')::date AS created_on, lifecycle_stages_entered, lifecycle_funnel_steps,
+         ${sign}1 AS contacts FROM ${rows}`;
+    const [emptied]: Array<{ funnel: number; acquisition: number }> = await manager.query(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($2::jsonb) AS c(id uuid, upsert boolean, at timestamptz, "lifecycleStage" text, "leadSource" text, "ownerId" uuid,
            "companyId" uuid, "customerSince" date, "createdAt" timestamptz, "customFields" jsonb)
+       ), before AS (
+         SELECT ${row} FROM reporting.contacts WHERE workspace_id = $1 AND id = ANY($3::uuid[])
+       ), history AS (
+         SELECT h.contact_id, h.lifecycle_stage, h.entered_at, h.left_at FROM reporting.contact_lifecycle_history h
+         WHERE h.workspace_id = $1 AND h.contact_id = ANY($3::uuid[])
+       ), entered AS (
+         -- A contact's first entry starts when it was created; later ones when the event happened.
+         SELECT c.id AS contact_id, c."lifecycleStage" AS lifecycle_stage,
+           CASE WHEN EXISTS (SELECT 1 FROM history h WHERE h.contact_id = c.id) THEN c.at ELSE c."createdAt" END AS entered_at
+         FROM input c
+         WHERE c.upsert AND NOT EXISTS (SELECT 1 FROM history h WHERE h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage = c."lifecycleStage")
+       ), funnel AS (
+         SELECT e.contact_id, array_agg(DISTINCT e.lifecycle_stage) AS stages_entered,
+           reporting.contact_funnel_steps($4::text[], array_agg(e.lifecycle_stage ORDER BY e.entered_at), array_agg(e.entered_at ORDER BY e.entered_at)) AS steps
+         FROM (SELECT contact_id, lifecycle_stage, entered_at FROM history UNION ALL SELECT contact_id, lifecycle_stage, entered_at FROM entered) e
+         GROUP BY e.contact_id
        ), deleted AS (
          UPDATE reporting.contacts SET deleted_at = c.at FROM input c
          WHERE NOT c.upsert AND reporting.contacts.workspace_id = $1 AND reporting.contacts.id = ANY($3::uuid[]) AND reporting.contacts.id = c.id
+         RETURNING ${row
+           .split(', ')
+           .map((column) => `reporting.contacts.${column}`)
+           .join(', ')}
        ), upserted AS (
-         INSERT INTO reporting.contacts (workspace_id, id, lifecycle_stage, lead_source, owner_id, company_id, customer_since, created_at, custom_fields)
-         SELECT $1, c.id, c."lifecycleStage", c."leadSource", c."ownerId", c."companyId", c."customerSince", c."createdAt", coalesce(c."customFields", '{}')
-         FROM input c WHERE c.upsert
+         INSERT INTO reporting.contacts (workspace_id, id, lifecycle_stage, lead_source, owner_id, company_id, customer_since, created_at, custom_fields,
+           lifecycle_stages_entered, lifecycle_funnel_steps)
+         SELECT $1, c.id, c."lifecycleStage", c."leadSource", c."ownerId", c."companyId", c."customerSince", c."createdAt", coalesce(c."customFields", '{}'),
+           f.stages_entered, f.steps
+         FROM input c JOIN funnel f ON f.contact_id = c.id WHERE c.upsert
          ON CONFLICT (workspace_id, id) DO UPDATE SET lifecycle_stage = EXCLUDED.lifecycle_stage, lead_source = EXCLUDED.lead_source,
            owner_id = EXCLUDED.owner_id, company_id = EXCLUDED.company_id, customer_since = EXCLUDED.customer_since,
-           custom_fields = EXCLUDED.custom_fields, deleted_at = NULL
-       ), history AS (
-         SELECT h.contact_id, h.lifecycle_stage, h.left_at FROM reporting.contact_lifecycle_history h WHERE h.workspace_id = $1 AND h.contact_id = ANY($3::uuid[])
+           custom_fields = EXCLUDED.custom_fields, deleted_at = NULL,
+           lifecycle_stages_entered = EXCLUDED.lifecycle_stages_entered, lifecycle_funnel_steps = EXCLUDED.lifecycle_funnel_steps
+         RETURNING ${row}
+       ), after AS (
+         SELECT * FROM deleted UNION ALL SELECT * FROM upserted
+       ), moves AS (
+         ${moved('before b WHERE b.deleted_at IS NULL AND b.id IN (SELECT id FROM after)', '-')}
+         UNION ALL
+         ${moved('after a WHERE a.deleted_at IS NULL', '')}
+       ), totals AS (
+         INSERT INTO reporting.contact_funnel_totals AS t (workspace_id, owner_id, created_on, lifecycle_stages_entered, lifecycle_funnel_steps, contacts)
+         SELECT $1, owner_id, created_on, lifecycle_stages_entered, lifecycle_funnel_steps, sum(contacts) FROM moves
+         GROUP BY owner_id, created_on, lifecycle_stages_entered, lifecycle_funnel_steps HAVING sum(contacts) <> 0
+         ON CONFLICT (workspace_id, created_on, owner_id, lifecycle_stages_entered, lifecycle_funnel_steps) DO UPDATE SET contacts = t.contacts + EXCLUDED.contacts
+         RETURNING t.contacts
+       ), acquisition_totals AS (
+         INSERT INTO reporting.contact_acquisition_totals AS t (workspace_id, owner_id, lead_source, customer_since, customers)
+         SELECT $1, owner_id, lead_source, customer_since, sum(contacts) FROM moves WHERE customer_since IS NOT NULL
+         GROUP BY owner_id, lead_source, customer_since HAVING sum(contacts) <> 0
+         ON CONFLICT (workspace_id, customer_since, owner_id, lead_source) DO UPDATE SET customers = t.customers + EXCLUDED.customers
+         RETURNING t.customers
        ), left_stage AS (
          UPDATE reporting.contact_lifecycle_history h SET left_at = c.at FROM input c
          WHERE c.upsert AND h.workspace_id = $1 AND h.contact_id = ANY($3::uuid[]) AND h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage <> c."lifecycleStage"
+       ), entered_stage AS (
+         INSERT INTO reporting.contact_lifecycle_history (workspace_id, contact_id, lifecycle_stage, entered_at)
+         SELECT $1, e.contact_id, e.lifecycle_stage, e.entered_at FROM entered e
        )
-       -- A contact's first entry starts when it was created; later ones when the event happened.
-       INSERT INTO reporting.contact_lifecycle_history (workspace_id, contact_id, lifecycle_stage, entered_at)
-       SELECT $1, c.id, c."lifecycleStage", CASE WHEN EXISTS (SELECT 1 FROM history h WHERE h.contact_id = c.id) THEN c.at ELSE c."createdAt" END
-       FROM input c
-       WHERE c.upsert AND NOT EXISTS (SELECT 1 FROM history h WHERE h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage = c."lifecycleStage")`,
-      [workspaceId, JSON.stringify(changes), changes.map((change) => change.id)],
+       SELECT (SELECT count(*) FROM totals WHERE contacts = 0)::int AS funnel, (SELECT count(*) FROM acquisition_totals WHERE customers = 0)::int AS acquisition`,
+      [workspaceId, JSON.stringify(changes), changes.map((change) => change.id), LIFECYCLE_FUNNEL_STAGES],
     );
+    // Each totals table that has a group no contact is in any more (a count of 0) loses it.
+    if (emptied!.funnel > 0) await manager.query('DELETE FROM reporting.contact_funnel_totals WHERE workspace_id = $1 AND contacts = 0', [workspaceId]);
+    if (emptied!.acquisition > 0)
+      await manager.query('DELETE FROM reporting.contact_acquisition_totals WHERE workspace_id = $1 AND customers = 0', [workspaceId]);
   }
 }
 

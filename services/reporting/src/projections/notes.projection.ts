@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { runsWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
+import { layersWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
 
 const TYPES = ['note.created', 'note.updated', 'note.deleted', 'note.restored'] as const;
 type NoteEvent = EventOf<(typeof TYPES)[number]>;
@@ -18,10 +18,10 @@ export class NotesProjection implements OnModuleInit {
     subscribeProjection(this.events, this.handlers, 'notes', TYPES, (events, manager) => this.apply(events, manager));
   }
 
-  /** A run of one workspace's note events: a statement per stretch in which no note comes up twice. */
+  /** A run of one workspace's note events: a statement per layer in which no note comes up twice. */
   private async apply(events: NoteEvent[], manager: EntityManager): Promise<void> {
     const workspaceId = workspaceOf(events);
-    for (const run of runsWithoutRepeats(events, (event) => [event.data.noteId])) await this.write(manager, workspaceId, run);
+    for (const layer of layersWithoutRepeats(events, (event) => [event.data.noteId])) await this.write(manager, workspaceId, layer);
   }
 
   /**

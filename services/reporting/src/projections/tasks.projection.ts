@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DomainEvents, type EventOf } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
-import { required, runsWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
+import { required, layersWithoutRepeats, ProjectionHandlers, subscribeProjection, workspaceOf } from './projection.js';
 
 const TYPES = ['task.created', 'task.assigned', 'task.completed', 'task.updated', 'task.deleted', 'task.restored'] as const;
 
@@ -17,11 +17,11 @@ export class TasksProjection implements OnModuleInit {
     subscribeProjection(this.events, this.handlers, 'tasks', TYPES, (events, manager) => this.apply(events, manager));
   }
 
-  /** A run of one workspace's task events: a statement per stretch in which no task comes up twice. */
+  /** A run of one workspace's task events: a statement per layer in which no task comes up twice. */
   private async apply(events: Array<EventOf<(typeof TYPES)[number]>>, manager: EntityManager): Promise<void> {
     const workspaceId = workspaceOf(events);
     const changes = events.map(changeOf);
-    for (const run of runsWithoutRepeats(changes, (change) => [change.id])) await this.write(manager, workspaceId, run);
+    for (const layer of layersWithoutRepeats(changes, (change) => [change.id])) await this.write(manager, workspaceId, layer);
   }
 
   /** Changes of distinct tasks in one statement: the upserts (every task event but task.deleted carries the whole task after it) and the deletions. */

@@ -23,6 +23,8 @@ export const READ_MODEL_TABLES = [
   'deal_stage_totals',
   'contacts',
   'contact_lifecycle_history',
+  'contact_funnel_totals',
+  'contact_acquisition_totals',
   'tasks',
   'companies',
   'notes',
@@ -33,6 +35,11 @@ export const READ_MODEL_TABLES = [
   'refunds',
   'object_records',
 ];
+/**
+ * The (projection, event) pairs the replay has taken, in the session: kept in memory they grew with
+ * the stream (hundreds of MB at a million events); rolled back with the transaction that took them.
+ */
+const SEEN_TABLE = 'rebuild_seen_events';
 const LIVE_TABLE = new RegExp(`\\breporting\\.(${READ_MODEL_TABLES.join('|')})\\b`, 'g');
 /** Stream messages per shadow transaction, and between progress updates. */
 const BATCH = 1_000;
@@ -88,6 +95,7 @@ export class RebuildService {
       await runner.connect();
       await dropShadow(runner);
       for (const table of READ_MODEL_TABLES) await runner.query(`CREATE TEMP TABLE ${table} (LIKE reporting.${table} INCLUDING ALL)`);
+      await runner.query(`CREATE TEMP TABLE ${SEEN_TABLE} (projection text NOT NULL, event_id text NOT NULL, PRIMARY KEY (projection, event_id))`);
       const replay = new ShadowReplay(runner, workspaceId, this.handlers);
       // Each projection up to the position it has applied now: the shadow never runs ahead of the live tables.
       const upTo = await positions(runner.manager);
@@ -136,7 +144,7 @@ export class RebuildService {
    */
   private async swap(runner: QueryRunner, replay: ShadowReplay, replayed: Map<string, number>, replayedThrough: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const before = replay.mark();
+      const before = replay.applied;
       await runner.startTransaction();
       try {
         await setWorkspace(runner, replay.workspaceId);
@@ -179,7 +187,7 @@ export class RebuildService {
 }
 
 async function dropShadow(runner: QueryRunner): Promise<void> {
-  await runner.query(`DROP TABLE IF EXISTS ${READ_MODEL_TABLES.map((table) => `pg_temp.${table}`).join(', ')}`);
+  await runner.query(`DROP TABLE IF EXISTS ${[...READ_MODEL_TABLES, SEEN_TABLE].map((table) => `pg_temp.${table}`).join(', ')}`);
 }
 
 /** The stream position each projection has applied. */
@@ -193,14 +201,14 @@ async function positions(manager: EntityManager): Promise<Map<string, number>> {
 /**
  * Applies a workspace's events to the shadow tables through the projections' handlers: their
  * statements name the live tables (reporting.deals), rewritten here to the session's temporary
- * copies (pg_temp.deals). Each event once per projection, as the live inbox does; an event a
- * handler refuses is skipped, as the live consumer dead-letters it. Set-wise as the live
+ * copies (pg_temp.deals). Each event once per projection, as the live inbox does (the pairs
+ * taken are recorded in the session's SEEN_TABLE as each run is flushed); an event a handler
+ * refuses is skipped, as the live consumer dead-letters it. Set-wise as the live
  * consumers: each projection's events are gathered (apply) and handed over as one run (flush);
  * a run that fails is applied again an event at a time, a savepoint each, to skip the bad one.
  */
 class ShadowReplay {
   applied = 0;
-  private seen = new Set<string>();
   private readonly shadow: EntityManager;
   /** Each projection's events gathered since the last flush, in stream order. */
   private pending = new Map<RegisteredProjection, DomainEvent[]>();
@@ -214,23 +222,17 @@ class ShadowReplay {
     this.shadow = { query: (sql: string, parameters?: unknown[]) => runner.query(sql.replace(LIVE_TABLE, 'pg_temp.$1'), parameters) } as EntityManager;
   }
 
-  /** What has been applied so far, to go back to when the transaction that applied more rolls back. */
-  mark(): { seen: Set<string>; applied: number } {
-    return { seen: new Set(this.seen), applied: this.applied };
-  }
-
-  reset(mark: { seen: Set<string>; applied: number }): void {
+  /** Back to what was applied before a transaction that rolled back (its SEEN_TABLE rows went with it). */
+  reset(applied: number): void {
     this.pending = new Map();
-    this.seen = mark.seen;
-    this.applied = mark.applied;
+    this.applied = applied;
   }
 
   async apply({ subject, event }: StreamEvent, included: (projection: ProjectionName) => boolean): Promise<void> {
     if (event.workspaceId !== this.workspaceId) return;
     for (const registered of this.handlers.all) {
       const { projection, subjects } = registered;
-      if (!included(projection) || !subjects.some((filter) => subjectMatches(filter, subject)) || this.seen.has(`${projection} ${event.id}`)) continue;
-      this.seen.add(`${projection} ${event.id}`);
+      if (!included(projection) || !subjects.some((filter) => subjectMatches(filter, subject))) continue;
       const gathered = this.pending.get(registered) ?? [];
       gathered.push(event);
       this.pending.set(registered, gathered);
@@ -243,8 +245,16 @@ class ShadowReplay {
     for (const [registered, events] of this.pending) await this.flushOne(registered, events);
   }
 
-  private async flushOne(registered: RegisteredProjection, events: DomainEvent[]): Promise<void> {
+  private async flushOne(registered: RegisteredProjection, gathered: DomainEvent[]): Promise<void> {
     this.pending.delete(registered);
+    if (gathered.length === 0) return;
+    const taken: Array<{ id: string }> = await this.runner.query(
+      `INSERT INTO pg_temp.${SEEN_TABLE} (projection, event_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING event_id AS id`,
+      [registered.projection, gathered.map((event) => event.id)],
+    );
+    const firstTime = new Set(taken.map((row) => row.id));
+    // An event twice in the run counts once, at its first place.
+    const events = gathered.filter((event) => firstTime.delete(event.id));
     if (events.length === 0) return;
     await this.runner.query('SAVEPOINT shadow_run');
     try {

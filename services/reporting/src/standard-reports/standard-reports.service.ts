@@ -11,6 +11,7 @@ import {
   type DealVelocityRow,
   type LeadConversionQuery,
   type LeadConversionReport,
+  type LifecycleFunnelStage,
   type PeriodicReportQuery,
   type ReportPeriodQuery,
   type RevenueReport,
@@ -40,49 +41,47 @@ export class StandardReportsService {
   /**
    * Contacts created in the period per lifecycle stage from `firstStage` on. ordered: the contact
    * entered every stage from the first up to this one, each no earlier than the one before; any:
-   * it entered this stage at some time.
+   * it entered this stage at some time. Both add up contact_funnel_totals (live contacts per
+   * owner, creation day and funnel, kept by the contacts projection) instead of reading the
+   * contacts' history.
    */
   async leadConversion(caller: ReportCaller, query: LeadConversionQuery): Promise<LeadConversionReport> {
     const ownerId = this.checked(caller, query);
     const kind = query.kind ?? 'ordered';
-    const stages = LIFECYCLE_FUNNEL_STAGES.slice(LIFECYCLE_FUNNEL_STAGES.indexOf(query.firstStage ?? 'lead'));
+    const firstIndex = LIFECYCLE_FUNNEL_STAGES.indexOf(query.firstStage ?? 'lead');
+    const stages = LIFECYCLE_FUNNEL_STAGES.slice(firstIndex);
     const scope = { kind, stages, from: query.from, to: query.to, ownerId };
     return this.cache.answer('lead-conversion', caller.workspaceId, scope, ['contacts'], async () => {
       const sql = new SqlParameters();
-      const workspace = sql.parameter(caller.workspaceId);
-      const steps = sql.parameter(stages);
-      const contactConditions = [`c.workspace_id = ${workspace}`, 'c.deleted_at IS NULL', ...sql.period(utcDate('c.created_at'), query.from, query.to)];
-      if (ownerId) contactConditions.push(`c.owner_id = ${sql.parameter(ownerId)}`);
-      const history = `history AS (
-          SELECT h.contact_id, h.lifecycle_stage, h.entered_at FROM reporting.contact_lifecycle_history h
-          JOIN reporting.contacts c ON c.workspace_id = h.workspace_id AND c.id = h.contact_id
-          WHERE h.workspace_id = ${workspace} AND ${where(contactConditions)})`;
-      const counts: Array<{ step: number; count: number }> = await this.read(caller, (manager) =>
-        manager.query(
-          kind === 'any'
-            ? `WITH ${history}
-               SELECT s.step::int AS step, count(DISTINCT h.contact_id)::int AS count
-               FROM unnest(${steps}::text[]) WITH ORDINALITY AS s(stage, step) LEFT JOIN history h ON h.lifecycle_stage = s.stage
-               GROUP BY s.step`
-            : `WITH RECURSIVE ${history},
-               reached(contact_id, step, at) AS (
-                 SELECT h.contact_id, 1, min(h.entered_at) FROM history h WHERE h.lifecycle_stage = (${steps}::text[])[1] GROUP BY h.contact_id
-                 UNION ALL
-                 SELECT r.contact_id, r.step + 1, next.at FROM reached r
-                 -- The contact's own history through its index (workspace, contact, entered): the
-                 -- contacts are those of the first step already; scanning the history CTE here was a
-                 -- pass over every contact's history per contact and step (quadratic).
-                 CROSS JOIN LATERAL (
-                   SELECT min(h.entered_at) AS at FROM reporting.contact_lifecycle_history h
-                   WHERE h.workspace_id = ${workspace} AND h.contact_id = r.contact_id AND h.lifecycle_stage = (${steps}::text[])[r.step + 1] AND h.entered_at >= r.at
-                 ) next
-                 WHERE r.step < cardinality(${steps}::text[]) AND next.at IS NOT NULL
-               )
-               SELECT step, count(*)::int AS count FROM reached GROUP BY step`,
-          sql.values,
-        ),
-      );
-      const byStep = new Map(counts.map((row) => [row.step, row.count]));
+      const totalsConditions = [`t.workspace_id = ${sql.parameter(caller.workspaceId)}`, ...sql.period('t.created_on', query.from, query.to)];
+      if (ownerId) totalsConditions.push(`t.owner_id = ${sql.parameter(ownerId)}`);
+      const byStep = new Map<number, number>();
+      if (kind === 'any') {
+        const rows: Array<{ stage: string; count: number }> = await this.read(caller, (manager) =>
+          manager.query(
+            `SELECT entered.stage, sum(g.contacts)::int AS count
+             FROM (SELECT t.lifecycle_stages_entered, sum(t.contacts) AS contacts FROM reporting.contact_funnel_totals t WHERE ${where(totalsConditions)} GROUP BY 1) g
+             CROSS JOIN unnest(g.lifecycle_stages_entered) AS entered(stage) GROUP BY entered.stage`,
+            sql.values,
+          ),
+        );
+        for (const row of rows)
+          if (stages.includes(row.stage as LifecycleFunnelStage)) byStep.set(stages.indexOf(row.stage as LifecycleFunnelStage) + 1, row.count);
+      } else {
+        // Contacts by how many steps from the first stage they went in order: a step's count is theirs and the further ones'.
+        const rows: Array<{ reached: number; count: number }> = await this.read(caller, (manager) =>
+          manager.query(
+            `SELECT t.lifecycle_funnel_steps[${sql.parameter(firstIndex + 1)}::int]::int AS reached, sum(t.contacts)::int AS count
+             FROM reporting.contact_funnel_totals t WHERE ${where(totalsConditions)} GROUP BY 1`,
+            sql.values,
+          ),
+        );
+        for (let step = 1; step <= stages.length; step++)
+          byStep.set(
+            step,
+            rows.filter((row) => row.reached >= step).reduce((sum, row) => sum + row.count, 0),
+          );
+      }
       const first = byStep.get(1) ?? 0;
       const data = stages.map((stage, index) => {
         const count = byStep.get(index + 1) ?? 0;
@@ -203,23 +202,21 @@ export class StandardReportsService {
     });
   }
 
-  /** Contacts that became customers (customerSince) per lead source and period; ownerId: the contact's owner. */
+  /**
+   * Contacts that became customers (customerSince) per lead source and period; ownerId: the
+   * contact's owner. From the contacts projection's totals per owner, lead source and day.
+   */
   async acquisition(caller: ReportCaller, query: PeriodicReportQuery): Promise<AcquisitionReport> {
     const ownerId = this.checked(caller, query);
     const scope = { interval: query.interval ?? 'month', from: query.from, to: query.to, ownerId };
     return this.cache.answer('acquisition', caller.workspaceId, scope, ['contacts'], async () => {
       const sql = new SqlParameters();
-      const conditions = [
-        `c.workspace_id = ${sql.parameter(caller.workspaceId)}`,
-        'c.deleted_at IS NULL',
-        'c.customer_since IS NOT NULL',
-        ...sql.period('c.customer_since', query.from, query.to),
-      ];
-      if (ownerId) conditions.push(`c.owner_id = ${sql.parameter(ownerId)}`);
+      const conditions = [`t.workspace_id = ${sql.parameter(caller.workspaceId)}`, ...sql.period('t.customer_since', query.from, query.to)];
+      if (ownerId) conditions.push(`t.owner_id = ${sql.parameter(ownerId)}`);
       const rows: AcquisitionRow[] = await this.read(caller, (manager) =>
         manager.query(
-          `SELECT c.lead_source AS "leadSource", ${periodLabel('c.customer_since', query.interval)} AS period, count(*)::int AS "newCustomers"
-           FROM reporting.contacts c WHERE ${where(conditions)}
+          `SELECT t.lead_source AS "leadSource", ${periodLabel('t.customer_since', query.interval)} AS period, sum(t.customers)::int AS "newCustomers"
+           FROM reporting.contact_acquisition_totals t WHERE ${where(conditions)}
            GROUP BY 1, 2 ORDER BY 2, 1 NULLS LAST`,
           sql.values,
         ),
