@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { validate, version } from 'uuid';
 import { newId } from './ids.js';
 

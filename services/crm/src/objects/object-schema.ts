@@ -1,14 +1,6 @@
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { isUuid } from '@kinship/persistence';
-import {
-  isCalendarDate,
-  isCurrency,
-  mayAccessObject,
-  objectAccessOf,
-  type ObjectAccessLevel,
-  type ObjectAccessRole,
-  type Role,
-} from '@kinship/contracts';
+import { isCalendarDate, isCurrency, mayAccessObject, objectAccessOf, type ObjectAccessLevel, type ObjectAccessRole, type Role } from '@kinship/contracts';
 import { ADDRESS_PARTS, isWebAddress, type ObjectFieldType, type PostalAddress } from '@kinship/contracts/crm';
 import { isEmail } from 'class-validator';
 import { normaliseAddress, normaliseWebAddress, readPhone } from '../common/normalise.js';
