@@ -1,4 +1,4 @@
-import { mayAccessObject, type ObjectAccess } from '@kinship/contracts';
+import { mayAccessObject, OBJECT_ACCESS_ROLES, type ObjectAccess } from '@kinship/contracts';
 import type { RelatedRecord } from '@kinship/contracts/crm';
 import { RpcError } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
@@ -11,9 +11,9 @@ import type { SqlConditions } from './list-query.js';
  * tasks about its records either, through /notes and /tasks as through the record's own routes.
  */
 
-/** Owners and admins read every object; so does an API key holding plain records:read. */
+/** Roles an object cannot narrow (owners, admins) read every object; so does an API key holding plain records:read. */
 function readsEveryObject(caller: CrmCaller): boolean {
-  return caller.role ? caller.role === 'owner' || caller.role === 'admin' : caller.scopes.includes('records:read');
+  return caller.role ? !(OBJECT_ACCESS_ROLES as readonly string[]).includes(caller.role) : caller.scopes.includes('records:read');
 }
 
 /** The ids of the workspace's live object types whose records the caller may not read. */
@@ -37,15 +37,24 @@ export function withoutRecordsOf(objectIds: string[], where: SqlConditions): Sql
   return where;
 }
 
+/** The object type of each custom object record among `recordIds`: its key, role access and whether it is deleted. */
+export async function objectTypesOfRecords(
+  manager: EntityManager,
+  workspaceId: string,
+  recordIds: string[],
+): Promise<Array<{ key: string; access: ObjectAccess; deleted: boolean }>> {
+  return manager.query(
+    `SELECT d.key, d.access, d.deleted_at IS NOT NULL AS deleted FROM crm.object_records r
+       JOIN crm.object_definitions d ON d.workspace_id = r.workspace_id AND d.id = r.object_id
+      WHERE r.workspace_id = $1 AND r.id = ANY($2::uuid[])`,
+    [workspaceId, recordIds],
+  );
+}
+
 /** 403 when `related` is a record of an object type the caller may not read. */
 export async function assertMayReadRelated(manager: EntityManager, caller: CrmCaller, related: RelatedRecord | null): Promise<void> {
   if (related?.type !== 'record' || readsEveryObject(caller)) return;
-  const [object]: Array<{ key: string; access: ObjectAccess }> = await manager.query(
-    `SELECT d.key, d.access FROM crm.object_records r
-       JOIN crm.object_definitions d ON d.workspace_id = r.workspace_id AND d.id = r.object_id
-      WHERE r.workspace_id = $1 AND r.id = $2`,
-    [caller.workspaceId, related.id],
-  );
+  const [object] = await objectTypesOfRecords(manager, caller.workspaceId, [related.id]);
   if (object && !mayAccessObject(caller, object, 'read')) {
     throw RpcError.forbidden(`This is about a record of ${object.key}, whose records the caller may not read.`);
   }

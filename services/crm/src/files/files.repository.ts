@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ObjectAccess } from '@kinship/contracts';
 import type { FileRecordLink, FileRecordType, StoredFileInfo } from '@kinship/contracts/crm';
 import { CursorCodec, isPostgresTimestamp } from '../common/cursors.js';
 import { OBJECT_RECORDS_OF_LIVE_OBJECTS } from '../common/related-records.js';
@@ -71,16 +70,6 @@ export class FilesRepository {
       [workspaceId, record.id],
     );
     return rows.length ? rows[0]!.owner : undefined;
-  }
-
-  /** The object type (key and role access) of each custom object record among `recordIds` whose type is live. */
-  async recordObjects(manager: EntityManager, workspaceId: string, recordIds: string[]): Promise<Array<{ key: string; access: ObjectAccess }>> {
-    return manager.query(
-      `SELECT d.key, d.access FROM crm.object_records r
-         JOIN crm.object_definitions d ON d.workspace_id = r.workspace_id AND d.id = r.object_id AND d.deleted_at IS NULL
-        WHERE r.workspace_id = $1 AND r.id = ANY($2::uuid[])`,
-      [workspaceId, recordIds],
-    );
   }
 
   /** Serialises the quota check of a workspace's uploads until the transaction ends. */

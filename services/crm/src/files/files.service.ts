@@ -19,6 +19,7 @@ import { DEFAULT_PAGE_SIZE } from '../common/list-query.js';
 import { assertHolds, assertMayWrite, holds, type CrmCaller } from '../common/crm-caller.js';
 import { CrmConfig } from '../crm.config.js';
 import { BillingInvoices } from './billing-invoices.js';
+import { objectTypesOfRecords } from '../common/object-access.js';
 import { FilesRepository } from './files.repository.js';
 
 function fileNotFound(): RpcError {
@@ -196,8 +197,8 @@ export class FilesService {
     if (records.some((record) => record.type !== 'record' && holds(caller, FILE_RECORD_ROUTES[record.type].read))) return true;
     const customRecords = records.filter((record) => record.type === 'record').map((record) => record.id);
     if (!customRecords.length || !holds(caller, FILE_RECORD_ROUTES.record.read)) return false;
-    const objects = await this.files.recordObjects(manager, caller.workspaceId, customRecords);
-    return objects.some((object) => mayAccessObject(caller, object, 'read'));
+    const objects = await objectTypesOfRecords(manager, caller.workspaceId, customRecords);
+    return objects.some((object) => !object.deleted && mayAccessObject(caller, object, 'read'));
   }
 
   /** What the workspace's quota leaves when `used` bytes are taken. */
