@@ -1,11 +1,11 @@
-import { Button, Group, Modal, MultiSelect, TagsInput, TextInput, Title } from '@mantine/core';
+import { Button, Group, MultiSelect, TagsInput, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useHotkeys } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { components } from '../../api/schema';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormModal } from '../../components/FormModal';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
@@ -140,17 +140,9 @@ function NewCompanyModal({ opened, onClose }: { opened: boolean; onClose: () => 
     }
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={t('companies.new')}>
-      <form onSubmit={submit} noValidate>
-        {error && <ErrorAlert error={new Error(error)} />}
-        <TextInput label={t('field.name')} required {...form.getInputProps('name')} mb="sm" data-autofocus />
-        <TextInput label={t('field.domain')} {...form.getInputProps('domain')} mb="md" />
-        <Group justify="flex-end">
-          <Button type="submit" loading={form.submitting}>
-            {t('common.create')}
-          </Button>
-        </Group>
-      </form>
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title={t('companies.new')} onSubmit={submit} error={error} submitting={form.submitting}>
+      <TextInput label={t('field.name')} required {...form.getInputProps('name')} mb="sm" data-autofocus />
+      <TextInput label={t('field.domain')} {...form.getInputProps('domain')} mb="md" />
+    </FormModal>
   );
 }

@@ -1,8 +1,8 @@
-import { Button, Group, Modal, NumberInput, TextInput } from '@mantine/core';
+import { NumberInput, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormModal } from '../../components/FormModal';
 import { applyApiError } from '../../lib/form-errors';
 import { dealsApi } from './deals-api';
 import { t } from './i18n';
@@ -25,18 +25,10 @@ export function NewDealModal({ opened, onClose, pipelineId }: { opened: boolean;
     }
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={t('deals.new')}>
-      <form onSubmit={submit} noValidate>
-        {error && <ErrorAlert error={new Error(error)} />}
-        <TextInput label={t('field.name')} required {...form.getInputProps('name')} mb="sm" data-autofocus />
-        <NumberInput label={t('field.amount')} min={0} decimalScale={2} {...form.getInputProps('amount')} mb="sm" />
-        <TextInput label={t('field.currency')} maxLength={3} {...form.getInputProps('currency')} mb="md" />
-        <Group justify="flex-end">
-          <Button type="submit" loading={form.submitting}>
-            {t('common.create')}
-          </Button>
-        </Group>
-      </form>
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title={t('deals.new')} onSubmit={submit} error={error} submitting={form.submitting}>
+      <TextInput label={t('field.name')} required {...form.getInputProps('name')} mb="sm" data-autofocus />
+      <NumberInput label={t('field.amount')} min={0} decimalScale={2} {...form.getInputProps('amount')} mb="sm" />
+      <TextInput label={t('field.currency')} maxLength={3} {...form.getInputProps('currency')} mb="md" />
+    </FormModal>
   );
 }
