@@ -23,6 +23,7 @@ import { SMTPServer } from 'smtp-server';
 import { authService } from '../../services/auth/dist/auth.service.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
 import { fixed, numberFromEnv, percentiles, print, saveResult, waitUntil } from './lib.js';
+import { CRM_NODE_OPTIONS } from './crm-worker.js';
 
 const MINUTES = numberFromEnv('BENCH_SOAK_MINUTES', 10);
 /** Unmeasured start of the soak: caches, pools and JIT settle before RSS is compared. */
@@ -77,7 +78,14 @@ async function startProcess(name: ServiceName, script: string, env: Record<strin
   const port = await freePort();
   const log = await open(join(logDirectory, `${name}.log`), 'w');
   const child = spawn(process.execPath, [script], {
-    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'warn', [name === 'gateway' ? 'GATEWAY_PORT' : 'HTTP_PORT']: String(port) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...env,
+      // The crm runs with its pod's heap limit, so the soak shows whether its RSS settles under it.
+      ...(name === 'crm' ? { NODE_OPTIONS: CRM_NODE_OPTIONS } : {}),
+      LOG_LEVEL: 'warn',
+      [name === 'gateway' ? 'GATEWAY_PORT' : 'HTTP_PORT']: String(port),
+    },
     stdio: ['ignore', log.fd, log.fd],
   });
   await log.close();
