@@ -1,5 +1,7 @@
 import { MultiSelect, SegmentedControl, TagsInput } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { ContactConditionInputs } from '../contacts/ContactConditionInputs';
+import { NO_CONTACT_CONDITIONS } from '../contacts/contact-filters';
 import { LIFECYCLE_STAGES } from '../contacts/contacts-api';
 import type { FilterValues } from './campaigns-api';
 import { t } from './i18n';
@@ -17,6 +19,7 @@ type InputProps = <Field extends keyof FilterValues>(
  */
 export function ContactFilterInputs({ inputProps, disabled }: { inputProps: InputProps; disabled?: boolean }) {
   const optOut = inputProps('excludeOptedOut');
+  const conditions = inputProps('conditions');
   return (
     <>
       <MultiSelect label={t('field.lifecycleStage')} data={STAGE_OPTIONS} clearable {...inputProps('lifecycleStage')} disabled={disabled} />
@@ -32,6 +35,7 @@ export function ContactFilterInputs({ inputProps, disabled }: { inputProps: Inpu
         onChange={(value) => optOut.onChange(value === 'exclude')}
         disabled={disabled}
       />
+      <ContactConditionInputs value={conditions.value ?? NO_CONTACT_CONDITIONS} onChange={conditions.onChange} disabled={disabled} />
     </>
   );
 }

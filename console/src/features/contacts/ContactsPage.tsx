@@ -4,7 +4,10 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { formatDateTime, t } from '../../lib/i18n';
+import { strings } from '../../lib/list-filters';
 import { useCan } from '../../lib/me';
+import { ContactConditionInputs } from './ContactConditionInputs';
+import { contactConditionsOf, contactConditionsQuery, NO_CONTACT_CONDITIONS } from './contact-filters';
 import { contactName, contactsApi, LIFECYCLE_STAGES, type Contact, type ContactFilters } from './contacts-api';
 
 // The form (and @mantine/form) loads when someone creates a contact, not with the list.
@@ -23,12 +26,22 @@ export function Component() {
   const [stages, setStages] = useState<string[]>([]);
   const [tags, setTags] = useState<string[]>([]);
   const [optOut, setOptOut] = useState<string | null>(null);
+  const [smsOptOut, setSmsOptOut] = useState<string | null>(null);
+  const [leadSources, setLeadSources] = useState<string[]>([]);
+  const [conditions, setConditions] = useState(NO_CONTACT_CONDITIONS);
   useHotkeys([['n', () => canWrite && setCreating(true)]]);
+  const yesNo = [
+    { value: 'true', label: t('common.yes') },
+    { value: 'false', label: t('common.no') },
+  ];
 
   const filters: ContactFilters = {
     lifecycleStage: stages.length ? (stages as ContactFilters['lifecycleStage']) : undefined,
     tags: tags.length ? tags : undefined,
     emailOptOut: optOut === null ? undefined : optOut === 'true',
+    smsOptOut: smsOptOut === null ? undefined : smsOptOut === 'true',
+    leadSource: leadSources.length ? leadSources : undefined,
+    ...contactConditionsQuery(conditions),
   };
   const columns = useMemo<Array<RecordColumn<Contact>>>(
     () => [
@@ -65,6 +78,9 @@ export function Component() {
             setStages((view?.lifecycleStage as string[] | undefined) ?? []);
             setTags((view?.tags as string[] | undefined) ?? []);
             setOptOut(typeof view?.emailOptOut === 'boolean' ? String(view.emailOptOut) : null);
+            setSmsOptOut(typeof view?.smsOptOut === 'boolean' ? String(view.smsOptOut) : null);
+            setLeadSources(strings(view?.leadSource));
+            setConditions(contactConditionsOf(view));
           },
         }}
         initialSort="-createdAt"
@@ -74,17 +90,10 @@ export function Component() {
           <>
             <MultiSelect label={t('field.lifecycleStage')} data={STAGE_OPTIONS} value={stages} onChange={setStages} clearable w={220} />
             <TagsInput label={t('field.tags')} value={tags} onChange={setTags} w={200} />
-            <Select
-              label={t('field.emailOptOut')}
-              data={[
-                { value: 'true', label: t('common.yes') },
-                { value: 'false', label: t('common.no') },
-              ]}
-              value={optOut}
-              onChange={setOptOut}
-              clearable
-              w={130}
-            />
+            <Select label={t('field.emailOptOut')} data={yesNo} value={optOut} onChange={setOptOut} clearable w={130} />
+            <Select label={t('filter.smsOptOut')} data={yesNo} value={smsOptOut} onChange={setSmsOptOut} clearable w={150} />
+            <TagsInput label={t('field.leadSource')} value={leadSources} onChange={setLeadSources} w={180} />
+            <ContactConditionInputs value={conditions} onChange={setConditions} />
             {canExport && (
               <Suspense fallback={null}>
                 <ContactsExportButton filters={filters} />
