@@ -1,5 +1,5 @@
 import { MultiSelect, Select } from '@mantine/core';
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { contactName } from '../features/contacts/contacts-api';
 import { api } from '../lib/api';
@@ -14,14 +14,8 @@ export function mergeOptions(chosen: Option[], found: Option[]): Option[] {
   return [...chosen, ...found.filter((option) => !seen.has(option.value))];
 }
 
-const company = (id: string) => ({
-  queryKey: ['companies', id],
-  queryFn: () => unwrap(api.GET('/api/v1/companies/{id}', { params: { path: { id } } })),
-});
-const contact = (id: string) => ({
-  queryKey: ['contacts', id],
-  queryFn: () => unwrap(api.GET('/api/v1/contacts/{id}', { params: { path: { id } } })),
-});
+const company = (id: string) => unwrap(api.GET('/api/v1/companies/{id}', { params: { path: { id } } }));
+const contact = (id: string) => unwrap(api.GET('/api/v1/contacts/{id}', { params: { path: { id } } }));
 
 /** Companies picked by name, searched as one types (the API's q); the ones chosen (a view's ids too) named. */
 export function CompanyPicker({
@@ -41,12 +35,19 @@ export function CompanyPicker({
   w?: number;
 }) {
   const [q, setQ] = useState('');
-  const chosen = useQueries({ queries: value.map(company) });
+  // One query for the chosen ones (useQueries would bring its observer to the contacts page's first load).
+  const chosen = useQuery({
+    queryKey: ['companies', 'named', value],
+    queryFn: () => Promise.all(value.map(company)),
+    enabled: value.length > 0,
+    // The names known stay while one more is asked for.
+    placeholderData: (previous) => previous,
+  });
   const found = useQuery({
     queryKey: ['companies', 'pick', q],
     queryFn: () => unwrap(api.GET('/api/v1/companies', { params: { query: { q: q || undefined, limit: 20 } } })),
   });
-  const named = value.map((id, index) => ({ value: id, label: chosen[index]?.data?.name ?? id }));
+  const named = value.map((id) => ({ value: id, label: chosen.data?.find((one) => one.id === id)?.name ?? id }));
   return (
     <MultiSelect
       label={label}
@@ -69,7 +70,7 @@ export function CompanyPicker({
 /** One contact picked by name, searched as one types (the API's q); the one chosen (a view's id too) named. */
 export function ContactPicker({ label, value, onChange, w }: { label: string; value: string; onChange: (id: string) => void; w?: number }) {
   const [q, setQ] = useState('');
-  const chosen = useQuery({ ...contact(value), enabled: value !== '' });
+  const chosen = useQuery({ queryKey: ['contacts', value], queryFn: () => contact(value), enabled: value !== '' });
   const found = useQuery({
     queryKey: ['contacts', 'pick', q],
     queryFn: () => unwrap(api.GET('/api/v1/contacts', { params: { query: { q: q || undefined, limit: 20 } } })),

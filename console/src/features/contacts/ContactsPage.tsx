@@ -6,7 +6,6 @@ import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { formatDateTime, t } from '../../lib/i18n';
 import { strings } from '../../lib/list-filters';
 import { useCan } from '../../lib/me';
-import { ContactConditionInputs } from './ContactConditionInputs';
 import { contactConditionsOf, contactConditionsQuery, NO_CONTACT_CONDITIONS } from './contact-filters';
 import { contactName, contactsApi, LIFECYCLE_STAGES, type Contact, type ContactFilters } from './contacts-api';
 
@@ -14,6 +13,8 @@ import { contactName, contactsApi, LIFECYCLE_STAGES, type Contact, type ContactF
 const NewContactModal = lazy(() => import('./NewContactModal').then((module) => ({ default: module.NewContactModal })));
 // The bulk actions and the export load on the first selection or with the toolbar, not with the rows.
 const ContactsBulkActions = lazy(() => import('./ContactsBulkActions').then((module) => ({ default: module.ContactsBulkActions })));
+// The owner, company, place and date inputs load when asked for ("More filters") or when a view sets one.
+const ContactConditionInputs = lazy(() => import('./ContactConditionInputs').then((module) => ({ default: module.ContactConditionInputs })));
 const ContactsExportButton = lazy(() => import('./ContactsBulkActions').then((module) => ({ default: module.ContactsExportButton })));
 
 const STAGE_OPTIONS = LIFECYCLE_STAGES.map((stage) => ({ value: stage, label: stage.replace(/_/g, ' ') }));
@@ -29,6 +30,7 @@ export function Component() {
   const [smsOptOut, setSmsOptOut] = useState<string | null>(null);
   const [leadSources, setLeadSources] = useState<string[]>([]);
   const [conditions, setConditions] = useState(NO_CONTACT_CONDITIONS);
+  const [moreFilters, setMoreFilters] = useState(false);
   useHotkeys([['n', () => canWrite && setCreating(true)]]);
   const yesNo = [
     { value: 'true', label: t('common.yes') },
@@ -93,7 +95,15 @@ export function Component() {
             <Select label={t('field.emailOptOut')} data={yesNo} value={optOut} onChange={setOptOut} clearable w={130} />
             <Select label={t('filter.smsOptOut')} data={yesNo} value={smsOptOut} onChange={setSmsOptOut} clearable w={150} />
             <TagsInput label={t('field.leadSource')} value={leadSources} onChange={setLeadSources} w={180} />
-            <ContactConditionInputs value={conditions} onChange={setConditions} />
+            {moreFilters || Object.keys(contactConditionsQuery(conditions)).length > 0 ? (
+              <Suspense fallback={null}>
+                <ContactConditionInputs value={conditions} onChange={setConditions} />
+              </Suspense>
+            ) : (
+              <Button variant="default" onClick={() => setMoreFilters(true)}>
+                {t('filter.more')}
+              </Button>
+            )}
             {canExport && (
               <Suspense fallback={null}>
                 <ContactsExportButton filters={filters} />

@@ -76,6 +76,7 @@ export const en = {
   'filter.createdTo': 'Created to',
   'filter.customerSinceFrom': 'Customer since from',
   'filter.customerSinceTo': 'Customer since to',
+  'filter.more': 'More filters',
   'filter.owner': 'Owner',
   'filter.smsOptOut': 'Opted out of SMS',
   'filter.updatedFrom': 'Updated from',
