@@ -720,7 +720,7 @@ describe('web console', () => {
     await page.goto(`${origin}/contacts?view=${view.id}`);
     await page.getByRole('button', { name: 'View: Ivy’s contacts' }).waitFor();
     await page.locator('.mantine-MultiSelect-pill').filter({ hasText: 'Ivy Invitee' }).waitFor();
-    await page.getByRole('row').filter({ hasText: 'ada@example.com' }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'ada.lovelace@example.com' }).waitFor();
     await page.getByRole('row').filter({ hasText: 'grace@example.com' }).waitFor({ state: 'detached' });
     await screen('contacts-view-owner');
     await asOwner(email, 'PATCH', `/contacts/${ada!.id}`, { ownerId: rita.id });

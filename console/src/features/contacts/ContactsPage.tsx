@@ -37,13 +37,14 @@ export function Component() {
     { value: 'false', label: t('common.no') },
   ];
 
+  const conditionsQuery = contactConditionsQuery(conditions);
   const filters: ContactFilters = {
     lifecycleStage: stages.length ? (stages as ContactFilters['lifecycleStage']) : undefined,
     tags: tags.length ? tags : undefined,
     emailOptOut: optOut === null ? undefined : optOut === 'true',
     smsOptOut: smsOptOut === null ? undefined : smsOptOut === 'true',
     leadSource: leadSources.length ? leadSources : undefined,
-    ...contactConditionsQuery(conditions),
+    ...conditionsQuery,
   };
   const columns = useMemo<Array<RecordColumn<Contact>>>(
     () => [
@@ -95,7 +96,7 @@ export function Component() {
             <Select label={t('field.emailOptOut')} data={yesNo} value={optOut} onChange={setOptOut} clearable w={130} />
             <Select label={t('filter.smsOptOut')} data={yesNo} value={smsOptOut} onChange={setSmsOptOut} clearable w={150} />
             <TagsInput label={t('field.leadSource')} value={leadSources} onChange={setLeadSources} w={180} />
-            {moreFilters || Object.keys(contactConditionsQuery(conditions)).length > 0 ? (
+            {moreFilters || Object.keys(conditionsQuery).length > 0 ? (
               <Suspense fallback={null}>
                 <ContactConditionInputs value={conditions} onChange={setConditions} />
               </Suspense>
