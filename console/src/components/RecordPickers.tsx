@@ -1,6 +1,6 @@
 import { MultiSelect, Select } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { contactName } from '../features/contacts/contacts-api';
 import { api } from '../lib/api';
 import { unwrap } from '../lib/api-error';
@@ -22,6 +22,7 @@ export function CompanyPicker({
   label,
   value,
   onChange,
+  error,
   disabled,
   maxValues,
   w,
@@ -29,6 +30,7 @@ export function CompanyPicker({
   label: string;
   value: string[];
   onChange: (ids: string[]) => void;
+  error?: ReactNode;
   disabled?: boolean;
   /** 1 where the API takes one company. */
   maxValues?: number;
@@ -60,6 +62,7 @@ export function CompanyPicker({
       onSearchChange={setQ}
       onChange={onChange}
       nothingFoundMessage={t('palette.empty')}
+      error={error}
       disabled={disabled}
       maxValues={maxValues}
       w={w}

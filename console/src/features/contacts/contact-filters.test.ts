@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dayEnd, dayStart } from '../../lib/list-filters';
-import { contactConditionsOf, contactConditionsQuery, NO_CONTACT_CONDITIONS } from './contact-filters';
+import { conditionErrorPath, conditionErrors, contactConditionsOf, contactConditionsQuery, NO_CONTACT_CONDITIONS } from './contact-filters';
 
 describe('the contacts’ owner, company, place and date conditions', () => {
   it('sends only those set: countries upper-cased, days as the instants they span, customer-since days as dates', () => {
@@ -30,5 +30,13 @@ describe('the contacts’ owner, company, place and date conditions', () => {
       createdTo: '2026-12-07',
     });
     expect(contactConditionsOf(null)).toEqual(NO_CONTACT_CONDITIONS);
+  });
+
+  it('puts the API’s issue about a condition at its input', () => {
+    expect(conditionErrorPath('country')).toBe('conditions.country');
+    expect(conditionErrorPath('createdAtFrom')).toBe('conditions.createdFrom');
+    expect(conditionErrorPath('tags')).toBeUndefined();
+    const issue = 'each value of country must be an upper-case ISO 3166-1 alpha-2 code (e.g. GB)';
+    expect(conditionErrors({ 'filter.conditions.country': issue, 'filter.tags': 'no', name: 'taken' }, 'filter.')).toEqual({ country: issue });
   });
 });

@@ -67,3 +67,31 @@ export function contactConditionsOf(filters: Record<string, unknown> | null | un
     customerSinceTo: text(stored.customerSinceTo),
   };
 }
+
+/** Each condition's key in GET /contacts (and in a segment's filter, where the API names its issues) and the input that holds it. */
+const CONDITION_INPUTS: Record<string, keyof ContactConditions> = {
+  ownerId: 'ownerId',
+  companyId: 'companyId',
+  city: 'city',
+  country: 'country',
+  createdAtFrom: 'createdFrom',
+  createdAtTo: 'createdTo',
+  updatedAtFrom: 'updatedFrom',
+  updatedAtTo: 'updatedTo',
+  customerSinceFrom: 'customerSinceFrom',
+  customerSinceTo: 'customerSinceTo',
+};
+
+export const CONDITION_KEYS = Object.keys(CONDITION_INPUTS);
+
+/** Where a form keeps the API's issue about a condition (`country` → `conditions.country`), undefined for another key. */
+export function conditionErrorPath(key: string): string | undefined {
+  const input = CONDITION_INPUTS[key];
+  return input && `conditions.${input}`;
+}
+
+/** The issues a form holds at `<prefix>conditions.<input>`, by input. */
+export function conditionErrors<Issue>(errors: Record<string, Issue>, prefix: string): Partial<Record<keyof ContactConditions, Issue>> {
+  const at = `${prefix}conditions.`;
+  return Object.fromEntries(Object.entries(errors).flatMap(([path, issue]) => (path.startsWith(at) ? [[path.slice(at.length), issue]] : [])));
+}
