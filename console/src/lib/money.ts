@@ -73,19 +73,20 @@ export function invoiceTotals(lines: readonly DraftLine[]): { subtotal: number; 
 }
 
 /**
- * A bound of a list's amount filter as typed ("1250.50") in minor units, read with two decimals:
- * the API compares minor units whatever the record's currency. Undefined when empty, null when it
- * is not an amount.
+ * A bound of a list's amount filter as typed ("1250.50") in minor units of a currency with `digits`
+ * decimals (currencyDigits: 2 for EUR, 0 for JPY, 3 for BHD): the API compares minor units. Undefined
+ * when empty, null when it is not an amount of that currency.
  */
-export function amountBound(text: string): number | undefined | null {
+export function amountBound(text: string, digits: number): number | undefined | null {
   if (text.trim() === '') return undefined;
-  const minor = parseScaled(text, 2);
+  const minor = parseScaled(text, digits);
   return minor === null || minor < 0n || minor > BigInt(Number.MAX_SAFE_INTEGER) ? null : Number(minor);
 }
 
-/** A bound in minor units as its input holds it (125050 → "1250.50"), the inverse of amountBound. */
-export function amountBoundText(minor: unknown): string {
+/** A bound in minor units as its input holds it (125050 with 2 digits → "1250.50"), the inverse of amountBound. */
+export function amountBoundText(minor: unknown, digits: number): string {
   if (typeof minor !== 'number' || !Number.isSafeInteger(minor) || minor < 0) return '';
-  const text = String(minor).padStart(3, '0');
-  return `${text.slice(0, -2)}.${text.slice(-2)}`;
+  if (digits === 0) return String(minor);
+  const text = String(minor).padStart(digits + 1, '0');
+  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
 }

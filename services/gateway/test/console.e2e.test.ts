@@ -97,7 +97,7 @@ function linkIn(text: string, path: string): URL {
 }
 
 /** A call to the API as the signed-up owner, for what the console shows but does not define (object types, custom fields, segments). */
-async function asOwner(email: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<any> {
+async function asOwner(email: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<any> {
   const login = await fetch(`${origin}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -701,6 +701,39 @@ describe('web console', () => {
     await page.getByRole('menuitem', { name: 'Standard view' }).click();
     await phoneHeader.waitFor();
     expect(new URL(page.url()).searchParams.get('view')).toBe('standard');
+  }, 60_000);
+
+  it('opens a view saved through the API with its owner applied and shown, and narrows the companies by domain', async () => {
+    const users = (await asOwner(email, 'GET', '/users')) as { data: Array<{ id: string; name: string }> };
+    const ivy = users.data.find((user) => user.name === 'Ivy Invitee')!;
+    const rita = users.data.find((user) => user.name === 'Rita Rep')!;
+    const [ada] = ((await asOwner(email, 'GET', '/contacts?q=ada')) as { data: Array<{ id: string }> }).data;
+    await asOwner(email, 'PATCH', `/contacts/${ada!.id}`, { ownerId: ivy.id });
+    const view = (await asOwner(email, 'POST', '/views', {
+      entity: 'contacts',
+      name: 'Ivy’s contacts',
+      columns: ['lastName', 'email'],
+      filters: { ownerId: [ivy.id] },
+    })) as {
+      id: string;
+    };
+    await page.goto(`${origin}/contacts?view=${view.id}`);
+    await page.getByRole('button', { name: 'View: Ivy’s contacts' }).waitFor();
+    await page.locator('.mantine-MultiSelect-pill').filter({ hasText: 'Ivy Invitee' }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'ada.lovelace@example.com' }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'grace@example.com' }).waitFor({ state: 'detached' });
+    await screen('contacts-view-owner');
+    await asOwner(email, 'PATCH', `/contacts/${ada!.id}`, { ownerId: rita.id });
+    await asOwner(email, 'DELETE', `/views/${view.id}`);
+
+    const other = (await asOwner(email, 'POST', '/companies', { name: 'Babbage Brothers', domain: 'babbage.example' })) as { id: string };
+    await page.goto(`${origin}/companies`);
+    const row = (name: string) => page.getByRole('row').filter({ hasText: name });
+    await row('Babbage Brothers').waitFor();
+    await type(page.getByLabel(label('Domain')), 'https://www.Analytical.example');
+    await row('Babbage Brothers').waitFor({ state: 'detached' });
+    await row('Analytical Engines Ltd').waitFor();
+    await asOwner(email, 'DELETE', `/companies/${other.id}`);
   }, 60_000);
 
   it('compares duplicate contacts side by side and merges them', async () => {

@@ -45,12 +45,13 @@ import {
   type CampaignCounts,
 } from './campaigns-api';
 import { ContactFilterInputs } from './ContactFilterInputs';
+import { CONDITION_KEYS, conditionErrorPath, conditionErrors } from '../contacts/contact-filters';
 import { t, type MessageKey } from './i18n';
 
 // Where the API's issues go: each at its input, those about the audience at the picker of its kind.
 const FIELDS = ['name', 'channel', 'subject', 'body', 'templateId', 'scheduledAt'] as const;
 const AUDIENCE_FIELDS = ['audience', 'audience.segmentId', 'audience.contactIds', 'audience.filter'] as const;
-const FILTER_FIELDS = ['lifecycleStage', 'tags', 'leadSource', 'emailOptOut'] as const;
+const FILTER_FIELDS = ['lifecycleStage', 'tags', 'leadSource', 'emailOptOut', ...CONDITION_KEYS];
 // The audience's count is asked again while the composer is open: contacts change under it.
 const COUNT_EVERY_MS = 10_000;
 // Delivery reports come from the SMS provider: an email campaign has none.
@@ -83,7 +84,10 @@ export function Component() {
 
 /** The input of the composer an API issue about the audience (`audience…`) belongs to. */
 function audienceInput(field: string, kind: AudienceKind): string {
-  if (field.startsWith('audience.filter.')) return field.slice('audience.'.length);
+  if (field.startsWith('audience.filter.')) {
+    const key = field.slice('audience.filter.'.length);
+    return `filter.${conditionErrorPath(key) ?? key}`;
+  }
   if (kind === 'filter') return 'filter.lifecycleStage';
   return kind === 'segment' ? 'segmentId' : 'contactIds';
 }
@@ -222,7 +226,13 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
                 </Anchor>
               </>
             )}
-            {values.audienceKind === 'filter' && <ContactFilterInputs inputProps={(field) => form.getInputProps(`filter.${field}`)} disabled={!canWrite} />}
+            {values.audienceKind === 'filter' && (
+              <ContactFilterInputs
+                inputProps={(field) => form.getInputProps(`filter.${field}`)}
+                conditionErrors={conditionErrors(form.errors, 'filter.')}
+                disabled={!canWrite}
+              />
+            )}
             {values.audienceKind === 'contacts' && <ContactPicker {...form.getInputProps('contactIds')} disabled={!canWrite} />}
             {audience && (
               <Text size="sm" role="status" aria-live="polite">

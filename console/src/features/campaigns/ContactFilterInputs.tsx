@@ -1,5 +1,7 @@
 import { MultiSelect, SegmentedControl, TagsInput } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { ContactConditionInputs } from '../contacts/ContactConditionInputs';
+import { NO_CONTACT_CONDITIONS, type ContactConditions } from '../contacts/contact-filters';
 import { LIFECYCLE_STAGES } from '../contacts/contacts-api';
 import type { FilterValues } from './campaigns-api';
 import { t } from './i18n';
@@ -15,8 +17,18 @@ type InputProps = <Field extends keyof FilterValues>(
  * The conditions of a contact filter (as GET /contacts takes them) that a dynamic segment and a
  * campaign sent to a filter are built from; `inputProps` gives each input its form value and error.
  */
-export function ContactFilterInputs({ inputProps, disabled }: { inputProps: InputProps; disabled?: boolean }) {
+export function ContactFilterInputs({
+  inputProps,
+  conditionErrors,
+  disabled,
+}: {
+  inputProps: InputProps;
+  /** The API's issues about the owner, company, place and date conditions, by input. */
+  conditionErrors?: Partial<Record<keyof ContactConditions, ReactNode>>;
+  disabled?: boolean;
+}) {
   const optOut = inputProps('excludeOptedOut');
+  const conditions = inputProps('conditions');
   return (
     <>
       <MultiSelect label={t('field.lifecycleStage')} data={STAGE_OPTIONS} clearable {...inputProps('lifecycleStage')} disabled={disabled} />
@@ -32,6 +44,7 @@ export function ContactFilterInputs({ inputProps, disabled }: { inputProps: Inpu
         onChange={(value) => optOut.onChange(value === 'exclude')}
         disabled={disabled}
       />
+      <ContactConditionInputs value={conditions.value ?? NO_CONTACT_CONDITIONS} onChange={conditions.onChange} errors={conditionErrors} disabled={disabled} />
     </>
   );
 }

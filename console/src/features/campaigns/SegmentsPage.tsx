@@ -10,6 +10,7 @@ import { applyApiError } from '../../lib/form-errors';
 import { useCan } from '../../lib/me';
 import { campaignsApi, filterValues, segmentFilter, type Segment } from './campaigns-api';
 import { ContactFilterInputs } from './ContactFilterInputs';
+import { CONDITION_KEYS, conditionErrorPath, conditionErrors } from '../contacts/contact-filters';
 import { t } from './i18n';
 
 const FIELDS = ['name', 'filter.lifecycleStage', 'filter.tags', 'filter.leadSource'] as const;
@@ -86,9 +87,10 @@ function SegmentEditor({ segment, onDone }: { segment: Segment | null; onDone: (
       onDone();
     } catch (failure) {
       setError(
-        applyApiError(failure, [...FIELDS, 'filter'], (field, issue) =>
-          form.setFieldError(field === 'filter' ? 'lifecycleStage' : field.replace(/^filter\./, ''), issue),
-        ),
+        applyApiError(failure, [...FIELDS, 'filter', ...CONDITION_KEYS.map((key) => `filter.${key}`)], (field, issue) => {
+          const key = field.replace(/^filter\./, '');
+          form.setFieldError(field === 'filter' ? 'lifecycleStage' : (conditionErrorPath(key) ?? key), issue);
+        }),
       );
     }
   });
@@ -124,7 +126,7 @@ function SegmentEditor({ segment, onDone }: { segment: Segment | null; onDone: (
         </>
       )}
       {form.values.kind === 'dynamic' ? (
-        <ContactFilterInputs inputProps={form.getInputProps} />
+        <ContactFilterInputs inputProps={form.getInputProps} conditionErrors={conditionErrors(form.errors, '')} />
       ) : (
         <Text size="sm" c="dimmed">
           {t('segments.staticHint')}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NO_CONTACT_CONDITIONS } from '../contacts/contact-filters';
 import { audienceKind, audienceOf, fillPlaceholders, filterValues, placeholderValues, segmentFilter, smsLength, smsText } from './campaigns-api';
 
 describe('campaign preview', () => {
@@ -17,17 +18,26 @@ describe('campaign preview', () => {
 
 describe('segment filter', () => {
   it('keeps only the conditions given, opted-out contacts excluded on request', () => {
-    expect(segmentFilter({ lifecycleStage: [], tags: ['newsletter'], leadSource: [], excludeOptedOut: false })).toEqual({ tags: ['newsletter'] });
-    expect(segmentFilter({ lifecycleStage: ['lead'], tags: [], leadSource: ['web'], excludeOptedOut: true })).toEqual({
+    expect(segmentFilter({ lifecycleStage: [], tags: ['newsletter'], leadSource: [], excludeOptedOut: false, conditions: NO_CONTACT_CONDITIONS })).toEqual({
+      tags: ['newsletter'],
+    });
+    expect(segmentFilter({ lifecycleStage: ['lead'], tags: [], leadSource: ['web'], excludeOptedOut: true, conditions: NO_CONTACT_CONDITIONS })).toEqual({
       lifecycleStage: ['lead'],
       leadSource: ['web'],
       emailOptOut: false,
     });
   });
+
+  it('keeps the owner, company, city, country and date conditions, and reads them back into their inputs', () => {
+    const conditions = { ...NO_CONTACT_CONDITIONS, ownerId: ['u1'], companyId: ['c1'], city: ['London'], country: ['gb'], customerSinceFrom: '2026-01-01' };
+    const filter = segmentFilter({ lifecycleStage: [], tags: [], leadSource: [], excludeOptedOut: false, conditions });
+    expect(filter).toEqual({ ownerId: ['u1'], companyId: ['c1'], city: ['London'], country: ['GB'], customerSinceFrom: '2026-01-01' });
+    expect(filterValues(filter).conditions).toEqual({ ...conditions, country: ['GB'] });
+  });
 });
 
 describe('campaign audience', () => {
-  const empty = { lifecycleStage: [], tags: [], leadSource: [], excludeOptedOut: false };
+  const empty = { lifecycleStage: [], tags: [], leadSource: [], excludeOptedOut: false, conditions: NO_CONTACT_CONDITIONS };
   const inputs = { audienceKind: 'segment' as const, segmentId: null, filter: empty, contactIds: [] };
 
   it('sends the kind picked, and nothing while it is not filled in', () => {

@@ -1,6 +1,7 @@
 import type { components, operations } from '../../api/schema';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
+import { contactConditionsOf, contactConditionsQuery, type ContactConditions } from '../contacts/contact-filters';
 
 export type Campaign = components['schemas']['CampaignResponse'];
 export type CampaignCounts = components['schemas']['CampaignCountsResponse'];
@@ -16,6 +17,8 @@ export interface FilterValues {
   tags: string[];
   leadSource: string[];
   excludeOptedOut: boolean;
+  /** Owner, company, city, country and dates. */
+  conditions: ContactConditions;
 }
 
 type ContactQuery = NonNullable<operations['crm.contacts.list']['parameters']['query']>;
@@ -100,6 +103,7 @@ export function segmentFilter(values: FilterValues): Record<string, unknown> {
     ...(values.tags.length > 0 ? { tags: values.tags } : {}),
     ...(values.leadSource.length > 0 ? { leadSource: values.leadSource } : {}),
     ...(values.excludeOptedOut ? { emailOptOut: false } : {}),
+    ...contactConditionsQuery(values.conditions),
   };
 }
 
@@ -111,6 +115,7 @@ export function filterValues(filter: Record<string, unknown> | null | undefined)
     tags: stored.tags ?? [],
     leadSource: stored.leadSource ?? [],
     excludeOptedOut: stored.emailOptOut === false,
+    conditions: contactConditionsOf(filter),
   };
 }
 

@@ -14,10 +14,16 @@ import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
 import { useWorkspaceUsers } from '../../lib/users';
-import { companiesApi, COMPANY_SIZES, type CompanyFilters, type CompanySize } from './companies-api';
+import { companiesApi, companyFilterState, companyQuery, COMPANY_SIZES, NO_COMPANY_FILTERS, type CompanyFilterState } from './companies-api';
 
 type Company = components['schemas']['Company'];
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+
+const DAY_FIELDS = [
+  ['createdFrom', 'filter.createdFrom'],
+  ['createdTo', 'filter.createdTo'],
+  ['updatedFrom', 'filter.updatedFrom'],
+  ['updatedTo', 'filter.updatedTo'],
+] as const;
 
 // The bulk actions load on the first selection, the export with the toolbar, not with the rows.
 const RecordBulkActions = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.RecordBulkActions })));
@@ -29,10 +35,8 @@ export function Component() {
   const navigate = useNavigate();
   const users = useWorkspaceUsers();
   const [creating, setCreating] = useState(false);
-  const [owners, setOwners] = useState<string[]>([]);
-  const [industries, setIndustries] = useState<string[]>([]);
-  const [sizes, setSizes] = useState<string[]>([]);
-  const [tags, setTags] = useState<string[]>([]);
+  const [state, setState] = useState<CompanyFilterState>(NO_COMPANY_FILTERS);
+  const set = (changes: Partial<CompanyFilterState>) => setState((current) => ({ ...current, ...changes }));
   useHotkeys([['n', () => canWrite && setCreating(true)]]);
   const columns = useMemo<Array<RecordColumn<Company>>>(
     () => [
@@ -45,12 +49,7 @@ export function Component() {
     ],
     [],
   );
-  const filters: CompanyFilters = {
-    ownerId: owners.length ? owners : undefined,
-    industry: industries.length ? industries : undefined,
-    size: sizes.length ? (sizes as CompanySize[]) : undefined,
-    tags: tags.length ? tags : undefined,
-  };
+  const filters = companyQuery(state);
   return (
     <>
       <Group justify="space-between" mb="md">
@@ -63,14 +62,7 @@ export function Component() {
         columns={columns}
         initialSort="name"
         filters={filters}
-        views={{
-          applyFilters: (view) => {
-            setOwners(strings(view?.ownerId));
-            setIndustries(strings(view?.industry));
-            setSizes(strings(view?.size));
-            setTags(strings(view?.tags));
-          },
-        }}
+        views={{ applyFilters: (view) => setState(view ? companyFilterState(view) : NO_COMPANY_FILTERS) }}
         fetchPage={(request) => unwrap(api.GET('/api/v1/companies', { params: { query: { ...filters, ...request } } }))}
         onOpen={(company) => navigate(`/companies/${company.id}`)}
         toolbar={
@@ -78,15 +70,33 @@ export function Component() {
             <MultiSelect
               label={t('companies.owner')}
               data={(users.data?.data ?? []).map((user) => ({ value: user.id, label: user.name }))}
-              value={owners}
-              onChange={setOwners}
+              value={state.ownerId}
+              onChange={(ownerId) => set({ ownerId })}
               searchable
               clearable
               w={200}
             />
-            <TagsInput label={t('field.industry')} value={industries} onChange={setIndustries} w={200} />
-            <MultiSelect label={t('field.size')} data={COMPANY_SIZES} value={sizes} onChange={setSizes} clearable w={180} />
-            <TagsInput label={t('field.tags')} value={tags} onChange={setTags} w={200} />
+            <TagsInput label={t('field.industry')} value={state.industry} onChange={(industry) => set({ industry })} w={200} />
+            <MultiSelect
+              label={t('field.size')}
+              data={COMPANY_SIZES}
+              value={state.size}
+              onChange={(size) => set({ size: size as CompanyFilterState['size'] })}
+              clearable
+              w={180}
+            />
+            <TagsInput label={t('field.tags')} value={state.tags} onChange={(tags) => set({ tags })} w={200} />
+            <TextInput label={t('field.domain')} value={state.domain} onChange={(event) => set({ domain: event.currentTarget.value })} w={180} />
+            {DAY_FIELDS.map(([field, label]) => (
+              <TextInput
+                key={field}
+                type="date"
+                label={t(label)}
+                value={state[field]}
+                onChange={(event) => set({ [field]: event.currentTarget.value })}
+                w={160}
+              />
+            ))}
             {canExport && (
               <Suspense fallback={null}>
                 <ExportButton entity="companies" filter={filters} />

@@ -4,13 +4,17 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { formatDateTime, t } from '../../lib/i18n';
+import { strings } from '../../lib/list-filters';
 import { useCan } from '../../lib/me';
+import { contactConditionsOf, contactConditionsQuery, NO_CONTACT_CONDITIONS } from './contact-filters';
 import { contactName, contactsApi, LIFECYCLE_STAGES, type Contact, type ContactFilters } from './contacts-api';
 
 // The form (and @mantine/form) loads when someone creates a contact, not with the list.
 const NewContactModal = lazy(() => import('./NewContactModal').then((module) => ({ default: module.NewContactModal })));
 // The bulk actions and the export load on the first selection or with the toolbar, not with the rows.
 const ContactsBulkActions = lazy(() => import('./ContactsBulkActions').then((module) => ({ default: module.ContactsBulkActions })));
+// The owner, company, place and date inputs load when asked for ("More filters") or when a view sets one.
+const ContactConditionInputs = lazy(() => import('./ContactConditionInputs').then((module) => ({ default: module.ContactConditionInputs })));
 const ContactsExportButton = lazy(() => import('./ContactsBulkActions').then((module) => ({ default: module.ContactsExportButton })));
 
 const STAGE_OPTIONS = LIFECYCLE_STAGES.map((stage) => ({ value: stage, label: stage.replace(/_/g, ' ') }));
@@ -23,12 +27,24 @@ export function Component() {
   const [stages, setStages] = useState<string[]>([]);
   const [tags, setTags] = useState<string[]>([]);
   const [optOut, setOptOut] = useState<string | null>(null);
+  const [smsOptOut, setSmsOptOut] = useState<string | null>(null);
+  const [leadSources, setLeadSources] = useState<string[]>([]);
+  const [conditions, setConditions] = useState(NO_CONTACT_CONDITIONS);
+  const [moreFilters, setMoreFilters] = useState(false);
   useHotkeys([['n', () => canWrite && setCreating(true)]]);
+  const yesNo = [
+    { value: 'true', label: t('common.yes') },
+    { value: 'false', label: t('common.no') },
+  ];
 
+  const conditionsQuery = contactConditionsQuery(conditions);
   const filters: ContactFilters = {
     lifecycleStage: stages.length ? (stages as ContactFilters['lifecycleStage']) : undefined,
     tags: tags.length ? tags : undefined,
     emailOptOut: optOut === null ? undefined : optOut === 'true',
+    smsOptOut: smsOptOut === null ? undefined : smsOptOut === 'true',
+    leadSource: leadSources.length ? leadSources : undefined,
+    ...conditionsQuery,
   };
   const columns = useMemo<Array<RecordColumn<Contact>>>(
     () => [
@@ -65,6 +81,9 @@ export function Component() {
             setStages((view?.lifecycleStage as string[] | undefined) ?? []);
             setTags((view?.tags as string[] | undefined) ?? []);
             setOptOut(typeof view?.emailOptOut === 'boolean' ? String(view.emailOptOut) : null);
+            setSmsOptOut(typeof view?.smsOptOut === 'boolean' ? String(view.smsOptOut) : null);
+            setLeadSources(strings(view?.leadSource));
+            setConditions(contactConditionsOf(view));
           },
         }}
         initialSort="-createdAt"
@@ -74,17 +93,18 @@ export function Component() {
           <>
             <MultiSelect label={t('field.lifecycleStage')} data={STAGE_OPTIONS} value={stages} onChange={setStages} clearable w={220} />
             <TagsInput label={t('field.tags')} value={tags} onChange={setTags} w={200} />
-            <Select
-              label={t('field.emailOptOut')}
-              data={[
-                { value: 'true', label: t('common.yes') },
-                { value: 'false', label: t('common.no') },
-              ]}
-              value={optOut}
-              onChange={setOptOut}
-              clearable
-              w={130}
-            />
+            <Select label={t('field.emailOptOut')} data={yesNo} value={optOut} onChange={setOptOut} clearable w={130} />
+            <Select label={t('filter.smsOptOut')} data={yesNo} value={smsOptOut} onChange={setSmsOptOut} clearable w={150} />
+            <TagsInput label={t('field.leadSource')} value={leadSources} onChange={setLeadSources} w={180} />
+            {moreFilters || Object.keys(conditionsQuery).length > 0 ? (
+              <Suspense fallback={null}>
+                <ContactConditionInputs value={conditions} onChange={setConditions} />
+              </Suspense>
+            ) : (
+              <Button variant="default" onClick={() => setMoreFilters(true)}>
+                {t('filter.more')}
+              </Button>
+            )}
             {canExport && (
               <Suspense fallback={null}>
                 <ContactsExportButton filters={filters} />

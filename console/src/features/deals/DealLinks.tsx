@@ -2,19 +2,12 @@ import { Anchor, Group, MultiSelect, Select, Stack } from '@mantine/core';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { mergeOptions } from '../../components/RecordPickers';
 import { api } from '../../lib/api';
 import { ApiError, messageOf, unwrap } from '../../lib/api-error';
 import { t } from './i18n';
 import { contactName } from '../contacts/contacts-api';
 import type { Deal } from './deals-api';
-
-type Option = { value: string; label: string };
-
-/** The options a search found, with the ones already chosen kept so their labels stay. */
-export function mergeOptions(chosen: Option[], found: Option[]): Option[] {
-  const seen = new Set(chosen.map((option) => option.value));
-  return [...chosen, ...found.filter((option) => !seen.has(option.value))];
-}
 
 const issueOf = (error: unknown, field: string) => (error instanceof ApiError ? (error.fieldIssue(field) ?? error.message) : messageOf(error));
 

@@ -1,15 +1,15 @@
-import { Badge, Button, Group, MultiSelect, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, MultiSelect, Select, TextInput, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
+import { CompanyPicker, ContactPicker } from '../../components/RecordPickers';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
 import { formatDateTime, formatMoney } from '../../lib/i18n';
 import { useCan } from '../../lib/me';
-import { amountBound } from '../../lib/money';
 import { useWorkspaceUsers } from '../../lib/users';
-import { DEAL_STATUSES, dealFilterState, dealQuery, NO_DEAL_FILTERS, type DealFilterState } from './deal-filters';
+import { DEAL_STATUSES, dealAmountBound, dealFilterState, dealQuery, NO_DEAL_FILTERS, type DealFilterState } from './deal-filters';
 import { dealsApi, usePipelines, type Deal } from './deals-api';
 import { t } from './i18n';
 import { NewDealModal } from './NewDealModal';
@@ -17,6 +17,8 @@ import { NewDealModal } from './NewDealModal';
 // The bulk actions load on the first selection, the export with the toolbar, not with the rows.
 const RecordBulkActions = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.RecordBulkActions })));
 const ExportButton = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.ExportButton })));
+
+const CURRENCIES = Intl.supportedValuesOf('currency');
 
 /** Every deal of the workspace in one list: filters of GET /deals, sorting, saved views, column chooser, bulk actions. */
 export function DealsTable({ layout }: { layout: ReactNode }) {
@@ -59,7 +61,8 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
       group: pipeline.name,
       items: [...pipeline.stages].sort((a, b) => a.position - b.position).map((stage) => ({ value: stage.id, label: stage.name })),
     }));
-  const amountError = (text: string) => (amountBound(text) === null ? t('deals.amountFilterInvalid') : undefined);
+  const amountError = (text: string) =>
+    dealAmountBound(text, state.amountCurrency) === null ? t('deals.amountFilterInvalid', { currency: state.amountCurrency }) : undefined;
 
   return (
     <>
@@ -75,7 +78,11 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
         searchLabel={t('deals.search')}
         columns={columns}
         filters={filters}
-        views={{ applyFilters: (view) => setState(view ? dealFilterState(view) : NO_DEAL_FILTERS) }}
+        views={{
+          // The amounts stay read in the currency picked: it is how they are typed, not a condition a view keeps.
+          applyFilters: (view) =>
+            setState((current) => (view ? dealFilterState(view, current.amountCurrency) : { ...NO_DEAL_FILTERS, amountCurrency: current.amountCurrency })),
+        }}
         initialSort="-createdAt"
         fetchPage={(request) => unwrap(api.GET('/api/v1/deals', { params: { query: { ...filters, ...request } } }))}
         onOpen={(deal) => navigate(`/deals/${deal.id}`)}
@@ -107,6 +114,17 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
               clearable
               w={200}
             />
+            <CompanyPicker label={t('filter.company')} value={state.companyId} onChange={(companyId) => set({ companyId })} w={220} />
+            <ContactPicker label={t('filter.contact')} value={state.contactId} onChange={(contactId) => set({ contactId })} w={220} />
+            <Select
+              label={t('deals.amountCurrency')}
+              data={CURRENCIES}
+              value={state.amountCurrency}
+              onChange={(currency) => currency && set({ amountCurrency: currency })}
+              searchable
+              allowDeselect={false}
+              w={110}
+            />
             <TextInput
               label={t('deals.amountFrom')}
               inputMode="decimal"
@@ -135,6 +153,20 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
               label={t('deals.closeTo')}
               value={state.expectedCloseDateTo}
               onChange={(event) => set({ expectedCloseDateTo: event.currentTarget.value })}
+              w={160}
+            />
+            <TextInput
+              type="date"
+              label={t('filter.createdFrom')}
+              value={state.createdFrom}
+              onChange={(event) => set({ createdFrom: event.currentTarget.value })}
+              w={160}
+            />
+            <TextInput
+              type="date"
+              label={t('filter.createdTo')}
+              value={state.createdTo}
+              onChange={(event) => set({ createdTo: event.currentTarget.value })}
               w={160}
             />
             {canExport && (

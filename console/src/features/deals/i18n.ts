@@ -8,7 +8,8 @@ export const en = {
   'deals.dragCancelled': 'Moving {name} was cancelled',
   'deals.dragInstructions':
     'Press Space or Enter to pick up the deal, the left and right arrows to move it to another stage, Space or Enter to drop it, Escape to cancel.',
-  'deals.amountFilterInvalid': 'An amount like 1250.00',
+  'deals.amountCurrency': 'Amounts in',
+  'deals.amountFilterInvalid': 'Not an amount in {currency}',
   'deals.amountFrom': 'Amount from',
   'deals.amountInvalid': "Enter an amount of the deal's currency, like 1250.00",
   'deals.amountTo': 'Amount to',

@@ -1,6 +1,9 @@
 import { amountBound, amountBoundText } from '../../lib/money';
 import type { ValueType } from '../../lib/typed-values';
 
+// A currency field holds amounts of any currency, so its bounds are read with two decimals.
+const CURRENCY_FIELD_DIGITS = 2;
+
 /** A declared field as the filters read it. */
 export interface FilterField {
   key: string;
@@ -37,7 +40,7 @@ export type FilterInputs = Record<string, string | string[]>;
 /** A bound as the API compares it; undefined when the input is empty, null when it cannot be one. */
 export function boundValue(type: ValueType, text: string): string | number | undefined | null {
   if (text.trim() === '') return undefined;
-  if (type === 'currency') return amountBound(text);
+  if (type === 'currency') return amountBound(text, CURRENCY_FIELD_DIGITS);
   if (type === 'number') {
     const number = Number(text.replace(',', '.'));
     return Number.isFinite(number) ? number : null;
@@ -93,7 +96,7 @@ export function filterInputs(fields: readonly FilterField[], filter: unknown): F
       for (const bound of ['From', 'To'] as const) {
         const boundStored = stored[`${field.key}${bound}`];
         if (boundStored === undefined) continue;
-        inputs[`${field.key}${bound}`] = field.type === 'currency' ? amountBoundText(boundStored) : String(boundStored);
+        inputs[`${field.key}${bound}`] = field.type === 'currency' ? amountBoundText(boundStored, CURRENCY_FIELD_DIGITS) : String(boundStored);
       }
     }
   }

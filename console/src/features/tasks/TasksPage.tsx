@@ -1,4 +1,4 @@
-import { Badge, Button, Group, MultiSelect, Title } from '@mantine/core';
+import { Badge, Button, Group, MultiSelect, Select, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
@@ -9,15 +9,25 @@ import { messageOf, unwrap } from '../../lib/api-error';
 import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
+import { useWorkspaceUsers } from '../../lib/users';
+import { NO_TASK_FILTERS, TASK_PRIORITIES, TASK_STATUSES, taskFilterState, taskQuery, type TaskFilterState } from './task-filters';
 
 type Task = components['schemas']['Task'];
-const STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const;
-const OPEN_STATUSES = ['open', 'in_progress'];
+
+const DAY_FIELDS = [
+  ['dueFrom', 'tasks.dueFrom'],
+  ['dueTo', 'tasks.dueTo'],
+  ['createdFrom', 'filter.createdFrom'],
+  ['createdTo', 'filter.createdTo'],
+] as const;
 
 export function Component() {
   const queryClient = useQueryClient();
   const canWrite = useCan('tasks:write');
-  const [status, setStatus] = useState<string[]>(OPEN_STATUSES);
+  const users = useWorkspaceUsers();
+  const [state, setState] = useState<TaskFilterState>(NO_TASK_FILTERS);
+  const set = (changes: Partial<TaskFilterState>) => setState((current) => ({ ...current, ...changes }));
+  const filters = taskQuery(state);
   const columns = useMemo<Array<RecordColumn<Task>>>(() => {
     const complete = async (task: Task) => {
       try {
@@ -54,21 +64,59 @@ export function Component() {
         name="tasks"
         searchLabel={t('tasks.search')}
         columns={columns}
-        filters={{ status }}
-        views={{ applyFilters: (view) => setStatus(view ? ((view.status as string[] | undefined) ?? []) : OPEN_STATUSES) }}
+        filters={filters}
+        views={{ applyFilters: (view) => setState(view ? taskFilterState(view) : NO_TASK_FILTERS) }}
         initialSort="dueAt"
         toolbar={
-          <MultiSelect
-            label={t('field.status')}
-            data={STATUSES.map((s) => ({ value: s, label: s.replace(/_/g, ' ') }))}
-            value={status}
-            onChange={setStatus}
-            w={260}
-          />
+          <>
+            <MultiSelect
+              label={t('field.status')}
+              data={TASK_STATUSES.map((s) => ({ value: s, label: s.replace(/_/g, ' ') }))}
+              value={state.status}
+              onChange={(status) => set({ status: status as TaskFilterState['status'] })}
+              w={260}
+            />
+            <MultiSelect
+              label={t('field.priority')}
+              data={TASK_PRIORITIES}
+              value={state.priority}
+              onChange={(priority) => set({ priority: priority as TaskFilterState['priority'] })}
+              clearable
+              w={220}
+            />
+            <Select
+              label={t('tasks.assignee')}
+              data={[{ value: 'me', label: t('tasks.assigneeMe') }, ...(users.data?.data ?? []).map((user) => ({ value: user.id, label: user.name }))]}
+              value={state.assigneeId || null}
+              onChange={(assigneeId) => set({ assigneeId: assigneeId ?? '' })}
+              searchable
+              clearable
+              w={200}
+            />
+            <Select
+              label={t('tasks.overdue')}
+              data={[
+                { value: 'true', label: t('common.yes') },
+                { value: 'false', label: t('common.no') },
+              ]}
+              value={state.overdue || null}
+              onChange={(overdue) => set({ overdue: overdue ?? '' })}
+              clearable
+              w={130}
+            />
+            {DAY_FIELDS.map(([field, label]) => (
+              <TextInput
+                key={field}
+                type="date"
+                label={t(label)}
+                value={state[field]}
+                onChange={(event) => set({ [field]: event.currentTarget.value })}
+                w={160}
+              />
+            ))}
+          </>
         }
-        fetchPage={(query) =>
-          unwrap(api.GET('/api/v1/tasks', { params: { query: { ...query, status: status.length ? (status as Task['status'][]) : undefined } } }))
-        }
+        fetchPage={(query) => unwrap(api.GET('/api/v1/tasks', { params: { query: { ...filters, ...query } } }))}
       />
     </>
   );

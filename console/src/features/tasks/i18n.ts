@@ -2,7 +2,12 @@ import { withCatalog, type KeyOf } from '../../lib/i18n';
 
 /** The tasks' strings in English, shipped in the route's own chunk rather than with every first screen. */
 export const en = {
+  'tasks.assignee': 'Assignee',
+  'tasks.assigneeMe': 'Me',
   'tasks.complete': 'Complete',
+  'tasks.dueFrom': 'Due from',
+  'tasks.dueTo': 'Due to',
+  'tasks.overdue': 'Overdue',
   'tasks.search': 'Search tasks',
 };
 

@@ -1,7 +1,8 @@
-import { Badge, Button, Group, MultiSelect, Select, Title } from '@mantine/core';
+import { Badge, Button, Group, MultiSelect, Select, TagsInput, TextInput, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
+import { CompanyPicker, ContactPicker } from '../../components/RecordPickers';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
@@ -9,26 +10,31 @@ import { useCan } from '../../lib/me';
 import { useWorkspaceUsers } from '../../lib/users';
 import { NewTicketModal } from './NewTicketModal';
 import { CLOCK_LABEL, ClockBadge } from './TicketPanels';
-import { currentClock, relativeTime, TICKET_PRIORITIES, TICKET_STATUSES, ticketsApi, type Ticket, type TicketQuery } from './tickets-api';
+import {
+  currentClock,
+  NO_TICKET_FILTERS,
+  relativeTime,
+  TICKET_CHANNELS,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  TICKET_TYPES,
+  ticketFilterState,
+  ticketQuery,
+  ticketsApi,
+  type Ticket,
+  type TicketFilterState,
+} from './tickets-api';
 
 const label = (value: string) => ({ value, label: value });
-const OPEN_STATUSES = ['new', 'open', 'pending'];
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 
 export function Component() {
   const navigate = useNavigate();
   const canWrite = useCan('tickets:write');
   const [creating, setCreating] = useState(false);
-  const [status, setStatus] = useState<string[]>(OPEN_STATUSES);
-  const [priority, setPriority] = useState<string[]>([]);
-  const [breached, setBreached] = useState<string | null>(null);
+  const [state, setState] = useState<TicketFilterState>(NO_TICKET_FILTERS);
   useHotkeys([['n', () => canWrite && setCreating(true)]]);
-
-  const filters: Omit<TicketQuery, 'cursor' | 'limit' | 'sort' | 'q'> = {
-    status: status.length ? (status as Ticket['status'][]) : undefined,
-    priority: priority.length ? (priority as Ticket['priority'][]) : undefined,
-    breached: breached === null ? undefined : breached === 'true',
-  };
+  const set = (changes: Partial<TicketFilterState>) => setState((current) => ({ ...current, ...changes }));
+  const filters = ticketQuery(state);
   const users = useWorkspaceUsers();
   const names = useMemo(() => new Map((users.data?.data ?? []).map((user) => [user.id, user.name])), [users.data]);
   const columns = useMemo<Array<RecordColumn<Ticket>>>(
@@ -60,30 +66,86 @@ export function Component() {
         searchLabel={t('tickets.search')}
         columns={columns}
         filters={filters}
-        views={{
-          applyFilters: (view) => {
-            setStatus(view ? strings(view.status) : OPEN_STATUSES);
-            setPriority(strings(view?.priority));
-            setBreached(typeof view?.breached === 'boolean' ? String(view.breached) : null);
-          },
-        }}
+        views={{ applyFilters: (view) => setState(view ? ticketFilterState(view) : NO_TICKET_FILTERS) }}
         initialSort="-createdAt"
         fetchPage={(request) => ticketsApi.list({ ...filters, ...request })}
         onOpen={(ticket) => navigate(`/tickets/${ticket.id}`)}
         toolbar={
           <>
-            <MultiSelect label={t('field.status')} data={TICKET_STATUSES.map(label)} value={status} onChange={setStatus} clearable w={260} />
-            <MultiSelect label={t('field.priority')} data={TICKET_PRIORITIES.map(label)} value={priority} onChange={setPriority} clearable w={220} />
+            <MultiSelect
+              label={t('field.status')}
+              data={TICKET_STATUSES.map(label)}
+              value={state.status}
+              onChange={(status) => set({ status: status as TicketFilterState['status'] })}
+              clearable
+              w={260}
+            />
+            <MultiSelect
+              label={t('field.priority')}
+              data={TICKET_PRIORITIES.map(label)}
+              value={state.priority}
+              onChange={(priority) => set({ priority: priority as TicketFilterState['priority'] })}
+              clearable
+              w={220}
+            />
+            <MultiSelect
+              label={t('tickets.type')}
+              data={TICKET_TYPES.map(label)}
+              value={state.type}
+              onChange={(type) => set({ type: type as TicketFilterState['type'] })}
+              clearable
+              w={200}
+            />
+            <MultiSelect
+              label={t('tickets.channel')}
+              data={TICKET_CHANNELS.map(label)}
+              value={state.channel}
+              onChange={(channel) => set({ channel: channel as TicketFilterState['channel'] })}
+              clearable
+              w={200}
+            />
+            <Select
+              label={t('tickets.assignee')}
+              data={[{ value: 'me', label: t('tickets.assigneeMe') }, ...(users.data?.data ?? []).map((user) => ({ value: user.id, label: user.name }))]}
+              value={state.assigneeId || null}
+              onChange={(assigneeId) => set({ assigneeId: assigneeId ?? '' })}
+              searchable
+              clearable
+              w={200}
+            />
+            <TagsInput label={t('field.tags')} value={state.tags} onChange={(tags) => set({ tags })} w={200} />
+            <ContactPicker label={t('filter.contact')} value={state.contactId} onChange={(contactId) => set({ contactId })} w={200} />
+            <CompanyPicker
+              label={t('filter.company')}
+              value={state.companyId ? [state.companyId] : []}
+              onChange={([companyId]) => set({ companyId: companyId ?? '' })}
+              maxValues={1}
+              w={200}
+            />
             <Select
               label={t('tickets.breached')}
               data={[
                 { value: 'true', label: t('common.yes') },
                 { value: 'false', label: t('common.no') },
               ]}
-              value={breached}
-              onChange={setBreached}
+              value={state.breached || null}
+              onChange={(breached) => set({ breached: breached ?? '' })}
               clearable
               w={130}
+            />
+            <TextInput
+              type="date"
+              label={t('filter.createdFrom')}
+              value={state.createdFrom}
+              onChange={(event) => set({ createdFrom: event.currentTarget.value })}
+              w={160}
+            />
+            <TextInput
+              type="date"
+              label={t('filter.createdTo')}
+              value={state.createdTo}
+              onChange={(event) => set({ createdTo: event.currentTarget.value })}
+              w={160}
             />
           </>
         }

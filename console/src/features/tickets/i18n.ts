@@ -6,6 +6,8 @@ export const en = {
   'tickets.agent': 'Agent',
   'tickets.assignToMe': 'Assign to me',
   'tickets.assignee': 'Assignee',
+  'tickets.assigneeMe': 'Me',
+  'tickets.channel': 'Channel',
   'tickets.breached': 'SLA breached',
   'tickets.clockMet': 'Met',
   'tickets.clockMetLate': 'Met late',
@@ -41,6 +43,7 @@ export const en = {
   'tickets.slaPaused': 'Pending: the resolution clock is paused until the customer answers.',
   'tickets.subject': 'Subject',
   'tickets.tags': 'Tags (comma-separated)',
+  'tickets.type': 'Type',
   'tickets.unassigned': 'Unassigned',
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentClock, nextDeadline, relativeTime, slaClocks, tagsOf } from './tickets-api';
+import { currentClock, nextDeadline, NO_TICKET_FILTERS, relativeTime, slaClocks, tagsOf, ticketFilterState, ticketQuery } from './tickets-api';
 
 const none = { firstRespondedAt: null, firstResponseDueAt: null, nextResponseDueAt: null, resolutionDueAt: null, resolvedAt: null };
 
@@ -79,5 +79,33 @@ describe('tagsOf', () => {
   it('reads comma-separated tags, trimmed, empty ones dropped', () => {
     expect(tagsOf(' billing, pdf ,, ')).toEqual(['billing', 'pdf']);
     expect(tagsOf(null)).toEqual([]);
+  });
+});
+
+describe('the tickets list’s filters', () => {
+  it('sends the type, channel, assignee and tags set, and opens a saved view back into them', () => {
+    const state = { ...NO_TICKET_FILTERS, type: ['incident' as const], channel: ['sms' as const], assigneeId: 'me', tags: ['vip'] };
+    expect(ticketQuery(state)).toEqual({
+      status: ['new', 'open', 'pending'],
+      priority: undefined,
+      type: ['incident'],
+      channel: ['sms'],
+      assigneeId: 'me',
+      contactId: undefined,
+      companyId: undefined,
+      tags: ['vip'],
+      breached: undefined,
+      createdAtFrom: undefined,
+      createdAtTo: undefined,
+    });
+    expect(ticketFilterState({ type: ['incident', 'outage'], channel: ['sms'], assigneeId: 'me', tags: ['vip'], breached: true })).toEqual({
+      ...NO_TICKET_FILTERS,
+      status: [],
+      type: ['incident'],
+      channel: ['sms'],
+      assigneeId: 'me',
+      tags: ['vip'],
+      breached: 'true',
+    });
   });
 });

@@ -1,6 +1,7 @@
 import type { components, operations } from '../../api/schema';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
+import { dayEnd, dayOf, dayStart, listOf, strings, text } from '../../lib/list-filters';
 
 export type Ticket = components['schemas']['Ticket'];
 export type TicketBody = components['schemas']['CreateTicketBody'];
@@ -83,3 +84,74 @@ export const ticketsApi = {
   comment: (id: string, body: components['schemas']['CreateCommentBody']) =>
     unwrap(api.POST('/api/v1/tickets/{id}/comments', { params: { path: { id } }, body })),
 };
+
+export const TICKET_TYPES = ['question', 'incident', 'problem', 'task'] as const;
+export const TICKET_CHANNELS = ['email', 'sms', 'web', 'phone', 'api'] as const;
+/** The tickets list opens on those still being worked on. */
+export const OPEN_TICKET_STATUSES: Ticket['status'][] = ['new', 'open', 'pending'];
+
+/** The tickets list's filters as the inputs hold them ('' for none, the breached flag as "true"/"false"). */
+export interface TicketFilterState {
+  status: Ticket['status'][];
+  priority: Ticket['priority'][];
+  type: NonNullable<Ticket['type']>[];
+  channel: Ticket['channel'][];
+  assigneeId: string;
+  contactId: string;
+  companyId: string;
+  tags: string[];
+  breached: string;
+  createdFrom: string;
+  createdTo: string;
+}
+
+export const NO_TICKET_FILTERS: TicketFilterState = {
+  status: OPEN_TICKET_STATUSES,
+  priority: [],
+  type: [],
+  channel: [],
+  assigneeId: '',
+  contactId: '',
+  companyId: '',
+  tags: [],
+  breached: '',
+  createdFrom: '',
+  createdTo: '',
+};
+
+/** The filters as GET /tickets takes them, empty ones left out. */
+export function ticketQuery(state: TicketFilterState): Omit<TicketQuery, 'cursor' | 'limit' | 'sort' | 'q' | 'deleted'> {
+  return {
+    status: listOf(state.status),
+    priority: listOf(state.priority),
+    type: listOf(state.type),
+    channel: listOf(state.channel),
+    assigneeId: state.assigneeId || undefined,
+    contactId: state.contactId || undefined,
+    companyId: state.companyId || undefined,
+    tags: listOf(state.tags),
+    breached: state.breached === '' ? undefined : state.breached === 'true',
+    createdAtFrom: dayStart(state.createdFrom),
+    createdAtTo: dayEnd(state.createdTo),
+  };
+}
+
+const oneOf = <T extends string>(choices: readonly T[], value: unknown): T[] =>
+  strings(value).filter((item): item is T => (choices as readonly string[]).includes(item));
+
+/** A saved view's filters back into the inputs. */
+export function ticketFilterState(filters: Record<string, unknown>): TicketFilterState {
+  return {
+    status: oneOf(TICKET_STATUSES, filters.status),
+    priority: oneOf(TICKET_PRIORITIES, filters.priority),
+    type: oneOf(TICKET_TYPES, filters.type),
+    channel: oneOf(TICKET_CHANNELS, filters.channel),
+    assigneeId: text(filters.assigneeId),
+    contactId: text(filters.contactId),
+    companyId: text(filters.companyId),
+    tags: strings(filters.tags),
+    breached: typeof filters.breached === 'boolean' ? String(filters.breached) : '',
+    createdFrom: dayOf(filters.createdAtFrom),
+    createdTo: dayOf(filters.createdAtTo),
+  };
+}

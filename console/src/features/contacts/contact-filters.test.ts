@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { dayEnd, dayStart } from '../../lib/list-filters';
+import { conditionErrorPath, conditionErrors, contactConditionsOf, contactConditionsQuery, NO_CONTACT_CONDITIONS } from './contact-filters';
+
+describe('the contacts’ owner, company, place and date conditions', () => {
+  it('sends only those set: countries upper-cased, days as the instants they span, customer-since days as dates', () => {
+    expect(contactConditionsQuery(NO_CONTACT_CONDITIONS)).toEqual({});
+    const conditions = {
+      ...NO_CONTACT_CONDITIONS,
+      ownerId: ['u1'],
+      country: ['de'],
+      createdFrom: '2026-12-01',
+      updatedTo: '2026-12-07',
+      customerSinceTo: '2026-06-30',
+    };
+    expect(contactConditionsQuery(conditions)).toEqual({
+      ownerId: ['u1'],
+      country: ['DE'],
+      createdAtFrom: dayStart('2026-12-01'),
+      updatedAtTo: dayEnd('2026-12-07'),
+      customerSinceTo: '2026-06-30',
+    });
+  });
+
+  it('opens a view saved through the API with an owner back into its input', () => {
+    expect(contactConditionsOf({ ownerId: ['u1'], city: ['london'], lifecycleStage: ['lead'], createdAtTo: dayEnd('2026-12-07') })).toEqual({
+      ...NO_CONTACT_CONDITIONS,
+      ownerId: ['u1'],
+      city: ['london'],
+      createdTo: '2026-12-07',
+    });
+    expect(contactConditionsOf(null)).toEqual(NO_CONTACT_CONDITIONS);
+  });
+
+  it('puts the API’s issue about a condition at its input', () => {
+    expect(conditionErrorPath('country')).toBe('conditions.country');
+    expect(conditionErrorPath('createdAtFrom')).toBe('conditions.createdFrom');
+    expect(conditionErrorPath('tags')).toBeUndefined();
+    const issue = 'each value of country must be an upper-case ISO 3166-1 alpha-2 code (e.g. GB)';
+    expect(conditionErrors({ 'filter.conditions.country': issue, 'filter.tags': 'no', name: 'taken' }, 'filter.')).toEqual({ country: issue });
+  });
+});
