@@ -15,11 +15,12 @@ import { runtimeRoleFor, WORKSPACE_SETTING } from '@kinship/persistence';
 import { migrateService, startService, type RunningService } from '@kinship/platform';
 import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
 import autocannon, { type Result } from 'autocannon';
+import pg from 'pg';
 import { authService } from '../../services/auth/dist/auth.service.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
 import { fixed, measured, numberFromEnv, print, saveResult, type Measured } from './lib.js';
 import { pacedLoad } from './paced-load.js';
-import type { BaselineSpec } from './rpc-contacts-baseline.js';
+import type { BaselineSpec, SqlTimings } from './rpc-contacts-baseline.js';
 import { startServiceProcess, stopServiceProcess } from './service-processes.js';
 import { SqlCapture } from './sql-capture.js';
 import { processCpuMs } from './sql-load-worker.js';
@@ -45,6 +46,27 @@ interface Side {
   pids: number[];
   /** The side's services by name, whose /metrics give their event-loop delay and garbage collection. */
   services: Record<string, string>;
+  /** Where the side times its requests layer by layer (the plain process: its SQL). */
+  layers: Layer[];
+}
+
+/** One hop of a request, timed by a histogram of a service's /metrics, or by the plain process's SQL timings. */
+interface Layer {
+  name: string;
+  service?: string;
+  metric?: string;
+  /** The series of the operation (the steady runs measure one operation at a time, so a pattern may cover both). */
+  labels?: RegExp;
+  /** The plain process's GET /sql-timings. */
+  sqlTimingsUrl?: string;
+}
+
+/** How many requests a layer timed in the window and how many took longer than 10, 25 and 50 ms (edges of LATENCY_BUCKETS). */
+interface LayerFigures {
+  count: number;
+  over10Ms: number;
+  over25Ms: number;
+  over50Ms: number;
 }
 
 interface Run extends Measured {
@@ -66,6 +88,8 @@ interface LoopFigures {
 interface SteadyRun extends Run {
   /** Per process: the services of the side from their /metrics, and `bench` (this process: the load generator, and auth). */
   loops: Record<string, LoopFigures>;
+  /** Per hop, outermost first: which of them the slow requests were slow in. */
+  layers: Record<string, LayerFigures>;
 }
 
 interface GcTotals {
@@ -95,6 +119,29 @@ async function scrape(url: string): Promise<string> {
   return (await fetch(`${url}/metrics`)).text();
 }
 
+/** A histogram's cumulative bucket counts by upper edge (`le`), summed over the series whose labels match. */
+function histogramBuckets(metrics: string, metric: string, labels: RegExp): Map<string, number> {
+  const buckets = new Map<string, number>();
+  for (const match of metrics.matchAll(new RegExp(`^${metric}_bucket\\{([^}]*)\\} (\\S+)$`, 'gm'))) {
+    if (!labels.test(match[1]!)) continue;
+    const le = /le="([^"]+)"/.exec(match[1]!)![1]!;
+    buckets.set(le, (buckets.get(le) ?? 0) + Number(match[2]));
+  }
+  return buckets;
+}
+
+function layerFigures(before: string, after: string, metric: string, labels: RegExp): LayerFigures {
+  const start = histogramBuckets(before, metric, labels);
+  const end = histogramBuckets(after, metric, labels);
+  const within = (le: string) => (end.get(le) ?? 0) - (start.get(le) ?? 0);
+  const count = within('+Inf');
+  return { count, over10Ms: count - within('0.01'), over25Ms: count - within('0.025'), over50Ms: count - within('0.05') };
+}
+
+async function sqlTimings(url: string): Promise<SqlTimings> {
+  return (await fetch(url)).json() as Promise<SqlTimings>;
+}
+
 /**
  * Event-loop delay and garbage collection of each process of a side over `work`: prom-client's
  * event-loop histogram (10 ms resolution) restarts at every scrape, so the scrape before opens the
@@ -102,9 +149,14 @@ async function scrape(url: string): Promise<string> {
  * loop (the paced load's timer, and the auth service, which runs in this process) is watched
  * with a histogram of 1 ms resolution. Every figure is the delay beyond the timer's interval.
  */
-async function withLoopFigures<T>(side: Side, work: () => Promise<T>): Promise<{ result: T; loops: Record<string, LoopFigures> }> {
+async function withLoopFigures<T>(
+  side: Side,
+  work: () => Promise<T>,
+): Promise<{ result: T; loops: Record<string, LoopFigures>; layers: Record<string, LayerFigures> }> {
   const names = Object.keys(side.services);
   const before = await Promise.all(names.map((name) => scrape(side.services[name]!)));
+  // Opens the plain process's window: it hands over (and forgets) what it timed so far.
+  await Promise.all(side.layers.filter((layer) => layer.sqlTimingsUrl).map((layer) => sqlTimings(layer.sqlTimingsUrl!)));
   const own = monitorEventLoopDelay({ resolution: 1 });
   own.enable();
   const result = await work();
@@ -132,7 +184,17 @@ async function withLoopFigures<T>(side: Side, work: () => Promise<T>): Promise<{
     gcMs: Number.NaN,
     gcOver10Ms: Number.NaN,
   };
-  return { result, loops };
+  const layers: Record<string, LayerFigures> = {};
+  for (const layer of side.layers) {
+    if (layer.sqlTimingsUrl) {
+      const timings = await sqlTimings(layer.sqlTimingsUrl);
+      layers[layer.name] = { count: timings.count, over10Ms: timings.over10Ms, over25Ms: Number.NaN, over50Ms: Number.NaN };
+      continue;
+    }
+    const index = names.indexOf(layer.service!);
+    layers[layer.name] = layerFigures(before[index]!, after[index]!, layer.metric!, layer.labels!);
+  }
+  return { result, loops, layers };
 }
 
 function startBaseline(spec: BaselineSpec): Promise<{ child: ChildProcess; url: string }> {
@@ -179,7 +241,7 @@ async function measureSteady(side: Side, headers: Record<string, string>, paths:
   const load = (durationS: number) => pacedLoad({ url: side.url, headers, paths, rate: STEADY_RATE, durationS, connections: STEADY_CONNECTIONS });
   const warmup = await load(WARMUP_S);
   const cpuBefore = await cpuMsOf(side.pids);
-  const { result: figures, loops } = await withLoopFigures(side, () => load(DURATION_S));
+  const { result: figures, loops, layers } = await withLoopFigures(side, () => load(DURATION_S));
   const cpuMs = (await cpuMsOf(side.pids)) - cpuBefore;
   // Failures during a warm-up count too: a path that fails at all has not been measured.
   return {
@@ -188,6 +250,7 @@ async function measureSteady(side: Side, headers: Record<string, string>, paths:
     non2xx: figures.non2xx + warmup.non2xx,
     cpuMsPerRequest: cpuMs / figures.requests,
     loops,
+    layers,
   };
 }
 
@@ -197,6 +260,16 @@ function loopLine(loops: Record<string, LoopFigures>): string {
       ([name, loop]) =>
         `${name} p50/p99/max ${fixed(loop.p50Ms)}/${fixed(loop.p99Ms)}/${fixed(loop.maxMs)} ms` +
         (Number.isNaN(loop.gcCount) ? '' : `, GC ${loop.gcCount}× ${fixed(loop.gcMs)} ms (${loop.gcOver10Ms} over 10 ms)`),
+    )
+    .join('; ');
+}
+
+function layerLine(layers: Record<string, LayerFigures>): string {
+  const share = (over: number, count: number) => (Number.isNaN(over) ? '' : ` ${over} (${fixed((100 * over) / count, 1)}%)`);
+  return Object.entries(layers)
+    .map(
+      ([name, layer]) =>
+        `${name}: ${layer.count} timed, over 10/25/50 ms${share(layer.over10Ms, layer.count)}${share(layer.over25Ms, layer.count)}${share(layer.over50Ms, layer.count)}`,
     )
     .join('; ');
 }
@@ -255,6 +328,12 @@ async function main(): Promise<number> {
       );
       ids.push(...created.map((contact) => contact.id));
     }
+    // The statistics autovacuum would gather: without them the list's plan reads every contact of the
+    // workspace and sorts them (the table looks empty), and flips to the index once autovacuum gets there.
+    const owner = new pg.Client({ connectionString: environment.databaseUrl });
+    await owner.connect();
+    await owner.query('ANALYZE crm.contacts');
+    await owner.end();
     const capturedGet = await capture.queriesOf(() => api<{ id: string }>(gatewayUrl, token, 'GET', `/contacts/${ids[0]}`));
     // The outbox relay of the contacts just created may have written meanwhile: keep the read only.
     const getQueries = capturedGet.queries.filter((query) => query.text.includes('FROM crm.contacts r'));
@@ -287,8 +366,19 @@ async function main(): Promise<number> {
       url: gatewayUrl,
       pids: [gateway.pid!, crm.pid!],
       services: { gateway: gatewayUrl, crm: crmStarted.url },
+      layers: [
+        { name: 'gateway HTTP', service: 'gateway', metric: 'http_request_duration_seconds', labels: /route="\/api\/v1\/contacts[^"]*"/ },
+        { name: 'gateway → crm request', service: 'gateway', metric: 'rpc_client_duration_seconds', labels: /pattern="crm\.contacts\.(get|list)"/ },
+        { name: 'crm handler', service: 'crm', metric: 'rpc_request_duration_seconds', labels: /pattern="crm\.contacts\.(get|list)"/ },
+      ],
     };
-    const plain: Side = { label: 'Fastify + pg', url: baselineStarted.url, pids: [baseline.pid!], services: {} };
+    const plain: Side = {
+      label: 'Fastify + pg',
+      url: baselineStarted.url,
+      pids: [baseline.pid!],
+      services: {},
+      layers: [{ name: 'SQL (its statements, pg parsing included)', sqlTimingsUrl: `${baselineStarted.url}/sql-timings` }],
+    };
     const headers = { authorization: `Bearer ${token}` };
     const getPaths = ids.map((id) => `/api/v1/contacts/${id}`);
 
@@ -359,6 +449,8 @@ async function main(): Promise<number> {
       );
       print(`    event-loop delay during the gateway's steady run: ${loopLine(steadyPair.gateway.loops)}`);
       print(`    event-loop delay during the plain steady run: ${loopLine(steadyPair.plain.loops)}`);
+      print(`    slow requests by hop, gateway's steady run: ${layerLine(steadyPair.gateway.layers)}`);
+      print(`    plain steady run: ${layerLine(steadyPair.plain.layers)}`);
       summary[operation.name] = { rounds: rounds.map((round) => round[operation.name]), ratios, steady: steadyPair };
     }
     print(

@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList } from 'typeorm';
+import { POSTGRES_TYPES } from './timestamps.js';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -43,7 +44,7 @@ export function postgresOptions(options: ServiceDatabaseOptions): DataSourceOpti
     migrationsRun: false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName,
-    ...(options.runtimeRole ? { extra: { options: `-c role=${assertIdentifier(options.runtimeRole)}` } } : {}),
+    extra: { types: POSTGRES_TYPES, ...(options.runtimeRole ? { options: `-c role=${assertIdentifier(options.runtimeRole)}` } : {}) },
   };
 }
 

@@ -5,13 +5,16 @@ import type { CustomFieldValues } from '../custom-fields/custom-field-values.js'
 
 // A contact as crm stores it (ContactRow), answers it (ContactRecord) and publishes it (CrmEvents.Contact).
 
-/** The SELECT list of a contact over alias `r`, in the shape of ContactRow. */
+/**
+ * The SELECT list of a contact over alias `r`, in the shape of ContactRow. The tags come as JSON:
+ * pg parses a text[] character by character, at 3× the time and allocation of JSON.parse.
+ */
 export const CONTACT_COLUMNS = `r.id, r.first_name AS "firstName", r.last_name AS "lastName", r.email, r.phone,
   r.phone_extension AS "phoneExtension", r.emails, r.phones, r.address, r.website, r.linkedin_url AS "linkedinUrl", r.timezone,
   r.birthday::text AS birthday,
   r.job_title AS "jobTitle", r.company_id AS "companyId", r.company_name AS "companyName", r.owner_id AS "ownerId",
   r.lifecycle_stage AS "lifecycleStage", r.lead_source AS "leadSource", r.customer_since::text AS "customerSince",
-  r.tags, r.custom_fields AS "customFields", r.email_opt_out AS "emailOptOut", r.sms_opt_out AS "smsOptOut",
+  array_to_json(r.tags) AS tags, r.custom_fields AS "customFields", r.email_opt_out AS "emailOptOut", r.sms_opt_out AS "smsOptOut",
   r.created_by AS "createdBy", r.created_at AS "createdAt", r.updated_at AS "updatedAt", r.deleted_at AS "deletedAt"`;
 
 /** The columns a create or an update writes (snake_case in the table). */
