@@ -50,7 +50,7 @@ import { t, type MessageKey } from './i18n';
 // Where the API's issues go: each at its input, those about the audience at the picker of its kind.
 const FIELDS = ['name', 'channel', 'subject', 'body', 'templateId', 'scheduledAt'] as const;
 const AUDIENCE_FIELDS = ['audience', 'audience.segmentId', 'audience.contactIds', 'audience.filter'] as const;
-const FILTER_FIELDS = ['lifecycleStage', 'tags', 'leadSource', 'emailOptOut'] as const;
+const FILTER_FIELDS = ['lifecycleStage', 'tags', 'leadSource', 'emailOptOut', 'smsOptOut'] as const;
 // The audience's count is asked again while the composer is open: contacts change under it.
 const COUNT_EVERY_MS = 10_000;
 // Delivery reports come from the SMS provider: an email campaign has none.
@@ -222,7 +222,9 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
                 </Anchor>
               </>
             )}
-            {values.audienceKind === 'filter' && <ContactFilterInputs inputProps={(field) => form.getInputProps(`filter.${field}`)} disabled={!canWrite} />}
+            {values.audienceKind === 'filter' && (
+              <ContactFilterInputs inputProps={(field) => form.getInputProps(`filter.${field}`)} disabled={!canWrite} channel={values.channel} />
+            )}
             {values.audienceKind === 'contacts' && <ContactPicker {...form.getInputProps('contactIds')} disabled={!canWrite} />}
             {audience && (
               <Text size="sm" role="status" aria-live="polite">

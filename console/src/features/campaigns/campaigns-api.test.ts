@@ -24,11 +24,17 @@ describe('segment filter', () => {
       emailOptOut: false,
     });
   });
+
+  it('leaves out the opt-outs of the channel sent on: SMS opt-outs for an SMS campaign', () => {
+    const values = { lifecycleStage: [], tags: ['vip'], leadSource: [], excludeOptedOut: true };
+    expect(segmentFilter(values, 'sms')).toEqual({ tags: ['vip'], smsOptOut: false });
+    expect(segmentFilter(values, 'email')).toEqual({ tags: ['vip'], emailOptOut: false });
+  });
 });
 
 describe('campaign audience', () => {
   const empty = { lifecycleStage: [], tags: [], leadSource: [], excludeOptedOut: false };
-  const inputs = { audienceKind: 'segment' as const, segmentId: null, filter: empty, contactIds: [] };
+  const inputs = { channel: 'email' as const, audienceKind: 'segment' as const, segmentId: null, filter: empty, contactIds: [] };
 
   it('sends the kind picked, and nothing while it is not filled in', () => {
     expect(audienceOf(inputs)).toBeNull();
@@ -40,6 +46,9 @@ describe('campaign audience', () => {
     expect(audienceOf({ ...inputs, audienceKind: 'filter', filter: { ...empty, tags: ['vip'], excludeOptedOut: true } })).toEqual({
       filter: { tags: ['vip'], emailOptOut: false },
     });
+    expect(audienceOf({ ...inputs, channel: 'sms', audienceKind: 'filter', filter: { ...empty, excludeOptedOut: true } })).toEqual({
+      filter: { smsOptOut: false },
+    });
   });
 
   it('reads a saved audience back into the picker', () => {
@@ -48,6 +57,7 @@ describe('campaign audience', () => {
     expect(audienceKind({ segmentId: 's1' })).toBe('segment');
     expect(audienceKind(undefined)).toBe('segment');
     expect(filterValues({ lifecycleStage: ['lead'], emailOptOut: false })).toEqual({ ...empty, lifecycleStage: ['lead'], excludeOptedOut: true });
+    expect(filterValues({ smsOptOut: false })).toEqual({ ...empty, excludeOptedOut: true });
     expect(filterValues(null)).toEqual(empty);
   });
 });
