@@ -402,6 +402,46 @@ describe('web console', () => {
     // Deleted again: the reports below count the two deals above and no open one.
     const { data: listed } = (await asOwner(email, 'GET', '/deals?limit=100')) as { data: Array<{ id: string; name: string }> };
     await asOwner(email, 'DELETE', `/deals/${listed.find((deal) => deal.name === 'Analytical engine')!.id}`);
+  }, 60_000);
+
+  it('reorders a stage: a card dropped between two others, one moved up from the keyboard, both kept after a reload', async () => {
+    const created: string[] = [];
+    // Without a stage, in the first: the newest first.
+    for (const name of ['Gear train', 'Mill', 'Store'])
+      created.push(((await asOwner(email, 'POST', '/deals', { name, amount: 100, currency: 'USD' })) as { id: string }).id);
+    await page.reload();
+    const first = (await page.locator('[data-stage]').first().getAttribute('data-stage'))!;
+    const column = page.locator(`[data-stage="${first}"]`);
+    const order = async () => Promise.all((await column.locator('[data-deal]').all()).map((card) => card.getAttribute('data-deal')));
+    await column.locator('[data-deal="Gear train"]').waitFor();
+    expect(await order()).toEqual(['Store', 'Mill', 'Gear train']);
+
+    // Gear train dropped on the upper half of Mill: between Store and Mill.
+    const from = (await column.locator('[data-deal="Gear train"]').boundingBox())!;
+    const mill = (await column.locator('[data-deal="Mill"]').boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2 - 10, { steps: 3 });
+    await page.mouse.move(mill.x + mill.width / 2, mill.y + mill.height / 2 - 5, { steps: 10 });
+    await page.mouse.up();
+    await page.getByText(`Gear train moved to ${first}`).waitFor();
+    expect(await order()).toEqual(['Store', 'Gear train', 'Mill']);
+
+    // Mill one place up from the keyboard: Space, ↑, Space.
+    await column.locator('[data-deal="Mill"]').focus();
+    await page.keyboard.press('Space');
+    await column.locator('[data-deal="Mill"][aria-pressed="true"]').waitFor();
+    await page.keyboard.press('ArrowUp');
+    await page.getByText(`Mill is over ${first}, above Gear train`).waitFor({ state: 'attached' });
+    await page.keyboard.press('Space');
+    await page.getByText(`Mill moved to ${first}`).waitFor();
+    expect(await order()).toEqual(['Store', 'Mill', 'Gear train']);
+
+    await page.reload();
+    await column.locator('[data-deal="Gear train"]').waitFor();
+    expect(await order()).toEqual(['Store', 'Mill', 'Gear train']);
+    // Deleted again, as above.
+    for (const id of created) await asOwner(email, 'DELETE', `/deals/${id}`);
     await page.setViewportSize({ width: 1280, height: 800 });
   }, 60_000);
 
