@@ -1311,6 +1311,23 @@ describe('web console', () => {
       .getByRole('status')
       .getByText(/^2 contacts in the audience now, 1 of them opted out of SMS/)
       .waitFor();
+    // Without opted-out contacts: for an SMS campaign, those opted out of SMS (Stella); then with them again.
+    await page
+      .getByRole('radiogroup', { name: 'SMS opt-out' })
+      .locator('label', { hasText: /^Without opted-out contacts$/ })
+      .click();
+    await page
+      .getByRole('status')
+      .getByText(/^1 contacts in the audience now, 0 of them opted out of SMS/)
+      .waitFor();
+    await page
+      .getByRole('radiogroup', { name: 'SMS opt-out' })
+      .locator('label', { hasText: /^With opted-out contacts$/ })
+      .click();
+    await page
+      .getByRole('status')
+      .getByText(/^2 contacts in the audience now, 1 of them opted out of SMS/)
+      .waitFor();
     expect(await page.getByLabel(label('Subject')).count()).toBe(0);
     await page.getByRole('button', { name: 'Send now' }).click();
     await page.getByText('is required for an SMS campaign').waitFor();
