@@ -337,7 +337,7 @@ describe('deals', () => {
 
     it('takes concurrent moves into one stage one at a time: every deal listed once, each where it was put', async () => {
       const ids = await dealsNamed(['last', 'first'], 'Won');
-      const movers = Array.from({ length: 8 }, (_, index) => `mover ${index}`);
+      const movers = Array.from({ length: 12 }, (_, index) => `mover ${index}`);
       Object.assign(ids, await dealsNamed(movers, 'Prospecting'));
       const answers = await Promise.all(
         movers.map((name, index) =>
@@ -354,6 +354,12 @@ describe('deals', () => {
       const last = won.indexOf('last');
       expect(won.slice(1, last).sort()).toEqual(movers.filter((_, index) => index % 2 === 1).sort());
       expect(won.slice(last + 1).sort()).toEqual(movers.filter((_, index) => index % 2 === 0).sort());
+      // Each was given a place of its own: moves placed from the same neighbours at once would share one.
+      const [places] = await stack.owner.query(
+        `SELECT count(*)::int AS deals, count(DISTINCT board_position)::int AS places FROM crm.deals WHERE stage_id = $1 AND deleted_at IS NULL`,
+        [stageNamed(board, 'Won').id],
+      );
+      expect(places).toEqual({ deals: movers.length + 2, places: movers.length + 2 });
     });
 
     it('refuses a place next to a deal of another stage or pipeline, an unknown or deleted deal, itself or both sides, with 422 and nothing changed', async () => {
