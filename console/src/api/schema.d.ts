@@ -934,7 +934,7 @@ export interface paths {
         };
         /**
          * List deals
-         * @description Sort by createdAt (default -createdAt), updatedAt, amount, expectedCloseDate (unknown last) or name; q matches name prefixes and fragments.
+         * @description Sort by createdAt (default -createdAt), updatedAt, amount, expectedCloseDate (unknown last), name, or position (the board’s order of each stage’s deals); q matches name prefixes and fragments.
          */
         get: operations["crm.deals.list"];
         put?: never;
@@ -1031,8 +1031,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Move a deal to a stage
-         * @description Won and lost set closedAt (lost needs lostReason); an open stage clears closedAt and lostReason. Kept in the stage history.
+         * Move a deal to a stage, or to a place in its stage
+         * @description Won and lost set closedAt (lost needs lostReason); an open stage clears closedAt and lostReason. Kept in the stage history. beforeDealId or afterDealId places the deal next to a deal of the stage, as GET /deals?sort=position lists them; within its own stage that is all that changes (no stage history, no event).
          */
         post: operations["crm.deals.move-stage"];
         delete?: never;
@@ -5761,6 +5761,16 @@ export interface components {
             nextCursor: string | null;
         };
         MoveDealBody: {
+            /**
+             * Format: uuid
+             * @description Place the deal just below this deal of the stage on the board (else 422); not with beforeDealId.
+             */
+            afterDealId?: string;
+            /**
+             * Format: uuid
+             * @description Place the deal just above this deal of the stage on the board (else 422). Without it or afterDealId, a deal entering the stage goes first.
+             */
+            beforeDealId?: string;
             /** @description Required when the stage is a lost stage; refused otherwise. */
             lostReason?: string;
             /**
@@ -12370,7 +12380,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Move a deal to a stage */
+            /** @description Move a deal to a stage, or to a place in its stage */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,16 +1,17 @@
-import { ActionIcon, Anchor, Group, Image, Paper, Progress, Stack, Text, Title } from '@mantine/core';
+import { ActionIcon, Anchor, Button, Group, Image, Paper, Progress, Stack, Text, Title } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
 import '@mantine/dropzone/styles.css';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../lib/api';
 import { messageOf, unwrap } from '../lib/api-error';
-import { fetchBlob, formatBytes, isPreviewable, saveBlob, type StoredFile } from '../lib/files';
+import { fetchBlob, formatBytes, isPdf, isPreviewable, saveBlob, useObjectUrl, type StoredFile } from '../lib/files';
 import { formatDateTime, t } from '../lib/i18n';
 import { useCan, type Permission } from '../lib/me';
 import { uploadWithProgress } from '../lib/upload';
 import { ErrorAlert } from './ErrorAlert';
+import { PdfPreview } from './PdfPreview';
 
 /** The API path of the records whose files a panel shows: a record type's, or a custom object's records. */
 export type FileHolder = 'contacts' | 'companies' | 'deals' | 'tickets' | `objects/${string}/records`;
@@ -31,6 +32,7 @@ export function FilesPanel({ records, id }: { records: FileHolder; id: string })
   const canDelete = useCan('files:write');
   const canAttach = canWriteRecord && canDelete;
   const [progress, setProgress] = useState<number | null>(null);
+  const [previewed, setPreviewed] = useState<string | null>(null);
   const key = ['files', records, id];
   const files = useQuery({ queryKey: key, queryFn: () => unwrap(api.GET(filesPath(records), { params: { path: { id }, query: { limit: 100 } } })) });
 
@@ -77,30 +79,53 @@ export function FilesPanel({ records, id }: { records: FileHolder; id: string })
       {files.isError && <ErrorAlert error={files.error} />}
       <Stack gap="xs" mt="sm">
         {files.data?.data.map((file) => (
-          <Group key={file.id} justify="space-between" wrap="nowrap" data-file={file.name}>
-            <Group gap="sm" wrap="nowrap">
-              {isPreviewable(file) && <Preview file={file} />}
-              <div>
-                <Anchor component="button" type="button" size="sm" onClick={() => void download(file)}>
-                  {file.name}
-                </Anchor>
-                <Text size="xs" c="dimmed">
-                  {formatBytes(file.size)} · {formatDateTime(file.createdAt)}
-                </Text>
-              </div>
+          <Stack key={file.id} gap="xs" data-file={file.name}>
+            <Group justify="space-between" wrap="nowrap">
+              <Group gap="sm" wrap="nowrap">
+                {isPreviewable(file) && <Preview file={file} />}
+                <div>
+                  <Anchor component="button" type="button" size="sm" onClick={() => void download(file)}>
+                    {file.name}
+                  </Anchor>
+                  <Text size="xs" c="dimmed">
+                    {formatBytes(file.size)} · {formatDateTime(file.createdAt)}
+                  </Text>
+                </div>
+              </Group>
+              <Group gap={4} wrap="nowrap">
+                {isPdf(file) && (
+                  <Button
+                    variant="subtle"
+                    size="compact-xs"
+                    aria-expanded={previewed === file.id}
+                    aria-label={t(previewed === file.id ? 'files.hidePreview' : 'files.preview', { name: file.name })}
+                    onClick={() => setPreviewed((current) => (current === file.id ? null : file.id))}
+                  >
+                    {t(previewed === file.id ? 'files.hide' : 'files.show')}
+                  </Button>
+                )}
+                {canDelete && (
+                  <ActionIcon
+                    variant="subtle"
+                    color="red"
+                    aria-label={t('files.delete', { name: file.name })}
+                    loading={remove.isPending && remove.variables?.id === file.id}
+                    onClick={() => remove.mutate(file)}
+                  >
+                    ✕
+                  </ActionIcon>
+                )}
+              </Group>
             </Group>
-            {canDelete && (
-              <ActionIcon
-                variant="subtle"
-                color="red"
-                aria-label={t('files.delete', { name: file.name })}
-                loading={remove.isPending && remove.variables?.id === file.id}
-                onClick={() => remove.mutate(file)}
-              >
-                ✕
-              </ActionIcon>
+            {previewed === file.id && (
+              <PdfPreview
+                queryKey={['files', 'pdf', file.id]}
+                path={`/api/v1/files/${file.id}`}
+                title={t('files.pdfTitle', { name: file.name })}
+                height={480}
+              />
             )}
-          </Group>
+          </Stack>
         ))}
         {files.data?.data.length === 0 && (
           <Text size="sm" c="dimmed">
@@ -120,12 +145,6 @@ function Preview({ file }: { file: StoredFile }) {
     staleTime: Infinity,
     retry: false,
   });
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    if (!blob.data) return;
-    const objectUrl = URL.createObjectURL(blob.data);
-    setUrl(objectUrl);
-    return () => URL.revokeObjectURL(objectUrl);
-  }, [blob.data]);
+  const url = useObjectUrl(blob.data);
   return url ? <Image src={url} alt={file.name} w={48} h={48} fit="cover" radius="sm" /> : null;
 }

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import type { components } from '../api/schema';
 import { authFetch } from './api';
 import { toApiError } from './api-error';
@@ -10,6 +11,11 @@ const PREVIEWABLE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp
 
 export function isPreviewable(file: Pick<StoredFile, 'contentType'>): boolean {
   return PREVIEWABLE.has(file.contentType);
+}
+
+/** A PDF is shown inside the page (PdfPreview), as the type detected from its bytes at upload says. */
+export function isPdf(file: Pick<StoredFile, 'contentType'>): boolean {
+  return file.contentType === 'application/pdf';
 }
 
 export function formatBytes(bytes: number, locale?: string): string {
@@ -38,4 +44,16 @@ export function saveBlob(blob: Blob, name: string): void {
   link.download = name;
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** An object URL of the blob while the component shows it (revoked when the blob changes or the component goes), null before. */
+export function useObjectUrl(blob: Blob | undefined): string | null {
+  const [url, setUrl] = useState<{ blob: Blob; url: string } | null>(null);
+  useEffect(() => {
+    if (!blob) return;
+    const objectUrl = URL.createObjectURL(blob);
+    setUrl({ blob, url: objectUrl });
+    return () => URL.revokeObjectURL(objectUrl);
+  }, [blob]);
+  return url && url.blob === blob ? url.url : null;
 }

@@ -36,6 +36,7 @@ import { ObjectRecordsAnalyze1765740200000 } from './migrations/1765740200000-ob
 import { Views1765770000000 } from './migrations/1765770000000-views.js';
 import { ObjectRecordEmails1765780000000 } from './migrations/1765780000000-object-record-emails.js';
 import { SharedViews1765800000000 } from './migrations/1765800000000-shared-views.js';
+import { DealBoardPositions1765850000000 } from './migrations/1765850000000-deal-board-positions.js';
 import { ObjectsModule } from './objects/objects.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
@@ -83,6 +84,7 @@ export const crmService = {
       Views1765770000000,
       ObjectRecordEmails1765780000000,
       SharedViews1765800000000,
+      DealBoardPositions1765850000000,
     ],
   },
   features: (config) => [

@@ -275,6 +275,134 @@ describe('deals', () => {
     expectError(await viewer.post(`/deals/${ownersDeal.body.id}/stage`, { stageId: stageNamed(pipeline, 'Won').id }), 403);
   });
 
+  describe('the board’s order within a stage', () => {
+    let workspace: Caller;
+    let board: Pipeline;
+
+    beforeAll(async () => {
+      workspace = await stack.signUp('deals-order');
+      board = await defaultPipeline(workspace);
+    });
+
+    /** The names of a stage's deals as GET /deals?sort=position lists them (the board's column). */
+    async function column(stageName: string): Promise<string[]> {
+      const listed = await workspace.get(`/deals?pipelineId=${board.id}&stageId=${stageNamed(board, stageName).id}&sort=position&limit=500`);
+      expect(listed.status).toBe(200);
+      return listed.body.data.map((deal: { name: string }) => deal.name);
+    }
+
+    async function dealsNamed(names: string[], stageName = 'Prospecting'): Promise<Record<string, string>> {
+      const ids: Record<string, string> = {};
+      for (const name of names) {
+        ids[name] = (await workspace.post('/deals', { name, amount: 100, currency: 'EUR', stageId: stageNamed(board, stageName).id })).body.id;
+      }
+      return ids;
+    }
+
+    it('lists a new deal first, places a deal before or after another, and keeps a reorder out of the history and the events', async () => {
+      const ids = await dealsNamed(['A', 'B', 'C']);
+      expect(await column('Prospecting')).toEqual(['C', 'B', 'A']);
+
+      const reordered = await workspace.post(`/deals/${ids.C}/stage`, { stageId: stageNamed(board, 'Prospecting').id, afterDealId: ids.A });
+      expect(reordered.status).toBe(200);
+      expect(await column('Prospecting')).toEqual(['B', 'A', 'C']);
+      await workspace.post(`/deals/${ids.B}/stage`, { stageId: stageNamed(board, 'Prospecting').id, beforeDealId: ids.C });
+      expect(await column('Prospecting')).toEqual(['A', 'B', 'C']);
+      expect((await workspace.get(`/deals/${ids.B}/stage-changes`)).body.data).toHaveLength(1);
+      expect(await outboxEvents(stack, 'deal.stage_changed', ids.B!)).toEqual([]);
+
+      // Into another stage: between two of its deals, with the stage move's history and event; without a place, first.
+      const next = await dealsNamed(['X', 'Y'], 'Qualification');
+      const moved = await workspace.post(`/deals/${ids.B}/stage`, { stageId: stageNamed(board, 'Qualification').id, beforeDealId: next.X });
+      expect(moved.body).toMatchObject({ stageId: stageNamed(board, 'Qualification').id });
+      expect(await column('Qualification')).toEqual(['Y', 'B', 'X']);
+      expect(await column('Prospecting')).toEqual(['A', 'C']);
+      expect((await outboxEvents(stack, 'deal.stage_changed', ids.B!)).map((event) => event.data.fromStageId)).toEqual([stageNamed(board, 'Prospecting').id]);
+      await workspace.post(`/deals/${ids.A}/stage`, { stageId: stageNamed(board, 'Qualification').id });
+      expect(await column('Qualification')).toEqual(['A', 'Y', 'B', 'X']);
+    });
+
+    it('keeps the order when deals are dropped at the same spot again and again (the stage is numbered again)', async () => {
+      // Created one after the other: the newer first.
+      const ids = await dealsNamed(['bottom', 'top'], 'Proposal');
+      const dropped = Array.from({ length: 25 }, (_, index) => `dropped ${index}`);
+      Object.assign(ids, await dealsNamed(dropped, 'Negotiation'));
+      // Each one just below "bottom"'s upper neighbour: the gap above "bottom" halves every time.
+      for (const name of dropped) {
+        const placed = await workspace.post(`/deals/${ids[name]}/stage`, { stageId: stageNamed(board, 'Proposal').id, beforeDealId: ids.bottom });
+        expect(placed.status).toBe(200);
+      }
+      expect(await column('Proposal')).toEqual(['top', ...dropped, 'bottom']);
+    });
+
+    it('takes concurrent moves into one stage one at a time: every deal listed once, each where it was put', async () => {
+      const ids = await dealsNamed(['last', 'first'], 'Won');
+      const movers = Array.from({ length: 12 }, (_, index) => `mover ${index}`);
+      Object.assign(ids, await dealsNamed(movers, 'Prospecting'));
+      const answers = await Promise.all(
+        movers.map((name, index) =>
+          workspace.post(`/deals/${ids[name]}/stage`, {
+            stageId: stageNamed(board, 'Won').id,
+            ...(index % 2 === 0 ? { afterDealId: ids.last } : { beforeDealId: ids.last }),
+          }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(movers.map(() => 200));
+      const won = await column('Won');
+      expect([...won].sort()).toEqual(['first', 'last', ...movers].sort());
+      expect(won[0]).toBe('first');
+      const last = won.indexOf('last');
+      expect(won.slice(1, last).sort()).toEqual(movers.filter((_, index) => index % 2 === 1).sort());
+      expect(won.slice(last + 1).sort()).toEqual(movers.filter((_, index) => index % 2 === 0).sort());
+      // Each was given a place of its own: moves placed from the same neighbours at once would share one.
+      const [places] = await stack.owner.query(
+        `SELECT count(*)::int AS deals, count(DISTINCT board_position)::int AS places FROM crm.deals WHERE stage_id = $1 AND deleted_at IS NULL`,
+        [stageNamed(board, 'Won').id],
+      );
+      expect(places).toEqual({ deals: movers.length + 2, places: movers.length + 2 });
+    });
+
+    it('refuses a place next to a deal of another stage or pipeline, an unknown or deleted deal, itself or both sides, with 422 and nothing changed', async () => {
+      const ids = await dealsNamed(['P1', 'P2'], 'Negotiation');
+      const { elsewhere: otherStage } = await dealsNamed(['elsewhere'], 'Proposal');
+      const second = await workspace.post('/pipelines', {
+        name: 'Renewals',
+        stages: [
+          { name: 'Open', probability: 50, kind: 'open' },
+          { name: 'Won', probability: 100, kind: 'won' },
+          { name: 'Lost', probability: 0, kind: 'lost' },
+        ],
+      });
+      const otherPipeline = (await workspace.post('/deals', { name: 'renewal', amount: 1, currency: 'EUR', pipelineId: second.body.id })).body.id;
+      const removed = (await workspace.post('/deals', { name: 'removed', amount: 1, currency: 'EUR', stageId: stageNamed(board, 'Negotiation').id })).body.id;
+      await workspace.delete(`/deals/${removed}`);
+      const before = await column('Negotiation');
+      const negotiation = stageNamed(board, 'Negotiation').id;
+      const refusals: Array<[Record<string, unknown>, string]> = [
+        [{ stageId: negotiation, beforeDealId: otherStage }, 'beforeDealId'],
+        [{ stageId: negotiation, beforeDealId: otherPipeline }, 'beforeDealId'],
+        [{ stageId: negotiation, afterDealId: randomUUID() }, 'afterDealId'],
+        [{ stageId: negotiation, afterDealId: removed }, 'afterDealId'],
+        [{ stageId: negotiation, beforeDealId: ids.P1 }, 'beforeDealId'],
+        [{ stageId: negotiation, beforeDealId: ids.P2, afterDealId: ids.P2 }, 'afterDealId'],
+        [{ stageId: negotiation, beforeDealId: 'not-an-id' }, 'beforeDealId'],
+      ];
+      for (const [body, field] of refusals) {
+        const refused = await workspace.post(`/deals/${ids.P1}/stage`, body);
+        expect({ body, status: refused.status }).toEqual({ body, status: 422 });
+        expectError(refused, 422, field);
+      }
+      // Into another stage next to a deal that is not in it: the stage does not change either.
+      expectError(await workspace.post(`/deals/${ids.P1}/stage`, { stageId: stageNamed(board, 'Proposal').id, afterDealId: ids.P2 }), 422, 'afterDealId');
+      expect((await workspace.get(`/deals/${ids.P1}`)).body.stageId).toBe(negotiation);
+      expect(await column('Negotiation')).toEqual(before);
+      // Another workspace's deal is unknown here.
+      const stranger = await owner.post('/deals', { name: 'stranger', amount: 1, currency: 'EUR' });
+      expectError(await workspace.post(`/deals/${ids.P1}/stage`, { stageId: negotiation, afterDealId: stranger.body.id }), 422, 'afterDealId');
+      expectError(await workspace.post(`/deals/${randomUUID()}/stage`, { stageId: negotiation, afterDealId: ids.P2 }), 404);
+    });
+  });
+
   it('answers 404 for another workspace’s deal and for ids that are not ids', async () => {
     const other = await stack.signUp('deals-other');
     await defaultPipeline(other);

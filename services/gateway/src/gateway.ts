@@ -130,6 +130,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
     // One policy for what a browser shows from this origin: the console (a React SPA) and Swagger
     // UI at /docs, whose scripts are files of this origin too. No inline or foreign script, fetches
     // to this origin only, inline styles (React style props, Swagger UI's <style>), never framed.
+    // Frames of blob: URLs: the console shows a PDF it fetched with the bearer token (an invoice's,
+    // a record's file) in an iframe of the bytes in memory; plugins stay off (object-src 'none').
     // A page with a stricter need sets its own (the unsubscribe page: default-src 'none').
     contentSecurityPolicy: {
       useDefaults: false,
@@ -139,6 +141,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env, options
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         connectSrc: ["'self'"],
+        frameSrc: ["'self'", 'blob:'],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],

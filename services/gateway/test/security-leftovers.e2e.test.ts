@@ -34,6 +34,8 @@ const CONSOLE_POLICY = {
   'style-src': ["'self'", "'unsafe-inline'"],
   'img-src': ["'self'", 'data:', 'blob:'],
   'connect-src': ["'self'"],
+  // Issue 16: the console frames a PDF fetched into memory (a blob: URL); nothing else is loosened.
+  'frame-src': ["'self'", 'blob:'],
   'frame-ancestors': ["'none'"],
   'base-uri': ["'self'"],
   'form-action': ["'self'"],

@@ -51,7 +51,7 @@ import { t, type MessageKey } from './i18n';
 // Where the API's issues go: each at its input, those about the audience at the picker of its kind.
 const FIELDS = ['name', 'channel', 'subject', 'body', 'templateId', 'scheduledAt'] as const;
 const AUDIENCE_FIELDS = ['audience', 'audience.segmentId', 'audience.contactIds', 'audience.filter'] as const;
-const FILTER_FIELDS = ['lifecycleStage', 'tags', 'leadSource', 'emailOptOut', ...CONDITION_KEYS];
+const FILTER_FIELDS = ['lifecycleStage', 'tags', 'leadSource', 'emailOptOut', 'smsOptOut', ...CONDITION_KEYS];
 // The audience's count is asked again while the composer is open: contacts change under it.
 const COUNT_EVERY_MS = 10_000;
 // Delivery reports come from the SMS provider: an email campaign has none.
@@ -231,6 +231,7 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
                 inputProps={(field) => form.getInputProps(`filter.${field}`)}
                 conditionErrors={conditionErrors(form.errors, 'filter.')}
                 disabled={!canWrite}
+                channel={values.channel}
               />
             )}
             {values.audienceKind === 'contacts' && <ContactPicker {...form.getInputProps('contactIds')} disabled={!canWrite} />}

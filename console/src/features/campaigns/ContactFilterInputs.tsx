@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { ContactConditionInputs } from '../contacts/ContactConditionInputs';
 import { NO_CONTACT_CONDITIONS, type ContactConditions } from '../contacts/contact-filters';
 import { LIFECYCLE_STAGES } from '../contacts/contacts-api';
-import type { FilterValues } from './campaigns-api';
+import type { Channel, FilterValues } from './campaigns-api';
 import { t } from './i18n';
 
 const STAGE_OPTIONS = LIFECYCLE_STAGES.map((stage) => ({ value: stage, label: stage.replace(/_/g, ' ') }));
@@ -16,16 +16,19 @@ type InputProps = <Field extends keyof FilterValues>(
 /**
  * The conditions of a contact filter (as GET /contacts takes them) that a dynamic segment and a
  * campaign sent to a filter are built from; `inputProps` gives each input its form value and error.
+ * The opt-out is of the campaign's channel (email for a segment).
  */
 export function ContactFilterInputs({
   inputProps,
   conditionErrors,
   disabled,
+  channel = 'email',
 }: {
   inputProps: InputProps;
   /** The API's issues about the owner, company, place and date conditions, by input. */
   conditionErrors?: Partial<Record<keyof ContactConditions, ReactNode>>;
   disabled?: boolean;
+  channel?: Channel;
 }) {
   const optOut = inputProps('excludeOptedOut');
   const conditions = inputProps('conditions');
@@ -35,7 +38,7 @@ export function ContactFilterInputs({
       <TagsInput label={t('field.tags')} description={t('segments.tagsHint')} {...inputProps('tags')} disabled={disabled} />
       <TagsInput label={t('segments.leadSource')} {...inputProps('leadSource')} disabled={disabled} />
       <SegmentedControl
-        aria-label={t('segments.optOut')}
+        aria-label={t(channel === 'sms' ? 'segments.smsOptOut' : 'segments.optOut')}
         data={[
           { value: 'include', label: t('segments.includeOptedOut') },
           { value: 'exclude', label: t('segments.excludeOptedOut') },

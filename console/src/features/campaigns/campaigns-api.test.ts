@@ -34,11 +34,17 @@ describe('segment filter', () => {
     expect(filter).toEqual({ ownerId: ['u1'], companyId: ['c1'], city: ['London'], country: ['GB'], customerSinceFrom: '2026-01-01' });
     expect(filterValues(filter).conditions).toEqual({ ...conditions, country: ['GB'] });
   });
+
+  it('leaves out the opt-outs of the channel sent on: SMS opt-outs for an SMS campaign', () => {
+    const values = { lifecycleStage: [], tags: ['vip'], leadSource: [], excludeOptedOut: true, conditions: NO_CONTACT_CONDITIONS };
+    expect(segmentFilter(values, 'sms')).toEqual({ tags: ['vip'], smsOptOut: false });
+    expect(segmentFilter(values, 'email')).toEqual({ tags: ['vip'], emailOptOut: false });
+  });
 });
 
 describe('campaign audience', () => {
   const empty = { lifecycleStage: [], tags: [], leadSource: [], excludeOptedOut: false, conditions: NO_CONTACT_CONDITIONS };
-  const inputs = { audienceKind: 'segment' as const, segmentId: null, filter: empty, contactIds: [] };
+  const inputs = { channel: 'email' as const, audienceKind: 'segment' as const, segmentId: null, filter: empty, contactIds: [] };
 
   it('sends the kind picked, and nothing while it is not filled in', () => {
     expect(audienceOf(inputs)).toBeNull();
@@ -50,6 +56,9 @@ describe('campaign audience', () => {
     expect(audienceOf({ ...inputs, audienceKind: 'filter', filter: { ...empty, tags: ['vip'], excludeOptedOut: true } })).toEqual({
       filter: { tags: ['vip'], emailOptOut: false },
     });
+    expect(audienceOf({ ...inputs, channel: 'sms', audienceKind: 'filter', filter: { ...empty, excludeOptedOut: true } })).toEqual({
+      filter: { smsOptOut: false },
+    });
   });
 
   it('reads a saved audience back into the picker', () => {
@@ -58,6 +67,7 @@ describe('campaign audience', () => {
     expect(audienceKind({ segmentId: 's1' })).toBe('segment');
     expect(audienceKind(undefined)).toBe('segment');
     expect(filterValues({ lifecycleStage: ['lead'], emailOptOut: false })).toEqual({ ...empty, lifecycleStage: ['lead'], excludeOptedOut: true });
+    expect(filterValues({ smsOptOut: false })).toEqual({ ...empty, excludeOptedOut: true });
     expect(filterValues(null)).toEqual(empty);
   });
 });

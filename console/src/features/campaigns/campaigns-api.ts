@@ -10,6 +10,7 @@ export type EmailTemplate = components['schemas']['EmailTemplate'];
 export type Contact = components['schemas']['Contact'];
 export type CampaignAudience = components['schemas']['CampaignAudienceBody'];
 export type AudienceKind = 'segment' | 'filter' | 'contacts';
+export type Channel = Campaign['channel'];
 
 /** The inputs a contact filter is built from, as the segment editor and the campaign audience share them. */
 export interface FilterValues {
@@ -96,25 +97,32 @@ export function fillPlaceholders(template: string, values: Record<string, unknow
   });
 }
 
-/** The filter a dynamic segment keeps (or a campaign is sent with), from the editor's inputs: an empty input adds no condition. */
-export function segmentFilter(values: FilterValues): Record<string, unknown> {
+/** The contact field that says a contact opted out of a channel. */
+const OPT_OUT_FIELD = { email: 'emailOptOut', sms: 'smsOptOut' } as const satisfies Record<Channel, string>;
+
+/**
+ * The filter a dynamic segment keeps (or a campaign is sent with), from the editor's inputs: an
+ * empty input adds no condition. "Without opted-out contacts" means opted out of the channel the
+ * campaign is sent on (a segment has none: it is read as email, the channel segments were made for).
+ */
+export function segmentFilter(values: FilterValues, channel: Channel = 'email'): Record<string, unknown> {
   return {
     ...(values.lifecycleStage.length > 0 ? { lifecycleStage: values.lifecycleStage } : {}),
     ...(values.tags.length > 0 ? { tags: values.tags } : {}),
     ...(values.leadSource.length > 0 ? { leadSource: values.leadSource } : {}),
-    ...(values.excludeOptedOut ? { emailOptOut: false } : {}),
+    ...(values.excludeOptedOut ? { [OPT_OUT_FIELD[channel]]: false } : {}),
     ...contactConditionsQuery(values.conditions),
   };
 }
 
 /** The inputs of a stored filter: the conditions the editor does not show are not kept. */
 export function filterValues(filter: Record<string, unknown> | null | undefined): FilterValues {
-  const stored = (filter ?? {}) as { lifecycleStage?: string[]; tags?: string[]; leadSource?: string[]; emailOptOut?: boolean };
+  const stored = (filter ?? {}) as { lifecycleStage?: string[]; tags?: string[]; leadSource?: string[]; emailOptOut?: boolean; smsOptOut?: boolean };
   return {
     lifecycleStage: stored.lifecycleStage ?? [],
     tags: stored.tags ?? [],
     leadSource: stored.leadSource ?? [],
-    excludeOptedOut: stored.emailOptOut === false,
+    excludeOptedOut: stored.emailOptOut === false || stored.smsOptOut === false,
     conditions: contactConditionsOf(filter),
   };
 }
@@ -127,13 +135,14 @@ export function audienceKind(audience: CampaignAudience | undefined): AudienceKi
 
 /** The campaign's audience from the composer's inputs: the kind picked, or null while that kind is not filled in. */
 export function audienceOf(values: {
+  channel: Channel;
   audienceKind: AudienceKind;
   segmentId: string | null;
   filter: FilterValues;
   contactIds: string[];
 }): CampaignAudience | null {
   if (values.audienceKind === 'segment') return values.segmentId ? { segmentId: values.segmentId } : null;
-  if (values.audienceKind === 'filter') return { filter: segmentFilter(values.filter) };
+  if (values.audienceKind === 'filter') return { filter: segmentFilter(values.filter, values.channel) };
   return values.contactIds.length > 0 ? { contactIds: values.contactIds } : null;
 }
 

@@ -67,6 +67,7 @@ export const en = {
   'segments.members': 'Contacts now',
   'segments.new': 'New segment',
   'segments.optOut': 'Email opt-out',
+  'segments.smsOptOut': 'SMS opt-out',
   'segments.static': 'Static',
   'segments.staticHint': 'Add contacts to a static segment from the contacts list (select, then “Add to segment”).',
   'segments.tagsHint': 'Contacts with all of these tags; Enter after each',

@@ -2,12 +2,16 @@ import {
   DndContext,
   KeyboardSensor,
   PointerSensor,
+  rectIntersection,
   useDraggable,
   useDroppable,
   useSensor,
   useSensors,
+  type Active,
   type Announcements,
+  type CollisionDetection,
   type DragEndEvent,
+  type Over,
   type UniqueIdentifier,
 } from '@dnd-kit/core';
 import { Badge, Button, Group, Modal, Paper, ScrollArea, Select, Stack, Text, TextInput, Title } from '@mantine/core';
@@ -21,11 +25,30 @@ import { messageOf } from '../../lib/api-error';
 import { formatMoney } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
-import { boardCoordinates } from './board-keyboard';
-import { columnTotals, dealsApi, type Deal, type Stage, usePipelines } from './deals-api';
+import { boardCoordinates, placeOf, type BoardTarget } from './board-keyboard';
+import { columnTotals, dealsApi, moveOnBoard, type Deal, type Place, type Stage, usePipelines } from './deals-api';
 import { NewDealModal } from './NewDealModal';
 
-/** The deals of one pipeline as a board: a column per stage, cards dragged between them. */
+/** Over a card, the card (its deal goes next to it); else the column. The dragged card's own place is no target. */
+const boardCollisions: CollisionDetection = (args) => {
+  const hits = rectIntersection(args).filter((hit) => hit.id !== args.active.id);
+  const typeOf = (id: UniqueIdentifier) => (args.droppableContainers.find((container) => container.id === id)?.data.current as BoardTarget | undefined)?.type;
+  const cards = hits.filter((hit) => typeOf(hit.id) === 'deal');
+  return cards.length > 0 ? cards : hits.filter((hit) => typeOf(hit.id) === 'stage');
+};
+
+/** Where a card dropped on `over` goes: the stage, and next to which deal when over a card. */
+function dropTarget(active: Active, over: Over | null): { stageId: string; place?: Place } | null {
+  const target = over?.data.current as BoardTarget | undefined;
+  if (!over || !target) return null;
+  if (target.type === 'stage') return { stageId: String(over.id) };
+  const dragged = active.rect.current.translated;
+  const overId = String(over.id);
+  const place = dragged && placeOf(dragged, over.rect) === 'before' ? { beforeDealId: overId } : { afterDealId: overId };
+  return { stageId: target.stageId, place };
+}
+
+/** The deals of one pipeline as a board: a column per stage in its order, cards dragged between and within them. */
 export function DealsBoard({ layout }: { layout: ReactNode }) {
   const [params, setParams] = useSearchParams();
   const queryClient = useQueryClient();
@@ -35,7 +58,7 @@ export function DealsBoard({ layout }: { layout: ReactNode }) {
   const pipeline =
     pipelines.data?.data.find((p) => p.id === params.get('pipelineId')) ?? pipelines.data?.data.find((p) => p.isDefault) ?? pipelines.data?.data[0];
   const deals = useQuery({ queryKey: ['deals', 'board', pipeline?.id], queryFn: () => dealsApi.board(pipeline!.id), enabled: !!pipeline });
-  const [askLost, setAskLost] = useState<{ deal: Deal; stage: Stage } | null>(null);
+  const [askLost, setAskLost] = useState<{ deal: Deal; stage: Stage; place?: Place } | null>(null);
   const [creating, setCreating] = useState(false);
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
@@ -43,13 +66,14 @@ export function DealsBoard({ layout }: { layout: ReactNode }) {
   );
 
   const move = useMutation({
-    mutationFn: ({ deal, stage, lostReason }: { deal: Deal; stage: Stage; lostReason?: string }) => dealsApi.move(deal.id, stage.id, lostReason),
+    mutationFn: ({ deal, stage, lostReason, place }: { deal: Deal; stage: Stage; lostReason?: string; place?: Place }) =>
+      dealsApi.move(deal.id, stage.id, lostReason, place),
     // The card moves at once; a refusal puts it back and says why.
-    onMutate: async ({ deal, stage }) => {
+    onMutate: async ({ deal, stage, place }) => {
       const key = ['deals', 'board', pipeline?.id];
       await queryClient.cancelQueries({ queryKey: key });
       const before = queryClient.getQueryData<Deal[]>(key);
-      queryClient.setQueryData<Deal[]>(key, (current) => current?.map((d) => (d.id === deal.id ? { ...d, stageId: stage.id } : d)));
+      queryClient.setQueryData<Deal[]>(key, (current) => current && moveOnBoard(current, deal.id, stage.id, place));
       return { before, key };
     },
     onError: (error, _variables, context) => {
@@ -62,19 +86,39 @@ export function DealsBoard({ layout }: { layout: ReactNode }) {
 
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     const deal = deals.data?.find((d) => d.id === active.id);
-    const stage = pipeline?.stages.find((s) => s.id === over?.id);
-    if (!deal || !stage || deal.stageId === stage.id) return;
-    if (stage.kind === 'lost') setAskLost({ deal, stage });
-    else move.mutate({ deal, stage });
+    const target = dropTarget(active, over);
+    const stage = pipeline?.stages.find((s) => s.id === target?.stageId);
+    if (!deal || !target || !stage || !deals.data) return;
+    // Dropped where it already is (its own stage's column, or next to a neighbour on its side): no request.
+    const column = (list: Deal[]) =>
+      list
+        .filter((d) => d.stageId === stage.id)
+        .map((d) => d.id)
+        .join();
+    if (deal.stageId === stage.id && (!target.place || column(moveOnBoard(deals.data, deal.id, stage.id, target.place)) === column(deals.data))) return;
+    if (stage.kind === 'lost' && deal.stageId !== stage.id) setAskLost({ deal, stage, place: target.place });
+    else move.mutate({ deal, stage, place: target.place });
   };
 
-  // What a screen reader hears while a card moves: the deal's and the stages' names, not their ids.
+  // What a screen reader hears while a card moves: the deal's and the stages' names (and the card it would go next to), not their ids.
   const dealName = (id: UniqueIdentifier) => deals.data?.find((d) => d.id === id)?.name ?? '';
-  const stageName = (id: UniqueIdentifier | undefined) => pipeline?.stages.find((s) => s.id === id)?.name ?? '';
+  const whereTo = (active: Active, over: Over) => {
+    const target = dropTarget(active, over);
+    const stage = pipeline?.stages.find((s) => s.id === target?.stageId)?.name ?? '';
+    if (!target?.place) return { stage };
+    return 'beforeDealId' in target.place
+      ? { stage, key: 'deals.above' as const, other: dealName(target.place.beforeDealId) }
+      : { stage, key: 'deals.below' as const, other: dealName(target.place.afterDealId) };
+  };
+  const announce = (message: 'deals.over' | 'deals.dropped', active: Active, over: Over) => {
+    const { stage, key, other } = whereTo(active, over);
+    const text = t(message, { name: dealName(active.id), stage });
+    return key ? `${text}, ${t(key, { name: other })}` : text;
+  };
   const announcements: Announcements = {
     onDragStart: ({ active }) => t('deals.pickedUp', { name: dealName(active.id) }),
-    onDragOver: ({ active, over }) => (over ? t('deals.over', { name: dealName(active.id), stage: stageName(over.id) }) : undefined),
-    onDragEnd: ({ active, over }) => (over ? t('deals.dropped', { name: dealName(active.id), stage: stageName(over.id) }) : undefined),
+    onDragOver: ({ active, over }) => (over ? announce('deals.over', active, over) : undefined),
+    onDragEnd: ({ active, over }) => (over ? announce('deals.dropped', active, over) : undefined),
     onDragCancel: ({ active }) => t('deals.dragCancelled', { name: dealName(active.id) }),
   };
 
@@ -110,6 +154,7 @@ export function DealsBoard({ layout }: { layout: ReactNode }) {
       ) : (
         <DndContext
           sensors={sensors}
+          collisionDetection={boardCollisions}
           onDragEnd={onDragEnd}
           accessibility={{ announcements, screenReaderInstructions: { draggable: t('deals.dragInstructions') } }}
         >
@@ -136,7 +181,7 @@ export function DealsBoard({ layout }: { layout: ReactNode }) {
 }
 
 function StageColumn({ stage, deals, draggable }: { stage: Stage; deals: Deal[]; draggable: boolean }) {
-  const { setNodeRef, isOver } = useDroppable({ id: stage.id });
+  const { setNodeRef, isOver } = useDroppable({ id: stage.id, data: { type: 'stage' } satisfies BoardTarget });
   const totals = columnTotals(deals, stage.probability);
   return (
     <Paper
@@ -172,11 +217,16 @@ function StageColumn({ stage, deals, draggable }: { stage: Stage; deals: Deal[];
 function DealCard({ deal, draggable }: { deal: Deal; draggable: boolean }) {
   const navigate = useNavigate();
   const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({ id: deal.id, disabled: !draggable });
+  // A card is a place to drop on too: the dragged deal goes above or below it.
+  const drop = useDroppable({ id: deal.id, data: { type: 'deal', stageId: deal.stageId } satisfies BoardTarget, disabled: !draggable });
   // A click opens the deal; the click that ends a drag (the pointer moved) does not.
   const pressedAt = useRef<{ x: number; y: number } | null>(null);
   return (
     <Paper
-      ref={setNodeRef}
+      ref={(node: HTMLDivElement | null) => {
+        setNodeRef(node);
+        drop.setNodeRef(node);
+      }}
       withBorder
       p="xs"
       shadow={isDragging ? 'md' : 'xs'}

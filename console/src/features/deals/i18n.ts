@@ -2,12 +2,14 @@ import { withCatalog, type KeyOf } from '../../lib/i18n';
 
 /** The deal page's, the board's and the pipeline editor's strings in English, shipped in the route's own chunk rather than with every first screen. */
 export const en = {
-  'deals.pickedUp': 'Picked up {name}. Left and right arrows move it to another stage, Space drops it, Escape cancels.',
+  'deals.pickedUp': 'Picked up {name}. Left and right arrows move it to another stage, up and down within one, Space drops it, Escape cancels.',
   'deals.over': '{name} is over {stage}',
   'deals.dropped': '{name} dropped on {stage}',
+  'deals.above': 'above {name}',
+  'deals.below': 'below {name}',
   'deals.dragCancelled': 'Moving {name} was cancelled',
   'deals.dragInstructions':
-    'Press Space or Enter to pick up the deal, the left and right arrows to move it to another stage, Space or Enter to drop it, Escape to cancel.',
+    'Press Space or Enter to pick up the deal, the left and right arrows to move it to another stage, the up and down arrows to move it within one, Space or Enter to drop it, Escape to cancel.',
   'deals.amountCurrency': 'Amounts in',
   'deals.amountFilterInvalid': 'Not an amount in {currency}',
   'deals.amountFrom': 'Amount from',

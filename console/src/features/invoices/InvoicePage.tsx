@@ -5,9 +5,9 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
+import { PdfPreview } from '../../components/PdfPreview';
 import { api } from '../../lib/api';
 import { ApiError, messageOf, unwrap } from '../../lib/api-error';
-import { fetchBlob } from '../../lib/files';
 import { formatDateTime, formatMoney } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
@@ -54,15 +54,7 @@ export function Component() {
     onError: (error) => notifications.show({ color: 'red', message: messageOf(error) }),
     onSettled: refresh,
   });
-  const pdf = useMutation({
-    // The PDF needs the bearer token, so it is fetched and opened from memory in a new tab.
-    mutationFn: async () => URL.createObjectURL(await fetchBlob(`/api/v1/invoices/${id}/pdf`)),
-    onSuccess: (url) => {
-      window.open(url, '_blank', 'noopener');
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    },
-    onError: (error) => notifications.show({ color: 'red', message: messageOf(error) }),
-  });
+  const [showPdf, setShowPdf] = useState(false);
 
   if (invoice.isPending) return <Loading />;
   if (invoice.isError) return <ErrorAlert error={invoice.error} />;
@@ -91,8 +83,8 @@ export function Component() {
           <Badge size="lg" variant="light">
             {record.overdue ? t('invoices.overdue') : record.status}
           </Badge>
-          <Button variant="default" onClick={() => pdf.mutate()} loading={pdf.isPending}>
-            {t('invoices.pdf')}
+          <Button variant="default" aria-expanded={showPdf} onClick={() => setShowPdf((shown) => !shown)}>
+            {t(showPdf ? 'invoices.hidePdf' : 'invoices.pdf')}
           </Button>
           {canWrite && record.status === 'draft' && (
             <Button onClick={() => action.mutate('finalize')} loading={action.isPending && action.variables === 'finalize'}>
@@ -107,6 +99,8 @@ export function Component() {
           {canWrite && <InvoiceStateActions invoice={record} onDone={refresh} />}
         </Group>
       </Group>
+      {/* Under the invoice's key: asked again whenever the invoice changes (lines, payments, finalizing). */}
+      {showPdf && <PdfPreview queryKey={[...invoiceKey(id), 'pdf']} path={`/api/v1/invoices/${id}/pdf`} title={t('invoices.pdfTitle')} />}
       {record.status === 'draft' && canWrite && <DraftDetails invoice={record} />}
       {record.status === 'draft' && canWrite ? <LinesEditor invoice={record} /> : <LinesTable invoice={record} />}
       <Paper withBorder p="md" maw={420} ml="auto" w="100%">
@@ -232,7 +226,8 @@ function LinesEditor({ invoice }: { invoice: Invoice }) {
       setApiErrors({});
       setFormError(null);
       queryClient.setQueryData(invoiceKey(invoice.id), updated);
-      void queryClient.invalidateQueries({ queryKey: ['invoices'], predicate: (query) => query.queryKey[1] !== invoice.id });
+      // Other lists of invoices, and the PDF of these lines; not the invoice just set.
+      void queryClient.invalidateQueries({ queryKey: ['invoices'], predicate: (query) => query.queryKey[1] !== invoice.id || query.queryKey[2] === 'pdf' });
     },
     onError: (error) => {
       const atLines = apiLineErrors(error);

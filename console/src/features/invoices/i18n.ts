@@ -78,6 +78,8 @@ export const en = {
   'invoices.paymentRecorded': 'Payment of {amount} recorded',
   'invoices.payments': 'Payments',
   'invoices.pdf': 'PDF',
+  'invoices.hidePdf': 'Hide PDF',
+  'invoices.pdfTitle': 'Invoice PDF',
   'invoices.quantity': 'Quantity',
   'invoices.reason': 'Reason',
   'invoices.recordPayment': 'Record payment',

@@ -171,6 +171,19 @@ export class MoveDealBody {
   @IsNotEmpty()
   @MaxLength(REASON_MAX)
   lostReason?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Place the deal just above this deal of the stage on the board (else 422). Without it or afterDealId, a deal entering the stage goes first.',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  beforeDealId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Place the deal just below this deal of the stage on the board (else 422); not with beforeDealId.' })
+  @IsOptional()
+  @IsUUID('all')
+  afterDealId?: string;
 }
 
 export class ListDealsQuery extends CreatedRangeListQuery {
@@ -277,7 +290,9 @@ export const CreateDeal = defineOperation({
 export const ListDeals = defineOperation({
   pattern: 'crm.deals.list',
   summary: 'List deals',
-  description: 'Sort by createdAt (default -createdAt), updatedAt, amount, expectedCloseDate (unknown last) or name; q matches name prefixes and fragments.',
+  description:
+    'Sort by createdAt (default -createdAt), updatedAt, amount, expectedCloseDate (unknown last), name, or position (the board’s order of each stage’s deals); ' +
+    'q matches name prefixes and fragments.',
   permission: 'deals:read',
   route: { method: 'GET', path: 'deals', status: 200 },
   input: ListDealsQuery,
@@ -310,8 +325,11 @@ export const UpdateDeal = defineOperation({
 
 export const MoveDeal = defineOperation({
   pattern: 'crm.deals.move-stage',
-  summary: 'Move a deal to a stage',
-  description: 'Won and lost set closedAt (lost needs lostReason); an open stage clears closedAt and lostReason. Kept in the stage history.',
+  summary: 'Move a deal to a stage, or to a place in its stage',
+  description:
+    'Won and lost set closedAt (lost needs lostReason); an open stage clears closedAt and lostReason. Kept in the stage history. ' +
+    'beforeDealId or afterDealId places the deal next to a deal of the stage, as GET /deals?sort=position lists them; ' +
+    'within its own stage that is all that changes (no stage history, no event).',
   permission: 'deals:write',
   route: { method: 'POST', path: 'deals/:id/stage', status: 200 },
   params: RecordIdParams,

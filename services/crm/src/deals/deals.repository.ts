@@ -49,8 +49,23 @@ export interface StageChangeRow {
   changedAt: Date;
 }
 
+/**
+ * A deal's place in its stage is a bigint, smaller first (crm.deals.board_position). Places are
+ * numbered 2^20 apart, so a deal dropped between two neighbours takes the middle of their places:
+ * twenty drops at the same spot before two neighbours have no number left between them, and only
+ * then is the stage numbered again, 2^20 apart from its first place (renumberStage). A deal that
+ * enters a stage without a place goes first, a gap above the stage's first deal. Positions of
+ * different stages are never compared; ties (two deals created at once) are ordered by id.
+ */
+export const DEAL_POSITION_GAP = 1n << 20n;
+
 /** The status of a deal is the kind of its stage. */
 export const STATUS_SQL = `(SELECT s.kind FROM crm.pipeline_stages s WHERE s.workspace_id = r.workspace_id AND s.id = r.stage_id)`;
+
+/** A place above every live deal of the stage but deal `id`'s own, as SQL over the three given expressions. */
+const FIRST_PLACE_SQL = (workspaceId: string, stageId: string, id: string) =>
+  `(SELECT coalesce(min(f.board_position), 0) - ${DEAL_POSITION_GAP} FROM crm.deals f
+     WHERE f.workspace_id = ${workspaceId} AND f.stage_id = ${stageId} AND f.deleted_at IS NULL AND f.id <> ${id})`;
 
 export const DEAL_COLUMNS = `r.id, r.name, r.amount, r.currency, r.pipeline_id AS "pipelineId", r.stage_id AS "stageId", ${STATUS_SQL} AS status,
   r.company_id AS "companyId",
@@ -75,6 +90,7 @@ export const DEALS_LIST: ListDefinition = {
     expectedCloseDate: { sql: `coalesce(r.expected_close_date, 'infinity'::date)`, kind: 'date', sortable: true },
     createdAt: { sql: 'r.created_at', kind: 'timestamp', sortable: true },
     updatedAt: { sql: 'r.updated_at', kind: 'timestamp', sortable: true },
+    position: { sql: 'r.board_position', kind: 'integer', sortable: true },
   },
   defaultSort: '-createdAt',
   search: { vector: 'r.search_vector', text: 'lower(r.name)' },
@@ -86,8 +102,8 @@ export class DealsRepository {
   async insert(manager: EntityManager, workspaceId: string, id: string, createdBy: string | null, deal: DealValues): Promise<void> {
     await manager.query(
       `INSERT INTO crm.deals (id, workspace_id, name, amount, currency, pipeline_id, stage_id, company_id, owner_id, expected_close_date,
-         description, lost_reason, closed_at, custom_fields, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+         description, lost_reason, closed_at, custom_fields, created_by, board_position)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, ${FIRST_PLACE_SQL('$2', '$7', '$1')})`,
       [
         id,
         workspaceId,
@@ -132,6 +148,69 @@ export class DealsRepository {
         JSON.stringify(deal.customFields),
       ],
     );
+  }
+
+  /**
+   * Moves of the workspace's deals take turns until the transaction ends: a place is worked out from
+   * its neighbours' places, which another move could be numbering again meanwhile. Taken before any
+   * deal is locked, so that a move numbering a stage again never waits for a move that waits for it.
+   */
+  async lockBoard(manager: EntityManager, workspaceId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('crm.deal-board:' || $1, 0))`, [workspaceId]);
+  }
+
+  /** The live deal's place in its stage. */
+  async position(manager: EntityManager, workspaceId: string, id: string): Promise<bigint | null> {
+    const rows: Array<{ position: string }> = await manager.query(
+      `SELECT board_position AS position FROM crm.deals WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL`,
+      [workspaceId, id],
+    );
+    return rows[0] ? BigInt(rows[0].position) : null;
+  }
+
+  /**
+   * The place of the stage's live deal next to (`above` or below) the place `position` of deal
+   * `id`, leaving out deal `except` (the one being moved); null at the top or bottom of the stage.
+   */
+  async neighbourPosition(
+    manager: EntityManager,
+    workspaceId: string,
+    stageId: string,
+    at: { position: bigint; id: string },
+    above: boolean,
+    except: string,
+  ): Promise<bigint | null> {
+    const rows: Array<{ position: string }> = await manager.query(
+      `SELECT board_position AS position FROM crm.deals
+        WHERE workspace_id = $1 AND stage_id = $2 AND deleted_at IS NULL AND id <> $5
+          AND (board_position, id) ${above ? '<' : '>'} ($3::bigint, $4::uuid)
+        ORDER BY board_position ${above ? 'DESC' : 'ASC'}, id ${above ? 'DESC' : 'ASC'} LIMIT 1`,
+      [workspaceId, stageId, at.position.toString(), at.id, except],
+    );
+    return rows[0] ? BigInt(rows[0].position) : null;
+  }
+
+  /** Numbers the stage's live deals again, a gap apart in their order, from its first place. */
+  async renumberStage(manager: EntityManager, workspaceId: string, stageId: string): Promise<void> {
+    await manager.query(
+      `UPDATE crm.deals d SET board_position = ordered.first + (ordered.place - 1) * $3::bigint
+         FROM (SELECT id, min(board_position) OVER () AS first, row_number() OVER (ORDER BY board_position, id) AS place
+                 FROM crm.deals WHERE workspace_id = $1 AND stage_id = $2 AND deleted_at IS NULL) ordered
+        WHERE d.workspace_id = $1 AND d.id = ordered.id`,
+      [workspaceId, stageId, DEAL_POSITION_GAP.toString()],
+    );
+  }
+
+  /** Puts the deal first in its stage (above every other live deal there). */
+  async moveFirst(manager: EntityManager, workspaceId: string, id: string): Promise<void> {
+    await manager.query(
+      `UPDATE crm.deals r SET board_position = ${FIRST_PLACE_SQL('r.workspace_id', 'r.stage_id', 'r.id')} WHERE r.workspace_id = $1 AND r.id = $2`,
+      [workspaceId, id],
+    );
+  }
+
+  async setPosition(manager: EntityManager, workspaceId: string, id: string, position: bigint): Promise<void> {
+    await manager.query(`UPDATE crm.deals SET board_position = $3 WHERE workspace_id = $1 AND id = $2`, [workspaceId, id, position.toString()]);
   }
 
   async replaceContacts(manager: EntityManager, workspaceId: string, dealId: string, contactIds: string[]): Promise<void> {

@@ -13,7 +13,7 @@ import { toListRequest } from '../common/list-request.js';
 import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import { PipelinesRepository, type StageRow } from '../pipelines/pipelines.repository.js';
-import { DEAL_COLUMNS, DEALS_LIST, DealsRepository, type DealRow, type DealValues } from './deals.repository.js';
+import { DEAL_COLUMNS, DEAL_POSITION_GAP, DEALS_LIST, DealsRepository, type DealRow, type DealValues } from './deals.repository.js';
 
 /** A deal on the wire (API.md "CRM"); `status` is the kind of its stage. */
 export interface Deal {
@@ -254,12 +254,23 @@ export class DealsService {
   /**
    * POST /deals/:id/stage. Won and lost set closedAt (lost needs a reason); back to an open
    * stage clears both. Every move is kept in crm.deal_stage_changes and emits deal.stage_changed,
-   * followed by deal.won or deal.lost. Moving to the stage the deal is in changes nothing.
+   * followed by deal.won or deal.lost. The deal goes next to beforeDealId or afterDealId, else
+   * first in the stage it enters. Moving to the stage the deal is in changes at most its place there
+   * (no history, no event: the board's order is not the deal's state).
    */
   async move(caller: CrmCaller, input: InputOf<typeof MoveDeal>): Promise<Deal> {
     if (!isUuid(input.id)) throw dealNotFound();
+    if (input.beforeDealId && input.afterDealId) throw invalid('afterDealId', 'is not to be given with beforeDealId');
+    const place = input.beforeDealId
+      ? { field: 'beforeDealId', dealId: input.beforeDealId, above: true }
+      : input.afterDealId
+        ? { field: 'afterDealId', dealId: input.afterDealId, above: false }
+        : null;
+    if (place?.dealId === input.id) throw invalid(place.field, 'is the deal being moved');
     const { workspaceId } = caller;
+    assertHolds(caller, 'deals:write');
     return this.events.transaction(workspaceId, async (manager, emit) => {
+      await this.deals.lockBoard(manager, workspaceId);
       const current = await this.liveForWrite(manager, caller, input.id);
       const pipelineId = input.pipelineId ?? current.pipelineId;
       if (input.pipelineId && input.pipelineId !== current.pipelineId) {
@@ -268,9 +279,16 @@ export class DealsService {
       }
       const stage = await this.pipelines.findStage(manager, workspaceId, input.stageId);
       if (!stage || stage.pipelineId !== pipelineId || stage.pipelineDeleted) throw invalid('stageId', 'is not a stage of the deal’s pipeline');
-      if (stage.id === current.stageId) return toDeal(current);
+      const neighbour = place && (await this.deals.find(manager, workspaceId, place.dealId));
+      if (place && (!neighbour || neighbour.deletedAt || neighbour.stageId !== stage.id)) throw invalid(place.field, 'is not a deal of the stage');
+      if (stage.id === current.stageId) {
+        if (place) await this.placeNextTo(manager, workspaceId, current.id, stage.id, place);
+        return toDeal(current);
+      }
       const values: DealValues = { ...current, amount: Number(current.amount), pipelineId, stageId: stage.id, ...outcomeFields(stage, input.lostReason) };
       await this.deals.update(manager, workspaceId, current.id, values, true);
+      if (place) await this.placeNextTo(manager, workspaceId, current.id, stage.id, place);
+      else await this.deals.moveFirst(manager, workspaceId, current.id);
       await this.deals.insertStageChange(manager, workspaceId, {
         id: newId(),
         dealId: current.id,
@@ -334,6 +352,29 @@ export class DealsService {
       const rows = await this.deals.stageChanges(manager, workspaceId, id);
       return { data: rows.map((row) => ({ ...row, changedAt: row.changedAt.toISOString() })) };
     });
+  }
+
+  /** Puts the deal just above or below a deal of its stage (DEAL_POSITION_GAP), numbering the stage again when they have no place between them. */
+  private async placeNextTo(
+    manager: EntityManager,
+    workspaceId: string,
+    dealId: string,
+    stageId: string,
+    place: { dealId: string; above: boolean },
+  ): Promise<void> {
+    const between = async (): Promise<bigint | null> => {
+      const at = (await this.deals.position(manager, workspaceId, place.dealId))!;
+      const next = await this.deals.neighbourPosition(manager, workspaceId, stageId, { position: at, id: place.dealId }, place.above, dealId);
+      if (next === null) return place.above ? at - DEAL_POSITION_GAP : at + DEAL_POSITION_GAP;
+      const [low, high] = place.above ? [next, at] : [at, next];
+      return high - low >= 2n ? low + (high - low) / 2n : null;
+    };
+    let position = await between();
+    if (position === null) {
+      await this.deals.renumberStage(manager, workspaceId, stageId);
+      position = (await between())!;
+    }
+    await this.deals.setPosition(manager, workspaceId, dealId, position);
   }
 
   private async liveForWrite(manager: EntityManager, caller: CrmCaller, id: string): Promise<DealRow> {
