@@ -17,6 +17,7 @@
  *    completed, and the peak RSS of this process (the service runs in it) sampled every 100 ms.
  *    BENCH_REPORT_REBUILD=0 leaves it out.
  */
+import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -130,6 +131,20 @@ function* crmEvents(workspaceId: string): Generator<{ subject: string; body: obj
   }
 }
 
+/** The user and system CPU time so far of the PostgreSQL backends connected to the bench's database, read from /proc (they run on this machine). */
+async function backendCpuMicros(sql: DataSource): Promise<number> {
+  const backends: Array<{ pid: number }> = await sql.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  const ticksPerSecond = 100;
+  let micros = 0;
+  for (const { pid } of backends) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    // Fields after the command's closing parenthesis: utime and stime are the 14th and 15th of the line.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.length > 13) micros += ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / ticksPerSecond;
+  }
+  return micros;
+}
+
 /** Every event on the stream replayed into shadow tables and swapped in: seconds, and this process's peak RSS. */
 async function measureRebuild(
   client: ServiceClient,
@@ -211,13 +226,16 @@ async function main(): Promise<void> {
     const start = performance.now();
     const cpuBefore = process.cpuUsage();
     reporting = await startTestService(reportingService, environment, { LOG_LEVEL: 'warn' });
+    // When each projection's consumer first had nothing left: the slowest one bounds the catch-up.
+    const settledAfter = new Map<string, number>();
     const settled = await waitUntil(
       async () => {
         for (const projection of PROJECTIONS) {
+          if (settledAfter.has(projection)) continue;
           const info = await jsm.consumers.info(eventStreamName(environment.natsNamespace), consumerName(projection));
-          if (info.num_pending + info.num_ack_pending > 0) return false;
+          if (info.num_pending + info.num_ack_pending === 0) settledAfter.set(projection, (performance.now() - start) / 1000);
         }
-        return true;
+        return settledAfter.size === PROJECTIONS.length;
       },
       CATCH_UP_TIMEOUT_MS,
       500,
@@ -227,11 +245,19 @@ async function main(): Promise<void> {
     // This process's CPU (the service's consumers, and the polls above) per event: a figure the machine's load moves far less than the rate.
     const cpu = process.cpuUsage(cpuBefore);
     const cpuMicrosPerEvent = (cpu.user + cpu.system) / published;
+    // PostgreSQL's: the CPU of the backends serving this database (the service's pool opened them for the catch-up).
+    const postgresCpuMicrosPerEvent = (await backendCpuMicros(sql)) / published;
+    print(
+      `settled after (s): ${[...settledAfter]
+        .sort(([, a], [, b]) => a - b)
+        .map(([projection, seconds]) => `${projection} ${fixed(seconds)}`)
+        .join(', ')}`,
+    );
     const [{ deals, contacts }] = await sql.query(
       'SELECT (SELECT count(*)::int FROM reporting.deals) AS deals, (SELECT count(*)::int FROM reporting.contacts) AS contacts',
     );
     print(
-      `catch-up: ${published} events through ${PROJECTIONS.length} projections in ${fixed(catchUpSeconds)} s = ${fixed(published / catchUpSeconds, 0)} events/s (${deals} deals, ${contacts} contacts projected); node CPU ${fixed(cpuMicrosPerEvent, 0)} µs per event`,
+      `catch-up: ${published} events through ${PROJECTIONS.length} projections in ${fixed(catchUpSeconds)} s = ${fixed(published / catchUpSeconds, 0)} events/s (${deals} deals, ${contacts} contacts projected); node CPU ${fixed(cpuMicrosPerEvent, 0)} µs, PostgreSQL CPU ${fixed(postgresCpuMicrosPerEvent, 0)} µs per event`,
     );
 
     // Steady: deal.created at STEADY_RATE per second, each event's publish time against the deals projection's position.
@@ -355,6 +381,8 @@ async function main(): Promise<void> {
       catchUpSeconds,
       eventsPerSecond: published / catchUpSeconds,
       catchUpCpuMicrosPerEvent: cpuMicrosPerEvent,
+      catchUpPostgresCpuMicrosPerEvent: postgresCpuMicrosPerEvent,
+      settledAfterSeconds: Object.fromEntries(settledAfter),
       deals,
       contacts,
       steady: { events: steadyEvents, rate: achievedRate, lagP50Ms: lag.p50, lagP99Ms: lag.p99, lagMaxMs: lag.max },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { LIFECYCLE_FUNNEL_STAGES } from '@kinship/contracts/reporting';
 import type { DomainEvent } from '@kinship/messaging';
 import { eventually, outboxEvents, type Caller } from '../../crm/test/support.js';
 import { startReportingStack, type ReportingStack } from './support.js';
@@ -339,6 +340,19 @@ describe('reporting projections', () => {
     );
     expect(funnel.some((group) => group.entered.includes('sales_qualified'))).toBe(true);
     expect(sorted(funnelTotals)).toEqual(sorted(funnel));
+    // Each contact's funnel columns are what the funnel function finds in its stored history, of one entry (which the statement
+    // works out without the function) or of several.
+    const funnelColumns = await readModel(
+      stack,
+      `SELECT c.lifecycle_stages_entered = h.entered AND c.lifecycle_funnel_steps = h.steps AS agree, h.entries FROM reporting.contacts c
+       JOIN (SELECT contact_id, count(*)::int AS entries, array_agg(DISTINCT lifecycle_stage) AS entered,
+               reporting.contact_funnel_steps($2::text[], array_agg(lifecycle_stage ORDER BY entered_at), array_agg(entered_at ORDER BY entered_at)) AS steps
+             FROM reporting.contact_lifecycle_history WHERE workspace_id = $1 GROUP BY contact_id) h ON h.contact_id = c.id
+       WHERE c.workspace_id = $1`,
+      [owner.workspaceId, LIFECYCLE_FUNNEL_STAGES],
+    );
+    expect(new Set(funnelColumns.map((contact) => contact.entries > 1))).toEqual(new Set([false, true]));
+    expect(funnelColumns.filter((contact) => !contact.agree)).toEqual([]);
     const acquired = await readModel(
       stack,
       `SELECT owner_id, lead_source, customer_since::text AS day, count(*)::int AS customers FROM reporting.contacts

@@ -47,8 +47,12 @@ export class ContactsProjection implements OnModuleInit {
    * that move, and the funnel and acquisition totals moved by the difference between each contact's row before
    * and after (every part of the statement sees the tables as they were before it). A group the
    * last contact left is deleted after.
-   * contact_id = ANY(…) keeps the history's part to the index entries of these contacts whatever
-   * the planner thinks of the join: a hash join read the workspace's whole history.
+   * The contacts' rows and history are read an index probe per contact (a lateral subquery with
+   * OFFSET 0, which the planner cannot turn into a join): with statistics that lag behind a
+   * catch-up, id = ANY(…) and joins on the ids were planned as a scan of the workspace's whole
+   * table, three times per statement. A contact without history (a new one: most of a catch-up)
+   * gets its funnel columns from its one stage, set-wise, not from the plpgsql function and three
+   * ordered aggregates (docs/performance.md, "reporting (stop 29, 2026-12-07)").
    */
   private async write(manager: EntityManager, workspaceId: string, changes: ContactChange[]): Promise<void> {
     const row = 'id, owner_id, lead_source, customer_since, created_at, deleted_at, lifecycle_stages_entered, lifecycle_funnel_steps';
@@ -60,24 +64,37 @@ export class ContactsProjection implements OnModuleInit {
          SELECT * FROM jsonb_to_recordset($2::jsonb) AS c(id uuid, upsert boolean, at timestamptz, "lifecycleStage" text, "leadSource" text, "ownerId" uuid,
            "companyId" uuid, "customerSince" date, "createdAt" timestamptz, "customFields" jsonb)
        ), before AS (
-         SELECT ${row} FROM reporting.contacts WHERE workspace_id = $1 AND id = ANY($3::uuid[])
+         SELECT c.* FROM unnest($3::uuid[]) AS ids(id),
+           LATERAL (SELECT ${row} FROM reporting.contacts WHERE workspace_id = $1 AND id = ids.id OFFSET 0) c
        ), history AS (
-         SELECT h.contact_id, h.lifecycle_stage, h.entered_at, h.left_at FROM reporting.contact_lifecycle_history h
-         WHERE h.workspace_id = $1 AND h.contact_id = ANY($3::uuid[])
+         SELECT h.* FROM unnest($3::uuid[]) AS ids(id),
+           LATERAL (SELECT id, contact_id, lifecycle_stage, entered_at, left_at FROM reporting.contact_lifecycle_history
+             WHERE workspace_id = $1 AND contact_id = ids.id OFFSET 0) h
        ), entered AS (
          -- A contact's first entry starts when it was created; later ones when the event happened.
          SELECT c.id AS contact_id, c."lifecycleStage" AS lifecycle_stage,
-           CASE WHEN EXISTS (SELECT 1 FROM history h WHERE h.contact_id = c.id) THEN c.at ELSE c."createdAt" END AS entered_at
+           CASE WHEN c.id IN (SELECT h.contact_id FROM history h) THEN c.at ELSE c."createdAt" END AS entered_at
          FROM input c
          WHERE c.upsert AND NOT EXISTS (SELECT 1 FROM history h WHERE h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage = c."lifecycleStage")
+       ), first_steps AS (
+         -- The steps of a funnel of one entry: 1 at its stage's place, 0 elsewhere, as reporting.contact_funnel_steps finds.
+         SELECT f.stage, ARRAY(SELECT (g.stage = f.stage)::int::smallint FROM unnest($4::text[]) WITH ORDINALITY AS g(stage, n) ORDER BY g.n) AS steps
+         FROM unnest($4::text[]) AS f(stage)
        ), funnel AS (
-         SELECT e.contact_id, array_agg(DISTINCT e.lifecycle_stage) AS stages_entered,
-           reporting.contact_funnel_steps($4::text[], array_agg(e.lifecycle_stage ORDER BY e.entered_at), array_agg(e.entered_at ORDER BY e.entered_at)) AS steps
-         FROM (SELECT contact_id, lifecycle_stage, entered_at FROM history UNION ALL SELECT contact_id, lifecycle_stage, entered_at FROM entered) e
+         -- A contact without history (a new one: most of a catch-up) has one entry, the one the statement adds.
+         SELECT e.contact_id, ARRAY[e.lifecycle_stage] AS stages_entered,
+           coalesce(s.steps, array_fill(0::smallint, ARRAY[cardinality($4::text[])])) AS steps
+         FROM entered e LEFT JOIN first_steps s ON s.stage = e.lifecycle_stage
+         WHERE e.contact_id NOT IN (SELECT h.contact_id FROM history h)
+         UNION ALL
+         SELECT e.contact_id, array_agg(DISTINCT e.lifecycle_stage),
+           reporting.contact_funnel_steps($4::text[], array_agg(e.lifecycle_stage ORDER BY e.entered_at), array_agg(e.entered_at ORDER BY e.entered_at))
+         FROM (SELECT contact_id, lifecycle_stage, entered_at FROM history
+               UNION ALL SELECT contact_id, lifecycle_stage, entered_at FROM entered WHERE contact_id IN (SELECT h.contact_id FROM history h)) e
          GROUP BY e.contact_id
        ), deleted AS (
-         UPDATE reporting.contacts SET deleted_at = c.at FROM input c
-         WHERE NOT c.upsert AND reporting.contacts.workspace_id = $1 AND reporting.contacts.id = ANY($3::uuid[]) AND reporting.contacts.id = c.id
+         UPDATE reporting.contacts SET deleted_at = c.at FROM before b JOIN input c ON c.id = b.id
+         WHERE NOT c.upsert AND reporting.contacts.workspace_id = $1 AND reporting.contacts.id = b.id
          RETURNING ${row
            .split(', ')
            .map((column) => `reporting.contacts.${column}`)
@@ -112,14 +129,14 @@ export class ContactsProjection implements OnModuleInit {
          ON CONFLICT (workspace_id, customer_since, owner_id, lead_source) DO UPDATE SET customers = t.customers + EXCLUDED.customers
          RETURNING t.customers
        ), left_stage AS (
-         UPDATE reporting.contact_lifecycle_history h SET left_at = c.at FROM input c
-         WHERE c.upsert AND h.workspace_id = $1 AND h.contact_id = ANY($3::uuid[]) AND h.contact_id = c.id AND h.left_at IS NULL AND h.lifecycle_stage <> c."lifecycleStage"
+         UPDATE reporting.contact_lifecycle_history h SET left_at = c.at FROM history o JOIN input c ON c.id = o.contact_id
+         WHERE c.upsert AND o.left_at IS NULL AND o.lifecycle_stage <> c."lifecycleStage" AND h.workspace_id = $1 AND h.id = o.id
        ), entered_stage AS (
          INSERT INTO reporting.contact_lifecycle_history (workspace_id, contact_id, lifecycle_stage, entered_at)
          SELECT $1, e.contact_id, e.lifecycle_stage, e.entered_at FROM entered e
        )
        SELECT (SELECT count(*) FROM totals WHERE contacts = 0)::int AS funnel, (SELECT count(*) FROM acquisition_totals WHERE customers = 0)::int AS acquisition`,
-      [workspaceId, JSON.stringify(changes), changes.map((change) => change.id), LIFECYCLE_FUNNEL_STAGES],
+      [workspaceId, JSON.stringify(changes.map(inputOf)), changes.map((change) => change.id), LIFECYCLE_FUNNEL_STAGES],
     );
     // Each totals table that has a group no contact is in any more (a count of 0) loses it.
     if (emptied!.funnel > 0) await manager.query('DELETE FROM reporting.contact_funnel_totals WHERE workspace_id = $1 AND contacts = 0', [workspaceId]);
@@ -130,6 +147,14 @@ export class ContactsProjection implements OnModuleInit {
 
 /** One contact's change by an event, as a row of the statement's input: upserted as the event carries it, or marked deleted. */
 type ContactChange = { id: string; at: string } & (({ upsert: true } & CrmEvents.Contact) | { upsert: false });
+
+/** A change as the statement's input reads it: only its columns, not the whole contact the event carries. */
+function inputOf(change: ContactChange): object {
+  const { id, upsert, at } = change;
+  if (!change.upsert) return { id, upsert, at };
+  const { lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt, customFields } = change;
+  return { id, upsert, at, lifecycleStage, leadSource, ownerId, companyId, customerSince, createdAt, customFields };
+}
 
 /** An event's changes in the order it makes them. */
 function changesOf(event: EventOf<(typeof TYPES)[number]>): ContactChange[] {
