@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '@kinship/platform';
 import { installationSecretsMigration, messagingTablesMigration, QueuesModule } from '@kinship/platform';
+import { BulkModule } from './bulk/bulk.module.js';
 import { CursorsModule } from './common/cursors.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { CompaniesModule } from './companies/companies.module.js';
@@ -107,5 +108,6 @@ export const crmService = {
     CrmFilesModule,
     ObjectsModule,
     ViewsModule,
+    BulkModule,
   ],
 } satisfies ServiceDefinition<CrmConfig>;
