@@ -1,7 +1,7 @@
 import { Badge, Button, Group, MultiSelect, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import type { components } from '../../api/schema';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { api } from '../../lib/api';
@@ -10,7 +10,13 @@ import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
 
+// The bulk actions load on the first selection, not with the rows.
+const RecordBulkActions = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.RecordBulkActions })));
+
 type Task = components['schemas']['Task'];
+type BulkTasksBody = components['schemas']['BulkTasksBody'];
+
+const bulkTasks = (body: BulkTasksBody) => unwrap(api.POST('/api/v1/tasks/bulk', { body }));
 const STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const;
 const OPEN_STATUSES = ['open', 'in_progress'];
 
@@ -65,6 +71,25 @@ export function Component() {
             onChange={setStatus}
             w={260}
           />
+        }
+        bulkActions={
+          canWrite
+            ? (selected, clear) => (
+                <Suspense fallback={null}>
+                  <RecordBulkActions
+                    selected={selected}
+                    clear={clear}
+                    list="tasks"
+                    owner={{
+                      title: t('tasks.bulkOwnerTitle', { count: selected.length }),
+                      set: (ids, ownerId) => bulkTasks({ action: 'owner', ids, ownerId }),
+                    }}
+                    actions={[{ label: t('tasks.complete'), send: (ids) => bulkTasks({ action: 'complete', ids }) }]}
+                    remove={(ids) => bulkTasks({ action: 'delete', ids })}
+                  />
+                </Suspense>
+              )
+            : undefined
         }
         fetchPage={(query) =>
           unwrap(api.GET('/api/v1/tasks', { params: { query: { ...query, status: status.length ? (status as Task['status'][]) : undefined } } }))

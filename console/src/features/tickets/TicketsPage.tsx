@@ -1,6 +1,6 @@
 import { Badge, Button, Group, MultiSelect, Select, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { formatDateTime } from '../../lib/i18n';
@@ -10,6 +10,9 @@ import { useWorkspaceUsers } from '../../lib/users';
 import { NewTicketModal } from './NewTicketModal';
 import { CLOCK_LABEL, ClockBadge } from './TicketPanels';
 import { currentClock, relativeTime, TICKET_PRIORITIES, TICKET_STATUSES, ticketsApi, type Ticket, type TicketQuery } from './tickets-api';
+
+// The bulk actions load on the first selection, not with the rows.
+const TicketsBulkActions = lazy(() => import('./TicketsBulkActions').then((module) => ({ default: module.TicketsBulkActions })));
 
 const label = (value: string) => ({ value, label: value });
 const OPEN_STATUSES = ['new', 'open', 'pending'];
@@ -70,6 +73,15 @@ export function Component() {
         initialSort="-createdAt"
         fetchPage={(request) => ticketsApi.list({ ...filters, ...request })}
         onOpen={(ticket) => navigate(`/tickets/${ticket.id}`)}
+        bulkActions={
+          canWrite
+            ? (selected, clear) => (
+                <Suspense fallback={null}>
+                  <TicketsBulkActions selected={selected} clear={clear} />
+                </Suspense>
+              )
+            : undefined
+        }
         toolbar={
           <>
             <MultiSelect label={t('field.status')} data={TICKET_STATUSES.map(label)} value={status} onChange={setStatus} clearable w={260} />
