@@ -6,6 +6,7 @@ import { messageOf } from '../lib/api-error';
 import { applyApiError } from '../lib/form-errors';
 import { groupViews, mayChangeView, STANDARD_VIEW, viewsApi, type View, type ViewChanges } from '../lib/list-views';
 import { useCan, useMe } from '../lib/me';
+import { useWorkspaceUsers } from '../lib/users';
 import { t } from './list-views-i18n';
 
 interface ListViewsMenuProps {
@@ -27,6 +28,9 @@ export function ListViewsMenu({ entity, views, active, current, open }: ListView
   const userId = useMe().data?.id;
   const canManageShared = useCan('views:manage-shared');
   const { own, shared } = groupViews(views, userId);
+  // A colleague's view says whose it is: their name from the members list (the id until it loads).
+  const users = useWorkspaceUsers();
+  const ownerName = (view: View) => users.data?.data.find((user) => user.id === view.userId)?.name ?? view.userId;
   const mine = active !== null && active.userId === userId;
   const changeable = active !== null && mayChangeView(active, userId, canManageShared);
   const [naming, setNaming] = useState<'new' | 'rename' | null>(null);
@@ -81,7 +85,7 @@ export function ListViewsMenu({ entity, views, active, current, open }: ListView
           {shared.length > 0 && <Menu.Label>{t('views.sharedByColleagues')}</Menu.Label>}
           {shared.map((view) => (
             <Menu.Item key={view.id} onClick={() => open(view.id)} fw={view.id === active?.id ? 700 : undefined}>
-              {view.name}
+              {t('views.sharedBy', { name: view.name, owner: ownerName(view) })}
             </Menu.Item>
           ))}
           <Menu.Divider />
