@@ -7290,7 +7290,7 @@ export interface components {
             filters?: {
                 [key: string]: unknown;
             };
-            /** @description true makes it the caller’s default of the entity (unsetting the previous one); false unsets it. Only on one’s own view (422 on a view another user shared). */
+            /** @description true makes it the caller’s default of the entity (unsetting the previous one); false unsets it. The caller’s own choice, on a view a colleague shared too (no copy, and the view stays unchanged for others; needs no right to change the view). */
             isDefault?: boolean;
             name?: string;
             /** @description true shares the view with the workspace, false takes it back. Listed to every member of the workspace beside their own views, read only to them: only its owner, and roles with views:manage-shared (managers and above), change or delete a shared view. */
@@ -7371,7 +7371,7 @@ export interface components {
             };
             /** Format: uuid */
             id: string;
-            /** @description Whether it opens first for the caller: always false on a view another user shared. */
+            /** @description Whether it opens first for the caller: their own choice, on a view a colleague shared too. */
             isDefault: boolean;
             name: string;
             /** @description Listed to every member of the workspace beside their own views, read only to them: only its owner, and roles with views:manage-shared (managers and above), change or delete a shared view. */

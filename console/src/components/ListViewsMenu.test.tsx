@@ -35,4 +35,20 @@ describe('ListViewsMenu', () => {
     await userEvent.click(screen.getByRole('button', { name: 'View: Standard view' }));
     expect(await screen.findByRole('menuitem', { name: 'Hot leads · by Grace Hopper' })).toBeTruthy();
   });
+
+  it('offers to open a colleague’s shared view first, a choice of the user’s own', async () => {
+    const queryClient = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, enabled: false } } });
+    queryClient.setQueryData(['me'], { id: ME, permissions: [] });
+    const shared = view('v2', 'Hot leads', GRACE, true);
+    render(
+      <MantineProvider>
+        <QueryClientProvider client={queryClient}>
+          <ListViewsMenu entity="contacts" views={[shared]} active={shared} current={() => ({ columns: [], filters: {}, sort: null })} open={vi.fn()} />
+        </QueryClientProvider>
+      </MantineProvider>,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'View: Hot leads' }));
+    expect(await screen.findByRole('menuitem', { name: 'Open this view first' })).toBeTruthy();
+    expect(screen.queryByRole('menuitem', { name: 'Rename this view…' })).toBeNull();
+  });
 });

@@ -31,7 +31,6 @@ export function ListViewsMenu({ entity, views, active, current, open }: ListView
   // A colleague's view says whose it is: their name from the members list (the id until it loads).
   const users = useWorkspaceUsers();
   const ownerName = (view: View) => users.data?.data.find((user) => user.id === view.userId)?.name ?? view.userId;
-  const mine = active !== null && active.userId === userId;
   const changeable = active !== null && mayChangeView(active, userId, canManageShared);
   const [naming, setNaming] = useState<'new' | 'rename' | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['views', entity] });
@@ -91,15 +90,16 @@ export function ListViewsMenu({ entity, views, active, current, open }: ListView
           <Menu.Divider />
           <Menu.Item onClick={() => setNaming('new')}>{t('views.saveAs')}</Menu.Item>
           {active && !changeable && <Menu.Label>{t('views.readOnly')}</Menu.Label>}
+          {/* Whether a view opens first is each user's own choice, on a colleague's shared view too (no copy). */}
+          {active && (
+            <Menu.Item onClick={() => change({ isDefault: !active.isDefault })}>
+              {active.isDefault ? t('views.unsetDefault') : t('views.makeDefault')}
+            </Menu.Item>
+          )}
           {active && changeable && (
             <>
               <Menu.Item onClick={() => change({ filters: current().filters, sort: current().sort }, true)}>{t('views.saveChanges')}</Menu.Item>
               <Menu.Item onClick={() => setNaming('rename')}>{t('views.rename')}</Menu.Item>
-              {mine && (
-                <Menu.Item onClick={() => change({ isDefault: !active.isDefault })}>
-                  {active.isDefault ? t('views.unsetDefault') : t('views.makeDefault')}
-                </Menu.Item>
-              )}
               <Menu.Item onClick={() => change({ shared: !active.shared }, true)}>{active.shared ? t('views.unshare') : t('views.share')}</Menu.Item>
               <Menu.Item color="red" onClick={remove}>
                 {t('views.delete')}

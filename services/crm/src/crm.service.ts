@@ -37,6 +37,7 @@ import { ObjectRecordsAnalyze1765740200000 } from './migrations/1765740200000-ob
 import { Views1765770000000 } from './migrations/1765770000000-views.js';
 import { ObjectRecordEmails1765780000000 } from './migrations/1765780000000-object-record-emails.js';
 import { SharedViews1765800000000 } from './migrations/1765800000000-shared-views.js';
+import { ViewDefaults1765840000000 } from './migrations/1765840000000-view-defaults.js';
 import { ObjectsModule } from './objects/objects.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
 import { SegmentsModule } from './segments/segments.module.js';
@@ -84,6 +85,7 @@ export const crmService = {
       Views1765770000000,
       ObjectRecordEmails1765780000000,
       SharedViews1765800000000,
+      ViewDefaults1765840000000,
     ],
   },
   features: (config) => [
