@@ -50,7 +50,7 @@ export class BulkService {
 
   async changeContacts(caller: CrmCaller, input: BulkContactsBody): Promise<BulkResult> {
     const { action } = input;
-    await this.assertRequest(caller, 'contacts:write', input.ownerId);
+    await this.assertRequest(caller, 'contacts:write', action === 'owner' ? input.ownerId : undefined);
     if (action === 'segment') await this.segments.assertStaticSegment(caller, input.segmentId!);
     return this.apply(caller, input.ids, (manager, emit, id) => {
       if (action === 'delete') return this.contacts.deleteInTransaction(manager, emit, caller, id);
@@ -62,7 +62,7 @@ export class BulkService {
 
   async changeCompanies(caller: CrmCaller, input: BulkCompaniesBody): Promise<BulkResult> {
     const { action } = input;
-    await this.assertRequest(caller, 'companies:write', input.ownerId);
+    await this.assertRequest(caller, 'companies:write', action === 'owner' ? input.ownerId : undefined);
     return this.apply(caller, input.ids, (manager, emit, id) => {
       if (action === 'delete') return this.companies.deleteInTransaction(manager, emit, caller, id);
       if (action === 'owner') return this.companies.updateInTransaction(manager, emit, caller, id, () => ({ ownerId: input.ownerId }));
@@ -71,7 +71,7 @@ export class BulkService {
   }
 
   async changeDeals(caller: CrmCaller, input: BulkDealsBody): Promise<BulkResult> {
-    await this.assertRequest(caller, 'deals:write', input.ownerId);
+    await this.assertRequest(caller, 'deals:write', input.action === 'owner' ? input.ownerId : undefined);
     return this.apply(caller, input.ids, (manager, emit, id) =>
       input.action === 'delete'
         ? this.deals.deleteInTransaction(manager, emit, caller, id)
@@ -81,7 +81,7 @@ export class BulkService {
 
   async changeTasks(caller: CrmCaller, input: BulkTasksBody): Promise<BulkResult> {
     const { action } = input;
-    await this.assertRequest(caller, 'tasks:write', input.ownerId, 'assigneeId');
+    await this.assertRequest(caller, 'tasks:write', action === 'owner' ? input.ownerId : undefined, 'assigneeId');
     return this.apply(caller, input.ids, (manager, emit, id) => {
       if (action === 'delete') return this.tasks.deleteInTransaction(manager, emit, caller, id);
       if (action === 'complete') return this.tasks.updateInTransaction(manager, emit, caller, { id, status: 'done' });
@@ -89,7 +89,7 @@ export class BulkService {
     });
   }
 
-  /** The request as a whole: the permission (403), and the new owner an active user of the workspace (422). */
+  /** The request as a whole: the permission (403), and an owner action's new owner an active user of the workspace (422). */
   private async assertRequest(
     caller: CrmCaller,
     permission: Permission,
