@@ -581,6 +581,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/companies/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change many companies
+         * @description Applies one action to up to 100 records in one transaction, each record as its single operation would (same permission, owner rules and events; deletes go to the trash). Partial success: a record that fails is reported in results and leaves the others changed. A bad request (no ids, too many, an id that is not a UUID, an unknown action, a missing or unknown parameter) is a 422 and changes nothing.
+         */
+        post: operations["crm.companies.bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts": {
         parameters: {
             query?: never;
@@ -731,6 +751,26 @@ export interface paths {
         get: operations["crm.timeline.contact"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change many contacts
+         * @description Applies one action to up to 100 records in one transaction, each record as its single operation would (same permission, owner rules and events; deletes go to the trash). Partial success: a record that fails is reported in results and leaves the others changed. A bad request (no ids, too many, an id that is not a UUID, an unknown action, a missing or unknown parameter) is a 422 and changes nothing.
+         */
+        post: operations["crm.contacts.bulk"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1075,6 +1115,26 @@ export interface paths {
         get: operations["crm.timeline.deal"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deals/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change many deals
+         * @description Applies one action to up to 100 records in one transaction, each record as its single operation would (same permission, owner rules and events; deletes go to the trash). Partial success: a record that fails is reported in results and leaves the others changed. A bad request (no ids, too many, an id that is not a UUID, an unknown action, a missing or unknown parameter) is a 422 and changes nothing.
+         */
+        post: operations["crm.deals.bulk"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3137,6 +3197,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change many tasks
+         * @description Applies one action to up to 100 records in one transaction, each record as its single operation would (same permission, owner rules and events; deletes go to the trash). Partial success: a record that fails is reported in results and leaves the others changed. A bad request (no ids, too many, an id that is not a UUID, an unknown action, a missing or unknown parameter) is a 422 and changes nothing.
+         */
+        post: operations["crm.tasks.bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ticket-settings": {
         parameters: {
             query?: never;
@@ -3905,6 +3985,88 @@ export interface components {
             legalName?: string | null;
             paymentInstructions?: string | null;
             taxId?: string | null;
+        };
+        BulkCompaniesBody: {
+            /**
+             * @description delete (to the trash), tag, untag, owner (ownerId).
+             * @enum {string}
+             */
+            action: "delete" | "tag" | "untag" | "owner";
+            /** @description The records, 1 to 100; a repeated id counts once. */
+            ids: string[];
+            /**
+             * Format: uuid
+             * @description For owner: an active user of the workspace (else 422); members may give records only to themselves.
+             */
+            ownerId?: string;
+            /** @description For tag (added to each record’s own) and untag (removed, any case). */
+            tags?: string[];
+        };
+        BulkContactsBody: {
+            /**
+             * @description delete (to the trash), tag, untag, owner (ownerId), segment (add to the static segment segmentId).
+             * @enum {string}
+             */
+            action: "delete" | "tag" | "untag" | "owner" | "segment";
+            /** @description The records, 1 to 100; a repeated id counts once. */
+            ids: string[];
+            /**
+             * Format: uuid
+             * @description For owner: an active user of the workspace (else 422); members may give records only to themselves.
+             */
+            ownerId?: string;
+            /**
+             * Format: uuid
+             * @description For segment: a live static segment (else 422); needs segments:write.
+             */
+            segmentId?: string;
+            /** @description For tag (added to each record’s own) and untag (removed, any case). */
+            tags?: string[];
+        };
+        BulkDealsBody: {
+            /**
+             * @description delete (to the trash), owner (ownerId).
+             * @enum {string}
+             */
+            action: "delete" | "owner";
+            /** @description The records, 1 to 100; a repeated id counts once. */
+            ids: string[];
+            /**
+             * Format: uuid
+             * @description For owner: an active user of the workspace (else 422); members may give records only to themselves.
+             */
+            ownerId?: string;
+        };
+        BulkRecordResult: {
+            /** Format: uuid */
+            id: string;
+            /** @description Why it failed; null when ok. */
+            message: string | null;
+            /**
+             * @description not_found: no live record of the workspace; forbidden: the caller may not change it (members: records they do not own); error: see message.
+             * @enum {string}
+             */
+            status: "ok" | "not_found" | "forbidden" | "error";
+        };
+        BulkResult: {
+            failed: number;
+            /** @description One per id, in the order sent. */
+            results: components["schemas"]["BulkRecordResult"][];
+            succeeded: number;
+        };
+        BulkTasksBody: {
+            /**
+             * @description delete (to the trash), complete (status done), owner (the assignee becomes ownerId).
+             * @enum {string}
+             */
+            action: "delete" | "complete" | "owner";
+            /** @description The records, 1 to 100; a repeated id counts once. */
+            ids: string[];
+            /**
+             * Format: uuid
+             * @description For owner: the new assignee, an active user of the workspace (else 422).
+             */
+            ownerId?: string;
         };
         BusinessHours: {
             days: components["schemas"]["WorkingDay"][];
@@ -7138,7 +7300,7 @@ export interface components {
             filters?: {
                 [key: string]: unknown;
             };
-            /** @description true makes it the caller’s default of the entity (unsetting the previous one); false unsets it. Only on one’s own view (422 on a view another user shared). */
+            /** @description true makes it the caller’s default of the entity (unsetting the previous one); false unsets it. The caller’s own choice, on a view a colleague shared too (no copy, and the view stays unchanged for others; needs no right to change the view). */
             isDefault?: boolean;
             name?: string;
             /** @description true shares the view with the workspace, false takes it back. Listed to every member of the workspace beside their own views, read only to them: only its owner, and roles with views:manage-shared (managers and above), change or delete a shared view. */
@@ -7219,7 +7381,7 @@ export interface components {
             };
             /** Format: uuid */
             id: string;
-            /** @description Whether it opens first for the caller: always false on a view another user shared. */
+            /** @description Whether it opens first for the caller: their own choice, on a view a colleague shared too. */
             isDefault: boolean;
             name: string;
             /** @description Listed to every member of the workspace beside their own views, read only to them: only its owner, and roles with views:manage-shared (managers and above), change or delete a shared view. */
@@ -9923,6 +10085,93 @@ export interface operations {
             };
         };
     };
+    "crm.companies.bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkCompaniesBody"];
+            };
+        };
+        responses: {
+            /** @description Change many companies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `companies:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description ids empty, above the limit or not UUIDs; unknown action; missing parameter; inactive owner or unknown segment. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "crm.contacts.list": {
         parameters: {
             query?: {
@@ -10780,6 +11029,93 @@ export interface operations {
             };
             /** @description No such record in the workspace (another workspace’s ids too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.contacts.bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkContactsBody"];
+            };
+        };
+        responses: {
+            /** @description Change many contacts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `contacts:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description ids empty, above the limit or not UUIDs; unknown action; missing parameter; inactive owner or unknown segment. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12574,6 +12910,93 @@ export interface operations {
             };
             /** @description No such record in the workspace (another workspace’s ids too). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.deals.bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkDealsBody"];
+            };
+        };
+        responses: {
+            /** @description Change many deals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `deals:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description ids empty, above the limit or not UUIDs; unknown action; missing parameter; inactive owner or unknown segment. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22771,6 +23194,93 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used with another request, or its first request is still running. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.tasks.bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkTasksBody"];
+            };
+        };
+        responses: {
+            /** @description Change many tasks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `tasks:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description ids empty, above the limit or not UUIDs; unknown action; missing parameter; inactive owner or unknown segment. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

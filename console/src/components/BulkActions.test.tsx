@@ -4,9 +4,10 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { RecordBulkActions } from './BulkActions';
+import { ApiError } from '../lib/api-error';
+import { perRecord, RecordBulkActions, type BulkSend } from './BulkActions';
 
-function renderActions(remove: (id: string) => Promise<unknown>, ids: string[]) {
+function renderActions(remove: BulkSend, ids: string[]) {
   const clear = vi.fn();
   const queryClient = new QueryClient();
   const invalidate = vi.spyOn(queryClient, 'invalidateQueries');
@@ -14,7 +15,7 @@ function renderActions(remove: (id: string) => Promise<unknown>, ids: string[]) 
     <MantineProvider>
       <Notifications />
       <QueryClientProvider client={queryClient}>
-        <RecordBulkActions selected={ids} clear={clear} list="deals" ownerTitle="Change the owner" setOwner={vi.fn()} remove={remove} />
+        <RecordBulkActions selected={ids} clear={clear} list="deals" owner={{ title: 'Change the owner', set: vi.fn() }} remove={remove} />
       </QueryClientProvider>
     </MantineProvider>,
   );
@@ -22,30 +23,65 @@ function renderActions(remove: (id: string) => Promise<unknown>, ids: string[]) 
 }
 
 describe('RecordBulkActions', () => {
-  it('deletes each selected record, a few at a time, and names the first refusal', async () => {
-    let inFlight = 0;
-    let mostInFlight = 0;
-    const remove = vi.fn(async (id: string) => {
-      mostInFlight = Math.max(mostInFlight, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      inFlight -= 1;
-      if (id === 'd7') throw new Error('Members change only their own deals.');
-    });
-    const ids = Array.from({ length: 20 }, (_, index) => `d${index}`);
+  it('deletes through bulk requests of 100 records, names the first refusal and keeps the refused rows selected', async () => {
+    const remove = vi.fn(async (ids: string[]) => ({
+      results: ids.map((id) =>
+        id === 'd7'
+          ? { id, status: 'forbidden' as const, message: 'Members may change only the records they own.' }
+          : { id, status: 'ok' as const, message: null },
+      ),
+      succeeded: ids.filter((id) => id !== 'd7').length,
+      failed: ids.includes('d7') ? 1 : 0,
+    }));
+    const ids = Array.from({ length: 250 }, (_, index) => `d${index}`);
     const { clear, invalidate } = renderActions(remove, ids);
 
     await userEvent.click(screen.getByRole('button', { name: 'Delete selected' }));
-    expect(await screen.findByText('1 failed: Members change only their own deals.')).toBeTruthy();
-    expect(remove.mock.calls.map(([id]) => id).sort()).toEqual([...ids].sort());
-    expect(mostInFlight).toBeGreaterThan(1);
-    expect(mostInFlight).toBeLessThanOrEqual(6);
-    await waitFor(() => expect(clear).toHaveBeenCalled());
+    expect(await screen.findByText('1 of 250 failed and stay selected: Members may change only the records they own.')).toBeTruthy();
+    expect(remove.mock.calls.map(([chunk]) => chunk.length)).toEqual([100, 100, 50]);
+    expect(remove.mock.calls.flatMap(([chunk]) => chunk)).toEqual(ids);
+    await waitFor(() => expect(clear).toHaveBeenCalledWith(['d7']));
     expect(invalidate).toHaveBeenCalledWith({ queryKey: ['deals'] });
+  });
+
+  it('fails every record of a request refused as a whole', async () => {
+    const remove = vi.fn(async () => {
+      throw new Error('This needs the permission deals:write.');
+    });
+    const { clear } = renderActions(remove, ['d1', 'd2']);
+    await userEvent.click(screen.getByRole('button', { name: 'Delete selected' }));
+    expect(await screen.findByText('2 of 2 failed and stay selected: This needs the permission deals:write.')).toBeTruthy();
+    await waitFor(() => expect(clear).toHaveBeenCalledWith(['d1', 'd2']));
   });
 
   it('offers tags only for records that have them', () => {
     renderActions(vi.fn(), ['d1']);
     expect(screen.queryByRole('button', { name: 'Add tags' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Change owner' })).toBeTruthy();
+  });
+});
+
+describe('perRecord', () => {
+  it('answers a list without a bulk request as the bulk request would, a few requests at a time', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const send = perRecord(async (id) => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      if (id === 't3') throw new ApiError(404, 'not_found', 'Ticket not found.');
+      if (id === 't5') throw new ApiError(403, 'forbidden', 'Not yours.');
+    });
+    const ids = Array.from({ length: 20 }, (_, index) => `t${index}`);
+    const { results, succeeded, failed } = await send(ids);
+    expect({ succeeded, failed }).toEqual({ succeeded: 18, failed: 2 });
+    expect(results.filter((result) => result.status !== 'ok')).toEqual(
+      expect.arrayContaining([
+        { id: 't3', status: 'not_found', message: 'Ticket not found.' },
+        { id: 't5', status: 'forbidden', message: 'Not yours.' },
+      ]),
+    );
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(6);
   });
 });

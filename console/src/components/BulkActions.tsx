@@ -4,74 +4,118 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { components } from '../api/schema';
 import { api } from '../lib/api';
-import { messageOf, unwrap } from '../lib/api-error';
+import { ApiError, messageOf, unwrap } from '../lib/api-error';
 import { fetchBlob, saveBlob } from '../lib/files';
 import { useWorkspaceUsers } from '../lib/users';
 import { t } from './bulk-i18n';
 
-/** Requests in flight at once: a thousand selected rows do not become a thousand open requests. */
+type BulkResult = components['schemas']['BulkResult'];
+
+/** Records one bulk request may name (the API's BULK_IDS_MAX): a larger selection goes in requests of this many. */
+export const BULK_CHUNK = 100;
+
+/** One bulk request (POST /<list>/bulk) for up to BULK_CHUNK ids. */
+export type BulkSend = (ids: string[]) => Promise<BulkResult>;
+
+/** Requests in flight at once where a list has no bulk request: a thousand rows are not a thousand open requests. */
 const CONCURRENCY = 6;
 
 /**
- * Runs one request per record, a few at a time, with a toast that counts them and then says how
- * many succeeded, naming the first failure. Resolves to the number that failed.
+ * A bulk change for a list without a bulk request (tickets, custom object records): one request per
+ * record, a few at a time, answered as the bulk request would.
  */
-export async function forEachRecord(ids: readonly string[], run: (id: string) => Promise<unknown>): Promise<number> {
-  const toast = notifications.show({ loading: true, autoClose: false, withCloseButton: false, message: t('bulk.progress', { done: 0, count: ids.length }) });
-  const failures: unknown[] = [];
-  let done = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < ids.length) {
-      const id = ids[next++]!;
-      try {
-        await run(id);
-      } catch (failure) {
-        failures.push(failure);
+export function perRecord(run: (id: string) => Promise<unknown>): BulkSend {
+  return async (ids) => {
+    const results: BulkResult['results'] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        try {
+          await run(id);
+          results.push({ id, status: 'ok', message: null });
+        } catch (failure) {
+          const status =
+            failure instanceof ApiError && failure.status === 404 ? 'not_found' : failure instanceof ApiError && failure.status === 403 ? 'forbidden' : 'error';
+          results.push({ id, status, message: messageOf(failure) });
+        }
       }
-      done += 1;
-      notifications.update({ id: toast, message: t('bulk.progress', { done, count: ids.length }) });
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
+    const succeeded = results.filter((result) => result.status === 'ok').length;
+    return { results, succeeded, failed: results.length - succeeded };
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
+}
+
+/**
+ * Sends a bulk change in requests of BULK_CHUNK ids, one after another, with a toast that counts
+ * the records done and then says how many succeeded, or how many failed and why the first did (a
+ * request refused as a whole fails all of its records). Resolves to the ids that failed.
+ */
+export async function changeInBulk(ids: readonly string[], send: BulkSend): Promise<string[]> {
+  const toast = notifications.show({ loading: true, autoClose: false, withCloseButton: false, message: t('bulk.progress', { done: 0, count: ids.length }) });
+  const failed: Array<{ id: string; message: string }> = [];
+  for (let start = 0; start < ids.length; start += BULK_CHUNK) {
+    const chunk = ids.slice(start, start + BULK_CHUNK);
+    try {
+      const { results } = await send(chunk);
+      for (const result of results) if (result.status !== 'ok') failed.push({ id: result.id, message: result.message ?? result.status });
+    } catch (failure) {
+      failed.push(...chunk.map((id) => ({ id, message: messageOf(failure) })));
+    }
+    notifications.update({ id: toast, message: t('bulk.progress', { done: Math.min(start + BULK_CHUNK, ids.length), count: ids.length }) });
+  }
   notifications.update({
     id: toast,
     loading: false,
-    autoClose: 4000,
+    autoClose: failed.length ? false : 4000,
     withCloseButton: true,
-    ...(failures.length
-      ? { color: 'red', message: t('bulk.failed', { count: failures.length, message: messageOf(failures[0]) }) }
+    ...(failed.length
+      ? { color: 'red', message: t('bulk.failed', { count: failed.length, total: ids.length, message: failed[0]!.message }) }
       : { color: 'green', message: t('bulk.done', { count: ids.length }) }),
   });
-  return failures.length;
+  return failed.map((failure) => failure.id);
+}
+
+/** A change of the selected records to one of a few values: its button, its dialog and the request. */
+export interface BulkChoice {
+  label: string;
+  title: string;
+  options: readonly string[];
+  send: (ids: string[], value: string) => Promise<BulkResult>;
 }
 
 interface RecordBulkActionsProps {
   selected: string[];
-  clear: () => void;
+  /** Ends the selection, keeping the rows named (those an action failed on). */
+  clear: (keep?: string[]) => void;
   /** The list's name: its pages are fetched again once an action is done. */
   list: string;
-  /** The owner dialog's title for this many records. */
-  ownerTitle: string;
-  setOwner: (id: string, ownerId: string) => Promise<unknown>;
-  /** When the records have tags: the tag dialog's title and the change of one record (its own tags kept). */
-  tags?: { title: string; add: (id: string, tags: string[]) => Promise<unknown> };
-  remove: (id: string) => Promise<unknown>;
+  /** When the records have an owner (or an assignee): the dialog's title for this many records, and the request. */
+  owner?: { title: string; set: (ids: string[], ownerId: string) => Promise<BulkResult> };
+  /** When the records have tags: the tag dialog's title and the request adding tags (each record keeps its own). */
+  tags?: { title: string; add: (ids: string[], tags: string[]) => Promise<BulkResult> };
+  remove: BulkSend;
+  /** The list's own further changes that need no dialog (a task's "complete"), one button each. */
+  actions?: Array<{ label: string; send: BulkSend }>;
+  /** The list's own further changes to one of a few values (a ticket's status), a dialog with a select each. */
+  choices?: BulkChoice[];
   /** The list's own further actions. */
   children?: ReactNode;
 }
 
 /**
- * A list's bulk actions on the selected rows: add tags, change the owner, delete, one request per
- * record (the API changes one record at a time). Loaded with the first selection, not with the list.
+ * A list's bulk actions on the selected rows: add tags, change the owner, delete, through the
+ * list's bulk request (100 records a request). The rows an action failed on stay selected.
+ * Loaded with the first selection, not with the list.
  */
-export function RecordBulkActions({ selected, clear, list, ownerTitle, setOwner, tags, remove, children }: RecordBulkActionsProps) {
+export function RecordBulkActions({ selected, clear, list, owner, tags, remove, actions = [], choices = [], children }: RecordBulkActionsProps) {
   const queryClient = useQueryClient();
-  const [action, setAction] = useState<'tag' | 'owner' | null>(null);
-  const run = async (change: (id: string) => Promise<unknown>) => {
-    await forEachRecord(selected, change);
+  const [action, setAction] = useState<'tag' | 'owner' | BulkChoice | null>(null);
+  const run = async (send: BulkSend) => {
+    const failed = await changeInBulk(selected, send);
     setAction(null);
-    clear();
+    clear(failed);
     await queryClient.invalidateQueries({ queryKey: [list] });
   };
   return (
@@ -81,15 +125,32 @@ export function RecordBulkActions({ selected, clear, list, ownerTitle, setOwner,
           {t('bulk.tag')}
         </Button>
       )}
-      <Button variant="light" onClick={() => setAction('owner')}>
-        {t('bulk.owner')}
-      </Button>
+      {owner && (
+        <Button variant="light" onClick={() => setAction('owner')}>
+          {t('bulk.owner')}
+        </Button>
+      )}
+      {choices.map((choice) => (
+        <Button key={choice.label} variant="light" onClick={() => setAction(choice)}>
+          {choice.label}
+        </Button>
+      ))}
+      {actions.map(({ label, send }) => (
+        <Button key={label} variant="light" onClick={() => run(send)}>
+          {label}
+        </Button>
+      ))}
       {children}
       <Button color="red" variant="light" onClick={() => run(remove)}>
         {t('bulk.delete')}
       </Button>
-      {action === 'tag' && tags && <TagsModal title={tags.title} onClose={() => setAction(null)} onSave={(added) => run((id) => tags.add(id, added))} />}
-      {action === 'owner' && <OwnerModal title={ownerTitle} onClose={() => setAction(null)} onSave={(ownerId) => run((id) => setOwner(id, ownerId))} />}
+      {action === 'tag' && tags && <TagsModal title={tags.title} onClose={() => setAction(null)} onSave={(added) => run((ids) => tags.add(ids, added))} />}
+      {action === 'owner' && owner && (
+        <OwnerModal title={owner.title} onClose={() => setAction(null)} onSave={(ownerId) => run((ids) => owner.set(ids, ownerId))} />
+      )}
+      {typeof action === 'object' && action !== null && (
+        <ChoiceModal choice={action} onClose={() => setAction(null)} onSave={(value) => run((ids) => action.send(ids, value))} />
+      )}
     </>
   );
 }
@@ -137,6 +198,15 @@ function TagsModal({ title, onClose, onSave }: { title: string; onClose: () => v
   return (
     <BulkModal title={title} onClose={onClose} onSubmit={() => onSave(tags)} ready={tags.length > 0}>
       <TagsInput label={t('field.tags')} value={tags} onChange={setTags} data-autofocus />
+    </BulkModal>
+  );
+}
+
+function ChoiceModal({ choice, onClose, onSave }: { choice: BulkChoice; onClose: () => void; onSave: (value: string) => Promise<void> }) {
+  const [value, setValue] = useState<string | null>(null);
+  return (
+    <BulkModal title={choice.title} onClose={onClose} onSubmit={() => onSave(value!)} ready={value !== null}>
+      <Select label={choice.label} data={[...choice.options]} value={value} onChange={setValue} data-autofocus />
     </BulkModal>
   );
 }

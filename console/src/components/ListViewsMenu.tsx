@@ -6,6 +6,7 @@ import { messageOf } from '../lib/api-error';
 import { applyApiError } from '../lib/form-errors';
 import { groupViews, mayChangeView, STANDARD_VIEW, viewsApi, type View, type ViewChanges } from '../lib/list-views';
 import { useCan, useMe } from '../lib/me';
+import { useWorkspaceUsers } from '../lib/users';
 import { t } from './list-views-i18n';
 
 interface ListViewsMenuProps {
@@ -27,7 +28,9 @@ export function ListViewsMenu({ entity, views, active, current, open }: ListView
   const userId = useMe().data?.id;
   const canManageShared = useCan('views:manage-shared');
   const { own, shared } = groupViews(views, userId);
-  const mine = active !== null && active.userId === userId;
+  // A colleague's view says whose it is: their name from the members list (the id until it loads).
+  const users = useWorkspaceUsers();
+  const ownerName = (view: View) => users.data?.data.find((user) => user.id === view.userId)?.name ?? view.userId;
   const changeable = active !== null && mayChangeView(active, userId, canManageShared);
   const [naming, setNaming] = useState<'new' | 'rename' | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['views', entity] });
@@ -81,21 +84,22 @@ export function ListViewsMenu({ entity, views, active, current, open }: ListView
           {shared.length > 0 && <Menu.Label>{t('views.sharedByColleagues')}</Menu.Label>}
           {shared.map((view) => (
             <Menu.Item key={view.id} onClick={() => open(view.id)} fw={view.id === active?.id ? 700 : undefined}>
-              {view.name}
+              {t('views.sharedBy', { name: view.name, owner: ownerName(view) })}
             </Menu.Item>
           ))}
           <Menu.Divider />
           <Menu.Item onClick={() => setNaming('new')}>{t('views.saveAs')}</Menu.Item>
           {active && !changeable && <Menu.Label>{t('views.readOnly')}</Menu.Label>}
+          {/* Whether a view opens first is each user's own choice, on a colleague's shared view too (no copy). */}
+          {active && (
+            <Menu.Item onClick={() => change({ isDefault: !active.isDefault })}>
+              {active.isDefault ? t('views.unsetDefault') : t('views.makeDefault')}
+            </Menu.Item>
+          )}
           {active && changeable && (
             <>
               <Menu.Item onClick={() => change({ filters: current().filters, sort: current().sort }, true)}>{t('views.saveChanges')}</Menu.Item>
               <Menu.Item onClick={() => setNaming('rename')}>{t('views.rename')}</Menu.Item>
-              {mine && (
-                <Menu.Item onClick={() => change({ isDefault: !active.isDefault })}>
-                  {active.isDefault ? t('views.unsetDefault') : t('views.makeDefault')}
-                </Menu.Item>
-              )}
               <Menu.Item onClick={() => change({ shared: !active.shared }, true)}>{active.shared ? t('views.unshare') : t('views.share')}</Menu.Item>
               <Menu.Item color="red" onClick={remove}>
                 {t('views.delete')}

@@ -63,7 +63,8 @@ interface RecordListProps<Row extends { id: string }> {
   views?: { applyFilters?: (filters: Record<string, unknown> | null) => void };
   toolbar?: ReactNode;
   onOpen?: (row: Row) => void;
-  bulkActions?: (selected: string[], clear: () => void) => ReactNode;
+  /** `clear` ends the selection, or keeps the rows it names (those a bulk action failed on). */
+  bulkActions?: (selected: string[], clear: (keep?: string[]) => void) => ReactNode;
   initialSort?: string;
   searchLabel: string;
 }
@@ -127,7 +128,7 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
   );
   const allSelected = rows.length > 0 && rows.every((row) => selection.has(row.id));
   const selectAll = () => setSelection(allSelected ? new Set() : new Set(rows.map((row) => row.id)));
-  const clearSelection = () => setSelection(new Set());
+  const clearSelection = (keep: string[] = []) => setSelection(new Set(keep));
 
   const viewport = useRef<HTMLDivElement>(null);
   const sortBy = (field: string) => setSort((current) => (current === field ? `-${field}` : field));

@@ -7,7 +7,7 @@ export const en = {
   'bulk.export': 'Export CSV',
   'bulk.exportFailed': 'The export failed.',
   'bulk.exported': '{count} rows exported',
-  'bulk.failed': '{count} failed: {message}',
+  'bulk.failed': '{count} of {total} failed and stay selected: {message}',
   'bulk.newOwner': 'New owner',
   'bulk.owner': 'Change owner',
   'bulk.progress': '{done} of {count} done',

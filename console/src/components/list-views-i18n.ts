@@ -16,6 +16,7 @@ export const en = {
   'views.saveChanges': 'Save filters and sort into this view',
   'views.saved': 'View “{name}” saved',
   'views.share': 'Share with the workspace',
+  'views.sharedBy': '{name} · by {owner}',
   'views.sharedByColleagues': 'Shared by colleagues',
   'views.sharedMark': ' · shared',
   'views.standard': 'Standard view',

@@ -1,5 +1,6 @@
 // crm's operations (issue 11's contracts): imported by the gateway, which serves those with a
 // route, by crm, which handles them, and by the services that call crm. `@kinship/contracts/crm`.
+export * from './crm/bulk.js';
 export * from './crm/common.js';
 export * from './crm/companies.js';
 export * from './crm/contacts.js';

@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '@kinship/platform';
 import { installationSecretsMigration, messagingTablesMigration, QueuesModule } from '@kinship/platform';
+import { BulkModule } from './bulk/bulk.module.js';
 import { CursorsModule } from './common/cursors.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { CompaniesModule } from './companies/companies.module.js';
@@ -36,6 +37,7 @@ import { ObjectRecordsAnalyze1765740200000 } from './migrations/1765740200000-ob
 import { Views1765770000000 } from './migrations/1765770000000-views.js';
 import { ObjectRecordEmails1765780000000 } from './migrations/1765780000000-object-record-emails.js';
 import { SharedViews1765800000000 } from './migrations/1765800000000-shared-views.js';
+import { ViewDefaults1765840000000 } from './migrations/1765840000000-view-defaults.js';
 import { DealBoardPositions1765850000000 } from './migrations/1765850000000-deal-board-positions.js';
 import { ObjectsModule } from './objects/objects.module.js';
 import { PipelinesModule } from './pipelines/pipelines.module.js';
@@ -84,6 +86,7 @@ export const crmService = {
       Views1765770000000,
       ObjectRecordEmails1765780000000,
       SharedViews1765800000000,
+      ViewDefaults1765840000000,
       DealBoardPositions1765850000000,
     ],
   },
@@ -109,5 +112,6 @@ export const crmService = {
     CrmFilesModule,
     ObjectsModule,
     ViewsModule,
+    BulkModule,
   ],
 } satisfies ServiceDefinition<CrmConfig>;

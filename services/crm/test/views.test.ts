@@ -84,8 +84,16 @@ describe('saved list views through the API', () => {
     // A copy saved as the viewer's own may take the same name.
     expect((await viewer.post('/views', { name: 'Hot deals', entity: 'deals', columns: ['name'] })).status).toBe(201);
 
-    // A manager changes it, but not whether it opens first for its owner, and takes it back.
-    expectError(await manager.patch(`/views/${id}`, { isDefault: false }), 422, 'isDefault');
+    // The viewer makes it the view their deals open with, without a copy: the view is unchanged and
+    // still opens first for its owner; a manager's "not my default" leaves the owner's choice alone.
+    const before = (await member.get(`/views/${id}`)).body;
+    expect((await viewer.patch(`/views/${id}`, { isDefault: true })).body).toMatchObject({ id, isDefault: true, updatedAt: before.updatedAt });
+    const viewerDefaults = (await viewer.get('/views?entity=deals')).body.data.filter((view: { isDefault: boolean }) => view.isDefault);
+    expect(viewerDefaults.map((view: { id: string }) => view.id)).toEqual([id]);
+    expect((await member.get(`/views/${id}`)).body).toEqual(before);
+    expect((await manager.patch(`/views/${id}`, { isDefault: false })).body).toMatchObject({ isDefault: false });
+
+    // A manager changes it and takes it back.
     expect((await manager.patch(`/views/${id}`, { name: 'Hot deals (open)' })).body).toMatchObject({ name: 'Hot deals (open)', isDefault: false });
     expect((await manager.patch(`/views/${id}`, { shared: false })).body).toMatchObject({ shared: false });
     expect((await member.get(`/views/${id}`)).body).toMatchObject({ name: 'Hot deals (open)', shared: false, isDefault: true });
@@ -93,6 +101,8 @@ describe('saved list views through the API', () => {
     expectError(await manager.delete(`/views/${id}`), 404);
 
     expect((await member.patch(`/views/${id}`, { shared: true })).status).toBe(200);
+    // Unshared, it stopped being the viewer's default: shared again, it does not open first for them.
+    expect((await viewer.get(`/views/${id}`)).body).toMatchObject({ isDefault: false });
     expect((await manager.delete(`/views/${id}`)).status).toBe(204);
     expectError(await member.get(`/views/${id}`), 404);
   });

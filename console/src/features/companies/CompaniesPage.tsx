@@ -112,17 +112,15 @@ export function Component() {
                     selected={selected}
                     clear={clear}
                     list="companies"
-                    ownerTitle={t('companies.bulkOwnerTitle', { count: selected.length })}
-                    setOwner={(id, ownerId) => companiesApi.update(id, { ownerId })}
+                    owner={{
+                      title: t('companies.bulkOwnerTitle', { count: selected.length }),
+                      set: (ids, ownerId) => companiesApi.bulk({ action: 'owner', ids, ownerId }),
+                    }}
                     tags={{
                       title: t('companies.bulkTagTitle', { count: selected.length }),
-                      // PATCH replaces the tags: each company's own are read and kept.
-                      add: async (id, added) => {
-                        const company = await companiesApi.get(id);
-                        await companiesApi.update(id, { tags: [...new Set([...company.tags, ...added])] });
-                      },
+                      add: (ids, added) => companiesApi.bulk({ action: 'tag', ids, tags: added }),
                     }}
-                    remove={(id) => companiesApi.remove(id)}
+                    remove={(ids) => companiesApi.bulk({ action: 'delete', ids })}
                   />
                 </Suspense>
               )

@@ -9,9 +9,7 @@ export type CompanySize = NonNullable<components['schemas']['Company']['size']>;
 export const COMPANY_SIZES: readonly CompanySize[] = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5001-10000', '10001+'];
 
 export const companiesApi = {
-  get: (id: string) => unwrap(api.GET('/api/v1/companies/{id}', { params: { path: { id } } })),
-  update: (id: string, body: components['schemas']['UpdateCompanyBody']) => unwrap(api.PATCH('/api/v1/companies/{id}', { params: { path: { id } }, body })),
-  remove: (id: string) => unwrap(api.DELETE('/api/v1/companies/{id}', { params: { path: { id } } })),
+  bulk: (body: components['schemas']['BulkCompaniesBody']) => unwrap(api.POST('/api/v1/companies/bulk', { body })),
 };
 
 /** The companies list's filters as the inputs hold them (days for the dates). */

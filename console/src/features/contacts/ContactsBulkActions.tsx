@@ -1,8 +1,7 @@
 import { Button, Select } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { BulkModal, ExportButton, RecordBulkActions } from '../../components/BulkActions';
+import { BulkModal, changeInBulk, ExportButton, RecordBulkActions } from '../../components/BulkActions';
 import { api } from '../../lib/api';
 import { messageOf, unwrap } from '../../lib/api-error';
 import { useCan } from '../../lib/me';
@@ -11,10 +10,10 @@ import { contactsApi, type ContactFilters } from './contacts-api';
 
 /**
  * The contacts list's bulk actions on the selected rows: add tags (each contact keeps its own and
- * gains these), change the owner, add to a static segment, delete. Loaded with the first
- * selection, not with the list.
+ * gains these), change the owner, add to a static segment, delete, through POST /contacts/bulk.
+ * Loaded with the first selection, not with the list.
  */
-export function ContactsBulkActions({ selected, clear }: { selected: string[]; clear: () => void }) {
+export function ContactsBulkActions({ selected, clear }: { selected: string[]; clear: (keep?: string[]) => void }) {
   const canSegment = useCan('segments:write');
   const [adding, setAdding] = useState(false);
   return (
@@ -22,17 +21,12 @@ export function ContactsBulkActions({ selected, clear }: { selected: string[]; c
       selected={selected}
       clear={clear}
       list="contacts"
-      ownerTitle={t('bulk.contacts.ownerTitle', { count: selected.length })}
-      setOwner={(id, ownerId) => contactsApi.update(id, { ownerId })}
+      owner={{ title: t('bulk.contacts.ownerTitle', { count: selected.length }), set: (ids, ownerId) => contactsApi.bulk({ action: 'owner', ids, ownerId }) }}
       tags={{
         title: t('bulk.contacts.tagTitle', { count: selected.length }),
-        // PATCH replaces the tags: each contact's own are read and kept.
-        add: async (id, tags) => {
-          const contact = await contactsApi.get(id);
-          await contactsApi.update(id, { tags: [...new Set([...contact.tags, ...tags])] });
-        },
+        add: (ids, tags) => contactsApi.bulk({ action: 'tag', ids, tags }),
       }}
-      remove={(id) => contactsApi.remove(id)}
+      remove={(ids) => contactsApi.bulk({ action: 'delete', ids })}
     >
       {canSegment && (
         <Button variant="light" onClick={() => setAdding(true)}>
@@ -43,9 +37,9 @@ export function ContactsBulkActions({ selected, clear }: { selected: string[]; c
         <SegmentModal
           ids={selected}
           onClose={() => setAdding(false)}
-          onDone={() => {
+          onDone={(failed) => {
             setAdding(false);
-            clear();
+            clear(failed);
           }}
         />
       )}
@@ -53,23 +47,13 @@ export function ContactsBulkActions({ selected, clear }: { selected: string[]; c
   );
 }
 
-function SegmentModal({ ids, onClose, onDone }: { ids: string[]; onClose: () => void; onDone: () => void }) {
+function SegmentModal({ ids, onClose, onDone }: { ids: string[]; onClose: () => void; onDone: (failed: string[]) => void }) {
   const [segmentId, setSegmentId] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const segments = useQuery({
     queryKey: ['segments', 'static'],
     queryFn: () => unwrap(api.GET('/api/v1/segments', { params: { query: { kind: 'static', limit: 500 } } })),
   });
-  const apply = async () => {
-    try {
-      // One request: a static segment takes the ids together.
-      await unwrap(api.POST('/api/v1/segments/{id}/contacts', { params: { path: { id: segmentId! } }, body: { contactIds: ids } }));
-      notifications.show({ color: 'green', message: t('bulk.done', { count: ids.length }) });
-      onDone();
-    } catch (failure) {
-      setError(messageOf(failure));
-    }
-  };
+  const apply = async () => onDone(await changeInBulk(ids, (chunk) => contactsApi.bulk({ action: 'segment', ids: chunk, segmentId: segmentId! })));
   const options = (segments.data?.data ?? []).map((segment) => ({ value: segment.id, label: segment.name }));
   return (
     <BulkModal title={t('bulk.segmentTitle', { count: ids.length })} onClose={onClose} onSubmit={apply} ready={segmentId !== null}>
@@ -80,7 +64,7 @@ function SegmentModal({ ids, onClose, onDone }: { ids: string[]; onClose: () => 
         onChange={setSegmentId}
         searchable
         nothingFoundMessage={t('bulk.noSegments')}
-        error={error ?? (segments.isError ? messageOf(segments.error) : undefined)}
+        error={segments.isError ? messageOf(segments.error) : undefined}
         data-autofocus
       />
     </BulkModal>

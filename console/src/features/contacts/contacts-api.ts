@@ -17,6 +17,6 @@ export const contactsApi = {
   get: (id: string) => unwrap(api.GET('/api/v1/contacts/{id}', { params: { path: { id } } })),
   create: (body: ContactBody) => unwrap(api.POST('/api/v1/contacts', { body })),
   update: (id: string, body: ContactBody) => unwrap(api.PATCH('/api/v1/contacts/{id}', { params: { path: { id } }, body })),
-  remove: (id: string) => unwrap(api.DELETE('/api/v1/contacts/{id}', { params: { path: { id } } })),
+  bulk: (body: components['schemas']['BulkContactsBody']) => unwrap(api.POST('/api/v1/contacts/bulk', { body })),
   timeline: (id: string) => unwrap(api.GET('/api/v1/contacts/{id}/timeline', { params: { path: { id }, query: { limit: 50 } } })),
 };

@@ -1,10 +1,11 @@
 import { Anchor, Button, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
 import { useCan } from '../../lib/me';
+import { useWorkspaceUsers } from '../../lib/users';
 import { t } from '../reports/i18n';
 import { DashboardForm } from './DashboardsPage';
 import { DASHBOARD_REFRESH_MS, dashboardsApi } from './dashboards-api';
@@ -16,6 +17,9 @@ export function Component() {
   const queryClient = useQueryClient();
   const canWrite = useCan('reports:write');
   const [editing, setEditing] = useState(false);
+  // The cards' owner and assignee columns hold user ids: shown as names, as the report builder does.
+  const users = useWorkspaceUsers();
+  const names = useMemo(() => new Map((users.data?.data ?? []).map((user) => [user.id, user.name])), [users.data]);
   const dashboard = useQuery({ queryKey: ['dashboards', id], queryFn: () => dashboardsApi.get(id!), refetchInterval: DASHBOARD_REFRESH_MS });
   const remove = useMutation({
     mutationFn: () => dashboardsApi.remove(id!),
@@ -52,7 +56,7 @@ export function Component() {
       {data.widgets.length === 0 && <Text c="dimmed">{t('dashboards.noWidgets')}</Text>}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         {data.widgets.map((widget) => (
-          <Widget key={widget.key} widget={widget} />
+          <Widget key={widget.key} widget={widget} names={names} />
         ))}
       </SimpleGrid>
     </Stack>

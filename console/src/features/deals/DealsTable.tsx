@@ -184,9 +184,11 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
                     selected={selected}
                     clear={clear}
                     list="deals"
-                    ownerTitle={t('deals.bulkOwnerTitle', { count: selected.length })}
-                    setOwner={(id, ownerId) => dealsApi.update(id, { ownerId })}
-                    remove={(id) => dealsApi.remove(id)}
+                    owner={{
+                      title: t('deals.bulkOwnerTitle', { count: selected.length }),
+                      set: (ids, ownerId) => dealsApi.bulk({ action: 'owner', ids, ownerId }),
+                    }}
+                    remove={(ids) => dealsApi.bulk({ action: 'delete', ids })}
                   />
                 </Suspense>
               )

@@ -30,7 +30,7 @@ export const dealsApi = {
   create: (body: components['schemas']['CreateDealBody']) => unwrap(api.POST('/api/v1/deals', { body })),
   get: (id: string) => unwrap(api.GET('/api/v1/deals/{id}', { params: { path: { id } } })),
   update: (id: string, body: components['schemas']['UpdateDealBody']) => unwrap(api.PATCH('/api/v1/deals/{id}', { params: { path: { id } }, body })),
-  remove: (id: string) => unwrap(api.DELETE('/api/v1/deals/{id}', { params: { path: { id } } })),
+  bulk: (body: components['schemas']['BulkDealsBody']) => unwrap(api.POST('/api/v1/deals/bulk', { body })),
   /** A draft invoice of one line for the deal's amount, billed to its company or first contact. */
   invoice: (dealId: string) => unwrap(api.POST('/api/v1/invoices', { body: { dealId, fromDeal: true } })),
 };

@@ -1,7 +1,7 @@
 import { Button, Group, Modal, SimpleGrid, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useMemo, useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Loading } from '../../components/Loading';
@@ -15,6 +15,9 @@ import { formatValue, fromDraft, isSortable, toDraft, type Draft } from '../../l
 import { objectsApi, type ObjectRecord, type ObjectType } from './objects-api';
 import { filterInputs, recordFilter, type FilterInputs } from './record-filters';
 import { RecordFilters } from './RecordFilters';
+
+// The bulk actions load on the first selection, not with the rows.
+const RecordsBulkActions = lazy(() => import('./RecordsBulkActions').then((module) => ({ default: module.RecordsBulkActions })));
 
 /** The list of one custom object's records: its declared fields as columns, sorted and searched on the server. */
 export function Component() {
@@ -60,6 +63,15 @@ function ObjectRecords({ type }: { type: ObjectType }) {
         fetchPage={(query) => objectsApi.records(type.key, { ...query, filter })}
         toolbar={<RecordFilters type={type} inputs={inputs} onChange={setInputs} />}
         onOpen={(record) => navigate(`/objects/${type.key}/${record.id}`)}
+        bulkActions={
+          canWrite
+            ? (selected, clear) => (
+                <Suspense fallback={null}>
+                  <RecordsBulkActions object={type.key} selected={selected} clear={clear} />
+                </Suspense>
+              )
+            : undefined
+        }
       />
       {creating && <NewRecordModal type={type} onClose={() => setCreating(false)} />}
     </>

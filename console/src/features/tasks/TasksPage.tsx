@@ -1,7 +1,7 @@
 import { Badge, Button, Group, MultiSelect, Select, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import type { components } from '../../api/schema';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { api } from '../../lib/api';
@@ -12,6 +12,9 @@ import { useCan } from '../../lib/me';
 import { useWorkspaceUsers } from '../../lib/users';
 import { NO_TASK_FILTERS, TASK_PRIORITIES, TASK_STATUSES, taskFilterState, taskQuery, type TaskFilterState } from './task-filters';
 
+// The bulk actions load on the first selection, not with the rows.
+const RecordBulkActions = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.RecordBulkActions })));
+
 type Task = components['schemas']['Task'];
 
 const DAY_FIELDS = [
@@ -20,6 +23,10 @@ const DAY_FIELDS = [
   ['createdFrom', 'filter.createdFrom'],
   ['createdTo', 'filter.createdTo'],
 ] as const;
+
+type BulkTasksBody = components['schemas']['BulkTasksBody'];
+
+const bulkTasks = (body: BulkTasksBody) => unwrap(api.POST('/api/v1/tasks/bulk', { body }));
 
 export function Component() {
   const queryClient = useQueryClient();
@@ -115,6 +122,25 @@ export function Component() {
               />
             ))}
           </>
+        }
+        bulkActions={
+          canWrite
+            ? (selected, clear) => (
+                <Suspense fallback={null}>
+                  <RecordBulkActions
+                    selected={selected}
+                    clear={clear}
+                    list="tasks"
+                    owner={{
+                      title: t('tasks.bulkOwnerTitle', { count: selected.length }),
+                      set: (ids, ownerId) => bulkTasks({ action: 'owner', ids, ownerId }),
+                    }}
+                    actions={[{ label: t('tasks.complete'), send: (ids) => bulkTasks({ action: 'complete', ids }) }]}
+                    remove={(ids) => bulkTasks({ action: 'delete', ids })}
+                  />
+                </Suspense>
+              )
+            : undefined
         }
         fetchPage={(query) => unwrap(api.GET('/api/v1/tasks', { params: { query: { ...filters, ...query } } }))}
       />

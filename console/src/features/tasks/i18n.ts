@@ -4,6 +4,7 @@ import { withCatalog, type KeyOf } from '../../lib/i18n';
 export const en = {
   'tasks.assignee': 'Assignee',
   'tasks.assigneeMe': 'Me',
+  'tasks.bulkOwnerTitle': 'Assign {count} tasks',
   'tasks.complete': 'Complete',
   'tasks.dueFrom': 'Due from',
   'tasks.dueTo': 'Due to',

@@ -1,6 +1,6 @@
 import { Badge, Button, Group, MultiSelect, Select, TagsInput, TextInput, Title } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { CompanyPicker, ContactPicker } from '../../components/RecordPickers';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
@@ -24,6 +24,9 @@ import {
   type Ticket,
   type TicketFilterState,
 } from './tickets-api';
+
+// The bulk actions load on the first selection, not with the rows.
+const TicketsBulkActions = lazy(() => import('./TicketsBulkActions').then((module) => ({ default: module.TicketsBulkActions })));
 
 const label = (value: string) => ({ value, label: value });
 
@@ -70,6 +73,15 @@ export function Component() {
         initialSort="-createdAt"
         fetchPage={(request) => ticketsApi.list({ ...filters, ...request })}
         onOpen={(ticket) => navigate(`/tickets/${ticket.id}`)}
+        bulkActions={
+          canWrite
+            ? (selected, clear) => (
+                <Suspense fallback={null}>
+                  <TicketsBulkActions selected={selected} clear={clear} />
+                </Suspense>
+              )
+            : undefined
+        }
         toolbar={
           <>
             <MultiSelect

@@ -3,6 +3,9 @@ import { withCatalog, type KeyOf } from '../../lib/i18n';
 /** The tickets' strings in English, shipped in the route's own chunk rather than with every first screen. */
 export const en = {
   'tickets.addNote': 'Add internal note',
+  'tickets.bulkAssignTitle': 'Assign {count} tickets',
+  'tickets.bulkPriorityTitle': 'Set the priority of {count} tickets',
+  'tickets.bulkStatusTitle': 'Set the status of {count} tickets',
   'tickets.agent': 'Agent',
   'tickets.assignToMe': 'Assign to me',
   'tickets.assignee': 'Assignee',

@@ -78,6 +78,7 @@ export const ticketsApi = {
   get: (id: string) => unwrap(api.GET('/api/v1/tickets/{id}', { params: { path: { id } } })),
   create: (body: TicketBody) => unwrap(api.POST('/api/v1/tickets', { body })),
   update: (id: string, body: components['schemas']['UpdateTicketBody']) => unwrap(api.PATCH('/api/v1/tickets/{id}', { params: { path: { id } }, body })),
+  remove: (id: string) => unwrap(api.DELETE('/api/v1/tickets/{id}', { params: { path: { id } } })),
   assign: (id: string, assigneeId: string | null) => unwrap(api.POST('/api/v1/tickets/{id}/assign', { params: { path: { id } }, body: { assigneeId } })),
   merge: (id: string, otherId: string) => unwrap(api.POST('/api/v1/tickets/{id}/merge', { params: { path: { id } }, body: { otherId } })),
   comments: (id: string) => unwrap(api.GET('/api/v1/tickets/{id}/comments', { params: { path: { id }, query: { limit: 100 } } })),

@@ -108,7 +108,7 @@ export class UpdateViewBody {
 
   @ApiPropertyOptional({
     description:
-      'true makes it the caller’s default of the entity (unsetting the previous one); false unsets it. Only on one’s own view (422 on a view another user shared).',
+      'true makes it the caller’s default of the entity (unsetting the previous one); false unsets it. The caller’s own choice, on a view a colleague shared too (no copy, and the view stays unchanged for others; needs no right to change the view).',
   })
   @Omittable()
   @IsBoolean()
@@ -136,7 +136,7 @@ export class View {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The list’s query parameters, absent ones dropped.' })
   filters!: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true }) sort!: string | null;
-  @ApiProperty({ description: 'Whether it opens first for the caller: always false on a view another user shared.' }) isDefault!: boolean;
+  @ApiProperty({ description: 'Whether it opens first for the caller: their own choice, on a view a colleague shared too.' }) isDefault!: boolean;
   @ApiProperty({ description: SHARED_DESCRIPTION }) shared!: boolean;
   @ApiProperty({ format: 'uuid', description: 'The user who saved it, its owner.' }) userId!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

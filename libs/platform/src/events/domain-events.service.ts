@@ -89,6 +89,39 @@ export class DomainEvents implements OnApplicationBootstrap {
   }
 
   /**
+   * Runs work once per item in one transaction, each in its own savepoint: an item whose work
+   * throws has its writes and its events undone and the others go on (a bulk change whose records
+   * succeed or fail one by one). Answers each item's value or error, in order.
+   */
+  async transactionEach<I, T>(
+    workspaceId: string | null,
+    items: readonly I[],
+    work: (manager: EntityManager, emit: Emit, item: I) => Promise<T>,
+  ): Promise<Array<{ value: T } | { error: unknown }>> {
+    const outcomes = await transactionInWorkspace(this.dataSource, workspaceId || null, async (manager) => {
+      const pending: PendingEvent[] = [];
+      const results: Array<{ value: T } | { error: unknown }> = [];
+      for (const item of items) {
+        const itemEvents: PendingEvent[] = [];
+        await manager.query('SAVEPOINT each_item');
+        try {
+          const value = await work(manager, this.collector(itemEvents), item);
+          await manager.query('RELEASE SAVEPOINT each_item');
+          pending.push(...itemEvents);
+          results.push({ value });
+        } catch (error) {
+          await manager.query('ROLLBACK TO SAVEPOINT each_item');
+          results.push({ error });
+        }
+      }
+      await this.writer.write(manager, pending);
+      return results;
+    });
+    this.relay.notify();
+    return outcomes;
+  }
+
+  /**
    * Declares a durable consumer of events of the given types (EVENT_TYPES of @kinship/contracts:
    * a misspelt type fails to compile), whose handler gets each one with its payload typed; call it
    * from a feature's constructor or onModuleInit. The consumer's filter subject is derived from the

@@ -1,10 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CrmEvents, InputOf } from '@kinship/contracts';
-import type { CompanyDetail, CompanyFieldsBody, CompanyPage, CreateCompanyBody, ListCompaniesQuery, UpdateCompany } from '@kinship/contracts/crm';
+import type {
+  CompanyDetail,
+  CompanyFieldsBody,
+  CompanyPage,
+  CreateCompanyBody,
+  ListCompaniesQuery,
+  UpdateCompany,
+  UpdateCompanyBody,
+} from '@kinship/contracts/crm';
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { isUuid, newId, violatesUnique, withWorkspace } from '@kinship/persistence';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type Emit } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertHolds, assertMayWrite, type CrmCaller } from '../common/crm-caller.js';
 import { CursorCodec } from '../common/cursors.js';
@@ -168,58 +176,85 @@ export class CompaniesService {
     if (!isUuid(id)) throw companyNotFound();
     await this.users.assertActive(caller, 'ownerId', changes.ownerId);
     const { workspaceId } = caller;
-    const typedDomain = changes.domain ? this.domainOf(changes.domain) : null;
-    const address = changes.address === undefined ? undefined : addressOf(changes.address);
-    let domain: string | null = typedDomain;
+    let domain: string | null = changes.domain ? this.domainOf(changes.domain) : null;
     return this.domainConflicts(
       workspaceId,
       () => domain,
       () =>
-        this.events.transaction(workspaceId, async (manager, emit) => {
-          const row = await this.companies.findLive(manager, workspaceId, id, { forUpdate: true });
-          if (!row) throw companyNotFound();
-          assertMayWrite(caller, WRITE, row.ownerId);
-          if (changes.ownerId !== undefined && changes.ownerId !== row.ownerId) assertMayWrite(caller, WRITE, changes.ownerId);
-          const website = changes.website === undefined ? row.website : webAddressOf(changes.website);
-          domain = changes.domain === undefined ? row.domain : typedDomain;
-          // A company without a domain takes the domain of a website it is given.
-          if (domain === null && changes.domain === undefined && changes.website) domain = website ? normaliseDomain(website) : null;
-          const next: CompanyFields = {
-            name: changes.name !== undefined ? changes.name.trim() : row.name,
-            domain,
-            website,
-            linkedinUrl: changes.linkedinUrl === undefined ? row.linkedinUrl : webAddressOf(changes.linkedinUrl),
-            industry: changes.industry === undefined ? row.industry : optionalText(changes.industry),
-            size: changes.size === undefined ? row.size : changes.size,
-            employees: changes.employees === undefined ? row.employees : changes.employees,
-            annualRevenue:
-              changes.annualRevenue === undefined
-                ? row.annualRevenue
-                : changes.annualRevenue
-                  ? { amount: changes.annualRevenue.amount, currency: changes.annualRevenue.currency }
-                  : null,
-            phone: changes.phone === undefined ? row.phone : changes.phone ? await this.phoneOf(manager, workspaceId, changes.phone) : null,
-            address: address === undefined ? row.address : address,
-            ownerId: changes.ownerId === undefined ? row.ownerId : changes.ownerId,
-            tags: changes.tags === undefined ? row.tags : normaliseTags(changes.tags),
-            customFields: changes.customFields
-              ? await this.customFields.apply(manager, workspaceId, 'company', row.customFields, changes.customFields)
-              : row.customFields,
-          };
-          const changed = changedFields(row, next);
-          if (changed.length === 0) return toCompany(row);
-          const updated = await this.companies.update(manager, workspaceId, id, next);
-          if (changed.includes('name')) await this.companies.renameInContacts(manager, workspaceId, id, updated.name);
-          await emit<CrmEvents.CompanyUpdated>({
-            type: 'company.updated',
-            workspaceId,
-            actorId: caller.userId,
-            aggregateId: id,
-            data: { company: toCompanyEvent(updated), changedFields: changed },
-          });
-          return toCompany(updated);
-        }),
+        this.events.transaction(workspaceId, (manager, emit) =>
+          this.updateInTransaction(
+            manager,
+            emit,
+            caller,
+            id,
+            () => changes,
+            (resolved) => {
+              domain = resolved;
+            },
+          ),
+        ),
     );
+  }
+
+  /**
+   * update() inside the caller's transaction (a bulk change's), for a checked id: `changesOf`
+   * computes the change from the stored company (a bulk tag adds to each company's own tags).
+   * `resolvedDomain` sees the domain about to be written, which the 409 of a taken domain names.
+   */
+  async updateInTransaction(
+    manager: EntityManager,
+    emit: Emit,
+    caller: CrmCaller,
+    id: string,
+    changesOf: (current: CompanyRow) => UpdateCompanyBody,
+    resolvedDomain: (domain: string | null) => void = () => undefined,
+  ): Promise<Company> {
+    const { workspaceId } = caller;
+    const row = await this.companies.findLive(manager, workspaceId, id, { forUpdate: true });
+    if (!row) throw companyNotFound();
+    assertMayWrite(caller, WRITE, row.ownerId);
+    const changes = changesOf(row);
+    if (changes.ownerId !== undefined && changes.ownerId !== row.ownerId) assertMayWrite(caller, WRITE, changes.ownerId);
+    const website = changes.website === undefined ? row.website : webAddressOf(changes.website);
+    let domain = changes.domain === undefined ? row.domain : changes.domain ? this.domainOf(changes.domain) : null;
+    // A company without a domain takes the domain of a website it is given.
+    if (domain === null && changes.domain === undefined && changes.website) domain = website ? normaliseDomain(website) : null;
+    resolvedDomain(domain);
+    const address = changes.address === undefined ? undefined : addressOf(changes.address);
+    const next: CompanyFields = {
+      name: changes.name !== undefined ? changes.name.trim() : row.name,
+      domain,
+      website,
+      linkedinUrl: changes.linkedinUrl === undefined ? row.linkedinUrl : webAddressOf(changes.linkedinUrl),
+      industry: changes.industry === undefined ? row.industry : optionalText(changes.industry),
+      size: changes.size === undefined ? row.size : changes.size,
+      employees: changes.employees === undefined ? row.employees : changes.employees,
+      annualRevenue:
+        changes.annualRevenue === undefined
+          ? row.annualRevenue
+          : changes.annualRevenue
+            ? { amount: changes.annualRevenue.amount, currency: changes.annualRevenue.currency }
+            : null,
+      phone: changes.phone === undefined ? row.phone : changes.phone ? await this.phoneOf(manager, workspaceId, changes.phone) : null,
+      address: address === undefined ? row.address : address,
+      ownerId: changes.ownerId === undefined ? row.ownerId : changes.ownerId,
+      tags: changes.tags === undefined ? row.tags : normaliseTags(changes.tags),
+      customFields: changes.customFields
+        ? await this.customFields.apply(manager, workspaceId, 'company', row.customFields, changes.customFields)
+        : row.customFields,
+    };
+    const changed = changedFields(row, next);
+    if (changed.length === 0) return toCompany(row);
+    const updated = await this.companies.update(manager, workspaceId, id, next);
+    if (changed.includes('name')) await this.companies.renameInContacts(manager, workspaceId, id, updated.name);
+    await emit<CrmEvents.CompanyUpdated>({
+      type: 'company.updated',
+      workspaceId,
+      actorId: caller.userId,
+      aggregateId: id,
+      data: { company: toCompanyEvent(updated), changedFields: changed },
+    });
+    return toCompany(updated);
   }
 
   /** Soft delete: the company leaves lists and frees its domain; its contacts keep pointing at it. */
@@ -227,14 +262,18 @@ export class CompaniesService {
     assertHolds(caller, WRITE);
     if (!isUuid(id)) throw companyNotFound();
     const { workspaceId } = caller;
-    await this.events.transaction(workspaceId, async (manager, emit) => {
-      const row = await this.companies.findLive(manager, workspaceId, id, { forUpdate: true });
-      if (!row) throw companyNotFound();
-      assertMayWrite(caller, WRITE, row.ownerId);
-      await this.companies.setDeleted(manager, workspaceId, id, true);
-      await emit<CrmEvents.CompanyDeleted>({ type: 'company.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { companyId: id } });
-    });
+    await this.events.transaction(workspaceId, (manager, emit) => this.deleteInTransaction(manager, emit, caller, id));
     return {};
+  }
+
+  /** delete() inside the caller's transaction (a bulk change's), for a checked id. */
+  async deleteInTransaction(manager: EntityManager, emit: Emit, caller: CrmCaller, id: string): Promise<void> {
+    const { workspaceId } = caller;
+    const row = await this.companies.findLive(manager, workspaceId, id, { forUpdate: true });
+    if (!row) throw companyNotFound();
+    assertMayWrite(caller, WRITE, row.ownerId);
+    await this.companies.setDeleted(manager, workspaceId, id, true);
+    await emit<CrmEvents.CompanyDeleted>({ type: 'company.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { companyId: id } });
   }
 
   /** Brings a deleted company back; a live one is returned unchanged. 409 when a live company has taken its domain meanwhile. */

@@ -190,26 +190,52 @@ export class ContactsService {
       id,
       changes,
       () => attempted,
-      async (manager, emit) => {
-        const current = await this.contacts.findLive(manager, workspaceId, id, { forUpdate: true });
-        if (!current) throw contactNotFound();
-        assertMayWrite(caller, 'contacts:write', current.ownerId);
-        if (changes.ownerId !== undefined && changes.ownerId !== current.ownerId) assertMayWrite(caller, 'contacts:write', changes.ownerId);
-        const values = await this.resolve(manager, workspaceId, current, changes);
-        attempted = values;
-        const changedFields = CHANGEABLE_FIELDS.filter((field) => !sameValue(values[field], current[field]));
-        if (changedFields.length === 0) return toContactRecord(current);
-        const row = await this.contacts.update(manager, workspaceId, id, values);
-        await emit<CrmEvents.ContactUpdated>({
-          type: 'contact.updated',
-          workspaceId,
-          actorId: caller.userId,
-          aggregateId: id,
-          data: { contact: toContactEvent(row), changedFields },
-        });
-        return toContactRecord(row);
-      },
+      (manager, emit) =>
+        this.updateInTransaction(
+          manager,
+          emit,
+          caller,
+          id,
+          () => changes,
+          (values) => {
+            attempted = values;
+          },
+        ),
     );
+  }
+
+  /**
+   * update() inside the caller's transaction (a bulk change's), for a checked id: `changesOf`
+   * computes the change from the stored contact (a bulk tag adds to each contact's own tags).
+   * `resolved` sees the values about to be written, which the 409 of a taken email names.
+   */
+  async updateInTransaction(
+    manager: EntityManager,
+    emit: Emit,
+    caller: CrmCaller,
+    id: string,
+    changesOf: (current: ContactRow) => ContactBody,
+    resolved: (values: ContactValues) => void = () => undefined,
+  ): Promise<ContactRecord> {
+    const { workspaceId } = caller;
+    const current = await this.contacts.findLive(manager, workspaceId, id, { forUpdate: true });
+    if (!current) throw contactNotFound();
+    assertMayWrite(caller, 'contacts:write', current.ownerId);
+    const changes = changesOf(current);
+    if (changes.ownerId !== undefined && changes.ownerId !== current.ownerId) assertMayWrite(caller, 'contacts:write', changes.ownerId);
+    const values = await this.resolve(manager, workspaceId, current, changes);
+    resolved(values);
+    const changedFields = CHANGEABLE_FIELDS.filter((field) => !sameValue(values[field], current[field]));
+    if (changedFields.length === 0) return toContactRecord(current);
+    const row = await this.contacts.update(manager, workspaceId, id, values);
+    await emit<CrmEvents.ContactUpdated>({
+      type: 'contact.updated',
+      workspaceId,
+      actorId: caller.userId,
+      aggregateId: id,
+      data: { contact: toContactEvent(row), changedFields },
+    });
+    return toContactRecord(row);
   }
 
   /** Soft delete: the email and phone are free again; restore brings the contact back. */
@@ -217,14 +243,18 @@ export class ContactsService {
     assertHolds(caller, 'contacts:write');
     if (!isUuid(id)) throw contactNotFound();
     const { workspaceId } = caller;
-    await this.events.transaction(workspaceId, async (manager, emit) => {
-      const current = await this.contacts.findLive(manager, workspaceId, id, { forUpdate: true });
-      if (!current) throw contactNotFound();
-      assertMayWrite(caller, 'contacts:write', current.ownerId);
-      await this.contacts.softDelete(manager, workspaceId, id);
-      await emit<CrmEvents.ContactDeleted>({ type: 'contact.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { contactId: id } });
-    });
+    await this.events.transaction(workspaceId, (manager, emit) => this.deleteInTransaction(manager, emit, caller, id));
     return {};
+  }
+
+  /** delete() inside the caller's transaction (a bulk change's), for a checked id. */
+  async deleteInTransaction(manager: EntityManager, emit: Emit, caller: CrmCaller, id: string): Promise<void> {
+    const { workspaceId } = caller;
+    const current = await this.contacts.findLive(manager, workspaceId, id, { forUpdate: true });
+    if (!current) throw contactNotFound();
+    assertMayWrite(caller, 'contacts:write', current.ownerId);
+    await this.contacts.softDelete(manager, workspaceId, id);
+    await emit<CrmEvents.ContactDeleted>({ type: 'contact.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { contactId: id } });
   }
 
   /** Restoring a live contact returns it unchanged; one whose email or phone is now held by another is a 409. */

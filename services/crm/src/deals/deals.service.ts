@@ -204,51 +204,54 @@ export class DealsService {
   async update(caller: CrmCaller, input: InputOf<typeof UpdateDeal>): Promise<Deal> {
     if (!isUuid(input.id)) throw dealNotFound();
     await this.users.assertActive(caller, 'ownerId', input.ownerId);
+    return this.events.transaction(caller.workspaceId, (manager, emit) => this.updateInTransaction(manager, emit, caller, input));
+  }
+
+  /** update() inside the caller's transaction (a bulk change's), for a checked id and owner. */
+  async updateInTransaction(manager: EntityManager, emit: Emit, caller: CrmCaller, input: InputOf<typeof UpdateDeal>): Promise<Deal> {
     const { workspaceId } = caller;
-    return this.events.transaction(workspaceId, async (manager, emit) => {
-      const current = await this.liveForWrite(manager, caller, input.id);
-      if (input.ownerId !== undefined && input.ownerId !== current.ownerId) assertMayWrite(caller, 'deals:write', input.ownerId);
-      if (input.lostReason !== undefined && current.status !== 'lost') throw invalid('lostReason', 'is only for a deal in a lost stage');
-      const contactIds = input.contactIds ? [...new Set(input.contactIds)].sort() : current.contactIds;
-      await this.assertRelatedRecords(
-        manager,
-        workspaceId,
-        input.companyId !== undefined && input.companyId !== current.companyId ? input.companyId : null,
-        contactIds.filter((contactId) => !current.contactIds.includes(contactId)),
-      );
-      const values: DealValues = {
-        name: input.name?.trim() ?? current.name,
-        amount: input.amount ?? Number(current.amount),
-        currency: input.currency ?? current.currency,
-        pipelineId: current.pipelineId,
-        stageId: current.stageId,
-        companyId: input.companyId === undefined ? current.companyId : input.companyId,
-        ownerId: input.ownerId === undefined ? current.ownerId : input.ownerId,
-        expectedCloseDate: input.expectedCloseDate === undefined ? current.expectedCloseDate : input.expectedCloseDate,
-        description: input.description === undefined ? current.description : input.description,
-        lostReason: input.lostReason ?? current.lostReason,
-        closedAt: current.closedAt,
-        customFields: input.customFields
-          ? await this.customFields.apply(manager, workspaceId, 'deal', current.customFields, input.customFields)
-          : current.customFields,
-      };
-      const before: Record<string, unknown> = { ...current, amount: Number(current.amount) };
-      const changedFields: string[] = COMPARED_FIELDS.filter((field) => values[field] !== before[field]);
-      if (contactIds.join() !== current.contactIds.join()) changedFields.push('contactIds');
-      if (JSON.stringify(values.customFields) !== JSON.stringify(current.customFields)) changedFields.push('customFields');
-      if (changedFields.length === 0) return toDeal(current);
-      await this.deals.update(manager, workspaceId, current.id, values);
-      if (changedFields.includes('contactIds')) await this.deals.replaceContacts(manager, workspaceId, current.id, contactIds);
-      const row = (await this.deals.find(manager, workspaceId, current.id))!;
-      await emit<CrmEvents.DealUpdated>({
-        type: 'deal.updated',
-        workspaceId,
-        actorId: caller.userId,
-        aggregateId: row.id,
-        data: { deal: toDealEvent(row), changedFields },
-      });
-      return toDeal(row);
+    const current = await this.liveForWrite(manager, caller, input.id);
+    if (input.ownerId !== undefined && input.ownerId !== current.ownerId) assertMayWrite(caller, 'deals:write', input.ownerId);
+    if (input.lostReason !== undefined && current.status !== 'lost') throw invalid('lostReason', 'is only for a deal in a lost stage');
+    const contactIds = input.contactIds ? [...new Set(input.contactIds)].sort() : current.contactIds;
+    await this.assertRelatedRecords(
+      manager,
+      workspaceId,
+      input.companyId !== undefined && input.companyId !== current.companyId ? input.companyId : null,
+      contactIds.filter((contactId) => !current.contactIds.includes(contactId)),
+    );
+    const values: DealValues = {
+      name: input.name?.trim() ?? current.name,
+      amount: input.amount ?? Number(current.amount),
+      currency: input.currency ?? current.currency,
+      pipelineId: current.pipelineId,
+      stageId: current.stageId,
+      companyId: input.companyId === undefined ? current.companyId : input.companyId,
+      ownerId: input.ownerId === undefined ? current.ownerId : input.ownerId,
+      expectedCloseDate: input.expectedCloseDate === undefined ? current.expectedCloseDate : input.expectedCloseDate,
+      description: input.description === undefined ? current.description : input.description,
+      lostReason: input.lostReason ?? current.lostReason,
+      closedAt: current.closedAt,
+      customFields: input.customFields
+        ? await this.customFields.apply(manager, workspaceId, 'deal', current.customFields, input.customFields)
+        : current.customFields,
+    };
+    const before: Record<string, unknown> = { ...current, amount: Number(current.amount) };
+    const changedFields: string[] = COMPARED_FIELDS.filter((field) => values[field] !== before[field]);
+    if (contactIds.join() !== current.contactIds.join()) changedFields.push('contactIds');
+    if (JSON.stringify(values.customFields) !== JSON.stringify(current.customFields)) changedFields.push('customFields');
+    if (changedFields.length === 0) return toDeal(current);
+    await this.deals.update(manager, workspaceId, current.id, values);
+    if (changedFields.includes('contactIds')) await this.deals.replaceContacts(manager, workspaceId, current.id, contactIds);
+    const row = (await this.deals.find(manager, workspaceId, current.id))!;
+    await emit<CrmEvents.DealUpdated>({
+      type: 'deal.updated',
+      workspaceId,
+      actorId: caller.userId,
+      aggregateId: row.id,
+      data: { deal: toDealEvent(row), changedFields },
     });
+    return toDeal(row);
   }
 
   /**
@@ -313,11 +316,15 @@ export class DealsService {
   async delete(caller: CrmCaller, id: string): Promise<void> {
     if (!isUuid(id)) throw dealNotFound();
     const { workspaceId } = caller;
-    await this.events.transaction(workspaceId, async (manager, emit) => {
-      const current = await this.liveForWrite(manager, caller, id);
-      await this.deals.setDeleted(manager, workspaceId, id, true);
-      await emit<CrmEvents.DealDeleted>({ type: 'deal.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { dealId: current.id } });
-    });
+    await this.events.transaction(workspaceId, (manager, emit) => this.deleteInTransaction(manager, emit, caller, id));
+  }
+
+  /** delete() inside the caller's transaction (a bulk change's), for a checked id. */
+  async deleteInTransaction(manager: EntityManager, emit: Emit, caller: CrmCaller, id: string): Promise<void> {
+    const { workspaceId } = caller;
+    const current = await this.liveForWrite(manager, caller, id);
+    await this.deals.setDeleted(manager, workspaceId, id, true);
+    await emit<CrmEvents.DealDeleted>({ type: 'deal.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { dealId: current.id } });
   }
 
   /** Brings a deleted deal back where it was; a live deal is returned unchanged. */

@@ -10,5 +10,6 @@ import { SegmentsService } from './segments.service.js';
   imports: [CustomFieldsModule],
   controllers: [SegmentsController],
   providers: [SegmentsService, SegmentsRepository, AudienceService],
+  exports: [SegmentsService],
 })
 export class SegmentsModule {}

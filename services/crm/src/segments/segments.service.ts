@@ -117,6 +117,26 @@ export class SegmentsService {
     });
   }
 
+  /** Before a bulk "add to segment": the segment must be a live static one (else 422 naming segmentId, nothing changed). */
+  async assertStaticSegment(caller: CrmCaller, id: string): Promise<void> {
+    assertHolds(caller, 'segments:write');
+    const segment = isUuid(id)
+      ? await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.segments.find(manager, caller.workspaceId, id))
+      : null;
+    if (!segment || segment.deletedAt || segment.kind !== 'static') {
+      throw RpcError.validation([{ field: 'segmentId', issue: 'must be a live static segment of the workspace' }]);
+    }
+  }
+
+  /** addContacts() of one contact inside the caller's transaction (a bulk change's); 404 when it is not a live contact. */
+  async addContactInTransaction(manager: EntityManager, caller: CrmCaller, segmentId: string, contactId: string): Promise<void> {
+    assertHolds(caller, 'segments:write');
+    const { workspaceId } = caller;
+    const segment = await this.findLiveStatic(manager, workspaceId, segmentId);
+    if (!(await this.segments.liveContactIds(manager, workspaceId, [contactId])).has(contactId)) throw RpcError.notFound('Contact');
+    await this.segments.addMembers(manager, workspaceId, segment.id, [contactId]);
+  }
+
   /** Removes contacts from a static segment; ids that are not members are ignored. Returns the new count. */
   async removeContacts(caller: CrmCaller, input: InputOf<typeof AddSegmentContacts>): Promise<{ count: number }> {
     assertHolds(caller, 'segments:write');

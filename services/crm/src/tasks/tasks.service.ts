@@ -126,7 +126,13 @@ export class TasksService {
 
   async update(caller: CrmCaller, input: InputOf<typeof UpdateTask>): Promise<Task> {
     await this.users.assertActive(caller, 'assigneeId', input.assigneeId);
-    return this.change(caller, input.id, async (manager, before) => {
+    if (!isUuid(input.id)) throw taskNotFound();
+    return this.events.transaction(caller.workspaceId, (manager, emit) => this.updateInTransaction(manager, emit, caller, input));
+  }
+
+  /** update() inside the caller's transaction (a bulk change's), for a checked id and assignee. */
+  updateInTransaction(manager: EntityManager, emit: Emit, caller: CrmCaller, input: InputOf<typeof UpdateTask>): Promise<Task> {
+    return this.changeInTransaction(manager, emit, caller, input.id, async (before) => {
       const status = input.status ?? before.status;
       const related = input.related === undefined ? before.related : input.related && { type: input.related.type, id: input.related.id };
       if (related && !sameRelated(related, before.related)) {
@@ -148,20 +154,27 @@ export class TasksService {
 
   async assign(caller: CrmCaller, id: string, assigneeId: string | null): Promise<Task> {
     await this.users.assertActive(caller, 'assigneeId', assigneeId);
-    return this.change(caller, id, async (_manager, before) => ({ ...before, assigneeId }));
+    if (!isUuid(id)) throw taskNotFound();
+    return this.events.transaction(caller.workspaceId, (manager, emit) =>
+      this.changeInTransaction(manager, emit, caller, id, async (before) => ({ ...before, assigneeId })),
+    );
   }
 
   async delete(caller: CrmCaller, id: string): Promise<void> {
     if (!isUuid(id)) throw taskNotFound();
     const { workspaceId } = caller;
-    await this.events.transaction(workspaceId, async (manager, emit) => {
-      const task = await this.tasks.find(manager, workspaceId, id, true);
-      if (!task || task.deletedAt) throw taskNotFound();
-      this.assertMayChange(caller, task);
-      await assertMayReadRelated(manager, caller, task.related);
-      await this.tasks.setDeleted(manager, workspaceId, id, true);
-      await emit<CrmEvents.TaskDeleted>({ type: 'task.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { taskId: id } });
-    });
+    await this.events.transaction(workspaceId, (manager, emit) => this.deleteInTransaction(manager, emit, caller, id));
+  }
+
+  /** delete() inside the caller's transaction (a bulk change's), for a checked id. */
+  async deleteInTransaction(manager: EntityManager, emit: Emit, caller: CrmCaller, id: string): Promise<void> {
+    const { workspaceId } = caller;
+    const task = await this.tasks.find(manager, workspaceId, id, true);
+    if (!task || task.deletedAt) throw taskNotFound();
+    this.assertMayChange(caller, task);
+    await assertMayReadRelated(manager, caller, task.related);
+    await this.tasks.setDeleted(manager, workspaceId, id, true);
+    await emit<CrmEvents.TaskDeleted>({ type: 'task.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { taskId: id } });
   }
 
   /** Restoring a live task returns it unchanged. */
@@ -184,28 +197,31 @@ export class TasksService {
    * A change of a live task: `next` computes its new values from the stored ones. Emits
    * task.updated when anything changed, then task.assigned and task.completed where they apply.
    */
-  private async change(caller: CrmCaller, id: string, next: (manager: EntityManager, before: Task) => Promise<TaskValues>): Promise<Task> {
-    if (!isUuid(id)) throw taskNotFound();
+  private async changeInTransaction(
+    manager: EntityManager,
+    emit: Emit,
+    caller: CrmCaller,
+    id: string,
+    next: (before: Task) => Promise<TaskValues>,
+  ): Promise<Task> {
     const { workspaceId } = caller;
-    return this.events.transaction(workspaceId, async (manager, emit) => {
-      const before = await this.tasks.find(manager, workspaceId, id, true);
-      if (!before || before.deletedAt) throw taskNotFound();
-      this.assertMayChange(caller, before);
-      await assertMayReadRelated(manager, caller, before.related);
-      const values = await next(manager, before);
-      const changed = changedFields(before, { ...before, ...values });
-      if (changed.length === 0) return before;
-      const after = await this.tasks.update(manager, workspaceId, id, values);
-      await emit<CrmEvents.TaskUpdated>({
-        type: 'task.updated',
-        workspaceId,
-        actorId: caller.userId,
-        aggregateId: id,
-        data: { task: eventTask(after), changedFields: changed },
-      });
-      await this.emitFollowUps(emit, caller, before, after);
-      return after;
+    const before = await this.tasks.find(manager, workspaceId, id, true);
+    if (!before || before.deletedAt) throw taskNotFound();
+    this.assertMayChange(caller, before);
+    await assertMayReadRelated(manager, caller, before.related);
+    const values = await next(before);
+    const changed = changedFields(before, { ...before, ...values });
+    if (changed.length === 0) return before;
+    const after = await this.tasks.update(manager, workspaceId, id, values);
+    await emit<CrmEvents.TaskUpdated>({
+      type: 'task.updated',
+      workspaceId,
+      actorId: caller.userId,
+      aggregateId: id,
+      data: { task: eventTask(after), changedFields: changed },
     });
+    await this.emitFollowUps(emit, caller, before, after);
+    return after;
   }
 
   /** task.assigned when the task got a (new) assignee, task.completed when it became done. */

@@ -14,6 +14,7 @@ export interface View {
   columns: string[];
   filters: StoredListFilter;
   sort: string | null;
+  /** Whether the reader opens the list with it: their own choice, in crm.view_defaults. */
   isDefault: boolean;
   shared: boolean;
   userId: string;
@@ -22,14 +23,17 @@ export interface View {
 }
 
 /** What a write stores: every field of the view but its owner and times. */
-export type ViewFields = Pick<View, 'name' | 'columns' | 'filters' | 'sort' | 'isDefault' | 'shared'>;
+export type ViewFields = Pick<View, 'name' | 'columns' | 'filters' | 'sort' | 'shared'>;
 
-interface ViewRow extends Omit<View, 'createdAt' | 'updatedAt'> {
+/** A view as stored; whether it is a reader's default is theirs (crm.view_defaults). */
+export type StoredView = Omit<View, 'isDefault'>;
+
+interface ViewRow extends Omit<StoredView, 'createdAt' | 'updatedAt'> {
   createdAt: Date;
   updatedAt: Date;
 }
 
-const COLUMNS = `r.id, r.name, r.entity, r.columns, r.filters, r.sort, r.is_default AS "isDefault", r.shared, r.user_id AS "userId",
+const COLUMNS = `r.id, r.name, r.entity, r.columns, r.filters, r.sort, r.shared, r.user_id AS "userId",
   r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
 
 /**
@@ -48,7 +52,7 @@ const VIEW_LIST: ListDefinition = {
   softDeleted: false,
 };
 
-function toView(row: ViewRow): View {
+function toView(row: ViewRow): StoredView {
   return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
 }
 
@@ -65,28 +69,17 @@ export class ViewsRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`crm.views:${workspaceId}:${userId}:${entity}`]);
   }
 
-  async insert(manager: EntityManager, view: ViewFields & { id: string; workspaceId: string; userId: string; entity: string }): Promise<View> {
+  async insert(manager: EntityManager, view: ViewFields & { id: string; workspaceId: string; userId: string; entity: string }): Promise<StoredView> {
     const rows: ViewRow[] = await manager.query(
-      `INSERT INTO crm.views AS r (id, workspace_id, user_id, entity, name, columns, filters, sort, is_default, shared)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10) RETURNING ${COLUMNS}`,
-      [
-        view.id,
-        view.workspaceId,
-        view.userId,
-        view.entity,
-        view.name,
-        JSON.stringify(view.columns),
-        JSON.stringify(view.filters),
-        view.sort,
-        view.isDefault,
-        view.shared,
-      ],
+      `INSERT INTO crm.views AS r (id, workspace_id, user_id, entity, name, columns, filters, sort, shared)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9) RETURNING ${COLUMNS}`,
+      [view.id, view.workspaceId, view.userId, view.entity, view.name, JSON.stringify(view.columns), JSON.stringify(view.filters), view.sort, view.shared],
     );
     return toView(rows[0]!);
   }
 
   /** The user's own view, or one shared with the workspace. */
-  async find(manager: EntityManager, workspaceId: string, userId: string, id: string): Promise<View | null> {
+  async find(manager: EntityManager, workspaceId: string, userId: string, id: string): Promise<StoredView | null> {
     const rows: ViewRow[] = await manager.query(`SELECT ${COLUMNS} FROM crm.views r WHERE r.workspace_id = $1 AND (r.user_id = $2 OR r.shared) AND r.id = $3`, [
       workspaceId,
       userId,
@@ -105,7 +98,7 @@ export class ViewsRepository {
   }
 
   /** A page of the user's views and those shared with the workspace. */
-  async list(manager: EntityManager, workspaceId: string, userId: string, request: ListRequest): Promise<Page<View>> {
+  async list(manager: EntityManager, workspaceId: string, userId: string, request: ListRequest): Promise<Page<StoredView>> {
     const where = new SqlConditions();
     where.add(`(r.user_id = ${where.param(userId)}::uuid OR r.shared)`);
     if (request.q) where.add(`r.name ILIKE ${where.param(`%${request.q.replace(/[\\%_]/g, (character) => `\\${character}`)}%`)}`);
@@ -113,22 +106,42 @@ export class ViewsRepository {
     return { rows: page.rows.map(toView), nextCursor: page.nextCursor };
   }
 
-  async update(manager: EntityManager, workspaceId: string, userId: string, id: string, view: ViewFields): Promise<View> {
+  async update(manager: EntityManager, workspaceId: string, userId: string, id: string, view: ViewFields): Promise<StoredView> {
     const rows = await updateReturning<ViewRow>(
       manager,
-      `UPDATE crm.views r SET name = $4, columns = $5::jsonb, filters = $6::jsonb, sort = $7, is_default = $8, shared = $9, updated_at = now()
+      `UPDATE crm.views r SET name = $4, columns = $5::jsonb, filters = $6::jsonb, sort = $7, shared = $8, updated_at = now()
        WHERE r.workspace_id = $1 AND r.user_id = $2 AND r.id = $3 RETURNING ${COLUMNS}`,
-      [workspaceId, userId, id, view.name, JSON.stringify(view.columns), JSON.stringify(view.filters), view.sort, view.isDefault, view.shared],
+      [workspaceId, userId, id, view.name, JSON.stringify(view.columns), JSON.stringify(view.filters), view.sort, view.shared],
     );
     return toView(rows[0]!);
   }
 
-  /** Unsets the user's default of the list, but for the view `keepId`. */
-  async clearDefault(manager: EntityManager, workspaceId: string, userId: string, entity: string, keepId: string): Promise<void> {
+  /** The ids of the views the user opens their lists with (one per list at most). */
+  async defaultIds(manager: EntityManager, workspaceId: string, userId: string): Promise<Set<string>> {
+    const rows: Array<{ viewId: string }> = await manager.query(`SELECT view_id AS "viewId" FROM crm.view_defaults WHERE workspace_id = $1 AND user_id = $2`, [
+      workspaceId,
+      userId,
+    ]);
+    return new Set(rows.map((row) => row.viewId));
+  }
+
+  /** Makes the view the user's default of its list, in place of the one before. */
+  async setDefault(manager: EntityManager, workspaceId: string, userId: string, entity: string, viewId: string): Promise<void> {
     await manager.query(
-      `UPDATE crm.views SET is_default = false, updated_at = now() WHERE workspace_id = $1 AND user_id = $2 AND entity = $3 AND is_default AND id <> $4`,
-      [workspaceId, userId, entity, keepId],
+      `INSERT INTO crm.view_defaults (workspace_id, user_id, entity, view_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (workspace_id, user_id, entity) DO UPDATE SET view_id = EXCLUDED.view_id`,
+      [workspaceId, userId, entity, viewId],
     );
+  }
+
+  /** Unsets the user's default when it is this view. */
+  async unsetDefault(manager: EntityManager, workspaceId: string, userId: string, viewId: string): Promise<void> {
+    await manager.query(`DELETE FROM crm.view_defaults WHERE workspace_id = $1 AND user_id = $2 AND view_id = $3`, [workspaceId, userId, viewId]);
+  }
+
+  /** A view no longer shared is no one's default but its owner's. */
+  async unsetOthersDefaults(manager: EntityManager, workspaceId: string, ownerId: string, viewId: string): Promise<void> {
+    await manager.query(`DELETE FROM crm.view_defaults WHERE workspace_id = $1 AND user_id <> $2 AND view_id = $3`, [workspaceId, ownerId, viewId]);
   }
 
   async delete(manager: EntityManager, workspaceId: string, userId: string, id: string): Promise<boolean> {

@@ -12,7 +12,7 @@ import { toListRequest } from '../common/list-request.js';
 import { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
 import { ObjectCatalog } from '../objects/object-catalog.js';
 import { BUILT_IN_LISTS, checkObjectFilter, CUSTOM_FIELD_COLUMN, objectList, type ViewedList } from './viewed-lists.js';
-import { ViewsRepository, type View, type ViewFields } from './views.repository.js';
+import { ViewsRepository, type StoredView, type View, type ViewFields } from './views.repository.js';
 
 const OBJECT_PREFIX = 'object:';
 
@@ -32,13 +32,13 @@ function owner(caller: CrmCaller): ViewOwner {
   return { workspaceId: caller.workspaceId, userId: caller.userId };
 }
 
-/** A view as the caller sees it: whether it opens first is its owner's choice, so another's shared view never does for the caller. */
-function seenBy(viewer: ViewOwner, view: View): View {
-  return view.userId === viewer.userId ? view : { ...view, isDefault: false };
+/** A view as the caller sees it: whether it opens first is the caller's own choice (`defaults`: the ids of their defaults). */
+function seenBy(defaults: ReadonlySet<string>, view: StoredView): View {
+  return { ...view, isDefault: defaults.has(view.id) };
 }
 
 /** A change or deletion of a view: the owner's, or a shared one of another user's for views:manage-shared (403 otherwise). */
-function assertMayChange(caller: CrmCaller, viewer: ViewOwner, view: View): void {
+function assertMayChange(caller: CrmCaller, viewer: ViewOwner, view: StoredView): void {
   if (view.userId !== viewer.userId && !holds(caller, 'views:manage-shared')) {
     throw RpcError.forbidden('Only its owner, or a manager, may change a view shared with the workspace.');
   }
@@ -69,57 +69,67 @@ export class ViewsService {
         columns: input.columns,
         filters: input.filters ?? {},
         sort: input.sort ?? null,
-        isDefault: input.isDefault ?? false,
         shared: input.shared ?? false,
       });
       await this.views.lockList(manager, workspaceId, userId, input.entity);
       await this.assertNameFree(manager, { workspaceId, userId }, input.entity, fields.name, null);
-      const id = newId();
-      if (fields.isDefault) await this.views.clearDefault(manager, workspaceId, userId, input.entity, id);
-      return this.views.insert(manager, { id, workspaceId, userId, entity: input.entity, ...fields });
+      const view = await this.views.insert(manager, { id: newId(), workspaceId, userId, entity: input.entity, ...fields });
+      if (input.isDefault) await this.views.setDefault(manager, workspaceId, userId, view.entity, view.id);
+      return { ...view, isDefault: input.isDefault ?? false };
     });
   }
 
   async list(caller: CrmCaller, query: ListViewsQuery): Promise<{ data: View[]; nextCursor: string | null }> {
     const viewer = owner(caller);
-    const page = await withWorkspace(this.dataSource, viewer.workspaceId, (manager) =>
-      this.views.list(manager, viewer.workspaceId, viewer.userId, toListRequest(query)),
-    );
-    return { data: page.rows.map((view) => seenBy(viewer, view)), nextCursor: page.nextCursor };
+    const { page, defaults } = await withWorkspace(this.dataSource, viewer.workspaceId, async (manager) => ({
+      page: await this.views.list(manager, viewer.workspaceId, viewer.userId, toListRequest(query)),
+      defaults: await this.views.defaultIds(manager, viewer.workspaceId, viewer.userId),
+    }));
+    return { data: page.rows.map((view) => seenBy(defaults, view)), nextCursor: page.nextCursor };
   }
 
   async get(caller: CrmCaller, id: string): Promise<View> {
     const viewer = owner(caller);
-    return seenBy(viewer, await withWorkspace(this.dataSource, viewer.workspaceId, (manager) => this.find(manager, viewer, id)));
+    return withWorkspace(this.dataSource, viewer.workspaceId, async (manager) =>
+      seenBy(await this.views.defaultIds(manager, viewer.workspaceId, viewer.userId), await this.find(manager, viewer, id)),
+    );
   }
 
   async update(caller: CrmCaller, input: InputOf<typeof UpdateView>): Promise<View> {
     const viewer = owner(caller);
     const { workspaceId } = viewer;
     return withWorkspace(this.dataSource, workspaceId, async (manager) => {
-      const view = await this.find(manager, viewer, input.id);
-      assertMayChange(caller, viewer, view);
-      // Whether a view opens first is its owner's own choice, even on a view they shared.
-      if (input.isDefault !== undefined && view.userId !== viewer.userId) {
-        throw RpcError.validation([{ field: 'isDefault', issue: 'is the choice of the view’s owner; save it as a view of your own to open it first' }]);
+      let view = await this.find(manager, viewer, input.id);
+      // Whether a view opens first is the caller's own choice, on a colleague's shared view too: no right to change the view needed.
+      if (input.isDefault !== undefined) {
+        if (input.isDefault) await this.views.setDefault(manager, workspaceId, viewer.userId, view.entity, view.id);
+        else await this.views.unsetDefault(manager, workspaceId, viewer.userId, view.id);
       }
-      const viewOwner = { workspaceId, userId: view.userId };
-      const { userId } = viewOwner;
-      const list = await this.viewedList(manager, caller, view.entity);
-      // A change is checked against the list as it is now, so a view whose custom field was since deleted must drop that column to be saved.
-      const fields = await this.checked(manager, workspaceId, list, {
-        name: input.name?.trim() ?? view.name,
-        columns: input.columns ?? view.columns,
-        filters: input.filters ?? view.filters,
-        sort: input.sort === undefined ? view.sort : input.sort,
-        isDefault: input.isDefault ?? view.isDefault,
-        shared: input.shared ?? view.shared,
-      });
-      await this.views.lockList(manager, workspaceId, userId, view.entity);
-      await this.assertNameFree(manager, viewOwner, view.entity, fields.name, view.id);
-      if (fields.isDefault) await this.views.clearDefault(manager, workspaceId, userId, view.entity, view.id);
-      return seenBy(viewer, await this.views.update(manager, workspaceId, userId, view.id, fields));
+      const changesView = [input.name, input.columns, input.filters, input.sort, input.shared].some((value) => value !== undefined);
+      if (changesView) view = await this.change(manager, caller, viewer, view, input);
+      return seenBy(await this.views.defaultIds(manager, workspaceId, viewer.userId), view);
     });
+  }
+
+  /** The view's own fields: its owner's, or a manager's (views:manage-shared) on a shared one. */
+  private async change(manager: EntityManager, caller: CrmCaller, viewer: ViewOwner, view: StoredView, input: InputOf<typeof UpdateView>): Promise<StoredView> {
+    const { workspaceId } = viewer;
+    assertMayChange(caller, viewer, view);
+    const viewOwner = { workspaceId, userId: view.userId };
+    const { userId } = viewOwner;
+    const list = await this.viewedList(manager, caller, view.entity);
+    // A change is checked against the list as it is now, so a view whose custom field was since deleted must drop that column to be saved.
+    const fields = await this.checked(manager, workspaceId, list, {
+      name: input.name?.trim() ?? view.name,
+      columns: input.columns ?? view.columns,
+      filters: input.filters ?? view.filters,
+      sort: input.sort === undefined ? view.sort : input.sort,
+      shared: input.shared ?? view.shared,
+    });
+    await this.views.lockList(manager, workspaceId, userId, view.entity);
+    await this.assertNameFree(manager, viewOwner, view.entity, fields.name, view.id);
+    if (!fields.shared) await this.views.unsetOthersDefaults(manager, workspaceId, userId, view.id);
+    return this.views.update(manager, workspaceId, userId, view.id, fields);
   }
 
   async delete(caller: CrmCaller, id: string): Promise<void> {
@@ -188,7 +198,7 @@ export class ViewsService {
   }
 
   /** The caller's own view or one shared with the workspace; 404 otherwise. */
-  private async find(manager: EntityManager, viewer: ViewOwner, id: string): Promise<View> {
+  private async find(manager: EntityManager, viewer: ViewOwner, id: string): Promise<StoredView> {
     const view = isUuid(id) ? await this.views.find(manager, viewer.workspaceId, viewer.userId, id) : null;
     if (!view) throw notFound();
     return view;

@@ -1,5 +1,9 @@
 import type { Type } from '@nestjs/common';
 import {
+  BulkCompanies,
+  BulkContacts,
+  BulkDeals,
+  BulkTasks,
   COMPANY_OPERATIONS,
   CONTACT_OPERATIONS,
   CRM_SETTINGS_OPERATIONS,
@@ -24,14 +28,14 @@ import { ImportFileController } from './imports.controller.js';
 
 /** The routes of API.md "CRM": crm's contracts, and controllers for what only HTTP has (file upload and download). */
 export const CRM_ROUTE_CONTROLLERS: Type[] = [
-  contractController('companies', COMPANY_OPERATIONS),
+  contractController('companies', [...COMPANY_OPERATIONS, BulkCompanies]),
   contractController('custom-fields', CUSTOM_FIELD_OPERATIONS),
   contractController('segments', SEGMENT_OPERATIONS),
-  contractController('contacts', [...CONTACT_OPERATIONS, ...DUPLICATE_OPERATIONS, ...LEAD_CONVERSION_OPERATIONS]),
+  contractController('contacts', [...CONTACT_OPERATIONS, ...DUPLICATE_OPERATIONS, ...LEAD_CONVERSION_OPERATIONS, BulkContacts]),
   contractController('crm-settings', CRM_SETTINGS_OPERATIONS),
   contractController('pipelines', PIPELINE_OPERATIONS),
-  contractController('deals', DEAL_OPERATIONS),
-  contractController('tasks', TASK_OPERATIONS),
+  contractController('deals', [...DEAL_OPERATIONS, BulkDeals]),
+  contractController('tasks', [...TASK_OPERATIONS, BulkTasks]),
   contractController('notes', NOTE_OPERATIONS),
   contractController('objects', [...OBJECT_OPERATIONS, ...RECORD_ACTIVITY_OPERATIONS]),
   contractController('timeline', TIMELINE_OPERATIONS),
