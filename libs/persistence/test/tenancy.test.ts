@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestEnvironment, serverUrls, type TestEnvironment } from '@kinship/testing';
 import { DataSource, type Logger } from 'typeorm';
-import { postgresOptions, rowLevelSecuritySql, WORKSPACE_SETTING, withWorkspace } from '../src/index.js';
+import { postgresOptions, preparedQuery, rowLevelSecuritySql, violatesUnique, WORKSPACE_SETTING, withWorkspace } from '../src/index.js';
 
 const WORKSPACE_A = '0193a1f0-0000-7000-8000-00000000000a';
 const WORKSPACE_B = '0193a1f0-0000-7000-8000-00000000000b';
+const WORKSPACE_C = '0193a1f0-0000-7000-8000-00000000000c';
 
 /** TypeORM's logger, keeping every statement sent (TypeORM logs each one before it goes to pg). */
 class SentStatements implements Logger {
@@ -103,6 +104,22 @@ describe('row-level security per workspace', () => {
     expect(inner).toEqual([{ workspace: WORKSPACE_A }]);
     const bodies = await withWorkspace(dataSource, WORKSPACE_A, (m) => m.query('SELECT body FROM demo.notes ORDER BY body'));
     expect(bodies).toEqual([{ body: 'a1' }, { body: 'a2' }, { body: 'outer' }]);
+  });
+
+  it('runs a hot statement prepared once per connection, still confined to the workspace, its errors as manager.query gives them', async () => {
+    const count = 'SELECT count(*)::int AS n FROM demo.notes WHERE body <> $1';
+    expect(await withWorkspace(dataSource, WORKSPACE_B, (m) => preparedQuery(m, count, ['none']))).toEqual([{ n: 1 }]);
+    expect(await withWorkspace(dataSource, WORKSPACE_C, (m) => preparedQuery(m, count, ['none']))).toEqual([{ n: 0 }]);
+    // The pool's one connection holds the statement under one name, parsed the first time only.
+    expect(await withWorkspace(dataSource, WORKSPACE_C, (m) => m.query('SELECT statement FROM pg_prepared_statements'))).toEqual([{ statement: count }]);
+
+    const [note] = (await withWorkspace(dataSource, WORKSPACE_B, (m) => m.query('SELECT id FROM demo.notes'))) as Array<{ id: number }>;
+    const insert = `INSERT INTO demo.notes (id, workspace_id, body) VALUES ($1, $2, 'again')`;
+    const duplicate = await withWorkspace(dataSource, WORKSPACE_B, (m) => preparedQuery(m, insert, [note!.id, WORKSPACE_B])).catch((error: unknown) => error);
+    expect(violatesUnique(duplicate, 'notes_pkey')).toBe(true);
+    await expect(withWorkspace(dataSource, WORKSPACE_C, (m) => preparedQuery(m, insert, [note!.id + 1000, WORKSPACE_B]))).rejects.toThrow(/row-level security/);
+    await expect(preparedQuery(dataSource.manager, count, ['none'])).rejects.toThrow(/inside a transaction/);
+    expect(await withWorkspace(dataSource, WORKSPACE_B, (m) => m.query('SELECT body FROM demo.notes'))).toEqual([{ body: 'b1' }]);
   });
 
   it('sends a workspace id that is not a UUID as a parameter, never inside the statement', async () => {

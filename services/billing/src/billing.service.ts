@@ -13,6 +13,7 @@ import { RECONCILIATION_QUEUE } from './ledger/reconciliation.js';
 import { BillingTables1764640000000 } from './migrations/1764640000000-billing-tables.js';
 import { InvoiceDeals1765110000000 } from './migrations/1765110000000-invoice-deals.js';
 import { InvoiceSchedules1765110100000 } from './migrations/1765110100000-invoice-schedules.js';
+import { LedgerBalanceCheckAsOwner1765150000000 } from './migrations/1765150000000-ledger-balance-check-as-owner.js';
 import { PaymentsModule } from './payments/payments.module.js';
 import { ProductsModule } from './products/products.module.js';
 import { StripeModule } from './stripe/stripe.module.js';
@@ -30,6 +31,7 @@ export const billingService: ServiceDefinition<BillingConfig> = {
       LedgerTables1765100000000,
       InvoiceDeals1765110000000,
       InvoiceSchedules1765110100000,
+      LedgerBalanceCheckAsOwner1765150000000,
     ],
   },
   features: () => [

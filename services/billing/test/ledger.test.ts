@@ -234,6 +234,44 @@ describe('ledger, payments and wallets (service level)', () => {
       ).rejects.toThrow(/does not balance/);
     });
 
+    it('checks a posting’s balance from its own entries, not by reading the rest of the workspace’s ledger', async () => {
+      const service = stack.billing.app.get<DataSource>(getDataSourceToken());
+      const workspaceId = randomUUID();
+      // Statistics taken before the workspace's ledger grew, as between two autovacuum runs.
+      await stack.owner.query(`ALTER TABLE billing.ledger_entries SET (autovacuum_enabled = false)`);
+      await stack.owner.query(
+        `WITH posted AS (
+           INSERT INTO billing.ledger_transactions (id, workspace_id, kind) SELECT gen_random_uuid(), $1, 'wallet_credit' FROM generate_series(1, 1000) RETURNING id
+         )
+         INSERT INTO billing.ledger_entries (id, workspace_id, transaction_id, account, currency, amount)
+         SELECT gen_random_uuid(), $1, posted.id, entry.account, 'EUR', entry.amount FROM posted, (VALUES ('cash', 7), ('revenue', -7)) AS entry(account, amount)`,
+        [workspaceId],
+      );
+      try {
+        const transactionId = randomUUID();
+        const read = await service.transaction(async (manager) => {
+          await manager.query(`SELECT set_config('app.workspace_id', $1, true)`, [workspaceId]);
+          await manager.query(`INSERT INTO billing.ledger_transactions (id, workspace_id, kind) VALUES ($1, $2, 'wallet_credit')`, [
+            transactionId,
+            workspaceId,
+          ]);
+          await manager.query(
+            `INSERT INTO billing.ledger_entries (id, workspace_id, transaction_id, account, currency, amount) VALUES ($1, $3, $2, 'cash', 'EUR', 5), ($4, $3, $2, 'revenue', 'EUR', -5)`,
+            [randomUUID(), transactionId, workspaceId, randomUUID()],
+          );
+          const [rows] = (await manager.query(
+            `SELECT pg_stat_get_xact_tuples_fetched('billing.ledger_entries'::regclass) + pg_stat_get_xact_tuples_returned('billing.ledger_entries'::regclass) AS read`,
+          )) as Array<{ read: string }>;
+          return Number(rows!.read);
+        });
+        // The check reads the posting's entries through the transaction index (a few rows); it read all 2,000 of the workspace's before.
+        expect(read).toBeLessThan(50);
+        expect((await wallets.entries(callerOf(userContext('owner', workspaceId), ListLedgerEntries), { transactionId })).data).toHaveLength(2);
+      } finally {
+        await stack.owner.query(`ALTER TABLE billing.ledger_entries RESET (autovacuum_enabled)`);
+      }
+    });
+
     it('reconciles: clean books have no findings; a row corrupted as superuser is reported and counted in kinship_ledger_imbalances', async () => {
       const reconciliation = stack.billing.app.get(LedgerReconciliation);
       const metrics = stack.billing.app.get(ServiceMetrics);

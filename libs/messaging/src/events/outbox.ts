@@ -1,4 +1,4 @@
-import { assertIdentifier } from '@kinship/persistence';
+import { assertIdentifier, preparedQuery } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { assertNamespace, subjectFor, type DomainEvent } from './event-envelope.js';
@@ -99,7 +99,9 @@ export class OutboxWriter {
     if (events.length === 0) return;
     // The payloads go as one JSON array, not a jsonb[]: pg escapes every quote of a jsonb[] element,
     // which for large payloads (an import's events of 500 records) cost more than the JSON itself.
-    await manager.query(
+    // Prepared: one text per service, written by nearly every transaction that changes something.
+    await preparedQuery(
+      manager,
       `INSERT INTO ${this.table} (id, subject, type, payload, headers, occurred_at)
        SELECT event.id, event.subject, event.type, payload.value, event.headers, event.occurred_at
        FROM unnest($1::uuid[], $2::text[], $3::text[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS event(id, subject, type, headers, occurred_at, n)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AnyOperation } from '@kinship/contracts';
 import { RpcError } from '@kinship/messaging';
+import { preparedQuery } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import type { BillingCaller } from '../common/billing-caller.js';
 
@@ -81,13 +82,14 @@ export class IdempotencyKeys {
     // The statement is gated on the claim (a one-time filter, evaluated before it runs), so it runs
     // after the claim and not at all without one. No row: the key was taken; else one row per row
     // of the statement, or one without `found_along` when it found none.
-    const rows = (await manager.query(
+    const rows = await preparedQuery<Row & { claimed_at: Date; found_along?: true }>(
+      manager,
       first
         ? `WITH claim AS (${claim}) SELECT claim.created_at AS claimed_at, first.* FROM claim
            LEFT JOIN (SELECT true AS found_along, along.* FROM (${first.sql}) AS along WHERE EXISTS (SELECT FROM claim)) AS first ON true`
         : `WITH claim AS (${claim}) SELECT created_at AS claimed_at FROM claim`,
       [...parameters, ...(first?.parameters ?? [])],
-    )) as Array<Row & { claimed_at: Date; found_along?: true }>;
+    );
     if (rows.length > 0) {
       const found = rows.filter((row) => row.found_along).map(({ claimed_at: _claimedAt, found_along: _found, ...row }) => row as Row);
       return { kind: 'claimed', key: new ClaimedKey(caller.workspaceId, key, rows[0]!.claimed_at), rows: found };

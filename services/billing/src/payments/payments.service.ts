@@ -12,7 +12,7 @@ import {
   type Refund,
 } from '@kinship/contracts/billing';
 import { pagePosition, RpcError, toPage } from '@kinship/messaging';
-import { newId, withWorkspace } from '@kinship/persistence';
+import { newId, preparedQuery, withWorkspace } from '@kinship/persistence';
 import { DomainEvents, type Emit } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BillingCaller } from '../common/billing-caller.js';
@@ -213,7 +213,9 @@ export class PaymentsService {
     const answered = key?.recordCte(response, paymentParameters.length + ledger.parameters.length + 1);
     // The payment row, its ledger transaction, the invoice's new amounts and the key's response in one
     // round trip: all are known once the invoice is locked. (A wallet payment's debit went first, in prepare.)
-    const [row] = (await manager.query(
+    // Prepared: parsed once per connection, not on every payment.
+    const [row] = await preparedQuery<{ invoice_paid_at: Date | null; credited: CreditedRow[] }>(
+      manager,
       `WITH payment AS (
          INSERT INTO billing.payments (id, workspace_id, invoice_id, customer_id, currency, amount, applied, to_wallet, method, reference, received_at, stripe_payment_intent_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -225,7 +227,7 @@ export class PaymentsService {
          (SELECT coalesce(json_agg(json_build_object('customer_id', customer_id, 'balance', balance::text)), '[]') FROM credited) AS credited
        FROM settled`,
       [...paymentParameters, ...ledger.parameters, ...(answered?.parameters ?? [])],
-    )) as Array<{ invoice_paid_at: Date | null; credited: CreditedRow[] }>;
+    );
     const posted = ledger.posted(row!.credited);
     // The invoice was open or uncollectible (checked above): paid now means it became paid by this payment.
     const paidAt = status === 'paid' ? row!.invoice_paid_at : null;
