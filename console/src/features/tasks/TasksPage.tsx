@@ -10,6 +10,7 @@ import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
 import { useWorkspaceUsers } from '../../lib/users';
+import { RelatedRecordFilter } from './RelatedRecordFilter';
 import { NO_TASK_FILTERS, TASK_PRIORITIES, TASK_STATUSES, taskFilterState, taskQuery, type TaskFilterState } from './task-filters';
 
 type Task = components['schemas']['Task'];
@@ -114,6 +115,7 @@ export function Component() {
                 w={160}
               />
             ))}
+            <RelatedRecordFilter value={state} onChange={set} />
           </>
         }
         fetchPage={(query) => unwrap(api.GET('/api/v1/tasks', { params: { query: { ...filters, ...query } } }))}
