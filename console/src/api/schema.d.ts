@@ -10189,6 +10189,8 @@ export interface operations {
                 cursor?: string;
                 customerSinceFrom?: string;
                 customerSinceTo?: string;
+                /** @description Custom field values as a JSON object {key: value} (e.g. {"tier":"gold","seats":3}): contacts holding every one of them. At most 20 keys, each a live contact custom field and a value of its type (422 naming customFields.<key> otherwise). */
+                customFields?: string;
                 /** @description true lists the deleted records (restorable) instead of the live ones. */
                 deleted?: boolean;
                 emailOptOut?: boolean;
@@ -10244,6 +10246,15 @@ export interface operations {
             };
             /** @description The caller lacks the permission `contacts:read`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A customFields key is no live contact custom field, or its value is not of the field’s type; details name customFields.<key>. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

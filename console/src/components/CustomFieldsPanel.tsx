@@ -1,9 +1,6 @@
 import { Paper, SimpleGrid, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { api } from '../lib/api';
-import { unwrap } from '../lib/api-error';
+import { useCustomFields } from '../lib/custom-fields';
 import { t } from '../lib/i18n';
-import { useCan } from '../lib/me';
 import { ErrorAlert } from './ErrorAlert';
 import { TypedValueField } from './TypedValueField';
 
@@ -23,13 +20,7 @@ export function CustomFieldsPanel({
   disabled: boolean;
   onSave: (customFields: Record<string, unknown>) => Promise<unknown>;
 }) {
-  const canRead = useCan('custom-fields:read');
-  const definitions = useQuery({
-    queryKey: ['custom-fields', entity],
-    queryFn: () => unwrap(api.GET('/api/v1/custom-fields', { params: { query: { entity, limit: 500 } } })),
-    enabled: canRead,
-    staleTime: 60_000,
-  });
+  const definitions = useCustomFields(entity);
   if (definitions.isError) return <ErrorAlert error={definitions.error} />;
   const fields = definitions.data?.data ?? [];
   if (fields.length === 0) return null;

@@ -96,7 +96,14 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
   const [sort, setSort] = useState(initialSort);
   const [selection, setSelection] = useState<ReadonlySet<string>>(() => new Set());
   const chosenIds = useMemo(() => columns.filter((column) => !column.fixed).map((column) => column.id), [columns]);
-  const view = useListView({ name, enabled: Boolean(views), columnIds: chosenIds, initialSort, apply: { setQ, setSort, applyFilters: views?.applyFilters } });
+  const view = useListView({
+    name,
+    enabled: Boolean(views),
+    columnIds: chosenIds,
+    initialSort,
+    apply: { setQ, setSort, applyFilters: views?.applyFilters },
+    filters,
+  });
   // The shown columns in their order, then the fixed ones; the same array while they stay, so the rows keep their props.
   const visibleColumns = useMemo(
     () => [...view.shown.flatMap((id) => columns.filter((column) => column.id === id)), ...columns.filter((column) => column.fixed)],

@@ -16,6 +16,7 @@ export function mergeOptions(chosen: Option[], found: Option[]): Option[] {
 
 const company = (id: string) => unwrap(api.GET('/api/v1/companies/{id}', { params: { path: { id } } }));
 const contact = (id: string) => unwrap(api.GET('/api/v1/contacts/{id}', { params: { path: { id } } }));
+const deal = (id: string) => unwrap(api.GET('/api/v1/deals/{id}', { params: { path: { id } } }));
 
 /** Companies picked by name, searched as one types (the API's q); the ones chosen (a view's ids too) named. */
 export function CompanyPicker({
@@ -85,6 +86,31 @@ export function ContactPicker({ label, value, onChange, w }: { label: string; va
       searchable
       clearable
       data={mergeOptions(named, found.data?.data.map((c) => ({ value: c.id, label: contactName(c) })) ?? [])}
+      filter={({ options }) => options}
+      value={value || null}
+      onSearchChange={setQ}
+      onChange={(id) => onChange(id ?? '')}
+      nothingFoundMessage={t('palette.empty')}
+      w={w}
+    />
+  );
+}
+
+/** One deal picked by name, searched as one types (the API's q); the one chosen (a view's id too) named. */
+export function DealPicker({ label, value, onChange, w }: { label: string; value: string; onChange: (id: string) => void; w?: number }) {
+  const [q, setQ] = useState('');
+  const chosen = useQuery({ queryKey: ['deals', value], queryFn: () => deal(value), enabled: value !== '' });
+  const found = useQuery({
+    queryKey: ['deals', 'pick', q],
+    queryFn: () => unwrap(api.GET('/api/v1/deals', { params: { query: { q: q || undefined, limit: 20 } } })),
+  });
+  const named = value ? [{ value, label: chosen.data?.name ?? value }] : [];
+  return (
+    <Select
+      label={label}
+      searchable
+      clearable
+      data={mergeOptions(named, found.data?.data.map((d) => ({ value: d.id, label: d.name })) ?? [])}
       filter={({ options }) => options}
       value={value || null}
       onSearchChange={setQ}

@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { messageOf } from '../lib/api-error';
-import { activeView, mayChangeView, shownColumns, splitViewFilters, STANDARD_VIEW, viewsApi, type View } from '../lib/list-views';
+import { activeView, filtersOfParam, filtersParam, mayChangeView, shownColumns, splitViewFilters, STANDARD_VIEW, viewsApi, type View } from '../lib/list-views';
 import { useCan, useMe } from '../lib/me';
 
 /** What a list takes from the view it opens: its search and sort, and the page's filters (null: the page's own defaults). */
@@ -22,16 +22,20 @@ interface ListViewOptions {
   columnIds: string[];
   initialSort?: string;
   apply: ViewApplier;
+  /** The page's filters as the list's query parameters, mirrored in `?filters=` when the page applies a view's filters. */
+  filters?: Record<string, unknown>;
 }
 
 /**
  * The saved view a list shows (`?view=<id>`, else the user's default, `?view=standard` none) and
- * its columns. Opening a view sets the list's search, sort and the page's filters once; `ready`
+ * its columns. Opening a view sets the list's search, sort and the page's filters once (the
+ * filters of `?filters=` instead when the page opens with them: the URL keeps the page's filters
+ * as they change, so a reload or a link shows the list as it was); `ready`
  * holds the list's first fetch until then, so a default view does not cost a fetch of the plain
  * list first. A column change is saved into the open view, or into the browser without one; in a
  * view a colleague shared (read only) it lasts while the view stays open, for "save as" to keep.
  */
-export function useListView({ name, enabled, columnIds, initialSort, apply }: ListViewOptions) {
+export function useListView({ name, enabled, columnIds, initialSort, apply, filters: pageFilters }: ListViewOptions) {
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const param = params.get('view');
@@ -51,11 +55,28 @@ export function useListView({ name, enabled, columnIds, initialSort, apply }: Li
     const { filters, q } = splitViewFilters(active?.filters ?? {});
     apply.setQ(q);
     apply.setSort(active?.sort ?? initialSort);
-    apply.applyFilters?.(active ? filters : null);
+    // The filters a link or a reload carries win over the view's, once: a view opened later shows its own.
+    const linked = appliedKey === null ? filtersOfParam(params.get('filters')) : null;
+    apply.applyFilters?.(linked ?? (active ? filters : null));
     setAppliedKey(key);
     // The default view opened without ?view=: the URL names it, so a reload or a shared link opens it too.
     if (active && param === null) setParams((current) => ({ ...Object.fromEntries(current), view: active.id }), { replace: true });
-  }, [loaded, appliedKey, key, active, apply, initialSort, param, setParams]);
+  }, [loaded, appliedKey, key, active, apply, initialSort, param, params, setParams]);
+
+  const ready = loaded && appliedKey === key;
+  const mirrored = enabled && apply.applyFilters && ready ? filtersParam(pageFilters ?? {}) : undefined;
+  useEffect(() => {
+    if (mirrored === undefined || mirrored === params.get('filters')) return;
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (mirrored === null) next.delete('filters');
+        else next.set('filters', mirrored);
+        return next;
+      },
+      { replace: true },
+    );
+  }, [mirrored, params, setParams]);
 
   // The same array while the view's columns stay: the list's column model and its rows follow it.
   const unsaved = viewColumns?.key === key ? viewColumns.columns : null;
@@ -72,5 +93,5 @@ export function useListView({ name, enabled, columnIds, initialSort, apply }: Li
   };
   const open = (id: string) => setParams((current) => ({ ...Object.fromEntries(current), view: id }));
 
-  return { views: views.data ?? [], active, changeable, ready: loaded && appliedKey === key, shown, setShown, open };
+  return { views: views.data ?? [], active, changeable, ready, shown, setShown, open };
 }

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { activeView, groupViews, mayChangeView, moveColumn, shownColumns, splitViewFilters, toggleColumn, viewFilters, type View } from './list-views';
+import {
+  activeView,
+  filtersOfParam,
+  filtersParam,
+  groupViews,
+  mayChangeView,
+  moveColumn,
+  shownColumns,
+  splitViewFilters,
+  toggleColumn,
+  viewFilters,
+  type View,
+} from './list-views';
 
 function view(id: string, isDefault = false, userId = 'me', shared = false): View {
   return { id, name: id, entity: 'contacts', columns: ['email'], filters: {}, sort: null, isDefault, shared, userId, createdAt: '', updatedAt: '' };
@@ -47,5 +59,13 @@ describe('saved list views', () => {
     expect(viewFilters({ tags: [] }, ' ')).toEqual({});
     expect(splitViewFilters(stored)).toEqual({ filters: { lifecycleStage: ['lead'], status: false }, q: 'ada' });
     expect(splitViewFilters({})).toEqual({ filters: {}, q: '' });
+  });
+
+  it('keeps the page’s filters in the URL as a view stores them, and reads back only a JSON object', () => {
+    const param = filtersParam({ lifecycleStage: ['lead'], tags: [], ownerId: undefined, customFields: { tier: 'gold' } });
+    expect(param).toBe('{"lifecycleStage":["lead"],"customFields":{"tier":"gold"}}');
+    expect(filtersOfParam(param)).toEqual({ lifecycleStage: ['lead'], customFields: { tier: 'gold' } });
+    expect(filtersParam({ tags: [], emailOptOut: undefined })).toBeNull();
+    for (const mangled of [null, '', 'lifecycleStage=lead', '["lead"]', 'null', '{"lifecycleStage":']) expect(filtersOfParam(mangled)).toBeNull();
   });
 });

@@ -68,6 +68,23 @@ export function viewFilters(filters: Record<string, unknown>, q: string): Record
   return Object.fromEntries(present);
 }
 
+/** The page's filters as the URL keeps them (`?filters=`: a view's form, as JSON); null when there are none. */
+export function filtersParam(filters: Record<string, unknown>): string | null {
+  const present = viewFilters(filters, '');
+  return Object.keys(present).length ? JSON.stringify(present) : null;
+}
+
+/** `?filters=` back into the page's filters; null when absent or not a JSON object (a mangled link opens the view as saved). */
+export function filtersOfParam(param: string | null): Record<string, unknown> | null {
+  if (!param) return null;
+  try {
+    const parsed: unknown = JSON.parse(param);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A view's filters split back into the page's own and the search. */
 export function splitViewFilters(filters: Record<string, unknown>): { filters: Record<string, unknown>; q: string } {
   const { q, ...rest } = filters;

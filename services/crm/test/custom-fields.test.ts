@@ -162,6 +162,39 @@ describe('custom field definitions', () => {
     expect((await workspace.get('/contacts?q=Bad')).body.data).toEqual([]);
   });
 
+  it('lists the contacts holding every custom field value of ?customFields=, refusing keys and values the fields do not take', async () => {
+    const workspace = await stack.signUp('fields-list-filter');
+    for (const [key, type, options] of [
+      ['plan', 'select', ['free', 'pro']],
+      ['seats', 'number', undefined],
+      ['churned', 'boolean', undefined],
+    ] as const) {
+      expect((await workspace.post('/custom-fields', { entity: 'contact', key, label: key, type, ...(options ? { options } : {}) })).status).toBe(201);
+    }
+    await workspace.post('/contacts', { firstName: 'Pro', customFields: { plan: 'pro', seats: 3, churned: false } });
+    await workspace.post('/contacts', { firstName: 'ProChurned', customFields: { plan: 'pro', seats: 3, churned: true } });
+    await workspace.post('/contacts', { firstName: 'Free', customFields: { plan: 'free' } });
+    const named = async (conditions: object) => {
+      const page = await workspace.get(`/contacts?customFields=${encodeURIComponent(JSON.stringify(conditions))}`);
+      expect(page.status).toBe(200);
+      return page.body.data.map((contact: { firstName: string }) => contact.firstName).sort();
+    };
+    expect(await named({ plan: 'pro' })).toEqual(['Pro', 'ProChurned']);
+    expect(await named({ plan: 'pro', seats: 3, churned: false })).toEqual(['Pro']);
+    expect(await named({ seats: 4 })).toEqual([]);
+
+    for (const [conditions, status, field] of [
+      ['not-json', 400, 'customFields'],
+      ['["pro"]', 400, 'customFields'],
+      ['{"plan":{"in":["pro"]}}', 400, 'customFields'],
+      ['{"plan":"enterprise"}', 422, 'customFields.plan'],
+      ['{"seats":"3"}', 422, 'customFields.seats'],
+      ['{"tier":"gold"}', 422, 'customFields.tier'],
+    ] as const) {
+      expectError(await workspace.get(`/contacts?customFields=${encodeURIComponent(conditions)}`), status, field);
+    }
+  });
+
   it('keeps stored values when an option is removed or the definition deleted, and lets null clear them', async () => {
     const workspace = await stack.signUp('fields-leftovers');
     const plan = (await workspace.post('/custom-fields', { entity: 'contact', key: 'plan', label: 'Plan', type: 'select', options: ['free', 'legacy'] })).body;

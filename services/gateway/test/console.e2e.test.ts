@@ -809,6 +809,34 @@ describe('web console', () => {
     await asOwner(email, 'DELETE', `/companies/${other.id}`);
   }, 60_000);
 
+  it('opens a view carrying a custom field condition with it shown in its typed input, and keeps a filter picked in the URL over a reload', async () => {
+    const view = (await asOwner(email, 'POST', '/views', {
+      entity: 'contacts',
+      name: 'Gold tier',
+      columns: ['lastName', 'email'],
+      filters: { customFields: { tier: 'gold' } },
+    })) as { id: string };
+    await page.goto(`${origin}/contacts?view=${view.id}`);
+    await page.getByRole('button', { name: 'View: Gold tier' }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'ada.lovelace@example.com' }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'grace@example.com' }).waitFor({ state: 'detached' });
+    expect(await page.getByRole('combobox', { name: 'Tier' }).inputValue()).toBe('gold');
+    await screen('contacts-view-custom-field');
+    await asOwner(email, 'DELETE', `/views/${view.id}`);
+
+    await page.goto(`${origin}/contacts?view=standard`);
+    await page.getByRole('row').filter({ hasText: 'grace@example.com' }).waitFor();
+    await page.getByRole('button', { name: 'More filters' }).click();
+    await page.getByRole('combobox', { name: 'Tier' }).click();
+    await page.getByRole('option', { name: 'gold' }).click();
+    await page.getByRole('row').filter({ hasText: 'grace@example.com' }).waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByRole('row').filter({ hasText: 'ada.lovelace@example.com' }).waitFor();
+    expect(await page.getByRole('combobox', { name: 'Tier' }).inputValue()).toBe('gold');
+    expect(await page.getByRole('row').filter({ hasText: 'grace@example.com' }).count()).toBe(0);
+    expect(JSON.parse(new URL(page.url()).searchParams.get('filters')!)).toEqual({ customFields: { tier: 'gold' } });
+  }, 60_000);
+
   it('compares duplicate contacts side by side and merges them', async () => {
     const company = (await asOwner(email, 'POST', '/companies', { name: 'Difference Engines' })) as { id: string };
     await asOwner(email, 'POST', '/contacts', { firstName: 'Charles', lastName: 'Babbage', companyId: company.id, tags: ['inventor'] });

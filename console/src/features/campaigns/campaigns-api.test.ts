@@ -35,6 +35,13 @@ describe('segment filter', () => {
     expect(filterValues(filter).conditions).toEqual({ ...conditions, country: ['GB'] });
   });
 
+  it('keeps an audience’s custom field conditions when it is saved, and reads them back into their inputs', () => {
+    const conditions = { ...NO_CONTACT_CONDITIONS, customFields: { plan: 'pro', seats: 3, churned: false } };
+    const filter = segmentFilter({ lifecycleStage: ['lead'], tags: [], leadSource: [], excludeOptedOut: false, conditions });
+    expect(filter).toEqual({ lifecycleStage: ['lead'], customFields: { plan: 'pro', seats: 3, churned: false } });
+    expect(filterValues(filter).conditions).toEqual(conditions);
+  });
+
   it('leaves out the opt-outs of the channel sent on: SMS opt-outs for an SMS campaign', () => {
     const values = { lifecycleStage: [], tags: ['vip'], leadSource: [], excludeOptedOut: true, conditions: NO_CONTACT_CONDITIONS };
     expect(segmentFilter(values, 'sms')).toEqual({ tags: ['vip'], smsOptOut: false });

@@ -4,6 +4,7 @@ import { CompanyPicker } from '../../components/RecordPickers';
 import { t } from '../../lib/i18n';
 import { useWorkspaceUsers } from '../../lib/users';
 import type { ContactConditions } from './contact-filters';
+import { CustomFieldConditionInputs } from './CustomFieldConditionInputs';
 
 type DayField = 'createdFrom' | 'createdTo' | 'updatedFrom' | 'updatedTo' | 'customerSinceFrom' | 'customerSinceTo';
 const DAY_LABELS: Record<DayField, Parameters<typeof t>[0]> = {
@@ -15,7 +16,7 @@ const DAY_LABELS: Record<DayField, Parameters<typeof t>[0]> = {
   customerSinceTo: 'filter.customerSinceTo',
 };
 
-/** The owner, company, city, country and date conditions of a contact filter (the contacts list, a segment, a campaign's audience). */
+/** The owner, company, city, country, date and custom field conditions of a contact filter (the contacts list, a segment, a campaign's audience). */
 export function ContactConditionInputs({
   value,
   onChange,
@@ -72,6 +73,7 @@ export function ContactConditionInputs({
           w={170}
         />
       ))}
+      <CustomFieldConditionInputs value={value.customFields} onChange={(customFields) => set({ customFields })} disabled={disabled} />
     </>
   );
 }

@@ -13,7 +13,7 @@ import { contactName, contactsApi, LIFECYCLE_STAGES, type Contact, type ContactF
 const NewContactModal = lazy(() => import('./NewContactModal').then((module) => ({ default: module.NewContactModal })));
 // The bulk actions and the export load on the first selection or with the toolbar, not with the rows.
 const ContactsBulkActions = lazy(() => import('./ContactsBulkActions').then((module) => ({ default: module.ContactsBulkActions })));
-// The owner, company, place and date inputs load when asked for ("More filters") or when a view sets one.
+// The owner, company, place, date and custom field inputs load when asked for ("More filters") or when a view sets one.
 const ContactConditionInputs = lazy(() => import('./ContactConditionInputs').then((module) => ({ default: module.ContactConditionInputs })));
 const ContactsExportButton = lazy(() => import('./ContactsBulkActions').then((module) => ({ default: module.ContactsExportButton })));
 

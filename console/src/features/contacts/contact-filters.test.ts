@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { dayEnd, dayStart } from '../../lib/list-filters';
-import { conditionErrorPath, conditionErrors, contactConditionsOf, contactConditionsQuery, NO_CONTACT_CONDITIONS } from './contact-filters';
+import {
+  conditionErrorPath,
+  conditionErrors,
+  contactConditionsOf,
+  contactConditionsQuery,
+  NO_CONTACT_CONDITIONS,
+  withCustomFieldCondition,
+} from './contact-filters';
 
 describe('the contacts’ owner, company, place and date conditions', () => {
   it('sends only those set: countries upper-cased, days as the instants they span, customer-since days as dates', () => {
@@ -30,6 +37,19 @@ describe('the contacts’ owner, company, place and date conditions', () => {
       createdTo: '2026-12-07',
     });
     expect(contactConditionsOf(null)).toEqual(NO_CONTACT_CONDITIONS);
+  });
+
+  it('keeps custom field values as the API compares them, and opens a view or audience carrying them with them set', () => {
+    let customFields = withCustomFieldCondition({}, 'plan', 'pro');
+    customFields = withCustomFieldCondition(customFields, 'seats', 3);
+    customFields = withCustomFieldCondition(customFields, 'churned', false);
+    customFields = withCustomFieldCondition(customFields, 'notes', '');
+    expect(contactConditionsQuery({ ...NO_CONTACT_CONDITIONS, customFields })).toEqual({ customFields: { plan: 'pro', seats: 3, churned: false } });
+    expect(withCustomFieldCondition(customFields, 'plan', null)).toEqual({ seats: 3, churned: false });
+
+    const stored = { lifecycleStage: ['lead'], customFields: { plan: 'pro', seats: 3, churned: false, nested: { no: 1 }, gone: null } };
+    expect(contactConditionsOf(stored)).toEqual({ ...NO_CONTACT_CONDITIONS, customFields: { plan: 'pro', seats: 3, churned: false } });
+    expect(contactConditionsOf({ customFields: ['pro'] }).customFields).toEqual({});
   });
 
   it('puts the API’s issue about a condition at its input', () => {

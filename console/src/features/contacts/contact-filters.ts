@@ -1,5 +1,5 @@
 import { dayEnd, dayOf, dayStart, listOf, strings, text } from '../../lib/list-filters';
-import type { ContactFilters } from './contacts-api';
+import type { ContactFilters, CustomFieldConditions } from './contacts-api';
 
 /**
  * The conditions of GET /contacts that the contacts list and a segment's or campaign's filter
@@ -17,6 +17,8 @@ export interface ContactConditions {
   updatedTo: string;
   customerSinceFrom: string;
   customerSinceTo: string;
+  /** The custom fields' values a contact holds (equality), by key: a key without a value is no condition. */
+  customFields: CustomFieldConditions;
 }
 
 export const NO_CONTACT_CONDITIONS: ContactConditions = {
@@ -30,6 +32,7 @@ export const NO_CONTACT_CONDITIONS: ContactConditions = {
   updatedTo: '',
   customerSinceFrom: '',
   customerSinceTo: '',
+  customFields: {},
 };
 
 /** The conditions as GET /contacts (and a segment's filter) takes them: empty ones left out, days as the instants they span. */
@@ -47,6 +50,7 @@ export function contactConditionsQuery(conditions: ContactConditions): ContactFi
     // customerSince is a date: the days go as they are.
     customerSinceFrom: conditions.customerSinceFrom || undefined,
     customerSinceTo: conditions.customerSinceTo || undefined,
+    customFields: Object.keys(conditions.customFields).length ? conditions.customFields : undefined,
   };
   return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined));
 }
@@ -65,7 +69,22 @@ export function contactConditionsOf(filters: Record<string, unknown> | null | un
     updatedTo: dayOf(stored.updatedAtTo),
     customerSinceFrom: text(stored.customerSinceFrom),
     customerSinceTo: text(stored.customerSinceTo),
+    customFields: customFieldConditionsOf(stored.customFields),
   };
+}
+
+/** A stored filter's custom field conditions: an object's text, number and boolean values (anything else is no condition). */
+function customFieldConditionsOf(stored: unknown): CustomFieldConditions {
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return {};
+  return Object.fromEntries(
+    Object.entries(stored).filter(([, value]) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'),
+  ) as CustomFieldConditions;
+}
+
+/** The conditions with one custom field's value set, or removed when the input is emptied (null or ''). */
+export function withCustomFieldCondition(conditions: CustomFieldConditions, key: string, value: string | number | boolean | null): CustomFieldConditions {
+  const others = Object.fromEntries(Object.entries(conditions).filter(([name]) => name !== key));
+  return value === null || value === '' ? others : { ...others, [key]: value };
 }
 
 /** Each condition's key in GET /contacts (and in a segment's filter, where the API names its issues) and the input that holds it. */

@@ -4,7 +4,14 @@ import { unwrap } from '../../lib/api-error';
 
 export type Contact = components['schemas']['Contact'];
 export type ContactBody = components['schemas']['ContactBody'];
-export type ContactFilters = Omit<NonNullable<operations['crm.contacts.list']['parameters']['query']>, 'cursor' | 'limit' | 'sort' | 'q'>;
+type ContactQuery = NonNullable<operations['crm.contacts.list']['parameters']['query']>;
+/** Custom field values by key, as a filter holds them. */
+export type CustomFieldConditions = Record<string, string | number | boolean>;
+/**
+ * The filters of GET /contacts as the list, a saved view, an export and a segment keep them:
+ * customFields as an object (the query string carries it as JSON).
+ */
+export type ContactFilters = Omit<ContactQuery, 'cursor' | 'limit' | 'sort' | 'q' | 'customFields'> & { customFields?: CustomFieldConditions };
 
 export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'marketing_qualified', 'sales_qualified', 'opportunity', 'customer', 'evangelist', 'other'] as const;
 
@@ -13,7 +20,8 @@ export function contactName(contact: Pick<Contact, 'firstName' | 'lastName' | 'e
 }
 
 export const contactsApi = {
-  list: (query: NonNullable<operations['crm.contacts.list']['parameters']['query']>) => unwrap(api.GET('/api/v1/contacts', { params: { query } })),
+  list: ({ customFields, ...query }: ContactFilters & Pick<ContactQuery, 'cursor' | 'limit' | 'sort' | 'q'>) =>
+    unwrap(api.GET('/api/v1/contacts', { params: { query: { ...query, customFields: customFields && JSON.stringify(customFields) } } })),
   get: (id: string) => unwrap(api.GET('/api/v1/contacts/{id}', { params: { path: { id } } })),
   create: (body: ContactBody) => unwrap(api.POST('/api/v1/contacts', { body })),
   update: (id: string, body: ContactBody) => unwrap(api.PATCH('/api/v1/contacts/{id}', { params: { path: { id } }, body })),

@@ -10,6 +10,7 @@ import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
 import { useWorkspaceUsers } from '../../lib/users';
+import { RelatedRecordFilter } from './RelatedRecordFilter';
 import { NO_TASK_FILTERS, TASK_PRIORITIES, TASK_STATUSES, taskFilterState, taskQuery, type TaskFilterState } from './task-filters';
 
 // The bulk actions load on the first selection, not with the rows.
@@ -121,6 +122,7 @@ export function Component() {
                 w={160}
               />
             ))}
+            <RelatedRecordFilter value={state} onChange={set} />
           </>
         }
         bulkActions={

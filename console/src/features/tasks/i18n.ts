@@ -9,6 +9,13 @@ export const en = {
   'tasks.dueFrom': 'Due from',
   'tasks.dueTo': 'Due to',
   'tasks.overdue': 'Overdue',
+  'tasks.related.company': 'Company',
+  'tasks.related.contact': 'Contact',
+  'tasks.related.deal': 'Deal',
+  'tasks.related.record': 'Custom object record',
+  'tasks.relatedRecord': 'Related record',
+  'tasks.relatedRecordId': 'Related record id',
+  'tasks.relatedType': 'Related to',
   'tasks.search': 'Search tasks',
 };
 

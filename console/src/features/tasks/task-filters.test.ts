@@ -26,4 +26,12 @@ describe('the tasks list’s filters', () => {
       dueTo: '2026-12-07',
     });
   });
+
+  it('sends the related record and opens a view carrying one with it picked', () => {
+    const related = { ...NO_TASK_FILTERS, relatedType: 'deal', relatedId: 'd1' } as const;
+    expect(taskQuery(related)).toMatchObject({ relatedType: 'deal', relatedId: 'd1' });
+    expect(taskQuery({ ...NO_TASK_FILTERS, relatedType: 'company' })).toMatchObject({ relatedType: 'company', relatedId: undefined });
+    expect(taskFilterState({ status: ['open', 'in_progress'], relatedType: 'deal', relatedId: 'd1' })).toEqual(related);
+    expect(taskFilterState({ relatedType: 'ticket', relatedId: 7 })).toMatchObject({ relatedType: '', relatedId: '' });
+  });
 });

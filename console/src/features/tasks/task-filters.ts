@@ -6,6 +6,8 @@ export type TaskQuery = NonNullable<operations['crm.tasks.list']['parameters']['
 
 export const TASK_STATUSES: readonly Task['status'][] = ['open', 'in_progress', 'done', 'cancelled'];
 export const TASK_PRIORITIES: readonly Task['priority'][] = ['low', 'normal', 'high', 'urgent'];
+/** What a task can be related to: a contact, a company, a deal or a custom object's record. */
+export const RELATED_TYPES: readonly NonNullable<TaskQuery['relatedType']>[] = ['contact', 'company', 'deal', 'record'];
 
 /** The tasks list's filters as the inputs hold them ('' for none, the overdue flag as "true"/"false", days for the dates). */
 export interface TaskFilterState {
@@ -17,6 +19,9 @@ export interface TaskFilterState {
   dueTo: string;
   createdFrom: string;
   createdTo: string;
+  /** '' for any; a type alone lists the tasks related to any record of it. */
+  relatedType: NonNullable<TaskQuery['relatedType']> | '';
+  relatedId: string;
 }
 
 /** The list opens on the tasks still to do. */
@@ -29,6 +34,8 @@ export const NO_TASK_FILTERS: TaskFilterState = {
   dueTo: '',
   createdFrom: '',
   createdTo: '',
+  relatedType: '',
+  relatedId: '',
 };
 
 /** The filters as GET /tasks takes them, empty ones left out. */
@@ -42,6 +49,8 @@ export function taskQuery(state: TaskFilterState): Omit<TaskQuery, 'cursor' | 'l
     dueAtTo: dayEnd(state.dueTo),
     createdAtFrom: dayStart(state.createdFrom),
     createdAtTo: dayEnd(state.createdTo),
+    relatedType: state.relatedType || undefined,
+    relatedId: state.relatedId || undefined,
   };
 }
 
@@ -59,5 +68,7 @@ export function taskFilterState(filters: Record<string, unknown>): TaskFilterSta
     dueTo: dayOf(filters.dueAtTo),
     createdFrom: dayOf(filters.createdAtFrom),
     createdTo: dayOf(filters.createdAtTo),
+    relatedType: oneOf(RELATED_TYPES, [filters.relatedType])[0] ?? '',
+    relatedId: text(filters.relatedId),
   };
 }

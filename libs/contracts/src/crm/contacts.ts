@@ -345,6 +345,30 @@ function QueryLowerCaseList(): PropertyDecorator {
   );
 }
 
+/** How many custom field conditions one list request (or stored filter) may carry. */
+export const CUSTOM_FIELD_CONDITIONS_MAX = 20;
+
+/** `?customFields={"tier":"gold"}` → { tier: 'gold' }; text that is not JSON stays as it is and fails validation. */
+function QueryJsonObject(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  });
+}
+
+/** An object of at most CUSTOM_FIELD_CONDITIONS_MAX keys, each holding a text, a number or a boolean. */
+function isCustomFieldConditions(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const values = Object.values(value);
+  return (
+    values.length <= CUSTOM_FIELD_CONDITIONS_MAX && values.every((item) => typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean')
+  );
+}
+
 /** GET /contacts: comma lists (or repeated parameters) mean "one of"; tags means "has all". */
 export class ListContactsQuery extends CreatedRangeListQuery {
   @ApiPropertyOptional({ type: [String], description: 'Cities of the address, one of, any case.' })
@@ -426,6 +450,22 @@ export class ListContactsQuery extends CreatedRangeListQuery {
   @IsOptional()
   @IsCalendarDate()
   customerSinceTo?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    description:
+      'Custom field values as a JSON object {key: value} (e.g. {"tier":"gold","seats":3}): contacts holding every one of them. ' +
+      `At most ${CUSTOM_FIELD_CONDITIONS_MAX} keys, each a live contact custom field and a value of its type (422 naming customFields.<key> otherwise).`,
+    example: '{"tier":"gold"}',
+  })
+  @IsOptional()
+  @QueryJsonObject()
+  @fieldDecorator(
+    'isCustomFieldConditions',
+    (property) => `${property} must be a JSON object of at most ${CUSTOM_FIELD_CONDITIONS_MAX} custom field values (texts, numbers or booleans)`,
+    isCustomFieldConditions,
+  )
+  customFields?: Record<string, string | number | boolean>;
 }
 
 export const CONTACT_TAKEN = {
@@ -454,7 +494,12 @@ export const ListContacts = defineOperation({
   route: { method: 'GET', path: 'contacts', status: 200 },
   input: ListContactsQuery,
   output: ContactPage,
-  errors: [],
+  errors: [
+    {
+      status: 422,
+      description: 'A customFields key is no live contact custom field, or its value is not of the field’s type; details name customFields.<key>.',
+    },
+  ],
 });
 
 export const GetContact = defineOperation({

@@ -1,5 +1,5 @@
 import type { ClassConstructor } from 'class-transformer';
-import type { CustomFieldEntity } from '@kinship/contracts/crm';
+import { CUSTOM_FIELD_CONDITIONS_MAX, type CustomFieldEntity } from '@kinship/contracts/crm';
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
 import type { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
@@ -8,7 +8,6 @@ import type { ListFilter } from './list-query.js';
 
 /** Paging of a list request, not conditions: a stored filter (an export's, a view's, a segment's) has none of them. */
 const PAGING_KEYS = ['limit', 'cursor', 'sort'];
-const MAX_CUSTOM_FIELD_CONDITIONS = 20;
 
 /** A list filter as stored: the list's conditions, `q` (its search) and `deleted` (the trash). */
 export type StoredListFilter = ListFilter & { q?: string };
@@ -56,8 +55,8 @@ export async function checkListFilter(
     const field = `${name}.customFields`;
     if (list.customFieldEntity === null) {
       problems.push({ field, issue: 'is not a filter of this list: it has no custom fields' });
-    } else if (!isPlainObject(customFieldConditions) || Object.keys(customFieldConditions).length > MAX_CUSTOM_FIELD_CONDITIONS) {
-      problems.push({ field, issue: `must be an object of at most ${MAX_CUSTOM_FIELD_CONDITIONS} custom field values` });
+    } else if (!isPlainObject(customFieldConditions) || Object.keys(customFieldConditions).length > CUSTOM_FIELD_CONDITIONS_MAX) {
+      problems.push({ field, issue: `must be an object of at most ${CUSTOM_FIELD_CONDITIONS_MAX} custom field values` });
     } else {
       const nulls = Object.keys(customFieldConditions).filter((key) => customFieldConditions[key] === null);
       problems.push(...nulls.map((key) => ({ field: `${field}.${key}`, issue: 'must be a value of the field' })));

@@ -171,9 +171,11 @@ export class ContactsService {
 
   async list(caller: CrmCaller, input: ListContactsQuery): Promise<ContactPage> {
     assertHolds(caller, 'contacts:read');
-    const page = await withWorkspace(this.dataSource, caller.workspaceId, (manager) =>
-      listPage<ContactRow>(this.cursors, manager, caller.workspaceId, CONTACT_LIST, toListRequest(input), CONTACT_COLUMNS),
-    );
+    const page = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
+      // Custom field conditions are checked against the live definitions: an unknown key or a value of another type is a 422, not an empty page.
+      if (input.customFields) await this.customFields.apply(manager, caller.workspaceId, 'contact', {}, input.customFields);
+      return listPage<ContactRow>(this.cursors, manager, caller.workspaceId, CONTACT_LIST, toListRequest(input), CONTACT_COLUMNS);
+    });
     return { data: page.rows.map(toContactRecord), nextCursor: page.nextCursor };
   }
 
