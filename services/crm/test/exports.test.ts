@@ -321,6 +321,8 @@ describe('exports', () => {
     expect(done).toMatchObject({ status: 'completed', totalRows: 1 });
     const rows: Row[] = parse((await download(owner, done.id)).bytes, { columns: true });
     expect(rows.map((row) => [row.id, row.email])).toEqual([[chosen.id, chosen.email]]);
+    const listed = await owner.get(`/contacts?id=${chosen.id},${foreign.body.id}`);
+    expect(listed.body.data.map((contact: { id: string }) => contact.id)).toEqual([chosen.id]);
     const foreignOnly = await exportAndWait(owner, { entity: 'contacts', filter: { id: [foreign.body.id] }, format: 'csv' });
     expect(foreignOnly).toMatchObject({ status: 'completed', totalRows: 0 });
 
@@ -344,6 +346,7 @@ describe('exports', () => {
     expect(JSON.stringify(refused.body.error.details)).toContain('at most 100 records');
     expectError(await owner.post('/exports', { entity: 'companies', filter: { id: ['not-a-uuid'] }, format: 'csv' }), 422, 'filter.id');
     expectError(await owner.post('/exports', { entity: 'deals', filter: { id: [randomUUID(), 42] }, format: 'csv' }), 422, 'filter.id');
+    expectError(await owner.get('/contacts?id=not-a-uuid'), 400, 'id');
     const after = await owner.get('/exports?limit=500');
     expect(after.body.data.length).toBe(before.body.data.length);
   });
