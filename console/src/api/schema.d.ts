@@ -9434,6 +9434,8 @@ export interface operations {
                 deleted?: boolean;
                 /** @description A domain or a web address, normalised like a company’s domain. */
                 domain?: string;
+                /** @description The records' own ids, one of; at most 100. */
+                id?: string[];
                 /** @description Industries, comma-separated: any of them (exact match). */
                 industry?: string[];
                 limit?: number;
@@ -10194,6 +10196,8 @@ export interface operations {
                 /** @description true lists the deleted records (restorable) instead of the live ones. */
                 deleted?: boolean;
                 emailOptOut?: boolean;
+                /** @description The records' own ids, one of; at most 100. */
+                id?: string[];
                 /** @description Lead sources, one of. */
                 leadSource?: string[];
                 /** @description One of, e.g. lead,customer. */
@@ -12136,6 +12140,8 @@ export interface operations {
                 deleted?: boolean;
                 expectedCloseDateFrom?: string;
                 expectedCloseDateTo?: string;
+                /** @description The records' own ids, one of; at most 100. */
+                id?: string[];
                 limit?: number;
                 /** @description Owner user ids, one of. */
                 ownerId?: string[];

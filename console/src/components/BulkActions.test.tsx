@@ -3,11 +3,20 @@ import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { api } from '../lib/api';
 import { ApiError } from '../lib/api-error';
+import { fetchBlob, saveBlob } from '../lib/files';
 import { perRecord, RecordBulkActions, type BulkSend } from './BulkActions';
 
-function renderActions(remove: BulkSend, ids: string[]) {
+vi.mock('../lib/files', () => ({ fetchBlob: vi.fn(async () => new Blob(['id\n'])), saveBlob: vi.fn() }));
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.mocked(saveBlob).mockClear();
+});
+
+function renderActions(remove: BulkSend, ids: string[], exportEntity?: 'deals') {
   const clear = vi.fn();
   const queryClient = new QueryClient();
   const invalidate = vi.spyOn(queryClient, 'invalidateQueries');
@@ -15,7 +24,14 @@ function renderActions(remove: BulkSend, ids: string[]) {
     <MantineProvider>
       <Notifications />
       <QueryClientProvider client={queryClient}>
-        <RecordBulkActions selected={ids} clear={clear} list="deals" owner={{ title: 'Change the owner', set: vi.fn() }} remove={remove} />
+        <RecordBulkActions
+          selected={ids}
+          clear={clear}
+          list="deals"
+          owner={{ title: 'Change the owner', set: vi.fn() }}
+          remove={remove}
+          exportEntity={exportEntity}
+        />
       </QueryClientProvider>
     </MantineProvider>,
   );
@@ -58,6 +74,32 @@ describe('RecordBulkActions', () => {
     renderActions(vi.fn(), ['d1']);
     expect(screen.queryByRole('button', { name: 'Add tags' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Change owner' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Export selected' })).toBeNull();
+  });
+
+  it('exports the selected records by their ids and downloads the file', async () => {
+    const ok = (data: unknown) => ({ data, error: undefined, response: new Response(null, { status: 200 }) });
+    const post = vi.spyOn(api, 'POST').mockResolvedValue(ok({ id: 'e1', status: 'queued' }) as never);
+    vi.spyOn(api, 'GET').mockResolvedValue(ok({ id: 'e1', status: 'completed', totalRows: 2, fileName: 'deals-20261207-044000.csv', error: null }) as never);
+    renderActions(vi.fn(), ['d1', 'd2'], 'deals');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Export selected' }));
+    expect(await screen.findByText('2 rows exported')).toBeTruthy();
+    expect(post).toHaveBeenCalledWith('/api/v1/exports', { body: { entity: 'deals', object: undefined, filter: { id: ['d1', 'd2'] }, format: 'csv' } });
+    expect(fetchBlob).toHaveBeenCalledWith('/api/v1/exports/e1');
+    expect(saveBlob).toHaveBeenCalledWith(expect.any(Blob), 'deals-20261207-044000.csv');
+  });
+
+  it('starts no export of more records than the API takes, and says why', async () => {
+    const post = vi.spyOn(api, 'POST');
+    renderActions(
+      vi.fn(),
+      Array.from({ length: 101 }, (_, index) => `d${index}`),
+      'deals',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Export selected' }));
+    expect(await screen.findByText('Export selected takes at most 100 records; Export CSV exports the whole filtered list.')).toBeTruthy();
+    expect(post).not.toHaveBeenCalled();
   });
 });
 

@@ -100,6 +100,8 @@ interface RecordBulkActionsProps {
   actions?: Array<{ label: string; send: BulkSend }>;
   /** The list's own further changes to one of a few values (a ticket's status), a dialog with a select each. */
   choices?: BulkChoice[];
+  /** The list's export entity when the caller may export: "Export selected" exports the selected records (at most BULK_CHUNK). */
+  exportEntity?: ExportBody['entity'];
   /** The list's own further actions. */
   children?: ReactNode;
 }
@@ -109,7 +111,7 @@ interface RecordBulkActionsProps {
  * list's bulk request (100 records a request). The rows an action failed on stay selected.
  * Loaded with the first selection, not with the list.
  */
-export function RecordBulkActions({ selected, clear, list, owner, tags, remove, actions = [], choices = [], children }: RecordBulkActionsProps) {
+export function RecordBulkActions({ selected, clear, list, owner, tags, remove, actions = [], choices = [], exportEntity, children }: RecordBulkActionsProps) {
   const queryClient = useQueryClient();
   const [action, setAction] = useState<'tag' | 'owner' | BulkChoice | null>(null);
   const run = async (send: BulkSend) => {
@@ -140,6 +142,14 @@ export function RecordBulkActions({ selected, clear, list, owner, tags, remove, 
           {label}
         </Button>
       ))}
+      {exportEntity && (
+        <ExportButton
+          entity={exportEntity}
+          filter={{ id: selected }}
+          label={t('bulk.exportSelected')}
+          refusal={selected.length > BULK_CHUNK ? t('bulk.exportTooMany', { max: BULK_CHUNK }) : undefined}
+        />
+      )}
       {children}
       <Button color="red" variant="light" onClick={() => run(remove)}>
         {t('bulk.delete')}
@@ -235,10 +245,29 @@ function OwnerModal({ title, onClose, onSave }: { title: string; onClose: () => 
 type ExportBody = components['schemas']['CreateExportBody'];
 const EXPORT_POLL_MS = 1000;
 
-/** Exports the records the list's filters select (POST /exports), waits for the file and downloads it. */
-export function ExportButton({ entity, object, filter }: { entity: ExportBody['entity']; object?: string; filter: Record<string, unknown> }) {
+/**
+ * Exports the records a filter selects (POST /exports: the list's filters, or the selected rows' ids),
+ * waits for the file and downloads it. A `refusal` is shown instead of starting an export the API would refuse.
+ */
+export function ExportButton({
+  entity,
+  object,
+  filter,
+  label = t('bulk.export'),
+  refusal,
+}: {
+  entity: ExportBody['entity'];
+  object?: string;
+  filter: Record<string, unknown>;
+  label?: string;
+  refusal?: string;
+}) {
   const [running, setRunning] = useState(false);
   const run = async () => {
+    if (refusal) {
+      notifications.show({ color: 'red', message: refusal });
+      return;
+    }
     setRunning(true);
     try {
       const present = Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));
@@ -262,7 +291,7 @@ export function ExportButton({ entity, object, filter }: { entity: ExportBody['e
   };
   return (
     <Button variant="default" onClick={run} loading={running}>
-      {t('bulk.export')}
+      {label}
     </Button>
   );
 }

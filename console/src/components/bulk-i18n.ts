@@ -6,6 +6,8 @@ export const en = {
   'bulk.done': 'Done for {count}',
   'bulk.export': 'Export CSV',
   'bulk.exportFailed': 'The export failed.',
+  'bulk.exportSelected': 'Export selected',
+  'bulk.exportTooMany': 'Export selected takes at most {max} records; Export CSV exports the whole filtered list.',
   'bulk.exported': '{count} rows exported',
   'bulk.failed': '{count} of {total} failed and stay selected: {message}',
   'bulk.newOwner': 'New owner',

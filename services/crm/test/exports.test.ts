@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { parse } from 'csv-parse/sync';
@@ -307,6 +308,47 @@ describe('exports', () => {
     const other = await stack.signUp('exports-records-other');
     expectError(await other.post('/exports', { entity: 'records', object: 'listing', format: 'csv' }), 422, 'object');
     expect((await owner.get('/exports?limit=500')).body.data.length).toBe(before.body.data.length);
+  });
+
+  it('exports exactly the selected records of contacts, companies and deals (filter id), never another workspace’s', async () => {
+    const contacts = (await owner.get('/contacts?tags=math&limit=500')).body.data as Array<{ id: string; email: string }>;
+    expect(contacts.length).toBeGreaterThan(1);
+    const stranger = await stack.signUp('selection');
+    const foreign = await stranger.post('/contacts', { firstName: 'Foreign', email: 'foreign@example.com', tags: ['math'] });
+    expect(foreign.status).toBe(201);
+    const chosen = contacts[0]!;
+    const done = await exportAndWait(owner, { entity: 'contacts', filter: { id: [chosen.id, foreign.body.id] }, format: 'csv' });
+    expect(done).toMatchObject({ status: 'completed', totalRows: 1 });
+    const rows: Row[] = parse((await download(owner, done.id)).bytes, { columns: true });
+    expect(rows.map((row) => [row.id, row.email])).toEqual([[chosen.id, chosen.email]]);
+    const listed = await owner.get(`/contacts?id=${chosen.id},${foreign.body.id}`);
+    expect(listed.body.data.map((contact: { id: string }) => contact.id)).toEqual([chosen.id]);
+    const foreignOnly = await exportAndWait(owner, { entity: 'contacts', filter: { id: [foreign.body.id] }, format: 'csv' });
+    expect(foreignOnly).toMatchObject({ status: 'completed', totalRows: 0 });
+
+    const companies = await Promise.all(['Selected Co', 'Other Co'].map((name) => owner.post('/companies', { name })));
+    const companyExport = await exportAndWait(owner, { entity: 'companies', filter: { id: [companies[0]!.body.id] }, format: 'csv' });
+    const companyRows: Row[] = parse((await download(owner, companyExport.id)).bytes, { columns: true });
+    expect(companyRows.map((row) => row.name)).toEqual(['Selected Co']);
+
+    const deals = await Promise.all(['Selected deal', 'Other deal', 'Third deal'].map((name) => owner.post('/deals', { name, amount: 500, currency: 'EUR' })));
+    const dealIds = [deals[0]!.body.id, deals[2]!.body.id];
+    const dealExport = await exportAndWait(owner, { entity: 'deals', filter: { id: dealIds }, format: 'csv' });
+    const dealRows: Row[] = parse((await download(owner, dealExport.id)).bytes, { columns: true });
+    expect(dealRows.map((row) => row.name).sort()).toEqual(['Selected deal', 'Third deal']);
+  });
+
+  it('refuses a selection of more than 100 ids or an id that is not a UUID with a 422 naming filter.id, and starts nothing', async () => {
+    const before = await owner.get('/exports?limit=500');
+    const tooMany = Array.from({ length: 101 }, () => randomUUID());
+    const refused = await owner.post('/exports', { entity: 'contacts', filter: { id: tooMany }, format: 'csv' });
+    expectError(refused, 422, 'filter.id');
+    expect(JSON.stringify(refused.body.error.details)).toContain('at most 100 records');
+    expectError(await owner.post('/exports', { entity: 'companies', filter: { id: ['not-a-uuid'] }, format: 'csv' }), 422, 'filter.id');
+    expectError(await owner.post('/exports', { entity: 'deals', filter: { id: [randomUUID(), 42] }, format: 'csv' }), 422, 'filter.id');
+    expectError(await owner.get('/contacts?id=not-a-uuid'), 400, 'id');
+    const after = await owner.get('/exports?limit=500');
+    expect(after.body.data.length).toBe(before.body.data.length);
   });
 
   it('refuses a filter GET /contacts would refuse, naming filter.<key>, and records nothing', async () => {

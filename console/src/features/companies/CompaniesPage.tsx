@@ -121,6 +121,7 @@ export function Component() {
                       add: (ids, added) => companiesApi.bulk({ action: 'tag', ids, tags: added }),
                     }}
                     remove={(ids) => companiesApi.bulk({ action: 'delete', ids })}
+                    exportEntity={canExport ? 'companies' : undefined}
                   />
                 </Suspense>
               )

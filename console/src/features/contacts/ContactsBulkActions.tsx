@@ -15,6 +15,7 @@ import { contactsApi, type ContactFilters } from './contacts-api';
  */
 export function ContactsBulkActions({ selected, clear }: { selected: string[]; clear: (keep?: string[]) => void }) {
   const canSegment = useCan('segments:write');
+  const canExport = useCan('exports:write');
   const [adding, setAdding] = useState(false);
   return (
     <RecordBulkActions
@@ -27,6 +28,7 @@ export function ContactsBulkActions({ selected, clear }: { selected: string[]; c
         add: (ids, tags) => contactsApi.bulk({ action: 'tag', ids, tags }),
       }}
       remove={(ids) => contactsApi.bulk({ action: 'delete', ids })}
+      exportEntity={canExport ? 'contacts' : undefined}
     >
       {canSegment && (
         <Button variant="light" onClick={() => setAdding(true)}>

@@ -189,6 +189,7 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
                       set: (ids, ownerId) => dealsApi.bulk({ action: 'owner', ids, ownerId }),
                     }}
                     remove={(ids) => dealsApi.bulk({ action: 'delete', ids })}
+                    exportEntity={canExport ? 'deals' : undefined}
                   />
                 </Suspense>
               )

@@ -2,12 +2,10 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { defineOperation } from '../operation.js';
+import { BULK_IDS_MAX } from './common.js';
 import { TAG_MAX, TAGS_MAX } from './contacts.js';
 
 // One request changes many records of a list: POST /<contacts|companies|deals|tasks>/bulk.
-
-/** Records one bulk request names; the console sends larger selections in requests of this many. */
-export const BULK_IDS_MAX = 100;
 
 export const BULK_OUTCOMES = ['ok', 'not_found', 'forbidden', 'error'] as const;
 export type BulkOutcome = (typeof BULK_OUTCOMES)[number];

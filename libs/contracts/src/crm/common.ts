@@ -129,6 +129,21 @@ export function QueryNumber(): PropertyDecorator {
   return Type(() => Number);
 }
 
+/** Records one bulk request names, and the ids an `id` list filter takes; the console sends larger selections in requests of this many. */
+export const BULK_IDS_MAX = 100;
+
+/** `?id=a,b`: the records themselves, up to BULK_IDS_MAX (an export of the rows selected in a list). */
+export function RecordIdsQuery(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: [String], maxItems: BULK_IDS_MAX, description: `The records' own ids, one of; at most ${BULK_IDS_MAX}.` }),
+    IsOptional(),
+    QueryList(),
+    IsArray(),
+    ArrayMaxSize(BULK_IDS_MAX, { message: `id must name at most ${BULK_IDS_MAX} records` }),
+    IsUUID('all', { each: true, message: 'each value of id must be a UUID' }),
+  );
+}
+
 /** `?ownerId=a,b`: up to 100 ids, any of them matches. */
 export function UuidListQuery(description: string): PropertyDecorator {
   return applyDecorators(

@@ -28,6 +28,7 @@ import {
   PostalAddress,
   QueryList,
   RecordIdParams,
+  RecordIdsQuery,
   WEB_ADDRESS_MAX,
 } from './common.js';
 import { TAG_MAX, TAGS_MAX } from './contacts.js';
@@ -173,6 +174,9 @@ export class UpdateCompanyBody extends CompanyFieldsBody {
 }
 
 export class ListCompaniesQuery extends CreatedRangeListQuery {
+  @RecordIdsQuery()
+  id?: string[];
+
   @ApiPropertyOptional({ type: [String], description: 'Owner user ids, comma-separated: any of them.' })
   @IsOptional()
   @QueryList()

@@ -30,6 +30,7 @@ import {
   QueryBoolean,
   QueryList,
   RecordIdParams,
+  RecordIdsQuery,
   UuidListQuery,
   WEB_ADDRESS_MAX,
   type LifecycleStage,
@@ -371,6 +372,9 @@ function isCustomFieldConditions(value: unknown): boolean {
 
 /** GET /contacts: comma lists (or repeated parameters) mean "one of"; tags means "has all". */
 export class ListContactsQuery extends CreatedRangeListQuery {
+  @RecordIdsQuery()
+  id?: string[];
+
   @ApiPropertyOptional({ type: [String], description: 'Cities of the address, one of, any case.' })
   @IsOptional()
   @QueryLowerCaseList()

@@ -3,7 +3,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, I
 import { IsCalendarDate, IsCurrency, Omittable } from '../fields.js';
 import { NAME_MAX } from '../limits.js';
 import { defineOperation } from '../operation.js';
-import { CHOICES_MAX, CreatedRangeListQuery, NOT_FOUND, QueryList, QueryNumber, RecordIdParams, UuidListQuery } from './common.js';
+import { CHOICES_MAX, CreatedRangeListQuery, NOT_FOUND, QueryList, QueryNumber, RecordIdParams, RecordIdsQuery, UuidListQuery } from './common.js';
 import { STAGE_KINDS, type StageKind } from './pipelines.js';
 
 export const REASON_MAX = 2000;
@@ -187,6 +187,9 @@ export class MoveDealBody {
 }
 
 export class ListDealsQuery extends CreatedRangeListQuery {
+  @RecordIdsQuery()
+  id?: string[];
+
   @UuidListQuery('Pipeline ids, one of.')
   pipelineId?: string[];
 

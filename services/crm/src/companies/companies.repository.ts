@@ -60,6 +60,7 @@ export const COMPANY_COLUMNS = `r.id, r.name, r.domain, r.website, r.linkedin_ur
 export const COMPANY_LIST: ListDefinition = {
   table: 'crm.companies',
   fields: {
+    id: { sql: 'r.id', kind: 'uuid' },
     createdAt: { sql: 'r.created_at', kind: 'timestamp', sortable: true },
     // Sorted case-insensitively, as companies_name_idx serves it.
     name: { sql: 'lower(r.name)', kind: 'text', sortable: true },

@@ -125,6 +125,7 @@ export function toContactEvent(row: ContactRow): CrmEvents.Contact {
 export const CONTACT_LIST: ListDefinition = {
   table: 'crm.contacts',
   fields: {
+    id: { sql: 'r.id', kind: 'uuid' },
     createdAt: { sql: 'r.created_at', kind: 'timestamp', sortable: true },
     updatedAt: { sql: 'r.updated_at', kind: 'timestamp', sortable: true },
     lastName: { sql: `lower(coalesce(r.last_name, ''))`, kind: 'text', sortable: true },

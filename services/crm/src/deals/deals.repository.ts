@@ -80,6 +80,7 @@ export const DEAL_COLUMNS = `r.id, r.name, r.amount, r.currency, r.pipeline_id A
 export const DEALS_LIST: ListDefinition = {
   table: 'crm.deals',
   fields: {
+    id: { sql: 'r.id', kind: 'uuid' },
     name: { sql: 'lower(r.name)', kind: 'text', sortable: true },
     amount: { sql: 'r.amount', kind: 'integer', sortable: true },
     pipelineId: { sql: 'r.pipeline_id', kind: 'uuid' },
