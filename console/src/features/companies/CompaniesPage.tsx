@@ -7,6 +7,7 @@ import { useNavigate } from 'react-router';
 import type { components } from '../../api/schema';
 import { FormModal } from '../../components/FormModal';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
+import { DayFilterInputs } from '../../components/DayFilterInputs';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
 import { applyApiError } from '../../lib/form-errors';
@@ -87,16 +88,7 @@ export function Component() {
             />
             <TagsInput label={t('field.tags')} value={state.tags} onChange={(tags) => set({ tags })} w={200} />
             <TextInput label={t('field.domain')} value={state.domain} onChange={(event) => set({ domain: event.currentTarget.value })} w={180} />
-            {DAY_FIELDS.map(([field, label]) => (
-              <TextInput
-                key={field}
-                type="date"
-                label={t(label)}
-                value={state[field]}
-                onChange={(event) => set({ [field]: event.currentTarget.value })}
-                w={160}
-              />
-            ))}
+            <DayFilterInputs fields={DAY_FIELDS.map(([field, label]) => [field, t(label)] as const)} values={state} onChange={set} />
             {canExport && (
               <Suspense fallback={null}>
                 <ExportButton entity="companies" filter={filters} />

@@ -1,4 +1,5 @@
-import { MultiSelect, TagsInput, TextInput } from '@mantine/core';
+import { MultiSelect, TagsInput } from '@mantine/core';
+import { DayFilterInputs } from '../../components/DayFilterInputs';
 import type { ReactNode } from 'react';
 import { CompanyPicker } from '../../components/RecordPickers';
 import { t } from '../../lib/i18n';
@@ -61,18 +62,14 @@ export function ContactConditionInputs({
         disabled={disabled}
         w={160}
       />
-      {(Object.keys(DAY_LABELS) as DayField[]).map((field) => (
-        <TextInput
-          key={field}
-          type="date"
-          label={t(DAY_LABELS[field])}
-          value={value[field]}
-          onChange={(event) => set({ [field]: event.currentTarget.value })}
-          error={errors[field]}
-          disabled={disabled}
-          w={170}
-        />
-      ))}
+      <DayFilterInputs
+        fields={(Object.keys(DAY_LABELS) as DayField[]).map((field) => [field, t(DAY_LABELS[field])] as const)}
+        values={value}
+        onChange={set}
+        errors={errors}
+        disabled={disabled}
+        w={170}
+      />
       <CustomFieldConditionInputs value={value.customFields} onChange={(customFields) => set({ customFields })} disabled={disabled} />
     </>
   );

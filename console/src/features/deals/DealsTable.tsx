@@ -1,4 +1,5 @@
 import { Badge, Button, Group, MultiSelect, Select, TextInput, Title } from '@mantine/core';
+import { DayFilterInputs } from '../../components/DayFilterInputs';
 import { useHotkeys } from '@mantine/hooks';
 import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
@@ -141,33 +142,15 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
               error={amountError(state.amountTo)}
               w={120}
             />
-            <TextInput
-              type="date"
-              label={t('deals.closeFrom')}
-              value={state.expectedCloseDateFrom}
-              onChange={(event) => set({ expectedCloseDateFrom: event.currentTarget.value })}
-              w={160}
-            />
-            <TextInput
-              type="date"
-              label={t('deals.closeTo')}
-              value={state.expectedCloseDateTo}
-              onChange={(event) => set({ expectedCloseDateTo: event.currentTarget.value })}
-              w={160}
-            />
-            <TextInput
-              type="date"
-              label={t('filter.createdFrom')}
-              value={state.createdFrom}
-              onChange={(event) => set({ createdFrom: event.currentTarget.value })}
-              w={160}
-            />
-            <TextInput
-              type="date"
-              label={t('filter.createdTo')}
-              value={state.createdTo}
-              onChange={(event) => set({ createdTo: event.currentTarget.value })}
-              w={160}
+            <DayFilterInputs
+              fields={[
+                ['expectedCloseDateFrom', t('deals.closeFrom')],
+                ['expectedCloseDateTo', t('deals.closeTo')],
+                ['createdFrom', t('filter.createdFrom')],
+                ['createdTo', t('filter.createdTo')],
+              ]}
+              values={state}
+              onChange={set}
             />
             {canExport && (
               <Suspense fallback={null}>

@@ -1,9 +1,10 @@
-import { Badge, Button, Group, MultiSelect, Select, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, MultiSelect, Select, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import type { components } from '../../api/schema';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
+import { DayFilterInputs } from '../../components/DayFilterInputs';
 import { api } from '../../lib/api';
 import { messageOf, unwrap } from '../../lib/api-error';
 import { formatDateTime } from '../../lib/i18n';
@@ -112,16 +113,7 @@ export function Component() {
               clearable
               w={130}
             />
-            {DAY_FIELDS.map(([field, label]) => (
-              <TextInput
-                key={field}
-                type="date"
-                label={t(label)}
-                value={state[field]}
-                onChange={(event) => set({ [field]: event.currentTarget.value })}
-                w={160}
-              />
-            ))}
+            <DayFilterInputs fields={DAY_FIELDS.map(([field, label]) => [field, t(label)] as const)} values={state} onChange={set} />
             <RelatedRecordFilter value={state} onChange={set} />
           </>
         }

@@ -1,4 +1,5 @@
-import { Badge, Button, Group, MultiSelect, Select, TagsInput, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, MultiSelect, Select, TagsInput, Title } from '@mantine/core';
+import { DayFilterInputs } from '../../components/DayFilterInputs';
 import { useHotkeys } from '@mantine/hooks';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -145,19 +146,13 @@ export function Component() {
               clearable
               w={130}
             />
-            <TextInput
-              type="date"
-              label={t('filter.createdFrom')}
-              value={state.createdFrom}
-              onChange={(event) => set({ createdFrom: event.currentTarget.value })}
-              w={160}
-            />
-            <TextInput
-              type="date"
-              label={t('filter.createdTo')}
-              value={state.createdTo}
-              onChange={(event) => set({ createdTo: event.currentTarget.value })}
-              w={160}
+            <DayFilterInputs
+              fields={[
+                ['createdFrom', t('filter.createdFrom')],
+                ['createdTo', t('filter.createdTo')],
+              ]}
+              values={state}
+              onChange={set}
             />
           </>
         }

@@ -1,0 +1,40 @@
+import { TextInput } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+/**
+ * A list's day filters (created from, due to…): a labelled date input each. The page turns a picked
+ * day into the instants it spans (lib/list-filters.ts).
+ */
+export function DayFilterInputs<Field extends string>({
+  fields,
+  values,
+  onChange,
+  errors,
+  disabled,
+  w = 160,
+}: {
+  /** Each filter and its label, in the order shown. */
+  fields: ReadonlyArray<readonly [Field, string]>;
+  values: Record<Field, string>;
+  onChange: (changes: Partial<Record<Field, string>>) => void;
+  errors?: Partial<Record<Field, ReactNode>>;
+  disabled?: boolean;
+  w?: number;
+}) {
+  return (
+    <>
+      {fields.map(([field, label]) => (
+        <TextInput
+          key={field}
+          type="date"
+          label={label}
+          value={values[field]}
+          onChange={(event) => onChange({ [field]: event.currentTarget.value } as Partial<Record<Field, string>>)}
+          error={errors?.[field]}
+          disabled={disabled}
+          w={w}
+        />
+      ))}
+    </>
+  );
+}
