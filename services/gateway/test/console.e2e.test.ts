@@ -80,7 +80,12 @@ async function accessibilityViolations(on: Page): Promise<Array<{ id: string; ta
 async function transitionsEnded(on: Page): Promise<void> {
   await on.evaluate(async () => {
     type Running = { finished: Promise<unknown>; effect: { getComputedTiming(): { endTime?: number | string } } | null };
-    const { document } = globalThis as unknown as { document: { getAnimations(): Running[] } };
+    const { document, requestAnimationFrame } = globalThis as unknown as {
+      document: { getAnimations(): Running[] };
+      requestAnimationFrame(callback: () => void): number;
+    };
+    // A transition a click or a drop starts is in getAnimations() only from the next frame on.
+    await new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     const ending = document.getAnimations().filter((animation) => Number.isFinite(Number(animation.effect?.getComputedTiming().endTime)));
     await Promise.allSettled(ending.map((animation) => animation.finished));
   });
