@@ -1,8 +1,9 @@
 import { Badge, Button, Group, MultiSelect, Select, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { components } from '../../api/schema';
+import { LazyRecordBulkActions } from '../../components/LazyBulkActions';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { DayFilterInputs } from '../../components/DayFilterInputs';
 import { MemberFilterSelect } from '../../components/MemberFilterSelect';
@@ -13,9 +14,6 @@ import { t } from './i18n';
 import { useCan } from '../../lib/me';
 import { RelatedRecordFilter } from './RelatedRecordFilter';
 import { NO_TASK_FILTERS, TASK_PRIORITIES, TASK_STATUSES, taskFilterState, taskQuery, type TaskFilterState } from './task-filters';
-
-// The bulk actions load on the first selection, not with the rows.
-const RecordBulkActions = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.RecordBulkActions })));
 
 type Task = components['schemas']['Task'];
 
@@ -116,19 +114,17 @@ export function Component() {
         bulkActions={
           canWrite
             ? (selected, clear) => (
-                <Suspense fallback={null}>
-                  <RecordBulkActions
-                    selected={selected}
-                    clear={clear}
-                    list="tasks"
-                    owner={{
-                      title: t('tasks.bulkOwnerTitle', { count: selected.length }),
-                      set: (ids, ownerId) => bulkTasks({ action: 'owner', ids, ownerId }),
-                    }}
-                    actions={[{ label: t('tasks.complete'), send: (ids) => bulkTasks({ action: 'complete', ids }) }]}
-                    remove={(ids) => bulkTasks({ action: 'delete', ids })}
-                  />
-                </Suspense>
+                <LazyRecordBulkActions
+                  selected={selected}
+                  clear={clear}
+                  list="tasks"
+                  owner={{
+                    title: t('tasks.bulkOwnerTitle', { count: selected.length }),
+                    set: (ids, ownerId) => bulkTasks({ action: 'owner', ids, ownerId }),
+                  }}
+                  actions={[{ label: t('tasks.complete'), send: (ids) => bulkTasks({ action: 'complete', ids }) }]}
+                  remove={(ids) => bulkTasks({ action: 'delete', ids })}
+                />
               )
             : undefined
         }
