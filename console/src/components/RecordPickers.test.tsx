@@ -4,12 +4,14 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import { CompanyPicker, ContactPicker } from './RecordPickers';
+import { CompanyPicker, ContactPicker, MemberFilterSelect } from './RecordPickers';
 
 const ADA = { id: '0b6a1c36-5f1e-4d7e-9a59-0d3f1b8a1c01', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' };
 const GRACE = { id: '0b6a1c36-5f1e-4d7e-9a59-0d3f1b8a1c02', firstName: 'Grace', lastName: 'Hopper', email: null };
 const ACME = { id: '0b6a1c36-5f1e-4d7e-9a59-0d3f1b8a1c03', name: 'Acme' };
 const GLOBEX = { id: '0b6a1c36-5f1e-4d7e-9a59-0d3f1b8a1c04', name: 'Globex' };
+const RITA = { id: '0b6a1c36-5f1e-4d7e-9a59-0d3f1b8a1c05', name: 'Rita Rep', email: 'rita@example.com', status: 'active' };
+const MEMBERS = { data: [RITA], nextCursor: null };
 
 /** Renders with the chosen records and the empty search's answer cached and fresh: the API is asked nothing. */
 function renderCached(element: ReactElement, cached: Array<[unknown[], unknown]>) {
@@ -57,5 +59,24 @@ describe('CompanyPicker', () => {
     await userEvent.click(screen.getByRole('combobox', { name: 'Company' }));
     await userEvent.click(screen.getByRole('option', { name: 'Globex' }));
     expect(onChange).toHaveBeenCalledWith([ACME.id, GLOBEX.id]);
+  });
+});
+
+describe('MemberFilterSelect', () => {
+  it('offers Me, then the workspace’s members, under its visible label', async () => {
+    const onChange = vi.fn();
+    renderCached(<MemberFilterSelect label="Assignee" meLabel="Me" value="" onChange={onChange} />, [[['users'], MEMBERS]]);
+    await userEvent.click(screen.getByRole('combobox', { name: 'Assignee' }));
+    expect(screen.getAllByRole('option').map((option) => option.textContent)).toEqual(['Me', 'Rita Rep']);
+    await userEvent.click(screen.getByRole('option', { name: 'Me' }));
+    expect(onChange).toHaveBeenCalledWith('me');
+  });
+
+  it('shows the member chosen by name, and clearing it means anyone', async () => {
+    const onChange = vi.fn();
+    renderCached(<MemberFilterSelect label="Assignee" meLabel="Me" value={RITA.id} onChange={onChange} />, [[['users'], MEMBERS]]);
+    expect((screen.getByRole('combobox', { name: 'Assignee' }) as HTMLInputElement).value).toBe('Rita Rep');
+    await userEvent.click(screen.getByRole('button', { hidden: true }));
+    expect(onChange).toHaveBeenCalledWith('');
   });
 });

@@ -5,6 +5,7 @@ import { contactName } from '../features/contacts/contacts-api';
 import { api } from '../lib/api';
 import { unwrap } from '../lib/api-error';
 import { t } from '../lib/i18n';
+import { useWorkspaceUsers } from '../lib/users';
 
 export type Option = { value: string; label: string };
 
@@ -111,4 +112,34 @@ export function ContactPicker(props: OneRecordPickerProps) {
 /** One deal picked by name. */
 export function DealPicker(props: OneRecordPickerProps) {
   return <OneRecordPicker kind={DEALS} {...props} />;
+}
+
+/**
+ * A list's filter on one member of the workspace (the assignee of a task or ticket): "Me" (the
+ * API's `me`, whoever is signed in, so a saved view works for each colleague) or a member by name.
+ */
+export function MemberFilterSelect({
+  label,
+  meLabel,
+  value,
+  onChange,
+}: {
+  label: string;
+  meLabel: string;
+  /** 'me', a user's id, or '' for anyone. */
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const users = useWorkspaceUsers();
+  return (
+    <Select
+      label={label}
+      data={[{ value: 'me', label: meLabel }, ...(users.data?.data ?? []).map((user) => ({ value: user.id, label: user.name }))]}
+      value={value || null}
+      onChange={(picked) => onChange(picked ?? '')}
+      searchable
+      clearable
+      w={200}
+    />
+  );
 }

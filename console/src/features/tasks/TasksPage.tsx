@@ -6,7 +6,7 @@ import type { components } from '../../api/schema';
 import { LazyRecordBulkActions } from '../../components/LazyBulkActions';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { DayFilterInputs } from '../../components/DayFilterInputs';
-import { MemberFilterSelect } from '../../components/MemberFilterSelect';
+import { MemberFilterSelect } from '../../components/RecordPickers';
 import { api } from '../../lib/api';
 import { messageOf, unwrap } from '../../lib/api-error';
 import { formatDateTime } from '../../lib/i18n';
