@@ -24,3 +24,5 @@ class ResizeObserverStub {
 window.ResizeObserver = ResizeObserverStub;
 // Mantine's autosizing textarea listens for web fonts loading, an API jsdom does not have.
 Object.defineProperty(document, 'fonts', { value: { addEventListener() {}, removeEventListener() {}, ready: Promise.resolve() } });
+// A combobox scrolls its selected option into view, which jsdom does not lay out.
+Element.prototype.scrollIntoView = () => {};

@@ -2,10 +2,11 @@ import { Button, Group, MultiSelect, TagsInput, TextInput, Title } from '@mantin
 import { useForm } from '@mantine/form';
 import { useHotkeys } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { components } from '../../api/schema';
 import { FormModal } from '../../components/FormModal';
+import { LazyExportButton, LazyRecordBulkActions } from '../../components/LazyBulkActions';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { DayFilterInputs } from '../../components/DayFilterInputs';
 import { api } from '../../lib/api';
@@ -25,10 +26,6 @@ const DAY_FIELDS = [
   ['updatedFrom', 'filter.updatedFrom'],
   ['updatedTo', 'filter.updatedTo'],
 ] as const;
-
-// The bulk actions load on the first selection, the export with the toolbar, not with the rows.
-const RecordBulkActions = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.RecordBulkActions })));
-const ExportButton = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.ExportButton })));
 
 export function Component() {
   const canWrite = useCan('companies:write');
@@ -89,33 +86,27 @@ export function Component() {
             <TagsInput label={t('field.tags')} value={state.tags} onChange={(tags) => set({ tags })} w={200} />
             <TextInput label={t('field.domain')} value={state.domain} onChange={(event) => set({ domain: event.currentTarget.value })} w={180} />
             <DayFilterInputs fields={DAY_FIELDS.map(([field, label]) => [field, t(label)] as const)} values={state} onChange={set} />
-            {canExport && (
-              <Suspense fallback={null}>
-                <ExportButton entity="companies" filter={filters} />
-              </Suspense>
-            )}
+            {canExport && <LazyExportButton entity="companies" filter={filters} />}
           </>
         }
         bulkActions={
           canWrite
             ? (selected, clear) => (
-                <Suspense fallback={null}>
-                  <RecordBulkActions
-                    selected={selected}
-                    clear={clear}
-                    list="companies"
-                    owner={{
-                      title: t('companies.bulkOwnerTitle', { count: selected.length }),
-                      set: (ids, ownerId) => companiesApi.bulk({ action: 'owner', ids, ownerId }),
-                    }}
-                    tags={{
-                      title: t('companies.bulkTagTitle', { count: selected.length }),
-                      add: (ids, added) => companiesApi.bulk({ action: 'tag', ids, tags: added }),
-                    }}
-                    remove={(ids) => companiesApi.bulk({ action: 'delete', ids })}
-                    exportEntity={canExport ? 'companies' : undefined}
-                  />
-                </Suspense>
+                <LazyRecordBulkActions
+                  selected={selected}
+                  clear={clear}
+                  list="companies"
+                  owner={{
+                    title: t('companies.bulkOwnerTitle', { count: selected.length }),
+                    set: (ids, ownerId) => companiesApi.bulk({ action: 'owner', ids, ownerId }),
+                  }}
+                  tags={{
+                    title: t('companies.bulkTagTitle', { count: selected.length }),
+                    add: (ids, added) => companiesApi.bulk({ action: 'tag', ids, tags: added }),
+                  }}
+                  remove={(ids) => companiesApi.bulk({ action: 'delete', ids })}
+                  exportEntity={canExport ? 'companies' : undefined}
+                />
               )
             : undefined
         }

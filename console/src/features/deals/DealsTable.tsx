@@ -1,9 +1,10 @@
 import { Badge, Button, Group, MultiSelect, Select, TextInput, Title } from '@mantine/core';
 import { DayFilterInputs } from '../../components/DayFilterInputs';
 import { useHotkeys } from '@mantine/hooks';
-import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { CompanyPicker, ContactPicker } from '../../components/RecordPickers';
+import { LazyExportButton, LazyRecordBulkActions } from '../../components/LazyBulkActions';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
@@ -14,10 +15,6 @@ import { DEAL_STATUSES, dealAmountBound, dealFilterState, dealQuery, NO_DEAL_FIL
 import { dealsApi, usePipelines, type Deal } from './deals-api';
 import { t } from './i18n';
 import { NewDealModal } from './NewDealModal';
-
-// The bulk actions load on the first selection, the export with the toolbar, not with the rows.
-const RecordBulkActions = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.RecordBulkActions })));
-const ExportButton = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.ExportButton })));
 
 const CURRENCIES = Intl.supportedValuesOf('currency');
 
@@ -152,29 +149,23 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
               values={state}
               onChange={set}
             />
-            {canExport && (
-              <Suspense fallback={null}>
-                <ExportButton entity="deals" filter={filters} />
-              </Suspense>
-            )}
+            {canExport && <LazyExportButton entity="deals" filter={filters} />}
           </>
         }
         bulkActions={
           canWrite
             ? (selected, clear) => (
-                <Suspense fallback={null}>
-                  <RecordBulkActions
-                    selected={selected}
-                    clear={clear}
-                    list="deals"
-                    owner={{
-                      title: t('deals.bulkOwnerTitle', { count: selected.length }),
-                      set: (ids, ownerId) => dealsApi.bulk({ action: 'owner', ids, ownerId }),
-                    }}
-                    remove={(ids) => dealsApi.bulk({ action: 'delete', ids })}
-                    exportEntity={canExport ? 'deals' : undefined}
-                  />
-                </Suspense>
+                <LazyRecordBulkActions
+                  selected={selected}
+                  clear={clear}
+                  list="deals"
+                  owner={{
+                    title: t('deals.bulkOwnerTitle', { count: selected.length }),
+                    set: (ids, ownerId) => dealsApi.bulk({ action: 'owner', ids, ownerId }),
+                  }}
+                  remove={(ids) => dealsApi.bulk({ action: 'delete', ids })}
+                  exportEntity={canExport ? 'deals' : undefined}
+                />
               )
             : undefined
         }

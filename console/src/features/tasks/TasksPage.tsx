@@ -1,21 +1,19 @@
 import { Badge, Button, Group, MultiSelect, Select, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { components } from '../../api/schema';
+import { LazyRecordBulkActions } from '../../components/LazyBulkActions';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { DayFilterInputs } from '../../components/DayFilterInputs';
+import { MemberFilterSelect } from '../../components/RecordPickers';
 import { api } from '../../lib/api';
 import { messageOf, unwrap } from '../../lib/api-error';
 import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
 import { useCan } from '../../lib/me';
-import { useWorkspaceUsers } from '../../lib/users';
 import { RelatedRecordFilter } from './RelatedRecordFilter';
 import { NO_TASK_FILTERS, TASK_PRIORITIES, TASK_STATUSES, taskFilterState, taskQuery, type TaskFilterState } from './task-filters';
-
-// The bulk actions load on the first selection, not with the rows.
-const RecordBulkActions = lazy(() => import('../../components/BulkActions').then((module) => ({ default: module.RecordBulkActions })));
 
 type Task = components['schemas']['Task'];
 
@@ -33,7 +31,6 @@ const bulkTasks = (body: BulkTasksBody) => unwrap(api.POST('/api/v1/tasks/bulk',
 export function Component() {
   const queryClient = useQueryClient();
   const canWrite = useCan('tasks:write');
-  const users = useWorkspaceUsers();
   const [state, setState] = useState<TaskFilterState>(NO_TASK_FILTERS);
   const set = (changes: Partial<TaskFilterState>) => setState((current) => ({ ...current, ...changes }));
   const filters = taskQuery(state);
@@ -93,14 +90,11 @@ export function Component() {
               clearable
               w={220}
             />
-            <Select
+            <MemberFilterSelect
               label={t('tasks.assignee')}
-              data={[{ value: 'me', label: t('tasks.assigneeMe') }, ...(users.data?.data ?? []).map((user) => ({ value: user.id, label: user.name }))]}
-              value={state.assigneeId || null}
-              onChange={(assigneeId) => set({ assigneeId: assigneeId ?? '' })}
-              searchable
-              clearable
-              w={200}
+              meLabel={t('tasks.assigneeMe')}
+              value={state.assigneeId}
+              onChange={(assigneeId) => set({ assigneeId })}
             />
             <Select
               label={t('tasks.overdue')}
@@ -120,19 +114,17 @@ export function Component() {
         bulkActions={
           canWrite
             ? (selected, clear) => (
-                <Suspense fallback={null}>
-                  <RecordBulkActions
-                    selected={selected}
-                    clear={clear}
-                    list="tasks"
-                    owner={{
-                      title: t('tasks.bulkOwnerTitle', { count: selected.length }),
-                      set: (ids, ownerId) => bulkTasks({ action: 'owner', ids, ownerId }),
-                    }}
-                    actions={[{ label: t('tasks.complete'), send: (ids) => bulkTasks({ action: 'complete', ids }) }]}
-                    remove={(ids) => bulkTasks({ action: 'delete', ids })}
-                  />
-                </Suspense>
+                <LazyRecordBulkActions
+                  selected={selected}
+                  clear={clear}
+                  list="tasks"
+                  owner={{
+                    title: t('tasks.bulkOwnerTitle', { count: selected.length }),
+                    set: (ids, ownerId) => bulkTasks({ action: 'owner', ids, ownerId }),
+                  }}
+                  actions={[{ label: t('tasks.complete'), send: (ids) => bulkTasks({ action: 'complete', ids }) }]}
+                  remove={(ids) => bulkTasks({ action: 'delete', ids })}
+                />
               )
             : undefined
         }

@@ -3,7 +3,7 @@ import { DayFilterInputs } from '../../components/DayFilterInputs';
 import { useHotkeys } from '@mantine/hooks';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { CompanyPicker, ContactPicker } from '../../components/RecordPickers';
+import { CompanyPicker, ContactPicker, MemberFilterSelect } from '../../components/RecordPickers';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
 import { formatDateTime } from '../../lib/i18n';
 import { t } from './i18n';
@@ -117,14 +117,11 @@ export function Component() {
               clearable
               w={200}
             />
-            <Select
+            <MemberFilterSelect
               label={t('tickets.assignee')}
-              data={[{ value: 'me', label: t('tickets.assigneeMe') }, ...(users.data?.data ?? []).map((user) => ({ value: user.id, label: user.name }))]}
-              value={state.assigneeId || null}
-              onChange={(assigneeId) => set({ assigneeId: assigneeId ?? '' })}
-              searchable
-              clearable
-              w={200}
+              meLabel={t('tickets.assigneeMe')}
+              value={state.assigneeId}
+              onChange={(assigneeId) => set({ assigneeId })}
             />
             <TagsInput label={t('field.tags')} value={state.tags} onChange={(tags) => set({ tags })} w={200} />
             <ContactPicker label={t('filter.contact')} value={state.contactId} onChange={(contactId) => set({ contactId })} w={200} />
