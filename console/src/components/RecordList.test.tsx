@@ -2,7 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter, useLocation } from 'react-router';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RecordList, ROW_HEIGHT, type ListRequest, type RecordColumn } from './RecordList';
 
@@ -23,14 +23,20 @@ async function fetchPeople({ cursor, limit }: ListRequest) {
   return { data, nextCursor: from + limit < TOTAL ? String(from + limit) : null };
 }
 
-function renderList(overrides: { onOpen?: (row: Person) => void; bulkActions?: (selected: string[]) => string } = {}) {
+/** The URL's query as the router has it, for the tests that read what the list keeps there. */
+function LocationSearch() {
+  return <output aria-label="URL query">{useLocation().search}</output>;
+}
+
+function renderList(overrides: { onOpen?: (row: Person) => void; bulkActions?: (selected: string[]) => string; url?: string } = {}) {
   const fetchPage = vi.fn(fetchPeople);
   const cell = vi.fn((person: Person) => person.name);
   const columns: Array<RecordColumn<Person>> = [{ id: 'name', header: 'Name', cell }, emailColumn];
   const { bulkActions } = overrides;
   const view = render(
     <MantineProvider>
-      <MemoryRouter>
+      <MemoryRouter initialEntries={[overrides.url ?? '/']}>
+        <LocationSearch />
         <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
           <RecordList<Person>
             name="people"
@@ -115,6 +121,24 @@ describe('RecordList', () => {
     expect(screen.getByText(/^bulk on p0,p1,p2,/).textContent!.split(',')).toHaveLength(100);
     await userEvent.click(screen.getByRole('checkbox', { name: 'Select all rows' }));
     expect(screen.queryByText(/^bulk on/)).toBeNull();
+  });
+
+  it('keeps the search in the URL as it is typed, and takes it off when the search is cleared', async () => {
+    const { fetchPage } = renderList();
+    await screen.findByText('Person 0');
+    await userEvent.type(screen.getByLabelText('Search people'), 'ada');
+    await waitFor(() => expect(screen.getByLabelText('URL query').textContent).toBe('?q=ada'));
+    expect(fetchPage).toHaveBeenLastCalledWith(expect.objectContaining({ q: 'ada' }));
+    await userEvent.clear(screen.getByLabelText('Search people'));
+    await waitFor(() => expect(screen.getByLabelText('URL query').textContent).toBe(''));
+  });
+
+  it('opens a link with ?q= searched from its first request', async () => {
+    const { fetchPage } = renderList({ url: '/people?q=lovelace' });
+    await waitFor(() => expect(fetchPage).toHaveBeenCalled());
+    expect(fetchPage.mock.calls.map(([request]) => request.q)).toEqual(['lovelace']);
+    expect((screen.getByLabelText('Search people') as HTMLInputElement).value).toBe('lovelace');
+    expect(screen.getByLabelText('URL query').textContent).toBe('?q=lovelace');
   });
 
   it('hides a column chosen off in the column chooser, header and cells, and remembers it in this browser', async () => {

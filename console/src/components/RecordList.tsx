@@ -2,6 +2,7 @@ import { ActionIcon, Box, Button, Checkbox, Group, Menu, Table, Text, TextInput,
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { useSearchParams } from 'react-router';
 import {
   lazy,
   memo,
@@ -91,7 +92,9 @@ const OPENABLE_ROW_STYLE: CSSProperties = { height: ROW_HEIGHT, cursor: 'pointer
  */
 export function RecordList<Row extends { id: string }>(props: RecordListProps<Row>) {
   const { name, columns, fetchPage, filters, toolbar, onOpen, bulkActions, initialSort, searchLabel, views } = props;
-  const [q, setQ] = useState('');
+  const [params] = useSearchParams();
+  // A link's or a reload's search from the first fetch on (useListView applies it too, and keeps `?q=` as it changes).
+  const [q, setQ] = useState(() => params.get('q') ?? '');
   const [debouncedQ] = useDebouncedValue(q.trim(), 200);
   const [sort, setSort] = useState(initialSort);
   const [selection, setSelection] = useState<ReadonlySet<string>>(() => new Set());
@@ -103,6 +106,7 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
     initialSort,
     apply: { setQ, setSort, applyFilters: views?.applyFilters },
     filters,
+    search: debouncedQ,
   });
   // The shown columns in their order, then the fixed ones; the same array while they stay, so the rows keep their props.
   const visibleColumns = useMemo(

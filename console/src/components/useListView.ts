@@ -24,18 +24,20 @@ interface ListViewOptions {
   apply: ViewApplier;
   /** The page's filters as the list's query parameters, mirrored in `?filters=` when the page applies a view's filters. */
   filters?: Record<string, unknown>;
+  /** The search as the list sends it, mirrored in `?q=`. */
+  search: string;
 }
 
 /**
  * The saved view a list shows (`?view=<id>`, else the user's default, `?view=standard` none) and
  * its columns. Opening a view sets the list's search, sort and the page's filters once (the
- * filters of `?filters=` instead when the page opens with them: the URL keeps the page's filters
- * as they change, so a reload or a link shows the list as it was); `ready`
+ * search of `?q=` and the filters of `?filters=` instead when the page opens with them: the URL
+ * keeps them as they change, so a reload or a link shows the list as it was); `ready`
  * holds the list's first fetch until then, so a default view does not cost a fetch of the plain
  * list first. A column change is saved into the open view, or into the browser without one; in a
  * view a colleague shared (read only) it lasts while the view stays open, for "save as" to keep.
  */
-export function useListView({ name, enabled, columnIds, initialSort, apply, filters: pageFilters }: ListViewOptions) {
+export function useListView({ name, enabled, columnIds, initialSort, apply, filters: pageFilters, search }: ListViewOptions) {
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const param = params.get('view');
@@ -43,7 +45,8 @@ export function useListView({ name, enabled, columnIds, initialSort, apply, filt
   const loaded = !enabled || views.isFetched;
   const active = enabled && views.data ? activeView(views.data, param) : null;
   const key = active?.id ?? STANDARD_VIEW;
-  const [appliedKey, setAppliedKey] = useState<string | null>(enabled ? null : STANDARD_VIEW);
+  // Null until the first view is applied, with or without saved views: a link's search is applied then.
+  const [appliedKey, setAppliedKey] = useState<string | null>(null);
   const [browserColumns, setBrowserColumns] = useLocalStorage<string[] | null>({ key: `kinship.columnOrder.${name}`, defaultValue: null });
   const [viewColumns, setViewColumns] = useState<{ key: string; columns: string[] } | null>(null);
   const userId = useMe().data?.id;
@@ -53,10 +56,11 @@ export function useListView({ name, enabled, columnIds, initialSort, apply, filt
   useEffect(() => {
     if (!loaded || appliedKey === key) return;
     const { filters, q } = splitViewFilters(active?.filters ?? {});
-    apply.setQ(q);
+    // The search and filters a link or a reload carries win over the view's, once: a view opened later shows its own.
+    const first = appliedKey === null;
+    apply.setQ((first ? params.get('q') : null) ?? q);
     apply.setSort(active?.sort ?? initialSort);
-    // The filters a link or a reload carries win over the view's, once: a view opened later shows its own.
-    const linked = appliedKey === null ? filtersOfParam(params.get('filters')) : null;
+    const linked = first ? filtersOfParam(params.get('filters')) : null;
     apply.applyFilters?.(linked ?? (active ? filters : null));
     setAppliedKey(key);
     // The default view opened without ?view=: the URL names it, so a reload or a shared link opens it too.
@@ -64,19 +68,26 @@ export function useListView({ name, enabled, columnIds, initialSort, apply, filt
   }, [loaded, appliedKey, key, active, apply, initialSort, param, params, setParams]);
 
   const ready = loaded && appliedKey === key;
-  const mirrored = enabled && apply.applyFilters && ready ? filtersParam(pageFilters ?? {}) : undefined;
+  const mirroredFilters = enabled && apply.applyFilters && ready ? filtersParam(pageFilters ?? {}) : undefined;
+  const mirroredQ = ready ? search || null : undefined;
   useEffect(() => {
-    if (mirrored === undefined || mirrored === params.get('filters')) return;
+    const stale = (name: string, value: string | null | undefined) => value !== undefined && value !== params.get(name);
+    if (!stale('filters', mirroredFilters) && !stale('q', mirroredQ)) return;
     setParams(
       (current) => {
         const next = new URLSearchParams(current);
-        if (mirrored === null) next.delete('filters');
-        else next.set('filters', mirrored);
+        for (const [name, value] of [
+          ['filters', mirroredFilters],
+          ['q', mirroredQ],
+        ] as const) {
+          if (value === null) next.delete(name);
+          else if (value !== undefined) next.set(name, value);
+        }
         return next;
       },
       { replace: true },
     );
-  }, [mirrored, params, setParams]);
+  }, [mirroredFilters, mirroredQ, params, setParams]);
 
   // The same array while the view's columns stay: the list's column model and its rows follow it.
   const unsaved = viewColumns?.key === key ? viewColumns.columns : null;
