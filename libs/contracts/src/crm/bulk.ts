@@ -98,7 +98,7 @@ export class BulkTasksBody {
 }
 
 /** `field` is required when the action is `action`, and one of `values`. */
-function BulkChoice(action: string, field: string, values: readonly string[]): PropertyDecorator {
+function BulkTicketChoice(action: string, field: string, values: readonly string[]): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({ enum: values, description: `For ${action}: the new ${field} of every ticket.` }),
     ValidateIf((body: { action?: string }) => body.action === action),
@@ -121,8 +121,8 @@ export class BulkTicketsBody {
   @IsUUID('all', { message: 'assigneeId must be a UUID or null' })
   assigneeId?: string | null;
 
-  @BulkChoice('status', 'status', TICKET_STATUSES) status?: TicketStatus;
-  @BulkChoice('priority', 'priority', TICKET_PRIORITIES) priority?: TicketPriority;
+  @BulkTicketChoice('status', 'status', TICKET_STATUSES) status?: TicketStatus;
+  @BulkTicketChoice('priority', 'priority', TICKET_PRIORITIES) priority?: TicketPriority;
 }
 
 export class BulkObjectRecordsBody {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { Permission } from '@kinship/contracts';
+import type { InputOf, Permission } from '@kinship/contracts';
 import type {
   BulkCompaniesBody,
   BulkContactsBody,
   BulkDealsBody,
-  BulkObjectRecordsBody,
+  BulkObjectRecords,
   BulkRecordResult,
   BulkResult,
   BulkTasksBody,
@@ -114,7 +114,7 @@ export class BulkService {
     });
   }
 
-  async changeObjectRecords(caller: CrmCaller, input: BulkObjectRecordsBody & { object: string }): Promise<BulkResult> {
+  async changeObjectRecords(caller: CrmCaller, input: InputOf<typeof BulkObjectRecords>): Promise<BulkResult> {
     await this.records.assertMayWrite(caller, input.object);
     return this.apply(caller, input.ids, (manager, emit, id) => this.records.deleteInTransaction(manager, emit, caller, input.object, id));
   }
