@@ -2381,6 +2381,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/objects/{object}/records/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change many records of a custom object
+         * @description Applies one action to up to 100 records in one transaction, each record as its single operation would (same permission, owner rules and events; deletes go to the trash). Partial success: a record that fails is reported in results and leaves the others changed. A bad request (no ids, too many, an id that is not a UUID, an unknown action, a missing or unknown parameter) is a 422 and changes nothing. A role the object refuses write access gets a 403 for the whole request.
+         */
+        post: operations["crm.objects.records.bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/objects/{object}/restore": {
         parameters: {
             query?: never;
@@ -3401,6 +3421,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change many tickets
+         * @description Applies one action to up to 100 records in one transaction, each record as its single operation would (same permission, owner rules and events; deletes go to the trash). Partial success: a record that fails is reported in results and leaves the others changed. A bad request (no ids, too many, an id that is not a UUID, an unknown action, a missing or unknown parameter) is a 422 and changes nothing.
+         */
+        post: operations["crm.tickets.bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/u/{token}": {
         parameters: {
             query?: never;
@@ -4037,13 +4077,22 @@ export interface components {
              */
             ownerId?: string;
         };
+        BulkObjectRecordsBody: {
+            /**
+             * @description delete (to the trash).
+             * @enum {string}
+             */
+            action: "delete";
+            /** @description The records, 1 to 100; a repeated id counts once. */
+            ids: string[];
+        };
         BulkRecordResult: {
             /** Format: uuid */
             id: string;
             /** @description Why it failed; null when ok. */
             message: string | null;
             /**
-             * @description not_found: no live record of the workspace; forbidden: the caller may not change it (members: records they do not own); error: see message.
+             * @description not_found: no live record of the workspace (of the object); forbidden: the caller may not change it (members: records they do not own, tickets neither assigned to them nor opened by them); error: see message.
              * @enum {string}
              */
             status: "ok" | "not_found" | "forbidden" | "error";
@@ -4067,6 +4116,30 @@ export interface components {
              * @description For owner: the new assignee, an active user of the workspace (else 422).
              */
             ownerId?: string;
+        };
+        BulkTicketsBody: {
+            /**
+             * @description delete (to the trash), assign (assigneeId), status (status), priority (priority).
+             * @enum {string}
+             */
+            action: "delete" | "assign" | "status" | "priority";
+            /**
+             * Format: uuid
+             * @description For assign: the new assignee, an active user of the workspace (else 422); null unassigns.
+             */
+            assigneeId?: string | null;
+            /** @description The records, 1 to 100; a repeated id counts once. */
+            ids: string[];
+            /**
+             * @description For priority: the new priority of every ticket.
+             * @enum {string}
+             */
+            priority?: "low" | "normal" | "high" | "urgent";
+            /**
+             * @description For status: the new status of every ticket.
+             * @enum {string}
+             */
+            status?: "new" | "open" | "pending" | "resolved" | "closed";
         };
         BusinessHours: {
             days: components["schemas"]["WorkingDay"][];
@@ -19175,6 +19248,105 @@ export interface operations {
             };
         };
     };
+    "crm.objects.records.bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object type’s key. */
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkObjectRecordsBody"];
+            };
+        };
+        responses: {
+            /** @description Change many records of a custom object */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description A path or query parameter is not valid (invalid_parameter); details name it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `records:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No live object type with this key in the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description ids empty, above the limit or not UUIDs; unknown action. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "crm.objects.restore": {
         parameters: {
             query?: never;
@@ -24372,6 +24544,93 @@ export interface operations {
             };
             /** @description The ticket was merged into another; details name it (existingId). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "crm.tickets.bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkTicketsBody"];
+            };
+        };
+        responses: {
+            /** @description Change many tickets */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description The body is not JSON (bad_request), or a parameter is not valid (invalid_parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No valid access token or API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission `tickets:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another request, or its first request is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than this API accepts (payload_too_large). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not of a media type this route reads (unsupported_media_type). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description ids empty, above the limit or not UUIDs; unknown action; missing parameter; an assignee who is not an active user of the workspace. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

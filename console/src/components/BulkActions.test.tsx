@@ -5,9 +5,8 @@ import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api } from '../lib/api';
-import { ApiError } from '../lib/api-error';
 import { fetchBlob, saveBlob } from '../lib/files';
-import { perRecord, RecordBulkActions, type BulkSend } from './BulkActions';
+import { RecordBulkActions, type BulkSend } from './BulkActions';
 
 vi.mock('../lib/files', () => ({ fetchBlob: vi.fn(async () => new Blob(['id\n'])), saveBlob: vi.fn() }));
 
@@ -100,30 +99,5 @@ describe('RecordBulkActions', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Export selected' }));
     expect(await screen.findByText('Export selected takes at most 100 records; Export CSV exports the whole filtered list.')).toBeTruthy();
     expect(post).not.toHaveBeenCalled();
-  });
-});
-
-describe('perRecord', () => {
-  it('answers a list without a bulk request as the bulk request would, a few requests at a time', async () => {
-    let inFlight = 0;
-    let mostInFlight = 0;
-    const send = perRecord(async (id) => {
-      mostInFlight = Math.max(mostInFlight, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      inFlight -= 1;
-      if (id === 't3') throw new ApiError(404, 'not_found', 'Ticket not found.');
-      if (id === 't5') throw new ApiError(403, 'forbidden', 'Not yours.');
-    });
-    const ids = Array.from({ length: 20 }, (_, index) => `t${index}`);
-    const { results, succeeded, failed } = await send(ids);
-    expect({ succeeded, failed }).toEqual({ succeeded: 18, failed: 2 });
-    expect(results.filter((result) => result.status !== 'ok')).toEqual(
-      expect.arrayContaining([
-        { id: 't3', status: 'not_found', message: 'Ticket not found.' },
-        { id: 't5', status: 'forbidden', message: 'Not yours.' },
-      ]),
-    );
-    expect(mostInFlight).toBeGreaterThan(1);
-    expect(mostInFlight).toBeLessThanOrEqual(6);
   });
 });

@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { components } from '../api/schema';
 import { api } from '../lib/api';
-import { ApiError, messageOf, unwrap } from '../lib/api-error';
+import { messageOf, unwrap } from '../lib/api-error';
 import { fetchBlob, saveBlob } from '../lib/files';
 import { useWorkspaceUsers } from '../lib/users';
 import { t } from './bulk-i18n';
@@ -14,38 +14,8 @@ type BulkResult = components['schemas']['BulkResult'];
 /** Records one bulk request may name (the API's BULK_IDS_MAX): a larger selection goes in requests of this many. */
 export const BULK_CHUNK = 100;
 
-/** One bulk request (POST /<list>/bulk) for up to BULK_CHUNK ids. */
+/** One bulk request (POST /<list>/bulk, POST /objects/:object/records/bulk) for up to BULK_CHUNK ids. */
 export type BulkSend = (ids: string[]) => Promise<BulkResult>;
-
-/** Requests in flight at once where a list has no bulk request: a thousand rows are not a thousand open requests. */
-const CONCURRENCY = 6;
-
-/**
- * A bulk change for a list without a bulk request (tickets, custom object records): one request per
- * record, a few at a time, answered as the bulk request would.
- */
-export function perRecord(run: (id: string) => Promise<unknown>): BulkSend {
-  return async (ids) => {
-    const results: BulkResult['results'] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < ids.length) {
-        const id = ids[next++]!;
-        try {
-          await run(id);
-          results.push({ id, status: 'ok', message: null });
-        } catch (failure) {
-          const status =
-            failure instanceof ApiError && failure.status === 404 ? 'not_found' : failure instanceof ApiError && failure.status === 403 ? 'forbidden' : 'error';
-          results.push({ id, status, message: messageOf(failure) });
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
-    const succeeded = results.filter((result) => result.status === 'ok').length;
-    return { results, succeeded, failed: results.length - succeeded };
-  };
-}
 
 /**
  * Sends a bulk change in requests of BULK_CHUNK ids, one after another, with a toast that counts

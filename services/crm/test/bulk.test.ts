@@ -164,4 +164,162 @@ describe('bulk changes (POST /<list>/bulk)', () => {
     expect((await owner.post('/tasks/bulk', { action: 'delete', ids: [task.id, other.id] })).body.succeeded).toBe(2);
     expect(await eventsOf('task.deleted', [task.id, other.id])).toEqual([task.id, other.id]);
   });
+
+  describe('tickets (POST /tickets/bulk)', () => {
+    async function ticket(caller: Caller, body: Record<string, unknown> = {}): Promise<any> {
+      const response = await caller.post('/tickets', { subject: 'Cannot log in', assigneeId: null, ...body });
+      expect(response.status).toBe(201);
+      return response.body;
+    }
+
+    /** A member's bulk action on a ticket assigned to them, one opened by them, one of the owner's and an unknown id. */
+    async function asMember(body: Record<string, unknown>): Promise<{ changed: string[]; others: any; statuses: string[] }> {
+      const assigned = await ticket(owner, { assigneeId: member.userId });
+      const opened = await ticket(member);
+      const others = await ticket(owner);
+      const response = await member.post('/tickets/bulk', { ...body, ids: [assigned.id, opened.id, others.id, randomUUID()] });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ succeeded: 2, failed: 2 });
+      return { changed: [assigned.id, opened.id], others, statuses: response.body.results.map((result: { status: string }) => result.status) };
+    }
+
+    it('sets the status of a member’s own tickets with ticket.updated each; another’s is forbidden, an unknown id not_found', async () => {
+      const { changed, others, statuses } = await asMember({ action: 'status', status: 'pending' });
+      expect(statuses).toEqual(['ok', 'ok', 'forbidden', 'not_found']);
+      for (const id of changed) expect((await owner.get(`/tickets/${id}`)).body.status).toBe('pending');
+      expect((await owner.get(`/tickets/${others.id}`)).body.status).toBe('new');
+      const [updated] = await outboxEvents(stack, 'ticket.updated', changed[0]);
+      expect(updated!.data.changedFields).toEqual(['status']);
+      expect(await eventsOf('ticket.updated', [...changed, others.id])).toEqual(changed);
+    });
+
+    it('sets the priority the way PATCH /tickets/:id does', async () => {
+      const { changed, others, statuses } = await asMember({ action: 'priority', priority: 'urgent' });
+      expect(statuses).toEqual(['ok', 'ok', 'forbidden', 'not_found']);
+      for (const id of changed) expect((await owner.get(`/tickets/${id}`)).body).toMatchObject({ priority: 'urgent', priorityReason: null });
+      expect((await owner.get(`/tickets/${others.id}`)).body.priority).toBe('normal');
+      const [updated] = await outboxEvents(stack, 'ticket.updated', changed[1]);
+      expect(updated!.data.changedFields).toEqual(['priority']);
+      expect(await eventsOf('ticket.updated', [...changed, others.id])).toEqual(changed);
+    });
+
+    it('assigns with ticket.assigned for each newly assigned ticket, and unassigns with null', async () => {
+      const { changed, others, statuses } = await asMember({ action: 'assign', assigneeId: owner.userId });
+      expect(statuses).toEqual(['ok', 'ok', 'forbidden', 'not_found']);
+      for (const id of changed) expect((await owner.get(`/tickets/${id}`)).body.assigneeId).toBe(owner.userId);
+      expect((await owner.get(`/tickets/${others.id}`)).body.assigneeId).toBeNull();
+      expect(await eventsOf('ticket.assigned', [...changed, others.id])).toEqual(changed);
+      // The ticket was assigned to the member when it was opened, then to the owner.
+      const [, assigned] = await outboxEvents(stack, 'ticket.assigned', changed[0]);
+      expect(assigned!.data).toMatchObject({ ticket: { assigneeId: owner.userId }, previousAssigneeId: member.userId, automatic: false });
+
+      const unassigned = await owner.post('/tickets/bulk', { action: 'assign', ids: changed, assigneeId: null });
+      expect(unassigned.body).toMatchObject({ succeeded: 2, failed: 0 });
+      for (const id of changed) expect((await owner.get(`/tickets/${id}`)).body.assigneeId).toBeNull();
+    });
+
+    it('deletes to the trash with ticket.deleted for each deleted ticket', async () => {
+      const { changed, others, statuses } = await asMember({ action: 'delete' });
+      expect(statuses).toEqual(['ok', 'ok', 'forbidden', 'not_found']);
+      for (const id of changed) expect((await owner.get(`/tickets/${id}`)).body.deletedAt).not.toBeNull();
+      expect((await owner.get(`/tickets/${others.id}`)).body.deletedAt).toBeNull();
+      expect(await eventsOf('ticket.deleted', [...changed, others.id])).toEqual(changed);
+      // A deleted ticket is no live ticket any more.
+      const again = await owner.post('/tickets/bulk', { action: 'delete', ids: [changed[0]] });
+      expect(again.body.results).toEqual([{ id: changed[0], status: 'not_found', message: expect.any(String) }]);
+    });
+
+    it('refuses bad requests with a 422 in the error envelope and changes nothing; a viewer gets a 403', async () => {
+      const open = await ticket(owner, { tags: ['keep'] });
+      const tooMany = [open.id, ...Array.from({ length: BULK_IDS_MAX }, () => randomUUID())];
+      const bad: Array<[Record<string, unknown>, string]> = [
+        [{ action: 'delete', ids: [] }, 'ids'],
+        [{ action: 'delete', ids: tooMany }, 'ids'],
+        [{ action: 'delete', ids: ['not-a-uuid'] }, 'ids'],
+        [{ action: 'tag', ids: [open.id], tags: ['x'] }, 'action'],
+        [{ action: 'assign', ids: [open.id] }, 'assigneeId'],
+        [{ action: 'assign', ids: [open.id], assigneeId: 'nobody' }, 'assigneeId'],
+        [{ action: 'assign', ids: [open.id], assigneeId: stranger.userId }, 'assigneeId'],
+        [{ action: 'assign', ids: [open.id], assigneeId: randomUUID() }, 'assigneeId'],
+        [{ action: 'status', ids: [open.id] }, 'status'],
+        [{ action: 'status', ids: [open.id], status: 'done' }, 'status'],
+        [{ action: 'priority', ids: [open.id], priority: 'asap' }, 'priority'],
+      ];
+      for (const [body, field] of bad) expectError(await owner.post('/tickets/bulk', body), 422, field);
+      const viewer = await stack.as(owner, 'viewer');
+      expectError(await viewer.post('/tickets/bulk', { action: 'delete', ids: [open.id] }), 403);
+      expect((await owner.get(`/tickets/${open.id}`)).body).toMatchObject({ status: 'new', priority: 'normal', assigneeId: null, deletedAt: null });
+      for (const type of ['ticket.updated', 'ticket.assigned', 'ticket.deleted']) expect(await outboxEvents(stack, type, open.id)).toEqual([]);
+    });
+  });
+
+  describe('custom object records (POST /objects/:object/records/bulk)', () => {
+    beforeAll(async () => {
+      const contract = {
+        key: 'contract',
+        singularLabel: 'Contract',
+        pluralLabel: 'Contracts',
+        fields: [{ key: 'name', label: 'Name', type: 'text', required: true }],
+      };
+      expect((await owner.post('/objects', contract)).status).toBe(201);
+      const lease = { ...contract, key: 'lease', singularLabel: 'Lease', pluralLabel: 'Leases', access: { member: 'read' } };
+      expect((await owner.post('/objects', lease)).status).toBe(201);
+    });
+
+    async function record(object: string, name: string): Promise<string> {
+      const response = await owner.post(`/objects/${object}/records`, { values: { name } });
+      expect(response.status).toBe(201);
+      return response.body.id;
+    }
+
+    it('deletes records to the trash with record.deleted each; an unknown id, another object’s record or a deleted one is not_found', async () => {
+      const first = await record('contract', 'Master agreement');
+      const second = await record('contract', 'Addendum');
+      const lease = await record('lease', 'Office');
+      const unknown = randomUUID();
+      const response = await member.post('/objects/contract/records/bulk', { action: 'delete', ids: [first, unknown, lease, second] });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        results: [
+          { id: first, status: 'ok', message: null },
+          { id: unknown, status: 'not_found', message: expect.any(String) },
+          { id: lease, status: 'not_found', message: expect.any(String) },
+          { id: second, status: 'ok', message: null },
+        ],
+        succeeded: 2,
+        failed: 2,
+      });
+      for (const id of [first, second]) expect((await owner.get(`/objects/contract/records/${id}`)).body.deletedAt).not.toBeNull();
+      expect((await owner.get(`/objects/lease/records/${lease}`)).body.deletedAt).toBeNull();
+      expect(await eventsOf('record.deleted', [first, lease, second])).toEqual([first, second]);
+      const [deleted] = await outboxEvents(stack, 'record.deleted', first);
+      expect(deleted!.data).toEqual({ recordId: first, object: 'contract' });
+      expect((await owner.post('/objects/contract/records/bulk', { action: 'delete', ids: [first] })).body.results[0].status).toBe('not_found');
+    });
+
+    it('refuses the whole request where the single delete is refused: an object the role may only read (403), an unknown object (404)', async () => {
+      const lease = await record('lease', 'Warehouse');
+      expectError(await member.post('/objects/lease/records/bulk', { action: 'delete', ids: [lease] }), 403);
+      expectError(await member.delete(`/objects/lease/records/${lease}`), 403);
+      const key = await stack.apiKey(owner, ['records:write:contract']);
+      expectError(await key.post('/objects/lease/records/bulk', { action: 'delete', ids: [lease] }), 403);
+      expectError(await owner.post('/objects/nothing/records/bulk', { action: 'delete', ids: [lease] }), 404);
+      expect((await owner.get(`/objects/lease/records/${lease}`)).body.deletedAt).toBeNull();
+      expect(await outboxEvents(stack, 'record.deleted', lease)).toEqual([]);
+    });
+
+    it('refuses bad requests with a 422 in the error envelope and changes nothing', async () => {
+      const kept = await record('contract', 'Keep');
+      const tooMany = [kept, ...Array.from({ length: BULK_IDS_MAX }, () => randomUUID())];
+      const bad: Array<[Record<string, unknown>, string]> = [
+        [{ action: 'delete', ids: [] }, 'ids'],
+        [{ action: 'delete', ids: tooMany }, 'ids'],
+        [{ action: 'delete', ids: [kept, 'not-a-uuid'] }, 'ids'],
+        [{ action: 'owner', ids: [kept], ownerId: owner.userId }, 'action'],
+      ];
+      for (const [body, field] of bad) expectError(await owner.post('/objects/contract/records/bulk', body), 422, field);
+      expect((await owner.get(`/objects/contract/records/${kept}`)).body.deletedAt).toBeNull();
+      expect(await outboxEvents(stack, 'record.deleted', kept)).toEqual([]);
+    });
+  });
 });

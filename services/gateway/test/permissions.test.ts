@@ -30,6 +30,8 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/companies/bulk': { action: 'delete', ids: ['00000000-0000-4000-8000-000000000000'] },
   'POST /api/v1/deals/bulk': { action: 'delete', ids: ['00000000-0000-4000-8000-000000000000'] },
   'POST /api/v1/tasks/bulk': { action: 'delete', ids: ['00000000-0000-4000-8000-000000000000'] },
+  'POST /api/v1/tickets/bulk': { action: 'delete', ids: ['00000000-0000-4000-8000-000000000000'] },
+  'POST /api/v1/objects/:object/records/bulk': { action: 'delete', ids: ['00000000-0000-4000-8000-000000000000'] },
   'POST /api/v1/tasks': { title: 'Call back' },
   'POST /api/v1/tasks/:id/assign': { assigneeId: null },
   'POST /api/v1/notes': { body: 'Met at the fair', related: { type: 'contact', id: '00000000-0000-4000-8000-000000000000' } },

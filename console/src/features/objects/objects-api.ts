@@ -29,4 +29,6 @@ export const objectsApi = {
     unwrap(api.PATCH('/api/v1/objects/{object}/records/{id}', { params: { path: { object: key, id } }, body: { values } })),
   remove: (key: string, id: string) => unwrap(api.DELETE('/api/v1/objects/{object}/records/{id}', { params: { path: { object: key, id } } })),
   restore: (key: string, id: string) => unwrap(api.POST('/api/v1/objects/{object}/records/{id}/restore', { params: { path: { object: key, id } } })),
+  bulk: (key: string, body: components['schemas']['BulkObjectRecordsBody']) =>
+    unwrap(api.POST('/api/v1/objects/{object}/records/bulk', { params: { path: { object: key } }, body })),
 };

@@ -4,8 +4,11 @@ import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsString, IsUUID, MaxLength
 import { defineOperation } from '../operation.js';
 import { BULK_IDS_MAX } from './common.js';
 import { TAG_MAX, TAGS_MAX } from './contacts.js';
+import { ObjectKeyParams } from './objects.js';
+import { TICKET_PRIORITIES, TICKET_STATUSES, type TicketPriority, type TicketStatus } from './tickets.js';
 
-// One request changes many records of a list: POST /<contacts|companies|deals|tasks>/bulk.
+// One request changes many records of a list: POST /<contacts|companies|deals|tasks|tickets>/bulk
+// and POST /objects/:object/records/bulk.
 
 export const BULK_OUTCOMES = ['ok', 'not_found', 'forbidden', 'error'] as const;
 export type BulkOutcome = (typeof BULK_OUTCOMES)[number];
@@ -14,6 +17,8 @@ export const CONTACT_BULK_ACTIONS = ['delete', 'tag', 'untag', 'owner', 'segment
 export const COMPANY_BULK_ACTIONS = ['delete', 'tag', 'untag', 'owner'] as const;
 export const DEAL_BULK_ACTIONS = ['delete', 'owner'] as const;
 export const TASK_BULK_ACTIONS = ['delete', 'complete', 'owner'] as const;
+export const TICKET_BULK_ACTIONS = ['delete', 'assign', 'status', 'priority'] as const;
+export const OBJECT_RECORD_BULK_ACTIONS = ['delete'] as const;
 
 function BulkAction(actions: readonly string[], description: string): PropertyDecorator {
   return applyDecorators(ApiProperty({ enum: actions, description }), IsIn(actions, { message: `action must be one of ${actions.join(', ')}` }));
@@ -92,12 +97,47 @@ export class BulkTasksBody {
   @BulkOwner('For owner: the new assignee, an active user of the workspace (else 422).') ownerId?: string;
 }
 
+/** `field` is required when the action is `action`, and one of `values`. */
+function BulkTicketChoice(action: string, field: string, values: readonly string[]): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ enum: values, description: `For ${action}: the new ${field} of every ticket.` }),
+    ValidateIf((body: { action?: string }) => body.action === action),
+    IsIn(values, { message: `${field} must be one of ${values.join(', ')}` }),
+  );
+}
+
+export class BulkTicketsBody {
+  @BulkAction(TICKET_BULK_ACTIONS, 'delete (to the trash), assign (assigneeId), status (status), priority (priority).')
+  action!: (typeof TICKET_BULK_ACTIONS)[number];
+  @BulkIds() ids!: string[];
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'For assign: the new assignee, an active user of the workspace (else 422); null unassigns.',
+  })
+  @ValidateIf((body: { action?: string }, value: unknown) => body.action === 'assign' && value !== null)
+  @IsUUID('all', { message: 'assigneeId must be a UUID or null' })
+  assigneeId?: string | null;
+
+  @BulkTicketChoice('status', 'status', TICKET_STATUSES) status?: TicketStatus;
+  @BulkTicketChoice('priority', 'priority', TICKET_PRIORITIES) priority?: TicketPriority;
+}
+
+export class BulkObjectRecordsBody {
+  @BulkAction(OBJECT_RECORD_BULK_ACTIONS, 'delete (to the trash).')
+  action!: (typeof OBJECT_RECORD_BULK_ACTIONS)[number];
+  @BulkIds() ids!: string[];
+}
+
 /** What became of one record. */
 export class BulkRecordResult {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({
     enum: BULK_OUTCOMES,
-    description: 'not_found: no live record of the workspace; forbidden: the caller may not change it (members: records they do not own); error: see message.',
+    description:
+      'not_found: no live record of the workspace (of the object); forbidden: the caller may not change it (members: records they do not own, tickets neither assigned to them nor opened by them); error: see message.',
   })
   status!: BulkOutcome;
   @ApiProperty({ type: String, nullable: true, description: 'Why it failed; null when ok.' }) message!: string | null;
@@ -158,4 +198,35 @@ export const BulkTasks = defineOperation({
   input: BulkTasksBody,
   output: BulkResult,
   errors: [BULK_INVALID],
+});
+
+export const BulkTickets = defineOperation({
+  pattern: 'crm.tickets.bulk',
+  summary: 'Change many tickets',
+  description: BULK_DESCRIPTION,
+  permission: 'tickets:write',
+  route: { method: 'POST', path: 'tickets/bulk', status: 200 },
+  input: BulkTicketsBody,
+  output: BulkResult,
+  errors: [
+    {
+      status: 422,
+      description: 'ids empty, above the limit or not UUIDs; unknown action; missing parameter; an assignee who is not an active user of the workspace.',
+    },
+  ],
+});
+
+export const BulkObjectRecords = defineOperation({
+  pattern: 'crm.objects.records.bulk',
+  summary: 'Change many records of a custom object',
+  description: `${BULK_DESCRIPTION} A role the object refuses write access gets a 403 for the whole request.`,
+  permission: 'records:write',
+  route: { method: 'POST', path: 'objects/:object/records/bulk', status: 200 },
+  params: ObjectKeyParams,
+  input: BulkObjectRecordsBody,
+  output: BulkResult,
+  errors: [
+    { status: 422, description: 'ids empty, above the limit or not UUIDs; unknown action.' },
+    { status: 404, description: 'No live object type with this key in the workspace.' },
+  ],
 });

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { BulkCompanies, BulkContacts, BulkDeals, BulkTasks } from '@kinship/contracts/crm';
+import { BulkCompanies, BulkContacts, BulkDeals, BulkObjectRecords, BulkTasks, BulkTickets } from '@kinship/contracts/crm';
 import { Handles, type OperationRequest } from '@kinship/messaging';
 import { crmCaller } from '../common/crm-caller.js';
 import { BulkService } from './bulk.service.js';
@@ -26,5 +26,15 @@ export class BulkController {
   @Handles(BulkTasks)
   tasks({ context, data }: OperationRequest<typeof BulkTasks>) {
     return this.bulk.changeTasks(crmCaller(context), data);
+  }
+
+  @Handles(BulkTickets)
+  tickets({ context, data }: OperationRequest<typeof BulkTickets>) {
+    return this.bulk.changeTickets(crmCaller(context), data);
+  }
+
+  @Handles(BulkObjectRecords)
+  objectRecords({ context, data }: OperationRequest<typeof BulkObjectRecords>) {
+    return this.bulk.changeObjectRecords(crmCaller(context), data);
   }
 }

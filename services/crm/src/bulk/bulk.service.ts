@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { Permission } from '@kinship/contracts';
-import type { BulkCompaniesBody, BulkContactsBody, BulkDealsBody, BulkRecordResult, BulkResult, BulkTasksBody } from '@kinship/contracts/crm';
+import type { InputOf, Permission } from '@kinship/contracts';
+import type {
+  BulkCompaniesBody,
+  BulkContactsBody,
+  BulkDealsBody,
+  BulkObjectRecords,
+  BulkRecordResult,
+  BulkResult,
+  BulkTasksBody,
+  BulkTicketsBody,
+} from '@kinship/contracts/crm';
 import { RpcError } from '@kinship/messaging';
 import { DomainEvents, type Emit } from '@kinship/platform';
 import type { EntityManager } from 'typeorm';
@@ -9,8 +18,10 @@ import { WorkspaceUsers } from '../common/workspace-users.js';
 import { CompaniesService } from '../companies/companies.service.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { DealsService } from '../deals/deals.service.js';
+import { ObjectRecordsService } from '../objects/object-records.service.js';
 import { SegmentsService } from '../segments/segments.service.js';
 import { TasksService } from '../tasks/tasks.service.js';
+import { TicketsService } from '../tickets/tickets.service.js';
 
 /** The change of one record of a bulk request, inside the request's transaction. */
 type RecordChange = (manager: EntityManager, emit: Emit, id: string) => Promise<unknown>;
@@ -31,10 +42,11 @@ function outcomeOf(id: string, error: unknown): BulkRecordResult {
 }
 
 /**
- * POST /<contacts|companies|deals|tasks>/bulk: one action on many records in one transaction, each
- * record through its single operation's own code (permission, owner rules, events) in a savepoint,
- * so a record that fails is reported and the others are changed. What the whole request names (the
- * permission, a new owner, a segment) is checked first: a 403 or 422 there changes nothing.
+ * POST /<contacts|companies|deals|tasks|tickets>/bulk and POST /objects/:object/records/bulk: one
+ * action on many records in one transaction, each record through its single operation's own code
+ * (permission, owner rules, events) in a savepoint, so a record that fails is reported and the
+ * others are changed. What the whole request names (the permission, a new owner or assignee, a
+ * segment, the custom object) is checked first: a 403, 404 or 422 there changes nothing.
  */
 @Injectable()
 export class BulkService {
@@ -46,6 +58,8 @@ export class BulkService {
     private readonly deals: DealsService,
     private readonly tasks: TasksService,
     private readonly segments: SegmentsService,
+    private readonly tickets: TicketsService,
+    private readonly records: ObjectRecordsService,
   ) {}
 
   async changeContacts(caller: CrmCaller, input: BulkContactsBody): Promise<BulkResult> {
@@ -89,11 +103,27 @@ export class BulkService {
     });
   }
 
+  async changeTickets(caller: CrmCaller, input: BulkTicketsBody): Promise<BulkResult> {
+    const { action } = input;
+    await this.assertRequest(caller, 'tickets:write', action === 'assign' ? input.assigneeId : undefined, 'assigneeId');
+    return this.apply(caller, input.ids, (manager, emit, id) => {
+      if (action === 'delete') return this.tickets.deleteInTransaction(manager, emit, caller, id);
+      if (action === 'assign') return this.tickets.updateInTransaction(manager, emit, caller, id, { assigneeId: input.assigneeId ?? null });
+      if (action === 'status') return this.tickets.updateInTransaction(manager, emit, caller, id, { status: input.status });
+      return this.tickets.updateInTransaction(manager, emit, caller, id, { priority: input.priority });
+    });
+  }
+
+  async changeObjectRecords(caller: CrmCaller, input: InputOf<typeof BulkObjectRecords>): Promise<BulkResult> {
+    await this.records.assertMayWrite(caller, input.object);
+    return this.apply(caller, input.ids, (manager, emit, id) => this.records.deleteInTransaction(manager, emit, caller, input.object, id));
+  }
+
   /** The request as a whole: the permission (403), and an owner action's new owner an active user of the workspace (422). */
   private async assertRequest(
     caller: CrmCaller,
     permission: Permission,
-    ownerId: string | undefined,
+    ownerId: string | null | undefined,
     field: 'ownerId' | 'assigneeId' = 'ownerId',
   ): Promise<void> {
     assertHolds(caller, permission);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { CrmEvents, InputOf } from '@kinship/contracts';
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import { isUuid, newId, withWorkspace } from '@kinship/persistence';
-import { DomainEvents } from '@kinship/platform';
+import { DomainEvents, type Emit } from '@kinship/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CreateObjectRecord, ListObjectRecords, UpdateObjectRecord } from '@kinship/contracts/crm';
 import { assertHolds, type CrmCaller } from '../common/crm-caller.js';
@@ -143,19 +143,28 @@ export class ObjectRecordsService {
 
   async delete(caller: CrmCaller, key: string, id: string): Promise<void> {
     assertHolds(caller, 'records:write');
+    await this.events.transaction(caller.workspaceId, (manager, emit) => this.deleteInTransaction(manager, emit, caller, key, id));
+  }
+
+  /** delete() inside the caller's transaction (a bulk change's): the object's access checked, then the record. */
+  async deleteInTransaction(manager: EntityManager, emit: Emit, caller: CrmCaller, key: string, id: string): Promise<void> {
     const { workspaceId } = caller;
-    await this.events.transaction(workspaceId, async (manager, emit) => {
-      const object = await this.object(manager, caller, key, 'write');
-      const record = await this.liveRecord(manager, workspaceId, object, id);
-      await this.records.setRecordDeleted(manager, workspaceId, object.key, record.id, true);
-      await emit<CrmEvents.RecordDeleted>({
-        type: 'record.deleted',
-        workspaceId,
-        actorId: caller.userId,
-        aggregateId: record.id,
-        data: { recordId: record.id, object: object.key },
-      });
+    const object = await this.object(manager, caller, key, 'write');
+    const record = await this.liveRecord(manager, workspaceId, object, id);
+    await this.records.setRecordDeleted(manager, workspaceId, object.key, record.id, true);
+    await emit<CrmEvents.RecordDeleted>({
+      type: 'record.deleted',
+      workspaceId,
+      actorId: caller.userId,
+      aggregateId: record.id,
+      data: { recordId: record.id, object: object.key },
     });
+  }
+
+  /** The object's records may be written by the caller: records:write, a live object (404) and its access (403). */
+  async assertMayWrite(caller: CrmCaller, key: string): Promise<void> {
+    assertHolds(caller, 'records:write');
+    await withWorkspace(this.dataSource, caller.workspaceId, (manager) => this.object(manager, caller, key, 'write'));
   }
 
   /** Restoring a live record returns it unchanged. */

@@ -239,49 +239,64 @@ export class TicketsService {
 
   async update(caller: CrmCaller, id: string, input: Omit<UpdateTicketBody, 'id'>): Promise<Ticket> {
     await this.users.assertActive(caller, 'assigneeId', input.assigneeId);
-    return this.change(caller, id, async (manager, values, now) => {
-      const { workspaceId } = caller;
-      if (input.contactId && input.contactId !== values.contactId)
-        await assertRelatedExists(manager, workspaceId, { type: 'contact', id: input.contactId }, 'contactId');
-      if (input.companyId && input.companyId !== values.companyId)
-        await assertRelatedExists(manager, workspaceId, { type: 'company', id: input.companyId }, 'companyId');
-      if (input.subject !== undefined) values.subject = input.subject.trim();
-      if (input.description !== undefined) values.description = input.description;
-      if (input.type !== undefined) values.type = input.type;
-      if (input.channel !== undefined) values.channel = input.channel;
-      if (input.contactId !== undefined) values.contactId = input.contactId;
-      if (input.companyId !== undefined) values.companyId = input.companyId;
-      if (input.assigneeId !== undefined) values.assigneeId = input.assigneeId;
-      if (input.tags !== undefined) values.tags = cleanTags(input.tags);
-      if (input.customFields !== undefined) values.customFields = mergeCustomFields(values.customFields, input.customFields);
-      if (values.tags.length > TICKET_TAGS_MAX) throw RpcError.validation([{ field: 'tags', issue: `must hold at most ${TICKET_TAGS_MAX} different tags` }]);
-      // A priority a person sets replaces the one crm raised, and brings that priority's deadlines.
-      if (input.priority !== undefined && (input.priority !== values.priority || values.priorityReason)) {
-        values.priority = input.priority;
-        values.priorityReason = null;
-        (await this.clock(manager, workspaceId, values.priority)).start(values);
-      }
-      if (input.status !== undefined) (await this.clock(manager, workspaceId, values.priority)).setStatus(values, input.status, now);
-    });
+    if (!isUuid(id)) throw ticketNotFound();
+    return this.events.transaction(caller.workspaceId, (manager, emit) => this.updateInTransaction(manager, emit, caller, id, input));
   }
 
-  async assign(caller: CrmCaller, id: string, assigneeId: string | null): Promise<Ticket> {
-    await this.users.assertActive(caller, 'assigneeId', assigneeId);
-    return this.change(caller, id, async (_manager, values) => {
-      values.assigneeId = assigneeId;
-    });
+  /**
+   * update() inside the caller's transaction (a bulk change's), for a checked id and assignee: the
+   * live ticket's values changed in place (with the clock). Emits ticket.updated when anything
+   * changed, then ticket.assigned when it got a (new) assignee.
+   */
+  async updateInTransaction(manager: EntityManager, emit: Emit, caller: CrmCaller, id: string, input: Omit<UpdateTicketBody, 'id'>): Promise<Ticket> {
+    const { workspaceId } = caller;
+    const before = await this.tickets.find(manager, workspaceId, id, true);
+    if (!before || before.deletedAt) throw ticketNotFound();
+    this.assertMayChange(caller, before);
+    const values = valuesOf(before);
+    const now = new Date();
+    if (input.contactId && input.contactId !== values.contactId)
+      await assertRelatedExists(manager, workspaceId, { type: 'contact', id: input.contactId }, 'contactId');
+    if (input.companyId && input.companyId !== values.companyId)
+      await assertRelatedExists(manager, workspaceId, { type: 'company', id: input.companyId }, 'companyId');
+    if (input.subject !== undefined) values.subject = input.subject.trim();
+    if (input.description !== undefined) values.description = input.description;
+    if (input.type !== undefined) values.type = input.type;
+    if (input.channel !== undefined) values.channel = input.channel;
+    if (input.contactId !== undefined) values.contactId = input.contactId;
+    if (input.companyId !== undefined) values.companyId = input.companyId;
+    if (input.assigneeId !== undefined) values.assigneeId = input.assigneeId;
+    if (input.tags !== undefined) values.tags = cleanTags(input.tags);
+    if (input.customFields !== undefined) values.customFields = mergeCustomFields(values.customFields, input.customFields);
+    if (values.tags.length > TICKET_TAGS_MAX) throw RpcError.validation([{ field: 'tags', issue: `must hold at most ${TICKET_TAGS_MAX} different tags` }]);
+    // A priority a person sets replaces the one crm raised, and brings that priority's deadlines.
+    if (input.priority !== undefined && (input.priority !== values.priority || values.priorityReason)) {
+      values.priority = input.priority;
+      values.priorityReason = null;
+      (await this.clock(manager, workspaceId, values.priority)).start(values);
+    }
+    if (input.status !== undefined) (await this.clock(manager, workspaceId, values.priority)).setStatus(values, input.status, now);
+    return toTicket(await this.save(manager, emit, caller, before, values), now);
+  }
+
+  /** A change of the assignee alone (what a bulk assign does to each ticket too). */
+  assign(caller: CrmCaller, id: string, assigneeId: string | null): Promise<Ticket> {
+    return this.update(caller, id, { assigneeId });
   }
 
   async delete(caller: CrmCaller, id: string): Promise<void> {
     if (!isUuid(id)) throw ticketNotFound();
+    await this.events.transaction(caller.workspaceId, (manager, emit) => this.deleteInTransaction(manager, emit, caller, id));
+  }
+
+  /** delete() inside the caller's transaction (a bulk change's), for a checked id. */
+  async deleteInTransaction(manager: EntityManager, emit: Emit, caller: CrmCaller, id: string): Promise<void> {
     const { workspaceId } = caller;
-    await this.events.transaction(workspaceId, async (manager, emit) => {
-      const ticket = await this.tickets.find(manager, workspaceId, id, true);
-      if (!ticket || ticket.deletedAt) throw ticketNotFound();
-      this.assertMayChange(caller, ticket);
-      await this.tickets.setDeleted(manager, workspaceId, id, true);
-      await emit<CrmEvents.TicketDeleted>({ type: 'ticket.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { ticketId: id } });
-    });
+    const ticket = await this.tickets.find(manager, workspaceId, id, true);
+    if (!ticket || ticket.deletedAt) throw ticketNotFound();
+    this.assertMayChange(caller, ticket);
+    await this.tickets.setDeleted(manager, workspaceId, id, true);
+    await emit<CrmEvents.TicketDeleted>({ type: 'ticket.deleted', workspaceId, actorId: caller.userId, aggregateId: id, data: { ticketId: id } });
   }
 
   /** Restoring a live ticket returns it unchanged; a merged one stays merged. */
@@ -417,24 +432,6 @@ export class TicketsService {
       (await this.clock(manager, workspaceId, values.priority)).start(values);
       await this.save(manager, emit, { workspaceId, userId: null, role: null, scopes: [] }, ticket, values);
     }
-  }
-
-  /**
-   * A change of a live ticket: `apply` changes its values in place (with the clock). Emits
-   * ticket.updated when anything changed, then ticket.assigned when it got a (new) assignee.
-   */
-  private async change(caller: CrmCaller, id: string, apply: (manager: EntityManager, values: TicketValues, now: Date) => Promise<void>): Promise<Ticket> {
-    if (!isUuid(id)) throw ticketNotFound();
-    const { workspaceId } = caller;
-    return this.events.transaction(workspaceId, async (manager, emit) => {
-      const before = await this.tickets.find(manager, workspaceId, id, true);
-      if (!before || before.deletedAt) throw ticketNotFound();
-      this.assertMayChange(caller, before);
-      const values = valuesOf(before);
-      const now = new Date();
-      await apply(manager, values, now);
-      return toTicket(await this.save(manager, emit, caller, before, values), now);
-    });
   }
 
   /** Writes the values when they differ from the stored ticket, with ticket.updated (and ticket.assigned). */
