@@ -118,6 +118,8 @@ export function DealsBoard({ layout }: { layout: ReactNode }) {
   const announcements: Announcements = {
     onDragStart: ({ active }) => t('deals.pickedUp', { name: dealName(active.id) }),
     onDragOver: ({ active, over }) => (over ? announce('deals.over', active, over) : undefined),
+    // Over the same card the place flips between above and below as the card moves: said again when it does (the same words are not repeated).
+    onDragMove: ({ active, over }) => (over ? announce('deals.over', active, over) : undefined),
     onDragEnd: ({ active, over }) => (over ? announce('deals.dropped', active, over) : undefined),
     onDragCancel: ({ active }) => t('deals.dragCancelled', { name: dealName(active.id) }),
   };
