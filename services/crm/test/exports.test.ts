@@ -363,7 +363,7 @@ describe('exports', () => {
     );
     const selected = [...bulk.map((row) => row.id), ...Array.from({ length: EXPORT_IDS_MAX - bulk.length }, () => randomUUID())];
     // Three of them are 1.2 MB of ids, more than one NATS message holds.
-    const done = [];
+    const done: Array<{ id: string; totalRows: number }> = [];
     for (let run = 0; run < 3; run++) done.push(await exportAndWait(owner, { entity: 'contacts', filter: { id: selected }, format: 'csv' }));
     expect(done.map((exported) => exported.totalRows)).toEqual([2000, 2000, 2000]);
     const listed = await owner.get('/exports?limit=500');
