@@ -4733,7 +4733,7 @@ export interface components {
             /** @enum {string} */
             entity: "contacts" | "companies" | "deals" | "records";
             /**
-             * @description The filters of GET /<entity> as JSON (e.g. lifecycleStage, ownerId, tags, createdAtFrom, customFields {key: value}, q for the search, deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>. For records: {q, deleted, fields: <the filter of GET /objects/:object/records>} (a bad condition: 422 naming filter.fields.<key>).
+             * @description The filters of GET /<entity> as JSON (e.g. lifecycleStage, ownerId, tags, createdAtFrom, customFields {key: value}, q for the search, deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>. id: the selected records, up to 10000 UUIDs (more: 422 naming filter.id). For records: {q, deleted, fields: <the filter of GET /objects/:object/records>} (a bad condition: 422 naming filter.fields.<key>).
              * @example {
              *       "lifecycleStage": [
              *         "customer"
@@ -5461,7 +5461,7 @@ export interface components {
             expiresAt: string | null;
             /** @example contacts-20261121-031500.csv */
             fileName: string;
-            /** @description The filter as checked and stored. */
+            /** @description The filter as checked and stored, without the selected ids (see selected). */
             filter: {
                 [key: string]: unknown;
             };
@@ -5475,6 +5475,8 @@ export interface components {
             object: string | null;
             /** Format: uuid */
             requestedBy: string | null;
+            /** @description How many ids the filter’s id named (an export of selected records; a page of exports would not hold 10,000 ids each); null without id. */
+            selected: number | null;
             /** @description Bytes of the file once completed. */
             size: number | null;
             /** Format: date-time */

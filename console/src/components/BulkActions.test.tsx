@@ -6,7 +6,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api } from '../lib/api';
 import { fetchBlob, saveBlob } from '../lib/files';
-import { RecordBulkActions, type BulkSend } from './BulkActions';
+import { EXPORT_SELECTION_MAX, RecordBulkActions, type BulkSend } from './BulkActions';
 
 vi.mock('../lib/files', () => ({ fetchBlob: vi.fn(async () => new Blob(['id\n'])), saveBlob: vi.fn() }));
 
@@ -89,15 +89,28 @@ describe('RecordBulkActions', () => {
     expect(saveBlob).toHaveBeenCalledWith(expect.any(Blob), 'deals-20261207-044000.csv');
   });
 
+  it('exports a selection larger than a bulk request in one export of all its ids', async () => {
+    const ok = (data: unknown) => ({ data, error: undefined, response: new Response(null, { status: 200 }) });
+    const post = vi.spyOn(api, 'POST').mockResolvedValue(ok({ id: 'e2', status: 'queued' }) as never);
+    vi.spyOn(api, 'GET').mockResolvedValue(ok({ id: 'e2', status: 'completed', totalRows: 250, fileName: 'deals-20261207-044000.csv', error: null }) as never);
+    const ids = Array.from({ length: 250 }, (_, index) => `d${index}`);
+    renderActions(vi.fn(), ids, 'deals');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Export selected' }));
+    expect(await screen.findByText('250 rows exported')).toBeTruthy();
+    expect(post).toHaveBeenCalledTimes(1);
+    expect(post).toHaveBeenCalledWith('/api/v1/exports', { body: { entity: 'deals', object: undefined, filter: { id: ids }, format: 'csv' } });
+  });
+
   it('starts no export of more records than the API takes, and says why', async () => {
     const post = vi.spyOn(api, 'POST');
     renderActions(
       vi.fn(),
-      Array.from({ length: 101 }, (_, index) => `d${index}`),
+      Array.from({ length: EXPORT_SELECTION_MAX + 1 }, (_, index) => `d${index}`),
       'deals',
     );
     await userEvent.click(screen.getByRole('button', { name: 'Export selected' }));
-    expect(await screen.findByText('Export selected takes at most 100 records; Export CSV exports the whole filtered list.')).toBeTruthy();
+    expect(await screen.findByText('Export selected takes at most 10,000 records; Export CSV exports the whole filtered list.')).toBeTruthy();
     expect(post).not.toHaveBeenCalled();
   });
 });

@@ -14,6 +14,9 @@ type BulkResult = components['schemas']['BulkResult'];
 /** Records one bulk request may name (the API's BULK_IDS_MAX): a larger selection goes in requests of this many. */
 export const BULK_CHUNK = 100;
 
+/** Records "Export selected" sends in its one request (the API's EXPORT_IDS_MAX: an export's filter takes that many ids). */
+export const EXPORT_SELECTION_MAX = 10_000;
+
 /** One bulk request (POST /<list>/bulk, POST /objects/:object/records/bulk) for up to BULK_CHUNK ids. */
 export type BulkSend = (ids: string[]) => Promise<BulkResult>;
 
@@ -70,7 +73,7 @@ interface RecordBulkActionsProps {
   actions?: Array<{ label: string; send: BulkSend }>;
   /** The list's own further changes to one of a few values (a ticket's status), a dialog with a select each. */
   choices?: BulkChoice[];
-  /** The list's export entity when the caller may export: "Export selected" exports the selected records (at most BULK_CHUNK). */
+  /** The list's export entity when the caller may export: "Export selected" exports the selected records in one export (at most EXPORT_SELECTION_MAX). */
   exportEntity?: ExportBody['entity'];
   /** The list's own further actions. */
   children?: ReactNode;
@@ -117,7 +120,7 @@ export function RecordBulkActions({ selected, clear, list, owner, tags, remove, 
           entity={exportEntity}
           filter={{ id: selected }}
           label={t('bulk.exportSelected')}
-          refusal={selected.length > BULK_CHUNK ? t('bulk.exportTooMany', { max: BULK_CHUNK }) : undefined}
+          refusal={selected.length > EXPORT_SELECTION_MAX ? t('bulk.exportTooMany', { max: EXPORT_SELECTION_MAX.toLocaleString('en') }) : undefined}
         />
       )}
       {children}

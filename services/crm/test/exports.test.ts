@@ -4,6 +4,7 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { BULK_IDS_MAX, EXPORT_IDS_MAX } from '@kinship/contracts/crm';
 import { csvText } from '@kinship/platform';
 import { eventually, expectError, startCrmStack, type ApiResponse, type Caller, type CrmStack } from './support.js';
 
@@ -338,15 +339,51 @@ describe('exports', () => {
     expect(dealRows.map((row) => row.name).sort()).toEqual(['Selected deal', 'Third deal']);
   });
 
-  it('refuses a selection of more than 100 ids or an id that is not a UUID with a 422 naming filter.id, and starts nothing', async () => {
+  it('exports a selection of 250 records (more than a list page or a bulk request takes): exactly those rows, in CSV and XLSX', async () => {
+    const bulk: Array<{ id: string }> = await stack.owner.query(`SELECT id FROM crm.contacts WHERE workspace_id = $1 AND lead_source = 'bulk' ORDER BY id`, [
+      owner.workspaceId,
+    ]);
+    const selected = bulk.filter((_, index) => index % 10 === 3).map((row) => row.id);
+    expect(selected).toHaveLength(250);
+    const done = await exportAndWait(owner, { entity: 'contacts', filter: { id: selected }, format: 'csv' });
+    expect(done).toMatchObject({ status: 'completed', totalRows: 250 });
+    const rows: Row[] = parse((await download(owner, done.id)).bytes, { columns: true });
+    expect(rows.map((row) => row.id).sort()).toEqual(selected);
+    const xlsx = await exportAndWait(owner, { entity: 'contacts', filter: { id: selected, tags: ['bulk'] }, format: 'xlsx' });
+    expect(xlsx).toMatchObject({ status: 'completed', totalRows: 250 });
+    // The answer counts the selection instead of repeating its ids.
+    expect(await statusOf(owner, done.id)).toEqual(expect.objectContaining({ filter: {}, selected: 250 }));
+    expect(await statusOf(owner, xlsx.id)).toEqual(expect.objectContaining({ filter: { tags: ['bulk'] }, selected: 250 }));
+  });
+
+  it('takes 10,000 selected ids, and the exports list still answers with several such exports', async () => {
+    const bulk: Array<{ id: string }> = await stack.owner.query(
+      `SELECT id FROM crm.contacts WHERE workspace_id = $1 AND lead_source = 'bulk' ORDER BY id LIMIT 2000`,
+      [owner.workspaceId],
+    );
+    const selected = [...bulk.map((row) => row.id), ...Array.from({ length: EXPORT_IDS_MAX - bulk.length }, () => randomUUID())];
+    // Three of them are 1.2 MB of ids, more than one NATS message holds.
+    const done: Array<{ id: string; totalRows: number }> = [];
+    for (let run = 0; run < 3; run++) done.push(await exportAndWait(owner, { entity: 'contacts', filter: { id: selected }, format: 'csv' }));
+    expect(done.map((exported) => exported.totalRows)).toEqual([2000, 2000, 2000]);
+    const listed = await owner.get('/exports?limit=500');
+    expect(listed.status).toBe(200);
+    const mine = listed.body.data.filter((exported: { id: string }) => done.some((run) => run.id === exported.id));
+    expect(mine.map((exported: { selected: number }) => exported.selected)).toEqual([EXPORT_IDS_MAX, EXPORT_IDS_MAX, EXPORT_IDS_MAX]);
+  }, 60_000);
+
+  it(`refuses a selection of more than ${EXPORT_IDS_MAX} ids or an id that is not a UUID with a 422 naming filter.id, and starts nothing`, async () => {
     const before = await owner.get('/exports?limit=500');
-    const tooMany = Array.from({ length: 101 }, () => randomUUID());
+    const tooMany = Array.from({ length: EXPORT_IDS_MAX + 1 }, () => randomUUID());
     const refused = await owner.post('/exports', { entity: 'contacts', filter: { id: tooMany }, format: 'csv' });
     expectError(refused, 422, 'filter.id');
-    expect(JSON.stringify(refused.body.error.details)).toContain('at most 100 records');
+    expect(JSON.stringify(refused.body.error.details)).toContain(`at most ${EXPORT_IDS_MAX} records`);
+    expectError(await owner.post('/exports', { entity: 'deals', filter: { id: tooMany }, format: 'xlsx' }), 422, 'filter.id');
     expectError(await owner.post('/exports', { entity: 'companies', filter: { id: ['not-a-uuid'] }, format: 'csv' }), 422, 'filter.id');
     expectError(await owner.post('/exports', { entity: 'deals', filter: { id: [randomUUID(), 42] }, format: 'csv' }), 422, 'filter.id');
     expectError(await owner.get('/contacts?id=not-a-uuid'), 400, 'id');
+    // The list's own id filter is a query string: it stays at BULK_IDS_MAX.
+    expectError(await owner.get(`/contacts?id=${tooMany.slice(0, BULK_IDS_MAX + 1).join(',')}`), 400, 'id');
     const after = await owner.get('/exports?limit=500');
     expect(after.body.data.length).toBe(before.body.data.length);
   });
@@ -396,7 +433,7 @@ describe('exports', () => {
       const early = await download(owner, id);
       expect(early.status).toBe(200);
       expect(early.type).toContain('application/json');
-      expect(JSON.parse(early.bytes.toString())).toMatchObject({ id, status: 'queued', totalRows: 0, size: null });
+      expect(JSON.parse(early.bytes.toString())).toMatchObject({ id, status: 'queued', totalRows: 0, size: null, filter: { tags: ['math'] }, selected: null });
     } finally {
       await queue.resume(true);
     }

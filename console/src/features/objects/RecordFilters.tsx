@@ -1,11 +1,14 @@
 import { Button, MultiSelect, Popover, Select, SimpleGrid, TextInput } from '@mantine/core';
 import type { ObjectType } from './objects-api';
 import { t } from './i18n';
-import { boundValue, filterKind, type FilterInputs } from './record-filters';
+import { boundValue, filterCurrency, filterKind, type FilterInputs } from './record-filters';
+
+const CURRENCIES = Intl.supportedValuesOf('currency');
 
 /**
  * The filters of a custom object's list, one per declared field by its type (text: contains,
- * select: one of, yes/no, number, currency and date: from and to), in a popover beside the search.
+ * select: one of, yes/no, number, currency and date: from and to; a currency field also its
+ * currency, whose decimals its bounds are typed in), in a popover beside the search.
  */
 export function RecordFilters({ type, inputs, onChange }: { type: ObjectType; inputs: FilterInputs; onChange: (inputs: FilterInputs) => void }) {
   const set = (key: string, value: string | string[] | null) => onChange({ ...inputs, [key]: value ?? '' });
@@ -58,8 +61,15 @@ export function RecordFilters({ type, inputs, onChange }: { type: ObjectType; in
                     comboboxProps={{ withinPortal: false }}
                   />,
                 ];
-              default:
-                return (['From', 'To'] as const).map((bound) => {
+              default: {
+                const currency = field.type === 'currency' ? filterCurrency(inputs, field.key) : undefined;
+                const invalid =
+                  field.type !== 'currency'
+                    ? t('objects.boundInvalid')
+                    : currency
+                      ? t('objects.amountInvalidIn', { currency })
+                      : t('objects.amountBoundInvalid');
+                const bounds = (['From', 'To'] as const).map((bound) => {
                   const key = `${field.key}${bound}`;
                   return (
                     <TextInput
@@ -69,14 +79,26 @@ export function RecordFilters({ type, inputs, onChange }: { type: ObjectType; in
                       inputMode={field.type === 'date' ? undefined : 'decimal'}
                       value={text(key)}
                       onChange={(event) => set(key, event.currentTarget.value)}
-                      error={
-                        boundValue(field.type, text(key)) === null
-                          ? t(field.type === 'currency' ? 'objects.amountBoundInvalid' : 'objects.boundInvalid')
-                          : undefined
-                      }
+                      error={boundValue(field.type, text(key), currency) === null ? invalid : undefined}
                     />
                   );
                 });
+                if (field.type !== 'currency') return bounds;
+                return [
+                  <Select
+                    key={`${field.key}Currency`}
+                    label={t('objects.currency', { label: field.label })}
+                    placeholder={t('objects.anyCurrency')}
+                    data={CURRENCIES}
+                    value={currency ?? null}
+                    onChange={(value) => set(`${field.key}Currency`, value)}
+                    searchable
+                    clearable
+                    comboboxProps={{ withinPortal: false }}
+                  />,
+                  ...bounds,
+                ];
+              }
             }
           })}
         </SimpleGrid>

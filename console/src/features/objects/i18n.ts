@@ -3,9 +3,12 @@ import { withCatalog, type KeyOf } from '../../lib/i18n';
 /** The custom objects' strings in English, shipped in the route's own chunk rather than with every first screen. */
 export const en = {
   'objects.amountBoundInvalid': 'An amount like 1250.00',
+  'objects.amountInvalidIn': 'Not an amount in {currency}',
+  'objects.anyCurrency': 'Any currency (amounts read with two decimals)',
   'objects.boundInvalid': 'Not a number',
   'objects.clearFilters': 'Clear filters',
   'objects.contains': '{label} contains',
+  'objects.currency': '{label} currency',
   'objects.delete': 'Delete',
   'objects.deleted': 'Record deleted',
   'objects.fields': 'Fields',

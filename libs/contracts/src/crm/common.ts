@@ -132,14 +132,17 @@ export function QueryNumber(): PropertyDecorator {
 /** Records one bulk request names, and the ids an `id` list filter takes; the console sends larger selections in requests of this many. */
 export const BULK_IDS_MAX = 100;
 
-/** `?id=a,b`: the records themselves, up to BULK_IDS_MAX (an export of the rows selected in a list). */
-export function RecordIdsQuery(): PropertyDecorator {
+/**
+ * `?id=a,b`: the records themselves, up to `max` (BULK_IDS_MAX in a list's query string; an
+ * export's filter, a JSON body, takes EXPORT_IDS_MAX).
+ */
+export function RecordIdsQuery(max = BULK_IDS_MAX): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ type: [String], maxItems: BULK_IDS_MAX, description: `The records' own ids, one of; at most ${BULK_IDS_MAX}.` }),
+    ApiPropertyOptional({ type: [String], maxItems: max, description: `The records' own ids, one of; at most ${max}.` }),
     IsOptional(),
     QueryList(),
     IsArray(),
-    ArrayMaxSize(BULK_IDS_MAX, { message: `id must name at most ${BULK_IDS_MAX} records` }),
+    ArrayMaxSize(max, { message: `id must name at most ${max} records` }),
     IsUUID('all', { each: true, message: 'each value of id must be a UUID' }),
   );
 }

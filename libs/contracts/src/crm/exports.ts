@@ -11,6 +11,13 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const EXPORT_STATUSES = ['queued', 'processing', 'completed', 'failed'] as const;
 export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 
+/**
+ * Ids an export's `id` filter takes: any selection a user makes in a list (GET /<entity>?id= takes
+ * BULK_IDS_MAX, in a query string). 10,000 ids are 390 KB of JSON, within the gateway's 1 MiB body
+ * and NATS's 1 MiB message; an export's answer counts them (`selected`) instead of repeating them.
+ */
+export const EXPORT_IDS_MAX = 10_000;
+
 export class CreateExportBody {
   @ApiProperty({ enum: EXPORT_ENTITIES })
   @IsIn(EXPORT_ENTITIES)
@@ -31,6 +38,7 @@ export class CreateExportBody {
     description:
       'The filters of GET /<entity> as JSON (e.g. lifecycleStage, ownerId, tags, createdAtFrom, customFields {key: value}, q for the search, ' +
       'deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>. ' +
+      `id: the selected records, up to ${EXPORT_IDS_MAX} UUIDs (more: 422 naming filter.id). ` +
       'For records: {q, deleted, fields: <the filter of GET /objects/:object/records>} (a bad condition: 422 naming filter.fields.<key>).',
     example: { lifecycleStage: ['customer'], tags: ['vip'], q: 'acme' },
   })
@@ -70,7 +78,14 @@ export class Export {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: EXPORT_ENTITIES }) entity!: ExportEntity;
   @ApiProperty({ type: String, nullable: true, description: 'The custom object of a records export; null otherwise.' }) object!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The filter as checked and stored.' }) filter!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The filter as checked and stored, without the selected ids (see selected).' })
+  filter!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'How many ids the filter’s id named (an export of selected records; a page of exports would not hold 10,000 ids each); null without id.',
+  })
+  selected!: number | null;
   @ApiProperty({ enum: EXPORT_FORMATS }) format!: ExportFormat;
   @ApiProperty({ enum: EXPORT_STATUSES }) status!: ExportStatus;
   @ApiProperty({ type: 'integer', description: 'Rows written so far; every row once completed.' }) totalRows!: number;

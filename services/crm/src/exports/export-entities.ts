@@ -1,5 +1,14 @@
 import type { ClassConstructor } from 'class-transformer';
-import { ADDRESS_PARTS, ListCompaniesQuery, ListContactsQuery, ListDealsQuery, type CustomFieldEntity, type ExportEntity } from '@kinship/contracts/crm';
+import {
+  ADDRESS_PARTS,
+  EXPORT_IDS_MAX,
+  ListCompaniesQuery,
+  ListContactsQuery,
+  ListDealsQuery,
+  RecordIdsQuery,
+  type CustomFieldEntity,
+  type ExportEntity,
+} from '@kinship/contracts/crm';
 import { escapeLiteral } from 'pg';
 import { SqlConditions, type ListDefinition, type ListFilter } from '../common/list-query.js';
 import { COMPANY_LIST } from '../companies/companies.repository.js';
@@ -54,12 +63,24 @@ const RECORD_TIMES = [time('createdAt', 'r.created_at'), time('updatedAt', 'r.up
 const joinedElements = (array: string, element: string): string =>
   `CASE WHEN ${array} = '[]'::jsonb THEN '' ELSE array_to_string(ARRAY(SELECT ${element} FROM jsonb_array_elements(${array}) e), '${LIST_SEPARATOR}') END`;
 
+/**
+ * An export's filter: the list's query, but `id` takes a selection of up to EXPORT_IDS_MAX (a
+ * JSON body, where the list's query string takes BULK_IDS_MAX).
+ */
+function exportFilter(listQuery: ClassConstructor<object>): ClassConstructor<object> {
+  class ExportFilter extends listQuery {
+    @RecordIdsQuery(EXPORT_IDS_MAX)
+    id?: string[];
+  }
+  return ExportFilter;
+}
+
 // The address is one column per part, as spreadsheets and importers want it.
 const ADDRESS_COLUMNS = ADDRESS_PARTS.map((part) => text(`address.${part}`, `r.address->>'${part}'`));
 
 const CONTACTS: ExportedEntity = {
   list: CONTACT_LIST,
-  filterQuery: ListContactsQuery,
+  filterQuery: exportFilter(ListContactsQuery),
   customFieldEntity: 'contact',
   fileColumns: [
     plain('id', 'r.id::text'),
@@ -92,7 +113,7 @@ const CONTACTS: ExportedEntity = {
 
 const COMPANIES: ExportedEntity = {
   list: COMPANY_LIST,
-  filterQuery: ListCompaniesQuery,
+  filterQuery: exportFilter(ListCompaniesQuery),
   customFieldEntity: 'company',
   fileColumns: [
     plain('id', 'r.id::text'),
@@ -112,7 +133,7 @@ const COMPANIES: ExportedEntity = {
 
 const DEALS: ExportedEntity = {
   list: DEALS_LIST,
-  filterQuery: ListDealsQuery,
+  filterQuery: exportFilter(ListDealsQuery),
   customFieldEntity: 'deal',
   fileColumns: [
     plain('id', 'r.id::text'),

@@ -90,7 +90,7 @@ export class ExportsProcessor {
   /** The file's columns and the statement reading its rows: the entity's list with the export's filter, in the list's order. */
   private async rowsQuery(workspaceId: string, exported: ExportRow): Promise<{ columns: ExportColumn[]; query: { sql: string; parameters: unknown[] } }> {
     const select = (columns: ExportColumn[]) => columns.map((column, index) => `${column.sql} AS c${index}`).join(', ');
-    const { q, ...filter } = exported.filter;
+    const { q, ...filter } = await withWorkspace(this.dataSource, workspaceId, (manager) => this.exports.storedFilter(manager, workspaceId, exported.id));
     const where = new SqlConditions();
     if (exported.entity === 'records') {
       // The object as defined now: a field added or removed since the request is in the file or not.
