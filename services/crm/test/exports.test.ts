@@ -355,6 +355,16 @@ describe('exports', () => {
     const before = await owner.get('/exports?limit=500');
     expectError(await owner.post('/exports', { entity: 'contacts', filter: { lifecycleStage: ['astronaut'] }, format: 'csv' }), 422, 'filter.lifecycleStage');
     expectError(await owner.post('/exports', { entity: 'contacts', filter: { customFields: { nope: 'x' } }, format: 'csv' }), 422, 'filter.customFields.nope');
+    expectError(
+      await owner.post('/exports', { entity: 'contacts', filter: { customFields: { tier: { from: 1 } } }, format: 'csv' }),
+      422,
+      'filter.customFields.tier',
+    );
+    expectError(
+      await owner.post('/exports', { entity: 'contacts', filter: { customFields: { seats: { from: 9, to: 1 } } }, format: 'csv' }),
+      422,
+      'filter.customFields.seats',
+    );
     expectError(await owner.post('/exports', { entity: 'contacts', filter: { shoeSize: 42 }, format: 'csv' }), 422, 'filter.shoeSize');
     expectError(await owner.post('/exports', { entity: 'contacts', filter: { cursor: 'abc' }, format: 'csv' }), 422, 'filter.cursor');
     expectError(await owner.post('/exports', { entity: 'companies', filter: { size: ['huge'] }, format: 'csv' }), 422, 'filter.size');
