@@ -129,6 +129,15 @@ describe('exports', () => {
     expect(rows.map((row) => row.email)).toEqual(['ada@example.com']);
   });
 
+  it('filters on custom field contains and bounds as ?customFields= does', async () => {
+    const customFields = { tier: { contains: 'GOL' }, seats: { from: 10, to: 12 } };
+    const done = await exportAndWait(owner, { entity: 'contacts', filter: { customFields }, format: 'csv' });
+    const rows: Row[] = parse((await download(owner, done.id)).bytes, { columns: true });
+    expect(rows.map((row) => row.email)).toEqual(['ada@example.com']);
+    const listed = await allListed(owner, `customFields=${encodeURIComponent(JSON.stringify(customFields))}`);
+    expect(rows.map((row) => row.id)).toEqual(listed.map((contact) => contact.id));
+  });
+
   it('writes an XLSX that exceljs reads back with the same rows', async () => {
     const csv = await exportAndWait(owner, { entity: 'contacts', filter: { tags: ['vip'] }, format: 'csv' });
     const xlsx = await exportAndWait(owner, { entity: 'contacts', filter: { tags: ['vip'] }, format: 'xlsx' });
