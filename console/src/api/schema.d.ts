@@ -3952,7 +3952,7 @@ export interface components {
             /** @description Contact ids; those that are not live contacts of the workspace are left out. */
             contactIds?: string[];
             /**
-             * @description A contact filter: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
+             * @description A contact filter: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: condition} (a value, {contains} or {from, to}, as GET /contacts takes it), q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
              * @example {
              *       "lifecycleStage": [
              *         "lead",
@@ -4166,7 +4166,7 @@ export interface components {
             /** @description Contact ids; those that are not live contacts of the workspace are left out. */
             contactIds?: string[];
             /**
-             * @description A contact filter: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
+             * @description A contact filter: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: condition} (a value, {contains} or {from, to}, as GET /contacts takes it), q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
              * @example {
              *       "lifecycleStage": [
              *         "lead",
@@ -4733,7 +4733,7 @@ export interface components {
             /** @enum {string} */
             entity: "contacts" | "companies" | "deals" | "records";
             /**
-             * @description The filters of GET /<entity> as JSON (e.g. lifecycleStage, ownerId, tags, createdAtFrom, customFields {key: value}, q for the search, deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>. id: the selected records, up to 10000 UUIDs (more: 422 naming filter.id). For records: {q, deleted, fields: <the filter of GET /objects/:object/records>} (a bad condition: 422 naming filter.fields.<key>).
+             * @description The filters of GET /<entity> as JSON (e.g. lifecycleStage, ownerId, tags, createdAtFrom, customFields {key: condition} as GET /contacts takes it, q for the search, deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>. id: the selected records, up to 10000 UUIDs (more: 422 naming filter.id). For records: {q, deleted, fields: <the filter of GET /objects/:object/records>} (a bad condition: 422 naming filter.fields.<key>).
              * @example {
              *       "lifecycleStage": [
              *         "customer"
@@ -4971,7 +4971,7 @@ export interface components {
             /** @description Static segments only: the first members, live contacts of the workspace. */
             contactIds?: string[];
             /**
-             * @description Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
+             * @description Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: condition} (a value, {contains} or {from, to}, as GET /contacts takes it), q. Checked by the crm service; a bad condition is a 422 naming filter.<key>.
              * @example {
              *       "lifecycleStage": [
              *         "lead",
@@ -7290,7 +7290,7 @@ export interface components {
             schedule?: components["schemas"]["ReportScheduleBody"] | null;
         };
         UpdateSegmentBody: {
-            /** @description Replaces the whole filter. Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. Checked by the crm service; a bad condition is a 422 naming filter.<key>. */
+            /** @description Replaces the whole filter. Dynamic segments only: the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: condition} (a value, {contains} or {from, to}, as GET /contacts takes it), q. Checked by the crm service; a bad condition is a 422 naming filter.<key>. */
             filter?: {
                 [key: string]: unknown;
             };
@@ -10266,7 +10266,7 @@ export interface operations {
                 cursor?: string;
                 customerSinceFrom?: string;
                 customerSinceTo?: string;
-                /** @description Custom field values as a JSON object {key: value} (e.g. {"tier":"gold","seats":3}): contacts holding every one of them. At most 20 keys, each a live contact custom field and a value of its type (422 naming customFields.<key> otherwise). */
+                /** @description Custom field conditions as a JSON object {key: condition}: contacts meeting every one. A condition is a value (equality, e.g. {"tier":"gold","seats":3}), {"contains": "gol"} for a text field (its value holds the text, any case; 1–200 characters), or {"from": x, "to": y} for a number field (numbers) or a date field (YYYY-MM-DD): inclusive bounds, either may be left out. At most 20 keys. Not JSON, or a condition of none of these shapes → 400 naming customFields; a key that is no live contact custom field, or a condition its type does not take (a value of another type, contains on a number, bounds on a text, an impossible date, from after to) → 422 naming customFields.<key>. */
                 customFields?: string;
                 /** @description true lists the deleted records (restorable) instead of the live ones. */
                 deleted?: boolean;
@@ -10332,7 +10332,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A customFields key is no live contact custom field, or its value is not of the field’s type; details name customFields.<key>. */
+            /** @description A customFields key is no live contact custom field, or its condition is not one the field’s type takes; details name customFields.<key>. */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -195,6 +195,77 @@ describe('custom field definitions', () => {
     }
   });
 
+  it('lists the contacts whose text field contains a text, or whose number or date field lies within bounds, refusing what a type does not take', async () => {
+    const workspace = await stack.signUp('fields-list-operators');
+    for (const [key, type, options] of [
+      ['notes', 'text', undefined],
+      ['plan', 'select', ['free', 'pro']],
+      ['seats', 'number', undefined],
+      ['renewal', 'date', undefined],
+    ] as const) {
+      expect((await workspace.post('/custom-fields', { entity: 'contact', key, label: key, type, ...(options ? { options } : {}) })).status).toBe(201);
+    }
+    for (const [firstName, customFields] of [
+      ['Gold', { notes: 'Gold partner, 100% priority', plan: 'pro', seats: 3, renewal: '2027-01-15' }],
+      ['Golden', { notes: 'golden_gate', plan: 'free', seats: 10.5, renewal: '2027-03-01' }],
+      ['Silver', { notes: 'silver', seats: 50, renewal: '2026-12-31' }],
+      ['Bare', {}],
+    ] as const) {
+      expect((await workspace.post('/contacts', { firstName, customFields })).status).toBe(201);
+    }
+    const named = async (conditions: object) => {
+      const page = await workspace.get(`/contacts?customFields=${encodeURIComponent(JSON.stringify(conditions))}`);
+      expect(page.status).toBe(200);
+      return page.body.data.map((contact: { firstName: string }) => contact.firstName).sort();
+    };
+    expect(await named({ notes: { contains: 'GOLD' } })).toEqual(['Gold', 'Golden']);
+    // LIKE's wildcards are the characters themselves.
+    expect(await named({ notes: { contains: '%' } })).toEqual(['Gold']);
+    expect(await named({ notes: { contains: '_' } })).toEqual(['Golden']);
+    expect(await named({ notes: { contains: ' partner ' } })).toEqual(['Gold']);
+    expect(await named({ seats: { from: 3, to: 10.5 } })).toEqual(['Gold', 'Golden']);
+    expect(await named({ seats: { from: 10.5 } })).toEqual(['Golden', 'Silver']);
+    expect(await named({ seats: { to: 3 } })).toEqual(['Gold']);
+    expect(await named({ seats: { from: 4, to: 4 } })).toEqual([]);
+    expect(await named({ renewal: { from: '2027-01-01', to: '2027-02-28' } })).toEqual(['Gold']);
+    expect(await named({ renewal: { to: '2026-12-31' } })).toEqual(['Silver']);
+    expect(await named({ renewal: { from: '2027-01-15' } })).toEqual(['Gold', 'Golden']);
+    expect(await named({ notes: { contains: 'gold' }, seats: { from: 5 }, plan: 'free' })).toEqual(['Golden']);
+    expect(await named({ notes: { contains: 'gold' }, plan: 'pro', renewal: { to: '2027-01-15' } })).toEqual(['Gold']);
+
+    for (const [conditions, status, field] of [
+      ['{"notes":{"startsWith":"g"}}', 400, 'customFields'],
+      ['{"seats":{}}', 400, 'customFields'],
+      ['{"notes":{"contains":"g","from":1}}', 400, 'customFields'],
+      ['{"notes":{"contains":3}}', 400, 'customFields'],
+      ['{"seats":{"from":"3"}}', 422, 'customFields.seats'],
+      ['{"seats":{"contains":"3"}}', 422, 'customFields.seats'],
+      ['{"seats":{"from":10,"to":3}}', 422, 'customFields.seats'],
+      ['{"notes":{"from":1}}', 422, 'customFields.notes'],
+      ['{"notes":{"contains":"  "}}', 422, 'customFields.notes'],
+      [JSON.stringify({ notes: { contains: 'x'.repeat(201) } }), 422, 'customFields.notes'],
+      ['{"plan":{"contains":"pr"}}', 422, 'customFields.plan'],
+      ['{"renewal":{"from":"2024-02-30"}}', 422, 'customFields.renewal'],
+      ['{"renewal":{"to":20270101}}', 422, 'customFields.renewal'],
+      ['{"renewal":{"from":"2027-02-01","to":"2027-01-01"}}', 422, 'customFields.renewal'],
+      ['{"tier":{"contains":"g"}}', 422, 'customFields.tier'],
+    ] as const) {
+      expectError(await workspace.get(`/contacts?customFields=${encodeURIComponent(conditions)}`), status, field);
+    }
+  });
+
+  it('leaves out a value of another type left under a key whose definition was deleted and made again', async () => {
+    const workspace = await stack.signUp('fields-list-reused-key');
+    const old = (await workspace.post('/custom-fields', { entity: 'contact', key: 'score', label: 'Score', type: 'text' })).body;
+    expect((await workspace.post('/contacts', { firstName: 'Worded', customFields: { score: '2027-01-01 high' } })).status).toBe(201);
+    expect((await workspace.delete(`/custom-fields/${old.id}`)).status).toBe(204);
+    expect((await workspace.post('/custom-fields', { entity: 'contact', key: 'score', label: 'Score', type: 'number' })).status).toBe(201);
+    expect((await workspace.post('/contacts', { firstName: 'Counted', customFields: { score: 7 } })).status).toBe(201);
+    const page = await workspace.get(`/contacts?customFields=${encodeURIComponent('{"score":{"from":0}}')}`);
+    expect(page.status).toBe(200);
+    expect(page.body.data.map((contact: { firstName: string }) => contact.firstName)).toEqual(['Counted']);
+  });
+
   it('keeps stored values when an option is removed or the definition deleted, and lets null clear them', async () => {
     const workspace = await stack.signUp('fields-leftovers');
     const plan = (await workspace.post('/custom-fields', { entity: 'contact', key: 'plan', label: 'Plan', type: 'select', options: ['free', 'legacy'] })).body;

@@ -130,6 +130,15 @@ describe('exports', () => {
     expect(rows.map((row) => row.email)).toEqual(['ada@example.com']);
   });
 
+  it('filters on custom field contains and bounds as ?customFields= does', async () => {
+    const customFields = { tier: { contains: 'GOL' }, seats: { from: 10, to: 12 } };
+    const done = await exportAndWait(owner, { entity: 'contacts', filter: { customFields }, format: 'csv' });
+    const rows: Row[] = parse((await download(owner, done.id)).bytes, { columns: true });
+    expect(rows.map((row) => row.email)).toEqual(['ada@example.com']);
+    const listed = await allListed(owner, `customFields=${encodeURIComponent(JSON.stringify(customFields))}`);
+    expect(rows.map((row) => row.id)).toEqual(listed.map((contact) => contact.id));
+  });
+
   it('writes an XLSX that exceljs reads back with the same rows', async () => {
     const csv = await exportAndWait(owner, { entity: 'contacts', filter: { tags: ['vip'] }, format: 'csv' });
     const xlsx = await exportAndWait(owner, { entity: 'contacts', filter: { tags: ['vip'] }, format: 'xlsx' });
@@ -392,6 +401,16 @@ describe('exports', () => {
     const before = await owner.get('/exports?limit=500');
     expectError(await owner.post('/exports', { entity: 'contacts', filter: { lifecycleStage: ['astronaut'] }, format: 'csv' }), 422, 'filter.lifecycleStage');
     expectError(await owner.post('/exports', { entity: 'contacts', filter: { customFields: { nope: 'x' } }, format: 'csv' }), 422, 'filter.customFields.nope');
+    expectError(
+      await owner.post('/exports', { entity: 'contacts', filter: { customFields: { tier: { from: 1 } } }, format: 'csv' }),
+      422,
+      'filter.customFields.tier',
+    );
+    expectError(
+      await owner.post('/exports', { entity: 'contacts', filter: { customFields: { seats: { from: 9, to: 1 } } }, format: 'csv' }),
+      422,
+      'filter.customFields.seats',
+    );
     expectError(await owner.post('/exports', { entity: 'contacts', filter: { shoeSize: 42 }, format: 'csv' }), 422, 'filter.shoeSize');
     expectError(await owner.post('/exports', { entity: 'contacts', filter: { cursor: 'abc' }, format: 'csv' }), 422, 'filter.cursor');
     expectError(await owner.post('/exports', { entity: 'companies', filter: { size: ['huge'] }, format: 'csv' }), 422, 'filter.size');

@@ -137,6 +137,58 @@ describe('segments', () => {
     expect(await memberIds(workspace, id)).toEqual([noTag.id]);
   });
 
+  it('counts and lists a dynamic segment’s members by custom field contains and bounds, as the campaign audience does', async () => {
+    const workspace = await stack.signUp('segments-custom-operators');
+    for (const [key, type] of [
+      ['notes', 'text'],
+      ['seats', 'number'],
+      ['renewal', 'date'],
+    ] as const) {
+      expect((await workspace.post('/custom-fields', { entity: 'contact', key, label: key, type })).status).toBe(201);
+    }
+    const inside = await createContact(workspace, { customFields: { notes: 'Key ACCOUNT', seats: 5, renewal: '2027-01-01' } });
+    const upperBound = await createContact(workspace, { customFields: { notes: 'key account', seats: 20, renewal: '2027-06-30' } });
+    await createContact(workspace, { customFields: { notes: 'key account', seats: 21, renewal: '2027-03-01' } });
+    await createContact(workspace, { customFields: { notes: 'key account', seats: 10, renewal: '2026-12-31' } });
+    await createContact(workspace, { customFields: { notes: 'other', seats: 10, renewal: '2027-03-01' } });
+    await createContact(workspace);
+    const filter = { customFields: { notes: { contains: 'key acc' }, seats: { from: 5, to: 20 }, renewal: { from: '2027-01-01' } } };
+
+    const created = await workspace.post('/segments', { name: 'Key accounts', kind: 'dynamic', filter });
+    expect(created.status).toBe(201);
+    expect(created.body.filter).toEqual(filter);
+    expect(await count(workspace, created.body.id)).toBe(2);
+    expect((await memberIds(workspace, created.body.id)).sort()).toEqual([inside.id, upperBound.id].sort());
+    expect((await workspace.post('/audiences/count', { filter })).body).toEqual({ count: 2, emailOptOut: 0, smsOptOut: 0 });
+
+    expect((await workspace.patch(`/contacts/${upperBound.id}`, { customFields: { seats: 20.5 } })).status).toBe(200);
+    expect(await count(workspace, created.body.id)).toBe(1);
+  });
+
+  it('refuses a custom field condition its field does not take with 422 naming filter.customFields.<key>, creating and changing nothing', async () => {
+    const workspace = await stack.signUp('segments-custom-refused');
+    expect((await workspace.post('/custom-fields', { entity: 'contact', key: 'seats', label: 'Seats', type: 'number' })).status).toBe(201);
+    expect((await workspace.post('/custom-fields', { entity: 'contact', key: 'renewal', label: 'Renewal', type: 'date' })).status).toBe(201);
+    const bad: Array<[unknown, string]> = [
+      [{ seats: { between: [1, 2] } }, 'filter.customFields.seats'],
+      [{ seats: { contains: '1' } }, 'filter.customFields.seats'],
+      [{ seats: { from: 'one' } }, 'filter.customFields.seats'],
+      [{ seats: { from: 9, to: 1 } }, 'filter.customFields.seats'],
+      [{ seats: null }, 'filter.customFields.seats'],
+      [{ renewal: { from: '2027-02-30' } }, 'filter.customFields.renewal'],
+    ];
+    for (const [customFields, field] of bad) {
+      expectError(await workspace.post('/segments', { name: 'Bad', kind: 'dynamic', filter: { customFields } }), 422, field);
+      expectError(await workspace.post('/audiences/count', { filter: { customFields } }), 422, field);
+    }
+    expect((await workspace.get('/segments')).body.data).toEqual([]);
+
+    const kept = { customFields: { seats: { from: 1 } } };
+    const segment = (await workspace.post('/segments', { name: 'Seats', kind: 'dynamic', filter: kept })).body;
+    expectError(await workspace.patch(`/segments/${segment.id}`, { filter: { customFields: { seats: { to: 'ten' } } } }), 422, 'filter.customFields.seats');
+    expect((await workspace.get(`/segments/${segment.id}`)).body.filter).toEqual(kept);
+  });
+
   it('refuses a bad filter with 422 naming filter.<key>, creating and changing nothing', async () => {
     const before = (await owner.get('/segments?limit=500')).body.data.length;
     const bad: Array<[Record<string, unknown>, string]> = [

@@ -56,11 +56,14 @@ describe('campaigns', () => {
   it('refuses a campaign whose audience, content or schedule is wrong, naming the field, and stores nothing', async () => {
     const segment = '00000000-0000-4000-8000-000000000000';
     const base = { name: 'Launch', channel: 'email', subject: 'Hi', body: '<p>Hi</p>' };
+    expect((await owner.post('/custom-fields', { entity: 'contact', key: 'seats', label: 'Seats', type: 'number' })).status).toBe(201);
     const cases: Array<[Record<string, unknown>, number, string]> = [
       [{ ...base, audience: { segmentId: segment, contactIds: [segment] } }, 422, 'audience'],
       [{ ...base, audience: {} }, 422, 'audience'],
       [{ ...base, audience: { segmentId: segment } }, 422, 'audience.segmentId'],
       [{ ...base, audience: { filter: { lifecycleStage: 'astronaut' } } }, 422, 'audience.filter.lifecycleStage'],
+      [{ ...base, audience: { filter: { customFields: { seats: { from: 9, to: 1 } } } } }, 422, 'audience.filter.customFields.seats'],
+      [{ ...base, audience: { filter: { customFields: { seats: { contains: '9' } } } } }, 422, 'audience.filter.customFields.seats'],
       [{ ...base, audience: { contactIds: [segment] }, scheduledAt: '2020-01-01T00:00:00.000Z' }, 422, 'scheduledAt'],
       [{ ...base, subject: undefined, audience: { contactIds: [segment] } }, 422, 'subject'],
       [{ ...base, body: '<p>{{#if}}</p>', audience: { contactIds: [segment] } }, 422, 'body'],

@@ -45,13 +45,13 @@ import {
   type CampaignCounts,
 } from './campaigns-api';
 import { ContactFilterInputs } from './ContactFilterInputs';
-import { CONDITION_KEYS, conditionErrorPath, conditionErrors } from '../contacts/contact-filters';
+import { conditionErrorPath, conditionErrors, conditionKeys } from '../contacts/contact-filters';
 import { t, type MessageKey } from './i18n';
 
 // Where the API's issues go: each at its input, those about the audience at the picker of its kind.
 const FIELDS = ['name', 'channel', 'subject', 'body', 'templateId', 'scheduledAt'] as const;
 const AUDIENCE_FIELDS = ['audience', 'audience.segmentId', 'audience.contactIds', 'audience.filter'] as const;
-const FILTER_FIELDS = ['lifecycleStage', 'tags', 'leadSource', 'emailOptOut', 'smsOptOut', ...CONDITION_KEYS];
+const FILTER_FIELDS = ['lifecycleStage', 'tags', 'leadSource', 'emailOptOut', 'smsOptOut'];
 // The audience's count is asked again while the composer is open: contacts change under it.
 const COUNT_EVERY_MS = 10_000;
 // Delivery reports come from the SMS provider: an email campaign has none.
@@ -160,7 +160,8 @@ function Composer({ campaign }: { campaign: Campaign | undefined }) {
         await queryClient.invalidateQueries({ queryKey: ['campaigns'] });
         navigate(`/campaigns/${saved.id}`, { replace: !!campaign });
       } catch (failure) {
-        const fields = [...FIELDS, ...AUDIENCE_FIELDS, ...FILTER_FIELDS.map((field) => `audience.filter.${field}`)];
+        const filterFields = [...FILTER_FIELDS, ...conditionKeys(values.filter.conditions.customFields)];
+        const fields = [...FIELDS, ...AUDIENCE_FIELDS, ...filterFields.map((field) => `audience.filter.${field}`)];
         setError(
           applyApiError(failure, fields, (field, issue) =>
             form.setFieldError(field.startsWith('audience') ? audienceInput(field, values.audienceKind) : field, issue),

@@ -1,7 +1,7 @@
 import { MultiSelect, SegmentedControl, TagsInput } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { ContactConditionInputs } from '../contacts/ContactConditionInputs';
-import { NO_CONTACT_CONDITIONS, type ContactConditions } from '../contacts/contact-filters';
+import { NO_CONTACT_CONDITIONS, type ConditionErrors } from '../contacts/contact-filters';
 import { LIFECYCLE_STAGES } from '../contacts/contacts-api';
 import type { Channel, FilterValues } from './campaigns-api';
 import { t } from './i18n';
@@ -25,8 +25,8 @@ export function ContactFilterInputs({
   channel = 'email',
 }: {
   inputProps: InputProps;
-  /** The API's issues about the owner, company, place and date conditions, by input. */
-  conditionErrors?: Partial<Record<keyof ContactConditions, ReactNode>>;
+  /** The API's issues about the owner, company, place, date and custom field conditions, by input. */
+  conditionErrors?: ConditionErrors<ReactNode>;
   disabled?: boolean;
   channel?: Channel;
 }) {

@@ -10,7 +10,7 @@ import { applyApiError } from '../../lib/form-errors';
 import { useCan } from '../../lib/me';
 import { campaignsApi, filterValues, segmentFilter, type Segment } from './campaigns-api';
 import { ContactFilterInputs } from './ContactFilterInputs';
-import { CONDITION_KEYS, conditionErrorPath, conditionErrors } from '../contacts/contact-filters';
+import { conditionErrorPath, conditionErrors, conditionKeys } from '../contacts/contact-filters';
 import { t } from './i18n';
 
 const FIELDS = ['name', 'filter.lifecycleStage', 'filter.tags', 'filter.leadSource'] as const;
@@ -87,7 +87,7 @@ function SegmentEditor({ segment, onDone }: { segment: Segment | null; onDone: (
       onDone();
     } catch (failure) {
       setError(
-        applyApiError(failure, [...FIELDS, 'filter', ...CONDITION_KEYS.map((key) => `filter.${key}`)], (field, issue) => {
+        applyApiError(failure, [...FIELDS, 'filter', ...conditionKeys(values.conditions.customFields).map((key) => `filter.${key}`)], (field, issue) => {
           const key = field.replace(/^filter\./, '');
           form.setFieldError(field === 'filter' ? 'lifecycleStage' : (conditionErrorPath(key) ?? key), issue);
         }),

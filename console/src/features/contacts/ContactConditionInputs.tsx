@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { CompanyPicker } from '../../components/RecordPickers';
 import { t } from '../../lib/i18n';
 import { useWorkspaceUsers } from '../../lib/users';
-import type { ContactConditions } from './contact-filters';
+import type { ConditionErrors, ContactConditions } from './contact-filters';
 import { CustomFieldConditionInputs } from './CustomFieldConditionInputs';
 
 type DayField = 'createdFrom' | 'createdTo' | 'updatedFrom' | 'updatedTo' | 'customerSinceFrom' | 'customerSinceTo';
@@ -26,8 +26,8 @@ export function ContactConditionInputs({
 }: {
   value: ContactConditions;
   onChange: (value: ContactConditions) => void;
-  /** The API's issues by input (a segment's `filter.country`…). */
-  errors?: Partial<Record<keyof ContactConditions, ReactNode>>;
+  /** The API's issues by input (a segment's `filter.country`…), a custom field's by its key (`filter.customFields.tier`). */
+  errors?: ConditionErrors<ReactNode>;
   disabled?: boolean;
 }) {
   const users = useWorkspaceUsers();
@@ -70,7 +70,12 @@ export function ContactConditionInputs({
         disabled={disabled}
         w={170}
       />
-      <CustomFieldConditionInputs value={value.customFields} onChange={(customFields) => set({ customFields })} disabled={disabled} />
+      <CustomFieldConditionInputs
+        value={value.customFields}
+        onChange={(customFields) => set({ customFields })}
+        errors={errors.customFields}
+        disabled={disabled}
+      />
     </>
   );
 }

@@ -3,6 +3,7 @@ import { dayEnd, dayStart } from '../../lib/list-filters';
 import {
   conditionErrorPath,
   conditionErrors,
+  conditionKeys,
   contactConditionsOf,
   contactConditionsQuery,
   NO_CONTACT_CONDITIONS,
@@ -50,6 +51,31 @@ describe('the contacts’ owner, company, place and date conditions', () => {
     const stored = { lifecycleStage: ['lead'], customFields: { plan: 'pro', seats: 3, churned: false, nested: { no: 1 }, gone: null } };
     expect(contactConditionsOf(stored)).toEqual({ ...NO_CONTACT_CONDITIONS, customFields: { plan: 'pro', seats: 3, churned: false } });
     expect(contactConditionsOf({ customFields: ['pro'] }).customFields).toEqual({});
+  });
+
+  it('keeps contains and bounds as the API takes them, without empty bounds, and opens a stored filter carrying them', () => {
+    let customFields = withCustomFieldCondition({}, 'notes', { contains: 'key' });
+    customFields = withCustomFieldCondition(customFields, 'seats', { from: 5, to: undefined });
+    customFields = withCustomFieldCondition(customFields, 'renewal', { from: '', to: '2027-06-30' });
+    customFields = withCustomFieldCondition(customFields, 'region', { contains: '  ' });
+    customFields = withCustomFieldCondition(customFields, 'founded', { from: '', to: '' });
+    expect(contactConditionsQuery({ ...NO_CONTACT_CONDITIONS, customFields })).toEqual({
+      customFields: { notes: { contains: 'key' }, seats: { from: 5 }, renewal: { to: '2027-06-30' } },
+    });
+
+    const stored = { customFields: { notes: { contains: 'key' }, seats: { from: 5, to: 20 }, odd: { from: 1, near: 2 }, empty: {}, wrong: { contains: 3 } } };
+    expect(contactConditionsOf(stored).customFields).toEqual({ notes: { contains: 'key' }, seats: { from: 5, to: 20 } });
+  });
+
+  it('puts the API’s issue about a custom field condition at that field’s input', () => {
+    expect(conditionKeys({ seats: { from: 1 } })).toEqual(expect.arrayContaining(['country', 'customFields.seats']));
+    expect(conditionErrorPath('customFields.seats')).toBe('conditions.customFields.seats');
+    expect(conditionErrorPath('customFields')).toBeUndefined();
+    const issue = 'from must not be after to';
+    expect(conditionErrors({ 'filter.conditions.customFields.seats': issue, 'filter.conditions.country': 'no', name: 'taken' }, 'filter.')).toEqual({
+      country: 'no',
+      customFields: { seats: issue },
+    });
   });
 
   it('puts the API’s issue about a condition at its input', () => {

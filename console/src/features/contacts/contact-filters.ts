@@ -1,5 +1,5 @@
 import { dayEnd, dayOf, dayStart, listOf, strings, text } from '../../lib/list-filters';
-import type { ContactFilters, CustomFieldConditions } from './contacts-api';
+import type { ContactFilters, CustomFieldCondition, CustomFieldConditions } from './contacts-api';
 
 /**
  * The conditions of GET /contacts that the contacts list and a segment's or campaign's filter
@@ -17,7 +17,7 @@ export interface ContactConditions {
   updatedTo: string;
   customerSinceFrom: string;
   customerSinceTo: string;
-  /** The custom fields' values a contact holds (equality), by key: a key without a value is no condition. */
+  /** The custom fields' conditions (a value, {contains}, {from, to}), by key: a key without one is no condition. */
   customFields: CustomFieldConditions;
 }
 
@@ -73,18 +73,43 @@ export function contactConditionsOf(filters: Record<string, unknown> | null | un
   };
 }
 
-/** A stored filter's custom field conditions: an object's text, number and boolean values (anything else is no condition). */
-function customFieldConditionsOf(stored: unknown): CustomFieldConditions {
-  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return {};
-  return Object.fromEntries(
-    Object.entries(stored).filter(([, value]) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'),
-  ) as CustomFieldConditions;
+function isBound(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number';
 }
 
-/** The conditions with one custom field's value set, or removed when the input is emptied (null or ''). */
-export function withCustomFieldCondition(conditions: CustomFieldConditions, key: string, value: string | number | boolean | null): CustomFieldConditions {
+/** Whether a stored condition has a shape GET /contacts takes: a value, {contains: text} or {from, to}. */
+function isCustomFieldCondition(value: unknown): value is CustomFieldCondition {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return true;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const operators = Object.entries(value);
+  if (operators.length === 1 && operators[0]![0] === 'contains') return typeof operators[0]![1] === 'string';
+  return operators.length > 0 && operators.every(([operator, bound]) => (operator === 'from' || operator === 'to') && isBound(bound));
+}
+
+/** A stored filter's custom field conditions of the shapes GET /contacts takes (anything else is no condition). */
+function customFieldConditionsOf(stored: unknown): CustomFieldConditions {
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return {};
+  return Object.fromEntries(Object.entries(stored).filter(([, condition]) => isCustomFieldCondition(condition)));
+}
+
+/** Whether an input left a condition that says nothing: an emptied value, contains nothing, neither bound. */
+function isEmptyCondition(condition: CustomFieldCondition | null): boolean {
+  if (condition === null || condition === '') return true;
+  if (typeof condition !== 'object') return false;
+  if ('contains' in condition) return condition.contains.trim() === '';
+  return (condition.from === undefined || condition.from === '') && (condition.to === undefined || condition.to === '');
+}
+
+/** A range without its empty bound: `{from: 3, to: ''}` is `{from: 3}`. */
+function withoutEmptyBounds(condition: CustomFieldCondition): CustomFieldCondition {
+  if (typeof condition !== 'object' || 'contains' in condition) return condition;
+  return Object.fromEntries(Object.entries(condition).filter(([, bound]) => bound !== undefined && bound !== '')) as CustomFieldCondition;
+}
+
+/** The conditions with one custom field's condition set, or removed when its input says nothing (null, '', no text, no bound). */
+export function withCustomFieldCondition(conditions: CustomFieldConditions, key: string, condition: CustomFieldCondition | null): CustomFieldConditions {
   const others = Object.fromEntries(Object.entries(conditions).filter(([name]) => name !== key));
-  return value === null || value === '' ? others : { ...others, [key]: value };
+  return condition === null || isEmptyCondition(condition) ? others : { ...others, [key]: withoutEmptyBounds(condition) };
 }
 
 /** Each condition's key in GET /contacts (and in a segment's filter, where the API names its issues) and the input that holds it. */
@@ -101,16 +126,38 @@ const CONDITION_INPUTS: Record<string, keyof ContactConditions> = {
   customerSinceTo: 'customerSinceTo',
 };
 
-export const CONDITION_KEYS = Object.keys(CONDITION_INPUTS);
+const CONDITION_KEYS = Object.keys(CONDITION_INPUTS);
 
-/** Where a form keeps the API's issue about a condition (`country` → `conditions.country`), undefined for another key. */
+const CUSTOM_FIELD_PREFIX = 'customFields.';
+
+/** The keys the API may name an issue of (`customFields.<key>` for each custom field condition given) in a filter with these custom fields. */
+export function conditionKeys(customFields: CustomFieldConditions): string[] {
+  return [...CONDITION_KEYS, ...Object.keys(customFields).map((key) => `${CUSTOM_FIELD_PREFIX}${key}`)];
+}
+
+/**
+ * Where a form keeps the API's issue about a condition (`country` → `conditions.country`,
+ * `customFields.tier` → `conditions.customFields.tier`), undefined for another key.
+ */
 export function conditionErrorPath(key: string): string | undefined {
+  if (key.startsWith(CUSTOM_FIELD_PREFIX) && key.length > CUSTOM_FIELD_PREFIX.length) return `conditions.${key}`;
   const input = CONDITION_INPUTS[key];
   return input && `conditions.${input}`;
 }
 
-/** The issues a form holds at `<prefix>conditions.<input>`, by input. */
-export function conditionErrors<Issue>(errors: Record<string, Issue>, prefix: string): Partial<Record<keyof ContactConditions, Issue>> {
+/** The API's issues at a contact filter's inputs: by condition input, and a custom field's by its key. */
+export type ConditionErrors<Issue> = Partial<Record<Exclude<keyof ContactConditions, 'customFields'>, Issue>> & { customFields?: Record<string, Issue> };
+
+/** The issues a form holds at `<prefix>conditions.<input>` (and `<prefix>conditions.customFields.<key>`), by input. */
+export function conditionErrors<Issue>(errors: Record<string, Issue>, prefix: string): ConditionErrors<Issue> {
   const at = `${prefix}conditions.`;
-  return Object.fromEntries(Object.entries(errors).flatMap(([path, issue]) => (path.startsWith(at) ? [[path.slice(at.length), issue]] : [])));
+  const byInput: Record<string, Issue> = {};
+  const customFields: Record<string, Issue> = {};
+  for (const [path, issue] of Object.entries(errors)) {
+    if (!path.startsWith(at)) continue;
+    const input = path.slice(at.length);
+    if (input.startsWith(CUSTOM_FIELD_PREFIX)) customFields[input.slice(CUSTOM_FIELD_PREFIX.length)] = issue;
+    else byInput[input] = issue;
+  }
+  return Object.keys(customFields).length ? { ...byInput, customFields } : byInput;
 }

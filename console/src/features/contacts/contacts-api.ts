@@ -5,8 +5,19 @@ import { unwrap } from '../../lib/api-error';
 export type Contact = components['schemas']['Contact'];
 export type ContactBody = components['schemas']['ContactBody'];
 type ContactQuery = NonNullable<operations['crm.contacts.list']['parameters']['query']>;
-/** Custom field values by key, as a filter holds them. */
-export type CustomFieldConditions = Record<string, string | number | boolean>;
+/** A text field's value holding the text, any case. */
+export interface CustomFieldContains {
+  contains: string;
+}
+/** A number's (numbers) or a date field's (YYYY-MM-DD) value within inclusive bounds; either may be left out. */
+export interface CustomFieldRange {
+  from?: number | string;
+  to?: number | string;
+}
+/** A condition on one custom field as GET /contacts takes it: a value (equality), {contains} or {from, to}. */
+export type CustomFieldCondition = string | number | boolean | CustomFieldContains | CustomFieldRange;
+/** Custom field conditions by key, as a filter holds them. */
+export type CustomFieldConditions = Record<string, CustomFieldCondition>;
 /**
  * The filters of GET /contacts as the list, a saved view, an export and a segment keep them:
  * customFields as an object (the query string carries it as JSON).

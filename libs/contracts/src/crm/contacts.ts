@@ -35,6 +35,7 @@ import {
   WEB_ADDRESS_MAX,
   type LifecycleStage,
 } from './common.js';
+import { isCustomFieldConditionShape, type CustomFieldConditions } from './custom-fields.js';
 
 export const EMAIL_MAX = 254;
 export const PHONE_MAX = 64;
@@ -361,13 +362,11 @@ function QueryJsonObject(): PropertyDecorator {
   });
 }
 
-/** An object of at most CUSTOM_FIELD_CONDITIONS_MAX keys, each holding a text, a number or a boolean. */
+/** An object of at most CUSTOM_FIELD_CONDITIONS_MAX keys, each holding a condition of one of the shapes (a value, {contains}, {from, to}). */
 function isCustomFieldConditions(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const values = Object.values(value);
-  return (
-    values.length <= CUSTOM_FIELD_CONDITIONS_MAX && values.every((item) => typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean')
-  );
+  const conditions = Object.values(value);
+  return conditions.length <= CUSTOM_FIELD_CONDITIONS_MAX && conditions.every(isCustomFieldConditionShape);
 }
 
 /** GET /contacts: comma lists (or repeated parameters) mean "one of"; tags means "has all". */
@@ -458,18 +457,23 @@ export class ListContactsQuery extends CreatedRangeListQuery {
   @ApiPropertyOptional({
     type: String,
     description:
-      'Custom field values as a JSON object {key: value} (e.g. {"tier":"gold","seats":3}): contacts holding every one of them. ' +
-      `At most ${CUSTOM_FIELD_CONDITIONS_MAX} keys, each a live contact custom field and a value of its type (422 naming customFields.<key> otherwise).`,
-    example: '{"tier":"gold"}',
+      'Custom field conditions as a JSON object {key: condition}: contacts meeting every one. A condition is a value (equality, e.g. ' +
+      '{"tier":"gold","seats":3}), {"contains": "gol"} for a text field (its value holds the text, any case; 1–200 characters), or ' +
+      '{"from": x, "to": y} for a number field (numbers) or a date field (YYYY-MM-DD): inclusive bounds, either may be left out. ' +
+      `At most ${CUSTOM_FIELD_CONDITIONS_MAX} keys. Not JSON, or a condition of none of these shapes → 400 naming customFields; a key that is no live ` +
+      'contact custom field, or a condition its type does not take (a value of another type, contains on a number, bounds on a text, ' +
+      'an impossible date, from after to) → 422 naming customFields.<key>.',
+    example: '{"tier":"gold","seats":{"from":5,"to":50},"renewal":{"from":"2027-01-01"},"notes":{"contains":"priority"}}',
   })
   @IsOptional()
   @QueryJsonObject()
   @fieldDecorator(
     'isCustomFieldConditions',
-    (property) => `${property} must be a JSON object of at most ${CUSTOM_FIELD_CONDITIONS_MAX} custom field values (texts, numbers or booleans)`,
+    (property) =>
+      `${property} must be a JSON object of at most ${CUSTOM_FIELD_CONDITIONS_MAX} custom field conditions (a text, a number, a boolean, {contains} or {from, to})`,
     isCustomFieldConditions,
   )
-  customFields?: Record<string, string | number | boolean>;
+  customFields?: CustomFieldConditions;
 }
 
 export const CONTACT_TAKEN = {
@@ -501,7 +505,7 @@ export const ListContacts = defineOperation({
   errors: [
     {
       status: 422,
-      description: 'A customFields key is no live contact custom field, or its value is not of the field’s type; details name customFields.<key>.',
+      description: 'A customFields key is no live contact custom field, or its condition is not one the field’s type takes; details name customFields.<key>.',
     },
   ],
 });

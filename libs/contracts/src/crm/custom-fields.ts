@@ -14,6 +14,38 @@ const LABEL_MAX = NAME_MAX;
 const OPTION_MAX = NAME_MAX;
 export const OPTIONS_MAX = 500;
 
+/** A custom field's value as a record holds it. */
+export type CustomFieldValue = string | number | boolean;
+/** A text field's value holding this text, whatever its case. */
+export interface CustomFieldContains {
+  contains: string;
+}
+/** A number field's (numbers) or a date field's (YYYY-MM-DD) value within these inclusive bounds; either may be left out. */
+export interface CustomFieldRange {
+  from?: number | string;
+  to?: number | string;
+}
+/** A list filter's condition on one custom field: a value (equality), {contains} or {from, to}. */
+export type CustomFieldCondition = CustomFieldValue | CustomFieldContains | CustomFieldRange;
+export type CustomFieldConditions = Record<string, CustomFieldCondition>;
+/** How long the text of a {contains} condition may be. */
+export const CUSTOM_FIELD_CONTAINS_MAX = 200;
+
+/**
+ * Whether a condition has one of the shapes of CustomFieldCondition. Whether the field's type takes
+ * it (contains on a text, bounds of its type in order) is the crm's check against the definition.
+ */
+export function isCustomFieldConditionShape(value: unknown): value is CustomFieldCondition {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return true;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const operators = Object.entries(value);
+  if (operators.length === 1 && operators[0]![0] === 'contains') return typeof operators[0]![1] === 'string';
+  return (
+    operators.length > 0 &&
+    operators.every(([operator, bound]) => (operator === 'from' || operator === 'to') && (typeof bound === 'string' || typeof bound === 'number'))
+  );
+}
+
 const OPTIONS_DESCRIPTION = 'The allowed values of a select field (required, at least one, no repeats); refused for other types.';
 
 export class CreateCustomFieldBody {

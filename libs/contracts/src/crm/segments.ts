@@ -28,7 +28,7 @@ export const SEGMENT_CONTACT_IDS_MAX = 1000;
 
 const CONTACT_FILTER =
   'the filters of GET /contacts as JSON — lifecycleStage[], ownerId[], companyId[], leadSource[], city[], country[], tags[] (has all), ' +
-  'emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: value}, q. ' +
+  'emailOptOut, smsOptOut, createdAtFrom/To, updatedAtFrom/To, customerSinceFrom/To, customFields {key: condition} (a value, {contains} or {from, to}, as GET /contacts takes it), q. ' +
   'Checked by the crm service; a bad condition is a 422 naming filter.<key>.';
 const FILTER_DESCRIPTION = `Dynamic segments only: ${CONTACT_FILTER}`;
 

@@ -1,5 +1,5 @@
 import type { ClassConstructor } from 'class-transformer';
-import { CUSTOM_FIELD_CONDITIONS_MAX, type CustomFieldEntity } from '@kinship/contracts/crm';
+import { CUSTOM_FIELD_CONDITIONS_MAX, type CustomFieldConditions, type CustomFieldEntity } from '@kinship/contracts/crm';
 import { RpcError, type ErrorDetail } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
 import type { CustomFieldValidator } from '../custom-fields/custom-field-values.js';
@@ -50,17 +50,15 @@ export async function checkListFilter(
     problems.push(...prefixed(error, name));
     return null;
   });
-  let customFieldValues: Record<string, string | number | boolean> = {};
+  let checkedConditions: CustomFieldConditions = {};
   if (customFieldConditions !== undefined) {
     const field = `${name}.customFields`;
     if (list.customFieldEntity === null) {
       problems.push({ field, issue: 'is not a filter of this list: it has no custom fields' });
     } else if (!isPlainObject(customFieldConditions) || Object.keys(customFieldConditions).length > CUSTOM_FIELD_CONDITIONS_MAX) {
-      problems.push({ field, issue: `must be an object of at most ${CUSTOM_FIELD_CONDITIONS_MAX} custom field values` });
+      problems.push({ field, issue: `must be an object of at most ${CUSTOM_FIELD_CONDITIONS_MAX} custom field conditions` });
     } else {
-      const nulls = Object.keys(customFieldConditions).filter((key) => customFieldConditions[key] === null);
-      problems.push(...nulls.map((key) => ({ field: `${field}.${key}`, issue: 'must be a value of the field' })));
-      customFieldValues = await customFields.apply(manager, workspaceId, list.customFieldEntity, {}, customFieldConditions).catch((error: unknown) => {
+      checkedConditions = await customFields.checkConditions(manager, workspaceId, list.customFieldEntity, customFieldConditions).catch((error: unknown) => {
         problems.push(...prefixed(error, name));
         return {};
       });
@@ -68,6 +66,6 @@ export async function checkListFilter(
   }
   if (problems.length || !checked) throw RpcError.validation(problems);
   const stored: StoredListFilter = Object.fromEntries(Object.entries(checked).filter(([, value]) => value !== undefined && value !== null));
-  if (Object.keys(customFieldValues).length) stored.customFields = customFieldValues;
+  if (Object.keys(checkedConditions).length) stored.customFields = checkedConditions;
   return stored;
 }

@@ -1,3 +1,4 @@
+import type { CustomFieldConditions } from '@kinship/contracts/crm';
 import { RpcError } from '@kinship/messaging';
 import { isUuid } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
@@ -24,7 +25,7 @@ export interface ListField {
  * - `field: value | value[]` equality or one of (text, uuid, enum, boolean);
  * - `fieldFrom` / `fieldTo` inclusive bounds (date, timestamp, integer);
  * - `tags: [..]` has every tag;
- * - `customFields: {key: value}` custom field equality;
+ * - `customFields: {key: condition}` a custom field's value, {contains} text or {from, to} bounds (addCustomFieldConditions);
  * - `deleted: true` lists the soft-deleted records instead of the live ones.
  */
 export interface ListDefinition {
@@ -107,7 +108,7 @@ export function addFilterConditions(definition: ListDefinition, filter: ListFilt
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined || value === null || key === 'deleted') continue;
     if (key === 'customFields') {
-      where.add(`r.custom_fields @> ${where.param(JSON.stringify(value))}::jsonb`);
+      addCustomFieldConditions(value as CustomFieldConditions, where);
       continue;
     }
     const range = /^(.+)(From|To)$/.exec(key);
@@ -130,6 +131,43 @@ export function addFilterConditions(definition: ListDefinition, filter: ListFilt
       throw new Error(`${definition.table} has no filter ${key}`);
     }
   }
+}
+
+/**
+ * The conditions of a filter's `customFields`, checked against the definitions beforehand
+ * (CustomFieldValidator.checkConditions): values as one JSONB containment, `contains` as a
+ * case-insensitive match of a text value, `from`/`to` as inclusive bounds of a number (bounds are
+ * numbers) or of a date (bounds are YYYY-MM-DD texts, compared as text in byte order). A value of
+ * another JSON type left under the key (a deleted definition's, its key reused) never matches,
+ * and never fails a cast. No index serves contains and bounds: they are read on the rows the
+ * other conditions leave (docs/crm.md).
+ */
+function addCustomFieldConditions(conditions: CustomFieldConditions, where: SqlConditions): void {
+  const values: Record<string, string | number | boolean> = {};
+  for (const [key, condition] of Object.entries(conditions)) {
+    if (typeof condition !== 'object') {
+      values[key] = condition;
+      continue;
+    }
+    const value = `r.custom_fields -> ${where.param(key)}::text`;
+    if ('contains' in condition) {
+      where.add(`(CASE WHEN jsonb_typeof(${value}) = 'string' THEN ${value} #>> '{}' END) ILIKE ${where.param(`%${escapeLike(condition.contains)}%`)}`);
+      continue;
+    }
+    for (const [operator, bound] of [
+      ['>=', condition.from],
+      ['<=', condition.to],
+    ] as const) {
+      if (bound === undefined) continue;
+      if (typeof bound === 'number') {
+        where.add(`(CASE WHEN jsonb_typeof(${value}) = 'number' THEN (${value})::numeric END) ${operator} ${where.param(bound)}::numeric`);
+      } else {
+        const day = `${value} #>> '{}'`;
+        where.add(`(CASE WHEN ${day} ~ '^\\d{4}-\\d{2}-\\d{2}$' THEN ${day} END) COLLATE "C" ${operator} ${where.param(bound)}::text`);
+      }
+    }
+  }
+  if (Object.keys(values).length) where.add(`r.custom_fields @> ${where.param(JSON.stringify(values))}::jsonb`);
 }
 
 const SEARCH_TOKEN = /[^\p{L}\p{N}@._+-]+/gu;

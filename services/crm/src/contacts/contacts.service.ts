@@ -172,9 +172,10 @@ export class ContactsService {
   async list(caller: CrmCaller, input: ListContactsQuery): Promise<ContactPage> {
     assertHolds(caller, 'contacts:read');
     const page = await withWorkspace(this.dataSource, caller.workspaceId, async (manager) => {
-      // Custom field conditions are checked against the live definitions: an unknown key or a value of another type is a 422, not an empty page.
-      if (input.customFields) await this.customFields.apply(manager, caller.workspaceId, 'contact', {}, input.customFields);
-      return listPage<ContactRow>(this.cursors, manager, caller.workspaceId, CONTACT_LIST, toListRequest(input), CONTACT_COLUMNS);
+      // Custom field conditions are checked against the live definitions: an unknown key or a condition the field's type does not take is a 422, not an empty page.
+      const request = toListRequest(input);
+      if (input.customFields) request.filter.customFields = await this.customFields.checkConditions(manager, caller.workspaceId, 'contact', input.customFields);
+      return listPage<ContactRow>(this.cursors, manager, caller.workspaceId, CONTACT_LIST, request, CONTACT_COLUMNS);
     });
     return { data: page.rows.map(toContactRecord), nextCursor: page.nextCursor };
   }

@@ -1,4 +1,4 @@
-import { ListContactsQuery } from '@kinship/contracts/crm';
+import { ListContactsQuery, type CustomFieldConditions } from '@kinship/contracts/crm';
 import { RpcError } from '@kinship/messaging';
 import type { EntityManager } from 'typeorm';
 import { checkListFilter, type FilterableList } from '../common/list-filter.js';
@@ -8,7 +8,7 @@ import type { CustomFieldValidator } from '../custom-fields/custom-field-values.
 /** A contact filter as stored in a segment: the conditions of GET /contacts, and its search `q`. */
 export interface ContactFilter extends ListFilter {
   q?: string;
-  customFields?: Record<string, string | number | boolean>;
+  customFields?: CustomFieldConditions;
 }
 
 const CONTACTS: FilterableList = { filterQuery: ListContactsQuery, customFieldEntity: 'contact' };

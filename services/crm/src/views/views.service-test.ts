@@ -76,6 +76,28 @@ describe('saved list views (service tier): columns, filters, sort and one defaul
     expect(await names(owner)).toEqual([]);
   });
 
+  it('keeps custom field contains and bounds in a view of contacts or companies, refusing what a field’s type does not take', async () => {
+    const owner = caller();
+    const fields = crm.get(CustomFieldsService);
+    await fields.create(owner, { entity: 'contact', key: 'notes', label: 'Notes', type: 'text' });
+    await fields.create(owner, { entity: 'company', key: 'founded', label: 'Founded', type: 'date' });
+    const contacts = await views.create(owner, contactsView({ filters: { customFields: { notes: { contains: ' key ' } } } }));
+    expect(contacts.filters).toEqual({ customFields: { notes: { contains: 'key' } } });
+    const companies: CreateViewBody = { name: 'Young', entity: 'companies', columns: ['name'] };
+    const young = await views.create(owner, { ...companies, filters: { customFields: { founded: { from: '2020-01-01' } } } });
+    expect(young.filters).toEqual({ customFields: { founded: { from: '2020-01-01' } } });
+
+    const refused: Array<[CreateViewBody, string]> = [
+      [contactsView({ name: 'Bad', filters: { customFields: { notes: { from: 1 } } } }), 'filters.customFields.notes'],
+      [{ ...companies, name: 'Bad', filters: { customFields: { founded: { from: '2021-02-29' } } } }, 'filters.customFields.founded'],
+      [{ ...companies, name: 'Bad', filters: { customFields: { founded: { contains: '2021' } } } }, 'filters.customFields.founded'],
+    ];
+    for (const [view, field] of refused) {
+      expect(await refusal(views.create(owner, view))).toMatchObject({ status: 422, details: [{ field }] });
+    }
+    expect(await names(owner)).toEqual(['My leads', 'Young']);
+  });
+
   it('refuses unknown columns, filters the list refuses, a sort it cannot do and a taken name, storing nothing', async () => {
     const owner = caller();
     const kept = await views.create(owner, contactsView({ name: 'Kept' }));
