@@ -51,11 +51,11 @@ export function postgresOptions(options: ServiceDatabaseOptions): DataSourceOpti
 /**
  * The settings every connection opens with: JIT compilation off, and the runtime role when given.
  * PostgreSQL JIT-compiles a statement whose estimated cost passes jit_above_cost (100,000), and
- * the set-wise writes of a batch pass it on row-count guesses alone (without statistics, a
- * catch-up's contacts statement was estimated at 383,000 for 3,500 contacts): 200–570 ms of
- * compilation a statement, more than its execution, for nothing a service runs faster; a report
- * aggregating a million rows was no faster with it either (docs/performance.md, "Reporting
- * catch-up at a million, JIT").
+ * the set-wise writes of a batch pass it on row-count guesses alone (without statistics, the
+ * reporting catch-up's contacts statement for 3,500 contacts was estimated at 383,000, later
+ * 678,000): 0.2–3.5 s of compilation a statement, several times its execution, for nothing a
+ * service runs faster; a report aggregating a million rows was no faster with it either
+ * (docs/performance.md, "Reporting catch-up at a million, JIT"; decision 0013).
  */
 function connectionSettings(runtimeRole: string | undefined): string {
   return ['-c jit=off', ...(runtimeRole ? [`-c role=${assertIdentifier(runtimeRole)}`] : [])].join(' ');
