@@ -44,8 +44,21 @@ export function postgresOptions(options: ServiceDatabaseOptions): DataSourceOpti
     migrationsRun: false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName,
-    extra: { types: POSTGRES_TYPES, ...(options.runtimeRole ? { options: `-c role=${assertIdentifier(options.runtimeRole)}` } : {}) },
+    extra: { types: POSTGRES_TYPES, options: connectionSettings(options.runtimeRole) },
   };
+}
+
+/**
+ * The settings every connection opens with: JIT compilation off, and the runtime role when given.
+ * PostgreSQL JIT-compiles a statement whose estimated cost passes jit_above_cost (100,000), and
+ * the set-wise writes of a batch pass it on row-count guesses alone (without statistics, the
+ * reporting catch-up's contacts statement for 3,500 contacts was estimated at 383,000, later
+ * 678,000): 0.2–3.5 s of compilation a statement, several times its execution, for nothing a
+ * service runs faster; a report aggregating a million rows was no faster with it either
+ * (docs/performance.md, "Reporting catch-up at a million, JIT"; decision 0013).
+ */
+function connectionSettings(runtimeRole: string | undefined): string {
+  return ['-c jit=off', ...(runtimeRole ? [`-c role=${assertIdentifier(runtimeRole)}`] : [])].join(' ');
 }
 
 /** Creates the schema's runtime role unless it exists (migrations, and a restore from a backup, need it). */
