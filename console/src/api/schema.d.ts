@@ -4733,7 +4733,7 @@ export interface components {
             /** @enum {string} */
             entity: "contacts" | "companies" | "deals" | "records";
             /**
-             * @description The filters of GET /<entity> as JSON (e.g. lifecycleStage, ownerId, tags, createdAtFrom, customFields {key: condition} as GET /contacts takes it, q for the search, deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>. id: the selected records, up to 10000 UUIDs (more: 422 naming filter.id). For records: {q, deleted, fields: <the filter of GET /objects/:object/records>} (a bad condition: 422 naming filter.fields.<key>).
+             * @description The filters of GET /<entity> as JSON (e.g. lifecycleStage, ownerId, tags, createdAtFrom, customFields {key: condition} as GET /contacts takes it, q for the search, deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>. id: the selected records, up to 10000 UUIDs (more: 422 naming filter.id). For records: {q, deleted, id, fields: <the filter of GET /objects/:object/records>} (a bad condition: 422 naming filter.fields.<key>).
              * @example {
              *       "lifecycleStage": [
              *         "customer"

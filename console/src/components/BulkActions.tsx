@@ -75,6 +75,8 @@ interface RecordBulkActionsProps {
   choices?: BulkChoice[];
   /** The list's export entity when the caller may export: "Export selected" exports the selected records in one export (at most EXPORT_SELECTION_MAX). */
   exportEntity?: ExportBody['entity'];
+  /** With exportEntity "records": the custom object whose records are exported. */
+  exportObject?: string;
   /** The list's own further actions. */
   children?: ReactNode;
 }
@@ -84,7 +86,19 @@ interface RecordBulkActionsProps {
  * list's bulk request (100 records a request). The rows an action failed on stay selected.
  * Loaded with the first selection, not with the list.
  */
-export function RecordBulkActions({ selected, clear, list, owner, tags, remove, actions = [], choices = [], exportEntity, children }: RecordBulkActionsProps) {
+export function RecordBulkActions({
+  selected,
+  clear,
+  list,
+  owner,
+  tags,
+  remove,
+  actions = [],
+  choices = [],
+  exportEntity,
+  exportObject,
+  children,
+}: RecordBulkActionsProps) {
   const queryClient = useQueryClient();
   const [action, setAction] = useState<'tag' | 'owner' | BulkChoice | null>(null);
   const run = async (send: BulkSend) => {
@@ -118,6 +132,7 @@ export function RecordBulkActions({ selected, clear, list, owner, tags, remove, 
       {exportEntity && (
         <ExportButton
           entity={exportEntity}
+          object={exportObject}
           filter={{ id: selected }}
           label={t('bulk.exportSelected')}
           refusal={selected.length > EXPORT_SELECTION_MAX ? t('bulk.exportTooMany', { max: EXPORT_SELECTION_MAX.toLocaleString('en') }) : undefined}

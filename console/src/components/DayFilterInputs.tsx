@@ -1,5 +1,11 @@
 import { TextInput } from '@mantine/core';
 import type { ReactNode } from 'react';
+import type { FilterIssueAt } from './RecordList';
+
+/** The API's issues about a list's day filters by input, each asked for by the query parameter its input fills. */
+export function dayFilterIssues<Field extends string>(parameters: Record<Field, string>, issueAt: FilterIssueAt): Partial<Record<Field, string>> {
+  return Object.fromEntries(Object.entries<string>(parameters).map(([field, parameter]) => [field, issueAt(parameter)])) as Partial<Record<Field, string>>;
+}
 
 /**
  * A list's day filters (created from, due to…): a labelled date input each. The page turns a picked

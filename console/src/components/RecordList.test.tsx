@@ -1,9 +1,10 @@
-import { MantineProvider } from '@mantine/core';
+import { MantineProvider, TextInput } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, useLocation } from 'react-router';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../lib/api-error';
 import { RecordList, ROW_HEIGHT, type ListRequest, type RecordColumn } from './RecordList';
 
 interface Person {
@@ -152,5 +153,33 @@ describe('RecordList', () => {
     expect(screen.getByRole('columnheader', { name: 'Name' })).toBeTruthy();
     // Without a saved view open, the shown columns in their order are kept in this browser.
     expect(JSON.parse(localStorage.getItem('kinship.columnOrder.people')!)).toEqual(['name']);
+  });
+
+  it('shows the API’s issues about filter parameters at the inputs that show them, and above the rows those no input shows', async () => {
+    const refusal = new ApiError(400, 'invalid_parameter', 'The request is not valid.', [
+      { field: 'createdAtFrom', issue: 'must be an ISO 8601 date-time' },
+      { field: 'customFields.gone', issue: 'is not a custom field of contact records' },
+    ]);
+    render(
+      <MantineProvider>
+        <MemoryRouter>
+          <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+            <RecordList<Person>
+              name="refused"
+              searchLabel="Search people"
+              columns={[emailColumn]}
+              fetchPage={() => Promise.reject(refusal)}
+              toolbar={(issueAt) => <TextInput label="Created from" error={issueAt('createdAtFrom')} />}
+            />
+          </QueryClientProvider>
+        </MemoryRouter>
+      </MantineProvider>,
+    );
+    const alert = await screen.findByRole('alert');
+    expect(screen.getByLabelText('Created from').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('must be an ISO 8601 date-time')).toBeTruthy();
+    // Said once, at its input: the banner keeps only what no input shows.
+    expect(alert.textContent).not.toContain('ISO 8601');
+    expect(alert.textContent).toContain('customFields.gone: is not a custom field of contact records');
   });
 });

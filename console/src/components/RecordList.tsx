@@ -18,6 +18,7 @@ import {
   type ReactNode,
   type RefObject,
 } from 'react';
+import { ApiError } from '../lib/api-error';
 import { t } from '../lib/i18n';
 import { moveColumn, toggleColumn, viewFilters } from '../lib/list-views';
 import { ErrorAlert } from './ErrorAlert';
@@ -49,6 +50,23 @@ export interface RecordColumn<Row> {
   fixed?: boolean;
 }
 
+/**
+ * The API's issue about one of the list's query parameters (`tags`, `createdAtFrom`,
+ * `customFields.<key>`…) when it refused the list's request, for the input of that filter.
+ */
+export type FilterIssueAt = (parameter: string) => string | undefined;
+
+/** A refused list request's issues by query parameter; null when the refusal names no parameter for each of its issues. */
+function filterIssuesOf(error: unknown): Map<string, string> | null {
+  if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 422) || error.details.length === 0) return null;
+  const issues = new Map<string, string>();
+  for (const { field, issue } of error.details) {
+    if (!field || !issue) return null;
+    if (!issues.has(field)) issues.set(field, issue);
+  }
+  return issues;
+}
+
 interface RecordListProps<Row extends { id: string }> {
   /** Names the list in the query cache, in the saved column choice and as the entity of its saved views. */
   name: string;
@@ -62,7 +80,11 @@ interface RecordListProps<Row extends { id: string }> {
    * from the view opened (null: back to the page's own defaults).
    */
   views?: { applyFilters?: (filters: Record<string, unknown> | null) => void };
-  toolbar?: ReactNode;
+  /**
+   * The filter inputs; as a function it is given the API's issue about each filter parameter, for
+   * its input's `error`. An issue no input asked for stays above the rows.
+   */
+  toolbar?: ReactNode | ((issueAt: FilterIssueAt) => ReactNode);
   onOpen?: (row: Row) => void;
   /** `clear` ends the selection, or keeps the rows it names (those a bulk action failed on). */
   bulkActions?: (selected: string[], clear: (keep?: string[]) => void) => ReactNode;
@@ -143,11 +165,22 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
 
   const viewport = useRef<HTMLDivElement>(null);
   const sortBy = (field: string) => setSort((current) => (current === field ? `-${field}` : field));
+  // The inputs take the issues they show while the toolbar renders; the rest are said above the rows.
+  const issues = pages.isError ? filterIssuesOf(pages.error) : null;
+  const placed = new Set<string>();
+  const issueAt: FilterIssueAt = (parameter) => {
+    const issue = issues?.get(parameter);
+    if (issue !== undefined) placed.add(parameter);
+    return issue;
+  };
+  const searchIssue = issueAt('q');
+  const filterInputs = typeof toolbar === 'function' ? toolbar(issueAt) : toolbar;
+  const unplaced = issues ? [...issues].filter(([parameter]) => !placed.has(parameter)) : [];
   return (
     <>
       <Group mb="sm" align="end" wrap="wrap">
-        <TextInput label={searchLabel} type="search" value={q} onChange={(event) => setQ(event.currentTarget.value)} w={260} />
-        {toolbar}
+        <TextInput label={searchLabel} type="search" value={q} onChange={(event) => setQ(event.currentTarget.value)} error={searchIssue} w={260} />
+        {filterInputs}
         <Menu closeOnItemClick={false}>
           <Menu.Target>
             <Button variant="default">{t('list.columns')}</Button>
@@ -202,7 +235,9 @@ export function RecordList<Row extends { id: string }>(props: RecordListProps<Ro
           </Group>
         )}
       </Group>
-      {pages.isError && <ErrorAlert error={pages.error} />}
+      {pages.isError && (issues === null || unplaced.length > 0) && (
+        <ErrorAlert error={pages.error} issues={unplaced.map(([parameter, issue]) => `${parameter}: ${issue}`)} />
+      )}
       {/* A plain overflow box: the one scroller the virtualizer measures. */}
       <Box ref={viewport} mah="calc(100vh - 220px)" style={{ overflow: 'auto' }}>
         <Table striped highlightOnHover stickyHeader aria-rowcount={rows.length} style={{ tableLayout: 'fixed', minWidth: 720 }}>

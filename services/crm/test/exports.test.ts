@@ -320,6 +320,55 @@ describe('exports', () => {
     expect((await owner.get('/exports?limit=500')).body.data.length).toBe(before.body.data.length);
   });
 
+  it('exports exactly the selected records of a custom object (filter id), with its other conditions, never another workspace’s', async () => {
+    const fields = [
+      { key: 'name', label: 'Name', type: 'text', required: true, searchable: true },
+      { key: 'size', label: 'Size', type: 'select', options: ['small', 'large'] },
+    ];
+    expect((await owner.post('/objects', { key: 'parcel', singularLabel: 'Parcel', pluralLabel: 'Parcels', fields })).status).toBe(201);
+    const parcels = [];
+    for (const [name, size] of [
+      ['First', 'small'],
+      ['Second', 'large'],
+      ['Third', 'small'],
+      ['Fourth', 'small'],
+    ]) {
+      const created = await owner.post('/objects/parcel/records', { values: { name, size } });
+      expect(created.status).toBe(201);
+      parcels.push(created.body as { id: string });
+    }
+    const stranger = await stack.signUp('record-selection');
+    expect((await stranger.post('/objects', { key: 'parcel', singularLabel: 'Parcel', pluralLabel: 'Parcels', fields })).status).toBe(201);
+    const foreign = await stranger.post('/objects/parcel/records', { values: { name: 'Foreign', size: 'small' } });
+    expect(foreign.status).toBe(201);
+
+    const chosen = [parcels[0]!.id, parcels[1]!.id, parcels[2]!.id, foreign.body.id];
+    const done = await exportAndWait(owner, { entity: 'records', object: 'parcel', filter: { id: chosen }, format: 'csv' });
+    expect(done).toMatchObject({ status: 'completed', totalRows: 3 });
+    const rows: Row[] = parse((await download(owner, done.id)).bytes, { columns: true });
+    expect(rows.map((row) => row.name).sort()).toEqual(['First', 'Second', 'Third']);
+    expect(await statusOf(owner, done.id)).toEqual(expect.objectContaining({ filter: {}, selected: 4 }));
+
+    // The selection and the object's own filter both hold, in XLSX too.
+    const small = await exportAndWait(owner, { entity: 'records', object: 'parcel', filter: { id: chosen, fields: { size: 'small' } }, format: 'xlsx' });
+    expect(small).toMatchObject({ status: 'completed', totalRows: 2 });
+    expect(await statusOf(owner, small.id)).toEqual(expect.objectContaining({ filter: { fields: { size: 'small' } }, selected: 4 }));
+  });
+
+  it(`refuses a custom object's selection of more than ${EXPORT_IDS_MAX} ids, or one that is not a list of UUIDs, with a 422 naming filter.id, and starts nothing`, async () => {
+    const fields = [{ key: 'name', label: 'Name', type: 'text', required: true }];
+    expect((await owner.post('/objects', { key: 'crate', singularLabel: 'Crate', pluralLabel: 'Crates', fields })).status).toBe(201);
+    const before = await owner.get('/exports?limit=500');
+    const tooMany = Array.from({ length: EXPORT_IDS_MAX + 1 }, () => randomUUID());
+    const refused = await owner.post('/exports', { entity: 'records', object: 'crate', filter: { id: tooMany }, format: 'csv' });
+    expectError(refused, 422, 'filter.id');
+    expect(JSON.stringify(refused.body.error.details)).toContain(`at most ${EXPORT_IDS_MAX} records`);
+    expectError(await owner.post('/exports', { entity: 'records', object: 'crate', filter: { id: ['not-a-uuid'] }, format: 'csv' }), 422, 'filter.id');
+    expectError(await owner.post('/exports', { entity: 'records', object: 'crate', filter: { id: [randomUUID(), 42] }, format: 'xlsx' }), 422, 'filter.id');
+    expectError(await owner.post('/exports', { entity: 'records', object: 'crate', filter: { id: randomUUID() }, format: 'csv' }), 422, 'filter.id');
+    expect((await owner.get('/exports?limit=500')).body.data.length).toBe(before.body.data.length);
+  });
+
   it('exports exactly the selected records of contacts, companies and deals (filter id), never another workspace’s', async () => {
     const contacts = (await owner.get('/contacts?tags=math&limit=500')).body.data as Array<{ id: string; email: string }>;
     expect(contacts.length).toBeGreaterThan(1);

@@ -8,7 +8,7 @@ import type { components } from '../../api/schema';
 import { FormModal } from '../../components/FormModal';
 import { LazyExportButton, LazyRecordBulkActions } from '../../components/LazyBulkActions';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
-import { DayFilterInputs } from '../../components/DayFilterInputs';
+import { DayFilterInputs, dayFilterIssues } from '../../components/DayFilterInputs';
 import { api } from '../../lib/api';
 import { unwrap } from '../../lib/api-error';
 import { applyApiError } from '../../lib/form-errors';
@@ -26,6 +26,8 @@ const DAY_FIELDS = [
   ['updatedFrom', 'filter.updatedFrom'],
   ['updatedTo', 'filter.updatedTo'],
 ] as const;
+/** The query parameter each day input fills. */
+const DAY_PARAMETERS = { createdFrom: 'createdAtFrom', createdTo: 'createdAtTo', updatedFrom: 'updatedAtFrom', updatedTo: 'updatedAtTo' };
 
 export function Component() {
   const canWrite = useCan('companies:write');
@@ -63,32 +65,45 @@ export function Component() {
         views={{ applyFilters: (view) => setState(view ? companyFilterState(view) : NO_COMPANY_FILTERS) }}
         fetchPage={(request) => unwrap(api.GET('/api/v1/companies', { params: { query: { ...filters, ...request } } }))}
         onOpen={(company) => navigate(`/companies/${company.id}`)}
-        toolbar={
+        toolbar={(issueAt) => (
           <>
             <MultiSelect
               label={t('companies.owner')}
               data={(users.data?.data ?? []).map((user) => ({ value: user.id, label: user.name }))}
               value={state.ownerId}
               onChange={(ownerId) => set({ ownerId })}
+              error={issueAt('ownerId')}
               searchable
               clearable
               w={200}
             />
-            <TagsInput label={t('field.industry')} value={state.industry} onChange={(industry) => set({ industry })} w={200} />
+            <TagsInput label={t('field.industry')} value={state.industry} onChange={(industry) => set({ industry })} error={issueAt('industry')} w={200} />
             <MultiSelect
               label={t('field.size')}
               data={COMPANY_SIZES}
               value={state.size}
               onChange={(size) => set({ size: size as CompanyFilterState['size'] })}
+              error={issueAt('size')}
               clearable
               w={180}
             />
-            <TagsInput label={t('field.tags')} value={state.tags} onChange={(tags) => set({ tags })} w={200} />
-            <TextInput label={t('field.domain')} value={state.domain} onChange={(event) => set({ domain: event.currentTarget.value })} w={180} />
-            <DayFilterInputs fields={DAY_FIELDS.map(([field, label]) => [field, t(label)] as const)} values={state} onChange={set} />
+            <TagsInput label={t('field.tags')} value={state.tags} onChange={(tags) => set({ tags })} error={issueAt('tags')} w={200} />
+            <TextInput
+              label={t('field.domain')}
+              value={state.domain}
+              onChange={(event) => set({ domain: event.currentTarget.value })}
+              error={issueAt('domain')}
+              w={180}
+            />
+            <DayFilterInputs
+              fields={DAY_FIELDS.map(([field, label]) => [field, t(label)] as const)}
+              values={state}
+              onChange={set}
+              errors={dayFilterIssues(DAY_PARAMETERS, issueAt)}
+            />
             {canExport && <LazyExportButton entity="companies" filter={filters} />}
           </>
-        }
+        )}
         bulkActions={
           canWrite
             ? (selected, clear) => (

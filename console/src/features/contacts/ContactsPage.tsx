@@ -3,10 +3,11 @@ import { useHotkeys } from '@mantine/hooks';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
+import { useCustomFields } from '../../lib/custom-fields';
 import { formatDateTime, t } from '../../lib/i18n';
 import { strings } from '../../lib/list-filters';
 import { useCan } from '../../lib/me';
-import { contactConditionsOf, contactConditionsQuery, NO_CONTACT_CONDITIONS } from './contact-filters';
+import { conditionIssues, contactConditionsOf, contactConditionsQuery, NO_CONTACT_CONDITIONS } from './contact-filters';
 import { contactName, contactsApi, LIFECYCLE_STAGES, type Contact, type ContactFilters } from './contacts-api';
 
 // The form (and @mantine/form) loads when someone creates a contact, not with the list.
@@ -38,6 +39,9 @@ export function Component() {
   ];
 
   const conditionsQuery = contactConditionsQuery(conditions);
+  // The custom fields with an input, where the API's issue about a condition on one shows (a saved view may name a deleted one).
+  const customFields = useCustomFields('contact', Object.keys(conditions.customFields).length > 0);
+  const customFieldKeys = (customFields.data?.data ?? []).map((field) => field.key);
   const filters: ContactFilters = {
     lifecycleStage: stages.length ? (stages as ContactFilters['lifecycleStage']) : undefined,
     tags: tags.length ? tags : undefined,
@@ -89,16 +93,24 @@ export function Component() {
         initialSort="-createdAt"
         fetchPage={(request) => contactsApi.list({ ...filters, ...request })}
         onOpen={(contact) => navigate(`/contacts/${contact.id}`)}
-        toolbar={
+        toolbar={(issueAt) => (
           <>
-            <MultiSelect label={t('field.lifecycleStage')} data={STAGE_OPTIONS} value={stages} onChange={setStages} clearable w={220} />
-            <TagsInput label={t('field.tags')} value={tags} onChange={setTags} w={200} />
-            <Select label={t('field.emailOptOut')} data={yesNo} value={optOut} onChange={setOptOut} clearable w={130} />
-            <Select label={t('filter.smsOptOut')} data={yesNo} value={smsOptOut} onChange={setSmsOptOut} clearable w={150} />
-            <TagsInput label={t('field.leadSource')} value={leadSources} onChange={setLeadSources} w={180} />
+            <MultiSelect
+              label={t('field.lifecycleStage')}
+              data={STAGE_OPTIONS}
+              value={stages}
+              onChange={setStages}
+              error={issueAt('lifecycleStage')}
+              clearable
+              w={220}
+            />
+            <TagsInput label={t('field.tags')} value={tags} onChange={setTags} error={issueAt('tags')} w={200} />
+            <Select label={t('field.emailOptOut')} data={yesNo} value={optOut} onChange={setOptOut} error={issueAt('emailOptOut')} clearable w={130} />
+            <Select label={t('filter.smsOptOut')} data={yesNo} value={smsOptOut} onChange={setSmsOptOut} error={issueAt('smsOptOut')} clearable w={150} />
+            <TagsInput label={t('field.leadSource')} value={leadSources} onChange={setLeadSources} error={issueAt('leadSource')} w={180} />
             {moreFilters || Object.keys(conditionsQuery).length > 0 ? (
               <Suspense fallback={null}>
-                <ContactConditionInputs value={conditions} onChange={setConditions} />
+                <ContactConditionInputs value={conditions} onChange={setConditions} errors={conditionIssues(issueAt, customFieldKeys)} />
               </Suspense>
             ) : (
               <Button variant="default" onClick={() => setMoreFilters(true)}>
@@ -111,7 +123,7 @@ export function Component() {
               </Suspense>
             )}
           </>
-        }
+        )}
         bulkActions={
           canWrite
             ? (selected, clear) => (

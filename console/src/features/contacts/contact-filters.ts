@@ -148,6 +148,24 @@ export function conditionErrorPath(key: string): string | undefined {
 /** The API's issues at a contact filter's inputs: by condition input, and a custom field's by its key. */
 export type ConditionErrors<Issue> = Partial<Record<Exclude<keyof ContactConditions, 'customFields'>, Issue>> & { customFields?: Record<string, Issue> };
 
+/**
+ * The API's issues about a list's contact conditions (`country`, `createdAtFrom`,
+ * `customFields.<key>`) by input; a custom field's only for the keys given, those with an input.
+ */
+export function conditionIssues(issueAt: (key: string) => string | undefined, customFieldKeys: readonly string[]): ConditionErrors<string> {
+  const byInput: Record<string, string> = {};
+  for (const [key, input] of Object.entries(CONDITION_INPUTS)) {
+    const issue = issueAt(key);
+    if (issue !== undefined) byInput[input] = issue;
+  }
+  const customFields: Record<string, string> = {};
+  for (const key of customFieldKeys) {
+    const issue = issueAt(`${CUSTOM_FIELD_PREFIX}${key}`);
+    if (issue !== undefined) customFields[key] = issue;
+  }
+  return Object.keys(customFields).length ? { ...byInput, customFields } : byInput;
+}
+
 /** The issues a form holds at `<prefix>conditions.<input>` (and `<prefix>conditions.customFields.<key>`), by input. */
 export function conditionErrors<Issue>(errors: Record<string, Issue>, prefix: string): ConditionErrors<Issue> {
   const at = `${prefix}conditions.`;

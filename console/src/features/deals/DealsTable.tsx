@@ -1,5 +1,5 @@
 import { Badge, Button, Group, MultiSelect, Select, TextInput, Title } from '@mantine/core';
-import { DayFilterInputs } from '../../components/DayFilterInputs';
+import { DayFilterInputs, dayFilterIssues } from '../../components/DayFilterInputs';
 import { useHotkeys } from '@mantine/hooks';
 import { useMemo, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
@@ -84,22 +84,32 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
         initialSort="-createdAt"
         fetchPage={(request) => unwrap(api.GET('/api/v1/deals', { params: { query: { ...filters, ...request } } }))}
         onOpen={(deal) => navigate(`/deals/${deal.id}`)}
-        toolbar={
+        toolbar={(issueAt) => (
           <>
             <MultiSelect
               label={t('deals.pipeline')}
               data={(pipelineList ?? []).map((pipeline) => ({ value: pipeline.id, label: pipeline.name }))}
               value={state.pipelineId}
               onChange={(pipelineId) => set({ pipelineId })}
+              error={issueAt('pipelineId')}
               clearable
               w={200}
             />
-            <MultiSelect label={t('deals.stage')} data={stageOptions} value={state.stageId} onChange={(stageId) => set({ stageId })} clearable w={200} />
+            <MultiSelect
+              label={t('deals.stage')}
+              data={stageOptions}
+              value={state.stageId}
+              onChange={(stageId) => set({ stageId })}
+              error={issueAt('stageId')}
+              clearable
+              w={200}
+            />
             <MultiSelect
               label={t('field.status')}
               data={DEAL_STATUSES.map((status) => ({ value: status, label: t(`deals.status.${status}`) }))}
               value={state.status}
               onChange={(status) => set({ status: status as DealFilterState['status'] })}
+              error={issueAt('status')}
               clearable
               w={180}
             />
@@ -108,11 +118,18 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
               data={(userList ?? []).map((user) => ({ value: user.id, label: user.name }))}
               value={state.ownerId}
               onChange={(ownerId) => set({ ownerId })}
+              error={issueAt('ownerId')}
               searchable
               clearable
               w={200}
             />
-            <CompanyPicker label={t('filter.company')} value={state.companyId} onChange={(companyId) => set({ companyId })} w={220} />
+            <CompanyPicker
+              label={t('filter.company')}
+              value={state.companyId}
+              onChange={(companyId) => set({ companyId })}
+              error={issueAt('companyId')}
+              w={220}
+            />
             <ContactPicker label={t('filter.contact')} value={state.contactId} onChange={(contactId) => set({ contactId })} w={220} />
             <Select
               label={t('deals.amountCurrency')}
@@ -128,7 +145,7 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
               inputMode="decimal"
               value={state.amountFrom}
               onChange={(event) => set({ amountFrom: event.currentTarget.value })}
-              error={amountError(state.amountFrom)}
+              error={amountError(state.amountFrom) ?? issueAt('amountFrom')}
               w={120}
             />
             <TextInput
@@ -136,7 +153,7 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
               inputMode="decimal"
               value={state.amountTo}
               onChange={(event) => set({ amountTo: event.currentTarget.value })}
-              error={amountError(state.amountTo)}
+              error={amountError(state.amountTo) ?? issueAt('amountTo')}
               w={120}
             />
             <DayFilterInputs
@@ -148,10 +165,19 @@ export function DealsTable({ layout }: { layout: ReactNode }) {
               ]}
               values={state}
               onChange={set}
+              errors={dayFilterIssues(
+                {
+                  expectedCloseDateFrom: 'expectedCloseDateFrom',
+                  expectedCloseDateTo: 'expectedCloseDateTo',
+                  createdFrom: 'createdAtFrom',
+                  createdTo: 'createdAtTo',
+                },
+                issueAt,
+              )}
             />
             {canExport && <LazyExportButton entity="deals" filter={filters} />}
           </>
-        }
+        )}
         bulkActions={
           canWrite
             ? (selected, clear) => (

@@ -30,6 +30,7 @@ export function Component() {
 
 function ObjectRecords({ type }: { type: ObjectType }) {
   const canWrite = useCan('records:write');
+  const canExport = useCan('exports:write');
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
   const [inputs, setInputs] = useState<FilterInputs>({});
@@ -67,7 +68,7 @@ function ObjectRecords({ type }: { type: ObjectType }) {
           canWrite
             ? (selected, clear) => (
                 <Suspense fallback={null}>
-                  <RecordsBulkActions object={type.key} selected={selected} clear={clear} />
+                  <RecordsBulkActions object={type.key} selected={selected} clear={clear} canExport={canExport} />
                 </Suspense>
               )
             : undefined

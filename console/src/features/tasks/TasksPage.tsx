@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import type { components } from '../../api/schema';
 import { LazyRecordBulkActions } from '../../components/LazyBulkActions';
 import { RecordList, type RecordColumn } from '../../components/RecordList';
-import { DayFilterInputs } from '../../components/DayFilterInputs';
+import { DayFilterInputs, dayFilterIssues } from '../../components/DayFilterInputs';
 import { MemberFilterSelect } from '../../components/RecordPickers';
 import { api } from '../../lib/api';
 import { messageOf, unwrap } from '../../lib/api-error';
@@ -23,6 +23,8 @@ const DAY_FIELDS = [
   ['createdFrom', 'filter.createdFrom'],
   ['createdTo', 'filter.createdTo'],
 ] as const;
+/** The query parameter each day input fills. */
+const DAY_PARAMETERS = { dueFrom: 'dueAtFrom', dueTo: 'dueAtTo', createdFrom: 'createdAtFrom', createdTo: 'createdAtTo' };
 
 type BulkTasksBody = components['schemas']['BulkTasksBody'];
 
@@ -73,13 +75,14 @@ export function Component() {
         filters={filters}
         views={{ applyFilters: (view) => setState(view ? taskFilterState(view) : NO_TASK_FILTERS) }}
         initialSort="dueAt"
-        toolbar={
+        toolbar={(issueAt) => (
           <>
             <MultiSelect
               label={t('field.status')}
               data={TASK_STATUSES.map((s) => ({ value: s, label: s.replace(/_/g, ' ') }))}
               value={state.status}
               onChange={(status) => set({ status: status as TaskFilterState['status'] })}
+              error={issueAt('status')}
               w={260}
             />
             <MultiSelect
@@ -87,6 +90,7 @@ export function Component() {
               data={TASK_PRIORITIES}
               value={state.priority}
               onChange={(priority) => set({ priority: priority as TaskFilterState['priority'] })}
+              error={issueAt('priority')}
               clearable
               w={220}
             />
@@ -104,13 +108,19 @@ export function Component() {
               ]}
               value={state.overdue || null}
               onChange={(overdue) => set({ overdue: overdue ?? '' })}
+              error={issueAt('overdue')}
               clearable
               w={130}
             />
-            <DayFilterInputs fields={DAY_FIELDS.map(([field, label]) => [field, t(label)] as const)} values={state} onChange={set} />
+            <DayFilterInputs
+              fields={DAY_FIELDS.map(([field, label]) => [field, t(label)] as const)}
+              values={state}
+              onChange={set}
+              errors={dayFilterIssues(DAY_PARAMETERS, issueAt)}
+            />
             <RelatedRecordFilter value={state} onChange={set} />
           </>
-        }
+        )}
         bulkActions={
           canWrite
             ? (selected, clear) => (

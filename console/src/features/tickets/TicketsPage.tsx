@@ -1,5 +1,5 @@
 import { Badge, Button, Group, MultiSelect, Select, TagsInput, Title } from '@mantine/core';
-import { DayFilterInputs } from '../../components/DayFilterInputs';
+import { DayFilterInputs, dayFilterIssues } from '../../components/DayFilterInputs';
 import { useHotkeys } from '@mantine/hooks';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -83,13 +83,14 @@ export function Component() {
               )
             : undefined
         }
-        toolbar={
+        toolbar={(issueAt) => (
           <>
             <MultiSelect
               label={t('field.status')}
               data={TICKET_STATUSES.map(label)}
               value={state.status}
               onChange={(status) => set({ status: status as TicketFilterState['status'] })}
+              error={issueAt('status')}
               clearable
               w={260}
             />
@@ -98,6 +99,7 @@ export function Component() {
               data={TICKET_PRIORITIES.map(label)}
               value={state.priority}
               onChange={(priority) => set({ priority: priority as TicketFilterState['priority'] })}
+              error={issueAt('priority')}
               clearable
               w={220}
             />
@@ -106,6 +108,7 @@ export function Component() {
               data={TICKET_TYPES.map(label)}
               value={state.type}
               onChange={(type) => set({ type: type as TicketFilterState['type'] })}
+              error={issueAt('type')}
               clearable
               w={200}
             />
@@ -114,6 +117,7 @@ export function Component() {
               data={TICKET_CHANNELS.map(label)}
               value={state.channel}
               onChange={(channel) => set({ channel: channel as TicketFilterState['channel'] })}
+              error={issueAt('channel')}
               clearable
               w={200}
             />
@@ -123,13 +127,14 @@ export function Component() {
               value={state.assigneeId}
               onChange={(assigneeId) => set({ assigneeId })}
             />
-            <TagsInput label={t('field.tags')} value={state.tags} onChange={(tags) => set({ tags })} w={200} />
+            <TagsInput label={t('field.tags')} value={state.tags} onChange={(tags) => set({ tags })} error={issueAt('tags')} w={200} />
             <ContactPicker label={t('filter.contact')} value={state.contactId} onChange={(contactId) => set({ contactId })} w={200} />
             <CompanyPicker
               label={t('filter.company')}
               value={state.companyId ? [state.companyId] : []}
               onChange={([companyId]) => set({ companyId: companyId ?? '' })}
               maxValues={1}
+              error={issueAt('companyId')}
               w={200}
             />
             <Select
@@ -140,6 +145,7 @@ export function Component() {
               ]}
               value={state.breached || null}
               onChange={(breached) => set({ breached: breached ?? '' })}
+              error={issueAt('breached')}
               clearable
               w={130}
             />
@@ -150,9 +156,10 @@ export function Component() {
               ]}
               values={state}
               onChange={set}
+              errors={dayFilterIssues({ createdFrom: 'createdAtFrom', createdTo: 'createdAtTo' }, issueAt)}
             />
           </>
-        }
+        )}
       />
       <NewTicketModal opened={creating} onClose={() => setCreating(false)} onCreated={(ticket) => navigate(`/tickets/${ticket.id}`)} />
     </>

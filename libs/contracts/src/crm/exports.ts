@@ -39,7 +39,7 @@ export class CreateExportBody {
       'The filters of GET /<entity> as JSON (e.g. lifecycleStage, ownerId, tags, createdAtFrom, customFields {key: condition} as GET /contacts takes it, q for the search, ' +
       'deleted: true for the trash); absent means every live record. Checked by the crm service: a bad condition is a 422 naming filter.<key>. ' +
       `id: the selected records, up to ${EXPORT_IDS_MAX} UUIDs (more: 422 naming filter.id). ` +
-      'For records: {q, deleted, fields: <the filter of GET /objects/:object/records>} (a bad condition: 422 naming filter.fields.<key>).',
+      'For records: {q, deleted, id, fields: <the filter of GET /objects/:object/records>} (a bad condition: 422 naming filter.fields.<key>).',
     example: { lifecycleStage: ['customer'], tags: ['vip'], q: 'acme' },
   })
   @IsOptional()

@@ -97,8 +97,10 @@ export class ExportsProcessor {
       return withWorkspace(this.dataSource, workspaceId, async (manager) => {
         const object = (await this.catalog.objects(manager, workspaceId)).get(exported.object!);
         if (!object) throw new ExportRefused(`The custom object ${exported.object} was deleted before its records were exported.`);
-        const { fields, ...conditions } = filter;
+        const { fields, id, ...conditions } = filter;
         where.add(`r.object_id = ${where.param(object.id)}::uuid`);
+        // The selected records: the object's list has no id field (its filter is the object's fields).
+        if (id) where.add(`r.id = ANY(${where.param(id)}::uuid[])`);
         if (fields) object.addFilter(fields as RecordValues, where, await defaultPhoneRegion(manager, workspaceId));
         const columns = recordColumns(object);
         return { columns, query: matchingRowsQuery(workspaceId, object.list, conditions, q, select(columns), where) };

@@ -1,5 +1,6 @@
-import { ADDRESS_PARTS } from '@kinship/contracts/crm';
+import { ADDRESS_PARTS, EXPORT_IDS_MAX } from '@kinship/contracts/crm';
 import { RpcError } from '@kinship/messaging';
+import { isUuid } from '@kinship/persistence';
 import { escapeLiteral } from 'pg';
 import { SqlConditions } from '../common/list-query.js';
 import type { CompiledObject, ObjectFieldDefinition } from '../objects/object-schema.js';
@@ -59,18 +60,22 @@ export function recordColumns(object: CompiledObject): ExportColumn[] {
 }
 
 /**
- * A records export's filter: `{q, deleted, fields}`, `fields` being the filter of GET
+ * A records export's filter: `{q, deleted, id, fields}`, `id` the selected records (up to
+ * EXPORT_IDS_MAX, as the other entities' exports take them) and `fields` the filter of GET
  * /objects/:object/records (checked by the object itself: 422 naming filter.fields.<key>).
  */
 export function checkRecordExportFilter(object: CompiledObject, filter: unknown, region: string): StoredListFilter {
   if (filter === undefined || filter === null) return {};
   const problem = (field: string, issue: string) => RpcError.validation([{ field, issue }]);
-  if (!isPlainObject(filter)) throw problem('filter', 'must be an object: {q, deleted, fields}');
-  const { q, deleted, fields, ...others } = filter;
+  if (!isPlainObject(filter)) throw problem('filter', 'must be an object: {q, deleted, id, fields}');
+  const { q, deleted, id, fields, ...others } = filter;
   const unknown = Object.keys(others)[0];
   if (unknown !== undefined) throw problem(`filter.${unknown}`, 'is not a filter of records: put field conditions under filter.fields');
   if (q !== undefined && (typeof q !== 'string' || q.length > 200)) throw problem('filter.q', 'must be a text of at most 200 characters');
   if (deleted !== undefined && typeof deleted !== 'boolean') throw problem('filter.deleted', 'must be true or false');
+  if (id !== undefined && !Array.isArray(id)) throw problem('filter.id', 'must be a list of record ids');
+  if (Array.isArray(id) && id.length > EXPORT_IDS_MAX) throw problem('filter.id', `id must name at most ${EXPORT_IDS_MAX} records`);
+  if (Array.isArray(id) && !id.every((value) => typeof value === 'string' && isUuid(value))) throw problem('filter.id', 'each value of id must be a UUID');
   if (fields !== undefined && !isPlainObject(fields)) throw problem('filter.fields', 'must be an object of field conditions');
   if (fields) {
     try {
@@ -81,5 +86,10 @@ export function checkRecordExportFilter(object: CompiledObject, filter: unknown,
       throw RpcError.validation(error.details.map((detail) => ({ ...detail, field: detail.field?.replace(/^filter\b/, 'filter.fields') })));
     }
   }
-  return { ...(q ? { q } : {}), ...(deleted ? { deleted } : {}), ...(fields && Object.keys(fields).length ? { fields } : {}) } as StoredListFilter;
+  return {
+    ...(q ? { q } : {}),
+    ...(deleted ? { deleted } : {}),
+    ...(id ? { id } : {}),
+    ...(fields && Object.keys(fields).length ? { fields } : {}),
+  } as StoredListFilter;
 }
