@@ -25,6 +25,9 @@ export function parseScaled(text: string, decimals: number): bigint | null {
   return sign ? -scaled : scaled;
 }
 
+/** Every ISO 4217 currency code Intl knows: the choices of a currency input. */
+export const CURRENCIES = Intl.supportedValuesOf('currency');
+
 /** The minor units of a currency (2 for EUR, 0 for JPY), as Intl knows them. */
 export function currencyDigits(currency: string): number {
   return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;

@@ -15,8 +15,7 @@ import { DEAL_STATUSES, dealAmountBound, dealFilterState, dealQuery, NO_DEAL_FIL
 import { dealsApi, usePipelines, type Deal } from './deals-api';
 import { t } from './i18n';
 import { NewDealModal } from './NewDealModal';
-
-const CURRENCIES = Intl.supportedValuesOf('currency');
+import { CURRENCIES } from '../../lib/money';
 
 /** Every deal of the workspace in one list: filters of GET /deals, sorting, saved views, column chooser, bulk actions. */
 export function DealsTable({ layout }: { layout: ReactNode }) {

@@ -1,9 +1,8 @@
 import { Button, MultiSelect, Popover, Select, SimpleGrid, TextInput } from '@mantine/core';
 import type { ObjectType } from './objects-api';
 import { t } from './i18n';
+import { CURRENCIES } from '../../lib/money';
 import { boundValue, filterCurrency, filterKind, type FilterInputs } from './record-filters';
-
-const CURRENCIES = Intl.supportedValuesOf('currency');
 
 /**
  * The filters of a custom object's list, one per declared field by its type (text: contains,

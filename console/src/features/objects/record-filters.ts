@@ -1,4 +1,4 @@
-import { amountBound, amountBoundText, currencyDigits } from '../../lib/money';
+import { amountBound, amountBoundText, CURRENCIES, currencyDigits } from '../../lib/money';
 import type { ValueType } from '../../lib/typed-values';
 
 // A currency field holds amounts of any currency: until a currency is picked its bounds are read
@@ -90,7 +90,7 @@ export function recordFilter(fields: readonly FilterField[], inputs: FilterInput
 function storedCurrency(condition: unknown): string | undefined {
   if (typeof condition !== 'object' || condition === null || Object.keys(condition).join() !== 'currency') return undefined;
   const { currency } = condition as { currency: unknown };
-  return typeof currency === 'string' && Intl.supportedValuesOf('currency').includes(currency) ? currency : undefined;
+  return typeof currency === 'string' && CURRENCIES.includes(currency) ? currency : undefined;
 }
 
 /** A saved view's `filter` back into the inputs; conditions the inputs cannot hold (a text's equality, a null, an address) are dropped. */

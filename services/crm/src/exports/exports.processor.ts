@@ -90,11 +90,12 @@ export class ExportsProcessor {
   /** The file's columns and the statement reading its rows: the entity's list with the export's filter, in the list's order. */
   private async rowsQuery(workspaceId: string, exported: ExportRow): Promise<{ columns: ExportColumn[]; query: { sql: string; parameters: unknown[] } }> {
     const select = (columns: ExportColumn[]) => columns.map((column, index) => `${column.sql} AS c${index}`).join(', ');
-    const { q, ...filter } = await withWorkspace(this.dataSource, workspaceId, (manager) => this.exports.storedFilter(manager, workspaceId, exported.id));
-    const where = new SqlConditions();
-    if (exported.entity === 'records') {
-      // The object as defined now: a field added or removed since the request is in the file or not.
-      return withWorkspace(this.dataSource, workspaceId, async (manager) => {
+    return withWorkspace(this.dataSource, workspaceId, async (manager) => {
+      // The filter with its selected ids, which the export's answer (ExportRow) leaves out.
+      const { q, ...filter } = await this.exports.storedFilter(manager, workspaceId, exported.id);
+      const where = new SqlConditions();
+      if (exported.entity === 'records') {
+        // The object as defined now: a field added or removed since the request is in the file or not.
         const object = (await this.catalog.objects(manager, workspaceId)).get(exported.object!);
         if (!object) throw new ExportRefused(`The custom object ${exported.object} was deleted before its records were exported.`);
         const { fields, id, ...conditions } = filter;
@@ -104,15 +105,13 @@ export class ExportsProcessor {
         if (fields) object.addFilter(fields as RecordValues, where, await defaultPhoneRegion(manager, workspaceId));
         const columns = recordColumns(object);
         return { columns, query: matchingRowsQuery(workspaceId, object.list, conditions, q, select(columns), where) };
-      });
-    }
-    const entity = EXPORTED_ENTITIES[exported.entity];
-    const customFieldKeys = await withWorkspace(this.dataSource, workspaceId, (manager) =>
-      this.exports.customFieldKeys(manager, workspaceId, entity.customFieldEntity),
-    );
-    const columns = [...entity.fileColumns, ...customFieldKeys.map(customFieldColumn)];
-    const conditions = entity.extraConditions ? entity.extraConditions(filter, where) : filter;
-    return { columns, query: matchingRowsQuery(workspaceId, entity.list, conditions, q, select(columns), where) };
+      }
+      const entity = EXPORTED_ENTITIES[exported.entity];
+      const customFieldKeys = await this.exports.customFieldKeys(manager, workspaceId, entity.customFieldEntity);
+      const columns = [...entity.fileColumns, ...customFieldKeys.map(customFieldColumn)];
+      const conditions = entity.extraConditions ? entity.extraConditions(filter, where) : filter;
+      return { columns, query: matchingRowsQuery(workspaceId, entity.list, conditions, q, select(columns), where) };
+    });
   }
 
   private async writeFile(workspaceId: string, exported: ExportRow): Promise<{ totalRows: number; fileKey: string; size: number }> {
