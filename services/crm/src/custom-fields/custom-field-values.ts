@@ -20,13 +20,6 @@ interface Definition {
 }
 
 const MAX_TEXT_LENGTH = 10_000;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isDate(value: string): boolean {
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return DATE.test(value) && !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
-}
-
 /** Why a value does not fit its field's type, or null when it fits. */
 function problemWith(definition: Definition, value: unknown): string | null {
   switch (definition.type) {
@@ -35,7 +28,7 @@ function problemWith(definition: Definition, value: unknown): string | null {
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a number';
     case 'date':
-      return typeof value === 'string' && isDate(value) ? null : 'must be a date (YYYY-MM-DD)';
+      return isCalendarDate(value) ? null : 'must be a date (YYYY-MM-DD)';
     case 'boolean':
       return typeof value === 'boolean' ? null : 'must be true or false';
     case 'select':
