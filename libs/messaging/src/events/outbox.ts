@@ -1,6 +1,5 @@
-import { assertIdentifier, preparedQuery } from '@kinship/persistence';
+import { assertIdentifier, newId, preparedQuery } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import { assertNamespace, subjectFor, type DomainEvent } from './event-envelope.js';
 import { captureTraceHeaders } from './trace-context.js';
 
@@ -77,7 +76,7 @@ export class OutboxWriter {
   /** The event's envelope and outbox row, to be written later by write() in the same transaction. */
   prepare<T>(event: NewDomainEvent<T>): PendingEvent<T> {
     const envelope: DomainEvent<T> = {
-      id: event.id ?? uuidv7(),
+      id: event.id ?? newId(),
       type: event.type,
       version: event.version ?? 1,
       occurredAt: event.occurredAt ?? new Date().toISOString(),
