@@ -9,7 +9,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -210,6 +210,20 @@ async function cpuMsOf(children: ReadonlyMap<ServiceName, ChildProcess>): Promis
 }
 
 /**
+ * The write(2)-family calls each service process made so far (`syscw` of /proc/<pid>/io): a socket
+ * write per round trip to PostgreSQL, NATS or Redis and per log line, so a count the machine's load
+ * does not move. (PostgreSQL's backends send(2), which that count leaves out.)
+ */
+async function writeCallsOf(children: ReadonlyMap<ServiceName, ChildProcess>): Promise<Record<string, number>> {
+  const calls: Record<string, number> = {};
+  for (const [name, child] of children) {
+    const io = await readFile(`/proc/${child.pid!}/io`, 'utf8').catch(() => '');
+    calls[name] = Number(/^syscw: (\d+)$/m.exec(io)?.[1] ?? Number.NaN);
+  }
+  return calls;
+}
+
+/**
  * CPU time of the bench database's PostgreSQL backends (the services' pools and this process's), by
  * pid. A backend that ends between two readings takes its time with it, so the figure is a floor.
  */
@@ -268,15 +282,18 @@ async function main(): Promise<number> {
     const warmup = await payThrough(gateway.url, authorization, warmupInvoices);
     const loadBefore = loadavg();
     const cpuBefore = await cpuMsOf(children);
+    const writesBefore = await writeCallsOf(children);
     const backendsBefore = await backendsCpuMs(owner);
     const gatewayRun = await payThrough(gateway.url, authorization, invoices);
     const cpuAfter = await cpuMsOf(children);
+    const writesAfter = await writeCallsOf(children);
     const backendsAfter = await backendsCpuMs(owner);
     const loadAfter = loadavg();
     const cpuMsPerPayment: Record<string, number> = Object.fromEntries([
       ...SERVICES.map((name) => [name, (cpuAfter[name]! - cpuBefore[name]!) / PAYMENTS]),
       ['postgres', backendsCpuBetween(backendsBefore, backendsAfter) / PAYMENTS],
     ]);
+    const writesPerPayment = SERVICES.map((name) => [name, (writesAfter[name]! - writesBefore[name]!) / PAYMENTS] as const);
     print(`The same rows through pg: ${PAYMENTS} transactions at ${CONNECTIONS} connections…`);
     const clientBefore = process.cpuUsage();
     const rawRun = await rawPayments(owner, randomUUID(), PAYMENTS);
@@ -320,6 +337,7 @@ async function main(): Promise<number> {
           ', ',
         )}   load average ${loadBefore.map((value) => fixed(value, 2)).join(' ')} before, ${loadAfter.map((value) => fixed(value, 2)).join(' ')} after, on ${availableParallelism()} cores`,
     );
+    print(`  write calls per payment: ${writesPerPayment.map(([name, calls]) => `${name} ${fixed(calls, 2)}`).join(', ')}`);
     print(
       `  CPU during the raw run, per transaction (ms): ${Object.entries(cpuMsPerRawTransaction)
         .map(([name, ms]) => `${name} ${fixed(ms, 2)}`)
@@ -356,6 +374,7 @@ async function main(): Promise<number> {
       ratio,
       cpuMsPerPayment,
       cpuMsPerRawTransaction,
+      writeCallsPerPayment: Object.fromEntries(writesPerPayment),
       loadAverage: { before: loadBefore, after: loadAfter },
       reconciliation: { small, large },
       failures,
