@@ -63,10 +63,16 @@ function plainText(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-/** A contact's primary and additional values of one kind, in their comparable form. */
+/** A contact's primary and additional values of one kind, in their comparable form (one array: a batch asks this several times per row). */
 function channelKeys(values: RecordValues, primary: 'email' | 'phone', additional: 'emails' | 'phones', key: (value: unknown) => string | null): string[] {
-  const entries = (values[additional] as Array<Record<string, unknown>> | undefined) ?? [];
-  return [values[primary], ...entries.map((entry) => entry[primary])].map(key).filter((value): value is string => value !== null);
+  const keys: string[] = [];
+  const first = key(values[primary]);
+  if (first !== null) keys.push(first);
+  for (const entry of (values[additional] as Array<Record<string, unknown>> | undefined) ?? []) {
+    const other = key(entry[primary]);
+    if (other !== null) keys.push(other);
+  }
+  return keys;
 }
 
 /** Live contacts holding one of the keys as an email or phone, primary or additional (contact_identities_key serves it). */
@@ -247,8 +253,7 @@ export class EntityWriter {
 
   /**
    * Inserts new records and returns them as selectColumns reads them: the columns it wrote are
-   * the values sent (a missing one stored as NULL, as jsonb_to_recordset reads it), the rest as
-   * the database filled them. Returning every column made PostgreSQL print, and the crm parse, a
+   * the values sent, the rest as the database filled them. Returning every column made PostgreSQL print, and the crm parse, a
    * whole row per record (~14 % of the contacts INSERT's CPU; docs/performance.md "imports (stop 32)").
    * The import's values are stored as they are sent (dates as YYYY-MM-DD, ids in lower case), so
    * both ways give the same row (import-batch.service-test.ts compares a created contact's event to its stored row).
@@ -269,11 +274,8 @@ export class EntityWriter {
       [workspaceId, createdBy, JSON.stringify(records.map((record) => ({ id: record.id, ...record.values })))],
     );
     const byId = new Map(filled.map((row) => [row.id, row]));
-    return records.map((record) => {
-      const row: Record<string, unknown> = {};
-      for (const { field } of columns) row[field] = record.values[field] ?? null;
-      return Object.assign(row, byId.get(record.id));
-    }) as Array<{ id: string }>;
+    // A new record's values hold every column (blank() has each, a merge never sets undefined), so none is read as NULL but announced without it.
+    return records.map((record) => ({ ...record.values, ...byId.get(record.id)! }));
   }
 
   async update(manager: EntityManager, workspaceId: string, records: Array<{ id: string; values: RecordValues }>): Promise<Array<{ id: string }>> {
