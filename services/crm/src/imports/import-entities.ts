@@ -253,7 +253,8 @@ export class EntityWriter {
 
   /**
    * Inserts new records and returns them as selectColumns reads them: the columns it wrote are
-   * the values sent, the rest as the database filled them. Returning every column made PostgreSQL print, and the crm parse, a
+   * the values sent (a missing one stored as NULL, as jsonb_to_recordset reads it), the rest as
+   * the database filled them. Returning every column made PostgreSQL print, and the crm parse, a
    * whole row per record (~14 % of the contacts INSERT's CPU; docs/performance.md "imports (stop 32)").
    * The import's values are stored as they are sent (dates as YYYY-MM-DD, ids in lower case), so
    * both ways give the same row (import-batch.service-test.ts compares a created contact's event to its stored row).
@@ -274,8 +275,13 @@ export class EntityWriter {
       [workspaceId, createdBy, JSON.stringify(records.map((record) => ({ id: record.id, ...record.values })))],
     );
     const byId = new Map(filled.map((row) => [row.id, row]));
-    // A new record's values hold every column (blank() has each, a merge never sets undefined), so none is read as NULL but announced without it.
-    return records.map((record) => ({ ...record.values, ...byId.get(record.id)! }));
+    // Each row built column by column in one order, so all share one shape: spreading the values
+    // with what was returned doubled the worker's major garbage collections (docs/performance.md).
+    return records.map((record) => {
+      const row: Record<string, unknown> = {};
+      for (const { field } of columns) row[field] = record.values[field] ?? null;
+      return Object.assign(row, byId.get(record.id));
+    }) as Array<{ id: string }>;
   }
 
   async update(manager: EntityManager, workspaceId: string, records: Array<{ id: string; values: RecordValues }>): Promise<Array<{ id: string }>> {
