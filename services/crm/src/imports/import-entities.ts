@@ -39,11 +39,6 @@ export interface ImportedEntity<Row extends { id: string } = { id: string }> {
   table: string;
   /** The SELECT list over alias r, in the shape of Row. */
   selectColumns: string;
-  /**
-   * What an insert returns: the id and the columns of Row the database fills (defaults,
-   * timestamps), the rest of Row being the values it wrote (EntityWriter.insert).
-   */
-  insertedColumns: string;
   columns: ColumnSpec[];
   identities: Identity[];
   /** The values of a record a file creates, before its first row is merged in. */
@@ -63,16 +58,10 @@ function plainText(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-/** A contact's primary and additional values of one kind, in their comparable form (one array: a batch asks this several times per row). */
+/** A contact's primary and additional values of one kind, in their comparable form. */
 function channelKeys(values: RecordValues, primary: 'email' | 'phone', additional: 'emails' | 'phones', key: (value: unknown) => string | null): string[] {
-  const keys: string[] = [];
-  const first = key(values[primary]);
-  if (first !== null) keys.push(first);
-  for (const entry of (values[additional] as Array<Record<string, unknown>> | undefined) ?? []) {
-    const other = key(entry[primary]);
-    if (other !== null) keys.push(other);
-  }
-  return keys;
+  const entries = (values[additional] as Array<Record<string, unknown>> | undefined) ?? [];
+  return [values[primary], ...entries.map((entry) => entry[primary])].map(key).filter((value): value is string => value !== null);
 }
 
 /** Live contacts holding one of the keys as an email or phone, primary or additional (contact_identities_key serves it). */
@@ -99,8 +88,6 @@ export const IMPORTED_CONTACTS: ImportedEntity<ContactRow> = {
   recordType: 'contact',
   table: 'crm.contacts',
   selectColumns: CONTACT_COLUMNS,
-  insertedColumns: `r.id, r.email_opt_out AS "emailOptOut", r.sms_opt_out AS "smsOptOut",
-    r.created_by AS "createdBy", r.created_at AS "createdAt", r.updated_at AS "updatedAt", r.deleted_at AS "deletedAt"`,
   columns: [
     { field: 'firstName', column: 'first_name', type: 'text' },
     { field: 'lastName', column: 'last_name', type: 'text' },
@@ -162,9 +149,6 @@ export const IMPORTED_COMPANIES: ImportedEntity<CompanyRow> = {
   recordType: 'company',
   table: 'crm.companies',
   selectColumns: COMPANY_COLUMNS,
-  insertedColumns: `r.id, CASE WHEN r.annual_revenue_amount IS NULL THEN NULL
-      ELSE jsonb_build_object('amount', r.annual_revenue_amount, 'currency', r.annual_revenue_currency) END AS "annualRevenue",
-    r.created_by AS "createdBy", r.created_at AS "createdAt", r.updated_at AS "updatedAt", r.deleted_at AS "deletedAt"`,
   columns: [
     { field: 'name', column: 'name', type: 'text' },
     { field: 'domain', column: 'domain', type: 'text' },
@@ -251,14 +235,6 @@ export class EntityWriter {
     return this.spec.identities.map((identity, index) => identity.lookup(`$${index + 2}::text[]`)).join(' UNION ');
   }
 
-  /**
-   * Inserts new records and returns them as selectColumns reads them: the columns it wrote are
-   * the values sent (a missing one stored as NULL, as jsonb_to_recordset reads it), the rest as
-   * the database filled them. Returning every column made PostgreSQL print, and the crm parse, a
-   * whole row per record (~14 % of the contacts INSERT's CPU; docs/performance.md "imports (stop 32)").
-   * The import's values are stored as they are sent (dates as YYYY-MM-DD, ids in lower case), so
-   * both ways give the same row (import-batch.service-test.ts compares a created contact's event to its stored row).
-   */
   async insert(
     manager: EntityManager,
     workspaceId: string,
@@ -267,21 +243,13 @@ export class EntityWriter {
   ): Promise<Array<{ id: string }>> {
     if (records.length === 0) return [];
     const { columns } = this.spec;
-    const filled: Array<{ id: string }> = await manager.query(
+    return manager.query(
       `INSERT INTO ${this.spec.table} AS r (id, workspace_id, created_by, ${columns.map((spec) => spec.column).join(', ')})
        SELECT u.id, $1, $2, ${columns.map((spec) => `u."${spec.field}"`).join(', ')}
        FROM jsonb_to_recordset($3::jsonb) AS u(${recordsetDefinition(columns)})
-       RETURNING ${this.spec.insertedColumns}`,
+       RETURNING ${this.spec.selectColumns}`,
       [workspaceId, createdBy, JSON.stringify(records.map((record) => ({ id: record.id, ...record.values })))],
     );
-    const byId = new Map(filled.map((row) => [row.id, row]));
-    // Each row built column by column in one order, so all share one shape: spreading the values
-    // with what was returned doubled the worker's major garbage collections (docs/performance.md).
-    return records.map((record) => {
-      const row: Record<string, unknown> = {};
-      for (const { field } of columns) row[field] = record.values[field] ?? null;
-      return Object.assign(row, byId.get(record.id));
-    }) as Array<{ id: string }>;
   }
 
   async update(manager: EntityManager, workspaceId: string, records: Array<{ id: string; values: RecordValues }>): Promise<Array<{ id: string }>> {

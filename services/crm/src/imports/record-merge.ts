@@ -51,14 +51,6 @@ function heldValues(values: RecordValues, additional: string, primary: 'email' |
   );
 }
 
-/** Whether the contact holds the value as one of its additional emails or phones (ignoring case). Asked for every row's email: no copy of the record, no set. */
-function isAdditional(values: RecordValues, primary: 'email' | 'phone', value: unknown): boolean {
-  const entries = values[`${primary}s`] as Array<Record<string, unknown>> | undefined;
-  if (!entries?.length) return false;
-  const wanted = String(value).toLowerCase();
-  return entries.some((entry) => typeof entry[primary] === 'string' && entry[primary].toLowerCase() === wanted);
-}
-
 function same(field: string, a: unknown, b: unknown): boolean {
   if (CASE_INSENSITIVE.has(field) && typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
   return a === b;
@@ -126,7 +118,7 @@ export function mergeInto(
       }
       if (added.length) set(field, [...current, ...added].slice(0, CONTACT_CHANNELS_MAX));
       if (refused.length) target.conflicts.push({ line, field, existing: current, incoming: [...current, ...refused] });
-    } else if ((field === 'email' || field === 'phone') && isAdditional(values, field, value)) {
+    } else if ((field === 'email' || field === 'phone') && heldValues({ ...values, [field]: null }, `${field}s`, field).has(String(value).toLowerCase())) {
       // The record has it as an additional value already.
       continue;
     } else if (field === 'phoneExtension' && values.phone !== incoming.phone) {
