@@ -142,7 +142,9 @@ describe('import batches merged ahead of their write (service tier)', () => {
     const result = await write(batch, rows, await plan(batch, rows, null), null);
 
     expect(result).toMatchObject({ holds: true, outcome: { created: 2 } });
-    const contactsStored = await crm.owner.query(`SELECT ${CONTACT_COLUMNS} FROM crm.contacts r WHERE r.workspace_id = $1 ORDER BY r.email`, [caller.workspaceId]);
+    const contactsStored = await crm.owner.query(`SELECT ${CONTACT_COLUMNS} FROM crm.contacts r WHERE r.workspace_id = $1 ORDER BY r.email`, [
+      caller.workspaceId,
+    ]);
     const companiesStored = await crm.owner.query(`SELECT ${COMPANY_COLUMNS} FROM crm.companies r WHERE r.workspace_id = $1`, [caller.workspaceId]);
     const announced = async (type: string, key: string) => {
       const events: Array<{ data: Record<string, unknown[]> }> = await crm.owner.query(
