@@ -141,13 +141,6 @@ export class ImportsProcessor {
     let lastPlan: Promise<BatchPlan> | null = null;
     let lastWrite: Promise<WrittenBatch | null> = Promise.resolve(null);
     let writeBefore: Promise<WrittenBatch | null> = Promise.resolve(null);
-    // Statistics that follow the contacts tables as the import grows them, so matching a batch
-    // stays a probe per key (the migration 1765720000000 explains why the crm asks for them).
-    // Asked after each batch commits, one request at a time, while the next batch writes: an
-    // ANALYZE takes about a second at a few hundred thousand contacts, and the write chain used to
-    // wait for it. A batch's reads may then be planned on statistics a batch older, well inside
-    // the threshold's half-grown table.
-    let statistics: Promise<unknown> = Promise.resolve();
     const counts = { planned: 0, mergedAgain: 0 };
     const commit = async () => {
       // N+1 is planned once N is planned and N-1 has committed: its read then sees every batch
@@ -171,14 +164,7 @@ export class ImportsProcessor {
       } else {
         const ahead = this.planAhead(current, plan.entity, batch, prior);
         planned = ahead;
-        write = (async () => {
-          const written = await this.commitBatch(current, plan.entity, batch, await ahead, await priorWrite, counts);
-          if (current.entity === 'contacts') {
-            statistics = statistics.then(() => this.dataSource.query('SELECT crm.analyze_grown_contacts()'));
-            statistics.catch(() => undefined);
-          }
-          return written;
-        })();
+        write = (async () => this.commitBatch(current, plan.entity, batch, await ahead, await priorWrite, counts))();
       }
       // Rejections are awaited at the next boundaries; until then this keeps them from going unhandled.
       planned?.catch(() => undefined);
@@ -202,7 +188,6 @@ export class ImportsProcessor {
     if (rows.length + errors.length > 0) await commit();
     await writeBefore;
     await lastWrite;
-    await statistics;
     this.logger.info({ importId, batches: counts.planned + counts.mergedAgain, ...counts }, 'import batches written');
     await this.events.transaction(workspaceId, async (manager, emit) => {
       const locked = await this.imports.find(manager, workspaceId, importId, { forUpdate: true });
@@ -306,6 +291,9 @@ export class ImportsProcessor {
       return { merged: outcome, written: { plan: used, transactionId: await transactionId(manager) } };
     });
     this.metrics.recordBatch(current.entity, merged, batch.errors.length);
+    // Statistics that follow the table as the import grows it, so matching a batch stays a probe
+    // per key (the migration 1765720000000 explains why the crm asks for it).
+    if (current.entity === 'contacts') await this.dataSource.query('SELECT crm.analyze_grown_contacts()');
     return written;
   }
 
