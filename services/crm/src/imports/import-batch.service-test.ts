@@ -7,6 +7,8 @@ import { DomainEvents, FileStore } from '@kinship/platform';
 import { startServiceTest, type ServiceTest } from '@kinship/testing';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CrmCaller } from '../common/crm-caller.js';
+import { COMPANY_COLUMNS, toCompanyEvent } from '../companies/companies.repository.js';
+import { CONTACT_COLUMNS, toContactEvent } from '../contacts/contact.model.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { crmService } from '../crm.service.js';
 import {
@@ -111,6 +113,55 @@ describe('import batches merged ahead of their write (service tier)', () => {
       [caller.workspaceId],
     );
     expect(contact).toEqual({ ...rows[0]!.values, email: undefined, emails: [], phones: [] });
+  });
+
+  it('announces each created contact and company exactly as stored: the defaults, dates, ids, nulls and JSON the database holds', async () => {
+    const caller = owner();
+    const batch = await context(caller);
+    const rows = [
+      {
+        line: 2,
+        values: {
+          email: 'katherine@example.com',
+          emails: [{ email: 'kj@example.org', label: 'work' }],
+          phone: '+15550100',
+          phoneExtension: '12',
+          phones: [{ phone: '+15550101', label: null, extension: undefined }],
+          firstName: 'Katherine',
+          birthday: '0999-02-03',
+          lifecycleStage: 'customer' as const,
+          companyName: 'NASA',
+          tags: ['pioneer', 'with "quote"'],
+          address: { street: 'Main St', city: 'Hampton', country: 'US' },
+          customFields: { zeta: 1.5, alpha: true, mid: 'x' },
+        },
+      },
+      { line: 3, values: { email: 'dorothy@example.com', lastName: 'Vaughan' } },
+    ];
+
+    const result = await write(batch, rows, await plan(batch, rows, null), null);
+
+    expect(result).toMatchObject({ holds: true, outcome: { created: 2 } });
+    const contactsStored = await crm.owner.query(`SELECT ${CONTACT_COLUMNS} FROM crm.contacts r WHERE r.workspace_id = $1 ORDER BY r.email`, [
+      caller.workspaceId,
+    ]);
+    const companiesStored = await crm.owner.query(`SELECT ${COMPANY_COLUMNS} FROM crm.companies r WHERE r.workspace_id = $1`, [caller.workspaceId]);
+    const announced = async (type: string, key: string) => {
+      const events: Array<{ data: Record<string, unknown[]> }> = await crm.owner.query(
+        `SELECT payload->'data' AS data FROM crm.outbox WHERE type = $1 AND payload->>'aggregateId' = $2 ORDER BY position`,
+        [type, batch.importId],
+      );
+      return events.flatMap((event) => event.data[key]!);
+    };
+    // As a consumer reads them: JSON, whose objects' key order carries nothing.
+    const asJson = (value: unknown) => JSON.parse(JSON.stringify(value));
+    const contactEvents = (await announced('contacts.imported', 'contacts')) as Array<{ email: string }>;
+    expect(contactEvents.sort((a, b) => a.email.localeCompare(b.email))).toEqual(asJson(contactsStored.map(toContactEvent)));
+    expect(await announced('companies.imported', 'companies')).toEqual(asJson(companiesStored.map(toCompanyEvent)));
+    expect(contactsStored).toHaveLength(2);
+    expect(companiesStored).toHaveLength(1);
+    expect(contactEvents[0]).toMatchObject({ lifecycleStage: 'lead', emailOptOut: false, smsOptOut: false, birthday: null, tags: [] });
+    expect(contactEvents[1]).toMatchObject({ birthday: '0999-02-03', customerSince: expect.any(String), companyId: companiesStored[0].id });
   });
 
   it('merges a batch again under locks when a record it read was edited before its write: the edit is kept and the row’s value queued as a conflict', async () => {
