@@ -126,7 +126,7 @@ describe('import batches merged ahead of their write (service tier)', () => {
           emails: [{ email: 'kj@example.org', label: 'work' }],
           phone: '+15550100',
           phoneExtension: '12',
-          phones: [{ phone: '+15550101', label: null, extension: undefined }],
+          phones: [{ phone: '+15550101', label: null, extension: null }],
           firstName: 'Katherine',
           birthday: '0999-02-03',
           lifecycleStage: 'customer' as const,
