@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { triedNodeArgs } from './lib.js';
 
 /**
  * The crm's V8 old-space limit, as its pod runs it (k8s/helm/kinship/values.yaml, crm.env). Without
@@ -44,7 +45,7 @@ export async function resetPeakRss(pid: number): Promise<void> {
 
 export function startCrmWorker(env: Record<string, string>): Promise<ChildProcess> {
   const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROFILE_DIR, 'crm')}`] : [];
-  const child = spawn(process.execPath, [...profile, 'services/crm/dist/main.js'], {
+  const child = spawn(process.execPath, [...profile, ...triedNodeArgs('crm'), 'services/crm/dist/main.js'], {
     env: { PATH: process.env.PATH ?? '', ...env, NODE_OPTIONS: CRM_NODE_OPTIONS, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
