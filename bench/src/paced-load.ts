@@ -57,7 +57,12 @@ if (!isMainThread && parentPort) {
   void pacedLoad(workerData as PacedLoad).then((result) => {
     loop.disable();
     // The histogram's figures are nanoseconds between its 1 ms timer's runs: the interval plus the delay.
-    const measured: PacedMeasured = { ...result, loopP50Ms: loop.percentile(50) / 1e6 - 1, loopP99Ms: loop.percentile(99) / 1e6 - 1, loopMaxMs: loop.max / 1e6 - 1 };
+    const measured: PacedMeasured = {
+      ...result,
+      loopP50Ms: loop.percentile(50) / 1e6 - 1,
+      loopP99Ms: loop.percentile(99) / 1e6 - 1,
+      loopMaxMs: loop.max / 1e6 - 1,
+    };
     port.postMessage(measured);
   });
 }
