@@ -9,6 +9,8 @@ endif
 # This clone's own random secrets (scripts/dev-secrets.mjs writes them once, git ignores the file);
 # node reads them, and a variable already set (above, or in the environment) wins.
 NODE := node --env-file=.kinship/secrets.env
+# Every service as its image starts it (deploy/Dockerfile says why no pretenuring).
+SERVICE_NODE_FLAGS := --enable-source-maps --no-allocation-site-pretenuring
 # The crm's heap limit, as its pod runs it (k8s/helm/kinship/values.yaml crm.env): an import's garbage is collected early.
 NODE_FLAGS_crm := --max-old-space-size=384
 
@@ -37,7 +39,7 @@ migrate: build secrets
 up: migrate
 	npx concurrently --names gateway,$(shell echo $(SERVICES) | tr ' ' ','),mail-sink \
 	  --prefix-colors cyan,green,yellow,magenta,blue,red,gray --kill-others-on-fail --kill-signal SIGTERM \
-	  $(foreach service,gateway $(SERVICES),"$(NODE) $(NODE_FLAGS_$(service)) --enable-source-maps services/$(service)/dist/main.js") \
+	  $(foreach service,gateway $(SERVICES),"$(NODE) $(NODE_FLAGS_$(service)) $(SERVICE_NODE_FLAGS) services/$(service)/dist/main.js") \
 	  "node scripts/mail-sink.mjs"
 
 # The build compiles services' and libs' src only; this type-checks the tests and benches too.

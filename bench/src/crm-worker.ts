@@ -10,6 +10,11 @@ import { triedNodeArgs } from './lib.js';
  * heap to ~4× its live set before collecting it.
  */
 export const CRM_NODE_OPTIONS = '--max-old-space-size=384';
+/**
+ * What every service's process is started with (deploy/Dockerfile's ENTRYPOINT, `make up`). Give
+ * `BENCH_<SERVICE>_NODE_ARGS=--allocation-site-pretenuring` to measure a service without it.
+ */
+export const SERVICE_NODE_FLAGS = ['--no-allocation-site-pretenuring'];
 /** A directory for `--cpu-prof` profiles of the worker (summarise with cpu-profile-summary.js). */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 
@@ -45,7 +50,7 @@ export async function resetPeakRss(pid: number): Promise<void> {
 
 export function startCrmWorker(env: Record<string, string>): Promise<ChildProcess> {
   const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROFILE_DIR, 'crm')}`] : [];
-  const child = spawn(process.execPath, [...profile, ...triedNodeArgs('crm'), 'services/crm/dist/main.js'], {
+  const child = spawn(process.execPath, [...profile, ...SERVICE_NODE_FLAGS, ...triedNodeArgs('crm'), 'services/crm/dist/main.js'], {
     env: { PATH: process.env.PATH ?? '', ...env, NODE_OPTIONS: CRM_NODE_OPTIONS, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
