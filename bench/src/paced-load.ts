@@ -10,8 +10,8 @@
  * becomes 100 samples from 1 to 100 ms). Both inflate the tail far beyond what the server does.
  */
 import { Agent, request } from 'node:http';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import type { Measured } from './lib.js';
 
 export interface PacedLoad {
@@ -42,28 +42,11 @@ export interface PacedMeasured extends Measured {
  * as the server's latency.
  */
 export function pacedLoadInWorker(load: PacedLoad): Promise<PacedMeasured> {
-  const worker = new Worker(new URL(import.meta.url), { workerData: load });
+  const worker = new Worker(new URL('./paced-load-worker.js', import.meta.url), { workerData: load });
   return new Promise((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the paced load's thread exited (${code}) without a result`)));
-  });
-}
-
-if (!isMainThread && parentPort) {
-  const port = parentPort;
-  const loop = monitorEventLoopDelay({ resolution: 1 });
-  loop.enable();
-  void pacedLoad(workerData as PacedLoad).then((result) => {
-    loop.disable();
-    // The histogram's figures are nanoseconds between its 1 ms timer's runs: the interval plus the delay.
-    const measured: PacedMeasured = {
-      ...result,
-      loopP50Ms: loop.percentile(50) / 1e6 - 1,
-      loopP99Ms: loop.percentile(99) / 1e6 - 1,
-      loopMaxMs: loop.max / 1e6 - 1,
-    };
-    port.postMessage(measured);
   });
 }
 
