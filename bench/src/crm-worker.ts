@@ -2,7 +2,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { triedNodeArgs } from './lib.js';
 
 /**
  * The crm's V8 old-space limit, as its pod runs it (k8s/helm/kinship/values.yaml, crm.env). Without
@@ -11,10 +10,14 @@ import { triedNodeArgs } from './lib.js';
  */
 export const CRM_NODE_OPTIONS = '--max-old-space-size=384';
 /**
- * What every service's process is started with (deploy/Dockerfile's ENTRYPOINT, `make up`). Give
- * `BENCH_<SERVICE>_NODE_ARGS=--allocation-site-pretenuring` to measure a service without it.
+ * The Node flags of a service's process: those it is deployed with (deploy/Dockerfile's ENTRYPOINT,
+ * `make up`), then `BENCH_<SERVICE>_NODE_ARGS`, to try a flag without a build (V8 refuses some in
+ * NODE_OPTIONS); `BENCH_CRM_NODE_ARGS=--allocation-site-pretenuring` measures the crm as it ran before.
  */
-export const SERVICE_NODE_FLAGS = ['--no-allocation-site-pretenuring'];
+export function serviceNodeFlags(service: string): string[] {
+  const tried = (process.env[`BENCH_${service.toUpperCase()}_NODE_ARGS`] ?? '').split(' ').filter(Boolean);
+  return ['--no-allocation-site-pretenuring', ...tried];
+}
 /** A directory for `--cpu-prof` profiles of the worker (summarise with cpu-profile-summary.js). */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 
@@ -50,7 +53,7 @@ export async function resetPeakRss(pid: number): Promise<void> {
 
 export function startCrmWorker(env: Record<string, string>): Promise<ChildProcess> {
   const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROFILE_DIR, 'crm')}`] : [];
-  const child = spawn(process.execPath, [...profile, ...SERVICE_NODE_FLAGS, ...triedNodeArgs('crm'), 'services/crm/dist/main.js'], {
+  const child = spawn(process.execPath, [...profile, ...serviceNodeFlags('crm'), 'services/crm/dist/main.js'], {
     env: { PATH: process.env.PATH ?? '', ...env, NODE_OPTIONS: CRM_NODE_OPTIONS, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -95,8 +95,3 @@ export function measured(result: Result, warmups: Result[] = []): Measured {
     statusCodes,
   };
 }
-
-/** More Node or V8 flags for a service's process, to try one without a build (`BENCH_CRM_NODE_ARGS=--allocation-site-pretenuring`); some flags are refused in NODE_OPTIONS. */
-export function triedNodeArgs(service: string): string[] {
-  return (process.env[`BENCH_${service.toUpperCase()}_NODE_ARGS`] ?? '').split(' ').filter(Boolean);
-}

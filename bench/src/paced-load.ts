@@ -10,7 +10,7 @@
  * becomes 100 samples from 1 to 100 ms). Both inflate the tail far beyond what the server does.
  */
 import { Agent, request } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { performance, type IntervalHistogram } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Measured } from './lib.js';
 
@@ -29,11 +29,21 @@ function percentile(sorted: number[], share: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)]!;
 }
 
-/** What the load's own thread did meanwhile: how late its timers ran (a late generator charges its lateness to the server). */
+/** How late a thread's timers ran, in ms. */
+export interface LoopDelay {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** A monitorEventLoopDelay histogram at 1 ms resolution, read: its figures are nanoseconds between the timer's runs, the interval plus the delay. */
+export function loopDelayOf(histogram: IntervalHistogram): LoopDelay {
+  return { p50Ms: histogram.percentile(50) / 1e6 - 1, p99Ms: histogram.percentile(99) / 1e6 - 1, maxMs: histogram.max / 1e6 - 1 };
+}
+
+/** What the load's own thread did meanwhile (a late generator charges its lateness to the server). */
 export interface PacedMeasured extends Measured {
-  loopP50Ms: number;
-  loopP99Ms: number;
-  loopMaxMs: number;
+  loop: LoopDelay;
 }
 
 /**

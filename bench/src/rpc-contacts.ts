@@ -19,7 +19,7 @@ import pg from 'pg';
 import { authService } from '../../services/auth/dist/auth.service.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
 import { fixed, measured, numberFromEnv, print, saveResult, type Measured } from './lib.js';
-import { pacedLoadInWorker } from './paced-load.js';
+import { loopDelayOf, pacedLoadInWorker, type LoopDelay } from './paced-load.js';
 import type { BaselineSpec, SqlTimings } from './rpc-contacts-baseline.js';
 import { startServiceProcess, stopServiceProcess } from './service-processes.js';
 import { SqlCapture } from './sql-capture.js';
@@ -77,18 +77,18 @@ interface Run extends Measured {
 }
 
 /** What held a process's event loop during a measured window: how late its timers ran, and its garbage collections. */
-interface LoopFigures {
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
+interface LoopFigures extends LoopDelay {
   gcCount: number;
   gcMs: number;
   /** Collections longer than 10 ms (prom-client's bucket edge nearest a tail that matters). */
   gcOver10Ms: number;
 }
 
+/** A thread whose collections are not counted (no /metrics of its own). */
+const NO_GC_FIGURES = { gcCount: Number.NaN, gcMs: Number.NaN, gcOver10Ms: Number.NaN };
+
 interface SteadyRun extends Run {
-  /** Per process: the services of the side from their /metrics, and `bench` (this process: the load generator, and auth). */
+  /** Per process: the services of the side from their /metrics, this process's main thread (auth) and the load generator's thread. */
   loops: Record<string, LoopFigures>;
   /** Per hop, outermost first: which of them the slow requests were slow in. */
   layers: Record<string, LayerFigures>;
@@ -177,15 +177,7 @@ async function withLoopFigures<T>(
       gcOver10Ms: gcAfter.count - gcAfter.upTo10Ms - (gcBefore.count - gcBefore.upTo10Ms),
     };
   });
-  // The histogram's figures are nanoseconds between its 1 ms timer's runs: the interval plus the delay.
-  loops['bench main thread (auth)'] = {
-    p50Ms: own.percentile(50) / 1e6 - 1,
-    p99Ms: own.percentile(99) / 1e6 - 1,
-    maxMs: own.max / 1e6 - 1,
-    gcCount: Number.NaN,
-    gcMs: Number.NaN,
-    gcOver10Ms: Number.NaN,
-  };
+  loops['bench main thread (auth)'] = { ...loopDelayOf(own), ...NO_GC_FIGURES };
   const layers: Record<string, LayerFigures> = {};
   for (const layer of side.layers) {
     if (layer.sqlTimingsUrl) {
@@ -243,10 +235,13 @@ async function measureSteady(side: Side, headers: Record<string, string>, paths:
   const load = (durationS: number) => pacedLoadInWorker({ url: side.url, headers, paths, rate: STEADY_RATE, durationS, connections: STEADY_CONNECTIONS });
   const warmup = await load(WARMUP_S);
   const cpuBefore = await cpuMsOf(side.pids);
-  const { result: figures, loops, layers } = await withLoopFigures(side, () => load(STEADY_DURATION_S));
+  const {
+    result: { loop, ...figures },
+    loops,
+    layers,
+  } = await withLoopFigures(side, () => load(STEADY_DURATION_S));
   const cpuMs = (await cpuMsOf(side.pids)) - cpuBefore;
-  const noGc = { gcCount: Number.NaN, gcMs: Number.NaN, gcOver10Ms: Number.NaN };
-  loops['load generator'] = { p50Ms: figures.loopP50Ms, p99Ms: figures.loopP99Ms, maxMs: figures.loopMaxMs, ...noGc };
+  loops['load generator'] = { ...loop, ...NO_GC_FIGURES };
   // Failures during a warm-up count too: a path that fails at all has not been measured.
   return {
     ...figures,

@@ -3,8 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '@kinship/testing';
-import { CRM_NODE_OPTIONS, SERVICE_NODE_FLAGS } from './crm-worker.js';
-import { triedNodeArgs } from './lib.js';
+import { CRM_NODE_OPTIONS, serviceNodeFlags } from './crm-worker.js';
 
 export type ServiceName = 'gateway' | 'auth' | 'crm' | 'billing' | 'notifications';
 
@@ -44,7 +43,7 @@ export async function startServiceProcess(
   const port = await freePort();
   const log = await open(join(logDirectory, `${name}.log`), 'w');
   const profile = cpuProfileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfileDirectory, name)}`] : [];
-  const child = spawn(process.execPath, [...profile, ...SERVICE_NODE_FLAGS, ...triedNodeArgs(name), `services/${name}/dist/main.js`], {
+  const child = spawn(process.execPath, [...profile, ...serviceNodeFlags(name), `services/${name}/dist/main.js`], {
     env: {
       PATH: process.env.PATH ?? '',
       ...env,

@@ -23,7 +23,7 @@ import { SMTPServer } from 'smtp-server';
 import { authService } from '../../services/auth/dist/auth.service.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
 import { fixed, numberFromEnv, percentiles, print, saveResult, waitUntil } from './lib.js';
-import { CRM_NODE_OPTIONS, SERVICE_NODE_FLAGS } from './crm-worker.js';
+import { CRM_NODE_OPTIONS, serviceNodeFlags } from './crm-worker.js';
 
 const MINUTES = numberFromEnv('BENCH_SOAK_MINUTES', 10);
 /** Unmeasured start of the soak: caches, pools and JIT settle before RSS is compared. */
@@ -77,7 +77,7 @@ async function startSink(): Promise<{ url: string; received: () => number; close
 async function startProcess(name: ServiceName, script: string, env: Record<string, string>, logDirectory: string): Promise<Service> {
   const port = await freePort();
   const log = await open(join(logDirectory, `${name}.log`), 'w');
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, script], {
+  const child = spawn(process.execPath, [...serviceNodeFlags(name), script], {
     env: {
       PATH: process.env.PATH ?? '',
       ...env,
