@@ -25,8 +25,6 @@ import { processCpuMs, type SqlLoadResult, type SqlLoadSpec, type SqlQuery } fro
 
 declare module 'autocannon' {
   interface Options {
-    /** Sent in turn by each connection. */
-    requests?: Array<{ method?: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string }>;
     /** Replaces `[<id>]` in each request's body with a new unique id. */
     idReplacement?: boolean;
   }

@@ -50,6 +50,17 @@ export async function processCpuMs(pid: number): Promise<number | undefined> {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_MS;
 }
 
+/**
+ * CPU time every process on the machine has used so far (/proc/stat: all but idle and I/O wait), in
+ * ms: with the services' own figures, what the rest (nats-server, Redis, the kernel) took.
+ */
+export async function machineBusyMs(): Promise<number> {
+  const [cpu] = (await readFile('/proc/stat', 'utf8')).split('\n');
+  const ticks = cpu!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = ticks[3]! + ticks[4]!;
+  return (ticks.reduce((sum, value) => sum + value, 0) - idle) / CLOCK_TICKS_PER_MS;
+}
+
 async function backendsCpuMs(clients: pg.Client[]): Promise<number> {
   const times = await Promise.all(clients.map((client) => processCpuMs((client as pg.Client & { processID: number }).processID)));
   return times.reduce<number>((sum, time) => sum + (time ?? Number.NaN), 0);

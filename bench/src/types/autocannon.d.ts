@@ -1,6 +1,15 @@
 // autocannon ships no type declarations and @types/autocannon is not installed:
 // this declares only the part of its programmatic API the benches use.
 declare module 'autocannon' {
+  export interface Request {
+    method?: 'GET' | 'POST';
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    /** Called before each send with the request as configured; what it returns is sent. */
+    setupRequest?: (request: Request) => Request;
+  }
+
   export interface Options {
     url: string;
     method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -9,6 +18,10 @@ declare module 'autocannon' {
     connections?: number;
     /** Seconds. */
     duration?: number;
+    /** Stop after this many requests instead of after `duration`. */
+    amount?: number;
+    /** Sent in turn by each connection. */
+    requests?: Request[];
     /** Worker threads firing the requests; 0 (default) fires them from the calling thread. */
     workers?: number;
   }
