@@ -19,7 +19,7 @@ import { authService } from '../../services/auth/dist/auth.service.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
 import { startGateway } from '../../services/gateway/dist/gateway.js';
 import { cpuSeconds, peakRssMb, resetPeakRss, startCrmWorker } from './crm-worker.js';
-import { fixed, numberFromEnv, print, saveResult, waitUntil } from './lib.js';
+import { fixed, median, numberFromEnv, print, saveResult, waitUntil } from './lib.js';
 
 const ROWS = numberFromEnv('BENCH_IMPORT_ROWS', 1_000_000);
 const HEADERS = ['First Name', 'Last Name', 'Email', 'Phone Number', 'Company Name', 'Lifecycle Stage', 'Lead Status', 'Contact owner'];
@@ -185,11 +185,6 @@ class DatabaseCpu {
   seconds(): number {
     return [...this.last].reduce((total, [pid, seconds]) => total + seconds - (this.start.get(pid) ?? 0), 0);
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 /** Rows per second over each tenth of the file, from the import's progress polled once a second. */

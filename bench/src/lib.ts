@@ -14,6 +14,12 @@ export function percentiles(samples: number[]): { p50: number; p95: number; p99:
   return { p50: at(50), p95: at(95), p99: at(99), max: sorted[sorted.length - 1] };
 }
 
+/** The middle value (the upper of the two middle ones for an even count); NaN for none. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
 /** A positive number from the environment, else the default; a malformed value is an error, not a silent default. */
 export function numberFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];

@@ -20,13 +20,15 @@ import { authService } from '../../services/auth/dist/auth.service.js';
 import { billingService } from '../../services/billing/dist/billing.service.js';
 import { LedgerReconciliation } from '../../services/billing/dist/ledger/reconciliation.js';
 import { crmService } from '../../services/crm/dist/crm.service.js';
-import { fixed, numberFromEnv, percentiles, print, saveResult } from './lib.js';
+import { fixed, median, numberFromEnv, percentiles, print, saveResult } from './lib.js';
 import { startServiceProcess, stopServiceProcess, type ServiceName } from './service-processes.js';
 import { machineBusyMs, processCpuMs } from './sql-load-worker.js';
 
 const CONNECTIONS = 32;
 const PAYMENTS = numberFromEnv('BENCH_PAYMENTS', 6000);
 const WARMUP_PAYMENTS = numberFromEnv('BENCH_PAYMENTS_WARMUP', 600);
+/** Rounds of PAYMENTS payments and PAYMENTS raw transactions in turn; the ratio is their median (the machine's speed drifts between phases). */
+const ROUNDS = numberFromEnv('BENCH_ROUNDS', 3);
 const LEDGER_ENTRIES = numberFromEnv('BENCH_LEDGER_ENTRIES', 1_000_000);
 /** Invoices spread over this many customers, as real ones are: one wallet row for all would serialize every payment. */
 const CUSTOMERS = 512;
@@ -241,6 +243,56 @@ function backendsCpuBetween(before: Map<number, number>, after: Map<number, numb
   return ms;
 }
 
+/** One round: payments through the gateway, then the same rows through pg. */
+interface Round {
+  viaGateway: Rates;
+  raw: Rates;
+  ratio: number;
+}
+
+/**
+ * What one kind of phase (payments through the gateway, or raw transactions) used over all its
+ * rounds: CPU per service process, PostgreSQL's backends, this process and the whole machine, and
+ * the services' write calls.
+ */
+class Usage {
+  private readonly cpuMs: Record<string, number> = {};
+  readonly writes: Record<string, number> = {};
+  private postgresMs = 0;
+  private selfMs = 0;
+  machineMs = 0;
+
+  async measure<T>(children: ReadonlyMap<ServiceName, ChildProcess>, owner: pg.Pool, phase: () => Promise<T>): Promise<T> {
+    const [cpuBefore, writesBefore, backendsBefore, machineBefore] = [
+      await cpuMsOf(children),
+      await writeCallsOf(children),
+      await backendsCpuMs(owner),
+      await machineBusyMs(),
+    ];
+    const selfBefore = process.cpuUsage();
+    const result = await phase();
+    const self = process.cpuUsage(selfBefore);
+    this.machineMs += (await machineBusyMs()) - machineBefore;
+    const [cpuAfter, writesAfter, backendsAfter] = [await cpuMsOf(children), await writeCallsOf(children), await backendsCpuMs(owner)];
+    for (const name of children.keys()) {
+      this.cpuMs[name] = (this.cpuMs[name] ?? 0) + cpuAfter[name]! - cpuBefore[name]!;
+      this.writes[name] = (this.writes[name] ?? 0) + writesAfter[name]! - writesBefore[name]!;
+    }
+    this.postgresMs += backendsCpuBetween(backendsBefore, backendsAfter);
+    this.selfMs += (self.user + self.system) / 1000;
+    return result;
+  }
+
+  /** ms per operation: each service, PostgreSQL, and this process under `selfLabel`. */
+  perOperation(services: readonly ServiceName[], operations: number, selfLabel: string): Record<string, number> {
+    return Object.fromEntries([
+      ...services.map((name) => [name, (this.cpuMs[name] ?? 0) / operations]),
+      ['postgres', this.postgresMs / operations],
+      [selfLabel, this.selfMs / operations],
+    ]);
+  }
+}
+
 async function main(): Promise<number> {
   let environment: TestEnvironment | undefined;
   const children = new Map<ServiceName, ChildProcess>();
@@ -272,43 +324,33 @@ async function main(): Promise<number> {
     const { accessToken, workspace } = (await registered.json()) as { accessToken: string; workspace: { id: string } };
     const authorization = `Bearer ${accessToken}`;
 
-    print(`Seeding ${WARMUP_PAYMENTS + PAYMENTS} open invoices over ${CUSTOMERS} customers…`);
+    print(`Seeding ${WARMUP_PAYMENTS + ROUNDS * PAYMENTS} open invoices over ${CUSTOMERS} customers…`);
     const warmupInvoices = await seedInvoices(owner, workspace.id, WARMUP_PAYMENTS, 1);
-    const invoices = await seedInvoices(owner, workspace.id, PAYMENTS, WARMUP_PAYMENTS + 1);
-    print(`POST /api/v1/payments: ${WARMUP_PAYMENTS} payments to warm up, then ${PAYMENTS} at ${CONNECTIONS} connections…`);
+    const roundInvoices: string[][] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      roundInvoices.push(await seedInvoices(owner, workspace.id, PAYMENTS, WARMUP_PAYMENTS + round * PAYMENTS + 1));
+    }
+    print(`POST /api/v1/payments: ${WARMUP_PAYMENTS} payments to warm up…`);
     const warmup = await payThrough(gateway.url, authorization, warmupInvoices);
     const loadBefore = loadavg();
-    const cpuBefore = await cpuMsOf(children);
-    const writesBefore = await writeCallsOf(children);
-    const backendsBefore = await backendsCpuMs(owner);
-    const machineBefore = await machineBusyMs();
-    const loadGeneratorBefore = process.cpuUsage();
-    const viaGateway = await payThrough(gateway.url, authorization, invoices);
-    const loadGenerator = process.cpuUsage(loadGeneratorBefore);
-    const machine = (await machineBusyMs()) - machineBefore;
-    const cpuAfter = await cpuMsOf(children);
-    const writesAfter = await writeCallsOf(children);
-    const backendsAfter = await backendsCpuMs(owner);
+    const gatewayUse = new Usage();
+    const rawUse = new Usage();
+    const rounds: Round[] = [];
+    for (const [index, invoices] of roundInvoices.entries()) {
+      print(`Round ${index + 1} of ${ROUNDS}: ${PAYMENTS} payments through the gateway, then the same rows through pg, each at ${CONNECTIONS} connections…`);
+      // Each phase starts from a checkpoint, so a checkpoint's writes never land in one phase only.
+      await owner.query('CHECKPOINT');
+      const viaGateway = await gatewayUse.measure(children, owner, () => payThrough(gateway.url, authorization, invoices));
+      await owner.query('CHECKPOINT');
+      const raw = rates(await rawUse.measure(children, owner, () => rawPayments(owner!, randomUUID(), PAYMENTS)));
+      rounds.push({ viaGateway, raw, ratio: viaGateway.perSecond / raw.perSecond });
+    }
     const loadAfter = loadavg();
-    const cpuMsPerPayment: Record<string, number> = Object.fromEntries([
-      ...SERVICES.map((name) => [name, (cpuAfter[name]! - cpuBefore[name]!) / PAYMENTS]),
-      ['postgres', backendsCpuBetween(backendsBefore, backendsAfter) / PAYMENTS],
-      ['load generator (this process)', (loadGenerator.user + loadGenerator.system) / 1000 / PAYMENTS],
-    ]);
-    const machineMsPerPayment = machine / PAYMENTS;
-    const writesPerPayment = SERVICES.map((name) => [name, (writesAfter[name]! - writesBefore[name]!) / PAYMENTS] as const);
-    print(`The same rows through pg: ${PAYMENTS} transactions at ${CONNECTIONS} connections…`);
-    const clientBefore = process.cpuUsage();
-    const rawRun = await rawPayments(owner, randomUUID(), PAYMENTS);
-    const client = process.cpuUsage(clientBefore);
-    const cpuAfterRaw = await cpuMsOf(children);
-    const backendsAfterRaw = await backendsCpuMs(owner);
-    const cpuMsPerRawTransaction: Record<string, number> = Object.fromEntries([
-      ...SERVICES.map((name) => [name, (cpuAfterRaw[name]! - cpuAfter[name]!) / PAYMENTS]),
-      ['postgres', backendsCpuBetween(backendsAfter, backendsAfterRaw) / PAYMENTS],
-      ['pg client (this process)', (client.user + client.system) / 1000 / PAYMENTS],
-    ]);
-    const raw = rates(rawRun);
+    const measuredPayments = ROUNDS * PAYMENTS;
+    const cpuMsPerPayment = gatewayUse.perOperation(SERVICES, measuredPayments, 'load generator (this process)');
+    const machineMsPerPayment = gatewayUse.machineMs / measuredPayments;
+    const writesPerPayment = SERVICES.map((name) => [name, (gatewayUse.writes[name] ?? 0) / measuredPayments] as const);
+    const cpuMsPerRawTransaction = rawUse.perOperation(SERVICES, measuredPayments, 'pg client (this process)');
     const paid = await owner.query<{ count: string }>(`SELECT count(*) FROM billing.invoices WHERE workspace_id = $1 AND status = 'paid'`, [workspace.id]);
 
     // The service processes stop (and write their profiles); a billing in this process reconciles, so its memory is read here.
@@ -321,30 +363,35 @@ async function main(): Promise<number> {
     await seedLedger(owner, LEDGER_ENTRIES);
     const large = await reconcile(reconciliation);
 
-    const ratio = viaGateway.perSecond / raw.perSecond;
+    const ratio = median(rounds.map((round) => round.ratio));
+    const failures = rounds.reduce((sum, round) => sum + round.viaGateway.failures + round.raw.failures, warmup.failures);
     print();
     print(
-      `Manual payments — ${CONNECTIONS} connections, ${PAYMENTS} payments after ${WARMUP_PAYMENTS} to warm up; each one ledger transaction of 3 entries (cash, receivable, wallet)`,
+      `Manual payments — ${CONNECTIONS} connections, ${ROUNDS} rounds of ${PAYMENTS} payments after ${WARMUP_PAYMENTS} to warm up; each one ledger transaction of 3 entries (cash, receivable, wallet)`,
     );
+    for (const [index, { viaGateway, raw, ratio: roundRatio }] of rounds.entries()) {
+      print(
+        `  round ${index + 1}: via gateway ${fixed(viaGateway.perSecond, 0).padStart(4)} payments/s (p50 ${fixed(viaGateway.p50Ms)} ms, p99 ${fixed(viaGateway.p99Ms)} ms)   raw pg ${fixed(raw.perSecond, 0).padStart(5)} tx/s (p50 ${fixed(raw.p50Ms)} ms, p99 ${fixed(raw.p99Ms)} ms)   ratio ${fixed(roundRatio, 3)}   statuses ${JSON.stringify(viaGateway.statuses)}`,
+      );
+    }
     print(
-      `  via gateway      ${fixed(viaGateway.perSecond, 0).padStart(6)} payments/s   p50 ${fixed(viaGateway.p50Ms)} ms   p99 ${fixed(viaGateway.p99Ms)} ms   failures ${viaGateway.failures + warmup.failures}  statuses ${JSON.stringify(viaGateway.statuses)} (warm-up ${JSON.stringify(warmup.statuses)})`,
-    );
-    print(
-      `  raw pg (baseline) ${fixed(raw.perSecond, 0).padStart(5)} tx/s         p50 ${fixed(raw.p50Ms)} ms   p99 ${fixed(raw.p99Ms)} ms   failures ${raw.failures}`,
+      `  median of the rounds: via gateway ${fixed(median(rounds.map((round) => round.viaGateway.perSecond)), 0)} payments/s, p99 ${fixed(median(rounds.map((round) => round.viaGateway.p99Ms)))} ms; raw pg ${fixed(median(rounds.map((round) => round.raw.perSecond)), 0)} tx/s; failures ${failures} (warm-up statuses ${JSON.stringify(warmup.statuses)})`,
     );
     print(
       `  CPU per payment (ms): ${Object.entries(cpuMsPerPayment)
         .map(([name, ms]) => `${name} ${fixed(ms, 2)}`)
-        .join(', ')}; the whole machine ${fixed(machineMsPerPayment, 2)} (nats-server, Redis and the kernel the rest)   load average ${loadBefore.map((value) => fixed(value, 2)).join(' ')} before, ${loadAfter.map((value) => fixed(value, 2)).join(' ')} after, on ${availableParallelism()} cores`,
+        .join(
+          ', ',
+        )}; the whole machine ${fixed(machineMsPerPayment, 2)} (nats-server, Redis and the kernel the rest)   load average ${loadBefore.map((value) => fixed(value, 2)).join(' ')} before, ${loadAfter.map((value) => fixed(value, 2)).join(' ')} after, on ${availableParallelism()} cores`,
     );
     print(`  write calls per payment: ${writesPerPayment.map(([name, calls]) => `${name} ${fixed(calls, 2)}`).join(', ')}`);
     print(
-      `  CPU during the raw run, per transaction (ms): ${Object.entries(cpuMsPerRawTransaction)
+      `  CPU during the raw runs, per transaction (ms): ${Object.entries(cpuMsPerRawTransaction)
         .map(([name, ms]) => `${name} ${fixed(ms, 2)}`)
-        .join(', ')}`,
+        .join(', ')}; the whole machine ${fixed(rawUse.machineMs / measuredPayments, 2)}`,
     );
     print(
-      `  ratio gateway ÷ raw: ${fixed(ratio, 3)}   (targets: ≥ 500 payments/s, ratio ≥ 0.3)   invoices paid: ${paid.rows[0]!.count} of ${WARMUP_PAYMENTS + PAYMENTS}`,
+      `  ratio gateway ÷ raw, median of the rounds: ${fixed(ratio, 3)}   (targets: ≥ 500 payments/s, ratio ≥ 0.3)   invoices paid: ${paid.rows[0]!.count} of ${WARMUP_PAYMENTS + measuredPayments}`,
     );
     print(`Reconciliation — billing.ledger_findings() aggregates in PostgreSQL; RSS of this process (billing alone) before and at peak`);
     for (const [label, run] of [
@@ -359,18 +406,11 @@ async function main(): Promise<number> {
       `  note: gateway, auth, crm and billing run as processes of their own, on the machine with PostgreSQL, Redis and nats-server; figures compare paths in one run. Service logs in ${logDirectory}`,
     );
 
-    const failures =
-      viaGateway.failures +
-      warmup.failures +
-      raw.failures +
-      large.imbalances +
-      small.imbalances +
-      (Number(paid.rows[0]!.count) === WARMUP_PAYMENTS + PAYMENTS ? 0 : 1);
+    const problems = failures + large.imbalances + small.imbalances + (Number(paid.rows[0]!.count) === WARMUP_PAYMENTS + measuredPayments ? 0 : 1);
     await saveResult('payments', {
       connections: CONNECTIONS,
       payments: PAYMENTS,
-      viaGateway,
-      raw,
+      rounds,
       ratio,
       cpuMsPerPayment,
       machineMsPerPayment,
@@ -378,9 +418,9 @@ async function main(): Promise<number> {
       writeCallsPerPayment: Object.fromEntries(writesPerPayment),
       loadAverage: { before: loadBefore, after: loadAfter },
       reconciliation: { small, large },
-      failures,
+      failures: problems,
     });
-    return failures === 0 ? 0 : 1;
+    return problems === 0 ? 0 : 1;
   } finally {
     await owner?.end();
     for (const child of children.values()) await stopServiceProcess(child);
