@@ -24,6 +24,12 @@ export interface ServiceDatabaseOptions {
    * binds it. Left out for the connection that runs migrations, which owns the tables.
    */
   runtimeRole?: string;
+  /**
+   * Connections send a query without waiting for the answer to the one before it (pg's pipeline
+   * mode): a transaction's last write and its COMMIT go in one round trip (transactionInWorkspace).
+   * Not for a service that streams through its connections (COPY, cursors), which pg refuses then.
+   */
+  pipeline?: boolean;
 }
 
 /** The role a service's requests run as: a member of nothing, owner of nothing, DML on its schema only. */
@@ -44,7 +50,7 @@ export function postgresOptions(options: ServiceDatabaseOptions): DataSourceOpti
     migrationsRun: false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName,
-    extra: { types: POSTGRES_TYPES, options: connectionSettings(options.runtimeRole) },
+    extra: { types: POSTGRES_TYPES, options: connectionSettings(options.runtimeRole), pipeline: options.pipeline ?? false },
   };
 }
 

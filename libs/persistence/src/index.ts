@@ -1,4 +1,4 @@
 export { assertIdentifier, ensureRuntimeRole, postgresOptions, runMigrations, runtimeRoleFor, type ServiceDatabaseOptions } from './data-source.js';
 export { rowLevelSecuritySql, setWorkspace, startTransactionInWorkspaceSql, transactionInWorkspace, withWorkspace, WORKSPACE_SETTING } from './tenancy.js';
 export { isUuid, newId } from './ids.js';
-export { preparedQuery, updateReturning, violatesUnique } from './queries.js';
+export { preparedQuery, updateReturning, violatesUnique, type Statement } from './queries.js';

@@ -13,8 +13,16 @@ export async function updateReturning<Row>(manager: EntityManager, sql: string, 
   return rows;
 }
 
-/** What preparedQuery needs of the transaction's pg connection. */
-interface PreparingClient {
+/** A statement to run later: its text and parameters. */
+export interface Statement {
+  sql: string;
+  parameters: unknown[];
+}
+
+/** What a prepared statement needs of the transaction's pg connection. */
+export interface PreparingClient {
+  /** pg's pipeline mode: a query is sent without waiting for the answer to the one before it. */
+  readonly pipeline?: boolean;
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
@@ -31,6 +39,19 @@ function statementName(sql: string): string {
 }
 
 /**
+ * Puts the statement on the connection's queue at once (no await before it), as a named prepared
+ * statement, and answers its rows; its error is TypeORM's, with pg's as driverError.
+ */
+export function sendPrepared<Row>(client: PreparingClient, { sql, parameters }: Statement): Promise<Row[]> {
+  return client.query({ name: statementName(sql), text: sql, values: parameters }).then(
+    ({ rows }) => rows as Row[],
+    (error: unknown) => {
+      throw new QueryFailedError(sql, parameters, error as Error);
+    },
+  );
+}
+
+/**
  * Runs one of a service's hot statements, inside a transaction, as a named prepared statement of
  * its connection: PostgreSQL parses it once per connection (and, once its custom plans cost no
  * less, plans it once), where TypeORM's unnamed statements are parsed and planned on every
@@ -41,10 +62,5 @@ export async function preparedQuery<Row>(manager: EntityManager, sql: string, pa
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) throw new Error('preparedQuery runs inside a transaction');
   const client = (await runner.connect()) as PreparingClient;
-  try {
-    const { rows } = await client.query({ name: statementName(sql), text: sql, values: parameters });
-    return rows as Row[];
-  } catch (error) {
-    throw new QueryFailedError(sql, parameters, error as Error);
-  }
+  return sendPrepared<Row>(client, { sql, parameters });
 }

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { assertIdentifier } from './data-source.js';
 import { isUuid } from './ids.js';
+import { sendPrepared, type PreparingClient, type Statement } from './queries.js';
 
 /** The setting the row-level security policies read; set per transaction, never per connection. */
 export const WORKSPACE_SETTING = 'app.workspace_id';
@@ -55,15 +56,21 @@ async function startTransactionInWorkspace(runner: QueryRunner, workspaceId: str
 /**
  * Runs work in a transaction, confined to one workspace's rows when one is given (null: no
  * workspace, so row-level security shows no rows), as DataSource.transaction does: committed when
- * the work resolves, rolled back when it throws.
+ * the work resolves, rolled back when it throws. `lastWrite`, asked for once the work is done, is a
+ * statement the transaction ends with (DomainEvents' outbox rows): see commitAfter.
  */
-export async function transactionInWorkspace<T>(dataSource: DataSource, workspaceId: string | null, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  if (workspaceId === null) return dataSource.transaction(work);
+export async function transactionInWorkspace<T>(
+  dataSource: DataSource,
+  workspaceId: string | null,
+  work: (manager: EntityManager) => Promise<T>,
+  lastWrite?: () => Statement | null,
+): Promise<T> {
   const runner = dataSource.createQueryRunner();
   try {
-    await startTransactionInWorkspace(runner, workspaceId);
+    if (workspaceId === null) await runner.startTransaction();
+    else await startTransactionInWorkspace(runner, workspaceId);
     const result = await work(runner.manager);
-    await runner.commitTransaction();
+    await commitAfter(runner, lastWrite?.() ?? null);
     return result;
   } catch (error) {
     // The work's error is the one the caller sees, whatever the rollback does.
@@ -72,6 +79,26 @@ export async function transactionInWorkspace<T>(dataSource: DataSource, workspac
   } finally {
     await runner.release();
   }
+}
+
+/**
+ * Commits, after the last write when there is one. On a pipelining connection (postgresOptions'
+ * `pipeline`) the write is queued first and the COMMIT right behind it, without waiting for the
+ * write's answer, so both travel in one round trip; a write that fails leaves the transaction
+ * failed, which PostgreSQL answers the COMMIT of by rolling it back, and the write's error is thrown.
+ * Elsewhere the write is awaited first: pg queues a query sent while another runs only when
+ * pipelining (it deprecates that otherwise).
+ */
+async function commitAfter(runner: QueryRunner, lastWrite: Statement | null): Promise<void> {
+  if (!lastWrite) return runner.commitTransaction();
+  const client = (await runner.connect()) as PreparingClient;
+  if (!client.pipeline) {
+    await sendPrepared(client, lastWrite);
+    return runner.commitTransaction();
+  }
+  const [write, commit] = await Promise.allSettled([sendPrepared(client, lastWrite), runner.commitTransaction()]);
+  if (write.status === 'rejected') throw write.reason;
+  if (commit.status === 'rejected') throw commit.reason;
 }
 
 /** Runs work in a transaction that can only see and write rows of one workspace. */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestEnvironment, serverUrls, type TestEnvironment } from '@kinship/testing';
-import { DataSource, type Logger } from 'typeorm';
-import { postgresOptions, preparedQuery, rowLevelSecuritySql, violatesUnique, WORKSPACE_SETTING, withWorkspace } from '../src/index.js';
+import { DataSource, type EntityManager, type Logger } from 'typeorm';
+import type { Socket } from 'node:net';
+import { postgresOptions, preparedQuery, rowLevelSecuritySql, transactionInWorkspace, violatesUnique, WORKSPACE_SETTING, withWorkspace } from '../src/index.js';
 
 const WORKSPACE_A = '0193a1f0-0000-7000-8000-00000000000a';
 const WORKSPACE_B = '0193a1f0-0000-7000-8000-00000000000b';
@@ -25,6 +26,7 @@ describe('row-level security per workspace', () => {
   let owner: DataSource;
   let dataSource: DataSource;
   let role: string;
+  let roleUrl: string;
   const statements = new SentStatements();
 
   beforeAll(async () => {
@@ -42,7 +44,8 @@ describe('row-level security per workspace', () => {
     await owner.query(`GRANT USAGE ON SEQUENCE demo.notes_id_seq TO "${role}"`);
     const url = new URL(environment.databaseUrl);
     url.username = role;
-    dataSource = new DataSource({ ...postgresOptions({ url: url.toString(), schema: 'demo', poolSize: 1 }), logger: statements });
+    roleUrl = url.toString();
+    dataSource = new DataSource({ ...postgresOptions({ url: roleUrl, schema: 'demo', poolSize: 1 }), logger: statements });
     await dataSource.initialize();
     await withWorkspace(dataSource, WORKSPACE_A, (m) => m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'a1'), ($1, 'a2')`, [WORKSPACE_A]));
     await withWorkspace(dataSource, WORKSPACE_B, (m) => m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'b1')`, [WORKSPACE_B]));
@@ -129,5 +132,90 @@ describe('row-level security per workspace', () => {
     expect(setting).toEqual([{ workspace: hostile }]);
     expect(statements.sent.slice(0, 2)).toEqual(['START TRANSACTION', 'SELECT set_config($1, $2, true)']);
     expect(await withWorkspace(dataSource, WORKSPACE_B, (m) => m.query('SELECT count(*)::int AS n FROM demo.notes'))).toEqual([{ n: 1 }]);
+  });
+
+  describe('a last write sent with the COMMIT', () => {
+    let pipelined: DataSource;
+    /** What went over the pipelining connection's socket, in order: each write's bytes, and each arrival of data. */
+    const traffic: Array<{ write: string } | { data: true }> = [];
+
+    beforeAll(async () => {
+      pipelined = new DataSource(postgresOptions({ url: roleUrl, schema: 'demo', poolSize: 1, pipeline: true }));
+      await pipelined.initialize();
+    });
+
+    /** Records the traffic of a transaction's pg connection from now on (once per connection). */
+    const watched = new WeakSet<object>();
+    async function watch(manager: EntityManager): Promise<void> {
+      const client = (await manager.queryRunner!.connect()) as { connection: { stream: Socket } };
+      if (watched.has(client)) return;
+      watched.add(client);
+      const socket = client.connection.stream;
+      const write = socket.write.bind(socket) as (chunk: Uint8Array | string, ...rest: unknown[]) => boolean;
+      socket.write = ((chunk: Uint8Array | string, ...rest: unknown[]) => {
+        traffic.push({ write: Buffer.from(chunk).toString('latin1') });
+        return write(chunk, ...rest);
+      }) as Socket['write'];
+      socket.prependListener('data', () => traffic.push({ data: true }));
+    }
+
+    afterAll(() => pipelined.destroy());
+
+    const notesOfC = () => withWorkspace(pipelined, WORKSPACE_C, (m) => m.query('SELECT body FROM demo.notes ORDER BY body'));
+
+    it('commits it with the work, the COMMIT on its way before the write has answered', async () => {
+      traffic.length = 0;
+      await transactionInWorkspace(
+        pipelined,
+        WORKSPACE_C,
+        async (m) => {
+          await watch(m);
+          await m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'work')`, [WORKSPACE_C]);
+        },
+        // The write takes a while to answer: on a pipelining connection the COMMIT does not wait for it.
+        () => ({ sql: `INSERT INTO demo.notes (workspace_id, body) SELECT $1, 'last write' FROM pg_sleep(0.2)`, parameters: [WORKSPACE_C] }),
+      );
+      const lastWrite = traffic.findIndex((event) => 'write' in event && event.write.includes('pg_sleep'));
+      const commit = traffic.findIndex((event) => 'write' in event && event.write.includes('COMMIT'));
+      const answered = traffic.findIndex((event, index) => index > lastWrite && 'data' in event);
+      expect(lastWrite).toBeGreaterThan(-1);
+      expect(commit).toBeGreaterThan(lastWrite);
+      expect(commit).toBeLessThan(answered);
+      expect(await notesOfC()).toEqual([{ body: 'last write' }, { body: 'work' }]);
+    });
+
+    it.each([
+      ['a pipelining connection', () => pipelined, 'after, pipelining'],
+      ['a connection that does not pipeline', () => dataSource, 'after, not pipelining'],
+    ])('rolls the whole transaction back when the last write fails, and throws the write’s error, on %s', async (_, source, after) => {
+      const before = await notesOfC();
+      const failed = transactionInWorkspace(
+        source(),
+        WORKSPACE_C,
+        (m) => m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'lost with the write')`, [WORKSPACE_C]),
+        // body is NOT NULL.
+        () => ({ sql: 'INSERT INTO demo.notes (workspace_id, body) VALUES ($1, NULL)', parameters: [WORKSPACE_C] }),
+      ).catch((error: unknown) => error);
+      expect(((await failed) as { driverError?: { code?: string } }).driverError?.code).toBe('23502');
+      expect(await notesOfC()).toEqual(before);
+      // The connection goes back to the pool usable: the next transaction on it commits.
+      await transactionInWorkspace(source(), WORKSPACE_C, (m) => m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, $2)`, [WORKSPACE_C, after]));
+      expect(await notesOfC()).toEqual([...before, { body: after }].sort((a, b) => a.body.localeCompare(b.body)));
+    });
+
+    it('is not sent when the work throws', async () => {
+      let asked = false;
+      const failed = transactionInWorkspace(
+        pipelined,
+        WORKSPACE_C,
+        () => Promise.reject(new Error('the work failed')),
+        () => {
+          asked = true;
+          return { sql: `INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'never')`, parameters: [WORKSPACE_C] };
+        },
+      );
+      await expect(failed).rejects.toThrow('the work failed');
+      expect(asked).toBe(false);
+    });
   });
 });

@@ -25,6 +25,8 @@ export const billingService: ServiceDefinition<BillingConfig> = {
   configSchema: BillingConfig,
   database: {
     schema: 'billing',
+    // A payment's outbox rows and its COMMIT in one round trip (no COPY or cursor in billing).
+    pipeline: true,
     migrations: [
       messagingTablesMigration('billing'),
       BillingTables1764640000000,

@@ -1,4 +1,4 @@
-import { assertIdentifier, newId, preparedQuery } from '@kinship/persistence';
+import { assertIdentifier, newId, preparedQuery, type Statement } from '@kinship/persistence';
 import type { EntityManager } from 'typeorm';
 import { assertNamespace, subjectFor, type DomainEvent } from './event-envelope.js';
 import { captureTraceHeaders } from './trace-context.js';
@@ -95,18 +95,26 @@ export class OutboxWriter {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('OutboxWriter.write needs the EntityManager of an open transaction');
     }
-    if (events.length === 0) return;
+    const statement = this.statement(events);
+    if (statement) await preparedQuery(manager, statement.sql, statement.parameters);
+  }
+
+  /**
+   * The statement that writes prepared events, in their order, for a transaction to run as its
+   * last write (transactionInWorkspace); null for none. Run it as a prepared statement: one text
+   * per service, written by nearly every transaction that changes something.
+   */
+  statement(events: readonly PendingEvent[]): Statement | null {
+    if (events.length === 0) return null;
     // The payloads go as one JSON array, not a jsonb[]: pg escapes every quote of a jsonb[] element,
     // which for large payloads (an import's events of 500 records) cost more than the JSON itself.
-    // Prepared: one text per service, written by nearly every transaction that changes something.
-    await preparedQuery(
-      manager,
-      `INSERT INTO ${this.table} (id, subject, type, payload, headers, occurred_at)
+    return {
+      sql: `INSERT INTO ${this.table} (id, subject, type, payload, headers, occurred_at)
        SELECT event.id, event.subject, event.type, payload.value, event.headers, event.occurred_at
        FROM unnest($1::uuid[], $2::text[], $3::text[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS event(id, subject, type, headers, occurred_at, n)
        JOIN jsonb_array_elements($4::jsonb) WITH ORDINALITY AS payload(value, n) USING (n)
        ORDER BY n`,
-      [
+      parameters: [
         events.map((event) => event.envelope.id),
         events.map((event) => event.subject),
         events.map((event) => event.envelope.type),
@@ -114,6 +122,6 @@ export class OutboxWriter {
         events.map((event) => JSON.stringify(event.headers)),
         events.map((event) => event.envelope.occurredAt),
       ],
-    );
+    };
   }
 }

@@ -75,15 +75,16 @@ export class DomainEvents implements OnApplicationBootstrap {
    * Runs work in one transaction, confined to a workspace by row-level security when one is
    * given; what it emits is published after the commit, and never if it rolls back. The events
    * are written to the outbox in one statement when the work is done (one round trip, not one
-   * per event), still inside its transaction.
+   * per event), still inside its transaction: its last write, sent with the COMMIT.
    */
   async transaction<T>(workspaceId: string | null, work: (manager: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
-    const result = await transactionInWorkspace(this.dataSource, workspaceId || null, async (manager) => {
-      const pending: PendingEvent[] = [];
-      const value = await work(manager, this.collector(pending));
-      await this.writer.write(manager, pending);
-      return value;
-    });
+    const pending: PendingEvent[] = [];
+    const result = await transactionInWorkspace(
+      this.dataSource,
+      workspaceId || null,
+      (manager) => work(manager, this.collector(pending)),
+      () => this.writer.statement(pending),
+    );
     this.relay.notify();
     return result;
   }
@@ -98,25 +99,29 @@ export class DomainEvents implements OnApplicationBootstrap {
     items: readonly I[],
     work: (manager: EntityManager, emit: Emit, item: I) => Promise<T>,
   ): Promise<Array<{ value: T } | { error: unknown }>> {
-    const outcomes = await transactionInWorkspace(this.dataSource, workspaceId || null, async (manager) => {
-      const pending: PendingEvent[] = [];
-      const results: Array<{ value: T } | { error: unknown }> = [];
-      for (const item of items) {
-        const itemEvents: PendingEvent[] = [];
-        await manager.query('SAVEPOINT each_item');
-        try {
-          const value = await work(manager, this.collector(itemEvents), item);
-          await manager.query('RELEASE SAVEPOINT each_item');
-          pending.push(...itemEvents);
-          results.push({ value });
-        } catch (error) {
-          await manager.query('ROLLBACK TO SAVEPOINT each_item');
-          results.push({ error });
+    const pending: PendingEvent[] = [];
+    const outcomes = await transactionInWorkspace(
+      this.dataSource,
+      workspaceId || null,
+      async (manager) => {
+        const results: Array<{ value: T } | { error: unknown }> = [];
+        for (const item of items) {
+          const itemEvents: PendingEvent[] = [];
+          await manager.query('SAVEPOINT each_item');
+          try {
+            const value = await work(manager, this.collector(itemEvents), item);
+            await manager.query('RELEASE SAVEPOINT each_item');
+            pending.push(...itemEvents);
+            results.push({ value });
+          } catch (error) {
+            await manager.query('ROLLBACK TO SAVEPOINT each_item');
+            results.push({ error });
+          }
         }
-      }
-      await this.writer.write(manager, pending);
-      return results;
-    });
+        return results;
+      },
+      () => this.writer.statement(pending),
+    );
     this.relay.notify();
     return outcomes;
   }
