@@ -209,15 +209,16 @@ async function cpuMsOf(children: ReadonlyMap<ServiceName, ChildProcess>): Promis
 }
 
 /**
- * The write(2)-family calls each service process made so far (`syscw` of /proc/<pid>/io): a socket
- * write per round trip to PostgreSQL, NATS or Redis and per log line, so a count the machine's load
- * does not move. (PostgreSQL's backends send(2), which that count leaves out.)
+ * The read(2)- or write(2)-family calls each service process made so far (`syscr`, `syscw` of
+ * /proc/<pid>/io): a socket write per request sent to PostgreSQL, NATS or Redis and per log line, a
+ * read per batch of answers that arrived together, so counts the machine's load moves little.
+ * (PostgreSQL's backends recv(2) and send(2), which the counts leave out.)
  */
-async function writeCallsOf(children: ReadonlyMap<ServiceName, ChildProcess>): Promise<Record<string, number>> {
+async function ioCallsOf(children: ReadonlyMap<ServiceName, ChildProcess>, counter: 'syscr' | 'syscw'): Promise<Record<string, number>> {
   const calls: Record<string, number> = {};
   for (const [name, child] of children) {
     const io = await readFile(`/proc/${child.pid!}/io`, 'utf8').catch(() => '');
-    calls[name] = Number(/^syscw: (\d+)$/m.exec(io)?.[1] ?? Number.NaN);
+    calls[name] = Number(new RegExp(`^${counter}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
   }
   return calls;
 }
@@ -253,19 +254,21 @@ interface Round {
 /**
  * What one kind of phase (payments through the gateway, or raw transactions) used over all its
  * rounds: CPU per service process, PostgreSQL's backends, this process and the whole machine, and
- * the services' write calls.
+ * the services' read and write calls.
  */
 class Usage {
   private readonly cpuMs: Record<string, number> = {};
+  readonly reads: Record<string, number> = {};
   readonly writes: Record<string, number> = {};
   private postgresMs = 0;
   private selfMs = 0;
   machineMs = 0;
 
   async measure<T>(children: ReadonlyMap<ServiceName, ChildProcess>, owner: pg.Pool, phase: () => Promise<T>): Promise<T> {
-    const [cpuBefore, writesBefore, backendsBefore, machineBefore] = [
+    const [cpuBefore, readsBefore, writesBefore, backendsBefore, machineBefore] = [
       await cpuMsOf(children),
-      await writeCallsOf(children),
+      await ioCallsOf(children, 'syscr'),
+      await ioCallsOf(children, 'syscw'),
       await backendsCpuMs(owner),
       await machineBusyMs(),
     ];
@@ -273,9 +276,15 @@ class Usage {
     const result = await phase();
     const self = process.cpuUsage(selfBefore);
     this.machineMs += (await machineBusyMs()) - machineBefore;
-    const [cpuAfter, writesAfter, backendsAfter] = [await cpuMsOf(children), await writeCallsOf(children), await backendsCpuMs(owner)];
+    const [cpuAfter, readsAfter, writesAfter, backendsAfter] = [
+      await cpuMsOf(children),
+      await ioCallsOf(children, 'syscr'),
+      await ioCallsOf(children, 'syscw'),
+      await backendsCpuMs(owner),
+    ];
     for (const name of children.keys()) {
       this.cpuMs[name] = (this.cpuMs[name] ?? 0) + cpuAfter[name]! - cpuBefore[name]!;
+      this.reads[name] = (this.reads[name] ?? 0) + readsAfter[name]! - readsBefore[name]!;
       this.writes[name] = (this.writes[name] ?? 0) + writesAfter[name]! - writesBefore[name]!;
     }
     this.postgresMs += backendsCpuBetween(backendsBefore, backendsAfter);
@@ -349,6 +358,7 @@ async function main(): Promise<number> {
     const measuredPayments = ROUNDS * PAYMENTS;
     const cpuMsPerPayment = gatewayUse.perOperation(SERVICES, measuredPayments, 'load generator (this process)');
     const machineMsPerPayment = gatewayUse.machineMs / measuredPayments;
+    const readsPerPayment = SERVICES.map((name) => [name, (gatewayUse.reads[name] ?? 0) / measuredPayments] as const);
     const writesPerPayment = SERVICES.map((name) => [name, (gatewayUse.writes[name] ?? 0) / measuredPayments] as const);
     const cpuMsPerRawTransaction = rawUse.perOperation(SERVICES, measuredPayments, 'pg client (this process)');
     const paid = await owner.query<{ count: string }>(`SELECT count(*) FROM billing.invoices WHERE workspace_id = $1 AND status = 'paid'`, [workspace.id]);
@@ -385,6 +395,7 @@ async function main(): Promise<number> {
         )}; the whole machine ${fixed(machineMsPerPayment, 2)} (nats-server, Redis and the kernel the rest)   load average ${loadBefore.map((value) => fixed(value, 2)).join(' ')} before, ${loadAfter.map((value) => fixed(value, 2)).join(' ')} after, on ${availableParallelism()} cores`,
     );
     print(`  write calls per payment: ${writesPerPayment.map(([name, calls]) => `${name} ${fixed(calls, 2)}`).join(', ')}`);
+    print(`  read calls per payment: ${readsPerPayment.map(([name, calls]) => `${name} ${fixed(calls, 2)}`).join(', ')}`);
     print(
       `  CPU during the raw runs, per transaction (ms): ${Object.entries(cpuMsPerRawTransaction)
         .map(([name, ms]) => `${name} ${fixed(ms, 2)}`)
@@ -416,6 +427,7 @@ async function main(): Promise<number> {
       machineMsPerPayment,
       cpuMsPerRawTransaction,
       writeCallsPerPayment: Object.fromEntries(writesPerPayment),
+      readCallsPerPayment: Object.fromEntries(readsPerPayment),
       loadAverage: { before: loadBefore, after: loadAfter },
       reconciliation: { small, large },
       failures: problems,
