@@ -20,6 +20,8 @@ declare module 'autocannon' {
     duration?: number;
     /** Stop after this many requests instead of after `duration`. */
     amount?: number;
+    /** Milliseconds between samples (default 1000); a run that stops after `amount` ends on a sample. */
+    sampleInt?: number;
     /** Sent in turn by each connection. */
     requests?: Request[];
     /** Worker threads firing the requests; 0 (default) fires them from the calling thread. */
