@@ -2,7 +2,8 @@
  * What recording a payment costs: manual payments through the gateway (HTTP → NATS → billing →
  * PostgreSQL; each one a ledger transaction of three entries — cash, the customer's receivable, the
  * excess to the wallet — with the invoice and wallet rows locked and the balance trigger) next to
- * the same rows written straight through pg, at 32 connections, in the same run. Then the
+ * the same rows written straight through pg, at 32 connections, in rounds of one and then the other
+ * in the same run (BENCH_ROUNDS; the ratio is the rounds' median). Then the
  * reconciliation of a ledger of 1,000,000 entries: seconds, and the process's memory while it runs.
  * Gateway, auth, crm and billing each run as their own process, as deployed; the reconciliation
  * runs in a billing started in this process afterwards, so its memory is read here.
