@@ -217,11 +217,12 @@ async function cpuMsOf(children: ReadonlyMap<ServiceName, ChildProcess>): Promis
  * read per batch of answers that arrived together, so counts the machine's load moves little.
  * (PostgreSQL's backends recv(2) and send(2), which the counts leave out.)
  */
-async function ioCallsOf(children: ReadonlyMap<ServiceName, ChildProcess>, counter: 'syscr' | 'syscw'): Promise<Record<string, number>> {
-  const calls: Record<string, number> = {};
+async function ioCallsOf(children: ReadonlyMap<ServiceName, ChildProcess>): Promise<Record<string, { reads: number; writes: number }>> {
+  const calls: Record<string, { reads: number; writes: number }> = {};
   for (const [name, child] of children) {
     const io = await readFile(`/proc/${child.pid!}/io`, 'utf8').catch(() => '');
-    calls[name] = Number(new RegExp(`^${counter}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
+    const counter = (field: string) => Number(new RegExp(`^${field}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
+    calls[name] = { reads: counter('syscr'), writes: counter('syscw') };
   }
   return calls;
 }
@@ -268,10 +269,9 @@ class Usage {
   machineMs = 0;
 
   async measure<T>(children: ReadonlyMap<ServiceName, ChildProcess>, owner: pg.Pool, phase: () => Promise<T>): Promise<T> {
-    const [cpuBefore, readsBefore, writesBefore, backendsBefore, machineBefore] = [
+    const [cpuBefore, ioBefore, backendsBefore, machineBefore] = [
       await cpuMsOf(children),
-      await ioCallsOf(children, 'syscr'),
-      await ioCallsOf(children, 'syscw'),
+      await ioCallsOf(children),
       await backendsCpuMs(owner),
       await machineBusyMs(),
     ];
@@ -279,16 +279,11 @@ class Usage {
     const result = await phase();
     const self = process.cpuUsage(selfBefore);
     this.machineMs += (await machineBusyMs()) - machineBefore;
-    const [cpuAfter, readsAfter, writesAfter, backendsAfter] = [
-      await cpuMsOf(children),
-      await ioCallsOf(children, 'syscr'),
-      await ioCallsOf(children, 'syscw'),
-      await backendsCpuMs(owner),
-    ];
+    const [cpuAfter, ioAfter, backendsAfter] = [await cpuMsOf(children), await ioCallsOf(children), await backendsCpuMs(owner)];
     for (const name of children.keys()) {
       this.cpuMs[name] = (this.cpuMs[name] ?? 0) + cpuAfter[name]! - cpuBefore[name]!;
-      this.reads[name] = (this.reads[name] ?? 0) + readsAfter[name]! - readsBefore[name]!;
-      this.writes[name] = (this.writes[name] ?? 0) + writesAfter[name]! - writesBefore[name]!;
+      this.reads[name] = (this.reads[name] ?? 0) + ioAfter[name]!.reads - ioBefore[name]!.reads;
+      this.writes[name] = (this.writes[name] ?? 0) + ioAfter[name]!.writes - ioBefore[name]!.writes;
     }
     this.postgresMs += backendsCpuBetween(backendsBefore, backendsAfter);
     this.selfMs += (self.user + self.system) / 1000;
