@@ -23,7 +23,22 @@ export interface Statement {
 export interface PreparingClient {
   /** pg's pipeline mode: a query is sent without waiting for the answer to the one before it. */
   readonly pipeline?: boolean;
+  /** pg's connection to the server; its stream is the socket. */
+  readonly connection?: { stream?: { cork?(): void; uncork?(): void } };
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * Holds what the connection writes until the event loop's next turn, so queries queued one after
+ * another without waiting (pipeline mode) leave in one write to the socket, and PostgreSQL reads
+ * them in one go: a system call each side fewer per query. Nothing waits on it but the queries
+ * themselves, which are sent at the turn's end (setImmediate) however the work goes.
+ */
+export function writeTogether(client: PreparingClient): void {
+  const socket = client.connection?.stream;
+  if (!socket?.cork || !socket.uncork) return;
+  socket.cork();
+  setImmediate(() => socket.uncork!());
 }
 
 const statementNames = new Map<string, string>();

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { assertIdentifier } from './data-source.js';
 import { isUuid } from './ids.js';
-import { sendPrepared, type PreparingClient, type Statement } from './queries.js';
+import { sendPrepared, writeTogether, type PreparingClient, type Statement } from './queries.js';
 
 /** The setting the row-level security policies read; set per transaction, never per connection. */
 export const WORKSPACE_SETTING = 'app.workspace_id';
@@ -31,18 +31,27 @@ export function startTransactionInWorkspaceSql(workspaceId: string): string | nu
  * subscribers), with the workspace set by the same round trip: TypeORM's one `START TRANSACTION`
  * is sent as startTransactionInWorkspaceSql. Should TypeORM not send that statement (another
  * version, an isolation level, which must come before any SELECT), the setting is sent on its own.
+ *
+ * On a pipelining connection the opening is not waited for: TypeORM is told it is done, and the
+ * work's first statement is queued right behind it, in the same write (writeTogether), so the two
+ * take one round trip. Its answer is returned (in an object: a returned promise would be waited
+ * on) for the commit to wait on first; a statement that failed there has failed the rest too (an
+ * aborted transaction refuses them, a lost connection sends none).
  */
-async function startTransactionInWorkspace(runner: QueryRunner, workspaceId: string): Promise<void> {
+async function startTransactionInWorkspace(runner: QueryRunner, workspaceId: string, pipelining: boolean): Promise<{ opening: Promise<unknown> | null }> {
   const combined = (runner.connection.options as { isolationLevel?: string }).isolationLevel === undefined ? startTransactionInWorkspaceSql(workspaceId) : null;
-  let sent = false;
+  let opening: Promise<unknown> | null = null;
   const query = runner.query;
   if (combined !== null) {
     // TypeORM's overloads of query differ only in their result's type: one implementation behind them.
     const send = query.bind(runner) as (sql: string, parameters?: unknown[], useStructuredResult?: boolean) => Promise<unknown>;
     runner.query = ((sql: string, parameters?: unknown[], useStructuredResult?: boolean) => {
-      const rewrite = !sent && sql === 'START TRANSACTION' && parameters === undefined;
-      if (rewrite) sent = true;
-      return send(rewrite ? combined : sql, parameters, useStructuredResult);
+      if (opening !== null || sql !== 'START TRANSACTION' || parameters !== undefined) return send(sql, parameters, useStructuredResult);
+      opening = send(combined);
+      if (!pipelining) return opening;
+      // Waited on before the COMMIT or after the ROLLBACK; handled here so a failure is not unhandled meanwhile.
+      opening.catch(() => undefined);
+      return Promise.resolve(undefined);
     }) as QueryRunner['query'];
   }
   try {
@@ -50,7 +59,8 @@ async function startTransactionInWorkspace(runner: QueryRunner, workspaceId: str
   } finally {
     runner.query = query;
   }
-  if (!sent) await setWorkspace(runner, workspaceId);
+  if (opening === null) await setWorkspace(runner, workspaceId);
+  return { opening: pipelining ? opening : null };
 }
 
 /**
@@ -66,15 +76,22 @@ export async function transactionInWorkspace<T>(
   lastWrite?: () => Statement | null,
 ): Promise<T> {
   const runner = dataSource.createQueryRunner();
+  let opening: Promise<unknown> | null = null;
   try {
+    const client = (await runner.connect()) as PreparingClient;
+    const pipelining = client.pipeline === true;
+    if (pipelining) writeTogether(client);
     if (workspaceId === null) await runner.startTransaction();
-    else await startTransactionInWorkspace(runner, workspaceId);
+    else ({ opening } = await startTransactionInWorkspace(runner, workspaceId, pipelining));
     const result = await work(runner.manager);
-    await commitAfter(runner, lastWrite?.() ?? null);
+    await opening;
+    await commitAfter(runner, client, lastWrite?.() ?? null);
     return result;
   } catch (error) {
-    // The work's error is the one the caller sees, whatever the rollback does.
     await runner.rollbackTransaction().catch(() => undefined);
+    // The work's error is the one the caller sees, whatever the rollback does; unless the opening
+    // failed, which the work's statements then only echoed.
+    await opening;
     throw error;
   } finally {
     await runner.release();
@@ -84,18 +101,18 @@ export async function transactionInWorkspace<T>(
 /**
  * Commits, after the last write when there is one. On a pipelining connection (postgresOptions'
  * `pipeline`) the write is queued first and the COMMIT right behind it, without waiting for the
- * write's answer, so both travel in one round trip; a write that fails leaves the transaction
- * failed, which PostgreSQL answers the COMMIT of by rolling it back, and the write's error is thrown.
- * Elsewhere the write is awaited first: pg queues a query sent while another runs only when
- * pipelining (it deprecates that otherwise).
+ * write's answer, in one write to the socket (writeTogether), so both travel in one round trip; a
+ * write that fails leaves the transaction failed, which PostgreSQL answers the COMMIT of by
+ * rolling it back, and the write's error is thrown. Elsewhere the write is awaited first: pg
+ * queues a query sent while another runs only when pipelining (it deprecates that otherwise).
  */
-async function commitAfter(runner: QueryRunner, lastWrite: Statement | null): Promise<void> {
+async function commitAfter(runner: QueryRunner, client: PreparingClient, lastWrite: Statement | null): Promise<void> {
   if (!lastWrite) return runner.commitTransaction();
-  const client = (await runner.connect()) as PreparingClient;
   if (!client.pipeline) {
     await sendPrepared(client, lastWrite);
     return runner.commitTransaction();
   }
+  writeTogether(client);
   const [write, commit] = await Promise.allSettled([sendPrepared(client, lastWrite), runner.commitTransaction()]);
   if (write.status === 'rejected') throw write.reason;
   if (commit.status === 'rejected') throw commit.reason;

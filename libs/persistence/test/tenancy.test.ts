@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestEnvironment, serverUrls, type TestEnvironment } from '@kinship/testing';
 import { DataSource, type EntityManager, type Logger } from 'typeorm';
 import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 import { postgresOptions, preparedQuery, rowLevelSecuritySql, transactionInWorkspace, violatesUnique, WORKSPACE_SETTING, withWorkspace } from '../src/index.js';
 
 const WORKSPACE_A = '0193a1f0-0000-7000-8000-00000000000a';
@@ -20,6 +21,9 @@ class SentStatements implements Logger {
   logMigration(): void {}
   log(): void {}
 }
+
+/** A socket with its Writable hand-off to the system, which the tests watch. */
+type FlushingSocket = Socket & Required<Pick<Writable, '_write' | '_writev'>>;
 
 describe('row-level security per workspace', () => {
   let environment: TestEnvironment;
@@ -134,10 +138,12 @@ describe('row-level security per workspace', () => {
     expect(await withWorkspace(dataSource, WORKSPACE_B, (m) => m.query('SELECT count(*)::int AS n FROM demo.notes'))).toEqual([{ n: 1 }]);
   });
 
-  describe('a last write sent with the COMMIT', () => {
+  describe('a pipelining connection', () => {
     let pipelined: DataSource;
     /** What went over the pipelining connection's socket, in order: each write's bytes, and each arrival of data. */
     const traffic: Array<{ write: string } | { data: true }> = [];
+    /** What left for the server in one go (one system call): the bytes of each of the socket's flushes. */
+    const flushes: string[] = [];
 
     beforeAll(async () => {
       pipelined = new DataSource(postgresOptions({ url: roleUrl, schema: 'demo', poolSize: 1, pipeline: true }));
@@ -147,7 +153,7 @@ describe('row-level security per workspace', () => {
     /** Records the traffic of a transaction's pg connection from now on (once per connection). */
     const watched = new WeakSet<object>();
     async function watch(manager: EntityManager): Promise<void> {
-      const client = (await manager.queryRunner!.connect()) as { connection: { stream: Socket } };
+      const client = (await manager.queryRunner!.connect()) as { connection: { stream: FlushingSocket } };
       if (watched.has(client)) return;
       watched.add(client);
       const socket = client.connection.stream;
@@ -156,6 +162,17 @@ describe('row-level security per workspace', () => {
         traffic.push({ write: Buffer.from(chunk).toString('latin1') });
         return write(chunk, ...rest);
       }) as Socket['write'];
+      // Node's own hand-off to the system: one chunk (_write) or the chunks held while corked (_writev).
+      const writeOne = socket._write.bind(socket);
+      socket._write = (chunk, encoding, done) => {
+        flushes.push(Buffer.from(chunk).toString('latin1'));
+        writeOne(chunk, encoding, done);
+      };
+      const writeMany = socket._writev!.bind(socket);
+      socket._writev = (chunks, done) => {
+        flushes.push(chunks.map(({ chunk }) => Buffer.from(chunk).toString('latin1')).join(''));
+        writeMany(chunks, done);
+      };
       socket.prependListener('data', () => traffic.push({ data: true }));
     }
 
@@ -201,6 +218,28 @@ describe('row-level security per workspace', () => {
       // The connection goes back to the pool usable: the next transaction on it commits.
       await transactionInWorkspace(source(), WORKSPACE_C, (m) => m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, $2)`, [WORKSPACE_C, after]));
       expect(await notesOfC()).toEqual([...before, { body: after }].sort((a, b) => a.body.localeCompare(b.body)));
+    });
+
+    it('sends the opening and the first statement in one write, and the last write with the COMMIT in another', async () => {
+      // The pool's one connection, watched from the start of the next transaction.
+      await withWorkspace(pipelined, WORKSPACE_C, watch);
+      flushes.length = 0;
+      await transactionInWorkspace(
+        pipelined,
+        WORKSPACE_C,
+        async (m) => {
+          await preparedQuery(m, `INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'first statement')`, [WORKSPACE_C]);
+          await m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'second statement')`, [WORKSPACE_C]);
+        },
+        () => ({ sql: `INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'the last write')`, parameters: [WORKSPACE_C] }),
+      );
+      expect(flushes).toHaveLength(3);
+      expect(flushes[0]).toContain(`START TRANSACTION; SELECT set_config('${WORKSPACE_SETTING}', '${WORKSPACE_C}', true)`);
+      expect(flushes[0]).toContain('first statement');
+      expect(flushes[1]).toContain('second statement');
+      expect(flushes[2]).toContain('the last write');
+      expect(flushes[2]).toContain('COMMIT');
+      expect((await notesOfC()).map((note: { body: string }) => note.body)).toEqual(expect.arrayContaining(['first statement', 'second statement', 'the last write']));
     });
 
     it('is not sent when the work throws', async () => {
