@@ -26,7 +26,8 @@ export interface ServiceDatabaseOptions {
   runtimeRole?: string;
   /**
    * Connections send a query without waiting for the answer to the one before it (pg's pipeline
-   * mode): a transaction's last write and its COMMIT go in one round trip (transactionInWorkspace).
+   * mode): a transaction's opening and its first statement go in one round trip, and so do its last
+   * write and its COMMIT (transactionInWorkspace).
    * Not for a service that streams through its connections (COPY, cursors), which pg refuses then.
    */
   pipeline?: boolean;

@@ -239,7 +239,9 @@ describe('row-level security per workspace', () => {
       expect(flushes[1]).toContain('second statement');
       expect(flushes[2]).toContain('the last write');
       expect(flushes[2]).toContain('COMMIT');
-      expect((await notesOfC()).map((note: { body: string }) => note.body)).toEqual(expect.arrayContaining(['first statement', 'second statement', 'the last write']));
+      expect((await notesOfC()).map((note: { body: string }) => note.body)).toEqual(
+        expect.arrayContaining(['first statement', 'second statement', 'the last write']),
+      );
     });
 
     it('is not sent when the work throws', async () => {

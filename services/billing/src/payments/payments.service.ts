@@ -111,9 +111,9 @@ export class PaymentsService {
   ) {}
 
   /**
-   * Four round trips: the transaction's start, the Idempotency-Key's claim with the invoice's lock,
-   * the payment with its ledger transaction, the invoice's amounts and the key's response, and the
-   * outbox rows with the commit (billing's connections pipeline).
+   * Three round trips (billing's connections pipeline): the transaction's start with the
+   * Idempotency-Key's claim and the invoice's lock; the payment with its ledger transaction, the
+   * invoice's amounts and the key's response; the outbox rows with the commit.
    */
   async create(caller: BillingCaller, input: CreatePaymentBody): Promise<Payment> {
     return this.events.transaction(caller.workspaceId, async (manager, emit) => {
