@@ -80,7 +80,8 @@ export async function transactionInWorkspace<T>(
   try {
     const client = (await runner.connect()) as PreparingClient;
     const pipelining = client.pipeline === true;
-    if (pipelining) writeTogether(client);
+    // The opening (with a workspace) and the work's first statement, in one write.
+    if (pipelining && workspaceId !== null) writeTogether(client);
     if (workspaceId === null) await runner.startTransaction();
     else ({ opening } = await startTransactionInWorkspace(runner, workspaceId, pipelining));
     const result = await work(runner.manager);

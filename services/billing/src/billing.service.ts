@@ -25,7 +25,7 @@ export const billingService: ServiceDefinition<BillingConfig> = {
   configSchema: BillingConfig,
   database: {
     schema: 'billing',
-    // A transaction's opening with its first statement, its outbox rows with its COMMIT: a round trip each (no COPY or cursor in billing).
+    // A transaction's opening goes with its first statement, its outbox rows with its COMMIT (no COPY or cursor in billing).
     pipeline: true,
     migrations: [
       messagingTablesMigration('billing'),
