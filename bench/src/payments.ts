@@ -356,8 +356,9 @@ async function main(): Promise<number> {
     const measuredPayments = ROUNDS * PAYMENTS;
     const cpuMsPerPayment = gatewayUse.perOperation(SERVICES, measuredPayments, 'load generator (this process)');
     const machineMsPerPayment = gatewayUse.machineMs / measuredPayments;
-    const readsPerPayment = SERVICES.map((name) => [name, (gatewayUse.reads[name] ?? 0) / measuredPayments] as const);
-    const writesPerPayment = SERVICES.map((name) => [name, (gatewayUse.writes[name] ?? 0) / measuredPayments] as const);
+    const perPayment = (calls: Record<string, number>) => SERVICES.map((name) => [name, (calls[name] ?? 0) / measuredPayments] as const);
+    const readsPerPayment = perPayment(gatewayUse.reads);
+    const writesPerPayment = perPayment(gatewayUse.writes);
     const cpuMsPerRawTransaction = rawUse.perOperation(SERVICES, measuredPayments, 'pg client (this process)');
     const paid = await owner.query<{ count: string }>(`SELECT count(*) FROM billing.invoices WHERE workspace_id = $1 AND status = 'paid'`, [workspace.id]);
 

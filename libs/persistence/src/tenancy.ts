@@ -60,7 +60,7 @@ async function startTransactionInWorkspace(runner: QueryRunner, workspaceId: str
     runner.query = query;
   }
   if (opening === null) await setWorkspace(runner, workspaceId);
-  return { opening: pipelining ? opening : null };
+  return { opening };
 }
 
 /**
