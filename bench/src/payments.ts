@@ -3,7 +3,9 @@
  * PostgreSQL; each one a ledger transaction of three entries — cash, the customer's receivable, the
  * excess to the wallet — with the invoice and wallet rows locked and the balance trigger) next to
  * the same rows written straight through pg, at 32 connections, in rounds of one and then the other
- * in the same run (BENCH_ROUNDS; the ratio is the rounds' median). Then the
+ * in the same run (BENCH_ROUNDS; the ratio is the rounds' median). Then the last round sent again
+ * with the same keys and bodies, each answered from its Idempotency-Key's record: what the request
+ * path costs without the payment, and how many payments the machine's cores could do at most. Then the
  * reconciliation of a ledger of 1,000,000 entries: seconds, and the process's memory while it runs.
  * Gateway, auth, crm and billing each run as their own process, as deployed; the reconciliation
  * runs in a billing started in this process afterwards, so its memory is read here.
@@ -46,12 +48,24 @@ interface LoadReport {
 }
 
 /**
- * Payments at CONNECTIONS concurrent requests through autocannon, each paying one invoice its total
- * plus 1 with a fresh Idempotency-Key. It runs on this process's main thread, which has nothing else
- * to do meanwhile (every service is a process of its own). Not fetch: on this 2-core machine fetch
- * spent ~1.5 ms of CPU per request, as much as the gateway, taken from the services it measured.
+/** One POST /payments: its Idempotency-Key and body. */
+interface PaymentRequest {
+  key: string;
+  body: string;
+}
+
+/** Requests paying each invoice its total plus 1 (the 1 to the wallet), each with a fresh Idempotency-Key. */
+function paymentRequests(invoices: string[]): PaymentRequest[] {
+  return invoices.map((invoiceId) => ({ key: randomUUID(), body: JSON.stringify({ invoiceId, amount: INVOICE_TOTAL + 1, method: 'manual' }) }));
+}
+
+/**
+ * The requests at CONNECTIONS concurrent requests through autocannon. It runs on this process's
+ * main thread, which has nothing else to do meanwhile (every service is a process of its own). Not
+ * fetch: on this 2-core machine fetch spent ~1.5 ms of CPU per request, as much as the gateway,
+ * taken from the services it measured.
  */
-async function payThrough(url: string, authorization: string, invoices: string[]): Promise<Rates> {
+async function payThrough(url: string, authorization: string, payments: PaymentRequest[]): Promise<Rates> {
   let next = 0;
   const started = performance.now();
   const result = await autocannon({
@@ -59,16 +73,15 @@ async function payThrough(url: string, authorization: string, invoices: string[]
     method: 'POST',
     headers: { authorization, 'content-type': 'application/json' },
     connections: CONNECTIONS,
-    amount: invoices.length,
+    amount: payments.length,
     // autocannon notices the last answer at its next sample: every 10 ms, not every second, so the run's time is its own.
     sampleInt: 10,
     requests: [
       {
-        setupRequest: (request) => ({
-          ...request,
-          headers: { ...request.headers, 'idempotency-key': randomUUID() },
-          body: JSON.stringify({ invoiceId: invoices[next++ % invoices.length], amount: INVOICE_TOTAL + 1, method: 'manual' }),
-        }),
+        setupRequest: (request) => {
+          const payment = payments[next++ % payments.length]!;
+          return { ...request, headers: { ...request.headers, 'idempotency-key': payment.key }, body: payment.body };
+        },
       },
     ],
   });
@@ -338,21 +351,28 @@ async function main(): Promise<number> {
       roundInvoices.push(await seedInvoices(owner, workspace.id, PAYMENTS, WARMUP_PAYMENTS + round * PAYMENTS + 1));
     }
     print(`POST /api/v1/payments: ${WARMUP_PAYMENTS} payments to warm up…`);
-    const warmup = await payThrough(gateway.url, authorization, warmupInvoices);
+    const warmup = await payThrough(gateway.url, authorization, paymentRequests(warmupInvoices));
     const loadBefore = loadavg();
     const gatewayUse = new Usage();
     const rawUse = new Usage();
     const rounds: Round[] = [];
+    let lastRound: PaymentRequest[] = [];
     for (const [index, invoices] of roundInvoices.entries()) {
+      lastRound = paymentRequests(invoices);
       print(`Round ${index + 1} of ${ROUNDS}: ${PAYMENTS} payments through the gateway, then the same rows through pg, each at ${CONNECTIONS} connections…`);
       // Each phase starts from a checkpoint, so a checkpoint's writes never land in one phase only.
       await owner.query('CHECKPOINT');
-      const viaGateway = await gatewayUse.measure(children, owner, () => payThrough(gateway.url, authorization, invoices));
+      const viaGateway = await gatewayUse.measure(children, owner, () => payThrough(gateway.url, authorization, lastRound));
       await owner.query('CHECKPOINT');
       const raw = rates(await rawUse.measure(children, owner, () => rawPayments(owner!, randomUUID(), PAYMENTS)));
       rounds.push({ viaGateway, raw, ratio: viaGateway.perSecond / raw.perSecond });
     }
     const loadAfter = loadavg();
+    // The request path without the payment: the last round sent again, each answered from its key's record.
+    print(`Replaying round ${ROUNDS}'s ${PAYMENTS} payments (the same Idempotency-Key and body)…`);
+    await owner.query('CHECKPOINT');
+    const replayUse = new Usage();
+    const replays = await replayUse.measure(children, owner, () => payThrough(gateway.url, authorization, lastRound));
     const measuredPayments = ROUNDS * PAYMENTS;
     const cpuMsPerPayment = gatewayUse.perOperation(SERVICES, measuredPayments, 'load generator (this process)');
     const machineMsPerPayment = gatewayUse.machineMs / measuredPayments;
@@ -360,7 +380,10 @@ async function main(): Promise<number> {
     const readsPerPayment = perPayment(gatewayUse.reads);
     const writesPerPayment = perPayment(gatewayUse.writes);
     const cpuMsPerRawTransaction = rawUse.perOperation(SERVICES, measuredPayments, 'pg client (this process)');
+    const cpuMsPerReplay = replayUse.perOperation(SERVICES, PAYMENTS, 'load generator (this process)');
+    const machineMsPerReplay = replayUse.machineMs / PAYMENTS;
     const paid = await owner.query<{ count: string }>(`SELECT count(*) FROM billing.invoices WHERE workspace_id = $1 AND status = 'paid'`, [workspace.id]);
+    const recorded = await owner.query<{ count: string }>(`SELECT count(*) FROM billing.payments WHERE workspace_id = $1`, [workspace.id]);
 
     // The service processes stop (and write their profiles); a billing in this process reconciles, so its memory is read here.
     for (const child of children.values()) await stopServiceProcess(child);
@@ -373,7 +396,7 @@ async function main(): Promise<number> {
     const large = await reconcile(reconciliation);
 
     const ratio = median(rounds.map((round) => round.ratio));
-    const failures = rounds.reduce((sum, round) => sum + round.viaGateway.failures + round.raw.failures, warmup.failures);
+    const failures = rounds.reduce((sum, round) => sum + round.viaGateway.failures + round.raw.failures, warmup.failures + replays.failures);
     print();
     print(
       `Manual payments — ${CONNECTIONS} connections, ${ROUNDS} rounds of ${PAYMENTS} payments after ${WARMUP_PAYMENTS} to warm up; each one ledger transaction of 3 entries (cash, receivable, wallet)`,
@@ -403,6 +426,17 @@ async function main(): Promise<number> {
     print(
       `  ratio gateway ÷ raw, median of the rounds: ${fixed(ratio, 3)}   (targets: ≥ 500 payments/s, ratio ≥ 0.3)   invoices paid: ${paid.rows[0]!.count} of ${WARMUP_PAYMENTS + measuredPayments}`,
     );
+    print(
+      `  replays of round ${ROUNDS} (answered from the Idempotency-Key's record: the request path through gateway, NATS, billing and two reads in PostgreSQL; no money moved, no events): ${fixed(replays.perSecond, 0)}/s (p99 ${fixed(replays.p99Ms)} ms), statuses ${JSON.stringify(replays.statuses)}; payments recorded ${recorded.rows[0]!.count} of ${WARMUP_PAYMENTS + measuredPayments}`,
+    );
+    print(
+      `  CPU per replay (ms): ${Object.entries(cpuMsPerReplay)
+        .map(([name, ms]) => `${name} ${fixed(ms, 2)}`)
+        .join(', ')}; the whole machine ${fixed(machineMsPerReplay, 2)}`,
+    );
+    print(
+      `  the machine's ceiling: ${availableParallelism()} cores at ${fixed(machineMsPerPayment, 2)} ms per payment do at most ${fixed((availableParallelism() * 1000) / machineMsPerPayment, 0)} payments/s (500/s needs ${fixed((availableParallelism() * 1000) / 500, 2)} ms or less); at ${fixed(machineMsPerReplay, 2)} ms per replay, ${fixed((availableParallelism() * 1000) / machineMsPerReplay, 0)} replays/s`,
+    );
     print(`Reconciliation — billing.ledger_findings() aggregates in PostgreSQL; RSS of this process (billing alone) before and at peak`);
     for (const [label, run] of [
       ['small ledger', small],
@@ -416,7 +450,8 @@ async function main(): Promise<number> {
       `  note: gateway, auth, crm and billing run as processes of their own, on the machine with PostgreSQL, Redis and nats-server; figures compare paths in one run. Service logs in ${logDirectory}`,
     );
 
-    const problems = failures + large.imbalances + small.imbalances + (Number(paid.rows[0]!.count) === WARMUP_PAYMENTS + measuredPayments ? 0 : 1);
+    const everyInvoicePaidOnce = Number(paid.rows[0]!.count) === WARMUP_PAYMENTS + measuredPayments && Number(recorded.rows[0]!.count) === WARMUP_PAYMENTS + measuredPayments;
+    const problems = failures + large.imbalances + small.imbalances + (everyInvoicePaidOnce ? 0 : 1);
     await saveResult('payments', {
       connections: CONNECTIONS,
       payments: PAYMENTS,
@@ -425,6 +460,7 @@ async function main(): Promise<number> {
       cpuMsPerPayment,
       machineMsPerPayment,
       cpuMsPerRawTransaction,
+      replays: { ...replays, cpuMsPerReplay, machineMsPerReplay },
       writeCallsPerPayment: Object.fromEntries(writesPerPayment),
       readCallsPerPayment: Object.fromEntries(readsPerPayment),
       loadAverage: { before: loadBefore, after: loadAfter },
