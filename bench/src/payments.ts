@@ -450,7 +450,8 @@ async function main(): Promise<number> {
       `  note: gateway, auth, crm and billing run as processes of their own, on the machine with PostgreSQL, Redis and nats-server; figures compare paths in one run. Service logs in ${logDirectory}`,
     );
 
-    const everyInvoicePaidOnce = Number(paid.rows[0]!.count) === WARMUP_PAYMENTS + measuredPayments && Number(recorded.rows[0]!.count) === WARMUP_PAYMENTS + measuredPayments;
+    const everyInvoicePaidOnce =
+      Number(paid.rows[0]!.count) === WARMUP_PAYMENTS + measuredPayments && Number(recorded.rows[0]!.count) === WARMUP_PAYMENTS + measuredPayments;
     const problems = failures + large.imbalances + small.imbalances + (everyInvoicePaidOnce ? 0 : 1);
     await saveResult('payments', {
       connections: CONNECTIONS,
