@@ -247,25 +247,30 @@ describe('row-level security per workspace', () => {
     it.each([
       ['a pipelining connection', () => pipelined, 'after a failed opening, pipelining'],
       ['a connection that does not pipeline', () => dataSource, 'after a failed opening, not pipelining'],
-    ])('throws the opening’s own error when the opening fails on a live connection, writes nothing, and the connection stays usable, on %s', async (_, source, after) => {
-      const before = await notesOfC();
-      // The opening's set_config refused to the service's role in this test's database: it fails, the connection stays up.
-      await owner.query('REVOKE EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) FROM PUBLIC');
-      let failed: unknown;
-      try {
-        failed = await transactionInWorkspace(source(), WORKSPACE_C, (m) =>
-          m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'behind a failed opening')`, [WORKSPACE_C]),
-        ).catch((error: unknown) => error);
-      } finally {
-        await owner.query('GRANT EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) TO PUBLIC');
-      }
-      // 42501, not the 25P02 ("current transaction is aborted") that the INSERT behind it got.
-      expect((failed as { driverError?: { code?: string } }).driverError?.code).toBe('42501');
-      expect(String(failed)).toMatch(/set_config/);
-      expect(await notesOfC()).toEqual(before);
-      await transactionInWorkspace(source(), WORKSPACE_C, (m) => m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, $2)`, [WORKSPACE_C, after]));
-      expect(await notesOfC()).toEqual([...before, { body: after }].sort((a, b) => a.body.localeCompare(b.body)));
-    });
+    ])(
+      'throws the opening’s own error when the opening fails on a live connection, writes nothing, and the connection stays usable, on %s',
+      async (_, source, after) => {
+        const before = await notesOfC();
+        // The opening's set_config refused to the service's role in this test's database: it fails, the connection stays up.
+        await owner.query('REVOKE EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) FROM PUBLIC');
+        let failed: unknown;
+        try {
+          failed = await transactionInWorkspace(source(), WORKSPACE_C, (m) =>
+            m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, 'behind a failed opening')`, [WORKSPACE_C]),
+          ).catch((error: unknown) => error);
+        } finally {
+          await owner.query('GRANT EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) TO PUBLIC');
+        }
+        // 42501, not the 25P02 ("current transaction is aborted") that the INSERT behind it got.
+        expect((failed as { driverError?: { code?: string } }).driverError?.code).toBe('42501');
+        expect(String(failed)).toMatch(/set_config/);
+        expect(await notesOfC()).toEqual(before);
+        await transactionInWorkspace(source(), WORKSPACE_C, (m) =>
+          m.query(`INSERT INTO demo.notes (workspace_id, body) VALUES ($1, $2)`, [WORKSPACE_C, after]),
+        );
+        expect(await notesOfC()).toEqual([...before, { body: after }].sort((a, b) => a.body.localeCompare(b.body)));
+      },
+    );
 
     it('is not sent when the work throws', async () => {
       let asked = false;
