@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import Stripe from 'stripe';
 import type { RunningService } from '@kinship/platform';
 import { createTestEnvironment, startMailbox, startTestService, type Mailbox, type TestEnvironment } from '@kinship/testing';
 import { authService } from '../../auth/src/auth.service.js';
@@ -19,12 +20,16 @@ import { startGateway } from '../src/gateway.js';
  * real SMTP server, and the receipt a payment emails (payment.received).
  */
 const PASSWORD = 'amber-cobalt-violin-meadow-4';
+const WEBHOOK_SECRET = 'whsec_kinship_documents';
+// Only webhooks are exercised here, so Stripe's API base points nowhere.
+const STRIPE_ENV = { STRIPE_SECRET_KEY: 'sk_test_kinship_documents', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: 'http://127.0.0.1:9' };
 
 let environment: TestEnvironment;
 let mailbox: Mailbox;
 let services: RunningService[] = [];
 let api: string;
 let token: string;
+let workspaceId: string;
 
 async function call(
   method: string,
@@ -58,7 +63,7 @@ beforeAll(async () => {
   services = [
     await startTestService(authService, environment),
     await startTestService(crmService, environment),
-    await startTestService(billingService, environment),
+    await startTestService(billingService, environment, STRIPE_ENV),
     await startTestService(notificationsService, environment, { SMTP_URL: mailbox.smtpUrl }),
     await startGateway(environment.env),
   ];
@@ -69,7 +74,10 @@ beforeAll(async () => {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password: PASSWORD, name: 'Owner', workspaceName: 'Documents' }),
   });
-  token = ((await registered.json()) as { accessToken: string }).accessToken;
+  ({
+    accessToken: token,
+    workspace: { id: workspaceId },
+  } = (await registered.json()) as { accessToken: string; workspace: { id: string } });
   expect(
     (
       await call('PUT', '/billing-settings', {
@@ -241,6 +249,61 @@ describe('refund and credit note receipts', () => {
     expect(receipt!.text).toContain(`We refunded €200.00 of your payment for invoice ${invoice.number}`);
     expect(receipt!.text).toContain('It goes back the way you paid.');
     // The refused refund sent nothing: one receipt for the payment, one for the refund.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(mailbox.messages().filter((message) => message.to.includes(customerEmail))).toHaveLength(2);
+  }, 90_000);
+
+  it('a Stripe payment and a refund made in Stripe’s dashboard, both told by webhook, each email their receipt once', async () => {
+    const customerEmail = `katherine-${randomBytes(3).toString('hex')}@example.com`;
+    const contact = await call('POST', '/contacts', { firstName: 'Katherine', lastName: 'Johnson', email: customerEmail });
+    const invoice = await openInvoice({ contactId: contact.json.id });
+    const signer = new Stripe('sk_test_signer');
+    const deliver = async (type: string, object: object) => {
+      const payload = JSON.stringify({
+        id: `evt_${randomBytes(8).toString('hex')}`,
+        object: 'event',
+        type,
+        created: Math.floor(Date.now() / 1000),
+        data: { object },
+      });
+      const signature = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+      const post = () =>
+        fetch(`${api}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+      const first = await post();
+      // Stripe delivers an event at least once: the second delivery changes nothing.
+      const again = await post();
+      return [await first.json(), await again.json()];
+    };
+    const intentId = `pi_${randomBytes(8).toString('hex')}`;
+    expect(
+      await deliver('payment_intent.succeeded', {
+        id: intentId,
+        object: 'payment_intent',
+        amount: 125_000,
+        amount_received: 125_000,
+        currency: 'eur',
+        metadata: { workspaceId, invoiceId: invoice.id },
+      }),
+    ).toEqual([
+      { received: true, applied: true },
+      { received: true, applied: false },
+    ]);
+    const [receipt] = await mailbox.waitForMessages(1, { to: customerEmail, timeoutMs: 30_000 });
+    expect(receipt!.subject).toBe(`Payment received for ${invoice.number}`);
+    expect(receipt!.text).toContain(`We received your payment of €1,250.00 for invoice ${invoice.number}`);
+
+    expect(
+      await deliver('charge.refunded', { id: `ch_${randomBytes(8).toString('hex')}`, object: 'charge', payment_intent: intentId, amount_refunded: 30_000 }),
+    ).toEqual([
+      { received: true, applied: true },
+      { received: true, applied: false },
+    ]);
+    const messages = await mailbox.waitForMessages(2, { to: customerEmail, timeoutMs: 30_000 });
+    const refund = messages.find((message) => message.subject.startsWith('Refund'));
+    expect(refund!.subject).toBe(`Refund for ${invoice.number}`);
+    expect(refund!.text).toContain('Hello Katherine Johnson');
+    expect(refund!.text).toContain(`We refunded €300.00 of your payment for invoice ${invoice.number}`);
+    // Each webhook delivered twice, each receipt sent once.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(mailbox.messages().filter((message) => message.to.includes(customerEmail))).toHaveLength(2);
   }, 90_000);
