@@ -103,6 +103,15 @@ interface FuzzResult {
   findings: unknown[];
 }
 
+interface PaymentsResult {
+  paymentsPerSecond: number;
+  ratio: number;
+  targets: { paymentsPerSecond: number; ratio: number };
+  machineMsPerPayment: number;
+  reconciliation: { large: { entries: number; seconds: number; rssBeforeMb: number; rssPeakMb: number } };
+  failures: number;
+}
+
 const rpc = await load<RpcResult>('rpc-roundtrip');
 const outbox = await load<OutboxResult>('outbox-pipeline');
 const auth = await load<AuthResult>('auth');
@@ -111,6 +120,7 @@ const consoleLoad = await load<ConsoleLoadResult>('console-load');
 const fuzz = await load<FuzzResult>('fuzz');
 const sla = await load<SlaResult>('sla');
 const inboundEmail = await load<InboundEmailResult>('inbound-email');
+const payments = await load<PaymentsResult>('payments');
 
 print();
 print('== bench summary ==');
@@ -192,6 +202,18 @@ if (inboundEmail) {
   );
 } else {
   print('inbound-email    no result (the bench failed, see its output above)');
+}
+if (payments) {
+  const verdict = (value: number, target: number) => (value >= target ? 'met' : 'missed');
+  const { large } = payments.reconciliation;
+  print(
+    `payments         ${fixed(payments.paymentsPerSecond, 0)} payments/s (target ≥ ${payments.targets.paymentsPerSecond}: ${verdict(payments.paymentsPerSecond, payments.targets.paymentsPerSecond)}; the machine ${fixed(payments.machineMsPerPayment, 2)} ms of CPU per payment)` +
+      `   ÷ raw pg ${fixed(payments.ratio, 3)} (target ≥ ${payments.targets.ratio}: ${verdict(payments.ratio, payments.targets.ratio)})` +
+      `   reconciliation of ${large.entries} entries ${fixed(large.seconds, 2)} s, RSS +${fixed(large.rssPeakMb - large.rssBeforeMb, 1)} MiB` +
+      (payments.failures > 0 ? `   FAILED: ${payments.failures} problems` : ''),
+  );
+} else {
+  print('payments         no result (the bench failed, see its output above)');
 }
 if (fuzz) {
   print(
