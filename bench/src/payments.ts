@@ -63,7 +63,7 @@ function paymentRequests(invoices: string[]): PaymentRequest[] {
 }
 
 /**
- * The requests at CONNECTIONS concurrent requests through autocannon. It runs on this process's
+ * Sends the requests, CONNECTIONS at a time, through autocannon. It runs on this process's
  * main thread, which has nothing else to do meanwhile (every service is a process of its own). Not
  * fetch: on this 2-core machine fetch spent ~1.5 ms of CPU per request, as much as the gateway,
  * taken from the services it measured.
