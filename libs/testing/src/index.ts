@@ -1,6 +1,7 @@
 export { ignoreDroppedConnections, startMailbox, type Mailbox, type MailboxOptions, type ReceivedMail } from './mailbox.js';
 export { freePort, startPrivateServers, type PrivateServerName, type PrivateServers } from './private-servers.js';
 export { startTestService } from './services.js';
+export { chargeRefunded, paymentIntentSucceeded, stripeEvent, stripeSignature } from './stripe-events.js';
 export { createTestEnvironment, type TestEnvironment } from './test-environment.js';
 export { serverUrls } from './test-servers.js';
 export { skipResponseCheck } from './openapi/response-check.js';

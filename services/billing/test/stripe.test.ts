@@ -14,7 +14,7 @@ import {
   type Invoice,
 } from '@kinship/contracts/billing';
 import type { RequestContext } from '@kinship/observability';
-import Stripe from 'stripe';
+import { chargeRefunded, paymentIntentSucceeded, stripeSignature } from '@kinship/testing';
 import { CreditNotesService } from '../src/credit-notes/credit-notes.service.js';
 import { InvoicesService } from '../src/invoices/invoices.service.js';
 import { PaymentsService } from '../src/payments/payments.service.js';
@@ -103,7 +103,6 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
   let creditNotes: CreditNotesService;
   let owner: RequestContext;
   let contactId: string;
-  const signer = new Stripe('sk_test_signer');
 
   beforeAll(async () => {
     stripeServer = await startStripeStandIn(calls);
@@ -138,37 +137,11 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
   /** A webhook delivery as Stripe signs it; `age` seconds in the past. */
   function delivery(event: object, age = 0, secret = WEBHOOK_SECRET): { payload: string; signature: string } {
     const payload = JSON.stringify(event);
-    return { payload, signature: signer.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(Date.now() / 1000) - age }) };
+    return { payload, signature: stripeSignature(payload, secret, age) };
   }
 
-  function succeeded(invoiceId: string, intentId: string, amount: number, eventId = `evt_${randomUUID()}`): object {
-    return {
-      id: eventId,
-      object: 'event',
-      type: 'payment_intent.succeeded',
-      created: Math.floor(Date.now() / 1000),
-      data: {
-        object: {
-          id: intentId,
-          object: 'payment_intent',
-          amount,
-          amount_received: amount,
-          currency: 'eur',
-          metadata: { workspaceId: owner.workspaceId, invoiceId },
-        },
-      },
-    };
-  }
-
-  function refunded(intentId: string, amountRefunded: number, eventId = `evt_${randomUUID()}`): object {
-    return {
-      id: eventId,
-      object: 'event',
-      type: 'charge.refunded',
-      created: Math.floor(Date.now() / 1000),
-      data: { object: { id: `ch_${randomUUID()}`, object: 'charge', payment_intent: intentId, amount_refunded: amountRefunded } },
-    };
-  }
+  const succeeded = (invoiceId: string, intentId: string, amount: number) =>
+    paymentIntentSucceeded({ workspaceId: owner.workspaceId!, invoiceId, intentId, amount });
 
   const read = (id: string) => invoices.get(callerOf(owner, GetInvoice), id);
   const paymentsOf = async (invoiceId: string) => (await payments.list(callerOf(owner, ListPayments), { invoiceId })).data;
@@ -220,11 +193,7 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
     await expectRefused(stripe.receive({ payload: signed.payload.replace('12000', '1'), signature: signed.signature }), 400, 'Stripe-Signature');
     await expectRefused(stripe.receive({ payload: signed.payload, signature: '' }), 400, 'Stripe-Signature');
     const notJson = 'not json';
-    await expectRefused(
-      stripe.receive({ payload: notJson, signature: signer.webhooks.generateTestHeaderString({ payload: notJson, secret: WEBHOOK_SECRET }) }),
-      400,
-      'Stripe-Signature',
-    );
+    await expectRefused(stripe.receive({ payload: notJson, signature: stripeSignature(notJson, WEBHOOK_SECRET) }), 400, 'Stripe-Signature');
     expect(await read(invoice.id)).toMatchObject({ status: 'open', amountPaid: 0 });
     expect(await paymentsOf(invoice.id)).toEqual([]);
   });
@@ -232,16 +201,16 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
   it('applies charge.refunded once and in any order: before the payment it is a 409 Stripe retries; an older total changes nothing', async () => {
     const invoice = await openInvoice();
     const intentId = `pi_${randomUUID()}`;
-    const early = delivery(refunded(intentId, 2_000));
+    const early = delivery(chargeRefunded(intentId, 2_000));
     const tooEarly = await expectRefused(stripe.receive(early), 409);
     expect(tooEarly.status).toBe(409);
     await stripe.receive(delivery(succeeded(invoice.id, intentId, 12_000)));
     expect(await stripe.receive(early)).toEqual({ received: true, applied: true });
     expect(await read(invoice.id)).toMatchObject({ status: 'open', amountPaid: 10_000, amountDue: 2_000 });
     expect(await stripe.receive(early)).toEqual({ received: true, applied: false });
-    await stripe.receive(delivery(refunded(intentId, 5_000)));
+    await stripe.receive(delivery(chargeRefunded(intentId, 5_000)));
     expect(await read(invoice.id)).toMatchObject({ amountPaid: 7_000 });
-    expect(await stripe.receive(delivery(refunded(intentId, 3_000)))).toEqual({ received: true, applied: false });
+    expect(await stripe.receive(delivery(chargeRefunded(intentId, 3_000)))).toEqual({ received: true, applied: false });
     expect(await read(invoice.id)).toMatchObject({ amountPaid: 7_000 });
     expect((await paymentsOf(invoice.id))[0]).toMatchObject({ refunded: 5_000 });
   });
@@ -301,15 +270,15 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
       expect(await read(invoice.id)).toMatchObject({ status: 'open', amountPaid: 9_000, amountDue: 3_000 });
 
       // Stripe then tells of the refund billing asked for: nothing new, nothing moves twice.
-      expect(await stripe.receive(delivery(refunded(intentId, 3_000)))).toEqual({ received: true, applied: false });
+      expect(await stripe.receive(delivery(chargeRefunded(intentId, 3_000)))).toEqual({ received: true, applied: false });
       expect(await read(invoice.id)).toMatchObject({ amountPaid: 9_000 });
       expect((await paymentsOf(invoice.id))[0]).toMatchObject({ refunded: 3_000 });
 
       // A second refund is a new Stripe refund (another key); a refund made in Stripe's dashboard on top is booked from the webhook.
       await payments.refund(callerOf(keyed(), RefundPayment), paymentId, 1_000);
       expect(refundCalls().at(-1)!.idempotencyKey).toBe(`kinship-refund-${paymentId}-3000-1000`);
-      expect(await stripe.receive(delivery(refunded(intentId, 4_000)))).toEqual({ received: true, applied: false });
-      expect(await stripe.receive(delivery(refunded(intentId, 6_000)))).toEqual({ received: true, applied: true });
+      expect(await stripe.receive(delivery(chargeRefunded(intentId, 4_000)))).toEqual({ received: true, applied: false });
+      expect(await stripe.receive(delivery(chargeRefunded(intentId, 6_000)))).toEqual({ received: true, applied: true });
       expect(await read(invoice.id)).toMatchObject({ amountPaid: 6_000, amountDue: 6_000 });
       expect((await paymentsOf(invoice.id))[0]).toMatchObject({ refunded: 6_000 });
     });
@@ -324,7 +293,7 @@ describe('Stripe payments (service level, the real SDK against a local Stripe)',
         amount: '2400',
         key: `kinship-refund-${paymentId}-0-2400`,
       });
-      expect(await stripe.receive(delivery(refunded(intentId, 2_400)))).toEqual({ received: true, applied: false });
+      expect(await stripe.receive(delivery(chargeRefunded(intentId, 2_400)))).toEqual({ received: true, applied: false });
       expect(await read(invoice.id)).toMatchObject({ status: 'paid', amountPaid: 9_600, amountCredited: 2_400, amountDue: 0 });
     });
 

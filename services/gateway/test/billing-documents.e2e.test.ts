@@ -5,9 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import Stripe from 'stripe';
 import type { RunningService } from '@kinship/platform';
-import { createTestEnvironment, startMailbox, startTestService, type Mailbox, type TestEnvironment } from '@kinship/testing';
+import {
+  chargeRefunded,
+  createTestEnvironment,
+  paymentIntentSucceeded,
+  startMailbox,
+  startTestService,
+  stripeSignature,
+  type Mailbox,
+  type TestEnvironment,
+} from '@kinship/testing';
 import { authService } from '../../auth/src/auth.service.js';
 import { billingService } from '../../billing/src/billing.service.js';
 import { crmService } from '../../crm/src/crm.service.js';
@@ -257,34 +265,21 @@ describe('refund and credit note receipts', () => {
     const customerEmail = `katherine-${randomBytes(3).toString('hex')}@example.com`;
     const contact = await call('POST', '/contacts', { firstName: 'Katherine', lastName: 'Johnson', email: customerEmail });
     const invoice = await openInvoice({ contactId: contact.json.id });
-    const signer = new Stripe('sk_test_signer');
-    const deliver = async (type: string, object: object) => {
-      const payload = JSON.stringify({
-        id: `evt_${randomBytes(8).toString('hex')}`,
-        object: 'event',
-        type,
-        created: Math.floor(Date.now() / 1000),
-        data: { object },
-      });
-      const signature = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+    /** Delivers a signed event twice, as Stripe may (it delivers at least once): the second delivery changes nothing. */
+    const deliverTwice = async (event: object) => {
+      const payload = JSON.stringify(event);
       const post = () =>
-        fetch(`${api}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+        fetch(`${api}/webhooks/stripe`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'stripe-signature': stripeSignature(payload, WEBHOOK_SECRET) },
+          body: payload,
+        });
       const first = await post();
-      // Stripe delivers an event at least once: the second delivery changes nothing.
       const again = await post();
       return [await first.json(), await again.json()];
     };
     const intentId = `pi_${randomBytes(8).toString('hex')}`;
-    expect(
-      await deliver('payment_intent.succeeded', {
-        id: intentId,
-        object: 'payment_intent',
-        amount: 125_000,
-        amount_received: 125_000,
-        currency: 'eur',
-        metadata: { workspaceId, invoiceId: invoice.id },
-      }),
-    ).toEqual([
+    expect(await deliverTwice(paymentIntentSucceeded({ workspaceId, invoiceId: invoice.id, intentId, amount: 125_000 }))).toEqual([
       { received: true, applied: true },
       { received: true, applied: false },
     ]);
@@ -292,9 +287,7 @@ describe('refund and credit note receipts', () => {
     expect(receipt!.subject).toBe(`Payment received for ${invoice.number}`);
     expect(receipt!.text).toContain(`We received your payment of €1,250.00 for invoice ${invoice.number}`);
 
-    expect(
-      await deliver('charge.refunded', { id: `ch_${randomBytes(8).toString('hex')}`, object: 'charge', payment_intent: intentId, amount_refunded: 30_000 }),
-    ).toEqual([
+    expect(await deliverTwice(chargeRefunded(intentId, 30_000))).toEqual([
       { received: true, applied: true },
       { received: true, applied: false },
     ]);

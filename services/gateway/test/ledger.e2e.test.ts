@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningService } from '@kinship/platform';
-import { createTestEnvironment, startTestService, type TestEnvironment } from '@kinship/testing';
+import { createTestEnvironment, startTestService, stripeEvent, stripeSignature, type TestEnvironment } from '@kinship/testing';
 import { authService } from '../../auth/src/auth.service.js';
 import { billingService } from '../../billing/src/billing.service.js';
 import { crmService } from '../../crm/src/crm.service.js';
@@ -242,8 +241,6 @@ describe('payments, wallets, credit notes and the ledger over HTTP', () => {
   });
 
   describe('POST /webhooks/stripe (public)', () => {
-    const signer = new Stripe('sk_test_signer');
-
     async function deliver(payload: string, signature: string | undefined): Promise<Response> {
       const response = await fetch(`${api}/webhooks/stripe`, {
         method: 'POST',
@@ -257,30 +254,21 @@ describe('payments, wallets, credit notes and the ledger over HTTP', () => {
     function succeededEvent(invoiceId: string): string {
       // Spacing and a non-ASCII reference as Stripe may send them: the signature covers these exact bytes.
       return JSON.stringify(
-        {
-          id: `evt_${randomUUID()}`,
-          object: 'event',
-          type: 'payment_intent.succeeded',
-          created: Math.floor(Date.now() / 1000),
-          data: {
-            object: {
-              id: `pi_${randomUUID()}`,
-              object: 'payment_intent',
-              amount: 12_000,
-              amount_received: 12_000,
-              currency: 'eur',
-              description: 'Zahlung für Müller',
-              metadata: { workspaceId: owner.workspaceId, invoiceId },
-            },
-          },
-        },
+        stripeEvent('payment_intent.succeeded', {
+          id: `pi_${randomUUID()}`,
+          object: 'payment_intent',
+          amount: 12_000,
+          amount_received: 12_000,
+          currency: 'eur',
+          description: 'Zahlung für Müller',
+          metadata: { workspaceId: owner.workspaceId, invoiceId },
+        }),
         null,
         2,
       );
     }
 
-    const sign = (payload: string, age = 0, secret = WEBHOOK_SECRET) =>
-      signer.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(Date.now() / 1000) - age });
+    const sign = (payload: string, age = 0, secret = WEBHOOK_SECRET) => stripeSignature(payload, secret, age);
 
     it('verifies the signature over the raw body and records the payment once', async () => {
       const invoiceId = await openInvoice();
