@@ -34,6 +34,11 @@ export function fixed(value: number, digits = 1): string {
 }
 
 /** Kept in bench/results/ (git-ignored) so run.sh can print one summary of every bench. */
+/** Whether a figure reaches its target (at least it). */
+export function verdict(value: number, target: number): 'met' | 'missed' {
+  return value >= target ? 'met' : 'missed';
+}
+
 export async function saveResult(name: string, result: object): Promise<void> {
   const directory = new URL('../results/', import.meta.url);
   await mkdir(directory, { recursive: true });

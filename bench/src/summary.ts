@@ -1,6 +1,6 @@
 /** Prints one short summary of the results the benches left in bench/results/; run by run.sh after them. */
 import { readFile } from 'node:fs/promises';
-import { fixed, print } from './lib.js';
+import { fixed, print, verdict } from './lib.js';
 
 interface RpcResult {
   gateway: { requestsPerSecond: number; p50Ms: number; p99Ms: number };
@@ -204,7 +204,6 @@ if (inboundEmail) {
   print('inbound-email    no result (the bench failed, see its output above)');
 }
 if (payments) {
-  const verdict = (value: number, target: number) => (value >= target ? 'met' : 'missed');
   const { large } = payments.reconciliation;
   print(
     `payments         ${fixed(payments.paymentsPerSecond, 0)} payments/s (target ≥ ${payments.targets.paymentsPerSecond}: ${verdict(payments.paymentsPerSecond, payments.targets.paymentsPerSecond)}; the machine ${fixed(payments.machineMsPerPayment, 2)} ms of CPU per payment)` +
